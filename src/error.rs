@@ -1,0 +1,166 @@
+//! The one error type of the library.
+//!
+//! Every fallible call returns [`Result<T>`](crate::Result). Variants carry the
+//! names and numbers needed to act on the failure: which compartment, which
+//! parameter, which process, which line of which file, which time and step size.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in `sasp`, grouped by the layer that detects it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SaspError {
+    // ---------------------------------------------------------------- model
+    /// A process, pool or observable names a compartment (or pool) that the
+    /// model does not declare.
+    #[error("unknown compartment '{name}' referenced by {context}")]
+    UnknownCompartment {
+        /// The name that was not found.
+        name: String,
+        /// Where it was referenced (e.g. `process 'senescence'`).
+        context: String,
+    },
+    /// A rate law or stoichiometry names a parameter the model does not declare.
+    #[error("unknown parameter '{name}' referenced by {context}")]
+    UnknownParameter {
+        /// The name that was not found.
+        name: String,
+        /// Where it was referenced.
+        context: String,
+    },
+    /// A rate law names a time-dependent input the model does not declare.
+    #[error("unknown input '{name}' referenced by {context}")]
+    UnknownInput {
+        /// The name that was not found.
+        name: String,
+        /// Where it was referenced.
+        context: String,
+    },
+    /// Two items of the same kind share a name.
+    #[error("duplicate {kind} '{name}'")]
+    Duplicate {
+        /// What kind of item (compartment, parameter, process, pool, input).
+        kind: &'static str,
+        /// The repeated name.
+        name: String,
+    },
+    /// A parameter value is negative, NaN or infinite.
+    #[error("parameter '{name}' has invalid value {value}: parameters must be finite and non-negative")]
+    InvalidParameter {
+        /// Parameter name.
+        name: String,
+        /// The offending value.
+        value: f64,
+    },
+    /// An initial value (or a state handed to the model) is negative or not finite.
+    #[error("compartment '{name}' has invalid initial value {value}: states must be finite and non-negative")]
+    InvalidInitialValue {
+        /// Compartment name.
+        name: String,
+        /// The offending value.
+        value: f64,
+    },
+    /// A unit string could not be parsed.
+    #[error("cannot parse unit '{text}': {reason}")]
+    UnitParse {
+        /// The unit text as written.
+        text: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Two quantities that must agree in unit do not.
+    #[error("unit mismatch in {context}: expected {expected}, found {found}")]
+    UnitMismatch {
+        /// Where the mismatch was found (names the process or compartment).
+        context: String,
+        /// The unit that was required.
+        expected: String,
+        /// The unit that was found.
+        found: String,
+    },
+    /// A model is structurally wrong in a way not covered by the variants above
+    /// (e.g. a process that consumes a compartment without vanishing when it is
+    /// zero, which would drive the state negative).
+    #[error("invalid model: {0}")]
+    InvalidModel(String),
+    /// A state vector, derivative vector or Jacobian buffer has the wrong size.
+    #[error("dimension mismatch for {what}: expected {expected}, found {found}")]
+    DimensionMismatch {
+        /// What was sized wrongly.
+        what: &'static str,
+        /// The size the model needs.
+        expected: usize,
+        /// The size that was handed in.
+        found: usize,
+    },
+
+    // ---------------------------------------------------------------- files
+    /// A model or scenario file is malformed. `line` and `column` are 1-based.
+    #[error("{path}:{line}:{column}: {message}", path = path.display())]
+    FileSyntax {
+        /// The file (or `<string>` for in-memory text).
+        path: PathBuf,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What the parser or validator reported.
+        message: String,
+    },
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {source}", path = path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    // ---------------------------------------------------------------- schedules
+    /// A schedule of input switches or doses is impossible (times out of
+    /// order, before the start of the run, non-finite values …).
+    #[error("invalid schedule for '{name}': {reason}")]
+    InvalidSchedule {
+        /// The input or intervention the schedule belongs to.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    // ---------------------------------------------------------------- solver
+    /// The step size fell below what floating point can resolve at `t`.
+    #[error("step size underflow at t = {t}: h = {h:e}")]
+    StepSizeUnderflow {
+        /// Time at which the solver gave up.
+        t: f64,
+        /// The step size it would have needed.
+        h: f64,
+    },
+    /// The solver needed more steps than its options allow.
+    #[error("too many steps: {max_steps} steps reached at t = {t} before t_end = {t_end}")]
+    TooManySteps {
+        /// The limit from the solver options.
+        max_steps: usize,
+        /// Time reached.
+        t: f64,
+        /// Time that was asked for.
+        t_end: f64,
+    },
+    /// The right-hand side produced NaN or infinity.
+    #[error("non-finite right-hand side in component {component} ('{name}') at t = {t}")]
+    NonFiniteRhs {
+        /// Index of the first bad component.
+        component: usize,
+        /// Its name, where the system knows it.
+        name: String,
+        /// Time of the evaluation.
+        t: f64,
+    },
+    /// Solver options are inconsistent (negative tolerances, t_end before t0 …).
+    #[error("invalid solver options: {0}")]
+    InvalidOptions(String),
+}
+
+/// Shorthand for `std::result::Result<T, SaspError>`.
+pub type Result<T> = std::result::Result<T, SaspError>;

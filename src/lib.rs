@@ -1,0 +1,42 @@
+//! # sasp — senescence, SASP and NK-cell surveillance models
+//!
+//! `sasp` builds ODE models of how senescent tumor cells call in natural killer
+//! (NK) cells and get eliminated, from typed compartments (tumor cells by
+//! state, NK cells, chemokines, cytokines, antibodies), parameters with units
+//! and provenance, and rate laws that know their own derivatives.
+//!
+//! ```
+//! use sasp::prelude::*;
+//!
+//! let model = sasp::models::iannello2013()?;            // models/iannello2013.toml
+//! let days: Vec<f64> = (0..=21).map(f64::from).collect();
+//! let run = simulate(&model, &[Switch::p53_restored_at(0.0)], 21.0, &days, &Options::default())?;
+//! let volume = |k: usize| model.value_of("T", run.state(k)).unwrap();
+//! assert!(volume(21) < volume(0));                       // the tumor regresses
+//! # Ok::<(), sasp::SaspError>(())
+//! ```
+//!
+//! Layers (data flows one way): [`model`] → [`solve`] → [`experiment`], with
+//! [`intervene`] describing timed changes and [`output`] writing files.
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod experiment;
+pub mod intervene;
+pub mod model;
+pub mod models;
+pub mod output;
+pub mod solve;
+
+pub use error::{Result, SaspError};
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::error::{Result, SaspError};
+    pub use crate::experiment::simulate;
+    pub use crate::intervene::Switch;
+    pub use crate::model::{
+        Chemokine, Compartment, Factor, Model, ModelBuilder, NkState, ProcessDecl, Provenance, RateLaw, TumorState,
+    };
+    pub use crate::solve::{OdeSystem, Options, Solution, Tolerance};
+}

@@ -1,0 +1,470 @@
+//! The compiled, allocation-free form of a model's processes: right-hand side,
+//! per-process rates and the exact Jacobian (dense or sparse).
+//!
+//! Each process `p` has a rate `r_p(y, u, t)` and changes `ν_{ip}`; the
+//! right-hand side is `dy_i/dt = Σ_p ν_{ip} r_p`. A rate is a sum of terms
+//! `c · Π_k f_k(a_k)`, each factor `f_k` a function of one argument
+//! `a_k = Σ_m w_m y_{j_m}` (a compartment or a pool). The Jacobian is then
+//!
+//! `∂(dy_i/dt)/∂y_j = Σ_p ν_{ip} Σ_terms c Σ_k (Π_{l≠k} f_l) f_k'(a_k) w_{k,j}`,
+//!
+//! evaluated with prefix/suffix products (no division, exact at zeros) and
+//! scattered through a precomputed plan into CSR or column-major dense storage.
+
+use super::law::CustomLaw;
+use std::ops::Range;
+
+/// Most factors one product term may have (a build-time error beyond).
+pub const MAX_FACTORS: usize = 12;
+/// Most arguments a custom law may take.
+pub const MAX_CUSTOM_ARGS: usize = 16;
+
+/// Compressed sparse row pattern of a Jacobian (always includes the diagonal).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SparsityPattern {
+    /// Number of rows (= columns).
+    pub n: usize,
+    /// Row `i` holds entries `row_start[i]..row_start[i + 1]`.
+    pub row_start: Vec<usize>,
+    /// Column index of each stored entry, increasing within a row.
+    pub col: Vec<usize>,
+}
+
+impl SparsityPattern {
+    /// Number of stored entries.
+    pub fn nnz(&self) -> usize {
+        self.col.len()
+    }
+
+    /// Position of `(row, col)` in the value array, if stored.
+    pub fn position(&self, row: usize, col: usize) -> Option<usize> {
+        let r = self.row_start[row]..self.row_start[row + 1];
+        self.col[r.clone()].binary_search(&col).ok().map(|k| r.start + k)
+    }
+}
+
+/// The elementary functions a factor can be.
+#[derive(Clone)]
+pub(crate) enum FactorFn {
+    /// `aⁿ`.
+    Power(i32),
+    /// `a/(K + a)`.
+    Saturating { k: f64 },
+    /// `aⁿ/(Kⁿ + aⁿ)`.
+    Hill { kn: f64, n: f64 },
+    /// `Kⁿ/(Kⁿ + aⁿ)`.
+    HillRepressor { kn: f64, n: f64 },
+    /// `1 − a/K`, stored as `1/K`.
+    Room { inv_capacity: f64 },
+    /// `1/(a + ε)`.
+    Ratio { eps: f64 },
+    /// `u_i`.
+    Input(usize),
+}
+
+impl FactorFn {
+    /// Value and derivative with respect to the argument `a`.
+    #[inline]
+    fn eval(&self, a: f64, inputs: &[f64]) -> (f64, f64) {
+        match *self {
+            FactorFn::Power(1) => (a, 1.0),
+            FactorFn::Power(n) => (a.powi(n), n as f64 * a.powi(n - 1)),
+            FactorFn::Saturating { k } => {
+                let d = 1.0 / (k + a);
+                (a * d, k * d * d)
+            }
+            FactorFn::Hill { kn, n } => {
+                let an = a.max(0.0).powf(n);
+                let d = 1.0 / (kn + an);
+                let dan = if a > 0.0 {
+                    n * an / a
+                } else if n == 1.0 {
+                    1.0
+                } else {
+                    0.0
+                };
+                (an * d, kn * dan * d * d)
+            }
+            FactorFn::HillRepressor { kn, n } => {
+                let an = a.max(0.0).powf(n);
+                let d = 1.0 / (kn + an);
+                let dan = if a > 0.0 {
+                    n * an / a
+                } else if n == 1.0 {
+                    1.0
+                } else {
+                    0.0
+                };
+                (kn * d, -kn * dan * d * d)
+            }
+            FactorFn::Room { inv_capacity } => (1.0 - a * inv_capacity, -inv_capacity),
+            FactorFn::Ratio { eps } => {
+                let d = 1.0 / (a + eps);
+                (d, -d * d)
+            }
+            FactorFn::Input(i) => (inputs[i], 0.0),
+        }
+    }
+
+    /// Value only.
+    #[inline]
+    fn value(&self, a: f64, inputs: &[f64]) -> f64 {
+        match *self {
+            FactorFn::Power(1) => a,
+            FactorFn::Power(n) => a.powi(n),
+            FactorFn::Saturating { k } => a / (k + a),
+            FactorFn::Hill { kn, n } => {
+                let an = a.max(0.0).powf(n);
+                an / (kn + an)
+            }
+            FactorFn::HillRepressor { kn, n } => kn / (kn + a.max(0.0).powf(n)),
+            FactorFn::Room { inv_capacity } => 1.0 - a * inv_capacity,
+            FactorFn::Ratio { eps } => 1.0 / (a + eps),
+            FactorFn::Input(i) => inputs[i],
+        }
+    }
+}
+
+/// A factor: a function of a weighted sum of compartments.
+#[derive(Clone)]
+pub(crate) struct CompiledFactor {
+    pub function: FactorFn,
+    /// Members `(compartment, weight)` of the argument, in `Kinetics::members`.
+    pub arg: Range<usize>,
+    /// Jacobian scatter entries of this factor, in `Kinetics::jac_plan`.
+    pub plan: Range<usize>,
+}
+
+/// `coefficient · Π factors`.
+#[derive(Clone)]
+pub(crate) struct CompiledTerm {
+    pub coefficient: f64,
+    pub factors: Range<usize>,
+}
+
+/// How a process's rate is computed.
+#[derive(Clone)]
+pub(crate) enum CompiledRate {
+    /// A sum of product terms (`Kinetics::terms`).
+    Terms(Range<usize>),
+    /// A custom closure: index into `Kinetics::customs`.
+    Custom(usize),
+}
+
+/// A custom law with its argument list and Jacobian plan.
+#[derive(Clone)]
+pub(crate) struct CompiledCustom {
+    pub law: CustomLaw,
+    /// Each argument is a weighted sum of compartments: ranges into `members`.
+    pub args: Vec<Range<usize>>,
+    /// Jacobian plan of each argument.
+    pub plans: Vec<Range<usize>>,
+}
+
+/// One compiled process.
+#[derive(Clone)]
+pub(crate) struct CompiledProcess {
+    pub rate: CompiledRate,
+    /// `(compartment, ν)` pairs in `Kinetics::changes`.
+    pub changes: Range<usize>,
+}
+
+/// One Jacobian contribution: `J[row, col] += scale · g` where `g` is the
+/// derivative of the rate through one factor with respect to its argument.
+#[derive(Clone, Copy)]
+pub(crate) struct PlanEntry {
+    pub sparse: u32,
+    pub dense: u32,
+    pub scale: f64,
+}
+
+/// Selects which index of a [`PlanEntry`] a Jacobian write uses.
+#[derive(Clone, Copy)]
+pub(crate) enum Storage {
+    Sparse,
+    Dense,
+}
+
+/// The compiled processes of a model.
+#[derive(Clone)]
+pub(crate) struct Kinetics {
+    pub members: Vec<(usize, f64)>,
+    pub factors: Vec<CompiledFactor>,
+    pub terms: Vec<CompiledTerm>,
+    pub processes: Vec<CompiledProcess>,
+    pub changes: Vec<(usize, f64)>,
+    pub customs: Vec<CompiledCustom>,
+    pub jac_plan: Vec<PlanEntry>,
+    pub pattern: SparsityPattern,
+}
+
+impl Kinetics {
+    #[inline]
+    fn argument(&self, arg: &Range<usize>, y: &[f64]) -> f64 {
+        self.members[arg.clone()].iter().map(|&(j, w)| w * y[j]).sum()
+    }
+
+    fn custom_args(&self, c: &CompiledCustom, y: &[f64], buf: &mut [f64; MAX_CUSTOM_ARGS]) -> usize {
+        for (slot, arg) in buf.iter_mut().zip(&c.args) {
+            *slot = self.argument(arg, y);
+        }
+        c.args.len()
+    }
+
+    /// Rate of process `p`.
+    #[inline]
+    pub fn rate(&self, p: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
+        match &self.processes[p].rate {
+            CompiledRate::Terms(range) => self.terms[range.clone()]
+                .iter()
+                .map(|term| {
+                    self.factors[term.factors.clone()]
+                        .iter()
+                        .fold(term.coefficient, |acc, f| acc * f.function.value(self.argument(&f.arg, y), inputs))
+                })
+                .sum(),
+            CompiledRate::Custom(c) => {
+                let custom = &self.customs[*c];
+                let mut buf = [0.0; MAX_CUSTOM_ARGS];
+                let k = self.custom_args(custom, y, &mut buf);
+                (custom.law.rate)(t, &buf[..k])
+            }
+        }
+    }
+
+    /// `dy = f(t, y, u)`.
+    pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
+        dy.fill(0.0);
+        for (p, process) in self.processes.iter().enumerate() {
+            let r = self.rate(p, t, y, inputs);
+            for &(i, nu) in &self.changes[process.changes.clone()] {
+                dy[i] += nu * r;
+            }
+        }
+    }
+
+    /// Writes the rate of every process into `rates`.
+    pub fn rates(&self, t: f64, y: &[f64], inputs: &[f64], rates: &mut [f64]) {
+        for (p, r) in rates.iter_mut().enumerate() {
+            *r = self.rate(p, t, y, inputs);
+        }
+    }
+
+    /// Accumulates the Jacobian into `out` (zeroed first) in the given storage.
+    pub fn jacobian(&self, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64], storage: Storage) {
+        out.fill(0.0);
+        let mut put = |plan: &Range<usize>, g: f64| {
+            for e in &self.jac_plan[plan.clone()] {
+                let k = match storage {
+                    Storage::Sparse => e.sparse,
+                    Storage::Dense => e.dense,
+                } as usize;
+                out[k] += e.scale * g;
+            }
+        };
+        let mut value = [0.0; MAX_FACTORS];
+        let mut deriv = [0.0; MAX_FACTORS];
+        let mut suffix = [0.0; MAX_FACTORS + 1];
+        for process in &self.processes {
+            match &process.rate {
+                CompiledRate::Terms(range) => {
+                    for term in &self.terms[range.clone()] {
+                        let factors = &self.factors[term.factors.clone()];
+                        let m = factors.len();
+                        for (k, f) in factors.iter().enumerate() {
+                            (value[k], deriv[k]) = f.function.eval(self.argument(&f.arg, y), inputs);
+                        }
+                        suffix[m] = 1.0;
+                        for k in (0..m).rev() {
+                            suffix[k] = suffix[k + 1] * value[k];
+                        }
+                        let mut prefix = term.coefficient;
+                        for (k, f) in factors.iter().enumerate() {
+                            let g = prefix * suffix[k + 1] * deriv[k];
+                            if g != 0.0 {
+                                put(&f.plan, g);
+                            }
+                            prefix *= value[k];
+                        }
+                    }
+                }
+                CompiledRate::Custom(c) => {
+                    let custom = &self.customs[*c];
+                    let mut args = [0.0; MAX_CUSTOM_ARGS];
+                    let mut grad = [0.0; MAX_CUSTOM_ARGS];
+                    let k = self.custom_args(custom, y, &mut args);
+                    match &custom.law.gradient {
+                        Some(gradient) => gradient(t, &args[..k], &mut grad[..k]),
+                        None => {
+                            // Central differences, step ∝ ε^(1/3) for O(h²) truncation.
+                            for a in 0..k {
+                                let x = args[a];
+                                let h = f64::EPSILON.cbrt() * x.abs().max(1.0);
+                                args[a] = x + h;
+                                let up = (custom.law.rate)(t, &args[..k]);
+                                args[a] = x - h;
+                                let down = (custom.law.rate)(t, &args[..k]);
+                                args[a] = x;
+                                grad[a] = (up - down) / (2.0 * h);
+                            }
+                        }
+                    }
+                    for (a, plan) in custom.plans.iter().enumerate() {
+                        put(plan, grad[a]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Builds a [`Kinetics`] from lowered processes; the caller has validated names.
+pub(crate) struct KineticsBuilder {
+    n: usize,
+    kin_members: Vec<(usize, f64)>,
+    factors: Vec<(FactorFn, Range<usize>)>,
+    terms: Vec<CompiledTerm>,
+    processes: Vec<(CompiledRate, Range<usize>)>,
+    changes: Vec<(usize, f64)>,
+    customs: Vec<(CustomLaw, Vec<Range<usize>>)>,
+}
+
+impl KineticsBuilder {
+    pub fn new(n: usize) -> Self {
+        KineticsBuilder {
+            n,
+            kin_members: Vec::new(),
+            factors: Vec::new(),
+            terms: Vec::new(),
+            processes: Vec::new(),
+            changes: Vec::new(),
+            customs: Vec::new(),
+        }
+    }
+
+    /// Registers an argument (weighted sum of compartments), returns its range.
+    pub fn argument(&mut self, members: &[(usize, f64)]) -> Range<usize> {
+        let start = self.kin_members.len();
+        self.kin_members.extend_from_slice(members);
+        start..self.kin_members.len()
+    }
+
+    /// Adds a factor to the term under construction.
+    pub fn factor(&mut self, function: FactorFn, arg: Range<usize>) {
+        self.factors.push((function, arg));
+    }
+
+    /// Closes a term made of the factors added since `first_factor`.
+    pub fn term(&mut self, coefficient: f64, first_factor: usize) {
+        self.terms.push(CompiledTerm { coefficient, factors: first_factor..self.factors.len() });
+    }
+
+    pub fn factor_count(&self) -> usize {
+        self.factors.len()
+    }
+
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Closes a process made of the terms added since `first_term`.
+    pub fn process(&mut self, first_term: usize, changes: &[(usize, f64)]) {
+        let start = self.changes.len();
+        self.changes.extend_from_slice(changes);
+        self.processes.push((CompiledRate::Terms(first_term..self.terms.len()), start..self.changes.len()));
+    }
+
+    /// Adds a process with a custom law.
+    pub fn custom_process(&mut self, law: CustomLaw, args: Vec<Range<usize>>, changes: &[(usize, f64)]) {
+        let start = self.changes.len();
+        self.changes.extend_from_slice(changes);
+        self.processes.push((CompiledRate::Custom(self.customs.len()), start..self.changes.len()));
+        self.customs.push((law, args));
+    }
+
+    /// Builds the sparsity pattern and the Jacobian scatter plan.
+    pub fn finish(self) -> Kinetics {
+        let n = self.n;
+        // Pattern: diagonal plus every (changed, argument member) pair.
+        let mut rows: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+        let mut each_pair = |changes: &Range<usize>, arg: &Range<usize>| {
+            for &(i, _) in &self.changes[changes.clone()] {
+                for &(j, _) in &self.kin_members[arg.clone()] {
+                    rows[i].push(j);
+                }
+            }
+        };
+        // Which process does each term / custom belong to?
+        for (rate, changes) in &self.processes {
+            match rate {
+                CompiledRate::Terms(terms) => {
+                    for term in &self.terms[terms.clone()] {
+                        for (_, arg) in &self.factors[term.factors.clone()] {
+                            each_pair(changes, arg);
+                        }
+                    }
+                }
+                CompiledRate::Custom(c) => {
+                    for arg in &self.customs[*c].1 {
+                        each_pair(changes, arg);
+                    }
+                }
+            }
+        }
+        let mut row_start = vec![0];
+        let mut col = Vec::new();
+        for r in &mut rows {
+            r.sort_unstable();
+            r.dedup();
+            col.extend_from_slice(r);
+            row_start.push(col.len());
+        }
+        let pattern = SparsityPattern { n, row_start, col };
+
+        let mut jac_plan = Vec::new();
+        let mut plan_for = |changes: &Range<usize>, arg: &Range<usize>| {
+            let start = jac_plan.len();
+            for &(j, w) in &self.kin_members[arg.clone()] {
+                for &(i, nu) in &self.changes[changes.clone()] {
+                    let sparse = pattern.position(i, j).expect("pattern holds every planned entry");
+                    jac_plan.push(PlanEntry { sparse: sparse as u32, dense: (j * n + i) as u32, scale: nu * w });
+                }
+            }
+            start..jac_plan.len()
+        };
+        let mut factors: Vec<CompiledFactor> = self
+            .factors
+            .iter()
+            .map(|(function, arg)| CompiledFactor { function: function.clone(), arg: arg.clone(), plan: 0..0 })
+            .collect();
+        let mut customs = Vec::new();
+        let mut processes = Vec::new();
+        for (rate, changes) in self.processes {
+            match &rate {
+                CompiledRate::Terms(terms) => {
+                    for term in &self.terms[terms.clone()] {
+                        for f in &mut factors[term.factors.clone()] {
+                            f.plan = plan_for(&changes, &f.arg);
+                        }
+                    }
+                }
+                CompiledRate::Custom(c) => {
+                    let (law, args) = &self.customs[*c];
+                    let plans = args.iter().map(|a| plan_for(&changes, a)).collect();
+                    customs.push(CompiledCustom { law: law.clone(), args: args.clone(), plans });
+                }
+            }
+            processes.push(CompiledProcess { rate, changes });
+        }
+        Kinetics {
+            members: self.kin_members,
+            factors,
+            terms: self.terms,
+            processes,
+            changes: self.changes,
+            customs,
+            jac_plan,
+            pattern,
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Rate laws: how fast a process runs, declared by name, with analytic derivatives.
+//!
+//! Every rate law is a *coefficient* (a product of parameters, e.g. `rho_N*w2`
+//! or `1/tau_53`) times a product of elementary *factors* of the state; a few
+//! laws (binding/unbinding) are a difference of two such products. Each factor
+//! knows its own derivative, so the Jacobian of any model follows from the
+//! product rule, exactly.
+//!
+//! | law | rate |
+//! |---|---|
+//! | `constant` | k |
+//! | `time_source` | k · u(t) (u a declared input, e.g. doxycycline on/off) |
+//! | `first_order` | k · x |
+//! | `mass_action` | k · Π xᵢ (repeat a name for higher order) |
+//! | `michaelis_menten` | k · x / (K_m + x) |
+//! | `hill` | k · xⁿ / (Kⁿ + xⁿ) |
+//! | `hill_repressor` | k · Kⁿ / (Kⁿ + xⁿ) |
+//! | `logistic` | k · x · (1 − N/K), N a compartment or pool |
+//! | `ratio_dependent` | k · Π xᵢ / (N + ε), e.g. killing k·E·T/(T̂) |
+//! | `binding` | k_on · a · b − k_off · c |
+//! | custom (Rust only) | any closure, with or without its derivative |
+//!
+//! A process may multiply its law by extra [`Factor`]s (`modifiers`), e.g.
+//! NK recruitment `ρ_N w₂ · C₂/(K₂ + C₂) · T` is a Michaelis–Menten law in C₂
+//! with the modifier `{ factor = "species", of = "T" }`.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+/// A product of parameters and numbers, written `a*b/c` (e.g. `rho_N*eps_N`,
+/// `1/tau_53`, `0.5*k`). Every rate law is scaled by one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Coefficient(pub String);
+
+impl Coefficient {
+    /// A coefficient that is a single parameter.
+    pub fn param(name: &str) -> Coefficient {
+        Coefficient(name.to_string())
+    }
+
+    /// Splits `a*b/c` into `(token, exponent)` pairs: `[("a", 1), ("b", 1), ("c", -1)]`.
+    /// A leading `-` is returned as the sign.
+    pub(crate) fn monomial(&self) -> Result<(f64, Vec<(&str, i32)>), String> {
+        let text = self.0.trim();
+        let (sign, text) = match text.strip_prefix('-') {
+            Some(rest) => (-1.0, rest.trim()),
+            None => (1.0, text),
+        };
+        if text.is_empty() {
+            return Err(format!("empty coefficient '{}'", self.0));
+        }
+        let mut out = Vec::new();
+        let mut exponent = 1;
+        let mut start = 0;
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '*'))) {
+            if c == '*' || c == '/' {
+                let token = text[start..i].trim();
+                if token.is_empty() {
+                    return Err(format!("missing factor in coefficient '{}'", self.0));
+                }
+                out.push((token, exponent));
+                exponent = if c == '/' { -1 } else { 1 };
+                start = i + 1;
+            }
+        }
+        Ok((sign, out))
+    }
+}
+
+impl From<&str> for Coefficient {
+    fn from(s: &str) -> Coefficient {
+        Coefficient(s.to_string())
+    }
+}
+
+impl fmt::Display for Coefficient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A stoichiometric coefficient: a number, or a parameter expression such as `-p_ex`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Stoichiometry {
+    /// A plain number (`-1`, `1`, `2`).
+    Number(f64),
+    /// A product of parameters with an optional sign (`-p_ex`).
+    Expression(Coefficient),
+}
+
+impl From<f64> for Stoichiometry {
+    fn from(v: f64) -> Self {
+        Stoichiometry::Number(v)
+    }
+}
+
+impl From<&str> for Stoichiometry {
+    fn from(s: &str) -> Self {
+        Stoichiometry::Expression(Coefficient(s.to_string()))
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(v: &u32) -> bool {
+    *v == 1
+}
+
+/// An elementary factor of a rate: a function of one compartment or pool
+/// (or of an input) with a known derivative.
+///
+/// Where a factor takes `of`, it may name a compartment or a pool (a declared
+/// sum of compartments, such as the total tumor `T = P + Q + S`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "factor", rename_all = "snake_case")]
+pub enum Factor {
+    /// `xⁿ` (n a positive integer, default 1).
+    Species {
+        /// Compartment or pool.
+        of: String,
+        /// Integer order n ≥ 1.
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        order: u32,
+    },
+    /// `x / (K_m + x)`.
+    Saturating {
+        /// Compartment or pool.
+        of: String,
+        /// Half-saturation parameter, same unit as `of`.
+        km: String,
+    },
+    /// `xⁿ / (Kⁿ + xⁿ)` (n ≥ 1).
+    Hill {
+        /// Compartment or pool.
+        of: String,
+        /// Half-activation parameter K, same unit as `of`.
+        half: String,
+        /// Hill coefficient n ≥ 1.
+        n: f64,
+    },
+    /// `Kⁿ / (Kⁿ + xⁿ)` (n ≥ 1): 1 at x = 0, ½ at x = K.
+    HillRepressor {
+        /// Compartment or pool.
+        of: String,
+        /// Half-repression parameter K, same unit as `of`.
+        half: String,
+        /// Hill coefficient n ≥ 1.
+        n: f64,
+    },
+    /// `1 − N/K`: the room left under a carrying capacity.
+    Room {
+        /// Compartment or pool N.
+        of: String,
+        /// Capacity parameter K, same unit as `of`.
+        capacity: String,
+    },
+    /// `1 / (N + ε)`: per-capita scaling that stays finite as N → 0.
+    Ratio {
+        /// Compartment or pool N.
+        of: String,
+        /// Regularization parameter ε > 0, same unit as `of`.
+        eps: String,
+    },
+    /// `u(t)`: the current value of a declared input (piecewise constant).
+    Input {
+        /// Input name.
+        input: String,
+    },
+}
+
+impl Factor {
+    /// `x` to the first power.
+    pub fn species(of: &str) -> Factor {
+        Factor::Species { of: of.to_string(), order: 1 }
+    }
+}
+
+/// A user-supplied rate: `f(t, args)`, with an optional analytic gradient.
+///
+/// When no gradient is given, the Jacobian uses central finite differences of
+/// `f` with respect to each argument.
+#[derive(Clone)]
+pub struct CustomLaw {
+    /// Compartments or pools whose values are passed as `args`, in order (at most 16).
+    pub args: Vec<String>,
+    /// Unit of the rate (e.g. `Mcells/day`), checked against the process's changes.
+    pub unit: String,
+    /// Compartments this law may consume (its rate must vanish when they are 0);
+    /// declare here every compartment with a negative change.
+    pub vanishes_at_zero_of: Vec<String>,
+    /// The rate `f(t, args)`.
+    pub rate: Arc<dyn Fn(f64, &[f64]) -> f64 + Send + Sync>,
+    /// The gradient `∂f/∂argsᵢ` written into the slice, if known.
+    pub gradient: Option<Arc<dyn Fn(f64, &[f64], &mut [f64]) + Send + Sync>>,
+}
+
+impl fmt::Debug for CustomLaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CustomLaw")
+            .field("args", &self.args)
+            .field("unit", &self.unit)
+            .field("analytic_gradient", &self.gradient.is_some())
+            .finish()
+    }
+}
+
+impl PartialEq for CustomLaw {
+    fn eq(&self, other: &Self) -> bool {
+        self.args == other.args
+            && self.unit == other.unit
+            && Arc::ptr_eq(&self.rate, &other.rate)
+            && match (&self.gradient, &other.gradient) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+/// The rate law of a process. See the [module docs](self) for the formulas.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "law", rename_all = "snake_case")]
+pub enum RateLaw {
+    /// `k`.
+    Constant {
+        /// Rate.
+        k: Coefficient,
+    },
+    /// `k · u(t)`.
+    TimeSource {
+        /// Rate at u = 1.
+        k: Coefficient,
+        /// Input name.
+        input: String,
+    },
+    /// `k · x`.
+    FirstOrder {
+        /// Rate constant.
+        k: Coefficient,
+        /// Compartment or pool.
+        of: String,
+    },
+    /// `k · Π xᵢ`.
+    MassAction {
+        /// Rate constant.
+        k: Coefficient,
+        /// Reactants (repeat for higher order).
+        of: Vec<String>,
+    },
+    /// `k · x / (K_m + x)`.
+    MichaelisMenten {
+        /// Maximal rate.
+        k: Coefficient,
+        /// Substrate.
+        of: String,
+        /// Half-saturation parameter.
+        km: String,
+    },
+    /// `k · xⁿ / (Kⁿ + xⁿ)`.
+    Hill {
+        /// Maximal rate.
+        k: Coefficient,
+        /// Activator.
+        of: String,
+        /// Half-activation parameter.
+        half: String,
+        /// Hill coefficient (≥ 1).
+        n: f64,
+    },
+    /// `k · Kⁿ / (Kⁿ + xⁿ)`.
+    HillRepressor {
+        /// Maximal rate.
+        k: Coefficient,
+        /// Repressor.
+        of: String,
+        /// Half-repression parameter.
+        half: String,
+        /// Hill coefficient (≥ 1).
+        n: f64,
+    },
+    /// `k · x · (1 − N/K)`.
+    Logistic {
+        /// Growth rate.
+        k: Coefficient,
+        /// Growing compartment.
+        of: String,
+        /// Compartment or pool that fills the capacity.
+        total: String,
+        /// Carrying capacity parameter.
+        capacity: String,
+    },
+    /// `k · Π xᵢ / (N + ε)`.
+    RatioDependent {
+        /// Rate constant.
+        k: Coefficient,
+        /// Numerator compartments (e.g. killer and target).
+        of: Vec<String>,
+        /// Denominator compartment or pool N.
+        total: String,
+        /// Regularization parameter ε.
+        eps: String,
+    },
+    /// `k_on · a · b − k_off · c` for `a + b ⇌ c`.
+    Binding {
+        /// Association rate constant.
+        kon: Coefficient,
+        /// Dissociation rate constant.
+        koff: Coefficient,
+        /// The two binding partners.
+        of: [String; 2],
+        /// The complex.
+        complex: String,
+    },
+    /// A Rust closure (cannot be written to a model file).
+    #[serde(skip)]
+    Custom(CustomLaw),
+}
+
+/// One product term of a lowered rate law: `sign · coefficient · Π factors`.
+pub(crate) struct Term<'a> {
+    pub sign: f64,
+    pub coefficient: &'a Coefficient,
+    pub factors: Vec<Factor>,
+}
+
+impl RateLaw {
+    /// The law written as a sum of product terms (custom laws have none).
+    pub(crate) fn terms(&self) -> Vec<Term<'_>> {
+        let sp = Factor::species;
+        let term = |coefficient, factors| Term { sign: 1.0, coefficient, factors };
+        match self {
+            RateLaw::Constant { k } => vec![term(k, vec![])],
+            RateLaw::TimeSource { k, input } => {
+                vec![term(k, vec![Factor::Input { input: input.clone() }])]
+            }
+            RateLaw::FirstOrder { k, of } => vec![term(k, vec![sp(of)])],
+            RateLaw::MassAction { k, of } => vec![term(k, of.iter().map(|x| sp(x)).collect())],
+            RateLaw::MichaelisMenten { k, of, km } => {
+                vec![term(k, vec![Factor::Saturating { of: of.clone(), km: km.clone() }])]
+            }
+            RateLaw::Hill { k, of, half, n } => {
+                vec![term(k, vec![Factor::Hill { of: of.clone(), half: half.clone(), n: *n }])]
+            }
+            RateLaw::HillRepressor { k, of, half, n } => {
+                vec![term(k, vec![Factor::HillRepressor { of: of.clone(), half: half.clone(), n: *n }])]
+            }
+            RateLaw::Logistic { k, of, total, capacity } => {
+                vec![term(k, vec![sp(of), Factor::Room { of: total.clone(), capacity: capacity.clone() }])]
+            }
+            RateLaw::RatioDependent { k, of, total, eps } => {
+                let mut factors: Vec<Factor> = of.iter().map(|x| sp(x)).collect();
+                factors.push(Factor::Ratio { of: total.clone(), eps: eps.clone() });
+                vec![term(k, factors)]
+            }
+            RateLaw::Binding { kon, koff, of, complex } => vec![
+                term(kon, vec![sp(&of[0]), sp(&of[1])]),
+                Term { sign: -1.0, coefficient: koff, factors: vec![sp(complex)] },
+            ],
+            RateLaw::Custom(_) => vec![],
+        }
+    }
+
+    /// The law's name as written in model files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RateLaw::Constant { .. } => "constant",
+            RateLaw::TimeSource { .. } => "time_source",
+            RateLaw::FirstOrder { .. } => "first_order",
+            RateLaw::MassAction { .. } => "mass_action",
+            RateLaw::MichaelisMenten { .. } => "michaelis_menten",
+            RateLaw::Hill { .. } => "hill",
+            RateLaw::HillRepressor { .. } => "hill_repressor",
+            RateLaw::Logistic { .. } => "logistic",
+            RateLaw::RatioDependent { .. } => "ratio_dependent",
+            RateLaw::Binding { .. } => "binding",
+            RateLaw::Custom(_) => "custom",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monomials_parse() {
+        let (s, m) = Coefficient::from("rho_N*w2/K").monomial().unwrap();
+        assert_eq!(s, 1.0);
+        assert_eq!(m, vec![("rho_N", 1), ("w2", 1), ("K", -1)]);
+        let (s, m) = Coefficient::from("-p_ex").monomial().unwrap();
+        assert_eq!((s, m), (-1.0, vec![("p_ex", 1)]));
+        let (_, m) = Coefficient::from("1/tau").monomial().unwrap();
+        assert_eq!(m, vec![("1", 1), ("tau", -1)]);
+        assert!(Coefficient::from("a**b").monomial().is_err());
+        assert!(Coefficient::from("").monomial().is_err());
+        assert!(Coefficient::from("a/").monomial().is_err());
+    }
+}

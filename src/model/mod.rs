@@ -1,0 +1,718 @@
+//! Typed, validated compartment models.
+//!
+//! A model is declared (in a TOML file or with [`ModelBuilder`]) as
+//! compartments, parameters, pools, inputs and processes, and built into a
+//! [`Model`]: every name resolved, every unit checked, every parameter
+//! converted to canonical units, and the processes compiled into an
+//! allocation-free right-hand side with its exact Jacobian.
+//!
+//! Validation at build time, each with its own error naming the item:
+//! unknown compartments, parameters and inputs; duplicate names; negative or
+//! non-finite parameters and initial values; unit mismatches (a process rate
+//! must have the unit of every compartment it changes, per day);
+//! non-positive half-saturation constants, capacities and regularizations;
+//! and processes that would drive a compartment negative (a process that
+//! consumes `x` must have `x` as a factor of its rate).
+
+pub mod compartment;
+mod file;
+pub(crate) mod kinetics;
+pub mod law;
+pub mod spec;
+pub mod units;
+
+pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, NkState, Quantity, TumorState};
+pub use kinetics::{SparsityPattern, MAX_CUSTOM_ARGS, MAX_FACTORS};
+pub use law::{Coefficient, CustomLaw, Factor, RateLaw, Stoichiometry};
+pub use spec::{
+    CompartmentDecl, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl, ProcessDecl, Provenance,
+};
+pub use units::{Dimension, Unit};
+
+use crate::error::{Result, SaspError};
+use kinetics::{FactorFn, Kinetics, KineticsBuilder, Storage};
+use nalgebra::DMatrix;
+use std::collections::HashMap;
+use std::fmt;
+
+/// A validated, compiled model.
+///
+/// State vectors are ordered as the compartments were declared; all values are
+/// in canonical units (day, 10⁶ cells, nM, mm). `inputs` slices are ordered as
+/// the inputs were declared (see [`Model::default_inputs`]).
+#[derive(Clone)]
+pub struct Model {
+    spec: ModelSpec,
+    kinetics: Kinetics,
+    parameter_values: Vec<f64>,
+    initial: Vec<f64>,
+    default_inputs: Vec<f64>,
+    compartment_index: HashMap<String, usize>,
+    parameter_index: HashMap<String, usize>,
+    input_index: HashMap<String, usize>,
+    pools: HashMap<String, Vec<usize>>,
+}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Model")
+            .field("name", &self.spec.model.name)
+            .field("compartments", &self.compartment_names().collect::<Vec<_>>())
+            .field("processes", &self.spec.processes.len())
+            .field("jacobian_nonzeros", &self.kinetics.pattern.nnz())
+            .finish()
+    }
+}
+
+impl PartialEq for Model {
+    /// Two models are equal when their declarations are.
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
+/// A resolved argument: weighted compartments and the dimension of their sum.
+struct Argument {
+    members: Vec<(usize, f64)>,
+    dimension: Dimension,
+    /// The compartment, when the argument is exactly one compartment.
+    single: Option<usize>,
+}
+
+/// Name resolution and unit arithmetic during a build.
+struct Resolver<'a> {
+    spec: &'a ModelSpec,
+    compartments: &'a HashMap<String, usize>,
+    compartment_units: &'a [Unit],
+    parameters: &'a HashMap<String, usize>,
+    parameter_values: &'a [f64],
+    parameter_units: &'a [Unit],
+    inputs: &'a HashMap<String, usize>,
+    input_units: &'a [Unit],
+    pools: &'a HashMap<String, Vec<usize>>,
+}
+
+impl Resolver<'_> {
+    fn argument(&self, name: &str, context: &str) -> Result<Argument> {
+        if let Some(&i) = self.compartments.get(name) {
+            return Ok(Argument {
+                members: vec![(i, 1.0)],
+                dimension: self.compartment_units[i].dimension,
+                single: Some(i),
+            });
+        }
+        if let Some(members) = self.pools.get(name) {
+            return Ok(Argument {
+                members: members.iter().map(|&i| (i, 1.0)).collect(),
+                dimension: self.compartment_units[members[0]].dimension,
+                single: None,
+            });
+        }
+        Err(SaspError::UnknownCompartment { name: name.to_string(), context: context.to_string() })
+    }
+
+    fn parameter(&self, name: &str, context: &str) -> Result<(f64, Dimension)> {
+        let &k = self
+            .parameters
+            .get(name)
+            .ok_or_else(|| SaspError::UnknownParameter { name: name.to_string(), context: context.to_string() })?;
+        Ok((self.parameter_values[k], self.parameter_units[k].dimension))
+    }
+
+    /// A parameter that must match `dimension` and be strictly positive.
+    fn positive_parameter(&self, name: &str, dimension: Dimension, role: &str, context: &str) -> Result<f64> {
+        let (value, dim) = self.parameter(name, context)?;
+        if dim != dimension {
+            return Err(SaspError::UnitMismatch {
+                context: format!("{context}: {role} '{name}'"),
+                expected: dimension.to_string(),
+                found: dim.to_string(),
+            });
+        }
+        if value <= 0.0 {
+            return Err(SaspError::InvalidModel(format!("{context}: {role} '{name}' must be positive, is {value}")));
+        }
+        Ok(value)
+    }
+
+    /// Value (with sign) and dimension of `a*b/c`.
+    fn coefficient(&self, c: &Coefficient, context: &str) -> Result<(f64, Dimension)> {
+        let (sign, parts) = c.monomial().map_err(|e| SaspError::InvalidModel(format!("{context}: {e}")))?;
+        let mut value = sign;
+        let mut dimension = Dimension::NONE;
+        for (token, exponent) in parts {
+            let (v, d) = match token.parse::<f64>() {
+                Ok(number) if number.is_finite() => (number, Dimension::NONE),
+                Ok(_) => {
+                    return Err(SaspError::InvalidModel(format!("{context}: non-finite number in '{c}'")));
+                }
+                Err(_) => self.parameter(token, context)?,
+            };
+            if exponent < 0 && v == 0.0 {
+                return Err(SaspError::InvalidModel(format!(
+                    "{context}: coefficient '{c}' divides by '{token}', which is 0"
+                )));
+            }
+            value *= v.powi(exponent);
+            dimension = dimension.mul(d.powi(exponent));
+        }
+        Ok((value, dimension))
+    }
+
+    /// Compiles one factor into the builder; returns its dimension and, for a
+    /// `species` factor of a single compartment, that compartment.
+    fn factor(&self, f: &Factor, context: &str, kb: &mut KineticsBuilder) -> Result<(Dimension, Option<usize>)> {
+        let same_unit =
+            |arg: &Argument, param: &str, role: &str| self.positive_parameter(param, arg.dimension, role, context);
+        match f {
+            Factor::Species { of, order } => {
+                let arg = self.argument(of, context)?;
+                if *order == 0 {
+                    return Err(SaspError::InvalidModel(format!("{context}: order of '{of}' must be at least 1")));
+                }
+                let range = kb.argument(&arg.members);
+                kb.factor(FactorFn::Power(*order as i32), range);
+                Ok((arg.dimension.powi(*order as i32), arg.single))
+            }
+            Factor::Saturating { of, km } => {
+                let arg = self.argument(of, context)?;
+                let k = same_unit(&arg, km, "half-saturation constant")?;
+                let range = kb.argument(&arg.members);
+                kb.factor(FactorFn::Saturating { k }, range);
+                Ok((Dimension::NONE, None))
+            }
+            Factor::Hill { of, half, n } | Factor::HillRepressor { of, half, n } => {
+                let arg = self.argument(of, context)?;
+                let k = same_unit(&arg, half, "half-activation constant")?;
+                if !(n.is_finite() && *n >= 1.0) {
+                    return Err(SaspError::InvalidModel(format!(
+                        "{context}: Hill coefficient must be finite and at least 1 (its derivative is infinite at 0 otherwise), is {n}"
+                    )));
+                }
+                let kn = k.powf(*n);
+                let function = match f {
+                    Factor::Hill { .. } => FactorFn::Hill { kn, n: *n },
+                    _ => FactorFn::HillRepressor { kn, n: *n },
+                };
+                let range = kb.argument(&arg.members);
+                kb.factor(function, range);
+                Ok((Dimension::NONE, None))
+            }
+            Factor::Room { of, capacity } => {
+                let arg = self.argument(of, context)?;
+                let k = same_unit(&arg, capacity, "capacity")?;
+                let range = kb.argument(&arg.members);
+                kb.factor(FactorFn::Room { inv_capacity: 1.0 / k }, range);
+                Ok((Dimension::NONE, None))
+            }
+            Factor::Ratio { of, eps } => {
+                let arg = self.argument(of, context)?;
+                let e = same_unit(&arg, eps, "regularization")?;
+                let range = kb.argument(&arg.members);
+                kb.factor(FactorFn::Ratio { eps: e }, range);
+                Ok((arg.dimension.powi(-1), None))
+            }
+            Factor::Input { input } => {
+                let &i = self
+                    .inputs
+                    .get(input)
+                    .ok_or_else(|| SaspError::UnknownInput { name: input.clone(), context: context.to_string() })?;
+                let range = kb.argument(&[]);
+                kb.factor(FactorFn::Input(i), range);
+                Ok((self.input_units[i].dimension, None))
+            }
+        }
+    }
+
+    /// Checks that `ν · rate` has the unit of each changed compartment per day.
+    fn check_changes(&self, changes: &[(usize, f64, Dimension)], rate: Dimension, context: &str) -> Result<()> {
+        for &(i, _, nu_dim) in changes {
+            let expected = self.compartment_units[i].dimension.div(Dimension::TIME);
+            let found = nu_dim.mul(rate);
+            if found != expected {
+                return Err(SaspError::UnitMismatch {
+                    context: format!("{context}, change of '{}'", self.spec.compartments[i].name),
+                    expected: expected.to_string(),
+                    found: found.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_unique<'a>(kind: &'static str, names: impl Iterator<Item = &'a str>) -> Result<HashMap<String, usize>> {
+    let mut map = HashMap::new();
+    for (i, name) in names.enumerate() {
+        if name.trim().is_empty() {
+            return Err(SaspError::InvalidModel(format!("a {kind} has an empty name")));
+        }
+        if map.insert(name.to_string(), i).is_some() {
+            return Err(SaspError::Duplicate { kind, name: name.to_string() });
+        }
+    }
+    Ok(map)
+}
+
+fn parse_unit(text: &str, context: &str) -> Result<Unit> {
+    Unit::parse(text).map_err(|e| match e {
+        SaspError::UnitParse { text, reason } => SaspError::UnitParse { text, reason: format!("{reason} ({context})") },
+        other => other,
+    })
+}
+
+impl Model {
+    /// Validates a declaration and compiles it.
+    pub fn from_spec(spec: ModelSpec) -> Result<Model> {
+        // Names.
+        let compartment_index = check_unique("compartment", spec.compartments.iter().map(|c| c.name.as_str()))?;
+        let parameter_index = check_unique("parameter", spec.parameters.iter().map(|p| p.name.as_str()))?;
+        let input_index = check_unique("input", spec.inputs.iter().map(|p| p.name.as_str()))?;
+        check_unique("process", spec.processes.iter().map(|p| p.name.as_str()))?;
+        check_unique(
+            "compartment or pool",
+            spec.compartments.iter().map(|c| c.name.as_str()).chain(spec.pools.iter().map(|p| p.name.as_str())),
+        )?;
+
+        // Compartments: units match kinds, initial values valid.
+        let mut compartment_units = Vec::with_capacity(spec.compartments.len());
+        let mut initial = Vec::with_capacity(spec.compartments.len());
+        for c in &spec.compartments {
+            let context = format!("compartment '{}'", c.name);
+            let unit = parse_unit(&c.unit, &context)?;
+            let expected = c.kind.quantity().dimension();
+            if unit.dimension != expected {
+                return Err(SaspError::UnitMismatch {
+                    context: format!("{context} of kind {}", c.kind),
+                    expected: expected.to_string(),
+                    found: unit.dimension.to_string(),
+                });
+            }
+            if !(c.initial.is_finite() && c.initial >= 0.0) {
+                return Err(SaspError::InvalidInitialValue { name: c.name.clone(), value: c.initial });
+            }
+            compartment_units.push(unit);
+            initial.push(unit.to_canonical(c.initial));
+        }
+
+        // Parameters.
+        let mut parameter_units = Vec::with_capacity(spec.parameters.len());
+        let mut parameter_values = Vec::with_capacity(spec.parameters.len());
+        for p in &spec.parameters {
+            if !(p.value.is_finite() && p.value >= 0.0) {
+                return Err(SaspError::InvalidParameter { name: p.name.clone(), value: p.value });
+            }
+            let unit = parse_unit(&p.unit, &format!("parameter '{}'", p.name))?;
+            parameter_units.push(unit);
+            parameter_values.push(unit.to_canonical(p.value));
+        }
+
+        // Inputs.
+        let mut input_units = Vec::with_capacity(spec.inputs.len());
+        let mut default_inputs = Vec::with_capacity(spec.inputs.len());
+        for u in &spec.inputs {
+            let unit = parse_unit(&u.unit, &format!("input '{}'", u.name))?;
+            if !(u.default.is_finite() && u.default >= 0.0) {
+                return Err(SaspError::InvalidSchedule {
+                    name: u.name.clone(),
+                    reason: format!("default value {} must be finite and non-negative", u.default),
+                });
+            }
+            input_units.push(unit);
+            default_inputs.push(unit.to_canonical(u.default));
+        }
+
+        // Pools.
+        let mut pools = HashMap::new();
+        for pool in &spec.pools {
+            let context = format!("pool '{}'", pool.name);
+            if pool.sum.is_empty() {
+                return Err(SaspError::InvalidModel(format!("{context} has no members")));
+            }
+            let mut members: Vec<usize> = Vec::new();
+            for m in &pool.sum {
+                let &i = compartment_index
+                    .get(m)
+                    .ok_or_else(|| SaspError::UnknownCompartment { name: m.clone(), context: context.clone() })?;
+                let d = compartment_units[i].dimension;
+                let d0 = members.first().map_or(d, |&first| compartment_units[first].dimension);
+                if d != d0 {
+                    return Err(SaspError::UnitMismatch {
+                        context: format!("{context}, member '{m}'"),
+                        expected: d0.to_string(),
+                        found: d.to_string(),
+                    });
+                }
+                members.push(i);
+            }
+            pools.insert(pool.name.clone(), members);
+        }
+
+        let resolver = Resolver {
+            spec: &spec,
+            compartments: &compartment_index,
+            compartment_units: &compartment_units,
+            parameters: &parameter_index,
+            parameter_values: &parameter_values,
+            parameter_units: &parameter_units,
+            inputs: &input_index,
+            input_units: &input_units,
+            pools: &pools,
+        };
+
+        let mut kb = KineticsBuilder::new(spec.compartments.len());
+        for process in &spec.processes {
+            let context = format!("process '{}'", process.name);
+            if process.changes.is_empty() {
+                return Err(SaspError::InvalidModel(format!("{context} changes no compartment")));
+            }
+            let mut changes = Vec::with_capacity(process.changes.len());
+            for (name, nu) in &process.changes {
+                let &i = compartment_index
+                    .get(name)
+                    .ok_or_else(|| SaspError::UnknownCompartment { name: name.clone(), context: context.clone() })?;
+                let (value, dim) = match nu {
+                    Stoichiometry::Number(v) if v.is_finite() => (*v, Dimension::NONE),
+                    Stoichiometry::Number(v) => {
+                        return Err(SaspError::InvalidModel(format!(
+                            "{context}: change of '{name}' is not finite ({v})"
+                        )))
+                    }
+                    Stoichiometry::Expression(c) => resolver.coefficient(c, &context)?,
+                };
+                changes.push((i, value, dim));
+            }
+            let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
+
+            if let RateLaw::Custom(law) = &process.rate {
+                if !process.modifiers.is_empty() {
+                    return Err(SaspError::InvalidModel(format!("{context}: a custom law takes no modifiers")));
+                }
+                if law.args.len() > MAX_CUSTOM_ARGS {
+                    return Err(SaspError::InvalidModel(format!(
+                        "{context}: a custom law takes at most {MAX_CUSTOM_ARGS} arguments"
+                    )));
+                }
+                let unit = parse_unit(&law.unit, &context)?;
+                resolver.check_changes(&changes, unit.dimension, &context)?;
+                let mut vanishing = Vec::new();
+                for v in &law.vanishes_at_zero_of {
+                    vanishing.push(resolver.argument(v, &context)?.single);
+                }
+                for &(i, nu, _) in &changes {
+                    if nu < 0.0 && !vanishing.contains(&Some(i)) {
+                        return Err(consumes_error(&context, &spec.compartments[i].name));
+                    }
+                }
+                let mut args = Vec::new();
+                for a in &law.args {
+                    let arg = resolver.argument(a, &context)?;
+                    args.push(kb.argument(&arg.members));
+                }
+                kb.custom_process(law.clone(), args, &plain);
+                continue;
+            }
+
+            let first_term = kb.term_count();
+            for term in process.rate.terms() {
+                let n_factors = term.factors.len() + process.modifiers.len();
+                if n_factors > MAX_FACTORS {
+                    return Err(SaspError::InvalidModel(format!(
+                        "{context}: {n_factors} factors in one term, at most {MAX_FACTORS} allowed"
+                    )));
+                }
+                let (coefficient, mut dimension) = resolver.coefficient(term.coefficient, &context)?;
+                let coefficient = coefficient * term.sign;
+                let first_factor = kb.factor_count();
+                let mut vanishing = Vec::new();
+                let mut may_change_sign = false;
+                for f in term.factors.iter().chain(&process.modifiers) {
+                    let (d, single) = resolver.factor(f, &context, &mut kb)?;
+                    dimension = dimension.mul(d);
+                    vanishing.extend(single);
+                    may_change_sign |= matches!(f, Factor::Room { .. });
+                }
+                kb.term(coefficient, first_factor);
+                resolver.check_changes(&changes, dimension, &context)?;
+                for &(i, nu, _) in &changes {
+                    let consumes = nu * coefficient < 0.0 || (may_change_sign && nu != 0.0);
+                    if consumes && !vanishing.contains(&i) {
+                        return Err(consumes_error(&context, &spec.compartments[i].name));
+                    }
+                }
+            }
+            kb.process(first_term, &plain);
+        }
+        let kinetics = kb.finish();
+
+        Ok(Model {
+            spec,
+            kinetics,
+            parameter_values,
+            initial,
+            default_inputs,
+            compartment_index,
+            parameter_index,
+            input_index,
+            pools,
+        })
+    }
+
+    /// The declaration this model was built from.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        &self.spec.model.name
+    }
+
+    /// Number of state variables.
+    pub fn dimension(&self) -> usize {
+        self.spec.compartments.len()
+    }
+
+    /// Compartment names in state-vector order.
+    pub fn compartment_names(&self) -> impl Iterator<Item = &str> {
+        self.spec.compartments.iter().map(|c| c.name.as_str())
+    }
+
+    /// Index of a compartment in the state vector.
+    pub fn index_of(&self, name: &str) -> Result<usize> {
+        self.compartment_index.get(name).copied().ok_or_else(|| SaspError::UnknownCompartment {
+            name: name.to_string(),
+            context: format!("a lookup in model '{}'", self.name()),
+        })
+    }
+
+    /// Indices of the compartments whose kind satisfies `pred`.
+    pub fn indices_where(&self, pred: impl Fn(Compartment) -> bool) -> Vec<usize> {
+        (0..self.dimension()).filter(|&i| pred(self.spec.compartments[i].kind)).collect()
+    }
+
+    /// The kind of compartment `i`.
+    pub fn kind(&self, i: usize) -> Compartment {
+        self.spec.compartments[i].kind
+    }
+
+    /// Value of a compartment or pool in state `y`.
+    pub fn value_of(&self, name: &str, y: &[f64]) -> Result<f64> {
+        self.check_len("state", y.len())?;
+        if let Some(members) = self.pools.get(name) {
+            return Ok(members.iter().map(|&i| y[i]).sum());
+        }
+        Ok(y[self.index_of(name)?])
+    }
+
+    /// The declared initial state, in canonical units.
+    pub fn initial_state(&self) -> Vec<f64> {
+        self.initial.clone()
+    }
+
+    /// The time (days) at which [`Model::initial_state`] holds.
+    pub fn initial_time(&self) -> f64 {
+        self.spec.model.initial_time
+    }
+
+    /// A parameter's value in canonical units.
+    pub fn parameter(&self, name: &str) -> Result<f64> {
+        self.parameter_index.get(name).map(|&k| self.parameter_values[k]).ok_or_else(|| SaspError::UnknownParameter {
+            name: name.to_string(),
+            context: format!("a lookup in model '{}'", self.name()),
+        })
+    }
+
+    /// A copy of the model with a parameter set to `value` (in the parameter's
+    /// declared unit), rebuilt and revalidated.
+    pub fn with_parameter(&self, name: &str, value: f64) -> Result<Model> {
+        let mut spec = self.spec.clone();
+        let p = spec.parameters.iter_mut().find(|p| p.name == name).ok_or_else(|| SaspError::UnknownParameter {
+            name: name.to_string(),
+            context: "with_parameter".to_string(),
+        })?;
+        p.value = value;
+        Model::from_spec(spec)
+    }
+
+    /// A copy of the model with a compartment's initial value set (declared unit).
+    pub fn with_initial(&self, name: &str, value: f64) -> Result<Model> {
+        let mut spec = self.spec.clone();
+        let c = spec.compartments.iter_mut().find(|c| c.name == name).ok_or_else(|| SaspError::UnknownCompartment {
+            name: name.to_string(),
+            context: "with_initial".to_string(),
+        })?;
+        c.initial = value;
+        Model::from_spec(spec)
+    }
+
+    /// Input names in the order `inputs` slices use.
+    pub fn input_names(&self) -> impl Iterator<Item = &str> {
+        self.spec.inputs.iter().map(|u| u.name.as_str())
+    }
+
+    /// Index of an input in `inputs` slices.
+    pub fn input_index(&self, name: &str) -> Result<usize> {
+        self.input_index.get(name).copied().ok_or_else(|| SaspError::UnknownInput {
+            name: name.to_string(),
+            context: format!("a lookup in model '{}'", self.name()),
+        })
+    }
+
+    /// Input values when no schedule sets them.
+    pub fn default_inputs(&self) -> Vec<f64> {
+        self.default_inputs.clone()
+    }
+
+    /// Process names in the order of [`Model::process_rates`].
+    pub fn process_names(&self) -> impl Iterator<Item = &str> {
+        self.spec.processes.iter().map(|p| p.name.as_str())
+    }
+
+    fn check_len(&self, what: &'static str, found: usize) -> Result<()> {
+        let expected = self.dimension();
+        if found != expected {
+            return Err(SaspError::DimensionMismatch { what, expected, found });
+        }
+        Ok(())
+    }
+
+    fn check_call(&self, y: usize, inputs: usize) -> Result<()> {
+        self.check_len("state", y)?;
+        if inputs != self.spec.inputs.len() {
+            return Err(SaspError::DimensionMismatch {
+                what: "inputs",
+                expected: self.spec.inputs.len(),
+                found: inputs,
+            });
+        }
+        Ok(())
+    }
+
+    /// The right-hand side `dy = f(t, y, u)`.
+    pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) -> Result<()> {
+        self.check_call(y.len(), inputs.len())?;
+        self.check_len("derivative", dy.len())?;
+        self.kinetics.rhs(t, y, inputs, dy);
+        Ok(())
+    }
+
+    /// The rate of every process, in [`Model::process_names`] order.
+    pub fn process_rates(&self, t: f64, y: &[f64], inputs: &[f64], rates: &mut [f64]) -> Result<()> {
+        self.check_call(y.len(), inputs.len())?;
+        if rates.len() != self.spec.processes.len() {
+            return Err(SaspError::DimensionMismatch {
+                what: "process rates",
+                expected: self.spec.processes.len(),
+                found: rates.len(),
+            });
+        }
+        self.kinetics.rates(t, y, inputs, rates);
+        Ok(())
+    }
+
+    /// The rate of one process (by name).
+    pub fn process_rate(&self, name: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
+        self.check_call(y.len(), inputs.len())?;
+        let p = self
+            .spec
+            .processes
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| SaspError::InvalidModel(format!("model '{}' has no process '{name}'", self.name())))?;
+        Ok(self.kinetics.rate(p, t, y, inputs))
+    }
+
+    /// The exact Jacobian `∂f/∂y` into a dense `n × n` matrix.
+    pub fn jacobian_dense(&self, t: f64, y: &[f64], inputs: &[f64], jac: &mut DMatrix<f64>) -> Result<()> {
+        self.check_call(y.len(), inputs.len())?;
+        if jac.nrows() != self.dimension() || jac.ncols() != self.dimension() {
+            return Err(SaspError::DimensionMismatch {
+                what: "Jacobian (rows and columns)",
+                expected: self.dimension(),
+                found: if jac.nrows() != self.dimension() { jac.nrows() } else { jac.ncols() },
+            });
+        }
+        self.kinetics.jacobian(t, y, inputs, jac.as_mut_slice(), Storage::Dense);
+        Ok(())
+    }
+
+    /// The exact Jacobian's values in the CSR layout of [`Model::sparsity`].
+    pub fn jacobian_sparse(&self, t: f64, y: &[f64], inputs: &[f64], values: &mut [f64]) -> Result<()> {
+        self.check_call(y.len(), inputs.len())?;
+        if values.len() != self.kinetics.pattern.nnz() {
+            return Err(SaspError::DimensionMismatch {
+                what: "sparse Jacobian values",
+                expected: self.kinetics.pattern.nnz(),
+                found: values.len(),
+            });
+        }
+        self.kinetics.jacobian(t, y, inputs, values, Storage::Sparse);
+        Ok(())
+    }
+
+    /// The Jacobian's sparsity pattern (CSR; the diagonal is always present).
+    pub fn sparsity(&self) -> &SparsityPattern {
+        &self.kinetics.pattern
+    }
+
+    /// Unchecked right-hand side for solvers that checked sizes once.
+    pub(crate) fn rhs_unchecked(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
+        self.kinetics.rhs(t, y, inputs, dy);
+    }
+}
+
+fn consumes_error(context: &str, compartment: &str) -> SaspError {
+    SaspError::InvalidModel(format!(
+        "{context} consumes '{compartment}' but its rate does not vanish when '{compartment}' is 0 \
+         (make '{compartment}' a factor of the rate, or the state can turn negative)"
+    ))
+}
+
+/// A model with its inputs fixed: the [`OdeSystem`](crate::solve::OdeSystem)
+/// a solver integrates between two input switches.
+#[derive(Clone, Debug)]
+pub struct ModelSystem<'a> {
+    model: &'a Model,
+    inputs: Vec<f64>,
+}
+
+impl Model {
+    /// The model as an ODE system with the given input values.
+    pub fn system(&self, inputs: &[f64]) -> Result<ModelSystem<'_>> {
+        if inputs.len() != self.spec.inputs.len() {
+            return Err(SaspError::DimensionMismatch {
+                what: "inputs",
+                expected: self.spec.inputs.len(),
+                found: inputs.len(),
+            });
+        }
+        Ok(ModelSystem { model: self, inputs: inputs.to_vec() })
+    }
+}
+
+impl ModelSystem<'_> {
+    /// Current input values.
+    pub fn inputs(&self) -> &[f64] {
+        &self.inputs
+    }
+
+    /// Sets input `i` (e.g. at a switch time).
+    pub fn set_input(&mut self, i: usize, value: f64) {
+        self.inputs[i] = value;
+    }
+}
+
+impl crate::solve::OdeSystem for ModelSystem<'_> {
+    fn dimension(&self) -> usize {
+        self.model.dimension()
+    }
+
+    fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
+        self.model.rhs_unchecked(t, y, &self.inputs, dy);
+    }
+
+    fn component_name(&self, i: usize) -> String {
+        self.model.spec.compartments[i].name.clone()
+    }
+}

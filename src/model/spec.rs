@@ -1,0 +1,333 @@
+//! The declaration of a model: what a model file holds and what
+//! [`ModelBuilder`] assembles. A declaration is checked and compiled into a
+//! [`Model`](super::Model) by [`ModelSpec::build`].
+
+use super::compartment::Compartment;
+use super::law::{Coefficient, Factor, RateLaw, Stoichiometry};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How sure a parameter value is (the tags of `MODEL.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Provenance {
+    /// `[V]` verified from a source.
+    #[serde(rename = "V")]
+    Verified,
+    /// `[D]` derived from verified numbers (the arithmetic is in the source text).
+    #[serde(rename = "D")]
+    Derived,
+    /// `[R]` recalled from the literature, unchecked.
+    #[serde(rename = "R")]
+    Recalled,
+    /// `[A]` an assumption, to be calibrated.
+    #[serde(rename = "A")]
+    Assumed,
+    /// `[F]` fitted to calibration targets by a reproducible procedure.
+    #[serde(rename = "F")]
+    Fitted,
+    /// `[N]` a numerical device (regularization), not biology.
+    #[serde(rename = "N")]
+    Numerical,
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tag = match self {
+            Provenance::Verified => "V",
+            Provenance::Derived => "D",
+            Provenance::Recalled => "R",
+            Provenance::Assumed => "A",
+            Provenance::Fitted => "F",
+            Provenance::Numerical => "N",
+        };
+        write!(f, "[{tag}]")
+    }
+}
+
+fn is_empty(s: &str) -> bool {
+    s.is_empty()
+}
+
+fn dimensionless() -> String {
+    "1".to_string()
+}
+
+/// General information about a model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelInfo {
+    /// Short identifier, e.g. `iannello2013`.
+    pub name: String,
+    /// What the model describes.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+    /// The time (days) at which the declared initial state holds.
+    #[serde(default)]
+    pub initial_time: f64,
+    /// Literature the model is built from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+/// A state variable.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompartmentDecl {
+    /// Short name used in processes (`P`, `C2`, `Na`).
+    pub name: String,
+    /// What it is.
+    pub kind: Compartment,
+    /// Unit; its dimension must match the kind's quantity.
+    pub unit: String,
+    /// Value at `initial_time`, in `unit`.
+    pub initial: f64,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+/// A parameter with provenance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterDecl {
+    /// Name used in rate laws.
+    pub name: String,
+    /// Value in `unit` (finite, ≥ 0).
+    pub value: f64,
+    /// Unit (any unit of the right dimension; converted when the model is built).
+    pub unit: String,
+    /// Provenance tag.
+    pub tag: Provenance,
+    /// Where the value comes from.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub source: String,
+    /// What the parameter means.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+/// A named sum of compartments of the same unit (e.g. total tumor `T = P + Q + S`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolDecl {
+    /// Name usable wherever a rate law takes a compartment argument.
+    pub name: String,
+    /// Member compartments.
+    pub sum: Vec<String>,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+/// A piecewise-constant external signal (e.g. doxycycline on = 1, off = 0).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputDecl {
+    /// Name used by `time_source` laws and `input` factors.
+    pub name: String,
+    /// Unit (default dimensionless).
+    #[serde(default = "dimensionless")]
+    pub unit: String,
+    /// Value when no schedule sets it.
+    #[serde(default)]
+    pub default: f64,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+/// A process: a rate law and the changes it makes per unit of rate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessDecl {
+    /// Unique name.
+    pub name: String,
+    /// `compartment → ν`: `dy/dt += ν · rate`.
+    pub changes: BTreeMap<String, Stoichiometry>,
+    /// The rate law.
+    pub rate: RateLaw,
+    /// Extra factors multiplying the law.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<Factor>,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+impl ProcessDecl {
+    /// A process with a law and no changes yet.
+    pub fn new(name: &str, rate: RateLaw) -> ProcessDecl {
+        ProcessDecl {
+            name: name.to_string(),
+            changes: BTreeMap::new(),
+            rate,
+            modifiers: Vec::new(),
+            description: String::new(),
+        }
+    }
+
+    /// Adds a change `dy[compartment]/dt += ν · rate`.
+    pub fn change(mut self, compartment: &str, nu: impl Into<Stoichiometry>) -> ProcessDecl {
+        self.changes.insert(compartment.to_string(), nu.into());
+        self
+    }
+
+    /// Multiplies the law by a factor.
+    pub fn times(mut self, factor: Factor) -> ProcessDecl {
+        self.modifiers.push(factor);
+        self
+    }
+
+    /// Sets the description.
+    pub fn describe(mut self, text: &str) -> ProcessDecl {
+        self.description = text.to_string();
+        self
+    }
+}
+
+/// A whole model declaration: the content of a model file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// General information.
+    pub model: ModelInfo,
+    /// State variables, in state-vector order.
+    #[serde(default, rename = "compartment")]
+    pub compartments: Vec<CompartmentDecl>,
+    /// Parameters.
+    #[serde(default, rename = "parameter")]
+    pub parameters: Vec<ParameterDecl>,
+    /// Pools (sums of compartments).
+    #[serde(default, rename = "pool", skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<PoolDecl>,
+    /// Time-dependent inputs.
+    #[serde(default, rename = "input", skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputDecl>,
+    /// Processes.
+    #[serde(default, rename = "process")]
+    pub processes: Vec<ProcessDecl>,
+}
+
+/// Assembles a model declaration in Rust and builds it.
+///
+/// ```
+/// use sasp::model::{ModelBuilder, Compartment, TumorState, RateLaw, ProcessDecl, Provenance};
+/// let model = ModelBuilder::new("decay")
+///     .compartment("S", Compartment::Tumor(TumorState::Senescent), "Mcells", 10.0)
+///     .parameter("k", 0.5, "1/day", Provenance::Assumed, "example")
+///     .process(
+///         ProcessDecl::new("clearance", RateLaw::FirstOrder { k: "k".into(), of: "S".into() })
+///             .change("S", -1.0),
+///     )
+///     .build()?;
+/// let mut dy = [0.0];
+/// model.rhs(0.0, &[10.0], &[], &mut dy);
+/// assert_eq!(dy[0], -5.0);
+/// # Ok::<(), sasp::SaspError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ModelBuilder {
+    spec: ModelSpec,
+}
+
+impl ModelBuilder {
+    /// An empty model with a name.
+    pub fn new(name: &str) -> ModelBuilder {
+        ModelBuilder {
+            spec: ModelSpec {
+                model: ModelInfo {
+                    name: name.to_string(),
+                    description: String::new(),
+                    initial_time: 0.0,
+                    references: Vec::new(),
+                },
+                compartments: Vec::new(),
+                parameters: Vec::new(),
+                pools: Vec::new(),
+                inputs: Vec::new(),
+                processes: Vec::new(),
+            },
+        }
+    }
+
+    /// Starts from an existing declaration (e.g. a loaded model's) to extend it.
+    pub fn from_spec(spec: ModelSpec) -> ModelBuilder {
+        ModelBuilder { spec }
+    }
+
+    /// Sets the time at which the initial state holds.
+    pub fn initial_time(mut self, t: f64) -> ModelBuilder {
+        self.spec.model.initial_time = t;
+        self
+    }
+
+    /// Declares a compartment with its unit and initial value.
+    pub fn compartment(mut self, name: &str, kind: Compartment, unit: &str, initial: f64) -> ModelBuilder {
+        self.spec.compartments.push(CompartmentDecl {
+            name: name.to_string(),
+            kind,
+            unit: unit.to_string(),
+            initial,
+            description: String::new(),
+        });
+        self
+    }
+
+    /// Declares a parameter.
+    pub fn parameter(mut self, name: &str, value: f64, unit: &str, tag: Provenance, source: &str) -> ModelBuilder {
+        self.spec.parameters.push(ParameterDecl {
+            name: name.to_string(),
+            value,
+            unit: unit.to_string(),
+            tag,
+            source: source.to_string(),
+            description: String::new(),
+        });
+        self
+    }
+
+    /// Declares a pool (sum of compartments).
+    pub fn pool(mut self, name: &str, members: &[&str]) -> ModelBuilder {
+        self.spec.pools.push(PoolDecl {
+            name: name.to_string(),
+            sum: members.iter().map(|m| m.to_string()).collect(),
+            description: String::new(),
+        });
+        self
+    }
+
+    /// Declares a dimensionless input with its default value.
+    pub fn input(mut self, name: &str, default: f64) -> ModelBuilder {
+        self.spec.inputs.push(InputDecl {
+            name: name.to_string(),
+            unit: dimensionless(),
+            default,
+            description: String::new(),
+        });
+        self
+    }
+
+    /// Adds a process.
+    pub fn process(mut self, process: ProcessDecl) -> ModelBuilder {
+        self.spec.processes.push(process);
+        self
+    }
+
+    /// The declaration so far.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// Validates and compiles the model.
+    pub fn build(self) -> crate::Result<super::Model> {
+        super::Model::from_spec(self.spec)
+    }
+}
+
+/// A coefficient made of one parameter name.
+impl From<String> for Coefficient {
+    fn from(s: String) -> Coefficient {
+        Coefficient(s)
+    }
+}

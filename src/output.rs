@@ -1,0 +1,48 @@
+//! Writing results: every file is written to a temporary name beside its
+//! target and renamed into place, so an interrupted run never leaves a
+//! half-written file.
+
+use crate::error::{Result, SaspError};
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |source| SaspError::Io { path: path.to_path_buf(), source };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let file_name = path.file_name().ok_or_else(|| SaspError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"),
+    })?;
+    let tmp = path.with_file_name(format!(".{}.tmp{}", file_name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_replaces() {
+        let dir = std::env::temp_dir().join(format!("sasp-output-{}", std::process::id()));
+        let path = dir.join("a/b.txt");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        let leftovers = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
+        assert_eq!(leftovers, 1);
+        assert!(write_atomic(Path::new("/proc/definitely/not/writable.txt"), b"x").is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,203 @@
+//! Time integration: the [`OdeSystem`] a problem provides, the [`Options`] of a
+//! solve, and the [`Solution`] with its [`Stats`].
+//!
+//! A problem knows nothing of the method; a method knows nothing of biology.
+//! Methods available now:
+//! - [`dopri5`]: explicit Dormand–Prince 5(4) with per-component tolerances,
+//!   5th-order dense output, and exact stops (never steps past `t_end`).
+
+pub mod dopri5;
+
+use crate::error::{Result, SaspError};
+
+/// A system of ordinary differential equations `y' = f(t, y)`.
+pub trait OdeSystem {
+    /// Number of state variables.
+    fn dimension(&self) -> usize;
+
+    /// Writes `f(t, y)` into `dy`. Must not allocate in hot loops.
+    fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]);
+
+    /// A name for component `i`, used in error messages.
+    fn component_name(&self, i: usize) -> String {
+        format!("y[{i}]")
+    }
+}
+
+/// Absolute tolerance: one for all components, or one per component.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tolerance {
+    /// The same value for every component.
+    Scalar(f64),
+    /// One value per component.
+    PerComponent(Vec<f64>),
+}
+
+impl Tolerance {
+    /// The tolerance of component `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> f64 {
+        match self {
+            Tolerance::Scalar(v) => *v,
+            Tolerance::PerComponent(v) => v[i],
+        }
+    }
+}
+
+/// Options of a solve. Construct with `Options::default()` and adjust fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Relative tolerance (default 1e-6).
+    pub rtol: f64,
+    /// Absolute tolerance (default 1e-9 for every component).
+    pub atol: Tolerance,
+    /// Initial step size; chosen automatically when `None`.
+    pub h0: Option<f64>,
+    /// Largest step size (default: unbounded).
+    pub h_max: f64,
+    /// Most steps per solve before [`SaspError::TooManySteps`] (default 100 000).
+    pub max_steps: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { rtol: 1e-6, atol: Tolerance::Scalar(1e-9), h0: None, h_max: f64::INFINITY, max_steps: 100_000 }
+    }
+}
+
+impl Options {
+    /// Checks tolerances and limits against a system of dimension `n`.
+    pub fn validate(&self, n: usize) -> Result<()> {
+        let bad = |what: String| Err(SaspError::InvalidOptions(what));
+        if !(self.rtol.is_finite() && self.rtol > 0.0) {
+            return bad(format!("rtol must be positive and finite, is {}", self.rtol));
+        }
+        match &self.atol {
+            Tolerance::Scalar(a) if !(a.is_finite() && *a >= 0.0) => {
+                return bad(format!("atol must be non-negative and finite, is {a}"))
+            }
+            Tolerance::PerComponent(v) if v.len() != n => {
+                return bad(format!("atol has {} components, the system {n}", v.len()))
+            }
+            Tolerance::PerComponent(v) if v.iter().any(|a| !(a.is_finite() && *a >= 0.0)) => {
+                return bad("every atol component must be non-negative and finite".to_string())
+            }
+            _ => {}
+        }
+        if let Some(h) = self.h0 {
+            if !(h.is_finite() && h > 0.0) {
+                return bad(format!("h0 must be positive and finite, is {h}"));
+            }
+        }
+        if !(self.h_max > 0.0) {
+            return bad(format!("h_max must be positive, is {}", self.h_max));
+        }
+        if self.max_steps == 0 {
+            return bad("max_steps must be at least 1".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// Work counters of a solve.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Accepted steps.
+    pub steps: usize,
+    /// Rejected steps (error test failures and non-finite stages).
+    pub rejected: usize,
+    /// Right-hand-side evaluations.
+    pub rhs_evals: usize,
+    /// Jacobian evaluations.
+    pub jac_evals: usize,
+    /// Matrix factorizations.
+    pub factorizations: usize,
+    /// Linear solves with a factorized matrix.
+    pub linear_solves: usize,
+}
+
+impl std::ops::AddAssign for Stats {
+    fn add_assign(&mut self, o: Stats) {
+        self.steps += o.steps;
+        self.rejected += o.rejected;
+        self.rhs_evals += o.rhs_evals;
+        self.jac_evals += o.jac_evals;
+        self.factorizations += o.factorizations;
+        self.linear_solves += o.linear_solves;
+    }
+}
+
+/// States at requested output times.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    /// Output times.
+    pub t: Vec<f64>,
+    /// States, one row of `n` values per output time (row-major).
+    pub y: Vec<f64>,
+    /// Number of components.
+    pub n: usize,
+    /// Work counters.
+    pub stats: Stats,
+}
+
+impl Solution {
+    /// An empty solution for `n` components.
+    pub fn new(n: usize) -> Solution {
+        Solution { t: Vec::new(), y: Vec::new(), n, stats: Stats::default() }
+    }
+
+    /// The state at output `k`.
+    pub fn state(&self, k: usize) -> &[f64] {
+        &self.y[k * self.n..(k + 1) * self.n]
+    }
+
+    /// The last state.
+    pub fn last(&self) -> Option<&[f64]> {
+        self.t.len().checked_sub(1).map(|k| self.state(k))
+    }
+
+    /// Component `i` over all outputs.
+    pub fn component(&self, i: usize) -> impl Iterator<Item = f64> + '_ {
+        self.y.iter().skip(i).step_by(self.n).copied()
+    }
+
+    pub(crate) fn push(&mut self, t: f64, y: &[f64]) {
+        self.t.push(t);
+        self.y.extend_from_slice(y);
+    }
+}
+
+/// Checks a solve's interval, initial state and output times.
+pub(crate) fn check_problem(n: usize, t0: f64, y0: &[f64], t_end: f64, outputs: &[f64]) -> Result<()> {
+    if y0.len() != n {
+        return Err(SaspError::DimensionMismatch { what: "initial state", expected: n, found: y0.len() });
+    }
+    if !(t0.is_finite() && t_end.is_finite() && t_end >= t0) {
+        return Err(SaspError::InvalidOptions(format!("need finite t0 <= t_end, got t0 = {t0}, t_end = {t_end}")));
+    }
+    if let Some(k) = y0.iter().position(|v| !v.is_finite()) {
+        return Err(SaspError::InvalidOptions(format!("initial state component {k} is not finite")));
+    }
+    let mut last = t0;
+    for &t in outputs {
+        if !(t >= last && t <= t_end) {
+            return Err(SaspError::InvalidOptions(format!(
+                "output times must be increasing within [{t0}, {t_end}]; {t} is not"
+            )));
+        }
+        last = t;
+    }
+    Ok(())
+}
+
+/// The weighted RMS norm `sqrt(mean((eᵢ / (atolᵢ + rtol·max(|yᵢ|, |ŷᵢ|)))²))`.
+#[inline]
+pub(crate) fn error_norm(err: &[f64], y: &[f64], y_new: &[f64], options: &Options) -> f64 {
+    let mut sum = 0.0;
+    for i in 0..err.len() {
+        let scale = options.atol.get(i) + options.rtol * y[i].abs().max(y_new[i].abs());
+        let r = err[i] / scale;
+        sum += r * r;
+    }
+    (sum / err.len().max(1) as f64).sqrt()
+}
