@@ -19,6 +19,9 @@
 //! Layers (data flows one way): [`model`] → [`solve`] → [`experiment`], with
 //! [`intervene`] describing timed changes and [`output`] writing files.
 #![deny(missing_docs)]
+// Numerical kernels index several arrays with one loop variable; iterator
+// chains there would obscure the formulas.
+#![allow(clippy::needless_range_loop)]
 
 pub mod error;
 pub mod experiment;

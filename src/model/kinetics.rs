@@ -12,6 +12,7 @@
 //! scattered through a precomputed plan into CSR or column-major dense storage.
 
 use super::law::CustomLaw;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Most factors one product term may have (a build-time error beyond).
@@ -125,13 +126,21 @@ impl FactorFn {
     }
 }
 
-/// A factor: a function of a weighted sum of compartments.
+/// A distinct factor of the model: a function of a weighted sum of compartments.
+/// Identical factors (the per-capita `1/(T + ε)` of every secretion and killing
+/// process, say) are evaluated once per call.
 #[derive(Clone)]
-pub(crate) struct CompiledFactor {
+pub(crate) struct UniqueFactor {
     pub function: FactorFn,
     /// Members `(compartment, weight)` of the argument, in `Kinetics::members`.
     pub arg: Range<usize>,
-    /// Jacobian scatter entries of this factor, in `Kinetics::jac_plan`.
+}
+
+/// One occurrence of a unique factor in a term, with its Jacobian scatter entries.
+#[derive(Clone)]
+pub(crate) struct Occurrence {
+    pub factor: usize,
+    /// Entries in `Kinetics::jac_plan`.
     pub plan: Range<usize>,
 }
 
@@ -139,6 +148,7 @@ pub(crate) struct CompiledFactor {
 #[derive(Clone)]
 pub(crate) struct CompiledTerm {
     pub coefficient: f64,
+    /// Range in `Kinetics::occurrences`.
     pub factors: Range<usize>,
 }
 
@@ -155,6 +165,8 @@ pub(crate) enum CompiledRate {
 #[derive(Clone)]
 pub(crate) struct CompiledCustom {
     pub law: CustomLaw,
+    /// The process whose rate this law gives.
+    pub process: usize,
     /// Each argument is a weighted sum of compartments: ranges into `members`.
     pub args: Vec<Range<usize>>,
     /// Jacobian plan of each argument.
@@ -185,14 +197,48 @@ pub(crate) enum Storage {
     Dense,
 }
 
+/// Scratch (unique factors plus process rates) up to this many values lives on
+/// the stack; larger models use one heap buffer per call.
+const STACK_FACTORS: usize = 128;
+
+/// Runs `f` with a zeroed scratch slice of length `len`.
+#[inline]
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
+    if len <= STACK_FACTORS {
+        let mut buf = [0.0; STACK_FACTORS];
+        f(&mut buf[..len])
+    } else {
+        let mut buf = vec![0.0; len];
+        f(&mut buf)
+    }
+}
+
+/// All product terms with the same number of factors, laid out flat so the
+/// right-hand side runs branch-predictable loops of fixed trip count.
+#[derive(Clone, Default)]
+pub(crate) struct ArityGroup {
+    pub arity: usize,
+    /// Process each term adds to.
+    pub process: Vec<usize>,
+    pub coefficient: Vec<f64>,
+    /// `arity` unique-factor indices per term.
+    pub factors: Vec<usize>,
+}
+
 /// The compiled processes of a model.
 #[derive(Clone)]
 pub(crate) struct Kinetics {
+    /// Terms grouped by arity (for the right-hand side and rates).
+    pub groups: Vec<ArityGroup>,
+    /// Stoichiometry by compartment: row `i` is `stoich[stoich_start[i]..stoich_start[i + 1]]`,
+    /// pairs `(process, ν)`.
+    pub stoich_start: Vec<usize>,
+    pub stoich: Vec<(usize, f64)>,
     pub members: Vec<(usize, f64)>,
-    pub factors: Vec<CompiledFactor>,
+    pub unique: Vec<UniqueFactor>,
+    pub occurrences: Vec<Occurrence>,
     pub terms: Vec<CompiledTerm>,
     pub processes: Vec<CompiledProcess>,
-    pub changes: Vec<(usize, f64)>,
     pub customs: Vec<CompiledCustom>,
     pub jac_plan: Vec<PlanEntry>,
     pub pattern: SparsityPattern,
@@ -211,117 +257,163 @@ impl Kinetics {
         c.args.len()
     }
 
-    /// Rate of process `p`.
+    /// Tabulates the value of every unique factor.
     #[inline]
-    pub fn rate(&self, p: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
-        match &self.processes[p].rate {
-            CompiledRate::Terms(range) => self.terms[range.clone()]
-                .iter()
-                .map(|term| {
-                    self.factors[term.factors.clone()]
-                        .iter()
-                        .fold(term.coefficient, |acc, f| acc * f.function.value(self.argument(&f.arg, y), inputs))
-                })
-                .sum(),
-            CompiledRate::Custom(c) => {
-                let custom = &self.customs[*c];
-                let mut buf = [0.0; MAX_CUSTOM_ARGS];
-                let k = self.custom_args(custom, y, &mut buf);
-                (custom.law.rate)(t, &buf[..k])
-            }
+    fn factor_values(&self, y: &[f64], inputs: &[f64], values: &mut [f64]) {
+        for (v, f) in values.iter_mut().zip(&self.unique) {
+            *v = f.function.value(self.argument(&f.arg, y), inputs);
         }
     }
 
-    /// `dy = f(t, y, u)`.
-    pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
-        dy.fill(0.0);
-        for (p, process) in self.processes.iter().enumerate() {
-            let r = self.rate(p, t, y, inputs);
-            for &(i, nu) in &self.changes[process.changes.clone()] {
-                dy[i] += nu * r;
+    /// Every process rate, given the factor table.
+    #[inline]
+    fn rates_from(&self, t: f64, y: &[f64], table: &[f64], rates: &mut [f64]) {
+        rates.fill(0.0);
+        for g in &self.groups {
+            let a = g.arity;
+            for (k, (&p, &c)) in g.process.iter().zip(&g.coefficient).enumerate() {
+                let mut r = c;
+                for &f in &g.factors[k * a..(k + 1) * a] {
+                    r *= table[f];
+                }
+                rates[p] += r;
             }
         }
+        for custom in &self.customs {
+            let mut buf = [0.0; MAX_CUSTOM_ARGS];
+            let k = self.custom_args(custom, y, &mut buf);
+            rates[custom.process] = (custom.law.rate)(t, &buf[..k]);
+        }
+    }
+
+    /// Runs `f` with the factor table and the rates of every process.
+    #[inline]
+    fn with_rates<R>(&self, t: f64, y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
+        let u = self.unique.len();
+        with_scratch(u + self.processes.len(), |scratch| {
+            let (table, rates) = scratch.split_at_mut(u);
+            self.factor_values(y, inputs, table);
+            self.rates_from(t, y, table, rates);
+            f(rates)
+        })
+    }
+
+    /// Rate of process `p`.
+    pub fn rate(&self, p: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
+        self.with_rates(t, y, inputs, |rates| rates[p])
+    }
+
+    /// `dy = f(t, y, u) = N · r(t, y, u)`.
+    pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
+        self.with_rates(t, y, inputs, |rates| {
+            for (i, d) in dy.iter_mut().enumerate() {
+                *d = self.stoich[self.stoich_start[i]..self.stoich_start[i + 1]]
+                    .iter()
+                    .map(|&(p, nu)| nu * rates[p])
+                    .sum();
+            }
+        })
     }
 
     /// Writes the rate of every process into `rates`.
     pub fn rates(&self, t: f64, y: &[f64], inputs: &[f64], rates: &mut [f64]) {
-        for (p, r) in rates.iter_mut().enumerate() {
-            *r = self.rate(p, t, y, inputs);
-        }
+        self.with_rates(t, y, inputs, |r| rates.copy_from_slice(r))
     }
 
     /// Accumulates the Jacobian into `out` (zeroed first) in the given storage.
     pub fn jacobian(&self, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64], storage: Storage) {
         out.fill(0.0);
-        let mut put = |plan: &Range<usize>, g: f64| {
-            for e in &self.jac_plan[plan.clone()] {
-                let k = match storage {
-                    Storage::Sparse => e.sparse,
-                    Storage::Dense => e.dense,
-                } as usize;
-                out[k] += e.scale * g;
+        let u = self.unique.len();
+        with_scratch(2 * u, |table| {
+            let (fvalue, fderiv) = table.split_at_mut(u);
+            for (k, f) in self.unique.iter().enumerate() {
+                (fvalue[k], fderiv[k]) = f.function.eval(self.argument(&f.arg, y), inputs);
             }
-        };
-        let mut value = [0.0; MAX_FACTORS];
-        let mut deriv = [0.0; MAX_FACTORS];
-        let mut suffix = [0.0; MAX_FACTORS + 1];
-        for process in &self.processes {
-            match &process.rate {
-                CompiledRate::Terms(range) => {
-                    for term in &self.terms[range.clone()] {
-                        let factors = &self.factors[term.factors.clone()];
-                        let m = factors.len();
-                        for (k, f) in factors.iter().enumerate() {
-                            (value[k], deriv[k]) = f.function.eval(self.argument(&f.arg, y), inputs);
-                        }
-                        suffix[m] = 1.0;
-                        for k in (0..m).rev() {
-                            suffix[k] = suffix[k + 1] * value[k];
-                        }
-                        let mut prefix = term.coefficient;
-                        for (k, f) in factors.iter().enumerate() {
-                            let g = prefix * suffix[k + 1] * deriv[k];
-                            if g != 0.0 {
-                                put(&f.plan, g);
-                            }
-                            prefix *= value[k];
-                        }
-                    }
+            let mut put = |plan: &Range<usize>, g: f64| {
+                for e in &self.jac_plan[plan.clone()] {
+                    let k = match storage {
+                        Storage::Sparse => e.sparse,
+                        Storage::Dense => e.dense,
+                    } as usize;
+                    out[k] += e.scale * g;
                 }
-                CompiledRate::Custom(c) => {
-                    let custom = &self.customs[*c];
-                    let mut args = [0.0; MAX_CUSTOM_ARGS];
-                    let mut grad = [0.0; MAX_CUSTOM_ARGS];
-                    let k = self.custom_args(custom, y, &mut args);
-                    match &custom.law.gradient {
-                        Some(gradient) => gradient(t, &args[..k], &mut grad[..k]),
-                        None => {
-                            // Central differences, step ∝ ε^(1/3) for O(h²) truncation.
-                            for a in 0..k {
-                                let x = args[a];
-                                let h = f64::EPSILON.cbrt() * x.abs().max(1.0);
-                                args[a] = x + h;
-                                let up = (custom.law.rate)(t, &args[..k]);
-                                args[a] = x - h;
-                                let down = (custom.law.rate)(t, &args[..k]);
-                                args[a] = x;
-                                grad[a] = (up - down) / (2.0 * h);
+            };
+            let mut suffix = [0.0; MAX_FACTORS + 1];
+            for process in &self.processes {
+                match &process.rate {
+                    CompiledRate::Terms(range) => {
+                        for term in &self.terms[range.clone()] {
+                            let occurrences = &self.occurrences[term.factors.clone()];
+                            let m = occurrences.len();
+                            suffix[m] = 1.0;
+                            for k in (0..m).rev() {
+                                suffix[k] = suffix[k + 1] * fvalue[occurrences[k].factor];
+                            }
+                            let mut prefix = term.coefficient;
+                            for (k, o) in occurrences.iter().enumerate() {
+                                let g = prefix * suffix[k + 1] * fderiv[o.factor];
+                                if g != 0.0 {
+                                    put(&o.plan, g);
+                                }
+                                prefix *= fvalue[o.factor];
                             }
                         }
                     }
-                    for (a, plan) in custom.plans.iter().enumerate() {
-                        put(plan, grad[a]);
+                    CompiledRate::Custom(c) => {
+                        let custom = &self.customs[*c];
+                        let mut args = [0.0; MAX_CUSTOM_ARGS];
+                        let mut grad = [0.0; MAX_CUSTOM_ARGS];
+                        let k = self.custom_args(custom, y, &mut args);
+                        match &custom.law.gradient {
+                            Some(gradient) => gradient(t, &args[..k], &mut grad[..k]),
+                            None => {
+                                // Central differences, step ∝ ε^(1/3) for O(h²) truncation.
+                                for a in 0..k {
+                                    let x = args[a];
+                                    let h = f64::EPSILON.cbrt() * x.abs().max(1.0);
+                                    args[a] = x + h;
+                                    let up = (custom.law.rate)(t, &args[..k]);
+                                    args[a] = x - h;
+                                    let down = (custom.law.rate)(t, &args[..k]);
+                                    args[a] = x;
+                                    grad[a] = (up - down) / (2.0 * h);
+                                }
+                            }
+                        }
+                        for (a, plan) in custom.plans.iter().enumerate() {
+                            put(plan, grad[a]);
+                        }
                     }
                 }
             }
-        }
+        })
     }
+}
+
+/// A hashable identity of a factor: its function's kind and parameters (as
+/// bits) and its argument's members.
+fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
+    let mut key = match *function {
+        FactorFn::Power(n) => vec![0, n as u64],
+        FactorFn::Saturating { k } => vec![1, k.to_bits()],
+        FactorFn::Hill { kn, n } => vec![2, kn.to_bits(), n.to_bits()],
+        FactorFn::HillRepressor { kn, n } => vec![3, kn.to_bits(), n.to_bits()],
+        FactorFn::Room { inv_capacity } => vec![4, inv_capacity.to_bits()],
+        FactorFn::Ratio { eps } => vec![5, eps.to_bits()],
+        FactorFn::Input(i) => vec![6, i as u64],
+    };
+    for &(j, w) in members {
+        key.push(j as u64);
+        key.push(w.to_bits());
+    }
+    key
 }
 
 /// Builds a [`Kinetics`] from lowered processes; the caller has validated names.
 pub(crate) struct KineticsBuilder {
     n: usize,
-    kin_members: Vec<(usize, f64)>,
+    members: Vec<(usize, f64)>,
+    /// Factor occurrences in term order: (function, argument members).
     factors: Vec<(FactorFn, Range<usize>)>,
     terms: Vec<CompiledTerm>,
     processes: Vec<(CompiledRate, Range<usize>)>,
@@ -333,7 +425,7 @@ impl KineticsBuilder {
     pub fn new(n: usize) -> Self {
         KineticsBuilder {
             n,
-            kin_members: Vec::new(),
+            members: Vec::new(),
             factors: Vec::new(),
             terms: Vec::new(),
             processes: Vec::new(),
@@ -344,9 +436,9 @@ impl KineticsBuilder {
 
     /// Registers an argument (weighted sum of compartments), returns its range.
     pub fn argument(&mut self, members: &[(usize, f64)]) -> Range<usize> {
-        let start = self.kin_members.len();
-        self.kin_members.extend_from_slice(members);
-        start..self.kin_members.len()
+        let start = self.members.len();
+        self.members.extend_from_slice(members);
+        start..self.members.len()
     }
 
     /// Adds a factor to the term under construction.
@@ -382,19 +474,18 @@ impl KineticsBuilder {
         self.customs.push((law, args));
     }
 
-    /// Builds the sparsity pattern and the Jacobian scatter plan.
+    /// Deduplicates factors, builds the sparsity pattern and the Jacobian scatter plan.
     pub fn finish(self) -> Kinetics {
         let n = self.n;
         // Pattern: diagonal plus every (changed, argument member) pair.
         let mut rows: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
         let mut each_pair = |changes: &Range<usize>, arg: &Range<usize>| {
             for &(i, _) in &self.changes[changes.clone()] {
-                for &(j, _) in &self.kin_members[arg.clone()] {
+                for &(j, _) in &self.members[arg.clone()] {
                     rows[i].push(j);
                 }
             }
         };
-        // Which process does each term / custom belong to?
         for (rate, changes) in &self.processes {
             match rate {
                 CompiledRate::Terms(terms) => {
@@ -424,7 +515,7 @@ impl KineticsBuilder {
         let mut jac_plan = Vec::new();
         let mut plan_for = |changes: &Range<usize>, arg: &Range<usize>| {
             let start = jac_plan.len();
-            for &(j, w) in &self.kin_members[arg.clone()] {
+            for &(j, w) in &self.members[arg.clone()] {
                 for &(i, nu) in &self.changes[changes.clone()] {
                     let sparse = pattern.position(i, j).expect("pattern holds every planned entry");
                     jac_plan.push(PlanEntry { sparse: sparse as u32, dense: (j * n + i) as u32, scale: nu * w });
@@ -432,36 +523,82 @@ impl KineticsBuilder {
             }
             start..jac_plan.len()
         };
-        let mut factors: Vec<CompiledFactor> = self
-            .factors
-            .iter()
-            .map(|(function, arg)| CompiledFactor { function: function.clone(), arg: arg.clone(), plan: 0..0 })
-            .collect();
+
+        // Unique factors, in order of first appearance.
+        let mut unique: Vec<UniqueFactor> = Vec::new();
+        let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+        let mut occurrence_factor = Vec::with_capacity(self.factors.len());
+        for (function, arg) in &self.factors {
+            let key = factor_key(function, &self.members[arg.clone()]);
+            let k = *seen.entry(key).or_insert_with(|| {
+                unique.push(UniqueFactor { function: function.clone(), arg: arg.clone() });
+                unique.len() - 1
+            });
+            occurrence_factor.push(k);
+        }
+        let mut occurrences: Vec<Occurrence> =
+            occurrence_factor.iter().map(|&factor| Occurrence { factor, plan: 0..0 }).collect();
         let mut customs = Vec::new();
         let mut processes = Vec::new();
-        for (rate, changes) in self.processes {
+        for (p, (rate, changes)) in self.processes.into_iter().enumerate() {
             match &rate {
                 CompiledRate::Terms(terms) => {
                     for term in &self.terms[terms.clone()] {
-                        for f in &mut factors[term.factors.clone()] {
-                            f.plan = plan_for(&changes, &f.arg);
+                        for o in term.factors.clone() {
+                            occurrences[o].plan = plan_for(&changes, &self.factors[o].1);
                         }
                     }
                 }
                 CompiledRate::Custom(c) => {
                     let (law, args) = &self.customs[*c];
                     let plans = args.iter().map(|a| plan_for(&changes, a)).collect();
-                    customs.push(CompiledCustom { law: law.clone(), args: args.clone(), plans });
+                    customs.push(CompiledCustom { law: law.clone(), process: p, args: args.clone(), plans });
                 }
             }
             processes.push(CompiledProcess { rate, changes });
         }
+        // Terms grouped by arity, for the right-hand side.
+        let mut groups: Vec<ArityGroup> = Vec::new();
+        for (p, process) in processes.iter().enumerate() {
+            if let CompiledRate::Terms(terms) = &process.rate {
+                for term in &self.terms[terms.clone()] {
+                    let arity = term.factors.len();
+                    let g = match groups.iter().position(|g| g.arity == arity) {
+                        Some(g) => g,
+                        None => {
+                            groups.push(ArityGroup { arity, ..ArityGroup::default() });
+                            groups.len() - 1
+                        }
+                    };
+                    let g = &mut groups[g];
+                    g.process.push(p);
+                    g.coefficient.push(term.coefficient);
+                    g.factors.extend(term.factors.clone().map(|o| occurrence_factor[o]));
+                }
+            }
+        }
+        // Stoichiometry by compartment.
+        let mut by_row: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+        for (p, process) in processes.iter().enumerate() {
+            for &(i, nu) in &self.changes[process.changes.clone()] {
+                by_row[i].push((p, nu));
+            }
+        }
+        let mut stoich_start = vec![0];
+        let mut stoich = Vec::new();
+        for row in by_row {
+            stoich.extend(row);
+            stoich_start.push(stoich.len());
+        }
         Kinetics {
-            members: self.kin_members,
-            factors,
+            groups,
+            stoich_start,
+            stoich,
+            members: self.members,
+            unique,
+            occurrences,
             terms: self.terms,
             processes,
-            changes: self.changes,
             customs,
             jac_plan,
             pattern,

@@ -28,6 +28,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
+/// A sign and `(token, exponent)` factors: the parsed form of a [`Coefficient`].
+pub(crate) type Monomial<'a> = (f64, Vec<(&'a str, i32)>);
+
 /// A product of parameters and numbers, written `a*b/c` (e.g. `rho_N*eps_N`,
 /// `1/tau_53`, `0.5*k`). Every rate law is scaled by one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +45,7 @@ impl Coefficient {
 
     /// Splits `a*b/c` into `(token, exponent)` pairs: `[("a", 1), ("b", 1), ("c", -1)]`.
     /// A leading `-` is returned as the sign.
-    pub(crate) fn monomial(&self) -> Result<(f64, Vec<(&str, i32)>), String> {
+    pub(crate) fn monomial(&self) -> Result<Monomial<'_>, String> {
         let text = self.0.trim();
         let (sign, text) = match text.strip_prefix('-') {
             Some(rest) => (-1.0, rest.trim()),
@@ -180,6 +183,11 @@ impl Factor {
     }
 }
 
+/// A rate closure `f(t, args)`.
+pub type RateFn = Arc<dyn Fn(f64, &[f64]) -> f64 + Send + Sync>;
+/// A gradient closure writing `∂f/∂argsᵢ` into its last argument.
+pub type GradientFn = Arc<dyn Fn(f64, &[f64], &mut [f64]) + Send + Sync>;
+
 /// A user-supplied rate: `f(t, args)`, with an optional analytic gradient.
 ///
 /// When no gradient is given, the Jacobian uses central finite differences of
@@ -194,9 +202,9 @@ pub struct CustomLaw {
     /// declare here every compartment with a negative change.
     pub vanishes_at_zero_of: Vec<String>,
     /// The rate `f(t, args)`.
-    pub rate: Arc<dyn Fn(f64, &[f64]) -> f64 + Send + Sync>,
+    pub rate: RateFn,
     /// The gradient `∂f/∂argsᵢ` written into the slice, if known.
-    pub gradient: Option<Arc<dyn Fn(f64, &[f64], &mut [f64]) + Send + Sync>>,
+    pub gradient: Option<GradientFn>,
 }
 
 impl fmt::Debug for CustomLaw {
@@ -389,12 +397,15 @@ mod tests {
 
     #[test]
     fn monomials_parse() {
-        let (s, m) = Coefficient::from("rho_N*w2/K").monomial().unwrap();
+        let c = Coefficient::from("rho_N*w2/K");
+        let (s, m) = c.monomial().unwrap();
         assert_eq!(s, 1.0);
         assert_eq!(m, vec![("rho_N", 1), ("w2", 1), ("K", -1)]);
-        let (s, m) = Coefficient::from("-p_ex").monomial().unwrap();
+        let c = Coefficient::from("-p_ex");
+        let (s, m) = c.monomial().unwrap();
         assert_eq!((s, m), (-1.0, vec![("p_ex", 1)]));
-        let (_, m) = Coefficient::from("1/tau").monomial().unwrap();
+        let c = Coefficient::from("1/tau");
+        let (_, m) = c.monomial().unwrap();
         assert_eq!(m, vec![("1", 1), ("tau", -1)]);
         assert!(Coefficient::from("a**b").monomial().is_err());
         assert!(Coefficient::from("").monomial().is_err());

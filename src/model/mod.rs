@@ -23,7 +23,7 @@ pub mod units;
 
 pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, NkState, Quantity, TumorState};
 pub use kinetics::{SparsityPattern, MAX_CUSTOM_ARGS, MAX_FACTORS};
-pub use law::{Coefficient, CustomLaw, Factor, RateLaw, Stoichiometry};
+pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
 pub use spec::{
     CompartmentDecl, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl, ProcessDecl, Provenance,
 };
@@ -154,13 +154,14 @@ impl Resolver<'_> {
                 )));
             }
             value *= v.powi(exponent);
-            dimension = dimension.mul(d.powi(exponent));
+            dimension = dimension * d.powi(exponent);
         }
         Ok((value, dimension))
     }
 
-    /// Compiles one factor into the builder; returns its dimension and, for a
-    /// `species` factor of a single compartment, that compartment.
+    /// Compiles one factor into the builder; returns its dimension and the
+    /// compartment it vanishes with, if it is a function of a single
+    /// compartment that is 0 when that compartment is 0.
     fn factor(&self, f: &Factor, context: &str, kb: &mut KineticsBuilder) -> Result<(Dimension, Option<usize>)> {
         let same_unit =
             |arg: &Argument, param: &str, role: &str| self.positive_parameter(param, arg.dimension, role, context);
@@ -179,7 +180,7 @@ impl Resolver<'_> {
                 let k = same_unit(&arg, km, "half-saturation constant")?;
                 let range = kb.argument(&arg.members);
                 kb.factor(FactorFn::Saturating { k }, range);
-                Ok((Dimension::NONE, None))
+                Ok((Dimension::NONE, arg.single))
             }
             Factor::Hill { of, half, n } | Factor::HillRepressor { of, half, n } => {
                 let arg = self.argument(of, context)?;
@@ -190,13 +191,14 @@ impl Resolver<'_> {
                     )));
                 }
                 let kn = k.powf(*n);
-                let function = match f {
-                    Factor::Hill { .. } => FactorFn::Hill { kn, n: *n },
-                    _ => FactorFn::HillRepressor { kn, n: *n },
+                // An activating Hill factor vanishes with its argument; a repressor does not.
+                let (function, vanishes_with) = match f {
+                    Factor::Hill { .. } => (FactorFn::Hill { kn, n: *n }, arg.single),
+                    _ => (FactorFn::HillRepressor { kn, n: *n }, None),
                 };
                 let range = kb.argument(&arg.members);
                 kb.factor(function, range);
-                Ok((Dimension::NONE, None))
+                Ok((Dimension::NONE, vanishes_with))
             }
             Factor::Room { of, capacity } => {
                 let arg = self.argument(of, context)?;
@@ -227,8 +229,8 @@ impl Resolver<'_> {
     /// Checks that `ν · rate` has the unit of each changed compartment per day.
     fn check_changes(&self, changes: &[(usize, f64, Dimension)], rate: Dimension, context: &str) -> Result<()> {
         for &(i, _, nu_dim) in changes {
-            let expected = self.compartment_units[i].dimension.div(Dimension::TIME);
-            let found = nu_dim.mul(rate);
+            let expected = self.compartment_units[i].dimension / Dimension::TIME;
+            let found = nu_dim * rate;
             if found != expected {
                 return Err(SaspError::UnitMismatch {
                     context: format!("{context}, change of '{}'", self.spec.compartments[i].name),
@@ -428,7 +430,7 @@ impl Model {
                 let mut may_change_sign = false;
                 for f in term.factors.iter().chain(&process.modifiers) {
                     let (d, single) = resolver.factor(f, &context, &mut kb)?;
-                    dimension = dimension.mul(d);
+                    dimension = dimension * d;
                     vanishing.extend(single);
                     may_change_sign |= matches!(f, Factor::Room { .. });
                 }

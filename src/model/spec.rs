@@ -1,6 +1,6 @@
 //! The declaration of a model: what a model file holds and what
 //! [`ModelBuilder`] assembles. A declaration is checked and compiled into a
-//! [`Model`](super::Model) by [`ModelSpec::build`].
+//! [`Model`](super::Model) by [`Model::from_spec`](super::Model::from_spec).
 
 use super::compartment::Compartment;
 use super::law::{Coefficient, Factor, RateLaw, Stoichiometry};
@@ -329,5 +329,27 @@ impl ModelBuilder {
 impl From<String> for Coefficient {
     fn from(s: String) -> Coefficient {
         Coefficient(s)
+    }
+}
+
+impl ModelSpec {
+    /// The parameter table in Markdown (name, value, unit, tag, meaning, source),
+    /// as `docs/model.md` shows it; a test keeps the two in agreement.
+    pub fn parameter_table_markdown(&self) -> String {
+        let cell = |s: &str| s.replace('|', "\\|");
+        let mut out =
+            String::from("| parameter | value | unit | tag | meaning | source |\n|---|---|---|---|---|---|\n");
+        for p in &self.parameters {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                p.name,
+                p.value,
+                cell(&p.unit),
+                p.tag,
+                cell(&p.description),
+                cell(&p.source)
+            ));
+        }
+        out
     }
 }

@@ -44,20 +44,6 @@ impl Dimension {
     /// Time, in days.
     pub const TIME: Dimension = Dimension { exponents: [0, 0, 0, 1] };
 
-    /// The product of two dimensions.
-    pub fn mul(self, other: Dimension) -> Dimension {
-        let mut e = self.exponents;
-        for (a, b) in e.iter_mut().zip(other.exponents) {
-            *a += b;
-        }
-        Dimension { exponents: e }
-    }
-
-    /// The quotient of two dimensions.
-    pub fn div(self, other: Dimension) -> Dimension {
-        self.mul(other.powi(-1))
-    }
-
     /// The dimension raised to an integer power.
     pub fn powi(self, n: i32) -> Dimension {
         let mut e = self.exponents;
@@ -70,6 +56,29 @@ impl Dimension {
     /// Is this dimensionless?
     pub fn is_none(self) -> bool {
         self == Dimension::NONE
+    }
+}
+
+impl std::ops::Mul for Dimension {
+    type Output = Dimension;
+
+    /// The product of two dimensions: exponents add.
+    #[allow(clippy::suspicious_arithmetic_impl)]
+    fn mul(self, other: Dimension) -> Dimension {
+        let mut e = self.exponents;
+        for (a, b) in e.iter_mut().zip(other.exponents) {
+            *a += b;
+        }
+        Dimension { exponents: e }
+    }
+}
+
+impl std::ops::Div for Dimension {
+    type Output = Dimension;
+
+    /// The quotient of two dimensions.
+    fn div(self, other: Dimension) -> Dimension {
+        self * other.powi(-1)
     }
 }
 
@@ -131,7 +140,7 @@ impl Unit {
     }
 
     fn mul(self, other: Unit) -> Unit {
-        Unit { dimension: self.dimension.mul(other.dimension), scale: self.scale * other.scale }
+        Unit { dimension: self.dimension * other.dimension, scale: self.scale * other.scale }
     }
 
     fn powi(self, n: i32) -> Unit {

@@ -89,7 +89,7 @@ impl Options {
                 return bad(format!("h0 must be positive and finite, is {h}"));
             }
         }
-        if !(self.h_max > 0.0) {
+        if self.h_max.is_nan() || self.h_max <= 0.0 {
             return bad(format!("h_max must be positive, is {}", self.h_max));
         }
         if self.max_steps == 0 {

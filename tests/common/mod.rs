@@ -1,0 +1,102 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use nalgebra::DMatrix;
+use sasp::model::Model;
+
+/// A small deterministic generator (SplitMix64), so tests need no extra crates.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Log-uniform in [lo, hi].
+    pub fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        (lo.ln() + self.uniform() * (hi.ln() - lo.ln())).exp()
+    }
+}
+
+/// Central-difference Jacobian with one Richardson extrapolation (error O(h⁴)),
+/// step relative to each (positive) component.
+pub fn fd_jacobian(model: &Model, t: f64, y: &[f64], inputs: &[f64]) -> DMatrix<f64> {
+    let n = y.len();
+    let mut jac = DMatrix::zeros(n, n);
+    let mut yp = y.to_vec();
+    let mut up = vec![0.0; n];
+    let mut down = vec![0.0; n];
+    let mut diff = |yp: &mut Vec<f64>, j: usize, h: f64| -> Vec<f64> {
+        yp[j] = y[j] + h;
+        model.rhs(t, yp, inputs, &mut up).unwrap();
+        yp[j] = y[j] - h;
+        model.rhs(t, yp, inputs, &mut down).unwrap();
+        yp[j] = y[j];
+        up.iter().zip(&down).map(|(a, b)| (a - b) / (2.0 * h)).collect()
+    };
+    for j in 0..n {
+        let h = 1e-3 * y[j].abs().max(1e-12);
+        let coarse = diff(&mut yp, j, h);
+        let fine = diff(&mut yp, j, h / 2.0);
+        for i in 0..n {
+            jac[(i, j)] = (4.0 * fine[i] - coarse[i]) / 3.0;
+        }
+    }
+    jac
+}
+
+/// Compares the analytic dense and sparse Jacobians with finite differences and
+/// returns the worst relative error over well-scaled entries.
+///
+/// Finite differences of row `i` carry a round-off error of about
+/// `ε·Sᵢ/hⱼ`, where `Sᵢ = |fᵢ| + Σⱼ |Jᵢⱼ| yⱼ` is the size of the terms that make
+/// up `fᵢ`. An entry is well scaled when its contribution `|Jᵢⱼ| yⱼ` is at least
+/// `1e-3 Sᵢ`; there the relative error must be small. Every other entry must
+/// agree to `1e-9 Sᵢ / yⱼ`, so a wrong analytic entry cannot hide.
+pub fn check_jacobian(model: &Model, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
+    let n = model.dimension();
+    let mut dense = DMatrix::zeros(n, n);
+    model.jacobian_dense(t, y, inputs, &mut dense).unwrap();
+    let pattern = model.sparsity();
+    let mut values = vec![0.0; pattern.nnz()];
+    model.jacobian_sparse(t, y, inputs, &mut values).unwrap();
+    // Sparse and dense agree entry by entry, and the dense one is zero off the pattern.
+    for i in 0..n {
+        for j in 0..n {
+            let sparse = pattern.position(i, j).map_or(0.0, |k| values[k]);
+            assert_eq!(sparse, dense[(i, j)], "sparse and dense Jacobians differ at ({i}, {j})");
+        }
+    }
+    let fd = fd_jacobian(model, t, y, inputs);
+    let mut f = vec![0.0; n];
+    model.rhs(t, y, inputs, &mut f).unwrap();
+    let mut worst: f64 = 0.0;
+    for i in 0..n {
+        let size: f64 = f[i].abs() + (0..n).map(|j| fd[(i, j)].abs() * y[j]).sum::<f64>();
+        for j in 0..n {
+            let (a, b) = (dense[(i, j)], fd[(i, j)]);
+            if a.abs().max(b.abs()) * y[j] >= 1e-3 * size {
+                worst = worst.max((a - b).abs() / a.abs().max(b.abs()));
+            } else {
+                assert!(
+                    (a - b).abs() * y[j] <= 1e-9 * size,
+                    "entry ({i}, {j}): analytic {a}, finite-difference {b}, row size {size}"
+                );
+            }
+        }
+    }
+    worst
+}

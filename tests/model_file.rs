@@ -1,0 +1,159 @@
+//! Model files: round trips, the docs table, and malformed files with line and column.
+
+use sasp::model::{Model, ModelSpec};
+use sasp::SaspError;
+
+const REFERENCE: &str = sasp::models::IANNELLO2013_TOML;
+
+#[test]
+fn the_reference_file_holds_the_whole_model() {
+    let model = sasp::models::iannello2013().unwrap();
+    assert_eq!(model.dimension(), 13);
+    assert_eq!(model.spec().processes.len(), 49);
+    assert_eq!(model.initial_time(), -14.0);
+    let names: Vec<&str> = model.compartment_names().collect();
+    assert_eq!(names, ["P", "Q", "S", "pi", "C2", "C3", "C4", "C5", "X", "I", "Nr", "Na", "M"]);
+    // A few parameters of MODEL.md, in canonical units.
+    for (name, value) in [("r", 0.35), ("K", 2000.0), ("k_sen", 0.7), ("delta_C", 20.0), ("kon", 86.4), ("p_ex", 0.03)]
+    {
+        assert_eq!(model.parameter(name).unwrap(), value, "{name}");
+    }
+    // Every parameter carries a tag; every non-numerical [A]/[R]/[D]/[V] default is documented.
+    for p in &model.spec().parameters {
+        assert!(!p.description.is_empty(), "parameter {} has no description", p.name);
+    }
+}
+
+#[test]
+fn a_model_round_trips_through_the_file_format() {
+    let model = sasp::models::iannello2013().unwrap();
+    let text = model.to_toml().unwrap();
+    let again = Model::from_toml_str(&text, "<round trip>").unwrap();
+    assert_eq!(again, model);
+    assert_eq!(again.to_toml().unwrap(), text);
+    // And the compiled models compute the same thing.
+    let y: Vec<f64> = (0..13).map(|i| 0.5 + i as f64).collect();
+    let (mut a, mut b) = (vec![0.0; 13], vec![0.0; 13]);
+    model.rhs(0.0, &y, &[1.0], &mut a).unwrap();
+    again.rhs(0.0, &y, &[1.0], &mut b).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn writing_a_file_is_atomic_and_reads_back() {
+    let dir = std::env::temp_dir().join(format!("sasp-model-file-{}", std::process::id()));
+    let path = dir.join("copy.toml");
+    let model = sasp::models::iannello2013().unwrap();
+    model.write_file(&path).unwrap();
+    assert_eq!(Model::from_file(&path).unwrap(), model);
+    std::fs::remove_dir_all(dir).unwrap();
+    let err = Model::from_file("no/such/model.toml").unwrap_err();
+    assert!(matches!(err, SaspError::Io { .. }), "{err}");
+}
+
+#[test]
+fn the_docs_table_agrees_with_the_model_file() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md");
+    let docs = std::fs::read_to_string(path).unwrap();
+    let (begin, end) = ("<!-- parameter-table:begin -->\n", "<!-- parameter-table:end -->");
+    let start = docs.find(begin).expect("docs/model.md has the table markers") + begin.len();
+    let stop = docs.find(end).expect("docs/model.md has the table markers");
+    let table = sasp::models::iannello2013().unwrap().spec().parameter_table_markdown();
+    if std::env::var_os("SASP_UPDATE_DOCS").is_some() {
+        let updated = format!("{}{}{}", &docs[..start], table, &docs[stop..]);
+        std::fs::write(path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &docs[start..stop],
+        table,
+        "docs/model.md's parameter table is out of date: run SASP_UPDATE_DOCS=1 cargo test --release --test model_file"
+    );
+    // The table really lists every parameter with its value.
+    let spec: ModelSpec = toml::from_str(REFERENCE).unwrap();
+    for p in &spec.parameters {
+        assert!(table.contains(&format!("| `{}` | {} |", p.name, p.value)), "{}", p.name);
+    }
+}
+
+/// Line and column of a file error.
+fn position(text: &str) -> (usize, usize, String) {
+    match Model::from_toml_str(text, "bad.toml").unwrap_err() {
+        SaspError::FileSyntax { line, column, message, path } => {
+            assert_eq!(path.to_str(), Some("bad.toml"));
+            (line, column, message)
+        }
+        other => panic!("expected a file error, got {other}"),
+    }
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).unwrap()].matches('\n').count() + 1
+}
+
+#[test]
+fn malformed_files_name_the_line_and_column() {
+    // TOML syntax error: an unclosed string.
+    let broken = REFERENCE.replacen("name = \"K\"", "name = \"K", 1);
+    let (line, column, _) = position(&broken);
+    assert_eq!(line, line_of(&broken, "name = \"K\n"));
+    assert!(column >= 8, "column {column}");
+
+    // Wrong type: a number written as text.
+    let wrong = REFERENCE.replacen("value = 0.35", "value = \"0.35\"", 1);
+    let (line, _, message) = position(&wrong);
+    assert_eq!(line, line_of(&wrong, "value = \"0.35\""));
+    assert!(message.contains("f64") || message.contains("float"), "{message}");
+
+    // A misspelt field.
+    let typo = REFERENCE.replacen("initial = 1.0", "inital = 1.0", 1);
+    let (line, _, message) = position(&typo);
+    assert_eq!(line, line_of(&typo, "inital"));
+    assert!(message.contains("inital"), "{message}");
+
+    // An unknown rate law.
+    let law = REFERENCE.replacen("law = \"logistic\"", "law = \"logistik\"", 1);
+    let (line, _, message) = position(&law);
+    assert_eq!(line, line_of(&law, "logistik"));
+    assert!(message.contains("logistik"), "{message}");
+
+    // An unknown compartment kind.
+    let kind = REFERENCE.replacen("chemokine.CCL5", "chemokine.CCL55", 1);
+    let (line, _, message) = position(&kind);
+    assert_eq!(line, line_of(&kind, "CCL55"));
+    assert!(message.contains("CCL55"), "{message}");
+}
+
+#[test]
+fn validation_errors_in_files_point_at_the_offending_line() {
+    // Unknown compartment in a process.
+    let text = REFERENCE.replacen("of = [\"pi\", \"P\"]", "of = [\"pi\", \"Pp\"]", 1);
+    let (line, _, message) = position(&text);
+    assert_eq!(line, line_of(&text, "\"Pp\""));
+    assert!(message.contains("unknown compartment 'Pp'") && message.contains("senescence"), "{message}");
+
+    // Unknown parameter.
+    let text = REFERENCE.replacen("k = \"k_sen\"", "k = \"k_senn\"", 1);
+    let (line, _, message) = position(&text);
+    assert_eq!(line, line_of(&text, "k_senn"));
+    assert!(message.contains("unknown parameter 'k_senn'"), "{message}");
+
+    // Negative parameter.
+    let text = REFERENCE.replacen("value = 0.7\n", "value = -0.7\n", 1);
+    let (line, _, message) = position(&text);
+    assert_eq!(line, line_of(&text, "value = -0.7"));
+    assert!(message.contains("k_sen") && message.contains("-0.7"), "{message}");
+
+    // Unit that does not parse.
+    let text = REFERENCE.replacen("unit = \"nM/day\"", "unit = \"nM/dya\"", 1);
+    let (line, _, message) = position(&text);
+    assert_eq!(line, line_of(&text, "nM/dya"));
+    assert!(message.contains("dya"), "{message}");
+
+    // Duplicate compartment: the second one is reported.
+    let text = REFERENCE.replacen("name = \"Q\"", "name = \"P\"", 1);
+    let (line, _, message) = position(&text);
+    assert_eq!(line, line_of(&text, "kind = \"tumor.p53_deficient\"") - 1);
+    assert!(message.contains("duplicate compartment 'P'"), "{message}");
+}
