@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 fn reference_state(model: &Model) -> Vec<f64> {
     // The state at day 5 after p53 restoration.
-    let run = simulate(model, &[Switch::p53_restored_at(0.0)], 5.0, &[5.0], &Options::default()).unwrap();
+    let run = simulate(model, &[Switch::p53_restored_at(0.0)], 5.0, &[5.0], Method::Auto, &Options::default()).unwrap();
     run.state(0).to_vec()
 }
 
@@ -30,7 +30,9 @@ fn bench(c: &mut Criterion) {
     let days: Vec<f64> = (-14..=21).map(f64::from).collect();
     let options = Options::default();
     c.bench_function("iannello2013 35 days dopri5 rtol 1e-6", |b| {
-        b.iter(|| simulate(&model, &[Switch::p53_restored_at(0.0)], 21.0, black_box(&days), &options).unwrap())
+        b.iter(|| {
+            simulate(&model, &[Switch::p53_restored_at(0.0)], 21.0, black_box(&days), Method::Auto, &options).unwrap()
+        })
     });
 }
 

@@ -21,7 +21,7 @@ fn main() -> Result<()> {
     let arms = [("p53 on", vec![Switch::p53_restored_at(0.0)]), ("p53 off", vec![])];
     let mut csv = String::from("arm,day,tumor_volume_mm3,senescent_fraction,nk_in_tumor_1e6,nk_per_mm3,ccl2_nM\n");
     for (name, switches) in &arms {
-        let run = simulate(&model, switches, 21.0, &days, &options)?;
+        let run = simulate(&model, switches, 21.0, &days, Method::Auto, &options)?;
         println!("\n{name}: doxycycline {}", if switches.is_empty() { "never given" } else { "from day 0" });
         println!(
             "{:>5} {:>12} {:>10} {:>10} {:>10} {:>9}",

@@ -10,7 +10,7 @@
 //!
 //! let model = sasp::models::iannello2013()?;            // models/iannello2013.toml
 //! let days: Vec<f64> = (0..=21).map(f64::from).collect();
-//! let run = simulate(&model, &[Switch::p53_restored_at(0.0)], 21.0, &days, &Options::default())?;
+//! let run = simulate(&model, &[Switch::p53_restored_at(0.0)], 21.0, &days, Method::Auto, &Options::default())?;
 //! let volume = |k: usize| model.value_of("T", run.state(k)).unwrap();
 //! assert!(volume(21) < volume(0));                       // the tumor regresses
 //! # Ok::<(), sasp::SaspError>(())
@@ -30,6 +30,7 @@ pub mod model;
 pub mod models;
 pub mod output;
 pub mod solve;
+pub mod testset;
 
 pub use error::{Result, SaspError};
 
@@ -41,5 +42,5 @@ pub mod prelude {
     pub use crate::model::{
         Chemokine, Compartment, Factor, Model, ModelBuilder, NkState, ProcessDecl, Provenance, RateLaw, TumorState,
     };
-    pub use crate::solve::{OdeSystem, Options, Solution, Tolerance};
+    pub use crate::solve::{Method, OdeSystem, Options, Solution, Tolerance};
 }

@@ -14,7 +14,7 @@ impl Run {
         let model = sasp::models::iannello2013().unwrap();
         let days: Vec<f64> = (-14..=21).map(f64::from).collect();
         let options = Options { rtol: 1e-8, atol: Tolerance::Scalar(1e-10), ..Options::default() };
-        let sol = simulate(&model, switches, 21.0, &days, &options).unwrap();
+        let sol = simulate(&model, switches, 21.0, &days, Method::Auto, &options).unwrap();
         Run { model, sol }
     }
     /// Value of a compartment or pool at a day (-14..=21).
@@ -75,14 +75,14 @@ fn bad_switches_are_errors() {
     let model = sasp::models::iannello2013().unwrap();
     let days = [0.0];
     let o = Options::default();
-    let err = simulate(&model, &[Switch::p53_restored_at(-20.0)], 21.0, &days, &o).unwrap_err();
+    let err = simulate(&model, &[Switch::p53_restored_at(-20.0)], 21.0, &days, Method::Auto, &o).unwrap_err();
     assert!(err.to_string().contains("before the run starts"), "{err}");
-    let err = simulate(&model, &[Switch::new(0.0, "doxycyline", 1.0)], 21.0, &days, &o).unwrap_err();
+    let err = simulate(&model, &[Switch::new(0.0, "doxycyline", 1.0)], 21.0, &days, Method::Auto, &o).unwrap_err();
     assert!(matches!(err, SaspError::UnknownInput { .. }), "{err}");
-    let err = simulate(&model, &[Switch::new(0.0, "doxycycline", -1.0)], 21.0, &days, &o).unwrap_err();
+    let err = simulate(&model, &[Switch::new(0.0, "doxycycline", -1.0)], 21.0, &days, Method::Auto, &o).unwrap_err();
     assert!(matches!(err, SaspError::InvalidSchedule { .. }), "{err}");
-    let err = simulate(&model, &[], -20.0, &[], &o).unwrap_err();
+    let err = simulate(&model, &[], -20.0, &[], Method::Auto, &o).unwrap_err();
     assert!(matches!(err, SaspError::InvalidOptions(_)), "{err}");
-    let err = simulate(&model, &[], 21.0, &[30.0], &o).unwrap_err();
+    let err = simulate(&model, &[], 21.0, &[30.0], Method::Auto, &o).unwrap_err();
     assert!(matches!(err, SaspError::InvalidOptions(_)), "{err}");
 }

@@ -717,4 +717,25 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     fn component_name(&self, i: usize) -> String {
         self.model.spec.compartments[i].name.clone()
     }
+
+    /// Autonomous unless a custom law (which sees `t`) is present; inputs are
+    /// piecewise constant and change only at stops.
+    fn is_autonomous(&self) -> bool {
+        self.model.kinetics.customs.is_empty()
+    }
+
+    /// Dense for small models, the model's sparsity pattern beyond 64 compartments.
+    fn jacobian_structure(&self) -> crate::solve::JacobianStructure {
+        if self.model.dimension() <= 64 {
+            crate::solve::JacobianStructure::Dense
+        } else {
+            crate::solve::JacobianStructure::Sparse(self.model.kinetics.pattern.clone())
+        }
+    }
+
+    fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
+        let storage = if self.model.dimension() <= 64 { Storage::Dense } else { Storage::Sparse };
+        self.model.kinetics.jacobian(t, y, &self.inputs, values, storage);
+        true
+    }
 }

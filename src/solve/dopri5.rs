@@ -5,7 +5,8 @@
 //! The last step is shortened to land exactly on `t_end`, so a caller that
 //! integrates from stop to stop never steps over a dose or a switch.
 
-use super::{check_problem, error_norm, OdeSystem, Options, Solution, Stats};
+use super::driver::{check_finite, h_min, initial_step_guess, Stepper};
+use super::{error_norm, OdeSystem, Options, Stats};
 use crate::error::{Result, SaspError};
 
 const C2: f64 = 1.0 / 5.0;
@@ -45,143 +46,51 @@ const D5: f64 = 701980252875.0 / 199316789632.0;
 const D6: f64 = -1453857185.0 / 822651844.0;
 const D7: f64 = 69997945.0 / 29380423.0;
 
-/// The Dormand–Prince 5(4) method.
-#[derive(Clone, Debug, Default)]
+/// The Dormand–Prince 5(4) method as a [`Stepper`].
+#[derive(Clone, Debug)]
 pub struct Dopri5 {
-    /// Tolerances and limits.
-    pub options: Options,
-}
-
-/// Stage vectors and dense-output coefficients, allocated once per solve.
-struct Work {
+    opt: Options,
+    n: usize,
+    t: f64,
+    t_prev: f64,
+    h: f64,
+    y: Vec<f64>,
     k: [Vec<f64>; 7],
     y_stage: Vec<f64>,
     y_new: Vec<f64>,
     err: Vec<f64>,
     cont: [Vec<f64>; 5],
-    out: Vec<f64>,
+    err_old: f64,
+    stats: Stats,
 }
 
-impl Work {
-    fn new(n: usize) -> Work {
+impl Dopri5 {
+    /// A method for systems of dimension `n` with the given options.
+    pub fn new(n: usize, options: Options) -> Result<Dopri5> {
+        options.validate(n)?;
         let v = || vec![0.0; n];
-        Work {
+        Ok(Dopri5 {
+            opt: options,
+            n,
+            t: 0.0,
+            t_prev: 0.0,
+            h: 0.0,
+            y: v(),
             k: [v(), v(), v(), v(), v(), v(), v()],
             y_stage: v(),
             y_new: v(),
             err: v(),
             cont: [v(), v(), v(), v(), v()],
-            out: v(),
-        }
-    }
-}
-
-impl Dopri5 {
-    /// A method with the given options.
-    pub fn new(options: Options) -> Dopri5 {
-        Dopri5 { options }
-    }
-
-    /// Integrates from `(t0, y0)` to `t_end`, recording the state at each of
-    /// `outputs` (increasing, within `[t0, t_end]`) from the dense output.
-    pub fn solve<S: OdeSystem>(
-        &self,
-        system: &S,
-        t0: f64,
-        y0: &[f64],
-        t_end: f64,
-        outputs: &[f64],
-    ) -> Result<Solution> {
-        let n = system.dimension();
-        let opt = &self.options;
-        opt.validate(n)?;
-        check_problem(n, t0, y0, t_end, outputs)?;
-        let mut sol = Solution::new(n);
-        let mut stats = Stats::default();
-        let mut w = Work::new(n);
-        let mut y = y0.to_vec();
-        let mut t = t0;
-        let mut next_out = 0;
-        while next_out < outputs.len() && outputs[next_out] <= t0 {
-            sol.push(t0, &y);
-            next_out += 1;
-        }
-        if t_end == t0 {
-            sol.stats = stats;
-            return Ok(sol);
-        }
-
-        system.rhs(t, &y, &mut w.k[0]);
-        stats.rhs_evals += 1;
-        check_finite(system, t, &w.k[0])?;
-        let span = t_end - t0;
-        let mut h = match opt.h0 {
-            Some(h) => h,
-            None => initial_step(system, t, &y, &mut w, opt, &mut stats),
-        }
-        .min(opt.h_max)
-        .min(span);
-        let mut err_old: f64 = 1e-4;
-        let mut rejected_last = false;
-
-        while t < t_end {
-            if stats.steps + stats.rejected >= opt.max_steps {
-                return Err(SaspError::TooManySteps { max_steps: opt.max_steps, t, t_end });
-            }
-            let last = t + h >= t_end - 1e-12 * span.abs().max(1.0);
-            if last {
-                h = t_end - t;
-            }
-            if h <= 16.0 * f64::EPSILON * t.abs().max(1.0) {
-                return Err(SaspError::StepSizeUnderflow { t, h });
-            }
-            self.stages(system, t, &y, h, &mut w);
-            stats.rhs_evals += 6;
-            let err = error_norm(&w.err, &y, &w.y_new, opt);
-            if !err.is_finite() {
-                stats.rejected += 1;
-                h *= 0.1;
-                rejected_last = true;
-                continue;
-            }
-            if err <= 1.0 {
-                // Accept: dense output for [t, t + h], then advance.
-                dense_coefficients(&y, h, &mut w);
-                let t_new = if last { t_end } else { t + h };
-                while next_out < outputs.len() && outputs[next_out] <= t_new {
-                    let theta = (outputs[next_out] - t) / h;
-                    interpolate(&w.cont, theta, &mut w.out);
-                    sol.push(outputs[next_out], &w.out);
-                    next_out += 1;
-                }
-                std::mem::swap(&mut y, &mut w.y_new);
-                w.k.swap(0, 6); // FSAL: k7 of this step is k1 of the next.
-                t = t_new;
-                stats.steps += 1;
-                let beta = 0.04;
-                let mut factor = 0.9 * err.max(1e-10).powf(-0.2 + 0.75 * beta) * err_old.powf(beta);
-                factor = factor.clamp(0.2, 10.0);
-                if rejected_last {
-                    factor = factor.min(1.0);
-                }
-                err_old = err.max(1e-4);
-                h = (h * factor).min(opt.h_max);
-                rejected_last = false;
-            } else {
-                stats.rejected += 1;
-                h *= (0.9 * err.powf(-0.2)).max(0.2);
-                rejected_last = true;
-            }
-        }
-        sol.stats = stats;
-        Ok(sol)
+            err_old: 1e-4,
+            stats: Stats::default(),
+        })
     }
 
     /// Computes stages 2..7, the 5th-order solution in `y_new` and the error estimate.
-    fn stages<S: OdeSystem>(&self, system: &S, t: f64, y: &[f64], h: f64, w: &mut Work) {
-        let n = y.len();
-        let [k1, k2, k3, k4, k5, k6, k7] = &mut w.k;
-        let ys = &mut w.y_stage;
+    fn stages<S: OdeSystem>(&mut self, system: &S, h: f64) {
+        let (t, y, n) = (self.t, &self.y, self.n);
+        let [k1, k2, k3, k4, k5, k6, k7] = &mut self.k;
+        let ys = &mut self.y_stage;
         for i in 0..n {
             ys[i] = y[i] + h * A21 * k1[i];
         }
@@ -202,77 +111,141 @@ impl Dopri5 {
             ys[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
         }
         system.rhs(t + h, ys, k6);
-        let yn = &mut w.y_new;
+        let yn = &mut self.y_new;
         for i in 0..n {
             yn[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
         }
         system.rhs(t + h, yn, k7);
         for i in 0..n {
-            w.err[i] = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
+            self.err[i] = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
+        }
+        self.stats.rhs_evals += 6;
+    }
+
+    /// Hairer's continuous extension coefficients of the step `y → y_new`.
+    fn dense_coefficients(&mut self, h: f64) {
+        let [k1, _, k3, k4, k5, k6, k7] = &self.k;
+        let [r1, r2, r3, r4, r5] = &mut self.cont;
+        for i in 0..self.n {
+            let dy = self.y_new[i] - self.y[i];
+            let bspl = h * k1[i] - dy;
+            r1[i] = self.y[i];
+            r2[i] = dy;
+            r3[i] = bspl;
+            r4[i] = dy - h * k7[i] - bspl;
+            r5[i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
         }
     }
 }
 
-/// Hairer's continuous extension coefficients of the step `y → y_new`.
-fn dense_coefficients(y: &[f64], h: f64, w: &mut Work) {
-    let [k1, _, k3, k4, k5, k6, k7] = &w.k;
-    let [r1, r2, r3, r4, r5] = &mut w.cont;
-    for i in 0..y.len() {
-        let dy = w.y_new[i] - y[i];
-        let bspl = h * k1[i] - dy;
-        r1[i] = y[i];
-        r2[i] = dy;
-        r3[i] = bspl;
-        r4[i] = dy - h * k7[i] - bspl;
-        r5[i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
+impl Stepper for Dopri5 {
+    fn name(&self) -> &'static str {
+        "dopri5"
     }
-}
 
-/// Evaluates the dense output at `θ ∈ [0, 1]` of the last accepted step.
-fn interpolate(cont: &[Vec<f64>; 5], theta: f64, out: &mut [f64]) {
-    let theta1 = 1.0 - theta;
-    for i in 0..out.len() {
-        out[i] = cont[0][i] + theta * (cont[1][i] + theta1 * (cont[2][i] + theta * (cont[3][i] + theta1 * cont[4][i])));
+    fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
+        if y.len() != self.n || system.dimension() != self.n {
+            return Err(SaspError::DimensionMismatch { what: "state", expected: self.n, found: y.len() });
+        }
+        self.t = t;
+        self.t_prev = t;
+        self.y.copy_from_slice(y);
+        system.rhs(t, &self.y, &mut self.k[0]);
+        self.stats.rhs_evals += 1;
+        check_finite(system, t, &self.k[0])?;
+        if self.h == 0.0 {
+            self.h = match self.opt.h0 {
+                Some(h) => h,
+                None => {
+                    let [k1, k2, ..] = &mut self.k;
+                    initial_step_guess(system, t, y, k1, 5, &self.opt, (&mut self.y_stage, k2), &mut self.stats)
+                }
+            };
+        }
+        self.err_old = 1e-4;
+        Ok(())
     }
-}
 
-fn check_finite<S: OdeSystem>(system: &S, t: f64, dy: &[f64]) -> Result<()> {
-    match dy.iter().position(|v| !v.is_finite()) {
-        Some(component) => Err(SaspError::NonFiniteRhs { component, name: system.component_name(component), t }),
-        None => Ok(()),
+    fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
+        let mut rejected_last = false;
+        loop {
+            if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
+                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
+            }
+            let mut h = self.opt.fixed_step.unwrap_or(self.h.min(self.opt.h_max));
+            let lands = self.t + h >= t_stop - 1e-12 * (t_stop - self.t).abs().max(h_min(self.t));
+            if lands {
+                h = t_stop - self.t;
+            }
+            if h <= h_min(self.t) {
+                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
+            }
+            self.stages(system, h);
+            let err = error_norm(&self.err, &self.y, &self.y_new, &self.opt);
+            if !err.is_finite() {
+                self.stats.rejected += 1;
+                self.h = 0.1 * h;
+                rejected_last = true;
+                if self.h <= h_min(self.t) {
+                    check_finite(system, self.t + h, &self.k[6])?;
+                }
+                continue;
+            }
+            if err <= 1.0 || self.opt.fixed_step.is_some() {
+                self.dense_coefficients(h);
+                self.t_prev = self.t;
+                self.t = if lands { t_stop } else { self.t + h };
+                std::mem::swap(&mut self.y, &mut self.y_new);
+                self.k.swap(0, 6); // FSAL: k7 of this step is k1 of the next.
+                self.stats.steps += 1;
+                let beta = 0.04;
+                let mut factor = 0.9 * err.max(1e-10).powf(-0.2 + 0.75 * beta) * self.err_old.powf(beta);
+                factor = factor.clamp(0.2, 10.0);
+                if rejected_last {
+                    factor = factor.min(1.0);
+                }
+                self.err_old = err.max(1e-4);
+                // A step shortened to land on a stop does not shrink the next one.
+                self.h = if lands { self.h.max(h * factor) } else { h * factor };
+                return Ok(());
+            }
+            self.stats.rejected += 1;
+            self.h = h * (0.9 * err.powf(-0.2)).max(0.2);
+            rejected_last = true;
+        }
     }
-}
 
-/// Hairer's starting step: balance `h·|f|` against the tolerance and a second
-/// derivative estimate.
-fn initial_step<S: OdeSystem>(system: &S, t: f64, y: &[f64], w: &mut Work, opt: &Options, stats: &mut Stats) -> f64 {
-    let n = y.len();
-    let scale = |i: usize, v: f64| opt.atol.get(i) + opt.rtol * v.abs();
-    let (mut d0, mut d1) = (0.0, 0.0);
-    for i in 0..n {
-        let s = scale(i, y[i]);
-        d0 += (y[i] / s).powi(2);
-        d1 += (w.k[0][i] / s).powi(2);
+    fn t(&self) -> f64 {
+        self.t
     }
-    let (d0, d1) = ((d0 / n as f64).sqrt(), (d1 / n as f64).sqrt());
-    let h0 = if d0 < 1e-5 || d1 < 1e-5 { 1e-6 } else { 0.01 * d0 / d1 };
-    for i in 0..n {
-        w.y_stage[i] = y[i] + h0 * w.k[0][i];
+
+    fn y(&self) -> &[f64] {
+        &self.y
     }
-    system.rhs(t + h0, &w.y_stage, &mut w.k[1]);
-    stats.rhs_evals += 1;
-    let mut d2 = 0.0;
-    for i in 0..n {
-        d2 += ((w.k[1][i] - w.k[0][i]) / scale(i, y[i])).powi(2);
+
+    fn t_prev(&self) -> f64 {
+        self.t_prev
     }
-    let d2 = (d2 / n as f64).sqrt() / h0;
-    let h1 = if d1.max(d2) <= 1e-15 { (h0 * 1e-3).max(1e-6) } else { (0.01 / d1.max(d2)).powf(0.2) };
-    (100.0 * h0).min(h1)
+
+    fn interpolate(&self, t: f64, out: &mut [f64]) {
+        let h = self.t - self.t_prev;
+        let theta = if h > 0.0 { (t - self.t_prev) / h } else { 1.0 };
+        let theta1 = 1.0 - theta;
+        let c = &self.cont;
+        for i in 0..self.n {
+            out[i] = c[0][i] + theta * (c[1][i] + theta1 * (c[2][i] + theta * (c[3][i] + theta1 * c[4][i])));
+        }
+    }
+
+    fn stats(&self) -> Stats {
+        self.stats
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solve::Tolerance;
 
     struct Decay;
     impl OdeSystem for Decay {
@@ -287,8 +260,8 @@ mod tests {
     #[test]
     fn exponential_decay_and_dense_output() {
         let outputs: Vec<f64> = (0..=10).map(|k| k as f64 * 0.5).collect();
-        let options = Options { rtol: 1e-10, atol: super::super::Tolerance::Scalar(1e-12), ..Options::default() };
-        let sol = Dopri5::new(options).solve(&Decay, 0.0, &[1.0], 5.0, &outputs).unwrap();
+        let options = Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), ..Options::default() };
+        let sol = crate::solve::solve(&Decay, Dopri5::new(1, options).unwrap(), 0.0, &[1.0], 5.0, &outputs).unwrap();
         assert_eq!(sol.t, outputs);
         for (k, &t) in sol.t.iter().enumerate() {
             assert!((sol.state(k)[0] - (-t).exp()).abs() < 1e-9, "t = {t}");
@@ -296,14 +269,9 @@ mod tests {
     }
 
     #[test]
-    fn rejects_bad_problems() {
-        let m = Dopri5::default();
-        assert!(m.solve(&Decay, 0.0, &[1.0, 2.0], 1.0, &[]).is_err());
-        assert!(m.solve(&Decay, 1.0, &[1.0], 0.0, &[]).is_err());
-        assert!(m.solve(&Decay, 0.0, &[1.0], 1.0, &[0.5, 0.2]).is_err());
-        let bad = Dopri5::new(Options { rtol: -1.0, ..Options::default() });
-        assert!(bad.solve(&Decay, 0.0, &[1.0], 1.0, &[]).is_err());
-        let few = Dopri5::new(Options { max_steps: 3, rtol: 1e-12, ..Options::default() });
-        assert!(matches!(few.solve(&Decay, 0.0, &[1.0], 100.0, &[]), Err(SaspError::TooManySteps { .. })));
+    fn too_many_steps_is_an_error() {
+        let few = Options { max_steps: 3, rtol: 1e-12, ..Options::default() };
+        let result = crate::solve::solve(&Decay, Dopri5::new(1, few).unwrap(), 0.0, &[1.0], 100.0, &[]);
+        assert!(matches!(result, Err(SaspError::TooManySteps { .. })));
     }
 }

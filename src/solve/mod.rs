@@ -2,11 +2,20 @@
 //! solve, and the [`Solution`] with its [`Stats`].
 //!
 //! A problem knows nothing of the method; a method knows nothing of biology.
-//! Methods available now:
-//! - [`dopri5`]: explicit Dormand–Prince 5(4) with per-component tolerances,
-//!   5th-order dense output, and exact stops (never steps past `t_end`).
+//! Every method is a [`Stepper`]; the one [`driver`] gives them all output at
+//! requested times, exact stops with state jumps, and event location.
+//! See `docs/solvers.md` for which method to use when.
 
 pub mod dopri5;
+pub mod driver;
+pub mod jacobian;
+pub mod linalg;
+pub mod method;
+pub mod rosenbrock;
+
+pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepper, StopHandler};
+pub use linalg::JacobianStructure;
+pub use method::{AnyStepper, Method};
 
 use crate::error::{Result, SaspError};
 
@@ -22,6 +31,63 @@ pub trait OdeSystem {
     fn component_name(&self, i: usize) -> String {
         format!("y[{i}]")
     }
+
+    /// Does `f` depend on `t` only through `y`? Rosenbrock methods estimate
+    /// `∂f/∂t` by a difference when it does not (default: not autonomous).
+    fn is_autonomous(&self) -> bool {
+        false
+    }
+
+    /// How the Jacobian is stored (default dense).
+    fn jacobian_structure(&self) -> JacobianStructure {
+        JacobianStructure::Dense
+    }
+
+    /// Writes `∂f/∂y` at `(t, y)` in the layout of [`OdeSystem::jacobian_structure`]
+    /// and returns `true`; returns `false` (the default) when the system has no
+    /// analytic Jacobian, and the solver then uses finite differences.
+    fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
+        let _ = (t, y, values);
+        false
+    }
+}
+
+/// A shared reference to a system is a system (stop handlers that change the
+/// system need `&mut`; plain solves do not).
+impl<T: OdeSystem + ?Sized> OdeSystem for &T {
+    fn dimension(&self) -> usize {
+        (**self).dimension()
+    }
+    fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
+        (**self).rhs(t, y, dy)
+    }
+    fn component_name(&self, i: usize) -> String {
+        (**self).component_name(i)
+    }
+    fn is_autonomous(&self) -> bool {
+        (**self).is_autonomous()
+    }
+    fn jacobian_structure(&self) -> JacobianStructure {
+        (**self).jacobian_structure()
+    }
+    fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
+        (**self).jacobian(t, y, values)
+    }
+}
+
+/// Integrates `system` with a stepper from `(t0, y0)` to `t_end`, recording
+/// the state at `outputs`: the shortest way to solve without stops or events.
+pub fn solve<S: OdeSystem, M: Stepper>(
+    system: &S,
+    mut method: M,
+    t0: f64,
+    y0: &[f64],
+    t_end: f64,
+    outputs: &[f64],
+) -> Result<Solution> {
+    let plan = Plan { outputs, stops: &[], events: &[] };
+    let mut system = system;
+    Ok(integrate(&mut method, &mut system, t0, y0, t_end, &plan, &mut |_, _, _, _| Ok(()))?.solution)
 }
 
 /// Absolute tolerance: one for all components, or one per component.
@@ -57,11 +123,21 @@ pub struct Options {
     pub h_max: f64,
     /// Most steps per solve before [`SaspError::TooManySteps`] (default 100 000).
     pub max_steps: usize,
+    /// Take steps of exactly this size (shortened only to land on stops) and
+    /// accept them whatever the error estimate: for convergence studies.
+    pub fixed_step: Option<f64>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { rtol: 1e-6, atol: Tolerance::Scalar(1e-9), h0: None, h_max: f64::INFINITY, max_steps: 100_000 }
+        Options {
+            rtol: 1e-6,
+            atol: Tolerance::Scalar(1e-9),
+            h0: None,
+            h_max: f64::INFINITY,
+            max_steps: 100_000,
+            fixed_step: None,
+        }
     }
 }
 
@@ -84,9 +160,11 @@ impl Options {
             }
             _ => {}
         }
-        if let Some(h) = self.h0 {
-            if !(h.is_finite() && h > 0.0) {
-                return bad(format!("h0 must be positive and finite, is {h}"));
+        for (name, value) in [("h0", self.h0), ("fixed_step", self.fixed_step)] {
+            if let Some(h) = value {
+                if !(h.is_finite() && h > 0.0) {
+                    return bad(format!("{name} must be positive and finite, is {h}"));
+                }
             }
         }
         if self.h_max.is_nan() || self.h_max <= 0.0 {

@@ -1,0 +1,303 @@
+//! The integration driver shared by every method: output at requested times
+//! from dense output, exact stops (where a callback may change the state or the
+//! system, and the method restarts cleanly), and state-triggered events located
+//! by root finding on the dense output.
+
+use super::{check_problem, OdeSystem, Options, Solution, Stats};
+use crate::error::{Result, SaspError};
+
+/// A one-step-at-a-time integrator with dense output over its last step.
+pub trait Stepper {
+    /// The method's name (as `testset --method` spells it).
+    fn name(&self) -> &'static str;
+
+    /// (Re)starts at `(t, y)`: at the beginning, and after every stop (the
+    /// state or the right-hand side may have jumped).
+    fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()>;
+
+    /// Takes one accepted step, never past `t_stop` (landing on it exactly when
+    /// the step would reach it).
+    fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()>;
+
+    /// Current time.
+    fn t(&self) -> f64;
+
+    /// Current state.
+    fn y(&self) -> &[f64];
+
+    /// Start of the last step.
+    fn t_prev(&self) -> f64;
+
+    /// Dense output at `t ∈ [t_prev, t]` of the last step.
+    fn interpolate(&self, t: f64, out: &mut [f64]);
+
+    /// Work counters so far.
+    fn stats(&self) -> Stats;
+}
+
+/// Which sign changes of an event function count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// From negative to positive.
+    Rising,
+    /// From positive to negative.
+    Falling,
+    /// Either way.
+    Either,
+}
+
+/// An event function `g(t, y)`.
+pub type EventFn<'a> = Box<dyn Fn(f64, &[f64]) -> f64 + 'a>;
+
+/// A state-triggered event: a root of `g(t, y)`.
+pub struct Event<'a> {
+    /// The event function.
+    pub g: EventFn<'a>,
+    /// Which crossings count.
+    pub direction: Direction,
+    /// Stop the integration at the event.
+    pub terminal: bool,
+}
+
+impl<'a> Event<'a> {
+    /// An event at roots of `g` in the given direction.
+    pub fn new(g: impl Fn(f64, &[f64]) -> f64 + 'a, direction: Direction, terminal: bool) -> Event<'a> {
+        Event { g: Box::new(g), direction, terminal }
+    }
+}
+
+/// An event that happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventHit {
+    /// Index of the event in the list given to [`integrate`].
+    pub event: usize,
+    /// Time of the root.
+    pub t: f64,
+    /// State at the root (from the dense output).
+    pub y: Vec<f64>,
+}
+
+/// What [`integrate`] returns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Integration {
+    /// States at the output times reached.
+    pub solution: Solution,
+    /// Events in the order they happened.
+    pub events: Vec<EventHit>,
+    /// Time where the integration ended (`t_end`, or a terminal event).
+    pub t: f64,
+    /// State there.
+    pub y: Vec<f64>,
+}
+
+/// Called at each stop time with the stop's index, the time, the state (which
+/// it may change: a bolus dose) and the system (whose inputs it may change).
+pub type StopHandler<'h, S> = dyn FnMut(usize, f64, &mut [f64], &mut S) -> Result<()> + 'h;
+
+/// The problem-independent part of a solve: where to output and stop.
+pub struct Plan<'p, 'e> {
+    /// Output times (increasing, within the run).
+    pub outputs: &'p [f64],
+    /// Stop times (increasing, within the run); the handler runs at each.
+    pub stops: &'p [f64],
+    /// State-triggered events.
+    pub events: &'p [Event<'e>],
+}
+
+/// Integrates `system` from `(t0, y0)` to `t_end` with `method`.
+///
+/// Outputs at a stop time are recorded after the stop's handler has run
+/// (values are right-continuous). A terminal event ends the run at the event.
+pub fn integrate<S: OdeSystem, M: Stepper>(
+    method: &mut M,
+    system: &mut S,
+    t0: f64,
+    y0: &[f64],
+    t_end: f64,
+    plan: &Plan<'_, '_>,
+    on_stop: &mut StopHandler<'_, S>,
+) -> Result<Integration> {
+    let n = system.dimension();
+    check_problem(n, t0, y0, t_end, plan.outputs)?;
+    let mut last = t0;
+    for &s in plan.stops {
+        if !(s >= last && s <= t_end) {
+            return Err(SaspError::InvalidOptions(format!(
+                "stop times must be increasing within [{t0}, {t_end}]; {s} is not"
+            )));
+        }
+        last = s;
+    }
+    let mut solution = Solution::new(n);
+    let mut hits = Vec::new();
+    let mut y = y0.to_vec();
+    let mut t = t0;
+    let mut next_stop = 0;
+    let mut next_out = 0;
+    let mut buf = vec![0.0; n];
+    let mut g_prev = vec![0.0; plan.events.len()];
+    loop {
+        // Stops due now: the handler may change the state and the system.
+        while next_stop < plan.stops.len() && plan.stops[next_stop] <= t {
+            on_stop(next_stop, t, &mut y, system)?;
+            next_stop += 1;
+        }
+        while next_out < plan.outputs.len() && plan.outputs[next_out] <= t {
+            solution.push(plan.outputs[next_out], &y);
+            next_out += 1;
+        }
+        if t >= t_end {
+            break;
+        }
+        let seg_end = plan.stops.get(next_stop).map_or(t_end, |&s| s.min(t_end));
+        method.reset(system, t, &y)?;
+        for (k, e) in plan.events.iter().enumerate() {
+            g_prev[k] = (e.g)(t, &y);
+        }
+        let mut terminal = false;
+        while method.t() < seg_end {
+            method.step(system, seg_end)?;
+            let (ta, tb) = (method.t_prev(), method.t());
+            // Earliest event root in (ta, tb].
+            let mut first: Option<(f64, usize)> = None;
+            for (k, e) in plan.events.iter().enumerate() {
+                let gb = (e.g)(tb, method.y());
+                let ga = g_prev[k];
+                let crosses = match e.direction {
+                    Direction::Rising => ga < 0.0 && gb >= 0.0,
+                    Direction::Falling => ga > 0.0 && gb <= 0.0,
+                    Direction::Either => (ga < 0.0 && gb >= 0.0) || (ga > 0.0 && gb <= 0.0),
+                };
+                g_prev[k] = gb;
+                if crosses {
+                    let root = locate_root(&*e.g, method, ta, tb, ga, gb, &mut buf);
+                    if first.is_none_or(|(t_first, _)| root < t_first) {
+                        first = Some((root, k));
+                    }
+                }
+            }
+            let t_limit = first.map_or(tb, |(te, _)| te);
+            // Outputs at a stop time wait until the stop has been applied.
+            while next_out < plan.outputs.len()
+                && (plan.outputs[next_out] < t_limit || (plan.outputs[next_out] == t_limit && t_limit < seg_end))
+            {
+                method.interpolate(plan.outputs[next_out], &mut buf);
+                solution.push(plan.outputs[next_out], &buf);
+                next_out += 1;
+            }
+            if let Some((te, k)) = first {
+                method.interpolate(te, &mut buf);
+                hits.push(EventHit { event: k, t: te, y: buf.clone() });
+                if plan.events[k].terminal {
+                    t = te;
+                    y.copy_from_slice(&buf);
+                    terminal = true;
+                    break;
+                }
+            }
+        }
+        if terminal {
+            break;
+        }
+        t = method.t();
+        y.copy_from_slice(method.y());
+    }
+    solution.stats = method.stats();
+    Ok(Integration { solution, events: hits, t, y })
+}
+
+/// Illinois (modified regula falsi) on the dense output, to `4ε·max(1, |t|)`.
+fn locate_root<M: Stepper>(
+    g: &dyn Fn(f64, &[f64]) -> f64,
+    method: &M,
+    mut a: f64,
+    mut b: f64,
+    mut ga: f64,
+    mut gb: f64,
+    buf: &mut [f64],
+) -> f64 {
+    let mut side = 0;
+    for _ in 0..200 {
+        if (b - a).abs() <= 4.0 * f64::EPSILON * b.abs().max(1.0) {
+            break;
+        }
+        let mut c = b - gb * (b - a) / (gb - ga);
+        if !(c > a && c < b) {
+            c = 0.5 * (a + b);
+        }
+        method.interpolate(c, buf);
+        let gc = g(c, buf);
+        if gc == 0.0 {
+            return c;
+        }
+        if (gc > 0.0) == (gb > 0.0) {
+            b = c;
+            gb = gc;
+            if side == -1 {
+                ga *= 0.5;
+            }
+            side = -1;
+        } else {
+            a = c;
+            ga = gc;
+            if side == 1 {
+                gb *= 0.5;
+            }
+            side = 1;
+        }
+    }
+    b
+}
+
+/// Hairer's starting step size for a method of the given order.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn initial_step_guess<S: OdeSystem>(
+    system: &S,
+    t: f64,
+    y: &[f64],
+    f0: &[f64],
+    order: usize,
+    opt: &Options,
+    scratch: (&mut [f64], &mut [f64]),
+    stats: &mut Stats,
+) -> f64 {
+    // Hairer's starting step (Solving ODEs I, II.4).
+    let n = y.len();
+    let (y1, f1) = scratch;
+    let scale = |i: usize, v: f64| opt.atol.get(i) + opt.rtol * v.abs();
+    let (mut d0, mut d1) = (0.0, 0.0);
+    for i in 0..n {
+        let s = scale(i, y[i]);
+        d0 += (y[i] / s).powi(2);
+        d1 += (f0[i] / s).powi(2);
+    }
+    let (d0, d1) = ((d0 / n as f64).sqrt(), (d1 / n as f64).sqrt());
+    let h0 = if d0 < 1e-5 || d1 < 1e-5 { 1e-6 } else { 0.01 * d0 / d1 };
+    for i in 0..n {
+        y1[i] = y[i] + h0 * f0[i];
+    }
+    system.rhs(t + h0, y1, f1);
+    stats.rhs_evals += 1;
+    let mut d2 = 0.0;
+    for i in 0..n {
+        d2 += ((f1[i] - f0[i]) / scale(i, y[i])).powi(2);
+    }
+    let d2 = (d2 / n as f64).sqrt() / h0;
+    let h1 =
+        if d1.max(d2) <= 1e-15 { (h0 * 1e-3).max(1e-6) } else { (0.01 / d1.max(d2)).powf(1.0 / (order as f64 + 1.0)) };
+    (100.0 * h0).min(h1)
+}
+
+/// Checks a right-hand side for NaN or infinity.
+pub(crate) fn check_finite<S: OdeSystem>(system: &S, t: f64, dy: &[f64]) -> Result<()> {
+    match dy.iter().position(|v| !v.is_finite()) {
+        Some(component) => Err(SaspError::NonFiniteRhs { component, name: system.component_name(component), t }),
+        None => Ok(()),
+    }
+}
+
+/// The step size below which a method gives up at time `t`.
+#[inline]
+pub(crate) fn h_min(t: f64) -> f64 {
+    16.0 * f64::EPSILON * t.abs().max(1.0)
+}

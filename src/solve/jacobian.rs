@@ -1,0 +1,189 @@
+//! Jacobians for implicit methods: the system's analytic one when it has one,
+//! else finite differences with column grouping (banded and sparse structures
+//! need only as many extra right-hand sides as there are column groups), and
+//! the factorized iteration matrix `shift·I + scale·J`.
+
+use super::linalg::{BandedLayout, BandedLu, DenseLu, JacobianStructure, Singular};
+use super::{OdeSystem, Stats};
+
+/// Columns that share no row, perturbed together in one finite difference.
+fn column_groups(structure: &JacobianStructure, n: usize) -> Vec<Vec<usize>> {
+    match structure {
+        JacobianStructure::Dense => (0..n).map(|j| vec![j]).collect(),
+        JacobianStructure::Banded { lower, upper } => {
+            let stride = lower + upper + 1;
+            (0..stride.min(n)).map(|g| (g..n).step_by(stride).collect()).collect()
+        }
+        JacobianStructure::Sparse(p) => {
+            // Greedy colouring of the column intersection graph.
+            let mut rows_of_col: Vec<Vec<usize>> = vec![Vec::new(); n];
+            for i in 0..n {
+                for &j in &p.col[p.row_start[i]..p.row_start[i + 1]] {
+                    rows_of_col[j].push(i);
+                }
+            }
+            let mut groups: Vec<Vec<usize>> = Vec::new();
+            let mut rows_taken: Vec<Vec<bool>> = Vec::new();
+            for j in 0..n {
+                let g = (0..groups.len()).find(|&g| rows_of_col[j].iter().all(|&i| !rows_taken[g][i]));
+                let g = g.unwrap_or_else(|| {
+                    groups.push(Vec::new());
+                    rows_taken.push(vec![false; n]);
+                    groups.len() - 1
+                });
+                groups[g].push(j);
+                for &i in &rows_of_col[j] {
+                    rows_taken[g][i] = true;
+                }
+            }
+            groups
+        }
+    }
+}
+
+/// Evaluates `∂f/∂y` in the system's storage, analytically or by differences.
+#[derive(Clone, Debug)]
+pub struct JacobianEvaluator {
+    structure: JacobianStructure,
+    n: usize,
+    groups: Vec<Vec<usize>>,
+    y_pert: Vec<f64>,
+    f_pert: Vec<f64>,
+    /// The Jacobian values (layout of `structure`).
+    pub values: Vec<f64>,
+}
+
+impl JacobianEvaluator {
+    /// Storage for a system.
+    pub fn new<S: OdeSystem>(system: &S) -> JacobianEvaluator {
+        let n = system.dimension();
+        let structure = system.jacobian_structure();
+        JacobianEvaluator {
+            groups: column_groups(&structure, n),
+            values: vec![0.0; structure.len(n)],
+            structure,
+            n,
+            y_pert: vec![0.0; n],
+            f_pert: vec![0.0; n],
+        }
+    }
+
+    /// The storage structure.
+    pub fn structure(&self) -> &JacobianStructure {
+        &self.structure
+    }
+
+    /// Evaluates the Jacobian at `(t, y)` where `f0 = f(t, y)`.
+    pub fn evaluate<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64], f0: &[f64], stats: &mut Stats) {
+        stats.jac_evals += 1;
+        if system.jacobian(t, y, &mut self.values) {
+            return;
+        }
+        // Forward differences, h_j = √ε · max(|y_j|, 1e-5) (signed like y_j).
+        let sqrt_eps = f64::EPSILON.sqrt();
+        self.values.fill(0.0);
+        for g in 0..self.groups.len() {
+            self.y_pert.copy_from_slice(y);
+            for &j in &self.groups[g] {
+                let h = sqrt_eps * y[j].abs().max(1e-5);
+                self.y_pert[j] = y[j] + h;
+            }
+            system.rhs(t, &self.y_pert, &mut self.f_pert);
+            stats.rhs_evals += 1;
+            for &j in &self.groups[g] {
+                let h = self.y_pert[j] - y[j];
+                match &self.structure {
+                    JacobianStructure::Dense => {
+                        for i in 0..self.n {
+                            self.values[j * self.n + i] = (self.f_pert[i] - f0[i]) / h;
+                        }
+                    }
+                    JacobianStructure::Banded { lower, upper } => {
+                        let layout = BandedLayout { lower: *lower, upper: *upper };
+                        for i in j.saturating_sub(*upper)..(j + lower + 1).min(self.n) {
+                            self.values[layout.index(i, j)] = (self.f_pert[i] - f0[i]) / h;
+                        }
+                    }
+                    JacobianStructure::Sparse(p) => {
+                        for i in 0..self.n {
+                            if let Some(k) = p.position(i, j) {
+                                self.values[k] = (self.f_pert[i] - f0[i]) / h;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The factorized iteration matrix `shift·I + scale·J`, in the storage the
+/// Jacobian's structure calls for.
+#[derive(Clone, Debug)]
+pub enum IterationMatrix {
+    /// Dense LU (also used, after expansion, for sparse Jacobians of small systems).
+    Dense(DenseLu),
+    /// Banded LU.
+    Banded(BandedLu),
+}
+
+impl IterationMatrix {
+    /// Storage for a structure and dimension.
+    pub fn new(structure: &JacobianStructure, n: usize) -> IterationMatrix {
+        match structure {
+            JacobianStructure::Banded { lower, upper } => IterationMatrix::Banded(BandedLu::new(n, *lower, *upper)),
+            _ => IterationMatrix::Dense(DenseLu::new(n)),
+        }
+    }
+
+    /// Forms `shift·I + scale·J` from Jacobian values and factors it.
+    pub fn factor(
+        &mut self,
+        structure: &JacobianStructure,
+        jac: &[f64],
+        scale: f64,
+        shift: f64,
+        stats: &mut Stats,
+    ) -> Result<(), Singular> {
+        stats.factorizations += 1;
+        match self {
+            IterationMatrix::Dense(lu) => {
+                let n = lu.dim();
+                let m = lu.matrix_mut();
+                match structure {
+                    JacobianStructure::Dense => {
+                        for (a, &j) in m.iter_mut().zip(jac) {
+                            *a = scale * j;
+                        }
+                    }
+                    JacobianStructure::Sparse(p) => {
+                        m.fill(0.0);
+                        for i in 0..n {
+                            for k in p.row_start[i]..p.row_start[i + 1] {
+                                m[p.col[k] * n + i] = scale * jac[k];
+                            }
+                        }
+                    }
+                    JacobianStructure::Banded { .. } => unreachable!("banded Jacobians use banded storage"),
+                }
+                for i in 0..n {
+                    m[i * n + i] += shift;
+                }
+                lu.factor()
+            }
+            IterationMatrix::Banded(lu) => {
+                lu.set_shifted(jac, scale, shift);
+                lu.factor()
+            }
+        }
+    }
+
+    /// Solves `M x = b` in place.
+    pub fn solve(&self, b: &mut [f64], stats: &mut Stats) {
+        stats.linear_solves += 1;
+        match self {
+            IterationMatrix::Dense(lu) => lu.solve(b),
+            IterationMatrix::Banded(lu) => lu.solve(b),
+        }
+    }
+}

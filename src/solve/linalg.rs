@@ -1,0 +1,344 @@
+//! Linear algebra for implicit methods: the iteration matrix `M = I/(hγ) − J`
+//! in the storage the Jacobian's structure calls for, and its LU factorization.
+//!
+//! - **Dense** (column-major `n × n`): LU with partial pivoting, in place.
+//! - **Banded** (`lower` sub- and `upper` super-diagonals): LU with partial
+//!   pivoting in LAPACK band layout (`2·lower + upper + 1` rows), O(n·l·(l+u)).
+//! - **Sparse** (CSR pattern with the diagonal): see [`super::sparse`].
+//!
+//! All storage is allocated once per solve; factorizing and solving allocate nothing.
+
+use crate::model::SparsityPattern;
+
+/// How a system's Jacobian is stored, and so which linear solver an implicit
+/// method uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JacobianStructure {
+    /// Dense `n × n`, column-major: entry `(i, j)` at `j·n + i`.
+    Dense,
+    /// Banded: `J[i][j] = 0` unless `−lower ≤ j − i ≤ upper`. Values are stored by
+    /// [`BandedLayout`]: entry `(i, j)` at `j·(lower + upper + 1) + (upper + i − j)`.
+    Banded {
+        /// Number of sub-diagonals.
+        lower: usize,
+        /// Number of super-diagonals.
+        upper: usize,
+    },
+    /// Sparse, compressed rows, values in pattern order; the pattern must hold the diagonal.
+    Sparse(SparsityPattern),
+}
+
+impl JacobianStructure {
+    /// Number of stored values for a system of dimension `n`.
+    pub fn len(&self, n: usize) -> usize {
+        match self {
+            JacobianStructure::Dense => n * n,
+            JacobianStructure::Banded { lower, upper } => n * (lower + upper + 1),
+            JacobianStructure::Sparse(p) => p.nnz(),
+        }
+    }
+}
+
+/// Index arithmetic of the banded Jacobian layout.
+#[derive(Clone, Copy, Debug)]
+pub struct BandedLayout {
+    /// Sub-diagonals.
+    pub lower: usize,
+    /// Super-diagonals.
+    pub upper: usize,
+}
+
+impl BandedLayout {
+    /// Position of `(i, j)` (which must be inside the band) in the value array.
+    #[inline]
+    pub fn index(&self, i: usize, j: usize) -> usize {
+        j * (self.lower + self.upper + 1) + (self.upper + i - j)
+    }
+
+    /// Is `(i, j)` inside the band?
+    #[inline]
+    pub fn contains(&self, i: usize, j: usize) -> bool {
+        i <= j + self.lower && j <= i + self.upper
+    }
+}
+
+/// A factorization failed: the matrix is singular to working precision.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Singular {
+    /// The pivot column where it failed.
+    pub column: usize,
+}
+
+/// Dense LU with partial pivoting of an `n × n` column-major matrix.
+#[derive(Clone, Debug)]
+pub struct DenseLu {
+    n: usize,
+    lu: Vec<f64>,
+    pivots: Vec<usize>,
+}
+
+impl DenseLu {
+    /// Storage for dimension `n`.
+    pub fn new(n: usize) -> DenseLu {
+        DenseLu { n, lu: vec![0.0; n * n], pivots: vec![0; n] }
+    }
+
+    /// The dimension.
+    pub fn dim(&self) -> usize {
+        self.n
+    }
+
+    /// The matrix to factor (write `M` here, then call [`DenseLu::factor`]).
+    pub fn matrix_mut(&mut self) -> &mut [f64] {
+        &mut self.lu
+    }
+
+    /// Factors the matrix in place.
+    pub fn factor(&mut self) -> Result<(), Singular> {
+        let n = self.n;
+        let a = &mut self.lu;
+        for k in 0..n {
+            // Pivot: largest magnitude in column k at or below the diagonal.
+            let col = k * n;
+            let mut p = k;
+            let mut best = a[col + k].abs();
+            for i in k + 1..n {
+                let v = a[col + i].abs();
+                if v > best {
+                    best = v;
+                    p = i;
+                }
+            }
+            self.pivots[k] = p;
+            if best == 0.0 || !best.is_finite() {
+                return Err(Singular { column: k });
+            }
+            if p != k {
+                for j in 0..n {
+                    a.swap(j * n + k, j * n + p);
+                }
+            }
+            let inv = 1.0 / a[col + k];
+            for i in k + 1..n {
+                a[col + i] *= inv;
+            }
+            for j in k + 1..n {
+                let f = a[j * n + k];
+                if f != 0.0 {
+                    let (left, right) = a.split_at_mut(j * n);
+                    let lcol = &left[col..col + n];
+                    let target = &mut right[..n];
+                    for i in k + 1..n {
+                        target[i] -= f * lcol[i];
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Solves `M x = b` in place (`b` becomes `x`).
+    pub fn solve(&self, b: &mut [f64]) {
+        let n = self.n;
+        let a = &self.lu;
+        for k in 0..n {
+            b.swap(k, self.pivots[k]);
+        }
+        for j in 0..n {
+            let x = b[j];
+            if x != 0.0 {
+                for i in j + 1..n {
+                    b[i] -= a[j * n + i] * x;
+                }
+            }
+        }
+        for j in (0..n).rev() {
+            b[j] /= a[j * n + j];
+            let x = b[j];
+            if x != 0.0 {
+                for i in 0..j {
+                    b[i] -= a[j * n + i] * x;
+                }
+            }
+        }
+    }
+}
+
+/// Banded LU with partial pivoting (the algorithm of LAPACK `dgbtf2`).
+///
+/// Storage: `ldab = 2·lower + upper + 1` rows per column; entry `(i, j)` of the
+/// original matrix sits at row `lower + upper + i − j` of column `j`, leaving
+/// `lower` extra rows on top for the fill-in that row interchanges create.
+#[derive(Clone, Debug)]
+pub struct BandedLu {
+    n: usize,
+    lower: usize,
+    upper: usize,
+    ab: Vec<f64>,
+    pivots: Vec<usize>,
+}
+
+impl BandedLu {
+    /// Storage for dimension `n` and the given bandwidths.
+    pub fn new(n: usize, lower: usize, upper: usize) -> BandedLu {
+        BandedLu { n, lower, upper, ab: vec![0.0; n * (2 * lower + upper + 1)], pivots: vec![0; n] }
+    }
+
+    fn ldab(&self) -> usize {
+        2 * self.lower + self.upper + 1
+    }
+
+    /// Zeroes the storage and copies `scale · J` (in [`BandedLayout`]) into it,
+    /// then adds `shift` to the diagonal: the iteration matrix `shift·I + scale·J`.
+    pub fn set_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) {
+        let (l, u, ld) = (self.lower, self.upper, self.ldab());
+        let band = l + u + 1;
+        self.ab.fill(0.0);
+        for j in 0..self.n {
+            for r in 0..band {
+                // r = upper + i − j in the Jacobian layout.
+                self.ab[j * ld + l + r] = scale * jac[j * band + r];
+            }
+            self.ab[j * ld + l + u] += shift;
+        }
+    }
+
+    /// Factors in place.
+    pub fn factor(&mut self) -> Result<(), Singular> {
+        let (n, kl, ku) = (self.n, self.lower, self.upper);
+        let ld = self.ldab();
+        let kv = ku + kl;
+        let ab = &mut self.ab;
+        let at = |i: usize, j: usize| j * ld + kv + i - j; // (i, j) of the working matrix
+        let mut ju = 0;
+        for j in 0..n {
+            let km = kl.min(n - 1 - j);
+            // Pivot among rows j..=j+km of column j.
+            let mut p = 0;
+            let mut best = ab[at(j, j)].abs();
+            for r in 1..=km {
+                let v = ab[at(j + r, j)].abs();
+                if v > best {
+                    best = v;
+                    p = r;
+                }
+            }
+            self.pivots[j] = j + p;
+            if best == 0.0 || !best.is_finite() {
+                return Err(Singular { column: j });
+            }
+            ju = ju.max((j + ku + p).min(n - 1));
+            if p != 0 {
+                for c in j..=ju {
+                    ab.swap(at(j, c), at(j + p, c));
+                }
+            }
+            let inv = 1.0 / ab[at(j, j)];
+            for r in 1..=km {
+                ab[at(j + r, j)] *= inv;
+            }
+            for c in j + 1..=ju {
+                let f = ab[at(j, c)];
+                if f != 0.0 {
+                    for r in 1..=km {
+                        let l = ab[at(j + r, j)];
+                        ab[at(j + r, c)] -= l * f;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Solves `M x = b` in place.
+    pub fn solve(&self, b: &mut [f64]) {
+        let (n, kl, ku) = (self.n, self.lower, self.upper);
+        let ld = self.ldab();
+        let kv = ku + kl;
+        let at = |i: usize, j: usize| j * ld + kv + i - j;
+        // Forward: apply row swaps and L.
+        for j in 0..n {
+            let p = self.pivots[j];
+            if p != j {
+                b.swap(j, p);
+            }
+            let km = kl.min(n - 1 - j);
+            let x = b[j];
+            if x != 0.0 {
+                for r in 1..=km {
+                    b[j + r] -= self.ab[at(j + r, j)] * x;
+                }
+            }
+        }
+        // Backward: U has bandwidth kl + ku.
+        for j in (0..n).rev() {
+            b[j] /= self.ab[at(j, j)];
+            let x = b[j];
+            if x != 0.0 {
+                let top = j.saturating_sub(kv);
+                for i in top..j {
+                    b[i] -= self.ab[at(i, j)] * x;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matvec(a: &[f64], n: usize, x: &[f64]) -> Vec<f64> {
+        (0..n).map(|i| (0..n).map(|j| a[j * n + i] * x[j]).sum()).collect()
+    }
+
+    fn pseudo_random(k: usize) -> f64 {
+        ((k as f64 * 12.9898).sin() * 43758.5453).fract()
+    }
+
+    #[test]
+    fn dense_lu_solves() {
+        let n = 7;
+        let a: Vec<f64> = (0..n * n).map(pseudo_random).collect();
+        let x: Vec<f64> = (0..n).map(|i| i as f64 - 3.0).collect();
+        let mut b = matvec(&a, n, &x);
+        let mut lu = DenseLu::new(n);
+        lu.matrix_mut().copy_from_slice(&a);
+        lu.factor().unwrap();
+        lu.solve(&mut b);
+        for i in 0..n {
+            assert!((b[i] - x[i]).abs() < 1e-10, "{} vs {}", b[i], x[i]);
+        }
+        let mut singular = DenseLu::new(2);
+        singular.matrix_mut().copy_from_slice(&[1.0, 2.0, 2.0, 4.0]);
+        assert_eq!(singular.factor(), Err(Singular { column: 1 }));
+    }
+
+    #[test]
+    fn banded_lu_matches_dense() {
+        let (n, lower, upper) = (12, 2, 3);
+        let layout = BandedLayout { lower, upper };
+        let band = lower + upper + 1;
+        let mut jac = vec![0.0; n * band];
+        let mut dense = vec![0.0; n * n];
+        for j in 0..n {
+            for i in 0..n {
+                if layout.contains(i, j) {
+                    // Small diagonal so that pivoting really happens.
+                    let v = if i == j { 0.01 * pseudo_random(i) } else { pseudo_random(i * n + j + 1) };
+                    jac[layout.index(i, j)] = v;
+                    dense[j * n + i] = -2.0 * v + if i == j { 0.5 } else { 0.0 };
+                }
+            }
+        }
+        let x: Vec<f64> = (0..n).map(|i| (i as f64).cos()).collect();
+        let mut b = matvec(&dense, n, &x);
+        let mut lu = BandedLu::new(n, lower, upper);
+        lu.set_shifted(&jac, -2.0, 0.5);
+        lu.factor().unwrap();
+        lu.solve(&mut b);
+        for i in 0..n {
+            assert!((b[i] - x[i]).abs() < 1e-9, "row {i}: {} vs {}", b[i], x[i]);
+        }
+    }
+}

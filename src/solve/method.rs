@@ -1,0 +1,113 @@
+//! Choosing a method by name at run time.
+
+use super::dopri5::Dopri5;
+use super::driver::Stepper;
+use super::rosenbrock::Rosenbrock;
+use super::{OdeSystem, Options, Stats};
+use crate::error::{Result, SaspError};
+
+/// The integration methods, by the names `testset --method` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Explicit Dormand–Prince 5(4): non-stiff problems.
+    Dopri5,
+    /// Rodas5P, order 5(4) Rosenbrock: stiff problems, moderate to tight tolerances.
+    Rodas5p,
+    /// Rodas3, order 3(2) Rosenbrock: stiff problems, loose tolerances.
+    Rodas3,
+    /// The library's default choice (see [`Method::resolve`]).
+    Auto,
+}
+
+impl Method {
+    /// Every concrete method, in the order `--list-methods` prints them.
+    pub const ALL: [Method; 3] = [Method::Dopri5, Method::Rodas5p, Method::Rodas3];
+
+    /// The method's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Dopri5 => "dopri5",
+            Method::Rodas5p => "rodas5p",
+            Method::Rodas3 => "rodas3",
+            Method::Auto => "auto",
+        }
+    }
+
+    /// Parses a method name (lower case).
+    pub fn parse(name: &str) -> Result<Method> {
+        Method::ALL.into_iter().chain([Method::Auto]).find(|m| m.name() == name).ok_or_else(|| {
+            let known: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
+            SaspError::InvalidOptions(format!("unknown method '{name}' (known: {}, auto)", known.join(", ")))
+        })
+    }
+
+    /// The concrete method `Auto` stands for, for a system of dimension `n` at
+    /// relative tolerance `rtol`: Rodas5P, or Rodas3 when `rtol > 1e-3`.
+    /// Biological models with binding and dosing are stiff, so the default is
+    /// implicit; Rosenbrock methods restart cheaply at every dose.
+    pub fn resolve(self, _n: usize, rtol: f64) -> Method {
+        match self {
+            Method::Auto if rtol > 1e-3 => Method::Rodas3,
+            Method::Auto => Method::Rodas5p,
+            m => m,
+        }
+    }
+
+    /// A stepper of this method for `system`.
+    pub fn stepper<S: OdeSystem>(self, system: &S, options: Options) -> Result<AnyStepper> {
+        let n = system.dimension();
+        Ok(match self.resolve(n, options.rtol) {
+            Method::Dopri5 => AnyStepper::Dopri5(Dopri5::new(n, options)?),
+            Method::Rodas5p => AnyStepper::Rosenbrock(Rosenbrock::rodas5p(system, options)?),
+            Method::Rodas3 => AnyStepper::Rosenbrock(Rosenbrock::rodas3(system, options)?),
+            Method::Auto => unreachable!("resolved above"),
+        })
+    }
+}
+
+/// Any of the library's steppers, chosen at run time. (Created once per solve,
+/// so the size difference between variants does not matter.)
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum AnyStepper {
+    /// Dormand–Prince 5(4).
+    Dopri5(Dopri5),
+    /// A Rosenbrock method.
+    Rosenbrock(Rosenbrock),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            AnyStepper::Dopri5($s) => $e,
+            AnyStepper::Rosenbrock($s) => $e,
+        }
+    };
+}
+
+impl Stepper for AnyStepper {
+    fn name(&self) -> &'static str {
+        dispatch!(self, s => s.name())
+    }
+    fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
+        dispatch!(self, s => s.reset(system, t, y))
+    }
+    fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
+        dispatch!(self, s => s.step(system, t_stop))
+    }
+    fn t(&self) -> f64 {
+        dispatch!(self, s => s.t())
+    }
+    fn y(&self) -> &[f64] {
+        dispatch!(self, s => s.y())
+    }
+    fn t_prev(&self) -> f64 {
+        dispatch!(self, s => s.t_prev())
+    }
+    fn interpolate(&self, t: f64, out: &mut [f64]) {
+        dispatch!(self, s => s.interpolate(t, out))
+    }
+    fn stats(&self) -> Stats {
+        dispatch!(self, s => s.stats())
+    }
+}

@@ -1,0 +1,478 @@
+//! Linearly implicit Rosenbrock methods for stiff systems.
+//!
+//! Each step solves `S` linear systems with one matrix `M = I/(hγ) − J`,
+//! where `J = ∂f/∂y(t, y)` is the exact (or finite-difference) Jacobian:
+//!
+//! `M kᵢ = f(t + cᵢh, y + Σ_{j<i} aᵢⱼ kⱼ) + h dᵢ ∂f/∂t + Σ_{j<i} (Cᵢⱼ/h) kⱼ`,
+//! `y₁ = y + Σ bⱼ kⱼ`, error estimate `Σ eⱼ kⱼ`
+//!
+//! (the transformed form of Hairer & Wanner, *Solving ODEs II*, §IV.7). No
+//! Newton iteration, so nothing to converge or fail quietly; one factorization
+//! per step; and a one-step method restarts for free after every dose.
+//!
+//! Methods:
+//! - [`Rosenbrock::rodas5p`]: Rodas5P (Steinebach 2023), order 5(4), 8 stages,
+//!   stiffly accurate, L-stable, 4th-order dense output. The default for stiff
+//!   problems at moderate to tight tolerances.
+//! - [`Rosenbrock::rodas3`]: Rodas3 (Sandu et al. 1997), order 3(2), 4 stages,
+//!   stiffly accurate, L-stable, cubic Hermite dense output. For loose
+//!   tolerances (rtol ≳ 1e-3).
+// Coefficients and reference values are kept with the digits they were published with.
+#![allow(clippy::excessive_precision)]
+
+use super::driver::{check_finite, h_min, initial_step_guess, Stepper};
+use super::jacobian::{IterationMatrix, JacobianEvaluator};
+use super::{error_norm, OdeSystem, Options, Stats};
+use crate::error::{Result, SaspError};
+
+const MAX_STAGES: usize = 8;
+
+/// How a method interpolates inside a step.
+#[derive(Clone, Copy, Debug)]
+enum DenseOutput {
+    /// `y(θ) = (1−θ) y₀ + θ (y₁ + (1−θ)(K₁ + θ (K₂ + θ K₃)))`, `K_m = Σⱼ h_{m,j} kⱼ`.
+    Rodas { h: [[f64; MAX_STAGES]; 3], terms: usize },
+    /// Cubic Hermite through `(y₀, f₀)` and `(y₁, f₁)`.
+    Hermite,
+}
+
+/// Coefficients of a Rosenbrock method in transformed form.
+#[derive(Clone, Debug)]
+struct Tableau {
+    name: &'static str,
+    stages: usize,
+    gamma: f64,
+    a: [[f64; MAX_STAGES]; MAX_STAGES],
+    cc: [[f64; MAX_STAGES]; MAX_STAGES],
+    c: [f64; MAX_STAGES],
+    d: [f64; MAX_STAGES],
+    b: [f64; MAX_STAGES],
+    e: [f64; MAX_STAGES],
+    /// Order of the error estimate (its local error is O(h^(q+1))).
+    embedded_order: usize,
+    dense: DenseOutput,
+}
+
+/// For stiffly accurate methods written as `u_{i+1} = u_i + k_i` after the
+/// last internal stage: rows of `a` for the trailing stages, `b` and `e`.
+fn stiffly_accurate_tail(a: &mut [[f64; MAX_STAGES]; MAX_STAGES], from: usize, stages: usize) -> [f64; MAX_STAGES] {
+    for i in from..stages {
+        a[i] = a[i - 1];
+        a[i][i - 1] = 1.0;
+    }
+    let mut b = a[stages - 1];
+    b[stages - 1] = 1.0;
+    b
+}
+
+fn rodas5p() -> Tableau {
+    let mut a = [[0.0; MAX_STAGES]; MAX_STAGES];
+    a[1][0] = 3.0;
+    a[2][..2].copy_from_slice(&[2.849394379747939, 0.45842242204463923]);
+    a[3][..3].copy_from_slice(&[-6.954028509809101, 2.489845061869568, -10.358996098473584]);
+    a[4][..4].copy_from_slice(&[2.8029986275628964, 0.5072464736228206, -0.3988312541770524, -0.04721187230404641]);
+    a[5][..5].copy_from_slice(&[
+        -7.502846399306121,
+        2.561846144803919,
+        -11.627539656261098,
+        -0.18268767659942256,
+        0.030198172008377946,
+    ]);
+    let b = stiffly_accurate_tail(&mut a, 6, 8);
+    let mut cc = [[0.0; MAX_STAGES]; MAX_STAGES];
+    cc[1][0] = -14.155112264123755;
+    cc[2][..2].copy_from_slice(&[-17.97296035885952, -2.859693295451294]);
+    cc[3][..3].copy_from_slice(&[147.12150275711716, -1.41221402718213, 71.68940251302358]);
+    cc[4][..4].copy_from_slice(&[165.43517024871676, -0.4592823456491126, 42.90938336958603, -5.961986721573306]);
+    cc[5][..5].copy_from_slice(&[
+        24.854864614690072,
+        -3.0009227002832186,
+        47.4931110020768,
+        5.5814197821558125,
+        -0.6610691825249471,
+    ]);
+    cc[6][..6].copy_from_slice(&[
+        30.91273214028599,
+        -3.1208243349937974,
+        77.79954646070892,
+        34.28646028294783,
+        -19.097331116725623,
+        -28.087943162872662,
+    ]);
+    cc[7][..7].copy_from_slice(&[
+        37.80277123390563,
+        -3.2571969029072276,
+        112.26918849496327,
+        66.9347231244047,
+        -40.06618937091002,
+        -54.66780262877968,
+        -9.48861652309627,
+    ]);
+    let mut e = [0.0; MAX_STAGES];
+    e[7] = 1.0;
+    let h = [
+        [
+            25.948786856663858,
+            -2.5579724845846235,
+            10.433815404888879,
+            -2.3679251022685204,
+            0.524948541321073,
+            1.1241088310450404,
+            0.4272876194431874,
+            -0.17202221070155493,
+        ],
+        [
+            -9.91568850695171,
+            -0.9689944594115154,
+            3.0438037242978453,
+            -24.495224566215796,
+            20.176138334709044,
+            15.98066361424651,
+            -6.789040303419874,
+            -6.710236069923372,
+        ],
+        [
+            11.419903575922262,
+            2.8879645146136994,
+            72.92137995996029,
+            80.12511834622643,
+            -52.072871366152654,
+            -59.78993625266729,
+            -0.15582684282751913,
+            4.883087185713722,
+        ],
+    ];
+    Tableau {
+        name: "rodas5p",
+        stages: 8,
+        gamma: 0.21193756319429014,
+        a,
+        cc,
+        c: [0.0, 0.6358126895828704, 0.4095798393397535, 0.9769306725060716, 0.4288403609558664, 1.0, 1.0, 1.0],
+        d: [
+            0.21193756319429014,
+            -0.42387512638858027,
+            -0.3384627126235924,
+            1.8046452872882734,
+            2.325825639765069,
+            0.0,
+            0.0,
+            0.0,
+        ],
+        b,
+        e,
+        embedded_order: 4,
+        dense: DenseOutput::Rodas { h, terms: 3 },
+    }
+}
+
+fn rodas3() -> Tableau {
+    let mut a = [[0.0; MAX_STAGES]; MAX_STAGES];
+    a[2][0] = 2.0;
+    a[3][..3].copy_from_slice(&[2.0, 0.0, 1.0]);
+    let mut cc = [[0.0; MAX_STAGES]; MAX_STAGES];
+    cc[1][0] = 4.0;
+    cc[2][..2].copy_from_slice(&[1.0, -1.0]);
+    cc[3][..3].copy_from_slice(&[1.0, -1.0, -8.0 / 3.0]);
+    let mut b = [0.0; MAX_STAGES];
+    b[..4].copy_from_slice(&[2.0, 0.0, 1.0, 1.0]);
+    let mut e = [0.0; MAX_STAGES];
+    e[3] = 1.0;
+    let mut c = [0.0; MAX_STAGES];
+    c[2] = 1.0;
+    c[3] = 1.0;
+    let mut d = [0.0; MAX_STAGES];
+    d[0] = 0.5;
+    d[1] = 1.5;
+    Tableau { name: "rodas3", stages: 4, gamma: 0.5, a, cc, c, d, b, e, embedded_order: 2, dense: DenseOutput::Hermite }
+}
+
+/// A Rosenbrock method as a [`Stepper`].
+#[derive(Clone, Debug)]
+pub struct Rosenbrock {
+    tab: Tableau,
+    opt: Options,
+    n: usize,
+    t: f64,
+    t_prev: f64,
+    h: f64,
+    y: Vec<f64>,
+    y_prev: Vec<f64>,
+    f: Vec<f64>,
+    f_prev: Vec<f64>,
+    ft: Vec<f64>,
+    k: Vec<Vec<f64>>,
+    u: Vec<f64>,
+    y_new: Vec<f64>,
+    err: Vec<f64>,
+    dense: [Vec<f64>; 3],
+    jac: JacobianEvaluator,
+    matrix: IterationMatrix,
+    /// Is `jac` evaluated at the current `(t, y)`?
+    jac_current: bool,
+    /// `hγ` the matrix was last factored with.
+    factored_for: f64,
+    stats: Stats,
+}
+
+impl Rosenbrock {
+    /// Rodas5P for `system` (order 5, the default stiff method).
+    pub fn rodas5p<S: OdeSystem>(system: &S, options: Options) -> Result<Rosenbrock> {
+        Rosenbrock::with_tableau(rodas5p(), system, options)
+    }
+
+    /// Rodas3 for `system` (order 3, for loose tolerances).
+    pub fn rodas3<S: OdeSystem>(system: &S, options: Options) -> Result<Rosenbrock> {
+        Rosenbrock::with_tableau(rodas3(), system, options)
+    }
+
+    fn with_tableau<S: OdeSystem>(tab: Tableau, system: &S, options: Options) -> Result<Rosenbrock> {
+        let n = system.dimension();
+        options.validate(n)?;
+        let v = || vec![0.0; n];
+        let jac = JacobianEvaluator::new(system);
+        let matrix = IterationMatrix::new(jac.structure(), n);
+        Ok(Rosenbrock {
+            k: (0..tab.stages).map(|_| v()).collect(),
+            tab,
+            opt: options,
+            n,
+            t: 0.0,
+            t_prev: 0.0,
+            h: 0.0,
+            y: v(),
+            y_prev: v(),
+            f: v(),
+            f_prev: v(),
+            ft: v(),
+            u: v(),
+            y_new: v(),
+            err: v(),
+            dense: [v(), v(), v()],
+            jac,
+            matrix,
+            jac_current: false,
+            factored_for: f64::NAN,
+            stats: Stats::default(),
+        })
+    }
+
+    /// Attempts one step of size `h` from `(t, y)`; returns the error norm, or
+    /// `None` when the iteration matrix is singular or a stage is not finite.
+    fn attempt<S: OdeSystem>(&mut self, system: &S, h: f64) -> Option<f64> {
+        let (n, t) = (self.n, self.t);
+        if !self.jac_current {
+            self.jac.evaluate(system, t, &self.y, &self.f, &mut self.stats);
+            if system.is_autonomous() {
+                self.ft.fill(0.0);
+            } else {
+                let dt = f64::EPSILON.sqrt() * t.abs().max(1.0);
+                system.rhs(t + dt, &self.y, &mut self.ft);
+                self.stats.rhs_evals += 1;
+                for i in 0..n {
+                    self.ft[i] = (self.ft[i] - self.f[i]) / dt;
+                }
+            }
+            self.jac_current = true;
+            self.factored_for = f64::NAN;
+        }
+        let tab = &self.tab;
+        let hg = h * tab.gamma;
+        if hg != self.factored_for {
+            let structure = self.jac.structure().clone();
+            if self.matrix.factor(&structure, &self.jac.values, -1.0, 1.0 / hg, &mut self.stats).is_err() {
+                self.factored_for = f64::NAN;
+                return None;
+            }
+            self.factored_for = hg;
+        }
+        for s in 0..tab.stages {
+            let (done, rest) = self.k.split_at_mut(s);
+            let ks = &mut rest[0];
+            if s == 0 {
+                ks.copy_from_slice(&self.f);
+            } else {
+                self.u.copy_from_slice(&self.y);
+                for (j, kj) in done.iter().enumerate() {
+                    let a = tab.a[s][j];
+                    if a != 0.0 {
+                        for i in 0..n {
+                            self.u[i] += a * kj[i];
+                        }
+                    }
+                }
+                system.rhs(t + tab.c[s] * h, &self.u, ks);
+                self.stats.rhs_evals += 1;
+            }
+            let hd = h * tab.d[s];
+            if hd != 0.0 {
+                for i in 0..n {
+                    ks[i] += hd * self.ft[i];
+                }
+            }
+            for (j, kj) in done.iter().enumerate() {
+                let c = tab.cc[s][j] / h;
+                if c != 0.0 {
+                    for i in 0..n {
+                        ks[i] += c * kj[i];
+                    }
+                }
+            }
+            self.matrix.solve(ks, &mut self.stats);
+            if ks.iter().any(|v| !v.is_finite()) {
+                return None;
+            }
+        }
+        self.y_new.copy_from_slice(&self.y);
+        self.err.fill(0.0);
+        for (j, kj) in self.k.iter().enumerate() {
+            let (b, e) = (tab.b[j], tab.e[j]);
+            for i in 0..n {
+                self.y_new[i] += b * kj[i];
+                self.err[i] += e * kj[i];
+            }
+        }
+        Some(error_norm(&self.err, &self.y, &self.y_new, &self.opt))
+    }
+}
+
+impl Stepper for Rosenbrock {
+    fn name(&self) -> &'static str {
+        self.tab.name
+    }
+
+    fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
+        if y.len() != self.n || system.dimension() != self.n {
+            return Err(SaspError::DimensionMismatch { what: "state", expected: self.n, found: y.len() });
+        }
+        self.t = t;
+        self.t_prev = t;
+        self.y.copy_from_slice(y);
+        system.rhs(t, &self.y, &mut self.f);
+        self.stats.rhs_evals += 1;
+        check_finite(system, t, &self.f)?;
+        self.jac_current = false;
+        if self.h == 0.0 {
+            self.h = match self.opt.h0 {
+                Some(h) => h,
+                None => initial_step_guess(
+                    system,
+                    t,
+                    y,
+                    &self.f,
+                    self.tab.embedded_order + 1,
+                    &self.opt,
+                    (&mut self.u, &mut self.f_prev),
+                    &mut self.stats,
+                ),
+            };
+        }
+        Ok(())
+    }
+
+    fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
+        let exponent = 1.0 / (self.tab.embedded_order as f64 + 1.0);
+        let mut rejected_last = false;
+        loop {
+            if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
+                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
+            }
+            let mut h = self.opt.fixed_step.unwrap_or(self.h.min(self.opt.h_max));
+            let lands = self.t + h >= t_stop - 1e-12 * (t_stop - self.t).abs().max(h_min(self.t));
+            if lands {
+                h = t_stop - self.t;
+            }
+            if h <= h_min(self.t) {
+                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
+            }
+            let err = match self.attempt(system, h) {
+                Some(err) if err.is_finite() => err,
+                _ => {
+                    self.stats.rejected += 1;
+                    self.h = 0.25 * h;
+                    rejected_last = true;
+                    continue;
+                }
+            };
+            if err > 1.0 && self.opt.fixed_step.is_none() {
+                self.stats.rejected += 1;
+                self.h = h * (0.9 * err.powf(-exponent)).max(0.2);
+                rejected_last = true;
+                continue;
+            }
+            // Accept.
+            std::mem::swap(&mut self.y_prev, &mut self.y);
+            std::mem::swap(&mut self.y, &mut self.y_new);
+            std::mem::swap(&mut self.f_prev, &mut self.f);
+            self.t_prev = self.t;
+            self.t = if lands { t_stop } else { self.t + h };
+            system.rhs(self.t, &self.y, &mut self.f);
+            self.stats.rhs_evals += 1;
+            check_finite(system, self.t, &self.f)?;
+            if let DenseOutput::Rodas { h: coef, terms } = self.tab.dense {
+                for m in 0..terms {
+                    let out = &mut self.dense[m];
+                    out.fill(0.0);
+                    for (j, kj) in self.k.iter().enumerate() {
+                        let c = coef[m][j];
+                        for i in 0..self.n {
+                            out[i] += c * kj[i];
+                        }
+                    }
+                }
+            }
+            self.jac_current = false;
+            self.stats.steps += 1;
+            let mut factor = (0.9 * err.max(1e-10).powf(-exponent)).clamp(0.2, 6.0);
+            if rejected_last {
+                factor = factor.min(1.0);
+            }
+            self.h = if lands { self.h.max(h * factor) } else { h * factor };
+            return Ok(());
+        }
+    }
+
+    fn t(&self) -> f64 {
+        self.t
+    }
+
+    fn y(&self) -> &[f64] {
+        &self.y
+    }
+
+    fn t_prev(&self) -> f64 {
+        self.t_prev
+    }
+
+    fn interpolate(&self, t: f64, out: &mut [f64]) {
+        let h = self.t - self.t_prev;
+        if h <= 0.0 {
+            out.copy_from_slice(&self.y);
+            return;
+        }
+        let th = (t - self.t_prev) / h;
+        let th1 = 1.0 - th;
+        match self.tab.dense {
+            DenseOutput::Rodas { terms, .. } => {
+                let [k1, k2, k3] = &self.dense;
+                for i in 0..self.n {
+                    let inner = if terms == 3 { k1[i] + th * (k2[i] + th * k3[i]) } else { k1[i] + th * k2[i] };
+                    out[i] = th1 * self.y_prev[i] + th * (self.y[i] + th1 * inner);
+                }
+            }
+            DenseOutput::Hermite => {
+                let h00 = (1.0 + 2.0 * th) * th1 * th1;
+                let h10 = th * th1 * th1;
+                let h01 = th * th * (3.0 - 2.0 * th);
+                let h11 = -th * th * th1;
+                for i in 0..self.n {
+                    out[i] = h00 * self.y_prev[i] + h * h10 * self.f_prev[i] + h01 * self.y[i] + h * h11 * self.f[i];
+                }
+            }
+        }
+    }
+
+    fn stats(&self) -> Stats {
+        self.stats
+    }
+}

@@ -1,0 +1,395 @@
+//! Standard initial-value test problems with reference solutions, shared by the
+//! `testset` example, the benches and the tests.
+//!
+//! | name | n | t_end | stiff | reference |
+//! |---|---|---|---|---|
+//! | `robertson` | 3 | 1e5 | yes | none published at 1e5 |
+//! | `robertson-long` | 3 | 4e10 | yes | none at 4e10; the IVP test set's at 1e11 ([`ROBERTSON_1E11`]) |
+//! | `hires` | 8 | 321.8122 | yes | IVP test set (Mazzia & Magherini), RADAU5 at 1.1e-18 |
+//! | `pollution` | 20 | 60 | yes | IVP test set (Verwer 1994), RADAU5 at 1.1e-18 |
+//! | `vdp` | 2 | 2000 | yes (μ = 1000) | none (compute one at tight tolerance) |
+//! | `arenstorf` | 4 | one period | no | the orbit is periodic: `y(t_end) = y(0)` |
+// Coefficients and reference values are kept with the digits they were published with.
+#![allow(clippy::excessive_precision)]
+
+use crate::error::{Result, SaspError};
+use crate::solve::{JacobianStructure, OdeSystem};
+
+/// Which problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Robertson's chemical kinetics to 1e5.
+    Robertson,
+    /// Robertson's chemical kinetics to 4e10.
+    RobertsonLong,
+    /// HIRES: plant physiology, 8 species.
+    Hires,
+    /// Air pollution chemistry, 20 species, 25 reactions.
+    Pollution,
+    /// Van der Pol oscillator, μ = 1000.
+    VanDerPol,
+    /// Arenstorf's restricted three-body orbit.
+    Arenstorf,
+}
+
+/// A test problem: the system, its interval, initial state and reference.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// Which problem.
+    pub kind: Kind,
+}
+
+/// Names accepted by [`Problem::by_name`].
+pub const NAMES: [&str; 6] = ["robertson", "robertson-long", "hires", "pollution", "vdp", "arenstorf"];
+
+/// The IVP test set's Robertson reference at `t = 1e11` (RADAU5 at 1.1e-18):
+/// integrate `robertson-long` on to 1e11 to compare.
+pub const ROBERTSON_1E11: [f64; 3] = [0.2083340149701255e-7, 0.8333360770334713e-13, 0.9999999791665050];
+
+/// Arenstorf's mass ratio and orbit period.
+const ARENSTORF_MU: f64 = 0.012277471;
+const ARENSTORF_PERIOD: f64 = 17.065_216_560_157_962;
+
+/// Pollution rate constants k1..k25 (Verwer 1994).
+const POLLUTION_K: [f64; 25] = [
+    0.35, 26.6, 1.23e4, 8.6e-4, 8.2e-4, 1.5e4, 1.3e-4, 2.4e4, 1.65e4, 9.0e3, 2.2e-2, 1.2e4, 1.88, 1.63e4, 4.8e6,
+    3.5e-4, 1.75e-2, 1.0e8, 4.44e11, 1.24e3, 2.1, 5.78, 4.74e-2, 1.78e3, 3.12,
+];
+
+/// Pollution reactions: reactants (0-based species; `usize::MAX` = none).
+const POLLUTION_REACTANTS: [[usize; 2]; 25] = {
+    const N: usize = usize::MAX;
+    [
+        [0, N],
+        [1, 3],
+        [4, 1],
+        [6, N],
+        [6, N],
+        [6, 5],
+        [8, N],
+        [8, 5],
+        [10, 1],
+        [10, 0],
+        [12, N],
+        [9, 1],
+        [13, N],
+        [0, 5],
+        [2, N],
+        [3, N],
+        [3, N],
+        [15, N],
+        [15, N],
+        [16, 5],
+        [18, N],
+        [18, N],
+        [0, 3],
+        [18, 0],
+        [19, N],
+    ]
+};
+
+/// Pollution stoichiometry: `(species, ν)` per reaction.
+const POLLUTION_CHANGES: [&[(usize, f64)]; 25] = [
+    &[(0, -1.0), (1, 1.0), (2, 1.0)],
+    &[(1, -1.0), (3, -1.0), (0, 1.0)],
+    &[(4, -1.0), (1, -1.0), (0, 1.0), (5, 1.0)],
+    &[(6, -1.0), (4, 2.0), (7, 1.0)],
+    &[(6, -1.0), (7, 1.0)],
+    &[(6, -1.0), (5, -1.0), (4, 1.0), (7, 1.0)],
+    &[(8, -1.0), (4, 1.0), (7, 1.0), (9, 1.0)],
+    &[(8, -1.0), (5, -1.0), (10, 1.0)],
+    &[(10, -1.0), (1, -1.0), (0, 1.0), (9, 1.0), (11, 1.0)],
+    &[(10, -1.0), (0, -1.0), (12, 1.0)],
+    &[(12, -1.0), (0, 1.0), (10, 1.0)],
+    &[(9, -1.0), (1, -1.0), (0, 1.0), (13, 1.0)],
+    &[(13, -1.0), (4, 1.0), (6, 1.0)],
+    &[(0, -1.0), (5, -1.0), (14, 1.0)],
+    &[(2, -1.0), (3, 1.0)],
+    &[(3, -1.0), (15, 1.0)],
+    &[(3, -1.0), (2, 1.0)],
+    &[(15, -1.0), (5, 2.0)],
+    &[(15, -1.0), (2, 1.0)],
+    &[(16, -1.0), (5, -1.0), (4, 1.0), (17, 1.0)],
+    &[(18, -1.0), (1, 1.0)],
+    &[(18, -1.0), (0, 1.0), (2, 1.0)],
+    &[(0, -1.0), (3, -1.0), (18, 1.0)],
+    &[(18, -1.0), (0, -1.0), (19, 1.0)],
+    &[(19, -1.0), (0, 1.0), (18, 1.0)],
+];
+
+impl Problem {
+    /// The problem called `name` (see [`NAMES`]).
+    pub fn by_name(name: &str) -> Result<Problem> {
+        let kind = match name {
+            "robertson" => Kind::Robertson,
+            "robertson-long" => Kind::RobertsonLong,
+            "hires" => Kind::Hires,
+            "pollution" => Kind::Pollution,
+            "vdp" => Kind::VanDerPol,
+            "arenstorf" => Kind::Arenstorf,
+            _ => {
+                return Err(SaspError::InvalidOptions(format!(
+                    "unknown problem '{name}' (known: {})",
+                    NAMES.join(", ")
+                )))
+            }
+        };
+        Ok(Problem { kind })
+    }
+
+    /// The problem's name.
+    pub fn name(&self) -> &'static str {
+        match self.kind {
+            Kind::Robertson => "robertson",
+            Kind::RobertsonLong => "robertson-long",
+            Kind::Hires => "hires",
+            Kind::Pollution => "pollution",
+            Kind::VanDerPol => "vdp",
+            Kind::Arenstorf => "arenstorf",
+        }
+    }
+
+    /// Start time.
+    pub fn t0(&self) -> f64 {
+        0.0
+    }
+
+    /// End time.
+    pub fn t_end(&self) -> f64 {
+        match self.kind {
+            Kind::Robertson => 1e5,
+            Kind::RobertsonLong => 4e10,
+            Kind::Hires => 321.8122,
+            Kind::Pollution => 60.0,
+            Kind::VanDerPol => 2000.0,
+            Kind::Arenstorf => ARENSTORF_PERIOD,
+        }
+    }
+
+    /// Initial state.
+    pub fn y0(&self) -> Vec<f64> {
+        match self.kind {
+            Kind::Robertson | Kind::RobertsonLong => vec![1.0, 0.0, 0.0],
+            Kind::Hires => vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0057],
+            Kind::Pollution => {
+                let mut y = vec![0.0; 20];
+                y[1] = 0.2;
+                y[3] = 0.04;
+                y[6] = 0.1;
+                y[7] = 0.3;
+                y[8] = 0.01;
+                y[16] = 0.007;
+                y
+            }
+            Kind::VanDerPol => vec![2.0, 0.0],
+            Kind::Arenstorf => vec![0.994, 0.0, 0.0, -2.001_585_106_379_082_5],
+        }
+    }
+
+    /// The customary absolute tolerance for this problem at relative tolerance `rtol`.
+    pub fn default_atol(&self, rtol: f64) -> f64 {
+        match self.kind {
+            Kind::Robertson | Kind::RobertsonLong => 1e-4 * rtol,
+            Kind::Hires | Kind::Pollution => 1e-4 * rtol,
+            Kind::VanDerPol | Kind::Arenstorf => rtol,
+        }
+    }
+
+    /// A published reference solution at `t_end`, where one exists.
+    ///
+    /// HIRES and Pollution: the IVP test set's RADAU5 solutions at
+    /// `rtol = atol = 1.1e-18` (Mazzia & Magherini, Test Set for IVP Solvers,
+    /// release 2.4). Arenstorf: the initial state (the orbit is periodic).
+    /// Robertson has none at 1e5 or 4e10; see [`ROBERTSON_1E11`].
+    pub fn reference(&self) -> Option<Vec<f64>> {
+        match self.kind {
+            Kind::Hires => Some(vec![
+                0.7371312573325668e-3,
+                0.1442485726316185e-3,
+                0.5888729740967575e-4,
+                0.1175651343283149e-2,
+                0.2386356198831331e-2,
+                0.6238968252742796e-2,
+                0.2849998395185769e-2,
+                0.2850001604814231e-2,
+            ]),
+            Kind::Pollution => Some(vec![
+                0.5646255480022769e-01,
+                0.1342484130422339e+00,
+                0.4139734331099427e-08,
+                0.5523140207484359e-02,
+                0.2018977262302196e-06,
+                0.1464541863493966e-06,
+                0.7784249118997964e-01,
+                0.3245075353396018e+00,
+                0.7494013383880406e-02,
+                0.1622293157301561e-07,
+                0.1135863833257075e-07,
+                0.2230505975721359e-02,
+                0.2087162882798630e-03,
+                0.1396921016840158e-04,
+                0.8964884856898295e-02,
+                0.4352846369330103e-17,
+                0.6899219696263405e-02,
+                0.1007803037365946e-03,
+                0.1772146513969984e-05,
+                0.5682943292316392e-04,
+            ]),
+            Kind::Arenstorf => Some(self.y0()),
+            _ => None,
+        }
+    }
+}
+
+impl OdeSystem for Problem {
+    fn dimension(&self) -> usize {
+        match self.kind {
+            Kind::Robertson | Kind::RobertsonLong => 3,
+            Kind::Hires => 8,
+            Kind::Pollution => 20,
+            Kind::VanDerPol => 2,
+            Kind::Arenstorf => 4,
+        }
+    }
+
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        match self.kind {
+            Kind::Robertson | Kind::RobertsonLong => {
+                let (a, b, c) = (0.04 * y[0], 1e4 * y[1] * y[2], 3e7 * y[1] * y[1]);
+                dy[0] = -a + b;
+                dy[1] = a - b - c;
+                dy[2] = c;
+            }
+            Kind::Hires => {
+                dy[0] = -1.71 * y[0] + 0.43 * y[1] + 8.32 * y[2] + 0.0007;
+                dy[1] = 1.71 * y[0] - 8.75 * y[1];
+                dy[2] = -10.03 * y[2] + 0.43 * y[3] + 0.035 * y[4];
+                dy[3] = 8.32 * y[1] + 1.71 * y[2] - 1.12 * y[3];
+                dy[4] = -1.745 * y[4] + 0.43 * y[5] + 0.43 * y[6];
+                dy[5] = -280.0 * y[5] * y[7] + 0.69 * y[3] + 1.71 * y[4] - 0.43 * y[5] + 0.69 * y[6];
+                dy[6] = 280.0 * y[5] * y[7] - 1.81 * y[6];
+                dy[7] = -dy[6];
+            }
+            Kind::Pollution => {
+                dy.fill(0.0);
+                for r in 0..25 {
+                    let [a, b] = POLLUTION_REACTANTS[r];
+                    let mut rate = POLLUTION_K[r] * y[a];
+                    if b != usize::MAX {
+                        rate *= y[b];
+                    }
+                    for &(i, nu) in POLLUTION_CHANGES[r] {
+                        dy[i] += nu * rate;
+                    }
+                }
+            }
+            Kind::VanDerPol => {
+                dy[0] = y[1];
+                dy[1] = 1000.0 * (1.0 - y[0] * y[0]) * y[1] - y[0];
+            }
+            Kind::Arenstorf => {
+                let mu = ARENSTORF_MU;
+                let mu1 = 1.0 - mu;
+                let d1 = ((y[0] + mu).powi(2) + y[1] * y[1]).powf(1.5);
+                let d2 = ((y[0] - mu1).powi(2) + y[1] * y[1]).powf(1.5);
+                dy[0] = y[2];
+                dy[1] = y[3];
+                dy[2] = y[0] + 2.0 * y[3] - mu1 * (y[0] + mu) / d1 - mu * (y[0] - mu1) / d2;
+                dy[3] = y[1] - 2.0 * y[2] - mu1 * y[1] / d1 - mu * y[1] / d2;
+            }
+        }
+    }
+
+    fn is_autonomous(&self) -> bool {
+        true
+    }
+
+    fn jacobian_structure(&self) -> JacobianStructure {
+        JacobianStructure::Dense
+    }
+
+    fn jacobian(&self, _t: f64, y: &[f64], jac: &mut [f64]) -> bool {
+        let n = self.dimension();
+        jac.fill(0.0);
+        let mut set = |i: usize, j: usize, v: f64| jac[j * n + i] += v;
+        match self.kind {
+            Kind::Robertson | Kind::RobertsonLong => {
+                set(0, 0, -0.04);
+                set(0, 1, 1e4 * y[2]);
+                set(0, 2, 1e4 * y[1]);
+                set(1, 0, 0.04);
+                set(1, 1, -1e4 * y[2] - 6e7 * y[1]);
+                set(1, 2, -1e4 * y[1]);
+                set(2, 1, 6e7 * y[1]);
+            }
+            Kind::Hires => {
+                for &(i, j, v) in &[
+                    (0, 0, -1.71),
+                    (0, 1, 0.43),
+                    (0, 2, 8.32),
+                    (1, 0, 1.71),
+                    (1, 1, -8.75),
+                    (2, 2, -10.03),
+                    (2, 3, 0.43),
+                    (2, 4, 0.035),
+                    (3, 1, 8.32),
+                    (3, 2, 1.71),
+                    (3, 3, -1.12),
+                    (4, 4, -1.745),
+                    (4, 5, 0.43),
+                    (4, 6, 0.43),
+                    (5, 3, 0.69),
+                    (5, 4, 1.71),
+                    (5, 5, -0.43),
+                    (5, 6, 0.69),
+                    (6, 6, -1.81),
+                    (7, 6, 1.81),
+                ] {
+                    set(i, j, v);
+                }
+                let (a, b) = (280.0 * y[7], 280.0 * y[5]);
+                set(5, 5, -a);
+                set(5, 7, -b);
+                set(6, 5, a);
+                set(6, 7, b);
+                set(7, 5, -a);
+                set(7, 7, -b);
+            }
+            Kind::Pollution => {
+                for r in 0..25 {
+                    let [a, b] = POLLUTION_REACTANTS[r];
+                    let k = POLLUTION_K[r];
+                    // ∂rate/∂y_a and ∂rate/∂y_b.
+                    let (da, db) = if b == usize::MAX { (k, 0.0) } else { (k * y[b], k * y[a]) };
+                    for &(i, nu) in POLLUTION_CHANGES[r] {
+                        set(i, a, nu * da);
+                        if b != usize::MAX {
+                            set(i, b, nu * db);
+                        }
+                    }
+                }
+            }
+            Kind::VanDerPol => {
+                set(0, 1, 1.0);
+                set(1, 0, -2000.0 * y[0] * y[1] - 1.0);
+                set(1, 1, 1000.0 * (1.0 - y[0] * y[0]));
+            }
+            Kind::Arenstorf => return false,
+        }
+        true
+    }
+}
+
+/// The IVP test set's mixed error at the end point,
+/// `max_i |y_i − ref_i| / (atol/rtol + |ref_i|)`: a relative error for
+/// components above `atol/rtol`, an absolute one (scaled by `rtol/atol`) below.
+/// A solve "meets its tolerance" when this is about `rtol`.
+pub fn mixed_error(y: &[f64], reference: &[f64], atol: f64, rtol: f64) -> f64 {
+    let floor = atol / rtol;
+    y.iter().zip(reference).map(|(a, r)| (a - r).abs() / (floor + r.abs())).fold(0.0, f64::max)
+}
+
+/// Maximum relative error `max_i |y_i − ref_i| / |ref_i|` over components with `|ref_i| > floor`.
+pub fn relative_error(y: &[f64], reference: &[f64], floor: f64) -> f64 {
+    y.iter().zip(reference).filter(|(_, r)| r.abs() > floor).map(|(a, r)| ((a - r) / r).abs()).fold(0.0, f64::max)
+}

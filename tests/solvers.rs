@@ -1,0 +1,412 @@
+//! The solver suite against published reference solutions, analytic
+//! solutions, measured convergence orders, exact stops and events.
+
+use sasp::solve::{
+    integrate, solve, Direction, Event, JacobianStructure, Method, OdeSystem, Options, Plan, Stepper, Tolerance,
+};
+use sasp::testset::{mixed_error, relative_error, Problem, ROBERTSON_1E11};
+use sasp::SaspError;
+
+const STIFF: [Method; 2] = [Method::Rodas5p, Method::Rodas3];
+
+fn options(rtol: f64, atol: f64) -> Options {
+    Options { rtol, atol: Tolerance::Scalar(atol), max_steps: 1_000_000, ..Options::default() }
+}
+
+fn end_state<S: OdeSystem>(system: &S, method: Method, opt: Options, t0: f64, y0: &[f64], t_end: f64) -> Vec<f64> {
+    let stepper = method.stepper(system, opt).unwrap();
+    let sol = solve(system, stepper, t0, y0, t_end, &[t_end]).unwrap();
+    sol.last().unwrap().to_vec()
+}
+
+#[test]
+fn stiff_methods_meet_the_ivp_test_set_references_at_rtol_1e_6() {
+    let rtol = 1e-6;
+    for name in ["hires", "pollution"] {
+        let p = Problem::by_name(name).unwrap();
+        let reference = p.reference().unwrap();
+        let atol = p.default_atol(rtol);
+        for m in STIFF {
+            let y = end_state(&p, m, options(rtol, atol), 0.0, &p.y0(), p.t_end());
+            let err = mixed_error(&y, &reference, atol, rtol);
+            assert!(err < 10.0 * rtol, "{name} {}: mixed error {err:e}", m.name());
+        }
+    }
+}
+
+#[test]
+fn robertson_matches_the_test_set_value_at_1e11() {
+    let rtol = 1e-6;
+    let atol = 1e-10;
+    let p = Problem::by_name("robertson-long").unwrap();
+    for m in STIFF {
+        let y = end_state(&p, m, options(rtol, atol), 0.0, &p.y0(), 1e11);
+        let err = mixed_error(&y, &ROBERTSON_1E11, atol, rtol);
+        assert!(err < 10.0 * rtol, "{}: mixed error {err:e}, y = {y:?}", m.name());
+        // Mass is conserved: y1 + y2 + y3 = 1.
+        assert!((y.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn robertson_at_1e5_agrees_across_methods() {
+    // No published value at 1e5: a tight Rodas5P run is the reference, and the
+    // looser runs of every stiff method must agree with it to their tolerance.
+    let p = Problem::by_name("robertson").unwrap();
+    let reference = end_state(&p, Method::Rodas5p, options(1e-12, 1e-16), 0.0, &p.y0(), 1e5);
+    // Independent check: diffsol's BDF gives y1 = 1.78658e-2 on this problem (research notes).
+    assert!((reference[0] - 1.78658e-2).abs() < 1e-6, "{reference:?}");
+    for m in STIFF {
+        let y = end_state(&p, m, options(1e-6, 1e-10), 0.0, &p.y0(), 1e5);
+        let err = mixed_error(&y, &reference, 1e-10, 1e-6);
+        assert!(err < 1e-5, "{}: {err:e}", m.name());
+    }
+}
+
+#[test]
+fn nonstiff_methods_close_the_arenstorf_orbit() {
+    let p = Problem::by_name("arenstorf").unwrap();
+    let y0 = p.y0();
+    for m in [Method::Dopri5, Method::Rodas5p] {
+        let y = end_state(&p, m, options(1e-11, 1e-11), 0.0, &y0, p.t_end());
+        let err = mixed_error(&y, &y0, 1e-11, 1e-11);
+        // The orbit is chaotic-sensitive: 1e-11 tolerances give about 1e-6 at one period.
+        assert!(err < 1e-4, "{}: {err:e}", m.name());
+    }
+}
+
+/// y1' = y1 (1 − y1), y2' = −y1 y2: y1 = e^t/(9 + e^t), y2 = 10/(9 + e^t).
+struct Logistic;
+
+impl OdeSystem for Logistic {
+    fn dimension(&self) -> usize {
+        2
+    }
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        dy[0] = y[0] * (1.0 - y[0]);
+        dy[1] = -y[0] * y[1];
+    }
+    fn is_autonomous(&self) -> bool {
+        true
+    }
+    fn jacobian(&self, _t: f64, y: &[f64], j: &mut [f64]) -> bool {
+        j.copy_from_slice(&[1.0 - 2.0 * y[0], -y[1], 0.0, -y[0]]);
+        true
+    }
+}
+
+fn logistic_exact(t: f64) -> [f64; 2] {
+    let e = t.exp();
+    [e / (9.0 + e), 10.0 / (9.0 + e)]
+}
+
+/// y' = −5 (y − cos t) − sin t, y(0) = 1: y = cos t (non-autonomous).
+struct Forced;
+
+impl OdeSystem for Forced {
+    fn dimension(&self) -> usize {
+        1
+    }
+    fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
+        dy[0] = -5.0 * (y[0] - t.cos()) - t.sin();
+    }
+}
+
+/// Least-squares slope of log(error) against log(h) over fixed step sizes `hs`.
+fn measured_order<S: OdeSystem>(
+    system: &S,
+    method: Method,
+    hs: [f64; 3],
+    y0: &[f64],
+    t_end: f64,
+    exact: &[f64],
+) -> f64 {
+    let errors: Vec<f64> = hs
+        .iter()
+        .map(|&h| {
+            let opt = Options { fixed_step: Some(h), ..Options::default() };
+            let y = end_state(system, method, opt, 0.0, y0, t_end);
+            y.iter().zip(exact).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max)
+        })
+        .collect();
+    let xs: Vec<f64> = hs.iter().map(|h| h.ln()).collect();
+    let ys: Vec<f64> = errors.iter().map(|e| e.ln()).collect();
+    let (mx, my) = (xs.iter().sum::<f64>() / 3.0, ys.iter().sum::<f64>() / 3.0);
+    let num: f64 = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum();
+    let den: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
+    num / den
+}
+
+#[test]
+fn convergence_orders_match_the_nominal_ones() {
+    // Step sizes in each method's asymptotic range, above round-off.
+    let forced = [0.1, 0.05, 0.025];
+    for (method, nominal) in [(Method::Dopri5, 5.0), (Method::Rodas5p, 5.0), (Method::Rodas3, 3.0)] {
+        let p = measured_order(&Forced, method, forced, &[1.0], 4.0, &[4f64.cos()]);
+        assert!((p - nominal).abs() <= 0.3, "{} on the forced problem: order {p:.2}", method.name());
+    }
+    for (method, nominal, hs) in
+        [(Method::Rodas5p, 5.0, [0.1, 0.05, 0.025]), (Method::Rodas3, 3.0, [0.025, 0.0125, 0.00625])]
+    {
+        let p = measured_order(&Logistic, method, hs, &[0.1, 1.0], 4.0, &logistic_exact(4.0));
+        assert!((p - nominal).abs() <= 0.3, "{} on the logistic system: order {p:.2}", method.name());
+    }
+}
+
+#[test]
+fn dense_output_is_accurate_between_steps() {
+    let outputs: Vec<f64> = (0..=80).map(|k| k as f64 * 0.05).collect();
+    for (method, rtol) in [(Method::Dopri5, 1e-7), (Method::Rodas5p, 1e-7), (Method::Rodas3, 1e-5)] {
+        let stepper = method.stepper(&Logistic, options(rtol, 1e-2 * rtol)).unwrap();
+        let sol = solve(&Logistic, stepper, 0.0, &[0.1, 1.0], 4.0, &outputs).unwrap();
+        assert!(sol.stats.steps < outputs.len(), "{}: outputs must come from dense output", method.name());
+        for (k, &t) in sol.t.iter().enumerate() {
+            let exact = logistic_exact(t);
+            let err = relative_error(sol.state(k), &exact, 0.0);
+            assert!(err < 20.0 * rtol, "{} at t = {t}: {err:e}", method.name());
+        }
+    }
+}
+
+/// y' = −0.3 y.
+struct Decay;
+
+impl OdeSystem for Decay {
+    fn dimension(&self) -> usize {
+        1
+    }
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        dy[0] = -0.3 * y[0];
+    }
+    fn is_autonomous(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_bolus_at_a_stop_gives_the_exact_answer() {
+    // y(0) = 2, dose +5 at t = 10: y = 2 e^{-0.3 t} + 5 e^{-0.3 (t - 10)} for t >= 10.
+    let exact = |t: f64| 2.0 * (-0.3 * t).exp() + if t >= 10.0 { 5.0 * (-0.3 * (t - 10.0)).exp() } else { 0.0 };
+    let outputs = [5.0, 9.999, 10.0, 10.5, 15.0, 20.0];
+    for method in [Method::Dopri5, Method::Rodas5p, Method::Rodas3] {
+        let mut stepper = method.stepper(&Decay, options(1e-10, 1e-12)).unwrap();
+        let plan = Plan { outputs: &outputs, stops: &[10.0], events: &[] };
+        let run = integrate(&mut stepper, &mut Decay, 0.0, &[2.0], 20.0, &plan, &mut |_, t, y, _| {
+            assert_eq!(t, 10.0, "the stop is hit exactly");
+            y[0] += 5.0;
+            Ok(())
+        })
+        .unwrap();
+        for (k, &t) in run.solution.t.iter().enumerate() {
+            let got = run.solution.state(k)[0];
+            assert!((got - exact(t)).abs() < 1e-8 * exact(t), "{} at t = {t}: {got} vs {}", method.name(), exact(t));
+        }
+    }
+}
+
+#[test]
+fn an_event_lands_on_the_crossing() {
+    // y' = −0.3 y from 1: y = 0.5 at t = ln 2 / 0.3.
+    let target = 2f64.ln() / 0.3;
+    for method in [Method::Dopri5, Method::Rodas5p, Method::Rodas3] {
+        let events = [Event::new(|_, y: &[f64]| y[0] - 0.5, Direction::Falling, true)];
+        let mut stepper = method.stepper(&Decay, options(1e-12, 1e-14)).unwrap();
+        let plan = Plan { outputs: &[1.0, 100.0], stops: &[], events: &events };
+        let run = integrate(&mut stepper, &mut Decay, 0.0, &[1.0], 100.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
+        assert_eq!(run.events.len(), 1);
+        assert!((run.t - target).abs() < 1e-10, "{}: event at {} vs {target}", method.name(), run.t);
+        assert!((run.y[0] - 0.5).abs() < 1e-12);
+        // The run stopped at the event: the output at t = 100 was never reached.
+        assert_eq!(run.solution.t, vec![1.0]);
+    }
+}
+
+/// y1' = y2, y2' = −y1: y1 = cos t.
+struct Oscillator;
+
+impl OdeSystem for Oscillator {
+    fn dimension(&self) -> usize {
+        2
+    }
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        dy[0] = y[1];
+        dy[1] = -y[0];
+    }
+}
+
+#[test]
+fn non_terminal_events_respect_their_direction() {
+    let pi = std::f64::consts::PI;
+    for method in [Method::Dopri5, Method::Rodas5p] {
+        let events = [
+            Event::new(|_, y: &[f64]| y[0], Direction::Falling, false),
+            Event::new(|_, y: &[f64]| y[0], Direction::Rising, false),
+        ];
+        let mut stepper = method.stepper(&Oscillator, options(1e-12, 1e-12)).unwrap();
+        let plan = Plan { outputs: &[], stops: &[], events: &events };
+        let run =
+            integrate(&mut stepper, &mut Oscillator, 0.0, &[1.0, 0.0], 10.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
+        let found: Vec<(usize, f64)> = run.events.iter().map(|e| (e.event, e.t)).collect();
+        let expected = [(0, pi / 2.0), (1, 1.5 * pi), (0, 2.5 * pi)];
+        assert_eq!(found.len(), 3, "{}: {found:?}", method.name());
+        for ((e, t), (we, wt)) in found.iter().zip(expected) {
+            assert_eq!(*e, we);
+            assert!((t - wt).abs() < 1e-9, "{}: {t} vs {wt}", method.name());
+        }
+        assert_eq!(run.t, 10.0);
+    }
+}
+
+/// y' = y²: blows up at t = 1 from y(0) = 1.
+struct BlowUp;
+
+impl OdeSystem for BlowUp {
+    fn dimension(&self) -> usize {
+        1
+    }
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        dy[0] = y[0] * y[0];
+    }
+}
+
+/// Returns NaN in component 1.
+struct Broken;
+
+impl OdeSystem for Broken {
+    fn dimension(&self) -> usize {
+        2
+    }
+    fn rhs(&self, _t: f64, _y: &[f64], dy: &mut [f64]) {
+        dy[0] = 1.0;
+        dy[1] = f64::NAN;
+    }
+    fn component_name(&self, i: usize) -> String {
+        ["good", "bad"][i].to_string()
+    }
+}
+
+#[test]
+fn failures_are_errors_with_numbers() {
+    // (Rodas3 is left out of the blow-up: with an exact Jacobian it steps across
+    // the pole of y' = y² onto the rational continuation y = 1/(1 − t).)
+    for method in [Method::Dopri5, Method::Rodas5p] {
+        let stepper = method.stepper(&BlowUp, options(1e-6, 1e-9)).unwrap();
+        match solve(&BlowUp, stepper, 0.0, &[1.0], 2.0, &[]) {
+            Err(SaspError::StepSizeUnderflow { t, h }) => {
+                assert!((t - 1.0).abs() < 1e-3 && h > 0.0, "{}: t = {t}, h = {h}", method.name())
+            }
+            Err(SaspError::NonFiniteRhs { t, .. }) => assert!((t - 1.0).abs() < 1e-3, "{}: t = {t}", method.name()),
+            other => panic!("{}: expected a failure near t = 1, got {other:?}", method.name()),
+        }
+    }
+    for method in [Method::Dopri5, Method::Rodas5p, Method::Rodas3] {
+        let stepper = method.stepper(&Broken, Options::default()).unwrap();
+        match solve(&Broken, stepper, 0.0, &[0.0, 0.0], 1.0, &[]) {
+            Err(SaspError::NonFiniteRhs { component, name, t }) => {
+                assert_eq!((component, name.as_str(), t), (1, "bad", 0.0))
+            }
+            other => panic!("{}: {other:?}", method.name()),
+        }
+        let few = Options { max_steps: 5, ..options(1e-10, 1e-12) };
+        let stepper = method.stepper(&Logistic, few).unwrap();
+        assert!(matches!(
+            solve(&Logistic, stepper, 0.0, &[0.1, 1.0], 10.0, &[]),
+            Err(SaspError::TooManySteps { max_steps: 5, .. })
+        ));
+    }
+    assert!(Method::parse("rk4").is_err());
+    assert!(Method::Rodas5p.stepper(&Logistic, Options { rtol: 0.0, ..Options::default() }).is_err());
+    let bad_atol = Options { atol: Tolerance::PerComponent(vec![1e-6]), ..Options::default() };
+    assert!(Method::Rodas5p.stepper(&Logistic, bad_atol).is_err());
+}
+
+/// HIRES without its analytic Jacobian: finite differences must do as well.
+struct NoJacobian(Problem);
+
+impl OdeSystem for NoJacobian {
+    fn dimension(&self) -> usize {
+        self.0.dimension()
+    }
+    fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
+        self.0.rhs(t, y, dy)
+    }
+}
+
+#[test]
+fn finite_difference_jacobians_work() {
+    let p = Problem::by_name("hires").unwrap();
+    let reference = p.reference().unwrap();
+    let sys = NoJacobian(p.clone());
+    let y = end_state(&sys, Method::Rodas5p, options(1e-6, 1e-10), 0.0, &p.y0(), p.t_end());
+    assert!(mixed_error(&y, &reference, 1e-10, 1e-6) < 1e-5);
+}
+
+/// 1-D heat equation with a reaction, u' = D Δu − u², zero-flux ends, n cells.
+struct Heat {
+    n: usize,
+    structure: JacobianStructure,
+}
+
+impl OdeSystem for Heat {
+    fn dimension(&self) -> usize {
+        self.n
+    }
+    fn rhs(&self, _t: f64, u: &[f64], du: &mut [f64]) {
+        let n = self.n;
+        let d = 100.0;
+        for i in 0..n {
+            let left = if i == 0 { u[0] } else { u[i - 1] };
+            let right = if i == n - 1 { u[n - 1] } else { u[i + 1] };
+            du[i] = d * (left - 2.0 * u[i] + right) - u[i] * u[i];
+        }
+    }
+    fn is_autonomous(&self) -> bool {
+        true
+    }
+    fn jacobian_structure(&self) -> JacobianStructure {
+        self.structure.clone()
+    }
+}
+
+#[test]
+fn banded_and_sparse_jacobians_give_the_dense_answer() {
+    let n = 40;
+    let u0: Vec<f64> = (0..n).map(|i| 1.0 + (i as f64 * 0.3).sin()).collect();
+    let dense = Heat { n, structure: JacobianStructure::Dense };
+    let reference = end_state(&dense, Method::Rodas5p, options(1e-8, 1e-10), 0.0, &u0, 1.0);
+    let pattern = {
+        let mut row_start = vec![0];
+        let mut col = Vec::new();
+        for i in 0..n {
+            for j in i.saturating_sub(1)..(i + 2).min(n) {
+                col.push(j);
+            }
+            row_start.push(col.len());
+        }
+        sasp::model::SparsityPattern { n, row_start, col }
+    };
+    for structure in [JacobianStructure::Banded { lower: 1, upper: 1 }, JacobianStructure::Sparse(pattern)] {
+        let sys = Heat { n, structure: structure.clone() };
+        let y = end_state(&sys, Method::Rodas5p, options(1e-8, 1e-10), 0.0, &u0, 1.0);
+        let err = relative_error(&y, &reference, 0.0);
+        assert!(err < 1e-7, "{structure:?}: {err:e}");
+    }
+}
+
+#[test]
+fn restarts_after_stops_are_cheap_for_one_step_methods() {
+    // 100 doses: Rodas5P keeps its step size across stops.
+    let stops: Vec<f64> = (1..=100).map(|k| k as f64 * 0.5).collect();
+    let mut stepper = Method::Rodas5p.stepper(&Decay, options(1e-6, 1e-9)).unwrap();
+    let plan = Plan { outputs: &[], stops: &stops, events: &[] };
+    let run = integrate(&mut stepper, &mut Decay, 0.0, &[1.0], 50.0, &plan, &mut |_, _, y, _| {
+        y[0] += 1.0;
+        Ok(())
+    })
+    .unwrap();
+    assert!(run.solution.stats.steps < 600, "{:?}", run.solution.stats);
+    assert_eq!(stepper.name(), "rodas5p");
+    // Steady periodic state: y just after a dose tends to 1/(1 − e^{−0.15}).
+    let limit = 1.0 / (1.0 - (-0.15f64).exp());
+    assert!((run.y[0] - limit).abs() < 1e-5 * limit, "{} vs {limit}", run.y[0]);
+}
