@@ -7,7 +7,8 @@ use sasp::solve::{
 use sasp::testset::{mixed_error, relative_error, Problem, ROBERTSON_1E11};
 use sasp::SaspError;
 
-const STIFF: [Method; 2] = [Method::Rodas5p, Method::Rodas3];
+const STIFF: [Method; 3] = [Method::Rodas5p, Method::Rodas3, Method::Bdf];
+const ALL: [Method; 5] = [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Rodas3, Method::Bdf];
 
 fn options(rtol: f64, atol: f64) -> Options {
     Options { rtol, atol: Tolerance::Scalar(atol), max_steps: 1_000_000, ..Options::default() }
@@ -67,7 +68,7 @@ fn robertson_at_1e5_agrees_across_methods() {
 fn nonstiff_methods_close_the_arenstorf_orbit() {
     let p = Problem::by_name("arenstorf").unwrap();
     let y0 = p.y0();
-    for m in [Method::Dopri5, Method::Rodas5p] {
+    for m in [Method::Dopri5, Method::Dop853, Method::Rodas5p] {
         let y = end_state(&p, m, options(1e-11, 1e-11), 0.0, &y0, p.t_end());
         let err = mixed_error(&y, &y0, 1e-11, 1e-11);
         // The orbit is chaotic-sensitive: 1e-11 tolerances give about 1e-6 at one period.
@@ -141,8 +142,14 @@ fn measured_order<S: OdeSystem>(
 fn convergence_orders_match_the_nominal_ones() {
     // Step sizes in each method's asymptotic range, above round-off.
     let forced = [0.1, 0.05, 0.025];
-    for (method, nominal) in [(Method::Dopri5, 5.0), (Method::Rodas5p, 5.0), (Method::Rodas3, 3.0)] {
-        let p = measured_order(&Forced, method, forced, &[1.0], 4.0, &[4f64.cos()]);
+    for (method, nominal, hs) in [
+        (Method::Dopri5, 5.0, forced),
+        (Method::Rodas5p, 5.0, forced),
+        (Method::Rodas3, 3.0, forced),
+        // Fixed steps keep the BDF at order 1 (the NDF1 formula).
+        (Method::Bdf, 1.0, [0.02, 0.01, 0.005]),
+    ] {
+        let p = measured_order(&Forced, method, hs, &[1.0], 4.0, &[4f64.cos()]);
         assert!((p - nominal).abs() <= 0.3, "{} on the forced problem: order {p:.2}", method.name());
     }
     for (method, nominal, hs) in
@@ -156,7 +163,13 @@ fn convergence_orders_match_the_nominal_ones() {
 #[test]
 fn dense_output_is_accurate_between_steps() {
     let outputs: Vec<f64> = (0..=80).map(|k| k as f64 * 0.05).collect();
-    for (method, rtol) in [(Method::Dopri5, 1e-7), (Method::Rodas5p, 1e-7), (Method::Rodas3, 1e-5)] {
+    for (method, rtol) in [
+        (Method::Dopri5, 1e-7),
+        (Method::Dop853, 1e-9),
+        (Method::Rodas5p, 1e-7),
+        (Method::Rodas3, 1e-5),
+        (Method::Bdf, 1e-6),
+    ] {
         let stepper = method.stepper(&Logistic, options(rtol, 1e-2 * rtol)).unwrap();
         let sol = solve(&Logistic, stepper, 0.0, &[0.1, 1.0], 4.0, &outputs).unwrap();
         assert!(sol.stats.steps < outputs.len(), "{}: outputs must come from dense output", method.name());
@@ -188,7 +201,7 @@ fn a_bolus_at_a_stop_gives_the_exact_answer() {
     // y(0) = 2, dose +5 at t = 10: y = 2 e^{-0.3 t} + 5 e^{-0.3 (t - 10)} for t >= 10.
     let exact = |t: f64| 2.0 * (-0.3 * t).exp() + if t >= 10.0 { 5.0 * (-0.3 * (t - 10.0)).exp() } else { 0.0 };
     let outputs = [5.0, 9.999, 10.0, 10.5, 15.0, 20.0];
-    for method in [Method::Dopri5, Method::Rodas5p, Method::Rodas3] {
+    for method in ALL {
         let mut stepper = method.stepper(&Decay, options(1e-10, 1e-12)).unwrap();
         let plan = Plan { outputs: &outputs, stops: &[10.0], events: &[] };
         let run = integrate(&mut stepper, &mut Decay, 0.0, &[2.0], 20.0, &plan, &mut |_, t, y, _| {
@@ -208,7 +221,7 @@ fn a_bolus_at_a_stop_gives_the_exact_answer() {
 fn an_event_lands_on_the_crossing() {
     // y' = −0.3 y from 1: y = 0.5 at t = ln 2 / 0.3.
     let target = 2f64.ln() / 0.3;
-    for method in [Method::Dopri5, Method::Rodas5p, Method::Rodas3] {
+    for method in ALL {
         let events = [Event::new(|_, y: &[f64]| y[0] - 0.5, Direction::Falling, true)];
         let mut stepper = method.stepper(&Decay, options(1e-12, 1e-14)).unwrap();
         let plan = Plan { outputs: &[1.0, 100.0], stops: &[], events: &events };
@@ -237,7 +250,7 @@ impl OdeSystem for Oscillator {
 #[test]
 fn non_terminal_events_respect_their_direction() {
     let pi = std::f64::consts::PI;
-    for method in [Method::Dopri5, Method::Rodas5p] {
+    for method in [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Bdf] {
         let events = [
             Event::new(|_, y: &[f64]| y[0], Direction::Falling, false),
             Event::new(|_, y: &[f64]| y[0], Direction::Rising, false),
@@ -289,7 +302,7 @@ impl OdeSystem for Broken {
 fn failures_are_errors_with_numbers() {
     // (Rodas3 is left out of the blow-up: with an exact Jacobian it steps across
     // the pole of y' = y² onto the rational continuation y = 1/(1 − t).)
-    for method in [Method::Dopri5, Method::Rodas5p] {
+    for method in [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Bdf] {
         let stepper = method.stepper(&BlowUp, options(1e-6, 1e-9)).unwrap();
         match solve(&BlowUp, stepper, 0.0, &[1.0], 2.0, &[]) {
             Err(SaspError::StepSizeUnderflow { t, h }) => {
@@ -299,7 +312,7 @@ fn failures_are_errors_with_numbers() {
             other => panic!("{}: expected a failure near t = 1, got {other:?}", method.name()),
         }
     }
-    for method in [Method::Dopri5, Method::Rodas5p, Method::Rodas3] {
+    for method in ALL {
         let stepper = method.stepper(&Broken, Options::default()).unwrap();
         match solve(&Broken, stepper, 0.0, &[0.0, 0.0], 1.0, &[]) {
             Err(SaspError::NonFiniteRhs { component, name, t }) => {

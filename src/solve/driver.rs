@@ -28,7 +28,14 @@ pub trait Stepper {
     /// Start of the last step.
     fn t_prev(&self) -> f64;
 
-    /// Dense output at `t ∈ [t_prev, t]` of the last step.
+    /// Makes the dense output of the last step available (methods whose
+    /// continuous extension costs extra right-hand sides compute it here, and
+    /// only for steps where outputs or events need it).
+    fn prepare_dense<S: OdeSystem>(&mut self, system: &S) {
+        let _ = system;
+    }
+
+    /// Dense output at `t ∈ [t_prev, t]` of the last step (after [`Stepper::prepare_dense`]).
     fn interpolate(&self, t: f64, out: &mut [f64]);
 
     /// Work counters so far.
@@ -158,6 +165,10 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
         while method.t() < seg_end {
             method.step(system, seg_end)?;
             let (ta, tb) = (method.t_prev(), method.t());
+            let output_inside = plan.outputs.get(next_out).is_some_and(|&o| o <= tb);
+            if output_inside || !plan.events.is_empty() {
+                method.prepare_dense(system);
+            }
             // Earliest event root in (ta, tb].
             let mut first: Option<(f64, usize)> = None;
             for (k, e) in plan.events.iter().enumerate() {

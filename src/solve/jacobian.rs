@@ -3,7 +3,7 @@
 //! need only as many extra right-hand sides as there are column groups), and
 //! the factorized iteration matrix `shift·I + scale·J`.
 
-use super::linalg::{BandedLayout, BandedLu, DenseLu, JacobianStructure, Singular};
+use super::linalg::{small_lu, BandedLayout, BandedLu, DenseLu, JacobianStructure, Singular, SmallLu};
 use super::{OdeSystem, Stats};
 
 /// Columns that share no row, perturbed together in one finite difference.
@@ -49,6 +49,7 @@ pub struct JacobianEvaluator {
     groups: Vec<Vec<usize>>,
     y_pert: Vec<f64>,
     f_pert: Vec<f64>,
+    f0: Vec<f64>,
     /// The Jacobian values (layout of `structure`).
     pub values: Vec<f64>,
 }
@@ -65,6 +66,7 @@ impl JacobianEvaluator {
             n,
             y_pert: vec![0.0; n],
             f_pert: vec![0.0; n],
+            f0: vec![0.0; n],
         }
     }
 
@@ -73,12 +75,24 @@ impl JacobianEvaluator {
         &self.structure
     }
 
-    /// Evaluates the Jacobian at `(t, y)` where `f0 = f(t, y)`.
-    pub fn evaluate<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64], f0: &[f64], stats: &mut Stats) {
+    /// Evaluates the Jacobian at `(t, y)`; `f0 = f(t, y)` when the caller has it
+    /// (finite differences need it, analytic Jacobians do not).
+    pub fn evaluate<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64], f0: Option<&[f64]>, stats: &mut Stats) {
         stats.jac_evals += 1;
         if system.jacobian(t, y, &mut self.values) {
             return;
         }
+        let f0 = match f0 {
+            Some(f0) => {
+                self.f0.copy_from_slice(f0);
+                &self.f0
+            }
+            None => {
+                system.rhs(t, y, &mut self.f0);
+                stats.rhs_evals += 1;
+                &self.f0
+            }
+        };
         // Forward differences, h_j = √ε · max(|y_j|, 1e-5) (signed like y_j).
         let sqrt_eps = f64::EPSILON.sqrt();
         self.values.fill(0.0);
@@ -121,6 +135,8 @@ impl JacobianEvaluator {
 /// Jacobian's structure calls for.
 #[derive(Clone, Debug)]
 pub enum IterationMatrix {
+    /// Fixed-size dense LU for dense Jacobians of up to [`super::linalg::MAX_FIXED`] components.
+    Small(Box<dyn SmallLu>),
     /// Dense LU (also used, after expansion, for sparse Jacobians of small systems).
     Dense(DenseLu),
     /// Banded LU.
@@ -132,7 +148,11 @@ impl IterationMatrix {
     pub fn new(structure: &JacobianStructure, n: usize) -> IterationMatrix {
         match structure {
             JacobianStructure::Banded { lower, upper } => IterationMatrix::Banded(BandedLu::new(n, *lower, *upper)),
-            _ => IterationMatrix::Dense(DenseLu::new(n)),
+            JacobianStructure::Dense => match small_lu(n) {
+                Some(lu) => IterationMatrix::Small(lu),
+                None => IterationMatrix::Dense(DenseLu::new(n)),
+            },
+            JacobianStructure::Sparse(_) => IterationMatrix::Dense(DenseLu::new(n)),
         }
     }
 
@@ -147,6 +167,7 @@ impl IterationMatrix {
     ) -> Result<(), Singular> {
         stats.factorizations += 1;
         match self {
+            IterationMatrix::Small(lu) => lu.factor_shifted(jac, scale, shift),
             IterationMatrix::Dense(lu) => {
                 let n = lu.dim();
                 let m = lu.matrix_mut();
@@ -182,6 +203,7 @@ impl IterationMatrix {
     pub fn solve(&self, b: &mut [f64], stats: &mut Stats) {
         stats.linear_solves += 1;
         match self {
+            IterationMatrix::Small(lu) => lu.solve(b),
             IterationMatrix::Dense(lu) => lu.solve(b),
             IterationMatrix::Banded(lu) => lu.solve(b),
         }

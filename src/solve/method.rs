@@ -1,5 +1,7 @@
 //! Choosing a method by name at run time.
 
+use super::bdf::Bdf;
+use super::dop853::Dop853;
 use super::dopri5::Dopri5;
 use super::driver::Stepper;
 use super::rosenbrock::Rosenbrock;
@@ -11,24 +13,30 @@ use crate::error::{Result, SaspError};
 pub enum Method {
     /// Explicit Dormand–Prince 5(4): non-stiff problems.
     Dopri5,
+    /// Explicit Dormand–Prince 8(5,3): non-stiff problems at tight tolerances.
+    Dop853,
     /// Rodas5P, order 5(4) Rosenbrock: stiff problems, moderate to tight tolerances.
     Rodas5p,
     /// Rodas3, order 3(2) Rosenbrock: stiff problems, loose tolerances.
     Rodas3,
+    /// Variable-order BDF (1–5): long stiff runs without events.
+    Bdf,
     /// The library's default choice (see [`Method::resolve`]).
     Auto,
 }
 
 impl Method {
     /// Every concrete method, in the order `--list-methods` prints them.
-    pub const ALL: [Method; 3] = [Method::Dopri5, Method::Rodas5p, Method::Rodas3];
+    pub const ALL: [Method; 5] = [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Rodas3, Method::Bdf];
 
     /// The method's name.
     pub fn name(self) -> &'static str {
         match self {
             Method::Dopri5 => "dopri5",
+            Method::Dop853 => "dop853",
             Method::Rodas5p => "rodas5p",
             Method::Rodas3 => "rodas3",
+            Method::Bdf => "bdf",
             Method::Auto => "auto",
         }
     }
@@ -58,8 +66,10 @@ impl Method {
         let n = system.dimension();
         Ok(match self.resolve(n, options.rtol) {
             Method::Dopri5 => AnyStepper::Dopri5(Dopri5::new(n, options)?),
+            Method::Dop853 => AnyStepper::Dop853(Dop853::new(n, options)?),
             Method::Rodas5p => AnyStepper::Rosenbrock(Rosenbrock::rodas5p(system, options)?),
             Method::Rodas3 => AnyStepper::Rosenbrock(Rosenbrock::rodas3(system, options)?),
+            Method::Bdf => AnyStepper::Bdf(Bdf::new(system, options)?),
             Method::Auto => unreachable!("resolved above"),
         })
     }
@@ -72,15 +82,21 @@ impl Method {
 pub enum AnyStepper {
     /// Dormand–Prince 5(4).
     Dopri5(Dopri5),
+    /// Dormand–Prince 8(5,3).
+    Dop853(Dop853),
     /// A Rosenbrock method.
     Rosenbrock(Rosenbrock),
+    /// BDF.
+    Bdf(Bdf),
 }
 
 macro_rules! dispatch {
     ($self:ident, $s:ident => $e:expr) => {
         match $self {
             AnyStepper::Dopri5($s) => $e,
+            AnyStepper::Dop853($s) => $e,
             AnyStepper::Rosenbrock($s) => $e,
+            AnyStepper::Bdf($s) => $e,
         }
     };
 }
@@ -103,6 +119,9 @@ impl Stepper for AnyStepper {
     }
     fn t_prev(&self) -> f64 {
         dispatch!(self, s => s.t_prev())
+    }
+    fn prepare_dense<S: OdeSystem>(&mut self, system: &S) {
+        dispatch!(self, s => s.prepare_dense(system))
     }
     fn interpolate(&self, t: f64, out: &mut [f64]) {
         dispatch!(self, s => s.interpolate(t, out))

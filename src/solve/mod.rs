@@ -6,6 +6,8 @@
 //! requested times, exact stops with state jumps, and event location.
 //! See `docs/solvers.md` for which method to use when.
 
+pub mod bdf;
+pub mod dop853;
 pub mod dopri5;
 pub mod driver;
 pub mod jacobian;

@@ -201,7 +201,8 @@ pub struct Rosenbrock {
     f: Vec<f64>,
     f_prev: Vec<f64>,
     ft: Vec<f64>,
-    k: Vec<Vec<f64>>,
+    /// Stage vectors, stage `j` at `k[j·n..(j+1)·n]`.
+    k: Vec<f64>,
     u: Vec<f64>,
     y_new: Vec<f64>,
     err: Vec<f64>,
@@ -233,7 +234,7 @@ impl Rosenbrock {
         let jac = JacobianEvaluator::new(system);
         let matrix = IterationMatrix::new(jac.structure(), n);
         Ok(Rosenbrock {
-            k: (0..tab.stages).map(|_| v()).collect(),
+            k: vec![0.0; tab.stages * n],
             tab,
             opt: options,
             n,
@@ -262,7 +263,7 @@ impl Rosenbrock {
     fn attempt<S: OdeSystem>(&mut self, system: &S, h: f64) -> Option<f64> {
         let (n, t) = (self.n, self.t);
         if !self.jac_current {
-            self.jac.evaluate(system, t, &self.y, &self.f, &mut self.stats);
+            self.jac.evaluate(system, t, &self.y, Some(&self.f), &mut self.stats);
             if system.is_autonomous() {
                 self.ft.fill(0.0);
             } else {
@@ -286,50 +287,48 @@ impl Rosenbrock {
             }
             self.factored_for = hg;
         }
+        let inv_h = 1.0 / h;
         for s in 0..tab.stages {
-            let (done, rest) = self.k.split_at_mut(s);
-            let ks = &mut rest[0];
+            let (done, rest) = self.k.split_at_mut(s * n);
+            let ks = &mut rest[..n];
             if s == 0 {
                 ks.copy_from_slice(&self.f);
             } else {
+                // u = y + Σ_{j<s} a_sj k_j (axpy per earlier stage: contiguous, vectorized)
                 self.u.copy_from_slice(&self.y);
-                for (j, kj) in done.iter().enumerate() {
-                    let a = tab.a[s][j];
-                    if a != 0.0 {
-                        for i in 0..n {
-                            self.u[i] += a * kj[i];
-                        }
+                for (kj, &a) in done.chunks_exact(n).zip(&tab.a[s][..s]) {
+                    for (u, &k) in self.u.iter_mut().zip(kj) {
+                        *u += a * k;
                     }
                 }
                 system.rhs(t + tab.c[s] * h, &self.u, ks);
                 self.stats.rhs_evals += 1;
             }
+            // rhs_s = f_s + h d_s f_t + Σ_{j<s} (C_sj / h) k_j
             let hd = h * tab.d[s];
             if hd != 0.0 {
-                for i in 0..n {
-                    ks[i] += hd * self.ft[i];
+                for (k, &ft) in ks.iter_mut().zip(&self.ft) {
+                    *k += hd * ft;
                 }
             }
-            for (j, kj) in done.iter().enumerate() {
-                let c = tab.cc[s][j] / h;
-                if c != 0.0 {
-                    for i in 0..n {
-                        ks[i] += c * kj[i];
-                    }
+            for (kj, &c) in done.chunks_exact(n).zip(&tab.cc[s][..s]) {
+                let c = c * inv_h;
+                for (k, &v) in ks.iter_mut().zip(kj) {
+                    *k += c * v;
                 }
             }
             self.matrix.solve(ks, &mut self.stats);
-            if ks.iter().any(|v| !v.is_finite()) {
-                return None;
-            }
+        }
+        if self.k.iter().any(|v| !v.is_finite()) {
+            return None;
         }
         self.y_new.copy_from_slice(&self.y);
         self.err.fill(0.0);
-        for (j, kj) in self.k.iter().enumerate() {
+        for (j, kj) in self.k.chunks_exact(n).enumerate() {
             let (b, e) = (tab.b[j], tab.e[j]);
-            for i in 0..n {
-                self.y_new[i] += b * kj[i];
-                self.err[i] += e * kj[i];
+            for ((yn, er), &k) in self.y_new.iter_mut().zip(self.err.iter_mut()).zip(kj) {
+                *yn += b * k;
+                *er += e * k;
             }
         }
         Some(error_norm(&self.err, &self.y, &self.y_new, &self.opt))
@@ -413,8 +412,9 @@ impl Stepper for Rosenbrock {
                 for m in 0..terms {
                     let out = &mut self.dense[m];
                     out.fill(0.0);
-                    for (j, kj) in self.k.iter().enumerate() {
+                    for j in 0..self.tab.stages {
                         let c = coef[m][j];
+                        let kj = &self.k[j * self.n..(j + 1) * self.n];
                         for i in 0..self.n {
                             out[i] += c * kj[i];
                         }

@@ -1,0 +1,430 @@
+//! Variable-order (1–5), quasi-constant step-size BDF (in its NDF variant)
+//! with Jacobian and factorization reuse, for long stiff runs without events.
+//!
+//! The method keeps backward differences `D₀ … D_{q+2}` of the solution
+//! (Shampine & Reichelt, "The MATLAB ODE suite", 1997, the form SciPy's `BDF`
+//! uses). Each step predicts `y⁰ = Σ_{j≤q} D_j`, then solves
+//! `y − (h/α_q) f(t+h, y) = y⁰ − ψ` by a simplified Newton iteration with the
+//! matrix `M = I − (h/α_q) J`:
+//!
+//! - `J` is re-evaluated only when Newton fails to converge with the current
+//!   one (or every 50 steps), and `M` is refactored only when `h/α_q` changes;
+//! - the step size changes only after `q + 1` equal steps, when the order is
+//!   also chosen among `q − 1, q, q + 1` by the estimated local errors;
+//! - the error estimate is `C_{q+1} · (y − y⁰)`.
+//!
+//! A restart (after a stop) goes back to order 1: BDF pays for every dose,
+//! which is why Rosenbrock methods are the default for dosing schedules.
+
+use super::driver::{check_finite, h_min, initial_step_guess, Stepper};
+use super::jacobian::{IterationMatrix, JacobianEvaluator};
+use super::{OdeSystem, Options, Stats};
+use crate::error::{Result, SaspError};
+
+const MAX_ORDER: usize = 5;
+const NEWTON_MAXITER: usize = 4;
+const MIN_FACTOR: f64 = 0.2;
+const MAX_FACTOR: f64 = 10.0;
+/// Re-evaluate the Jacobian at least this often (steps).
+const JACOBIAN_AGE: usize = 50;
+
+/// NDF coefficients κ_q (Shampine & Reichelt 1997): the numerical
+/// differentiation formulas trade a little stability (orders 1–4) for smaller
+/// error constants; κ = 0 gives the classical BDF.
+const KAPPA: [f64; MAX_ORDER + 2] = [0.0, -0.1850, -1.0 / 9.0, -0.0823, -0.0415, 0.0, 0.0];
+
+/// `γ_q = Σ_{i≤q} 1/i`.
+fn gamma(q: usize) -> f64 {
+    (1..=q).map(|i| 1.0 / i as f64).sum()
+}
+
+/// `α_q = (1 − κ_q) γ_q`.
+fn alpha(q: usize) -> f64 {
+    (1.0 - KAPPA[q]) * gamma(q)
+}
+
+/// Error constant of order `q`: `κ_q γ_q + 1/(q + 1)`.
+fn error_const(q: usize) -> f64 {
+    KAPPA[q] * gamma(q) + 1.0 / (q as f64 + 1.0)
+}
+
+/// The matrix `R(order, factor)` that rescales the differences for a step-size
+/// ratio `factor` (Shampine & Reichelt, eq. 2.5), written into `out` (row-major, (q+1)²).
+fn compute_r(order: usize, factor: f64, out: &mut [f64]) {
+    let m = order + 1;
+    out[..m * m].fill(0.0);
+    for j in 0..m {
+        out[j] = 1.0;
+    }
+    for i in 1..m {
+        for j in 0..m {
+            let prev = out[(i - 1) * m + j];
+            let entry = if j == 0 { 0.0 } else { (i as f64 - 1.0 - factor * j as f64) / i as f64 };
+            out[i * m + j] = prev * entry;
+        }
+    }
+}
+
+/// The BDF method as a [`Stepper`].
+#[derive(Clone, Debug)]
+pub struct Bdf {
+    opt: Options,
+    n: usize,
+    t: f64,
+    t_prev: f64,
+    h: f64,
+    order: usize,
+    n_equal_steps: usize,
+    /// Differences, `D_j` at `d[j·n..(j+1)·n]`, j = 0..MAX_ORDER+2.
+    d: Vec<f64>,
+    y: Vec<f64>,
+    y_pred: Vec<f64>,
+    psi: Vec<f64>,
+    scale: Vec<f64>,
+    f: Vec<f64>,
+    corr: Vec<f64>,
+    dy: Vec<f64>,
+    work: Vec<f64>,
+    r: Vec<f64>,
+    u: Vec<f64>,
+    jac: JacobianEvaluator,
+    matrix: IterationMatrix,
+    /// Is there a Jacobian to factor with?
+    jac_valid: bool,
+    /// Was it evaluated during the current step attempt?
+    jac_current: bool,
+    /// Accepted steps since it was evaluated.
+    jac_age: usize,
+    factored_for: f64,
+    stats: Stats,
+}
+
+impl Bdf {
+    /// A BDF method for `system`.
+    pub fn new<S: OdeSystem>(system: &S, options: Options) -> Result<Bdf> {
+        let n = system.dimension();
+        options.validate(n)?;
+        let v = || vec![0.0; n];
+        let jac = JacobianEvaluator::new(system);
+        let matrix = IterationMatrix::new(jac.structure(), n);
+        let m = MAX_ORDER + 1;
+        Ok(Bdf {
+            opt: options,
+            n,
+            t: 0.0,
+            t_prev: 0.0,
+            h: 0.0,
+            order: 1,
+            n_equal_steps: 0,
+            d: vec![0.0; (MAX_ORDER + 3) * n],
+            y: v(),
+            y_pred: v(),
+            psi: v(),
+            scale: v(),
+            f: v(),
+            corr: v(),
+            dy: v(),
+            work: vec![0.0; m * n],
+            r: vec![0.0; m * m],
+            u: vec![0.0; m * m],
+            jac,
+            matrix,
+            jac_valid: false,
+            jac_current: false,
+            jac_age: 0,
+            factored_for: f64::NAN,
+            stats: Stats::default(),
+        })
+    }
+
+    /// Evaluates the Jacobian at the predicted point `(t_new, y⁰)`.
+    fn evaluate_jacobian<S: OdeSystem>(&mut self, system: &S, t_new: f64) {
+        self.jac.evaluate(system, t_new, &self.y_pred, None, &mut self.stats);
+        self.jac_valid = true;
+        self.jac_current = true;
+        self.jac_age = 0;
+        self.factored_for = f64::NAN;
+    }
+
+    fn diff(&self, j: usize) -> &[f64] {
+        &self.d[j * self.n..(j + 1) * self.n]
+    }
+
+    /// Rescales the differences for a new step size `h·factor`.
+    fn change_step(&mut self, factor: f64) {
+        let (q, n) = (self.order, self.n);
+        let m = q + 1;
+        compute_r(q, factor, &mut self.r);
+        compute_r(q, 1.0, &mut self.u);
+        // RU = R·U; D[0..=q] ← (RU)ᵀ D[0..=q].
+        self.work[..m * n].fill(0.0);
+        for i in 0..m {
+            for k in 0..m {
+                let mut ru = 0.0;
+                for l in 0..m {
+                    ru += self.r[i * m + l] * self.u[l * m + k];
+                }
+                // new D_k += RU[i][k] · D_i
+                if ru != 0.0 {
+                    let (src, dst) = (&self.d[i * n..(i + 1) * n], &mut self.work[k * n..(k + 1) * n]);
+                    for (w, &x) in dst.iter_mut().zip(src) {
+                        *w += ru * x;
+                    }
+                }
+            }
+        }
+        self.d[..m * n].copy_from_slice(&self.work[..m * n]);
+        self.h *= factor;
+        self.n_equal_steps = 0;
+    }
+
+    fn rms(&self, v: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for (x, sc) in v.iter().zip(&self.scale) {
+            let r = x / sc;
+            s += r * r;
+        }
+        (s / self.n as f64).sqrt()
+    }
+
+    /// Simplified Newton for the corrector; returns the number of iterations
+    /// it needed, or `None` when it did not converge.
+    fn newton<S: OdeSystem>(&mut self, system: &S, t_new: f64, c: f64, tol: f64) -> Option<usize> {
+        self.y.copy_from_slice(&self.y_pred);
+        self.corr.fill(0.0);
+        let mut dy_norm_old: Option<f64> = None;
+        for k in 0..NEWTON_MAXITER {
+            system.rhs(t_new, &self.y, &mut self.f);
+            self.stats.rhs_evals += 1;
+            if self.f.iter().any(|v| !v.is_finite()) {
+                return None;
+            }
+            for i in 0..self.n {
+                self.dy[i] = c * self.f[i] - self.psi[i] - self.corr[i];
+            }
+            self.matrix.solve(&mut self.dy, &mut self.stats);
+            let dy_norm = self.rms(&self.dy);
+            let rate = dy_norm_old.map(|old| dy_norm / old);
+            if let Some(rate) = rate {
+                if rate >= 1.0 || rate.powi((NEWTON_MAXITER - k) as i32) / (1.0 - rate) * dy_norm > tol {
+                    return None;
+                }
+            }
+            for i in 0..self.n {
+                self.y[i] += self.dy[i];
+                self.corr[i] += self.dy[i];
+            }
+            if dy_norm == 0.0 || rate.is_some_and(|rate| rate / (1.0 - rate) * dy_norm < tol) {
+                return Some(k + 1);
+            }
+            dy_norm_old = Some(dy_norm);
+        }
+        None
+    }
+}
+
+impl Stepper for Bdf {
+    fn name(&self) -> &'static str {
+        "bdf"
+    }
+
+    fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
+        if y.len() != self.n || system.dimension() != self.n {
+            return Err(SaspError::DimensionMismatch { what: "state", expected: self.n, found: y.len() });
+        }
+        let n = self.n;
+        self.t = t;
+        self.t_prev = t;
+        self.y.copy_from_slice(y);
+        system.rhs(t, y, &mut self.f);
+        self.stats.rhs_evals += 1;
+        check_finite(system, t, &self.f)?;
+        let h = match (self.h, self.opt.h0) {
+            (h, _) if h > 0.0 => h,
+            (_, Some(h0)) => h0,
+            _ => {
+                let (a, b) = self.work.split_at_mut(n);
+                initial_step_guess(system, t, y, &self.f, 1, &self.opt, (a, &mut b[..n]), &mut self.stats)
+            }
+        };
+        self.h = h.min(self.opt.h_max);
+        self.d.fill(0.0);
+        self.d[..n].copy_from_slice(y);
+        for i in 0..n {
+            self.d[n + i] = self.f[i] * self.h;
+        }
+        self.order = 1;
+        self.n_equal_steps = 0;
+        self.jac_valid = false;
+        self.jac_current = false;
+        self.factored_for = f64::NAN;
+        Ok(())
+    }
+
+    fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
+        let n = self.n;
+        let newton_tol = (10.0 * f64::EPSILON / self.opt.rtol).max(0.03f64.min(self.opt.rtol.sqrt()));
+        if let Some(fixed) = self.opt.fixed_step {
+            if self.h != fixed {
+                self.change_step(fixed / self.h);
+            }
+        }
+        loop {
+            if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
+                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
+            }
+            if self.h > self.opt.h_max {
+                self.change_step(self.opt.h_max / self.h);
+            }
+            // Land exactly on the stop.
+            if self.t + self.h > t_stop - 1e-12 * (t_stop - self.t).abs().max(h_min(self.t)) {
+                let factor = (t_stop - self.t) / self.h;
+                self.change_step(factor);
+            }
+            let h = self.h;
+            if h <= h_min(self.t) {
+                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
+            }
+            let q = self.order;
+            let t_new = if self.t + h >= t_stop { t_stop } else { self.t + h };
+            // Predictor and ψ = (1/α_q) Σ_{j=1..q} γ_j D_j.
+            let alpha = alpha(q);
+            self.y_pred.fill(0.0);
+            self.psi.fill(0.0);
+            for j in 0..=q {
+                let g = if j == 0 { 0.0 } else { gamma(j) / alpha };
+                let dj = &self.d[j * n..(j + 1) * n];
+                for i in 0..n {
+                    self.y_pred[i] += dj[i];
+                    self.psi[i] += g * dj[i];
+                }
+            }
+            for i in 0..n {
+                self.scale[i] = self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs();
+            }
+            let c = h / alpha;
+            let mut converged = false;
+            let mut iterations = NEWTON_MAXITER;
+            loop {
+                if !self.jac_valid {
+                    self.evaluate_jacobian(system, t_new);
+                }
+                if c != self.factored_for {
+                    let structure = self.jac.structure().clone();
+                    if self.matrix.factor(&structure, &self.jac.values, -c, 1.0, &mut self.stats).is_err() {
+                        self.factored_for = f64::NAN;
+                        break;
+                    }
+                    self.factored_for = c;
+                }
+                if let Some(k) = self.newton(system, t_new, c, newton_tol) {
+                    converged = true;
+                    iterations = k;
+                    break;
+                }
+                if self.jac_current {
+                    break;
+                }
+                // Retry with a fresh Jacobian before shrinking the step.
+                self.evaluate_jacobian(system, t_new);
+            }
+            if !converged {
+                self.stats.rejected += 1;
+                self.change_step(0.5);
+                continue;
+            }
+            for i in 0..n {
+                self.scale[i] = self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs();
+            }
+            // Step-size safety shrinks when Newton needed many iterations.
+            let safety = 0.9 * (2 * NEWTON_MAXITER + 1) as f64 / (2 * NEWTON_MAXITER + iterations) as f64;
+            let error_norm = error_const(q) * self.rms(&self.corr);
+            if error_norm > 1.0 && self.opt.fixed_step.is_none() {
+                self.stats.rejected += 1;
+                let factor = (safety * error_norm.powf(-1.0 / (q as f64 + 1.0))).max(MIN_FACTOR);
+                self.change_step(factor);
+                continue;
+            }
+            // Accept: update the differences.
+            self.stats.steps += 1;
+            self.t_prev = self.t;
+            self.t = t_new;
+            self.jac_current = false;
+            self.jac_age += 1;
+            if self.jac_age >= JACOBIAN_AGE {
+                self.jac_valid = false;
+            }
+            {
+                let (dq1, dq2) = self.d[(q + 1) * n..(q + 3) * n].split_at_mut(n);
+                for i in 0..n {
+                    dq2[i] = self.corr[i] - dq1[i];
+                    dq1[i] = self.corr[i];
+                }
+            }
+            for j in (0..=q).rev() {
+                let (lo, hi) = self.d.split_at_mut((j + 1) * n);
+                let dj = &mut lo[j * n..];
+                for (a, &b) in dj.iter_mut().zip(&hi[..n]) {
+                    *a += b;
+                }
+            }
+            self.n_equal_steps += 1;
+            if self.opt.fixed_step.is_some() || self.n_equal_steps < q + 1 {
+                return Ok(());
+            }
+            // Choose order and step size.
+            let err_m = if q > 1 { error_const(q - 1) * self.rms(self.diff(q)) } else { f64::INFINITY };
+            let err_p = if q < MAX_ORDER { error_const(q + 1) * self.rms(self.diff(q + 2)) } else { f64::INFINITY };
+            let factors = [
+                err_m.powf(-1.0 / q as f64),
+                error_norm.max(1e-10).powf(-1.0 / (q as f64 + 1.0)),
+                err_p.powf(-1.0 / (q as f64 + 2.0)),
+            ];
+            let best = (0..3).max_by(|&a, &b| factors[a].total_cmp(&factors[b])).unwrap_or(1);
+            self.order = q + best - 1;
+            let factor = (safety * factors[best]).min(MAX_FACTOR);
+            self.change_step(factor);
+            return Ok(());
+        }
+    }
+
+    fn t(&self) -> f64 {
+        self.t
+    }
+
+    fn y(&self) -> &[f64] {
+        &self.d[..self.n]
+    }
+
+    fn t_prev(&self) -> f64 {
+        self.t_prev
+    }
+
+    /// The interpolating polynomial through the last `q + 1` points:
+    /// `y(t) = D₀ + Σ_{j=1..q} D_j Π_{m<j} (t − t_n + m h)/((m + 1) h)`.
+    ///
+    /// The differences may have been rescaled for the next step size and order
+    /// at the end of the step; they still describe the same polynomial, so the
+    /// current `h` and order are the right ones to evaluate it with.
+    fn interpolate(&self, t: f64, out: &mut [f64]) {
+        let n = self.n;
+        out.copy_from_slice(&self.d[..n]);
+        if self.t == self.t_prev {
+            return;
+        }
+        let h = self.h;
+        let mut p = 1.0;
+        for j in 1..=self.order {
+            let m = (j - 1) as f64;
+            p *= (t - (self.t - m * h)) / ((m + 1.0) * h);
+            let dj = &self.d[j * n..(j + 1) * n];
+            for i in 0..n {
+                out[i] += dj[i] * p;
+            }
+        }
+    }
+
+    fn stats(&self) -> Stats {
+        self.stats
+    }
+}
