@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     });
     let days: Vec<f64> = (-14..=21).map(f64::from).collect();
     let options = Options::default();
-    c.bench_function("iannello2013 35 days dopri5 rtol 1e-6", |b| {
+    c.bench_function("iannello2013 35 days rodas5p rtol 1e-6", |b| {
         b.iter(|| {
             simulate(&model, &[Switch::p53_restored_at(0.0)], 21.0, black_box(&days), Method::Auto, &options).unwrap()
         })

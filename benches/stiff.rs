@@ -68,14 +68,16 @@ fn bench(c: &mut Criterion) {
         let err = |y: &[f64]| mixed_error(y, &reference, atol, RTOL);
         let (dp, n) = (diffsol_problem(&p, atol), p.dimension());
         eprintln!(
-            "{name}: mixed error at rtol {RTOL:e}: rodas5p {:.2e}, rodas3 {:.2e}, diffsol bdf {:.2e}",
+            "{name}: mixed error at rtol {RTOL:e}: rodas5p {:.2e}, rodas3 {:.2e}, bdf {:.2e}, diffsol bdf {:.2e}",
             err(&ours(&p, Method::Rodas5p, RTOL, atol)),
             err(&ours(&p, Method::Rodas3, RTOL, atol)),
+            err(&ours(&p, Method::Bdf, RTOL, atol)),
             err(&diffsol_bdf(&dp, p.t_end(), n)),
         );
         let mut g = c.benchmark_group(name);
         g.bench_function("sasp rodas5p", |b| b.iter(|| ours(black_box(&p), Method::Rodas5p, RTOL, atol)));
         g.bench_function("sasp rodas3", |b| b.iter(|| ours(black_box(&p), Method::Rodas3, RTOL, atol)));
+        g.bench_function("sasp bdf", |b| b.iter(|| ours(black_box(&p), Method::Bdf, RTOL, atol)));
         g.bench_function("diffsol bdf", |b| b.iter(|| diffsol_bdf(black_box(&dp), p.t_end(), n)));
         g.finish();
     }

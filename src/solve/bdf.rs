@@ -33,19 +33,26 @@ const JACOBIAN_AGE: usize = 50;
 /// error constants; κ = 0 gives the classical BDF.
 const KAPPA: [f64; MAX_ORDER + 2] = [0.0, -0.1850, -1.0 / 9.0, -0.0823, -0.0415, 0.0, 0.0];
 
-/// `γ_q = Σ_{i≤q} 1/i`.
+/// `γ_q = Σ_{i≤q} 1/i`, q = 0..=6.
+const GAMMA: [f64; MAX_ORDER + 2] =
+    [0.0, 1.0, 1.5, 1.5 + 1.0 / 3.0, 1.5 + 1.0 / 3.0 + 0.25, 1.5 + 1.0 / 3.0 + 0.25 + 0.2, 2.45];
+
+/// `γ_q`.
+#[inline]
 fn gamma(q: usize) -> f64 {
-    (1..=q).map(|i| 1.0 / i as f64).sum()
+    GAMMA[q]
 }
 
 /// `α_q = (1 − κ_q) γ_q`.
+#[inline]
 fn alpha(q: usize) -> f64 {
-    (1.0 - KAPPA[q]) * gamma(q)
+    (1.0 - KAPPA[q]) * GAMMA[q]
 }
 
 /// Error constant of order `q`: `κ_q γ_q + 1/(q + 1)`.
+#[inline]
 fn error_const(q: usize) -> f64 {
-    KAPPA[q] * gamma(q) + 1.0 / (q as f64 + 1.0)
+    KAPPA[q] * GAMMA[q] + 1.0 / (q as f64 + 1.0)
 }
 
 /// The matrix `R(order, factor)` that rescales the differences for a step-size
@@ -80,6 +87,7 @@ pub struct Bdf {
     y: Vec<f64>,
     y_pred: Vec<f64>,
     psi: Vec<f64>,
+    /// Error weights `1/(atol + rtol·|y|)`.
     scale: Vec<f64>,
     f: Vec<f64>,
     corr: Vec<f64>,
@@ -178,10 +186,11 @@ impl Bdf {
         self.n_equal_steps = 0;
     }
 
+    /// Weighted RMS norm with the weights `1/scale` in `self.scale`.
     fn rms(&self, v: &[f64]) -> f64 {
         let mut s = 0.0;
-        for (x, sc) in v.iter().zip(&self.scale) {
-            let r = x / sc;
+        for (x, w) in v.iter().zip(&self.scale) {
+            let r = x * w;
             s += r * r;
         }
         (s / self.n as f64).sqrt()
@@ -300,7 +309,7 @@ impl Stepper for Bdf {
                 }
             }
             for i in 0..n {
-                self.scale[i] = self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs();
+                self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs());
             }
             let c = h / alpha;
             let mut converged = false;
@@ -334,7 +343,7 @@ impl Stepper for Bdf {
                 continue;
             }
             for i in 0..n {
-                self.scale[i] = self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs();
+                self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs());
             }
             // Step-size safety shrinks when Newton needed many iterations.
             let safety = 0.9 * (2 * NEWTON_MAXITER + 1) as f64 / (2 * NEWTON_MAXITER + iterations) as f64;
