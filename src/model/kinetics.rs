@@ -261,7 +261,12 @@ impl Kinetics {
     #[inline]
     fn factor_values(&self, y: &[f64], inputs: &[f64], values: &mut [f64]) {
         for (v, f) in values.iter_mut().zip(&self.unique) {
-            *v = f.function.value(self.argument(&f.arg, y), inputs);
+            // Most arguments are a single compartment with weight 1.
+            let a = match &self.members[f.arg.clone()] {
+                [(j, w)] => w * y[*j],
+                members => members.iter().map(|&(j, w)| w * y[j]).sum(),
+            };
+            *v = f.function.value(a, inputs);
         }
     }
 
@@ -270,13 +275,33 @@ impl Kinetics {
     fn rates_from(&self, t: f64, y: &[f64], table: &[f64], rates: &mut [f64]) {
         rates.fill(0.0);
         for g in &self.groups {
-            let a = g.arity;
-            for (k, (&p, &c)) in g.process.iter().zip(&g.coefficient).enumerate() {
-                let mut r = c;
-                for &f in &g.factors[k * a..(k + 1) * a] {
-                    r *= table[f];
+            match g.arity {
+                // Unroll the common arities; the loop handles the rest.
+                0 => {
+                    for (&p, &c) in g.process.iter().zip(&g.coefficient) {
+                        rates[p] += c;
+                    }
                 }
-                rates[p] += r;
+                1 => {
+                    for ((&p, &c), &f) in g.process.iter().zip(&g.coefficient).zip(&g.factors) {
+                        rates[p] += c * table[f];
+                    }
+                }
+                2 => {
+                    for ((&p, &c), f) in g.process.iter().zip(&g.coefficient).zip(g.factors.chunks_exact(2)) {
+                        rates[p] += c * table[f[0]] * table[f[1]];
+                    }
+                }
+                3 => {
+                    for ((&p, &c), f) in g.process.iter().zip(&g.coefficient).zip(g.factors.chunks_exact(3)) {
+                        rates[p] += c * table[f[0]] * table[f[1]] * table[f[2]];
+                    }
+                }
+                a => {
+                    for ((&p, &c), fs) in g.process.iter().zip(&g.coefficient).zip(g.factors.chunks_exact(a)) {
+                        rates[p] += fs.iter().fold(c, |r, &f| r * table[f]);
+                    }
+                }
             }
         }
         for custom in &self.customs {

@@ -724,9 +724,9 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
         self.model.kinetics.customs.is_empty()
     }
 
-    /// Dense for small models, the model's sparsity pattern beyond 64 compartments.
+    /// Dense (fixed-size LU) up to 16 compartments, the model's sparsity pattern (sparse LU) beyond.
     fn jacobian_structure(&self) -> crate::solve::JacobianStructure {
-        if self.model.dimension() <= 64 {
+        if self.model.dimension() <= crate::solve::linalg::MAX_FIXED {
             crate::solve::JacobianStructure::Dense
         } else {
             crate::solve::JacobianStructure::Sparse(self.model.kinetics.pattern.clone())
@@ -734,7 +734,8 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     }
 
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
-        let storage = if self.model.dimension() <= 64 { Storage::Dense } else { Storage::Sparse };
+        let storage =
+            if self.model.dimension() <= crate::solve::linalg::MAX_FIXED { Storage::Dense } else { Storage::Sparse };
         self.model.kinetics.jacobian(t, y, &self.inputs, values, storage);
         true
     }

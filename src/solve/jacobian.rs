@@ -4,6 +4,7 @@
 //! the factorized iteration matrix `shift·I + scale·J`.
 
 use super::linalg::{small_lu, BandedLayout, BandedLu, DenseLu, JacobianStructure, Singular, SmallLu};
+use super::sparse::SparseLu;
 use super::{OdeSystem, Stats};
 
 /// Columns that share no row, perturbed together in one finite difference.
@@ -132,13 +133,24 @@ impl JacobianEvaluator {
 }
 
 /// The factorized iteration matrix `shift·I + scale·J`, in the storage the
-/// Jacobian's structure calls for.
+/// Jacobian's structure calls for. (One per solve: variant sizes do not matter.)
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum IterationMatrix {
     /// Fixed-size dense LU for dense Jacobians of up to [`super::linalg::MAX_FIXED`] components.
     Small(Box<dyn SmallLu>),
-    /// Dense LU (also used, after expansion, for sparse Jacobians of small systems).
+    /// Dense LU with partial pivoting.
     Dense(DenseLu),
+    /// Sparse LU on the Jacobian's pattern; a dense LU with partial pivoting
+    /// takes over for any matrix whose diagonal pivots are too small.
+    Sparse {
+        /// The sparse factors.
+        lu: SparseLu,
+        /// The fallback (allocated at first use).
+        fallback: Option<DenseLu>,
+        /// Which of the two holds the current factors.
+        using_fallback: bool,
+    },
     /// Banded LU.
     Banded(BandedLu),
 }
@@ -152,7 +164,9 @@ impl IterationMatrix {
                 Some(lu) => IterationMatrix::Small(lu),
                 None => IterationMatrix::Dense(DenseLu::new(n)),
             },
-            JacobianStructure::Sparse(_) => IterationMatrix::Dense(DenseLu::new(n)),
+            JacobianStructure::Sparse(p) => {
+                IterationMatrix::Sparse { lu: SparseLu::new(p), fallback: None, using_fallback: false }
+            }
         }
     }
 
@@ -177,20 +191,30 @@ impl IterationMatrix {
                             *a = scale * j;
                         }
                     }
-                    JacobianStructure::Sparse(p) => {
-                        m.fill(0.0);
-                        for i in 0..n {
-                            for k in p.row_start[i]..p.row_start[i + 1] {
-                                m[p.col[k] * n + i] = scale * jac[k];
-                            }
-                        }
-                    }
+                    JacobianStructure::Sparse(p) => expand_sparse(p, jac, scale, m),
                     JacobianStructure::Banded { .. } => unreachable!("banded Jacobians use banded storage"),
                 }
                 for i in 0..n {
                     m[i * n + i] += shift;
                 }
                 lu.factor()
+            }
+            IterationMatrix::Sparse { lu, fallback, using_fallback } => {
+                if lu.factor_shifted(jac, scale, shift).is_ok() {
+                    *using_fallback = false;
+                    return Ok(());
+                }
+                let JacobianStructure::Sparse(p) = structure else {
+                    unreachable!("sparse factors need a sparse Jacobian")
+                };
+                let dense = fallback.get_or_insert_with(|| DenseLu::new(p.n));
+                let m = dense.matrix_mut();
+                expand_sparse(p, jac, scale, m);
+                for i in 0..p.n {
+                    m[i * p.n + i] += shift;
+                }
+                *using_fallback = true;
+                dense.factor()
             }
             IterationMatrix::Banded(lu) => {
                 lu.set_shifted(jac, scale, shift);
@@ -200,12 +224,26 @@ impl IterationMatrix {
     }
 
     /// Solves `M x = b` in place.
-    pub fn solve(&self, b: &mut [f64], stats: &mut Stats) {
+    pub fn solve(&mut self, b: &mut [f64], stats: &mut Stats) {
         stats.linear_solves += 1;
         match self {
             IterationMatrix::Small(lu) => lu.solve(b),
             IterationMatrix::Dense(lu) => lu.solve(b),
             IterationMatrix::Banded(lu) => lu.solve(b),
+            IterationMatrix::Sparse { lu, fallback, using_fallback } => match (fallback, *using_fallback) {
+                (Some(dense), true) => dense.solve(b),
+                _ => lu.solve(b),
+            },
+        }
+    }
+}
+
+/// Writes `scale·J` from CSR values into a zeroed column-major dense matrix.
+fn expand_sparse(p: &crate::model::SparsityPattern, jac: &[f64], scale: f64, m: &mut [f64]) {
+    m.fill(0.0);
+    for i in 0..p.n {
+        for k in p.row_start[i]..p.row_start[i + 1] {
+            m[p.col[k] * p.n + i] = scale * jac[k];
         }
     }
 }

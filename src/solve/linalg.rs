@@ -4,7 +4,7 @@
 //! - **Dense** (column-major `n × n`): LU with partial pivoting, in place.
 //! - **Banded** (`lower` sub- and `upper` super-diagonals): LU with partial
 //!   pivoting in LAPACK band layout (`2·lower + upper + 1` rows), O(n·l·(l+u)).
-//! - **Sparse** (CSR pattern with the diagonal): expanded to dense LU for now.
+//! - **Sparse** (CSR pattern with the diagonal): see [`super::sparse`].
 //!
 //! All storage is allocated once per solve; factorizing and solving allocate nothing.
 

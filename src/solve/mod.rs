@@ -14,6 +14,7 @@ pub mod jacobian;
 pub mod linalg;
 pub mod method;
 pub mod rosenbrock;
+pub mod sparse;
 
 pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepper, StopHandler};
 pub use linalg::JacobianStructure;

@@ -207,6 +207,8 @@ pub struct Rosenbrock {
     y_new: Vec<f64>,
     err: Vec<f64>,
     dense: [Vec<f64>; 3],
+    /// Are `dense` computed for the last step?
+    dense_ready: bool,
     jac: JacobianEvaluator,
     matrix: IterationMatrix,
     /// Is `jac` evaluated at the current `(t, y)`?
@@ -250,6 +252,7 @@ impl Rosenbrock {
             y_new: v(),
             err: v(),
             dense: [v(), v(), v()],
+            dense_ready: false,
             jac,
             matrix,
             jac_current: false,
@@ -408,19 +411,7 @@ impl Stepper for Rosenbrock {
             system.rhs(self.t, &self.y, &mut self.f);
             self.stats.rhs_evals += 1;
             check_finite(system, self.t, &self.f)?;
-            if let DenseOutput::Rodas { h: coef, terms } = self.tab.dense {
-                for m in 0..terms {
-                    let out = &mut self.dense[m];
-                    out.fill(0.0);
-                    for j in 0..self.tab.stages {
-                        let c = coef[m][j];
-                        let kj = &self.k[j * self.n..(j + 1) * self.n];
-                        for i in 0..self.n {
-                            out[i] += c * kj[i];
-                        }
-                    }
-                }
-            }
+            self.dense_ready = false;
             self.jac_current = false;
             self.stats.steps += 1;
             let mut factor = (0.9 * err.max(1e-10).powf(-exponent)).clamp(0.2, 6.0);
@@ -442,6 +433,27 @@ impl Stepper for Rosenbrock {
 
     fn t_prev(&self) -> f64 {
         self.t_prev
+    }
+
+    /// Rodas dense output needs `K_m = Σⱼ h_{m,j} kⱼ`: computed only for the
+    /// steps where an output or an event needs it.
+    fn prepare_dense<S: OdeSystem>(&mut self, _system: &S) {
+        if self.dense_ready {
+            return;
+        }
+        if let DenseOutput::Rodas { h: coef, terms } = self.tab.dense {
+            for m in 0..terms {
+                let out = &mut self.dense[m];
+                out.fill(0.0);
+                for (j, kj) in self.k.chunks_exact(self.n).enumerate() {
+                    let c = coef[m][j];
+                    for (o, &k) in out.iter_mut().zip(kj) {
+                        *o += c * k;
+                    }
+                }
+            }
+        }
+        self.dense_ready = true;
     }
 
     fn interpolate(&self, t: f64, out: &mut [f64]) {
