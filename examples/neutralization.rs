@@ -1,47 +1,67 @@
 //! The README's main command: `cargo run --release --example neutralization`.
 //!
-//! Runs the reference model (`models/iannello2013.toml`) from tumor injection
-//! at day -14 to day 21, with p53 restored at day 0 and, for comparison, with
-//! p53 left off; prints tumor volume, NK cells and CCL2 by day and writes
-//! `out/neutralization.csv`.
-//!
-//! The antibody arms of the paper (anti-CCL2, anti-CCL3/4/5, NKG2D, NK
-//! depletion) come with the interventions layer; until then this runs the two
-//! arms the model can express with its inputs alone.
+//! Runs the ten arms of the neutralization experiment (Iannello et al., J Exp
+//! Med 2013) on the reference model, from tumor injection at day −14 through
+//! doxycycline at day 0 to day 21, prints a table (volume at days 0/7/14/21,
+//! NK per mm³ at day 5, days to 90 % regression) and each calibration target
+//! with its band, and writes `out/neutralization.csv` and
+//! `out/neutralization.json`.
 
-use sasp::output::write_atomic;
-use sasp::prelude::*;
-use std::fmt::Write as _;
+use sasp::experiment::paper::{neutralization_arms, targets};
+use sasp::experiment::Experiment;
+use sasp::output::{experiment_csv, experiment_json, write_atomic};
 use std::path::Path;
+use std::process::ExitCode;
 
-fn main() -> Result<()> {
+fn run() -> sasp::Result<()> {
     let model = sasp::models::iannello2013()?;
-    let days: Vec<f64> = (-14..=21).map(f64::from).collect();
-    let options = Options { rtol: 1e-8, atol: Tolerance::Scalar(1e-10), ..Options::default() };
-    let arms = [("p53 on", vec![Switch::p53_restored_at(0.0)]), ("p53 off", vec![])];
-    let mut csv = String::from("arm,day,tumor_volume_mm3,senescent_fraction,nk_in_tumor_1e6,nk_per_mm3,ccl2_nM\n");
-    for (name, switches) in &arms {
-        let run = simulate(&model, switches, 21.0, &days, Method::Auto, &options)?;
-        println!("\n{name}: doxycycline {}", if switches.is_empty() { "never given" } else { "from day 0" });
+    let start = std::time::Instant::now();
+    let results = Experiment::new(&model).arms(neutralization_arms()).until(21.0).run()?;
+    let elapsed = start.elapsed();
+    println!(
+        "{:<14} {:>9} {:>9} {:>9} {:>9} {:>12} {:>12}",
+        "arm", "V day 0", "V day 7", "V day 14", "V day 21", "NK/mm3 d5", "days to 90%"
+    );
+    for r in &results {
+        let v = |d| r.at(&r.tumor_volume_mm3, d);
         println!(
-            "{:>5} {:>12} {:>10} {:>10} {:>10} {:>9}",
-            "day", "volume mm3", "senescent", "NK 1e6", "NK/mm3", "CCL2 nM"
+            "{:<14} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>12.0} {:>12}",
+            r.name,
+            v(0.0)?,
+            v(7.0)?,
+            v(14.0)?,
+            v(21.0)?,
+            r.at(&r.nk_per_mm3, 5.0)?,
+            r.clearance.days_to_90.map_or("—".to_string(), |d| format!("{d:.1}")),
         );
-        for (k, &t) in run.t.iter().enumerate() {
-            let y = run.state(k);
-            let volume = model.value_of("T", y)?;
-            let nk = model.value_of("NK", y)?;
-            let senescent = model.value_of("S", y)? / (volume + 1e-3);
-            let nk_per_mm3 = 1e6 * nk / (volume + 1e-3);
-            let ccl2 = model.value_of("C2", y)?;
-            println!("{t:>5} {volume:>12.2} {senescent:>10.3} {nk:>10.4} {nk_per_mm3:>10.0} {ccl2:>9.3}");
-            let _ = writeln!(csv, "{name},{t},{volume},{senescent},{nk},{nk_per_mm3},{ccl2}");
-        }
-        let s = run.stats;
-        println!("solver: {} steps, {} rejected, {} right-hand-side evaluations", s.steps, s.rejected, s.rhs_evals);
     }
-    let path = Path::new("out/neutralization.csv");
-    write_atomic(path, csv.as_bytes())?;
-    println!("\nwrote {}", path.display());
+    let targets = targets(&results)?;
+    println!("\ncalibration targets (MODEL.md):");
+    for t in &targets {
+        println!(
+            "  {:<3} {:<70} {:>8.3}  band {:<10} {}",
+            t.id,
+            t.description,
+            t.value,
+            t.band,
+            if t.met { "met" } else { "NOT met" }
+        );
+    }
+    let met = targets.iter().filter(|t| t.met).count();
+    println!("{met} of {} targets met (parameters: MODEL.md defaults, not yet calibrated)", targets.len());
+    println!("10 arms solved in {:.1} ms", elapsed.as_secs_f64() * 1e3);
+    write_atomic(Path::new("out/neutralization.csv"), experiment_csv(&results).as_bytes())?;
+    write_atomic(Path::new("out/neutralization.json"), experiment_json(&results, &targets)?.as_bytes())?;
+    println!("wrote out/neutralization.csv and out/neutralization.json");
     Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("neutralization: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -3,8 +3,53 @@
 //! half-written file.
 
 use crate::error::{Result, SaspError};
+use crate::experiment::paper::Target;
+use crate::experiment::ArmResult;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
+
+/// The time courses of all arms as CSV, one row per arm and sample:
+/// `arm,day,tumor_volume_mm3,nk_in_tumor,nk_per_mm3,ccl2_free_nM,ccl2_total_nM,senescent_fraction,nk_kills_per_day`.
+pub fn experiment_csv(results: &[ArmResult]) -> String {
+    let mut out = String::from(
+        "arm,day,tumor_volume_mm3,nk_in_tumor,nk_per_mm3,ccl2_free_nM,ccl2_total_nM,senescent_fraction,nk_kills_per_day\n",
+    );
+    for r in results {
+        let name = if r.name.contains(',') || r.name.contains('"') {
+            format!("\"{}\"", r.name.replace('"', "\"\""))
+        } else {
+            r.name.clone()
+        };
+        for k in 0..r.t.len() {
+            let _ = writeln!(
+                out,
+                "{name},{},{},{},{},{},{},{},{}",
+                r.t[k],
+                r.tumor_volume_mm3[k],
+                r.nk_in_tumor[k],
+                r.nk_per_mm3[k],
+                r.ccl2_free_nm[k],
+                r.ccl2_total_nm[k],
+                r.senescent_fraction[k],
+                r.nk_kills_per_day[k]
+            );
+        }
+    }
+    out
+}
+
+/// The arms and the calibration targets as JSON:
+/// `{"arms": [{"name", "t", "tumor_volume_mm3", …}], "targets": [{"id", "description", "value", "band", "met"}]}`.
+pub fn experiment_json(results: &[ArmResult], targets: &[Target]) -> Result<String> {
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        arms: &'a [ArmResult],
+        targets: &'a [Target],
+    }
+    serde_json::to_string_pretty(&Document { arms: results, targets })
+        .map_err(|e| SaspError::InvalidModel(format!("cannot write JSON: {e}")))
+}
 
 /// Writes `bytes` to `path` atomically, creating the parent folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

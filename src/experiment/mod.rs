@@ -1,12 +1,18 @@
-//! Running a model through time with its interventions.
+//! Running models through time with their interventions.
 //!
-//! [`simulate`] integrates a model from its initial state, stopping exactly at
-//! every switch time, and samples the state at the requested output times.
+//! - [`simulate`]: one model, a list of input switches, states at output times.
+//! - [`Experiment`]: arms (named sets of interventions) run from the model's
+//!   initial time (tumor injection) to an end day, sampled at a fixed
+//!   interval, with the observables of the paper and clearance metrics.
+//! - [`paper`]: the arms of Iannello et al. 2013 and the calibration targets.
+
+pub mod paper;
 
 use crate::error::{Result, SaspError};
-use crate::intervene::Switch;
-use crate::model::Model;
-use crate::solve::{integrate, Method, Options, Plan, Solution};
+use crate::intervene::{Arm, PreparedArm, Switch, TimedAction};
+use crate::model::{Chemokine, Compartment, Model, NkState, TumorState};
+use crate::solve::{integrate, Direction, Event, Method, Options, Plan, Solution, Stats};
+use serde::Serialize;
 
 /// Simulates `model` from its initial time and state to `t_end`, applying
 /// `switches`, and returns the states at `outputs` (increasing, within the run),
@@ -48,4 +54,287 @@ pub fn simulate(
         Ok(())
     })?;
     Ok(run.solution)
+}
+
+/// Days from the reference day (doxycycline, day 0) until the tumor shrinks
+/// to 50 % and 10 % of its volume then, and below 1 mm³; `None` when it does
+/// not within the run. Located by root finding on the dense output.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Clearance {
+    /// Tumor volume at the reference day (mm³).
+    pub volume_at_reference: f64,
+    /// Days to 50 % regression.
+    pub days_to_50: Option<f64>,
+    /// Days to 90 % regression.
+    pub days_to_90: Option<f64>,
+    /// Days until the tumor is below 1 mm³.
+    pub days_to_1mm3: Option<f64>,
+}
+
+/// The time courses of one arm.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArmResult {
+    /// The arm's name.
+    pub name: String,
+    /// Sample times (days).
+    pub t: Vec<f64>,
+    /// Tumor volume (mm³ = 10⁶ cells).
+    pub tumor_volume_mm3: Vec<f64>,
+    /// NK cells in the tumor (10⁶ cells).
+    pub nk_in_tumor: Vec<f64>,
+    /// NK cells per mm³ of tumor.
+    pub nk_per_mm3: Vec<f64>,
+    /// Free CCL2 (nM).
+    #[serde(rename = "ccl2_free_nM")]
+    pub ccl2_free_nm: Vec<f64>,
+    /// Free plus antibody-bound CCL2 (nM).
+    #[serde(rename = "ccl2_total_nM")]
+    pub ccl2_total_nm: Vec<f64>,
+    /// Fraction of tumor cells that are senescent.
+    pub senescent_fraction: Vec<f64>,
+    /// NK kills per day (10⁶ cells/day).
+    pub nk_kills_per_day: Vec<f64>,
+    /// Clearance metrics.
+    pub clearance: Clearance,
+    /// Solver work.
+    #[serde(skip)]
+    pub stats: Stats,
+}
+
+impl ArmResult {
+    /// Index of the sample at `day` (exact match), if sampled.
+    pub fn index_of_day(&self, day: f64) -> Option<usize> {
+        self.t.iter().position(|&t| (t - day).abs() < 1e-9)
+    }
+
+    /// An observable's value at a sampled day.
+    pub fn at(&self, series: &[f64], day: f64) -> Result<f64> {
+        self.index_of_day(day)
+            .map(|k| series[k])
+            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))
+    }
+}
+
+/// Where the observables live in a prepared arm's model.
+struct ObservableMap {
+    tumor: Vec<usize>,
+    senescent: Vec<usize>,
+    nk: Vec<usize>,
+    ccl2: Option<usize>,
+    complexes: Vec<usize>,
+    killing: Vec<usize>,
+    t_eps: f64,
+}
+
+impl ObservableMap {
+    fn new(arm: &PreparedArm) -> ObservableMap {
+        let m = &arm.model;
+        ObservableMap {
+            tumor: m.indices_where(|k| matches!(k, Compartment::Tumor(_))),
+            senescent: m.indices_where(|k| k == Compartment::Tumor(TumorState::Senescent)),
+            nk: m.indices_where(|k| matches!(k, Compartment::Nk(NkState::Recruited | NkState::Activated))),
+            ccl2: m.indices_where(|k| k == Compartment::Chemokine(Chemokine::Ccl2)).first().copied(),
+            complexes: arm.ccl2_complexes.clone(),
+            killing: m
+                .spec()
+                .processes
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.has_tag("killing"))
+                .map(|(i, _)| i)
+                .collect(),
+            t_eps: m.parameter("T_eps").unwrap_or(1e-3),
+        }
+    }
+
+    fn volume(&self, y: &[f64]) -> f64 {
+        self.tumor.iter().map(|&i| y[i]).sum()
+    }
+}
+
+/// Input values at time `t` under an arm's actions (switches at or before `t`).
+fn inputs_at(arm: &PreparedArm, t: f64) -> Vec<f64> {
+    let mut u = arm.model.default_inputs();
+    for (time, action) in &arm.actions {
+        if let (true, TimedAction::SetInput { input, value }) = (*time <= t, action) {
+            u[*input] = *value;
+        }
+    }
+    u
+}
+
+/// A set of arms run on one model.
+#[derive(Clone, Debug)]
+pub struct Experiment<'m> {
+    model: &'m Model,
+    arms: Vec<Arm>,
+    t_end: f64,
+    reference_day: f64,
+    sample_every: f64,
+    method: Method,
+    options: Options,
+}
+
+impl<'m> Experiment<'m> {
+    /// An experiment on `model`, from its initial time to day 21, sampled daily,
+    /// regression measured from day 0, solved with [`Method::Auto`] at rtol 1e-6.
+    pub fn new(model: &'m Model) -> Experiment<'m> {
+        let options = Options { rtol: 1e-6, atol: crate::solve::Tolerance::Scalar(1e-9), ..Options::default() };
+        Experiment {
+            model,
+            arms: Vec::new(),
+            t_end: 21.0,
+            reference_day: 0.0,
+            sample_every: 1.0,
+            method: Method::Auto,
+            options,
+        }
+    }
+
+    /// Sets the arms.
+    pub fn arms(mut self, arms: impl IntoIterator<Item = Arm>) -> Self {
+        self.arms = arms.into_iter().collect();
+        self
+    }
+
+    /// Last day of the run.
+    pub fn until(mut self, day: f64) -> Self {
+        self.t_end = day;
+        self
+    }
+
+    /// Sampling interval (days).
+    pub fn sample_every(mut self, days: f64) -> Self {
+        self.sample_every = days;
+        self
+    }
+
+    /// The integration method.
+    pub fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Solver options.
+    pub fn options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Runs every arm.
+    pub fn run(&self) -> Result<Vec<ArmResult>> {
+        let t0 = self.model.initial_time();
+        let bad = |m: String| Err(SaspError::InvalidOptions(m));
+        if !(self.t_end.is_finite() && self.t_end > self.reference_day && self.reference_day >= t0) {
+            return bad(format!(
+                "the run must go from day {t0} past the reference day {} to a later end, not {}",
+                self.reference_day, self.t_end
+            ));
+        }
+        if !(self.sample_every.is_finite() && self.sample_every > 0.0) {
+            return bad(format!("sampling interval {} must be positive", self.sample_every));
+        }
+        let mut names = std::collections::HashSet::new();
+        for arm in &self.arms {
+            if !names.insert(arm.name.as_str()) {
+                return Err(SaspError::Duplicate { kind: "arm", name: arm.name.clone() });
+            }
+        }
+        self.arms.iter().map(|arm| self.run_arm(&arm.prepare(self.model, t0)?)).collect()
+    }
+
+    fn run_arm(&self, arm: &PreparedArm) -> Result<ArmResult> {
+        let model = &arm.model;
+        let t0 = model.initial_time();
+        let count = ((self.t_end - t0) / self.sample_every + 1e-9).floor() as usize;
+        let mut samples: Vec<f64> = (0..=count).map(|k| t0 + k as f64 * self.sample_every).collect();
+        if samples.last().is_some_and(|&t| t < self.t_end - 1e-9) {
+            samples.push(self.t_end);
+        }
+        for &(t, _) in &arm.actions {
+            if t > self.t_end {
+                return Err(SaspError::InvalidSchedule {
+                    name: arm.name.clone(),
+                    reason: format!("an action at day {t} is after the end of the run (day {})", self.t_end),
+                });
+            }
+        }
+        let stops = arm.stop_times();
+        let map = ObservableMap::new(arm);
+        let mut system = model.system(&model.default_inputs())?;
+        let mut stepper = self.method.stepper(&system, self.options.clone())?;
+        let mut apply = |_k: usize, t: f64, y: &mut [f64], sys: &mut crate::model::ModelSystem<'_>| {
+            for (time, action) in &arm.actions {
+                if *time == t {
+                    match *action {
+                        TimedAction::SetInput { input, value } => sys.set_input(input, value),
+                        TimedAction::Add { compartment, amount } => y[compartment] += amount,
+                    }
+                }
+            }
+            Ok(())
+        };
+        // Phase 1: injection to the reference day (stops there are applied).
+        let split = samples.partition_point(|&t| t <= self.reference_day);
+        let stops_1: Vec<f64> = stops.iter().copied().filter(|&t| t <= self.reference_day).collect();
+        let plan = Plan { outputs: &samples[..split], stops: &stops_1, events: &[] };
+        let first =
+            integrate(&mut stepper, &mut system, t0, &model.initial_state(), self.reference_day, &plan, &mut apply)?;
+        // Phase 2: with clearance events relative to the reference volume.
+        let v_ref = map.volume(&first.y);
+        let tumor = map.tumor.clone();
+        let volume = move |y: &[f64]| tumor.iter().map(|&i| y[i]).sum::<f64>();
+        let (v1, v2, v3) = (volume.clone(), volume.clone(), volume);
+        let events = [
+            Event::new(move |_, y: &[f64]| v1(y) - 0.5 * v_ref, Direction::Falling, false),
+            Event::new(move |_, y: &[f64]| v2(y) - 0.1 * v_ref, Direction::Falling, false),
+            Event::new(move |_, y: &[f64]| v3(y) - 1.0, Direction::Falling, false),
+        ];
+        let stops_2: Vec<f64> = stops.iter().copied().filter(|&t| t > self.reference_day).collect();
+        let plan = Plan { outputs: &samples[split..], stops: &stops_2, events: &events };
+        let second = integrate(&mut stepper, &mut system, self.reference_day, &first.y, self.t_end, &plan, &mut apply)?;
+        let first_hit = |k: usize| second.events.iter().find(|e| e.event == k).map(|e| e.t - self.reference_day);
+        let clearance = Clearance {
+            volume_at_reference: v_ref,
+            days_to_50: first_hit(0),
+            days_to_90: first_hit(1),
+            days_to_1mm3: if v_ref < 1.0 { Some(0.0) } else { first_hit(2) },
+        };
+        // Observables at the samples.
+        let mut result = ArmResult {
+            name: arm.name.clone(),
+            t: Vec::new(),
+            tumor_volume_mm3: Vec::new(),
+            nk_in_tumor: Vec::new(),
+            nk_per_mm3: Vec::new(),
+            ccl2_free_nm: Vec::new(),
+            ccl2_total_nm: Vec::new(),
+            senescent_fraction: Vec::new(),
+            nk_kills_per_day: Vec::new(),
+            clearance,
+            stats: first.solution.stats,
+        };
+        result.stats += second.solution.stats;
+        let mut rates = vec![0.0; model.spec().processes.len()];
+        for sol in [&first.solution, &second.solution] {
+            for (k, &t) in sol.t.iter().enumerate() {
+                let y = sol.state(k);
+                let v = map.volume(y);
+                let nk: f64 = map.nk.iter().map(|&i| y[i]).sum();
+                let free = map.ccl2.map_or(0.0, |i| y[i]);
+                let bound: f64 = map.complexes.iter().map(|&i| y[i]).sum();
+                let senescent: f64 = map.senescent.iter().map(|&i| y[i]).sum();
+                model.process_rates(t, y, &inputs_at(arm, t), &mut rates)?;
+                result.t.push(t);
+                result.tumor_volume_mm3.push(v);
+                result.nk_in_tumor.push(nk);
+                result.nk_per_mm3.push(1e6 * nk / (v + map.t_eps));
+                result.ccl2_free_nm.push(free);
+                result.ccl2_total_nm.push(free + bound);
+                result.senescent_fraction.push(senescent / (v + map.t_eps));
+                result.nk_kills_per_day.push(map.killing.iter().map(|&p| rates[p]).sum());
+            }
+        }
+        Ok(result)
+    }
 }

@@ -150,6 +150,11 @@ pub struct ProcessDecl {
     /// Extra factors multiplying the law.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<Factor>,
+    /// Roles interventions and observables look for: `nk_recruitment`
+    /// (scaled down by NK depletion), `nkg2d` (NKG2D-dependent killing,
+    /// blocked by anti-NKG2D), `killing` (counted in NK kills per day).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// Human description.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub description: String,
@@ -163,8 +168,20 @@ impl ProcessDecl {
             changes: BTreeMap::new(),
             rate,
             modifiers: Vec::new(),
+            tags: Vec::new(),
             description: String::new(),
         }
+    }
+
+    /// Adds a role tag.
+    pub fn tag(mut self, tag: &str) -> ProcessDecl {
+        self.tags.push(tag.to_string());
+        self
+    }
+
+    /// Does the process carry this tag?
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
     }
 
     /// Adds a change `dy[compartment]/dt += ν · rate`.
@@ -317,6 +334,11 @@ impl ModelBuilder {
     /// The declaration so far.
     pub fn spec(&self) -> &ModelSpec {
         &self.spec
+    }
+
+    /// The declaration, to edit in place (it is validated by [`ModelBuilder::build`]).
+    pub fn spec_mut(&mut self) -> &mut ModelSpec {
+        &mut self.spec
     }
 
     /// Validates and compiles the model.

@@ -1,0 +1,117 @@
+//! The neutralization experiment of Iannello et al. (J Exp Med 2013) and the
+//! calibration targets of `MODEL.md`.
+//!
+//! Tumors are injected at day −14 (p53 off) and reach about 100 mm³ by day 0,
+//! when doxycycline restores p53. Antibodies (330 nM into the i.p. depot,
+//! ≈ 100 µg) are given every 2 days from day −1.
+
+use super::ArmResult;
+use crate::error::{Result, SaspError};
+use crate::intervene::{Antibody, Arm, DoseSchedule, Intervention, P53Restoration};
+use crate::model::Chemokine;
+use serde::Serialize;
+
+/// The dose schedule of every antibody arm.
+pub fn antibody_schedule() -> DoseSchedule {
+    DoseSchedule::repeated(330.0, -1.0, 2.0, 21.0)
+}
+
+/// The paper's arms, by name: `p53 off`, `control` (p53 on + isotype),
+/// `anti-CCL2`, `anti-CCL3`, `anti-CCL4`, `anti-CCL5`, `anti-CCL3/4/5`,
+/// `NKG2D-null`, `anti-NKG2D`, `NK-depleted`.
+pub fn neutralization_arms() -> Vec<Arm> {
+    let p53 = || Intervention::from(P53Restoration::at(0.0));
+    let s = antibody_schedule;
+    let neutralizing = |c| Intervention::from(Antibody::neutralizing(c, s()));
+    vec![
+        Arm::new("p53 off"),
+        Arm::new("control").with(p53()).with(Antibody::isotype(s())),
+        Arm::new("anti-CCL2").with(p53()).with(neutralizing(Chemokine::Ccl2)),
+        Arm::new("anti-CCL3").with(p53()).with(neutralizing(Chemokine::Ccl3)),
+        Arm::new("anti-CCL4").with(p53()).with(neutralizing(Chemokine::Ccl4)),
+        Arm::new("anti-CCL5").with(p53()).with(neutralizing(Chemokine::Ccl5)),
+        Arm::new("anti-CCL3/4/5")
+            .with(p53())
+            .with(neutralizing(Chemokine::Ccl3))
+            .with(neutralizing(Chemokine::Ccl4))
+            .with(neutralizing(Chemokine::Ccl5)),
+        Arm::new("NKG2D-null").with(p53()).with(Intervention::Nkg2dKnockout).with(Antibody::isotype(s())),
+        Arm::new("anti-NKG2D").with(p53()).with(Antibody::anti_nkg2d(s())),
+        Arm::new("NK-depleted").with(p53()).with(Antibody::nk_depleting(s())),
+    ]
+}
+
+/// One calibration target: an observable, its band and whether it is met.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Target {
+    /// Number in MODEL.md's table (with a letter where one row has several checks).
+    pub id: String,
+    /// What is measured.
+    pub description: String,
+    /// The model's value.
+    pub value: f64,
+    /// The band, as text (`≤ 0.10`, `0.9 – 1.1`).
+    pub band: String,
+    /// Is the value inside the band?
+    pub met: bool,
+}
+
+fn find<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
+    results.iter().find(|r| r.name == name).ok_or_else(|| {
+        SaspError::InvalidOptions(format!("the calibration targets need the arm '{name}', which was not run"))
+    })
+}
+
+/// Evaluates MODEL.md's calibration targets on the results of
+/// [`neutralization_arms`] (sampled at least at days 0, 5, 14 and 21).
+pub fn targets(results: &[ArmResult]) -> Result<Vec<Target>> {
+    let ratio = |arm: &str, day: f64| -> Result<f64> {
+        let r = find(results, arm)?;
+        Ok(r.at(&r.tumor_volume_mm3, day)? / r.at(&r.tumor_volume_mm3, 0.0)?)
+    };
+    let nk5 = |arm: &str| -> Result<f64> {
+        let r = find(results, arm)?;
+        r.at(&r.nk_per_mm3, 5.0)
+    };
+    let mut out = Vec::new();
+    let mut push = |id: &str, description: String, value: f64, band: &str, met: bool| {
+        out.push(Target { id: id.into(), description, value, band: band.into(), met })
+    };
+    let v = ratio("control", 14.0)?;
+    push("1", "p53 on, control antibody: volume day 14 / day 0".into(), v, "≤ 0.10", v <= 0.10);
+    let v = ratio("p53 off", 14.0)?;
+    push("2", "p53 off: volume day 14 / day 0".into(), v, "≥ 5", v >= 5.0);
+    let v = nk5("control")? / nk5("p53 off")?;
+    push("3", "NK per mm³ at day 5, control / p53 off".into(), v, "≥ 3", v >= 3.0);
+    let v = nk5("anti-CCL2")? / nk5("p53 off")?;
+    push("4", "NK per mm³ at day 5, anti-CCL2 / p53 off".into(), v, "≤ 1.5", v <= 1.5);
+    for (id, arm) in [("5a", "anti-CCL3"), ("5b", "anti-CCL4"), ("5c", "anti-CCL5"), ("5d", "anti-CCL3/4/5")] {
+        let v = nk5(arm)? / nk5("control")?;
+        push(id, format!("NK per mm³ at day 5, {arm} / control"), v, "0.9 – 1.1", (0.9..=1.1).contains(&v));
+    }
+    let v = ratio("anti-CCL2", 14.0)?;
+    push("6a", "anti-CCL2: volume day 14 / day 0".into(), v, "≥ 0.2", v >= 0.2);
+    let v = ratio("anti-CCL2", 21.0)?;
+    push("6b", "anti-CCL2: volume day 21 / day 0".into(), v, "< 1", v < 1.0);
+    for (id, arm) in [("7a", "NKG2D-null"), ("7b", "NK-depleted")] {
+        let v = ratio(arm, 14.0)?;
+        push(id, format!("{arm}: volume day 14 / day 0"), v, "≥ 0.5", v >= 0.5);
+    }
+    // Ordering at day 14: control < anti-CCL2 < NKG2D-null ≈ NK-depleted < p53 off.
+    let (c, a, g, d, o) = (
+        ratio("control", 14.0)?,
+        ratio("anti-CCL2", 14.0)?,
+        ratio("NKG2D-null", 14.0)?,
+        ratio("NK-depleted", 14.0)?,
+        ratio("p53 off", 14.0)?,
+    );
+    let ordered = c < a && a < g.min(d) && g.max(d) < o;
+    push(
+        "8",
+        "ordering at day 14: control < anti-CCL2 < NKG2D-null ≈ NK-depleted < p53 off (value: 1 if ordered)".into(),
+        if ordered { 1.0 } else { 0.0 },
+        "1",
+        ordered,
+    );
+    Ok(out)
+}
