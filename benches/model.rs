@@ -52,7 +52,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(&experiment).run().unwrap())
         });
     }
-    let all = Experiment::new(&model).arms(neutralization_arms());
+    let all = Experiment::new(&model).arms(neutralization_arms().unwrap());
     c.bench_function("neutralization experiment, 10 arms, rtol 1e-6", |b| b.iter(|| black_box(&all).run().unwrap()));
 }
 

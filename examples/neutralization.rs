@@ -16,7 +16,7 @@ use std::process::ExitCode;
 fn run() -> sasp::Result<()> {
     let model = sasp::models::iannello2013()?;
     let start = std::time::Instant::now();
-    let results = Experiment::new(&model).arms(neutralization_arms()).until(21.0).run()?;
+    let results = Experiment::new(&model).arms(neutralization_arms()?).until(21.0).run()?;
     let elapsed = start.elapsed();
     println!(
         "{:<14} {:>9} {:>9} {:>9} {:>9} {:>12} {:>12}",

@@ -73,7 +73,7 @@ fn the_isotype_control_changes_nothing_in_the_tumor() {
 
 #[test]
 fn the_papers_findings_hold_as_directions() {
-    let results = run(neutralization_arms());
+    let results = run(neutralization_arms().unwrap());
     let arm = |name: &str| results.iter().find(|r| r.name == name).unwrap();
     let at = |name: &str, series: fn(&ArmResult) -> &Vec<f64>, day: f64| {
         let r = arm(name);
@@ -169,4 +169,62 @@ fn bad_interventions_are_errors() {
         Arm::new("x").with(Intervention::from(Antibody::neutralizing(Chemokine::Ccl5, DoseSchedule::once(1.0, 0.0))));
     let err = arm.prepare(&no_ccl5, -14.0).unwrap_err();
     assert!(err.to_string().contains("no CCL5"), "{err}");
+}
+
+#[test]
+fn the_shipped_scenario_holds_the_papers_arms() {
+    let arms = neutralization_arms().unwrap();
+    let names: Vec<&str> = arms.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "p53 off",
+            "control",
+            "anti-CCL2",
+            "anti-CCL3",
+            "anti-CCL4",
+            "anti-CCL5",
+            "anti-CCL3/4/5",
+            "NKG2D-null",
+            "anti-NKG2D",
+            "NK-depleted"
+        ]
+    );
+    let schedule = DoseSchedule::repeated(330.0, -1.0, 2.0, 21.0);
+    let expected = Arm::new("anti-CCL2")
+        .with(P53Restoration::at(0.0))
+        .with(Antibody::neutralizing(Chemokine::Ccl2, schedule.clone()));
+    assert_eq!(arms[2], expected);
+    let expected = Arm::new("NKG2D-null")
+        .with(P53Restoration::at(0.0))
+        .with(Intervention::Nkg2dKnockout)
+        .with(Antibody::isotype(schedule));
+    assert_eq!(arms[7], expected);
+}
+
+#[test]
+fn malformed_scenarios_name_the_line() {
+    use sasp::intervene::Scenario;
+    let text = "[[arm]]\nname = \"bad\"\np53_restoration = { on = 0.0 }\n[[arm.antibody]]\ntarget = \"tumor.senescent\"\ndose_nm = 1.0\nfirst = 0.0\n";
+    match Scenario::from_toml_str(text, "bad.toml").unwrap_err() {
+        SaspError::FileSyntax { line, message, .. } => {
+            assert_eq!(line, 5);
+            assert!(message.contains("is not a chemokine"), "{message}");
+        }
+        other => panic!("{other}"),
+    }
+    let text = "[[arm]]\nname = \"typo\"\np53_restoraton = { on = 0.0 }\n";
+    match Scenario::from_toml_str(text, "bad.toml").unwrap_err() {
+        SaspError::FileSyntax { line, message, .. } => {
+            assert_eq!(line, 3);
+            assert!(message.contains("p53_restoraton"), "{message}");
+        }
+        other => panic!("{other}"),
+    }
+    // Schedule errors surface when the arm meets the model.
+    let text = "[[arm]]\nname = \"early\"\n[[arm.antibody]]\ntarget = \"CCL2\"\ndose_nm = 330.0\nfirst = -30.0\n";
+    let scenario = Scenario::from_toml_str(text, "early.toml").unwrap();
+    let model = sasp::models::iannello2013().unwrap();
+    let err = Experiment::from_scenario(&model, &scenario).run().unwrap_err();
+    assert!(err.to_string().contains("before the simulation starts"), "{err}");
 }

@@ -96,6 +96,12 @@ pub struct ArmResult {
     pub nk_kills_per_day: Vec<f64>,
     /// Clearance metrics.
     pub clearance: Clearance,
+    /// Compartment names of the arm's model (antibody compartments included).
+    #[serde(skip)]
+    pub compartments: Vec<String>,
+    /// Full states at the samples, row-major (`states[k·n + i]`, n = compartments).
+    #[serde(skip)]
+    pub states: Vec<f64>,
     /// Solver work.
     #[serde(skip)]
     pub stats: Stats,
@@ -105,6 +111,19 @@ impl ArmResult {
     /// Index of the sample at `day` (exact match), if sampled.
     pub fn index_of_day(&self, day: f64) -> Option<usize> {
         self.t.iter().position(|&t| (t - day).abs() < 1e-9)
+    }
+
+    /// A compartment's value at a sampled day.
+    pub fn compartment_at(&self, name: &str, day: f64) -> Result<f64> {
+        let n = self.compartments.len();
+        let i = self.compartments.iter().position(|c| c == name).ok_or_else(|| SaspError::UnknownCompartment {
+            name: name.to_string(),
+            context: format!("the results of arm '{}'", self.name),
+        })?;
+        let k = self
+            .index_of_day(day)
+            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))?;
+        Ok(self.states[k * n + i])
     }
 
     /// An observable's value at a sampled day.
@@ -189,6 +208,14 @@ impl<'m> Experiment<'m> {
             method: Method::Auto,
             options,
         }
+    }
+
+    /// An experiment with a scenario's arms, end day and sampling.
+    pub fn from_scenario(model: &'m Model, scenario: &crate::intervene::Scenario) -> Experiment<'m> {
+        Experiment::new(model)
+            .arms(scenario.arms.iter().cloned())
+            .until(scenario.until)
+            .sample_every(scenario.sample_every)
     }
 
     /// Sets the arms.
@@ -312,6 +339,8 @@ impl<'m> Experiment<'m> {
             senescent_fraction: Vec::new(),
             nk_kills_per_day: Vec::new(),
             clearance,
+            compartments: model.compartment_names().map(String::from).collect(),
+            states: Vec::new(),
             stats: first.solution.stats,
         };
         result.stats += second.solution.stats;
@@ -326,6 +355,7 @@ impl<'m> Experiment<'m> {
                 let senescent: f64 = map.senescent.iter().map(|&i| y[i]).sum();
                 model.process_rates(t, y, &inputs_at(arm, t), &mut rates)?;
                 result.t.push(t);
+                result.states.extend_from_slice(y);
                 result.tumor_volume_mm3.push(v);
                 result.nk_in_tumor.push(nk);
                 result.nk_per_mm3.push(1e6 * nk / (v + map.t_eps));

@@ -7,8 +7,7 @@
 
 use super::ArmResult;
 use crate::error::{Result, SaspError};
-use crate::intervene::{Antibody, Arm, DoseSchedule, Intervention, P53Restoration};
-use crate::model::Chemokine;
+use crate::intervene::{Arm, DoseSchedule, Scenario};
 use serde::Serialize;
 
 /// The dose schedule of every antibody arm.
@@ -16,29 +15,22 @@ pub fn antibody_schedule() -> DoseSchedule {
     DoseSchedule::repeated(330.0, -1.0, 2.0, 21.0)
 }
 
+/// Text of `models/neutralization.toml`, the scenario of the paper's arms.
+pub const NEUTRALIZATION_TOML: &str = include_str!("../../models/neutralization.toml");
+
 /// The paper's arms, by name: `p53 off`, `control` (p53 on + isotype),
 /// `anti-CCL2`, `anti-CCL3`, `anti-CCL4`, `anti-CCL5`, `anti-CCL3/4/5`,
-/// `NKG2D-null`, `anti-NKG2D`, `NK-depleted`.
-pub fn neutralization_arms() -> Vec<Arm> {
-    let p53 = || Intervention::from(P53Restoration::at(0.0));
-    let s = antibody_schedule;
-    let neutralizing = |c| Intervention::from(Antibody::neutralizing(c, s()));
-    vec![
-        Arm::new("p53 off"),
-        Arm::new("control").with(p53()).with(Antibody::isotype(s())),
-        Arm::new("anti-CCL2").with(p53()).with(neutralizing(Chemokine::Ccl2)),
-        Arm::new("anti-CCL3").with(p53()).with(neutralizing(Chemokine::Ccl3)),
-        Arm::new("anti-CCL4").with(p53()).with(neutralizing(Chemokine::Ccl4)),
-        Arm::new("anti-CCL5").with(p53()).with(neutralizing(Chemokine::Ccl5)),
-        Arm::new("anti-CCL3/4/5")
-            .with(p53())
-            .with(neutralizing(Chemokine::Ccl3))
-            .with(neutralizing(Chemokine::Ccl4))
-            .with(neutralizing(Chemokine::Ccl5)),
-        Arm::new("NKG2D-null").with(p53()).with(Intervention::Nkg2dKnockout).with(Antibody::isotype(s())),
-        Arm::new("anti-NKG2D").with(p53()).with(Antibody::anti_nkg2d(s())),
-        Arm::new("NK-depleted").with(p53()).with(Antibody::nk_depleting(s())),
-    ]
+/// `NKG2D-null`, `anti-NKG2D`, `NK-depleted` — loaded from
+/// `models/neutralization.toml` (the one source of truth).
+///
+/// ```
+/// let arms = sasp::experiment::paper::neutralization_arms()?;
+/// assert_eq!(arms.len(), 10);
+/// assert_eq!(arms[2].name, "anti-CCL2");
+/// # Ok::<(), sasp::SaspError>(())
+/// ```
+pub fn neutralization_arms() -> Result<Vec<Arm>> {
+    Ok(Scenario::from_toml_str(NEUTRALIZATION_TOML, "models/neutralization.toml")?.arms)
 }
 
 /// One calibration target: an observable, its band and whether it is met.

@@ -20,6 +20,10 @@
 //! cells and recruitment scaled by `1 − A/(A + Kd_dep)`), or nothing (isotype
 //! control: same pharmacokinetics, binds nothing).
 
+pub mod scenario;
+
+pub use scenario::Scenario;
+
 use crate::error::{Result, SaspError};
 use crate::model::{
     AntibodyPool, Chemokine, Compartment, Factor, Model, ModelBuilder, ProcessDecl, RateLaw, TumorState,

@@ -16,6 +16,7 @@
 
 pub mod compartment;
 mod file;
+pub(crate) use file::line_column;
 pub(crate) mod kinetics;
 pub mod law;
 pub mod spec;
