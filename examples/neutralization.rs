@@ -4,10 +4,11 @@
 //! Med 2013) on the reference model, from tumor injection at day −14 through
 //! doxycycline at day 0 to day 21, prints a table (volume at days 0/7/14/21,
 //! NK per mm³ at day 5, days to 90 % regression) and each calibration target
-//! with its band, and writes `out/neutralization.csv` and
-//! `out/neutralization.json`.
+//! with its band, and writes `out/neutralization.csv`,
+//! `out/neutralization.json`, `out/clearance.png` and `.svg` (volume against
+//! days, linear and log panels) and `out/nk_infiltration.png`.
 
-use sasp::experiment::paper::{neutralization_arms, targets};
+use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
 use sasp::output::{experiment_csv, experiment_json, write_atomic};
 use std::path::Path;
@@ -52,7 +53,13 @@ fn run() -> sasp::Result<()> {
     println!("10 arms solved in {:.1} ms", elapsed.as_secs_f64() * 1e3);
     write_atomic(Path::new("out/neutralization.csv"), experiment_csv(&results).as_bytes())?;
     write_atomic(Path::new("out/neutralization.json"), experiment_json(&results, &targets)?.as_bytes())?;
-    println!("wrote out/neutralization.csv and out/neutralization.json");
+    let doses = antibody_schedule().times("doses", model.initial_time())?;
+    sasp::plot::clearance_curves(&results, &doses, "out/clearance.png")?;
+    sasp::plot::clearance_curves(&results, &doses, "out/clearance.svg")?;
+    sasp::plot::nk_infiltration(&results, 5.0, "out/nk_infiltration.png")?;
+    println!(
+        "wrote out/neutralization.csv, out/neutralization.json, out/clearance.png and .svg, out/nk_infiltration.png"
+    );
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example p53_fraction` prints, for f = 0, 0.1, …, 1,
 //! the p53-deficient tumor mass left at day 21 (doxycycline from day 0) and
-//! writes `out/p53_fraction.csv`.
+//! writes `out/p53_fraction.csv` and `out/p53_fraction.png`.
 
 use sasp::experiment::Experiment;
 use sasp::intervene::{Arm, P53Restoration};
@@ -22,6 +22,7 @@ fn run() -> sasp::Result<()> {
         .map(|&f| Arm::new(&format!("f = {f:.1}")).with(P53Restoration::at(0.0).restorable_fraction(f)));
     let experiment = Experiment::new(&model).arms(arms).until(21.0);
     let results = experiment.run()?;
+    let mut points = Vec::new();
     let mut csv = String::from("restorable_fraction,p53_deficient_day0_mm3,p53_deficient_day21_mm3,tumor_day21_mm3\n");
     println!("{:>6} {:>22} {:>22} {:>16}", "f", "p53-deficient d0 mm3", "p53-deficient d21 mm3", "tumor d21 mm3");
     // The p53-deficient compartment, by kind (its name is the model's choice).
@@ -32,9 +33,17 @@ fn run() -> sasp::Result<()> {
         let v21 = r.at(&r.tumor_volume_mm3, 21.0)?;
         println!("{f:>6.1} {q0:>22.2} {q21:>22.3} {v21:>16.2}");
         let _ = writeln!(csv, "{f},{q0},{q21},{v21}");
+        points.push((f, q21));
     }
     write_atomic(Path::new("out/p53_fraction.csv"), csv.as_bytes())?;
-    println!("wrote out/p53_fraction.csv");
+    sasp::plot::line_chart(
+        &points,
+        "p53-deficient tumor left at day 21 (well-mixed model)",
+        "fraction of tumor cells that can restore p53",
+        "p53-deficient cells at day 21 (mm³)",
+        "out/p53_fraction.png",
+    )?;
+    println!("wrote out/p53_fraction.csv and out/p53_fraction.png");
     Ok(())
 }
 

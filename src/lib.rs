@@ -29,6 +29,7 @@ pub mod intervene;
 pub mod model;
 pub mod models;
 pub mod output;
+pub mod plot;
 pub mod solve;
 pub mod testset;
 

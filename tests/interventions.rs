@@ -228,3 +228,25 @@ fn malformed_scenarios_name_the_line() {
     let err = Experiment::from_scenario(&model, &scenario).run().unwrap_err();
     assert!(err.to_string().contains("before the simulation starts"), "{err}");
 }
+
+#[test]
+fn plots_are_written_whole_or_not_at_all() {
+    let results = run(vec![Arm::new("control").with(P53Restoration::at(0.0)), Arm::new("p53 off")]);
+    let dir = std::env::temp_dir().join(format!("sasp-plots-{}", std::process::id()));
+    for name in ["clearance.png", "clearance.svg"] {
+        sasp::plot::clearance_curves(&results, &[0.0], dir.join(name)).unwrap();
+    }
+    sasp::plot::nk_infiltration(&results, 5.0, dir.join("nk.png")).unwrap();
+    let png = std::fs::read(dir.join("clearance.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let svg = std::fs::read_to_string(dir.join("clearance.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("control") && svg.contains("tumor volume"));
+    // Bad requests are errors and leave nothing behind.
+    assert!(sasp::plot::clearance_curves(&results, &[], dir.join("chart.gif")).is_err());
+    assert!(sasp::plot::nk_infiltration(&results, 5.5, dir.join("nk2.png")).is_err());
+    let mut files: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    files.sort();
+    assert_eq!(files, ["clearance.png", "clearance.svg", "nk.png"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}

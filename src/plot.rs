@@ -1,0 +1,339 @@
+//! Charts of experiments: clearance curves, NK infiltration bars and simple
+//! line plots, as PNG (bitmap) and SVG, drawn with `plotters` and a bundled
+//! DejaVu Sans font (pure Rust: no system font or C library is needed).
+//!
+//! Files are drawn to a temporary name beside the target and renamed when
+//! complete, so a failed plot never leaves a half-written file.
+
+use crate::error::{Result, SaspError};
+use crate::experiment::ArmResult;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+/// DejaVu Sans (free license, see `assets/fonts/DejaVu-LICENSE.txt`).
+const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+
+/// One colour per arm, distinguishable and printable (Tableau 10).
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// The colour of series `k`.
+pub fn colour(k: usize) -> RGBColor {
+    PALETTE[k % PALETTE.len()]
+}
+
+fn register() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bundled font is valid; a failure here would show as missing text.
+        let _ = register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+fn plot_error(path: &Path, e: impl std::fmt::Display) -> SaspError {
+    SaspError::Io { path: path.to_path_buf(), source: std::io::Error::other(format!("cannot draw the chart: {e}")) }
+}
+
+/// A chart that can be drawn on any `plotters` backend (so one drawing
+/// serves PNG and SVG).
+pub trait Chart {
+    /// Draws the chart on `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Draws `chart` into `path` (`.png` or `.svg`, by extension) of the given size, atomically.
+pub fn render(path: &Path, size: (u32, u32), chart: &impl Chart) -> Result<()> {
+    register();
+    let tmp = temporary(path)?;
+    let result = match path.extension().and_then(|e| e.to_str()) {
+        Some("svg") => {
+            let mut text = String::new();
+            {
+                let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+                chart.draw(&root).and_then(|_| root.present().map_err(|e| e.to_string()))
+            }
+            .and_then(|_| std::fs::write(&tmp, text).map_err(|e| e.to_string()))
+        }
+        Some("png") => {
+            let root = BitMapBackend::new(&tmp, size).into_drawing_area();
+            chart.draw(&root).and_then(|_| root.present().map_err(|e| e.to_string()))
+        }
+        _ => Err(format!("unknown image type '{}' (use .png or .svg)", path.display())),
+    };
+    match result.and_then(|_| std::fs::rename(&tmp, path).map_err(|e| e.to_string())) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(plot_error(path, e))
+        }
+    }
+}
+
+fn temporary(path: &Path) -> Result<PathBuf> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("tmp");
+    Ok(path.with_file_name(format!(".{name}.{}.tmp.{ext}", std::process::id())))
+}
+
+/// Tumor volume against days, one line per arm: a linear panel and a log
+/// panel side by side, with doxycycline (dashed) and dose days (ticks) marked.
+pub fn clearance_curves(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    if results.is_empty() || results.iter().any(|r| r.t.is_empty()) {
+        return Err(SaspError::InvalidOptions("nothing to plot: no arm has samples".into()));
+    }
+    let t0 = results.iter().map(|r| r.t[0]).fold(f64::INFINITY, f64::min);
+    let t1 = results.iter().map(|r| *r.t.last().unwrap_or(&0.0)).fold(f64::NEG_INFINITY, f64::max);
+    let v_max = results.iter().flat_map(|r| r.tumor_volume_mm3.iter().copied()).fold(1.0, f64::max);
+    let v_min = results.iter().flat_map(|r| r.tumor_volume_mm3.iter().copied()).fold(v_max, f64::min).max(1e-2);
+    render(path, (1600, 700), &ClearanceChart { results, dose_days, t0, t1, v_min, v_max })
+}
+
+struct ClearanceChart<'a> {
+    results: &'a [ArmResult],
+    dose_days: &'a [f64],
+    t0: f64,
+    t1: f64,
+    v_min: f64,
+    v_max: f64,
+}
+
+impl Chart for ClearanceChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
+    where
+        DB::ErrorType: 'static,
+    {
+        let ClearanceChart { results, dose_days, t0, t1, v_min, v_max } = *self;
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let root = root
+            .titled("Tumor clearance after p53 restoration (doxycycline at day 0)", ("sans-serif", 30))
+            .map_err(|e| e.to_string())?;
+        let (left, right) = root.split_horizontally(800);
+        let style = |k: usize| ShapeStyle::from(colour(k)).stroke_width(3);
+        // Linear panel.
+        let mut chart = ChartBuilder::on(&left)
+            .caption("linear scale", ("sans-serif", 22))
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(t0..t1, 0.0..v_max * 1.05)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("days since doxycycline")
+            .y_desc("tumor volume (mm³)")
+            .axis_desc_style(("sans-serif", 20))
+            .label_style(("sans-serif", 16))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, r) in results.iter().enumerate() {
+            chart
+                .draw_series(LineSeries::new(r.t.iter().copied().zip(r.tumor_volume_mm3.iter().copied()), style(k)))
+                .map_err(|e| e.to_string())?
+                .label(r.name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style(k)));
+        }
+        chart
+            .draw_series(DashedLineSeries::new(vec![(0.0, 0.0), (0.0, v_max * 1.05)], 8, 6, BLACK.stroke_width(1)))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(
+                dose_days.iter().map(|&d| PathElement::new(vec![(d, 0.0), (d, v_max * 0.03)], BLACK.stroke_width(2))),
+            )
+            .map_err(|e| e.to_string())?
+            .label("antibody dose")
+            .legend(|(x, y)| PathElement::new(vec![(x + 12, y - 6), (x + 12, y + 6)], BLACK.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", 16))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        // Log panel.
+        let mut chart = ChartBuilder::on(&right)
+            .caption("log scale", ("sans-serif", 22))
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(t0..t1, (v_min * 0.5..v_max * 2.0).log_scale())
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("days since doxycycline")
+            .y_desc("tumor volume (mm³)")
+            .axis_desc_style(("sans-serif", 20))
+            .label_style(("sans-serif", 16))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|v| if *v >= 1.0 { format!("{v:.0}") } else { format!("{v}") })
+            .light_line_style(BLACK.mix(0.05))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, r) in results.iter().enumerate() {
+            let points = r.t.iter().copied().zip(r.tumor_volume_mm3.iter().map(|v| v.max(v_min * 0.5)));
+            chart.draw_series(LineSeries::new(points, style(k))).map_err(|e| e.to_string())?;
+        }
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, v_min * 0.5), (0.0, v_max * 2.0)],
+                8,
+                6,
+                BLACK.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
+/// A bar per arm: NK cells per mm³ of tumor at `day`.
+pub fn nk_infiltration(results: &[ArmResult], day: f64, path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    let values: Vec<(String, f64)> =
+        results.iter().map(|r| r.at(&r.nk_per_mm3, day).map(|v| (r.name.clone(), v))).collect::<Result<_>>()?;
+    if values.is_empty() {
+        return Err(SaspError::InvalidOptions("nothing to plot: no arms".into()));
+    }
+    let top = values.iter().map(|v| v.1).fold(1.0, f64::max) * 1.15;
+    let n = values.len();
+    render(path, (1200, 700), &BarChart { values, top, n, day })
+}
+
+struct BarChart {
+    values: Vec<(String, f64)>,
+    top: f64,
+    n: usize,
+    day: f64,
+}
+
+impl Chart for BarChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
+    where
+        DB::ErrorType: 'static,
+    {
+        let BarChart { values, top, n, day } = self;
+        let (top, n) = (*top, *n);
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("NK cells in the tumor at day {day}"), ("sans-serif", 28))
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(90)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
+            .map_err(|e| e.to_string())?;
+        let names: Vec<String> = values.iter().map(|v| v.0.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(k) if *k < names.len() => names[*k].clone(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("NK cells per mm³ of tumor")
+            .axis_desc_style(("sans-serif", 20))
+            .label_style(("sans-serif", 14))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(k, (_, v))| {
+                let (a, b) = (SegmentValue::Exact(k), SegmentValue::Exact(k + 1));
+                let mut bar = Rectangle::new([(a, 0.0), (b, *v)], colour(k).filled());
+                bar.set_margin(0, 0, 12, 12);
+                bar
+            }))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(k, (_, v))| {
+                let centred =
+                    TextStyle::from(("sans-serif", 15).into_font()).pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Bottom,
+                    ));
+                Text::new(format!("{v:.0}"), (SegmentValue::CenterOf(k), v + top * 0.005), centred)
+            }))
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
+/// One line through `(x, y)` points with markers, titled and labelled.
+pub fn line_chart(
+    points: &[(f64, f64)],
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    path: impl AsRef<Path>,
+) -> Result<()> {
+    let path = path.as_ref();
+    if points.is_empty() {
+        return Err(SaspError::InvalidOptions("nothing to plot: no points".into()));
+    }
+    let (x0, x1) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let y1 = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).max(1e-9) * 1.1;
+    render(path, (1000, 650), &LineChart { points, title, x_label, y_label, x0, x1, y1 })
+}
+
+struct LineChart<'a> {
+    points: &'a [(f64, f64)],
+    title: &'a str,
+    x_label: &'a str,
+    y_label: &'a str,
+    x0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Chart for LineChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
+    where
+        DB::ErrorType: 'static,
+    {
+        let LineChart { points, title, x_label, y_label, x0, x1, y1 } = *self;
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 26))
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x0..x1, 0.0..y1)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .axis_desc_style(("sans-serif", 20))
+            .label_style(("sans-serif", 16))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let style = ShapeStyle::from(colour(0)).stroke_width(3);
+        chart.draw_series(LineSeries::new(points.iter().copied(), style)).map_err(|e| e.to_string())?;
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 6, colour(0).filled()))).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
