@@ -49,7 +49,7 @@ fn run() -> sasp::Result<()> {
         );
     }
     let met = targets.iter().filter(|t| t.met).count();
-    println!("{met} of {} targets met (parameters: MODEL.md defaults, not yet calibrated)", targets.len());
+    println!("{met} of {} targets met (shipped parameters, [F] values from examples/calibrate.rs)", targets.len());
     println!("10 arms solved in {:.1} ms", elapsed.as_secs_f64() * 1e3);
     write_atomic(Path::new("out/neutralization.csv"), experiment_csv(&results).as_bytes())?;
     write_atomic(Path::new("out/neutralization.json"), experiment_json(&results, &targets)?.as_bytes())?;

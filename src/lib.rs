@@ -23,6 +23,7 @@
 // chains there would obscure the formulas.
 #![allow(clippy::needless_range_loop)]
 
+pub mod calibrate;
 pub mod error;
 pub mod experiment;
 pub mod intervene;

@@ -46,6 +46,9 @@ pub struct Target {
     pub band: String,
     /// Is the value inside the band?
     pub met: bool,
+    /// The band as numbers: lower and upper bound, where there is one.
+    #[serde(skip)]
+    pub bounds: (Option<f64>, Option<f64>),
 }
 
 fn find<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
@@ -67,7 +70,18 @@ pub fn targets(results: &[ArmResult]) -> Result<Vec<Target>> {
     };
     let mut out = Vec::new();
     let mut push = |id: &str, description: String, value: f64, band: &str, met: bool| {
-        out.push(Target { id: id.into(), description, value, band: band.into(), met })
+        let bounds = match band {
+            "≤ 0.10" => (None, Some(0.10)),
+            "≥ 5" => (Some(5.0), None),
+            "≥ 3" => (Some(3.0), None),
+            "≤ 1.5" => (None, Some(1.5)),
+            "0.9 – 1.1" => (Some(0.9), Some(1.1)),
+            "≥ 0.2" => (Some(0.2), None),
+            "< 1" => (None, Some(1.0)),
+            "≥ 0.5" => (Some(0.5), None),
+            _ => (None, None),
+        };
+        out.push(Target { id: id.into(), description, value, band: band.into(), met, bounds })
     };
     let v = ratio("control", 14.0)?;
     push("1", "p53 on, control antibody: volume day 14 / day 0".into(), v, "≤ 0.10", v <= 0.10);
