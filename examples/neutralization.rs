@@ -23,8 +23,10 @@ fn run() -> sasp::Result<()> {
         "{:<14} {:>9} {:>9} {:>9} {:>9} {:>12} {:>12}",
         "arm", "V day 0", "V day 7", "V day 14", "V day 21", "NK/mm3 d5", "days to 90%"
     );
+    // A cleared tumor sits at zero within the solver's absolute tolerance; print it as 0.
+    let show = |v: f64| if v.abs() < 1e-6 { 0.0 } else { v };
     for r in &results {
-        let v = |d| r.at(&r.tumor_volume_mm3, d);
+        let v = |d| r.at(&r.tumor_volume_mm3, d).map(show);
         println!(
             "{:<14} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>12.0} {:>12}",
             r.name,

@@ -46,3 +46,8 @@ pub mod prelude {
     };
     pub use crate::solve::{Method, OdeSystem, Options, Solution, Tolerance};
 }
+
+/// The README's code compiles and runs as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

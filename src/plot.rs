@@ -103,7 +103,8 @@ pub fn clearance_curves(results: &[ArmResult], dose_days: &[f64], path: impl AsR
     let t0 = results.iter().map(|r| r.t[0]).fold(f64::INFINITY, f64::min);
     let t1 = results.iter().map(|r| *r.t.last().unwrap_or(&0.0)).fold(f64::NEG_INFINITY, f64::max);
     let v_max = results.iter().flat_map(|r| r.tumor_volume_mm3.iter().copied()).fold(1.0, f64::max);
-    let v_min = results.iter().flat_map(|r| r.tumor_volume_mm3.iter().copied()).fold(v_max, f64::min).max(1e-2);
+    // The log panel shows down to 0.1 mm³; cleared tumors sit on its floor.
+    let v_min = results.iter().flat_map(|r| r.tumor_volume_mm3.iter().copied()).fold(v_max, f64::min).max(0.2);
     render(path, (1600, 700), &ClearanceChart { results, dose_days, t0, t1, v_min, v_max })
 }
 
