@@ -168,15 +168,17 @@ impl DenseLu {
 /// vs 95 ns at n = 8).
 #[derive(Clone, Debug)]
 pub struct FixedLu<const N: usize> {
-    /// Row-major factors.
-    lu: [[f64; N]; N],
+    /// Upper triangle U (row-major; zero below the diagonal).
+    u: [[f64; N]; N],
+    /// Unit lower triangle's multipliers (row-major; zero on and above the diagonal).
+    l: [[f64; N]; N],
     pivots: [usize; N],
     inv_diag: [f64; N],
 }
 
 impl<const N: usize> Default for FixedLu<N> {
     fn default() -> Self {
-        FixedLu { lu: [[0.0; N]; N], pivots: [0; N], inv_diag: [0.0; N] }
+        FixedLu { u: [[0.0; N]; N], l: [[0.0; N]; N], pivots: [0; N], inv_diag: [0.0; N] }
     }
 }
 
@@ -192,13 +194,15 @@ pub trait SmallLu: std::fmt::Debug + Send + Sync {
 
 impl<const N: usize> SmallLu for FixedLu<N> {
     fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
-        let a = &mut self.lu;
-        for j in 0..N {
+        let (a, l) = (&mut self.u, &mut self.l);
+        for (j, col) in jac.chunks_exact(N).take(N).enumerate() {
+            let col: &[f64; N] = col.try_into().expect("chunks of N");
             for i in 0..N {
-                a[i][j] = scale * jac[j * N + i];
+                a[i][j] = scale * col[i];
             }
             a[j][j] += shift;
         }
+        *l = [[0.0; N]; N];
         for k in 0..N {
             let mut p = k;
             let mut best = a[k][k].abs();
@@ -213,13 +217,18 @@ impl<const N: usize> SmallLu for FixedLu<N> {
                 return Err(Singular { column: k });
             }
             a.swap(k, p);
+            l.swap(k, p);
             let inv = 1.0 / a[k][k];
             self.inv_diag[k] = inv;
+            let pivot_row = a[k];
+            // Full-length row updates (entries left of k are zero in U and
+            // stay zero), so the inner loop has a fixed trip count and unrolls.
             for i in k + 1..N {
-                let l = a[i][k] * inv;
-                a[i][k] = l;
-                for j in k + 1..N {
-                    a[i][j] -= l * a[k][j];
+                let m = a[i][k] * inv;
+                l[i][k] = m;
+                let row = &mut a[i];
+                for j in 0..N {
+                    row[j] -= m * pivot_row[j];
                 }
             }
         }
@@ -234,14 +243,14 @@ impl<const N: usize> SmallLu for FixedLu<N> {
         for i in 0..N {
             let mut d = 0.0;
             for k in 0..i {
-                d += self.lu[i][k] * b[k];
+                d += self.l[i][k] * b[k];
             }
             b[i] -= d;
         }
         for i in (0..N).rev() {
             let mut d = 0.0;
             for k in i + 1..N {
-                d += self.lu[i][k] * b[k];
+                d += self.u[i][k] * b[k];
             }
             b[i] = (b[i] - d) * self.inv_diag[i];
         }

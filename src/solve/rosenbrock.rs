@@ -299,11 +299,7 @@ impl Rosenbrock {
             } else {
                 // u = y + Σ_{j<s} a_sj k_j (axpy per earlier stage: contiguous, vectorized)
                 self.u.copy_from_slice(&self.y);
-                for (kj, &a) in done.chunks_exact(n).zip(&tab.a[s][..s]) {
-                    for (u, &k) in self.u.iter_mut().zip(kj) {
-                        *u += a * k;
-                    }
-                }
+                accumulate(&mut self.u, done, &tab.a[s][..s], 1.0);
                 system.rhs(t + tab.c[s] * h, &self.u, ks);
                 self.stats.rhs_evals += 1;
             }
@@ -314,12 +310,7 @@ impl Rosenbrock {
                     *k += hd * ft;
                 }
             }
-            for (kj, &c) in done.chunks_exact(n).zip(&tab.cc[s][..s]) {
-                let c = c * inv_h;
-                for (k, &v) in ks.iter_mut().zip(kj) {
-                    *k += c * v;
-                }
-            }
+            accumulate(ks, done, &tab.cc[s][..s], inv_h);
             self.matrix.solve(ks, &mut self.stats);
         }
         if self.k.iter().any(|v| !v.is_finite()) {
@@ -327,14 +318,42 @@ impl Rosenbrock {
         }
         self.y_new.copy_from_slice(&self.y);
         self.err.fill(0.0);
-        for (j, kj) in self.k.chunks_exact(n).enumerate() {
-            let (b, e) = (tab.b[j], tab.e[j]);
-            for ((yn, er), &k) in self.y_new.iter_mut().zip(self.err.iter_mut()).zip(kj) {
-                *yn += b * k;
-                *er += e * k;
-            }
-        }
+        accumulate(&mut self.y_new, &self.k, &tab.b[..tab.stages], 1.0);
+        accumulate(&mut self.err, &self.k, &tab.e[..tab.stages], 1.0);
         Some(error_norm(&self.err, &self.y, &self.y_new, &self.opt))
+    }
+}
+
+/// `out += scale · Σ_j coef_j k_j`, where stage `j` is `stages[j·n..(j+1)·n]`
+/// and `n = out.len()`. Small systems get a fixed-size loop that unrolls.
+#[inline]
+fn accumulate(out: &mut [f64], stages: &[f64], coef: &[f64], scale: f64) {
+    macro_rules! fixed {
+        ($($k:literal)*) => {
+            match out.len() {
+                $($k => accumulate_fixed::<$k>(out, stages, coef, scale),)*
+                n => {
+                    for (kj, &c) in stages.chunks_exact(n).zip(coef) {
+                        let c = c * scale;
+                        for (o, &k) in out.iter_mut().zip(kj) {
+                            *o += c * k;
+                        }
+                    }
+                }
+            }
+        };
+    }
+    fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+fn accumulate_fixed<const N: usize>(out: &mut [f64], stages: &[f64], coef: &[f64], scale: f64) {
+    let out: &mut [f64; N] = out.try_into().expect("dispatched on the length");
+    for (kj, &c) in stages.chunks_exact(N).zip(coef) {
+        let kj: &[f64; N] = kj.try_into().expect("chunks of N");
+        let c = c * scale;
+        for i in 0..N {
+            out[i] += c * kj[i];
+        }
     }
 }
 
