@@ -16,7 +16,7 @@
 //! A restart (after a stop) goes back to order 1: BDF pays for every dose,
 //! which is why Rosenbrock methods are the default for dosing schedules.
 
-use super::driver::{check_finite, h_min, initial_step_guess, Stepper};
+use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::{OdeSystem, Options, Stats};
 use crate::error::{Result, SaspError};
@@ -238,9 +238,7 @@ impl Stepper for Bdf {
     }
 
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
-        if y.len() != self.n || system.dimension() != self.n {
-            return Err(SaspError::DimensionMismatch { what: "state", expected: self.n, found: y.len() });
-        }
+        check_state(self.n, system, y)?;
         let n = self.n;
         self.t = t;
         self.t_prev = t;

@@ -7,9 +7,9 @@
 // Coefficients are kept with the digits they were published with.
 #![allow(clippy::excessive_precision, clippy::unreadable_literal)]
 
-use super::driver::{check_finite, h_min, initial_step_guess, Stepper};
+use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
 use super::{OdeSystem, Options, Stats};
-use crate::error::{Result, SaspError};
+use crate::error::Result;
 
 const C2: f64 = 0.526001519587677318785587544488e-01;
 const C3: f64 = 0.789002279381515978178381316732e-01;
@@ -244,9 +244,7 @@ impl Stepper for Dop853 {
     }
 
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
-        if y.len() != self.n || system.dimension() != self.n {
-            return Err(SaspError::DimensionMismatch { what: "state", expected: self.n, found: y.len() });
-        }
+        check_state(self.n, system, y)?;
         let n = self.n;
         self.t = t;
         self.t_prev = t;
@@ -289,17 +287,7 @@ impl Stepper for Dop853 {
         }
         let mut rejected_last = false;
         loop {
-            if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
-                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
-            }
-            let mut h = self.opt.fixed_step.unwrap_or(self.h.min(self.opt.h_max));
-            let lands = self.t + h >= t_stop - 1e-12 * (t_stop - self.t).abs().max(h_min(self.t));
-            if lands {
-                h = t_stop - self.t;
-            }
-            if h <= h_min(self.t) {
-                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
-            }
+            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)?;
             // Stages 2..12 (stage s is k[s-1]; stage 11 goes to slot 1, stage 12 to slot 2
             // after k2, k3 are no longer needed, as in DOP853).
             self.stage(system, h, C2, &[(0, A21)], 1);

@@ -5,9 +5,9 @@
 //! The last step is shortened to land exactly on `t_end`, so a caller that
 //! integrates from stop to stop never steps over a dose or a switch.
 
-use super::driver::{check_finite, h_min, initial_step_guess, Stepper};
+use super::driver::{check_finite, check_state, h_min, initial_step_guess, next_step, Stepper};
 use super::{error_norm, OdeSystem, Options, Stats};
-use crate::error::{Result, SaspError};
+use crate::error::Result;
 
 const C2: f64 = 1.0 / 5.0;
 const C3: f64 = 3.0 / 10.0;
@@ -144,9 +144,7 @@ impl Stepper for Dopri5 {
     }
 
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
-        if y.len() != self.n || system.dimension() != self.n {
-            return Err(SaspError::DimensionMismatch { what: "state", expected: self.n, found: y.len() });
-        }
+        check_state(self.n, system, y)?;
         self.t = t;
         self.t_prev = t;
         self.y.copy_from_slice(y);
@@ -169,17 +167,7 @@ impl Stepper for Dopri5 {
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
         let mut rejected_last = false;
         loop {
-            if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
-                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
-            }
-            let mut h = self.opt.fixed_step.unwrap_or(self.h.min(self.opt.h_max));
-            let lands = self.t + h >= t_stop - 1e-12 * (t_stop - self.t).abs().max(h_min(self.t));
-            if lands {
-                h = t_stop - self.t;
-            }
-            if h <= h_min(self.t) {
-                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
-            }
+            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)?;
             self.stages(system, h);
             let err = error_norm(&self.err, &self.y, &self.y_new, &self.opt);
             if !err.is_finite() {
@@ -272,6 +260,6 @@ mod tests {
     fn too_many_steps_is_an_error() {
         let few = Options { max_steps: 3, rtol: 1e-12, ..Options::default() };
         let result = crate::solve::solve(&Decay, Dopri5::new(1, few).unwrap(), 0.0, &[1.0], 100.0, &[]);
-        assert!(matches!(result, Err(SaspError::TooManySteps { .. })));
+        assert!(matches!(result, Err(crate::SaspError::TooManySteps { .. })));
     }
 }

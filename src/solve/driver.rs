@@ -307,6 +307,32 @@ pub(crate) fn check_finite<S: OdeSystem>(system: &S, t: f64, dy: &[f64]) -> Resu
     }
 }
 
+/// The step a one-step method attempts from `t` toward `t_stop`: checks the
+/// step budget, applies `fixed_step` and `h_max`, shortens the step to land
+/// exactly on `t_stop`, and refuses steps below round-off. Returns `(h, lands)`.
+pub(crate) fn next_step(stats: &Stats, opt: &Options, t: f64, h: f64, t_stop: f64) -> Result<(f64, bool)> {
+    if stats.steps + stats.rejected >= opt.max_steps {
+        return Err(SaspError::TooManySteps { max_steps: opt.max_steps, t, t_end: t_stop });
+    }
+    let mut h = opt.fixed_step.unwrap_or(h.min(opt.h_max));
+    let lands = t + h >= t_stop - 1e-12 * (t_stop - t).abs().max(h_min(t));
+    if lands {
+        h = t_stop - t;
+    }
+    if h <= h_min(t) {
+        return Err(SaspError::StepSizeUnderflow { t, h });
+    }
+    Ok((h, lands))
+}
+
+/// Checks that a restart state fits the method and the system.
+pub(crate) fn check_state<S: OdeSystem>(n: usize, system: &S, y: &[f64]) -> Result<()> {
+    if y.len() != n || system.dimension() != n {
+        return Err(SaspError::DimensionMismatch { what: "state", expected: n, found: y.len() });
+    }
+    Ok(())
+}
+
 /// The step size below which a method gives up at time `t`.
 #[inline]
 pub(crate) fn h_min(t: f64) -> f64 {

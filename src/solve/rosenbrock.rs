@@ -20,10 +20,10 @@
 // Coefficients and reference values are kept with the digits they were published with.
 #![allow(clippy::excessive_precision)]
 
-use super::driver::{check_finite, h_min, initial_step_guess, Stepper};
+use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::{error_norm, OdeSystem, Options, Stats};
-use crate::error::{Result, SaspError};
+use crate::error::Result;
 
 const MAX_STAGES: usize = 8;
 
@@ -363,9 +363,7 @@ impl Stepper for Rosenbrock {
     }
 
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
-        if y.len() != self.n || system.dimension() != self.n {
-            return Err(SaspError::DimensionMismatch { what: "state", expected: self.n, found: y.len() });
-        }
+        check_state(self.n, system, y)?;
         self.t = t;
         self.t_prev = t;
         self.y.copy_from_slice(y);
@@ -395,17 +393,7 @@ impl Stepper for Rosenbrock {
         let exponent = 1.0 / (self.tab.embedded_order as f64 + 1.0);
         let mut rejected_last = false;
         loop {
-            if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
-                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
-            }
-            let mut h = self.opt.fixed_step.unwrap_or(self.h.min(self.opt.h_max));
-            let lands = self.t + h >= t_stop - 1e-12 * (t_stop - self.t).abs().max(h_min(self.t));
-            if lands {
-                h = t_stop - self.t;
-            }
-            if h <= h_min(self.t) {
-                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
-            }
+            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)?;
             let err = match self.attempt(system, h) {
                 Some(err) if err.is_finite() => err,
                 _ => {
