@@ -81,6 +81,8 @@ pub struct Bdf {
     t_prev: f64,
     h: f64,
     order: usize,
+    /// Highest order the method may use (1..=5).
+    max_order: usize,
     n_equal_steps: usize,
     /// Differences, `D_j` at `d[j·n..(j+1)·n]`, j = 0..MAX_ORDER+2.
     d: Vec<f64>,
@@ -123,6 +125,7 @@ impl Bdf {
             t_prev: 0.0,
             h: 0.0,
             order: 1,
+            max_order: MAX_ORDER,
             n_equal_steps: 0,
             d: vec![0.0; (MAX_ORDER + 3) * n],
             y: v(),
@@ -143,6 +146,15 @@ impl Bdf {
             factored_for: f64::NAN,
             stats: Stats::default(),
         })
+    }
+
+    /// Caps the order (1..=5), e.g. to measure the convergence of one formula.
+    pub fn with_max_order(mut self, q: usize) -> Result<Bdf> {
+        if !(1..=MAX_ORDER).contains(&q) {
+            return Err(SaspError::InvalidOptions(format!("BDF order must be 1 to {MAX_ORDER}, not {q}")));
+        }
+        self.max_order = q;
+        Ok(self)
     }
 
     /// Evaluates the Jacobian at the predicted point `(t_new, y⁰)`.
@@ -376,12 +388,21 @@ impl Stepper for Bdf {
                 }
             }
             self.n_equal_steps += 1;
-            if self.opt.fixed_step.is_some() || self.n_equal_steps < q + 1 {
+            if self.n_equal_steps < q + 1 {
+                return Ok(());
+            }
+            if self.opt.fixed_step.is_some() {
+                // Fixed steps: climb to the highest allowed order, never change h.
+                if q < self.max_order {
+                    self.order += 1;
+                    self.n_equal_steps = 0;
+                }
                 return Ok(());
             }
             // Choose order and step size.
             let err_m = if q > 1 { error_const(q - 1) * self.rms(self.diff(q)) } else { f64::INFINITY };
-            let err_p = if q < MAX_ORDER { error_const(q + 1) * self.rms(self.diff(q + 2)) } else { f64::INFINITY };
+            let err_p =
+                if q < self.max_order { error_const(q + 1) * self.rms(self.diff(q + 2)) } else { f64::INFINITY };
             let factors = [
                 err_m.powf(-1.0 / q as f64),
                 error_norm.max(1e-10).powf(-1.0 / (q as f64 + 1.0)),
