@@ -31,6 +31,7 @@ pub mod model;
 pub mod models;
 pub mod output;
 pub mod plot;
+pub mod sbml;
 pub mod solve;
 pub mod testset;
 

@@ -57,6 +57,11 @@ impl Dimension {
     pub fn is_none(self) -> bool {
         self == Dimension::NONE
     }
+
+    /// The exponents of (cells, concentration, length, time).
+    pub fn exponents(self) -> [i8; 4] {
+        self.exponents
+    }
 }
 
 impl std::ops::Mul for Dimension {

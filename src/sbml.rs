@@ -1,0 +1,415 @@
+//! SBML Level 3 Version 2 export of a well-mixed model, optionally with an
+//! arm's interventions applied (antibody compartments and processes become
+//! species and reactions; doses and doxycycline switches become events).
+//!
+//! - One SBML compartment (`tumor`, size 1); every state variable is a species
+//!   with `hasOnlySubstanceUnits="true"`, so kinetic laws use the amounts in
+//!   the model's own units (10⁶ cells, nM, index) exactly as `sasp` does.
+//! - Units: `day` (86400 s), `Mcells` (10⁶ items), `nM` (10⁻⁹ mol/L), `mm`, and
+//!   a unit definition per parameter dimension.
+//! - Parameters carry their canonical values; inputs (doxycycline) are
+//!   non-constant parameters that events set.
+//! - Observables are assignment rules: `tumor_volume_mm3`, `nk_per_mm3`,
+//!   `ccl2_free_nM`, `ccl2_total_nM`.
+//! - The time axis is ours: the initial state holds at the model's initial time
+//!   (day −14 for the reference model), and event triggers use the same days;
+//!   start another simulator at that time to compare like with like.
+
+use crate::error::{Result, SaspError};
+use crate::intervene::{Arm, TimedAction};
+use crate::model::{
+    Chemokine, Coefficient, Compartment, Dimension, Factor, Model, NkState, RateLaw, Stoichiometry, Unit,
+};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Escapes text for an XML attribute or element.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// An SBML identifier for a name (letters, digits and `_`, not starting with a digit).
+fn sid(name: &str) -> String {
+    let mut out: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if out.chars().next().is_none_or(|c| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// MathML builders.
+fn ci(name: &str) -> String {
+    format!("<ci>{}</ci>", sid(name))
+}
+
+fn cn(v: f64) -> String {
+    format!("<cn>{v:e}</cn>")
+}
+
+fn apply(op: &str, args: &[String]) -> String {
+    format!("<apply><{op}/>{}</apply>", args.concat())
+}
+
+fn times(args: Vec<String>) -> String {
+    match args.len() {
+        0 => cn(1.0),
+        1 => args.into_iter().next().unwrap_or_default(),
+        _ => apply("times", &args),
+    }
+}
+
+fn plus(args: Vec<String>) -> String {
+    match args.len() {
+        0 => cn(0.0),
+        1 => args.into_iter().next().unwrap_or_default(),
+        _ => apply("plus", &args),
+    }
+}
+
+/// The unit definition id and XML for a dimension.
+fn unit_id(d: Dimension) -> String {
+    let text = d.to_string();
+    if text == "1" {
+        return "dimensionless".into();
+    }
+    format!("u_{}", text.replace("^", "").replace('/', "_per_").replace('*', "_").replace(['(', ')'], ""))
+}
+
+fn unit_definition(d: Dimension) -> Option<String> {
+    if d.is_none() {
+        return None;
+    }
+    let [cells, conc, length, time] = d.exponents().map(i32::from);
+    let exps =
+        [(cells, "item", 6, 1.0), (conc, "mole", -9, 1.0), (length, "metre", -3, 1.0), (time, "second", 0, 86400.0)];
+    let mut units = String::new();
+    for (e, kind, scale, multiplier) in exps {
+        if e != 0 {
+            let _ =
+                write!(units, "<unit kind=\"{kind}\" exponent=\"{e}\" scale=\"{scale}\" multiplier=\"{multiplier}\"/>");
+        }
+    }
+    if conc != 0 {
+        let _ = write!(units, "<unit kind=\"litre\" exponent=\"{}\" scale=\"0\" multiplier=\"1\"/>", -conc);
+    }
+    Some(format!("<unitDefinition id=\"{}\"><listOfUnits>{units}</listOfUnits></unitDefinition>", unit_id(d)))
+}
+
+/// Context for writing kinetic laws.
+struct Laws<'a> {
+    pools: BTreeMap<&'a str, &'a [String]>,
+}
+
+impl Laws<'_> {
+    /// A compartment or the sum of a pool's members.
+    fn arg(&self, name: &str) -> String {
+        match self.pools.get(name) {
+            Some(members) => plus(members.iter().map(|m| ci(m)).collect()),
+            None => ci(name),
+        }
+    }
+
+    fn coefficient(&self, c: &Coefficient) -> Result<String> {
+        let (sign, parts) = c.monomial().map_err(SaspError::InvalidModel)?;
+        let mut num = Vec::new();
+        let mut den = Vec::new();
+        for (token, e) in parts {
+            let term = match token.parse::<f64>() {
+                Ok(v) => cn(v),
+                Err(_) => ci(token),
+            };
+            if e > 0 {
+                num.push(term)
+            } else {
+                den.push(term)
+            }
+        }
+        let mut m = times(num);
+        if !den.is_empty() {
+            m = apply("divide", &[m, times(den)]);
+        }
+        if sign < 0.0 {
+            m = apply("minus", &[m]);
+        }
+        Ok(m)
+    }
+
+    fn factor(&self, f: &Factor) -> String {
+        match f {
+            Factor::Species { of, order } => {
+                if *order == 1 {
+                    self.arg(of)
+                } else {
+                    apply("power", &[self.arg(of), cn(*order as f64)])
+                }
+            }
+            Factor::Saturating { of, km } => apply("divide", &[self.arg(of), apply("plus", &[ci(km), self.arg(of)])]),
+            Factor::Hill { of, half, n } => {
+                let xn = apply("power", &[self.arg(of), cn(*n)]);
+                let kn = apply("power", &[ci(half), cn(*n)]);
+                apply("divide", &[xn.clone(), apply("plus", &[kn, xn])])
+            }
+            Factor::HillRepressor { of, half, n } => {
+                let xn = apply("power", &[self.arg(of), cn(*n)]);
+                let kn = apply("power", &[ci(half), cn(*n)]);
+                apply("divide", &[kn.clone(), apply("plus", &[kn, xn])])
+            }
+            Factor::Room { of, capacity } => apply("minus", &[cn(1.0), apply("divide", &[self.arg(of), ci(capacity)])]),
+            Factor::Ratio { of, eps } => apply("divide", &[cn(1.0), apply("plus", &[self.arg(of), ci(eps)])]),
+            Factor::Input { input } => ci(input),
+        }
+    }
+
+    fn law(&self, law: &RateLaw, modifiers: &[Factor], process: &str) -> Result<String> {
+        if matches!(law, RateLaw::Custom(_)) {
+            return Err(SaspError::InvalidModel(format!(
+                "process '{process}' has a custom (closure) rate law, which SBML cannot carry"
+            )));
+        }
+        let mut terms = Vec::new();
+        for term in law.terms() {
+            let mut parts = vec![self.coefficient(term.coefficient)?];
+            parts.extend(term.factors.iter().chain(modifiers).map(|f| self.factor(f)));
+            let mut t = times(parts);
+            if term.sign < 0.0 {
+                t = apply("minus", &[t]);
+            }
+            terms.push(t);
+        }
+        Ok(plus(terms))
+    }
+}
+
+/// Exports `model` (with `arm`'s interventions applied, if given) as SBML L3V2.
+pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
+    let t0 = model.initial_time();
+    let prepared = match arm {
+        Some(arm) => Some(arm.prepare(model, t0)?),
+        None => None,
+    };
+    let (model, actions, ccl2_complexes) = match &prepared {
+        Some(p) => (&p.model, p.actions.clone(), p.ccl2_complexes.clone()),
+        None => (model, Vec::new(), Vec::new()),
+    };
+    let spec = model.spec();
+    let laws = Laws { pools: spec.pools.iter().map(|p| (p.name.as_str(), p.sum.as_slice())).collect() };
+    let id = sid(&format!("{}{}", spec.model.name, arm.map_or(String::new(), |a| format!("_{}", a.name))));
+
+    // Unit definitions for every dimension in use.
+    let mut dims: Vec<Dimension> = Vec::new();
+    let mut note = |d: Dimension| {
+        if !dims.contains(&d) {
+            dims.push(d);
+        }
+    };
+    let unit_of = |text: &str| Unit::parse(text).map(|u| u.dimension);
+    for c in &spec.compartments {
+        note(unit_of(&c.unit)?);
+    }
+    for p in &spec.parameters {
+        note(unit_of(&p.unit)?);
+    }
+    note(Dimension::TIME);
+
+    let mut out = String::new();
+    let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let _ = writeln!(out, "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">");
+    let _ = writeln!(
+        out,
+        "  <model id=\"{id}\" name=\"{}\" timeUnits=\"{}\" extentUnits=\"dimensionless\">",
+        xml(&format!("{}{}", spec.model.name, arm.map_or(String::new(), |a| format!(" — arm {}", a.name)))),
+        unit_id(Dimension::TIME)
+    );
+    let _ = writeln!(
+        out,
+        "    <notes><body xmlns=\"http://www.w3.org/1999/xhtml\"><p>Exported by sasp {}. The initial state holds at t = {t0} (days); start simulations there. {}</p></body></notes>",
+        env!("CARGO_PKG_VERSION"),
+        xml(&spec.model.description)
+    );
+    out.push_str("    <listOfUnitDefinitions>\n");
+    for d in &dims {
+        if let Some(def) = unit_definition(*d) {
+            let _ = writeln!(out, "      {def}");
+        }
+    }
+    out.push_str("    </listOfUnitDefinitions>\n");
+    out.push_str("    <listOfCompartments>\n      <compartment id=\"tumor\" spatialDimensions=\"3\" size=\"1\" constant=\"true\"/>\n    </listOfCompartments>\n");
+
+    // Species.
+    out.push_str("    <listOfSpecies>\n");
+    let initial = model.initial_state();
+    for (c, y0) in spec.compartments.iter().zip(&initial) {
+        let _ = writeln!(
+            out,
+            "      <species id=\"{}\" name=\"{}\" compartment=\"tumor\" initialAmount=\"{y0:e}\" substanceUnits=\"{}\" hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\" sboTerm=\"SBO:0000240\"/>",
+            sid(&c.name),
+            xml(&format!("{} ({})", c.name, c.kind)),
+            unit_id(unit_of(&c.unit)?)
+        );
+    }
+    out.push_str("    </listOfSpecies>\n");
+
+    // Parameters, inputs and observables.
+    out.push_str("    <listOfParameters>\n");
+    for p in &spec.parameters {
+        let _ = writeln!(
+            out,
+            "      <parameter id=\"{}\" name=\"{}\" value=\"{:e}\" units=\"{}\" constant=\"true\"/>",
+            sid(&p.name),
+            xml(&format!("{} {} {}", p.name, p.tag, p.source)),
+            model.parameter(&p.name)?,
+            unit_id(unit_of(&p.unit)?)
+        );
+    }
+    let inputs = model.default_inputs();
+    for (u, v) in spec.inputs.iter().zip(&inputs) {
+        let _ = writeln!(
+            out,
+            "      <parameter id=\"{}\" name=\"{}\" value=\"{v:e}\" units=\"dimensionless\" constant=\"false\"/>",
+            sid(&u.name),
+            xml(&u.description)
+        );
+    }
+    let observables = ["tumor_volume_mm3", "nk_per_mm3", "ccl2_free_nM", "ccl2_total_nM"];
+    for o in observables {
+        let _ = writeln!(out, "      <parameter id=\"{o}\" constant=\"false\"/>");
+    }
+    out.push_str("    </listOfParameters>\n");
+
+    // Observables as assignment rules.
+    let names_where = |pred: &dyn Fn(Compartment) -> bool| -> Vec<String> {
+        spec.compartments.iter().filter(|c| pred(c.kind)).map(|c| c.name.clone()).collect()
+    };
+    let tumor = names_where(&|k| matches!(k, Compartment::Tumor(_)));
+    let nk = names_where(&|k| matches!(k, Compartment::Nk(NkState::Recruited | NkState::Activated)));
+    let ccl2 = names_where(&|k| k == Compartment::Chemokine(Chemokine::Ccl2));
+    let volume = plus(tumor.iter().map(|n| ci(n)).collect());
+    let t_eps = if spec.parameters.iter().any(|p| p.name == "T_eps") { ci("T_eps") } else { cn(1e-3) };
+    let free = plus(ccl2.iter().map(|n| ci(n)).collect());
+    let mut total_terms: Vec<String> = ccl2.iter().map(|n| ci(n)).collect();
+    total_terms.extend(ccl2_complexes.iter().map(|&i| ci(&spec.compartments[i].name)));
+    let rules = [
+        ("tumor_volume_mm3", volume.clone()),
+        (
+            "nk_per_mm3",
+            apply(
+                "divide",
+                &[
+                    apply("times", &[cn(1e6), plus(nk.iter().map(|n| ci(n)).collect())]),
+                    apply("plus", &[volume, t_eps]),
+                ],
+            ),
+        ),
+        ("ccl2_free_nM", free),
+        ("ccl2_total_nM", plus(total_terms)),
+    ];
+    out.push_str("    <listOfRules>\n");
+    for (o, m) in rules {
+        let _ = writeln!(
+            out,
+            "      <assignmentRule variable=\"{o}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></assignmentRule>"
+        );
+    }
+    out.push_str("    </listOfRules>\n");
+
+    // Reactions.
+    out.push_str("    <listOfReactions>\n");
+    for (k, p) in spec.processes.iter().enumerate() {
+        let stoich = |s: &Stoichiometry| -> Result<f64> {
+            match s {
+                Stoichiometry::Number(v) => Ok(*v),
+                Stoichiometry::Expression(c) => {
+                    let (sign, parts) = c.monomial().map_err(SaspError::InvalidModel)?;
+                    let mut v = sign;
+                    for (token, e) in parts {
+                        let x = match token.parse::<f64>() {
+                            Ok(x) => x,
+                            Err(_) => model.parameter(token)?,
+                        };
+                        v *= x.powi(e);
+                    }
+                    Ok(v)
+                }
+            }
+        };
+        let mut reactants = String::new();
+        let mut products = String::new();
+        for (name, s) in &p.changes {
+            let nu = stoich(s)?;
+            let refs = format!(
+                "<speciesReference species=\"{}\" stoichiometry=\"{:e}\" constant=\"true\"/>",
+                sid(name),
+                nu.abs()
+            );
+            if nu < 0.0 {
+                reactants.push_str(&refs);
+            } else if nu > 0.0 {
+                products.push_str(&refs);
+            }
+        }
+        let law = laws.law(&p.rate, &p.modifiers, &p.name)?;
+        // Species the law reads but the reaction does not change are modifiers.
+        let modifiers: Vec<&str> = spec
+            .compartments
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| !p.changes.contains_key(*n) && law.contains(&format!("<ci>{}</ci>", sid(n))))
+            .collect();
+        let _ = write!(out, "      <reaction id=\"r{k}\" name=\"{}\" reversible=\"false\">", xml(&p.name));
+        if !reactants.is_empty() {
+            let _ = write!(out, "<listOfReactants>{reactants}</listOfReactants>");
+        }
+        if !products.is_empty() {
+            let _ = write!(out, "<listOfProducts>{products}</listOfProducts>");
+        }
+        if !modifiers.is_empty() {
+            out.push_str("<listOfModifiers>");
+            for m in modifiers {
+                let _ = write!(out, "<modifierSpeciesReference species=\"{}\"/>", sid(m));
+            }
+            out.push_str("</listOfModifiers>");
+        }
+        let _ = writeln!(
+            out,
+            "<kineticLaw><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{law}</math></kineticLaw></reaction>"
+        );
+    }
+    out.push_str("    </listOfReactions>\n");
+
+    // Events: doses and switches at their times.
+    if !actions.is_empty() {
+        out.push_str("    <listOfEvents>\n");
+        let input_names: Vec<&str> = model.input_names().collect();
+        for (k, (t, action)) in actions.iter().enumerate() {
+            let assignment = match action {
+                TimedAction::Add { compartment, amount } => {
+                    let s = sid(&spec.compartments[*compartment].name);
+                    format!(
+                        "<eventAssignment variable=\"{s}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></eventAssignment>",
+                        apply("plus", &[format!("<ci>{s}</ci>"), cn(*amount)])
+                    )
+                }
+                TimedAction::SetInput { input, value } => format!(
+                    "<eventAssignment variable=\"{}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></eventAssignment>",
+                    sid(input_names[*input]),
+                    cn(*value)
+                ),
+            };
+            let trigger = apply(
+                "geq",
+                &[
+                    "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/time\">time</csymbol>"
+                        .to_string(),
+                    cn(*t),
+                ],
+            );
+            let _ = writeln!(
+                out,
+                "      <event id=\"e{k}\" useValuesFromTriggerTime=\"true\"><trigger initialValue=\"false\" persistent=\"true\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{trigger}</math></trigger><listOfEventAssignments>{assignment}</listOfEventAssignments></event>"
+            );
+        }
+        out.push_str("    </listOfEvents>\n");
+    }
+    out.push_str("  </model>\n</sbml>\n");
+    Ok(out)
+}
