@@ -10,10 +10,8 @@
 //! repeats, solve only), and error (mixed error against the reference, where
 //! one is published).
 
-use sasp::solve::{solve, Method, OdeSystem, Options, Tolerance};
-use sasp::testset::{mixed_error, Problem};
+use sasp::solve::Method;
 use std::process::ExitCode;
-use std::time::Instant;
 
 struct Args {
     problem: String,
@@ -61,46 +59,7 @@ fn parse() -> Result<Option<Args>, String> {
 }
 
 fn run(args: &Args) -> Result<String, sasp::SaspError> {
-    let problem = Problem::by_name(&args.problem)?;
-    let method = Method::parse(&args.method)?;
-    let atol = args.atol.unwrap_or(problem.default_atol(args.rtol));
-    let options = Options { rtol: args.rtol, atol: Tolerance::Scalar(atol), ..Options::default() };
-    let (t0, t_end, y0) = (problem.t0(), problem.t_end(), problem.y0());
-    let mut times = Vec::with_capacity(args.repeat);
-    let mut last = None;
-    for _ in 0..args.repeat {
-        let stepper = method.stepper(&problem, options.clone())?;
-        let start = Instant::now();
-        let sol = solve(&problem, stepper, t0, &y0, t_end, &[t_end])?;
-        times.push(start.elapsed().as_secs_f64());
-        last = Some(sol);
-    }
-    times.sort_by(f64::total_cmp);
-    let sol = last.expect("at least one repeat");
-    let y = sol.last().expect("t_end is an output").to_vec();
-    let s = sol.stats;
-    let error = problem.reference().map(|r| mixed_error(&y, &r, atol, args.rtol));
-    let list = |v: &[f64]| v.iter().map(|x| format!("{x:e}")).collect::<Vec<_>>().join(", ");
-    Ok(format!(
-        "{{\"problem\": \"{}\", \"method\": \"{}\", \"rtol\": {:e}, \"atol\": {:e}, \"t_end\": {:e}, \"n\": {}, \"y\": [{}], \
-         \"steps\": {}, \"rejected\": {}, \"rhs_evals\": {}, \"jac_evals\": {}, \"factorizations\": {}, \
-         \"linear_solves\": {}, \"wall_s\": {:e}, \"error\": {}}}",
-        problem.name(),
-        method.resolve(problem.dimension(), args.rtol).name(),
-        args.rtol,
-        atol,
-        t_end,
-        problem.dimension(),
-        list(&y),
-        s.steps,
-        s.rejected,
-        s.rhs_evals,
-        s.jac_evals,
-        s.factorizations,
-        s.linear_solves,
-        times[times.len() / 2],
-        error.map_or("null".to_string(), |e| format!("{e:e}")),
-    ))
+    Ok(sasp::testset::run(&args.problem, &args.method, args.rtol, args.atol, args.repeat)?.to_json())
 }
 
 fn main() -> ExitCode {

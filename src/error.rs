@@ -157,8 +157,8 @@ pub enum SaspError {
         /// Time of the evaluation.
         t: f64,
     },
-    /// Solver options are inconsistent (negative tolerances, t_end before t0 …).
-    #[error("invalid solver options: {0}")]
+    /// Options are inconsistent (negative tolerances, t_end before t0, an unknown method or arm …).
+    #[error("invalid options: {0}")]
     InvalidOptions(String),
 }
 

@@ -481,3 +481,92 @@ pub fn mixed_error(y: &[f64], reference: &[f64], atol: f64, rtol: f64) -> f64 {
 pub fn relative_error(y: &[f64], reference: &[f64], floor: f64) -> f64 {
     y.iter().zip(reference).filter(|(_, r)| r.abs() > floor).map(|(a, r)| ((a - r) / r).abs()).fold(0.0, f64::max)
 }
+
+/// One timed solve of a test problem, as the `testset` runner reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// Problem name.
+    pub problem: String,
+    /// The concrete method used (`auto` resolved).
+    pub method: String,
+    /// Relative tolerance.
+    pub rtol: f64,
+    /// Absolute tolerance.
+    pub atol: f64,
+    /// End time.
+    pub t_end: f64,
+    /// State at `t_end`.
+    pub y: Vec<f64>,
+    /// Work counters.
+    pub stats: crate::solve::Stats,
+    /// Median wall time of the repeats (solve only), in seconds.
+    pub wall_s: f64,
+    /// Mixed error against the published reference, where there is one.
+    pub error: Option<f64>,
+}
+
+impl Report {
+    /// The report as one JSON object.
+    pub fn to_json(&self) -> String {
+        let list = |v: &[f64]| v.iter().map(|x| format!("{x:e}")).collect::<Vec<_>>().join(", ");
+        let s = &self.stats;
+        format!(
+            "{{\"problem\": \"{}\", \"method\": \"{}\", \"rtol\": {:e}, \"atol\": {:e}, \"t_end\": {:e}, \"n\": {}, \"y\": [{}], \
+             \"steps\": {}, \"rejected\": {}, \"rhs_evals\": {}, \"jac_evals\": {}, \"factorizations\": {}, \
+             \"linear_solves\": {}, \"wall_s\": {:e}, \"error\": {}}}",
+            self.problem,
+            self.method,
+            self.rtol,
+            self.atol,
+            self.t_end,
+            self.y.len(),
+            list(&self.y),
+            s.steps,
+            s.rejected,
+            s.rhs_evals,
+            s.jac_evals,
+            s.factorizations,
+            s.linear_solves,
+            self.wall_s,
+            self.error.map_or("null".to_string(), |e| format!("{e:e}")),
+        )
+    }
+}
+
+/// Solves problem `name` with method `method` `repeat` times and reports the last solve
+/// with the median wall time. `atol` defaults to [`Problem::default_atol`].
+pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, repeat: usize) -> Result<Report> {
+    use crate::solve::{solve, Method, Options, Tolerance};
+    let problem = Problem::by_name(name)?;
+    let method = Method::parse(method)?;
+    if repeat == 0 {
+        return Err(SaspError::InvalidOptions("repeat must be at least 1".into()));
+    }
+    let atol = atol.unwrap_or(problem.default_atol(rtol));
+    let options = Options { rtol, atol: Tolerance::Scalar(atol), ..Options::default() };
+    let (t0, t_end, y0) = (problem.t0(), problem.t_end(), problem.y0());
+    let mut times = Vec::with_capacity(repeat);
+    let mut last = None;
+    for _ in 0..repeat {
+        let stepper = method.stepper(&problem, options.clone())?;
+        let start = std::time::Instant::now();
+        let sol = solve(&problem, stepper, t0, &y0, t_end, &[t_end])?;
+        times.push(start.elapsed().as_secs_f64());
+        last = Some(sol);
+    }
+    times.sort_by(f64::total_cmp);
+    let sol = last.ok_or_else(|| SaspError::InvalidOptions("no solve ran".into()))?;
+    let y = sol.last().map(<[f64]>::to_vec).unwrap_or_default();
+    let error = problem.reference().map(|r| mixed_error(&y, &r, atol, rtol));
+    Ok(Report {
+        problem: problem.name().to_string(),
+        method: method.resolve(problem.dimension(), rtol).name().to_string(),
+        rtol,
+        atol,
+        t_end,
+        y,
+        stats: sol.stats,
+        wall_s: times[times.len() / 2],
+        error,
+    })
+}

@@ -1,0 +1,172 @@
+//! The `sasp` command line: run experiments, simulate scenarios, export SBML,
+//! and run the solver test set. Errors go to standard error; the exit code is
+//! 0 on success, 1 when the work failed, 2 when the command line is wrong.
+
+use clap::{Parser, Subcommand};
+use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
+use sasp::experiment::Experiment;
+use sasp::intervene::Scenario;
+use sasp::model::Model;
+use sasp::output::{experiment_csv, experiment_json, write_atomic};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sasp",
+    version,
+    about = "Senescence, SASP and NK-cell surveillance models: simulate, reproduce, export"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario's arms on a model and write the time courses (CSV or JSON by extension).
+    Simulate {
+        /// Model file (TOML); the built-in reference model when omitted.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Scenario file with the arms (TOML); the paper's arms when omitted.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Output file: `.csv` or `.json`.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Run one of the paper's experiments and write its tables and plots.
+    Experiment {
+        /// Which experiment (`neutralization`).
+        name: String,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Export a model (with an arm's interventions) as SBML Level 3 Version 2.
+    ExportSbml {
+        /// Model file (TOML).
+        model: PathBuf,
+        /// Arm to apply (by name, from the scenario).
+        #[arg(long)]
+        arm: Option<String>,
+        /// Scenario file holding the arm; the paper's arms when omitted.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Solve a standard test problem and print one JSON line.
+    Testset {
+        /// Problem: robertson, robertson-long, hires, pollution, vdp, arenstorf.
+        #[arg(long)]
+        problem: String,
+        /// Method: dopri5, dop853, rodas5p, rodas3, bdf, auto.
+        #[arg(long, default_value = "auto")]
+        method: String,
+        /// Relative tolerance.
+        #[arg(long, default_value_t = 1e-6)]
+        rtol: f64,
+        /// Absolute tolerance (default: the problem's customary one).
+        #[arg(long)]
+        atol: Option<f64>,
+        /// Repeats (the reported wall time is their median).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
+}
+
+fn load_model(path: Option<&Path>) -> sasp::Result<Model> {
+    match path {
+        Some(p) => Model::from_file(p),
+        None => sasp::models::iannello2013(),
+    }
+}
+
+fn load_scenario(path: Option<&Path>) -> sasp::Result<Scenario> {
+    match path {
+        Some(p) => Scenario::from_file(p),
+        None => Scenario::from_toml_str(sasp::experiment::paper::NEUTRALIZATION_TOML, "models/neutralization.toml"),
+    }
+}
+
+fn run(cli: Cli) -> sasp::Result<()> {
+    match cli.command {
+        Command::Simulate { model, scenario, output } => {
+            let model = load_model(model.as_deref())?;
+            let scenario = load_scenario(scenario.as_deref())?;
+            let results = Experiment::from_scenario(&model, &scenario).run()?;
+            let text = match output.extension().and_then(|e| e.to_str()) {
+                Some("csv") => experiment_csv(&results),
+                Some("json") => experiment_json(&results, &[])?,
+                _ => {
+                    return Err(sasp::SaspError::InvalidOptions(format!(
+                        "output '{}' must end in .csv or .json",
+                        output.display()
+                    )))
+                }
+            };
+            write_atomic(&output, text.as_bytes())?;
+            eprintln!("wrote {} ({} arms)", output.display(), results.len());
+        }
+        Command::Experiment { name, out } => {
+            if name != "neutralization" {
+                return Err(sasp::SaspError::InvalidOptions(format!(
+                    "unknown experiment '{name}' (known: neutralization)"
+                )));
+            }
+            let model = sasp::models::iannello2013()?;
+            let results = Experiment::new(&model).arms(neutralization_arms()?).run()?;
+            let targets = targets(&results)?;
+            for t in &targets {
+                println!(
+                    "{:<3} {:<70} {:>8.3}  {:<10} {}",
+                    t.id,
+                    t.description,
+                    t.value,
+                    t.band,
+                    if t.met { "met" } else { "NOT met" }
+                );
+            }
+            write_atomic(&out.join("neutralization.csv"), experiment_csv(&results).as_bytes())?;
+            write_atomic(&out.join("neutralization.json"), experiment_json(&results, &targets)?.as_bytes())?;
+            let doses = antibody_schedule().times("doses", model.initial_time())?;
+            sasp::plot::clearance_curves(&results, &doses, out.join("clearance.png"))?;
+            sasp::plot::clearance_curves(&results, &doses, out.join("clearance.svg"))?;
+            sasp::plot::nk_infiltration(&results, 5.0, out.join("nk_infiltration.png"))?;
+            eprintln!("wrote {}/neutralization.csv, .json, clearance.png, .svg, nk_infiltration.png", out.display());
+        }
+        Command::ExportSbml { model, arm, scenario, output } => {
+            let model = Model::from_file(&model)?;
+            let chosen = match arm {
+                Some(name) => {
+                    let scenario = load_scenario(scenario.as_deref())?;
+                    let known: Vec<String> = scenario.arms.iter().map(|a| a.name.clone()).collect();
+                    Some(scenario.arms.into_iter().find(|a| a.name == name).ok_or_else(|| {
+                        sasp::SaspError::InvalidOptions(format!("no arm '{name}' (known: {})", known.join(", ")))
+                    })?)
+                }
+                None => None,
+            };
+            let text = sasp::sbml::export(&model, chosen.as_ref())?;
+            write_atomic(&output, text.as_bytes())?;
+            eprintln!("wrote {}", output.display());
+        }
+        Command::Testset { problem, method, rtol, atol, repeat } => {
+            println!("{}", sasp::testset::run(&problem, &method, rtol, atol, repeat)?.to_json());
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sasp: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
