@@ -33,6 +33,7 @@ pub mod output;
 pub mod plot;
 pub mod sbml;
 pub mod solve;
+pub mod sweep;
 pub mod testset;
 
 pub use error::{Result, SaspError};

@@ -58,6 +58,11 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Parameter sweeps and virtual cohorts (parallel, shardable).
+    Sweep {
+        #[command(subcommand)]
+        action: SweepAction,
+    },
     /// Solve a standard test problem and print one JSON line.
     Testset {
         /// Problem: robertson, robertson-long, hires, pollution, vdp, arenstorf.
@@ -75,6 +80,36 @@ enum Command {
         /// Repeats (the reported wall time is their median).
         #[arg(long, default_value_t = 1)]
         repeat: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum SweepAction {
+    /// Run a sweep spec (or one shard of it) and write one CSV row per run.
+    Run {
+        /// Sweep spec (TOML; see `sasp::sweep`).
+        spec: PathBuf,
+        /// Model file; the reference model when omitted.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Scenario holding the arm; the paper's arms when omitted.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Run only shard i of n (`i/n`, 0-based); read from SLURM_ARRAY_TASK_ID and
+        /// SLURM_ARRAY_TASK_COUNT when absent.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Output CSV.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Join shard outputs into the file an unsharded run writes.
+    Merge {
+        /// Shard CSVs.
+        parts: Vec<PathBuf>,
+        /// Output CSV.
+        #[arg(short, long)]
+        output: PathBuf,
     },
 }
 
@@ -152,6 +187,35 @@ fn run(cli: Cli) -> sasp::Result<()> {
             };
             let text = sasp::sbml::export(&model, chosen.as_ref())?;
             write_atomic(&output, text.as_bytes())?;
+            eprintln!("wrote {}", output.display());
+        }
+        Command::Sweep { action: SweepAction::Run { spec, model, scenario, shard, output } } => {
+            let model = load_model(model.as_deref())?;
+            let design = sasp::sweep::Design::from_file(&spec)?;
+            let scenario = load_scenario(scenario.as_deref())?;
+            let arm = scenario.arms.iter().find(|a| a.name == design.arm).ok_or_else(|| {
+                sasp::SaspError::InvalidOptions(format!("the sweep's arm '{}' is not in the scenario", design.arm))
+            })?;
+            let shard = match shard {
+                Some(text) => Some(sasp::sweep::Shard::parse(&text)?),
+                None => sasp::sweep::Shard::from_slurm()?,
+            };
+            let start = std::time::Instant::now();
+            let csv = sasp::sweep::run(&model, arm, &design, shard)?;
+            write_atomic(&output, csv.as_bytes())?;
+            eprintln!(
+                "wrote {} ({} runs in {:.2} s)",
+                output.display(),
+                csv.lines().count().saturating_sub(1),
+                start.elapsed().as_secs_f64()
+            );
+        }
+        Command::Sweep { action: SweepAction::Merge { parts, output } } => {
+            let texts = parts
+                .iter()
+                .map(|p| std::fs::read_to_string(p).map_err(|source| sasp::SaspError::Io { path: p.clone(), source }))
+                .collect::<sasp::Result<Vec<_>>>()?;
+            write_atomic(&output, sasp::sweep::merge(&texts)?.as_bytes())?;
             eprintln!("wrote {}", output.display());
         }
         Command::Testset { problem, method, rtol, atol, repeat } => {

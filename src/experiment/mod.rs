@@ -267,10 +267,12 @@ impl<'m> Experiment<'m> {
                 return Err(SaspError::Duplicate { kind: "arm", name: arm.name.clone() });
             }
         }
-        self.arms.iter().map(|arm| self.run_arm(&arm.prepare(self.model, t0)?)).collect()
+        self.arms.iter().map(|arm| self.run_prepared(&arm.prepare(self.model, t0)?)).collect()
     }
 
-    fn run_arm(&self, arm: &PreparedArm) -> Result<ArmResult> {
+    /// Runs one arm that is already applied to its model (e.g. by a sweep that
+    /// prepares the arm once and varies parameters of the prepared model).
+    pub fn run_prepared(&self, arm: &PreparedArm) -> Result<ArmResult> {
         let model = &arm.model;
         let t0 = model.initial_time();
         let count = ((self.t_end - t0) / self.sample_every + 1e-9).floor() as usize;

@@ -538,6 +538,19 @@ impl Model {
         Model::from_spec(spec)
     }
 
+    /// A copy of the model with several parameters set (declared units), rebuilt once.
+    pub fn with_parameters(&self, values: &[(&str, f64)]) -> Result<Model> {
+        let mut spec = self.spec.clone();
+        for &(name, value) in values {
+            let p = spec.parameters.iter_mut().find(|p| p.name == name).ok_or_else(|| SaspError::UnknownParameter {
+                name: name.to_string(),
+                context: "with_parameters".to_string(),
+            })?;
+            p.value = value;
+        }
+        Model::from_spec(spec)
+    }
+
     /// A copy of the model with a compartment's initial value set (declared unit).
     pub fn with_initial(&self, name: &str, value: f64) -> Result<Model> {
         let mut spec = self.spec.clone();
