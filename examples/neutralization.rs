@@ -10,14 +10,15 @@
 
 use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
-use sasp::output::{experiment_csv, experiment_json, write_atomic};
+use sasp::output::{experiment_csv, experiment_json, write_manifest, write_with_manifest};
 use std::path::Path;
 use std::process::ExitCode;
 
 fn run() -> sasp::Result<()> {
     let model = sasp::models::iannello2013()?;
     let start = std::time::Instant::now();
-    let results = Experiment::new(&model).arms(neutralization_arms()?).until(21.0).run()?;
+    let experiment = Experiment::new(&model).arms(neutralization_arms()?).until(21.0);
+    let results = experiment.run()?;
     let elapsed = start.elapsed();
     println!(
         "{:<14} {:>9} {:>9} {:>9} {:>9} {:>12} {:>12}",
@@ -53,14 +54,22 @@ fn run() -> sasp::Result<()> {
     let met = targets.iter().filter(|t| t.met).count();
     println!("{met} of {} targets met (shipped parameters, [F] values from examples/calibrate.rs)", targets.len());
     println!("10 arms solved in {:.1} ms", elapsed.as_secs_f64() * 1e3);
-    write_atomic(Path::new("out/neutralization.csv"), experiment_csv(&results).as_bytes())?;
-    write_atomic(Path::new("out/neutralization.json"), experiment_json(&results, &targets)?.as_bytes())?;
+    let manifest = experiment.manifest(&results)?;
+    write_with_manifest(Path::new("out/neutralization.csv"), experiment_csv(&results).as_bytes(), &manifest)?;
+    write_with_manifest(
+        Path::new("out/neutralization.json"),
+        experiment_json(&results, &targets)?.as_bytes(),
+        &manifest,
+    )?;
     let doses = antibody_schedule().times("doses", model.initial_time())?;
     sasp::plot::clearance_curves(&results, &doses, "out/clearance.png")?;
     sasp::plot::clearance_curves(&results, &doses, "out/clearance.svg")?;
     sasp::plot::nk_infiltration(&results, 5.0, "out/nk_infiltration.png")?;
+    for plot in ["out/clearance.png", "out/clearance.svg", "out/nk_infiltration.png"] {
+        write_manifest(Path::new(plot), &manifest)?;
+    }
     println!(
-        "wrote out/neutralization.csv, out/neutralization.json, out/clearance.png and .svg, out/nk_infiltration.png"
+        "wrote out/neutralization.csv, .json, clearance.png, .svg and nk_infiltration.png, each with a .manifest.json"
     );
     Ok(())
 }

@@ -9,7 +9,6 @@
 use sasp::experiment::Experiment;
 use sasp::intervene::{Arm, P53Restoration};
 use sasp::model::{Compartment, TumorState};
-use sasp::output::write_atomic;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,6 +21,7 @@ fn run() -> sasp::Result<()> {
         .map(|&f| Arm::new(&format!("f = {f:.1}")).with(P53Restoration::at(0.0).restorable_fraction(f)));
     let experiment = Experiment::new(&model).arms(arms).until(21.0);
     let results = experiment.run()?;
+    let manifest = experiment.manifest(&results)?;
     let mut points = Vec::new();
     let mut csv = String::from("restorable_fraction,p53_deficient_day0_mm3,p53_deficient_day21_mm3,tumor_day21_mm3\n");
     println!("{:>6} {:>22} {:>22} {:>16}", "f", "p53-deficient d0 mm3", "p53-deficient d21 mm3", "tumor d21 mm3");
@@ -35,7 +35,7 @@ fn run() -> sasp::Result<()> {
         let _ = writeln!(csv, "{f},{q0},{q21},{v21}");
         points.push((f, q21));
     }
-    write_atomic(Path::new("out/p53_fraction.csv"), csv.as_bytes())?;
+    sasp::output::write_with_manifest(Path::new("out/p53_fraction.csv"), csv.as_bytes(), &manifest)?;
     sasp::plot::line_chart(
         &points,
         "p53-deficient tumor left at day 21 (well-mixed model)",
@@ -43,6 +43,7 @@ fn run() -> sasp::Result<()> {
         "p53-deficient cells at day 21 (mm³)",
         "out/p53_fraction.png",
     )?;
+    sasp::output::write_manifest(Path::new("out/p53_fraction.png"), &manifest)?;
     println!("wrote out/p53_fraction.csv and out/p53_fraction.png");
     Ok(())
 }

@@ -53,3 +53,10 @@ pub mod prelude {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The manual's code compiles and runs as doctests.
+#[doc = include_str!("../docs/library.md")]
+#[doc = include_str!("../docs/solvers.md")]
+#[doc = include_str!("../docs/sweeps.md")]
+#[cfg(doctest)]
+pub struct ManualDoctests;

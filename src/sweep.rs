@@ -181,16 +181,16 @@ impl Design {
                         return bad(format!("parameter '{}': values must be finite and non-negative", p.name));
                     }
                 }
-                DesignKind::Lhs => {
-                    match (p.lo, p.hi) {
-                        (Some(lo), Some(hi))
-                            if lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo && (!p.log || lo > 0.0) => {}
-                        _ => return bad(format!(
+                DesignKind::Lhs => match (p.lo, p.hi) {
+                    (Some(lo), Some(hi))
+                        if lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo && (!p.log || lo > 0.0) => {}
+                    _ => {
+                        return bad(format!(
                             "parameter '{}': a Latin hypercube needs 0 ≤ lo < hi (lo > 0 in log space): an empty range",
                             p.name
-                        )),
+                        ))
                     }
-                }
+                },
                 DesignKind::Cohort => match p.sigma {
                     Some(s) if s.is_finite() && s >= 0.0 => {}
                     _ => return bad(format!("parameter '{}': a cohort needs sigma ≥ 0", p.name)),
@@ -318,6 +318,17 @@ fn header(design: &Design) -> String {
 /// Runs the design (or one shard of it) on `arm`, in parallel, and returns
 /// the CSV: one row per run, in run order.
 pub fn run(model: &Model, arm: &Arm, design: &Design, shard: Option<Shard>) -> Result<String> {
+    run_with_progress(model, arm, design, shard, &|| {})
+}
+
+/// [`run`], calling `tick` after every finished run (for progress bars).
+pub fn run_with_progress(
+    model: &Model,
+    arm: &Arm,
+    design: &Design,
+    shard: Option<Shard>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<String> {
     design.validate(model)?;
     let shard = shard.unwrap_or(Shard { index: 0, count: 1 });
     let samples = design.samples(model)?;
@@ -348,6 +359,7 @@ pub fn run(model: &Model, arm: &Arm, design: &Design, shard: Option<Shard>) -> R
                 };
                 experiment.run_prepared(&arm)
             });
+            tick();
             Ok(match outcome {
                 Ok(r) => {
                     let at = |d: f64| r.at(&r.tumor_volume_mm3, d).map_or(String::new(), |v| format!("{v:e}"));

@@ -59,3 +59,25 @@ fn failures_have_exit_codes_and_leave_nothing_behind() {
     let run = sasp(&["testset", "--problem", "nope"]);
     assert_eq!(run.status.code(), Some(1));
 }
+
+#[test]
+fn outputs_carry_manifests_and_sweeps_shard_and_merge() {
+    let spec = temp("cohort.toml");
+    std::fs::write(
+        &spec,
+        "arm = \"control\"\ndesign = \"cohort\"\nruns = 6\nseed = 1\n[[parameter]]\nname = \"rho_N\"\nsigma = 0.2\n",
+    )
+    .unwrap();
+    let (all, a, b, merged) = (temp("all.csv"), temp("a.csv"), temp("b.csv"), temp("merged.csv"));
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    assert!(sasp(&["sweep", "run", &s(&spec), "-o", &s(&all)]).status.success());
+    assert!(sasp(&["sweep", "run", &s(&spec), "--shard", "0/2", "-o", &s(&a)]).status.success());
+    assert!(sasp(&["sweep", "run", &s(&spec), "--shard", "1/2", "-o", &s(&b)]).status.success());
+    assert!(sasp(&["sweep", "merge", &s(&b), &s(&a), "-o", &s(&merged)]).status.success());
+    assert_eq!(std::fs::read(&all).unwrap(), std::fs::read(&merged).unwrap());
+    let manifest = std::fs::read_to_string(format!("{}.manifest.json", s(&all))).unwrap();
+    assert!(manifest.contains("\"model_hash\"") && manifest.contains("\"rho_N\"") && manifest.contains("sweep"));
+    let bad = sasp(&["sweep", "run", &s(&spec), "--shard", "2/2", "-o", &s(&temp("bad.csv"))]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(!temp("bad.csv").exists());
+}

@@ -7,7 +7,7 @@ use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
 use sasp::intervene::Scenario;
 use sasp::model::Model;
-use sasp::output::{experiment_csv, experiment_json, write_atomic};
+use sasp::output::{experiment_csv, experiment_json, write_with_manifest, Manifest};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -132,7 +132,8 @@ fn run(cli: Cli) -> sasp::Result<()> {
         Command::Simulate { model, scenario, output } => {
             let model = load_model(model.as_deref())?;
             let scenario = load_scenario(scenario.as_deref())?;
-            let results = Experiment::from_scenario(&model, &scenario).run()?;
+            let experiment = Experiment::from_scenario(&model, &scenario);
+            let results = experiment.run()?;
             let text = match output.extension().and_then(|e| e.to_str()) {
                 Some("csv") => experiment_csv(&results),
                 Some("json") => experiment_json(&results, &[])?,
@@ -143,8 +144,8 @@ fn run(cli: Cli) -> sasp::Result<()> {
                     )))
                 }
             };
-            write_atomic(&output, text.as_bytes())?;
-            eprintln!("wrote {} ({} arms)", output.display(), results.len());
+            write_with_manifest(&output, text.as_bytes(), &experiment.manifest(&results)?)?;
+            eprintln!("wrote {} ({} arms) and its manifest", output.display(), results.len());
         }
         Command::Experiment { name, out } => {
             if name != "neutralization" {
@@ -153,7 +154,9 @@ fn run(cli: Cli) -> sasp::Result<()> {
                 )));
             }
             let model = sasp::models::iannello2013()?;
-            let results = Experiment::new(&model).arms(neutralization_arms()?).run()?;
+            let experiment = Experiment::new(&model).arms(neutralization_arms()?);
+            let results = experiment.run()?;
+            let manifest = experiment.manifest(&results)?;
             let targets = targets(&results)?;
             for t in &targets {
                 println!(
@@ -165,13 +168,23 @@ fn run(cli: Cli) -> sasp::Result<()> {
                     if t.met { "met" } else { "NOT met" }
                 );
             }
-            write_atomic(&out.join("neutralization.csv"), experiment_csv(&results).as_bytes())?;
-            write_atomic(&out.join("neutralization.json"), experiment_json(&results, &targets)?.as_bytes())?;
+            write_with_manifest(&out.join("neutralization.csv"), experiment_csv(&results).as_bytes(), &manifest)?;
+            write_with_manifest(
+                &out.join("neutralization.json"),
+                experiment_json(&results, &targets)?.as_bytes(),
+                &manifest,
+            )?;
             let doses = antibody_schedule().times("doses", model.initial_time())?;
             sasp::plot::clearance_curves(&results, &doses, out.join("clearance.png"))?;
             sasp::plot::clearance_curves(&results, &doses, out.join("clearance.svg"))?;
             sasp::plot::nk_infiltration(&results, 5.0, out.join("nk_infiltration.png"))?;
-            eprintln!("wrote {}/neutralization.csv, .json, clearance.png, .svg, nk_infiltration.png", out.display());
+            for plot in ["clearance.png", "clearance.svg", "nk_infiltration.png"] {
+                sasp::output::write_manifest(&out.join(plot), &manifest)?;
+            }
+            eprintln!(
+                "wrote {}/neutralization.csv, .json, clearance.png, .svg, nk_infiltration.png and their manifests",
+                out.display()
+            );
         }
         Command::ExportSbml { model, arm, scenario, output } => {
             let model = Model::from_file(&model)?;
@@ -186,8 +199,11 @@ fn run(cli: Cli) -> sasp::Result<()> {
                 None => None,
             };
             let text = sasp::sbml::export(&model, chosen.as_ref())?;
-            write_atomic(&output, text.as_bytes())?;
-            eprintln!("wrote {}", output.display());
+            let mut manifest = Manifest::new(&model, sasp::solve::Method::Auto, &Default::default())?;
+            manifest.method = "none (export)".into();
+            manifest.arms = chosen.iter().map(|a| a.name.clone()).collect();
+            write_with_manifest(&output, text.as_bytes(), &manifest)?;
+            eprintln!("wrote {} and its manifest", output.display());
         }
         Command::Sweep { action: SweepAction::Run { spec, model, scenario, shard, output } } => {
             let model = load_model(model.as_deref())?;
@@ -201,8 +217,22 @@ fn run(cli: Cli) -> sasp::Result<()> {
                 None => sasp::sweep::Shard::from_slurm()?,
             };
             let start = std::time::Instant::now();
-            let csv = sasp::sweep::run(&model, arm, &design, shard)?;
-            write_atomic(&output, csv.as_bytes())?;
+            let total = shard.map_or(design.len(), |s| (design.len() + s.count - 1 - s.index) / s.count);
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let csv = sasp::sweep::run_with_progress(&model, arm, &design, shard, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            let options = sasp::solve::Options {
+                rtol: design.rtol,
+                atol: sasp::solve::Tolerance::Scalar(design.atol),
+                ..Default::default()
+            };
+            let mut manifest = Manifest::new(&model, sasp::solve::Method::Auto, &options)?;
+            manifest.arms = vec![arm.name.clone()];
+            write_with_manifest(&output, csv.as_bytes(), &manifest)?;
             eprintln!(
                 "wrote {} ({} runs in {:.2} s)",
                 output.display(),
@@ -215,7 +245,15 @@ fn run(cli: Cli) -> sasp::Result<()> {
                 .iter()
                 .map(|p| std::fs::read_to_string(p).map_err(|source| sasp::SaspError::Io { path: p.clone(), source }))
                 .collect::<sasp::Result<Vec<_>>>()?;
-            write_atomic(&output, sasp::sweep::merge(&texts)?.as_bytes())?;
+            sasp::output::write_atomic(&output, sasp::sweep::merge(&texts)?.as_bytes())?;
+            // The shards' manifests describe the runs; the merged file gets the first one's.
+            let mut first = parts[0].as_os_str().to_owned();
+            first.push(".manifest.json");
+            if let Ok(text) = std::fs::read_to_string(&first) {
+                let mut name = output.as_os_str().to_owned();
+                name.push(".manifest.json");
+                sasp::output::write_atomic(Path::new(&name), text.as_bytes())?;
+            }
             eprintln!("wrote {}", output.display());
         }
         Command::Testset { problem, method, rtol, atol, repeat } => {

@@ -248,6 +248,16 @@ impl<'m> Experiment<'m> {
         self
     }
 
+    /// The integration method and options the runs use.
+    pub fn settings(&self) -> (Method, &Options) {
+        (self.method, &self.options)
+    }
+
+    /// A provenance manifest for results of this experiment.
+    pub fn manifest(&self, results: &[ArmResult]) -> Result<crate::output::Manifest> {
+        Ok(crate::output::Manifest::new(self.model, self.method, &self.options)?.with_results(results))
+    }
+
     /// Runs every arm.
     pub fn run(&self) -> Result<Vec<ArmResult>> {
         let t0 = self.model.initial_time();
