@@ -4,7 +4,8 @@
 //! cargo run --release --example testset -- --problem P --method M --rtol R [--atol A] [--n N] [--repeat K]
 //! cargo run --release --example testset -- --list-methods
 //! ```
-//! Problems: robertson, robertson-long, hires, pollution, vdp, arenstorf.
+//! Problems: robertson, robertson-long, hires, pollution, vdp, arenstorf, and
+//! the grid problems brusselator2d and keller-segel (`--n` sets the grid).
 //! Fields: problem, method, rtol, atol, t_end, y (state at t_end), steps,
 //! rejected, rhs_evals, jac_evals, factorizations, wall_s (median of the
 //! repeats, solve only), and error (mixed error against the reference, where
@@ -19,10 +20,11 @@ struct Args {
     rtol: f64,
     atol: Option<f64>,
     repeat: usize,
+    n: Option<usize>,
 }
 
 fn parse() -> Result<Option<Args>, String> {
-    let mut args = Args { problem: String::new(), method: "auto".into(), rtol: 1e-6, atol: None, repeat: 1 };
+    let mut args = Args { problem: String::new(), method: "auto".into(), rtol: 1e-6, atol: None, repeat: 1, n: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--list-methods" {
@@ -34,7 +36,7 @@ fn parse() -> Result<Option<Args>, String> {
         }
         if flag == "--help" || flag == "-h" {
             println!("usage: testset --problem P --method M --rtol R [--atol A] [--n N] [--repeat K] | --list-methods");
-            println!("problems: {}", sasp::testset::NAMES.join(", "));
+            println!("problems: {}, {}", sasp::testset::NAMES.join(", "), sasp::testset::GRID_NAMES.join(", "));
             return Ok(None);
         }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -45,7 +47,7 @@ fn parse() -> Result<Option<Args>, String> {
             "--rtol" => args.rtol = number(&value)?,
             "--atol" => args.atol = Some(number(&value)?),
             "--repeat" => args.repeat = value.parse().map_err(|_| format!("--repeat: '{value}' is not a count"))?,
-            "--n" => return Err("--n applies to grid problems, which this build does not have yet".into()),
+            "--n" => args.n = Some(value.parse().map_err(|_| format!("--n: '{value}' is not a grid size"))?),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -59,7 +61,7 @@ fn parse() -> Result<Option<Args>, String> {
 }
 
 fn run(args: &Args) -> Result<String, sasp::SaspError> {
-    Ok(sasp::testset::run(&args.problem, &args.method, args.rtol, args.atol, args.repeat)?.to_json())
+    Ok(sasp::testset::run(&args.problem, &args.method, args.rtol, args.atol, args.n, args.repeat)?.to_json())
 }
 
 fn main() -> ExitCode {

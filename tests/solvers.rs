@@ -419,3 +419,43 @@ fn restarts_after_stops_are_cheap_for_one_step_methods() {
     let limit = 1.0 / (1.0 - (-0.15f64).exp());
     assert!((run.y[0] - limit).abs() < 1e-5 * limit, "{} vs {limit}", run.y[0]);
 }
+
+#[test]
+fn the_grid_problems_solve_consistently() {
+    use sasp::testset::grid::{Brusselator2d, KellerSegel};
+    // Brusselator: the analytic sparse Jacobian equals central differences.
+    let mut b = Brusselator2d::new(6);
+    b.forcing = true;
+    let y: Vec<f64> = b.y0().iter().enumerate().map(|(k, v)| v + 0.1 * (k as f64).sin()).collect();
+    let JacobianStructure::Sparse(pattern) = b.jacobian_structure() else { panic!("sparse") };
+    let mut values = vec![0.0; pattern.nnz()];
+    assert!(b.jacobian(0.0, &y, &mut values));
+    let n = b.dimension();
+    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+    for j in 0..n {
+        let h = 1e-6 * y[j].abs().max(1.0);
+        let (mut yp, mut ym) = (y.clone(), y.clone());
+        yp[j] += h;
+        ym[j] -= h;
+        b.rhs(0.0, &yp, &mut up);
+        b.rhs(0.0, &ym, &mut down);
+        for i in 0..n {
+            let fd = (up[i] - down[i]) / (2.0 * h);
+            let exact = pattern.position(i, j).map_or(0.0, |k| values[k]);
+            assert!((fd - exact).abs() <= 1e-6 * exact.abs().max(1.0), "({i}, {j}): {fd} vs {exact}");
+        }
+    }
+    // Keller–Segel: Rosenbrock and BDF agree, and the banded finite-difference
+    // Jacobian carries both.
+    let ks = KellerSegel { n: 100 };
+    let y0 = ks.y0();
+    let a = end_state(&ks, Method::Rodas5p, options(1e-8, 1e-10), 0.0, &y0, 20.0);
+    let b = end_state(&ks, Method::Bdf, options(1e-8, 1e-10), 0.0, &y0, 20.0);
+    assert!(relative_error(&a, &b, 0.0) < 1e-5, "{:e}", relative_error(&a, &b, 0.0));
+    // The runner knows both grid problems.
+    let r = sasp::testset::run("keller-segel", "rodas5p", 1e-6, None, Some(50), 1).unwrap();
+    assert_eq!((r.problem.as_str(), r.y.len()), ("keller-segel", 100));
+    assert!(sasp::testset::run("hires", "rodas5p", 1e-6, None, Some(50), 1).is_err());
+    let r = sasp::testset::run("brusselator2d", "bdf", 1e-4, None, Some(8), 1).unwrap();
+    assert_eq!(r.y.len(), 128);
+}

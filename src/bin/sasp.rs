@@ -65,7 +65,7 @@ enum Command {
     },
     /// Solve a standard test problem and print one JSON line.
     Testset {
-        /// Problem: robertson, robertson-long, hires, pollution, vdp, arenstorf.
+        /// Problem: robertson, robertson-long, hires, pollution, vdp, arenstorf, brusselator2d, keller-segel.
         #[arg(long)]
         problem: String,
         /// Method: dopri5, dop853, rodas5p, rodas3, bdf, auto.
@@ -80,6 +80,9 @@ enum Command {
         /// Repeats (the reported wall time is their median).
         #[arg(long, default_value_t = 1)]
         repeat: usize,
+        /// Grid size of the grid problems (brusselator2d, keller-segel).
+        #[arg(long)]
+        n: Option<usize>,
     },
 }
 
@@ -256,8 +259,8 @@ fn run(cli: Cli) -> sasp::Result<()> {
             }
             eprintln!("wrote {}", output.display());
         }
-        Command::Testset { problem, method, rtol, atol, repeat } => {
-            println!("{}", sasp::testset::run(&problem, &method, rtol, atol, repeat)?.to_json());
+        Command::Testset { problem, method, rtol, atol, repeat, n } => {
+            println!("{}", sasp::testset::run(&problem, &method, rtol, atol, n, repeat)?.to_json());
         }
     }
     Ok(())

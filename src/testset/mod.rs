@@ -12,6 +12,8 @@
 // Coefficients and reference values are kept with the digits they were published with.
 #![allow(clippy::excessive_precision)]
 
+pub mod grid;
+
 use crate::error::{Result, SaspError};
 use crate::model::SparsityPattern;
 use crate::solve::{JacobianStructure, OdeSystem};
@@ -42,6 +44,9 @@ pub struct Problem {
 
 /// Names accepted by [`Problem::by_name`].
 pub const NAMES: [&str; 6] = ["robertson", "robertson-long", "hires", "pollution", "vdp", "arenstorf"];
+
+/// Grid problems accepted by [`run`] (with a grid size `n`; see [`grid`]).
+pub const GRID_NAMES: [&str; 2] = ["brusselator2d", "keller-segel"];
 
 /// The IVP test set's Robertson reference at `t = 1e11` (RADAU5 at 1.1e-18):
 /// integrate `robertson-long` on to 1e11 to compare.
@@ -534,39 +539,89 @@ impl Report {
 }
 
 /// Solves problem `name` with method `method` `repeat` times and reports the last solve
-/// with the median wall time. `atol` defaults to [`Problem::default_atol`].
-pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, repeat: usize) -> Result<Report> {
-    use crate::solve::{solve, Method, Options, Tolerance};
-    let problem = Problem::by_name(name)?;
+/// with the median wall time. `atol` defaults to [`Problem::default_atol`] (1e-2·rtol for
+/// the grid problems); `n` is the grid size of the grid problems (default 32 for
+/// `brusselator2d`, 200 for `keller-segel`).
+pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usize>, repeat: usize) -> Result<Report> {
+    use crate::solve::{integrate, Method, Options, Plan, Tolerance};
     let method = Method::parse(method)?;
     if repeat == 0 {
         return Err(SaspError::InvalidOptions("repeat must be at least 1".into()));
     }
-    let atol = atol.unwrap_or(problem.default_atol(rtol));
-    let options = Options { rtol, atol: Tolerance::Scalar(atol), ..Options::default() };
-    let (t0, t_end, y0) = (problem.t0(), problem.t_end(), problem.y0());
-    let mut times = Vec::with_capacity(repeat);
-    let mut last = None;
-    for _ in 0..repeat {
-        let stepper = method.stepper(&problem, options.clone())?;
-        let start = std::time::Instant::now();
-        let sol = solve(&problem, stepper, t0, &y0, t_end, &[t_end])?;
-        times.push(start.elapsed().as_secs_f64());
-        last = Some(sol);
+    let timed =
+        |system: &mut dyn FnMut() -> Result<crate::solve::Integration>| -> Result<(crate::solve::Integration, f64)> {
+            let mut times = Vec::with_capacity(repeat);
+            let mut last = None;
+            for _ in 0..repeat {
+                let start = std::time::Instant::now();
+                let run = system()?;
+                times.push(start.elapsed().as_secs_f64());
+                last = Some(run);
+            }
+            times.sort_by(f64::total_cmp);
+            Ok((last.ok_or_else(|| SaspError::InvalidOptions("no solve ran".into()))?, times[times.len() / 2]))
+        };
+    let report =
+        |problem: &str, dim: usize, atol: f64, t_end: f64, run: crate::solve::Integration, wall_s: f64, error| Report {
+            problem: problem.to_string(),
+            method: method.resolve(dim, rtol).name().to_string(),
+            rtol,
+            atol,
+            t_end,
+            y: run.y,
+            stats: run.solution.stats,
+            wall_s,
+            error,
+        };
+    match name {
+        "brusselator2d" | "keller-segel" => {
+            let n = n.unwrap_or(if name == "brusselator2d" { 32 } else { 200 });
+            if n < 3 || n > 4096 {
+                return Err(SaspError::InvalidOptions(format!("grid size {n} must be 3 to 4096")));
+            }
+            let atol = atol.unwrap_or(1e-2 * rtol);
+            let options = Options { rtol, atol: Tolerance::Scalar(atol), max_steps: 1_000_000, ..Options::default() };
+            if name == "brusselator2d" {
+                let t_end = 11.5;
+                let base = grid::Brusselator2d::new(n);
+                let y0 = base.y0();
+                let (run, wall) = timed(&mut || {
+                    let mut system = base.clone();
+                    let mut stepper = method.stepper(&system, options.clone())?;
+                    let plan = Plan { outputs: &[], stops: &[1.1], events: &[] };
+                    integrate(&mut stepper, &mut system, 0.0, &y0, t_end, &plan, &mut |_, _, _, s| {
+                        s.forcing = true;
+                        Ok(())
+                    })
+                })?;
+                Ok(report(name, 2 * n * n, atol, t_end, run, wall, None))
+            } else {
+                let t_end = 20.0;
+                let system = grid::KellerSegel { n };
+                let y0 = system.y0();
+                let (run, wall) = timed(&mut || {
+                    let mut stepper = method.stepper(&system, options.clone())?;
+                    let plan = Plan { outputs: &[], stops: &[], events: &[] };
+                    integrate(&mut stepper, &mut &system, 0.0, &y0, t_end, &plan, &mut |_, _, _, _| Ok(()))
+                })?;
+                Ok(report(name, 2 * n, atol, t_end, run, wall, None))
+            }
+        }
+        _ => {
+            if n.is_some() {
+                return Err(SaspError::InvalidOptions(format!("--n applies to the grid problems, not to '{name}'")));
+            }
+            let problem = Problem::by_name(name)?;
+            let atol = atol.unwrap_or(problem.default_atol(rtol));
+            let options = Options { rtol, atol: Tolerance::Scalar(atol), ..Options::default() };
+            let (t_end, y0) = (problem.t_end(), problem.y0());
+            let (run, wall) = timed(&mut || {
+                let mut stepper = method.stepper(&problem, options.clone())?;
+                let plan = Plan { outputs: &[], stops: &[], events: &[] };
+                integrate(&mut stepper, &mut &problem, problem.t0(), &y0, t_end, &plan, &mut |_, _, _, _| Ok(()))
+            })?;
+            let error = problem.reference().map(|r| mixed_error(&run.y, &r, atol, rtol));
+            Ok(report(problem.name(), problem.dimension(), atol, t_end, run, wall, error))
+        }
     }
-    times.sort_by(f64::total_cmp);
-    let sol = last.ok_or_else(|| SaspError::InvalidOptions("no solve ran".into()))?;
-    let y = sol.last().map(<[f64]>::to_vec).unwrap_or_default();
-    let error = problem.reference().map(|r| mixed_error(&y, &r, atol, rtol));
-    Ok(Report {
-        problem: problem.name().to_string(),
-        method: method.resolve(problem.dimension(), rtol).name().to_string(),
-        rtol,
-        atol,
-        t_end,
-        y,
-        stats: sol.stats,
-        wall_s: times[times.len() / 2],
-        error,
-    })
 }

@@ -1,0 +1,204 @@
+//! Two grid problems, defined exactly so that results compare across solvers.
+//!
+//! **Brusselator 2D** (the DifferentialEquations.jl "large stiff equations"
+//! form): on `x_i = i/(N−1)`, `y_j = j/(N−1)`, `i, j = 0..N−1`,
+//! `dx = 1/(N−1)`, five-point Laplacian with periodic wrap (indices mod N),
+//!
+//! `u' = α Δu + B + u²v − (A+1) u + f`, `v' = α Δv + A u − u²v`,
+//!
+//! `A = 3.4`, `B = 1`, `α = 10`, `f = 5` where `(x−0.3)² + (y−0.6)² ≤ 0.01`
+//! and `t ≥ 1.1`, else 0; `u(0) = 22 (y(1−y))^1.5`, `v(0) = 27 (x(1−x))^1.5`;
+//! `t_end = 11.5`; state `y[2(iN+j)+c]`, c = 0 for u, 1 for v. The forcing
+//! switches on at an exact stop (t = 1.1).
+//!
+//! **Keller–Segel 1D** (logistic growth and chemotaxis on [0, 20], zero flux):
+//! `u' = −∂x J_u + u(1−u)`, `c' = −∂x J_c + u − c` on N cell-centred volumes,
+//! `dx = 20/N`, face fluxes `J_u = −(u_{i+1}−u_i)/dx + 5 (u_i+u_{i+1})/2 ·
+//! (c_{i+1}−c_i)/dx`, `J_c = −(c_{i+1}−c_i)/dx`, zero on the boundary faces;
+//! `u(x,0) = 1 + 0.2 exp(−(x−6)²)` at cell centres, `c(x,0) = 1`; `t_end = 20`;
+//! state `y[2i] = u_i`, `y[2i+1] = c_i`. Its Jacobian is banded (3 and 3) and
+//! is left to grouped finite differences.
+
+use crate::model::SparsityPattern;
+use crate::solve::{JacobianStructure, OdeSystem};
+
+const A: f64 = 3.4;
+const B: f64 = 1.0;
+const ALPHA: f64 = 10.0;
+
+/// The 2D Brusselator on an N×N periodic grid.
+#[derive(Clone, Debug)]
+pub struct Brusselator2d {
+    /// Grid points per side.
+    pub n: usize,
+    /// Is the forcing on (t ≥ 1.1)? Switched by the stop at 1.1.
+    pub forcing: bool,
+    /// Cells inside the forcing disc.
+    disc: Vec<bool>,
+    pattern: SparsityPattern,
+}
+
+impl Brusselator2d {
+    /// The problem on an N×N grid (N ≥ 3).
+    pub fn new(n: usize) -> Brusselator2d {
+        let h = 1.0 / (n as f64 - 1.0);
+        let disc = (0..n * n)
+            .map(|k| {
+                let (i, j) = (k / n, k % n);
+                let (x, y) = (i as f64 * h, j as f64 * h);
+                (x - 0.3).powi(2) + (y - 0.6).powi(2) <= 0.01
+            })
+            .collect();
+        // Pattern: each variable couples to both variables of its cell and to
+        // the same variable in the four neighbours.
+        let mut row_start = vec![0];
+        let mut col = Vec::new();
+        for k in 0..n * n {
+            let (i, j) = (k / n, k % n);
+            let nbrs = [((i + n - 1) % n) * n + j, ((i + 1) % n) * n + j, i * n + (j + n - 1) % n, i * n + (j + 1) % n];
+            for c in 0..2 {
+                let mut cols: Vec<usize> = nbrs.iter().map(|&m| 2 * m + c).collect();
+                cols.extend([2 * k, 2 * k + 1]);
+                cols.sort_unstable();
+                cols.dedup();
+                col.extend(cols);
+                row_start.push(col.len());
+            }
+        }
+        Brusselator2d { n, forcing: false, disc, pattern: SparsityPattern { n: 2 * n * n, row_start, col } }
+    }
+
+    /// Initial state.
+    pub fn y0(&self) -> Vec<f64> {
+        let n = self.n;
+        let h = 1.0 / (n as f64 - 1.0);
+        let mut y = vec![0.0; 2 * n * n];
+        for i in 0..n {
+            for j in 0..n {
+                let (x, yy) = (i as f64 * h, j as f64 * h);
+                y[2 * (i * n + j)] = 22.0 * (yy * (1.0 - yy)).powf(1.5);
+                y[2 * (i * n + j) + 1] = 27.0 * (x * (1.0 - x)).powf(1.5);
+            }
+        }
+        y
+    }
+
+    fn neighbours(&self, k: usize) -> [usize; 4] {
+        let n = self.n;
+        let (i, j) = (k / n, k % n);
+        [((i + n - 1) % n) * n + j, ((i + 1) % n) * n + j, i * n + (j + n - 1) % n, i * n + (j + 1) % n]
+    }
+}
+
+impl OdeSystem for Brusselator2d {
+    fn dimension(&self) -> usize {
+        2 * self.n * self.n
+    }
+
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        let h = 1.0 / (self.n as f64 - 1.0);
+        let d = ALPHA / (h * h);
+        for k in 0..self.n * self.n {
+            let (u, v) = (y[2 * k], y[2 * k + 1]);
+            let nb = self.neighbours(k);
+            let lap_u: f64 = nb.iter().map(|&m| y[2 * m]).sum::<f64>() - 4.0 * u;
+            let lap_v: f64 = nb.iter().map(|&m| y[2 * m + 1]).sum::<f64>() - 4.0 * v;
+            let f = if self.forcing && self.disc[k] { 5.0 } else { 0.0 };
+            let uuv = u * u * v;
+            dy[2 * k] = d * lap_u + B + uuv - (A + 1.0) * u + f;
+            dy[2 * k + 1] = d * lap_v + A * u - uuv;
+        }
+    }
+
+    /// Autonomous between stops: the forcing changes only at the stop at t = 1.1.
+    fn is_autonomous(&self) -> bool {
+        true
+    }
+
+    fn jacobian_structure(&self) -> JacobianStructure {
+        JacobianStructure::Sparse(self.pattern.clone())
+    }
+
+    fn jacobian(&self, _t: f64, y: &[f64], values: &mut [f64]) -> bool {
+        let h = 1.0 / (self.n as f64 - 1.0);
+        let d = ALPHA / (h * h);
+        let p = &self.pattern;
+        values.fill(0.0);
+        for k in 0..self.n * self.n {
+            let (u, v) = (y[2 * k], y[2 * k + 1]);
+            let nb = self.neighbours(k);
+            for c in 0..2 {
+                let row = 2 * k + c;
+                let mut put = |col: usize, x: f64| {
+                    if let Some(pos) = p.position(row, col) {
+                        values[pos] += x;
+                    }
+                };
+                for &m in &nb {
+                    put(2 * m + c, d);
+                }
+                if c == 0 {
+                    put(2 * k, -4.0 * d + 2.0 * u * v - (A + 1.0));
+                    put(2 * k + 1, u * u);
+                } else {
+                    put(2 * k, A - 2.0 * u * v);
+                    put(2 * k + 1, -4.0 * d - u * u);
+                }
+            }
+        }
+        true
+    }
+}
+
+/// 1D Keller–Segel with logistic growth on N cells.
+#[derive(Clone, Debug)]
+pub struct KellerSegel {
+    /// Number of cells.
+    pub n: usize,
+}
+
+impl KellerSegel {
+    /// Initial state.
+    pub fn y0(&self) -> Vec<f64> {
+        let dx = 20.0 / self.n as f64;
+        let mut y = vec![1.0; 2 * self.n];
+        for i in 0..self.n {
+            let x = (i as f64 + 0.5) * dx;
+            y[2 * i] = 1.0 + 0.2 * (-(x - 6.0) * (x - 6.0)).exp();
+        }
+        y
+    }
+}
+
+impl OdeSystem for KellerSegel {
+    fn dimension(&self) -> usize {
+        2 * self.n
+    }
+
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        let n = self.n;
+        let dx = 20.0 / n as f64;
+        // Fluxes through the interior faces i+1/2, i = 0..n-2; zero on the boundary.
+        let flux = |i: usize| -> (f64, f64) {
+            let (u0, u1, c0, c1) = (y[2 * i], y[2 * i + 2], y[2 * i + 1], y[2 * i + 3]);
+            let gc = (c1 - c0) / dx;
+            (-(u1 - u0) / dx + 5.0 * 0.5 * (u0 + u1) * gc, -gc)
+        };
+        let mut left = (0.0, 0.0);
+        for i in 0..n {
+            let right = if i + 1 < n { flux(i) } else { (0.0, 0.0) };
+            let (u, c) = (y[2 * i], y[2 * i + 1]);
+            dy[2 * i] = -(right.0 - left.0) / dx + u * (1.0 - u);
+            dy[2 * i + 1] = -(right.1 - left.1) / dx + u - c;
+            left = right;
+        }
+    }
+
+    fn is_autonomous(&self) -> bool {
+        true
+    }
+
+    fn jacobian_structure(&self) -> JacobianStructure {
+        JacobianStructure::Banded { lower: 3, upper: 3 }
+    }
+}
