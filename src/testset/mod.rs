@@ -576,7 +576,7 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
     match name {
         "brusselator2d" | "keller-segel" => {
             let n = n.unwrap_or(if name == "brusselator2d" { 32 } else { 200 });
-            if n < 3 || n > 4096 {
+            if !(3..=4096).contains(&n) {
                 return Err(SaspError::InvalidOptions(format!("grid size {n} must be 3 to 4096")));
             }
             let atol = atol.unwrap_or(1e-2 * rtol);
