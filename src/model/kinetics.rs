@@ -354,13 +354,17 @@ impl Kinetics {
             for (k, f) in self.unique.iter().enumerate() {
                 (fvalue[k], fderiv[k]) = f.function.eval(self.argument(&f.arg, y), inputs);
             }
+            let sparse = matches!(storage, Storage::Sparse);
             let mut put = |plan: &Range<usize>, g: f64| {
-                for e in &self.jac_plan[plan.clone()] {
-                    let k = match storage {
-                        Storage::Sparse => e.sparse,
-                        Storage::Dense => e.dense,
-                    } as usize;
-                    out[k] += e.scale * g;
+                let entries = &self.jac_plan[plan.clone()];
+                if sparse {
+                    for e in entries {
+                        out[e.sparse as usize] += e.scale * g;
+                    }
+                } else {
+                    for e in entries {
+                        out[e.dense as usize] += e.scale * g;
+                    }
                 }
             };
             let mut suffix = [0.0; MAX_FACTORS + 1];
