@@ -188,7 +188,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         None => None,
     };
     let (model, actions, ccl2_complexes) = match &prepared {
-        Some(p) => (&p.model, p.actions.clone(), p.ccl2_complexes.clone()),
+        Some(p) => (&p.model, p.actions.clone(), p.complexes_of(Chemokine::Ccl2)),
         None => (model, Vec::new(), Vec::new()),
     };
     let spec = model.spec();

@@ -355,7 +355,7 @@ pub fn run_with_progress(
                     name: prepared.name.clone(),
                     model: m,
                     actions: prepared.actions.clone(),
-                    ccl2_complexes: prepared.ccl2_complexes.clone(),
+                    complexes: prepared.complexes.clone(),
                 };
                 experiment.run_prepared(&arm)
             });

@@ -115,6 +115,13 @@ fn the_papers_findings_hold_as_directions() {
             assert!(r.ccl2_free_nm[k] >= 0.0 && r.ccl2_total_nm[k] >= r.ccl2_free_nm[k] - 1e-12, "{}", r.name);
         }
     }
+    // Free and total are observables for every chemokine, not only CCL2.
+    let (free5, total5) = arm("anti-CCL5").chemokine_at(Chemokine::Ccl5, 5.0).unwrap();
+    let (control_free5, control_total5) = arm("control").chemokine_at(Chemokine::Ccl5, 5.0).unwrap();
+    assert_eq!(control_free5, control_total5);
+    assert!(free5 < 0.1 * control_free5 && total5 > free5, "{free5} {total5} {control_free5}");
+    let (f2, t2) = arm("anti-CCL2").chemokine_at(Chemokine::Ccl2, 5.0).unwrap();
+    assert_eq!((f2, t2), (at("anti-CCL2", free, 5.0), at("anti-CCL2", total, 5.0)));
     // Every target is evaluated (13 checks; which are met depends on calibration).
     assert_eq!(targets(&results).unwrap().len(), 13);
 }

@@ -99,6 +99,12 @@ pub struct ArmResult {
     /// Compartment names of the arm's model (antibody compartments included).
     #[serde(skip)]
     pub compartments: Vec<String>,
+    /// Their kinds.
+    #[serde(skip)]
+    pub kinds: Vec<Compartment>,
+    /// Antibody complexes by the chemokine they hold.
+    #[serde(skip)]
+    pub complexes: Vec<(Chemokine, usize)>,
     /// Full states at the samples, row-major (`states[k·n + i]`, n = compartments).
     #[serde(skip)]
     pub states: Vec<f64>,
@@ -124,6 +130,19 @@ impl ArmResult {
             .index_of_day(day)
             .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))?;
         Ok(self.states[k * n + i])
+    }
+
+    /// Free and total (free + antibody-bound) concentration of any chemokine
+    /// at a sampled day, in nM.
+    pub fn chemokine_at(&self, chemokine: Chemokine, day: f64) -> Result<(f64, f64)> {
+        let n = self.compartments.len();
+        let k = self
+            .index_of_day(day)
+            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))?;
+        let y = &self.states[k * n..(k + 1) * n];
+        let free: f64 = (0..n).filter(|&i| self.kinds[i] == Compartment::Chemokine(chemokine)).map(|i| y[i]).sum();
+        let bound: f64 = self.complexes.iter().filter(|(c, _)| *c == chemokine).map(|&(_, i)| y[i]).sum();
+        Ok((free, free + bound))
     }
 
     /// An observable's value at a sampled day.
@@ -153,7 +172,7 @@ impl ObservableMap {
             senescent: m.indices_where(|k| k == Compartment::Tumor(TumorState::Senescent)),
             nk: m.indices_where(|k| matches!(k, Compartment::Nk(NkState::Recruited | NkState::Activated))),
             ccl2: m.indices_where(|k| k == Compartment::Chemokine(Chemokine::Ccl2)).first().copied(),
-            complexes: arm.ccl2_complexes.clone(),
+            complexes: arm.complexes_of(Chemokine::Ccl2),
             killing: m
                 .spec()
                 .processes
@@ -352,6 +371,8 @@ impl<'m> Experiment<'m> {
             nk_kills_per_day: Vec::new(),
             clearance,
             compartments: model.compartment_names().map(String::from).collect(),
+            kinds: (0..model.dimension()).map(|i| model.kind(i)).collect(),
+            complexes: arm.complexes.clone(),
             states: Vec::new(),
             stats: first.solution.stats,
         };

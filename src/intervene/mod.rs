@@ -270,12 +270,17 @@ pub struct PreparedArm {
     pub model: Model,
     /// Sorted stop times with the actions to take there.
     pub actions: Vec<(f64, TimedAction)>,
-    /// Names of the complex compartments of antibodies that bind CCL2
-    /// (total CCL2 = free + these).
-    pub ccl2_complexes: Vec<usize>,
+    /// The complex compartment of every neutralizing antibody, with the
+    /// chemokine it binds (total chemokine = free + its complexes).
+    pub complexes: Vec<(Chemokine, usize)>,
 }
 
 impl PreparedArm {
+    /// Complex compartments of the antibodies that bind `chemokine`.
+    pub fn complexes_of(&self, chemokine: Chemokine) -> Vec<usize> {
+        self.complexes.iter().filter(|(c, _)| *c == chemokine).map(|&(_, i)| i).collect()
+    }
+
     /// Distinct stop times, increasing.
     pub fn stop_times(&self) -> Vec<f64> {
         let mut t: Vec<f64> = self.actions.iter().map(|a| a.0).collect();
@@ -308,7 +313,7 @@ impl Arm {
         let mut doses: Vec<(f64, String, f64)> = Vec::new();
         let mut switches: Vec<(f64, f64)> = Vec::new(); // (time, doxycycline value)
         let mut windows: Vec<(f64, f64)> = Vec::new();
-        let mut ccl2_complex_names = Vec::new();
+        let mut complex_names = Vec::new();
         for intervention in &self.interventions {
             match intervention {
                 Intervention::Nkg2dKnockout => {
@@ -351,8 +356,8 @@ impl Arm {
                         doses.push((t, ab.compartment("depot"), ab.schedule.amount_nm));
                     }
                     builder = add_antibody(builder, base, ab)?;
-                    if ab.target == AntibodyTarget::Chemokine(Chemokine::Ccl2) {
-                        ccl2_complex_names.push(ab.compartment("complex"));
+                    if let AntibodyTarget::Chemokine(c) = ab.target {
+                        complex_names.push((c, ab.compartment("complex")));
                     }
                 }
             }
@@ -367,8 +372,8 @@ impl Arm {
             actions.push((t, TimedAction::Add { compartment: model.index_of(&compartment)?, amount }));
         }
         actions.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let ccl2_complexes = ccl2_complex_names.iter().map(|n| model.index_of(n)).collect::<Result<_>>()?;
-        Ok(PreparedArm { name: self.name.clone(), model, actions, ccl2_complexes })
+        let complexes = complex_names.iter().map(|(c, n)| model.index_of(n).map(|i| (*c, i))).collect::<Result<_>>()?;
+        Ok(PreparedArm { name: self.name.clone(), model, actions, complexes })
     }
 }
 
