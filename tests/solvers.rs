@@ -324,6 +324,9 @@ fn failures_are_errors_with_numbers() {
         ));
     }
     assert!(Method::parse("rk4").is_err());
+    assert_eq!(Method::Auto.resolve(13, 1e-6), Method::Rodas5p);
+    assert_eq!(Method::Auto.resolve(13, 1e-2), Method::Rodas3);
+    assert_eq!(Method::Auto.resolve(2048, 1e-6), Method::Bdf);
     assert!(Method::Rodas5p.stepper(&Logistic, Options { rtol: 0.0, ..Options::default() }).is_err());
     let bad_atol = Options { atol: Tolerance::PerComponent(vec![1e-6]), ..Options::default() };
     assert!(Method::Rodas5p.stepper(&Logistic, bad_atol).is_err());

@@ -50,11 +50,14 @@ impl Method {
     }
 
     /// The concrete method `Auto` stands for, for a system of dimension `n` at
-    /// relative tolerance `rtol`: Rodas5P, or Rodas3 when `rtol > 1e-3`.
-    /// Biological models with binding and dosing are stiff, so the default is
-    /// implicit; Rosenbrock methods restart cheaply at every dose.
-    pub fn resolve(self, _n: usize, rtol: f64) -> Method {
+    /// relative tolerance `rtol`: BDF for large systems (n > 500: grids, where
+    /// one factorization per several steps beats eight solves per step),
+    /// otherwise Rodas5P, or Rodas3 when `rtol > 1e-3`. Biological models with
+    /// binding and dosing are stiff, so the default is implicit; Rosenbrock
+    /// methods restart cheaply at every dose.
+    pub fn resolve(self, n: usize, rtol: f64) -> Method {
         match self {
+            Method::Auto if n > 500 => Method::Bdf,
             Method::Auto if rtol > 1e-3 => Method::Rodas3,
             Method::Auto => Method::Rodas5p,
             m => m,
