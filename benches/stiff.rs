@@ -80,7 +80,7 @@ fn bench(c: &mut Criterion) {
         // metric) is no worse than diffsol's at rtol 1e-6.
         let target = err(&diffsol_bdf(&dp, p.t_end(), n));
         let matched = |method: Method| {
-            [1e-4, 7e-5, 5e-5, 3e-5, 2e-5, 1.5e-5, 1e-5, 7e-6, 5e-6, 3e-6, 2e-6, 1e-6]
+            [1e-4, 7e-5, 5e-5, 4e-5, 3e-5, 2e-5, 1.5e-5, 1.2e-5, 1e-5, 8e-6, 7e-6, 6e-6, 5e-6, 4e-6, 3e-6, 2e-6, 1e-6]
                 .into_iter()
                 .find(|&r| err(&ours(&p, method, r, p.default_atol(r))) <= target)
                 .unwrap_or(1e-6)
