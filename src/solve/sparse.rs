@@ -32,9 +32,14 @@ fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
     }
     let mut eliminated = vec![false; n];
     let mut order = Vec::with_capacity(n);
-    for _ in 0..n {
-        // The uneliminated node of least degree (ties: lowest index, deterministic).
-        let v = (0..n).filter(|&v| !eliminated[v]).min_by_key(|&v| (adj[v].len(), v)).expect("nodes remain");
+    // A min-heap of (degree, node) with lazy deletion: stale entries (whose
+    // degree changed since they were pushed) are skipped when popped.
+    let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> =
+        (0..n).map(|v| std::cmp::Reverse((adj[v].len(), v))).collect();
+    while let Some(std::cmp::Reverse((degree, v))) = heap.pop() {
+        if eliminated[v] || degree != adj[v].len() {
+            continue;
+        }
         eliminated[v] = true;
         order.push(v);
         // Eliminating v joins its neighbours into a clique.
@@ -49,6 +54,7 @@ fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
                     }
                 }
             }
+            heap.push(std::cmp::Reverse((list.len(), a)));
         }
     }
     order
