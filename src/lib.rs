@@ -33,6 +33,7 @@ pub mod output;
 pub mod plot;
 pub mod sbml;
 pub mod solve;
+pub mod space;
 pub mod sweep;
 pub mod testset;
 
@@ -58,5 +59,6 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/library.md")]
 #[doc = include_str!("../docs/solvers.md")]
 #[doc = include_str!("../docs/sweeps.md")]
+#[doc = include_str!("../docs/spatial.md")]
 #[cfg(doctest)]
 pub struct ManualDoctests;

@@ -672,6 +672,17 @@ impl Model {
         &self.kinetics.pattern
     }
 
+    /// Unchecked sparse Jacobian (values in the CSR layout of [`Model::sparsity`]).
+    pub(crate) fn jacobian_sparse_unchecked(&self, t: f64, y: &[f64], inputs: &[f64], values: &mut [f64]) {
+        self.kinetics.jacobian(t, y, inputs, values, Storage::Sparse);
+    }
+
+    /// Does the right-hand side depend on `t` only through `y` and the inputs?
+    /// (False only when a custom law, which sees `t`, is present.)
+    pub fn is_autonomous(&self) -> bool {
+        self.kinetics.customs.is_empty()
+    }
+
     /// Unchecked right-hand side for solvers that checked sizes once.
     pub(crate) fn rhs_unchecked(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
         self.kinetics.rhs(t, y, inputs, dy);
@@ -735,7 +746,7 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     /// Autonomous unless a custom law (which sees `t`) is present; inputs are
     /// piecewise constant and change only at stops.
     fn is_autonomous(&self) -> bool {
-        self.model.kinetics.customs.is_empty()
+        self.model.is_autonomous()
     }
 
     /// Dense (fixed-size LU) up to 16 compartments, the model's sparsity pattern (sparse LU) beyond.

@@ -1,0 +1,143 @@
+//! The model on a grid: uniform states follow the well-mixed model, diffusion
+//! conserves mass, converges at second order, and the Jacobian is exact.
+
+use sasp::model::{Compartment, ModelBuilder, Quantity};
+use sasp::prelude::*;
+use sasp::solve::{solve, OdeSystem};
+use sasp::space::{Boundary, Grid, SpatialSystem, Transport};
+
+fn tight() -> Options {
+    Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), max_steps: 1_000_000, ..Options::default() }
+}
+
+#[test]
+fn a_uniform_grid_follows_the_well_mixed_model() {
+    let model = sasp::models::iannello2013().unwrap();
+    // The well-mixed state at day 0, then doxycycline on for 5 days.
+    let day0 = simulate(&model, &[], 0.0, &[0.0], Method::Rodas5p, &tight()).unwrap().state(0).to_vec();
+    let well_mixed = solve(
+        &model.system(&[1.0]).unwrap(),
+        Method::Rodas5p.stepper(&model.system(&[1.0]).unwrap(), tight()).unwrap(),
+        0.0,
+        &day0,
+        5.0,
+        &[5.0],
+    )
+    .unwrap();
+    let grid = Grid::new(&[3, 4], 0.1).unwrap();
+    let mut transport = Transport::immobile(&model, &grid);
+    for (c, d) in [("C2", 2.6), ("C3", 2.6), ("X", 2.6), ("Nr", 0.03), ("Na", 0.03), ("P", 1e-4)] {
+        transport = transport.diffusing(&model, c, d).unwrap();
+    }
+    let system = SpatialSystem::new(&model, grid, transport, &[1.0]).unwrap();
+    let y0 = system.uniform(&day0);
+    // The right-hand side of a uniform field is the well-mixed one in every cell, exactly.
+    let (mut dy, mut f) = (vec![0.0; system.dimension()], vec![0.0; 13]);
+    system.rhs(0.0, &y0, &mut dy);
+    model.rhs(0.0, &day0, &[1.0], &mut f).unwrap();
+    for (k, v) in dy.iter().enumerate() {
+        assert_eq!(*v, f[k % 13]);
+    }
+    let on_grid = solve(&system, Method::Rodas5p.stepper(&system, tight()).unwrap(), 0.0, &y0, 5.0, &[5.0]).unwrap();
+    let reference = well_mixed.state(0);
+    for (k, v) in on_grid.state(0).iter().enumerate() {
+        let r = reference[k % 13];
+        assert!((v - r).abs() <= 1e-8 * r.abs().max(1e-6), "component {k}: {v} vs {r}");
+    }
+}
+
+fn diffusion_only(n_species: usize) -> sasp::model::Model {
+    let mut b = ModelBuilder::new("tracer");
+    for s in 0..n_species {
+        b = b.compartment(&format!("c{s}"), Compartment::Other(Quantity::Concentration), "nM", 0.0);
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn diffusion_conserves_mass_with_zero_flux_and_periodic_sides() {
+    let model = diffusion_only(2);
+    let grid = Grid::new(&[12, 10], 0.05).unwrap();
+    let transport = Transport::immobile(&model, &grid)
+        .diffusing(&model, "c0", 1.0)
+        .unwrap()
+        .diffusing(&model, "c1", 0.3)
+        .unwrap()
+        .boundary(&model, "c1", Boundary::Periodic)
+        .unwrap();
+    let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
+    let y0: Vec<f64> = (0..system.dimension()).map(|k| 1.0 + ((k * 7919) % 13) as f64).collect();
+    let sol = solve(&system, Method::Rodas5p.stepper(&system, tight()).unwrap(), 0.0, &y0, 0.5, &[0.5]).unwrap();
+    for c in ["c0", "c1"] {
+        let (before, after) = (system.total(&y0, c).unwrap(), system.total(sol.state(0), c).unwrap());
+        assert!((after - before).abs() <= 1e-10 * before, "{c}: {before} → {after}");
+    }
+    // It also smooths: the field flattens towards its mean.
+    let f = system.field(sol.state(0), "c0").unwrap();
+    let spread = f.iter().cloned().fold(f64::NEG_INFINITY, f64::max) - f.iter().cloned().fold(f64::INFINITY, f64::min);
+    assert!(spread < 0.1, "{spread}");
+}
+
+#[test]
+fn diffusion_converges_at_second_order() {
+    // u_t = u_xx on [0, 1], zero flux: u = cos(πx) e^{−π² t}.
+    let model = diffusion_only(1);
+    let errors: Vec<f64> = [20usize, 40, 80]
+        .iter()
+        .map(|&n| {
+            let h = 1.0 / n as f64;
+            let grid = Grid::new(&[n], h).unwrap();
+            let transport = Transport::immobile(&model, &grid).diffusing(&model, "c0", 1.0).unwrap();
+            let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
+            let x = |i: usize| (i as f64 + 0.5) * h;
+            let y0: Vec<f64> = (0..n).map(|i| (std::f64::consts::PI * x(i)).cos()).collect();
+            let t = 0.1;
+            let sol = solve(&system, Method::Rodas5p.stepper(&system, tight()).unwrap(), 0.0, &y0, t, &[t]).unwrap();
+            let decay = (-std::f64::consts::PI.powi(2) * t).exp();
+            (0..n).map(|i| (sol.state(0)[i] - y0[i] * decay).abs()).fold(0.0, f64::max)
+        })
+        .collect();
+    let p1 = (errors[0] / errors[1]).log2();
+    let p2 = (errors[1] / errors[2]).log2();
+    assert!((p1 - 2.0).abs() < 0.3 && (p2 - 2.0).abs() < 0.3, "orders {p1:.2} {p2:.2} ({errors:?})");
+}
+
+#[test]
+fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
+    let model = sasp::models::iannello2013().unwrap();
+    let grid = Grid::new(&[2, 3], 0.1).unwrap();
+    let transport = Transport::immobile(&model, &grid)
+        .diffusing(&model, "C2", 2.6)
+        .unwrap()
+        .boundary(&model, "C2", Boundary::Dirichlet(0.5))
+        .unwrap()
+        .diffusing(&model, "Na", 0.03)
+        .unwrap()
+        .boundary(&model, "Na", Boundary::Periodic)
+        .unwrap();
+    let system = SpatialSystem::new(&model, grid, transport, &[1.0]).unwrap();
+    let n = system.dimension();
+    let y: Vec<f64> = (0..n).map(|k| 0.5 + (k as f64 * 0.37).sin().abs() * 10.0).collect();
+    let sasp::solve::JacobianStructure::Sparse(pattern) = system.jacobian_structure() else { panic!() };
+    let mut values = vec![0.0; pattern.nnz()];
+    assert!(system.jacobian(0.0, &y, &mut values));
+    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+    for j in 0..n {
+        let h = 1e-6 * y[j].abs().max(1.0);
+        let (mut yp, mut ym) = (y.clone(), y.clone());
+        yp[j] += h;
+        ym[j] -= h;
+        system.rhs(0.0, &yp, &mut up);
+        system.rhs(0.0, &ym, &mut down);
+        for i in 0..n {
+            let fd = (up[i] - down[i]) / (2.0 * h);
+            let exact = pattern.position(i, j).map_or(0.0, |k| values[k]);
+            assert!((fd - exact).abs() <= 1e-5 * exact.abs().max(1.0), "({i}, {j}): {fd} vs {exact}");
+        }
+    }
+    assert!(Grid::new(&[], 0.1).is_err());
+    assert!(Grid::new(&[4, 0], 0.1).is_err());
+    assert!(Grid::new(&[4], -1.0).is_err());
+    assert!(Transport::immobile(&model, &Grid::new(&[4], 0.1).unwrap()).diffusing(&model, "C2", -1.0).is_err());
+    assert!(Transport::immobile(&model, &Grid::new(&[4], 0.1).unwrap()).diffusing(&model, "Z", 1.0).is_err());
+}
