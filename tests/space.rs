@@ -114,6 +114,10 @@ fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
         .diffusing(&model, "Na", 0.03)
         .unwrap()
         .boundary(&model, "Na", Boundary::Periodic)
+        .unwrap()
+        .chemotaxis(&model, "Na", "C2", 0.2)
+        .unwrap()
+        .chemotaxis(&model, "Nr", "C3", 0.1)
         .unwrap();
     let system = SpatialSystem::new(&model, grid, transport, &[1.0]).unwrap();
     let n = system.dimension();
@@ -140,4 +144,55 @@ fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
     assert!(Grid::new(&[4], -1.0).is_err());
     assert!(Transport::immobile(&model, &Grid::new(&[4], 0.1).unwrap()).diffusing(&model, "C2", -1.0).is_err());
     assert!(Transport::immobile(&model, &Grid::new(&[4], 0.1).unwrap()).diffusing(&model, "Z", 1.0).is_err());
+    let line = Transport::immobile(&model, &Grid::new(&[4], 0.1).unwrap());
+    assert!(line.clone().chemotaxis(&model, "Na", "C2", f64::NAN).is_err());
+    assert!(line.clone().chemotaxis(&model, "Na", "Na", 1.0).is_err());
+    assert!(line.chemotaxis(&model, "Na", "CCL9", 1.0).is_err());
+}
+
+/// Cells `n` (diffusion D) on [0, 1] up a fixed linear signal `c = g x`
+/// (chemotaxis χ): the steady state is n ∝ exp(χ g x / D).
+fn chemotactic_steady_state(cells: usize) -> (Vec<f64>, Vec<f64>, f64, f64) {
+    let model = diffusion_only(2);
+    let h = 1.0 / cells as f64;
+    let (d, chi, g) = (1.0, 2.0, 1.0);
+    let grid = Grid::new(&[cells], h).unwrap();
+    let transport = Transport::immobile(&model, &grid)
+        .diffusing(&model, "c0", d)
+        .unwrap()
+        .chemotaxis(&model, "c0", "c1", chi)
+        .unwrap();
+    let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
+    let x = |i: usize| (i as f64 + 0.5) * h;
+    let mut y0 = vec![0.0; 2 * cells];
+    for i in 0..cells {
+        y0[2 * i] = 1.0;
+        y0[2 * i + 1] = g * x(i);
+    }
+    let t = 5.0;
+    let sol = solve(&system, Method::Bdf.stepper(&system, tight()).unwrap(), 0.0, &y0, t, &[t]).unwrap();
+    let n = system.field(sol.state(0), "c0").unwrap();
+    let boltzmann: Vec<f64> = (0..cells).map(|i| (chi * g * x(i) / d).exp()).collect();
+    let scale = n.iter().sum::<f64>() / boltzmann.iter().sum::<f64>();
+    let (before, after) = (system.total(&y0, "c0").unwrap(), system.total(sol.state(0), "c0").unwrap());
+    (n, boltzmann.iter().map(|b| b * scale).collect(), before, after)
+}
+
+#[test]
+fn chemotaxis_climbs_the_gradient_conserves_cells_and_converges_at_first_order() {
+    let errors: Vec<f64> = [25usize, 50, 100]
+        .iter()
+        .map(|&cells| {
+            let (n, exact, before, after) = chemotactic_steady_state(cells);
+            assert!((after - before).abs() <= 1e-10 * before, "cells not conserved: {before} → {after}");
+            assert!(n.iter().all(|&v| v > 0.0));
+            assert!(n.windows(2).all(|w| w[1] > w[0]), "cells must pile up where the signal is high");
+            // Relative max error against the continuous Boltzmann profile.
+            n.iter().zip(&exact).map(|(a, b)| ((a - b) / b).abs()).fold(0.0, f64::max)
+        })
+        .collect();
+    let p1 = (errors[0] / errors[1]).log2();
+    let p2 = (errors[1] / errors[2]).log2();
+    assert!((p1 - 1.0).abs() < 0.2 && (p2 - 1.0).abs() < 0.2, "orders {p1:.2} {p2:.2} ({errors:?})");
+    assert!(errors[2] < 0.02, "{errors:?}");
 }

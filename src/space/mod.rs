@@ -1,6 +1,6 @@
 //! Space: the same declared model on a 1D, 2D or 3D Cartesian grid, by the
-//! method of lines (first part of the spatial issue: grids, boundary
-//! conditions, diffusion; chemotaxis and vascular entry come next).
+//! method of lines: grids, boundary conditions, diffusion and chemotaxis
+//! (vascular entry and IMEX/Krylov solvers for large grids come next).
 //!
 //! The state is cell-major: compartment `s` of cell `c` is `y[c·m + s]` (m
 //! compartments), so each cell's reactions form one diagonal block of the
@@ -14,6 +14,17 @@
 //! contributes `2 (g − y_cell)/h²` (ghost cell `2g − y_cell`), and a periodic
 //! side wraps around. This is second-order accurate and conserves mass
 //! exactly with zero-flux or periodic boundaries.
+//!
+//! Chemotaxis of a mobile population `n` up the gradient of a signal `c` with
+//! sensitivity `χ` (mm²/day per signal unit) adds the Keller–Segel flux
+//! `J = χ n ∇c`. Across the face between cell `i` and its neighbour `j`, with
+//! `Δ = c_j − c_i`, the flux from `i` to `j` is first-order upwind:
+//!
+//! `F_ij = χ/h · (max(Δ, 0) n_i − max(−Δ, 0) n_j)`, and `∂n_i/∂t −= F_ij / h`.
+//!
+//! Upwinding keeps `n` non-negative and the flux is antisymmetric, so the
+//! total of `n` is conserved. No chemotactic flux crosses a grid side (the
+//! cells' periodic sides wrap, as for diffusion).
 
 use crate::error::{Result, SaspError};
 use crate::model::{Model, SparsityPattern};
@@ -84,13 +95,30 @@ pub struct Transport {
     pub diffusion: Vec<f64>,
     /// Boundary per compartment and side: `[axis0−, axis0+, axis1−, axis1+, …]`.
     pub boundaries: Vec<Vec<Boundary>>,
+    /// Chemotaxis terms: `(population, signal, χ)` as compartment indices.
+    pub chemotaxis: Vec<Chemotaxis>,
+}
+
+/// One chemotaxis term: `population` moves up the gradient of `signal`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Chemotaxis {
+    /// Index of the moving compartment (e.g. recruited NK cells).
+    pub population: usize,
+    /// Index of the attracting compartment (e.g. a chemokine).
+    pub signal: usize,
+    /// Sensitivity `χ` (mm²/day per unit of signal).
+    pub sensitivity: f64,
 }
 
 impl Transport {
     /// Every compartment immobile with zero-flux sides.
     pub fn immobile(model: &Model, grid: &Grid) -> Transport {
         let m = model.dimension();
-        Transport { diffusion: vec![0.0; m], boundaries: vec![vec![Boundary::ZeroFlux; 2 * grid.shape.len()]; m] }
+        Transport {
+            diffusion: vec![0.0; m],
+            boundaries: vec![vec![Boundary::ZeroFlux; 2 * grid.shape.len()]; m],
+            chemotaxis: Vec::new(),
+        }
     }
 
     /// Sets a compartment's diffusion coefficient (mm²/day).
@@ -100,6 +128,25 @@ impl Transport {
         }
         let i = model.index_of(compartment)?;
         self.diffusion[i] = d;
+        Ok(self)
+    }
+
+    /// Adds chemotaxis of `population` up the gradient of `signal` with
+    /// sensitivity `chi` (mm²/day per unit of signal).
+    pub fn chemotaxis(mut self, model: &Model, population: &str, signal: &str, chi: f64) -> Result<Transport> {
+        if !(chi.is_finite() && chi >= 0.0) {
+            return Err(SaspError::InvalidParameter {
+                name: format!("chemotaxis of {population} to {signal}"),
+                value: chi,
+            });
+        }
+        let (population, signal) = (model.index_of(population)?, model.index_of(signal)?);
+        if population == signal {
+            return Err(SaspError::InvalidOptions(format!(
+                "compartment {population} cannot be its own chemotactic signal"
+            )));
+        }
+        self.chemotaxis.push(Chemotaxis { population, signal, sensitivity: chi });
         Ok(self)
     }
 
@@ -145,6 +192,9 @@ impl<'m> SpatialSystem<'m> {
                 found: inputs.len(),
             });
         }
+        if let Some(t) = transport.chemotaxis.iter().find(|t| t.population.max(t.signal) >= m) {
+            return Err(SaspError::InvalidOptions(format!("chemotaxis term {t:?} names a compartment beyond {m}")));
+        }
         for (s, sides) in transport.boundaries.iter().enumerate() {
             for axis in 0..grid.shape.len() {
                 let (lo, hi) = (sides[2 * axis], sides[2 * axis + 1]);
@@ -168,6 +218,17 @@ impl<'m> SpatialSystem<'m> {
                         for dir in [-1, 1] {
                             if let Some(nb) = grid.neighbour(c, axis, dir, periodic) {
                                 cols.push(nb * m + s);
+                            }
+                        }
+                    }
+                }
+                for term in transport.chemotaxis.iter().filter(|t| t.population == s) {
+                    cols.push(c * m + term.signal);
+                    for axis in 0..grid.shape.len() {
+                        let periodic = transport.boundaries[s][2 * axis] == Boundary::Periodic;
+                        for dir in [-1, 1] {
+                            if let Some(nb) = grid.neighbour(c, axis, dir, periodic) {
+                                cols.extend([nb * m + s, nb * m + term.signal]);
                             }
                         }
                     }
@@ -261,6 +322,23 @@ impl OdeSystem for SpatialSystem<'_> {
                 dy[c * m + s] += d * acc;
             }
         }
+        for term in &self.transport.chemotaxis {
+            let (p, q) = (term.population, term.signal);
+            let k = term.sensitivity * inv_h2;
+            for c in 0..self.grid.cells() {
+                let mut out = 0.0;
+                for axis in 0..self.grid.shape.len() {
+                    let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
+                    for dir in [-1, 1] {
+                        if let Some(nb) = self.grid.neighbour(c, axis, dir, periodic) {
+                            let delta = y[nb * m + q] - y[c * m + q];
+                            out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
+                        }
+                    }
+                }
+                dy[c * m + p] -= k * out;
+            }
+        }
     }
 
     fn component_name(&self, i: usize) -> String {
@@ -310,6 +388,29 @@ impl OdeSystem for SpatialSystem<'_> {
                                     values[diag] -= 2.0 * d;
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        }
+        let at = |row: usize, col: usize| self.pattern.position(row, col).expect("chemotaxis entry");
+        for term in &self.transport.chemotaxis {
+            let (p, q) = (term.population, term.signal);
+            let k = term.sensitivity * inv_h2;
+            for c in 0..self.grid.cells() {
+                let row = c * m + p;
+                for axis in 0..self.grid.shape.len() {
+                    let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
+                    for dir in [-1, 1] {
+                        if let Some(nb) = self.grid.neighbour(c, axis, dir, periodic) {
+                            // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
+                            let delta = y[nb * m + q] - y[c * m + q];
+                            let (n_c, n_nb) = (y[c * m + p], y[nb * m + p]);
+                            let d_out_d_delta = if delta > 0.0 { n_c } else { n_nb };
+                            values[at(row, row)] -= k * delta.max(0.0);
+                            values[at(row, nb * m + p)] += k * (-delta).max(0.0);
+                            values[at(row, nb * m + q)] -= k * d_out_d_delta;
+                            values[at(row, c * m + q)] += k * d_out_d_delta;
                         }
                     }
                 }
