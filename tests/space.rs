@@ -117,7 +117,7 @@ fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
         .unwrap()
         .chemotaxis(&model, "Na", "C2", 0.2)
         .unwrap()
-        .chemotaxis(&model, "Nr", "C3", 0.1)
+        .saturating_chemotaxis(&model, "Nr", "C3", 0.1, 2.0)
         .unwrap();
     let system = SpatialSystem::new(&model, grid, transport, &[1.0]).unwrap();
     let n = system.dimension();
@@ -147,12 +147,14 @@ fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
     let line = Transport::immobile(&model, &Grid::new(&[4], 0.1).unwrap());
     assert!(line.clone().chemotaxis(&model, "Na", "C2", f64::NAN).is_err());
     assert!(line.clone().chemotaxis(&model, "Na", "Na", 1.0).is_err());
+    assert!(line.clone().saturating_chemotaxis(&model, "Na", "C2", 1.0, 0.0).is_err());
     assert!(line.chemotaxis(&model, "Na", "CCL9", 1.0).is_err());
 }
 
 /// Cells `n` (diffusion D) on [0, 1] up a fixed linear signal `c = g x`
-/// (chemotaxis χ): the steady state is n ∝ exp(χ g x / D).
-fn chemotactic_steady_state(cells: usize) -> (Vec<f64>, Vec<f64>, f64, f64) {
+/// (chemotaxis χ, receptor saturation K): the steady state is
+/// n ∝ exp(χ φ(g x) / D) with φ(c) = c / (1 + c/K).
+fn chemotactic_steady_state(cells: usize, k: f64) -> (Vec<f64>, Vec<f64>, f64, f64) {
     let model = diffusion_only(2);
     let h = 1.0 / cells as f64;
     let (d, chi, g) = (1.0, 2.0, 1.0);
@@ -160,10 +162,11 @@ fn chemotactic_steady_state(cells: usize) -> (Vec<f64>, Vec<f64>, f64, f64) {
     let transport = Transport::immobile(&model, &grid)
         .diffusing(&model, "c0", d)
         .unwrap()
-        .chemotaxis(&model, "c0", "c1", chi)
+        .saturating_chemotaxis(&model, "c0", "c1", chi, k)
         .unwrap();
     let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
     let x = |i: usize| (i as f64 + 0.5) * h;
+    let phi = |c: f64| c / (1.0 + c / k);
     let mut y0 = vec![0.0; 2 * cells];
     for i in 0..cells {
         y0[2 * i] = 1.0;
@@ -172,7 +175,7 @@ fn chemotactic_steady_state(cells: usize) -> (Vec<f64>, Vec<f64>, f64, f64) {
     let t = 5.0;
     let sol = solve(&system, Method::Bdf.stepper(&system, tight()).unwrap(), 0.0, &y0, t, &[t]).unwrap();
     let n = system.field(sol.state(0), "c0").unwrap();
-    let boltzmann: Vec<f64> = (0..cells).map(|i| (chi * g * x(i) / d).exp()).collect();
+    let boltzmann: Vec<f64> = (0..cells).map(|i| (chi * phi(g * x(i)) / d).exp()).collect();
     let scale = n.iter().sum::<f64>() / boltzmann.iter().sum::<f64>();
     let (before, after) = (system.total(&y0, "c0").unwrap(), system.total(sol.state(0), "c0").unwrap());
     (n, boltzmann.iter().map(|b| b * scale).collect(), before, after)
@@ -183,7 +186,7 @@ fn chemotaxis_climbs_the_gradient_conserves_cells_and_converges_at_first_order()
     let errors: Vec<f64> = [25usize, 50, 100]
         .iter()
         .map(|&cells| {
-            let (n, exact, before, after) = chemotactic_steady_state(cells);
+            let (n, exact, before, after) = chemotactic_steady_state(cells, f64::INFINITY);
             assert!((after - before).abs() <= 1e-10 * before, "cells not conserved: {before} → {after}");
             assert!(n.iter().all(|&v| v > 0.0));
             assert!(n.windows(2).all(|w| w[1] > w[0]), "cells must pile up where the signal is high");
@@ -195,4 +198,9 @@ fn chemotaxis_climbs_the_gradient_conserves_cells_and_converges_at_first_order()
     let p2 = (errors[1] / errors[2]).log2();
     assert!((p1 - 1.0).abs() < 0.2 && (p2 - 1.0).abs() < 0.2, "orders {p1:.2} {p2:.2} ({errors:?})");
     assert!(errors[2] < 0.02, "{errors:?}");
+    // Receptor saturation (K = 0.5) flattens the profile; the scheme follows it.
+    let (n, exact, _, _) = chemotactic_steady_state(100, 0.5);
+    let error = n.iter().zip(&exact).map(|(a, b)| ((a - b) / b).abs()).fold(0.0, f64::max);
+    assert!(error < 0.01, "{error}");
+    assert!(n[99] / n[0] < 2.0 && exact[99] / exact[0] > 1.8, "{} {}", n[99] / n[0], exact[99] / exact[0]);
 }

@@ -16,9 +16,11 @@
 //! exactly with zero-flux or periodic boundaries.
 //!
 //! Chemotaxis of a mobile population `n` up the gradient of a signal `c` with
-//! sensitivity `χ` (mm²/day per signal unit) adds the Keller–Segel flux
-//! `J = χ n ∇c`. Across the face between cell `i` and its neighbour `j`, with
-//! `Δ = c_j − c_i`, the flux from `i` to `j` is first-order upwind:
+//! sensitivity `χ` (mm²/day per signal unit) and receptor saturation constant
+//! `K` adds the Keller–Segel flux `J = χ n ∇φ(c)` with the receptor law
+//! `φ(c) = c / (1 + c/K)`, i.e. sensitivity `χ/(1 + c/K)²` to `∇c` (`K = ∞`:
+//! no saturation). Across the face between cell `i` and its neighbour `j`,
+//! with `Δ = φ(c_j) − φ(c_i)`, the flux from `i` to `j` is first-order upwind:
 //!
 //! `F_ij = χ/h · (max(Δ, 0) n_i − max(−Δ, 0) n_j)`, and `∂n_i/∂t −= F_ij / h`.
 //!
@@ -95,7 +97,7 @@ pub struct Transport {
     pub diffusion: Vec<f64>,
     /// Boundary per compartment and side: `[axis0−, axis0+, axis1−, axis1+, …]`.
     pub boundaries: Vec<Vec<Boundary>>,
-    /// Chemotaxis terms: `(population, signal, χ)` as compartment indices.
+    /// Chemotaxis terms.
     pub chemotaxis: Vec<Chemotaxis>,
 }
 
@@ -108,6 +110,21 @@ pub struct Chemotaxis {
     pub signal: usize,
     /// Sensitivity `χ` (mm²/day per unit of signal).
     pub sensitivity: f64,
+    /// Receptor saturation constant `K` (signal units; `f64::INFINITY` for none).
+    pub saturation: f64,
+}
+
+impl Chemotaxis {
+    /// The receptor law `φ(c) = c / (1 + c/K)` (negative `c` taken as linear).
+    fn potential(&self, c: f64) -> f64 {
+        c / (1.0 + c.max(0.0) / self.saturation)
+    }
+
+    /// `φ'(c) = 1 / (1 + c/K)²`.
+    fn potential_slope(&self, c: f64) -> f64 {
+        let r = 1.0 + c.max(0.0) / self.saturation;
+        1.0 / (r * r)
+    }
 }
 
 impl Transport {
@@ -132,12 +149,31 @@ impl Transport {
     }
 
     /// Adds chemotaxis of `population` up the gradient of `signal` with
-    /// sensitivity `chi` (mm²/day per unit of signal).
-    pub fn chemotaxis(mut self, model: &Model, population: &str, signal: &str, chi: f64) -> Result<Transport> {
+    /// sensitivity `chi` (mm²/day per unit of signal), without saturation.
+    pub fn chemotaxis(self, model: &Model, population: &str, signal: &str, chi: f64) -> Result<Transport> {
+        self.saturating_chemotaxis(model, population, signal, chi, f64::INFINITY)
+    }
+
+    /// Adds chemotaxis with receptor saturation constant `k`: flux
+    /// `χ n ∇c / (1 + c/K)²`.
+    pub fn saturating_chemotaxis(
+        mut self,
+        model: &Model,
+        population: &str,
+        signal: &str,
+        chi: f64,
+        k: f64,
+    ) -> Result<Transport> {
         if !(chi.is_finite() && chi >= 0.0) {
             return Err(SaspError::InvalidParameter {
                 name: format!("chemotaxis of {population} to {signal}"),
                 value: chi,
+            });
+        }
+        if k.is_nan() || k <= 0.0 {
+            return Err(SaspError::InvalidParameter {
+                name: format!("receptor saturation of {population} to {signal}"),
+                value: k,
             });
         }
         let (population, signal) = (model.index_of(population)?, model.index_of(signal)?);
@@ -146,7 +182,7 @@ impl Transport {
                 "compartment {population} cannot be its own chemotactic signal"
             )));
         }
-        self.chemotaxis.push(Chemotaxis { population, signal, sensitivity: chi });
+        self.chemotaxis.push(Chemotaxis { population, signal, sensitivity: chi, saturation: k });
         Ok(self)
     }
 
@@ -331,7 +367,7 @@ impl OdeSystem for SpatialSystem<'_> {
                     let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
                     for dir in [-1, 1] {
                         if let Some(nb) = self.grid.neighbour(c, axis, dir, periodic) {
-                            let delta = y[nb * m + q] - y[c * m + q];
+                            let delta = term.potential(y[nb * m + q]) - term.potential(y[c * m + q]);
                             out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
                         }
                     }
@@ -404,13 +440,14 @@ impl OdeSystem for SpatialSystem<'_> {
                     for dir in [-1, 1] {
                         if let Some(nb) = self.grid.neighbour(c, axis, dir, periodic) {
                             // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
-                            let delta = y[nb * m + q] - y[c * m + q];
+                            let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
+                            let delta = term.potential(s_nb) - term.potential(s_c);
                             let (n_c, n_nb) = (y[c * m + p], y[nb * m + p]);
                             let d_out_d_delta = if delta > 0.0 { n_c } else { n_nb };
                             values[at(row, row)] -= k * delta.max(0.0);
                             values[at(row, nb * m + p)] += k * (-delta).max(0.0);
-                            values[at(row, nb * m + q)] -= k * d_out_d_delta;
-                            values[at(row, c * m + q)] += k * d_out_d_delta;
+                            values[at(row, nb * m + q)] -= k * d_out_d_delta * term.potential_slope(s_nb);
+                            values[at(row, c * m + q)] += k * d_out_d_delta * term.potential_slope(s_c);
                         }
                     }
                 }
