@@ -38,6 +38,8 @@ pub mod sweep;
 pub mod testset;
 
 pub use error::{Result, SaspError};
+/// The `ndarray` version that [`space`] fields use.
+pub use ndarray;
 
 /// The names most programs need.
 pub mod prelude {

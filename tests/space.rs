@@ -66,7 +66,18 @@ fn diffusion_conserves_mass_with_zero_flux_and_periodic_sides() {
         .boundary(&model, "c1", Boundary::Periodic)
         .unwrap();
     let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
-    let y0: Vec<f64> = (0..system.dimension()).map(|k| 1.0 + ((k * 7919) % 13) as f64).collect();
+    // Fields are set and read as arrays shaped like the grid (12 × 10).
+    let mut y0 = vec![0.0; system.dimension()];
+    let c0 = ndarray::Array2::from_shape_fn((12, 10), |(i, j)| 1.0 + ((i * 7 + j * 3) % 13) as f64);
+    let c1 = ndarray::Array2::from_shape_fn((12, 10), |(i, j)| if i < 6 && j < 5 { 4.0 } else { 0.5 });
+    system.set_field(&mut y0, "c0", c0.view().into_dyn()).unwrap();
+    system.set_field(&mut y0, "c1", c1.view().into_dyn()).unwrap();
+    assert_eq!(y0[2 * (3 * 10 + 4)], c0[[3, 4]]);
+    assert_eq!(system.field(&y0, "c1").unwrap().into_dimensionality::<ndarray::Ix2>().unwrap(), c1);
+    let wrong = ndarray::Array2::<f64>::zeros((10, 12));
+    assert!(system.set_field(&mut y0, "c0", wrong.view().into_dyn()).is_err());
+    assert!(system.set_field(&mut y0, "c9", c0.view().into_dyn()).is_err());
+    assert!(system.field(&y0[1..], "c0").is_err());
     let sol = solve(&system, Method::Rodas5p.stepper(&system, tight()).unwrap(), 0.0, &y0, 0.5, &[0.5]).unwrap();
     for c in ["c0", "c1"] {
         let (before, after) = (system.total(&y0, c).unwrap(), system.total(sol.state(0), c).unwrap());
@@ -174,7 +185,7 @@ fn chemotactic_steady_state(cells: usize, k: f64) -> (Vec<f64>, Vec<f64>, f64, f
     }
     let t = 5.0;
     let sol = solve(&system, Method::Bdf.stepper(&system, tight()).unwrap(), 0.0, &y0, t, &[t]).unwrap();
-    let n = system.field(sol.state(0), "c0").unwrap();
+    let n: Vec<f64> = system.field(sol.state(0), "c0").unwrap().iter().copied().collect();
     let boltzmann: Vec<f64> = (0..cells).map(|i| (chi * phi(g * x(i)) / d).exp()).collect();
     let scale = n.iter().sum::<f64>() / boltzmann.iter().sum::<f64>();
     let (before, after) = (system.total(&y0, "c0").unwrap(), system.total(sol.state(0), "c0").unwrap());

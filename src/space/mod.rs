@@ -31,6 +31,7 @@
 use crate::error::{Result, SaspError};
 use crate::model::{Model, SparsityPattern};
 use crate::solve::{JacobianStructure, OdeSystem};
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
 /// What happens at one side of the grid for one compartment.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -308,11 +309,44 @@ impl<'m> SpatialSystem<'m> {
         cell_state.iter().copied().cycle().take(self.grid.cells() * cell_state.len()).collect()
     }
 
-    /// The field of one compartment, one value per cell (row-major over the axes).
-    pub fn field(&self, y: &[f64], compartment: &str) -> Result<Vec<f64>> {
+    /// The field of one compartment as an array shaped like the grid
+    /// (`field[[i, j]]` is cell `(i, j)` of a 2D grid).
+    pub fn field(&self, y: &[f64], compartment: &str) -> Result<ArrayD<f64>> {
         let s = self.model.index_of(compartment)?;
         let m = self.model.dimension();
-        Ok((0..self.grid.cells()).map(|c| y[c * m + s]).collect())
+        self.check_state(y)?;
+        let values = (0..self.grid.cells()).map(|c| y[c * m + s]).collect();
+        Ok(ArrayD::from_shape_vec(IxDyn(&self.grid.shape), values).expect("grid-shaped"))
+    }
+
+    /// Writes one compartment's field into the state `y`; `field` must be
+    /// shaped like the grid.
+    pub fn set_field(&self, y: &mut [f64], compartment: &str, field: ArrayViewD<f64>) -> Result<()> {
+        let s = self.model.index_of(compartment)?;
+        let m = self.model.dimension();
+        self.check_state(y)?;
+        if field.shape() != self.grid.shape.as_slice() {
+            return Err(SaspError::InvalidOptions(format!(
+                "field for {compartment} has shape {:?}, the grid is {:?}",
+                field.shape(),
+                self.grid.shape
+            )));
+        }
+        for (c, v) in field.iter().enumerate() {
+            y[c * m + s] = *v;
+        }
+        Ok(())
+    }
+
+    fn check_state(&self, y: &[f64]) -> Result<()> {
+        if y.len() != self.dimension() {
+            return Err(SaspError::DimensionMismatch {
+                what: "grid state",
+                expected: self.dimension(),
+                found: y.len(),
+            });
+        }
+        Ok(())
     }
 
     /// Total amount of a compartment (sum over cells × cell volume `h^d`).
