@@ -116,7 +116,7 @@ fn diffusion_converges_at_second_order() {
 #[test]
 fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
     let model = sasp::models::iannello2013().unwrap();
-    let grid = Grid::new(&[2, 3], 0.1).unwrap();
+    let grid = Grid::new(&[3, 3], 0.1).unwrap();
     let transport = Transport::immobile(&model, &grid)
         .diffusing(&model, "C2", 2.6)
         .unwrap()
@@ -129,6 +129,8 @@ fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
         .chemotaxis(&model, "Na", "C2", 0.2)
         .unwrap()
         .saturating_chemotaxis(&model, "Nr", "C3", 0.1, 2.0)
+        .unwrap()
+        .vascular_entry(sasp::space::vessels::rim(&grid, 4.0, 0.1).view())
         .unwrap();
     let system = SpatialSystem::new(&model, grid, transport, &[1.0]).unwrap();
     let n = system.dimension();
@@ -214,4 +216,41 @@ fn chemotaxis_climbs_the_gradient_conserves_cells_and_converges_at_first_order()
     let error = n.iter().zip(&exact).map(|(a, b)| ((a - b) / b).abs()).fold(0.0, f64::max);
     assert!(error < 0.01, "{error}");
     assert!(n[99] / n[0] < 2.0 && exact[99] / exact[0] > 1.8, "{} {}", n[99] / n[0], exact[99] / exact[0]);
+}
+
+#[test]
+fn vascular_entry_redistributes_nk_recruitment_without_changing_its_total() {
+    let model = sasp::models::iannello2013().unwrap();
+    let grid = Grid::new(&[9, 9], 0.1).unwrap();
+    let density = sasp::space::vessels::rim(&grid, 5.0, 0.1);
+    assert!((density.mean().unwrap() - 1.0).abs() < 1e-12);
+    assert!(density[[0, 4]] > 2.0 * density[[4, 4]], "{density}");
+    let transport = Transport::immobile(&model, &grid).vascular_entry(density.view()).unwrap();
+    let system = SpatialSystem::new(&model, grid.clone(), transport, &[1.0]).unwrap();
+    let day0 = simulate(&model, &[], 0.0, &[0.0], Method::Rodas5p, &tight()).unwrap().state(0).to_vec();
+    let y = system.uniform(&day0);
+    let mut dy = vec![0.0; system.dimension()];
+    system.rhs(0.0, &y, &mut dy);
+    let mut f = vec![0.0; 13];
+    model.rhs(0.0, &day0, &[1.0], &mut f).unwrap();
+    let nr = model.index_of("Nr").unwrap();
+    // Summed over the grid, recruitment equals the well-mixed model's in every cell.
+    let total: f64 = (0..81).map(|c| dy[c * 13 + nr]).sum();
+    assert!((total - 81.0 * f[nr]).abs() <= 1e-10 * (81.0 * f[nr]).abs(), "{total} vs {}", 81.0 * f[nr]);
+    // The rim recruits more than the centre; compartments not recruited are untouched.
+    assert!(dy[4 * 13 + nr] > dy[(4 * 9 + 4) * 13 + nr]);
+    let ts = model.index_of("C2").unwrap();
+    assert_eq!(dy[4 * 13 + ts], f[ts]);
+    // Bad densities and models without recruitment are refused.
+    let bad = ndarray::ArrayD::from_elem(ndarray::IxDyn(&[9, 9]), -1.0);
+    assert!(Transport::immobile(&model, &grid).vascular_entry(bad.view()).is_err());
+    let zero = ndarray::ArrayD::from_elem(ndarray::IxDyn(&[9, 9]), 0.0);
+    assert!(Transport::immobile(&model, &grid).vascular_entry(zero.view()).is_err());
+    let tracer = diffusion_only(1);
+    let t = Transport::immobile(&tracer, &grid).vascular_entry(density.view()).unwrap();
+    assert!(SpatialSystem::new(&tracer, grid.clone(), t, &[]).is_err());
+    let wrong = Transport::immobile(&model, &grid)
+        .vascular_entry(sasp::space::vessels::uniform(&Grid::new(&[4], 0.1).unwrap()).view())
+        .unwrap();
+    assert!(SpatialSystem::new(&model, grid, wrong, &[1.0]).is_err());
 }

@@ -24,6 +24,11 @@
 //!
 //! `F_ij = χ/h · (max(Δ, 0) n_i − max(−Δ, 0) n_j)`, and `∂n_i/∂t −= F_ij / h`.
 //!
+//! NK cells enter through vessels: every process tagged `nk_recruitment` is
+//! scaled in cell `c` by the vascular density `v_c` (mean 1 over the grid, so
+//! a uniform tumor recruits as many NK cells as the well-mixed model), by
+//! adding `(v_c − 1) · f_recruit(y_c)` to that cell's reactions.
+//!
 //! Upwinding keeps `n` non-negative and the flux is antisymmetric, so the
 //! total of `n` is conserved. No chemotactic flux crosses a grid side (the
 //! cells' periodic sides wrap, as for diffusion).
@@ -100,6 +105,42 @@ pub struct Transport {
     pub boundaries: Vec<Vec<Boundary>>,
     /// Chemotaxis terms.
     pub chemotaxis: Vec<Chemotaxis>,
+    /// Vascular density per cell (mean 1), scaling NK recruitment; `None`
+    /// for uniform entry.
+    pub vascular_density: Option<Vec<f64>>,
+}
+
+/// The tag of the processes that vascular density scales.
+pub const RECRUITMENT_TAG: &str = "nk_recruitment";
+
+/// Vascular density fields for NK entry.
+pub mod vessels {
+    use super::Grid;
+    use ndarray::{ArrayD, IxDyn};
+
+    /// Uniform density: every cell 1.
+    pub fn uniform(grid: &Grid) -> ArrayD<f64> {
+        ArrayD::from_elem(IxDyn(&grid.shape), 1.0)
+    }
+
+    /// Rim-enhanced density, normalized to mean 1: `1 + (enhancement − 1)
+    /// exp(−d / width)`, where `d` (mm) is a cell centre's distance to the
+    /// nearest grid side — vessels crowd the tumor's edge.
+    pub fn rim(grid: &Grid, enhancement: f64, width: f64) -> ArrayD<f64> {
+        let h = grid.spacing;
+        let mut v = ArrayD::from_shape_fn(IxDyn(&grid.shape), |index| {
+            let d = (0..grid.shape.len())
+                .map(|a| {
+                    let x = (index[a] as f64 + 0.5) * h;
+                    x.min(grid.shape[a] as f64 * h - x)
+                })
+                .fold(f64::INFINITY, f64::min);
+            1.0 + (enhancement - 1.0) * (-d / width).exp()
+        });
+        let mean = v.mean().unwrap_or(1.0);
+        v.mapv_inplace(|x| x / mean);
+        v
+    }
 }
 
 /// One chemotaxis term: `population` moves up the gradient of `signal`.
@@ -136,7 +177,22 @@ impl Transport {
             diffusion: vec![0.0; m],
             boundaries: vec![vec![Boundary::ZeroFlux; 2 * grid.shape.len()]; m],
             chemotaxis: Vec::new(),
+            vascular_density: None,
         }
+    }
+
+    /// NK entry through vessels of density `density` (shaped like the grid,
+    /// non-negative, normalized here to mean 1): see [`vessels`].
+    pub fn vascular_entry(mut self, density: ndarray::ArrayViewD<f64>) -> Result<Transport> {
+        if let Some(bad) = density.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return Err(SaspError::InvalidParameter { name: "vascular density".into(), value: *bad });
+        }
+        let mean = density.mean().unwrap_or(0.0);
+        if mean <= 0.0 {
+            return Err(SaspError::InvalidOptions("vascular density is zero everywhere".into()));
+        }
+        self.vascular_density = Some(density.iter().map(|v| v / mean).collect());
+        Ok(self)
     }
 
     /// Sets a compartment's diffusion coefficient (mm²/day).
@@ -209,6 +265,18 @@ pub struct SpatialSystem<'m> {
     block: Vec<usize>,
     /// Scratch for one cell's reaction Jacobian (no allocation per evaluation).
     local: std::cell::RefCell<Vec<f64>>,
+    /// Vascular entry: the recruitment processes alone, each cell's weight
+    /// `v_c − 1`, where their Jacobian entries go in the model pattern, and
+    /// scratch for their rate of change and Jacobian.
+    entry: Option<VascularEntry>,
+}
+
+#[derive(Clone, Debug)]
+struct VascularEntry {
+    recruitment: Model,
+    weight: Vec<f64>,
+    into_local: Vec<usize>,
+    scratch: std::cell::RefCell<(Vec<f64>, Vec<f64>)>,
 }
 
 impl<'m> SpatialSystem<'m> {
@@ -290,8 +358,38 @@ impl<'m> SpatialSystem<'m> {
                 }
             }
         }
+        let entry = match &transport.vascular_density {
+            None => None,
+            Some(density) => {
+                if density.len() != cells {
+                    return Err(SaspError::DimensionMismatch {
+                        what: "vascular density",
+                        expected: cells,
+                        found: density.len(),
+                    });
+                }
+                let mut spec = model.spec().clone();
+                spec.processes.retain(|p| p.has_tag(RECRUITMENT_TAG));
+                if spec.processes.is_empty() {
+                    return Err(SaspError::InvalidModel(format!(
+                        "vascular entry scales processes tagged '{RECRUITMENT_TAG}', and the model has none"
+                    )));
+                }
+                let recruitment = Model::from_spec(spec)?;
+                let sub = recruitment.sparsity();
+                let mut into_local = Vec::with_capacity(sub.nnz());
+                for i in 0..m {
+                    for &j in &sub.col[sub.row_start[i]..sub.row_start[i + 1]] {
+                        into_local.push(local.position(i, j).expect("recruitment entries lie in the model pattern"));
+                    }
+                }
+                let scratch = std::cell::RefCell::new((vec![0.0; m], vec![0.0; sub.nnz()]));
+                let weight = density.iter().map(|v| v - 1.0).collect();
+                Some(VascularEntry { recruitment, weight, into_local, scratch })
+            }
+        };
         let local = std::cell::RefCell::new(vec![0.0; local.nnz()]);
-        Ok(SpatialSystem { model, grid, transport, inputs: inputs.to_vec(), pattern, block, local })
+        Ok(SpatialSystem { model, grid, transport, inputs: inputs.to_vec(), pattern, block, local, entry })
     }
 
     /// The grid.
@@ -366,7 +464,17 @@ impl OdeSystem for SpatialSystem<'_> {
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
         for c in 0..self.grid.cells() {
             let r = c * m..(c + 1) * m;
-            self.model.rhs_unchecked(t, &y[r.clone()], &self.inputs, &mut dy[r]);
+            self.model.rhs_unchecked(t, &y[r.clone()], &self.inputs, &mut dy[r.clone()]);
+            if let Some(entry) = &self.entry {
+                let w = entry.weight[c];
+                if w != 0.0 {
+                    let mut scratch = entry.scratch.borrow_mut();
+                    entry.recruitment.rhs_unchecked(t, &y[r.clone()], &self.inputs, &mut scratch.0);
+                    for (d, f) in dy[r].iter_mut().zip(&scratch.0) {
+                        *d += w * f;
+                    }
+                }
+            }
         }
         for s in 0..m {
             let d = self.transport.diffusion[s] * inv_h2;
@@ -433,6 +541,21 @@ impl OdeSystem for SpatialSystem<'_> {
         let mut local = self.local.borrow_mut();
         for c in 0..self.grid.cells() {
             self.model.jacobian_sparse_unchecked(t, &y[c * m..(c + 1) * m], &self.inputs, &mut local);
+            if let Some(entry) = &self.entry {
+                let w = entry.weight[c];
+                if w != 0.0 {
+                    let mut scratch = entry.scratch.borrow_mut();
+                    entry.recruitment.jacobian_sparse_unchecked(
+                        t,
+                        &y[c * m..(c + 1) * m],
+                        &self.inputs,
+                        &mut scratch.1,
+                    );
+                    for (k, v) in scratch.1.iter().enumerate() {
+                        local[entry.into_local[k]] += w * v;
+                    }
+                }
+            }
             for (k, v) in local.iter().enumerate() {
                 values[self.block[c * local_nnz + k]] += v;
             }
