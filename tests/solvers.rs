@@ -1,6 +1,8 @@
 //! The solver suite against published reference solutions, analytic
 //! solutions, measured convergence orders, exact stops and events.
 
+mod common;
+
 use sasp::solve::{
     integrate, solve, Direction, Event, JacobianStructure, Method, OdeSystem, Options, Plan, Stepper, Tolerance,
 };
@@ -430,24 +432,7 @@ fn the_grid_problems_solve_consistently() {
     let mut b = Brusselator2d::new(6);
     b.forcing = true;
     let y: Vec<f64> = b.y0().iter().enumerate().map(|(k, v)| v + 0.1 * (k as f64).sin()).collect();
-    let JacobianStructure::Sparse(pattern) = b.jacobian_structure() else { panic!("sparse") };
-    let mut values = vec![0.0; pattern.nnz()];
-    assert!(b.jacobian(0.0, &y, &mut values));
-    let n = b.dimension();
-    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
-    for j in 0..n {
-        let h = 1e-6 * y[j].abs().max(1.0);
-        let (mut yp, mut ym) = (y.clone(), y.clone());
-        yp[j] += h;
-        ym[j] -= h;
-        b.rhs(0.0, &yp, &mut up);
-        b.rhs(0.0, &ym, &mut down);
-        for i in 0..n {
-            let fd = (up[i] - down[i]) / (2.0 * h);
-            let exact = pattern.position(i, j).map_or(0.0, |k| values[k]);
-            assert!((fd - exact).abs() <= 1e-6 * exact.abs().max(1.0), "({i}, {j}): {fd} vs {exact}");
-        }
-    }
+    common::assert_sparse_jacobian_matches_differences(&b, &y, 1e-6);
     // Keller–Segel: Rosenbrock and BDF agree, and the banded finite-difference
     // Jacobian carries both.
     let ks = KellerSegel { n: 100 };

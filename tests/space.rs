@@ -1,6 +1,8 @@
 //! The model on a grid: uniform states follow the well-mixed model, diffusion
 //! conserves mass, converges at second order, and the Jacobian is exact.
 
+mod common;
+
 use sasp::model::{Compartment, ModelBuilder, Quantity};
 use sasp::prelude::*;
 use sasp::solve::{solve, OdeSystem};
@@ -135,23 +137,7 @@ fn the_grid_jacobian_is_exact_and_bad_transport_is_refused() {
     let system = SpatialSystem::new(&model, grid, transport, &[1.0]).unwrap();
     let n = system.dimension();
     let y: Vec<f64> = (0..n).map(|k| 0.5 + (k as f64 * 0.37).sin().abs() * 10.0).collect();
-    let sasp::solve::JacobianStructure::Sparse(pattern) = system.jacobian_structure() else { panic!() };
-    let mut values = vec![0.0; pattern.nnz()];
-    assert!(system.jacobian(0.0, &y, &mut values));
-    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
-    for j in 0..n {
-        let h = 1e-6 * y[j].abs().max(1.0);
-        let (mut yp, mut ym) = (y.clone(), y.clone());
-        yp[j] += h;
-        ym[j] -= h;
-        system.rhs(0.0, &yp, &mut up);
-        system.rhs(0.0, &ym, &mut down);
-        for i in 0..n {
-            let fd = (up[i] - down[i]) / (2.0 * h);
-            let exact = pattern.position(i, j).map_or(0.0, |k| values[k]);
-            assert!((fd - exact).abs() <= 1e-5 * exact.abs().max(1.0), "({i}, {j}): {fd} vs {exact}");
-        }
-    }
+    common::assert_sparse_jacobian_matches_differences(&system, &y, 1e-5);
     assert!(Grid::new(&[], 0.1).is_err());
     assert!(Grid::new(&[4, 0], 0.1).is_err());
     assert!(Grid::new(&[4], -1.0).is_err());

@@ -100,3 +100,29 @@ pub fn check_jacobian(model: &Model, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
     }
     worst
 }
+
+/// Asserts that a system's sparse analytic Jacobian at `y` equals central
+/// differences entry by entry (and is zero outside its pattern), to `tol`
+/// relative to `max(|entry|, 1)`.
+pub fn assert_sparse_jacobian_matches_differences(system: &impl sasp::solve::OdeSystem, y: &[f64], tol: f64) {
+    let sasp::solve::JacobianStructure::Sparse(pattern) = system.jacobian_structure() else {
+        panic!("the system declares no sparse Jacobian")
+    };
+    let mut values = vec![0.0; pattern.nnz()];
+    assert!(system.jacobian(0.0, y, &mut values), "no analytic Jacobian");
+    let n = system.dimension();
+    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+    for j in 0..n {
+        let h = 1e-6 * y[j].abs().max(1.0);
+        let (mut yp, mut ym) = (y.to_vec(), y.to_vec());
+        yp[j] += h;
+        ym[j] -= h;
+        system.rhs(0.0, &yp, &mut up);
+        system.rhs(0.0, &ym, &mut down);
+        for i in 0..n {
+            let fd = (up[i] - down[i]) / (2.0 * h);
+            let exact = pattern.position(i, j).map_or(0.0, |k| values[k]);
+            assert!((fd - exact).abs() <= tol * exact.abs().max(1.0), "({i}, {j}): {fd} vs {exact}");
+        }
+    }
+}
