@@ -447,3 +447,25 @@ fn the_grid_problems_solve_consistently() {
     let r = sasp::testset::run("brusselator2d", "bdf", 1e-4, None, Some(8), 1).unwrap();
     assert_eq!(r.y.len(), 128);
 }
+
+#[test]
+fn brusselator2d_at_rtol_1e6_meets_a_tight_reference() {
+    // Reference: Rodas5P at rtol 1e-11, confirmed by the explicit Dormand–Prince
+    // 8(5,3) at 1e-12 — a method with nothing in common (N = 16).
+    let run = |method: &str, rtol: f64| sasp::testset::run("brusselator2d", method, rtol, None, Some(16), 1).unwrap();
+    let reference = run("rodas5p", 1e-11).y;
+    let check = run("dop853", 1e-12).y;
+    let agreement = relative_error(&check, &reference, 0.0);
+    assert!(agreement < 1e-8, "references disagree by {agreement:e}");
+    // The limit cycle turns local errors into phase errors, so the global error
+    // is tens of times rtol (measured at rtol 1e-6: BDF 1.8e-4, Rodas5P 5.5e-5);
+    // what must hold is that it stays bounded and falls as rtol is tightened.
+    for method in ["bdf", "rodas5p"] {
+        let coarse = relative_error(&run(method, 1e-6).y, &reference, 0.0);
+        let fine = relative_error(&run(method, 1e-8).y, &reference, 0.0);
+        eprintln!("brusselator2d N=16 {method}: error {coarse:.2e} at rtol 1e-6, {fine:.2e} at 1e-8");
+        assert!(coarse < 5e-4, "{method}: error {coarse:e} at rtol 1e-6");
+        assert!(fine < coarse / 20.0, "{method}: error {coarse:e} → {fine:e} when rtol falls 100×");
+        assert!(fine > 1e-12, "{method}: an error this small means the reference was not independent");
+    }
+}
