@@ -240,3 +240,55 @@ fn vascular_entry_redistributes_nk_recruitment_without_changing_its_total() {
         .unwrap();
     assert!(SpatialSystem::new(&model, grid, wrong, &[1.0]).is_err());
 }
+
+const TRANSPORT: &str = r#"
+[[transport]]
+compartment = "C2"
+diffusion = 2.6
+
+[[transport]]
+compartment = "Nr"
+diffusion = 0.03
+chemotaxis = { signal = "C2", sensitivity = 0.5, saturation = 5.0 }
+"#;
+
+#[test]
+fn transport_is_declared_in_the_model_file() {
+    let base = std::fs::read_to_string("models/iannello2013.toml").unwrap();
+    let text = format!("{base}{TRANSPORT}");
+    let model = sasp::model::Model::from_toml_str(&text, "spatial.toml").unwrap();
+    let grid = Grid::new(&[4, 4], 0.25).unwrap();
+    let declared = Transport::declared(&model, &grid).unwrap();
+    let by_hand = Transport::immobile(&model, &grid)
+        .diffusing(&model, "C2", 2.6)
+        .unwrap()
+        .diffusing(&model, "Nr", 0.03)
+        .unwrap()
+        .saturating_chemotaxis(&model, "Nr", "C2", 0.5, 5.0)
+        .unwrap();
+    assert_eq!(declared, by_hand);
+    // The file round-trips, transport included; the well-mixed model ignores it.
+    let again = sasp::model::Model::from_toml_str(&model.to_toml().unwrap(), "again.toml").unwrap();
+    assert_eq!(again.spec().transport, model.spec().transport);
+    let plain = sasp::models::iannello2013().unwrap();
+    let (mut a, mut b) = (vec![0.0; 13], vec![0.0; 13]);
+    model.rhs(0.0, &plain.initial_state(), &[1.0], &mut a).unwrap();
+    plain.rhs(0.0, &plain.initial_state(), &[1.0], &mut b).unwrap();
+    assert_eq!(a, b);
+    // Mistakes point at their line.
+    let line_of = |needle: &str, text: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let bad = format!("{base}{}", TRANSPORT.replace("signal = \"C2\"", "signal = \"CCL9\""));
+    match sasp::model::Model::from_toml_str(&bad, "bad.toml") {
+        Err(SaspError::FileSyntax { line, message, .. }) => {
+            assert_eq!(line, line_of("CCL9", &bad), "{message}");
+            assert!(message.contains("CCL9"), "{message}");
+        }
+        other => panic!("expected a located error, got {other:?}"),
+    }
+    let negative = format!("{base}{}", TRANSPORT.replace("diffusion = 0.03", "diffusion = -0.03"));
+    assert!(sasp::model::Model::from_toml_str(&negative, "neg.toml").is_err());
+    let twice = format!("{base}{TRANSPORT}{TRANSPORT}");
+    assert!(sasp::model::Model::from_toml_str(&twice, "twice.toml").is_err());
+    let typo = format!("{base}{}", TRANSPORT.replace("diffusion = 2.6", "difusion = 2.6"));
+    assert!(matches!(sasp::model::Model::from_toml_str(&typo, "typo.toml"), Err(SaspError::FileSyntax { .. })));
+}

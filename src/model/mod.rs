@@ -26,7 +26,8 @@ pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, NkState, Q
 pub use kinetics::{SparsityPattern, MAX_CUSTOM_ARGS, MAX_FACTORS};
 pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
 pub use spec::{
-    CompartmentDecl, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl, ProcessDecl, Provenance,
+    ChemotaxisDecl, CompartmentDecl, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl,
+    ProcessDecl, Provenance, TransportDecl,
 };
 pub use units::{Dimension, Unit};
 
@@ -324,6 +325,42 @@ impl Model {
             input_units.push(unit);
             default_inputs.push(unit.to_canonical(u.default));
         }
+
+        // Transport: names known, coefficients valid.
+        for t in &spec.transport {
+            let context = format!("transport of '{}'", t.compartment);
+            let known = |name: &String| {
+                compartment_index
+                    .get(name)
+                    .copied()
+                    .ok_or_else(|| SaspError::UnknownCompartment { name: name.clone(), context: context.clone() })
+            };
+            let moving = known(&t.compartment)?;
+            if !(t.diffusion.is_finite() && t.diffusion >= 0.0) {
+                return Err(SaspError::InvalidParameter {
+                    name: format!("diffusion of {}", t.compartment),
+                    value: t.diffusion,
+                });
+            }
+            if let Some(c) = &t.chemotaxis {
+                if known(&c.signal)? == moving {
+                    return Err(SaspError::InvalidModel(format!("{context}: a compartment cannot chase itself")));
+                }
+                if !(c.sensitivity.is_finite() && c.sensitivity >= 0.0) {
+                    return Err(SaspError::InvalidParameter {
+                        name: format!("chemotaxis of {}", t.compartment),
+                        value: c.sensitivity,
+                    });
+                }
+                if let Some(k) = c.saturation.filter(|k| k.is_nan() || *k <= 0.0) {
+                    return Err(SaspError::InvalidParameter {
+                        name: format!("saturation of {}", t.compartment),
+                        value: k,
+                    });
+                }
+            }
+        }
+        check_unique("transport", spec.transport.iter().map(|t| t.compartment.as_str()))?;
 
         // Pools.
         let mut pools = HashMap::new();

@@ -120,6 +120,37 @@ pub struct PoolDecl {
     pub description: String,
 }
 
+/// How one compartment moves on a grid (`[[transport]]` in a model file);
+/// the well-mixed model ignores it, `space::Transport::declared` reads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransportDecl {
+    /// The moving compartment.
+    pub compartment: String,
+    /// Diffusion coefficient or random motility (mm²/day); 0 = immobile.
+    #[serde(default)]
+    pub diffusion: f64,
+    /// Chemotaxis toward a signal, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chemotaxis: Option<ChemotaxisDecl>,
+    /// Human description (source of the coefficients).
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+/// Chemotaxis of a transport declaration: flux `χ n ∇c / (1 + c/K)²`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChemotaxisDecl {
+    /// The attracting compartment (e.g. a chemokine).
+    pub signal: String,
+    /// Sensitivity χ (mm²/day per unit of signal).
+    pub sensitivity: f64,
+    /// Receptor saturation constant K (signal units); absent = no saturation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saturation: Option<f64>,
+}
+
 /// A piecewise-constant external signal (e.g. doxycycline on = 1, off = 0).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,6 +255,9 @@ pub struct ModelSpec {
     /// Processes.
     #[serde(default, rename = "process")]
     pub processes: Vec<ProcessDecl>,
+    /// Transport on grids (ignored by the well-mixed model).
+    #[serde(default, rename = "transport", skip_serializing_if = "Vec::is_empty")]
+    pub transport: Vec<TransportDecl>,
 }
 
 /// Assembles a model declaration in Rust and builds it.
@@ -264,6 +298,7 @@ impl ModelBuilder {
                 pools: Vec::new(),
                 inputs: Vec::new(),
                 processes: Vec::new(),
+                transport: Vec::new(),
             },
         }
     }

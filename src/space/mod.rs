@@ -195,6 +195,20 @@ impl Transport {
         Ok(self)
     }
 
+    /// The transport the model file declares (`[[transport]]`: diffusion and
+    /// chemotaxis per compartment), zero-flux sides; others immobile.
+    pub fn declared(model: &Model, grid: &Grid) -> Result<Transport> {
+        let mut transport = Transport::immobile(model, grid);
+        for t in &model.spec().transport {
+            transport = transport.diffusing(model, &t.compartment, t.diffusion)?;
+            if let Some(c) = &t.chemotaxis {
+                let k = c.saturation.unwrap_or(f64::INFINITY);
+                transport = transport.saturating_chemotaxis(model, &t.compartment, &c.signal, c.sensitivity, k)?;
+            }
+        }
+        Ok(transport)
+    }
+
     /// Sets a compartment's diffusion coefficient (mm²/day).
     pub fn diffusing(mut self, model: &Model, compartment: &str, d: f64) -> Result<Transport> {
         if !(d.is_finite() && d >= 0.0) {
