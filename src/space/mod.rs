@@ -331,6 +331,8 @@ impl<'m> SpatialSystem<'m> {
             for s in 0..m {
                 let mut cols: Vec<usize> =
                     local.col[local.row_start[s]..local.row_start[s + 1]].iter().map(|&j| c * m + j).collect();
+                // Transport always touches the diagonal, whatever the reactions do.
+                cols.push(c * m + s);
                 if transport.diffusion[s] > 0.0 {
                     for axis in 0..grid.shape.len() {
                         let periodic = transport.boundaries[s][2 * axis] == Boundary::Periodic;
