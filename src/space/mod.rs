@@ -277,6 +277,10 @@ pub struct SpatialSystem<'m> {
     pattern: SparsityPattern,
     /// Position of each (cell, model-pattern entry) in the grid pattern.
     block: Vec<usize>,
+    /// Neighbour of each cell across each side, `[open, wrapped]` per
+    /// (cell, side): `open` is `usize::MAX` at a grid side, `wrapped` wraps
+    /// around (computed once, read in every right-hand side and Jacobian).
+    neighbours: Vec<[usize; 2]>,
     /// Scratch for one cell's reaction Jacobian (no allocation per evaluation).
     local: std::cell::RefCell<Vec<f64>>,
     /// Vascular entry: the recruitment processes alone, each cell's weight
@@ -404,8 +408,31 @@ impl<'m> SpatialSystem<'m> {
                 Some(VascularEntry { recruitment, weight, into_local, scratch })
             }
         };
+        let sides = 2 * grid.shape.len();
+        let mut neighbours = Vec::with_capacity(cells * sides);
+        for c in 0..cells {
+            for side in 0..sides {
+                let (axis, dir) = (side / 2, if side % 2 == 0 { -1 } else { 1 });
+                let open = grid.neighbour(c, axis, dir, false).unwrap_or(usize::MAX);
+                let wrapped = grid.neighbour(c, axis, dir, true).expect("a periodic neighbour always exists");
+                neighbours.push([open, wrapped]);
+            }
+        }
         let local = std::cell::RefCell::new(vec![0.0; local.nnz()]);
-        Ok(SpatialSystem { model, grid, transport, inputs: inputs.to_vec(), pattern, block, local, entry })
+        Ok(SpatialSystem { model, grid, transport, inputs: inputs.to_vec(), pattern, block, neighbours, local, entry })
+    }
+
+    /// The neighbour of cell `c` across `side` (`2·axis` for −, `2·axis + 1`
+    /// for +), or `None` at a non-periodic grid side.
+    fn next(&self, c: usize, side: usize, periodic: bool) -> Option<usize> {
+        let [open, wrapped] = self.neighbours[c * 2 * self.grid.shape.len() + side];
+        if periodic {
+            Some(wrapped)
+        } else if open == usize::MAX {
+            None
+        } else {
+            Some(open)
+        }
     }
 
     /// The grid.
@@ -501,9 +528,9 @@ impl OdeSystem for SpatialSystem<'_> {
                 let yc = y[c * m + s];
                 let mut acc = 0.0;
                 for axis in 0..self.grid.shape.len() {
-                    for (side, dir) in [(2 * axis, -1), (2 * axis + 1, 1)] {
+                    for side in [2 * axis, 2 * axis + 1] {
                         let b = self.transport.boundaries[s][side];
-                        match self.grid.neighbour(c, axis, dir, b == Boundary::Periodic) {
+                        match self.next(c, side, b == Boundary::Periodic) {
                             Some(nb) => acc += y[nb * m + s] - yc,
                             None => {
                                 if let Boundary::Dirichlet(g) = b {
@@ -524,7 +551,7 @@ impl OdeSystem for SpatialSystem<'_> {
                 for axis in 0..self.grid.shape.len() {
                     let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
                     for dir in [-1, 1] {
-                        if let Some(nb) = self.grid.neighbour(c, axis, dir, periodic) {
+                        if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
                             let delta = term.potential(y[nb * m + q]) - term.potential(y[c * m + q]);
                             out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
                         }
@@ -585,9 +612,9 @@ impl OdeSystem for SpatialSystem<'_> {
                 let row = c * m + s;
                 let diag = self.pattern.position(row, row).expect("diagonal");
                 for axis in 0..self.grid.shape.len() {
-                    for (side, dir) in [(2 * axis, -1), (2 * axis + 1, 1)] {
+                    for side in [2 * axis, 2 * axis + 1] {
                         let b = self.transport.boundaries[s][side];
-                        match self.grid.neighbour(c, axis, dir, b == Boundary::Periodic) {
+                        match self.next(c, side, b == Boundary::Periodic) {
                             Some(nb) => {
                                 values[diag] -= d;
                                 values[self.pattern.position(row, nb * m + s).expect("neighbour")] += d;
@@ -611,7 +638,7 @@ impl OdeSystem for SpatialSystem<'_> {
                 for axis in 0..self.grid.shape.len() {
                     let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
                     for dir in [-1, 1] {
-                        if let Some(nb) = self.grid.neighbour(c, axis, dir, periodic) {
+                        if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
                             // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
                             let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
                             let delta = term.potential(s_nb) - term.potential(s_c);
