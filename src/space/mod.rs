@@ -281,6 +281,9 @@ pub struct SpatialSystem<'m> {
     /// (cell, side): `open` is `usize::MAX` at a grid side, `wrapped` wraps
     /// around (computed once, read in every right-hand side and Jacobian).
     neighbours: Vec<[usize; 2]>,
+    /// Position in the pattern of each transport Jacobian contribution, in
+    /// the order `transport_jacobian` produces them.
+    transport_slots: Vec<usize>,
     /// Scratch for one cell's reaction Jacobian (no allocation per evaluation).
     local: std::cell::RefCell<Vec<f64>>,
     /// Vascular entry: the recruitment processes alone, each cell's weight
@@ -419,7 +422,24 @@ impl<'m> SpatialSystem<'m> {
             }
         }
         let local = std::cell::RefCell::new(vec![0.0; local.nnz()]);
-        Ok(SpatialSystem { model, grid, transport, inputs: inputs.to_vec(), pattern, block, neighbours, local, entry })
+        let mut system = SpatialSystem {
+            model,
+            grid,
+            transport,
+            inputs: inputs.to_vec(),
+            pattern,
+            block,
+            neighbours,
+            transport_slots: Vec::new(),
+            local,
+            entry,
+        };
+        let mut slots = Vec::new();
+        system.transport_jacobian(&vec![0.0; cells * m], |row, col, _| {
+            slots.push(system.pattern.position(row, col).expect("the pattern holds every transport entry"))
+        });
+        system.transport_slots = slots;
+        Ok(system)
     }
 
     /// The neighbour of cell `c` across `side` (`2·axis` for −, `2·axis + 1`
@@ -432,6 +452,63 @@ impl<'m> SpatialSystem<'m> {
             None
         } else {
             Some(open)
+        }
+    }
+
+    /// Walks the transport part of the Jacobian (diffusion and chemotaxis),
+    /// calling `add(row, column, value)` for each contribution in a fixed
+    /// order that depends only on the grid and transport, not on `y`; the
+    /// order is recorded once as `transport_slots` at assembly.
+    fn transport_jacobian(&self, y: &[f64], mut add: impl FnMut(usize, usize, f64)) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        for s in 0..m {
+            let d = self.transport.diffusion[s] * inv_h2;
+            if d == 0.0 {
+                continue;
+            }
+            for c in 0..self.grid.cells() {
+                let row = c * m + s;
+                for axis in 0..self.grid.shape.len() {
+                    for side in [2 * axis, 2 * axis + 1] {
+                        let b = self.transport.boundaries[s][side];
+                        match self.next(c, side, b == Boundary::Periodic) {
+                            Some(nb) => {
+                                add(row, row, -d);
+                                add(row, nb * m + s, d);
+                            }
+                            None => {
+                                if let Boundary::Dirichlet(_) = b {
+                                    add(row, row, -2.0 * d);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for term in &self.transport.chemotaxis {
+            let (p, q) = (term.population, term.signal);
+            let k = term.sensitivity * inv_h2;
+            for c in 0..self.grid.cells() {
+                let row = c * m + p;
+                for axis in 0..self.grid.shape.len() {
+                    let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
+                    for dir in [-1, 1] {
+                        if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
+                            // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
+                            let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
+                            let delta = term.potential(s_nb) - term.potential(s_c);
+                            let (n_c, n_nb) = (y[c * m + p], y[nb * m + p]);
+                            let d_out_d_delta = if delta > 0.0 { n_c } else { n_nb };
+                            add(row, row, -k * delta.max(0.0));
+                            add(row, nb * m + p, k * (-delta).max(0.0));
+                            add(row, nb * m + q, -k * d_out_d_delta * term.potential_slope(s_nb));
+                            add(row, c * m + q, k * d_out_d_delta * term.potential_slope(s_c));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -579,7 +656,6 @@ impl OdeSystem for SpatialSystem<'_> {
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
         let m = self.model.dimension();
         let local_nnz = self.model.sparsity().nnz();
-        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
         values.fill(0.0);
         let mut local = self.local.borrow_mut();
         for c in 0..self.grid.cells() {
@@ -603,56 +679,8 @@ impl OdeSystem for SpatialSystem<'_> {
                 values[self.block[c * local_nnz + k]] += v;
             }
         }
-        for s in 0..m {
-            let d = self.transport.diffusion[s] * inv_h2;
-            if d == 0.0 {
-                continue;
-            }
-            for c in 0..self.grid.cells() {
-                let row = c * m + s;
-                let diag = self.pattern.position(row, row).expect("diagonal");
-                for axis in 0..self.grid.shape.len() {
-                    for side in [2 * axis, 2 * axis + 1] {
-                        let b = self.transport.boundaries[s][side];
-                        match self.next(c, side, b == Boundary::Periodic) {
-                            Some(nb) => {
-                                values[diag] -= d;
-                                values[self.pattern.position(row, nb * m + s).expect("neighbour")] += d;
-                            }
-                            None => {
-                                if let Boundary::Dirichlet(_) = b {
-                                    values[diag] -= 2.0 * d;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let at = |row: usize, col: usize| self.pattern.position(row, col).expect("chemotaxis entry");
-        for term in &self.transport.chemotaxis {
-            let (p, q) = (term.population, term.signal);
-            let k = term.sensitivity * inv_h2;
-            for c in 0..self.grid.cells() {
-                let row = c * m + p;
-                for axis in 0..self.grid.shape.len() {
-                    let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
-                    for dir in [-1, 1] {
-                        if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
-                            // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
-                            let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
-                            let delta = term.potential(s_nb) - term.potential(s_c);
-                            let (n_c, n_nb) = (y[c * m + p], y[nb * m + p]);
-                            let d_out_d_delta = if delta > 0.0 { n_c } else { n_nb };
-                            values[at(row, row)] -= k * delta.max(0.0);
-                            values[at(row, nb * m + p)] += k * (-delta).max(0.0);
-                            values[at(row, nb * m + q)] -= k * d_out_d_delta * term.potential_slope(s_nb);
-                            values[at(row, c * m + q)] += k * d_out_d_delta * term.potential_slope(s_c);
-                        }
-                    }
-                }
-            }
-        }
+        let mut slot = self.transport_slots.iter();
+        self.transport_jacobian(y, |_, _, v| values[*slot.next().expect("one slot per transport entry")] += v);
         true
     }
 }
