@@ -98,67 +98,12 @@ impl DenseLu {
 
     /// Factors the matrix in place (`PA = LU`, L unit lower triangular).
     pub fn factor(&mut self) -> Result<(), Singular> {
-        let n = self.n;
-        let a = &mut self.lu;
-        for k in 0..n {
-            let col = k * n;
-            let mut p = k;
-            let mut best = a[col + k].abs();
-            for i in k + 1..n {
-                let v = a[col + i].abs();
-                if v > best {
-                    best = v;
-                    p = i;
-                }
-            }
-            self.pivots[k] = p;
-            if best == 0.0 || !best.is_finite() {
-                return Err(Singular { column: k });
-            }
-            if p != k {
-                for j in 0..n {
-                    a.swap(j * n + k, j * n + p);
-                }
-            }
-            let inv = 1.0 / a[col + k];
-            self.inv_diag[k] = inv;
-            for x in &mut a[col + k + 1..col + n] {
-                *x *= inv;
-            }
-            let (left, right) = a.split_at_mut(col + n);
-            let lcol = &left[col + k + 1..col + n];
-            for target in right.chunks_exact_mut(n) {
-                let f = target[k];
-                if f != 0.0 {
-                    for (t, &l) in target[k + 1..].iter_mut().zip(lcol) {
-                        *t -= f * l;
-                    }
-                }
-            }
-        }
-        Ok(())
+        lu_factor(&mut self.lu, self.n, &mut self.pivots, &mut self.inv_diag)
     }
 
     /// Solves `M x = b` in place (`b` becomes `x`).
     pub fn solve(&self, b: &mut [f64]) {
-        let n = self.n;
-        let b = &mut b[..n];
-        for (k, &p) in self.pivots.iter().enumerate() {
-            b.swap(k, p);
-        }
-        for (j, col) in self.lu.chunks_exact(n).enumerate() {
-            let x = b[j];
-            for (bi, &l) in b[j + 1..].iter_mut().zip(&col[j + 1..]) {
-                *bi -= l * x;
-            }
-        }
-        for (j, col) in self.lu.chunks_exact(n).enumerate().rev() {
-            let x = b[j] * self.inv_diag[j];
-            b[j] = x;
-            for (bi, &u) in b[..j].iter_mut().zip(&col[..j]) {
-                *bi -= u * x;
-            }
-        }
+        lu_solve(&self.lu, self.n, &self.pivots, &self.inv_diag, b)
     }
 }
 
@@ -174,6 +119,71 @@ pub struct FixedLu<const N: usize> {
     l: [[f64; N]; N],
     pivots: [usize; N],
     inv_diag: [f64; N],
+}
+
+/// Dense LU with partial pivoting of the column-major `n × n` matrix `a`, in
+/// place (`PA = LU`, L unit lower triangular); `pivots` and `inv_diag` (length
+/// `n`) receive the row interchanges and the reciprocals of U's diagonal. The
+/// storage-free core of [`DenseLu`], also used on many small blocks at once.
+pub(crate) fn lu_factor(a: &mut [f64], n: usize, pivots: &mut [usize], inv_diag: &mut [f64]) -> Result<(), Singular> {
+    for k in 0..n {
+        let col = k * n;
+        let mut p = k;
+        let mut best = a[col + k].abs();
+        for i in k + 1..n {
+            let v = a[col + i].abs();
+            if v > best {
+                best = v;
+                p = i;
+            }
+        }
+        pivots[k] = p;
+        if best == 0.0 || !best.is_finite() {
+            return Err(Singular { column: k });
+        }
+        if p != k {
+            for j in 0..n {
+                a.swap(j * n + k, j * n + p);
+            }
+        }
+        let inv = 1.0 / a[col + k];
+        inv_diag[k] = inv;
+        for x in &mut a[col + k + 1..col + n] {
+            *x *= inv;
+        }
+        let (left, right) = a.split_at_mut(col + n);
+        let lcol = &left[col + k + 1..col + n];
+        for target in right.chunks_exact_mut(n) {
+            let f = target[k];
+            if f != 0.0 {
+                for (t, &l) in target[k + 1..].iter_mut().zip(lcol) {
+                    *t -= f * l;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Solves with the factors [`lu_factor`] left in `a`, in place (`b` becomes `x`).
+pub(crate) fn lu_solve(a: &[f64], n: usize, pivots: &[usize], inv_diag: &[f64], b: &mut [f64]) {
+    let b = &mut b[..n];
+    for (k, &p) in pivots.iter().enumerate() {
+        b.swap(k, p);
+    }
+    for (j, col) in a.chunks_exact(n).enumerate() {
+        let x = b[j];
+        for (bi, &l) in b[j + 1..].iter_mut().zip(&col[j + 1..]) {
+            *bi -= l * x;
+        }
+    }
+    for (j, col) in a.chunks_exact(n).enumerate().rev() {
+        let x = b[j] * inv_diag[j];
+        b[j] = x;
+        for (bi, &u) in b[..j].iter_mut().zip(&col[..j]) {
+            *bi -= u * x;
+        }
+    }
 }
 
 impl<const N: usize> Default for FixedLu<N> {
