@@ -4,7 +4,8 @@
 mod common;
 
 use sasp::solve::{
-    integrate, solve, Direction, Event, JacobianStructure, Method, OdeSystem, Options, Plan, Stepper, Tolerance,
+    integrate, solve, CellLayout, Direction, Event, JacobianStructure, Method, OdeSystem, Options, Plan, Stepper,
+    Tolerance,
 };
 use sasp::testset::{mixed_error, relative_error, Problem, ROBERTSON_1E11};
 use sasp::SaspError;
@@ -326,9 +327,12 @@ fn failures_are_errors_with_numbers() {
         ));
     }
     assert!(Method::parse("rk4").is_err());
-    assert_eq!(Method::Auto.resolve(13, 1e-6), Method::Rodas5p);
-    assert_eq!(Method::Auto.resolve(13, 1e-2), Method::Rodas3);
-    assert_eq!(Method::Auto.resolve(2048, 1e-6), Method::Bdf);
+    assert_eq!(Method::Auto.resolve(13, 1e-6, None), Method::Rodas5p);
+    assert_eq!(Method::Auto.resolve(13, 1e-2, None), Method::Rodas3);
+    assert_eq!(Method::Auto.resolve(2048, 1e-6, None), Method::Bdf);
+    assert_eq!(Method::Auto.resolve(400, 1e-6, Some(CellLayout::new(&[200], 2))), Method::Rodas5p);
+    assert_eq!(Method::Auto.resolve(2000, 1e-6, Some(CellLayout::new(&[1000], 2))), Method::Bdf);
+    assert_eq!(Method::Auto.resolve(2048, 1e-6, Some(CellLayout::new(&[32, 32], 2))), Method::BdfKrylov);
     assert!(Method::Rodas5p.stepper(&Logistic, Options { rtol: 0.0, ..Options::default() }).is_err());
     let bad_atol = Options { atol: Tolerance::PerComponent(vec![1e-6]), ..Options::default() };
     assert!(Method::Rodas5p.stepper(&Logistic, bad_atol).is_err());
@@ -433,13 +437,16 @@ fn the_grid_problems_solve_consistently() {
     b.forcing = true;
     let y: Vec<f64> = b.y0().iter().enumerate().map(|(k, v)| v + 0.1 * (k as f64).sin()).collect();
     common::assert_sparse_jacobian_matches_differences(&b, &y, 1e-6);
-    // Keller–Segel: Rosenbrock and BDF agree, and the banded finite-difference
+    // Keller–Segel: Rosenbrock and BDF agree, and the sparse finite-difference
     // Jacobian carries both.
     let ks = KellerSegel { n: 100 };
     let y0 = ks.y0();
     let a = end_state(&ks, Method::Rodas5p, options(1e-8, 1e-10), 0.0, &y0, 20.0);
     let b = end_state(&ks, Method::Bdf, options(1e-8, 1e-10), 0.0, &y0, 20.0);
     assert!(relative_error(&a, &b, 0.0) < 1e-5, "{:e}", relative_error(&a, &b, 0.0));
+    // GMRES with the transport solve ordered signal-first carries the drift too.
+    let c = end_state(&ks, Method::BdfKrylov, options(1e-8, 1e-10), 0.0, &y0, 20.0);
+    assert!(relative_error(&a, &c, 0.0) < 1e-5, "{:e}", relative_error(&a, &c, 0.0));
     // The runner knows both grid problems.
     let r = sasp::testset::run("keller-segel", "rodas5p", 1e-6, None, Some(50), 1).unwrap();
     assert_eq!((r.problem.as_str(), r.y.len()), ("keller-segel", 100));
@@ -460,7 +467,7 @@ fn brusselator2d_at_rtol_1e6_meets_a_tight_reference() {
     // The limit cycle turns local errors into phase errors, so the global error
     // is tens of times rtol (measured at rtol 1e-6: BDF 1.8e-4, Rodas5P 5.5e-5);
     // what must hold is that it stays bounded and falls as rtol is tightened.
-    for method in ["bdf", "rodas5p"] {
+    for method in ["bdf", "bdf-krylov", "rodas5p"] {
         let coarse = relative_error(&run(method, 1e-6).y, &reference, 0.0);
         let fine = relative_error(&run(method, 1e-8).y, &reference, 0.0);
         eprintln!("brusselator2d N=16 {method}: error {coarse:.2e} at rtol 1e-6, {fine:.2e} at 1e-8");

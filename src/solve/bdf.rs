@@ -15,16 +15,23 @@
 //!
 //! A restart (after a stop) goes back to order 1: BDF pays for every dose,
 //! which is why Rosenbrock methods are the default for dosing schedules.
+//!
+//! [`Bdf::krylov`] is the same method with Newton–Krylov linear solves
+//! (GMRES preconditioned by cell and by species, [`super::krylov`]) for
+//! systems on grids: `M` is then never factored.
 
 use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
-use super::{OdeSystem, Options, Stats};
+use super::krylov::KrylovSolver;
+use super::{JacobianStructure, OdeSystem, Options, Stats};
 use crate::error::{Result, SaspError};
 
 const MAX_ORDER: usize = 5;
 const NEWTON_MAXITER: usize = 4;
 const MIN_FACTOR: f64 = 0.2;
 const MAX_FACTOR: f64 = 10.0;
+/// GMRES stops at this fraction of the Newton tolerance.
+const KRYLOV_FRACTION: f64 = 0.1;
 /// Re-evaluate the Jacobian at least this often (steps).
 const JACOBIAN_AGE: usize = 50;
 
@@ -72,6 +79,17 @@ fn compute_r(order: usize, factor: f64, out: &mut [f64]) {
     }
 }
 
+/// How the Newton iteration solves with `M = I − (h/α) J`. (Created once per
+/// solve, so the size difference between variants does not matter.)
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+enum LinearSolve {
+    /// Factor `M` (dense, banded or sparse LU).
+    Direct(IterationMatrix),
+    /// GMRES with an operator-split preconditioner (grids).
+    Krylov(KrylovSolver),
+}
+
 /// The BDF method as a [`Stepper`].
 #[derive(Clone, Debug)]
 pub struct Bdf {
@@ -98,7 +116,7 @@ pub struct Bdf {
     r: Vec<f64>,
     u: Vec<f64>,
     jac: JacobianEvaluator,
-    matrix: IterationMatrix,
+    linear: LinearSolve,
     /// Is there a Jacobian to factor with?
     jac_valid: bool,
     /// Was it evaluated during the current step attempt?
@@ -110,13 +128,43 @@ pub struct Bdf {
 }
 
 impl Bdf {
-    /// A BDF method for `system`.
+    /// A BDF method for `system`, factoring its iteration matrices.
     pub fn new<S: OdeSystem>(system: &S, options: Options) -> Result<Bdf> {
+        let jac = JacobianEvaluator::new(system);
+        let linear = LinearSolve::Direct(IterationMatrix::new(jac.structure(), system.dimension()));
+        Bdf::with_linear_solve(system, options, jac, linear)
+    }
+
+    /// A BDF method whose Newton iterations solve by GMRES, preconditioned by
+    /// the per-cell reaction blocks and per-species transport solves, for a
+    /// system that declares its [`super::CellLayout`] and a sparse Jacobian.
+    pub fn krylov<S: OdeSystem>(system: &S, options: Options) -> Result<Bdf> {
+        let n = system.dimension();
+        let jac = JacobianEvaluator::new(system);
+        let (Some(layout), JacobianStructure::Sparse(pattern)) = (system.cell_layout(), jac.structure()) else {
+            return Err(SaspError::InvalidOptions(
+                "bdf-krylov needs a system on a grid of cells (OdeSystem::cell_layout) with a sparse Jacobian".into(),
+            ));
+        };
+        if layout.cells() * layout.species != n {
+            return Err(SaspError::InvalidOptions(format!(
+                "cell layout {:?} × {} species does not cover the {n} components",
+                layout.shape, layout.species
+            )));
+        }
+        let linear = LinearSolve::Krylov(KrylovSolver::new(pattern, layout));
+        Bdf::with_linear_solve(system, options, jac, linear)
+    }
+
+    fn with_linear_solve<S: OdeSystem>(
+        system: &S,
+        options: Options,
+        jac: JacobianEvaluator,
+        linear: LinearSolve,
+    ) -> Result<Bdf> {
         let n = system.dimension();
         options.validate(n)?;
         let v = || vec![0.0; n];
-        let jac = JacobianEvaluator::new(system);
-        let matrix = IterationMatrix::new(jac.structure(), n);
         let m = MAX_ORDER + 1;
         Ok(Bdf {
             opt: options,
@@ -139,7 +187,7 @@ impl Bdf {
             r: vec![0.0; m * m],
             u: vec![0.0; m * m],
             jac,
-            matrix,
+            linear,
             jac_valid: false,
             jac_current: false,
             jac_age: 0,
@@ -164,6 +212,9 @@ impl Bdf {
         self.jac_current = true;
         self.jac_age = 0;
         self.factored_for = f64::NAN;
+        if let LinearSolve::Krylov(k) = &mut self.linear {
+            k.invalidate();
+        }
     }
 
     fn diff(&self, j: usize) -> &[f64] {
@@ -223,7 +274,25 @@ impl Bdf {
             for i in 0..self.n {
                 self.dy[i] = c * self.f[i] - self.psi[i] - self.corr[i];
             }
-            self.matrix.solve(&mut self.dy, &mut self.stats);
+            match &mut self.linear {
+                LinearSolve::Direct(matrix) => matrix.solve(&mut self.dy, &mut self.stats),
+                LinearSolve::Krylov(k) => {
+                    let JacobianStructure::Sparse(pattern) = self.jac.structure() else {
+                        unreachable!("Bdf::krylov checked the structure")
+                    };
+                    // Inexact Newton: the linear residual is kept well below the Newton tolerance.
+                    if !k.solve(
+                        pattern,
+                        &self.jac.values,
+                        &mut self.dy,
+                        &self.scale,
+                        KRYLOV_FRACTION * tol,
+                        &mut self.stats,
+                    ) {
+                        return None;
+                    }
+                }
+            }
             let dy_norm = self.rms(&self.dy);
             let rate = dy_norm_old.map(|old| dy_norm / old);
             if let Some(rate) = rate {
@@ -246,7 +315,10 @@ impl Bdf {
 
 impl Stepper for Bdf {
     fn name(&self) -> &'static str {
-        "bdf"
+        match self.linear {
+            LinearSolve::Direct(_) => "bdf",
+            LinearSolve::Krylov(_) => "bdf-krylov",
+        }
     }
 
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
@@ -329,8 +401,13 @@ impl Stepper for Bdf {
                     self.evaluate_jacobian(system, t_new);
                 }
                 if c != self.factored_for {
-                    let structure = self.jac.structure().clone();
-                    if self.matrix.factor(&structure, &self.jac.values, -c, 1.0, &mut self.stats).is_err() {
+                    let prepared = match &mut self.linear {
+                        LinearSolve::Direct(matrix) => {
+                            matrix.factor(self.jac.structure(), &self.jac.values, -c, 1.0, &mut self.stats)
+                        }
+                        LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
+                    };
+                    if prepared.is_err() {
                         self.factored_for = f64::NAN;
                         break;
                     }

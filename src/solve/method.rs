@@ -5,7 +5,7 @@ use super::dop853::Dop853;
 use super::dopri5::Dopri5;
 use super::driver::Stepper;
 use super::rosenbrock::Rosenbrock;
-use super::{OdeSystem, Options, Stats};
+use super::{CellLayout, OdeSystem, Options, Stats};
 use crate::error::{Result, SaspError};
 
 /// The integration methods, by the names `testset --method` takes.
@@ -21,13 +21,17 @@ pub enum Method {
     Rodas3,
     /// Variable-order BDF (1–5): long stiff runs without events.
     Bdf,
+    /// BDF with Newton–Krylov (GMRES) solves preconditioned by cell and by
+    /// species: large grids ([`crate::space::SpatialSystem`], grid test problems).
+    BdfKrylov,
     /// The library's default choice (see [`Method::resolve`]).
     Auto,
 }
 
 impl Method {
     /// Every concrete method, in the order `--list-methods` prints them.
-    pub const ALL: [Method; 5] = [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Rodas3, Method::Bdf];
+    pub const ALL: [Method; 6] =
+        [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Rodas3, Method::Bdf, Method::BdfKrylov];
 
     /// The method's name.
     pub fn name(self) -> &'static str {
@@ -37,6 +41,7 @@ impl Method {
             Method::Rodas5p => "rodas5p",
             Method::Rodas3 => "rodas3",
             Method::Bdf => "bdf",
+            Method::BdfKrylov => "bdf-krylov",
             Method::Auto => "auto",
         }
     }
@@ -50,13 +55,20 @@ impl Method {
     }
 
     /// The concrete method `Auto` stands for, for a system of dimension `n` at
-    /// relative tolerance `rtol`: BDF for large systems (n > 500: grids, where
-    /// one factorization per several steps beats eight solves per step),
-    /// otherwise Rodas5P, or Rodas3 when `rtol > 1e-3`. Biological models with
-    /// binding and dosing are stiff, so the default is implicit; Rosenbrock
-    /// methods restart cheaply at every dose.
-    pub fn resolve(self, n: usize, rtol: f64) -> Method {
+    /// relative tolerance `rtol`, laid out as `layout` if it is on a grid:
+    ///
+    /// - large systems (n > 500) on 2D and 3D grids: BDF with Newton–Krylov
+    ///   solves (a direct LU would fill in);
+    /// - other large systems (1D grids, big networks): BDF with the direct LU
+    ///   of the Jacobian's structure (one factorization per several steps beats
+    ///   a Rosenbrock method's eight solves per step);
+    /// - otherwise Rodas5P, or Rodas3 when `rtol > 1e-3`. Biological models
+    ///   with binding and dosing are stiff, so the default is implicit;
+    ///   Rosenbrock methods restart cheaply at every dose.
+    pub fn resolve(self, n: usize, rtol: f64, layout: Option<CellLayout>) -> Method {
+        let multi_axis = layout.is_some_and(|l| l.shape.iter().filter(|&&k| k > 1).count() >= 2);
         match self {
+            Method::Auto if n > 500 && multi_axis => Method::BdfKrylov,
             Method::Auto if n > 500 => Method::Bdf,
             Method::Auto if rtol > 1e-3 => Method::Rodas3,
             Method::Auto => Method::Rodas5p,
@@ -67,12 +79,13 @@ impl Method {
     /// A stepper of this method for `system`.
     pub fn stepper<S: OdeSystem>(self, system: &S, options: Options) -> Result<AnyStepper> {
         let n = system.dimension();
-        Ok(match self.resolve(n, options.rtol) {
+        Ok(match self.resolve(n, options.rtol, system.cell_layout()) {
             Method::Dopri5 => AnyStepper::Dopri5(Dopri5::new(n, options)?),
             Method::Dop853 => AnyStepper::Dop853(Dop853::new(n, options)?),
             Method::Rodas5p => AnyStepper::Rosenbrock(Rosenbrock::rodas5p(system, options)?),
             Method::Rodas3 => AnyStepper::Rosenbrock(Rosenbrock::rodas3(system, options)?),
             Method::Bdf => AnyStepper::Bdf(Bdf::new(system, options)?),
+            Method::BdfKrylov => AnyStepper::Bdf(Bdf::krylov(system, options)?),
             Method::Auto => unreachable!("resolved above"),
         })
     }

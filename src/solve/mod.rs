@@ -11,12 +11,14 @@ pub mod dop853;
 pub mod dopri5;
 pub mod driver;
 pub mod jacobian;
+pub mod krylov;
 pub mod linalg;
 pub mod method;
 pub mod rosenbrock;
 pub mod sparse;
 
 pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepper, StopHandler};
+pub use krylov::CellLayout;
 pub use linalg::JacobianStructure;
 pub use method::{AnyStepper, Method};
 
@@ -53,6 +55,13 @@ pub trait OdeSystem {
         let _ = (t, y, values);
         false
     }
+
+    /// For a system on a grid of cells that each hold the same components,
+    /// stored cell by cell: the layout, which lets Newton–Krylov methods
+    /// precondition by cell and by species ([`CellLayout`]). Default: none.
+    fn cell_layout(&self) -> Option<CellLayout> {
+        None
+    }
 }
 
 /// A shared reference to a system is a system (stop handlers that change the
@@ -75,6 +84,9 @@ impl<T: OdeSystem + ?Sized> OdeSystem for &T {
     }
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
         (**self).jacobian(t, y, values)
+    }
+    fn cell_layout(&self) -> Option<CellLayout> {
+        (**self).cell_layout()
     }
 }
 
@@ -193,8 +205,10 @@ pub struct Stats {
     pub jac_evals: usize,
     /// Matrix factorizations.
     pub factorizations: usize,
-    /// Linear solves with a factorized matrix.
+    /// Linear solves (with a factorized matrix, or by GMRES).
     pub linear_solves: usize,
+    /// GMRES iterations of Newton–Krylov methods (0 for direct solves).
+    pub linear_iterations: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -205,6 +219,7 @@ impl std::ops::AddAssign for Stats {
         self.jac_evals += o.jac_evals;
         self.factorizations += o.factorizations;
         self.linear_solves += o.linear_solves;
+        self.linear_iterations += o.linear_iterations;
     }
 }
 

@@ -35,7 +35,7 @@
 
 use crate::error::{Result, SaspError};
 use crate::model::{Model, SparsityPattern};
-use crate::solve::{JacobianStructure, OdeSystem};
+use crate::solve::{CellLayout, JacobianStructure, OdeSystem};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
 /// What happens at one side of the grid for one compartment.
@@ -647,6 +647,10 @@ impl OdeSystem for SpatialSystem<'_> {
 
     fn is_autonomous(&self) -> bool {
         self.model.is_autonomous()
+    }
+
+    fn cell_layout(&self) -> Option<CellLayout> {
+        Some(CellLayout::new(&self.grid.shape, self.model.dimension()))
     }
 
     fn jacobian_structure(&self) -> JacobianStructure {

@@ -19,8 +19,9 @@
 //! state `y[2i] = u_i`, `y[2i+1] = c_i`. Its Jacobian is banded (3 and 3) and
 //! is left to grouped finite differences.
 
+use crate::error::Result;
 use crate::model::SparsityPattern;
-use crate::solve::{JacobianStructure, OdeSystem};
+use crate::solve::{integrate, CellLayout, Integration, JacobianStructure, Method, OdeSystem, Options, Plan};
 
 const A: f64 = 3.4;
 const B: f64 = 1.0;
@@ -88,6 +89,19 @@ impl Brusselator2d {
         let (i, j) = (k / n, k % n);
         [((i + n - 1) % n) * n + j, ((i + 1) % n) * n + j, i * n + (j + n - 1) % n, i * n + (j + 1) % n]
     }
+
+    /// Solves from `t = 0` to 11.5 with `method`, switching the forcing on at
+    /// the stop at `t = 1.1` (the method restarts there).
+    pub fn solve(&self, method: Method, options: Options) -> Result<Integration> {
+        let mut system = self.clone();
+        system.forcing = false;
+        let mut stepper = method.stepper(&system, options)?;
+        let plan = Plan { outputs: &[], stops: &[1.1], events: &[] };
+        integrate(&mut stepper, &mut system, 0.0, &self.y0(), 11.5, &plan, &mut |_, _, _, s| {
+            s.forcing = true;
+            Ok(())
+        })
+    }
 }
 
 impl OdeSystem for Brusselator2d {
@@ -113,6 +127,10 @@ impl OdeSystem for Brusselator2d {
     /// Autonomous between stops: the forcing changes only at the stop at t = 1.1.
     fn is_autonomous(&self) -> bool {
         true
+    }
+
+    fn cell_layout(&self) -> Option<CellLayout> {
+        Some(CellLayout::new(&[self.n, self.n], 2))
     }
 
     fn jacobian_structure(&self) -> JacobianStructure {
@@ -198,7 +216,27 @@ impl OdeSystem for KellerSegel {
         true
     }
 
+    fn cell_layout(&self) -> Option<CellLayout> {
+        Some(CellLayout::new(&[self.n], 2))
+    }
+
+    /// `u` couples to `u` and `c` in its cell and the two neighbours; `c` to
+    /// `c` there and to `u` in its own cell (finite differences fill it, by
+    /// column groups).
     fn jacobian_structure(&self) -> JacobianStructure {
-        JacobianStructure::Banded { lower: 3, upper: 3 }
+        let n = self.n;
+        let mut row_start = vec![0];
+        let mut col = Vec::new();
+        for row in 0..2 * n {
+            let i = row / 2;
+            let cells = i.saturating_sub(1)..(i + 2).min(n);
+            if row % 2 == 0 {
+                col.extend(cells.flat_map(|j| [2 * j, 2 * j + 1]));
+            } else {
+                col.extend(cells.flat_map(|j| if j == i { vec![2 * j, 2 * j + 1] } else { vec![2 * j + 1] }));
+            }
+            row_start.push(col.len());
+        }
+        JacobianStructure::Sparse(SparsityPattern { n: 2 * n, row_start, col })
     }
 }

@@ -518,7 +518,7 @@ impl Report {
         format!(
             "{{\"problem\": \"{}\", \"method\": \"{}\", \"rtol\": {:e}, \"atol\": {:e}, \"t_end\": {:e}, \"n\": {}, \"y\": [{}], \
              \"steps\": {}, \"rejected\": {}, \"rhs_evals\": {}, \"jac_evals\": {}, \"factorizations\": {}, \
-             \"linear_solves\": {}, \"wall_s\": {:e}, \"error\": {}}}",
+             \"linear_solves\": {}, \"linear_iterations\": {}, \"wall_s\": {:e}, \"error\": {}}}",
             self.problem,
             self.method,
             self.rtol,
@@ -532,6 +532,7 @@ impl Report {
             s.jac_evals,
             s.factorizations,
             s.linear_solves,
+            s.linear_iterations,
             self.wall_s,
             self.error.map_or("null".to_string(), |e| format!("{e:e}")),
         )
@@ -561,18 +562,23 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
             times.sort_by(f64::total_cmp);
             Ok((last.ok_or_else(|| SaspError::InvalidOptions("no solve ran".into()))?, times[times.len() / 2]))
         };
-    let report =
-        |problem: &str, dim: usize, atol: f64, t_end: f64, run: crate::solve::Integration, wall_s: f64, error| Report {
-            problem: problem.to_string(),
-            method: method.resolve(dim, rtol).name().to_string(),
-            rtol,
-            atol,
-            t_end,
-            y: run.y,
-            stats: run.solution.stats,
-            wall_s,
-            error,
-        };
+    let report = |problem: &dyn OdeSystem,
+                  name: &str,
+                  atol: f64,
+                  t_end: f64,
+                  run: crate::solve::Integration,
+                  wall_s: f64,
+                  error| Report {
+        problem: name.to_string(),
+        method: method.resolve(problem.dimension(), rtol, problem.cell_layout()).name().to_string(),
+        rtol,
+        atol,
+        t_end,
+        y: run.y,
+        stats: run.solution.stats,
+        wall_s,
+        error,
+    };
     match name {
         "brusselator2d" | "keller-segel" => {
             let n = n.unwrap_or(if name == "brusselator2d" { 32 } else { 200 });
@@ -584,17 +590,8 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
             if name == "brusselator2d" {
                 let t_end = 11.5;
                 let base = grid::Brusselator2d::new(n);
-                let y0 = base.y0();
-                let (run, wall) = timed(&mut || {
-                    let mut system = base.clone();
-                    let mut stepper = method.stepper(&system, options.clone())?;
-                    let plan = Plan { outputs: &[], stops: &[1.1], events: &[] };
-                    integrate(&mut stepper, &mut system, 0.0, &y0, t_end, &plan, &mut |_, _, _, s| {
-                        s.forcing = true;
-                        Ok(())
-                    })
-                })?;
-                Ok(report(name, 2 * n * n, atol, t_end, run, wall, None))
+                let (run, wall) = timed(&mut || base.solve(method, options.clone()))?;
+                Ok(report(&base, name, atol, t_end, run, wall, None))
             } else {
                 let t_end = 20.0;
                 let system = grid::KellerSegel { n };
@@ -604,7 +601,7 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
                     let plan = Plan { outputs: &[], stops: &[], events: &[] };
                     integrate(&mut stepper, &mut &system, 0.0, &y0, t_end, &plan, &mut |_, _, _, _| Ok(()))
                 })?;
-                Ok(report(name, 2 * n, atol, t_end, run, wall, None))
+                Ok(report(&system, name, atol, t_end, run, wall, None))
             }
         }
         _ => {
@@ -621,7 +618,7 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
                 integrate(&mut stepper, &mut &problem, problem.t0(), &y0, t_end, &plan, &mut |_, _, _, _| Ok(()))
             })?;
             let error = problem.reference().map(|r| mixed_error(&run.y, &r, atol, rtol));
-            Ok(report(problem.name(), problem.dimension(), atol, t_end, run, wall, error))
+            Ok(report(&problem, problem.name(), atol, t_end, run, wall, error))
         }
     }
 }
