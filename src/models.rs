@@ -21,3 +21,46 @@ pub const IANNELLO2013_TOML: &str = include_str!("../models/iannello2013.toml");
 pub fn iannello2013() -> Result<Model> {
     Model::from_toml_str(IANNELLO2013_TOML, "models/iannello2013.toml")
 }
+
+/// Text of `models/iannello2013_spatial.toml`.
+pub const IANNELLO2013_SPATIAL_TOML: &str = include_str!("../models/iannello2013_spatial.toml");
+
+/// Grid spacing (mm) the spatial reference model's file is written for.
+pub const SPATIAL_REFERENCE_SPACING: f64 = 0.0625;
+
+/// The spatial reference model (`models/iannello2013_spatial.toml`): the
+/// well-mixed model on boxes of `spacing × spacing × spacing` mm, with the
+/// transport its file declares (see `docs/spatial.md`). The file is written
+/// for boxes of 62.5 µm; for another `spacing` the box capacity `K`, the
+/// regularization `T_eps` and the initial cell amounts are scaled by
+/// `(spacing / 0.0625)³`, so that densities stay the same.
+///
+/// ```
+/// let model = sasp::models::iannello2013_spatial(0.25)?;
+/// assert_eq!(model.dimension(), 13);
+/// assert!((model.parameter("K")? - 0.25f64.powi(3)).abs() < 1e-15);
+/// assert_eq!(model.spec().transport.len(), 11);
+/// # Ok::<(), sasp::SaspError>(())
+/// ```
+pub fn iannello2013_spatial(spacing: f64) -> Result<Model> {
+    let model = Model::from_toml_str(IANNELLO2013_SPATIAL_TOML, "models/iannello2013_spatial.toml")?;
+    if !(spacing.is_finite() && spacing > 0.0) {
+        return Err(crate::SaspError::InvalidParameter { name: "grid spacing".into(), value: spacing });
+    }
+    let scale = (spacing / SPATIAL_REFERENCE_SPACING).powi(3);
+    if scale == 1.0 {
+        return Ok(model);
+    }
+    let mut spec = model.spec().clone();
+    for c in &mut spec.compartments {
+        if c.kind.quantity() == crate::model::Quantity::Cells {
+            c.initial *= scale;
+        }
+    }
+    for p in &mut spec.parameters {
+        if p.name == "K" || p.name == "T_eps" {
+            p.value *= scale;
+        }
+    }
+    Model::from_spec(spec)
+}

@@ -292,3 +292,111 @@ fn transport_is_declared_in_the_model_file() {
     let typo = format!("{base}{}", TRANSPORT.replace("diffusion = 2.6", "difusion = 2.6"));
     assert!(matches!(sasp::model::Model::from_toml_str(&typo, "typo.toml"), Err(SaspError::FileSyntax { .. })));
 }
+
+/// Per-component absolute tolerances for the slice: cell amounts relative to
+/// one box's capacity, concentrations in their own units.
+fn slice_options(model: &sasp::model::Model, n_cells: usize, rtol: f64) -> Options {
+    let k = model.parameter("K").unwrap();
+    let m = model.dimension();
+    let atol = (0..n_cells * m)
+        .map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * k } else { 1e-4 })
+        .collect();
+    Options { rtol, atol: Tolerance::PerComponent(atol), max_steps: 1_000_000, ..Options::default() }
+}
+
+#[test]
+fn the_spatial_reference_model_is_the_well_mixed_model_in_every_box() {
+    use sasp::space::slice::TumorSlice;
+    // Same processes and parameters as the well-mixed file, except the box's
+    // capacity K and the regularization T_eps; 11 transport declarations.
+    let spatial = sasp::models::iannello2013_spatial(0.25).unwrap();
+    let well_mixed = sasp::models::iannello2013().unwrap();
+    assert_eq!(spatial.spec().processes, well_mixed.spec().processes);
+    for p in &well_mixed.spec().parameters {
+        let v = spatial.parameter(&p.name).unwrap();
+        match p.name.as_str() {
+            "K" => assert!((v - 0.25f64.powi(3)).abs() < 1e-15, "K = {v}"),
+            "T_eps" => assert!((v - 0.01 * 0.25f64.powi(3)).abs() < 1e-17, "T_eps = {v}"),
+            _ => assert_eq!(v, p.value, "{}", p.name),
+        }
+    }
+    assert_eq!(spatial.spec().transport.len(), 11);
+    assert!(sasp::models::iannello2013_spatial(0.0).is_err());
+    // A uniform, fully occupied tumor in a closed box follows the well-mixed
+    // model whose capacity is the box's: 14 days with p53 restored.
+    let boxed = well_mixed
+        .with_parameters(&[("K", spatial.parameter("K").unwrap()), ("T_eps", spatial.parameter("T_eps").unwrap())])
+        .unwrap();
+    let y_box = spatial.initial_state();
+    let sys = boxed.system(&[1.0]).unwrap();
+    let reference = solve(&sys, Method::Rodas5p.stepper(&sys, tight()).unwrap(), 0.0, &y_box, 14.0, &[14.0]).unwrap();
+    let grid = Grid::new(&[4, 4], 0.25).unwrap();
+    let transport = Transport::declared(&spatial, &grid).unwrap();
+    let system = SpatialSystem::new(&spatial, grid, transport, &[1.0]).unwrap();
+    let on_grid =
+        solve(&system, Method::Rodas5p.stepper(&system, tight()).unwrap(), 0.0, &system.uniform(&y_box), 14.0, &[14.0])
+            .unwrap();
+    for (k, v) in on_grid.state(0).iter().enumerate() {
+        let r = reference.state(0)[k % 13];
+        assert!((v - r).abs() <= 1e-7 * r.abs().max(1e-3 * y_box[0]), "component {k}: {v} vs {r}");
+    }
+    // The slice's geometry: a disk of 0.9 occupancy, and its mistakes are errors.
+    let slice = TumorSlice::new(32);
+    let model = slice.model().unwrap();
+    let system = slice.system(&model, &[1.0]).unwrap();
+    let all = slice.occupancy().mapv(|_| 1.0);
+    let y0 = slice.initial_state(&system, all.view()).unwrap();
+    let area = slice.tumor_volume(&system, &y0).unwrap();
+    assert!((area / (0.9 * std::f64::consts::PI * 2.8 * 2.8) - 1.0).abs() < 0.02, "tumor area {area}");
+    assert_eq!(slice.deficient_volume(&system, &y0).unwrap(), 0.0);
+    assert!(slice.initial_state(&system, all.mapv(|_| 1.5).view()).is_err());
+    assert!(slice.initial_state(&system, sasp::ndarray::ArrayD::zeros(vec![3, 3]).view()).is_err());
+    assert!(slice.clones(1.2, 0.1, 1).is_err() && slice.clones(0.5, 0.0, 1).is_err());
+    // Clones: the same seed places them the same way and covers at least the fraction asked.
+    for (f, r) in [(0.0, 0.2), (0.3, 0.1), (0.3, 0.8), (1.0, 0.4)] {
+        let (a, covered) = slice.clones(f, r, 7).unwrap();
+        let (b, _) = slice.clones(f, r, 7).unwrap();
+        assert_eq!(a, b);
+        assert!(covered >= f && covered <= f + 0.35, "f {f} r {r}: covered {covered}");
+        let q0 = slice.deficient_volume(&system, &slice.initial_state(&system, a.view()).unwrap()).unwrap();
+        assert!((q0 / area - (1.0 - covered)).abs() < 1e-9, "deficient share {}", q0 / area);
+    }
+}
+
+#[test]
+fn newton_krylov_matches_direct_bdf_on_the_slice_and_threads_do_not_change_results() {
+    use sasp::space::slice::TumorSlice;
+    // 24×24 boxes (7,488 unknowns), 3 days of p53 restoration at rtol 1e-6:
+    // GMRES solves and sparse LU solves give the same answer to tolerance.
+    let slice = TumorSlice::new(24);
+    let model = slice.model().unwrap();
+    let system = slice.system(&model, &[1.0]).unwrap();
+    let y0 = slice.initial_state(&system, slice.occupancy().mapv(|_| 1.0).view()).unwrap();
+    let options = slice_options(&model, 24 * 24, 1e-6);
+    let run = |method: Method| {
+        solve(&system, method.stepper(&system, options.clone()).unwrap(), 0.0, &y0, 3.0, &[3.0]).unwrap()
+    };
+    let (krylov, direct) = (run(Method::BdfKrylov), run(Method::Bdf));
+    assert!(krylov.stats.linear_iterations > 0 && direct.stats.linear_iterations == 0);
+    let k = model.parameter("K").unwrap();
+    let m = model.dimension();
+    for (i, (a, b)) in krylov.state(0).iter().zip(direct.state(0)).enumerate() {
+        let scale = if model.kind(i % m).quantity() == Quantity::Cells { k } else { 1.0 };
+        assert!((a - b).abs() < 1e-4 * scale, "component {i}: {a} vs {b}");
+    }
+    // Above the parallel threshold (64×64 boxes, 53,248 unknowns) one thread
+    // and two give the same bits.
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| {
+            let slice = TumorSlice::new(64);
+            let model = slice.model().unwrap();
+            let system = slice.system(&model, &[1.0]).unwrap();
+            let y0 = slice.initial_state(&system, slice.occupancy().mapv(|_| 1.0).view()).unwrap();
+            let options = slice_options(&model, 64 * 64, 1e-4);
+            solve(&system, Method::BdfKrylov.stepper(&system, options).unwrap(), 0.0, &y0, 0.5, &[0.5]).unwrap()
+        })
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.stats, two.stats);
+    assert_eq!(one.state(0), two.state(0));
+}

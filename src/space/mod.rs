@@ -1,6 +1,7 @@
 //! Space: the same declared model on a 1D, 2D or 3D Cartesian grid, by the
-//! method of lines: grids, boundary conditions, diffusion and chemotaxis
-//! (vascular entry and IMEX/Krylov solvers for large grids come next).
+//! method of lines: grids, boundary conditions, diffusion, chemotaxis and
+//! vascular entry; [`slice`] builds the spatial reference geometry. Large
+//! grids are solved by `Method::BdfKrylov` (see `docs/spatial.md`).
 //!
 //! The state is cell-major: compartment `s` of cell `c` is `y[c·m + s]` (m
 //! compartments), so each cell's reactions form one diagonal block of the
@@ -25,9 +26,10 @@
 //! `F_ij = χ/h · (max(Δ, 0) n_i − max(−Δ, 0) n_j)`, and `∂n_i/∂t −= F_ij / h`.
 //!
 //! NK cells enter through vessels: every process tagged `nk_recruitment` is
-//! scaled in cell `c` by the vascular density `v_c` (mean 1 over the grid, so
-//! a uniform tumor recruits as many NK cells as the well-mixed model), by
-//! adding `(v_c − 1) · f_recruit(y_c)` to that cell's reactions.
+//! scaled in cell `c` by the vascular density `v_c` (1 = the well-mixed rate;
+//! the [`vessels`] fields have mean 1 over the grid, so a uniform tumor
+//! recruits as many NK cells as the well-mixed model), by adding
+//! `(v_c − 1) · f_recruit(y_c)` to that cell's reactions.
 //!
 //! Upwinding keeps `n` non-negative and the flux is antisymmetric, so the
 //! total of `n` is conserved. No chemotactic flux crosses a grid side (the
@@ -113,6 +115,8 @@ pub struct Transport {
 /// The tag of the processes that vascular density scales.
 pub const RECRUITMENT_TAG: &str = "nk_recruitment";
 
+pub mod slice;
+
 /// Vascular density fields for NK entry.
 pub mod vessels {
     use super::Grid;
@@ -182,16 +186,15 @@ impl Transport {
     }
 
     /// NK entry through vessels of density `density` (shaped like the grid,
-    /// non-negative, normalized here to mean 1): see [`vessels`].
+    /// non-negative; 1 recruits at the well-mixed rate): see [`vessels`].
     pub fn vascular_entry(mut self, density: ndarray::ArrayViewD<f64>) -> Result<Transport> {
         if let Some(bad) = density.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
             return Err(SaspError::InvalidParameter { name: "vascular density".into(), value: *bad });
         }
-        let mean = density.mean().unwrap_or(0.0);
-        if mean <= 0.0 {
+        if density.iter().all(|&v| v == 0.0) {
             return Err(SaspError::InvalidOptions("vascular density is zero everywhere".into()));
         }
-        self.vascular_density = Some(density.iter().map(|v| v / mean).collect());
+        self.vascular_density = Some(density.iter().copied().collect());
         Ok(self)
     }
 
@@ -515,6 +518,11 @@ impl<'m> SpatialSystem<'m> {
     /// The grid.
     pub fn grid(&self) -> &Grid {
         &self.grid
+    }
+
+    /// The model in every cell.
+    pub fn model(&self) -> &'m Model {
+        self.model
     }
 
     /// Sets input `i` (e.g. doxycycline at a switch).

@@ -1,0 +1,246 @@
+//! The spatial reference geometry: a 2D slice through a subcutaneous tumor.
+//!
+//! A square slice of side `L` (8 mm) cut into `n × n` boxes; the tumor is a
+//! disk of radius 2.8 mm in the middle (the equatorial slice of a ≈ 100 mm³
+//! sphere) at occupancy 0.9, host tissue (occupancy 0) around it. Vascular
+//! density is 1 inside the tumor, 2 within 0.5 mm of its rim and 0.2 in the
+//! host tissue, and scales NK recruitment (which is also proportional to the
+//! local tumor amount, so empty host boxes recruit nothing). All sides are
+//! zero-flux. The model is [`crate::models::iannello2013_spatial`] at the
+//! slice's spacing; cell amounts start at the model's per-box values scaled
+//! by the local occupancy, concentrations at the model's values inside the
+//! tumor and 0 outside.
+//!
+//! ```
+//! use sasp::space::slice::TumorSlice;
+//! let slice = TumorSlice::new(32);
+//! let model = slice.model()?;
+//! let system = slice.system(&model, &[1.0])?;             // doxycycline on: p53 restored
+//! let y0 = slice.initial_state(&system, slice.occupancy().mapv(|o| if o > 0.0 { 1.0 } else { 0.0 }).view())?;
+//! let tumor_mm3 = slice.tumor_volume(&system, &y0)?;    // mm³ per mm of slice thickness
+//! assert!((tumor_mm3 - 0.9 * std::f64::consts::PI * 2.8 * 2.8).abs() < 1.0);
+//! # Ok::<(), sasp::SaspError>(())
+//! ```
+
+use super::{Grid, SpatialSystem, Transport};
+use crate::error::{Result, SaspError};
+use crate::model::{Model, Quantity, TumorState};
+use ndarray::{Array2, ArrayD, ArrayViewD, IxDyn};
+
+/// The reference slice: geometry, vasculature and initial state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TumorSlice {
+    /// Boxes per side.
+    pub cells: usize,
+    /// Side of the square slice (mm).
+    pub side: f64,
+    /// Tumor radius (mm).
+    pub radius: f64,
+    /// Width of the rim with denser vessels (mm).
+    pub rim: f64,
+    /// Tumor occupancy inside the disk (volume fraction of tumor cells).
+    pub occupancy: f64,
+    /// Vascular density inside the tumor, on its rim, and in the host tissue.
+    pub vascular: [f64; 3],
+}
+
+impl TumorSlice {
+    /// The reference slice (MODEL.md's defaults) on `cells × cells` boxes.
+    pub fn new(cells: usize) -> TumorSlice {
+        TumorSlice { cells, side: 8.0, radius: 2.8, rim: 0.5, occupancy: 0.9, vascular: [1.0, 2.0, 0.2] }
+    }
+
+    /// Box size (mm).
+    pub fn spacing(&self) -> f64 {
+        self.side / self.cells as f64
+    }
+
+    /// The grid.
+    pub fn grid(&self) -> Result<Grid> {
+        Grid::new(&[self.cells, self.cells], self.spacing())
+    }
+
+    /// Distance (mm) from the centre of box `(i, j)` to the slice's centre.
+    fn distance(&self, i: usize, j: usize) -> f64 {
+        let h = self.spacing();
+        let x = (i as f64 + 0.5) * h - self.side / 2.0;
+        let y = (j as f64 + 0.5) * h - self.side / 2.0;
+        x.hypot(y)
+    }
+
+    /// A field over the boxes, from each box's distance to the centre.
+    fn radial(&self, f: impl Fn(f64) -> f64) -> ArrayD<f64> {
+        Array2::from_shape_fn((self.cells, self.cells), |(i, j)| f(self.distance(i, j))).into_dyn()
+    }
+
+    /// Tumor occupancy of each box at the start.
+    pub fn occupancy(&self) -> ArrayD<f64> {
+        self.radial(|d| if d <= self.radius { self.occupancy } else { 0.0 })
+    }
+
+    /// Vascular density of each box.
+    pub fn vascular_density(&self) -> ArrayD<f64> {
+        let [inside, rim, host] = self.vascular;
+        self.radial(|d| {
+            if d > self.radius {
+                host
+            } else if d > self.radius - self.rim {
+                rim
+            } else {
+                inside
+            }
+        })
+    }
+
+    /// The spatial reference model at this slice's box size.
+    pub fn model(&self) -> Result<Model> {
+        crate::models::iannello2013_spatial(self.spacing())
+    }
+
+    /// The grid system: the model's declared transport with zero-flux sides,
+    /// and NK entry through this slice's vessels. `inputs` as for the model
+    /// (`[1.0]`: doxycycline on, p53 restored).
+    pub fn system<'m>(&self, model: &'m Model, inputs: &[f64]) -> Result<SpatialSystem<'m>> {
+        let grid = self.grid()?;
+        let transport = Transport::declared(model, &grid)?.vascular_entry(self.vascular_density().view())?;
+        SpatialSystem::new(model, grid, transport, inputs)
+    }
+
+    /// The state at the start: in each box, cell amounts are the model's
+    /// initial (per box at occupancy [`TumorSlice::occupancy`]) scaled by the
+    /// local occupancy, with a fraction `restorable` (a field in 0..1) of the
+    /// tumor cells p53-restorable (`P`) and the rest p53-deficient (`Q`);
+    /// concentrations are the model's initial values inside the tumor, 0 outside.
+    pub fn initial_state(&self, system: &SpatialSystem, restorable: ArrayViewD<f64>) -> Result<Vec<f64>> {
+        let model = system.model();
+        let occupancy = self.occupancy();
+        if restorable.shape() != occupancy.shape() {
+            return Err(SaspError::InvalidOptions(format!(
+                "restorable fraction has shape {:?}, the slice is {:?}",
+                restorable.shape(),
+                occupancy.shape()
+            )));
+        }
+        if let Some(bad) = restorable.iter().find(|f| !(0.0..=1.0).contains(*f)) {
+            return Err(SaspError::InvalidParameter { name: "restorable fraction".into(), value: *bad });
+        }
+        let y0 = model.initial_state();
+        let (p, q) = (model.index_of("P")?, model.index_of("Q")?);
+        let tumor0 = y0[p] + y0[q];
+        let mut y = system.uniform(&y0);
+        for s in 0..model.dimension() {
+            let extensive = model.kind(s).quantity() == Quantity::Cells;
+            let field = ArrayD::from_shape_fn(IxDyn(occupancy.shape()), |ix| {
+                let o = occupancy[&ix];
+                let relative = o / self.occupancy;
+                if s == p {
+                    tumor0 * relative * restorable[&ix]
+                } else if s == q {
+                    tumor0 * relative * (1.0 - restorable[&ix])
+                } else if extensive {
+                    y0[s] * relative
+                } else if o > 0.0 {
+                    y0[s]
+                } else {
+                    0.0
+                }
+            });
+            system.set_field(&mut y, model.compartment_names().nth(s).unwrap_or_default(), field.view())?;
+        }
+        Ok(y)
+    }
+
+    /// Total tumor cells (all tumor compartments) in the slice, in the model's
+    /// units (10⁶ cells ≈ mm³), per slice of one box's thickness, converted
+    /// to mm³ per mm of thickness.
+    pub fn tumor_volume(&self, system: &SpatialSystem, y: &[f64]) -> Result<f64> {
+        let model = system.model();
+        let tumor = model.indices_where(|k| matches!(k, crate::model::Compartment::Tumor(_)));
+        let m = model.dimension();
+        if y.len() != system.grid().cells() * m {
+            return Err(SaspError::DimensionMismatch {
+                what: "grid state",
+                expected: system.grid().cells() * m,
+                found: y.len(),
+            });
+        }
+        let total: f64 = y.chunks(m).map(|cell| tumor.iter().map(|&s| cell[s]).sum::<f64>()).sum();
+        Ok(total / self.spacing())
+    }
+
+    /// p53-deficient tumor cells (`Q`) left in the slice, in mm³ per mm of thickness.
+    pub fn deficient_volume(&self, system: &SpatialSystem, y: &[f64]) -> Result<f64> {
+        let model = system.model();
+        let q = model.indices_where(|k| k == crate::model::Compartment::Tumor(TumorState::P53Deficient));
+        let m = model.dimension();
+        let total: f64 = y.chunks(m).map(|cell| q.iter().map(|&s| cell[s]).sum::<f64>()).sum();
+        Ok(total / self.spacing())
+    }
+
+    /// Where the p53-restorable cells are, for the bystander experiment: clones
+    /// of radius `clone_radius` (mm) centred at points drawn uniformly in the
+    /// tumor with a fixed `seed`, added until they cover at least `fraction`
+    /// of the tumor's boxes. Returns the field (1 in a clone, 0 elsewhere) and
+    /// the fraction of tumor boxes it covers.
+    pub fn clones(&self, fraction: f64, clone_radius: f64, seed: u64) -> Result<(ArrayD<f64>, f64)> {
+        if !(0.0..=1.0).contains(&fraction) {
+            return Err(SaspError::InvalidParameter { name: "restorable fraction".into(), value: fraction });
+        }
+        if !(clone_radius.is_finite() && clone_radius > 0.0) {
+            return Err(SaspError::InvalidParameter { name: "clone radius".into(), value: clone_radius });
+        }
+        let n = self.cells;
+        let h = self.spacing();
+        let inside: Vec<(usize, usize)> =
+            (0..n * n).map(|k| (k / n, k % n)).filter(|&(i, j)| self.distance(i, j) <= self.radius).collect();
+        let mut field = Array2::<f64>::zeros((n, n));
+        let mut covered = 0usize;
+        let mut rng = SplitMix64(seed);
+        let reach = (clone_radius / h).ceil() as isize + 1;
+        while (covered as f64) < fraction * inside.len() as f64 {
+            // A centre uniform in the disk.
+            let (r, theta) = (self.radius * rng.uniform().sqrt(), std::f64::consts::TAU * rng.uniform());
+            let (cx, cy) = (self.side / 2.0 + r * theta.cos(), self.side / 2.0 + r * theta.sin());
+            let (ci, cj) = ((cx / h) as isize, (cy / h) as isize);
+            let mut hit = false;
+            for i in ci - reach..=ci + reach {
+                for j in cj - reach..=cj + reach {
+                    if i < 0 || j < 0 || i >= n as isize || j >= n as isize {
+                        continue;
+                    }
+                    let (i, j) = (i as usize, j as usize);
+                    let (x, y) = ((i as f64 + 0.5) * h, (j as f64 + 0.5) * h);
+                    if (x - cx).hypot(y - cy) <= clone_radius.max(0.5 * h) && self.distance(i, j) <= self.radius {
+                        hit = true;
+                        if field[(i, j)] == 0.0 {
+                            field[(i, j)] = 1.0;
+                            covered += 1;
+                        }
+                    }
+                }
+            }
+            debug_assert!(hit || clone_radius > 0.0);
+        }
+        let covered_fraction = if inside.is_empty() { 0.0 } else { covered as f64 / inside.len() as f64 };
+        Ok((field.into_dyn(), covered_fraction))
+    }
+}
+
+/// A small, seedable generator (SplitMix64): reproducible clone placement
+/// without a dependency.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
