@@ -37,6 +37,7 @@ use super::linalg::{lu_factor, lu_solve, Singular};
 use super::Stats;
 use crate::model::SparsityPattern;
 use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, DVector};
+use rayon::prelude::*;
 
 /// A Cartesian grid of cells that each hold the same `species`, stored cell
 /// by cell: component `s` of cell `c` at index `c·species + s`, and cells in
@@ -71,6 +72,15 @@ impl CellLayout {
     }
 }
 
+/// Systems smaller than this stay on one thread (waking threads would cost
+/// more than it saves); on larger ones the Jacobian products, cell blocks and
+/// species solves run in parallel, each piece's arithmetic the same whatever
+/// the thread count, so results are identical.
+const PARALLEL_MIN: usize = 32_768;
+/// Chunk of the parallel vector loops.
+const CHUNK: usize = 4096;
+/// Cells per chunk of the parallel block solves.
+const CHUNK_CELLS: usize = 256;
 /// Rebuild the preconditioner when `c` drifts further than this (relative).
 const STALE_C: f64 = 0.5;
 /// Krylov vectors kept before GMRES restarts.
@@ -295,33 +305,63 @@ impl SplitPreconditioner {
     /// `v ← P⁻¹ v = (I − c T̄)⁻¹ (I − c R)⁻¹ v`.
     pub(crate) fn apply(&mut self, jac: &[f64], v: &mut [f64]) {
         let m = self.layout.species;
-        for (cell, x) in v.chunks_mut(m).enumerate() {
-            let r = cell * m..(cell + 1) * m;
-            lu_solve(&self.blocks[cell * m * m..(cell + 1) * m * m], m, &self.pivots[r.clone()], &self.inv_diag[r], x);
+        let parallel = v.len() >= PARALLEL_MIN;
+        let (blocks, pivots, inv_diag) = (&self.blocks, &self.pivots, &self.inv_diag);
+        let block_solve = |(chunk, xs): (usize, &mut [f64])| {
+            for (i, x) in xs.chunks_mut(m).enumerate() {
+                let cell = chunk * CHUNK_CELLS + i;
+                let r = cell * m..(cell + 1) * m;
+                lu_solve(&blocks[cell * m * m..(cell + 1) * m * m], m, &pivots[r.clone()], &inv_diag[r], x);
+            }
+        };
+        if parallel {
+            v.par_chunks_mut(m * CHUNK_CELLS).enumerate().for_each(block_solve);
+        } else {
+            v.chunks_mut(m * CHUNK_CELLS).enumerate().for_each(block_solve);
         }
-        for tr in &mut self.transports {
-            for (g, x) in tr.gathered.iter_mut().zip(v.iter().skip(tr.species).step_by(m)) {
-                *g = *x;
+        // Signals first (no drift terms), then the populations that climb them;
+        // within each group the species are independent.
+        let first_population =
+            self.transports.iter().position(|t| !t.cross.is_empty()).unwrap_or(self.transports.len());
+        for group in [0..first_population, first_population..self.transports.len()] {
+            let (layout, axes, c) = (&self.layout, &self.axes, self.c);
+            let v_read: &[f64] = v;
+            let solve = |tr: &mut SpeciesTransport| tr.solve(layout, axes, c, jac, v_read);
+            if parallel {
+                self.transports[group.clone()].par_iter_mut().for_each(solve);
+            } else {
+                self.transports[group.clone()].iter_mut().for_each(solve);
             }
-            // (I − c T_pp) x_p = r_p + c T_pq x_q, with the signals x_q solved already.
-            for &(cell, col, k) in &tr.cross {
-                tr.gathered[cell] += self.c * jac[k] * v[col];
-            }
-            for d in 0..3 {
-                if let Some(axis) = &self.axes[d] {
-                    transform_axis(&self.layout.shape, d, &axis.qt, &axis.q, &mut tr.gathered, &mut tr.scratch);
+            for tr in &self.transports[group] {
+                for (x, g) in v.iter_mut().skip(tr.species).step_by(m).zip(&tr.gathered) {
+                    *x = *g;
                 }
             }
-            for (g, f) in tr.gathered.iter_mut().zip(&tr.inverse_symbol) {
-                *g *= f;
+        }
+    }
+}
+
+impl SpeciesTransport {
+    /// Solves `(I − c T̄_s) x_s = r_s + c T_sq x_q` into `gathered`, from the
+    /// state `v` (with the signals `x_q` of any drift already solved).
+    fn solve(&mut self, layout: &CellLayout, axes: &[Option<AxisBasis>; 3], c: f64, jac: &[f64], v: &[f64]) {
+        for (g, x) in self.gathered.iter_mut().zip(v.iter().skip(self.species).step_by(layout.species)) {
+            *g = *x;
+        }
+        for &(cell, col, k) in &self.cross {
+            self.gathered[cell] += c * jac[k] * v[col];
+        }
+        for (d, axis) in axes.iter().enumerate() {
+            if let Some(axis) = axis {
+                transform_axis(&layout.shape, d, &axis.qt, &axis.q, &mut self.gathered, &mut self.scratch);
             }
-            for d in 0..3 {
-                if let Some(axis) = &self.axes[d] {
-                    transform_axis(&self.layout.shape, d, &axis.q, &axis.qt, &mut tr.gathered, &mut tr.scratch);
-                }
-            }
-            for (x, g) in v.iter_mut().skip(tr.species).step_by(m).zip(&tr.gathered) {
-                *x = *g;
+        }
+        for (g, f) in self.gathered.iter_mut().zip(&self.inverse_symbol) {
+            *g *= f;
+        }
+        for (d, axis) in axes.iter().enumerate() {
+            if let Some(axis) = axis {
+                transform_axis(&layout.shape, d, &axis.q, &axis.qt, &mut self.gathered, &mut self.scratch);
             }
         }
     }
@@ -359,18 +399,34 @@ fn transform_axis(
 
 /// `out = v − c (J v)` for a CSR Jacobian.
 fn iteration_matrix_times(pattern: &SparsityPattern, jac: &[f64], c: f64, v: &[f64], out: &mut [f64]) {
-    for (i, o) in out.iter_mut().enumerate() {
-        let r = pattern.row_start[i]..pattern.row_start[i + 1];
-        let jv: f64 = jac[r.clone()].iter().zip(&pattern.col[r]).map(|(&a, &j)| a * v[j]).sum();
-        *o = v[i] - c * jv;
+    let rows = |(chunk, out): (usize, &mut [f64])| {
+        for (k, o) in out.iter_mut().enumerate() {
+            let i = chunk * CHUNK + k;
+            let r = pattern.row_start[i]..pattern.row_start[i + 1];
+            let jv: f64 = jac[r.clone()].iter().zip(&pattern.col[r]).map(|(&a, &j)| a * v[j]).sum();
+            *o = v[i] - c * jv;
+        }
+    };
+    if out.len() >= PARALLEL_MIN {
+        out.par_chunks_mut(CHUNK).enumerate().for_each(rows);
+    } else {
+        out.chunks_mut(CHUNK).enumerate().for_each(rows);
     }
 }
 
 /// Weighted inner product `Σ wᵢ² uᵢ vᵢ / n`: its norm is the weighted RMS norm
-/// of the error control.
+/// of the error control. (Vector updates stay on one thread: they are
+/// bandwidth-bound and too short for waking threads to pay.)
 fn dot(u: &[f64], v: &[f64], w: &[f64]) -> f64 {
     let s: f64 = u.iter().zip(v).zip(w).map(|((&a, &b), &w)| a * b * w * w).sum();
     s / u.len() as f64
+}
+
+/// `y ← y + a x`.
+fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y += a * x;
+    }
 }
 
 /// Newton–Krylov solves of `(I − c J) x = b`: GMRES with the split preconditioner.
@@ -478,9 +534,7 @@ impl KrylovSolver {
                     let vi = &self.basis[i * n..(i + 1) * n];
                     let hik = dot(&self.w, vi, w);
                     self.hessenberg[k * h + i] = hik;
-                    for (a, &v) in self.w.iter_mut().zip(vi) {
-                        *a -= hik * v;
-                    }
+                    axpy(-hik, vi, &mut self.w);
                 }
                 let norm = dot(&self.w, &self.w, w).sqrt();
                 self.hessenberg[k * h + k + 1] = norm;
@@ -525,10 +579,7 @@ impl KrylovSolver {
                 self.g[i] = s / d;
             }
             for j in 0..k_used {
-                let yj = self.g[j];
-                for (x, &z) in self.x.iter_mut().zip(&self.preconditioned[j * n..(j + 1) * n]) {
-                    *x += yj * z;
-                }
+                axpy(self.g[j], &self.preconditioned[j * n..(j + 1) * n], &mut self.x);
             }
             if self.g_residual <= tol {
                 b.copy_from_slice(&self.x);
