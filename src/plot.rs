@@ -289,17 +289,30 @@ pub fn line_chart(
     y_label: &str,
     path: impl AsRef<Path>,
 ) -> Result<()> {
+    lines(&[(points, "")], title, x_label, y_label, path)
+}
+
+/// Lines through `(x, y)` points with markers, one per `(points, name)`
+/// series (a legend when they have names), titled and labelled.
+pub fn lines(
+    series: &[(&[(f64, f64)], &str)],
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    path: impl AsRef<Path>,
+) -> Result<()> {
     let path = path.as_ref();
-    if points.is_empty() {
+    if series.is_empty() || series.iter().all(|(p, _)| p.is_empty()) {
         return Err(SaspError::InvalidOptions("nothing to plot: no points".into()));
     }
-    let (x0, x1) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let y1 = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).max(1e-9) * 1.1;
-    render(path, (1000, 650), &LineChart { points, title, x_label, y_label, x0, x1, y1 })
+    let all = || series.iter().flat_map(|(p, _)| p.iter());
+    let (x0, x1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let y1 = all().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).max(1e-9) * 1.1;
+    render(path, (1000, 650), &LineChart { series, title, x_label, y_label, x0, x1, y1 })
 }
 
 struct LineChart<'a> {
-    points: &'a [(f64, f64)],
+    series: &'a [(&'a [(f64, f64)], &'a str)],
     title: &'a str,
     x_label: &'a str,
     y_label: &'a str,
@@ -313,7 +326,7 @@ impl Chart for LineChart<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let LineChart { points, title, x_label, y_label, x0, x1, y1 } = *self;
+        let LineChart { series, title, x_label, y_label, x0, x1, y1 } = *self;
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(root)
             .caption(title, ("sans-serif", 26))
@@ -328,13 +341,267 @@ impl Chart for LineChart<'_> {
             .y_desc(y_label)
             .axis_desc_style(("sans-serif", 20))
             .label_style(("sans-serif", 16))
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| if y1 < 10.0 { format!("{v:.2}") } else { format!("{v:.0}") })
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(|e| e.to_string())?;
-        let style = ShapeStyle::from(colour(0)).stroke_width(3);
-        chart.draw_series(LineSeries::new(points.iter().copied(), style)).map_err(|e| e.to_string())?;
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 6, colour(0).filled()))).map_err(|e| e.to_string())?;
+        for (k, (points, name)) in series.iter().enumerate() {
+            let style = ShapeStyle::from(colour(k)).stroke_width(3);
+            let line = chart.draw_series(LineSeries::new(points.iter().copied(), style)).map_err(|e| e.to_string())?;
+            if !name.is_empty() {
+                line.label(*name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            }
+            chart
+                .draw_series(points.iter().map(|&p| Circle::new(p, 5, colour(k).filled())))
+                .map_err(|e| e.to_string())?;
+        }
+        if series.iter().any(|(_, name)| !name.is_empty()) {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.8))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 18))
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }
         Ok(())
+    }
+}
+
+/// One row of [`field_maps`]: a quantity (label with its unit) at several
+/// times, drawn with one colour scale.
+pub struct FieldRow<'a> {
+    /// What the maps show, with unit (e.g. "CCL2 (nM)").
+    pub label: &'a str,
+    /// One field per column, rows of the array along the first grid axis.
+    pub fields: Vec<ndarray::ArrayView2<'a, f64>>,
+}
+
+/// Maps of fields on a grid of side `extent` (mm): one row per quantity, one
+/// column per time (`column_titles`), each row on its own viridis colour
+/// scale with a colour bar.
+pub fn field_maps(
+    rows: &[FieldRow],
+    column_titles: &[String],
+    extent: f64,
+    title: &str,
+    path: impl AsRef<Path>,
+) -> Result<()> {
+    let path = path.as_ref();
+    let columns = column_titles.len();
+    if rows.is_empty() || columns == 0 || rows.iter().any(|r| r.fields.len() != columns) {
+        return Err(SaspError::InvalidOptions(format!(
+            "field maps need one field per column ({columns}) in every row ({} rows)",
+            rows.len()
+        )));
+    }
+    let size = (360 * columns as u32 + 170, 330 * rows.len() as u32 + 70);
+    render(path, size, &FieldMaps { rows, column_titles, extent, title })
+}
+
+struct FieldMaps<'a, 'f> {
+    rows: &'a [FieldRow<'f>],
+    column_titles: &'a [String],
+    extent: f64,
+    title: &'a str,
+}
+
+/// The finite range of some values (a flat range is widened so it can be drawn).
+fn value_range<'v>(values: impl Iterator<Item = &'v f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    match (lo.is_finite(), hi > lo) {
+        (false, _) => (0.0, 1.0),
+        (true, true) => (lo, hi),
+        (true, false) => (lo - 0.5 * lo.abs().max(1e-12), hi + 0.5 * hi.abs().max(1e-12)),
+    }
+}
+
+fn viridis(value: f64, (lo, hi): (f64, f64)) -> RGBColor {
+    use plotters::style::colors::colormaps::{ColorMap, ViridisRGB};
+    let h = ((value - lo) / (hi - lo)).clamp(0.0, 1.0);
+    ViridisRGB.get_color(h as f32)
+}
+
+/// A vertical colour bar for `range`, labelled `label`.
+fn colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    range: (f64, f64),
+    label: &str,
+) -> std::result::Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let mut bar = ChartBuilder::on(area)
+        .margin_top(30)
+        .margin_bottom(30)
+        .margin_right(10)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..1.0, range.0..range.1)
+        .map_err(|e| e.to_string())?;
+    bar.configure_mesh()
+        .disable_x_mesh()
+        .disable_x_axis()
+        .y_desc(label)
+        .axis_desc_style(("sans-serif", 15))
+        .label_style(("sans-serif", 13))
+        .y_label_formatter(&|v| {
+            let span = (range.1 - range.0).abs();
+            if span >= 100.0 {
+                format!("{v:.0}")
+            } else if span >= 1.0 {
+                format!("{v:.2}")
+            } else {
+                format!("{v:.3}")
+            }
+        })
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let steps = 100;
+    let dv = (range.1 - range.0) / steps as f64;
+    bar.draw_series((0..steps).map(|k| {
+        let v = range.0 + k as f64 * dv;
+        Rectangle::new([(0.0, v), (1.0, v + dv)], viridis(v + 0.5 * dv, range).filled())
+    }))
+    .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+impl Chart for FieldMaps<'_, '_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let root = root.titled(self.title, ("sans-serif", 26)).map_err(|e| e.to_string())?;
+        let (width, _) = root.dim_in_pixel();
+        for (row, area) in self.rows.iter().zip(root.split_evenly((self.rows.len(), 1))) {
+            let range = value_range(row.fields.iter().flat_map(|f| f.iter()));
+            let (maps, bar) = area.split_horizontally(width - 170);
+            for ((field, title), panel) in
+                row.fields.iter().zip(self.column_titles).zip(maps.split_evenly((1, self.column_titles.len())))
+            {
+                let (nx, ny) = field.dim();
+                let (hx, hy) = (self.extent / nx as f64, self.extent / ny as f64);
+                let mut chart = ChartBuilder::on(&panel)
+                    .caption(format!("{} — {title}", row.label), ("sans-serif", 16))
+                    .margin(8)
+                    .x_label_area_size(28)
+                    .y_label_area_size(36)
+                    .build_cartesian_2d(0.0..self.extent, 0.0..self.extent)
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .configure_mesh()
+                    .disable_mesh()
+                    .x_labels(5)
+                    .y_labels(5)
+                    .label_style(("sans-serif", 12))
+                    .x_label_formatter(&|v| format!("{v:.0} mm"))
+                    .y_label_formatter(&|v| format!("{v:.0}"))
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(field.indexed_iter().map(|((i, j), &v)| {
+                        let (x, y) = (i as f64 * hx, j as f64 * hy);
+                        Rectangle::new([(x, y), (x + hx, y + hy)], viridis(v, range).filled())
+                    }))
+                    .map_err(|e| e.to_string())?;
+            }
+            colour_bar(&bar, range, row.label)?;
+        }
+        Ok(())
+    }
+}
+
+/// A heatmap of `values` (rows along y, labelled `y_labels`; columns along x,
+/// labelled `x_labels`), each cell printed with its value, with a colour bar
+/// labelled `value_label`.
+pub fn heatmap(
+    values: ndarray::ArrayView2<f64>,
+    x_labels: &[String],
+    y_labels: &[String],
+    axis_labels: (&str, &str),
+    value_label: &str,
+    title: &str,
+    path: impl AsRef<Path>,
+) -> Result<()> {
+    let path = path.as_ref();
+    if values.dim() != (y_labels.len(), x_labels.len()) || values.is_empty() {
+        return Err(SaspError::InvalidOptions(format!(
+            "heatmap of {:?} values needs {} × {} labels",
+            values.dim(),
+            y_labels.len(),
+            x_labels.len()
+        )));
+    }
+    render(path, (1100, 650), &Heatmap { values, x_labels, y_labels, axis_labels, value_label, title })
+}
+
+struct Heatmap<'a, 'v> {
+    values: ndarray::ArrayView2<'v, f64>,
+    x_labels: &'a [String],
+    y_labels: &'a [String],
+    axis_labels: (&'a str, &'a str),
+    value_label: &'a str,
+    title: &'a str,
+}
+
+impl Chart for Heatmap<'_, '_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let root = root.titled(self.title, ("sans-serif", 24)).map_err(|e| e.to_string())?;
+        let (width, _) = root.dim_in_pixel();
+        let (main, bar) = root.split_horizontally(width - 170);
+        let range = value_range(self.values.iter());
+        let (rows, cols) = self.values.dim();
+        let mut chart = ChartBuilder::on(&main)
+            .margin(15)
+            .x_label_area_size(60)
+            .y_label_area_size(90)
+            .build_cartesian_2d(0.0..cols as f64, 0.0..rows as f64)
+            .map_err(|e| e.to_string())?;
+        let label_at = |labels: &'_ [String], v: f64| -> String {
+            let k = (v - 0.5).round();
+            if (v - 0.5 - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < labels.len() {
+                labels[k as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(2 * cols + 1)
+            .y_labels(2 * rows + 1)
+            .x_label_formatter(&|v| label_at(self.x_labels, *v))
+            .y_label_formatter(&|v| label_at(self.y_labels, *v))
+            .x_desc(self.axis_labels.0)
+            .y_desc(self.axis_labels.1)
+            .axis_desc_style(("sans-serif", 18))
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(self.values.indexed_iter().map(|((i, j), &v)| {
+                Rectangle::new([(j as f64, i as f64), (j as f64 + 1.0, i as f64 + 1.0)], viridis(v, range).filled())
+            }))
+            .map_err(|e| e.to_string())?;
+        let mid = 0.5 * (range.0 + range.1);
+        chart
+            .draw_series(self.values.indexed_iter().map(|((i, j), &v)| {
+                let ink = if v > mid { BLACK } else { WHITE };
+                Text::new(
+                    format!("{v:.3}"),
+                    (j as f64 + 0.25, i as f64 + 0.6),
+                    ("sans-serif", 12).into_font().color(&ink),
+                )
+            }))
+            .map_err(|e| e.to_string())?;
+        colour_bar(&bar, range, self.value_label)
     }
 }

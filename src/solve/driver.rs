@@ -109,6 +109,8 @@ pub struct Plan<'p, 'e> {
     pub stops: &'p [f64],
     /// State-triggered events.
     pub events: &'p [Event<'e>],
+    /// Called with the time after every accepted step (progress bars on long runs).
+    pub progress: Option<&'p dyn Fn(f64)>,
 }
 
 /// Integrates `system` from `(t0, y0)` to `t_end` with `method`.
@@ -165,6 +167,9 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
         while method.t() < seg_end {
             method.step(system, seg_end)?;
             let (ta, tb) = (method.t_prev(), method.t());
+            if let Some(progress) = plan.progress {
+                progress(tb);
+            }
             let output_inside = plan.outputs.get(next_out).is_some_and(|&o| o <= tb);
             if output_inside || !plan.events.is_empty() {
                 method.prepare_dense(system);

@@ -100,7 +100,7 @@ pub fn solve<S: OdeSystem, M: Stepper>(
     t_end: f64,
     outputs: &[f64],
 ) -> Result<Solution> {
-    let plan = Plan { outputs, stops: &[], events: &[] };
+    let plan = Plan { outputs, stops: &[], events: &[], progress: None };
     let mut system = system;
     Ok(integrate(&mut method, &mut system, t0, y0, t_end, &plan, &mut |_, _, _, _| Ok(()))?.solution)
 }

@@ -1,0 +1,203 @@
+//! p53 restored everywhere in the spatial reference slice (a 2D section
+//! through a ≈ 100 mm³ subcutaneous tumor; `docs/spatial.md`).
+//!
+//! ```text
+//! cargo run --release --example spatial [-- --cells 128 --rtol 1e-4]
+//! ```
+//!
+//! Solves 21 days with doxycycline on from day 0 (BDF with Newton–Krylov
+//! solves) and writes, under `out/spatial/`:
+//! - `maps.png`: senescent fraction, CCL2 (nM) and NK cells (per mm³) at days
+//!   0, 3, 7 and 14, each row on its own colour scale;
+//! - `volume.png` and `volume.csv`: tumor volume relative to day 0 in the
+//!   slice and in the well-mixed model, day by day;
+//! - `fields.csv`: the three fields at those days, box by box.
+//!
+//! On 128×128 boxes (213k unknowns) the run takes under a minute here.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sasp::model::{Model, Quantity};
+use sasp::ndarray::Array2;
+use sasp::solve::{integrate, Method, Options, Plan, Tolerance};
+use sasp::space::slice::TumorSlice;
+use sasp::space::SpatialSystem;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+const MAP_DAYS: [f64; 4] = [0.0, 3.0, 7.0, 14.0];
+const T_END: f64 = 21.0;
+
+fn arguments() -> Result<(usize, f64), String> {
+    let (mut cells, mut rtol) = (128usize, 1e-4);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    for pair in args.chunks(2) {
+        let value = pair.get(1).ok_or_else(|| format!("{} needs a value", pair[0]))?;
+        match pair[0].as_str() {
+            "--cells" => cells = value.parse().map_err(|_| format!("--cells: '{value}' is not a count"))?,
+            "--rtol" => rtol = value.parse().map_err(|_| format!("--rtol: '{value}' is not a number"))?,
+            other => return Err(format!("unknown option {other} (use --cells N, --rtol R)")),
+        }
+    }
+    if !(8..=512).contains(&cells) {
+        return Err(format!("--cells {cells}: use 8 to 512 boxes per side"));
+    }
+    Ok((cells, rtol))
+}
+
+/// Absolute tolerances over `boxes` boxes: cell amounts relative to one box's capacity, concentrations in their units.
+fn options(model: &Model, boxes: usize, rtol: f64) -> sasp::Result<Options> {
+    let k = model.parameter("K")?;
+    let m = model.dimension();
+    let atol =
+        (0..boxes * m).map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * k } else { 1e-4 }).collect();
+    Ok(Options { rtol, atol: Tolerance::PerComponent(atol), max_steps: 1_000_000, ..Options::default() })
+}
+
+/// Senescent fraction, CCL2 and NK per mm³ in every box of state `y`.
+fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result<[Array2<f64>; 3]> {
+    let n = slice.cells;
+    let two = |name: &str| -> sasp::Result<Array2<f64>> {
+        Ok(system.field(y, name)?.into_shape_with_order((n, n)).expect("the slice is square"))
+    };
+    let (p, q, s) = (two("P")?, two("Q")?, two("S")?);
+    let capacity = system.model().parameter("K")?;
+    // Senescent share of the tumor cells, where there is tumor (1 % of a box or more).
+    let mut senescent = Array2::zeros((n, n));
+    for ((i, j), v) in senescent.indexed_iter_mut() {
+        let total = p[(i, j)] + q[(i, j)] + s[(i, j)];
+        *v = if total > 0.01 * capacity { s[(i, j)] / total } else { 0.0 };
+    }
+    // 10⁶ cells per box → cells per mm³.
+    let box_volume = slice.spacing().powi(3);
+    let nk = (two("Nr")? + two("Na")?) * (1e6 / box_volume);
+    Ok([senescent, two("C2")?, nk])
+}
+
+fn run() -> Result<(), String> {
+    let (cells, rtol) = arguments()?;
+    let slice = TumorSlice::new(cells);
+    let model = slice.model().map_err(|e| e.to_string())?;
+    let mut system = slice.system(&model, &[1.0]).map_err(|e| e.to_string())?;
+    let everywhere = slice.occupancy().mapv(|_| 1.0);
+    let y0 = slice.initial_state(&system, everywhere.view()).map_err(|e| e.to_string())?;
+    let days: Vec<f64> = (0..=T_END as usize).map(|d| d as f64).collect();
+    println!(
+        "spatial reference slice: {cells}×{cells} boxes of {:.1} µm, {} unknowns",
+        slice.spacing() * 1e3,
+        y0.len()
+    );
+
+    let bar = ProgressBar::new((T_END * 10.0) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} day {msg}, {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = |t: f64| {
+        bar.set_position((t * 10.0) as u64);
+        bar.set_message(format!("{t:.1}"));
+    };
+    let start = std::time::Instant::now();
+    let mut stepper = Method::BdfKrylov
+        .stepper(&system, options(&model, cells * cells, rtol).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    let plan = Plan { outputs: &days, stops: &[], events: &[], progress: Some(&progress) };
+    let run = integrate(&mut stepper, &mut system, 0.0, &y0, T_END, &plan, &mut |_, _, _, _| Ok(()))
+        .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let stats = run.solution.stats;
+    println!(
+        "solved 21 days in {seconds:.1} s: {} steps, {} GMRES iterations, {} preconditioner setups",
+        stats.steps, stats.linear_iterations, stats.factorizations
+    );
+
+    // The well-mixed model from the same day-0 composition.
+    let well_mixed = sasp::models::iannello2013().map_err(|e| e.to_string())?;
+    let day0 = sasp::prelude::simulate(&well_mixed, &[], 0.0, &[0.0], Method::Rodas5p, &Options::default())
+        .map_err(|e| e.to_string())?
+        .state(0)
+        .to_vec();
+    let wm_system = well_mixed.system(&[1.0]).map_err(|e| e.to_string())?;
+    let wm = sasp::solve::solve(
+        &wm_system,
+        Method::Rodas5p.stepper(&wm_system, Options::default()).map_err(|e| e.to_string())?,
+        0.0,
+        &day0,
+        T_END,
+        &days,
+    )
+    .map_err(|e| e.to_string())?;
+    let tumor = well_mixed.indices_where(|k| matches!(k, sasp::model::Compartment::Tumor(_)));
+    let wm_volume = |k: usize| tumor.iter().map(|&s| wm.state(k)[s]).sum::<f64>();
+
+    let sol = &run.solution;
+    let v0 = slice.tumor_volume(&system, sol.state(0)).map_err(|e| e.to_string())?;
+    let mut csv = String::from("day,slice_tumor_mm2,slice_relative,well_mixed_mm3,well_mixed_relative\n");
+    let (mut slice_curve, mut wm_curve) = (Vec::new(), Vec::new());
+    println!("{:>4} {:>16} {:>18}", "day", "slice V/V0", "well-mixed V/V0");
+    for (k, &day) in sol.t.iter().enumerate() {
+        let v = slice.tumor_volume(&system, sol.state(k)).map_err(|e| e.to_string())?;
+        let (rel, wm_rel) = (v / v0, wm_volume(k) / wm_volume(0));
+        let _ = writeln!(csv, "{day},{v},{rel},{},{wm_rel}", wm_volume(k));
+        println!("{day:>4} {rel:>16.4} {wm_rel:>18.4}");
+        slice_curve.push((day, rel));
+        wm_curve.push((day, wm_rel));
+    }
+
+    let mut maps: Vec<[Array2<f64>; 3]> = Vec::new();
+    let mut fields_csv = String::from("day,i,j,x_mm,y_mm,senescent_fraction,ccl2_nM,nk_per_mm3\n");
+    for &day in &MAP_DAYS {
+        let k = sol.t.iter().position(|&t| t == day).expect("map days are output days");
+        let f = fields(&slice, &system, sol.state(k)).map_err(|e| e.to_string())?;
+        for ((i, j), s) in f[0].indexed_iter() {
+            let h = slice.spacing();
+            let _ = writeln!(
+                fields_csv,
+                "{day},{i},{j},{},{},{s},{},{}",
+                (i as f64 + 0.5) * h,
+                (j as f64 + 0.5) * h,
+                f[1][(i, j)],
+                f[2][(i, j)]
+            );
+        }
+        maps.push(f);
+    }
+    let rows: Vec<sasp::plot::FieldRow> = ["senescent fraction", "CCL2 (nM)", "NK cells per mm³"]
+        .iter()
+        .enumerate()
+        .map(|(r, label)| sasp::plot::FieldRow { label, fields: maps.iter().map(|m| m[r].view()).collect() })
+        .collect();
+    let titles: Vec<String> = MAP_DAYS.iter().map(|d| format!("day {d}")).collect();
+    let out = Path::new("out/spatial");
+    sasp::plot::field_maps(
+        &rows,
+        &titles,
+        slice.side,
+        &format!("p53 restored at day 0 — {cells}×{cells} slice of 8 mm"),
+        out.join("maps.png"),
+    )
+    .map_err(|e| e.to_string())?;
+    sasp::plot::lines(
+        &[(&slice_curve, "2D slice"), (&wm_curve, "well-mixed")],
+        "Tumor volume after p53 restoration",
+        "day",
+        "volume / volume at day 0",
+        out.join("volume.png"),
+    )
+    .map_err(|e| e.to_string())?;
+    sasp::output::write_atomic(&out.join("volume.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
+    sasp::output::write_atomic(&out.join("fields.csv"), fields_csv.as_bytes()).map_err(|e| e.to_string())?;
+    println!("wrote out/spatial/maps.png, volume.png, volume.csv, fields.csv");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("spatial: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
