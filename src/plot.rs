@@ -516,8 +516,8 @@ impl Chart for FieldMaps<'_, '_> {
 }
 
 /// A heatmap of `values` (rows along y, labelled `y_labels`; columns along x,
-/// labelled `x_labels`), each cell printed with its value, with a colour bar
-/// labelled `value_label`.
+/// labelled `x_labels`), each cell printed with its value (grey "n/a" where
+/// it is not finite), with a colour bar labelled `value_label`.
 pub fn heatmap(
     values: ndarray::ArrayView2<f64>,
     x_labels: &[String],
@@ -588,7 +588,8 @@ impl Chart for Heatmap<'_, '_> {
             .map_err(|e| e.to_string())?;
         chart
             .draw_series(self.values.indexed_iter().map(|((i, j), &v)| {
-                Rectangle::new([(j as f64, i as f64), (j as f64 + 1.0, i as f64 + 1.0)], viridis(v, range).filled())
+                let fill = if v.is_finite() { viridis(v, range) } else { RGBColor(220, 220, 220) };
+                Rectangle::new([(j as f64, i as f64), (j as f64 + 1.0, i as f64 + 1.0)], fill.filled())
             }))
             .map_err(|e| e.to_string())?;
         let mid = 0.5 * (range.0 + range.1);
