@@ -19,9 +19,8 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use sasp::model::{Model, Quantity};
 use sasp::ndarray::Array2;
-use sasp::solve::{solve, Method, Options, Tolerance};
+use sasp::solve::{solve, Method};
 use sasp::space::slice::TumorSlice;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -58,16 +57,6 @@ fn arguments() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Absolute tolerances over `boxes` boxes: cell amounts relative to one box's capacity.
-fn options(model: &Model, boxes: usize, rtol: f64) -> sasp::Result<Options> {
-    let k = model.parameter("K")?;
-    let m = model.dimension();
-    let atol = (0..boxes * m)
-        .map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * k } else { 1e-4 })
-        .collect();
-    Ok(Options { rtol, atol: Tolerance::PerComponent(atol), max_steps: 1_000_000, ..Options::default() })
-}
-
 /// One run: clones covering `f` of the tumor, radius `r` (mm), `seed`.
 /// Returns (covered fraction, p53-deficient mm² at day 0, at day 21, all tumor at day 21).
 fn run_one(slice: &TumorSlice, f: f64, r: f64, seed: u64, rtol: f64) -> sasp::Result<(f64, f64, f64, f64)> {
@@ -75,7 +64,7 @@ fn run_one(slice: &TumorSlice, f: f64, r: f64, seed: u64, rtol: f64) -> sasp::Re
     let system = slice.system(&model, &[1.0])?;
     let (restorable, covered) = slice.clones(f, r, seed)?;
     let y0 = slice.initial_state(&system, restorable.view())?;
-    let stepper = Method::BdfKrylov.stepper(&system, options(&model, slice.cells * slice.cells, rtol)?)?;
+    let stepper = Method::BdfKrylov.stepper(&system, slice.options(&model, rtol)?)?;
     let sol = solve(&system, stepper, 0.0, &y0, T_END, &[T_END])?;
     let y21 = sol.state(0);
     Ok((
@@ -119,7 +108,8 @@ fn run() -> Result<(), String> {
     );
     let mut left = Array2::<f64>::zeros((RADII.len(), FRACTIONS));
     for (&(i, j, s), result) in jobs.iter().zip(results) {
-        let (covered, q0, q21, t21) = result.map_err(|e| format!("f = {}, r_c = {} mm: {e}", fractions[j], RADII[i]))?;
+        let (covered, q0, q21, t21) =
+            result.map_err(|e| format!("f = {}, r_c = {} mm: {e}", fractions[j], RADII[i]))?;
         let _ = writeln!(csv, "{},{},{},{covered},{q0},{q21},{t21}", fractions[j], RADII[i], 1 + s);
         // With every cell restorable there is no p53-deficient tumor to speak of.
         left[(i, j)] += if q0 > 0.0 { q21 / q0 } else { f64::NAN } / args.seeds as f64;

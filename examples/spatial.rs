@@ -16,9 +16,8 @@
 //! On 128×128 boxes (213k unknowns) the run takes under a minute here.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sasp::model::{Model, Quantity};
 use sasp::ndarray::Array2;
-use sasp::solve::{integrate, Method, Options, Plan, Tolerance};
+use sasp::solve::{integrate, Method, Options, Plan};
 use sasp::space::slice::TumorSlice;
 use sasp::space::SpatialSystem;
 use std::fmt::Write as _;
@@ -43,15 +42,6 @@ fn arguments() -> Result<(usize, f64), String> {
         return Err(format!("--cells {cells}: use 8 to 512 boxes per side"));
     }
     Ok((cells, rtol))
-}
-
-/// Absolute tolerances over `boxes` boxes: cell amounts relative to one box's capacity, concentrations in their units.
-fn options(model: &Model, boxes: usize, rtol: f64) -> sasp::Result<Options> {
-    let k = model.parameter("K")?;
-    let m = model.dimension();
-    let atol =
-        (0..boxes * m).map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * k } else { 1e-4 }).collect();
-    Ok(Options { rtol, atol: Tolerance::PerComponent(atol), max_steps: 1_000_000, ..Options::default() })
 }
 
 /// Senescent fraction, CCL2 and NK per mm³ in every box of state `y`.
@@ -99,7 +89,7 @@ fn run() -> Result<(), String> {
     };
     let start = std::time::Instant::now();
     let mut stepper = Method::BdfKrylov
-        .stepper(&system, options(&model, cells * cells, rtol).map_err(|e| e.to_string())?)
+        .stepper(&system, slice.options(&model, rtol).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
     let plan = Plan { outputs: &days, stops: &[], events: &[], progress: Some(&progress) };
     let run = integrate(&mut stepper, &mut system, 0.0, &y0, T_END, &plan, &mut |_, _, _, _| Ok(()))

@@ -293,17 +293,6 @@ fn transport_is_declared_in_the_model_file() {
     assert!(matches!(sasp::model::Model::from_toml_str(&typo, "typo.toml"), Err(SaspError::FileSyntax { .. })));
 }
 
-/// Per-component absolute tolerances for the slice: cell amounts relative to
-/// one box's capacity, concentrations in their own units.
-fn slice_options(model: &sasp::model::Model, n_cells: usize, rtol: f64) -> Options {
-    let k = model.parameter("K").unwrap();
-    let m = model.dimension();
-    let atol = (0..n_cells * m)
-        .map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * k } else { 1e-4 })
-        .collect();
-    Options { rtol, atol: Tolerance::PerComponent(atol), max_steps: 1_000_000, ..Options::default() }
-}
-
 #[test]
 fn the_spatial_reference_model_is_the_well_mixed_model_in_every_box() {
     use sasp::space::slice::TumorSlice;
@@ -372,7 +361,7 @@ fn newton_krylov_matches_direct_bdf_on_the_slice_and_threads_do_not_change_resul
     let model = slice.model().unwrap();
     let system = slice.system(&model, &[1.0]).unwrap();
     let y0 = slice.initial_state(&system, slice.occupancy().mapv(|_| 1.0).view()).unwrap();
-    let options = slice_options(&model, 24 * 24, 1e-6);
+    let options = slice.options(&model, 1e-6).unwrap();
     let run = |method: Method| {
         solve(&system, method.stepper(&system, options.clone()).unwrap(), 0.0, &y0, 3.0, &[3.0]).unwrap()
     };
@@ -392,7 +381,7 @@ fn newton_krylov_matches_direct_bdf_on_the_slice_and_threads_do_not_change_resul
             let model = slice.model().unwrap();
             let system = slice.system(&model, &[1.0]).unwrap();
             let y0 = slice.initial_state(&system, slice.occupancy().mapv(|_| 1.0).view()).unwrap();
-            let options = slice_options(&model, 64 * 64, 1e-4);
+            let options = slice.options(&model, 1e-4).unwrap();
             solve(&system, Method::BdfKrylov.stepper(&system, options).unwrap(), 0.0, &y0, 0.5, &[0.5]).unwrap()
         })
     };

@@ -97,6 +97,21 @@ impl TumorSlice {
         crate::models::iannello2013_spatial(self.spacing())
     }
 
+    /// Solver options for this slice at relative tolerance `rtol`: absolute
+    /// tolerances of 1e-4 of a box's capacity (`K`) for cell amounts and 1e-4
+    /// of their unit for concentrations (the state spans ten decades
+    /// otherwise: a scalar atol would be too loose for NK cells or too tight
+    /// for chemokines).
+    pub fn options(&self, model: &Model, rtol: f64) -> Result<crate::solve::Options> {
+        use crate::solve::{Options, Tolerance};
+        let capacity = model.parameter("K")?;
+        let m = model.dimension();
+        let atol = (0..self.cells * self.cells * m)
+            .map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * capacity } else { 1e-4 })
+            .collect();
+        Ok(Options { rtol, atol: Tolerance::PerComponent(atol), max_steps: 1_000_000, ..Options::default() })
+    }
+
     /// The grid system: the model's declared transport with zero-flux sides,
     /// and NK entry through this slice's vessels. `inputs` as for the model
     /// (`[1.0]`: doxycycline on, p53 restored).
