@@ -168,6 +168,13 @@ fn rates_follow_their_formulas() {
         let got = model.process_rate(name, 0.0, &y, &[0.25]).unwrap();
         assert!((got - want).abs() <= 1e-14 * want.abs().max(1.0), "{name}: {got} vs {want}");
     }
+    // A total pushed below zero by numerical undershoot counts as zero in a
+    // ratio: the rate stays finite (k x/ε) instead of blowing up at −ε.
+    let ratio = names.iter().position(|n| n.contains("ratio")).expect("a ratio-dependent law");
+    let undershoot: [f64; 6] = [-1e-3, 1e-4, -2e-4, 4.0, 5.0, 1.0];
+    let got = model.process_rate(&names[ratio], 0.0, &undershoot, &[0.25]).unwrap();
+    let want = 0.3 * undershoot[2] * undershoot[0] / 1e-3;
+    assert!((got - want).abs() <= 1e-14 * want.abs(), "at a negative total: {got} vs {want}");
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub(crate) enum FactorFn {
     HillRepressor { kn: f64, n: f64 },
     /// `1 − a/K`, stored as `1/K`.
     Room { inv_capacity: f64 },
-    /// `1/(a + ε)`.
+    /// `1/(max(a, 0) + ε)`.
     Ratio { eps: f64 },
     /// `u_i`.
     Input(usize),
@@ -100,8 +100,10 @@ impl FactorFn {
             }
             FactorFn::Room { inv_capacity } => (1.0 - a * inv_capacity, -inv_capacity),
             FactorFn::Ratio { eps } => {
-                let d = 1.0 / (a + eps);
-                (d, -d * d)
+                // Negative N (a numerical undershoot) counts as 0: the ratio
+                // stays finite and cannot flip sign.
+                let d = 1.0 / (a.max(0.0) + eps);
+                (d, if a > 0.0 { -d * d } else { 0.0 })
             }
             FactorFn::Input(i) => (inputs[i], 0.0),
         }
@@ -120,7 +122,7 @@ impl FactorFn {
             }
             FactorFn::HillRepressor { kn, n } => kn / (kn + a.max(0.0).powf(n)),
             FactorFn::Room { inv_capacity } => 1.0 - a * inv_capacity,
-            FactorFn::Ratio { eps } => 1.0 / (a + eps),
+            FactorFn::Ratio { eps } => 1.0 / (a.max(0.0) + eps),
             FactorFn::Input(i) => inputs[i],
         }
     }

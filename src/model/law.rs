@@ -162,7 +162,8 @@ pub enum Factor {
         /// Capacity parameter K, same unit as `of`.
         capacity: String,
     },
-    /// `1 / (N + ε)`: per-capita scaling that stays finite as N → 0.
+    /// `1 / (N + ε)`: per-capita scaling that stays finite as N → 0 (a
+    /// negative N, which only numerical undershoot produces, counts as 0).
     Ratio {
         /// Compartment or pool N.
         of: String,

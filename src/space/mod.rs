@@ -39,6 +39,7 @@ use crate::error::{Result, SaspError};
 use crate::model::{Model, SparsityPattern};
 use crate::solve::{CellLayout, JacobianStructure, OdeSystem};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
+use rayon::prelude::*;
 
 /// What happens at one side of the grid for one compartment.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -287,8 +288,9 @@ pub struct SpatialSystem<'m> {
     /// Position in the pattern of each transport Jacobian contribution, in
     /// the order `transport_jacobian` produces them.
     transport_slots: Vec<usize>,
-    /// Scratch for one cell's reaction Jacobian (no allocation per evaluation).
-    local: std::cell::RefCell<Vec<f64>>,
+    /// Scratch for each chunk of `CHUNK_CELLS` cells (no allocation per
+    /// evaluation; one lock per evaluation, chunks then run in parallel).
+    scratch: Scratch,
     /// Vascular entry: the recruitment processes alone, each cell's weight
     /// `v_c − 1`, where their Jacobian entries go in the model pattern, and
     /// scratch for their rate of change and Jacobian.
@@ -300,7 +302,31 @@ struct VascularEntry {
     recruitment: Model,
     weight: Vec<f64>,
     into_local: Vec<usize>,
-    scratch: std::cell::RefCell<(Vec<f64>, Vec<f64>)>,
+}
+
+/// Cells per chunk of the right-hand side and Jacobian.
+const CHUNK_CELLS: usize = 256;
+/// Grids with at least this many unknowns evaluate their chunks in parallel
+/// (each cell's arithmetic is the same whatever the thread count).
+const PARALLEL_MIN: usize = 32_768;
+
+/// Per-chunk scratch behind one lock (cloned with its system).
+#[derive(Debug)]
+struct Scratch(std::sync::Mutex<Vec<ChunkScratch>>);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Scratch {
+        Scratch(std::sync::Mutex::new(self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()))
+    }
+}
+
+/// One chunk's scratch: the recruitment rates, a cell's reaction Jacobian,
+/// and the recruitment Jacobian.
+#[derive(Clone, Debug)]
+struct ChunkScratch {
+    rates: Vec<f64>,
+    local: Vec<f64>,
+    entry: Vec<f64>,
 }
 
 impl<'m> SpatialSystem<'m> {
@@ -409,9 +435,8 @@ impl<'m> SpatialSystem<'m> {
                         into_local.push(local.position(i, j).expect("recruitment entries lie in the model pattern"));
                     }
                 }
-                let scratch = std::cell::RefCell::new((vec![0.0; m], vec![0.0; sub.nnz()]));
                 let weight = density.iter().map(|v| v - 1.0).collect();
-                Some(VascularEntry { recruitment, weight, into_local, scratch })
+                Some(VascularEntry { recruitment, weight, into_local })
             }
         };
         let sides = 2 * grid.shape.len();
@@ -424,7 +449,12 @@ impl<'m> SpatialSystem<'m> {
                 neighbours.push([open, wrapped]);
             }
         }
-        let local = std::cell::RefCell::new(vec![0.0; local.nnz()]);
+        let chunk = ChunkScratch {
+            rates: vec![0.0; m],
+            local: vec![0.0; local.nnz()],
+            entry: vec![0.0; entry.as_ref().map_or(0, |e| e.recruitment.sparsity().nnz())],
+        };
+        let scratch = Scratch(std::sync::Mutex::new(vec![chunk; cells.div_ceil(CHUNK_CELLS)]));
         let mut system = SpatialSystem {
             model,
             grid,
@@ -434,7 +464,7 @@ impl<'m> SpatialSystem<'m> {
             block,
             neighbours,
             transport_slots: Vec::new(),
-            local,
+            scratch,
             entry,
         };
         let mut slots = Vec::new();
@@ -455,6 +485,61 @@ impl<'m> SpatialSystem<'m> {
             None
         } else {
             Some(open)
+        }
+    }
+
+    /// `dy_cell = f(y)` for cell `c`: its reactions, vascular entry, diffusion
+    /// and chemotaxis (`rates`: scratch of one cell's length).
+    fn cell_rhs(&self, t: f64, y: &[f64], c: usize, dy_cell: &mut [f64], rates: &mut [f64]) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        let r = c * m..(c + 1) * m;
+        self.model.rhs_unchecked(t, &y[r.clone()], &self.inputs, dy_cell);
+        if let Some(entry) = &self.entry {
+            let w = entry.weight[c];
+            if w != 0.0 {
+                entry.recruitment.rhs_unchecked(t, &y[r], &self.inputs, rates);
+                for (d, f) in dy_cell.iter_mut().zip(rates.iter()) {
+                    *d += w * f;
+                }
+            }
+        }
+        for (s, dy) in dy_cell.iter_mut().enumerate() {
+            let d = self.transport.diffusion[s] * inv_h2;
+            if d == 0.0 {
+                continue;
+            }
+            let yc = y[c * m + s];
+            let mut acc = 0.0;
+            for axis in 0..self.grid.shape.len() {
+                for side in [2 * axis, 2 * axis + 1] {
+                    let b = self.transport.boundaries[s][side];
+                    match self.next(c, side, b == Boundary::Periodic) {
+                        Some(nb) => acc += y[nb * m + s] - yc,
+                        None => {
+                            if let Boundary::Dirichlet(g) = b {
+                                acc += 2.0 * (g - yc);
+                            }
+                        }
+                    }
+                }
+            }
+            *dy += d * acc;
+        }
+        for term in &self.transport.chemotaxis {
+            let (p, q) = (term.population, term.signal);
+            let k = term.sensitivity * inv_h2;
+            let mut out = 0.0;
+            for axis in 0..self.grid.shape.len() {
+                let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
+                for dir in [-1, 1] {
+                    if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
+                        let delta = term.potential(y[nb * m + q]) - term.potential(y[c * m + q]);
+                        out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
+                    }
+                }
+            }
+            dy_cell[p] -= k * out;
         }
     }
 
@@ -587,63 +672,20 @@ impl OdeSystem for SpatialSystem<'_> {
         self.grid.cells() * self.model.dimension()
     }
 
+    /// Cell by cell (in parallel chunks on large grids): reactions, vascular
+    /// entry, diffusion, then chemotaxis, each cell's own sum in that order.
     fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
         let m = self.model.dimension();
-        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
-        for c in 0..self.grid.cells() {
-            let r = c * m..(c + 1) * m;
-            self.model.rhs_unchecked(t, &y[r.clone()], &self.inputs, &mut dy[r.clone()]);
-            if let Some(entry) = &self.entry {
-                let w = entry.weight[c];
-                if w != 0.0 {
-                    let mut scratch = entry.scratch.borrow_mut();
-                    entry.recruitment.rhs_unchecked(t, &y[r.clone()], &self.inputs, &mut scratch.0);
-                    for (d, f) in dy[r].iter_mut().zip(&scratch.0) {
-                        *d += w * f;
-                    }
-                }
+        let mut scratch = self.scratch.0.lock().unwrap_or_else(|e| e.into_inner());
+        let chunk = |((k, dy), scratch): ((usize, &mut [f64]), &mut ChunkScratch)| {
+            for (i, dy_cell) in dy.chunks_mut(m).enumerate() {
+                self.cell_rhs(t, y, k * CHUNK_CELLS + i, dy_cell, &mut scratch.rates);
             }
-        }
-        for s in 0..m {
-            let d = self.transport.diffusion[s] * inv_h2;
-            if d == 0.0 {
-                continue;
-            }
-            for c in 0..self.grid.cells() {
-                let yc = y[c * m + s];
-                let mut acc = 0.0;
-                for axis in 0..self.grid.shape.len() {
-                    for side in [2 * axis, 2 * axis + 1] {
-                        let b = self.transport.boundaries[s][side];
-                        match self.next(c, side, b == Boundary::Periodic) {
-                            Some(nb) => acc += y[nb * m + s] - yc,
-                            None => {
-                                if let Boundary::Dirichlet(g) = b {
-                                    acc += 2.0 * (g - yc);
-                                }
-                            }
-                        }
-                    }
-                }
-                dy[c * m + s] += d * acc;
-            }
-        }
-        for term in &self.transport.chemotaxis {
-            let (p, q) = (term.population, term.signal);
-            let k = term.sensitivity * inv_h2;
-            for c in 0..self.grid.cells() {
-                let mut out = 0.0;
-                for axis in 0..self.grid.shape.len() {
-                    let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
-                    for dir in [-1, 1] {
-                        if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
-                            let delta = term.potential(y[nb * m + q]) - term.potential(y[c * m + q]);
-                            out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
-                        }
-                    }
-                }
-                dy[c * m + p] -= k * out;
-            }
+        };
+        if y.len() >= PARALLEL_MIN {
+            dy.par_chunks_mut(m * CHUNK_CELLS).enumerate().zip(scratch.par_iter_mut()).for_each(chunk);
+        } else {
+            dy.chunks_mut(m * CHUNK_CELLS).enumerate().zip(scratch.iter_mut()).for_each(chunk);
         }
     }
 
@@ -665,31 +707,47 @@ impl OdeSystem for SpatialSystem<'_> {
         JacobianStructure::Sparse(self.pattern.clone())
     }
 
+    /// The reaction blocks cell by cell (in parallel chunks on large grids:
+    /// a chunk's cells own a contiguous run of rows), then the transport.
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
         let m = self.model.dimension();
         let local_nnz = self.model.sparsity().nnz();
         values.fill(0.0);
-        let mut local = self.local.borrow_mut();
-        for c in 0..self.grid.cells() {
-            self.model.jacobian_sparse_unchecked(t, &y[c * m..(c + 1) * m], &self.inputs, &mut local);
-            if let Some(entry) = &self.entry {
-                let w = entry.weight[c];
-                if w != 0.0 {
-                    let mut scratch = entry.scratch.borrow_mut();
-                    entry.recruitment.jacobian_sparse_unchecked(
-                        t,
-                        &y[c * m..(c + 1) * m],
-                        &self.inputs,
-                        &mut scratch.1,
-                    );
-                    for (k, v) in scratch.1.iter().enumerate() {
-                        local[entry.into_local[k]] += w * v;
+        let cells = self.grid.cells();
+        // Split the values at the rows where chunks of cells begin.
+        let mut pieces = Vec::with_capacity(cells.div_ceil(CHUNK_CELLS));
+        let mut rest = &mut values[..];
+        let mut offset = 0;
+        for first in (0..cells).step_by(CHUNK_CELLS) {
+            let end = self.pattern.row_start[((first + CHUNK_CELLS).min(cells)) * m];
+            let (piece, tail) = std::mem::take(&mut rest).split_at_mut(end - offset);
+            pieces.push((first, offset, piece));
+            rest = tail;
+            offset = end;
+        }
+        let mut scratch = self.scratch.0.lock().unwrap_or_else(|e| e.into_inner());
+        let chunk = |((first, offset, piece), scratch): ((usize, usize, &mut [f64]), &mut ChunkScratch)| {
+            for c in first..(first + CHUNK_CELLS).min(cells) {
+                let yc = &y[c * m..(c + 1) * m];
+                self.model.jacobian_sparse_unchecked(t, yc, &self.inputs, &mut scratch.local);
+                if let Some(entry) = &self.entry {
+                    let w = entry.weight[c];
+                    if w != 0.0 {
+                        entry.recruitment.jacobian_sparse_unchecked(t, yc, &self.inputs, &mut scratch.entry);
+                        for (k, v) in scratch.entry.iter().enumerate() {
+                            scratch.local[entry.into_local[k]] += w * v;
+                        }
                     }
                 }
+                for (k, v) in scratch.local.iter().enumerate() {
+                    piece[self.block[c * local_nnz + k] - offset] += v;
+                }
             }
-            for (k, v) in local.iter().enumerate() {
-                values[self.block[c * local_nnz + k]] += v;
-            }
+        };
+        if y.len() >= PARALLEL_MIN {
+            pieces.into_par_iter().zip(scratch.par_iter_mut()).for_each(chunk);
+        } else {
+            pieces.into_iter().zip(scratch.iter_mut()).for_each(chunk);
         }
         let mut slot = self.transport_slots.iter();
         self.transport_jacobian(y, |_, _, v| values[*slot.next().expect("one slot per transport entry")] += v);
