@@ -113,10 +113,23 @@ pub struct Transport {
     pub vascular_density: Option<Vec<f64>>,
 }
 
+/// Which part of the grid's right-hand side a [`SpatialSystem`] evaluates:
+/// operator splitting ([`split`]) solves the parts one after the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Reactions and transport: the full method-of-lines system.
+    All,
+    /// Each cell's reactions (with vascular entry) alone.
+    Reactions,
+    /// Diffusion and chemotaxis alone.
+    Transport,
+}
+
 /// The tag of the processes that vascular density scales.
 pub const RECRUITMENT_TAG: &str = "nk_recruitment";
 
 pub mod slice;
+pub mod split;
 
 /// Vascular density fields for NK entry.
 pub mod vessels {
@@ -292,9 +305,10 @@ pub struct SpatialSystem<'m> {
     /// evaluation; one lock per evaluation, chunks then run in parallel).
     scratch: Scratch,
     /// Vascular entry: the recruitment processes alone, each cell's weight
-    /// `v_c − 1`, where their Jacobian entries go in the model pattern, and
-    /// scratch for their rate of change and Jacobian.
+    /// `v_c − 1`, and where their Jacobian entries go in the model pattern.
     entry: Option<VascularEntry>,
+    /// What `rhs` and `jacobian` evaluate.
+    part: Part,
 }
 
 #[derive(Clone, Debug)]
@@ -466,6 +480,7 @@ impl<'m> SpatialSystem<'m> {
             transport_slots: Vec::new(),
             scratch,
             entry,
+            part: Part::All,
         };
         let mut slots = Vec::new();
         system.transport_jacobian(&vec![0.0; cells * m], |row, col, _| {
@@ -494,15 +509,22 @@ impl<'m> SpatialSystem<'m> {
         let m = self.model.dimension();
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
         let r = c * m..(c + 1) * m;
-        self.model.rhs_unchecked(t, &y[r.clone()], &self.inputs, dy_cell);
-        if let Some(entry) = &self.entry {
-            let w = entry.weight[c];
-            if w != 0.0 {
-                entry.recruitment.rhs_unchecked(t, &y[r], &self.inputs, rates);
-                for (d, f) in dy_cell.iter_mut().zip(rates.iter()) {
-                    *d += w * f;
+        if self.part == Part::Transport {
+            dy_cell.fill(0.0);
+        } else {
+            self.model.rhs_unchecked(t, &y[r.clone()], &self.inputs, dy_cell);
+            if let Some(entry) = &self.entry {
+                let w = entry.weight[c];
+                if w != 0.0 {
+                    entry.recruitment.rhs_unchecked(t, &y[r], &self.inputs, rates);
+                    for (d, f) in dy_cell.iter_mut().zip(rates.iter()) {
+                        *d += w * f;
+                    }
                 }
             }
+        }
+        if self.part == Part::Reactions {
+            return;
         }
         for (s, dy) in dy_cell.iter_mut().enumerate() {
             let d = self.transport.diffusion[s] * inv_h2;
@@ -598,6 +620,12 @@ impl<'m> SpatialSystem<'m> {
                 }
             }
         }
+    }
+
+    /// The same system evaluating only `part` of its right-hand side (and
+    /// Jacobian; the sparsity pattern is the full one).
+    pub fn with_part(&self, part: Part) -> SpatialSystem<'m> {
+        SpatialSystem { part, ..self.clone() }
     }
 
     /// The grid.
@@ -744,10 +772,13 @@ impl OdeSystem for SpatialSystem<'_> {
                 }
             }
         };
-        if y.len() >= PARALLEL_MIN {
-            pieces.into_par_iter().zip(scratch.par_iter_mut()).for_each(chunk);
-        } else {
-            pieces.into_iter().zip(scratch.iter_mut()).for_each(chunk);
+        match self.part {
+            Part::Transport => {}
+            _ if y.len() >= PARALLEL_MIN => pieces.into_par_iter().zip(scratch.par_iter_mut()).for_each(chunk),
+            _ => pieces.into_iter().zip(scratch.iter_mut()).for_each(chunk),
+        }
+        if self.part == Part::Reactions {
+            return true;
         }
         let mut slot = self.transport_slots.iter();
         self.transport_jacobian(y, |_, _, v| values[*slot.next().expect("one slot per transport entry")] += v);
