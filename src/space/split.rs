@@ -27,7 +27,8 @@ pub fn strang(
     dt: f64,
     options: &Options,
 ) -> Result<(Vec<f64>, Stats)> {
-    if !(dt.is_finite() && dt > 0.0) || !(t_end > t0) {
+    let valid = dt.is_finite() && dt > 0.0 && t_end > t0;
+    if !valid {
         return Err(SaspError::InvalidOptions(format!(
             "Strang splitting needs a positive step and t_end > t0 (dt {dt}, t0 {t0}, t_end {t_end})"
         )));
