@@ -111,10 +111,10 @@ fn default_atol() -> f64 {
 }
 
 /// SplitMix64: a small, fast, reproducible generator.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, stream: u64) -> Rng {
+    pub(crate) fn new(seed: u64, stream: u64) -> Rng {
         let mut r = Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         r.next();
         r
@@ -127,7 +127,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// Uniform in (0, 1).
-    fn uniform(&mut self) -> f64 {
+    pub(crate) fn uniform(&mut self) -> f64 {
         ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
     /// Standard normal (Box–Muller).

@@ -194,7 +194,7 @@ impl TumorSlice {
 
     /// Where the p53-restorable cells are, for the bystander experiment: clones
     /// of radius `clone_radius` (mm) centred at points drawn uniformly in the
-    /// tumor with a fixed `seed`, added until they cover at least `fraction`
+    /// tumor with a fixed `seed` (SplitMix64, as the sweeps use), added until they cover at least `fraction`
     /// of the tumor's boxes. Returns the field (1 in a clone, 0 elsewhere) and
     /// the fraction of tumor boxes it covers.
     pub fn clones(&self, fraction: f64, clone_radius: f64, seed: u64) -> Result<(ArrayD<f64>, f64)> {
@@ -210,7 +210,7 @@ impl TumorSlice {
             (0..n * n).map(|k| (k / n, k % n)).filter(|&(i, j)| self.distance(i, j) <= self.radius).collect();
         let mut field = Array2::<f64>::zeros((n, n));
         let mut covered = 0usize;
-        let mut rng = SplitMix64(seed);
+        let mut rng = crate::sweep::Rng::new(seed, 0);
         let reach = (clone_radius / h).ceil() as isize + 1;
         while (covered as f64) < fraction * inside.len() as f64 {
             // A centre uniform in the disk.
@@ -238,24 +238,5 @@ impl TumorSlice {
         }
         let covered_fraction = if inside.is_empty() { 0.0 } else { covered as f64 / inside.len() as f64 };
         Ok((field.into_dyn(), covered_fraction))
-    }
-}
-
-/// A small, seedable generator (SplitMix64): reproducible clone placement
-/// without a dependency.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
