@@ -439,3 +439,58 @@ fn strang_splitting_converges_at_second_order_on_a_smooth_problem() {
     assert!(strang(&system, &y0, 0.0, 2.0, 0.0, &opts).is_err());
     assert!(strang(&system, &y0[1..], 0.0, 2.0, 0.5, &opts).is_err());
 }
+
+#[test]
+fn an_antibody_arm_runs_unchanged_on_a_uniform_grid() {
+    use sasp::solve::{integrate, Plan};
+    // The anti-CCL2 arm (doxycycline from day 0, antibody doses, binding and
+    // pharmacokinetics) prepared on the well-mixed model, then run on one box
+    // and on a uniform 2×3 grid with diffusing CCL2: every cell follows the box.
+    let model = sasp::models::iannello2013().unwrap();
+    let arm =
+        sasp::experiment::paper::neutralization_arms().unwrap().into_iter().find(|a| a.name == "anti-CCL2").unwrap();
+    let prepared = arm.prepare(&model, model.initial_time()).unwrap();
+    let m = prepared.model.dimension();
+    assert!(m > model.dimension(), "the arm adds antibody compartments");
+    let (t0, t_end) = (model.initial_time(), 14.0);
+    let stops: Vec<f64> = prepared.stop_times().into_iter().filter(|&t| t <= t_end).collect();
+    let y_box = prepared.model.initial_state();
+    let mut well_mixed = prepared.model.system(&prepared.model.default_inputs()).unwrap();
+    let mut stepper = Method::Rodas5p.stepper(&well_mixed, tight()).unwrap();
+    let plan = Plan { outputs: &[t_end], stops: &stops, events: &[], progress: None };
+    let reference = integrate(&mut stepper, &mut well_mixed, t0, &y_box, t_end, &plan, &mut |_, t, y, sys| {
+        for (time, action) in &prepared.actions {
+            if *time == t {
+                match *action {
+                    sasp::intervene::TimedAction::SetInput { input, value } => sys.set_input(input, value),
+                    sasp::intervene::TimedAction::Add { compartment, amount } => y[compartment] += amount,
+                }
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    let grid = Grid::new(&[2, 3], 0.2).unwrap();
+    let transport = Transport::immobile(&prepared.model, &grid).diffusing(&prepared.model, "C2", 2.6).unwrap();
+    let mut system = SpatialSystem::new(&prepared.model, grid, transport, &prepared.model.default_inputs()).unwrap();
+    let y0 = system.uniform(&y_box);
+    let mut stepper = Method::Rodas5p.stepper(&system, tight()).unwrap();
+    let on_grid = integrate(&mut stepper, &mut system, t0, &y0, t_end, &plan, &mut |_, t, y, sys| {
+        for (time, action) in &prepared.actions {
+            if *time == t {
+                sys.apply(action, y)?;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    let doses = prepared.actions.iter().filter(|(_, a)| matches!(a, sasp::intervene::TimedAction::Add { .. })).count();
+    assert!(doses >= 5, "{doses} doses");
+    for (k, v) in on_grid.y.iter().enumerate() {
+        let r = reference.y[k % m];
+        assert!((v - r).abs() <= 1e-7 * r.abs().max(1e-3), "component {k}: {v} vs {r}");
+    }
+    // A bad action is an error, not a panic.
+    let bad = sasp::intervene::TimedAction::Add { compartment: m, amount: 1.0 };
+    assert!(system.apply(&bad, &mut y0.clone()).is_err());
+}

@@ -643,6 +643,40 @@ impl<'m> SpatialSystem<'m> {
         self.inputs[i] = value;
     }
 
+    /// Carries out an intervention's timed action on the grid, as the
+    /// well-mixed runs do on one box: a switch sets the input everywhere, a
+    /// dose adds its amount to the compartment in every cell (a systemic
+    /// dose reaches every box of the tumor alike).
+    pub fn apply(&mut self, action: &crate::intervene::TimedAction, y: &mut [f64]) -> Result<()> {
+        self.check_state(y)?;
+        let m = self.model.dimension();
+        match *action {
+            crate::intervene::TimedAction::SetInput { input, value } => {
+                if input >= self.inputs.len() {
+                    return Err(SaspError::DimensionMismatch {
+                        what: "input index",
+                        expected: self.inputs.len(),
+                        found: input,
+                    });
+                }
+                self.inputs[input] = value;
+            }
+            crate::intervene::TimedAction::Add { compartment, amount } => {
+                if compartment >= m {
+                    return Err(SaspError::DimensionMismatch {
+                        what: "compartment index",
+                        expected: m,
+                        found: compartment,
+                    });
+                }
+                for cell in y.chunks_mut(m) {
+                    cell[compartment] += amount;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A uniform field: every cell holds `cell_state`.
     pub fn uniform(&self, cell_state: &[f64]) -> Vec<f64> {
         cell_state.iter().copied().cycle().take(self.grid.cells() * cell_state.len()).collect()
