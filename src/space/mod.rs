@@ -1,6 +1,6 @@
 //! Space: the same declared model on a 1D, 2D or 3D Cartesian grid, by the
 //! method of lines: grids, boundary conditions, diffusion, chemotaxis and
-//! vascular entry; [`slice`] builds the spatial reference geometry. Large
+//! vascular entry; [`slice`](mod@slice) builds the spatial reference geometry. Large
 //! grids are solved by `Method::BdfKrylov` (see `docs/spatial.md`).
 //!
 //! The state is cell-major: compartment `s` of cell `c` is `y[c·m + s]` (m
