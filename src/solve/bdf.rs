@@ -31,7 +31,7 @@ const NEWTON_MAXITER: usize = 4;
 const MIN_FACTOR: f64 = 0.2;
 const MAX_FACTOR: f64 = 10.0;
 /// GMRES stops at this fraction of the Newton tolerance.
-const KRYLOV_FRACTION: f64 = 0.1;
+const KRYLOV_FRACTION: f64 = 0.3;
 /// Re-evaluate the Jacobian at least this often (steps).
 const JACOBIAN_AGE: usize = 50;
 
