@@ -334,6 +334,11 @@ fn failures_are_errors_with_numbers() {
     assert_eq!(Method::Auto.resolve(2000, 1e-6, Some(CellLayout::new(&[1000], 2))), Method::Bdf);
     assert_eq!(Method::Auto.resolve(2048, 1e-6, Some(CellLayout::new(&[32, 32], 2))), Method::BdfKrylov);
     assert!(Method::Rodas5p.stepper(&Logistic, Options { rtol: 0.0, ..Options::default() }).is_err());
+    // Newton–Krylov needs a grid: a system without a cell layout is refused with a reason.
+    match Method::BdfKrylov.stepper(&Logistic, Options::default()) {
+        Err(SaspError::InvalidOptions(why)) => assert!(why.contains("cell_layout"), "{why}"),
+        other => panic!("expected an error, got {other:?}"),
+    }
     let bad_atol = Options { atol: Tolerance::PerComponent(vec![1e-6]), ..Options::default() };
     assert!(Method::Rodas5p.stepper(&Logistic, bad_atol).is_err());
 }
