@@ -74,13 +74,14 @@ impl CellLayout {
 
 /// Systems smaller than this stay on one thread (waking threads would cost
 /// more than it saves); on larger ones the Jacobian products, cell blocks and
-/// species solves run in parallel, each piece's arithmetic the same whatever
-/// the thread count, so results are identical.
-const PARALLEL_MIN: usize = 32_768;
+/// species solves here, and the grid's right-hand side and Jacobian
+/// (`space`), run in parallel, each piece's arithmetic the same whatever the
+/// thread count, so results are identical.
+pub(crate) const PARALLEL_MIN: usize = 32_768;
 /// Chunk of the parallel vector loops.
 const CHUNK: usize = 4096;
-/// Cells per chunk of the parallel block solves.
-const CHUNK_CELLS: usize = 256;
+/// Cells per chunk of parallel work on a grid.
+pub(crate) const CHUNK_CELLS: usize = 256;
 /// Rebuild the preconditioner when `c` drifts further than this (relative).
 const STALE_C: f64 = 0.5;
 /// Krylov vectors kept before GMRES restarts.

@@ -37,6 +37,7 @@
 
 use crate::error::{Result, SaspError};
 use crate::model::{Model, SparsityPattern};
+use crate::solve::krylov::{CHUNK_CELLS, PARALLEL_MIN};
 use crate::solve::{CellLayout, JacobianStructure, OdeSystem};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
@@ -317,12 +318,6 @@ struct VascularEntry {
     weight: Vec<f64>,
     into_local: Vec<usize>,
 }
-
-/// Cells per chunk of the right-hand side and Jacobian.
-const CHUNK_CELLS: usize = 256;
-/// Grids with at least this many unknowns evaluate their chunks in parallel
-/// (each cell's arithmetic is the same whatever the thread count).
-const PARALLEL_MIN: usize = 32_768;
 
 /// Per-chunk scratch behind one lock (cloned with its system).
 #[derive(Debug)]
