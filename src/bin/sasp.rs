@@ -68,7 +68,7 @@ enum Command {
         /// Problem: robertson, robertson-long, hires, pollution, vdp, arenstorf, brusselator2d, keller-segel.
         #[arg(long)]
         problem: String,
-        /// Method: dopri5, dop853, rodas5p, rodas3, bdf, auto.
+        /// Method: dopri5, dop853, rodas5p, rodas3, bdf, bdf-krylov (grids), auto.
         #[arg(long, default_value = "auto")]
         method: String,
         /// Relative tolerance.
