@@ -165,9 +165,10 @@ impl TumorSlice {
         Ok(y)
     }
 
-    /// Total tumor cells (all tumor compartments) in the slice, in the model's
-    /// units (10⁶ cells ≈ mm³), per slice of one box's thickness, converted
-    /// to mm³ per mm of thickness.
+    /// Tumor in the slice (all tumor compartments): the boxes' amounts (10⁶
+    /// cells ≈ mm³) summed over a slice one box thick, divided by that
+    /// thickness — mm³ per mm of thickness, i.e. the tumor's area in mm² at
+    /// full occupancy.
     pub fn tumor_volume(&self, system: &SpatialSystem, y: &[f64]) -> Result<f64> {
         let model = system.model();
         let tumor = model.indices_where(|k| matches!(k, crate::model::Compartment::Tumor(_)));
@@ -183,7 +184,8 @@ impl TumorSlice {
         Ok(total / self.spacing())
     }
 
-    /// p53-deficient tumor cells (`Q`) left in the slice, in mm³ per mm of thickness.
+    /// p53-deficient tumor cells in the slice, in the same measure as
+    /// [`TumorSlice::tumor_volume`].
     pub fn deficient_volume(&self, system: &SpatialSystem, y: &[f64]) -> Result<f64> {
         let model = system.model();
         let q = model.indices_where(|k| k == crate::model::Compartment::Tumor(TumorState::P53Deficient));
@@ -193,10 +195,11 @@ impl TumorSlice {
     }
 
     /// Where the p53-restorable cells are, for the bystander experiment: clones
-    /// of radius `clone_radius` (mm) centred at points drawn uniformly in the
-    /// tumor with a fixed `seed` (SplitMix64, as the sweeps use), added until they cover at least `fraction`
-    /// of the tumor's boxes. Returns the field (1 in a clone, 0 elsewhere) and
-    /// the fraction of tumor boxes it covers.
+    /// of radius `clone_radius` (mm; at least half a box) centred at points
+    /// drawn uniformly in the tumor with a fixed `seed` (the sweeps'
+    /// SplitMix64), added until they cover at least `fraction` of the tumor's
+    /// boxes. Returns the field (1 in a clone, 0 elsewhere) and the fraction
+    /// of tumor boxes it covers.
     pub fn clones(&self, fraction: f64, clone_radius: f64, seed: u64) -> Result<(ArrayD<f64>, f64)> {
         if !(0.0..=1.0).contains(&fraction) {
             return Err(SaspError::InvalidParameter { name: "restorable fraction".into(), value: fraction });
@@ -217,7 +220,6 @@ impl TumorSlice {
             let (r, theta) = (self.radius * rng.uniform().sqrt(), std::f64::consts::TAU * rng.uniform());
             let (cx, cy) = (self.side / 2.0 + r * theta.cos(), self.side / 2.0 + r * theta.sin());
             let (ci, cj) = ((cx / h) as isize, (cy / h) as isize);
-            let mut hit = false;
             for i in ci - reach..=ci + reach {
                 for j in cj - reach..=cj + reach {
                     if i < 0 || j < 0 || i >= n as isize || j >= n as isize {
@@ -225,16 +227,13 @@ impl TumorSlice {
                     }
                     let (i, j) = (i as usize, j as usize);
                     let (x, y) = ((i as f64 + 0.5) * h, (j as f64 + 0.5) * h);
-                    if (x - cx).hypot(y - cy) <= clone_radius.max(0.5 * h) && self.distance(i, j) <= self.radius {
-                        hit = true;
-                        if field[(i, j)] == 0.0 {
-                            field[(i, j)] = 1.0;
-                            covered += 1;
-                        }
+                    let in_clone = (x - cx).hypot(y - cy) <= clone_radius.max(0.5 * h);
+                    if in_clone && self.distance(i, j) <= self.radius && field[(i, j)] == 0.0 {
+                        field[(i, j)] = 1.0;
+                        covered += 1;
                     }
                 }
             }
-            debug_assert!(hit || clone_radius > 0.0);
         }
         let covered_fraction = if inside.is_empty() { 0.0 } else { covered as f64 / inside.len() as f64 };
         Ok((field.into_dyn(), covered_fraction))
