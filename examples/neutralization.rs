@@ -46,7 +46,8 @@ fn run() -> sasp::Result<()> {
             "  {:<3} {:<70} {:>8.3}  band {:<10} {}",
             t.id,
             t.description,
-            t.value,
+            // A cleared tumor's solver-level residue (|v| < 5e-4) prints as 0, not "-0.000".
+            if t.value.abs() < 5e-4 { 0.0 } else { t.value },
             t.band,
             if t.met { "met" } else { "NOT met" }
         );
