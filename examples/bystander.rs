@@ -123,7 +123,12 @@ fn run() -> Result<(), String> {
     for (i, r) in RADII.iter().enumerate() {
         print!("{r:>8.2}");
         for j in 0..FRACTIONS {
-            print!("{:>7.3}", left[(i, j)]);
+            let v = left[(i, j)];
+            if v.is_finite() {
+                print!("{v:>7.3}");
+            } else {
+                print!("{:>7}", "n/a");
+            }
         }
         println!();
     }

@@ -595,12 +595,9 @@ impl Chart for Heatmap<'_, '_> {
         let mid = 0.5 * (range.0 + range.1);
         chart
             .draw_series(self.values.indexed_iter().map(|((i, j), &v)| {
-                let ink = if v > mid { BLACK } else { WHITE };
-                Text::new(
-                    format!("{v:.3}"),
-                    (j as f64 + 0.25, i as f64 + 0.6),
-                    ("sans-serif", 12).into_font().color(&ink),
-                )
+                let ink = if v > mid || !v.is_finite() { BLACK } else { WHITE };
+                let text = if v.is_finite() { format!("{v:.3}") } else { "n/a".to_string() };
+                Text::new(text, (j as f64 + 0.25, i as f64 + 0.6), ("sans-serif", 12).into_font().color(&ink))
             }))
             .map_err(|e| e.to_string())?;
         colour_bar(&bar, range, self.value_label)
