@@ -461,10 +461,7 @@ fn an_antibody_arm_runs_unchanged_on_a_uniform_grid() {
     let reference = integrate(&mut stepper, &mut well_mixed, t0, &y_box, t_end, &plan, &mut |_, t, y, sys| {
         for (time, action) in &prepared.actions {
             if *time == t {
-                match *action {
-                    sasp::intervene::TimedAction::SetInput { input, value } => sys.set_input(input, value),
-                    sasp::intervene::TimedAction::Add { compartment, amount } => y[compartment] += amount,
-                }
+                action.apply(y, y.len(), |i, v| sys.set_input(i, v));
             }
         }
         Ok(())

@@ -324,10 +324,7 @@ impl<'m> Experiment<'m> {
         let mut apply = |_k: usize, t: f64, y: &mut [f64], sys: &mut crate::model::ModelSystem<'_>| {
             for (time, action) in &arm.actions {
                 if *time == t {
-                    match *action {
-                        TimedAction::SetInput { input, value } => sys.set_input(input, value),
-                        TimedAction::Add { compartment, amount } => y[compartment] += amount,
-                    }
+                    action.apply(y, y.len(), |i, v| sys.set_input(i, v));
                 }
             }
             Ok(())

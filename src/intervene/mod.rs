@@ -252,6 +252,23 @@ pub enum TimedAction {
     },
 }
 
+impl TimedAction {
+    /// Carries the action out on a state of boxes of `box_size` components
+    /// each (one box for the well-mixed model; every cell of a grid alike): a
+    /// dose adds its amount to the compartment in every box, a switch calls
+    /// `set_input`. Indices come from [`Arm::prepare`] for the same model.
+    pub fn apply(&self, y: &mut [f64], box_size: usize, mut set_input: impl FnMut(usize, f64)) {
+        match *self {
+            TimedAction::SetInput { input, value } => set_input(input, value),
+            TimedAction::Add { compartment, amount } => {
+                for cell in y.chunks_mut(box_size) {
+                    cell[compartment] += amount;
+                }
+            }
+        }
+    }
+}
+
 /// A named set of interventions: one arm of an experiment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arm {

@@ -210,8 +210,8 @@ impl SplitPreconditioner {
                     } else if j == s {
                         // A same-species neighbour along exactly one axis is transport.
                         let there = layout.coordinates(other);
-                        let differing: Vec<usize> = (0..3).filter(|&d| here[d] != there[d]).collect();
-                        if let [d] = differing[..] {
+                        let mut differing = (0..3).filter(|&d| here[d] != there[d]);
+                        if let (Some(d), None) = (differing.next(), differing.next()) {
                             axis_entries[s][d].push(k);
                             let n = layout.shape[d];
                             if n > 2 && here[d].abs_diff(there[d]) == n - 1 {

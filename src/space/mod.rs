@@ -643,32 +643,17 @@ impl<'m> SpatialSystem<'m> {
     /// dose adds its amount to the compartment in every cell (a systemic
     /// dose reaches every box of the tumor alike).
     pub fn apply(&mut self, action: &crate::intervene::TimedAction, y: &mut [f64]) -> Result<()> {
+        use crate::intervene::TimedAction;
         self.check_state(y)?;
         let m = self.model.dimension();
-        match *action {
-            crate::intervene::TimedAction::SetInput { input, value } => {
-                if input >= self.inputs.len() {
-                    return Err(SaspError::DimensionMismatch {
-                        what: "input index",
-                        expected: self.inputs.len(),
-                        found: input,
-                    });
-                }
-                self.inputs[input] = value;
-            }
-            crate::intervene::TimedAction::Add { compartment, amount } => {
-                if compartment >= m {
-                    return Err(SaspError::DimensionMismatch {
-                        what: "compartment index",
-                        expected: m,
-                        found: compartment,
-                    });
-                }
-                for cell in y.chunks_mut(m) {
-                    cell[compartment] += amount;
-                }
-            }
+        let (index, bound, what) = match *action {
+            TimedAction::SetInput { input, .. } => (input, self.inputs.len(), "input index"),
+            TimedAction::Add { compartment, .. } => (compartment, m, "compartment index"),
+        };
+        if index >= bound {
+            return Err(SaspError::DimensionMismatch { what, expected: bound, found: index });
         }
+        action.apply(y, m, |i, v| self.inputs[i] = v);
         Ok(())
     }
 
