@@ -15,7 +15,7 @@
 
 use super::{Part, SpatialSystem};
 use crate::error::{Result, SaspError};
-use crate::solve::{solve, Method, OdeSystem, Options, Stats};
+use crate::solve::{integrate, AnyStepper, Method, OdeSystem, Options, Plan, Stats, Stepper};
 
 /// The state at `t_end` after Strang steps of (at most) `dt` from `(t0, y0)`,
 /// with the work of all sub-solves added up.
@@ -38,24 +38,29 @@ pub fn strang(
     }
     let reactions = system.with_part(Part::Reactions);
     let transport = system.with_part(Part::Transport);
-    let mut stats = Stats::default();
+    // One stepper per part, kept across steps (its preconditioner is built
+    // once, and it starts each sub-solve from its last step size).
+    let mut transport_stepper = Method::BdfKrylov.stepper(&transport, options.clone())?;
+    let mut reaction_stepper = Method::BdfKrylov.stepper(&reactions, options.clone())?;
+    let plan = Plan { outputs: &[], stops: &[], events: &[], progress: None };
+    let advance = |stepper: &mut AnyStepper, part: &SpatialSystem, from: f64, to: f64, y: &mut Vec<f64>| {
+        let run = integrate(stepper, &mut &*part, from, y, to, &plan, &mut |_, _, _, _| Ok(()))?;
+        y.copy_from_slice(&run.y);
+        Ok::<(), SaspError>(())
+    };
     let mut y = y0.to_vec();
     let mut t = t0;
     let steps = ((t_end - t0) / dt).ceil() as usize;
     let h = (t_end - t0) / steps as f64;
-    let mut advance = |part: &SpatialSystem, from: f64, to: f64, y: &mut Vec<f64>| -> Result<()> {
-        let sol = solve(part, Method::BdfKrylov.stepper(part, options.clone())?, from, y, to, &[to])?;
-        stats += sol.stats;
-        y.copy_from_slice(sol.state(0));
-        Ok(())
-    };
     for k in 0..steps {
         let t_next = if k + 1 == steps { t_end } else { t0 + (k + 1) as f64 * h };
         let mid = 0.5 * (t + t_next);
-        advance(&transport, t, mid, &mut y)?;
-        advance(&reactions, t, t_next, &mut y)?;
-        advance(&transport, mid, t_next, &mut y)?;
+        advance(&mut transport_stepper, &transport, t, mid, &mut y)?;
+        advance(&mut reaction_stepper, &reactions, t, t_next, &mut y)?;
+        advance(&mut transport_stepper, &transport, mid, t_next, &mut y)?;
         t = t_next;
     }
+    let mut stats = transport_stepper.stats();
+    stats += reaction_stepper.stats();
     Ok((y, stats))
 }
