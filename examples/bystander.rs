@@ -30,31 +30,18 @@ const FRACTIONS: usize = 11;
 const RADII: [f64; 5] = [0.05, 0.1, 0.2, 0.4, 0.8];
 const T_END: f64 = 21.0;
 
+/// The bystander map on the reference slice.
+#[derive(clap::Parser)]
 struct Args {
-    cells: usize,
+    /// Boxes per side of the 8 mm slice.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(8..=512))]
+    cells: u16,
+    /// Clone placements averaged per point of the map.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     seeds: u64,
+    /// Relative tolerance.
+    #[arg(long, default_value_t = 1e-4)]
     rtol: f64,
-}
-
-fn arguments() -> Result<Args, String> {
-    let mut a = Args { cells: 64, seeds: 1, rtol: 1e-4 };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    for pair in args.chunks(2) {
-        let value = pair.get(1).ok_or_else(|| format!("{} needs a value", pair[0]))?;
-        match pair[0].as_str() {
-            "--cells" => a.cells = value.parse().map_err(|_| format!("--cells: '{value}' is not a count"))?,
-            "--seeds" => a.seeds = value.parse().map_err(|_| format!("--seeds: '{value}' is not a count"))?,
-            "--rtol" => a.rtol = value.parse().map_err(|_| format!("--rtol: '{value}' is not a number"))?,
-            other => return Err(format!("unknown option {other} (use --cells N, --seeds K, --rtol R)")),
-        }
-    }
-    if !(8..=512).contains(&a.cells) {
-        return Err(format!("--cells {}: use 8 to 512 boxes per side", a.cells));
-    }
-    if a.seeds == 0 {
-        return Err("--seeds must be at least 1".into());
-    }
-    Ok(a)
 }
 
 /// One run: clones covering `f` of the tumor, radius `r` (mm), `seed`.
@@ -76,8 +63,9 @@ fn run_one(slice: &TumorSlice, f: f64, r: f64, seed: u64, rtol: f64) -> sasp::Re
 }
 
 fn run() -> Result<(), String> {
-    let args = arguments()?;
-    let slice = TumorSlice::new(args.cells);
+    let args: Args = clap::Parser::parse();
+    let cells = usize::from(args.cells);
+    let slice = TumorSlice::new(cells);
     let fractions: Vec<f64> = (0..FRACTIONS).map(|k| k as f64 / (FRACTIONS - 1) as f64).collect();
     let jobs: Vec<(usize, usize, u64)> = (0..RADII.len())
         .flat_map(|i| (0..FRACTIONS).flat_map(move |j| (0..args.seeds).map(move |s| (i, j, s))))
@@ -85,8 +73,8 @@ fn run() -> Result<(), String> {
     println!(
         "bystander map: {} runs of 21 days on {}×{} boxes ({:.0} µm)",
         jobs.len(),
-        args.cells,
-        args.cells,
+        cells,
+        cells,
         slice.spacing() * 1e3
     );
     let bar = ProgressBar::new(jobs.len() as u64);
@@ -140,7 +128,7 @@ fn run() -> Result<(), String> {
         &RADII.iter().map(|r| format!("{r} mm")).collect::<Vec<_>>(),
         ("fraction f of tumor cells that restore p53", "clone radius r_c"),
         "deficient left / at day 0",
-        &format!("p53-deficient tumor left at day 21 ({}×{} slice, {} seed(s))", args.cells, args.cells, args.seeds),
+        &format!("p53-deficient tumor left at day 21 ({}×{} slice, {} seed(s))", cells, cells, args.seeds),
         out.join("bystander.png"),
     )
     .map_err(|e| e.to_string())?;

@@ -27,21 +27,15 @@ use std::process::ExitCode;
 const MAP_DAYS: [f64; 4] = [0.0, 3.0, 7.0, 14.0];
 const T_END: f64 = 21.0;
 
-fn arguments() -> Result<(usize, f64), String> {
-    let (mut cells, mut rtol) = (128usize, 1e-4);
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    for pair in args.chunks(2) {
-        let value = pair.get(1).ok_or_else(|| format!("{} needs a value", pair[0]))?;
-        match pair[0].as_str() {
-            "--cells" => cells = value.parse().map_err(|_| format!("--cells: '{value}' is not a count"))?,
-            "--rtol" => rtol = value.parse().map_err(|_| format!("--rtol: '{value}' is not a number"))?,
-            other => return Err(format!("unknown option {other} (use --cells N, --rtol R)")),
-        }
-    }
-    if !(8..=512).contains(&cells) {
-        return Err(format!("--cells {cells}: use 8 to 512 boxes per side"));
-    }
-    Ok((cells, rtol))
+/// p53 restored everywhere in the spatial reference slice.
+#[derive(clap::Parser)]
+struct Args {
+    /// Boxes per side of the 8 mm slice.
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u16).range(8..=512))]
+    cells: u16,
+    /// Relative tolerance.
+    #[arg(long, default_value_t = 1e-4)]
+    rtol: f64,
 }
 
 /// Senescent fraction, CCL2 and NK per mm³ in every box of state `y`.
@@ -65,7 +59,8 @@ fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result
 }
 
 fn run() -> Result<(), String> {
-    let (cells, rtol) = arguments()?;
+    let Args { cells, rtol } = clap::Parser::parse();
+    let cells = usize::from(cells);
     let slice = TumorSlice::new(cells);
     let model = slice.model().map_err(|e| e.to_string())?;
     let mut system = slice.system(&model, &[1.0]).map_err(|e| e.to_string())?;
