@@ -435,6 +435,24 @@ fn restarts_after_stops_are_cheap_for_one_step_methods() {
 }
 
 #[test]
+fn a_reused_stepper_reports_each_calls_own_work() {
+    // Two phases with one stepper (as an experiment runs them): each call's
+    // statistics are its own, and together they are the stepper's total.
+    for method in ALL {
+        let mut stepper = method.stepper(&Decay, options(1e-8, 1e-12)).unwrap();
+        let plan = Plan { outputs: &[], stops: &[], events: &[], progress: None };
+        let first = integrate(&mut stepper, &mut Decay, 0.0, &[1.0], 10.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
+        let second =
+            integrate(&mut stepper, &mut Decay, 10.0, &first.y, 20.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
+        let (a, b) = (first.solution.stats, second.solution.stats);
+        assert!(a.steps > 0 && b.steps > 0, "{}: {a:?} {b:?}", method.name());
+        let mut total = a;
+        total += b;
+        assert_eq!(total, stepper.stats(), "{}", method.name());
+    }
+}
+
+#[test]
 fn the_grid_problems_solve_consistently() {
     use sasp::testset::grid::{Brusselator2d, KellerSegel};
     // Brusselator: the analytic sparse Jacobian equals central differences.

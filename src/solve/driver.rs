@@ -115,6 +115,9 @@ pub struct Plan<'p, 'e> {
 
 /// Integrates `system` from `(t0, y0)` to `t_end` with `method`.
 ///
+/// The solution's statistics count this call's work only, so a stepper reused
+/// for several calls (phases of an experiment) is not counted twice.
+///
 /// Outputs at a stop time are recorded after the stop's handler has run
 /// (values are right-continuous). A terminal event ends the run at the event.
 pub fn integrate<S: OdeSystem, M: Stepper>(
@@ -137,6 +140,9 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
         }
         last = s;
     }
+    // A stepper's counters are cumulative (it may serve several calls): this
+    // call reports its own work.
+    let stats_before = method.stats();
     let mut solution = Solution::new(n);
     let mut hits = Vec::new();
     let mut y = y0.to_vec();
@@ -218,7 +224,7 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
         t = method.t();
         y.copy_from_slice(method.y());
     }
-    solution.stats = method.stats();
+    solution.stats = method.stats() - stats_before;
     Ok(Integration { solution, events: hits, t, y })
 }
 

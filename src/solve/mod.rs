@@ -223,6 +223,23 @@ impl std::ops::AddAssign for Stats {
     }
 }
 
+impl std::ops::Sub for Stats {
+    type Output = Stats;
+
+    /// The work done between two readings of a stepper's cumulative counters.
+    fn sub(self, o: Stats) -> Stats {
+        Stats {
+            steps: self.steps - o.steps,
+            rejected: self.rejected - o.rejected,
+            rhs_evals: self.rhs_evals - o.rhs_evals,
+            jac_evals: self.jac_evals - o.jac_evals,
+            factorizations: self.factorizations - o.factorizations,
+            linear_solves: self.linear_solves - o.linear_solves,
+            linear_iterations: self.linear_iterations - o.linear_iterations,
+        }
+    }
+}
+
 /// States at requested output times.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Solution {
