@@ -169,6 +169,8 @@ pub(crate) struct CompiledCustom {
     pub law: CustomLaw,
     /// The process whose rate this law gives.
     pub process: usize,
+    /// Its changes `(compartment, ν)`.
+    pub changes: Vec<(usize, f64)>,
     /// Each argument is a weighted sum of compartments: ranges into `members`.
     pub args: Vec<Range<usize>>,
     /// Jacobian plan of each argument.
@@ -199,45 +201,64 @@ pub(crate) enum Storage {
     Dense,
 }
 
-/// Scratch (unique factors plus process rates) up to this many values lives on
-/// the stack; larger models use one heap buffer per call.
-const STACK_FACTORS: usize = 128;
-
-/// Runs `f` with a zeroed scratch slice of length `len`.
+/// Runs `f` with a zeroed scratch slice of length `len`: on the stack (in
+/// the smallest of a few sizes, so a small model does not clear a large
+/// buffer on every call) up to 256 values, one heap buffer beyond.
 #[inline]
 fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
-    if len <= STACK_FACTORS {
-        let mut buf = [0.0; STACK_FACTORS];
-        f(&mut buf[..len])
-    } else {
-        let mut buf = vec![0.0; len];
-        f(&mut buf)
+    macro_rules! on_stack {
+        ($($size:literal)*) => {
+            $(if len <= $size {
+                let mut buf = [0.0; $size];
+                return f(&mut buf[..len]);
+            })*
+        };
     }
+    on_stack!(32 64 128 256);
+    let mut buf = vec![0.0; len];
+    f(&mut buf)
+}
+
+/// The right-hand side compiled compartment by compartment, for the terms
+/// with `arity` factors: entry `k` adds `coefficient[k] · Π table[factors]`
+/// to `dy[row[k]]`. The coefficient folds a term's constant `c` and its
+/// process's change `ν`, so a term of a process that changes two
+/// compartments is two entries. One flat loop of fixed trip count per arity:
+/// no per-process buffer, no stoichiometry pass.
+#[derive(Clone, Default)]
+pub(crate) struct DerivativeTape {
+    pub arity: usize,
+    pub row: Vec<u32>,
+    pub coefficient: Vec<f64>,
+    /// `arity` table slots per entry.
+    pub factors: Vec<u32>,
 }
 
 /// All product terms with the same number of factors, laid out flat so the
-/// right-hand side runs branch-predictable loops of fixed trip count.
+/// process rates come from branch-predictable loops of fixed trip count.
 #[derive(Clone, Default)]
 pub(crate) struct ArityGroup {
     pub arity: usize,
     /// Process each term adds to.
     pub process: Vec<usize>,
     pub coefficient: Vec<f64>,
-    /// `arity` unique-factor indices per term.
+    /// `arity` table slots per term.
     pub factors: Vec<usize>,
 }
 
 /// The compiled processes of a model.
 #[derive(Clone)]
 pub(crate) struct Kinetics {
-    /// Terms grouped by arity (for the right-hand side and rates).
+    /// Terms grouped by arity (for process rates).
     pub groups: Vec<ArityGroup>,
-    /// Stoichiometry by compartment: row `i` is `stoich[stoich_start[i]..stoich_start[i + 1]]`,
-    /// pairs `(process, ν)`.
-    pub stoich_start: Vec<usize>,
-    pub stoich: Vec<(usize, f64)>,
+    /// The right-hand side, one tape per arity.
+    pub tapes: Vec<DerivativeTape>,
     pub members: Vec<(usize, f64)>,
     pub unique: Vec<UniqueFactor>,
+    /// The factor table of [`Kinetics::rhs`] and the rates: slots `0..n` are
+    /// the state (a factor that is a plain compartment reads it there),
+    /// slots `n..` these unique factors, which need computing.
+    pub computed: Vec<usize>,
     pub occurrences: Vec<Occurrence>,
     pub terms: Vec<CompiledTerm>,
     pub processes: Vec<CompiledProcess>,
@@ -259,10 +280,13 @@ impl Kinetics {
         c.args.len()
     }
 
-    /// Tabulates the value of every unique factor.
+    /// Fills the factor table: the state, then every factor that needs computing.
     #[inline]
-    fn factor_values(&self, y: &[f64], inputs: &[f64], values: &mut [f64]) {
-        for (v, f) in values.iter_mut().zip(&self.unique) {
+    fn fill_table(&self, y: &[f64], inputs: &[f64], table: &mut [f64]) {
+        let (state, computed) = table.split_at_mut(y.len());
+        state.copy_from_slice(y);
+        for (v, &k) in computed.iter_mut().zip(&self.computed) {
+            let f = &self.unique[k];
             // Most arguments are a single compartment with weight 1.
             let a = match &self.members[f.arg.clone()] {
                 [(j, w)] => w * y[*j],
@@ -270,6 +294,10 @@ impl Kinetics {
             };
             *v = f.function.value(a, inputs);
         }
+    }
+
+    fn table_len(&self, n: usize) -> usize {
+        n + self.computed.len()
     }
 
     /// Every process rate, given the factor table.
@@ -313,13 +341,13 @@ impl Kinetics {
         }
     }
 
-    /// Runs `f` with the factor table and the rates of every process.
+    /// Runs `f` with the rates of every process.
     #[inline]
     fn with_rates<R>(&self, t: f64, y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
-        let u = self.unique.len();
+        let u = self.table_len(y.len());
         with_scratch(u + self.processes.len(), |scratch| {
             let (table, rates) = scratch.split_at_mut(u);
-            self.factor_values(y, inputs, table);
+            self.fill_table(y, inputs, table);
             self.rates_from(t, y, table, rates);
             f(rates)
         })
@@ -330,16 +358,52 @@ impl Kinetics {
         self.with_rates(t, y, inputs, |rates| rates[p])
     }
 
-    /// `dy = f(t, y, u) = N · r(t, y, u)`.
+    /// `dy = f(t, y, u) = N · r(t, y, u)`, from the derivative tapes.
     pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
-        self.with_rates(t, y, inputs, |rates| {
-            for (i, d) in dy.iter_mut().enumerate() {
-                *d = self.stoich[self.stoich_start[i]..self.stoich_start[i + 1]]
-                    .iter()
-                    .map(|&(p, nu)| nu * rates[p])
-                    .sum();
+        dy.fill(0.0);
+        with_scratch(self.table_len(y.len()), |table| {
+            self.fill_table(y, inputs, table);
+            let table = &*table;
+            for tape in &self.tapes {
+                let entries = tape.row.iter().zip(&tape.coefficient);
+                match tape.arity {
+                    // Unroll the common arities; the loop handles the rest.
+                    0 => {
+                        for (&i, &c) in entries {
+                            dy[i as usize] += c;
+                        }
+                    }
+                    1 => {
+                        for ((&i, &c), &f) in entries.zip(&tape.factors) {
+                            dy[i as usize] += c * table[f as usize];
+                        }
+                    }
+                    2 => {
+                        for ((&i, &c), f) in entries.zip(tape.factors.chunks_exact(2)) {
+                            dy[i as usize] += c * table[f[0] as usize] * table[f[1] as usize];
+                        }
+                    }
+                    3 => {
+                        for ((&i, &c), f) in entries.zip(tape.factors.chunks_exact(3)) {
+                            dy[i as usize] += c * table[f[0] as usize] * table[f[1] as usize] * table[f[2] as usize];
+                        }
+                    }
+                    a => {
+                        for ((&i, &c), fs) in entries.zip(tape.factors.chunks_exact(a)) {
+                            dy[i as usize] += fs.iter().fold(c, |r, &f| r * table[f as usize]);
+                        }
+                    }
+                }
             }
-        })
+        });
+        for custom in &self.customs {
+            let mut buf = [0.0; MAX_CUSTOM_ARGS];
+            let k = self.custom_args(custom, y, &mut buf);
+            let rate = (custom.law.rate)(t, &buf[..k]);
+            for &(i, nu) in &custom.changes {
+                dy[i] += nu * rate;
+            }
+        }
     }
 
     /// Writes the rate of every process into `rates`.
@@ -583,17 +647,33 @@ impl KineticsBuilder {
                 CompiledRate::Custom(c) => {
                     let (law, args) = &self.customs[*c];
                     let plans = args.iter().map(|a| plan_for(&changes, a)).collect();
-                    customs.push(CompiledCustom { law: law.clone(), process: p, args: args.clone(), plans });
+                    let changes = self.changes[changes.clone()].to_vec();
+                    customs.push(CompiledCustom { law: law.clone(), process: p, args: args.clone(), plans, changes });
                 }
             }
             processes.push(CompiledProcess { rate, changes });
         }
-        // Terms grouped by arity, for the right-hand side.
+        // Table slots: a plain compartment is read from the state.
+        let mut computed = Vec::new();
+        let slot: Vec<usize> = unique
+            .iter()
+            .enumerate()
+            .map(|(k, f)| match (&f.function, &self.members[f.arg.clone()]) {
+                (FactorFn::Power(1), [(j, w)]) if *w == 1.0 => *j,
+                _ => {
+                    computed.push(k);
+                    n + computed.len() - 1
+                }
+            })
+            .collect();
+        // Terms grouped by arity: by process (rates) and by compartment (tapes).
         let mut groups: Vec<ArityGroup> = Vec::new();
+        let mut tapes: Vec<DerivativeTape> = Vec::new();
         for (p, process) in processes.iter().enumerate() {
             if let CompiledRate::Terms(terms) = &process.rate {
                 for term in &self.terms[terms.clone()] {
                     let arity = term.factors.len();
+                    let slots = term.factors.clone().map(|o| slot[occurrence_factor[o]]);
                     let g = match groups.iter().position(|g| g.arity == arity) {
                         Some(g) => g,
                         None => {
@@ -604,29 +684,31 @@ impl KineticsBuilder {
                     let g = &mut groups[g];
                     g.process.push(p);
                     g.coefficient.push(term.coefficient);
-                    g.factors.extend(term.factors.clone().map(|o| occurrence_factor[o]));
+                    g.factors.extend(slots.clone());
+                    let k = match tapes.iter().position(|t| t.arity == arity) {
+                        Some(k) => k,
+                        None => {
+                            tapes.push(DerivativeTape { arity, ..DerivativeTape::default() });
+                            tapes.len() - 1
+                        }
+                    };
+                    for &(i, nu) in &self.changes[process.changes.clone()] {
+                        if nu != 0.0 {
+                            let tape = &mut tapes[k];
+                            tape.row.push(i as u32);
+                            tape.coefficient.push(term.coefficient * nu);
+                            tape.factors.extend(slots.clone().map(|s| s as u32));
+                        }
+                    }
                 }
             }
         }
-        // Stoichiometry by compartment.
-        let mut by_row: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-        for (p, process) in processes.iter().enumerate() {
-            for &(i, nu) in &self.changes[process.changes.clone()] {
-                by_row[i].push((p, nu));
-            }
-        }
-        let mut stoich_start = vec![0];
-        let mut stoich = Vec::new();
-        for row in by_row {
-            stoich.extend(row);
-            stoich_start.push(stoich.len());
-        }
         Kinetics {
             groups,
-            stoich_start,
-            stoich,
+            tapes,
             members: self.members,
             unique,
+            computed,
             occurrences,
             terms: self.terms,
             processes,

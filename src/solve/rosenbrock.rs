@@ -343,7 +343,7 @@ fn accumulate(out: &mut [f64], stages: &[f64], coef: &[f64], scale: f64) {
             }
         };
     }
-    fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+    fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24)
 }
 
 fn accumulate_fixed<const N: usize>(out: &mut [f64], stages: &[f64], coef: &[f64], scale: f64) {
