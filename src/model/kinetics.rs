@@ -8,8 +8,16 @@
 //!
 //! `∂(dy_i/dt)/∂y_j = Σ_p ν_{ip} Σ_terms c Σ_k (Π_{l≠k} f_l) f_k'(a_k) w_{k,j}`,
 //!
-//! evaluated with prefix/suffix products (no division, exact at zeros) and
-//! scattered through a precomputed plan into CSR or column-major dense storage.
+//! evaluated partial by partial (each `Π_{l≠k} f_l` multiplied out: no
+//! division, exact at zeros) and scattered through a precomputed plan into
+//! CSR or column-major dense storage.
+//!
+//! Both run from flat "tapes" compiled once per model: the right-hand side
+//! as `dy[i] += c·ν · Π table[slots]` entries ([`DerivativeTape`]), the
+//! Jacobian as partials with their entries ([`JacobianTape`]), one tape per
+//! number of factors. The table holds the state itself, so a factor that is
+//! just a compartment costs nothing, followed by the factors that need
+//! computing (saturations, Hill functions, ratios, room, inputs).
 
 use super::law::CustomLaw;
 use std::collections::HashMap;
@@ -138,19 +146,11 @@ pub(crate) struct UniqueFactor {
     pub arg: Range<usize>,
 }
 
-/// One occurrence of a unique factor in a term, with its Jacobian scatter entries.
-#[derive(Clone)]
-pub(crate) struct Occurrence {
-    pub factor: usize,
-    /// Entries in `Kinetics::jac_plan`.
-    pub plan: Range<usize>,
-}
-
 /// `coefficient · Π factors`.
 #[derive(Clone)]
 pub(crate) struct CompiledTerm {
     pub coefficient: f64,
-    /// Range in `Kinetics::occurrences`.
+    /// Range in the builder's factor occurrences.
     pub factors: Range<usize>,
 }
 
@@ -234,6 +234,67 @@ pub(crate) struct DerivativeTape {
     pub factors: Vec<u32>,
 }
 
+/// The Jacobian compiled partial by partial, for the terms with `arity`
+/// factors: partial `k` of a term `c · Π_l f_l(a_l)` is
+/// `g = c · f_k'(a_k) · Π_{l≠k} f_l(a_l)`, stored as its coefficient and
+/// `arity` table slots (the differentiated factor first), and it adds
+/// `scale · g` to each of its Jacobian entries (`scale = ν · w`, one entry per
+/// changed compartment and argument member).
+#[derive(Clone, Default)]
+pub(crate) struct JacobianTape {
+    pub arity: usize,
+    pub coefficient: Vec<f64>,
+    /// `arity` table slots per partial, the differentiated one first.
+    pub slots: Vec<u32>,
+    /// Partial `k`'s entries are `end[k − 1]..end[k]` (`0..end[0]` for the first).
+    pub end: Vec<u32>,
+    /// Each entry's position in CSR values and in column-major dense storage.
+    pub sparse: Vec<u32>,
+    pub dense: Vec<u32>,
+    pub scale: Vec<f64>,
+}
+
+impl JacobianTape {
+    /// Adds every partial's contributions to `out` (positions `index`).
+    #[inline]
+    fn scatter(&self, value: &[f64], deriv: &[f64], index: &[u32], out: &mut [f64]) {
+        let mut start = 0;
+        let entries = |start: usize, end: u32, g: f64, out: &mut [f64]| {
+            let end = end as usize;
+            for (&i, &s) in index[start..end].iter().zip(&self.scale[start..end]) {
+                out[i as usize] += s * g;
+            }
+            end
+        };
+        let partials = self.coefficient.iter().zip(&self.end);
+        match self.arity {
+            1 => {
+                for ((&c, &end), &k) in partials.zip(&self.slots) {
+                    start = entries(start, end, c * deriv[k as usize], out);
+                }
+            }
+            2 => {
+                for ((&c, &end), f) in partials.zip(self.slots.chunks_exact(2)) {
+                    let g = c * deriv[f[0] as usize] * value[f[1] as usize];
+                    start = entries(start, end, g, out);
+                }
+            }
+            3 => {
+                for ((&c, &end), f) in partials.zip(self.slots.chunks_exact(3)) {
+                    let g = c * deriv[f[0] as usize] * value[f[1] as usize] * value[f[2] as usize];
+                    start = entries(start, end, g, out);
+                }
+            }
+            a => {
+                for ((&c, &end), f) in partials.zip(self.slots.chunks_exact(a)) {
+                    let g = f[1..].iter().fold(c * deriv[f[0] as usize], |g, &l| g * value[l as usize]);
+                    start = entries(start, end, g, out);
+                }
+            }
+        }
+    }
+}
+
 /// All product terms with the same number of factors, laid out flat so the
 /// process rates come from branch-predictable loops of fixed trip count.
 #[derive(Clone, Default)]
@@ -253,14 +314,14 @@ pub(crate) struct Kinetics {
     pub groups: Vec<ArityGroup>,
     /// The right-hand side, one tape per arity.
     pub tapes: Vec<DerivativeTape>,
+    /// The Jacobian of the product terms, one tape per arity (arity ≥ 1).
+    pub jacobian_tapes: Vec<JacobianTape>,
     pub members: Vec<(usize, f64)>,
     pub unique: Vec<UniqueFactor>,
     /// The factor table of [`Kinetics::rhs`] and the rates: slots `0..n` are
     /// the state (a factor that is a plain compartment reads it there),
     /// slots `n..` these unique factors, which need computing.
     pub computed: Vec<usize>,
-    pub occurrences: Vec<Occurrence>,
-    pub terms: Vec<CompiledTerm>,
     pub processes: Vec<CompiledProcess>,
     pub customs: Vec<CompiledCustom>,
     pub jac_plan: Vec<PlanEntry>,
@@ -414,11 +475,24 @@ impl Kinetics {
     /// Accumulates the Jacobian into `out` (zeroed first) in the given storage.
     pub fn jacobian(&self, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64], storage: Storage) {
         out.fill(0.0);
-        let u = self.unique.len();
+        let u = self.table_len(y.len());
         with_scratch(2 * u, |table| {
             let (fvalue, fderiv) = table.split_at_mut(u);
-            for (k, f) in self.unique.iter().enumerate() {
-                (fvalue[k], fderiv[k]) = f.function.eval(self.argument(&f.arg, y), inputs);
+            // The table of values and derivatives: the state (derivative 1),
+            // then the factors that need computing.
+            let n = y.len();
+            fvalue[..n].copy_from_slice(y);
+            fderiv[..n].fill(1.0);
+            for (slot, &k) in self.computed.iter().enumerate() {
+                let f = &self.unique[k];
+                (fvalue[n + slot], fderiv[n + slot]) = f.function.eval(self.argument(&f.arg, y), inputs);
+            }
+            for tape in &self.jacobian_tapes {
+                let index = match storage {
+                    Storage::Sparse => &tape.sparse,
+                    Storage::Dense => &tape.dense,
+                };
+                tape.scatter(fvalue, fderiv, index, out);
             }
             let sparse = matches!(storage, Storage::Sparse);
             let mut put = |plan: &Range<usize>, g: f64| {
@@ -433,27 +507,9 @@ impl Kinetics {
                     }
                 }
             };
-            let mut suffix = [0.0; MAX_FACTORS + 1];
             for process in &self.processes {
                 match &process.rate {
-                    CompiledRate::Terms(range) => {
-                        for term in &self.terms[range.clone()] {
-                            let occurrences = &self.occurrences[term.factors.clone()];
-                            let m = occurrences.len();
-                            suffix[m] = 1.0;
-                            for k in (0..m).rev() {
-                                suffix[k] = suffix[k + 1] * fvalue[occurrences[k].factor];
-                            }
-                            let mut prefix = term.coefficient;
-                            for (k, o) in occurrences.iter().enumerate() {
-                                let g = prefix * suffix[k + 1] * fderiv[o.factor];
-                                if g != 0.0 {
-                                    put(&o.plan, g);
-                                }
-                                prefix *= fvalue[o.factor];
-                            }
-                        }
-                    }
+                    CompiledRate::Terms(_) => {}
                     CompiledRate::Custom(c) => {
                         let custom = &self.customs[*c];
                         let mut args = [0.0; MAX_CUSTOM_ARGS];
@@ -631,8 +687,8 @@ impl KineticsBuilder {
             });
             occurrence_factor.push(k);
         }
-        let mut occurrences: Vec<Occurrence> =
-            occurrence_factor.iter().map(|&factor| Occurrence { factor, plan: 0..0 }).collect();
+        // Each factor occurrence's Jacobian entries (in `jac_plan`).
+        let mut occurrence_plan: Vec<Range<usize>> = vec![0..0; occurrence_factor.len()];
         let mut customs = Vec::new();
         let mut processes = Vec::new();
         for (p, (rate, changes)) in self.processes.into_iter().enumerate() {
@@ -640,7 +696,7 @@ impl KineticsBuilder {
                 CompiledRate::Terms(terms) => {
                     for term in &self.terms[terms.clone()] {
                         for o in term.factors.clone() {
-                            occurrences[o].plan = plan_for(&changes, &self.factors[o].1);
+                            occurrence_plan[o] = plan_for(&changes, &self.factors[o].1);
                         }
                     }
                 }
@@ -703,14 +759,49 @@ impl KineticsBuilder {
                 }
             }
         }
+        // The Jacobian's partials, grouped by arity.
+        let mut jacobian_tapes: Vec<JacobianTape> = Vec::new();
+        for process in &processes {
+            if let CompiledRate::Terms(terms) = &process.rate {
+                for term in &self.terms[terms.clone()] {
+                    let occ: Vec<usize> = term.factors.clone().collect();
+                    let arity = occ.len();
+                    if arity == 0 {
+                        continue;
+                    }
+                    let t = match jacobian_tapes.iter().position(|t| t.arity == arity) {
+                        Some(t) => t,
+                        None => {
+                            jacobian_tapes.push(JacobianTape { arity, ..JacobianTape::default() });
+                            jacobian_tapes.len() - 1
+                        }
+                    };
+                    let tape = &mut jacobian_tapes[t];
+                    for (k, &o) in occ.iter().enumerate() {
+                        tape.coefficient.push(term.coefficient);
+                        tape.slots.push(slot[occurrence_factor[o]] as u32);
+                        for (l, &other) in occ.iter().enumerate() {
+                            if l != k {
+                                tape.slots.push(slot[occurrence_factor[other]] as u32);
+                            }
+                        }
+                        for e in &jac_plan[occurrence_plan[o].clone()] {
+                            tape.sparse.push(e.sparse);
+                            tape.dense.push(e.dense);
+                            tape.scale.push(e.scale);
+                        }
+                        tape.end.push(tape.scale.len() as u32);
+                    }
+                }
+            }
+        }
         Kinetics {
             groups,
             tapes,
+            jacobian_tapes,
             members: self.members,
             unique,
             computed,
-            occurrences,
-            terms: self.terms,
             processes,
             customs,
             jac_plan,
