@@ -151,6 +151,8 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
     let mut next_out = 0;
     let mut buf = vec![0.0; n];
     let mut g_prev = vec![0.0; plan.events.len()];
+    let mut g_a = vec![0.0; plan.events.len()];
+    let mut crossing = vec![false; plan.events.len()];
     loop {
         // Stops due now: the handler may change the state and the system.
         while next_stop < plan.stops.len() && plan.stops[next_stop] <= t {
@@ -176,26 +178,32 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
             if let Some(progress) = plan.progress {
                 progress(tb);
             }
-            let output_inside = plan.outputs.get(next_out).is_some_and(|&o| o <= tb);
-            if output_inside || !plan.events.is_empty() {
-                method.prepare_dense(system);
-            }
-            // Earliest event root in (ta, tb].
-            let mut first: Option<(f64, usize)> = None;
+            // Which event functions change sign over the step (from their
+            // values at the step's ends; the dense output is needed only to
+            // locate a root, or for an output inside the step).
+            let mut any_crossing = false;
             for (k, e) in plan.events.iter().enumerate() {
                 let gb = (e.g)(tb, method.y());
                 let ga = g_prev[k];
-                let crosses = match e.direction {
+                crossing[k] = match e.direction {
                     Direction::Rising => ga < 0.0 && gb >= 0.0,
                     Direction::Falling => ga > 0.0 && gb <= 0.0,
                     Direction::Either => (ga < 0.0 && gb >= 0.0) || (ga > 0.0 && gb <= 0.0),
                 };
+                any_crossing |= crossing[k];
+                g_a[k] = ga;
                 g_prev[k] = gb;
-                if crosses {
-                    let root = locate_root(&*e.g, method, ta, tb, ga, gb, &mut buf);
-                    if first.is_none_or(|(t_first, _)| root < t_first) {
-                        first = Some((root, k));
-                    }
+            }
+            let output_inside = plan.outputs.get(next_out).is_some_and(|&o| o <= tb);
+            if output_inside || any_crossing {
+                method.prepare_dense(system);
+            }
+            // Earliest event root in (ta, tb].
+            let mut first: Option<(f64, usize)> = None;
+            for (k, e) in plan.events.iter().enumerate().filter(|&(k, _)| crossing[k]) {
+                let root = locate_root(&*e.g, method, ta, tb, g_a[k], g_prev[k], &mut buf);
+                if first.is_none_or(|(t_first, _)| root < t_first) {
+                    first = Some((root, k));
                 }
             }
             let t_limit = first.map_or(tb, |(te, _)| te);
