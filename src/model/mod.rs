@@ -720,6 +720,18 @@ impl Model {
         self.kinetics.customs.is_empty()
     }
 
+    /// Does a stiff solver do better with a dense Jacobian than with the
+    /// sparse one? Only for small models (up to
+    /// [`MAX_FIXED`](crate::solve::linalg::MAX_FIXED) compartments, where a
+    /// fixed-size LU exists) whose Jacobian is more than half full. Measured:
+    /// the 13-compartment reference model (61 of 169 entries) runs from
+    /// injection to day 21 in 0.76 ms with the sparse LU against 0.90 ms with
+    /// the dense one.
+    pub(crate) fn dense_jacobian_pays(&self) -> bool {
+        let n = self.dimension();
+        n <= crate::solve::linalg::MAX_FIXED && 2 * self.kinetics.pattern.nnz() > n * n
+    }
+
     /// Unchecked right-hand side for solvers that checked sizes once.
     pub(crate) fn rhs_unchecked(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
         self.kinetics.rhs(t, y, inputs, dy);
@@ -786,9 +798,11 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
         self.model.is_autonomous()
     }
 
-    /// Dense (fixed-size LU) up to 16 compartments, the model's sparsity pattern (sparse LU) beyond.
+    /// The model's sparsity pattern (sparse LU) unless the model is small
+    /// and its Jacobian more than half full (fixed-size dense LU): see
+    /// [`Model::dense_jacobian_pays`].
     fn jacobian_structure(&self) -> crate::solve::JacobianStructure {
-        if self.model.dimension() <= crate::solve::linalg::MAX_FIXED {
+        if self.model.dense_jacobian_pays() {
             crate::solve::JacobianStructure::Dense
         } else {
             crate::solve::JacobianStructure::Sparse(self.model.kinetics.pattern.clone())
@@ -796,8 +810,7 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     }
 
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
-        let storage =
-            if self.model.dimension() <= crate::solve::linalg::MAX_FIXED { Storage::Dense } else { Storage::Sparse };
+        let storage = if self.model.dense_jacobian_pays() { Storage::Dense } else { Storage::Sparse };
         self.model.kinetics.jacobian(t, y, &self.inputs, values, storage);
         true
     }
