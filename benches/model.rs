@@ -2,7 +2,9 @@
 //! runs from injection (day −14) to day 21 (`cargo bench --bench model`):
 //! p53 restored at day 0; the anti-CCL2 arm (an antibody dosed every two days
 //! from day −1 into an i.p. depot; binding to CCL2 at kon = 86.4 /nM/day makes
-//! the system stiff); and the whole ten-arm neutralization experiment.
+//! the system stiff), whole and with the arm applied to the model once (the
+//! solve alone, at three tolerances); and the whole ten-arm neutralization
+//! experiment.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use nalgebra::DMatrix;
@@ -50,6 +52,17 @@ fn bench(c: &mut Criterion) {
         eprintln!("anti-CCL2 arm with {}: {:?}", method.name(), experiment.run().unwrap()[0].stats);
         c.bench_function(&format!("anti-CCL2 arm (17 states, 11 doses), 35 days, {} rtol 1e-6", method.name()), |b| {
             b.iter(|| black_box(&experiment).run().unwrap())
+        });
+    }
+    // The solve alone: the arm applied to the model once (as a sweep does),
+    // then integrated with its doses, events and observables.
+    let experiment = Experiment::new(&model).method(Method::Rodas5p);
+    let prepared = anti_ccl2().remove(0).prepare(&model, model.initial_time()).unwrap();
+    for rtol in [1e-6, 1e-5, 1e-4] {
+        let options = Options { rtol, atol: sasp::solve::Tolerance::Scalar(1e-9), ..Options::default() };
+        let experiment = experiment.clone().options(options);
+        c.bench_function(&format!("anti-CCL2 arm prepared once, 35 days, rodas5p rtol {rtol:e}"), |b| {
+            b.iter(|| experiment.run_prepared(black_box(&prepared)).unwrap())
         });
     }
     let all = Experiment::new(&model).arms(neutralization_arms().unwrap());
