@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example testset -- --problem P --method M --rtol R [--atol A] [--n N] [--repeat K]
 //! cargo run --release --example testset -- --list-methods
+//! cargo run --release --example testset -- --problem P --reference
 //! ```
 //! Problems: robertson, robertson-long, hires, pollution, vdp, arenstorf, and
 //! the grid problems brusselator2d and keller-segel (`--n` sets the grid).
@@ -10,6 +11,12 @@
 //! rejected, rhs_evals, jac_evals, factorizations, wall_s (median of the
 //! repeats, solve only), and error (mixed error against the reference, where
 //! one is published).
+//!
+//! `--reference` prints the reference state at t_end the errors are measured
+//! against (`{"problem", "t_end", "reference", "source"}`): the IVP test set's
+//! published solution where there is one, otherwise a Rodas5P solve at
+//! rtol 1e-12 (what `benches/stiff.rs` uses), so that other solvers
+//! (`benches/external/compare.py`) are measured against the same numbers.
 
 use sasp::solve::Method;
 use std::process::ExitCode;
@@ -21,10 +28,19 @@ struct Args {
     atol: Option<f64>,
     repeat: usize,
     n: Option<usize>,
+    reference: bool,
 }
 
 fn parse() -> Result<Option<Args>, String> {
-    let mut args = Args { problem: String::new(), method: "auto".into(), rtol: 1e-6, atol: None, repeat: 1, n: None };
+    let mut args = Args {
+        problem: String::new(),
+        method: "auto".into(),
+        rtol: 1e-6,
+        atol: None,
+        repeat: 1,
+        n: None,
+        reference: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--list-methods" {
@@ -34,8 +50,15 @@ fn parse() -> Result<Option<Args>, String> {
             println!("auto");
             return Ok(None);
         }
+        if flag == "--reference" {
+            args.reference = true;
+            continue;
+        }
         if flag == "--help" || flag == "-h" {
-            println!("usage: testset --problem P --method M --rtol R [--atol A] [--n N] [--repeat K] | --list-methods");
+            println!(
+                "usage: testset --problem P --method M --rtol R [--atol A] [--n N] [--repeat K] \
+                 | --problem P --reference | --list-methods"
+            );
             println!("problems: {}, {}", sasp::testset::NAMES.join(", "), sasp::testset::GRID_NAMES.join(", "));
             return Ok(None);
         }
@@ -61,7 +84,34 @@ fn parse() -> Result<Option<Args>, String> {
 }
 
 fn run(args: &Args) -> Result<String, sasp::SaspError> {
+    if args.reference {
+        return reference(&args.problem);
+    }
     Ok(sasp::testset::run(&args.problem, &args.method, args.rtol, args.atol, args.n, args.repeat)?.to_json())
+}
+
+/// The reference state of a standard problem, as JSON.
+fn reference(name: &str) -> Result<String, sasp::SaspError> {
+    use sasp::solve::{solve, Options, Tolerance};
+    let problem = sasp::testset::Problem::by_name(name)?;
+    let (reference, source) = match problem.reference() {
+        Some(r) => (r, "IVP test set (RADAU5 at rtol = atol = 1.1e-18)".to_string()),
+        None => {
+            let options =
+                Options { rtol: 1e-12, atol: Tolerance::Scalar(1e-20), max_steps: 10_000_000, ..Options::default() };
+            let stepper = Method::Rodas5p.stepper(&problem, options)?;
+            let t_end = problem.t_end();
+            let solution = solve(&problem, stepper, problem.t0(), &problem.y0(), t_end, &[t_end])?;
+            (solution.state(0).to_vec(), "sasp rodas5p at rtol 1e-12, atol 1e-20".to_string())
+        }
+    };
+    let values: Vec<String> = reference.iter().map(|v| format!("{v:e}")).collect();
+    Ok(format!(
+        "{{\"problem\": \"{}\", \"t_end\": {:e}, \"reference\": [{}], \"source\": \"{source}\"}}",
+        problem.name(),
+        problem.t_end(),
+        values.join(", ")
+    ))
 }
 
 fn main() -> ExitCode {
