@@ -283,8 +283,7 @@ impl Rosenbrock {
         let tab = &self.tab;
         let hg = h * tab.gamma;
         if hg != self.factored_for {
-            let structure = self.jac.structure().clone();
-            if self.matrix.factor(&structure, &self.jac.values, -1.0, 1.0 / hg, &mut self.stats).is_err() {
+            if self.matrix.factor(self.jac.structure(), &self.jac.values, -1.0, 1.0 / hg, &mut self.stats).is_err() {
                 self.factored_for = f64::NAN;
                 return None;
             }
