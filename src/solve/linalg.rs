@@ -117,7 +117,8 @@ pub struct FixedLu<const N: usize> {
     u: [[f64; N]; N],
     /// Unit lower triangle's multipliers (row-major; zero on and above the diagonal).
     l: [[f64; N]; N],
-    pivots: [usize; N],
+    /// Row `i` of `PA` is row `row_of[i]` of `A` (the pivots composed).
+    row_of: [usize; N],
     inv_diag: [f64; N],
 }
 
@@ -188,7 +189,7 @@ pub(crate) fn lu_solve(a: &[f64], n: usize, pivots: &[usize], inv_diag: &[f64], 
 
 impl<const N: usize> Default for FixedLu<N> {
     fn default() -> Self {
-        FixedLu { u: [[0.0; N]; N], l: [[0.0; N]; N], pivots: [0; N], inv_diag: [0.0; N] }
+        FixedLu { u: [[0.0; N]; N], l: [[0.0; N]; N], row_of: [0; N], inv_diag: [0.0; N] }
     }
 }
 
@@ -213,6 +214,7 @@ impl<const N: usize> SmallLu for FixedLu<N> {
             a[j][j] += shift;
         }
         *l = [[0.0; N]; N];
+        self.row_of = std::array::from_fn(|i| i);
         for k in 0..N {
             let mut p = k;
             let mut best = a[k][k].abs();
@@ -222,12 +224,12 @@ impl<const N: usize> SmallLu for FixedLu<N> {
                     p = i;
                 }
             }
-            self.pivots[k] = p;
             if best == 0.0 || !best.is_finite() {
                 return Err(Singular { column: k });
             }
             a.swap(k, p);
             l.swap(k, p);
+            self.row_of.swap(k, p);
             let inv = 1.0 / a[k][k];
             self.inv_diag[k] = inv;
             let pivot_row = a[k];
@@ -247,23 +249,23 @@ impl<const N: usize> SmallLu for FixedLu<N> {
 
     fn solve(&self, b: &mut [f64]) {
         let b: &mut [f64; N] = (&mut b[..N]).try_into().expect("length N");
-        for k in 0..N {
-            b.swap(k, self.pivots[k]);
-        }
+        // The row interchanges as one gather into a local copy.
+        let mut x: [f64; N] = std::array::from_fn(|i| b[self.row_of[i]]);
         for i in 0..N {
             let mut d = 0.0;
             for k in 0..i {
-                d += self.l[i][k] * b[k];
+                d += self.l[i][k] * x[k];
             }
-            b[i] -= d;
+            x[i] -= d;
         }
         for i in (0..N).rev() {
             let mut d = 0.0;
             for k in i + 1..N {
-                d += self.u[i][k] * b[k];
+                d += self.u[i][k] * x[k];
             }
-            b[i] = (b[i] - d) * self.inv_diag[i];
+            x[i] = (x[i] - d) * self.inv_diag[i];
         }
+        *b = x;
     }
 
     fn clone_box(&self) -> Box<dyn SmallLu> {
