@@ -290,6 +290,7 @@ impl Rosenbrock {
             self.factored_for = hg;
         }
         let inv_h = 1.0 / h;
+        let autonomous = system.is_autonomous();
         for s in 0..tab.stages {
             let (done, rest) = self.k.split_at_mut(s * n);
             let ks = &mut rest[..n];
@@ -302,9 +303,9 @@ impl Rosenbrock {
                 system.rhs(t + tab.c[s] * h, &self.u, ks);
                 self.stats.rhs_evals += 1;
             }
-            // rhs_s = f_s + h d_s f_t + Σ_{j<s} (C_sj / h) k_j
+            // rhs_s = f_s + h d_s f_t + Σ_{j<s} (C_sj / h) k_j (f_t = 0 when autonomous)
             let hd = h * tab.d[s];
-            if hd != 0.0 {
+            if hd != 0.0 && !autonomous {
                 for (k, &ft) in ks.iter_mut().zip(&self.ft) {
                     *k += hd * ft;
                 }
