@@ -799,8 +799,8 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     }
 
     /// The model's sparsity pattern (sparse LU) unless the model is small
-    /// and its Jacobian more than half full (fixed-size dense LU): see
-    /// [`Model::dense_jacobian_pays`].
+    /// (up to 16 compartments) and its Jacobian more than half full
+    /// (fixed-size dense LU): the sparse LU is faster on the reference model.
     fn jacobian_structure(&self) -> crate::solve::JacobianStructure {
         if self.model.dense_jacobian_pays() {
             crate::solve::JacobianStructure::Dense
