@@ -213,7 +213,8 @@ impl<const N: usize> SmallLu for FixedLu<N> {
             }
             a[j][j] += shift;
         }
-        *l = [[0.0; N]; N];
+        // Every entry of L below the diagonal is written before a solve
+        // reads it (and moves with its row), so L needs no clearing.
         self.row_of = std::array::from_fn(|i| i);
         for k in 0..N {
             let mut p = k;
@@ -227,9 +228,11 @@ impl<const N: usize> SmallLu for FixedLu<N> {
             if best == 0.0 || !best.is_finite() {
                 return Err(Singular { column: k });
             }
-            a.swap(k, p);
-            l.swap(k, p);
-            self.row_of.swap(k, p);
+            if p != k {
+                a.swap(k, p);
+                l.swap(k, p);
+                self.row_of.swap(k, p);
+            }
             let inv = 1.0 / a[k][k];
             self.inv_diag[k] = inv;
             let pivot_row = a[k];
