@@ -316,12 +316,32 @@ impl Rosenbrock {
         if self.k.iter().any(|v| !v.is_finite()) {
             return None;
         }
-        self.y_new.copy_from_slice(&self.y);
-        self.err.fill(0.0);
-        accumulate(&mut self.y_new, &self.k, &tab.b[..tab.stages], 1.0);
-        accumulate(&mut self.err, &self.k, &tab.e[..tab.stages], 1.0);
+        let last = tab.stages - 1;
+        if stiffly_accurate(tab) {
+            // b = (a_last, 1): the last stage's argument plus its increment.
+            self.y_new.copy_from_slice(&self.u);
+            accumulate(&mut self.y_new, &self.k[last * n..], &[1.0], 1.0);
+        } else {
+            self.y_new.copy_from_slice(&self.y);
+            accumulate(&mut self.y_new, &self.k, &tab.b[..tab.stages], 1.0);
+        }
+        if tab.e[last] == 1.0 && tab.e[..last].iter().all(|&e| e == 0.0) {
+            // The error estimate is the last increment itself.
+            self.err.copy_from_slice(&self.k[last * n..]);
+        } else {
+            self.err.fill(0.0);
+            accumulate(&mut self.err, &self.k, &tab.e[..tab.stages], 1.0);
+        }
         Some(error_norm(&self.err, &self.y, &self.y_new, &self.opt))
     }
+}
+
+/// Is the new state the last stage's argument plus the last increment
+/// (`b_j = a_{s,j}` for `j < s`, `b_s = 1`, with `s` the last stage)? Then
+/// `y₁ = u_s + k_s` reuses `u_s`, which the last stage computed.
+fn stiffly_accurate(tab: &Tableau) -> bool {
+    let last = tab.stages - 1;
+    last > 0 && tab.b[last] == 1.0 && tab.b[..last] == tab.a[last][..last]
 }
 
 /// `out += scale · Σ_j coef_j k_j`, where stage `j` is `stages[j·n..(j+1)·n]`
