@@ -507,34 +507,29 @@ impl Kinetics {
                     }
                 }
             };
-            for process in &self.processes {
-                match &process.rate {
-                    CompiledRate::Terms(_) => {}
-                    CompiledRate::Custom(c) => {
-                        let custom = &self.customs[*c];
-                        let mut args = [0.0; MAX_CUSTOM_ARGS];
-                        let mut grad = [0.0; MAX_CUSTOM_ARGS];
-                        let k = self.custom_args(custom, y, &mut args);
-                        match &custom.law.gradient {
-                            Some(gradient) => gradient(t, &args[..k], &mut grad[..k]),
-                            None => {
-                                // Central differences, step ∝ ε^(1/3) for O(h²) truncation.
-                                for a in 0..k {
-                                    let x = args[a];
-                                    let h = f64::EPSILON.cbrt() * x.abs().max(1.0);
-                                    args[a] = x + h;
-                                    let up = (custom.law.rate)(t, &args[..k]);
-                                    args[a] = x - h;
-                                    let down = (custom.law.rate)(t, &args[..k]);
-                                    args[a] = x;
-                                    grad[a] = (up - down) / (2.0 * h);
-                                }
-                            }
-                        }
-                        for (a, plan) in custom.plans.iter().enumerate() {
-                            put(plan, grad[a]);
+            // Custom laws: their gradient (or central differences) through their plans.
+            for custom in &self.customs {
+                let mut args = [0.0; MAX_CUSTOM_ARGS];
+                let mut grad = [0.0; MAX_CUSTOM_ARGS];
+                let k = self.custom_args(custom, y, &mut args);
+                match &custom.law.gradient {
+                    Some(gradient) => gradient(t, &args[..k], &mut grad[..k]),
+                    None => {
+                        // Central differences, step ∝ ε^(1/3) for O(h²) truncation.
+                        for a in 0..k {
+                            let x = args[a];
+                            let h = f64::EPSILON.cbrt() * x.abs().max(1.0);
+                            args[a] = x + h;
+                            let up = (custom.law.rate)(t, &args[..k]);
+                            args[a] = x - h;
+                            let down = (custom.law.rate)(t, &args[..k]);
+                            args[a] = x;
+                            grad[a] = (up - down) / (2.0 * h);
                         }
                     }
+                }
+                for (a, plan) in custom.plans.iter().enumerate() {
+                    put(plan, grad[a]);
                 }
             }
         })
