@@ -113,9 +113,11 @@ impl DenseLu {
 /// vs 95 ns at n = 8).
 #[derive(Clone, Debug)]
 pub struct FixedLu<const N: usize> {
-    /// Upper triangle U (row-major; zero below the diagonal).
+    /// Upper triangle U (row-major; only entries on and above the diagonal
+    /// are read: the full-length row updates leave rounding residue below).
     u: [[f64; N]; N],
-    /// Unit lower triangle's multipliers (row-major; zero on and above the diagonal).
+    /// Unit lower triangle's multipliers (row-major; only entries below the
+    /// diagonal are read, and each is written by the factorization).
     l: [[f64; N]; N],
     /// Row `i` of `PA` is row `row_of[i]` of `A` (the pivots composed).
     row_of: [usize; N],
