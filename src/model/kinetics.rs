@@ -13,9 +13,9 @@
 //! CSR or column-major dense storage.
 //!
 //! Both run from flat "tapes" compiled once per model: the right-hand side
-//! as `dy[i] += c·ν · Π table[slots]` entries ([`DerivativeTape`]), the
-//! Jacobian as partials with their entries ([`JacobianTape`]), one tape per
-//! number of factors. The table holds the state itself, so a factor that is
+//! as `dy[i] += c·ν · Π table[slots]` entries ([`ProductTape`], which also
+//! gives the process rates), the Jacobian as partials with their entries
+//! ([`JacobianTape`]), one tape per number of factors. The table holds the state itself, so a factor that is
 //! just a compartment costs nothing, followed by the factors that need
 //! computing (saturations, Hill functions, ratios, room, inputs).
 
@@ -177,14 +177,6 @@ pub(crate) struct CompiledCustom {
     pub plans: Vec<Range<usize>>,
 }
 
-/// One compiled process.
-#[derive(Clone)]
-pub(crate) struct CompiledProcess {
-    pub rate: CompiledRate,
-    /// `(compartment, ν)` pairs in `Kinetics::changes`.
-    pub changes: Range<usize>,
-}
-
 /// One Jacobian contribution: `J[row, col] += scale · g` where `g` is the
 /// derivative of the rate through one factor with respect to its argument.
 #[derive(Clone, Copy)]
@@ -219,19 +211,74 @@ fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
     f(&mut buf)
 }
 
-/// The right-hand side compiled compartment by compartment, for the terms
-/// with `arity` factors: entry `k` adds `coefficient[k] · Π table[factors]`
-/// to `dy[row[k]]`. The coefficient folds a term's constant `c` and its
-/// process's change `ν`, so a term of a process that changes two
-/// compartments is two entries. One flat loop of fixed trip count per arity:
-/// no per-process buffer, no stoichiometry pass.
+/// Product terms with `arity` factors laid out flat: entry `k` adds
+/// `coefficient[k] · Π table[factors]` to `out[target[k]]`. One flat loop of
+/// fixed trip count per arity. The same layout serves two views of the
+/// terms: the process rates (target = process, coefficient = the term's
+/// constant `c`) and the right-hand side (target = compartment, coefficient
+/// `c·ν`, so a term of a process that changes two compartments is two
+/// entries — no per-process buffer, no stoichiometry pass).
 #[derive(Clone, Default)]
-pub(crate) struct DerivativeTape {
+pub(crate) struct ProductTape {
     pub arity: usize,
-    pub row: Vec<u32>,
+    pub target: Vec<u32>,
     pub coefficient: Vec<f64>,
     /// `arity` table slots per entry.
     pub factors: Vec<u32>,
+}
+
+impl ProductTape {
+    fn push(&mut self, target: usize, coefficient: f64, slots: impl Iterator<Item = usize>) {
+        self.target.push(target as u32);
+        self.coefficient.push(coefficient);
+        self.factors.extend(slots.map(|s| s as u32));
+    }
+
+    /// `out[target] += coefficient · Π table[factors]` for every entry.
+    #[inline]
+    fn add_to(&self, table: &[f64], out: &mut [f64]) {
+        let entries = self.target.iter().zip(&self.coefficient);
+        match self.arity {
+            // Unroll the common arities; the loop handles the rest.
+            0 => {
+                for (&i, &c) in entries {
+                    out[i as usize] += c;
+                }
+            }
+            1 => {
+                for ((&i, &c), &f) in entries.zip(&self.factors) {
+                    out[i as usize] += c * table[f as usize];
+                }
+            }
+            2 => {
+                for ((&i, &c), f) in entries.zip(self.factors.chunks_exact(2)) {
+                    out[i as usize] += c * table[f[0] as usize] * table[f[1] as usize];
+                }
+            }
+            3 => {
+                for ((&i, &c), f) in entries.zip(self.factors.chunks_exact(3)) {
+                    out[i as usize] += c * table[f[0] as usize] * table[f[1] as usize] * table[f[2] as usize];
+                }
+            }
+            a => {
+                for ((&i, &c), fs) in entries.zip(self.factors.chunks_exact(a)) {
+                    out[i as usize] += fs.iter().fold(c, |r, &f| r * table[f as usize]);
+                }
+            }
+        }
+    }
+}
+
+/// One tape per arity `0..=MAX_FACTORS`, indexed by arity while building;
+/// empty ones are dropped once every term is placed.
+fn tapes_by_arity<T: Default>(set_arity: impl Fn(&mut T, usize)) -> Vec<T> {
+    (0..=MAX_FACTORS)
+        .map(|arity| {
+            let mut t = T::default();
+            set_arity(&mut t, arity);
+            t
+        })
+        .collect()
 }
 
 /// The Jacobian compiled partial by partial, for the terms with `arity`
@@ -295,25 +342,13 @@ impl JacobianTape {
     }
 }
 
-/// All product terms with the same number of factors, laid out flat so the
-/// process rates come from branch-predictable loops of fixed trip count.
-#[derive(Clone, Default)]
-pub(crate) struct ArityGroup {
-    pub arity: usize,
-    /// Process each term adds to.
-    pub process: Vec<usize>,
-    pub coefficient: Vec<f64>,
-    /// `arity` table slots per term.
-    pub factors: Vec<usize>,
-}
-
 /// The compiled processes of a model.
 #[derive(Clone)]
 pub(crate) struct Kinetics {
-    /// Terms grouped by arity (for process rates).
-    pub groups: Vec<ArityGroup>,
-    /// The right-hand side, one tape per arity.
-    pub tapes: Vec<DerivativeTape>,
+    /// The process rates, one tape per arity in use.
+    pub rate_tapes: Vec<ProductTape>,
+    /// The right-hand side, one tape per arity in use.
+    pub derivative_tapes: Vec<ProductTape>,
     /// The Jacobian of the product terms, one tape per arity (arity ≥ 1).
     pub jacobian_tapes: Vec<JacobianTape>,
     pub members: Vec<(usize, f64)>,
@@ -322,7 +357,7 @@ pub(crate) struct Kinetics {
     /// the state (a factor that is a plain compartment reads it there),
     /// slots `n..` these unique factors, which need computing.
     pub computed: Vec<usize>,
-    pub processes: Vec<CompiledProcess>,
+    pub process_count: usize,
     pub customs: Vec<CompiledCustom>,
     pub jac_plan: Vec<PlanEntry>,
     pub pattern: SparsityPattern,
@@ -365,35 +400,8 @@ impl Kinetics {
     #[inline]
     fn rates_from(&self, t: f64, y: &[f64], table: &[f64], rates: &mut [f64]) {
         rates.fill(0.0);
-        for g in &self.groups {
-            match g.arity {
-                // Unroll the common arities; the loop handles the rest.
-                0 => {
-                    for (&p, &c) in g.process.iter().zip(&g.coefficient) {
-                        rates[p] += c;
-                    }
-                }
-                1 => {
-                    for ((&p, &c), &f) in g.process.iter().zip(&g.coefficient).zip(&g.factors) {
-                        rates[p] += c * table[f];
-                    }
-                }
-                2 => {
-                    for ((&p, &c), f) in g.process.iter().zip(&g.coefficient).zip(g.factors.chunks_exact(2)) {
-                        rates[p] += c * table[f[0]] * table[f[1]];
-                    }
-                }
-                3 => {
-                    for ((&p, &c), f) in g.process.iter().zip(&g.coefficient).zip(g.factors.chunks_exact(3)) {
-                        rates[p] += c * table[f[0]] * table[f[1]] * table[f[2]];
-                    }
-                }
-                a => {
-                    for ((&p, &c), fs) in g.process.iter().zip(&g.coefficient).zip(g.factors.chunks_exact(a)) {
-                        rates[p] += fs.iter().fold(c, |r, &f| r * table[f]);
-                    }
-                }
-            }
+        for tape in &self.rate_tapes {
+            tape.add_to(table, rates);
         }
         for custom in &self.customs {
             let mut buf = [0.0; MAX_CUSTOM_ARGS];
@@ -406,7 +414,7 @@ impl Kinetics {
     #[inline]
     fn with_rates<R>(&self, t: f64, y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
         let u = self.table_len(y.len());
-        with_scratch(u + self.processes.len(), |scratch| {
+        with_scratch(u + self.process_count, |scratch| {
             let (table, rates) = scratch.split_at_mut(u);
             self.fill_table(y, inputs, table);
             self.rates_from(t, y, table, rates);
@@ -424,37 +432,8 @@ impl Kinetics {
         dy.fill(0.0);
         with_scratch(self.table_len(y.len()), |table| {
             self.fill_table(y, inputs, table);
-            let table = &*table;
-            for tape in &self.tapes {
-                let entries = tape.row.iter().zip(&tape.coefficient);
-                match tape.arity {
-                    // Unroll the common arities; the loop handles the rest.
-                    0 => {
-                        for (&i, &c) in entries {
-                            dy[i as usize] += c;
-                        }
-                    }
-                    1 => {
-                        for ((&i, &c), &f) in entries.zip(&tape.factors) {
-                            dy[i as usize] += c * table[f as usize];
-                        }
-                    }
-                    2 => {
-                        for ((&i, &c), f) in entries.zip(tape.factors.chunks_exact(2)) {
-                            dy[i as usize] += c * table[f[0] as usize] * table[f[1] as usize];
-                        }
-                    }
-                    3 => {
-                        for ((&i, &c), f) in entries.zip(tape.factors.chunks_exact(3)) {
-                            dy[i as usize] += c * table[f[0] as usize] * table[f[1] as usize] * table[f[2] as usize];
-                        }
-                    }
-                    a => {
-                        for ((&i, &c), fs) in entries.zip(tape.factors.chunks_exact(a)) {
-                            dy[i as usize] += fs.iter().fold(c, |r, &f| r * table[f as usize]);
-                        }
-                    }
-                }
+            for tape in &self.derivative_tapes {
+                tape.add_to(table, dy);
             }
         });
         for custom in &self.customs {
@@ -702,7 +681,7 @@ impl KineticsBuilder {
                     customs.push(CompiledCustom { law: law.clone(), process: p, args: args.clone(), plans, changes });
                 }
             }
-            processes.push(CompiledProcess { rate, changes });
+            processes.push((rate, changes));
         }
         // Table slots: a plain compartment is read from the state.
         let mut computed = Vec::new();
@@ -717,87 +696,52 @@ impl KineticsBuilder {
                 }
             })
             .collect();
-        // Terms grouped by arity: by process (rates) and by compartment (tapes).
-        let mut groups: Vec<ArityGroup> = Vec::new();
-        let mut tapes: Vec<DerivativeTape> = Vec::new();
-        for (p, process) in processes.iter().enumerate() {
-            if let CompiledRate::Terms(terms) = &process.rate {
-                for term in &self.terms[terms.clone()] {
-                    let arity = term.factors.len();
-                    let slots = term.factors.clone().map(|o| slot[occurrence_factor[o]]);
-                    let g = match groups.iter().position(|g| g.arity == arity) {
-                        Some(g) => g,
-                        None => {
-                            groups.push(ArityGroup { arity, ..ArityGroup::default() });
-                            groups.len() - 1
-                        }
-                    };
-                    let g = &mut groups[g];
-                    g.process.push(p);
-                    g.coefficient.push(term.coefficient);
-                    g.factors.extend(slots.clone());
-                    let k = match tapes.iter().position(|t| t.arity == arity) {
-                        Some(k) => k,
-                        None => {
-                            tapes.push(DerivativeTape { arity, ..DerivativeTape::default() });
-                            tapes.len() - 1
-                        }
-                    };
-                    for &(i, nu) in &self.changes[process.changes.clone()] {
-                        if nu != 0.0 {
-                            let tape = &mut tapes[k];
-                            tape.row.push(i as u32);
-                            tape.coefficient.push(term.coefficient * nu);
-                            tape.factors.extend(slots.clone().map(|s| s as u32));
+        // The tapes, built by arity and then kept where in use.
+        let mut rate_tapes = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
+        let mut derivative_tapes = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
+        let mut jacobian_tapes = tapes_by_arity(|t: &mut JacobianTape, a| t.arity = a);
+        for (p, (rate, changes)) in processes.iter().enumerate() {
+            let CompiledRate::Terms(terms) = rate else { continue };
+            for term in &self.terms[terms.clone()] {
+                let occ: Vec<usize> = term.factors.clone().collect();
+                let arity = occ.len();
+                let slots = || occ.iter().map(|&o| slot[occurrence_factor[o]]);
+                rate_tapes[arity].push(p, term.coefficient, slots());
+                for &(i, nu) in &self.changes[changes.clone()] {
+                    if nu != 0.0 {
+                        derivative_tapes[arity].push(i, term.coefficient * nu, slots());
+                    }
+                }
+                // Partial k: the differentiated factor's slot first, then the others.
+                let tape = &mut jacobian_tapes[arity];
+                for (k, &o) in occ.iter().enumerate() {
+                    tape.coefficient.push(term.coefficient);
+                    tape.slots.push(slot[occurrence_factor[o]] as u32);
+                    for (l, &other) in occ.iter().enumerate() {
+                        if l != k {
+                            tape.slots.push(slot[occurrence_factor[other]] as u32);
                         }
                     }
+                    for e in &jac_plan[occurrence_plan[o].clone()] {
+                        tape.sparse.push(e.sparse);
+                        tape.dense.push(e.dense);
+                        tape.scale.push(e.scale);
+                    }
+                    tape.end.push(tape.scale.len() as u32);
                 }
             }
         }
-        // The Jacobian's partials, grouped by arity.
-        let mut jacobian_tapes: Vec<JacobianTape> = Vec::new();
-        for process in &processes {
-            if let CompiledRate::Terms(terms) = &process.rate {
-                for term in &self.terms[terms.clone()] {
-                    let occ: Vec<usize> = term.factors.clone().collect();
-                    let arity = occ.len();
-                    if arity == 0 {
-                        continue;
-                    }
-                    let t = match jacobian_tapes.iter().position(|t| t.arity == arity) {
-                        Some(t) => t,
-                        None => {
-                            jacobian_tapes.push(JacobianTape { arity, ..JacobianTape::default() });
-                            jacobian_tapes.len() - 1
-                        }
-                    };
-                    let tape = &mut jacobian_tapes[t];
-                    for (k, &o) in occ.iter().enumerate() {
-                        tape.coefficient.push(term.coefficient);
-                        tape.slots.push(slot[occurrence_factor[o]] as u32);
-                        for (l, &other) in occ.iter().enumerate() {
-                            if l != k {
-                                tape.slots.push(slot[occurrence_factor[other]] as u32);
-                            }
-                        }
-                        for e in &jac_plan[occurrence_plan[o].clone()] {
-                            tape.sparse.push(e.sparse);
-                            tape.dense.push(e.dense);
-                            tape.scale.push(e.scale);
-                        }
-                        tape.end.push(tape.scale.len() as u32);
-                    }
-                }
-            }
-        }
+        rate_tapes.retain(|t| !t.target.is_empty());
+        derivative_tapes.retain(|t| !t.target.is_empty());
+        jacobian_tapes.retain(|t| !t.end.is_empty());
         Kinetics {
-            groups,
-            tapes,
+            rate_tapes,
+            derivative_tapes,
             jacobian_tapes,
             members: self.members,
             unique,
             computed,
-            processes,
+            process_count: processes.len(),
             customs,
             jac_plan,
             pattern,
