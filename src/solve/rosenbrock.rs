@@ -215,6 +215,10 @@ pub struct Rosenbrock {
     jac_current: bool,
     /// `hγ` the matrix was last factored with.
     factored_for: f64,
+    /// The tableau's shortcuts, read off once: is it stiffly accurate (see
+    /// [`stiffly_accurate`]), and is its error estimate the last increment?
+    stiffly_accurate: bool,
+    error_is_last_increment: bool,
     stats: Stats,
 }
 
@@ -235,7 +239,11 @@ impl Rosenbrock {
         let v = || vec![0.0; n];
         let jac = JacobianEvaluator::new(system);
         let matrix = IterationMatrix::new(jac.structure(), n);
+        let last = tab.stages - 1;
+        let error_is_last_increment = tab.e[last] == 1.0 && tab.e[..last].iter().all(|&e| e == 0.0);
         Ok(Rosenbrock {
+            stiffly_accurate: stiffly_accurate(&tab),
+            error_is_last_increment,
             k: vec![0.0; tab.stages * n],
             tab,
             opt: options,
@@ -317,7 +325,7 @@ impl Rosenbrock {
             return None;
         }
         let last = tab.stages - 1;
-        if stiffly_accurate(tab) {
+        if self.stiffly_accurate {
             // b = (a_last, 1): the last stage's argument plus its increment.
             self.y_new.copy_from_slice(&self.u);
             accumulate(&mut self.y_new, &self.k[last * n..], &[1.0], 1.0);
@@ -325,8 +333,7 @@ impl Rosenbrock {
             self.y_new.copy_from_slice(&self.y);
             accumulate(&mut self.y_new, &self.k, &tab.b[..tab.stages], 1.0);
         }
-        if tab.e[last] == 1.0 && tab.e[..last].iter().all(|&e| e == 0.0) {
-            // The error estimate is the last increment itself.
+        if self.error_is_last_increment {
             self.err.copy_from_slice(&self.k[last * n..]);
         } else {
             self.err.fill(0.0);
