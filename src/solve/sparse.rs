@@ -139,7 +139,7 @@ impl SparseLu {
                 from_jacobian.push(row_start[pi] + p);
             }
         }
-        SparseLu {
+        let lu = SparseLu {
             n,
             perm,
             values: vec![0.0; cols.len()],
@@ -150,7 +150,9 @@ impl SparseLu {
             inv_diag: vec![0.0; n],
             position: vec![usize::MAX; n],
             work: vec![0.0; n],
-        }
+        };
+        assert!(lu.check_layout(), "symbolic factorization broke its layout invariants");
+        lu
     }
 
     /// Number of stored entries of `L + U` (fill included).
@@ -159,7 +161,14 @@ impl SparseLu {
     }
 
     /// Forms `shift·I + scale·J` from CSR values of `J` and factors it.
+    ///
+    /// Row `i` is eliminated against the earlier rows its pattern names:
+    /// `l = m[i][k] / u[k][k]`, then `m[i][c] -= l · u[k][c]` for row `k`'s
+    /// upper entries, which the symbolic factorization placed in row `i`'s
+    /// pattern. Indexing is unchecked, as in [`SparseLu::solve`].
     pub fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+        assert_eq!(jac.len(), self.from_jacobian.len(), "Jacobian values of the wrong length");
+        debug_assert!(self.check_layout());
         self.values.fill(0.0);
         for (&p, &v) in self.from_jacobian.iter().zip(jac) {
             self.values[p] += scale * v;
@@ -167,58 +176,104 @@ impl SparseLu {
         for i in 0..self.n {
             self.values[self.diag[i]] += shift;
         }
-        for i in 0..self.n {
-            let (start, end, d) = (self.row_start[i], self.row_start[i + 1], self.diag[i]);
-            let mut row_max: f64 = 0.0;
-            for p in start..end {
-                self.position[self.cols[p]] = p;
-                row_max = row_max.max(self.values[p].abs());
-            }
-            for p in start..d {
-                let k = self.cols[p];
-                let l = self.values[p] * self.inv_diag[k];
-                self.values[p] = l;
-                if l != 0.0 {
-                    // Row k's U part lies before row i in `values`: split to borrow both.
-                    let u = self.diag[k] + 1..self.row_start[k + 1];
-                    let (done, current) = self.values.split_at_mut(start);
-                    for (&uv, &c) in done[u.clone()].iter().zip(&self.cols[u]) {
-                        current[self.position[c] - start] -= l * uv;
+        // SAFETY: the layout invariants of `solve`; besides, `position` has
+        // length n and holds, while row i is eliminated, the place in `values`
+        // of each of its columns, and the symbolic factorization put every
+        // column of row k's upper part (k < i in row i) into row i's pattern,
+        // so each `position[c]` read below was written for this row.
+        unsafe {
+            let values = self.values.as_mut_ptr();
+            let cols = self.cols.as_ptr();
+            let position = self.position.as_mut_ptr();
+            let row_start = self.row_start.as_ptr();
+            let diag = self.diag.as_ptr();
+            for i in 0..self.n {
+                let (start, end, d) = (*row_start.add(i), *row_start.add(i + 1), *diag.add(i));
+                let mut row_max: f64 = 0.0;
+                for p in start..end {
+                    *position.add(*cols.add(p)) = p;
+                    row_max = row_max.max((*values.add(p)).abs());
+                }
+                for p in start..d {
+                    let k = *cols.add(p);
+                    let l = *values.add(p) * *self.inv_diag.get_unchecked(k);
+                    *values.add(p) = l;
+                    if l != 0.0 {
+                        for q in *diag.add(k) + 1..*row_start.add(k + 1) {
+                            *values.add(*position.add(*cols.add(q))) -= l * *values.add(q);
+                        }
                     }
                 }
+                let pivot = *values.add(d);
+                if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() {
+                    return Err(Singular { column: self.perm[i] });
+                }
+                *self.inv_diag.get_unchecked_mut(i) = 1.0 / pivot;
             }
-            let pivot = self.values[d];
-            for p in start..end {
-                self.position[self.cols[p]] = usize::MAX;
-            }
-            if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() {
-                return Err(Singular { column: self.perm[i] });
-            }
-            self.inv_diag[i] = 1.0 / pivot;
         }
         Ok(())
     }
 
-    /// Solves `M x = b` in place.
+    /// Solves `M x = b` in place: `b` permuted into elimination order, forward
+    /// substitution with the unit lower factor, backward substitution with the
+    /// upper factor (multiplying by the stored inverse pivots), and back.
+    ///
+    /// This runs eight times per Rosenbrock step, and its rows are short (two
+    /// or three entries on the models we solve), so the per-row bounds checks
+    /// of safe indexing cost as much as the arithmetic: the loops index without
+    /// them, relying on the invariants [`SparseLu::new`] establishes and nothing
+    /// changes afterwards (checked by [`SparseLu::check_layout`] in debug builds).
     pub fn solve(&mut self, b: &mut [f64]) {
         let n = self.n;
-        for k in 0..n {
-            self.work[k] = b[self.perm[k]];
+        assert_eq!(b.len(), n, "right-hand side of the wrong length");
+        debug_assert!(self.check_layout());
+        // SAFETY: `perm` is a permutation of 0..n and `work`, `inv_diag`,
+        // `diag` have length n, `row_start` n + 1; every `cols[p]` < n and
+        // `row_start[i] <= diag[i] < row_start[i + 1] <= values.len() == cols.len()`
+        // (built in `new`, never resized).
+        unsafe {
+            let y = self.work.as_mut_ptr();
+            let values = self.values.as_ptr();
+            let cols = self.cols.as_ptr();
+            for k in 0..n {
+                *y.add(k) = *b.get_unchecked(*self.perm.get_unchecked(k));
+            }
+            for i in 0..n {
+                let mut s = *y.add(i);
+                for p in *self.row_start.get_unchecked(i)..*self.diag.get_unchecked(i) {
+                    s -= *values.add(p) * *y.add(*cols.add(p));
+                }
+                *y.add(i) = s;
+            }
+            for i in (0..n).rev() {
+                let mut s = *y.add(i);
+                for p in *self.diag.get_unchecked(i) + 1..*self.row_start.get_unchecked(i + 1) {
+                    s -= *values.add(p) * *y.add(*cols.add(p));
+                }
+                *y.add(i) = s * *self.inv_diag.get_unchecked(i);
+            }
+            for k in 0..n {
+                *b.get_unchecked_mut(*self.perm.get_unchecked(k)) = *y.add(k);
+            }
         }
-        let y = &mut self.work;
-        for i in 0..n {
-            let r = self.row_start[i]..self.diag[i];
-            let s: f64 = self.values[r.clone()].iter().zip(&self.cols[r]).map(|(&v, &c)| v * y[c]).sum();
-            y[i] -= s;
-        }
-        for i in (0..n).rev() {
-            let r = self.diag[i] + 1..self.row_start[i + 1];
-            let s: f64 = self.values[r.clone()].iter().zip(&self.cols[r]).map(|(&v, &c)| v * y[c]).sum();
-            y[i] = (y[i] - s) * self.inv_diag[i];
-        }
-        for k in 0..n {
-            b[self.perm[k]] = self.work[k];
-        }
+    }
+
+    /// The layout invariants the unchecked loops of [`SparseLu::solve`] rely on.
+    fn check_layout(&self) -> bool {
+        let n = self.n;
+        let mut seen = vec![false; n];
+        let permutation =
+            self.perm.len() == n && self.perm.iter().all(|&p| p < n && !std::mem::replace(&mut seen[p], true));
+        permutation
+            && self.work.len() == n
+            && self.position.len() == n
+            && self.inv_diag.len() == n
+            && self.diag.len() == n
+            && self.row_start.len() == n + 1
+            && self.values.len() == self.cols.len()
+            && self.row_start[n] == self.cols.len()
+            && self.cols.iter().all(|&c| c < n)
+            && (0..n).all(|i| self.row_start[i] <= self.diag[i] && self.diag[i] < self.row_start[i + 1])
     }
 }
 
