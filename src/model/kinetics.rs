@@ -234,37 +234,61 @@ impl ProductTape {
         self.factors.extend(slots.map(|s| s as u32));
     }
 
+    /// Orders the entries by target, so that [`ProductTape::add_to`] sums each
+    /// target's products in a register and stores once: entries that update
+    /// the same `out[target]` back to back would otherwise wait on each
+    /// other's store.
+    fn sort_by_target(&mut self) {
+        let mut order: Vec<usize> = (0..self.target.len()).collect();
+        order.sort_by_key(|&k| self.target[k]);
+        let a = self.arity;
+        self.target = order.iter().map(|&k| self.target[k]).collect();
+        self.coefficient = order.iter().map(|&k| self.coefficient[k]).collect();
+        self.factors = order.iter().flat_map(|&k| self.factors[k * a..(k + 1) * a].iter().copied()).collect();
+    }
+
     /// `out[target] += coefficient · Π table[factors]` for every entry.
     #[inline]
     fn add_to(&self, table: &[f64], out: &mut [f64]) {
-        let entries = self.target.iter().zip(&self.coefficient);
+        #[inline(always)]
+        fn run(target: &[u32], products: impl Iterator<Item = f64>, out: &mut [f64]) {
+            let Some(&first) = target.first() else { return };
+            let (mut current, mut sum) = (first, 0.0);
+            for (&i, p) in target.iter().zip(products) {
+                if i != current {
+                    out[current as usize] += sum;
+                    (current, sum) = (i, 0.0);
+                }
+                sum += p;
+            }
+            out[current as usize] += sum;
+        }
+        let c = &self.coefficient;
         match self.arity {
-            // Unroll the common arities; the loop handles the rest.
-            0 => {
-                for (&i, &c) in entries {
-                    out[i as usize] += c;
-                }
-            }
-            1 => {
-                for ((&i, &c), &f) in entries.zip(&self.factors) {
-                    out[i as usize] += c * table[f as usize];
-                }
-            }
-            2 => {
-                for ((&i, &c), f) in entries.zip(self.factors.chunks_exact(2)) {
-                    out[i as usize] += c * table[f[0] as usize] * table[f[1] as usize];
-                }
-            }
-            3 => {
-                for ((&i, &c), f) in entries.zip(self.factors.chunks_exact(3)) {
-                    out[i as usize] += c * table[f[0] as usize] * table[f[1] as usize] * table[f[2] as usize];
-                }
-            }
-            a => {
-                for ((&i, &c), fs) in entries.zip(self.factors.chunks_exact(a)) {
-                    out[i as usize] += fs.iter().fold(c, |r, &f| r * table[f as usize]);
-                }
-            }
+            // Unroll the common arities; the fold handles the rest.
+            0 => run(&self.target, c.iter().copied(), out),
+            1 => run(&self.target, c.iter().zip(&self.factors).map(|(&c, &f)| c * table[f as usize]), out),
+            2 => run(
+                &self.target,
+                c.iter()
+                    .zip(self.factors.chunks_exact(2))
+                    .map(|(&c, f)| c * table[f[0] as usize] * table[f[1] as usize]),
+                out,
+            ),
+            3 => run(
+                &self.target,
+                c.iter()
+                    .zip(self.factors.chunks_exact(3))
+                    .map(|(&c, f)| c * table[f[0] as usize] * table[f[1] as usize] * table[f[2] as usize]),
+                out,
+            ),
+            a => run(
+                &self.target,
+                c.iter()
+                    .zip(self.factors.chunks_exact(a))
+                    .map(|(&c, fs)| fs.iter().fold(c, |r, &f| r * table[f as usize])),
+                out,
+            ),
         }
     }
 }
@@ -733,6 +757,7 @@ impl KineticsBuilder {
         }
         rate_tapes.retain(|t| !t.target.is_empty());
         derivative_tapes.retain(|t| !t.target.is_empty());
+        derivative_tapes.iter_mut().for_each(ProductTape::sort_by_target);
         jacobian_tapes.retain(|t| !t.end.is_empty());
         Kinetics {
             rate_tapes,
