@@ -11,9 +11,13 @@
 //!   non-constant parameters that events set.
 //! - Observables are assignment rules: `tumor_volume_mm3`, `nk_per_mm3`,
 //!   `ccl2_free_nM`, `ccl2_total_nM`.
-//! - The time axis is ours: the initial state holds at the model's initial time
-//!   (day −14 for the reference model), and event triggers use the same days;
-//!   start another simulator at that time to compare like with like.
+//! - Time starts at 0, as SBML simulators assume: SBML time `τ = t − t₀`, days
+//!   since the model's initial time `t₀` (tumor injection, day −14, for the
+//!   reference model); the initial state holds at `τ = 0` and event triggers
+//!   are at `t − t₀`. Add `t₀` (stated in the model's notes) to the time column
+//!   to read sasp's days. (An earlier export kept sasp's axis; libRoadRunner
+//!   then fired every event due by τ = 0 when the model was built, and its
+//!   first simulation from −14 ran with doxycycline already on.)
 
 use crate::error::{Result, SaspError};
 use crate::intervene::{Arm, TimedAction};
@@ -222,7 +226,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
     );
     let _ = writeln!(
         out,
-        "    <notes><body xmlns=\"http://www.w3.org/1999/xhtml\"><p>Exported by sasp {}. The initial state holds at t = {t0} (days); start simulations there. {}</p></body></notes>",
+        "    <notes><body xmlns=\"http://www.w3.org/1999/xhtml\"><p>Exported by sasp {}. Time is in days since day {t0} of sasp's axis (the model's initial time): the initial state holds at time 0, and sasp's day d is time d − ({t0}). {}</p></body></notes>",
         env!("CARGO_PKG_VERSION"),
         xml(&spec.model.description)
     );
@@ -376,7 +380,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
     }
     out.push_str("    </listOfReactions>\n");
 
-    // Events: doses and switches at their times.
+    // Events: doses and switches at their times, counted from t0.
     if !actions.is_empty() {
         out.push_str("    <listOfEvents>\n");
         let input_names: Vec<&str> = model.input_names().collect();
@@ -400,7 +404,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
                 &[
                     "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/time\">time</csymbol>"
                         .to_string(),
-                    cn(*t),
+                    cn(*t - t0),
                 ],
             );
             let _ = writeln!(

@@ -62,7 +62,8 @@ fn the_anti_ccl2_arm_exports_completely_and_its_laws_evaluate_to_our_rates() {
         assert_eq!(v, m.parameter(&p.name).unwrap(), "{}", p.name);
         values.insert(p.name.clone(), v);
     }
-    // Events: 11 doses into the depot and the doxycycline switch, at our times.
+    // Events: 11 doses into the depot and the doxycycline switch, at their
+    // days counted from the model's initial time (day −14 = SBML time 0).
     let events = children(root, "event");
     assert_eq!(events.len(), prepared.actions.len());
     let mut triggers: Vec<f64> = events
@@ -74,8 +75,10 @@ fn the_anti_ccl2_arm_exports_completely_and_its_laws_evaluate_to_our_rates() {
         })
         .collect();
     triggers.sort_by(f64::total_cmp);
-    assert_eq!(triggers.first(), Some(&-1.0));
-    assert!(triggers.contains(&0.0));
+    assert_eq!(model.initial_time(), -14.0);
+    assert_eq!(triggers.first(), Some(&13.0), "first dose at day −1");
+    assert!(triggers.contains(&14.0), "doxycycline from day 0");
+    assert_eq!(triggers.last(), Some(&35.0), "last dose at day 21");
     // Observables as assignment rules.
     let rules: Vec<&str> = children(root, "assignmentRule").iter().map(|r| r.attribute("variable").unwrap()).collect();
     assert_eq!(rules, ["tumor_volume_mm3", "nk_per_mm3", "ccl2_free_nM", "ccl2_total_nM"]);
@@ -129,4 +132,80 @@ fn models_without_an_arm_export_too_and_custom_laws_are_refused() {
         .unwrap();
     let err = sasp::sbml::export(&custom, None).unwrap_err();
     assert!(err.to_string().contains("custom"), "{err}");
+}
+
+/// The anti-CCL2 arm's state at days 7 and 21 (compartment order of the arm's
+/// model) from libRoadRunner 2.10.0 (SUNDIALS CVODE, model compiled by LLVM)
+/// on `sasp export-sbml models/iannello2013.toml --arm anti-CCL2`, at rtol 1e-12,
+/// atol 1e-16: `simulate(0, 35, 36)`, rows at SBML times 21 and 35.
+/// An independent reading of the exported file by a program that shares no
+/// code with sasp (`benches/external/vs_roadrunner.py` reproduces it).
+const LIBROADRUNNER_DAY_7: [f64; 17] = [
+    11.1604339244272,
+    0.0,
+    167.44355494604054,
+    0.9990881180344359,
+    0.03135375155078783,
+    0.9490033005255976,
+    0.9490033005255976,
+    0.9490033005255976,
+    0.9490033005255976,
+    0.9490033005255976,
+    0.6970451816691388,
+    0.7298948876852202,
+    3.0743664528800436,
+    336.15692822824803,
+    857.490772156795,
+    219.90464612653136,
+    64.65194581922856,
+];
+const LIBROADRUNNER_DAY_21: [f64; 17] = [
+    0.0308510770469808,
+    0.0,
+    83.3413334586263,
+    0.9999999992417441,
+    0.021275953155918233,
+    0.9996866713027668,
+    0.9996866713027668,
+    0.9996866713027668,
+    0.9996866713027668,
+    0.9996866713027668,
+    0.30944072751083324,
+    0.42209532951408224,
+    1.7183672933433611,
+    336.15692892254305,
+    1388.6186381601535,
+    392.99137692650055,
+    79.03398012301307,
+];
+
+#[test]
+fn the_anti_ccl2_arm_agrees_with_libroadrunner_on_the_exported_file() {
+    use sasp::experiment::Experiment;
+    use sasp::solve::{Method, Options, Tolerance};
+    let (model, arm) = sasp::testset::anti_ccl2_arm().unwrap();
+    let run = |rtol: f64, atol: f64| {
+        let options = Options { rtol, atol: Tolerance::Scalar(atol), max_steps: 1_000_000, ..Options::default() };
+        Experiment::new(&model).method(Method::Rodas5p).options(options).run_prepared(&arm).unwrap()
+    };
+    let state = |r: &sasp::experiment::ArmResult, day: f64| {
+        let n = r.compartments.len();
+        let k = r.index_of_day(day).unwrap();
+        r.states[k * n..(k + 1) * n].to_vec()
+    };
+    // Tight: the two programs agree to 1e-9 relative (measured: 3e-11).
+    let tight = run(1e-12, 1e-16);
+    for (day, theirs) in [(7.0, LIBROADRUNNER_DAY_7), (21.0, LIBROADRUNNER_DAY_21)] {
+        let ours = state(&tight, day);
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            let scale = b.abs().max(1e-12);
+            assert!((a - b).abs() <= 1e-9 * scale, "day {day}, {}: {a} vs {b}", tight.compartments[i]);
+        }
+    }
+    // The experiments' default tolerance: mixed error within 10 rtol.
+    let default = run(1e-6, 1e-9);
+    for (day, theirs) in [(7.0, LIBROADRUNNER_DAY_7), (21.0, LIBROADRUNNER_DAY_21)] {
+        let error = sasp::testset::mixed_error(&state(&default, day), &theirs, 1e-9, 1e-6);
+        assert!(error <= 1e-5, "day {day}: mixed error {error:e} at rtol 1e-6");
+    }
 }
