@@ -5,12 +5,14 @@
 //! cargo run --release --example testset -- --list-methods
 //! cargo run --release --example testset -- --problem P --reference
 //! ```
-//! Problems: robertson, robertson-long, hires, pollution, vdp, arenstorf, and
-//! the grid problems brusselator2d and keller-segel (`--n` sets the grid).
+//! Problems: robertson, robertson-long, hires, pollution, vdp, arenstorf, the
+//! grid problems brusselator2d and keller-segel (`--n` sets the grid), and
+//! anti-ccl2, the reference model's anti-CCL2 arm over 35 days with its 11
+//! doses (`sasp::testset::MODEL_NAMES`).
 //! Fields: problem, method, rtol, atol, t_end, y (state at t_end), steps,
 //! rejected, rhs_evals, jac_evals, factorizations, wall_s (median of the
-//! repeats, solve only), and error (mixed error against the reference, where
-//! one is published).
+//! repeats, solve only), wall_min_s (the fastest repeat), and error (mixed
+//! error against the reference, where one is published).
 //!
 //! `--reference` prints the reference state at t_end the errors are measured
 //! against (`{"problem", "t_end", "reference", "source"}`): the IVP test set's
@@ -59,7 +61,12 @@ fn parse() -> Result<Option<Args>, String> {
                 "usage: testset --problem P --method M --rtol R [--atol A] [--n N] [--repeat K] \
                  | --problem P --reference | --list-methods"
             );
-            println!("problems: {}, {}", sasp::testset::NAMES.join(", "), sasp::testset::GRID_NAMES.join(", "));
+            println!(
+                "problems: {}, {}, {}",
+                sasp::testset::NAMES.join(", "),
+                sasp::testset::GRID_NAMES.join(", "),
+                sasp::testset::MODEL_NAMES.join(", ")
+            );
             return Ok(None);
         }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -93,6 +100,22 @@ fn run(args: &Args) -> Result<String, sasp::SaspError> {
 /// The reference state of a standard problem, as JSON.
 fn reference(name: &str) -> Result<String, sasp::SaspError> {
     use sasp::solve::{solve, Options, Tolerance};
+    let json = |t_end: f64, reference: &[f64], source: &str| {
+        let values: Vec<String> = reference.iter().map(|v| format!("{v:e}")).collect();
+        format!(
+            "{{\"problem\": \"{name}\", \"t_end\": {t_end:e}, \"reference\": [{}], \"source\": \"{source}\"}}",
+            values.join(", ")
+        )
+    };
+    if name == "anti-ccl2" {
+        let (model, arm) = sasp::testset::anti_ccl2_arm()?;
+        let options =
+            Options { rtol: 1e-12, atol: Tolerance::Scalar(1e-15), max_steps: 10_000_000, ..Options::default() };
+        let run =
+            sasp::experiment::Experiment::new(&model).method(Method::Rodas5p).options(options).run_prepared(&arm)?;
+        let n = run.compartments.len();
+        return Ok(json(21.0, &run.states[run.states.len() - n..], "sasp rodas5p at rtol 1e-12, atol 1e-15"));
+    }
     let problem = sasp::testset::Problem::by_name(name)?;
     let (reference, source) = match problem.reference() {
         Some(r) => (r, "IVP test set (RADAU5 at rtol = atol = 1.1e-18)".to_string()),
@@ -105,13 +128,7 @@ fn reference(name: &str) -> Result<String, sasp::SaspError> {
             (solution.state(0).to_vec(), "sasp rodas5p at rtol 1e-12, atol 1e-20".to_string())
         }
     };
-    let values: Vec<String> = reference.iter().map(|v| format!("{v:e}")).collect();
-    Ok(format!(
-        "{{\"problem\": \"{}\", \"t_end\": {:e}, \"reference\": [{}], \"source\": \"{source}\"}}",
-        problem.name(),
-        problem.t_end(),
-        values.join(", ")
-    ))
+    Ok(json(problem.t_end(), &reference, &source))
 }
 
 fn main() -> ExitCode {

@@ -479,6 +479,17 @@ fn the_grid_problems_solve_consistently() {
 }
 
 #[test]
+fn the_runner_solves_the_reference_models_anti_ccl2_arm() {
+    let r = sasp::testset::run("anti-ccl2", "auto", 1e-6, None, None, 3).unwrap();
+    assert_eq!((r.method.as_str(), r.y.len(), r.atol, r.t_end), ("rodas5p", 17, 1e-9, 21.0));
+    // Senescent tumor cells at day 21: libRoadRunner at rtol 1e-12 on the
+    // exported arm gives 83.3413334586 (tests/sbml.rs).
+    assert!((r.y[2] / 83.3413334586 - 1.0).abs() < 1e-5, "{}", r.y[2]);
+    assert!(r.stats.steps > 100 && r.wall_min_s <= r.wall_s);
+    assert!(sasp::testset::run("anti-ccl2", "rodas5p", 1e-6, None, Some(8), 1).is_err());
+}
+
+#[test]
 fn brusselator2d_at_rtol_1e6_meets_a_tight_reference() {
     // Reference: Rodas5P at rtol 1e-11, confirmed by the explicit Dormand–Prince
     // 8(5,3) at 1e-12 — a method with nothing in common (N = 16).
