@@ -12,12 +12,16 @@
 //! division, exact at zeros) and scattered through a precomputed plan into
 //! CSR or column-major dense storage.
 //!
-//! Both run from flat "tapes" compiled once per model: the right-hand side
-//! as `dy[i] += c·ν · Π table[slots]` entries ([`ProductTape`], which also
-//! gives the process rates), the Jacobian as partials with their entries
-//! ([`JacobianTape`]), one tape per number of factors. The table holds the state itself, so a factor that is
-//! just a compartment costs nothing, followed by the factors that need
-//! computing (saturations, Hill functions, ratios, room, inputs).
+//! All three run from flat arrays compiled once per model over one table of
+//! values: the state itself (a factor that is just a compartment costs
+//! nothing), then the factors that need computing (saturations, Hill
+//! functions, ratios, room, inputs). The right-hand side extends the table by
+//! the products of factors its terms share ([`SharedProducts`]: `S/(T + ε)`
+//! feeds the secretion of every chemokine) and a 1, and is then a sparse
+//! matrix times the table, `dy_i = Σ c·ν · table[slot]` over row `i`
+//! ([`DerivativeMatrix`]). The process rates are `c · Π table[slots]` entries
+//! ([`ProductTape`]), the Jacobian partials with their entries
+//! ([`JacobianTape`]), one tape per number of factors.
 
 use super::law::CustomLaw;
 use std::collections::HashMap;
@@ -212,12 +216,11 @@ fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
 }
 
 /// Product terms with `arity` factors laid out flat: entry `k` adds
-/// `coefficient[k] · Π table[factors]` to `out[target[k]]`. One flat loop of
-/// fixed trip count per arity. The same layout serves two views of the
-/// terms: the process rates (target = process, coefficient = the term's
-/// constant `c`) and the right-hand side (target = compartment, coefficient
-/// `c·ν`, so a term of a process that changes two compartments is two
-/// entries — no per-process buffer, no stoichiometry pass).
+/// `coefficient[k] · Π table[factors]` to `out[target[k]]`. The process rates
+/// use it as it is (target = process, coefficient = the term's constant `c`);
+/// the right-hand side is first built in the same form (target =
+/// compartment, coefficient `c·ν`: a term of a process that changes two
+/// compartments is two entries) and then rewritten by [`share_products`].
 #[derive(Clone, Default)]
 pub(crate) struct ProductTape {
     pub arity: usize,
@@ -234,62 +237,168 @@ impl ProductTape {
         self.factors.extend(slots.map(|s| s as u32));
     }
 
-    /// Orders the entries by target, so that [`ProductTape::add_to`] sums each
-    /// target's products in a register and stores once: entries that update
-    /// the same `out[target]` back to back would otherwise wait on each
-    /// other's store.
-    fn sort_by_target(&mut self) {
-        let mut order: Vec<usize> = (0..self.target.len()).collect();
-        order.sort_by_key(|&k| self.target[k]);
-        let a = self.arity;
-        self.target = order.iter().map(|&k| self.target[k]).collect();
-        self.coefficient = order.iter().map(|&k| self.coefficient[k]).collect();
-        self.factors = order.iter().flat_map(|&k| self.factors[k * a..(k + 1) * a].iter().copied()).collect();
-    }
-
     /// `out[target] += coefficient · Π table[factors]` for every entry.
     #[inline]
     fn add_to(&self, table: &[f64], out: &mut [f64]) {
-        #[inline(always)]
-        fn run(target: &[u32], products: impl Iterator<Item = f64>, out: &mut [f64]) {
-            let Some(&first) = target.first() else { return };
-            let (mut current, mut sum) = (first, 0.0);
-            for (&i, p) in target.iter().zip(products) {
-                if i != current {
-                    out[current as usize] += sum;
-                    (current, sum) = (i, 0.0);
-                }
-                sum += p;
-            }
-            out[current as usize] += sum;
-        }
-        let c = &self.coefficient;
+        let entries = self.target.iter().zip(&self.coefficient);
         match self.arity {
-            // Unroll the common arities; the fold handles the rest.
-            0 => run(&self.target, c.iter().copied(), out),
-            1 => run(&self.target, c.iter().zip(&self.factors).map(|(&c, &f)| c * table[f as usize]), out),
-            2 => run(
-                &self.target,
-                c.iter()
-                    .zip(self.factors.chunks_exact(2))
-                    .map(|(&c, f)| c * table[f[0] as usize] * table[f[1] as usize]),
-                out,
-            ),
-            3 => run(
-                &self.target,
-                c.iter()
-                    .zip(self.factors.chunks_exact(3))
-                    .map(|(&c, f)| c * table[f[0] as usize] * table[f[1] as usize] * table[f[2] as usize]),
-                out,
-            ),
-            a => run(
-                &self.target,
-                c.iter()
-                    .zip(self.factors.chunks_exact(a))
-                    .map(|(&c, fs)| fs.iter().fold(c, |r, &f| r * table[f as usize])),
-                out,
-            ),
+            0 => {
+                for (&i, &c) in entries {
+                    out[i as usize] += c;
+                }
+            }
+            a => {
+                for ((&i, &c), fs) in entries.zip(self.factors.chunks_exact(a)) {
+                    out[i as usize] += fs.iter().fold(c, |r, &f| r * table[f as usize]);
+                }
+            }
         }
+    }
+}
+
+/// Products of two or more table slots that several right-hand-side entries
+/// share, stored in the table after the computed factors:
+/// `table[first + k] = Π table[slots of k]`, `arity` slots each. The secretion
+/// of every chemokine by senescent cells, say, is `σ·S/(T + ε)` with its own
+/// `σ`: the product `S·1/(T + ε)` is formed once and each chemokine's entry
+/// reads it.
+#[derive(Clone, Default)]
+pub(crate) struct SharedProducts {
+    pub arity: usize,
+    pub first: usize,
+    pub slots: Vec<u32>,
+}
+
+impl SharedProducts {
+    /// Writes the products into their table slots.
+    #[inline]
+    fn evaluate(&self, table: &mut [f64]) {
+        let (inputs, outputs) = table.split_at_mut(self.first);
+        match self.arity {
+            2 => {
+                for (o, f) in outputs.iter_mut().zip(self.slots.chunks_exact(2)) {
+                    *o = inputs[f[0] as usize] * inputs[f[1] as usize];
+                }
+            }
+            3 => {
+                for (o, f) in outputs.iter_mut().zip(self.slots.chunks_exact(3)) {
+                    *o = inputs[f[0] as usize] * inputs[f[1] as usize] * inputs[f[2] as usize];
+                }
+            }
+            a => {
+                for (o, fs) in outputs.iter_mut().zip(self.slots.chunks_exact(a)) {
+                    *o = fs.iter().fold(1.0, |r, &f| r * inputs[f as usize]);
+                }
+            }
+        }
+    }
+}
+
+/// Rewrites right-hand-side tapes of any arity into the matrix of
+/// [`DerivativeMatrix`] for `n` compartments, reading products of two or more
+/// factors from shared product slots numbered from `base` (one per distinct
+/// set of slots).
+fn share_products(tapes: Vec<ProductTape>, n: usize, base: usize) -> (DerivativeMatrix, Vec<SharedProducts>) {
+    // Distinct products by arity, in order of first use.
+    let mut groups: Vec<(Vec<Vec<u32>>, HashMap<Vec<u32>, usize>)> = Vec::new();
+    let key = |t: &ProductTape, k: usize| {
+        let mut slots = t.factors[k * t.arity..(k + 1) * t.arity].to_vec();
+        slots.sort_unstable();
+        slots
+    };
+    for t in tapes.iter().filter(|t| t.arity >= 2) {
+        if groups.len() <= t.arity {
+            groups.resize_with(t.arity + 1, Default::default);
+        }
+        let (list, seen) = &mut groups[t.arity];
+        for k in 0..t.target.len() {
+            let slots = key(t, k);
+            seen.entry(slots.clone()).or_insert_with(|| {
+                list.push(slots);
+                list.len() - 1
+            });
+        }
+    }
+    let mut shared = Vec::new();
+    let mut first_of = vec![0; groups.len()];
+    let mut next = base;
+    for (arity, (list, _)) in groups.iter().enumerate().filter(|(_, (list, _))| !list.is_empty()) {
+        first_of[arity] = next;
+        shared.push(SharedProducts { arity, first: next, slots: list.concat() });
+        next += list.len();
+    }
+    // One row per compartment; a constant term reads the slot after the
+    // products, which holds 1.
+    let one = next;
+    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+    for t in &tapes {
+        for k in 0..t.target.len() {
+            let slot = match t.arity {
+                0 => one,
+                1 => t.factors[k] as usize,
+                a => first_of[a] + groups[a].1[&key(t, k)],
+            };
+            rows[t.target[k] as usize].push((slot as u32, t.coefficient[k]));
+        }
+    }
+    let mut matrix =
+        DerivativeMatrix { row_start: vec![0], slot: Vec::new(), coefficient: Vec::new(), table_len: one + 1 };
+    for row in rows {
+        for (slot, c) in row {
+            matrix.slot.push(slot);
+            matrix.coefficient.push(c);
+        }
+        matrix.row_start.push(matrix.slot.len() as u32);
+    }
+    assert!(matrix.is_consistent(), "right-hand-side matrix built inconsistent");
+    (matrix, shared)
+}
+
+/// The right-hand side as a sparse matrix over the extended factor table:
+/// `dy_i = Σ_p coefficient[p] · table[slot[p]]` over row `i` (compressed
+/// rows), where the table holds the state, the computed factors, the shared
+/// products and a 1 for constant terms. Each row is summed in a register and
+/// stored once.
+#[derive(Clone, Default)]
+pub(crate) struct DerivativeMatrix {
+    pub row_start: Vec<u32>,
+    pub slot: Vec<u32>,
+    pub coefficient: Vec<f64>,
+    /// Length of the table the slots index (the 1 is its last entry).
+    pub table_len: usize,
+}
+
+impl DerivativeMatrix {
+    /// `dy = C · table`. Called eight times per Rosenbrock step with rows of
+    /// a few entries each, so it indexes without bounds checks on the layout
+    /// [`DerivativeMatrix::is_consistent`] confirms once, when the model is built.
+    #[inline]
+    fn apply(&self, table: &[f64], dy: &mut [f64]) {
+        assert!(table.len() >= self.table_len && dy.len() + 1 == self.row_start.len());
+        // SAFETY: `row_start` is non-decreasing from 0 to `slot.len()` ==
+        // `coefficient.len()`, and every slot is below `table_len` <= `table.len()`.
+        unsafe {
+            let mut p = 0usize;
+            for (i, d) in dy.iter_mut().enumerate() {
+                let end = *self.row_start.get_unchecked(i + 1) as usize;
+                let mut sum = 0.0;
+                while p < end {
+                    sum +=
+                        *self.coefficient.get_unchecked(p) * *table.get_unchecked(*self.slot.get_unchecked(p) as usize);
+                    p += 1;
+                }
+                *d = sum;
+            }
+        }
+    }
+
+    /// The invariants [`DerivativeMatrix::apply`] relies on.
+    fn is_consistent(&self) -> bool {
+        self.row_start.first() == Some(&0)
+            && self.row_start.windows(2).all(|w| w[0] <= w[1])
+            && self.row_start.last().map(|&e| e as usize) == Some(self.slot.len())
+            && self.coefficient.len() == self.slot.len()
+            && self.slot.iter().all(|&s| (s as usize) < self.table_len)
     }
 }
 
@@ -371,8 +480,11 @@ impl JacobianTape {
 pub(crate) struct Kinetics {
     /// The process rates, one tape per arity in use.
     pub rate_tapes: Vec<ProductTape>,
-    /// The right-hand side, one tape per arity in use.
-    pub derivative_tapes: Vec<ProductTape>,
+    /// The right-hand side: a matrix over the factor table extended by
+    /// [`Kinetics::shared_products`] and a 1.
+    pub derivative: DerivativeMatrix,
+    /// Products of factors the right-hand side reads, after the computed factors.
+    pub shared_products: Vec<SharedProducts>,
     /// The Jacobian of the product terms, one tape per arity (arity ≥ 1).
     pub jacobian_tapes: Vec<JacobianTape>,
     pub members: Vec<(usize, f64)>,
@@ -451,14 +563,16 @@ impl Kinetics {
         self.with_rates(t, y, inputs, |rates| rates[p])
     }
 
-    /// `dy = f(t, y, u) = N · r(t, y, u)`, from the derivative tapes.
+    /// `dy = f(t, y, u) = N · r(t, y, u)`: the factor table, its shared
+    /// products, then [`DerivativeMatrix::apply`] (custom laws added after).
     pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
-        dy.fill(0.0);
-        with_scratch(self.table_len(y.len()), |table| {
+        with_scratch(self.derivative.table_len, |table| {
             self.fill_table(y, inputs, table);
-            for tape in &self.derivative_tapes {
-                tape.add_to(table, dy);
+            for products in &self.shared_products {
+                products.evaluate(table);
             }
+            table[self.derivative.table_len - 1] = 1.0;
+            self.derivative.apply(table, dy);
         });
         for custom in &self.customs {
             let mut buf = [0.0; MAX_CUSTOM_ARGS];
@@ -756,12 +870,12 @@ impl KineticsBuilder {
             }
         }
         rate_tapes.retain(|t| !t.target.is_empty());
-        derivative_tapes.retain(|t| !t.target.is_empty());
-        derivative_tapes.iter_mut().for_each(ProductTape::sort_by_target);
+        let (derivative, shared_products) = share_products(derivative_tapes, n, n + computed.len());
         jacobian_tapes.retain(|t| !t.end.is_empty());
         Kinetics {
             rate_tapes,
-            derivative_tapes,
+            derivative,
+            shared_products,
             jacobian_tapes,
             members: self.members,
             unique,

@@ -222,7 +222,8 @@ impl SparseLu {
     /// or three entries on the models we solve), so the per-row bounds checks
     /// of safe indexing cost as much as the arithmetic: the loops index without
     /// them, relying on the invariants [`SparseLu::new`] establishes and nothing
-    /// changes afterwards (checked by [`SparseLu::check_layout`] in debug builds).
+    /// changes afterwards (`check_layout`, asserted when the pattern is analysed
+    /// and in debug builds at every call).
     pub fn solve(&mut self, b: &mut [f64]) {
         let n = self.n;
         assert_eq!(b.len(), n, "right-hand side of the wrong length");
