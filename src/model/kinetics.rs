@@ -19,9 +19,11 @@
 //! the products of factors its terms share ([`SharedProducts`]: `S/(T + ε)`
 //! feeds the secretion of every chemokine) and a 1, and is then a sparse
 //! matrix times the table, `dy_i = Σ c·ν · table[slot]` over row `i`
-//! ([`DerivativeMatrix`]). The process rates are `c · Π table[slots]` entries
-//! ([`ProductTape`]), the Jacobian partials with their entries
-//! ([`JacobianTape`]), one tape per number of factors.
+//! ([`SlotMatrix`]). The Jacobian is the same kind of program over the table
+//! of factor values followed by their derivatives: each stored entry a sum of
+//! partials `c·ν·w · f_k' · Π_{l≠k} f_l`, the products shared again
+//! ([`TableProgram`]). The process rates are `c · Π table[slots]` entries
+//! ([`ProductTape`]), one tape per number of factors.
 
 use super::law::CustomLaw;
 use std::collections::HashMap;
@@ -256,12 +258,14 @@ impl ProductTape {
     }
 }
 
-/// Products of two or more table slots that several right-hand-side entries
-/// share, stored in the table after the computed factors:
+/// Products of two or more table slots that several entries of the
+/// right-hand side (or of the Jacobian) share, stored in the table after the
+/// slots they multiply:
 /// `table[first + k] = Π table[slots of k]`, `arity` slots each. The secretion
 /// of every chemokine by senescent cells, say, is `σ·S/(T + ε)` with its own
 /// `σ`: the product `S·1/(T + ε)` is formed once and each chemokine's entry
-/// reads it.
+/// reads it; its derivative with respect to `S` is `σ·1/(T + ε)` for every
+/// chemokine too.
 #[derive(Clone, Default)]
 pub(crate) struct SharedProducts {
     pub arity: usize,
@@ -294,19 +298,21 @@ impl SharedProducts {
     }
 }
 
-/// Rewrites right-hand-side tapes of any arity into the matrix of
-/// [`DerivativeMatrix`] for `n` compartments, reading products of two or more
-/// factors from shared product slots numbered from `base` (one per distinct
-/// set of slots).
-fn share_products(tapes: Vec<ProductTape>, n: usize, base: usize) -> (DerivativeMatrix, Vec<SharedProducts>) {
+/// Rewrites product tapes of any arity (targets `0..n`) as a [`TableProgram`]
+/// over a table whose first `base` slots the tapes read: products of two or
+/// more factors go to shared product slots numbered from `base` (one per
+/// distinct set of slots), a constant term reads the 1 after them.
+fn share_products(tapes: &[ProductTape], n: usize, base: usize) -> TableProgram {
     // Distinct products by arity, in order of first use.
-    let mut groups: Vec<(Vec<Vec<u32>>, HashMap<Vec<u32>, usize>)> = Vec::new();
+    // Per arity: the distinct slot sets in order, and each one's index.
+    type Distinct = (Vec<Vec<u32>>, HashMap<Vec<u32>, usize>);
+    let mut groups: Vec<Distinct> = Vec::new();
     let key = |t: &ProductTape, k: usize| {
         let mut slots = t.factors[k * t.arity..(k + 1) * t.arity].to_vec();
         slots.sort_unstable();
         slots
     };
-    for t in tapes.iter().filter(|t| t.arity >= 2) {
+    for t in tapes.iter().filter(|t| t.arity >= 2 && !t.target.is_empty()) {
         if groups.len() <= t.arity {
             groups.resize_with(t.arity + 1, Default::default);
         }
@@ -331,7 +337,7 @@ fn share_products(tapes: Vec<ProductTape>, n: usize, base: usize) -> (Derivative
     // products, which holds 1.
     let one = next;
     let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
-    for t in &tapes {
+    for t in tapes {
         for k in 0..t.target.len() {
             let slot = match t.arity {
                 0 => one,
@@ -341,8 +347,7 @@ fn share_products(tapes: Vec<ProductTape>, n: usize, base: usize) -> (Derivative
             rows[t.target[k] as usize].push((slot as u32, t.coefficient[k]));
         }
     }
-    let mut matrix =
-        DerivativeMatrix { row_start: vec![0], slot: Vec::new(), coefficient: Vec::new(), table_len: one + 1 };
+    let mut matrix = SlotMatrix { row_start: vec![0], slot: Vec::new(), coefficient: Vec::new(), table_len: one + 1 };
     for row in rows {
         for (slot, c) in row {
             matrix.slot.push(slot);
@@ -350,17 +355,70 @@ fn share_products(tapes: Vec<ProductTape>, n: usize, base: usize) -> (Derivative
         }
         matrix.row_start.push(matrix.slot.len() as u32);
     }
-    assert!(matrix.is_consistent(), "right-hand-side matrix built inconsistent");
-    (matrix, shared)
+    assert!(matrix.is_consistent(), "slot matrix built inconsistent");
+    TableProgram { products: shared, matrix }
 }
 
-/// The right-hand side as a sparse matrix over the extended factor table:
-/// `dy_i = Σ_p coefficient[p] · table[slot[p]]` over row `i` (compressed
-/// rows), where the table holds the state, the computed factors, the shared
-/// products and a 1 for constant terms. Each row is summed in a register and
+/// How the right-hand side and the Jacobian are computed from a filled
+/// factor table: the shared products written after it, a 1 after those,
+/// then `out = C · table` ([`SlotMatrix`]), which sets every entry of `out`.
+#[derive(Clone, Default)]
+pub(crate) struct TableProgram {
+    pub products: Vec<SharedProducts>,
+    pub matrix: SlotMatrix,
+}
+
+impl TableProgram {
+    /// Length of the table the program reads and extends.
+    fn table_len(&self) -> usize {
+        self.matrix.table_len
+    }
+
+    /// The same program with its rows (entries of a sparse Jacobian on
+    /// `pattern`) moved to column-major dense positions; absent entries are
+    /// empty rows, so `run` writes their zeros.
+    fn dense(&self, pattern: &SparsityPattern) -> TableProgram {
+        let n = pattern.n;
+        let m = &self.matrix;
+        let mut source = vec![None; n * n];
+        for i in 0..n {
+            for p in pattern.row_start[i]..pattern.row_start[i + 1] {
+                source[pattern.col[p] * n + i] = Some(p);
+            }
+        }
+        let mut matrix = SlotMatrix { row_start: vec![0], table_len: m.table_len, ..SlotMatrix::default() };
+        for p in source {
+            if let Some(p) = p {
+                let r = m.row_start[p] as usize..m.row_start[p + 1] as usize;
+                matrix.slot.extend_from_slice(&m.slot[r.clone()]);
+                matrix.coefficient.extend_from_slice(&m.coefficient[r]);
+            }
+            matrix.row_start.push(matrix.slot.len() as u32);
+        }
+        assert!(matrix.is_consistent(), "dense Jacobian program built inconsistent");
+        TableProgram { products: self.products.clone(), matrix }
+    }
+
+    /// Completes `table` (filled up to the shared products) and writes `out`.
+    #[inline]
+    fn run(&self, table: &mut [f64], out: &mut [f64]) {
+        for products in &self.products {
+            products.evaluate(table);
+        }
+        table[self.matrix.table_len - 1] = 1.0;
+        self.matrix.apply(table, out);
+    }
+}
+
+/// A sparse matrix over an extended factor table:
+/// `out_i = Σ_p coefficient[p] · table[slot[p]]` over row `i` (compressed
+/// rows). For the right-hand side the rows are compartments and the table
+/// holds the state, the computed factors, the shared products and a 1; for
+/// the Jacobian the rows are its stored entries and the table holds the
+/// factors' values and derivatives. Each row is summed in a register and
 /// stored once.
 #[derive(Clone, Default)]
-pub(crate) struct DerivativeMatrix {
+pub(crate) struct SlotMatrix {
     pub row_start: Vec<u32>,
     pub slot: Vec<u32>,
     pub coefficient: Vec<f64>,
@@ -368,10 +426,10 @@ pub(crate) struct DerivativeMatrix {
     pub table_len: usize,
 }
 
-impl DerivativeMatrix {
+impl SlotMatrix {
     /// `dy = C · table`. Called eight times per Rosenbrock step with rows of
     /// a few entries each, so it indexes without bounds checks on the layout
-    /// [`DerivativeMatrix::is_consistent`] confirms once, when the model is built.
+    /// [`SlotMatrix::is_consistent`] confirms once, when the model is built.
     #[inline]
     fn apply(&self, table: &[f64], dy: &mut [f64]) {
         assert!(table.len() >= self.table_len && dy.len() + 1 == self.row_start.len());
@@ -392,7 +450,7 @@ impl DerivativeMatrix {
         }
     }
 
-    /// The invariants [`DerivativeMatrix::apply`] relies on.
+    /// The invariants [`SlotMatrix::apply`] relies on.
     fn is_consistent(&self) -> bool {
         self.row_start.first() == Some(&0)
             && self.row_start.windows(2).all(|w| w[0] <= w[1])
@@ -414,79 +472,21 @@ fn tapes_by_arity<T: Default>(set_arity: impl Fn(&mut T, usize)) -> Vec<T> {
         .collect()
 }
 
-/// The Jacobian compiled partial by partial, for the terms with `arity`
-/// factors: partial `k` of a term `c · Π_l f_l(a_l)` is
-/// `g = c · f_k'(a_k) · Π_{l≠k} f_l(a_l)`, stored as its coefficient and
-/// `arity` table slots (the differentiated factor first), and it adds
-/// `scale · g` to each of its Jacobian entries (`scale = ν · w`, one entry per
-/// changed compartment and argument member).
-#[derive(Clone, Default)]
-pub(crate) struct JacobianTape {
-    pub arity: usize,
-    pub coefficient: Vec<f64>,
-    /// `arity` table slots per partial, the differentiated one first.
-    pub slots: Vec<u32>,
-    /// Partial `k`'s entries are `end[k − 1]..end[k]` (`0..end[0]` for the first).
-    pub end: Vec<u32>,
-    /// Each entry's position in CSR values and in column-major dense storage.
-    pub sparse: Vec<u32>,
-    pub dense: Vec<u32>,
-    pub scale: Vec<f64>,
-}
-
-impl JacobianTape {
-    /// Adds every partial's contributions to `out` (positions `index`).
-    #[inline]
-    fn scatter(&self, value: &[f64], deriv: &[f64], index: &[u32], out: &mut [f64]) {
-        let mut start = 0;
-        let entries = |start: usize, end: u32, g: f64, out: &mut [f64]| {
-            let end = end as usize;
-            for (&i, &s) in index[start..end].iter().zip(&self.scale[start..end]) {
-                out[i as usize] += s * g;
-            }
-            end
-        };
-        let partials = self.coefficient.iter().zip(&self.end);
-        match self.arity {
-            1 => {
-                for ((&c, &end), &k) in partials.zip(&self.slots) {
-                    start = entries(start, end, c * deriv[k as usize], out);
-                }
-            }
-            2 => {
-                for ((&c, &end), f) in partials.zip(self.slots.chunks_exact(2)) {
-                    let g = c * deriv[f[0] as usize] * value[f[1] as usize];
-                    start = entries(start, end, g, out);
-                }
-            }
-            3 => {
-                for ((&c, &end), f) in partials.zip(self.slots.chunks_exact(3)) {
-                    let g = c * deriv[f[0] as usize] * value[f[1] as usize] * value[f[2] as usize];
-                    start = entries(start, end, g, out);
-                }
-            }
-            a => {
-                for ((&c, &end), f) in partials.zip(self.slots.chunks_exact(a)) {
-                    let g = f[1..].iter().fold(c * deriv[f[0] as usize], |g, &l| g * value[l as usize]);
-                    start = entries(start, end, g, out);
-                }
-            }
-        }
-    }
-}
-
 /// The compiled processes of a model.
 #[derive(Clone)]
 pub(crate) struct Kinetics {
     /// The process rates, one tape per arity in use.
     pub rate_tapes: Vec<ProductTape>,
-    /// The right-hand side: a matrix over the factor table extended by
-    /// [`Kinetics::shared_products`] and a 1.
-    pub derivative: DerivativeMatrix,
-    /// Products of factors the right-hand side reads, after the computed factors.
-    pub shared_products: Vec<SharedProducts>,
-    /// The Jacobian of the product terms, one tape per arity (arity ≥ 1).
-    pub jacobian_tapes: Vec<JacobianTape>,
+    /// The right-hand side of the product terms, over the factor table.
+    pub derivative: TableProgram,
+    /// Their Jacobian in CSR order and in column-major dense order, over the
+    /// table of factor values followed by their derivatives: partial `k` of a
+    /// term `c · Π_l f_l(a_l)` is `c · f_k'(a_k) · Π_{l≠k} f_l(a_l)`, and adds
+    /// `ν · w` times that to the entry of each changed compartment and
+    /// argument member.
+    pub jacobian_sparse: TableProgram,
+    /// The dense one is derived from the sparse one on first use.
+    pub jacobian_dense: std::sync::OnceLock<TableProgram>,
     pub members: Vec<(usize, f64)>,
     pub unique: Vec<UniqueFactor>,
     /// The factor table of [`Kinetics::rhs`] and the rates: slots `0..n` are
@@ -563,16 +563,12 @@ impl Kinetics {
         self.with_rates(t, y, inputs, |rates| rates[p])
     }
 
-    /// `dy = f(t, y, u) = N · r(t, y, u)`: the factor table, its shared
-    /// products, then [`DerivativeMatrix::apply`] (custom laws added after).
+    /// `dy = f(t, y, u) = N · r(t, y, u)`: the factor table, then
+    /// [`TableProgram::run`] (custom laws added after).
     pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
-        with_scratch(self.derivative.table_len, |table| {
+        with_scratch(self.derivative.table_len(), |table| {
             self.fill_table(y, inputs, table);
-            for products in &self.shared_products {
-                products.evaluate(table);
-            }
-            table[self.derivative.table_len - 1] = 1.0;
-            self.derivative.apply(table, dy);
+            self.derivative.run(table, dy);
         });
         for custom in &self.customs {
             let mut buf = [0.0; MAX_CUSTOM_ARGS];
@@ -589,12 +585,16 @@ impl Kinetics {
         self.with_rates(t, y, inputs, |r| rates.copy_from_slice(r))
     }
 
-    /// Accumulates the Jacobian into `out` (zeroed first) in the given storage.
+    /// Writes the Jacobian into `out` (every entry) in the given storage.
     pub fn jacobian(&self, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64], storage: Storage) {
-        out.fill(0.0);
         let u = self.table_len(y.len());
-        with_scratch(2 * u, |table| {
-            let (fvalue, fderiv) = table.split_at_mut(u);
+        let program = match storage {
+            Storage::Sparse => &self.jacobian_sparse,
+            Storage::Dense => self.jacobian_dense.get_or_init(|| self.jacobian_sparse.dense(&self.pattern)),
+        };
+        with_scratch(program.table_len(), |table| {
+            let (fvalue, rest) = table.split_at_mut(u);
+            let fderiv = &mut rest[..u];
             // The table of values and derivatives: the state (derivative 1),
             // then the factors that need computing.
             let n = y.len();
@@ -604,13 +604,7 @@ impl Kinetics {
                 let f = &self.unique[k];
                 (fvalue[n + slot], fderiv[n + slot]) = f.function.eval(self.argument(&f.arg, y), inputs);
             }
-            for tape in &self.jacobian_tapes {
-                let index = match storage {
-                    Storage::Sparse => &tape.sparse,
-                    Storage::Dense => &tape.dense,
-                };
-                tape.scatter(fvalue, fderiv, index, out);
-            }
+            program.run(table, out);
             let sparse = matches!(storage, Storage::Sparse);
             let mut put = |plan: &Range<usize>, g: f64| {
                 let entries = &self.jac_plan[plan.clone()];
@@ -837,7 +831,9 @@ impl KineticsBuilder {
         // The tapes, built by arity and then kept where in use.
         let mut rate_tapes = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
         let mut derivative_tapes = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
-        let mut jacobian_tapes = tapes_by_arity(|t: &mut JacobianTape, a| t.arity = a);
+        // The Jacobian's partials as product tapes over [values | derivatives].
+        let u = n + computed.len();
+        let mut jacobian_sparse = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
         for (p, (rate, changes)) in processes.iter().enumerate() {
             let CompiledRate::Terms(terms) = rate else { continue };
             for term in &self.terms[terms.clone()] {
@@ -850,33 +846,27 @@ impl KineticsBuilder {
                         derivative_tapes[arity].push(i, term.coefficient * nu, slots());
                     }
                 }
-                // Partial k: the differentiated factor's slot first, then the others.
-                let tape = &mut jacobian_tapes[arity];
+                // Partial k: the differentiated factor's derivative, times the
+                // other factors' values.
                 for (k, &o) in occ.iter().enumerate() {
-                    tape.coefficient.push(term.coefficient);
-                    tape.slots.push(slot[occurrence_factor[o]] as u32);
-                    for (l, &other) in occ.iter().enumerate() {
-                        if l != k {
-                            tape.slots.push(slot[occurrence_factor[other]] as u32);
-                        }
-                    }
+                    let partial = || {
+                        let others = occ.iter().enumerate().filter(move |&(l, _)| l != k);
+                        std::iter::once(u + slot[occurrence_factor[o]])
+                            .chain(others.map(|(_, &other)| slot[occurrence_factor[other]]))
+                    };
                     for e in &jac_plan[occurrence_plan[o].clone()] {
-                        tape.sparse.push(e.sparse);
-                        tape.dense.push(e.dense);
-                        tape.scale.push(e.scale);
+                        let c = term.coefficient * e.scale;
+                        jacobian_sparse[arity].push(e.sparse as usize, c, partial());
                     }
-                    tape.end.push(tape.scale.len() as u32);
                 }
             }
         }
         rate_tapes.retain(|t| !t.target.is_empty());
-        let (derivative, shared_products) = share_products(derivative_tapes, n, n + computed.len());
-        jacobian_tapes.retain(|t| !t.end.is_empty());
         Kinetics {
             rate_tapes,
-            derivative,
-            shared_products,
-            jacobian_tapes,
+            derivative: share_products(&derivative_tapes, n, u),
+            jacobian_sparse: share_products(&jacobian_sparse, pattern.nnz(), 2 * u),
+            jacobian_dense: std::sync::OnceLock::new(),
             members: self.members,
             unique,
             computed,
