@@ -303,59 +303,62 @@ impl SharedProducts {
 /// more factors go to shared product slots numbered from `base` (one per
 /// distinct set of slots), a constant term reads the 1 after them.
 fn share_products(tapes: &[ProductTape], n: usize, base: usize) -> TableProgram {
-    // Distinct products by arity, in order of first use.
-    // Per arity: the distinct slot sets in order, and each one's index.
-    type Distinct = (Vec<Vec<u32>>, HashMap<Vec<u32>, usize>);
-    let mut groups: Vec<Distinct> = Vec::new();
-    let key = |t: &ProductTape, k: usize| {
-        let mut slots = t.factors[k * t.arity..(k + 1) * t.arity].to_vec();
-        slots.sort_unstable();
-        slots
-    };
-    for t in tapes.iter().filter(|t| t.arity >= 2 && !t.target.is_empty()) {
-        if groups.len() <= t.arity {
-            groups.resize_with(t.arity + 1, Default::default);
-        }
-        let (list, seen) = &mut groups[t.arity];
+    // Distinct products per arity, in order of first use: a product is its
+    // sorted slots (padded), and each entry of arity ≥ 2 notes its index.
+    type Key = (usize, [u32; MAX_FACTORS]);
+    let mut index: std::collections::BTreeMap<Key, usize> = std::collections::BTreeMap::new();
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); MAX_FACTORS + 1];
+    let mut entry_product = Vec::new();
+    for t in tapes.iter().filter(|t| t.arity >= 2) {
         for k in 0..t.target.len() {
-            let slots = key(t, k);
-            seen.entry(slots.clone()).or_insert_with(|| {
-                list.push(slots);
-                list.len() - 1
+            let slots = &t.factors[k * t.arity..(k + 1) * t.arity];
+            let mut key = [u32::MAX; MAX_FACTORS];
+            key[..t.arity].copy_from_slice(slots);
+            key[..t.arity].sort_unstable();
+            let list = &mut lists[t.arity];
+            let next = list.len() / t.arity;
+            let i = *index.entry((t.arity, key)).or_insert_with(|| {
+                list.extend_from_slice(&key[..t.arity]);
+                next
             });
+            entry_product.push(i);
         }
     }
     let mut shared = Vec::new();
-    let mut first_of = vec![0; groups.len()];
+    let mut first_of = [0; MAX_FACTORS + 1];
     let mut next = base;
-    for (arity, (list, _)) in groups.iter().enumerate().filter(|(_, (list, _))| !list.is_empty()) {
+    for (arity, list) in lists.into_iter().enumerate().filter(|(_, list)| !list.is_empty()) {
         first_of[arity] = next;
-        shared.push(SharedProducts { arity, first: next, slots: list.concat() });
-        next += list.len();
+        next += list.len() / arity;
+        shared.push(SharedProducts { arity, first: first_of[arity], slots: list });
     }
-    // One row per compartment; a constant term reads the slot after the
-    // products, which holds 1.
+    // The matrix: a constant term reads the slot after the products, which
+    // holds 1; entries grouped by row (a stable sort keeps their order).
     let one = next;
-    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+    let mut products = entry_product.into_iter();
+    let mut entries: Vec<(u32, u32, f64)> = Vec::new();
     for t in tapes {
         for k in 0..t.target.len() {
             let slot = match t.arity {
                 0 => one,
                 1 => t.factors[k] as usize,
-                a => first_of[a] + groups[a].1[&key(t, k)],
+                a => first_of[a] + products.next().expect("one product per entry of arity ≥ 2"),
             };
-            rows[t.target[k] as usize].push((slot as u32, t.coefficient[k]));
+            entries.push((t.target[k], slot as u32, t.coefficient[k]));
         }
     }
-    let mut matrix = SlotMatrix { row_start: vec![0], slot: Vec::new(), coefficient: Vec::new(), table_len: one + 1 };
-    for row in rows {
-        for (slot, c) in row {
+    entries.sort_by_key(|e| e.0);
+    let mut matrix = SlotMatrix { row_start: Vec::with_capacity(n + 1), table_len: one + 1, ..SlotMatrix::default() };
+    matrix.row_start.push(0);
+    let mut e = entries.iter().peekable();
+    for row in 0..n as u32 {
+        while let Some(&(_, slot, c)) = e.next_if(|x| x.0 == row) {
             matrix.slot.push(slot);
             matrix.coefficient.push(c);
         }
         matrix.row_start.push(matrix.slot.len() as u32);
     }
-    assert!(matrix.is_consistent(), "slot matrix built inconsistent");
+    assert!(matrix.is_consistent() && e.next().is_none(), "slot matrix built inconsistent");
     TableProgram { products: shared, matrix }
 }
 
