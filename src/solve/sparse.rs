@@ -236,25 +236,23 @@ impl SparseLu {
             let y = self.work.as_mut_ptr();
             let values = self.values.as_ptr();
             let cols = self.cols.as_ptr();
-            for k in 0..n {
-                *y.add(k) = *b.get_unchecked(*self.perm.get_unchecked(k));
-            }
+            // Forward, reading b in elimination order as it goes.
             for i in 0..n {
-                let mut s = *y.add(i);
+                let mut s = *b.get_unchecked(*self.perm.get_unchecked(i));
                 for p in *self.row_start.get_unchecked(i)..*self.diag.get_unchecked(i) {
                     s -= *values.add(p) * *y.add(*cols.add(p));
                 }
                 *y.add(i) = s;
             }
+            // Backward, writing each unknown back to its place in b too.
             for i in (0..n).rev() {
                 let mut s = *y.add(i);
                 for p in *self.diag.get_unchecked(i) + 1..*self.row_start.get_unchecked(i + 1) {
                     s -= *values.add(p) * *y.add(*cols.add(p));
                 }
-                *y.add(i) = s * *self.inv_diag.get_unchecked(i);
-            }
-            for k in 0..n {
-                *b.get_unchecked_mut(*self.perm.get_unchecked(k)) = *y.add(k);
+                let x = s * *self.inv_diag.get_unchecked(i);
+                *y.add(i) = x;
+                *b.get_unchecked_mut(*self.perm.get_unchecked(i)) = x;
             }
         }
     }
