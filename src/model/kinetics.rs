@@ -500,6 +500,10 @@ pub(crate) struct Kinetics {
     pub customs: Vec<CompiledCustom>,
     pub jac_plan: Vec<PlanEntry>,
     pub pattern: SparsityPattern,
+    /// Compiled kernels for this structure, if any are known
+    /// ([`super::compiled`]), and the constants they read.
+    pub compiled: Option<&'static super::compiled::CompiledKernels>,
+    pub constants: Vec<f64>,
 }
 
 impl Kinetics {
@@ -569,10 +573,13 @@ impl Kinetics {
     /// `dy = f(t, y, u) = N · r(t, y, u)`: the factor table, then
     /// [`TableProgram::run`] (custom laws added after).
     pub fn rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
-        with_scratch(self.derivative.table_len(), |table| {
-            self.fill_table(y, inputs, table);
-            self.derivative.run(table, dy);
-        });
+        match self.compiled {
+            Some(kernels) => (kernels.rhs)(y, inputs, &self.constants, dy),
+            None => with_scratch(self.derivative.table_len(), |table| {
+                self.fill_table(y, inputs, table);
+                self.derivative.run(table, dy);
+            }),
+        }
         for custom in &self.customs {
             let mut buf = [0.0; MAX_CUSTOM_ARGS];
             let k = self.custom_args(custom, y, &mut buf);
@@ -590,6 +597,11 @@ impl Kinetics {
 
     /// Writes the Jacobian into `out` (every entry) in the given storage.
     pub fn jacobian(&self, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64], storage: Storage) {
+        if let (Some(kernels), Storage::Sparse) = (self.compiled, storage) {
+            (kernels.jacobian)(y, inputs, &self.constants, out);
+            self.add_custom_jacobians(t, y, out, storage);
+            return;
+        }
         let u = self.table_len(y.len());
         let program = match storage {
             Storage::Sparse => &self.jacobian_sparse,
@@ -608,45 +620,50 @@ impl Kinetics {
                 (fvalue[n + slot], fderiv[n + slot]) = f.function.eval(self.argument(&f.arg, y), inputs);
             }
             program.run(table, out);
-            let sparse = matches!(storage, Storage::Sparse);
-            let mut put = |plan: &Range<usize>, g: f64| {
-                let entries = &self.jac_plan[plan.clone()];
-                if sparse {
-                    for e in entries {
-                        out[e.sparse as usize] += e.scale * g;
-                    }
-                } else {
-                    for e in entries {
-                        out[e.dense as usize] += e.scale * g;
-                    }
+        });
+        self.add_custom_jacobians(t, y, out, storage);
+    }
+
+    /// Adds the custom laws' Jacobian entries (their gradient, or central
+    /// differences) through their plans.
+    fn add_custom_jacobians(&self, t: f64, y: &[f64], out: &mut [f64], storage: Storage) {
+        let sparse = matches!(storage, Storage::Sparse);
+        let mut put = |plan: &Range<usize>, g: f64| {
+            let entries = &self.jac_plan[plan.clone()];
+            if sparse {
+                for e in entries {
+                    out[e.sparse as usize] += e.scale * g;
                 }
-            };
-            // Custom laws: their gradient (or central differences) through their plans.
-            for custom in &self.customs {
-                let mut args = [0.0; MAX_CUSTOM_ARGS];
-                let mut grad = [0.0; MAX_CUSTOM_ARGS];
-                let k = self.custom_args(custom, y, &mut args);
-                match &custom.law.gradient {
-                    Some(gradient) => gradient(t, &args[..k], &mut grad[..k]),
-                    None => {
-                        // Central differences, step ∝ ε^(1/3) for O(h²) truncation.
-                        for a in 0..k {
-                            let x = args[a];
-                            let h = f64::EPSILON.cbrt() * x.abs().max(1.0);
-                            args[a] = x + h;
-                            let up = (custom.law.rate)(t, &args[..k]);
-                            args[a] = x - h;
-                            let down = (custom.law.rate)(t, &args[..k]);
-                            args[a] = x;
-                            grad[a] = (up - down) / (2.0 * h);
-                        }
-                    }
-                }
-                for (a, plan) in custom.plans.iter().enumerate() {
-                    put(plan, grad[a]);
+            } else {
+                for e in entries {
+                    out[e.dense as usize] += e.scale * g;
                 }
             }
-        })
+        };
+        for custom in &self.customs {
+            let mut args = [0.0; MAX_CUSTOM_ARGS];
+            let mut grad = [0.0; MAX_CUSTOM_ARGS];
+            let k = self.custom_args(custom, y, &mut args);
+            match &custom.law.gradient {
+                Some(gradient) => gradient(t, &args[..k], &mut grad[..k]),
+                None => {
+                    // Central differences, step ∝ ε^(1/3) for O(h²) truncation.
+                    for a in 0..k {
+                        let x = args[a];
+                        let h = f64::EPSILON.cbrt() * x.abs().max(1.0);
+                        args[a] = x + h;
+                        let up = (custom.law.rate)(t, &args[..k]);
+                        args[a] = x - h;
+                        let down = (custom.law.rate)(t, &args[..k]);
+                        args[a] = x;
+                        grad[a] = (up - down) / (2.0 * h);
+                    }
+                }
+            }
+            for (a, plan) in custom.plans.iter().enumerate() {
+                put(plan, grad[a]);
+            }
+        }
     }
 }
 
@@ -865,7 +882,7 @@ impl KineticsBuilder {
             }
         }
         rate_tapes.retain(|t| !t.target.is_empty());
-        Kinetics {
+        let mut kinetics = Kinetics {
             rate_tapes,
             derivative: share_products(&derivative_tapes, n, u),
             jacobian_sparse: share_products(&jacobian_sparse, pattern.nnz(), 2 * u),
@@ -877,6 +894,14 @@ impl KineticsBuilder {
             customs,
             jac_plan,
             pattern,
+            compiled: None,
+            constants: Vec::new(),
+        };
+        let (fingerprint, constants) = kinetics.structure(n);
+        if let Some(kernels) = super::compiled::find(fingerprint, constants.len()) {
+            kinetics.compiled = Some(kernels);
+            kinetics.constants = constants;
         }
+        kinetics
     }
 }

@@ -14,7 +14,10 @@
 //! and processes that would drive a compartment negative (a process that
 //! consumes `x` must have `x` as a factor of its rate).
 
+#[rustfmt::skip]
+mod builtin_kernels;
 pub mod compartment;
+pub mod compiled;
 mod file;
 pub(crate) use file::line_column;
 pub(crate) mod kinetics;
@@ -506,6 +509,28 @@ impl Model {
     /// The model's name.
     pub fn name(&self) -> &str {
         &self.spec.model.name
+    }
+
+    /// Does this model evaluate its right-hand side and sparse Jacobian with
+    /// compiled kernels ([`compiled`])? True for the reference model and the
+    /// paper's arms, whatever their parameter values.
+    pub fn uses_compiled_kernels(&self) -> bool {
+        self.kinetics.compiled.is_some()
+    }
+
+    /// The fingerprint of the model's structure (compartments, factors, terms,
+    /// sparsity; not the parameter values) that compiled kernels are matched by.
+    pub fn structure_fingerprint(&self) -> u64 {
+        self.kinetics.structure(self.dimension()).0
+    }
+
+    /// A copy that evaluates from its arrays even where compiled kernels
+    /// exist: for checking the kernels, or timing the difference.
+    pub fn interpreted(&self) -> Model {
+        let mut m = self.clone();
+        m.kinetics.compiled = None;
+        m.kinetics.constants = Vec::new();
+        m
     }
 
     /// Number of state variables.
