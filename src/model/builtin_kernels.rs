@@ -165,6 +165,257 @@ pub mod iannello2013 {
         out[59] = 0.0 + k[274] * p22;
         out[60] = 0.0 + k[275] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 61] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 64] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 13] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[15];
+        v[1] = 0.0 + scale * jac[23];
+        v[2] = 0.0 + scale * jac[20];
+        v[3] = 0.0 + scale * jac[21];
+        v[4] = 0.0 + scale * jac[22];
+        v[5] = 0.0 + scale * jac[27];
+        v[6] = 0.0 + scale * jac[24];
+        v[7] = 0.0 + scale * jac[25];
+        v[8] = 0.0 + scale * jac[26];
+        v[9] = 0.0 + scale * jac[31];
+        v[10] = 0.0 + scale * jac[28];
+        v[11] = 0.0 + scale * jac[29];
+        v[12] = 0.0 + scale * jac[30];
+        v[13] = 0.0 + scale * jac[35];
+        v[14] = 0.0 + scale * jac[32];
+        v[15] = 0.0 + scale * jac[33];
+        v[16] = 0.0 + scale * jac[34];
+        v[17] = 0.0 + scale * jac[59];
+        v[18] = 0.0 + scale * jac[60];
+        v[19] = 0.0 + scale * jac[58];
+        v[20] = 0.0 + scale * jac[55];
+        v[21] = 0.0 + scale * jac[56];
+        v[22] = 0.0 + scale * jac[57];
+        v[23] = 0.0 + scale * jac[19];
+        v[24] = 0.0 + scale * jac[16];
+        v[25] = 0.0 + scale * jac[17];
+        v[26] = 0.0 + scale * jac[18];
+        v[27] = 0.0 + scale * jac[3];
+        v[28] = 0.0 + scale * jac[0];
+        v[29] = 0.0 + scale * jac[1];
+        v[30] = 0.0 + scale * jac[2];
+        v[31] = 0.0 + scale * jac[4];
+        v[32] = 0.0 + scale * jac[5];
+        v[33] = 0.0 + scale * jac[6];
+        v[34] = 0.0 + scale * jac[7];
+        v[35] = 0.0 + scale * jac[8];
+        v[36] = 0.0 + scale * jac[12];
+        v[37] = 0.0 + scale * jac[14];
+        v[38] = 0.0;
+        v[39] = 0.0 + scale * jac[9];
+        v[40] = 0.0 + scale * jac[10];
+        v[41] = 0.0 + scale * jac[11];
+        v[42] = 0.0 + scale * jac[13];
+        v[43] = 0.0 + scale * jac[36];
+        v[44] = 0.0 + scale * jac[37];
+        v[45] = 0.0 + scale * jac[38];
+        v[46] = 0.0 + scale * jac[39];
+        v[47] = 0.0;
+        v[48] = 0.0 + scale * jac[44];
+        v[49] = 0.0 + scale * jac[45];
+        v[50] = 0.0 + scale * jac[46];
+        v[51] = 0.0 + scale * jac[43];
+        v[52] = 0.0 + scale * jac[40];
+        v[53] = 0.0 + scale * jac[41];
+        v[54] = 0.0 + scale * jac[42];
+        v[55] = 0.0 + scale * jac[47];
+        v[56] = 0.0 + scale * jac[48];
+        v[57] = 0.0;
+        v[58] = 0.0 + scale * jac[49];
+        v[59] = 0.0 + scale * jac[50];
+        v[60] = 0.0 + scale * jac[51];
+        v[61] = 0.0 + scale * jac[52];
+        v[62] = 0.0 + scale * jac[53];
+        v[63] = 0.0 + scale * jac[54];
+        v[0] = v[0] + shift;
+        v[1] = v[1] + shift;
+        v[5] = v[5] + shift;
+        v[9] = v[9] + shift;
+        v[13] = v[13] + shift;
+        v[18] = v[18] + shift;
+        v[23] = v[23] + shift;
+        v[28] = v[28] + shift;
+        v[33] = v[33] + shift;
+        v[41] = v[41] + shift;
+        v[46] = v[46] + shift;
+        v[56] = v[56] + shift;
+        v[63] = v[63] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs()).max(v[3].abs()).max(v[4].abs());
+        let pivot = v[1];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[5].abs()).max(v[6].abs()).max(v[7].abs()).max(v[8].abs());
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[9].abs()).max(v[10].abs()).max(v[11].abs()).max(v[12].abs());
+        let pivot = v[9];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[13].abs()).max(v[14].abs()).max(v[15].abs()).max(v[16].abs());
+        let pivot = v[13];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[17].abs()).max(v[18].abs()).max(v[19].abs()).max(v[20].abs()).max(v[21].abs()).max(v[22].abs());
+        let l = v[17] * inv[4];
+        v[17] = l;
+        if l != 0.0 { v[20] = v[20] - l * v[14]; v[21] = v[21] - l * v[15]; v[22] = v[22] - l * v[16]; }
+        let pivot = v[18];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[23].abs()).max(v[24].abs()).max(v[25].abs()).max(v[26].abs());
+        let pivot = v[23];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[27].abs()).max(v[28].abs()).max(v[29].abs()).max(v[30].abs()).max(v[31].abs());
+        let l = v[27] * inv[0];
+        v[27] = l;
+        let pivot = v[28];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[32].abs()).max(v[33].abs()).max(v[34].abs()).max(v[35].abs());
+        let l = v[32] * inv[7];
+        v[32] = l;
+        if l != 0.0 { v[33] = v[33] - l * v[29]; v[34] = v[34] - l * v[30]; v[35] = v[35] - l * v[31]; }
+        let pivot = v[33];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[36].abs()).max(v[37].abs()).max(v[38].abs()).max(v[39].abs()).max(v[40].abs()).max(v[41].abs()).max(v[42].abs());
+        let l = v[36] * inv[0];
+        v[36] = l;
+        let l = v[37] * inv[5];
+        v[37] = l;
+        if l != 0.0 { v[38] = v[38] - l * v[19]; v[39] = v[39] - l * v[20]; v[40] = v[40] - l * v[21]; v[41] = v[41] - l * v[22]; }
+        let l = v[38] * inv[6];
+        v[38] = l;
+        if l != 0.0 { v[39] = v[39] - l * v[24]; v[40] = v[40] - l * v[25]; v[41] = v[41] - l * v[26]; }
+        let l = v[39] * inv[7];
+        v[39] = l;
+        if l != 0.0 { v[40] = v[40] - l * v[29]; v[41] = v[41] - l * v[30]; v[42] = v[42] - l * v[31]; }
+        let l = v[40] * inv[8];
+        v[40] = l;
+        if l != 0.0 { v[41] = v[41] - l * v[34]; v[42] = v[42] - l * v[35]; }
+        let pivot = v[41];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[43].abs()).max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs());
+        let l = v[43] * inv[7];
+        v[43] = l;
+        if l != 0.0 { v[44] = v[44] - l * v[29]; v[45] = v[45] - l * v[30]; v[47] = v[47] - l * v[31]; }
+        let l = v[44] * inv[8];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[34]; v[47] = v[47] - l * v[35]; }
+        let l = v[45] * inv[9];
+        v[45] = l;
+        if l != 0.0 { v[47] = v[47] - l * v[42]; }
+        let pivot = v[46];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[48].abs()).max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs()).max(v[53].abs()).max(v[54].abs()).max(v[55].abs()).max(v[56].abs()).max(v[57].abs());
+        let l = v[48] * inv[1];
+        v[48] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[2]; v[53] = v[53] - l * v[3]; v[54] = v[54] - l * v[4]; }
+        let l = v[49] * inv[2];
+        v[49] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[6]; v[53] = v[53] - l * v[7]; v[54] = v[54] - l * v[8]; }
+        let l = v[50] * inv[3];
+        v[50] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[10]; v[53] = v[53] - l * v[11]; v[54] = v[54] - l * v[12]; }
+        let l = v[51] * inv[6];
+        v[51] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[24]; v[53] = v[53] - l * v[25]; v[54] = v[54] - l * v[26]; }
+        let l = v[52] * inv[7];
+        v[52] = l;
+        if l != 0.0 { v[53] = v[53] - l * v[29]; v[54] = v[54] - l * v[30]; v[57] = v[57] - l * v[31]; }
+        let l = v[53] * inv[8];
+        v[53] = l;
+        if l != 0.0 { v[54] = v[54] - l * v[34]; v[57] = v[57] - l * v[35]; }
+        let l = v[54] * inv[9];
+        v[54] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[42]; }
+        let l = v[55] * inv[10];
+        v[55] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[47]; }
+        let pivot = v[56];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[58].abs()).max(v[59].abs()).max(v[60].abs()).max(v[61].abs()).max(v[62].abs()).max(v[63].abs());
+        let l = v[58] * inv[7];
+        v[58] = l;
+        if l != 0.0 { v[59] = v[59] - l * v[29]; v[60] = v[60] - l * v[30]; v[63] = v[63] - l * v[31]; }
+        let l = v[59] * inv[8];
+        v[59] = l;
+        if l != 0.0 { v[60] = v[60] - l * v[34]; v[63] = v[63] - l * v[35]; }
+        let l = v[60] * inv[9];
+        v[60] = l;
+        if l != 0.0 { v[63] = v[63] - l * v[42]; }
+        let l = v[61] * inv[10];
+        v[61] = l;
+        if l != 0.0 { v[63] = v[63] - l * v[47]; }
+        let l = v[62] * inv[11];
+        v[62] = l;
+        if l != 0.0 { v[63] = v[63] - l * v[57]; }
+        let pivot = v[63];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 64] = v.try_into().expect("factor length");
+        let inv: &[f64; 13] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 13] = b.try_into().expect("right-hand side length");
+        let y0 = b[3];
+        let y1 = b[5];
+        let y2 = b[6];
+        let y3 = b[7];
+        let y4 = b[8];
+        let y5 = b[12] - v[17] * y4;
+        let y6 = b[4];
+        let y7 = b[0] - v[27] * y0;
+        let y8 = b[1] - v[32] * y7;
+        let y9 = b[2] - v[36] * y0 - v[37] * y5 - v[38] * y6 - v[39] * y7 - v[40] * y8;
+        let y10 = b[9] - v[43] * y7 - v[44] * y8 - v[45] * y9;
+        let y11 = b[10] - v[48] * y1 - v[49] * y2 - v[50] * y3 - v[51] * y6 - v[52] * y7 - v[53] * y8 - v[54] * y9 - v[55] * y10;
+        let y12 = b[11] - v[58] * y7 - v[59] * y8 - v[60] * y9 - v[61] * y10 - v[62] * y11;
+        let x12 = (y12) * inv[12];
+        b[11] = x12;
+        let x11 = (y11 - v[57] * x12) * inv[11];
+        b[10] = x11;
+        let x10 = (y10 - v[47] * x12) * inv[10];
+        b[9] = x10;
+        let x9 = (y9 - v[42] * x12) * inv[9];
+        b[2] = x9;
+        let x8 = (y8 - v[34] * x9 - v[35] * x12) * inv[8];
+        b[1] = x8;
+        let x7 = (y7 - v[29] * x8 - v[30] * x9 - v[31] * x12) * inv[7];
+        b[0] = x7;
+        let x6 = (y6 - v[24] * x7 - v[25] * x8 - v[26] * x9) * inv[6];
+        b[4] = x6;
+        let x5 = (y5 - v[19] * x6 - v[20] * x7 - v[21] * x8 - v[22] * x9) * inv[5];
+        b[12] = x5;
+        let x4 = (y4 - v[14] * x7 - v[15] * x8 - v[16] * x9) * inv[4];
+        b[8] = x4;
+        let x3 = (y3 - v[10] * x7 - v[11] * x8 - v[12] * x9) * inv[3];
+        b[7] = x3;
+        let x2 = (y2 - v[6] * x7 - v[7] * x8 - v[8] * x9) * inv[2];
+        b[6] = x2;
+        let x1 = (y1 - v[2] * x7 - v[3] * x8 - v[4] * x9) * inv[1];
+        b[5] = x1;
+        let x0 = (y0) * inv[0];
+        b[3] = x0;
+    }
 }
 
 pub static IANNELLO2013: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -172,6 +423,7 @@ pub static IANNELLO2013: crate::model::compiled::CompiledKernels = crate::model:
     constants: 276,
     rhs: iannello2013::rhs,
     jacobian: iannello2013::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0x12bc10137fc6a10c, factor: iannello2013::lu_factor, solve: iannello2013::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x9be9445e897d48f2), written by
@@ -345,6 +597,290 @@ pub mod arm_control {
         out[64] = 0.0 + k[284] * 1.0;
         out[65] = 0.0 + k[285] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 66] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 69] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 16] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[61];
+        v[1] = 0.0 + scale * jac[62];
+        v[2] = 0.0 + scale * jac[63];
+        v[3] = 0.0 + scale * jac[64];
+        v[4] = 0.0 + scale * jac[65];
+        v[5] = 0.0 + scale * jac[15];
+        v[6] = 0.0 + scale * jac[23];
+        v[7] = 0.0 + scale * jac[20];
+        v[8] = 0.0 + scale * jac[21];
+        v[9] = 0.0 + scale * jac[22];
+        v[10] = 0.0 + scale * jac[27];
+        v[11] = 0.0 + scale * jac[24];
+        v[12] = 0.0 + scale * jac[25];
+        v[13] = 0.0 + scale * jac[26];
+        v[14] = 0.0 + scale * jac[31];
+        v[15] = 0.0 + scale * jac[28];
+        v[16] = 0.0 + scale * jac[29];
+        v[17] = 0.0 + scale * jac[30];
+        v[18] = 0.0 + scale * jac[35];
+        v[19] = 0.0 + scale * jac[32];
+        v[20] = 0.0 + scale * jac[33];
+        v[21] = 0.0 + scale * jac[34];
+        v[22] = 0.0 + scale * jac[59];
+        v[23] = 0.0 + scale * jac[60];
+        v[24] = 0.0 + scale * jac[58];
+        v[25] = 0.0 + scale * jac[55];
+        v[26] = 0.0 + scale * jac[56];
+        v[27] = 0.0 + scale * jac[57];
+        v[28] = 0.0 + scale * jac[19];
+        v[29] = 0.0 + scale * jac[16];
+        v[30] = 0.0 + scale * jac[17];
+        v[31] = 0.0 + scale * jac[18];
+        v[32] = 0.0 + scale * jac[3];
+        v[33] = 0.0 + scale * jac[0];
+        v[34] = 0.0 + scale * jac[1];
+        v[35] = 0.0 + scale * jac[2];
+        v[36] = 0.0 + scale * jac[4];
+        v[37] = 0.0 + scale * jac[5];
+        v[38] = 0.0 + scale * jac[6];
+        v[39] = 0.0 + scale * jac[7];
+        v[40] = 0.0 + scale * jac[8];
+        v[41] = 0.0 + scale * jac[12];
+        v[42] = 0.0 + scale * jac[14];
+        v[43] = 0.0;
+        v[44] = 0.0 + scale * jac[9];
+        v[45] = 0.0 + scale * jac[10];
+        v[46] = 0.0 + scale * jac[11];
+        v[47] = 0.0 + scale * jac[13];
+        v[48] = 0.0 + scale * jac[36];
+        v[49] = 0.0 + scale * jac[37];
+        v[50] = 0.0 + scale * jac[38];
+        v[51] = 0.0 + scale * jac[39];
+        v[52] = 0.0;
+        v[53] = 0.0 + scale * jac[44];
+        v[54] = 0.0 + scale * jac[45];
+        v[55] = 0.0 + scale * jac[46];
+        v[56] = 0.0 + scale * jac[43];
+        v[57] = 0.0 + scale * jac[40];
+        v[58] = 0.0 + scale * jac[41];
+        v[59] = 0.0 + scale * jac[42];
+        v[60] = 0.0 + scale * jac[47];
+        v[61] = 0.0 + scale * jac[48];
+        v[62] = 0.0;
+        v[63] = 0.0 + scale * jac[49];
+        v[64] = 0.0 + scale * jac[50];
+        v[65] = 0.0 + scale * jac[51];
+        v[66] = 0.0 + scale * jac[52];
+        v[67] = 0.0 + scale * jac[53];
+        v[68] = 0.0 + scale * jac[54];
+        v[0] = v[0] + shift;
+        v[2] = v[2] + shift;
+        v[4] = v[4] + shift;
+        v[5] = v[5] + shift;
+        v[6] = v[6] + shift;
+        v[10] = v[10] + shift;
+        v[14] = v[14] + shift;
+        v[18] = v[18] + shift;
+        v[23] = v[23] + shift;
+        v[28] = v[28] + shift;
+        v[33] = v[33] + shift;
+        v[38] = v[38] + shift;
+        v[46] = v[46] + shift;
+        v[51] = v[51] + shift;
+        v[61] = v[61] + shift;
+        v[68] = v[68] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let l = v[1] * inv[0];
+        v[1] = l;
+        let pivot = v[2];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs()).max(v[4].abs());
+        let l = v[3] * inv[1];
+        v[3] = l;
+        let pivot = v[4];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[5].abs());
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[6].abs()).max(v[7].abs()).max(v[8].abs()).max(v[9].abs());
+        let pivot = v[6];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[10].abs()).max(v[11].abs()).max(v[12].abs()).max(v[13].abs());
+        let pivot = v[10];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[14].abs()).max(v[15].abs()).max(v[16].abs()).max(v[17].abs());
+        let pivot = v[14];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[18].abs()).max(v[19].abs()).max(v[20].abs()).max(v[21].abs());
+        let pivot = v[18];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[22].abs()).max(v[23].abs()).max(v[24].abs()).max(v[25].abs()).max(v[26].abs()).max(v[27].abs());
+        let l = v[22] * inv[7];
+        v[22] = l;
+        if l != 0.0 { v[25] = v[25] - l * v[19]; v[26] = v[26] - l * v[20]; v[27] = v[27] - l * v[21]; }
+        let pivot = v[23];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[28].abs()).max(v[29].abs()).max(v[30].abs()).max(v[31].abs());
+        let pivot = v[28];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[32].abs()).max(v[33].abs()).max(v[34].abs()).max(v[35].abs()).max(v[36].abs());
+        let l = v[32] * inv[3];
+        v[32] = l;
+        let pivot = v[33];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[37].abs()).max(v[38].abs()).max(v[39].abs()).max(v[40].abs());
+        let l = v[37] * inv[10];
+        v[37] = l;
+        if l != 0.0 { v[38] = v[38] - l * v[34]; v[39] = v[39] - l * v[35]; v[40] = v[40] - l * v[36]; }
+        let pivot = v[38];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[41].abs()).max(v[42].abs()).max(v[43].abs()).max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs());
+        let l = v[41] * inv[3];
+        v[41] = l;
+        let l = v[42] * inv[8];
+        v[42] = l;
+        if l != 0.0 { v[43] = v[43] - l * v[24]; v[44] = v[44] - l * v[25]; v[45] = v[45] - l * v[26]; v[46] = v[46] - l * v[27]; }
+        let l = v[43] * inv[9];
+        v[43] = l;
+        if l != 0.0 { v[44] = v[44] - l * v[29]; v[45] = v[45] - l * v[30]; v[46] = v[46] - l * v[31]; }
+        let l = v[44] * inv[10];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[34]; v[46] = v[46] - l * v[35]; v[47] = v[47] - l * v[36]; }
+        let l = v[45] * inv[11];
+        v[45] = l;
+        if l != 0.0 { v[46] = v[46] - l * v[39]; v[47] = v[47] - l * v[40]; }
+        let pivot = v[46];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[48].abs()).max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs());
+        let l = v[48] * inv[10];
+        v[48] = l;
+        if l != 0.0 { v[49] = v[49] - l * v[34]; v[50] = v[50] - l * v[35]; v[52] = v[52] - l * v[36]; }
+        let l = v[49] * inv[11];
+        v[49] = l;
+        if l != 0.0 { v[50] = v[50] - l * v[39]; v[52] = v[52] - l * v[40]; }
+        let l = v[50] * inv[12];
+        v[50] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[47]; }
+        let pivot = v[51];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[53].abs()).max(v[54].abs()).max(v[55].abs()).max(v[56].abs()).max(v[57].abs()).max(v[58].abs()).max(v[59].abs()).max(v[60].abs()).max(v[61].abs()).max(v[62].abs());
+        let l = v[53] * inv[4];
+        v[53] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[7]; v[58] = v[58] - l * v[8]; v[59] = v[59] - l * v[9]; }
+        let l = v[54] * inv[5];
+        v[54] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[11]; v[58] = v[58] - l * v[12]; v[59] = v[59] - l * v[13]; }
+        let l = v[55] * inv[6];
+        v[55] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[15]; v[58] = v[58] - l * v[16]; v[59] = v[59] - l * v[17]; }
+        let l = v[56] * inv[9];
+        v[56] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[29]; v[58] = v[58] - l * v[30]; v[59] = v[59] - l * v[31]; }
+        let l = v[57] * inv[10];
+        v[57] = l;
+        if l != 0.0 { v[58] = v[58] - l * v[34]; v[59] = v[59] - l * v[35]; v[62] = v[62] - l * v[36]; }
+        let l = v[58] * inv[11];
+        v[58] = l;
+        if l != 0.0 { v[59] = v[59] - l * v[39]; v[62] = v[62] - l * v[40]; }
+        let l = v[59] * inv[12];
+        v[59] = l;
+        if l != 0.0 { v[62] = v[62] - l * v[47]; }
+        let l = v[60] * inv[13];
+        v[60] = l;
+        if l != 0.0 { v[62] = v[62] - l * v[52]; }
+        let pivot = v[61];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[63].abs()).max(v[64].abs()).max(v[65].abs()).max(v[66].abs()).max(v[67].abs()).max(v[68].abs());
+        let l = v[63] * inv[10];
+        v[63] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[34]; v[65] = v[65] - l * v[35]; v[68] = v[68] - l * v[36]; }
+        let l = v[64] * inv[11];
+        v[64] = l;
+        if l != 0.0 { v[65] = v[65] - l * v[39]; v[68] = v[68] - l * v[40]; }
+        let l = v[65] * inv[12];
+        v[65] = l;
+        if l != 0.0 { v[68] = v[68] - l * v[47]; }
+        let l = v[66] * inv[13];
+        v[66] = l;
+        if l != 0.0 { v[68] = v[68] - l * v[52]; }
+        let l = v[67] * inv[14];
+        v[67] = l;
+        if l != 0.0 { v[68] = v[68] - l * v[62]; }
+        let pivot = v[68];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 69] = v.try_into().expect("factor length");
+        let inv: &[f64; 16] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 16] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[14] - v[1] * y0;
+        let y2 = b[15] - v[3] * y1;
+        let y3 = b[3];
+        let y4 = b[5];
+        let y5 = b[6];
+        let y6 = b[7];
+        let y7 = b[8];
+        let y8 = b[12] - v[22] * y7;
+        let y9 = b[4];
+        let y10 = b[0] - v[32] * y3;
+        let y11 = b[1] - v[37] * y10;
+        let y12 = b[2] - v[41] * y3 - v[42] * y8 - v[43] * y9 - v[44] * y10 - v[45] * y11;
+        let y13 = b[9] - v[48] * y10 - v[49] * y11 - v[50] * y12;
+        let y14 = b[10] - v[53] * y4 - v[54] * y5 - v[55] * y6 - v[56] * y9 - v[57] * y10 - v[58] * y11 - v[59] * y12 - v[60] * y13;
+        let y15 = b[11] - v[63] * y10 - v[64] * y11 - v[65] * y12 - v[66] * y13 - v[67] * y14;
+        let x15 = (y15) * inv[15];
+        b[11] = x15;
+        let x14 = (y14 - v[62] * x15) * inv[14];
+        b[10] = x14;
+        let x13 = (y13 - v[52] * x15) * inv[13];
+        b[9] = x13;
+        let x12 = (y12 - v[47] * x15) * inv[12];
+        b[2] = x12;
+        let x11 = (y11 - v[39] * x12 - v[40] * x15) * inv[11];
+        b[1] = x11;
+        let x10 = (y10 - v[34] * x11 - v[35] * x12 - v[36] * x15) * inv[10];
+        b[0] = x10;
+        let x9 = (y9 - v[29] * x10 - v[30] * x11 - v[31] * x12) * inv[9];
+        b[4] = x9;
+        let x8 = (y8 - v[24] * x9 - v[25] * x10 - v[26] * x11 - v[27] * x12) * inv[8];
+        b[12] = x8;
+        let x7 = (y7 - v[19] * x10 - v[20] * x11 - v[21] * x12) * inv[7];
+        b[8] = x7;
+        let x6 = (y6 - v[15] * x10 - v[16] * x11 - v[17] * x12) * inv[6];
+        b[7] = x6;
+        let x5 = (y5 - v[11] * x10 - v[12] * x11 - v[13] * x12) * inv[5];
+        b[6] = x5;
+        let x4 = (y4 - v[7] * x10 - v[8] * x11 - v[9] * x12) * inv[4];
+        b[5] = x4;
+        let x3 = (y3) * inv[3];
+        b[3] = x3;
+        let x2 = (y2) * inv[2];
+        b[15] = x2;
+        let x1 = (y1) * inv[1];
+        b[14] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_CONTROL: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -352,6 +888,7 @@ pub static ARM_CONTROL: crate::model::compiled::CompiledKernels = crate::model::
     constants: 286,
     rhs: arm_control::rhs,
     jacobian: arm_control::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0xb450e52d9df69fbe, factor: arm_control::lu_factor, solve: arm_control::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x1b885d1e0a9cd297), written by
@@ -536,6 +1073,314 @@ pub mod arm_anti_ccl2 {
         out[71] = 0.0 + k[300] * p24;
         out[72] = 0.0 + k[301] * 1.0 + k[302] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 73] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 76] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 17] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[63];
+        v[1] = 0.0 + scale * jac[64];
+        v[2] = 0.0 + scale * jac[65];
+        v[3] = 0.0 + scale * jac[15];
+        v[4] = 0.0 + scale * jac[67];
+        v[5] = 0.0 + scale * jac[68];
+        v[6] = 0.0 + scale * jac[69];
+        v[7] = 0.0 + scale * jac[66];
+        v[8] = 0.0 + scale * jac[71];
+        v[9] = 0.0 + scale * jac[72];
+        v[10] = 0.0 + scale * jac[70];
+        v[11] = 0.0 + scale * jac[25];
+        v[12] = 0.0 + scale * jac[22];
+        v[13] = 0.0 + scale * jac[23];
+        v[14] = 0.0 + scale * jac[24];
+        v[15] = 0.0 + scale * jac[29];
+        v[16] = 0.0 + scale * jac[26];
+        v[17] = 0.0 + scale * jac[27];
+        v[18] = 0.0 + scale * jac[28];
+        v[19] = 0.0 + scale * jac[33];
+        v[20] = 0.0 + scale * jac[30];
+        v[21] = 0.0 + scale * jac[31];
+        v[22] = 0.0 + scale * jac[32];
+        v[23] = 0.0 + scale * jac[37];
+        v[24] = 0.0 + scale * jac[34];
+        v[25] = 0.0 + scale * jac[35];
+        v[26] = 0.0 + scale * jac[36];
+        v[27] = 0.0 + scale * jac[61];
+        v[28] = 0.0 + scale * jac[62];
+        v[29] = 0.0 + scale * jac[60];
+        v[30] = 0.0 + scale * jac[57];
+        v[31] = 0.0 + scale * jac[58];
+        v[32] = 0.0 + scale * jac[59];
+        v[33] = 0.0 + scale * jac[20];
+        v[34] = 0.0 + scale * jac[21];
+        v[35] = 0.0 + scale * jac[19];
+        v[36] = 0.0 + scale * jac[16];
+        v[37] = 0.0 + scale * jac[17];
+        v[38] = 0.0 + scale * jac[18];
+        v[39] = 0.0 + scale * jac[3];
+        v[40] = 0.0 + scale * jac[0];
+        v[41] = 0.0 + scale * jac[1];
+        v[42] = 0.0 + scale * jac[2];
+        v[43] = 0.0 + scale * jac[4];
+        v[44] = 0.0 + scale * jac[5];
+        v[45] = 0.0 + scale * jac[6];
+        v[46] = 0.0 + scale * jac[7];
+        v[47] = 0.0 + scale * jac[8];
+        v[48] = 0.0 + scale * jac[12];
+        v[49] = 0.0 + scale * jac[14];
+        v[50] = 0.0;
+        v[51] = 0.0 + scale * jac[9];
+        v[52] = 0.0 + scale * jac[10];
+        v[53] = 0.0 + scale * jac[11];
+        v[54] = 0.0 + scale * jac[13];
+        v[55] = 0.0 + scale * jac[38];
+        v[56] = 0.0 + scale * jac[39];
+        v[57] = 0.0 + scale * jac[40];
+        v[58] = 0.0 + scale * jac[41];
+        v[59] = 0.0;
+        v[60] = 0.0 + scale * jac[46];
+        v[61] = 0.0 + scale * jac[47];
+        v[62] = 0.0 + scale * jac[48];
+        v[63] = 0.0 + scale * jac[45];
+        v[64] = 0.0 + scale * jac[42];
+        v[65] = 0.0 + scale * jac[43];
+        v[66] = 0.0 + scale * jac[44];
+        v[67] = 0.0 + scale * jac[49];
+        v[68] = 0.0 + scale * jac[50];
+        v[69] = 0.0;
+        v[70] = 0.0 + scale * jac[51];
+        v[71] = 0.0 + scale * jac[52];
+        v[72] = 0.0 + scale * jac[53];
+        v[73] = 0.0 + scale * jac[54];
+        v[74] = 0.0 + scale * jac[55];
+        v[75] = 0.0 + scale * jac[56];
+        v[0] = v[0] + shift;
+        v[2] = v[2] + shift;
+        v[3] = v[3] + shift;
+        v[5] = v[5] + shift;
+        v[9] = v[9] + shift;
+        v[11] = v[11] + shift;
+        v[15] = v[15] + shift;
+        v[19] = v[19] + shift;
+        v[23] = v[23] + shift;
+        v[28] = v[28] + shift;
+        v[35] = v[35] + shift;
+        v[40] = v[40] + shift;
+        v[45] = v[45] + shift;
+        v[53] = v[53] + shift;
+        v[58] = v[58] + shift;
+        v[68] = v[68] + shift;
+        v[75] = v[75] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let l = v[1] * inv[0];
+        v[1] = l;
+        let pivot = v[2];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs()).max(v[5].abs()).max(v[6].abs()).max(v[7].abs());
+        let l = v[4] * inv[1];
+        v[4] = l;
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[8].abs()).max(v[9].abs()).max(v[10].abs());
+        let l = v[8] * inv[3];
+        v[8] = l;
+        if l != 0.0 { v[9] = v[9] - l * v[6]; v[10] = v[10] - l * v[7]; }
+        let pivot = v[9];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[11].abs()).max(v[12].abs()).max(v[13].abs()).max(v[14].abs());
+        let pivot = v[11];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[15].abs()).max(v[16].abs()).max(v[17].abs()).max(v[18].abs());
+        let pivot = v[15];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[19].abs()).max(v[20].abs()).max(v[21].abs()).max(v[22].abs());
+        let pivot = v[19];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[23].abs()).max(v[24].abs()).max(v[25].abs()).max(v[26].abs());
+        let pivot = v[23];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[27].abs()).max(v[28].abs()).max(v[29].abs()).max(v[30].abs()).max(v[31].abs()).max(v[32].abs());
+        let l = v[27] * inv[8];
+        v[27] = l;
+        if l != 0.0 { v[30] = v[30] - l * v[24]; v[31] = v[31] - l * v[25]; v[32] = v[32] - l * v[26]; }
+        let pivot = v[28];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[33].abs()).max(v[34].abs()).max(v[35].abs()).max(v[36].abs()).max(v[37].abs()).max(v[38].abs());
+        let l = v[33] * inv[3];
+        v[33] = l;
+        if l != 0.0 { v[34] = v[34] - l * v[6]; v[35] = v[35] - l * v[7]; }
+        let l = v[34] * inv[4];
+        v[34] = l;
+        if l != 0.0 { v[35] = v[35] - l * v[10]; }
+        let pivot = v[35];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[39].abs()).max(v[40].abs()).max(v[41].abs()).max(v[42].abs()).max(v[43].abs());
+        let l = v[39] * inv[2];
+        v[39] = l;
+        let pivot = v[40];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs());
+        let l = v[44] * inv[11];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[41]; v[46] = v[46] - l * v[42]; v[47] = v[47] - l * v[43]; }
+        let pivot = v[45];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[48].abs()).max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs()).max(v[53].abs()).max(v[54].abs());
+        let l = v[48] * inv[2];
+        v[48] = l;
+        let l = v[49] * inv[9];
+        v[49] = l;
+        if l != 0.0 { v[50] = v[50] - l * v[29]; v[51] = v[51] - l * v[30]; v[52] = v[52] - l * v[31]; v[53] = v[53] - l * v[32]; }
+        let l = v[50] * inv[10];
+        v[50] = l;
+        if l != 0.0 { v[51] = v[51] - l * v[36]; v[52] = v[52] - l * v[37]; v[53] = v[53] - l * v[38]; }
+        let l = v[51] * inv[11];
+        v[51] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[41]; v[53] = v[53] - l * v[42]; v[54] = v[54] - l * v[43]; }
+        let l = v[52] * inv[12];
+        v[52] = l;
+        if l != 0.0 { v[53] = v[53] - l * v[46]; v[54] = v[54] - l * v[47]; }
+        let pivot = v[53];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[55].abs()).max(v[56].abs()).max(v[57].abs()).max(v[58].abs()).max(v[59].abs());
+        let l = v[55] * inv[11];
+        v[55] = l;
+        if l != 0.0 { v[56] = v[56] - l * v[41]; v[57] = v[57] - l * v[42]; v[59] = v[59] - l * v[43]; }
+        let l = v[56] * inv[12];
+        v[56] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[46]; v[59] = v[59] - l * v[47]; }
+        let l = v[57] * inv[13];
+        v[57] = l;
+        if l != 0.0 { v[59] = v[59] - l * v[54]; }
+        let pivot = v[58];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[60].abs()).max(v[61].abs()).max(v[62].abs()).max(v[63].abs()).max(v[64].abs()).max(v[65].abs()).max(v[66].abs()).max(v[67].abs()).max(v[68].abs()).max(v[69].abs());
+        let l = v[60] * inv[5];
+        v[60] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[12]; v[65] = v[65] - l * v[13]; v[66] = v[66] - l * v[14]; }
+        let l = v[61] * inv[6];
+        v[61] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[16]; v[65] = v[65] - l * v[17]; v[66] = v[66] - l * v[18]; }
+        let l = v[62] * inv[7];
+        v[62] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[20]; v[65] = v[65] - l * v[21]; v[66] = v[66] - l * v[22]; }
+        let l = v[63] * inv[10];
+        v[63] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[36]; v[65] = v[65] - l * v[37]; v[66] = v[66] - l * v[38]; }
+        let l = v[64] * inv[11];
+        v[64] = l;
+        if l != 0.0 { v[65] = v[65] - l * v[41]; v[66] = v[66] - l * v[42]; v[69] = v[69] - l * v[43]; }
+        let l = v[65] * inv[12];
+        v[65] = l;
+        if l != 0.0 { v[66] = v[66] - l * v[46]; v[69] = v[69] - l * v[47]; }
+        let l = v[66] * inv[13];
+        v[66] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[54]; }
+        let l = v[67] * inv[14];
+        v[67] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[59]; }
+        let pivot = v[68];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[70].abs()).max(v[71].abs()).max(v[72].abs()).max(v[73].abs()).max(v[74].abs()).max(v[75].abs());
+        let l = v[70] * inv[11];
+        v[70] = l;
+        if l != 0.0 { v[71] = v[71] - l * v[41]; v[72] = v[72] - l * v[42]; v[75] = v[75] - l * v[43]; }
+        let l = v[71] * inv[12];
+        v[71] = l;
+        if l != 0.0 { v[72] = v[72] - l * v[46]; v[75] = v[75] - l * v[47]; }
+        let l = v[72] * inv[13];
+        v[72] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[54]; }
+        let l = v[73] * inv[14];
+        v[73] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[59]; }
+        let l = v[74] * inv[15];
+        v[74] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[69]; }
+        let pivot = v[75];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(16); }
+        inv[16] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 76] = v.try_into().expect("factor length");
+        let inv: &[f64; 17] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 17] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[14] - v[1] * y0;
+        let y2 = b[3];
+        let y3 = b[15] - v[4] * y1;
+        let y4 = b[16] - v[8] * y3;
+        let y5 = b[5];
+        let y6 = b[6];
+        let y7 = b[7];
+        let y8 = b[8];
+        let y9 = b[12] - v[27] * y8;
+        let y10 = b[4] - v[33] * y3 - v[34] * y4;
+        let y11 = b[0] - v[39] * y2;
+        let y12 = b[1] - v[44] * y11;
+        let y13 = b[2] - v[48] * y2 - v[49] * y9 - v[50] * y10 - v[51] * y11 - v[52] * y12;
+        let y14 = b[9] - v[55] * y11 - v[56] * y12 - v[57] * y13;
+        let y15 = b[10] - v[60] * y5 - v[61] * y6 - v[62] * y7 - v[63] * y10 - v[64] * y11 - v[65] * y12 - v[66] * y13 - v[67] * y14;
+        let y16 = b[11] - v[70] * y11 - v[71] * y12 - v[72] * y13 - v[73] * y14 - v[74] * y15;
+        let x16 = (y16) * inv[16];
+        b[11] = x16;
+        let x15 = (y15 - v[69] * x16) * inv[15];
+        b[10] = x15;
+        let x14 = (y14 - v[59] * x16) * inv[14];
+        b[9] = x14;
+        let x13 = (y13 - v[54] * x16) * inv[13];
+        b[2] = x13;
+        let x12 = (y12 - v[46] * x13 - v[47] * x16) * inv[12];
+        b[1] = x12;
+        let x11 = (y11 - v[41] * x12 - v[42] * x13 - v[43] * x16) * inv[11];
+        b[0] = x11;
+        let x10 = (y10 - v[36] * x11 - v[37] * x12 - v[38] * x13) * inv[10];
+        b[4] = x10;
+        let x9 = (y9 - v[29] * x10 - v[30] * x11 - v[31] * x12 - v[32] * x13) * inv[9];
+        b[12] = x9;
+        let x8 = (y8 - v[24] * x11 - v[25] * x12 - v[26] * x13) * inv[8];
+        b[8] = x8;
+        let x7 = (y7 - v[20] * x11 - v[21] * x12 - v[22] * x13) * inv[7];
+        b[7] = x7;
+        let x6 = (y6 - v[16] * x11 - v[17] * x12 - v[18] * x13) * inv[6];
+        b[6] = x6;
+        let x5 = (y5 - v[12] * x11 - v[13] * x12 - v[14] * x13) * inv[5];
+        b[5] = x5;
+        let x4 = (y4 - v[10] * x10) * inv[4];
+        b[16] = x4;
+        let x3 = (y3 - v[6] * x4 - v[7] * x10) * inv[3];
+        b[15] = x3;
+        let x2 = (y2) * inv[2];
+        b[3] = x2;
+        let x1 = (y1) * inv[1];
+        b[14] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_ANTI_CCL2: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -543,6 +1388,7 @@ pub static ARM_ANTI_CCL2: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl2::rhs,
     jacobian: arm_anti_ccl2::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0x6fbc744ab038000c, factor: arm_anti_ccl2::lu_factor, solve: arm_anti_ccl2::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0xb1f2a9293174d9bc), written by
@@ -727,6 +1573,314 @@ pub mod arm_anti_ccl3 {
         out[71] = 0.0 + k[300] * p24;
         out[72] = 0.0 + k[301] * 1.0 + k[302] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 73] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 76] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 17] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[63];
+        v[1] = 0.0 + scale * jac[64];
+        v[2] = 0.0 + scale * jac[65];
+        v[3] = 0.0 + scale * jac[15];
+        v[4] = 0.0 + scale * jac[67];
+        v[5] = 0.0 + scale * jac[68];
+        v[6] = 0.0 + scale * jac[69];
+        v[7] = 0.0 + scale * jac[66];
+        v[8] = 0.0 + scale * jac[71];
+        v[9] = 0.0 + scale * jac[72];
+        v[10] = 0.0 + scale * jac[70];
+        v[11] = 0.0 + scale * jac[24];
+        v[12] = 0.0 + scale * jac[25];
+        v[13] = 0.0 + scale * jac[23];
+        v[14] = 0.0 + scale * jac[20];
+        v[15] = 0.0 + scale * jac[21];
+        v[16] = 0.0 + scale * jac[22];
+        v[17] = 0.0 + scale * jac[29];
+        v[18] = 0.0 + scale * jac[26];
+        v[19] = 0.0 + scale * jac[27];
+        v[20] = 0.0 + scale * jac[28];
+        v[21] = 0.0 + scale * jac[33];
+        v[22] = 0.0 + scale * jac[30];
+        v[23] = 0.0 + scale * jac[31];
+        v[24] = 0.0 + scale * jac[32];
+        v[25] = 0.0 + scale * jac[37];
+        v[26] = 0.0 + scale * jac[34];
+        v[27] = 0.0 + scale * jac[35];
+        v[28] = 0.0 + scale * jac[36];
+        v[29] = 0.0 + scale * jac[61];
+        v[30] = 0.0 + scale * jac[62];
+        v[31] = 0.0 + scale * jac[60];
+        v[32] = 0.0 + scale * jac[57];
+        v[33] = 0.0 + scale * jac[58];
+        v[34] = 0.0 + scale * jac[59];
+        v[35] = 0.0 + scale * jac[19];
+        v[36] = 0.0 + scale * jac[16];
+        v[37] = 0.0 + scale * jac[17];
+        v[38] = 0.0 + scale * jac[18];
+        v[39] = 0.0 + scale * jac[3];
+        v[40] = 0.0 + scale * jac[0];
+        v[41] = 0.0 + scale * jac[1];
+        v[42] = 0.0 + scale * jac[2];
+        v[43] = 0.0 + scale * jac[4];
+        v[44] = 0.0 + scale * jac[5];
+        v[45] = 0.0 + scale * jac[6];
+        v[46] = 0.0 + scale * jac[7];
+        v[47] = 0.0 + scale * jac[8];
+        v[48] = 0.0 + scale * jac[12];
+        v[49] = 0.0 + scale * jac[14];
+        v[50] = 0.0;
+        v[51] = 0.0 + scale * jac[9];
+        v[52] = 0.0 + scale * jac[10];
+        v[53] = 0.0 + scale * jac[11];
+        v[54] = 0.0 + scale * jac[13];
+        v[55] = 0.0 + scale * jac[38];
+        v[56] = 0.0 + scale * jac[39];
+        v[57] = 0.0 + scale * jac[40];
+        v[58] = 0.0 + scale * jac[41];
+        v[59] = 0.0;
+        v[60] = 0.0 + scale * jac[46];
+        v[61] = 0.0 + scale * jac[47];
+        v[62] = 0.0 + scale * jac[48];
+        v[63] = 0.0 + scale * jac[45];
+        v[64] = 0.0 + scale * jac[42];
+        v[65] = 0.0 + scale * jac[43];
+        v[66] = 0.0 + scale * jac[44];
+        v[67] = 0.0 + scale * jac[49];
+        v[68] = 0.0 + scale * jac[50];
+        v[69] = 0.0;
+        v[70] = 0.0 + scale * jac[51];
+        v[71] = 0.0 + scale * jac[52];
+        v[72] = 0.0 + scale * jac[53];
+        v[73] = 0.0 + scale * jac[54];
+        v[74] = 0.0 + scale * jac[55];
+        v[75] = 0.0 + scale * jac[56];
+        v[0] = v[0] + shift;
+        v[2] = v[2] + shift;
+        v[3] = v[3] + shift;
+        v[5] = v[5] + shift;
+        v[9] = v[9] + shift;
+        v[13] = v[13] + shift;
+        v[17] = v[17] + shift;
+        v[21] = v[21] + shift;
+        v[25] = v[25] + shift;
+        v[30] = v[30] + shift;
+        v[35] = v[35] + shift;
+        v[40] = v[40] + shift;
+        v[45] = v[45] + shift;
+        v[53] = v[53] + shift;
+        v[58] = v[58] + shift;
+        v[68] = v[68] + shift;
+        v[75] = v[75] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let l = v[1] * inv[0];
+        v[1] = l;
+        let pivot = v[2];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs()).max(v[5].abs()).max(v[6].abs()).max(v[7].abs());
+        let l = v[4] * inv[1];
+        v[4] = l;
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[8].abs()).max(v[9].abs()).max(v[10].abs());
+        let l = v[8] * inv[3];
+        v[8] = l;
+        if l != 0.0 { v[9] = v[9] - l * v[6]; v[10] = v[10] - l * v[7]; }
+        let pivot = v[9];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[11].abs()).max(v[12].abs()).max(v[13].abs()).max(v[14].abs()).max(v[15].abs()).max(v[16].abs());
+        let l = v[11] * inv[3];
+        v[11] = l;
+        if l != 0.0 { v[12] = v[12] - l * v[6]; v[13] = v[13] - l * v[7]; }
+        let l = v[12] * inv[4];
+        v[12] = l;
+        if l != 0.0 { v[13] = v[13] - l * v[10]; }
+        let pivot = v[13];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[17].abs()).max(v[18].abs()).max(v[19].abs()).max(v[20].abs());
+        let pivot = v[17];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[21].abs()).max(v[22].abs()).max(v[23].abs()).max(v[24].abs());
+        let pivot = v[21];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[25].abs()).max(v[26].abs()).max(v[27].abs()).max(v[28].abs());
+        let pivot = v[25];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[29].abs()).max(v[30].abs()).max(v[31].abs()).max(v[32].abs()).max(v[33].abs()).max(v[34].abs());
+        let l = v[29] * inv[8];
+        v[29] = l;
+        if l != 0.0 { v[32] = v[32] - l * v[26]; v[33] = v[33] - l * v[27]; v[34] = v[34] - l * v[28]; }
+        let pivot = v[30];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[35].abs()).max(v[36].abs()).max(v[37].abs()).max(v[38].abs());
+        let pivot = v[35];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[39].abs()).max(v[40].abs()).max(v[41].abs()).max(v[42].abs()).max(v[43].abs());
+        let l = v[39] * inv[2];
+        v[39] = l;
+        let pivot = v[40];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs());
+        let l = v[44] * inv[11];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[41]; v[46] = v[46] - l * v[42]; v[47] = v[47] - l * v[43]; }
+        let pivot = v[45];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[48].abs()).max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs()).max(v[53].abs()).max(v[54].abs());
+        let l = v[48] * inv[2];
+        v[48] = l;
+        let l = v[49] * inv[9];
+        v[49] = l;
+        if l != 0.0 { v[50] = v[50] - l * v[31]; v[51] = v[51] - l * v[32]; v[52] = v[52] - l * v[33]; v[53] = v[53] - l * v[34]; }
+        let l = v[50] * inv[10];
+        v[50] = l;
+        if l != 0.0 { v[51] = v[51] - l * v[36]; v[52] = v[52] - l * v[37]; v[53] = v[53] - l * v[38]; }
+        let l = v[51] * inv[11];
+        v[51] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[41]; v[53] = v[53] - l * v[42]; v[54] = v[54] - l * v[43]; }
+        let l = v[52] * inv[12];
+        v[52] = l;
+        if l != 0.0 { v[53] = v[53] - l * v[46]; v[54] = v[54] - l * v[47]; }
+        let pivot = v[53];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[55].abs()).max(v[56].abs()).max(v[57].abs()).max(v[58].abs()).max(v[59].abs());
+        let l = v[55] * inv[11];
+        v[55] = l;
+        if l != 0.0 { v[56] = v[56] - l * v[41]; v[57] = v[57] - l * v[42]; v[59] = v[59] - l * v[43]; }
+        let l = v[56] * inv[12];
+        v[56] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[46]; v[59] = v[59] - l * v[47]; }
+        let l = v[57] * inv[13];
+        v[57] = l;
+        if l != 0.0 { v[59] = v[59] - l * v[54]; }
+        let pivot = v[58];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[60].abs()).max(v[61].abs()).max(v[62].abs()).max(v[63].abs()).max(v[64].abs()).max(v[65].abs()).max(v[66].abs()).max(v[67].abs()).max(v[68].abs()).max(v[69].abs());
+        let l = v[60] * inv[5];
+        v[60] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[14]; v[65] = v[65] - l * v[15]; v[66] = v[66] - l * v[16]; }
+        let l = v[61] * inv[6];
+        v[61] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[18]; v[65] = v[65] - l * v[19]; v[66] = v[66] - l * v[20]; }
+        let l = v[62] * inv[7];
+        v[62] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[22]; v[65] = v[65] - l * v[23]; v[66] = v[66] - l * v[24]; }
+        let l = v[63] * inv[10];
+        v[63] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[36]; v[65] = v[65] - l * v[37]; v[66] = v[66] - l * v[38]; }
+        let l = v[64] * inv[11];
+        v[64] = l;
+        if l != 0.0 { v[65] = v[65] - l * v[41]; v[66] = v[66] - l * v[42]; v[69] = v[69] - l * v[43]; }
+        let l = v[65] * inv[12];
+        v[65] = l;
+        if l != 0.0 { v[66] = v[66] - l * v[46]; v[69] = v[69] - l * v[47]; }
+        let l = v[66] * inv[13];
+        v[66] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[54]; }
+        let l = v[67] * inv[14];
+        v[67] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[59]; }
+        let pivot = v[68];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[70].abs()).max(v[71].abs()).max(v[72].abs()).max(v[73].abs()).max(v[74].abs()).max(v[75].abs());
+        let l = v[70] * inv[11];
+        v[70] = l;
+        if l != 0.0 { v[71] = v[71] - l * v[41]; v[72] = v[72] - l * v[42]; v[75] = v[75] - l * v[43]; }
+        let l = v[71] * inv[12];
+        v[71] = l;
+        if l != 0.0 { v[72] = v[72] - l * v[46]; v[75] = v[75] - l * v[47]; }
+        let l = v[72] * inv[13];
+        v[72] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[54]; }
+        let l = v[73] * inv[14];
+        v[73] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[59]; }
+        let l = v[74] * inv[15];
+        v[74] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[69]; }
+        let pivot = v[75];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(16); }
+        inv[16] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 76] = v.try_into().expect("factor length");
+        let inv: &[f64; 17] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 17] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[14] - v[1] * y0;
+        let y2 = b[3];
+        let y3 = b[15] - v[4] * y1;
+        let y4 = b[16] - v[8] * y3;
+        let y5 = b[5] - v[11] * y3 - v[12] * y4;
+        let y6 = b[6];
+        let y7 = b[7];
+        let y8 = b[8];
+        let y9 = b[12] - v[29] * y8;
+        let y10 = b[4];
+        let y11 = b[0] - v[39] * y2;
+        let y12 = b[1] - v[44] * y11;
+        let y13 = b[2] - v[48] * y2 - v[49] * y9 - v[50] * y10 - v[51] * y11 - v[52] * y12;
+        let y14 = b[9] - v[55] * y11 - v[56] * y12 - v[57] * y13;
+        let y15 = b[10] - v[60] * y5 - v[61] * y6 - v[62] * y7 - v[63] * y10 - v[64] * y11 - v[65] * y12 - v[66] * y13 - v[67] * y14;
+        let y16 = b[11] - v[70] * y11 - v[71] * y12 - v[72] * y13 - v[73] * y14 - v[74] * y15;
+        let x16 = (y16) * inv[16];
+        b[11] = x16;
+        let x15 = (y15 - v[69] * x16) * inv[15];
+        b[10] = x15;
+        let x14 = (y14 - v[59] * x16) * inv[14];
+        b[9] = x14;
+        let x13 = (y13 - v[54] * x16) * inv[13];
+        b[2] = x13;
+        let x12 = (y12 - v[46] * x13 - v[47] * x16) * inv[12];
+        b[1] = x12;
+        let x11 = (y11 - v[41] * x12 - v[42] * x13 - v[43] * x16) * inv[11];
+        b[0] = x11;
+        let x10 = (y10 - v[36] * x11 - v[37] * x12 - v[38] * x13) * inv[10];
+        b[4] = x10;
+        let x9 = (y9 - v[31] * x10 - v[32] * x11 - v[33] * x12 - v[34] * x13) * inv[9];
+        b[12] = x9;
+        let x8 = (y8 - v[26] * x11 - v[27] * x12 - v[28] * x13) * inv[8];
+        b[8] = x8;
+        let x7 = (y7 - v[22] * x11 - v[23] * x12 - v[24] * x13) * inv[7];
+        b[7] = x7;
+        let x6 = (y6 - v[18] * x11 - v[19] * x12 - v[20] * x13) * inv[6];
+        b[6] = x6;
+        let x5 = (y5 - v[14] * x11 - v[15] * x12 - v[16] * x13) * inv[5];
+        b[5] = x5;
+        let x4 = (y4 - v[10] * x5) * inv[4];
+        b[16] = x4;
+        let x3 = (y3 - v[6] * x4 - v[7] * x5) * inv[3];
+        b[15] = x3;
+        let x2 = (y2) * inv[2];
+        b[3] = x2;
+        let x1 = (y1) * inv[1];
+        b[14] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_ANTI_CCL3: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -734,6 +1888,7 @@ pub static ARM_ANTI_CCL3: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl3::rhs,
     jacobian: arm_anti_ccl3::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0x252fc72e6c798aec, factor: arm_anti_ccl3::lu_factor, solve: arm_anti_ccl3::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x3242c21f4265fadd), written by
@@ -918,6 +2073,314 @@ pub mod arm_anti_ccl4 {
         out[71] = 0.0 + k[300] * p24;
         out[72] = 0.0 + k[301] * 1.0 + k[302] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 73] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 76] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 17] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[63];
+        v[1] = 0.0 + scale * jac[64];
+        v[2] = 0.0 + scale * jac[65];
+        v[3] = 0.0 + scale * jac[15];
+        v[4] = 0.0 + scale * jac[67];
+        v[5] = 0.0 + scale * jac[68];
+        v[6] = 0.0 + scale * jac[69];
+        v[7] = 0.0 + scale * jac[66];
+        v[8] = 0.0 + scale * jac[71];
+        v[9] = 0.0 + scale * jac[72];
+        v[10] = 0.0 + scale * jac[70];
+        v[11] = 0.0 + scale * jac[23];
+        v[12] = 0.0 + scale * jac[20];
+        v[13] = 0.0 + scale * jac[21];
+        v[14] = 0.0 + scale * jac[22];
+        v[15] = 0.0 + scale * jac[28];
+        v[16] = 0.0 + scale * jac[29];
+        v[17] = 0.0 + scale * jac[27];
+        v[18] = 0.0 + scale * jac[24];
+        v[19] = 0.0 + scale * jac[25];
+        v[20] = 0.0 + scale * jac[26];
+        v[21] = 0.0 + scale * jac[33];
+        v[22] = 0.0 + scale * jac[30];
+        v[23] = 0.0 + scale * jac[31];
+        v[24] = 0.0 + scale * jac[32];
+        v[25] = 0.0 + scale * jac[37];
+        v[26] = 0.0 + scale * jac[34];
+        v[27] = 0.0 + scale * jac[35];
+        v[28] = 0.0 + scale * jac[36];
+        v[29] = 0.0 + scale * jac[61];
+        v[30] = 0.0 + scale * jac[62];
+        v[31] = 0.0 + scale * jac[60];
+        v[32] = 0.0 + scale * jac[57];
+        v[33] = 0.0 + scale * jac[58];
+        v[34] = 0.0 + scale * jac[59];
+        v[35] = 0.0 + scale * jac[19];
+        v[36] = 0.0 + scale * jac[16];
+        v[37] = 0.0 + scale * jac[17];
+        v[38] = 0.0 + scale * jac[18];
+        v[39] = 0.0 + scale * jac[3];
+        v[40] = 0.0 + scale * jac[0];
+        v[41] = 0.0 + scale * jac[1];
+        v[42] = 0.0 + scale * jac[2];
+        v[43] = 0.0 + scale * jac[4];
+        v[44] = 0.0 + scale * jac[5];
+        v[45] = 0.0 + scale * jac[6];
+        v[46] = 0.0 + scale * jac[7];
+        v[47] = 0.0 + scale * jac[8];
+        v[48] = 0.0 + scale * jac[12];
+        v[49] = 0.0 + scale * jac[14];
+        v[50] = 0.0;
+        v[51] = 0.0 + scale * jac[9];
+        v[52] = 0.0 + scale * jac[10];
+        v[53] = 0.0 + scale * jac[11];
+        v[54] = 0.0 + scale * jac[13];
+        v[55] = 0.0 + scale * jac[38];
+        v[56] = 0.0 + scale * jac[39];
+        v[57] = 0.0 + scale * jac[40];
+        v[58] = 0.0 + scale * jac[41];
+        v[59] = 0.0;
+        v[60] = 0.0 + scale * jac[46];
+        v[61] = 0.0 + scale * jac[47];
+        v[62] = 0.0 + scale * jac[48];
+        v[63] = 0.0 + scale * jac[45];
+        v[64] = 0.0 + scale * jac[42];
+        v[65] = 0.0 + scale * jac[43];
+        v[66] = 0.0 + scale * jac[44];
+        v[67] = 0.0 + scale * jac[49];
+        v[68] = 0.0 + scale * jac[50];
+        v[69] = 0.0;
+        v[70] = 0.0 + scale * jac[51];
+        v[71] = 0.0 + scale * jac[52];
+        v[72] = 0.0 + scale * jac[53];
+        v[73] = 0.0 + scale * jac[54];
+        v[74] = 0.0 + scale * jac[55];
+        v[75] = 0.0 + scale * jac[56];
+        v[0] = v[0] + shift;
+        v[2] = v[2] + shift;
+        v[3] = v[3] + shift;
+        v[5] = v[5] + shift;
+        v[9] = v[9] + shift;
+        v[11] = v[11] + shift;
+        v[17] = v[17] + shift;
+        v[21] = v[21] + shift;
+        v[25] = v[25] + shift;
+        v[30] = v[30] + shift;
+        v[35] = v[35] + shift;
+        v[40] = v[40] + shift;
+        v[45] = v[45] + shift;
+        v[53] = v[53] + shift;
+        v[58] = v[58] + shift;
+        v[68] = v[68] + shift;
+        v[75] = v[75] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let l = v[1] * inv[0];
+        v[1] = l;
+        let pivot = v[2];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs()).max(v[5].abs()).max(v[6].abs()).max(v[7].abs());
+        let l = v[4] * inv[1];
+        v[4] = l;
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[8].abs()).max(v[9].abs()).max(v[10].abs());
+        let l = v[8] * inv[3];
+        v[8] = l;
+        if l != 0.0 { v[9] = v[9] - l * v[6]; v[10] = v[10] - l * v[7]; }
+        let pivot = v[9];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[11].abs()).max(v[12].abs()).max(v[13].abs()).max(v[14].abs());
+        let pivot = v[11];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[15].abs()).max(v[16].abs()).max(v[17].abs()).max(v[18].abs()).max(v[19].abs()).max(v[20].abs());
+        let l = v[15] * inv[3];
+        v[15] = l;
+        if l != 0.0 { v[16] = v[16] - l * v[6]; v[17] = v[17] - l * v[7]; }
+        let l = v[16] * inv[4];
+        v[16] = l;
+        if l != 0.0 { v[17] = v[17] - l * v[10]; }
+        let pivot = v[17];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[21].abs()).max(v[22].abs()).max(v[23].abs()).max(v[24].abs());
+        let pivot = v[21];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[25].abs()).max(v[26].abs()).max(v[27].abs()).max(v[28].abs());
+        let pivot = v[25];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[29].abs()).max(v[30].abs()).max(v[31].abs()).max(v[32].abs()).max(v[33].abs()).max(v[34].abs());
+        let l = v[29] * inv[8];
+        v[29] = l;
+        if l != 0.0 { v[32] = v[32] - l * v[26]; v[33] = v[33] - l * v[27]; v[34] = v[34] - l * v[28]; }
+        let pivot = v[30];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[35].abs()).max(v[36].abs()).max(v[37].abs()).max(v[38].abs());
+        let pivot = v[35];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[39].abs()).max(v[40].abs()).max(v[41].abs()).max(v[42].abs()).max(v[43].abs());
+        let l = v[39] * inv[2];
+        v[39] = l;
+        let pivot = v[40];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs());
+        let l = v[44] * inv[11];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[41]; v[46] = v[46] - l * v[42]; v[47] = v[47] - l * v[43]; }
+        let pivot = v[45];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[48].abs()).max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs()).max(v[53].abs()).max(v[54].abs());
+        let l = v[48] * inv[2];
+        v[48] = l;
+        let l = v[49] * inv[9];
+        v[49] = l;
+        if l != 0.0 { v[50] = v[50] - l * v[31]; v[51] = v[51] - l * v[32]; v[52] = v[52] - l * v[33]; v[53] = v[53] - l * v[34]; }
+        let l = v[50] * inv[10];
+        v[50] = l;
+        if l != 0.0 { v[51] = v[51] - l * v[36]; v[52] = v[52] - l * v[37]; v[53] = v[53] - l * v[38]; }
+        let l = v[51] * inv[11];
+        v[51] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[41]; v[53] = v[53] - l * v[42]; v[54] = v[54] - l * v[43]; }
+        let l = v[52] * inv[12];
+        v[52] = l;
+        if l != 0.0 { v[53] = v[53] - l * v[46]; v[54] = v[54] - l * v[47]; }
+        let pivot = v[53];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[55].abs()).max(v[56].abs()).max(v[57].abs()).max(v[58].abs()).max(v[59].abs());
+        let l = v[55] * inv[11];
+        v[55] = l;
+        if l != 0.0 { v[56] = v[56] - l * v[41]; v[57] = v[57] - l * v[42]; v[59] = v[59] - l * v[43]; }
+        let l = v[56] * inv[12];
+        v[56] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[46]; v[59] = v[59] - l * v[47]; }
+        let l = v[57] * inv[13];
+        v[57] = l;
+        if l != 0.0 { v[59] = v[59] - l * v[54]; }
+        let pivot = v[58];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[60].abs()).max(v[61].abs()).max(v[62].abs()).max(v[63].abs()).max(v[64].abs()).max(v[65].abs()).max(v[66].abs()).max(v[67].abs()).max(v[68].abs()).max(v[69].abs());
+        let l = v[60] * inv[5];
+        v[60] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[12]; v[65] = v[65] - l * v[13]; v[66] = v[66] - l * v[14]; }
+        let l = v[61] * inv[6];
+        v[61] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[18]; v[65] = v[65] - l * v[19]; v[66] = v[66] - l * v[20]; }
+        let l = v[62] * inv[7];
+        v[62] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[22]; v[65] = v[65] - l * v[23]; v[66] = v[66] - l * v[24]; }
+        let l = v[63] * inv[10];
+        v[63] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[36]; v[65] = v[65] - l * v[37]; v[66] = v[66] - l * v[38]; }
+        let l = v[64] * inv[11];
+        v[64] = l;
+        if l != 0.0 { v[65] = v[65] - l * v[41]; v[66] = v[66] - l * v[42]; v[69] = v[69] - l * v[43]; }
+        let l = v[65] * inv[12];
+        v[65] = l;
+        if l != 0.0 { v[66] = v[66] - l * v[46]; v[69] = v[69] - l * v[47]; }
+        let l = v[66] * inv[13];
+        v[66] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[54]; }
+        let l = v[67] * inv[14];
+        v[67] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[59]; }
+        let pivot = v[68];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[70].abs()).max(v[71].abs()).max(v[72].abs()).max(v[73].abs()).max(v[74].abs()).max(v[75].abs());
+        let l = v[70] * inv[11];
+        v[70] = l;
+        if l != 0.0 { v[71] = v[71] - l * v[41]; v[72] = v[72] - l * v[42]; v[75] = v[75] - l * v[43]; }
+        let l = v[71] * inv[12];
+        v[71] = l;
+        if l != 0.0 { v[72] = v[72] - l * v[46]; v[75] = v[75] - l * v[47]; }
+        let l = v[72] * inv[13];
+        v[72] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[54]; }
+        let l = v[73] * inv[14];
+        v[73] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[59]; }
+        let l = v[74] * inv[15];
+        v[74] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[69]; }
+        let pivot = v[75];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(16); }
+        inv[16] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 76] = v.try_into().expect("factor length");
+        let inv: &[f64; 17] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 17] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[14] - v[1] * y0;
+        let y2 = b[3];
+        let y3 = b[15] - v[4] * y1;
+        let y4 = b[16] - v[8] * y3;
+        let y5 = b[5];
+        let y6 = b[6] - v[15] * y3 - v[16] * y4;
+        let y7 = b[7];
+        let y8 = b[8];
+        let y9 = b[12] - v[29] * y8;
+        let y10 = b[4];
+        let y11 = b[0] - v[39] * y2;
+        let y12 = b[1] - v[44] * y11;
+        let y13 = b[2] - v[48] * y2 - v[49] * y9 - v[50] * y10 - v[51] * y11 - v[52] * y12;
+        let y14 = b[9] - v[55] * y11 - v[56] * y12 - v[57] * y13;
+        let y15 = b[10] - v[60] * y5 - v[61] * y6 - v[62] * y7 - v[63] * y10 - v[64] * y11 - v[65] * y12 - v[66] * y13 - v[67] * y14;
+        let y16 = b[11] - v[70] * y11 - v[71] * y12 - v[72] * y13 - v[73] * y14 - v[74] * y15;
+        let x16 = (y16) * inv[16];
+        b[11] = x16;
+        let x15 = (y15 - v[69] * x16) * inv[15];
+        b[10] = x15;
+        let x14 = (y14 - v[59] * x16) * inv[14];
+        b[9] = x14;
+        let x13 = (y13 - v[54] * x16) * inv[13];
+        b[2] = x13;
+        let x12 = (y12 - v[46] * x13 - v[47] * x16) * inv[12];
+        b[1] = x12;
+        let x11 = (y11 - v[41] * x12 - v[42] * x13 - v[43] * x16) * inv[11];
+        b[0] = x11;
+        let x10 = (y10 - v[36] * x11 - v[37] * x12 - v[38] * x13) * inv[10];
+        b[4] = x10;
+        let x9 = (y9 - v[31] * x10 - v[32] * x11 - v[33] * x12 - v[34] * x13) * inv[9];
+        b[12] = x9;
+        let x8 = (y8 - v[26] * x11 - v[27] * x12 - v[28] * x13) * inv[8];
+        b[8] = x8;
+        let x7 = (y7 - v[22] * x11 - v[23] * x12 - v[24] * x13) * inv[7];
+        b[7] = x7;
+        let x6 = (y6 - v[18] * x11 - v[19] * x12 - v[20] * x13) * inv[6];
+        b[6] = x6;
+        let x5 = (y5 - v[12] * x11 - v[13] * x12 - v[14] * x13) * inv[5];
+        b[5] = x5;
+        let x4 = (y4 - v[10] * x6) * inv[4];
+        b[16] = x4;
+        let x3 = (y3 - v[6] * x4 - v[7] * x6) * inv[3];
+        b[15] = x3;
+        let x2 = (y2) * inv[2];
+        b[3] = x2;
+        let x1 = (y1) * inv[1];
+        b[14] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_ANTI_CCL4: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -925,6 +2388,7 @@ pub static ARM_ANTI_CCL4: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl4::rhs,
     jacobian: arm_anti_ccl4::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0x367a7a9e55a666d4, factor: arm_anti_ccl4::lu_factor, solve: arm_anti_ccl4::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x17618da1f1c83df6), written by
@@ -1109,6 +2573,314 @@ pub mod arm_anti_ccl5 {
         out[71] = 0.0 + k[300] * p24;
         out[72] = 0.0 + k[301] * 1.0 + k[302] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 73] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 76] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 17] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[63];
+        v[1] = 0.0 + scale * jac[64];
+        v[2] = 0.0 + scale * jac[65];
+        v[3] = 0.0 + scale * jac[15];
+        v[4] = 0.0 + scale * jac[67];
+        v[5] = 0.0 + scale * jac[68];
+        v[6] = 0.0 + scale * jac[69];
+        v[7] = 0.0 + scale * jac[66];
+        v[8] = 0.0 + scale * jac[71];
+        v[9] = 0.0 + scale * jac[72];
+        v[10] = 0.0 + scale * jac[70];
+        v[11] = 0.0 + scale * jac[23];
+        v[12] = 0.0 + scale * jac[20];
+        v[13] = 0.0 + scale * jac[21];
+        v[14] = 0.0 + scale * jac[22];
+        v[15] = 0.0 + scale * jac[27];
+        v[16] = 0.0 + scale * jac[24];
+        v[17] = 0.0 + scale * jac[25];
+        v[18] = 0.0 + scale * jac[26];
+        v[19] = 0.0 + scale * jac[32];
+        v[20] = 0.0 + scale * jac[33];
+        v[21] = 0.0 + scale * jac[31];
+        v[22] = 0.0 + scale * jac[28];
+        v[23] = 0.0 + scale * jac[29];
+        v[24] = 0.0 + scale * jac[30];
+        v[25] = 0.0 + scale * jac[37];
+        v[26] = 0.0 + scale * jac[34];
+        v[27] = 0.0 + scale * jac[35];
+        v[28] = 0.0 + scale * jac[36];
+        v[29] = 0.0 + scale * jac[61];
+        v[30] = 0.0 + scale * jac[62];
+        v[31] = 0.0 + scale * jac[60];
+        v[32] = 0.0 + scale * jac[57];
+        v[33] = 0.0 + scale * jac[58];
+        v[34] = 0.0 + scale * jac[59];
+        v[35] = 0.0 + scale * jac[19];
+        v[36] = 0.0 + scale * jac[16];
+        v[37] = 0.0 + scale * jac[17];
+        v[38] = 0.0 + scale * jac[18];
+        v[39] = 0.0 + scale * jac[3];
+        v[40] = 0.0 + scale * jac[0];
+        v[41] = 0.0 + scale * jac[1];
+        v[42] = 0.0 + scale * jac[2];
+        v[43] = 0.0 + scale * jac[4];
+        v[44] = 0.0 + scale * jac[5];
+        v[45] = 0.0 + scale * jac[6];
+        v[46] = 0.0 + scale * jac[7];
+        v[47] = 0.0 + scale * jac[8];
+        v[48] = 0.0 + scale * jac[12];
+        v[49] = 0.0 + scale * jac[14];
+        v[50] = 0.0;
+        v[51] = 0.0 + scale * jac[9];
+        v[52] = 0.0 + scale * jac[10];
+        v[53] = 0.0 + scale * jac[11];
+        v[54] = 0.0 + scale * jac[13];
+        v[55] = 0.0 + scale * jac[38];
+        v[56] = 0.0 + scale * jac[39];
+        v[57] = 0.0 + scale * jac[40];
+        v[58] = 0.0 + scale * jac[41];
+        v[59] = 0.0;
+        v[60] = 0.0 + scale * jac[46];
+        v[61] = 0.0 + scale * jac[47];
+        v[62] = 0.0 + scale * jac[48];
+        v[63] = 0.0 + scale * jac[45];
+        v[64] = 0.0 + scale * jac[42];
+        v[65] = 0.0 + scale * jac[43];
+        v[66] = 0.0 + scale * jac[44];
+        v[67] = 0.0 + scale * jac[49];
+        v[68] = 0.0 + scale * jac[50];
+        v[69] = 0.0;
+        v[70] = 0.0 + scale * jac[51];
+        v[71] = 0.0 + scale * jac[52];
+        v[72] = 0.0 + scale * jac[53];
+        v[73] = 0.0 + scale * jac[54];
+        v[74] = 0.0 + scale * jac[55];
+        v[75] = 0.0 + scale * jac[56];
+        v[0] = v[0] + shift;
+        v[2] = v[2] + shift;
+        v[3] = v[3] + shift;
+        v[5] = v[5] + shift;
+        v[9] = v[9] + shift;
+        v[11] = v[11] + shift;
+        v[15] = v[15] + shift;
+        v[21] = v[21] + shift;
+        v[25] = v[25] + shift;
+        v[30] = v[30] + shift;
+        v[35] = v[35] + shift;
+        v[40] = v[40] + shift;
+        v[45] = v[45] + shift;
+        v[53] = v[53] + shift;
+        v[58] = v[58] + shift;
+        v[68] = v[68] + shift;
+        v[75] = v[75] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let l = v[1] * inv[0];
+        v[1] = l;
+        let pivot = v[2];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs()).max(v[5].abs()).max(v[6].abs()).max(v[7].abs());
+        let l = v[4] * inv[1];
+        v[4] = l;
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[8].abs()).max(v[9].abs()).max(v[10].abs());
+        let l = v[8] * inv[3];
+        v[8] = l;
+        if l != 0.0 { v[9] = v[9] - l * v[6]; v[10] = v[10] - l * v[7]; }
+        let pivot = v[9];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[11].abs()).max(v[12].abs()).max(v[13].abs()).max(v[14].abs());
+        let pivot = v[11];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[15].abs()).max(v[16].abs()).max(v[17].abs()).max(v[18].abs());
+        let pivot = v[15];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[19].abs()).max(v[20].abs()).max(v[21].abs()).max(v[22].abs()).max(v[23].abs()).max(v[24].abs());
+        let l = v[19] * inv[3];
+        v[19] = l;
+        if l != 0.0 { v[20] = v[20] - l * v[6]; v[21] = v[21] - l * v[7]; }
+        let l = v[20] * inv[4];
+        v[20] = l;
+        if l != 0.0 { v[21] = v[21] - l * v[10]; }
+        let pivot = v[21];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[25].abs()).max(v[26].abs()).max(v[27].abs()).max(v[28].abs());
+        let pivot = v[25];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[29].abs()).max(v[30].abs()).max(v[31].abs()).max(v[32].abs()).max(v[33].abs()).max(v[34].abs());
+        let l = v[29] * inv[8];
+        v[29] = l;
+        if l != 0.0 { v[32] = v[32] - l * v[26]; v[33] = v[33] - l * v[27]; v[34] = v[34] - l * v[28]; }
+        let pivot = v[30];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[35].abs()).max(v[36].abs()).max(v[37].abs()).max(v[38].abs());
+        let pivot = v[35];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[39].abs()).max(v[40].abs()).max(v[41].abs()).max(v[42].abs()).max(v[43].abs());
+        let l = v[39] * inv[2];
+        v[39] = l;
+        let pivot = v[40];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs());
+        let l = v[44] * inv[11];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[41]; v[46] = v[46] - l * v[42]; v[47] = v[47] - l * v[43]; }
+        let pivot = v[45];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[48].abs()).max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs()).max(v[53].abs()).max(v[54].abs());
+        let l = v[48] * inv[2];
+        v[48] = l;
+        let l = v[49] * inv[9];
+        v[49] = l;
+        if l != 0.0 { v[50] = v[50] - l * v[31]; v[51] = v[51] - l * v[32]; v[52] = v[52] - l * v[33]; v[53] = v[53] - l * v[34]; }
+        let l = v[50] * inv[10];
+        v[50] = l;
+        if l != 0.0 { v[51] = v[51] - l * v[36]; v[52] = v[52] - l * v[37]; v[53] = v[53] - l * v[38]; }
+        let l = v[51] * inv[11];
+        v[51] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[41]; v[53] = v[53] - l * v[42]; v[54] = v[54] - l * v[43]; }
+        let l = v[52] * inv[12];
+        v[52] = l;
+        if l != 0.0 { v[53] = v[53] - l * v[46]; v[54] = v[54] - l * v[47]; }
+        let pivot = v[53];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[55].abs()).max(v[56].abs()).max(v[57].abs()).max(v[58].abs()).max(v[59].abs());
+        let l = v[55] * inv[11];
+        v[55] = l;
+        if l != 0.0 { v[56] = v[56] - l * v[41]; v[57] = v[57] - l * v[42]; v[59] = v[59] - l * v[43]; }
+        let l = v[56] * inv[12];
+        v[56] = l;
+        if l != 0.0 { v[57] = v[57] - l * v[46]; v[59] = v[59] - l * v[47]; }
+        let l = v[57] * inv[13];
+        v[57] = l;
+        if l != 0.0 { v[59] = v[59] - l * v[54]; }
+        let pivot = v[58];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[60].abs()).max(v[61].abs()).max(v[62].abs()).max(v[63].abs()).max(v[64].abs()).max(v[65].abs()).max(v[66].abs()).max(v[67].abs()).max(v[68].abs()).max(v[69].abs());
+        let l = v[60] * inv[5];
+        v[60] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[12]; v[65] = v[65] - l * v[13]; v[66] = v[66] - l * v[14]; }
+        let l = v[61] * inv[6];
+        v[61] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[16]; v[65] = v[65] - l * v[17]; v[66] = v[66] - l * v[18]; }
+        let l = v[62] * inv[7];
+        v[62] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[22]; v[65] = v[65] - l * v[23]; v[66] = v[66] - l * v[24]; }
+        let l = v[63] * inv[10];
+        v[63] = l;
+        if l != 0.0 { v[64] = v[64] - l * v[36]; v[65] = v[65] - l * v[37]; v[66] = v[66] - l * v[38]; }
+        let l = v[64] * inv[11];
+        v[64] = l;
+        if l != 0.0 { v[65] = v[65] - l * v[41]; v[66] = v[66] - l * v[42]; v[69] = v[69] - l * v[43]; }
+        let l = v[65] * inv[12];
+        v[65] = l;
+        if l != 0.0 { v[66] = v[66] - l * v[46]; v[69] = v[69] - l * v[47]; }
+        let l = v[66] * inv[13];
+        v[66] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[54]; }
+        let l = v[67] * inv[14];
+        v[67] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[59]; }
+        let pivot = v[68];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[70].abs()).max(v[71].abs()).max(v[72].abs()).max(v[73].abs()).max(v[74].abs()).max(v[75].abs());
+        let l = v[70] * inv[11];
+        v[70] = l;
+        if l != 0.0 { v[71] = v[71] - l * v[41]; v[72] = v[72] - l * v[42]; v[75] = v[75] - l * v[43]; }
+        let l = v[71] * inv[12];
+        v[71] = l;
+        if l != 0.0 { v[72] = v[72] - l * v[46]; v[75] = v[75] - l * v[47]; }
+        let l = v[72] * inv[13];
+        v[72] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[54]; }
+        let l = v[73] * inv[14];
+        v[73] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[59]; }
+        let l = v[74] * inv[15];
+        v[74] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[69]; }
+        let pivot = v[75];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(16); }
+        inv[16] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 76] = v.try_into().expect("factor length");
+        let inv: &[f64; 17] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 17] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[14] - v[1] * y0;
+        let y2 = b[3];
+        let y3 = b[15] - v[4] * y1;
+        let y4 = b[16] - v[8] * y3;
+        let y5 = b[5];
+        let y6 = b[6];
+        let y7 = b[7] - v[19] * y3 - v[20] * y4;
+        let y8 = b[8];
+        let y9 = b[12] - v[29] * y8;
+        let y10 = b[4];
+        let y11 = b[0] - v[39] * y2;
+        let y12 = b[1] - v[44] * y11;
+        let y13 = b[2] - v[48] * y2 - v[49] * y9 - v[50] * y10 - v[51] * y11 - v[52] * y12;
+        let y14 = b[9] - v[55] * y11 - v[56] * y12 - v[57] * y13;
+        let y15 = b[10] - v[60] * y5 - v[61] * y6 - v[62] * y7 - v[63] * y10 - v[64] * y11 - v[65] * y12 - v[66] * y13 - v[67] * y14;
+        let y16 = b[11] - v[70] * y11 - v[71] * y12 - v[72] * y13 - v[73] * y14 - v[74] * y15;
+        let x16 = (y16) * inv[16];
+        b[11] = x16;
+        let x15 = (y15 - v[69] * x16) * inv[15];
+        b[10] = x15;
+        let x14 = (y14 - v[59] * x16) * inv[14];
+        b[9] = x14;
+        let x13 = (y13 - v[54] * x16) * inv[13];
+        b[2] = x13;
+        let x12 = (y12 - v[46] * x13 - v[47] * x16) * inv[12];
+        b[1] = x12;
+        let x11 = (y11 - v[41] * x12 - v[42] * x13 - v[43] * x16) * inv[11];
+        b[0] = x11;
+        let x10 = (y10 - v[36] * x11 - v[37] * x12 - v[38] * x13) * inv[10];
+        b[4] = x10;
+        let x9 = (y9 - v[31] * x10 - v[32] * x11 - v[33] * x12 - v[34] * x13) * inv[9];
+        b[12] = x9;
+        let x8 = (y8 - v[26] * x11 - v[27] * x12 - v[28] * x13) * inv[8];
+        b[8] = x8;
+        let x7 = (y7 - v[22] * x11 - v[23] * x12 - v[24] * x13) * inv[7];
+        b[7] = x7;
+        let x6 = (y6 - v[16] * x11 - v[17] * x12 - v[18] * x13) * inv[6];
+        b[6] = x6;
+        let x5 = (y5 - v[12] * x11 - v[13] * x12 - v[14] * x13) * inv[5];
+        b[5] = x5;
+        let x4 = (y4 - v[10] * x7) * inv[4];
+        b[16] = x4;
+        let x3 = (y3 - v[6] * x4 - v[7] * x7) * inv[3];
+        b[15] = x3;
+        let x2 = (y2) * inv[2];
+        b[3] = x2;
+        let x1 = (y1) * inv[1];
+        b[14] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_ANTI_CCL5: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -1116,6 +2888,7 @@ pub static ARM_ANTI_CCL5: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl5::rhs,
     jacobian: arm_anti_ccl5::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0x9ad52bc66869a56c, factor: arm_anti_ccl5::lu_factor, solve: arm_anti_ccl5::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x4f93b033c231b232), written by
@@ -1338,6 +3111,428 @@ pub mod arm_anti_ccl3_4_5 {
         out[95] = 0.0 + k[354] * p28;
         out[96] = 0.0 + k[355] * 1.0 + k[356] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 97] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 100] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 25] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[67];
+        v[1] = 0.0 + scale * jac[68];
+        v[2] = 0.0 + scale * jac[69];
+        v[3] = 0.0 + scale * jac[77];
+        v[4] = 0.0 + scale * jac[78];
+        v[5] = 0.0 + scale * jac[79];
+        v[6] = 0.0 + scale * jac[87];
+        v[7] = 0.0 + scale * jac[88];
+        v[8] = 0.0 + scale * jac[89];
+        v[9] = 0.0 + scale * jac[15];
+        v[10] = 0.0 + scale * jac[71];
+        v[11] = 0.0 + scale * jac[72];
+        v[12] = 0.0 + scale * jac[73];
+        v[13] = 0.0 + scale * jac[70];
+        v[14] = 0.0 + scale * jac[75];
+        v[15] = 0.0 + scale * jac[76];
+        v[16] = 0.0 + scale * jac[74];
+        v[17] = 0.0 + scale * jac[81];
+        v[18] = 0.0 + scale * jac[82];
+        v[19] = 0.0 + scale * jac[83];
+        v[20] = 0.0 + scale * jac[80];
+        v[21] = 0.0 + scale * jac[85];
+        v[22] = 0.0 + scale * jac[86];
+        v[23] = 0.0 + scale * jac[84];
+        v[24] = 0.0 + scale * jac[91];
+        v[25] = 0.0 + scale * jac[92];
+        v[26] = 0.0 + scale * jac[93];
+        v[27] = 0.0 + scale * jac[90];
+        v[28] = 0.0 + scale * jac[95];
+        v[29] = 0.0 + scale * jac[96];
+        v[30] = 0.0 + scale * jac[94];
+        v[31] = 0.0 + scale * jac[24];
+        v[32] = 0.0 + scale * jac[25];
+        v[33] = 0.0 + scale * jac[23];
+        v[34] = 0.0 + scale * jac[20];
+        v[35] = 0.0 + scale * jac[21];
+        v[36] = 0.0 + scale * jac[22];
+        v[37] = 0.0 + scale * jac[30];
+        v[38] = 0.0 + scale * jac[31];
+        v[39] = 0.0 + scale * jac[29];
+        v[40] = 0.0 + scale * jac[26];
+        v[41] = 0.0 + scale * jac[27];
+        v[42] = 0.0 + scale * jac[28];
+        v[43] = 0.0 + scale * jac[36];
+        v[44] = 0.0 + scale * jac[37];
+        v[45] = 0.0 + scale * jac[35];
+        v[46] = 0.0 + scale * jac[32];
+        v[47] = 0.0 + scale * jac[33];
+        v[48] = 0.0 + scale * jac[34];
+        v[49] = 0.0 + scale * jac[41];
+        v[50] = 0.0 + scale * jac[38];
+        v[51] = 0.0 + scale * jac[39];
+        v[52] = 0.0 + scale * jac[40];
+        v[53] = 0.0 + scale * jac[65];
+        v[54] = 0.0 + scale * jac[66];
+        v[55] = 0.0 + scale * jac[64];
+        v[56] = 0.0 + scale * jac[61];
+        v[57] = 0.0 + scale * jac[62];
+        v[58] = 0.0 + scale * jac[63];
+        v[59] = 0.0 + scale * jac[19];
+        v[60] = 0.0 + scale * jac[16];
+        v[61] = 0.0 + scale * jac[17];
+        v[62] = 0.0 + scale * jac[18];
+        v[63] = 0.0 + scale * jac[3];
+        v[64] = 0.0 + scale * jac[0];
+        v[65] = 0.0 + scale * jac[1];
+        v[66] = 0.0 + scale * jac[2];
+        v[67] = 0.0 + scale * jac[4];
+        v[68] = 0.0 + scale * jac[5];
+        v[69] = 0.0 + scale * jac[6];
+        v[70] = 0.0 + scale * jac[7];
+        v[71] = 0.0 + scale * jac[8];
+        v[72] = 0.0 + scale * jac[12];
+        v[73] = 0.0 + scale * jac[14];
+        v[74] = 0.0;
+        v[75] = 0.0 + scale * jac[9];
+        v[76] = 0.0 + scale * jac[10];
+        v[77] = 0.0 + scale * jac[11];
+        v[78] = 0.0 + scale * jac[13];
+        v[79] = 0.0 + scale * jac[42];
+        v[80] = 0.0 + scale * jac[43];
+        v[81] = 0.0 + scale * jac[44];
+        v[82] = 0.0 + scale * jac[45];
+        v[83] = 0.0;
+        v[84] = 0.0 + scale * jac[50];
+        v[85] = 0.0 + scale * jac[51];
+        v[86] = 0.0 + scale * jac[52];
+        v[87] = 0.0 + scale * jac[49];
+        v[88] = 0.0 + scale * jac[46];
+        v[89] = 0.0 + scale * jac[47];
+        v[90] = 0.0 + scale * jac[48];
+        v[91] = 0.0 + scale * jac[53];
+        v[92] = 0.0 + scale * jac[54];
+        v[93] = 0.0;
+        v[94] = 0.0 + scale * jac[55];
+        v[95] = 0.0 + scale * jac[56];
+        v[96] = 0.0 + scale * jac[57];
+        v[97] = 0.0 + scale * jac[58];
+        v[98] = 0.0 + scale * jac[59];
+        v[99] = 0.0 + scale * jac[60];
+        v[0] = v[0] + shift;
+        v[2] = v[2] + shift;
+        v[3] = v[3] + shift;
+        v[5] = v[5] + shift;
+        v[6] = v[6] + shift;
+        v[8] = v[8] + shift;
+        v[9] = v[9] + shift;
+        v[11] = v[11] + shift;
+        v[15] = v[15] + shift;
+        v[18] = v[18] + shift;
+        v[22] = v[22] + shift;
+        v[25] = v[25] + shift;
+        v[29] = v[29] + shift;
+        v[33] = v[33] + shift;
+        v[39] = v[39] + shift;
+        v[45] = v[45] + shift;
+        v[49] = v[49] + shift;
+        v[54] = v[54] + shift;
+        v[59] = v[59] + shift;
+        v[64] = v[64] + shift;
+        v[69] = v[69] + shift;
+        v[77] = v[77] + shift;
+        v[82] = v[82] + shift;
+        v[92] = v[92] + shift;
+        v[99] = v[99] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let l = v[1] * inv[0];
+        v[1] = l;
+        let pivot = v[2];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs()).max(v[5].abs());
+        let l = v[4] * inv[2];
+        v[4] = l;
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[6].abs());
+        let pivot = v[6];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[7].abs()).max(v[8].abs());
+        let l = v[7] * inv[4];
+        v[7] = l;
+        let pivot = v[8];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[9].abs());
+        let pivot = v[9];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[10].abs()).max(v[11].abs()).max(v[12].abs()).max(v[13].abs());
+        let l = v[10] * inv[1];
+        v[10] = l;
+        let pivot = v[11];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[14].abs()).max(v[15].abs()).max(v[16].abs());
+        let l = v[14] * inv[7];
+        v[14] = l;
+        if l != 0.0 { v[15] = v[15] - l * v[12]; v[16] = v[16] - l * v[13]; }
+        let pivot = v[15];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[17].abs()).max(v[18].abs()).max(v[19].abs()).max(v[20].abs());
+        let l = v[17] * inv[3];
+        v[17] = l;
+        let pivot = v[18];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[21].abs()).max(v[22].abs()).max(v[23].abs());
+        let l = v[21] * inv[9];
+        v[21] = l;
+        if l != 0.0 { v[22] = v[22] - l * v[19]; v[23] = v[23] - l * v[20]; }
+        let pivot = v[22];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[24].abs()).max(v[25].abs()).max(v[26].abs()).max(v[27].abs());
+        let l = v[24] * inv[5];
+        v[24] = l;
+        let pivot = v[25];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[28].abs()).max(v[29].abs()).max(v[30].abs());
+        let l = v[28] * inv[11];
+        v[28] = l;
+        if l != 0.0 { v[29] = v[29] - l * v[26]; v[30] = v[30] - l * v[27]; }
+        let pivot = v[29];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[31].abs()).max(v[32].abs()).max(v[33].abs()).max(v[34].abs()).max(v[35].abs()).max(v[36].abs());
+        let l = v[31] * inv[7];
+        v[31] = l;
+        if l != 0.0 { v[32] = v[32] - l * v[12]; v[33] = v[33] - l * v[13]; }
+        let l = v[32] * inv[8];
+        v[32] = l;
+        if l != 0.0 { v[33] = v[33] - l * v[16]; }
+        let pivot = v[33];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[37].abs()).max(v[38].abs()).max(v[39].abs()).max(v[40].abs()).max(v[41].abs()).max(v[42].abs());
+        let l = v[37] * inv[9];
+        v[37] = l;
+        if l != 0.0 { v[38] = v[38] - l * v[19]; v[39] = v[39] - l * v[20]; }
+        let l = v[38] * inv[10];
+        v[38] = l;
+        if l != 0.0 { v[39] = v[39] - l * v[23]; }
+        let pivot = v[39];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[43].abs()).max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs()).max(v[48].abs());
+        let l = v[43] * inv[11];
+        v[43] = l;
+        if l != 0.0 { v[44] = v[44] - l * v[26]; v[45] = v[45] - l * v[27]; }
+        let l = v[44] * inv[12];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[30]; }
+        let pivot = v[45];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs());
+        let pivot = v[49];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(16); }
+        inv[16] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[53].abs()).max(v[54].abs()).max(v[55].abs()).max(v[56].abs()).max(v[57].abs()).max(v[58].abs());
+        let l = v[53] * inv[16];
+        v[53] = l;
+        if l != 0.0 { v[56] = v[56] - l * v[50]; v[57] = v[57] - l * v[51]; v[58] = v[58] - l * v[52]; }
+        let pivot = v[54];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(17); }
+        inv[17] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[59].abs()).max(v[60].abs()).max(v[61].abs()).max(v[62].abs());
+        let pivot = v[59];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(18); }
+        inv[18] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[63].abs()).max(v[64].abs()).max(v[65].abs()).max(v[66].abs()).max(v[67].abs());
+        let l = v[63] * inv[6];
+        v[63] = l;
+        let pivot = v[64];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(19); }
+        inv[19] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[68].abs()).max(v[69].abs()).max(v[70].abs()).max(v[71].abs());
+        let l = v[68] * inv[19];
+        v[68] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[65]; v[70] = v[70] - l * v[66]; v[71] = v[71] - l * v[67]; }
+        let pivot = v[69];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(20); }
+        inv[20] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[72].abs()).max(v[73].abs()).max(v[74].abs()).max(v[75].abs()).max(v[76].abs()).max(v[77].abs()).max(v[78].abs());
+        let l = v[72] * inv[6];
+        v[72] = l;
+        let l = v[73] * inv[17];
+        v[73] = l;
+        if l != 0.0 { v[74] = v[74] - l * v[55]; v[75] = v[75] - l * v[56]; v[76] = v[76] - l * v[57]; v[77] = v[77] - l * v[58]; }
+        let l = v[74] * inv[18];
+        v[74] = l;
+        if l != 0.0 { v[75] = v[75] - l * v[60]; v[76] = v[76] - l * v[61]; v[77] = v[77] - l * v[62]; }
+        let l = v[75] * inv[19];
+        v[75] = l;
+        if l != 0.0 { v[76] = v[76] - l * v[65]; v[77] = v[77] - l * v[66]; v[78] = v[78] - l * v[67]; }
+        let l = v[76] * inv[20];
+        v[76] = l;
+        if l != 0.0 { v[77] = v[77] - l * v[70]; v[78] = v[78] - l * v[71]; }
+        let pivot = v[77];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(21); }
+        inv[21] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[79].abs()).max(v[80].abs()).max(v[81].abs()).max(v[82].abs()).max(v[83].abs());
+        let l = v[79] * inv[19];
+        v[79] = l;
+        if l != 0.0 { v[80] = v[80] - l * v[65]; v[81] = v[81] - l * v[66]; v[83] = v[83] - l * v[67]; }
+        let l = v[80] * inv[20];
+        v[80] = l;
+        if l != 0.0 { v[81] = v[81] - l * v[70]; v[83] = v[83] - l * v[71]; }
+        let l = v[81] * inv[21];
+        v[81] = l;
+        if l != 0.0 { v[83] = v[83] - l * v[78]; }
+        let pivot = v[82];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(22); }
+        inv[22] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[84].abs()).max(v[85].abs()).max(v[86].abs()).max(v[87].abs()).max(v[88].abs()).max(v[89].abs()).max(v[90].abs()).max(v[91].abs()).max(v[92].abs()).max(v[93].abs());
+        let l = v[84] * inv[13];
+        v[84] = l;
+        if l != 0.0 { v[88] = v[88] - l * v[34]; v[89] = v[89] - l * v[35]; v[90] = v[90] - l * v[36]; }
+        let l = v[85] * inv[14];
+        v[85] = l;
+        if l != 0.0 { v[88] = v[88] - l * v[40]; v[89] = v[89] - l * v[41]; v[90] = v[90] - l * v[42]; }
+        let l = v[86] * inv[15];
+        v[86] = l;
+        if l != 0.0 { v[88] = v[88] - l * v[46]; v[89] = v[89] - l * v[47]; v[90] = v[90] - l * v[48]; }
+        let l = v[87] * inv[18];
+        v[87] = l;
+        if l != 0.0 { v[88] = v[88] - l * v[60]; v[89] = v[89] - l * v[61]; v[90] = v[90] - l * v[62]; }
+        let l = v[88] * inv[19];
+        v[88] = l;
+        if l != 0.0 { v[89] = v[89] - l * v[65]; v[90] = v[90] - l * v[66]; v[93] = v[93] - l * v[67]; }
+        let l = v[89] * inv[20];
+        v[89] = l;
+        if l != 0.0 { v[90] = v[90] - l * v[70]; v[93] = v[93] - l * v[71]; }
+        let l = v[90] * inv[21];
+        v[90] = l;
+        if l != 0.0 { v[93] = v[93] - l * v[78]; }
+        let l = v[91] * inv[22];
+        v[91] = l;
+        if l != 0.0 { v[93] = v[93] - l * v[83]; }
+        let pivot = v[92];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(23); }
+        inv[23] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[94].abs()).max(v[95].abs()).max(v[96].abs()).max(v[97].abs()).max(v[98].abs()).max(v[99].abs());
+        let l = v[94] * inv[19];
+        v[94] = l;
+        if l != 0.0 { v[95] = v[95] - l * v[65]; v[96] = v[96] - l * v[66]; v[99] = v[99] - l * v[67]; }
+        let l = v[95] * inv[20];
+        v[95] = l;
+        if l != 0.0 { v[96] = v[96] - l * v[70]; v[99] = v[99] - l * v[71]; }
+        let l = v[96] * inv[21];
+        v[96] = l;
+        if l != 0.0 { v[99] = v[99] - l * v[78]; }
+        let l = v[97] * inv[22];
+        v[97] = l;
+        if l != 0.0 { v[99] = v[99] - l * v[83]; }
+        let l = v[98] * inv[23];
+        v[98] = l;
+        if l != 0.0 { v[99] = v[99] - l * v[93]; }
+        let pivot = v[99];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(24); }
+        inv[24] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 100] = v.try_into().expect("factor length");
+        let inv: &[f64; 25] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 25] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[14] - v[1] * y0;
+        let y2 = b[17];
+        let y3 = b[18] - v[4] * y2;
+        let y4 = b[21];
+        let y5 = b[22] - v[7] * y4;
+        let y6 = b[3];
+        let y7 = b[15] - v[10] * y1;
+        let y8 = b[16] - v[14] * y7;
+        let y9 = b[19] - v[17] * y3;
+        let y10 = b[20] - v[21] * y9;
+        let y11 = b[23] - v[24] * y5;
+        let y12 = b[24] - v[28] * y11;
+        let y13 = b[5] - v[31] * y7 - v[32] * y8;
+        let y14 = b[6] - v[37] * y9 - v[38] * y10;
+        let y15 = b[7] - v[43] * y11 - v[44] * y12;
+        let y16 = b[8];
+        let y17 = b[12] - v[53] * y16;
+        let y18 = b[4];
+        let y19 = b[0] - v[63] * y6;
+        let y20 = b[1] - v[68] * y19;
+        let y21 = b[2] - v[72] * y6 - v[73] * y17 - v[74] * y18 - v[75] * y19 - v[76] * y20;
+        let y22 = b[9] - v[79] * y19 - v[80] * y20 - v[81] * y21;
+        let y23 = b[10] - v[84] * y13 - v[85] * y14 - v[86] * y15 - v[87] * y18 - v[88] * y19 - v[89] * y20 - v[90] * y21 - v[91] * y22;
+        let y24 = b[11] - v[94] * y19 - v[95] * y20 - v[96] * y21 - v[97] * y22 - v[98] * y23;
+        let x24 = (y24) * inv[24];
+        b[11] = x24;
+        let x23 = (y23 - v[93] * x24) * inv[23];
+        b[10] = x23;
+        let x22 = (y22 - v[83] * x24) * inv[22];
+        b[9] = x22;
+        let x21 = (y21 - v[78] * x24) * inv[21];
+        b[2] = x21;
+        let x20 = (y20 - v[70] * x21 - v[71] * x24) * inv[20];
+        b[1] = x20;
+        let x19 = (y19 - v[65] * x20 - v[66] * x21 - v[67] * x24) * inv[19];
+        b[0] = x19;
+        let x18 = (y18 - v[60] * x19 - v[61] * x20 - v[62] * x21) * inv[18];
+        b[4] = x18;
+        let x17 = (y17 - v[55] * x18 - v[56] * x19 - v[57] * x20 - v[58] * x21) * inv[17];
+        b[12] = x17;
+        let x16 = (y16 - v[50] * x19 - v[51] * x20 - v[52] * x21) * inv[16];
+        b[8] = x16;
+        let x15 = (y15 - v[46] * x19 - v[47] * x20 - v[48] * x21) * inv[15];
+        b[7] = x15;
+        let x14 = (y14 - v[40] * x19 - v[41] * x20 - v[42] * x21) * inv[14];
+        b[6] = x14;
+        let x13 = (y13 - v[34] * x19 - v[35] * x20 - v[36] * x21) * inv[13];
+        b[5] = x13;
+        let x12 = (y12 - v[30] * x15) * inv[12];
+        b[24] = x12;
+        let x11 = (y11 - v[26] * x12 - v[27] * x15) * inv[11];
+        b[23] = x11;
+        let x10 = (y10 - v[23] * x14) * inv[10];
+        b[20] = x10;
+        let x9 = (y9 - v[19] * x10 - v[20] * x14) * inv[9];
+        b[19] = x9;
+        let x8 = (y8 - v[16] * x13) * inv[8];
+        b[16] = x8;
+        let x7 = (y7 - v[12] * x8 - v[13] * x13) * inv[7];
+        b[15] = x7;
+        let x6 = (y6) * inv[6];
+        b[3] = x6;
+        let x5 = (y5) * inv[5];
+        b[22] = x5;
+        let x4 = (y4) * inv[4];
+        b[21] = x4;
+        let x3 = (y3) * inv[3];
+        b[18] = x3;
+        let x2 = (y2) * inv[2];
+        b[17] = x2;
+        let x1 = (y1) * inv[1];
+        b[14] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_ANTI_CCL3_4_5: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -1345,6 +3540,7 @@ pub static ARM_ANTI_CCL3_4_5: crate::model::compiled::CompiledKernels = crate::m
     constants: 357,
     rhs: arm_anti_ccl3_4_5::rhs,
     jacobian: arm_anti_ccl3_4_5::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0x92070a1f8e104b06, factor: arm_anti_ccl3_4_5::lu_factor, solve: arm_anti_ccl3_4_5::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0xd577ea535502dc88), written by
@@ -1539,6 +3735,300 @@ pub mod arm_anti_nkg2d {
         out[68] = 0.0 + k[293] * 1.0;
         out[69] = 0.0 + k[294] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 70] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 73] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 16] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[65];
+        v[1] = 0.0 + scale * jac[69];
+        v[2] = 0.0 + scale * jac[68];
+        v[3] = 0.0 + scale * jac[18];
+        v[4] = 0.0 + scale * jac[26];
+        v[5] = 0.0 + scale * jac[23];
+        v[6] = 0.0 + scale * jac[24];
+        v[7] = 0.0 + scale * jac[25];
+        v[8] = 0.0 + scale * jac[30];
+        v[9] = 0.0 + scale * jac[27];
+        v[10] = 0.0 + scale * jac[28];
+        v[11] = 0.0 + scale * jac[29];
+        v[12] = 0.0 + scale * jac[34];
+        v[13] = 0.0 + scale * jac[31];
+        v[14] = 0.0 + scale * jac[32];
+        v[15] = 0.0 + scale * jac[33];
+        v[16] = 0.0 + scale * jac[38];
+        v[17] = 0.0 + scale * jac[35];
+        v[18] = 0.0 + scale * jac[36];
+        v[19] = 0.0 + scale * jac[37];
+        v[20] = 0.0 + scale * jac[63];
+        v[21] = 0.0 + scale * jac[64];
+        v[22] = 0.0 + scale * jac[62];
+        v[23] = 0.0 + scale * jac[59];
+        v[24] = 0.0 + scale * jac[60];
+        v[25] = 0.0 + scale * jac[61];
+        v[26] = 0.0 + scale * jac[22];
+        v[27] = 0.0 + scale * jac[19];
+        v[28] = 0.0 + scale * jac[20];
+        v[29] = 0.0 + scale * jac[21];
+        v[30] = 0.0 + scale * jac[66];
+        v[31] = 0.0 + scale * jac[67];
+        v[32] = 0.0 + scale * jac[3];
+        v[33] = 0.0 + scale * jac[5];
+        v[34] = 0.0 + scale * jac[0];
+        v[35] = 0.0 + scale * jac[1];
+        v[36] = 0.0 + scale * jac[2];
+        v[37] = 0.0 + scale * jac[4];
+        v[38] = 0.0 + scale * jac[10];
+        v[39] = 0.0 + scale * jac[6];
+        v[40] = 0.0 + scale * jac[7];
+        v[41] = 0.0 + scale * jac[8];
+        v[42] = 0.0 + scale * jac[9];
+        v[43] = 0.0 + scale * jac[14];
+        v[44] = 0.0 + scale * jac[16];
+        v[45] = 0.0;
+        v[46] = 0.0 + scale * jac[17];
+        v[47] = 0.0 + scale * jac[11];
+        v[48] = 0.0 + scale * jac[12];
+        v[49] = 0.0 + scale * jac[13];
+        v[50] = 0.0 + scale * jac[15];
+        v[51] = 0.0 + scale * jac[39];
+        v[52] = 0.0 + scale * jac[40];
+        v[53] = 0.0 + scale * jac[41];
+        v[54] = 0.0 + scale * jac[42];
+        v[55] = 0.0;
+        v[56] = 0.0 + scale * jac[47];
+        v[57] = 0.0 + scale * jac[48];
+        v[58] = 0.0 + scale * jac[49];
+        v[59] = 0.0 + scale * jac[46];
+        v[60] = 0.0 + scale * jac[43];
+        v[61] = 0.0 + scale * jac[44];
+        v[62] = 0.0 + scale * jac[45];
+        v[63] = 0.0 + scale * jac[50];
+        v[64] = 0.0 + scale * jac[51];
+        v[65] = 0.0;
+        v[66] = 0.0 + scale * jac[58];
+        v[67] = 0.0 + scale * jac[52];
+        v[68] = 0.0 + scale * jac[53];
+        v[69] = 0.0 + scale * jac[54];
+        v[70] = 0.0 + scale * jac[55];
+        v[71] = 0.0 + scale * jac[56];
+        v[72] = 0.0 + scale * jac[57];
+        v[0] = v[0] + shift;
+        v[1] = v[1] + shift;
+        v[3] = v[3] + shift;
+        v[4] = v[4] + shift;
+        v[8] = v[8] + shift;
+        v[12] = v[12] + shift;
+        v[16] = v[16] + shift;
+        v[21] = v[21] + shift;
+        v[26] = v[26] + shift;
+        v[31] = v[31] + shift;
+        v[34] = v[34] + shift;
+        v[40] = v[40] + shift;
+        v[49] = v[49] + shift;
+        v[54] = v[54] + shift;
+        v[64] = v[64] + shift;
+        v[72] = v[72] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let pivot = v[1];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs()).max(v[5].abs()).max(v[6].abs()).max(v[7].abs());
+        let pivot = v[4];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[8].abs()).max(v[9].abs()).max(v[10].abs()).max(v[11].abs());
+        let pivot = v[8];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[12].abs()).max(v[13].abs()).max(v[14].abs()).max(v[15].abs());
+        let pivot = v[12];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[16].abs()).max(v[17].abs()).max(v[18].abs()).max(v[19].abs());
+        let pivot = v[16];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[20].abs()).max(v[21].abs()).max(v[22].abs()).max(v[23].abs()).max(v[24].abs()).max(v[25].abs());
+        let l = v[20] * inv[6];
+        v[20] = l;
+        if l != 0.0 { v[23] = v[23] - l * v[17]; v[24] = v[24] - l * v[18]; v[25] = v[25] - l * v[19]; }
+        let pivot = v[21];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[26].abs()).max(v[27].abs()).max(v[28].abs()).max(v[29].abs());
+        let pivot = v[26];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[30].abs()).max(v[31].abs());
+        let l = v[30] * inv[0];
+        v[30] = l;
+        let pivot = v[31];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[32].abs()).max(v[33].abs()).max(v[34].abs()).max(v[35].abs()).max(v[36].abs()).max(v[37].abs());
+        let l = v[32] * inv[2];
+        v[32] = l;
+        let l = v[33] * inv[9];
+        v[33] = l;
+        let pivot = v[34];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[38].abs()).max(v[39].abs()).max(v[40].abs()).max(v[41].abs()).max(v[42].abs());
+        let l = v[38] * inv[9];
+        v[38] = l;
+        let l = v[39] * inv[10];
+        v[39] = l;
+        if l != 0.0 { v[40] = v[40] - l * v[35]; v[41] = v[41] - l * v[36]; v[42] = v[42] - l * v[37]; }
+        let pivot = v[40];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[43].abs()).max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs()).max(v[48].abs()).max(v[49].abs()).max(v[50].abs());
+        let l = v[43] * inv[2];
+        v[43] = l;
+        let l = v[44] * inv[7];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[22]; v[47] = v[47] - l * v[23]; v[48] = v[48] - l * v[24]; v[49] = v[49] - l * v[25]; }
+        let l = v[45] * inv[8];
+        v[45] = l;
+        if l != 0.0 { v[47] = v[47] - l * v[27]; v[48] = v[48] - l * v[28]; v[49] = v[49] - l * v[29]; }
+        let l = v[46] * inv[9];
+        v[46] = l;
+        let l = v[47] * inv[10];
+        v[47] = l;
+        if l != 0.0 { v[48] = v[48] - l * v[35]; v[49] = v[49] - l * v[36]; v[50] = v[50] - l * v[37]; }
+        let l = v[48] * inv[11];
+        v[48] = l;
+        if l != 0.0 { v[49] = v[49] - l * v[41]; v[50] = v[50] - l * v[42]; }
+        let pivot = v[49];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[51].abs()).max(v[52].abs()).max(v[53].abs()).max(v[54].abs()).max(v[55].abs());
+        let l = v[51] * inv[10];
+        v[51] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[35]; v[53] = v[53] - l * v[36]; v[55] = v[55] - l * v[37]; }
+        let l = v[52] * inv[11];
+        v[52] = l;
+        if l != 0.0 { v[53] = v[53] - l * v[41]; v[55] = v[55] - l * v[42]; }
+        let l = v[53] * inv[12];
+        v[53] = l;
+        if l != 0.0 { v[55] = v[55] - l * v[50]; }
+        let pivot = v[54];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[56].abs()).max(v[57].abs()).max(v[58].abs()).max(v[59].abs()).max(v[60].abs()).max(v[61].abs()).max(v[62].abs()).max(v[63].abs()).max(v[64].abs()).max(v[65].abs());
+        let l = v[56] * inv[3];
+        v[56] = l;
+        if l != 0.0 { v[60] = v[60] - l * v[5]; v[61] = v[61] - l * v[6]; v[62] = v[62] - l * v[7]; }
+        let l = v[57] * inv[4];
+        v[57] = l;
+        if l != 0.0 { v[60] = v[60] - l * v[9]; v[61] = v[61] - l * v[10]; v[62] = v[62] - l * v[11]; }
+        let l = v[58] * inv[5];
+        v[58] = l;
+        if l != 0.0 { v[60] = v[60] - l * v[13]; v[61] = v[61] - l * v[14]; v[62] = v[62] - l * v[15]; }
+        let l = v[59] * inv[8];
+        v[59] = l;
+        if l != 0.0 { v[60] = v[60] - l * v[27]; v[61] = v[61] - l * v[28]; v[62] = v[62] - l * v[29]; }
+        let l = v[60] * inv[10];
+        v[60] = l;
+        if l != 0.0 { v[61] = v[61] - l * v[35]; v[62] = v[62] - l * v[36]; v[65] = v[65] - l * v[37]; }
+        let l = v[61] * inv[11];
+        v[61] = l;
+        if l != 0.0 { v[62] = v[62] - l * v[41]; v[65] = v[65] - l * v[42]; }
+        let l = v[62] * inv[12];
+        v[62] = l;
+        if l != 0.0 { v[65] = v[65] - l * v[50]; }
+        let l = v[63] * inv[13];
+        v[63] = l;
+        if l != 0.0 { v[65] = v[65] - l * v[55]; }
+        let pivot = v[64];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[66].abs()).max(v[67].abs()).max(v[68].abs()).max(v[69].abs()).max(v[70].abs()).max(v[71].abs()).max(v[72].abs());
+        let l = v[66] * inv[9];
+        v[66] = l;
+        let l = v[67] * inv[10];
+        v[67] = l;
+        if l != 0.0 { v[68] = v[68] - l * v[35]; v[69] = v[69] - l * v[36]; v[72] = v[72] - l * v[37]; }
+        let l = v[68] * inv[11];
+        v[68] = l;
+        if l != 0.0 { v[69] = v[69] - l * v[41]; v[72] = v[72] - l * v[42]; }
+        let l = v[69] * inv[12];
+        v[69] = l;
+        if l != 0.0 { v[72] = v[72] - l * v[50]; }
+        let l = v[70] * inv[13];
+        v[70] = l;
+        if l != 0.0 { v[72] = v[72] - l * v[55]; }
+        let l = v[71] * inv[14];
+        v[71] = l;
+        if l != 0.0 { v[72] = v[72] - l * v[65]; }
+        let pivot = v[72];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 73] = v.try_into().expect("factor length");
+        let inv: &[f64; 16] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 16] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[15];
+        let y2 = b[3];
+        let y3 = b[5];
+        let y4 = b[6];
+        let y5 = b[7];
+        let y6 = b[8];
+        let y7 = b[12] - v[20] * y6;
+        let y8 = b[4];
+        let y9 = b[14] - v[30] * y0;
+        let y10 = b[0] - v[32] * y2 - v[33] * y9;
+        let y11 = b[1] - v[38] * y9 - v[39] * y10;
+        let y12 = b[2] - v[43] * y2 - v[44] * y7 - v[45] * y8 - v[46] * y9 - v[47] * y10 - v[48] * y11;
+        let y13 = b[9] - v[51] * y10 - v[52] * y11 - v[53] * y12;
+        let y14 = b[10] - v[56] * y3 - v[57] * y4 - v[58] * y5 - v[59] * y8 - v[60] * y10 - v[61] * y11 - v[62] * y12 - v[63] * y13;
+        let y15 = b[11] - v[66] * y9 - v[67] * y10 - v[68] * y11 - v[69] * y12 - v[70] * y13 - v[71] * y14;
+        let x15 = (y15) * inv[15];
+        b[11] = x15;
+        let x14 = (y14 - v[65] * x15) * inv[14];
+        b[10] = x14;
+        let x13 = (y13 - v[55] * x15) * inv[13];
+        b[9] = x13;
+        let x12 = (y12 - v[50] * x15) * inv[12];
+        b[2] = x12;
+        let x11 = (y11 - v[41] * x12 - v[42] * x15) * inv[11];
+        b[1] = x11;
+        let x10 = (y10 - v[35] * x11 - v[36] * x12 - v[37] * x15) * inv[10];
+        b[0] = x10;
+        let x9 = (y9) * inv[9];
+        b[14] = x9;
+        let x8 = (y8 - v[27] * x10 - v[28] * x11 - v[29] * x12) * inv[8];
+        b[4] = x8;
+        let x7 = (y7 - v[22] * x8 - v[23] * x10 - v[24] * x11 - v[25] * x12) * inv[7];
+        b[12] = x7;
+        let x6 = (y6 - v[17] * x10 - v[18] * x11 - v[19] * x12) * inv[6];
+        b[8] = x6;
+        let x5 = (y5 - v[13] * x10 - v[14] * x11 - v[15] * x12) * inv[5];
+        b[7] = x5;
+        let x4 = (y4 - v[9] * x10 - v[10] * x11 - v[11] * x12) * inv[4];
+        b[6] = x4;
+        let x3 = (y3 - v[5] * x10 - v[6] * x11 - v[7] * x12) * inv[3];
+        b[5] = x3;
+        let x2 = (y2) * inv[2];
+        b[3] = x2;
+        let x1 = (y1 - v[2] * x9) * inv[1];
+        b[15] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_ANTI_NKG2D: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -1546,6 +4036,7 @@ pub static ARM_ANTI_NKG2D: crate::model::compiled::CompiledKernels = crate::mode
     constants: 295,
     rhs: arm_anti_nkg2d::rhs,
     jacobian: arm_anti_nkg2d::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0xc1743d1688523b9f, factor: arm_anti_nkg2d::lu_factor, solve: arm_anti_nkg2d::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x5130acf573ee34bf), written by
@@ -1741,6 +4232,294 @@ pub mod arm_nk_depleted {
         out[66] = 0.0 + k[300] * 1.0;
         out[67] = 0.0 + k[301] * 1.0;
     }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 68] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 71] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 16] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[63];
+        v[1] = 0.0 + scale * jac[67];
+        v[2] = 0.0 + scale * jac[66];
+        v[3] = 0.0 + scale * jac[15];
+        v[4] = 0.0 + scale * jac[64];
+        v[5] = 0.0 + scale * jac[65];
+        v[6] = 0.0 + scale * jac[23];
+        v[7] = 0.0 + scale * jac[20];
+        v[8] = 0.0 + scale * jac[21];
+        v[9] = 0.0 + scale * jac[22];
+        v[10] = 0.0 + scale * jac[27];
+        v[11] = 0.0 + scale * jac[24];
+        v[12] = 0.0 + scale * jac[25];
+        v[13] = 0.0 + scale * jac[26];
+        v[14] = 0.0 + scale * jac[31];
+        v[15] = 0.0 + scale * jac[28];
+        v[16] = 0.0 + scale * jac[29];
+        v[17] = 0.0 + scale * jac[30];
+        v[18] = 0.0 + scale * jac[35];
+        v[19] = 0.0 + scale * jac[32];
+        v[20] = 0.0 + scale * jac[33];
+        v[21] = 0.0 + scale * jac[34];
+        v[22] = 0.0 + scale * jac[61];
+        v[23] = 0.0 + scale * jac[62];
+        v[24] = 0.0 + scale * jac[60];
+        v[25] = 0.0 + scale * jac[57];
+        v[26] = 0.0 + scale * jac[58];
+        v[27] = 0.0 + scale * jac[59];
+        v[28] = 0.0 + scale * jac[19];
+        v[29] = 0.0 + scale * jac[16];
+        v[30] = 0.0 + scale * jac[17];
+        v[31] = 0.0 + scale * jac[18];
+        v[32] = 0.0 + scale * jac[3];
+        v[33] = 0.0 + scale * jac[0];
+        v[34] = 0.0 + scale * jac[1];
+        v[35] = 0.0 + scale * jac[2];
+        v[36] = 0.0 + scale * jac[4];
+        v[37] = 0.0 + scale * jac[5];
+        v[38] = 0.0 + scale * jac[6];
+        v[39] = 0.0 + scale * jac[7];
+        v[40] = 0.0 + scale * jac[8];
+        v[41] = 0.0 + scale * jac[12];
+        v[42] = 0.0 + scale * jac[14];
+        v[43] = 0.0;
+        v[44] = 0.0 + scale * jac[9];
+        v[45] = 0.0 + scale * jac[10];
+        v[46] = 0.0 + scale * jac[11];
+        v[47] = 0.0 + scale * jac[13];
+        v[48] = 0.0 + scale * jac[36];
+        v[49] = 0.0 + scale * jac[37];
+        v[50] = 0.0 + scale * jac[38];
+        v[51] = 0.0 + scale * jac[39];
+        v[52] = 0.0;
+        v[53] = 0.0 + scale * jac[49];
+        v[54] = 0.0 + scale * jac[44];
+        v[55] = 0.0 + scale * jac[45];
+        v[56] = 0.0 + scale * jac[46];
+        v[57] = 0.0 + scale * jac[43];
+        v[58] = 0.0 + scale * jac[40];
+        v[59] = 0.0 + scale * jac[41];
+        v[60] = 0.0 + scale * jac[42];
+        v[61] = 0.0 + scale * jac[47];
+        v[62] = 0.0 + scale * jac[48];
+        v[63] = 0.0;
+        v[64] = 0.0 + scale * jac[56];
+        v[65] = 0.0 + scale * jac[50];
+        v[66] = 0.0 + scale * jac[51];
+        v[67] = 0.0 + scale * jac[52];
+        v[68] = 0.0 + scale * jac[53];
+        v[69] = 0.0 + scale * jac[54];
+        v[70] = 0.0 + scale * jac[55];
+        v[0] = v[0] + shift;
+        v[1] = v[1] + shift;
+        v[3] = v[3] + shift;
+        v[5] = v[5] + shift;
+        v[6] = v[6] + shift;
+        v[10] = v[10] + shift;
+        v[14] = v[14] + shift;
+        v[18] = v[18] + shift;
+        v[23] = v[23] + shift;
+        v[28] = v[28] + shift;
+        v[33] = v[33] + shift;
+        v[38] = v[38] + shift;
+        v[46] = v[46] + shift;
+        v[51] = v[51] + shift;
+        v[62] = v[62] + shift;
+        v[70] = v[70] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs()).max(v[2].abs());
+        let pivot = v[1];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs()).max(v[5].abs());
+        let l = v[4] * inv[0];
+        v[4] = l;
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[6].abs()).max(v[7].abs()).max(v[8].abs()).max(v[9].abs());
+        let pivot = v[6];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[10].abs()).max(v[11].abs()).max(v[12].abs()).max(v[13].abs());
+        let pivot = v[10];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[14].abs()).max(v[15].abs()).max(v[16].abs()).max(v[17].abs());
+        let pivot = v[14];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[18].abs()).max(v[19].abs()).max(v[20].abs()).max(v[21].abs());
+        let pivot = v[18];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[22].abs()).max(v[23].abs()).max(v[24].abs()).max(v[25].abs()).max(v[26].abs()).max(v[27].abs());
+        let l = v[22] * inv[7];
+        v[22] = l;
+        if l != 0.0 { v[25] = v[25] - l * v[19]; v[26] = v[26] - l * v[20]; v[27] = v[27] - l * v[21]; }
+        let pivot = v[23];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[28].abs()).max(v[29].abs()).max(v[30].abs()).max(v[31].abs());
+        let pivot = v[28];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[32].abs()).max(v[33].abs()).max(v[34].abs()).max(v[35].abs()).max(v[36].abs());
+        let l = v[32] * inv[2];
+        v[32] = l;
+        let pivot = v[33];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[37].abs()).max(v[38].abs()).max(v[39].abs()).max(v[40].abs());
+        let l = v[37] * inv[10];
+        v[37] = l;
+        if l != 0.0 { v[38] = v[38] - l * v[34]; v[39] = v[39] - l * v[35]; v[40] = v[40] - l * v[36]; }
+        let pivot = v[38];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[41].abs()).max(v[42].abs()).max(v[43].abs()).max(v[44].abs()).max(v[45].abs()).max(v[46].abs()).max(v[47].abs());
+        let l = v[41] * inv[2];
+        v[41] = l;
+        let l = v[42] * inv[8];
+        v[42] = l;
+        if l != 0.0 { v[43] = v[43] - l * v[24]; v[44] = v[44] - l * v[25]; v[45] = v[45] - l * v[26]; v[46] = v[46] - l * v[27]; }
+        let l = v[43] * inv[9];
+        v[43] = l;
+        if l != 0.0 { v[44] = v[44] - l * v[29]; v[45] = v[45] - l * v[30]; v[46] = v[46] - l * v[31]; }
+        let l = v[44] * inv[10];
+        v[44] = l;
+        if l != 0.0 { v[45] = v[45] - l * v[34]; v[46] = v[46] - l * v[35]; v[47] = v[47] - l * v[36]; }
+        let l = v[45] * inv[11];
+        v[45] = l;
+        if l != 0.0 { v[46] = v[46] - l * v[39]; v[47] = v[47] - l * v[40]; }
+        let pivot = v[46];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[48].abs()).max(v[49].abs()).max(v[50].abs()).max(v[51].abs()).max(v[52].abs());
+        let l = v[48] * inv[10];
+        v[48] = l;
+        if l != 0.0 { v[49] = v[49] - l * v[34]; v[50] = v[50] - l * v[35]; v[52] = v[52] - l * v[36]; }
+        let l = v[49] * inv[11];
+        v[49] = l;
+        if l != 0.0 { v[50] = v[50] - l * v[39]; v[52] = v[52] - l * v[40]; }
+        let l = v[50] * inv[12];
+        v[50] = l;
+        if l != 0.0 { v[52] = v[52] - l * v[47]; }
+        let pivot = v[51];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(13); }
+        inv[13] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[53].abs()).max(v[54].abs()).max(v[55].abs()).max(v[56].abs()).max(v[57].abs()).max(v[58].abs()).max(v[59].abs()).max(v[60].abs()).max(v[61].abs()).max(v[62].abs()).max(v[63].abs());
+        let l = v[53] * inv[3];
+        v[53] = l;
+        let l = v[54] * inv[4];
+        v[54] = l;
+        if l != 0.0 { v[58] = v[58] - l * v[7]; v[59] = v[59] - l * v[8]; v[60] = v[60] - l * v[9]; }
+        let l = v[55] * inv[5];
+        v[55] = l;
+        if l != 0.0 { v[58] = v[58] - l * v[11]; v[59] = v[59] - l * v[12]; v[60] = v[60] - l * v[13]; }
+        let l = v[56] * inv[6];
+        v[56] = l;
+        if l != 0.0 { v[58] = v[58] - l * v[15]; v[59] = v[59] - l * v[16]; v[60] = v[60] - l * v[17]; }
+        let l = v[57] * inv[9];
+        v[57] = l;
+        if l != 0.0 { v[58] = v[58] - l * v[29]; v[59] = v[59] - l * v[30]; v[60] = v[60] - l * v[31]; }
+        let l = v[58] * inv[10];
+        v[58] = l;
+        if l != 0.0 { v[59] = v[59] - l * v[34]; v[60] = v[60] - l * v[35]; v[63] = v[63] - l * v[36]; }
+        let l = v[59] * inv[11];
+        v[59] = l;
+        if l != 0.0 { v[60] = v[60] - l * v[39]; v[63] = v[63] - l * v[40]; }
+        let l = v[60] * inv[12];
+        v[60] = l;
+        if l != 0.0 { v[63] = v[63] - l * v[47]; }
+        let l = v[61] * inv[13];
+        v[61] = l;
+        if l != 0.0 { v[63] = v[63] - l * v[52]; }
+        let pivot = v[62];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(14); }
+        inv[14] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[64].abs()).max(v[65].abs()).max(v[66].abs()).max(v[67].abs()).max(v[68].abs()).max(v[69].abs()).max(v[70].abs());
+        let l = v[64] * inv[3];
+        v[64] = l;
+        let l = v[65] * inv[10];
+        v[65] = l;
+        if l != 0.0 { v[66] = v[66] - l * v[34]; v[67] = v[67] - l * v[35]; v[70] = v[70] - l * v[36]; }
+        let l = v[66] * inv[11];
+        v[66] = l;
+        if l != 0.0 { v[67] = v[67] - l * v[39]; v[70] = v[70] - l * v[40]; }
+        let l = v[67] * inv[12];
+        v[67] = l;
+        if l != 0.0 { v[70] = v[70] - l * v[47]; }
+        let l = v[68] * inv[13];
+        v[68] = l;
+        if l != 0.0 { v[70] = v[70] - l * v[52]; }
+        let l = v[69] * inv[14];
+        v[69] = l;
+        if l != 0.0 { v[70] = v[70] - l * v[63]; }
+        let pivot = v[70];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(15); }
+        inv[15] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 71] = v.try_into().expect("factor length");
+        let inv: &[f64; 16] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 16] = b.try_into().expect("right-hand side length");
+        let y0 = b[13];
+        let y1 = b[15];
+        let y2 = b[3];
+        let y3 = b[14] - v[4] * y0;
+        let y4 = b[5];
+        let y5 = b[6];
+        let y6 = b[7];
+        let y7 = b[8];
+        let y8 = b[12] - v[22] * y7;
+        let y9 = b[4];
+        let y10 = b[0] - v[32] * y2;
+        let y11 = b[1] - v[37] * y10;
+        let y12 = b[2] - v[41] * y2 - v[42] * y8 - v[43] * y9 - v[44] * y10 - v[45] * y11;
+        let y13 = b[9] - v[48] * y10 - v[49] * y11 - v[50] * y12;
+        let y14 = b[10] - v[53] * y3 - v[54] * y4 - v[55] * y5 - v[56] * y6 - v[57] * y9 - v[58] * y10 - v[59] * y11 - v[60] * y12 - v[61] * y13;
+        let y15 = b[11] - v[64] * y3 - v[65] * y10 - v[66] * y11 - v[67] * y12 - v[68] * y13 - v[69] * y14;
+        let x15 = (y15) * inv[15];
+        b[11] = x15;
+        let x14 = (y14 - v[63] * x15) * inv[14];
+        b[10] = x14;
+        let x13 = (y13 - v[52] * x15) * inv[13];
+        b[9] = x13;
+        let x12 = (y12 - v[47] * x15) * inv[12];
+        b[2] = x12;
+        let x11 = (y11 - v[39] * x12 - v[40] * x15) * inv[11];
+        b[1] = x11;
+        let x10 = (y10 - v[34] * x11 - v[35] * x12 - v[36] * x15) * inv[10];
+        b[0] = x10;
+        let x9 = (y9 - v[29] * x10 - v[30] * x11 - v[31] * x12) * inv[9];
+        b[4] = x9;
+        let x8 = (y8 - v[24] * x9 - v[25] * x10 - v[26] * x11 - v[27] * x12) * inv[8];
+        b[12] = x8;
+        let x7 = (y7 - v[19] * x10 - v[20] * x11 - v[21] * x12) * inv[7];
+        b[8] = x7;
+        let x6 = (y6 - v[15] * x10 - v[16] * x11 - v[17] * x12) * inv[6];
+        b[7] = x6;
+        let x5 = (y5 - v[11] * x10 - v[12] * x11 - v[13] * x12) * inv[5];
+        b[6] = x5;
+        let x4 = (y4 - v[7] * x10 - v[8] * x11 - v[9] * x12) * inv[4];
+        b[5] = x4;
+        let x3 = (y3) * inv[3];
+        b[14] = x3;
+        let x2 = (y2) * inv[2];
+        b[3] = x2;
+        let x1 = (y1 - v[2] * x3) * inv[1];
+        b[15] = x1;
+        let x0 = (y0) * inv[0];
+        b[13] = x0;
+    }
 }
 
 pub static ARM_NK_DEPLETED: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
@@ -1748,6 +4527,7 @@ pub static ARM_NK_DEPLETED: crate::model::compiled::CompiledKernels = crate::mod
     constants: 302,
     rhs: arm_nk_depleted::rhs,
     jacobian: arm_nk_depleted::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0xc29d6048a0884803, factor: arm_nk_depleted::lu_factor, solve: arm_nk_depleted::lu_solve },
 };
 
 pub(crate) static BUILT_IN: &[&super::compiled::CompiledKernels] = &[

@@ -42,6 +42,24 @@ use std::sync::RwLock;
 /// A compiled kernel: `(y, inputs, constants, out)`.
 pub type Kernel = fn(&[f64], &[f64], &[f64], &mut [f64]);
 
+/// A compiled factorization: `(jac, scale, shift, lu values, inverse
+/// pivots)`, `Err(row)` at a pivot too small.
+pub type LuFactor = fn(&[f64], f64, f64, &mut [f64], &mut [f64]) -> std::result::Result<(), usize>;
+
+/// Straight-line sparse LU kernels for the layout the sparse LU chooses for
+/// a model's Jacobian pattern (elimination order and fill included).
+#[derive(Debug)]
+pub struct CompiledLu {
+    /// The layout they were written for.
+    pub fingerprint: u64,
+    /// Forms `shift·I + scale·J` from the Jacobian's CSR values and factors
+    /// it: `(jac, scale, shift, lu values, inverse pivots)`; `Err(row)` names
+    /// the elimination step whose pivot is too small.
+    pub factor: LuFactor,
+    /// Solves in place with the factors: `(lu values, inverse pivots, b)`.
+    pub solve: fn(&[f64], &[f64], &mut [f64]),
+}
+
 /// Straight-line kernels [`rust_source`] generated for one model structure.
 #[derive(Debug)]
 pub struct CompiledKernels {
@@ -54,6 +72,8 @@ pub struct CompiledKernels {
     /// The product terms' Jacobian in the CSR order of [`Model::sparsity`]:
     /// `(y, inputs, constants, values)`.
     pub jacobian: Kernel,
+    /// The sparse LU of the model's iteration matrices.
+    pub lu: CompiledLu,
 }
 
 /// Kernels registered at run time (the built-in ones are always known).
@@ -75,6 +95,32 @@ pub(crate) fn find(fingerprint: u64, constants: usize) -> Option<&'static Compil
         return Some(k);
     }
     REGISTRY.read().unwrap_or_else(|e| e.into_inner()).iter().find(|k| matches(k)).copied()
+}
+
+/// The LU kernels for a layout, built-in or registered.
+pub(crate) fn find_lu(fingerprint: u64) -> Option<&'static CompiledLu> {
+    let built_in = super::builtin_kernels::BUILT_IN.iter().map(|k| &k.lu).find(|lu| lu.fingerprint == fingerprint);
+    built_in.or_else(|| {
+        REGISTRY
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|k| &k.lu)
+            .find(|lu| lu.fingerprint == fingerprint)
+    })
+}
+
+impl crate::solve::sparse::LuLayout<'_> {
+    /// FNV-1a of the layout.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut h = Fingerprint(0xcbf2_9ce4_8422_2325);
+        h.add(LAYOUT);
+        h.add(self.n as u64);
+        for part in [self.perm, self.row_start, self.cols, self.diag, self.from_jacobian] {
+            h.add_all(part.iter().map(|&x| x as u64));
+        }
+        h.0
+    }
 }
 
 /// FNV-1a over 64-bit words.
@@ -283,12 +329,17 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
     write_program(&mut out, &kinetics.jacobian_sparse, &jac_coefficients, "out", &|s| {
         slot_name(&kinetics.jacobian_sparse, s, &jac_value)
     });
-    out.push_str("    }\n}\n\n");
+    out.push_str("    }\n\n");
+    let lu = crate::solve::sparse::SparseLu::new(&kinetics.pattern);
+    let layout = lu.layout();
+    write_lu(&mut out, &layout);
+    out.push_str("}\n\n");
     let _ = writeln!(
         out,
-        "pub static {}: {krate}::model::compiled::CompiledKernels = {krate}::model::compiled::CompiledKernels {{\n    fingerprint: {fingerprint:#018x},\n    constants: {},\n    rhs: {name}::rhs,\n    jacobian: {name}::jacobian,\n}};",
+        "pub static {}: {krate}::model::compiled::CompiledKernels = {krate}::model::compiled::CompiledKernels {{\n    fingerprint: {fingerprint:#018x},\n    constants: {},\n    rhs: {name}::rhs,\n    jacobian: {name}::jacobian,\n    lu: {krate}::model::compiled::CompiledLu {{ fingerprint: {:#018x}, factor: {name}::lu_factor, solve: {name}::lu_solve }},\n}};",
         name.to_uppercase(),
-        constants.len()
+        constants.len(),
+        layout.fingerprint()
     );
     Ok(out)
 }
@@ -334,4 +385,72 @@ fn write_program(
         }
         let _ = writeln!(out, "        {target}[{row}] = {expr};");
     }
+}
+
+/// The sparse LU's factorization and solve for one layout, in the order of
+/// `SparseLu::factor_shifted` and `SparseLu::solve` (same operations, same
+/// order, same bits).
+fn write_lu(out: &mut String, l: &crate::solve::sparse::LuLayout<'_>) {
+    let (n, nnz, jac) = (l.n, l.cols.len(), l.from_jacobian.len());
+    let _ = writeln!(
+        out,
+        "    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {{\n        let jac: &[f64; {jac}] = jac.try_into().expect(\"Jacobian length\");\n        let v: &mut [f64; {nnz}] = v.try_into().expect(\"factor length\");\n        let inv: &mut [f64; {n}] = inv.try_into().expect(\"pivot count\");"
+    );
+    // shift·I + scale·J on the filled pattern.
+    let mut source = vec![None; nnz];
+    for (p, &q) in l.from_jacobian.iter().enumerate() {
+        source[q] = Some(p);
+    }
+    for (q, p) in source.iter().enumerate() {
+        let _ = match p {
+            Some(p) => writeln!(out, "        v[{q}] = 0.0 + scale * jac[{p}];"),
+            None => writeln!(out, "        v[{q}] = 0.0;"),
+        };
+    }
+    for i in 0..n {
+        let _ = writeln!(out, "        v[{0}] = v[{0}] + shift;", l.diag[i]);
+    }
+    for i in 0..n {
+        let (start, end, d) = (l.row_start[i], l.row_start[i + 1], l.diag[i]);
+        let _ = write!(out, "        let row_max = 0.0f64");
+        for p in start..end {
+            let _ = write!(out, ".max(v[{p}].abs())");
+        }
+        out.push_str(";\n");
+        let position = |c: usize| start + l.cols[start..end].binary_search(&c).expect("fill holds the update");
+        for p in start..d {
+            let k = l.cols[p];
+            let _ = writeln!(out, "        let l = v[{p}] * inv[{k}];\n        v[{p}] = l;");
+            let updates: Vec<String> = (l.diag[k] + 1..l.row_start[k + 1])
+                .map(|q| format!("v[{0}] = v[{0}] - l * v[{q}];", position(l.cols[q])))
+                .collect();
+            if !updates.is_empty() {
+                let _ = writeln!(out, "        if l != 0.0 {{ {} }}", updates.join(" "));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "        let pivot = v[{d}];\n        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() {{ return Err({i}); }}\n        inv[{i}] = 1.0 / pivot;"
+        );
+    }
+    out.push_str("        Ok(())\n    }\n\n");
+    let _ = writeln!(
+        out,
+        "    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {{\n        let v: &[f64; {nnz}] = v.try_into().expect(\"factor length\");\n        let inv: &[f64; {n}] = inv.try_into().expect(\"pivot count\");\n        let b: &mut [f64; {n}] = b.try_into().expect(\"right-hand side length\");"
+    );
+    for i in 0..n {
+        let mut expr = format!("b[{}]", l.perm[i]);
+        for p in l.row_start[i]..l.diag[i] {
+            let _ = write!(expr, " - v[{p}] * y{}", l.cols[p]);
+        }
+        let _ = writeln!(out, "        let y{i} = {expr};");
+    }
+    for i in (0..n).rev() {
+        let mut expr = format!("y{i}");
+        for p in l.diag[i] + 1..l.row_start[i + 1] {
+            let _ = write!(expr, " - v[{p}] * x{}", l.cols[p]);
+        }
+        let _ = writeln!(out, "        let x{i} = ({expr}) * inv[{i}];\n        b[{}] = x{i};", l.perm[i]);
+    }
+    out.push_str("    }\n");
 }

@@ -79,6 +79,20 @@ pub struct SparseLu {
     position: Vec<usize>,
     /// Scratch for permuted solves.
     work: Vec<f64>,
+    /// Straight-line factorization and solve for this layout, where known
+    /// ([`crate::model::compiled`]).
+    compiled: Option<&'static crate::model::compiled::CompiledLu>,
+}
+
+/// The symbolic layout of a [`SparseLu`], which its compiled kernels are
+/// written from (`perm`, then the filled rows by elimination order).
+pub(crate) struct LuLayout<'a> {
+    pub n: usize,
+    pub perm: &'a [usize],
+    pub row_start: &'a [usize],
+    pub cols: &'a [usize],
+    pub diag: &'a [usize],
+    pub from_jacobian: &'a [usize],
 }
 
 impl SparseLu {
@@ -150,9 +164,34 @@ impl SparseLu {
             inv_diag: vec![0.0; n],
             position: vec![usize::MAX; n],
             work: vec![0.0; n],
+            compiled: None,
         };
         assert!(lu.check_layout(), "symbolic factorization broke its layout invariants");
-        lu
+        let compiled = crate::model::compiled::find_lu(lu.layout().fingerprint());
+        SparseLu { compiled, ..lu }
+    }
+
+    /// The symbolic layout.
+    pub(crate) fn layout(&self) -> LuLayout<'_> {
+        LuLayout {
+            n: self.n,
+            perm: &self.perm,
+            row_start: &self.row_start,
+            cols: &self.cols,
+            diag: &self.diag,
+            from_jacobian: &self.from_jacobian,
+        }
+    }
+
+    /// Does this factorization run compiled kernels?
+    pub fn uses_compiled_kernels(&self) -> bool {
+        self.compiled.is_some()
+    }
+
+    /// A copy that factors and solves with the general loops even where
+    /// compiled kernels exist: for checking them, or timing the difference.
+    pub fn interpreted(&self) -> SparseLu {
+        SparseLu { compiled: None, ..self.clone() }
     }
 
     /// Number of stored entries of `L + U` (fill included).
@@ -169,6 +208,10 @@ impl SparseLu {
     pub fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
         assert_eq!(jac.len(), self.from_jacobian.len(), "Jacobian values of the wrong length");
         debug_assert!(self.check_layout());
+        if let Some(kernels) = self.compiled {
+            return (kernels.factor)(jac, scale, shift, &mut self.values, &mut self.inv_diag)
+                .map_err(|row| Singular { column: self.perm[row] });
+        }
         self.values.fill(0.0);
         for (&p, &v) in self.from_jacobian.iter().zip(jac) {
             self.values[p] += scale * v;
@@ -228,6 +271,10 @@ impl SparseLu {
         let n = self.n;
         assert_eq!(b.len(), n, "right-hand side of the wrong length");
         debug_assert!(self.check_layout());
+        if let Some(kernels) = self.compiled {
+            (kernels.solve)(&self.values, &self.inv_diag, b);
+            return;
+        }
         // SAFETY: `perm` is a permutation of 0..n and `work`, `inv_diag`,
         // `diag` have length n, `row_start` n + 1; every `cols[p]` < n and
         // `row_start[i] <= diag[i] < row_start[i + 1] <= values.len() == cols.len()`
