@@ -246,3 +246,61 @@ fn a_process_that_would_drive_a_state_negative_is_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("consumes 'A'"), "{err}");
 }
+
+/// Kernels of the zoo of every law (all processes of [`laws`] on [`base`]),
+/// written by `sasp::model::compiled::rust_source` as a user's build script
+/// would, and kept current by the test below (`SASP_UPDATE_KERNELS=1` rewrites).
+mod zoo_kernels {
+    include!("kernels/zoo.rs");
+}
+
+fn zoo() -> Model {
+    let mut b = base();
+    for law in laws() {
+        b = b.process(law);
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn a_model_its_user_compiles_and_registers_matches_the_interpreter() {
+    use sasp::model::compiled;
+    use sasp::solve::sparse::SparseLu;
+    let model = zoo();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/kernels/zoo.rs");
+    let source = compiled::rust_source(&model, "zoo", "sasp").unwrap();
+    if std::env::var_os("SASP_UPDATE_KERNELS").is_some() {
+        std::fs::write(path, &source).unwrap();
+    }
+    assert!(std::fs::read_to_string(path).unwrap() == source, "tests/kernels/zoo.rs is stale: SASP_UPDATE_KERNELS=1");
+    assert!(!model.uses_compiled_kernels(), "not built in");
+    compiled::register(&zoo_kernels::ZOO);
+    compiled::register(&zoo_kernels::ZOO);
+    let fast = zoo();
+    assert!(fast.uses_compiled_kernels());
+    assert_eq!(fast.structure_fingerprint(), model.structure_fingerprint());
+    // The same bits, custom laws included (they are added after the kernels).
+    let mut rng = Rng::new(11);
+    let (n, nnz) = (model.dimension(), model.sparsity().nnz());
+    let lu = SparseLu::new(fast.sparsity());
+    assert!(lu.uses_compiled_kernels());
+    for _ in 0..50 {
+        let y: Vec<f64> = (0..n).map(|_| rng.log_uniform(1e-3, 1e2)).collect();
+        let u = [rng.uniform()];
+        let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+        fast.rhs(1.0, &y, &u, &mut a).unwrap();
+        model.rhs(1.0, &y, &u, &mut b).unwrap();
+        assert_eq!(a, b);
+        let (mut ja, mut jb) = (vec![0.0; nnz], vec![0.0; nnz]);
+        fast.jacobian_sparse(1.0, &y, &u, &mut ja).unwrap();
+        model.jacobian_sparse(1.0, &y, &u, &mut jb).unwrap();
+        assert_eq!(ja, jb);
+        let (mut la, mut lb) = (lu.clone(), lu.interpreted());
+        la.factor_shifted(&ja, -1.0, 10.0).unwrap();
+        lb.factor_shifted(&jb, -1.0, 10.0).unwrap();
+        let (mut xa, mut xb) = (y.clone(), y.clone());
+        la.solve(&mut xa);
+        lb.solve(&mut xb);
+        assert_eq!(xa, xb);
+    }
+}
