@@ -4,7 +4,9 @@
 //!
 //! `SASP_UPDATE_KERNELS=1 cargo test --release --test compiled` rewrites
 //! `src/model/builtin_kernels.rs` after a change to the reference model, the
-//! paper's arms or the evaluation layout.
+//! paper's arms or the evaluation layout. (Should the old file no longer
+//! compile, replace it first by its last line with an empty list:
+//! `pub(crate) static BUILT_IN: &[&super::compiled::CompiledKernels] = &[];`.)
 
 use sasp::experiment::paper::neutralization_arms;
 use sasp::model::{compiled, Model};

@@ -147,7 +147,9 @@ impl Fingerprint {
     }
 }
 
-/// Layout version of the generated code: changes when the generator does.
+/// Layout version of the generated code: raise it whenever the generator or
+/// the evaluation order it mirrors changes, so that kernels written before
+/// no longer match (`tests/compiled.rs` also fails until they are rewritten).
 const LAYOUT: u64 = 1;
 
 /// A factor function's kind and its structural parameter (a power's exponent,
