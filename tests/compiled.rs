@@ -16,6 +16,8 @@ const BUILT_IN_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/buil
 /// The models that come compiled: the reference model, the paper's arms
 /// applied to it, and `testset`'s anti-CCL2 arm; one per structure.
 fn built_in_models() -> Vec<(String, Model)> {
+    // (The paper's arms, the testset arm and the spatial per-box model mostly
+    // repeat structures; one kernel set per structure is kept.)
     let base = sasp::models::iannello2013().unwrap();
     let mut models = vec![("iannello2013".to_string(), base.clone())];
     for arm in neutralization_arms().unwrap() {
@@ -24,6 +26,13 @@ fn built_in_models() -> Vec<(String, Model)> {
         models.push((format!("arm_{name}"), arm.prepare(&base, base.initial_time()).unwrap().model));
     }
     models.push(("testset_anti_ccl2".to_string(), sasp::testset::anti_ccl2_arm().unwrap().1.model));
+    // The spatial reference model's boxes share the reference model's
+    // structure; its vascular entry evaluates the recruitment processes alone.
+    let spatial = sasp::models::iannello2013_spatial(sasp::models::SPATIAL_REFERENCE_SPACING).unwrap();
+    let mut recruitment = spatial.spec().clone();
+    recruitment.processes.retain(|p| p.has_tag(sasp::space::RECRUITMENT_TAG));
+    models.push(("spatial".to_string(), spatial));
+    models.push(("vascular_entry".to_string(), Model::from_spec(recruitment).unwrap()));
     let mut seen = Vec::new();
     models.retain(|(_, m)| {
         let f = m.structure_fingerprint();
@@ -103,9 +112,10 @@ fn assert_same(model: &Model, label: &str) {
 #[test]
 fn compiled_kernels_agree_with_the_interpreter_to_the_bit() {
     let models = built_in_models();
-    // The reference model (also the p53-off and NKG2D-null arms' structure),
-    // the control arm's isotype antibody and seven arms with their own.
-    assert_eq!(models.len(), 9, "the reference model and its arms");
+    // The reference model (also the p53-off and NKG2D-null arms' structure,
+    // and the spatial model's per box), the control arm's isotype antibody,
+    // seven arms with their own, and the spatial model's vascular entry.
+    assert_eq!(models.len(), 10, "the reference model, its arms and vascular entry");
     for (name, model) in &models {
         assert!(model.uses_compiled_kernels(), "{name} is not compiled");
         assert_same(model, name);

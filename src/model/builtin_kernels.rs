@@ -4530,6 +4530,239 @@ pub static ARM_NK_DEPLETED: crate::model::compiled::CompiledKernels = crate::mod
     lu: crate::model::compiled::CompiledLu { fingerprint: 0xc29d6048a0884803, factor: arm_nk_depleted::lu_factor, solve: arm_nk_depleted::lu_solve },
 };
 
+// Kernels of model 'iannello2013_spatial' (fingerprint 0x38f680774e2981b4), written by
+// crate::model::compiled::rust_source. Do not edit.
+#[allow(clippy::all, clippy::pedantic, unused, non_snake_case)]
+pub mod vascular_entry {
+    pub fn rhs(y: &[f64], u: &[f64], k: &[f64], dy: &mut [f64]) {
+        let y: &[f64; 13] = y.try_into().expect("state length");
+        let k: &[f64; 35] = k.try_into().expect("constants");
+        let dy: &mut [f64; 13] = dy.try_into().expect("derivative length");
+        let _ = u;
+        let f0 = { let a = (-0.0 + k[0] * y[0] + k[1] * y[1] + k[2] * y[2]); a };
+        let f1 = { let a = k[3] * y[4]; a / (k[4] + a) };
+        let f2 = { let a = k[5] * y[5]; a / (k[6] + a) };
+        let f3 = { let a = k[7] * y[6]; a / (k[8] + a) };
+        let f4 = { let a = k[9] * y[7]; a / (k[10] + a) };
+        let p0 = f0 * f1;
+        let p1 = f0 * f2;
+        let p2 = f0 * f3;
+        let p3 = f0 * f4;
+        dy[0] = 0.0;
+        dy[1] = 0.0;
+        dy[2] = 0.0;
+        dy[3] = 0.0;
+        dy[4] = 0.0;
+        dy[5] = 0.0;
+        dy[6] = 0.0;
+        dy[7] = 0.0;
+        dy[8] = 0.0;
+        dy[9] = 0.0;
+        dy[10] = 0.0 + k[11] * f0 + k[12] * p0 + k[13] * p1 + k[14] * p2 + k[15] * p3;
+        dy[11] = 0.0;
+        dy[12] = 0.0;
+    }
+
+    pub fn jacobian(y: &[f64], u: &[f64], k: &[f64], out: &mut [f64]) {
+        let y: &[f64; 13] = y.try_into().expect("state length");
+        let k: &[f64; 35] = k.try_into().expect("constants");
+        let out: &mut [f64; 20] = out.try_into().expect("Jacobian length");
+        let _ = u;
+        let (v0, d0) = { let a = (-0.0 + k[0] * y[0] + k[1] * y[1] + k[2] * y[2]); (a, 1.0) };
+        let (v1, d1) = { let a = (-0.0 + k[3] * y[4]); { let d = 1.0 / (k[4] + a); (a * d, k[4] * d * d) } };
+        let (v2, d2) = { let a = (-0.0 + k[5] * y[5]); { let d = 1.0 / (k[6] + a); (a * d, k[6] * d * d) } };
+        let (v3, d3) = { let a = (-0.0 + k[7] * y[6]); { let d = 1.0 / (k[8] + a); (a * d, k[8] * d * d) } };
+        let (v4, d4) = { let a = (-0.0 + k[9] * y[7]); { let d = 1.0 / (k[10] + a); (a * d, k[10] * d * d) } };
+        let p0 = v0 * d1;
+        let p1 = v1 * d0;
+        let p2 = v0 * d2;
+        let p3 = v2 * d0;
+        let p4 = v0 * d3;
+        let p5 = v3 * d0;
+        let p6 = v0 * d4;
+        let p7 = v4 * d0;
+        out[0] = 0.0;
+        out[1] = 0.0;
+        out[2] = 0.0;
+        out[3] = 0.0;
+        out[4] = 0.0;
+        out[5] = 0.0;
+        out[6] = 0.0;
+        out[7] = 0.0;
+        out[8] = 0.0;
+        out[9] = 0.0;
+        out[10] = 0.0 + k[16] * d0 + k[17] * p1 + k[18] * p3 + k[19] * p5 + k[20] * p7;
+        out[11] = 0.0 + k[21] * d0 + k[22] * p1 + k[23] * p3 + k[24] * p5 + k[25] * p7;
+        out[12] = 0.0 + k[26] * d0 + k[27] * p1 + k[28] * p3 + k[29] * p5 + k[30] * p7;
+        out[13] = 0.0 + k[31] * p0;
+        out[14] = 0.0 + k[32] * p2;
+        out[15] = 0.0 + k[33] * p4;
+        out[16] = 0.0 + k[34] * p6;
+        out[17] = 0.0;
+        out[18] = 0.0;
+        out[19] = 0.0;
+    }
+
+    pub fn lu_factor(jac: &[f64], scale: f64, shift: f64, v: &mut [f64], inv: &mut [f64]) -> Result<(), usize> {
+        let jac: &[f64; 20] = jac.try_into().expect("Jacobian length");
+        let v: &mut [f64; 20] = v.try_into().expect("factor length");
+        let inv: &mut [f64; 13] = inv.try_into().expect("pivot count");
+        v[0] = 0.0 + scale * jac[3];
+        v[1] = 0.0 + scale * jac[8];
+        v[2] = 0.0 + scale * jac[9];
+        v[3] = 0.0 + scale * jac[18];
+        v[4] = 0.0 + scale * jac[19];
+        v[5] = 0.0 + scale * jac[0];
+        v[6] = 0.0 + scale * jac[1];
+        v[7] = 0.0 + scale * jac[2];
+        v[8] = 0.0 + scale * jac[4];
+        v[9] = 0.0 + scale * jac[5];
+        v[10] = 0.0 + scale * jac[6];
+        v[11] = 0.0 + scale * jac[7];
+        v[12] = 0.0 + scale * jac[10];
+        v[13] = 0.0 + scale * jac[11];
+        v[14] = 0.0 + scale * jac[12];
+        v[15] = 0.0 + scale * jac[13];
+        v[16] = 0.0 + scale * jac[14];
+        v[17] = 0.0 + scale * jac[15];
+        v[18] = 0.0 + scale * jac[16];
+        v[19] = 0.0 + scale * jac[17];
+        v[0] = v[0] + shift;
+        v[1] = v[1] + shift;
+        v[2] = v[2] + shift;
+        v[3] = v[3] + shift;
+        v[4] = v[4] + shift;
+        v[5] = v[5] + shift;
+        v[6] = v[6] + shift;
+        v[7] = v[7] + shift;
+        v[8] = v[8] + shift;
+        v[9] = v[9] + shift;
+        v[10] = v[10] + shift;
+        v[11] = v[11] + shift;
+        v[19] = v[19] + shift;
+        let row_max = 0.0f64.max(v[0].abs());
+        let pivot = v[0];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(0); }
+        inv[0] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[1].abs());
+        let pivot = v[1];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(1); }
+        inv[1] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[2].abs());
+        let pivot = v[2];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(2); }
+        inv[2] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[3].abs());
+        let pivot = v[3];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(3); }
+        inv[3] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[4].abs());
+        let pivot = v[4];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(4); }
+        inv[4] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[5].abs());
+        let pivot = v[5];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(5); }
+        inv[5] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[6].abs());
+        let pivot = v[6];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(6); }
+        inv[6] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[7].abs());
+        let pivot = v[7];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(7); }
+        inv[7] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[8].abs());
+        let pivot = v[8];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(8); }
+        inv[8] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[9].abs());
+        let pivot = v[9];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(9); }
+        inv[9] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[10].abs());
+        let pivot = v[10];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(10); }
+        inv[10] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[11].abs());
+        let pivot = v[11];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(11); }
+        inv[11] = 1.0 / pivot;
+        let row_max = 0.0f64.max(v[12].abs()).max(v[13].abs()).max(v[14].abs()).max(v[15].abs()).max(v[16].abs()).max(v[17].abs()).max(v[18].abs()).max(v[19].abs());
+        let l = v[12] * inv[5];
+        v[12] = l;
+        let l = v[13] * inv[6];
+        v[13] = l;
+        let l = v[14] * inv[7];
+        v[14] = l;
+        let l = v[15] * inv[8];
+        v[15] = l;
+        let l = v[16] * inv[9];
+        v[16] = l;
+        let l = v[17] * inv[10];
+        v[17] = l;
+        let l = v[18] * inv[11];
+        v[18] = l;
+        let pivot = v[19];
+        if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() { return Err(12); }
+        inv[12] = 1.0 / pivot;
+        Ok(())
+    }
+
+    pub fn lu_solve(v: &[f64], inv: &[f64], b: &mut [f64]) {
+        let v: &[f64; 20] = v.try_into().expect("factor length");
+        let inv: &[f64; 13] = inv.try_into().expect("pivot count");
+        let b: &mut [f64; 13] = b.try_into().expect("right-hand side length");
+        let y0 = b[3];
+        let y1 = b[8];
+        let y2 = b[9];
+        let y3 = b[11];
+        let y4 = b[12];
+        let y5 = b[0];
+        let y6 = b[1];
+        let y7 = b[2];
+        let y8 = b[4];
+        let y9 = b[5];
+        let y10 = b[6];
+        let y11 = b[7];
+        let y12 = b[10] - v[12] * y5 - v[13] * y6 - v[14] * y7 - v[15] * y8 - v[16] * y9 - v[17] * y10 - v[18] * y11;
+        let x12 = (y12) * inv[12];
+        b[10] = x12;
+        let x11 = (y11) * inv[11];
+        b[7] = x11;
+        let x10 = (y10) * inv[10];
+        b[6] = x10;
+        let x9 = (y9) * inv[9];
+        b[5] = x9;
+        let x8 = (y8) * inv[8];
+        b[4] = x8;
+        let x7 = (y7) * inv[7];
+        b[2] = x7;
+        let x6 = (y6) * inv[6];
+        b[1] = x6;
+        let x5 = (y5) * inv[5];
+        b[0] = x5;
+        let x4 = (y4) * inv[4];
+        b[12] = x4;
+        let x3 = (y3) * inv[3];
+        b[11] = x3;
+        let x2 = (y2) * inv[2];
+        b[9] = x2;
+        let x1 = (y1) * inv[1];
+        b[8] = x1;
+        let x0 = (y0) * inv[0];
+        b[3] = x0;
+    }
+}
+
+pub static VASCULAR_ENTRY: crate::model::compiled::CompiledKernels = crate::model::compiled::CompiledKernels {
+    fingerprint: 0x38f680774e2981b4,
+    constants: 35,
+    rhs: vascular_entry::rhs,
+    jacobian: vascular_entry::jacobian,
+    lu: crate::model::compiled::CompiledLu { fingerprint: 0x1bef61790a53e4e8, factor: vascular_entry::lu_factor, solve: vascular_entry::lu_solve },
+};
+
 pub(crate) static BUILT_IN: &[&super::compiled::CompiledKernels] = &[
     &IANNELLO2013,
     &ARM_CONTROL,
@@ -4540,4 +4773,5 @@ pub(crate) static BUILT_IN: &[&super::compiled::CompiledKernels] = &[
     &ARM_ANTI_CCL3_4_5,
     &ARM_ANTI_NKG2D,
     &ARM_NK_DEPLETED,
+    &VASCULAR_ENTRY,
 ];
