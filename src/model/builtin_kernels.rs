@@ -423,7 +423,7 @@ pub static IANNELLO2013: crate::model::compiled::CompiledKernels = crate::model:
     constants: 276,
     rhs: iannello2013::rhs,
     jacobian: iannello2013::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0x12bc10137fc6a10c, factor: iannello2013::lu_factor, solve: iannello2013::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 13, nnz: 64, fingerprint: 0x12bc10137fc6a10c, factor: iannello2013::lu_factor, solve: iannello2013::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x9be9445e897d48f2), written by
@@ -888,7 +888,7 @@ pub static ARM_CONTROL: crate::model::compiled::CompiledKernels = crate::model::
     constants: 286,
     rhs: arm_control::rhs,
     jacobian: arm_control::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0xb450e52d9df69fbe, factor: arm_control::lu_factor, solve: arm_control::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 16, nnz: 69, fingerprint: 0xb450e52d9df69fbe, factor: arm_control::lu_factor, solve: arm_control::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x1b885d1e0a9cd297), written by
@@ -1388,7 +1388,7 @@ pub static ARM_ANTI_CCL2: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl2::rhs,
     jacobian: arm_anti_ccl2::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0x6fbc744ab038000c, factor: arm_anti_ccl2::lu_factor, solve: arm_anti_ccl2::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 17, nnz: 76, fingerprint: 0x6fbc744ab038000c, factor: arm_anti_ccl2::lu_factor, solve: arm_anti_ccl2::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0xb1f2a9293174d9bc), written by
@@ -1888,7 +1888,7 @@ pub static ARM_ANTI_CCL3: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl3::rhs,
     jacobian: arm_anti_ccl3::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0x252fc72e6c798aec, factor: arm_anti_ccl3::lu_factor, solve: arm_anti_ccl3::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 17, nnz: 76, fingerprint: 0x252fc72e6c798aec, factor: arm_anti_ccl3::lu_factor, solve: arm_anti_ccl3::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x3242c21f4265fadd), written by
@@ -2388,7 +2388,7 @@ pub static ARM_ANTI_CCL4: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl4::rhs,
     jacobian: arm_anti_ccl4::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0x367a7a9e55a666d4, factor: arm_anti_ccl4::lu_factor, solve: arm_anti_ccl4::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 17, nnz: 76, fingerprint: 0x367a7a9e55a666d4, factor: arm_anti_ccl4::lu_factor, solve: arm_anti_ccl4::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x17618da1f1c83df6), written by
@@ -2888,7 +2888,7 @@ pub static ARM_ANTI_CCL5: crate::model::compiled::CompiledKernels = crate::model
     constants: 303,
     rhs: arm_anti_ccl5::rhs,
     jacobian: arm_anti_ccl5::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0x9ad52bc66869a56c, factor: arm_anti_ccl5::lu_factor, solve: arm_anti_ccl5::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 17, nnz: 76, fingerprint: 0x9ad52bc66869a56c, factor: arm_anti_ccl5::lu_factor, solve: arm_anti_ccl5::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x4f93b033c231b232), written by
@@ -3540,7 +3540,7 @@ pub static ARM_ANTI_CCL3_4_5: crate::model::compiled::CompiledKernels = crate::m
     constants: 357,
     rhs: arm_anti_ccl3_4_5::rhs,
     jacobian: arm_anti_ccl3_4_5::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0x92070a1f8e104b06, factor: arm_anti_ccl3_4_5::lu_factor, solve: arm_anti_ccl3_4_5::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 25, nnz: 100, fingerprint: 0x92070a1f8e104b06, factor: arm_anti_ccl3_4_5::lu_factor, solve: arm_anti_ccl3_4_5::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0xd577ea535502dc88), written by
@@ -4036,7 +4036,7 @@ pub static ARM_ANTI_NKG2D: crate::model::compiled::CompiledKernels = crate::mode
     constants: 295,
     rhs: arm_anti_nkg2d::rhs,
     jacobian: arm_anti_nkg2d::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0xc1743d1688523b9f, factor: arm_anti_nkg2d::lu_factor, solve: arm_anti_nkg2d::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 16, nnz: 73, fingerprint: 0xc1743d1688523b9f, factor: arm_anti_nkg2d::lu_factor, solve: arm_anti_nkg2d::lu_solve },
 };
 
 // Kernels of model 'iannello2013' (fingerprint 0x5130acf573ee34bf), written by
@@ -4527,7 +4527,7 @@ pub static ARM_NK_DEPLETED: crate::model::compiled::CompiledKernels = crate::mod
     constants: 302,
     rhs: arm_nk_depleted::rhs,
     jacobian: arm_nk_depleted::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0xc29d6048a0884803, factor: arm_nk_depleted::lu_factor, solve: arm_nk_depleted::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 16, nnz: 71, fingerprint: 0xc29d6048a0884803, factor: arm_nk_depleted::lu_factor, solve: arm_nk_depleted::lu_solve },
 };
 
 // Kernels of model 'iannello2013_spatial' (fingerprint 0x38f680774e2981b4), written by
@@ -4760,7 +4760,7 @@ pub static VASCULAR_ENTRY: crate::model::compiled::CompiledKernels = crate::mode
     constants: 35,
     rhs: vascular_entry::rhs,
     jacobian: vascular_entry::jacobian,
-    lu: crate::model::compiled::CompiledLu { fingerprint: 0x1bef61790a53e4e8, factor: vascular_entry::lu_factor, solve: vascular_entry::lu_solve },
+    lu: crate::model::compiled::CompiledLu { n: 13, nnz: 20, fingerprint: 0x1bef61790a53e4e8, factor: vascular_entry::lu_factor, solve: vascular_entry::lu_solve },
 };
 
 pub(crate) static BUILT_IN: &[&super::compiled::CompiledKernels] = &[

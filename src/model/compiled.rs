@@ -54,6 +54,11 @@ pub type LuFactor = fn(&[f64], f64, f64, &mut [f64], &mut [f64]) -> std::result:
 /// a model's Jacobian pattern (elimination order and fill included).
 #[derive(Debug)]
 pub struct CompiledLu {
+    /// Dimension of the layout (checked, with `nnz`, before the fingerprint
+    /// is computed, so large systems pay nothing for the lookup).
+    pub n: usize,
+    /// Stored entries of `L + U`, fill included.
+    pub nnz: usize,
     /// The layout they were written for.
     pub fingerprint: u64,
     /// Forms `shift·I + scale·J` from the Jacobian's CSR values and factors
@@ -102,16 +107,17 @@ pub(crate) fn find(fingerprint: u64, constants: usize) -> Option<&'static Compil
 }
 
 /// The LU kernels for a layout, built-in or registered.
-pub(crate) fn find_lu(fingerprint: u64) -> Option<&'static CompiledLu> {
-    let built_in = super::builtin_kernels::BUILT_IN.iter().map(|k| &k.lu).find(|lu| lu.fingerprint == fingerprint);
-    built_in.or_else(|| {
-        REGISTRY
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .map(|k| &k.lu)
-            .find(|lu| lu.fingerprint == fingerprint)
-    })
+pub(crate) fn find_lu(layout: &crate::solve::sparse::LuLayout<'_>) -> Option<&'static CompiledLu> {
+    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let mut candidates = super::builtin_kernels::BUILT_IN
+        .iter()
+        .chain(registry.iter())
+        .map(|k| &k.lu)
+        .filter(|lu| lu.n == layout.n && lu.nnz == layout.cols.len())
+        .peekable();
+    candidates.peek()?;
+    let fingerprint = layout.fingerprint();
+    candidates.find(|lu| lu.fingerprint == fingerprint)
 }
 
 impl crate::solve::sparse::LuLayout<'_> {
@@ -342,9 +348,11 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
     out.push_str("}\n\n");
     let _ = writeln!(
         out,
-        "pub static {}: {krate}::model::compiled::CompiledKernels = {krate}::model::compiled::CompiledKernels {{\n    fingerprint: {fingerprint:#018x},\n    constants: {},\n    rhs: {name}::rhs,\n    jacobian: {name}::jacobian,\n    lu: {krate}::model::compiled::CompiledLu {{ fingerprint: {:#018x}, factor: {name}::lu_factor, solve: {name}::lu_solve }},\n}};",
+        "pub static {}: {krate}::model::compiled::CompiledKernels = {krate}::model::compiled::CompiledKernels {{\n    fingerprint: {fingerprint:#018x},\n    constants: {},\n    rhs: {name}::rhs,\n    jacobian: {name}::jacobian,\n    lu: {krate}::model::compiled::CompiledLu {{ n: {}, nnz: {}, fingerprint: {:#018x}, factor: {name}::lu_factor, solve: {name}::lu_solve }},\n}};",
         name.to_uppercase(),
         constants.len(),
+        layout.n,
+        layout.cols.len(),
         layout.fingerprint()
     );
     Ok(out)

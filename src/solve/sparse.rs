@@ -167,7 +167,7 @@ impl SparseLu {
             compiled: None,
         };
         assert!(lu.check_layout(), "symbolic factorization broke its layout invariants");
-        let compiled = crate::model::compiled::find_lu(lu.layout().fingerprint());
+        let compiled = crate::model::compiled::find_lu(&lu.layout());
         SparseLu { compiled, ..lu }
     }
 

@@ -184,5 +184,5 @@ pub static ZOO: sasp::model::compiled::CompiledKernels = sasp::model::compiled::
     constants: 105,
     rhs: zoo::rhs,
     jacobian: zoo::jacobian,
-    lu: sasp::model::compiled::CompiledLu { fingerprint: 0x0876c9753b0f3ea0, factor: zoo::lu_factor, solve: zoo::lu_solve },
+    lu: sasp::model::compiled::CompiledLu { n: 6, nnz: 18, fingerprint: 0x0876c9753b0f3ea0, factor: zoo::lu_factor, solve: zoo::lu_solve },
 };
