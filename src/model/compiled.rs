@@ -158,20 +158,6 @@ impl Fingerprint {
 /// no longer match (`tests/compiled.rs` also fails until they are rewritten).
 const LAYOUT: u64 = 1;
 
-/// A factor function's kind and its structural parameter (a power's exponent,
-/// an input's index), and its numeric constants in the order the kernels read.
-fn factor_parts(f: &FactorFn) -> (u64, u64, Vec<f64>) {
-    match *f {
-        FactorFn::Power(n) => (0, n as u64, vec![]),
-        FactorFn::Saturating { k } => (1, 0, vec![k]),
-        FactorFn::Hill { kn, n } => (2, 0, vec![kn, n]),
-        FactorFn::HillRepressor { kn, n } => (3, 0, vec![kn, n]),
-        FactorFn::Room { inv_capacity } => (4, 0, vec![inv_capacity]),
-        FactorFn::Ratio { eps } => (5, 0, vec![eps]),
-        FactorFn::Input(i) => (6, i as u64, vec![]),
-    }
-}
-
 impl Kinetics {
     /// The structure's fingerprint and the constants compiled kernels read:
     /// each computed factor's member weights and function constants, then the
@@ -183,7 +169,7 @@ impl Kinetics {
         let mut constants = Vec::new();
         for &u in &self.computed {
             let f = &self.unique[u];
-            let (kind, parameter, values) = factor_parts(&f.function);
+            let (kind, parameter, values) = f.function.parts();
             h.add_all([kind, parameter]);
             h.add_all(self.members[f.arg.clone()].iter().map(|&(j, _)| j as u64));
             constants.extend(self.members[f.arg.clone()].iter().map(|&(_, w)| w));
@@ -236,7 +222,7 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
         .map(|&u| {
             let f = &kinetics.unique[u];
             let members = kinetics.members[f.arg.clone()].iter().map(|&(j, _)| (j, next())).collect();
-            let constants = factor_parts(&f.function).2.iter().map(|_| next()).collect();
+            let constants = f.function.parts().2.iter().map(|_| next()).collect();
             Factor { function: f.function.clone(), members, constants }
         })
         .collect();
@@ -264,17 +250,7 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
             [(j, w)] => format!("{w} * y[{j}]"),
             members => sum(members.iter().map(|(j, w)| format!("{w} * y[{j}]"))),
         };
-        let c = &f.constants;
-        let value = match f.function {
-            FactorFn::Power(1) => "a".to_string(),
-            FactorFn::Power(p) => format!("a.powi({p})"),
-            FactorFn::Saturating { .. } => format!("a / ({} + a)", c[0]),
-            FactorFn::Hill { .. } => format!("{{ let an = a.max(0.0).powf({}); an / ({} + an) }}", c[1], c[0]),
-            FactorFn::HillRepressor { .. } => format!("{0} / ({0} + a.max(0.0).powf({1}))", c[0], c[1]),
-            FactorFn::Room { .. } => format!("1.0 - a * {}", c[0]),
-            FactorFn::Ratio { .. } => format!("1.0 / (a.max(0.0) + {})", c[0]),
-            FactorFn::Input(j) => format!("u[{j}]"),
-        };
+        let value = f.function.value_source(&f.constants);
         let _ = writeln!(out, "        let f{i} = {{ let a = {a}; {value} }};");
     }
     let slot_name = |program: &TableProgram, s: usize, value: &dyn Fn(usize) -> String| -> String {
@@ -304,27 +280,7 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
     );
     for (i, f) in factors.iter().enumerate() {
         let a = sum(f.members.iter().map(|(j, w)| format!("{w} * y[{j}]")));
-        let c = &f.constants;
-        let pair = match f.function {
-            FactorFn::Power(1) => "(a, 1.0)".to_string(),
-            FactorFn::Power(p) => format!("(a.powi({p}), {}f64 * a.powi({}))", p, p - 1),
-            FactorFn::Saturating { .. } => format!("{{ let d = 1.0 / ({0} + a); (a * d, {0} * d * d) }}", c[0]),
-            FactorFn::Hill { .. } => format!(
-                "{{ let an = a.max(0.0).powf({n}); let d = 1.0 / ({kn} + an); let dan = if a > 0.0 {{ {n} * an / a }} else if {n} == 1.0 {{ 1.0 }} else {{ 0.0 }}; (an * d, {kn} * dan * d * d) }}",
-                kn = c[0],
-                n = c[1]
-            ),
-            FactorFn::HillRepressor { .. } => format!(
-                "{{ let an = a.max(0.0).powf({n}); let d = 1.0 / ({kn} + an); let dan = if a > 0.0 {{ {n} * an / a }} else if {n} == 1.0 {{ 1.0 }} else {{ 0.0 }}; ({kn} * d, -{kn} * dan * d * d) }}",
-                kn = c[0],
-                n = c[1]
-            ),
-            FactorFn::Room { .. } => format!("(1.0 - a * {0}, -{0})", c[0]),
-            FactorFn::Ratio { .. } => {
-                format!("{{ let d = 1.0 / (a.max(0.0) + {}); (d, if a > 0.0 {{ -d * d }} else {{ 0.0 }}) }}", c[0])
-            }
-            FactorFn::Input(j) => format!("(u[{j}], 0.0)"),
-        };
+        let pair = f.function.eval_source(&f.constants);
         let _ = writeln!(out, "        let (v{i}, d{i}) = {{ let a = {a}; {pair} }};");
     }
     let jac_value = |s: usize| {

@@ -140,6 +140,67 @@ impl FactorFn {
             FactorFn::Input(i) => inputs[i],
         }
     }
+
+    /// The function's kind, its structural parameter (a power's exponent, an
+    /// input's index) and its numeric constants: what identifies a factor
+    /// (with its argument), and the order compiled kernels read constants in.
+    pub(crate) fn parts(&self) -> (u64, u64, Vec<f64>) {
+        match *self {
+            FactorFn::Power(n) => (0, n as u64, vec![]),
+            FactorFn::Saturating { k } => (1, 0, vec![k]),
+            FactorFn::Hill { kn, n } => (2, 0, vec![kn, n]),
+            FactorFn::HillRepressor { kn, n } => (3, 0, vec![kn, n]),
+            FactorFn::Room { inv_capacity } => (4, 0, vec![inv_capacity]),
+            FactorFn::Ratio { eps } => (5, 0, vec![eps]),
+            FactorFn::Input(i) => (6, i as u64, vec![]),
+        }
+    }
+
+    /// [`FactorFn::value`] as Rust source over `a`, with the constants of
+    /// [`FactorFn::parts`] named by `c` (compiled kernels; `tests/compiled.rs`
+    /// requires the same bits, so the two must stay the same formulas).
+    pub(crate) fn value_source(&self, c: &[String]) -> String {
+        match *self {
+            FactorFn::Power(1) => "a".to_string(),
+            FactorFn::Power(p) => format!("a.powi({p})"),
+            FactorFn::Saturating { .. } => format!("a / ({} + a)", c[0]),
+            FactorFn::Hill { .. } => format!("{{ let an = a.max(0.0).powf({}); an / ({} + an) }}", c[1], c[0]),
+            FactorFn::HillRepressor { .. } => format!("{0} / ({0} + a.max(0.0).powf({1}))", c[0], c[1]),
+            FactorFn::Room { .. } => format!("1.0 - a * {}", c[0]),
+            FactorFn::Ratio { .. } => format!("1.0 / (a.max(0.0) + {})", c[0]),
+            FactorFn::Input(j) => format!("u[{j}]"),
+        }
+    }
+
+    /// [`FactorFn::eval`] (value and derivative) as Rust source, as
+    /// [`FactorFn::value_source`].
+    pub(crate) fn eval_source(&self, c: &[String]) -> String {
+        let hill_derivative = |n: &String| {
+            format!("let dan = if a > 0.0 {{ {n} * an / a }} else if {n} == 1.0 {{ 1.0 }} else {{ 0.0 }};")
+        };
+        match *self {
+            FactorFn::Power(1) => "(a, 1.0)".to_string(),
+            FactorFn::Power(p) => format!("(a.powi({p}), {}f64 * a.powi({}))", p, p - 1),
+            FactorFn::Saturating { .. } => format!("{{ let d = 1.0 / ({0} + a); (a * d, {0} * d * d) }}", c[0]),
+            FactorFn::Hill { .. } => format!(
+                "{{ let an = a.max(0.0).powf({n}); let d = 1.0 / ({kn} + an); {dan} (an * d, {kn} * dan * d * d) }}",
+                kn = c[0],
+                n = c[1],
+                dan = hill_derivative(&c[1])
+            ),
+            FactorFn::HillRepressor { .. } => format!(
+                "{{ let an = a.max(0.0).powf({n}); let d = 1.0 / ({kn} + an); {dan} ({kn} * d, -{kn} * dan * d * d) }}",
+                kn = c[0],
+                n = c[1],
+                dan = hill_derivative(&c[1])
+            ),
+            FactorFn::Room { .. } => format!("(1.0 - a * {0}, -{0})", c[0]),
+            FactorFn::Ratio { .. } => {
+                format!("{{ let d = 1.0 / (a.max(0.0) + {}); (d, if a > 0.0 {{ -d * d }} else {{ 0.0 }}) }}", c[0])
+            }
+            FactorFn::Input(j) => format!("(u[{j}], 0.0)"),
+        }
+    }
 }
 
 /// A distinct factor of the model: a function of a weighted sum of compartments.
@@ -670,15 +731,9 @@ impl Kinetics {
 /// A hashable identity of a factor: its function's kind and parameters (as
 /// bits) and its argument's members.
 fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
-    let mut key = match *function {
-        FactorFn::Power(n) => vec![0, n as u64],
-        FactorFn::Saturating { k } => vec![1, k.to_bits()],
-        FactorFn::Hill { kn, n } => vec![2, kn.to_bits(), n.to_bits()],
-        FactorFn::HillRepressor { kn, n } => vec![3, kn.to_bits(), n.to_bits()],
-        FactorFn::Room { inv_capacity } => vec![4, inv_capacity.to_bits()],
-        FactorFn::Ratio { eps } => vec![5, eps.to_bits()],
-        FactorFn::Input(i) => vec![6, i as u64],
-    };
+    let (kind, parameter, constants) = function.parts();
+    let mut key = vec![kind, parameter];
+    key.extend(constants.iter().map(|c| c.to_bits()));
     for &(j, w) in members {
         key.push(j as u64);
         key.push(w.to_bits());
