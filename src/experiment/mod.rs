@@ -299,16 +299,11 @@ impl<'m> Experiment<'m> {
         self.arms.iter().map(|arm| self.run_prepared(&arm.prepare(self.model, t0)?)).collect()
     }
 
-    /// Runs one arm that is already applied to its model (e.g. by a sweep that
-    /// prepares the arm once and varies parameters of the prepared model).
-    pub fn run_prepared(&self, arm: &PreparedArm) -> Result<ArmResult> {
-        let model = &arm.model;
-        let t0 = model.initial_time();
-        let count = ((self.t_end - t0) / self.sample_every + 1e-9).floor() as usize;
-        let mut samples: Vec<f64> = (0..=count).map(|k| t0 + k as f64 * self.sample_every).collect();
-        if samples.last().is_some_and(|&t| t < self.t_end - 1e-9) {
-            samples.push(self.t_end);
-        }
+    /// Checks that `arm` can run in this experiment without running it: the
+    /// end day and sampling, the solver options for the arm's model, and that
+    /// none of its actions falls after the end of the run. A sweep calls this
+    /// once before its runs; [`run_prepared`](Self::run_prepared) calls it too.
+    pub fn check(&self, arm: &PreparedArm) -> Result<()> {
         for &(t, _) in &arm.actions {
             if t > self.t_end {
                 return Err(SaspError::InvalidSchedule {
@@ -316,6 +311,20 @@ impl<'m> Experiment<'m> {
                     reason: format!("an action at day {t} is after the end of the run (day {})", self.t_end),
                 });
             }
+        }
+        Ok(())
+    }
+
+    /// Runs one arm that is already applied to its model (e.g. by a sweep that
+    /// prepares the arm once and varies parameters of the prepared model).
+    pub fn run_prepared(&self, arm: &PreparedArm) -> Result<ArmResult> {
+        self.check(arm)?;
+        let model = &arm.model;
+        let t0 = model.initial_time();
+        let count = ((self.t_end - t0) / self.sample_every + 1e-9).floor() as usize;
+        let mut samples: Vec<f64> = (0..=count).map(|k| t0 + k as f64 * self.sample_every).collect();
+        if samples.last().is_some_and(|&t| t < self.t_end - 1e-9) {
+            samples.push(self.t_end);
         }
         let stops = arm.stop_times();
         let map = ObservableMap::new(arm);
