@@ -78,11 +78,18 @@ pub struct ArmResult {
     pub name: String,
     /// Sample times (days).
     pub t: Vec<f64>,
-    /// Tumor volume (mm³ = 10⁶ cells).
+    /// Tumor volume (mm³ = 10⁶ cells). Like every observable, it is computed
+    /// from the state with each component that lies below zero by no more
+    /// than its absolute tolerance set to zero (a solver may overshoot zero
+    /// by that much; the raw values stay in [`states`](Self::states)).
     pub tumor_volume_mm3: Vec<f64>,
     /// NK cells in the tumor (10⁶ cells).
     pub nk_in_tumor: Vec<f64>,
-    /// NK cells per mm³ of tumor.
+    /// NK cells per mm³ of tumor, `10⁶·NK/(T + T_eps)`; NaN (undefined:
+    /// empty in CSV, `null` in JSON) while the tumor is smaller than the
+    /// experiment's [detection volume](Experiment::detection_volume), where
+    /// the ratio of two vanishing numbers would report densities far above
+    /// the packing density of cells.
     pub nk_per_mm3: Vec<f64>,
     /// Free CCL2 (nM).
     #[serde(rename = "ccl2_free_nM")]
@@ -90,7 +97,8 @@ pub struct ArmResult {
     /// Free plus antibody-bound CCL2 (nM).
     #[serde(rename = "ccl2_total_nM")]
     pub ccl2_total_nm: Vec<f64>,
-    /// Fraction of tumor cells that are senescent.
+    /// Fraction of tumor cells that are senescent, `S/(T + T_eps)`; NaN
+    /// (undefined) below the detection volume, like [`nk_per_mm3`](Self::nk_per_mm3).
     pub senescent_fraction: Vec<f64>,
     /// NK kills per day (10⁶ cells/day).
     pub nk_kills_per_day: Vec<f64>,
@@ -105,7 +113,8 @@ pub struct ArmResult {
     /// Antibody complexes by the chemokine they hold.
     #[serde(skip)]
     pub complexes: Vec<(Chemokine, usize)>,
-    /// Full states at the samples, row-major (`states[k·n + i]`, n = compartments).
+    /// Full states at the samples, row-major (`states[k·n + i]`, n = compartments),
+    /// as the solver returned them: unlike the observables, not clipped at zero.
     #[serde(skip)]
     pub states: Vec<f64>,
     /// Solver work.
@@ -209,9 +218,14 @@ pub struct Experiment<'m> {
     t_end: f64,
     reference_day: f64,
     sample_every: f64,
+    detection_volume: f64,
     method: Method,
     options: Options,
 }
+
+/// The default [detection volume](Experiment::detection_volume), mm³: a
+/// tumor of 10⁵ cells, below what calipers measure (about 1 mm³).
+pub const DETECTION_VOLUME_MM3: f64 = 0.1;
 
 impl<'m> Experiment<'m> {
     /// An experiment on `model`, from its initial time to day 21, sampled daily,
@@ -224,6 +238,7 @@ impl<'m> Experiment<'m> {
             t_end: 21.0,
             reference_day: 0.0,
             sample_every: 1.0,
+            detection_volume: DETECTION_VOLUME_MM3,
             method: Method::Auto,
             options,
         }
@@ -252,6 +267,15 @@ impl<'m> Experiment<'m> {
     /// Sampling interval (days).
     pub fn sample_every(mut self, days: f64) -> Self {
         self.sample_every = days;
+        self
+    }
+
+    /// The tumor volume (mm³, default [`DETECTION_VOLUME_MM3`]) below which
+    /// the per-volume observables (NK per mm³, senescent fraction) are
+    /// reported as undefined (NaN) rather than as a ratio of two vanishing
+    /// numbers.
+    pub fn detection_volume(mut self, mm3: f64) -> Self {
+        self.detection_volume = mm3;
         self
     }
 
@@ -304,6 +328,12 @@ impl<'m> Experiment<'m> {
     /// none of its actions falls after the end of the run. A sweep calls this
     /// once before its runs; [`run_prepared`](Self::run_prepared) calls it too.
     pub fn check(&self, arm: &PreparedArm) -> Result<()> {
+        if !(self.detection_volume.is_finite() && self.detection_volume >= 0.0) {
+            return Err(SaspError::InvalidOptions(format!(
+                "the detection volume must be finite and non-negative, is {} mm³",
+                self.detection_volume
+            )));
+        }
         for &(t, _) in &arm.actions {
             if t > self.t_end {
                 return Err(SaspError::InvalidSchedule {
@@ -384,23 +414,35 @@ impl<'m> Experiment<'m> {
         };
         result.stats += second.solution.stats;
         let mut rates = vec![0.0; model.spec().processes.len()];
+        let mut y = vec![0.0; model.dimension()];
+        let atol = |i: usize| match &self.options.atol {
+            crate::solve::Tolerance::Scalar(a) => *a,
+            crate::solve::Tolerance::PerComponent(a) => a[i],
+        };
         for sol in [&first.solution, &second.solution] {
             for (k, &t) in sol.t.iter().enumerate() {
-                let y = sol.state(k);
+                result.states.extend_from_slice(sol.state(k));
+                // Observables of non-negative quantities: a state within its
+                // absolute tolerance below zero is zero.
+                for (i, (c, &raw)) in y.iter_mut().zip(sol.state(k)).enumerate() {
+                    *c = if raw < 0.0 && raw >= -atol(i) { 0.0 } else { raw };
+                }
+                let y = &y[..];
                 let v = map.volume(y);
+                let detected = v >= self.detection_volume;
+                let undefined_below = |ratio: f64| if detected { ratio } else { f64::NAN };
                 let nk: f64 = map.nk.iter().map(|&i| y[i]).sum();
                 let free = map.ccl2.map_or(0.0, |i| y[i]);
                 let bound: f64 = map.complexes.iter().map(|&i| y[i]).sum();
                 let senescent: f64 = map.senescent.iter().map(|&i| y[i]).sum();
                 model.process_rates(t, y, &inputs_at(arm, t), &mut rates)?;
                 result.t.push(t);
-                result.states.extend_from_slice(y);
                 result.tumor_volume_mm3.push(v);
                 result.nk_in_tumor.push(nk);
-                result.nk_per_mm3.push(1e6 * nk / (v + map.t_eps));
+                result.nk_per_mm3.push(undefined_below(1e6 * nk / (v + map.t_eps)));
                 result.ccl2_free_nm.push(free);
                 result.ccl2_total_nm.push(free + bound);
-                result.senescent_fraction.push(senescent / (v + map.t_eps));
+                result.senescent_fraction.push(undefined_below(senescent / (v + map.t_eps)));
                 result.nk_kills_per_day.push(map.killing.iter().map(|&p| rates[p]).sum());
             }
         }
