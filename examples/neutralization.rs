@@ -5,8 +5,10 @@
 //! doxycycline at day 0 to day 21, prints a table (volume at days 0/7/14/21,
 //! NK per mm³ at day 5, days to 90 % regression) and each calibration target
 //! with its band, and writes `out/neutralization.csv`,
-//! `out/neutralization.json`, `out/clearance.png` and `.svg` (volume against
-//! days, linear and log panels) and `out/nk_infiltration.png`.
+//! `out/neutralization.json` and the figures (PNG and SVG): `clearance`
+//! (tumor volume in three panels: p53 on vs off; anti-CCL2 vs anti-CCL3/4/5
+//! vs control; NK cells and NKG2D), `ccl2` (free vs total CCL2 under
+//! anti-CCL2), `nk_infiltration` (NK per mm³ over time) and `nk_day5`.
 
 use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
@@ -24,10 +26,8 @@ fn run() -> sasp::Result<()> {
         "{:<14} {:>9} {:>9} {:>9} {:>9} {:>12} {:>12}",
         "arm", "V day 0", "V day 7", "V day 14", "V day 21", "NK/mm3 d5", "days to 90%"
     );
-    // A cleared tumor sits at zero within the solver's absolute tolerance; print it as 0.
-    let show = |v: f64| if v.abs() < 1e-6 { 0.0 } else { v };
     for r in &results {
-        let v = |d| r.at(&r.tumor_volume_mm3, d).map(show);
+        let v = |d| r.at(&r.tumor_volume_mm3, d);
         println!(
             "{:<14} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>12.0} {:>12}",
             r.name,
@@ -62,15 +62,17 @@ fn run() -> sasp::Result<()> {
         experiment_json(&results, &targets)?.as_bytes(),
         &manifest,
     )?;
+    // The figures: the same arms sampled finely (dense output) for smooth curves.
+    let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
     let doses = antibody_schedule().times("doses", model.initial_time())?;
-    sasp::plot::clearance_curves(&results, &doses, "out/clearance.png")?;
-    sasp::plot::clearance_curves(&results, &doses, "out/clearance.svg")?;
-    sasp::plot::nk_infiltration(&results, 5.0, "out/nk_infiltration.png")?;
-    for plot in ["out/clearance.png", "out/clearance.svg", "out/nk_infiltration.png"] {
-        write_manifest(Path::new(plot), &manifest)?;
+    let out = Path::new("out");
+    sasp::plot::paper::draw_all(&fine, &doses, |name| out.join(name))?;
+    for plot in sasp::plot::paper::FILES {
+        write_manifest(&out.join(plot), &manifest)?;
     }
     println!(
-        "wrote out/neutralization.csv, .json, clearance.png, .svg and nk_infiltration.png, each with a .manifest.json"
+        "wrote out/neutralization.csv, .json and the figures {} (each with a .manifest.json)",
+        sasp::plot::paper::FILES.join(", ")
     );
     Ok(())
 }

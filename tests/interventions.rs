@@ -240,20 +240,21 @@ fn malformed_scenarios_name_the_line() {
 fn plots_are_written_whole_or_not_at_all() {
     let results = run(vec![Arm::new("control").with(P53Restoration::at(0.0)), Arm::new("p53 off")]);
     let dir = std::env::temp_dir().join(format!("sasp-plots-{}", std::process::id()));
-    for name in ["clearance.png", "clearance.svg"] {
-        sasp::plot::clearance_curves(&results, &[0.0], dir.join(name)).unwrap();
-    }
-    sasp::plot::nk_infiltration(&results, 5.0, dir.join("nk.png")).unwrap();
-    let png = std::fs::read(dir.join("clearance.png")).unwrap();
+    sasp::plot::nk_infiltration(&results, 5.0, None, dir.join("nk.png")).unwrap();
+    sasp::plot::nk_infiltration(&results, 5.0, Some((1.0, "p53 off")), dir.join("nk.svg")).unwrap();
+    let png = std::fs::read(dir.join("nk.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    let svg = std::fs::read_to_string(dir.join("clearance.svg")).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("control") && svg.contains("tumor volume"));
-    // Bad requests are errors and leave nothing behind.
-    assert!(sasp::plot::clearance_curves(&results, &[], dir.join("chart.gif")).is_err());
-    assert!(sasp::plot::nk_infiltration(&results, 5.5, dir.join("nk2.png")).is_err());
+    let svg = std::fs::read_to_string(dir.join("nk.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("control") && svg.contains("p53 off: 1"));
+    // Bad requests are errors and leave nothing behind: an unknown image
+    // type, a day that was not sampled, a paper figure whose arms were not run.
+    assert!(sasp::plot::nk_infiltration(&results, 5.0, None, dir.join("chart.gif")).is_err());
+    assert!(sasp::plot::nk_infiltration(&results, 5.5, None, dir.join("nk2.png")).is_err());
+    let err = sasp::plot::paper::clearance(&results, &[], dir.join("clearance.png")).unwrap_err();
+    assert!(err.to_string().contains("anti-CCL3/4/5"), "{err}");
     let mut files: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     files.sort();
-    assert_eq!(files, ["clearance.png", "clearance.svg", "nk.png"]);
+    assert_eq!(files, ["nk.png", "nk.svg"]);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -177,15 +177,14 @@ fn run(cli: Cli) -> sasp::Result<()> {
                 experiment_json(&results, &targets)?.as_bytes(),
                 &manifest,
             )?;
+            let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
             let doses = antibody_schedule().times("doses", model.initial_time())?;
-            sasp::plot::clearance_curves(&results, &doses, out.join("clearance.png"))?;
-            sasp::plot::clearance_curves(&results, &doses, out.join("clearance.svg"))?;
-            sasp::plot::nk_infiltration(&results, 5.0, out.join("nk_infiltration.png"))?;
-            for plot in ["clearance.png", "clearance.svg", "nk_infiltration.png"] {
+            sasp::plot::paper::draw_all(&fine, &doses, |name| out.join(name))?;
+            for plot in sasp::plot::paper::FILES {
                 sasp::output::write_manifest(&out.join(plot), &manifest)?;
             }
             eprintln!(
-                "wrote {}/neutralization.csv, .json, clearance.png, .svg, nk_infiltration.png and their manifests",
+                "wrote {}/neutralization.csv, .json, the figures (clearance, ccl2, nk_infiltration, nk_day5; .png and .svg) and their manifests",
                 out.display()
             );
         }

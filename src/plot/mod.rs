@@ -1,5 +1,6 @@
-//! Charts of experiments: clearance curves, NK infiltration bars and simple
-//! line plots, as PNG (bitmap) and SVG, drawn with `plotters` and a bundled
+//! Charts of experiments: multi-panel line figures ([`figure`]), the paper's
+//! figures ([`paper`]), bars of an observable per arm, simple line plots and
+//! field maps, as PNG (bitmap) and SVG, drawn with `plotters` and a bundled
 //! DejaVu Sans font (pure Rust: no system font or C library is needed).
 //!
 //! Files are drawn to a temporary name beside the target and renamed when
@@ -13,26 +14,16 @@ use plotters::style::{register_font, FontStyle};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
+pub mod figure;
+pub mod paper;
+
 /// DejaVu Sans (free license, see `assets/fonts/DejaVu-LICENSE.txt`).
-const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// One colour per arm, distinguishable and printable (Tableau 10).
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-];
-
-/// The colour of series `k`.
+/// The colour of series `k`: the Okabe–Ito palette in turn
+/// ([`figure::OKABE_ITO`], safe for colour-blind readers).
 pub fn colour(k: usize) -> RGBColor {
-    PALETTE[k % PALETTE.len()]
+    figure::OKABE_ITO[k % figure::OKABE_ITO.len()]
 }
 
 fn register() {
@@ -93,132 +84,27 @@ fn temporary(path: &Path) -> Result<PathBuf> {
     Ok(path.with_file_name(format!(".{name}.{}.tmp.{ext}", std::process::id())))
 }
 
-/// Tumor volume against days, one line per arm: a linear panel and a log
-/// panel side by side, with doxycycline (dashed) and dose days (ticks) marked.
-pub fn clearance_curves(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) -> Result<()> {
-    let path = path.as_ref();
-    if results.is_empty() || results.iter().any(|r| r.t.is_empty()) {
-        return Err(SaspError::InvalidOptions("nothing to plot: no arm has samples".into()));
-    }
-    let t0 = results.iter().map(|r| r.t[0]).fold(f64::INFINITY, f64::min);
-    let t1 = results.iter().map(|r| *r.t.last().unwrap_or(&0.0)).fold(f64::NEG_INFINITY, f64::max);
-    let v_max = results.iter().flat_map(|r| r.tumor_volume_mm3.iter().copied()).fold(1.0, f64::max);
-    // The log panel shows down to 0.1 mm³; cleared tumors sit on its floor.
-    let v_min = results.iter().flat_map(|r| r.tumor_volume_mm3.iter().copied()).fold(v_max, f64::min).max(0.2);
-    render(path, (1600, 700), &ClearanceChart { results, dose_days, t0, t1, v_min, v_max })
-}
-
-struct ClearanceChart<'a> {
-    results: &'a [ArmResult],
-    dose_days: &'a [f64],
-    t0: f64,
-    t1: f64,
-    v_min: f64,
-    v_max: f64,
-}
-
-impl Chart for ClearanceChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
-    where
-        DB::ErrorType: 'static,
-    {
-        let ClearanceChart { results, dose_days, t0, t1, v_min, v_max } = *self;
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let root = root
-            .titled("Tumor clearance after p53 restoration (doxycycline at day 0)", ("sans-serif", 30))
-            .map_err(|e| e.to_string())?;
-        let (left, right) = root.split_horizontally(800);
-        let style = |k: usize| ShapeStyle::from(colour(k)).stroke_width(3);
-        // Linear panel.
-        let mut chart = ChartBuilder::on(&left)
-            .caption("linear scale", ("sans-serif", 22))
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(t0..t1, 0.0..v_max * 1.05)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc("days since doxycycline")
-            .y_desc("tumor volume (mm³)")
-            .axis_desc_style(("sans-serif", 20))
-            .label_style(("sans-serif", 16))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for (k, r) in results.iter().enumerate() {
-            chart
-                .draw_series(LineSeries::new(r.t.iter().copied().zip(r.tumor_volume_mm3.iter().copied()), style(k)))
-                .map_err(|e| e.to_string())?
-                .label(r.name.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style(k)));
-        }
-        chart
-            .draw_series(DashedLineSeries::new(vec![(0.0, 0.0), (0.0, v_max * 1.05)], 8, 6, BLACK.stroke_width(1)))
-            .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(
-                dose_days.iter().map(|&d| PathElement::new(vec![(d, 0.0), (d, v_max * 0.03)], BLACK.stroke_width(2))),
-            )
-            .map_err(|e| e.to_string())?
-            .label("antibody dose")
-            .legend(|(x, y)| PathElement::new(vec![(x + 12, y - 6), (x + 12, y + 6)], BLACK.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 16))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        // Log panel.
-        let mut chart = ChartBuilder::on(&right)
-            .caption("log scale", ("sans-serif", 22))
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(t0..t1, (v_min * 0.5..v_max * 2.0).log_scale())
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc("days since doxycycline")
-            .y_desc("tumor volume (mm³)")
-            .axis_desc_style(("sans-serif", 20))
-            .label_style(("sans-serif", 16))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|v| if *v >= 1.0 { format!("{v:.0}") } else { format!("{v}") })
-            .light_line_style(BLACK.mix(0.05))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for (k, r) in results.iter().enumerate() {
-            let points = r.t.iter().copied().zip(r.tumor_volume_mm3.iter().map(|v| v.max(v_min * 0.5)));
-            chart.draw_series(LineSeries::new(points, style(k))).map_err(|e| e.to_string())?;
-        }
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, v_min * 0.5), (0.0, v_max * 2.0)],
-                8,
-                6,
-                BLACK.stroke_width(1),
-            ))
-            .map_err(|e| e.to_string())?;
-        Ok(())
-    }
-}
-
-/// A bar per arm: NK cells per mm³ of tumor at `day`.
-pub fn nk_infiltration(results: &[ArmResult], day: f64, path: impl AsRef<Path>) -> Result<()> {
+/// A bar per arm: NK cells per mm³ of tumor at `day`, with an optional
+/// reference level `(value, label)` drawn across (e.g. an untreated arm).
+/// An undefined value (tumor below the detection volume) is written as
+/// "n/a" with no bar.
+pub fn nk_infiltration(
+    results: &[ArmResult],
+    day: f64,
+    reference: Option<(f64, &str)>,
+    path: impl AsRef<Path>,
+) -> Result<()> {
     let path = path.as_ref();
     let values: Vec<(String, f64)> =
         results.iter().map(|r| r.at(&r.nk_per_mm3, day).map(|v| (r.name.clone(), v))).collect::<Result<_>>()?;
     if values.is_empty() {
         return Err(SaspError::InvalidOptions("nothing to plot: no arms".into()));
     }
-    let top = values.iter().map(|v| v.1).fold(1.0, f64::max) * 1.15;
+    let top =
+        values.iter().map(|v| v.1).chain(reference.map(|r| r.0)).filter(|v| v.is_finite()).fold(1.0, f64::max) * 1.15;
     let n = values.len();
-    render(path, (1200, 700), &BarChart { values, top, n, day })
+    let reference = reference.map(|(v, label)| (v, label.to_string()));
+    render(path, (1200, 700), &BarChart { values, top, n, day, reference })
 }
 
 struct BarChart {
@@ -226,6 +112,7 @@ struct BarChart {
     top: f64,
     n: usize,
     day: f64,
+    reference: Option<(f64, String)>,
 }
 
 impl Chart for BarChart {
@@ -233,7 +120,7 @@ impl Chart for BarChart {
     where
         DB::ErrorType: 'static,
     {
-        let BarChart { values, top, n, day } = self;
+        let BarChart { values, top, n, day, reference } = self;
         let (top, n) = (*top, *n);
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(root)
@@ -260,9 +147,9 @@ impl Chart for BarChart {
             .draw()
             .map_err(|e| e.to_string())?;
         chart
-            .draw_series(values.iter().enumerate().map(|(k, (_, v))| {
+            .draw_series(values.iter().enumerate().filter(|(_, (_, v))| v.is_finite()).map(|(k, (_, v))| {
                 let (a, b) = (SegmentValue::Exact(k), SegmentValue::Exact(k + 1));
-                let mut bar = Rectangle::new([(a, 0.0), (b, *v)], colour(k).filled());
+                let mut bar = Rectangle::new([(a, 0.0), (b, *v)], figure::OKABE_ITO[4].mix(0.85).filled());
                 bar.set_margin(0, 0, 12, 12);
                 bar
             }))
@@ -274,9 +161,32 @@ impl Chart for BarChart {
                         plotters::style::text_anchor::HPos::Center,
                         plotters::style::text_anchor::VPos::Bottom,
                     ));
-                Text::new(format!("{v:.0}"), (SegmentValue::CenterOf(k), v + top * 0.005), centred)
+                let (text, at) = if v.is_finite() { (format!("{v:.0}"), *v) } else { ("n/a".to_string(), 0.0) };
+                Text::new(text, (SegmentValue::CenterOf(k), at + top * 0.005), centred)
             }))
             .map_err(|e| e.to_string())?;
+        if let Some((level, label)) = reference {
+            let (first, last) = (SegmentValue::Exact(0), SegmentValue::Exact(n));
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(first, *level), (last, *level)],
+                    10,
+                    6,
+                    BLACK.mix(0.7).stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?;
+            let left = TextStyle::from(("sans-serif", 15).into_font()).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Bottom,
+            ));
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{label}: {level:.0}"),
+                    (SegmentValue::Exact(n - 1), *level + top * 0.01),
+                    left,
+                )))
+                .map_err(|e| e.to_string())?;
+        }
         Ok(())
     }
 }

@@ -1,0 +1,197 @@
+//! The figures of the neutralization experiment (Iannello et al., J Exp Med
+//! 2013), each panel answering one of the paper's questions:
+//!
+//! - [`clearance`]: tumor volume on a log axis down to the detection limit,
+//!   in three panels: does restoring p53 clear the tumor; is CCL2 (not
+//!   CCL3/4/5) needed; are NK cells and NKG2D needed.
+//! - [`ccl2`]: free and total (free + antibody-bound) CCL2 under anti-CCL2,
+//!   beside free CCL2 in the control arm: the antibody holds CCL2 in
+//!   complexes, so total CCL2 rises while the free chemokine that recruits NK
+//!   cells falls.
+//! - [`nk_infiltration`]: NK cells per mm³ of tumor over time, with the p53-off
+//!   arm drawn grey for reference; [`nk_day5`]: the same at day 5, as bars
+//!   with the p53-off level marked.
+//!
+//! The results should be sampled finely (e.g. every 1/16 day) so the curves
+//! are smooth: samples come from the solver's dense output, so a fine grid
+//! costs little.
+
+use super::figure::{self, Dash, Figure, Floor, LineStyle, Panel, Series, GREY, OKABE_ITO};
+use crate::error::{Result, SaspError};
+use crate::experiment::ArmResult;
+use std::path::Path;
+
+/// The look of each of the paper's arms, the same in every figure.
+pub fn style(arm: &str) -> LineStyle {
+    let [black, orange, sky, green, blue, vermillion, purple] = OKABE_ITO;
+    match arm {
+        "p53 off" => LineStyle::new(GREY, Dash::Solid),
+        "control" => LineStyle::new(black, Dash::Solid),
+        "anti-CCL2" => LineStyle::new(vermillion, Dash::Solid),
+        "anti-CCL3/4/5" => LineStyle::new(sky, Dash::Dashed),
+        "anti-CCL3" => LineStyle::new(orange, Dash::Dotted),
+        "anti-CCL4" => LineStyle::new(green, Dash::Dotted),
+        "anti-CCL5" => LineStyle::new(purple, Dash::Dotted),
+        "NK-depleted" => LineStyle::new(blue, Dash::Solid),
+        "anti-NKG2D" => LineStyle::new(green, Dash::Dashed),
+        "NKG2D-null" => LineStyle::new(purple, Dash::LongDash),
+        _ => LineStyle::new(orange, Dash::Solid),
+    }
+}
+
+/// The detection limit drawn on the volume axis (mm³).
+pub const FLOOR_MM3: f64 = 0.1;
+
+fn arm<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
+    results.iter().find(|r| r.name == name).ok_or_else(|| {
+        SaspError::InvalidOptions(format!("the paper's figures need the arm '{name}', which was not run"))
+    })
+}
+
+/// A series of one arm's observable (`pick`), labelled `label`.
+/// An observable of an arm's results.
+type Observable = fn(&ArmResult) -> &[f64];
+
+fn volume(r: &ArmResult) -> &[f64] {
+    &r.tumor_volume_mm3
+}
+
+fn nk(r: &ArmResult) -> &[f64] {
+    &r.nk_per_mm3
+}
+
+fn series(r: &ArmResult, label: &str, style: LineStyle, pick: Observable) -> Series {
+    Series { label: label.to_string(), points: r.t.iter().copied().zip(pick(r).iter().copied()).collect(), style }
+}
+
+fn arms_series(results: &[ArmResult], names: &[&str], pick: Observable) -> Result<Vec<Series>> {
+    names.iter().map(|&n| Ok(series(arm(results, n)?, n, style(n), pick))).collect()
+}
+
+const DAYS: &str = "days since doxycycline (p53 restored at day 0)";
+
+fn doxycycline() -> Vec<(f64, String)> {
+    vec![(0.0, " doxycycline".to_string())]
+}
+
+/// Tumor volume of the paper's arms in three panels (log axis, detection
+/// limit [`FLOOR_MM3`] labelled, tumors that fall below it marked), with the
+/// antibody doses `dose_days` above the data.
+pub fn clearance(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) -> Result<()> {
+    let floor = Floor {
+        value: FLOOR_MM3,
+        label: format!("detection limit {FLOOR_MM3} mm³"),
+        crossing: "below detection (cleared)".into(),
+    };
+    let doses = Some((dose_days.to_vec(), "antibody dose (i.p.)".to_string()));
+    let panel = |title: &str, names: &[&str], doses: Option<(Vec<f64>, String)>| -> Result<Panel> {
+        Ok(Panel {
+            y_range: Some((FLOOR_MM3 / 2.0, 5000.0)),
+            floor: Some(floor.clone()),
+            marks: doxycycline(),
+            events: doses,
+            ..Panel::new(title, arms_series(results, names, volume)?)
+        })
+    };
+    let figure = Figure {
+        title: "Restoring p53 clears liver tumors through CCL2, NK cells and NKG2D".into(),
+        x_label: DAYS.into(),
+        y_label: "tumor volume (mm³)".into(),
+        log_y: true,
+        panels: vec![
+            panel("A. Is p53 restoration needed?", &["p53 off", "control"], None)?,
+            panel("B. Which chemokine is needed?", &["control", "anti-CCL3/4/5", "anti-CCL2"], doses.clone())?,
+            panel("C. Are NK cells and NKG2D needed?", &["control", "anti-NKG2D", "NKG2D-null", "NK-depleted"], doses)?,
+        ],
+        size: Some((1950, 680)),
+    };
+    figure::draw(&figure, path)
+}
+
+/// Free and total CCL2 under anti-CCL2, and free CCL2 in the control arm.
+pub fn ccl2(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) -> Result<()> {
+    let (anti, control) = (arm(results, "anti-CCL2")?, arm(results, "control")?);
+    let [_, _, _, _, _, vermillion, _] = OKABE_ITO;
+    let series = vec![
+        series(control, "free CCL2, control", style("control"), |r| &r.ccl2_free_nm),
+        series(anti, "free CCL2, anti-CCL2", LineStyle::new(vermillion, Dash::Solid), |r| &r.ccl2_free_nm),
+        series(anti, "total CCL2 (free + bound), anti-CCL2", LineStyle::new(vermillion, Dash::Dashed), |r| {
+            &r.ccl2_total_nm
+        }),
+    ];
+    let figure = Figure {
+        title: "Anti-CCL2 lowers free CCL2 while total CCL2 accumulates in complexes".into(),
+        x_label: DAYS.into(),
+        y_label: "CCL2 in the tumor (nM)".into(),
+        log_y: true,
+        panels: vec![Panel {
+            marks: doxycycline(),
+            events: Some((dose_days.to_vec(), "antibody dose (i.p.)".to_string())),
+            y_range: Some((1e-3, 1e3)),
+            ..Panel::new("CCL2 under anti-CCL2", series)
+        }],
+        size: Some((1000, 680)),
+    };
+    figure::draw(&figure, path)
+}
+
+/// NK cells per mm³ of tumor over time in two panels (chemokines; NK cells
+/// and NKG2D), the p53-off arm in grey as the reference level. Undefined
+/// values (tumor below the detection volume) leave gaps.
+pub fn nk_infiltration(results: &[ArmResult], path: impl AsRef<Path>) -> Result<()> {
+    let panel = |title: &str, names: &[&str]| -> Result<Panel> {
+        Ok(Panel { marks: doxycycline(), ..Panel::new(title, arms_series(results, names, nk)?) })
+    };
+    let figure = Figure {
+        title: "NK cells in the tumor: recruited after p53 restoration, through CCL2".into(),
+        x_label: DAYS.into(),
+        y_label: "NK cells per mm³ of tumor".into(),
+        log_y: true,
+        panels: vec![
+            panel("Chemokines", &["p53 off", "control", "anti-CCL3/4/5", "anti-CCL2"])?,
+            panel("NK cells and NKG2D", &["p53 off", "control", "anti-NKG2D", "NKG2D-null", "NK-depleted"])?,
+        ],
+        size: Some((1400, 680)),
+    };
+    figure::draw(&figure, path)
+}
+
+/// NK cells per mm³ of tumor at `day` in every arm, as bars, with the
+/// p53-off arm's level drawn across.
+pub fn nk_day5(results: &[ArmResult], day: f64, path: impl AsRef<Path>) -> Result<()> {
+    let reference = arm(results, "p53 off")?;
+    let level = reference.at(&reference.nk_per_mm3, day)?;
+    super::nk_infiltration(results, day, Some((level, "p53 off")), path)
+}
+
+/// Every figure file [`draw_all`] writes, by name.
+pub const FILES: [&str; 8] = [
+    "clearance.png",
+    "clearance.svg",
+    "ccl2.png",
+    "ccl2.svg",
+    "nk_infiltration.png",
+    "nk_infiltration.svg",
+    "nk_day5.png",
+    "nk_day5.svg",
+];
+
+/// How finely to sample the runs drawn by [`draw_all`] (days): smooth curves
+/// from the dense output, and every whole day (day 5 for [`nk_day5`]) is a
+/// sample since 1/16 is exact in binary.
+pub const SAMPLE_EVERY: f64 = 1.0 / 16.0;
+
+/// Draws every figure of [`FILES`] from `results` (sampled every
+/// [`SAMPLE_EVERY`] days), each to `path(name)`.
+pub fn draw_all(results: &[ArmResult], dose_days: &[f64], path: impl Fn(&str) -> std::path::PathBuf) -> Result<()> {
+    for name in FILES {
+        let target = path(name);
+        match name.split('.').next() {
+            Some("clearance") => clearance(results, dose_days, target)?,
+            Some("ccl2") => ccl2(results, dose_days, target)?,
+            Some("nk_infiltration") => nk_infiltration(results, target)?,
+            _ => nk_day5(results, 5.0, target)?,
+        }
+    }
+    Ok(())
+}
