@@ -27,9 +27,29 @@ use crate::model::{
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Escapes text for an XML attribute or element.
+/// Escapes text for an XML attribute or element. Characters XML 1.0 cannot
+/// hold at all (control characters other than tab, line feed and carriage
+/// return, and the non-characters U+FFFE, U+FFFF) are written as `U+XXXX`;
+/// tab, line feed and carriage return as character references, so attribute
+/// values keep them.
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                let _ = write!(out, "U+{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// An SBML identifier for a name (letters, digits and `_`, not starting with a digit).
@@ -184,6 +204,36 @@ impl Laws<'_> {
     }
 }
 
+/// Refuses a model whose names would share an SBML identifier: SBML ids are
+/// letters, digits and `_`, so `a-b` and `a_b` (or a model named like one
+/// of its parameters) would become one id and the file would be invalid.
+/// The model, its compartment `tumor`, species, parameters, inputs, the
+/// observables' rules, reactions `r0…` and events `e0…` share one namespace.
+fn unique_ids(model_id: &str, model: &Model, observables: &[&str], actions: usize) -> Result<()> {
+    let spec = model.spec();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let named = |kind: &str, name: &str| format!("{kind} '{name}'");
+    let mut items: Vec<(String, String)> = vec![
+        (model_id.to_string(), format!("the model's id '{model_id}'")),
+        ("tumor".to_string(), "the SBML compartment 'tumor'".to_string()),
+    ];
+    items.extend(spec.compartments.iter().map(|c| (sid(&c.name), named("compartment", &c.name))));
+    items.extend(spec.parameters.iter().map(|p| (sid(&p.name), named("parameter", &p.name))));
+    items.extend(spec.inputs.iter().map(|u| (sid(&u.name), named("input", &u.name))));
+    items.extend(observables.iter().map(|o| (o.to_string(), format!("the observable rule '{o}'"))));
+    items.extend((0..spec.processes.len()).map(|k| (format!("r{k}"), format!("reaction 'r{k}'"))));
+    items.extend((0..actions).map(|k| (format!("e{k}"), format!("event 'e{k}'"))));
+    for (id, what) in items {
+        if let Some(first) = seen.get(&id) {
+            return Err(SaspError::InvalidModel(format!(
+                "cannot export to SBML: {first} and {what} would both have the id '{id}' (ids keep only letters, digits and _); rename one"
+            )));
+        }
+        seen.insert(id, what);
+    }
+    Ok(())
+}
+
 /// Exports `model` (with `arm`'s interventions applied, if given) as SBML L3V2.
 pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
     let t0 = model.initial_time();
@@ -198,6 +248,8 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
     let spec = model.spec();
     let laws = Laws { pools: spec.pools.iter().map(|p| (p.name.as_str(), p.sum.as_slice())).collect() };
     let id = sid(&format!("{}{}", spec.model.name, arm.map_or(String::new(), |a| format!("_{}", a.name))));
+    let observables = ["tumor_volume_mm3", "nk_per_mm3", "ccl2_free_nM", "ccl2_total_nM"];
+    unique_ids(&id, model, &observables, actions.len())?;
 
     // Unit definitions for every dimension in use.
     let mut dims: Vec<Dimension> = Vec::new();
@@ -274,7 +326,6 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
             xml(&u.description)
         );
     }
-    let observables = ["tumor_volume_mm3", "nk_per_mm3", "ccl2_free_nM", "ccl2_total_nM"];
     for o in observables {
         let _ = writeln!(out, "      <parameter id=\"{o}\" constant=\"false\"/>");
     }
