@@ -35,8 +35,8 @@
 //! machine's memory.
 //!
 //! Commands:
-//! - `cargo test --release --test fuzz`: the default count, 150 mutants per
-//!   format (600 in all, 2 threads).
+//! - `cargo test --release --test fuzz`: the default count, 400 mutants per
+//!   format (1,600 in all, on 2 threads).
 //! - `SASP_FUZZ_MUTANTS=5000 cargo test --release --test fuzz`: a longer run
 //!   (per format).
 //! - `SASP_FUZZ_ONLY=model:17 cargo test --release --test fuzz -- --nocapture`:
@@ -58,7 +58,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const DEFAULT_SEED: u64 = 0x5A5F_F022_2013_0001;
-const DEFAULT_MUTANTS: usize = 150;
+const DEFAULT_MUTANTS: usize = 400;
 const THREADS: usize = 2;
 /// Address-space limit of every child, in KiB (2 GiB).
 const MEMORY_LIMIT_KIB: u64 = 2 * 1024 * 1024;
@@ -872,6 +872,20 @@ fn only() -> Option<(Option<Format>, usize)> {
     }
 }
 
+/// How many commands ended how: exit codes 0, 1, 2, panics (101), other.
+type Tally = [usize; 5];
+
+fn tally(tally: &mut Tally, outcome: &Outcome) {
+    let slot = match outcome.code {
+        Some(0) => 0,
+        Some(1) => 1,
+        Some(2) => 2,
+        Some(101) => 3,
+        _ => 4,
+    };
+    tally[slot] += 1;
+}
+
 fn run_mutant(
     base: &Path,
     inputs: &Inputs,
@@ -879,6 +893,7 @@ fn run_mutant(
     format: Format,
     index: usize,
     timeout: Duration,
+    counts: &mut Tally,
 ) -> Vec<Failure> {
     let seeds = &inputs.seeds[&format];
     let (seed_name, seed_text) = &seeds[index % seeds.len()];
@@ -901,6 +916,7 @@ fn run_mutant(
     let mut failures = Vec::new();
     for args in format.commands(index) {
         let outcome = run_command(&dir, &args, timeout);
+        tally(counts, &outcome);
         if !outcome.problems.is_empty() {
             failures.push(Failure {
                 format,
@@ -986,13 +1002,20 @@ fn mutants_end_cleanly() {
     }
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
+    let counts: Mutex<BTreeMap<Format, Tally>> = Mutex::new(BTreeMap::new());
     let start = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..THREADS {
             s.spawn(|| loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&(format, index)) = jobs.get(k) else { break };
-                let found = run_mutant(&base, &inputs, seed, format, index, timeout);
+                let mut mine = Tally::default();
+                let found = run_mutant(&base, &inputs, seed, format, index, timeout, &mut mine);
+                if let Ok(mut c) = counts.lock() {
+                    for (total, n) in c.entry(format).or_default().iter_mut().zip(mine) {
+                        *total += n;
+                    }
+                }
                 if let Ok(mut all) = failures.lock() {
                     all.extend(found);
                 }
@@ -1002,13 +1025,26 @@ fn mutants_end_cleanly() {
     let _ = std::fs::remove_dir_all(&base);
     let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     failures.sort_by_key(|f| (f.format, f.index));
-    eprintln!(
-        "fuzz: {} mutants ({} per format, seed {seed:#x}) in {:.1} s, {} failing commands",
+    let counts = counts.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut summary = format!(
+        "fuzz: {} mutants ({count} per format, seed {seed:#x}) in {:.1} s, {} failing commands; exits of the commands:",
         jobs.len(),
-        count,
         start.elapsed().as_secs_f64(),
         failures.len()
     );
+    for (format, c) in &counts {
+        summary.push_str(&format!(
+            "\n  {:<8} {:>6} commands: exit 0 {}, exit 1 {}, exit 2 {}, panic {}, signal or hang {}",
+            format.name(),
+            c.iter().sum::<usize>(),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
+        ));
+    }
+    eprintln!("{summary}");
     if !failures.is_empty() {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-report");
         let text = report(&failures, &dir);
