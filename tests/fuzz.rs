@@ -125,7 +125,7 @@ const EXTREME: &[&str] = &[
     "1e-9",
 ];
 
-const PLAUSIBLE: &[&str] = &["-14.0", "-20", "-1.0", "0.5", "1", "2", "3.0", "10", "21.0", "100.0", "1e3", "1e6"];
+const PLAUSIBLE: &[&str] = &["-14.0", "-20", "-1.0", "0.5", "1", "2", "3.0", "10", "21.0", "100.0", "1e3", "1e4"];
 
 /// Hostile contents of a quoted TOML string (written with TOML escapes).
 const HOSTILE: &[&str] = &[
@@ -555,6 +555,8 @@ struct Outcome {
     command: String,
     status: String,
     code: Option<i32>,
+    /// Wall time of the command, seconds.
+    seconds: f64,
     stderr: String,
     /// What broke, as a signature shared by failures of one kind (digits masked).
     problems: Vec<String>,
@@ -756,6 +758,7 @@ fn run_command(dir: &Path, args: &[&str], timeout: Duration) -> Outcome {
                 command,
                 status: "not started".into(),
                 code: None,
+                seconds: 0.0,
                 stderr: e.to_string(),
                 problems: vec![format!("harness: {e}")],
             }
@@ -821,7 +824,7 @@ fn run_command(dir: &Path, args: &[&str], timeout: Duration) -> Outcome {
     for f in &new {
         let _ = std::fs::remove_file(dir.join(f));
     }
-    Outcome { command, status: status_text, code, stderr, problems }
+    Outcome { command, status: status_text, code, seconds: start.elapsed().as_secs_f64(), stderr, problems }
 }
 
 // ---------------------------------------------------------------- driver
@@ -872,10 +875,18 @@ fn only() -> Option<(Option<Format>, usize)> {
     }
 }
 
-/// How many commands ended how: exit codes 0, 1, 2, panics (101), other.
-type Tally = [usize; 5];
+/// How many commands ended how: exit codes 0, 1, 2, panics (101), other;
+/// and the slowest command (seconds, index, command).
+#[derive(Default)]
+struct Tally {
+    exits: [usize; 5],
+    slowest: (f64, usize, String),
+}
 
-fn tally(tally: &mut Tally, outcome: &Outcome) {
+fn tally(tally: &mut Tally, index: usize, outcome: &Outcome) {
+    if outcome.seconds > tally.slowest.0 {
+        tally.slowest = (outcome.seconds, index, outcome.command.clone());
+    }
     let slot = match outcome.code {
         Some(0) => 0,
         Some(1) => 1,
@@ -883,7 +894,7 @@ fn tally(tally: &mut Tally, outcome: &Outcome) {
         Some(101) => 3,
         _ => 4,
     };
-    tally[slot] += 1;
+    tally.exits[slot] += 1;
 }
 
 fn run_mutant(
@@ -916,7 +927,7 @@ fn run_mutant(
     let mut failures = Vec::new();
     for args in format.commands(index) {
         let outcome = run_command(&dir, &args, timeout);
-        tally(counts, &outcome);
+        tally(counts, index, &outcome);
         if !outcome.problems.is_empty() {
             failures.push(Failure {
                 format,
@@ -1012,8 +1023,12 @@ fn mutants_end_cleanly() {
                 let mut mine = Tally::default();
                 let found = run_mutant(&base, &inputs, seed, format, index, timeout, &mut mine);
                 if let Ok(mut c) = counts.lock() {
-                    for (total, n) in c.entry(format).or_default().iter_mut().zip(mine) {
-                        *total += n;
+                    let total = c.entry(format).or_default();
+                    for (t, n) in total.exits.iter_mut().zip(mine.exits) {
+                        *t += n;
+                    }
+                    if mine.slowest.0 > total.slowest.0 {
+                        total.slowest = mine.slowest;
                     }
                 }
                 if let Ok(mut all) = failures.lock() {
@@ -1033,15 +1048,20 @@ fn mutants_end_cleanly() {
         failures.len()
     );
     for (format, c) in &counts {
+        let e = &c.exits;
         summary.push_str(&format!(
-            "\n  {:<8} {:>6} commands: exit 0 {}, exit 1 {}, exit 2 {}, panic {}, signal or hang {}",
+            "\n  {:<8} {:>6} commands: exit 0 {}, exit 1 {}, exit 2 {}, panic {}, signal or hang {}; slowest {:.2} s ({}:{}, {})",
             format.name(),
-            c.iter().sum::<usize>(),
-            c[0],
-            c[1],
-            c[2],
-            c[3],
-            c[4]
+            e.iter().sum::<usize>(),
+            e[0],
+            e[1],
+            e[2],
+            e[3],
+            e[4],
+            c.slowest.0,
+            format.name(),
+            c.slowest.1,
+            c.slowest.2
         ));
     }
     eprintln!("{summary}");
