@@ -20,15 +20,15 @@
 //! 1e18, 2^64-1, …) or a plausible one (-14, 0.5, 21, …); swap two names
 //! (quoted strings) or two keys; replace a name with a hostile one (empty, a
 //! newline, CR LF, NUL, an escape sequence, a comma, quotes, 300 characters,
-//! another name of the file); change a value's type; CR LF line endings;
-//! insert a control character.
+//! another name of the file or a look-alike of one, `tau-53` for `tau_53`);
+//! change a value's type; CR LF line endings; insert a control character.
 //!
 //! Every command must end with exit code 0, 1 or 2 (never a panic, 101; never
 //! a signal, as an abort or an allocation failure gives; never a hang, killed
 //! after `SASP_FUZZ_TIMEOUT` seconds, default 20). On exit 0, every number in
 //! every file written (CSV, JSON, SBML and manifests) is finite, CSV rows have
-//! the header's field count, JSON and XML parse, and no temporary file is
-//! left. On a non-zero exit, standard error says something and the command
+//! the header's field count and end in a newline, JSON and XML parse, SBML ids
+//! are unique, and no temporary file is left. On a non-zero exit, standard error says something and the command
 //! wrote no file at all (no output, no manifest, no `.NAME.tmpPID`). Children
 //! run with a 2 GiB address-space limit (`ulimit -v`), so a run that would
 //! allocate without bound fails fast, as an abort, instead of taking the
@@ -302,9 +302,17 @@ fn mutate_once(text: &str, rng: &mut Rng) -> Option<(String, String)> {
                 return None;
             }
             let span = rng.choose(&strings)?;
-            let with = if rng.below(4) == 0 {
+            let with = if rng.below(3) == 0 {
+                // Another name of the file, or a look-alike that differs only in
+                // punctuation ("tau_53" -> "tau-53"), as identifiers derived from
+                // names (SBML ids) would merge them.
                 let other = rng.choose(&strings)?;
-                text[other.0..other.1].to_string()
+                let other = &text[other.0..other.1];
+                if rng.below(2) == 0 {
+                    other.to_string()
+                } else {
+                    other.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+                }
             } else {
                 rng.pick(HOSTILE).to_string()
             };
@@ -652,9 +660,18 @@ fn check_json(name: &str, text: &str, problems: &mut Vec<String>) {
 }
 
 fn check_xml(name: &str, text: &str, problems: &mut Vec<String>) {
-    if let Err(e) = roxmltree::Document::parse(text) {
-        problems.push(format!("{name}: not well-formed XML — {e}"));
-        return;
+    let doc = match roxmltree::Document::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => return problems.push(format!("{name}: not well-formed XML — {e}")),
+    };
+    // SBML identifiers are unique (unit definitions have a namespace of their own).
+    let mut ids = BTreeSet::new();
+    for node in doc.descendants().filter(|n| n.is_element() && n.tag_name().name() != "unitDefinition") {
+        if let Some(id) = node.attribute("id") {
+            if !ids.insert(id) {
+                problems.push(format!("{name}: a duplicate SBML id — '{id}'"));
+            }
+        }
     }
     // <cn> numbers and numeric attributes.
     for piece in text.split("<cn>").skip(1) {
