@@ -1129,3 +1129,121 @@ fn the_seeds_run_cleanly_and_mutants_are_reproducible() {
         assert!(!a.1.is_empty() || a.0.is_empty());
     }
 }
+
+// ---------------------------------------------------------------- fixed cases
+//
+// Single inputs the fuzz test found that no other test covers: each runs one
+// command under the fuzz test's checks (clean exit, finite and well-formed
+// output, nothing left on failure).
+
+/// Runs `args` in a fresh folder holding `files`, under the fuzz test's checks.
+fn hostile(name: &str, files: &[(&str, String)], args: &[&str]) -> Outcome {
+    let dir = std::env::temp_dir().join(format!("sasp-fuzz-case-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (f, body) in files {
+        std::fs::write(dir.join(f), body).unwrap();
+    }
+    let outcome = run_command(&dir, args, Duration::from_secs(60));
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+fn assert_refused(o: &Outcome) {
+    assert!(o.problems.is_empty(), "{}: {:?}\n{}", o.command, o.problems, o.stderr);
+    assert_eq!(o.code, Some(1), "{} should be refused:\n{}", o.command, o.stderr);
+}
+
+#[test]
+fn a_p53_switch_off_at_nan_is_refused() {
+    // `off <= on` is false for NaN (src/intervene/mod.rs), so the arm ran with
+    // doxycycline never switched off and its SBML had <cn>NaN</cn>.
+    let scenario = read("tests/data/fuzz_two_arms.toml").replace("off = 2.5", "off = nan");
+    let files = [("s.toml", scenario), ("m.toml", read("models/iannello2013.toml"))];
+    assert_refused(&hostile("off-nan-sim", &files, &["simulate", "--scenario", "s.toml", "-o", "out.csv"]));
+    assert_refused(&hostile(
+        "off-nan-sbml",
+        &files,
+        &["export-sbml", "m.toml", "--scenario", "s.toml", "--arm", "control", "-o", "out.xml"],
+    ));
+}
+
+#[test]
+fn a_cohort_never_writes_an_infinite_parameter() {
+    // exp(sigma z) overflows for a large sigma: the sample was written as `inf`.
+    let spec = read("tests/data/fuzz_sweep_cohort.toml").replace("sigma = 0.3", "sigma = 1e3");
+    let o = hostile("cohort-inf", &[("spec.toml", spec)], &["sweep", "run", "spec.toml", "-o", "out.csv"]);
+    assert!(o.problems.is_empty(), "{:?}\n{}", o.problems, o.stderr);
+}
+
+#[test]
+fn sbml_export_stays_well_formed_with_control_characters_in_text() {
+    // A NUL (or ESC, …) in a name or source went into the XML unescaped.
+    let model =
+        read("tests/data/fuzz_small_model.toml").replace("name = \"fuzz_small\"", "name = \"fuzz\\u0000small\"");
+    let o = hostile("sbml-nul", &[("m.toml", model)], &["export-sbml", "m.toml", "-o", "out.xml"]);
+    assert!(o.problems.is_empty(), "{:?}\n{}", o.problems, o.stderr);
+    let model = read("tests/data/fuzz_small_model.toml")
+        .replace("name = \"K2\"", "name = \"K2\"\nsource = \"esc \\u001b[31m\"");
+    let o = hostile("sbml-esc", &[("m.toml", model)], &["export-sbml", "m.toml", "-o", "out.xml"]);
+    assert!(o.problems.is_empty(), "{:?}\n{}", o.problems, o.stderr);
+}
+
+#[test]
+fn sbml_ids_stay_unique_for_names_that_differ_in_punctuation() {
+    // "a-b" and "a_b" both became the SBML id "a_b".
+    let model = read("tests/data/fuzz_small_model.toml")
+        .replace("\"eps\"", "\"a-b\"")
+        .replace("\"tau\"", "\"a_b\"")
+        .replace("1/tau", "1/a_b");
+    let o = hostile("sbml-ids", &[("m.toml", model)], &["export-sbml", "m.toml", "-o", "out.xml"]);
+    assert!(o.problems.is_empty(), "{:?}\n{}", o.problems, o.stderr);
+}
+
+#[test]
+fn a_model_starting_at_minus_1e308_is_refused() {
+    // The sample count (t_end - t0) / sample_every saturated to usize::MAX
+    // (capacity overflow in Experiment::run_prepared).
+    let model = read("tests/data/fuzz_small_model.toml").replace("initial_time = -14.0", "initial_time = -1e308");
+    let files = [("m.toml", model), ("s.toml", read("tests/data/fuzz_two_arms.toml"))];
+    assert_refused(&hostile("t0", &files, &["simulate", "--model", "m.toml", "--scenario", "s.toml", "-o", "out.csv"]));
+}
+
+#[test]
+fn merge_refuses_cells_that_are_not_finite_numbers() {
+    // Merge checked only the run number and copied `inf`, `nan` and torn cells.
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz_sweep_cohort.toml");
+    let dir = std::env::temp_dir().join(format!("sasp-fuzz-case-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut parts = Vec::new();
+    for shard in ["0/2", "1/2"] {
+        let out = dir.join("part.csv");
+        let status = Command::new(env!("CARGO_BIN_EXE_sasp"))
+            .args(["sweep", "run"])
+            .arg(&spec)
+            .args(["--shard", shard, "-o"])
+            .arg(&out)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        parts.push(std::fs::read_to_string(&out).unwrap());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    for (k, bad) in ["inf", "nan", "1.2 3e1", ""].into_iter().enumerate() {
+        // The first row's volume at day 0 (the fourth field).
+        let mut lines: Vec<String> = parts[0].lines().map(str::to_string).collect();
+        let mut fields: Vec<&str> = lines[1].split(',').collect();
+        fields[3] = bad;
+        lines[1] = fields.join(",");
+        let part0 = lines.join("\n") + "\n";
+        let files = [("a.csv", part0), ("b.csv", parts[1].clone())];
+        let o = hostile(&format!("merge-{k}"), &files, &["sweep", "merge", "a.csv", "b.csv", "-o", "m.csv"]);
+        if bad.is_empty() {
+            // An empty cell is a value the run did not reach: allowed.
+            assert!(o.problems.is_empty() && o.code == Some(0), "{:?}\n{}", o.problems, o.stderr);
+        } else {
+            assert_refused(&o);
+        }
+    }
+}
