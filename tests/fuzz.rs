@@ -43,6 +43,8 @@
 //!   rerun one mutant (format `model`, `scenario`, `sweep` or `part`, and its
 //!   index; a bare index runs that index of every format) and print its text.
 //! - `SASP_FUZZ_SEED=N`: another sequence of mutants (the default is fixed).
+//! - add `-- --nocapture` to see the tallies (per format: commands, exit codes
+//!   0/1/2, panics, signals or hangs, the slowest command) of a passing run.
 //!
 //! On failure the test prints each distinct kind of failure (by panic location
 //! and message, signal, or broken promise) with how often it happened and its
