@@ -139,7 +139,7 @@ pub fn resolve_link(path: &Path) -> Result<PathBuf> {
 /// the same device and inode, so hard links count)? `false` when either does
 /// not exist.
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    let (Ok(ca), Ok(cb)) = (std::fs::canonicalize(a), std::fs::canonicalize(b)) else {
+    let (Some(ca), Some(cb)) = (canonical(a), canonical(b)) else {
         return false;
     };
     if ca == cb {
@@ -153,6 +153,27 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
         }
     }
     false
+}
+
+/// The canonical path of an existing file, also when the path passes
+/// through folders that do not exist yet (`new/../input.toml`, which a write
+/// would create and leave): such paths are cleaned lexically first.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(c) = std::fs::canonicalize(path) {
+        return Some(c);
+    }
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
+    let mut clean = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    std::fs::canonicalize(clean).ok()
 }
 
 /// Refuses an output that is the same file as one of the inputs (or whose
