@@ -321,13 +321,15 @@ impl Design {
                 DesignKind::Lhs => match (p.lo, p.hi) {
                     (Some(lo), Some(hi))
                         if lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo && (!p.log || lo > 0.0) => {}
-                    _ => return Err(self.error_at(
-                        &key("lo"),
-                        format!(
+                    _ => {
+                        return Err(self.error_at(
+                            &key("lo"),
+                            format!(
                             "parameter '{}': a Latin hypercube needs 0 ≤ lo < hi (lo > 0 in log space): an empty range",
                             p.name
                         ),
-                    )),
+                        ))
+                    }
                 },
                 DesignKind::Cohort => match p.sigma {
                     Some(s) if s.is_finite() && s >= 0.0 => {}
