@@ -639,6 +639,32 @@ mod tests {
     }
 
     #[test]
+    fn experiment_files_write_undefined_values_as_empty_fields_and_null() {
+        let model = crate::models::iannello2013().unwrap();
+        let arm = crate::intervene::Arm::new("a \"b\",\nc");
+        let mut results = crate::experiment::Experiment::new(&model).until(2.0).arms([arm]).run().unwrap();
+        let r = &mut results[0];
+        r.nk_per_mm3[1] = f64::NAN;
+        r.ccl2_free_nm[1] = f64::INFINITY;
+        r.tumor_volume_mm3[2] = 1e-84;
+        r.nk_in_tumor[2] = -2e-14;
+        let csv = experiment_csv(&results);
+        let rows: Vec<&str> = csv.split("\"a \"\"b\"\",\nc\",").collect();
+        assert_eq!(rows.len(), 1 + 17, "{csv}");
+        let row1: Vec<&str> = rows[2].trim_end().split(',').collect();
+        assert_eq!((row1[0], row1[3], row1[4]), ("-13", "", ""), "{csv}");
+        let row2: Vec<&str> = rows[3].trim_end().split(',').collect();
+        assert_eq!((row2[0], row2[1], row2[2]), ("-12", "1e-84", "-2e-14"), "{csv}");
+        assert!(!csv.contains("NaN") && !csv.contains("inf"));
+        let json = experiment_json(&results, &[]).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(value["arms"][0]["nk_per_mm3"][1].is_null() && value["arms"][0]["ccl2_free_nM"][1].is_null());
+        // (serde_json reads floats to within an ulp without its float_roundtrip feature; the text is exact.)
+        assert!(json.contains("1e-84") && !json.contains("NaN") && !json.contains("inf"));
+        assert_eq!(value["arms"][0]["name"], "a \"b\",\nc");
+    }
+
+    #[test]
     fn writes_and_replaces_leaving_no_temporary() {
         let dir = scratch("replace");
         let path = dir.join("a/b.txt");
