@@ -233,7 +233,7 @@ fn sizes_over_the_limits_are_refused_before_anything_is_allocated() {
     for name in ["delta_Na", "delta_Nr", "alpha", "K_I", "eps_N"] {
         lhs.push_str(&format!("[[parameter]]\nname = \"{name}\"\nlo = 0.1\nhi = 1.0\n"));
     }
-    assert!(7 * MAX_RUNS > MAX_VALUES);
+    const { assert!(7 * MAX_RUNS > MAX_VALUES) };
     let e = design(&lhs).check().unwrap_err().to_string();
     assert!(e.contains("MAX_VALUES"), "{e}");
     // A grid whose product overflows usize.
