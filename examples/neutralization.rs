@@ -12,7 +12,6 @@
 
 use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
-use sasp::output::{experiment_csv, experiment_json, write_manifest, write_with_manifest};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -56,20 +55,10 @@ fn run() -> sasp::Result<()> {
     println!("{met} of {} targets met (shipped parameters, [F] values from examples/calibrate.rs)", targets.len());
     println!("10 arms solved in {:.1} ms", elapsed.as_secs_f64() * 1e3);
     let manifest = experiment.manifest(&results)?;
-    write_with_manifest(Path::new("out/neutralization.csv"), experiment_csv(&results).as_bytes(), &manifest)?;
-    write_with_manifest(
-        Path::new("out/neutralization.json"),
-        experiment_json(&results, &targets)?.as_bytes(),
-        &manifest,
-    )?;
     // The figures: the same arms sampled finely (dense output) for smooth curves.
     let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
     let doses = antibody_schedule().times("doses", model.initial_time())?;
-    let out = Path::new("out");
-    sasp::plot::paper::draw_all(&fine, &doses, |name| out.join(name))?;
-    for plot in sasp::plot::paper::FILES {
-        write_manifest(&out.join(plot), &manifest)?;
-    }
+    sasp::plot::paper::write_experiment(Path::new("out"), &results, &fine, &targets, &doses, &manifest)?;
     println!(
         "wrote out/neutralization.csv, .json and the figures {} (each with a .manifest.json)",
         sasp::plot::paper::FILES.join(", ")

@@ -1,38 +1,96 @@
-//! Writing results: every file is written to a temporary name beside its
-//! target and renamed into place, so an interrupted run never leaves a
-//! half-written file.
+//! Writing results.
+//!
+//! - Numbers: [`number`] writes every value in CSV the same way (shortest
+//!   round-trip form, plain between 1e-4 and 1e15, with an exponent outside);
+//!   an undefined value (NaN, ±∞) is an empty field in CSV and `null` in JSON.
+//! - CSV fields: [`csv_field`] quotes a field holding a comma, a quote, CR or
+//!   LF (RFC 4180), so a name with a newline cannot break a row.
+//! - Files: every file is written to a temporary name beside its target
+//!   (`.NAME.tmpPID`) and renamed into place, so an interrupted run never
+//!   leaves a half-written file. An output that is a symbolic link is written
+//!   through to the file it points at; an output that is a folder is refused;
+//!   stale temporaries of our own pattern whose process is gone are removed
+//!   first (Linux: `/proc/PID`; elsewhere they are left alone). [`Staged`]
+//!   writes several files that appear together or not at all, and a data
+//!   file's old manifest is removed before the new data replaces it.
 
 use crate::error::{Result, SaspError};
 use crate::experiment::paper::Target;
 use crate::experiment::ArmResult;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A number as written in CSV: the shortest text that reads back to the same
+/// `f64`, in plain notation for `1e-4 ≤ |x| < 1e15` (and `0`), in exponent
+/// notation otherwise (`1e-84`, `-2e-14`, `1.5e20`). NaN and ±∞ are undefined
+/// values and give the empty string (an empty CSV field). `-0` is written `0`.
+///
+/// ```
+/// use sasp::output::number;
+/// assert_eq!(number(94.8), "94.8");
+/// assert_eq!(number(1e-84), "1e-84");
+/// assert_eq!(number(-2e-14), "-2e-14");
+/// assert_eq!(number(f64::NAN), "");
+/// ```
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    if (1e-4..1e15).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// An optional number as written in CSV: [`number`], or empty for `None`.
+pub fn optional_number(x: Option<f64>) -> String {
+    x.map_or(String::new(), number)
+}
+
+/// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma,
+/// a quote, a carriage return or a line feed; as it is otherwise.
+///
+/// ```
+/// use sasp::output::csv_field;
+/// assert_eq!(csv_field("control"), "control");
+/// assert_eq!(csv_field("a,\"b\"\nc"), "\"a,\"\"b\"\"\nc\"");
+/// ```
+pub fn csv_field(text: &str) -> Cow<'_, str> {
+    if text.contains([',', '"', '\r', '\n']) {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
 
 /// The time courses of all arms as CSV, one row per arm and sample:
 /// `arm,day,tumor_volume_mm3,nk_in_tumor,nk_per_mm3,ccl2_free_nM,ccl2_total_nM,senescent_fraction,nk_kills_per_day`.
+/// Numbers are written by [`number`] (undefined values are empty fields), the
+/// arm's name by [`csv_field`].
 pub fn experiment_csv(results: &[ArmResult]) -> String {
     let mut out = String::from(
         "arm,day,tumor_volume_mm3,nk_in_tumor,nk_per_mm3,ccl2_free_nM,ccl2_total_nM,senescent_fraction,nk_kills_per_day\n",
     );
     for r in results {
-        let name = if r.name.contains(',') || r.name.contains('"') {
-            format!("\"{}\"", r.name.replace('"', "\"\""))
-        } else {
-            r.name.clone()
-        };
+        let name = csv_field(&r.name);
         for k in 0..r.t.len() {
             let _ = writeln!(
                 out,
                 "{name},{},{},{},{},{},{},{},{}",
-                r.t[k],
-                r.tumor_volume_mm3[k],
-                r.nk_in_tumor[k],
-                r.nk_per_mm3[k],
-                r.ccl2_free_nm[k],
-                r.ccl2_total_nm[k],
-                r.senescent_fraction[k],
-                r.nk_kills_per_day[k]
+                number(r.t[k]),
+                number(r.tumor_volume_mm3[k]),
+                number(r.nk_in_tumor[k]),
+                number(r.nk_per_mm3[k]),
+                number(r.ccl2_free_nm[k]),
+                number(r.ccl2_total_nm[k]),
+                number(r.senescent_fraction[k]),
+                number(r.nk_kills_per_day[k])
             );
         }
     }
@@ -41,54 +99,371 @@ pub fn experiment_csv(results: &[ArmResult]) -> String {
 
 /// The arms and the calibration targets as JSON:
 /// `{"arms": [{"name", "t", "tumor_volume_mm3", …}], "targets": [{"id", "description", "value", "band", "met"}]}`.
+/// An undefined value (NaN, ±∞) is written as `null` (never as a number).
 pub fn experiment_json(results: &[ArmResult], targets: &[Target]) -> Result<String> {
     #[derive(serde::Serialize)]
     struct Document<'a> {
         arms: &'a [ArmResult],
         targets: &'a [Target],
     }
+    // serde_json writes every non-finite f64 as `null` (tested below).
     serde_json::to_string_pretty(&Document { arms: results, targets })
         .map_err(|e| SaspError::InvalidModel(format!("cannot write JSON: {e}")))
 }
 
-/// Writes `bytes` to `path` atomically, creating the parent folder if needed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |source| SaspError::Io { path: path.to_path_buf(), source };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    let file_name = path.file_name().ok_or_else(|| SaspError::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"),
-    })?;
-    let tmp = path.with_file_name(format!(".{}.tmp{}", file_name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+fn io_error(path: &Path, kind: std::io::ErrorKind, message: &str) -> SaspError {
+    SaspError::Io { path: path.to_path_buf(), source: std::io::Error::new(kind, message.to_string()) }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The file a write to `path` lands on: `path` itself, or, when `path` is a
+/// symbolic link (or a chain of them, at most 40), the file the link points
+/// at (which need not exist yet).
+pub fn resolve_link(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&p).map_err(|source| SaspError::Io { path: p.clone(), source })?;
+                p = match p.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io_error(path, std::io::ErrorKind::InvalidInput, "more than 40 levels of symbolic links"))
+}
 
-    #[test]
-    fn writes_and_replaces() {
-        let dir = std::env::temp_dir().join(format!("sasp-output-{}", std::process::id()));
-        let path = dir.join("a/b.txt");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
-        let leftovers = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
-        assert_eq!(leftovers, 1);
-        assert!(write_atomic(Path::new("/proc/definitely/not/writable.txt"), b"x").is_err());
-        std::fs::remove_dir_all(dir).unwrap();
+/// Are `a` and `b` the same existing file (same canonical path, or on Unix
+/// the same device and inode, so hard links count)? `false` when either does
+/// not exist.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let (Some(ca), Some(cb)) = (canonical(a), canonical(b)) else {
+        return false;
+    };
+    if ca == cb {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(&ca), std::fs::metadata(&cb)) {
+            return ma.dev() == mb.dev() && ma.ino() == mb.ino();
+        }
+    }
+    false
+}
+
+/// The canonical path of an existing file, also when the path passes
+/// through folders that do not exist yet (`new/../input.toml`, which a write
+/// would create and leave): such paths are cleaned lexically first.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(c) = std::fs::canonicalize(path) {
+        return Some(c);
+    }
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
+    let mut clean = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    std::fs::canonicalize(clean).ok()
+}
+
+/// Refuses an output that is the same file as one of the inputs (or whose
+/// manifest would be): writing it would destroy the input.
+pub fn refuse_same_file(output: &Path, inputs: &[&Path]) -> Result<()> {
+    for candidate in [output.to_path_buf(), manifest_path(output)] {
+        if let Some(input) = inputs.iter().find(|i| same_file(&candidate, i)) {
+            return Err(SaspError::InvalidOptions(format!(
+                "output '{}' is the input file '{}': refusing to overwrite an input",
+                candidate.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `<path>.manifest.json`: where the manifest of `path` is written.
+pub fn manifest_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".manifest.json");
+    PathBuf::from(name)
+}
+
+/// The process id in `entry` if it is one of our temporaries for a target
+/// named `name` with extension `ext`: `.NAME.tmpPID`, `.NAME.tmpPID.EXT`
+/// (staged), `.NAME.PID.tmp.EXT` (charts) or `..NAME.tmpPID.EXT.PID.tmp.EXT`
+/// (a chart drawn into a staged path).
+fn temporary_pid(entry: &str, name: &str, ext: &str) -> Option<u32> {
+    let digits = |s: &str| -> Option<(u32, usize)> {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 || n > 10 {
+            return None;
+        }
+        s[..n].parse().ok().map(|p| (p, n))
+    };
+    let dot_ext = format!(".{ext}");
+    if let Some(rest) = entry.strip_prefix(&format!(".{name}.tmp")) {
+        let (pid, n) = digits(rest)?;
+        let tail = &rest[n..];
+        return (tail.is_empty() || (!ext.is_empty() && tail == dot_ext)).then_some(pid);
+    }
+    if let Some(rest) = entry.strip_prefix(&format!("..{name}.tmp")) {
+        let (pid, n) = digits(rest)?;
+        let tail = rest[n..].strip_prefix(&dot_ext)?.strip_prefix('.')?;
+        let (_, m) = digits(tail)?;
+        return (!ext.is_empty() && tail[m..] == format!(".tmp{dot_ext}")).then_some(pid);
+    }
+    if let Some(rest) = entry.strip_prefix(&format!(".{name}.")) {
+        let (pid, n) = digits(rest)?;
+        return (!ext.is_empty() && rest[n..] == format!(".tmp{dot_ext}")).then_some(pid);
+    }
+    None
+}
+
+/// Is process `pid` running? Known on Linux (`/proc/PID`); assumed elsewhere.
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Removes the temporaries of our own name pattern for `path` (see the
+/// module documentation) left by processes that no longer run (a killed
+/// write). Only on Linux, where a process's liveness is known; files of
+/// running processes and every other file are left alone. Returns how many
+/// were removed.
+pub fn remove_stale_temporaries(path: &Path) -> usize {
+    let (Some(name), Some(dir)) = (path.file_name().and_then(|n| n.to_str()), path.parent()) else {
+        return 0;
+    };
+    if !cfg!(target_os = "linux") {
+        return 0;
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let Some(entry_name) = entry.file_name().to_str().map(String::from) else { continue };
+        match temporary_pid(&entry_name, name, ext) {
+            Some(pid) if !alive(pid) => {
+                let is_file = entry.file_type().is_ok_and(|t| t.is_file() || t.is_symlink());
+                if is_file && std::fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    removed
+}
+
+/// Where a write to `path` goes: the resolved target (through symbolic
+/// links), refused when it is a folder; its parent folders are created (the
+/// ones made are pushed on `created`, outermost first) and stale temporaries
+/// are cleaned.
+fn prepare_target(path: &Path, created: &mut Vec<PathBuf>) -> Result<PathBuf> {
+    let target = resolve_link(path)?;
+    if target.file_name().is_none() {
+        return Err(io_error(path, std::io::ErrorKind::InvalidInput, "not a file path"));
+    }
+    if target.is_dir() {
+        return Err(io_error(path, std::io::ErrorKind::IsADirectory, "is a folder, not a file"));
+    }
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut missing: Vec<PathBuf> =
+            parent.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).map(PathBuf::from).collect();
+        missing.reverse();
+        std::fs::create_dir_all(parent).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+        created.extend(missing);
+    }
+    remove_stale_temporaries(&target);
+    Ok(target)
+}
+
+/// The temporary name of `target` for this process: `.NAME.tmpPID`, with
+/// `.EXT` appended when `keep_extension` (for files drawn by extension).
+fn temporary_name(target: &Path, keep_extension: bool) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut tmp = format!(".{name}.tmp{}", std::process::id());
+    if let (true, Some(ext)) = (keep_extension, target.extension().and_then(|e| e.to_str())) {
+        tmp.push('.');
+        tmp.push_str(ext);
+    }
+    target.with_file_name(tmp)
+}
+
+/// Writes `bytes` to a fresh file at `tmp` and syncs it.
+fn write_new(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::remove_file(tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Writes `bytes` to `path` atomically (a temporary beside the target, then a
+/// rename), creating the parent folder if needed. A symbolic link is written
+/// through to its target; a folder is refused; stale temporaries of earlier
+/// killed writes are removed first. Writes nothing on failure.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut staged = Staged::new();
+    staged.bytes(path, bytes)?;
+    staged.commit_plain()
+}
+
+/// One staged file.
+#[derive(Debug)]
+struct Entry {
+    /// The path the caller named.
+    named: PathBuf,
+    /// The file that the rename replaces (the named path through its links).
+    target: PathBuf,
+    /// The temporary holding the new content.
+    tmp: PathBuf,
+    /// Is this a manifest (renamed after the data files)?
+    manifest: bool,
+}
+
+/// Several outputs written together: each is written (or drawn) to a
+/// temporary beside its target, and [`commit`](Staged::commit) renames them
+/// all into place, data files first and manifests last, after removing the
+/// data files' old manifests. Dropping a `Staged` without committing removes
+/// every temporary (and the folders it created, when empty), so a failure
+/// part-way leaves no new file.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("sasp-staged-doc-{}", std::process::id()));
+/// let mut staged = sasp::output::Staged::new();
+/// staged.bytes(&dir.join("a.csv"), b"x\n")?;
+/// let png = staged.path(&dir.join("b.png"))?; // draw here; it ends in .png
+/// assert!(png.to_string_lossy().ends_with(".png"));
+/// std::fs::write(&png, b"not really a png")?;
+/// staged.commit()?;
+/// assert!(dir.join("a.csv").exists() && dir.join("b.png").exists());
+/// # std::fs::remove_dir_all(dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Staged {
+    entries: Vec<Entry>,
+    created: Vec<PathBuf>,
+}
+
+impl Staged {
+    /// Nothing staged yet.
+    pub fn new() -> Staged {
+        Staged::default()
+    }
+
+    fn stage(&mut self, path: &Path, keep_extension: bool, manifest: bool) -> Result<PathBuf> {
+        let target = prepare_target(path, &mut self.created)?;
+        if self.entries.iter().any(|e| e.target == target) {
+            return Err(io_error(path, std::io::ErrorKind::AlreadyExists, "the same output is staged twice"));
+        }
+        let tmp = temporary_name(&target, keep_extension);
+        self.entries.push(Entry { named: path.to_path_buf(), target, tmp: tmp.clone(), manifest });
+        Ok(tmp)
+    }
+
+    /// Stages `bytes` as the new content of `path` (written to its temporary now).
+    pub fn bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let tmp = self.stage(path, false, false)?;
+        write_new(&tmp, bytes).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })
+    }
+
+    /// Stages a file that something else writes (a chart): returns the
+    /// temporary path to write it to, which ends in the same extension as
+    /// `path` (`.png`, `.svg`).
+    pub fn path(&mut self, path: &Path) -> Result<PathBuf> {
+        self.stage(path, true, false)
+    }
+
+    /// Stages `manifest` as the manifest of `path` (`<path>.manifest.json`).
+    pub fn manifest(&mut self, path: &Path, manifest: &Manifest) -> Result<()> {
+        let json = serde_json::to_string_pretty(manifest)
+            .map_err(|e| SaspError::InvalidModel(format!("cannot write the manifest: {e}")))?;
+        self.manifest_bytes(path, json.as_bytes())
+    }
+
+    /// Stages `bytes` (an existing manifest, copied) as the manifest of `path`.
+    pub fn manifest_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let named = manifest_path(path);
+        let tmp = self.stage(&named, false, true)?;
+        write_new(&tmp, bytes).map_err(|source| SaspError::Io { path: named, source })
+    }
+
+    /// Renames every staged file into place: removes the old manifests of the
+    /// data files, renames the data files, then the manifests. A staged path
+    /// that was never written is an error (and nothing is renamed).
+    pub fn commit(self) -> Result<()> {
+        self.finish(true)
+    }
+
+    /// Commits without touching manifests (plain [`write_atomic`]).
+    fn commit_plain(self) -> Result<()> {
+        self.finish(false)
+    }
+
+    fn finish(mut self, manifests: bool) -> Result<()> {
+        for e in &self.entries {
+            if !e.tmp.is_file() {
+                return Err(io_error(&e.named, std::io::ErrorKind::NotFound, "the staged output was not written"));
+            }
+        }
+        if manifests {
+            // Removed even when a new one is staged: a run killed between the
+            // renames must not leave new data beside the old manifest.
+            for e in self.entries.iter().filter(|e| !e.manifest) {
+                let old = manifest_path(&e.named);
+                match std::fs::remove_file(&old) {
+                    Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(SaspError::Io { path: old, source: err })
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let entries = std::mem::take(&mut self.entries);
+        let (data, meta): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| !e.manifest);
+        let mut pending: Vec<Entry> = data.into_iter().chain(meta).collect();
+        while !pending.is_empty() {
+            let e = pending.remove(0);
+            if let Err(source) = std::fs::rename(&e.tmp, &e.target) {
+                // Leave nothing behind: the rest are dropped (and removed) below.
+                let _ = std::fs::remove_file(&e.tmp);
+                self.entries = pending;
+                return Err(SaspError::Io { path: e.named, source });
+            }
+        }
+        self.created.clear();
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for e in &self.entries {
+            let _ = std::fs::remove_file(&e.tmp);
+        }
+        for dir in self.created.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 
@@ -173,17 +548,238 @@ impl Manifest {
     }
 }
 
-/// Writes `bytes` to `path` and the manifest to `<path>.manifest.json`, both atomically.
+/// Writes `bytes` to `path` and the manifest to `<path>.manifest.json`, both
+/// atomically: both are written to temporaries first; then the old manifest is
+/// removed, the data renamed into place, then the manifest (so a run killed in
+/// between never leaves new data beside an old manifest).
 pub fn write_with_manifest(path: &Path, bytes: &[u8], manifest: &Manifest) -> Result<()> {
-    write_atomic(path, bytes)?;
-    write_manifest(path, manifest)
+    let mut staged = Staged::new();
+    staged.bytes(path, bytes)?;
+    staged.manifest(path, manifest)?;
+    staged.commit()
 }
 
 /// Writes the manifest of an already written file to `<path>.manifest.json`.
 pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
-    let json = serde_json::to_string_pretty(manifest)
-        .map_err(|e| SaspError::InvalidModel(format!("cannot write the manifest: {e}")))?;
-    let mut name = path.as_os_str().to_owned();
-    name.push(".manifest.json");
-    write_atomic(Path::new(&name), json.as_bytes())
+    let mut staged = Staged::new();
+    staged.manifest(path, manifest)?;
+    staged.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sasp-output-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        v.sort();
+        v
+    }
+
+    /// A process id that is not running: a finished child's.
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!Path::new("/proc").join(pid.to_string()).exists() || !cfg!(target_os = "linux"));
+        pid
+    }
+
+    #[test]
+    fn numbers_are_shortest_round_trip_with_exponents_outside_the_plain_range() {
+        assert_eq!(number(1e-84), "1e-84");
+        assert_eq!(number(-2e-14), "-2e-14");
+        assert_eq!(number(94.8), "94.8");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(1e-4), "0.0001");
+        assert_eq!(number(9.99e-5), "9.99e-5");
+        assert_eq!(number(123456789012345.0), "123456789012345");
+        assert_eq!(number(1e15), "1e15");
+        assert_eq!(number(-1.5e300), "-1.5e300");
+        assert_eq!(number(21.0), "21");
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(number(x), "");
+        }
+        assert_eq!(optional_number(None), "");
+        assert_eq!(optional_number(Some(7.5)), "7.5");
+        // Round trip, bit for bit.
+        for x in [1.0 / 3.0, 6.314337262173256, 1.9350615844574678e-69, f64::MIN_POSITIVE, f64::MAX, 5e-324] {
+            assert_eq!(number(x).parse::<f64>().unwrap().to_bits(), x.to_bits(), "{x}");
+        }
+    }
+
+    #[test]
+    fn csv_fields_with_separators_are_quoted() {
+        assert_eq!(csv_field("control"), "control");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_field("cr\r"), "\"cr\r\"");
+    }
+
+    #[test]
+    fn json_writes_undefined_values_as_null() {
+        #[derive(serde::Serialize)]
+        struct V {
+            a: Vec<f64>,
+            b: Option<f64>,
+        }
+        let text =
+            serde_json::to_string(&V { a: vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e-84], b: None }).unwrap();
+        assert_eq!(text, "{\"a\":[null,null,null,1e-84],\"b\":null}");
+    }
+
+    #[test]
+    fn experiment_files_write_undefined_values_as_empty_fields_and_null() {
+        let model = crate::models::iannello2013().unwrap();
+        let arm = crate::intervene::Arm::new("a \"b\",\nc");
+        let mut results = crate::experiment::Experiment::new(&model).until(2.0).arms([arm]).run().unwrap();
+        let r = &mut results[0];
+        r.nk_per_mm3[1] = f64::NAN;
+        r.ccl2_free_nm[1] = f64::INFINITY;
+        r.tumor_volume_mm3[2] = 1e-84;
+        r.nk_in_tumor[2] = -2e-14;
+        let csv = experiment_csv(&results);
+        let rows: Vec<&str> = csv.split("\"a \"\"b\"\",\nc\",").collect();
+        assert_eq!(rows.len(), 1 + 17, "{csv}");
+        let row1: Vec<&str> = rows[2].trim_end().split(',').collect();
+        assert_eq!((row1[0], row1[3], row1[4]), ("-13", "", ""), "{csv}");
+        let row2: Vec<&str> = rows[3].trim_end().split(',').collect();
+        assert_eq!((row2[0], row2[1], row2[2]), ("-12", "1e-84", "-2e-14"), "{csv}");
+        assert!(!csv.contains("NaN") && !csv.contains("inf"));
+        let json = experiment_json(&results, &[]).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(value["arms"][0]["nk_per_mm3"][1].is_null() && value["arms"][0]["ccl2_free_nM"][1].is_null());
+        // (serde_json reads floats to within an ulp without its float_roundtrip feature; the text is exact.)
+        assert!(json.contains("1e-84") && !json.contains("NaN") && !json.contains("inf"));
+        assert_eq!(value["arms"][0]["name"], "a \"b\",\nc");
+    }
+
+    #[test]
+    fn writes_and_replaces_leaving_no_temporary() {
+        let dir = scratch("replace");
+        let path = dir.join("a/b.txt");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        assert_eq!(names(path.parent().unwrap()), ["b.txt"]);
+        assert!(write_atomic(Path::new("/proc/definitely/not/writable.txt"), b"x").is_err());
+        // A folder in the way is refused, and the folders made for it are not left behind.
+        std::fs::create_dir_all(dir.join("c/d.txt")).unwrap();
+        let err = write_atomic(&dir.join("c/d.txt"), b"x").unwrap_err();
+        assert!(err.to_string().contains("d.txt") && err.to_string().contains("folder"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_written_through() {
+        let dir = scratch("link");
+        std::fs::create_dir(dir.join("real")).unwrap();
+        std::fs::write(dir.join("real/target.csv"), "old").unwrap();
+        std::os::unix::fs::symlink("real/target.csv", dir.join("link.csv")).unwrap();
+        write_atomic(&dir.join("link.csv"), b"new").unwrap();
+        assert!(std::fs::symlink_metadata(dir.join("link.csv")).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(dir.join("real/target.csv")).unwrap(), "new");
+        assert_eq!(names(&dir.join("real")), ["target.csv"]);
+        // A dangling link creates its target.
+        std::os::unix::fs::symlink("real/fresh.csv", dir.join("dangling.csv")).unwrap();
+        write_atomic(&dir.join("dangling.csv"), b"fresh").unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("real/fresh.csv")).unwrap(), "fresh");
+        // A loop is an error, not a hang.
+        std::os::unix::fs::symlink("loop2", dir.join("loop1")).unwrap();
+        std::os::unix::fs::symlink("loop1", dir.join("loop2")).unwrap();
+        assert!(write_atomic(&dir.join("loop1"), b"x").is_err());
+        // Same file through a link.
+        assert!(same_file(&dir.join("link.csv"), &dir.join("real/target.csv")));
+        assert!(!same_file(&dir.join("link.csv"), &dir.join("real/fresh.csv")));
+        assert!(refuse_same_file(&dir.join("real/target.csv"), &[&dir.join("link.csv")]).is_err());
+        assert!(refuse_same_file(&dir.join("other.csv"), &[&dir.join("link.csv")]).is_ok());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn temporaries_of_our_pattern_are_recognised() {
+        assert_eq!(temporary_pid(".a.csv.tmp123", "a.csv", "csv"), Some(123));
+        assert_eq!(temporary_pid(".a.png.tmp123.png", "a.png", "png"), Some(123));
+        assert_eq!(temporary_pid(".a.png.123.tmp.png", "a.png", "png"), Some(123));
+        assert_eq!(temporary_pid("..a.png.tmp123.png.123.tmp.png", "a.png", "png"), Some(123));
+        for other in [".a.csv.tmp", ".a.csv.tmp12x", ".a.csv.tmp123.bak", "a.csv.tmp123", ".b.csv.tmp123", ".a.csv"] {
+            assert_eq!(temporary_pid(other, "a.csv", "csv"), None, "{other}");
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed() {
+        let dir = scratch("stale");
+        let dead = dead_pid();
+        let stale = dir.join(format!(".out.csv.tmp{dead}"));
+        let live = dir.join(".out.csv.tmp1"); // init: always running
+        let foreign = dir.join(format!(".out.csv.tmp{dead}.bak"));
+        for f in [&stale, &live, &foreign] {
+            std::fs::write(f, "partial").unwrap();
+        }
+        write_atomic(&dir.join("out.csv"), b"done").unwrap();
+        assert_eq!(names(&dir), [".out.csv.tmp1".to_string(), format!(".out.csv.tmp{dead}.bak"), "out.csv".into()]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn staged_outputs_appear_together_or_not_at_all() {
+        let dir = scratch("staged");
+        let out = dir.join("new/deeper");
+        {
+            let mut staged = Staged::new();
+            staged.bytes(&out.join("a.csv"), b"a").unwrap();
+            let png = staged.path(&out.join("b.png")).unwrap();
+            assert!(png.to_string_lossy().ends_with(".png"));
+            std::fs::write(&png, b"png").unwrap();
+            assert!(!out.join("a.csv").exists());
+            // Dropped without commit: no temporary, no folder left.
+        }
+        assert!(!dir.join("new").exists(), "{:?}", names(&dir));
+        // A path handed out but never written fails the commit, and nothing appears.
+        let mut staged = Staged::new();
+        staged.bytes(&out.join("a.csv"), b"a").unwrap();
+        let _ = staged.path(&out.join("b.svg")).unwrap();
+        assert!(staged.commit().is_err());
+        assert!(!dir.join("new").exists());
+        // The same target twice is refused.
+        let mut staged = Staged::new();
+        staged.bytes(&dir.join("x.csv"), b"1").unwrap();
+        assert!(staged.bytes(&dir.join("x.csv"), b"2").is_err());
+        staged.commit().unwrap();
+        assert_eq!(names(&dir), ["x.csv"]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_old_manifest_goes_before_the_new_data_arrives() {
+        let dir = scratch("manifest");
+        let data = dir.join("d.csv");
+        std::fs::write(&data, "old").unwrap();
+        std::fs::write(manifest_path(&data), "{\"old\": true}").unwrap();
+        // Data without a manifest: the old manifest, which describes other data, is removed.
+        let mut staged = Staged::new();
+        staged.bytes(&data, b"new").unwrap();
+        staged.commit().unwrap();
+        assert_eq!(names(&dir), ["d.csv"]);
+        // With a manifest: both replaced.
+        let model = crate::models::iannello2013().unwrap();
+        let manifest = Manifest::new(&model, crate::solve::Method::Auto, &Default::default()).unwrap();
+        write_with_manifest(&data, b"newer", &manifest).unwrap();
+        assert_eq!(names(&dir), ["d.csv", "d.csv.manifest.json"]);
+        assert!(std::fs::read_to_string(manifest_path(&data)).unwrap().contains("model_hash"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

@@ -10,8 +10,17 @@
 //!   with `z` standard normal.
 //!
 //! Every run's sample depends only on the design, the seed and the run's
-//! index, so a shard computes exactly the rows an unsharded run would, and
-//! results do not depend on the number of threads.
+//! index ([`Sampler::sample`] computes it on demand), so a shard computes
+//! exactly the rows an unsharded run would, and results do not depend on the
+//! number of threads.
+//!
+//! A design is checked once before any run ([`Design::check`],
+//! [`Design::validate`], and the experiment's own checks of the prepared arm):
+//! sizes within [`MAX_RUNS`] and [`MAX_VALUES`], `until` a finite day after
+//! day 0, `0 < rtol < 1`, `atol > 0`, known and distinct parameters, valid
+//! ranges. Errors from a spec file name its path and the line of the key.
+//! A run that fails after that is a `failed: …` row, counted in
+//! [`SweepCsv::failed`].
 //!
 //! Spec files (TOML):
 //! ```toml
@@ -29,10 +38,23 @@ use crate::error::{Result, SaspError};
 use crate::experiment::Experiment;
 use crate::intervene::Arm;
 use crate::model::Model;
+use crate::output::{number, optional_number};
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Most runs a design may have (a grid's product included): ten million.
+/// A Latin hypercube keeps one permutation of its runs per parameter, and a
+/// sweep's CSV holds a row per run, so the size of a design is bounded before
+/// anything is allocated for it.
+pub const MAX_RUNS: usize = 10_000_000;
+
+/// Most sampled values a design may have, runs × parameters: fifty million
+/// (at most 200 MB of Latin hypercube strata, about 1 GB of CSV).
+pub const MAX_VALUES: usize = 50_000_000;
+
+/// Runs handed to the thread pool at a time (bounds the rows held twice).
+const CHUNK: usize = 8192;
 
 /// How one parameter varies.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -77,25 +99,82 @@ pub struct Design {
     pub arm: String,
     /// Kind of design.
     pub design: DesignKind,
-    /// Number of runs (Latin hypercube and cohort; a grid has as many as its product).
+    /// Number of runs (Latin hypercube and cohort, at most [`MAX_RUNS`]; a
+    /// grid has as many as its product).
     #[serde(default)]
     pub runs: usize,
     /// Seed of the random designs.
     #[serde(default)]
     pub seed: u64,
-    /// Last day of each run.
+    /// Last day of each run (finite, after day 0; default 21).
     #[serde(default = "default_until")]
     pub until: f64,
-    /// Relative tolerance of each run (default 1e-4: clearance times agree with
-    /// rtol 1e-6 runs to about 1e-6 days on the reference model).
+    /// Relative tolerance of each run, in (0, 1) (default 1e-4: clearance
+    /// times agree with rtol 1e-6 runs to about 1e-6 days on the reference model).
     #[serde(default = "default_rtol")]
     pub rtol: f64,
-    /// Absolute tolerance of each run (default 1e-7).
+    /// Absolute tolerance of each run, finite and > 0 (default 1e-7).
     #[serde(default = "default_atol")]
     pub atol: f64,
     /// The parameters.
     #[serde(rename = "parameter")]
     pub parameters: Vec<SweptParameter>,
+    /// The file the design was read from, with the line of each key, so that
+    /// errors can point there (`None` for a design built in code).
+    #[serde(skip)]
+    pub source: Option<SpecSource>,
+}
+
+/// Where a design was read from: the file and the position of every key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpecSource {
+    /// The spec file.
+    pub path: PathBuf,
+    /// (key, line, column), 1-based: `until`, `parameter`, `parameter.0.name`, …
+    keys: Vec<(String, usize, usize)>,
+}
+
+impl SpecSource {
+    /// Reads the key positions of spec `text` read from `path` (keys of a text
+    /// that does not parse are simply not known).
+    pub fn new(text: &str, path: impl AsRef<Path>) -> SpecSource {
+        use toml::de::{DeTable, DeValue};
+        let mut keys = Vec::new();
+        let at = |pos: usize| crate::model::line_column(text, pos);
+        if let Ok(table) = DeTable::parse(text) {
+            for (key, value) in table.get_ref().iter() {
+                let name: &str = key.get_ref();
+                let (line, column) = at(key.span().start);
+                keys.push((name.to_string(), line, column));
+                if let (true, DeValue::Array(items)) = (name == "parameter", value.get_ref()) {
+                    for (j, item) in items.iter().enumerate() {
+                        let (line, column) = at(item.span().start);
+                        keys.push((format!("parameter.{j}"), line, column));
+                        if let DeValue::Table(fields) = item.get_ref() {
+                            for (field, _) in fields.iter() {
+                                let (line, column) = at(field.span().start);
+                                let field: &str = field.get_ref();
+                                keys.push((format!("parameter.{j}.{field}"), line, column));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        SpecSource { path: path.as_ref().to_path_buf(), keys }
+    }
+
+    /// Line and column of `key` (`until`, `parameter.2.sigma`, …), or of the
+    /// nearest enclosing key that was written (`parameter.2`, `parameter`).
+    pub fn position(&self, key: &str) -> Option<(usize, usize)> {
+        let mut key = key;
+        loop {
+            if let Some(&(_, line, column)) = self.keys.iter().find(|(k, _, _)| k == key) {
+                return Some((line, column));
+            }
+            key = &key[..key.rfind('.')?];
+        }
+    }
 }
 
 fn default_until() -> f64 {
@@ -138,21 +217,46 @@ impl Rng {
 }
 
 impl Design {
-    /// Reads a spec file.
+    /// Parses spec TOML; `origin` names the source in errors, which point at
+    /// the line of the offending key.
+    pub fn from_toml_str(text: &str, origin: impl AsRef<Path>) -> Result<Design> {
+        let origin = origin.as_ref();
+        let mut design: Design = toml::from_str(text).map_err(|e| {
+            let (line, column) = crate::model::line_column(text, e.span().map_or(0, |s| s.start));
+            SaspError::FileSyntax { path: origin.to_path_buf(), line, column, message: e.message().to_string() }
+        })?;
+        design.source = Some(SpecSource::new(text, origin));
+        design.check()?;
+        Ok(design)
+    }
+
+    /// Reads a spec file and checks what can be checked without a model
+    /// ([`check`](Self::check)).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Design> {
         let path = path.as_ref();
         let text =
             std::fs::read_to_string(path).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
-        toml::from_str(&text).map_err(|e| {
-            let (line, column) = crate::model::line_column(&text, e.span().map_or(0, |s| s.start));
-            SaspError::FileSyntax { path: path.to_path_buf(), line, column, message: e.message().to_string() }
-        })
+        Design::from_toml_str(&text, path)
     }
 
-    /// Number of runs the design has.
+    /// An error about `key` of the spec (`until`, `parameter.1.sigma`, …): at
+    /// its file, line and column when the design was read from a file.
+    pub fn error_at(&self, key: &str, message: impl Into<String>) -> SaspError {
+        let message = message.into();
+        match &self.source {
+            Some(source) => {
+                let (line, column) = source.position(key).unwrap_or((1, 1));
+                SaspError::FileSyntax { path: source.path.clone(), line, column, message }
+            }
+            None => SaspError::InvalidOptions(message),
+        }
+    }
+
+    /// Number of runs the design has (a grid's product saturates at
+    /// `usize::MAX`; [`check`](Self::check) refuses more than [`MAX_RUNS`]).
     pub fn len(&self) -> usize {
         match self.design {
-            DesignKind::Grid => self.parameters.iter().map(|p| p.values.len()).product(),
+            DesignKind::Grid => self.grid_runs().unwrap_or(usize::MAX),
             _ => self.runs,
         }
     }
@@ -162,104 +266,235 @@ impl Design {
         self.len() == 0
     }
 
-    /// Checks the design against a model.
-    pub fn validate(&self, model: &Model) -> Result<()> {
-        let bad = |m: String| Err(SaspError::InvalidOptions(m));
+    /// The product of the grid's value counts, `None` on overflow.
+    fn grid_runs(&self) -> Option<usize> {
+        self.parameters.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.len()))
+    }
+
+    /// Checks what does not need a model: sizes within [`MAX_RUNS`] and
+    /// [`MAX_VALUES`] (with checked arithmetic), `until` finite and after
+    /// day 0 (regression is measured from day 0), `0 < rtol < 1`, `atol`
+    /// finite and > 0, distinct parameter names, and each parameter's values,
+    /// range or σ.
+    pub fn check(&self) -> Result<()> {
         if self.parameters.is_empty() {
-            return bad("a sweep needs at least one parameter".into());
+            return Err(self.error_at("parameter", "a sweep needs at least one parameter"));
         }
-        for p in &self.parameters {
-            model
-                .parameter(&p.name)
-                .map_err(|_| SaspError::UnknownParameter { name: p.name.clone(), context: "the sweep".into() })?;
+        if !(self.until.is_finite() && self.until > 0.0) {
+            return Err(self.error_at(
+                "until",
+                format!(
+                    "until = {}: the last day must be finite and after day 0 (the day regression is measured from)",
+                    self.until
+                ),
+            ));
+        }
+        if !(self.rtol.is_finite() && self.rtol > 0.0 && self.rtol < 1.0) {
+            return Err(
+                self.error_at("rtol", format!("rtol = {}: the relative tolerance must be in (0, 1)", self.rtol))
+            );
+        }
+        if !(self.atol.is_finite() && self.atol > 0.0) {
+            return Err(
+                self.error_at("atol", format!("atol = {}: the absolute tolerance must be finite and > 0", self.atol))
+            );
+        }
+        for (j, p) in self.parameters.iter().enumerate() {
+            let key = |field: &str| format!("parameter.{j}.{field}");
+            if self.parameters[..j].iter().any(|q| q.name == p.name) {
+                return Err(self.error_at(&key("name"), format!("parameter '{}' is swept twice", p.name)));
+            }
             match self.design {
                 DesignKind::Grid => {
                     if p.values.is_empty() {
-                        return bad(format!("parameter '{}': an empty list of values", p.name));
+                        return Err(
+                            self.error_at(&key("values"), format!("parameter '{}': an empty list of values", p.name))
+                        );
                     }
                     if p.values.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
-                        return bad(format!("parameter '{}': values must be finite and non-negative", p.name));
+                        return Err(self.error_at(
+                            &key("values"),
+                            format!("parameter '{}': values must be finite and non-negative", p.name),
+                        ));
                     }
                 }
                 DesignKind::Lhs => match (p.lo, p.hi) {
                     (Some(lo), Some(hi))
                         if lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo && (!p.log || lo > 0.0) => {}
                     _ => {
-                        return bad(format!(
+                        return Err(self.error_at(
+                            &key("lo"),
+                            format!(
                             "parameter '{}': a Latin hypercube needs 0 ≤ lo < hi (lo > 0 in log space): an empty range",
                             p.name
+                        ),
                         ))
                     }
                 },
                 DesignKind::Cohort => match p.sigma {
                     Some(s) if s.is_finite() && s >= 0.0 => {}
-                    _ => return bad(format!("parameter '{}': a cohort needs sigma ≥ 0", p.name)),
+                    _ => {
+                        return Err(
+                            self.error_at(&key("sigma"), format!("parameter '{}': a cohort needs sigma ≥ 0", p.name))
+                        )
+                    }
                 },
             }
         }
-        if self.is_empty() {
-            return bad("the design has no runs".into());
+        let runs = match self.design {
+            DesignKind::Grid => match self.grid_runs() {
+                Some(n) if n <= MAX_RUNS => n,
+                _ => {
+                    return Err(self.error_at(
+                        "parameter",
+                        format!(
+                            "the grid has {} runs, over the limit of {MAX_RUNS} runs per sweep (sweep::MAX_RUNS)",
+                            self.grid_runs().map_or("more than 2^64".to_string(), |n| n.to_string())
+                        ),
+                    ))
+                }
+            },
+            _ => {
+                if self.runs == 0 {
+                    return Err(self.error_at("runs", "the design has no runs (runs = 0 or missing)"));
+                }
+                if self.runs > MAX_RUNS {
+                    return Err(self.error_at(
+                        "runs",
+                        format!("runs = {}: over the limit of {MAX_RUNS} runs per sweep (sweep::MAX_RUNS)", self.runs),
+                    ));
+                }
+                self.runs
+            }
+        };
+        match runs.checked_mul(self.parameters.len()) {
+            Some(v) if v <= MAX_VALUES => Ok(()),
+            _ => Err(self.error_at(
+                if self.design == DesignKind::Grid { "parameter" } else { "runs" },
+                format!(
+                    "{runs} runs × {} parameters: over the limit of {MAX_VALUES} sampled values per sweep (sweep::MAX_VALUES)",
+                    self.parameters.len()
+                ),
+            )),
+        }
+    }
+
+    /// [`check`](Self::check), and that every swept parameter is one of `model`'s.
+    pub fn validate(&self, model: &Model) -> Result<()> {
+        self.check()?;
+        for (j, p) in self.parameters.iter().enumerate() {
+            if model.parameter(&p.name).is_err() {
+                let e = SaspError::UnknownParameter { name: p.name.clone(), context: "the sweep".into() };
+                return Err(match self.source {
+                    Some(_) => self.error_at(&format!("parameter.{j}.name"), e.to_string()),
+                    None => e,
+                });
+            }
         }
         Ok(())
     }
 
-    /// The parameter values of every run, in run order (the same whatever the
-    /// shard or thread: each depends only on the design, the seed and the index).
-    pub fn samples(&self, model: &Model) -> Result<Vec<Vec<f64>>> {
-        let n = self.len();
-        let base = |name: &str| model.spec().parameters.iter().find(|d| d.name == name).map_or(0.0, |d| d.value);
-        Ok(match self.design {
-            DesignKind::Grid => (0..n)
-                .map(|k| {
-                    let mut rest = k;
-                    let mut out = vec![0.0; self.parameters.len()];
-                    for (j, p) in self.parameters.iter().enumerate().rev() {
-                        out[j] = p.values[rest % p.values.len()];
-                        rest /= p.values.len();
-                    }
-                    out
-                })
-                .collect(),
+    /// Validates the design against `model` and returns what computes each
+    /// run's parameters on demand (for a Latin hypercube, one seeded
+    /// permutation of the runs per parameter is made here, O(runs)).
+    pub fn sampler(&self, model: &Model) -> Result<Sampler<'_>> {
+        self.validate(model)?;
+        let runs = self.len();
+        let base = self
+            .parameters
+            .iter()
+            .map(|p| model.spec().parameters.iter().find(|d| d.name == p.name).map_or(0.0, |d| d.value))
+            .collect();
+        let strata = match self.design {
+            // One seeded permutation of the n strata per parameter.
+            DesignKind::Lhs => (0..self.parameters.len()).map(|j| permutation(runs, self.seed, j as u64)).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Sampler { design: self, runs, base, strata })
+    }
+
+    /// The parameter values of run `k` (see [`Sampler::sample`]; this builds
+    /// a [`Sampler`] each call, so use one to sample many runs).
+    pub fn sample(&self, model: &Model, k: usize) -> Result<Vec<f64>> {
+        self.sampler(model)?.sample(k)
+    }
+}
+
+/// Computes the parameter values of any run of a validated design (see
+/// [`Design::sampler`]).
+#[derive(Clone, Debug)]
+pub struct Sampler<'d> {
+    design: &'d Design,
+    runs: usize,
+    /// The model's value of each parameter (cohorts vary around it).
+    base: Vec<f64>,
+    /// Latin hypercube: the stratum of each run, per parameter.
+    strata: Vec<Vec<u32>>,
+}
+
+impl Sampler<'_> {
+    /// Number of runs.
+    pub fn len(&self) -> usize {
+        self.runs
+    }
+
+    /// Has the design no runs? (A validated design always has some.)
+    pub fn is_empty(&self) -> bool {
+        self.runs == 0
+    }
+
+    /// The parameter values of run `k`, in the order of the design's
+    /// parameters: the same whatever the shard or thread, since each depends
+    /// only on the design, the seed and `k`. An error when `k` is not a run.
+    pub fn sample(&self, k: usize) -> Result<Vec<f64>> {
+        let d = self.design;
+        if k >= self.runs {
+            return Err(SaspError::InvalidOptions(format!("run {k} is not in a design of {} runs", self.runs)));
+        }
+        Ok(match d.design {
+            DesignKind::Grid => {
+                let mut rest = k;
+                let mut out = vec![0.0; d.parameters.len()];
+                for (j, p) in d.parameters.iter().enumerate().rev() {
+                    out[j] = p.values[rest % p.values.len()];
+                    rest /= p.values.len();
+                }
+                out
+            }
             DesignKind::Lhs => {
-                // One seeded permutation of the n strata per parameter.
-                let strata: Vec<Vec<usize>> =
-                    (0..self.parameters.len()).map(|j| permutation(n, self.seed, j as u64)).collect();
-                (0..n)
-                    .map(|k| {
-                        let mut rng = Rng::new(self.seed, k as u64);
-                        self.parameters
-                            .iter()
-                            .zip(&strata)
-                            .map(|(p, perm)| {
-                                let u = (perm[k] as f64 + rng.uniform()) / n as f64;
-                                let (lo, hi) = (p.lo.unwrap_or(0.0), p.hi.unwrap_or(1.0));
-                                if p.log {
-                                    (lo.ln() + u * (hi.ln() - lo.ln())).exp()
-                                } else {
-                                    lo + u * (hi - lo)
-                                }
-                            })
-                            .collect()
+                let n = self.runs;
+                let mut rng = Rng::new(d.seed, k as u64);
+                d.parameters
+                    .iter()
+                    .zip(&self.strata)
+                    .map(|(p, perm)| {
+                        let u = (perm[k] as f64 + rng.uniform()) / n as f64;
+                        let (lo, hi) = (p.lo.unwrap_or(0.0), p.hi.unwrap_or(1.0));
+                        if p.log {
+                            (lo.ln() + u * (hi.ln() - lo.ln())).exp()
+                        } else {
+                            lo + u * (hi - lo)
+                        }
                     })
                     .collect()
             }
-            DesignKind::Cohort => (0..n)
-                .map(|k| {
-                    let mut rng = Rng::new(self.seed, k as u64);
-                    self.parameters
-                        .iter()
-                        .map(|p| base(&p.name) * (p.sigma.unwrap_or(0.0) * rng.normal()).exp())
-                        .collect()
-                })
-                .collect(),
+            DesignKind::Cohort => {
+                let mut rng = Rng::new(d.seed, k as u64);
+                d.parameters
+                    .iter()
+                    .zip(&self.base)
+                    .map(|(p, &base)| base * (p.sigma.unwrap_or(0.0) * rng.normal()).exp())
+                    .collect()
+            }
         })
     }
 }
 
-/// A seeded permutation of `0..n` (Fisher–Yates), the same for every caller.
-fn permutation(n: usize, seed: u64, stream: u64) -> Vec<usize> {
+/// A seeded permutation of `0..n` (Fisher–Yates), the same for every caller
+/// (`n` ≤ [`MAX_RUNS`] < 2³², so the entries fit in `u32`).
+fn permutation(n: usize, seed: u64, stream: u64) -> Vec<u32> {
     let mut rng = Rng::new(seed, 0xA5A5_0000 + stream);
-    let mut p: Vec<usize> = (0..n).collect();
+    let mut p: Vec<u32> = (0..n as u32).collect();
     for i in (1..n).rev() {
         let j = (rng.next() % (i as u64 + 1)) as usize;
         p.swap(i, j);
@@ -308,16 +543,32 @@ impl Shard {
 
 /// The CSV header of a sweep over `design`.
 fn header(design: &Design) -> String {
-    let names: Vec<&str> = design.parameters.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<String> = design.parameters.iter().map(|p| crate::output::csv_field(&p.name).into_owned()).collect();
     format!(
         "run,{},volume_day0_mm3,volume_day14_mm3,volume_day21_mm3,days_to_50,days_to_90,days_to_1mm3,status\n",
         names.join(",")
     )
 }
 
+/// The rows of a sweep (or of one shard) as CSV, and how many runs failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepCsv {
+    /// The CSV: the header, then one row per run in run order, each ending in
+    /// `ok` or `"failed: …"`.
+    pub csv: String,
+    /// Runs made (the shard's, when sharded).
+    pub runs: usize,
+    /// Runs that failed (their rows hold the reason).
+    pub failed: usize,
+    /// The first failed run and why.
+    pub first_failure: Option<(usize, String)>,
+}
+
 /// Runs the design (or one shard of it) on `arm`, in parallel, and returns
-/// the CSV: one row per run, in run order.
-pub fn run(model: &Model, arm: &Arm, design: &Design, shard: Option<Shard>) -> Result<String> {
+/// the CSV: one row per run, in run order. The design, the arm and the
+/// solver options are checked once before any run; a run that fails after
+/// that is a `failed: …` row (counted in [`SweepCsv::failed`]), not an error.
+pub fn run(model: &Model, arm: &Arm, design: &Design, shard: Option<Shard>) -> Result<SweepCsv> {
     run_with_progress(model, arm, design, shard, &|| {})
 }
 
@@ -328,10 +579,9 @@ pub fn run_with_progress(
     design: &Design,
     shard: Option<Shard>,
     tick: &(dyn Fn() + Sync),
-) -> Result<String> {
-    design.validate(model)?;
+) -> Result<SweepCsv> {
+    let sampler = design.sampler(model)?;
     let shard = shard.unwrap_or(Shard { index: 0, count: 1 });
-    let samples = design.samples(model)?;
     // The arm is applied once; each run only re-parameterizes its model.
     let prepared = arm.prepare(model, model.initial_time())?;
     let options = crate::solve::Options {
@@ -339,86 +589,305 @@ pub fn run_with_progress(
         atol: crate::solve::Tolerance::Scalar(design.atol),
         ..crate::solve::Options::default()
     };
-    options.validate(prepared.model.dimension())?;
+    options.validate(prepared.model.dimension()).map_err(|e| design.error_at("rtol", e.to_string()))?;
     let experiment = Experiment::new(model).until(design.until).options(options);
-    let runs: Vec<usize> = (0..design.len()).filter(|k| k % shard.count == shard.index).collect();
-    let rows: Vec<String> = runs
-        .par_iter()
-        .map(|&k| -> Result<String> {
-            let values = &samples[k];
-            let pairs: Vec<(&str, f64)> =
-                design.parameters.iter().map(|p| p.name.as_str()).zip(values.iter().copied()).collect();
-            let list = values.iter().map(|v| format!("{v:e}")).collect::<Vec<_>>().join(",");
-            let opt = |v: Option<f64>| v.map_or(String::new(), |d| format!("{d}"));
-            let outcome = prepared.model.with_parameters(&pairs).and_then(|m| {
-                let arm = crate::intervene::PreparedArm {
-                    name: prepared.name.clone(),
-                    model: m,
-                    actions: prepared.actions.clone(),
-                    complexes: prepared.complexes.clone(),
-                };
-                experiment.run_prepared(&arm)
-            });
-            tick();
-            Ok(match outcome {
-                Ok(r) => {
-                    let at = |d: f64| r.at(&r.tumor_volume_mm3, d).map_or(String::new(), |v| format!("{v:e}"));
-                    format!(
-                        "{k},{list},{},{},{},{},{},{},ok\n",
-                        at(0.0),
-                        at(14.0),
-                        at(design.until.min(21.0)),
-                        opt(r.clearance.days_to_50),
-                        opt(r.clearance.days_to_90),
-                        opt(r.clearance.days_to_1mm3)
-                    )
-                }
-                Err(e) => format!("{k},{list},,,,,,,\"failed: {}\"\n", e.to_string().replace('"', "'")),
-            })
+    // What fails for every run (an action after `until`, …) fails here, once.
+    experiment.check(&prepared).map_err(|e| match design.source {
+        Some(ref source) if source.position("until").is_some() => design.error_at("until", e.to_string()),
+        Some(_) => design.error_at("arm", e.to_string()),
+        None => e,
+    })?;
+    let n = sampler.len();
+    let mine = if shard.index < n { (n - shard.index - 1) / shard.count + 1 } else { 0 };
+    let one = |k: usize| -> Result<(String, Option<String>)> {
+        let values = sampler.sample(k)?;
+        let pairs: Vec<(&str, f64)> =
+            design.parameters.iter().map(|p| p.name.as_str()).zip(values.iter().copied()).collect();
+        let list = values.iter().map(|&v| number(v)).collect::<Vec<_>>().join(",");
+        let outcome = prepared.model.with_parameters(&pairs).and_then(|m| {
+            let arm = crate::intervene::PreparedArm {
+                name: prepared.name.clone(),
+                model: m,
+                actions: prepared.actions.clone(),
+                complexes: prepared.complexes.clone(),
+            };
+            experiment.run_prepared(&arm)
+        });
+        tick();
+        Ok(match outcome {
+            Ok(r) => {
+                let at = |d: f64| r.at(&r.tumor_volume_mm3, d).map_or(String::new(), number);
+                let row = format!(
+                    "{k},{list},{},{},{},{},{},{},ok\n",
+                    at(0.0),
+                    at(14.0),
+                    at(design.until.min(21.0)),
+                    optional_number(r.clearance.days_to_50),
+                    optional_number(r.clearance.days_to_90),
+                    optional_number(r.clearance.days_to_1mm3)
+                );
+                (row, None)
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                (format!("{k},{list},,,,,,,\"failed: {}\"\n", reason.replace('"', "\"\"")), Some(reason))
+            }
         })
-        .collect::<Result<_>>()?;
-    let mut out = header(design);
-    for r in rows {
-        out.push_str(&r);
+    };
+    let mut out = SweepCsv { csv: header(design), runs: mine, failed: 0, first_failure: None };
+    for start in (0..mine).step_by(CHUNK) {
+        let rows: Vec<(String, Option<String>)> = (start..mine.min(start + CHUNK))
+            .into_par_iter()
+            .map(|i| one(shard.index + i * shard.count))
+            .collect::<Result<_>>()?;
+        for (i, (row, failure)) in rows.into_iter().enumerate() {
+            out.csv.push_str(&row);
+            if let Some(reason) = failure {
+                out.failed += 1;
+                if out.first_failure.is_none() {
+                    out.first_failure = Some((shard.index + (start + i) * shard.count, reason));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One CSV record of a part being merged.
+struct Record<'a> {
+    /// 1-based line where the record starts.
+    line: usize,
+    /// The record's text without its line end (CRLF and LF both end a record).
+    text: &'a str,
+    /// Number of fields.
+    fields: usize,
+    /// The first field (unquoted fields only: the run number).
+    first: &'a str,
+    /// The last field, unquoted (the status).
+    last: String,
+}
+
+/// Splits `text` into RFC 4180 records (quoted fields may hold commas,
+/// doubled quotes and line ends; a record ends in LF or CRLF). Every record
+/// must end in a line end.
+fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
+    let at =
+        |line: usize, message: String| SaspError::FileSyntax { path: path.to_path_buf(), line, column: 1, message };
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    while i < bytes.len() {
+        let (start, start_line) = (i, line);
+        let mut fields = 1;
+        let mut field_start = i;
+        let mut first: Option<&str> = None;
+        let mut last: (usize, usize, bool);
+        let end;
+        loop {
+            // One field at `i` (bytes: UTF-8 continuation bytes are never ASCII).
+            if bytes.get(i) == Some(&b'"') {
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        None => {
+                            return Err(at(
+                                start_line,
+                                "a quoted field is not closed at the end of the file (the part was cut short)".into(),
+                            ))
+                        }
+                        Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(&b) => {
+                            line += usize::from(b == b'\n');
+                            i += 1;
+                        }
+                    }
+                }
+                if !matches!(bytes.get(i), None | Some(b',' | b'\n' | b'\r')) {
+                    return Err(at(line, "text after the closing quote of a field".into()));
+                }
+                last = (field_start, i, true);
+            } else {
+                while let Some(&b) = bytes.get(i) {
+                    match b {
+                        b',' | b'\n' | b'\r' => break,
+                        b'"' => return Err(at(line, "a quote inside an unquoted field".into())),
+                        _ => i += 1,
+                    }
+                }
+                last = (field_start, i, false);
+            }
+            if first.is_none() {
+                first = Some(&text[field_start..i]);
+            }
+            match bytes.get(i) {
+                Some(b',') => {
+                    i += 1;
+                    fields += 1;
+                    field_start = i;
+                }
+                Some(b'\n') => {
+                    end = i;
+                    i += 1;
+                    line += 1;
+                    break;
+                }
+                Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => {
+                    end = i;
+                    i += 2;
+                    line += 1;
+                    break;
+                }
+                Some(_) => {
+                    return Err(at(line, "a carriage return without a line feed (old Mac line ends?)".into()));
+                }
+                None => {
+                    return Err(at(
+                        start_line,
+                        "the last row does not end with a line end (the part was cut short)".into(),
+                    ))
+                }
+            }
+        }
+        let last = match last {
+            (a, b, true) => text[a + 1..b - 1].replace("\"\"", "\""),
+            (a, b, false) => text[a..b].to_string(),
+        };
+        out.push(Record { line: start_line, text: &text[start..end], fields, first: first.unwrap_or(""), last });
     }
     Ok(out)
 }
 
 /// Joins shard CSVs into exactly the file an unsharded run writes: same
-/// header, every run once, in run order.
-pub fn merge(parts: &[String]) -> Result<String> {
-    let mut head: Option<&str> = None;
-    let mut rows: Vec<(usize, &str)> = Vec::new();
-    for (n, part) in parts.iter().enumerate() {
-        let mut lines = part.split_inclusive('\n');
-        let h = lines.next().ok_or_else(|| SaspError::InvalidOptions(format!("shard {n} is empty")))?;
+/// header, every run once, in run order. Each part is `(name, text)`; the
+/// name (its file) is what errors point at. Every part must have the same
+/// sweep header, and every row must end in a line end (LF; CRLF is read and
+/// written as LF), have the header's number of fields (RFC 4180 quoting), a
+/// run number and a status (`ok` or `failed: …`); the runs together must be
+/// 0, 1, … with none missing or repeated. Errors name the file and line.
+pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
+    if parts.is_empty() {
+        return Err(SaspError::InvalidOptions("no parts to merge".into()));
+    }
+    for (j, (name, _)) in parts.iter().enumerate() {
+        if parts[..j].iter().any(|(other, _)| other.as_ref() == name.as_ref()) {
+            return Err(SaspError::InvalidOptions(format!("part '{}' is given twice", name.as_ref().display())));
+        }
+    }
+    let mut head: Option<(&Path, &str, usize)> = None;
+    // (run, part, line, text)
+    let mut rows: Vec<(usize, usize, usize, &str)> = Vec::new();
+    for (n, (name, text)) in parts.iter().enumerate() {
+        let path = name.as_ref();
+        let at =
+            |line: usize, message: String| SaspError::FileSyntax { path: path.to_path_buf(), line, column: 1, message };
+        let records = records(text, path)?;
+        let Some(h) = records.first() else {
+            return Err(at(1, "the part is empty: no header".into()));
+        };
+        if h.fields < 2 || h.first != "run" || h.last != "status" {
+            return Err(at(1, "not a sweep part: the header must start with 'run' and end with 'status'".into()));
+        }
         match head {
-            None => head = Some(h),
-            Some(first) if first != h => {
-                return Err(SaspError::InvalidOptions(format!("shard {n} has another header than shard 0")))
+            None => head = Some((path, h.text, h.fields)),
+            Some((first, header, _)) if header != h.text => {
+                return Err(at(
+                    1,
+                    format!("the header differs from that of {} (a part of another sweep?)", first.display()),
+                ))
             }
             _ => {}
         }
-        for line in lines {
-            let k = line
-                .split(',')
-                .next()
-                .and_then(|k| k.parse::<usize>().ok())
-                .ok_or_else(|| SaspError::InvalidOptions(format!("shard {n}: a row without a run number")))?;
-            rows.push((k, line));
+        for r in &records[1..] {
+            if r.fields != h.fields {
+                return Err(at(
+                    r.line,
+                    format!("a row of {} fields, the header has {} (a row cut short?)", r.fields, h.fields),
+                ));
+            }
+            let canonical = !r.first.is_empty()
+                && r.first.bytes().all(|b| b.is_ascii_digit())
+                && (r.first == "0" || !r.first.starts_with('0'));
+            let k = r
+                .first
+                .parse::<usize>()
+                .ok()
+                .filter(|_| canonical)
+                .ok_or_else(|| at(r.line, format!("'{}' is not a run number", r.first)))?;
+            if !(r.last == "ok" || r.last.starts_with("failed: ")) {
+                return Err(at(
+                    r.line,
+                    format!("status '{}' is neither 'ok' nor 'failed: …' (a row cut short?)", r.last),
+                ));
+            }
+            rows.push((k, n, r.line, r.text));
         }
     }
     rows.sort_by_key(|r| r.0);
-    for (expected, (k, _)) in rows.iter().enumerate() {
-        if *k != expected {
-            return Err(SaspError::InvalidOptions(format!(
-                "the shards do not hold every run exactly once (run {expected} is missing or duplicated)"
-            )));
+    let name = |n: usize| parts[n].0.as_ref().display().to_string();
+    for w in rows.windows(2) {
+        if w[0].0 == w[1].0 {
+            return Err(SaspError::FileSyntax {
+                path: parts[w[1].1].0.as_ref().to_path_buf(),
+                line: w[1].2,
+                column: 1,
+                message: format!("run {} is also at {}:{} (a shard given twice?)", w[0].0, name(w[0].1), w[0].2),
+            });
         }
     }
-    let mut out = String::from(head.unwrap_or_default());
-    for (_, line) in rows {
-        let _ = write!(out, "{line}");
+    if let Some(missing) = rows.iter().enumerate().find(|(expected, r)| r.0 != *expected).map(|(e, _)| e) {
+        return Err(SaspError::InvalidOptions(format!(
+            "run {missing} is missing: the parts hold {} runs up to run {} (a shard not given?)",
+            rows.len(),
+            rows.last().map_or(0, |r| r.0)
+        )));
+    }
+    let (_, header, _) = head.unwrap_or((Path::new(""), "", 0));
+    let mut out = String::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    out.push_str(header);
+    out.push('\n');
+    for (_, _, _, text) in rows {
+        out.push_str(text);
+        out.push('\n');
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_follow_rfc_4180() {
+        let text = "run,a,status\n0,\"x,\"\"y\"\"\nz\",ok\r\n1,2,\"failed: no\"\n";
+        let r = records(text, Path::new("p.csv")).unwrap();
+        assert_eq!(r.len(), 3);
+        assert_eq!((r[1].line, r[1].fields, r[1].first, r[1].last.as_str()), (2, 3, "0", "ok"));
+        assert_eq!(r[1].text, "0,\"x,\"\"y\"\"\nz\",ok");
+        assert_eq!((r[2].line, r[2].last.as_str()), (4, "failed: no"));
+        for (bad, line, what) in [
+            ("run,status\n0,ok", 2, "cut short"),
+            ("run,status\n0,\"ok\n", 2, "not closed"),
+            ("run,status\n0,o\"k\n", 2, "quote inside"),
+            ("run,status\n0,\"ok\"x\n", 2, "after the closing quote"),
+            ("run,status\r0,ok\n", 1, "carriage return"),
+        ] {
+            let e = records(bad, Path::new("p.csv")).err().unwrap().to_string();
+            assert!(e.starts_with(&format!("p.csv:{line}:")) && e.contains(what), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn spec_keys_have_lines() {
+        let text = "arm = \"control\"\ndesign = \"cohort\"\nruns = 3\n\n[[parameter]]\nname = \"a\"\nsigma = 1\n\n[[parameter]]\nname = \"b\"\n";
+        let s = SpecSource::new(text, "s.toml");
+        assert_eq!(s.position("runs"), Some((3, 1)));
+        assert_eq!(s.position("parameter.0.sigma"), Some((7, 1)));
+        assert_eq!(s.position("parameter.1.name"), Some((10, 1)));
+        assert_eq!(s.position("parameter.1.sigma").map(|p| p.0), s.position("parameter.1").map(|p| p.0));
+        assert_eq!(s.position("until"), None);
+    }
 }

@@ -1,5 +1,6 @@
 //! The `sasp` command line: outputs, exit codes, errors on standard error.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn sasp(args: &[&str]) -> std::process::Output {
@@ -77,7 +78,294 @@ fn outputs_carry_manifests_and_sweeps_shard_and_merge() {
     assert_eq!(std::fs::read(&all).unwrap(), std::fs::read(&merged).unwrap());
     let manifest = std::fs::read_to_string(format!("{}.manifest.json", s(&all))).unwrap();
     assert!(manifest.contains("\"model_hash\"") && manifest.contains("\"rho_N\"") && manifest.contains("sweep"));
+    // A shard out of range is a wrong command line.
     let bad = sasp(&["sweep", "run", &s(&spec), "--shard", "2/2", "-o", &s(&temp("bad.csv"))]);
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2));
     assert!(!temp("bad.csv").exists());
+}
+
+fn s(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// A fresh folder of its own for one test.
+fn folder(name: &str) -> PathBuf {
+    let dir = temp(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    v.sort();
+    v
+}
+
+const COHORT: &str =
+    "arm = \"control\"\ndesign = \"cohort\"\nruns = 4\nseed = 1\n[[parameter]]\nname = \"rho_N\"\nsigma = 0.2\n";
+
+#[test]
+fn merge_without_parts_is_a_usage_error_and_writes_nothing() {
+    let dir = folder("merge-none");
+    let out = dir.join("m.csv");
+    let run = sasp(&["sweep", "merge", "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(!out.exists());
+    assert!(listing(&dir).is_empty());
+}
+
+#[test]
+fn merge_of_damaged_parts_names_file_and_line_and_writes_nothing() {
+    let dir = folder("merge-bad");
+    let spec = dir.join("c.toml");
+    std::fs::write(&spec, COHORT).unwrap();
+    let (a, b, out) = (dir.join("a.csv"), dir.join("b.csv"), dir.join("m.csv"));
+    assert!(sasp(&["sweep", "run", &s(&spec), "--shard", "0/2", "-o", &s(&a)]).status.success());
+    assert!(sasp(&["sweep", "run", &s(&spec), "--shard", "1/2", "-o", &s(&b)]).status.success());
+    let text = std::fs::read_to_string(&b).unwrap();
+    // `head -c -40 b.csv`: the last row (line 3) is cut.
+    let cut = dir.join("cut.csv");
+    std::fs::write(&cut, &text[..text.len() - 40]).unwrap();
+    let run = sasp(&["sweep", "merge", &s(&a), &s(&cut), "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains(&format!("{}:3:", s(&cut))) && stderr(&run).contains("line end"), "{}", stderr(&run));
+    assert!(!out.exists());
+    // Run 1 in both parts: named, with both files.
+    let dup = dir.join("dup.csv");
+    std::fs::write(&dup, format!("{text}{}\n", text.lines().nth(1).unwrap())).unwrap();
+    let run = sasp(&["sweep", "merge", &s(&a), &s(&dup), "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(1));
+    let e = stderr(&run);
+    assert!(e.contains(&format!("{}:4:", s(&dup))) && e.contains(&format!("run 1 is also at {}:2", s(&dup))), "{e}");
+    assert!(!out.exists());
+    // Windows line ends are read: the merge equals the LF merge.
+    let crlf = dir.join("crlf.csv");
+    std::fs::write(&crlf, text.replace('\n', "\r\n")).unwrap();
+    assert!(sasp(&["sweep", "merge", &s(&a), &s(&crlf), "-o", &s(&out)]).status.success());
+    let lf = dir.join("lf.csv");
+    assert!(sasp(&["sweep", "merge", &s(&a), &s(&b), "-o", &s(&lf)]).status.success());
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&lf).unwrap());
+    // A part is an input: the output may not be one.
+    let run = sasp(&["sweep", "merge", &s(&a), &s(&b), "-o", &s(&a)]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("refusing to overwrite an input"), "{}", stderr(&run));
+}
+
+#[test]
+fn sweeps_report_failed_runs_and_fail_when_all_do() {
+    let dir = folder("sweep-failed");
+    let spec = dir.join("g.toml");
+    let out = dir.join("g.csv");
+    // r = 1e300 cannot be integrated (it passes the checks made before running).
+    std::fs::write(&spec, "arm = \"control\"\ndesign = \"grid\"\n[[parameter]]\nname = \"r\"\nvalues = [1e300]\n")
+        .unwrap();
+    let run = sasp(&["sweep", "run", &s(&spec), "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("1 of 1 runs failed"), "{}", stderr(&run));
+    assert!(!out.exists());
+    // Some fail: said, exit 0, the CSV written with their rows.
+    std::fs::write(
+        &spec,
+        "arm = \"control\"\ndesign = \"grid\"\n[[parameter]]\nname = \"r\"\nvalues = [0.3, 1e300, 0.4]\n",
+    )
+    .unwrap();
+    let run = sasp(&["sweep", "run", &s(&spec), "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("1 of 3 runs failed"), "{}", stderr(&run));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().filter(|l| l.contains("\"failed: ")).count(), 1, "{csv}");
+    // Settings that would fail every run are refused before running, at their line.
+    for (setting, needle) in [
+        ("rtol = 10.0", "rtol = 10"),
+        ("until = 10.0", "after the end of the run"),
+        ("until = nan", "until = NaN"),
+        ("until = -20.0", "until = -20"),
+        ("atol = 0.0", "atol = 0"),
+    ] {
+        std::fs::write(&spec, format!("{setting}\n{COHORT}")).unwrap();
+        let run = sasp(&["sweep", "run", &s(&spec), "-o", &s(&dir.join("x.csv"))]);
+        assert_eq!(run.status.code(), Some(1), "{setting}");
+        assert!(
+            stderr(&run).contains(&format!("{}:1:", s(&spec))) && stderr(&run).contains(needle),
+            "{}",
+            stderr(&run)
+        );
+    }
+    assert!(!dir.join("x.csv").exists());
+}
+
+#[test]
+fn huge_designs_are_refused_quickly() {
+    let dir = folder("sweep-huge");
+    let spec = dir.join("h.toml");
+    for runs in ["1000000000", "1000000000000000000"] {
+        std::fs::write(&spec, COHORT.replace("runs = 4", &format!("runs = {runs}"))).unwrap();
+        let start = std::time::Instant::now();
+        let run = sasp(&["sweep", "run", &s(&spec), "-o", &s(&dir.join("h.csv"))]);
+        assert_eq!(run.status.code(), Some(1));
+        assert!(
+            stderr(&run).contains(&format!("{}:3:", s(&spec))) && stderr(&run).contains("MAX_RUNS"),
+            "{}",
+            stderr(&run)
+        );
+        assert!(start.elapsed().as_secs_f64() < 5.0);
+    }
+    assert_eq!(listing(&dir), ["h.toml"]);
+}
+
+#[test]
+fn an_arm_name_with_a_newline_is_quoted() {
+    let dir = folder("newline");
+    let scenario = dir.join("s.toml");
+    std::fs::write(&scenario, "[experiment]\nuntil = 3.0\nsample_every = 1.0\n\n[[arm]]\nname = \"two\\nlines, \\\"quoted\\\"\"\np53_restoration = { on = 0.0 }\n").unwrap();
+    let out = dir.join("sim.csv");
+    let run = sasp(&["simulate", "--scenario", &s(&scenario), "-o", &s(&out)]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let row = "\"two\nlines, \"\"quoted\"\"\",";
+    assert!(csv.lines().nth(1).is_some());
+    assert_eq!(csv.matches(row).count(), 1 + 17, "{csv}");
+    assert!(csv.contains(&format!("\n{row}-14,1,0,")), "{csv}");
+}
+
+#[test]
+fn numbers_are_written_shortest_with_exponents() {
+    let dir = folder("numbers");
+    let out = dir.join("sim.csv");
+    assert!(sasp(&["simulate", "-o", &s(&out)]).status.success());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    // No long runs of zeros (`0.000…` or `…000000000000`), every field a number or empty.
+    assert!(!csv.contains("0.0000000") && !csv.contains("0000000000000000"), "{}", &csv[..2000]);
+    for line in csv.lines().skip(1) {
+        for f in line.split(',').skip(1) {
+            assert!(f.is_empty() || f.parse::<f64>().is_ok_and(f64::is_finite), "{line}");
+        }
+    }
+    assert!(csv.contains("e-"), "tiny values use exponents");
+}
+
+#[test]
+fn dash_writes_to_standard_output_without_a_manifest() {
+    let dir = folder("dash");
+    let sim =
+        Command::new(env!("CARGO_BIN_EXE_sasp")).current_dir(&dir).args(["simulate", "-o", "-"]).output().unwrap();
+    assert!(sim.status.success(), "{}", stderr(&sim));
+    let text = String::from_utf8(sim.stdout).unwrap();
+    assert!(text.starts_with("arm,day,tumor_volume_mm3") && text.lines().count() == 1 + 10 * 36);
+    let json = Command::new(env!("CARGO_BIN_EXE_sasp"))
+        .current_dir(&dir)
+        .args(["simulate", "--format", "json", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(json.stdout).unwrap().starts_with('{'));
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/iannello2013.toml");
+    let sbml = Command::new(env!("CARGO_BIN_EXE_sasp"))
+        .current_dir(&dir)
+        .args(["export-sbml", model, "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(sbml.stdout).unwrap().starts_with("<?xml"));
+    assert!(listing(&dir).is_empty(), "{:?}", listing(&dir));
+    let run = Command::new(env!("CARGO_BIN_EXE_sasp"))
+        .current_dir(&dir)
+        .args(["experiment", "neutralization", "--out", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_output_is_written_through() {
+    let dir = folder("symlink");
+    std::fs::create_dir(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/real.csv"), "old").unwrap();
+    std::os::unix::fs::symlink("data/real.csv", dir.join("link.csv")).unwrap();
+    let run = sasp(&["simulate", "-o", &s(&dir.join("link.csv"))]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(std::fs::symlink_metadata(dir.join("link.csv")).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(dir.join("data/real.csv")).unwrap().starts_with("arm,day"));
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let dir = folder("same");
+    let model = dir.join("m.toml");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/models/iannello2013.toml"), &model).unwrap();
+    let before = std::fs::read(&model).unwrap();
+    let run = sasp(&["export-sbml", &s(&model), "-o", &s(&model)]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("refusing to overwrite an input"), "{}", stderr(&run));
+    // The same file by other names (through a folder that does not exist yet, or a hard link).
+    let other = dir.join("new/../m.toml");
+    let run = sasp(&["simulate", "--model", &s(&model), "--format", "csv", "-o", &s(&other)]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("refusing to overwrite an input"), "{}", stderr(&run));
+    let hard = dir.join("hard.toml");
+    std::fs::hard_link(&model, &hard).unwrap();
+    let run = sasp(&["export-sbml", &s(&model), "-o", &s(&hard)]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    std::fs::remove_file(hard).unwrap();
+    assert_eq!(std::fs::read(&model).unwrap(), before);
+    let spec = dir.join("c.toml");
+    std::fs::write(&spec, COHORT).unwrap();
+    let run = sasp(&["sweep", "run", &s(&spec), "-o", &s(&spec)]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), COHORT);
+    assert_eq!(listing(&dir), ["c.toml", "m.toml"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn stale_temporaries_are_cleaned_and_old_manifests_removed() {
+    let dir = folder("stale");
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let stale = dir.join(format!(".sim.csv.tmp{dead}"));
+    std::fs::write(&stale, "half a file").unwrap();
+    let out = dir.join("sim.csv");
+    assert!(sasp(&["simulate", "-o", &s(&out)]).status.success());
+    assert_eq!(listing(&dir), ["sim.csv", "sim.csv.manifest.json"]);
+    // A merged file whose parts have no manifest loses its old one: it described other data.
+    let spec = dir.join("c.toml");
+    std::fs::write(&spec, COHORT).unwrap();
+    let part = dir.join("part.csv");
+    assert!(sasp(&["sweep", "run", &s(&spec), "-o", &s(&part)]).status.success());
+    std::fs::remove_file(dir.join("part.csv.manifest.json")).unwrap();
+    let run = sasp(&["sweep", "merge", &s(&part), "-o", &s(&out)]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(listing(&dir), ["c.toml", "part.csv", "sim.csv"]);
+}
+
+#[test]
+fn an_experiment_that_fails_at_a_plot_leaves_no_new_file() {
+    let dir = folder("experiment");
+    let out = dir.join("out");
+    std::fs::create_dir_all(out.join("clearance.png")).unwrap();
+    std::fs::write(out.join("neutralization.csv"), "old").unwrap();
+    let run = sasp(&["experiment", "neutralization", "--out", &s(&out)]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("clearance.png"), "{}", stderr(&run));
+    assert_eq!(listing(&out), ["clearance.png", "neutralization.csv"]);
+    assert_eq!(std::fs::read_to_string(out.join("neutralization.csv")).unwrap(), "old");
+    assert!(listing(&out.join("clearance.png")).is_empty());
+    // A fresh folder that fails is not left behind either.
+    let fresh = dir.join("fresh/out");
+    std::fs::create_dir_all(dir.join("fresh")).unwrap();
+    std::fs::write(dir.join("fresh/out"), "a file where the folder should be").unwrap();
+    let run = sasp(&["experiment", "neutralization", "--out", &s(&fresh)]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(listing(&dir.join("fresh")), ["out"]);
+    // And a working run writes every file at once.
+    let good = dir.join("good/out");
+    assert!(sasp(&["experiment", "neutralization", "--out", &s(&good)]).status.success());
+    // The CSV, the JSON and 8 figures, each with its manifest.
+    assert_eq!(listing(&good).len(), 20, "{:?}", listing(&good));
 }

@@ -1,13 +1,17 @@
 //! The `sasp` command line: run experiments, simulate scenarios, export SBML,
 //! and run the solver test set. Errors go to standard error; the exit code is
-//! 0 on success, 1 when the work failed, 2 when the command line is wrong.
+//! 0 on success, 1 when the work failed, 2 when the command line is wrong
+//! (unknown command or option, no parts to merge, a bad `--shard`, an output
+//! that is one of the inputs, an output type that does not fit). `-o -`
+//! writes a single-file output to standard output (without a manifest).
 
 use clap::{Parser, Subcommand};
 use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
 use sasp::intervene::Scenario;
 use sasp::model::Model;
-use sasp::output::{experiment_csv, experiment_json, write_with_manifest, Manifest};
+use sasp::output::{experiment_csv, experiment_json, Manifest, Staged};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,15 +36,18 @@ enum Command {
         /// Scenario file with the arms (TOML); the paper's arms when omitted.
         #[arg(long)]
         scenario: Option<PathBuf>,
-        /// Output file: `.csv` or `.json`.
+        /// Output file: `.csv` or `.json`; `-` for standard output (CSV unless `--format json`).
         #[arg(short, long)]
         output: PathBuf,
+        /// Output format (`csv` or `json`); by default the output's extension.
+        #[arg(long)]
+        format: Option<String>,
     },
     /// Run one of the paper's experiments and write its tables and plots.
     Experiment {
         /// Which experiment (`neutralization`).
         name: String,
-        /// Output folder.
+        /// Output folder (every file appears together, or none on failure).
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
@@ -54,7 +61,7 @@ enum Command {
         /// Scenario file holding the arm; the paper's arms when omitted.
         #[arg(long)]
         scenario: Option<PathBuf>,
-        /// Output file.
+        /// Output file; `-` for standard output.
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -102,18 +109,41 @@ enum SweepAction {
         /// SLURM_ARRAY_TASK_COUNT when absent.
         #[arg(long)]
         shard: Option<String>,
-        /// Output CSV.
+        /// Output CSV; `-` for standard output.
         #[arg(short, long)]
         output: PathBuf,
     },
     /// Join shard outputs into the file an unsharded run writes.
     Merge {
-        /// Shard CSVs.
+        /// Shard CSVs (at least one).
+        #[arg(required = true)]
         parts: Vec<PathBuf>,
-        /// Output CSV.
+        /// Output CSV; `-` for standard output.
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+/// Why a command did not succeed: a wrong command line (exit 2) or failed work (exit 1).
+enum Failure {
+    /// The command line is wrong.
+    Usage(String),
+    /// The work failed.
+    Work(sasp::SaspError),
+    /// The work failed, as the message says.
+    Failed(String),
+}
+
+impl From<sasp::SaspError> for Failure {
+    fn from(e: sasp::SaspError) -> Failure {
+        Failure::Work(e)
+    }
+}
+
+type Outcome<T> = std::result::Result<T, Failure>;
+
+fn usage<T>(message: impl Into<String>) -> Outcome<T> {
+    Err(Failure::Usage(message.into()))
 }
 
 fn load_model(path: Option<&Path>) -> sasp::Result<Model> {
@@ -130,31 +160,79 @@ fn load_scenario(path: Option<&Path>) -> sasp::Result<Scenario> {
     }
 }
 
-fn run(cli: Cli) -> sasp::Result<()> {
+/// Is `path` the standard-output marker `-`?
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Refuses (as a usage error) an output, or its manifest, that is one of the inputs.
+fn refuse_same_file(output: &Path, inputs: &[Option<&Path>]) -> Outcome<()> {
+    if is_stdout(output) {
+        return Ok(());
+    }
+    let inputs: Vec<&Path> = inputs.iter().flatten().copied().collect();
+    sasp::output::refuse_same_file(output, &inputs).map_err(|e| match e {
+        sasp::SaspError::InvalidOptions(m) => Failure::Usage(m),
+        other => Failure::Work(other),
+    })
+}
+
+/// Writes a single-file output: to standard output for `-` (no manifest), or
+/// atomically with its manifest.
+fn write_output(output: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> sasp::Result<()> {
+    if is_stdout(output) {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|_| out.flush())
+            .map_err(|source| sasp::SaspError::Io { path: output.to_path_buf(), source });
+    }
+    let mut staged = Staged::new();
+    staged.bytes(output, bytes)?;
+    if let Some(m) = manifest {
+        staged.manifest(output, m)?;
+    }
+    staged.commit()
+}
+
+/// Where a single-file output went, for the closing message.
+fn written(output: &Path, with_manifest: bool) -> String {
+    match (is_stdout(output), with_manifest) {
+        (true, _) => "standard output".to_string(),
+        (false, true) => format!("{} and its manifest", output.display()),
+        (false, false) => output.display().to_string(),
+    }
+}
+
+fn run(cli: Cli) -> Outcome<()> {
     match cli.command {
-        Command::Simulate { model, scenario, output } => {
-            let model = load_model(model.as_deref())?;
-            let scenario = load_scenario(scenario.as_deref())?;
+        Command::Simulate { model: model_path, scenario: scenario_path, output, format } => {
+            let format = match format.as_deref() {
+                Some(f) => f.to_string(),
+                None if is_stdout(&output) => "csv".to_string(),
+                None => output.extension().and_then(|e| e.to_str()).unwrap_or("").to_string(),
+            };
+            if format != "csv" && format != "json" {
+                return usage(format!(
+                    "output '{}' must end in .csv or .json (or give --format csv|json)",
+                    output.display()
+                ));
+            }
+            refuse_same_file(&output, &[model_path.as_deref(), scenario_path.as_deref()])?;
+            let model = load_model(model_path.as_deref())?;
+            let scenario = load_scenario(scenario_path.as_deref())?;
             let experiment = Experiment::from_scenario(&model, &scenario);
             let results = experiment.run()?;
-            let text = match output.extension().and_then(|e| e.to_str()) {
-                Some("csv") => experiment_csv(&results),
-                Some("json") => experiment_json(&results, &[])?,
-                _ => {
-                    return Err(sasp::SaspError::InvalidOptions(format!(
-                        "output '{}' must end in .csv or .json",
-                        output.display()
-                    )))
-                }
-            };
-            write_with_manifest(&output, text.as_bytes(), &experiment.manifest(&results)?)?;
-            eprintln!("wrote {} ({} arms) and its manifest", output.display(), results.len());
+            let text = if format == "csv" { experiment_csv(&results) } else { experiment_json(&results, &[])? };
+            write_output(&output, text.as_bytes(), Some(&experiment.manifest(&results)?))?;
+            eprintln!("wrote {} ({} arms)", written(&output, true), results.len());
         }
         Command::Experiment { name, out } => {
             if name != "neutralization" {
-                return Err(sasp::SaspError::InvalidOptions(format!(
-                    "unknown experiment '{name}' (known: neutralization)"
-                )));
+                return usage(format!("unknown experiment '{name}' (known: neutralization)"));
+            }
+            if is_stdout(&out) {
+                return usage("--out is a folder of several files; '-' (standard output) is not possible here");
             }
             let model = sasp::models::iannello2013()?;
             let experiment = Experiment::new(&model).arms(neutralization_arms()?);
@@ -171,25 +249,17 @@ fn run(cli: Cli) -> sasp::Result<()> {
                     if t.met { "met" } else { "NOT met" }
                 );
             }
-            write_with_manifest(&out.join("neutralization.csv"), experiment_csv(&results).as_bytes(), &manifest)?;
-            write_with_manifest(
-                &out.join("neutralization.json"),
-                experiment_json(&results, &targets)?.as_bytes(),
-                &manifest,
-            )?;
             let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
             let doses = antibody_schedule().times("doses", model.initial_time())?;
-            sasp::plot::paper::draw_all(&fine, &doses, |name| out.join(name))?;
-            for plot in sasp::plot::paper::FILES {
-                sasp::output::write_manifest(&out.join(plot), &manifest)?;
-            }
+            sasp::plot::paper::write_experiment(&out, &results, &fine, &targets, &doses, &manifest)?;
             eprintln!(
                 "wrote {}/neutralization.csv, .json, the figures (clearance, ccl2, nk_infiltration, nk_day5; .png and .svg) and their manifests",
                 out.display()
             );
         }
-        Command::ExportSbml { model, arm, scenario, output } => {
-            let model = Model::from_file(&model)?;
+        Command::ExportSbml { model: model_path, arm, scenario, output } => {
+            refuse_same_file(&output, &[Some(&model_path), scenario.as_deref()])?;
+            let model = Model::from_file(&model_path)?;
             let chosen = match arm {
                 Some(name) => {
                     let scenario = load_scenario(scenario.as_deref())?;
@@ -204,29 +274,51 @@ fn run(cli: Cli) -> sasp::Result<()> {
             let mut manifest = Manifest::new(&model, sasp::solve::Method::Auto, &Default::default())?;
             manifest.method = "none (export)".into();
             manifest.arms = chosen.iter().map(|a| a.name.clone()).collect();
-            write_with_manifest(&output, text.as_bytes(), &manifest)?;
-            eprintln!("wrote {} and its manifest", output.display());
+            write_output(&output, text.as_bytes(), Some(&manifest))?;
+            eprintln!("wrote {}", written(&output, true));
         }
-        Command::Sweep { action: SweepAction::Run { spec, model, scenario, shard, output } } => {
-            let model = load_model(model.as_deref())?;
+        Command::Sweep { action: SweepAction::Run { spec, model: model_path, scenario, shard, output } } => {
+            let shard = match shard {
+                Some(text) => match sasp::sweep::Shard::parse(&text) {
+                    Ok(s) => Some(s),
+                    Err(e) => return usage(e.to_string()),
+                },
+                None => sasp::sweep::Shard::from_slurm()?,
+            };
+            refuse_same_file(&output, &[Some(&spec), model_path.as_deref(), scenario.as_deref()])?;
+            let model = load_model(model_path.as_deref())?;
             let design = sasp::sweep::Design::from_file(&spec)?;
             let scenario = load_scenario(scenario.as_deref())?;
             let arm = scenario.arms.iter().find(|a| a.name == design.arm).ok_or_else(|| {
-                sasp::SaspError::InvalidOptions(format!("the sweep's arm '{}' is not in the scenario", design.arm))
+                design.error_at("arm", format!("the sweep's arm '{}' is not in the scenario", design.arm))
             })?;
-            let shard = match shard {
-                Some(text) => Some(sasp::sweep::Shard::parse(&text)?),
-                None => sasp::sweep::Shard::from_slurm()?,
-            };
+            design.validate(&model)?;
             let start = std::time::Instant::now();
-            let total = shard.map_or(design.len(), |s| (design.len() + s.count - 1 - s.index) / s.count);
+            let total = shard.map_or(design.len(), |s| {
+                if s.index < design.len() {
+                    (design.len() - s.index - 1) / s.count + 1
+                } else {
+                    0
+                }
+            });
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let csv = sasp::sweep::run_with_progress(&model, arm, &design, shard, &|| bar.inc(1))?;
+            let result = sasp::sweep::run_with_progress(&model, arm, &design, shard, &|| bar.inc(1));
             bar.finish_and_clear();
+            let result = result?;
+            let failures = |r: &sasp::sweep::SweepCsv| {
+                let (k, reason) = r.first_failure.clone().unwrap_or_default();
+                format!("{} of {} runs failed (the first, run {k}: {reason})", r.failed, r.runs)
+            };
+            if result.runs > 0 && result.failed == result.runs {
+                return Err(Failure::Failed(format!("{}; nothing written", failures(&result))));
+            }
+            if result.failed > 0 {
+                eprintln!("sasp: {}; their rows say why", failures(&result));
+            }
             let options = sasp::solve::Options {
                 rtol: design.rtol,
                 atol: sasp::solve::Tolerance::Scalar(design.atol),
@@ -234,29 +326,43 @@ fn run(cli: Cli) -> sasp::Result<()> {
             };
             let mut manifest = Manifest::new(&model, sasp::solve::Method::Auto, &options)?;
             manifest.arms = vec![arm.name.clone()];
-            write_with_manifest(&output, csv.as_bytes(), &manifest)?;
+            write_output(&output, result.csv.as_bytes(), Some(&manifest))?;
             eprintln!(
                 "wrote {} ({} runs in {:.2} s)",
-                output.display(),
-                csv.lines().count().saturating_sub(1),
+                written(&output, true),
+                result.runs,
                 start.elapsed().as_secs_f64()
             );
         }
         Command::Sweep { action: SweepAction::Merge { parts, output } } => {
+            if parts.is_empty() {
+                return usage("sweep merge needs at least one part");
+            }
+            let inputs: Vec<Option<&Path>> = parts.iter().map(|p| Some(p.as_path())).collect();
+            refuse_same_file(&output, &inputs)?;
             let texts = parts
                 .iter()
-                .map(|p| std::fs::read_to_string(p).map_err(|source| sasp::SaspError::Io { path: p.clone(), source }))
+                .map(|p| {
+                    std::fs::read_to_string(p)
+                        .map(|text| (p.clone(), text))
+                        .map_err(|source| sasp::SaspError::Io { path: p.clone(), source })
+                })
                 .collect::<sasp::Result<Vec<_>>>()?;
-            sasp::output::write_atomic(&output, sasp::sweep::merge(&texts)?.as_bytes())?;
+            let merged = sasp::sweep::merge(&texts)?;
             // The shards' manifests describe the runs; the merged file gets the first one's.
-            let mut first = parts[0].as_os_str().to_owned();
-            first.push(".manifest.json");
-            if let Ok(text) = std::fs::read_to_string(&first) {
-                let mut name = output.as_os_str().to_owned();
-                name.push(".manifest.json");
-                sasp::output::write_atomic(Path::new(&name), text.as_bytes())?;
+            let first = sasp::output::manifest_path(&parts[0]);
+            let manifest = std::fs::read(&first).ok();
+            if is_stdout(&output) {
+                write_output(&output, merged.as_bytes(), None)?;
+            } else {
+                let mut staged = Staged::new();
+                staged.bytes(&output, merged.as_bytes())?;
+                if let Some(m) = &manifest {
+                    staged.manifest_bytes(&output, m)?;
+                }
+                staged.commit()?;
             }
-            eprintln!("wrote {}", output.display());
+            eprintln!("wrote {}", written(&output, manifest.is_some()));
         }
         Command::Testset { problem, method, rtol, atol, repeat, n } => {
             println!("{}", sasp::testset::run(&problem, &method, rtol, atol, n, repeat)?.to_json());
@@ -268,8 +374,16 @@ fn run(cli: Cli) -> sasp::Result<()> {
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Failure::Usage(message)) => {
+            eprintln!("sasp: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Work(e)) => {
             eprintln!("sasp: {e}");
+            ExitCode::FAILURE
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("sasp: {message}");
             ExitCode::FAILURE
         }
     }

@@ -195,3 +195,43 @@ pub fn draw_all(results: &[ArmResult], dose_days: &[f64], path: impl Fn(&str) ->
     }
     Ok(())
 }
+
+/// Writes the neutralization experiment's files into `dir` together:
+/// `neutralization.csv` and `.json` from `results` (with `targets`), the
+/// figures of [`FILES`] from `fine` (the same arms sampled every
+/// [`SAMPLE_EVERY`] days), and a manifest beside each. Everything is staged
+/// first and renamed into place at the end, so a failure (a figure that
+/// cannot be drawn, a folder that cannot be written) leaves no new file.
+pub fn write_experiment(
+    dir: &Path,
+    results: &[ArmResult],
+    fine: &[ArmResult],
+    targets: &[crate::experiment::paper::Target],
+    dose_days: &[f64],
+    manifest: &crate::output::Manifest,
+) -> Result<()> {
+    use crate::output::{experiment_csv, experiment_json, Staged};
+    let mut staged = Staged::new();
+    let csv = dir.join("neutralization.csv");
+    staged.bytes(&csv, experiment_csv(results).as_bytes())?;
+    staged.manifest(&csv, manifest)?;
+    let json = dir.join("neutralization.json");
+    staged.bytes(&json, experiment_json(results, targets)?.as_bytes())?;
+    staged.manifest(&json, manifest)?;
+    let mut temporaries = Vec::with_capacity(FILES.len());
+    for name in FILES {
+        let path = dir.join(name);
+        temporaries.push((name, staged.path(&path)?, path.clone()));
+        staged.manifest(&path, manifest)?;
+    }
+    let temporary = |name: &str| temporaries.iter().find(|t| t.0 == name).map(|t| t.1.clone()).unwrap_or_default();
+    draw_all(fine, dose_days, temporary).map_err(|e| match e {
+        // Errors name the output, not its temporary.
+        SaspError::Io { path, source } => {
+            let path = temporaries.iter().find(|t| t.1 == path).map_or(path, |t| t.2.clone());
+            SaspError::Io { path, source }
+        }
+        other => other,
+    })?;
+    staged.commit()
+}
