@@ -166,7 +166,8 @@ fn bad_interventions_are_errors() {
     check(Arm::new("zero").with(Antibody::isotype(zero)), "must be positive");
     check(Arm::new("late").with(Antibody::isotype(DoseSchedule::once(1.0, 30.0))), "after the end of the run");
     let err = Experiment::new(&model).arms([Arm::new("a"), Arm::new("a")]).run().unwrap_err();
-    assert!(matches!(err, SaspError::Duplicate { kind: "arm", .. }));
+    assert!(matches!(err.root(), SaspError::Duplicate { kind: "arm", .. }), "{err}");
+    assert!(err.to_string().starts_with("arm 'a': duplicate arm"), "{err}");
     // A model without the target chemokine.
     let mut spec = model.spec().clone();
     spec.processes.retain(|p| !p.changes.contains_key("C5") && !p.name.contains("C5"));
