@@ -170,7 +170,8 @@ fn a_model_without_compartments_is_refused_at_its_name() {
     assert_eq!(line, 2);
     assert!(message.contains("'empty'") && message.contains("no compartments"), "{message}");
 
-    let parameters_only = "[model]\nname = \"params\"\n\n[[parameter]]\nname = \"k\"\nvalue = 1.0\nunit = \"1/day\"\ntag = \"A\"\n";
+    let parameters_only =
+        "[model]\nname = \"params\"\n\n[[parameter]]\nname = \"k\"\nvalue = 1.0\nunit = \"1/day\"\ntag = \"A\"\n";
     let (line, message) = file_error(parameters_only);
     assert_eq!(line, 2);
     assert!(message.contains("'params'") && message.contains("no compartments"), "{message}");
@@ -188,7 +189,11 @@ fn a_negative_initial_value_is_reported_at_its_own_line() {
     assert_eq!(line, line_of(&text, "initial = -3.5"));
     assert!(message.contains("'C2'") && message.contains("-3.5"), "{message}");
     // The same for a compartment that is not the first of its name in the file.
-    let text = REFERENCE.replacen("initial = 1.0\ndescription = \"proliferating", "initial = -1.0\ndescription = \"proliferating", 1);
+    let text = REFERENCE.replacen(
+        "initial = 1.0\ndescription = \"proliferating",
+        "initial = -1.0\ndescription = \"proliferating",
+        1,
+    );
     let (line, message) = file_error(&text);
     assert_eq!(line, line_of(&text, "initial = -1.0"));
     assert!(message.contains("'P'"), "{message}");
@@ -214,7 +219,10 @@ fn values_that_overflow_after_conversion_name_the_line_and_item() {
 
     // A coefficient product k*big*big.
     let big = "\n[[parameter]]\nname = \"big\"\nvalue = 1e200\nunit = \"1\"\ntag = \"A\"\n";
-    let text = format!("{}{big}", REFERENCE.replacen("k = \"delta_C\", of = \"C2\"", "k = \"delta_C*big*big\", of = \"C2\"", 1));
+    let text = format!(
+        "{}{big}",
+        REFERENCE.replacen("k = \"delta_C\", of = \"C2\"", "k = \"delta_C*big*big\", of = \"C2\"", 1)
+    );
     let (line, message) = file_error(&text);
     assert_eq!(line, line_of(&text, "name = \"decay of C2\""));
     assert!(message.contains("process 'decay of C2'") && message.contains("delta_C*big*big"), "{message}");
@@ -223,7 +231,11 @@ fn values_that_overflow_after_conversion_name_the_line_and_item() {
     let huge = "\n[[parameter]]\nname = \"big\"\nvalue = 1e308\nunit = \"1\"\ntag = \"A\"\n";
     let text = format!(
         "{}{huge}",
-        REFERENCE.replacen("name = \"decay of C2\"\nchanges = { C2 = -1 }", "name = \"decay of C2\"\nchanges = { C2 = \"-big\" }", 1)
+        REFERENCE.replacen(
+            "name = \"decay of C2\"\nchanges = { C2 = -1 }",
+            "name = \"decay of C2\"\nchanges = { C2 = \"-big\" }",
+            1
+        )
     );
     let (line, message) = file_error(&text);
     assert_eq!(line, line_of(&text, "name = \"decay of C2\""));

@@ -175,10 +175,7 @@ fn user_defined_compartments_build() {
 #[test]
 fn a_model_without_compartments_is_refused_when_built() {
     let e = ModelBuilder::new("empty").build().unwrap_err();
-    assert!(
-        matches!(&e, SaspError::InvalidModel(m) if m.contains("'empty'") && m.contains("no compartments")),
-        "{e}"
-    );
+    assert!(matches!(&e, SaspError::InvalidModel(m) if m.contains("'empty'") && m.contains("no compartments")), "{e}");
     let e = ModelBuilder::new("params").parameter("k", 1.0, "1/day", Provenance::Assumed, "").build().unwrap_err();
     assert!(e.to_string().contains("'params' declares no compartments"), "{e}");
 }
@@ -210,9 +207,13 @@ fn overflow_after_conversion_or_in_a_product_is_refused_when_built() {
     });
     assert!(matches!(&e, SaspError::NotFinite { kind: "process", name, .. } if name == "decay of C2"), "{e}");
     // Numbers in a coefficient overflow too; a product that underflows to 0 is refused as well.
-    let e = build(|s| process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "1e300*delta_C*1e10".into(), of: "C2".into() });
+    let e = build(|s| {
+        process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "1e300*delta_C*1e10".into(), of: "C2".into() }
+    });
     assert!(matches!(&e, SaspError::NotFinite { kind: "process", .. }), "{e}");
-    let e = build(|s| process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "1e-300*delta_C*1e-300".into(), of: "C2".into() });
+    let e = build(|s| {
+        process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "1e-300*delta_C*1e-300".into(), of: "C2".into() }
+    });
     assert!(e.to_string().contains("underflows to 0"), "{e}");
     // A Hill constant K^n that overflows, a capacity whose reciprocal does.
     let e = build(|s| {
@@ -227,7 +228,10 @@ fn overflow_after_conversion_or_in_a_product_is_refused_when_built() {
         p.value = 5e-324;
         p.unit = "1/week".into();
     });
-    assert!(matches!(&e, SaspError::NotFinite { kind: "parameter", .. }) && e.to_string().contains("underflows"), "{e}");
+    assert!(
+        matches!(&e, SaspError::NotFinite { kind: "parameter", .. }) && e.to_string().contains("underflows"),
+        "{e}"
+    );
     // An absurd species order.
     let e = build(|s| process(s, "senescence").modifiers = vec![Factor::Species { of: "S".into(), order: u32::MAX }]);
     assert!(e.to_string().contains("order of 'S'"), "{e}");
@@ -263,7 +267,10 @@ fn experiments_bound_their_samples_and_check_every_arm_first() {
     let err = |e: Experiment| e.arms([arm()]).run().unwrap_err();
     // until = 1e9 would be 8 GB of samples per run.
     let e = err(Experiment::new(&model).until(1e9));
-    assert!(matches!(e.root(), SaspError::LimitExceeded { what: "samples", limit, .. } if *limit == MAX_SAMPLES), "{e}");
+    assert!(
+        matches!(e.root(), SaspError::LimitExceeded { what: "samples", limit, .. } if *limit == MAX_SAMPLES),
+        "{e}"
+    );
     assert!(e.to_string().starts_with("arm 'control': too many samples"), "{e}");
     for every in [1e-9, 1.5e-20, 0.0, -1.0, f64::NAN] {
         let e = err(Experiment::new(&model).sample_every(every));
@@ -283,7 +290,8 @@ fn experiments_bound_their_samples_and_check_every_arm_first() {
     assert!(matches!(e.root(), SaspError::TooManySteps { .. }), "{e}");
     assert!(e.to_string().starts_with("arm 'control': too many steps"), "{e}");
     // A bad last arm is found before the first runs: the error comes at once.
-    let late = Arm::new("late").with(sasp::intervene::Antibody::isotype(sasp::intervene::DoseSchedule::once(1.0, 30.0)));
+    let late =
+        Arm::new("late").with(sasp::intervene::Antibody::isotype(sasp::intervene::DoseSchedule::once(1.0, 30.0)));
     let e = Experiment::new(&model).arms([arm(), late]).run().unwrap_err();
     assert!(e.to_string().starts_with("arm 'late':") && e.to_string().contains("after the end"), "{e}");
     // A sweep-style check of a prepared arm does the same.

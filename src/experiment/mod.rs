@@ -375,7 +375,12 @@ impl<'m> Experiment<'m> {
             )
         };
         if !(samples <= MAX_SAMPLES as f64) {
-            return Err(SaspError::LimitExceeded { what: "samples", requested: samples, limit: MAX_SAMPLES, hint: hint() });
+            return Err(SaspError::LimitExceeded {
+                what: "samples",
+                requested: samples,
+                limit: MAX_SAMPLES,
+                hint: hint(),
+            });
         }
         let values = samples * arm.model.dimension() as f64;
         if values > MAX_SAMPLE_VALUES as f64 {

@@ -53,7 +53,6 @@ struct ExperimentSection {
     sample_every: Option<Spanned<f64>>,
 }
 
-
 fn default_until() -> f64 {
     21.0
 }

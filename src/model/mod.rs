@@ -252,7 +252,9 @@ impl Resolver<'_> {
                 let k = same_unit(&arg, capacity, "capacity")?;
                 let inv_capacity = 1.0 / k;
                 if !inv_capacity.is_finite() {
-                    return Err(not_finite(format!("1/'{capacity}' overflows ('{capacity}' = {k:e} in canonical units)")));
+                    return Err(not_finite(format!(
+                        "1/'{capacity}' overflows ('{capacity}' = {k:e} in canonical units)"
+                    )));
                 }
                 let range = kb.argument(&arg.members);
                 kb.factor(FactorFn::Room { inv_capacity }, range);
@@ -575,9 +577,9 @@ impl Model {
                 let mut may_change_sign = false;
                 for f in term.factors.iter().chain(&process.modifiers) {
                     let (d, single) = resolver.factor(f, &context, &process.name, &mut kb)?;
-                    dimension = dimension.checked_mul(d).ok_or_else(|| {
-                        SaspError::InvalidModel(format!("{context}: the rate has too large a unit"))
-                    })?;
+                    dimension = dimension
+                        .checked_mul(d)
+                        .ok_or_else(|| SaspError::InvalidModel(format!("{context}: the rate has too large a unit")))?;
                     vanishing.extend(single);
                     may_change_sign |= matches!(f, Factor::Room { .. });
                 }

@@ -193,11 +193,9 @@ impl Options {
             _ => {}
         }
         if (0..n).all(|i| self.atol.get(i) == 0.0) {
-            return bad(
-                "atol is 0 for every component: pure relative error control fails wherever a state reaches 0 \
+            return bad("atol is 0 for every component: pure relative error control fails wherever a state reaches 0 \
                  (a cleared tumor, an antibody before its first dose); give a small positive atol such as 1e-9"
-                    .to_string(),
-            );
+                .to_string());
         }
         for (name, value) in [("h0", self.h0), ("fixed_step", self.fixed_step)] {
             if let Some(h) = value {
