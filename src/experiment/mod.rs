@@ -374,7 +374,7 @@ impl<'m> Experiment<'m> {
                 self.t_end, self.sample_every
             )
         };
-        if !(samples <= MAX_SAMPLES as f64) {
+        if samples > MAX_SAMPLES as f64 {
             return Err(SaspError::LimitExceeded {
                 what: "samples",
                 requested: samples,

@@ -139,7 +139,7 @@ impl DoseSchedule {
                 // Counted in floating point first: a tiny interval over a long
                 // span must not overflow the conversion to an integer.
                 let count = ((until - self.first) / every + 1e-9).floor() + 1.0;
-                if !(count <= MAX_DOSES as f64) {
+                if count > MAX_DOSES as f64 {
                     return Err(SaspError::LimitExceeded {
                         what: "doses",
                         requested: count,
