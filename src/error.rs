@@ -98,7 +98,7 @@ pub enum SaspError {
     },
     /// A size derived from input (samples of a run, doses of a schedule …)
     /// exceeds a documented limit.
-    #[error("too many {what}: {requested} requested, at most {limit} allowed ({hint})")]
+    #[error("too many {what}: {} requested, at most {limit} allowed ({hint})", count_text(*requested))]
     LimitExceeded {
         /// What is counted.
         what: &'static str,
@@ -197,7 +197,7 @@ pub enum SaspError {
     },
     /// An error in one arm of an experiment (preparing it, checking it or
     /// integrating it), with the arm's name.
-    #[error("arm '{arm}': {source}")]
+    #[error("arm '{}': {source}", printable(arm))]
     InArm {
         /// The arm's name.
         arm: String,
@@ -238,6 +238,21 @@ impl SaspError {
             SaspError::InArm { source, .. } | SaspError::InFile { source, .. } => source.root(),
             other => other,
         }
+    }
+}
+
+/// A name for a message, control characters escaped (`\n`) so that the
+/// message stays on one line.
+fn printable(name: &str) -> String {
+    name.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+/// A count for a message: digits while they are exact, else `1.4e21`.
+fn count_text(count: f64) -> String {
+    if count.abs() < 1e15 {
+        format!("{count}")
+    } else {
+        format!("{count:e}")
     }
 }
 

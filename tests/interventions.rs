@@ -287,6 +287,7 @@ fn scenario_run_settings_are_checked_at_their_line() {
 fn scenario_arm_names_are_checked_at_their_line() {
     let e = scenario_error("[[arm]]\nname = \"ok\"\n\n[[arm]]\nname = \"two\\nlines\"\n");
     assert!(e.starts_with("bad.toml:5: ") && e.contains("control character"), "{e}");
+    assert!(!e.contains('\n') && e.contains("arm 'two\\nlines'"), "the message stays on one line: {e}");
     let e = scenario_error("[[arm]]\nname = \"\"\n");
     assert!(e.starts_with("bad.toml:2: ") && e.contains("empty name"), "{e}");
     let e = scenario_error("[[arm]]\nname = \"a\"\n[[arm]]\nname = \"a\"\n");

@@ -309,6 +309,7 @@ fn arm_names_with_control_characters_are_refused() {
     for name in ["a\nb", "a\rb", "tab\there", "bell\u{7}", "", "  "] {
         let e = Experiment::new(&model).arms([Arm::new(name)]).run().unwrap_err();
         assert!(matches!(e.root(), SaspError::InvalidOptions(_)), "{name:?}: {e}");
+        assert!(!e.to_string().contains(['\n', '\r']), "one line: {e}");
         assert!(Arm::new(name).prepare(&model, -14.0).is_err(), "{name:?}");
     }
 }

@@ -370,7 +370,7 @@ impl<'m> Experiment<'m> {
         let samples = ((self.t_end - t0) / self.sample_every + 1e-9).floor() + 2.0;
         let hint = || {
             format!(
-                "from day {t0} to day {} every {} days: shorten the run or sample less often",
+                "from day {t0:?} to day {:?} every {:?} days: shorten the run or sample less often",
                 self.t_end, self.sample_every
             )
         };

@@ -189,7 +189,7 @@ impl Scenario {
                 what: "samples",
                 requested: count,
                 limit: max,
-                hint: format!("day 0 to day {until} every {sample_every} days: sample less often"),
+                hint: format!("day 0 to day {until:?} every {sample_every:?} days: sample less often"),
             }
             .at_line(origin.clone(), line_of(sample_pos)));
         }
