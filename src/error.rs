@@ -83,6 +83,32 @@ pub enum SaspError {
     /// zero, which would drive the state negative).
     #[error("invalid model: {0}")]
     InvalidModel(String),
+    /// A value that is finite as written is not once it is converted to
+    /// canonical units or multiplied into a coefficient (`1e308` in `1/h`,
+    /// `k*big*big`, `1/tau` with `tau = 1e-320`): the run would fail later
+    /// with a non-finite right-hand side.
+    #[error("{kind} '{name}': {detail}")]
+    NotFinite {
+        /// What kind of item (parameter, compartment, input, process).
+        kind: &'static str,
+        /// Its name.
+        name: String,
+        /// Which value overflowed (or vanished) and why.
+        detail: String,
+    },
+    /// A size derived from input (samples of a run, doses of a schedule …)
+    /// exceeds a documented limit.
+    #[error("too many {what}: {} requested, at most {limit} allowed ({hint})", count_text(*requested))]
+    LimitExceeded {
+        /// What is counted.
+        what: &'static str,
+        /// How many the input asks for (may be astronomically large).
+        requested: f64,
+        /// The limit.
+        limit: usize,
+        /// Which input to change.
+        hint: String,
+    },
     /// A state vector, derivative vector or Jacobian buffer has the wrong size.
     #[error("dimension mismatch for {what}: expected {expected}, found {found}")]
     DimensionMismatch {
@@ -106,6 +132,18 @@ pub enum SaspError {
         column: usize,
         /// What the parser or validator reported.
         message: String,
+    },
+    /// An error found in an item declared at a known line of a file (e.g. an
+    /// arm of a scenario file whose schedule does not fit the model).
+    #[error("{path}:{line}: {source}", path = path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the item.
+        line: usize,
+        /// The error.
+        #[source]
+        source: Box<SaspError>,
     },
     /// A file could not be read or written.
     #[error("cannot access {path}: {source}", path = path.display())]
@@ -157,9 +195,65 @@ pub enum SaspError {
         /// Time of the evaluation.
         t: f64,
     },
+    /// An error in one arm of an experiment (preparing it, checking it or
+    /// integrating it), with the arm's name.
+    #[error("arm '{}': {source}", printable(arm))]
+    InArm {
+        /// The arm's name.
+        arm: String,
+        /// The error.
+        #[source]
+        source: Box<SaspError>,
+    },
     /// Options are inconsistent (negative tolerances, t_end before t0, an unknown method or arm …).
     #[error("invalid options: {0}")]
     InvalidOptions(String),
+}
+
+impl SaspError {
+    /// Wraps `self` as an error of arm `arm` (unless it already names that arm).
+    pub fn in_arm(self, arm: &str) -> SaspError {
+        match self {
+            SaspError::InArm { arm: ref a, .. } if a == arm => self,
+            SaspError::InFile { ref source, .. } if matches!(&**source, SaspError::InArm { arm: a, .. } if a == arm) => {
+                self
+            }
+            other => SaspError::InArm { arm: arm.to_string(), source: Box::new(other) },
+        }
+    }
+
+    /// Wraps `self` as an error of the item at `line` of `path` (unless it
+    /// already names a file position).
+    pub fn at_line(self, path: impl Into<PathBuf>, line: usize) -> SaspError {
+        match self {
+            SaspError::InFile { .. } | SaspError::FileSyntax { .. } => self,
+            other => SaspError::InFile { path: path.into(), line, source: Box::new(other) },
+        }
+    }
+
+    /// The innermost error, under any [`SaspError::InArm`] and
+    /// [`SaspError::InFile`] wrappers.
+    pub fn root(&self) -> &SaspError {
+        match self {
+            SaspError::InArm { source, .. } | SaspError::InFile { source, .. } => source.root(),
+            other => other,
+        }
+    }
+}
+
+/// A name for a message, control characters escaped (`\n`) so that the
+/// message stays on one line.
+fn printable(name: &str) -> String {
+    name.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+/// A count for a message: digits while they are exact, else `1.4e21`.
+fn count_text(count: f64) -> String {
+    if count.abs() < 1e15 {
+        format!("{count}")
+    } else {
+        format!("{count:e}")
+    }
 }
 
 /// Shorthand for `std::result::Result<T, SaspError>`.

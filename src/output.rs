@@ -641,7 +641,8 @@ mod tests {
     #[test]
     fn experiment_files_write_undefined_values_as_empty_fields_and_null() {
         let model = crate::models::iannello2013().unwrap();
-        let arm = crate::intervene::Arm::new("a \"b\",\nc");
+        // Experiments refuse control characters in names; quotes and commas are quoted.
+        let arm = crate::intervene::Arm::new("a \"b\", c");
         let mut results = crate::experiment::Experiment::new(&model).until(2.0).arms([arm]).run().unwrap();
         let r = &mut results[0];
         r.nk_per_mm3[1] = f64::NAN;
@@ -649,7 +650,7 @@ mod tests {
         r.tumor_volume_mm3[2] = 1e-84;
         r.nk_in_tumor[2] = -2e-14;
         let csv = experiment_csv(&results);
-        let rows: Vec<&str> = csv.split("\"a \"\"b\"\",\nc\",").collect();
+        let rows: Vec<&str> = csv.split("\"a \"\"b\"\", c\",").collect();
         assert_eq!(rows.len(), 1 + 17, "{csv}");
         let row1: Vec<&str> = rows[2].trim_end().split(',').collect();
         assert_eq!((row1[0], row1[3], row1[4]), ("-13", "", ""), "{csv}");
@@ -661,7 +662,7 @@ mod tests {
         assert!(value["arms"][0]["nk_per_mm3"][1].is_null() && value["arms"][0]["ccl2_free_nM"][1].is_null());
         // (serde_json reads floats to within an ulp without its float_roundtrip feature; the text is exact.)
         assert!(json.contains("1e-84") && !json.contains("NaN") && !json.contains("inf"));
-        assert_eq!(value["arms"][0]["name"], "a \"b\",\nc");
+        assert_eq!(value["arms"][0]["name"], "a \"b\", c");
     }
 
     #[test]

@@ -665,6 +665,8 @@ struct Record<'a> {
     first: &'a str,
     /// The last field, unquoted (the status).
     last: String,
+    /// Where the last field starts in `text`.
+    last_start: usize,
 }
 
 /// Splits `text` into RFC 4180 records (quoted fields may hold commas,
@@ -752,11 +754,19 @@ fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
                 }
             }
         }
+        let last_start = last.0 - start;
         let last = match last {
             (a, b, true) => text[a + 1..b - 1].replace("\"\"", "\""),
             (a, b, false) => text[a..b].to_string(),
         };
-        out.push(Record { line: start_line, text: &text[start..end], fields, first: first.unwrap_or(""), last });
+        out.push(Record {
+            line: start_line,
+            text: &text[start..end],
+            fields,
+            first: first.unwrap_or(""),
+            last,
+            last_start,
+        });
     }
     Ok(out)
 }
@@ -822,6 +832,16 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                     r.line,
                     format!("status '{}' is neither 'ok' nor 'failed: …' (a row cut short?)", r.last),
                 ));
+            }
+            // Between the run number and the status: values, each a finite
+            // number or empty (not reached); nothing else is copied through.
+            if r.fields > 2 {
+                let values = &r.text[r.first.len() + 1..r.last_start - 1];
+                if let Some(bad) =
+                    values.split(',').find(|v| !(v.is_empty() || v.parse::<f64>().is_ok_and(f64::is_finite)))
+                {
+                    return Err(at(r.line, format!("'{}' is not a finite number (nor empty)", bad.escape_debug())));
+                }
             }
             rows.push((k, n, r.line, r.text));
         }

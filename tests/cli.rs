@@ -220,16 +220,23 @@ fn huge_designs_are_refused_quickly() {
 }
 
 #[test]
-fn an_arm_name_with_a_newline_is_quoted() {
+fn an_arm_name_with_a_newline_is_refused_and_commas_and_quotes_are_quoted() {
     let dir = folder("newline");
     let scenario = dir.join("s.toml");
-    std::fs::write(&scenario, "[experiment]\nuntil = 3.0\nsample_every = 1.0\n\n[[arm]]\nname = \"two\\nlines, \\\"quoted\\\"\"\np53_restoration = { on = 0.0 }\n").unwrap();
+    let arm = |name: &str| {
+        format!("[experiment]\nuntil = 3.0\nsample_every = 1.0\n\n[[arm]]\nname = \"{name}\"\np53_restoration = {{ on = 0.0 }}\n")
+    };
+    std::fs::write(&scenario, arm("two\\nlines")).unwrap();
     let out = dir.join("sim.csv");
+    let run = sasp(&["simulate", "--scenario", &s(&scenario), "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("s.toml:6") && stderr(&run).contains("control character"), "{}", stderr(&run));
+    assert!(!out.exists());
+    std::fs::write(&scenario, arm("one line, \\\"quoted\\\"")).unwrap();
     let run = sasp(&["simulate", "--scenario", &s(&scenario), "-o", &s(&out)]);
     assert!(run.status.success(), "{}", stderr(&run));
     let csv = std::fs::read_to_string(&out).unwrap();
-    let row = "\"two\nlines, \"\"quoted\"\"\",";
-    assert!(csv.lines().nth(1).is_some());
+    let row = "\"one line, \"\"quoted\"\"\",";
     assert_eq!(csv.matches(row).count(), 1 + 17, "{csv}");
     assert!(csv.contains(&format!("\n{row}-14,1,0,")), "{csv}");
 }

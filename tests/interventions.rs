@@ -166,7 +166,8 @@ fn bad_interventions_are_errors() {
     check(Arm::new("zero").with(Antibody::isotype(zero)), "must be positive");
     check(Arm::new("late").with(Antibody::isotype(DoseSchedule::once(1.0, 30.0))), "after the end of the run");
     let err = Experiment::new(&model).arms([Arm::new("a"), Arm::new("a")]).run().unwrap_err();
-    assert!(matches!(err, SaspError::Duplicate { kind: "arm", .. }));
+    assert!(matches!(err.root(), SaspError::Duplicate { kind: "arm", .. }), "{err}");
+    assert!(err.to_string().starts_with("arm 'a': duplicate arm"), "{err}");
     // A model without the target chemokine.
     let mut spec = model.spec().clone();
     spec.processes.retain(|p| !p.changes.contains_key("C5") && !p.name.contains("C5"));
@@ -257,4 +258,91 @@ fn plots_are_written_whole_or_not_at_all() {
     files.sort();
     assert_eq!(files, ["nk.png", "nk.svg"]);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The error of a scenario text, with its message.
+fn scenario_error(text: &str) -> String {
+    sasp::intervene::Scenario::from_toml_str(text, "bad.toml").unwrap_err().to_string()
+}
+
+#[test]
+fn scenario_run_settings_are_checked_at_their_line() {
+    for (text, line) in [
+        ("[experiment]\nuntil = 21.0\nsample_every = 1e-9\n", 3),
+        ("[experiment]\nuntil = 21.0\nsample_every = 1.5e-20\n", 3),
+        ("[experiment]\nsample_every = 0.0\n", 2),
+        ("[experiment]\nsample_every = nan\n", 2),
+        ("[experiment]\nuntil = 1e9\n", 2),
+        ("[experiment]\nuntil = -20.0\n", 2),
+        ("[experiment]\nuntil = nan\n", 2),
+        ("[experiment]\nuntil = inf\n", 2),
+    ] {
+        let e = scenario_error(text);
+        assert!(e.starts_with(&format!("bad.toml:{line}: ")), "{text:?}: {e}");
+    }
+    let e = scenario_error("[experiment]\nuntil = 21.0\nsample_every = 1e-9\n");
+    assert!(e.contains("too many samples"), "{e}");
+}
+
+#[test]
+fn scenario_arm_names_are_checked_at_their_line() {
+    let e = scenario_error("[[arm]]\nname = \"ok\"\n\n[[arm]]\nname = \"two\\nlines\"\n");
+    assert!(e.starts_with("bad.toml:5: ") && e.contains("control character"), "{e}");
+    assert!(!e.contains('\n') && e.contains("arm 'two\\nlines'"), "the message stays on one line: {e}");
+    let e = scenario_error("[[arm]]\nname = \"\"\n");
+    assert!(e.starts_with("bad.toml:2: ") && e.contains("empty name"), "{e}");
+    let e = scenario_error("[[arm]]\nname = \"a\"\n[[arm]]\nname = \"a\"\n");
+    assert!(e.starts_with("bad.toml:4: arm 'a': ") && e.contains("line 2"), "{e}");
+}
+
+#[test]
+fn scenario_schedule_errors_name_the_arm_file_and_line() {
+    // Found when the file is read: a zero interval, a dose after the run, a NaN window.
+    let text = "[[arm]]\nname = \"first\"\n\n[[arm]]\nname = \"zero\"\n[[arm.antibody]]\ntarget = \"CCL2\"\ndose_nm = 330.0\nfirst = 0.0\nevery = 0.0\nuntil = 10.0\n";
+    let e = scenario_error(text);
+    assert!(e.starts_with("bad.toml:6: arm 'zero': invalid schedule for 'anti_CCL2'"), "{e}");
+    let text = "[experiment]\nuntil = 10.0\n[[arm]]\nname = \"late\"\n[[arm.antibody]]\ntarget = \"isotype\"\ndose_nm = 1.0\nfirst = 12.0\n";
+    let e = scenario_error(text);
+    assert!(e.starts_with("bad.toml:5: arm 'late': ") && e.contains("after the end of the run"), "{e}");
+    let text = "[[arm]]\nname = \"nan\"\np53_restoration = { on = 0.0, off = nan }\n";
+    let e = scenario_error(text);
+    assert!(e.starts_with("bad.toml:3: arm 'nan': invalid schedule for 'p53 restoration'"), "{e}");
+    // A tiny interval over a long span is a bounded error, not an overflow.
+    let text = "[[arm]]\nname = \"many\"\n[[arm.antibody]]\ntarget = \"CCL2\"\ndose_nm = 1.0\nfirst = 0.0\nevery = 1e-300\nuntil = 20.0\n";
+    let e = scenario_error(text);
+    assert!(e.starts_with("bad.toml:3: arm 'many': too many doses"), "{e}");
+    // Found when the arm meets the model: still the arm, file and line.
+    let text = "[[arm]]\nname = \"ok\"\n\n[[arm]]\nname = \"early\"\n[[arm.antibody]]\ntarget = \"CCL2\"\ndose_nm = 330.0\nfirst = -30.0\n";
+    let scenario = sasp::intervene::Scenario::from_toml_str(text, "early.toml").unwrap();
+    let model = sasp::models::iannello2013().unwrap();
+    let e = Experiment::from_scenario(&model, &scenario).run().unwrap_err();
+    assert!(matches!(e.root(), SaspError::InvalidSchedule { .. }), "{e}");
+    let e = e.to_string();
+    assert!(e.starts_with("early.toml:5: arm 'early': invalid schedule for 'anti_CCL2'"), "{e}");
+    assert!(e.contains("before the simulation starts"), "{e}");
+    // Scenario::locate does the same for callers that prepare arms themselves.
+    let err = scenario.arms[1].prepare(&model, model.initial_time()).unwrap_err();
+    assert!(scenario.locate("early", err).to_string().starts_with("early.toml:5: arm 'early': "));
+}
+
+#[test]
+fn a_generated_process_names_the_intervention_and_the_missing_parameter() {
+    let model = sasp::models::iannello2013().unwrap();
+    let mut spec = model.spec().clone();
+    spec.parameters.retain(|p| p.name != "ka" && p.name != "kel");
+    let no_pk = sasp::model::Model::from_spec(spec).unwrap();
+    let arm = Arm::new("iso").with(Antibody::isotype(DoseSchedule::once(330.0, 0.0)));
+    let e = arm.prepare(&no_pk, -14.0).unwrap_err();
+    assert!(matches!(e.root(), SaspError::UnknownParameter { name, .. } if name == "ka"), "{e}");
+    let e = e.to_string();
+    assert!(e.starts_with("arm 'iso': "), "{e}");
+    assert!(e.contains("isotype control 'isotype'") && e.contains("ka, kel"), "{e}");
+    assert!(!e.contains("isotype absorption"), "{e}");
+    // Blocking antibodies need their own constant too.
+    let mut spec = model.spec().clone();
+    spec.parameters.retain(|p| p.name != "Kd_NKG2D");
+    let no_kd = sasp::model::Model::from_spec(spec).unwrap();
+    let arm = Arm::new("block").with(Antibody::anti_nkg2d(DoseSchedule::once(330.0, 0.0)));
+    let e = arm.prepare(&no_kd, -14.0).unwrap_err().to_string();
+    assert!(e.contains("'Kd_NKG2D'") && e.contains("NKG2D-blocking antibody 'anti_NKG2D'"), "{e}");
 }

@@ -157,3 +157,113 @@ fn validation_errors_in_files_point_at_the_offending_line() {
     assert_eq!(line, line_of(&text, "kind = \"tumor.p53_deficient\"") - 1);
     assert!(message.contains("duplicate compartment 'P'"), "{message}");
 }
+
+/// The file error of `text`, which must name `bad.toml`, with its line and message.
+fn file_error(text: &str) -> (usize, String) {
+    let (line, _, message) = position(text);
+    (line, message)
+}
+
+#[test]
+fn a_model_without_compartments_is_refused_at_its_name() {
+    let (line, message) = file_error("[model]\nname = \"empty\"\n");
+    assert_eq!(line, 2);
+    assert!(message.contains("'empty'") && message.contains("no compartments"), "{message}");
+
+    let parameters_only =
+        "[model]\nname = \"params\"\n\n[[parameter]]\nname = \"k\"\nvalue = 1.0\nunit = \"1/day\"\ntag = \"A\"\n";
+    let (line, message) = file_error(parameters_only);
+    assert_eq!(line, 2);
+    assert!(message.contains("'params'") && message.contains("no compartments"), "{message}");
+}
+
+#[test]
+fn a_negative_initial_value_is_reported_at_its_own_line() {
+    // C2's name appears in many processes; the error must point at C2's own `initial`.
+    let text = REFERENCE.replacen(
+        "name = \"C2\"\nkind = \"chemokine.CCL2\"\nunit = \"nM\"\ninitial = 0.0",
+        "name = \"C2\"\nkind = \"chemokine.CCL2\"\nunit = \"nM\"\ninitial = -3.5",
+        1,
+    );
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "initial = -3.5"));
+    assert!(message.contains("'C2'") && message.contains("-3.5"), "{message}");
+    // The same for a compartment that is not the first of its name in the file.
+    let text = REFERENCE.replacen(
+        "initial = 1.0\ndescription = \"proliferating",
+        "initial = -1.0\ndescription = \"proliferating",
+        1,
+    );
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "initial = -1.0"));
+    assert!(message.contains("'P'"), "{message}");
+}
+
+#[test]
+fn values_that_overflow_after_conversion_name_the_line_and_item() {
+    // 1e308 per hour is 2.4e309 per day: not finite.
+    let text = REFERENCE.replacen(
+        "name = \"delta_C\"\nvalue = 20.0\nunit = \"1/day\"",
+        "name = \"delta_C\"\nvalue = 1e308\nunit = \"1/h\"",
+        1,
+    );
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "value = 1e308"));
+    assert!(message.contains("parameter 'delta_C'") && message.contains("overflows"), "{message}");
+
+    // tau_53 = 1e-320 days is valid, but 1/tau_53 is infinite.
+    let text = REFERENCE.replacen("name = \"tau_53\"\nvalue = 1.0", "name = \"tau_53\"\nvalue = 1e-320", 1);
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "name = \"p53 induction\""));
+    assert!(message.contains("process 'p53 induction'") && message.contains("1/tau_53"), "{message}");
+
+    // A coefficient product k*big*big.
+    let big = "\n[[parameter]]\nname = \"big\"\nvalue = 1e200\nunit = \"1\"\ntag = \"A\"\n";
+    let text = format!(
+        "{}{big}",
+        REFERENCE.replacen("k = \"delta_C\", of = \"C2\"", "k = \"delta_C*big*big\", of = \"C2\"", 1)
+    );
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "name = \"decay of C2\""));
+    assert!(message.contains("process 'decay of C2'") && message.contains("delta_C*big*big"), "{message}");
+
+    // A stoichiometry that overflows with the rate constant it multiplies.
+    let huge = "\n[[parameter]]\nname = \"big\"\nvalue = 1e308\nunit = \"1\"\ntag = \"A\"\n";
+    let text = format!(
+        "{}{huge}",
+        REFERENCE.replacen(
+            "name = \"decay of C2\"\nchanges = { C2 = -1 }",
+            "name = \"decay of C2\"\nchanges = { C2 = \"-big\" }",
+            1
+        )
+    );
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "name = \"decay of C2\""));
+    assert!(message.contains("process 'decay of C2'") && message.contains("overflows"), "{message}");
+
+    // An initial value that overflows in canonical units (1e308 M = 1e317 nM).
+    let text = REFERENCE.replacen(
+        "unit = \"nM\"\ninitial = 0.0\ndescription = \"free CCL2",
+        "unit = \"M\"\ninitial = 1e308\ndescription = \"free CCL2",
+        1,
+    );
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "initial = 1e308"));
+    assert!(message.contains("compartment 'C2'"), "{message}");
+
+    // A non-finite initial time.
+    let text = REFERENCE.replacen("initial_time = -14.0", "initial_time = nan", 1);
+    let (line, message) = file_error(&text);
+    assert_eq!(line, line_of(&text, "initial_time = nan"));
+    assert!(message.contains("initial_time"), "{message}");
+}
+
+#[test]
+fn units_with_runaway_exponents_or_nesting_are_refused() {
+    for unit in ["day^100*day^100", "s^-200", "(((((((((((((((((((day)))))))))))))))))))", "mm^99999999999"] {
+        let text = REFERENCE.replacen("unit = \"nM/day\"", &format!("unit = \"{unit}\""), 1);
+        let (line, message) = file_error(&text);
+        assert_eq!(line, line_of(&text, &format!("unit = \"{unit}\"")), "{unit}");
+        assert!(message.contains("cannot parse unit"), "{unit}: {message}");
+    }
+}

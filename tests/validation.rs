@@ -171,3 +171,145 @@ fn user_defined_compartments_build() {
     assert!((dy[0] - 0.5 * 100.0 / 600.0).abs() < 1e-15);
     assert_eq!(dy[1], -500.0);
 }
+
+#[test]
+fn a_model_without_compartments_is_refused_when_built() {
+    let e = ModelBuilder::new("empty").build().unwrap_err();
+    assert!(matches!(&e, SaspError::InvalidModel(m) if m.contains("'empty'") && m.contains("no compartments")), "{e}");
+    let e = ModelBuilder::new("params").parameter("k", 1.0, "1/day", Provenance::Assumed, "").build().unwrap_err();
+    assert!(e.to_string().contains("'params' declares no compartments"), "{e}");
+}
+
+#[test]
+fn overflow_after_conversion_or_in_a_product_is_refused_when_built() {
+    // 1e308 per hour.
+    let e = build(|s| {
+        let p = s.parameters.iter_mut().find(|p| p.name == "delta_C").unwrap();
+        p.value = 1e308;
+        p.unit = "1/h".into();
+    });
+    assert!(matches!(&e, SaspError::NotFinite { kind: "parameter", name, .. } if name == "delta_C"), "{e}");
+    // 1/tau with tau = 1e-320.
+    let e = build(|s| s.parameters.iter_mut().find(|p| p.name == "tau_53").unwrap().value = 1e-320);
+    assert!(matches!(&e, SaspError::NotFinite { kind: "process", name, .. } if name == "p53 induction"), "{e}");
+    assert!(e.to_string().contains("1/tau_53"), "{e}");
+    // k*big*big.
+    let e = build(|s| {
+        s.parameters.push(sasp::model::ParameterDecl {
+            name: "big".into(),
+            value: 1e200,
+            unit: "1".into(),
+            tag: Provenance::Assumed,
+            source: String::new(),
+            description: String::new(),
+        });
+        process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "delta_C*big*big".into(), of: "C2".into() };
+    });
+    assert!(matches!(&e, SaspError::NotFinite { kind: "process", name, .. } if name == "decay of C2"), "{e}");
+    // Numbers in a coefficient overflow too; a product that underflows to 0 is refused as well.
+    let e = build(|s| {
+        process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "1e300*delta_C*1e10".into(), of: "C2".into() }
+    });
+    assert!(matches!(&e, SaspError::NotFinite { kind: "process", .. }), "{e}");
+    let e = build(|s| {
+        process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "1e-300*delta_C*1e-300".into(), of: "C2".into() }
+    });
+    assert!(e.to_string().contains("underflows to 0"), "{e}");
+    // A Hill constant K^n that overflows, a capacity whose reciprocal does.
+    let e = build(|s| {
+        process(s, "senescence").rate = RateLaw::Hill { k: "k_sen".into(), of: "P".into(), half: "K".into(), n: 200.0 }
+    });
+    assert!(matches!(&e, SaspError::NotFinite { kind: "process", name, .. } if name == "senescence"), "{e}");
+    let e = build(|s| s.parameters.iter_mut().find(|p| p.name == "K").unwrap().value = 1e-320);
+    assert!(matches!(&e, SaspError::NotFinite { kind: "process", .. }), "{e}");
+    // A parameter that underflows to 0 in canonical units.
+    let e = build(|s| {
+        let p = s.parameters.iter_mut().find(|p| p.name == "delta_C").unwrap();
+        p.value = 5e-324;
+        p.unit = "1/week".into();
+    });
+    assert!(
+        matches!(&e, SaspError::NotFinite { kind: "parameter", .. }) && e.to_string().contains("underflows"),
+        "{e}"
+    );
+    // An absurd species order.
+    let e = build(|s| process(s, "senescence").modifiers = vec![Factor::Species { of: "S".into(), order: u32::MAX }]);
+    assert!(e.to_string().contains("order of 'S'"), "{e}");
+}
+
+#[test]
+fn options_refuse_empty_systems_loose_rtol_and_zero_atol() {
+    use sasp::solve::{Options, Tolerance};
+    let ok = Options::default();
+    ok.validate(3).unwrap();
+    let e = ok.validate(0).unwrap_err();
+    assert!(e.to_string().contains("no components"), "{e}");
+    for rtol in [1.0, 10.0] {
+        let e = Options { rtol, ..Options::default() }.validate(3).unwrap_err();
+        assert!(e.to_string().contains("rtol must be below 1"), "{e}");
+    }
+    Options { rtol: 0.5, ..Options::default() }.validate(3).unwrap();
+    let e = Options { atol: Tolerance::Scalar(0.0), ..Options::default() }.validate(3).unwrap_err();
+    assert!(e.to_string().contains("atol is 0 for every component") && e.to_string().contains("reaches 0"), "{e}");
+    let e = Options { atol: Tolerance::PerComponent(vec![0.0; 3]), ..Options::default() }.validate(3).unwrap_err();
+    assert!(e.to_string().contains("atol is 0"), "{e}");
+    // Some components without absolute control are allowed.
+    Options { atol: Tolerance::PerComponent(vec![0.0, 1e-9, 0.0]), ..Options::default() }.validate(3).unwrap();
+}
+
+#[test]
+fn experiments_bound_their_samples_and_check_every_arm_first() {
+    use sasp::experiment::{Experiment, MAX_SAMPLES};
+    use sasp::intervene::{Arm, P53Restoration};
+    use sasp::solve::{Options, Tolerance};
+    let model = sasp::models::iannello2013().unwrap();
+    let arm = || Arm::new("control").with(P53Restoration::at(0.0));
+    let err = |e: Experiment| e.arms([arm()]).run().unwrap_err();
+    // until = 1e9 would be 8 GB of samples per run.
+    let e = err(Experiment::new(&model).until(1e9));
+    assert!(
+        matches!(e.root(), SaspError::LimitExceeded { what: "samples", limit, .. } if *limit == MAX_SAMPLES),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("arm 'control': too many samples"), "{e}");
+    for every in [1e-9, 1.5e-20, 0.0, -1.0, f64::NAN] {
+        let e = err(Experiment::new(&model).sample_every(every));
+        assert!(e.to_string().contains("arm 'control'"), "{every}: {e}");
+    }
+    for until in [f64::NAN, -20.0, 0.0, f64::INFINITY, 5.5e13] {
+        let e = err(Experiment::new(&model).until(until));
+        assert!(e.to_string().contains("arm 'control'"), "{until}: {e}");
+    }
+    // Options are checked against the arm's model.
+    let e = err(Experiment::new(&model).options(Options { rtol: 10.0, ..Options::default() }));
+    assert!(e.to_string().contains("arm 'control'") && e.to_string().contains("rtol must be below 1"), "{e}");
+    let e = err(Experiment::new(&model).options(Options { atol: Tolerance::Scalar(0.0), ..Options::default() }));
+    assert!(e.to_string().contains("atol is 0"), "{e}");
+    // A solver failure names the arm.
+    let e = err(Experiment::new(&model).options(Options { max_steps: 3, ..Options::default() }));
+    assert!(matches!(e.root(), SaspError::TooManySteps { .. }), "{e}");
+    assert!(e.to_string().starts_with("arm 'control': too many steps"), "{e}");
+    // A bad last arm is found before the first runs: the error comes at once.
+    let late =
+        Arm::new("late").with(sasp::intervene::Antibody::isotype(sasp::intervene::DoseSchedule::once(1.0, 30.0)));
+    let e = Experiment::new(&model).arms([arm(), late]).run().unwrap_err();
+    assert!(e.to_string().starts_with("arm 'late':") && e.to_string().contains("after the end"), "{e}");
+    // A sweep-style check of a prepared arm does the same.
+    let prepared = arm().prepare(&model, model.initial_time()).unwrap();
+    let e = Experiment::new(&model).until(1e9).check(&prepared).unwrap_err();
+    assert!(matches!(e.root(), SaspError::LimitExceeded { .. }), "{e}");
+    Experiment::new(&model).check(&prepared).unwrap();
+}
+
+#[test]
+fn arm_names_with_control_characters_are_refused() {
+    use sasp::experiment::Experiment;
+    use sasp::intervene::Arm;
+    let model = sasp::models::iannello2013().unwrap();
+    for name in ["a\nb", "a\rb", "tab\there", "bell\u{7}", "", "  "] {
+        let e = Experiment::new(&model).arms([Arm::new(name)]).run().unwrap_err();
+        assert!(matches!(e.root(), SaspError::InvalidOptions(_)), "{name:?}: {e}");
+        assert!(!e.to_string().contains(['\n', '\r']), "one line: {e}");
+        assert!(Arm::new(name).prepare(&model, -14.0).is_err(), "{name:?}");
+    }
+}

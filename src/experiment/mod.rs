@@ -210,6 +210,15 @@ fn inputs_at(arm: &PreparedArm, t: f64) -> Vec<f64> {
     u
 }
 
+/// Most samples one arm of an experiment may record (a run from the
+/// model's initial time to the end day at the sampling interval).
+pub const MAX_SAMPLES: usize = 1_000_000;
+
+/// Most values one arm may store for its samples: samples × compartments
+/// (the full states kept in [`ArmResult::states`]; 20 million values are
+/// 160 MB).
+pub const MAX_SAMPLE_VALUES: usize = 20_000_000;
+
 /// A set of arms run on one model.
 #[derive(Clone, Debug)]
 pub struct Experiment<'m> {
@@ -221,6 +230,8 @@ pub struct Experiment<'m> {
     detection_volume: f64,
     method: Method,
     options: Options,
+    /// Where arms read from a scenario file are declared (arm name → file and line).
+    sources: Vec<(String, crate::intervene::scenario::ArmSource)>,
 }
 
 /// The default [detection volume](Experiment::detection_volume), mm³: a
@@ -241,15 +252,30 @@ impl<'m> Experiment<'m> {
             detection_volume: DETECTION_VOLUME_MM3,
             method: Method::Auto,
             options,
+            sources: Vec::new(),
         }
     }
 
-    /// An experiment with a scenario's arms, end day and sampling.
+    /// An experiment with a scenario's arms, end day and sampling; errors of
+    /// an arm then name the file and line it is declared at.
     pub fn from_scenario(model: &'m Model, scenario: &crate::intervene::Scenario) -> Experiment<'m> {
-        Experiment::new(model)
+        let mut experiment = Experiment::new(model)
             .arms(scenario.arms.iter().cloned())
             .until(scenario.until)
-            .sample_every(scenario.sample_every)
+            .sample_every(scenario.sample_every);
+        experiment.sources =
+            scenario.arms.iter().map(|a| a.name.clone()).zip(scenario.sources.iter().cloned()).collect();
+        experiment
+    }
+
+    /// `error` as an error of arm `arm`, at its file and line when the arm
+    /// comes from a scenario file.
+    fn arm_error(&self, arm: &str, error: SaspError) -> SaspError {
+        let error = error.in_arm(arm);
+        match self.sources.iter().find(|(name, _)| name == arm) {
+            Some((_, source)) => error.at_line(source.path.clone(), source.line),
+            None => error,
+        }
     }
 
     /// Sets the arms.
@@ -301,43 +327,105 @@ impl<'m> Experiment<'m> {
         Ok(crate::output::Manifest::new(self.model, self.method, &self.options)?.with_results(results))
     }
 
-    /// Runs every arm.
+    /// Runs every arm. Every arm is prepared and checked
+    /// ([`check`](Self::check)) before any runs, so a bad last arm costs no
+    /// time; errors name the arm (and its file and line when it comes from a
+    /// scenario file).
     pub fn run(&self) -> Result<Vec<ArmResult>> {
         let t0 = self.model.initial_time();
+        let mut names = std::collections::HashSet::new();
+        let mut prepared = Vec::with_capacity(self.arms.len());
+        for arm in &self.arms {
+            crate::intervene::check_arm_name(&arm.name).map_err(|e| self.arm_error(&arm.name, e))?;
+            if !names.insert(arm.name.as_str()) {
+                return Err(self.arm_error(&arm.name, SaspError::Duplicate { kind: "arm", name: arm.name.clone() }));
+            }
+            let ready = arm.prepare(self.model, t0).map_err(|e| self.arm_error(&arm.name, e))?;
+            self.check(&ready).map_err(|e| self.arm_error(&arm.name, e))?;
+            prepared.push(ready);
+        }
+        prepared.iter().map(|arm| self.run_prepared(arm).map_err(|e| self.arm_error(&arm.name, e))).collect()
+    }
+
+    /// The sample times of a run from `t0`: every `sample_every` days to the
+    /// end day, and the end day itself. Assumes [`check`](Self::check) passed.
+    fn sample_times(&self, t0: f64) -> Vec<f64> {
+        let count = ((self.t_end - t0) / self.sample_every + 1e-9).floor() as usize;
+        let mut samples: Vec<f64> = (0..=count).map(|k| t0 + k as f64 * self.sample_every).collect();
+        if samples.last().is_some_and(|&t| t < self.t_end - 1e-9) {
+            samples.push(self.t_end);
+        }
+        samples
+    }
+
+    /// Checks that `arm` can run in this experiment without running it: the
+    /// arm's name; the end day (finite, after the reference day, which is not
+    /// before the model's initial time); the sampling interval (positive,
+    /// finite); the number of samples (at most [`MAX_SAMPLES`], and samples ×
+    /// compartments at most [`MAX_SAMPLE_VALUES`]); the solver options for
+    /// the arm's model ([`Options::validate`]); and that none of its actions
+    /// falls after the end of the run. A sweep calls this once before its
+    /// runs; [`run_prepared`](Self::run_prepared) calls it too. Errors name
+    /// the arm ([`SaspError::InArm`]).
+    pub fn check(&self, arm: &PreparedArm) -> Result<()> {
+        self.check_unnamed(arm).map_err(|e| e.in_arm(&arm.name))
+    }
+
+    fn check_unnamed(&self, arm: &PreparedArm) -> Result<()> {
+        crate::intervene::check_arm_name(&arm.name)?;
+        let t0 = arm.model.initial_time();
         let bad = |m: String| Err(SaspError::InvalidOptions(m));
-        if !(self.t_end.is_finite() && self.t_end > self.reference_day && self.reference_day >= t0) {
+        if !(self.reference_day.is_finite() && self.reference_day >= t0) {
             return bad(format!(
-                "the run must go from day {t0} past the reference day {} to a later end, not {}",
+                "the reference day {} must be a finite day not before the model's initial time {t0}",
+                self.reference_day
+            ));
+        }
+        if !(self.t_end.is_finite() && self.t_end > self.reference_day) {
+            return bad(format!(
+                "the end day must be a finite day after the reference day {}, is {}",
                 self.reference_day, self.t_end
             ));
         }
         if !(self.sample_every.is_finite() && self.sample_every > 0.0) {
-            return bad(format!("sampling interval {} must be positive", self.sample_every));
+            return bad(format!("the sampling interval must be a positive number of days, is {}", self.sample_every));
         }
-        let mut names = std::collections::HashSet::new();
-        for arm in &self.arms {
-            if !names.insert(arm.name.as_str()) {
-                return Err(SaspError::Duplicate { kind: "arm", name: arm.name.clone() });
-            }
+        // Counted in floating point: a huge count must not overflow the cast.
+        let samples = ((self.t_end - t0) / self.sample_every + 1e-9).floor() + 2.0;
+        let hint = || {
+            format!(
+                "from day {t0:?} to day {:?} every {:?} days: shorten the run or sample less often",
+                self.t_end, self.sample_every
+            )
+        };
+        if samples > MAX_SAMPLES as f64 {
+            return Err(SaspError::LimitExceeded {
+                what: "samples",
+                requested: samples,
+                limit: MAX_SAMPLES,
+                hint: hint(),
+            });
         }
-        self.arms.iter().map(|arm| self.run_prepared(&arm.prepare(self.model, t0)?)).collect()
-    }
-
-    /// Checks that `arm` can run in this experiment without running it: the
-    /// end day and sampling, the solver options for the arm's model, and that
-    /// none of its actions falls after the end of the run. A sweep calls this
-    /// once before its runs; [`run_prepared`](Self::run_prepared) calls it too.
-    pub fn check(&self, arm: &PreparedArm) -> Result<()> {
+        let values = samples * arm.model.dimension() as f64;
+        if values > MAX_SAMPLE_VALUES as f64 {
+            return Err(SaspError::LimitExceeded {
+                what: "sampled values (samples × compartments)",
+                requested: values,
+                limit: MAX_SAMPLE_VALUES,
+                hint: hint(),
+            });
+        }
+        self.options.validate(arm.model.dimension())?;
         if !(self.detection_volume.is_finite() && self.detection_volume >= 0.0) {
-            return Err(SaspError::InvalidOptions(format!(
+            return bad(format!(
                 "the detection volume must be finite and non-negative, is {} mm³",
                 self.detection_volume
-            )));
+            ));
         }
         for &(t, _) in &arm.actions {
             if t > self.t_end {
                 return Err(SaspError::InvalidSchedule {
-                    name: arm.name.clone(),
+                    name: "the arm's doses and switches".to_string(),
                     reason: format!("an action at day {t} is after the end of the run (day {})", self.t_end),
                 });
             }
@@ -347,19 +435,17 @@ impl<'m> Experiment<'m> {
 
     /// Runs one arm that is already applied to its model (e.g. by a sweep that
     /// prepares the arm once and varies parameters of the prepared model).
+    /// Errors (of the checks and of the solver) name the arm.
     pub fn run_prepared(&self, arm: &PreparedArm) -> Result<ArmResult> {
         self.check(arm)?;
+        let in_arm = |e: SaspError| e.in_arm(&arm.name);
         let model = &arm.model;
         let t0 = model.initial_time();
-        let count = ((self.t_end - t0) / self.sample_every + 1e-9).floor() as usize;
-        let mut samples: Vec<f64> = (0..=count).map(|k| t0 + k as f64 * self.sample_every).collect();
-        if samples.last().is_some_and(|&t| t < self.t_end - 1e-9) {
-            samples.push(self.t_end);
-        }
+        let samples = self.sample_times(t0);
         let stops = arm.stop_times();
         let map = ObservableMap::new(arm);
-        let mut system = model.system(&model.default_inputs())?;
-        let mut stepper = self.method.stepper(&system, self.options.clone())?;
+        let mut system = model.system(&model.default_inputs()).map_err(in_arm)?;
+        let mut stepper = self.method.stepper(&system, self.options.clone()).map_err(in_arm)?;
         let mut apply = |_k: usize, t: f64, y: &mut [f64], sys: &mut crate::model::ModelSystem<'_>| {
             for (time, action) in &arm.actions {
                 if *time == t {
@@ -373,7 +459,8 @@ impl<'m> Experiment<'m> {
         let stops_1: Vec<f64> = stops.iter().copied().filter(|&t| t <= self.reference_day).collect();
         let plan = Plan { outputs: &samples[..split], stops: &stops_1, events: &[], progress: None };
         let first =
-            integrate(&mut stepper, &mut system, t0, &model.initial_state(), self.reference_day, &plan, &mut apply)?;
+            integrate(&mut stepper, &mut system, t0, &model.initial_state(), self.reference_day, &plan, &mut apply)
+                .map_err(in_arm)?;
         // Phase 2: with clearance events relative to the reference volume.
         let v_ref = map.volume(&first.y);
         let tumor = map.tumor.clone();
@@ -386,7 +473,8 @@ impl<'m> Experiment<'m> {
         ];
         let stops_2: Vec<f64> = stops.iter().copied().filter(|&t| t > self.reference_day).collect();
         let plan = Plan { outputs: &samples[split..], stops: &stops_2, events: &events, progress: None };
-        let second = integrate(&mut stepper, &mut system, self.reference_day, &first.y, self.t_end, &plan, &mut apply)?;
+        let second = integrate(&mut stepper, &mut system, self.reference_day, &first.y, self.t_end, &plan, &mut apply)
+            .map_err(in_arm)?;
         let first_hit = |k: usize| second.events.iter().find(|e| e.event == k).map(|e| e.t - self.reference_day);
         let clearance = Clearance {
             volume_at_reference: v_ref,

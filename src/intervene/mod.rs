@@ -69,6 +69,24 @@ impl Switch {
     }
 }
 
+/// Most doses one schedule may hold.
+pub const MAX_DOSES: usize = 100_000;
+
+/// Checks an arm's name: not empty, no control characters (CR, LF, tab or
+/// any other), which would break the lines of the CSV files results are
+/// written to.
+pub fn check_arm_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(SaspError::InvalidOptions("an arm has an empty name".to_string()));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(SaspError::InvalidOptions(format!(
+            "arm name {name:?} contains the control character {c:?}: names are written into CSV lines"
+        )));
+    }
+    Ok(())
+}
+
 /// When an antibody is given: `amount` nM into the depot at `first`, then
 /// every `every` days while the dose time is at most `until`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,11 +136,18 @@ impl DoseSchedule {
                 if !(until.is_finite() && until >= self.first) {
                     return bad(format!("last dose day {until} is before the first ({})", self.first));
                 }
-                let count = ((until - self.first) / every + 1e-9).floor() as usize + 1;
-                if count > 100_000 {
-                    return bad(format!("{count} doses is more than a schedule may hold"));
+                // Counted in floating point first: a tiny interval over a long
+                // span must not overflow the conversion to an integer.
+                let count = ((until - self.first) / every + 1e-9).floor() + 1.0;
+                if count > MAX_DOSES as f64 {
+                    return Err(SaspError::LimitExceeded {
+                        what: "doses",
+                        requested: count,
+                        limit: MAX_DOSES,
+                        hint: format!("schedule of '{name}': raise `every` or bring `until` closer to `first`"),
+                    });
                 }
-                Ok((0..count).map(|k| self.first + k as f64 * every).collect())
+                Ok((0..count as usize).map(|k| self.first + k as f64 * every).collect())
             }
             _ => bad("a repeated schedule needs both `every` and `until`".to_string()),
         }
@@ -325,7 +350,41 @@ impl Arm {
     }
 
     /// Applies every intervention to `base` for a run starting at `t0`.
+    /// Errors name the arm ([`SaspError::InArm`]).
     pub fn prepare(&self, base: &Model, t0: f64) -> Result<PreparedArm> {
+        self.prepare_unnamed(base, t0).map_err(|e| e.in_arm(&self.name))
+    }
+
+    /// Checks the interventions that do not depend on a model: dose
+    /// schedules, doxycycline windows and restorable fractions, and that no
+    /// dose or switch falls after `until` (if given). Errors name the
+    /// intervention; [`Scenario`] files call this when they are read.
+    pub fn check_schedules(&self, until: Option<f64>) -> Result<()> {
+        check_arm_name(&self.name)?;
+        let mut windows = Vec::new();
+        for intervention in &self.interventions {
+            let last = match intervention {
+                Intervention::Nkg2dKnockout => None,
+                Intervention::P53Restoration(p) => {
+                    check_p53(p, f64::NEG_INFINITY, &mut windows)?;
+                    Some(p.off.unwrap_or(p.on))
+                }
+                Intervention::Antibody(ab) => ab.schedule.times(&ab.name, f64::NEG_INFINITY)?.last().copied(),
+            };
+            if let (Some(t), Some(end)) = (last, until) {
+                if t > end {
+                    return Err(SaspError::InvalidSchedule {
+                        name: intervention_name(intervention),
+                        reason: format!("an action at day {t} is after the end of the run (day {end})"),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn prepare_unnamed(&self, base: &Model, t0: f64) -> Result<PreparedArm> {
+        check_arm_name(&self.name)?;
         let mut builder = ModelBuilder::from_spec(base.spec().clone());
         let mut doses: Vec<(f64, String, f64)> = Vec::new();
         let mut switches: Vec<(f64, f64)> = Vec::new(); // (time, doxycycline value)
@@ -336,42 +395,26 @@ impl Arm {
                 Intervention::Nkg2dKnockout => {
                     let spec = builder.spec_mut();
                     let p = spec.parameters.iter_mut().find(|p| p.name == "g_NKG2D").ok_or_else(|| {
-                        SaspError::UnknownParameter { name: "g_NKG2D".into(), context: format!("arm '{}'", self.name) }
+                        SaspError::UnknownParameter {
+                            name: "g_NKG2D".into(),
+                            context: "the NKG2D knockout, which sets it to 0 (the model must declare it)".into(),
+                        }
                     })?;
                     p.value = 0.0;
                 }
                 Intervention::P53Restoration(p) => {
-                    let bad = |reason: String| SaspError::InvalidSchedule {
-                        name: format!("p53 restoration in arm '{}'", self.name),
-                        reason,
-                    };
-                    if !(0.0..=1.0).contains(&p.restorable_fraction) {
-                        return Err(bad(format!("restorable fraction {} is outside [0, 1]", p.restorable_fraction)));
-                    }
-                    if !p.on.is_finite() || p.on < t0 {
-                        return Err(bad(format!(
-                            "doxycycline on at day {} is before the simulation starts (day {t0})",
-                            p.on
-                        )));
-                    }
-                    let end = p.off.unwrap_or(f64::INFINITY);
-                    if end <= p.on {
-                        return Err(bad(format!("doxycycline off at day {end} is not after on at day {}", p.on)));
-                    }
-                    if windows.iter().any(|&(a, b)| p.on < b && a < end) {
-                        return Err(bad(format!("doxycycline window from day {} overlaps another", p.on)));
-                    }
-                    windows.push((p.on, end));
+                    check_p53(p, t0, &mut windows)?;
                     switches.push((p.on, 1.0));
                     if let Some(off) = p.off {
                         switches.push((off, 0.0));
                     }
-                    split_injection(&mut builder, p.restorable_fraction, &self.name)?;
+                    split_injection(&mut builder, p.restorable_fraction)?;
                 }
                 Intervention::Antibody(ab) => {
                     for t in ab.schedule.times(&ab.name, t0)? {
                         doses.push((t, ab.compartment("depot"), ab.schedule.amount_nm));
                     }
+                    check_antibody_parameters(base, ab)?;
                     builder = add_antibody(builder, base, ab)?;
                     if let AntibodyTarget::Chemokine(c) = ab.target {
                         complex_names.push((c, ab.compartment("complex")));
@@ -381,9 +424,14 @@ impl Arm {
         }
         let model = builder.build()?;
         let mut actions = Vec::new();
-        let dox = if switches.is_empty() { None } else { Some(model.input_index("doxycycline")?) };
-        for (t, v) in switches {
-            actions.push((t, TimedAction::SetInput { input: dox.expect("doxycycline exists"), value: v }));
+        if !switches.is_empty() {
+            let dox = model.input_index("doxycycline").map_err(|_| SaspError::UnknownInput {
+                name: "doxycycline".into(),
+                context: "p53 restoration, which switches it (the model must declare it)".into(),
+            })?;
+            for (t, v) in switches {
+                actions.push((t, TimedAction::SetInput { input: dox, value: v }));
+            }
         }
         for (t, compartment, amount) in doses {
             actions.push((t, TimedAction::Add { compartment: model.index_of(&compartment)?, amount }));
@@ -394,17 +442,78 @@ impl Arm {
     }
 }
 
+/// A short name of an intervention for errors.
+fn intervention_name(intervention: &Intervention) -> String {
+    match intervention {
+        Intervention::P53Restoration(_) => "p53 restoration".to_string(),
+        Intervention::Antibody(ab) => ab.name.clone(),
+        Intervention::Nkg2dKnockout => "NKG2D knockout".to_string(),
+    }
+}
+
+/// Checks a doxycycline window against a run starting at `t0` and the
+/// windows before it (which it joins).
+fn check_p53(p: &P53Restoration, t0: f64, windows: &mut Vec<(f64, f64)>) -> Result<()> {
+    let bad = |reason: String| Err(SaspError::InvalidSchedule { name: "p53 restoration".to_string(), reason });
+    if !(0.0..=1.0).contains(&p.restorable_fraction) {
+        return bad(format!("restorable fraction {} is outside [0, 1]", p.restorable_fraction));
+    }
+    if !p.on.is_finite() {
+        return bad(format!("doxycycline on at day {} is not a finite day", p.on));
+    }
+    if p.on < t0 {
+        return bad(format!("doxycycline on at day {} is before the simulation starts (day {t0})", p.on));
+    }
+    let end = p.off.unwrap_or(f64::INFINITY);
+    if p.off.is_some_and(|off| !off.is_finite()) {
+        return bad(format!("doxycycline off at day {end} is not a finite day"));
+    }
+    if end <= p.on {
+        return bad(format!("doxycycline off at day {end} is not after on at day {}", p.on));
+    }
+    if windows.iter().any(|&(a, b)| p.on < b && a < end) {
+        return bad(format!("doxycycline window from day {} overlaps another", p.on));
+    }
+    windows.push((p.on, end));
+    Ok(())
+}
+
+/// The parameters an antibody's generated processes read, which the base
+/// model must declare: named here, not as an unknown parameter of a process
+/// the user never wrote.
+fn check_antibody_parameters(base: &Model, ab: &Antibody) -> Result<()> {
+    let (kind, extra): (&str, &[&str]) = match ab.target {
+        AntibodyTarget::Isotype => ("isotype control", &[]),
+        AntibodyTarget::Chemokine(_) => ("neutralizing antibody", &["kon", "koff", "delta_B"]),
+        AntibodyTarget::Nkg2d => ("NKG2D-blocking antibody", &["Kd_NKG2D"]),
+        AntibodyTarget::NkDepletion => ("NK-depleting antibody", &["k_dep", "Kd_dep"]),
+    };
+    let required = ["ka", "kel", "kpen", "phi"].iter().chain(extra);
+    let missing: Vec<&str> = required.copied().filter(|name| base.parameter(name).is_err()).collect();
+    match missing.first() {
+        None => Ok(()),
+        Some(first) => Err(SaspError::UnknownParameter {
+            name: first.to_string(),
+            context: format!(
+                "the pharmacokinetics the {kind} '{}' adds to the model (declare every missing parameter: {})",
+                ab.name,
+                missing.join(", ")
+            ),
+        }),
+    }
+}
+
 /// Splits the injected tumor: a fraction `f` stays restorable (`tumor.proliferating`),
 /// the rest becomes p53-deficient.
-fn split_injection(builder: &mut ModelBuilder, f: f64, arm: &str) -> Result<()> {
+fn split_injection(builder: &mut ModelBuilder, f: f64) -> Result<()> {
     let spec = builder.spec_mut();
     let find = |state: TumorState| spec.compartments.iter().position(|c| c.kind == Compartment::Tumor(state));
     let (p, q) = match (find(TumorState::Proliferating), find(TumorState::P53Deficient)) {
         (Some(p), Some(q)) => (p, q),
         _ => {
-            return Err(SaspError::InvalidModel(format!(
-                "arm '{arm}': p53 restoration needs tumor.proliferating and tumor.p53_deficient compartments"
-            )))
+            return Err(SaspError::InvalidModel(
+                "p53 restoration needs tumor.proliferating and tumor.p53_deficient compartments".to_string(),
+            ))
         }
     };
     let total = spec.compartments[p].initial + spec.compartments[q].initial;

@@ -35,9 +35,47 @@ fn locate(text: &str, anchor: Option<&str>, needle: &str) -> Option<usize> {
     text[from..].find(&format!("{needle} =")).map(|k| from + k)
 }
 
+/// Byte offset of `key` in the `[[section]]` table whose `name` is `name`
+/// (of the name itself when the table has no such key), found in the parsed
+/// document: the item's own table, not the first place its name is written.
+fn item_position(text: &str, section: &str, name: &str, key: &str) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let tables = document.get_ref().get(section)?.get_ref().as_array()?;
+    tables.iter().find_map(|table| {
+        let table = table.get_ref().as_table()?;
+        let own = table.get("name")?;
+        if own.get_ref().as_str()? != name {
+            return None;
+        }
+        Some(table.get(key).map_or(own.span().start, |v| v.span().start))
+    })
+}
+
+/// Byte offset of `key` in the `[model]` table.
+fn model_key_position(text: &str, key: &str) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let model = document.get_ref().get("model")?;
+    Some(model.get_ref().as_table()?.get(key).map_or(model.span().start, |v| v.span().start))
+}
+
 /// Where in the file a validation error points, as a byte offset.
 fn error_position(text: &str, error: &SaspError) -> Option<usize> {
     match error {
+        SaspError::InvalidParameter { name, .. } if item_position(text, "parameter", name, "value").is_some() => {
+            item_position(text, "parameter", name, "value")
+        }
+        SaspError::InvalidInitialValue { name, .. } => item_position(text, "compartment", name, "initial"),
+        SaspError::NotFinite { kind, name, .. } => match *kind {
+            "parameter" => item_position(text, "parameter", name, "value"),
+            "compartment" => item_position(text, "compartment", name, "initial"),
+            "input" => item_position(text, "input", name, "default"),
+            "process" => item_position(text, "process", name, "name"),
+            "model" => model_key_position(text, "initial_time"),
+            _ => None,
+        },
+        SaspError::InvalidModel(message) if message.contains("declares no compartments") => {
+            model_key_position(text, "name")
+        }
         SaspError::UnknownCompartment { name, context }
         | SaspError::UnknownParameter { name, context }
         | SaspError::UnknownInput { name, context } => locate(text, first_quoted(context), name),
@@ -46,9 +84,7 @@ fn error_position(text: &str, error: &SaspError) -> Option<usize> {
             let first = text.find(&quoted)?;
             text[first + 1..].find(&quoted).map(|k| first + 1 + k)
         }
-        SaspError::InvalidParameter { name, .. } | SaspError::InvalidInitialValue { name, .. } => {
-            locate(text, Some(name), "value").or_else(|| locate(text, None, name))
-        }
+        SaspError::InvalidParameter { name, .. } => locate(text, None, name),
         SaspError::InvalidSchedule { name, .. } => locate(text, None, name),
         SaspError::UnitParse { text: unit, reason } => locate(text, first_quoted(reason), unit),
         SaspError::UnitMismatch { context, .. } => locate(text, None, first_quoted(context)?),

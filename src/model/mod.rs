@@ -27,6 +27,9 @@ pub mod units;
 
 pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, NkState, Quantity, TumorState};
 pub use kinetics::{SparsityPattern, MAX_CUSTOM_ARGS, MAX_FACTORS};
+
+/// Highest order of a `species` factor (`xⁿ`, n from 1 to this).
+pub const MAX_ORDER: u32 = 16;
 pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
 pub use spec::{
     ChemotaxisDecl, CompartmentDecl, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl,
@@ -140,11 +143,13 @@ impl Resolver<'_> {
         Ok(value)
     }
 
-    /// Value (with sign) and dimension of `a*b/c`.
-    fn coefficient(&self, c: &Coefficient, context: &str) -> Result<(f64, Dimension)> {
+    /// Value (with sign) and dimension of `a*b/c`; the value must be finite
+    /// (and not vanish by underflow when none of its parts is 0).
+    fn coefficient(&self, c: &Coefficient, context: &str, process: &str) -> Result<(f64, Dimension)> {
         let (sign, parts) = c.monomial().map_err(|e| SaspError::InvalidModel(format!("{context}: {e}")))?;
         let mut value = sign;
         let mut dimension = Dimension::NONE;
+        let mut has_zero = false;
         for (token, exponent) in parts {
             let (v, d) = match token.parse::<f64>() {
                 Ok(number) if number.is_finite() => (number, Dimension::NONE),
@@ -158,8 +163,28 @@ impl Resolver<'_> {
                     "{context}: coefficient '{c}' divides by '{token}', which is 0"
                 )));
             }
+            has_zero |= v == 0.0;
             value *= v.powi(exponent);
-            dimension = dimension * d.powi(exponent);
+            dimension = d
+                .checked_powi(exponent)
+                .and_then(|d| dimension.checked_mul(d))
+                .ok_or_else(|| SaspError::InvalidModel(format!("{context}: coefficient '{c}' has too large a unit")))?;
+        }
+        if !value.is_finite() {
+            return Err(SaspError::NotFinite {
+                kind: "process",
+                name: process.to_string(),
+                detail: format!(
+                    "coefficient '{c}' is {value} in canonical units (a product, quotient or unit conversion overflows)"
+                ),
+            });
+        }
+        if value == 0.0 && !has_zero {
+            return Err(SaspError::NotFinite {
+                kind: "process",
+                name: process.to_string(),
+                detail: format!("coefficient '{c}' underflows to 0 in canonical units though none of its parts is 0"),
+            });
         }
         Ok((value, dimension))
     }
@@ -167,18 +192,30 @@ impl Resolver<'_> {
     /// Compiles one factor into the builder; returns its dimension and the
     /// compartment it vanishes with, if it is a function of a single
     /// compartment that is 0 when that compartment is 0.
-    fn factor(&self, f: &Factor, context: &str, kb: &mut KineticsBuilder) -> Result<(Dimension, Option<usize>)> {
+    fn factor(
+        &self,
+        f: &Factor,
+        context: &str,
+        process: &str,
+        kb: &mut KineticsBuilder,
+    ) -> Result<(Dimension, Option<usize>)> {
         let same_unit =
             |arg: &Argument, param: &str, role: &str| self.positive_parameter(param, arg.dimension, role, context);
+        let not_finite = |detail: String| SaspError::NotFinite { kind: "process", name: process.to_string(), detail };
         match f {
             Factor::Species { of, order } => {
                 let arg = self.argument(of, context)?;
-                if *order == 0 {
-                    return Err(SaspError::InvalidModel(format!("{context}: order of '{of}' must be at least 1")));
+                if *order == 0 || *order > MAX_ORDER {
+                    return Err(SaspError::InvalidModel(format!(
+                        "{context}: order of '{of}' must be from 1 to {MAX_ORDER}, is {order}"
+                    )));
                 }
+                let dimension = arg.dimension.checked_powi(*order as i32).ok_or_else(|| {
+                    SaspError::InvalidModel(format!("{context}: '{of}' to the power {order} has too large a unit"))
+                })?;
                 let range = kb.argument(&arg.members);
                 kb.factor(FactorFn::Power(*order as i32), range);
-                Ok((arg.dimension.powi(*order as i32), arg.single))
+                Ok((dimension, arg.single))
             }
             Factor::Saturating { of, km } => {
                 let arg = self.argument(of, context)?;
@@ -196,6 +233,11 @@ impl Resolver<'_> {
                     )));
                 }
                 let kn = k.powf(*n);
+                if !(kn.is_finite() && kn > 0.0) {
+                    return Err(not_finite(format!(
+                        "'{half}'^{n} = {kn} in canonical units: the Hill constant overflows or underflows"
+                    )));
+                }
                 // An activating Hill factor vanishes with its argument; a repressor does not.
                 let (function, vanishes_with) = match f {
                     Factor::Hill { .. } => (FactorFn::Hill { kn, n: *n }, arg.single),
@@ -208,8 +250,14 @@ impl Resolver<'_> {
             Factor::Room { of, capacity } => {
                 let arg = self.argument(of, context)?;
                 let k = same_unit(&arg, capacity, "capacity")?;
+                let inv_capacity = 1.0 / k;
+                if !inv_capacity.is_finite() {
+                    return Err(not_finite(format!(
+                        "1/'{capacity}' overflows ('{capacity}' = {k:e} in canonical units)"
+                    )));
+                }
                 let range = kb.argument(&arg.members);
-                kb.factor(FactorFn::Room { inv_capacity: 1.0 / k }, range);
+                kb.factor(FactorFn::Room { inv_capacity }, range);
                 Ok((Dimension::NONE, None))
             }
             Factor::Ratio { of, eps } => {
@@ -235,12 +283,12 @@ impl Resolver<'_> {
     fn check_changes(&self, changes: &[(usize, f64, Dimension)], rate: Dimension, context: &str) -> Result<()> {
         for &(i, _, nu_dim) in changes {
             let expected = self.compartment_units[i].dimension / Dimension::TIME;
-            let found = nu_dim * rate;
-            if found != expected {
+            let found = nu_dim.checked_mul(rate);
+            if found != Some(expected) {
                 return Err(SaspError::UnitMismatch {
                     context: format!("{context}, change of '{}'", self.spec.compartments[i].name),
                     expected: expected.to_string(),
-                    found: found.to_string(),
+                    found: found.map_or_else(|| "a unit with too large exponents".to_string(), |f| f.to_string()),
                 });
             }
         }
@@ -271,6 +319,19 @@ fn parse_unit(text: &str, context: &str) -> Result<Unit> {
 impl Model {
     /// Validates a declaration and compiles it.
     pub fn from_spec(spec: ModelSpec) -> Result<Model> {
+        if spec.compartments.is_empty() {
+            return Err(SaspError::InvalidModel(format!(
+                "model '{}' declares no compartments: a model needs at least one state variable ([[compartment]])",
+                spec.model.name
+            )));
+        }
+        if !spec.model.initial_time.is_finite() {
+            return Err(SaspError::NotFinite {
+                kind: "model",
+                name: spec.model.name.clone(),
+                detail: format!("initial_time {} is not a finite day", spec.model.initial_time),
+            });
+        }
         // Names.
         let compartment_index = check_unique("compartment", spec.compartments.iter().map(|c| c.name.as_str()))?;
         let parameter_index = check_unique("parameter", spec.parameters.iter().map(|p| p.name.as_str()))?;
@@ -298,8 +359,19 @@ impl Model {
             if !(c.initial.is_finite() && c.initial >= 0.0) {
                 return Err(SaspError::InvalidInitialValue { name: c.name.clone(), value: c.initial });
             }
+            let value = unit.to_canonical(c.initial);
+            if !value.is_finite() {
+                return Err(SaspError::NotFinite {
+                    kind: "compartment",
+                    name: c.name.clone(),
+                    detail: format!(
+                        "initial value {} {} is {value} in canonical units ({})",
+                        c.initial, c.unit, unit.dimension
+                    ),
+                });
+            }
             compartment_units.push(unit);
-            initial.push(unit.to_canonical(c.initial));
+            initial.push(value);
         }
 
         // Parameters.
@@ -310,8 +382,22 @@ impl Model {
                 return Err(SaspError::InvalidParameter { name: p.name.clone(), value: p.value });
             }
             let unit = parse_unit(&p.unit, &format!("parameter '{}'", p.name))?;
+            let value = unit.to_canonical(p.value);
+            if !value.is_finite() || (value == 0.0) != (p.value == 0.0) {
+                return Err(SaspError::NotFinite {
+                    kind: "parameter",
+                    name: p.name.clone(),
+                    detail: format!(
+                        "value {} {} is {value:e} in canonical units ({}): the conversion {}",
+                        p.value,
+                        p.unit,
+                        unit.dimension,
+                        if value.is_finite() { "underflows to 0" } else { "overflows" }
+                    ),
+                });
+            }
             parameter_units.push(unit);
-            parameter_values.push(unit.to_canonical(p.value));
+            parameter_values.push(value);
         }
 
         // Inputs.
@@ -325,8 +411,16 @@ impl Model {
                     reason: format!("default value {} must be finite and non-negative", u.default),
                 });
             }
+            let value = unit.to_canonical(u.default);
+            if !value.is_finite() {
+                return Err(SaspError::NotFinite {
+                    kind: "input",
+                    name: u.name.clone(),
+                    detail: format!("default value {} {} is {value} in canonical units", u.default, u.unit),
+                });
+            }
             input_units.push(unit);
-            default_inputs.push(unit.to_canonical(u.default));
+            default_inputs.push(value);
         }
 
         // Transport: names known, coefficients valid.
@@ -421,7 +515,7 @@ impl Model {
                             "{context}: change of '{name}' is not finite ({v})"
                         )))
                     }
-                    Stoichiometry::Expression(c) => resolver.coefficient(c, &context)?,
+                    Stoichiometry::Expression(c) => resolver.coefficient(c, &context, &process.name)?,
                 };
                 changes.push((i, value, dim));
             }
@@ -464,14 +558,28 @@ impl Model {
                         "{context}: {n_factors} factors in one term, at most {MAX_FACTORS} allowed"
                     )));
                 }
-                let (coefficient, mut dimension) = resolver.coefficient(term.coefficient, &context)?;
+                let (coefficient, mut dimension) = resolver.coefficient(term.coefficient, &context, &process.name)?;
                 let coefficient = coefficient * term.sign;
+                for &(i, nu, _) in &changes {
+                    if !(coefficient * nu).is_finite() {
+                        return Err(SaspError::NotFinite {
+                            kind: "process",
+                            name: process.name.clone(),
+                            detail: format!(
+                                "rate coefficient '{}' ({coefficient:e}) times the change of '{}' ({nu:e}) overflows",
+                                term.coefficient, spec.compartments[i].name
+                            ),
+                        });
+                    }
+                }
                 let first_factor = kb.factor_count();
                 let mut vanishing = Vec::new();
                 let mut may_change_sign = false;
                 for f in term.factors.iter().chain(&process.modifiers) {
-                    let (d, single) = resolver.factor(f, &context, &mut kb)?;
-                    dimension = dimension * d;
+                    let (d, single) = resolver.factor(f, &context, &process.name, &mut kb)?;
+                    dimension = dimension
+                        .checked_mul(d)
+                        .ok_or_else(|| SaspError::InvalidModel(format!("{context}: the rate has too large a unit")))?;
                     vanishing.extend(single);
                     may_change_sign |= matches!(f, Factor::Room { .. });
                 }

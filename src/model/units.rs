@@ -44,13 +44,34 @@ impl Dimension {
     /// Time, in days.
     pub const TIME: Dimension = Dimension { exponents: [0, 0, 0, 1] };
 
-    /// The dimension raised to an integer power.
+    /// The dimension raised to an integer power (exponents saturate at
+    /// ±127; [`Dimension::checked_powi`] reports that instead).
     pub fn powi(self, n: i32) -> Dimension {
         let mut e = self.exponents;
         for a in e.iter_mut() {
-            *a = (*a as i32 * n) as i8;
+            *a = (*a as i32).saturating_mul(n).clamp(i8::MIN as i32, i8::MAX as i32) as i8;
         }
         Dimension { exponents: e }
+    }
+
+    /// The dimension raised to an integer power, `None` when an exponent
+    /// leaves the range −127..=127.
+    pub fn checked_powi(self, n: i32) -> Option<Dimension> {
+        let mut e = self.exponents;
+        for a in e.iter_mut() {
+            *a = i8::try_from((*a as i32).checked_mul(n)?).ok()?;
+        }
+        Some(Dimension { exponents: e })
+    }
+
+    /// The product of two dimensions, `None` when an exponent leaves the
+    /// range −128..=127.
+    pub fn checked_mul(self, other: Dimension) -> Option<Dimension> {
+        let mut e = self.exponents;
+        for (a, b) in e.iter_mut().zip(other.exponents) {
+            *a = a.checked_add(b)?;
+        }
+        Some(Dimension { exponents: e })
     }
 
     /// Is this dimensionless?
@@ -67,12 +88,12 @@ impl Dimension {
 impl std::ops::Mul for Dimension {
     type Output = Dimension;
 
-    /// The product of two dimensions: exponents add.
-    #[allow(clippy::suspicious_arithmetic_impl)]
+    /// The product of two dimensions: exponents add (saturating at the ends
+    /// of `i8`; [`Dimension::checked_mul`] reports that instead).
     fn mul(self, other: Dimension) -> Dimension {
         let mut e = self.exponents;
         for (a, b) in e.iter_mut().zip(other.exponents) {
-            *a += b;
+            *a = a.saturating_add(b);
         }
         Dimension { exponents: e }
     }
@@ -130,11 +151,17 @@ impl Unit {
 
     /// Parses unit text such as `1/day`, `nM/day`, `1/(nM*day)`, `mm^2/day`, `0.1`-free.
     pub fn parse(text: &str) -> Result<Unit> {
-        let mut parser = UnitParser { text, pos: 0 };
+        let mut parser = UnitParser { text, pos: 0, depth: 0 };
         let unit = parser.expression()?;
         parser.skip_space();
         if parser.pos != text.len() {
             return Err(parser.error("unexpected text after the unit"));
+        }
+        if !(unit.scale.is_finite() && unit.scale > 0.0) {
+            return Err(SaspError::UnitParse {
+                text: text.to_string(),
+                reason: format!("its factor to the canonical unit ({}) is not a finite positive number", unit.scale),
+            });
         }
         Ok(unit)
     }
@@ -144,12 +171,12 @@ impl Unit {
         value * self.scale
     }
 
-    fn mul(self, other: Unit) -> Unit {
-        Unit { dimension: self.dimension * other.dimension, scale: self.scale * other.scale }
+    fn mul(self, other: Unit) -> Option<Unit> {
+        Some(Unit { dimension: self.dimension.checked_mul(other.dimension)?, scale: self.scale * other.scale })
     }
 
-    fn powi(self, n: i32) -> Unit {
-        Unit { dimension: self.dimension.powi(n), scale: self.scale.powi(n) }
+    fn powi(self, n: i32) -> Option<Unit> {
+        Some(Unit { dimension: self.dimension.checked_powi(n)?, scale: self.scale.powi(n) })
     }
 }
 
@@ -176,9 +203,16 @@ fn symbol(name: &str) -> Option<Unit> {
     Some(Unit { dimension, scale })
 }
 
+/// Why a unit whose exponents overflow is refused.
+const TOO_LARGE: &str = "exponents beyond ±127";
+
+/// Deepest nesting of parentheses in unit text.
+const MAX_NESTING: usize = 16;
+
 struct UnitParser<'a> {
     text: &'a str,
     pos: usize,
+    depth: usize,
 }
 
 impl UnitParser<'_> {
@@ -203,11 +237,12 @@ impl UnitParser<'_> {
             match self.peek() {
                 Some('*') | Some('·') => {
                     self.pos += self.peek().map_or(1, char::len_utf8);
-                    unit = unit.mul(self.factor()?);
+                    unit = unit.mul(self.factor()?).ok_or_else(|| self.error(TOO_LARGE))?;
                 }
                 Some('/') => {
                     self.pos += 1;
-                    unit = unit.mul(self.factor()?.powi(-1));
+                    let inverse = self.factor()?.powi(-1).ok_or_else(|| self.error(TOO_LARGE))?;
+                    unit = unit.mul(inverse).ok_or_else(|| self.error(TOO_LARGE))?;
                 }
                 _ => return Ok(unit),
             }
@@ -224,7 +259,7 @@ impl UnitParser<'_> {
             let len = rest.char_indices().take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '-')).count();
             self.pos += len;
             let n: i32 = self.text[start..self.pos].parse().map_err(|_| self.error("expected an integer exponent"))?;
-            return Ok(atom.powi(n));
+            return atom.powi(n).ok_or_else(|| self.error(TOO_LARGE));
         }
         Ok(atom)
     }
@@ -233,7 +268,12 @@ impl UnitParser<'_> {
         match self.peek() {
             Some('(') => {
                 self.pos += 1;
+                if self.depth >= MAX_NESTING {
+                    return Err(self.error(&format!("parentheses nested more than {MAX_NESTING} deep")));
+                }
+                self.depth += 1;
                 let inner = self.expression()?;
+                self.depth -= 1;
                 if self.peek() != Some(')') {
                     return Err(self.error("expected ')'"));
                 }

@@ -158,10 +158,27 @@ impl Default for Options {
 
 impl Options {
     /// Checks tolerances and limits against a system of dimension `n`.
+    ///
+    /// Refused: a system with no components (`n = 0`: there is nothing to
+    /// integrate); `rtol` not in (0, 1) (at `rtol ≥ 1` an error as large as
+    /// the solution itself passes, and states turn negative); an absolute
+    /// tolerance that is 0 for every component (pure relative control fails
+    /// wherever a state reaches 0, which cleared tumors and antibodies before
+    /// their first dose do); negative or non-finite values; an `atol` of the
+    /// wrong length; non-positive step sizes; `max_steps = 0`.
     pub fn validate(&self, n: usize) -> Result<()> {
         let bad = |what: String| Err(SaspError::InvalidOptions(what));
+        if n == 0 {
+            return bad("the system has no components (a model needs at least one compartment)".to_string());
+        }
         if !(self.rtol.is_finite() && self.rtol > 0.0) {
             return bad(format!("rtol must be positive and finite, is {}", self.rtol));
+        }
+        if self.rtol >= 1.0 {
+            return bad(format!(
+                "rtol must be below 1, is {}: a relative error as large as the solution itself would pass (states could turn negative)",
+                self.rtol
+            ));
         }
         match &self.atol {
             Tolerance::Scalar(a) if !(a.is_finite() && *a >= 0.0) => {
@@ -174,6 +191,11 @@ impl Options {
                 return bad("every atol component must be non-negative and finite".to_string())
             }
             _ => {}
+        }
+        if (0..n).all(|i| self.atol.get(i) == 0.0) {
+            return bad("atol is 0 for every component: pure relative error control fails wherever a state reaches 0 \
+                 (a cleared tumor, an antibody before its first dose); give a small positive atol such as 1e-9"
+                .to_string());
         }
         for (name, value) in [("h0", self.h0), ("fixed_step", self.fixed_step)] {
             if let Some(h) = value {
