@@ -1,6 +1,6 @@
 //! The 2D Brusselator on grids (the testset's `brusselator2d`): our BDF with
 //! Newton–Krylov solves against diffsol's BDF with faer's sparse LU, in one
-//! bench, at known accuracy: `cargo bench --bench grid`.
+//! bench, at known accuracy: `cargo bench -p sasp-bench --bench grid`.
 //!
 //! Before timing, the bench computes a reference for N = 32 (our Rodas5P at
 //! rtol 1e-10 with sparse direct solves, a different method and linear solver

@@ -1,6 +1,6 @@
 //! Cost of the reference model's right-hand side and Jacobian, and of whole
-//! runs from injection (day −14) to day 21 (`cargo bench --bench model`):
-//! p53 restored at day 0; the anti-CCL2 arm (an antibody dosed every two days
+//! runs from injection (day −14) to day 21
+//! (`cargo bench -p sasp-bench --bench model`): p53 restored at day 0; the anti-CCL2 arm (an antibody dosed every two days
 //! from day −1 into an i.p. depot; binding to CCL2 at kon = 86.4 /nM/day makes
 //! the system stiff), whole and with the arm applied to the model once (the
 //! solve alone, at three tolerances, and at 1e-6 without the compiled

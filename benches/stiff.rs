@@ -1,6 +1,6 @@
 //! Stiff test problems at rtol 1e-6: our methods against diffsol's BDF (dense
 //! nalgebra LU, analytic Jacobian–vector products) in one bench, so the ratio
-//! can be read on any machine: `cargo bench --bench stiff`.
+//! can be read on any machine: `cargo bench -p sasp-bench --bench stiff`.
 //!
 //! Before timing, the bench prints each solver's mixed error against the
 //! reference (IVP test set for HIRES and Pollution; a tight Rodas5P solution

@@ -18,6 +18,18 @@
 //!
 //! Layers (data flows one way): [`model`] → [`solve`] → [`experiment`], with
 //! [`intervene`] describing timed changes and [`output`] writing files.
+//!
+//! ## Cargo features
+//!
+//! - `ode_solvers` (off by default): `solve::OdeSolversSystem`, which makes any
+//!   [`solve::OdeSystem`] — a model's, from [`Model::system`](model::Model::system) —
+//!   an `ode_solvers::System`, for programs that integrate with the
+//!   [`ode_solvers`](https://crates.io/crates/ode_solvers) crate
+//!   (`docs/library.md`, "Drive a model with the `ode_solvers` crate").
+//!
+//! The benchmarks against other solvers are not part of this crate: they are
+//! the workspace member `sasp-bench` (`benches/`), so that their comparison
+//! solvers are built only for `cargo bench -p sasp-bench`.
 #![deny(missing_docs)]
 // Numerical kernels index several arrays with one loop variable; iterator
 // chains there would obscure the formulas.

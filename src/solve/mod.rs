@@ -14,6 +14,8 @@ pub mod jacobian;
 pub mod krylov;
 pub mod linalg;
 pub mod method;
+#[cfg(feature = "ode_solvers")]
+pub mod ode_solvers_bridge;
 pub mod rosenbrock;
 pub mod sparse;
 
@@ -21,6 +23,8 @@ pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepp
 pub use krylov::CellLayout;
 pub use linalg::JacobianStructure;
 pub use method::{AnyStepper, Method};
+#[cfg(feature = "ode_solvers")]
+pub use ode_solvers_bridge::OdeSolversSystem;
 
 use crate::error::{Result, SaspError};
 
