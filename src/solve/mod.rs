@@ -13,13 +13,17 @@ pub mod driver;
 pub mod jacobian;
 pub mod krylov;
 pub mod linalg;
+pub mod linear;
 pub mod method;
 pub mod rosenbrock;
 pub mod sparse;
+pub mod sparse_pivot;
 
 pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepper, StopHandler};
 pub use krylov::CellLayout;
-pub use linalg::JacobianStructure;
+pub use jacobian::IterationMatrix;
+pub use linalg::{JacobianStructure, Singular};
+pub use linear::LinearSolver;
 pub use method::{AnyStepper, Method};
 
 use crate::error::{Result, SaspError};
