@@ -366,4 +366,27 @@ mod tests {
             assert!((b[i] - x[i]).abs() < 1e-14, "{i}: {} vs {}", b[i], x[i]);
         }
     }
+
+    /// After the first factorization of a pattern, refactoring values with the
+    /// same pivot sequence reuses the factors' storage.
+    #[test]
+    fn refactoring_does_not_reallocate() {
+        let n = 50;
+        let entries: Vec<(usize, usize)> =
+            (0..n).flat_map(|i| [(i, i), (i, i ^ 1), (i, (i + 2) % n), (i, (i + n - 2) % n)]).filter(|e| e.1 < n).collect();
+        let p = pattern(n, &entries);
+        let values = |w: f64| -> Vec<f64> {
+            (0..n)
+                .flat_map(|i| p.col[p.row_start[i]..p.row_start[i + 1]].iter().map(move |&j| (i, j)))
+                .map(|(i, j)| if i == j { 1.0 } else if j == (i ^ 1) { -3.0 - w } else { 0.1 * w })
+                .collect()
+        };
+        let mut lu = PivotingSparseLu::new(&p);
+        lu.factor_shifted(&values(0.5), -1.0, 1.0).unwrap();
+        let before = (lu.l_values.as_ptr(), lu.u_values.as_ptr(), lu.l_rows.as_ptr(), lu.u_rows.as_ptr(), lu.nnz());
+        lu.factor_shifted(&values(0.7), -1.0, 1.0).unwrap();
+        let after = (lu.l_values.as_ptr(), lu.u_values.as_ptr(), lu.l_rows.as_ptr(), lu.u_rows.as_ptr(), lu.nnz());
+        assert_eq!(before, after);
+        assert_eq!(lu.off_diagonal_pivots(), n);
+    }
 }
