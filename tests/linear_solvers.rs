@@ -92,9 +92,8 @@ impl Case {
     /// `‖Mx − b‖∞ / (‖M‖∞‖x‖∞)`.
     fn relative_residual(&self, x: &[f64], b: &[f64]) -> f64 {
         let n = self.n;
-        let r = (0..n)
-            .map(|i| ((0..n).map(|j| self.m[i * n + j] * x[j]).sum::<f64>() - b[i]).abs())
-            .fold(0.0, f64::max);
+        let r =
+            (0..n).map(|i| ((0..n).map(|j| self.m[i * n + j] * x[j]).sum::<f64>() - b[i]).abs()).fold(0.0, f64::max);
         let xn = x.iter().map(|v| v.abs()).fold(0.0, f64::max);
         r / (self.norm_m() * xn)
     }
@@ -188,7 +187,14 @@ fn every_solver_solves_well_conditioned_matrices_in_every_storage() {
             for (scale, shift) in VARIANTS {
                 let density = if matches!(storage, Storage::Sparse) { 3.0 / n as f64 } else { 0.7 };
                 let entries = random_entries(&mut rng, n, storage, density);
-                let case = Case::new(format!("n = {n}, {storage:?}, M = {shift}·I + {scale}·J"), n, storage, &entries, scale, shift);
+                let case = Case::new(
+                    format!("n = {n}, {storage:?}, M = {shift}·I + {scale}·J"),
+                    n,
+                    storage,
+                    &entries,
+                    scale,
+                    shift,
+                );
                 for mut solver in implementations(&case.structure, n) {
                     check_solves(&mut *solver, &case, &mut rng);
                     // A second factorization of other values reuses the storage.
@@ -281,7 +287,14 @@ fn every_solver_reports_a_singular_matrix() {
                 for e in entries.iter_mut().filter(|e| e.0 == zero) {
                     e.2 = if e.1 == zero { -shift / scale } else { 0.0 };
                 }
-                let case = Case::new(format!("singular, n = {n}, {storage:?}, {scale}, {shift}"), n, storage, &entries, scale, shift);
+                let case = Case::new(
+                    format!("singular, n = {n}, {storage:?}, {scale}, {shift}"),
+                    n,
+                    storage,
+                    &entries,
+                    scale,
+                    shift,
+                );
                 assert!(case.m[zero * n..(zero + 1) * n].iter().all(|&v| v == 0.0));
                 for mut solver in implementations(&case.structure, n) {
                     assert!(

@@ -418,9 +418,7 @@ impl Stepper for Bdf {
                 }
                 if c != self.factored_for {
                     let prepared = match &mut self.linear {
-                        LinearSolve::Direct(matrix) => {
-                            matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats)
-                        }
+                        LinearSolve::Direct(matrix) => matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats),
                         LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
                     };
                     if prepared.is_err() {

@@ -6,8 +6,8 @@
 use super::linalg::{BandedLayout, JacobianStructure, Singular};
 use super::linear::{default_solver, LinearSolver};
 use super::sparse_pivot::PivotingSparseLu;
-use crate::model::SparsityPattern;
 use super::{OdeSystem, Stats};
+use crate::model::SparsityPattern;
 
 /// Columns that share no row, perturbed together in one finite difference.
 fn column_groups(structure: &JacobianStructure, n: usize) -> Vec<Vec<usize>> {

@@ -20,8 +20,8 @@ pub mod sparse;
 pub mod sparse_pivot;
 
 pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepper, StopHandler};
-pub use krylov::CellLayout;
 pub use jacobian::IterationMatrix;
+pub use krylov::CellLayout;
 pub use linalg::{JacobianStructure, Singular};
 pub use linear::LinearSolver;
 pub use method::{AnyStepper, Method};

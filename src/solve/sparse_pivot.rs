@@ -372,13 +372,23 @@ mod tests {
     #[test]
     fn refactoring_does_not_reallocate() {
         let n = 50;
-        let entries: Vec<(usize, usize)> =
-            (0..n).flat_map(|i| [(i, i), (i, i ^ 1), (i, (i + 2) % n), (i, (i + n - 2) % n)]).filter(|e| e.1 < n).collect();
+        let entries: Vec<(usize, usize)> = (0..n)
+            .flat_map(|i| [(i, i), (i, i ^ 1), (i, (i + 2) % n), (i, (i + n - 2) % n)])
+            .filter(|e| e.1 < n)
+            .collect();
         let p = pattern(n, &entries);
         let values = |w: f64| -> Vec<f64> {
             (0..n)
                 .flat_map(|i| p.col[p.row_start[i]..p.row_start[i + 1]].iter().map(move |&j| (i, j)))
-                .map(|(i, j)| if i == j { 1.0 } else if j == (i ^ 1) { -3.0 - w } else { 0.1 * w })
+                .map(|(i, j)| {
+                    if i == j {
+                        1.0
+                    } else if j == (i ^ 1) {
+                        -3.0 - w
+                    } else {
+                        0.1 * w
+                    }
+                })
                 .collect()
         };
         let mut lu = PivotingSparseLu::new(&p);
