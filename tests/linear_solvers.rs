@@ -5,6 +5,8 @@
 //! matrix that needs row interchanges and the pivoting ones solve it. Then the
 //! fallback on a 20,000-unknown grid, in memory proportional to n.
 
+#![allow(clippy::needless_range_loop)] // matrices are indexed
+
 mod common;
 
 use common::Rng;
