@@ -205,6 +205,22 @@ impl Bdf {
         Ok(self)
     }
 
+    /// Solves its Newton systems with `matrix` instead of the default solver
+    /// for the system's Jacobian structure (see [`IterationMatrix`]); also
+    /// turns a Newton–Krylov BDF into a direct one.
+    pub fn with_iteration_matrix(mut self, matrix: IterationMatrix) -> Result<Bdf> {
+        if matrix.dim() != self.n {
+            return Err(SaspError::InvalidOptions(format!(
+                "linear solver of dimension {} for a system of {}",
+                matrix.dim(),
+                self.n
+            )));
+        }
+        self.linear = LinearSolve::Direct(matrix);
+        self.factored_for = f64::NAN;
+        Ok(self)
+    }
+
     /// Evaluates the Jacobian at the predicted point `(t_new, y⁰)`.
     fn evaluate_jacobian<S: OdeSystem>(&mut self, system: &S, t_new: f64) {
         self.jac.evaluate(system, t_new, &self.y_pred, None, &mut self.stats);
@@ -402,9 +418,7 @@ impl Stepper for Bdf {
                 }
                 if c != self.factored_for {
                     let prepared = match &mut self.linear {
-                        LinearSolve::Direct(matrix) => {
-                            matrix.factor(self.jac.structure(), &self.jac.values, -c, 1.0, &mut self.stats)
-                        }
+                        LinearSolve::Direct(matrix) => matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats),
                         LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
                     };
                     if prepared.is_err() {

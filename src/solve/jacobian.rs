@@ -3,9 +3,11 @@
 //! need only as many extra right-hand sides as there are column groups), and
 //! the factorized iteration matrix `shift·I + scale·J`.
 
-use super::linalg::{small_lu, BandedLayout, BandedLu, DenseLu, JacobianStructure, Singular, SmallLu};
-use super::sparse::SparseLu;
+use super::linalg::{BandedLayout, JacobianStructure, Singular};
+use super::linear::{default_solver, LinearSolver};
+use super::sparse_pivot::PivotingSparseLu;
 use super::{OdeSystem, Stats};
+use crate::model::SparsityPattern;
 
 /// Columns that share no row, perturbed together in one finite difference.
 fn column_groups(structure: &JacobianStructure, n: usize) -> Vec<Vec<usize>> {
@@ -132,118 +134,109 @@ impl JacobianEvaluator {
     }
 }
 
-/// The factorized iteration matrix `shift·I + scale·J`, in the storage the
-/// Jacobian's structure calls for. (One per solve: variant sizes do not matter.)
+/// The factorized iteration matrix `M = shift·I + scale·J` of an implicit
+/// method: a [`LinearSolver`], and for the default sparse solver (which pivots
+/// on the diagonal only) a fallback that takes over for a matrix it cannot
+/// factor. Counts factorizations and solves in [`Stats`].
+///
+/// [`IterationMatrix::new`] picks the solver for a Jacobian structure
+/// ([`default_solver`]); [`IterationMatrix::with_solver`] takes any solver,
+/// yours included (hand it to a stepper with
+/// [`super::rosenbrock::Rosenbrock::with_iteration_matrix`] or
+/// [`super::bdf::Bdf::with_iteration_matrix`]).
 #[derive(Clone, Debug)]
-#[allow(clippy::large_enum_variant)]
-pub enum IterationMatrix {
-    /// Fixed-size dense LU for dense Jacobians of up to [`super::linalg::MAX_FIXED`] components.
-    Small(Box<dyn SmallLu>),
-    /// Dense LU with partial pivoting.
-    Dense(DenseLu),
-    /// Sparse LU on the Jacobian's pattern; a dense LU with partial pivoting
-    /// takes over for any matrix whose diagonal pivots are too small.
-    Sparse {
-        /// The sparse factors.
-        lu: SparseLu,
-        /// The fallback (allocated at first use).
-        fallback: Option<DenseLu>,
-        /// Which of the two holds the current factors.
-        using_fallback: bool,
-    },
-    /// Banded LU.
-    Banded(BandedLu),
+pub struct IterationMatrix {
+    solver: Box<dyn LinearSolver>,
+    fallback: Fallback,
+    /// Does the fallback hold the current factors?
+    using_fallback: bool,
+}
+
+/// The solver that takes over when the first one reports [`Singular`].
+#[derive(Clone, Debug)]
+enum Fallback {
+    None,
+    /// The pivoting sparse LU for this pattern, built at first need.
+    Pending(SparsityPattern),
+    Ready(Box<dyn LinearSolver>),
 }
 
 impl IterationMatrix {
-    /// Storage for a structure and dimension.
+    /// The default solver for a structure and dimension: fixed-size or general
+    /// dense LU, banded LU, or the diagonal-pivot sparse LU with the
+    /// threshold-pivoting sparse LU as its fallback.
     pub fn new(structure: &JacobianStructure, n: usize) -> IterationMatrix {
-        match structure {
-            JacobianStructure::Banded { lower, upper } => IterationMatrix::Banded(BandedLu::new(n, *lower, *upper)),
-            JacobianStructure::Dense => match small_lu(n) {
-                Some(lu) => IterationMatrix::Small(lu),
-                None => IterationMatrix::Dense(DenseLu::new(n)),
-            },
-            JacobianStructure::Sparse(p) => {
-                IterationMatrix::Sparse { lu: SparseLu::new(p), fallback: None, using_fallback: false }
-            }
+        let fallback = match structure {
+            JacobianStructure::Sparse(p) => Fallback::Pending(p.clone()),
+            _ => Fallback::None,
+        };
+        IterationMatrix { solver: default_solver(structure, n), fallback, using_fallback: false }
+    }
+
+    /// A given solver, without fallback: its [`Singular`] is the matrix's.
+    pub fn with_solver(solver: Box<dyn LinearSolver>) -> IterationMatrix {
+        IterationMatrix { solver, fallback: Fallback::None, using_fallback: false }
+    }
+
+    /// Sets the solver that factors a matrix the first one reports singular
+    /// (same structure and dimension).
+    pub fn with_fallback(self, fallback: Box<dyn LinearSolver>) -> IterationMatrix {
+        assert_eq!(fallback.dim(), self.solver.dim(), "fallback of another dimension");
+        IterationMatrix { fallback: Fallback::Ready(fallback), ..self }
+    }
+
+    /// The dimension.
+    pub fn dim(&self) -> usize {
+        self.solver.dim()
+    }
+
+    /// The first solver.
+    pub fn solver(&self) -> &dyn LinearSolver {
+        &*self.solver
+    }
+
+    /// The fallback, once built.
+    pub fn fallback(&self) -> Option<&dyn LinearSolver> {
+        match &self.fallback {
+            Fallback::Ready(f) => Some(&**f),
+            _ => None,
         }
     }
 
-    /// Forms `shift·I + scale·J` from Jacobian values and factors it.
-    pub fn factor(
-        &mut self,
-        structure: &JacobianStructure,
-        jac: &[f64],
-        scale: f64,
-        shift: f64,
-        stats: &mut Stats,
-    ) -> Result<(), Singular> {
+    /// Does the fallback hold the current factors?
+    pub fn using_fallback(&self) -> bool {
+        self.using_fallback
+    }
+
+    /// Forms `shift·I + scale·J` from Jacobian values (in the storage of the
+    /// structure the solvers were built for) and factors it: with the first
+    /// solver, and if that reports [`Singular`], with the fallback.
+    pub fn factor(&mut self, jac: &[f64], scale: f64, shift: f64, stats: &mut Stats) -> Result<(), Singular> {
         stats.factorizations += 1;
-        match self {
-            IterationMatrix::Small(lu) => lu.factor_shifted(jac, scale, shift),
-            IterationMatrix::Dense(lu) => {
-                let n = lu.dim();
-                let m = lu.matrix_mut();
-                match structure {
-                    JacobianStructure::Dense => {
-                        for (a, &j) in m.iter_mut().zip(jac) {
-                            *a = scale * j;
-                        }
-                    }
-                    JacobianStructure::Sparse(p) => expand_sparse(p, jac, scale, m),
-                    JacobianStructure::Banded { .. } => unreachable!("banded Jacobians use banded storage"),
-                }
-                for i in 0..n {
-                    m[i * n + i] += shift;
-                }
-                lu.factor()
+        let first = self.solver.factor_shifted(jac, scale, shift);
+        if first.is_ok() {
+            self.using_fallback = false;
+            return first;
+        }
+        if let Fallback::Pending(p) = &self.fallback {
+            self.fallback = Fallback::Ready(Box::new(PivotingSparseLu::new(p)));
+        }
+        match &mut self.fallback {
+            Fallback::Ready(f) => {
+                let result = f.factor_shifted(jac, scale, shift);
+                self.using_fallback = result.is_ok();
+                result
             }
-            IterationMatrix::Sparse { lu, fallback, using_fallback } => {
-                if lu.factor_shifted(jac, scale, shift).is_ok() {
-                    *using_fallback = false;
-                    return Ok(());
-                }
-                let JacobianStructure::Sparse(p) = structure else {
-                    unreachable!("sparse factors need a sparse Jacobian")
-                };
-                let dense = fallback.get_or_insert_with(|| DenseLu::new(p.n));
-                let m = dense.matrix_mut();
-                expand_sparse(p, jac, scale, m);
-                for i in 0..p.n {
-                    m[i * p.n + i] += shift;
-                }
-                *using_fallback = true;
-                dense.factor()
-            }
-            IterationMatrix::Banded(lu) => {
-                lu.set_shifted(jac, scale, shift);
-                lu.factor()
-            }
+            _ => first,
         }
     }
 
     /// Solves `M x = b` in place.
     pub fn solve(&mut self, b: &mut [f64], stats: &mut Stats) {
         stats.linear_solves += 1;
-        match self {
-            IterationMatrix::Small(lu) => lu.solve(b),
-            IterationMatrix::Dense(lu) => lu.solve(b),
-            IterationMatrix::Banded(lu) => lu.solve(b),
-            IterationMatrix::Sparse { lu, fallback, using_fallback } => match (fallback, *using_fallback) {
-                (Some(dense), true) => dense.solve(b),
-                _ => lu.solve(b),
-            },
-        }
-    }
-}
-
-/// Writes `scale·J` from CSR values into a zeroed column-major dense matrix.
-fn expand_sparse(p: &crate::model::SparsityPattern, jac: &[f64], scale: f64, m: &mut [f64]) {
-    m.fill(0.0);
-    for i in 0..p.n {
-        for k in p.row_start[i]..p.row_start[i + 1] {
-            m[p.col[k] * p.n + i] = scale * jac[k];
+        match &mut self.fallback {
+            Fallback::Ready(f) if self.using_fallback => f.solve(b),
+            _ => self.solver.solve(b),
         }
     }
 }

@@ -4,10 +4,14 @@
 //! - **Dense** (column-major `n × n`): LU with partial pivoting, in place.
 //! - **Banded** (`lower` sub- and `upper` super-diagonals): LU with partial
 //!   pivoting in LAPACK band layout (`2·lower + upper + 1` rows), O(n·l·(l+u)).
-//! - **Sparse** (CSR pattern with the diagonal): see [`super::sparse`].
+//! - **Sparse** (CSR pattern with the diagonal): see [`super::sparse`] (diagonal
+//!   pivots, the default) and [`super::sparse_pivot`] (threshold pivoting, the fallback).
+//!
+//! Each implements [`LinearSolver`] ([`super::linear`]).
 //!
 //! All storage is allocated once per solve; factorizing and solving allocate nothing.
 
+use super::linear::LinearSolver;
 use crate::model::SparsityPattern;
 
 /// How a system's Jacobian is stored, and so which linear solver an implicit
@@ -195,18 +199,9 @@ impl<const N: usize> Default for FixedLu<N> {
     }
 }
 
-/// Factor-and-solve for the fixed sizes, behind one object-safe interface.
-pub trait SmallLu: std::fmt::Debug + Send + Sync {
+impl<const N: usize> FixedLu<N> {
     /// Forms `shift·I + scale·J` from a column-major dense `J` and factors it.
-    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular>;
-    /// Solves `M x = b` in place.
-    fn solve(&self, b: &mut [f64]);
-    /// A boxed copy.
-    fn clone_box(&self) -> Box<dyn SmallLu>;
-}
-
-impl<const N: usize> SmallLu for FixedLu<N> {
-    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+    pub fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
         let (a, l) = (&mut self.u, &mut self.l);
         for (j, col) in jac.chunks_exact(N).take(N).enumerate() {
             let col: &[f64; N] = col.try_into().expect("chunks of N");
@@ -252,7 +247,8 @@ impl<const N: usize> SmallLu for FixedLu<N> {
         Ok(())
     }
 
-    fn solve(&self, b: &mut [f64]) {
+    /// Solves `M x = b` in place.
+    pub fn solve(&self, b: &mut [f64]) {
         let b: &mut [f64; N] = (&mut b[..N]).try_into().expect("length N");
         // The row interchanges as one gather into a local copy.
         let mut x: [f64; N] = std::array::from_fn(|i| b[self.row_of[i]]);
@@ -272,27 +268,17 @@ impl<const N: usize> SmallLu for FixedLu<N> {
         }
         *b = x;
     }
-
-    fn clone_box(&self) -> Box<dyn SmallLu> {
-        Box::new(self.clone())
-    }
-}
-
-impl Clone for Box<dyn SmallLu> {
-    fn clone(&self) -> Self {
-        self.clone_box()
-    }
 }
 
 /// Largest dimension with a fixed-size LU.
 pub const MAX_FIXED: usize = 16;
 
-/// A fixed-size LU for `n ≤ MAX_FIXED`.
-pub fn small_lu(n: usize) -> Option<Box<dyn SmallLu>> {
+/// A fixed-size LU for `n ≤ MAX_FIXED`, as a [`LinearSolver`] for dense Jacobians.
+pub fn small_lu(n: usize) -> Option<Box<dyn LinearSolver>> {
     macro_rules! sizes {
         ($($k:literal)*) => {
             match n {
-                $($k => Some(Box::new(FixedLu::<$k>::default()) as Box<dyn SmallLu>),)*
+                $($k => Some(Box::new(FixedLu::<$k>::default()) as Box<dyn LinearSolver>),)*
                 _ => None,
             }
         };
@@ -318,6 +304,16 @@ impl BandedLu {
     /// Storage for dimension `n` and the given bandwidths.
     pub fn new(n: usize, lower: usize, upper: usize) -> BandedLu {
         BandedLu { n, lower, upper, ab: vec![0.0; n * (2 * lower + upper + 1)], pivots: vec![0; n] }
+    }
+
+    /// The dimension.
+    pub fn dim(&self) -> usize {
+        self.n
+    }
+
+    /// Number of stored values (band plus the room for fill from interchanges).
+    pub fn stored_entries(&self) -> usize {
+        self.ab.len()
     }
 
     fn ldab(&self) -> usize {

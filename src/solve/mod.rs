@@ -13,15 +13,19 @@ pub mod driver;
 pub mod jacobian;
 pub mod krylov;
 pub mod linalg;
+pub mod linear;
 pub mod method;
 #[cfg(feature = "ode_solvers")]
 pub mod ode_solvers_bridge;
 pub mod rosenbrock;
 pub mod sparse;
+pub mod sparse_pivot;
 
 pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepper, StopHandler};
+pub use jacobian::IterationMatrix;
 pub use krylov::CellLayout;
-pub use linalg::JacobianStructure;
+pub use linalg::{JacobianStructure, Singular};
+pub use linear::LinearSolver;
 pub use method::{AnyStepper, Method};
 #[cfg(feature = "ode_solvers")]
 pub use ode_solvers_bridge::OdeSolversSystem;

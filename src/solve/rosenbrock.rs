@@ -23,7 +23,7 @@
 use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::{error_norm, OdeSystem, Options, Stats};
-use crate::error::Result;
+use crate::error::{Result, SaspError};
 
 const MAX_STAGES: usize = 8;
 
@@ -269,6 +269,23 @@ impl Rosenbrock {
         })
     }
 
+    /// Solves its linear systems with `matrix` instead of the default solver
+    /// for the system's Jacobian structure (see [`IterationMatrix`]): e.g.
+    /// `IterationMatrix::with_solver(Box::new(my_solver))`, where `my_solver`
+    /// implements [`super::LinearSolver`] for that structure and dimension.
+    pub fn with_iteration_matrix(mut self, matrix: IterationMatrix) -> Result<Rosenbrock> {
+        if matrix.dim() != self.n {
+            return Err(SaspError::InvalidOptions(format!(
+                "linear solver of dimension {} for a system of {}",
+                matrix.dim(),
+                self.n
+            )));
+        }
+        self.matrix = matrix;
+        self.factored_for = f64::NAN;
+        Ok(self)
+    }
+
     /// Attempts one step of size `h` from `(t, y)`; returns the error norm, or
     /// `None` when the iteration matrix is singular or a stage is not finite.
     fn attempt<S: OdeSystem>(&mut self, system: &S, h: f64) -> Option<f64> {
@@ -291,7 +308,7 @@ impl Rosenbrock {
         let tab = &self.tab;
         let hg = h * tab.gamma;
         if hg != self.factored_for {
-            if self.matrix.factor(self.jac.structure(), &self.jac.values, -1.0, 1.0 / hg, &mut self.stats).is_err() {
+            if self.matrix.factor(&self.jac.values, -1.0, 1.0 / hg, &mut self.stats).is_err() {
                 self.factored_for = f64::NAN;
                 return None;
             }

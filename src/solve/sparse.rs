@@ -8,14 +8,15 @@
 //!   pattern with diagonal pivots, allocation-free. Iteration matrices of
 //!   stiff integrators are dominated by their diagonal (`1/(hγ)` or `1`) in
 //!   the regimes where they are used; when a pivot is nevertheless too small
-//!   relative to its row, the factorization reports it, and the caller falls
-//!   back to a dense LU with partial pivoting for that matrix.
+//!   relative to its row, the factorization reports it, and the caller
+//!   ([`super::jacobian::IterationMatrix`]) falls back to the sparse LU with
+//!   threshold pivoting ([`super::sparse_pivot`]) for that matrix.
 
 use super::linalg::Singular;
 use crate::model::SparsityPattern;
 
 /// A minimum-degree elimination order of the symmetrized pattern.
-fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
+pub(crate) fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
     let n = pattern.n;
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
     for i in 0..n {
@@ -192,6 +193,11 @@ impl SparseLu {
     /// compiled kernels exist: for checking them, or timing the difference.
     pub fn interpreted(&self) -> SparseLu {
         SparseLu { compiled: None, ..self.clone() }
+    }
+
+    /// The dimension.
+    pub fn dim(&self) -> usize {
+        self.n
     }
 
     /// Number of stored entries of `L + U` (fill included).

@@ -1,0 +1,260 @@
+//! The [`LinearSolver`] trait: what an implicit method needs from linear
+//! algebra, and the solvers that implement it.
+//!
+//! A Rosenbrock stage or a Newton iteration of BDF solves with the iteration
+//! matrix
+//!
+//! ```text
+//! M = shift·I + scale·J        (Rodas: shift = 1/(hγ), scale = −1;
+//!                               BDF:  shift = 1,      scale = −h/α)
+//! ```
+//!
+//! where `J = ∂f/∂y` is given by its values in the storage of the system's
+//! [`JacobianStructure`]. A solver is built for one structure and dimension;
+//! [`LinearSolver::factor_shifted`] forms `M` from `J`'s values and factors it,
+//! [`LinearSolver::solve`] then solves `M x = b` in place, any number of times.
+//!
+//! | solver | storage | pivoting | memory |
+//! |---|---|---|---|
+//! | [`FixedLu`] (via [`small_lu`]) | dense, `n ≤ 16` | partial | `2n²`, on the stack |
+//! | [`DenseSolver`] | any (expanded) | partial | `n²` |
+//! | [`BandedLu`] | banded | partial | `n·(2l + u + 1)` |
+//! | [`SparseLu`] | sparse | diagonal only (fails on a small pivot) | the symbolic fill |
+//! | [`PivotingSparseLu`] | sparse | threshold partial (τ = 0.1) | the fill of the pivot sequence |
+//!
+//! [`default_solver`] picks one for a structure; [`super::jacobian::IterationMatrix`]
+//! owns it (and, for sparse Jacobians, the pivoting sparse LU as its fallback).
+
+use super::linalg::{small_lu, BandedLayout, BandedLu, DenseLu, FixedLu, JacobianStructure, Singular};
+use super::sparse::SparseLu;
+use super::sparse_pivot::PivotingSparseLu;
+
+/// A factor-and-solve for iteration matrices `M = shift·I + scale·J`.
+///
+/// Contract (checked for every implementation by `tests/linear_solvers.rs`):
+/// - `factor_shifted(jac, scale, shift)` reads `jac` in the storage of the
+///   structure the solver was built for (its length is that structure's
+///   [`JacobianStructure::len`]), forms `M` and factors it. It returns
+///   [`Singular`] (with the failing column, in the original numbering) when a
+///   pivot is zero, not finite, or — for solvers that cannot pivot — too small
+///   to be used; the factors are then unusable until the next success.
+/// - `solve(b)` overwrites `b` (length [`LinearSolver::dim`]) with `x`,
+///   `M x = b`, using the last successful factorization.
+/// - Neither allocates after the first factorization of the solver's pattern
+///   (storage is allocated at construction or grows at the first factorization;
+///   a pivoting solver whose fill grows with a new pivot sequence may grow it
+///   again, never shrink it).
+pub trait LinearSolver: std::fmt::Debug + Send + Sync {
+    /// The dimension `n` of `M`.
+    fn dim(&self) -> usize;
+
+    /// Forms `M = shift·I + scale·J` from the Jacobian's values and factors it.
+    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular>;
+
+    /// Solves `M x = b` in place (`b` becomes `x`).
+    fn solve(&mut self, b: &mut [f64]);
+
+    /// Number of floating-point values the factors occupy (fill included):
+    /// the solver's memory, up to index arrays of the same order.
+    fn stored_entries(&self) -> usize;
+
+    /// A short name (`"dense"`, `"banded"`, `"sparse"`, …) for diagnostics.
+    fn name(&self) -> &'static str;
+
+    /// A boxed copy (so that steppers holding a solver can be cloned).
+    fn clone_box(&self) -> Box<dyn LinearSolver>;
+}
+
+impl Clone for Box<dyn LinearSolver> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// The solver an implicit method uses by default for a structure: the
+/// fixed-size LU for dense `n ≤ 16`, else the dense LU; the banded LU; the
+/// diagonal-pivot sparse LU (with compiled kernels where they exist).
+pub fn default_solver(structure: &JacobianStructure, n: usize) -> Box<dyn LinearSolver> {
+    match structure {
+        JacobianStructure::Dense => small_lu(n).unwrap_or_else(|| Box::new(DenseSolver::new(structure, n))),
+        JacobianStructure::Banded { lower, upper } => Box::new(BandedLu::new(n, *lower, *upper)),
+        JacobianStructure::Sparse(p) => Box::new(SparseLu::new(p)),
+    }
+}
+
+/// Dense LU with partial pivoting of `M`, for a Jacobian in any storage (a
+/// banded or sparse one is expanded into the `n × n` matrix): the reference
+/// every other solver can be checked against, and the general dense solver.
+#[derive(Clone, Debug)]
+pub struct DenseSolver {
+    structure: JacobianStructure,
+    lu: DenseLu,
+}
+
+impl DenseSolver {
+    /// Storage for a structure and dimension (`n²` values).
+    pub fn new(structure: &JacobianStructure, n: usize) -> DenseSolver {
+        DenseSolver { structure: structure.clone(), lu: DenseLu::new(n) }
+    }
+}
+
+impl LinearSolver for DenseSolver {
+    fn dim(&self) -> usize {
+        self.lu.dim()
+    }
+
+    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+        let n = self.lu.dim();
+        assert_eq!(jac.len(), self.structure.len(n), "Jacobian values of the wrong length");
+        let m = self.lu.matrix_mut();
+        match &self.structure {
+            JacobianStructure::Dense => {
+                for (a, &j) in m.iter_mut().zip(jac) {
+                    *a = scale * j;
+                }
+            }
+            JacobianStructure::Banded { lower, upper } => {
+                m.fill(0.0);
+                let layout = BandedLayout { lower: *lower, upper: *upper };
+                for j in 0..n {
+                    for i in j.saturating_sub(*upper)..(j + lower + 1).min(n) {
+                        m[j * n + i] = scale * jac[layout.index(i, j)];
+                    }
+                }
+            }
+            JacobianStructure::Sparse(p) => {
+                m.fill(0.0);
+                for i in 0..n {
+                    for k in p.row_start[i]..p.row_start[i + 1] {
+                        m[p.col[k] * n + i] = scale * jac[k];
+                    }
+                }
+            }
+        }
+        for i in 0..n {
+            m[i * n + i] += shift;
+        }
+        self.lu.factor()
+    }
+
+    fn solve(&mut self, b: &mut [f64]) {
+        self.lu.solve(b)
+    }
+
+    fn stored_entries(&self) -> usize {
+        self.lu.dim() * self.lu.dim()
+    }
+
+    fn name(&self) -> &'static str {
+        "dense"
+    }
+
+    fn clone_box(&self) -> Box<dyn LinearSolver> {
+        Box::new(self.clone())
+    }
+}
+
+impl<const N: usize> LinearSolver for FixedLu<N> {
+    fn dim(&self) -> usize {
+        N
+    }
+
+    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+        FixedLu::factor_shifted(self, jac, scale, shift)
+    }
+
+    fn solve(&mut self, b: &mut [f64]) {
+        FixedLu::solve(self, b)
+    }
+
+    fn stored_entries(&self) -> usize {
+        2 * N * N
+    }
+
+    fn name(&self) -> &'static str {
+        "dense-fixed"
+    }
+
+    fn clone_box(&self) -> Box<dyn LinearSolver> {
+        Box::new(self.clone())
+    }
+}
+
+impl LinearSolver for BandedLu {
+    fn dim(&self) -> usize {
+        BandedLu::dim(self)
+    }
+
+    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+        self.set_shifted(jac, scale, shift);
+        self.factor()
+    }
+
+    fn solve(&mut self, b: &mut [f64]) {
+        BandedLu::solve(self, b)
+    }
+
+    fn stored_entries(&self) -> usize {
+        BandedLu::stored_entries(self)
+    }
+
+    fn name(&self) -> &'static str {
+        "banded"
+    }
+
+    fn clone_box(&self) -> Box<dyn LinearSolver> {
+        Box::new(self.clone())
+    }
+}
+
+impl LinearSolver for SparseLu {
+    fn dim(&self) -> usize {
+        SparseLu::dim(self)
+    }
+
+    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+        SparseLu::factor_shifted(self, jac, scale, shift)
+    }
+
+    fn solve(&mut self, b: &mut [f64]) {
+        SparseLu::solve(self, b)
+    }
+
+    fn stored_entries(&self) -> usize {
+        self.nnz()
+    }
+
+    fn name(&self) -> &'static str {
+        "sparse"
+    }
+
+    fn clone_box(&self) -> Box<dyn LinearSolver> {
+        Box::new(self.clone())
+    }
+}
+
+impl LinearSolver for PivotingSparseLu {
+    fn dim(&self) -> usize {
+        PivotingSparseLu::dim(self)
+    }
+
+    fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+        PivotingSparseLu::factor_shifted(self, jac, scale, shift)
+    }
+
+    fn solve(&mut self, b: &mut [f64]) {
+        PivotingSparseLu::solve(self, b)
+    }
+
+    fn stored_entries(&self) -> usize {
+        self.nnz()
+    }
+
+    fn name(&self) -> &'static str {
+        "sparse-pivoting"
+    }
+
+    fn clone_box(&self) -> Box<dyn LinearSolver> {
+        Box::new(self.clone())
+    }
+}

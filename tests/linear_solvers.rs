@@ -1,0 +1,416 @@
+//! One conformance test for every [`LinearSolver`]: each implementation, in
+//! each storage it serves, factors `M = shift·I + scale·J` and solves with it
+//! to a residual `‖Mx − b‖∞ ≤ 1e-10·‖M‖∞‖x‖∞` measured against the dense `M`;
+//! every one reports a singular matrix; the diagonal-pivot sparse LU reports a
+//! matrix that needs row interchanges and the pivoting ones solve it. Then the
+//! fallback on a 20,000-unknown grid, in memory proportional to n.
+
+#![allow(clippy::needless_range_loop)] // matrices are indexed
+
+mod common;
+
+use common::Rng;
+use sasp::model::SparsityPattern;
+use sasp::solve::linalg::{small_lu, BandedLayout, BandedLu, MAX_FIXED};
+use sasp::solve::linear::DenseSolver;
+use sasp::solve::sparse::SparseLu;
+use sasp::solve::sparse_pivot::PivotingSparseLu;
+use sasp::solve::{IterationMatrix, JacobianStructure, LinearSolver, Stats};
+
+/// The storages a Jacobian can have, for generating test matrices.
+#[derive(Clone, Copy, Debug)]
+enum Storage {
+    Dense,
+    Banded { lower: usize, upper: usize },
+    Sparse,
+}
+
+/// A test problem: `J` in some storage, and the dense `M = shift·I + scale·J`.
+struct Case {
+    label: String,
+    n: usize,
+    structure: JacobianStructure,
+    jac: Vec<f64>,
+    scale: f64,
+    shift: f64,
+    /// `M`, row-major.
+    m: Vec<f64>,
+}
+
+impl Case {
+    /// From `J`'s entries `(i, j, value)` (each at most once); a sparse
+    /// pattern holds them and the diagonal.
+    fn new(label: String, n: usize, storage: Storage, entries: &[(usize, usize, f64)], scale: f64, shift: f64) -> Case {
+        let mut m = vec![0.0; n * n];
+        for &(i, j, v) in entries {
+            m[i * n + j] = scale * v;
+        }
+        for i in 0..n {
+            m[i * n + i] += shift;
+        }
+        let (structure, jac) = match storage {
+            Storage::Dense => {
+                let mut jac = vec![0.0; n * n];
+                for &(i, j, v) in entries {
+                    jac[j * n + i] = v;
+                }
+                (JacobianStructure::Dense, jac)
+            }
+            Storage::Banded { lower, upper } => {
+                let layout = BandedLayout { lower, upper };
+                let mut jac = vec![0.0; n * (lower + upper + 1)];
+                for &(i, j, v) in entries {
+                    assert!(layout.contains(i, j), "({i}, {j}) outside the band");
+                    jac[layout.index(i, j)] = v;
+                }
+                (JacobianStructure::Banded { lower, upper }, jac)
+            }
+            Storage::Sparse => {
+                let mut rows: Vec<Vec<(usize, f64)>> = (0..n).map(|i| vec![(i, 0.0)]).collect();
+                for &(i, j, v) in entries {
+                    match rows[i].iter_mut().find(|e| e.0 == j) {
+                        Some(e) => e.1 = v,
+                        None => rows[i].push((j, v)),
+                    }
+                }
+                let mut row_start = vec![0];
+                let (mut col, mut jac) = (Vec::new(), Vec::new());
+                for r in &mut rows {
+                    r.sort_by_key(|e| e.0);
+                    col.extend(r.iter().map(|e| e.0));
+                    jac.extend(r.iter().map(|e| e.1));
+                    row_start.push(col.len());
+                }
+                (JacobianStructure::Sparse(SparsityPattern { n, row_start, col }), jac)
+            }
+        };
+        Case { label, n, structure, jac, scale, shift, m }
+    }
+
+    fn norm_m(&self) -> f64 {
+        self.m.chunks(self.n).map(|r| r.iter().map(|v| v.abs()).sum::<f64>()).fold(0.0, f64::max)
+    }
+
+    /// `‖Mx − b‖∞ / (‖M‖∞‖x‖∞)`.
+    fn relative_residual(&self, x: &[f64], b: &[f64]) -> f64 {
+        let n = self.n;
+        let r =
+            (0..n).map(|i| ((0..n).map(|j| self.m[i * n + j] * x[j]).sum::<f64>() - b[i]).abs()).fold(0.0, f64::max);
+        let xn = x.iter().map(|v| v.abs()).fold(0.0, f64::max);
+        r / (self.norm_m() * xn)
+    }
+}
+
+/// Every implementation that serves a structure, through the trait.
+fn implementations(structure: &JacobianStructure, n: usize) -> Vec<Box<dyn LinearSolver>> {
+    let mut out: Vec<Box<dyn LinearSolver>> = vec![Box::new(DenseSolver::new(structure, n))];
+    match structure {
+        JacobianStructure::Dense => out.extend(small_lu(n)),
+        JacobianStructure::Banded { lower, upper } => out.push(Box::new(BandedLu::new(n, *lower, *upper))),
+        JacobianStructure::Sparse(p) => {
+            out.push(Box::new(SparseLu::new(p)));
+            out.push(Box::new(PivotingSparseLu::new(p)));
+            out.push(Box::new(PivotingSparseLu::with_threshold(p, 1.0)));
+        }
+    }
+    out
+}
+
+/// Can this solver factor matrices whose diagonal is not a usable pivot?
+fn pivots(solver: &dyn LinearSolver) -> bool {
+    solver.name() != "sparse"
+}
+
+fn storages(n: usize) -> Vec<Storage> {
+    vec![
+        Storage::Dense,
+        Storage::Banded { lower: 1, upper: 1 },
+        Storage::Banded { lower: 2.min(n - 1), upper: 3.min(n - 1) },
+        Storage::Sparse,
+    ]
+}
+
+/// Does the storage hold `(i, j)`? (Sparse patterns are generated around it.)
+fn holds(storage: Storage, i: usize, j: usize) -> bool {
+    match storage {
+        Storage::Dense | Storage::Sparse => true,
+        Storage::Banded { lower, upper } => BandedLayout { lower, upper }.contains(i, j),
+    }
+}
+
+/// A random `J` (about `density` of the admissible off-diagonal entries, in
+/// [−1, 1]) with a dominant negative diagonal, as a stiff Jacobian has: every
+/// `M` of the variants below is then diagonally dominant, so well conditioned.
+fn random_entries(rng: &mut Rng, n: usize, storage: Storage, density: f64) -> Vec<(usize, usize, f64)> {
+    let mut entries = Vec::new();
+    for i in 0..n {
+        let mut row_sum = 0.0;
+        for j in 0..n {
+            if i != j && holds(storage, i, j) && rng.uniform() < density {
+                let v = 2.0 * rng.uniform() - 1.0;
+                row_sum += v.abs();
+                entries.push((i, j, v));
+            }
+        }
+        entries.push((i, i, -(1.0 + row_sum) * (1.0 + rng.uniform())));
+    }
+    entries
+}
+
+/// `(scale, shift)`: `J` itself, Rodas (`1/(hγ) I − J`), BDF (`I − c J`), and
+/// a positive scale.
+/// (Powers of two where it matters: the singular test cancels the shift exactly.)
+const VARIANTS: [(f64, f64); 4] = [(1.0, 0.0), (-1.0, 1.0e3), (-0.25, 1.0), (2.0, 0.5)];
+
+/// Factors and solves `case` with `solver`; returns the relative residual.
+fn check_solves(solver: &mut dyn LinearSolver, case: &Case, rng: &mut Rng) -> f64 {
+    let what = format!("{} with {}", case.label, solver.name());
+    assert_eq!(solver.dim(), case.n, "{what}");
+    solver.factor_shifted(&case.jac, case.scale, case.shift).unwrap_or_else(|e| panic!("{what}: {e:?}"));
+    let mut worst: f64 = 0.0;
+    // Several right-hand sides per factorization.
+    for _ in 0..3 {
+        let b: Vec<f64> = (0..case.n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+        let mut x = b.clone();
+        solver.solve(&mut x);
+        let r = case.relative_residual(&x, &b);
+        assert!(r <= 1e-10, "{what}: relative residual {r:e}");
+        worst = worst.max(r);
+    }
+    worst
+}
+
+#[test]
+fn every_solver_solves_well_conditioned_matrices_in_every_storage() {
+    let mut rng = Rng::new(0x11_5e1);
+    let mut checked = std::collections::BTreeMap::<&'static str, usize>::new();
+    for n in [1, 2, 3, 8, MAX_FIXED, MAX_FIXED + 1, 40] {
+        for storage in storages(n) {
+            for (scale, shift) in VARIANTS {
+                let density = if matches!(storage, Storage::Sparse) { 3.0 / n as f64 } else { 0.7 };
+                let entries = random_entries(&mut rng, n, storage, density);
+                let case = Case::new(
+                    format!("n = {n}, {storage:?}, M = {shift}·I + {scale}·J"),
+                    n,
+                    storage,
+                    &entries,
+                    scale,
+                    shift,
+                );
+                for mut solver in implementations(&case.structure, n) {
+                    check_solves(&mut *solver, &case, &mut rng);
+                    // A second factorization of other values reuses the storage.
+                    let rescaled: Vec<_> =
+                        entries.iter().map(|&(i, j, v)| (i, j, if i == j { v } else { v * rng.uniform() })).collect();
+                    let again = Case::new(case.label.clone(), n, storage, &rescaled, scale, shift);
+                    assert_eq!(again.structure, case.structure);
+                    check_solves(&mut *solver, &again, &mut rng);
+                    *checked.entry(solver.name()).or_default() += 1;
+                }
+            }
+        }
+    }
+    for name in ["dense", "dense-fixed", "banded", "sparse", "sparse-pivoting"] {
+        assert!(checked.get(name).copied().unwrap_or(0) > 10, "{name} barely checked: {checked:?}");
+    }
+}
+
+/// `J`'s entries for an `M` (with `scale = −1`, `shift = 1`) of zero diagonal
+/// whose rows come in pairs that must be interchanged: rows `2k` and `2k + 1`
+/// hold `M[2k][2k+1]` and `M[2k+1][2k]` in [2, 3], plus entries ≤ 0.3 (scaled
+/// by `coupling`) to the neighbouring pairs within the storage. Well conditioned.
+fn swapped_pairs(rng: &mut Rng, n: usize, storage: Storage, coupling: f64) -> Vec<(usize, usize, f64)> {
+    assert!(n % 2 == 0);
+    let mut entries = Vec::new();
+    for i in 0..n {
+        entries.push((i, i, 1.0)); // M_ii = 1 − 1 = 0 exactly.
+        let partner = i ^ 1;
+        entries.push((i, partner, -(2.0 + rng.uniform())));
+        for j in [i.wrapping_sub(2), i + 2, i.wrapping_sub(3), i + 3] {
+            if j < n && j != partner && holds(storage, i, j) {
+                entries.push((i, j, coupling * 0.3 * (2.0 * rng.uniform() - 1.0)));
+            }
+        }
+    }
+    entries
+}
+
+#[test]
+fn a_zero_diagonal_needs_pivoting_the_diagonal_pivot_lu_reports_it() {
+    let mut rng = Rng::new(0xd1a6);
+    for n in [2, 6, 16, 30] {
+        for storage in storages(n) {
+            let entries = swapped_pairs(&mut rng, n, storage, 1.0);
+            let case = Case::new(format!("zero diagonal, n = {n}, {storage:?}"), n, storage, &entries, -1.0, 1.0);
+            for mut solver in implementations(&case.structure, n) {
+                if pivots(&*solver) {
+                    check_solves(&mut *solver, &case, &mut rng);
+                } else {
+                    assert!(
+                        solver.factor_shifted(&case.jac, case.scale, case.shift).is_err(),
+                        "{}: {} must report its zero pivot",
+                        case.label,
+                        solver.name()
+                    );
+                }
+            }
+            // The iteration matrix falls back to the pivoting sparse LU.
+            let mut matrix = IterationMatrix::new(&case.structure, n);
+            let mut stats = Stats::default();
+            matrix.factor(&case.jac, case.scale, case.shift, &mut stats).unwrap();
+            assert_eq!(matrix.using_fallback(), matches!(storage, Storage::Sparse), "{}", case.label);
+            let b: Vec<f64> = (0..n).map(|i| i as f64 - 1.5).collect();
+            let mut x = b.clone();
+            matrix.solve(&mut x, &mut stats);
+            assert!(case.relative_residual(&x, &b) <= 1e-10, "{}", case.label);
+            assert_eq!((stats.factorizations, stats.linear_solves), (1, 1));
+            // A matrix its first solver can factor again goes back to it.
+            let dominant: Vec<_> = entries.iter().map(|&(i, j, v)| (i, j, if i == j { -5.0 } else { v })).collect();
+            let good = Case::new(case.label.clone(), n, storage, &dominant, -1.0, 1.0);
+            matrix.factor(&good.jac, -1.0, 1.0, &mut stats).unwrap();
+            assert!(!matrix.using_fallback());
+            let mut x = b.clone();
+            matrix.solve(&mut x, &mut stats);
+            assert!(good.relative_residual(&x, &b) <= 1e-10, "{}", good.label);
+        }
+    }
+}
+
+#[test]
+fn every_solver_reports_a_singular_matrix() {
+    let mut rng = Rng::new(0x5146);
+    for n in [1, 3, 8, 17, 40] {
+        for storage in storages(n) {
+            for (scale, shift) in VARIANTS {
+                // Row `zero` of M vanishes: J's off-diagonal entries there are
+                // zero, and its diagonal cancels the shift exactly.
+                let zero = n / 2;
+                let mut entries = random_entries(&mut rng, n, storage, 0.7);
+                for e in entries.iter_mut().filter(|e| e.0 == zero) {
+                    e.2 = if e.1 == zero { -shift / scale } else { 0.0 };
+                }
+                let case = Case::new(
+                    format!("singular, n = {n}, {storage:?}, {scale}, {shift}"),
+                    n,
+                    storage,
+                    &entries,
+                    scale,
+                    shift,
+                );
+                assert!(case.m[zero * n..(zero + 1) * n].iter().all(|&v| v == 0.0));
+                for mut solver in implementations(&case.structure, n) {
+                    assert!(
+                        solver.factor_shifted(&case.jac, case.scale, case.shift).is_err(),
+                        "{}: {} factored a singular matrix",
+                        case.label,
+                        solver.name()
+                    );
+                }
+                let mut matrix = IterationMatrix::new(&case.structure, n);
+                assert!(matrix.factor(&case.jac, scale, shift, &mut Stats::default()).is_err(), "{}", case.label);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_compiled_sparse_lu_conforms_too() {
+    let model = sasp::models::iannello2013().unwrap();
+    let n = model.dimension();
+    let lu = SparseLu::new(model.sparsity());
+    assert!(lu.uses_compiled_kernels());
+    let mut rng = Rng::new(7);
+    let y: Vec<f64> = (0..n).map(|_| rng.log_uniform(1e-2, 1e2)).collect();
+    let mut jac = vec![0.0; model.sparsity().nnz()];
+    model.jacobian_sparse(0.0, &y, &[1.0], &mut jac).unwrap();
+    let entries: Vec<(usize, usize, f64)> = (0..n)
+        .flat_map(|i| {
+            let p = model.sparsity();
+            (p.row_start[i]..p.row_start[i + 1]).map(move |k| (i, p.col[k], k)).collect::<Vec<_>>()
+        })
+        .map(|(i, j, k)| (i, j, jac[k]))
+        .collect();
+    for shift in [1e4, 1e2, 1.0] {
+        let case = Case::new(format!("iannello2013 at shift {shift}"), n, Storage::Sparse, &entries, -1.0, shift);
+        assert_eq!(case.structure, JacobianStructure::Sparse(model.sparsity().clone()));
+        let mut solvers: Vec<Box<dyn LinearSolver>> =
+            vec![Box::new(lu.clone()), Box::new(lu.interpreted()), Box::new(PivotingSparseLu::new(model.sparsity()))];
+        for solver in &mut solvers {
+            check_solves(&mut **solver, &case, &mut rng);
+        }
+    }
+}
+
+/// A 1D grid of 10,000 cells with two species each (20,000 unknowns, stored
+/// cell by cell): within a cell the species are coupled with a zero diagonal
+/// (`M = I − J` with `J_ii = 1`), between neighbouring cells each species
+/// diffuses. The diagonal-pivot LU fails at once; the fallback must solve it
+/// in memory proportional to n (the dense fallback this replaces took n² =
+/// 4·10⁸ values, 3.2 GB).
+#[test]
+fn the_fallback_solves_a_20000_unknown_grid_in_memory_proportional_to_n() {
+    let cells: usize = 10_000;
+    let n = 2 * cells;
+    let mut rng = Rng::new(20_000);
+    let mut entries = Vec::new();
+    for c in 0..cells {
+        for s in 0..2 {
+            let i = 2 * c + s;
+            entries.push((i, i, 1.0));
+            entries.push((i, 2 * c + 1 - s, -(2.0 + rng.uniform())));
+            for nb in [c.wrapping_sub(1), c + 1] {
+                if nb < cells {
+                    entries.push((i, 2 * nb + s, 0.4 * rng.uniform()));
+                }
+            }
+        }
+    }
+    let mut rows: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for &(i, j, v) in &entries {
+        rows[i].push((j, v));
+    }
+    let mut row_start = vec![0];
+    let (mut col, mut jac) = (Vec::new(), Vec::new());
+    for r in &mut rows {
+        r.sort_by_key(|e| e.0);
+        col.extend(r.iter().map(|e| e.0));
+        jac.extend(r.iter().map(|e| e.1));
+        row_start.push(col.len());
+    }
+    let pattern = SparsityPattern { n, row_start, col };
+    let structure = JacobianStructure::Sparse(pattern.clone());
+    let mut matrix = IterationMatrix::new(&structure, n);
+    let mut stats = Stats::default();
+    let started = std::time::Instant::now();
+    matrix.factor(&jac, -1.0, 1.0, &mut stats).unwrap();
+    assert!(matrix.using_fallback(), "the diagonal pivots are zero");
+    let fallback = matrix.fallback().unwrap();
+    assert_eq!(fallback.name(), "sparse-pivoting");
+    let entries_stored = fallback.stored_entries();
+    println!(
+        "fallback on n = {n}: {entries_stored} stored entries ({:.1} per unknown, {:.2} MB of values; dense: {:.1} GB), factored in {:.1} ms",
+        entries_stored as f64 / n as f64,
+        8.0 * entries_stored as f64 / 1e6,
+        8.0 * (n * n) as f64 / 1e9,
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    assert!(entries_stored < 50 * n, "{entries_stored} entries is not O(n)");
+    // Residual, computed sparsely: M = I − J.
+    let b: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 / 500.0 - 1.0).collect();
+    let mut x = b.clone();
+    matrix.solve(&mut x, &mut stats);
+    let (mut r, mut norm_m) = (0.0_f64, 0.0_f64);
+    for i in 0..n {
+        let (mut mx, mut row) = (0.0, 0.0);
+        for k in pattern.row_start[i]..pattern.row_start[i + 1] {
+            let j = pattern.col[k];
+            let m = if i == j { 1.0 } else { 0.0 } - jac[k];
+            mx += m * x[j];
+            row += m.abs();
+        }
+        r = r.max((mx - b[i]).abs());
+        norm_m = norm_m.max(row);
+    }
+    let xn = x.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    assert!(r <= 1e-10 * norm_m * xn, "residual {r:e}");
+}
