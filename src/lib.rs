@@ -53,11 +53,16 @@ pub use error::{Result, SaspError};
 /// The `ndarray` version that [`space`] fields use.
 pub use ndarray;
 
-/// The names most programs need.
+/// The names most programs need: models and their parts, simulation,
+/// experiments with arms and dose schedules, solver choices.
+///
+/// [`Result`](crate::Result) takes an optional error type (`Result<T>` is
+/// `Result<T, SaspError>`), so a glob import leaves `Result<T, E>` meaning
+/// what it means in `std`.
 pub mod prelude {
     pub use crate::error::{Result, SaspError};
-    pub use crate::experiment::simulate;
-    pub use crate::intervene::Switch;
+    pub use crate::experiment::{simulate, ArmResult, Experiment};
+    pub use crate::intervene::{Antibody, Arm, DoseSchedule, P53Restoration, Switch};
     pub use crate::model::{
         Chemokine, Compartment, Factor, Model, ModelBuilder, NkState, ProcessDecl, Provenance, RateLaw, TumorState,
     };
