@@ -367,7 +367,7 @@ fn newton_krylov_matches_direct_bdf_on_the_slice_and_threads_do_not_change_resul
     };
     let (krylov, direct) = (run(Method::BdfKrylov), run(Method::Bdf));
     assert!(krylov.stats.linear_iterations > 0 && direct.stats.linear_iterations == 0);
-    let k = model.parameter("K").unwrap();
+    let k = model.parameter_canonical("K").unwrap();
     let m = model.dimension();
     for (i, (a, b)) in krylov.state(0).iter().zip(direct.state(0)).enumerate() {
         let scale = if model.kind(i % m).quantity() == Quantity::Cells { k } else { 1.0 };
@@ -457,7 +457,8 @@ fn an_antibody_arm_runs_unchanged_on_a_uniform_grid() {
     let y_box = prepared.model.initial_state();
     let mut well_mixed = prepared.model.system(&prepared.model.default_inputs()).unwrap();
     let mut stepper = Method::Rodas5p.stepper(&well_mixed, tight()).unwrap();
-    let plan = Plan { outputs: &[t_end], stops: &stops, events: &[], progress: None };
+    let last = [t_end];
+    let plan = Plan::outputs(&last).stops(&stops);
     let reference = integrate(&mut stepper, &mut well_mixed, t0, &y_box, t_end, &plan, &mut |_, t, y, sys| {
         for (time, action) in &prepared.actions {
             if *time == t {
