@@ -1,4 +1,4 @@
-//! Fits the free parameters of the reference model to MODEL.md's calibration
+//! Fits the free parameters of the reference model to the calibration
 //! targets (bounded Levenberg–Marquardt on log-ratio residuals; see
 //! `sasp::calibrate`) and prints the fitted values and every target.
 //!

@@ -39,7 +39,7 @@ fn run() -> sasp::Result<()> {
         );
     }
     let targets = targets(&results)?;
-    println!("\ncalibration targets (MODEL.md):");
+    println!("\ncalibration targets (docs/reproducing.md):");
     for t in &targets {
         println!(
             "  {:<3} {:<70} {:>8.3}  band {:<10} {}",

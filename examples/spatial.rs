@@ -45,7 +45,7 @@ fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result
         Ok(system.field(y, name)?.into_shape_with_order((n, n)).expect("the slice is square"))
     };
     let (p, q, s) = (two("P")?, two("Q")?, two("S")?);
-    let capacity = system.model().parameter("K")?;
+    let capacity = system.model().parameter_canonical("K")?;
     // Senescent share of the tumor cells, where there is tumor (1 % of a box or more).
     let mut senescent = Array2::zeros((n, n));
     for ((i, j), v) in senescent.indexed_iter_mut() {
@@ -86,7 +86,7 @@ fn run() -> Result<(), String> {
     let mut stepper = Method::BdfKrylov
         .stepper(&system, slice.options(&model, rtol).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
-    let plan = Plan { outputs: &days, stops: &[], events: &[], progress: Some(&progress) };
+    let plan = Plan::outputs(&days).progress(&progress);
     let run = integrate(&mut stepper, &mut system, 0.0, &y0, T_END, &plan, &mut |_, _, _, _| Ok(()))
         .map_err(|e| e.to_string())?;
     bar.finish_and_clear();

@@ -45,7 +45,7 @@ impl FreeParameter {
     }
 }
 
-/// The free parameters of the reference model and where MODEL.md starts them:
+/// The free parameters of the reference model and their provisional starting values:
 /// the recruitment parameters marked "calibrate" (`rho_N`, `eps_N`, and
 /// `w3 = w4 = w5`), and two assumptions the targets constrain directly — the
 /// kill rate per activated NK cell (`k_kill`, derived from imaging as ~5/day,

@@ -257,4 +257,20 @@ fn count_text(count: f64) -> String {
 }
 
 /// Shorthand for `std::result::Result<T, SaspError>`.
-pub type Result<T> = std::result::Result<T, SaspError>;
+///
+/// The error type defaults to [`SaspError`] but can be named, so that
+/// `use sasp::prelude::*` leaves a program's own results intact:
+///
+/// ```
+/// use sasp::prelude::*;
+///
+/// fn parse(text: &str) -> Result<f64, String> {       // std's two-parameter form
+///     text.trim().parse().map_err(|e| format!("{text}: {e}"))
+/// }
+/// fn model() -> Result<Model> {                       // sasp's: the error is SaspError
+///     sasp::models::iannello2013()
+/// }
+/// assert_eq!(parse(" 2.5 "), Ok(2.5));
+/// assert!(model().is_ok());
+/// ```
+pub type Result<T, E = SaspError> = std::result::Result<T, E>;

@@ -21,6 +21,15 @@
 //!
 //! ## Cargo features
 //!
+//! - `plot` (on by default): [`plot`], figures as PNG and SVG (plotters).
+//! - `cli` (on by default, implies `plot`): the `sasp` command line (clap,
+//!   indicatif). With `default-features = false` the crate is the engine
+//!   alone — models, solvers, experiments, sweeps, calibration, CSV/JSON and
+//!   SBML output:
+//!
+//!   ```toml
+//!   sasp = { version = "0.1", default-features = false }
+//!   ```
 //! - `ode_solvers` (off by default): `solve::OdeSolversSystem`, which makes any
 //!   [`solve::OdeSystem`] — a model's, from [`Model::system`](model::Model::system) —
 //!   an `ode_solvers::System`, for programs that integrate with the
@@ -42,6 +51,7 @@ pub mod intervene;
 pub mod model;
 pub mod models;
 pub mod output;
+#[cfg(feature = "plot")]
 pub mod plot;
 pub mod sbml;
 pub mod solve;
@@ -53,13 +63,19 @@ pub use error::{Result, SaspError};
 /// The `ndarray` version that [`space`] fields use.
 pub use ndarray;
 
-/// The names most programs need.
+/// The names most programs need: models and their parts, simulation,
+/// experiments with arms and dose schedules, solver choices.
+///
+/// [`Result`] takes an optional error type (`Result<T>` is
+/// `Result<T, SaspError>`), so a glob import leaves `Result<T, E>` meaning
+/// what it means in `std`.
 pub mod prelude {
     pub use crate::error::{Result, SaspError};
-    pub use crate::experiment::simulate;
-    pub use crate::intervene::Switch;
+    pub use crate::experiment::{simulate, ArmResult, Experiment};
+    pub use crate::intervene::{Antibody, Arm, DoseSchedule, P53Restoration, Switch};
     pub use crate::model::{
-        Chemokine, Compartment, Factor, Model, ModelBuilder, NkState, ProcessDecl, Provenance, RateLaw, TumorState,
+        Chemokine, Compartment, Factor, Model, ModelBuilder, NkState, ParameterDecl, ProcessDecl, Provenance, Quantity,
+        RateLaw, TumorState,
     };
     pub use crate::solve::{Method, OdeSystem, Options, Solution, Tolerance};
 }

@@ -478,11 +478,14 @@ pub struct Manifest {
     pub model: String,
     /// FNV-1a 64-bit hash of the model's canonical TOML (identifies the exact model).
     pub model_hash: String,
-    /// Every parameter value used (canonical units).
+    /// Every parameter value used (canonical units, as the solver sees them;
+    /// see [`Model::parameter_canonical`](crate::model::Model::parameter_canonical)).
     pub parameters: std::collections::BTreeMap<String, f64>,
     /// Arms run (names), if any.
     pub arms: Vec<String>,
-    /// Integration method.
+    /// The integration method that ran: [`Method::Auto`](crate::solve::Method::Auto)
+    /// is recorded as the method it chose (`rodas5p`, `rodas3`, `bdf` …, what
+    /// [`Solution::method`](crate::solve::Solution::method) holds), never as `auto`.
     pub method: String,
     /// Relative tolerance.
     pub rtol: f64,
@@ -517,7 +520,7 @@ impl Manifest {
             .spec()
             .parameters
             .iter()
-            .map(|p| model.parameter(&p.name).map(|v| (p.name.clone(), v)))
+            .map(|p| model.parameter_canonical(&p.name).map(|v| (p.name.clone(), v)))
             .collect::<Result<_>>()?;
         let toml = model.to_toml().unwrap_or_default();
         Ok(Manifest {

@@ -313,7 +313,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
             "      <parameter id=\"{}\" name=\"{}\" value=\"{:e}\" units=\"{}\" constant=\"true\"/>",
             sid(&p.name),
             xml(&format!("{} {} {}", p.name, p.tag, p.source)),
-            model.parameter(&p.name)?,
+            model.parameter_canonical(&p.name)?,
             unit_id(unit_of(&p.unit)?)
         );
     }
@@ -379,7 +379,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
                     for (token, e) in parts {
                         let x = match token.parse::<f64>() {
                             Ok(x) => x,
-                            Err(_) => model.parameter(token)?,
+                            Err(_) => model.parameter_canonical(token)?,
                         };
                         v *= x.powi(e);
                     }

@@ -1,4 +1,4 @@
-//! Calibration: the shipped parameters meet every target of MODEL.md, and the
+//! Calibration: the shipped parameters meet every target (docs/reproducing.md), and the
 //! fit that produced them is reproducible.
 
 use sasp::calibrate::{fit, reference_free_parameters, residuals};

@@ -30,7 +30,7 @@ fn plasma_antibody_follows_the_bateman_function() {
     assert_eq!(stops, vec![0.0]);
     let mut system = prepared.model.system(&prepared.model.default_inputs()).unwrap();
     let mut stepper = sasp::solve::Method::Rodas5p.stepper(&system, tight()).unwrap();
-    let plan = sasp::solve::Plan { outputs: &days, stops: &stops, events: &[], progress: None };
+    let plan = sasp::solve::Plan::outputs(&days).stops(&stops);
     let depot = prepared.model.index_of("isotype_depot").unwrap();
     let run = sasp::solve::integrate(
         &mut stepper,

@@ -13,10 +13,10 @@ fn the_reference_file_holds_the_whole_model() {
     assert_eq!(model.initial_time(), -14.0);
     let names: Vec<&str> = model.compartment_names().collect();
     assert_eq!(names, ["P", "Q", "S", "pi", "C2", "C3", "C4", "C5", "X", "I", "Nr", "Na", "M"]);
-    // A few parameters of MODEL.md, in canonical units.
+    // A few parameters of the reference model (docs/model.md), in canonical units.
     for (name, value) in [("r", 0.35), ("K", 2000.0), ("k_sen", 0.7), ("delta_C", 20.0), ("kon", 86.4), ("p_ex", 0.03)]
     {
-        assert_eq!(model.parameter(name).unwrap(), value, "{name}");
+        assert_eq!(model.parameter_canonical(name).unwrap(), value, "{name}");
     }
     // Every parameter carries a tag; every non-numerical [A]/[R]/[D]/[V] default is documented.
     for p in &model.spec().parameters {

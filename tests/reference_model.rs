@@ -1,4 +1,4 @@
-//! The reference model with MODEL.md's default (uncalibrated) parameters: p53
+//! The reference model with its provisional (uncalibrated) parameters: p53
 //! restoration at day 0 from a ~100 mm³ tumor makes it senesce, secrete CCL2,
 //! recruit NK cells and shrink; with p53 off it grows. (The calibrated,
 //! shipped parameters are tested against the calibration targets in
@@ -11,7 +11,7 @@ struct Run {
     sol: Solution,
 }
 
-/// The reference model with MODEL.md's provisional (uncalibrated) values of
+/// The reference model with the provisional (uncalibrated) values of
 /// the parameters that calibration fits.
 fn uncalibrated() -> Model {
     let mut model = sasp::models::iannello2013().unwrap();

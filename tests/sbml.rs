@@ -59,7 +59,7 @@ fn the_anti_ccl2_arm_exports_completely_and_its_laws_evaluate_to_our_rates() {
         let node =
             children(root, "parameter").into_iter().find(|n| n.attribute("id") == Some(p.name.as_str())).unwrap();
         let v: f64 = node.attribute("value").unwrap().parse().unwrap();
-        assert_eq!(v, m.parameter(&p.name).unwrap(), "{}", p.name);
+        assert_eq!(v, m.parameter_canonical(&p.name).unwrap(), "{}", p.name);
         values.insert(p.name.clone(), v);
     }
     // Events: 11 doses into the depot and the doxycycline switch, at their

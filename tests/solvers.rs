@@ -202,7 +202,7 @@ fn a_bolus_at_a_stop_gives_the_exact_answer() {
     let outputs = [5.0, 9.999, 10.0, 10.5, 15.0, 20.0];
     for method in ALL {
         let mut stepper = method.stepper(&Decay, options(1e-10, 1e-12)).unwrap();
-        let plan = Plan { outputs: &outputs, stops: &[10.0], events: &[], progress: None };
+        let plan = Plan::outputs(&outputs).stops(&[10.0]);
         let run = integrate(&mut stepper, &mut Decay, 0.0, &[2.0], 20.0, &plan, &mut |_, t, y, _| {
             assert_eq!(t, 10.0, "the stop is hit exactly");
             y[0] += 5.0;
@@ -223,7 +223,7 @@ fn an_event_lands_on_the_crossing() {
     for method in ALL {
         let events = [Event::new(|_, y: &[f64]| y[0] - 0.5, Direction::Falling, true)];
         let mut stepper = method.stepper(&Decay, options(1e-12, 1e-14)).unwrap();
-        let plan = Plan { outputs: &[1.0, 100.0], stops: &[], events: &events, progress: None };
+        let plan = Plan::outputs(&[1.0, 100.0]).events(&events);
         let run = integrate(&mut stepper, &mut Decay, 0.0, &[1.0], 100.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
         assert_eq!(run.events.len(), 1);
         assert!((run.t - target).abs() < 1e-10, "{}: event at {} vs {target}", method.name(), run.t);
@@ -255,7 +255,7 @@ fn non_terminal_events_respect_their_direction() {
             Event::new(|_, y: &[f64]| y[0], Direction::Rising, false),
         ];
         let mut stepper = method.stepper(&Oscillator, options(1e-12, 1e-12)).unwrap();
-        let plan = Plan { outputs: &[], stops: &[], events: &events, progress: None };
+        let plan = Plan::end_only().events(&events);
         let run =
             integrate(&mut stepper, &mut Oscillator, 0.0, &[1.0, 0.0], 10.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
         let found: Vec<(usize, f64)> = run.events.iter().map(|e| (e.event, e.t)).collect();
@@ -421,7 +421,7 @@ fn restarts_after_stops_are_cheap_for_one_step_methods() {
     // 100 doses: Rodas5P keeps its step size across stops.
     let stops: Vec<f64> = (1..=100).map(|k| k as f64 * 0.5).collect();
     let mut stepper = Method::Rodas5p.stepper(&Decay, options(1e-6, 1e-9)).unwrap();
-    let plan = Plan { outputs: &[], stops: &stops, events: &[], progress: None };
+    let plan = Plan::end_only().stops(&stops);
     let run = integrate(&mut stepper, &mut Decay, 0.0, &[1.0], 50.0, &plan, &mut |_, _, y, _| {
         y[0] += 1.0;
         Ok(())
@@ -440,7 +440,7 @@ fn a_reused_stepper_reports_each_calls_own_work() {
     // statistics are its own, and together they are the stepper's total.
     for method in ALL {
         let mut stepper = method.stepper(&Decay, options(1e-8, 1e-12)).unwrap();
-        let plan = Plan { outputs: &[], stops: &[], events: &[], progress: None };
+        let plan = Plan::end_only();
         let first = integrate(&mut stepper, &mut Decay, 0.0, &[1.0], 10.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
         let second =
             integrate(&mut stepper, &mut Decay, 10.0, &first.y, 20.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();

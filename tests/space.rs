@@ -367,7 +367,7 @@ fn newton_krylov_matches_direct_bdf_on_the_slice_and_threads_do_not_change_resul
     };
     let (krylov, direct) = (run(Method::BdfKrylov), run(Method::Bdf));
     assert!(krylov.stats.linear_iterations > 0 && direct.stats.linear_iterations == 0);
-    let k = model.parameter("K").unwrap();
+    let k = model.parameter_canonical("K").unwrap();
     let m = model.dimension();
     for (i, (a, b)) in krylov.state(0).iter().zip(direct.state(0)).enumerate() {
         let scale = if model.kind(i % m).quantity() == Quantity::Cells { k } else { 1.0 };
@@ -457,7 +457,8 @@ fn an_antibody_arm_runs_unchanged_on_a_uniform_grid() {
     let y_box = prepared.model.initial_state();
     let mut well_mixed = prepared.model.system(&prepared.model.default_inputs()).unwrap();
     let mut stepper = Method::Rodas5p.stepper(&well_mixed, tight()).unwrap();
-    let plan = Plan { outputs: &[t_end], stops: &stops, events: &[], progress: None };
+    let last = [t_end];
+    let plan = Plan::outputs(&last).stops(&stops);
     let reference = integrate(&mut stepper, &mut well_mixed, t0, &y_box, t_end, &plan, &mut |_, t, y, sys| {
         for (time, action) in &prepared.actions {
             if *time == t {
@@ -490,4 +491,46 @@ fn an_antibody_arm_runs_unchanged_on_a_uniform_grid() {
     // A bad action is an error, not a panic.
     let bad = sasp::intervene::TimedAction::Add { compartment: m, amount: 1.0 };
     assert!(system.apply(&bad, &mut y0.clone()).is_err());
+}
+
+/// `[[transport]]` coefficients carry units: converted to mm²/day (and the
+/// signal's canonical unit), a wrong dimension refused at build time.
+#[test]
+fn transport_coefficients_are_unit_checked() {
+    let file = |diffusion_unit: &str, sensitivity_unit: &str| {
+        format!(
+            r#"
+[model]
+name = "chase"
+[[compartment]]
+name = "N"
+kind = "nk.recruited"
+unit = "Mcells"
+initial = 1.0
+[[compartment]]
+name = "C"
+kind = "chemokine.CCL2"
+unit = "uM"
+initial = 0.001
+[[transport]]
+compartment = "N"
+diffusion = 1.0
+unit = "{diffusion_unit}"
+chemotaxis = {{ signal = "C", sensitivity = 2.0, {sensitivity_unit} saturation = 0.5 }}
+"#
+        )
+    };
+    let model = sasp::model::Model::from_toml_str(&file("um^2/s", ""), "<chase>").unwrap();
+    let (d, chemotaxis) = model.transport_canonical(0).unwrap();
+    assert!((d - 0.0864).abs() < 1e-15, "1 µm²/s = 0.0864 mm²/day, got {d}");
+    let (chi, k) = chemotaxis.unwrap();
+    // Sensitivity per µM of the signal (its declared unit) is 1/1000 per nM;
+    // the saturation 0.5 µM is 500 nM.
+    assert!((chi - 2e-3).abs() < 1e-18 && (k - 500.0).abs() < 1e-12, "{chi} {k}");
+    let model = sasp::model::Model::from_toml_str(&file("mm^2/day", r#"unit = "mm^2/day/nM","#), "<chase>").unwrap();
+    assert_eq!(model.transport_canonical(0).unwrap().1.unwrap().0, 2.0);
+    for (d_unit, s_unit) in [("mm/day", ""), ("mm^2/day", r#"unit = "mm^2/day","#)] {
+        let err = sasp::model::Model::from_toml_str(&file(d_unit, s_unit), "<chase>").unwrap_err();
+        assert!(err.to_string().contains("unit mismatch in transport of 'N'"), "{err}");
+    }
 }

@@ -110,7 +110,8 @@ fn equivalent_units_are_converted() {
     p.value = 20.0 / 24.0;
     p.unit = "1/h".into();
     let model = Model::from_spec(spec).unwrap();
-    assert!((model.parameter("delta_C").unwrap() - 20.0).abs() < 1e-12);
+    assert!((model.parameter_canonical("delta_C").unwrap() - 20.0).abs() < 1e-12);
+    assert!((model.parameter("delta_C").unwrap() - 20.0 / 24.0).abs() < 1e-15); // as declared, in 1/h
 }
 
 #[test]

@@ -47,7 +47,7 @@ pub fn simulate(
     let stops: Vec<f64> = resolved.iter().map(|s| s.0.min(t_end)).collect();
     let mut system = model.system(&model.default_inputs())?;
     let mut stepper = method.stepper(&system, options.clone())?;
-    let plan = Plan { outputs, stops: &stops, events: &[], progress: None };
+    let plan = Plan::outputs(outputs).stops(&stops);
     let run = integrate(&mut stepper, &mut system, t0, &model.initial_state(), t_end, &plan, &mut |k, _, _, sys| {
         let (_, input, value) = resolved[k];
         sys.set_input(input, value);
@@ -190,7 +190,7 @@ impl ObservableMap {
                 .filter(|(_, p)| p.has_tag("killing"))
                 .map(|(i, _)| i)
                 .collect(),
-            t_eps: m.parameter("T_eps").unwrap_or(1e-3),
+            t_eps: m.parameter_canonical("T_eps").unwrap_or(1e-3),
         }
     }
 
@@ -457,7 +457,7 @@ impl<'m> Experiment<'m> {
         // Phase 1: injection to the reference day (stops there are applied).
         let split = samples.partition_point(|&t| t <= self.reference_day);
         let stops_1: Vec<f64> = stops.iter().copied().filter(|&t| t <= self.reference_day).collect();
-        let plan = Plan { outputs: &samples[..split], stops: &stops_1, events: &[], progress: None };
+        let plan = Plan::outputs(&samples[..split]).stops(&stops_1);
         let first =
             integrate(&mut stepper, &mut system, t0, &model.initial_state(), self.reference_day, &plan, &mut apply)
                 .map_err(in_arm)?;
@@ -472,7 +472,7 @@ impl<'m> Experiment<'m> {
             Event::new(move |_, y: &[f64]| v3(y) - 1.0, Direction::Falling, false),
         ];
         let stops_2: Vec<f64> = stops.iter().copied().filter(|&t| t > self.reference_day).collect();
-        let plan = Plan { outputs: &samples[split..], stops: &stops_2, events: &events, progress: None };
+        let plan = Plan::outputs(&samples[split..]).stops(&stops_2).events(&events);
         let second = integrate(&mut stepper, &mut system, self.reference_day, &first.y, self.t_end, &plan, &mut apply)
             .map_err(in_arm)?;
         let first_hit = |k: usize| second.events.iter().find(|e| e.event == k).map(|e| e.t - self.reference_day);

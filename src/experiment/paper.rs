@@ -1,5 +1,5 @@
 //! The neutralization experiment of Iannello et al. (J Exp Med 2013) and the
-//! calibration targets of `MODEL.md`.
+//! calibration targets (the table in docs/reproducing.md).
 //!
 //! Tumors are injected at day −14 (p53 off) and reach about 100 mm³ by day 0,
 //! when doxycycline restores p53. Antibodies (330 nM into the i.p. depot,
@@ -36,7 +36,7 @@ pub fn neutralization_arms() -> Result<Vec<Arm>> {
 /// One calibration target: an observable, its band and whether it is met.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Target {
-    /// Number in MODEL.md's table (with a letter where one row has several checks).
+    /// Number in the targets table of docs/reproducing.md (with a letter where one row has several checks).
     pub id: String,
     /// What is measured.
     pub description: String,
@@ -57,7 +57,7 @@ fn find<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
     })
 }
 
-/// Evaluates MODEL.md's calibration targets on the results of
+/// Evaluates the calibration targets on the results of
 /// [`neutralization_arms`] (sampled at least at days 0, 5, 14 and 21).
 pub fn targets(results: &[ArmResult]) -> Result<Vec<Target>> {
     let ratio = |arm: &str, day: f64| -> Result<f64> {

@@ -7,7 +7,7 @@
 //! [`Arm::prepare`] applies them all to a base model and returns the model to
 //! integrate with its stop times. Stop times are exact solver stops.
 //!
-//! Antibody pharmacokinetics and binding (MODEL.md), for an antibody `j`
+//! Antibody pharmacokinetics and binding, for an antibody `j`
 //! against a target `z`:
 //!
 //! - depot `D' = −ka D` (+ bolus doses), plasma `A' = ka D − kel A`,

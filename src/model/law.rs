@@ -78,6 +78,12 @@ impl From<&str> for Coefficient {
     }
 }
 
+impl From<&String> for Coefficient {
+    fn from(s: &String) -> Coefficient {
+        Coefficient(s.clone())
+    }
+}
+
 impl fmt::Display for Coefficient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -328,6 +334,109 @@ pub enum RateLaw {
     /// A Rust closure (cannot be written to a model file).
     #[serde(skip)]
     Custom(CustomLaw),
+}
+
+/// Constructors, one per law, each taking names as `&str` (or anything
+/// `Into<String>`) and the coefficient as a parameter expression (`"kd"`,
+/// `"rho_N*w2"`, `"1/tau"`):
+///
+/// ```
+/// use sasp::model::RateLaw;
+///
+/// let decay = RateLaw::first_order("kd", "drug");                  // kd · drug
+/// let uptake = RateLaw::michaelis_menten("vmax", "S", "Km");       // vmax · S / (Km + S)
+/// let binding = RateLaw::binding("kon", "koff", "Ab", "CCL2", "AbCCL2");
+/// assert_eq!(decay.name(), "first_order");
+/// # let _ = (uptake, binding);
+/// ```
+impl RateLaw {
+    /// `k` — a constant rate (a zero-order source).
+    pub fn constant(k: impl Into<Coefficient>) -> RateLaw {
+        RateLaw::Constant { k: k.into() }
+    }
+
+    /// `k · u(t)` — a source switched by the declared input `input`.
+    pub fn time_source(k: impl Into<Coefficient>, input: impl Into<String>) -> RateLaw {
+        RateLaw::TimeSource { k: k.into(), input: input.into() }
+    }
+
+    /// `k · x` — first order in the compartment or pool `of`.
+    pub fn first_order(k: impl Into<Coefficient>, of: impl Into<String>) -> RateLaw {
+        RateLaw::FirstOrder { k: k.into(), of: of.into() }
+    }
+
+    /// `k · Π xᵢ` — mass action in the reactants `of` (repeat a name for
+    /// higher order).
+    pub fn mass_action<S: Into<String>>(k: impl Into<Coefficient>, of: impl IntoIterator<Item = S>) -> RateLaw {
+        RateLaw::MassAction { k: k.into(), of: of.into_iter().map(Into::into).collect() }
+    }
+
+    /// `k · x / (K_m + x)` — Michaelis–Menten in the substrate `of`, with the
+    /// half-saturation parameter `km`.
+    pub fn michaelis_menten(k: impl Into<Coefficient>, of: impl Into<String>, km: impl Into<String>) -> RateLaw {
+        RateLaw::MichaelisMenten { k: k.into(), of: of.into(), km: km.into() }
+    }
+
+    /// `k · xⁿ / (Kⁿ + xⁿ)` — Hill activation by `of`, half-activation
+    /// parameter `half`, Hill coefficient `n ≥ 1`.
+    pub fn hill(k: impl Into<Coefficient>, of: impl Into<String>, half: impl Into<String>, n: f64) -> RateLaw {
+        RateLaw::Hill { k: k.into(), of: of.into(), half: half.into(), n }
+    }
+
+    /// `k · Kⁿ / (Kⁿ + xⁿ)` — Hill repression by `of`, half-repression
+    /// parameter `half`, Hill coefficient `n ≥ 1`.
+    pub fn hill_repressor(
+        k: impl Into<Coefficient>,
+        of: impl Into<String>,
+        half: impl Into<String>,
+        n: f64,
+    ) -> RateLaw {
+        RateLaw::HillRepressor { k: k.into(), of: of.into(), half: half.into(), n }
+    }
+
+    /// `k · x · (1 − N/K)` — logistic growth of `of`, where the compartment
+    /// or pool `total` (N) fills the carrying capacity parameter `capacity` (K).
+    pub fn logistic(
+        k: impl Into<Coefficient>,
+        of: impl Into<String>,
+        total: impl Into<String>,
+        capacity: impl Into<String>,
+    ) -> RateLaw {
+        RateLaw::Logistic { k: k.into(), of: of.into(), total: total.into(), capacity: capacity.into() }
+    }
+
+    /// `k · Π xᵢ / (N + ε)` — ratio-dependent rate of the compartments `of`
+    /// over the compartment or pool `total` (N), regularized by the parameter
+    /// `eps` (ε), e.g. NK killing `k · E · T / (T + ε)`.
+    pub fn ratio_dependent<S: Into<String>>(
+        k: impl Into<Coefficient>,
+        of: impl IntoIterator<Item = S>,
+        total: impl Into<String>,
+        eps: impl Into<String>,
+    ) -> RateLaw {
+        RateLaw::RatioDependent {
+            k: k.into(),
+            of: of.into_iter().map(Into::into).collect(),
+            total: total.into(),
+            eps: eps.into(),
+        }
+    }
+
+    /// `k_on · a · b − k_off · c` — reversible binding `a + b ⇌ c`.
+    pub fn binding(
+        kon: impl Into<Coefficient>,
+        koff: impl Into<Coefficient>,
+        a: impl Into<String>,
+        b: impl Into<String>,
+        complex: impl Into<String>,
+    ) -> RateLaw {
+        RateLaw::Binding { kon: kon.into(), koff: koff.into(), of: [a.into(), b.into()], complex: complex.into() }
+    }
+
+    /// A Rust closure with its own unit and (optionally) gradient.
+    pub fn custom(law: CustomLaw) -> RateLaw {
+        RateLaw::Custom(law)
+    }
 }
 
 /// One product term of a lowered rate law: `sign · coefficient · Π factors`.

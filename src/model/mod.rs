@@ -32,8 +32,8 @@ pub use kinetics::{SparsityPattern, MAX_CUSTOM_ARGS, MAX_FACTORS};
 pub const MAX_ORDER: u32 = 16;
 pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
 pub use spec::{
-    ChemotaxisDecl, CompartmentDecl, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl,
-    ProcessDecl, Provenance, TransportDecl,
+    ChemotaxisDecl, CompartmentDecl, Declaration, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl,
+    PoolDecl, ProcessDecl, Provenance, TransportDecl,
 };
 pub use units::{Dimension, Unit};
 
@@ -59,6 +59,10 @@ pub struct Model {
     parameter_index: HashMap<String, usize>,
     input_index: HashMap<String, usize>,
     pools: HashMap<String, Vec<usize>>,
+    /// `[[transport]]` coefficients in canonical units, one per declaration:
+    /// diffusion (mm²/day) and, with chemotaxis, sensitivity (mm²/day per
+    /// canonical signal unit) and saturation (canonical signal unit, ∞ = none).
+    transport: Vec<(f64, Option<(f64, f64)>)>,
 }
 
 impl fmt::Debug for Model {
@@ -423,7 +427,8 @@ impl Model {
             default_inputs.push(value);
         }
 
-        // Transport: names known, coefficients valid.
+        // Transport: names known, coefficients valid, units checked.
+        let mut transport = Vec::with_capacity(spec.transport.len());
         for t in &spec.transport {
             let context = format!("transport of '{}'", t.compartment);
             let known = |name: &String| {
@@ -439,8 +444,23 @@ impl Model {
                     value: t.diffusion,
                 });
             }
+            let motility = Dimension::LENGTH.powi(2) / Dimension::TIME;
+            let diffusion_unit = match &t.unit {
+                Some(text) => parse_unit(text, &format!("{context}: diffusion"))?,
+                None => Unit::canonical(motility),
+            };
+            if diffusion_unit.dimension != motility {
+                return Err(SaspError::UnitMismatch {
+                    context: format!("{context}: diffusion"),
+                    expected: motility.to_string(),
+                    found: diffusion_unit.dimension.to_string(),
+                });
+            }
+            let diffusion = finite_transport(diffusion_unit.to_canonical(t.diffusion), &context, "diffusion")?;
+            let mut chemotaxis = None;
             if let Some(c) = &t.chemotaxis {
-                if known(&c.signal)? == moving {
+                let signal = known(&c.signal)?;
+                if signal == moving {
                     return Err(SaspError::InvalidModel(format!("{context}: a compartment cannot chase itself")));
                 }
                 if !(c.sensitivity.is_finite() && c.sensitivity >= 0.0) {
@@ -455,7 +475,30 @@ impl Model {
                         value: k,
                     });
                 }
+                let signal_unit = compartment_units[signal];
+                let expected = motility / signal_unit.dimension;
+                let sensitivity_unit = match &c.unit {
+                    Some(text) => parse_unit(text, &format!("{context}: chemotaxis sensitivity"))?,
+                    None => Unit { dimension: expected, scale: 1.0 / signal_unit.scale },
+                };
+                if sensitivity_unit.dimension != expected {
+                    return Err(SaspError::UnitMismatch {
+                        context: format!("{context}: chemotaxis sensitivity to '{}'", c.signal),
+                        expected: expected.to_string(),
+                        found: sensitivity_unit.dimension.to_string(),
+                    });
+                }
+                let sensitivity =
+                    finite_transport(sensitivity_unit.to_canonical(c.sensitivity), &context, "chemotaxis sensitivity")?;
+                let saturation = match c.saturation {
+                    Some(k) if k.is_finite() => {
+                        finite_transport(signal_unit.to_canonical(k), &context, "receptor saturation")?
+                    }
+                    _ => f64::INFINITY,
+                };
+                chemotaxis = Some((sensitivity, saturation));
             }
+            transport.push((diffusion, chemotaxis));
         }
         check_unique("transport", spec.transport.iter().map(|t| t.compartment.as_str()))?;
 
@@ -606,7 +649,16 @@ impl Model {
             parameter_index,
             input_index,
             pools,
+            transport,
         })
+    }
+
+    /// The `[[transport]]` declaration `k` in canonical units: diffusion
+    /// (mm²/day) and, if it declares chemotaxis, its sensitivity (mm²/day
+    /// per canonical unit of the signal) and receptor saturation (canonical
+    /// signal unit; ∞ = none).
+    pub fn transport_canonical(&self, k: usize) -> Option<(f64, Option<(f64, f64)>)> {
+        self.transport.get(k).copied()
     }
 
     /// The declaration this model was built from.
@@ -688,16 +740,44 @@ impl Model {
         self.spec.model.initial_time
     }
 
-    /// A parameter's value in canonical units.
+    /// A parameter's value in its declared unit (the `unit` of its
+    /// declaration), the unit [`Model::with_parameter`] takes: the two are
+    /// inverse, whatever the unit.
+    ///
+    /// ```
+    /// use sasp::prelude::*;
+    ///
+    /// let model = ModelBuilder::new("pk")
+    ///     .compartment("drug", Compartment::Other(Quantity::Concentration), "nM", 1.0)
+    ///     .declare(ParameterDecl::new("kd", 0.5, "1/h"))
+    ///     .process(ProcessDecl::new("clearance", RateLaw::first_order("kd", "drug")).change("drug", -1.0))
+    ///     .build()?;
+    /// assert_eq!(model.parameter("kd")?, 0.5);                      // 1/h, as declared
+    /// assert_eq!(model.parameter_canonical("kd")?, 12.0);           // 1/day, as the solver sees it
+    /// assert_eq!(model.with_parameter("kd", 2.0)?.parameter("kd")?, 2.0);
+    /// # Ok::<(), sasp::SaspError>(())
+    /// ```
     pub fn parameter(&self, name: &str) -> Result<f64> {
-        self.parameter_index.get(name).map(|&k| self.parameter_values[k]).ok_or_else(|| SaspError::UnknownParameter {
+        let k = self.parameter_position(name)?;
+        Ok(self.spec.parameters[k].value)
+    }
+
+    /// A parameter's value in the canonical unit of its dimension (day,
+    /// Mcells, nM, mm): the value the right-hand side uses.
+    pub fn parameter_canonical(&self, name: &str) -> Result<f64> {
+        let k = self.parameter_position(name)?;
+        Ok(self.parameter_values[k])
+    }
+
+    fn parameter_position(&self, name: &str) -> Result<usize> {
+        self.parameter_index.get(name).copied().ok_or_else(|| SaspError::UnknownParameter {
             name: name.to_string(),
             context: format!("a lookup in model '{}'", self.name()),
         })
     }
 
     /// A copy of the model with a parameter set to `value` (in the parameter's
-    /// declared unit), rebuilt and revalidated.
+    /// declared unit, as [`Model::parameter`] returns it), rebuilt and revalidated.
     pub fn with_parameter(&self, name: &str, value: f64) -> Result<Model> {
         let mut spec = self.spec.clone();
         let p = spec.parameters.iter_mut().find(|p| p.name == name).ok_or_else(|| SaspError::UnknownParameter {
@@ -946,5 +1026,18 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
         let storage = if self.model.dense_jacobian_pays() { Storage::Dense } else { Storage::Sparse };
         self.model.kinetics.jacobian(t, y, &self.inputs, values, storage);
         true
+    }
+}
+
+/// A transport coefficient after unit conversion: finite, or an error naming it.
+fn finite_transport(value: f64, context: &str, what: &str) -> Result<f64> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(SaspError::NotFinite {
+            kind: "transport",
+            name: context.to_string(),
+            detail: format!("{what} is {value} in canonical units"),
+        })
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// How sure a parameter value is (the tags of `MODEL.md`).
+/// How sure a parameter value is (the provenance tags of docs/model.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Provenance {
     /// `[V]` verified from a source.
@@ -107,6 +107,51 @@ pub struct ParameterDecl {
     pub description: String,
 }
 
+impl ParameterDecl {
+    /// A parameter `name = value` in `unit`, tagged [`Provenance::Assumed`]
+    /// until [`provenance`](Self::provenance) says otherwise, with no source
+    /// or description yet:
+    ///
+    /// ```
+    /// use sasp::model::{ModelBuilder, ParameterDecl, Provenance};
+    ///
+    /// let decl = ParameterDecl::new("kd", 0.7, "1/day")
+    ///     .provenance(Provenance::Recalled)
+    ///     .source("plasma half-life about one day")
+    ///     .description("elimination rate of the drug");
+    /// let builder = ModelBuilder::new("pk").declare(decl);
+    /// assert_eq!(builder.spec().parameters[0].description, "elimination rate of the drug");
+    /// ```
+    pub fn new(name: &str, value: f64, unit: &str) -> ParameterDecl {
+        ParameterDecl {
+            name: name.to_string(),
+            value,
+            unit: unit.to_string(),
+            tag: Provenance::Assumed,
+            source: String::new(),
+            description: String::new(),
+        }
+    }
+
+    /// Sets how sure the value is.
+    pub fn provenance(mut self, tag: Provenance) -> ParameterDecl {
+        self.tag = tag;
+        self
+    }
+
+    /// Sets where the value comes from.
+    pub fn source(mut self, source: &str) -> ParameterDecl {
+        self.source = source.to_string();
+        self
+    }
+
+    /// Sets what the parameter means.
+    pub fn description(mut self, text: &str) -> ParameterDecl {
+        self.description = text.to_string();
+        self
+    }
+}
+
 /// A named sum of compartments of the same unit (e.g. total tumor `T = P + Q + S`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,9 +172,12 @@ pub struct PoolDecl {
 pub struct TransportDecl {
     /// The moving compartment.
     pub compartment: String,
-    /// Diffusion coefficient or random motility (mm²/day); 0 = immobile.
+    /// Diffusion coefficient or random motility, in `unit`; 0 = immobile.
     #[serde(default)]
     pub diffusion: f64,
+    /// Unit of `diffusion` (length²/time, e.g. `um^2/s`); absent = `mm^2/day`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// Chemotaxis toward a signal, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chemotaxis: Option<ChemotaxisDecl>,
@@ -144,9 +192,14 @@ pub struct TransportDecl {
 pub struct ChemotaxisDecl {
     /// The attracting compartment (e.g. a chemokine).
     pub signal: String,
-    /// Sensitivity χ (mm²/day per unit of signal).
+    /// Sensitivity χ, in `unit`.
     pub sensitivity: f64,
-    /// Receptor saturation constant K (signal units); absent = no saturation.
+    /// Unit of `sensitivity` (length²/time per unit of the signal, e.g.
+    /// `mm^2/day/nM`); absent = mm²/day per the signal's declared unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Receptor saturation constant K, in the signal's declared unit; absent
+    /// = no saturation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saturation: Option<f64>,
 }
@@ -231,6 +284,30 @@ impl ProcessDecl {
     pub fn describe(mut self, text: &str) -> ProcessDecl {
         self.description = text.to_string();
         self
+    }
+}
+
+/// An item that [`ModelBuilder::declare`] adds to a model declaration.
+pub trait Declaration {
+    /// Appends the item to `spec`.
+    fn add_to(self, spec: &mut ModelSpec);
+}
+
+impl Declaration for ParameterDecl {
+    fn add_to(self, spec: &mut ModelSpec) {
+        spec.parameters.push(self);
+    }
+}
+
+impl Declaration for ProcessDecl {
+    fn add_to(self, spec: &mut ModelSpec) {
+        spec.processes.push(self);
+    }
+}
+
+impl Declaration for PoolDecl {
+    fn add_to(self, spec: &mut ModelSpec) {
+        spec.pools.push(self);
     }
 }
 
@@ -326,16 +403,16 @@ impl ModelBuilder {
         self
     }
 
-    /// Declares a parameter.
-    pub fn parameter(mut self, name: &str, value: f64, unit: &str, tag: Provenance, source: &str) -> ModelBuilder {
-        self.spec.parameters.push(ParameterDecl {
-            name: name.to_string(),
-            value,
-            unit: unit.to_string(),
-            tag,
-            source: source.to_string(),
-            description: String::new(),
-        });
+    /// Declares a parameter (shorthand for
+    /// `declare(ParameterDecl::new(name, value, unit).provenance(tag).source(source))`;
+    /// [`declare`](Self::declare) also sets a description).
+    pub fn parameter(self, name: &str, value: f64, unit: &str, tag: Provenance, source: &str) -> ModelBuilder {
+        self.declare(ParameterDecl::new(name, value, unit).provenance(tag).source(source))
+    }
+
+    /// Adds a declaration: a [`ParameterDecl`], [`ProcessDecl`] or [`PoolDecl`].
+    pub fn declare(mut self, item: impl Declaration) -> ModelBuilder {
+        item.add_to(&mut self.spec);
         self
     }
 

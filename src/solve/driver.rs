@@ -102,6 +102,18 @@ pub struct Integration {
 pub type StopHandler<'h, S> = dyn FnMut(usize, f64, &mut [f64], &mut S) -> Result<()> + 'h;
 
 /// The problem-independent part of a solve: where to output and stop.
+///
+/// Built from its output times, with stops, events and a progress callback
+/// added as needed:
+///
+/// ```
+/// use sasp::solve::Plan;
+///
+/// let days = [7.0, 14.0, 21.0];
+/// let plan = Plan::outputs(&days).stops(&[0.0, 2.0]);
+/// assert_eq!(plan.outputs, &days);
+/// assert!(plan.events.is_empty() && plan.progress.is_none());
+/// ```
 pub struct Plan<'p, 'e> {
     /// Output times (increasing, within the run).
     pub outputs: &'p [f64],
@@ -111,6 +123,37 @@ pub struct Plan<'p, 'e> {
     pub events: &'p [Event<'e>],
     /// Called with the time after every accepted step (progress bars on long runs).
     pub progress: Option<&'p dyn Fn(f64)>,
+}
+
+impl<'p, 'e> Plan<'p, 'e> {
+    /// Output at `times` (increasing, within the run); no stops, no events,
+    /// no progress callback.
+    pub fn outputs(times: &'p [f64]) -> Plan<'p, 'e> {
+        Plan { outputs: times, stops: &[], events: &[], progress: None }
+    }
+
+    /// No output times: the run's end state only (see [`Plan::outputs`]).
+    pub fn end_only() -> Plan<'p, 'e> {
+        Plan::outputs(&[])
+    }
+
+    /// Stops at `times` (increasing, within the run), where the handler runs.
+    pub fn stops(mut self, times: &'p [f64]) -> Plan<'p, 'e> {
+        self.stops = times;
+        self
+    }
+
+    /// State-triggered events.
+    pub fn events(mut self, events: &'p [Event<'e>]) -> Plan<'p, 'e> {
+        self.events = events;
+        self
+    }
+
+    /// Calls `progress` with the time after every accepted step.
+    pub fn progress(mut self, progress: &'p dyn Fn(f64)) -> Plan<'p, 'e> {
+        self.progress = Some(progress);
+        self
+    }
 }
 
 /// Integrates `system` from `(t0, y0)` to `t_end` with `method`.
@@ -144,6 +187,7 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
     // call reports its own work.
     let stats_before = method.stats();
     let mut solution = Solution::new(n);
+    solution.method = method.name();
     let mut hits = Vec::new();
     let mut y = y0.to_vec();
     let mut t = t0;

@@ -108,7 +108,7 @@ pub fn solve<S: OdeSystem, M: Stepper>(
     t_end: f64,
     outputs: &[f64],
 ) -> Result<Solution> {
-    let plan = Plan { outputs, stops: &[], events: &[], progress: None };
+    let plan = Plan::outputs(outputs);
     let mut system = system;
     Ok(integrate(&mut method, &mut system, t0, y0, t_end, &plan, &mut |_, _, _, _| Ok(()))?.solution)
 }
@@ -281,12 +281,16 @@ pub struct Solution {
     pub n: usize,
     /// Work counters.
     pub stats: Stats,
+    /// The method that ran, by [`Method::name`] (`rodas5p`, `bdf`, …): what
+    /// [`Method::Auto`] chose for this system and tolerance. Empty for a
+    /// solution no integrator has filled.
+    pub method: &'static str,
 }
 
 impl Solution {
     /// An empty solution for `n` components.
     pub fn new(n: usize) -> Solution {
-        Solution { t: Vec::new(), y: Vec::new(), n, stats: Stats::default() }
+        Solution { t: Vec::new(), y: Vec::new(), n, stats: Stats::default(), method: "" }
     }
 
     /// The state at output `k`.

@@ -217,11 +217,12 @@ impl Transport {
     /// chemotaxis per compartment), zero-flux sides; others immobile.
     pub fn declared(model: &Model, grid: &Grid) -> Result<Transport> {
         let mut transport = Transport::immobile(model, grid);
-        for t in &model.spec().transport {
-            transport = transport.diffusing(model, &t.compartment, t.diffusion)?;
-            if let Some(c) = &t.chemotaxis {
-                let k = c.saturation.unwrap_or(f64::INFINITY);
-                transport = transport.saturating_chemotaxis(model, &t.compartment, &c.signal, c.sensitivity, k)?;
+        for (k, t) in model.spec().transport.iter().enumerate() {
+            // Validated and converted when the model was built.
+            let (diffusion, chemotaxis) = model.transport_canonical(k).unwrap_or((t.diffusion, None));
+            transport = transport.diffusing(model, &t.compartment, diffusion)?;
+            if let (Some(c), Some((chi, saturation))) = (&t.chemotaxis, chemotaxis) {
+                transport = transport.saturating_chemotaxis(model, &t.compartment, &c.signal, chi, saturation)?;
             }
         }
         Ok(transport)

@@ -45,7 +45,7 @@ pub struct TumorSlice {
 }
 
 impl TumorSlice {
-    /// The reference slice (MODEL.md's defaults) on `cells × cells` boxes.
+    /// The reference slice (docs/spatial.md: 8 mm square, tumor disk of radius 2.8 mm) on `cells × cells` boxes.
     pub fn new(cells: usize) -> TumorSlice {
         TumorSlice { cells, side: 8.0, radius: 2.8, rim: 0.5, occupancy: 0.9, vascular: [1.0, 2.0, 0.2] }
     }
@@ -104,7 +104,7 @@ impl TumorSlice {
     /// for chemokines).
     pub fn options(&self, model: &Model, rtol: f64) -> Result<crate::solve::Options> {
         use crate::solve::{Options, Tolerance};
-        let capacity = model.parameter("K")?;
+        let capacity = model.parameter_canonical("K")?;
         let m = model.dimension();
         let atol = (0..self.cells * self.cells * m)
             .map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * capacity } else { 1e-4 })

@@ -42,7 +42,7 @@ pub fn strang(
     // once, and it starts each sub-solve from its last step size).
     let mut transport_stepper = Method::BdfKrylov.stepper(&transport, options.clone())?;
     let mut reaction_stepper = Method::BdfKrylov.stepper(&reactions, options.clone())?;
-    let plan = Plan { outputs: &[], stops: &[], events: &[], progress: None };
+    let plan = Plan::end_only();
     let advance = |stepper: &mut AnyStepper, part: &SpatialSystem, from: f64, to: f64, y: &mut Vec<f64>| {
         let run = integrate(stepper, &mut &*part, from, y, to, &plan, &mut |_, _, _, _| Ok(()))?;
         y.copy_from_slice(&run.y);

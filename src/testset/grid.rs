@@ -96,7 +96,7 @@ impl Brusselator2d {
         let mut system = self.clone();
         system.forcing = false;
         let mut stepper = method.stepper(&system, options)?;
-        let plan = Plan { outputs: &[], stops: &[1.1], events: &[], progress: None };
+        let plan = Plan::end_only().stops(&[1.1]);
         integrate(&mut stepper, &mut system, 0.0, &self.y0(), 11.5, &plan, &mut |_, _, _, s| {
             s.forcing = true;
             Ok(())

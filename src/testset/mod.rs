@@ -658,7 +658,7 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
                 let y0 = system.y0();
                 let (run, wall) = timed(&mut || {
                     let mut stepper = method.stepper(&system, options.clone())?;
-                    let plan = Plan { outputs: &[], stops: &[], events: &[], progress: None };
+                    let plan = Plan::end_only();
                     integrate(&mut stepper, &mut &system, 0.0, &y0, t_end, &plan, &mut |_, _, _, _| Ok(()))
                 })?;
                 Ok(report(&system, name, atol, t_end, run, wall, None))
@@ -674,7 +674,7 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
             let (t_end, y0) = (problem.t_end(), problem.y0());
             let (run, wall) = timed(&mut || {
                 let mut stepper = method.stepper(&problem, options.clone())?;
-                let plan = Plan { outputs: &[], stops: &[], events: &[], progress: None };
+                let plan = Plan::end_only();
                 integrate(&mut stepper, &mut &problem, problem.t0(), &y0, t_end, &plan, &mut |_, _, _, _| Ok(()))
             })?;
             let error = problem.reference().map(|r| mixed_error(&run.y, &r, atol, rtol));
