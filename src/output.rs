@@ -70,28 +70,33 @@ pub fn csv_field(text: &str) -> Cow<'_, str> {
 }
 
 /// The time courses of all arms as CSV, one row per arm and sample:
-/// `arm,day,tumor_volume_mm3,nk_in_tumor,nk_per_mm3,ccl2_free_nM,ccl2_total_nM,senescent_fraction,nk_kills_per_day`.
+/// `arm,day,` then one column per declared observable (those of the first
+/// arm; for the paper's,
+/// `tumor_volume_mm3,nk_in_tumor,nk_per_mm3,ccl2_free_nM,ccl2_total_nM,senescent_fraction,nk_kills_per_day`).
 /// Numbers are written by [`number`] (undefined values are empty fields), the
-/// arm's name by [`csv_field`].
+/// arm's name by [`csv_field`]. A later arm without one of the columns has
+/// empty fields there.
 pub fn experiment_csv(results: &[ArmResult]) -> String {
-    let mut out = String::from(
-        "arm,day,tumor_volume_mm3,nk_in_tumor,nk_per_mm3,ccl2_free_nM,ccl2_total_nM,senescent_fraction,nk_kills_per_day\n",
-    );
+    let columns: Vec<&str> =
+        results.first().map_or(Vec::new(), |r| r.observables.iter().map(|o| o.name.as_str()).collect());
+    let mut out = String::from("arm,day");
+    for c in &columns {
+        out.push(',');
+        out.push_str(&csv_field(c));
+    }
+    out.push('\n');
     for r in results {
         let name = csv_field(&r.name);
+        let series: Vec<Option<&[f64]>> = columns.iter().map(|c| r.series(c).ok()).collect();
         for k in 0..r.t.len() {
-            let _ = writeln!(
-                out,
-                "{name},{},{},{},{},{},{},{},{}",
-                number(r.t[k]),
-                number(r.tumor_volume_mm3[k]),
-                number(r.nk_in_tumor[k]),
-                number(r.nk_per_mm3[k]),
-                number(r.ccl2_free_nm[k]),
-                number(r.ccl2_total_nm[k]),
-                number(r.senescent_fraction[k]),
-                number(r.nk_kills_per_day[k])
-            );
+            let _ = write!(out, "{name},{}", number(r.t[k]));
+            for s in &series {
+                out.push(',');
+                if let Some(s) = s {
+                    out.push_str(&number(s[k]));
+                }
+            }
+            out.push('\n');
         }
     }
     out
@@ -648,10 +653,13 @@ mod tests {
         let arm = crate::intervene::Arm::new("a \"b\", c");
         let mut results = crate::experiment::Experiment::new(&model).until(2.0).arms([arm]).run().unwrap();
         let r = &mut results[0];
-        r.nk_per_mm3[1] = f64::NAN;
-        r.ccl2_free_nm[1] = f64::INFINITY;
-        r.tumor_volume_mm3[2] = 1e-84;
-        r.nk_in_tumor[2] = -2e-14;
+        let mut set = |name: &str, k: usize, v: f64| {
+            r.observables.iter_mut().find(|o| o.name == name).unwrap().values[k] = v;
+        };
+        set("nk_per_mm3", 1, f64::NAN);
+        set("ccl2_free_nM", 1, f64::INFINITY);
+        set("tumor_volume_mm3", 2, 1e-84);
+        set("nk_in_tumor", 2, -2e-14);
         let csv = experiment_csv(&results);
         let rows: Vec<&str> = csv.split("\"a \"\"b\"\", c\",").collect();
         assert_eq!(rows.len(), 1 + 17, "{csv}");

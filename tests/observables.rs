@@ -89,3 +89,67 @@ fn the_paper_figures_are_drawn_from_fine_samples() {
     assert_eq!(results[0].t.len(), 35 * 16 + 1);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The reference model with its tumor compartments declared as plain cells.
+fn model_without_tumor_kind() -> sasp::model::Model {
+    let text = sasp::models::IANNELLO2013_TOML
+        .replace("kind = \"tumor.proliferating\"", "kind = \"other.cells\"")
+        .replace("kind = \"tumor.p53_deficient\"", "kind = \"other.cells\"")
+        .replace("kind = \"tumor.senescent\"", "kind = \"other.cells\"");
+    sasp::model::Model::from_toml_str(&text, "edited.toml").unwrap()
+}
+
+#[test]
+fn a_model_lacking_what_the_default_observables_need_is_an_error_not_a_wrong_result() {
+    let model = model_without_tumor_kind();
+    let arm = sasp::intervene::Arm::new("untreated");
+    let err = Experiment::new(&model).arms([arm]).run().unwrap_err().to_string();
+    assert!(err.contains("tumor compartment") && err.contains("Experiment::observables"), "{err}");
+}
+
+#[test]
+fn declared_observables_and_clearance_from_a_chosen_day() {
+    use sasp::experiment::{ClearanceSpec, Level, Observable, UndefinedBelow};
+    let model = model_without_tumor_kind();
+    let arm = sasp::intervene::Arm::new("untreated");
+    let results = Experiment::new(&model)
+        .arms([arm])
+        .observables([
+            Observable::pool("cells", "10⁶ cells", &["P", "Q", "S"]),
+            Observable::pool("nk", "10⁶ cells", &["Nr", "Na"]).hidden(),
+            Observable::ratio("nk_density", "1/mm³", "nk", "cells")
+                .scaled(1e6)
+                .undefined_below(UndefinedBelow::Value(50.0)),
+            Observable::total("ccl2", "nM", "C2"),
+        ])
+        .clearance(ClearanceSpec::of("cells").threshold("doubling", Level::Fraction(2.0)))
+        .reference_day(-7.0)
+        .run()
+        .unwrap();
+    let r = &results[0];
+    let names: Vec<&str> = r.observables.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["cells", "nk_density", "ccl2"]);
+    assert!(r.tumor_volume_mm3.is_empty(), "no paper field is filled for other names");
+    let cells = r.series("cells").unwrap();
+    let density = r.series("nk_density").unwrap();
+    for k in 0..r.t.len() {
+        assert_eq!(density[k].is_nan(), cells[k] < 50.0, "day {}", r.t[k]);
+    }
+    // Measured from day −7; a falling crossing of twice the reference
+    // value (a growing tumor) never happens.
+    assert_eq!(r.clearance.value_at_reference, r.at(cells, -7.0).unwrap());
+    assert_eq!(r.clearance.days_to("doubling"), None);
+    let csv = sasp::output::experiment_csv(&results);
+    assert!(csv.starts_with("arm,day,cells,nk_density,ccl2\n"), "{csv}");
+    let json = sasp::output::experiment_json(&results, &[]).unwrap();
+    assert!(json.contains("\"value_at_reference\"") && json.contains("\"doubling\": null"), "{json}");
+    // A clearance observable that is not declared, a ratio of an unknown
+    // observable, a compartment the model lacks: errors that name them.
+    let bare = || Experiment::new(&model).arms([sasp::intervene::Arm::new("untreated")]);
+    let err = bare().observables([Observable::pool("cells", "", &["P"])]).run().unwrap_err().to_string();
+    assert!(err.contains("tumor_volume_mm3"), "{err}");
+    let err = bare().observables([Observable::pool("cells", "", &["P", "Tumour"])]).run().unwrap_err().to_string();
+    assert!(err.contains("'Tumour'") && err.contains("'cells'"), "{err}");
+    let err = bare().observables([Observable::ratio("r", "", "a", "b")]).run().unwrap_err().to_string();
+    assert!(err.contains("'a'"), "{err}");
+}

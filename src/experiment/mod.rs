@@ -10,7 +10,11 @@ pub mod paper;
 
 use crate::error::{Result, SaspError};
 use crate::intervene::{Arm, PreparedArm, Switch, TimedAction};
-use crate::model::{Chemokine, Compartment, Model, NkState, TumorState};
+pub mod observable;
+
+pub use observable::{ClearanceSpec, Definition, Level, Observable, Offset, Term, UndefinedBelow};
+
+use crate::model::{Chemokine, Compartment, Model};
 use crate::solve::{integrate, Direction, Event, Method, Options, Plan, Solution, Stats};
 use serde::Serialize;
 
@@ -56,70 +60,127 @@ pub fn simulate(
     Ok(run.solution)
 }
 
-/// Days from the reference day (doxycycline, day 0) until the tumor shrinks
-/// to 50 % and 10 % of its volume then, and below 1 mm³; `None` when it does
-/// not within the run. Located by root finding on the dense output.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Clearance metrics of one arm: the [clearance observable](ClearanceSpec)
+/// at the reference day and the days from then until it crosses each
+/// threshold downwards (`None` when it does not within the run), located by
+/// root finding on the dense output. Written to JSON as
+/// `{reference_label: value, label: days, …}`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Clearance {
-    /// Tumor volume at the reference day (mm³).
+    /// The observable measured.
+    pub observable: String,
+    /// The day it is measured from.
+    pub reference_day: f64,
+    /// Key of [`value_at_reference`](Self::value_at_reference) in outputs.
+    pub reference_label: String,
+    /// The observable at the reference day.
+    pub value_at_reference: f64,
+    /// Days to each threshold, by label, in declaration order.
+    pub days: Vec<(String, Option<f64>)>,
+    /// Compatibility with the paper's metrics: equal to
+    /// [`value_at_reference`](Self::value_at_reference).
     pub volume_at_reference: f64,
-    /// Days to 50 % regression.
+    /// Compatibility: the threshold labelled `days_to_50`, if declared.
     pub days_to_50: Option<f64>,
-    /// Days to 90 % regression.
+    /// Compatibility: the threshold labelled `days_to_90`, if declared.
     pub days_to_90: Option<f64>,
-    /// Days until the tumor is below 1 mm³.
+    /// Compatibility: the threshold labelled `days_to_1mm3`, if declared.
     pub days_to_1mm3: Option<f64>,
 }
 
-/// The time courses of one arm.
+impl Clearance {
+    /// Days to the threshold labelled `label` (`None`: not reached, or no such threshold).
+    pub fn days_to(&self, label: &str) -> Option<f64> {
+        self.days.iter().find(|(l, _)| l == label).and_then(|d| d.1)
+    }
+}
+
+impl Serialize for Clearance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(1 + self.days.len()))?;
+        map.serialize_entry(&self.reference_label, &self.value_at_reference)?;
+        for (label, days) in &self.days {
+            map.serialize_entry(label, days)?;
+        }
+        map.end()
+    }
+}
+
+/// The values of one declared observable at an arm's samples.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Series {
+    /// The observable's name.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// One value per sample (NaN where undefined).
+    pub values: Vec<f64>,
+}
+
+/// The time courses of one arm.
+///
+/// [`observables`](Self::observables) holds the experiment's declared
+/// observables; the named fields (`tumor_volume_mm3` …) are a compatibility
+/// layer for the paper's observables, filled when an observable of that name
+/// is declared (as [`paper::observables`] does) and empty otherwise.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArmResult {
     /// The arm's name.
     pub name: String,
     /// Sample times (days).
     pub t: Vec<f64>,
-    /// Tumor volume (mm³ = 10⁶ cells). Like every observable, it is computed
-    /// from the state with each component that lies below zero by no more
-    /// than its absolute tolerance set to zero (a solver may overshoot zero
-    /// by that much; the raw values stay in [`states`](Self::states)).
+    /// The declared observables, in declaration order. Like every
+    /// observable, they are computed from the state with each component
+    /// that lies below zero by no more than its absolute tolerance set to
+    /// zero (a solver may overshoot zero by that much; the raw values stay
+    /// in [`states`](Self::states)).
+    pub observables: Vec<Series>,
+    /// The paper's tumor volume (mm³ = 10⁶ cells).
     pub tumor_volume_mm3: Vec<f64>,
-    /// NK cells in the tumor (10⁶ cells).
+    /// The paper's NK cells in the tumor (10⁶ cells).
     pub nk_in_tumor: Vec<f64>,
-    /// NK cells per mm³ of tumor, `10⁶·NK/(T + T_eps)`; NaN (undefined:
-    /// empty in CSV, `null` in JSON) while the tumor is smaller than the
-    /// experiment's [detection volume](Experiment::detection_volume), where
-    /// the ratio of two vanishing numbers would report densities far above
-    /// the packing density of cells.
+    /// The paper's NK cells per mm³ of tumor, `10⁶·NK/(T + T_eps)`; NaN
+    /// (undefined: empty in CSV, `null` in JSON) while the tumor is smaller
+    /// than the experiment's [detection volume](Experiment::detection_volume).
     pub nk_per_mm3: Vec<f64>,
-    /// Free CCL2 (nM).
-    #[serde(rename = "ccl2_free_nM")]
+    /// The paper's free CCL2 (nM).
     pub ccl2_free_nm: Vec<f64>,
-    /// Free plus antibody-bound CCL2 (nM).
-    #[serde(rename = "ccl2_total_nM")]
+    /// The paper's free plus antibody-bound CCL2 (nM).
     pub ccl2_total_nm: Vec<f64>,
-    /// Fraction of tumor cells that are senescent, `S/(T + T_eps)`; NaN
-    /// (undefined) below the detection volume, like [`nk_per_mm3`](Self::nk_per_mm3).
+    /// The paper's fraction of tumor cells that are senescent, `S/(T + T_eps)`;
+    /// NaN (undefined) below the detection volume.
     pub senescent_fraction: Vec<f64>,
-    /// NK kills per day (10⁶ cells/day).
+    /// The paper's NK kills per day (10⁶ cells/day).
     pub nk_kills_per_day: Vec<f64>,
     /// Clearance metrics.
     pub clearance: Clearance,
     /// Compartment names of the arm's model (antibody compartments included).
-    #[serde(skip)]
     pub compartments: Vec<String>,
     /// Their kinds.
-    #[serde(skip)]
     pub kinds: Vec<Compartment>,
     /// Antibody complexes by the chemokine they hold.
-    #[serde(skip)]
     pub complexes: Vec<(Chemokine, usize)>,
     /// Full states at the samples, row-major (`states[k·n + i]`, n = compartments),
     /// as the solver returned them: unlike the observables, not clipped at zero.
-    #[serde(skip)]
     pub states: Vec<f64>,
     /// Solver work.
-    #[serde(skip)]
     pub stats: Stats,
+}
+
+impl Serialize for ArmResult {
+    /// `{"name", "t", one key per observable, "clearance"}`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(3 + self.observables.len()))?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("t", &self.t)?;
+        for series in &self.observables {
+            map.serialize_entry(&series.name, &series.values)?;
+        }
+        map.serialize_entry("clearance", &self.clearance)?;
+        map.end()
+    }
 }
 
 impl ArmResult {
@@ -154,48 +215,20 @@ impl ArmResult {
         Ok((free, free + bound))
     }
 
+    /// A declared observable's values, by name.
+    pub fn series(&self, name: &str) -> Result<&[f64]> {
+        self.observables
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| &o.values[..])
+            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no observable '{name}'", self.name)))
+    }
+
     /// An observable's value at a sampled day.
     pub fn at(&self, series: &[f64], day: f64) -> Result<f64> {
         self.index_of_day(day)
             .map(|k| series[k])
             .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))
-    }
-}
-
-/// Where the observables live in a prepared arm's model.
-struct ObservableMap {
-    tumor: Vec<usize>,
-    senescent: Vec<usize>,
-    nk: Vec<usize>,
-    ccl2: Option<usize>,
-    complexes: Vec<usize>,
-    killing: Vec<usize>,
-    t_eps: f64,
-}
-
-impl ObservableMap {
-    fn new(arm: &PreparedArm) -> ObservableMap {
-        let m = &arm.model;
-        ObservableMap {
-            tumor: m.indices_where(|k| matches!(k, Compartment::Tumor(_))),
-            senescent: m.indices_where(|k| k == Compartment::Tumor(TumorState::Senescent)),
-            nk: m.indices_where(|k| matches!(k, Compartment::Nk(NkState::Recruited | NkState::Activated))),
-            ccl2: m.indices_where(|k| k == Compartment::Chemokine(Chemokine::Ccl2)).first().copied(),
-            complexes: arm.complexes_of(Chemokine::Ccl2),
-            killing: m
-                .spec()
-                .processes
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.has_tag("killing"))
-                .map(|(i, _)| i)
-                .collect(),
-            t_eps: m.parameter_canonical("T_eps").unwrap_or(1e-3),
-        }
-    }
-
-    fn volume(&self, y: &[f64]) -> f64 {
-        self.tumor.iter().map(|&i| y[i]).sum()
     }
 }
 
@@ -230,6 +263,10 @@ pub struct Experiment<'m> {
     detection_volume: f64,
     method: Method,
     options: Options,
+    /// Declared observables (none: the paper's, [`paper::observables`]).
+    observables: Option<Vec<Observable>>,
+    /// Clearance metric (none: the paper's, [`paper::clearance`]).
+    clearance: Option<ClearanceSpec>,
     /// Where arms read from a scenario file are declared (arm name → file and line).
     sources: Vec<(String, crate::intervene::scenario::ArmSource)>,
 }
@@ -252,6 +289,8 @@ impl<'m> Experiment<'m> {
             detection_volume: DETECTION_VOLUME_MM3,
             method: Method::Auto,
             options,
+            observables: None,
+            clearance: None,
             sources: Vec::new(),
         }
     }
@@ -290,15 +329,50 @@ impl<'m> Experiment<'m> {
         self
     }
 
+    /// The day clearance is measured from (default 0); it must not be before
+    /// the model's initial time.
+    pub fn reference_day(mut self, day: f64) -> Self {
+        self.reference_day = day;
+        self
+    }
+
+    /// Declares what the experiment reports (CSV columns and JSON keys follow
+    /// them). Without this call, the paper's observables
+    /// ([`paper::observables`]) are used, and a model that lacks what they
+    /// need is an error naming it.
+    pub fn observables(mut self, observables: impl IntoIterator<Item = Observable>) -> Self {
+        self.observables = Some(observables.into_iter().collect());
+        self
+    }
+
+    /// Declares the clearance metric (an observable and its thresholds).
+    /// Without this call, the paper's ([`paper::clearance`]): tumor volume,
+    /// 50 %, 10 % and 1 mm³.
+    pub fn clearance(mut self, clearance: ClearanceSpec) -> Self {
+        self.clearance = Some(clearance);
+        self
+    }
+
+    /// The observables and clearance metric the runs use on `model`.
+    pub fn declared(&self, model: &Model) -> Result<(Vec<Observable>, ClearanceSpec)> {
+        let observables = match &self.observables {
+            Some(o) => o.clone(),
+            None => paper::observables(model)?,
+        };
+        let clearance = self.clearance.clone().unwrap_or_else(paper::clearance);
+        Ok((observables, clearance))
+    }
+
     /// Sampling interval (days).
     pub fn sample_every(mut self, days: f64) -> Self {
         self.sample_every = days;
         self
     }
 
-    /// The tumor volume (mm³, default [`DETECTION_VOLUME_MM3`]) below which
-    /// the per-volume observables (NK per mm³, senescent fraction) are
-    /// reported as undefined (NaN) rather than as a ratio of two vanishing
+    /// The detection limit (default [`DETECTION_VOLUME_MM3`]): ratio
+    /// observables declared with [`UndefinedBelow::DetectionLimit`] (the
+    /// paper's NK per mm³ and senescent fraction) are undefined (NaN) while
+    /// their denominator is below it, rather than a ratio of two vanishing
     /// numbers.
     pub fn detection_volume(mut self, mm3: f64) -> Self {
         self.detection_volume = mm3;
@@ -443,7 +517,21 @@ impl<'m> Experiment<'m> {
         let t0 = model.initial_time();
         let samples = self.sample_times(t0);
         let stops = arm.stop_times();
-        let map = ObservableMap::new(arm);
+        let (observables, spec) = self.declared(model).map_err(in_arm)?;
+        let resolved = observable::resolve(&observables, arm, self.detection_volume).map_err(in_arm)?;
+        let measured = observables.iter().position(|o| o.name == spec.observable).ok_or_else(|| {
+            in_arm(SaspError::InvalidOptions(format!(
+                "the clearance metric measures the observable '{}', which the experiment does not declare",
+                spec.observable
+            )))
+        })?;
+        let cleared = resolved[measured].clone();
+        if cleared.of_state(&model.initial_state()).is_none() {
+            return Err(in_arm(SaspError::InvalidOptions(format!(
+                "the clearance observable '{}' must be a function of the state (a pool, a species or a linear expression)",
+                spec.observable
+            ))));
+        }
         let mut system = model.system(&model.default_inputs()).map_err(in_arm)?;
         let mut stepper = self.method.stepper(&system, self.options.clone()).map_err(in_arm)?;
         let mut apply = |_k: usize, t: f64, y: &mut [f64], sys: &mut crate::model::ModelSystem<'_>| {
@@ -462,30 +550,55 @@ impl<'m> Experiment<'m> {
             integrate(&mut stepper, &mut system, t0, &model.initial_state(), self.reference_day, &plan, &mut apply)
                 .map_err(in_arm)?;
         // Phase 2: with clearance events relative to the reference volume.
-        let v_ref = map.volume(&first.y);
-        let tumor = map.tumor.clone();
-        let volume = move |y: &[f64]| tumor.iter().map(|&i| y[i]).sum::<f64>();
-        let (v1, v2, v3) = (volume.clone(), volume.clone(), volume);
-        let events = [
-            Event::new(move |_, y: &[f64]| v1(y) - 0.5 * v_ref, Direction::Falling, false),
-            Event::new(move |_, y: &[f64]| v2(y) - 0.1 * v_ref, Direction::Falling, false),
-            Event::new(move |_, y: &[f64]| v3(y) - 1.0, Direction::Falling, false),
-        ];
+        let value = move |y: &[f64]| cleared.of_state(y).unwrap_or(f64::NAN);
+        let v_ref = value(&first.y);
+        let events: Vec<Event> = spec
+            .thresholds
+            .iter()
+            .map(|&(_, level)| {
+                let level = match level {
+                    Level::Fraction(f) => f * v_ref,
+                    Level::Below(v) => v,
+                };
+                let value = value.clone();
+                Event::new(move |_, y: &[f64]| value(y) - level, Direction::Falling, false)
+            })
+            .collect();
         let stops_2: Vec<f64> = stops.iter().copied().filter(|&t| t > self.reference_day).collect();
         let plan = Plan::outputs(&samples[split..]).stops(&stops_2).events(&events);
         let second = integrate(&mut stepper, &mut system, self.reference_day, &first.y, self.t_end, &plan, &mut apply)
             .map_err(in_arm)?;
         let first_hit = |k: usize| second.events.iter().find(|e| e.event == k).map(|e| e.t - self.reference_day);
+        let days: Vec<(String, Option<f64>)> = spec
+            .thresholds
+            .iter()
+            .enumerate()
+            .map(|(k, (label, level))| match level {
+                Level::Below(v) if v_ref < *v => (label.clone(), Some(0.0)),
+                _ => (label.clone(), first_hit(k)),
+            })
+            .collect();
+        let compat = |label: &str| days.iter().find(|(l, _)| l == label).and_then(|d| d.1);
         let clearance = Clearance {
+            observable: spec.observable.clone(),
+            reference_day: self.reference_day,
+            reference_label: spec.reference_label.clone(),
+            value_at_reference: v_ref,
             volume_at_reference: v_ref,
-            days_to_50: first_hit(0),
-            days_to_90: first_hit(1),
-            days_to_1mm3: if v_ref < 1.0 { Some(0.0) } else { first_hit(2) },
+            days_to_50: compat("days_to_50"),
+            days_to_90: compat("days_to_90"),
+            days_to_1mm3: compat("days_to_1mm3"),
+            days,
         };
         // Observables at the samples.
         let mut result = ArmResult {
             name: arm.name.clone(),
             t: Vec::new(),
+            observables: observables
+                .iter()
+                .filter(|o| !o.hidden)
+                .map(|o| Series { name: o.name.clone(), unit: o.unit.clone(), values: Vec::new() })
+                .collect(),
             tumor_volume_mm3: Vec::new(),
             nk_in_tumor: Vec::new(),
             nk_per_mm3: Vec::new(),
@@ -501,6 +614,8 @@ impl<'m> Experiment<'m> {
             stats: first.solution.stats,
         };
         result.stats += second.solution.stats;
+        let needs_rates = resolved.iter().any(|r| matches!(r, observable::Resolved::Rates(_)));
+        let mut values = Vec::with_capacity(resolved.len());
         let mut rates = vec![0.0; model.spec().processes.len()];
         let mut y = vec![0.0; model.dimension()];
         let atol = |i: usize| match &self.options.atol {
@@ -516,23 +631,29 @@ impl<'m> Experiment<'m> {
                     *c = if raw < 0.0 && raw >= -atol(i) { 0.0 } else { raw };
                 }
                 let y = &y[..];
-                let v = map.volume(y);
-                let detected = v >= self.detection_volume;
-                let undefined_below = |ratio: f64| if detected { ratio } else { f64::NAN };
-                let nk: f64 = map.nk.iter().map(|&i| y[i]).sum();
-                let free = map.ccl2.map_or(0.0, |i| y[i]);
-                let bound: f64 = map.complexes.iter().map(|&i| y[i]).sum();
-                let senescent: f64 = map.senescent.iter().map(|&i| y[i]).sum();
-                model.process_rates(t, y, &inputs_at(arm, t), &mut rates)?;
+                if needs_rates {
+                    model.process_rates(t, y, &inputs_at(arm, t), &mut rates)?;
+                }
+                observable::evaluate(&resolved, y, &rates, &mut values);
                 result.t.push(t);
-                result.tumor_volume_mm3.push(v);
-                result.nk_in_tumor.push(nk);
-                result.nk_per_mm3.push(undefined_below(1e6 * nk / (v + map.t_eps)));
-                result.ccl2_free_nm.push(free);
-                result.ccl2_total_nm.push(free + bound);
-                result.senescent_fraction.push(undefined_below(senescent / (v + map.t_eps)));
-                result.nk_kills_per_day.push(map.killing.iter().map(|&p| rates[p]).sum());
+                let shown = observables.iter().zip(&values).filter(|(o, _)| !o.hidden);
+                for (series, (_, &v)) in result.observables.iter_mut().zip(shown) {
+                    series.values.push(v);
+                }
             }
+        }
+        for series in &result.observables {
+            let field = match series.name.as_str() {
+                "tumor_volume_mm3" => &mut result.tumor_volume_mm3,
+                "nk_in_tumor" => &mut result.nk_in_tumor,
+                "nk_per_mm3" => &mut result.nk_per_mm3,
+                "ccl2_free_nM" => &mut result.ccl2_free_nm,
+                "ccl2_total_nM" => &mut result.ccl2_total_nm,
+                "senescent_fraction" => &mut result.senescent_fraction,
+                "nk_kills_per_day" => &mut result.nk_kills_per_day,
+                _ => continue,
+            };
+            field.clone_from(&series.values);
         }
         Ok(result)
     }

@@ -5,10 +5,78 @@
 //! when doxycycline restores p53. Antibodies (330 nM into the i.p. depot,
 //! ≈ 100 µg) are given every 2 days from day −1.
 
-use super::ArmResult;
+use super::{ArmResult, ClearanceSpec, Level, Observable, UndefinedBelow};
 use crate::error::{Result, SaspError};
 use crate::intervene::{Arm, DoseSchedule, Scenario};
+use crate::model::{Chemokine, Compartment, Model, NkState, TumorState};
 use serde::Serialize;
+
+/// The paper's observables on `model`, found by compartment kind, process
+/// tag and parameter name: `tumor_volume_mm3` (every `tumor.*`
+/// compartment), `nk_in_tumor` (`nk.recruited`, `nk.activated`),
+/// `nk_per_mm3` (`10⁶·NK/(tumor + T_eps)`, `T_eps` = 10⁻³ when the model does not declare it, undefined below the detection
+/// limit), `ccl2_free_nM` and `ccl2_total_nM` (the `chemokine.CCL2`
+/// compartment, with its antibody complexes), `senescent_fraction`
+/// (`tumor.senescent / (tumor + T_eps)`, undefined below the detection
+/// limit) and `nk_kills_per_day` (processes tagged `killing`). A model that
+/// lacks one of these is an error that names it: declare the experiment's
+/// own observables ([`Experiment::observables`](super::Experiment::observables)) instead.
+pub fn observables(model: &Model) -> Result<Vec<Observable>> {
+    let names = |pred: &dyn Fn(Compartment) -> bool| -> Vec<String> {
+        model.indices_where(pred).into_iter().map(|i| model.spec().compartments[i].name.clone()).collect()
+    };
+    let lacking = |what: &str| {
+        SaspError::InvalidModel(format!(
+            "model '{}' has no {what}, which the paper's default observables need: declare the experiment's \
+             observables (Experiment::observables) and clearance metric (Experiment::clearance)",
+            model.name()
+        ))
+    };
+    let tumor = names(&|k| matches!(k, Compartment::Tumor(_)));
+    if tumor.is_empty() {
+        return Err(lacking("tumor compartment (kind tumor.*)"));
+    }
+    let senescent = names(&|k| k == Compartment::Tumor(TumorState::Senescent));
+    let nk = names(&|k| matches!(k, Compartment::Nk(NkState::Recruited | NkState::Activated)));
+    if nk.is_empty() {
+        return Err(lacking("NK compartment (kind nk.recruited or nk.activated)"));
+    }
+    let ccl2 = names(&|k| k == Compartment::Chemokine(Chemokine::Ccl2));
+    let ccl2 = ccl2.first().ok_or_else(|| lacking("CCL2 compartment (kind chemokine.CCL2)"))?;
+    // The regularization of the per-volume ratios: the model's `T_eps`, or 10⁻³.
+    let eps = |o: Observable| match model.parameter_canonical("T_eps") {
+        Ok(_) => o.offset("T_eps"),
+        Err(_) => o.offset_value(1e-3),
+    };
+    let killing: Vec<String> =
+        model.spec().processes.iter().filter(|p| p.has_tag("killing")).map(|p| p.name.clone()).collect();
+    fn as_str(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    Ok(vec![
+        Observable::pool("tumor_volume_mm3", "mm³", &as_str(&tumor)),
+        Observable::pool("nk_in_tumor", "10⁶ cells", &as_str(&nk)),
+        eps(Observable::ratio("nk_per_mm3", "1/mm³", "nk_in_tumor", "tumor_volume_mm3").scaled(1e6))
+            .undefined_below(UndefinedBelow::DetectionLimit),
+        Observable::free("ccl2_free_nM", "nM", ccl2),
+        Observable::total("ccl2_total_nM", "nM", ccl2),
+        Observable::pool("senescent", "10⁶ cells", &as_str(&senescent)).hidden(),
+        eps(Observable::ratio("senescent_fraction", "1", "senescent", "tumor_volume_mm3"))
+            .undefined_below(UndefinedBelow::DetectionLimit),
+        Observable::rates("nk_kills_per_day", "10⁶ cells/day", &as_str(&killing)),
+    ])
+}
+
+/// The paper's clearance metric: days from doxycycline (the reference day)
+/// until the tumor volume falls to 50 % and 10 % of its value then, and
+/// below 1 mm³.
+pub fn clearance() -> ClearanceSpec {
+    ClearanceSpec::of("tumor_volume_mm3")
+        .reference_label("volume_at_reference")
+        .threshold("days_to_50", Level::Fraction(0.5))
+        .threshold("days_to_90", Level::Fraction(0.1))
+        .threshold("days_to_1mm3", Level::Below(1.0))
+}
 
 /// The dose schedule of every antibody arm.
 pub fn antibody_schedule() -> DoseSchedule {

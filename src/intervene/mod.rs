@@ -323,6 +323,15 @@ impl PreparedArm {
         self.complexes.iter().filter(|(c, _)| *c == chemokine).map(|&(_, i)| i).collect()
     }
 
+    /// Complex compartments of the antibodies that bind the species at
+    /// index `species` of the arm's model.
+    pub fn complexes_of_index(&self, species: usize) -> Vec<usize> {
+        match self.model.kind(species).chemokine() {
+            Some(c) => self.complexes_of(c),
+            None => Vec::new(),
+        }
+    }
+
     /// Distinct stop times, increasing.
     pub fn stop_times(&self) -> Vec<f64> {
         let mut t: Vec<f64> = self.actions.iter().map(|a| a.0).collect();

@@ -711,6 +711,11 @@ impl Model {
         })
     }
 
+    /// The compartments of a pool the model declares, in state order.
+    pub fn pool_members(&self, name: &str) -> Option<&[usize]> {
+        self.pools.get(name).map(Vec::as_slice)
+    }
+
     /// Indices of the compartments whose kind satisfies `pred`.
     pub fn indices_where(&self, pred: impl Fn(Compartment) -> bool) -> Vec<usize> {
         (0..self.dimension()).filter(|&i| pred(self.spec.compartments[i].kind)).collect()
