@@ -10,7 +10,7 @@
 //! name = "anti-CCL2"
 //! p53_restoration = { on = 0.0 }            # optional: off = …, restorable_fraction = …
 //! [[arm.antibody]]
-//! target = "CCL2"        # CCL2 CCL3 CCL4 CCL5 CXCL1_2 (neutralizing), NKG2D, NK (depleting), isotype
+//! target = "CCL2"        # a chemokine of the model, e.g. CCL2 or CXCL10 (neutralizing), NKG2D, NK (depleting), isotype
 //! dose_nm = 330.0
 //! first = -1.0
 //! every = 2.0
@@ -124,18 +124,20 @@ pub struct Scenario {
     pub sources: Vec<ArmSource>,
 }
 
-/// Parses an antibody target: a chemokine, `NKG2D`, `NK` or `isotype`.
+/// Parses an antibody target: `NKG2D`, `NK`, `isotype`, or else a chemokine
+/// by name (a well-known one such as `CCL2`, or any identifier such as
+/// `CXCL10`; whether the model declares it is checked when the arm meets
+/// the model).
 pub fn parse_target(text: &str) -> Result<AntibodyTarget> {
-    if let Some(c) = Chemokine::ALL.into_iter().find(|c| c.name() == text) {
-        return Ok(AntibodyTarget::Chemokine(c));
-    }
     match text {
         "NKG2D" => Ok(AntibodyTarget::Nkg2d),
         "NK" => Ok(AntibodyTarget::NkDepletion),
         "isotype" => Ok(AntibodyTarget::Isotype),
-        other => Err(SaspError::InvalidModel(format!(
-            "antibody target '{other}' is not a chemokine (CCL2, CCL3, CCL4, CCL5, CXCL1_2), NKG2D, NK or isotype"
-        ))),
+        other => Chemokine::named(other).map(AntibodyTarget::Chemokine).map_err(|e| {
+            SaspError::InvalidModel(format!(
+                "antibody target '{other}' is not a chemokine name (e.g. CCL2, CXCL10), NKG2D, NK or isotype: {e}"
+            ))
+        }),
     }
 }
 
