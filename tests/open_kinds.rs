@@ -108,3 +108,38 @@ fn scenario_files_take_any_chemokine_the_model_declares() {
         other => panic!("{other}"),
     }
 }
+
+#[test]
+fn scenario_files_switch_any_input_the_model_declares() {
+    let text = "[experiment]\nuntil = 28.0\n\n[[arm]]\nname = \"treatment\"\n[[arm.input]]\nname = \"treatment\"\nday = 7.0\nvalue = 1.0\n[[arm.antibody]]\ntarget = \"CXCL10\"\ndose_nm = 100.0\nfirst = 6.0\nevery = 3.0\nuntil = 27.0\n";
+    let scenario = Scenario::from_toml_str(text, "treatment.toml").unwrap();
+    let expected = Arm::new("treatment").with(Switch::new(7.0, "treatment", 1.0)).with(Antibody::neutralizing(
+        Chemokine::named("CXCL10").unwrap(),
+        DoseSchedule::repeated(100.0, 6.0, 3.0, 27.0),
+    ));
+    assert_eq!(scenario.arms[0], expected);
+    let model = model();
+    let results = Experiment::from_scenario(&model, &scenario)
+        .observables([Observable::free("cxcl10", "nM", "X"), Observable::total("cxcl10_total", "nM", "X")])
+        .clearance(sasp::experiment::ClearanceSpec::of("cxcl10"))
+        .run()
+        .unwrap();
+    let total = results[0].series("cxcl10_total").unwrap();
+    assert_eq!(total[6], 0.0);
+    assert!(total[14] > 0.1, "CXCL10 secreted from day 7: {}", total[14]);
+
+    // A switch after the end of the run: refused at its line.
+    let late = text.replace("day = 7.0", "day = 30.0");
+    let err = Scenario::from_toml_str(&late, "late.toml").unwrap_err().to_string();
+    assert!(err.contains("late.toml") && err.contains(":6") && err.contains("after the end"), "{err}");
+    // An input the model lacks: refused when the arm meets the model, at the arm's line.
+    let other = text.replace("name = \"treatment\"\nday", "name = \"treatmnt\"\nday");
+    let scenario = Scenario::from_toml_str(&other, "other.toml").unwrap();
+    let err = Experiment::from_scenario(&model, &scenario)
+        .observables([Observable::free("cxcl10", "nM", "X")])
+        .clearance(sasp::experiment::ClearanceSpec::of("cxcl10"))
+        .run()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("other.toml") && err.contains("treatmnt"), "{err}");
+}

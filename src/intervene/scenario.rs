@@ -16,7 +16,15 @@
 //! every = 2.0
 //! until = 21.0
 //! ```
-//! An arm may also say `nkg2d_knockout = true`.
+//! An arm may also say `nkg2d_knockout = true`, and switch any input its
+//! model declares (a treatment of a model of one's own):
+//!
+//! ```toml
+//! [[arm.input]]
+//! name = "treatment"    # an input of the model
+//! day = 7.0             # from this day on
+//! value = 1.0           # finite, non-negative
+//! ```
 //!
 //! Checked when the file is read, each error with the file and line of the
 //! offending item: `until` finite and after day 0, `sample_every` positive and
@@ -28,7 +36,7 @@
 //! arm is applied, and those errors name the arm's file and line too
 //! ([`Scenario::locate`]).
 
-use super::{Antibody, AntibodyTarget, Arm, DoseSchedule, Intervention, P53Restoration};
+use super::{Antibody, AntibodyTarget, Arm, DoseSchedule, Intervention, P53Restoration, Switch};
 use crate::error::{Result, SaspError};
 use crate::model::Chemokine;
 use serde::Deserialize;
@@ -71,6 +79,16 @@ struct ArmSection {
     nkg2d_knockout: bool,
     #[serde(default, rename = "antibody")]
     antibodies: Vec<Spanned<AntibodySection>>,
+    #[serde(default, rename = "input")]
+    inputs: Vec<Spanned<InputSection>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputSection {
+    name: String,
+    day: f64,
+    value: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,6 +244,13 @@ impl Scenario {
             }
             if section.nkg2d_knockout {
                 arm = arm.with(Intervention::Nkg2dKnockout);
+            }
+            for input in &section.inputs {
+                let pos = input.span().start;
+                let i = input.get_ref();
+                let single = Arm::new(name).with(Switch::new(i.day, &i.name, i.value));
+                single.check_schedules(Some(until)).map_err(|e| in_arm(pos, e))?;
+                arm.interventions.extend(single.interventions);
             }
             for ab in &section.antibodies {
                 let target_pos = ab.get_ref().target.span().start;
