@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
     let anti_ccl2 = || {
         vec![Arm::new("anti-CCL2")
             .with(P53Restoration::at(0.0))
-            .with(Antibody::neutralizing(Chemokine::Ccl2, antibody_schedule()))]
+            .with(Antibody::neutralizing(Chemokine::CCL2, antibody_schedule()))]
     };
     for method in [Method::Rodas5p, Method::Rodas3, Method::Bdf] {
         let experiment = Experiment::new(&model).arms(anti_ccl2()).method(method);

@@ -242,7 +242,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         None => None,
     };
     let (model, actions, ccl2_complexes) = match &prepared {
-        Some(p) => (&p.model, p.actions.clone(), p.complexes_of(Chemokine::Ccl2)),
+        Some(p) => (&p.model, p.actions.clone(), p.complexes_of(Chemokine::CCL2)),
         None => (model, Vec::new(), Vec::new()),
     };
     let spec = model.spec();
@@ -337,7 +337,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
     };
     let tumor = names_where(&|k| matches!(k, Compartment::Tumor(_)));
     let nk = names_where(&|k| matches!(k, Compartment::Nk(NkState::Recruited | NkState::Activated)));
-    let ccl2 = names_where(&|k| k == Compartment::Chemokine(Chemokine::Ccl2));
+    let ccl2 = names_where(&|k| k == Compartment::Chemokine(Chemokine::CCL2));
     let volume = plus(tumor.iter().map(|n| ci(n)).collect());
     let t_eps = if spec.parameters.iter().any(|p| p.name == "T_eps") { ci("T_eps") } else { cn(1e-3) };
     let free = plus(ccl2.iter().map(|n| ci(n)).collect());

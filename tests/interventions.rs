@@ -116,11 +116,11 @@ fn the_papers_findings_hold_as_directions() {
         }
     }
     // Free and total are observables for every chemokine, not only CCL2.
-    let (free5, total5) = arm("anti-CCL5").chemokine_at(Chemokine::Ccl5, 5.0).unwrap();
-    let (control_free5, control_total5) = arm("control").chemokine_at(Chemokine::Ccl5, 5.0).unwrap();
+    let (free5, total5) = arm("anti-CCL5").chemokine_at(Chemokine::CCL5, 5.0).unwrap();
+    let (control_free5, control_total5) = arm("control").chemokine_at(Chemokine::CCL5, 5.0).unwrap();
     assert_eq!(control_free5, control_total5);
     assert!(free5 < 0.1 * control_free5 && total5 > free5, "{free5} {total5} {control_free5}");
-    let (f2, t2) = arm("anti-CCL2").chemokine_at(Chemokine::Ccl2, 5.0).unwrap();
+    let (f2, t2) = arm("anti-CCL2").chemokine_at(Chemokine::CCL2, 5.0).unwrap();
     assert_eq!((f2, t2), (at("anti-CCL2", free, 5.0), at("anti-CCL2", total, 5.0)));
     // Every target is evaluated (13 checks; which are met depends on calibration).
     assert_eq!(targets(&results).unwrap().len(), 13);
@@ -174,7 +174,7 @@ fn bad_interventions_are_errors() {
     spec.compartments.retain(|c| c.name != "C5");
     let no_ccl5 = sasp::model::Model::from_spec(spec).unwrap();
     let arm =
-        Arm::new("x").with(Intervention::from(Antibody::neutralizing(Chemokine::Ccl5, DoseSchedule::once(1.0, 0.0))));
+        Arm::new("x").with(Intervention::from(Antibody::neutralizing(Chemokine::CCL5, DoseSchedule::once(1.0, 0.0))));
     let err = arm.prepare(&no_ccl5, -14.0).unwrap_err();
     assert!(err.to_string().contains("no CCL5"), "{err}");
 }
@@ -201,7 +201,7 @@ fn the_shipped_scenario_holds_the_papers_arms() {
     let schedule = DoseSchedule::repeated(330.0, -1.0, 2.0, 21.0);
     let expected = Arm::new("anti-CCL2")
         .with(P53Restoration::at(0.0))
-        .with(Antibody::neutralizing(Chemokine::Ccl2, schedule.clone()));
+        .with(Antibody::neutralizing(Chemokine::CCL2, schedule.clone()));
     assert_eq!(arms[2], expected);
     let expected = Arm::new("NKG2D-null")
         .with(P53Restoration::at(0.0))

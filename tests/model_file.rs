@@ -119,10 +119,16 @@ fn malformed_files_name_the_line_and_column() {
     assert!(message.contains("logistik"), "{message}");
 
     // An unknown compartment kind.
-    let kind = REFERENCE.replacen("chemokine.CCL5", "chemokine.CCL55", 1);
+    // (Chemokines are open, `chemokine.CCL55` is a user chemokine; an
+    // ill-formed name is refused.)
+    let kind = REFERENCE.replacen("chemokine.CCL5", "chemokine.CCL-55", 1);
     let (line, _, message) = position(&kind);
-    assert_eq!(line, line_of(&kind, "CCL55"));
-    assert!(message.contains("CCL55"), "{message}");
+    assert_eq!(line, line_of(&kind, "CCL-55"));
+    assert!(message.contains("CCL-55"), "{message}");
+    let kind = REFERENCE.replacen("kind = \"tumor.senescent\"", "kind = \"tumour.senescent\"", 1);
+    let (line, _, message) = position(&kind);
+    assert_eq!(line, line_of(&kind, "tumour.senescent"));
+    assert!(message.contains("tumour.senescent"), "{message}");
 }
 
 #[test]

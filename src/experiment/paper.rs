@@ -41,7 +41,7 @@ pub fn observables(model: &Model) -> Result<Vec<Observable>> {
     if nk.is_empty() {
         return Err(lacking("NK compartment (kind nk.recruited or nk.activated)"));
     }
-    let ccl2 = names(&|k| k == Compartment::Chemokine(Chemokine::Ccl2));
+    let ccl2 = names(&|k| k == Compartment::Chemokine(Chemokine::CCL2));
     let ccl2 = ccl2.first().ok_or_else(|| lacking("CCL2 compartment (kind chemokine.CCL2)"))?;
     // The regularization of the per-volume ratios: the model's `T_eps`, or 10⁻³.
     let eps = |o: Observable| match model.parameter_canonical("T_eps") {

@@ -244,6 +244,16 @@ pub enum Intervention {
     Antibody(Antibody),
     /// The host lacks NKG2D (`g_NKG2D = 0`).
     Nkg2dKnockout,
+    /// Any input of the model set to a value from a time on (a treatment
+    /// switched on, a diet changed…): the general form of a switch, for
+    /// models of their own.
+    Input(Switch),
+}
+
+impl From<Switch> for Intervention {
+    fn from(s: Switch) -> Self {
+        Intervention::Input(s)
+    }
 }
 
 impl From<P53Restoration> for Intervention {
@@ -374,6 +384,18 @@ impl Arm {
         for intervention in &self.interventions {
             let last = match intervention {
                 Intervention::Nkg2dKnockout => None,
+                Intervention::Input(switch) => {
+                    if !(switch.time.is_finite() && switch.value.is_finite() && switch.value >= 0.0) {
+                        return Err(SaspError::InvalidSchedule {
+                            name: switch.input.clone(),
+                            reason: format!(
+                                "switch at day {} to {}: the day must be finite, the value finite and non-negative",
+                                switch.time, switch.value
+                            ),
+                        });
+                    }
+                    Some(switch.time)
+                }
                 Intervention::P53Restoration(p) => {
                     check_p53(p, f64::NEG_INFINITY, &mut windows)?;
                     Some(p.off.unwrap_or(p.on))
@@ -397,6 +419,7 @@ impl Arm {
         let mut builder = ModelBuilder::from_spec(base.spec().clone());
         let mut doses: Vec<(f64, String, f64)> = Vec::new();
         let mut switches: Vec<(f64, f64)> = Vec::new(); // (time, doxycycline value)
+        let mut inputs: Vec<&Switch> = Vec::new();
         let mut windows: Vec<(f64, f64)> = Vec::new();
         let mut complex_names = Vec::new();
         for intervention in &self.interventions {
@@ -411,6 +434,7 @@ impl Arm {
                     })?;
                     p.value = 0.0;
                 }
+                Intervention::Input(switch) => inputs.push(switch),
                 Intervention::P53Restoration(p) => {
                     check_p53(p, t0, &mut windows)?;
                     switches.push((p.on, 1.0));
@@ -442,6 +466,10 @@ impl Arm {
                 actions.push((t, TimedAction::SetInput { input: dox, value: v }));
             }
         }
+        for switch in inputs {
+            let input = switch.resolve(&model, t0)?;
+            actions.push((switch.time, TimedAction::SetInput { input, value: switch.value }));
+        }
         for (t, compartment, amount) in doses {
             actions.push((t, TimedAction::Add { compartment: model.index_of(&compartment)?, amount }));
         }
@@ -457,6 +485,7 @@ fn intervention_name(intervention: &Intervention) -> String {
         Intervention::P53Restoration(_) => "p53 restoration".to_string(),
         Intervention::Antibody(ab) => ab.name.clone(),
         Intervention::Nkg2dKnockout => "NKG2D knockout".to_string(),
+        Intervention::Input(s) => format!("input '{}'", s.input),
     }
 }
 
@@ -558,10 +587,14 @@ fn add_antibody(mut b: ModelBuilder, base: &Model, ab: &Antibody) -> Result<Mode
                 .find(|d| d.kind == Compartment::Chemokine(c))
                 .map(|d| d.name.clone())
                 .ok_or_else(|| {
+                    let declared: Vec<&str> =
+                        base.spec().compartments.iter().filter_map(|d| d.kind.chemokine()).map(|c| c.name()).collect();
                     SaspError::InvalidModel(format!(
-                        "antibody '{}': the model has no {} compartment",
+                        "antibody '{}': the model has no {} (no chemokine.{} compartment; it declares {})",
                         ab.name,
-                        c.name()
+                        c.name(),
+                        c.name(),
+                        if declared.is_empty() { "no chemokine".to_string() } else { declared.join(", ") }
                     ))
                 })?;
             b = b

@@ -10,13 +10,21 @@
 //! name = "anti-CCL2"
 //! p53_restoration = { on = 0.0 }            # optional: off = …, restorable_fraction = …
 //! [[arm.antibody]]
-//! target = "CCL2"        # CCL2 CCL3 CCL4 CCL5 CXCL1_2 (neutralizing), NKG2D, NK (depleting), isotype
+//! target = "CCL2"        # a chemokine of the model, e.g. CCL2 or CXCL10 (neutralizing), NKG2D, NK (depleting), isotype
 //! dose_nm = 330.0
 //! first = -1.0
 //! every = 2.0
 //! until = 21.0
 //! ```
-//! An arm may also say `nkg2d_knockout = true`.
+//! An arm may also say `nkg2d_knockout = true`, and switch any input its
+//! model declares (a treatment of a model of one's own):
+//!
+//! ```toml
+//! [[arm.input]]
+//! name = "treatment"    # an input of the model
+//! day = 7.0             # from this day on
+//! value = 1.0           # finite, non-negative
+//! ```
 //!
 //! Checked when the file is read, each error with the file and line of the
 //! offending item: `until` finite and after day 0, `sample_every` positive and
@@ -28,7 +36,7 @@
 //! arm is applied, and those errors name the arm's file and line too
 //! ([`Scenario::locate`]).
 
-use super::{Antibody, AntibodyTarget, Arm, DoseSchedule, Intervention, P53Restoration};
+use super::{Antibody, AntibodyTarget, Arm, DoseSchedule, Intervention, P53Restoration, Switch};
 use crate::error::{Result, SaspError};
 use crate::model::Chemokine;
 use serde::Deserialize;
@@ -71,6 +79,16 @@ struct ArmSection {
     nkg2d_knockout: bool,
     #[serde(default, rename = "antibody")]
     antibodies: Vec<Spanned<AntibodySection>>,
+    #[serde(default, rename = "input")]
+    inputs: Vec<Spanned<InputSection>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputSection {
+    name: String,
+    day: f64,
+    value: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,18 +142,20 @@ pub struct Scenario {
     pub sources: Vec<ArmSource>,
 }
 
-/// Parses an antibody target: a chemokine, `NKG2D`, `NK` or `isotype`.
+/// Parses an antibody target: `NKG2D`, `NK`, `isotype`, or else a chemokine
+/// by name (a well-known one such as `CCL2`, or any identifier such as
+/// `CXCL10`; whether the model declares it is checked when the arm meets
+/// the model).
 pub fn parse_target(text: &str) -> Result<AntibodyTarget> {
-    if let Some(c) = Chemokine::ALL.into_iter().find(|c| c.name() == text) {
-        return Ok(AntibodyTarget::Chemokine(c));
-    }
     match text {
         "NKG2D" => Ok(AntibodyTarget::Nkg2d),
         "NK" => Ok(AntibodyTarget::NkDepletion),
         "isotype" => Ok(AntibodyTarget::Isotype),
-        other => Err(SaspError::InvalidModel(format!(
-            "antibody target '{other}' is not a chemokine (CCL2, CCL3, CCL4, CCL5, CXCL1_2), NKG2D, NK or isotype"
-        ))),
+        other => Chemokine::named(other).map(AntibodyTarget::Chemokine).map_err(|e| {
+            SaspError::InvalidModel(format!(
+                "antibody target '{other}' is not a chemokine name (e.g. CCL2, CXCL10), NKG2D, NK or isotype: {e}"
+            ))
+        }),
     }
 }
 
@@ -224,6 +244,13 @@ impl Scenario {
             }
             if section.nkg2d_knockout {
                 arm = arm.with(Intervention::Nkg2dKnockout);
+            }
+            for input in &section.inputs {
+                let pos = input.span().start;
+                let i = input.get_ref();
+                let single = Arm::new(name).with(Switch::new(i.day, &i.name, i.value));
+                single.check_schedules(Some(until)).map_err(|e| in_arm(pos, e))?;
+                arm.interventions.extend(single.interventions);
             }
             for ab in &section.antibodies {
                 let target_pos = ab.get_ref().target.span().start;

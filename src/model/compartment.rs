@@ -9,10 +9,14 @@
 //!
 //! In model files a kind is written as a dotted name: `tumor.proliferating`,
 //! `tumor.p53_deficient`, `tumor.senescent`, `p53_activity`, `nk.recruited`,
-//! `nk.activated`, `myeloid`, `chemokine.CCL2` … `chemokine.CXCL1_2`,
-//! `cytokine.NK_activating`, `antibody.depot`, `antibody.plasma`,
+//! `nk.activated`, `myeloid`, `chemokine.<NAME>`, `cytokine.NK_activating`, `antibody.depot`, `antibody.plasma`,
 //! `antibody.tumor`, `antibody.complex`, `other.cells`, `other.concentration`,
 //! `other.fraction`, `other.index`, `other.length`.
+//!
+//! Chemokines are open: `chemokine.CCL2` … `chemokine.CXCL1_2` are the
+//! well-known ones ([`Chemokine::WELL_KNOWN`]), and any other identifier
+//! names a chemokine of the user's model (`chemokine.CXCL10`), with the same
+//! unit (nM), role (a target for neutralizing antibodies) and validation.
 
 use super::units::Dimension;
 use crate::error::{Result, SaspError};
@@ -68,35 +72,107 @@ pub enum NkState {
     Activated,
 }
 
-/// Chemokines of the senescence-associated secretory phenotype.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Chemokine {
-    /// CCL2 (MCP-1): the NK-recruiting signal.
-    Ccl2,
-    /// CCL3 (MIP-1α).
-    Ccl3,
-    /// CCL4 (MIP-1β).
-    Ccl4,
-    /// CCL5 (RANTES).
-    Ccl5,
-    /// CXCL1 and CXCL2, lumped.
-    Cxcl1_2,
-}
+/// A chemokine: a well-known one ([`Chemokine::CCL2`] …) or any other by
+/// name ([`Chemokine::named`]).
+///
+/// A small interned value: copying and comparing it is as cheap as an
+/// integer, and two chemokines are equal exactly when their names are. The
+/// names of user chemokines are kept for the life of the process (one copy
+/// per distinct name).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Chemokine(u32);
+
+/// The names of the well-known chemokines, indexed by their id.
+const WELL_KNOWN_NAMES: [&str; 5] = ["CCL2", "CCL3", "CCL4", "CCL5", "CXCL1_2"];
+
+/// Names of user chemokines: id `WELL_KNOWN_NAMES.len() + k` is entry `k`.
+static USER_NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// Longest chemokine name accepted.
+const MAX_NAME: usize = 64;
 
 impl Chemokine {
-    /// All chemokines, in declaration order.
-    pub const ALL: [Chemokine; 5] =
-        [Chemokine::Ccl2, Chemokine::Ccl3, Chemokine::Ccl4, Chemokine::Ccl5, Chemokine::Cxcl1_2];
+    /// CCL2 (MCP-1): the NK-recruiting signal of the reference model.
+    pub const CCL2: Chemokine = Chemokine(0);
+    /// CCL3 (MIP-1α).
+    pub const CCL3: Chemokine = Chemokine(1);
+    /// CCL4 (MIP-1β).
+    pub const CCL4: Chemokine = Chemokine(2);
+    /// CCL5 (RANTES).
+    pub const CCL5: Chemokine = Chemokine(3);
+    /// CXCL1 and CXCL2, lumped.
+    pub const CXCL1_2: Chemokine = Chemokine(4);
 
-    /// The conventional name (`CCL2`, …, `CXCL1_2`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Chemokine::Ccl2 => "CCL2",
-            Chemokine::Ccl3 => "CCL3",
-            Chemokine::Ccl4 => "CCL4",
-            Chemokine::Ccl5 => "CCL5",
-            Chemokine::Cxcl1_2 => "CXCL1_2",
+    /// The well-known chemokines, in declaration order.
+    pub const WELL_KNOWN: [Chemokine; 5] =
+        [Chemokine::CCL2, Chemokine::CCL3, Chemokine::CCL4, Chemokine::CCL5, Chemokine::CXCL1_2];
+
+    /// The chemokine called `name`: a well-known one if the name is one of
+    /// theirs, otherwise a user chemokine. The name must be an identifier
+    /// (an ASCII letter, then letters, digits or `_`; at most 64
+    /// characters) and must not differ from a well-known name only in case
+    /// (`ccl2` is refused, pointing at `CCL2`).
+    pub fn named(name: &str) -> Result<Chemokine> {
+        if let Some(k) = WELL_KNOWN_NAMES.iter().position(|&n| n == name) {
+            return Ok(Chemokine(k as u32));
         }
+        let identifier = name.len() <= MAX_NAME
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !identifier {
+            return Err(SaspError::InvalidModel(format!(
+                "'{name}' is not a valid chemokine name: an ASCII letter, then letters, digits or '_', \
+                 at most {MAX_NAME} characters (e.g. CCL2, CXCL10)"
+            )));
+        }
+        if let Some(known) = WELL_KNOWN_NAMES.iter().find(|n| n.eq_ignore_ascii_case(name)) {
+            return Err(SaspError::InvalidModel(format!(
+                "chemokine '{name}' differs from the well-known '{known}' only in case: write '{known}'"
+            )));
+        }
+        let mut names = USER_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        let k = match names.iter().position(|&n| n == name) {
+            Some(k) => k,
+            None => {
+                names.push(Box::leak(name.to_string().into_boxed_str()));
+                names.len() - 1
+            }
+        };
+        Ok(Chemokine((WELL_KNOWN_NAMES.len() + k) as u32))
+    }
+
+    /// The name (`CCL2`, …, `CXCL1_2`, or the user's name, e.g. `CXCL10`).
+    pub fn name(self) -> &'static str {
+        let id = self.0 as usize;
+        match WELL_KNOWN_NAMES.get(id) {
+            Some(name) => name,
+            None => USER_NAMES.lock().unwrap_or_else(|e| e.into_inner())[id - WELL_KNOWN_NAMES.len()],
+        }
+    }
+
+    /// Is this one of [`Chemokine::WELL_KNOWN`]?
+    pub fn is_well_known(self) -> bool {
+        (self.0 as usize) < WELL_KNOWN_NAMES.len()
+    }
+}
+
+impl fmt::Debug for Chemokine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Chemokine({})", self.name())
+    }
+}
+
+impl fmt::Display for Chemokine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Chemokine {
+    type Err = SaspError;
+
+    fn from_str(s: &str) -> Result<Chemokine> {
+        Chemokine::named(s)
     }
 }
 
@@ -210,13 +286,7 @@ impl FromStr for Compartment {
             "other.index" => Compartment::Other(Quantity::Index),
             "other.length" => Compartment::Other(Quantity::Length),
             _ => match s.strip_prefix("chemokine.") {
-                Some(name) => {
-                    Compartment::Chemokine(Chemokine::ALL.into_iter().find(|c| c.name() == name).ok_or_else(|| {
-                        SaspError::InvalidModel(format!(
-                            "unknown chemokine '{name}' (known: CCL2, CCL3, CCL4, CCL5, CXCL1_2)"
-                        ))
-                    })?)
-                }
+                Some(name) => Compartment::Chemokine(Chemokine::named(name)?),
                 None => {
                     return Err(SaspError::InvalidModel(format!(
                         "unknown compartment kind '{s}' (see sasp::model::compartment for the list)"
@@ -255,8 +325,9 @@ mod tests {
             Compartment::Nk(NkState::Recruited),
             Compartment::Nk(NkState::Activated),
             Compartment::Myeloid,
-            Compartment::Chemokine(Chemokine::Ccl5),
-            Compartment::Chemokine(Chemokine::Cxcl1_2),
+            Compartment::Chemokine(Chemokine::CCL5),
+            Compartment::Chemokine(Chemokine::CXCL1_2),
+            Compartment::Chemokine(Chemokine::named("CXCL10").unwrap()),
             Compartment::Cytokine(Cytokine::NkActivating),
             Compartment::Antibody(AntibodyPool::Complex),
             Compartment::Other(Quantity::Length),
@@ -264,7 +335,17 @@ mod tests {
         for k in kinds {
             assert_eq!(k.to_string().parse::<Compartment>().unwrap(), k);
         }
-        assert!("chemokine.CCL99".parse::<Compartment>().is_err());
+        let cxcl10 = "chemokine.CXCL10".parse::<Compartment>().unwrap();
+        assert_eq!(cxcl10.chemokine().unwrap().name(), "CXCL10");
+        assert_eq!(cxcl10.quantity(), Quantity::Concentration);
+        assert_eq!(Chemokine::named("CCL2").unwrap(), Chemokine::CCL2);
+        assert_eq!(Chemokine::named("CXCL10").unwrap(), Chemokine::named("CXCL10").unwrap());
+        assert_ne!(Chemokine::named("CXCL10").unwrap(), Chemokine::named("CXCL9").unwrap());
+        assert!(!Chemokine::named("CXCL10").unwrap().is_well_known());
+        for bad in ["chemokine.", "chemokine.CCL-2", "chemokine.2CCL", "chemokine.ccl2", "chemokine.CC L2"] {
+            assert!(bad.parse::<Compartment>().is_err(), "{bad}");
+        }
+        assert!("chemokine.ccl2".parse::<Compartment>().unwrap_err().to_string().contains("'CCL2'"));
         assert!("tumour".parse::<Compartment>().is_err());
     }
 }

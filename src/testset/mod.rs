@@ -61,7 +61,7 @@ pub fn anti_ccl2_arm() -> Result<(crate::model::Model, crate::intervene::Prepare
     let model = crate::models::iannello2013()?;
     let arm = Arm::new("anti-CCL2")
         .with(P53Restoration::at(0.0))
-        .with(Antibody::neutralizing(crate::model::Chemokine::Ccl2, crate::experiment::paper::antibody_schedule()));
+        .with(Antibody::neutralizing(crate::model::Chemokine::CCL2, crate::experiment::paper::antibody_schedule()));
     let prepared = arm.prepare(&model, model.initial_time())?;
     Ok((model, prepared))
 }

@@ -1,0 +1,99 @@
+//! A model that is not the paper's, end to end: `examples/own_model.rs`
+//! (CXCL10-driven T-cell recruitment, `models/cxcl10_tcells.toml`) run
+//! through an experiment with its own observables and clearance metric.
+
+#[allow(dead_code)]
+#[path = "../examples/own_model.rs"]
+mod own_model;
+
+use sasp::experiment::ArmResult;
+
+fn results() -> Vec<ArmResult> {
+    let model = own_model::model().unwrap();
+    own_model::experiment(&model).unwrap().run().unwrap()
+}
+
+fn at(r: &ArmResult, name: &str, day: f64) -> f64 {
+    r.at(r.series(name).unwrap(), day).unwrap()
+}
+
+#[test]
+fn anti_cxcl10_lowers_free_cxcl10_and_t_cells_and_slows_clearance() {
+    let results = results();
+    let (treated, blocked) = (&results[0], &results[1]);
+    assert_eq!(treated.name, "treatment");
+    for day in [10.0, 14.0] {
+        let (free, free_ab) = (at(treated, "cxcl10_free_nM", day), at(blocked, "cxcl10_free_nM", day));
+        assert!(free > 0.5 && free_ab < 0.05 * free, "day {day}: free CXCL10 {free_ab} vs {free} nM");
+        let (total, total_ab) = (at(treated, "cxcl10_total_nM", day), at(blocked, "cxcl10_total_nM", day));
+        assert!(total_ab > total, "day {day}: bound CXCL10 adds up: total {total_ab} vs {total} nM");
+        let (t, t_ab) = (at(treated, "t_cells_per_mm3", day), at(blocked, "t_cells_per_mm3", day));
+        assert!(t_ab < 0.5 * t, "day {day}: T cells per mm³ {t_ab} vs {t}");
+    }
+    // Clearance from the first day of treatment (day 7), not from day 0.
+    let day7 = at(treated, "tumor_volume_mm3", 7.0);
+    assert_eq!(treated.clearance.reference_day, 7.0);
+    assert_eq!(treated.clearance.value_at_reference, day7);
+    let cleared = treated.clearance.days_to("days_to_1mm3").expect("the treatment clears the tumor");
+    let cleared_ab = blocked.clearance.days_to("days_to_1mm3").unwrap_or(f64::INFINITY);
+    assert!(cleared > 0.0 && cleared_ab > cleared + 5.0, "days to 1 mm³: {cleared_ab} vs {cleared}");
+    let half = treated.clearance.days_to("days_to_half").unwrap();
+    assert!(half < cleared && at(treated, "tumor_volume_mm3", 7.0 + half.floor()) > 0.5 * day7);
+    // Undefined below 1 mm³: empty, not a huge ratio of vanishing numbers.
+    let end = treated.t.len() - 1;
+    assert!(treated.series("t_cells_per_mm3").unwrap()[end].is_nan());
+}
+
+#[test]
+fn before_treatment_the_tumor_grows_logistically() {
+    let model = own_model::model().unwrap();
+    let (r, k) = (model.parameter("r").unwrap(), model.parameter("K").unwrap());
+    let results = results();
+    for arm in &results {
+        let c0 = at(arm, "tumor_volume_mm3", 0.0);
+        assert_eq!(c0, 5.0);
+        for day in 1..=7 {
+            let t = f64::from(day);
+            let logistic = k * c0 * (r * t).exp() / (k + c0 * ((r * t).exp() - 1.0));
+            let v = at(arm, "tumor_volume_mm3", t);
+            assert!((v - logistic).abs() <= 1e-5 * logistic, "{} day {day}: {v} vs {logistic}", arm.name);
+            assert_eq!(at(arm, "t_cells_per_mm3", t), 0.0);
+            assert_eq!(at(arm, "cxcl10_free_nM", t), 0.0);
+        }
+    }
+}
+
+#[test]
+fn outputs_follow_the_declared_observables_with_no_paper_names() {
+    let dir = std::env::temp_dir().join(format!("sasp-own-model-{}", std::process::id()));
+    let results = own_model::run_into(&dir).unwrap();
+    assert_eq!(results.len(), 2);
+    let csv = std::fs::read_to_string(dir.join("own_model.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert_eq!(header, "arm,day,tumor_volume_mm3,t_cells_per_mm3,cxcl10_free_nM,cxcl10_total_nM,kills_per_day");
+    let json = std::fs::read_to_string(dir.join("own_model.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut keys = Vec::new();
+    collect_keys(&value, &mut keys);
+    assert!(keys.iter().any(|k| k == "volume_at_treatment"), "{keys:?}");
+    for text in keys.iter().map(String::as_str).chain(header.split(',')) {
+        let lower = text.to_lowercase();
+        for paper in ["ccl2", "nk", "doxycycline", "p53"] {
+            assert!(!lower.contains(paper), "'{text}' names the paper's '{paper}'");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn collect_keys(value: &serde_json::Value, keys: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                keys.push(k.clone());
+                collect_keys(v, keys);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_keys(v, keys)),
+        _ => {}
+    }
+}
