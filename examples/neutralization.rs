@@ -54,7 +54,7 @@ fn run() -> sasp::Result<()> {
     let met = targets.iter().filter(|t| t.met).count();
     println!("{met} of {} targets met (shipped parameters, [F] values from examples/calibrate.rs)", targets.len());
     println!("10 arms solved in {:.1} ms", elapsed.as_secs_f64() * 1e3);
-    let manifest = experiment.manifest(&results)?;
+    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
     // The figures: the same arms sampled finely (dense output) for smooth curves.
     let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
     let doses = antibody_schedule().times("doses", model.initial_time())?;

@@ -21,7 +21,7 @@ fn run() -> sasp::Result<()> {
         .map(|&f| Arm::new(&format!("f = {f:.1}")).with(P53Restoration::at(0.0).restorable_fraction(f)));
     let experiment = Experiment::new(&model).arms(arms).until(21.0);
     let results = experiment.run()?;
-    let manifest = experiment.manifest(&results)?;
+    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
     let mut points = Vec::new();
     let mut csv = String::from("restorable_fraction,p53_deficient_day0_mm3,p53_deficient_day21_mm3,tumor_day21_mm3\n");
     println!("{:>6} {:>22} {:>22} {:>16}", "f", "p53-deficient d0 mm3", "p53-deficient d21 mm3", "tumor d21 mm3");

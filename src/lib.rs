@@ -58,6 +58,7 @@ pub mod solve;
 pub mod space;
 pub mod sweep;
 pub mod testset;
+pub mod util;
 
 pub use error::{Result, SaspError};
 /// The `ndarray` version that [`space`] fields use.

@@ -38,7 +38,8 @@ use crate::error::{Result, SaspError};
 use crate::experiment::Experiment;
 use crate::intervene::Arm;
 use crate::model::Model;
-use crate::output::{number, optional_number};
+use crate::util::rng::Rng;
+use crate::util::text::{number, optional_number};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -187,33 +188,6 @@ fn default_rtol() -> f64 {
 
 fn default_atol() -> f64 {
     1e-7
-}
-
-/// SplitMix64: a small, fast, reproducible generator.
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64, stream: u64) -> Rng {
-        let mut r = Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.next();
-        r
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in (0, 1).
-    pub(crate) fn uniform(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    /// Standard normal (Box–Muller).
-    fn normal(&mut self) -> f64 {
-        let (u1, u2) = (self.uniform(), self.uniform());
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
 }
 
 impl Design {
@@ -543,7 +517,8 @@ impl Shard {
 
 /// The CSV header of a sweep over `design`.
 fn header(design: &Design) -> String {
-    let names: Vec<String> = design.parameters.iter().map(|p| crate::output::csv_field(&p.name).into_owned()).collect();
+    let names: Vec<String> =
+        design.parameters.iter().map(|p| crate::util::text::csv_field(&p.name).into_owned()).collect();
     format!(
         "run,{},volume_day0_mm3,volume_day14_mm3,volume_day21_mm3,days_to_50,days_to_90,days_to_1mm3,status\n",
         names.join(",")

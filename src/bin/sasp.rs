@@ -224,7 +224,11 @@ fn run(cli: Cli) -> Outcome<()> {
             let experiment = Experiment::from_scenario(&model, &scenario);
             let results = experiment.run()?;
             let text = if format == "csv" { experiment_csv(&results) } else { experiment_json(&results, &[])? };
-            write_output(&output, text.as_bytes(), Some(&experiment.manifest(&results)?))?;
+            write_output(
+                &output,
+                text.as_bytes(),
+                Some(&sasp::output::Manifest::for_experiment(&experiment, &results)?),
+            )?;
             eprintln!("wrote {} ({} arms)", written(&output, true), results.len());
         }
         Command::Experiment { name, out } => {
@@ -237,7 +241,7 @@ fn run(cli: Cli) -> Outcome<()> {
             let model = sasp::models::iannello2013()?;
             let experiment = Experiment::new(&model).arms(neutralization_arms()?);
             let results = experiment.run()?;
-            let manifest = experiment.manifest(&results)?;
+            let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
             let targets = targets(&results)?;
             for t in &targets {
                 println!(

@@ -243,9 +243,7 @@ fn inputs_at(arm: &PreparedArm, t: f64) -> Vec<f64> {
     u
 }
 
-/// Most samples one arm of an experiment may record (a run from the
-/// model's initial time to the end day at the sampling interval).
-pub const MAX_SAMPLES: usize = 1_000_000;
+pub use crate::intervene::scenario::MAX_SAMPLES;
 
 /// Most values one arm may store for its samples: samples × compartments
 /// (the full states kept in [`ArmResult::states`]; 20 million values are
@@ -396,9 +394,9 @@ impl<'m> Experiment<'m> {
         (self.method, &self.options)
     }
 
-    /// A provenance manifest for results of this experiment.
-    pub fn manifest(&self, results: &[ArmResult]) -> Result<crate::output::Manifest> {
-        Ok(crate::output::Manifest::new(self.model, self.method, &self.options)?.with_results(results))
+    /// The model the arms run on.
+    pub fn model(&self) -> &'m Model {
+        self.model
     }
 
     /// Runs every arm. Every arm is prepared and checked

@@ -28,7 +28,7 @@
 //!
 //! Checked when the file is read, each error with the file and line of the
 //! offending item: `until` finite and after day 0, `sample_every` positive and
-//! finite with at most [`MAX_SAMPLES`](crate::experiment::MAX_SAMPLES) samples
+//! finite with at most [`MAX_SAMPLES`] samples
 //! from day 0 to `until`; arm names not empty, free of control characters and
 //! unique; antibody targets; dose schedules and doxycycline windows
 //! ([`Arm::check_schedules`]), none after `until`. What depends on the model
@@ -42,6 +42,11 @@ use crate::model::Chemokine;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+
+/// Most samples one arm of an experiment may record (a run from the
+/// model's initial time to the end day at the sampling interval); checked
+/// when a scenario is read and again when an experiment runs.
+pub const MAX_SAMPLES: usize = 1_000_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -202,7 +207,7 @@ impl Scenario {
             ))
             .at_line(origin.clone(), line_of(sample_pos)));
         }
-        let max = crate::experiment::MAX_SAMPLES;
+        let max = MAX_SAMPLES;
         let count = (until / sample_every).floor() + 1.0;
         if count > max as f64 {
             return Err(SaspError::LimitExceeded {

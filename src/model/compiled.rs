@@ -46,28 +46,7 @@ use std::sync::RwLock;
 /// A compiled kernel: `(y, inputs, constants, out)`.
 pub type Kernel = fn(&[f64], &[f64], &[f64], &mut [f64]);
 
-/// A compiled factorization: `(jac, scale, shift, lu values, inverse
-/// pivots)`, `Err(row)` at a pivot too small.
-pub type LuFactor = fn(&[f64], f64, f64, &mut [f64], &mut [f64]) -> std::result::Result<(), usize>;
-
-/// Straight-line sparse LU kernels for the layout the sparse LU chooses for
-/// a model's Jacobian pattern (elimination order and fill included).
-#[derive(Debug)]
-pub struct CompiledLu {
-    /// Dimension of the layout (checked, with `nnz`, before the fingerprint
-    /// is computed, so large systems pay nothing for the lookup).
-    pub n: usize,
-    /// Stored entries of `L + U`, fill included.
-    pub nnz: usize,
-    /// The layout they were written for.
-    pub fingerprint: u64,
-    /// Forms `shift·I + scale·J` from the Jacobian's CSR values and factors
-    /// it: `(jac, scale, shift, lu values, inverse pivots)`; `Err(row)` names
-    /// the elimination step whose pivot is too small.
-    pub factor: LuFactor,
-    /// Solves in place with the factors: `(lu values, inverse pivots, b)`.
-    pub solve: fn(&[f64], &[f64], &mut [f64]),
-}
+pub use crate::solve::sparse::{CompiledLu, LuFactor};
 
 /// Straight-line kernels [`rust_source`] generated for one model structure.
 #[derive(Debug)]
@@ -89,16 +68,31 @@ pub struct CompiledKernels {
 static REGISTRY: RwLock<Vec<&'static CompiledKernels>> = RwLock::new(Vec::new());
 
 /// Makes `kernels` available to every model built afterwards whose structure
-/// matches. Registering the same kernels twice is harmless.
+/// matches (and their LU to the sparse LU, [`crate::solve::sparse::register_lu`]).
+/// Registering the same kernels twice is harmless.
 pub fn register(kernels: &'static CompiledKernels) {
     let mut list = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
     if !list.iter().any(|k| std::ptr::eq(*k, kernels)) {
         list.push(kernels);
     }
+    crate::solve::sparse::register_lu(&kernels.lu);
 }
 
-/// The kernels for a structure, built-in or registered.
+/// Hands the built-in kernels' LU to the sparse LU, once.
+fn register_built_in_lus() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for k in super::builtin_kernels::BUILT_IN {
+            crate::solve::sparse::register_lu(&k.lu);
+        }
+    });
+}
+
+/// The kernels for a structure, built-in or registered. (Every model looks
+/// here when it is built, so the built-in LU kernels are registered with the
+/// sparse LU before any model's iteration matrix exists.)
 pub(crate) fn find(fingerprint: u64, constants: usize) -> Option<&'static CompiledKernels> {
+    register_built_in_lus();
     let matches = |k: &CompiledKernels| k.fingerprint == fingerprint && k.constants == constants;
     if let Some(&k) = super::builtin_kernels::BUILT_IN.iter().find(|k| matches(k)) {
         return Some(k);
@@ -106,64 +100,15 @@ pub(crate) fn find(fingerprint: u64, constants: usize) -> Option<&'static Compil
     REGISTRY.read().unwrap_or_else(|e| e.into_inner()).iter().find(|k| matches(k)).copied()
 }
 
-/// The LU kernels for a layout, built-in or registered.
-pub(crate) fn find_lu(layout: &crate::solve::sparse::LuLayout<'_>) -> Option<&'static CompiledLu> {
-    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-    let mut candidates = super::builtin_kernels::BUILT_IN
-        .iter()
-        .chain(registry.iter())
-        .map(|k| &k.lu)
-        .filter(|lu| lu.n == layout.n && lu.nnz == layout.cols.len())
-        .peekable();
-    candidates.peek()?;
-    let fingerprint = layout.fingerprint();
-    candidates.find(|lu| lu.fingerprint == fingerprint)
-}
-
-impl crate::solve::sparse::LuLayout<'_> {
-    /// FNV-1a of the layout.
-    pub(crate) fn fingerprint(&self) -> u64 {
-        let mut h = Fingerprint(0xcbf2_9ce4_8422_2325);
-        h.add(LAYOUT);
-        h.add(self.n as u64);
-        for part in [self.perm, self.row_start, self.cols, self.diag, self.from_jacobian] {
-            h.add_all(part.iter().map(|&x| x as u64));
-        }
-        h.0
-    }
-}
-
-/// FNV-1a over 64-bit words.
-struct Fingerprint(u64);
-
-impl Fingerprint {
-    fn add(&mut self, word: u64) {
-        for byte in word.to_le_bytes() {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    fn add_all(&mut self, words: impl IntoIterator<Item = u64>) {
-        let mut count = 0u64;
-        for w in words {
-            self.add(w);
-            count += 1;
-        }
-        self.add(count);
-    }
-}
-
-/// Layout version of the generated code: raise it whenever the generator or
-/// the evaluation order it mirrors changes, so that kernels written before
-/// no longer match (`tests/compiled.rs` also fails until they are rewritten).
-const LAYOUT: u64 = 1;
+/// Layout version of the generated code (defined with the sparse LU).
+pub use crate::solve::sparse::LAYOUT;
 
 impl Kinetics {
     /// The structure's fingerprint and the constants compiled kernels read:
     /// each computed factor's member weights and function constants, then the
     /// right-hand side's and the sparse Jacobian's matrix coefficients.
     pub(crate) fn structure(&self, n: usize) -> (u64, Vec<f64>) {
-        let mut h = Fingerprint(0xcbf2_9ce4_8422_2325);
+        let mut h = crate::util::hash::Fingerprint::default();
         h.add(LAYOUT);
         h.add(n as u64);
         let mut constants = Vec::new();

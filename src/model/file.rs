@@ -130,7 +130,7 @@ impl Model {
 
     /// Writes the model file atomically (temporary file, then rename).
     pub fn write_file(&self, path: impl AsRef<Path>) -> Result<()> {
-        crate::output::write_atomic(path.as_ref(), self.to_toml()?.as_bytes())
+        crate::util::files::write_atomic(path.as_ref(), self.to_toml()?.as_bytes())
     }
 }
 

@@ -26,6 +26,7 @@
 //! ([`ProductTape`]), one tape per number of factors.
 
 use super::law::CustomLaw;
+use crate::solve::SparsityPattern;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -33,30 +34,6 @@ use std::ops::Range;
 pub const MAX_FACTORS: usize = 12;
 /// Most arguments a custom law may take.
 pub const MAX_CUSTOM_ARGS: usize = 16;
-
-/// Compressed sparse row pattern of a Jacobian (always includes the diagonal).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SparsityPattern {
-    /// Number of rows (= columns).
-    pub n: usize,
-    /// Row `i` holds entries `row_start[i]..row_start[i + 1]`.
-    pub row_start: Vec<usize>,
-    /// Column index of each stored entry, increasing within a row.
-    pub col: Vec<usize>,
-}
-
-impl SparsityPattern {
-    /// Number of stored entries.
-    pub fn nnz(&self) -> usize {
-        self.col.len()
-    }
-
-    /// Position of `(row, col)` in the value array, if stored.
-    pub fn position(&self, row: usize, col: usize) -> Option<usize> {
-        let r = self.row_start[row]..self.row_start[row + 1];
-        self.col[r.clone()].binary_search(&col).ok().map(|k| r.start + k)
-    }
-}
 
 /// The elementary functions a factor can be.
 #[derive(Clone)]
@@ -834,15 +811,7 @@ impl KineticsBuilder {
                 }
             }
         }
-        let mut row_start = vec![0];
-        let mut col = Vec::new();
-        for r in &mut rows {
-            r.sort_unstable();
-            r.dedup();
-            col.extend_from_slice(r);
-            row_start.push(col.len());
-        }
-        let pattern = SparsityPattern { n, row_start, col };
+        let pattern = SparsityPattern::from_rows(n, rows);
 
         let mut jac_plan = Vec::new();
         let mut plan_for = |changes: &Range<usize>, arg: &Range<usize>| {

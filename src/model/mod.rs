@@ -25,8 +25,9 @@ pub mod law;
 pub mod spec;
 pub mod units;
 
+pub use crate::solve::SparsityPattern;
 pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, NkState, Quantity, TumorState};
-pub use kinetics::{SparsityPattern, MAX_CUSTOM_ARGS, MAX_FACTORS};
+pub use kinetics::{MAX_CUSTOM_ARGS, MAX_FACTORS};
 
 /// Highest order of a `species` factor (`xⁿ`, n from 1 to this).
 pub const MAX_ORDER: u32 = 16;

@@ -7,7 +7,7 @@ use super::linalg::{BandedLayout, JacobianStructure, Singular};
 use super::linear::{default_solver, LinearSolver};
 use super::sparse_pivot::PivotingSparseLu;
 use super::{OdeSystem, Stats};
-use crate::model::SparsityPattern;
+use crate::solve::SparsityPattern;
 
 /// Columns that share no row, perturbed together in one finite difference.
 fn column_groups(structure: &JacobianStructure, n: usize) -> Vec<Vec<usize>> {

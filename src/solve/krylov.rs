@@ -35,7 +35,7 @@
 
 use super::linalg::{lu_factor, lu_solve, Singular};
 use super::Stats;
-use crate::model::SparsityPattern;
+use crate::solve::SparsityPattern;
 use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, DVector};
 use rayon::prelude::*;
 

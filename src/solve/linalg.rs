@@ -12,7 +12,7 @@
 //! All storage is allocated once per solve; factorizing and solving allocate nothing.
 
 use super::linear::LinearSolver;
-use crate::model::SparsityPattern;
+use crate::solve::SparsityPattern;
 
 /// How a system's Jacobian is stored, and so which linear solver an implicit
 /// method uses.

@@ -17,6 +17,7 @@ pub mod linear;
 pub mod method;
 #[cfg(feature = "ode_solvers")]
 pub mod ode_solvers_bridge;
+pub mod pattern;
 pub mod rosenbrock;
 pub mod sparse;
 pub mod sparse_pivot;
@@ -29,6 +30,7 @@ pub use linear::LinearSolver;
 pub use method::{AnyStepper, Method};
 #[cfg(feature = "ode_solvers")]
 pub use ode_solvers_bridge::OdeSolversSystem;
+pub use pattern::SparsityPattern;
 
 use crate::error::{Result, SaspError};
 

@@ -13,7 +13,75 @@
 //!   threshold pivoting ([`super::sparse_pivot`]) for that matrix.
 
 use super::linalg::Singular;
-use crate::model::SparsityPattern;
+use super::SparsityPattern;
+use std::sync::RwLock;
+
+/// Layout version of generated LU kernels (and of the model kernels
+/// generated with them, `crate::model::compiled`): raise it whenever the
+/// generator or the evaluation order it mirrors changes, so that kernels
+/// written before no longer match (`tests/compiled.rs` also fails until they
+/// are rewritten).
+pub const LAYOUT: u64 = 1;
+
+/// A compiled factorization: `(jac, scale, shift, lu values, inverse
+/// pivots)`, `Err(row)` at a pivot too small.
+pub type LuFactor = fn(&[f64], f64, f64, &mut [f64], &mut [f64]) -> std::result::Result<(), usize>;
+
+/// Straight-line sparse LU kernels for the layout the sparse LU chooses for
+/// a model's Jacobian pattern (elimination order and fill included).
+#[derive(Debug)]
+pub struct CompiledLu {
+    /// Dimension of the layout (checked, with `nnz`, before the fingerprint
+    /// is computed, so large systems pay nothing for the lookup).
+    pub n: usize,
+    /// Stored entries of `L + U`, fill included.
+    pub nnz: usize,
+    /// The layout they were written for.
+    pub fingerprint: u64,
+    /// Forms `shift·I + scale·J` from the Jacobian's CSR values and factors
+    /// it: `(jac, scale, shift, lu values, inverse pivots)`; `Err(row)` names
+    /// the elimination step whose pivot is too small.
+    pub factor: LuFactor,
+    /// Solves in place with the factors: `(lu values, inverse pivots, b)`.
+    pub solve: fn(&[f64], &[f64], &mut [f64]),
+}
+
+impl LuLayout<'_> {
+    /// FNV-1a of the layout.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut h = crate::util::hash::Fingerprint::default();
+        h.add(LAYOUT);
+        h.add(self.n as u64);
+        for part in [self.perm, self.row_start, self.cols, self.diag, self.from_jacobian] {
+            h.add_all(part.iter().map(|&x| x as u64));
+        }
+        h.0
+    }
+}
+
+/// LU kernels known to the sparse LU: every layout a [`SparseLu`] is built
+/// for is looked up here. The model layer registers the kernels it compiles
+/// ([`register_lu`]); the numerical core knows nothing of models.
+static LU_REGISTRY: RwLock<Vec<&'static CompiledLu>> = RwLock::new(Vec::new());
+
+/// Makes compiled LU kernels available to every sparse LU built afterwards
+/// whose layout matches. Registering the same kernels twice is harmless.
+pub fn register_lu(lu: &'static CompiledLu) {
+    let mut list = LU_REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+    if !list.iter().any(|k| std::ptr::eq(*k, lu)) {
+        list.push(lu);
+    }
+}
+
+/// The registered LU kernels for a layout, if any (dimension and entry count
+/// are compared first, so large systems pay nothing for the lookup).
+fn find_lu(layout: &LuLayout<'_>) -> Option<&'static CompiledLu> {
+    let registry = LU_REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let mut candidates = registry.iter().filter(|lu| lu.n == layout.n && lu.nnz == layout.cols.len()).peekable();
+    candidates.peek()?;
+    let fingerprint = layout.fingerprint();
+    candidates.find(|lu| lu.fingerprint == fingerprint).copied()
+}
 
 /// A minimum-degree elimination order of the symmetrized pattern.
 pub(crate) fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
@@ -81,8 +149,8 @@ pub struct SparseLu {
     /// Scratch for permuted solves.
     work: Vec<f64>,
     /// Straight-line factorization and solve for this layout, where known
-    /// ([`crate::model::compiled`]).
-    compiled: Option<&'static crate::model::compiled::CompiledLu>,
+    /// (registered by the model layer, [`register_lu`]).
+    compiled: Option<&'static CompiledLu>,
 }
 
 /// The symbolic layout of a [`SparseLu`], which its compiled kernels are
@@ -168,7 +236,7 @@ impl SparseLu {
             compiled: None,
         };
         assert!(lu.check_layout(), "symbolic factorization broke its layout invariants");
-        let compiled = crate::model::compiled::find_lu(&lu.layout());
+        let compiled = find_lu(&lu.layout());
         SparseLu { compiled, ..lu }
     }
 

@@ -21,7 +21,7 @@
 
 use super::linalg::Singular;
 use super::sparse::minimum_degree;
-use crate::model::SparsityPattern;
+use crate::solve::SparsityPattern;
 
 const NONE: usize = usize::MAX;
 

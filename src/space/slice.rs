@@ -213,7 +213,7 @@ impl TumorSlice {
             (0..n * n).map(|k| (k / n, k % n)).filter(|&(i, j)| self.distance(i, j) <= self.radius).collect();
         let mut field = Array2::<f64>::zeros((n, n));
         let mut covered = 0usize;
-        let mut rng = crate::sweep::Rng::new(seed, 0);
+        let mut rng = crate::util::rng::Rng::new(seed, 0);
         let reach = (clone_radius / h).ceil() as isize + 1;
         while (covered as f64) < fraction * inside.len() as f64 {
             // A centre uniform in the disk.
