@@ -22,7 +22,7 @@ pub enum Method {
     /// Variable-order BDF (1–5): long stiff runs without events.
     Bdf,
     /// BDF with Newton–Krylov (GMRES) solves preconditioned by cell and by
-    /// species: large grids ([`crate::space::SpatialSystem`], grid test problems).
+    /// species: large grids (systems that report a cell layout).
     BdfKrylov,
     /// The library's default choice (see [`Method::resolve`]).
     Auto,

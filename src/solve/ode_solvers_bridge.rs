@@ -1,4 +1,4 @@
-//! Any [`OdeSystem`] — a [`Model`](crate::model::Model)'s system with its
+//! Any [`OdeSystem`] — a model's system with its
 //! inputs fixed, a spatial system, a test problem, your own — as an
 //! [`ode_solvers::System`], for programs that already drive the `ode_solvers`
 //! crate (feature `ode_solvers`, off by default).
@@ -32,10 +32,9 @@
 //!
 //! The bridge passes the right-hand side only: `ode_solvers`' methods are
 //! explicit and take no Jacobian. Input switches, doses and other state jumps
-//! (which [`simulate`](crate::experiment::simulate) and the driver apply at
+//! (which the [driver](super::integrate) applies at
 //! exact stops) are the caller's: integrate piecewise between them, changing
-//! the inputs with [`ModelSystem::set_input`](crate::model::ModelSystem::set_input)
-//! through [`OdeSolversSystem::inner_mut`].
+//! the system's inputs through [`OdeSolversSystem::inner_mut`].
 //!
 //! `ode_solvers` 0.6 is built on nalgebra 0.34 and sasp on 0.35: the bridge
 //! reads and writes the vectors' storage as `f64` slices, so the two versions

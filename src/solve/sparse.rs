@@ -16,8 +16,8 @@ use super::linalg::Singular;
 use super::SparsityPattern;
 use std::sync::RwLock;
 
-/// Layout version of generated LU kernels (and of the model kernels
-/// generated with them, `crate::model::compiled`): raise it whenever the
+/// Layout version of generated LU kernels (and of the kernels generated
+/// with them by the layers above): raise it whenever the
 /// generator or the evaluation order it mirrors changes, so that kernels
 /// written before no longer match (`tests/compiled.rs` also fails until they
 /// are rewritten).
