@@ -232,15 +232,15 @@ impl ArmResult {
     }
 }
 
-/// Input values at time `t` under an arm's actions (switches at or before `t`).
-fn inputs_at(arm: &PreparedArm, t: f64) -> Vec<f64> {
-    let mut u = arm.model.default_inputs();
+/// Writes into `u` the input values at time `t` under an arm's actions: the
+/// model's `defaults`, then every switch at or before `t`.
+fn inputs_at(arm: &PreparedArm, defaults: &[f64], t: f64, u: &mut [f64]) {
+    u.copy_from_slice(defaults);
     for (time, action) in &arm.actions {
         if let (true, TimedAction::SetInput { input, value }) = (*time <= t, action) {
             u[*input] = *value;
         }
     }
-    u
 }
 
 pub use crate::intervene::scenario::MAX_SAMPLES;
@@ -616,6 +616,8 @@ impl<'m> Experiment<'m> {
         let mut values = Vec::with_capacity(resolved.len());
         let mut rates = vec![0.0; model.spec().processes.len()];
         let mut y = vec![0.0; model.dimension()];
+        let defaults = model.default_inputs();
+        let mut u = defaults.clone();
         let atol = |i: usize| match &self.options.atol {
             crate::solve::Tolerance::Scalar(a) => *a,
             crate::solve::Tolerance::PerComponent(a) => a[i],
@@ -630,7 +632,8 @@ impl<'m> Experiment<'m> {
                 }
                 let y = &y[..];
                 if needs_rates {
-                    model.process_rates(t, y, &inputs_at(arm, t), &mut rates)?;
+                    inputs_at(arm, &defaults, t, &mut u);
+                    model.process_rates(t, y, &u, &mut rates)?;
                 }
                 observable::evaluate(&resolved, y, &rates, &mut values);
                 result.t.push(t);
