@@ -464,28 +464,21 @@ impl<'m> Experiment<'m> {
         }
         // Counted in floating point: a huge count must not overflow the cast.
         let samples = ((self.t_end - t0) / self.sample_every + 1e-9).floor() + 2.0;
-        let hint = || {
-            format!(
-                "from day {t0:?} to day {:?} every {:?} days: shorten the run or sample less often",
-                self.t_end, self.sample_every
-            )
-        };
-        if samples > MAX_SAMPLES as f64 {
-            return Err(SaspError::LimitExceeded {
-                what: "samples",
-                requested: samples,
-                limit: MAX_SAMPLES,
-                hint: hint(),
-            });
-        }
         let values = samples * arm.model.dimension() as f64;
-        if values > MAX_SAMPLE_VALUES as f64 {
-            return Err(SaspError::LimitExceeded {
-                what: "sampled values (samples × compartments)",
-                requested: values,
-                limit: MAX_SAMPLE_VALUES,
-                hint: hint(),
-            });
+        for (what, requested, limit) in
+            [("samples", samples, MAX_SAMPLES), ("sampled values (samples × compartments)", values, MAX_SAMPLE_VALUES)]
+        {
+            if requested > limit as f64 {
+                return Err(SaspError::LimitExceeded {
+                    what,
+                    requested,
+                    limit,
+                    hint: format!(
+                        "from day {t0:?} to day {:?} every {:?} days: shorten the run or sample less often",
+                        self.t_end, self.sample_every
+                    ),
+                });
+            }
         }
         self.options.validate(arm.model.dimension())?;
         if !(self.detection_volume.is_finite() && self.detection_volume >= 0.0) {
