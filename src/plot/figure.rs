@@ -414,7 +414,10 @@ fn drawable_runs(points: &[(f64, f64)], floor: f64, log: bool) -> Vec<Vec<(f64, 
             continue;
         }
         if let (Some(&last), true) = (run.last(), p.0.is_finite() && p.1 < floor) {
-            run.push((crossing(last, *p, floor, log), floor));
+            // Carried down to the floor, unless the run already ends on it.
+            if last.1 > floor {
+                run.push((crossing(last, *p, floor, log), floor));
+            }
         }
         if run.len() > 1 {
             runs.push(std::mem::take(&mut run));
@@ -507,6 +510,6 @@ mod tests {
         assert_eq!(axis_number(1e-3, true), "10⁻³");
         assert_eq!(axis_number(0.1, true), "0.1");
         assert_eq!(axis_number(100.0, true), "100");
-        assert_eq!(runs, vec![vec![(0.0, 2.0), (1.0, 1.0), (1.5, 0.5)], vec![(3.0, 0.5), (3.0, 0.5)]]);
+        assert_eq!(runs, vec![vec![(0.0, 2.0), (1.0, 1.0), (1.5, 0.5)]]);
     }
 }
