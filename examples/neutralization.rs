@@ -26,7 +26,7 @@ fn run() -> sasp::Result<()> {
         "arm", "V day 0", "V day 7", "V day 14", "V day 21", "NK/mm3 d5", "days to 90%"
     );
     for r in &results {
-        let v = |d| r.at(&r.tumor_volume_mm3, d);
+        let v = |d| r.value("tumor_volume_mm3", d);
         println!(
             "{:<14} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>12.0} {:>12}",
             r.name,
@@ -34,7 +34,7 @@ fn run() -> sasp::Result<()> {
             v(7.0)?,
             v(14.0)?,
             v(21.0)?,
-            r.at(&r.nk_per_mm3, 5.0)?,
+            r.value("nk_per_mm3", 5.0)?,
             r.clearance.days_to_90.map_or("—".to_string(), |d| format!("{d:.1}")),
         );
     }

@@ -6,14 +6,17 @@
 //! effector T cells that kill them). The experiment declares its own
 //! observables (tumor volume, T cells per mm³, free and total CXCL10, kills
 //! per day) and its own clearance metric, measured from the first day of
-//! treatment; two arms: the treatment, and the treatment with an antibody
-//! against CXCL10. Prints a table and writes `out/own_model/own_model.csv`
+//! treatment; four arms: the treatment, and the treatment with an antibody
+//! that neutralizes CXCL10, one that blocks its receptor CXCR3 (the
+//! processes with role `receptor.CXCR3`), or one that depletes the T cells
+//! (anti-CD8). The model declares no antibody parameters: the typical values
+//! of `Pharmacokinetics` are used. Prints a table and writes `out/own_model/own_model.csv`
 //! and `out/own_model/own_model.json`. Nothing on the way is specific to the
 //! paper's model.
 
 use sasp::experiment::{ArmResult, ClearanceSpec, Experiment, Level, Observable, UndefinedBelow};
-use sasp::intervene::{Antibody, Arm, DoseSchedule, Switch};
-use sasp::model::{Chemokine, Model};
+use sasp::intervene::{Antibody, AntibodyTarget, Arm, DoseSchedule, Species, Switch};
+use sasp::model::{Chemokine, Model, Name};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -55,16 +58,18 @@ pub fn clearance() -> ClearanceSpec {
         .threshold("days_to_1mm3", Level::Below(1.0))
 }
 
-/// The two arms: treatment from day 7; the same with anti-CXCL10 (100 nM
-/// into the depot every 3 days from day 6).
+/// The arms: treatment from day 7; the same with anti-CXCL10, anti-CXCR3
+/// or anti-CD8 (each 100 nM into the depot every 3 days from day 6).
 pub fn arms() -> sasp::Result<Vec<Arm>> {
-    let cxcl10 = Chemokine::named("CXCL10")?;
     let treatment = Switch::new(TREATMENT_DAY, "treatment", 1.0);
+    let doses = DoseSchedule::repeated(100.0, TREATMENT_DAY - 1.0, 3.0, UNTIL);
+    let with = |name: &str, antibody: Antibody| Arm::new(name).with(treatment.clone()).with(antibody);
+    let t_cells = AntibodyTarget::Depletes(Species::Named("E".into()));
     Ok(vec![
         Arm::new("treatment").with(treatment.clone()),
-        Arm::new("treatment + anti-CXCL10")
-            .with(treatment)
-            .with(Antibody::neutralizing(cxcl10, DoseSchedule::repeated(100.0, TREATMENT_DAY - 1.0, 3.0, UNTIL))),
+        with("treatment + anti-CXCL10", Antibody::neutralizing(Chemokine::named("CXCL10")?, doses.clone())),
+        with("treatment + anti-CXCR3", Antibody::blocking(Name::new("CXCR3")?, doses.clone())),
+        with("treatment + anti-CD8", Antibody::new("anti_CD8", t_cells, doses)),
     ])
 }
 
@@ -93,13 +98,13 @@ fn run() -> sasp::Result<()> {
     let dir = Path::new("out/own_model");
     let results = run_into(dir)?;
     println!(
-        "{:<24} {:>9} {:>9} {:>9} {:>12} {:>10} {:>12}",
+        "{:<26} {:>9} {:>9} {:>9} {:>12} {:>10} {:>12}",
         "arm", "V day 7", "V day 14", "V day 28", "T/mm3 d14", "CXCL10 d14", "days to 1mm3"
     );
     for r in &results {
         let at = |name: &str, day: f64| -> sasp::Result<f64> { r.at(r.series(name)?, day) };
         println!(
-            "{:<24} {:>9.1} {:>9.1} {:>9.1} {:>12.0} {:>10.3} {:>12}",
+            "{:<26} {:>9.1} {:>9.1} {:>9.1} {:>12.0} {:>10.3} {:>12}",
             r.name,
             at("tumor_volume_mm3", 7.0)?,
             at("tumor_volume_mm3", 14.0)?,

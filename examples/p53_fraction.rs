@@ -30,7 +30,7 @@ fn run() -> sasp::Result<()> {
         &model.spec().compartments[model.indices_where(|k| k == Compartment::Tumor(TumorState::P53Deficient))[0]].name;
     for (&f, r) in fractions.iter().zip(&results) {
         let (q0, q21) = (r.compartment_at(q, 0.0)?, r.compartment_at(q, 21.0)?);
-        let v21 = r.at(&r.tumor_volume_mm3, 21.0)?;
+        let v21 = r.value("tumor_volume_mm3", 21.0)?;
         println!("{f:>6.1} {q0:>22.2} {q21:>22.3} {v21:>16.2}");
         let _ = writeln!(csv, "{f},{q0},{q21},{v21}");
         points.push((f, q21));

@@ -97,7 +97,7 @@ pub fn residuals(results: &[ArmResult]) -> Result<Vec<f64>> {
             .iter()
             .find(|a| a.name == name)
             .ok_or_else(|| SaspError::InvalidOptions(format!("the calibration needs the arm '{name}'")))?;
-        Ok(a.at(&a.tumor_volume_mm3, 14.0)? / a.at(&a.tumor_volume_mm3, 0.0)?)
+        Ok(a.value("tumor_volume_mm3", 14.0)? / a.value("tumor_volume_mm3", 0.0)?)
     };
     let (c, a, g, d, o) =
         (ratio("control")?, ratio("anti-CCL2")?, ratio("NKG2D-null")?, ratio("NK-depleted")?, ratio("p53 off")?);

@@ -242,7 +242,10 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         None => None,
     };
     let (model, actions, ccl2_complexes) = match &prepared {
-        Some(p) => (&p.model, p.actions.clone(), p.complexes_of(Chemokine::CCL2)),
+        Some(p) => {
+            let ccl2 = p.model.indices_where(|k| k == Compartment::Chemokine(Chemokine::CCL2));
+            (&p.model, p.actions.clone(), ccl2.iter().flat_map(|&i| p.complexes_of_index(i)).collect())
+        }
         None => (model, Vec::new(), Vec::new()),
     };
     let spec = model.spec();

@@ -585,13 +585,14 @@ pub fn run_with_progress(
                 model: m,
                 actions: prepared.actions.clone(),
                 complexes: prepared.complexes.clone(),
+                pharmacokinetics: prepared.pharmacokinetics.clone(),
             };
             experiment.run_prepared(&arm)
         });
         tick();
         Ok(match outcome {
             Ok(r) => {
-                let at = |d: f64| r.at(&r.tumor_volume_mm3, d).map_or(String::new(), number);
+                let at = |d: f64| r.value("tumor_volume_mm3", d).map_or(String::new(), number);
                 let row = format!(
                     "{k},{list},{},{},{},{},{},{},ok\n",
                     at(0.0),

@@ -30,7 +30,7 @@ fn built_in_models() -> Vec<(String, Model)> {
     // structure; its vascular entry evaluates the recruitment processes alone.
     let spatial = sasp::models::iannello2013_spatial(sasp::models::SPATIAL_REFERENCE_SPACING).unwrap();
     let mut recruitment = spatial.spec().clone();
-    recruitment.processes.retain(|p| p.has_tag(sasp::space::RECRUITMENT_TAG));
+    recruitment.processes.retain(|p| p.has_role(sasp::space::RECRUITMENT));
     models.push(("spatial".to_string(), spatial));
     models.push(("vascular_entry".to_string(), Model::from_spec(recruitment).unwrap()));
     let mut seen = Vec::new();

@@ -66,7 +66,8 @@ fn the_isotype_control_changes_nothing_in_the_tumor() {
         .with(Antibody::isotype(DoseSchedule::repeated(330.0, -1.0, 2.0, 21.0)))]);
     let without = run(vec![Arm::new("plain").with(P53Restoration::at(0.0))]);
     for k in 0..with[0].t.len() {
-        let (a, b) = (with[0].tumor_volume_mm3[k], without[0].tumor_volume_mm3[k]);
+        let (a, b) =
+            (with[0].series("tumor_volume_mm3").unwrap()[k], without[0].series("tumor_volume_mm3").unwrap()[k]);
         assert!((a - b).abs() < 1e-5 * b.abs() + 1e-9, "day {}: {a} vs {b}", with[0].t[k]);
     }
 }
@@ -75,21 +76,21 @@ fn the_isotype_control_changes_nothing_in_the_tumor() {
 fn the_papers_findings_hold_as_directions() {
     let results = run(neutralization_arms().unwrap());
     let arm = |name: &str| results.iter().find(|r| r.name == name).unwrap();
-    let at = |name: &str, series: fn(&ArmResult) -> &Vec<f64>, day: f64| {
+    let at = |name: &str, series: fn(&ArmResult) -> &[f64], day: f64| {
         let r = arm(name);
         r.at(series(r), day).unwrap()
     };
-    fn volume(r: &ArmResult) -> &Vec<f64> {
-        &r.tumor_volume_mm3
+    fn volume(r: &ArmResult) -> &[f64] {
+        r.series("tumor_volume_mm3").unwrap()
     }
-    fn nk(r: &ArmResult) -> &Vec<f64> {
-        &r.nk_per_mm3
+    fn nk(r: &ArmResult) -> &[f64] {
+        r.series("nk_per_mm3").unwrap()
     }
-    fn free(r: &ArmResult) -> &Vec<f64> {
-        &r.ccl2_free_nm
+    fn free(r: &ArmResult) -> &[f64] {
+        r.series("ccl2_free_nM").unwrap()
     }
-    fn total(r: &ArmResult) -> &Vec<f64> {
-        &r.ccl2_total_nm
+    fn total(r: &ArmResult) -> &[f64] {
+        r.series("ccl2_total_nM").unwrap()
     }
     // Restoring p53 brings NK cells in and shrinks the tumor.
     assert!(at("control", nk, 5.0) > 2.0 * at("p53 off", nk, 5.0));
@@ -112,7 +113,12 @@ fn the_papers_findings_hold_as_directions() {
     // Free CCL2 is never negative anywhere, and total ≥ free.
     for r in &results {
         for k in 0..r.t.len() {
-            assert!(r.ccl2_free_nm[k] >= 0.0 && r.ccl2_total_nm[k] >= r.ccl2_free_nm[k] - 1e-12, "{}", r.name);
+            assert!(
+                r.series("ccl2_free_nM").unwrap()[k] >= 0.0
+                    && r.series("ccl2_total_nM").unwrap()[k] >= r.series("ccl2_free_nM").unwrap()[k] - 1e-12,
+                "{}",
+                r.name
+            );
         }
     }
     // Free and total are observables for every chemokine, not only CCL2.
@@ -131,10 +137,10 @@ fn clearance_metrics_bracket_the_samples() {
     let results = run(vec![Arm::new("control").with(P53Restoration::at(0.0))]);
     let r = &results[0];
     let v0 = r.clearance.volume_at_reference;
-    assert_eq!(v0, r.at(&r.tumor_volume_mm3, 0.0).unwrap());
+    assert_eq!(v0, r.value("tumor_volume_mm3", 0.0).unwrap());
     let d50 = r.clearance.days_to_50.expect("the tumor halves within 21 days");
     let (before, after) =
-        (r.at(&r.tumor_volume_mm3, d50.floor()).unwrap(), r.at(&r.tumor_volume_mm3, d50.ceil()).unwrap());
+        (r.value("tumor_volume_mm3", d50.floor()).unwrap(), r.value("tumor_volume_mm3", d50.ceil()).unwrap());
     assert!(before >= 0.5 * v0 && after <= 0.5 * v0, "{before} {after} {v0} at {d50}");
 }
 
@@ -142,8 +148,9 @@ fn clearance_metrics_bracket_the_samples() {
 fn a_restorable_fraction_of_zero_is_p53_off() {
     let results = run(vec![Arm::new("f0").with(P53Restoration::at(0.0).restorable_fraction(0.0)), Arm::new("off")]);
     for k in 0..results[0].t.len() {
-        assert!(results[0].senescent_fraction[k].abs() < 1e-15);
-        let (a, b) = (results[0].tumor_volume_mm3[k], results[1].tumor_volume_mm3[k]);
+        assert!(results[0].series("senescent_fraction").unwrap()[k].abs() < 1e-15);
+        let (a, b) =
+            (results[0].series("tumor_volume_mm3").unwrap()[k], results[1].series("tumor_volume_mm3").unwrap()[k]);
         assert!((a - b).abs() < 1e-6 * b);
     }
 }
@@ -176,7 +183,7 @@ fn bad_interventions_are_errors() {
     let arm =
         Arm::new("x").with(Intervention::from(Antibody::neutralizing(Chemokine::CCL5, DoseSchedule::once(1.0, 0.0))));
     let err = arm.prepare(&no_ccl5, -14.0).unwrap_err();
-    assert!(err.to_string().contains("no CCL5"), "{err}");
+    assert!(err.to_string().contains("has no compartments of kind chemokine.CCL5"), "{err}");
 }
 
 #[test]
@@ -205,7 +212,7 @@ fn the_shipped_scenario_holds_the_papers_arms() {
     assert_eq!(arms[2], expected);
     let expected = Arm::new("NKG2D-null")
         .with(P53Restoration::at(0.0))
-        .with(Intervention::Nkg2dKnockout)
+        .with(Intervention::nkg2d_knockout())
         .with(Antibody::isotype(schedule));
     assert_eq!(arms[7], expected);
 }
@@ -326,23 +333,44 @@ fn scenario_schedule_errors_name_the_arm_file_and_line() {
 }
 
 #[test]
-fn a_generated_process_names_the_intervention_and_the_missing_parameter() {
+fn antibody_pharmacokinetics_come_from_the_model_a_given_value_or_the_typical_value() {
+    use sasp::intervene::{PkSource, PkValue};
     let model = sasp::models::iannello2013().unwrap();
+    let once = DoseSchedule::once(330.0, 0.0);
+    let pk = |arm: &sasp::intervene::PreparedArm, q: &str| {
+        arm.pharmacokinetics.iter().find(|e| e.quantity == q).map(|e| (e.parameter.clone(), e.source)).unwrap()
+    };
+    // The reference model declares every quantity: its parameters are used.
+    let arm = Arm::new("iso").with(Antibody::isotype(once.clone())).prepare(&model, -14.0).unwrap();
+    assert_eq!(pk(&arm, "ka"), ("ka".to_string(), PkSource::Model));
+    let quantities: Vec<&str> = arm.pharmacokinetics.iter().map(|e| e.quantity).collect();
+    assert_eq!(quantities, ["ka", "kel", "kpen", "phi"]);
+    // A model without ka and kel gets the typical values as parameters of its own.
     let mut spec = model.spec().clone();
     spec.parameters.retain(|p| p.name != "ka" && p.name != "kel");
     let no_pk = sasp::model::Model::from_spec(spec).unwrap();
-    let arm = Arm::new("iso").with(Antibody::isotype(DoseSchedule::once(330.0, 0.0)));
-    let e = arm.prepare(&no_pk, -14.0).unwrap_err();
-    assert!(matches!(e.root(), SaspError::UnknownParameter { name, .. } if name == "ka"), "{e}");
-    let e = e.to_string();
-    assert!(e.starts_with("arm 'iso': "), "{e}");
-    assert!(e.contains("isotype control 'isotype'") && e.contains("ka, kel"), "{e}");
-    assert!(!e.contains("isotype absorption"), "{e}");
-    // Blocking antibodies need their own constant too.
-    let mut spec = model.spec().clone();
-    spec.parameters.retain(|p| p.name != "Kd_NKG2D");
-    let no_kd = sasp::model::Model::from_spec(spec).unwrap();
-    let arm = Arm::new("block").with(Antibody::anti_nkg2d(DoseSchedule::once(330.0, 0.0)));
-    let e = arm.prepare(&no_kd, -14.0).unwrap_err().to_string();
-    assert!(e.contains("'Kd_NKG2D'") && e.contains("NKG2D-blocking antibody 'anti_NKG2D'"), "{e}");
+    let arm = Arm::new("iso").with(Antibody::isotype(once.clone())).prepare(&no_pk, -14.0).unwrap();
+    assert_eq!(pk(&arm, "ka"), ("isotype_ka".to_string(), PkSource::Typical));
+    assert_eq!(pk(&arm, "kpen"), ("kpen".to_string(), PkSource::Model));
+    assert_eq!(arm.model.parameter("isotype_kel").unwrap(), 0.1);
+    // Blocking antibodies look their Kd up as Kd_<RECEPTOR>.
+    let arm = Arm::new("block").with(Antibody::anti_nkg2d(once.clone())).prepare(&model, -14.0).unwrap();
+    assert_eq!(pk(&arm, "Kd"), ("Kd_NKG2D".to_string(), PkSource::Model));
+    // A value given with its unit becomes a parameter of the arm's model, converted.
+    let fast = Antibody::neutralizing(Chemokine::CCL2, once.clone())
+        .with_pk("kel", PkValue::Value(1.0, "1/h".into()))
+        .unwrap();
+    let arm = Arm::new("fast").with(fast).prepare(&model, -14.0).unwrap();
+    assert_eq!(pk(&arm, "kel"), ("anti_CCL2_kel".to_string(), PkSource::Given));
+    assert!((arm.model.parameter_canonical("anti_CCL2_kel").unwrap() - 24.0).abs() < 1e-12);
+    // Errors: a named parameter the model lacks, a unit of the wrong dimension, an unknown quantity.
+    let missing = Antibody::isotype(once.clone()).with_pk("ka", PkValue::Parameter("ka_ip".into())).unwrap();
+    let e = Arm::new("m").with(missing).prepare(&model, -14.0).unwrap_err();
+    assert!(matches!(e.root(), SaspError::UnknownParameter { name, .. } if name == "ka_ip"), "{e}");
+    assert!(e.to_string().contains("ka of antibody 'isotype'"), "{e}");
+    let wrong = Antibody::isotype(once.clone()).with_pk("kel", PkValue::Value(1.0, "nM".into())).unwrap();
+    let e = Arm::new("w").with(wrong).prepare(&model, -14.0).unwrap_err().to_string();
+    assert!(e.contains("isotype_kel"), "{e}");
+    let e = Antibody::isotype(once).with_pk("half_life", PkValue::Default).unwrap_err().to_string();
+    assert!(e.contains("'half_life'") && e.contains("ka, kel"), "{e}");
 }

@@ -16,7 +16,11 @@ fn ratios_are_undefined_below_the_detection_volume_and_defined_above() {
     let control = results.iter().find(|r| r.name == "control").unwrap();
     let mut undefined = 0;
     for k in 0..control.t.len() {
-        let (v, nk, f) = (control.tumor_volume_mm3[k], control.nk_per_mm3[k], control.senescent_fraction[k]);
+        let (v, nk, f) = (
+            control.series("tumor_volume_mm3").unwrap()[k],
+            control.series("nk_per_mm3").unwrap()[k],
+            control.series("senescent_fraction").unwrap()[k],
+        );
         if v < DETECTION_VOLUME_MM3 {
             assert!(nk.is_nan() && f.is_nan(), "day {}: {v} mm³ gives {nk} NK/mm³", control.t[k]);
             undefined += 1;
@@ -30,14 +34,17 @@ fn ratios_are_undefined_below_the_detection_volume_and_defined_above() {
     // The control tumor is cleared at day 11 of 21: days 11–21 are undefined.
     assert_eq!(undefined, 11);
     // The calibration target of NK infiltration at day 5 is unchanged.
-    let day5 = control.at(&control.nk_per_mm3, 5.0).unwrap();
+    let day5 = control.value("nk_per_mm3", 5.0).unwrap();
     assert!((day5 - 38238.0).abs() < 1.0, "{day5}");
     // A detection volume of 0 keeps every ratio defined.
     let model = sasp::models::iannello2013().unwrap();
     let arms: Vec<_> = neutralization_arms().unwrap().into_iter().filter(|a| a.name == "control").collect();
     let all = Experiment::new(&model).arms(arms).detection_volume(0.0).run().unwrap();
-    assert!(all[0].nk_per_mm3.iter().all(|v| v.is_finite()));
-    assert!(all[0].nk_per_mm3.iter().any(|&v| v > 1e7), "the ratio of vanishing numbers the default hides");
+    assert!(all[0].series("nk_per_mm3").unwrap().iter().all(|v| v.is_finite()));
+    assert!(
+        all[0].series("nk_per_mm3").unwrap().iter().any(|&v| v > 1e7),
+        "the ratio of vanishing numbers the default hides"
+    );
     let err = Experiment::new(&model).detection_volume(f64::NAN).arms(neutralization_arms().unwrap()).run();
     assert!(err.unwrap_err().to_string().contains("detection volume"));
 }
@@ -49,8 +56,18 @@ fn observables_of_non_negative_quantities_are_never_negative() {
     for r in &results {
         let n = r.compartments.len();
         for k in 0..r.t.len() {
-            assert!(r.tumor_volume_mm3[k] >= 0.0, "{} day {}: {}", r.name, r.t[k], r.tumor_volume_mm3[k]);
-            assert!(r.nk_in_tumor[k] >= 0.0 && r.ccl2_free_nm[k] >= 0.0 && r.ccl2_total_nm[k] >= 0.0);
+            assert!(
+                r.series("tumor_volume_mm3").unwrap()[k] >= 0.0,
+                "{} day {}: {}",
+                r.name,
+                r.t[k],
+                r.series("tumor_volume_mm3").unwrap()[k]
+            );
+            assert!(
+                r.series("nk_in_tumor").unwrap()[k] >= 0.0
+                    && r.series("ccl2_free_nM").unwrap()[k] >= 0.0
+                    && r.series("ccl2_total_nM").unwrap()[k] >= 0.0
+            );
             // The raw states keep what the solver returned, within atol of zero.
             for &y in &r.states[k * n..(k + 1) * n] {
                 assert!(y >= -1e-9, "{} day {}: state {y}", r.name, r.t[k]);
@@ -129,7 +146,7 @@ fn declared_observables_and_clearance_from_a_chosen_day() {
     let r = &results[0];
     let names: Vec<&str> = r.observables.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["cells", "nk_density", "ccl2"]);
-    assert!(r.tumor_volume_mm3.is_empty(), "no paper field is filled for other names");
+    assert!(r.series("tumor_volume_mm3").is_err(), "only declared observables are reported");
     let cells = r.series("cells").unwrap();
     let density = r.series("nk_density").unwrap();
     for k in 0..r.t.len() {

@@ -45,6 +45,30 @@ fn anti_cxcl10_lowers_free_cxcl10_and_t_cells_and_slows_clearance() {
 }
 
 #[test]
+fn blocking_cxcr3_or_depleting_t_cells_acts_through_roles_and_kinds() {
+    let results = results();
+    let (treated, cxcr3, cd8) = (&results[0], &results[2], &results[3]);
+    assert_eq!((cxcr3.name.as_str(), cd8.name.as_str()), ("treatment + anti-CXCR3", "treatment + anti-CD8"));
+    for day in [10.0, 14.0] {
+        let t = at(treated, "t_cells_per_mm3", day);
+        // Blocking the receptor leaves CXCL10 free but keeps T cells out.
+        assert!(at(cxcr3, "t_cells_per_mm3", day) < 0.5 * t, "day {day}");
+        assert!(at(cxcr3, "cxcl10_free_nM", day) >= 0.99 * at(treated, "cxcl10_free_nM", day), "day {day}");
+        // Depletion removes nearly all of them.
+        assert!(at(cd8, "t_cells_per_mm3", day) < 0.01 * t, "day {day}");
+    }
+    assert!(cd8.clearance.days_to("days_to_1mm3").is_none());
+    // The model declares no antibody parameters: typical values, as parameters of the arm's model.
+    let model = own_model::model().unwrap();
+    let arms = own_model::arms().unwrap();
+    let prepared = arms[3].prepare(&model, 0.0).unwrap();
+    let sources: Vec<(&str, &str, sasp::intervene::PkSource)> =
+        prepared.pharmacokinetics.iter().map(|e| (e.quantity, e.parameter.as_str(), e.source)).collect();
+    assert!(sources.contains(&("k_dep", "anti_CD8_k_dep", sasp::intervene::PkSource::Typical)), "{sources:?}");
+    assert_eq!(prepared.model.parameter("anti_CD8_kel").unwrap(), 0.1);
+}
+
+#[test]
 fn before_treatment_the_tumor_grows_logistically() {
     let model = own_model::model().unwrap();
     let (r, k) = (model.parameter("r").unwrap(), model.parameter("K").unwrap());
@@ -67,7 +91,7 @@ fn before_treatment_the_tumor_grows_logistically() {
 fn outputs_follow_the_declared_observables_with_no_paper_names() {
     let dir = std::env::temp_dir().join(format!("sasp-own-model-{}", std::process::id()));
     let results = own_model::run_into(&dir).unwrap();
-    assert_eq!(results.len(), 2);
+    assert_eq!(results.len(), 4);
     let csv = std::fs::read_to_string(dir.join("own_model.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert_eq!(header, "arm,day,tumor_volume_mm3,t_cells_per_mm3,cxcl10_free_nM,cxcl10_total_nM,kills_per_day");

@@ -121,9 +121,9 @@ pub struct Series {
 /// The time courses of one arm.
 ///
 /// [`observables`](Self::observables) holds the experiment's declared
-/// observables; the named fields (`tumor_volume_mm3` …) are a compatibility
-/// layer for the paper's observables, filled when an observable of that name
-/// is declared (as [`paper::observables`] does) and empty otherwise.
+/// observables (for the reference model, those of [`paper::observables`]);
+/// read one by name with [`series`](Self::series) or
+/// [`value`](Self::value).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArmResult {
     /// The arm's name.
@@ -136,31 +136,15 @@ pub struct ArmResult {
     /// zero (a solver may overshoot zero by that much; the raw values stay
     /// in [`states`](Self::states)).
     pub observables: Vec<Series>,
-    /// The paper's tumor volume (mm³ = 10⁶ cells).
-    pub tumor_volume_mm3: Vec<f64>,
-    /// The paper's NK cells in the tumor (10⁶ cells).
-    pub nk_in_tumor: Vec<f64>,
-    /// The paper's NK cells per mm³ of tumor, `10⁶·NK/(T + T_eps)`; NaN
-    /// (undefined: empty in CSV, `null` in JSON) while the tumor is smaller
-    /// than the experiment's [detection volume](Experiment::detection_volume).
-    pub nk_per_mm3: Vec<f64>,
-    /// The paper's free CCL2 (nM).
-    pub ccl2_free_nm: Vec<f64>,
-    /// The paper's free plus antibody-bound CCL2 (nM).
-    pub ccl2_total_nm: Vec<f64>,
-    /// The paper's fraction of tumor cells that are senescent, `S/(T + T_eps)`;
-    /// NaN (undefined) below the detection volume.
-    pub senescent_fraction: Vec<f64>,
-    /// The paper's NK kills per day (10⁶ cells/day).
-    pub nk_kills_per_day: Vec<f64>,
     /// Clearance metrics.
     pub clearance: Clearance,
     /// Compartment names of the arm's model (antibody compartments included).
     pub compartments: Vec<String>,
     /// Their kinds.
     pub kinds: Vec<Compartment>,
-    /// Antibody complexes by the chemokine they hold.
-    pub complexes: Vec<(Chemokine, usize)>,
+    /// `(target, complex)` compartment indices of every neutralizing
+    /// antibody's complex and the species it holds.
+    pub complexes: Vec<(usize, usize)>,
     /// Full states at the samples, row-major (`states[k·n + i]`, n = compartments),
     /// as the solver returned them: unlike the observables, not clipped at zero.
     pub states: Vec<f64>,
@@ -211,7 +195,8 @@ impl ArmResult {
             .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))?;
         let y = &self.states[k * n..(k + 1) * n];
         let free: f64 = (0..n).filter(|&i| self.kinds[i] == Compartment::Chemokine(chemokine)).map(|i| y[i]).sum();
-        let bound: f64 = self.complexes.iter().filter(|(c, _)| *c == chemokine).map(|&(_, i)| y[i]).sum();
+        let free_at = |i: usize| self.kinds[i] == Compartment::Chemokine(chemokine);
+        let bound: f64 = self.complexes.iter().filter(|&&(t, _)| free_at(t)).map(|&(_, i)| y[i]).sum();
         Ok((free, free + bound))
     }
 
@@ -222,6 +207,11 @@ impl ArmResult {
             .find(|o| o.name == name)
             .map(|o| &o.values[..])
             .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no observable '{name}'", self.name)))
+    }
+
+    /// A declared observable's value at a sampled day, by name.
+    pub fn value(&self, observable: &str, day: f64) -> Result<f64> {
+        self.at(self.series(observable)?, day)
     }
 
     /// An observable's value at a sampled day.
@@ -590,13 +580,6 @@ impl<'m> Experiment<'m> {
                 .filter(|o| !o.hidden)
                 .map(|o| Series { name: o.name.clone(), unit: o.unit.clone(), values: Vec::new() })
                 .collect(),
-            tumor_volume_mm3: Vec::new(),
-            nk_in_tumor: Vec::new(),
-            nk_per_mm3: Vec::new(),
-            ccl2_free_nm: Vec::new(),
-            ccl2_total_nm: Vec::new(),
-            senescent_fraction: Vec::new(),
-            nk_kills_per_day: Vec::new(),
             clearance,
             compartments: model.compartment_names().map(String::from).collect(),
             kinds: (0..model.dimension()).map(|i| model.kind(i)).collect(),
@@ -635,19 +618,6 @@ impl<'m> Experiment<'m> {
                     series.values.push(v);
                 }
             }
-        }
-        for series in &result.observables {
-            let field = match series.name.as_str() {
-                "tumor_volume_mm3" => &mut result.tumor_volume_mm3,
-                "nk_in_tumor" => &mut result.nk_in_tumor,
-                "nk_per_mm3" => &mut result.nk_per_mm3,
-                "ccl2_free_nM" => &mut result.ccl2_free_nm,
-                "ccl2_total_nM" => &mut result.ccl2_total_nm,
-                "senescent_fraction" => &mut result.senescent_fraction,
-                "nk_kills_per_day" => &mut result.nk_kills_per_day,
-                _ => continue,
-            };
-            field.clone_from(&series.values);
         }
         Ok(result)
     }

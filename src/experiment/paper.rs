@@ -8,7 +8,7 @@
 use super::{ArmResult, ClearanceSpec, Level, Observable, UndefinedBelow};
 use crate::error::{Result, SaspError};
 use crate::intervene::{Arm, DoseSchedule, Scenario};
-use crate::model::{Chemokine, Compartment, Model, NkState, TumorState};
+use crate::model::{Chemokine, Compartment, Model, NkState, Role, TumorState};
 use serde::Serialize;
 
 /// The paper's observables on `model`, found by compartment kind, process
@@ -49,7 +49,7 @@ pub fn observables(model: &Model) -> Result<Vec<Observable>> {
         Err(_) => o.offset_value(1e-3),
     };
     let killing: Vec<String> =
-        model.spec().processes.iter().filter(|p| p.has_tag("killing")).map(|p| p.name.clone()).collect();
+        model.spec().processes.iter().filter(|p| p.has_role(Role::Killing)).map(|p| p.name.clone()).collect();
     fn as_str(v: &[String]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()
     }
@@ -130,11 +130,11 @@ fn find<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
 pub fn targets(results: &[ArmResult]) -> Result<Vec<Target>> {
     let ratio = |arm: &str, day: f64| -> Result<f64> {
         let r = find(results, arm)?;
-        Ok(r.at(&r.tumor_volume_mm3, day)? / r.at(&r.tumor_volume_mm3, 0.0)?)
+        Ok(r.value("tumor_volume_mm3", day)? / r.value("tumor_volume_mm3", 0.0)?)
     };
     let nk5 = |arm: &str| -> Result<f64> {
         let r = find(results, arm)?;
-        r.at(&r.nk_per_mm3, 5.0)
+        r.value("nk_per_mm3", 5.0)
     };
     let mut out = Vec::new();
     let mut push = |id: &str, description: String, value: f64, band: &str, met: bool| {

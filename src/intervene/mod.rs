@@ -26,7 +26,8 @@ pub use scenario::Scenario;
 
 use crate::error::{Result, SaspError};
 use crate::model::{
-    AntibodyPool, Chemokine, Compartment, Factor, Model, ModelBuilder, ProcessDecl, RateLaw, TumorState,
+    AntibodyPool, Chemokine, Compartment, CompartmentDecl, Factor, Model, ModelBuilder, ModelSpec, Name, ParameterDecl,
+    ProcessDecl, Quantity, RateLaw, Role, Stoichiometry, TumorState, Unit,
 };
 use serde::{Deserialize, Serialize};
 
@@ -154,60 +155,283 @@ impl DoseSchedule {
     }
 }
 
-/// What an antibody binds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which compartments of a model an intervention acts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Species {
+    /// The compartment of this name.
+    Named(String),
+    /// Every compartment of this kind (e.g. `chemokine.CCL2`).
+    Kind(Compartment),
+    /// Every compartment whose kind is of this family ([`Compartment::family`]:
+    /// `nk` for `nk.recruited` and `nk.activated`).
+    Family(String),
+}
+
+impl Species {
+    /// Indices (into `spec.compartments`) of the compartments selected.
+    fn select(&self, spec: &ModelSpec) -> Vec<usize> {
+        let hit = |c: &CompartmentDecl| match self {
+            Species::Named(name) => c.name == *name,
+            Species::Kind(kind) => c.kind == *kind,
+            Species::Family(family) => c.kind.family() == family,
+        };
+        (0..spec.compartments.len()).filter(|&i| hit(&spec.compartments[i])).collect()
+    }
+}
+
+impl std::fmt::Display for Species {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Species::Named(name) => write!(f, "compartment '{name}'"),
+            Species::Kind(kind) => write!(f, "compartments of kind {kind}"),
+            Species::Family(family) => write!(f, "compartments of the {family}.* family"),
+        }
+    }
+}
+
+/// What an antibody does.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AntibodyTarget {
-    /// Neutralizes a chemokine (binding in the tumor interstitium).
-    Chemokine(Chemokine),
-    /// Blocks the NKG2D receptor.
-    Nkg2d,
-    /// Depletes NK cells.
-    NkDepletion,
+    /// Neutralizes a soluble species (exactly one compartment, a
+    /// concentration) by binding it in the tumor interstitium.
+    Neutralizes(Species),
+    /// Blocks a receptor: every process with role `receptor.<NAME>` is
+    /// multiplied by `Kd/(Kd + A)` (`A` the antibody in plasma).
+    Blocks(Name),
+    /// Depletes cells (one or more compartments of cells): extra loss
+    /// `k_dep·A/(A + Kd_dep)` of each, and the `recruitment` processes that
+    /// bring them in are multiplied by `Kd_dep/(Kd_dep + A)`.
+    Depletes(Species),
     /// Binds nothing (isotype control).
     Isotype,
 }
 
-/// An antibody with its dose schedule.
+/// One quantity of an antibody's pharmacokinetics.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PkValue {
+    /// The model's parameter of the quantity's conventional name
+    /// ([`Pharmacokinetics::QUANTITIES`]) if the model declares it,
+    /// otherwise the typical value of that table.
+    Default,
+    /// A parameter of the model, by name.
+    Parameter(String),
+    /// A value in a unit (the unit is checked like any parameter's).
+    Value(f64, String),
+}
+
+/// Where a resolved pharmacokinetic quantity came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PkSource {
+    /// A parameter the model declares (named explicitly or by convention).
+    Model,
+    /// A value given with the antibody.
+    Given,
+    /// The typical value of [`Pharmacokinetics::QUANTITIES`].
+    Typical,
+}
+
+/// One resolved quantity of an antibody's pharmacokinetics in a prepared arm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PkEntry {
+    /// The antibody.
+    pub antibody: String,
+    /// The quantity (`ka`, `kel`, …).
+    pub quantity: &'static str,
+    /// The parameter of the prepared model that holds it.
+    pub parameter: String,
+    /// Where its value came from.
+    pub source: PkSource,
+}
+
+/// The parameter map of an antibody's pharmacokinetics and binding: each
+/// quantity is [`PkValue::Default`] unless set.
+///
+/// The quantities, their conventional parameter names and typical values
+/// (a mouse IgG given i.p.; the values of the reference model) are in
+/// [`Pharmacokinetics::QUANTITIES`]. A quantity given as a value becomes a
+/// parameter `<antibody>_<quantity>` of the prepared model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pharmacokinetics {
+    set: Vec<(&'static str, PkValue)>,
+}
+
+/// One row of [`Pharmacokinetics::QUANTITIES`].
+#[derive(Clone, Copy, Debug)]
+pub struct PkQuantity {
+    /// The quantity's name, which is also its conventional parameter name
+    /// (`Kd` of a blocking antibody is looked up as `Kd_<RECEPTOR>`).
+    pub name: &'static str,
+    /// Typical value.
+    pub value: f64,
+    /// Its unit.
+    pub unit: &'static str,
+    /// What it is.
+    pub meaning: &'static str,
+}
+
+impl Pharmacokinetics {
+    /// The quantities: `ka` (depot → plasma), `kel` (plasma elimination),
+    /// `kpen` and `phi` (tumor penetration towards `phi·A`), `kon`, `koff`
+    /// and `delta_B` (binding and complex clearance of a neutralizing
+    /// antibody), `Kd` (half-blocking plasma level of a blocking antibody),
+    /// `k_dep` and `Kd_dep` (maximal rate and half-saturation of depletion).
+    pub const QUANTITIES: [PkQuantity; 10] = [
+        PkQuantity { name: "ka", value: 2.0, unit: "1/day", meaning: "absorption from the i.p. depot" },
+        PkQuantity { name: "kel", value: 0.1, unit: "1/day", meaning: "elimination from plasma (IgG t½ ≈ 7 days)" },
+        PkQuantity { name: "kpen", value: 1.0, unit: "1/day", meaning: "exchange between plasma and tumor" },
+        PkQuantity { name: "phi", value: 0.3, unit: "1", meaning: "tumor/plasma partition at equilibrium" },
+        PkQuantity { name: "kon", value: 86.4, unit: "1/(nM*day)", meaning: "association (10⁶ /M/s)" },
+        PkQuantity { name: "koff", value: 8.64, unit: "1/day", meaning: "dissociation (Kd = 0.1 nM)" },
+        PkQuantity { name: "delta_B", value: 0.5, unit: "1/day", meaning: "clearance of bound complexes" },
+        PkQuantity { name: "Kd", value: 1.0, unit: "nM", meaning: "plasma level that blocks half the receptor" },
+        PkQuantity { name: "k_dep", value: 5.0, unit: "1/day", meaning: "maximal depletion rate" },
+        PkQuantity { name: "Kd_dep", value: 1.0, unit: "nM", meaning: "plasma level of half-maximal depletion" },
+    ];
+
+    /// Sets quantity `quantity` (one of [`QUANTITIES`](Self::QUANTITIES)).
+    pub fn set(mut self, quantity: &str, value: PkValue) -> Result<Pharmacokinetics> {
+        let row = Self::QUANTITIES.iter().find(|q| q.name == quantity).ok_or_else(|| {
+            let names: Vec<&str> = Self::QUANTITIES.iter().map(|q| q.name).collect();
+            SaspError::InvalidOptions(format!(
+                "'{quantity}' is not a quantity of antibody pharmacokinetics (they are {})",
+                names.join(", ")
+            ))
+        })?;
+        self.set.retain(|(q, _)| *q != row.name);
+        self.set.push((row.name, value));
+        Ok(self)
+    }
+
+    /// The value set for `quantity`, or [`PkValue::Default`].
+    pub fn get(&self, quantity: &str) -> &PkValue {
+        self.set.iter().find(|(q, _)| *q == quantity).map_or(&PkValue::Default, |(_, v)| v)
+    }
+}
+
+/// An antibody with its dose schedule and pharmacokinetics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Antibody {
     /// Name, used as the prefix of its compartments (`{name}_depot` …).
     pub name: String,
-    /// What it binds.
+    /// What it does.
     pub target: AntibodyTarget,
     /// When it is given.
     pub schedule: DoseSchedule,
+    /// Its pharmacokinetic and binding parameters.
+    pub pk: Pharmacokinetics,
 }
 
 impl Antibody {
-    /// A neutralizing antibody against a chemokine (`anti-CCL2` …).
+    /// An antibody called `name` with default pharmacokinetics.
+    pub fn new(name: &str, target: AntibodyTarget, schedule: DoseSchedule) -> Antibody {
+        Antibody { name: name.to_string(), target, schedule, pk: Pharmacokinetics::default() }
+    }
+
+    /// A neutralizing antibody against a chemokine (`anti_CCL2` …).
     pub fn neutralizing(chemokine: Chemokine, schedule: DoseSchedule) -> Antibody {
-        Antibody { name: format!("anti_{}", chemokine.name()), target: AntibodyTarget::Chemokine(chemokine), schedule }
+        let target = AntibodyTarget::Neutralizes(Species::Kind(Compartment::Chemokine(chemokine)));
+        Antibody::new(&format!("anti_{}", chemokine.name()), target, schedule)
+    }
+
+    /// A neutralizing antibody against the compartment called `species`
+    /// (`anti_<species>`).
+    pub fn against(species: &str, schedule: DoseSchedule) -> Antibody {
+        Antibody::new(&format!("anti_{species}"), AntibodyTarget::Neutralizes(Species::Named(species.into())), schedule)
     }
 
     /// An isotype control.
     pub fn isotype(schedule: DoseSchedule) -> Antibody {
-        Antibody { name: "isotype".to_string(), target: AntibodyTarget::Isotype, schedule }
+        Antibody::new("isotype", AntibodyTarget::Isotype, schedule)
+    }
+
+    /// An antibody blocking a receptor (`anti_<receptor>`).
+    pub fn blocking(receptor: Name, schedule: DoseSchedule) -> Antibody {
+        Antibody::new(&format!("anti_{receptor}"), AntibodyTarget::Blocks(receptor), schedule)
     }
 
     /// An NKG2D-blocking antibody.
     pub fn anti_nkg2d(schedule: DoseSchedule) -> Antibody {
-        Antibody { name: "anti_NKG2D".to_string(), target: AntibodyTarget::Nkg2d, schedule }
+        Antibody::blocking(NKG2D.get_or_init(|| Name::new("NKG2D").expect("a valid name")).to_owned(), schedule)
     }
 
-    /// An NK-depleting antibody.
+    /// An NK-depleting antibody (`anti_NK`: the `nk.*` family).
     pub fn nk_depleting(schedule: DoseSchedule) -> Antibody {
-        Antibody { name: "anti_NK".to_string(), target: AntibodyTarget::NkDepletion, schedule }
+        Antibody::new("anti_NK", AntibodyTarget::Depletes(Species::Family("nk".into())), schedule)
+    }
+
+    /// Sets one quantity of its pharmacokinetics ([`Pharmacokinetics::set`]).
+    pub fn with_pk(mut self, quantity: &str, value: PkValue) -> Result<Antibody> {
+        self.pk = self.pk.set(quantity, value)?;
+        Ok(self)
     }
 
     fn compartment(&self, pool: &str) -> String {
         format!("{}_{pool}", self.name)
     }
+
+    /// The parameter of `builder`'s model that holds `quantity`, declaring
+    /// it if the value is given or typical.
+    fn pk_parameter(
+        &self,
+        builder: &mut ModelBuilder,
+        quantity: &'static str,
+        entries: &mut Vec<PkEntry>,
+    ) -> Result<String> {
+        let row = Pharmacokinetics::QUANTITIES.iter().find(|q| q.name == quantity).expect("a listed quantity");
+        let conventional = match (&self.target, quantity) {
+            (AntibodyTarget::Blocks(receptor), "Kd") => format!("Kd_{receptor}"),
+            _ => quantity.to_string(),
+        };
+        let own = format!("{}_{quantity}", self.name);
+        let declared = |spec: &ModelSpec, name: &str| spec.parameters.iter().any(|p| p.name == name);
+        let (parameter, source) = match self.pk.get(quantity) {
+            PkValue::Parameter(name) if declared(builder.spec(), name) => (name.clone(), PkSource::Model),
+            PkValue::Parameter(name) => {
+                return Err(SaspError::UnknownParameter {
+                    name: name.clone(),
+                    context: format!("{quantity} of antibody '{}' (the model must declare it)", self.name),
+                })
+            }
+            PkValue::Default if declared(builder.spec(), &conventional) => (conventional, PkSource::Model),
+            value => {
+                let (v, unit, source) = match value {
+                    PkValue::Value(v, unit) => (*v, unit.as_str(), PkSource::Given),
+                    _ => (row.value, row.unit, PkSource::Typical),
+                };
+                let dimension = |u: &str| Unit::parse(u).map(|u| u.dimension);
+                if dimension(unit)? != dimension(row.unit)? {
+                    return Err(SaspError::UnitMismatch {
+                        context: format!("{quantity} of antibody '{}' (parameter '{own}')", self.name),
+                        expected: row.unit.to_string(),
+                        found: unit.to_string(),
+                    });
+                }
+                if declared(builder.spec(), &own) {
+                    return Err(SaspError::Duplicate { kind: "parameter", name: own });
+                }
+                let decl = ParameterDecl::new(&own, v, unit)
+                    .description(&format!("{} of antibody '{}'", row.meaning, self.name));
+                builder.spec_mut().parameters.push(decl);
+                (own, source)
+            }
+        };
+        entries.push(PkEntry { antibody: self.name.clone(), quantity, parameter: parameter.clone(), source });
+        Ok(parameter)
+    }
 }
 
-/// p53 restoration: doxycycline from `on` (until `off`), with a fraction of the
-/// injected tumor restorable (the rest stays p53-deficient).
+/// The interned name of NKG2D.
+static NKG2D: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+
+/// p53 restoration: the model's switch input (`doxycycline` unless set)
+/// on from `on` (until `off`), with a fraction of the injected tumor
+/// restorable (the rest stays p53-deficient). The model must have
+/// `tumor.proliferating` and `tumor.p53_deficient` compartments, whose
+/// initial amounts are split by the fraction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct P53Restoration {
+    /// The input switched to 1 at `on` (and back to 0 at `off`).
+    pub input: String,
     /// Doxycycline on (day).
     pub on: f64,
     /// Doxycycline off again (day), if ever.
@@ -219,7 +443,13 @@ pub struct P53Restoration {
 impl P53Restoration {
     /// Doxycycline from `day` on, all cells restorable.
     pub fn at(day: f64) -> P53Restoration {
-        P53Restoration { on: day, off: None, restorable_fraction: 1.0 }
+        P53Restoration { input: "doxycycline".to_string(), on: day, off: None, restorable_fraction: 1.0 }
+    }
+
+    /// Switches another input of the model than `doxycycline`.
+    pub fn switching(mut self, input: &str) -> P53Restoration {
+        self.input = input.to_string();
+        self
     }
 
     /// Only a fraction `f` of the injected cells restorable.
@@ -242,12 +472,25 @@ pub enum Intervention {
     P53Restoration(P53Restoration),
     /// An antibody with pharmacokinetics and binding.
     Antibody(Antibody),
-    /// The host lacks NKG2D (`g_NKG2D = 0`).
-    Nkg2dKnockout,
+    /// A parameter of the model set to a value (in its declared unit) for
+    /// the whole run: a knockout host, a mutant, a different strain.
+    Parameter {
+        /// The parameter's name.
+        name: String,
+        /// Its value in the arm, in the unit the model declares it in.
+        value: f64,
+    },
     /// Any input of the model set to a value from a time on (a treatment
     /// switched on, a diet changed…): the general form of a switch, for
     /// models of their own.
     Input(Switch),
+}
+
+impl Intervention {
+    /// The host lacks NKG2D: parameter `g_NKG2D` set to 0.
+    pub fn nkg2d_knockout() -> Intervention {
+        Intervention::Parameter { name: "g_NKG2D".to_string(), value: 0.0 }
+    }
 }
 
 impl From<Switch> for Intervention {
@@ -322,24 +565,19 @@ pub struct PreparedArm {
     pub model: Model,
     /// Sorted stop times with the actions to take there.
     pub actions: Vec<(f64, TimedAction)>,
-    /// The complex compartment of every neutralizing antibody, with the
-    /// chemokine it binds (total chemokine = free + its complexes).
-    pub complexes: Vec<(Chemokine, usize)>,
+    /// `(target, complex)`: the compartment index of every species a
+    /// neutralizing antibody binds and of the complex that holds it (total
+    /// = free + its complexes).
+    pub complexes: Vec<(usize, usize)>,
+    /// The resolved pharmacokinetic quantities of every antibody.
+    pub pharmacokinetics: Vec<PkEntry>,
 }
 
 impl PreparedArm {
-    /// Complex compartments of the antibodies that bind `chemokine`.
-    pub fn complexes_of(&self, chemokine: Chemokine) -> Vec<usize> {
-        self.complexes.iter().filter(|(c, _)| *c == chemokine).map(|&(_, i)| i).collect()
-    }
-
     /// Complex compartments of the antibodies that bind the species at
     /// index `species` of the arm's model.
     pub fn complexes_of_index(&self, species: usize) -> Vec<usize> {
-        match self.model.kind(species).chemokine() {
-            Some(c) => self.complexes_of(c),
-            None => Vec::new(),
-        }
+        self.complexes.iter().filter(|(t, _)| *t == species).map(|&(_, c)| c).collect()
     }
 
     /// Distinct stop times, increasing.
@@ -383,7 +621,12 @@ impl Arm {
         let mut windows = Vec::new();
         for intervention in &self.interventions {
             let last = match intervention {
-                Intervention::Nkg2dKnockout => None,
+                Intervention::Parameter { name, value } => {
+                    if !(value.is_finite() && *value >= 0.0) {
+                        return Err(SaspError::InvalidParameter { name: name.clone(), value: *value });
+                    }
+                    None
+                }
                 Intervention::Input(switch) => {
                     if !(switch.time.is_finite() && switch.value.is_finite() && switch.value >= 0.0) {
                         return Err(SaspError::InvalidSchedule {
@@ -418,28 +661,27 @@ impl Arm {
         check_arm_name(&self.name)?;
         let mut builder = ModelBuilder::from_spec(base.spec().clone());
         let mut doses: Vec<(f64, String, f64)> = Vec::new();
-        let mut switches: Vec<(f64, f64)> = Vec::new(); // (time, doxycycline value)
-        let mut inputs: Vec<&Switch> = Vec::new();
+        let mut inputs: Vec<Switch> = Vec::new();
         let mut windows: Vec<(f64, f64)> = Vec::new();
         let mut complex_names = Vec::new();
+        let mut pharmacokinetics = Vec::new();
         for intervention in &self.interventions {
             match intervention {
-                Intervention::Nkg2dKnockout => {
-                    let spec = builder.spec_mut();
-                    let p = spec.parameters.iter_mut().find(|p| p.name == "g_NKG2D").ok_or_else(|| {
+                Intervention::Parameter { name, value } => {
+                    let p = builder.spec_mut().parameters.iter_mut().find(|p| p.name == *name).ok_or_else(|| {
                         SaspError::UnknownParameter {
-                            name: "g_NKG2D".into(),
-                            context: "the NKG2D knockout, which sets it to 0 (the model must declare it)".into(),
+                            name: name.clone(),
+                            context: format!("arm intervention setting it to {value} (the model must declare it)"),
                         }
                     })?;
-                    p.value = 0.0;
+                    p.value = *value;
                 }
-                Intervention::Input(switch) => inputs.push(switch),
+                Intervention::Input(switch) => inputs.push(switch.clone()),
                 Intervention::P53Restoration(p) => {
                     check_p53(p, t0, &mut windows)?;
-                    switches.push((p.on, 1.0));
+                    inputs.push(Switch::new(p.on, &p.input, 1.0));
                     if let Some(off) = p.off {
-                        switches.push((off, 0.0));
+                        inputs.push(Switch::new(off, &p.input, 0.0));
                     }
                     split_injection(&mut builder, p.restorable_fraction)?;
                 }
@@ -447,25 +689,14 @@ impl Arm {
                     for t in ab.schedule.times(&ab.name, t0)? {
                         doses.push((t, ab.compartment("depot"), ab.schedule.amount_nm));
                     }
-                    check_antibody_parameters(base, ab)?;
-                    builder = add_antibody(builder, base, ab)?;
-                    if let AntibodyTarget::Chemokine(c) = ab.target {
-                        complex_names.push((c, ab.compartment("complex")));
+                    if let Some(target) = add_antibody(&mut builder, ab, &mut pharmacokinetics)? {
+                        complex_names.push((target, ab.compartment("complex")));
                     }
                 }
             }
         }
         let model = builder.build()?;
         let mut actions = Vec::new();
-        if !switches.is_empty() {
-            let dox = model.input_index("doxycycline").map_err(|_| SaspError::UnknownInput {
-                name: "doxycycline".into(),
-                context: "p53 restoration, which switches it (the model must declare it)".into(),
-            })?;
-            for (t, v) in switches {
-                actions.push((t, TimedAction::SetInput { input: dox, value: v }));
-            }
-        }
         for switch in inputs {
             let input = switch.resolve(&model, t0)?;
             actions.push((switch.time, TimedAction::SetInput { input, value: switch.value }));
@@ -474,8 +705,11 @@ impl Arm {
             actions.push((t, TimedAction::Add { compartment: model.index_of(&compartment)?, amount }));
         }
         actions.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let complexes = complex_names.iter().map(|(c, n)| model.index_of(n).map(|i| (*c, i))).collect::<Result<_>>()?;
-        Ok(PreparedArm { name: self.name.clone(), model, actions, complexes })
+        let complexes = complex_names
+            .iter()
+            .map(|(target, complex)| Ok((model.index_of(target)?, model.index_of(complex)?)))
+            .collect::<Result<_>>()?;
+        Ok(PreparedArm { name: self.name.clone(), model, actions, complexes, pharmacokinetics })
     }
 }
 
@@ -484,7 +718,7 @@ fn intervention_name(intervention: &Intervention) -> String {
     match intervention {
         Intervention::P53Restoration(_) => "p53 restoration".to_string(),
         Intervention::Antibody(ab) => ab.name.clone(),
-        Intervention::Nkg2dKnockout => "NKG2D knockout".to_string(),
+        Intervention::Parameter { name, .. } => format!("parameter '{name}'"),
         Intervention::Input(s) => format!("input '{}'", s.input),
     }
 }
@@ -516,31 +750,6 @@ fn check_p53(p: &P53Restoration, t0: f64, windows: &mut Vec<(f64, f64)>) -> Resu
     Ok(())
 }
 
-/// The parameters an antibody's generated processes read, which the base
-/// model must declare: named here, not as an unknown parameter of a process
-/// the user never wrote.
-fn check_antibody_parameters(base: &Model, ab: &Antibody) -> Result<()> {
-    let (kind, extra): (&str, &[&str]) = match ab.target {
-        AntibodyTarget::Isotype => ("isotype control", &[]),
-        AntibodyTarget::Chemokine(_) => ("neutralizing antibody", &["kon", "koff", "delta_B"]),
-        AntibodyTarget::Nkg2d => ("NKG2D-blocking antibody", &["Kd_NKG2D"]),
-        AntibodyTarget::NkDepletion => ("NK-depleting antibody", &["k_dep", "Kd_dep"]),
-    };
-    let required = ["ka", "kel", "kpen", "phi"].iter().chain(extra);
-    let missing: Vec<&str> = required.copied().filter(|name| base.parameter(name).is_err()).collect();
-    match missing.first() {
-        None => Ok(()),
-        Some(first) => Err(SaspError::UnknownParameter {
-            name: first.to_string(),
-            context: format!(
-                "the pharmacokinetics the {kind} '{}' adds to the model (declare every missing parameter: {})",
-                ab.name,
-                missing.join(", ")
-            ),
-        }),
-    }
-}
-
 /// Splits the injected tumor: a fraction `f` stays restorable (`tumor.proliferating`),
 /// the rest becomes p53-deficient.
 fn split_injection(builder: &mut ModelBuilder, f: f64) -> Result<()> {
@@ -560,51 +769,50 @@ fn split_injection(builder: &mut ModelBuilder, f: f64) -> Result<()> {
     Ok(())
 }
 
-/// Adds an antibody's compartments and processes.
-fn add_antibody(mut b: ModelBuilder, base: &Model, ab: &Antibody) -> Result<ModelBuilder> {
+/// Adds an antibody's compartments, parameters and processes to `b`;
+/// returns the name of the compartment it neutralizes, if any.
+fn add_antibody(b: &mut ModelBuilder, ab: &Antibody, entries: &mut Vec<PkEntry>) -> Result<Option<String>> {
     let (depot, plasma, tumor, complex) =
         (ab.compartment("depot"), ab.compartment("plasma"), ab.compartment("tumor"), ab.compartment("complex"));
+    let mut pk = |quantity: &'static str| ab.pk_parameter(b, quantity, entries);
+    let (ka, kel, kpen, phi) = (pk("ka")?, pk("kel")?, pk("kpen")?, pk("phi")?);
+    let extra: Vec<String> = match ab.target {
+        AntibodyTarget::Isotype => Vec::new(),
+        AntibodyTarget::Neutralizes(_) => vec![pk("kon")?, pk("koff")?, pk("delta_B")?],
+        AntibodyTarget::Blocks(_) => vec![pk("Kd")?],
+        AntibodyTarget::Depletes(_) => vec![pk("k_dep")?, pk("Kd_dep")?],
+    };
     let first = |k: &str, of: &str| RateLaw::FirstOrder { k: k.into(), of: of.into() };
-    b = b
+    let builder = std::mem::replace(b, ModelBuilder::new(""));
+    *b = builder
         .compartment(&depot, Compartment::Antibody(AntibodyPool::Depot), "nM", 0.0)
         .compartment(&plasma, Compartment::Antibody(AntibodyPool::Plasma), "nM", 0.0)
         .compartment(&tumor, Compartment::Antibody(AntibodyPool::Tumor), "nM", 0.0)
         .process(
-            ProcessDecl::new(&format!("{} absorption", ab.name), first("ka", &depot))
+            ProcessDecl::new(&format!("{} absorption", ab.name), first(&ka, &depot))
                 .change(&depot, -1.0)
                 .change(&plasma, 1.0),
         )
-        .process(ProcessDecl::new(&format!("{} elimination", ab.name), first("kel", &plasma)).change(&plasma, -1.0))
-        .process(ProcessDecl::new(&format!("{} penetration", ab.name), first("kpen*phi", &plasma)).change(&tumor, 1.0))
-        .process(ProcessDecl::new(&format!("{} back-diffusion", ab.name), first("kpen", &tumor)).change(&tumor, -1.0));
-    match ab.target {
-        AntibodyTarget::Isotype => {}
-        AntibodyTarget::Chemokine(c) => {
-            let target = base
-                .spec()
-                .compartments
-                .iter()
-                .find(|d| d.kind == Compartment::Chemokine(c))
-                .map(|d| d.name.clone())
-                .ok_or_else(|| {
-                    let declared: Vec<&str> =
-                        base.spec().compartments.iter().filter_map(|d| d.kind.chemokine()).map(|c| c.name()).collect();
-                    SaspError::InvalidModel(format!(
-                        "antibody '{}': the model has no {} (no chemokine.{} compartment; it declares {})",
-                        ab.name,
-                        c.name(),
-                        c.name(),
-                        if declared.is_empty() { "no chemokine".to_string() } else { declared.join(", ") }
-                    ))
-                })?;
-            b = b
+        .process(ProcessDecl::new(&format!("{} elimination", ab.name), first(&kel, &plasma)).change(&plasma, -1.0))
+        .process(
+            ProcessDecl::new(&format!("{} penetration", ab.name), first(&format!("{kpen}*{phi}"), &plasma))
+                .change(&tumor, 1.0),
+        )
+        .process(ProcessDecl::new(&format!("{} back-diffusion", ab.name), first(&kpen, &tumor)).change(&tumor, -1.0));
+    match &ab.target {
+        AntibodyTarget::Isotype => Ok(None),
+        AntibodyTarget::Neutralizes(species) => {
+            let target = neutralized(b.spec(), ab, species)?;
+            let (kon, koff, delta_b) = (&extra[0], &extra[1], &extra[2]);
+            let builder = std::mem::replace(b, ModelBuilder::new(""));
+            *b = builder
                 .compartment(&complex, Compartment::Antibody(AntibodyPool::Complex), "nM", 0.0)
                 .process(
                     ProcessDecl::new(
                         &format!("{} binding", ab.name),
                         RateLaw::Binding {
-                            kon: "kon".into(),
-                            koff: "koff".into(),
+                            kon: kon.as_str().into(),
+                            koff: koff.as_str().into(),
                             of: [tumor.clone(), target.clone()],
                             complex: complex.clone(),
                         },
@@ -614,49 +822,99 @@ fn add_antibody(mut b: ModelBuilder, base: &Model, ab: &Antibody) -> Result<Mode
                     .change(&complex, 1.0),
                 )
                 .process(
-                    ProcessDecl::new(&format!("{} complex clearance", ab.name), first("delta_B", &complex))
+                    ProcessDecl::new(&format!("{} complex clearance", ab.name), first(delta_b, &complex))
                         .change(&complex, -1.0),
                 );
+            Ok(Some(target))
         }
-        AntibodyTarget::Nkg2d => {
-            // Killing through NKG2D × (1 − A/(A + Kd)) = Kd/(Kd + A).
-            let block = Factor::HillRepressor { of: plasma.clone(), half: "Kd_NKG2D".into(), n: 1.0 };
-            let spec = b.spec_mut();
+        AntibodyTarget::Blocks(receptor) => {
+            // A process through the receptor × (1 − A/(A + Kd)) = Kd/(Kd + A).
+            let block = Factor::HillRepressor { of: plasma.clone(), half: extra[0].as_str().into(), n: 1.0 };
+            let role = Role::Receptor(*receptor);
             let mut found = false;
-            for p in spec.processes.iter_mut().filter(|p| p.has_tag("nkg2d")) {
+            for p in b.spec_mut().processes.iter_mut().filter(|p| p.has_role(role)) {
                 p.modifiers.push(block.clone());
                 found = true;
             }
-            if !found {
-                return Err(SaspError::InvalidModel(format!("antibody '{}': no process is tagged 'nkg2d'", ab.name)));
+            match found {
+                true => Ok(None),
+                false => Err(SaspError::InvalidModel(format!(
+                    "antibody '{}' blocks {receptor}, but no process has the role '{role}'",
+                    ab.name
+                ))),
             }
         }
-        AntibodyTarget::NkDepletion => {
-            let spare = Factor::HillRepressor { of: plasma.clone(), half: "Kd_dep".into(), n: 1.0 };
+        AntibodyTarget::Depletes(species) => {
+            let (k_dep, kd_dep) = (&extra[0], &extra[1]);
             let spec = b.spec_mut();
-            for p in spec.processes.iter_mut().filter(|p| p.has_tag("nk_recruitment")) {
-                p.modifiers.push(spare.clone());
-            }
-            let nk: Vec<String> = spec
-                .compartments
-                .iter()
-                .filter(|c| matches!(c.kind, Compartment::Nk(_)))
-                .map(|c| c.name.clone())
+            let cells: Vec<String> = species
+                .select(spec)
+                .into_iter()
+                .filter(|&i| spec.compartments[i].kind.quantity() == Quantity::Cells)
+                .map(|i| spec.compartments[i].name.clone())
                 .collect();
-            if nk.is_empty() {
+            if cells.is_empty() {
                 return Err(SaspError::InvalidModel(format!(
-                    "antibody '{}': the model has no NK compartments",
+                    "antibody '{}' depletes {species}, but the model has no such compartment of cells",
                     ab.name
                 )));
             }
-            for name in nk {
-                b = b.process(
-                    ProcessDecl::new(&format!("{} depletion of {name}", ab.name), first("k_dep", &name))
-                        .times(Factor::Saturating { of: plasma.clone(), km: "Kd_dep".into() })
+            // Recruitment of the depleted cells × (1 − A/(A + Kd_dep)).
+            let spare = Factor::HillRepressor { of: plasma.clone(), half: kd_dep.as_str().into(), n: 1.0 };
+            let gains = |nu: &Stoichiometry| match nu {
+                Stoichiometry::Number(v) => *v > 0.0,
+                Stoichiometry::Expression(c) => !c.0.trim_start().starts_with('-'),
+            };
+            let recruits = |p: &ProcessDecl| cells.iter().any(|c| p.changes.get(c).is_some_and(gains));
+            for p in spec.processes.iter_mut().filter(|p| p.has_role(Role::Recruitment) && recruits(p)) {
+                p.modifiers.push(spare.clone());
+            }
+            for name in cells {
+                let builder = std::mem::replace(b, ModelBuilder::new(""));
+                *b = builder.process(
+                    ProcessDecl::new(&format!("{} depletion of {name}", ab.name), first(k_dep, &name))
+                        .times(Factor::Saturating { of: plasma.clone(), km: kd_dep.as_str().into() })
                         .change(&name, -1.0),
                 );
             }
+            Ok(None)
         }
     }
-    Ok(b)
+}
+
+/// The one compartment `species` selects for antibody `ab` to neutralize:
+/// a concentration.
+fn neutralized(spec: &ModelSpec, ab: &Antibody, species: &Species) -> Result<String> {
+    let hits = species.select(spec);
+    let declared = || {
+        let soluble: Vec<String> = spec
+            .compartments
+            .iter()
+            .filter(|c| c.kind.quantity() == Quantity::Concentration && !matches!(c.kind, Compartment::Antibody(_)))
+            .map(|c| format!("{} ({})", c.name, c.kind))
+            .collect();
+        if soluble.is_empty() {
+            "none".to_string()
+        } else {
+            soluble.join(", ")
+        }
+    };
+    match hits[..] {
+        [i] if spec.compartments[i].kind.quantity() == Quantity::Concentration => Ok(spec.compartments[i].name.clone()),
+        [i] => Err(SaspError::InvalidModel(format!(
+            "antibody '{}' neutralizes {species}, which holds {:?}, not a concentration",
+            ab.name,
+            spec.compartments[i].kind.quantity()
+        ))),
+        [] => Err(SaspError::InvalidModel(format!(
+            "antibody '{}': the model has no {species} (its soluble species: {})",
+            ab.name,
+            declared()
+        ))),
+        _ => Err(SaspError::InvalidModel(format!(
+            "antibody '{}' neutralizes {species}, which selects {} compartments: name one",
+            ab.name,
+            hits.len()
+        ))),
+    }
 }

@@ -10,16 +10,32 @@
 //! name = "anti-CCL2"
 //! p53_restoration = { on = 0.0 }            # optional: off = …, restorable_fraction = …
 //! [[arm.antibody]]
-//! target = "CCL2"        # a chemokine of the model, e.g. CCL2 or CXCL10 (neutralizing), NKG2D, NK (depleting), isotype
+//! target = "CCL2"        # see the targets below
 //! dose_nm = 330.0
 //! first = -1.0
 //! every = 2.0
 //! until = 21.0
+//! pk = { kel = 0.5, ka = "ka_fast" }   # optional: a value (in the quantity's typical unit,
+//!                                      # or { value = 0.5, unit = "1/h" }) or a model parameter
 //! ```
-//! An arm may also say `nkg2d_knockout = true`, and switch any input its
-//! model declares (a treatment of a model of one's own):
+//!
+//! Antibody targets: a chemokine name (`CCL2`, `CXCL10`: neutralizes the
+//! compartment of kind `chemokine.<NAME>`), `neutralize:<compartment>` (any
+//! soluble species by name), `NKG2D` or `block:<RECEPTOR>` (blocks the
+//! processes with role `receptor.<RECEPTOR>`), `NK` (depletes the `nk.*`
+//! family) or `deplete:<compartment>`, and `isotype` (binds nothing). The
+//! pharmacokinetic quantities and their defaults are those of
+//! [`Pharmacokinetics`](super::Pharmacokinetics).
+//!
+//! `p53_restoration` switches the input `doxycycline` unless it says
+//! `input = "…"`. An arm may also set parameters for the whole run, and
+//! switch any input its model declares (a treatment of a model of one's own):
 //!
 //! ```toml
+//! nkg2d_knockout = true   # the same as the [[arm.parameter]] g_NKG2D = 0 below
+//! [[arm.parameter]]
+//! name = "g_NKG2D"      # a parameter of the model
+//! value = 0.0           # in the unit the model declares it in
 //! [[arm.input]]
 //! name = "treatment"    # an input of the model
 //! day = 7.0             # from this day on
@@ -36,9 +52,12 @@
 //! arm is applied, and those errors name the arm's file and line too
 //! ([`Scenario::locate`]).
 
-use super::{Antibody, AntibodyTarget, Arm, DoseSchedule, Intervention, P53Restoration, Switch};
+use super::{
+    Antibody, AntibodyTarget, Arm, DoseSchedule, Intervention, P53Restoration, Pharmacokinetics, PkValue, Species,
+    Switch,
+};
 use crate::error::{Result, SaspError};
-use crate::model::Chemokine;
+use crate::model::{Chemokine, Compartment, Name};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -86,6 +105,16 @@ struct ArmSection {
     antibodies: Vec<Spanned<AntibodySection>>,
     #[serde(default, rename = "input")]
     inputs: Vec<Spanned<InputSection>>,
+    #[serde(default, rename = "parameter")]
+    parameters: Vec<Spanned<ParameterSection>>,
+}
+
+/// `[[arm.parameter]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterSection {
+    name: String,
+    value: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +128,8 @@ struct InputSection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct P53Section {
+    #[serde(default)]
+    input: Option<String>,
     on: f64,
     #[serde(default)]
     off: Option<f64>,
@@ -122,6 +153,25 @@ struct AntibodySection {
     every: Option<f64>,
     #[serde(default)]
     until: Option<f64>,
+    #[serde(default)]
+    pk: std::collections::BTreeMap<String, PkSection>,
+}
+
+/// One entry of an antibody's `pk` table.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PkSection {
+    /// A value in the quantity's typical unit.
+    Number(f64),
+    /// A parameter of the model.
+    Parameter(String),
+    /// A value with its unit.
+    Value {
+        /// The value.
+        value: f64,
+        /// Its unit.
+        unit: String,
+    },
 }
 
 /// Where an arm of a scenario file is declared.
@@ -147,35 +197,63 @@ pub struct Scenario {
     pub sources: Vec<ArmSource>,
 }
 
-/// Parses an antibody target: `NKG2D`, `NK`, `isotype`, or else a chemokine
-/// by name (a well-known one such as `CCL2`, or any identifier such as
-/// `CXCL10`; whether the model declares it is checked when the arm meets
-/// the model).
+/// Parses an antibody target as written in scenario files (see the module
+/// documentation): `CCL2` and other chemokine names, `neutralize:<compartment>`,
+/// `NKG2D`, `block:<RECEPTOR>`, `NK`, `deplete:<compartment>`, `isotype`.
 pub fn parse_target(text: &str) -> Result<AntibodyTarget> {
+    let prefixed = |prefix: &str| text.strip_prefix(prefix).filter(|rest| !rest.is_empty());
+    if let Some(species) = prefixed("neutralize:") {
+        return Ok(AntibodyTarget::Neutralizes(Species::Named(species.to_string())));
+    }
+    if let Some(receptor) = prefixed("block:") {
+        return Name::new(receptor).map(AntibodyTarget::Blocks);
+    }
+    if let Some(species) = prefixed("deplete:") {
+        return Ok(AntibodyTarget::Depletes(Species::Named(species.to_string())));
+    }
     match text {
-        "NKG2D" => Ok(AntibodyTarget::Nkg2d),
-        "NK" => Ok(AntibodyTarget::NkDepletion),
+        "NKG2D" => Ok(AntibodyTarget::Blocks(Name::new("NKG2D")?)),
+        "NK" => Ok(AntibodyTarget::Depletes(Species::Family("nk".to_string()))),
         "isotype" => Ok(AntibodyTarget::Isotype),
-        other => Chemokine::named(other).map(AntibodyTarget::Chemokine).map_err(|e| {
-            SaspError::InvalidModel(format!(
-                "antibody target '{other}' is not a chemokine name (e.g. CCL2, CXCL10), NKG2D, NK or isotype: {e}"
-            ))
-        }),
+        other => Chemokine::named(other)
+            .map(|c| AntibodyTarget::Neutralizes(Species::Kind(Compartment::Chemokine(c))))
+            .map_err(|e| {
+                SaspError::InvalidModel(format!(
+                    "antibody target '{other}' is not a chemokine name (e.g. CCL2, CXCL10), neutralize:<compartment>, \
+                     NKG2D, block:<RECEPTOR>, NK, deplete:<compartment> or isotype: {e}"
+                ))
+            }),
     }
 }
 
+/// The antibody an `[[arm.antibody]]` section describes: named after its
+/// target as [`Antibody`]'s constructors name it, unless it says `name`.
 fn antibody(section: &AntibodySection) -> Result<Antibody> {
     let target = parse_target(section.target.get_ref())?;
     let schedule =
         DoseSchedule { amount_nm: section.dose_nm, first: section.first, every: section.every, until: section.until };
-    let mut ab = match target {
-        AntibodyTarget::Chemokine(c) => Antibody::neutralizing(c, schedule),
-        AntibodyTarget::Nkg2d => Antibody::anti_nkg2d(schedule),
-        AntibodyTarget::NkDepletion => Antibody::nk_depleting(schedule),
-        AntibodyTarget::Isotype => Antibody::isotype(schedule),
+    let mut ab = match &target {
+        AntibodyTarget::Neutralizes(Species::Kind(Compartment::Chemokine(c))) => Antibody::neutralizing(*c, schedule),
+        AntibodyTarget::Neutralizes(Species::Named(name)) => Antibody::against(name, schedule),
+        AntibodyTarget::Blocks(receptor) => Antibody::blocking(*receptor, schedule),
+        AntibodyTarget::Depletes(Species::Family(f)) if f == "nk" => Antibody::nk_depleting(schedule),
+        AntibodyTarget::Depletes(Species::Named(name)) => {
+            Antibody::new(&format!("anti_{name}"), target.clone(), schedule)
+        }
+        _ => Antibody::new("isotype", target.clone(), schedule),
     };
     if let Some(name) = &section.name {
         ab.name = name.clone();
+    }
+    for (quantity, value) in &section.pk {
+        let typical = Pharmacokinetics::QUANTITIES.iter().find(|q| q.name == quantity.as_str());
+        let value = match (value, typical) {
+            (PkSection::Number(v), Some(q)) => PkValue::Value(*v, q.unit.to_string()),
+            (PkSection::Number(v), None) => PkValue::Value(*v, String::new()),
+            (PkSection::Parameter(p), _) => PkValue::Parameter(p.clone()),
+            (PkSection::Value { value, unit }, _) => PkValue::Value(*value, unit.clone()),
+        };
+        ab = ab.with_pk(quantity, value)?;
     }
     Ok(ab)
 }
@@ -240,6 +318,7 @@ impl Scenario {
                 let pos = p.span().start;
                 let p = p.get_ref();
                 let single = Arm::new(name).with(P53Restoration {
+                    input: p.input.clone().unwrap_or_else(|| "doxycycline".to_string()),
                     on: p.on,
                     off: p.off,
                     restorable_fraction: p.restorable_fraction,
@@ -248,7 +327,14 @@ impl Scenario {
                 arm.interventions.extend(single.interventions);
             }
             if section.nkg2d_knockout {
-                arm = arm.with(Intervention::Nkg2dKnockout);
+                arm = arm.with(Intervention::nkg2d_knockout());
+            }
+            for parameter in &section.parameters {
+                let pos = parameter.span().start;
+                let p = parameter.get_ref();
+                let single = Arm::new(name).with(Intervention::Parameter { name: p.name.clone(), value: p.value });
+                single.check_schedules(Some(until)).map_err(|e| in_arm(pos, e))?;
+                arm.interventions.extend(single.interventions);
             }
             for input in &section.inputs {
                 let pos = input.span().start;

@@ -22,12 +22,14 @@ mod file;
 pub(crate) use file::line_column;
 pub(crate) mod kinetics;
 pub mod law;
+pub mod role;
 pub mod spec;
 pub mod units;
 
 pub use crate::solve::SparsityPattern;
-pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, NkState, Quantity, TumorState};
+pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, Name, NkState, Quantity, TumorState};
 pub use kinetics::{MAX_CUSTOM_ARGS, MAX_FACTORS};
+pub use role::Role;
 
 /// Highest order of a `species` factor (`xⁿ`, n from 1 to this).
 pub const MAX_ORDER: u32 = 16;

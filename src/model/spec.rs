@@ -4,6 +4,7 @@
 
 use super::compartment::Compartment;
 use super::law::{Coefficient, Factor, RateLaw, Stoichiometry};
+use super::role::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -234,11 +235,12 @@ pub struct ProcessDecl {
     /// Extra factors multiplying the law.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<Factor>,
-    /// Roles interventions and observables look for: `nk_recruitment`
-    /// (scaled down by NK depletion), `nkg2d` (NKG2D-dependent killing,
-    /// blocked by anti-NKG2D), `killing` (counted in NK kills per day).
+    /// Roles the engine's mechanisms look for ([`Role`]): `recruitment`
+    /// (scaled by vascular density, spared by depleting antibodies),
+    /// `killing` (counted by kill-rate observables), `receptor.<NAME>`
+    /// (blocked by an antibody against the receptor).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub roles: Vec<Role>,
     /// Human description.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub description: String,
@@ -252,20 +254,20 @@ impl ProcessDecl {
             changes: BTreeMap::new(),
             rate,
             modifiers: Vec::new(),
-            tags: Vec::new(),
+            roles: Vec::new(),
             description: String::new(),
         }
     }
 
-    /// Adds a role tag.
-    pub fn tag(mut self, tag: &str) -> ProcessDecl {
-        self.tags.push(tag.to_string());
+    /// Adds a role.
+    pub fn role(mut self, role: Role) -> ProcessDecl {
+        self.roles.push(role);
         self
     }
 
-    /// Does the process carry this tag?
-    pub fn has_tag(&self, tag: &str) -> bool {
-        self.tags.iter().any(|t| t == tag)
+    /// Does the process have this role?
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
     }
 
     /// Adds a change `dy[compartment]/dt += ν · rate`.

@@ -96,7 +96,7 @@ pub fn nk_infiltration(
 ) -> Result<()> {
     let path = path.as_ref();
     let values: Vec<(String, f64)> =
-        results.iter().map(|r| r.at(&r.nk_per_mm3, day).map(|v| (r.name.clone(), v))).collect::<Result<_>>()?;
+        results.iter().map(|r| r.value("nk_per_mm3", day).map(|v| (r.name.clone(), v))).collect::<Result<_>>()?;
     if values.is_empty() {
         return Err(SaspError::InvalidOptions("nothing to plot: no arms".into()));
     }

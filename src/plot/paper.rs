@@ -48,24 +48,20 @@ fn arm<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
     })
 }
 
-/// A series of one arm's observable (`pick`), labelled `label`.
-/// An observable of an arm's results.
-type Observable = fn(&ArmResult) -> &[f64];
+/// The paper's observables the figures draw ([`crate::experiment::paper::observables`]).
+const VOLUME: &str = "tumor_volume_mm3";
+const NK: &str = "nk_per_mm3";
+const CCL2_FREE: &str = "ccl2_free_nM";
+const CCL2_TOTAL: &str = "ccl2_total_nM";
 
-fn volume(r: &ArmResult) -> &[f64] {
-    &r.tumor_volume_mm3
+/// A series of one arm's observable `observable`, labelled `label`.
+fn series(r: &ArmResult, label: &str, style: LineStyle, observable: &str) -> Result<Series> {
+    let values = r.series(observable)?;
+    Ok(Series { label: label.to_string(), points: r.t.iter().copied().zip(values.iter().copied()).collect(), style })
 }
 
-fn nk(r: &ArmResult) -> &[f64] {
-    &r.nk_per_mm3
-}
-
-fn series(r: &ArmResult, label: &str, style: LineStyle, pick: Observable) -> Series {
-    Series { label: label.to_string(), points: r.t.iter().copied().zip(pick(r).iter().copied()).collect(), style }
-}
-
-fn arms_series(results: &[ArmResult], names: &[&str], pick: Observable) -> Result<Vec<Series>> {
-    names.iter().map(|&n| Ok(series(arm(results, n)?, n, style(n), pick))).collect()
+fn arms_series(results: &[ArmResult], names: &[&str], observable: &str) -> Result<Vec<Series>> {
+    names.iter().map(|&n| series(arm(results, n)?, n, style(n), observable)).collect()
 }
 
 const DAYS: &str = "days since doxycycline (p53 restored at day 0)";
@@ -90,7 +86,7 @@ pub fn clearance(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path
             floor: Some(floor.clone()),
             marks: doxycycline(),
             events: doses,
-            ..Panel::new(title, arms_series(results, names, volume)?)
+            ..Panel::new(title, arms_series(results, names, VOLUME)?)
         })
     };
     let figure = Figure {
@@ -113,11 +109,9 @@ pub fn ccl2(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) ->
     let (anti, control) = (arm(results, "anti-CCL2")?, arm(results, "control")?);
     let [_, _, _, _, _, vermillion, _] = OKABE_ITO;
     let series = vec![
-        series(control, "free CCL2, control", style("control"), |r| &r.ccl2_free_nm),
-        series(anti, "free CCL2, anti-CCL2", LineStyle::new(vermillion, Dash::Solid), |r| &r.ccl2_free_nm),
-        series(anti, "total CCL2 (free + bound), anti-CCL2", LineStyle::new(vermillion, Dash::Dashed), |r| {
-            &r.ccl2_total_nm
-        }),
+        series(control, "free CCL2, control", style("control"), CCL2_FREE)?,
+        series(anti, "free CCL2, anti-CCL2", LineStyle::new(vermillion, Dash::Solid), CCL2_FREE)?,
+        series(anti, "total CCL2 (free + bound), anti-CCL2", LineStyle::new(vermillion, Dash::Dashed), CCL2_TOTAL)?,
     ];
     let figure = Figure {
         title: "Anti-CCL2 lowers free CCL2 while total CCL2 accumulates in complexes".into(),
@@ -140,7 +134,7 @@ pub fn ccl2(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) ->
 /// values (tumor below the detection volume) leave gaps.
 pub fn nk_infiltration(results: &[ArmResult], path: impl AsRef<Path>) -> Result<()> {
     let panel = |title: &str, names: &[&str]| -> Result<Panel> {
-        Ok(Panel { marks: doxycycline(), ..Panel::new(title, arms_series(results, names, nk)?) })
+        Ok(Panel { marks: doxycycline(), ..Panel::new(title, arms_series(results, names, NK)?) })
     };
     let figure = Figure {
         title: "NK cells in the tumor: recruited after p53 restoration, through CCL2".into(),
@@ -160,7 +154,7 @@ pub fn nk_infiltration(results: &[ArmResult], path: impl AsRef<Path>) -> Result<
 /// p53-off arm's level drawn across.
 pub fn nk_day5(results: &[ArmResult], day: f64, path: impl AsRef<Path>) -> Result<()> {
     let reference = arm(results, "p53 off")?;
-    let level = reference.at(&reference.nk_per_mm3, day)?;
+    let level = reference.value(NK, day)?;
     super::nk_infiltration(results, day, Some((level, "p53 off")), path)
 }
 

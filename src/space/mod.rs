@@ -25,7 +25,7 @@
 //!
 //! `F_ij = χ/h · (max(Δ, 0) n_i − max(−Δ, 0) n_j)`, and `∂n_i/∂t −= F_ij / h`.
 //!
-//! NK cells enter through vessels: every process tagged `nk_recruitment` is
+//! Cells enter through vessels: every process with role `recruitment` is
 //! scaled in cell `c` by the vascular density `v_c` (1 = the well-mixed rate;
 //! the [`vessels`] fields have mean 1 over the grid, so a uniform tumor
 //! recruits as many NK cells as the well-mixed model), by adding
@@ -36,7 +36,7 @@
 //! cells' periodic sides wrap, as for diffusion).
 
 use crate::error::{Result, SaspError};
-use crate::model::{Model, SparsityPattern};
+use crate::model::{Model, Role, SparsityPattern};
 use crate::solve::krylov::{CHUNK_CELLS, PARALLEL_MIN};
 use crate::solve::{CellLayout, JacobianStructure, OdeSystem};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
@@ -126,8 +126,8 @@ pub enum Part {
     Transport,
 }
 
-/// The tag of the processes that vascular density scales.
-pub const RECRUITMENT_TAG: &str = "nk_recruitment";
+/// The role of the processes that vascular density scales.
+pub const RECRUITMENT: Role = Role::Recruitment;
 
 pub mod slice;
 pub mod split;
@@ -431,10 +431,10 @@ impl<'m> SpatialSystem<'m> {
                     });
                 }
                 let mut spec = model.spec().clone();
-                spec.processes.retain(|p| p.has_tag(RECRUITMENT_TAG));
+                spec.processes.retain(|p| p.has_role(RECRUITMENT));
                 if spec.processes.is_empty() {
                     return Err(SaspError::InvalidModel(format!(
-                        "vascular entry scales processes tagged '{RECRUITMENT_TAG}', and the model has none"
+                        "vascular entry scales processes with role '{RECRUITMENT}', and the model has none"
                     )));
                 }
                 let recruitment = Model::from_spec(spec)?;
