@@ -22,7 +22,8 @@
 use crate::error::{Result, SaspError};
 use crate::intervene::{Arm, TimedAction};
 use crate::model::{
-    Chemokine, Coefficient, Compartment, Dimension, Factor, Model, NkState, RateLaw, Stoichiometry, Unit,
+    Chemokine, Coefficient, Compartment, Dimension, Factor, Model, ModelSpec, NkState, ProcessDecl, RateLaw,
+    Stoichiometry, Unit,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -253,15 +254,34 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
     let id = sid(&format!("{}{}", spec.model.name, arm.map_or(String::new(), |a| format!("_{}", a.name))));
     let observables = ["tumor_volume_mm3", "nk_per_mm3", "ccl2_free_nM", "ccl2_total_nM"];
     unique_ids(&id, model, &observables, actions.len())?;
+    let dims = dimensions_in_use(spec)?;
 
-    // Unit definitions for every dimension in use.
+    let mut out = String::new();
+    write_model_header(&mut out, &id, spec, arm, t0);
+    write_units_and_compartment(&mut out, &dims);
+    write_species(&mut out, model)?;
+    write_parameters(&mut out, model, &observables)?;
+    write_rules(&mut out, observable_rules(spec, &ccl2_complexes));
+    write_reactions(&mut out, model, &laws)?;
+    write_events(&mut out, model, &actions, t0);
+    out.push_str("  </model>\n</sbml>\n");
+    Ok(out)
+}
+
+/// The dimension of a unit's text.
+fn unit_of(text: &str) -> Result<Dimension> {
+    Unit::parse(text).map(|u| u.dimension)
+}
+
+/// Every dimension in use, each once in order of first use: the
+/// compartments', the parameters', and time.
+fn dimensions_in_use(spec: &ModelSpec) -> Result<Vec<Dimension>> {
     let mut dims: Vec<Dimension> = Vec::new();
     let mut note = |d: Dimension| {
         if !dims.contains(&d) {
             dims.push(d);
         }
     };
-    let unit_of = |text: &str| Unit::parse(text).map(|u| u.dimension);
     for c in &spec.compartments {
         note(unit_of(&c.unit)?);
     }
@@ -269,8 +289,12 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         note(unit_of(&p.unit)?);
     }
     note(Dimension::TIME);
+    Ok(dims)
+}
 
-    let mut out = String::new();
+/// The XML declaration, the `<sbml>` element and the opening `<model>` with
+/// its notes (sbml time `τ = t − t₀`, the model's description).
+fn write_model_header(out: &mut String, id: &str, spec: &ModelSpec, arm: Option<&Arm>, t0: f64) {
     let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     let _ = writeln!(out, "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">");
     let _ = writeln!(
@@ -285,16 +309,23 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         env!("CARGO_PKG_VERSION"),
         xml(&spec.model.description)
     );
+}
+
+/// The unit definitions of the dimensions in use and the one compartment `tumor`.
+fn write_units_and_compartment(out: &mut String, dims: &[Dimension]) {
     out.push_str("    <listOfUnitDefinitions>\n");
-    for d in &dims {
+    for d in dims {
         if let Some(def) = unit_definition(*d) {
             let _ = writeln!(out, "      {def}");
         }
     }
     out.push_str("    </listOfUnitDefinitions>\n");
     out.push_str("    <listOfCompartments>\n      <compartment id=\"tumor\" spatialDimensions=\"3\" size=\"1\" constant=\"true\"/>\n    </listOfCompartments>\n");
+}
 
-    // Species.
+/// One species per compartment, with its initial amount in canonical units.
+fn write_species(out: &mut String, model: &Model) -> Result<()> {
+    let spec = model.spec();
     out.push_str("    <listOfSpecies>\n");
     let initial = model.initial_state();
     for (c, y0) in spec.compartments.iter().zip(&initial) {
@@ -307,8 +338,13 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         );
     }
     out.push_str("    </listOfSpecies>\n");
+    Ok(())
+}
 
-    // Parameters, inputs and observables.
+/// The parameters (constant, canonical values), the inputs (non-constant,
+/// at their defaults) and one non-constant parameter per observable.
+fn write_parameters(out: &mut String, model: &Model, observables: &[&str]) -> Result<()> {
+    let spec = model.spec();
     out.push_str("    <listOfParameters>\n");
     for p in &spec.parameters {
         let _ = writeln!(
@@ -333,8 +369,13 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         let _ = writeln!(out, "      <parameter id=\"{o}\" constant=\"false\"/>");
     }
     out.push_str("    </listOfParameters>\n");
+    Ok(())
+}
 
-    // Observables as assignment rules.
+/// The observables' MathML: tumor volume `V = Σ tumor` (mm³), NK density
+/// `10⁶ · Σ NK / (V + T_eps)` (per mm³), free CCL2 `Σ CCL2` and total CCL2
+/// (free plus the antibody complexes `ccl2_complexes`).
+fn observable_rules(spec: &ModelSpec, ccl2_complexes: &[usize]) -> [(&'static str, String); 4] {
     let names_where = |pred: &dyn Fn(Compartment) -> bool| -> Vec<String> {
         spec.compartments.iter().filter(|c| pred(c.kind)).map(|c| c.name.clone()).collect()
     };
@@ -346,7 +387,7 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
     let free = plus(ccl2.iter().map(|n| ci(n)).collect());
     let mut total_terms: Vec<String> = ccl2.iter().map(|n| ci(n)).collect();
     total_terms.extend(ccl2_complexes.iter().map(|&i| ci(&spec.compartments[i].name)));
-    let rules = [
+    [
         ("tumor_volume_mm3", volume.clone()),
         (
             "nk_per_mm3",
@@ -360,7 +401,11 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         ),
         ("ccl2_free_nM", free),
         ("ccl2_total_nM", plus(total_terms)),
-    ];
+    ]
+}
+
+/// The observables as assignment rules.
+fn write_rules(out: &mut String, rules: [(&str, String); 4]) {
     out.push_str("    <listOfRules>\n");
     for (o, m) in rules {
         let _ = writeln!(
@@ -369,105 +414,126 @@ pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
         );
     }
     out.push_str("    </listOfRules>\n");
+}
 
-    // Reactions.
+/// One irreversible reaction `r{k}` per process.
+fn write_reactions(out: &mut String, model: &Model, laws: &Laws) -> Result<()> {
     out.push_str("    <listOfReactions>\n");
-    for (k, p) in spec.processes.iter().enumerate() {
-        let stoich = |s: &Stoichiometry| -> Result<f64> {
-            match s {
-                Stoichiometry::Number(v) => Ok(*v),
-                Stoichiometry::Expression(c) => {
-                    let (sign, parts) = c.monomial().map_err(SaspError::InvalidModel)?;
-                    let mut v = sign;
-                    for (token, e) in parts {
-                        let x = match token.parse::<f64>() {
-                            Ok(x) => x,
-                            Err(_) => model.parameter_canonical(token)?,
-                        };
-                        v *= x.powi(e);
-                    }
-                    Ok(v)
-                }
-            }
-        };
-        let mut reactants = String::new();
-        let mut products = String::new();
-        for (name, s) in &p.changes {
-            let nu = stoich(s)?;
-            let refs = format!(
-                "<speciesReference species=\"{}\" stoichiometry=\"{:e}\" constant=\"true\"/>",
-                sid(name),
-                nu.abs()
-            );
-            if nu < 0.0 {
-                reactants.push_str(&refs);
-            } else if nu > 0.0 {
-                products.push_str(&refs);
-            }
-        }
-        let law = laws.law(&p.rate, &p.modifiers, &p.name)?;
-        // Species the law reads but the reaction does not change are modifiers.
-        let modifiers: Vec<&str> = spec
-            .compartments
-            .iter()
-            .map(|c| c.name.as_str())
-            .filter(|n| !p.changes.contains_key(*n) && law.contains(&format!("<ci>{}</ci>", sid(n))))
-            .collect();
-        let _ = write!(out, "      <reaction id=\"r{k}\" name=\"{}\" reversible=\"false\">", xml(&p.name));
-        if !reactants.is_empty() {
-            let _ = write!(out, "<listOfReactants>{reactants}</listOfReactants>");
-        }
-        if !products.is_empty() {
-            let _ = write!(out, "<listOfProducts>{products}</listOfProducts>");
-        }
-        if !modifiers.is_empty() {
-            out.push_str("<listOfModifiers>");
-            for m in modifiers {
-                let _ = write!(out, "<modifierSpeciesReference species=\"{}\"/>", sid(m));
-            }
-            out.push_str("</listOfModifiers>");
-        }
-        let _ = writeln!(
-            out,
-            "<kineticLaw><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{law}</math></kineticLaw></reaction>"
-        );
+    for (k, p) in model.spec().processes.iter().enumerate() {
+        write_reaction(out, model, laws, k, p)?;
     }
     out.push_str("    </listOfReactions>\n");
+    Ok(())
+}
 
-    // Events: doses and switches at their times, counted from t0.
-    if !actions.is_empty() {
-        out.push_str("    <listOfEvents>\n");
-        let input_names: Vec<&str> = model.input_names().collect();
-        for (k, (t, action)) in actions.iter().enumerate() {
-            let assignment = match action {
-                TimedAction::Add { compartment, amount } => {
-                    let s = sid(&spec.compartments[*compartment].name);
-                    format!(
-                        "<eventAssignment variable=\"{s}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></eventAssignment>",
-                        apply("plus", &[format!("<ci>{s}</ci>"), cn(*amount)])
-                    )
-                }
-                TimedAction::SetInput { input, value } => format!(
-                    "<eventAssignment variable=\"{}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></eventAssignment>",
-                    sid(input_names[*input]),
-                    cn(*value)
-                ),
-            };
-            let trigger = apply(
-                "geq",
-                &[
-                    "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/time\">time</csymbol>"
-                        .to_string(),
-                    cn(*t - t0),
-                ],
-            );
-            let _ = writeln!(
-                out,
-                "      <event id=\"e{k}\" useValuesFromTriggerTime=\"true\"><trigger initialValue=\"false\" persistent=\"true\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{trigger}</math></trigger><listOfEventAssignments>{assignment}</listOfEventAssignments></event>"
-            );
+/// A stoichiometry's value in canonical units: the number, or the product
+/// of the coefficient's parts `Π xᵉ` (parameters at their canonical values).
+fn stoichiometry(model: &Model, s: &Stoichiometry) -> Result<f64> {
+    match s {
+        Stoichiometry::Number(v) => Ok(*v),
+        Stoichiometry::Expression(c) => {
+            let (sign, parts) = c.monomial().map_err(SaspError::InvalidModel)?;
+            let mut v = sign;
+            for (token, e) in parts {
+                let x = match token.parse::<f64>() {
+                    Ok(x) => x,
+                    Err(_) => model.parameter_canonical(token)?,
+                };
+                v *= x.powi(e);
+            }
+            Ok(v)
         }
-        out.push_str("    </listOfEvents>\n");
     }
-    out.push_str("  </model>\n</sbml>\n");
-    Ok(out)
+}
+
+/// Reaction `r{k}` of process `p`: reactants (`ν < 0`, stoichiometry
+/// `|ν|`), products (`ν > 0`), modifiers (species the law reads but the
+/// reaction does not change) and the kinetic law.
+fn write_reaction(out: &mut String, model: &Model, laws: &Laws, k: usize, p: &ProcessDecl) -> Result<()> {
+    let spec = model.spec();
+    let mut reactants = String::new();
+    let mut products = String::new();
+    for (name, s) in &p.changes {
+        let nu = stoichiometry(model, s)?;
+        let refs =
+            format!("<speciesReference species=\"{}\" stoichiometry=\"{:e}\" constant=\"true\"/>", sid(name), nu.abs());
+        if nu < 0.0 {
+            reactants.push_str(&refs);
+        } else if nu > 0.0 {
+            products.push_str(&refs);
+        }
+    }
+    let law = laws.law(&p.rate, &p.modifiers, &p.name)?;
+    // Species the law reads but the reaction does not change are modifiers.
+    let modifiers: Vec<&str> = spec
+        .compartments
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| !p.changes.contains_key(*n) && law.contains(&format!("<ci>{}</ci>", sid(n))))
+        .collect();
+    let _ = write!(out, "      <reaction id=\"r{k}\" name=\"{}\" reversible=\"false\">", xml(&p.name));
+    if !reactants.is_empty() {
+        let _ = write!(out, "<listOfReactants>{reactants}</listOfReactants>");
+    }
+    if !products.is_empty() {
+        let _ = write!(out, "<listOfProducts>{products}</listOfProducts>");
+    }
+    if !modifiers.is_empty() {
+        out.push_str("<listOfModifiers>");
+        for m in modifiers {
+            let _ = write!(out, "<modifierSpeciesReference species=\"{}\"/>", sid(m));
+        }
+        out.push_str("</listOfModifiers>");
+    }
+    let _ = writeln!(
+        out,
+        "<kineticLaw><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{law}</math></kineticLaw></reaction>"
+    );
+    Ok(())
+}
+
+/// Events: doses and switches at their times, counted from t0 (trigger
+/// `time ≥ t − t₀`); none when there are no actions.
+fn write_events(out: &mut String, model: &Model, actions: &[(f64, TimedAction)], t0: f64) {
+    if actions.is_empty() {
+        return;
+    }
+    out.push_str("    <listOfEvents>\n");
+    let input_names: Vec<&str> = model.input_names().collect();
+    for (k, (t, action)) in actions.iter().enumerate() {
+        let assignment = event_assignment(model, &input_names, action);
+        let trigger = apply(
+            "geq",
+            &[
+                "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/time\">time</csymbol>"
+                    .to_string(),
+                cn(*t - t0),
+            ],
+        );
+        let _ = writeln!(
+            out,
+            "      <event id=\"e{k}\" useValuesFromTriggerTime=\"true\"><trigger initialValue=\"false\" persistent=\"true\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{trigger}</math></trigger><listOfEventAssignments>{assignment}</listOfEventAssignments></event>"
+        );
+    }
+    out.push_str("    </listOfEvents>\n");
+}
+
+/// An action's event assignment: a dose adds its amount to the species
+/// (`s := s + amount`), a switch sets the input.
+fn event_assignment(model: &Model, input_names: &[&str], action: &TimedAction) -> String {
+    let spec = model.spec();
+    match action {
+        TimedAction::Add { compartment, amount } => {
+            let s = sid(&spec.compartments[*compartment].name);
+            format!(
+                "<eventAssignment variable=\"{s}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></eventAssignment>",
+                apply("plus", &[format!("<ci>{s}</ci>"), cn(*amount)])
+            )
+        }
+        TimedAction::SetInput { input, value } => format!(
+            "<eventAssignment variable=\"{}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></eventAssignment>",
+            sid(input_names[*input]),
+            cn(*value)
+        ),
+    }
 }

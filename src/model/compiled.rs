@@ -140,41 +140,12 @@ impl Kinetics {
 /// holding their [`CompiledKernels`]. `krate` is the path the code reaches
 /// this crate by (`sasp` from another crate, `crate` inside this one).
 pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
-    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        || !name.starts_with(|c: char| c.is_ascii_lowercase())
-    {
-        return Err(SaspError::InvalidOptions(format!(
-            "kernel name '{name}' must be a lower-case Rust identifier (letters, digits, _)"
-        )));
-    }
+    check_kernel_name(name)?;
     let kinetics = &model.kinetics;
     let n = model.dimension();
     let (fingerprint, constants) = kinetics.structure(n);
-    let mut k = 0usize; // next constant
-    let mut next = || {
-        k += 1;
-        format!("k[{}]", k - 1)
-    };
-    // Factor arguments and constants, in `structure` order.
-    struct Factor {
-        function: FactorFn,
-        members: Vec<(usize, String)>,
-        constants: Vec<String>,
-    }
-    let factors: Vec<Factor> = kinetics
-        .computed
-        .iter()
-        .map(|&u| {
-            let f = &kinetics.unique[u];
-            let members = kinetics.members[f.arg.clone()].iter().map(|&(j, _)| (j, next())).collect();
-            let constants = f.function.parts().2.iter().map(|_| next()).collect();
-            Factor { function: f.function.clone(), members, constants }
-        })
-        .collect();
-    let rhs_coefficients: Vec<String> = (0..kinetics.derivative.matrix.coefficient.len()).map(|_| next()).collect();
-    let jac_coefficients: Vec<String> =
-        (0..kinetics.jacobian_sparse.matrix.coefficient.len()).map(|_| next()).collect();
-    debug_assert_eq!(k, constants.len());
+    let names = ConstantNames::new(kinetics);
+    debug_assert_eq!(names.count, constants.len());
 
     let mut out = String::new();
     let _ = writeln!(
@@ -183,14 +154,106 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
         model.name()
     );
     let _ = writeln!(out, "#[allow(clippy::all, clippy::pedantic, unused, non_snake_case)]\npub mod {name} {{");
+    write_rhs(&mut out, kinetics, n, constants.len(), &names);
+    write_jacobian(&mut out, kinetics, n, constants.len(), &names);
+    let lu = crate::solve::sparse::SparseLu::new(&kinetics.pattern);
+    let layout = lu.layout();
+    write_lu(&mut out, &layout);
+    out.push_str("}\n\n");
+    let _ = writeln!(
+        out,
+        "pub static {}: {krate}::model::compiled::CompiledKernels = {krate}::model::compiled::CompiledKernels {{\n    fingerprint: {fingerprint:#018x},\n    constants: {},\n    rhs: {name}::rhs,\n    jacobian: {name}::jacobian,\n    lu: {krate}::model::compiled::CompiledLu {{ n: {}, nnz: {}, fingerprint: {:#018x}, factor: {name}::lu_factor, solve: {name}::lu_solve }},\n}};",
+        name.to_uppercase(),
+        constants.len(),
+        layout.n,
+        layout.cols.len(),
+        layout.fingerprint()
+    );
+    Ok(out)
+}
 
-    // Right-hand side: the table of `fill_table`, the shared products, the rows.
+/// A kernel name must be a lower-case Rust identifier.
+fn check_kernel_name(name: &str) -> Result<()> {
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        || !name.starts_with(|c: char| c.is_ascii_lowercase())
+    {
+        return Err(SaspError::InvalidOptions(format!(
+            "kernel name '{name}' must be a lower-case Rust identifier (letters, digits, _)"
+        )));
+    }
+    Ok(())
+}
+
+/// A computed factor as the kernels write it: its function, its argument's
+/// members (compartment, weight constant) and its function's constants.
+struct FactorSource {
+    function: FactorFn,
+    members: Vec<(usize, String)>,
+    constants: Vec<String>,
+}
+
+/// The names (`k[0]`, `k[1]`, …) the kernels give the constants, in the
+/// order of [`Kinetics::structure`]: each computed factor's member weights
+/// and function constants, then the right-hand side's and the Jacobian's
+/// matrix coefficients.
+struct ConstantNames {
+    factors: Vec<FactorSource>,
+    rhs_coefficients: Vec<String>,
+    jac_coefficients: Vec<String>,
+    /// How many constants were named.
+    count: usize,
+}
+
+impl ConstantNames {
+    /// Names every constant of `kinetics`, in `structure` order.
+    fn new(kinetics: &Kinetics) -> ConstantNames {
+        let mut k = 0usize; // next constant
+        let mut next = || {
+            k += 1;
+            format!("k[{}]", k - 1)
+        };
+        // Factor arguments and constants, in `structure` order.
+        let factors: Vec<FactorSource> = kinetics
+            .computed
+            .iter()
+            .map(|&u| {
+                let f = &kinetics.unique[u];
+                let members = kinetics.members[f.arg.clone()].iter().map(|&(j, _)| (j, next())).collect();
+                let constants = f.function.parts().2.iter().map(|_| next()).collect();
+                FactorSource { function: f.function.clone(), members, constants }
+            })
+            .collect();
+        let rhs_coefficients: Vec<String> = (0..kinetics.derivative.matrix.coefficient.len()).map(|_| next()).collect();
+        let jac_coefficients: Vec<String> =
+            (0..kinetics.jacobian_sparse.matrix.coefficient.len()).map(|_| next()).collect();
+        ConstantNames { factors, rhs_coefficients, jac_coefficients, count: k }
+    }
+}
+
+/// The source of table slot `s` of `program`: the 1 at its end, a shared
+/// product `p…`, or (below the products) `value(s)`.
+fn slot_name(program: &TableProgram, s: usize, value: &dyn Fn(usize) -> String) -> String {
+    let one = program.matrix.table_len - 1;
+    let first = program.products.first().map_or(one, |p| p.first);
+    if s == one {
+        "1.0".into()
+    } else if s >= first {
+        format!("p{}", s - first)
+    } else {
+        value(s)
+    }
+}
+
+/// The right-hand side kernel `rhs(y, u, k, dy)`: the factor table of
+/// `fill_table` (the state `y[…]`, then each computed factor `f… = f(a)`
+/// with `a = Σ w·y`), the shared products and `dy_i = Σ c·ν · table[slot]`.
+fn write_rhs(out: &mut String, kinetics: &Kinetics, n: usize, constants: usize, names: &ConstantNames) {
     let _ = writeln!(
         out,
         "    pub fn rhs(y: &[f64], u: &[f64], k: &[f64], dy: &mut [f64]) {{\n        let y: &[f64; {n}] = y.try_into().expect(\"state length\");\n        let k: &[f64; {}] = k.try_into().expect(\"constants\");\n        let dy: &mut [f64; {n}] = dy.try_into().expect(\"derivative length\");\n        let _ = u;",
-        constants.len()
+        constants
     );
-    for (i, f) in factors.iter().enumerate() {
+    for (i, f) in names.factors.iter().enumerate() {
         let a = match f.members.as_slice() {
             [(j, w)] => format!("{w} * y[{j}]"),
             members => sum(members.iter().map(|(j, w)| format!("{w} * y[{j}]"))),
@@ -198,32 +261,25 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
         let value = f.function.value_source(&f.constants);
         let _ = writeln!(out, "        let f{i} = {{ let a = {a}; {value} }};");
     }
-    let slot_name = |program: &TableProgram, s: usize, value: &dyn Fn(usize) -> String| -> String {
-        let one = program.matrix.table_len - 1;
-        let first = program.products.first().map_or(one, |p| p.first);
-        if s == one {
-            "1.0".into()
-        } else if s >= first {
-            format!("p{}", s - first)
-        } else {
-            value(s)
-        }
-    };
     let rhs_value = |s: usize| if s < n { format!("y[{s}]") } else { format!("f{}", s - n) };
-    write_program(&mut out, &kinetics.derivative, &rhs_coefficients, "dy", &|s| {
+    write_program(out, &kinetics.derivative, &names.rhs_coefficients, "dy", &|s| {
         slot_name(&kinetics.derivative, s, &rhs_value)
     });
     out.push_str("    }\n\n");
+}
 
-    // Jacobian: values and derivatives of every factor, products, entries.
-    let u_len = n + factors.len();
+/// The sparse Jacobian kernel `jacobian(y, u, k, out)`: the value and
+/// derivative `(v…, d…)` of every computed factor, then the table
+/// `[y | v | 1 | d]` and each stored entry `Σ c·ν·w · f_k' · Π_{l≠k} f_l`.
+fn write_jacobian(out: &mut String, kinetics: &Kinetics, n: usize, constants: usize, names: &ConstantNames) {
+    let u_len = n + names.factors.len();
     let _ = writeln!(
         out,
         "    pub fn jacobian(y: &[f64], u: &[f64], k: &[f64], out: &mut [f64]) {{\n        let y: &[f64; {n}] = y.try_into().expect(\"state length\");\n        let k: &[f64; {}] = k.try_into().expect(\"constants\");\n        let out: &mut [f64; {}] = out.try_into().expect(\"Jacobian length\");\n        let _ = u;",
-        constants.len(),
+        constants,
         kinetics.pattern.nnz()
     );
-    for (i, f) in factors.iter().enumerate() {
+    for (i, f) in names.factors.iter().enumerate() {
         let a = sum(f.members.iter().map(|(j, w)| format!("{w} * y[{j}]")));
         let pair = f.function.eval_source(&f.constants);
         let _ = writeln!(out, "        let (v{i}, d{i}) = {{ let a = {a}; {pair} }};");
@@ -239,24 +295,10 @@ pub fn rust_source(model: &Model, name: &str, krate: &str) -> Result<String> {
             format!("d{}", s - u_len - n)
         }
     };
-    write_program(&mut out, &kinetics.jacobian_sparse, &jac_coefficients, "out", &|s| {
+    write_program(out, &kinetics.jacobian_sparse, &names.jac_coefficients, "out", &|s| {
         slot_name(&kinetics.jacobian_sparse, s, &jac_value)
     });
     out.push_str("    }\n\n");
-    let lu = crate::solve::sparse::SparseLu::new(&kinetics.pattern);
-    let layout = lu.layout();
-    write_lu(&mut out, &layout);
-    out.push_str("}\n\n");
-    let _ = writeln!(
-        out,
-        "pub static {}: {krate}::model::compiled::CompiledKernels = {krate}::model::compiled::CompiledKernels {{\n    fingerprint: {fingerprint:#018x},\n    constants: {},\n    rhs: {name}::rhs,\n    jacobian: {name}::jacobian,\n    lu: {krate}::model::compiled::CompiledLu {{ n: {}, nnz: {}, fingerprint: {:#018x}, factor: {name}::lu_factor, solve: {name}::lu_solve }},\n}};",
-        name.to_uppercase(),
-        constants.len(),
-        layout.n,
-        layout.cols.len(),
-        layout.fingerprint()
-    );
-    Ok(out)
 }
 
 /// `-0.0 + t₀ + t₁ + …`, the order of `Iterator::sum`.

@@ -783,10 +783,49 @@ impl KineticsBuilder {
         self.customs.push((law, args));
     }
 
-    /// Deduplicates factors, builds the sparsity pattern and the Jacobian scatter plan.
+    /// Deduplicates factors, builds the sparsity pattern and the Jacobian
+    /// scatter plan, lays out the factor table and writes the rates, the
+    /// right-hand side and the Jacobian as programs over it; uses compiled
+    /// kernels when some match the structure.
     pub fn finish(self) -> Kinetics {
         let n = self.n;
-        // Pattern: diagonal plus every (changed, argument member) pair.
+        let pattern = self.sparsity_pattern();
+        let (unique, occurrence_factor) = self.unique_factors();
+        let (jac_plan, occurrence_plan, customs) = self.jacobian_plan(&pattern);
+        let (computed, slot) = self.table_slots(&unique);
+        let u = n + computed.len();
+        let occurrence_slot: Vec<usize> = occurrence_factor.iter().map(|&k| slot[k]).collect();
+        let (rate_tapes, derivative_tapes, jacobian_sparse) =
+            self.product_tapes(&occurrence_slot, &jac_plan, &occurrence_plan, u);
+        let mut kinetics = Kinetics {
+            rate_tapes,
+            derivative: share_products(&derivative_tapes, n, u),
+            jacobian_sparse: share_products(&jacobian_sparse, pattern.nnz(), 2 * u),
+            jacobian_dense: std::sync::OnceLock::new(),
+            members: self.members,
+            unique,
+            computed,
+            process_count: self.processes.len(),
+            customs,
+            jac_plan,
+            pattern,
+            compiled: None,
+            constants: Vec::new(),
+        };
+        let (fingerprint, constants) = kinetics.structure(n);
+        if let Some(kernels) = super::compiled::find(fingerprint, constants.len()) {
+            kinetics.compiled = Some(kernels);
+            kinetics.constants = constants;
+        }
+        kinetics
+    }
+
+    /// The Jacobian's sparsity pattern: the diagonal plus every (changed
+    /// compartment, argument member) pair of every factor and custom law,
+    /// `∂(dy_i/dt)/∂y_j ≠ 0` only where process `p` changes `i` (`ν_{ip} ≠ 0`)
+    /// and one of its factors reads `j`.
+    fn sparsity_pattern(&self) -> SparsityPattern {
+        let n = self.n;
         let mut rows: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
         let mut each_pair = |changes: &Range<usize>, arg: &Range<usize>| {
             for &(i, _) in &self.changes[changes.clone()] {
@@ -811,21 +850,13 @@ impl KineticsBuilder {
                 }
             }
         }
-        let pattern = SparsityPattern::from_rows(n, rows);
+        SparsityPattern::from_rows(n, rows)
+    }
 
-        let mut jac_plan = Vec::new();
-        let mut plan_for = |changes: &Range<usize>, arg: &Range<usize>| {
-            let start = jac_plan.len();
-            for &(j, w) in &self.members[arg.clone()] {
-                for &(i, nu) in &self.changes[changes.clone()] {
-                    let sparse = pattern.position(i, j).expect("pattern holds every planned entry");
-                    jac_plan.push(PlanEntry { sparse: sparse as u32, dense: (j * n + i) as u32, scale: nu * w });
-                }
-            }
-            start..jac_plan.len()
-        };
-
-        // Unique factors, in order of first appearance.
+    /// The distinct factors, in order of first appearance (identical
+    /// function, constants and argument members are one factor), and the
+    /// distinct factor of each factor occurrence.
+    fn unique_factors(&self) -> (Vec<UniqueFactor>, Vec<usize>) {
         let mut unique: Vec<UniqueFactor> = Vec::new();
         let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
         let mut occurrence_factor = Vec::with_capacity(self.factors.len());
@@ -837,29 +868,64 @@ impl KineticsBuilder {
             });
             occurrence_factor.push(k);
         }
+        (unique, occurrence_factor)
+    }
+
+    /// The Jacobian scatter plan: for each factor occurrence (and each
+    /// custom law argument) the entries `J[i, j] += ν_i · w_j · g` over its
+    /// changes `i` and argument members `j`, in process order; returns the
+    /// plan, each occurrence's range in it and the compiled custom laws.
+    fn jacobian_plan(&self, pattern: &SparsityPattern) -> (Vec<PlanEntry>, Vec<Range<usize>>, Vec<CompiledCustom>) {
+        let mut jac_plan = Vec::new();
         // Each factor occurrence's Jacobian entries (in `jac_plan`).
-        let mut occurrence_plan: Vec<Range<usize>> = vec![0..0; occurrence_factor.len()];
+        let mut occurrence_plan: Vec<Range<usize>> = vec![0..0; self.factors.len()];
         let mut customs = Vec::new();
-        let mut processes = Vec::new();
-        for (p, (rate, changes)) in self.processes.into_iter().enumerate() {
-            match &rate {
+        for (p, (rate, changes)) in self.processes.iter().enumerate() {
+            match rate {
                 CompiledRate::Terms(terms) => {
                     for term in &self.terms[terms.clone()] {
                         for o in term.factors.clone() {
-                            occurrence_plan[o] = plan_for(&changes, &self.factors[o].1);
+                            occurrence_plan[o] = self.plan_for(pattern, &mut jac_plan, changes, &self.factors[o].1);
                         }
                     }
                 }
                 CompiledRate::Custom(c) => {
                     let (law, args) = &self.customs[*c];
-                    let plans = args.iter().map(|a| plan_for(&changes, a)).collect();
+                    let plans = args.iter().map(|a| self.plan_for(pattern, &mut jac_plan, changes, a)).collect();
                     let changes = self.changes[changes.clone()].to_vec();
                     customs.push(CompiledCustom { law: law.clone(), process: p, args: args.clone(), plans, changes });
                 }
             }
-            processes.push((rate, changes));
         }
-        // Table slots: a plain compartment is read from the state.
+        (jac_plan, occurrence_plan, customs)
+    }
+
+    /// Appends the plan entries of one argument of a process, `scale = ν_i ·
+    /// w_j` at `(i, j)` for each member `j` and change `i`, and returns their range.
+    fn plan_for(
+        &self,
+        pattern: &SparsityPattern,
+        jac_plan: &mut Vec<PlanEntry>,
+        changes: &Range<usize>,
+        arg: &Range<usize>,
+    ) -> Range<usize> {
+        let n = self.n;
+        let start = jac_plan.len();
+        for &(j, w) in &self.members[arg.clone()] {
+            for &(i, nu) in &self.changes[changes.clone()] {
+                let sparse = pattern.position(i, j).expect("pattern holds every planned entry");
+                jac_plan.push(PlanEntry { sparse: sparse as u32, dense: (j * n + i) as u32, scale: nu * w });
+            }
+        }
+        start..jac_plan.len()
+    }
+
+    /// The factor table's layout: a factor that is a plain compartment (`y_j`
+    /// with weight 1) is read from the state slot `j`, every other one is
+    /// computed into slot `n + k`; returns the computed factors and each
+    /// distinct factor's slot.
+    fn table_slots(&self, unique: &[UniqueFactor]) -> (Vec<usize>, Vec<usize>) {
+        let n = self.n;
         let mut computed = Vec::new();
         let slot: Vec<usize> = unique
             .iter()
@@ -872,18 +938,32 @@ impl KineticsBuilder {
                 }
             })
             .collect();
+        (computed, slot)
+    }
+
+    /// The product terms as tapes by arity: the process rates (`c · Π f`
+    /// into process `p`), the right-hand side (`c·ν · Π f` into each changed
+    /// compartment) and the Jacobian's partials over the table `[values |
+    /// derivatives]` of length `2u` (`c·ν·w · f_k' · Π_{l≠k} f_l` into each
+    /// planned entry). Rate tapes not in use are dropped.
+    fn product_tapes(
+        &self,
+        occurrence_slot: &[usize],
+        jac_plan: &[PlanEntry],
+        occurrence_plan: &[Range<usize>],
+        u: usize,
+    ) -> (Vec<ProductTape>, Vec<ProductTape>, Vec<ProductTape>) {
         // The tapes, built by arity and then kept where in use.
         let mut rate_tapes = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
         let mut derivative_tapes = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
         // The Jacobian's partials as product tapes over [values | derivatives].
-        let u = n + computed.len();
         let mut jacobian_sparse = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
-        for (p, (rate, changes)) in processes.iter().enumerate() {
+        for (p, (rate, changes)) in self.processes.iter().enumerate() {
             let CompiledRate::Terms(terms) = rate else { continue };
             for term in &self.terms[terms.clone()] {
                 let occ: Vec<usize> = term.factors.clone().collect();
                 let arity = occ.len();
-                let slots = || occ.iter().map(|&o| slot[occurrence_factor[o]]);
+                let slots = || occ.iter().map(|&o| occurrence_slot[o]);
                 rate_tapes[arity].push(p, term.coefficient, slots());
                 for &(i, nu) in &self.changes[changes.clone()] {
                     if nu != 0.0 {
@@ -895,8 +975,7 @@ impl KineticsBuilder {
                 for (k, &o) in occ.iter().enumerate() {
                     let partial = || {
                         let others = occ.iter().enumerate().filter(move |&(l, _)| l != k);
-                        std::iter::once(u + slot[occurrence_factor[o]])
-                            .chain(others.map(|(_, &other)| slot[occurrence_factor[other]]))
+                        std::iter::once(u + occurrence_slot[o]).chain(others.map(|(_, &other)| occurrence_slot[other]))
                     };
                     for e in &jac_plan[occurrence_plan[o].clone()] {
                         let c = term.coefficient * e.scale;
@@ -906,26 +985,6 @@ impl KineticsBuilder {
             }
         }
         rate_tapes.retain(|t| !t.target.is_empty());
-        let mut kinetics = Kinetics {
-            rate_tapes,
-            derivative: share_products(&derivative_tapes, n, u),
-            jacobian_sparse: share_products(&jacobian_sparse, pattern.nnz(), 2 * u),
-            jacobian_dense: std::sync::OnceLock::new(),
-            members: self.members,
-            unique,
-            computed,
-            process_count: processes.len(),
-            customs,
-            jac_plan,
-            pattern,
-            compiled: None,
-            constants: Vec::new(),
-        };
-        let (fingerprint, constants) = kinetics.structure(n);
-        if let Some(kernels) = super::compiled::find(fingerprint, constants.len()) {
-            kinetics.compiled = Some(kernels);
-            kinetics.constants = constants;
-        }
-        kinetics
+        (rate_tapes, derivative_tapes, jacobian_sparse)
     }
 }

@@ -1,0 +1,491 @@
+//! Building a [`Model`] from its declaration, step by step: the header and
+//! the names checked, compartments, parameters, inputs and transport
+//! converted to canonical units, pools resolved, then every process lowered
+//! (through the [`Resolver`]) into the compiled kinetics. The steps run in
+//! that order, so a declaration with several faults reports the first.
+
+use super::kinetics::{Kinetics, KineticsBuilder, MAX_CUSTOM_ARGS, MAX_FACTORS};
+use super::law::Term;
+use super::resolve::{check_unique, parse_unit, Resolver};
+use super::{
+    ChemotaxisDecl, CustomLaw, Dimension, Factor, Model, ModelSpec, ProcessDecl, RateLaw, Stoichiometry, TransportDecl,
+    Unit,
+};
+use crate::error::{Result, SaspError};
+use std::collections::HashMap;
+
+/// The name → position maps of compartments, parameters and inputs.
+type NameIndices = (HashMap<String, usize>, HashMap<String, usize>, HashMap<String, usize>);
+
+/// Canonical `[[transport]]` coefficients of one declaration: diffusion and,
+/// with chemotaxis, sensitivity and saturation (see `Model::transport`).
+type CanonicalTransport = (f64, Option<(f64, f64)>);
+
+/// A process's resolved changes: compartment, `ν` and the unit of `ν`.
+type Changes = Vec<(usize, f64, Dimension)>;
+
+impl Model {
+    /// Validates a declaration and compiles it.
+    pub fn from_spec(spec: ModelSpec) -> Result<Model> {
+        check_header(&spec)?;
+        let (compartment_index, parameter_index, input_index) = index_names(&spec)?;
+        let (compartment_units, initial) = convert_compartments(&spec)?;
+        let (parameter_units, parameter_values) = convert_parameters(&spec)?;
+        let (input_units, default_inputs) = convert_inputs(&spec)?;
+        let transport = convert_transport(&spec, &compartment_index, &compartment_units)?;
+        let pools = resolve_pools(&spec, &compartment_index, &compartment_units)?;
+
+        let resolver = Resolver {
+            spec: &spec,
+            compartments: &compartment_index,
+            compartment_units: &compartment_units,
+            parameters: &parameter_index,
+            parameter_values: &parameter_values,
+            parameter_units: &parameter_units,
+            inputs: &input_index,
+            input_units: &input_units,
+            pools: &pools,
+        };
+        let kinetics = compile_processes(&resolver)?;
+
+        Ok(Model {
+            spec,
+            kinetics,
+            parameter_values,
+            initial,
+            default_inputs,
+            compartment_index,
+            parameter_index,
+            input_index,
+            pools,
+            transport,
+        })
+    }
+}
+
+/// The model as a whole: at least one compartment, a finite initial time.
+fn check_header(spec: &ModelSpec) -> Result<()> {
+    if spec.compartments.is_empty() {
+        return Err(SaspError::InvalidModel(format!(
+            "model '{}' declares no compartments: a model needs at least one state variable ([[compartment]])",
+            spec.model.name
+        )));
+    }
+    if !spec.model.initial_time.is_finite() {
+        return Err(SaspError::NotFinite {
+            kind: "model",
+            name: spec.model.name.clone(),
+            detail: format!("initial_time {} is not a finite day", spec.model.initial_time),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that names are non-empty and unique within each kind (and across
+/// compartments and pools), and indexes compartments, parameters and inputs.
+fn index_names(spec: &ModelSpec) -> Result<NameIndices> {
+    let compartment_index = check_unique("compartment", spec.compartments.iter().map(|c| c.name.as_str()))?;
+    let parameter_index = check_unique("parameter", spec.parameters.iter().map(|p| p.name.as_str()))?;
+    let input_index = check_unique("input", spec.inputs.iter().map(|p| p.name.as_str()))?;
+    check_unique("process", spec.processes.iter().map(|p| p.name.as_str()))?;
+    check_unique(
+        "compartment or pool",
+        spec.compartments.iter().map(|c| c.name.as_str()).chain(spec.pools.iter().map(|p| p.name.as_str())),
+    )?;
+    Ok((compartment_index, parameter_index, input_index))
+}
+
+/// Each compartment's unit (whose dimension must be that of its kind) and
+/// its initial value, finite and non-negative, converted to canonical units.
+fn convert_compartments(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
+    let mut compartment_units = Vec::with_capacity(spec.compartments.len());
+    let mut initial = Vec::with_capacity(spec.compartments.len());
+    for c in &spec.compartments {
+        let context = format!("compartment '{}'", c.name);
+        let unit = parse_unit(&c.unit, &context)?;
+        let expected = c.kind.quantity().dimension();
+        if unit.dimension != expected {
+            return Err(SaspError::UnitMismatch {
+                context: format!("{context} of kind {}", c.kind),
+                expected: expected.to_string(),
+                found: unit.dimension.to_string(),
+            });
+        }
+        if !(c.initial.is_finite() && c.initial >= 0.0) {
+            return Err(SaspError::InvalidInitialValue { name: c.name.clone(), value: c.initial });
+        }
+        let value = unit.to_canonical(c.initial);
+        if !value.is_finite() {
+            return Err(SaspError::NotFinite {
+                kind: "compartment",
+                name: c.name.clone(),
+                detail: format!(
+                    "initial value {} {} is {value} in canonical units ({})",
+                    c.initial, c.unit, unit.dimension
+                ),
+            });
+        }
+        compartment_units.push(unit);
+        initial.push(value);
+    }
+    Ok((compartment_units, initial))
+}
+
+/// Each parameter's unit and its value, finite and non-negative, converted
+/// to canonical units (the conversion may neither overflow nor underflow to 0).
+fn convert_parameters(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
+    let mut parameter_units = Vec::with_capacity(spec.parameters.len());
+    let mut parameter_values = Vec::with_capacity(spec.parameters.len());
+    for p in &spec.parameters {
+        if !(p.value.is_finite() && p.value >= 0.0) {
+            return Err(SaspError::InvalidParameter { name: p.name.clone(), value: p.value });
+        }
+        let unit = parse_unit(&p.unit, &format!("parameter '{}'", p.name))?;
+        let value = unit.to_canonical(p.value);
+        if !value.is_finite() || (value == 0.0) != (p.value == 0.0) {
+            return Err(SaspError::NotFinite {
+                kind: "parameter",
+                name: p.name.clone(),
+                detail: format!(
+                    "value {} {} is {value:e} in canonical units ({}): the conversion {}",
+                    p.value,
+                    p.unit,
+                    unit.dimension,
+                    if value.is_finite() { "underflows to 0" } else { "overflows" }
+                ),
+            });
+        }
+        parameter_units.push(unit);
+        parameter_values.push(value);
+    }
+    Ok((parameter_units, parameter_values))
+}
+
+/// Each input's unit and its default value, finite and non-negative, in
+/// canonical units.
+fn convert_inputs(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
+    let mut input_units = Vec::with_capacity(spec.inputs.len());
+    let mut default_inputs = Vec::with_capacity(spec.inputs.len());
+    for u in &spec.inputs {
+        let unit = parse_unit(&u.unit, &format!("input '{}'", u.name))?;
+        if !(u.default.is_finite() && u.default >= 0.0) {
+            return Err(SaspError::InvalidSchedule {
+                name: u.name.clone(),
+                reason: format!("default value {} must be finite and non-negative", u.default),
+            });
+        }
+        let value = unit.to_canonical(u.default);
+        if !value.is_finite() {
+            return Err(SaspError::NotFinite {
+                kind: "input",
+                name: u.name.clone(),
+                detail: format!("default value {} {} is {value} in canonical units", u.default, u.unit),
+            });
+        }
+        input_units.push(unit);
+        default_inputs.push(value);
+    }
+    Ok((input_units, default_inputs))
+}
+
+/// Every `[[transport]]` declaration in canonical units (names known,
+/// coefficients valid, units checked), then at most one per compartment.
+fn convert_transport(
+    spec: &ModelSpec,
+    compartment_index: &HashMap<String, usize>,
+    compartment_units: &[Unit],
+) -> Result<Vec<CanonicalTransport>> {
+    let mut transport = Vec::with_capacity(spec.transport.len());
+    for t in &spec.transport {
+        transport.push(convert_one_transport(t, compartment_index, compartment_units)?);
+    }
+    check_unique("transport", spec.transport.iter().map(|t| t.compartment.as_str()))?;
+    Ok(transport)
+}
+
+/// One `[[transport]]` declaration: the diffusion coefficient `D` (unit
+/// length²/time, mm²/day when absent) converted to mm²/day, and its
+/// chemotaxis, if any ([`convert_chemotaxis`]).
+fn convert_one_transport(
+    t: &TransportDecl,
+    compartment_index: &HashMap<String, usize>,
+    compartment_units: &[Unit],
+) -> Result<CanonicalTransport> {
+    let context = format!("transport of '{}'", t.compartment);
+    let known = |name: &String| {
+        compartment_index
+            .get(name)
+            .copied()
+            .ok_or_else(|| SaspError::UnknownCompartment { name: name.clone(), context: context.clone() })
+    };
+    let moving = known(&t.compartment)?;
+    if !(t.diffusion.is_finite() && t.diffusion >= 0.0) {
+        return Err(SaspError::InvalidParameter {
+            name: format!("diffusion of {}", t.compartment),
+            value: t.diffusion,
+        });
+    }
+    let motility = Dimension::LENGTH.powi(2) / Dimension::TIME;
+    let diffusion_unit = match &t.unit {
+        Some(text) => parse_unit(text, &format!("{context}: diffusion"))?,
+        None => Unit::canonical(motility),
+    };
+    if diffusion_unit.dimension != motility {
+        return Err(SaspError::UnitMismatch {
+            context: format!("{context}: diffusion"),
+            expected: motility.to_string(),
+            found: diffusion_unit.dimension.to_string(),
+        });
+    }
+    let diffusion = finite_transport(diffusion_unit.to_canonical(t.diffusion), &context, "diffusion")?;
+    let mut chemotaxis = None;
+    if let Some(c) = &t.chemotaxis {
+        let signal = known(&c.signal)?;
+        if signal == moving {
+            return Err(SaspError::InvalidModel(format!("{context}: a compartment cannot chase itself")));
+        }
+        chemotaxis = Some(convert_chemotaxis(t, c, compartment_units[signal], &context)?);
+    }
+    Ok((diffusion, chemotaxis))
+}
+
+/// A chemotaxis declaration in canonical units: the sensitivity `χ` (unit
+/// length²/time per unit of the signal; mm²/day per the signal's declared
+/// unit when absent) and the receptor saturation `K` (the signal's unit;
+/// ∞ when absent).
+fn convert_chemotaxis(t: &TransportDecl, c: &ChemotaxisDecl, signal_unit: Unit, context: &str) -> Result<(f64, f64)> {
+    if !(c.sensitivity.is_finite() && c.sensitivity >= 0.0) {
+        return Err(SaspError::InvalidParameter {
+            name: format!("chemotaxis of {}", t.compartment),
+            value: c.sensitivity,
+        });
+    }
+    if let Some(k) = c.saturation.filter(|k| k.is_nan() || *k <= 0.0) {
+        return Err(SaspError::InvalidParameter { name: format!("saturation of {}", t.compartment), value: k });
+    }
+    let motility = Dimension::LENGTH.powi(2) / Dimension::TIME;
+    let expected = motility / signal_unit.dimension;
+    let sensitivity_unit = match &c.unit {
+        Some(text) => parse_unit(text, &format!("{context}: chemotaxis sensitivity"))?,
+        None => Unit { dimension: expected, scale: 1.0 / signal_unit.scale },
+    };
+    if sensitivity_unit.dimension != expected {
+        return Err(SaspError::UnitMismatch {
+            context: format!("{context}: chemotaxis sensitivity to '{}'", c.signal),
+            expected: expected.to_string(),
+            found: sensitivity_unit.dimension.to_string(),
+        });
+    }
+    let sensitivity =
+        finite_transport(sensitivity_unit.to_canonical(c.sensitivity), context, "chemotaxis sensitivity")?;
+    let saturation = match c.saturation {
+        Some(k) if k.is_finite() => finite_transport(signal_unit.to_canonical(k), context, "receptor saturation")?,
+        _ => f64::INFINITY,
+    };
+    Ok((sensitivity, saturation))
+}
+
+/// Each pool's members in declaration order: known compartments, all of one
+/// dimension, at least one.
+fn resolve_pools(
+    spec: &ModelSpec,
+    compartment_index: &HashMap<String, usize>,
+    compartment_units: &[Unit],
+) -> Result<HashMap<String, Vec<usize>>> {
+    let mut pools = HashMap::new();
+    for pool in &spec.pools {
+        let context = format!("pool '{}'", pool.name);
+        if pool.sum.is_empty() {
+            return Err(SaspError::InvalidModel(format!("{context} has no members")));
+        }
+        let mut members: Vec<usize> = Vec::new();
+        for m in &pool.sum {
+            let &i = compartment_index
+                .get(m)
+                .ok_or_else(|| SaspError::UnknownCompartment { name: m.clone(), context: context.clone() })?;
+            let d = compartment_units[i].dimension;
+            let d0 = members.first().map_or(d, |&first| compartment_units[first].dimension);
+            if d != d0 {
+                return Err(SaspError::UnitMismatch {
+                    context: format!("{context}, member '{m}'"),
+                    expected: d0.to_string(),
+                    found: d.to_string(),
+                });
+            }
+            members.push(i);
+        }
+        pools.insert(pool.name.clone(), members);
+    }
+    Ok(pools)
+}
+
+/// Lowers every process, in declaration order, and compiles them into the
+/// model's kinetics.
+fn compile_processes(resolver: &Resolver) -> Result<Kinetics> {
+    let mut kb = KineticsBuilder::new(resolver.spec.compartments.len());
+    for process in &resolver.spec.processes {
+        compile_process(resolver, process, &mut kb)?;
+    }
+    Ok(kb.finish())
+}
+
+/// Lowers one process `dy_i/dt += ν_i · r`: its changes `ν`, then either
+/// its custom law or each product term of its rate `r`.
+fn compile_process(resolver: &Resolver, process: &ProcessDecl, kb: &mut KineticsBuilder) -> Result<()> {
+    let context = format!("process '{}'", process.name);
+    let changes = resolve_changes(resolver, process, &context)?;
+    let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
+
+    if let RateLaw::Custom(law) = &process.rate {
+        return compile_custom(resolver, process, law, &changes, &plain, &context, kb);
+    }
+
+    let first_term = kb.term_count();
+    for term in process.rate.terms() {
+        compile_term(resolver, process, &term, &changes, &context, kb)?;
+    }
+    kb.process(first_term, &plain);
+    Ok(())
+}
+
+/// The compartments a process changes, with their `ν` (a finite number, or
+/// a coefficient of parameters in canonical units) and the unit of `ν`.
+fn resolve_changes(resolver: &Resolver, process: &ProcessDecl, context: &str) -> Result<Changes> {
+    if process.changes.is_empty() {
+        return Err(SaspError::InvalidModel(format!("{context} changes no compartment")));
+    }
+    let mut changes = Vec::with_capacity(process.changes.len());
+    for (name, nu) in &process.changes {
+        let &i = resolver
+            .compartments
+            .get(name)
+            .ok_or_else(|| SaspError::UnknownCompartment { name: name.clone(), context: context.to_string() })?;
+        let (value, dim) = match nu {
+            Stoichiometry::Number(v) if v.is_finite() => (*v, Dimension::NONE),
+            Stoichiometry::Number(v) => {
+                return Err(SaspError::InvalidModel(format!("{context}: change of '{name}' is not finite ({v})")))
+            }
+            Stoichiometry::Expression(c) => resolver.coefficient(c, context, &process.name)?,
+        };
+        changes.push((i, value, dim));
+    }
+    Ok(changes)
+}
+
+/// A process with a custom law: no modifiers, at most [`MAX_CUSTOM_ARGS`]
+/// arguments, `ν · r` in the unit of each changed compartment per day, and
+/// every consumed compartment among those the law vanishes with.
+fn compile_custom(
+    resolver: &Resolver,
+    process: &ProcessDecl,
+    law: &CustomLaw,
+    changes: &Changes,
+    plain: &[(usize, f64)],
+    context: &str,
+    kb: &mut KineticsBuilder,
+) -> Result<()> {
+    if !process.modifiers.is_empty() {
+        return Err(SaspError::InvalidModel(format!("{context}: a custom law takes no modifiers")));
+    }
+    if law.args.len() > MAX_CUSTOM_ARGS {
+        return Err(SaspError::InvalidModel(format!(
+            "{context}: a custom law takes at most {MAX_CUSTOM_ARGS} arguments"
+        )));
+    }
+    let unit = parse_unit(&law.unit, context)?;
+    resolver.check_changes(changes, unit.dimension, context)?;
+    let mut vanishing = Vec::new();
+    for v in &law.vanishes_at_zero_of {
+        vanishing.push(resolver.argument(v, context)?.single);
+    }
+    for &(i, nu, _) in changes {
+        if nu < 0.0 && !vanishing.contains(&Some(i)) {
+            return Err(consumes_error(context, &resolver.spec.compartments[i].name));
+        }
+    }
+    let mut args = Vec::new();
+    for a in &law.args {
+        let arg = resolver.argument(a, context)?;
+        args.push(kb.argument(&arg.members));
+    }
+    kb.custom_process(law.clone(), args, plain);
+    Ok(())
+}
+
+/// One product term `c · Π f_k` of a process's rate (with the process's
+/// modifiers as extra factors): at most [`MAX_FACTORS`] factors, `c · ν`
+/// finite, `ν · c · Π f_k` in the unit of each changed compartment per day,
+/// and every compartment the term consumes a factor it vanishes with (a
+/// `room` factor can change sign, so every change counts as consuming).
+fn compile_term(
+    resolver: &Resolver,
+    process: &ProcessDecl,
+    term: &Term<'_>,
+    changes: &Changes,
+    context: &str,
+    kb: &mut KineticsBuilder,
+) -> Result<()> {
+    let spec = resolver.spec;
+    let n_factors = term.factors.len() + process.modifiers.len();
+    if n_factors > MAX_FACTORS {
+        return Err(SaspError::InvalidModel(format!(
+            "{context}: {n_factors} factors in one term, at most {MAX_FACTORS} allowed"
+        )));
+    }
+    let (coefficient, mut dimension) = resolver.coefficient(term.coefficient, context, &process.name)?;
+    let coefficient = coefficient * term.sign;
+    for &(i, nu, _) in changes {
+        if !(coefficient * nu).is_finite() {
+            return Err(SaspError::NotFinite {
+                kind: "process",
+                name: process.name.clone(),
+                detail: format!(
+                    "rate coefficient '{}' ({coefficient:e}) times the change of '{}' ({nu:e}) overflows",
+                    term.coefficient, spec.compartments[i].name
+                ),
+            });
+        }
+    }
+    let first_factor = kb.factor_count();
+    let mut vanishing = Vec::new();
+    let mut may_change_sign = false;
+    for f in term.factors.iter().chain(&process.modifiers) {
+        let (d, single) = resolver.factor(f, context, &process.name, kb)?;
+        dimension = dimension
+            .checked_mul(d)
+            .ok_or_else(|| SaspError::InvalidModel(format!("{context}: the rate has too large a unit")))?;
+        vanishing.extend(single);
+        may_change_sign |= matches!(f, Factor::Room { .. });
+    }
+    kb.term(coefficient, first_factor);
+    resolver.check_changes(changes, dimension, context)?;
+    for &(i, nu, _) in changes {
+        let consumes = nu * coefficient < 0.0 || (may_change_sign && nu != 0.0);
+        if consumes && !vanishing.contains(&i) {
+            return Err(consumes_error(context, &spec.compartments[i].name));
+        }
+    }
+    Ok(())
+}
+
+/// The error for a process that consumes a compartment its rate does not
+/// vanish with (the state could turn negative).
+fn consumes_error(context: &str, compartment: &str) -> SaspError {
+    SaspError::InvalidModel(format!(
+        "{context} consumes '{compartment}' but its rate does not vanish when '{compartment}' is 0 \
+         (make '{compartment}' a factor of the rate, or the state can turn negative)"
+    ))
+}
+
+/// A transport coefficient after unit conversion: finite, or an error naming it.
+fn finite_transport(value: f64, context: &str, what: &str) -> Result<f64> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(SaspError::NotFinite {
+            kind: "transport",
+            name: context.to_string(),
+            detail: format!("{what} is {value} in canonical units"),
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! The grid's exact sparse Jacobian: each cell's reaction block (with
+//! vascular entry) scattered into the grid pattern, in parallel chunks of
+//! cells on large grids, then the transport couplings, walked in a fixed
+//! order whose pattern positions assembly records once.
+
+use super::system::{ChunkScratch, SpatialSystem};
+use super::{Boundary, Part};
+use crate::solve::krylov::{CHUNK_CELLS, PARALLEL_MIN};
+use rayon::prelude::*;
+
+impl SpatialSystem<'_> {
+    /// Adds the reaction blocks into `values` (zeroed, in the grid
+    /// pattern's CSR order): cell by cell `∂f/∂y_c + (v_c − 1) ·
+    /// ∂f_recruit/∂y_c`, in parallel chunks on large grids (a chunk's cells
+    /// own a contiguous run of rows). Adds nothing for [`Part::Transport`].
+    pub(super) fn add_reaction_blocks(&self, t: f64, y: &[f64], values: &mut [f64]) {
+        let m = self.model.dimension();
+        let local_nnz = self.model.sparsity().nnz();
+        let cells = self.grid.cells();
+        let pieces = self.split_at_chunks(values);
+        let mut scratch = self.scratch.0.lock().unwrap_or_else(|e| e.into_inner());
+        let chunk = |((first, offset, piece), scratch): ((usize, usize, &mut [f64]), &mut ChunkScratch)| {
+            for c in first..(first + CHUNK_CELLS).min(cells) {
+                let yc = &y[c * m..(c + 1) * m];
+                self.model.jacobian_sparse_unchecked(t, yc, &self.inputs, &mut scratch.local);
+                if let Some(entry) = &self.entry {
+                    let w = entry.weight[c];
+                    if w != 0.0 {
+                        entry.recruitment.jacobian_sparse_unchecked(t, yc, &self.inputs, &mut scratch.entry);
+                        for (k, v) in scratch.entry.iter().enumerate() {
+                            scratch.local[entry.into_local[k]] += w * v;
+                        }
+                    }
+                }
+                for (k, v) in scratch.local.iter().enumerate() {
+                    piece[self.block[c * local_nnz + k] - offset] += v;
+                }
+            }
+        };
+        match self.part {
+            Part::Transport => {}
+            _ if y.len() >= PARALLEL_MIN => pieces.into_par_iter().zip(scratch.par_iter_mut()).for_each(chunk),
+            _ => pieces.into_iter().zip(scratch.iter_mut()).for_each(chunk),
+        }
+    }
+
+    /// Splits the Jacobian's values at the rows where chunks of
+    /// `CHUNK_CELLS` cells begin: `(first cell, offset of the piece, piece)`.
+    fn split_at_chunks<'v>(&self, values: &'v mut [f64]) -> Vec<(usize, usize, &'v mut [f64])> {
+        let m = self.model.dimension();
+        let cells = self.grid.cells();
+        let mut pieces = Vec::with_capacity(cells.div_ceil(CHUNK_CELLS));
+        let mut rest = values;
+        let mut offset = 0;
+        for first in (0..cells).step_by(CHUNK_CELLS) {
+            let end = self.pattern.row_start[((first + CHUNK_CELLS).min(cells)) * m];
+            let (piece, tail) = std::mem::take(&mut rest).split_at_mut(end - offset);
+            pieces.push((first, offset, piece));
+            rest = tail;
+            offset = end;
+        }
+        pieces
+    }
+
+    /// Adds the transport couplings into `values` at the positions recorded
+    /// at assembly (`transport_slots`).
+    pub(super) fn add_transport_jacobian(&self, y: &[f64], values: &mut [f64]) {
+        let mut slot = self.transport_slots.iter();
+        self.transport_jacobian(y, |_, _, v| values[*slot.next().expect("one slot per transport entry")] += v);
+    }
+
+    /// Walks the transport part of the Jacobian (diffusion and chemotaxis),
+    /// calling `add(row, column, value)` for each contribution in a fixed
+    /// order that depends only on the grid and transport, not on `y`; the
+    /// order is recorded once as `transport_slots` at assembly.
+    pub(super) fn transport_jacobian(&self, y: &[f64], mut add: impl FnMut(usize, usize, f64)) {
+        self.diffusion_jacobian(&mut add);
+        self.chemotaxis_jacobian(y, &mut add);
+    }
+
+    /// Diffusion's entries, compartment by compartment and cell by cell:
+    /// `−D/h²` on the diagonal and `D/h²` at the neighbour per open face,
+    /// `−2D/h²` on the diagonal per Dirichlet side.
+    fn diffusion_jacobian(&self, add: &mut impl FnMut(usize, usize, f64)) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        for s in 0..m {
+            let d = self.transport.diffusion[s] * inv_h2;
+            if d == 0.0 {
+                continue;
+            }
+            for c in 0..self.grid.cells() {
+                let row = c * m + s;
+                for axis in 0..self.grid.shape.len() {
+                    for side in [2 * axis, 2 * axis + 1] {
+                        let b = self.transport.boundaries[s][side];
+                        match self.next(c, side, b == Boundary::Periodic) {
+                            Some(nb) => {
+                                add(row, row, -d);
+                                add(row, nb * m + s, d);
+                            }
+                            None => {
+                                if let Boundary::Dirichlet(_) = b {
+                                    add(row, row, -2.0 * d);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Chemotaxis's entries, term by term and cell by cell: the derivatives
+    /// of the upwind outflow `χ/h² · (max(Δ, 0) n_c − max(−Δ, 0) n_nb)`,
+    /// `Δ = φ(c_nb) − φ(c_c)`, by `n_c`, `n_nb`, `c_nb` and `c_c`.
+    fn chemotaxis_jacobian(&self, y: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        for term in &self.transport.chemotaxis {
+            let (p, q) = (term.population, term.signal);
+            let k = term.sensitivity * inv_h2;
+            for c in 0..self.grid.cells() {
+                let row = c * m + p;
+                for axis in 0..self.grid.shape.len() {
+                    let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
+                    for dir in [-1, 1] {
+                        if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
+                            // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
+                            let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
+                            let delta = term.potential(s_nb) - term.potential(s_c);
+                            let (n_c, n_nb) = (y[c * m + p], y[nb * m + p]);
+                            let d_out_d_delta = if delta > 0.0 { n_c } else { n_nb };
+                            add(row, row, -k * delta.max(0.0));
+                            add(row, nb * m + p, k * (-delta).max(0.0));
+                            add(row, nb * m + q, -k * d_out_d_delta * term.potential_slope(s_nb));
+                            add(row, c * m + q, k * d_out_d_delta * term.potential_slope(s_c));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

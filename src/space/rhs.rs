@@ -1,0 +1,103 @@
+//! The grid's right-hand side, cell by cell: each cell's reactions (with
+//! vascular entry), then diffusion, then chemotaxis, summed in that order.
+
+use super::system::SpatialSystem;
+use super::{Boundary, Part};
+
+impl SpatialSystem<'_> {
+    /// The neighbour of cell `c` across `side` (`2·axis` for −, `2·axis + 1`
+    /// for +), or `None` at a non-periodic grid side.
+    pub(super) fn next(&self, c: usize, side: usize, periodic: bool) -> Option<usize> {
+        let [open, wrapped] = self.neighbours[c * 2 * self.grid.shape.len() + side];
+        if periodic {
+            Some(wrapped)
+        } else if open == usize::MAX {
+            None
+        } else {
+            Some(open)
+        }
+    }
+
+    /// `dy_cell = f(y)` for cell `c`: its reactions, vascular entry, diffusion
+    /// and chemotaxis (`rates`: scratch of one cell's length).
+    pub(super) fn cell_rhs(&self, t: f64, y: &[f64], c: usize, dy_cell: &mut [f64], rates: &mut [f64]) {
+        if self.part == Part::Transport {
+            dy_cell.fill(0.0);
+        } else {
+            self.cell_reactions(t, y, c, dy_cell, rates);
+        }
+        if self.part == Part::Reactions {
+            return;
+        }
+        self.add_cell_diffusion(y, c, dy_cell);
+        self.add_cell_chemotaxis(y, c, dy_cell);
+    }
+
+    /// Cell `c`'s reactions `f(y_c)` plus vascular entry `(v_c − 1) ·
+    /// f_recruit(y_c)` into `dy_cell`.
+    fn cell_reactions(&self, t: f64, y: &[f64], c: usize, dy_cell: &mut [f64], rates: &mut [f64]) {
+        let m = self.model.dimension();
+        let r = c * m..(c + 1) * m;
+        self.model.rhs_unchecked(t, &y[r.clone()], &self.inputs, dy_cell);
+        if let Some(entry) = &self.entry {
+            let w = entry.weight[c];
+            if w != 0.0 {
+                entry.recruitment.rhs_unchecked(t, &y[r], &self.inputs, rates);
+                for (d, f) in dy_cell.iter_mut().zip(rates.iter()) {
+                    *d += w * f;
+                }
+            }
+        }
+    }
+
+    /// Adds diffusion to cell `c`: `D_s/h² Σ_faces (y_neighbour − y_cell)`,
+    /// a Dirichlet side `g` counting `2 (g − y_cell)`, a zero-flux side nothing.
+    fn add_cell_diffusion(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        for (s, dy) in dy_cell.iter_mut().enumerate() {
+            let d = self.transport.diffusion[s] * inv_h2;
+            if d == 0.0 {
+                continue;
+            }
+            let yc = y[c * m + s];
+            let mut acc = 0.0;
+            for axis in 0..self.grid.shape.len() {
+                for side in [2 * axis, 2 * axis + 1] {
+                    let b = self.transport.boundaries[s][side];
+                    match self.next(c, side, b == Boundary::Periodic) {
+                        Some(nb) => acc += y[nb * m + s] - yc,
+                        None => {
+                            if let Boundary::Dirichlet(g) = b {
+                                acc += 2.0 * (g - yc);
+                            }
+                        }
+                    }
+                }
+            }
+            *dy += d * acc;
+        }
+    }
+
+    /// Subtracts the upwind chemotactic outflow of cell `c`: for each face,
+    /// with `Δ = φ(c_nb) − φ(c_c)`, `χ/h² · (max(Δ, 0) n_c − max(−Δ, 0) n_nb)`.
+    fn add_cell_chemotaxis(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        for term in &self.transport.chemotaxis {
+            let (p, q) = (term.population, term.signal);
+            let k = term.sensitivity * inv_h2;
+            let mut out = 0.0;
+            for axis in 0..self.grid.shape.len() {
+                let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
+                for dir in [-1, 1] {
+                    if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
+                        let delta = term.potential(y[nb * m + q]) - term.potential(y[c * m + q]);
+                        out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
+                    }
+                }
+            }
+            dy_cell[p] -= k * out;
+        }
+    }
+}
