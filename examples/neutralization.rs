@@ -35,7 +35,7 @@ fn run() -> sasp::Result<()> {
             v(14.0)?,
             v(21.0)?,
             r.value("nk_per_mm3", 5.0)?,
-            r.clearance.days_to_90.map_or("—".to_string(), |d| format!("{d:.1}")),
+            r.clearance.days_to("days_to_90").map_or("—".to_string(), |d| format!("{d:.1}")),
         );
     }
     let targets = targets(&results)?;

@@ -32,7 +32,18 @@
 //! [[parameter]]
 //! name = "rho_N"
 //! sigma = 0.3            # cohort; lhs: lo, hi, log; grid: values = [...]
+//! [[output]]             # optional: a column per declared observable and sampled day
+//! column = "volume_day14_mm3"
+//! observable = "tumor_volume_mm3"
+//! day = 14.0
 //! ```
+//!
+//! The columns of a sweep follow the experiment's declared observables and
+//! clearance metric ([`run_in`] takes the experiment): `run`, the swept
+//! parameters, the `[[output]]` columns (without any: the clearance
+//! observable at the reference day and at `until`, named
+//! `<observable>_day<d>`), the days to each clearance threshold (by its
+//! label), and `status`.
 
 use crate::error::{Result, SaspError};
 use crate::experiment::Experiment;
@@ -120,10 +131,26 @@ pub struct Design {
     /// The parameters.
     #[serde(rename = "parameter")]
     pub parameters: Vec<SweptParameter>,
+    /// Columns of observables at sampled days (`[[output]]`); none: the
+    /// clearance observable at the reference day and at `until`.
+    #[serde(default, rename = "output")]
+    pub outputs: Vec<SweepOutput>,
     /// The file the design was read from, with the line of each key, so that
     /// errors can point there (`None` for a design built in code).
     #[serde(skip)]
     pub source: Option<SpecSource>,
+}
+
+/// One column of a sweep: a declared observable at a sampled day.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepOutput {
+    /// The column's name in the CSV header.
+    pub column: String,
+    /// The observable (declared, not hidden).
+    pub observable: String,
+    /// The day (one of the experiment's sample days).
+    pub day: f64,
 }
 
 /// Where a design was read from: the file and the position of every key.
@@ -515,14 +542,72 @@ impl Shard {
     }
 }
 
-/// The CSV header of a sweep over `design`.
-fn header(design: &Design) -> String {
-    let names: Vec<String> =
-        design.parameters.iter().map(|p| crate::util::text::csv_field(&p.name).into_owned()).collect();
-    format!(
-        "run,{},volume_day0_mm3,volume_day14_mm3,volume_day21_mm3,days_to_50,days_to_90,days_to_1mm3,status\n",
-        names.join(",")
-    )
+/// The CSV header of a sweep over `design` with observable columns
+/// `outputs` and clearance thresholds `labels`.
+fn header(design: &Design, outputs: &[SweepOutput], labels: &[String]) -> String {
+    let names = design.parameters.iter().map(|p| p.name.as_str());
+    let columns = outputs.iter().map(|o| o.column.as_str()).chain(labels.iter().map(String::as_str));
+    let fields: Vec<String> = std::iter::once("run")
+        .chain(names)
+        .chain(columns)
+        .chain(std::iter::once("status"))
+        .map(|f| crate::util::text::csv_field(f).into_owned())
+        .collect();
+    format!("{}\n", fields.join(","))
+}
+
+/// The observable columns of a sweep in `experiment` on `model` (the
+/// design's, or the clearance observable at the reference day and at the
+/// end), and the clearance thresholds' labels; each column checked: a
+/// declared, shown observable at a sample day, a name no other column has.
+fn columns(
+    experiment: &Experiment,
+    model: &Model,
+    design: &Design,
+    sample_times: &[f64],
+) -> Result<(Vec<SweepOutput>, Vec<String>)> {
+    let (observables, clearance) = experiment.declared(model)?;
+    let outputs = if design.outputs.is_empty() {
+        let (reference, end) = (experiment.measured_from(), design.until);
+        [reference, end]
+            .iter()
+            .map(|&day| SweepOutput {
+                column: format!("{}_day{}", clearance.observable, number(day)),
+                observable: clearance.observable.clone(),
+                day,
+            })
+            .collect()
+    } else {
+        design.outputs.clone()
+    };
+    let labels: Vec<String> = clearance.thresholds.iter().map(|(label, _)| label.clone()).collect();
+    let mut seen: Vec<&str> = vec!["run", "status"];
+    seen.extend(design.parameters.iter().map(|p| p.name.as_str()));
+    for (k, o) in outputs.iter().enumerate() {
+        let key = format!("output.{k}");
+        let shown = observables.iter().any(|d| d.name == o.observable && !d.hidden);
+        if !shown {
+            let names: Vec<&str> = observables.iter().filter(|d| !d.hidden).map(|d| d.name.as_str()).collect();
+            return Err(design.error_at(
+                &key,
+                format!("column '{}': no observable '{}' is declared (declared: {})", o.column, o.observable, names.join(", ")),
+            ));
+        }
+        if !sample_times.iter().any(|&t| (t - o.day).abs() < 1e-9) {
+            return Err(design.error_at(
+                &key,
+                format!("column '{}': day {} is not a sample day of the run (every day from the start to until)", o.column, o.day),
+            ));
+        }
+        if o.column.is_empty() || o.column.chars().any(char::is_control) || seen.contains(&o.column.as_str()) {
+            return Err(design.error_at(&key, format!("column '{}' is empty, has a control character or repeats another column", o.column)));
+        }
+        seen.push(&o.column);
+    }
+    if let Some(label) = labels.iter().find(|l| seen.contains(&l.as_str())) {
+        return Err(design.error_at("output", format!("column '{label}' is also a clearance threshold's label")));
+    }
+    Ok((outputs, labels))
 }
 
 /// The rows of a sweep (or of one shard) as CSV, and how many runs failed.
@@ -555,6 +640,21 @@ pub fn run_with_progress(
     shard: Option<Shard>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<SweepCsv> {
+    run_in(&Experiment::new(model), arm, design, shard, tick)
+}
+
+/// Runs the design (or one shard) on `arm` in `experiment`, whose declared
+/// observables, clearance metric, reference day and sampling the runs use
+/// (its end day and tolerances are the design's); calls `tick` after every
+/// finished run. See [`run`].
+pub fn run_in(
+    experiment: &Experiment,
+    arm: &Arm,
+    design: &Design,
+    shard: Option<Shard>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<SweepCsv> {
+    let model = experiment.model();
     let sampler = design.sampler(model)?;
     let shard = shard.unwrap_or(Shard { index: 0, count: 1 });
     // The arm is applied once; each run only re-parameterizes its model.
@@ -565,13 +665,14 @@ pub fn run_with_progress(
         ..crate::solve::Options::default()
     };
     options.validate(prepared.model.dimension()).map_err(|e| design.error_at("rtol", e.to_string()))?;
-    let experiment = Experiment::new(model).until(design.until).options(options);
+    let experiment = experiment.clone().until(design.until).options(options);
     // What fails for every run (an action after `until`, …) fails here, once.
     experiment.check(&prepared).map_err(|e| match design.source {
         Some(ref source) if source.position("until").is_some() => design.error_at("until", e.to_string()),
         Some(_) => design.error_at("arm", e.to_string()),
         None => e,
     })?;
+    let (outputs, labels) = columns(&experiment, &prepared.model, design, &experiment.sample_times(model.initial_time()))?;
     let n = sampler.len();
     let mine = if shard.index < n { (n - shard.index - 1) / shard.count + 1 } else { 0 };
     let one = |k: usize| -> Result<(String, Option<String>)> {
@@ -592,25 +693,26 @@ pub fn run_with_progress(
         tick();
         Ok(match outcome {
             Ok(r) => {
-                let at = |d: f64| r.value("tumor_volume_mm3", d).map_or(String::new(), number);
-                let row = format!(
-                    "{k},{list},{},{},{},{},{},{},ok\n",
-                    at(0.0),
-                    at(14.0),
-                    at(design.until.min(21.0)),
-                    optional_number(r.clearance.days_to_50),
-                    optional_number(r.clearance.days_to_90),
-                    optional_number(r.clearance.days_to_1mm3)
-                );
+                let mut row = format!("{k},{list}");
+                for o in &outputs {
+                    row.push(',');
+                    row.push_str(&r.value(&o.observable, o.day).map_or(String::new(), number));
+                }
+                for label in &labels {
+                    row.push(',');
+                    row.push_str(&optional_number(r.clearance.days_to(label)));
+                }
+                row.push_str(",ok\n");
                 (row, None)
             }
             Err(e) => {
                 let reason = e.to_string();
-                (format!("{k},{list},,,,,,,\"failed: {}\"\n", reason.replace('"', "\"\"")), Some(reason))
+                let empty = ",".repeat(outputs.len() + labels.len());
+                (format!("{k},{list}{empty},\"failed: {}\"\n", reason.replace('"', "\"\"")), Some(reason))
             }
         })
     };
-    let mut out = SweepCsv { csv: header(design), runs: mine, failed: 0, first_failure: None };
+    let mut out = SweepCsv { csv: header(design, &outputs, &labels), runs: mine, failed: 0, first_failure: None };
     for start in (0..mine).step_by(CHUNK) {
         let rows: Vec<(String, Option<String>)> = (start..mine.min(start + CHUNK))
             .into_par_iter()

@@ -61,10 +61,10 @@ fn the_ten_arms_are_unchanged_to_the_last_digit() {
             clearance,
             "{},{:?},{},{},{}",
             r.name,
-            c.volume_at_reference,
-            optional_number(c.days_to_50),
-            optional_number(c.days_to_90),
-            optional_number(c.days_to_1mm3)
+            c.value_at_reference,
+            optional_number(c.days_to("days_to_50")),
+            optional_number(c.days_to("days_to_90")),
+            optional_number(c.days_to("days_to_1mm3"))
         );
     }
     golden("clearance.csv", &clearance);
@@ -73,8 +73,13 @@ fn the_ten_arms_are_unchanged_to_the_last_digit() {
 #[test]
 fn a_small_cohort_sweep_is_unchanged_to_the_last_digit() {
     let model = sasp::models::iannello2013().unwrap();
-    let text = "arm = \"control\"\ndesign = \"cohort\"\nruns = 6\nseed = 42\n[[parameter]]\nname = \"rho_N\"\nsigma = 0.3\n[[parameter]]\nname = \"k_kill\"\nsigma = 0.3\n";
-    let design: sasp::sweep::Design = toml::from_str(text).unwrap();
+    let text = "arm = \"control\"\ndesign = \"cohort\"\nruns = 6\nseed = 42\n[[parameter]]\nname = \"rho_N\"\nsigma = 0.3\n[[parameter]]\nname = \"k_kill\"\nsigma = 0.3\n{}";
+    let outputs: String = [0, 14, 21]
+        .iter()
+        .map(|d| format!("[[output]]\ncolumn = \"volume_day{d}_mm3\"\nobservable = \"tumor_volume_mm3\"\nday = {d}.0\n"))
+        .collect();
+    let text = text.replace("{}", &outputs);
+    let design: sasp::sweep::Design = toml::from_str(&text).unwrap();
     let arm = neutralization_arms().unwrap().into_iter().find(|a| a.name == "anti-CCL2").unwrap();
     let control = neutralization_arms().unwrap().into_iter().find(|a| a.name == "control").unwrap();
     golden("cohort_control.csv", &sasp::sweep::run(&model, &control, &design, None).unwrap().csv);

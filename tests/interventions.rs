@@ -136,9 +136,9 @@ fn the_papers_findings_hold_as_directions() {
 fn clearance_metrics_bracket_the_samples() {
     let results = run(vec![Arm::new("control").with(P53Restoration::at(0.0))]);
     let r = &results[0];
-    let v0 = r.clearance.volume_at_reference;
+    let v0 = r.clearance.value_at_reference;
     assert_eq!(v0, r.value("tumor_volume_mm3", 0.0).unwrap());
-    let d50 = r.clearance.days_to_50.expect("the tumor halves within 21 days");
+    let d50 = r.clearance.days_to("days_to_50").expect("the tumor halves within 21 days");
     let (before, after) =
         (r.value("tumor_volume_mm3", d50.floor()).unwrap(), r.value("tumor_volume_mm3", d50.ceil()).unwrap());
     assert!(before >= 0.5 * v0 && after <= 0.5 * v0, "{before} {after} {v0} at {d50}");

@@ -121,3 +121,36 @@ fn collect_keys(value: &serde_json::Value, keys: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn a_sweep_of_the_own_model_has_its_observables_and_thresholds_as_columns() {
+    let model = own_model::model().unwrap();
+    let experiment = own_model::experiment(&model).unwrap();
+    let arm = &own_model::arms().unwrap()[0];
+    let text = "arm = \"treatment\"\ndesign = \"grid\"\nuntil = 42.0\n[[parameter]]\nname = \"rho_E\"\nvalues = [0.5, 2.0]\n";
+    let design: sasp::sweep::Design = toml::from_str(text).unwrap();
+    let csv = sasp::sweep::run_in(&experiment, arm, &design, None, &|| {}).unwrap().csv;
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "run,rho_E,tumor_volume_mm3_day7,tumor_volume_mm3_day42,days_to_half,days_to_tenth,days_to_1mm3,status"
+    );
+    // Day 7 is the first day of treatment: the untreated volume in both runs (at the sweep's rtol 1e-4).
+    let day7: Vec<f64> = lines.map(|l| l.split(',').nth(2).unwrap().parse().unwrap()).collect();
+    let results = experiment.run().unwrap();
+    let reference = at(&results[0], "tumor_volume_mm3", 7.0);
+    assert!(day7.iter().all(|v| (v - reference).abs() < 1e-3 * reference), "{day7:?} vs {reference} (rtol 1e-4)");
+    // Declared columns; an observable that is not declared, or a day that is not sampled, is refused.
+    let with = |output: &str| -> Result<String, String> {
+        let design: sasp::sweep::Design = toml::from_str(&format!("{text}[[output]]\n{output}")).unwrap();
+        sasp::sweep::run_in(&experiment, arm, &design, None, &|| {}).map(|s| s.csv).map_err(|e| e.to_string())
+    };
+    let csv = with("column = \"T14\"\nobservable = \"t_cells_per_mm3\"\nday = 14.0\n").unwrap();
+    assert!(csv.starts_with("run,rho_E,T14,days_to_half,"), "{csv}");
+    let e = with("column = \"V\"\nobservable = \"tumor_volume_mm3_typo\"\nday = 14.0\n").unwrap_err();
+    assert!(e.contains("no observable 'tumor_volume_mm3_typo'") && e.contains("t_cells_per_mm3"), "{e}");
+    let e = with("column = \"V\"\nobservable = \"tumor_volume_mm3\"\nday = 14.5\n").unwrap_err();
+    assert!(e.contains("day 14.5 is not a sample day"), "{e}");
+    let e = with("column = \"days_to_half\"\nobservable = \"tumor_volume_mm3\"\nday = 14.0\n").unwrap_err();
+    assert!(e.contains("clearance threshold"), "{e}");
+}

@@ -50,7 +50,7 @@ fn a_grid_is_the_cartesian_product_in_order() {
     // Numbers in shortest round-trip form: plain in the usual range.
     assert!(csv.lines().nth(1).unwrap().starts_with("0,0.01,4,"), "{csv}");
     // More killing clears faster: days to 50 % regression fall along k_kill.
-    let d50: Vec<f64> = csv.lines().skip(1).take(3).map(|l| field(l, 6)).collect();
+    let d50: Vec<f64> = csv.lines().skip(1).take(3).map(|l| field(l, 5)).collect();
     assert!(d50[0] > d50[1] && d50[1] > d50[2], "{d50:?}");
 }
 
@@ -96,7 +96,7 @@ fn samples_are_those_of_the_designs_before_on_demand_sampling() {
         ],
     ];
     for (row, then) in rows.iter().zip(then) {
-        let now = [field(row, 1), field(row, 2), field(row, 3), field(row, 6), field(row, 7), field(row, 8)];
+        let now = [field(row, 1), field(row, 2), field(row, 3), field(row, 5), field(row, 6), field(row, 7)];
         assert_eq!(now, then, "{row}");
     }
 }
@@ -170,11 +170,11 @@ fn merge_refuses_damaged_parts_naming_file_and_line() {
     let e = error(&with(1, format!("{rows}19,")));
     assert!(e.starts_with("p1.csv:4:") && e.contains("line end"), "{e}");
     let e = error(&with(1, format!("{rows}19,\n")));
-    assert!(e.starts_with("p1.csv:4:") && e.contains("2 fields, the header has 10"), "{e}");
+    assert!(e.starts_with("p1.csv:4:") && e.contains("2 fields, the header has 9"), "{e}");
     // A row with the right field count but no status.
-    let e = error(&with(1, format!("{rows}19,1,2,3,4,5,6,7,8,\n")));
+    let e = error(&with(1, format!("{rows}19,1,2,3,4,5,6,7,\n")));
     assert!(e.starts_with("p1.csv:4:") && e.contains("status ''"), "{e}");
-    let e = error(&with(1, format!("{rows}x9,1,2,3,4,5,6,7,8,ok\n")));
+    let e = error(&with(1, format!("{rows}x9,1,2,3,4,5,6,7,ok\n")));
     assert!(e.starts_with("p1.csv:4:") && e.contains("'x9' is not a run number"), "{e}");
     // Empty, and not a sweep at all.
     let e = error(&with(2, String::new()));
@@ -214,7 +214,7 @@ fn failed_runs_are_quoted_rows_and_counted() {
     assert_eq!((out.runs, out.failed), (2, 1));
     assert_eq!(out.first_failure.as_ref().map(|f| f.0), Some(1));
     let failed = out.csv.lines().nth(2).unwrap();
-    assert!(failed.starts_with("1,1e300,,,,,,,\"failed: ") && failed.ends_with('"'), "{failed}");
+    assert!(failed.starts_with("1,1e300,,,,,,\"failed: ") && failed.ends_with('"'), "{failed}");
     // The failed row is a well-formed row: it merges.
     assert_eq!(merge(&[("all.csv", out.csv.clone())]).unwrap(), out.csv);
 }

@@ -77,15 +77,6 @@ pub struct Clearance {
     pub value_at_reference: f64,
     /// Days to each threshold, by label, in declaration order.
     pub days: Vec<(String, Option<f64>)>,
-    /// Compatibility with the paper's metrics: equal to
-    /// [`value_at_reference`](Self::value_at_reference).
-    pub volume_at_reference: f64,
-    /// Compatibility: the threshold labelled `days_to_50`, if declared.
-    pub days_to_50: Option<f64>,
-    /// Compatibility: the threshold labelled `days_to_90`, if declared.
-    pub days_to_90: Option<f64>,
-    /// Compatibility: the threshold labelled `days_to_1mm3`, if declared.
-    pub days_to_1mm3: Option<f64>,
 }
 
 impl Clearance {
@@ -409,9 +400,14 @@ impl<'m> Experiment<'m> {
         prepared.iter().map(|arm| self.run_prepared(arm).map_err(|e| self.arm_error(&arm.name, e))).collect()
     }
 
+    /// The reference day clearance is measured from ([`reference_day`](Self::reference_day)).
+    pub fn measured_from(&self) -> f64 {
+        self.reference_day
+    }
+
     /// The sample times of a run from `t0`: every `sample_every` days to the
     /// end day, and the end day itself. Assumes [`check`](Self::check) passed.
-    fn sample_times(&self, t0: f64) -> Vec<f64> {
+    pub fn sample_times(&self, t0: f64) -> Vec<f64> {
         let count = ((self.t_end - t0) / self.sample_every + 1e-9).floor() as usize;
         let mut samples: Vec<f64> = (0..=count).map(|k| t0 + k as f64 * self.sample_every).collect();
         if samples.last().is_some_and(|&t| t < self.t_end - 1e-9) {
@@ -559,16 +555,11 @@ impl<'m> Experiment<'m> {
                 _ => (label.clone(), first_hit(k)),
             })
             .collect();
-        let compat = |label: &str| days.iter().find(|(l, _)| l == label).and_then(|d| d.1);
         let clearance = Clearance {
             observable: spec.observable.clone(),
             reference_day: self.reference_day,
             reference_label: spec.reference_label.clone(),
             value_at_reference: v_ref,
-            volume_at_reference: v_ref,
-            days_to_50: compat("days_to_50"),
-            days_to_90: compat("days_to_90"),
-            days_to_1mm3: compat("days_to_1mm3"),
             days,
         };
         // Observables at the samples.
