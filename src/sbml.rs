@@ -9,8 +9,15 @@
 //!   a unit definition per parameter dimension.
 //! - Parameters carry their canonical values; inputs (doxycycline) are
 //!   non-constant parameters that events set.
-//! - Observables are assignment rules: `tumor_volume_mm3`, `nk_per_mm3`,
-//!   `ccl2_free_nM`, `ccl2_total_nM`.
+//! - Observables ([`export_experiment`]: the experiment's declared ones,
+//!   hidden ones included) are non-constant parameters set by assignment
+//!   rules: a pool is a sum of species, a ratio
+//!   `scale · num/(den + offset)` refers to the rules of its numerator and
+//!   denominator (NaN, `<notanumber/>`, while the denominator is below its
+//!   limit), a total adds the complexes of the arm's antibodies that hold
+//!   the species, and summed process rates refer to the reactions' ids
+//!   (SBML L3: a reaction's id stands for its rate). [`export`] writes the
+//!   model and arm alone.
 //! - Time starts at 0, as SBML simulators assume: SBML time `τ = t − t₀`, days
 //!   since the model's initial time `t₀` (tumor injection, day −14, for the
 //!   reference model); the initial state holds at `τ = 0` and event triggers
@@ -20,11 +27,10 @@
 //!   first simulation from −14 ran with doxycycline already on.)
 
 use crate::error::{Result, SaspError};
+use crate::experiment::observable::{Definition, Offset, Term, UndefinedBelow};
+use crate::experiment::{Experiment, Observable};
 use crate::intervene::{Arm, TimedAction};
-use crate::model::{
-    Chemokine, Coefficient, Compartment, Dimension, Factor, Model, ModelSpec, NkState, ProcessDecl, RateLaw,
-    Stoichiometry, Unit,
-};
+use crate::model::{Coefficient, Dimension, Factor, Model, ModelSpec, ProcessDecl, RateLaw, Stoichiometry, Unit};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -235,33 +241,53 @@ fn unique_ids(model_id: &str, model: &Model, observables: &[&str], actions: usiz
     Ok(())
 }
 
-/// Exports `model` (with `arm`'s interventions applied, if given) as SBML L3V2.
+/// Exports `model` (with `arm`'s interventions applied, if given) as SBML
+/// L3V2, without observables.
 pub fn export(model: &Model, arm: Option<&Arm>) -> Result<String> {
+    write(model, arm, &[], 0.0)
+}
+
+/// Exports the experiment's model (with `arm`'s interventions applied, if
+/// given) as SBML L3V2, with the experiment's declared observables as
+/// assignment rules ([`Experiment::declared`]; for the reference model
+/// without declarations, those of `experiment::paper::observables`).
+pub fn export_experiment(experiment: &Experiment, arm: Option<&Arm>) -> Result<String> {
+    let model = experiment.model();
+    let (observables, _) = experiment.declared(model)?;
+    write(model, arm, &observables, experiment.detection_limit())
+}
+
+/// The SBML document of `model` with `arm` applied and `observables` as
+/// rules (ratios undefined below `detection` where they say so).
+fn write(model: &Model, arm: Option<&Arm>, observables: &[Observable], detection: f64) -> Result<String> {
     let t0 = model.initial_time();
     let prepared = match arm {
         Some(arm) => Some(arm.prepare(model, t0)?),
         None => None,
     };
-    let (model, actions, ccl2_complexes) = match &prepared {
-        Some(p) => {
-            let ccl2 = p.model.indices_where(|k| k == Compartment::Chemokine(Chemokine::CCL2));
-            (&p.model, p.actions.clone(), ccl2.iter().flat_map(|&i| p.complexes_of_index(i)).collect())
-        }
+    let (model, actions, complexes) = match &prepared {
+        Some(p) => (&p.model, p.actions.clone(), p.complexes.clone()),
         None => (model, Vec::new(), Vec::new()),
     };
     let spec = model.spec();
     let laws = Laws { pools: spec.pools.iter().map(|p| (p.name.as_str(), p.sum.as_slice())).collect() };
     let id = sid(&format!("{}{}", spec.model.name, arm.map_or(String::new(), |a| format!("_{}", a.name))));
-    let observables = ["tumor_volume_mm3", "nk_per_mm3", "ccl2_free_nM", "ccl2_total_nM"];
-    unique_ids(&id, model, &observables, actions.len())?;
+    let names: Vec<&str> = observables.iter().map(|o| o.name.as_str()).collect();
+    unique_ids(&id, model, &names, actions.len())?;
+    let rules = observables
+        .iter()
+        .map(|o| Ok((o.name.as_str(), observable_math(model, &laws, &complexes, o, detection)?)))
+        .collect::<Result<Vec<_>>>()?;
     let dims = dimensions_in_use(spec)?;
 
     let mut out = String::new();
     write_model_header(&mut out, &id, spec, arm, t0);
     write_units_and_compartment(&mut out, &dims);
     write_species(&mut out, model)?;
-    write_parameters(&mut out, model, &observables)?;
-    write_rules(&mut out, observable_rules(spec, &ccl2_complexes));
+    let labelled: Vec<(&str, String)> =
+        observables.iter().map(|o| (o.name.as_str(), format!("{} [{}]", o.name, o.unit))).collect();
+    write_parameters(&mut out, model, &labelled)?;
+    write_rules(&mut out, &rules);
     write_reactions(&mut out, model, &laws)?;
     write_events(&mut out, model, &actions, t0);
     out.push_str("  </model>\n</sbml>\n");
@@ -342,8 +368,9 @@ fn write_species(out: &mut String, model: &Model) -> Result<()> {
 }
 
 /// The parameters (constant, canonical values), the inputs (non-constant,
-/// at their defaults) and one non-constant parameter per observable.
-fn write_parameters(out: &mut String, model: &Model, observables: &[&str]) -> Result<()> {
+/// at their defaults) and one non-constant parameter per observable
+/// (`(id, name with unit)`).
+fn write_parameters(out: &mut String, model: &Model, observables: &[(&str, String)]) -> Result<()> {
     let spec = model.spec();
     out.push_str("    <listOfParameters>\n");
     for p in &spec.parameters {
@@ -365,52 +392,104 @@ fn write_parameters(out: &mut String, model: &Model, observables: &[&str]) -> Re
             xml(&u.description)
         );
     }
-    for o in observables {
-        let _ = writeln!(out, "      <parameter id=\"{o}\" constant=\"false\"/>");
+    for (o, label) in observables {
+        let _ = writeln!(out, "      <parameter id=\"{}\" name=\"{}\" constant=\"false\"/>", sid(o), xml(label));
     }
     out.push_str("    </listOfParameters>\n");
     Ok(())
 }
 
-/// The observables' MathML: tumor volume `V = Σ tumor` (mm³), NK density
-/// `10⁶ · Σ NK / (V + T_eps)` (per mm³), free CCL2 `Σ CCL2` and total CCL2
-/// (free plus the antibody complexes `ccl2_complexes`).
-fn observable_rules(spec: &ModelSpec, ccl2_complexes: &[usize]) -> [(&'static str, String); 4] {
-    let names_where = |pred: &dyn Fn(Compartment) -> bool| -> Vec<String> {
-        spec.compartments.iter().filter(|c| pred(c.kind)).map(|c| c.name.clone()).collect()
+/// The MathML of one observable (see the module documentation); names
+/// the model lacks are refused, naming the observable.
+fn observable_math(
+    model: &Model,
+    laws: &Laws,
+    complexes: &[(usize, usize)],
+    o: &Observable,
+    detection: f64,
+) -> Result<String> {
+    let spec = model.spec();
+    let unknown = |what: &str, name: &str| {
+        SaspError::InvalidModel(format!("observable '{}': the model has no {what} '{name}'", o.name))
     };
-    let tumor = names_where(&|k| matches!(k, Compartment::Tumor(_)));
-    let nk = names_where(&|k| matches!(k, Compartment::Nk(NkState::Recruited | NkState::Activated)));
-    let ccl2 = names_where(&|k| k == Compartment::Chemokine(Chemokine::CCL2));
-    let volume = plus(tumor.iter().map(|n| ci(n)).collect());
-    let t_eps = if spec.parameters.iter().any(|p| p.name == "T_eps") { ci("T_eps") } else { cn(1e-3) };
-    let free = plus(ccl2.iter().map(|n| ci(n)).collect());
-    let mut total_terms: Vec<String> = ccl2.iter().map(|n| ci(n)).collect();
-    total_terms.extend(ccl2_complexes.iter().map(|&i| ci(&spec.compartments[i].name)));
-    [
-        ("tumor_volume_mm3", volume.clone()),
-        (
-            "nk_per_mm3",
-            apply(
-                "divide",
-                &[
-                    apply("times", &[cn(1e6), plus(nk.iter().map(|n| ci(n)).collect())]),
-                    apply("plus", &[volume, t_eps]),
-                ],
-            ),
+    let state = |name: &str| -> Result<String> {
+        match laws.pools.contains_key(name) || model.index_of(name).is_ok() {
+            true => Ok(laws.arg(name)),
+            false => Err(unknown("compartment or pool", name)),
+        }
+    };
+    let math = match &o.definition {
+        Definition::Pool(members) => plus(members.iter().map(|m| state(m)).collect::<Result<_>>()?),
+        Definition::Free(species) => state(species)?,
+        Definition::Total(species) => {
+            let i = model.index_of(species).map_err(|_| unknown("compartment", species))?;
+            let bound = complexes.iter().filter(|(t, _)| *t == i).map(|&(_, c)| ci(&spec.compartments[c].name));
+            plus(std::iter::once(ci(species)).chain(bound).collect())
+        }
+        Definition::Linear(terms) => plus(
+            terms
+                .iter()
+                .map(|(c, term)| {
+                    let value = match term {
+                        Term::State(name) => state(name)?,
+                        Term::Parameter(name) => {
+                            model.parameter_canonical(name).map_err(|_| unknown("parameter", name))?;
+                            ci(name)
+                        }
+                        Term::Constant => return Ok(cn(*c)),
+                    };
+                    Ok(if *c == 1.0 { value } else { apply("times", &[cn(*c), value]) })
+                })
+                .collect::<Result<_>>()?,
         ),
-        ("ccl2_free_nM", free),
-        ("ccl2_total_nM", plus(total_terms)),
-    ]
+        Definition::Rates(processes) => plus(
+            processes
+                .iter()
+                .map(|name| match spec.processes.iter().position(|p| p.name == *name) {
+                    Some(k) => Ok(format!("<ci>r{k}</ci>")),
+                    None => Err(unknown("process", name)),
+                })
+                .collect::<Result<_>>()?,
+        ),
+        Definition::Ratio { numerator, denominator, scale, offset, undefined_below } => {
+            let shifted = match offset {
+                Offset::None => ci(denominator),
+                Offset::Parameter(p) => {
+                    model.parameter_canonical(p).map_err(|_| unknown("parameter", p))?;
+                    apply("plus", &[ci(denominator), ci(p)])
+                }
+                Offset::Value(v) => apply("plus", &[ci(denominator), cn(*v)]),
+            };
+            let ratio = apply("divide", &[ci(numerator), shifted]);
+            let value = if *scale == 1.0 { ratio } else { apply("times", &[cn(*scale), ratio]) };
+            let limit = match undefined_below {
+                UndefinedBelow::Never => None,
+                UndefinedBelow::Value(v) => Some(*v),
+                UndefinedBelow::DetectionLimit => Some(detection),
+            };
+            match limit {
+                None => value,
+                Some(limit) => format!(
+                    "<piecewise><piece><notanumber/>{}</piece><otherwise>{value}</otherwise></piecewise>",
+                    apply("lt", &[ci(denominator), cn(limit)])
+                ),
+            }
+        }
+    };
+    Ok(math)
 }
 
-/// The observables as assignment rules.
-fn write_rules(out: &mut String, rules: [(&str, String); 4]) {
+/// The observables as assignment rules, in declaration order.
+fn write_rules(out: &mut String, rules: &[(&str, String)]) {
+    if rules.is_empty() {
+        return;
+    }
     out.push_str("    <listOfRules>\n");
     for (o, m) in rules {
         let _ = writeln!(
             out,
-            "      <assignmentRule variable=\"{o}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></assignmentRule>"
+            "      <assignmentRule variable=\"{}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></assignmentRule>",
+            sid(o)
         );
     }
     out.push_str("    </listOfRules>\n");

@@ -590,17 +590,28 @@ fn columns(
             let names: Vec<&str> = observables.iter().filter(|d| !d.hidden).map(|d| d.name.as_str()).collect();
             return Err(design.error_at(
                 &key,
-                format!("column '{}': no observable '{}' is declared (declared: {})", o.column, o.observable, names.join(", ")),
+                format!(
+                    "column '{}': no observable '{}' is declared (declared: {})",
+                    o.column,
+                    o.observable,
+                    names.join(", ")
+                ),
             ));
         }
         if !sample_times.iter().any(|&t| (t - o.day).abs() < 1e-9) {
             return Err(design.error_at(
                 &key,
-                format!("column '{}': day {} is not a sample day of the run (every day from the start to until)", o.column, o.day),
+                format!(
+                    "column '{}': day {} is not a sample day of the run (every day from the start to until)",
+                    o.column, o.day
+                ),
             ));
         }
         if o.column.is_empty() || o.column.chars().any(char::is_control) || seen.contains(&o.column.as_str()) {
-            return Err(design.error_at(&key, format!("column '{}' is empty, has a control character or repeats another column", o.column)));
+            return Err(design.error_at(
+                &key,
+                format!("column '{}' is empty, has a control character or repeats another column", o.column),
+            ));
         }
         seen.push(&o.column);
     }
@@ -672,7 +683,8 @@ pub fn run_in(
         Some(_) => design.error_at("arm", e.to_string()),
         None => e,
     })?;
-    let (outputs, labels) = columns(&experiment, &prepared.model, design, &experiment.sample_times(model.initial_time()))?;
+    let (outputs, labels) =
+        columns(&experiment, &prepared.model, design, &experiment.sample_times(model.initial_time()))?;
     let n = sampler.len();
     let mine = if shard.index < n { (n - shard.index - 1) / shard.count + 1 } else { 0 };
     let one = |k: usize| -> Result<(String, Option<String>)> {

@@ -76,7 +76,9 @@ fn a_small_cohort_sweep_is_unchanged_to_the_last_digit() {
     let text = "arm = \"control\"\ndesign = \"cohort\"\nruns = 6\nseed = 42\n[[parameter]]\nname = \"rho_N\"\nsigma = 0.3\n[[parameter]]\nname = \"k_kill\"\nsigma = 0.3\n{}";
     let outputs: String = [0, 14, 21]
         .iter()
-        .map(|d| format!("[[output]]\ncolumn = \"volume_day{d}_mm3\"\nobservable = \"tumor_volume_mm3\"\nday = {d}.0\n"))
+        .map(|d| {
+            format!("[[output]]\ncolumn = \"volume_day{d}_mm3\"\nobservable = \"tumor_volume_mm3\"\nday = {d}.0\n")
+        })
         .collect();
     let text = text.replace("{}", &outputs);
     let design: sasp::sweep::Design = toml::from_str(&text).unwrap();
@@ -90,5 +92,8 @@ fn a_small_cohort_sweep_is_unchanged_to_the_last_digit() {
 fn the_sbml_of_the_anti_ccl2_arm_is_unchanged() {
     let model = sasp::models::iannello2013().unwrap();
     let arm = neutralization_arms().unwrap().into_iter().find(|a| a.name == "anti-CCL2").unwrap();
-    golden("anti_ccl2.sbml", &sasp::sbml::export(&model, Some(&arm)).unwrap());
+    golden(
+        "anti_ccl2.sbml",
+        &sasp::sbml::export_experiment(&sasp::experiment::Experiment::new(&model), Some(&arm)).unwrap(),
+    );
 }

@@ -127,7 +127,8 @@ fn a_sweep_of_the_own_model_has_its_observables_and_thresholds_as_columns() {
     let model = own_model::model().unwrap();
     let experiment = own_model::experiment(&model).unwrap();
     let arm = &own_model::arms().unwrap()[0];
-    let text = "arm = \"treatment\"\ndesign = \"grid\"\nuntil = 42.0\n[[parameter]]\nname = \"rho_E\"\nvalues = [0.5, 2.0]\n";
+    let text =
+        "arm = \"treatment\"\ndesign = \"grid\"\nuntil = 42.0\n[[parameter]]\nname = \"rho_E\"\nvalues = [0.5, 2.0]\n";
     let design: sasp::sweep::Design = toml::from_str(text).unwrap();
     let csv = sasp::sweep::run_in(&experiment, arm, &design, None, &|| {}).unwrap().csv;
     let mut lines = csv.lines();

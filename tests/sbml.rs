@@ -3,6 +3,11 @@
 
 use roxmltree::{Document, Node};
 use sasp::experiment::paper::neutralization_arms;
+use sasp::experiment::Experiment;
+
+#[allow(dead_code)]
+#[path = "../examples/own_model.rs"]
+mod own_model;
 use std::collections::HashMap;
 
 fn children<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Vec<Node<'a, 'i>> {
@@ -28,8 +33,20 @@ fn eval(node: Node, values: &HashMap<String, f64>) -> f64 {
                 "divide" => args[0] / args[1],
                 "power" => args[0].powf(args[1]),
                 "geq" => (args[0] >= args[1]) as u8 as f64,
+                "lt" => (args[0] < args[1]) as u8 as f64,
                 other => panic!("unexpected operator {other}"),
             }
+        }
+        "notanumber" => f64::NAN,
+        "piecewise" => {
+            for piece in elements.iter().filter(|e| e.has_tag_name("piece")) {
+                let parts: Vec<Node> = piece.children().filter(|n| n.is_element()).collect();
+                if eval(parts[1], values) != 0.0 {
+                    return eval(parts[0], values);
+                }
+            }
+            let otherwise = elements.iter().find(|e| e.has_tag_name("otherwise")).expect("an otherwise");
+            eval(otherwise.children().find(|n| n.is_element()).unwrap(), values)
         }
         other => panic!("unexpected element {other}"),
     }
@@ -39,7 +56,7 @@ fn eval(node: Node, values: &HashMap<String, f64>) -> f64 {
 fn the_anti_ccl2_arm_exports_completely_and_its_laws_evaluate_to_our_rates() {
     let model = sasp::models::iannello2013().unwrap();
     let arm = neutralization_arms().unwrap().into_iter().find(|a| a.name == "anti-CCL2").unwrap();
-    let text = sasp::sbml::export(&model, Some(&arm)).unwrap();
+    let text = sasp::sbml::export_experiment(&Experiment::new(&model), Some(&arm)).unwrap();
     let doc = Document::parse(&text).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!((root.attribute("level"), root.attribute("version")), (Some("3"), Some("2")));
@@ -81,7 +98,9 @@ fn the_anti_ccl2_arm_exports_completely_and_its_laws_evaluate_to_our_rates() {
     assert_eq!(triggers.last(), Some(&35.0), "last dose at day 21");
     // Observables as assignment rules.
     let rules: Vec<&str> = children(root, "assignmentRule").iter().map(|r| r.attribute("variable").unwrap()).collect();
-    assert_eq!(rules, ["tumor_volume_mm3", "nk_per_mm3", "ccl2_free_nM", "ccl2_total_nM"]);
+    let declared: Vec<String> = sasp::experiment::paper::observables(m).unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(rules, declared);
+    assert!(rules.contains(&"ccl2_total_nM") && rules.contains(&"senescent"), "hidden ones too: {rules:?}");
 
     // Every reaction's kinetic law equals our process rate at random states.
     let reactions = children(root, "reaction");
@@ -105,6 +124,81 @@ fn the_anti_ccl2_arm_exports_completely_and_its_laws_evaluate_to_our_rates() {
             assert!((got - want).abs() <= 1e-12 * want.abs().max(1e-12), "{}: {got} vs {want}", p.name);
         }
     }
+}
+
+/// Evaluates the observable rules of `text` in order on the state of `result`
+/// at `day` (reactions by their laws, inputs at `inputs`), and compares each
+/// with the value sasp reported.
+fn rules_reproduce_the_reported_observables(
+    text: &str,
+    result: &sasp::experiment::ArmResult,
+    day: f64,
+    inputs: &[(&str, f64)],
+) {
+    let doc = Document::parse(text).unwrap();
+    let root = doc.root_element();
+    let mut values: HashMap<String, f64> = HashMap::new();
+    for p in children(root, "parameter") {
+        if let Some(v) = p.attribute("value") {
+            values.insert(p.attribute("id").unwrap().to_string(), v.parse().unwrap());
+        }
+    }
+    for (name, v) in inputs {
+        values.insert(name.to_string(), *v);
+    }
+    let k = result.index_of_day(day).unwrap();
+    let n = result.compartments.len();
+    for (name, y) in result.compartments.iter().zip(&result.states[k * n..(k + 1) * n]) {
+        values.insert(name.clone(), y.max(0.0));
+    }
+    for r in children(root, "reaction") {
+        let rate = eval(children(r, "math")[0], &values);
+        values.insert(r.attribute("id").unwrap().to_string(), rate);
+    }
+    let mut checked = 0;
+    for rule in children(root, "assignmentRule") {
+        let name = rule.attribute("variable").unwrap();
+        let got = eval(children(rule, "math")[0], &values);
+        values.insert(name.to_string(), got);
+        if let Ok(want) = result.value(name, day) {
+            let same = (got.is_nan() && want.is_nan()) || (got - want).abs() <= 1e-12 * want.abs().max(1e-300);
+            assert!(same, "{name} at day {day}: SBML {got} vs sasp {want}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, result.observables.len());
+}
+
+#[test]
+fn observable_rules_evaluate_to_the_values_sasp_reports() {
+    // The reference model's declared observables on the anti-CCL2 arm: at
+    // day 5 (ratios defined) and day 21 (the tumor below the detection
+    // volume: the per-volume ratios are NaN in both).
+    let model = sasp::models::iannello2013().unwrap();
+    let arm = neutralization_arms().unwrap().into_iter().find(|a| a.name == "anti-CCL2").unwrap();
+    let experiment = Experiment::new(&model).arms([arm.clone()]);
+    let result = &experiment.run().unwrap()[0];
+    let text = sasp::sbml::export_experiment(&experiment, Some(&arm)).unwrap();
+    for day in [5.0, 21.0] {
+        rules_reproduce_the_reported_observables(&text, result, day, &[("doxycycline", 1.0)]);
+    }
+    assert!(
+        result.value("nk_per_mm3", 21.0).unwrap().is_nan() || result.value("tumor_volume_mm3", 21.0).unwrap() >= 0.1
+    );
+    // A model of one's own: its observables (a ratio with an offset and a
+    // limit, free and total CXCL10 with the antibody's complex, summed kill
+    // rates), with no paper name in the rules.
+    let model = own_model::model().unwrap();
+    let experiment = own_model::experiment(&model).unwrap();
+    let results = experiment.run().unwrap();
+    let arm = &own_model::arms().unwrap()[1];
+    let text = sasp::sbml::export_experiment(&experiment, Some(arm)).unwrap();
+    assert!(!text.contains("ccl2") && !text.contains("nk_per_mm3") && text.contains("cxcl10_total_nM"));
+    for day in [14.0, 42.0] {
+        rules_reproduce_the_reported_observables(&text, &results[1], day, &[("treatment", 1.0)]);
+    }
+    // Without an experiment, no rules.
+    assert!(!sasp::sbml::export(&model, Some(arm)).unwrap().contains("assignmentRule"));
 }
 
 #[test]

@@ -274,7 +274,17 @@ fn run(cli: Cli) -> Outcome<()> {
                 }
                 None => None,
             };
-            let text = sasp::sbml::export(&model, chosen.as_ref())?;
+            // The experiment's observables as rules when it has them (the
+            // reference model's by default); a model of one's own without
+            // declared observables exports its species and reactions alone.
+            let text = match sasp::sbml::export_experiment(&Experiment::new(&model), chosen.as_ref()) {
+                Ok(text) => text,
+                Err(e @ sasp::SaspError::InArm { .. }) => return Err(e.into()),
+                Err(e) => {
+                    eprintln!("note: no observables exported ({e})");
+                    sasp::sbml::export(&model, chosen.as_ref())?
+                }
+            };
             let mut manifest = Manifest::new(&model, sasp::solve::Method::Auto, &Default::default())?;
             manifest.method = "none (export)".into();
             manifest.arms = chosen.iter().map(|a| a.name.clone()).collect();

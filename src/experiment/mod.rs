@@ -400,6 +400,11 @@ impl<'m> Experiment<'m> {
         prepared.iter().map(|arm| self.run_prepared(arm).map_err(|e| self.arm_error(&arm.name, e))).collect()
     }
 
+    /// The detection limit ratios may be undefined below ([`detection_volume`](Self::detection_volume)).
+    pub fn detection_limit(&self) -> f64 {
+        self.detection_volume
+    }
+
     /// The reference day clearance is measured from ([`reference_day`](Self::reference_day)).
     pub fn measured_from(&self) -> f64 {
         self.reference_day
