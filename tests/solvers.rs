@@ -406,7 +406,7 @@ fn banded_and_sparse_jacobians_give_the_dense_answer() {
             }
             row_start.push(col.len());
         }
-        sasp::model::SparsityPattern { n, row_start, col }
+        sasp::model::SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern")
     };
     for structure in [JacobianStructure::Banded { lower: 1, upper: 1 }, JacobianStructure::Sparse(pattern)] {
         let sys = Heat { n, structure: structure.clone() };

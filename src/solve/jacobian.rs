@@ -21,7 +21,7 @@ fn column_groups(structure: &JacobianStructure, n: usize) -> Vec<Vec<usize>> {
             // Greedy colouring of the column intersection graph.
             let mut rows_of_col: Vec<Vec<usize>> = vec![Vec::new(); n];
             for i in 0..n {
-                for &j in &p.col[p.row_start[i]..p.row_start[i + 1]] {
+                for &j in p.row(i) {
                     rows_of_col[j].push(i);
                 }
             }

@@ -125,8 +125,8 @@ impl LinearSolver for DenseSolver {
             JacobianStructure::Sparse(p) => {
                 m.fill(0.0);
                 for i in 0..n {
-                    for k in p.row_start[i]..p.row_start[i + 1] {
-                        m[p.col[k] * n + i] = scale * jac[k];
+                    for k in p.range(i) {
+                        m[p.col()[k] * n + i] = scale * jac[k];
                     }
                 }
             }

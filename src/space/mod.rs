@@ -375,8 +375,7 @@ impl<'m> SpatialSystem<'m> {
         let mut rows: Vec<Vec<usize>> = Vec::with_capacity(cells * m);
         for c in 0..cells {
             for s in 0..m {
-                let mut cols: Vec<usize> =
-                    local.col[local.row_start[s]..local.row_start[s + 1]].iter().map(|&j| c * m + j).collect();
+                let mut cols: Vec<usize> = local.row(s).iter().map(|&j| c * m + j).collect();
                 // Transport always touches the diagonal, whatever the reactions do.
                 cols.push(c * m + s);
                 if transport.diffusion[s] > 0.0 {
@@ -411,11 +410,11 @@ impl<'m> SpatialSystem<'m> {
             col.extend(r);
             row_start.push(col.len());
         }
-        let pattern = SparsityPattern { n: cells * m, row_start, col };
+        let pattern = SparsityPattern::from_csr(cells * m, row_start, col).expect("a valid pattern");
         let mut block = Vec::with_capacity(cells * local.nnz());
         for c in 0..cells {
             for s in 0..m {
-                for &j in &local.col[local.row_start[s]..local.row_start[s + 1]] {
+                for &j in local.row(s) {
                     block.push(pattern.position(c * m + s, c * m + j).expect("pattern holds the reaction block"));
                 }
             }
@@ -441,7 +440,7 @@ impl<'m> SpatialSystem<'m> {
                 let sub = recruitment.sparsity();
                 let mut into_local = Vec::with_capacity(sub.nnz());
                 for i in 0..m {
-                    for &j in &sub.col[sub.row_start[i]..sub.row_start[i + 1]] {
+                    for &j in sub.row(i) {
                         into_local.push(local.position(i, j).expect("recruitment entries lie in the model pattern"));
                     }
                 }
@@ -762,7 +761,7 @@ impl OdeSystem for SpatialSystem<'_> {
         let mut rest = &mut values[..];
         let mut offset = 0;
         for first in (0..cells).step_by(CHUNK_CELLS) {
-            let end = self.pattern.row_start[((first + CHUNK_CELLS).min(cells)) * m];
+            let end = self.pattern.row_start()[((first + CHUNK_CELLS).min(cells)) * m];
             let (piece, tail) = std::mem::take(&mut rest).split_at_mut(end - offset);
             pieces.push((first, offset, piece));
             rest = tail;
