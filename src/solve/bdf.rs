@@ -275,8 +275,17 @@ impl Bdf {
         (s / self.n as f64).sqrt()
     }
 
-    /// Simplified Newton for the corrector; returns the number of iterations
-    /// it needed, or `None` when it did not converge.
+    /// Simplified Newton for the corrector: from `y = y⁰` (and `d = 0`),
+    ///
+    /// ```text
+    /// M Δ = c·f(t_new, y) − ψ − d,   y ← y + Δ,   d ← d + Δ      (c = h/α_q)
+    /// ```
+    ///
+    /// stopping when the estimated distance to the solution
+    /// `ρ/(1 − ρ)·‖Δ‖ < tol` (ρ the observed contraction rate `‖Δ_k‖/‖Δ_{k−1}‖`)
+    /// and giving up when `ρ ≥ 1` or when even `NEWTON_MAXITER` iterations at
+    /// that rate would not reach the tolerance. Returns the number of
+    /// iterations it needed, or `None` when it did not converge.
     fn newton<S: OdeSystem>(&mut self, system: &S, t_new: f64, c: f64, tol: f64) -> Option<usize> {
         self.y.copy_from_slice(&self.y_pred);
         self.corr.fill(0.0);
@@ -327,6 +336,145 @@ impl Bdf {
         }
         None
     }
+
+    /// Phase 1, the predictor: with `α_q = (1 − κ_q) γ_q`,
+    ///
+    /// ```text
+    /// y⁰ = Σ_{j=0..q} D_j,    ψ = (1/α_q) Σ_{j=1..q} γ_j D_j,
+    /// ```
+    ///
+    /// and the error weights `wᵢ = 1/(atolᵢ + rtol·|y⁰ᵢ|)` for the Newton norm.
+    fn predict(&mut self, q: usize) {
+        let n = self.n;
+        let alpha = alpha(q);
+        self.y_pred.fill(0.0);
+        self.psi.fill(0.0);
+        for j in 0..=q {
+            let g = if j == 0 { 0.0 } else { gamma(j) / alpha };
+            let dj = &self.d[j * n..(j + 1) * n];
+            for i in 0..n {
+                self.y_pred[i] += dj[i];
+                self.psi[i] += g * dj[i];
+            }
+        }
+        for i in 0..n {
+            self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs());
+        }
+    }
+
+    /// Phase 2, the corrector: solves `y − c·f(t_new, y) = y⁰ − ψ`
+    /// (`c = h/α_q`) by [`Bdf::newton`] with `M = I − c·J`, evaluating `J`
+    /// if there is none and factoring `M` if `c` changed; when Newton fails
+    /// with an old `J`, retries once with a fresh one. Returns the Newton
+    /// iterations, or `None` when `M` is singular or Newton failed.
+    fn correct<S: OdeSystem>(&mut self, system: &S, t_new: f64, c: f64, tol: f64) -> Option<usize> {
+        loop {
+            if !self.jac_valid {
+                self.evaluate_jacobian(system, t_new);
+            }
+            if c != self.factored_for {
+                let prepared = match &mut self.linear {
+                    LinearSolve::Direct(matrix) => matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats),
+                    LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
+                };
+                if prepared.is_err() {
+                    self.factored_for = f64::NAN;
+                    return None;
+                }
+                self.factored_for = c;
+            }
+            if let Some(k) = self.newton(system, t_new, c, tol) {
+                return Some(k);
+            }
+            if self.jac_current {
+                return None;
+            }
+            // Retry with a fresh Jacobian before shrinking the step.
+            self.evaluate_jacobian(system, t_new);
+        }
+    }
+
+    /// Phase 3, the error test: with the weights `wᵢ = 1/(atolᵢ + rtol·|yᵢ|)`
+    /// of the corrected `y`, the local error estimate of order `q` is
+    ///
+    /// ```text
+    /// ‖err‖ = C_{q+1} · ‖y − y⁰‖,   C_{q+1} = κ_q γ_q + 1/(q + 1).
+    /// ```
+    fn local_error(&mut self, q: usize) -> f64 {
+        for i in 0..self.n {
+            self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs());
+        }
+        error_const(q) * self.rms(&self.corr)
+    }
+
+    /// Phase 4a, accept: `t ← t_new` and the differences updated with
+    /// `d = y − y⁰`:
+    ///
+    /// ```text
+    /// D_{q+2} = d − D_{q+1},   D_{q+1} = d,   D_j ← D_j + D_{j+1}  (j = q, …, 0).
+    /// ```
+    fn accept(&mut self, t_new: f64, q: usize) {
+        let n = self.n;
+        self.stats.steps += 1;
+        self.t_prev = self.t;
+        self.t = t_new;
+        self.jac_current = false;
+        self.jac_age += 1;
+        if self.jac_age >= JACOBIAN_AGE {
+            self.jac_valid = false;
+        }
+        {
+            let (dq1, dq2) = self.d[(q + 1) * n..(q + 3) * n].split_at_mut(n);
+            for i in 0..n {
+                dq2[i] = self.corr[i] - dq1[i];
+                dq1[i] = self.corr[i];
+            }
+        }
+        for j in (0..=q).rev() {
+            let (lo, hi) = self.d.split_at_mut((j + 1) * n);
+            let dj = &mut lo[j * n..];
+            for (a, &b) in dj.iter_mut().zip(&hi[..n]) {
+                *a += b;
+            }
+        }
+        self.n_equal_steps += 1;
+    }
+
+    /// Phase 4b, order and step-size selection after `q + 1` equal steps:
+    /// the error estimates of orders `q − 1` and `q + 1`,
+    ///
+    /// ```text
+    /// err₋ = C_q ‖D_q‖,   err₊ = C_{q+2} ‖D_{q+2}‖,
+    /// ```
+    ///
+    /// give the factors `err₋^(−1/q)`, `err^(−1/(q+1))`, `err₊^(−1/(q+2))`;
+    /// the order with the largest one is taken and `h` is multiplied by
+    /// `min(safety·factor, MAX_FACTOR)`. With fixed steps the order climbs
+    /// to the highest allowed and `h` never changes.
+    fn select_order_and_step(&mut self, q: usize, error_norm: f64, safety: f64) {
+        if self.n_equal_steps < q + 1 {
+            return;
+        }
+        if self.opt.fixed_step.is_some() {
+            // Fixed steps: climb to the highest allowed order, never change h.
+            if q < self.max_order {
+                self.order += 1;
+                self.n_equal_steps = 0;
+            }
+            return;
+        }
+        let err_m = if q > 1 { error_const(q - 1) * self.rms(self.diff(q)) } else { f64::INFINITY };
+        let err_p = if q < self.max_order { error_const(q + 1) * self.rms(self.diff(q + 2)) } else { f64::INFINITY };
+        let factors = [
+            err_m.powf(-1.0 / q as f64),
+            error_norm.max(1e-10).powf(-1.0 / (q as f64 + 1.0)),
+            err_p.powf(-1.0 / (q as f64 + 2.0)),
+        ];
+        let best = (0..3).max_by(|&a, &b| factors[a].total_cmp(&factors[b])).unwrap_or(1);
+        self.order = q + best - 1;
+        let factor = (safety * factors[best]).min(MAX_FACTOR);
+        self.change_step(factor);
+    }
 }
 
 impl Stepper for Bdf {
@@ -368,8 +516,13 @@ impl Stepper for Bdf {
         Ok(())
     }
 
+    /// One accepted step: predict ([`Bdf::predict`]), correct by Newton
+    /// ([`Bdf::correct`]), test the local error ([`Bdf::local_error`]), then
+    /// accept ([`Bdf::accept`]) and choose the next order and step size
+    /// ([`Bdf::select_order_and_step`]), or reject and retry with a smaller
+    /// step (halved after a Newton failure; by
+    /// `max(safety·‖err‖^(−1/(q+1)), MIN_FACTOR)` after an error-test failure).
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
-        let n = self.n;
         let newton_tol = (10.0 * f64::EPSILON / self.opt.rtol).max(0.03f64.min(self.opt.rtol.sqrt()));
         if let Some(fixed) = self.opt.fixed_step {
             if self.h != fixed {
@@ -394,115 +547,27 @@ impl Stepper for Bdf {
             }
             let q = self.order;
             let t_new = if self.t + h >= t_stop { t_stop } else { self.t + h };
-            // Predictor and ψ = (1/α_q) Σ_{j=1..q} γ_j D_j.
-            let alpha = alpha(q);
-            self.y_pred.fill(0.0);
-            self.psi.fill(0.0);
-            for j in 0..=q {
-                let g = if j == 0 { 0.0 } else { gamma(j) / alpha };
-                let dj = &self.d[j * n..(j + 1) * n];
-                for i in 0..n {
-                    self.y_pred[i] += dj[i];
-                    self.psi[i] += g * dj[i];
+            self.predict(q);
+            let c = h / alpha(q);
+            let iterations = match self.correct(system, t_new, c, newton_tol) {
+                Some(k) => k,
+                None => {
+                    self.stats.rejected += 1;
+                    self.change_step(0.5);
+                    continue;
                 }
-            }
-            for i in 0..n {
-                self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs());
-            }
-            let c = h / alpha;
-            let mut converged = false;
-            let mut iterations = NEWTON_MAXITER;
-            loop {
-                if !self.jac_valid {
-                    self.evaluate_jacobian(system, t_new);
-                }
-                if c != self.factored_for {
-                    let prepared = match &mut self.linear {
-                        LinearSolve::Direct(matrix) => matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats),
-                        LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
-                    };
-                    if prepared.is_err() {
-                        self.factored_for = f64::NAN;
-                        break;
-                    }
-                    self.factored_for = c;
-                }
-                if let Some(k) = self.newton(system, t_new, c, newton_tol) {
-                    converged = true;
-                    iterations = k;
-                    break;
-                }
-                if self.jac_current {
-                    break;
-                }
-                // Retry with a fresh Jacobian before shrinking the step.
-                self.evaluate_jacobian(system, t_new);
-            }
-            if !converged {
-                self.stats.rejected += 1;
-                self.change_step(0.5);
-                continue;
-            }
-            for i in 0..n {
-                self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs());
-            }
+            };
             // Step-size safety shrinks when Newton needed many iterations.
             let safety = 0.9 * (2 * NEWTON_MAXITER + 1) as f64 / (2 * NEWTON_MAXITER + iterations) as f64;
-            let error_norm = error_const(q) * self.rms(&self.corr);
+            let error_norm = self.local_error(q);
             if error_norm > 1.0 && self.opt.fixed_step.is_none() {
                 self.stats.rejected += 1;
                 let factor = (safety * error_norm.powf(-1.0 / (q as f64 + 1.0))).max(MIN_FACTOR);
                 self.change_step(factor);
                 continue;
             }
-            // Accept: update the differences.
-            self.stats.steps += 1;
-            self.t_prev = self.t;
-            self.t = t_new;
-            self.jac_current = false;
-            self.jac_age += 1;
-            if self.jac_age >= JACOBIAN_AGE {
-                self.jac_valid = false;
-            }
-            {
-                let (dq1, dq2) = self.d[(q + 1) * n..(q + 3) * n].split_at_mut(n);
-                for i in 0..n {
-                    dq2[i] = self.corr[i] - dq1[i];
-                    dq1[i] = self.corr[i];
-                }
-            }
-            for j in (0..=q).rev() {
-                let (lo, hi) = self.d.split_at_mut((j + 1) * n);
-                let dj = &mut lo[j * n..];
-                for (a, &b) in dj.iter_mut().zip(&hi[..n]) {
-                    *a += b;
-                }
-            }
-            self.n_equal_steps += 1;
-            if self.n_equal_steps < q + 1 {
-                return Ok(());
-            }
-            if self.opt.fixed_step.is_some() {
-                // Fixed steps: climb to the highest allowed order, never change h.
-                if q < self.max_order {
-                    self.order += 1;
-                    self.n_equal_steps = 0;
-                }
-                return Ok(());
-            }
-            // Choose order and step size.
-            let err_m = if q > 1 { error_const(q - 1) * self.rms(self.diff(q)) } else { f64::INFINITY };
-            let err_p =
-                if q < self.max_order { error_const(q + 1) * self.rms(self.diff(q + 2)) } else { f64::INFINITY };
-            let factors = [
-                err_m.powf(-1.0 / q as f64),
-                error_norm.max(1e-10).powf(-1.0 / (q as f64 + 1.0)),
-                err_p.powf(-1.0 / (q as f64 + 2.0)),
-            ];
-            let best = (0..3).max_by(|&a, &b| factors[a].total_cmp(&factors[b])).unwrap_or(1);
-            self.order = q + best - 1;
-            let factor = (safety * factors[best]).min(MAX_FACTOR);
-            self.change_step(factor);
+            self.accept(t_new, q);
+            self.select_order_and_step(q, error_norm, safety);
             return Ok(());
         }
     }
