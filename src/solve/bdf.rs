@@ -516,10 +516,10 @@ impl Stepper for Bdf {
         Ok(())
     }
 
-    /// One accepted step: predict ([`Bdf::predict`]), correct by Newton
-    /// ([`Bdf::correct`]), test the local error ([`Bdf::local_error`]), then
-    /// accept ([`Bdf::accept`]) and choose the next order and step size
-    /// ([`Bdf::select_order_and_step`]), or reject and retry with a smaller
+    /// One accepted step: predict (`Bdf::predict`), correct by Newton
+    /// (`Bdf::correct`), test the local error (`Bdf::local_error`), then
+    /// accept (`Bdf::accept`) and choose the next order and step size
+    /// (`Bdf::select_order_and_step`), or reject and retry with a smaller
     /// step (halved after a Newton failure; by
     /// `max(safety·‖err‖^(−1/(q+1)), MIN_FACTOR)` after an error-test failure).
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
