@@ -21,10 +21,11 @@
 //! systems on grids: `M` is then never factored.
 
 use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
+use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::krylov::KrylovSolver;
 use super::{JacobianStructure, OdeSystem, Options, Stats};
-use crate::error::{Result, SaspError};
+use crate::error::{Result, SaspError, SolveErrorKind};
 
 const MAX_ORDER: usize = 5;
 const NEWTON_MAXITER: usize = 4;
@@ -125,6 +126,8 @@ pub struct Bdf {
     jac_age: usize,
     factored_for: f64,
     stats: Stats,
+    /// Diagnostics of the last rejected attempts, for a failure report.
+    log: FailureLog,
 }
 
 impl Bdf {
@@ -193,6 +196,7 @@ impl Bdf {
             jac_age: 0,
             factored_for: f64::NAN,
             stats: Stats::default(),
+            log: FailureLog::default(),
         })
     }
 
@@ -285,16 +289,25 @@ impl Bdf {
     /// `ρ/(1 − ρ)·‖Δ‖ < tol` (ρ the observed contraction rate `‖Δ_k‖/‖Δ_{k−1}‖`)
     /// and giving up when `ρ ≥ 1` or when even `NEWTON_MAXITER` iterations at
     /// that rate would not reach the tolerance. Returns the number of
-    /// iterations it needed, or `None` when it did not converge.
-    fn newton<S: OdeSystem>(&mut self, system: &S, t_new: f64, c: f64, tol: f64) -> Option<usize> {
+    /// iterations it needed, or why it failed and the component that
+    /// dominated (the largest weighted correction, or the first non-finite
+    /// derivative); the correction norms go to the failure log.
+    fn newton<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        t_new: f64,
+        c: f64,
+        tol: f64,
+    ) -> std::result::Result<usize, (Rejection, Option<usize>)> {
         self.y.copy_from_slice(&self.y_pred);
         self.corr.fill(0.0);
+        self.log.newton_start();
         let mut dy_norm_old: Option<f64> = None;
         for k in 0..NEWTON_MAXITER {
             system.rhs(t_new, &self.y, &mut self.f);
             self.stats.rhs_evals += 1;
-            if self.f.iter().any(|v| !v.is_finite()) {
-                return None;
+            if let Some(bad) = first_non_finite(&self.f) {
+                return Err((Rejection::NonFinite, Some(bad)));
             }
             for i in 0..self.n {
                 self.dy[i] = c * self.f[i] - self.psi[i] - self.corr[i];
@@ -314,15 +327,16 @@ impl Bdf {
                         KRYLOV_FRACTION * tol,
                         &mut self.stats,
                     ) {
-                        return None;
+                        return Err(self.newton_failure());
                     }
                 }
             }
             let dy_norm = self.rms(&self.dy);
+            self.log.newton_iteration(dy_norm);
             let rate = dy_norm_old.map(|old| dy_norm / old);
             if let Some(rate) = rate {
                 if rate >= 1.0 || rate.powi((NEWTON_MAXITER - k) as i32) / (1.0 - rate) * dy_norm > tol {
-                    return None;
+                    return Err(self.newton_failure());
                 }
             }
             for i in 0..self.n {
@@ -330,11 +344,19 @@ impl Bdf {
                 self.corr[i] += self.dy[i];
             }
             if dy_norm == 0.0 || rate.is_some_and(|rate| rate / (1.0 - rate) * dy_norm < tol) {
-                return Some(k + 1);
+                return Ok(k + 1);
             }
             dy_norm_old = Some(dy_norm);
         }
-        None
+        Err(self.newton_failure())
+    }
+
+    /// Keeps the history of a failed Newton iteration; names the component
+    /// of its largest weighted correction.
+    fn newton_failure(&mut self) -> (Rejection, Option<usize>) {
+        self.log.newton_failed();
+        let scale = &self.scale;
+        (Rejection::Newton, dominant(&self.dy, |i| scale[i]))
     }
 
     /// Phase 1, the predictor: with `α_q = (1 − κ_q) γ_q`,
@@ -366,8 +388,15 @@ impl Bdf {
     /// (`c = h/α_q`) by [`Bdf::newton`] with `M = I − c·J`, evaluating `J`
     /// if there is none and factoring `M` if `c` changed; when Newton fails
     /// with an old `J`, retries once with a fresh one. Returns the Newton
-    /// iterations, or `None` when `M` is singular or Newton failed.
-    fn correct<S: OdeSystem>(&mut self, system: &S, t_new: f64, c: f64, tol: f64) -> Option<usize> {
+    /// iterations, or why the attempt failed (a singular `M` with its pivot
+    /// column, Newton divergence, a non-finite right-hand side).
+    fn correct<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        t_new: f64,
+        c: f64,
+        tol: f64,
+    ) -> std::result::Result<usize, (Rejection, Option<usize>)> {
         loop {
             if !self.jac_valid {
                 self.evaluate_jacobian(system, t_new);
@@ -377,20 +406,18 @@ impl Bdf {
                     LinearSolve::Direct(matrix) => matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats),
                     LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
                 };
-                if prepared.is_err() {
+                if let Err(singular) = prepared {
                     self.factored_for = f64::NAN;
-                    return None;
+                    return Err((Rejection::Singular, Some(singular.column)));
                 }
                 self.factored_for = c;
             }
-            if let Some(k) = self.newton(system, t_new, c, tol) {
-                return Some(k);
+            match self.newton(system, t_new, c, tol) {
+                Ok(k) => return Ok(k),
+                Err(failure) if self.jac_current => return Err(failure),
+                // Retry with a fresh Jacobian before shrinking the step.
+                Err(_) => self.evaluate_jacobian(system, t_new),
             }
-            if self.jac_current {
-                return None;
-            }
-            // Retry with a fresh Jacobian before shrinking the step.
-            self.evaluate_jacobian(system, t_new);
         }
     }
 
@@ -416,6 +443,7 @@ impl Bdf {
     fn accept(&mut self, t_new: f64, q: usize) {
         let n = self.n;
         self.stats.steps += 1;
+        self.log.accepted();
         self.t_prev = self.t;
         self.t = t_new;
         self.jac_current = false;
@@ -475,6 +503,20 @@ impl Bdf {
         let factor = (safety * factors[best]).min(MAX_FACTOR);
         self.change_step(factor);
     }
+
+    /// The failure report at the current `(t, h)`: `kind` when given, else
+    /// what the last rejections point to; with the condition estimate of
+    /// `M` when Newton was what failed (direct solves only).
+    fn failure<S: OdeSystem>(&mut self, kind: Option<SolveErrorKind>, system: &S) -> SaspError {
+        let condition = match &mut self.linear {
+            LinearSolve::Direct(matrix) if self.log.last_was_newton() && !self.factored_for.is_nan() => {
+                Some(matrix.condition_estimate(self.jac.structure(), &self.jac.values, -self.factored_for, 1.0))
+            }
+            _ => None,
+        };
+        let name = self.name();
+        self.log.error(kind, name, system, self.t, self.h, condition).into()
+    }
 }
 
 impl Stepper for Bdf {
@@ -493,7 +535,7 @@ impl Stepper for Bdf {
         self.y.copy_from_slice(y);
         system.rhs(t, y, &mut self.f);
         self.stats.rhs_evals += 1;
-        check_finite(system, t, &self.f)?;
+        check_finite(self.name(), system, t, self.h, &self.f)?;
         let h = match (self.h, self.opt.h0) {
             (h, _) if h > 0.0 => h,
             (_, Some(h0)) => h0,
@@ -531,7 +573,8 @@ impl Stepper for Bdf {
         }
         loop {
             if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
-                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
+                let kind = SolveErrorKind::TooManySteps { max_steps: self.opt.max_steps, t_end: t_stop };
+                return Err(self.failure(Some(kind), system));
             }
             if self.h > self.opt.h_max {
                 self.change_step(self.opt.h_max / self.h);
@@ -543,15 +586,16 @@ impl Stepper for Bdf {
             }
             let h = self.h;
             if h <= h_min(self.t) {
-                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
+                return Err(self.failure(None, system));
             }
             let q = self.order;
             let t_new = if self.t + h >= t_stop { t_stop } else { self.t + h };
             self.predict(q);
             let c = h / alpha(q);
             let iterations = match self.correct(system, t_new, c, newton_tol) {
-                Some(k) => k,
-                None => {
+                Ok(k) => k,
+                Err((reason, component)) => {
+                    self.log.rejected(reason, component);
                     self.stats.rejected += 1;
                     self.change_step(0.5);
                     continue;
@@ -561,6 +605,9 @@ impl Stepper for Bdf {
             let safety = 0.9 * (2 * NEWTON_MAXITER + 1) as f64 / (2 * NEWTON_MAXITER + iterations) as f64;
             let error_norm = self.local_error(q);
             if error_norm > 1.0 && self.opt.fixed_step.is_none() {
+                let scale = &self.scale;
+                let component = dominant(&self.corr, |i| scale[i]);
+                self.log.rejected(Rejection::ErrorTest, component);
                 self.stats.rejected += 1;
                 let factor = (safety * error_norm.powf(-1.0 / (q as f64 + 1.0))).max(MIN_FACTOR);
                 self.change_step(factor);
