@@ -87,6 +87,42 @@ impl OdeSystem for Poisoned {
     }
 }
 
+/// The same poison triggered by a clock component, autonomous: Rosenbrock
+/// methods then form no `∂f/∂t`, and must find the bad component among their
+/// stages' right-hand sides, whose linear solves spread the NaN.
+struct PoisonedByClock;
+
+impl OdeSystem for PoisonedByClock {
+    fn dimension(&self) -> usize {
+        3
+    }
+    fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+        dy[0] = -y[0];
+        dy[1] = if y[2] > 0.5 { f64::NAN } else { -2.0 * y[1] };
+        dy[2] = 1.0;
+    }
+    fn is_autonomous(&self) -> bool {
+        true
+    }
+    /// The Jacobian away from the switch (a finite difference across it
+    /// would be NaN, and the report would rightly blame the matrix).
+    fn jacobian(&self, _t: f64, _y: &[f64], values: &mut [f64]) -> bool {
+        values.copy_from_slice(&[-1.0, 0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0]);
+        true
+    }
+}
+
+#[test]
+fn an_autonomous_right_hand_side_that_turns_nan_is_found_by_rosenbrock_methods_in_their_stages() {
+    for method in [Method::Rodas5p, Method::Rodas3] {
+        let e = failure(&PoisonedByClock, method, options(1e-6, 1e-9), &[1.0, 1.0, 0.0], 1.0);
+        let m = e.to_string();
+        assert_eq!(e.kind, SolveErrorKind::NonFiniteRhs, "{m}");
+        assert!((e.t - 0.5).abs() < 1e-6, "NaN from t = 0.5 on: {m}");
+        assert_eq!(e.component, Some(1), "{m}");
+    }
+}
+
 #[test]
 fn a_right_hand_side_that_turns_nan_is_found_at_its_time_and_component() {
     for method in [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Rodas3] {

@@ -324,9 +324,6 @@ impl Rosenbrock {
         }
         let inv_h = 1.0 / h;
         let autonomous = system.is_autonomous();
-        // The first component of a stage's right-hand side that is not finite
-        // (for the failure report: after the linear solve it has spread).
-        let mut bad_rhs = if autonomous { None } else { self.ft_bad };
         for s in 0..tab.stages {
             let (done, rest) = self.k.split_at_mut(s * n);
             let ks = &mut rest[..n];
@@ -338,9 +335,6 @@ impl Rosenbrock {
                 accumulate(&mut self.u, done, &tab.a[s][..s], 1.0);
                 system.rhs(t + tab.c[s] * h, &self.u, ks);
                 self.stats.rhs_evals += 1;
-                if bad_rhs.is_none() {
-                    bad_rhs = first_non_finite(ks);
-                }
             }
             // rhs_s = f_s + h d_s f_t + Σ_{j<s} (C_sj / h) k_j (f_t = 0 when autonomous)
             let hd = h * tab.d[s];
@@ -353,7 +347,9 @@ impl Rosenbrock {
             self.matrix.solve(ks, &mut self.stats);
         }
         if let Some(k) = first_non_finite(&self.k) {
-            return Err((Rejection::NonFinite, bad_rhs.or(Some(k % n))));
+            let ft_bad = if autonomous { None } else { self.ft_bad };
+            let culprit = ft_bad.or_else(|| self.non_finite_stage_rhs(system, h));
+            return Err((Rejection::NonFinite, culprit.or(Some(k % n))));
         }
         let last = tab.stages - 1;
         if self.stiffly_accurate {
@@ -371,6 +367,32 @@ impl Rosenbrock {
             accumulate(&mut self.err, &self.k, &tab.e[..tab.stages], 1.0);
         }
         Ok(error_norm(&self.err, &self.y, &self.y_new, &self.opt))
+    }
+}
+
+impl Rosenbrock {
+    /// After a stage came out non-finite: the first non-finite component of
+    /// the first stage right-hand side that is not finite, found by
+    /// evaluating the stages again up to it (the linear solves spread a NaN
+    /// over every component, so the solved stages cannot tell), or `None`
+    /// when the right-hand sides were finite and a solve overflowed. For the
+    /// failure report only: these evaluations are not counted in [`Stats`],
+    /// and they overwrite only scratch that the next attempt recomputes.
+    fn non_finite_stage_rhs<S: OdeSystem>(&mut self, system: &S, h: f64) -> Option<usize> {
+        let n = self.n;
+        for s in 1..self.tab.stages {
+            let done = &self.k[..s * n];
+            if first_non_finite(done).is_some() {
+                return None;
+            }
+            self.u.copy_from_slice(&self.y);
+            accumulate(&mut self.u, done, &self.tab.a[s][..s], 1.0);
+            system.rhs(self.t + self.tab.c[s] * h, &self.u, &mut self.y_new);
+            if let Some(i) = first_non_finite(&self.y_new) {
+                return Some(i);
+            }
+        }
+        None
     }
 }
 
