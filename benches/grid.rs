@@ -58,8 +58,8 @@ fn diffsol_bdf(p: &Brusselator2d, rtol: f64) -> Vec<f64> {
                 let mut values = values.lock().unwrap();
                 jac_p.jacobian(t, x, &mut values);
                 for (i, yi) in y.iter_mut().enumerate() {
-                    let r = pattern.row_start[i]..pattern.row_start[i + 1];
-                    *yi = values[r.clone()].iter().zip(&pattern.col[r]).map(|(a, &j)| a * v[j]).sum();
+                    let r = pattern.range(i);
+                    *yi = values[r.clone()].iter().zip(&pattern.col()[r]).map(|(a, &j)| a * v[j]).sum();
                 }
             },
         )

@@ -167,34 +167,11 @@ pub enum SaspError {
     },
 
     // ---------------------------------------------------------------- solver
-    /// The step size fell below what floating point can resolve at `t`.
-    #[error("step size underflow at t = {t}: h = {h:e}")]
-    StepSizeUnderflow {
-        /// Time at which the solver gave up.
-        t: f64,
-        /// The step size it would have needed.
-        h: f64,
-    },
-    /// The solver needed more steps than its options allow.
-    #[error("too many steps: {max_steps} steps reached at t = {t} before t_end = {t_end}")]
-    TooManySteps {
-        /// The limit from the solver options.
-        max_steps: usize,
-        /// Time reached.
-        t: f64,
-        /// Time that was asked for.
-        t_end: f64,
-    },
-    /// The right-hand side produced NaN or infinity.
-    #[error("non-finite right-hand side in component {component} ('{name}') at t = {t}")]
-    NonFiniteRhs {
-        /// Index of the first bad component.
-        component: usize,
-        /// Its name, where the system knows it.
-        name: String,
-        /// Time of the evaluation.
-        t: f64,
-    },
+    /// The integration failed (step size underflow, too many steps, Newton
+    /// failures, a singular iteration matrix, a non-finite right-hand side),
+    /// with the solver's diagnostics: see [`SolveError`].
+    #[error(transparent)]
+    Solve(Box<SolveError>),
     /// An error in one arm of an experiment (preparing it, checking it or
     /// integrating it), with the arm's name.
     #[error("arm '{}': {source}", printable(arm))]
@@ -210,7 +187,22 @@ pub enum SaspError {
     InvalidOptions(String),
 }
 
+impl From<SolveError> for SaspError {
+    fn from(e: SolveError) -> SaspError {
+        SaspError::Solve(Box::new(e))
+    }
+}
+
 impl SaspError {
+    /// The solver failure under any [`SaspError::InArm`] and
+    /// [`SaspError::InFile`] wrappers, if this is one.
+    pub fn solve_error(&self) -> Option<&SolveError> {
+        match self.root() {
+            SaspError::Solve(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// Wraps `self` as an error of arm `arm` (unless it already names that arm).
     pub fn in_arm(self, arm: &str) -> SaspError {
         match self {
@@ -240,6 +232,165 @@ impl SaspError {
         }
     }
 }
+
+/// How many Newton iterations a [`SolveError`] reports (the implicit
+/// methods stop a Newton attempt after at most this many).
+pub const NEWTON_HISTORY: usize = 8;
+
+/// How many of the last attempts a [`SolveError`] counts rejections among.
+pub const RECENT_ATTEMPTS: usize = 32;
+
+/// What made a solve fail: the `kind` of a [`SolveError`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum SolveErrorKind {
+    /// Steps were rejected by the error test until the step size fell below
+    /// what floating point can resolve at `t` (a solution that blows up, or a
+    /// discontinuity the solver was not told about).
+    StepSizeUnderflow,
+    /// The solver needed more steps (accepted and rejected) than its options
+    /// allow before reaching `t_end`.
+    TooManySteps {
+        /// The limit from the solver options.
+        max_steps: usize,
+        /// Time that was asked for.
+        t_end: f64,
+    },
+    /// The Newton iteration of an implicit method failed to converge, with
+    /// a fresh Jacobian, at every step size down to round-off.
+    NewtonFailed,
+    /// The iteration matrix `shift·I + scale·J` could not be factored (a zero
+    /// or non-finite pivot) at every step size down to round-off.
+    SingularMatrix,
+    /// The right-hand side produced NaN or infinity.
+    NonFiniteRhs,
+}
+
+/// A failed integration, with what a user needs to find the cause.
+///
+/// - `kind`: what failed ([`SolveErrorKind`]);
+/// - `method`, `t`, `h`: the method (as `Method::name`
+///   spells it), the time it reached and the step size it last tried;
+/// - `component`: the component that dominated the last rejected step — the
+///   largest weighted local error `|eᵢ|/(atolᵢ + rtol·|yᵢ|)`, the largest
+///   weighted Newton correction, the pivot column of a singular iteration
+///   matrix, or the first non-finite derivative — and `component_name`, its
+///   name where the system gives one (the solver asks the system's
+///   `component_name`; callers that know better names may set them with
+///   [`SolveError::name_components`]);
+/// - `newton_history`: the weighted RMS norms of the Newton corrections of
+///   the last failed Newton attempt, iteration by iteration (empty for
+///   explicit and Rosenbrock methods, which do not iterate);
+/// - `rejections` of the last `attempts` attempts (at most
+///   [`RECENT_ATTEMPTS`]) were rejected: many mean the solver was fighting;
+/// - `condition`: an estimate of the 1-norm condition number of the iteration
+///   matrix when it was the problem (infinite for a singular one; a lower
+///   bound, from solves with its factors, when Newton failed).
+///
+/// It prints on one line, e.g.
+///
+/// ```text
+/// step size underflow at t = 1.0000003324865583: h = 3.388727739352331e-15 (dopri5); component 0 ('tumor') dominated the last rejected step; 16 of the last 32 attempts rejected
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct SolveError {
+    /// What failed.
+    pub kind: SolveErrorKind,
+    /// The method that ran.
+    pub method: &'static str,
+    /// Time reached.
+    pub t: f64,
+    /// The step size last tried (or that would have been needed).
+    pub h: f64,
+    /// Index of the component that dominated the last rejected step, if known.
+    pub component: Option<usize>,
+    /// Its name, where known.
+    pub component_name: Option<String>,
+    /// Weighted norms of the Newton corrections of the last failed Newton
+    /// attempt (at most [`NEWTON_HISTORY`]).
+    pub newton_history: Vec<f64>,
+    /// Rejected attempts among the last `attempts`.
+    pub rejections: usize,
+    /// Attempts counted (the last [`RECENT_ATTEMPTS`], or all if fewer).
+    pub attempts: usize,
+    /// Estimated 1-norm condition number of the iteration matrix, when it
+    /// was the problem.
+    pub condition: Option<f64>,
+}
+
+impl SolveError {
+    /// A failure of `kind` in `method` at `(t, h)`, with no diagnostics yet.
+    pub fn new(kind: SolveErrorKind, method: &'static str, t: f64, h: f64) -> SolveError {
+        SolveError {
+            kind,
+            method,
+            t,
+            h,
+            component: None,
+            component_name: None,
+            newton_history: Vec::new(),
+            rejections: 0,
+            attempts: 0,
+            condition: None,
+        }
+    }
+
+    /// Names the dominant component with `name(index)` (replacing a name the
+    /// solver found), for callers that know the system's components.
+    pub fn name_components(mut self, name: impl Fn(usize) -> String) -> SolveError {
+        if let Some(i) = self.component {
+            self.component_name = Some(name(i));
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for SolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (t, h, method) = (self.t, self.h, self.method);
+        match self.kind {
+            SolveErrorKind::StepSizeUnderflow => write!(f, "step size underflow at t = {t}: h = {h:e} ({method})")?,
+            SolveErrorKind::TooManySteps { max_steps, t_end } => write!(
+                f,
+                "too many steps: {max_steps} steps reached at t = {t} before t_end = {t_end} ({method}, h = {h:e})"
+            )?,
+            SolveErrorKind::NewtonFailed => {
+                write!(f, "Newton iteration did not converge down to h = {h:e} at t = {t} ({method})")?
+            }
+            SolveErrorKind::SingularMatrix => {
+                write!(f, "singular iteration matrix down to h = {h:e} at t = {t} ({method})")?
+            }
+            SolveErrorKind::NonFiniteRhs => write!(f, "non-finite right-hand side at t = {t} ({method}, h = {h:e})")?,
+        }
+        if let Some(i) = self.component {
+            let role = match self.kind {
+                SolveErrorKind::NonFiniteRhs => "is not finite",
+                SolveErrorKind::SingularMatrix => "is the failing pivot column",
+                SolveErrorKind::NewtonFailed => "dominated the last Newton correction",
+                _ => "dominated the last rejected step",
+            };
+            match &self.component_name {
+                Some(name) => write!(f, "; component {i} ('{}') {role}", printable(name))?,
+                None => write!(f, "; component {i} {role}")?,
+            }
+        }
+        if self.attempts > 0 {
+            write!(f, "; {} of the last {} attempts rejected", self.rejections, self.attempts)?;
+        }
+        if !self.newton_history.is_empty() {
+            write!(f, "; last Newton corrections")?;
+            for (k, v) in self.newton_history.iter().enumerate() {
+                write!(f, "{}{v:.2e}", if k == 0 { " " } else { ", " })?;
+            }
+        }
+        if let Some(c) = self.condition {
+            write!(f, "; iteration matrix condition ≈ {c:.1e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SolveError {}
 
 /// A name for a message, control characters escaped (`\n`) so that the
 /// message stays on one line.

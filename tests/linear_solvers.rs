@@ -81,7 +81,7 @@ impl Case {
                     jac.extend(r.iter().map(|e| e.1));
                     row_start.push(col.len());
                 }
-                (JacobianStructure::Sparse(SparsityPattern { n, row_start, col }), jac)
+                (JacobianStructure::Sparse(SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern")), jac)
             }
         };
         Case { label, n, structure, jac, scale, shift, m }
@@ -326,7 +326,7 @@ fn the_compiled_sparse_lu_conforms_too() {
     let entries: Vec<(usize, usize, f64)> = (0..n)
         .flat_map(|i| {
             let p = model.sparsity();
-            (p.row_start[i]..p.row_start[i + 1]).map(move |k| (i, p.col[k], k)).collect::<Vec<_>>()
+            (p.range(i)).map(move |k| (i, p.col()[k], k)).collect::<Vec<_>>()
         })
         .map(|(i, j, k)| (i, j, jac[k]))
         .collect();
@@ -377,7 +377,7 @@ fn the_fallback_solves_a_20000_unknown_grid_in_memory_proportional_to_n() {
         jac.extend(r.iter().map(|e| e.1));
         row_start.push(col.len());
     }
-    let pattern = SparsityPattern { n, row_start, col };
+    let pattern = SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern");
     let structure = JacobianStructure::Sparse(pattern.clone());
     let mut matrix = IterationMatrix::new(&structure, n);
     let mut stats = Stats::default();
@@ -402,8 +402,8 @@ fn the_fallback_solves_a_20000_unknown_grid_in_memory_proportional_to_n() {
     let (mut r, mut norm_m) = (0.0_f64, 0.0_f64);
     for i in 0..n {
         let (mut mx, mut row) = (0.0, 0.0);
-        for k in pattern.row_start[i]..pattern.row_start[i + 1] {
-            let j = pattern.col[k];
+        for k in pattern.range(i) {
+            let j = pattern.col()[k];
             let m = if i == j { 1.0 } else { 0.0 } - jac[k];
             mx += m * x[j];
             row += m.abs();

@@ -8,7 +8,7 @@ use sasp::solve::{
     Tolerance,
 };
 use sasp::testset::{mixed_error, relative_error, Problem, ROBERTSON_1E11};
-use sasp::SaspError;
+use sasp::{SaspError, SolveError, SolveErrorKind};
 
 const STIFF: [Method; 3] = [Method::Rodas5p, Method::Rodas3, Method::Bdf];
 const ALL: [Method; 5] = [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Rodas3, Method::Bdf];
@@ -303,28 +303,33 @@ fn failures_are_errors_with_numbers() {
     // the pole of y' = y² onto the rational continuation y = 1/(1 − t).)
     for method in [Method::Dopri5, Method::Dop853, Method::Rodas5p, Method::Bdf] {
         let stepper = method.stepper(&BlowUp, options(1e-6, 1e-9)).unwrap();
-        match solve(&BlowUp, stepper, 0.0, &[1.0], 2.0, &[]) {
-            Err(SaspError::StepSizeUnderflow { t, h }) => {
-                assert!((t - 1.0).abs() < 1e-3 && h > 0.0, "{}: t = {t}, h = {h}", method.name())
+        let e = solve(&BlowUp, stepper, 0.0, &[1.0], 2.0, &[]).expect_err("y' = y² blows up at t = 1");
+        match e.solve_error() {
+            Some(SolveError { kind: SolveErrorKind::NonFiniteRhs, t, .. }) => {
+                assert!((t - 1.0).abs() < 1e-3, "{}: t = {t}", method.name())
             }
-            Err(SaspError::NonFiniteRhs { t, .. }) => assert!((t - 1.0).abs() < 1e-3, "{}: t = {t}", method.name()),
-            other => panic!("{}: expected a failure near t = 1, got {other:?}", method.name()),
+            Some(SolveError { t, h, .. }) => {
+                assert!((t - 1.0).abs() < 1e-3 && *h > 0.0, "{}: t = {t}, h = {h}", method.name())
+            }
+            None => panic!("{}: expected a failure near t = 1, got {e:?}", method.name()),
         }
     }
     for method in ALL {
         let stepper = method.stepper(&Broken, Options::default()).unwrap();
-        match solve(&Broken, stepper, 0.0, &[0.0, 0.0], 1.0, &[]) {
-            Err(SaspError::NonFiniteRhs { component, name, t }) => {
-                assert_eq!((component, name.as_str(), t), (1, "bad", 0.0))
+        let e = solve(&Broken, stepper, 0.0, &[0.0, 0.0], 1.0, &[]).expect_err("NaN in component 1");
+        match e.solve_error() {
+            Some(SolveError { kind: SolveErrorKind::NonFiniteRhs, component, component_name, t, .. }) => {
+                assert_eq!((*component, component_name.as_deref(), *t), (Some(1), Some("bad"), 0.0))
             }
-            other => panic!("{}: {other:?}", method.name()),
+            _ => panic!("{}: {e:?}", method.name()),
         }
         let few = Options { max_steps: 5, ..options(1e-10, 1e-12) };
         let stepper = method.stepper(&Logistic, few).unwrap();
-        assert!(matches!(
-            solve(&Logistic, stepper, 0.0, &[0.1, 1.0], 10.0, &[]),
-            Err(SaspError::TooManySteps { max_steps: 5, .. })
-        ));
+        let e = solve(&Logistic, stepper, 0.0, &[0.1, 1.0], 10.0, &[]).expect_err("5 steps are too few");
+        assert!(
+            matches!(e.solve_error().map(|s| s.kind), Some(SolveErrorKind::TooManySteps { max_steps: 5, .. })),
+            "{e}"
+        );
     }
     assert!(Method::parse("rk4").is_err());
     assert_eq!(Method::Auto.resolve(13, 1e-6, None), Method::Rodas5p);
@@ -406,7 +411,7 @@ fn banded_and_sparse_jacobians_give_the_dense_answer() {
             }
             row_start.push(col.len());
         }
-        sasp::model::SparsityPattern { n, row_start, col }
+        sasp::model::SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern")
     };
     for structure in [JacobianStructure::Banded { lower: 1, upper: 1 }, JacobianStructure::Sparse(pattern)] {
         let sys = Heat { n, structure: structure.clone() };

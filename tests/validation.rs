@@ -3,7 +3,7 @@
 use sasp::model::{
     Compartment, Factor, Model, ModelBuilder, ModelSpec, ProcessDecl, Provenance, Quantity, RateLaw, TumorState,
 };
-use sasp::SaspError;
+use sasp::{SaspError, SolveErrorKind};
 
 fn reference_spec() -> ModelSpec {
     sasp::models::iannello2013().unwrap().spec().clone()
@@ -288,7 +288,7 @@ fn experiments_bound_their_samples_and_check_every_arm_first() {
     assert!(e.to_string().contains("atol is 0"), "{e}");
     // A solver failure names the arm.
     let e = err(Experiment::new(&model).options(Options { max_steps: 3, ..Options::default() }));
-    assert!(matches!(e.root(), SaspError::TooManySteps { .. }), "{e}");
+    assert!(matches!(e.solve_error().map(|s| s.kind), Some(SolveErrorKind::TooManySteps { .. })), "{e}");
     assert!(e.to_string().starts_with("arm 'control': too many steps"), "{e}");
     // A bad last arm is found before the first runs: the error comes at once.
     let late =

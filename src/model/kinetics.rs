@@ -419,12 +419,12 @@ impl TableProgram {
     /// `pattern`) moved to column-major dense positions; absent entries are
     /// empty rows, so `run` writes their zeros.
     fn dense(&self, pattern: &SparsityPattern) -> TableProgram {
-        let n = pattern.n;
+        let n = pattern.n();
         let m = &self.matrix;
         let mut source = vec![None; n * n];
         for i in 0..n {
-            for p in pattern.row_start[i]..pattern.row_start[i + 1] {
-                source[pattern.col[p] * n + i] = Some(p);
+            for p in pattern.range(i) {
+                source[pattern.col()[p] * n + i] = Some(p);
             }
         }
         let mut matrix = SlotMatrix { row_start: vec![0], table_len: m.table_len, ..SlotMatrix::default() };

@@ -21,10 +21,11 @@
 //! systems on grids: `M` is then never factored.
 
 use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
+use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::krylov::KrylovSolver;
 use super::{JacobianStructure, OdeSystem, Options, Stats};
-use crate::error::{Result, SaspError};
+use crate::error::{Result, SaspError, SolveErrorKind};
 
 const MAX_ORDER: usize = 5;
 const NEWTON_MAXITER: usize = 4;
@@ -125,6 +126,8 @@ pub struct Bdf {
     jac_age: usize,
     factored_for: f64,
     stats: Stats,
+    /// Diagnostics of the last rejected attempts, for a failure report.
+    log: FailureLog,
 }
 
 impl Bdf {
@@ -193,6 +196,7 @@ impl Bdf {
             jac_age: 0,
             factored_for: f64::NAN,
             stats: Stats::default(),
+            log: FailureLog::default(),
         })
     }
 
@@ -275,17 +279,35 @@ impl Bdf {
         (s / self.n as f64).sqrt()
     }
 
-    /// Simplified Newton for the corrector; returns the number of iterations
-    /// it needed, or `None` when it did not converge.
-    fn newton<S: OdeSystem>(&mut self, system: &S, t_new: f64, c: f64, tol: f64) -> Option<usize> {
+    /// Simplified Newton for the corrector: from `y = y⁰` (and `d = 0`),
+    ///
+    /// ```text
+    /// M Δ = c·f(t_new, y) − ψ − d,   y ← y + Δ,   d ← d + Δ      (c = h/α_q)
+    /// ```
+    ///
+    /// stopping when the estimated distance to the solution
+    /// `ρ/(1 − ρ)·‖Δ‖ < tol` (ρ the observed contraction rate `‖Δ_k‖/‖Δ_{k−1}‖`)
+    /// and giving up when `ρ ≥ 1` or when even `NEWTON_MAXITER` iterations at
+    /// that rate would not reach the tolerance. Returns the number of
+    /// iterations it needed, or why it failed and the component that
+    /// dominated (the largest weighted correction, or the first non-finite
+    /// derivative); the correction norms go to the failure log.
+    fn newton<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        t_new: f64,
+        c: f64,
+        tol: f64,
+    ) -> std::result::Result<usize, (Rejection, Option<usize>)> {
         self.y.copy_from_slice(&self.y_pred);
         self.corr.fill(0.0);
+        self.log.newton_start();
         let mut dy_norm_old: Option<f64> = None;
         for k in 0..NEWTON_MAXITER {
             system.rhs(t_new, &self.y, &mut self.f);
             self.stats.rhs_evals += 1;
-            if self.f.iter().any(|v| !v.is_finite()) {
-                return None;
+            if let Some(bad) = first_non_finite(&self.f) {
+                return Err((Rejection::NonFinite, Some(bad)));
             }
             for i in 0..self.n {
                 self.dy[i] = c * self.f[i] - self.psi[i] - self.corr[i];
@@ -305,15 +327,16 @@ impl Bdf {
                         KRYLOV_FRACTION * tol,
                         &mut self.stats,
                     ) {
-                        return None;
+                        return Err(self.newton_failure());
                     }
                 }
             }
             let dy_norm = self.rms(&self.dy);
+            self.log.newton_iteration(dy_norm);
             let rate = dy_norm_old.map(|old| dy_norm / old);
             if let Some(rate) = rate {
                 if rate >= 1.0 || rate.powi((NEWTON_MAXITER - k) as i32) / (1.0 - rate) * dy_norm > tol {
-                    return None;
+                    return Err(self.newton_failure());
                 }
             }
             for i in 0..self.n {
@@ -321,11 +344,178 @@ impl Bdf {
                 self.corr[i] += self.dy[i];
             }
             if dy_norm == 0.0 || rate.is_some_and(|rate| rate / (1.0 - rate) * dy_norm < tol) {
-                return Some(k + 1);
+                return Ok(k + 1);
             }
             dy_norm_old = Some(dy_norm);
         }
-        None
+        Err(self.newton_failure())
+    }
+
+    /// Keeps the history of a failed Newton iteration; names the component
+    /// of its largest weighted correction.
+    fn newton_failure(&mut self) -> (Rejection, Option<usize>) {
+        self.log.newton_failed();
+        let scale = &self.scale;
+        (Rejection::Newton, dominant(&self.dy, |i| scale[i]))
+    }
+
+    /// Phase 1, the predictor: with `α_q = (1 − κ_q) γ_q`,
+    ///
+    /// ```text
+    /// y⁰ = Σ_{j=0..q} D_j,    ψ = (1/α_q) Σ_{j=1..q} γ_j D_j,
+    /// ```
+    ///
+    /// and the error weights `wᵢ = 1/(atolᵢ + rtol·|y⁰ᵢ|)` for the Newton norm.
+    fn predict(&mut self, q: usize) {
+        let n = self.n;
+        let alpha = alpha(q);
+        self.y_pred.fill(0.0);
+        self.psi.fill(0.0);
+        for j in 0..=q {
+            let g = if j == 0 { 0.0 } else { gamma(j) / alpha };
+            let dj = &self.d[j * n..(j + 1) * n];
+            for i in 0..n {
+                self.y_pred[i] += dj[i];
+                self.psi[i] += g * dj[i];
+            }
+        }
+        for i in 0..n {
+            self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs());
+        }
+    }
+
+    /// Phase 2, the corrector: solves `y − c·f(t_new, y) = y⁰ − ψ`
+    /// (`c = h/α_q`) by [`Bdf::newton`] with `M = I − c·J`, evaluating `J`
+    /// if there is none and factoring `M` if `c` changed; when Newton fails
+    /// with an old `J`, retries once with a fresh one. Returns the Newton
+    /// iterations, or why the attempt failed (a singular `M` with its pivot
+    /// column, Newton divergence, a non-finite right-hand side).
+    fn correct<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        t_new: f64,
+        c: f64,
+        tol: f64,
+    ) -> std::result::Result<usize, (Rejection, Option<usize>)> {
+        loop {
+            if !self.jac_valid {
+                self.evaluate_jacobian(system, t_new);
+            }
+            if c != self.factored_for {
+                let prepared = match &mut self.linear {
+                    LinearSolve::Direct(matrix) => matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats),
+                    LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
+                };
+                if let Err(singular) = prepared {
+                    self.factored_for = f64::NAN;
+                    return Err((Rejection::Singular, Some(singular.column)));
+                }
+                self.factored_for = c;
+            }
+            match self.newton(system, t_new, c, tol) {
+                Ok(k) => return Ok(k),
+                Err(failure) if self.jac_current => return Err(failure),
+                // Retry with a fresh Jacobian before shrinking the step.
+                Err(_) => self.evaluate_jacobian(system, t_new),
+            }
+        }
+    }
+
+    /// Phase 3, the error test: with the weights `wᵢ = 1/(atolᵢ + rtol·|yᵢ|)`
+    /// of the corrected `y`, the local error estimate of order `q` is
+    ///
+    /// ```text
+    /// ‖err‖ = C_{q+1} · ‖y − y⁰‖,   C_{q+1} = κ_q γ_q + 1/(q + 1).
+    /// ```
+    fn local_error(&mut self, q: usize) -> f64 {
+        for i in 0..self.n {
+            self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs());
+        }
+        error_const(q) * self.rms(&self.corr)
+    }
+
+    /// Phase 4a, accept: `t ← t_new` and the differences updated with
+    /// `d = y − y⁰`:
+    ///
+    /// ```text
+    /// D_{q+2} = d − D_{q+1},   D_{q+1} = d,   D_j ← D_j + D_{j+1}  (j = q, …, 0).
+    /// ```
+    fn accept(&mut self, t_new: f64, q: usize) {
+        let n = self.n;
+        self.stats.steps += 1;
+        self.log.accepted();
+        self.t_prev = self.t;
+        self.t = t_new;
+        self.jac_current = false;
+        self.jac_age += 1;
+        if self.jac_age >= JACOBIAN_AGE {
+            self.jac_valid = false;
+        }
+        {
+            let (dq1, dq2) = self.d[(q + 1) * n..(q + 3) * n].split_at_mut(n);
+            for i in 0..n {
+                dq2[i] = self.corr[i] - dq1[i];
+                dq1[i] = self.corr[i];
+            }
+        }
+        for j in (0..=q).rev() {
+            let (lo, hi) = self.d.split_at_mut((j + 1) * n);
+            let dj = &mut lo[j * n..];
+            for (a, &b) in dj.iter_mut().zip(&hi[..n]) {
+                *a += b;
+            }
+        }
+        self.n_equal_steps += 1;
+    }
+
+    /// Phase 4b, order and step-size selection after `q + 1` equal steps:
+    /// the error estimates of orders `q − 1` and `q + 1`,
+    ///
+    /// ```text
+    /// err₋ = C_q ‖D_q‖,   err₊ = C_{q+2} ‖D_{q+2}‖,
+    /// ```
+    ///
+    /// give the factors `err₋^(−1/q)`, `err^(−1/(q+1))`, `err₊^(−1/(q+2))`;
+    /// the order with the largest one is taken and `h` is multiplied by
+    /// `min(safety·factor, MAX_FACTOR)`. With fixed steps the order climbs
+    /// to the highest allowed and `h` never changes.
+    fn select_order_and_step(&mut self, q: usize, error_norm: f64, safety: f64) {
+        if self.n_equal_steps < q + 1 {
+            return;
+        }
+        if self.opt.fixed_step.is_some() {
+            // Fixed steps: climb to the highest allowed order, never change h.
+            if q < self.max_order {
+                self.order += 1;
+                self.n_equal_steps = 0;
+            }
+            return;
+        }
+        let err_m = if q > 1 { error_const(q - 1) * self.rms(self.diff(q)) } else { f64::INFINITY };
+        let err_p = if q < self.max_order { error_const(q + 1) * self.rms(self.diff(q + 2)) } else { f64::INFINITY };
+        let factors = [
+            err_m.powf(-1.0 / q as f64),
+            error_norm.max(1e-10).powf(-1.0 / (q as f64 + 1.0)),
+            err_p.powf(-1.0 / (q as f64 + 2.0)),
+        ];
+        let best = (0..3).max_by(|&a, &b| factors[a].total_cmp(&factors[b])).unwrap_or(1);
+        self.order = q + best - 1;
+        let factor = (safety * factors[best]).min(MAX_FACTOR);
+        self.change_step(factor);
+    }
+
+    /// The failure report at the current `(t, h)`: `kind` when given, else
+    /// what the last rejections point to; with the condition estimate of
+    /// `M` when Newton was what failed (direct solves only).
+    fn failure<S: OdeSystem>(&mut self, kind: Option<SolveErrorKind>, system: &S) -> SaspError {
+        let condition = match &mut self.linear {
+            LinearSolve::Direct(matrix) if self.log.last_was_newton() && !self.factored_for.is_nan() => {
+                Some(matrix.condition_estimate(self.jac.structure(), &self.jac.values, -self.factored_for, 1.0))
+            }
+            _ => None,
+        };
+        let name = self.name();
+        self.log.error(kind, name, system, self.t, self.h, condition).into()
     }
 }
 
@@ -345,7 +535,7 @@ impl Stepper for Bdf {
         self.y.copy_from_slice(y);
         system.rhs(t, y, &mut self.f);
         self.stats.rhs_evals += 1;
-        check_finite(system, t, &self.f)?;
+        check_finite(self.name(), system, t, self.h, &self.f)?;
         let h = match (self.h, self.opt.h0) {
             (h, _) if h > 0.0 => h,
             (_, Some(h0)) => h0,
@@ -368,8 +558,13 @@ impl Stepper for Bdf {
         Ok(())
     }
 
+    /// One accepted step: predict (`Bdf::predict`), correct by Newton
+    /// (`Bdf::correct`), test the local error (`Bdf::local_error`), then
+    /// accept (`Bdf::accept`) and choose the next order and step size
+    /// (`Bdf::select_order_and_step`), or reject and retry with a smaller
+    /// step (halved after a Newton failure; by
+    /// `max(safety·‖err‖^(−1/(q+1)), MIN_FACTOR)` after an error-test failure).
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
-        let n = self.n;
         let newton_tol = (10.0 * f64::EPSILON / self.opt.rtol).max(0.03f64.min(self.opt.rtol.sqrt()));
         if let Some(fixed) = self.opt.fixed_step {
             if self.h != fixed {
@@ -378,7 +573,8 @@ impl Stepper for Bdf {
         }
         loop {
             if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
-                return Err(SaspError::TooManySteps { max_steps: self.opt.max_steps, t: self.t, t_end: t_stop });
+                let kind = SolveErrorKind::TooManySteps { max_steps: self.opt.max_steps, t_end: t_stop };
+                return Err(self.failure(Some(kind), system));
             }
             if self.h > self.opt.h_max {
                 self.change_step(self.opt.h_max / self.h);
@@ -390,119 +586,35 @@ impl Stepper for Bdf {
             }
             let h = self.h;
             if h <= h_min(self.t) {
-                return Err(SaspError::StepSizeUnderflow { t: self.t, h });
+                return Err(self.failure(None, system));
             }
             let q = self.order;
             let t_new = if self.t + h >= t_stop { t_stop } else { self.t + h };
-            // Predictor and ψ = (1/α_q) Σ_{j=1..q} γ_j D_j.
-            let alpha = alpha(q);
-            self.y_pred.fill(0.0);
-            self.psi.fill(0.0);
-            for j in 0..=q {
-                let g = if j == 0 { 0.0 } else { gamma(j) / alpha };
-                let dj = &self.d[j * n..(j + 1) * n];
-                for i in 0..n {
-                    self.y_pred[i] += dj[i];
-                    self.psi[i] += g * dj[i];
+            self.predict(q);
+            let c = h / alpha(q);
+            let iterations = match self.correct(system, t_new, c, newton_tol) {
+                Ok(k) => k,
+                Err((reason, component)) => {
+                    self.log.rejected(reason, component);
+                    self.stats.rejected += 1;
+                    self.change_step(0.5);
+                    continue;
                 }
-            }
-            for i in 0..n {
-                self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs());
-            }
-            let c = h / alpha;
-            let mut converged = false;
-            let mut iterations = NEWTON_MAXITER;
-            loop {
-                if !self.jac_valid {
-                    self.evaluate_jacobian(system, t_new);
-                }
-                if c != self.factored_for {
-                    let prepared = match &mut self.linear {
-                        LinearSolve::Direct(matrix) => matrix.factor(&self.jac.values, -c, 1.0, &mut self.stats),
-                        LinearSolve::Krylov(k) => k.prepare(&self.jac.values, c, &mut self.stats),
-                    };
-                    if prepared.is_err() {
-                        self.factored_for = f64::NAN;
-                        break;
-                    }
-                    self.factored_for = c;
-                }
-                if let Some(k) = self.newton(system, t_new, c, newton_tol) {
-                    converged = true;
-                    iterations = k;
-                    break;
-                }
-                if self.jac_current {
-                    break;
-                }
-                // Retry with a fresh Jacobian before shrinking the step.
-                self.evaluate_jacobian(system, t_new);
-            }
-            if !converged {
-                self.stats.rejected += 1;
-                self.change_step(0.5);
-                continue;
-            }
-            for i in 0..n {
-                self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs());
-            }
+            };
             // Step-size safety shrinks when Newton needed many iterations.
             let safety = 0.9 * (2 * NEWTON_MAXITER + 1) as f64 / (2 * NEWTON_MAXITER + iterations) as f64;
-            let error_norm = error_const(q) * self.rms(&self.corr);
+            let error_norm = self.local_error(q);
             if error_norm > 1.0 && self.opt.fixed_step.is_none() {
+                let scale = &self.scale;
+                let component = dominant(&self.corr, |i| scale[i]);
+                self.log.rejected(Rejection::ErrorTest, component);
                 self.stats.rejected += 1;
                 let factor = (safety * error_norm.powf(-1.0 / (q as f64 + 1.0))).max(MIN_FACTOR);
                 self.change_step(factor);
                 continue;
             }
-            // Accept: update the differences.
-            self.stats.steps += 1;
-            self.t_prev = self.t;
-            self.t = t_new;
-            self.jac_current = false;
-            self.jac_age += 1;
-            if self.jac_age >= JACOBIAN_AGE {
-                self.jac_valid = false;
-            }
-            {
-                let (dq1, dq2) = self.d[(q + 1) * n..(q + 3) * n].split_at_mut(n);
-                for i in 0..n {
-                    dq2[i] = self.corr[i] - dq1[i];
-                    dq1[i] = self.corr[i];
-                }
-            }
-            for j in (0..=q).rev() {
-                let (lo, hi) = self.d.split_at_mut((j + 1) * n);
-                let dj = &mut lo[j * n..];
-                for (a, &b) in dj.iter_mut().zip(&hi[..n]) {
-                    *a += b;
-                }
-            }
-            self.n_equal_steps += 1;
-            if self.n_equal_steps < q + 1 {
-                return Ok(());
-            }
-            if self.opt.fixed_step.is_some() {
-                // Fixed steps: climb to the highest allowed order, never change h.
-                if q < self.max_order {
-                    self.order += 1;
-                    self.n_equal_steps = 0;
-                }
-                return Ok(());
-            }
-            // Choose order and step size.
-            let err_m = if q > 1 { error_const(q - 1) * self.rms(self.diff(q)) } else { f64::INFINITY };
-            let err_p =
-                if q < self.max_order { error_const(q + 1) * self.rms(self.diff(q + 2)) } else { f64::INFINITY };
-            let factors = [
-                err_m.powf(-1.0 / q as f64),
-                error_norm.max(1e-10).powf(-1.0 / (q as f64 + 1.0)),
-                err_p.powf(-1.0 / (q as f64 + 2.0)),
-            ];
-            let best = (0..3).max_by(|&a, &b| factors[a].total_cmp(&factors[b])).unwrap_or(1);
-            self.order = q + best - 1;
-            let factor = (safety * factors[best]).min(MAX_FACTOR);
-            self.change_step(factor);
+            self.accept(t_new, q);
+            self.select_order_and_step(q, error_norm, safety);
             return Ok(());
         }
     }

@@ -8,6 +8,7 @@
 #![allow(clippy::excessive_precision, clippy::unreadable_literal)]
 
 use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
+use super::failure::{first_non_finite, FailureLog, Rejection};
 use super::{OdeSystem, Options, Stats};
 use crate::error::Result;
 
@@ -191,6 +192,7 @@ pub struct Dop853 {
     fsal_pending: bool,
     err_old: f64,
     stats: Stats,
+    log: FailureLog,
 }
 
 impl Dop853 {
@@ -214,6 +216,7 @@ impl Dop853 {
             fsal_pending: false,
             err_old: 1e-4,
             stats: Stats::default(),
+            log: FailureLog::default(),
         })
     }
 
@@ -231,6 +234,30 @@ impl Dop853 {
         let _ = before;
         system.rhs(self.t + c * h, &self.y_stage, &mut rest[..n]);
         self.stats.rhs_evals += 1;
+    }
+
+    /// The component with the largest weighted error estimate
+    /// `(e5ᵢ² + 0.01·e3ᵢ²)/skᵢ²` of the attempt just made (for a failure report).
+    fn dominant_error(&self, h: f64) -> usize {
+        let mut best = (0, -1.0);
+        for i in 0..self.n {
+            let k4 = (self.y_new[i] - self.y[i]) / h;
+            let e3 = k4 - BHH1 * self.kv(0, i) - BHH2 * self.kv(8, i) - BHH3 * self.kv(11, i);
+            let sk = self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs().max(self.y_new[i].abs());
+            let e5 = ER1 * self.kv(0, i)
+                + ER6 * self.kv(5, i)
+                + ER7 * self.kv(6, i)
+                + ER8 * self.kv(7, i)
+                + ER9 * self.kv(8, i)
+                + ER10 * self.kv(9, i)
+                + ER11 * self.kv(10, i)
+                + ER12 * self.kv(11, i);
+            let r = (e5 / sk).powi(2) + 0.01 * (e3 / sk).powi(2);
+            if r > best.1 {
+                best = (i, r);
+            }
+        }
+        best.0
     }
 
     fn kv(&self, s: usize, i: usize) -> f64 {
@@ -252,7 +279,7 @@ impl Stepper for Dop853 {
         self.y_prev.copy_from_slice(y);
         system.rhs(t, y, &mut self.k[..n]);
         self.stats.rhs_evals += 1;
-        check_finite(system, t, &self.k[..n])?;
+        check_finite("dop853", system, t, self.h, &self.k[..n])?;
         if self.h == 0.0 {
             self.h = match self.opt.h0 {
                 Some(h) => h,
@@ -287,7 +314,8 @@ impl Stepper for Dop853 {
         }
         let mut rejected_last = false;
         loop {
-            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)?;
+            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)
+                .map_err(|(kind, h)| self.log.error(kind, "dop853", system, self.t, h, None))?;
             // Stages 2..12 (stage s is k[s-1]; stage 11 goes to slot 1, stage 12 to slot 2
             // after k2, k3 are no longer needed, as in DOP853).
             self.stage(system, h, C2, &[(0, A21)], 1);
@@ -349,6 +377,7 @@ impl Stepper for Dop853 {
             let err = h.abs() * err5 * (1.0 / (n as f64 * deno)).sqrt();
             if !err.is_finite() {
                 self.stats.rejected += 1;
+                self.log.rejected(Rejection::NonFinite, first_non_finite(&self.y_new));
                 self.h = 0.1 * h;
                 rejected_last = true;
                 continue;
@@ -358,7 +387,7 @@ impl Stepper for Dop853 {
                 let (_, rest) = self.k.split_at_mut(12 * n);
                 system.rhs(self.t + h, &self.y_new, &mut rest[..n]);
                 self.stats.rhs_evals += 1;
-                check_finite(system, self.t + h, &self.k[12 * n..13 * n])?;
+                check_finite("dop853", system, self.t + h, h, &self.k[12 * n..13 * n])?;
                 self.y_prev.copy_from_slice(&self.y);
                 self.y.copy_from_slice(&self.y_new);
                 self.t_prev = self.t;
@@ -367,6 +396,7 @@ impl Stepper for Dop853 {
                 self.dense_ready = false;
                 self.fsal_pending = true;
                 self.stats.steps += 1;
+                self.log.accepted();
                 let fac11 = err.max(1e-10).powf(0.125);
                 let mut factor = (1.0 / (fac11 / 0.9)).clamp(1.0 / 3.0, 6.0);
                 if rejected_last {
@@ -377,6 +407,7 @@ impl Stepper for Dop853 {
                 return Ok(());
             }
             self.stats.rejected += 1;
+            self.log.rejected(Rejection::ErrorTest, Some(self.dominant_error(h)));
             self.h = h * (0.9 / err.powf(0.125)).max(1.0 / 3.0);
             rejected_last = true;
         }

@@ -6,6 +6,7 @@
 //! integrates from stop to stop never steps over a dose or a switch.
 
 use super::driver::{check_finite, check_state, h_min, initial_step_guess, next_step, Stepper};
+use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::{error_norm, OdeSystem, Options, Stats};
 use crate::error::Result;
 
@@ -62,6 +63,7 @@ pub struct Dopri5 {
     cont: [Vec<f64>; 5],
     err_old: f64,
     stats: Stats,
+    log: FailureLog,
 }
 
 impl Dopri5 {
@@ -83,6 +85,7 @@ impl Dopri5 {
             cont: [v(), v(), v(), v(), v()],
             err_old: 1e-4,
             stats: Stats::default(),
+            log: FailureLog::default(),
         })
     }
 
@@ -150,7 +153,7 @@ impl Stepper for Dopri5 {
         self.y.copy_from_slice(y);
         system.rhs(t, &self.y, &mut self.k[0]);
         self.stats.rhs_evals += 1;
-        check_finite(system, t, &self.k[0])?;
+        check_finite("dopri5", system, t, self.h, &self.k[0])?;
         if self.h == 0.0 {
             self.h = match self.opt.h0 {
                 Some(h) => h,
@@ -167,15 +170,17 @@ impl Stepper for Dopri5 {
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
         let mut rejected_last = false;
         loop {
-            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)?;
+            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)
+                .map_err(|(kind, h)| self.log.error(kind, "dopri5", system, self.t, h, None))?;
             self.stages(system, h);
             let err = error_norm(&self.err, &self.y, &self.y_new, &self.opt);
             if !err.is_finite() {
                 self.stats.rejected += 1;
+                self.log.rejected(Rejection::NonFinite, first_non_finite(&self.err));
                 self.h = 0.1 * h;
                 rejected_last = true;
                 if self.h <= h_min(self.t) {
-                    check_finite(system, self.t + h, &self.k[6])?;
+                    check_finite("dopri5", system, self.t + h, h, &self.k[6])?;
                 }
                 continue;
             }
@@ -186,6 +191,7 @@ impl Stepper for Dopri5 {
                 std::mem::swap(&mut self.y, &mut self.y_new);
                 self.k.swap(0, 6); // FSAL: k7 of this step is k1 of the next.
                 self.stats.steps += 1;
+                self.log.accepted();
                 let beta = 0.04;
                 let mut factor = 0.9 * err.max(1e-10).powf(-0.2 + 0.75 * beta) * self.err_old.powf(beta);
                 factor = factor.clamp(0.2, 10.0);
@@ -198,6 +204,9 @@ impl Stepper for Dopri5 {
                 return Ok(());
             }
             self.stats.rejected += 1;
+            let (opt, y, y_new) = (&self.opt, &self.y, &self.y_new);
+            let weight = |i: usize| 1.0 / (opt.atol.get(i) + opt.rtol * y[i].abs().max(y_new[i].abs()));
+            self.log.rejected(Rejection::ErrorTest, dominant(&self.err, weight));
             self.h = h * (0.9 * err.powf(-0.2)).max(0.2);
             rejected_last = true;
         }
@@ -260,6 +269,8 @@ mod tests {
     fn too_many_steps_is_an_error() {
         let few = Options { max_steps: 3, rtol: 1e-12, ..Options::default() };
         let result = crate::solve::solve(&Decay, Dopri5::new(1, few).unwrap(), 0.0, &[1.0], 100.0, &[]);
-        assert!(matches!(result, Err(crate::SaspError::TooManySteps { .. })));
+        let e = result.unwrap_err();
+        let e = e.solve_error().expect("a solver failure");
+        assert!(matches!(e.kind, crate::SolveErrorKind::TooManySteps { max_steps: 3, .. }), "{e}");
     }
 }

@@ -3,8 +3,9 @@
 //! system, and the method restarts cleanly), and state-triggered events located
 //! by root finding on the dense output.
 
+use super::failure::first_non_finite;
 use super::{check_problem, OdeSystem, Options, Solution, Stats};
-use crate::error::{Result, SaspError};
+use crate::error::{Result, SaspError, SolveError, SolveErrorKind};
 
 /// A one-step-at-a-time integrator with dense output over its last step.
 pub trait Stepper {
@@ -362,20 +363,35 @@ pub(crate) fn initial_step_guess<S: OdeSystem>(
     (100.0 * h0).min(h1)
 }
 
-/// Checks a right-hand side for NaN or infinity.
-pub(crate) fn check_finite<S: OdeSystem>(system: &S, t: f64, dy: &[f64]) -> Result<()> {
-    match dy.iter().position(|v| !v.is_finite()) {
-        Some(component) => Err(SaspError::NonFiniteRhs { component, name: system.component_name(component), t }),
+/// Checks a right-hand side for NaN or infinity (`method` and `h` for the report).
+pub(crate) fn check_finite<S: OdeSystem>(method: &'static str, system: &S, t: f64, h: f64, dy: &[f64]) -> Result<()> {
+    match first_non_finite(dy) {
+        Some(component) => {
+            let mut e = SolveError::new(SolveErrorKind::NonFiniteRhs, method, t, h);
+            e.component = Some(component);
+            e.component_name = Some(system.component_name(component));
+            Err(e.into())
+        }
         None => Ok(()),
     }
 }
 
+/// Why [`next_step`] refused to step: the kind (`None` for a step size below
+/// round-off, whose kind the rejections that shrank it decide) and the step size.
+pub(crate) type Refusal = (Option<SolveErrorKind>, f64);
+
 /// The step a one-step method attempts from `t` toward `t_stop`: checks the
 /// step budget, applies `fixed_step` and `h_max`, shortens the step to land
 /// exactly on `t_stop`, and refuses steps below round-off. Returns `(h, lands)`.
-pub(crate) fn next_step(stats: &Stats, opt: &Options, t: f64, h: f64, t_stop: f64) -> Result<(f64, bool)> {
+pub(crate) fn next_step(
+    stats: &Stats,
+    opt: &Options,
+    t: f64,
+    h: f64,
+    t_stop: f64,
+) -> std::result::Result<(f64, bool), Refusal> {
     if stats.steps + stats.rejected >= opt.max_steps {
-        return Err(SaspError::TooManySteps { max_steps: opt.max_steps, t, t_end: t_stop });
+        return Err((Some(SolveErrorKind::TooManySteps { max_steps: opt.max_steps, t_end: t_stop }), h));
     }
     let mut h = opt.fixed_step.unwrap_or(h.min(opt.h_max));
     let lands = t + h >= t_stop - 1e-12 * (t_stop - t).abs().max(h_min(t));
@@ -383,7 +399,7 @@ pub(crate) fn next_step(stats: &Stats, opt: &Options, t: f64, h: f64, t_stop: f6
         h = t_stop - t;
     }
     if h <= h_min(t) {
-        return Err(SaspError::StepSizeUnderflow { t, h });
+        return Err((None, h));
     }
     Ok((h, lands))
 }

@@ -21,7 +21,7 @@ fn column_groups(structure: &JacobianStructure, n: usize) -> Vec<Vec<usize>> {
             // Greedy colouring of the column intersection graph.
             let mut rows_of_col: Vec<Vec<usize>> = vec![Vec::new(); n];
             for i in 0..n {
-                for &j in &p.col[p.row_start[i]..p.row_start[i + 1]] {
+                for &j in p.row(i) {
                     rows_of_col[j].push(i);
                 }
             }
@@ -231,6 +231,20 @@ impl IterationMatrix {
         }
     }
 
+    /// An estimate of the 1-norm condition number `‖M‖₁·‖M⁻¹‖₁` of the last
+    /// factored matrix `M = shift·I + scale·J` (`jac` in `structure`'s
+    /// storage, as it was factored): `‖M‖₁` exactly, `‖M⁻¹‖₁` by
+    /// [`LinearSolver::inverse_norm1_estimate`] with the factors. For
+    /// failure reports (it allocates); not counted in [`Stats`].
+    pub fn condition_estimate(&mut self, structure: &JacobianStructure, jac: &[f64], scale: f64, shift: f64) -> f64 {
+        let norm = iteration_norm1(structure, self.dim(), jac, scale, shift);
+        let inverse = match &mut self.fallback {
+            Fallback::Ready(f) if self.using_fallback => f.inverse_norm1_estimate(),
+            _ => self.solver.inverse_norm1_estimate(),
+        };
+        norm * inverse
+    }
+
     /// Solves `M x = b` in place.
     pub fn solve(&mut self, b: &mut [f64], stats: &mut Stats) {
         stats.linear_solves += 1;
@@ -239,4 +253,35 @@ impl IterationMatrix {
             _ => self.solver.solve(b),
         }
     }
+}
+
+/// `‖shift·I + scale·J‖₁` (the largest column sum of absolute values), `J`
+/// in the storage of `structure`.
+pub fn iteration_norm1(structure: &JacobianStructure, n: usize, jac: &[f64], scale: f64, shift: f64) -> f64 {
+    let mut sums = vec![0.0f64; n];
+    match structure {
+        JacobianStructure::Dense => {
+            for (j, col) in jac.chunks_exact(n).enumerate() {
+                sums[j] =
+                    col.iter().enumerate().map(|(i, &v)| (scale * v + if i == j { shift } else { 0.0 }).abs()).sum();
+            }
+        }
+        JacobianStructure::Banded { lower, upper } => {
+            let layout = BandedLayout { lower: *lower, upper: *upper };
+            for (j, sum) in sums.iter_mut().enumerate() {
+                for i in j.saturating_sub(*upper)..(j + lower + 1).min(n) {
+                    *sum += (scale * jac[layout.index(i, j)] + if i == j { shift } else { 0.0 }).abs();
+                }
+            }
+        }
+        JacobianStructure::Sparse(p) => {
+            for i in 0..n {
+                for k in p.range(i) {
+                    let j = p.col()[k];
+                    sums[j] += (scale * jac[k] + if i == j { shift } else { 0.0 }).abs();
+                }
+            }
+        }
+    }
+    sums.into_iter().fold(0.0, f64::max)
 }

@@ -169,14 +169,14 @@ impl SplitPreconditioner {
     /// per-axis transport, and computes the axes' eigenbases (once per solve).
     pub(crate) fn new(pattern: &SparsityPattern, layout: CellLayout) -> SplitPreconditioner {
         let (cells, m) = (layout.cells(), layout.species);
-        assert_eq!(pattern.n, cells * m, "cell layout must cover the state");
+        assert_eq!(pattern.n(), cells * m, "cell layout must cover the state");
         // Drift pairs (population p, signal q): an entry joining p in one cell
         // to q in another. Their whole coupling, the same-cell part included,
         // goes into the transport solve, which is then block triangular
         // (signals first) and exact for a drift up a diffusing signal.
         let mut drift = vec![false; m * m];
-        for row in 0..pattern.n {
-            for &col in &pattern.col[pattern.row_start[row]..pattern.row_start[row + 1]] {
+        for row in 0..pattern.n() {
+            for &col in pattern.row(row) {
                 if row / m != col / m && row % m != col % m {
                     drift[(row % m) * m + col % m] = true;
                 }
@@ -200,8 +200,8 @@ impl SplitPreconditioner {
             let here = layout.coordinates(cell);
             for s in 0..m {
                 let row = cell * m + s;
-                for k in pattern.row_start[row]..pattern.row_start[row + 1] {
-                    let col = pattern.col[k];
+                for k in pattern.range(row) {
+                    let col = pattern.col()[k];
                     let (other, j) = (col / m, col % m);
                     if j != s && drift[s * m + j] {
                         cross[s].push((cell, col, k));
@@ -403,8 +403,8 @@ fn iteration_matrix_times(pattern: &SparsityPattern, jac: &[f64], c: f64, v: &[f
     let rows = |(chunk, out): (usize, &mut [f64])| {
         for (k, o) in out.iter_mut().enumerate() {
             let i = chunk * CHUNK + k;
-            let r = pattern.row_start[i]..pattern.row_start[i + 1];
-            let jv: f64 = jac[r.clone()].iter().zip(&pattern.col[r]).map(|(&a, &j)| a * v[j]).sum();
+            let r = pattern.range(i);
+            let jv: f64 = jac[r.clone()].iter().zip(&pattern.col()[r]).map(|(&a, &j)| a * v[j]).sum();
             *o = v[i] - c * jv;
         }
     };
@@ -458,7 +458,7 @@ pub(crate) struct KrylovSolver {
 impl KrylovSolver {
     /// Storage for a system on `layout` with Jacobian `pattern`.
     pub(crate) fn new(pattern: &SparsityPattern, layout: CellLayout) -> KrylovSolver {
-        let n = pattern.n;
+        let n = pattern.n();
         KrylovSolver {
             n,
             preconditioner: SplitPreconditioner::new(pattern, layout),
@@ -650,18 +650,18 @@ mod tests {
                 row_start.push(col.len());
             }
         }
-        SparsityPattern { n: layout.cells() * m, row_start, col }
+        SparsityPattern::from_csr(layout.cells() * m, row_start, col).expect("a valid pattern")
     }
 
     /// `x` solving `(I − cJ) x = b` by a dense LU.
     fn dense_solve(pattern: &SparsityPattern, jac: &[f64], c: f64, b: &[f64]) -> Vec<f64> {
-        let n = pattern.n;
+        let n = pattern.n();
         let mut lu = DenseLu::new(n);
         let a = lu.matrix_mut();
         for i in 0..n {
             a[i * n + i] = 1.0;
-            for k in pattern.row_start[i]..pattern.row_start[i + 1] {
-                a[pattern.col[k] * n + i] -= c * jac[k];
+            for k in pattern.range(i) {
+                a[pattern.col()[k] * n + i] -= c * jac[k];
             }
         }
         lu.factor().unwrap();
@@ -673,12 +673,12 @@ mod tests {
     /// Pure diffusion with one coefficient per species: `J` is exactly `T̄`.
     fn diffusion_values(pattern: &SparsityPattern, m: usize, coefficient: &[f64]) -> Vec<f64> {
         let mut jac = vec![0.0; pattern.nnz()];
-        for i in 0..pattern.n {
-            let r = pattern.row_start[i]..pattern.row_start[i + 1];
+        for i in 0..pattern.n() {
+            let r = pattern.range(i);
             let mut diagonal = None;
             let mut off = 0.0;
             for k in r {
-                let j = pattern.col[k];
+                let j = pattern.col()[k];
                 if j == i {
                     diagonal = Some(k);
                 } else if j % m == i % m && j / m != i / m {
@@ -709,10 +709,10 @@ mod tests {
             let c = 0.05;
             let mut stats = Stats::default();
             solver.prepare(&jac, c, &mut stats).unwrap();
-            let b: Vec<f64> = (0..pattern.n).map(|i| ((i * 7919) % 13) as f64 - 6.0).collect();
+            let b: Vec<f64> = (0..pattern.n()).map(|i| ((i * 7919) % 13) as f64 - 6.0).collect();
             let expected = dense_solve(&pattern, &jac, c, &b);
             let mut x = b.clone();
-            let w = vec![1.0; pattern.n];
+            let w = vec![1.0; pattern.n()];
             assert!(solver.solve(&pattern, &jac, &mut x, &w, 1e-10, &mut stats));
             let err = x.iter().zip(&expected).map(|(a, e)| (a - e).abs()).fold(0.0, f64::max);
             assert!(err < 1e-9, "{shape:?} {periodic:?}: error {err:e}");
@@ -727,10 +727,10 @@ mod tests {
         // Diffusion that varies from cell to cell, a drift of species 0 up
         // species 1, and stiff reactions coupling the three species in each cell.
         let mut jac = vec![0.0; pattern.nnz()];
-        for i in 0..pattern.n {
+        for i in 0..pattern.n() {
             let (cell, s) = (i / 3, i % 3);
-            for k in pattern.row_start[i]..pattern.row_start[i + 1] {
-                let j = pattern.col[k];
+            for k in pattern.range(i) {
+                let j = pattern.col()[k];
                 let (other, q) = (j / 3, j % 3);
                 let wobble = 1.0 + 0.5 * ((cell * 31 + other * 17) % 7) as f64 / 7.0;
                 jac[k] = match (other == cell, q == s) {
@@ -745,14 +745,14 @@ mod tests {
         let c = 0.01;
         let mut stats = Stats::default();
         solver.prepare(&jac, c, &mut stats).unwrap();
-        let b: Vec<f64> = (0..pattern.n).map(|i| (i as f64 * 0.37).sin()).collect();
+        let b: Vec<f64> = (0..pattern.n()).map(|i| (i as f64 * 0.37).sin()).collect();
         let expected = dense_solve(&pattern, &jac, c, &b);
-        let w = vec![1e3; pattern.n];
+        let w = vec![1e3; pattern.n()];
         for tol in [1e-2, 1e-6] {
             let mut x = b.clone();
             assert!(solver.solve(&pattern, &jac, &mut x, &w, tol, &mut stats));
-            let rms =
-                (x.iter().zip(&expected).map(|(a, e)| ((a - e) * 1e3).powi(2)).sum::<f64>() / pattern.n as f64).sqrt();
+            let rms = (x.iter().zip(&expected).map(|(a, e)| ((a - e) * 1e3).powi(2)).sum::<f64>() / pattern.n() as f64)
+                .sqrt();
             // The residual tolerance bounds the error through ‖M⁻¹‖ (≤ 1 here, as M = I − cJ with J dissipative).
             assert!(rms < 10.0 * tol, "tol {tol:e}: weighted error {rms:e}");
         }

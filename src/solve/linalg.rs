@@ -109,6 +109,26 @@ impl DenseLu {
     pub fn solve(&self, b: &mut [f64]) {
         lu_solve(&self.lu, self.n, &self.pivots, &self.inv_diag, b)
     }
+
+    /// Solves `Mᵀ x = b` in place: `Uᵀ z = b`, `Lᵀ w = z`, then the row
+    /// interchanges undone in reverse order.
+    pub fn solve_transposed(&self, b: &mut [f64]) {
+        let (n, a) = (self.n, &self.lu);
+        let b = &mut b[..n];
+        for j in 0..n {
+            let col = &a[j * n..j * n + j];
+            let d: f64 = col.iter().zip(&b[..j]).map(|(u, z)| u * z).sum();
+            b[j] = (b[j] - d) * self.inv_diag[j];
+        }
+        for j in (0..n).rev() {
+            let col = &a[j * n + j + 1..(j + 1) * n];
+            let d: f64 = col.iter().zip(&b[j + 1..]).map(|(l, w)| l * w).sum();
+            b[j] -= d;
+        }
+        for (k, &p) in self.pivots.iter().enumerate().rev() {
+            b.swap(k, p);
+        }
+    }
 }
 
 /// Dense LU of a fixed, small dimension `N`: the loops unroll completely,
@@ -267,6 +287,29 @@ impl<const N: usize> FixedLu<N> {
             x[i] = (x[i] - d) * self.inv_diag[i];
         }
         *b = x;
+    }
+
+    /// Solves `Mᵀ x = b` in place (`P M = L U`, so `Mᵀ = Uᵀ Lᵀ P`).
+    pub fn solve_transposed(&self, b: &mut [f64]) {
+        let b: &mut [f64; N] = (&mut b[..N]).try_into().expect("length N");
+        let mut z = *b;
+        for i in 0..N {
+            let mut d = 0.0;
+            for k in 0..i {
+                d += self.u[k][i] * z[k];
+            }
+            z[i] = (z[i] - d) * self.inv_diag[i];
+        }
+        for i in (0..N).rev() {
+            let mut d = 0.0;
+            for k in i + 1..N {
+                d += self.l[k][i] * z[k];
+            }
+            z[i] -= d;
+        }
+        for i in 0..N {
+            b[self.row_of[i]] = z[i];
+        }
     }
 }
 

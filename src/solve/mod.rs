@@ -10,6 +10,7 @@ pub mod bdf;
 pub mod dop853;
 pub mod dopri5;
 pub mod driver;
+mod failure;
 pub mod jacobian;
 pub mod krylov;
 pub mod linalg;
@@ -33,6 +34,7 @@ pub use ode_solvers_bridge::OdeSolversSystem;
 pub use pattern::SparsityPattern;
 
 use crate::error::{Result, SaspError};
+pub use crate::error::{SolveError, SolveErrorKind};
 
 /// A system of ordinary differential equations `y' = f(t, y)`.
 pub trait OdeSystem {
@@ -146,7 +148,8 @@ pub struct Options {
     pub h0: Option<f64>,
     /// Largest step size (default: unbounded).
     pub h_max: f64,
-    /// Most steps per solve before [`SaspError::TooManySteps`] (default 100 000).
+    /// Most steps (accepted and rejected) per solve before
+    /// [`SolveErrorKind::TooManySteps`] (default 100 000).
     pub max_steps: usize,
     /// Take steps of exactly this size (shortened only to land on stops) and
     /// accept them whatever the error estimate: for convergence studies.

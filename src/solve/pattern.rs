@@ -1,14 +1,21 @@
 //! The sparsity pattern of a Jacobian, in compressed sparse rows.
 
+use crate::error::{Result, SaspError};
+
 /// Compressed sparse row pattern of a Jacobian (always includes the diagonal).
 #[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The fields are private so that every pattern is valid — `n + 1` monotone
+/// row starts from 0 to the number of entries, columns in range and strictly
+/// increasing within a row, the diagonal present in every row — which the
+/// sparse LU relies on when it indexes without bounds checks.
 pub struct SparsityPattern {
     /// Number of rows (= columns).
-    pub n: usize,
+    n: usize,
     /// Row `i` holds entries `row_start[i]..row_start[i + 1]`.
-    pub row_start: Vec<usize>,
+    row_start: Vec<usize>,
     /// Column index of each stored entry, increasing within a row.
-    pub col: Vec<usize>,
+    col: Vec<usize>,
 }
 
 impl SparsityPattern {
@@ -34,6 +41,66 @@ impl SparsityPattern {
         SparsityPattern { n, row_start, col }
     }
 
+    /// A pattern from its compressed sparse rows, checked: `row_start` has
+    /// `n + 1` entries, starts at 0, never decreases and ends at `col.len()`;
+    /// within each row the columns are below `n`, strictly increasing, and
+    /// include the diagonal.
+    pub fn from_csr(n: usize, row_start: Vec<usize>, col: Vec<usize>) -> Result<SparsityPattern> {
+        let bad = |why: String| Err(SaspError::InvalidOptions(format!("sparsity pattern of {n} rows: {why}")));
+        if row_start.len() != n + 1 {
+            return bad(format!("{} row starts, need {}", row_start.len(), n + 1));
+        }
+        if row_start[0] != 0 || row_start[n] != col.len() {
+            return bad(format!("row starts run from {} to {}, need 0 to {}", row_start[0], row_start[n], col.len()));
+        }
+        for i in 0..n {
+            if row_start[i] > row_start[i + 1] {
+                return bad(format!("row {i} starts after row {}", i + 1));
+            }
+            let row = &col[row_start[i]..row_start[i + 1]];
+            if !row.windows(2).all(|w| w[0] < w[1]) {
+                return bad(format!("the columns of row {i} do not increase"));
+            }
+            if row.last().is_some_and(|&c| c >= n) {
+                return bad(format!("a column of row {i} is out of range"));
+            }
+            if row.binary_search(&i).is_err() {
+                return bad(format!("row {i} lacks its diagonal entry"));
+            }
+        }
+        Ok(SparsityPattern { n, row_start, col })
+    }
+
+    /// Number of rows (= columns).
+    #[inline]
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Row `i` holds entries `row_start()[i]..row_start()[i + 1]` (`n + 1` values).
+    #[inline]
+    pub fn row_start(&self) -> &[usize] {
+        &self.row_start
+    }
+
+    /// Column index of each stored entry, increasing within a row.
+    #[inline]
+    pub fn col(&self) -> &[usize] {
+        &self.col
+    }
+
+    /// The positions of row `i`'s entries in the value array.
+    #[inline]
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.row_start[i]..self.row_start[i + 1]
+    }
+
+    /// The columns of row `i`.
+    #[inline]
+    pub fn row(&self, i: usize) -> &[usize] {
+        &self.col[self.range(i)]
+    }
+
     /// Number of stored entries.
     pub fn nnz(&self) -> usize {
         self.col.len()
@@ -43,5 +110,29 @@ impl SparsityPattern {
     pub fn position(&self, row: usize, col: usize) -> Option<usize> {
         let r = self.row_start[row]..self.row_start[row + 1];
         self.col[r.clone()].binary_search(&col).ok().map(|k| r.start + k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_csr_accepts_valid_rows_and_refuses_each_broken_invariant() {
+        // [x x .; . x .; x . x]
+        let p = SparsityPattern::from_csr(3, vec![0, 2, 3, 5], vec![0, 1, 1, 0, 2]).unwrap();
+        assert_eq!(p, SparsityPattern::from_rows(3, vec![vec![1], vec![], vec![0]]));
+        assert_eq!((p.n(), p.row(2), p.range(1), p.position(2, 0)), (3, &[0, 2][..], 2..3, Some(3)));
+        let refused = |row_start: Vec<usize>, col: Vec<usize>, why: &str| {
+            let e = SparsityPattern::from_csr(3, row_start, col).unwrap_err().to_string();
+            assert!(e.contains(why), "{e}");
+        };
+        refused(vec![0, 2, 3], vec![0, 1, 1], "row starts");
+        refused(vec![1, 2, 3, 5], vec![0, 1, 1, 0, 2], "run from 1");
+        refused(vec![0, 2, 1, 5], vec![0, 1, 1, 0, 2], "row 1 starts after row 2");
+        refused(vec![0, 2, 3, 5], vec![1, 0, 1, 0, 2], "do not increase");
+        refused(vec![0, 2, 3, 5], vec![0, 0, 1, 0, 2], "do not increase");
+        refused(vec![0, 2, 3, 5], vec![0, 1, 1, 2, 3], "out of range");
+        refused(vec![0, 1, 2, 3], vec![1, 1, 2], "row 0 lacks its diagonal");
     }
 }

@@ -21,6 +21,7 @@
 #![allow(clippy::excessive_precision)]
 
 use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
+use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::{error_norm, OdeSystem, Options, Stats};
 use crate::error::{Result, SaspError};
@@ -220,6 +221,9 @@ pub struct Rosenbrock {
     stiffly_accurate: bool,
     error_is_last_increment: bool,
     stats: Stats,
+    log: FailureLog,
+    /// The first component of `ft` that is not finite (for a failure report).
+    ft_bad: Option<usize>,
 }
 
 impl Rosenbrock {
@@ -266,6 +270,8 @@ impl Rosenbrock {
             jac_current: false,
             factored_for: f64::NAN,
             stats: Stats::default(),
+            log: FailureLog::default(),
+            ft_bad: None,
         })
     }
 
@@ -287,8 +293,9 @@ impl Rosenbrock {
     }
 
     /// Attempts one step of size `h` from `(t, y)`; returns the error norm, or
-    /// `None` when the iteration matrix is singular or a stage is not finite.
-    fn attempt<S: OdeSystem>(&mut self, system: &S, h: f64) -> Option<f64> {
+    /// why it failed (the iteration matrix is singular, with its failing
+    /// column, or a stage is not finite, with the first bad component).
+    fn attempt<S: OdeSystem>(&mut self, system: &S, h: f64) -> Result<f64, (Rejection, Option<usize>)> {
         let (n, t) = (self.n, self.t);
         if !self.jac_current {
             self.jac.evaluate(system, t, &self.y, Some(&self.f), &mut self.stats);
@@ -302,15 +309,16 @@ impl Rosenbrock {
                     self.ft[i] = (self.ft[i] - self.f[i]) / dt;
                 }
             }
+            self.ft_bad = first_non_finite(&self.ft);
             self.jac_current = true;
             self.factored_for = f64::NAN;
         }
         let tab = &self.tab;
         let hg = h * tab.gamma;
         if hg != self.factored_for {
-            if self.matrix.factor(&self.jac.values, -1.0, 1.0 / hg, &mut self.stats).is_err() {
+            if let Err(singular) = self.matrix.factor(&self.jac.values, -1.0, 1.0 / hg, &mut self.stats) {
                 self.factored_for = f64::NAN;
-                return None;
+                return Err((Rejection::Singular, Some(singular.column)));
             }
             self.factored_for = hg;
         }
@@ -338,8 +346,10 @@ impl Rosenbrock {
             accumulate(ks, done, &tab.cc[s][..s], inv_h);
             self.matrix.solve(ks, &mut self.stats);
         }
-        if self.k.iter().any(|v| !v.is_finite()) {
-            return None;
+        if let Some(k) = first_non_finite(&self.k) {
+            let ft_bad = if autonomous { None } else { self.ft_bad };
+            let culprit = ft_bad.or_else(|| self.non_finite_stage_rhs(system, h));
+            return Err((Rejection::NonFinite, culprit.or(Some(k % n))));
         }
         let last = tab.stages - 1;
         if self.stiffly_accurate {
@@ -356,7 +366,33 @@ impl Rosenbrock {
             self.err.fill(0.0);
             accumulate(&mut self.err, &self.k, &tab.e[..tab.stages], 1.0);
         }
-        Some(error_norm(&self.err, &self.y, &self.y_new, &self.opt))
+        Ok(error_norm(&self.err, &self.y, &self.y_new, &self.opt))
+    }
+}
+
+impl Rosenbrock {
+    /// After a stage came out non-finite: the first non-finite component of
+    /// the first stage right-hand side that is not finite, found by
+    /// evaluating the stages again up to it (the linear solves spread a NaN
+    /// over every component, so the solved stages cannot tell), or `None`
+    /// when the right-hand sides were finite and a solve overflowed. For the
+    /// failure report only: these evaluations are not counted in [`Stats`],
+    /// and they overwrite only scratch that the next attempt recomputes.
+    fn non_finite_stage_rhs<S: OdeSystem>(&mut self, system: &S, h: f64) -> Option<usize> {
+        let n = self.n;
+        for s in 1..self.tab.stages {
+            let done = &self.k[..s * n];
+            if first_non_finite(done).is_some() {
+                return None;
+            }
+            self.u.copy_from_slice(&self.y);
+            accumulate(&mut self.u, done, &self.tab.a[s][..s], 1.0);
+            system.rhs(self.t + self.tab.c[s] * h, &self.u, &mut self.y_new);
+            if let Some(i) = first_non_finite(&self.y_new) {
+                return Some(i);
+            }
+        }
+        None
     }
 }
 
@@ -413,7 +449,7 @@ impl Stepper for Rosenbrock {
         self.y.copy_from_slice(y);
         system.rhs(t, &self.y, &mut self.f);
         self.stats.rhs_evals += 1;
-        check_finite(system, t, &self.f)?;
+        check_finite(self.tab.name, system, t, self.h, &self.f)?;
         self.jac_current = false;
         if self.h == 0.0 {
             self.h = match self.opt.h0 {
@@ -437,10 +473,14 @@ impl Stepper for Rosenbrock {
         let exponent = 1.0 / (self.tab.embedded_order as f64 + 1.0);
         let mut rejected_last = false;
         loop {
-            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)?;
+            let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)
+                .map_err(|(kind, h)| self.log.error(kind, self.tab.name, system, self.t, h, None))?;
             let err = match self.attempt(system, h) {
-                Some(err) if err.is_finite() => err,
-                _ => {
+                Ok(err) if err.is_finite() => err,
+                failed => {
+                    let (reason, component) =
+                        failed.err().unwrap_or_else(|| (Rejection::NonFinite, first_non_finite(&self.err)));
+                    self.log.rejected(reason, component);
                     self.stats.rejected += 1;
                     self.h = 0.25 * h;
                     rejected_last = true;
@@ -449,6 +489,9 @@ impl Stepper for Rosenbrock {
             };
             if err > 1.0 && self.opt.fixed_step.is_none() {
                 self.stats.rejected += 1;
+                let (opt, y, y_new) = (&self.opt, &self.y, &self.y_new);
+                let weight = |i: usize| 1.0 / (opt.atol.get(i) + opt.rtol * y[i].abs().max(y_new[i].abs()));
+                self.log.rejected(Rejection::ErrorTest, dominant(&self.err, weight));
                 self.h = h * (0.9 * err.powf(-exponent)).max(0.2);
                 rejected_last = true;
                 continue;
@@ -461,10 +504,11 @@ impl Stepper for Rosenbrock {
             self.t = if lands { t_stop } else { self.t + h };
             system.rhs(self.t, &self.y, &mut self.f);
             self.stats.rhs_evals += 1;
-            check_finite(system, self.t, &self.f)?;
+            check_finite(self.tab.name, system, self.t, h, &self.f)?;
             self.dense_ready = false;
             self.jac_current = false;
             self.stats.steps += 1;
+            self.log.accepted();
             let mut factor = (0.9 * err.max(1e-10).powf(-exponent)).clamp(0.2, 6.0);
             if rejected_last {
                 factor = factor.min(1.0);

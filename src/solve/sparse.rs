@@ -85,10 +85,10 @@ fn find_lu(layout: &LuLayout<'_>) -> Option<&'static CompiledLu> {
 
 /// A minimum-degree elimination order of the symmetrized pattern.
 pub(crate) fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
-    let n = pattern.n;
+    let n = pattern.n();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
     for i in 0..n {
-        for &j in &pattern.col[pattern.row_start[i]..pattern.row_start[i + 1]] {
+        for &j in pattern.row(i) {
             if i != j {
                 adj[i].push(j);
                 adj[j].push(i);
@@ -167,7 +167,7 @@ pub(crate) struct LuLayout<'a> {
 impl SparseLu {
     /// Orders and symbolically factors a pattern (which must hold the diagonal).
     pub fn new(pattern: &SparsityPattern) -> SparseLu {
-        let n = pattern.n;
+        let n = pattern.n();
         let perm = minimum_degree(pattern);
         let mut inv = vec![0; n];
         for (k, &p) in perm.iter().enumerate() {
@@ -176,7 +176,7 @@ impl SparseLu {
         // Permuted rows of A (and the diagonal), then symbolic elimination.
         let mut rows: Vec<Vec<usize>> = (0..n).map(|k| vec![k]).collect();
         for i in 0..n {
-            for &j in &pattern.col[pattern.row_start[i]..pattern.row_start[i + 1]] {
+            for &j in pattern.row(i) {
                 rows[inv[i]].push(inv[j]);
             }
         }
@@ -217,7 +217,7 @@ impl SparseLu {
         for i in 0..n {
             let pi = inv[i];
             let row = &cols[row_start[pi]..row_start[pi + 1]];
-            for &j in &pattern.col[pattern.row_start[i]..pattern.row_start[i + 1]] {
+            for &j in pattern.row(i) {
                 let p = row.binary_search(&inv[j]).expect("filled pattern holds A");
                 from_jacobian.push(row_start[pi] + p);
             }
@@ -236,6 +236,9 @@ impl SparseLu {
             compiled: None,
         };
         assert!(lu.check_layout(), "symbolic factorization broke its layout invariants");
+        // Once per pattern: the fill is complete, so every update of the
+        // numeric factorization has its slot.
+        assert!((0..n).all(|i| lu.cols[lu.diag[i]] == i && lu.fill_is_complete(i)), "symbolic fill is incomplete");
         let compiled = find_lu(&lu.layout());
         SparseLu { compiled, ..lu }
     }
@@ -395,6 +398,18 @@ impl SparseLu {
             && self.cols.iter().all(|&c| c < n)
             && (0..n).all(|i| self.row_start[i] <= self.diag[i] && self.diag[i] < self.row_start[i + 1])
     }
+
+    /// Is row `i` of the symbolic factors closed under elimination: its
+    /// columns strictly increasing and, for every `k < i` in it, holding
+    /// every column of U's row `k`? (Then the numeric factorization finds a
+    /// slot for every update it makes.)
+    fn fill_is_complete(&self, i: usize) -> bool {
+        let row = &self.cols[self.row_start[i]..self.row_start[i + 1]];
+        row.windows(2).all(|w| w[0] < w[1])
+            && row[..self.diag[i] - self.row_start[i]].iter().all(|&k| {
+                self.cols[self.diag[k] + 1..self.row_start[k + 1]].iter().all(|c| row.binary_search(c).is_ok())
+            })
+    }
 }
 
 #[cfg(test)]
@@ -416,14 +431,14 @@ mod tests {
             }
             row_start.push(col.len());
         }
-        let pattern = SparsityPattern { n, row_start, col };
+        let pattern = SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern");
         let mut lu = SparseLu::new(&pattern);
         assert_eq!(lu.nnz(), pattern.nnz(), "no fill");
         // J: −1 on the diagonal, 0.3 in the arrow; M = 2 I − J.
         let jac: Vec<f64> = (0..n)
             .flat_map(|i| {
-                let r = pattern.row_start[i]..pattern.row_start[i + 1];
-                pattern.col[r].iter().map(move |&j| if i == j { -1.0 } else { 0.3 }).collect::<Vec<_>>()
+                let r = pattern.range(i);
+                pattern.col()[r].iter().map(move |&j| if i == j { -1.0 } else { 0.3 }).collect::<Vec<_>>()
             })
             .collect();
         lu.factor_shifted(&jac, -1.0, 2.0).unwrap();
@@ -431,8 +446,8 @@ mod tests {
         // b = M x
         let mut b = vec![0.0; n];
         for i in 0..n {
-            for k in pattern.row_start[i]..pattern.row_start[i + 1] {
-                let j = pattern.col[k];
+            for k in pattern.range(i) {
+                let j = pattern.col()[k];
                 b[i] += (if i == j { 2.0 } else { 0.0 } - jac[k]) * x[j];
             }
         }

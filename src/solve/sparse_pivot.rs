@@ -76,12 +76,12 @@ impl PivotingSparseLu {
     /// partial pivoting; smaller values keep the diagonal more often).
     pub fn with_threshold(pattern: &SparsityPattern, tau: f64) -> PivotingSparseLu {
         assert!(tau > 0.0 && tau <= 1.0, "pivot threshold {tau} outside (0, 1]");
-        let n = pattern.n;
+        let n = pattern.n();
         // Compressed columns of the pattern plus the diagonal.
         let mut count = vec![0usize; n];
         let mut has_diag = vec![false; n];
         for i in 0..n {
-            for &j in &pattern.col[pattern.row_start[i]..pattern.row_start[i + 1]] {
+            for &j in pattern.row(i) {
                 count[j] += 1;
                 has_diag[i] |= i == j;
             }
@@ -99,7 +99,7 @@ impl PivotingSparseLu {
         let mut a_diag = vec![NONE; n];
         let mut from_jacobian = Vec::with_capacity(pattern.nnz());
         for i in 0..n {
-            for &j in &pattern.col[pattern.row_start[i]..pattern.row_start[i + 1]] {
+            for &j in pattern.row(i) {
                 a_rows[next[j]] = i;
                 if i == j {
                     a_diag[j] = next[j];
@@ -341,7 +341,7 @@ mod tests {
             col.extend_from_slice(r);
             row_start.push(col.len());
         }
-        SparsityPattern { n, row_start, col }
+        SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern")
     }
 
     /// A permutation matrix (zero diagonal) needs row interchanges.
@@ -357,8 +357,8 @@ mod tests {
         let x: Vec<f64> = (0..n).map(|i| i as f64 + 1.0).collect();
         let mut b = vec![0.0; n];
         for i in 0..n {
-            for k in p.row_start[i]..p.row_start[i + 1] {
-                b[i] += jac[k] * x[p.col[k]];
+            for k in p.range(i) {
+                b[i] += jac[k] * x[p.col()[k]];
             }
         }
         lu.solve(&mut b);
@@ -379,7 +379,7 @@ mod tests {
         let p = pattern(n, &entries);
         let values = |w: f64| -> Vec<f64> {
             (0..n)
-                .flat_map(|i| p.col[p.row_start[i]..p.row_start[i + 1]].iter().map(move |&j| (i, j)))
+                .flat_map(|i| p.row(i).iter().map(move |&j| (i, j)))
                 .map(|(i, j)| {
                     if i == j {
                         1.0

@@ -40,7 +40,7 @@ impl VascularEntry {
         let sub = recruitment.sparsity();
         let mut into_local = Vec::with_capacity(sub.nnz());
         for i in 0..m {
-            for &j in &sub.col[sub.row_start[i]..sub.row_start[i + 1]] {
+            for &j in sub.row(i) {
                 into_local.push(local.position(i, j).expect("recruitment entries lie in the model pattern"));
             }
         }

@@ -53,7 +53,7 @@ impl SpatialSystem<'_> {
         let mut rest = values;
         let mut offset = 0;
         for first in (0..cells).step_by(CHUNK_CELLS) {
-            let end = self.pattern.row_start[((first + CHUNK_CELLS).min(cells)) * m];
+            let end = self.pattern.row_start()[((first + CHUNK_CELLS).min(cells)) * m];
             let (piece, tail) = std::mem::take(&mut rest).split_at_mut(end - offset);
             pieces.push((first, offset, piece));
             rest = tail;

@@ -23,7 +23,7 @@ pub(super) fn grid_pattern(local: &SparsityPattern, grid: &Grid, transport: &Tra
         col.extend(r);
         row_start.push(col.len());
     }
-    SparsityPattern { n: cells * m, row_start, col }
+    SparsityPattern::from_csr(cells * m, row_start, col).expect("a valid pattern")
 }
 
 /// The columns of row `c·m + s`, sorted and distinct: the model's row `s`
@@ -38,8 +38,7 @@ fn row_columns(
     c: usize,
     s: usize,
 ) -> Vec<usize> {
-    let mut cols: Vec<usize> =
-        local.col[local.row_start[s]..local.row_start[s + 1]].iter().map(|&j| c * m + j).collect();
+    let mut cols: Vec<usize> = local.row(s).iter().map(|&j| c * m + j).collect();
     // Transport always touches the diagonal, whatever the reactions do.
     cols.push(c * m + s);
     if transport.diffusion[s] > 0.0 {
@@ -75,7 +74,7 @@ pub(super) fn reaction_block(local: &SparsityPattern, pattern: &SparsityPattern,
     let mut block = Vec::with_capacity(cells * local.nnz());
     for c in 0..cells {
         for s in 0..m {
-            for &j in &local.col[local.row_start[s]..local.row_start[s + 1]] {
+            for &j in local.row(s) {
                 block.push(pattern.position(c * m + s, c * m + j).expect("pattern holds the reaction block"));
             }
         }

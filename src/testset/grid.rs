@@ -66,7 +66,12 @@ impl Brusselator2d {
                 row_start.push(col.len());
             }
         }
-        Brusselator2d { n, forcing: false, disc, pattern: SparsityPattern { n: 2 * n * n, row_start, col } }
+        Brusselator2d {
+            n,
+            forcing: false,
+            disc,
+            pattern: SparsityPattern::from_csr(2 * n * n, row_start, col).expect("a valid pattern"),
+        }
     }
 
     /// Initial state.
@@ -237,6 +242,6 @@ impl OdeSystem for KellerSegel {
             }
             row_start.push(col.len());
         }
-        JacobianStructure::Sparse(SparsityPattern { n: 2 * n, row_start, col })
+        JacobianStructure::Sparse(SparsityPattern::from_csr(2 * n, row_start, col).expect("a valid pattern"))
     }
 }

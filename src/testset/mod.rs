@@ -162,7 +162,7 @@ fn pollution_pattern() -> SparsityPattern {
         col.extend(r);
         row_start.push(col.len());
     }
-    SparsityPattern { n: 20, row_start, col }
+    SparsityPattern::from_csr(20, row_start, col).expect("a valid pattern")
 }
 
 /// Jacobian scatter plan: `(position in the pattern, reaction, reactant 0 or 1, ν)`.
