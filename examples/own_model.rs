@@ -10,9 +10,10 @@
 //! that neutralizes CXCL10, one that blocks its receptor CXCR3 (the
 //! processes with role `receptor.CXCR3`), or one that depletes the T cells
 //! (anti-CD8). The model declares no antibody parameters: the typical values
-//! of `Pharmacokinetics` are used. Prints a table and writes `out/own_model/own_model.csv`
-//! and `out/own_model/own_model.json`. Nothing on the way is specific to the
-//! paper's model.
+//! of `Pharmacokinetics` are used. Prints a table and writes
+//! `out/own_model/own_model.csv`, `out/own_model/own_model.json` and a figure
+//! per observable (`out/own_model/<observable>.png`). Nothing on the way is
+//! specific to the paper's model.
 
 use sasp::experiment::{ArmResult, ClearanceSpec, Experiment, Level, Observable, UndefinedBelow};
 use sasp::intervene::{Antibody, AntibodyTarget, Arm, DoseSchedule, Species, Switch};
@@ -84,13 +85,15 @@ pub fn experiment(model: &Model) -> sasp::Result<Experiment<'_>> {
         .clearance(clearance()))
 }
 
-/// Runs the experiment and writes CSV and JSON under `dir`.
+/// Runs the experiment and writes CSV, JSON and a figure per observable
+/// (`<observable>.png`) under `dir`.
 pub fn run_into(dir: &Path) -> sasp::Result<Vec<ArmResult>> {
     let model = model()?;
     let results = experiment(&model)?.run()?;
     std::fs::create_dir_all(dir).map_err(|source| sasp::SaspError::Io { path: dir.to_path_buf(), source })?;
     sasp::output::write_atomic(&dir.join("own_model.csv"), sasp::output::experiment_csv(&results).as_bytes())?;
     sasp::output::write_atomic(&dir.join("own_model.json"), sasp::output::experiment_json(&results, &[])?.as_bytes())?;
+    sasp::plot::observables::write(&results, TREATMENT_DAY, dir, "png")?;
     Ok(results)
 }
 
@@ -114,7 +117,10 @@ fn run() -> sasp::Result<()> {
             r.clearance.days_to("days_to_1mm3").map_or("—".to_string(), |d| format!("{d:.1}")),
         );
     }
-    println!("wrote {0}/own_model.csv and {0}/own_model.json", dir.display());
+    println!(
+        "wrote {0}/own_model.csv, {0}/own_model.json and a figure per observable ({0}/<observable>.png)",
+        dir.display()
+    );
     Ok(())
 }
 

@@ -92,6 +92,13 @@ fn outputs_follow_the_declared_observables_with_no_paper_names() {
     let dir = std::env::temp_dir().join(format!("sasp-own-model-{}", std::process::id()));
     let results = own_model::run_into(&dir).unwrap();
     assert_eq!(results.len(), 4);
+    // A figure per declared observable, named after it.
+    for name in ["tumor_volume_mm3", "t_cells_per_mm3", "cxcl10_free_nM", "cxcl10_total_nM", "kills_per_day"] {
+        let png = std::fs::read(dir.join(format!("{name}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}");
+        assert!(png.len() > 10_000, "{name}: {} bytes", png.len());
+    }
+    assert!(!dir.join("t_cells.png").exists(), "hidden observables are not drawn");
     let csv = std::fs::read_to_string(dir.join("own_model.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert_eq!(header, "arm,day,tumor_volume_mm3,t_cells_per_mm3,cxcl10_free_nM,cxcl10_total_nM,kills_per_day");

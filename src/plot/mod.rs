@@ -1,4 +1,5 @@
-//! Charts of experiments: multi-panel line figures ([`figure`]), the paper's
+//! Charts of experiments: multi-panel line figures ([`figure`]), a figure per
+//! declared observable ([`observables`]), the paper's
 //! figures ([`paper`]), bars of an observable per arm, simple line plots and
 //! field maps, as PNG (bitmap) and SVG, drawn with `plotters` and a bundled
 //! DejaVu Sans font (pure Rust: no system font or C library is needed).
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 pub mod figure;
+pub mod observables;
 pub mod paper;
 
 /// DejaVu Sans (free license, see `assets/fonts/DejaVu-LICENSE.txt`).
