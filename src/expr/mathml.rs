@@ -152,8 +152,8 @@ fn number(node: roxmltree::Node) -> Result<f64, ExprError> {
         }
         ("rational", [n, d]) => Ok(parse(n)? / parse(d)?),
         ("e-notation" | "rational", _) => Err(invalid(node, format!("type '{kind}' needs two parts separated by <sep/>"))),
-        (_, [_]) => Err(ExprError::Unsupported(format!("<cn type=\"{kind}\">"))),
-        _ => Err(invalid(node, "unexpected <sep/>")),
+        ("real" | "integer" | "double", _) => Err(invalid(node, "unexpected <sep/>")),
+        _ => Err(ExprError::Unsupported(format!("<cn type=\"{kind}\">"))),
     }
 }
 

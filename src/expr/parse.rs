@@ -289,6 +289,8 @@ impl<'a> Parser<'a> {
         next: fn(&mut Self) -> Result<Expr, ExprError>,
     ) -> Result<Expr, ExprError> {
         let mut terms = vec![next(self)?];
+        // Each binary `other` nests the tree one level deeper on the left.
+        let mut spine = 0;
         loop {
             let t = self.peek();
             if t == chain.0 {
@@ -296,6 +298,10 @@ impl<'a> Parser<'a> {
                 terms.push(next(self)?);
             } else if t == other.0 {
                 self.bump();
+                spine += 1;
+                if self.depth + spine > MAX_DEPTH {
+                    return Err(ExprError::TooDeep { limit: MAX_DEPTH });
+                }
                 let right = next(self)?;
                 let left = if terms.len() == 1 { terms.pop().unwrap() } else { Expr::Apply(chain.1, std::mem::take(&mut terms)) };
                 terms = vec![Expr::binary(other.1, left, right)];
@@ -315,35 +321,46 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> Result<Expr, ExprError> {
-        self.nested(|p| match p.peek() {
-            Tok::Minus => {
-                p.bump();
-                // `-3` is the number −3 (unless it is a base: `-3^2` = −(3²)).
-                if let (Tok::Num(v), next) = (p.peek(), p.peek2()) {
-                    if next != Tok::Caret {
-                        p.bump();
-                        return Ok(Expr::Num(-v));
+        // Prefix operators are read in a loop (not recursion), each counting
+        // as a level of nesting.
+        let mut prefix = Vec::new();
+        let result = loop {
+            match self.peek() {
+                Tok::Minus => {
+                    self.bump();
+                    // `-3` is the number −3 (unless it is a base: `-3^2` = −(3²)).
+                    if let (Tok::Num(v), next) = (self.peek(), self.peek2()) {
+                        if next != Tok::Caret {
+                            self.bump();
+                            break Ok(Expr::Num(-v));
+                        }
                     }
+                    prefix.push(Op::Minus);
                 }
-                Ok(Expr::unary(Op::Minus, p.unary()?))
+                Tok::Bang | Tok::Ident("not") => {
+                    self.bump();
+                    prefix.push(Op::Not);
+                }
+                _ => break self.power(),
             }
-            Tok::Bang => {
-                p.bump();
-                Ok(Expr::unary(Op::Not, p.unary()?))
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                break Err(ExprError::TooDeep { limit: MAX_DEPTH });
             }
-            Tok::Ident("not") => {
-                p.bump();
-                Ok(Expr::unary(Op::Not, p.unary()?))
-            }
-            _ => p.power(),
-        })
+        };
+        self.depth -= prefix.len().min(self.depth);
+        let mut e = result?;
+        while let Some(op) = prefix.pop() {
+            e = Expr::unary(op, e);
+        }
+        Ok(e)
     }
 
     fn power(&mut self) -> Result<Expr, ExprError> {
         let base = self.primary()?;
         if self.peek() == Tok::Caret {
             self.bump();
-            let exponent = self.unary()?;
+            let exponent = self.nested(|p| p.unary())?;
             return Ok(Expr::binary(Op::Power, base, exponent));
         }
         Ok(base)
