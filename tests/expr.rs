@@ -561,6 +561,10 @@ fn function_definitions_are_inlined_checked_and_not_recursive() {
     }
     defs.insert("h0", lambda("x", &["x"]));
     assert!(matches!(Expr::parse("h30(1)").unwrap().inline(&defs), Err(ExprError::TooLarge { .. })));
+    // So is depth: a deep body nested in itself.
+    defs.insert("deep", lambda(&("sin(".repeat(200) + "x" + &")".repeat(200)), &["x"]));
+    let nested = "deep(".repeat(20) + "y" + &")".repeat(20);
+    assert!(matches!(Expr::parse(&nested).unwrap().inline(&defs), Err(ExprError::TooDeep { limit: 1024 })));
     assert_eq!(Expr::parse("h3(y)").unwrap().inline(&defs).unwrap().eval(&|_| Some(1.0), 0.0).unwrap(), 8.0);
     // Calls must be inlined before derivatives and tapes.
     assert!(Expr::parse("f(x)").unwrap().diff("x").is_err());
@@ -795,4 +799,47 @@ fn the_tape_agrees_with_the_tree_on_random_expressions() {
             assert!(same(want, o), "{r}: tree {want}, tape {o}");
         }
     }
+}
+
+// ------------------------------------------------------------------ no allocation
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+#[test]
+fn evaluating_a_tape_allocates_nothing() {
+    let mut rng = Rng::new(1, 7);
+    let mut roots: Vec<Expr> = (0..50).map(|_| random_expr(&mut rng, 5, &NAMES)).collect();
+    roots.push(Expr::parse("piecewise(x, x < y, min(x, y, z), z > 1, max(x, y))").unwrap());
+    let tape = Tape::compile(&roots, slot).unwrap();
+    let mut ws = tape.workspace();
+    let mut out = vec![0.0; tape.root_count()];
+    let before = ALLOCATIONS.with(|c| c.get());
+    let mut sum = 0.0;
+    for k in 0..1000 {
+        let v = [k as f64 * 0.01, 1.0, 2.0];
+        sum += tape.eval(&v, 0.5, &mut ws)[0];
+        tape.eval_into(&v, 0.5, &mut ws, &mut out);
+    }
+    assert_eq!(ALLOCATIONS.with(|c| c.get()), before);
+    std::hint::black_box(sum);
+    // The counter does count: a workspace is an allocation.
+    let _another = tape.workspace();
+    assert!(ALLOCATIONS.with(|c| c.get()) > before);
 }

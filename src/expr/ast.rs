@@ -745,15 +745,20 @@ impl Expr {
     /// number of arguments, a function that calls itself (directly or
     /// through others: the nesting of calls is limited to
     /// [`MAX_CALL_DEPTH`](super::MAX_CALL_DEPTH)), or a result larger than
-    /// [`MAX_NODES`](super::MAX_NODES) nodes.
+    /// [`MAX_NODES`](super::MAX_NODES) nodes or deeper than
+    /// [`MAX_INLINED_DEPTH`](super::MAX_INLINED_DEPTH) levels.
     pub fn inline(&self, defs: &FunctionTable) -> Result<Expr, ExprError> {
         let mut budget = super::MAX_NODES;
         let mut stack = Vec::new();
-        self.inline_in(defs, &mut stack, &mut budget)
+        self.inline_in(defs, &mut stack, &mut budget, 1)
     }
 
-    fn inline_in(&self, defs: &FunctionTable, stack: &mut Vec<Name>, budget: &mut usize) -> Result<Expr, ExprError> {
+    /// `depth`: the depth of this node in the result.
+    fn inline_in(&self, defs: &FunctionTable, stack: &mut Vec<Name>, budget: &mut usize, depth: usize) -> Result<Expr, ExprError> {
         *budget = budget.checked_sub(1).ok_or(ExprError::TooLarge { limit: super::MAX_NODES })?;
+        if depth > super::MAX_INLINED_DEPTH {
+            return Err(ExprError::TooDeep { limit: super::MAX_INLINED_DEPTH });
+        }
         Ok(match self {
             Expr::Call(name, args) => {
                 let lambda = defs.get(name).ok_or_else(|| ExprError::UnknownFunction(name.to_string()))?;
@@ -769,23 +774,23 @@ impl Expr {
                     chain.push(name.to_string());
                     return Err(ExprError::Recursion { chain: chain.join(" → ") });
                 }
-                let args = args.iter().map(|a| a.inline_in(defs, stack, budget)).collect::<Result<Vec<_>, _>>()?;
+                let args = args.iter().map(|a| a.inline_in(defs, stack, budget, depth)).collect::<Result<Vec<_>, _>>()?;
                 let body = lambda.body.substitute(&|n| lambda.params.iter().position(|p| &**p == n).map(|k| args[k].clone()));
                 stack.push(name.clone());
-                let out = body.inline_in(defs, stack, budget);
+                let out = body.inline_in(defs, stack, budget, depth);
                 stack.pop();
                 out?
             }
             Expr::Apply(op, args) => {
-                Expr::Apply(*op, args.iter().map(|a| a.inline_in(defs, stack, budget)).collect::<Result<_, _>>()?)
+                Expr::Apply(*op, args.iter().map(|a| a.inline_in(defs, stack, budget, depth + 1)).collect::<Result<_, _>>()?)
             }
             Expr::Piecewise { pieces, otherwise } => Expr::Piecewise {
                 pieces: pieces
                     .iter()
-                    .map(|(v, c)| Ok((v.inline_in(defs, stack, budget)?, c.inline_in(defs, stack, budget)?)))
+                    .map(|(v, c)| Ok((v.inline_in(defs, stack, budget, depth + 1)?, c.inline_in(defs, stack, budget, depth + 1)?)))
                     .collect::<Result<_, ExprError>>()?,
                 otherwise: match otherwise {
-                    Some(o) => Some(Box::new(o.inline_in(defs, stack, budget)?)),
+                    Some(o) => Some(Box::new(o.inline_in(defs, stack, budget, depth + 1)?)),
                     None => None,
                 },
             },

@@ -125,7 +125,7 @@
 //! [`Expr::inline`] replaces calls of user functions ([`FunctionTable`] of
 //! [`Lambda`]s) by their bodies, checking argument counts and refusing
 //! recursion (calls nest at most [`MAX_CALL_DEPTH`] deep; a result has at
-//! most [`MAX_NODES`] nodes).
+//! most [`MAX_NODES`] nodes and [`MAX_INLINED_DEPTH`] levels).
 //!
 //! # Simplification
 //!
@@ -180,6 +180,9 @@ pub const MAX_DEPTH: usize = 256;
 pub const MAX_CALL_DEPTH: usize = 64;
 /// Largest expression [`Expr::inline`] builds, in nodes.
 pub const MAX_NODES: usize = 1_000_000;
+/// Deepest expression [`Expr::inline`] builds (bodies nest arguments: a
+/// function of depth 200 applied to itself 200 times would be 40 000 deep).
+pub const MAX_INLINED_DEPTH: usize = 1024;
 
 /// What can go wrong reading, inlining, differentiating or compiling an
 /// expression.

@@ -480,3 +480,45 @@ fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, ExprError> {
     op.check_arity(args.len())?;
     Ok(Expr::Apply(op, args))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_show_a_window_around_the_column() {
+        let long = format!("{}+ ) {}", "a".repeat(100), "b".repeat(100));
+        let ExprError::Syntax { column, snippet, .. } = parse(&long).unwrap_err() else { panic!() };
+        assert_eq!(column, 103);
+        let lines: Vec<&str> = snippet.lines().collect();
+        assert!(lines[0].starts_with("  …") && lines[0].ends_with('…'), "{snippet}");
+        // The caret sits under the ')' (counting characters, not bytes).
+        let caret = lines[1].chars().count() - 1;
+        assert_eq!(lines[0].chars().nth(caret), Some(')'), "{snippet}");
+        // Multi-byte text and control characters.
+        let ExprError::Syntax { column, snippet, .. } = parse("µ\t+ x").unwrap_err() else { panic!() };
+        assert_eq!(column, 1);
+        assert_eq!(snippet, "  µ + x\n  ^");
+        let ExprError::Syntax { column, snippet, .. } = parse("x\n+ @").unwrap_err() else { panic!() };
+        assert_eq!(column, 5);
+        assert_eq!(snippet, "  x + @\n      ^");
+    }
+
+    #[test]
+    fn nesting_counts_parentheses_arguments_prefixes_exponents_and_binary_runs() {
+        let ok = |s: String| assert!(parse(&s).is_ok(), "{}", &s[..20]);
+        let deep = |s: String| assert!(matches!(parse(&s), Err(ExprError::TooDeep { .. })), "{}", &s[..20]);
+        ok("(".repeat(255) + "x" + &")".repeat(255));
+        deep("(".repeat(256) + "x" + &")".repeat(256));
+        ok("-".repeat(255) + "x");
+        deep("-".repeat(256) + "x");
+        ok("x^".repeat(255) + "x");
+        deep("x^".repeat(256) + "x");
+        ok("x-".repeat(255) + "x");
+        deep("x-".repeat(256) + "x");
+        // Runs of + and * are one flat node: no limit but the text's length.
+        ok("x+".repeat(10_000) + "x");
+        ok("x*".repeat(10_000) + "x");
+        ok("x || ".repeat(10_000) + "x");
+    }
+}

@@ -92,3 +92,34 @@ fn simplify_apply(op: Op, mut args: Vec<Expr>) -> Expr {
         _ => Expr::Apply(op, args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(t: &str) -> String {
+        Expr::parse(t).unwrap().simplify().to_string()
+    }
+
+    #[test]
+    fn folds_constants_with_the_evaluation_kernels() {
+        assert_eq!(s("2^10 + x"), "1024 + x");
+        assert_eq!(s("x * (1 + 1)"), "x * 2");
+        assert_eq!(s("ln(-1) + x"), "notanumber + x");
+        assert_eq!(s("quotient(-7, 2)"), "-3");
+        assert_eq!(s("pi"), "pi"); // a constant alone stays as written
+        assert_eq!(s("2 * pi"), format!("{:?}", 2.0 * std::f64::consts::PI));
+        assert_eq!(s("1 < 2 && x"), "1 && x");
+        assert_eq!(s("plus(x)"), "x");
+        assert_eq!(s("times()"), "1");
+        assert_eq!(s("-(-(x))"), "x");
+        assert_eq!(s("x - 0 + 0 * 5"), "x");
+    }
+
+    #[test]
+    fn never_folds_what_could_change_a_value() {
+        for t in ["x * 0", "0 * x", "x - x", "x / x", "x^0.5 * x^0.5", "exp(ln(x))", "(a + b) + c", "x + 1 + 2"] {
+            assert_eq!(s(t), Expr::parse(t).unwrap().to_string(), "{t}");
+        }
+    }
+}
