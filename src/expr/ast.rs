@@ -285,7 +285,7 @@ fn boolean(b: bool) -> f64 {
 
 /// n! for a non-negative integer `x` (+∞ past 170!), NaN for anything else.
 pub fn factorial(x: f64) -> f64 {
-    if !(x >= 0.0) || x.fract() != 0.0 {
+    if x.is_nan() || x < 0.0 || x.fract() != 0.0 {
         return f64::NAN;
     }
     if x > 170.0 {
@@ -577,7 +577,11 @@ fn strength(e: &Expr) -> u8 {
         Expr::Num(v) if *v < 0.0 || (*v == 0.0 && v.is_sign_negative()) => prec::UNARY,
         Expr::Apply(Op::Minus | Op::Not, args) if args.len() == 1 => prec::UNARY,
         Expr::Apply(op, args) => match infix_symbol(*op) {
-            Some((_, p)) if args.len() == 2 || (args.len() > 2 && matches!(op, Op::Plus | Op::Times | Op::And | Op::Or)) => p,
+            Some((_, p))
+                if args.len() == 2 || (args.len() > 2 && matches!(op, Op::Plus | Op::Times | Op::And | Op::Or)) =>
+            {
+                p
+            }
             _ => prec::ATOM,
         },
         _ => prec::ATOM,
@@ -666,11 +670,21 @@ impl fmt::Display for Expr {
                 match op {
                     Op::Power => {
                         // Right-associative; the exponent is read at unary level.
-                        write!(f, "{}^{}", Wrap(&args[0], strength(&args[0]) <= p), Wrap(&args[1], strength(&args[1]) < prec::UNARY))
+                        write!(
+                            f,
+                            "{}^{}",
+                            Wrap(&args[0], strength(&args[0]) <= p),
+                            Wrap(&args[1], strength(&args[1]) < prec::UNARY)
+                        )
                     }
                     Op::Minus | Op::Divide => {
                         // Left-associative: the left operand may be any chain of this level.
-                        write!(f, "{} {sym} {}", Wrap(&args[0], strength(&args[0]) < p), Wrap(&args[1], strength(&args[1]) <= p))
+                        write!(
+                            f,
+                            "{} {sym} {}",
+                            Wrap(&args[0], strength(&args[0]) < p),
+                            Wrap(&args[1], strength(&args[1]) <= p)
+                        )
                     }
                     Op::Plus | Op::Times | Op::And | Op::Or => {
                         for (k, a) in args.iter().enumerate() {
@@ -690,7 +704,12 @@ impl fmt::Display for Expr {
                     }
                     _ => {
                         // Relational: not associative.
-                        write!(f, "{} {sym} {}", Wrap(&args[0], strength(&args[0]) <= p), Wrap(&args[1], strength(&args[1]) <= p))
+                        write!(
+                            f,
+                            "{} {sym} {}",
+                            Wrap(&args[0], strength(&args[0]) <= p),
+                            Wrap(&args[1], strength(&args[1]) <= p)
+                        )
                     }
                 }
             }
@@ -754,7 +773,13 @@ impl Expr {
     }
 
     /// `depth`: the depth of this node in the result.
-    fn inline_in(&self, defs: &FunctionTable, stack: &mut Vec<Name>, budget: &mut usize, depth: usize) -> Result<Expr, ExprError> {
+    fn inline_in(
+        &self,
+        defs: &FunctionTable,
+        stack: &mut Vec<Name>,
+        budget: &mut usize,
+        depth: usize,
+    ) -> Result<Expr, ExprError> {
         *budget = budget.checked_sub(1).ok_or(ExprError::TooLarge { limit: super::MAX_NODES })?;
         if depth > super::MAX_INLINED_DEPTH {
             return Err(ExprError::TooDeep { limit: super::MAX_INLINED_DEPTH });
@@ -774,20 +799,25 @@ impl Expr {
                     chain.push(name.to_string());
                     return Err(ExprError::Recursion { chain: chain.join(" → ") });
                 }
-                let args = args.iter().map(|a| a.inline_in(defs, stack, budget, depth)).collect::<Result<Vec<_>, _>>()?;
-                let body = lambda.body.substitute(&|n| lambda.params.iter().position(|p| &**p == n).map(|k| args[k].clone()));
+                let args =
+                    args.iter().map(|a| a.inline_in(defs, stack, budget, depth)).collect::<Result<Vec<_>, _>>()?;
+                let body =
+                    lambda.body.substitute(&|n| lambda.params.iter().position(|p| &**p == n).map(|k| args[k].clone()));
                 stack.push(name.clone());
                 let out = body.inline_in(defs, stack, budget, depth);
                 stack.pop();
                 out?
             }
-            Expr::Apply(op, args) => {
-                Expr::Apply(*op, args.iter().map(|a| a.inline_in(defs, stack, budget, depth + 1)).collect::<Result<_, _>>()?)
-            }
+            Expr::Apply(op, args) => Expr::Apply(
+                *op,
+                args.iter().map(|a| a.inline_in(defs, stack, budget, depth + 1)).collect::<Result<_, _>>()?,
+            ),
             Expr::Piecewise { pieces, otherwise } => Expr::Piecewise {
                 pieces: pieces
                     .iter()
-                    .map(|(v, c)| Ok((v.inline_in(defs, stack, budget, depth + 1)?, c.inline_in(defs, stack, budget, depth + 1)?)))
+                    .map(|(v, c)| {
+                        Ok((v.inline_in(defs, stack, budget, depth + 1)?, c.inline_in(defs, stack, budget, depth + 1)?))
+                    })
                     .collect::<Result<_, ExprError>>()?,
                 otherwise: match otherwise {
                     Some(o) => Some(Box::new(o.inline_in(defs, stack, budget, depth + 1)?)),

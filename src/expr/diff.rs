@@ -51,7 +51,9 @@ fn d(e: &Expr, x: &str) -> Result<Option<Expr>, ExprError> {
         Expr::Num(_) | Expr::Const(_) | Expr::Time | Expr::Avogadro => None,
         Expr::Var(n) => (&**n == x).then(|| num(1.0)),
         Expr::Call(name, _) => {
-            return Err(ExprError::Unsupported(format!("derivative of a call of '{name}': inline user functions first")))
+            return Err(ExprError::Unsupported(format!(
+                "derivative of a call of '{name}': inline user functions first"
+            )))
         }
         Expr::Piecewise { pieces, otherwise } => {
             let dv = pieces.iter().map(|(v, _)| d(v, x)).collect::<Result<Vec<_>, _>>()?;
@@ -110,10 +112,9 @@ fn apply(op: Op, args: &[Expr], x: &str) -> Result<Option<Expr>, ExprError> {
             match (&ds[0], &ds[1]) {
                 (Some(du), None) => Some(div(du.clone(), v.clone())),
                 (None, Some(dv)) => Some(neg(div(mul(vec![u.clone(), dv.clone()]), sq(v)))),
-                (Some(du), Some(dv)) => Some(div(
-                    sub(mul(vec![du.clone(), v.clone()]), mul(vec![u.clone(), dv.clone()])),
-                    sq(v),
-                )),
+                (Some(du), Some(dv)) => {
+                    Some(div(sub(mul(vec![du.clone(), v.clone()]), mul(vec![u.clone(), dv.clone()])), sq(v)))
+                }
                 (None, None) => None,
             }
         }
@@ -203,8 +204,10 @@ fn apply(op: Op, args: &[Expr], x: &str) -> Result<Option<Expr>, ExprError> {
             let value = |k: usize| ds[k].clone().unwrap_or(num(0.0));
             let pieces = (0..n - 1)
                 .map(|k| {
-                    let conds: Vec<Expr> = (k + 1..n).map(|j| Expr::binary(cmp, args[k].clone(), args[j].clone())).collect();
-                    let c = if conds.len() == 1 { conds.into_iter().next().unwrap() } else { Expr::Apply(Op::And, conds) };
+                    let conds: Vec<Expr> =
+                        (k + 1..n).map(|j| Expr::binary(cmp, args[k].clone(), args[j].clone())).collect();
+                    let c =
+                        if conds.len() == 1 { conds.into_iter().next().unwrap() } else { Expr::Apply(Op::And, conds) };
                     (value(k), c)
                 })
                 .collect();

@@ -151,7 +151,9 @@ fn number(node: roxmltree::Node) -> Result<f64, ExprError> {
             parse(&format!("{m}e{e}"))
         }
         ("rational", [n, d]) => Ok(parse(n)? / parse(d)?),
-        ("e-notation" | "rational", _) => Err(invalid(node, format!("type '{kind}' needs two parts separated by <sep/>"))),
+        ("e-notation" | "rational", _) => {
+            Err(invalid(node, format!("type '{kind}' needs two parts separated by <sep/>")))
+        }
         ("real" | "integer" | "double", _) => Err(invalid(node, "unexpected <sep/>")),
         _ => Err(ExprError::Unsupported(format!("<cn type=\"{kind}\">"))),
     }
@@ -187,7 +189,10 @@ fn expr(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
                     "piece" if otherwise.is_none() => {
                         let parts: Vec<_> = elements(child).collect();
                         if parts.len() != 2 {
-                            return Err(invalid(child, format!("expected a value and a condition, found {} elements", parts.len())));
+                            return Err(invalid(
+                                child,
+                                format!("expected a value and a condition, found {} elements", parts.len()),
+                            ));
                         }
                         pieces.push((expr(parts[0], depth + 1)?, expr(parts[1], depth + 1)?));
                     }

@@ -303,7 +303,11 @@ impl<'a> Parser<'a> {
                     return Err(ExprError::TooDeep { limit: MAX_DEPTH });
                 }
                 let right = next(self)?;
-                let left = if terms.len() == 1 { terms.pop().unwrap() } else { Expr::Apply(chain.1, std::mem::take(&mut terms)) };
+                let left = if terms.len() == 1 {
+                    terms.pop().unwrap()
+                } else {
+                    Expr::Apply(chain.1, std::mem::take(&mut terms))
+                };
                 terms = vec![Expr::binary(other.1, left, right)];
             } else {
                 break;
@@ -403,7 +407,11 @@ impl<'a> Parser<'a> {
             t => Err(syntax_error(
                 self.text,
                 at,
-                if t == Tok::End { "unexpected end of input".to_string() } else { format!("unexpected {}", describe(t)) },
+                if t == Tok::End {
+                    "unexpected end of input".to_string()
+                } else {
+                    format!("unexpected {}", describe(t))
+                },
             )),
         }
     }

@@ -100,7 +100,14 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
         TapeBuilder {
             bind,
             ids: HashMap::new(),
-            tape: Tape { code: Vec::new(), args: Vec::new(), consts: Vec::new(), n_regs: 0, roots: Vec::new(), n_vars: 0 },
+            tape: Tape {
+                code: Vec::new(),
+                args: Vec::new(),
+                consts: Vec::new(),
+                n_regs: 0,
+                roots: Vec::new(),
+                n_vars: 0,
+            },
         }
     }
 
@@ -151,13 +158,18 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                 self.intern(Key::Var(slot as u32), Code::Var, slot as u32, 0, &[])
             }
             Expr::Call(name, _) => {
-                return Err(ExprError::Unsupported(format!("call of '{name}' in a compiled expression: inline user functions first")))
+                return Err(ExprError::Unsupported(format!(
+                    "call of '{name}' in a compiled expression: inline user functions first"
+                )))
             }
             Expr::Apply(op, args) => {
                 op.check_arity(args.len())?;
                 let ids = args.iter().map(|a| self.node(a, depth + 1)).collect::<Result<Vec<u32>, _>>()?;
                 let code = match (op, ids.len()) {
-                    (_, 1) if (!matches!(op, Op::Plus | Op::Times | Op::Min | Op::Max) && !op.is_boolean()) || *op == Op::Not => {
+                    (_, 1)
+                        if (!matches!(op, Op::Plus | Op::Times | Op::Min | Op::Max) && !op.is_boolean())
+                            || *op == Op::Not =>
+                    {
                         Code::Unary(*op)
                     }
                     (
