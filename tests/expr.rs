@@ -821,6 +821,13 @@ fn derivatives_at_the_special_points() {
     assert_eq!(Expr::parse("x*y + y").unwrap().diff("x").unwrap().to_string(), "y");
     assert_eq!(Expr::parse("exp(2*x)").unwrap().diff("x").unwrap().to_string(), "exp(2 * x) * 2");
     assert_eq!(Expr::parse("x^2").unwrap().diff("x").unwrap().to_string(), "2 * x");
+    // One sparse Jacobian row: no entry for what only enters a condition.
+    let row = Expr::parse("k*x*piecewise(y, z > 1, 2)").unwrap().partials().unwrap();
+    let row: Vec<String> = row.iter().map(|(n, d)| format!("{n}: {d}")).collect();
+    assert_eq!(
+        row,
+        ["k: x * piecewise(y, z > 1, 2)", "x: k * piecewise(y, z > 1, 2)", "y: k * x * piecewise(1, z > 1, 0)"]
+    );
 }
 
 // ------------------------------------------------------------------ the tape

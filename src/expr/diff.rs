@@ -42,6 +42,21 @@ impl Expr {
     pub fn diff(&self, var: &str) -> Result<Expr, ExprError> {
         Ok(d(self, var)?.map_or(Expr::Num(0.0), |e| e.simplify()))
     }
+
+    /// The partial derivatives with respect to every variable the
+    /// expression reads ([`Expr::symbols`], in name order): one row of a
+    /// sparse Jacobian. Variables whose derivative simplifies to the number
+    /// 0 (e.g. only inside `floor` or a condition) are left out.
+    pub fn partials(&self) -> Result<Vec<(super::Name, Expr)>, ExprError> {
+        let mut out = Vec::new();
+        for name in self.symbols() {
+            let de = self.diff(&name)?;
+            if de != Expr::Num(0.0) {
+                out.push((name, de));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// `Some(derivative)`, or `None` when `e` does not depend on `x` (a

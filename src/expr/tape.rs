@@ -16,6 +16,17 @@ enum Code {
     Var,
     /// The time.
     Time,
+    /// `r[a] + r[b]` (and the other arithmetic operators, the most common
+    /// instructions, dispatched directly).
+    Add,
+    /// `r[a] - r[b]`
+    Sub,
+    /// `r[a] * r[b]`
+    Mul,
+    /// `r[a] / r[b]`
+    Div,
+    /// `-r[a]`
+    Neg,
     /// `op(r[a])`.
     Unary(Op),
     /// `op(r[a], r[b])` for the operators with a two-argument kernel.
@@ -166,26 +177,20 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                 op.check_arity(args.len())?;
                 let ids = args.iter().map(|a| self.node(a, depth + 1)).collect::<Result<Vec<u32>, _>>()?;
                 let code = match (op, ids.len()) {
+                    (Op::Plus, 2) => Code::Add,
+                    (Op::Minus, 2) => Code::Sub,
+                    (Op::Times, 2) => Code::Mul,
+                    (Op::Divide, 2) => Code::Div,
+                    (Op::Minus, 1) => Code::Neg,
                     (_, 1)
                         if (!matches!(op, Op::Plus | Op::Times | Op::Min | Op::Max) && !op.is_boolean())
                             || *op == Op::Not =>
                     {
                         Code::Unary(*op)
                     }
-                    (
-                        Op::Plus
-                        | Op::Times
-                        | Op::Minus
-                        | Op::Divide
-                        | Op::Power
-                        | Op::Log
-                        | Op::Root
-                        | Op::Rem
-                        | Op::Quotient
-                        | Op::Neq
-                        | Op::Implies,
-                        2,
-                    ) => Code::Binary(*op),
+                    (Op::Power | Op::Log | Op::Root | Op::Rem | Op::Quotient | Op::Neq | Op::Implies, 2) => {
+                        Code::Binary(*op)
+                    }
                     _ => Code::Nary(*op),
                 };
                 let (a, b) = (ids.first().copied().unwrap_or(0), ids.get(1).copied().unwrap_or(0));
@@ -261,25 +266,13 @@ impl Tape {
             let v = match ins.code {
                 Code::Var => vars[a],
                 Code::Time => time,
-                Code::Unary(op) => {
-                    let x = regs[a];
-                    match op {
-                        Op::Minus => -x,
-                        Op::Exp => x.exp(),
-                        Op::Ln => x.ln(),
-                        _ => apply1(op, x),
-                    }
-                }
-                Code::Binary(op) => {
-                    let (x, y) = (regs[a], regs[ins.b as usize]);
-                    match op {
-                        Op::Plus => x + y,
-                        Op::Times => x * y,
-                        Op::Minus => x - y,
-                        Op::Divide => x / y,
-                        _ => apply2(op, x, y),
-                    }
-                }
+                Code::Add => regs[a] + regs[ins.b as usize],
+                Code::Sub => regs[a] - regs[ins.b as usize],
+                Code::Mul => regs[a] * regs[ins.b as usize],
+                Code::Div => regs[a] / regs[ins.b as usize],
+                Code::Neg => -regs[a],
+                Code::Unary(op) => apply1(op, regs[a]),
+                Code::Binary(op) => apply2(op, regs[a], regs[ins.b as usize]),
                 Code::Nary(op) => {
                     let ix = &self.args[ins.start as usize..(ins.start + ins.len) as usize];
                     op.apply(ix.len(), |k| regs[ix[k] as usize])
@@ -327,7 +320,17 @@ impl Tape {
     pub fn count(&self, op: Op) -> usize {
         self.code
             .iter()
-            .filter(|i| matches!(i.code, Code::Unary(o) | Code::Binary(o) | Code::Nary(o) if o == op))
+            .filter(|i| {
+                let o = match i.code {
+                    Code::Add => Op::Plus,
+                    Code::Sub | Code::Neg => Op::Minus,
+                    Code::Mul => Op::Times,
+                    Code::Div => Op::Divide,
+                    Code::Unary(o) | Code::Binary(o) | Code::Nary(o) => o,
+                    Code::Var | Code::Time | Code::Piecewise => return false,
+                };
+                o == op
+            })
             .count()
     }
 }
