@@ -806,6 +806,8 @@ fn derivatives_at_the_special_points() {
     assert_eq!(d("x^2", 0.0), 0.0); // not 0·ln 0 = NaN
     assert_eq!(d("x^3", 0.0), 0.0);
     assert_eq!(d("x^2", 3.0), 6.0);
+    assert_eq!(d("x^0", 0.0), 0.0);
+    assert_eq!(d("x^1", 0.0), 1.0);
     assert_eq!(d("abs(x)", -2.0), -1.0);
     assert_eq!(d("abs(x)", 0.0), 0.0);
     assert_eq!(d("min(x, 1)", 0.5), 1.0);

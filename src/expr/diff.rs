@@ -135,6 +135,9 @@ fn apply(op: Op, args: &[Expr], x: &str) -> Result<Option<Expr>, ExprError> {
         }
         Op::Power => {
             let v = &args[1];
+            if matches!(v, Expr::Num(n) if *n == 0.0) {
+                return Ok(None); // u^0 = 1 for every u, NaN and ∞ included
+            }
             match (&ds[0], &ds[1]) {
                 (Some(du), None) => {
                     // n·u^(n−1)·u', so that d(x²)/dx at 0 is 0, not 0·ln 0.

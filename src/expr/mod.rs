@@ -57,8 +57,10 @@
 //! A `-` directly before a number literal is part of it (`-3` is the number
 //! −3, as libSBML reads it) unless the number is a base (`-3^2` = −(3²)).
 //! Whitespace is free. Text is limited to [`MAX_INPUT_LEN`] bytes and
-//! nesting to [`MAX_DEPTH`] levels, so hostile input gives an error, never a
-//! stack overflow. Syntax errors name the byte column and show a caret:
+//! nesting to [`MAX_DEPTH`] levels (counting parentheses and function
+//! arguments, prefix operators, exponents, and each binary `-` or `/` of a
+//! run), so hostile input gives an error, never a stack overflow. Syntax
+//! errors name the byte column and show a caret:
 //!
 //! ```text
 //! unexpected ')' at column 7
@@ -75,7 +77,13 @@
 //! of a user function. `delay(…)` and `rateOf(…)` are refused
 //! ([`ExprError::Unsupported`]).
 //!
-//! [`Expr`]'s `Display` prints infix text that parses back to the same tree.
+//! Every operator also has a function form under its MathML name
+//! (`plus(…)`, `times(…)`, `lt(a, b, c)`, `and(…)`, `power(a, b)` …).
+//!
+//! [`Expr`]'s `Display` prints infix text that parses back to the same tree
+//! (function forms where infix cannot say it, e.g. `lt(a, b, c)`), except for
+//! a variable or user function that takes a reserved name (a MathML
+//! `<ci>time</ci>` prints as `time`, which reads back as the csymbol).
 //!
 //! # Functions and their semantics
 //!
@@ -91,7 +99,7 @@
 //! | `exp(x)`, `ln(x)` | eˣ, natural logarithm |
 //! | `log(x)` | **base 10** (MathML's default `logbase`; libSBML's L3 parser's default) |
 //! | `log(b, x)` | log base `b` of `x`, the base **first** (libSBML L3 infix; MathML `<logbase>`) = ln x / ln b (exact `log10`, `log2` for b = 10, 2) |
-//! | `root(n, x)`, `root(x)`, `sqrt(x)` | x^(1/n) with `powf` (degree first; default degree 2, computed with `sqrt`). A negative radicand gives NaN even for odd `n`, as `pow` does in libSBML and libRoadRunner |
+//! | `root(n, x)`, `root(x)`, `sqrt(x)` | x^(1/n) with `powf` (degree first; default degree 2, computed with `sqrt`). A negative radicand gives NaN even for odd `n` (the principal root is not real; no `cbrt`-style odd roots) |
 //! | `abs`, `floor`, `ceiling` (`ceil`) | as `f64` |
 //! | `factorial(n)` | n! for a non-negative integer n (+∞ past 170!); **NaN for anything else** (MathML defines factorial on the natural numbers only; we refuse rather than round or extend with Γ) |
 //! | `sin cos tan`, `sinh cosh tanh`, `arcsin arccos arctan`, `arcsinh arccosh arctanh` | `f64` |
