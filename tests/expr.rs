@@ -943,3 +943,62 @@ fn evaluating_a_tape_allocates_nothing() {
     let _another = tape.workspace();
     assert!(ALLOCATIONS.with(|c| c.get()) > before);
 }
+
+#[test]
+fn random_text_parses_or_fails_cleanly_and_what_parses_prints_back() {
+    let pieces = [
+        "x",
+        "y",
+        "2",
+        ".5",
+        "1e3",
+        "-",
+        "+",
+        "*",
+        "/",
+        "^",
+        "(",
+        ")",
+        ",",
+        "<",
+        "<=",
+        "==",
+        "!=",
+        "&&",
+        "||",
+        "!",
+        "and",
+        "or",
+        "not",
+        "exp(",
+        "log(",
+        "piecewise(",
+        "min(",
+        "f(",
+        "time",
+        "pi",
+        " ",
+        "=",
+        "&",
+        "µ",
+        "1e",
+        "..",
+    ];
+    let mut rng = Rng::new(13, 8);
+    let mut parsed = 0;
+    for _ in 0..60_000 {
+        let n = 1 + (rng.next() % 12) as usize;
+        let text: String = (0..n).map(|_| pieces[(rng.next() % pieces.len() as u64) as usize]).collect();
+        match Expr::parse(&text) {
+            Ok(e) => {
+                parsed += 1;
+                let printed = e.to_string();
+                assert_eq!(Expr::parse(&printed).as_ref(), Ok(&e), "{text} printed as {printed}");
+            }
+            Err(ExprError::Syntax { column, .. }) => assert!(column >= 1 && column <= text.len() + 1, "{text}"),
+            Err(ExprError::Arity { .. } | ExprError::Unsupported(_)) => panic!("{text}: not reported as syntax"),
+            Err(other) => panic!("{text}: {other:?}"),
+        }
+    }
+    assert!(parsed > 1000, "{parsed}");
+}
