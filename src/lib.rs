@@ -47,6 +47,7 @@
 pub mod calibrate;
 pub mod error;
 pub mod experiment;
+pub mod expr;
 pub mod intervene;
 pub mod model;
 pub mod models;

@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("util", 0),
     ("error", 0),
     ("solve", 1),
+    ("expr", 1),
     ("model", 2),
     ("models", 2),
     ("space", 3),

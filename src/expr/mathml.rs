@@ -1,0 +1,260 @@
+//! Content MathML as SBML Level 3 Version 2 uses it, read from a
+//! [`roxmltree::Node`].
+
+use std::sync::Arc;
+
+use super::ast::{Constant, Expr, Lambda, Op};
+use super::{ExprError, MAX_DEPTH};
+
+/// What a `<math>` element holds: an expression, or (in a function
+/// definition) a lambda.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Math {
+    /// An expression.
+    Expr(Expr),
+    /// `lambda(bvar…, body)`.
+    Lambda(Lambda),
+}
+
+const SBML_SYMBOLS: &str = "http://www.sbml.org/sbml/symbols/";
+
+fn invalid(node: roxmltree::Node, message: impl Into<String>) -> ExprError {
+    ExprError::MathMl { element: node.tag_name().name().to_string(), message: message.into() }
+}
+
+fn elements<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+    node.children().filter(|c| c.is_element())
+}
+
+/// Reads a `<math>` element (or any MathML content element).
+pub fn read(node: roxmltree::Node) -> Result<Math, ExprError> {
+    let node = if node.tag_name().name() == "math" {
+        let mut kids = elements(node);
+        let first = kids.next().ok_or_else(|| invalid(node, "empty <math>"))?;
+        if kids.next().is_some() {
+            return Err(invalid(node, "more than one child"));
+        }
+        first
+    } else {
+        node
+    };
+    let node = unwrap_semantics(node, 0)?;
+    if node.tag_name().name() == "lambda" {
+        return lambda(node).map(Math::Lambda);
+    }
+    expr(node, 0).map(Math::Expr)
+}
+
+/// Reads a `<math>` element that must hold an expression (not a lambda).
+pub fn read_expr(node: roxmltree::Node) -> Result<Expr, ExprError> {
+    match read(node)? {
+        Math::Expr(e) => Ok(e),
+        Math::Lambda(_) => Err(invalid(node, "a lambda where an expression is expected")),
+    }
+}
+
+/// Reads a `<math>` element that must hold a lambda (a function definition).
+pub fn read_lambda(node: roxmltree::Node) -> Result<Lambda, ExprError> {
+    match read(node)? {
+        Math::Lambda(l) => Ok(l),
+        Math::Expr(_) => Err(invalid(node, "an expression where a lambda is expected")),
+    }
+}
+
+/// `<semantics>`: its first child; annotations are ignored.
+fn unwrap_semantics<'a, 'i>(node: roxmltree::Node<'a, 'i>, depth: usize) -> Result<roxmltree::Node<'a, 'i>, ExprError> {
+    if depth > MAX_DEPTH {
+        return Err(ExprError::TooDeep { limit: MAX_DEPTH });
+    }
+    if node.tag_name().name() == "semantics" {
+        let first = elements(node)
+            .find(|c| !matches!(c.tag_name().name(), "annotation" | "annotation-xml"))
+            .ok_or_else(|| invalid(node, "no content"))?;
+        return unwrap_semantics(first, depth + 1);
+    }
+    Ok(node)
+}
+
+fn lambda(node: roxmltree::Node) -> Result<Lambda, ExprError> {
+    let mut params = Vec::new();
+    let mut body = None;
+    for child in elements(node) {
+        let child = unwrap_semantics(child, 0)?;
+        if child.tag_name().name() == "bvar" {
+            if body.is_some() {
+                return Err(invalid(node, "<bvar> after the body"));
+            }
+            let ci = elements(child).next().filter(|c| c.tag_name().name() == "ci");
+            let ci = ci.ok_or_else(|| invalid(child, "expected one <ci>"))?;
+            params.push(Arc::from(text(ci)));
+        } else if body.is_none() {
+            body = Some(expr(child, 1)?);
+        } else {
+            return Err(invalid(node, "more than one body"));
+        }
+    }
+    let body = body.ok_or_else(|| invalid(node, "no body"))?;
+    Ok(Lambda { params, body })
+}
+
+fn text<'a>(node: roxmltree::Node<'a, '_>) -> &'a str {
+    node.text().unwrap_or("").trim()
+}
+
+fn csymbol(node: roxmltree::Node) -> Result<Expr, ExprError> {
+    let url = node.attribute("definitionURL").unwrap_or("");
+    match url.strip_prefix(SBML_SYMBOLS) {
+        Some("time") => Ok(Expr::Time),
+        Some("avogadro") => Ok(Expr::Avogadro),
+        Some(s @ ("delay" | "rateOf")) => Err(ExprError::Unsupported(format!("{s} csymbol"))),
+        _ => Err(invalid(node, format!("unknown csymbol definitionURL '{url}'"))),
+    }
+}
+
+fn number(node: roxmltree::Node) -> Result<f64, ExprError> {
+    let kind = node.attribute("type").unwrap_or("real");
+    if let Some(base) = node.attribute("base") {
+        if base.trim() != "10" {
+            return Err(ExprError::Unsupported(format!("<cn base=\"{base}\">")));
+        }
+    }
+    let parse = |s: &str| -> Result<f64, ExprError> {
+        let s = s.trim();
+        match s {
+            "INF" | "inf" | "infinity" => Ok(f64::INFINITY),
+            "-INF" | "-inf" | "-infinity" => Ok(f64::NEG_INFINITY),
+            "NaN" | "nan" => Ok(f64::NAN),
+            _ => s.parse::<f64>().map_err(|_| invalid(node, format!("'{s}' is not a number"))),
+        }
+    };
+    // The parts before and after <sep/>.
+    let mut parts = vec![String::new()];
+    for c in node.children() {
+        if c.is_element() {
+            if c.tag_name().name() == "sep" {
+                parts.push(String::new());
+            } else {
+                return Err(invalid(node, format!("unexpected <{}>", c.tag_name().name())));
+            }
+        } else if let Some(t) = c.text() {
+            parts.last_mut().unwrap().push_str(t);
+        }
+    }
+    match (kind, parts.as_slice()) {
+        ("real" | "integer" | "double", [v]) => parse(v),
+        ("e-notation", [m, e]) => {
+            // m·10^e, read as the decimal text `me` so that it is correctly rounded.
+            let (m, e) = (m.trim(), e.trim());
+            if e.parse::<i32>().is_err() {
+                return Err(invalid(node, format!("exponent '{e}' is not an integer")));
+            }
+            parse(&format!("{m}e{e}"))
+        }
+        ("rational", [n, d]) => Ok(parse(n)? / parse(d)?),
+        ("e-notation" | "rational", _) => {
+            Err(invalid(node, format!("type '{kind}' needs two parts separated by <sep/>")))
+        }
+        ("real" | "integer" | "double", _) => Err(invalid(node, "unexpected <sep/>")),
+        _ => Err(ExprError::Unsupported(format!("<cn type=\"{kind}\">"))),
+    }
+}
+
+fn expr(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
+    if depth > MAX_DEPTH {
+        return Err(ExprError::TooDeep { limit: MAX_DEPTH });
+    }
+    let node = unwrap_semantics(node, depth)?;
+    let name = node.tag_name().name();
+    Ok(match name {
+        "cn" => Expr::Num(number(node)?),
+        "ci" => {
+            let t = text(node);
+            if t.is_empty() {
+                return Err(invalid(node, "empty name"));
+            }
+            Expr::Var(Arc::from(t))
+        }
+        "csymbol" => csymbol(node)?,
+        "true" => Expr::Const(Constant::True),
+        "false" => Expr::Const(Constant::False),
+        "pi" => Expr::Const(Constant::Pi),
+        "exponentiale" => Expr::Const(Constant::E),
+        "infinity" => Expr::Const(Constant::Infinity),
+        "notanumber" => Expr::Const(Constant::NaN),
+        "piecewise" => {
+            let mut pieces = Vec::new();
+            let mut otherwise = None;
+            for child in elements(node) {
+                match child.tag_name().name() {
+                    "piece" if otherwise.is_none() => {
+                        let parts: Vec<_> = elements(child).collect();
+                        if parts.len() != 2 {
+                            return Err(invalid(
+                                child,
+                                format!("expected a value and a condition, found {} elements", parts.len()),
+                            ));
+                        }
+                        pieces.push((expr(parts[0], depth + 1)?, expr(parts[1], depth + 1)?));
+                    }
+                    "otherwise" if otherwise.is_none() => {
+                        let parts: Vec<_> = elements(child).collect();
+                        if parts.len() != 1 {
+                            return Err(invalid(child, format!("expected one value, found {} elements", parts.len())));
+                        }
+                        otherwise = Some(Box::new(expr(parts[0], depth + 1)?));
+                    }
+                    other => return Err(invalid(node, format!("unexpected <{other}>"))),
+                }
+            }
+            Expr::Piecewise { pieces, otherwise }
+        }
+        "apply" => apply(node, depth)?,
+        "lambda" => return Err(invalid(node, "a lambda inside an expression")),
+        other => return Err(ExprError::Unsupported(format!("MathML element <{other}>"))),
+    })
+}
+
+fn apply(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
+    let mut kids = elements(node);
+    let head = kids.next().ok_or_else(|| invalid(node, "no operator"))?;
+    let head = unwrap_semantics(head, depth)?;
+    let mut qualifier = None;
+    let mut args = Vec::new();
+    for k in kids {
+        match k.tag_name().name() {
+            q @ ("degree" | "logbase") => {
+                let inner = elements(k).next().ok_or_else(|| invalid(k, "empty"))?;
+                if qualifier.is_some() {
+                    return Err(invalid(node, format!("more than one qualifier (<{q}>)")));
+                }
+                qualifier = Some((q, expr(inner, depth + 1)?));
+            }
+            "bvar" => return Err(invalid(k, "<bvar> outside a lambda")),
+            _ => args.push(expr(k, depth + 1)?),
+        }
+    }
+    let op_name = head.tag_name().name();
+    match op_name {
+        "ci" => return Ok(Expr::Call(Arc::from(text(head)), args)),
+        "csymbol" => {
+            // `delay` and `rateOf` are the csymbols that are functions.
+            return match csymbol(head) {
+                Err(e) => Err(e),
+                Ok(_) => Err(invalid(head, "a csymbol that is not a function, applied")),
+            };
+        }
+        _ => {}
+    }
+    let op = Op::from_name(op_name).ok_or_else(|| ExprError::Unsupported(format!("MathML operator <{op_name}>")))?;
+    if let Some((q, value)) = qualifier {
+        let wanted = if op == Op::Log { "logbase" } else { "degree" };
+        if !matches!(op, Op::Log | Op::Root) || q != wanted {
+            return Err(invalid(node, format!("<{q}> does not apply to <{op_name}>")));
+        }
+        args.insert(0, value);
+    } else if matches!(op, Op::Log | Op::Root) {
+        args.insert(0, Expr::Num(if op == Op::Log { 10.0 } else { 2.0 }));
+    }
+    op.check_arity(args.len())?;
+    Ok(Expr::Apply(op, args))
+}

@@ -1,0 +1,336 @@
+//! Compiled evaluation: many expressions as one flat instruction tape with
+//! common subexpressions shared.
+
+use std::collections::HashMap;
+
+use super::ast::{apply1, apply2, truth, Expr, Op, AVOGADRO};
+use super::ExprError;
+
+/// Nesting depth the compiler follows (derivatives of parsed expressions,
+/// at most [`MAX_DEPTH`](super::MAX_DEPTH) deep, stay well within it).
+const MAX_COMPILE_DEPTH: usize = 4096;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Code {
+    /// `vars[a]`.
+    Var,
+    /// The time.
+    Time,
+    /// `r[a] + r[b]` (and the other arithmetic operators, the most common
+    /// instructions, dispatched directly).
+    Add,
+    /// `r[a] - r[b]`
+    Sub,
+    /// `r[a] * r[b]`
+    Mul,
+    /// `r[a] / r[b]`
+    Div,
+    /// `-r[a]`
+    Neg,
+    /// `op(r[a])`.
+    Unary(Op),
+    /// `op(r[a], r[b])` for the operators with a two-argument kernel.
+    Binary(Op),
+    /// `op(r[args[start..start+len]])`.
+    Nary(Op),
+    /// `args[start..start+len]` = value, condition, value, condition, …
+    /// (then `otherwise` if `b == 1`).
+    Piecewise,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Instr {
+    code: Code,
+    dst: u32,
+    a: u32,
+    b: u32,
+    start: u32,
+    len: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Num(u64),
+    Var(u32),
+    Time,
+    Apply(Op, Vec<u32>),
+    Piecewise(Vec<u32>, bool),
+}
+
+/// Many expressions compiled into one flat tape.
+///
+/// Every distinct subexpression (by structure: hash-consing) is computed once
+/// per evaluation, whichever root it belongs to: compile a model's rates
+/// together with their partial derivatives and the derivatives reuse the
+/// rates' subexpressions. Evaluation writes into a preallocated
+/// [`Workspace`] and allocates nothing.
+///
+/// ```
+/// use sasp::expr::{Expr, Tape};
+///
+/// let e = Expr::parse("(a + b)^2")?;
+/// let f = Expr::parse("exp(a + b)")?;
+/// let names = ["a", "b"];
+/// let tape = Tape::compile(&[e, f], |n| names.iter().position(|m| *m == n))?;
+/// let mut ws = tape.workspace();
+/// let out = tape.eval(&[1.0, 2.0], 0.0, &mut ws);
+/// assert_eq!(out[0], 9.0);
+/// assert_eq!(out[1], 3f64.exp());
+/// assert_eq!(tape.count(sasp::expr::Op::Plus), 1); // a + b once
+/// # Ok::<(), sasp::expr::ExprError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Tape {
+    code: Vec<Instr>,
+    args: Vec<u32>,
+    consts: Vec<(u32, f64)>,
+    n_regs: usize,
+    roots: Vec<u32>,
+    n_vars: usize,
+}
+
+/// The registers of one evaluation of a [`Tape`] (make one per thread with
+/// [`Tape::workspace`]).
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    regs: Vec<f64>,
+    out: Vec<f64>,
+}
+
+/// Builds a [`Tape`] root by root.
+pub struct TapeBuilder<F> {
+    bind: F,
+    ids: HashMap<Key, u32>,
+    tape: Tape,
+}
+
+impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
+    /// A builder whose variables are bound to slots by `bind` (the index of
+    /// the variable's value in the slice handed to [`Tape::eval`]).
+    pub fn new(bind: F) -> TapeBuilder<F> {
+        TapeBuilder {
+            bind,
+            ids: HashMap::new(),
+            tape: Tape {
+                code: Vec::new(),
+                args: Vec::new(),
+                consts: Vec::new(),
+                n_regs: 0,
+                roots: Vec::new(),
+                n_vars: 0,
+            },
+        }
+    }
+
+    /// Adds `e` as the next root; returns its index among the outputs.
+    /// Fails on an unbound variable, a call of a user function (inline
+    /// first), a wrong number of arguments or a tree nested deeper than 4096.
+    pub fn add(&mut self, e: &Expr) -> Result<usize, ExprError> {
+        let r = self.node(e, 0)?;
+        self.tape.roots.push(r);
+        Ok(self.tape.roots.len() - 1)
+    }
+
+    /// The tape.
+    pub fn finish(self) -> Tape {
+        self.tape
+    }
+
+    fn intern(&mut self, key: Key, code: Code, a: u32, b: u32, list: &[u32]) -> u32 {
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.tape.n_regs as u32;
+        self.tape.n_regs += 1;
+        match key {
+            Key::Num(bits) => self.tape.consts.push((id, f64::from_bits(bits))),
+            _ => {
+                let start = self.tape.args.len() as u32;
+                self.tape.args.extend_from_slice(list);
+                self.tape.code.push(Instr { code, dst: id, a, b, start, len: list.len() as u32 });
+            }
+        }
+        self.ids.insert(key, id);
+        id
+    }
+
+    fn node(&mut self, e: &Expr, depth: usize) -> Result<u32, ExprError> {
+        if depth > MAX_COMPILE_DEPTH {
+            return Err(ExprError::TooDeep { limit: MAX_COMPILE_DEPTH });
+        }
+        Ok(match e {
+            Expr::Num(v) => self.intern(Key::Num(v.to_bits()), Code::Var, 0, 0, &[]),
+            Expr::Const(c) => self.intern(Key::Num(c.value().to_bits()), Code::Var, 0, 0, &[]),
+            Expr::Avogadro => self.intern(Key::Num(AVOGADRO.to_bits()), Code::Var, 0, 0, &[]),
+            Expr::Time => self.intern(Key::Time, Code::Time, 0, 0, &[]),
+            Expr::Var(n) => {
+                let slot = (self.bind)(n).ok_or_else(|| ExprError::Unbound(n.to_string()))?;
+                self.tape.n_vars = self.tape.n_vars.max(slot + 1);
+                self.intern(Key::Var(slot as u32), Code::Var, slot as u32, 0, &[])
+            }
+            Expr::Call(name, _) => {
+                return Err(ExprError::Unsupported(format!(
+                    "call of '{name}' in a compiled expression: inline user functions first"
+                )))
+            }
+            Expr::Apply(op, args) => {
+                op.check_arity(args.len())?;
+                let ids = args.iter().map(|a| self.node(a, depth + 1)).collect::<Result<Vec<u32>, _>>()?;
+                let code = match (op, ids.len()) {
+                    (Op::Plus, 2) => Code::Add,
+                    (Op::Minus, 2) => Code::Sub,
+                    (Op::Times, 2) => Code::Mul,
+                    (Op::Divide, 2) => Code::Div,
+                    (Op::Minus, 1) => Code::Neg,
+                    (_, 1)
+                        if (!matches!(op, Op::Plus | Op::Times | Op::Min | Op::Max) && !op.is_boolean())
+                            || *op == Op::Not =>
+                    {
+                        Code::Unary(*op)
+                    }
+                    (Op::Power | Op::Log | Op::Root | Op::Rem | Op::Quotient | Op::Neq | Op::Implies, 2) => {
+                        Code::Binary(*op)
+                    }
+                    _ => Code::Nary(*op),
+                };
+                let (a, b) = (ids.first().copied().unwrap_or(0), ids.get(1).copied().unwrap_or(0));
+                self.intern(Key::Apply(*op, ids.clone()), code, a, b, &ids)
+            }
+            Expr::Piecewise { pieces, otherwise } => {
+                let mut ids = Vec::with_capacity(2 * pieces.len() + 1);
+                for (v, c) in pieces {
+                    ids.push(self.node(v, depth + 1)?);
+                    ids.push(self.node(c, depth + 1)?);
+                }
+                if let Some(o) = otherwise {
+                    ids.push(self.node(o, depth + 1)?);
+                }
+                let has = otherwise.is_some();
+                self.intern(Key::Piecewise(ids.clone(), has), Code::Piecewise, 0, u32::from(has), &ids)
+            }
+        })
+    }
+}
+
+impl Tape {
+    /// Compiles `roots` into one tape; output `k` is `roots[k]`. `bind`
+    /// gives each variable's slot (see [`TapeBuilder::new`]).
+    pub fn compile(roots: &[Expr], bind: impl Fn(&str) -> Option<usize>) -> Result<Tape, ExprError> {
+        let mut b = TapeBuilder::new(bind);
+        for r in roots {
+            b.add(r)?;
+        }
+        Ok(b.finish())
+    }
+
+    /// A workspace for this tape (constants preset).
+    pub fn workspace(&self) -> Workspace {
+        let mut regs = vec![0.0; self.n_regs];
+        for &(r, v) in &self.consts {
+            regs[r as usize] = v;
+        }
+        Workspace { regs, out: vec![0.0; self.roots.len()] }
+    }
+
+    /// Evaluates every root at variable values `vars` (by slot) and `time`;
+    /// returns the outputs in root order. Allocates nothing.
+    ///
+    /// # Panics
+    ///
+    /// If `vars` is shorter than [`Tape::var_count`] or `ws` was made by
+    /// another tape.
+    pub fn eval<'w>(&self, vars: &[f64], time: f64, ws: &'w mut Workspace) -> &'w [f64] {
+        self.run(vars, time, ws);
+        for (o, &r) in ws.out.iter_mut().zip(&self.roots) {
+            *o = ws.regs[r as usize];
+        }
+        &ws.out
+    }
+
+    /// Like [`Tape::eval`], writing the outputs into `out` (which must have
+    /// [`Tape::root_count`] elements).
+    pub fn eval_into(&self, vars: &[f64], time: f64, ws: &mut Workspace, out: &mut [f64]) {
+        assert_eq!(out.len(), self.roots.len(), "output buffer size");
+        self.run(vars, time, ws);
+        for (o, &r) in out.iter_mut().zip(&self.roots) {
+            *o = ws.regs[r as usize];
+        }
+    }
+
+    fn run(&self, vars: &[f64], time: f64, ws: &mut Workspace) {
+        assert!(vars.len() >= self.n_vars, "the tape reads {} variable slots, {} given", self.n_vars, vars.len());
+        assert_eq!(ws.regs.len(), self.n_regs, "workspace of another tape");
+        let regs = &mut ws.regs[..];
+        for ins in &self.code {
+            let a = ins.a as usize;
+            let v = match ins.code {
+                Code::Var => vars[a],
+                Code::Time => time,
+                Code::Add => regs[a] + regs[ins.b as usize],
+                Code::Sub => regs[a] - regs[ins.b as usize],
+                Code::Mul => regs[a] * regs[ins.b as usize],
+                Code::Div => regs[a] / regs[ins.b as usize],
+                Code::Neg => -regs[a],
+                Code::Unary(op) => apply1(op, regs[a]),
+                Code::Binary(op) => apply2(op, regs[a], regs[ins.b as usize]),
+                Code::Nary(op) => {
+                    let ix = &self.args[ins.start as usize..(ins.start + ins.len) as usize];
+                    op.apply(ix.len(), |k| regs[ix[k] as usize])
+                }
+                Code::Piecewise => {
+                    let ix = &self.args[ins.start as usize..(ins.start + ins.len) as usize];
+                    let (pairs, otherwise) = if ins.b == 1 { ix.split_at(ix.len() - 1) } else { (ix, &[][..]) };
+                    let mut v = otherwise.first().map_or(f64::NAN, |&o| regs[o as usize]);
+                    for p in pairs.chunks_exact(2) {
+                        if truth(regs[p[1] as usize]) {
+                            v = regs[p[0] as usize];
+                            break;
+                        }
+                    }
+                    v
+                }
+            };
+            regs[ins.dst as usize] = v;
+        }
+    }
+
+    /// The value of root `k` after the last evaluation with `ws`.
+    pub fn value(&self, ws: &Workspace, k: usize) -> f64 {
+        ws.regs[self.roots[k] as usize]
+    }
+
+    /// The number of roots (outputs).
+    pub fn root_count(&self) -> usize {
+        self.roots.len()
+    }
+    /// The number of variable slots read (one past the largest slot).
+    pub fn var_count(&self) -> usize {
+        self.n_vars
+    }
+    /// The number of instructions run per evaluation (loads of variables
+    /// and time included, constants not): the cost measure of a tape.
+    pub fn instruction_count(&self) -> usize {
+        self.code.len()
+    }
+    /// The number of registers (distinct subexpressions, constants included).
+    pub fn register_count(&self) -> usize {
+        self.n_regs
+    }
+    /// The number of instructions applying `op`.
+    pub fn count(&self, op: Op) -> usize {
+        self.code
+            .iter()
+            .filter(|i| {
+                let o = match i.code {
+                    Code::Add => Op::Plus,
+                    Code::Sub | Code::Neg => Op::Minus,
+                    Code::Mul => Op::Times,
+                    Code::Div => Op::Divide,
+                    Code::Unary(o) | Code::Binary(o) | Code::Nary(o) => o,
+                    Code::Var | Code::Time | Code::Piecewise => return false,
+                };
+                o == op
+            })
+            .count()
+    }
+}
