@@ -45,7 +45,7 @@
 //! `<observable>_day<d>`), the days to each clearance threshold (by its
 //! label), and `status`.
 
-use crate::error::{Result, SaspError};
+use crate::error::{FileError, ModelError, Result, SaspError};
 use crate::experiment::Experiment;
 use crate::intervene::Arm;
 use crate::model::Model;
@@ -224,7 +224,7 @@ impl Design {
         let origin = origin.as_ref();
         let mut design: Design = toml::from_str(text).map_err(|e| {
             let (line, column) = crate::model::line_column(text, e.span().map_or(0, |s| s.start));
-            SaspError::FileSyntax { path: origin.to_path_buf(), line, column, message: e.message().to_string() }
+            FileError::Syntax { path: origin.to_path_buf(), line, column, message: e.message().to_string() }
         })?;
         design.source = Some(SpecSource::new(text, origin));
         design.check()?;
@@ -236,7 +236,7 @@ impl Design {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Design> {
         let path = path.as_ref();
         let text =
-            std::fs::read_to_string(path).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+            std::fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
         Design::from_toml_str(&text, path)
     }
 
@@ -247,7 +247,7 @@ impl Design {
         match &self.source {
             Some(source) => {
                 let (line, column) = source.position(key).unwrap_or((1, 1));
-                SaspError::FileSyntax { path: source.path.clone(), line, column, message }
+                FileError::Syntax { path: source.path.clone(), line, column, message }.into()
             }
             None => SaspError::InvalidOptions(message),
         }
@@ -385,10 +385,10 @@ impl Design {
         self.check()?;
         for (j, p) in self.parameters.iter().enumerate() {
             if model.parameter(&p.name).is_err() {
-                let e = SaspError::UnknownParameter { name: p.name.clone(), context: "the sweep".into() };
+                let e = ModelError::UnknownParameter { name: p.name.clone(), context: "the sweep".into() };
                 return Err(match self.source {
                     Some(_) => self.error_at(&format!("parameter.{j}.name"), e.to_string()),
-                    None => e,
+                    None => e.into(),
                 });
             }
         }
@@ -763,8 +763,7 @@ struct Record<'a> {
 /// doubled quotes and line ends; a record ends in LF or CRLF). Every record
 /// must end in a line end.
 fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
-    let at =
-        |line: usize, message: String| SaspError::FileSyntax { path: path.to_path_buf(), line, column: 1, message };
+    let at = |line: usize, message: String| FileError::Syntax { path: path.to_path_buf(), line, column: 1, message };
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut i, mut line) = (0, 1);
@@ -785,7 +784,8 @@ fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
                             return Err(at(
                                 start_line,
                                 "a quoted field is not closed at the end of the file (the part was cut short)".into(),
-                            ))
+                            )
+                            .into())
                         }
                         Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
                         Some(b'"') => {
@@ -799,14 +799,14 @@ fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
                     }
                 }
                 if !matches!(bytes.get(i), None | Some(b',' | b'\n' | b'\r')) {
-                    return Err(at(line, "text after the closing quote of a field".into()));
+                    return Err(at(line, "text after the closing quote of a field".into()).into());
                 }
                 last = (field_start, i, true);
             } else {
                 while let Some(&b) = bytes.get(i) {
                     match b {
                         b',' | b'\n' | b'\r' => break,
-                        b'"' => return Err(at(line, "a quote inside an unquoted field".into())),
+                        b'"' => return Err(at(line, "a quote inside an unquoted field".into()).into()),
                         _ => i += 1,
                     }
                 }
@@ -834,13 +834,14 @@ fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
                     break;
                 }
                 Some(_) => {
-                    return Err(at(line, "a carriage return without a line feed (old Mac line ends?)".into()));
+                    return Err(at(line, "a carriage return without a line feed (old Mac line ends?)".into()).into());
                 }
                 None => {
                     return Err(at(
                         start_line,
                         "the last row does not end with a line end (the part was cut short)".into(),
-                    ))
+                    )
+                    .into())
                 }
             }
         }
@@ -883,13 +884,13 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
     for (n, (name, text)) in parts.iter().enumerate() {
         let path = name.as_ref();
         let at =
-            |line: usize, message: String| SaspError::FileSyntax { path: path.to_path_buf(), line, column: 1, message };
+            |line: usize, message: String| FileError::Syntax { path: path.to_path_buf(), line, column: 1, message };
         let records = records(text, path)?;
         let Some(h) = records.first() else {
-            return Err(at(1, "the part is empty: no header".into()));
+            return Err(at(1, "the part is empty: no header".into()).into());
         };
         if h.fields < 2 || h.first != "run" || h.last != "status" {
-            return Err(at(1, "not a sweep part: the header must start with 'run' and end with 'status'".into()));
+            return Err(at(1, "not a sweep part: the header must start with 'run' and end with 'status'".into()).into());
         }
         match head {
             None => head = Some((path, h.text, h.fields)),
@@ -897,7 +898,8 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 return Err(at(
                     1,
                     format!("the header differs from that of {} (a part of another sweep?)", first.display()),
-                ))
+                )
+                .into())
             }
             _ => {}
         }
@@ -906,7 +908,8 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 return Err(at(
                     r.line,
                     format!("a row of {} fields, the header has {} (a row cut short?)", r.fields, h.fields),
-                ));
+                )
+                .into());
             }
             let canonical = !r.first.is_empty()
                 && r.first.bytes().all(|b| b.is_ascii_digit())
@@ -921,7 +924,8 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 return Err(at(
                     r.line,
                     format!("status '{}' is neither 'ok' nor 'failed: …' (a row cut short?)", r.last),
-                ));
+                )
+                .into());
             }
             // Between the run number and the status: values, each a finite
             // number or empty (not reached); nothing else is copied through.
@@ -930,7 +934,9 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 if let Some(bad) =
                     values.split(',').find(|v| !(v.is_empty() || v.parse::<f64>().is_ok_and(f64::is_finite)))
                 {
-                    return Err(at(r.line, format!("'{}' is not a finite number (nor empty)", bad.escape_debug())));
+                    return Err(
+                        at(r.line, format!("'{}' is not a finite number (nor empty)", bad.escape_debug())).into()
+                    );
                 }
             }
             rows.push((k, n, r.line, r.text));
@@ -940,12 +946,13 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
     let name = |n: usize| parts[n].0.as_ref().display().to_string();
     for w in rows.windows(2) {
         if w[0].0 == w[1].0 {
-            return Err(SaspError::FileSyntax {
+            return Err(FileError::Syntax {
                 path: parts[w[1].1].0.as_ref().to_path_buf(),
                 line: w[1].2,
                 column: 1,
                 message: format!("run {} is also at {}:{} (a shard given twice?)", w[0].0, name(w[0].1), w[0].2),
-            });
+            }
+            .into());
         }
     }
     if let Some(missing) = rows.iter().enumerate().find(|(expected, r)| r.0 != *expected).map(|(e, _)| e) {
