@@ -25,7 +25,7 @@
 //! processes with role `receptor.<RECEPTOR>`), `NK` (depletes the `nk.*`
 //! family) or `deplete:<compartment>`, and `isotype` (binds nothing). The
 //! pharmacokinetic quantities and their defaults are those of
-//! [`Pharmacokinetics`](super::Pharmacokinetics).
+//! [`Pharmacokinetics`].
 //!
 //! `p53_restoration` switches the input `doxycycline` unless it says
 //! `input = "…"`. An arm may also set parameters for the whole run, and
