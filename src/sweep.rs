@@ -763,7 +763,9 @@ struct Record<'a> {
 /// doubled quotes and line ends; a record ends in LF or CRLF). Every record
 /// must end in a line end.
 fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
-    let at = |line: usize, message: String| FileError::Syntax { path: path.to_path_buf(), line, column: 1, message };
+    let at = |line: usize, message: String| {
+        SaspError::from(FileError::Syntax { path: path.to_path_buf(), line, column: 1, message })
+    };
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut i, mut line) = (0, 1);
@@ -784,8 +786,7 @@ fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
                             return Err(at(
                                 start_line,
                                 "a quoted field is not closed at the end of the file (the part was cut short)".into(),
-                            )
-                            .into())
+                            ))
                         }
                         Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
                         Some(b'"') => {
@@ -799,14 +800,14 @@ fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
                     }
                 }
                 if !matches!(bytes.get(i), None | Some(b',' | b'\n' | b'\r')) {
-                    return Err(at(line, "text after the closing quote of a field".into()).into());
+                    return Err(at(line, "text after the closing quote of a field".into()));
                 }
                 last = (field_start, i, true);
             } else {
                 while let Some(&b) = bytes.get(i) {
                     match b {
                         b',' | b'\n' | b'\r' => break,
-                        b'"' => return Err(at(line, "a quote inside an unquoted field".into()).into()),
+                        b'"' => return Err(at(line, "a quote inside an unquoted field".into())),
                         _ => i += 1,
                     }
                 }
@@ -834,14 +835,13 @@ fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
                     break;
                 }
                 Some(_) => {
-                    return Err(at(line, "a carriage return without a line feed (old Mac line ends?)".into()).into());
+                    return Err(at(line, "a carriage return without a line feed (old Mac line ends?)".into()));
                 }
                 None => {
                     return Err(at(
                         start_line,
                         "the last row does not end with a line end (the part was cut short)".into(),
-                    )
-                    .into())
+                    ))
                 }
             }
         }
@@ -883,14 +883,15 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
     let mut rows: Vec<(usize, usize, usize, &str)> = Vec::new();
     for (n, (name, text)) in parts.iter().enumerate() {
         let path = name.as_ref();
-        let at =
-            |line: usize, message: String| FileError::Syntax { path: path.to_path_buf(), line, column: 1, message };
+        let at = |line: usize, message: String| {
+            SaspError::from(FileError::Syntax { path: path.to_path_buf(), line, column: 1, message })
+        };
         let records = records(text, path)?;
         let Some(h) = records.first() else {
-            return Err(at(1, "the part is empty: no header".into()).into());
+            return Err(at(1, "the part is empty: no header".into()));
         };
         if h.fields < 2 || h.first != "run" || h.last != "status" {
-            return Err(at(1, "not a sweep part: the header must start with 'run' and end with 'status'".into()).into());
+            return Err(at(1, "not a sweep part: the header must start with 'run' and end with 'status'".into()));
         }
         match head {
             None => head = Some((path, h.text, h.fields)),
@@ -898,8 +899,7 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 return Err(at(
                     1,
                     format!("the header differs from that of {} (a part of another sweep?)", first.display()),
-                )
-                .into())
+                ))
             }
             _ => {}
         }
@@ -908,8 +908,7 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 return Err(at(
                     r.line,
                     format!("a row of {} fields, the header has {} (a row cut short?)", r.fields, h.fields),
-                )
-                .into());
+                ));
             }
             let canonical = !r.first.is_empty()
                 && r.first.bytes().all(|b| b.is_ascii_digit())
@@ -924,8 +923,7 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 return Err(at(
                     r.line,
                     format!("status '{}' is neither 'ok' nor 'failed: …' (a row cut short?)", r.last),
-                )
-                .into());
+                ));
             }
             // Between the run number and the status: values, each a finite
             // number or empty (not reached); nothing else is copied through.
@@ -934,9 +932,7 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
                 if let Some(bad) =
                     values.split(',').find(|v| !(v.is_empty() || v.parse::<f64>().is_ok_and(f64::is_finite)))
                 {
-                    return Err(
-                        at(r.line, format!("'{}' is not a finite number (nor empty)", bad.escape_debug())).into()
-                    );
+                    return Err(at(r.line, format!("'{}' is not a finite number (nor empty)", bad.escape_debug())));
                 }
             }
             rows.push((k, n, r.line, r.text));
