@@ -90,7 +90,7 @@ pub fn experiment(model: &Model) -> sasp::Result<Experiment<'_>> {
 pub fn run_into(dir: &Path) -> sasp::Result<Vec<ArmResult>> {
     let model = model()?;
     let results = experiment(&model)?.run()?;
-    std::fs::create_dir_all(dir).map_err(|source| sasp::SaspError::Io { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| sasp::FileError::Io { path: dir.to_path_buf(), source })?;
     sasp::output::write_atomic(&dir.join("own_model.csv"), sasp::output::experiment_csv(&results).as_bytes())?;
     sasp::output::write_atomic(&dir.join("own_model.json"), sasp::output::experiment_json(&results, &[])?.as_bytes())?;
     sasp::plot::observables::write(&results, TREATMENT_DAY, dir, "png")?;

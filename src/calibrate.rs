@@ -13,7 +13,7 @@
 //! residuals is taken by forward differences in log space (one experiment per
 //! parameter), and the damped normal equations are solved with a dense LU.
 
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::experiment::paper::targets;
 use crate::experiment::{ArmResult, Experiment};
 use crate::intervene::Arm;
@@ -96,7 +96,7 @@ pub fn residuals(results: &[ArmResult]) -> Result<Vec<f64>> {
         let a = results
             .iter()
             .find(|a| a.name == name)
-            .ok_or_else(|| SaspError::InvalidOptions(format!("the calibration needs the arm '{name}'")))?;
+            .ok_or_else(|| SaspError::MissingArm { arm: name.to_string(), needed_by: "the calibration" })?;
         Ok(a.value("tumor_volume_mm3", 14.0)? / a.value("tumor_volume_mm3", 0.0)?)
     };
     let (c, a, g, d, o) =
@@ -115,7 +115,7 @@ fn with_values(model: &Model, free: &[FreeParameter], log_values: &[f64]) -> Res
                 .parameters
                 .iter_mut()
                 .find(|d| &d.name == name)
-                .ok_or_else(|| SaspError::UnknownParameter { name: name.clone(), context: "calibration".into() })?;
+                .ok_or_else(|| ModelError::UnknownParameter { name: name.clone(), context: "calibration".into() })?;
             decl.value = lv.exp();
         }
     }

@@ -1,16 +1,234 @@
-//! The one error type of the library.
+//! The error types of the library.
 //!
-//! Every fallible call returns [`Result<T>`](crate::Result). Variants carry the
-//! names and numbers needed to act on the failure: which compartment, which
-//! parameter, which process, which line of which file, which time and step size.
+//! Every fallible call returns [`Result<T>`](crate::Result), whose error is a
+//! [`SaspError`]. Failures that belong to one layer have their own types,
+//! wrapped by `SaspError` (and converted into it with `?`):
+//!
+//! - [`ModelError`]: a model's declaration is wrong (unknown or repeated
+//!   names, invalid values, units, structure);
+//! - [`FileError`]: a file cannot be read or parsed, or an error was found in
+//!   an item at a known line of it (wrapping that error);
+//! - [`SolveError`]: an integration failed, with the solver's diagnostics.
+//!
+//! The other variants of `SaspError` name the experiment, output or option
+//! that failed. Variants carry the names and numbers needed to act on the
+//! failure: which compartment, which parameter, which process, which line of
+//! which file, which arm and day, which time and step size.
+//! [`SaspError::root`] finds the cause under the arm and file wrappers.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong in `sasp`, grouped by the layer that detects it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SaspError {
     // ---------------------------------------------------------------- model
+    /// A model's declaration is wrong: see [`ModelError`].
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// A size derived from input (samples of a run, doses of a schedule …)
+    /// exceeds a documented limit.
+    #[error("too many {what}: {} requested, at most {limit} allowed ({hint})", count_text(*requested))]
+    LimitExceeded {
+        /// What is counted.
+        what: &'static str,
+        /// How many the input asks for (may be astronomically large).
+        requested: f64,
+        /// The limit.
+        limit: usize,
+        /// Which input to change.
+        hint: String,
+    },
+    /// A state vector, derivative vector or Jacobian buffer handed to a
+    /// model, grid or solver has the wrong size.
+    #[error("dimension mismatch for {what}: expected {expected}, found {found}")]
+    DimensionMismatch {
+        /// What was sized wrongly.
+        what: &'static str,
+        /// The size the model needs.
+        expected: usize,
+        /// The size that was handed in.
+        found: usize,
+    },
+
+    // ---------------------------------------------------------------- files
+    /// A file cannot be read, written or parsed, or an error was found at a
+    /// known line of it: see [`FileError`].
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A value cannot be written in an output format (a JSON or TOML
+    /// serialization that fails, a model SBML cannot carry).
+    #[error("cannot write {what}: {reason}")]
+    Serialization {
+        /// What was being written (`JSON`, `TOML`, `SBML`, `the manifest`).
+        what: &'static str,
+        /// Why it failed.
+        reason: String,
+    },
+
+    // ---------------------------------------------------------------- schedules
+    /// A schedule of input switches or doses is impossible (times out of
+    /// order, before the start of the run, non-finite values …).
+    #[error("invalid schedule for '{name}': {reason}")]
+    InvalidSchedule {
+        /// The input or intervention the schedule belongs to.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    // ---------------------------------------------------------------- solver
+    /// The integration failed (step size underflow, too many steps, Newton
+    /// failures, a singular iteration matrix, a non-finite right-hand side),
+    /// with the solver's diagnostics: see [`SolveError`].
+    #[error(transparent)]
+    Solve(Box<SolveError>),
+    /// A method name (`--method`, a sweep's or test set's method) that no
+    /// method has.
+    #[error("unknown method '{name}' (known: {known})")]
+    UnknownMethod {
+        /// The name as given.
+        name: String,
+        /// The known names, comma-separated.
+        known: String,
+    },
+
+    // ---------------------------------------------------------------- experiments
+    /// An error in one arm of an experiment (preparing it, checking it or
+    /// integrating it), with the arm's name.
+    #[error("arm '{}': {source}", printable(arm))]
+    InArm {
+        /// The arm's name.
+        arm: String,
+        /// The error.
+        #[source]
+        source: Box<SaspError>,
+    },
+    /// Two items of an experiment (arms, observables) share a name.
+    #[error("duplicate {kind} '{name}'")]
+    Duplicate {
+        /// What kind of item (`arm`, `observable`).
+        kind: &'static str,
+        /// The repeated name.
+        name: String,
+    },
+    /// An arm's result is asked for a day it did not sample.
+    #[error("arm '{}' has no sample at day {day}", printable(arm))]
+    NoSample {
+        /// The arm.
+        arm: String,
+        /// The day asked for.
+        day: f64,
+    },
+    /// An arm's result is asked for an observable the experiment did not
+    /// record.
+    #[error("arm '{}' has no observable '{name}'", printable(arm))]
+    UnknownObservable {
+        /// The arm.
+        arm: String,
+        /// The observable's name as given.
+        name: String,
+    },
+    /// An arm is asked for by name (`--arm`) that the scenario does not declare.
+    #[error("no arm '{}' (known: {known})", printable(name))]
+    UnknownArm {
+        /// The name as given.
+        name: String,
+        /// The declared arms, comma-separated.
+        known: String,
+    },
+    /// A calibration, its targets or the paper's figures need an arm that
+    /// was not run.
+    #[error("{needed_by} needs the arm '{}', which was not run", printable(arm))]
+    MissingArm {
+        /// The arm.
+        arm: String,
+        /// What needs it (`the calibration`, `plotting the paper's figures` …).
+        needed_by: &'static str,
+    },
+    /// A problem of the solver test set asked for by a name it does not have.
+    #[error("unknown problem '{name}' (known: {known})")]
+    UnknownProblem {
+        /// The name as given.
+        name: String,
+        /// The known names, comma-separated.
+        known: String,
+    },
+    /// A figure has nothing to draw (no arms, no points, no finite points).
+    #[error("nothing to plot: {0}")]
+    NothingToPlot(String),
+
+    // ---------------------------------------------------------------- options
+    /// An option value is invalid or options are inconsistent (negative
+    /// tolerances, t_end before t0, a step size, sample interval, grid or
+    /// shard that cannot be, an experiment's observable or arm names that
+    /// cannot be written …).
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
+}
+
+impl From<SolveError> for SaspError {
+    fn from(e: SolveError) -> SaspError {
+        SaspError::Solve(Box::new(e))
+    }
+}
+
+impl SaspError {
+    /// The solver failure under any [`SaspError::InArm`] and
+    /// [`FileError::At`] wrappers, if this is one.
+    pub fn solve_error(&self) -> Option<&SolveError> {
+        match self.root() {
+            SaspError::Solve(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The model error under any [`SaspError::InArm`] and [`FileError::At`]
+    /// wrappers, if this is one.
+    pub fn model_error(&self) -> Option<&ModelError> {
+        match self.root() {
+            SaspError::Model(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Wraps `self` as an error of arm `arm` (unless it already names that arm).
+    pub fn in_arm(self, arm: &str) -> SaspError {
+        match self {
+            SaspError::InArm { arm: ref a, .. } if a == arm => self,
+            SaspError::File(FileError::At { ref source, .. }) if matches!(&**source, SaspError::InArm { arm: a, .. } if a == arm) => {
+                self
+            }
+            other => SaspError::InArm { arm: arm.to_string(), source: Box::new(other) },
+        }
+    }
+
+    /// Wraps `self` as an error of the item at `line` of `path` (unless it
+    /// already names a file position).
+    pub fn at_line(self, path: impl Into<PathBuf>, line: usize) -> SaspError {
+        match self {
+            SaspError::File(FileError::At { .. } | FileError::Syntax { .. }) => self,
+            other => FileError::At { path: path.into(), line, column: None, source: Box::new(other) }.into(),
+        }
+    }
+
+    /// The innermost error, under any [`SaspError::InArm`] and
+    /// [`FileError::At`] wrappers.
+    pub fn root(&self) -> &SaspError {
+        match self {
+            SaspError::InArm { source, .. } | SaspError::File(FileError::At { source, .. }) => source.root(),
+            other => other,
+        }
+    }
+}
+
+/// A model's declaration is wrong: raised by the model layer (building a
+/// model from a specification, a file, a builder, or changing its values)
+/// and by the layers above when what they add to a model (an arm's
+/// antibody, an observable) does not fit it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
     /// A process, pool or observable names a compartment (or pool) that the
     /// model does not declare.
     #[error("unknown compartment '{name}' referenced by {context}")]
@@ -36,6 +254,26 @@ pub enum SaspError {
         /// Where it was referenced.
         context: String,
     },
+    /// A process is asked for by a name the model does not declare.
+    #[error("model '{model}' has no process '{name}'")]
+    UnknownProcess {
+        /// The model.
+        model: String,
+        /// The name that was not found.
+        name: String,
+    },
+    /// A compartment kind that is neither well-known nor `<quantity>.<name>`.
+    #[error(
+        "unknown compartment kind '{0}': a well-known kind (tumor.proliferating, nk.recruited, \
+         chemokine.CCL2, …) or <quantity>.<name> with quantity cells, concentration, fraction, \
+         index or length (e.g. cells.T_effector); see sasp::model::compartment"
+    )]
+    UnknownKind(String),
+    /// A process role that is not one of the known roles.
+    #[error(
+        "unknown process role '{0}': the roles are recruitment, killing and receptor.<NAME> (e.g. receptor.NKG2D)"
+    )]
+    UnknownRole(String),
     /// Two items of the same kind share a name.
     #[error("duplicate {kind} '{name}'")]
     Duplicate {
@@ -43,6 +281,28 @@ pub enum SaspError {
         kind: &'static str,
         /// The repeated name.
         name: String,
+    },
+    /// An item has an empty name.
+    #[error("a {0} has an empty name")]
+    EmptyName(&'static str),
+    /// A name that is not an identifier (a user chemokine's or compartment
+    /// kind's name).
+    #[error("'{name}' is not a valid name: {reason}")]
+    InvalidName {
+        /// The name as written.
+        name: String,
+        /// What a name must be.
+        reason: String,
+    },
+    /// A name that differs from a well-known one only in case (`ccl2`).
+    #[error("{what} '{name}' differs from the well-known '{known}' only in case: write '{known}'")]
+    CaseVariant {
+        /// What kind of name (`chemokine`, `receptor`).
+        what: &'static str,
+        /// The name as written.
+        name: String,
+        /// The well-known name.
+        known: String,
     },
     /// A parameter value is negative, NaN or infinite.
     #[error("parameter '{name}' has invalid value {value}: parameters must be finite and non-negative")]
@@ -78,11 +338,6 @@ pub enum SaspError {
         /// The unit that was found.
         found: String,
     },
-    /// A model is structurally wrong in a way not covered by the variants above
-    /// (e.g. a process that consumes a compartment without vanishing when it is
-    /// zero, which would drive the state negative).
-    #[error("invalid model: {0}")]
-    InvalidModel(String),
     /// A value that is finite as written is not once it is converted to
     /// canonical units or multiplied into a coefficient (`1e308` in `1/h`,
     /// `k*big*big`, `1/tau` with `tau = 1e-320`): the run would fail later
@@ -96,34 +351,72 @@ pub enum SaspError {
         /// Which value overflowed (or vanished) and why.
         detail: String,
     },
-    /// A size derived from input (samples of a run, doses of a schedule …)
-    /// exceeds a documented limit.
-    #[error("too many {what}: {} requested, at most {limit} allowed ({hint})", count_text(*requested))]
-    LimitExceeded {
-        /// What is counted.
-        what: &'static str,
-        /// How many the input asks for (may be astronomically large).
-        requested: f64,
-        /// The limit.
-        limit: usize,
-        /// Which input to change.
-        hint: String,
+    /// A model without compartments.
+    #[error("model '{0}' declares no compartments: a model needs at least one state variable ([[compartment]])")]
+    NoCompartments(String),
+    /// A process consumes a compartment at a rate that does not vanish when
+    /// the compartment is zero, which would drive the state negative.
+    #[error(
+        "{process} consumes '{compartment}' but its rate does not vanish when '{compartment}' is 0 \
+         (make '{compartment}' a factor of the rate, or the state can turn negative)"
+    )]
+    NonVanishingConsumption {
+        /// The process (e.g. `process 'kill'`).
+        process: String,
+        /// The compartment it consumes.
+        compartment: String,
     },
-    /// A state vector, derivative vector or Jacobian buffer has the wrong size.
-    #[error("dimension mismatch for {what}: expected {expected}, found {found}")]
-    DimensionMismatch {
-        /// What was sized wrongly.
-        what: &'static str,
-        /// The size the model needs.
-        expected: usize,
-        /// The size that was handed in.
-        found: usize,
+    /// Something added to a model, or computed from it, needs an item the
+    /// model does not declare (an observable's pool, an antibody's target,
+    /// the compartments of p53 restoration).
+    #[error("{needed_by} needs {what}, which model '{model}' does not declare")]
+    Missing {
+        /// What needs it (e.g. `the observable 'ratio'`).
+        needed_by: String,
+        /// What is missing (e.g. `the pool 'tumor'`).
+        what: String,
+        /// The model.
+        model: String,
     },
+    /// A model is wrong in a way not covered by the variants above (a Hill
+    /// coefficient below 1, a process that changes no compartment, an
+    /// antibody whose target is not a concentration …), naming the item.
+    #[error("invalid model: {item}: {reason}")]
+    Invalid {
+        /// The item that is wrong (e.g. `process 'kill'`).
+        item: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
 
-    // ---------------------------------------------------------------- files
-    /// A model or scenario file is malformed. `line` and `column` are 1-based.
+impl ModelError {
+    /// [`ModelError::Invalid`] for `item`.
+    pub fn invalid(item: impl Into<String>, reason: impl Into<String>) -> ModelError {
+        ModelError::Invalid { item: item.into(), reason: reason.into() }
+    }
+
+    /// [`ModelError::UnknownParameter`]: `name`, referenced by `context`.
+    pub fn unknown_parameter(name: impl Into<String>, context: impl Into<String>) -> ModelError {
+        ModelError::UnknownParameter { name: name.into(), context: context.into() }
+    }
+
+    /// [`ModelError::UnknownCompartment`]: `name`, referenced by `context`.
+    pub fn unknown_compartment(name: impl Into<String>, context: impl Into<String>) -> ModelError {
+        ModelError::UnknownCompartment { name: name.into(), context: context.into() }
+    }
+}
+
+/// A file cannot be read, written or parsed, or an error was found in an
+/// item declared at a known line of it: raised by the layers that read
+/// files (models, scenarios, sweeps) and write them (outputs, manifests).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// A model, scenario or sweep file is malformed. `line` and `column`
+    /// are 1-based.
     #[error("{path}:{line}:{column}: {message}", path = path.display())]
-    FileSyntax {
+    Syntax {
         /// The file (or `<string>` for in-memory text).
         path: PathBuf,
         /// 1-based line of the error.
@@ -133,14 +426,18 @@ pub enum SaspError {
         /// What the parser or validator reported.
         message: String,
     },
-    /// An error found in an item declared at a known line of a file (e.g. an
-    /// arm of a scenario file whose schedule does not fit the model).
-    #[error("{path}:{line}: {source}", path = path.display())]
-    InFile {
+    /// An error found in an item declared at a known line (and column) of a
+    /// file: a model file's unknown parameter, an arm of a scenario file
+    /// whose schedule does not fit the model. [`SaspError::root`] finds
+    /// `source`.
+    #[error("{}: {source}", position(path, *line, *column))]
+    At {
         /// The file.
         path: PathBuf,
         /// 1-based line of the item.
         line: usize,
+        /// 1-based column, where known.
+        column: Option<usize>,
         /// The error.
         #[source]
         source: Box<SaspError>,
@@ -154,82 +451,20 @@ pub enum SaspError {
         #[source]
         source: std::io::Error,
     },
-
-    // ---------------------------------------------------------------- schedules
-    /// A schedule of input switches or doses is impossible (times out of
-    /// order, before the start of the run, non-finite values …).
-    #[error("invalid schedule for '{name}': {reason}")]
-    InvalidSchedule {
-        /// The input or intervention the schedule belongs to.
-        name: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-
-    // ---------------------------------------------------------------- solver
-    /// The integration failed (step size underflow, too many steps, Newton
-    /// failures, a singular iteration matrix, a non-finite right-hand side),
-    /// with the solver's diagnostics: see [`SolveError`].
-    #[error(transparent)]
-    Solve(Box<SolveError>),
-    /// An error in one arm of an experiment (preparing it, checking it or
-    /// integrating it), with the arm's name.
-    #[error("arm '{}': {source}", printable(arm))]
-    InArm {
-        /// The arm's name.
-        arm: String,
-        /// The error.
-        #[source]
-        source: Box<SaspError>,
-    },
-    /// Options are inconsistent (negative tolerances, t_end before t0, an unknown method or arm …).
-    #[error("invalid options: {0}")]
-    InvalidOptions(String),
 }
 
-impl From<SolveError> for SaspError {
-    fn from(e: SolveError) -> SaspError {
-        SaspError::Solve(Box::new(e))
+impl FileError {
+    /// [`FileError::Io`] on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> FileError {
+        FileError::Io { path: path.into(), source }
     }
 }
 
-impl SaspError {
-    /// The solver failure under any [`SaspError::InArm`] and
-    /// [`SaspError::InFile`] wrappers, if this is one.
-    pub fn solve_error(&self) -> Option<&SolveError> {
-        match self.root() {
-            SaspError::Solve(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// Wraps `self` as an error of arm `arm` (unless it already names that arm).
-    pub fn in_arm(self, arm: &str) -> SaspError {
-        match self {
-            SaspError::InArm { arm: ref a, .. } if a == arm => self,
-            SaspError::InFile { ref source, .. } if matches!(&**source, SaspError::InArm { arm: a, .. } if a == arm) => {
-                self
-            }
-            other => SaspError::InArm { arm: arm.to_string(), source: Box::new(other) },
-        }
-    }
-
-    /// Wraps `self` as an error of the item at `line` of `path` (unless it
-    /// already names a file position).
-    pub fn at_line(self, path: impl Into<PathBuf>, line: usize) -> SaspError {
-        match self {
-            SaspError::InFile { .. } | SaspError::FileSyntax { .. } => self,
-            other => SaspError::InFile { path: path.into(), line, source: Box::new(other) },
-        }
-    }
-
-    /// The innermost error, under any [`SaspError::InArm`] and
-    /// [`SaspError::InFile`] wrappers.
-    pub fn root(&self) -> &SaspError {
-        match self {
-            SaspError::InArm { source, .. } | SaspError::InFile { source, .. } => source.root(),
-            other => other,
-        }
+/// `path:line` or `path:line:column`.
+fn position(path: &Path, line: usize, column: Option<usize>) -> String {
+    match column {
+        Some(c) => format!("{}:{line}:{c}", path.display()),
+        None => format!("{}:{line}", path.display()),
     }
 }
 

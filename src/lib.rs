@@ -61,7 +61,7 @@ pub mod sweep;
 pub mod testset;
 pub mod util;
 
-pub use error::{Result, SaspError, SolveError, SolveErrorKind};
+pub use error::{FileError, ModelError, Result, SaspError, SolveError, SolveErrorKind};
 /// The `ndarray` version that [`space`] fields use.
 pub use ndarray;
 

@@ -45,7 +45,7 @@ pub const SPATIAL_REFERENCE_SPACING: f64 = 0.0625;
 pub fn iannello2013_spatial(spacing: f64) -> Result<Model> {
     let model = Model::from_toml_str(IANNELLO2013_SPATIAL_TOML, "models/iannello2013_spatial.toml")?;
     if !(spacing.is_finite() && spacing > 0.0) {
-        return Err(crate::SaspError::InvalidParameter { name: "grid spacing".into(), value: spacing });
+        return Err(crate::ModelError::InvalidParameter { name: "grid spacing".into(), value: spacing }.into());
     }
     let scale = (spacing / SPATIAL_REFERENCE_SPACING).powi(3);
     if scale == 1.0 {

@@ -69,7 +69,7 @@ pub fn experiment_json(results: &[ArmResult], targets: &[Target]) -> Result<Stri
     }
     // serde_json writes every non-finite f64 as `null` (tested below).
     serde_json::to_string_pretty(&Document { arms: results, targets })
-        .map_err(|e| SaspError::InvalidModel(format!("cannot write JSON: {e}")))
+        .map_err(|e| SaspError::Serialization { what: "JSON", reason: e.to_string() })
 }
 
 /// How an output file was made: written as `<file>.manifest.json` beside it.

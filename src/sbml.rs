@@ -26,7 +26,7 @@
 //!   then fired every event due by τ = 0 when the model was built, and its
 //!   first simulation from −14 ran with doxycycline already on.)
 
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::experiment::observable::{Definition, Offset, Term, UndefinedBelow};
 use crate::experiment::{Experiment, Observable};
 use crate::intervene::{Arm, TimedAction};
@@ -141,7 +141,7 @@ impl Laws<'_> {
     }
 
     fn coefficient(&self, c: &Coefficient) -> Result<String> {
-        let (sign, parts) = c.monomial().map_err(SaspError::InvalidModel)?;
+        let (sign, parts) = c.monomial().map_err(|e| ModelError::invalid(format!("coefficient '{c}'"), e))?;
         let mut num = Vec::new();
         let mut den = Vec::new();
         for (token, e) in parts {
@@ -193,9 +193,10 @@ impl Laws<'_> {
 
     fn law(&self, law: &RateLaw, modifiers: &[Factor], process: &str) -> Result<String> {
         if matches!(law, RateLaw::Custom(_)) {
-            return Err(SaspError::InvalidModel(format!(
-                "process '{process}' has a custom (closure) rate law, which SBML cannot carry"
-            )));
+            return Err(SaspError::Serialization {
+                what: "SBML",
+                reason: format!("process '{process}' has a custom (closure) rate law, which SBML cannot carry"),
+            });
         }
         let mut terms = Vec::new();
         for term in law.terms() {
@@ -232,9 +233,12 @@ fn unique_ids(model_id: &str, model: &Model, observables: &[&str], actions: usiz
     items.extend((0..actions).map(|k| (format!("e{k}"), format!("event 'e{k}'"))));
     for (id, what) in items {
         if let Some(first) = seen.get(&id) {
-            return Err(SaspError::InvalidModel(format!(
-                "cannot export to SBML: {first} and {what} would both have the id '{id}' (ids keep only letters, digits and _); rename one"
-            )));
+            return Err(SaspError::Serialization {
+                what: "SBML",
+                reason: format!(
+                    "{first} and {what} would both have the id '{id}' (ids keep only letters, digits and _); rename one"
+                ),
+            });
         }
         seen.insert(id, what);
     }
@@ -410,7 +414,11 @@ fn observable_math(
 ) -> Result<String> {
     let spec = model.spec();
     let unknown = |what: &str, name: &str| {
-        SaspError::InvalidModel(format!("observable '{}': the model has no {what} '{name}'", o.name))
+        SaspError::from(ModelError::Missing {
+            needed_by: format!("the observable '{}'", o.name),
+            what: format!("the {what} '{name}'"),
+            model: model.name().to_string(),
+        })
     };
     let state = |name: &str| -> Result<String> {
         match laws.pools.contains_key(name) || model.index_of(name).is_ok() {
@@ -511,7 +519,7 @@ fn stoichiometry(model: &Model, s: &Stoichiometry) -> Result<f64> {
     match s {
         Stoichiometry::Number(v) => Ok(*v),
         Stoichiometry::Expression(c) => {
-            let (sign, parts) = c.monomial().map_err(SaspError::InvalidModel)?;
+            let (sign, parts) = c.monomial().map_err(|e| ModelError::invalid(format!("coefficient '{c}'"), e))?;
             let mut v = sign;
             for (token, e) in parts {
                 let x = match token.parse::<f64>() {

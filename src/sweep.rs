@@ -45,7 +45,7 @@
 //! `<observable>_day<d>`), the days to each clearance threshold (by its
 //! label), and `status`.
 
-use crate::error::{Result, SaspError};
+use crate::error::{FileError, ModelError, Result, SaspError};
 use crate::experiment::Experiment;
 use crate::intervene::Arm;
 use crate::model::Model;
@@ -224,7 +224,7 @@ impl Design {
         let origin = origin.as_ref();
         let mut design: Design = toml::from_str(text).map_err(|e| {
             let (line, column) = crate::model::line_column(text, e.span().map_or(0, |s| s.start));
-            SaspError::FileSyntax { path: origin.to_path_buf(), line, column, message: e.message().to_string() }
+            FileError::Syntax { path: origin.to_path_buf(), line, column, message: e.message().to_string() }
         })?;
         design.source = Some(SpecSource::new(text, origin));
         design.check()?;
@@ -236,7 +236,7 @@ impl Design {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Design> {
         let path = path.as_ref();
         let text =
-            std::fs::read_to_string(path).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+            std::fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
         Design::from_toml_str(&text, path)
     }
 
@@ -247,7 +247,7 @@ impl Design {
         match &self.source {
             Some(source) => {
                 let (line, column) = source.position(key).unwrap_or((1, 1));
-                SaspError::FileSyntax { path: source.path.clone(), line, column, message }
+                FileError::Syntax { path: source.path.clone(), line, column, message }.into()
             }
             None => SaspError::InvalidOptions(message),
         }
@@ -385,10 +385,10 @@ impl Design {
         self.check()?;
         for (j, p) in self.parameters.iter().enumerate() {
             if model.parameter(&p.name).is_err() {
-                let e = SaspError::UnknownParameter { name: p.name.clone(), context: "the sweep".into() };
+                let e = ModelError::UnknownParameter { name: p.name.clone(), context: "the sweep".into() };
                 return Err(match self.source {
                     Some(_) => self.error_at(&format!("parameter.{j}.name"), e.to_string()),
-                    None => e,
+                    None => e.into(),
                 });
             }
         }
@@ -763,8 +763,9 @@ struct Record<'a> {
 /// doubled quotes and line ends; a record ends in LF or CRLF). Every record
 /// must end in a line end.
 fn records<'a>(text: &'a str, path: &Path) -> Result<Vec<Record<'a>>> {
-    let at =
-        |line: usize, message: String| SaspError::FileSyntax { path: path.to_path_buf(), line, column: 1, message };
+    let at = |line: usize, message: String| {
+        SaspError::from(FileError::Syntax { path: path.to_path_buf(), line, column: 1, message })
+    };
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut i, mut line) = (0, 1);
@@ -882,8 +883,9 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
     let mut rows: Vec<(usize, usize, usize, &str)> = Vec::new();
     for (n, (name, text)) in parts.iter().enumerate() {
         let path = name.as_ref();
-        let at =
-            |line: usize, message: String| SaspError::FileSyntax { path: path.to_path_buf(), line, column: 1, message };
+        let at = |line: usize, message: String| {
+            SaspError::from(FileError::Syntax { path: path.to_path_buf(), line, column: 1, message })
+        };
         let records = records(text, path)?;
         let Some(h) = records.first() else {
             return Err(at(1, "the part is empty: no header".into()));
@@ -940,12 +942,13 @@ pub fn merge<P: AsRef<Path>>(parts: &[(P, String)]) -> Result<String> {
     let name = |n: usize| parts[n].0.as_ref().display().to_string();
     for w in rows.windows(2) {
         if w[0].0 == w[1].0 {
-            return Err(SaspError::FileSyntax {
+            return Err(FileError::Syntax {
                 path: parts[w[1].1].0.as_ref().to_path_buf(),
                 line: w[1].2,
                 column: 1,
                 message: format!("run {} is also at {}:{} (a shard given twice?)", w[0].0, name(w[0].1), w[0].2),
-            });
+            }
+            .into());
         }
     }
     if let Some(missing) = rows.iter().enumerate().find(|(expected, r)| r.0 != *expected).map(|(e, _)| e) {

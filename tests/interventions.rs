@@ -7,6 +7,7 @@ use sasp::intervene::{Antibody, Arm, DoseSchedule, Intervention, P53Restoration}
 use sasp::model::Chemokine;
 use sasp::solve::{Options, Tolerance};
 use sasp::SaspError;
+use sasp::{FileError, ModelError};
 
 fn tight() -> Options {
     Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), ..Options::default() }
@@ -222,15 +223,16 @@ fn malformed_scenarios_name_the_line() {
     use sasp::intervene::Scenario;
     let text = "[[arm]]\nname = \"bad\"\np53_restoration = { on = 0.0 }\n[[arm.antibody]]\ntarget = \"tumor.senescent\"\ndose_nm = 1.0\nfirst = 0.0\n";
     match Scenario::from_toml_str(text, "bad.toml").unwrap_err() {
-        SaspError::FileSyntax { line, message, .. } => {
+        SaspError::File(FileError::At { line, source, .. }) => {
             assert_eq!(line, 5);
-            assert!(message.contains("is not a chemokine"), "{message}");
+            assert!(matches!(*source, SaspError::Model(ModelError::Invalid { .. })), "{source}");
+            assert!(source.to_string().contains("is not a chemokine"), "{source}");
         }
         other => panic!("{other}"),
     }
     let text = "[[arm]]\nname = \"typo\"\np53_restoraton = { on = 0.0 }\n";
     match Scenario::from_toml_str(text, "bad.toml").unwrap_err() {
-        SaspError::FileSyntax { line, message, .. } => {
+        SaspError::File(FileError::Syntax { line, message, .. }) => {
             assert_eq!(line, 3);
             assert!(message.contains("p53_restoraton"), "{message}");
         }
@@ -366,7 +368,7 @@ fn antibody_pharmacokinetics_come_from_the_model_a_given_value_or_the_typical_va
     // Errors: a named parameter the model lacks, a unit of the wrong dimension, an unknown quantity.
     let missing = Antibody::isotype(once.clone()).with_pk("ka", PkValue::Parameter("ka_ip".into())).unwrap();
     let e = Arm::new("m").with(missing).prepare(&model, -14.0).unwrap_err();
-    assert!(matches!(e.root(), SaspError::UnknownParameter { name, .. } if name == "ka_ip"), "{e}");
+    assert!(matches!(e.root(), SaspError::Model(ModelError::UnknownParameter { name, .. }) if name == "ka_ip"), "{e}");
     assert!(e.to_string().contains("ka of antibody 'isotype'"), "{e}");
     let wrong = Antibody::isotype(once.clone()).with_pk("kel", PkValue::Value(1.0, "nM".into())).unwrap();
     let e = Arm::new("w").with(wrong).prepare(&model, -14.0).unwrap_err().to_string();

@@ -1,6 +1,7 @@
 //! Model files: round trips, the docs table, and malformed files with line and column.
 
 use sasp::model::{Model, ModelSpec};
+use sasp::FileError;
 use sasp::SaspError;
 
 const REFERENCE: &str = sasp::models::IANNELLO2013_TOML;
@@ -48,7 +49,7 @@ fn writing_a_file_is_atomic_and_reads_back() {
     assert_eq!(Model::from_file(&path).unwrap(), model);
     std::fs::remove_dir_all(dir).unwrap();
     let err = Model::from_file("no/such/model.toml").unwrap_err();
-    assert!(matches!(err, SaspError::Io { .. }), "{err}");
+    assert!(matches!(err, SaspError::File(FileError::Io { .. })), "{err}");
 }
 
 #[test]
@@ -79,9 +80,15 @@ fn the_docs_table_agrees_with_the_model_file() {
 /// Line and column of a file error.
 fn position(text: &str) -> (usize, usize, String) {
     match Model::from_toml_str(text, "bad.toml").unwrap_err() {
-        SaspError::FileSyntax { line, column, message, path } => {
+        SaspError::File(FileError::Syntax { line, column, message, path }) => {
             assert_eq!(path.to_str(), Some("bad.toml"));
             (line, column, message)
+        }
+        // A validation error, located at the item it names.
+        SaspError::File(FileError::At { line, column: Some(column), source, path }) => {
+            assert_eq!(path.to_str(), Some("bad.toml"));
+            assert!(matches!(*source, SaspError::Model(_)), "{source}");
+            (line, column, source.to_string())
         }
         other => panic!("expected a file error, got {other}"),
     }

@@ -6,6 +6,7 @@
 use sasp::experiment::{Experiment, Observable};
 use sasp::intervene::{Antibody, Arm, DoseSchedule, Scenario, Switch};
 use sasp::model::{Chemokine, Compartment, Model, Quantity};
+use sasp::FileError;
 use sasp::SaspError;
 
 const MODEL: &str = include_str!("../models/cxcl10_tcells.toml");
@@ -66,7 +67,7 @@ fn ill_formed_kinds_are_refused_at_their_line() {
     ] {
         let text = MODEL.replacen("chemokine.CXCL10", bad, 1);
         match Model::from_toml_str(&text, "m.toml").unwrap_err() {
-            SaspError::FileSyntax { line, message, .. } => {
+            SaspError::File(FileError::Syntax { line, message, .. }) => {
                 assert_eq!(line, line_of(&text, needle), "{bad}: {message}");
                 assert!(message.contains(bad.trim_end_matches(' ').rsplit('.').next().unwrap()), "{message}");
             }
@@ -101,7 +102,8 @@ fn scenario_files_take_any_chemokine_the_model_declares() {
     // An ill-formed target: refused when the file is read, at its line.
     let text = SCENARIO.replace("\"CXCL10\"", "\"CXCL 10\"");
     match Scenario::from_toml_str(&text, "bad.toml").unwrap_err() {
-        SaspError::FileSyntax { line, message, .. } => {
+        SaspError::File(FileError::At { line, source, .. }) => {
+            let message = source.to_string();
             assert_eq!(line, 7);
             assert!(message.contains("is not a chemokine") && message.contains("CXCL 10"), "{message}");
         }

@@ -5,6 +5,7 @@
 //! `tests/calibration.rs`.)
 
 use sasp::prelude::*;
+use sasp::ModelError;
 
 struct Run {
     model: Model,
@@ -92,7 +93,7 @@ fn bad_switches_are_errors() {
     let err = simulate(&model, &[Switch::p53_restored_at(-20.0)], 21.0, &days, Method::Auto, &o).unwrap_err();
     assert!(err.to_string().contains("before the run starts"), "{err}");
     let err = simulate(&model, &[Switch::new(0.0, "doxycyline", 1.0)], 21.0, &days, Method::Auto, &o).unwrap_err();
-    assert!(matches!(err, SaspError::UnknownInput { .. }), "{err}");
+    assert!(matches!(err, SaspError::Model(ModelError::UnknownInput { .. })), "{err}");
     let err = simulate(&model, &[Switch::new(0.0, "doxycycline", -1.0)], 21.0, &days, Method::Auto, &o).unwrap_err();
     assert!(matches!(err, SaspError::InvalidSchedule { .. }), "{err}");
     let err = simulate(&model, &[], -20.0, &[], Method::Auto, &o).unwrap_err();

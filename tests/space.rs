@@ -7,6 +7,7 @@ use sasp::model::{Compartment, ModelBuilder, Quantity};
 use sasp::prelude::*;
 use sasp::solve::{solve, OdeSystem};
 use sasp::space::{Boundary, Grid, SpatialSystem, Transport};
+use sasp::FileError;
 
 fn tight() -> Options {
     Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), max_steps: 1_000_000, ..Options::default() }
@@ -279,7 +280,8 @@ fn transport_is_declared_in_the_model_file() {
     let line_of = |needle: &str, text: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
     let bad = format!("{base}{}", TRANSPORT.replace("signal = \"C2\"", "signal = \"CCL9\""));
     match sasp::model::Model::from_toml_str(&bad, "bad.toml") {
-        Err(SaspError::FileSyntax { line, message, .. }) => {
+        Err(SaspError::File(FileError::At { line, source, .. })) => {
+            let message = source.to_string();
             assert_eq!(line, line_of("CCL9", &bad), "{message}");
             assert!(message.contains("CCL9"), "{message}");
         }
@@ -290,7 +292,10 @@ fn transport_is_declared_in_the_model_file() {
     let twice = format!("{base}{TRANSPORT}{TRANSPORT}");
     assert!(sasp::model::Model::from_toml_str(&twice, "twice.toml").is_err());
     let typo = format!("{base}{}", TRANSPORT.replace("diffusion = 2.6", "difusion = 2.6"));
-    assert!(matches!(sasp::model::Model::from_toml_str(&typo, "typo.toml"), Err(SaspError::FileSyntax { .. })));
+    assert!(matches!(
+        sasp::model::Model::from_toml_str(&typo, "typo.toml"),
+        Err(SaspError::File(FileError::Syntax { .. }))
+    ));
 }
 
 #[test]

@@ -185,7 +185,7 @@ fn write_output(output: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> sas
         return out
             .write_all(bytes)
             .and_then(|_| out.flush())
-            .map_err(|source| sasp::SaspError::Io { path: output.to_path_buf(), source });
+            .map_err(|source| sasp::FileError::io(output, source).into());
     }
     let mut staged = Staged::new();
     staged.bytes(output, bytes)?;
@@ -264,16 +264,17 @@ fn run(cli: Cli) -> Outcome<()> {
         Command::ExportSbml { model: model_path, arm, scenario, output } => {
             refuse_same_file(&output, &[Some(&model_path), scenario.as_deref()])?;
             let model = Model::from_file(&model_path)?;
-            let chosen = match arm {
-                Some(name) => {
-                    let scenario = load_scenario(scenario.as_deref())?;
-                    let known: Vec<String> = scenario.arms.iter().map(|a| a.name.clone()).collect();
-                    Some(scenario.arms.into_iter().find(|a| a.name == name).ok_or_else(|| {
-                        sasp::SaspError::InvalidOptions(format!("no arm '{name}' (known: {})", known.join(", ")))
-                    })?)
-                }
-                None => None,
-            };
+            let chosen =
+                match arm {
+                    Some(name) => {
+                        let scenario = load_scenario(scenario.as_deref())?;
+                        let known: Vec<String> = scenario.arms.iter().map(|a| a.name.clone()).collect();
+                        Some(scenario.arms.into_iter().find(|a| a.name == name).ok_or_else(|| {
+                            sasp::SaspError::UnknownArm { name: name.clone(), known: known.join(", ") }
+                        })?)
+                    }
+                    None => None,
+                };
             // The experiment's observables as rules when it has them (the
             // reference model's by default); a model of one's own without
             // declared observables exports its species and reactions alone.
@@ -359,7 +360,7 @@ fn run(cli: Cli) -> Outcome<()> {
                 .map(|p| {
                     std::fs::read_to_string(p)
                         .map(|text| (p.clone(), text))
-                        .map_err(|source| sasp::SaspError::Io { path: p.clone(), source })
+                        .map_err(|source| sasp::FileError::io(p, source).into())
                 })
                 .collect::<sasp::Result<Vec<_>>>()?;
             let merged = sasp::sweep::merge(&texts)?;

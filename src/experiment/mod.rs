@@ -8,7 +8,7 @@
 
 pub mod paper;
 
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::intervene::{Arm, PreparedArm, Switch, TimedAction};
 pub mod observable;
 
@@ -167,13 +167,11 @@ impl ArmResult {
     /// A compartment's value at a sampled day.
     pub fn compartment_at(&self, name: &str, day: f64) -> Result<f64> {
         let n = self.compartments.len();
-        let i = self.compartments.iter().position(|c| c == name).ok_or_else(|| SaspError::UnknownCompartment {
+        let i = self.compartments.iter().position(|c| c == name).ok_or_else(|| ModelError::UnknownCompartment {
             name: name.to_string(),
             context: format!("the results of arm '{}'", self.name),
         })?;
-        let k = self
-            .index_of_day(day)
-            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))?;
+        let k = self.index_of_day(day).ok_or_else(|| SaspError::NoSample { arm: self.name.clone(), day })?;
         Ok(self.states[k * n + i])
     }
 
@@ -181,9 +179,7 @@ impl ArmResult {
     /// at a sampled day, in nM.
     pub fn chemokine_at(&self, chemokine: Chemokine, day: f64) -> Result<(f64, f64)> {
         let n = self.compartments.len();
-        let k = self
-            .index_of_day(day)
-            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))?;
+        let k = self.index_of_day(day).ok_or_else(|| SaspError::NoSample { arm: self.name.clone(), day })?;
         let y = &self.states[k * n..(k + 1) * n];
         let free: f64 = (0..n).filter(|&i| self.kinds[i] == Compartment::Chemokine(chemokine)).map(|i| y[i]).sum();
         let free_at = |i: usize| self.kinds[i] == Compartment::Chemokine(chemokine);
@@ -197,7 +193,7 @@ impl ArmResult {
             .iter()
             .find(|o| o.name == name)
             .map(|o| &o.values[..])
-            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no observable '{name}'", self.name)))
+            .ok_or_else(|| SaspError::UnknownObservable { arm: self.name.clone(), name: name.to_string() })
     }
 
     /// A declared observable's value at a sampled day, by name.
@@ -207,9 +203,7 @@ impl ArmResult {
 
     /// An observable's value at a sampled day.
     pub fn at(&self, series: &[f64], day: f64) -> Result<f64> {
-        self.index_of_day(day)
-            .map(|k| series[k])
-            .ok_or_else(|| SaspError::InvalidOptions(format!("arm '{}' has no sample at day {day}", self.name)))
+        self.index_of_day(day).map(|k| series[k]).ok_or_else(|| SaspError::NoSample { arm: self.name.clone(), day })
     }
 }
 

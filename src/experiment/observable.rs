@@ -16,7 +16,7 @@
 //! against the arm's model when the arm runs, and a name the model lacks is
 //! an error that names the observable and what is missing.
 
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::intervene::PreparedArm;
 use crate::model::Model;
 use serde::{Deserialize, Serialize};
@@ -278,10 +278,12 @@ fn states(model: &Model, names: &[String], observable: &str) -> Result<Vec<usize
 }
 
 fn missing(model: &Model, name: &str, observable: &str, what: &str) -> SaspError {
-    SaspError::InvalidModel(format!(
-        "the observable '{observable}' needs the {what} '{name}', which model '{}' does not declare",
-        model.name()
-    ))
+    ModelError::Missing {
+        needed_by: format!("the observable '{observable}'"),
+        what: format!("the {what} '{name}'"),
+        model: model.name().to_string(),
+    }
+    .into()
 }
 
 /// Resolves `observables` against a prepared arm; `detection` is the

@@ -6,7 +6,7 @@
 //! ≈ 100 µg) are given every 2 days from day −1.
 
 use super::{ArmResult, ClearanceSpec, Level, Observable, UndefinedBelow};
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::intervene::{Arm, DoseSchedule, Scenario};
 use crate::model::{Chemokine, Compartment, Model, NkState, Role, TumorState};
 use serde::Serialize;
@@ -26,11 +26,13 @@ pub fn observables(model: &Model) -> Result<Vec<Observable>> {
         model.indices_where(pred).into_iter().map(|i| model.spec().compartments[i].name.clone()).collect()
     };
     let lacking = |what: &str| {
-        SaspError::InvalidModel(format!(
-            "model '{}' has no {what}, which the paper's default observables need: declare the experiment's \
-             observables (Experiment::observables) and clearance metric (Experiment::clearance)",
-            model.name()
-        ))
+        SaspError::from(ModelError::Missing {
+            needed_by: "the paper's default set of observables (declare the experiment's own instead: \
+                        Experiment::observables, Experiment::clearance)"
+                .to_string(),
+            what: format!("a {what}"),
+            model: model.name().to_string(),
+        })
     };
     let tumor = names(&|k| matches!(k, Compartment::Tumor(_)));
     if tumor.is_empty() {
@@ -120,9 +122,10 @@ pub struct Target {
 }
 
 fn find<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
-    results.iter().find(|r| r.name == name).ok_or_else(|| {
-        SaspError::InvalidOptions(format!("the calibration targets need the arm '{name}', which was not run"))
-    })
+    results
+        .iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| SaspError::MissingArm { arm: name.to_string(), needed_by: "computing the calibration targets" })
 }
 
 /// Evaluates the calibration targets on the results of

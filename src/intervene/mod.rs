@@ -24,7 +24,7 @@ pub mod scenario;
 
 pub use scenario::Scenario;
 
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::model::{
     AntibodyPool, Chemokine, Compartment, CompartmentDecl, Factor, Model, ModelBuilder, ModelSpec, Name, ParameterDecl,
     ProcessDecl, Quantity, RateLaw, Role, Stoichiometry, TumorState, Unit,
@@ -387,10 +387,11 @@ impl Antibody {
         let (parameter, source) = match self.pk.get(quantity) {
             PkValue::Parameter(name) if declared(builder.spec(), name) => (name.clone(), PkSource::Model),
             PkValue::Parameter(name) => {
-                return Err(SaspError::UnknownParameter {
+                return Err(ModelError::UnknownParameter {
                     name: name.clone(),
                     context: format!("{quantity} of antibody '{}' (the model must declare it)", self.name),
-                })
+                }
+                .into())
             }
             PkValue::Default if declared(builder.spec(), &conventional) => (conventional, PkSource::Model),
             value => {
@@ -400,14 +401,15 @@ impl Antibody {
                 };
                 let dimension = |u: &str| Unit::parse(u).map(|u| u.dimension);
                 if dimension(unit)? != dimension(row.unit)? {
-                    return Err(SaspError::UnitMismatch {
+                    return Err(ModelError::UnitMismatch {
                         context: format!("{quantity} of antibody '{}' (parameter '{own}')", self.name),
                         expected: row.unit.to_string(),
                         found: unit.to_string(),
-                    });
+                    }
+                    .into());
                 }
                 if declared(builder.spec(), &own) {
-                    return Err(SaspError::Duplicate { kind: "parameter", name: own });
+                    return Err(ModelError::Duplicate { kind: "parameter", name: own }.into());
                 }
                 let decl = ParameterDecl::new(&own, v, unit)
                     .description(&format!("{} of antibody '{}'", row.meaning, self.name));
@@ -623,7 +625,7 @@ impl Arm {
             let last = match intervention {
                 Intervention::Parameter { name, value } => {
                     if !(value.is_finite() && *value >= 0.0) {
-                        return Err(SaspError::InvalidParameter { name: name.clone(), value: *value });
+                        return Err(ModelError::InvalidParameter { name: name.clone(), value: *value }.into());
                     }
                     None
                 }
@@ -669,7 +671,7 @@ impl Arm {
             match intervention {
                 Intervention::Parameter { name, value } => {
                     let p = builder.spec_mut().parameters.iter_mut().find(|p| p.name == *name).ok_or_else(|| {
-                        SaspError::UnknownParameter {
+                        ModelError::UnknownParameter {
                             name: name.clone(),
                             context: format!("arm intervention setting it to {value} (the model must declare it)"),
                         }
@@ -758,9 +760,12 @@ fn split_injection(builder: &mut ModelBuilder, f: f64) -> Result<()> {
     let (p, q) = match (find(TumorState::Proliferating), find(TumorState::P53Deficient)) {
         (Some(p), Some(q)) => (p, q),
         _ => {
-            return Err(SaspError::InvalidModel(
-                "p53 restoration needs tumor.proliferating and tumor.p53_deficient compartments".to_string(),
-            ))
+            return Err(ModelError::Missing {
+                needed_by: "p53 restoration".to_string(),
+                what: "tumor.proliferating and tumor.p53_deficient compartments".to_string(),
+                model: spec.model.name.clone(),
+            }
+            .into())
         }
     };
     let total = spec.compartments[p].initial + spec.compartments[q].initial;
@@ -838,10 +843,12 @@ fn add_antibody(b: &mut ModelBuilder, ab: &Antibody, entries: &mut Vec<PkEntry>)
             }
             match found {
                 true => Ok(None),
-                false => Err(SaspError::InvalidModel(format!(
-                    "antibody '{}' blocks {receptor}, but no process has the role '{role}'",
-                    ab.name
-                ))),
+                false => Err(ModelError::Missing {
+                    needed_by: format!("antibody '{}', which blocks {receptor},", ab.name),
+                    what: format!("a process with the role '{role}'"),
+                    model: b.spec_mut().model.name.clone(),
+                }
+                .into()),
             }
         }
         AntibodyTarget::Depletes(species) => {
@@ -854,10 +861,12 @@ fn add_antibody(b: &mut ModelBuilder, ab: &Antibody, entries: &mut Vec<PkEntry>)
                 .map(|i| spec.compartments[i].name.clone())
                 .collect();
             if cells.is_empty() {
-                return Err(SaspError::InvalidModel(format!(
-                    "antibody '{}' depletes {species}, but the model has no such compartment of cells",
-                    ab.name
-                )));
+                return Err(ModelError::Missing {
+                    needed_by: format!("antibody '{}', which depletes {species},", ab.name),
+                    what: "a compartment of those cells".to_string(),
+                    model: spec.model.name.clone(),
+                }
+                .into());
             }
             // Recruitment of the depleted cells × (1 − A/(A + Kd_dep)).
             let spare = Factor::HillRepressor { of: plasma.clone(), half: kd_dep.as_str().into(), n: 1.0 };
@@ -901,20 +910,23 @@ fn neutralized(spec: &ModelSpec, ab: &Antibody, species: &Species) -> Result<Str
     };
     match hits[..] {
         [i] if spec.compartments[i].kind.quantity() == Quantity::Concentration => Ok(spec.compartments[i].name.clone()),
-        [i] => Err(SaspError::InvalidModel(format!(
-            "antibody '{}' neutralizes {species}, which holds {:?}, not a concentration",
-            ab.name,
-            spec.compartments[i].kind.quantity()
-        ))),
-        [] => Err(SaspError::InvalidModel(format!(
-            "antibody '{}': the model has no {species} (its soluble species: {})",
-            ab.name,
-            declared()
-        ))),
-        _ => Err(SaspError::InvalidModel(format!(
-            "antibody '{}' neutralizes {species}, which selects {} compartments: name one",
-            ab.name,
-            hits.len()
-        ))),
+        [i] => Err(ModelError::invalid(
+            format!("antibody '{}'", ab.name),
+            format!(
+                "neutralizes {species}, which holds {:?}, not a concentration",
+                spec.compartments[i].kind.quantity()
+            ),
+        )
+        .into()),
+        [] => Err(ModelError::invalid(
+            format!("antibody '{}'", ab.name),
+            format!("the model has no {species} (its soluble species: {})", declared()),
+        )
+        .into()),
+        _ => Err(ModelError::invalid(
+            format!("antibody '{}'", ab.name),
+            format!("neutralizes {species}, which selects {} compartments: name one", hits.len()),
+        )
+        .into()),
     }
 }

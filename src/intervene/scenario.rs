@@ -25,7 +25,7 @@
 //! processes with role `receptor.<RECEPTOR>`), `NK` (depletes the `nk.*`
 //! family) or `deplete:<compartment>`, and `isotype` (binds nothing). The
 //! pharmacokinetic quantities and their defaults are those of
-//! [`Pharmacokinetics`](super::Pharmacokinetics).
+//! [`Pharmacokinetics`].
 //!
 //! `p53_restoration` switches the input `doxycycline` unless it says
 //! `input = "…"`. An arm may also set parameters for the whole run, and
@@ -56,7 +56,7 @@ use super::{
     Antibody, AntibodyTarget, Arm, DoseSchedule, Intervention, P53Restoration, Pharmacokinetics, PkValue, Species,
     Switch,
 };
-use crate::error::{Result, SaspError};
+use crate::error::{FileError, ModelError, Result, SaspError};
 use crate::model::{Chemokine, Compartment, Name};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -218,10 +218,14 @@ pub fn parse_target(text: &str) -> Result<AntibodyTarget> {
         other => Chemokine::named(other)
             .map(|c| AntibodyTarget::Neutralizes(Species::Kind(Compartment::Chemokine(c))))
             .map_err(|e| {
-                SaspError::InvalidModel(format!(
-                    "antibody target '{other}' is not a chemokine name (e.g. CCL2, CXCL10), neutralize:<compartment>, \
-                     NKG2D, block:<RECEPTOR>, NK, deplete:<compartment> or isotype: {e}"
-                ))
+                ModelError::invalid(
+                    "antibody target",
+                    format!(
+                        "'{other}' is not a chemokine name (e.g. CCL2, CXCL10), neutralize:<compartment>, \
+                         NKG2D, block:<RECEPTOR>, NK, deplete:<compartment> or isotype: {e}"
+                    ),
+                )
+                .into()
             }),
     }
 }
@@ -264,7 +268,7 @@ impl Scenario {
         let origin = origin.as_ref().to_path_buf();
         let at = |pos: usize, message: String| {
             let (line, column) = crate::model::line_column(text, pos);
-            SaspError::FileSyntax { path: origin.clone(), line, column, message }
+            FileError::Syntax { path: origin.clone(), line, column, message }
         };
         let line_of = |pos: usize| crate::model::line_column(text, pos).0;
         let file: ScenarioFile =
@@ -346,7 +350,10 @@ impl Scenario {
             for ab in &section.antibodies {
                 let target_pos = ab.get_ref().target.span().start;
                 let ab_pos = ab.span().start;
-                let parsed = antibody(ab.get_ref()).map_err(|e| at(target_pos, e.to_string()))?;
+                let parsed = antibody(ab.get_ref()).map_err(|e| {
+                    let (line, column) = crate::model::line_column(text, target_pos);
+                    FileError::At { path: origin.clone(), line, column: Some(column), source: Box::new(e) }
+                })?;
                 let single = Arm::new(name).with(parsed);
                 single.check_schedules(Some(until)).map_err(|e| in_arm(ab_pos, e))?;
                 arm.interventions.extend(single.interventions);
@@ -372,7 +379,7 @@ impl Scenario {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
         let path = path.as_ref();
         let text =
-            std::fs::read_to_string(path).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+            std::fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
         Scenario::from_toml_str(&text, path)
     }
 }

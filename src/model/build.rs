@@ -11,7 +11,7 @@ use super::{
     ChemotaxisDecl, CustomLaw, Dimension, Factor, Model, ModelSpec, ProcessDecl, RateLaw, Stoichiometry, TransportDecl,
     Unit,
 };
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use std::collections::HashMap;
 
 /// The name → position maps of compartments, parameters and inputs.
@@ -66,17 +66,15 @@ impl Model {
 /// The model as a whole: at least one compartment, a finite initial time.
 fn check_header(spec: &ModelSpec) -> Result<()> {
     if spec.compartments.is_empty() {
-        return Err(SaspError::InvalidModel(format!(
-            "model '{}' declares no compartments: a model needs at least one state variable ([[compartment]])",
-            spec.model.name
-        )));
+        return Err(ModelError::NoCompartments(spec.model.name.clone()).into());
     }
     if !spec.model.initial_time.is_finite() {
-        return Err(SaspError::NotFinite {
+        return Err(ModelError::NotFinite {
             kind: "model",
             name: spec.model.name.clone(),
             detail: format!("initial_time {} is not a finite day", spec.model.initial_time),
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -105,25 +103,27 @@ fn convert_compartments(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
         let unit = parse_unit(&c.unit, &context)?;
         let expected = c.kind.quantity().dimension();
         if unit.dimension != expected {
-            return Err(SaspError::UnitMismatch {
+            return Err(ModelError::UnitMismatch {
                 context: format!("{context} of kind {}", c.kind),
                 expected: expected.to_string(),
                 found: unit.dimension.to_string(),
-            });
+            }
+            .into());
         }
         if !(c.initial.is_finite() && c.initial >= 0.0) {
-            return Err(SaspError::InvalidInitialValue { name: c.name.clone(), value: c.initial });
+            return Err(ModelError::InvalidInitialValue { name: c.name.clone(), value: c.initial }.into());
         }
         let value = unit.to_canonical(c.initial);
         if !value.is_finite() {
-            return Err(SaspError::NotFinite {
+            return Err(ModelError::NotFinite {
                 kind: "compartment",
                 name: c.name.clone(),
                 detail: format!(
                     "initial value {} {} is {value} in canonical units ({})",
                     c.initial, c.unit, unit.dimension
                 ),
-            });
+            }
+            .into());
         }
         compartment_units.push(unit);
         initial.push(value);
@@ -138,12 +138,12 @@ fn convert_parameters(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
     let mut parameter_values = Vec::with_capacity(spec.parameters.len());
     for p in &spec.parameters {
         if !(p.value.is_finite() && p.value >= 0.0) {
-            return Err(SaspError::InvalidParameter { name: p.name.clone(), value: p.value });
+            return Err(ModelError::InvalidParameter { name: p.name.clone(), value: p.value }.into());
         }
         let unit = parse_unit(&p.unit, &format!("parameter '{}'", p.name))?;
         let value = unit.to_canonical(p.value);
         if !value.is_finite() || (value == 0.0) != (p.value == 0.0) {
-            return Err(SaspError::NotFinite {
+            return Err(ModelError::NotFinite {
                 kind: "parameter",
                 name: p.name.clone(),
                 detail: format!(
@@ -153,7 +153,8 @@ fn convert_parameters(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
                     unit.dimension,
                     if value.is_finite() { "underflows to 0" } else { "overflows" }
                 ),
-            });
+            }
+            .into());
         }
         parameter_units.push(unit);
         parameter_values.push(value);
@@ -176,11 +177,12 @@ fn convert_inputs(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
         }
         let value = unit.to_canonical(u.default);
         if !value.is_finite() {
-            return Err(SaspError::NotFinite {
+            return Err(ModelError::NotFinite {
                 kind: "input",
                 name: u.name.clone(),
                 detail: format!("default value {} {} is {value} in canonical units", u.default, u.unit),
-            });
+            }
+            .into());
         }
         input_units.push(unit);
         default_inputs.push(value);
@@ -216,14 +218,15 @@ fn convert_one_transport(
         compartment_index
             .get(name)
             .copied()
-            .ok_or_else(|| SaspError::UnknownCompartment { name: name.clone(), context: context.clone() })
+            .ok_or_else(|| ModelError::UnknownCompartment { name: name.clone(), context: context.clone() })
     };
     let moving = known(&t.compartment)?;
     if !(t.diffusion.is_finite() && t.diffusion >= 0.0) {
-        return Err(SaspError::InvalidParameter {
+        return Err(ModelError::InvalidParameter {
             name: format!("diffusion of {}", t.compartment),
             value: t.diffusion,
-        });
+        }
+        .into());
     }
     let motility = Dimension::LENGTH.powi(2) / Dimension::TIME;
     let diffusion_unit = match &t.unit {
@@ -231,18 +234,19 @@ fn convert_one_transport(
         None => Unit::canonical(motility),
     };
     if diffusion_unit.dimension != motility {
-        return Err(SaspError::UnitMismatch {
+        return Err(ModelError::UnitMismatch {
             context: format!("{context}: diffusion"),
             expected: motility.to_string(),
             found: diffusion_unit.dimension.to_string(),
-        });
+        }
+        .into());
     }
     let diffusion = finite_transport(diffusion_unit.to_canonical(t.diffusion), &context, "diffusion")?;
     let mut chemotaxis = None;
     if let Some(c) = &t.chemotaxis {
         let signal = known(&c.signal)?;
         if signal == moving {
-            return Err(SaspError::InvalidModel(format!("{context}: a compartment cannot chase itself")));
+            return Err(ModelError::invalid(context, "a compartment cannot chase itself").into());
         }
         chemotaxis = Some(convert_chemotaxis(t, c, compartment_units[signal], &context)?);
     }
@@ -255,13 +259,14 @@ fn convert_one_transport(
 /// ∞ when absent).
 fn convert_chemotaxis(t: &TransportDecl, c: &ChemotaxisDecl, signal_unit: Unit, context: &str) -> Result<(f64, f64)> {
     if !(c.sensitivity.is_finite() && c.sensitivity >= 0.0) {
-        return Err(SaspError::InvalidParameter {
+        return Err(ModelError::InvalidParameter {
             name: format!("chemotaxis of {}", t.compartment),
             value: c.sensitivity,
-        });
+        }
+        .into());
     }
     if let Some(k) = c.saturation.filter(|k| k.is_nan() || *k <= 0.0) {
-        return Err(SaspError::InvalidParameter { name: format!("saturation of {}", t.compartment), value: k });
+        return Err(ModelError::InvalidParameter { name: format!("saturation of {}", t.compartment), value: k }.into());
     }
     let motility = Dimension::LENGTH.powi(2) / Dimension::TIME;
     let expected = motility / signal_unit.dimension;
@@ -270,11 +275,12 @@ fn convert_chemotaxis(t: &TransportDecl, c: &ChemotaxisDecl, signal_unit: Unit, 
         None => Unit { dimension: expected, scale: 1.0 / signal_unit.scale },
     };
     if sensitivity_unit.dimension != expected {
-        return Err(SaspError::UnitMismatch {
+        return Err(ModelError::UnitMismatch {
             context: format!("{context}: chemotaxis sensitivity to '{}'", c.signal),
             expected: expected.to_string(),
             found: sensitivity_unit.dimension.to_string(),
-        });
+        }
+        .into());
     }
     let sensitivity =
         finite_transport(sensitivity_unit.to_canonical(c.sensitivity), context, "chemotaxis sensitivity")?;
@@ -296,21 +302,22 @@ fn resolve_pools(
     for pool in &spec.pools {
         let context = format!("pool '{}'", pool.name);
         if pool.sum.is_empty() {
-            return Err(SaspError::InvalidModel(format!("{context} has no members")));
+            return Err(ModelError::invalid(context, "has no members").into());
         }
         let mut members: Vec<usize> = Vec::new();
         for m in &pool.sum {
             let &i = compartment_index
                 .get(m)
-                .ok_or_else(|| SaspError::UnknownCompartment { name: m.clone(), context: context.clone() })?;
+                .ok_or_else(|| ModelError::UnknownCompartment { name: m.clone(), context: context.clone() })?;
             let d = compartment_units[i].dimension;
             let d0 = members.first().map_or(d, |&first| compartment_units[first].dimension);
             if d != d0 {
-                return Err(SaspError::UnitMismatch {
+                return Err(ModelError::UnitMismatch {
                     context: format!("{context}, member '{m}'"),
                     expected: d0.to_string(),
                     found: d.to_string(),
-                });
+                }
+                .into());
             }
             members.push(i);
         }
@@ -352,18 +359,18 @@ fn compile_process(resolver: &Resolver, process: &ProcessDecl, kb: &mut Kinetics
 /// a coefficient of parameters in canonical units) and the unit of `ν`.
 fn resolve_changes(resolver: &Resolver, process: &ProcessDecl, context: &str) -> Result<Changes> {
     if process.changes.is_empty() {
-        return Err(SaspError::InvalidModel(format!("{context} changes no compartment")));
+        return Err(ModelError::invalid(context, "changes no compartment").into());
     }
     let mut changes = Vec::with_capacity(process.changes.len());
     for (name, nu) in &process.changes {
         let &i = resolver
             .compartments
             .get(name)
-            .ok_or_else(|| SaspError::UnknownCompartment { name: name.clone(), context: context.to_string() })?;
+            .ok_or_else(|| ModelError::UnknownCompartment { name: name.clone(), context: context.to_string() })?;
         let (value, dim) = match nu {
             Stoichiometry::Number(v) if v.is_finite() => (*v, Dimension::NONE),
             Stoichiometry::Number(v) => {
-                return Err(SaspError::InvalidModel(format!("{context}: change of '{name}' is not finite ({v})")))
+                return Err(ModelError::invalid(context, format!("change of '{name}' is not finite ({v})")).into())
             }
             Stoichiometry::Expression(c) => resolver.coefficient(c, context, &process.name)?,
         };
@@ -385,12 +392,12 @@ fn compile_custom(
     kb: &mut KineticsBuilder,
 ) -> Result<()> {
     if !process.modifiers.is_empty() {
-        return Err(SaspError::InvalidModel(format!("{context}: a custom law takes no modifiers")));
+        return Err(ModelError::invalid(context, "a custom law takes no modifiers").into());
     }
     if law.args.len() > MAX_CUSTOM_ARGS {
-        return Err(SaspError::InvalidModel(format!(
-            "{context}: a custom law takes at most {MAX_CUSTOM_ARGS} arguments"
-        )));
+        return Err(
+            ModelError::invalid(context, format!("a custom law takes at most {MAX_CUSTOM_ARGS} arguments")).into()
+        );
     }
     let unit = parse_unit(&law.unit, context)?;
     resolver.check_changes(changes, unit.dimension, context)?;
@@ -428,22 +435,25 @@ fn compile_term(
     let spec = resolver.spec;
     let n_factors = term.factors.len() + process.modifiers.len();
     if n_factors > MAX_FACTORS {
-        return Err(SaspError::InvalidModel(format!(
-            "{context}: {n_factors} factors in one term, at most {MAX_FACTORS} allowed"
-        )));
+        return Err(ModelError::invalid(
+            context,
+            format!("{n_factors} factors in one term, at most {MAX_FACTORS} allowed"),
+        )
+        .into());
     }
     let (coefficient, mut dimension) = resolver.coefficient(term.coefficient, context, &process.name)?;
     let coefficient = coefficient * term.sign;
     for &(i, nu, _) in changes {
         if !(coefficient * nu).is_finite() {
-            return Err(SaspError::NotFinite {
+            return Err(ModelError::NotFinite {
                 kind: "process",
                 name: process.name.clone(),
                 detail: format!(
                     "rate coefficient '{}' ({coefficient:e}) times the change of '{}' ({nu:e}) overflows",
                     term.coefficient, spec.compartments[i].name
                 ),
-            });
+            }
+            .into());
         }
     }
     let first_factor = kb.factor_count();
@@ -451,9 +461,8 @@ fn compile_term(
     let mut may_change_sign = false;
     for f in term.factors.iter().chain(&process.modifiers) {
         let (d, single) = resolver.factor(f, context, &process.name, kb)?;
-        dimension = dimension
-            .checked_mul(d)
-            .ok_or_else(|| SaspError::InvalidModel(format!("{context}: the rate has too large a unit")))?;
+        dimension =
+            dimension.checked_mul(d).ok_or_else(|| ModelError::invalid(context, "the rate has too large a unit"))?;
         vanishing.extend(single);
         may_change_sign |= matches!(f, Factor::Room { .. });
     }
@@ -471,10 +480,7 @@ fn compile_term(
 /// The error for a process that consumes a compartment its rate does not
 /// vanish with (the state could turn negative).
 fn consumes_error(context: &str, compartment: &str) -> SaspError {
-    SaspError::InvalidModel(format!(
-        "{context} consumes '{compartment}' but its rate does not vanish when '{compartment}' is 0 \
-         (make '{compartment}' a factor of the rate, or the state can turn negative)"
-    ))
+    ModelError::NonVanishingConsumption { process: context.to_string(), compartment: compartment.to_string() }.into()
 }
 
 /// A transport coefficient after unit conversion: finite, or an error naming it.
@@ -482,10 +488,11 @@ fn finite_transport(value: f64, context: &str, what: &str) -> Result<f64> {
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(SaspError::NotFinite {
+        Err(ModelError::NotFinite {
             kind: "transport",
             name: context.to_string(),
             detail: format!("{what} is {value} in canonical units"),
-        })
+        }
+        .into())
     }
 }

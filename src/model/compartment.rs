@@ -31,7 +31,7 @@
 //! `p53_activity`): [`Compartment::family`].
 
 use super::units::Dimension;
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -139,10 +139,14 @@ impl Name {
             && text.starts_with(|c: char| c.is_ascii_alphabetic())
             && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !identifier {
-            return Err(SaspError::InvalidModel(format!(
-                "'{text}' is not a valid name: an ASCII letter, then letters, digits or '_', \
-                 at most {MAX_NAME} characters (e.g. CCL2, CXCL10, T_effector)"
-            )));
+            return Err(ModelError::InvalidName {
+                name: text.to_string(),
+                reason: format!(
+                    "an ASCII letter, then letters, digits or '_', at most {MAX_NAME} characters \
+                     (e.g. CCL2, CXCL10, T_effector)"
+                ),
+            }
+            .into());
         }
         let mut names = USER_NAMES.lock().unwrap_or_else(|e| e.into_inner());
         let k = match names.iter().position(|&n| n == text) {
@@ -188,11 +192,9 @@ impl fmt::Display for Name {
 /// Refuses `text` when it differs from one of `known` only in case
 /// (`ccl2` for `CCL2`): almost certainly a typo that would otherwise name a
 /// new species.
-fn refuse_case_variant(what: &str, text: &str, known: &[&str]) -> Result<()> {
+fn refuse_case_variant(what: &'static str, text: &str, known: &[&str]) -> Result<()> {
     match known.iter().find(|n| n.eq_ignore_ascii_case(text) && **n != text) {
-        Some(known) => Err(SaspError::InvalidModel(format!(
-            "{what} '{text}' differs from the well-known '{known}' only in case: write '{known}'"
-        ))),
+        Some(known) => Err(ModelError::CaseVariant { what, name: text.to_string(), known: known.to_string() }.into()),
         None => Ok(()),
     }
 }
@@ -229,10 +231,7 @@ impl Chemokine {
     pub fn named(name: &str) -> Result<Chemokine> {
         let known: Vec<&str> = Chemokine::WELL_KNOWN.iter().map(|c| c.name()).collect();
         refuse_case_variant("chemokine", name, &known)?;
-        Name::new(name).map(Chemokine).map_err(|e| match e {
-            SaspError::InvalidModel(m) => SaspError::InvalidModel(format!("chemokine: {m}")),
-            e => e,
-        })
+        Name::new(name).map(Chemokine)
     }
 
     /// The name (`CCL2`, …, `CXCL1_2`, or the user's name, e.g. `CXCL10`).
@@ -414,13 +413,7 @@ impl FromStr for Compartment {
             "antibody.tumor" => Compartment::Antibody(AntibodyPool::Tumor),
             "antibody.complex" => Compartment::Antibody(AntibodyPool::Complex),
             _ => {
-                let unknown = || {
-                    SaspError::InvalidModel(format!(
-                        "unknown compartment kind '{s}': a well-known kind (tumor.proliferating, nk.recruited, \
-                         chemokine.CCL2, …) or <quantity>.<name> with quantity cells, concentration, fraction, \
-                         index or length (e.g. cells.T_effector); see sasp::model::compartment"
-                    ))
-                };
+                let unknown = || SaspError::from(ModelError::UnknownKind(s.to_string()));
                 let (family, name) = s.split_once('.').ok_or_else(unknown)?;
                 match (family, Quantity::from_word(family)) {
                     ("chemokine", _) => Compartment::Chemokine(Chemokine::named(name)?),

@@ -5,7 +5,7 @@
 
 use super::kinetics::Storage;
 use super::{Model, SparsityPattern};
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use nalgebra::DMatrix;
 
 impl Model {
@@ -51,7 +51,7 @@ impl Model {
             .processes
             .iter()
             .position(|p| p.name == name)
-            .ok_or_else(|| SaspError::InvalidModel(format!("model '{}' has no process '{name}'", self.name())))?;
+            .ok_or_else(|| ModelError::UnknownProcess { model: self.name().to_string(), name: name.to_string() })?;
         Ok(self.kinetics.rate(p, t, y, inputs))
     }
 

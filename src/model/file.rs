@@ -6,7 +6,7 @@
 
 use super::spec::ModelSpec;
 use super::Model;
-use crate::error::{Result, SaspError};
+use crate::error::{FileError, ModelError, Result, SaspError};
 use std::path::Path;
 
 /// 1-based (line, column) of byte offset `pos` in `text`.
@@ -60,12 +60,17 @@ fn model_key_position(text: &str, key: &str) -> Option<usize> {
 
 /// Where in the file a validation error points, as a byte offset.
 fn error_position(text: &str, error: &SaspError) -> Option<usize> {
+    let error = match error {
+        SaspError::Model(e) => e,
+        SaspError::InvalidSchedule { name, .. } => return locate(text, None, name),
+        _ => return None,
+    };
     match error {
-        SaspError::InvalidParameter { name, .. } if item_position(text, "parameter", name, "value").is_some() => {
+        ModelError::InvalidParameter { name, .. } if item_position(text, "parameter", name, "value").is_some() => {
             item_position(text, "parameter", name, "value")
         }
-        SaspError::InvalidInitialValue { name, .. } => item_position(text, "compartment", name, "initial"),
-        SaspError::NotFinite { kind, name, .. } => match *kind {
+        ModelError::InvalidInitialValue { name, .. } => item_position(text, "compartment", name, "initial"),
+        ModelError::NotFinite { kind, name, .. } => match *kind {
             "parameter" => item_position(text, "parameter", name, "value"),
             "compartment" => item_position(text, "compartment", name, "initial"),
             "input" => item_position(text, "input", name, "default"),
@@ -73,23 +78,23 @@ fn error_position(text: &str, error: &SaspError) -> Option<usize> {
             "model" => model_key_position(text, "initial_time"),
             _ => None,
         },
-        SaspError::InvalidModel(message) if message.contains("declares no compartments") => {
-            model_key_position(text, "name")
-        }
-        SaspError::UnknownCompartment { name, context }
-        | SaspError::UnknownParameter { name, context }
-        | SaspError::UnknownInput { name, context } => locate(text, first_quoted(context), name),
-        SaspError::Duplicate { name, .. } => {
+        ModelError::NoCompartments(_) => model_key_position(text, "name"),
+        ModelError::UnknownCompartment { name, context }
+        | ModelError::UnknownParameter { name, context }
+        | ModelError::UnknownInput { name, context } => locate(text, first_quoted(context), name),
+        ModelError::Duplicate { name, .. } => {
             let quoted = format!("\"{name}\"");
             let first = text.find(&quoted)?;
             text[first + 1..].find(&quoted).map(|k| first + 1 + k)
         }
-        SaspError::InvalidParameter { name, .. } => locate(text, None, name),
-        SaspError::InvalidSchedule { name, .. } => locate(text, None, name),
-        SaspError::UnitParse { text: unit, reason } => locate(text, first_quoted(reason), unit),
-        SaspError::UnitMismatch { context, .. } => locate(text, None, first_quoted(context)?),
-        SaspError::InvalidModel(message) => locate(text, None, first_quoted(message)?),
-        _ => None,
+        ModelError::InvalidParameter { name, .. } => locate(text, None, name),
+        ModelError::UnitParse { text: unit, reason } => locate(text, first_quoted(reason), unit),
+        ModelError::UnitMismatch { context, .. } => locate(text, None, first_quoted(context)?),
+        // The rest: the first name the message quotes.
+        other => {
+            let message = other.to_string();
+            locate(text, None, first_quoted(&message)?)
+        }
     }
 }
 
@@ -99,12 +104,12 @@ impl Model {
         let origin = origin.as_ref().to_path_buf();
         let spec: ModelSpec = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |span| line_column(text, span.start));
-            SaspError::FileSyntax { path: origin.clone(), line, column, message: e.message().to_string() }
+            FileError::Syntax { path: origin.clone(), line, column, message: e.message().to_string() }
         })?;
         Model::from_spec(spec).map_err(|e| match error_position(text, &e) {
             Some(pos) => {
                 let (line, column) = line_column(text, pos);
-                SaspError::FileSyntax { path: origin, line, column, message: e.to_string() }
+                FileError::At { path: origin, line, column: Some(column), source: Box::new(e) }.into()
             }
             None => e,
         })
@@ -114,18 +119,19 @@ impl Model {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Model> {
         let path = path.as_ref();
         let text =
-            std::fs::read_to_string(path).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+            std::fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
         Model::from_toml_str(&text, path)
     }
 
     /// The model's declaration as TOML text (reads back to an equal model).
     pub fn to_toml(&self) -> Result<String> {
         if self.spec.processes.iter().any(|p| matches!(p.rate, super::RateLaw::Custom(_))) {
-            return Err(SaspError::InvalidModel(
-                "a model with custom (closure) rate laws cannot be written to a file".to_string(),
-            ));
+            return Err(SaspError::Serialization {
+                what: "TOML",
+                reason: "a model with custom (closure) rate laws cannot be written to a file".to_string(),
+            });
         }
-        toml::to_string_pretty(&self.spec).map_err(|e| SaspError::InvalidModel(format!("cannot write TOML: {e}")))
+        toml::to_string_pretty(&self.spec).map_err(|e| SaspError::Serialization { what: "TOML", reason: e.to_string() })
     }
 
     /// Writes the model file atomically (temporary file, then rename).

@@ -50,7 +50,7 @@ pub use spec::{
 };
 pub use units::{Dimension, Unit};
 
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use kinetics::Kinetics;
 use std::collections::HashMap;
 use std::fmt;
@@ -148,9 +148,11 @@ impl Model {
 
     /// Index of a compartment in the state vector.
     pub fn index_of(&self, name: &str) -> Result<usize> {
-        self.compartment_index.get(name).copied().ok_or_else(|| SaspError::UnknownCompartment {
-            name: name.to_string(),
-            context: format!("a lookup in model '{}'", self.name()),
+        self.compartment_index.get(name).copied().ok_or_else(|| {
+            SaspError::from(ModelError::UnknownCompartment {
+                name: name.to_string(),
+                context: format!("a lookup in model '{}'", self.name()),
+            })
         })
     }
 
@@ -218,9 +220,11 @@ impl Model {
     }
 
     fn parameter_position(&self, name: &str) -> Result<usize> {
-        self.parameter_index.get(name).copied().ok_or_else(|| SaspError::UnknownParameter {
-            name: name.to_string(),
-            context: format!("a lookup in model '{}'", self.name()),
+        self.parameter_index.get(name).copied().ok_or_else(|| {
+            SaspError::from(ModelError::UnknownParameter {
+                name: name.to_string(),
+                context: format!("a lookup in model '{}'", self.name()),
+            })
         })
     }
 
@@ -228,7 +232,7 @@ impl Model {
     /// declared unit, as [`Model::parameter`] returns it), rebuilt and revalidated.
     pub fn with_parameter(&self, name: &str, value: f64) -> Result<Model> {
         let mut spec = self.spec.clone();
-        let p = spec.parameters.iter_mut().find(|p| p.name == name).ok_or_else(|| SaspError::UnknownParameter {
+        let p = spec.parameters.iter_mut().find(|p| p.name == name).ok_or_else(|| ModelError::UnknownParameter {
             name: name.to_string(),
             context: "with_parameter".to_string(),
         })?;
@@ -240,9 +244,8 @@ impl Model {
     pub fn with_parameters(&self, values: &[(&str, f64)]) -> Result<Model> {
         let mut spec = self.spec.clone();
         for &(name, value) in values {
-            let p = spec.parameters.iter_mut().find(|p| p.name == name).ok_or_else(|| SaspError::UnknownParameter {
-                name: name.to_string(),
-                context: "with_parameters".to_string(),
+            let p = spec.parameters.iter_mut().find(|p| p.name == name).ok_or_else(|| {
+                ModelError::UnknownParameter { name: name.to_string(), context: "with_parameters".to_string() }
             })?;
             p.value = value;
         }
@@ -252,9 +255,8 @@ impl Model {
     /// A copy of the model with a compartment's initial value set (declared unit).
     pub fn with_initial(&self, name: &str, value: f64) -> Result<Model> {
         let mut spec = self.spec.clone();
-        let c = spec.compartments.iter_mut().find(|c| c.name == name).ok_or_else(|| SaspError::UnknownCompartment {
-            name: name.to_string(),
-            context: "with_initial".to_string(),
+        let c = spec.compartments.iter_mut().find(|c| c.name == name).ok_or_else(|| {
+            ModelError::UnknownCompartment { name: name.to_string(), context: "with_initial".to_string() }
         })?;
         c.initial = value;
         Model::from_spec(spec)
@@ -267,9 +269,11 @@ impl Model {
 
     /// Index of an input in `inputs` slices.
     pub fn input_index(&self, name: &str) -> Result<usize> {
-        self.input_index.get(name).copied().ok_or_else(|| SaspError::UnknownInput {
-            name: name.to_string(),
-            context: format!("a lookup in model '{}'", self.name()),
+        self.input_index.get(name).copied().ok_or_else(|| {
+            SaspError::from(ModelError::UnknownInput {
+                name: name.to_string(),
+                context: format!("a lookup in model '{}'", self.name()),
+            })
         })
     }
 

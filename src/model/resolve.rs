@@ -5,7 +5,7 @@
 
 use super::kinetics::{FactorFn, KineticsBuilder};
 use super::{Coefficient, Dimension, Factor, ModelSpec, Unit, MAX_ORDER};
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use std::collections::HashMap;
 
 /// A resolved argument: weighted compartments and the dimension of their sum.
@@ -45,14 +45,14 @@ impl Resolver<'_> {
                 single: None,
             });
         }
-        Err(SaspError::UnknownCompartment { name: name.to_string(), context: context.to_string() })
+        Err(ModelError::UnknownCompartment { name: name.to_string(), context: context.to_string() }.into())
     }
 
     fn parameter(&self, name: &str, context: &str) -> Result<(f64, Dimension)> {
         let &k = self
             .parameters
             .get(name)
-            .ok_or_else(|| SaspError::UnknownParameter { name: name.to_string(), context: context.to_string() })?;
+            .ok_or_else(|| ModelError::UnknownParameter { name: name.to_string(), context: context.to_string() })?;
         Ok((self.parameter_values[k], self.parameter_units[k].dimension))
     }
 
@@ -60,14 +60,15 @@ impl Resolver<'_> {
     fn positive_parameter(&self, name: &str, dimension: Dimension, role: &str, context: &str) -> Result<f64> {
         let (value, dim) = self.parameter(name, context)?;
         if dim != dimension {
-            return Err(SaspError::UnitMismatch {
+            return Err(ModelError::UnitMismatch {
                 context: format!("{context}: {role} '{name}'"),
                 expected: dimension.to_string(),
                 found: dim.to_string(),
-            });
+            }
+            .into());
         }
         if value <= 0.0 {
-            return Err(SaspError::InvalidModel(format!("{context}: {role} '{name}' must be positive, is {value}")));
+            return Err(ModelError::invalid(context, format!("{role} '{name}' must be positive, is {value}")).into());
         }
         Ok(value)
     }
@@ -75,7 +76,7 @@ impl Resolver<'_> {
     /// Value (with sign) and dimension of `a*b/c`; the value must be finite
     /// (and not vanish by underflow when none of its parts is 0).
     pub(super) fn coefficient(&self, c: &Coefficient, context: &str, process: &str) -> Result<(f64, Dimension)> {
-        let (sign, parts) = c.monomial().map_err(|e| SaspError::InvalidModel(format!("{context}: {e}")))?;
+        let (sign, parts) = c.monomial().map_err(|e| ModelError::invalid(context, e.to_string()))?;
         let mut value = sign;
         let mut dimension = Dimension::NONE;
         let mut has_zero = false;
@@ -83,37 +84,41 @@ impl Resolver<'_> {
             let (v, d) = match token.parse::<f64>() {
                 Ok(number) if number.is_finite() => (number, Dimension::NONE),
                 Ok(_) => {
-                    return Err(SaspError::InvalidModel(format!("{context}: non-finite number in '{c}'")));
+                    return Err(ModelError::invalid(context, format!("non-finite number in '{c}'")).into());
                 }
                 Err(_) => self.parameter(token, context)?,
             };
             if exponent < 0 && v == 0.0 {
-                return Err(SaspError::InvalidModel(format!(
-                    "{context}: coefficient '{c}' divides by '{token}', which is 0"
-                )));
+                return Err(ModelError::invalid(
+                    context,
+                    format!("coefficient '{c}' divides by '{token}', which is 0"),
+                )
+                .into());
             }
             has_zero |= v == 0.0;
             value *= v.powi(exponent);
             dimension = d
                 .checked_powi(exponent)
                 .and_then(|d| dimension.checked_mul(d))
-                .ok_or_else(|| SaspError::InvalidModel(format!("{context}: coefficient '{c}' has too large a unit")))?;
+                .ok_or_else(|| ModelError::invalid(context, format!("coefficient '{c}' has too large a unit")))?;
         }
         if !value.is_finite() {
-            return Err(SaspError::NotFinite {
+            return Err(ModelError::NotFinite {
                 kind: "process",
                 name: process.to_string(),
                 detail: format!(
                     "coefficient '{c}' is {value} in canonical units (a product, quotient or unit conversion overflows)"
                 ),
-            });
+            }
+            .into());
         }
         if value == 0.0 && !has_zero {
-            return Err(SaspError::NotFinite {
+            return Err(ModelError::NotFinite {
                 kind: "process",
                 name: process.to_string(),
                 detail: format!("coefficient '{c}' underflows to 0 in canonical units though none of its parts is 0"),
-            });
+            }
+            .into());
         }
         Ok((value, dimension))
     }
@@ -130,17 +135,19 @@ impl Resolver<'_> {
     ) -> Result<(Dimension, Option<usize>)> {
         let same_unit =
             |arg: &Argument, param: &str, role: &str| self.positive_parameter(param, arg.dimension, role, context);
-        let not_finite = |detail: String| SaspError::NotFinite { kind: "process", name: process.to_string(), detail };
+        let not_finite = |detail: String| ModelError::NotFinite { kind: "process", name: process.to_string(), detail };
         match f {
             Factor::Species { of, order } => {
                 let arg = self.argument(of, context)?;
                 if *order == 0 || *order > MAX_ORDER {
-                    return Err(SaspError::InvalidModel(format!(
-                        "{context}: order of '{of}' must be from 1 to {MAX_ORDER}, is {order}"
-                    )));
+                    return Err(ModelError::invalid(
+                        context,
+                        format!("order of '{of}' must be from 1 to {MAX_ORDER}, is {order}"),
+                    )
+                    .into());
                 }
                 let dimension = arg.dimension.checked_powi(*order as i32).ok_or_else(|| {
-                    SaspError::InvalidModel(format!("{context}: '{of}' to the power {order} has too large a unit"))
+                    ModelError::invalid(context, format!("'{of}' to the power {order} has too large a unit"))
                 })?;
                 let range = kb.argument(&arg.members);
                 kb.factor(FactorFn::Power(*order as i32), range);
@@ -157,15 +164,18 @@ impl Resolver<'_> {
                 let arg = self.argument(of, context)?;
                 let k = same_unit(&arg, half, "half-activation constant")?;
                 if !(n.is_finite() && *n >= 1.0) {
-                    return Err(SaspError::InvalidModel(format!(
-                        "{context}: Hill coefficient must be finite and at least 1 (its derivative is infinite at 0 otherwise), is {n}"
-                    )));
+                    return Err(ModelError::invalid(
+                        context,
+                        format!("Hill coefficient must be finite and at least 1 (its derivative is infinite at 0 otherwise), is {n}"),
+                    )
+                    .into());
                 }
                 let kn = k.powf(*n);
                 if !(kn.is_finite() && kn > 0.0) {
                     return Err(not_finite(format!(
                         "'{half}'^{n} = {kn} in canonical units: the Hill constant overflows or underflows"
-                    )));
+                    ))
+                    .into());
                 }
                 // An activating Hill factor vanishes with its argument; a repressor does not.
                 let (function, vanishes_with) = match f {
@@ -183,7 +193,8 @@ impl Resolver<'_> {
                 if !inv_capacity.is_finite() {
                     return Err(not_finite(format!(
                         "1/'{capacity}' overflows ('{capacity}' = {k:e} in canonical units)"
-                    )));
+                    ))
+                    .into());
                 }
                 let range = kb.argument(&arg.members);
                 kb.factor(FactorFn::Room { inv_capacity }, range);
@@ -200,7 +211,7 @@ impl Resolver<'_> {
                 let &i = self
                     .inputs
                     .get(input)
-                    .ok_or_else(|| SaspError::UnknownInput { name: input.clone(), context: context.to_string() })?;
+                    .ok_or_else(|| ModelError::UnknownInput { name: input.clone(), context: context.to_string() })?;
                 let range = kb.argument(&[]);
                 kb.factor(FactorFn::Input(i), range);
                 Ok((self.input_units[i].dimension, None))
@@ -219,11 +230,12 @@ impl Resolver<'_> {
             let expected = self.compartment_units[i].dimension / Dimension::TIME;
             let found = nu_dim.checked_mul(rate);
             if found != Some(expected) {
-                return Err(SaspError::UnitMismatch {
+                return Err(ModelError::UnitMismatch {
                     context: format!("{context}, change of '{}'", self.spec.compartments[i].name),
                     expected: expected.to_string(),
                     found: found.map_or_else(|| "a unit with too large exponents".to_string(), |f| f.to_string()),
-                });
+                }
+                .into());
             }
         }
         Ok(())
@@ -238,10 +250,10 @@ pub(super) fn check_unique<'a>(
     let mut map = HashMap::new();
     for (i, name) in names.enumerate() {
         if name.trim().is_empty() {
-            return Err(SaspError::InvalidModel(format!("a {kind} has an empty name")));
+            return Err(ModelError::EmptyName(kind).into());
         }
         if map.insert(name.to_string(), i).is_some() {
-            return Err(SaspError::Duplicate { kind, name: name.to_string() });
+            return Err(ModelError::Duplicate { kind, name: name.to_string() }.into());
         }
     }
     Ok(map)
@@ -250,7 +262,9 @@ pub(super) fn check_unique<'a>(
 /// Parses a unit, naming `context` in the error.
 pub(super) fn parse_unit(text: &str, context: &str) -> Result<Unit> {
     Unit::parse(text).map_err(|e| match e {
-        SaspError::UnitParse { text, reason } => SaspError::UnitParse { text, reason: format!("{reason} ({context})") },
+        SaspError::Model(ModelError::UnitParse { text, reason }) => {
+            ModelError::UnitParse { text, reason: format!("{reason} ({context})") }.into()
+        }
         other => other,
     })
 }

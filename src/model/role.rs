@@ -11,7 +11,7 @@
 //! | `receptor.<NAME>` | [`Role::Receptor`] | multiplied by `Kd/(Kd + A)` while an antibody `A` blocks receptor `NAME` |
 
 use super::compartment::Name;
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -54,10 +54,7 @@ impl FromStr for Role {
             "killing" => Ok(Role::Killing),
             _ => match s.strip_prefix("receptor.") {
                 Some(name) => Role::receptor(name),
-                None => Err(SaspError::InvalidModel(format!(
-                    "unknown process role '{s}': the roles are recruitment, killing and receptor.<NAME> \
-                     (e.g. receptor.NKG2D)"
-                ))),
+                None => Err(ModelError::UnknownRole(s.to_string()).into()),
             },
         }
     }

@@ -18,7 +18,7 @@
 //! Known symbols: `day d h min s week`, `Mcells cells`, `nM pM uM µM mM M`,
 //! `mm um µm cm m`.
 
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use std::fmt;
 
 /// Number of base dimensions.
@@ -158,10 +158,11 @@ impl Unit {
             return Err(parser.error("unexpected text after the unit"));
         }
         if !(unit.scale.is_finite() && unit.scale > 0.0) {
-            return Err(SaspError::UnitParse {
+            return Err(ModelError::UnitParse {
                 text: text.to_string(),
                 reason: format!("its factor to the canonical unit ({}) is not a finite positive number", unit.scale),
-            });
+            }
+            .into());
         }
         Ok(unit)
     }
@@ -217,7 +218,8 @@ struct UnitParser<'a> {
 
 impl UnitParser<'_> {
     fn error(&self, reason: &str) -> SaspError {
-        SaspError::UnitParse { text: self.text.to_string(), reason: format!("{reason} at character {}", self.pos + 1) }
+        ModelError::UnitParse { text: self.text.to_string(), reason: format!("{reason} at character {}", self.pos + 1) }
+            .into()
     }
 
     fn skip_space(&mut self) {

@@ -158,7 +158,7 @@ pub fn draw(figure: &Figure, path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
     let points = || figure.panels.iter().flat_map(|p| &p.series).flat_map(|s| &s.points);
     if figure.panels.is_empty() || points().all(|p| !(p.0.is_finite() && p.1.is_finite())) {
-        return Err(SaspError::InvalidOptions(format!("nothing to plot in '{}': no finite points", figure.title)));
+        return Err(SaspError::NothingToPlot(format!("no finite points in '{}'", figure.title)));
     }
     let size = figure.size.unwrap_or((620 * figure.panels.len() as u32, 640));
     render(path, size, figure)

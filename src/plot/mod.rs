@@ -7,7 +7,7 @@
 //! Files are drawn to a temporary name beside the target and renamed when
 //! complete, so a failed plot never leaves a half-written file.
 
-use crate::error::{Result, SaspError};
+use crate::error::{FileError, Result, SaspError};
 use crate::experiment::ArmResult;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -37,7 +37,8 @@ fn register() {
 }
 
 fn plot_error(path: &Path, e: impl std::fmt::Display) -> SaspError {
-    SaspError::Io { path: path.to_path_buf(), source: std::io::Error::other(format!("cannot draw the chart: {e}")) }
+    FileError::Io { path: path.to_path_buf(), source: std::io::Error::other(format!("cannot draw the chart: {e}")) }
+        .into()
 }
 
 /// A chart that can be drawn on any `plotters` backend (so one drawing
@@ -79,7 +80,7 @@ pub fn render(path: &Path, size: (u32, u32), chart: &impl Chart) -> Result<()> {
 
 fn temporary(path: &Path) -> Result<PathBuf> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+        std::fs::create_dir_all(parent).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
     }
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("tmp");
@@ -100,7 +101,7 @@ pub fn nk_infiltration(
     let values: Vec<(String, f64)> =
         results.iter().map(|r| r.value("nk_per_mm3", day).map(|v| (r.name.clone(), v))).collect::<Result<_>>()?;
     if values.is_empty() {
-        return Err(SaspError::InvalidOptions("nothing to plot: no arms".into()));
+        return Err(SaspError::NothingToPlot("no arms".into()));
     }
     let top =
         values.iter().map(|v| v.1).chain(reference.map(|r| r.0)).filter(|v| v.is_finite()).fold(1.0, f64::max) * 1.15;
@@ -215,7 +216,7 @@ pub fn lines(
 ) -> Result<()> {
     let path = path.as_ref();
     if series.is_empty() || series.iter().all(|(p, _)| p.is_empty()) {
-        return Err(SaspError::InvalidOptions("nothing to plot: no points".into()));
+        return Err(SaspError::NothingToPlot("no points".into()));
     }
     let all = || series.iter().flat_map(|(p, _)| p.iter());
     let (x0, x1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));

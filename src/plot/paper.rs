@@ -17,7 +17,7 @@
 //! costs little.
 
 use super::figure::{self, Dash, Figure, Floor, LineStyle, Panel, Series, GREY, OKABE_ITO};
-use crate::error::{Result, SaspError};
+use crate::error::{FileError, Result, SaspError};
 use crate::experiment::ArmResult;
 use std::path::Path;
 
@@ -43,9 +43,10 @@ pub fn style(arm: &str) -> LineStyle {
 pub const FLOOR_MM3: f64 = 0.1;
 
 fn arm<'a>(results: &'a [ArmResult], name: &str) -> Result<&'a ArmResult> {
-    results.iter().find(|r| r.name == name).ok_or_else(|| {
-        SaspError::InvalidOptions(format!("the paper's figures need the arm '{name}', which was not run"))
-    })
+    results
+        .iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| SaspError::MissingArm { arm: name.to_string(), needed_by: "plotting the paper's figures" })
 }
 
 /// The paper's observables the figures draw ([`crate::experiment::paper::observables`]).
@@ -221,9 +222,9 @@ pub fn write_experiment(
     let temporary = |name: &str| temporaries.iter().find(|t| t.0 == name).map(|t| t.1.clone()).unwrap_or_default();
     draw_all(fine, dose_days, temporary).map_err(|e| match e {
         // Errors name the output, not its temporary.
-        SaspError::Io { path, source } => {
+        SaspError::File(FileError::Io { path, source }) => {
             let path = temporaries.iter().find(|t| t.1 == path).map_or(path, |t| t.2.clone());
-            SaspError::Io { path, source }
+            FileError::Io { path, source }.into()
         }
         other => other,
     })?;

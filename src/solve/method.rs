@@ -50,7 +50,7 @@ impl Method {
     pub fn parse(name: &str) -> Result<Method> {
         Method::ALL.into_iter().chain([Method::Auto]).find(|m| m.name() == name).ok_or_else(|| {
             let known: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
-            SaspError::InvalidOptions(format!("unknown method '{name}' (known: {}, auto)", known.join(", ")))
+            SaspError::UnknownMethod { name: name.to_string(), known: format!("{}, auto", known.join(", ")) }
         })
     }
 

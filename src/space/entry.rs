@@ -3,7 +3,7 @@
 //! `v_c`, by adding `(v_c − 1) · f_recruit(y_c)` to that cell's reactions.
 
 use super::RECRUITMENT;
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::model::Model;
 
 /// Vascular entry: the recruitment processes alone, each cell's weight
@@ -32,9 +32,12 @@ impl VascularEntry {
         let mut spec = model.spec().clone();
         spec.processes.retain(|p| p.has_role(RECRUITMENT));
         if spec.processes.is_empty() {
-            return Err(SaspError::InvalidModel(format!(
-                "vascular entry scales processes with role '{RECRUITMENT}', and the model has none"
-            )));
+            return Err(ModelError::Missing {
+                needed_by: "vascular entry (it scales recruitment)".to_string(),
+                what: format!("a process with role '{RECRUITMENT}'"),
+                model: model.name().to_string(),
+            }
+            .into());
         }
         let recruitment = Model::from_spec(spec)?;
         let sub = recruitment.sparsity();

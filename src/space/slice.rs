@@ -23,7 +23,7 @@
 //! ```
 
 use super::{Grid, SpatialSystem, Transport};
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::model::{Model, Quantity, TumorState};
 use ndarray::{Array2, ArrayD, ArrayViewD, IxDyn};
 
@@ -137,7 +137,7 @@ impl TumorSlice {
             )));
         }
         if let Some(bad) = restorable.iter().find(|f| !(0.0..=1.0).contains(*f)) {
-            return Err(SaspError::InvalidParameter { name: "restorable fraction".into(), value: *bad });
+            return Err(ModelError::InvalidParameter { name: "restorable fraction".into(), value: *bad }.into());
         }
         let y0 = model.initial_state();
         let (p, q) = (model.index_of("P")?, model.index_of("Q")?);
@@ -202,10 +202,10 @@ impl TumorSlice {
     /// of tumor boxes it covers.
     pub fn clones(&self, fraction: f64, clone_radius: f64, seed: u64) -> Result<(ArrayD<f64>, f64)> {
         if !(0.0..=1.0).contains(&fraction) {
-            return Err(SaspError::InvalidParameter { name: "restorable fraction".into(), value: fraction });
+            return Err(ModelError::InvalidParameter { name: "restorable fraction".into(), value: fraction }.into());
         }
         if !(clone_radius.is_finite() && clone_radius > 0.0) {
-            return Err(SaspError::InvalidParameter { name: "clone radius".into(), value: clone_radius });
+            return Err(ModelError::InvalidParameter { name: "clone radius".into(), value: clone_radius }.into());
         }
         let n = self.cells;
         let h = self.spacing();

@@ -3,7 +3,7 @@
 //! vascular density that scales NK entry.
 
 use super::{Boundary, Grid};
-use crate::error::{Result, SaspError};
+use crate::error::{ModelError, Result, SaspError};
 use crate::model::Model;
 
 /// Transport of each compartment: diffusion coefficient and boundaries.
@@ -62,7 +62,7 @@ impl Transport {
     /// non-negative; 1 recruits at the well-mixed rate): see [`vessels`](super::vessels).
     pub fn vascular_entry(mut self, density: ndarray::ArrayViewD<f64>) -> Result<Transport> {
         if let Some(bad) = density.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-            return Err(SaspError::InvalidParameter { name: "vascular density".into(), value: *bad });
+            return Err(ModelError::InvalidParameter { name: "vascular density".into(), value: *bad }.into());
         }
         if density.iter().all(|&v| v == 0.0) {
             return Err(SaspError::InvalidOptions("vascular density is zero everywhere".into()));
@@ -89,7 +89,7 @@ impl Transport {
     /// Sets a compartment's diffusion coefficient (mm²/day).
     pub fn diffusing(mut self, model: &Model, compartment: &str, d: f64) -> Result<Transport> {
         if !(d.is_finite() && d >= 0.0) {
-            return Err(SaspError::InvalidParameter { name: format!("diffusion of {compartment}"), value: d });
+            return Err(ModelError::InvalidParameter { name: format!("diffusion of {compartment}"), value: d }.into());
         }
         let i = model.index_of(compartment)?;
         self.diffusion[i] = d;
@@ -113,16 +113,18 @@ impl Transport {
         k: f64,
     ) -> Result<Transport> {
         if !(chi.is_finite() && chi >= 0.0) {
-            return Err(SaspError::InvalidParameter {
+            return Err(ModelError::InvalidParameter {
                 name: format!("chemotaxis of {population} to {signal}"),
                 value: chi,
-            });
+            }
+            .into());
         }
         if k.is_nan() || k <= 0.0 {
-            return Err(SaspError::InvalidParameter {
+            return Err(ModelError::InvalidParameter {
                 name: format!("receptor saturation of {population} to {signal}"),
                 value: k,
-            });
+            }
+            .into());
         }
         let (population, signal) = (model.index_of(population)?, model.index_of(signal)?);
         if population == signal {

@@ -191,12 +191,7 @@ impl Problem {
             "pollution" => Kind::Pollution,
             "vdp" => Kind::VanDerPol,
             "arenstorf" => Kind::Arenstorf,
-            _ => {
-                return Err(SaspError::InvalidOptions(format!(
-                    "unknown problem '{name}' (known: {})",
-                    NAMES.join(", ")
-                )))
-            }
+            _ => return Err(SaspError::UnknownProblem { name: name.to_string(), known: NAMES.join(", ") }),
         };
         Ok(Problem { kind })
     }

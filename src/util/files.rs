@@ -3,12 +3,12 @@
 //! through, inputs never overwritten, stale temporaries of dead processes
 //! removed.
 
-use crate::error::{Result, SaspError};
+use crate::error::{FileError, Result, SaspError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn io_error(path: &Path, kind: std::io::ErrorKind, message: &str) -> SaspError {
-    SaspError::Io { path: path.to_path_buf(), source: std::io::Error::new(kind, message.to_string()) }
+    FileError::Io { path: path.to_path_buf(), source: std::io::Error::new(kind, message.to_string()) }.into()
 }
 
 /// The file a write to `path` lands on: `path` itself, or, when `path` is a
@@ -19,7 +19,7 @@ pub fn resolve_link(path: &Path) -> Result<PathBuf> {
     for _ in 0..40 {
         match std::fs::symlink_metadata(&p) {
             Ok(m) if m.file_type().is_symlink() => {
-                let target = std::fs::read_link(&p).map_err(|source| SaspError::Io { path: p.clone(), source })?;
+                let target = std::fs::read_link(&p).map_err(|source| FileError::Io { path: p.clone(), source })?;
                 p = match p.parent() {
                     Some(parent) if target.is_relative() => parent.join(target),
                     _ => target,
@@ -183,7 +183,7 @@ fn prepare_target(path: &Path, created: &mut Vec<PathBuf>) -> Result<PathBuf> {
         let mut missing: Vec<PathBuf> =
             parent.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).map(PathBuf::from).collect();
         missing.reverse();
-        std::fs::create_dir_all(parent).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })?;
+        std::fs::create_dir_all(parent).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
         created.extend(missing);
     }
     remove_stale_temporaries(&target);
@@ -280,7 +280,7 @@ impl Staged {
     /// Stages `bytes` as the new content of `path` (written to its temporary now).
     pub fn bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
         let tmp = self.stage(path, false, false)?;
-        write_new(&tmp, bytes).map_err(|source| SaspError::Io { path: path.to_path_buf(), source })
+        write_new(&tmp, bytes).map_err(|source| FileError::io(path, source).into())
     }
 
     /// Stages a file that something else writes (a chart): returns the
@@ -293,7 +293,7 @@ impl Staged {
     /// Stages `manifest` as the manifest of `path` (`<path>.manifest.json`).
     pub fn manifest(&mut self, path: &Path, manifest: &impl serde::Serialize) -> Result<()> {
         let json = serde_json::to_string_pretty(manifest)
-            .map_err(|e| SaspError::InvalidModel(format!("cannot write the manifest: {e}")))?;
+            .map_err(|e| SaspError::Serialization { what: "the manifest", reason: e.to_string() })?;
         self.manifest_bytes(path, json.as_bytes())
     }
 
@@ -301,7 +301,7 @@ impl Staged {
     pub fn manifest_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
         let named = manifest_path(path);
         let tmp = self.stage(&named, false, true)?;
-        write_new(&tmp, bytes).map_err(|source| SaspError::Io { path: named, source })
+        write_new(&tmp, bytes).map_err(|source| FileError::io(named, source).into())
     }
 
     /// Renames every staged file into place: removes the old manifests of the
@@ -329,7 +329,7 @@ impl Staged {
                 let old = manifest_path(&e.named);
                 match std::fs::remove_file(&old) {
                     Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(SaspError::Io { path: old, source: err })
+                        return Err(FileError::Io { path: old, source: err }.into())
                     }
                     _ => {}
                 }
@@ -344,7 +344,7 @@ impl Staged {
                 // Leave nothing behind: the rest are dropped (and removed) below.
                 let _ = std::fs::remove_file(&e.tmp);
                 self.entries = pending;
-                return Err(SaspError::Io { path: e.named, source });
+                return Err(FileError::Io { path: e.named, source }.into());
             }
         }
         self.created.clear();
