@@ -280,9 +280,12 @@ fn syntax_errors_name_the_column_and_show_a_caret() {
             other => panic!("{text}: {other:?}"),
         }
     }
-    // Into the crate's error: a FileSyntax of `<expression>`.
+    // Into the crate's error: a model error of the item `expression`, with the column.
     let sasp: sasp::SaspError = err.into();
-    assert!(matches!(sasp, sasp::SaspError::FileSyntax { column: 7, line: 1, .. }), "{sasp:?}");
+    assert!(
+        matches!(&sasp, sasp::SaspError::Model(sasp::ModelError::Invalid { item, reason }) if item == "expression" && reason.contains("at column 7")),
+        "{sasp:?}"
+    );
     let other: sasp::SaspError = ExprError::Unbound("k".into()).into();
     assert_eq!(other.to_string(), "invalid model: expression: unbound symbol 'k'");
 }

@@ -263,17 +263,15 @@ pub enum ExprError {
     },
 }
 
+/// An expression error is a model error of the item `expression` (a model
+/// file that holds the expression locates it further, at its line).
 impl From<ExprError> for crate::error::SaspError {
     fn from(e: ExprError) -> Self {
-        match e {
-            ExprError::Syntax { message, column, snippet } => crate::error::SaspError::FileSyntax {
-                path: "<expression>".into(),
-                line: 1,
-                column,
-                message: format!("{message}\n{snippet}"),
-            },
-            other => crate::error::SaspError::InvalidModel(format!("expression: {other}")),
-        }
+        let reason = match e {
+            ExprError::Syntax { message, column, snippet } => format!("{message} at column {column}\n{snippet}"),
+            other => other.to_string(),
+        };
+        crate::error::ModelError::invalid("expression", reason).into()
     }
 }
 
