@@ -1,21 +1,54 @@
 //! The sparsity pattern of a Jacobian, in compressed sparse rows.
 
+use super::sparse::Symbolic;
 use crate::error::{Result, SaspError};
+use std::sync::{Arc, OnceLock};
 
 /// Compressed sparse row pattern of a Jacobian (always includes the diagonal).
-#[derive(Clone, Debug, PartialEq, Eq)]
 ///
 /// The fields are private so that every pattern is valid — `n + 1` monotone
 /// row starts from 0 to the number of entries, columns in range and strictly
 /// increasing within a row, the diagonal present in every row — which the
 /// sparse LU relies on when it indexes without bounds checks.
+///
+/// A pattern is immutable and shared: cloning it copies a pointer, and the
+/// sparse LU's symbolic analysis (elimination order, fill, the lookup of
+/// compiled kernels) is done once per pattern and kept with it, so every
+/// solve of a model (every run of a sweep) reuses it.
+#[derive(Clone)]
 pub struct SparsityPattern {
+    csr: Arc<Csr>,
+}
+
+/// The rows of a [`SparsityPattern`] and the sparse LU's analysis of them.
+struct Csr {
     /// Number of rows (= columns).
     n: usize,
     /// Row `i` holds entries `row_start[i]..row_start[i + 1]`.
     row_start: Vec<usize>,
     /// Column index of each stored entry, increasing within a row.
     col: Vec<usize>,
+    /// The sparse LU's symbolic analysis, made on first use.
+    symbolic: OnceLock<Arc<Symbolic>>,
+}
+
+impl PartialEq for SparsityPattern {
+    fn eq(&self, other: &SparsityPattern) -> bool {
+        Arc::ptr_eq(&self.csr, &other.csr)
+            || (self.csr.n == other.csr.n && self.csr.row_start == other.csr.row_start && self.csr.col == other.csr.col)
+    }
+}
+
+impl Eq for SparsityPattern {}
+
+impl std::fmt::Debug for SparsityPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SparsityPattern")
+            .field("n", &self.csr.n)
+            .field("row_start", &self.csr.row_start)
+            .field("col", &self.csr.col)
+            .finish()
+    }
 }
 
 impl SparsityPattern {
@@ -38,7 +71,18 @@ impl SparsityPattern {
             col.extend_from_slice(r);
             row_start.push(col.len());
         }
-        SparsityPattern { n, row_start, col }
+        SparsityPattern::new_unchecked(n, row_start, col)
+    }
+
+    /// A pattern of rows already known to be valid.
+    fn new_unchecked(n: usize, row_start: Vec<usize>, col: Vec<usize>) -> SparsityPattern {
+        SparsityPattern { csr: Arc::new(Csr { n, row_start, col, symbolic: OnceLock::new() }) }
+    }
+
+    /// The sparse LU's symbolic analysis of this pattern: made by `analyse`
+    /// the first time and shared by every clone afterwards.
+    pub(crate) fn symbolic(&self, analyse: impl FnOnce(&SparsityPattern) -> Symbolic) -> Arc<Symbolic> {
+        self.csr.symbolic.get_or_init(|| Arc::new(analyse(self))).clone()
     }
 
     /// A pattern from its compressed sparse rows, checked: `row_start` has
@@ -68,48 +112,48 @@ impl SparsityPattern {
                 return bad(format!("row {i} lacks its diagonal entry"));
             }
         }
-        Ok(SparsityPattern { n, row_start, col })
+        Ok(SparsityPattern::new_unchecked(n, row_start, col))
     }
 
     /// Number of rows (= columns).
     #[inline]
     pub fn n(&self) -> usize {
-        self.n
+        self.csr.n
     }
 
     /// Row `i` holds entries `row_start()[i]..row_start()[i + 1]` (`n + 1` values).
     #[inline]
     pub fn row_start(&self) -> &[usize] {
-        &self.row_start
+        &self.csr.row_start
     }
 
     /// Column index of each stored entry, increasing within a row.
     #[inline]
     pub fn col(&self) -> &[usize] {
-        &self.col
+        &self.csr.col
     }
 
     /// The positions of row `i`'s entries in the value array.
     #[inline]
     pub fn range(&self, i: usize) -> std::ops::Range<usize> {
-        self.row_start[i]..self.row_start[i + 1]
+        self.csr.row_start[i]..self.csr.row_start[i + 1]
     }
 
     /// The columns of row `i`.
     #[inline]
     pub fn row(&self, i: usize) -> &[usize] {
-        &self.col[self.range(i)]
+        &self.csr.col[self.range(i)]
     }
 
     /// Number of stored entries.
     pub fn nnz(&self) -> usize {
-        self.col.len()
+        self.csr.col.len()
     }
 
     /// Position of `(row, col)` in the value array, if stored.
     pub fn position(&self, row: usize, col: usize) -> Option<usize> {
-        let r = self.row_start[row]..self.row_start[row + 1];
-        self.col[r.clone()].binary_search(&col).ok().map(|k| r.start + k)
+        let r = self.range(row);
+        self.csr.col[r.clone()].binary_search(&col).ok().map(|k| r.start + k)
     }
 }
 

@@ -14,7 +14,7 @@
 
 use super::linalg::Singular;
 use super::SparsityPattern;
-use std::sync::RwLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// Layout version of generated LU kernels (and of the kernels generated
 /// with them by the layers above): raise it whenever the
@@ -73,16 +73,6 @@ pub fn register_lu(lu: &'static CompiledLu) {
     }
 }
 
-/// The registered LU kernels for a layout, if any (dimension and entry count
-/// are compared first, so large systems pay nothing for the lookup).
-fn find_lu(layout: &LuLayout<'_>) -> Option<&'static CompiledLu> {
-    let registry = LU_REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-    let mut candidates = registry.iter().filter(|lu| lu.n == layout.n && lu.nnz == layout.cols.len()).peekable();
-    candidates.peek()?;
-    let fingerprint = layout.fingerprint();
-    candidates.find(|lu| lu.fingerprint == fingerprint).copied()
-}
-
 /// A minimum-degree elimination order of the symmetrized pattern.
 pub(crate) fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
     let n = pattern.n();
@@ -129,9 +119,11 @@ pub(crate) fn minimum_degree(pattern: &SparsityPattern) -> Vec<usize> {
     order
 }
 
-/// LU factors of a sparse matrix on a fixed filled pattern.
-#[derive(Clone, Debug)]
-pub struct SparseLu {
+/// The symbolic analysis of a sparse LU for one pattern: the elimination
+/// order and the filled pattern, made once per [`SparsityPattern`] and
+/// shared by every factorization on it.
+#[derive(Debug)]
+pub(crate) struct Symbolic {
     n: usize,
     /// `perm[k]` = original index eliminated at step `k`.
     perm: Vec<usize>,
@@ -142,31 +134,14 @@ pub struct SparseLu {
     diag: Vec<usize>,
     /// For each entry of the Jacobian's CSR pattern, its position in `values`.
     from_jacobian: Vec<usize>,
-    values: Vec<f64>,
-    inv_diag: Vec<f64>,
-    /// Scratch: column → position in the row being eliminated.
-    position: Vec<usize>,
-    /// Scratch for permuted solves.
-    work: Vec<f64>,
-    /// Straight-line factorization and solve for this layout, where known
-    /// (registered by the model layer, [`register_lu`]).
-    compiled: Option<&'static CompiledLu>,
+    /// The layout's fingerprint, computed when compiled kernels of its
+    /// size are first looked for.
+    fingerprint: OnceLock<u64>,
 }
 
-/// The symbolic layout of a [`SparseLu`], which its compiled kernels are
-/// written from (`perm`, then the filled rows by elimination order).
-pub(crate) struct LuLayout<'a> {
-    pub n: usize,
-    pub perm: &'a [usize],
-    pub row_start: &'a [usize],
-    pub cols: &'a [usize],
-    pub diag: &'a [usize],
-    pub from_jacobian: &'a [usize],
-}
-
-impl SparseLu {
-    /// Orders and symbolically factors a pattern (which must hold the diagonal).
-    pub fn new(pattern: &SparsityPattern) -> SparseLu {
+impl Symbolic {
+    /// Orders and symbolically factors a pattern (which holds the diagonal).
+    fn analyse(pattern: &SparsityPattern) -> Symbolic {
         let n = pattern.n();
         let perm = minimum_degree(pattern);
         let mut inv = vec![0; n];
@@ -222,29 +197,19 @@ impl SparseLu {
                 from_jacobian.push(row_start[pi] + p);
             }
         }
-        let lu = SparseLu {
-            n,
-            perm,
-            values: vec![0.0; cols.len()],
-            row_start,
-            cols,
-            diag,
-            from_jacobian,
-            inv_diag: vec![0.0; n],
-            position: vec![usize::MAX; n],
-            work: vec![0.0; n],
-            compiled: None,
-        };
-        assert!(lu.check_layout(), "symbolic factorization broke its layout invariants");
+        let symbolic = Symbolic { n, perm, row_start, cols, diag, from_jacobian, fingerprint: OnceLock::new() };
+        assert!(symbolic.check_layout(), "symbolic factorization broke its layout invariants");
         // Once per pattern: the fill is complete, so every update of the
         // numeric factorization has its slot.
-        assert!((0..n).all(|i| lu.cols[lu.diag[i]] == i && lu.fill_is_complete(i)), "symbolic fill is incomplete");
-        let compiled = find_lu(&lu.layout());
-        SparseLu { compiled, ..lu }
+        assert!(
+            (0..n).all(|i| symbolic.cols[symbolic.diag[i]] == i && symbolic.fill_is_complete(i)),
+            "symbolic fill is incomplete"
+        );
+        symbolic
     }
 
-    /// The symbolic layout.
-    pub(crate) fn layout(&self) -> LuLayout<'_> {
+    /// The layout, as compiled kernels are written from it.
+    fn layout(&self) -> LuLayout<'_> {
         LuLayout {
             n: self.n,
             perm: &self.perm,
@@ -255,130 +220,15 @@ impl SparseLu {
         }
     }
 
-    /// Does this factorization run compiled kernels?
-    pub fn uses_compiled_kernels(&self) -> bool {
-        self.compiled.is_some()
-    }
-
-    /// A copy that factors and solves with the general loops even where
-    /// compiled kernels exist: for checking them, or timing the difference.
-    pub fn interpreted(&self) -> SparseLu {
-        SparseLu { compiled: None, ..self.clone() }
-    }
-
-    /// The dimension.
-    pub fn dim(&self) -> usize {
-        self.n
-    }
-
-    /// Number of stored entries of `L + U` (fill included).
-    pub fn nnz(&self) -> usize {
-        self.cols.len()
-    }
-
-    /// Forms `shift·I + scale·J` from CSR values of `J` and factors it.
-    ///
-    /// Row `i` is eliminated against the earlier rows its pattern names:
-    /// `l = m[i][k] / u[k][k]`, then `m[i][c] -= l · u[k][c]` for row `k`'s
-    /// upper entries, which the symbolic factorization placed in row `i`'s
-    /// pattern. Indexing is unchecked, as in [`SparseLu::solve`].
-    pub fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
-        assert_eq!(jac.len(), self.from_jacobian.len(), "Jacobian values of the wrong length");
-        debug_assert!(self.check_layout());
-        if let Some(kernels) = self.compiled {
-            return (kernels.factor)(jac, scale, shift, &mut self.values, &mut self.inv_diag)
-                .map_err(|row| Singular { column: self.perm[row] });
-        }
-        self.values.fill(0.0);
-        for (&p, &v) in self.from_jacobian.iter().zip(jac) {
-            self.values[p] += scale * v;
-        }
-        for i in 0..self.n {
-            self.values[self.diag[i]] += shift;
-        }
-        // SAFETY: the layout invariants of `solve`; besides, `position` has
-        // length n and holds, while row i is eliminated, the place in `values`
-        // of each of its columns, and the symbolic factorization put every
-        // column of row k's upper part (k < i in row i) into row i's pattern,
-        // so each `position[c]` read below was written for this row.
-        unsafe {
-            let values = self.values.as_mut_ptr();
-            let cols = self.cols.as_ptr();
-            let position = self.position.as_mut_ptr();
-            let row_start = self.row_start.as_ptr();
-            let diag = self.diag.as_ptr();
-            for i in 0..self.n {
-                let (start, end, d) = (*row_start.add(i), *row_start.add(i + 1), *diag.add(i));
-                let mut row_max: f64 = 0.0;
-                for p in start..end {
-                    *position.add(*cols.add(p)) = p;
-                    row_max = row_max.max((*values.add(p)).abs());
-                }
-                for p in start..d {
-                    let k = *cols.add(p);
-                    let l = *values.add(p) * *self.inv_diag.get_unchecked(k);
-                    *values.add(p) = l;
-                    if l != 0.0 {
-                        for q in *diag.add(k) + 1..*row_start.add(k + 1) {
-                            *values.add(*position.add(*cols.add(q))) -= l * *values.add(q);
-                        }
-                    }
-                }
-                let pivot = *values.add(d);
-                if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() {
-                    return Err(Singular { column: self.perm[i] });
-                }
-                *self.inv_diag.get_unchecked_mut(i) = 1.0 / pivot;
-            }
-        }
-        Ok(())
-    }
-
-    /// Solves `M x = b` in place: `b` permuted into elimination order, forward
-    /// substitution with the unit lower factor, backward substitution with the
-    /// upper factor (multiplying by the stored inverse pivots), and back.
-    ///
-    /// This runs eight times per Rosenbrock step, and its rows are short (two
-    /// or three entries on the models we solve), so the per-row bounds checks
-    /// of safe indexing cost as much as the arithmetic: the loops index without
-    /// them, relying on the invariants [`SparseLu::new`] establishes and nothing
-    /// changes afterwards (`check_layout`, asserted when the pattern is analysed
-    /// and in debug builds at every call).
-    pub fn solve(&mut self, b: &mut [f64]) {
-        let n = self.n;
-        assert_eq!(b.len(), n, "right-hand side of the wrong length");
-        debug_assert!(self.check_layout());
-        if let Some(kernels) = self.compiled {
-            (kernels.solve)(&self.values, &self.inv_diag, b);
-            return;
-        }
-        // SAFETY: `perm` is a permutation of 0..n and `work`, `inv_diag`,
-        // `diag` have length n, `row_start` n + 1; every `cols[p]` < n and
-        // `row_start[i] <= diag[i] < row_start[i + 1] <= values.len() == cols.len()`
-        // (built in `new`, never resized).
-        unsafe {
-            let y = self.work.as_mut_ptr();
-            let values = self.values.as_ptr();
-            let cols = self.cols.as_ptr();
-            // Forward, reading b in elimination order as it goes.
-            for i in 0..n {
-                let mut s = *b.get_unchecked(*self.perm.get_unchecked(i));
-                for p in *self.row_start.get_unchecked(i)..*self.diag.get_unchecked(i) {
-                    s -= *values.add(p) * *y.add(*cols.add(p));
-                }
-                *y.add(i) = s;
-            }
-            // Backward, writing each unknown back to its place in b too.
-            for i in (0..n).rev() {
-                let mut s = *y.add(i);
-                for p in *self.diag.get_unchecked(i) + 1..*self.row_start.get_unchecked(i + 1) {
-                    s -= *values.add(p) * *y.add(*cols.add(p));
-                }
-                let x = s * *self.inv_diag.get_unchecked(i);
-                *y.add(i) = x;
-                *b.get_unchecked_mut(*self.perm.get_unchecked(i)) = x;
-            }
-        }
+    /// The registered LU kernels for this layout, if any (dimension and
+    /// entry count are compared first, so large systems pay nothing; the
+    /// fingerprint is computed once).
+    fn compiled(&self) -> Option<&'static CompiledLu> {
+        let registry = LU_REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+        let mut candidates = registry.iter().filter(|lu| lu.n == self.n && lu.nnz == self.cols.len()).peekable();
+        candidates.peek()?;
+        let fingerprint = *self.fingerprint.get_or_init(|| self.layout().fingerprint());
+        candidates.find(|lu| lu.fingerprint == fingerprint).copied()
     }
 
     /// The layout invariants the unchecked loops of [`SparseLu::solve`] rely on.
@@ -388,12 +238,8 @@ impl SparseLu {
         let permutation =
             self.perm.len() == n && self.perm.iter().all(|&p| p < n && !std::mem::replace(&mut seen[p], true));
         permutation
-            && self.work.len() == n
-            && self.position.len() == n
-            && self.inv_diag.len() == n
             && self.diag.len() == n
             && self.row_start.len() == n + 1
-            && self.values.len() == self.cols.len()
             && self.row_start[n] == self.cols.len()
             && self.cols.iter().all(|&c| c < n)
             && (0..n).all(|i| self.row_start[i] <= self.diag[i] && self.diag[i] < self.row_start[i + 1])
@@ -412,9 +258,218 @@ impl SparseLu {
     }
 }
 
+/// LU factors of a sparse matrix on a fixed filled pattern.
+#[derive(Clone, Debug)]
+pub struct SparseLu {
+    /// The elimination order and filled pattern, shared with every other
+    /// factorization on the same pattern.
+    symbolic: Arc<Symbolic>,
+    /// `L + U` on the filled pattern.
+    values: Vec<f64>,
+    inv_diag: Vec<f64>,
+    /// Scratch: column → position in the row being eliminated.
+    position: Vec<usize>,
+    /// Scratch for permuted solves.
+    work: Vec<f64>,
+    /// Straight-line factorization and solve for this layout, where known
+    /// (registered by the model layer, [`register_lu`]).
+    compiled: Option<&'static CompiledLu>,
+}
+
+/// The symbolic layout of a [`SparseLu`], which its compiled kernels are
+/// written from (`perm`, then the filled rows by elimination order).
+pub(crate) struct LuLayout<'a> {
+    pub n: usize,
+    pub perm: &'a [usize],
+    pub row_start: &'a [usize],
+    pub cols: &'a [usize],
+    pub diag: &'a [usize],
+    pub from_jacobian: &'a [usize],
+}
+
+impl SparseLu {
+    /// A factorization on `pattern` (which holds the diagonal): its
+    /// symbolic analysis (minimum-degree order, fill, compiled kernels) is
+    /// made the first time a pattern is factored and reused afterwards.
+    pub fn new(pattern: &SparsityPattern) -> SparseLu {
+        let symbolic = pattern.symbolic(Symbolic::analyse);
+        let (n, nnz) = (symbolic.n, symbolic.cols.len());
+        SparseLu {
+            compiled: symbolic.compiled(),
+            values: vec![0.0; nnz],
+            inv_diag: vec![0.0; n],
+            position: vec![usize::MAX; n],
+            work: vec![0.0; n],
+            symbolic,
+        }
+    }
+
+    /// The symbolic layout.
+    pub(crate) fn layout(&self) -> LuLayout<'_> {
+        self.symbolic.layout()
+    }
+
+    /// Does this factorization run compiled kernels?
+    pub fn uses_compiled_kernels(&self) -> bool {
+        self.compiled.is_some()
+    }
+
+    /// A copy that factors and solves with the general loops even where
+    /// compiled kernels exist: for checking them, or timing the difference.
+    pub fn interpreted(&self) -> SparseLu {
+        SparseLu { compiled: None, ..self.clone() }
+    }
+
+    /// The dimension.
+    pub fn dim(&self) -> usize {
+        self.symbolic.n
+    }
+
+    /// Number of stored entries of `L + U` (fill included).
+    pub fn nnz(&self) -> usize {
+        self.symbolic.cols.len()
+    }
+
+    /// Forms `shift·I + scale·J` from CSR values of `J` and factors it.
+    ///
+    /// Row `i` is eliminated against the earlier rows its pattern names:
+    /// `l = m[i][k] / u[k][k]`, then `m[i][c] -= l · u[k][c]` for row `k`'s
+    /// upper entries, which the symbolic factorization placed in row `i`'s
+    /// pattern. Indexing is unchecked, as in [`SparseLu::solve`].
+    pub fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
+        let sym = &*self.symbolic;
+        assert_eq!(jac.len(), sym.from_jacobian.len(), "Jacobian values of the wrong length");
+        debug_assert!(self.check_layout());
+        if let Some(kernels) = self.compiled {
+            return (kernels.factor)(jac, scale, shift, &mut self.values, &mut self.inv_diag)
+                .map_err(|row| Singular { column: sym.perm[row] });
+        }
+        self.values.fill(0.0);
+        for (&p, &v) in sym.from_jacobian.iter().zip(jac) {
+            self.values[p] += scale * v;
+        }
+        for i in 0..sym.n {
+            self.values[sym.diag[i]] += shift;
+        }
+        // SAFETY: the layout invariants of `solve`; besides, `position` has
+        // length n and holds, while row i is eliminated, the place in `values`
+        // of each of its columns, and the symbolic factorization put every
+        // column of row k's upper part (k < i in row i) into row i's pattern,
+        // so each `position[c]` read below was written for this row.
+        unsafe {
+            let values = self.values.as_mut_ptr();
+            let cols = sym.cols.as_ptr();
+            let position = self.position.as_mut_ptr();
+            let row_start = sym.row_start.as_ptr();
+            let diag = sym.diag.as_ptr();
+            for i in 0..sym.n {
+                let (start, end, d) = (*row_start.add(i), *row_start.add(i + 1), *diag.add(i));
+                let mut row_max: f64 = 0.0;
+                for p in start..end {
+                    *position.add(*cols.add(p)) = p;
+                    row_max = row_max.max((*values.add(p)).abs());
+                }
+                for p in start..d {
+                    let k = *cols.add(p);
+                    let l = *values.add(p) * *self.inv_diag.get_unchecked(k);
+                    *values.add(p) = l;
+                    if l != 0.0 {
+                        for q in *diag.add(k) + 1..*row_start.add(k + 1) {
+                            *values.add(*position.add(*cols.add(q))) -= l * *values.add(q);
+                        }
+                    }
+                }
+                let pivot = *values.add(d);
+                if pivot.is_nan() || pivot.abs() <= 1e-10 * row_max || !pivot.is_finite() {
+                    return Err(Singular { column: sym.perm[i] });
+                }
+                *self.inv_diag.get_unchecked_mut(i) = 1.0 / pivot;
+            }
+        }
+        Ok(())
+    }
+
+    /// Solves `M x = b` in place: `b` permuted into elimination order, forward
+    /// substitution with the unit lower factor, backward substitution with the
+    /// upper factor (multiplying by the stored inverse pivots), and back.
+    ///
+    /// This runs eight times per Rosenbrock step, and its rows are short (two
+    /// or three entries on the models we solve), so the per-row bounds checks
+    /// of safe indexing cost as much as the arithmetic: the loops index without
+    /// them, relying on the invariants [`SparseLu::new`] establishes and nothing
+    /// changes afterwards (`check_layout`, asserted when the pattern is analysed
+    /// and in debug builds at every call).
+    pub fn solve(&mut self, b: &mut [f64]) {
+        let sym = &*self.symbolic;
+        let n = sym.n;
+        assert_eq!(b.len(), n, "right-hand side of the wrong length");
+        debug_assert!(self.check_layout());
+        if let Some(kernels) = self.compiled {
+            (kernels.solve)(&self.values, &self.inv_diag, b);
+            return;
+        }
+        // SAFETY: `perm` is a permutation of 0..n and `work`, `inv_diag`,
+        // `diag` have length n, `row_start` n + 1; every `cols[p]` < n and
+        // `row_start[i] <= diag[i] < row_start[i + 1] <= values.len() == cols.len()`
+        // (built in `new`, never resized).
+        unsafe {
+            let y = self.work.as_mut_ptr();
+            let values = self.values.as_ptr();
+            let cols = sym.cols.as_ptr();
+            // Forward, reading b in elimination order as it goes.
+            for i in 0..n {
+                let mut s = *b.get_unchecked(*sym.perm.get_unchecked(i));
+                for p in *sym.row_start.get_unchecked(i)..*sym.diag.get_unchecked(i) {
+                    s -= *values.add(p) * *y.add(*cols.add(p));
+                }
+                *y.add(i) = s;
+            }
+            // Backward, writing each unknown back to its place in b too.
+            for i in (0..n).rev() {
+                let mut s = *y.add(i);
+                for p in *sym.diag.get_unchecked(i) + 1..*sym.row_start.get_unchecked(i + 1) {
+                    s -= *values.add(p) * *y.add(*cols.add(p));
+                }
+                let x = s * *self.inv_diag.get_unchecked(i);
+                *y.add(i) = x;
+                *b.get_unchecked_mut(*sym.perm.get_unchecked(i)) = x;
+            }
+        }
+    }
+
+    /// The numeric buffers fit the symbolic layout (whose own invariants
+    /// were checked when it was made).
+    fn check_layout(&self) -> bool {
+        let n = self.symbolic.n;
+        self.work.len() == n
+            && self.position.len() == n
+            && self.inv_diag.len() == n
+            && self.values.len() == self.symbolic.cols.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The symbolic analysis is made once per pattern: factorizations on the
+    /// pattern and on its clones share it, and factor alike.
+    #[test]
+    fn factorizations_on_one_pattern_share_its_symbolic_analysis() {
+        let pattern = SparsityPattern::from_rows(4, vec![vec![1, 3], vec![0], vec![3], vec![0, 2]]);
+        let (a, b) = (SparseLu::new(&pattern), SparseLu::new(&pattern.clone()));
+        assert!(Arc::ptr_eq(&a.symbolic, &b.symbolic));
+        let other = SparsityPattern::from_rows(4, vec![vec![1, 3], vec![0], vec![3], vec![0, 2]]);
+        assert!(!Arc::ptr_eq(&a.symbolic, &SparseLu::new(&other).symbolic), "equal patterns built apart analyse apart");
+        let jac: Vec<f64> = (0..pattern.nnz()).map(|k| 1.0 + k as f64).collect();
+        let (mut a, mut b) = (a, b);
+        a.factor_shifted(&jac, -0.1, 1.0).unwrap();
+        b.factor_shifted(&jac, -0.1, 1.0).unwrap();
+        let (mut x, mut y) = (vec![1.0, 2.0, 3.0, 4.0], vec![1.0, 2.0, 3.0, 4.0]);
+        a.solve(&mut x);
+        b.solve(&mut y);
+        assert_eq!(x, y);
+    }
 
     /// An arrow matrix (dense first row and column): natural order fills in
     /// completely, minimum degree eliminates the hub last and creates no fill.
