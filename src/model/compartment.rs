@@ -428,18 +428,7 @@ impl FromStr for Compartment {
     }
 }
 
-impl Serialize for Compartment {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Compartment {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::util::text::serde_as_text!(Compartment);
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,6 @@
 
 use super::compartment::Name;
 use crate::error::{ModelError, Result, SaspError};
-use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
@@ -60,18 +59,7 @@ impl FromStr for Role {
     }
 }
 
-impl Serialize for Role {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Role {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::util::text::serde_as_text!(Role);
 
 #[cfg(test)]
 mod tests {

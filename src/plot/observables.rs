@@ -1,6 +1,6 @@
 //! One figure per declared observable: its time course in every arm.
 //!
-//! What [`write`] draws follows the experiment's declarations and nothing
+//! What [`write()`] draws follows the experiment's declarations and nothing
 //! else: a figure per shown observable (`<name>.png` or `.svg`), titled by
 //! its name, the `y` axis labelled with its unit, one line per arm in the
 //! palette's order, the reference day marked. Undefined values (NaN: a

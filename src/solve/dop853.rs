@@ -241,23 +241,31 @@ impl Dop853 {
     fn dominant_error(&self, h: f64) -> usize {
         let mut best = (0, -1.0);
         for i in 0..self.n {
-            let k4 = (self.y_new[i] - self.y[i]) / h;
-            let e3 = k4 - BHH1 * self.kv(0, i) - BHH2 * self.kv(8, i) - BHH3 * self.kv(11, i);
-            let sk = self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs().max(self.y_new[i].abs());
-            let e5 = ER1 * self.kv(0, i)
-                + ER6 * self.kv(5, i)
-                + ER7 * self.kv(6, i)
-                + ER8 * self.kv(7, i)
-                + ER9 * self.kv(8, i)
-                + ER10 * self.kv(9, i)
-                + ER11 * self.kv(10, i)
-                + ER12 * self.kv(11, i);
-            let r = (e5 / sk).powi(2) + 0.01 * (e3 / sk).powi(2);
+            let (e5, e3) = self.scaled_errors(i, (self.y_new[i] - self.y[i]) / h);
+            let r = e5.powi(2) + 0.01 * e3.powi(2);
             if r > best.1 {
                 best = (i, r);
             }
         }
         best.0
+    }
+
+    /// Component `i`'s 5th- and 3rd-order error estimates of the attempt
+    /// just made, each divided by its scale `skᵢ = atolᵢ + rtol·max(|yᵢ|, |y_newᵢ|)`;
+    /// `k4` is the 8th-order increment `(y_new − y)/h` of the component.
+    #[inline]
+    fn scaled_errors(&self, i: usize, k4: f64) -> (f64, f64) {
+        let sk = self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs().max(self.y_new[i].abs());
+        let e3 = k4 - BHH1 * self.kv(0, i) - BHH2 * self.kv(8, i) - BHH3 * self.kv(11, i);
+        let e5 = ER1 * self.kv(0, i)
+            + ER6 * self.kv(5, i)
+            + ER7 * self.kv(6, i)
+            + ER8 * self.kv(7, i)
+            + ER9 * self.kv(8, i)
+            + ER10 * self.kv(9, i)
+            + ER11 * self.kv(10, i)
+            + ER12 * self.kv(11, i);
+        (e5 / sk, e3 / sk)
     }
 
     fn kv(&self, s: usize, i: usize) -> f64 {
@@ -359,18 +367,9 @@ impl Stepper for Dop853 {
                     + B11 * self.kv(10, i)
                     + B12 * self.kv(11, i);
                 self.y_new[i] = self.y[i] + h * k4;
-                let sk = self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs().max(self.y_new[i].abs());
-                let e3 = k4 - BHH1 * self.kv(0, i) - BHH2 * self.kv(8, i) - BHH3 * self.kv(11, i);
-                let e5 = ER1 * self.kv(0, i)
-                    + ER6 * self.kv(5, i)
-                    + ER7 * self.kv(6, i)
-                    + ER8 * self.kv(7, i)
-                    + ER9 * self.kv(8, i)
-                    + ER10 * self.kv(9, i)
-                    + ER11 * self.kv(10, i)
-                    + ER12 * self.kv(11, i);
-                err3 += (e3 / sk).powi(2);
-                err5 += (e5 / sk).powi(2);
+                let (e5, e3) = self.scaled_errors(i, k4);
+                err3 += e3.powi(2);
+                err5 += e5.powi(2);
             }
             let deno = err5 + 0.01 * err3;
             let deno = if deno <= 0.0 { 1.0 } else { deno };
