@@ -376,3 +376,60 @@ fn an_experiment_that_fails_at_a_plot_leaves_no_new_file() {
     // The CSV, the JSON and 8 figures, each with its manifest.
     assert_eq!(listing(&good).len(), 20, "{:?}", listing(&good));
 }
+
+#[allow(dead_code)]
+#[path = "../examples/own_model.rs"]
+mod own_model;
+
+/// A model of one's own from the command line: its scenario and declaration
+/// files give the same CSV, to the last digit, as the library example, and a
+/// figure per observable; the reference model's observables are not asked for.
+#[test]
+fn simulate_runs_a_model_of_ones_own_with_its_declared_observables() {
+    let file = |name: &str| format!("{}/models/{name}", env!("CARGO_MANIFEST_DIR"));
+    let (out, plots) = (temp("own.csv"), temp("own_plots"));
+    let (model, scenario, observables) =
+        (file("cxcl10_tcells.toml"), file("cxcl10_scenario.toml"), file("cxcl10_observables.toml"));
+    let run = sasp(&[
+        "simulate",
+        "--model",
+        &model,
+        "--scenario",
+        &scenario,
+        "--observables",
+        &observables,
+        "-o",
+        out.to_str().unwrap(),
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let built = own_model::model().unwrap();
+    let library = sasp::output::experiment_csv(&own_model::experiment(&built).unwrap().run().unwrap());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), library);
+    assert!(plots.join("t_cells_per_mm3.png").exists() && !plots.join("t_cells.png").exists());
+    // Without the declarations the reference model's observables are refused by name.
+    let run = sasp(&["simulate", "--model", &model, "--scenario", &scenario, "-o", out.to_str().unwrap()]);
+    assert!(!run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("does not declare"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // A declaration with two definitions is refused at its line.
+    let bad = temp("bad_observables.toml");
+    std::fs::write(&bad, "[[observable]]\nname = \"x\"\npool = [\"C\"]\nfree = \"C\"\n").unwrap();
+    let run = sasp(&[
+        "simulate",
+        "--model",
+        &model,
+        "--scenario",
+        &scenario,
+        "--observables",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("bad_observables.toml:1:") && stderr.contains("more than one definition"), "{stderr}");
+}

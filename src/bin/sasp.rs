@@ -42,6 +42,13 @@ enum Command {
         /// Output format (`csv` or `json`); by default the output's extension.
         #[arg(long)]
         format: Option<String>,
+        /// Declaration file (TOML) with the observables, clearance metric and
+        /// reference day to report; the reference model's when omitted.
+        #[arg(long)]
+        observables: Option<PathBuf>,
+        /// Folder to draw a figure per observable into (`<observable>.png`).
+        #[arg(long)]
+        plots: Option<PathBuf>,
     },
     /// Run one of the paper's experiments and write its tables and plots.
     Experiment {
@@ -206,7 +213,7 @@ fn written(output: &Path, with_manifest: bool) -> String {
 
 fn run(cli: Cli) -> Outcome<()> {
     match cli.command {
-        Command::Simulate { model: model_path, scenario: scenario_path, output, format } => {
+        Command::Simulate { model: model_path, scenario: scenario_path, output, format, observables, plots } => {
             let format = match format.as_deref() {
                 Some(f) => f.to_string(),
                 None if is_stdout(&output) => "csv".to_string(),
@@ -218,11 +225,19 @@ fn run(cli: Cli) -> Outcome<()> {
                     output.display()
                 ));
             }
-            refuse_same_file(&output, &[model_path.as_deref(), scenario_path.as_deref()])?;
+            refuse_same_file(&output, &[model_path.as_deref(), scenario_path.as_deref(), observables.as_deref()])?;
             let model = load_model(model_path.as_deref())?;
             let scenario = load_scenario(scenario_path.as_deref())?;
-            let experiment = Experiment::from_scenario(&model, &scenario);
+            let mut experiment = Experiment::from_scenario(&model, &scenario);
+            if let Some(path) = &observables {
+                experiment = experiment.declare(&sasp::experiment::Declarations::from_file(path)?);
+            }
             let results = experiment.run()?;
+            if let Some(dir) = &plots {
+                std::fs::create_dir_all(dir).map_err(|e| sasp::SaspError::from(sasp::FileError::io(dir, e)))?;
+                let files = sasp::plot::observables::write(&results, experiment.measured_from(), dir, "png")?;
+                eprintln!("drew {} figures into {}", files.len(), dir.display());
+            }
             let text = if format == "csv" { experiment_csv(&results) } else { experiment_json(&results, &[])? };
             write_output(
                 &output,

@@ -10,8 +10,10 @@ pub mod paper;
 
 use crate::error::{ModelError, Result, SaspError};
 use crate::intervene::{Arm, PreparedArm, Switch, TimedAction};
+pub mod declarations;
 pub mod observable;
 
+pub use declarations::Declarations;
 pub use observable::{ClearanceSpec, Definition, Level, Observable, Offset, Term, UndefinedBelow};
 
 use crate::model::{Chemokine, Compartment, Model};
@@ -323,6 +325,21 @@ impl<'m> Experiment<'m> {
     /// 50 %, 10 % and 1 mm³.
     pub fn clearance(mut self, clearance: ClearanceSpec) -> Self {
         self.clearance = Some(clearance);
+        self
+    }
+
+    /// Applies a declaration file's observables, clearance metric and
+    /// reference day (each only where the file declares it).
+    pub fn declare(mut self, declarations: &Declarations) -> Self {
+        if !declarations.observables.is_empty() {
+            self = self.observables(declarations.observables.iter().cloned());
+        }
+        if let Some(clearance) = &declarations.clearance {
+            self = self.clearance(clearance.clone());
+        }
+        if let Some(day) = declarations.reference_day {
+            self = self.reference_day(day);
+        }
         self
     }
 
