@@ -408,6 +408,49 @@ fn simulate_runs_a_model_of_ones_own_with_its_declared_observables() {
     let library = sasp::output::experiment_csv(&own_model::experiment(&built).unwrap().run().unwrap());
     assert_eq!(std::fs::read_to_string(&out).unwrap(), library);
     assert!(plots.join("t_cells_per_mm3.png").exists() && !plots.join("t_cells.png").exists());
+    // The same declarations drive a sweep's columns and the SBML rules.
+    let spec = temp("own_sweep.toml");
+    std::fs::write(
+        &spec,
+        "arm = \"treatment\"\ndesign = \"grid\"\nuntil = 42.0\n[[parameter]]\nname = \"rho_E\"\nvalues = [0.5, 2.0]\n",
+    )
+    .unwrap();
+    let sweep_out = temp("own_sweep.csv");
+    let run = sasp(&[
+        "sweep",
+        "run",
+        spec.to_str().unwrap(),
+        "--model",
+        &model,
+        "--scenario",
+        &scenario,
+        "--observables",
+        &observables,
+        "-o",
+        sweep_out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let header = std::fs::read_to_string(&sweep_out).unwrap().lines().next().unwrap().to_string();
+    assert_eq!(
+        header,
+        "run,rho_E,tumor_volume_mm3_day7,tumor_volume_mm3_day42,days_to_half,days_to_tenth,days_to_1mm3,status"
+    );
+    let sbml = temp("own.xml");
+    let run = sasp(&[
+        "export-sbml",
+        &model,
+        "--scenario",
+        &scenario,
+        "--arm",
+        "treatment + anti-CXCL10",
+        "--observables",
+        &observables,
+        "-o",
+        sbml.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = std::fs::read_to_string(&sbml).unwrap();
+    assert!(text.contains("<assignmentRule variable=\"cxcl10_total_nM\">") && text.contains("anti_CXCL10_complex"));
     // Without the declarations the reference model's observables are refused by name.
     let run = sasp(&["simulate", "--model", &model, "--scenario", &scenario, "-o", out.to_str().unwrap()]);
     assert!(!run.status.success());

@@ -68,6 +68,10 @@ enum Command {
         /// Scenario file holding the arm; the paper's arms when omitted.
         #[arg(long)]
         scenario: Option<PathBuf>,
+        /// Declaration file (TOML) with the observables (and clearance
+        /// metric, reference day) to use; the reference model's when omitted.
+        #[arg(long)]
+        observables: Option<PathBuf>,
         /// Output file; `-` for standard output.
         #[arg(short, long)]
         output: PathBuf,
@@ -112,6 +116,10 @@ enum SweepAction {
         /// Scenario holding the arm; the paper's arms when omitted.
         #[arg(long)]
         scenario: Option<PathBuf>,
+        /// Declaration file (TOML) with the observables (and clearance
+        /// metric, reference day) to use; the reference model's when omitted.
+        #[arg(long)]
+        observables: Option<PathBuf>,
         /// Run only shard i of n (`i/n`, 0-based); read from SLURM_ARRAY_TASK_ID and
         /// SLURM_ARRAY_TASK_COUNT when absent.
         #[arg(long)]
@@ -276,8 +284,8 @@ fn run(cli: Cli) -> Outcome<()> {
                 out.display()
             );
         }
-        Command::ExportSbml { model: model_path, arm, scenario, output } => {
-            refuse_same_file(&output, &[Some(&model_path), scenario.as_deref()])?;
+        Command::ExportSbml { model: model_path, arm, scenario, observables, output } => {
+            refuse_same_file(&output, &[Some(&model_path), scenario.as_deref(), observables.as_deref()])?;
             let model = Model::from_file(&model_path)?;
             let chosen =
                 match arm {
@@ -293,7 +301,12 @@ fn run(cli: Cli) -> Outcome<()> {
             // The experiment's observables as rules when it has them (the
             // reference model's by default); a model of one's own without
             // declared observables exports its species and reactions alone.
-            let text = match sasp::sbml::export_experiment(&Experiment::new(&model), chosen.as_ref()) {
+            let experiment = match &observables {
+                Some(path) => Experiment::new(&model).declare(&sasp::experiment::Declarations::from_file(path)?),
+                None => Experiment::new(&model),
+            };
+            let text = match sasp::sbml::export_experiment(&experiment, chosen.as_ref()) {
+                Err(e) if observables.is_some() => return Err(e.into()),
                 Ok(text) => text,
                 Err(e @ sasp::SaspError::InArm { .. }) => return Err(e.into()),
                 Err(e) => {
@@ -307,7 +320,9 @@ fn run(cli: Cli) -> Outcome<()> {
             write_output(&output, text.as_bytes(), Some(&manifest))?;
             eprintln!("wrote {}", written(&output, true));
         }
-        Command::Sweep { action: SweepAction::Run { spec, model: model_path, scenario, shard, output } } => {
+        Command::Sweep {
+            action: SweepAction::Run { spec, model: model_path, scenario, observables, shard, output },
+        } => {
             let shard = match shard {
                 Some(text) => match sasp::sweep::Shard::parse(&text) {
                     Ok(s) => Some(s),
@@ -315,8 +330,15 @@ fn run(cli: Cli) -> Outcome<()> {
                 },
                 None => sasp::sweep::Shard::from_slurm()?,
             };
-            refuse_same_file(&output, &[Some(&spec), model_path.as_deref(), scenario.as_deref()])?;
+            refuse_same_file(
+                &output,
+                &[Some(&spec), model_path.as_deref(), scenario.as_deref(), observables.as_deref()],
+            )?;
             let model = load_model(model_path.as_deref())?;
+            let experiment = match &observables {
+                Some(path) => Experiment::new(&model).declare(&sasp::experiment::Declarations::from_file(path)?),
+                None => Experiment::new(&model),
+            };
             let design = sasp::sweep::Design::from_file(&spec)?;
             let scenario = load_scenario(scenario.as_deref())?;
             let arm = scenario.arms.iter().find(|a| a.name == design.arm).ok_or_else(|| {
@@ -336,7 +358,7 @@ fn run(cli: Cli) -> Outcome<()> {
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let result = sasp::sweep::run_with_progress(&model, arm, &design, shard, &|| bar.inc(1));
+            let result = sasp::sweep::run_in(&experiment, arm, &design, shard, &|| bar.inc(1));
             bar.finish_and_clear();
             let result = result?;
             let failures = |r: &sasp::sweep::SweepCsv| {
