@@ -408,7 +408,8 @@ impl<'m> Experiment<'m> {
             self.check(&ready).map_err(|e| self.arm_error(&arm.name, e))?;
             prepared.push(ready);
         }
-        prepared.iter().map(|arm| self.run_prepared(arm).map_err(|e| self.arm_error(&arm.name, e))).collect()
+        // Each arm's model is freed as soon as it has run.
+        prepared.into_iter().map(|arm| self.run_prepared(&arm).map_err(|e| self.arm_error(&arm.name, e))).collect()
     }
 
     /// The detection limit ratios may be undefined below ([`detection_volume`](Self::detection_volume)).
