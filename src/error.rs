@@ -26,6 +26,17 @@ pub enum SaspError {
     /// A model's declaration is wrong: see [`ModelError`].
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// A construct the engine does not implement (an SBML element or
+    /// attribute, a rule kind, an event feature): refused by name rather than
+    /// simulated wrongly. The message starts with `unsupported:`; the command
+    /// line exits with code 3.
+    #[error("unsupported: {construct} ({context})")]
+    Unsupported {
+        /// The construct, as the format names it (`delay`, `algebraicRule`, `event priority`).
+        construct: String,
+        /// Where it was found (a file, an element id).
+        context: String,
+    },
     /// A size derived from input (samples of a run, doses of a schedule …)
     /// exceeds a documented limit.
     #[error("too many {what}: {} requested, at most {limit} allowed ({hint})", count_text(*requested))]
@@ -219,6 +230,17 @@ impl SaspError {
             SaspError::InArm { source, .. } | SaspError::File(FileError::At { source, .. }) => source.root(),
             other => other,
         }
+    }
+
+    /// Is the root cause a construct the engine refuses
+    /// ([`SaspError::Unsupported`])?
+    pub fn is_unsupported(&self) -> bool {
+        matches!(self.root(), SaspError::Unsupported { .. })
+    }
+
+    /// An [`SaspError::Unsupported`] naming `construct` found in `context`.
+    pub fn unsupported(construct: impl Into<String>, context: impl Into<String>) -> SaspError {
+        SaspError::Unsupported { construct: construct.into(), context: context.into() }
     }
 }
 

@@ -268,6 +268,9 @@ pub enum ExprError {
 impl From<ExprError> for crate::error::SaspError {
     fn from(e: ExprError) -> Self {
         let reason = match e {
+            ExprError::Unsupported(construct) => {
+                return crate::error::SaspError::unsupported(construct, "a math expression")
+            }
             ExprError::Syntax { message, column, snippet } => format!("{message} at column {column}\n{snippet}"),
             other => other.to_string(),
         };
