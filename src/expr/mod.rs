@@ -284,6 +284,22 @@ impl Expr {
         parse::parse(text)
     }
 
+    /// Parses infix text where the names for which `shadow` is true are
+    /// variables even if they are reserved words (`pi`, `time`, `inf` …):
+    /// how a model whose compartment is called `pi` reads its expressions.
+    ///
+    /// ```
+    /// use sasp::expr::Expr;
+    ///
+    /// assert_eq!(Expr::parse("2*pi")?.as_number(), None);
+    /// let e = Expr::parse_with("2*pi", &|n| n == "pi")?;
+    /// assert!(e.depends_on("pi"));
+    /// # Ok::<(), sasp::expr::ExprError>(())
+    /// ```
+    pub fn parse_with(text: &str, shadow: &dyn Fn(&str) -> bool) -> Result<Expr, ExprError> {
+        parse::parse_with(text, shadow)
+    }
+
     /// Reads a MathML `<math>` element (or content element) holding an
     /// expression; see [`mathml::read`] for lambdas.
     pub fn from_mathml(node: roxmltree::Node) -> Result<Expr, ExprError> {

@@ -170,15 +170,24 @@ struct Parser<'a> {
     toks: Vec<(Tok<'a>, usize)>,
     pos: usize,
     depth: usize,
+    /// Names that are variables even where they are reserved (`pi`, `time` …).
+    shadow: &'a dyn Fn(&str) -> bool,
 }
 
 /// Parses infix text (see the grammar in the [module documentation](super)).
 pub fn parse(text: &str) -> Result<Expr, ExprError> {
+    parse_with(text, &|_| false)
+}
+
+/// Parses infix text where the names for which `shadow` is true are
+/// variables even if they are reserved (a model's compartment called `pi`
+/// or `time`): the constant or csymbol is then not reachable by that name.
+pub fn parse_with(text: &str, shadow: &dyn Fn(&str) -> bool) -> Result<Expr, ExprError> {
     if text.len() > MAX_INPUT_LEN {
         return Err(ExprError::TooLong { len: text.len(), limit: MAX_INPUT_LEN });
     }
     let toks = lex(text)?;
-    let mut p = Parser { text, toks, pos: 0, depth: 0 };
+    let mut p = Parser { text, toks, pos: 0, depth: 0, shadow };
     if p.peek() == Tok::End {
         return Err(syntax_error(text, 0, "empty expression"));
     }
@@ -402,6 +411,7 @@ impl<'a> Parser<'a> {
                 "and" | "or" | "not" | "xor" => {
                     Err(syntax_error(self.text, at, format!("unexpected '{name}': it is an operator, not a name")))
                 }
+                _ if (self.shadow)(name) => Ok(Expr::Var(Arc::from(name))),
                 _ => Ok(symbol(name)),
             },
             t => Err(syntax_error(

@@ -257,10 +257,36 @@ impl Tape {
         }
     }
 
+    /// Evaluates every root into caller-provided registers (at least
+    /// [`Tape::register_count`] of them, any contents: the constants are
+    /// written first); read the outputs with [`Tape::root_in`]. For callers
+    /// that keep their own scratch memory instead of a [`Workspace`].
+    ///
+    /// # Panics
+    ///
+    /// If `vars` is shorter than [`Tape::var_count`] or `regs` shorter than
+    /// [`Tape::register_count`].
+    pub fn eval_in(&self, vars: &[f64], time: f64, regs: &mut [f64]) {
+        for &(r, v) in &self.consts {
+            regs[r as usize] = v;
+        }
+        self.run_regs(vars, time, regs);
+    }
+
+    /// Root `k`'s value in registers filled by [`Tape::eval_in`].
+    #[inline]
+    pub fn root_in(&self, regs: &[f64], k: usize) -> f64 {
+        regs[self.roots[k] as usize]
+    }
+
     fn run(&self, vars: &[f64], time: f64, ws: &mut Workspace) {
-        assert!(vars.len() >= self.n_vars, "the tape reads {} variable slots, {} given", self.n_vars, vars.len());
         assert_eq!(ws.regs.len(), self.n_regs, "workspace of another tape");
-        let regs = &mut ws.regs[..];
+        self.run_regs(vars, time, &mut ws.regs);
+    }
+
+    fn run_regs(&self, vars: &[f64], time: f64, regs: &mut [f64]) {
+        assert!(vars.len() >= self.n_vars, "the tape reads {} variable slots, {} given", self.n_vars, vars.len());
+        assert!(regs.len() >= self.n_regs, "{} registers given, the tape needs {}", regs.len(), self.n_regs);
         for ins in &self.code {
             let a = ins.a as usize;
             let v = match ins.code {

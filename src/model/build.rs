@@ -4,6 +4,8 @@
 //! (through the [`Resolver`]) into the compiled kinetics. The steps run in
 //! that order, so a declaration with several faults reports the first.
 
+use super::events::ModelEvent;
+use super::expression::{Expressions, Unit as ExprUnit};
 use super::kinetics::{Kinetics, KineticsBuilder, MAX_CUSTOM_ARGS, MAX_FACTORS};
 use super::law::Term;
 use super::resolve::{check_unique, parse_unit, Resolver};
@@ -46,7 +48,11 @@ impl Model {
             input_units: &input_units,
             pools: &pools,
         };
-        let kinetics = compile_processes(&resolver)?;
+        let expressions = Expressions::new(&resolver)?;
+        let mut unchecked_units = Vec::new();
+        let kinetics = compile_processes(&resolver, &expressions, &mut unchecked_units)?;
+        let events = ModelEvent::compile_all(&resolver, &expressions, &mut unchecked_units)?;
+        let assignments = expressions.assignments();
 
         Ok(Model {
             spec,
@@ -59,6 +65,9 @@ impl Model {
             input_index,
             pools,
             transport,
+            assignments,
+            events,
+            unchecked_units,
         })
     }
 }
@@ -110,7 +119,10 @@ fn convert_compartments(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
             }
             .into());
         }
-        if !(c.initial.is_finite() && c.initial >= 0.0) {
+        // An index (a dimensionless state: a score, an imported SBML
+        // quantity) may be negative; amounts and sizes may not.
+        let may_be_negative = c.kind.quantity() == super::Quantity::Index;
+        if !(c.initial.is_finite() && (c.initial >= 0.0 || may_be_negative)) {
             return Err(ModelError::InvalidInitialValue { name: c.name.clone(), value: c.initial }.into());
         }
         let value = unit.to_canonical(c.initial);
@@ -137,7 +149,9 @@ fn convert_parameters(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
     let mut parameter_units = Vec::with_capacity(spec.parameters.len());
     let mut parameter_values = Vec::with_capacity(spec.parameters.len());
     for p in &spec.parameters {
-        if !(p.value.is_finite() && p.value >= 0.0) {
+        // Negative values are refused where a factor law uses the parameter
+        // (`Resolver::parameter`); expressions may use any finite value.
+        if !p.value.is_finite() {
             return Err(ModelError::InvalidParameter { name: p.name.clone(), value: p.value }.into());
         }
         let unit = parse_unit(&p.unit, &format!("parameter '{}'", p.name))?;
@@ -328,12 +342,85 @@ fn resolve_pools(
 
 /// Lowers every process, in declaration order, and compiles them into the
 /// model's kinetics.
-fn compile_processes(resolver: &Resolver) -> Result<Kinetics> {
-    let mut kb = KineticsBuilder::new(resolver.spec.compartments.len());
+fn compile_processes(resolver: &Resolver, expressions: &Expressions, unchecked: &mut Vec<String>) -> Result<Kinetics> {
+    let n = resolver.spec.compartments.len();
+    let mut kb = KineticsBuilder::new(n);
+    kb.bind(expression_slots(resolver));
     for process in &resolver.spec.processes {
-        compile_process(resolver, process, &mut kb)?;
+        let context = format!("process '{}'", process.name);
+        if let RateLaw::Expression { rate, unit } = &process.rate {
+            let changes = resolve_changes(resolver, process, &context)?;
+            let law = ExpressionLaw { text: rate, unit: unit.as_deref() };
+            compile_expression(resolver, expressions, process, law, &changes, &context, &mut kb, unchecked)?;
+        } else {
+            compile_process(resolver, process, &mut kb)?;
+        }
     }
-    Ok(kb.finish())
+    kb.finish()
+}
+
+/// The variable slot of each name a resolved expression may use:
+/// compartment `j` at `j`, input `k` at `n + k`.
+pub(super) fn expression_slots(resolver: &Resolver) -> HashMap<String, usize> {
+    let n = resolver.spec.compartments.len();
+    let mut slots: HashMap<String, usize> = resolver.compartments.clone();
+    slots.extend(resolver.inputs.iter().map(|(name, &k)| (name.clone(), n + k)));
+    slots
+}
+
+/// The text and declared unit of an expression law.
+struct ExpressionLaw<'a> {
+    text: &'a str,
+    unit: Option<&'a str>,
+}
+
+/// A process whose rate is an expression: resolved, its unit checked
+/// against the changes where known (else listed in `unchecked`), and its
+/// partial derivatives with respect to the state taken symbolically.
+#[allow(clippy::too_many_arguments)]
+fn compile_expression(
+    resolver: &Resolver,
+    expressions: &Expressions,
+    process: &ProcessDecl,
+    law: ExpressionLaw<'_>,
+    changes: &Changes,
+    context: &str,
+    kb: &mut KineticsBuilder,
+    unchecked: &mut Vec<String>,
+) -> Result<()> {
+    if !process.modifiers.is_empty() {
+        return Err(ModelError::invalid(context, "an expression law takes no modifiers (write them into it)").into());
+    }
+    let (rate, inferred) = expressions.resolve(law.text, context)?;
+    let declared = match law.unit {
+        Some(u) => Some(parse_unit(u, context)?.dimension),
+        None => None,
+    };
+    let dimension = match (declared, inferred) {
+        (Some(d), ExprUnit::Known(i)) if d != i => {
+            return Err(ModelError::UnitMismatch {
+                context: format!("{context}: the declared unit of its rate"),
+                expected: d.to_string(),
+                found: i.to_string(),
+            }
+            .into())
+        }
+        (Some(d), _) | (None, ExprUnit::Known(d)) => Some(d),
+        (None, _) => None,
+    };
+    match dimension {
+        Some(d) => resolver.check_changes(changes, d, context)?,
+        None => unchecked.push(format!("{context}: the unit of its rate")),
+    }
+    let mut partials = Vec::new();
+    for (name, d) in rate.partials()? {
+        if let Some(&j) = resolver.compartments.get(&*name) {
+            partials.push((j, d));
+        }
+    }
+    let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
+    kb.expression_process(rate, partials, &plain);
+    Ok(())
 }
 
 /// Lowers one process `dy_i/dt += ν_i · r`: its changes `ν`, then either

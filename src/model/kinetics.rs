@@ -26,6 +26,7 @@
 //! ([`ProductTape`]), one tape per number of factors.
 
 use super::law::CustomLaw;
+use crate::expr::{Expr, Tape};
 use crate::solve::SparsityPattern;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -205,6 +206,80 @@ pub(crate) enum CompiledRate {
     Terms(Range<usize>),
     /// A custom closure: index into `Kinetics::customs`.
     Custom(usize),
+    /// A math expression: index into the builder's expressions.
+    Expression(usize),
+}
+
+/// The processes whose rates are math expressions, compiled: one tape of
+/// their rates and one of the partial derivatives the Jacobian needs, over
+/// the variables `[y | u]` (state, then inputs) and time.
+///
+/// A model without expression laws has none, and pays nothing for them.
+#[derive(Clone)]
+pub(crate) struct ExpressionBlock {
+    /// Root `k` is the rate of process `process[k]`.
+    pub rates: Tape,
+    pub process: Vec<usize>,
+    /// The changes `(compartment, ν)` of each root's process.
+    pub changes: Vec<Vec<(usize, f64)>>,
+    /// Root `m` is one `∂r_p/∂y_j`, added to the Jacobian through `plans[m]`.
+    pub partials: Tape,
+    pub plans: Vec<Range<usize>>,
+}
+
+impl ExpressionBlock {
+    /// Runs `f` with the variables `[y | u]` in a reused buffer.
+    #[inline]
+    fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
+        with_buffer(y.len() + inputs.len(), |vars| {
+            vars[..y.len()].copy_from_slice(y);
+            vars[y.len()..].copy_from_slice(inputs);
+            f(vars)
+        })
+    }
+
+    /// Adds `ν · r_p` of every expression process to `dy`.
+    fn add_rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
+        Self::with_vars(y, inputs, |vars| {
+            with_buffer(self.rates.register_count(), |regs| {
+                self.rates.eval_in(vars, t, regs);
+                for (k, changes) in self.changes.iter().enumerate() {
+                    let r = self.rates.root_in(regs, k);
+                    for &(i, nu) in changes {
+                        dy[i] += nu * r;
+                    }
+                }
+            })
+        })
+    }
+
+    /// Writes the rate of every expression process into `rates`.
+    fn rates(&self, t: f64, y: &[f64], inputs: &[f64], rates: &mut [f64]) {
+        Self::with_vars(y, inputs, |vars| {
+            with_buffer(self.rates.register_count(), |regs| {
+                self.rates.eval_in(vars, t, regs);
+                for (k, &p) in self.process.iter().enumerate() {
+                    rates[p] = self.rates.root_in(regs, k);
+                }
+            })
+        })
+    }
+
+    /// Adds the partials through their plans.
+    fn add_jacobian(&self, t: f64, y: &[f64], inputs: &[f64], jac_plan: &[PlanEntry], out: &mut [f64], sparse: bool) {
+        Self::with_vars(y, inputs, |vars| {
+            with_buffer(self.partials.register_count(), |regs| {
+                self.partials.eval_in(vars, t, regs);
+                for (m, plan) in self.plans.iter().enumerate() {
+                    let g = self.partials.root_in(regs, m);
+                    for e in &jac_plan[plan.clone()] {
+                        let at = if sparse { e.sparse } else { e.dense } as usize;
+                        out[at] += e.scale * g;
+                    }
+                }
+            })
+        })
+    }
 }
 
 /// A custom law with its argument list and Jacobian plan.
@@ -251,8 +326,28 @@ fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
         };
     }
     on_stack!(32 64 128 256);
-    let mut buf = vec![0.0; len];
-    f(&mut buf)
+    with_buffer(len, |buf| {
+        buf.fill(0.0);
+        f(buf)
+    })
+}
+
+thread_local! {
+    /// Buffers [`with_buffer`] lends out, kept for the next call on this thread.
+    static BUFFERS: std::cell::RefCell<Vec<Vec<f64>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with a scratch slice of length `len` (contents unspecified)
+/// borrowed from a per-thread pool: after the first calls of a thread,
+/// nothing is allocated, whatever the size. Nested calls take distinct buffers.
+pub(crate) fn with_buffer<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
+    let mut buf = BUFFERS.with(|b| b.borrow_mut().pop()).unwrap_or_default();
+    if buf.len() < len {
+        buf.resize(len, 0.0);
+    }
+    let out = f(&mut buf[..len]);
+    BUFFERS.with(|b| b.borrow_mut().push(buf));
+    out
 }
 
 /// Product terms with `arity` factors laid out flat: entry `k` adds
@@ -536,6 +631,8 @@ pub(crate) struct Kinetics {
     pub computed: Vec<usize>,
     pub process_count: usize,
     pub customs: Vec<CompiledCustom>,
+    /// The processes with expression laws, if any.
+    pub expressions: Option<Box<ExpressionBlock>>,
     pub jac_plan: Vec<PlanEntry>,
     pub pattern: SparsityPattern,
     /// Compiled kernels for this structure, if any are known
@@ -579,7 +676,7 @@ impl Kinetics {
 
     /// Every process rate, given the factor table.
     #[inline]
-    fn rates_from(&self, t: f64, y: &[f64], table: &[f64], rates: &mut [f64]) {
+    fn rates_from(&self, t: f64, y: &[f64], inputs: &[f64], table: &[f64], rates: &mut [f64]) {
         rates.fill(0.0);
         for tape in &self.rate_tapes {
             tape.add_to(table, rates);
@@ -588,6 +685,9 @@ impl Kinetics {
             let mut buf = [0.0; MAX_CUSTOM_ARGS];
             let k = self.custom_args(custom, y, &mut buf);
             rates[custom.process] = (custom.law.rate)(t, &buf[..k]);
+        }
+        if let Some(block) = &self.expressions {
+            block.rates(t, y, inputs, rates);
         }
     }
 
@@ -598,7 +698,7 @@ impl Kinetics {
         with_scratch(u + self.process_count, |scratch| {
             let (table, rates) = scratch.split_at_mut(u);
             self.fill_table(y, inputs, table);
-            self.rates_from(t, y, table, rates);
+            self.rates_from(t, y, inputs, table, rates);
             f(rates)
         })
     }
@@ -626,6 +726,9 @@ impl Kinetics {
                 dy[i] += nu * rate;
             }
         }
+        if let Some(block) = &self.expressions {
+            block.add_rhs(t, y, inputs, dy);
+        }
     }
 
     /// Writes the rate of every process into `rates`.
@@ -638,6 +741,7 @@ impl Kinetics {
         if let (Some(kernels), Storage::Sparse) = (self.compiled, storage) {
             (kernels.jacobian)(y, inputs, &self.constants, out);
             self.add_custom_jacobians(t, y, out, storage);
+            self.add_expression_jacobian(t, y, inputs, out, storage);
             return;
         }
         let u = self.table_len(y.len());
@@ -660,6 +764,14 @@ impl Kinetics {
             program.run(table, out);
         });
         self.add_custom_jacobians(t, y, out, storage);
+        self.add_expression_jacobian(t, y, inputs, out, storage);
+    }
+
+    /// Adds the expression laws' partial derivatives, if any.
+    fn add_expression_jacobian(&self, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64], storage: Storage) {
+        if let Some(block) = &self.expressions {
+            block.add_jacobian(t, y, inputs, &self.jac_plan, out, matches!(storage, Storage::Sparse));
+        }
     }
 
     /// Adds the custom laws' Jacobian entries (their gradient, or central
@@ -718,6 +830,10 @@ fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
     key
 }
 
+/// An expression law being built: its rate and each nonzero partial
+/// `∂r/∂y_j` with the argument `y_j` (a range in the builder's members).
+type ExpressionLaw = (Expr, Vec<(Expr, Range<usize>)>);
+
 /// Builds a [`Kinetics`] from lowered processes; the caller has validated names.
 pub(crate) struct KineticsBuilder {
     n: usize,
@@ -728,6 +844,12 @@ pub(crate) struct KineticsBuilder {
     processes: Vec<(CompiledRate, Range<usize>)>,
     changes: Vec<(usize, f64)>,
     customs: Vec<(CustomLaw, Vec<Range<usize>>)>,
+    /// Expression laws: the rate over `[y | u]` and time, and its nonzero
+    /// partials `∂r/∂y_j` each with the argument `y_j` (a range in `members`).
+    expressions: Vec<ExpressionLaw>,
+    /// The variable slot of each name expressions use: compartments `0..n`,
+    /// then inputs.
+    slots: HashMap<String, usize>,
 }
 
 impl KineticsBuilder {
@@ -740,7 +862,26 @@ impl KineticsBuilder {
             processes: Vec::new(),
             changes: Vec::new(),
             customs: Vec::new(),
+            expressions: Vec::new(),
+            slots: HashMap::new(),
         }
+    }
+
+    /// Binds the names expressions use to their variable slots
+    /// (compartments `0..n`, then inputs).
+    pub fn bind(&mut self, slots: HashMap<String, usize>) {
+        self.slots = slots;
+    }
+
+    /// Adds a process whose rate is an expression (resolved: over
+    /// compartments and inputs by name, and time), with its partial
+    /// derivatives `(j, ∂r/∂y_j)`.
+    pub fn expression_process(&mut self, rate: Expr, partials: Vec<(usize, Expr)>, changes: &[(usize, f64)]) {
+        let start = self.changes.len();
+        self.changes.extend_from_slice(changes);
+        let partials = partials.into_iter().map(|(j, d)| (d, self.argument(&[(j, 1.0)]))).collect();
+        self.processes.push((CompiledRate::Expression(self.expressions.len()), start..self.changes.len()));
+        self.expressions.push((rate, partials));
     }
 
     /// Registers an argument (weighted sum of compartments), returns its range.
@@ -787,11 +928,12 @@ impl KineticsBuilder {
     /// scatter plan, lays out the factor table and writes the rates, the
     /// right-hand side and the Jacobian as programs over it; uses compiled
     /// kernels when some match the structure.
-    pub fn finish(self) -> Kinetics {
+    pub fn finish(self) -> crate::Result<Kinetics> {
         let n = self.n;
         let pattern = self.sparsity_pattern();
         let (unique, occurrence_factor) = self.unique_factors();
-        let (jac_plan, occurrence_plan, customs) = self.jacobian_plan(&pattern);
+        let (jac_plan, occurrence_plan, customs, expression_plans) = self.jacobian_plan(&pattern);
+        let expressions = self.expression_block(expression_plans)?;
         let (computed, slot) = self.table_slots(&unique);
         let u = n + computed.len();
         let occurrence_slot: Vec<usize> = occurrence_factor.iter().map(|&k| slot[k]).collect();
@@ -807,6 +949,7 @@ impl KineticsBuilder {
             computed,
             process_count: self.processes.len(),
             customs,
+            expressions,
             jac_plan,
             pattern,
             compiled: None,
@@ -817,7 +960,37 @@ impl KineticsBuilder {
             kinetics.compiled = Some(kernels);
             kinetics.constants = constants;
         }
-        kinetics
+        Ok(kinetics)
+    }
+
+    /// Compiles the expression laws (if any) into their two tapes; `plans`
+    /// holds the Jacobian plan of each partial, in order.
+    fn expression_block(&self, plans: Vec<Range<usize>>) -> crate::Result<Option<Box<ExpressionBlock>>> {
+        if self.expressions.is_empty() {
+            return Ok(None);
+        }
+        let bind = |name: &str| self.slots.get(name).copied();
+        let mut rates = crate::expr::TapeBuilder::new(bind);
+        let mut partials = crate::expr::TapeBuilder::new(bind);
+        let mut process = Vec::new();
+        let mut changes = Vec::new();
+        for (p, (rate, range)) in self.processes.iter().enumerate() {
+            let CompiledRate::Expression(k) = rate else { continue };
+            let (r, ds) = &self.expressions[*k];
+            rates.add(r)?;
+            for (d, _) in ds {
+                partials.add(d)?;
+            }
+            process.push(p);
+            changes.push(self.changes[range.clone()].to_vec());
+        }
+        Ok(Some(Box::new(ExpressionBlock {
+            rates: rates.finish(),
+            process,
+            changes,
+            partials: partials.finish(),
+            plans,
+        })))
     }
 
     /// The Jacobian's sparsity pattern: the diagonal plus every (changed
@@ -848,6 +1021,11 @@ impl KineticsBuilder {
                         each_pair(changes, arg);
                     }
                 }
+                CompiledRate::Expression(k) => {
+                    for (_, arg) in &self.expressions[*k].1 {
+                        each_pair(changes, arg);
+                    }
+                }
             }
         }
         SparsityPattern::from_rows(n, rows)
@@ -875,8 +1053,13 @@ impl KineticsBuilder {
     /// custom law argument) the entries `J[i, j] += ν_i · w_j · g` over its
     /// changes `i` and argument members `j`, in process order; returns the
     /// plan, each occurrence's range in it and the compiled custom laws.
-    fn jacobian_plan(&self, pattern: &SparsityPattern) -> (Vec<PlanEntry>, Vec<Range<usize>>, Vec<CompiledCustom>) {
+    #[allow(clippy::type_complexity)]
+    fn jacobian_plan(
+        &self,
+        pattern: &SparsityPattern,
+    ) -> (Vec<PlanEntry>, Vec<Range<usize>>, Vec<CompiledCustom>, Vec<Range<usize>>) {
         let mut jac_plan = Vec::new();
+        let mut expression_plans = Vec::new();
         // Each factor occurrence's Jacobian entries (in `jac_plan`).
         let mut occurrence_plan: Vec<Range<usize>> = vec![0..0; self.factors.len()];
         let mut customs = Vec::new();
@@ -895,9 +1078,14 @@ impl KineticsBuilder {
                     let changes = self.changes[changes.clone()].to_vec();
                     customs.push(CompiledCustom { law: law.clone(), process: p, args: args.clone(), plans, changes });
                 }
+                CompiledRate::Expression(k) => {
+                    for (_, arg) in &self.expressions[*k].1 {
+                        expression_plans.push(self.plan_for(pattern, &mut jac_plan, changes, arg));
+                    }
+                }
             }
         }
-        (jac_plan, occurrence_plan, customs)
+        (jac_plan, occurrence_plan, customs, expression_plans)
     }
 
     /// Appends the plan entries of one argument of a process, `scale = ν_i ·

@@ -18,11 +18,20 @@
 //! | `logistic` | k · x · (1 − N/K), N a compartment or pool |
 //! | `ratio_dependent` | k · Π xᵢ / (N + ε), e.g. killing k·E·T/(T̂) |
 //! | `binding` | k_on · a · b − k_off · c |
+//! | `expression` | any math expression, e.g. `Vmax*S/(Km + S)` (symbolic derivatives) |
 //! | custom (Rust only) | any closure, with or without its derivative |
 //!
 //! A process may multiply its law by extra [`Factor`]s (`modifiers`), e.g.
 //! NK recruitment `ρ_N w₂ · C₂/(K₂ + C₂) · T` is a Michaelis–Menten law in C₂
 //! with the modifier `{ factor = "species", of = "T" }`.
+//!
+//! **Positivity.** A factor law that consumes a compartment must have it as
+//! a factor (checked when the model is built), so the exact solution stays
+//! non-negative. An `expression` law cannot be checked that way: a
+//! consuming expression that does not vanish at zero can drive a state
+//! negative. The build accepts it, and [`Model::negative_excursions`]
+//! (crate::model::Model::negative_excursions) reports states that went
+//! below zero beyond the tolerance in a solution, rather than hiding them.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -184,6 +193,24 @@ pub enum Factor {
 }
 
 impl Factor {
+    /// The factor as expression text (`x/(Km + x)`, `1/(max(N, 0) + eps)` …).
+    pub fn to_expression(&self) -> String {
+        match self {
+            Factor::Species { of, order: 1 } => of.clone(),
+            Factor::Species { of, order } => format!("{of}^{order}"),
+            Factor::Saturating { of, km } => format!("{of}/({km} + {of})"),
+            Factor::Hill { of, half, n } => {
+                format!("max({of}, 0)^{n}/({half}^{n} + max({of}, 0)^{n})")
+            }
+            Factor::HillRepressor { of, half, n } => {
+                format!("{half}^{n}/({half}^{n} + max({of}, 0)^{n})")
+            }
+            Factor::Room { of, capacity } => format!("1 - {of}/{capacity}"),
+            Factor::Ratio { of, eps } => format!("1/(max({of}, 0) + {eps})"),
+            Factor::Input { input } => input.clone(),
+        }
+    }
+
     /// `x` to the first power.
     pub fn species(of: &str) -> Factor {
         Factor::Species { of: of.to_string(), order: 1 }
@@ -331,6 +358,24 @@ pub enum RateLaw {
         /// The complex.
         complex: String,
     },
+    /// Any rate written as a math expression (infix text, see
+    /// [`crate::expr`]): `"Vmax*S/(Km + S)"`. Its names are compartments,
+    /// pools, parameters, inputs, the model's assignments and `time`; the
+    /// Jacobian comes from its symbolic derivatives, exactly.
+    ///
+    /// Numbers in the text are in canonical units (prefer parameters, which
+    /// carry their own). The rate's unit is checked against the changed
+    /// compartments when it is known: declared as `unit`, or inferred when
+    /// every name in the expression has a unit and no bare number takes part
+    /// in a product. Positivity is not guaranteed by construction (see the
+    /// [module docs](self)).
+    Expression {
+        /// The rate, as infix text.
+        rate: String,
+        /// The rate's unit, if declared (e.g. `nM/day`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+    },
     /// A Rust closure (cannot be written to a model file).
     #[serde(skip)]
     Custom(CustomLaw),
@@ -433,6 +478,12 @@ impl RateLaw {
         RateLaw::Binding { kon: kon.into(), koff: koff.into(), of: [a.into(), b.into()], complex: complex.into() }
     }
 
+    /// A rate given as a math expression (infix text), its unit inferred
+    /// where the names' units allow.
+    pub fn expression(rate: impl Into<String>) -> RateLaw {
+        RateLaw::Expression { rate: rate.into(), unit: None }
+    }
+
     /// A Rust closure with its own unit and (optionally) gradient.
     pub fn custom(law: CustomLaw) -> RateLaw {
         RateLaw::Custom(law)
@@ -479,8 +530,48 @@ impl RateLaw {
                 term(kon, vec![sp(&of[0]), sp(&of[1])]),
                 Term { sign: -1.0, coefficient: koff, factors: vec![sp(complex)] },
             ],
-            RateLaw::Custom(_) => vec![],
+            RateLaw::Custom(_) | RateLaw::Expression { .. } => vec![],
         }
+    }
+
+    /// The same rate as an expression law's text, with `modifiers`
+    /// multiplied in: `k·x/(K_m + x)` becomes `"(k)*(x/(Km + x))"`. `None`
+    /// for a custom law. The two evaluate to the same numbers (to rounding).
+    ///
+    /// ```
+    /// use sasp::model::{Factor, RateLaw};
+    ///
+    /// let law = RateLaw::michaelis_menten("vmax", "S", "Km");
+    /// let text = law.to_expression(&[Factor::species("E")]).unwrap();
+    /// assert_eq!(text, "(vmax)*(S/(Km + S))*(E)");
+    /// ```
+    pub fn to_expression(&self, modifiers: &[Factor]) -> Option<String> {
+        if let RateLaw::Expression { rate, .. } = self {
+            return Some(if modifiers.is_empty() {
+                rate.clone()
+            } else {
+                let extra: Vec<String> = modifiers.iter().map(|f| format!("({})", f.to_expression())).collect();
+                format!("({rate})*{}", extra.join("*"))
+            });
+        }
+        if matches!(self, RateLaw::Custom(_)) {
+            return None;
+        }
+        let terms: Vec<String> = self
+            .terms()
+            .iter()
+            .map(|term| {
+                let mut parts = vec![format!("({})", term.coefficient)];
+                parts.extend(term.factors.iter().chain(modifiers).map(|f| format!("({})", f.to_expression())));
+                let product = parts.join("*");
+                if term.sign < 0.0 {
+                    format!("-{product}")
+                } else {
+                    product
+                }
+            })
+            .collect();
+        Some(terms.join(" + "))
     }
 
     /// The law's name as written in model files.
@@ -496,6 +587,7 @@ impl RateLaw {
             RateLaw::Logistic { .. } => "logistic",
             RateLaw::RatioDependent { .. } => "ratio_dependent",
             RateLaw::Binding { .. } => "binding",
+            RateLaw::Expression { .. } => "expression",
             RateLaw::Custom(_) => "custom",
         }
     }

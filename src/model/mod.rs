@@ -26,6 +26,8 @@ mod builtin_kernels;
 pub mod compartment;
 pub mod compiled;
 mod eval;
+pub mod events;
+mod expression;
 mod file;
 pub(crate) use file::line_column;
 pub(crate) mod kinetics;
@@ -45,8 +47,8 @@ pub const MAX_ORDER: u32 = 16;
 pub use eval::ModelSystem;
 pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
 pub use spec::{
-    ChemotaxisDecl, CompartmentDecl, Declaration, InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl,
-    PoolDecl, ProcessDecl, Provenance, TransportDecl,
+    AssignmentDecl, ChemotaxisDecl, CompartmentDecl, Declaration, EventAssignmentDecl, EventDecl, InputDecl,
+    ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl, ProcessDecl, Provenance, TransportDecl,
 };
 pub use units::{Dimension, Unit};
 
@@ -75,6 +77,12 @@ pub struct Model {
     /// diffusion (mm²/day) and, with chemotaxis, sensitivity (mm²/day per
     /// canonical signal unit) and saturation (canonical signal unit, ∞ = none).
     transport: Vec<(f64, Option<(f64, f64)>)>,
+    /// The `[[assignment]]`s, resolved (over compartments, inputs and time).
+    assignments: Vec<(String, crate::expr::Expr)>,
+    /// The `[[event]]`s, compiled.
+    events: Vec<events::ModelEvent>,
+    /// Items whose units could not be checked.
+    unchecked_units: Vec<String>,
 }
 
 impl fmt::Debug for Model {

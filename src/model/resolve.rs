@@ -53,6 +53,12 @@ impl Resolver<'_> {
             .parameters
             .get(name)
             .ok_or_else(|| ModelError::UnknownParameter { name: name.to_string(), context: context.to_string() })?;
+        // Factor laws keep the state non-negative only with non-negative
+        // parameters (expressions may use any finite value).
+        let value = self.spec.parameters[k].value;
+        if value < 0.0 {
+            return Err(ModelError::InvalidParameter { name: name.to_string(), value }.into());
+        }
         Ok((self.parameter_values[k], self.parameter_units[k].dimension))
     }
 

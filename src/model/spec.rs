@@ -313,6 +313,107 @@ impl Declaration for PoolDecl {
     }
 }
 
+/// A named quantity defined by a math expression (an SBML assignment rule):
+/// `[[assignment]] name = "total", expression = "A + B"`. Expressions
+/// (rate laws, other assignments, event triggers and assignments) may use
+/// its name; it is substituted where used (cycles are refused), and
+/// [`Model::assignment`](super::Model::assignment) evaluates it on a state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentDecl {
+    /// Unique name (distinct from compartments, pools, parameters and inputs).
+    pub name: String,
+    /// Its value, as infix text over compartments, pools, parameters,
+    /// inputs, other assignments and `time`.
+    pub expression: String,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+impl AssignmentDecl {
+    /// `name = expression`.
+    pub fn new(name: &str, expression: &str) -> AssignmentDecl {
+        AssignmentDecl { name: name.to_string(), expression: expression.to_string(), description: String::new() }
+    }
+}
+
+/// One change an event makes: `target` (a compartment) takes the value of
+/// `value`, evaluated with the values just before the event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventAssignmentDecl {
+    /// The compartment that changes.
+    pub target: String,
+    /// Its new value (infix text, in the compartment's declared unit … in
+    /// canonical units, as every expression).
+    pub value: String,
+}
+
+/// A state-triggered event (an SBML event without delay or priority): when
+/// `trigger` turns from false to true, the assignments are made at once.
+///
+/// ```toml
+/// [[event]]
+/// name = "refill"
+/// trigger = "S < 0.1"
+/// assign = [{ target = "S", value = "S + 1" }]
+/// ```
+///
+/// The trigger is located by root finding on the solver's dense output
+/// (a relation `a < b` by the root of `b − a`; `and`/`or` by the minimum
+/// and maximum of their operands' functions), the integration restarts
+/// cleanly after it, and simultaneous events fire in declaration order
+/// (each seeing the state the earlier ones left). A trigger already true
+/// at the initial time fires there only if `initial_value` is false.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventDecl {
+    /// Unique name.
+    pub name: String,
+    /// When it fires: a boolean expression (infix text).
+    pub trigger: String,
+    /// The trigger's value taken for the instant before the initial time.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub initial_value: bool,
+    /// What it changes, all computed before any is made.
+    #[serde(default, rename = "assign")]
+    pub assignments: Vec<EventAssignmentDecl>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(v: &bool) -> bool {
+    *v
+}
+
+impl EventDecl {
+    /// An event with a trigger and no assignments yet.
+    pub fn new(name: &str, trigger: &str) -> EventDecl {
+        EventDecl { name: name.to_string(), trigger: trigger.to_string(), initial_value: true, assignments: Vec::new() }
+    }
+
+    /// Adds `target := value`.
+    pub fn assign(mut self, target: &str, value: &str) -> EventDecl {
+        self.assignments.push(EventAssignmentDecl { target: target.to_string(), value: value.to_string() });
+        self
+    }
+}
+
+impl Declaration for AssignmentDecl {
+    fn add_to(self, spec: &mut ModelSpec) {
+        spec.assignments.push(self);
+    }
+}
+
+impl Declaration for EventDecl {
+    fn add_to(self, spec: &mut ModelSpec) {
+        spec.events.push(self);
+    }
+}
+
 /// A whole model declaration: the content of a model file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -337,6 +438,12 @@ pub struct ModelSpec {
     /// Transport on grids (ignored by the well-mixed model).
     #[serde(default, rename = "transport", skip_serializing_if = "Vec::is_empty")]
     pub transport: Vec<TransportDecl>,
+    /// Named quantities defined by expressions (SBML assignment rules).
+    #[serde(default, rename = "assignment", skip_serializing_if = "Vec::is_empty")]
+    pub assignments: Vec<AssignmentDecl>,
+    /// State-triggered events.
+    #[serde(default, rename = "event", skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventDecl>,
 }
 
 /// Assembles a model declaration in Rust and builds it.
@@ -378,6 +485,8 @@ impl ModelBuilder {
                 inputs: Vec::new(),
                 processes: Vec::new(),
                 transport: Vec::new(),
+                assignments: Vec::new(),
+                events: Vec::new(),
             },
         }
     }

@@ -1,0 +1,346 @@
+//! A model's own events and assignments, and simulating a model with them.
+//!
+//! An event ([`EventDecl`](super::EventDecl)) fires when its trigger turns
+//! from false to true; its assignments, all evaluated with the values just
+//! before it fires, then replace the states they target, and the
+//! integration restarts cleanly from there. [`Model::simulate`] runs a model
+//! from its initial state with its events:
+//!
+//! 1. at the initial time, every event whose trigger is true while its
+//!    `initial_value` is false fires;
+//! 2. during the integration, each trigger's *root function* (`a − b` for
+//!    `a > b`, the minimum over an `and`, the maximum over an `or`, ±1 for
+//!    any other condition; its sign forced to the trigger's truth, so that
+//!    it is positive exactly where the trigger holds) is watched, and a
+//!    rising root is located on the dense output;
+//! 3. there, every event whose trigger is now true and was false fires, in
+//!    declaration order, each seeing the state the earlier ones left; events
+//!    made true by those assignments fire in turn (a cascade, at most
+//!    [`MAX_CASCADE`] rounds); an output at exactly that time reports the
+//!    state after the events.
+//!
+//! Triggers are persistent (once fired, an event's assignments are made even
+//! if its trigger has turned false again meanwhile) and events have no delay
+//! and no priority: the constructs SBML adds beyond these are refused by the
+//! SBML import.
+
+use super::build::expression_slots;
+use super::expression::{Expressions, Unit as ExprUnit};
+use super::kinetics::with_buffer;
+use super::resolve::Resolver;
+use super::Model;
+use crate::error::{ModelError, Result, SaspError};
+use crate::expr::{truth, Expr, Op, Tape};
+use crate::solve::{integrate, Direction, Event, Method, Options, Plan, Solution};
+
+/// Most rounds of events that one instant may trigger in turn.
+pub const MAX_CASCADE: usize = 1_000;
+/// Most event firings in one simulation (an event that re-arms itself at
+/// once would otherwise never let time advance).
+pub const MAX_FIRINGS: usize = 1_000_000;
+
+/// A compiled event.
+#[derive(Clone)]
+pub struct ModelEvent {
+    /// Its name.
+    pub name: String,
+    /// The trigger, resolved (over compartments, inputs and time).
+    pub trigger: Expr,
+    /// The trigger's value taken for the instant before the initial time.
+    pub initial_value: bool,
+    /// The assignments: state index and resolved value.
+    pub assignments: Vec<(usize, Expr)>,
+    /// `[trigger, root function]`.
+    tape: Tape,
+    /// The values of the assignments.
+    values: Tape,
+}
+
+impl std::fmt::Debug for ModelEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelEvent").field("name", &self.name).field("trigger", &self.trigger.to_string()).finish()
+    }
+}
+
+/// A continuous function positive where `trigger` holds (see the module docs).
+fn root_function(trigger: &Expr) -> Expr {
+    let fallback = || Expr::Piecewise {
+        pieces: vec![(Expr::Num(1.0), trigger.clone())],
+        otherwise: Some(Box::new(Expr::Num(-1.0))),
+    };
+    match trigger {
+        Expr::Apply(op @ (Op::Gt | Op::Geq | Op::Lt | Op::Leq), args) if args.len() == 2 => {
+            let (a, b) = if matches!(op, Op::Gt | Op::Geq) { (&args[0], &args[1]) } else { (&args[1], &args[0]) };
+            Expr::binary(Op::Minus, a.clone(), b.clone())
+        }
+        Expr::Apply(Op::And, args) if !args.is_empty() => {
+            Expr::apply(Op::Min, args.iter().map(root_function).collect())
+        }
+        Expr::Apply(Op::Or, args) if !args.is_empty() => Expr::apply(Op::Max, args.iter().map(root_function).collect()),
+        Expr::Apply(Op::Not, args) if args.len() == 1 => Expr::unary(Op::Minus, root_function(&args[0])),
+        _ => fallback(),
+    }
+}
+
+impl ModelEvent {
+    /// Resolves and compiles every `[[event]]` of the model: targets must be
+    /// compartments, each at most once per event; units of values checked
+    /// where known.
+    pub(super) fn compile_all(
+        resolver: &Resolver,
+        expressions: &Expressions,
+        unchecked: &mut Vec<String>,
+    ) -> Result<Vec<ModelEvent>> {
+        let slots = expression_slots(resolver);
+        let bind = |name: &str| slots.get(name).copied();
+        let mut names = std::collections::HashSet::new();
+        let mut out = Vec::with_capacity(resolver.spec.events.len());
+        for e in &resolver.spec.events {
+            let context = format!("event '{}'", e.name);
+            if e.name.trim().is_empty() {
+                return Err(ModelError::EmptyName("event").into());
+            }
+            if !names.insert(e.name.as_str()) {
+                return Err(ModelError::Duplicate { kind: "event", name: e.name.clone() }.into());
+            }
+            let (trigger, _) = expressions.resolve(&e.trigger, &format!("{context}, trigger"))?;
+            let mut assignments = Vec::with_capacity(e.assignments.len());
+            for a in &e.assignments {
+                let item = format!("{context}, assignment to '{}'", a.target);
+                let &i = resolver.compartments.get(&a.target).ok_or_else(|| ModelError::UnknownCompartment {
+                    name: a.target.clone(),
+                    context: context.clone(),
+                })?;
+                if assignments.iter().any(|&(j, _)| j == i) {
+                    return Err(ModelError::invalid(context, format!("assigns '{}' twice", a.target)).into());
+                }
+                let (value, unit) = expressions.resolve(&a.value, &item)?;
+                match unit {
+                    ExprUnit::Known(d) if d != resolver.compartment_units[i].dimension => {
+                        return Err(ModelError::UnitMismatch {
+                            context: item,
+                            expected: resolver.compartment_units[i].dimension.to_string(),
+                            found: d.to_string(),
+                        }
+                        .into())
+                    }
+                    ExprUnit::Known(_) | ExprUnit::Free => {}
+                    ExprUnit::Unknown => unchecked.push(format!("{item}: the unit of its value")),
+                }
+                assignments.push((i, value));
+            }
+            let tape = Tape::compile(&[trigger.clone(), root_function(&trigger).simplify()], bind)?;
+            let values: Vec<Expr> = assignments.iter().map(|(_, v)| v.clone()).collect();
+            let values = Tape::compile(&values, bind)?;
+            out.push(ModelEvent {
+                name: e.name.clone(),
+                trigger,
+                initial_value: e.initial_value,
+                assignments,
+                tape,
+                values,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Evaluates `f` on the variables `[y | u]`.
+    fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
+        with_buffer(y.len() + inputs.len(), |vars| {
+            vars[..y.len()].copy_from_slice(y);
+            vars[y.len()..].copy_from_slice(inputs);
+            f(vars)
+        })
+    }
+
+    /// The trigger's value and its root function at `(t, y)`, the latter's
+    /// sign made that of the trigger (positive exactly where it holds: a
+    /// root located on the positive side is a point where the event fires,
+    /// even where `a − b` is exactly 0 at `a > b`).
+    fn eval(&self, t: f64, y: &[f64], inputs: &[f64]) -> (bool, f64) {
+        Self::with_vars(y, inputs, |vars| {
+            with_buffer(self.tape.register_count(), |regs| {
+                self.tape.eval_in(vars, t, regs);
+                let now = truth(self.tape.root_in(regs, 0));
+                let g = self.tape.root_in(regs, 1);
+                let g = if g.is_nan() { -1.0 } else { g };
+                (now, if now { g.max(f64::MIN_POSITIVE) } else { g.min(-f64::MIN_POSITIVE) })
+            })
+        })
+    }
+
+    /// Makes the assignments (all values computed first) on `y`.
+    fn fire(&self, t: f64, y: &mut [f64], inputs: &[f64]) {
+        with_buffer(self.assignments.len(), |new| {
+            Self::with_vars(y, inputs, |vars| {
+                with_buffer(self.values.register_count(), |regs| {
+                    self.values.eval_in(vars, t, regs);
+                    for (k, v) in new.iter_mut().enumerate() {
+                        *v = self.values.root_in(regs, k);
+                    }
+                })
+            });
+            for (&(i, _), &v) in self.assignments.iter().zip(new.iter()) {
+                y[i] = v;
+            }
+        })
+    }
+}
+
+impl Model {
+    /// The model's events, in declaration order.
+    pub fn events(&self) -> &[ModelEvent] {
+        &self.events
+    }
+
+    /// Names of the model's `[[assignment]]`s, in declaration order.
+    pub fn assignment_names(&self) -> impl Iterator<Item = &str> {
+        self.assignments.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The value of assignment `name` at `(t, y)` with inputs `inputs`.
+    pub fn assignment(&self, name: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
+        let (_, e) = self.assignments.iter().find(|(n, _)| n == name).ok_or_else(|| {
+            SaspError::from(ModelError::invalid(format!("model '{}'", self.name()), format!("no assignment '{name}'")))
+        })?;
+        let n = self.dimension();
+        let lookup = |v: &str| match self.compartment_index.get(v) {
+            Some(&i) => y.get(i).copied(),
+            None => self.input_index.get(v).and_then(|&k| inputs.get(k).copied()),
+        };
+        if y.len() != n {
+            return Err(SaspError::DimensionMismatch { what: "state", expected: n, found: y.len() });
+        }
+        Ok(e.eval(&lookup, t)?)
+    }
+
+    /// Items whose units could not be checked when the model was built
+    /// (expressions whose unit cannot be inferred, e.g. from an SBML model
+    /// without unit declarations): empty when everything was checked.
+    pub fn unchecked_units(&self) -> &[String] {
+        &self.unchecked_units
+    }
+
+    /// States of `solution` that went below `−tolerance`: `(state name,
+    /// time, value)` of each one's most negative point. Factor laws keep
+    /// states non-negative by construction; expression laws cannot, and this
+    /// reports (rather than hides) what a solution did. Only compartments
+    /// that hold amounts or sizes (not [`Quantity::Index`](super::Quantity::Index)) count.
+    pub fn negative_excursions(&self, solution: &Solution, tolerance: f64) -> Vec<(String, f64, f64)> {
+        let mut out = Vec::new();
+        for i in 0..self.dimension() {
+            if self.kind(i).quantity() == super::Quantity::Index {
+                continue;
+            }
+            let worst =
+                (0..solution.t.len()).map(|k| (solution.t[k], solution.state(k)[i])).min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((t, v)) = worst.filter(|&(_, v)| v < -tolerance) {
+                out.push((self.spec.compartments[i].name.clone(), t, v));
+            }
+        }
+        out
+    }
+
+    /// Simulates the model from its initial state (at its initial time,
+    /// inputs at their defaults) to the last of `outputs` (increasing,
+    /// none before the initial time), with its events (see the [module
+    /// docs](self)); returns the states at `outputs`.
+    pub fn simulate(&self, outputs: &[f64], method: Method, options: &Options) -> Result<Solution> {
+        let t0 = self.initial_time();
+        let Some(&t_end) = outputs.last() else {
+            return Err(SaspError::InvalidOptions("simulate needs at least one output time".into()));
+        };
+        let ordered = outputs[0] >= t0 && outputs.windows(2).all(|w| w[1] >= w[0]);
+        if !ordered || !t_end.is_finite() {
+            return Err(SaspError::InvalidOptions(format!(
+                "output times must be finite, increasing and not before the initial time {t0}"
+            )));
+        }
+        let inputs = self.default_inputs();
+        let mut system = self.system(&inputs)?;
+        let mut stepper = method.stepper(&system, options.clone())?;
+        let mut y = self.initial_state();
+        let mut t = t0;
+        let mut armed: Vec<bool> = self.events.iter().map(|e| e.initial_value).collect();
+        let mut firings = 0usize;
+        self.fire_due(t, &mut y, &inputs, &mut armed, &mut firings)?;
+        let mut solution = Solution::new(self.dimension());
+        let mut next = 0;
+        while next < outputs.len() && outputs[next] <= t {
+            solution.push(outputs[next], &y);
+            next += 1;
+        }
+        let roots: Vec<Event<'_>> = self
+            .events
+            .iter()
+            .map(|e| {
+                let inputs = inputs.clone();
+                Event::new(move |t, y| e.eval(t, y, &inputs).1, Direction::Rising, true)
+            })
+            .collect();
+        while t < t_end {
+            let plan = Plan::outputs(&outputs[next..]).events(&roots);
+            let run = integrate(&mut stepper, &mut system, t, &y, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
+            let reached = run.solution.t.len();
+            solution.t.extend_from_slice(&run.solution.t);
+            solution.y.extend_from_slice(&run.solution.y);
+            solution.stats += run.solution.stats;
+            solution.method = run.solution.method;
+            next += reached;
+            t = run.t;
+            y.copy_from_slice(&run.y);
+            if run.events.is_empty() {
+                break;
+            }
+            self.fire_due(t, &mut y, &inputs, &mut armed, &mut firings)?;
+            // An output at the event's instant reports the state after it.
+            if solution.t.last() == Some(&t) {
+                let k = solution.t.len() - 1;
+                let n = self.dimension();
+                solution.y[k * n..(k + 1) * n].copy_from_slice(&y);
+            }
+            while next < outputs.len() && outputs[next] <= t {
+                solution.push(outputs[next], &y);
+                next += 1;
+            }
+        }
+        Ok(solution)
+    }
+
+    /// Fires, at `(t, y)`, every event whose trigger is true and was false
+    /// (`armed` holds the previous values), in declaration order and in
+    /// cascade; updates `armed` to the triggers' values afterwards.
+    fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], armed: &mut [bool], firings: &mut usize) -> Result<()> {
+        for _ in 0..MAX_CASCADE {
+            let mut fired = false;
+            for (k, e) in self.events.iter().enumerate() {
+                let (now, _) = e.eval(t, y, inputs);
+                if now && !armed[k] {
+                    e.fire(t, y, inputs);
+                    armed[k] = true;
+                    fired = true;
+                    *firings += 1;
+                    if *firings > MAX_FIRINGS {
+                        return Err(SaspError::LimitExceeded {
+                            what: "event firings",
+                            requested: *firings as f64,
+                            limit: MAX_FIRINGS,
+                            hint: format!("event '{}' fires again and again near t = {t}", e.name),
+                        });
+                    }
+                } else if !now {
+                    armed[k] = false;
+                }
+            }
+            if !fired {
+                return Ok(());
+            }
+        }
+        Err(SaspError::LimitExceeded {
+            what: "rounds of simultaneous events",
+            requested: MAX_CASCADE as f64 + 1.0,
+            limit: MAX_CASCADE,
+            hint: format!("events keep triggering each other at t = {t}"),
+        })
+    }
+}
