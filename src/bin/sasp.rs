@@ -462,6 +462,9 @@ fn run(cli: Cli) -> Outcome<()> {
             eprintln!("wrote {} ({} rows)", written(&output, false), table.rows.len());
         }
         Command::SbmlTestSuite { dir, report: report_path, expected, write_expected, threads } => {
+            if threads == Some(0) {
+                return usage("--threads must be at least 1");
+            }
             let expected_text = match &expected {
                 Some(path) => Some(
                     std::fs::read_to_string(path)
@@ -492,7 +495,7 @@ fn run(cli: Cli) -> Outcome<()> {
                 let regressions = sasp::sbml::suite::compare_expected(&report, text);
                 if !regressions.is_empty() {
                     return Err(Failure::Failed(format!(
-                        "{} regressions against {}:\n  {}",
+                        "{} regression(s) against {}:\n  {}",
                         regressions.len(),
                         path.display(),
                         regressions.join("\n  ")
