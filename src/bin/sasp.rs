@@ -1,8 +1,10 @@
 //! The `sasp` command line: run experiments, simulate scenarios, export SBML,
-//! and run the solver test set. Errors go to standard error; the exit code is
-//! 0 on success, 1 when the work failed, 2 when the command line is wrong
-//! (unknown command or option, no parts to merge, a bad `--shard`, an output
-//! that is one of the inputs, an output type that does not fit). `-o -`
+//! run the solver test set and the SBML Test Suite. Errors go to standard
+//! error; the exit code is 0 on success, 1 when the work failed, 2 when the
+//! command line is wrong (unknown command or option, no parts to merge, a bad
+//! `--shard`, an output that is one of the inputs, an output type that does
+//! not fit), 3 when the input uses a construct the engine refuses
+//! (`unsupported: …`). `-o -`
 //! writes a single-file output to standard output (without a manifest).
 
 use clap::{Parser, Subcommand};
@@ -102,6 +104,33 @@ enum Command {
         #[arg(long)]
         n: Option<usize>,
     },
+    /// Simulate one SBML Test Suite case and write its time course (CSV).
+    SbmlCase {
+        /// The case's folder (`…/semantic/00001`, holding `00001-settings.txt`).
+        dir: PathBuf,
+        /// Output CSV; `-` for standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Run the SBML Test Suite's cases and print a summary by tag.
+    SbmlTestSuite {
+        /// The suite's folder of cases (`…/sbml-test-suite/semantic`).
+        dir: PathBuf,
+        /// Write the full report (every case's outcome) as JSON.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Compare with a list of expected outcomes (`NNNNN label` lines):
+        /// exit 1 on a regression (a case that passed and no longer does, or
+        /// any wrong result).
+        #[arg(long)]
+        expected: Option<PathBuf>,
+        /// Write the outcomes as a list of expected outcomes.
+        #[arg(long)]
+        write_expected: Option<PathBuf>,
+        /// Threads to run cases on (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,7 +168,8 @@ enum SweepAction {
     },
 }
 
-/// Why a command did not succeed: a wrong command line (exit 2) or failed work (exit 1).
+/// Why a command did not succeed: a wrong command line (exit 2) or failed
+/// work (exit 1; 3 for a construct the engine refuses).
 enum Failure {
     /// The command line is wrong.
     Usage(String),
@@ -419,6 +449,61 @@ fn run(cli: Cli) -> Outcome<()> {
         Command::Testset { problem, method, rtol, atol, repeat, n } => {
             println!("{}", sasp::testset::run(&problem, &method, rtol, atol, n, repeat)?.to_json());
         }
+        Command::SbmlCase { dir, output } => {
+            let settings_path = sasp::sbml::suite::case_file(&dir, "settings.txt");
+            refuse_same_file(&output, &[Some(&settings_path)])?;
+            let settings = sasp::sbml::suite::CaseSettings::read(&settings_path)?;
+            let table = sasp::sbml::simulate_case(&dir, &settings)?;
+            if is_stdout(&output) {
+                write_output(&output, table.to_csv().as_bytes(), None)?;
+            } else {
+                table.write_csv(&output)?;
+            }
+            eprintln!("wrote {} ({} rows)", written(&output, false), table.rows.len());
+        }
+        Command::SbmlTestSuite { dir, report: report_path, expected, write_expected, threads } => {
+            if threads == Some(0) {
+                return usage("--threads must be at least 1");
+            }
+            let expected_text = match &expected {
+                Some(path) => Some(
+                    std::fs::read_to_string(path)
+                        .map_err(|source| sasp::SaspError::from(sasp::FileError::io(path, source)))?,
+                ),
+                None => None,
+            };
+            let simulate =
+                |dir: &Path, settings: &sasp::sbml::suite::CaseSettings| sasp::sbml::simulate_case(dir, settings);
+            let report = sasp::sbml::suite::run_suite(&dir, &simulate, threads)?;
+            print!("{}", report.summary());
+            if let Some(path) = &report_path {
+                sasp::output::write_atomic(path, report.to_json()?.as_bytes())?;
+                eprintln!("wrote {}", path.display());
+            }
+            if let Some(path) = &write_expected {
+                sasp::output::write_atomic(path, report.outcomes_text().as_bytes())?;
+                eprintln!("wrote {}", path.display());
+            }
+            if let (Some(text), Some(path)) = (&expected_text, &expected) {
+                let improved = sasp::sbml::suite::improvements(&report, text);
+                if !improved.is_empty() {
+                    println!("improvements over {} (regenerate it with --write-expected):", path.display());
+                    for line in &improved {
+                        println!("  {line}");
+                    }
+                }
+                let regressions = sasp::sbml::suite::compare_expected(&report, text);
+                if !regressions.is_empty() {
+                    return Err(Failure::Failed(format!(
+                        "{} regression(s) against {}:\n  {}",
+                        regressions.len(),
+                        path.display(),
+                        regressions.join("\n  ")
+                    )));
+                }
+                eprintln!("no regressions against {}", path.display());
+            }
+        }
     }
     Ok(())
 }
@@ -432,7 +517,11 @@ fn main() -> ExitCode {
         }
         Err(Failure::Work(e)) => {
             eprintln!("sasp: {e}");
-            ExitCode::FAILURE
+            if e.is_unsupported() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(Failure::Failed(message)) => {
             eprintln!("sasp: {message}");
