@@ -2,4 +2,5 @@
 //! SBML models, and the SBML Test Suite runner.
 
 mod export;
+pub mod read;
 pub use export::{export, export_experiment};
