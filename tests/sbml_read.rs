@@ -387,14 +387,19 @@ fn elements_without_math_have_no_effect() {
 <listOfReactions><reaction id="r" reversible="false"><kineticLaw/></reaction></listOfReactions>
 <listOfEvents><event id="e" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML"><true/></math></trigger>
 <listOfEventAssignments><eventAssignment variable="x"/></listOfEventAssignments></event>
-<event id="never" useValuesFromTriggerTime="true"/></listOfEvents>"#,
+<event id="never" useValuesFromTriggerTime="true"/>
+<event id="never2" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"/></event>
+<event id="now" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML"><false/></math></trigger><delay/><priority/></event>
+</listOfEvents>"#,
     );
     let d = ok(&xml);
     assert!(d.initial_assignments.is_empty() && d.rules.is_empty());
     assert_eq!(d.reactions[0].kinetic_law, None);
-    assert_eq!(d.events.len(), 1);
+    assert_eq!(d.events.len(), 2);
     assert_eq!(d.events[0].id.as_deref(), Some("e"));
     assert!(d.events[0].assignments.is_empty());
+    assert_eq!(d.events[1].id.as_deref(), Some("now"));
+    assert_eq!(d.events[1].trigger, expr("false"));
 }
 
 #[test]
@@ -458,13 +463,6 @@ fn refusals_name_the_construct_and_the_element() {
             )),
             "trigger persistent=\"false\"",
             "event 'e3'",
-        ),
-        (
-            l3v2(
-                r#"<listOfEvents><event id="e4" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"/></event></listOfEvents>"#,
-            ),
-            "event trigger without math",
-            "event 'e4'",
         ),
         (
             l3v1(r#"<listOfReactions><reaction id="fr" reversible="false" fast="true"/></listOfReactions>"#),

@@ -13,9 +13,8 @@
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
 //! | a package declared `xxx:required="true"` on `<sbml>` (comp, fbc …) | `required package 'xxx'` |
 //! | `<algebraicRule>` (with math) | `algebraicRule` |
-//! | an event's `<delay>`, `<priority>` | `event delay`, `event priority` |
+//! | an event's `<delay>`, `<priority>` (with math) | `event delay`, `event priority` |
 //! | a trigger with `persistent="false"` | `trigger persistent="false"` |
-//! | a trigger without math | `event trigger without math` |
 //! | a reaction with `fast="true"` | `reaction fast="true"` |
 //! | the MathML csymbols `delay` and `rateOf` | `delay csymbol`, `rateOf csymbol` |
 //!
@@ -55,10 +54,13 @@
 //! laws are returned as they are ([`Reaction::local_parameters`]), not
 //! substituted: the kinetic law reads them by name.
 //!
-//! Level 3 Version 2 lets math be absent. A rule, initial assignment or
-//! event assignment without `<math>` has no effect and is skipped; a
-//! kinetic law without math gives [`Reaction::kinetic_law`] `None`; an event
-//! without a `<trigger>` never fires and is skipped.
+//! Level 3 Version 2 lets math be absent, and the SBML Test Suite (cases
+//! 01234–01247) reads an element without math as having no effect. A rule
+//! (algebraic rules too), initial assignment or event assignment without
+//! `<math>` is skipped; an event delay or priority without math is ignored
+//! (the event is read as if it had none); a kinetic law without math gives
+//! [`Reaction::kinetic_law`] `None`; an event without a `<trigger>`, or
+//! whose trigger has no math, never fires and is skipped.
 //!
 //! # Errors and limits
 //!
@@ -108,7 +110,7 @@ pub struct Document {
     pub rules: Vec<Rule>,
     /// `<reaction>`s, in document order.
     pub reactions: Vec<Reaction>,
-    /// `<event>`s that have a trigger, in document order.
+    /// `<event>`s whose trigger has math, in document order.
     pub events: Vec<SbmlEvent>,
     /// The model's `conversionFactor` (Level 3): the id of a parameter that
     /// converts the substance units of reactions for species that do not
@@ -706,13 +708,15 @@ impl Reader<'_> {
         Ok(SpeciesReference { species, id, stoichiometry, constant, stoichiometry_math })
     }
 
-    /// An event, `None` without a trigger (it never fires).
+    /// An event, `None` without a trigger or trigger math (it never fires).
     fn event(&self, e: Node) -> crate::Result<Option<SbmlEvent>> {
-        if self.child(e, "delay").is_some() {
-            return Err(self.unsupported("event delay", e));
-        }
-        if self.child(e, "priority").is_some() {
-            return Err(self.unsupported("event priority", e));
+        // A delay or priority without math has no effect (SBML Test Suite case 01241).
+        for (element, construct) in [("delay", "event delay"), ("priority", "event priority")] {
+            if let Some(d) = self.child(e, element) {
+                if self.math(d)?.is_some() {
+                    return Err(self.unsupported(construct, e));
+                }
+            }
         }
         let use_values_from_trigger_time = self.boolean(e, "useValuesFromTriggerTime", Some(true))?;
         let Some(trigger) = self.child(e, "trigger") else {
@@ -726,9 +730,8 @@ impl Reader<'_> {
         if !persistent {
             return Err(self.unsupported("trigger persistent=\"false\"", e));
         }
-        let Some(math) = self.math(trigger)? else {
-            return Err(self.unsupported("event trigger without math", e));
-        };
+        // A trigger without math never fires: the event is ignored (case 01238).
+        let Some(math) = self.math(trigger)? else { return Ok(None) };
         let mut assignments = Vec::new();
         for a in self.list(e, "listOfEventAssignments", "eventAssignment") {
             let variable = self.required(a, "variable")?;
