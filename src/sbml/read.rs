@@ -2,6 +2,26 @@
 //! Version 4) into a plain data model ([`Document`]), which the importer
 //! turns into a simulation.
 //!
+//! ```
+//! use sasp::sbml::read::{read_str, Rule};
+//!
+//! let xml = r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2">
+//!   <model id="m">
+//!     <listOfParameters><parameter id="k" value="2" constant="false"/></listOfParameters>
+//!     <listOfRules>
+//!       <rateRule variable="k">
+//!         <math xmlns="http://www.w3.org/1998/Math/MathML"><apply><minus/><ci>k</ci></apply></math>
+//!       </rateRule>
+//!     </listOfRules>
+//!   </model>
+//! </sbml>"#;
+//! let doc = read_str(xml, "m.xml")?;
+//! assert_eq!((doc.level, doc.version, doc.model_id.as_str()), (3, 2, "m"));
+//! assert_eq!(doc.parameters[0].value, Some(2.0));
+//! assert_eq!(doc.rules, [Rule::Rate { variable: "k".into(), math: "-k".parse()? }]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The reader does no simulation semantics beyond the SBML defaults: it
 //! reads what a document declares, fills in the attributes a level defaults
 //! (Level 2 has defaults for what Level 3 requires), inlines function
