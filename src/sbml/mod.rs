@@ -1,8 +1,13 @@
-//! SBML: export of sasp models ([`export`], [`export_experiment`]), import of
-//! SBML models, and the SBML Test Suite runner ([`suite`], [`simulate_case`]).
+//! SBML: export of sasp models ([`export`], [`export_experiment`]), reading
+//! SBML documents ([`read`]) and importing them as models ([`import`],
+//! [`Model::from_sbml`](crate::model::Model::from_sbml)), and the SBML Test
+//! Suite runner ([`suite`], [`simulate_case`]).
 
 mod case;
 mod export;
+pub mod import;
+pub mod read;
 pub mod suite;
 pub use case::simulate_case;
 pub use export::{export, export_experiment};
+pub use import::Import;
