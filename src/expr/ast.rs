@@ -8,8 +8,11 @@ use std::sync::Arc;
 
 use super::ExprError;
 
-/// Avogadro's number, the value of the SBML `avogadro` csymbol (SI 2019, exact).
-pub const AVOGADRO: f64 = 6.022_140_76e23;
+/// Avogadro's number as SBML Level 3 defines the `avogadro` csymbol:
+/// 6.02214179 × 10²³ (CODATA 2006, the value the L3V1 and L3V2
+/// specifications fix and the SBML Test Suite checks), not the exact SI
+/// 2019 value 6.02214076 × 10²³.
+pub const AVOGADRO: f64 = 6.022_141_79e23;
 
 /// A name in an expression: a variable (species, parameter, compartment …)
 /// or a function. Cheap to clone.

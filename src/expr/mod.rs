@@ -114,7 +114,7 @@
 //! | `a != b`, `neq(a, b)` | exactly two arguments |
 //! | `a && b`, `and(…)`; `a \|\| b`, `or(…)`; `xor(…)` | n-ary (no arguments: true, false, false); xor: an odd number true |
 //! | `!a`, `not(a)`; `implies(a, b)` | negation; not a, or b |
-//! | `time`, `avogadro` | the time handed to the evaluation; 6.02214076e23 ([`AVOGADRO`]) |
+//! | `time`, `avogadro` | the time handed to the evaluation; 6.02214179e23, SBML L3's value ([`AVOGADRO`]) |
 //!
 //! # MathML
 //!

@@ -47,6 +47,7 @@ impl Model {
             inputs: &input_index,
             input_units: &input_units,
             pools: &pools,
+            undeclared: &undeclared_units(&spec),
         };
         let expressions = Expressions::new(&resolver)?;
         let mut unchecked_units = Vec::new();
@@ -70,6 +71,24 @@ impl Model {
             unchecked_units,
         })
     }
+}
+
+/// A compartment's or parameter's unit; an empty text is an undeclared
+/// unit (SBML allows it): a dimensionless number for conversion, unknown
+/// for checks.
+fn declared_unit(text: &str, context: &str) -> Result<Unit> {
+    if text.trim().is_empty() {
+        Ok(Unit::canonical(Dimension::NONE))
+    } else {
+        parse_unit(text, context)
+    }
+}
+
+/// The compartments and parameters whose unit is undeclared (empty).
+fn undeclared_units(spec: &ModelSpec) -> std::collections::HashSet<String> {
+    let compartments = spec.compartments.iter().filter(|c| c.unit.trim().is_empty()).map(|c| c.name.clone());
+    let parameters = spec.parameters.iter().filter(|p| p.unit.trim().is_empty()).map(|p| p.name.clone());
+    compartments.chain(parameters).collect()
 }
 
 /// The model as a whole: at least one compartment, a finite initial time.
@@ -109,7 +128,7 @@ fn convert_compartments(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
     let mut initial = Vec::with_capacity(spec.compartments.len());
     for c in &spec.compartments {
         let context = format!("compartment '{}'", c.name);
-        let unit = parse_unit(&c.unit, &context)?;
+        let unit = declared_unit(&c.unit, &context)?;
         let expected = c.kind.quantity().dimension();
         if unit.dimension != expected {
             return Err(ModelError::UnitMismatch {
@@ -150,11 +169,18 @@ fn convert_parameters(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
     let mut parameter_values = Vec::with_capacity(spec.parameters.len());
     for p in &spec.parameters {
         // Negative values are refused where a factor law uses the parameter
-        // (`Resolver::parameter`); expressions may use any finite value.
-        if !p.value.is_finite() {
+        // (`Resolver::parameter`); expressions may use any finite value, and
+        // any value at all when the unit is undeclared (SBML allows INF, NaN).
+        let undeclared = p.unit.trim().is_empty();
+        if !p.value.is_finite() && !undeclared {
             return Err(ModelError::InvalidParameter { name: p.name.clone(), value: p.value }.into());
         }
-        let unit = parse_unit(&p.unit, &format!("parameter '{}'", p.name))?;
+        let unit = declared_unit(&p.unit, &format!("parameter '{}'", p.name))?;
+        if undeclared {
+            parameter_units.push(unit);
+            parameter_values.push(p.value);
+            continue;
+        }
         let value = unit.to_canonical(p.value);
         if !value.is_finite() || (value == 0.0) != (p.value == 0.0) {
             return Err(ModelError::NotFinite {

@@ -94,9 +94,10 @@ impl Model {
     }
 
     /// Does the right-hand side depend on `t` only through `y` and the inputs?
-    /// (False only when a custom law, which sees `t`, is present.)
+    /// (False when a custom law, which sees `t`, or an expression law that
+    /// reads `time` is present.)
     pub fn is_autonomous(&self) -> bool {
-        self.kinetics.customs.is_empty()
+        self.kinetics.customs.is_empty() && !self.kinetics.expressions.as_ref().is_some_and(|e| e.reads_time)
     }
 
     /// Does a stiff solver do better with a dense Jacobian than with the

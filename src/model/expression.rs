@@ -177,7 +177,9 @@ impl<'a> Expressions<'a> {
             Expr::Time => Unit::Known(Dimension::TIME),
             Expr::Var(name) => {
                 let name: &str = name;
-                if let Some(&i) = r.compartments.get(name) {
+                if r.undeclared.contains(name) {
+                    Unit::Unknown
+                } else if let Some(&i) = r.compartments.get(name) {
                     Unit::Known(r.compartment_units[i].dimension)
                 } else if let Some(&k) = r.parameters.get(name) {
                     Unit::Known(r.parameter_units[k].dimension)

@@ -225,6 +225,8 @@ pub(crate) struct ExpressionBlock {
     /// Root `m` is one `∂r_p/∂y_j`, added to the Jacobian through `plans[m]`.
     pub partials: Tape,
     pub plans: Vec<Range<usize>>,
+    /// Does any rate read `time` (the system is then not autonomous)?
+    pub reads_time: bool,
 }
 
 impl ExpressionBlock {
@@ -990,6 +992,7 @@ impl KineticsBuilder {
             changes,
             partials: partials.finish(),
             plans,
+            reads_time: self.expressions.iter().any(|(r, _)| r.depends_on_time()),
         })))
     }
 

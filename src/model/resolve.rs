@@ -27,6 +27,8 @@ pub(super) struct Resolver<'a> {
     pub(super) inputs: &'a HashMap<String, usize>,
     pub(super) input_units: &'a [Unit],
     pub(super) pools: &'a HashMap<String, Vec<usize>>,
+    /// Compartments and parameters whose unit is undeclared (unknown to checks).
+    pub(super) undeclared: &'a std::collections::HashSet<String>,
 }
 
 impl Resolver<'_> {
@@ -56,7 +58,7 @@ impl Resolver<'_> {
         // Factor laws keep the state non-negative only with non-negative
         // parameters (expressions may use any finite value).
         let value = self.spec.parameters[k].value;
-        if value < 0.0 {
+        if !(value >= 0.0 && value.is_finite()) {
             return Err(ModelError::InvalidParameter { name: name.to_string(), value }.into());
         }
         Ok((self.parameter_values[k], self.parameter_units[k].dimension))
@@ -233,6 +235,9 @@ impl Resolver<'_> {
         context: &str,
     ) -> Result<()> {
         for &(i, _, nu_dim) in changes {
+            if self.undeclared.contains(&self.spec.compartments[i].name) {
+                continue;
+            }
             let expected = self.compartment_units[i].dimension / Dimension::TIME;
             let found = nu_dim.checked_mul(rate);
             if found != Some(expected) {

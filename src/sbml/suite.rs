@@ -338,9 +338,11 @@ impl Table {
         crate::util::files::write_atomic(path.as_ref(), self.to_csv().as_bytes())
     }
 
-    /// The index of the column named `name` (case-sensitive).
+    /// The index of the variable column named `name` (case-sensitive),
+    /// the first column (time, whatever its header says) excluded: a
+    /// variable may itself be called `time` or `Time`.
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        self.header.iter().skip(1).position(|h| h == name).map(|k| k + 1)
     }
 }
 

@@ -1,0 +1,695 @@
+//! SBML import: a [`Document`] (L3V2, L3V1, L2V4) made into an ordinary
+//! [`Model`] of expression laws, assignments and events.
+//!
+//! # How SBML's symbols become a model
+//!
+//! Every SBML id keeps its name. What it becomes depends on what can change it:
+//!
+//! | SBML symbol | becomes |
+//! |---|---|
+//! | anything with an assignment rule | an `[[assignment]]` (its rule) |
+//! | a constant compartment, parameter, species reference | a parameter (its initial value) |
+//! | a species changed by reactions or events | a state holding its **amount** |
+//! | a species with a rate rule | a state holding its symbol's value (the concentration unless `hasOnlySubstanceUnits`) |
+//! | a compartment, parameter or species reference with a rate rule, or set by an event | a state |
+//! | any other species (constant, or a boundary species nothing changes) | a parameter holding its amount |
+//!
+//! Where a species stored as an amount appears in math, its symbol stands
+//! for `amount / size` (unless `hasOnlySubstanceUnits`), so a compartment
+//! whose size changes dilutes or concentrates its species exactly as SBML
+//! says, `d[S]/dt = (dn/dt)/V − [S]·(dV/dt)/V`, without differentiating the size.
+//!
+//! A reaction is a process whose rate is its kinetic law (local parameters
+//! substituted), changing each non-boundary, non-constant species by
+//! `(products − reactants) · conversion factor`. A stoichiometry that can
+//! change in time (a species reference set by a rule or event, or L2
+//! `stoichiometryMath`) or a variable conversion factor gives that species a
+//! process of its own whose rate is `ν · rate`. A reaction's id in math is
+//! its rate. Rate rules are processes of rate `rule` changing their target
+//! by 1. Events keep their triggers; an event that sets a species held as an
+//! amount sets `value · size`, with the size before the event (even when
+//! the same event sets the size too). A constant species keeps its amount.
+//!
+//! Initial values: attributes, then initial assignments and assignment rules
+//! together, evaluated at time 0 in dependency order (cycles refused).
+//! Units are not converted: every quantity is taken as the number the
+//! document writes, time is the model's time axis, and the model lists its
+//! rates as unchecked ([`Model::unchecked_units`]).
+
+use super::read::{Document, Rule, SbmlEvent};
+use crate::error::{ModelError, Result, SaspError};
+use crate::expr::{Expr, Op};
+use crate::model::{
+    AssignmentDecl, Compartment, CompartmentDecl, EventDecl, Model, ModelBuilder, ModelSpec, ParameterDecl,
+    ProcessDecl, Quantity, RateLaw,
+};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Names that mean something in expression text by themselves; an SBML id
+/// spelled so is renamed in the model (`pi` → `pi_`).
+const RESERVED: &[&str] = &[
+    "time",
+    "avogadro",
+    "pi",
+    "exponentiale",
+    "true",
+    "false",
+    "infinity",
+    "INF",
+    "inf",
+    "notanumber",
+    "NaN",
+    "nan",
+    "and",
+    "or",
+    "not",
+    "xor",
+];
+
+/// What a species' state (or parameter) holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Holds {
+    /// The amount of substance.
+    Amount,
+    /// The value its symbol denotes (concentration unless `hasOnlySubstanceUnits`).
+    Symbol,
+}
+
+/// How one SBML species is represented.
+#[derive(Clone, Debug)]
+struct SpeciesInfo {
+    compartment: String,
+    only_substance: bool,
+    holds: Holds,
+}
+
+/// An SBML model imported as a [`Model`], with what is needed to read its
+/// results back in SBML's terms (amounts, concentrations and the values of
+/// SBML symbols).
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// The model.
+    pub model: Model,
+    /// The model name of each SBML id (the same, unless reserved).
+    names: HashMap<String, String>,
+    species: HashMap<String, SpeciesInfo>,
+    /// Species ids in document order.
+    species_order: Vec<String>,
+}
+
+impl Model {
+    /// Reads an SBML file (L3V2, L3V1 or L2V4) into a model (see
+    /// [`crate::sbml::import`](super::import)); constructs the import does not
+    /// implement are refused by name ([`SaspError::Unsupported`]).
+    pub fn from_sbml(path: impl AsRef<Path>) -> Result<Model> {
+        Ok(Import::from_file(path)?.model)
+    }
+}
+
+impl Import {
+    /// Reads and imports an SBML file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Import> {
+        let path = path.as_ref();
+        let doc = super::read::read_file(path)?;
+        Import::from_document(&doc, &path.display().to_string())
+    }
+
+    /// Imports a parsed document; `source` names it in errors.
+    pub fn from_document(doc: &Document, source: &str) -> Result<Import> {
+        Importer::new(doc, source)?.build()
+    }
+
+    /// The model's name for an SBML id.
+    pub fn model_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.names.get(id).map_or(id, String::as_str)
+    }
+
+    /// Species ids in document order.
+    pub fn species_ids(&self) -> impl Iterator<Item = &str> {
+        self.species_order.iter().map(String::as_str)
+    }
+
+    /// Does the document declare `id` as a species?
+    pub fn is_species(&self, id: &str) -> bool {
+        self.species.contains_key(id)
+    }
+
+    /// Does species `id` have `hasOnlySubstanceUnits` (its symbol an amount)?
+    pub fn has_only_substance_units(&self, id: &str) -> bool {
+        self.species.get(id).is_some_and(|s| s.only_substance)
+    }
+
+    /// The value of a model name (state, parameter or assignment) at `(t, y)`.
+    fn named_value(&self, name: &str, t: f64, y: &[f64]) -> Result<f64> {
+        let m = &self.model;
+        if let Ok(i) = m.index_of(name) {
+            return Ok(y[i]);
+        }
+        if let Ok(v) = m.parameter_canonical(name) {
+            return Ok(v);
+        }
+        m.assignment(name, t, y, &m.default_inputs())
+    }
+
+    /// The value of SBML symbol `id` (a compartment's size, a parameter, a
+    /// species' concentration or amount as its symbol denotes, a species
+    /// reference's stoichiometry) at `(t, y)`.
+    pub fn value(&self, id: &str, t: f64, y: &[f64]) -> Result<f64> {
+        match self.species.get(id) {
+            Some(s) if s.holds == Holds::Amount && !s.only_substance => {
+                Ok(self.amount(id, t, y)? / self.named_value(self.model_name(&s.compartment), t, y)?)
+            }
+            _ => self.named_value(self.model_name(id), t, y),
+        }
+    }
+
+    /// The amount of species `id` at `(t, y)`.
+    pub fn amount(&self, id: &str, t: f64, y: &[f64]) -> Result<f64> {
+        let s = self.species.get(id).ok_or_else(|| not_species(id))?;
+        let v = self.named_value(self.model_name(id), t, y)?;
+        Ok(match (s.holds, s.only_substance) {
+            (Holds::Amount, _) | (Holds::Symbol, true) => v,
+            (Holds::Symbol, false) => v * self.named_value(self.model_name(&s.compartment), t, y)?,
+        })
+    }
+
+    /// The concentration of species `id` at `(t, y)`.
+    pub fn concentration(&self, id: &str, t: f64, y: &[f64]) -> Result<f64> {
+        let s = self.species.get(id).ok_or_else(|| not_species(id))?;
+        match (s.holds, s.only_substance) {
+            (Holds::Symbol, false) => self.named_value(self.model_name(id), t, y),
+            _ => Ok(self.amount(id, t, y)? / self.named_value(self.model_name(&s.compartment), t, y)?),
+        }
+    }
+}
+
+fn not_species(id: &str) -> SaspError {
+    ModelError::invalid(format!("'{id}'"), "is not a species of the SBML model").into()
+}
+
+/// What each non-reaction SBML symbol is, and the facts the import needs.
+struct Importer<'d> {
+    doc: &'d Document,
+    source: &'d str,
+    names: HashMap<String, String>,
+    assignment_rules: HashMap<&'d str, &'d Expr>,
+    rate_rules: HashMap<&'d str, &'d Expr>,
+    event_targets: HashSet<&'d str>,
+    changed_by_reactions: HashSet<&'d str>,
+    species: HashMap<String, SpeciesInfo>,
+    /// Kinetic laws with local parameters substituted, by reaction id.
+    laws: HashMap<&'d str, Expr>,
+    /// SBML id → the expression over model names its symbol stands for.
+    symbols: HashMap<String, Expr>,
+}
+
+impl<'d> Importer<'d> {
+    fn new(doc: &'d Document, source: &'d str) -> Result<Importer<'d>> {
+        let mut ids: HashSet<&str> = HashSet::new();
+        let all_ids = doc
+            .compartments
+            .iter()
+            .map(|c| c.id.as_str())
+            .chain(doc.species.iter().map(|s| s.id.as_str()))
+            .chain(doc.parameters.iter().map(|p| p.id.as_str()))
+            .chain(doc.reactions.iter().map(|r| r.id.as_str()))
+            .chain(
+                doc.reactions
+                    .iter()
+                    .flat_map(|r| r.reactants.iter().chain(&r.products))
+                    .filter_map(|s| s.id.as_deref()),
+            );
+        for id in all_ids {
+            if !ids.insert(id) {
+                return Err(ModelError::Duplicate { kind: "SBML id", name: id.to_string() }.into());
+            }
+        }
+        let mut names = HashMap::new();
+        for &id in &ids {
+            if RESERVED.contains(&id) {
+                let mut name = format!("{id}_");
+                while ids.contains(name.as_str()) {
+                    name.push('_');
+                }
+                names.insert(id.to_string(), name);
+            }
+        }
+        let mut assignment_rules = HashMap::new();
+        let mut rate_rules = HashMap::new();
+        for rule in &doc.rules {
+            match rule {
+                Rule::Assignment { variable, math } => {
+                    assignment_rules.insert(variable.as_str(), math);
+                }
+                Rule::Rate { variable, math } => {
+                    rate_rules.insert(variable.as_str(), math);
+                }
+            }
+        }
+        let event_targets = doc.events.iter().flat_map(|e| e.assignments.iter().map(|(v, _)| v.as_str())).collect();
+        let species_by_id: HashMap<&str, &super::read::SbmlSpecies> =
+            doc.species.iter().map(|s| (s.id.as_str(), s)).collect();
+        let mut changed_by_reactions = HashSet::new();
+        let mut laws = HashMap::new();
+        for r in &doc.reactions {
+            for sr in r.reactants.iter().chain(&r.products) {
+                let s = species_by_id.get(sr.species.as_str()).ok_or_else(|| {
+                    ModelError::invalid(format!("reaction '{}'", r.id), format!("unknown species '{}'", sr.species))
+                })?;
+                if !s.boundary_condition && !s.constant {
+                    changed_by_reactions.insert(s.id.as_str());
+                }
+            }
+            if let Some(law) = &r.kinetic_law {
+                let locals: HashMap<&str, f64> = r.local_parameters.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+                laws.insert(r.id.as_str(), law.substitute(&|v| locals.get(v).map(|&x| Expr::Num(x))));
+            }
+        }
+        Ok(Importer {
+            doc,
+            source,
+            names,
+            assignment_rules,
+            rate_rules,
+            event_targets,
+            changed_by_reactions,
+            species: HashMap::new(),
+            laws,
+            symbols: HashMap::new(),
+        })
+    }
+
+    fn name(&self, id: &str) -> String {
+        self.names.get(id).cloned().unwrap_or_else(|| id.to_string())
+    }
+
+    fn var(&self, id: &str) -> Expr {
+        Expr::var(&self.name(id))
+    }
+
+    /// Rewrites SBML math into model terms, as [`Importer::symbols`] says
+    /// (a reaction's id is an assignment holding its rate).
+    fn rewrite(&self, e: &Expr) -> Expr {
+        e.substitute(&|v| self.symbols.get(v).cloned())
+    }
+
+    fn build(mut self) -> Result<Import> {
+        let doc = self.doc;
+        // Species: what each holds, and the symbol of each.
+        for s in &doc.species {
+            // Every species with a state holds its amount, which a change of
+            // its compartment's size keeps (the suite's cases 01117, 01505);
+            // a constant species keeps its amount too.
+            let holds = if self.assignment_rules.contains_key(s.id.as_str()) { Holds::Symbol } else { Holds::Amount };
+            let info =
+                SpeciesInfo { compartment: s.compartment.clone(), only_substance: s.has_only_substance_units, holds };
+            let symbol = if holds == Holds::Amount && !s.has_only_substance_units {
+                Expr::binary(Op::Divide, self.var(&s.id), self.var(&s.compartment))
+            } else {
+                self.var(&s.id)
+            };
+            self.symbols.insert(s.id.clone(), symbol);
+            self.species.insert(s.id.clone(), info);
+        }
+        for id in doc.compartments.iter().map(|c| &c.id).chain(doc.parameters.iter().map(|p| &p.id)) {
+            self.symbols.insert(id.clone(), self.var(id));
+        }
+        for sr in doc.reactions.iter().flat_map(|r| r.reactants.iter().chain(&r.products)) {
+            if let Some(id) = &sr.id {
+                self.symbols.insert(id.clone(), self.var(id));
+            }
+        }
+        for r in &doc.reactions {
+            if self.laws.contains_key(r.id.as_str()) {
+                self.symbols.insert(r.id.clone(), self.var(&r.id));
+            }
+        }
+        let initial = self.initial_values()?;
+        let mut spec = ModelBuilder::new(if doc.model_id.is_empty() { "sbml" } else { &doc.model_id }).spec().clone();
+        spec.model.description = format!("imported from {}", self.source);
+        self.declare_symbols(&mut spec, &initial)?;
+        self.declare_reactions(&mut spec, &initial)?;
+        for (k, event) in doc.events.iter().enumerate() {
+            spec.events.push(self.event(k, event)?);
+        }
+        if spec.compartments.is_empty() {
+            // A model of rules alone: one placeholder state keeps the solver's
+            // time axis (it never changes).
+            let mut name = "sbml_time_axis".to_string();
+            while self.symbols.contains_key(&name) {
+                name.push('_');
+            }
+            spec.compartments.push(state(&name, "placeholder", 0.0)?);
+        }
+        let model = Model::from_spec(spec)?;
+        let species_order = doc.species.iter().map(|s| s.id.clone()).collect();
+        Ok(Import { model, names: self.names, species: self.species, species_order })
+    }
+
+    /// Every symbol's value at time 0, as its symbol denotes it.
+    fn initial_values(&self) -> Result<HashMap<String, f64>> {
+        let doc = self.doc;
+        // The defining expression of each symbol at time 0, in SBML's terms.
+        let mut def: HashMap<&str, Expr> = HashMap::new();
+        for c in &doc.compartments {
+            if let Some(v) = c.size {
+                def.insert(&c.id, Expr::Num(v));
+            } else if c.spatial_dimensions == Some(0.0) {
+                def.insert(&c.id, Expr::Num(1.0));
+            }
+        }
+        for p in &doc.parameters {
+            if let Some(v) = p.value {
+                def.insert(&p.id, Expr::Num(v));
+            }
+        }
+        for s in &doc.species {
+            let size = Expr::var(&s.compartment);
+            let e = match (s.initial_amount, s.initial_concentration, s.has_only_substance_units) {
+                (Some(a), _, true) => Expr::Num(a),
+                (Some(a), _, false) => Expr::binary(Op::Divide, Expr::Num(a), size),
+                (None, Some(c), false) => Expr::Num(c),
+                (None, Some(c), true) => Expr::binary(Op::Times, Expr::Num(c), size),
+                (None, None, _) => continue,
+            };
+            def.insert(&s.id, e);
+        }
+        for r in &doc.reactions {
+            for sr in r.reactants.iter().chain(&r.products) {
+                if let Some(id) = &sr.id {
+                    def.insert(id, Expr::Num(sr.stoichiometry.unwrap_or(1.0)));
+                }
+            }
+            if let Some(law) = self.laws.get(r.id.as_str()) {
+                def.insert(&r.id, law.clone());
+            }
+        }
+        for ia in &doc.initial_assignments {
+            def.insert(&ia.symbol, ia.math.clone());
+        }
+        for (&id, &math) in &self.assignment_rules {
+            def.insert(id, math.clone());
+        }
+        let order = dependency_order(&def, "initial assignments and assignment rules")?;
+        let mut values: HashMap<String, f64> = HashMap::new();
+        for id in order {
+            let e = &def[id];
+            let v = e.eval(&|v| values.get(v).copied(), 0.0).map_err(|_| self.undefined(id, e))?;
+            values.insert(id.to_string(), v);
+        }
+        Ok(values)
+    }
+
+    fn undefined(&self, id: &str, e: &Expr) -> SaspError {
+        let missing: Vec<String> = e.symbols().iter().map(|s| s.to_string()).collect();
+        ModelError::invalid(
+            format!("SBML symbol '{id}' in {}", self.source),
+            format!("has no initial value (its value needs {})", missing.join(", ")),
+        )
+        .into()
+    }
+
+    fn value_of(&self, initial: &HashMap<String, f64>, id: &str) -> Result<f64> {
+        initial.get(id).copied().ok_or_else(|| {
+            ModelError::invalid(format!("SBML symbol '{id}' in {}", self.source), "has no initial value").into()
+        })
+    }
+
+    /// Declares compartments, species, parameters and species references
+    /// as states, parameters or assignments; rate rules as processes.
+    fn declare_symbols(&self, spec: &mut ModelSpec, initial: &HashMap<String, f64>) -> Result<()> {
+        let doc = self.doc;
+        let mut items: Vec<(&str, bool, &'static str)> = Vec::new();
+        items.extend(doc.compartments.iter().map(|c| (c.id.as_str(), c.constant, "size")));
+        items.extend(doc.species.iter().map(|s| (s.id.as_str(), s.constant, "species")));
+        items.extend(doc.parameters.iter().map(|p| (p.id.as_str(), p.constant, "parameter")));
+        for r in &doc.reactions {
+            items.extend(
+                r.reactants
+                    .iter()
+                    .chain(&r.products)
+                    .filter_map(|s| s.id.as_deref().map(|id| (id, s.constant, "stoichiometry"))),
+            );
+        }
+        for (id, constant, kind) in items {
+            let name = self.name(id);
+            if let Some(rule) = self.assignment_rules.get(id) {
+                spec.assignments.push(AssignmentDecl::new(&name, &self.rewrite(rule).to_string()));
+                continue;
+            }
+            let rate_rule = self.rate_rules.get(id);
+            let evented = self.event_targets.contains(id);
+            let reacting = self.changed_by_reactions.contains(id);
+            if constant && (rate_rule.is_some() || evented) {
+                return Err(ModelError::invalid(
+                    format!("SBML symbol '{id}' in {}", self.source),
+                    "is constant but a rule or event changes it",
+                )
+                .into());
+            }
+            let is_state = rate_rule.is_some() || evented || reacting;
+            // A symbol without a value that is not a state is left out (an
+            // expression that reads it is then refused when the model is built).
+            let Some(mut value) = initial.get(id).copied() else {
+                if is_state {
+                    return Err(self.value_of(initial, id).unwrap_err());
+                }
+                continue;
+            };
+            if let Some(info) = self.species.get(id) {
+                if info.holds == Holds::Amount && !info.only_substance {
+                    value *= self.value_of(initial, &info.compartment)?;
+                }
+            }
+            if is_state {
+                spec.compartments.push(state(&name, kind, value)?);
+                if let Some(rule) = rate_rule {
+                    let rate = self.rate_rule(id, rule)?;
+                    let process = ProcessDecl::new(
+                        &format!("rate rule {name}"),
+                        RateLaw::Expression { rate: rate.to_string(), unit: None },
+                    )
+                    .change(&name, 1.0);
+                    spec.processes.push(process);
+                }
+            } else {
+                spec.parameters.push(ParameterDecl::new(&name, value, ""));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rate of change of the state a rate rule targets: the rule
+    /// itself, except for a species whose symbol is a concentration, whose
+    /// state is its amount `n = [S]·V`: `dn/dt = V·d[S]/dt + [S]·dV/dt`,
+    /// with `dV/dt` the compartment's own rate rule (0 when its size is fixed).
+    fn rate_rule(&self, id: &str, rule: &Expr) -> Result<Expr> {
+        let rate = self.rewrite(rule);
+        let Some(info) = self.species.get(id).filter(|s| !s.only_substance) else { return Ok(rate) };
+        let c = info.compartment.as_str();
+        let size = self.symbols[c].clone();
+        let mut terms = vec![Expr::binary(Op::Times, size, rate)];
+        if self.assignment_rules.contains_key(c) {
+            return Err(SaspError::unsupported(
+                "a rate rule on a species concentration in a compartment sized by an assignment rule",
+                format!("species '{id}' in {}", self.source),
+            ));
+        }
+        if let Some(size_rule) = self.rate_rules.get(c) {
+            terms.push(Expr::binary(Op::Times, self.symbols[id].clone(), self.rewrite(size_rule)));
+        }
+        Ok(Expr::apply(Op::Plus, terms))
+    }
+
+    /// The stoichiometry of a species reference: a number, or an expression
+    /// when it may change in time.
+    fn stoichiometry(&self, sr: &super::read::SpeciesReference, initial: &HashMap<String, f64>) -> Result<Stoich> {
+        if let Some(math) = &sr.stoichiometry_math {
+            return Ok(Stoich::Expr(self.rewrite(math)));
+        }
+        match &sr.id {
+            Some(id)
+                if self.assignment_rules.contains_key(id.as_str())
+                    || self.rate_rules.contains_key(id.as_str())
+                    || self.event_targets.contains(id.as_str()) =>
+            {
+                Ok(Stoich::Expr(self.var(id)))
+            }
+            Some(id) => Ok(Stoich::Number(self.value_of(initial, id)?)),
+            None => Ok(Stoich::Number(sr.stoichiometry.unwrap_or(1.0))),
+        }
+    }
+
+    /// The conversion factor of a species: none, a number, or an expression.
+    fn conversion_factor(&self, species: &str, initial: &HashMap<String, f64>) -> Result<Option<Stoich>> {
+        let s = self.doc.species.iter().find(|s| s.id == species);
+        let Some(id) = s.and_then(|s| s.conversion_factor.as_deref()).or(self.doc.conversion_factor.as_deref()) else {
+            return Ok(None);
+        };
+        let constant =
+            self.doc.parameters.iter().any(|p| p.id == id && p.constant) && !self.assignment_rules.contains_key(id);
+        Ok(Some(if constant { Stoich::Number(self.value_of(initial, id)?) } else { Stoich::Expr(self.var(id)) }))
+    }
+
+    /// Each reaction as a process (numeric changes), plus one process per
+    /// species whose change varies in time.
+    fn declare_reactions(&self, spec: &mut ModelSpec, initial: &HashMap<String, f64>) -> Result<()> {
+        for r in &self.doc.reactions {
+            let Some(law) = self.laws.get(r.id.as_str()) else { continue };
+            // The reaction's id is an assignment holding its rate.
+            let name = self.name(&r.id);
+            spec.assignments.push(AssignmentDecl::new(&name, &self.rewrite(law).to_string()));
+            let rate = Expr::var(&name);
+            // Net change of each species: a number, and/or expression terms.
+            let mut numeric: Vec<(String, f64)> = Vec::new();
+            let mut variable: Vec<(String, Expr)> = Vec::new();
+            for (sign, sr) in r.reactants.iter().map(|s| (-1.0, s)).chain(r.products.iter().map(|s| (1.0, s))) {
+                if !self.changed_by_reactions.contains(sr.species.as_str()) {
+                    continue;
+                }
+                let name = self.name(&sr.species);
+                let nu = self.stoichiometry(sr, initial)?;
+                let cf = self.conversion_factor(&sr.species, initial)?;
+                match (nu, cf) {
+                    (Stoich::Number(n), None) => add(&mut numeric, &name, sign * n),
+                    (Stoich::Number(n), Some(Stoich::Number(c))) => add(&mut numeric, &name, sign * n * c),
+                    (nu, cf) => {
+                        let mut factors = vec![Expr::Num(sign), nu.into_expr()];
+                        if let Some(cf) = cf {
+                            factors.push(cf.into_expr());
+                        }
+                        variable.push((name, Expr::apply(Op::Times, factors)));
+                    }
+                }
+            }
+            let changes: Vec<(String, f64)> = numeric.into_iter().filter(|(_, v)| *v != 0.0).collect();
+            if !changes.is_empty() {
+                let mut p = ProcessDecl::new(&name, RateLaw::Expression { rate: rate.to_string(), unit: None });
+                for (s, v) in changes {
+                    p = p.change(&s, v);
+                }
+                spec.processes.push(p);
+            }
+            for (k, (species, nu)) in variable.into_iter().enumerate() {
+                let text = Expr::binary(Op::Times, nu, rate.clone()).to_string();
+                let p = ProcessDecl::new(
+                    &format!("{name} change {k} of {species}"),
+                    RateLaw::Expression { rate: text, unit: None },
+                )
+                .change(&species, 1.0);
+                spec.processes.push(p);
+            }
+        }
+        Ok(())
+    }
+
+    /// An SBML event as a model event: triggers rewritten; a species held
+    /// as an amount is set to `value · size`.
+    fn event(&self, k: usize, e: &SbmlEvent) -> Result<EventDecl> {
+        let name = e.id.clone().unwrap_or_else(|| format!("event_{k}"));
+        let mut decl = EventDecl::new(&name, &self.rewrite(&e.trigger).to_string());
+        decl.initial_value = e.initial_value;
+        for (target, math) in &e.assignments {
+            let mut value = self.rewrite(math);
+            if let Some(info) = self.species.get(target) {
+                if info.holds == Holds::Amount && !info.only_substance {
+                    // With the size before the event, even if the event sets
+                    // the size too (the suite's case 01780).
+                    value = Expr::binary(Op::Times, value, self.symbols[&info.compartment].clone());
+                }
+            }
+            if self.assignment_rules.contains_key(target.as_str()) {
+                return Err(ModelError::invalid(
+                    format!("event '{name}' in {}", self.source),
+                    format!("sets '{target}', which an assignment rule defines"),
+                )
+                .into());
+            }
+            decl = decl.assign(&self.name(target), &value.to_string());
+        }
+        Ok(decl)
+    }
+}
+
+/// A stoichiometry or conversion factor: fixed, or varying in time.
+enum Stoich {
+    Number(f64),
+    Expr(Expr),
+}
+
+impl Stoich {
+    fn into_expr(self) -> Expr {
+        match self {
+            Stoich::Number(v) => Expr::Num(v),
+            Stoich::Expr(e) => e,
+        }
+    }
+}
+
+fn add(changes: &mut Vec<(String, f64)>, name: &str, v: f64) {
+    match changes.iter_mut().find(|(n, _)| n == name) {
+        Some((_, x)) => *x += v,
+        None => changes.push((name.to_string(), v)),
+    }
+}
+
+/// A dimensionless state of the given role (`index.species`, `index.size` …).
+fn state(name: &str, role: &str, initial: f64) -> Result<CompartmentDecl> {
+    Ok(CompartmentDecl {
+        name: name.to_string(),
+        kind: Compartment::named(Quantity::Index, role)?,
+        unit: String::new(),
+        initial,
+        description: String::new(),
+    })
+}
+
+/// The ids of `def` in an order where each comes after those it reads
+/// (depth-first, iterative; a cycle is refused naming `what`).
+fn dependency_order<'a>(def: &'a HashMap<&'a str, Expr>, what: &str) -> Result<Vec<&'a str>> {
+    let mut order = Vec::with_capacity(def.len());
+    // 0 = new, 1 = on the stack, 2 = done.
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut keys: Vec<&&str> = def.keys().collect();
+    keys.sort();
+    for &&root in &keys {
+        if state.get(root).copied().unwrap_or(0) != 0 {
+            continue;
+        }
+        let mut stack: Vec<(&str, Vec<String>)> = vec![(root, deps(&def[root]))];
+        state.insert(root, 1);
+        while let Some((id, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(dep) => {
+                    let Some((&key, e)) = def.get_key_value(dep.as_str()) else { continue };
+                    match state.get(key).copied().unwrap_or(0) {
+                        0 => {
+                            state.insert(key, 1);
+                            stack.push((key, deps(e)));
+                        }
+                        1 => {
+                            return Err(ModelError::invalid(
+                                format!("SBML symbol '{key}'"),
+                                format!("{what} depend on each other in a cycle (through '{id}')"),
+                            )
+                            .into())
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    let id = *id;
+                    state.insert(id, 2);
+                    order.push(id);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    Ok(order)
+}
+
+fn deps(e: &Expr) -> Vec<String> {
+    e.symbols().iter().map(|s| s.to_string()).collect()
+}
