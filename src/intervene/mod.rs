@@ -661,6 +661,14 @@ impl Arm {
 
     fn prepare_unnamed(&self, base: &Model, t0: f64) -> Result<PreparedArm> {
         check_arm_name(&self.name)?;
+        if let Some(event) = base.events().first() {
+            // The experiment schedules doses and switches as stops; it does
+            // not run a model's own events, and would silently skip them.
+            return Err(SaspError::unsupported(
+                "a model's own events in an arm (simulate it with Model::simulate instead)",
+                format!("event '{}' of model '{}'", event.name, base.name()),
+            ));
+        }
         let mut builder = ModelBuilder::from_spec(base.spec().clone());
         let mut doses: Vec<(f64, String, f64)> = Vec::new();
         let mut inputs: Vec<Switch> = Vec::new();
@@ -909,7 +917,13 @@ fn neutralized(spec: &ModelSpec, ab: &Antibody, species: &Species) -> Result<Str
         }
     };
     match hits[..] {
-        [i] if spec.compartments[i].kind.quantity() == Quantity::Concentration => Ok(spec.compartments[i].name.clone()),
+        // A concentration, or a quantity of undeclared unit (an imported
+        // SBML species, whose units the model does not know).
+        [i] if spec.compartments[i].kind.quantity() == Quantity::Concentration
+            || spec.compartments[i].unit.trim().is_empty() =>
+        {
+            Ok(spec.compartments[i].name.clone())
+        }
         [i] => Err(ModelError::invalid(
             format!("antibody '{}'", ab.name),
             format!(

@@ -580,7 +580,12 @@ fn compile_term(
         may_change_sign |= matches!(f, Factor::Room { .. });
     }
     kb.term(coefficient, first_factor);
-    resolver.check_changes(changes, dimension, context)?;
+    // A term that reads a quantity of undeclared unit (an imported SBML
+    // species) has no known unit to check.
+    let reads_undeclared = term.factors.iter().chain(&process.modifiers).any(|f| resolver.reads_undeclared(f));
+    if !reads_undeclared {
+        resolver.check_changes(changes, dimension, context)?;
+    }
     for &(i, nu, _) in changes {
         let consumes = nu * coefficient < 0.0 || (may_change_sign && nu != 0.0);
         if consumes && !vanishing.contains(&i) {
