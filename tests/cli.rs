@@ -476,3 +476,24 @@ fn simulate_runs_a_model_of_ones_own_with_its_declared_observables() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("bad_observables.toml:1:") && stderr.contains("more than one definition"), "{stderr}");
 }
+
+#[test]
+fn simulate_runs_an_sbml_time_course_with_its_events() {
+    // Suite case 01780: at t = 0.45 an event sets C1 = 0.2 and S1 = 0.2
+    // (a concentration, converted with the size before the event), so the
+    // concentration of S1 is 2 before and 0.5 after.
+    let xml = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sbml-test-suite/cases/01780/01780-sbml-l3v2.xml");
+    let out = sasp(&["simulate", "--sbml", &s(&xml), "--t-end", "1", "--points", "11", "-o", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "time,S1");
+    assert_eq!(rows.len(), 12);
+    assert_eq!(rows[5], "0.4,2");
+    assert_eq!(rows[7], "0.6,0.5");
+    // A time course needs its end, and refuses JSON.
+    let out = sasp(&["simulate", "--sbml", &s(&xml), "-o", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = sasp(&["simulate", "--sbml", &s(&xml), "--t-end", "1", "-o", "x.json"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -108,14 +108,16 @@ fn an_antibody_against_an_imported_species() {
     let mut system = treated.system(&treated.default_inputs()).unwrap();
     let mut stepper = Method::Rodas5p.stepper(&system, options.clone()).unwrap();
     let plan = sasp::solve::Plan::outputs(&times);
-    let run = sasp::solve::integrate(&mut stepper, &mut system, 0.0, &y0, 5.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
+    let run =
+        sasp::solve::integrate(&mut stepper, &mut system, 0.0, &y0, 5.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
     let s2 = |sol: &sasp::solve::Solution, m: &sasp::model::Model, k: usize| sol.state(k)[m.index_of("S2").unwrap()];
     assert!(s2(&run.solution, treated, 2) < s2(&base, model, 2), "binding S1 slows its conversion");
     let complexes = prepared.complexes_of_index(treated.index_of("S1").unwrap());
     assert!(!complexes.is_empty());
     for k in 0..times.len() {
         let y = run.solution.state(k);
-        let total = y[treated.index_of("S1").unwrap()] + y[treated.index_of("S2").unwrap()]
+        let total = y[treated.index_of("S1").unwrap()]
+            + y[treated.index_of("S2").unwrap()]
             + complexes.iter().map(|&c| y[c]).sum::<f64>();
         assert!((total - 1.5e-4).abs() < 1e-12, "S1 + S2 + complex at t = {}: {total}", times[k]);
     }

@@ -232,14 +232,17 @@ impl Resolver<'_> {
     pub(super) fn reads_undeclared(&self, f: &Factor) -> bool {
         let undeclared = |name: &str| {
             self.undeclared.contains(name)
-                || self.pools.get(name).is_some_and(|m| {
-                    m.iter().any(|&i| self.undeclared.contains(&self.spec.compartments[i].name))
-                })
+                || self
+                    .pools
+                    .get(name)
+                    .is_some_and(|m| m.iter().any(|&i| self.undeclared.contains(&self.spec.compartments[i].name)))
         };
         match f {
             Factor::Species { of, .. } => undeclared(of),
             Factor::Saturating { of, km } => undeclared(of) || undeclared(km),
-            Factor::Hill { of, half, .. } | Factor::HillRepressor { of, half, .. } => undeclared(of) || undeclared(half),
+            Factor::Hill { of, half, .. } | Factor::HillRepressor { of, half, .. } => {
+                undeclared(of) || undeclared(half)
+            }
             Factor::Room { of, capacity } => undeclared(of) || undeclared(capacity),
             Factor::Ratio { of, eps } => undeclared(of) || undeclared(eps),
             Factor::Input { .. } => false,

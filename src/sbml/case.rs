@@ -33,27 +33,13 @@ pub fn case_model(dir: &Path) -> crate::Result<PathBuf> {
 /// concentrations, everything else as the value of its SBML symbol).
 pub fn simulate_case(dir: &Path, settings: &CaseSettings) -> crate::Result<Table> {
     let import = Import::from_file(case_model(dir)?)?;
-    let times = settings.times();
     let options = Options { rtol: CASE_RTOL, atol: Tolerance::Scalar(CASE_ATOL), ..Options::default() };
-    let solution = import.model.simulate(&times, Method::Rodas5p, &options)?;
-    let mut header = vec!["time".to_string()];
-    header.extend(settings.variables.iter().cloned());
-    let mut rows = Vec::with_capacity(times.len());
-    for (k, &t) in solution.t.iter().enumerate() {
-        let y = solution.state(k);
-        let mut row = Vec::with_capacity(header.len());
-        row.push(t);
-        for v in &settings.variables {
-            let value = if settings.amount.contains(v) && import.is_species(v) {
-                import.amount(v, t, y)?
-            } else if settings.concentration.contains(v) && import.is_species(v) {
-                import.concentration(v, t, y)?
-            } else {
-                import.value(v, t, y)?
-            };
-            row.push(value);
-        }
-        rows.push(row);
-    }
-    Ok(Table { header, rows })
+    import.time_course(
+        &settings.times(),
+        &settings.variables,
+        &settings.amount,
+        &settings.concentration,
+        Method::Rodas5p,
+        &options,
+    )
 }

@@ -140,6 +140,50 @@ impl Import {
         self.species.get(id).is_some_and(|s| s.only_substance)
     }
 
+    /// Simulates the model (with its events) at `times` and tabulates
+    /// `time` and each of `variables`: species under `amounts` as amounts,
+    /// under `concentrations` as concentrations, any other id (species,
+    /// compartment, parameter, species reference, reaction) as the value its
+    /// SBML symbol denotes. `variables` empty: every species, in document
+    /// order, as its symbol denotes.
+    pub fn time_course(
+        &self,
+        times: &[f64],
+        variables: &[String],
+        amounts: &[String],
+        concentrations: &[String],
+        method: crate::solve::Method,
+        options: &crate::solve::Options,
+    ) -> Result<super::suite::Table> {
+        let all: Vec<String>;
+        let variables = if variables.is_empty() {
+            all = self.species_order.clone();
+            &all[..]
+        } else {
+            variables
+        };
+        let solution = self.model.simulate(times, method, options)?;
+        let mut header = vec!["time".to_string()];
+        header.extend(variables.iter().cloned());
+        let mut rows = Vec::with_capacity(solution.t.len());
+        for (k, &t) in solution.t.iter().enumerate() {
+            let y = solution.state(k);
+            let mut row = Vec::with_capacity(header.len());
+            row.push(t);
+            for v in variables {
+                row.push(if amounts.contains(v) && self.is_species(v) {
+                    self.amount(v, t, y)?
+                } else if concentrations.contains(v) && self.is_species(v) {
+                    self.concentration(v, t, y)?
+                } else {
+                    self.value(v, t, y)?
+                });
+            }
+            rows.push(row);
+        }
+        Ok(super::suite::Table { header, rows })
+    }
+
     /// The value of a model name (state, parameter or assignment) at `(t, y)`.
     fn named_value(&self, name: &str, t: f64, y: &[f64]) -> Result<f64> {
         let m = &self.model;
