@@ -4,7 +4,9 @@
 //! from day −1 into an i.p. depot; binding to CCL2 at kon = 86.4 /nM/day makes
 //! the system stiff), whole and with the arm applied to the model once (the
 //! solve alone, at three tolerances, and at 1e-6 without the compiled
-//! kernels); and the whole ten-arm neutralization experiment.
+//! kernels); the same model written with expression laws instead of factor
+//! laws (rhs, Jacobian, the 35-day run and the anti-CCL2 solve); and the
+//! whole ten-arm neutralization experiment.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use nalgebra::DMatrix;
@@ -71,6 +73,27 @@ fn bench(c: &mut Criterion) {
     interpreted.model = prepared.model.interpreted();
     c.bench_function("anti-CCL2 arm prepared once, 35 days, rodas5p rtol 1e-6, interpreted", |b| {
         b.iter(|| experiment.run_prepared(black_box(&interpreted)).unwrap())
+    });
+    // The reference model written with expression laws (the same numbers,
+    // evaluated by expression tapes with symbolic derivatives), side by side
+    // with the factor laws above.
+    let expr = model.with_expression_laws().unwrap();
+    c.bench_function("iannello2013 rhs, expression laws", |b| {
+        b.iter(|| expr.rhs(0.0, black_box(&y), &inputs, &mut dy).unwrap())
+    });
+    c.bench_function("iannello2013 jacobian sparse, expression laws", |b| {
+        b.iter(|| expr.jacobian_sparse(0.0, black_box(&y), &inputs, &mut values).unwrap())
+    });
+    c.bench_function("iannello2013 35 days rodas5p rtol 1e-6, expression laws", |b| {
+        b.iter(|| {
+            simulate(&expr, &[Switch::p53_restored_at(0.0)], 21.0, black_box(&days), Method::Auto, &options).unwrap()
+        })
+    });
+    let prepared_expr = anti_ccl2().remove(0).prepare(&expr, expr.initial_time()).unwrap();
+    let options6 = Options { rtol: 1e-6, atol: sasp::solve::Tolerance::Scalar(1e-9), ..Options::default() };
+    let experiment6 = experiment.clone().options(options6);
+    c.bench_function("anti-CCL2 arm prepared once, 35 days, rodas5p rtol 1e-6, expression laws", |b| {
+        b.iter(|| experiment6.run_prepared(black_box(&prepared_expr)).unwrap())
     });
     let all = Experiment::new(&model).arms(neutralization_arms().unwrap());
     c.bench_function("neutralization experiment, 10 arms, rtol 1e-6", |b| b.iter(|| black_box(&all).run().unwrap()));

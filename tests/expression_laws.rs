@@ -4,21 +4,9 @@
 //! solutions, and clear errors.
 
 use sasp::model::{
-    AssignmentDecl, Compartment, EventDecl, Model, ModelBuilder, ModelSpec, ParameterDecl, ProcessDecl, Quantity,
-    RateLaw,
+    AssignmentDecl, Compartment, EventDecl, Model, ModelBuilder, ParameterDecl, ProcessDecl, Quantity, RateLaw,
 };
 use sasp::solve::{Method, Options, Tolerance};
-
-/// The reference model with every factor law rewritten as an expression.
-fn as_expressions(spec: &ModelSpec) -> ModelSpec {
-    let mut spec = spec.clone();
-    for p in &mut spec.processes {
-        let text = p.rate.to_expression(&p.modifiers).unwrap();
-        p.rate = RateLaw::Expression { rate: text, unit: None };
-        p.modifiers.clear();
-    }
-    spec
-}
 
 fn reference() -> Model {
     sasp::models::iannello2013().unwrap()
@@ -32,7 +20,7 @@ fn probe_state(model: &Model) -> Vec<f64> {
 #[test]
 fn the_reference_model_written_with_expressions_has_the_same_rhs_and_jacobian() {
     let model = reference().interpreted();
-    let expr = Model::from_spec(as_expressions(model.spec())).unwrap();
+    let expr = model.with_expression_laws().unwrap();
     assert!(expr.unchecked_units().is_empty(), "every unit inferred: {:?}", expr.unchecked_units());
     let n = model.dimension();
     let y = probe_state(&model);
@@ -57,12 +45,16 @@ fn the_reference_model_written_with_expressions_has_the_same_rhs_and_jacobian() 
     // The sparse pattern is the same set of entries (expressions know which
     // partials vanish symbolically).
     assert_eq!(model.sparsity().nnz(), expr.sparsity().nnz());
+    // Every law's shape is recognised: the expressions compile to the very
+    // program of the factor laws, compiled kernels included.
+    assert_eq!(expr.structure_fingerprint(), reference().structure_fingerprint());
+    assert!(expr.uses_compiled_kernels());
 }
 
 #[test]
 fn the_reference_model_written_with_expressions_solves_to_the_same_trajectory() {
     let model = reference();
-    let expr = Model::from_spec(as_expressions(model.spec())).unwrap();
+    let expr = model.with_expression_laws().unwrap();
     let days: Vec<f64> = (0..=10).map(|d| model.initial_time() + 4.0 * d as f64).collect();
     let options = Options { rtol: 1e-8, atol: Tolerance::Scalar(1e-10), ..Options::default() };
     let a = model.simulate(&days, Method::Rodas5p, &options).unwrap();
@@ -261,4 +253,26 @@ assign = [{ target = "S", value = "S + 1" }]
     model.rhs(0.0, &[2.0], &[], &mut dy).unwrap();
     assert!((dy[0] + 3.0 * 2.0 / 2.5).abs() < 1e-15);
     assert_eq!(model.events().len(), 1);
+}
+
+#[test]
+fn recognised_and_taped_expressions_give_the_same_numbers() {
+    // `Vmax*S/(Km + S)` compiles to a saturating factor; the same rate
+    // written as `Vmax*S*(Km + S)^-1` is evaluated by the expression tape.
+    let lowered = one_state("Vmax*S/(Km + S)", None).unwrap();
+    let taped = one_state("Vmax*S*(Km + S)^-1", None).unwrap();
+    for y in [[2.0, 0.0], [0.3, 1.0], [1e-9, 5.0]] {
+        let (mut a, mut b) = ([0.0; 2], [0.0; 2]);
+        lowered.rhs(0.0, &y, &[], &mut a).unwrap();
+        taped.rhs(0.0, &y, &[], &mut b).unwrap();
+        let (mut ja, mut jb) = (nalgebra::DMatrix::zeros(2, 2), nalgebra::DMatrix::zeros(2, 2));
+        lowered.jacobian_dense(0.0, &y, &[], &mut ja).unwrap();
+        taped.jacobian_dense(0.0, &y, &[], &mut jb).unwrap();
+        for i in 0..2 {
+            assert!((a[i] - b[i]).abs() <= 1e-14 * a[i].abs().max(1e-300), "{a:?} {b:?}");
+            for j in 0..2 {
+                assert!((ja[(i, j)] - jb[(i, j)]).abs() <= 1e-13 * ja[(i, j)].abs().max(1e-12), "{ja} {jb}");
+            }
+        }
+    }
 }

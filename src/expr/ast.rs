@@ -365,6 +365,11 @@ pub(crate) fn apply2(op: Op, a: f64, b: f64) -> f64 {
         Op::Quotient => (a / b).trunc(),
         Op::Neq => boolean(a != b),
         Op::Implies => boolean(!truth(a) || truth(b)),
+        // Two-argument min and max, NaN if either is NaN (as the n-ary forms).
+        Op::Min if a.is_nan() || b.is_nan() => f64::NAN,
+        Op::Min => a.min(b),
+        Op::Max if a.is_nan() || b.is_nan() => f64::NAN,
+        Op::Max => a.max(b),
         _ => f64::NAN,
     }
 }

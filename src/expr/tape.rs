@@ -173,6 +173,18 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                     "call of '{name}' in a compiled expression: inline user functions first"
                 )))
             }
+            Expr::Apply(op @ (Op::Plus | Op::Times), args) if args.len() > 2 => {
+                // A sum or product of many terms as a chain of binary
+                // instructions, left to right (the same rounding as the
+                // n-ary form), each partial result shared like any other.
+                let code = if *op == Op::Plus { Code::Add } else { Code::Mul };
+                let mut acc = self.node(&args[0], depth + 1)?;
+                for a in &args[1..] {
+                    let b = self.node(a, depth + 1)?;
+                    acc = self.intern(Key::Apply(*op, vec![acc, b]), code, acc, b, &[acc, b]);
+                }
+                acc
+            }
             Expr::Apply(op, args) => {
                 op.check_arity(args.len())?;
                 let ids = args.iter().map(|a| self.node(a, depth + 1)).collect::<Result<Vec<u32>, _>>()?;
@@ -188,9 +200,18 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                     {
                         Code::Unary(*op)
                     }
-                    (Op::Power | Op::Log | Op::Root | Op::Rem | Op::Quotient | Op::Neq | Op::Implies, 2) => {
-                        Code::Binary(*op)
-                    }
+                    (
+                        Op::Power
+                        | Op::Log
+                        | Op::Root
+                        | Op::Rem
+                        | Op::Quotient
+                        | Op::Neq
+                        | Op::Implies
+                        | Op::Min
+                        | Op::Max,
+                        2,
+                    ) => Code::Binary(*op),
                     _ => Code::Nary(*op),
                 };
                 let (a, b) = (ids.first().copied().unwrap_or(0), ids.get(1).copied().unwrap_or(0));

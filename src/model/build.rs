@@ -438,13 +438,32 @@ fn compile_expression(
         Some(d) => resolver.check_changes(changes, d, context)?,
         None => unchecked.push(format!("{context}: the unit of its rate")),
     }
+    let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
+    // The factor program where the expression's shape allows (as fast as a
+    // factor law), else the expression tape.
+    let names = super::lower::Names { compartments: resolver.compartments, inputs: resolver.inputs };
+    if let Some(terms) = super::lower::lower(&rate, &names) {
+        let overflows = terms.iter().any(|t| plain.iter().any(|&(_, nu)| !(t.coefficient * nu).is_finite()));
+        if !overflows {
+            let first_term = kb.term_count();
+            for term in terms {
+                let first_factor = kb.factor_count();
+                for (function, members) in term.factors {
+                    let arg = kb.argument(&members);
+                    kb.factor(function, arg);
+                }
+                kb.term(term.coefficient, first_factor);
+            }
+            kb.process(first_term, &plain);
+            return Ok(());
+        }
+    }
     let mut partials = Vec::new();
     for (name, d) in rate.partials()? {
         if let Some(&j) = resolver.compartments.get(&*name) {
             partials.push((j, d));
         }
     }
-    let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
     kb.expression_process(rate, partials, &plain);
     Ok(())
 }

@@ -986,11 +986,12 @@ impl KineticsBuilder {
             process.push(p);
             changes.push(self.changes[range.clone()].to_vec());
         }
+        let (rates, partials) = (rates.finish(), partials.finish());
         Ok(Some(Box::new(ExpressionBlock {
-            rates: rates.finish(),
+            rates,
             process,
             changes,
-            partials: partials.finish(),
+            partials,
             plans,
             reads_time: self.expressions.iter().any(|(r, _)| r.depends_on_time()),
         })))

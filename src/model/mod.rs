@@ -32,6 +32,7 @@ mod file;
 pub(crate) use file::line_column;
 pub(crate) mod kinetics;
 pub mod law;
+mod lower;
 mod resolve;
 pub mod role;
 pub mod spec;
@@ -142,6 +143,21 @@ impl Model {
         m.kinetics.compiled = None;
         m.kinetics.constants = Vec::new();
         m
+    }
+
+    /// The same model with every factor law written as an expression law
+    /// ([`RateLaw::to_expression`]): the same numbers, evaluated by the
+    /// expression tapes instead of the factor tables (for checking one
+    /// against the other, and timing the difference). Custom laws stay.
+    pub fn with_expression_laws(&self) -> Result<Model> {
+        let mut spec = self.spec.clone();
+        for p in &mut spec.processes {
+            if let Some(text) = p.rate.to_expression(&p.modifiers) {
+                p.rate = RateLaw::Expression { rate: text, unit: None };
+                p.modifiers.clear();
+            }
+        }
+        Model::from_spec(spec)
     }
 
     /// Number of state variables.
