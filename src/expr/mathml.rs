@@ -299,7 +299,7 @@ pub fn write(expr: &Expr) -> String {
     out
 }
 
-/// [`write`], appending to `out`.
+/// [`write()`], appending to `out`.
 pub fn write_to(out: &mut String, expr: &Expr) {
     match expr {
         Expr::Num(v) => write_number(out, *v),
