@@ -258,3 +258,157 @@ fn apply(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
     op.check_arity(args.len())?;
     Ok(Expr::Apply(op, args))
 }
+
+// ------------------------------------------------------------------ writing
+
+/// Writes `expr` as Content MathML (without the enclosing `<math>`), in the
+/// SBML Level 3 Version 2 subset that [`read`] reads back to the same tree:
+///
+/// - a number: `<cn type="integer">` when it is integral, not −0 and below
+///   2³¹ in magnitude (any SBML reader holds it); otherwise its shortest
+///   round-trip decimal, `<cn>0.1</cn>`, or with an exponent
+///   `<cn type="e-notation">1.5<sep/>-7</cn>`, so that reading it gives the
+///   same `f64` bit for bit. +∞ is `<infinity/>`, −∞
+///   `<apply><minus/><infinity/></apply>`, NaN `<notanumber/>` (these read
+///   back as the [`Constant`]s, which have the same values);
+/// - a variable `<ci>name</ci>` (`&`, `<`, `>` escaped; a name holding
+///   characters XML 1.0 cannot carry at all, control characters other than
+///   tab, line feed and carriage return, is not representable and those
+///   characters are replaced by U+FFFD);
+/// - the constants `<pi/>`, `<exponentiale/>`, `<true/>`, `<false/>`,
+///   `<infinity/>`, `<notanumber/>`; `time` and `avogadro` as `<csymbol>`s
+///   with their SBML `definitionURL`s;
+/// - an operator `<apply><name/>…</apply>` with its MathML name
+///   ([`Op::name`]); `log` with its base in `<logbase>` and `root` with its
+///   degree in `<degree>`, always written out;
+/// - `<piecewise>` with `<piece>`s and `<otherwise>`; a user function call
+///   `<apply><ci>f</ci>…</apply>`.
+///
+/// ```
+/// use sasp::expr::{mathml, Expr};
+///
+/// let e = Expr::parse("Vmax*S/(Km + S)")?;
+/// let text = format!("<math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math>", mathml::write(&e));
+/// let doc = roxmltree::Document::parse(&text).unwrap();
+/// assert_eq!(mathml::read_expr(doc.root_element())?, e);
+/// # Ok::<(), sasp::expr::ExprError>(())
+/// ```
+pub fn write(expr: &Expr) -> String {
+    let mut out = String::new();
+    write_to(&mut out, expr);
+    out
+}
+
+/// [`write()`], appending to `out`.
+pub fn write_to(out: &mut String, expr: &Expr) {
+    match expr {
+        Expr::Num(v) => write_number(out, *v),
+        Expr::Var(name) => write_ci(out, name),
+        Expr::Const(c) => {
+            out.push('<');
+            out.push_str(c.name());
+            out.push_str("/>");
+        }
+        Expr::Time => write_csymbol(out, "time"),
+        Expr::Avogadro => write_csymbol(out, "avogadro"),
+        Expr::Apply(op, args) => {
+            out.push_str("<apply><");
+            out.push_str(op.name());
+            out.push_str("/>");
+            match (op, args.as_slice()) {
+                (Op::Log | Op::Root, [qualifier, x]) => {
+                    let q = if *op == Op::Log { "logbase" } else { "degree" };
+                    out.push('<');
+                    out.push_str(q);
+                    out.push('>');
+                    write_to(out, qualifier);
+                    out.push_str("</");
+                    out.push_str(q);
+                    out.push('>');
+                    write_to(out, x);
+                }
+                _ => args.iter().for_each(|a| write_to(out, a)),
+            }
+            out.push_str("</apply>");
+        }
+        Expr::Piecewise { pieces, otherwise } => {
+            out.push_str("<piecewise>");
+            for (value, condition) in pieces {
+                out.push_str("<piece>");
+                write_to(out, value);
+                write_to(out, condition);
+                out.push_str("</piece>");
+            }
+            if let Some(o) = otherwise {
+                out.push_str("<otherwise>");
+                write_to(out, o);
+                out.push_str("</otherwise>");
+            }
+            out.push_str("</piecewise>");
+        }
+        Expr::Call(name, args) => {
+            out.push_str("<apply>");
+            write_ci(out, name);
+            args.iter().for_each(|a| write_to(out, a));
+            out.push_str("</apply>");
+        }
+    }
+}
+
+/// Largest magnitude written as `<cn type="integer">` (exclusive): 2³¹.
+const INTEGER_LIMIT: f64 = 2_147_483_648.0;
+
+fn write_number(out: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    if v.is_nan() {
+        out.push_str("<notanumber/>");
+    } else if v == f64::INFINITY {
+        out.push_str("<infinity/>");
+    } else if v == f64::NEG_INFINITY {
+        out.push_str("<apply><minus/><infinity/></apply>");
+    } else if v.fract() == 0.0 && v.abs() < INTEGER_LIMIT && !(v == 0.0 && v.is_sign_negative()) {
+        let _ = write!(out, "<cn type=\"integer\">{}</cn>", v as i64);
+    } else {
+        // `{:?}` is the shortest decimal that reads back to the same f64.
+        let text = format!("{v:?}");
+        match text.split_once('e') {
+            Some((mantissa, exponent)) => {
+                let _ = write!(out, "<cn type=\"e-notation\">{mantissa}<sep/>{exponent}</cn>");
+            }
+            None => {
+                let _ = write!(out, "<cn>{text}</cn>");
+            }
+        }
+    }
+}
+
+fn write_csymbol(out: &mut String, name: &str) {
+    out.push_str("<csymbol encoding=\"text\" definitionURL=\"");
+    out.push_str(SBML_SYMBOLS);
+    out.push_str(name);
+    out.push_str("\">");
+    out.push_str(name);
+    out.push_str("</csymbol>");
+}
+
+fn write_ci(out: &mut String, name: &str) {
+    out.push_str("<ci>");
+    escape_into(out, name);
+    out.push_str("</ci>");
+}
+
+/// Escapes element text; characters XML cannot hold become U+FFFD.
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+}

@@ -29,9 +29,10 @@
 //! a factor (checked when the model is built), so the exact solution stays
 //! non-negative. An `expression` law cannot be checked that way: a
 //! consuming expression that does not vanish at zero can drive a state
-//! negative. The build accepts it, and [`Model::negative_excursions`]
-//! (crate::model::Model::negative_excursions) reports states that went
-//! below zero beyond the tolerance in a solution, rather than hiding them.
+//! negative. The build accepts it, and
+//! [`Model::negative_excursions`](crate::model::Model::negative_excursions)
+//! reports states that went below zero beyond the tolerance in a solution,
+//! rather than hiding them.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -2,7 +2,8 @@
 //! arm's interventions applied (antibody compartments and processes become
 //! species and reactions; doses and doxycycline switches become events).
 //!
-//! - One SBML compartment (`tumor`, size 1); every state variable is a species
+//! - One SBML compartment (`tumor`, size 1; `tumor_`, `tumor__` … if the
+//!   model uses the name itself); every state variable is a species
 //!   with `hasOnlySubstanceUnits="true"`, so kinetic laws use the amounts in
 //!   the model's own units (10⁶ cells, nM, index) exactly as `sasp` does.
 //! - Units: `day` (86400 s), `Mcells` (10⁶ items), `nM` (10⁻⁹ mol/L), `mm`, and
@@ -18,20 +19,34 @@
 //!   the species, and summed process rates refer to the reactions' ids
 //!   (SBML L3: a reaction's id stands for its rate). [`export`] writes the
 //!   model and arm alone.
+//! - Expression rate laws ([`RateLaw::Expression`]) are written as their
+//!   math ([`mathml::write`]), read as the model reads them (its names
+//!   shadow reserved words; a pool is the sum of its members); their
+//!   reactions are marked reversible, since such a rate may take either
+//!   sign. The model's `[[assignment]]`s are non-constant parameters set by
+//!   assignment rules (before the observables' rules), and its `[[event]]`s
+//!   SBML events with persistent triggers (`initialValue` as declared), no
+//!   delay and no priority, setting species. Custom (closure) laws cannot be
+//!   written and are refused; so is a call of a user function.
+//! - A compartment or parameter whose unit is undeclared (an imported SBML
+//!   model's) is written as dimensionless; values SBML allows but sasp's
+//!   own models do not (±∞, NaN) as `INF`, `-INF`, `NaN`.
 //! - Time starts at 0, as SBML simulators assume: SBML time `τ = t − t₀`, days
 //!   since the model's initial time `t₀` (tumor injection, day −14, for the
 //!   reference model); the initial state holds at `τ = 0` and event triggers
 //!   are at `t − t₀`. Add `t₀` (stated in the model's notes) to the time column
 //!   to read sasp's days. (An earlier export kept sasp's axis; libRoadRunner
 //!   then fired every event due by τ = 0 when the model was built, and its
-//!   first simulation from −14 ran with doxycycline already on.)
+//!   first simulation from −14 ran with doxycycline already on.) The
+//!   model's own `time` in expressions is therefore written `time + t₀`.
 
 use crate::error::{ModelError, Result, SaspError};
 use crate::experiment::observable::{Definition, Offset, Term, UndefinedBelow};
 use crate::experiment::{Experiment, Observable};
+use crate::expr::{mathml, Expr, Op};
 use crate::intervene::{Arm, TimedAction};
 use crate::model::{Coefficient, Dimension, Factor, Model, ModelSpec, ProcessDecl, RateLaw, Stoichiometry, Unit};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 /// Escapes text for an XML attribute or element. Characters XML 1.0 cannot
@@ -75,6 +90,18 @@ fn ci(name: &str) -> String {
 
 fn cn(v: f64) -> String {
     format!("<cn>{v:e}</cn>")
+}
+
+/// A number for an XML attribute of type `double`: `{:e}`, or `INF`,
+/// `-INF`, `NaN` (imported SBML may hold them).
+fn real(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "INF" } else { "-INF" }.into()
+    } else {
+        format!("{v:e}")
+    }
 }
 
 fn apply(op: &str, args: &[String]) -> String {
@@ -129,9 +156,70 @@ fn unit_definition(d: Dimension) -> Option<String> {
 /// Context for writing kinetic laws.
 struct Laws<'a> {
     pools: BTreeMap<&'a str, &'a [String]>,
+    /// Every name the model's expressions may use (they shadow reserved words).
+    names: HashSet<&'a str>,
+    /// The model's initial time `t₀`: the model's time is SBML's `time + t₀`.
+    t0: f64,
+    /// The prefix of the reactions' ids (`r`, see [`Ids`]).
+    reaction: String,
 }
 
-impl Laws<'_> {
+impl<'a> Laws<'a> {
+    fn new(spec: &'a ModelSpec, t0: f64) -> Laws<'a> {
+        let names = spec
+            .compartments
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(spec.parameters.iter().map(|p| p.name.as_str()))
+            .chain(spec.inputs.iter().map(|u| u.name.as_str()))
+            .chain(spec.pools.iter().map(|p| p.name.as_str()))
+            .chain(spec.assignments.iter().map(|a| a.name.as_str()))
+            .collect();
+        Laws {
+            pools: spec.pools.iter().map(|p| (p.name.as_str(), p.sum.as_slice())).collect(),
+            names,
+            t0,
+            reaction: "r".into(),
+        }
+    }
+
+    /// The MathML of a model expression (infix text, read as the model
+    /// reads it: its names shadow reserved words): names become SBML ids,
+    /// a pool the sum of its members, the model's time `time + t₀`.
+    /// `context` names the item in errors.
+    fn expression(&self, text: &str, context: &str) -> Result<String> {
+        let e = Expr::parse_with(text, &|n| self.names.contains(n))
+            .map_err(|e| ModelError::invalid(context, format!("its expression does not parse: {e}")))?;
+        let mut call = None;
+        e.visit(&mut |node| {
+            if let Expr::Call(f, _) = node {
+                call.get_or_insert_with(|| f.to_string());
+            }
+        });
+        if let Some(f) = call {
+            return Err(SaspError::unsupported(format!("a call of the user function '{f}'"), context));
+        }
+        let e = self.sbml_terms(&e);
+        Ok(mathml::write(&e))
+    }
+
+    fn sbml_terms(&self, e: &Expr) -> Expr {
+        match e {
+            Expr::Var(n) => match self.pools.get(&**n) {
+                Some(members) => Expr::apply(Op::Plus, members.iter().map(|m| Expr::var(&sid(m))).collect()),
+                None => Expr::var(&sid(n)),
+            },
+            Expr::Time if self.t0 != 0.0 => Expr::apply(Op::Plus, vec![Expr::Time, Expr::Num(self.t0)]),
+            Expr::Apply(op, args) => Expr::Apply(*op, args.iter().map(|a| self.sbml_terms(a)).collect()),
+            Expr::Call(f, args) => Expr::Call(f.clone(), args.iter().map(|a| self.sbml_terms(a)).collect()),
+            Expr::Piecewise { pieces, otherwise } => Expr::Piecewise {
+                pieces: pieces.iter().map(|(v, c)| (self.sbml_terms(v), self.sbml_terms(c))).collect(),
+                otherwise: otherwise.as_ref().map(|o| Box::new(self.sbml_terms(o))),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// A compartment or the sum of a pool's members.
     fn arg(&self, name: &str) -> String {
         match self.pools.get(name) {
@@ -198,6 +286,13 @@ impl Laws<'_> {
                 reason: format!("process '{process}' has a custom (closure) rate law, which SBML cannot carry"),
             });
         }
+        if let RateLaw::Expression { rate, .. } = law {
+            let context = format!("process '{process}'");
+            if !modifiers.is_empty() {
+                return Err(ModelError::invalid(context, "an expression law takes no modifiers").into());
+            }
+            return self.expression(rate, &context);
+        }
         let mut terms = Vec::new();
         for term in law.terms() {
             let mut parts = vec![self.coefficient(term.coefficient)?];
@@ -212,27 +307,30 @@ impl Laws<'_> {
     }
 }
 
-/// Refuses a model whose names would share an SBML identifier: SBML ids are
-/// letters, digits and `_`, so `a-b` and `a_b` (or a model named like one
-/// of its parameters) would become one id and the file would be invalid.
-/// The model, its compartment `tumor`, species, parameters, inputs, the
-/// observables' rules, reactions `r0…` and events `e0…` share one namespace.
-fn unique_ids(model_id: &str, model: &Model, observables: &[&str], actions: usize) -> Result<()> {
+/// The model's own names as SBML ids, each with what it is: the model, its
+/// species, parameters, inputs, assignments, the observables' rules and
+/// the model's events.
+fn named_ids(model_id: &str, model: &Model, observables: &[&str]) -> Vec<(String, String)> {
     let spec = model.spec();
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let named = |kind: &str, name: &str| format!("{kind} '{name}'");
-    let mut items: Vec<(String, String)> = vec![
-        (model_id.to_string(), format!("the model's id '{model_id}'")),
-        ("tumor".to_string(), "the SBML compartment 'tumor'".to_string()),
-    ];
+    let mut items: Vec<(String, String)> = vec![(model_id.to_string(), format!("the model's id '{model_id}'"))];
     items.extend(spec.compartments.iter().map(|c| (sid(&c.name), named("compartment", &c.name))));
     items.extend(spec.parameters.iter().map(|p| (sid(&p.name), named("parameter", &p.name))));
     items.extend(spec.inputs.iter().map(|u| (sid(&u.name), named("input", &u.name))));
+    items.extend(spec.assignments.iter().map(|a| (sid(&a.name), named("assignment", &a.name))));
     items.extend(observables.iter().map(|o| (o.to_string(), format!("the observable rule '{o}'"))));
-    items.extend((0..spec.processes.len()).map(|k| (format!("r{k}"), format!("reaction 'r{k}'"))));
-    items.extend((0..actions).map(|k| (format!("e{k}"), format!("event 'e{k}'"))));
+    items.extend(spec.events.iter().map(|e| (sid(&e.name), named("event", &e.name))));
+    items
+}
+
+/// Refuses a model whose names would share an SBML identifier: SBML ids are
+/// letters, digits and `_`, so `a-b` and `a_b` (or a model named like one
+/// of its parameters) would become one id and the file would be invalid.
+/// The ids the export makes up itself ([`Ids`]) are chosen free of these.
+fn unique_ids(items: &[(String, String)]) -> Result<()> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (id, what) in items {
-        if let Some(first) = seen.get(&id) {
+        if let Some(first) = seen.get(id.as_str()) {
             return Err(SaspError::Serialization {
                 what: "SBML",
                 reason: format!(
@@ -243,6 +341,35 @@ fn unique_ids(model_id: &str, model: &Model, observables: &[&str], actions: usiz
         seen.insert(id, what);
     }
     Ok(())
+}
+
+/// The ids the export makes up: the one compartment's (`tumor`), and the
+/// prefixes of the reactions (`r0`, `r1` …) and of the arm's events (`e0` …);
+/// each with as many `_` appended as keep it apart from the model's own
+/// names (an imported SBML model may hold `tumor` and `r0` itself: the
+/// parameter and the rate that a previous export's compartment and
+/// reaction became).
+struct Ids {
+    container: String,
+    reaction: String,
+    action: String,
+}
+
+impl Ids {
+    fn choose(items: &[(String, String)], reactions: usize, actions: usize) -> Ids {
+        let taken: std::collections::HashSet<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
+        let free = |base: &str, numbered: Option<usize>| {
+            let mut id = base.to_string();
+            while match numbered {
+                None => taken.contains(id.as_str()),
+                Some(n) => (0..n).any(|k| taken.contains(format!("{id}{k}").as_str())),
+            } {
+                id.push('_');
+            }
+            id
+        };
+        Ids { container: free("tumor", None), reaction: free("r", Some(reactions)), action: free("e", Some(actions)) }
+    }
 }
 
 /// Exports `model` (with `arm`'s interventions applied, if given) as SBML
@@ -274,32 +401,44 @@ fn write(model: &Model, arm: Option<&Arm>, observables: &[Observable], detection
         None => (model, Vec::new(), Vec::new()),
     };
     let spec = model.spec();
-    let laws = Laws { pools: spec.pools.iter().map(|p| (p.name.as_str(), p.sum.as_slice())).collect() };
+    let laws = Laws::new(spec, t0);
     let id = sid(&format!("{}{}", spec.model.name, arm.map_or(String::new(), |a| format!("_{}", a.name))));
     let names: Vec<&str> = observables.iter().map(|o| o.name.as_str()).collect();
-    unique_ids(&id, model, &names, actions.len())?;
-    let rules = observables
+    let items = named_ids(&id, model, &names);
+    unique_ids(&items)?;
+    let ids = Ids::choose(&items, spec.processes.len(), actions.len());
+    let laws = Laws { reaction: ids.reaction.clone(), ..laws };
+    let mut rules = spec
+        .assignments
         .iter()
-        .map(|o| Ok((o.name.as_str(), observable_math(model, &laws, &complexes, o, detection)?)))
+        .map(|a| Ok((a.name.as_str(), laws.expression(&a.expression, &format!("assignment '{}'", a.name))?)))
         .collect::<Result<Vec<_>>>()?;
+    for o in observables {
+        rules.push((o.name.as_str(), observable_math(model, &laws, &complexes, o, detection)?));
+    }
+    let events = model_events(spec, &laws)?;
     let dims = dimensions_in_use(spec)?;
 
     let mut out = String::new();
     write_model_header(&mut out, &id, spec, arm, t0);
-    write_units_and_compartment(&mut out, &dims);
-    write_species(&mut out, model)?;
+    write_units_and_compartment(&mut out, &dims, &ids.container);
+    write_species(&mut out, model, &ids.container)?;
     let labelled: Vec<(&str, String)> =
         observables.iter().map(|o| (o.name.as_str(), format!("{} [{}]", o.name, o.unit))).collect();
     write_parameters(&mut out, model, &labelled)?;
     write_rules(&mut out, &rules);
     write_reactions(&mut out, model, &laws)?;
-    write_events(&mut out, model, &actions, t0);
+    write_events(&mut out, model, (&ids.action, &actions), t0, &events);
     out.push_str("  </model>\n</sbml>\n");
     Ok(out)
 }
 
-/// The dimension of a unit's text.
+/// The dimension of a unit's text; an undeclared unit (empty, as an
+/// imported SBML model's) is written as dimensionless.
 fn unit_of(text: &str) -> Result<Dimension> {
+    if text.trim().is_empty() {
+        return Ok(Dimension::NONE);
+    }
     Unit::parse(text).map(|u| u.dimension)
 }
 
@@ -341,8 +480,9 @@ fn write_model_header(out: &mut String, id: &str, spec: &ModelSpec, arm: Option<
     );
 }
 
-/// The unit definitions of the dimensions in use and the one compartment `tumor`.
-fn write_units_and_compartment(out: &mut String, dims: &[Dimension]) {
+/// The unit definitions of the dimensions in use and the one compartment
+/// (`container`: `tumor` unless the model uses that name).
+fn write_units_and_compartment(out: &mut String, dims: &[Dimension], container: &str) {
     out.push_str("    <listOfUnitDefinitions>\n");
     for d in dims {
         if let Some(def) = unit_definition(*d) {
@@ -350,20 +490,24 @@ fn write_units_and_compartment(out: &mut String, dims: &[Dimension]) {
         }
     }
     out.push_str("    </listOfUnitDefinitions>\n");
-    out.push_str("    <listOfCompartments>\n      <compartment id=\"tumor\" spatialDimensions=\"3\" size=\"1\" constant=\"true\"/>\n    </listOfCompartments>\n");
+    let _ = writeln!(
+        out,
+        "    <listOfCompartments>\n      <compartment id=\"{container}\" spatialDimensions=\"3\" size=\"1\" constant=\"true\"/>\n    </listOfCompartments>"
+    );
 }
 
 /// One species per compartment, with its initial amount in canonical units.
-fn write_species(out: &mut String, model: &Model) -> Result<()> {
+fn write_species(out: &mut String, model: &Model, container: &str) -> Result<()> {
     let spec = model.spec();
     out.push_str("    <listOfSpecies>\n");
     let initial = model.initial_state();
     for (c, y0) in spec.compartments.iter().zip(&initial) {
         let _ = writeln!(
             out,
-            "      <species id=\"{}\" name=\"{}\" compartment=\"tumor\" initialAmount=\"{y0:e}\" substanceUnits=\"{}\" hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\" sboTerm=\"SBO:0000240\"/>",
+            "      <species id=\"{}\" name=\"{}\" compartment=\"{container}\" initialAmount=\"{}\" substanceUnits=\"{}\" hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\" sboTerm=\"SBO:0000240\"/>",
             sid(&c.name),
             xml(&format!("{} ({})", c.name, c.kind)),
+            real(*y0),
             unit_id(unit_of(&c.unit)?)
         );
     }
@@ -372,18 +516,18 @@ fn write_species(out: &mut String, model: &Model) -> Result<()> {
 }
 
 /// The parameters (constant, canonical values), the inputs (non-constant,
-/// at their defaults) and one non-constant parameter per observable
-/// (`(id, name with unit)`).
+/// at their defaults), one non-constant parameter per assignment (set by
+/// its rule) and one per observable (`(id, name with unit)`).
 fn write_parameters(out: &mut String, model: &Model, observables: &[(&str, String)]) -> Result<()> {
     let spec = model.spec();
     out.push_str("    <listOfParameters>\n");
     for p in &spec.parameters {
         let _ = writeln!(
             out,
-            "      <parameter id=\"{}\" name=\"{}\" value=\"{:e}\" units=\"{}\" constant=\"true\"/>",
+            "      <parameter id=\"{}\" name=\"{}\" value=\"{}\" units=\"{}\" constant=\"true\"/>",
             sid(&p.name),
             xml(&format!("{} {} {}", p.name, p.tag, p.source)),
-            model.parameter_canonical(&p.name)?,
+            real(model.parameter_canonical(&p.name)?),
             unit_id(unit_of(&p.unit)?)
         );
     }
@@ -391,10 +535,15 @@ fn write_parameters(out: &mut String, model: &Model, observables: &[(&str, Strin
     for (u, v) in spec.inputs.iter().zip(&inputs) {
         let _ = writeln!(
             out,
-            "      <parameter id=\"{}\" name=\"{}\" value=\"{v:e}\" units=\"dimensionless\" constant=\"false\"/>",
+            "      <parameter id=\"{}\" name=\"{}\" value=\"{}\" units=\"dimensionless\" constant=\"false\"/>",
             sid(&u.name),
-            xml(&u.description)
+            xml(&u.description),
+            real(*v)
         );
+    }
+    for a in &spec.assignments {
+        let label = if a.description.is_empty() { a.name.clone() } else { format!("{}: {}", a.name, a.description) };
+        let _ = writeln!(out, "      <parameter id=\"{}\" name=\"{}\" constant=\"false\"/>", sid(&a.name), xml(&label));
     }
     for (o, label) in observables {
         let _ = writeln!(out, "      <parameter id=\"{}\" name=\"{}\" constant=\"false\"/>", sid(o), xml(label));
@@ -454,7 +603,7 @@ fn observable_math(
             processes
                 .iter()
                 .map(|name| match spec.processes.iter().position(|p| p.name == *name) {
-                    Some(k) => Ok(format!("<ci>r{k}</ci>")),
+                    Some(k) => Ok(format!("<ci>{}{k}</ci>", laws.reaction)),
                     None => Err(unknown("process", name)),
                 })
                 .collect::<Result<_>>()?,
@@ -487,7 +636,8 @@ fn observable_math(
     Ok(math)
 }
 
-/// The observables as assignment rules, in declaration order.
+/// The model's assignments, then the observables, as assignment rules, in
+/// declaration order.
 fn write_rules(out: &mut String, rules: &[(&str, String)]) {
     if rules.is_empty() {
         return;
@@ -503,7 +653,8 @@ fn write_rules(out: &mut String, rules: &[(&str, String)]) {
     out.push_str("    </listOfRules>\n");
 }
 
-/// One irreversible reaction `r{k}` per process.
+/// One reaction `r{k}` per process: irreversible, except an expression
+/// law's, whose rate may take either sign.
 fn write_reactions(out: &mut String, model: &Model, laws: &Laws) -> Result<()> {
     out.push_str("    <listOfReactions>\n");
     for (k, p) in model.spec().processes.iter().enumerate() {
@@ -558,7 +709,13 @@ fn write_reaction(out: &mut String, model: &Model, laws: &Laws, k: usize, p: &Pr
         .map(|c| c.name.as_str())
         .filter(|n| !p.changes.contains_key(*n) && law.contains(&format!("<ci>{}</ci>", sid(n))))
         .collect();
-    let _ = write!(out, "      <reaction id=\"r{k}\" name=\"{}\" reversible=\"false\">", xml(&p.name));
+    let reversible = matches!(p.rate, RateLaw::Expression { .. });
+    let _ = write!(
+        out,
+        "      <reaction id=\"{}{k}\" name=\"{}\" reversible=\"{reversible}\">",
+        laws.reaction,
+        xml(&p.name)
+    );
     if !reactants.is_empty() {
         let _ = write!(out, "<listOfReactants>{reactants}</listOfReactants>");
     }
@@ -579,10 +736,55 @@ fn write_reaction(out: &mut String, model: &Model, laws: &Laws, k: usize, p: &Pr
     Ok(())
 }
 
+/// A model event as SBML: its id, the trigger's `initialValue`, the
+/// trigger's MathML and the `(species id, MathML)` of each assignment.
+struct SbmlEvent {
+    id: String,
+    initial_value: bool,
+    trigger: String,
+    assignments: Vec<(String, String)>,
+}
+
+/// The model's `[[event]]`s: persistent triggers without delay or
+/// priority, assignments to species (the model's compartments) computed
+/// with the values before the event, as the model fires them.
+fn model_events(spec: &ModelSpec, laws: &Laws) -> Result<Vec<SbmlEvent>> {
+    spec.events
+        .iter()
+        .map(|e| {
+            let context = format!("event '{}'", e.name);
+            let trigger = laws.expression(&e.trigger, &format!("{context}, trigger"))?;
+            let assignments = e
+                .assignments
+                .iter()
+                .map(|a| {
+                    if !spec.compartments.iter().any(|c| c.name == a.target) {
+                        return Err(ModelError::invalid(
+                            context.clone(),
+                            format!("assigns '{}', which is not a compartment", a.target),
+                        )
+                        .into());
+                    }
+                    let math = laws.expression(&a.value, &format!("{context}, assignment to '{}'", a.target))?;
+                    Ok((sid(&a.target), math))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(SbmlEvent { id: sid(&e.name), initial_value: e.initial_value, trigger, assignments })
+        })
+        .collect()
+}
+
 /// Events: doses and switches at their times, counted from t0 (trigger
-/// `time ≥ t − t₀`); none when there are no actions.
-fn write_events(out: &mut String, model: &Model, actions: &[(f64, TimedAction)], t0: f64) {
-    if actions.is_empty() {
+/// `time ≥ t − t₀`), then the model's own events; none when there are
+/// neither.
+fn write_events(
+    out: &mut String,
+    model: &Model,
+    (prefix, actions): (&str, &[(f64, TimedAction)]),
+    t0: f64,
+    events: &[SbmlEvent],
+) {
+    if actions.is_empty() && events.is_empty() {
         return;
     }
     out.push_str("    <listOfEvents>\n");
@@ -599,8 +801,26 @@ fn write_events(out: &mut String, model: &Model, actions: &[(f64, TimedAction)],
         );
         let _ = writeln!(
             out,
-            "      <event id=\"e{k}\" useValuesFromTriggerTime=\"true\"><trigger initialValue=\"false\" persistent=\"true\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{trigger}</math></trigger><listOfEventAssignments>{assignment}</listOfEventAssignments></event>"
+            "      <event id=\"{prefix}{k}\" useValuesFromTriggerTime=\"true\"><trigger initialValue=\"false\" persistent=\"true\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{trigger}</math></trigger><listOfEventAssignments>{assignment}</listOfEventAssignments></event>"
         );
+    }
+    for e in events {
+        let _ = write!(
+            out,
+            "      <event id=\"{}\" useValuesFromTriggerTime=\"true\"><trigger initialValue=\"{}\" persistent=\"true\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></trigger>",
+            e.id, e.initial_value, e.trigger
+        );
+        if !e.assignments.is_empty() {
+            out.push_str("<listOfEventAssignments>");
+            for (target, math) in &e.assignments {
+                let _ = write!(
+                    out,
+                    "<eventAssignment variable=\"{target}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{math}</math></eventAssignment>"
+                );
+            }
+            out.push_str("</listOfEventAssignments>");
+        }
+        out.push_str("</event>\n");
     }
     out.push_str("    </listOfEvents>\n");
 }
