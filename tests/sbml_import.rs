@@ -114,12 +114,12 @@ fn an_antibody_against_an_imported_species() {
     assert!(s2(&run.solution, treated, 2) < s2(&base, model, 2), "binding S1 slows its conversion");
     let complexes = prepared.complexes_of_index(treated.index_of("S1").unwrap());
     assert!(!complexes.is_empty());
-    for k in 0..times.len() {
+    for (k, t) in times.iter().enumerate() {
         let y = run.solution.state(k);
         let total = y[treated.index_of("S1").unwrap()]
             + y[treated.index_of("S2").unwrap()]
             + complexes.iter().map(|&c| y[c]).sum::<f64>();
-        assert!((total - 1.5e-4).abs() < 1e-12, "S1 + S2 + complex at t = {}: {total}", times[k]);
+        assert!((total - 1.5e-4).abs() < 1e-12, "S1 + S2 + complex at t = {t}: {total}");
     }
 }
 
