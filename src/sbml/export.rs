@@ -466,11 +466,15 @@ fn dimensions_in_use(spec: &ModelSpec) -> Result<Vec<Dimension>> {
 fn write_model_header(out: &mut String, id: &str, spec: &ModelSpec, arm: Option<&Arm>, t0: f64) {
     let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     let _ = writeln!(out, "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\" level=\"3\" version=\"2\">");
+    // A model whose every unit is undeclared (an imported SBML model) does
+    // not say its time is in days: its time axis is whatever the source's was.
+    let undeclared = spec.compartments.iter().all(|c| c.unit.trim().is_empty())
+        && spec.parameters.iter().all(|p| p.unit.trim().is_empty());
+    let time_units = if undeclared { String::new() } else { format!(" timeUnits=\"{}\"", unit_id(Dimension::TIME)) };
     let _ = writeln!(
         out,
-        "  <model id=\"{id}\" name=\"{}\" timeUnits=\"{}\" extentUnits=\"dimensionless\">",
+        "  <model id=\"{id}\" name=\"{}\"{time_units} extentUnits=\"dimensionless\">",
         xml(&format!("{}{}", spec.model.name, arm.map_or(String::new(), |a| format!(" — arm {}", a.name)))),
-        unit_id(Dimension::TIME)
     );
     let _ = writeln!(
         out,
