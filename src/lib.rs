@@ -92,5 +92,6 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/solvers.md")]
 #[doc = include_str!("../docs/sweeps.md")]
 #[doc = include_str!("../docs/spatial.md")]
+#[doc = include_str!("../docs/sbml.md")]
 #[cfg(doctest)]
 pub struct ManualDoctests;

@@ -285,7 +285,12 @@ fn run(cli: Cli) -> Outcome<()> {
             let times: Vec<f64> = (0..points).map(|k| t_end * k as f64 / (points - 1) as f64).collect();
             let options =
                 sasp::solve::Options { rtol: 1e-8, atol: sasp::solve::Tolerance::Scalar(1e-12), ..Default::default() };
-            let table = import.time_course(&times, &[], &[], &[], sasp::solve::Method::Auto, &options)?;
+            let solution = import.model.simulate(&times, sasp::solve::Method::Auto, &options)?;
+            let table = import.tabulate(&solution, &[], &[], &[])?;
+            // Expression laws do not keep amounts non-negative by construction: say so when they did not.
+            for (name, t, v) in import.model.negative_excursions(&solution, 1e-8) {
+                eprintln!("warning: '{name}' went negative (most negative {v:e} at t = {t}): check the rate laws that consume it");
+            }
             write_output(&output, table.to_csv().as_bytes(), None)?;
             eprintln!("wrote {} ({} species, {} times)", written(&output, false), table.header.len() - 1, points);
         }

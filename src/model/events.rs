@@ -225,11 +225,21 @@ impl Model {
     /// time, value)` of each one's most negative point. Factor laws keep
     /// states non-negative by construction; expression laws cannot, and this
     /// reports (rather than hides) what a solution did. Only compartments
-    /// that hold amounts or sizes (not [`Quantity::Index`](super::Quantity::Index)) count.
+    /// that hold amounts or sizes count: cells, concentrations, lengths,
+    /// and the dimensionless kinds `index.species` and `index.size` of
+    /// imported SBML species and compartments (not other indices, which
+    /// may be negative).
     pub fn negative_excursions(&self, solution: &Solution, tolerance: f64) -> Vec<(String, f64, f64)> {
         let mut out = Vec::new();
         for i in 0..self.dimension() {
-            if self.kind(i).quantity() == super::Quantity::Index {
+            let kind = self.kind(i);
+            let amount = match kind {
+                super::Compartment::Named(super::Quantity::Index, name) => {
+                    matches!(name.as_str(), "species" | "size")
+                }
+                _ => !matches!(kind.quantity(), super::Quantity::Index | super::Quantity::Fraction),
+            };
+            if !amount {
                 continue;
             }
             let worst =

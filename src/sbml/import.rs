@@ -141,11 +141,7 @@ impl Import {
     }
 
     /// Simulates the model (with its events) at `times` and tabulates
-    /// `time` and each of `variables`: species under `amounts` as amounts,
-    /// under `concentrations` as concentrations, any other id (species,
-    /// compartment, parameter, species reference, reaction) as the value its
-    /// SBML symbol denotes. `variables` empty: every species, in document
-    /// order, as its symbol denotes.
+    /// `time` and each of `variables` ([`Import::tabulate`]).
     pub fn time_course(
         &self,
         times: &[f64],
@@ -155,6 +151,23 @@ impl Import {
         method: crate::solve::Method,
         options: &crate::solve::Options,
     ) -> Result<super::suite::Table> {
+        let solution = self.model.simulate(times, method, options)?;
+        self.tabulate(&solution, variables, amounts, concentrations)
+    }
+
+    /// Tabulates a solution of the model: `time` and each of `variables`,
+    /// species under `amounts` as amounts, under `concentrations` as
+    /// concentrations, any other id (species, compartment, parameter,
+    /// species reference, reaction) as the value its SBML symbol denotes.
+    /// `variables` empty: every species, in document order, as its symbol
+    /// denotes.
+    pub fn tabulate(
+        &self,
+        solution: &crate::solve::Solution,
+        variables: &[String],
+        amounts: &[String],
+        concentrations: &[String],
+    ) -> Result<super::suite::Table> {
         let all: Vec<String>;
         let variables = if variables.is_empty() {
             all = self.species_order.clone();
@@ -162,7 +175,6 @@ impl Import {
         } else {
             variables
         };
-        let solution = self.model.simulate(times, method, options)?;
         let mut header = vec!["time".to_string()];
         header.extend(variables.iter().cloned());
         let mut rows = Vec::with_capacity(solution.t.len());
