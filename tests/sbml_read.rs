@@ -521,8 +521,9 @@ fn a_delay_in_a_function_definition_is_refused() {
 }
 
 #[test]
-fn levels_and_versions_other_than_l2v4_l3v1_l3v2_are_refused() {
-    for (l, v) in [(1, 2), (2, 1), (2, 3), (2, 5), (3, 3), (4, 1)] {
+fn levels_and_versions_other_than_l2v3_l2v4_l3v1_l3v2_are_refused() {
+    ok(r#"<sbml xmlns="http://www.sbml.org/sbml/level2/version3" level="2" version="3"><model/></sbml>"#);
+    for (l, v) in [(1, 2), (2, 1), (2, 2), (2, 5), (3, 3), (4, 1)] {
         let xml =
             format!(r#"<sbml xmlns="http://www.sbml.org/sbml/level{l}" level="{l}" version="{v}"><model/></sbml>"#);
         let (c, _) = unsupported(&xml);
@@ -531,16 +532,19 @@ fn levels_and_versions_other_than_l2v4_l3v1_l3v2_are_refused() {
 }
 
 #[test]
-fn required_packages_are_refused_optional_ones_are_not() {
-    let xml = |required: &str| {
+fn required_packages_in_use_are_refused_unused_or_optional_ones_are_not() {
+    let xml = |required: &str, content: &str| {
         format!(
-            r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:comp="http://www.sbml.org/sbml/level3/version1/comp/version1" level="3" version="1" comp:required="{required}"><model id="m"/></sbml>"#
+            r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:comp="http://www.sbml.org/sbml/level3/version1/comp/version1" level="3" version="1" comp:required="{required}"><model id="m">{content}</model></sbml>"#
         )
     };
-    let (c, ctx) = unsupported(&xml("true"));
+    let used = r#"<comp:listOfSubmodels><comp:submodel comp:id="s" comp:modelRef="x"/></comp:listOfSubmodels>"#;
+    let (c, ctx) = unsupported(&xml("true", used));
     assert_eq!(c, "required package 'comp'");
     assert!(ctx.contains("inline.xml"), "{ctx}");
-    ok(&xml("false"));
+    // Declared required but not used (as in a PEtab benchmark model): plain core.
+    ok(&xml("true", ""));
+    ok(&xml("false", ""));
 }
 
 // ------------------------------------------------------------------ malformed input

@@ -31,7 +31,7 @@
 //! | construct | refused as |
 //! |---|---|
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
-//! | a package declared `xxx:required="true"` on `<sbml>` (comp, fbc …) | `required package 'xxx'` |
+//! | a package declared `xxx:required="true"` on `<sbml>` (comp, fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
 //! | `<algebraicRule>` (with math) | `algebraicRule` |
 //! | an event's `<delay>`, `<priority>` (with math) | `event delay`, `event priority` |
 //! | a trigger with `persistent="false"` | `trigger persistent="false"` |
@@ -545,10 +545,12 @@ impl Reader<'_> {
             })
         };
         let (level, version) = (int("level")?, int("version")?);
-        if !matches!((level, version), (2, 4) | (3, 1) | (3, 2)) {
+        // L2V3 differs from L2V4 in validation rules, not in what a model
+        // means for simulation: it is read as L2V4.
+        if !matches!((level, version), (2, 3) | (2, 4) | (3, 1) | (3, 2)) {
             return Err(SaspError::unsupported(
                 format!("SBML Level {level} Version {version}"),
-                format!("{} (L2V4, L3V1 and L3V2 are read)", self.source),
+                format!("{} (L2V3, L2V4, L3V1 and L3V2 are read)", self.source),
             ));
         }
         self.level = level;
@@ -558,8 +560,19 @@ impl Reader<'_> {
         for attr in root.attributes() {
             let Some(uri) = attr.namespace() else { continue };
             if attr.name() == "required" && matches!(attr.value().trim(), "true" | "1") {
-                let prefix = root.namespaces().find(|n| n.uri() == uri).and_then(|n| n.name()).unwrap_or(uri);
-                return Err(SaspError::unsupported(format!("required package '{prefix}'"), self.source.to_string()));
+                // A package declared required but not used anywhere (no
+                // element or attribute of its namespace) changes nothing.
+                let used = root.descendants().any(|n| {
+                    n.tag_name().namespace() == Some(uri)
+                        || (n != root && n.attributes().any(|a| a.namespace() == Some(uri)))
+                });
+                if used {
+                    let prefix = root.namespaces().find(|n| n.uri() == uri).and_then(|n| n.name()).unwrap_or(uri);
+                    return Err(SaspError::unsupported(
+                        format!("required package '{prefix}'"),
+                        self.source.to_string(),
+                    ));
+                }
             }
         }
         let mut doc = Document {
