@@ -26,7 +26,7 @@
 
 use super::build::expression_slots;
 use super::expression::{Expressions, Unit as ExprUnit};
-use super::kinetics::with_buffer;
+use super::kinetics::{with_buffer, with_vars};
 use super::resolve::Resolver;
 use super::Model;
 use crate::error::{ModelError, Result, SaspError};
@@ -144,21 +144,12 @@ impl ModelEvent {
         Ok(out)
     }
 
-    /// Evaluates `f` on the variables `[y | u]`.
-    fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
-        with_buffer(y.len() + inputs.len(), |vars| {
-            vars[..y.len()].copy_from_slice(y);
-            vars[y.len()..].copy_from_slice(inputs);
-            f(vars)
-        })
-    }
-
     /// The trigger's value and its root function at `(t, y)`, the latter's
     /// sign made that of the trigger (positive exactly where it holds: a
     /// root located on the positive side is a point where the event fires,
     /// even where `a − b` is exactly 0 at `a > b`).
     fn eval(&self, t: f64, y: &[f64], inputs: &[f64]) -> (bool, f64) {
-        Self::with_vars(y, inputs, |vars| {
+        with_vars(y, inputs, |vars| {
             with_buffer(self.tape.register_count(), |regs| {
                 self.tape.eval_in(vars, t, regs);
                 let now = truth(self.tape.root_in(regs, 0));
@@ -172,7 +163,7 @@ impl ModelEvent {
     /// Makes the assignments (all values computed first) on `y`.
     fn fire(&self, t: f64, y: &mut [f64], inputs: &[f64]) {
         with_buffer(self.assignments.len(), |new| {
-            Self::with_vars(y, inputs, |vars| {
+            with_vars(y, inputs, |vars| {
                 with_buffer(self.values.register_count(), |regs| {
                     self.values.eval_in(vars, t, regs);
                     for (k, v) in new.iter_mut().enumerate() {

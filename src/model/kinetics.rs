@@ -229,20 +229,21 @@ pub(crate) struct ExpressionBlock {
     pub reads_time: bool,
 }
 
-impl ExpressionBlock {
-    /// Runs `f` with the variables `[y | u]` in a reused buffer.
-    #[inline]
-    fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
-        with_buffer(y.len() + inputs.len(), |vars| {
-            vars[..y.len()].copy_from_slice(y);
-            vars[y.len()..].copy_from_slice(inputs);
-            f(vars)
-        })
-    }
+/// Runs `f` with the variables `[y | u]` (state, then inputs: the slots
+/// expression tapes read) in a reused buffer.
+#[inline]
+pub(crate) fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
+    with_buffer(y.len() + inputs.len(), |vars| {
+        vars[..y.len()].copy_from_slice(y);
+        vars[y.len()..].copy_from_slice(inputs);
+        f(vars)
+    })
+}
 
+impl ExpressionBlock {
     /// Adds `ν · r_p` of every expression process to `dy`.
     fn add_rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
-        Self::with_vars(y, inputs, |vars| {
+        with_vars(y, inputs, |vars| {
             with_buffer(self.rates.register_count(), |regs| {
                 self.rates.eval_in(vars, t, regs);
                 for (k, changes) in self.changes.iter().enumerate() {
@@ -257,7 +258,7 @@ impl ExpressionBlock {
 
     /// Writes the rate of every expression process into `rates`.
     fn rates(&self, t: f64, y: &[f64], inputs: &[f64], rates: &mut [f64]) {
-        Self::with_vars(y, inputs, |vars| {
+        with_vars(y, inputs, |vars| {
             with_buffer(self.rates.register_count(), |regs| {
                 self.rates.eval_in(vars, t, regs);
                 for (k, &p) in self.process.iter().enumerate() {
@@ -269,7 +270,7 @@ impl ExpressionBlock {
 
     /// Adds the partials through their plans.
     fn add_jacobian(&self, t: f64, y: &[f64], inputs: &[f64], jac_plan: &[PlanEntry], out: &mut [f64], sparse: bool) {
-        Self::with_vars(y, inputs, |vars| {
+        with_vars(y, inputs, |vars| {
             with_buffer(self.partials.register_count(), |regs| {
                 self.partials.eval_in(vars, t, regs);
                 for (m, plan) in self.plans.iter().enumerate() {

@@ -130,6 +130,15 @@ impl Model {
         self.kinetics.compiled.is_some()
     }
 
+    /// Names of the processes whose rate runs on the expression tape (an
+    /// expression law whose shape is not a sum of products of the factor
+    /// laws' factors; see [`RateLaw::Expression`]); the others run on the
+    /// factor program.
+    pub fn taped_processes(&self) -> Vec<&str> {
+        let Some(block) = &self.kinetics.expressions else { return Vec::new() };
+        block.process.iter().map(|&p| self.spec.processes[p].name.as_str()).collect()
+    }
+
     /// The fingerprint of the model's structure (compartments, factors, terms,
     /// sparsity; not the parameter values) that compiled kernels are matched by.
     pub fn structure_fingerprint(&self) -> u64 {
