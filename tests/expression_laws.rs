@@ -276,3 +276,29 @@ fn recognised_and_taped_expressions_give_the_same_numbers() {
         }
     }
 }
+
+#[test]
+fn the_time_derivative_of_a_rate_that_reads_time_is_exact() {
+    use sasp::solve::OdeSystem;
+    let model = one_state("Vmax*S/(Km + S) * exp(-k*time) * (1 + sin(time))", None).unwrap();
+    assert!(!model.is_autonomous());
+    let system = model.system(&[]).unwrap();
+    let y = [1.3, 0.4];
+    for t in [0.0, 0.7, 3.0] {
+        let mut ft = [0.0; 2];
+        assert!(system.time_derivative(t, &y, &mut ft));
+        let h = 1e-6;
+        let (mut up, mut down) = ([0.0; 2], [0.0; 2]);
+        system.rhs(t + h, &y, &mut up);
+        system.rhs(t - h, &y, &mut down);
+        for i in 0..2 {
+            let fd = (up[i] - down[i]) / (2.0 * h);
+            assert!((ft[i] - fd).abs() < 1e-8, "∂f/∂t[{i}] at t = {t}: {} vs {fd}", ft[i]);
+        }
+    }
+    // An autonomous model's is zero.
+    let model = one_state("Vmax*S/(Km + S)", None).unwrap();
+    let mut ft = [1.0; 2];
+    assert!(model.system(&[]).unwrap().time_derivative(0.0, &[1.0, 1.0], &mut ft));
+    assert_eq!(ft, [0.0; 2]);
+}

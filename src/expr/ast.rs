@@ -543,6 +543,23 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// A copy with every `time` csymbol replaced by `by` (e.g. a variable,
+    /// to differentiate with respect to time with [`Expr::diff`]).
+    pub fn substitute_time(&self, by: &Expr) -> Expr {
+        match self {
+            Expr::Time => by.clone(),
+            Expr::Apply(op, args) => Expr::Apply(*op, args.iter().map(|a| a.substitute_time(by)).collect()),
+            Expr::Call(f, args) => Expr::Call(f.clone(), args.iter().map(|a| a.substitute_time(by)).collect()),
+            Expr::Piecewise { pieces, otherwise } => Expr::Piecewise {
+                pieces: pieces.iter().map(|(v, c)| (v.substitute_time(by), c.substitute_time(by))).collect(),
+                otherwise: otherwise.as_ref().map(|o| Box::new(o.substitute_time(by))),
+            },
+            other => other.clone(),
+        }
+    }
+}
+
 impl From<f64> for Expr {
     fn from(v: f64) -> Expr {
         Expr::Num(v)

@@ -182,6 +182,12 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
         }
     }
 
+    /// Exact when the model has no custom law (the expression laws that read
+    /// `time` are differentiated symbolically).
+    fn time_derivative(&self, t: f64, y: &[f64], ft: &mut [f64]) -> bool {
+        self.model.kinetics.time_derivative(t, y, &self.inputs, ft)
+    }
+
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
         let storage = if self.model.dense_jacobian_pays() { Storage::Dense } else { Storage::Sparse };
         self.model.kinetics.jacobian(t, y, &self.inputs, values, storage);

@@ -227,6 +227,10 @@ pub(crate) struct ExpressionBlock {
     pub plans: Vec<Range<usize>>,
     /// Does any rate read `time` (the system is then not autonomous)?
     pub reads_time: bool,
+    /// Root `m` is `∂r_p/∂t` of the `m`-th rate that reads time, whose
+    /// changes are `time_changes[m]`.
+    pub time_partials: Tape,
+    pub time_changes: Vec<Vec<(usize, f64)>>,
 }
 
 /// Runs `f` with the variables `[y | u]` (state, then inputs: the slots
@@ -263,6 +267,24 @@ impl ExpressionBlock {
                 self.rates.eval_in(vars, t, regs);
                 for (k, &p) in self.process.iter().enumerate() {
                     rates[p] = self.rates.root_in(regs, k);
+                }
+            })
+        })
+    }
+
+    /// Adds `ν · ∂r_p/∂t` of every expression process that reads time to `ft`.
+    fn add_time_derivative(&self, t: f64, y: &[f64], inputs: &[f64], ft: &mut [f64]) {
+        if !self.reads_time {
+            return;
+        }
+        with_vars(y, inputs, |vars| {
+            with_buffer(self.time_partials.register_count(), |regs| {
+                self.time_partials.eval_in(vars, t, regs);
+                for (m, changes) in self.time_changes.iter().enumerate() {
+                    let g = self.time_partials.root_in(regs, m);
+                    for &(i, nu) in changes {
+                        ft[i] += nu * g;
+                    }
                 }
             })
         })
@@ -770,6 +792,20 @@ impl Kinetics {
         self.add_expression_jacobian(t, y, inputs, out, storage);
     }
 
+    /// Writes `∂f/∂t` (inputs held: they change only at stops) and returns
+    /// `true`, or returns `false` when a custom law (which sees `t` in a
+    /// way that cannot be differentiated) is present.
+    pub fn time_derivative(&self, t: f64, y: &[f64], inputs: &[f64], ft: &mut [f64]) -> bool {
+        if !self.customs.is_empty() {
+            return false;
+        }
+        ft.fill(0.0);
+        if let Some(block) = &self.expressions {
+            block.add_time_derivative(t, y, inputs, ft);
+        }
+        true
+    }
+
     /// Adds the expression laws' partial derivatives, if any.
     fn add_expression_jacobian(&self, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64], storage: Storage) {
         if let Some(block) = &self.expressions {
@@ -975,8 +1011,12 @@ impl KineticsBuilder {
         let bind = |name: &str| self.slots.get(name).copied();
         let mut rates = crate::expr::TapeBuilder::new(bind);
         let mut partials = crate::expr::TapeBuilder::new(bind);
+        let mut time_partials = crate::expr::TapeBuilder::new(bind);
         let mut process = Vec::new();
         let mut changes = Vec::new();
+        let mut time_changes = Vec::new();
+        // `time` as a variable no model name can be, to differentiate by.
+        let t_var = Expr::var("$time");
         for (p, (rate, range)) in self.processes.iter().enumerate() {
             let CompiledRate::Expression(k) = rate else { continue };
             let (r, ds) = &self.expressions[*k];
@@ -986,6 +1026,12 @@ impl KineticsBuilder {
             }
             process.push(p);
             changes.push(self.changes[range.clone()].to_vec());
+            if r.depends_on_time() {
+                let dt = r.substitute_time(&t_var).diff("$time")?;
+                let dt = dt.substitute(&|v| (v == "$time").then_some(Expr::Time));
+                time_partials.add(&dt)?;
+                time_changes.push(self.changes[range.clone()].to_vec());
+            }
         }
         let (rates, partials) = (rates.finish(), partials.finish());
         Ok(Some(Box::new(ExpressionBlock {
@@ -994,7 +1040,9 @@ impl KineticsBuilder {
             changes,
             partials,
             plans,
-            reads_time: self.expressions.iter().any(|(r, _)| r.depends_on_time()),
+            reads_time: !time_changes.is_empty(),
+            time_partials: time_partials.finish(),
+            time_changes,
         })))
     }
 

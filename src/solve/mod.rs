@@ -55,6 +55,14 @@ pub trait OdeSystem {
         false
     }
 
+    /// Writes `∂f/∂t` at `(t, y)` and returns `true`; returns `false` (the
+    /// default) when the system cannot, and a non-autonomous system's
+    /// `∂f/∂t` is then estimated by a difference.
+    fn time_derivative(&self, t: f64, y: &[f64], ft: &mut [f64]) -> bool {
+        let _ = (t, y, ft);
+        false
+    }
+
     /// How the Jacobian is stored (default dense).
     fn jacobian_structure(&self) -> JacobianStructure {
         JacobianStructure::Dense
@@ -90,6 +98,9 @@ impl<T: OdeSystem + ?Sized> OdeSystem for &T {
     }
     fn is_autonomous(&self) -> bool {
         (**self).is_autonomous()
+    }
+    fn time_derivative(&self, t: f64, y: &[f64], ft: &mut [f64]) -> bool {
+        (**self).time_derivative(t, y, ft)
     }
     fn jacobian_structure(&self) -> JacobianStructure {
         (**self).jacobian_structure()
