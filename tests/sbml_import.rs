@@ -131,3 +131,21 @@ fn a_model_with_events_is_refused_by_arms_rather_than_run_without_them() {
     let err = arm.prepare(&import.model, 0.0).unwrap_err();
     assert!(err.is_unsupported(), "{err}");
 }
+
+#[test]
+fn invalid_documents_are_errors_naming_the_item() {
+    let unknown_compartment = r#"<listOfSpecies><species id="S" compartment="nowhere" initialAmount="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>"#;
+    let err = import(unknown_compartment).unwrap_err().to_string();
+    assert!(err.contains("species 'S'") && err.contains("'nowhere'"), "{err}");
+    let unknown_rule = r#"<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters>
+<listOfRules><rateRule variable="y"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule></listOfRules>"#;
+    let err = import(unknown_rule).unwrap_err().to_string();
+    assert!(err.contains("rate rule") && err.contains("'y'"), "{err}");
+    let two_rules = r#"<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters>
+<listOfRules>
+<rateRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule>
+<assignmentRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>2</cn></math></assignmentRule>
+</listOfRules>"#;
+    let err = import(two_rules).unwrap_err().to_string();
+    assert!(err.contains("at most one rule"), "{err}");
+}

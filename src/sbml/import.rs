@@ -291,19 +291,59 @@ impl<'d> Importer<'d> {
                 names.insert(id.to_string(), name);
             }
         }
+        // Symbols a rule, initial assignment or event may set: compartments,
+        // species, parameters and species references (not reactions).
+        let reactions: HashSet<&str> = doc.reactions.iter().map(|r| r.id.as_str()).collect();
+        let settable = |id: &str, what: &str| -> Result<()> {
+            if ids.contains(id) && !reactions.contains(id) {
+                Ok(())
+            } else {
+                Err(ModelError::invalid(
+                    format!("{what} in {source}"),
+                    format!("sets '{id}', which is not a compartment, species, parameter or species reference"),
+                )
+                .into())
+            }
+        };
         let mut assignment_rules = HashMap::new();
         let mut rate_rules = HashMap::new();
         for rule in &doc.rules {
+            let (variable, math, kind) = match rule {
+                Rule::Assignment { variable, math } => (variable, math, "assignment rule"),
+                Rule::Rate { variable, math } => (variable, math, "rate rule"),
+            };
+            settable(variable, kind)?;
+            let twice = assignment_rules.contains_key(variable.as_str()) || rate_rules.contains_key(variable.as_str());
+            if twice {
+                return Err(ModelError::invalid(
+                    format!("{kind} for '{variable}' in {source}"),
+                    "a symbol may have at most one rule",
+                )
+                .into());
+            }
             match rule {
-                Rule::Assignment { variable, math } => {
-                    assignment_rules.insert(variable.as_str(), math);
-                }
-                Rule::Rate { variable, math } => {
-                    rate_rules.insert(variable.as_str(), math);
-                }
+                Rule::Assignment { .. } => assignment_rules.insert(variable.as_str(), math),
+                Rule::Rate { .. } => rate_rules.insert(variable.as_str(), math),
+            };
+        }
+        for ia in &doc.initial_assignments {
+            settable(&ia.symbol, "initial assignment")?;
+        }
+        let mut event_targets = HashSet::new();
+        for e in &doc.events {
+            for (v, _) in &e.assignments {
+                settable(v, "event assignment")?;
+                event_targets.insert(v.as_str());
             }
         }
-        let event_targets = doc.events.iter().flat_map(|e| e.assignments.iter().map(|(v, _)| v.as_str())).collect();
+        let compartments: HashSet<&str> = doc.compartments.iter().map(|c| c.id.as_str()).collect();
+        if let Some(s) = doc.species.iter().find(|s| !compartments.contains(s.compartment.as_str())) {
+            return Err(ModelError::invalid(
+                format!("species '{}' in {source}", s.id),
+                format!("is in compartment '{}', which the model does not declare", s.compartment),
+            )
+            .into());
+        }
         let species_by_id: HashMap<&str, &super::read::SbmlSpecies> =
             doc.species.iter().map(|s| (s.id.as_str(), s)).collect();
         let mut changed_by_reactions = HashSet::new();
