@@ -302,3 +302,22 @@ fn the_time_derivative_of_a_rate_that_reads_time_is_exact() {
     assert!(model.system(&[]).unwrap().time_derivative(0.0, &[1.0, 1.0], &mut ft));
     assert_eq!(ft, [0.0; 2]);
 }
+
+#[test]
+fn a_hostile_chain_of_assignments_is_an_error_not_a_crash() {
+    // a0 = x, a1 = a0 + 1, …: 50 000 links would overflow a recursive
+    // resolution; it is refused by length.
+    let chain: Vec<(String, String)> = (0..50_000)
+        .map(|k| (format!("a{k}"), if k == 0 { "x".to_string() } else { format!("a{} + 1", k - 1) }))
+        .collect();
+    let mut spec = decay_with(&[("rate", "k*x")], vec![]).unwrap().spec().clone();
+    // Declared last link first, so that resolving follows the whole chain.
+    spec.assignments.extend(chain.iter().rev().map(|(n, e)| AssignmentDecl::new(n, e)));
+    let err = Model::from_spec(spec.clone()).unwrap_err().to_string();
+    assert!(err.contains("chain of more than 2000"), "{err}");
+    // In dependency order, the substituted expression is what grows too deep.
+    spec.assignments.reverse();
+    spec.assignments.rotate_left(1);
+    let err = Model::from_spec(spec).unwrap_err().to_string();
+    assert!(err.contains("nests"), "{err}");
+}

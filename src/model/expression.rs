@@ -297,6 +297,15 @@ fn visit<'s>(
     if done.contains(name) {
         return Ok(());
     }
+    // A chain this long would nest too deep once substituted; refusing it
+    // here also bounds this recursion.
+    if path.len() > MAX_RESOLVED_DEPTH {
+        return Err(ModelError::invalid(
+            format!("assignment '{name}'"),
+            format!("depends on a chain of more than {MAX_RESOLVED_DEPTH} assignments"),
+        )
+        .into());
+    }
     if let Some(k) = path.iter().position(|&p| p == name) {
         let mut cycle: Vec<&str> = path[k..].to_vec();
         cycle.push(name);
