@@ -124,12 +124,36 @@ fn an_antibody_against_an_imported_species() {
 }
 
 #[test]
-fn a_model_with_events_is_refused_by_arms_rather_than_run_without_them() {
+fn arms_run_a_models_own_events_with_their_stops() {
+    // Suite case 01780: at t = 0.45 an event sets C1 = 0.2 and S1 = 0.2
+    // (a concentration, with the size before the event): the amount of S1
+    // goes from 2 · 0.5 = 1 to 0.2 · 0.5 = 0.1. An arm (here a switch of no
+    // input: a plain run with a stop at 0.3) runs the event as
+    // `Model::simulate` does.
     let dir = cases().into_iter().find(|d| d.ends_with("01780")).unwrap();
     let import = Import::from_file(dir.join("01780-sbml-l3v2.xml")).unwrap();
-    let arm = Arm::new("none");
-    let err = arm.prepare(&import.model, 0.0).unwrap_err();
-    assert!(err.is_unsupported(), "{err}");
+    let model = &import.model;
+    let prepared = Arm::new("plain").prepare(model, 0.0).unwrap();
+    let options = Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-14), ..Options::default() };
+    let times = [0.0, 0.3, 0.4, 0.5, 0.6];
+    let direct = model.simulate(&times, Method::Rodas5p, &options).unwrap();
+    let mut system = prepared.model.system(&prepared.model.default_inputs()).unwrap();
+    let mut stepper = Method::Rodas5p.stepper(&system, options.clone()).unwrap();
+    let plan = sasp::solve::Plan::outputs(&times).stops(&[0.3]);
+    let mut stops = 0;
+    let run = prepared
+        .model
+        .integrate(&mut stepper, &mut system, 0.0, &prepared.model.initial_state(), 0.6, &plan, &mut |_, _, _, _| {
+            stops += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(stops, 1);
+    let s1 = model.index_of("S1").unwrap();
+    for (k, expect) in [1.0, 1.0, 1.0, 0.1, 0.1].iter().enumerate() {
+        assert!((run.solution.state(k)[s1] - expect).abs() < 1e-9, "t = {}: {}", times[k], run.solution.state(k)[s1]);
+        assert_eq!(run.solution.state(k), direct.state(k));
+    }
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub use declarations::Declarations;
 pub use observable::{ClearanceSpec, Definition, Level, Observable, Offset, Term, UndefinedBelow};
 
 use crate::model::{Chemokine, Compartment, Model};
-use crate::solve::{integrate, Direction, Event, Method, Options, Plan, Solution, Stats};
+use crate::solve::{Direction, Event, Method, Options, Plan, Solution, Stats};
 use serde::Serialize;
 
 /// Simulates `model` from its initial time and state to `t_end`, applying
@@ -54,11 +54,12 @@ pub fn simulate(
     let mut system = model.system(&model.default_inputs())?;
     let mut stepper = method.stepper(&system, options.clone())?;
     let plan = Plan::outputs(outputs).stops(&stops);
-    let run = integrate(&mut stepper, &mut system, t0, &model.initial_state(), t_end, &plan, &mut |k, _, _, sys| {
-        let (_, input, value) = resolved[k];
-        sys.set_input(input, value);
-        Ok(())
-    })?;
+    let run =
+        model.integrate(&mut stepper, &mut system, t0, &model.initial_state(), t_end, &plan, &mut |k, _, _, sys| {
+            let (_, input, value) = resolved[k];
+            sys.set_input(input, value);
+            Ok(())
+        })?;
     Ok(run.solution)
 }
 
@@ -540,9 +541,9 @@ impl<'m> Experiment<'m> {
         let split = samples.partition_point(|&t| t <= self.reference_day);
         let stops_1: Vec<f64> = stops.iter().copied().filter(|&t| t <= self.reference_day).collect();
         let plan = Plan::outputs(&samples[..split]).stops(&stops_1);
-        let first =
-            integrate(&mut stepper, &mut system, t0, &model.initial_state(), self.reference_day, &plan, &mut apply)
-                .map_err(in_arm)?;
+        let first = model
+            .integrate(&mut stepper, &mut system, t0, &model.initial_state(), self.reference_day, &plan, &mut apply)
+            .map_err(in_arm)?;
         // Phase 2: with clearance events relative to the reference volume.
         let value = move |y: &[f64]| cleared.of_state(y).unwrap_or(f64::NAN);
         let v_ref = value(&first.y);
@@ -560,7 +561,8 @@ impl<'m> Experiment<'m> {
             .collect();
         let stops_2: Vec<f64> = stops.iter().copied().filter(|&t| t > self.reference_day).collect();
         let plan = Plan::outputs(&samples[split..]).stops(&stops_2).events(&events);
-        let second = integrate(&mut stepper, &mut system, self.reference_day, &first.y, self.t_end, &plan, &mut apply)
+        let second = model
+            .integrate(&mut stepper, &mut system, self.reference_day, &first.y, self.t_end, &plan, &mut apply)
             .map_err(in_arm)?;
         let first_hit = |k: usize| second.events.iter().find(|e| e.event == k).map(|e| e.t - self.reference_day);
         let days: Vec<(String, Option<f64>)> = spec

@@ -661,14 +661,7 @@ impl Arm {
 
     fn prepare_unnamed(&self, base: &Model, t0: f64) -> Result<PreparedArm> {
         check_arm_name(&self.name)?;
-        if let Some(event) = base.events().first() {
-            // The experiment schedules doses and switches as stops; it does
-            // not run a model's own events, and would silently skip them.
-            return Err(SaspError::unsupported(
-                "a model's own events in an arm (simulate it with Model::simulate instead)",
-                format!("event '{}' of model '{}'", event.name, base.name()),
-            ));
-        }
+
         let mut builder = ModelBuilder::from_spec(base.spec().clone());
         let mut doses: Vec<(f64, String, f64)> = Vec::new();
         let mut inputs: Vec<Switch> = Vec::new();

@@ -29,9 +29,10 @@ use super::expression::{Expressions, Unit as ExprUnit};
 use super::kinetics::{with_buffer, with_vars};
 use super::resolve::Resolver;
 use super::Model;
+use super::ModelSystem;
 use crate::error::{ModelError, Result, SaspError};
 use crate::expr::{truth, Expr, Op, Tape};
-use crate::solve::{integrate, Direction, Event, Method, Options, Plan, Solution};
+use crate::solve::{integrate, Direction, Event, Integration, Method, Options, Plan, Solution, Stepper, StopHandler};
 
 /// Most rounds of events that one instant may trigger in turn.
 pub const MAX_CASCADE: usize = 1_000;
@@ -50,6 +51,8 @@ pub struct ModelEvent {
     pub initial_value: bool,
     /// The assignments: state index and resolved value.
     pub assignments: Vec<(usize, Expr)>,
+    /// Does the trigger or an assignment read an input?
+    reads_input: bool,
     /// `[trigger, root function]`.
     tape: Tape,
     /// The values of the assignments.
@@ -132,11 +135,15 @@ impl ModelEvent {
             let tape = Tape::compile(&[trigger.clone(), root_function(&trigger).simplify()], bind)?;
             let values: Vec<Expr> = assignments.iter().map(|(_, v)| v.clone()).collect();
             let values = Tape::compile(&values, bind)?;
+            let reads_input = std::iter::once(&trigger)
+                .chain(assignments.iter().map(|(_, v)| v))
+                .any(|x| resolver.inputs.keys().any(|u| x.depends_on(u)));
             out.push(ModelEvent {
                 name: e.name.clone(),
                 trigger,
                 initial_value: e.initial_value,
                 assignments,
+                reads_input,
                 tape,
                 values,
             });
@@ -257,55 +264,105 @@ impl Model {
                 "output times must be finite, increasing and not before the initial time {t0}"
             )));
         }
-        let inputs = self.default_inputs();
-        let mut system = self.system(&inputs)?;
+        let mut system = self.system(&self.default_inputs())?;
         let mut stepper = method.stepper(&system, options.clone())?;
-        let mut y = self.initial_state();
+        let plan = Plan::outputs(outputs);
+        let run =
+            self.integrate(&mut stepper, &mut system, t0, &self.initial_state(), t_end, &plan, &mut |_, _, _, _| {
+                Ok(())
+            })?;
+        Ok(run.solution)
+    }
+
+    /// [`integrate`] with the model's own events: the same plan (outputs,
+    /// stops with their handler, the plan's events, reported as
+    /// [`integrate`] reports them), and the model's events fired where their
+    /// triggers turn true (at `t0` too: see the [module docs](self)), the
+    /// integration restarting after each. A model without events is
+    /// integrated by [`integrate`] itself. Events that read an input are
+    /// refused here (inputs change at stops, inside the integration).
+    #[allow(clippy::too_many_arguments)]
+    pub fn integrate<'s, M: Stepper>(
+        &self,
+        method: &mut M,
+        system: &mut ModelSystem<'s>,
+        t0: f64,
+        y0: &[f64],
+        t_end: f64,
+        plan: &Plan<'_, '_>,
+        on_stop: &mut StopHandler<'_, ModelSystem<'s>>,
+    ) -> Result<Integration> {
+        if self.events.is_empty() {
+            return integrate(method, system, t0, y0, t_end, plan, on_stop);
+        }
+        if let Some(e) = self.events.iter().find(|e| e.reads_input) {
+            return Err(SaspError::unsupported(
+                "an event that reads an input in a run with stops",
+                format!("event '{}' of model '{}'", e.name, self.name()),
+            ));
+        }
+        let inputs = system.inputs().to_vec();
+        let mut y = y0.to_vec();
         let mut t = t0;
         let mut armed: Vec<bool> = self.events.iter().map(|e| e.initial_value).collect();
         let mut firings = 0usize;
         self.fire_due(t, &mut y, &inputs, &mut armed, &mut firings)?;
-        let mut solution = Solution::new(self.dimension());
-        let mut next = 0;
-        while next < outputs.len() && outputs[next] <= t {
-            solution.push(outputs[next], &y);
-            next += 1;
-        }
-        let roots: Vec<Event<'_>> = self
+        // The plan's events first (their indices as the caller gave them),
+        // then the model's, terminal.
+        let n_plan = plan.events.len();
+        let mut events: Vec<Event<'_>> = plan
             .events
             .iter()
-            .map(|e| {
-                let inputs = inputs.clone();
-                Event::new(move |t, y| e.eval(t, y, &inputs).1, Direction::Rising, true)
-            })
+            .map(|e| Event { g: Box::new(|t, y| (e.g)(t, y)), direction: e.direction, terminal: e.terminal })
             .collect();
-        while t < t_end {
-            let plan = Plan::outputs(&outputs[next..]).events(&roots);
-            let run = integrate(&mut stepper, &mut system, t, &y, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
-            let reached = run.solution.t.len();
-            solution.t.extend_from_slice(&run.solution.t);
-            solution.y.extend_from_slice(&run.solution.y);
-            solution.stats += run.solution.stats;
-            solution.method = run.solution.method;
-            next += reached;
+        events.extend(self.events.iter().map(|e| {
+            let inputs = inputs.clone();
+            Event::new(move |t, y| e.eval(t, y, &inputs).1, Direction::Rising, true)
+        }));
+        let mut out = Integration { solution: Solution::new(self.dimension()), events: Vec::new(), t, y: y.clone() };
+        let (mut next_out, mut next_stop) = (0, 0);
+        loop {
+            let sub = Plan {
+                outputs: &plan.outputs[next_out..],
+                stops: &plan.stops[next_stop..],
+                events: &events,
+                progress: plan.progress,
+            };
+            let offset = next_stop;
+            let run = integrate(method, system, t, &y, t_end, &sub, &mut |k, t, y, s| on_stop(k + offset, t, y, s))?;
+            next_out += run.solution.t.len();
+            out.solution.t.extend_from_slice(&run.solution.t);
+            out.solution.y.extend_from_slice(&run.solution.y);
+            out.solution.stats += run.solution.stats;
+            out.solution.method = run.solution.method;
+            let model_hit = run.events.iter().any(|h| h.event >= n_plan);
+            out.events.extend(run.events.into_iter().filter(|h| h.event < n_plan));
             t = run.t;
             y.copy_from_slice(&run.y);
-            if run.events.is_empty() {
+            if !model_hit {
                 break;
             }
-            self.fire_due(t, &mut y, &inputs, &mut armed, &mut firings)?;
+            // Stops before the event's instant were applied; one at it is
+            // applied by the next call, before anything else happens there.
+            next_stop += plan.stops[next_stop..].partition_point(|&s| s < t);
+            self.fire_due(t, &mut y, system.inputs(), &mut armed, &mut firings)?;
             // An output at the event's instant reports the state after it.
-            if solution.t.last() == Some(&t) {
-                let k = solution.t.len() - 1;
+            if out.solution.t.last() == Some(&t) && plan.stops[next_stop..].first() != Some(&t) {
+                let k = out.solution.t.len() - 1;
                 let n = self.dimension();
-                solution.y[k * n..(k + 1) * n].copy_from_slice(&y);
+                out.solution.y[k * n..(k + 1) * n].copy_from_slice(&y);
             }
-            while next < outputs.len() && outputs[next] <= t {
-                solution.push(outputs[next], &y);
-                next += 1;
+            if t >= t_end {
+                while next_out < plan.outputs.len() && plan.outputs[next_out] <= t {
+                    out.solution.push(plan.outputs[next_out], &y);
+                    next_out += 1;
+                }
+                break;
             }
         }
-        Ok(solution)
+        out.t = t;
+        out.y = y;
+        Ok(out)
     }
 
     /// Fires, at `(t, y)`, every event whose trigger is true and was false
