@@ -321,3 +321,29 @@ fn a_hostile_chain_of_assignments_is_an_error_not_a_crash() {
     let err = Model::from_spec(spec).unwrap_err().to_string();
     assert!(err.contains("nests"), "{err}");
 }
+
+#[test]
+fn michaelis_menten_on_concentrations_compiles_to_a_saturating_factor() {
+    // SBML writes Michaelis–Menten with concentrations S/V: the saturation
+    // sits in a product and its argument is weighted. It is lowered (no
+    // process on the tape) and gives the tape's numbers.
+    let lowered = one_state("S/2 * k * P/(S/2 + Km)", None).unwrap();
+    assert!(lowered.taped_processes().is_empty());
+    // The same rate with a form the lowering does not take (a power -1).
+    let taped = one_state("S/2 * k * P * (S/2 + Km)^-1", None).unwrap();
+    assert_eq!(taped.taped_processes(), ["conversion"]);
+    for y in [[2.0, 0.5], [0.3, 1.0], [7.0, 3.0]] {
+        let (mut a, mut b) = ([0.0; 2], [0.0; 2]);
+        lowered.rhs(0.0, &y, &[], &mut a).unwrap();
+        taped.rhs(0.0, &y, &[], &mut b).unwrap();
+        let (mut ja, mut jb) = (nalgebra::DMatrix::zeros(2, 2), nalgebra::DMatrix::zeros(2, 2));
+        lowered.jacobian_dense(0.0, &y, &[], &mut ja).unwrap();
+        taped.jacobian_dense(0.0, &y, &[], &mut jb).unwrap();
+        for i in 0..2 {
+            assert!((a[i] - b[i]).abs() <= 1e-14 * a[i].abs(), "{a:?} {b:?}");
+            for j in 0..2 {
+                assert!((ja[(i, j)] - jb[(i, j)]).abs() <= 1e-13 * ja[(i, j)].abs().max(1e-12), "{ja} {jb}");
+            }
+        }
+    }
+}

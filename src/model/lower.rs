@@ -17,8 +17,10 @@
 //! | an input `u` | input |
 //!
 //! (`K`, `ε`, `n` numbers once the parameters are substituted.) Products may
-//! be divided by numbers; sums and differences of such products are sums of
-//! terms. [`RateLaw::to_expression`](super::RateLaw::to_expression) writes
+//! be divided by numbers, or by `K + w·y` when they hold the factor `y`
+//! (`y/(K + w·y) = (1/w)·y/(K/w + y)`: Michaelis–Menten as SBML writes it
+//! with concentrations `S/V`); sums and differences of such products are
+//! sums of terms. [`RateLaw::to_expression`](super::RateLaw::to_expression) writes
 //! every factor law in these shapes, so a model rewritten with expressions
 //! compiles to the program it had.
 
@@ -85,11 +87,50 @@ fn product(e: &Expr, names: &Names, term: &mut LoweredTerm) -> Option<()> {
             product(&args[0], names, term)
         }
         Expr::Apply(Op::Divide, args) => {
-            let d = args[1].as_number()?;
-            product(&args[0], names, term)?;
-            term.coefficient /= d;
-            Some(())
+            if let Some(d) = args[1].as_number() {
+                product(&args[0], names, term)?;
+                term.coefficient /= d;
+                return Some(());
+            }
+            saturation_in_product(&args[0], &args[1], names, term)
         }
+        _ => None,
+    }
+}
+
+/// `(… · y · …)/(K + w·y)`: a product over a saturation in one of its
+/// factors (`S/V · k · E/(S/V + Km)`, as SBML writes Michaelis–Menten with
+/// concentrations), since `y/(K + w·y) = (1/w) · y/(K/w + y)`.
+fn saturation_in_product(num: &Expr, den: &Expr, names: &Names, term: &mut LoweredTerm) -> Option<()> {
+    let (k, rest) = number_plus(den)?;
+    let (j, w) = weighted(rest, names)?;
+    if !(w > 0.0 && w.is_finite()) {
+        return None;
+    }
+    let mut inner = LoweredTerm { coefficient: 1.0, factors: Vec::new() };
+    product(num, names, &mut inner)?;
+    let at = inner.factors.iter().position(|(f, m)| matches!(f, FactorFn::Power(1)) && m[..] == [(j, 1.0)])?;
+    inner.factors.remove(at);
+    inner.factors.push((FactorFn::Saturating { k: k / w }, vec![(j, 1.0)]));
+    term.coefficient *= inner.coefficient / w;
+    term.factors.extend(inner.factors);
+    Some(())
+}
+
+/// A compartment times a positive number: `y`, `y/v`, `w·y`, `y·w`.
+fn weighted(e: &Expr, names: &Names) -> Option<(usize, f64)> {
+    let var = |e: &Expr| match e {
+        Expr::Var(n) => names.compartments.get(&**n).copied(),
+        _ => None,
+    };
+    match e {
+        Expr::Var(_) => Some((var(e)?, 1.0)),
+        Expr::Apply(Op::Divide, args) => Some((var(&args[0])?, 1.0 / args[1].as_number()?)),
+        Expr::Apply(Op::Times, args) if args.len() == 2 => match (args[0].as_number(), args[1].as_number()) {
+            (Some(w), None) => Some((var(&args[1])?, w)),
+            (None, Some(w)) => Some((var(&args[0])?, w)),
+            _ => None,
+        },
         _ => None,
     }
 }
