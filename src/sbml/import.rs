@@ -507,9 +507,11 @@ impl<'d> Importer<'d> {
     }
 
     fn value_of(&self, initial: &HashMap<String, f64>, id: &str) -> Result<f64> {
-        initial.get(id).copied().ok_or_else(|| {
-            ModelError::invalid(format!("SBML symbol '{id}' in {}", self.source), "has no initial value").into()
-        })
+        initial.get(id).copied().ok_or_else(|| self.no_initial_value(id))
+    }
+
+    fn no_initial_value(&self, id: &str) -> SaspError {
+        ModelError::invalid(format!("SBML symbol '{id}' in {}", self.source), "has no initial value").into()
     }
 
     /// Declares compartments, species, parameters and species references
@@ -549,7 +551,7 @@ impl<'d> Importer<'d> {
             // expression that reads it is then refused when the model is built).
             let Some(mut value) = initial.get(id).copied() else {
                 if is_state {
-                    return Err(self.value_of(initial, id).unwrap_err());
+                    return Err(self.no_initial_value(id));
                 }
                 continue;
             };
