@@ -506,6 +506,10 @@ fn mathml_numbers_symbols_and_qualifiers() {
         read_expr("<apply><times/><semantics definitionURL=\"x\"><ci>k</ci><annotation-xml><foo/></annotation-xml></semantics><ci>S</ci></apply>"),
         Expr::parse("k * S").unwrap()
     );
+    // An application without operator or arguments is its inner expression
+    // (libSBML's reading; BioModels write it); with arguments it is refused.
+    assert_eq!(read_expr("<apply><apply><times/><ci>a</ci><ci>b</ci></apply></apply>"), Expr::parse("a * b").unwrap());
+    assert!(read("<apply><apply><times/><ci>a</ci><ci>b</ci></apply><ci>c</ci></apply>").is_err());
     match read(
         "<lambda><bvar><ci> x </ci></bvar><bvar><ci>y</ci></bvar><apply><times/><ci>x</ci><ci>y</ci></apply></lambda>",
     ) {
@@ -1004,4 +1008,19 @@ fn random_text_parses_or_fails_cleanly_and_what_parses_prints_back() {
         }
     }
     assert!(parsed > 1000, "{parsed}");
+}
+
+#[test]
+fn sympy_dialect_reads_petab_formulas() {
+    use sasp::expr::Dialect;
+    let sympy =
+        |t: &str, x: f64| Expr::parse_dialect(t, &|_| false, Dialect::Sympy).unwrap().eval(&|_| Some(x), 0.0).unwrap();
+    assert!((sympy("log(x)", 7.0) - 7f64.ln()).abs() < 1e-15);
+    assert!((sympy("log(x, 2)", 8.0) - 3.0).abs() < 1e-15);
+    assert!((sympy("log10(x)", 1000.0) - 3.0).abs() < 1e-15);
+    assert_eq!(sympy("x**2 + 2^x", 3.0), 17.0);
+    // sasp's own text keeps libSBML's meaning: log(x) is base 10.
+    assert_eq!(at("log(x)", 100.0), 2.0);
+    assert_eq!(at("x**3", 2.0), 8.0);
+    assert!(Expr::parse_dialect("log(x, 2, 3)", &|_| false, Dialect::Sympy).is_err());
 }

@@ -235,6 +235,11 @@ fn apply(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
     }
     let op_name = head.tag_name().name();
     match op_name {
+        // `<apply><apply>…</apply></apply>`: an application with no
+        // operator of its own and no arguments stands for the inner
+        // expression, as libSBML reads it (BioModels and the PEtab
+        // benchmark's Beer 2014 model write it).
+        "apply" if args.is_empty() && qualifier.is_none() => return expr(head, depth + 1),
         "ci" => return Ok(Expr::Call(Arc::from(text(head)), args)),
         "csymbol" => {
             // `delay` and `rateOf` are the csymbols that are functions.

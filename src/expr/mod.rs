@@ -46,7 +46,7 @@
 //!                                                    - is binary, left-associative *)
 //! product  = unary { ("*" | "/") unary }          (* likewise *)
 //! unary    = ("-" | "!" | "not") unary | power
-//! power    = primary [ "^" unary ]                (* right-associative: a^b^c = a^(b^c);
+//! power    = primary [ ("^" | "**") unary ]       (* right-associative: a^b^c = a^(b^c);
 //!                                                    -x^2 = -(x^2); 2^-x allowed *)
 //! primary  = number | name | name "(" [ expr { "," expr } ] ")" | "(" expr ")"
 //! number   = digits [ "." [digits] ] [ exponent ] | "." digits [ exponent ]
@@ -178,6 +178,7 @@ mod simplify;
 mod tape;
 
 pub use ast::{factorial, truth, Constant, Expr, FunctionTable, Lambda, Name, Op, AVOGADRO};
+pub use parse::Dialect;
 pub use tape::{Tape, TapeBuilder, Workspace};
 
 /// Largest infix text accepted, in bytes.
@@ -298,6 +299,22 @@ impl Expr {
     /// ```
     pub fn parse_with(text: &str, shadow: &dyn Fn(&str) -> bool) -> Result<Expr, ExprError> {
         parse::parse_with(text, shadow)
+    }
+
+    /// Parses infix text written in `dialect` (PEtab's formulas follow
+    /// SymPy: `log(x)` is `ln(x)`), with `shadow` as in [`Expr::parse_with`].
+    ///
+    /// ```
+    /// use sasp::expr::{Dialect, Expr};
+    ///
+    /// let ln = Expr::parse_dialect("log(x)", &|_| false, Dialect::Sympy)?;
+    /// assert_eq!(ln.eval(&|_| Some(std::f64::consts::E), 0.0)?, 1.0);
+    /// let log10 = Expr::parse("log(x)")?;
+    /// assert_eq!(log10.eval(&|_| Some(100.0), 0.0)?, 2.0);
+    /// # Ok::<(), sasp::expr::ExprError>(())
+    /// ```
+    pub fn parse_dialect(text: &str, shadow: &dyn Fn(&str) -> bool, dialect: Dialect) -> Result<Expr, ExprError> {
+        parse::parse_dialect(text, shadow, dialect)
     }
 
     /// Reads a MathML `<math>` element (or content element) holding an

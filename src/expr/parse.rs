@@ -96,6 +96,7 @@ fn lex(text: &str) -> Result<Vec<(Tok<'_>, usize)>, ExprError> {
             b',' => (Tok::Comma, 1),
             b'+' => (Tok::Plus, 1),
             b'-' => (Tok::Minus, 1),
+            b'*' if two(b"**") => (Tok::Caret, 2),
             b'*' => (Tok::Star, 1),
             b'/' => (Tok::Slash, 1),
             b'^' => (Tok::Caret, 1),
@@ -172,6 +173,19 @@ struct Parser<'a> {
     depth: usize,
     /// Names that are variables even where they are reserved (`pi`, `time` …).
     shadow: &'a dyn Fn(&str) -> bool,
+    /// Which conventions the text follows.
+    dialect: Dialect,
+}
+
+/// The conventions of infix text that differ between the tools that write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// libSBML's L3 infix (sasp's own): `log(x)` is the base-10 logarithm,
+    /// `log(b, x)` the base-`b` one.
+    Sbml,
+    /// SymPy's, as PEtab tables write formulas: `log(x)` is the natural
+    /// logarithm, `log(x, b)` the base-`b` one.
+    Sympy,
 }
 
 /// Parses infix text (see the grammar in the [module documentation](super)).
@@ -183,11 +197,16 @@ pub fn parse(text: &str) -> Result<Expr, ExprError> {
 /// variables even if they are reserved (a model's compartment called `pi`
 /// or `time`): the constant or csymbol is then not reachable by that name.
 pub fn parse_with(text: &str, shadow: &dyn Fn(&str) -> bool) -> Result<Expr, ExprError> {
+    parse_dialect(text, shadow, Dialect::Sbml)
+}
+
+/// Parses infix text written in `dialect`, with `shadow` as in [`parse_with`].
+pub fn parse_dialect(text: &str, shadow: &dyn Fn(&str) -> bool, dialect: Dialect) -> Result<Expr, ExprError> {
     if text.len() > MAX_INPUT_LEN {
         return Err(ExprError::TooLong { len: text.len(), limit: MAX_INPUT_LEN });
     }
     let toks = lex(text)?;
-    let mut p = Parser { text, toks, pos: 0, depth: 0, shadow };
+    let mut p = Parser { text, toks, pos: 0, depth: 0, shadow, dialect };
     if p.peek() == Tok::End {
         return Err(syntax_error(text, 0, "empty expression"));
     }
@@ -402,7 +421,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 self.expect(Tok::RParen, "',' or ')'")?;
-                call(name, args).map_err(|e| match e {
+                call(name, args, self.dialect).map_err(|e| match e {
                     ExprError::Arity { .. } | ExprError::Unsupported(_) => syntax_error(self.text, at, e.to_string()),
                     other => other,
                 })
@@ -444,7 +463,7 @@ fn symbol(name: &str) -> Expr {
 
 /// The meaning of `name(args)`: a built-in function (with the libSBML L3
 /// spellings and defaults), else a call of a user function.
-fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, ExprError> {
+fn call(name: &str, mut args: Vec<Expr>, dialect: Dialect) -> Result<Expr, ExprError> {
     let arity = |n: &str, expected: &str, found: usize| ExprError::Arity {
         function: n.to_string(),
         expected: expected.to_string(),
@@ -459,6 +478,16 @@ fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, ExprError> {
                 pieces.push((v, c));
             }
             return Ok(Expr::Piecewise { pieces, otherwise });
+        }
+        "log" if dialect == Dialect::Sympy => {
+            return match args.len() {
+                1 => Ok(Expr::Apply(Op::Ln, args)),
+                2 => {
+                    let (x, b) = (args.remove(0), args.remove(0));
+                    Ok(Expr::binary(Op::Log, b, x))
+                }
+                n => Err(arity(name, "1 or 2", n)),
+            };
         }
         "log" | "root" => {
             let (op, default) = if name == "log" { (Op::Log, 10.0) } else { (Op::Root, 2.0) };
