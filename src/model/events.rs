@@ -32,7 +32,9 @@ use super::Model;
 use super::ModelSystem;
 use crate::error::{ModelError, Result, SaspError};
 use crate::expr::{truth, Expr, Op, Tape};
-use crate::solve::{integrate, Direction, Event, Integration, Method, Options, Plan, Solution, Stepper, StopHandler};
+use crate::solve::{
+    integrate, Direction, Event, Integration, Method, OdeSystem, Options, Plan, Solution, Stepper, StopHandler,
+};
 
 /// Most rounds of events that one instant may trigger in turn.
 pub const MAX_CASCADE: usize = 1_000;
@@ -254,7 +256,29 @@ impl Model {
     /// none before the initial time), with its events (see the [module
     /// docs](self)); returns the states at `outputs`.
     pub fn simulate(&self, outputs: &[f64], method: Method, options: &Options) -> Result<Solution> {
-        let t0 = self.initial_time();
+        self.simulate_from(self.initial_time(), &self.initial_state(), outputs, method, options)
+    }
+
+    /// [`Model::simulate`] from state `y0` at time `t0` instead of the
+    /// model's initial state and time (a run continued under other
+    /// parameter values, after preequilibration). The events whose
+    /// triggers are true at `t0` and whose `initial_value` is false fire at
+    /// `t0`, as at the start of any run.
+    pub fn simulate_from(
+        &self,
+        t0: f64,
+        y0: &[f64],
+        outputs: &[f64],
+        method: Method,
+        options: &Options,
+    ) -> Result<Solution> {
+        if y0.len() != self.dimension() {
+            return Err(SaspError::DimensionMismatch {
+                what: "initial state",
+                expected: self.dimension(),
+                found: y0.len(),
+            });
+        }
         let Some(&t_end) = outputs.last() else {
             return Err(SaspError::InvalidOptions("simulate needs at least one output time".into()));
         };
@@ -267,11 +291,50 @@ impl Model {
         let mut system = self.system(&self.default_inputs())?;
         let mut stepper = method.stepper(&system, options.clone())?;
         let plan = Plan::outputs(outputs);
-        let run =
-            self.integrate(&mut stepper, &mut system, t0, &self.initial_state(), t_end, &plan, &mut |_, _, _, _| {
-                Ok(())
-            })?;
+        let run = self.integrate(&mut stepper, &mut system, t0, y0, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
         Ok(run.solution)
+    }
+
+    /// Integrates from `y0` at `t0` (events included) until the state is
+    /// steady: `‖ẏ‖` in the weighted root-mean-square norm of the
+    /// tolerances, `sqrt(mean((ẏᵢ / (atol + rtol·|yᵢ|))²))`, at most 1 —
+    /// checked at `t0 + 1, 10, 100, …` — and returns that time and state.
+    /// Fails, with the last norm, when no steady state is reached by
+    /// `t0 + 1e12` (an oscillating or growing system).
+    pub fn steady_state(&self, t0: f64, y0: &[f64], method: Method, options: &Options) -> Result<(f64, Vec<f64>)> {
+        let system = self.system(&self.default_inputs())?;
+        let mut dy = vec![0.0; self.dimension()];
+        let norm = |t: f64, y: &[f64], dy: &mut [f64]| {
+            system.rhs(t, y, dy);
+            let n = y.len().max(1) as f64;
+            let sum: f64 = y
+                .iter()
+                .zip(dy.iter())
+                .enumerate()
+                .map(|(i, (&y, &d))| (d / (options.atol.get(i) + options.rtol * y.abs())).powi(2))
+                .sum();
+            (sum / n).sqrt()
+        };
+        let (mut t, mut y) = (t0, y0.to_vec());
+        let mut last = norm(t, &y, &mut dy);
+        let mut span = 1.0;
+        while span <= 1e12 {
+            if last <= 1.0 {
+                return Ok((t, y));
+            }
+            let solution = self.simulate_from(t, &y, &[t0 + span], method, options)?;
+            t = t0 + span;
+            y = solution.state(solution.t.len() - 1).to_vec();
+            last = norm(t, &y, &mut dy);
+            span *= 10.0;
+        }
+        if last <= 1.0 {
+            return Ok((t, y));
+        }
+        Err(SaspError::InvalidOptions(format!(
+            "model '{}' reaches no steady state by t = {t:e}: the rate of change is still {last:.3e} times the tolerances",
+            self.name()
+        )))
     }
 
     /// [`integrate`] with the model's own events: the same plan (outputs,
