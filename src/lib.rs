@@ -52,6 +52,7 @@ pub mod intervene;
 pub mod model;
 pub mod models;
 pub mod output;
+pub mod petab;
 #[cfg(feature = "plot")]
 pub mod plot;
 pub mod sbml;

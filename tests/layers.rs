@@ -23,6 +23,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("output", 6),
     ("plot", 6),
     ("sbml", 6),
+    ("petab", 6),
 ];
 
 fn layer(module: &str) -> Option<u8> {

@@ -144,6 +144,35 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Work on a PEtab problem (its YAML file): `llh` prints the
+    /// log-likelihood at the nominal parameter values as one JSON line.
+    Petab {
+        /// The problem's YAML file.
+        problem: PathBuf,
+        #[command(subcommand)]
+        action: PetabAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum PetabAction {
+    /// Print `{"llh", "chi2", "n_data", "wall_s"}` at the nominal values
+    /// (Rodas5P, rtol 1e-8, atol 1e-12).
+    Llh {
+        /// Relative tolerance of the integration.
+        #[arg(long, default_value_t = sasp::petab::PETAB_RTOL)]
+        rtol: f64,
+        /// Absolute tolerance of the integration.
+        #[arg(long, default_value_t = sasp::petab::PETAB_ATOL)]
+        atol: f64,
+    },
+    /// Write the simulation table at the nominal values (TSV: each
+    /// measurement with its simulated value, noise σ and residual).
+    Simulate {
+        /// Output TSV; `-` for standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -506,6 +535,30 @@ fn run(cli: Cli) -> Outcome<()> {
         }
         Command::Testset { problem, method, rtol, atol, repeat, n } => {
             println!("{}", sasp::testset::run(&problem, &method, rtol, atol, n, repeat)?.to_json());
+        }
+        Command::Petab { problem, action: PetabAction::Llh { rtol, atol } } => {
+            let start = std::time::Instant::now();
+            let problem = sasp::petab::Problem::from_file(&problem)?;
+            let options = sasp::solve::Options {
+                rtol,
+                atol: sasp::solve::Tolerance::Scalar(atol),
+                ..sasp::petab::Problem::default_options()
+            };
+            let e = problem.evaluate(&problem.nominal_values()?, sasp::solve::Method::Rodas5p, &options)?;
+            let line = serde_json::json!({
+                "llh": e.llh,
+                "chi2": e.chi2,
+                "n_data": e.n_data,
+                "wall_s": start.elapsed().as_secs_f64(),
+            });
+            println!("{line}");
+        }
+        Command::Petab { problem: path, action: PetabAction::Simulate { output } } => {
+            refuse_same_file(&output, &[Some(&path)])?;
+            let problem = sasp::petab::Problem::from_file(&path)?;
+            let e = problem.evaluate_nominal()?;
+            write_output(&output, problem.simulation_table(&e).as_bytes(), None)?;
+            eprintln!("wrote {}", written(&output, false));
         }
         Command::SbmlCase { dir, output } => {
             let settings_path = sasp::sbml::suite::case_file(&dir, "settings.txt");
