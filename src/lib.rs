@@ -94,5 +94,6 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/sweeps.md")]
 #[doc = include_str!("../docs/spatial.md")]
 #[doc = include_str!("../docs/sbml.md")]
+#[doc = include_str!("../docs/petab.md")]
 #[cfg(doctest)]
 pub struct ManualDoctests;
