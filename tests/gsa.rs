@@ -10,7 +10,7 @@
 
 use sasp::gsa::{
     inverse_normal_cdf, morris, never_fails, sobol_indices, DesignError, Distribution, GsaError, MorrisOptions,
-    NoModelError, Parameter, SobolIndices, SobolOptions, MAX_PARAMETERS,
+    Parameter, SobolIndices, SobolOptions, MAX_PARAMETERS,
 };
 use std::f64::consts::PI;
 
@@ -72,6 +72,7 @@ fn assert_close(what: &str, estimated: &[f64], analytic: &[f64], tolerance: f64)
 // ---------------------------------------------------------------- tests
 
 #[test]
+#[allow(clippy::excessive_precision)] // the table's 20 digits, as tabulated
 fn the_normal_quantile_matches_tabulated_values() {
     // Φ⁻¹(p) to 20 digits (rounded to f64 by the compiler).
     let table = [
@@ -379,7 +380,12 @@ fn sasp_errors_pass_through_with_the_question_mark() {
         Ok(sobol_indices(&parameters, model, &SobolOptions::default())?.variance)
     }
     assert!(matches!(analysis(), Err(sasp::SaspError::InvalidOptions(m)) if m == "a failing experiment"));
-    let design: Result<(), GsaError<NoModelError>> = Err(DesignError::InvalidDesign("x".into()).into());
-    let converted: sasp::SaspError = design.expect_err("error").into();
-    assert!(matches!(converted, sasp::SaspError::InvalidOptions(_)));
+    // Design errors become the options errors of sasp, with their limits.
+    fn design(parameters: usize) -> sasp::Result<()> {
+        sobol_indices(&uniform(parameters, 0.0, 1.0), never_fails(|x: &[f64]| x[0]), &SobolOptions::default())?;
+        Ok(())
+    }
+    assert!(matches!(design(0), Err(sasp::SaspError::InvalidOptions(_))));
+    assert!(matches!(design(MAX_PARAMETERS + 1), Err(sasp::SaspError::LimitExceeded { limit: MAX_PARAMETERS, .. })));
+    assert!(design(2).is_ok());
 }

@@ -49,11 +49,13 @@ pub struct ElementaryEffects {
     pub runs: usize,
 }
 
-/// One trajectory in unit coordinates: a start on the grid, the order in which
-/// the parameters move, and each parameter's direction (`+Δ` or `−Δ`).
+/// One trajectory on the grid: each parameter's starting level, the order in
+/// which the parameters move (and each one's turn in it), and each
+/// parameter's direction (`+Δ` or `−Δ`).
 struct Trajectory {
     start: Vec<usize>,
     order: Vec<usize>,
+    turn: Vec<usize>,
     up: Vec<bool>,
 }
 
@@ -143,7 +145,11 @@ where
             for k in (1..d).rev() {
                 order.swap(k, below(k + 1));
             }
-            Trajectory { start, order, up }
+            let mut turn = vec![0; d];
+            for (position, &k) in order.iter().enumerate() {
+                turn[k] = position;
+            }
+            Trajectory { start, order, turn, up }
         })
         .collect();
 
@@ -153,7 +159,7 @@ where
         let trajectory = &trajectories[t];
         for (k, (x, q)) in point.iter_mut().zip(parameters).enumerate() {
             // The grid level of x_k: its start, moved by p/2 levels once its turn has come.
-            let level = match (trajectory.order[..moved].contains(&k), trajectory.up[k]) {
+            let level = match (trajectory.turn[k] < moved, trajectory.up[k]) {
                 (false, _) => trajectory.start[k],
                 (true, true) => trajectory.start[k] + jump,
                 (true, false) => trajectory.start[k] - jump,
