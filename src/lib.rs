@@ -48,6 +48,7 @@ pub mod calibrate;
 pub mod error;
 pub mod experiment;
 pub mod expr;
+pub mod gsa;
 pub mod intervene;
 pub mod model;
 pub mod models;

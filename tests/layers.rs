@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("sweep", 5),
     ("calibrate", 5),
     ("testset", 5),
+    ("gsa", 5),
     ("output", 6),
     ("plot", 6),
     ("sbml", 6),
