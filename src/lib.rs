@@ -96,5 +96,6 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/spatial.md")]
 #[doc = include_str!("../docs/sbml.md")]
 #[doc = include_str!("../docs/petab.md")]
+#[doc = include_str!("../docs/gsa.md")]
 #[cfg(doctest)]
 pub struct ManualDoctests;
