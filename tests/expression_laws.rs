@@ -347,3 +347,119 @@ fn michaelis_menten_on_concentrations_compiles_to_a_saturating_factor() {
         }
     }
 }
+
+/// A clock `c' = 1` (c = t) and a register `x` that events set: delays,
+/// values from the trigger or the execution time, persistence and
+/// priorities, each checked against the times and values they imply.
+fn clocked(events: &str) -> Model {
+    let text = format!(
+        r#"
+[model]
+name = "clock"
+
+[[compartment]]
+name = "c"
+kind = "index.clock"
+unit = ""
+initial = 0.0
+
+[[compartment]]
+name = "x"
+kind = "index.register"
+unit = ""
+initial = 0.0
+
+[[process]]
+name = "tick"
+changes = {{ c = 1 }}
+rate = {{ law = "expression", rate = "1" }}
+{events}"#
+    );
+    Model::from_toml_str(&text, "clock.toml").unwrap()
+}
+
+fn x_at(model: &Model, times: &[f64]) -> Vec<f64> {
+    let sol = model.simulate(times, Method::Rodas5p, &Options { rtol: 1e-10, ..Options::default() }).unwrap();
+    (0..times.len()).map(|k| sol.state(k)[1]).collect()
+}
+
+#[test]
+fn events_with_delays_priorities_and_persistence_from_a_model_file() {
+    // Triggered at c = 1, executed 0.5 later, with c as it was at the trigger…
+    let at_trigger = clocked(
+        r#"
+[[event]]
+name = "store"
+trigger = "c >= 1"
+delay = "0.5"
+assign = [{ target = "x", value = "c" }]
+"#,
+    );
+    let x = x_at(&at_trigger, &[1.4, 1.6]);
+    assert_eq!(x[0], 0.0);
+    assert!((x[1] - 1.0).abs() < 1e-9, "{x:?}");
+    // …or as it is at the execution; a delay evaluated at the trigger (2·c = 2).
+    let at_execution = clocked(
+        r#"
+[[event]]
+name = "store"
+trigger = "c >= 1"
+delay = "2*c"
+use_values_from_trigger_time = false
+assign = [{ target = "x", value = "c" }]
+"#,
+    );
+    let x = x_at(&at_execution, &[2.9, 3.1]);
+    assert_eq!(x[0], 0.0);
+    assert!((x[1] - 3.0).abs() < 1e-9, "{x:?}");
+    // A window 0.3 long: a persistent trigger still executes after a delay
+    // of 1, one that is not persistent is cancelled when the window closes.
+    for (persistent, expected) in [(true, 7.0), (false, 0.0)] {
+        let model = clocked(&format!(
+            r#"
+[[event]]
+name = "window"
+trigger = "c > 2 && c < 2.3"
+delay = "1"
+persistent = {persistent}
+assign = [{{ target = "x", value = "7" }}]
+"#
+        ));
+        assert_eq!(x_at(&model, &[4.0])[0], expected, "persistent = {persistent}");
+    }
+    // Two events at the same instant: the higher priority executes first,
+    // so the other's assignment (computed at execution) is the one that stays.
+    for (p_add, p_double, expected) in [(2, 1, 2.0), (1, 2, 1.0)] {
+        let model = clocked(&format!(
+            r#"
+[[event]]
+name = "add"
+trigger = "c >= 1"
+priority = "{p_add}"
+use_values_from_trigger_time = false
+assign = [{{ target = "x", value = "x + 1" }}]
+
+[[event]]
+name = "double"
+trigger = "c >= 1"
+priority = "{p_double}"
+use_values_from_trigger_time = false
+assign = [{{ target = "x", value = "2*x" }}]
+"#
+        ));
+        assert_eq!(x_at(&model, &[1.5])[0], expected, "priorities add {p_add}, double {p_double}");
+    }
+    // A negative delay is an error naming the event.
+    let err = clocked(
+        r#"
+[[event]]
+name = "back"
+trigger = "c >= 1"
+delay = "-1"
+assign = [{ target = "x", value = "1" }]
+"#,
+    )
+    .simulate(&[2.0], Method::Rodas5p, &Options::default())
+    .unwrap_err();
+    assert!(err.to_string().contains("event 'back'"), "{err}");
+}

@@ -337,6 +337,8 @@ fn function_definitions_are_inlined_everywhere() {
             trigger: expr("s * s > 1"),
             initial_value: false,
             persistent: true,
+            delay: None,
+            priority: None,
             use_values_from_trigger_time: false,
             assignments: vec![("d".into(), expr("2 * (t * t)"))],
         }
@@ -431,7 +433,6 @@ fn a_document_without_model_is_empty() {
 
 #[test]
 fn refusals_name_the_construct_and_the_element() {
-    let trig = math("<true/>");
     let cases: Vec<(String, &str, &str)> = vec![
         (
             l3v2(&format!(
@@ -442,29 +443,6 @@ fn refusals_name_the_construct_and_the_element() {
             "algebraicRule 'alg'",
         ),
         (
-            l3v2(&format!(
-                r#"<listOfEvents><event id="e1" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true">{trig}</trigger><delay>{}</delay></event></listOfEvents>"#,
-                math("<cn>1</cn>")
-            )),
-            "event delay",
-            "event 'e1'",
-        ),
-        (
-            l3v1(&format!(
-                r#"<listOfEvents><event id="e2" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true">{trig}</trigger><priority>{}</priority></event></listOfEvents>"#,
-                math("<cn>1</cn>")
-            )),
-            "event priority",
-            "event 'e2'",
-        ),
-        (
-            l3v2(&format!(
-                r#"<listOfEvents><event id="e3" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="false">{trig}</trigger></event></listOfEvents>"#
-            )),
-            "trigger persistent=\"false\"",
-            "event 'e3'",
-        ),
-        (
             l3v1(r#"<listOfReactions><reaction id="fr" reversible="false" fast="true"/></listOfReactions>"#),
             "reaction fast=\"true\"",
             "reaction 'fr'",
@@ -473,14 +451,6 @@ fn refusals_name_the_construct_and_the_element() {
             l2v4(r#"<listOfReactions><reaction id="fr2" fast="true"/></listOfReactions>"#),
             "reaction fast=\"true\"",
             "reaction 'fr2'",
-        ),
-        (
-            l2v4(&format!(
-                r#"<listOfEvents><event id="e5"><trigger>{trig}</trigger><delay>{}</delay></event></listOfEvents>"#,
-                math("<cn>1</cn>")
-            )),
-            "event delay",
-            "event 'e5'",
         ),
         (
             l3v2(&format!(
@@ -681,4 +651,21 @@ fn the_whole_test_suite_reads_or_is_refused_by_name() {
     }
     assert!(!files.is_empty());
     assert!(other.is_empty(), "{} files failed with errors other than unsupported", other.len());
+}
+
+#[test]
+fn event_delays_priorities_and_persistence_are_read() {
+    let trig = math(
+        "<apply><gt/><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/time\">t</csymbol><cn>1</cn></apply>",
+    );
+    let xml = l3v2(&format!(
+        r#"<listOfEvents><event id="e" useValuesFromTriggerTime="false"><trigger initialValue="true" persistent="false">{trig}</trigger><delay>{}</delay><priority>{}</priority></event></listOfEvents>"#,
+        math("<cn>2</cn>"),
+        math("<apply><minus/><ci>p</ci></apply>")
+    ));
+    let d = ok(&xml);
+    let e = &d.events[0];
+    assert!(!e.persistent && !e.use_values_from_trigger_time);
+    assert_eq!(e.delay, Some(expr("2")));
+    assert_eq!(e.priority, Some(expr("-p")));
 }

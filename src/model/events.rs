@@ -1,28 +1,34 @@
 //! A model's own events and assignments, and simulating a model with them.
 //!
-//! An event ([`EventDecl`](super::EventDecl)) fires when its trigger turns
-//! from false to true; its assignments, all evaluated with the values just
-//! before it fires, then replace the states they target, and the
-//! integration restarts cleanly from there. [`Model::simulate`] runs a model
-//! from its initial state with its events:
+//! An event ([`EventDecl`](super::EventDecl)) triggers when its trigger
+//! turns from false to true; after its delay (none: at once) it is
+//! executed: its assignments, all computed with the values at the trigger
+//! (or at the execution, if it does not use the values from the trigger
+//! time), replace the states they target, and the integration restarts
+//! cleanly from there. [`Model::simulate`] runs a model from its initial
+//! state with its events, as SBML Level 3 Version 2 defines them:
 //!
 //! 1. at the initial time, every event whose trigger is true while its
-//!    `initial_value` is false fires;
-//! 2. during the integration, each trigger's *root function* (`a − b` for
-//!    `a > b`, the minimum over an `and`, the maximum over an `or`, ±1 for
-//!    any other condition; its sign forced to the trigger's truth, so that
-//!    it is positive exactly where the trigger holds) is watched, and a
-//!    rising root is located on the dense output;
-//! 3. there, every event whose trigger is now true and was false fires, in
-//!    declaration order, each seeing the state the earlier ones left; events
-//!    made true by those assignments fire in turn (a cascade, at most
-//!    [`MAX_CASCADE`] rounds); an output at exactly that time reports the
-//!    state after the events.
-//!
-//! Triggers are persistent (once fired, an event's assignments are made even
-//! if its trigger has turned false again meanwhile) and events have no delay
-//! and no priority: the constructs SBML adds beyond these are refused by the
-//! SBML import.
+//!    `initial_value` is false triggers;
+//! 2. during the integration every *atom* of every trigger is watched: each
+//!    relation `a > b` by the root of `a − b` (its sign forced to the
+//!    relation's truth, so a root located on the far side of a crossing is
+//!    a point where the relation has changed, even where `a − b` is exactly
+//!    0), any other condition by a ±1 function; a trigger changes only where
+//!    an atom does, so a trigger true in a window shorter than a step is
+//!    still found;
+//! 3. where an atom changes, triggers that turned true queue their events
+//!    (due after the delay, evaluated then); a trigger that is not
+//!    `persistent` and turned false cancels its event's pending executions;
+//!    the integration also stops exactly at each pending execution time;
+//! 4. at an instant, the events due execute one at a time: the highest
+//!    priority first (evaluated at that instant; events without priority
+//!    last), among equal priorities one at random (SBML leaves that order
+//!    random; the choice is seeded, so runs are reproducible), else the
+//!    first triggered; after each execution the triggers are checked again,
+//!    so events trigger one another (at most [`MAX_CASCADE`] rounds per
+//!    event and instant); an output at exactly that time reports the state
+//!    after the events.
 
 use super::build::expression_slots;
 use super::expression::{Expressions, Unit as ExprUnit};
@@ -53,12 +59,25 @@ pub struct ModelEvent {
     pub initial_value: bool,
     /// The assignments: state index and resolved value.
     pub assignments: Vec<(usize, Expr)>,
-    /// Does the trigger or an assignment read an input?
+    /// Its delay, resolved.
+    pub delay: Option<Expr>,
+    /// Its priority, resolved.
+    pub priority: Option<Expr>,
+    /// Does a pending execution survive the trigger turning false?
+    pub persistent: bool,
+    /// Are the values computed when it triggers (or when it executes)?
+    pub use_values_from_trigger_time: bool,
+    /// Does the trigger, delay, priority or an assignment read an input?
     reads_input: bool,
-    /// `[trigger, root function]`.
+    /// `[trigger, g₁, holds₁, g₂, holds₂, …]` over its atoms.
     tape: Tape,
+    /// How many atoms the trigger has.
+    n_atoms: usize,
     /// The values of the assignments.
     values: Tape,
+    /// `[delay, priority, scale₁, scale₂, …]`, delay and priority 0 when
+    /// absent, each scale 1.
+    timing: Tape,
 }
 
 impl std::fmt::Debug for ModelEvent {
@@ -67,23 +86,31 @@ impl std::fmt::Debug for ModelEvent {
     }
 }
 
-/// A continuous function positive where `trigger` holds (see the module docs).
-fn root_function(trigger: &Expr) -> Expr {
-    let fallback = || Expr::Piecewise {
-        pieces: vec![(Expr::Num(1.0), trigger.clone())],
-        otherwise: Some(Box::new(Expr::Num(-1.0))),
-    };
+/// The atoms of a trigger, each `(g, holds)`: a relation `a > b` or
+/// `a ≥ b` gives `(a − b, relation)`, `a < b` or `a ≤ b` gives `(b − a,
+/// relation)`; `and`, `or`, `xor` and `not` give their operands' atoms; any
+/// other condition gives `(±1, condition)`. The trigger can change its
+/// value only where an atom changes sign, so each atom is watched for roots
+/// on its own: a trigger true only in a short window (`x > 4.5 && x < 5.1`)
+/// is found even when one step jumps the whole window.
+fn atoms(trigger: &Expr, out: &mut Vec<(Expr, Expr)>) {
     match trigger {
         Expr::Apply(op @ (Op::Gt | Op::Geq | Op::Lt | Op::Leq), args) if args.len() == 2 => {
             let (a, b) = if matches!(op, Op::Gt | Op::Geq) { (&args[0], &args[1]) } else { (&args[1], &args[0]) };
-            Expr::binary(Op::Minus, a.clone(), b.clone())
+            out.push((Expr::binary(Op::Minus, a.clone(), b.clone()).simplify(), trigger.clone()));
         }
-        Expr::Apply(Op::And, args) if !args.is_empty() => {
-            Expr::apply(Op::Min, args.iter().map(root_function).collect())
+        Expr::Apply(Op::And | Op::Or | Op::Xor | Op::Not, args) if !args.is_empty() => {
+            for a in args {
+                atoms(a, out);
+            }
         }
-        Expr::Apply(Op::Or, args) if !args.is_empty() => Expr::apply(Op::Max, args.iter().map(root_function).collect()),
-        Expr::Apply(Op::Not, args) if args.len() == 1 => Expr::unary(Op::Minus, root_function(&args[0])),
-        _ => fallback(),
+        _ => out.push((
+            Expr::Piecewise {
+                pieces: vec![(Expr::Num(1.0), trigger.clone())],
+                otherwise: Some(Box::new(Expr::Num(-1.0))),
+            },
+            trigger.clone(),
+        )),
     }
 }
 
@@ -110,6 +137,7 @@ impl ModelEvent {
             }
             let (trigger, _) = expressions.resolve(&e.trigger, &format!("{context}, trigger"))?;
             let mut assignments = Vec::with_capacity(e.assignments.len());
+            let mut scales = Vec::with_capacity(e.assignments.len());
             for a in &e.assignments {
                 let item = format!("{context}, assignment to '{}'", a.target);
                 let &i = resolver.compartments.get(&a.target).ok_or_else(|| ModelError::UnknownCompartment {
@@ -120,6 +148,20 @@ impl ModelEvent {
                     return Err(ModelError::invalid(context, format!("assigns '{}' twice", a.target)).into());
                 }
                 let (value, unit) = expressions.resolve(&a.value, &item)?;
+                let (scale, scale_unit) = match &a.scale {
+                    Some(text) => expressions.resolve(text, &format!("{item}, scale"))?,
+                    None => (Expr::Num(1.0), ExprUnit::Free),
+                };
+                // The unit of value × scale; a target of undeclared unit (an
+                // imported SBML quantity) takes any value.
+                let unit = match (unit, scale_unit) {
+                    _ if resolver.undeclared.contains(&a.target) => ExprUnit::Unknown,
+                    (u, ExprUnit::Free) => u,
+                    (ExprUnit::Free, u) => u,
+                    (ExprUnit::Known(a), ExprUnit::Known(b)) => ExprUnit::Known(a * b),
+                    _ => ExprUnit::Unknown,
+                };
+                scales.push(scale);
                 match unit {
                     ExprUnit::Known(d) if d != resolver.compartment_units[i].dimension => {
                         return Err(ModelError::UnitMismatch {
@@ -134,56 +176,142 @@ impl ModelEvent {
                 }
                 assignments.push((i, value));
             }
-            let tape = Tape::compile(&[trigger.clone(), root_function(&trigger).simplify()], bind)?;
+            let mut parts = Vec::new();
+            atoms(&trigger, &mut parts);
+            let n_atoms = parts.len();
+            let mut roots = vec![trigger.clone()];
+            roots.extend(parts.into_iter().flat_map(|(g, holds)| [g, holds]));
+            let tape = Tape::compile(&roots, bind)?;
             let values: Vec<Expr> = assignments.iter().map(|(_, v)| v.clone()).collect();
             let values = Tape::compile(&values, bind)?;
+            let mut optional = |text: &Option<String>, what: &str| -> Result<Option<Expr>> {
+                let Some(text) = text else { return Ok(None) };
+                let item = format!("{context}, {what}");
+                let (e, unit) = expressions.resolve(text, &item)?;
+                if matches!(unit, ExprUnit::Unknown) {
+                    unchecked.push(format!("{item}: its unit"));
+                }
+                Ok(Some(e))
+            };
+            let delay = optional(&e.delay, "delay")?;
+            let priority = optional(&e.priority, "priority")?;
+            let mut timing_roots =
+                vec![delay.clone().unwrap_or(Expr::Num(0.0)), priority.clone().unwrap_or(Expr::Num(0.0))];
+            timing_roots.extend(scales);
+            let timing = Tape::compile(&timing_roots, bind)?;
             let reads_input = std::iter::once(&trigger)
                 .chain(assignments.iter().map(|(_, v)| v))
+                .chain(delay.iter())
+                .chain(priority.iter())
                 .any(|x| resolver.inputs.keys().any(|u| x.depends_on(u)));
             out.push(ModelEvent {
                 name: e.name.clone(),
                 trigger,
                 initial_value: e.initial_value,
                 assignments,
+                delay,
+                priority,
+                persistent: e.persistent,
+                use_values_from_trigger_time: e.use_values_from_trigger_time,
                 reads_input,
                 tape,
+                n_atoms,
                 values,
+                timing,
             });
         }
         Ok(out)
     }
 
-    /// The trigger's value and its root function at `(t, y)`, the latter's
-    /// sign made that of the trigger (positive exactly where it holds: a
-    /// root located on the positive side is a point where the event fires,
-    /// even where `a − b` is exactly 0 at `a > b`).
-    fn eval(&self, t: f64, y: &[f64], inputs: &[f64]) -> (bool, f64) {
+    /// The trigger's value at `(t, y)`.
+    fn holds(&self, t: f64, y: &[f64], inputs: &[f64]) -> bool {
         with_vars(y, inputs, |vars| {
             with_buffer(self.tape.register_count(), |regs| {
                 self.tape.eval_in(vars, t, regs);
-                let now = truth(self.tape.root_in(regs, 0));
-                let g = self.tape.root_in(regs, 1);
-                let g = if g.is_nan() { -1.0 } else { g };
-                (now, if now { g.max(f64::MIN_POSITIVE) } else { g.min(-f64::MIN_POSITIVE) })
+                truth(self.tape.root_in(regs, 0))
             })
         })
     }
 
-    /// Makes the assignments (all values computed first) on `y`.
-    fn fire(&self, t: f64, y: &mut [f64], inputs: &[f64]) {
-        with_buffer(self.assignments.len(), |new| {
-            with_vars(y, inputs, |vars| {
-                with_buffer(self.values.register_count(), |regs| {
-                    self.values.eval_in(vars, t, regs);
-                    for (k, v) in new.iter_mut().enumerate() {
-                        *v = self.values.root_in(regs, k);
-                    }
-                })
-            });
-            for (&(i, _), &v) in self.assignments.iter().zip(new.iter()) {
-                y[i] = v;
-            }
+    /// Atom `j`'s root function at `(t, y)`, its sign made that of the
+    /// atom's truth (positive exactly where it holds: a root located on
+    /// the far side of a crossing is a point where the atom has changed,
+    /// even where `a − b` is exactly 0 at `a > b`).
+    fn atom(&self, j: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
+        with_vars(y, inputs, |vars| {
+            with_buffer(self.tape.register_count(), |regs| {
+                self.tape.eval_in(vars, t, regs);
+                let g = self.tape.root_in(regs, 1 + 2 * j);
+                let holds = truth(self.tape.root_in(regs, 2 + 2 * j));
+                let g = if g.is_nan() { -1.0 } else { g };
+                if holds {
+                    g.max(f64::MIN_POSITIVE)
+                } else {
+                    g.min(-f64::MIN_POSITIVE)
+                }
+            })
         })
+    }
+
+    /// The assignments' values at `(t, y)`.
+    fn values(&self, t: f64, y: &[f64], inputs: &[f64]) -> Vec<f64> {
+        with_vars(y, inputs, |vars| {
+            with_buffer(self.values.register_count(), |regs| {
+                self.values.eval_in(vars, t, regs);
+                (0..self.assignments.len()).map(|k| self.values.root_in(regs, k)).collect()
+            })
+        })
+    }
+
+    /// `(delay, priority)` at `(t, y)`; 0 where the event has none.
+    fn timing(&self, t: f64, y: &[f64], inputs: &[f64]) -> (f64, f64) {
+        with_vars(y, inputs, |vars| {
+            with_buffer(self.timing.register_count(), |regs| {
+                self.timing.eval_in(vars, t, regs);
+                (self.timing.root_in(regs, 0), self.timing.root_in(regs, 1))
+            })
+        })
+    }
+}
+
+/// An event that has triggered and waits to be executed.
+#[derive(Clone, Debug)]
+struct Pending {
+    /// Index of the event.
+    event: usize,
+    /// When it is to be executed.
+    time: f64,
+    /// Its values, when computed at the trigger.
+    values: Option<Vec<f64>>,
+    /// Order of triggering.
+    sequence: u64,
+}
+
+/// The events that have triggered and wait, and the triggers' last values.
+struct Queue {
+    pending: Vec<Pending>,
+    armed: Vec<bool>,
+    sequence: u64,
+    firings: usize,
+    /// State of the random choice among events of equal priority
+    /// (splitmix64, seeded the same for every run: runs are reproducible).
+    random: u64,
+}
+
+impl Queue {
+    /// A uniformly random index below `n` (> 0).
+    fn random_below(&mut self, n: usize) -> usize {
+        self.random = self.random.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.random;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        ((z >> 11) as f64 / (1u64 << 53) as f64 * n as f64) as usize % n
+    }
+
+    /// The earliest time an event is due, if any is pending.
+    fn next_due(&self) -> Option<f64> {
+        self.pending.iter().map(|p| p.time).min_by(f64::total_cmp)
     }
 }
 
@@ -367,9 +495,14 @@ impl Model {
         let inputs = system.inputs().to_vec();
         let mut y = y0.to_vec();
         let mut t = t0;
-        let mut armed: Vec<bool> = self.events.iter().map(|e| e.initial_value).collect();
-        let mut firings = 0usize;
-        self.fire_due(t, &mut y, &inputs, &mut armed, &mut firings)?;
+        let mut queue = Queue {
+            pending: Vec::new(),
+            armed: self.events.iter().map(|e| e.initial_value).collect(),
+            sequence: 0,
+            firings: 0,
+            random: 0x5EED,
+        };
+        self.fire_due(t, &mut y, &inputs, &mut queue)?;
         // The plan's events first (their indices as the caller gave them),
         // then the model's, terminal.
         let n_plan = plan.events.len();
@@ -378,21 +511,32 @@ impl Model {
             .iter()
             .map(|e| Event { g: Box::new(|t, y| (e.g)(t, y)), direction: e.direction, terminal: e.terminal })
             .collect();
-        events.extend(self.events.iter().map(|e| {
-            let inputs = inputs.clone();
-            Event::new(move |t, y| e.eval(t, y, &inputs).1, Direction::Rising, true)
-        }));
+        // Every atom of every trigger, either way: a trigger turns true
+        // (and, if it is not persistent, false, cancelling its pending
+        // executions) only where one of them changes sign.
+        for e in &self.events {
+            for j in 0..e.n_atoms {
+                let inputs = inputs.clone();
+                events.push(Event::new(move |t, y| e.atom(j, t, y, &inputs), Direction::Either, true));
+            }
+        }
         let mut out = Integration { solution: Solution::new(self.dimension()), events: Vec::new(), t, y: y.clone() };
         let (mut next_out, mut next_stop) = (0, 0);
         loop {
+            // Up to the next pending execution, if one falls before the end;
+            // a stop at that instant is applied by the next call, as one at
+            // a located trigger.
+            let until = queue.next_due().map_or(t_end, |d| d.min(t_end));
+            let outputs = &plan.outputs[next_out..];
+            let stops = &plan.stops[next_stop..];
             let sub = Plan {
-                outputs: &plan.outputs[next_out..],
-                stops: &plan.stops[next_stop..],
+                outputs: &outputs[..outputs.partition_point(|&o| o <= until)],
+                stops: if until < t_end { &stops[..stops.partition_point(|&s| s < until)] } else { stops },
                 events: &events,
                 progress: plan.progress,
             };
             let offset = next_stop;
-            let run = integrate(method, system, t, &y, t_end, &sub, &mut |k, t, y, s| on_stop(k + offset, t, y, s))?;
+            let run = integrate(method, system, t, &y, until, &sub, &mut |k, t, y, s| on_stop(k + offset, t, y, s))?;
             next_out += run.solution.t.len();
             out.solution.t.extend_from_slice(&run.solution.t);
             out.solution.y.extend_from_slice(&run.solution.y);
@@ -402,13 +546,14 @@ impl Model {
             out.events.extend(run.events.into_iter().filter(|h| h.event < n_plan));
             t = run.t;
             y.copy_from_slice(&run.y);
-            if !model_hit {
+            let due = queue.next_due().is_some_and(|d| d <= t);
+            if !model_hit && !due && t >= t_end {
                 break;
             }
             // Stops before the event's instant were applied; one at it is
             // applied by the next call, before anything else happens there.
             next_stop += plan.stops[next_stop..].partition_point(|&s| s < t);
-            self.fire_due(t, &mut y, system.inputs(), &mut armed, &mut firings)?;
+            self.fire_due(t, &mut y, system.inputs(), &mut queue)?;
             // An output at the event's instant reports the state after it.
             if out.solution.t.last() == Some(&t) && plan.stops[next_stop..].first() != Some(&t) {
                 let k = out.solution.t.len() - 1;
@@ -428,39 +573,93 @@ impl Model {
         Ok(out)
     }
 
-    /// Fires, at `(t, y)`, every event whose trigger is true and was false
-    /// (`armed` holds the previous values), in declaration order and in
-    /// cascade; updates `armed` to the triggers' values afterwards.
-    fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], armed: &mut [bool], firings: &mut usize) -> Result<()> {
-        for _ in 0..MAX_CASCADE {
-            let mut fired = false;
+    /// The events at instant `(t, y)`: every trigger that turned true
+    /// (false before, as `queue.armed` remembers) queues its event, due
+    /// after its delay, with its values if they are taken at the trigger;
+    /// a trigger that is not persistent and turned false cancels its
+    /// event's pending executions. Then the events due now execute one at a
+    /// time, the highest priority first (see [`EventDecl`](super::EventDecl)),
+    /// the triggers checked again after each.
+    fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], queue: &mut Queue) -> Result<()> {
+        for _ in 0..MAX_CASCADE * self.events.len().max(1) {
             for (k, e) in self.events.iter().enumerate() {
-                let (now, _) = e.eval(t, y, inputs);
-                if now && !armed[k] {
-                    e.fire(t, y, inputs);
-                    armed[k] = true;
-                    fired = true;
-                    *firings += 1;
-                    if *firings > MAX_FIRINGS {
-                        return Err(SaspError::LimitExceeded {
-                            what: "event firings",
-                            requested: *firings as f64,
-                            limit: MAX_FIRINGS,
-                            hint: format!("event '{}' fires again and again near t = {t}", e.name),
-                        });
+                let now = e.holds(t, y, inputs);
+                if now && !queue.armed[k] {
+                    queue.armed[k] = true;
+                    let (delay, _) = e.timing(t, y, inputs);
+                    if !(delay >= 0.0 && delay.is_finite()) {
+                        return Err(SaspError::InvalidOptions(format!(
+                            "event '{}' triggered at t = {t} with delay {delay}: a delay must be finite and non-negative",
+                            e.name
+                        )));
                     }
+                    let values = e.use_values_from_trigger_time.then(|| e.values(t, y, inputs));
+                    queue.sequence += 1;
+                    queue.pending.push(Pending { event: k, time: t + delay, values, sequence: queue.sequence });
                 } else if !now {
-                    armed[k] = false;
+                    queue.armed[k] = false;
+                    if !e.persistent {
+                        queue.pending.retain(|p| p.event != k);
+                    }
                 }
             }
-            if !fired {
-                return Ok(());
+            // The events due now with the highest priority; among several
+            // with the same defined priority, one at random (SBML leaves
+            // their order random), else the first triggered.
+            let mut best: Vec<usize> = Vec::new();
+            let mut top = f64::NEG_INFINITY;
+            for (j, p) in queue.pending.iter().enumerate() {
+                if p.time > t {
+                    continue;
+                }
+                let e = &self.events[p.event];
+                let priority = if e.priority.is_some() { e.timing(t, y, inputs).1 } else { f64::NEG_INFINITY };
+                let priority = if priority.is_nan() { f64::NEG_INFINITY } else { priority };
+                if best.is_empty() || priority > top {
+                    best.clear();
+                    top = priority;
+                }
+                if priority == top {
+                    best.push(j);
+                }
+            }
+            let j = match best.len() {
+                0 => return Ok(()),
+                n if n > 1 && top > f64::NEG_INFINITY => best[queue.random_below(n)],
+                _ => *best
+                    .iter()
+                    .min_by_key(|&&j| (queue.pending[j].sequence, queue.pending[j].event))
+                    .unwrap_or(&best[0]),
+            };
+            let p = queue.pending.remove(j);
+            let e = &self.events[p.event];
+            let values = match p.values {
+                Some(v) => v,
+                None => e.values(t, y, inputs),
+            };
+            let scales: Vec<f64> = with_vars(y, inputs, |vars| {
+                with_buffer(e.timing.register_count(), |regs| {
+                    e.timing.eval_in(vars, t, regs);
+                    (0..e.assignments.len()).map(|k| e.timing.root_in(regs, 2 + k)).collect()
+                })
+            });
+            for ((&(i, _), v), s) in e.assignments.iter().zip(values).zip(scales) {
+                y[i] = v * s;
+            }
+            queue.firings += 1;
+            if queue.firings > MAX_FIRINGS {
+                return Err(SaspError::LimitExceeded {
+                    what: "event firings",
+                    requested: queue.firings as f64,
+                    limit: MAX_FIRINGS,
+                    hint: format!("event '{}' fires again and again near t = {t}", e.name),
+                });
             }
         }
         Err(SaspError::LimitExceeded {
             what: "rounds of simultaneous events",
-            requested: MAX_CASCADE as f64 + 1.0,
-            limit: MAX_CASCADE,
+            requested: (MAX_CASCADE * self.events.len().max(1)) as f64 + 1.0,
+            limit: MAX_CASCADE * self.events.len().max(1),
             hint: format!("events keep triggering each other at t = {t}"),
         })
     }

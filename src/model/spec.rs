@@ -348,10 +348,17 @@ pub struct EventAssignmentDecl {
     /// Its new value (infix text, in the compartment's declared unit … in
     /// canonical units, as every expression).
     pub value: String,
+    /// A factor the value is multiplied by when the event is executed,
+    /// evaluated then (with the values just before any assignment), even
+    /// when the value itself was computed at the trigger: how an SBML
+    /// concentration set by a delayed event becomes the amount a state
+    /// holds (`scale` = the compartment's size at execution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
 }
 
-/// A state-triggered event (an SBML event without delay or priority): when
-/// `trigger` turns from false to true, the assignments are made at once.
+/// A state-triggered event: when `trigger` turns from false to true, the
+/// assignments are made, at once or after a delay.
 ///
 /// ```toml
 /// [[event]]
@@ -362,10 +369,30 @@ pub struct EventAssignmentDecl {
 ///
 /// The trigger is located by root finding on the solver's dense output
 /// (a relation `a < b` by the root of `b − a`; `and`/`or` by the minimum
-/// and maximum of their operands' functions), the integration restarts
-/// cleanly after it, and simultaneous events fire in declaration order
-/// (each seeing the state the earlier ones left). A trigger already true
-/// at the initial time fires there only if `initial_value` is false.
+/// and maximum of their operands' functions), and the integration restarts
+/// cleanly after the event. A trigger already true at the initial time
+/// fires there only if `initial_value` is false.
+///
+/// As in SBML: an event with a `delay` (an expression evaluated when the
+/// trigger turns true) is executed that long after; its assignments are
+/// computed when it triggers (`use_values_from_trigger_time`, the default)
+/// or when it is executed. A trigger that is not `persistent` cancels the
+/// pending execution if it turns false before. Events due at the same
+/// instant execute one at a time, the highest `priority` first (evaluated
+/// at that instant; an event without one after those with one), ties in
+/// the order they were triggered, then declaration order; after each, the
+/// triggers are checked again, so events can trigger one another.
+///
+/// ```toml
+/// [[event]]
+/// name = "washout"
+/// trigger = "time >= 2"
+/// delay = "tau"
+/// priority = "1"
+/// persistent = false
+/// use_values_from_trigger_time = false
+/// assign = [{ target = "S", value = "0" }]
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventDecl {
@@ -379,6 +406,21 @@ pub struct EventDecl {
     /// What it changes, all computed before any is made.
     #[serde(default, rename = "assign")]
     pub assignments: Vec<EventAssignmentDecl>,
+    /// How long after the trigger turns true the event is executed (an
+    /// expression evaluated then); none: at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<String>,
+    /// Which of the events due at one instant executes first (an
+    /// expression, the highest first, evaluated at that instant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// Does a pending execution survive its trigger turning false?
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub persistent: bool,
+    /// Are the assignments' values computed when the event triggers (true)
+    /// or when it is executed (false)?
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub use_values_from_trigger_time: bool,
 }
 
 fn yes() -> bool {
@@ -392,12 +434,38 @@ fn is_true(v: &bool) -> bool {
 impl EventDecl {
     /// An event with a trigger and no assignments yet.
     pub fn new(name: &str, trigger: &str) -> EventDecl {
-        EventDecl { name: name.to_string(), trigger: trigger.to_string(), initial_value: true, assignments: Vec::new() }
+        EventDecl {
+            name: name.to_string(),
+            trigger: trigger.to_string(),
+            initial_value: true,
+            assignments: Vec::new(),
+            delay: None,
+            priority: None,
+            persistent: true,
+            use_values_from_trigger_time: true,
+        }
+    }
+
+    /// Executes the event `delay` (an expression evaluated when it
+    /// triggers) after its trigger turns true.
+    pub fn delay(mut self, delay: &str) -> EventDecl {
+        self.delay = Some(delay.to_string());
+        self
+    }
+
+    /// Orders it among events due at the same instant (highest first).
+    pub fn priority(mut self, priority: &str) -> EventDecl {
+        self.priority = Some(priority.to_string());
+        self
     }
 
     /// Adds `target := value`.
     pub fn assign(mut self, target: &str, value: &str) -> EventDecl {
-        self.assignments.push(EventAssignmentDecl { target: target.to_string(), value: value.to_string() });
+        self.assignments.push(EventAssignmentDecl {
+            target: target.to_string(),
+            value: value.to_string(),
+            scale: None,
+        });
         self
     }
 }

@@ -745,13 +745,18 @@ fn write_reaction(out: &mut String, model: &Model, laws: &Laws, k: usize, p: &Pr
 struct SbmlEvent {
     id: String,
     initial_value: bool,
+    persistent: bool,
+    use_values_from_trigger_time: bool,
     trigger: String,
+    delay: Option<String>,
+    priority: Option<String>,
     assignments: Vec<(String, String)>,
 }
 
-/// The model's `[[event]]`s: persistent triggers without delay or
-/// priority, assignments to species (the model's compartments) computed
-/// with the values before the event, as the model fires them.
+/// The model's `[[event]]`s with their triggers, delays, priorities and
+/// assignments to species (the model's compartments); an assignment's
+/// scale multiplies its value, which SBML can say unless the value is
+/// taken at the trigger of a delayed event (refused).
 fn model_events(spec: &ModelSpec, laws: &Laws) -> Result<Vec<SbmlEvent>> {
     spec.events
         .iter()
@@ -769,11 +774,42 @@ fn model_events(spec: &ModelSpec, laws: &Laws) -> Result<Vec<SbmlEvent>> {
                         )
                         .into());
                     }
-                    let math = laws.expression(&a.value, &format!("{context}, assignment to '{}'", a.target))?;
+                    let value = match &a.scale {
+                        None => a.value.clone(),
+                        // A scale that reads no state nor time is the same at the
+                        // trigger and at the execution.
+                        Some(scale)
+                            if e.delay.is_some()
+                                && e.use_values_from_trigger_time
+                                && Expr::parse(scale).map_or(true, |x| {
+                                    x.depends_on_time()
+                                        || x.symbols().iter().any(|n| !spec.parameters.iter().any(|p| p.name == **n))
+                                }) =>
+                        {
+                            return Err(SaspError::unsupported(
+                                "exporting an assignment scale of a delayed event that uses the trigger's values",
+                                format!("{context}, assignment to '{}'", a.target),
+                            ))
+                        }
+                        Some(scale) => format!("({}) * ({scale})", a.value),
+                    };
+                    let math = laws.expression(&value, &format!("{context}, assignment to '{}'", a.target))?;
                     Ok((sid(&a.target), math))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(SbmlEvent { id: sid(&e.name), initial_value: e.initial_value, trigger, assignments })
+            let optional = |text: &Option<String>, what: &str| -> Result<Option<String>> {
+                text.as_ref().map(|t| laws.expression(t, &format!("{context}, {what}"))).transpose()
+            };
+            Ok(SbmlEvent {
+                id: sid(&e.name),
+                initial_value: e.initial_value,
+                persistent: e.persistent,
+                use_values_from_trigger_time: e.use_values_from_trigger_time,
+                trigger,
+                delay: optional(&e.delay, "delay")?,
+                priority: optional(&e.priority, "priority")?,
+                assignments,
+            })
         })
         .collect()
 }
@@ -811,9 +847,17 @@ fn write_events(
     for e in events {
         let _ = write!(
             out,
-            "      <event id=\"{}\" useValuesFromTriggerTime=\"true\"><trigger initialValue=\"{}\" persistent=\"true\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></trigger>",
-            e.id, e.initial_value, e.trigger
+            "      <event id=\"{}\" useValuesFromTriggerTime=\"{}\"><trigger initialValue=\"{}\" persistent=\"{}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{}</math></trigger>",
+            e.id, e.use_values_from_trigger_time, e.initial_value, e.persistent, e.trigger
         );
+        for (element, math) in [("priority", &e.priority), ("delay", &e.delay)] {
+            if let Some(math) = math {
+                let _ = write!(
+                    out,
+                    "<{element}><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{math}</math></{element}>"
+                );
+            }
+        }
         if !e.assignments.is_empty() {
             out.push_str("<listOfEventAssignments>");
             for (target, math) in &e.assignments {

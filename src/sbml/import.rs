@@ -688,15 +688,21 @@ impl<'d> Importer<'d> {
         let name = e.id.clone().unwrap_or_else(|| format!("event_{k}"));
         let mut decl = EventDecl::new(&name, &self.rewrite(&e.trigger).to_string());
         decl.initial_value = e.initial_value;
+        decl.persistent = e.persistent;
+        decl.use_values_from_trigger_time = e.use_values_from_trigger_time;
+        decl.delay = e.delay.as_ref().map(|d| self.rewrite(d).to_string());
+        decl.priority = e.priority.as_ref().map(|p| self.rewrite(p).to_string());
         for (target, math) in &e.assignments {
-            let mut value = self.rewrite(math);
-            if let Some(info) = self.species.get(target) {
-                if info.holds == Holds::Amount && !info.only_substance {
-                    // With the size before the event, even if the event sets
-                    // the size too (the suite's case 01780).
-                    value = Expr::binary(Op::Times, value, self.symbols[&info.compartment].clone());
-                }
-            }
+            let value = self.rewrite(math);
+            // A species held as an amount: the value times the size at
+            // execution, before the event's own assignments, even if the
+            // event sets the size too (the suite's case 01780) or the value
+            // was computed at the trigger (case 01507).
+            let scale = self
+                .species
+                .get(target)
+                .filter(|info| info.holds == Holds::Amount && !info.only_substance)
+                .map(|info| self.symbols[&info.compartment].to_string());
             if self.assignment_rules.contains_key(target.as_str()) {
                 return Err(ModelError::invalid(
                     format!("event '{name}' in {}", self.source),
@@ -705,6 +711,9 @@ impl<'d> Importer<'d> {
                 .into());
             }
             decl = decl.assign(&self.name(target), &value.to_string());
+            if let Some(a) = decl.assignments.last_mut() {
+                a.scale = scale;
+            }
         }
         Ok(decl)
     }

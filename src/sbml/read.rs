@@ -33,8 +33,6 @@
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
 //! | a package declared `xxx:required="true"` on `<sbml>` (comp, fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
 //! | `<algebraicRule>` (with math) | `algebraicRule` |
-//! | an event's `<delay>`, `<priority>` (with math) | `event delay`, `event priority` |
-//! | a trigger with `persistent="false"` | `trigger persistent="false"` |
 //! | a reaction with `fast="true"` | `reaction fast="true"` |
 //! | the MathML csymbols `delay` and `rateOf` | `delay csymbol`, `rateOf csymbol` |
 //!
@@ -250,7 +248,7 @@ pub struct SpeciesReference {
     pub stoichiometry_math: Option<Expr>,
 }
 
-/// An SBML `<event>` (without delay or priority, with a persistent trigger).
+/// An SBML `<event>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SbmlEvent {
     /// Its id, if any.
@@ -259,8 +257,12 @@ pub struct SbmlEvent {
     pub trigger: Expr,
     /// The trigger's `initialValue` (Level 2: true).
     pub initial_value: bool,
-    /// The trigger's `persistent` (Level 2: true; false is refused).
+    /// The trigger's `persistent` (Level 2: true).
     pub persistent: bool,
+    /// The `<delay>`'s math, if it has one.
+    pub delay: Option<Expr>,
+    /// The `<priority>`'s math, if it has one.
+    pub priority: Option<Expr>,
     /// `useValuesFromTriggerTime` (Level 2 default: true).
     pub use_values_from_trigger_time: bool,
     /// `<eventAssignment>`s that have math: variable and math, functions
@@ -744,13 +746,14 @@ impl Reader<'_> {
     /// An event, `None` without a trigger or trigger math (it never fires).
     fn event(&self, e: Node) -> crate::Result<Option<SbmlEvent>> {
         // A delay or priority without math has no effect (SBML Test Suite case 01241).
-        for (element, construct) in [("delay", "event delay"), ("priority", "event priority")] {
-            if let Some(d) = self.child(e, element) {
-                if self.math(d)?.is_some() {
-                    return Err(self.unsupported(construct, e));
-                }
-            }
-        }
+        let delay = match self.child(e, "delay") {
+            Some(d) => self.math(d)?,
+            None => None,
+        };
+        let priority = match self.child(e, "priority") {
+            Some(p) => self.math(p)?,
+            None => None,
+        };
         let use_values_from_trigger_time = self.boolean(e, "useValuesFromTriggerTime", Some(true))?;
         let Some(trigger) = self.child(e, "trigger") else {
             if self.level == 3 && self.version == 2 {
@@ -760,9 +763,6 @@ impl Reader<'_> {
         };
         let initial_value = self.boolean(trigger, "initialValue", Some(true))?;
         let persistent = self.boolean(trigger, "persistent", Some(true))?;
-        if !persistent {
-            return Err(self.unsupported("trigger persistent=\"false\"", e));
-        }
         // A trigger without math never fires: the event is ignored (case 01238).
         let Some(math) = self.math(trigger)? else { return Ok(None) };
         let mut assignments = Vec::new();
@@ -777,6 +777,8 @@ impl Reader<'_> {
             trigger: math,
             initial_value,
             persistent,
+            delay,
+            priority,
             use_values_from_trigger_time,
             assignments,
         }))
