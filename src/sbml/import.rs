@@ -756,16 +756,14 @@ impl<'d> Importer<'d> {
     /// The rate of each symbol whose `rateOf` the math reads, keyed by the
     /// variable that stands for it ([`mathml::rate_of`]).
     fn rates(&self) -> Result<HashMap<String, Expr>> {
+        // In name order, so that an error names the same symbol every time.
+        let names: std::collections::BTreeSet<_> = self.all_math().into_iter().flat_map(Expr::symbols).collect();
         let mut memo = HashMap::new();
         let mut out = HashMap::new();
-        for e in self.all_math() {
-            for name in e.symbols() {
-                if let Some(x) = mathml::rate_of_target(&name) {
-                    if !out.contains_key(&*name) {
-                        let rate = self.rate_of(x, &mut Vec::new(), &mut memo)?;
-                        out.insert(name.to_string(), rate);
-                    }
-                }
+        for name in names {
+            if let Some(x) = mathml::rate_of_target(&name) {
+                let rate = self.rate_of(x, &mut Vec::new(), &mut memo)?;
+                out.insert(name.to_string(), rate);
             }
         }
         Ok(out)
