@@ -30,6 +30,28 @@
 //! amount sets `value · size`, with the size before the event (even when
 //! the same event sets the size too). A constant species keeps its amount.
 //!
+//! # rateOf
+//!
+//! `rateOf(x)` (read as the variable [`mathml::rate_of`] makes) is replaced
+//! by the rate of change of `x` as its symbol denotes, worked out in SBML's
+//! terms and then rewritten like any other math, so the model never sees
+//! `rateOf`:
+//!
+//! | `x` | `rateOf(x)` |
+//! |---|---|
+//! | a symbol with a rate rule | the rule's math |
+//! | a symbol with an assignment rule, or a reaction (its kinetic law) | d/dt of that math: Σ ∂f/∂y · rateOf(y) over the symbols y it reads, plus ∂f/∂time |
+//! | a species otherwise | its amount's rate `dn/dt` = Σ over reactions of ± stoichiometry · conversion factor · rate (0 without reactions); with `hasOnlySubstanceUnits` that is the rate; otherwise the concentration's, `(dn/dt)/V − [S]·(dV/dt)/V` with `dV/dt` = rateOf(compartment) |
+//! | any other compartment, parameter or species reference (constant, or set only by events and initial assignments) | 0 |
+//! | a local parameter of the kinetic law that reads it | 0 |
+//!
+//! A rate that needs itself (through rate rules, or a kinetic law reading
+//! the rate of a species it changes) is an error naming the chain or cycle;
+//! so is `rateOf` of an id the model does not declare. `rateOf` of a symbol
+//! whose defining math itself reads `rateOf` is refused
+//! ([`SaspError::Unsupported`]). In initial assignments the rates are
+//! evaluated at time 0 with the initial values.
+//!
 //! Initial values: attributes, then initial assignments and assignment rules
 //! together, evaluated at time 0 in dependency order (cycles refused).
 //! Units are not converted: every quantity is taken as the number the
