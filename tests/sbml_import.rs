@@ -324,6 +324,19 @@ fn rate_of_anything_but_a_symbol_and_rates_that_need_themselves_are_refused() {
     );
     let err = import(&body).unwrap_err();
     assert!(!err.is_unsupported() && err.to_string().contains("cycle"), "{err}");
+    // rateOf of a symbol whose assignment rule reads rateOf (a second derivative).
+    let body = format!(
+        r#"{params}<listOfRules><rateRule variable="x">{MATH}<cn>1</cn></math></rateRule><assignmentRule variable="y">{MATH}{}</math></assignmentRule>
+<assignmentRule variable="z">{MATH}{}</math></assignmentRule></listOfRules>"#,
+        rate_of("x"),
+        rate_of("y")
+    )
+    .replace(r#"<parameter id="y" value="1" constant="false"/>"#, r#"<parameter id="y" constant="false"/><parameter id="z" constant="false"/>"#);
+    let err = import(&body).unwrap_err();
+    assert!(
+        err.is_unsupported() && err.to_string().contains("rateOf of a symbol whose definition reads rateOf"),
+        "{err}"
+    );
     // rateOf of an id the model does not declare.
     let body = format!(
         r#"{params}<listOfRules><rateRule variable="x">{MATH}{}</math></rateRule></listOfRules>"#,
@@ -331,4 +344,33 @@ fn rate_of_anything_but_a_symbol_and_rates_that_need_themselves_are_refused() {
     );
     let err = import(&body).unwrap_err();
     assert!(err.to_string().contains("rateOf(nope)"), "{err}");
+}
+
+/// `rateOf` in an event trigger (the rates before the event) and of a
+/// reaction's id (d/dt of its kinetic law): S decays at `k·S`
+/// (concentration 3 in a compartment of size 2), the event fires when
+/// `rateOf(S) = −k·S` rises past −0.5, at `t = ln(4.2)/k`, and
+/// `rateOf(r) = k·C·(−k·S)`.
+#[test]
+fn rate_of_in_a_trigger_and_of_a_reaction() {
+    let body = format!(
+        r#"<listOfCompartments><compartment id="C" size="2" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="S" compartment="C" initialConcentration="3" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>
+<listOfParameters><parameter id="k" value="0.7" constant="true"/><parameter id="flag" value="0" constant="false"/><parameter id="dr" constant="false"/></listOfParameters>
+<listOfRules><assignmentRule variable="dr">{MATH}{}</math></assignmentRule></listOfRules>
+<listOfReactions><reaction id="r" reversible="false"><listOfReactants><speciesReference species="S" stoichiometry="1" constant="true"/></listOfReactants>
+<kineticLaw>{MATH}<apply><times/><ci>k</ci><ci>S</ci><ci>C</ci></apply></math></kineticLaw></reaction></listOfReactions>
+<listOfEvents><event id="e" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true">{MATH}<apply><gt/>{}<cn>-0.5</cn></apply></math></trigger>
+<listOfEventAssignments><eventAssignment variable="flag">{MATH}<cn>1</cn></math></eventAssignment></listOfEventAssignments></event></listOfEvents>"#,
+        rate_of("r"),
+        rate_of("S")
+    );
+    let import = import(&body).unwrap();
+    let fires = 4.2f64.ln() / 0.7;
+    let table = course(&import, &[0.0, fires - 0.01, fires + 0.01, 4.0], &["S", "flag", "dr"]);
+    for row in &table.rows {
+        let (t, s, flag, dr) = (row[0], row[1], row[2], row[3]);
+        assert_eq!(flag, if t > fires { 1.0 } else { 0.0 }, "flag at {t}");
+        assert!((dr + 0.7 * 2.0 * 0.7 * s).abs() < 1e-12, "rateOf(r) at {t}: {dr}");
+    }
 }
