@@ -519,10 +519,23 @@ fn mathml_numbers_symbols_and_qualifiers() {
         }
         other => panic!("{other:?}"),
     }
+    // rateOf(x) is the variable `rateOf(x)`, which the SBML importer
+    // replaces; it is written back as the csymbol, and infix text refuses it.
+    let rate = read_expr("<apply><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol><ci> x </ci></apply>");
+    assert_eq!(rate, mathml::rate_of("x"));
+    assert_eq!(mathml::rate_of_target("rateOf(x)"), Some("x"));
+    assert_eq!((mathml::rate_of_target("x"), mathml::rate_of_target("rateOf()")), (None, None));
+    assert_eq!(read_expr(&mathml::write(&rate)), rate);
+    assert!(mathml::write(&rate).contains("symbols/rateOf\">rateOf</csymbol><ci>x</ci>"));
+    assert!(Expr::parse(&rate.to_string()).unwrap_err().to_string().contains("rateOf csymbol"));
     // Errors name the construct.
     for (xml, needle) in [
         ("<apply><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/delay\">delay</csymbol><ci>x</ci><cn>1</cn></apply>", "delay csymbol"),
-        ("<apply><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol><ci>x</ci></apply>", "rateOf csymbol"),
+        ("<apply><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol><cn>1</cn></apply>", "rateOf csymbol of an expression that is not a symbol"),
+        ("<apply><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol><ci>x</ci><ci>y</ci></apply>", "rateOf takes one argument"),
+        ("<csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol>", "outside an <apply>"),
+        ("<lambda><bvar><ci>x</ci></bvar><apply><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol><ci>x</ci></apply></lambda>", "rateOf csymbol in a function definition"),
+        ("<ci>rateOf(x)</ci>", "is not a name"),
         ("<apply><diff/><ci>x</ci></apply>", "<diff>"),
         ("<matrix/>", "<matrix>"),
         ("<apply><exp/><ci>x</ci><ci>y</ci></apply>", "'exp' takes 1"),

@@ -173,3 +173,204 @@ fn invalid_documents_are_errors_naming_the_item() {
     let err = import(two_rules).unwrap_err().to_string();
     assert!(err.contains("at most one rule"), "{err}");
 }
+
+// ------------------------------------------------------------------ rateOf
+
+const MATH: &str = r#"<math xmlns="http://www.w3.org/1998/Math/MathML">"#;
+
+fn rate_of(x: &str) -> String {
+    format!(
+        r#"<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol><ci>{x}</ci></apply>"#
+    )
+}
+
+/// Simulates `import` and returns the table of `variables` at `times`.
+fn course(import: &Import, times: &[f64], variables: &[&str]) -> Table {
+    let options = Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), ..Options::default() };
+    let variables: Vec<String> = variables.iter().map(|v| v.to_string()).collect();
+    import.time_course(times, &variables, &[], &[], Method::Rodas5p, &options).unwrap()
+}
+
+/// S decays by a reaction (`dS/dt = −k·S` as a concentration in a
+/// compartment of size 2): `p := rateOf(S)` is `−k·S` at every time, and
+/// an initial assignment `q = rateOf(S)` is `−k·S(0)`.
+#[test]
+fn rate_of_a_species_changed_by_a_reaction_is_its_concentrations_rate() {
+    let body = format!(
+        r#"<listOfCompartments><compartment id="C" size="2" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="S" compartment="C" initialConcentration="3" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>
+<listOfParameters><parameter id="k" value="0.7" constant="true"/><parameter id="p" constant="false"/><parameter id="q" constant="true"/></listOfParameters>
+<listOfInitialAssignments><initialAssignment symbol="q">{MATH}{}</math></initialAssignment></listOfInitialAssignments>
+<listOfRules><assignmentRule variable="p">{MATH}{}</math></assignmentRule></listOfRules>
+<listOfReactions><reaction id="r" reversible="false"><listOfReactants><speciesReference species="S" stoichiometry="1" constant="true"/></listOfReactants>
+<kineticLaw>{MATH}<apply><times/><ci>k</ci><ci>S</ci><ci>C</ci></apply></math></kineticLaw></reaction></listOfReactions>"#,
+        rate_of("S"),
+        rate_of("S")
+    );
+    let import = import(&body).unwrap();
+    let table = course(&import, &[0.0, 0.5, 1.0, 3.0], &["S", "p", "q"]);
+    for row in &table.rows {
+        let (t, s, p, q) = (row[0], row[1], row[2], row[3]);
+        assert!((s - 3.0 * (-0.7 * t).exp()).abs() < 1e-8, "S at {t}: {s}");
+        assert!((p + 0.7 * s).abs() < 1e-12, "rateOf(S) at {t}: {p} against {}", -0.7 * s);
+        assert_eq!(q, -0.7 * 3.0, "initial assignment at {t}");
+    }
+}
+
+/// A compartment growing at `dV/dt = g` and a species made at `a`
+/// amount per time: `d[S]/dt = a/V − [S]·g/V` (dilution), while the rate
+/// of its amount (`hasOnlySubstanceUnits` species T, made alike) is `a`,
+/// and the rate of the size is `g`.
+#[test]
+fn rate_of_a_concentration_in_a_growing_compartment_includes_dilution() {
+    let body = format!(
+        r#"<listOfCompartments><compartment id="V" size="1" constant="false"/></listOfCompartments>
+<listOfSpecies>
+<species id="S" compartment="V" initialAmount="2" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+<species id="T" compartment="V" initialAmount="2" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>
+</listOfSpecies>
+<listOfParameters><parameter id="a" value="0.3" constant="true"/><parameter id="g" value="0.5" constant="true"/>
+<parameter id="dS" constant="false"/><parameter id="dT" constant="false"/><parameter id="dV" constant="false"/></listOfParameters>
+<listOfRules>
+<rateRule variable="V">{MATH}<ci>g</ci></math></rateRule>
+<assignmentRule variable="dS">{MATH}{}</math></assignmentRule>
+<assignmentRule variable="dT">{MATH}{}</math></assignmentRule>
+<assignmentRule variable="dV">{MATH}{}</math></assignmentRule>
+</listOfRules>
+<listOfReactions><reaction id="make" reversible="false"><listOfProducts>
+<speciesReference species="S" stoichiometry="1" constant="true"/><speciesReference species="T" stoichiometry="1" constant="true"/>
+</listOfProducts><kineticLaw>{MATH}<ci>a</ci></math></kineticLaw></reaction></listOfReactions>"#,
+        rate_of("S"),
+        rate_of("T"),
+        rate_of("V")
+    );
+    let import = import(&body).unwrap();
+    let table = course(&import, &[0.0, 1.0, 2.0, 4.0], &["S", "V", "dS", "dT", "dV"]);
+    for row in &table.rows {
+        let (t, s, v, ds, dt, dv) = (row[0], row[1], row[2], row[3], row[4], row[5]);
+        let (n, size) = (2.0 + 0.3 * t, 1.0 + 0.5 * t);
+        assert!((v - size).abs() < 1e-9 && (s - n / size).abs() < 1e-8, "S, V at {t}: {s}, {v}");
+        // d(n/V)/dt = a/V − n·g/V².
+        let exact = 0.3 / size - n * 0.5 / (size * size);
+        assert!((ds - exact).abs() < 1e-8, "rateOf(S) at {t}: {ds} against {exact}");
+        assert!((dt - 0.3).abs() < 1e-15 && (dv - 0.5).abs() < 1e-15, "rateOf(T), rateOf(V) at {t}: {dt}, {dv}");
+    }
+}
+
+/// An assignment rule `y = x² + time` with `dx/dt = −x`:
+/// `rateOf(y) = 2x·(−x) + 1`, by the chain rule; a rate rule may read it.
+#[test]
+fn rate_of_an_assigned_symbol_is_the_time_derivative_of_its_rule() {
+    let body = format!(
+        r#"<listOfParameters><parameter id="x" value="2" constant="false"/><parameter id="y" constant="false"/>
+<parameter id="dy" constant="false"/><parameter id="z" value="0" constant="false"/></listOfParameters>
+<listOfRules>
+<rateRule variable="x">{MATH}<apply><minus/><ci>x</ci></apply></math></rateRule>
+<assignmentRule variable="y">{MATH}<apply><plus/><apply><power/><ci>x</ci><cn>2</cn></apply><csymbol definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol></apply></math></assignmentRule>
+<assignmentRule variable="dy">{MATH}{}</math></assignmentRule>
+<rateRule variable="z">{MATH}{}</math></rateRule>
+</listOfRules>"#,
+        rate_of("y"),
+        rate_of("y")
+    );
+    let import = import(&body).unwrap();
+    let table = course(&import, &[0.0, 0.5, 2.0], &["x", "y", "dy", "z"]);
+    for row in &table.rows {
+        let (t, x, y, dy, z) = (row[0], row[1], row[2], row[3], row[4]);
+        assert!((x - 2.0 * (-t).exp()).abs() < 1e-8, "x at {t}: {x}");
+        assert!((dy - (1.0 - 2.0 * x * x)).abs() < 1e-12, "rateOf(y) at {t}: {dy}");
+        // z integrates rateOf(y): z(t) = y(t) − y(0).
+        assert!((z - (y - 4.0)).abs() < 1e-7, "z at {t}: {z} against {}", y - 4.0);
+    }
+}
+
+#[test]
+fn rate_of_anything_but_a_symbol_and_rates_that_need_themselves_are_refused() {
+    let params = r#"<listOfParameters><parameter id="x" value="1" constant="false"/><parameter id="y" value="1" constant="false"/></listOfParameters>"#;
+    // rateOf of an expression.
+    let body = format!(
+        r#"{params}<listOfRules><rateRule variable="x">{MATH}<apply><csymbol definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol><apply><times/><cn>2</cn><ci>y</ci></apply></apply></math></rateRule></listOfRules>"#
+    );
+    let err = import(&body).unwrap_err();
+    assert!(
+        err.is_unsupported() && err.to_string().contains("rateOf csymbol of an expression that is not a symbol"),
+        "{err}"
+    );
+    // rateOf inside a function definition.
+    let body = format!(
+        r#"<listOfFunctionDefinitions><functionDefinition id="f">{MATH}<lambda><bvar><ci>u</ci></bvar>{}</lambda></math></functionDefinition></listOfFunctionDefinitions>{params}"#,
+        rate_of("u")
+    );
+    let err = import(&body).unwrap_err();
+    assert!(err.is_unsupported() && err.to_string().contains("rateOf csymbol in a function definition"), "{err}");
+    // A rate rule that reads its own rate, directly and through another.
+    for (rx, ry, chain) in [
+        (rate_of("x"), "<cn>1</cn>".to_string(), "rateOf(x) → rateOf(x)"),
+        (rate_of("y"), rate_of("x"), "rateOf(x) → rateOf(y) → rateOf(x)"),
+    ] {
+        let body = format!(
+            r#"{params}<listOfRules><rateRule variable="x">{MATH}{rx}</math></rateRule><rateRule variable="y">{MATH}{ry}</math></rateRule></listOfRules>"#
+        );
+        let err = import(&body).unwrap_err();
+        assert!(!err.is_unsupported() && err.to_string().contains(chain), "{err}");
+    }
+    // A kinetic law that reads the rate of the species it changes.
+    let body = format!(
+        r#"<listOfCompartments><compartment id="C" size="1" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="S" compartment="C" initialAmount="1" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/></listOfSpecies>
+<listOfReactions><reaction id="r" reversible="false"><listOfReactants><speciesReference species="S" stoichiometry="1" constant="true"/></listOfReactants>
+<kineticLaw>{MATH}{}</math></kineticLaw></reaction></listOfReactions>"#,
+        rate_of("S")
+    );
+    let err = import(&body).unwrap_err();
+    assert!(!err.is_unsupported() && err.to_string().contains("cycle"), "{err}");
+    // rateOf of a symbol whose assignment rule reads rateOf (a second derivative).
+    let body = format!(
+        r#"{params}<listOfRules><rateRule variable="x">{MATH}<cn>1</cn></math></rateRule><assignmentRule variable="y">{MATH}{}</math></assignmentRule>
+<assignmentRule variable="z">{MATH}{}</math></assignmentRule></listOfRules>"#,
+        rate_of("x"),
+        rate_of("y")
+    )
+    .replace(r#"<parameter id="y" value="1" constant="false"/>"#, r#"<parameter id="y" constant="false"/><parameter id="z" constant="false"/>"#);
+    let err = import(&body).unwrap_err();
+    assert!(
+        err.is_unsupported() && err.to_string().contains("rateOf of a symbol whose definition reads rateOf"),
+        "{err}"
+    );
+    // rateOf of an id the model does not declare.
+    let body = format!(
+        r#"{params}<listOfRules><rateRule variable="x">{MATH}{}</math></rateRule></listOfRules>"#,
+        rate_of("nope")
+    );
+    let err = import(&body).unwrap_err();
+    assert!(err.to_string().contains("rateOf(nope)"), "{err}");
+}
+
+/// `rateOf` in an event trigger (the rates before the event) and of a
+/// reaction's id (d/dt of its kinetic law): S decays at `k·S`
+/// (concentration 3 in a compartment of size 2), the event fires when
+/// `rateOf(S) = −k·S` rises past −0.5, at `t = ln(4.2)/k`, and
+/// `rateOf(r) = k·C·(−k·S)`.
+#[test]
+fn rate_of_in_a_trigger_and_of_a_reaction() {
+    let body = format!(
+        r#"<listOfCompartments><compartment id="C" size="2" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="S" compartment="C" initialConcentration="3" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>
+<listOfParameters><parameter id="k" value="0.7" constant="true"/><parameter id="flag" value="0" constant="false"/><parameter id="dr" constant="false"/></listOfParameters>
+<listOfRules><assignmentRule variable="dr">{MATH}{}</math></assignmentRule></listOfRules>
+<listOfReactions><reaction id="r" reversible="false"><listOfReactants><speciesReference species="S" stoichiometry="1" constant="true"/></listOfReactants>
+<kineticLaw>{MATH}<apply><times/><ci>k</ci><ci>S</ci><ci>C</ci></apply></math></kineticLaw></reaction></listOfReactions>
+<listOfEvents><event id="e" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true">{MATH}<apply><gt/>{}<cn>-0.5</cn></apply></math></trigger>
+<listOfEventAssignments><eventAssignment variable="flag">{MATH}<cn>1</cn></math></eventAssignment></listOfEventAssignments></event></listOfEvents>"#,
+        rate_of("r"),
+        rate_of("S")
+    );
+    let import = import(&body).unwrap();
+    let fires = 4.2f64.ln() / 0.7;
+    let table = course(&import, &[0.0, fires - 0.01, fires + 0.01, 4.0], &["S", "flag", "dr"]);
+    for row in &table.rows {
+        let (t, s, flag, dr) = (row[0], row[1], row[2], row[3]);
+        assert_eq!(flag, if t > fires { 1.0 } else { 0.0 }, "flag at {t}");
+        assert!((dr + 0.7 * 2.0 * 0.7 * s).abs() < 1e-12, "rateOf(r) at {t}: {dr}");
+    }
+}

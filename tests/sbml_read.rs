@@ -466,10 +466,10 @@ fn refusals_name_the_construct_and_the_element() {
             l3v2(&format!(
                 r#"{COMPARTMENT}<listOfReactions><reaction id="rr" reversible="false"><kineticLaw>{}</kineticLaw></reaction></listOfReactions>"#,
                 math(
-                    r#"<apply><csymbol definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol><ci>x</ci></apply>"#
+                    r#"<apply><csymbol definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol><apply><times/><cn>2</cn><ci>x</ci></apply></apply>"#
                 )
             )),
-            "rateOf csymbol",
+            "rateOf csymbol of an expression that is not a symbol",
             "kineticLaw",
         ),
     ];

@@ -18,6 +18,36 @@ pub enum Math {
 
 const SBML_SYMBOLS: &str = "http://www.sbml.org/sbml/symbols/";
 
+/// The variable that stands for SBML's `rateOf(symbol)`: the csymbol
+/// `rateOf` applied to `<ci>symbol</ci>` is read as the variable named
+/// `rateOf(symbol)`, a name no SBML id can have. The expression layer knows
+/// nothing of rates; the SBML importer replaces this variable by the rate
+/// of `symbol` ([`crate::sbml::import`]). Its printed
+/// form, `rateOf(symbol)`, is refused by the infix parser, so it cannot
+/// reach a model unreplaced.
+///
+/// ```
+/// use sasp::expr::{mathml, Expr};
+///
+/// let xml = r#"<math xmlns="http://www.w3.org/1998/Math/MathML"><apply><times/><cn>2</cn>
+///   <apply><csymbol definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol><ci>S</ci></apply>
+/// </apply></math>"#;
+/// let doc = roxmltree::Document::parse(xml).unwrap();
+/// let e = mathml::read_expr(doc.root_element())?;
+/// assert_eq!(e, Expr::apply(sasp::expr::Op::Times, vec![Expr::Num(2.0), mathml::rate_of("S")]));
+/// assert_eq!(mathml::rate_of_target("rateOf(S)"), Some("S"));
+/// # Ok::<(), sasp::expr::ExprError>(())
+/// ```
+pub fn rate_of(symbol: &str) -> Expr {
+    Expr::var(&format!("rateOf({symbol})"))
+}
+
+/// The symbol whose rate the variable `name` stands for, if `name` is one
+/// that [`rate_of`] makes.
+pub fn rate_of_target(name: &str) -> Option<&str> {
+    name.strip_prefix("rateOf(")?.strip_suffix(')').filter(|s| !s.is_empty())
+}
+
 fn invalid(node: roxmltree::Node, message: impl Into<String>) -> ExprError {
     ExprError::MathMl { element: node.tag_name().name().to_string(), message: message.into() }
 }
@@ -94,6 +124,10 @@ fn lambda(node: roxmltree::Node) -> Result<Lambda, ExprError> {
         }
     }
     let body = body.ok_or_else(|| invalid(node, "no body"))?;
+    if body.symbols().iter().any(|s| rate_of_target(s).is_some()) {
+        // Inlining would not reach the bound variable inside the name.
+        return Err(ExprError::Unsupported("rateOf csymbol in a function definition".into()));
+    }
     Ok(Lambda { params, body })
 }
 
@@ -106,7 +140,8 @@ fn csymbol(node: roxmltree::Node) -> Result<Expr, ExprError> {
     match url.strip_prefix(SBML_SYMBOLS) {
         Some("time") => Ok(Expr::Time),
         Some("avogadro") => Ok(Expr::Avogadro),
-        Some(s @ ("delay" | "rateOf")) => Err(ExprError::Unsupported(format!("{s} csymbol"))),
+        Some("delay") => Err(ExprError::Unsupported("delay csymbol".into())),
+        Some("rateOf") => Err(invalid(node, "the rateOf csymbol outside an <apply>")),
         _ => Err(invalid(node, format!("unknown csymbol definitionURL '{url}'"))),
     }
 }
@@ -171,6 +206,9 @@ fn expr(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
             let t = text(node);
             if t.is_empty() {
                 return Err(invalid(node, "empty name"));
+            }
+            if rate_of_target(t).is_some() {
+                return Err(invalid(node, format!("'{t}' is not a name")));
             }
             Expr::Var(Arc::from(t))
         }
@@ -241,8 +279,17 @@ fn apply(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
         // benchmark's Beer 2014 model write it).
         "apply" if args.is_empty() && qualifier.is_none() => return expr(head, depth + 1),
         "ci" => return Ok(Expr::Call(Arc::from(text(head)), args)),
+        "csymbol" if head.attribute("definitionURL").and_then(|u| u.strip_prefix(SBML_SYMBOLS)) == Some("rateOf") => {
+            return match (args.as_slice(), qualifier) {
+                ([Expr::Var(x)], None) => Ok(rate_of(x)),
+                ([_], None) => {
+                    Err(ExprError::Unsupported("rateOf csymbol of an expression that is not a symbol".into()))
+                }
+                _ => Err(invalid(node, "rateOf takes one argument")),
+            };
+        }
         "csymbol" => {
-            // `delay` and `rateOf` are the csymbols that are functions.
+            // `delay` is the other csymbol that is a function.
             return match csymbol(head) {
                 Err(e) => Err(e),
                 Ok(_) => Err(invalid(head, "a csymbol that is not a function, applied")),
@@ -276,7 +323,8 @@ fn apply(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
 ///   same `f64` bit for bit. +∞ is `<infinity/>`, −∞
 ///   `<apply><minus/><infinity/></apply>`, NaN `<notanumber/>` (these read
 ///   back as the [`Constant`]s, which have the same values);
-/// - a variable `<ci>name</ci>` (`&`, `<`, `>` escaped; a name holding
+/// - a variable `<ci>name</ci>` (`&`, `<`, `>` escaped; the variable
+///   [`rate_of`] makes as the `rateOf` csymbol applied to its symbol; a name holding
 ///   characters XML 1.0 cannot carry at all, control characters other than
 ///   tab, line feed and carriage return, is not representable and those
 ///   characters are replaced by U+FFFD);
@@ -308,7 +356,15 @@ pub fn write(expr: &Expr) -> String {
 pub fn write_to(out: &mut String, expr: &Expr) {
     match expr {
         Expr::Num(v) => write_number(out, *v),
-        Expr::Var(name) => write_ci(out, name),
+        Expr::Var(name) => match rate_of_target(name) {
+            Some(x) => {
+                out.push_str("<apply>");
+                write_csymbol(out, "rateOf");
+                write_ci(out, x);
+                out.push_str("</apply>");
+            }
+            None => write_ci(out, name),
+        },
         Expr::Const(c) => {
             out.push('<');
             out.push_str(c.name());

@@ -122,8 +122,9 @@
 //! reads the SBML L3V2 subset: `apply` with every operator above, `ci`,
 //! `cn` (`type` `integer`, `real`, `e-notation` and `rational` with `<sep/>`;
 //! `sbml:units` ignored), `csymbol` `time` and `avogadro` (by
-//! `definitionURL`; `delay` and `rateOf` are refused with
-//! [`ExprError::Unsupported`] naming them), `piecewise`/`piece`/`otherwise`,
+//! `definitionURL`; `rateOf(x)` of one symbol is read as the variable
+//! [`mathml::rate_of`] names, for the SBML import to replace; `delay` is
+//! refused with [`ExprError::Unsupported`] naming it), `piecewise`/`piece`/`otherwise`,
 //! `lambda` with `bvar` ([`mathml::Math::Lambda`]), `degree`, `logbase`, the
 //! constants, and `semantics` (its first child; annotations ignored).
 //! Anything else is an error naming the element.

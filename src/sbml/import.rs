@@ -30,6 +30,28 @@
 //! amount sets `value · size`, with the size before the event (even when
 //! the same event sets the size too). A constant species keeps its amount.
 //!
+//! # rateOf
+//!
+//! `rateOf(x)` (read as the variable [`mathml::rate_of`] makes) is replaced
+//! by the rate of change of `x` as its symbol denotes, worked out in SBML's
+//! terms and then rewritten like any other math, so the model never sees
+//! `rateOf`:
+//!
+//! | `x` | `rateOf(x)` |
+//! |---|---|
+//! | a symbol with a rate rule | the rule's math |
+//! | a symbol with an assignment rule, or a reaction (its kinetic law) | d/dt of that math: Σ ∂f/∂y · rateOf(y) over the symbols y it reads, plus ∂f/∂time |
+//! | a species otherwise | its amount's rate `dn/dt` = Σ over reactions of ± stoichiometry · conversion factor · rate (0 without reactions); with `hasOnlySubstanceUnits` that is the rate; otherwise the concentration's, `(dn/dt)/V − [S]·(dV/dt)/V` with `dV/dt` = rateOf(compartment) |
+//! | any other compartment, parameter or species reference (constant, or set only by events and initial assignments) | 0 |
+//! | a local parameter of the kinetic law that reads it | 0 |
+//!
+//! A rate that needs itself (through rate rules, or a kinetic law reading
+//! the rate of a species it changes) is an error naming the chain or cycle;
+//! so is `rateOf` of an id the model does not declare. `rateOf` of a symbol
+//! whose defining math itself reads `rateOf` is refused
+//! ([`SaspError::Unsupported`]). In initial assignments the rates are
+//! evaluated at time 0 with the initial values.
+//!
 //! Initial values: attributes, then initial assignments and assignment rules
 //! together, evaluated at time 0 in dependency order (cycles refused).
 //! Units are not converted: every quantity is taken as the number the
@@ -38,7 +60,7 @@
 
 use super::read::{Document, Rule, SbmlEvent};
 use crate::error::{ModelError, Result, SaspError};
-use crate::expr::{Expr, Op};
+use crate::expr::{mathml, Expr, ExprError, Op};
 use crate::model::{
     AssignmentDecl, Compartment, CompartmentDecl, EventDecl, Model, ModelBuilder, ModelSpec, ParameterDecl,
     ProcessDecl, Quantity, RateLaw,
@@ -256,8 +278,12 @@ struct Importer<'d> {
     species: HashMap<String, SpeciesInfo>,
     /// Kinetic laws with local parameters substituted, by reaction id.
     laws: HashMap<&'d str, Expr>,
-    /// SBML id → the expression over model names its symbol stands for.
+    /// SBML id → the expression over model names its symbol stands for;
+    /// also each `rateOf(x)` variable ([`mathml::rate_of`]) → x's rate.
     symbols: HashMap<String, Expr>,
+    /// Each `rateOf(x)` variable the math uses → x's rate in SBML's terms
+    /// (for the initial values).
+    rates: HashMap<String, Expr>,
 }
 
 impl<'d> Importer<'d> {
@@ -359,7 +385,12 @@ impl<'d> Importer<'d> {
             }
             if let Some(law) = &r.kinetic_law {
                 let locals: HashMap<&str, f64> = r.local_parameters.iter().map(|(n, v)| (n.as_str(), *v)).collect();
-                laws.insert(r.id.as_str(), law.substitute(&|v| locals.get(v).map(|&x| Expr::Num(x))));
+                // A local parameter is a constant: its rate is 0.
+                let law = law.substitute(&|v| match mathml::rate_of_target(v) {
+                    Some(x) => locals.contains_key(x).then_some(Expr::Num(0.0)),
+                    None => locals.get(v).map(|&x| Expr::Num(x)),
+                });
+                laws.insert(r.id.as_str(), law);
             }
         }
         Ok(Importer {
@@ -373,6 +404,7 @@ impl<'d> Importer<'d> {
             species: HashMap::new(),
             laws,
             symbols: HashMap::new(),
+            rates: HashMap::new(),
         })
     }
 
@@ -420,6 +452,11 @@ impl<'d> Importer<'d> {
             if self.laws.contains_key(r.id.as_str()) {
                 self.symbols.insert(r.id.clone(), self.var(&r.id));
             }
+        }
+        self.rates = self.rates()?;
+        for (name, rate) in &self.rates {
+            let rate = self.rewrite(rate);
+            self.symbols.insert(name.clone(), rate);
         }
         let initial = self.initial_values()?;
         let mut spec = ModelBuilder::new(if doc.model_id.is_empty() { "sbml" } else { &doc.model_id }).spec().clone();
@@ -486,6 +523,9 @@ impl<'d> Importer<'d> {
         }
         for (&id, &math) in &self.assignment_rules {
             def.insert(id, math.clone());
+        }
+        for (name, rate) in &self.rates {
+            def.insert(name, rate.clone());
         }
         let order = dependency_order(&def, "initial assignments and assignment rules")?;
         let mut values: HashMap<String, f64> = HashMap::new();
@@ -716,6 +756,189 @@ impl<'d> Importer<'d> {
             }
         }
         Ok(decl)
+    }
+}
+
+/// `rateOf`: the rate of change of SBML symbols, in SBML's terms (a
+/// species' id is its symbol's value, a reaction's id its rate), for
+/// [`Importer::build`] to rewrite into model terms.
+impl<'d> Importer<'d> {
+    /// Every piece of math the document holds (kinetic laws with their
+    /// local parameters substituted).
+    fn all_math(&self) -> Vec<&Expr> {
+        let doc = self.doc;
+        let mut all: Vec<&Expr> = self.laws.values().collect();
+        for rule in &doc.rules {
+            all.push(match rule {
+                Rule::Assignment { math, .. } | Rule::Rate { math, .. } => math,
+            });
+        }
+        all.extend(doc.initial_assignments.iter().map(|ia| &ia.math));
+        for r in &doc.reactions {
+            all.extend(r.reactants.iter().chain(&r.products).filter_map(|sr| sr.stoichiometry_math.as_ref()));
+        }
+        for e in &doc.events {
+            all.push(&e.trigger);
+            all.extend(e.delay.iter().chain(e.priority.iter()));
+            all.extend(e.assignments.iter().map(|(_, m)| m));
+        }
+        all
+    }
+
+    /// The rate of each symbol whose `rateOf` the math reads, keyed by the
+    /// variable that stands for it ([`mathml::rate_of`]).
+    fn rates(&self) -> Result<HashMap<String, Expr>> {
+        // In name order, so that an error names the same symbol every time.
+        let names: std::collections::BTreeSet<_> = self.all_math().into_iter().flat_map(Expr::symbols).collect();
+        let mut memo = HashMap::new();
+        let mut out = HashMap::new();
+        for name in names {
+            if let Some(x) = mathml::rate_of_target(&name) {
+                let rate = self.rate_of(x, &mut Vec::new(), &mut memo)?;
+                out.insert(name.to_string(), rate);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `e` with each `rateOf(x)` variable replaced by x's rate.
+    fn with_rates(&self, e: &Expr, stack: &mut Vec<String>, memo: &mut HashMap<String, Expr>) -> Result<Expr> {
+        let mut map = HashMap::new();
+        for name in e.symbols() {
+            if let Some(x) = mathml::rate_of_target(&name) {
+                map.insert(name.to_string(), self.rate_of(x, stack, memo)?);
+            }
+        }
+        Ok(if map.is_empty() { e.clone() } else { e.substitute(&|v| map.get(v).cloned()) })
+    }
+
+    /// The rate of change of SBML symbol `id` as its symbol denotes it
+    /// (see the module documentation). `stack`: the symbols whose rates
+    /// are being worked out, so that a rate that needs itself is refused.
+    fn rate_of(&self, id: &str, stack: &mut Vec<String>, memo: &mut HashMap<String, Expr>) -> Result<Expr> {
+        if let Some(rate) = memo.get(id) {
+            return Ok(rate.clone());
+        }
+        if stack.iter().any(|s| s == id) {
+            let mut chain: Vec<&str> = stack.iter().map(String::as_str).collect();
+            chain.push(id);
+            return Err(ModelError::invalid(
+                format!("rateOf({id}) in {}", self.source),
+                format!("the rate depends on itself: rateOf({})", chain.join(") → rateOf(")),
+            )
+            .into());
+        }
+        stack.push(id.to_string());
+        let rate = self.rate_of_uncached(id, stack, memo);
+        stack.pop();
+        let rate = rate?.simplify();
+        memo.insert(id.to_string(), rate.clone());
+        Ok(rate)
+    }
+
+    fn rate_of_uncached(&self, id: &str, stack: &mut Vec<String>, memo: &mut HashMap<String, Expr>) -> Result<Expr> {
+        if let Some(rule) = self.rate_rules.get(id) {
+            return self.with_rates(rule, stack, memo);
+        }
+        if let Some(rule) = self.assignment_rules.get(id) {
+            return self.time_derivative(id, rule, stack, memo);
+        }
+        if let Some(law) = self.laws.get(id) {
+            return self.time_derivative(id, law, stack, memo);
+        }
+        if !self.symbols.contains_key(id) {
+            return Err(ModelError::invalid(
+                format!("rateOf({id}) in {}", self.source),
+                format!("'{id}' is not a compartment, species, parameter, species reference or reaction with a rate"),
+            )
+            .into());
+        }
+        let Some(info) = self.species.get(id) else {
+            // A compartment, parameter or species reference that only
+            // events change (or nothing).
+            return Ok(Expr::Num(0.0));
+        };
+        // A species held as its amount n: dn/dt from its reactions.
+        let mut terms = Vec::new();
+        if self.changed_by_reactions.contains(id) {
+            let cf = self
+                .doc
+                .species
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.conversion_factor.as_deref())
+                .or(self.doc.conversion_factor.as_deref());
+            for r in &self.doc.reactions {
+                if !self.laws.contains_key(r.id.as_str()) {
+                    continue;
+                }
+                let refs = r.reactants.iter().map(|s| (-1.0, s)).chain(r.products.iter().map(|s| (1.0, s)));
+                for (sign, sr) in refs.filter(|(_, sr)| sr.species == id) {
+                    let nu = match (&sr.stoichiometry_math, &sr.id) {
+                        (Some(math), _) => self.with_rates(math, stack, memo)?,
+                        (None, Some(sid)) => Expr::var(sid),
+                        (None, None) => Expr::Num(sr.stoichiometry.unwrap_or(1.0)),
+                    };
+                    let mut factors = vec![Expr::Num(sign), nu, Expr::var(&r.id)];
+                    factors.extend(cf.map(Expr::var));
+                    terms.push(Expr::apply(Op::Times, factors));
+                }
+            }
+        }
+        let amount_rate = if terms.is_empty() { Expr::Num(0.0) } else { Expr::apply(Op::Plus, terms) };
+        if info.only_substance {
+            return Ok(amount_rate);
+        }
+        // The concentration [S] = n/V: d[S]/dt = (dn/dt)/V − [S]·(dV/dt)/V.
+        let size = Expr::var(&info.compartment);
+        let size_rate = self.rate_of(&info.compartment, stack, memo)?;
+        let mut rate = Expr::binary(Op::Divide, amount_rate, size.clone());
+        if size_rate != Expr::Num(0.0) {
+            let dilution = Expr::binary(Op::Divide, Expr::binary(Op::Times, Expr::var(id), size_rate), size);
+            rate = Expr::binary(Op::Minus, rate, dilution);
+        }
+        Ok(rate)
+    }
+
+    /// d/dt of the math `f` that defines `id` (an assignment rule or a
+    /// kinetic law): the chain rule through each symbol it reads, plus
+    /// ∂f/∂time.
+    fn time_derivative(
+        &self,
+        id: &str,
+        f: &Expr,
+        stack: &mut Vec<String>,
+        memo: &mut HashMap<String, Expr>,
+    ) -> Result<Expr> {
+        let context = || format!("rateOf({id}) in {}", self.source);
+        let diff = |e: &Expr, v: &str| {
+            e.diff(v).map_err(|err| match err {
+                ExprError::Unsupported(construct) => SaspError::unsupported(construct, context()),
+                other => SaspError::from(ModelError::invalid(context(), other.to_string())),
+            })
+        };
+        let symbols = f.symbols();
+        if symbols.iter().any(|s| mathml::rate_of_target(s).is_some()) {
+            return Err(SaspError::unsupported("rateOf of a symbol whose definition reads rateOf", context()));
+        }
+        let mut terms = Vec::new();
+        for v in &symbols {
+            let partial = diff(f, v)?;
+            if partial == Expr::Num(0.0) {
+                continue;
+            }
+            let rate = self.rate_of(v, stack, memo)?;
+            if rate != Expr::Num(0.0) {
+                terms.push(Expr::binary(Op::Times, partial, rate));
+            }
+        }
+        if f.depends_on_time() {
+            // A name no SBML id can have stands for time while differentiating.
+            const T: &str = "d/dtime";
+            let dt = diff(&f.substitute_time(&Expr::var(T)), T)?;
+            terms.push(dt.substitute(&|v| (v == T).then_some(Expr::Time)));
+        }
+        Ok(if terms.is_empty() { Expr::Num(0.0) } else { Expr::apply(Op::Plus, terms) })
     }
 }
 

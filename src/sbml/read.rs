@@ -34,7 +34,13 @@
 //! | a package declared `xxx:required="true"` on `<sbml>` (comp, fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
 //! | `<algebraicRule>` (with math) | `algebraicRule` |
 //! | a reaction with `fast="true"` | `reaction fast="true"` |
-//! | the MathML csymbols `delay` and `rateOf` | `delay csymbol`, `rateOf csymbol` |
+//! | the MathML csymbol `delay` | `delay csymbol` |
+//! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
+//! | the csymbol `rateOf` in a function definition | `rateOf csymbol in a function definition` |
+//!
+//! `rateOf(x)` of a symbol is read as the variable `rateOf(x)`
+//! ([`mathml::rate_of`]), which the importer replaces by the rate of `x`
+//! ([`crate::sbml::import`]).
 //!
 //! The context of an unsupported construct names the element (its id where
 //! it has one) and the file position, `reaction 'r1', model.xml:23`.
