@@ -22,7 +22,7 @@ const SBML_SYMBOLS: &str = "http://www.sbml.org/sbml/symbols/";
 /// `rateOf` applied to `<ci>symbol</ci>` is read as the variable named
 /// `rateOf(symbol)`, a name no SBML id can have. The expression layer knows
 /// nothing of rates; the SBML importer replaces this variable by the rate
-/// of `symbol` ([`crate::sbml::import`]). Its printed
+/// of `symbol` (see the `sbml::import` module). Its printed
 /// form, `rateOf(symbol)`, is refused by the infix parser, so it cannot
 /// reach a model unreplaced.
 ///
