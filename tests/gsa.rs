@@ -389,3 +389,60 @@ fn sasp_errors_pass_through_with_the_question_mark() {
     assert!(matches!(design(MAX_PARAMETERS + 1), Err(sasp::SaspError::LimitExceeded { limit: MAX_PARAMETERS, .. })));
     assert!(design(2).is_ok());
 }
+
+/// An analysis of the reference model's anti-CCL2 arm from a spec (the
+/// tumor volume at day 14 as the output).
+fn reference_spec(extra: &str) -> sasp::Result<sasp::gsa::experiment::Analysis> {
+    use sasp::experiment::{paper, Experiment};
+    use sasp::intervene::Scenario;
+    let model = sasp::models::iannello2013()?;
+    let scenario = Scenario::from_toml_str(paper::NEUTRALIZATION_TOML, "neutralization.toml")?;
+    let arm = scenario.arms.iter().find(|a| a.name == "anti-CCL2").expect("the paper's anti-CCL2 arm");
+    let text = format!(
+        r#"
+arm = "anti-CCL2"
+output = {{ observable = "tumor_volume_mm3", day = 14.0 }}
+{extra}
+"#
+    );
+    let spec = sasp::gsa::experiment::Spec::from_toml_str(&text, "spec.toml")?;
+    sasp::gsa::experiment::run(&Experiment::new(&model), arm, &spec)
+}
+
+#[test]
+fn an_arm_is_analysed_from_a_spec_and_bad_specs_are_refused() {
+    use sasp::gsa::experiment::Analysis;
+    let k_kill = "[[parameter]]\nname = \"k_kill\"\ndistribution = \"log-uniform\"\nlow = 4.4\nhigh = 17.6\n";
+    let k_sen = "[[parameter]]\nname = \"k_sen\"\ndistribution = \"uniform\"\nlow = 0.35\nhigh = 1.4\n";
+    let morris = format!("method = \"morris\"\ntrajectories = 4\nseed = 3\n{k_kill}{k_sen}");
+    let Analysis::Morris(effects) = reference_spec(&morris).unwrap() else { panic!("a Morris analysis") };
+    assert_eq!(effects.runs, 4 * 3);
+    assert_eq!(effects.names, ["k_kill", "k_sen"]);
+    // More killing and more senescence both shrink the tumor at day 14.
+    for k in 0..2 {
+        assert!(effects.mu[k] < 0.0 && effects.mu_star[k] > 0.0, "{effects:?}");
+        assert!((effects.mu_star[k] - effects.mu[k].abs()).abs() < 1e-9 * effects.mu_star[k], "{effects:?}");
+    }
+    // The same analysis twice gives the same numbers.
+    assert_eq!(reference_spec(&morris).unwrap(), Analysis::Morris(effects));
+    let sobol = format!("method = \"sobol\"\nsamples = 8\n{k_kill}{k_sen}");
+    let Analysis::Sobol(indices) = reference_spec(&sobol).unwrap() else { panic!("a Sobol' analysis") };
+    assert_eq!(indices.runs, 8 * 4);
+    assert!(indices.variance > 0.0 && indices.mean > 0.0);
+    for (spec, needle) in [
+        (
+            "method = \"sobol\"\n[[parameter]]\nname = \"k_kill\"\ndistribution = \"gamma\"\nlow = 1\nhigh = 2\n",
+            "unknown distribution 'gamma'",
+        ),
+        ("method = \"sobol\"\n[[parameter]]\nname = \"k_kill\"\ndistribution = \"normal\"\nmean = 1\n", "needs 'sd'"),
+        ("method = \"sobol\"\n[[parameter]]\nname = \"nope\"\ndistribution = \"uniform\"\nlow = 1\nhigh = 2\n", "nope"),
+        (
+            "method = \"sobol\"\n[[parameter]]\nname = \"k_kill\"\ndistribution = \"uniform\"\nlow = 2\nhigh = 1\n",
+            "k_kill",
+        ),
+        ("method = \"sobl\"\n", "spec.toml:"),
+    ] {
+        let err = reference_spec(spec).unwrap_err().to_string();
+        assert!(err.contains(needle), "{spec}: {err}");
+    }
+}

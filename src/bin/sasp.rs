@@ -144,6 +144,25 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Global sensitivity analysis of an arm (Sobol' indices or Morris
+    /// effects of one observable at one day; spec format in
+    /// `sasp::gsa::experiment`); writes the result as JSON.
+    Gsa {
+        /// The analysis spec (TOML).
+        spec: PathBuf,
+        /// Model file; the reference model when omitted.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Scenario holding the arm; the paper's arms when omitted.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Declaration file (TOML) with the observables; the reference model's when omitted.
+        #[arg(long)]
+        observables: Option<PathBuf>,
+        /// Output JSON; `-` for standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Work on a PEtab problem (its YAML file): `llh` prints the
     /// log-likelihood at the nominal parameter values as one JSON line.
     Petab {
@@ -535,6 +554,28 @@ fn run(cli: Cli) -> Outcome<()> {
         }
         Command::Testset { problem, method, rtol, atol, repeat, n } => {
             println!("{}", sasp::testset::run(&problem, &method, rtol, atol, n, repeat)?.to_json());
+        }
+        Command::Gsa { spec: spec_path, model: model_path, scenario, observables, output } => {
+            refuse_same_file(
+                &output,
+                &[Some(&spec_path), model_path.as_deref(), scenario.as_deref(), observables.as_deref()],
+            )?;
+            let model = load_model(model_path.as_deref())?;
+            let experiment = match &observables {
+                Some(path) => Experiment::new(&model).declare(&sasp::experiment::Declarations::from_file(path)?),
+                None => Experiment::new(&model),
+            };
+            let spec = sasp::gsa::experiment::Spec::from_file(&spec_path)?;
+            let scenario = load_scenario(scenario.as_deref())?;
+            let arm = scenario.arms.iter().find(|a| a.name == spec.arm).ok_or_else(|| {
+                sasp::SaspError::InvalidOptions(format!("the analysis' arm '{}' is not in the scenario", spec.arm))
+            })?;
+            let start = std::time::Instant::now();
+            let analysis = sasp::gsa::experiment::run(&experiment, arm, &spec)?;
+            let json = serde_json::to_string_pretty(&analysis)
+                .map_err(|e| sasp::SaspError::Serialization { what: "JSON", reason: e.to_string() })?;
+            write_output(&output, format!("{json}\n").as_bytes(), None)?;
+            eprintln!("wrote {} ({:.1} s)", written(&output, false), start.elapsed().as_secs_f64());
         }
         Command::Petab { problem, action: PetabAction::Llh { rtol, atol } } => {
             let start = std::time::Instant::now();

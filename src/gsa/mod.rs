@@ -42,6 +42,9 @@
 //! # Ok::<(), sasp::SaspError>(())
 //! ```
 //!
+//! [`experiment`] runs either analysis on an arm of an experiment, from a
+//! spec file (`sasp gsa SPEC.toml`).
+//!
 //! Sizes are checked before anything is allocated: at most
 //! [`MAX_PARAMETERS`] parameters, `N` a power of two from
 //! [`MIN_BASE_SAMPLES`] to [`MAX_BASE_SAMPLES`], at most [`MAX_RUNS`] runs and
@@ -50,6 +53,7 @@
 //! their analytic values.
 
 mod distribution;
+pub mod experiment;
 mod morris;
 mod sobol;
 
