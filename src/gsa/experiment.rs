@@ -136,7 +136,7 @@ fn default_atol() -> f64 {
 #[serde(tag = "method", rename_all = "lowercase")]
 pub enum Analysis {
     /// Sobol' indices.
-    Sobol(SobolIndices),
+    Sobol(Box<SobolIndices>),
     /// Morris elementary effects.
     Morris(ElementaryEffects),
 }
@@ -230,11 +230,11 @@ pub fn run(experiment: &Experiment, arm: &Arm, spec: &Spec) -> Result<Analysis> 
     let nominal: Vec<f64> = parameters.iter().map(|p| model.parameter(&p.name)).collect::<Result<_>>()?;
     output(&nominal)?;
     Ok(match spec.method {
-        GsaMethod::Sobol => Analysis::Sobol(sobol_indices(
+        GsaMethod::Sobol => Analysis::Sobol(Box::new(sobol_indices(
             &parameters,
             output,
             &SobolOptions { base_samples: spec.samples, seed: spec.seed, ..SobolOptions::default() },
-        )?),
+        )?)),
         GsaMethod::Morris => Analysis::Morris(morris(
             &parameters,
             output,
