@@ -213,3 +213,90 @@ fn benchmark_collection_matches_amici() {
 /// Problems whose AMICI value differs from sasp's for reasons docs/petab.md
 /// states (not tolerance).
 const KNOWN_DIFFERENCES: &[&str] = &["Crauste_CellSystems2017", "Liu_IFACPapersOnLine2025", "Raimundez_PCB2020"];
+
+/// Mutated tables (a cell made hostile, a line dropped or doubled) give a
+/// likelihood or an error, never a panic.
+#[test]
+fn mutated_tables_give_errors_not_panics() {
+    const HOSTILE: &[&str] = &[
+        "",
+        "nan",
+        "NaN",
+        "inf",
+        "-inf",
+        "1e308",
+        "-1e308",
+        "-1",
+        "0",
+        "1e-320",
+        "x",
+        "obs_lin",
+        "decay",
+        "k",
+        "observableParameter9_obs_lin",
+        "noiseParameter1_obs_lin",
+        "log(",
+        "1/0",
+        "A**A**A",
+        "log(A, 0)",
+        ";;",
+        "a;b",
+        "2",
+        "lin",
+        "log10",
+        "laplace",
+        "0.5",
+        "\u{feff}",
+        "estimate",
+    ];
+    let files = ["parameters.tsv", "conditions.tsv", "observables.tsv", "measurements.tsv", "problem.yaml"];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let (mut ok, mut refused) = (0, 0);
+    for k in 0..600 {
+        let file = files[next(files.len())];
+        let text = std::fs::read_to_string(data("decay").join(file)).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let l = next(lines.len());
+        match next(3) {
+            0 => {
+                let sep = if file.ends_with(".tsv") { '\t' } else { ' ' };
+                let mut cells: Vec<String> = lines[l].split(sep).map(str::to_string).collect();
+                let c = next(cells.len());
+                cells[c] = HOSTILE[next(HOSTILE.len())].to_string();
+                lines[l] = cells.join(&sep.to_string());
+            }
+            1 => {
+                lines.remove(l);
+            }
+            _ => {
+                let line = lines[l].clone();
+                lines.insert(l, line);
+            }
+        }
+        let path = altered(&format!("m{k}"), file, &(lines.join("\n") + "\n"));
+        let outcome = std::panic::catch_unwind(|| Problem::from_file(&path).and_then(|p| p.evaluate_nominal()));
+        match outcome {
+            Ok(Ok(e)) => {
+                // −∞ where a residual overflows (a placeholder of −1e308): the
+                // data are impossible at those values; never NaN or +∞.
+                assert!(
+                    e.llh.is_finite() || e.llh == f64::NEG_INFINITY,
+                    "mutant {k} of {file}: llh {}\n{}",
+                    e.llh,
+                    lines.join("\n")
+                );
+                ok += 1;
+            }
+            Ok(Err(_)) => refused += 1,
+            Err(_) => panic!("mutant {k} of {file} panicked:\n{}", lines.join("\n")),
+        }
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+    assert!(ok > 50 && refused > 50, "{ok} evaluated, {refused} refused");
+}
