@@ -103,6 +103,7 @@ use roxmltree::Node;
 
 use crate::error::{FileError, ModelError, SaspError};
 use crate::expr::{mathml, Expr, ExprError, FunctionTable};
+use crate::sbml::comp;
 
 /// Largest SBML document [`read_file`] and [`read_str`] accept, in bytes
 /// (64 MiB).
@@ -565,9 +566,14 @@ impl Reader<'_> {
         self.version = version;
         self.ns = root.tag_name().namespace().map(str::to_string);
         // Packages the document declares required.
+        let mut comp = false;
         for attr in root.attributes() {
             let Some(uri) = attr.namespace() else { continue };
             if attr.name() == "required" && matches!(attr.value().trim(), "true" | "1") {
+                if uri == comp::COMP_NS {
+                    comp = comp::uses_comp(root);
+                    continue;
+                }
                 // A package declared required but not used anywhere (no
                 // element or attribute of its namespace) changes nothing.
                 let used = root.descendants().any(|n| {
@@ -582,6 +588,10 @@ impl Reader<'_> {
                     ));
                 }
             }
+        }
+        if comp {
+            // Hierarchical composition: read the flattened document.
+            return read_str(&comp::flatten(root, self.source)?, self.source);
         }
         let mut doc = Document {
             level,
