@@ -133,6 +133,7 @@ pub(crate) fn flatten(root: Node, source: &str) -> crate::Result<String> {
         renamed: HashMap::new(),
         uid_id: HashMap::new(),
         locals: HashMap::new(),
+        converted: HashSet::new(),
         depth: 0,
     };
     let dir = Path::new(source).parent().map(Path::to_path_buf).unwrap_or_default();
@@ -227,6 +228,8 @@ struct Flattener {
     renamed: HashMap<usize, String>,
     /// The flat id of every element that has one.
     uid_id: HashMap<usize, String>,
+    /// Reactions whose rate math converted to a submodel's time and extent.
+    converted: HashSet<String>,
     /// The flat id of every local parameter.
     locals: HashMap<usize, String>,
     depth: usize,
@@ -370,11 +373,7 @@ impl Flattener {
             subs: HashMap::new(),
         };
         for sub in model.list(Ns::Comp, "listOfSubmodels", "submodel") {
-            for attr in ["timeConversionFactor", "extentConversionFactor"] {
-                if sub.comp_attr(attr).is_some() {
-                    return Err(self.unsupported(format!("comp:{attr}"), sub));
-                }
-            }
+            let starts: Vec<usize> = SECTIONS.iter().map(|(l, _)| self.sections.get(l).map_or(0, Vec::len)).collect();
             let id = sub.comp_attr("id").ok_or_else(|| self.invalid(sub, "missing required attribute 'comp:id'"))?;
             let model_ref = sub
                 .comp_attr("modelRef")
@@ -388,6 +387,11 @@ impl Flattener {
                     self.removed.insert(uid);
                     self.delete_ids(uid);
                 }
+            }
+            let factor = |attr: &str| sub.comp_attr(attr).map(|f| format!("{prefix}{f}"));
+            let (time, extent) = (factor("timeConversionFactor"), factor("extentConversionFactor"));
+            if time.is_some() || extent.is_some() {
+                self.convert(&starts, time.as_deref(), extent.as_deref()).map_err(|c| self.unsupported(c, sub))?;
             }
             inst.subs.insert(id.to_string(), sub_inst);
         }
@@ -417,6 +421,29 @@ impl Flattener {
             self.replace(&mut inst, &el)?;
         }
         Ok(inst)
+    }
+
+    /// Converts the elements of one instance (the items of each section from
+    /// `starts` on) to the parent's time and extent: `time` is `time / t`,
+    /// kinetic laws are multiplied by `x / t`, rate rules divided by `t`,
+    /// event delays multiplied by `t`. Refuses (`Err`: the construct) what
+    /// this does not convert.
+    fn convert(&mut self, starts: &[usize], time: Option<&str>, extent: Option<&str>) -> Result<(), String> {
+        let mut reactions = HashSet::new();
+        for ((list, _), start) in SECTIONS.iter().zip(starts) {
+            if *list == "listOfReactions" {
+                for r in self.sections.get(list).map_or(&[][..], |v| &v[*start..]) {
+                    reactions.extend(r.attr("id").map(str::to_string));
+                }
+            }
+        }
+        for ((list, _), start) in SECTIONS.iter().zip(starts) {
+            let Some(items) = self.sections.get_mut(list) else { continue };
+            for item in items.iter_mut().skip(*start) {
+                convert_el(item, time, extent, &reactions, &mut self.converted)?;
+            }
+        }
+        Ok(())
     }
 
     /// Copies `el` with fresh uids, ids (local parameters' too) and the
@@ -555,6 +582,15 @@ impl Flattener {
             // The factor is an id of the parent model: prefixed like it.
             let factor = re.comp_attr("conversionFactor").map(|f| format!("{}{f}", inst.prefix));
             if let (Some(from), Some(to)) = (self.uid_id.get(&t).cloned(), own_id.clone()) {
+                if self.converted.contains(&from) {
+                    return Err(self.unsupported(
+                        format!(
+                            "comp:replacedElement of reaction '{from}', whose rate the math of a submodel with \
+                             comp:timeConversionFactor or comp:extentConversionFactor reads"
+                        ),
+                        re,
+                    ));
+                }
                 self.redirect.insert(from, Redirect { to, factor });
             } else if factor.is_some() {
                 return Err(self.unsupported("comp:conversionFactor on an element without an id", re));
@@ -732,5 +768,128 @@ fn collect_ids(el: &El, out: &mut Vec<usize>) {
     out.push(el.uid);
     for c in el.elements() {
         collect_ids(c, out);
+    }
+}
+
+fn ci(name: &str) -> Child {
+    Child::El(El {
+        uid: usize::MAX,
+        ns: Ns::Math,
+        name: "ci".into(),
+        attrs: Vec::new(),
+        children: vec![Child::Text(name.into())],
+    })
+}
+
+fn apply(op: &str, args: Vec<Child>) -> Child {
+    let op = El { uid: usize::MAX, ns: Ns::Math, name: op.into(), attrs: Vec::new(), children: Vec::new() };
+    let mut children = vec![Child::El(op)];
+    children.extend(args);
+    Child::El(El { uid: usize::MAX, ns: Ns::Math, name: "apply".into(), attrs: Vec::new(), children })
+}
+
+/// The math of `el` (its `<math>` child's content) replaced by `f(content)`.
+fn wrap_math(el: &mut El, f: &dyn Fn(Child) -> Child) {
+    for c in &mut el.children {
+        if let Child::El(m) = c {
+            if m.ns == Ns::Math && m.name == "math" {
+                let content: Vec<Child> =
+                    std::mem::take(&mut m.children).into_iter().filter(|c| matches!(c, Child::El(_))).collect();
+                m.children = content.into_iter().map(f).collect();
+            }
+        }
+    }
+}
+
+/// Converts `el` (an element of a submodel instance) to the parent's time
+/// (`time`: the factor's id) and extent (`extent`).
+/// `converted`: the reactions whose rate the math reads (converted).
+fn convert_el(
+    el: &mut El,
+    time: Option<&str>,
+    extent: Option<&str>,
+    reactions: &HashSet<String>,
+    converted: &mut HashSet<String>,
+) -> Result<(), String> {
+    if el.ns == Ns::Core {
+        match el.name.as_str() {
+            "functionDefinition" if time.is_some() => {
+                let mut uses_time = false;
+                visit(el, &mut |e| uses_time |= is_csymbol(e, "time"));
+                if uses_time {
+                    return Err("comp:timeConversionFactor with a function definition that reads time".into());
+                }
+                return Ok(());
+            }
+            "functionDefinition" => return Ok(()),
+            "kineticLaw" => {
+                if let Some(x) = extent {
+                    wrap_math(el, &|m| apply("times", vec![m, ci(x)]));
+                }
+                if let Some(t) = time {
+                    wrap_math(el, &|m| apply("divide", vec![m, ci(t)]));
+                }
+            }
+            "rateRule" => {
+                if let Some(t) = time {
+                    wrap_math(el, &|m| apply("divide", vec![m, ci(t)]));
+                }
+            }
+            "delay" => {
+                if let Some(t) = time {
+                    wrap_math(el, &|m| apply("times", vec![m, ci(t)]));
+                }
+            }
+            _ => {}
+        }
+    }
+    if el.ns == Ns::Math {
+        if is_csymbol(el, "rateOf") || is_csymbol(el, "delay") {
+            return Err(
+                "comp:timeConversionFactor or comp:extentConversionFactor with a rateOf or delay csymbol".into()
+            );
+        }
+    }
+    for c in &mut el.children {
+        if let Child::El(e) = c {
+            if e.ns == Ns::Math && e.name == "ci" && reactions.contains(e.text().trim()) {
+                // A reaction's rate in the submodel's units: rate · t / x.
+                converted.insert(e.text().trim().to_string());
+                let mut rate = Child::El(e.clone());
+                if let Some(t) = time {
+                    rate = apply("times", vec![rate, ci(t)]);
+                }
+                if let Some(x) = extent {
+                    rate = apply("divide", vec![rate, ci(x)]);
+                }
+                let Child::El(rate) = rate else { unreachable!() };
+                *e = rate;
+                continue;
+            }
+            if let (Some(t), true) = (time, is_csymbol(e, "time")) {
+                let timed = std::mem::replace(
+                    e,
+                    El { uid: usize::MAX, ns: Ns::Math, name: String::new(), attrs: Vec::new(), children: Vec::new() },
+                );
+                let Child::El(divided) = apply("divide", vec![Child::El(timed), ci(t)]) else { unreachable!() };
+                *e = divided;
+                continue;
+            }
+            convert_el(e, time, extent, reactions, converted)?;
+        }
+    }
+    Ok(())
+}
+
+fn is_csymbol(el: &El, symbol: &str) -> bool {
+    el.ns == Ns::Math
+        && el.name == "csymbol"
+        && el.attr("definitionURL").is_some_and(|u| u.trim().ends_with(&format!("/symbols/{symbol}")))
+}
+
+fn visit(el: &El, f: &mut impl FnMut(&El)) {
+    f(el);
+    for c in el.elements() {
+        visit(c, f);
     }
 }
