@@ -290,3 +290,27 @@ fn what_flattening_does_not_convert_is_refused_by_name() {
     );
     assert!(refused(&xml).contains("comp:submodel nested"));
 }
+
+/// Instances multiply (two submodels of two submodels …, 2^40 leaves):
+/// a limit, not an exhausted memory.
+#[test]
+fn exponentially_many_instances_are_a_limit_error() {
+    let mut defs = String::from(
+        r#"<comp:modelDefinition id="m0"><listOfParameters><parameter id="p" value="1" constant="true"/></listOfParameters></comp:modelDefinition>"#,
+    );
+    for k in 1..=40 {
+        defs.push_str(&format!(
+            r#"<comp:modelDefinition id="m{k}"><comp:listOfSubmodels><comp:submodel comp:id="a" comp:modelRef="m{}"/><comp:submodel comp:id="b" comp:modelRef="m{}"/></comp:listOfSubmodels></comp:modelDefinition>"#,
+            k - 1,
+            k - 1
+        ));
+    }
+    let xml = comp(
+        r#"<comp:listOfSubmodels><comp:submodel comp:id="top" comp:modelRef="m40"/></comp:listOfSubmodels>"#,
+        &defs,
+    );
+    let start = std::time::Instant::now();
+    let e = read_str(&xml, "inline.xml").unwrap_err();
+    assert!(matches!(e, sasp::SaspError::LimitExceeded { .. }), "{e}");
+    assert!(start.elapsed().as_secs() < 30);
+}

@@ -45,6 +45,9 @@ const MATHML: &str = "http://www.w3.org/1998/Math/MathML";
 /// Most nested instantiations (a model that instantiates itself is refused).
 const MAX_NESTING: usize = 64;
 
+/// Most elements the flattened document may hold (instances multiply).
+const MAX_ELEMENTS: usize = 1_000_000;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Ns {
     /// SBML core (the document's own Level and Version).
@@ -112,7 +115,8 @@ impl El {
     }
 }
 
-/// Does `root` (an `<sbml>` element) declare comp required and use it?
+/// Does the document `root` (an `<sbml>` element) use comp (an element or
+/// attribute of its namespace)?
 pub(crate) fn uses_comp(root: Node) -> bool {
     root.descendants().any(|n| {
         n.tag_name().namespace() == Some(COMP_NS)
@@ -331,6 +335,14 @@ impl Flattener {
                     return Err(refuse("nested too deep".into()));
                 }
                 let text = std::fs::read_to_string(&path).map_err(|e| refuse(format!("{}: {e}", path.display())))?;
+                if text.len() > super::read::MAX_DOCUMENT_BYTES
+                    || super::read::nesting_exceeds(&text, super::read::MAX_XML_DEPTH).is_some()
+                {
+                    return Err(refuse(format!(
+                        "{}: larger or more deeply nested than the reader accepts",
+                        path.display()
+                    )));
+                }
                 let doc = roxmltree::Document::parse(&text).map_err(|e| refuse(format!("{}: {e}", path.display())))?;
                 let root = doc.root_element();
                 let core = root.tag_name().namespace().unwrap_or("").to_string();
@@ -364,6 +376,14 @@ impl Flattener {
             return Err(
                 self.unsupported("comp:submodel nested more than 64 levels (a model instantiating itself)", model)
             );
+        }
+        if self.next_uid > MAX_ELEMENTS {
+            return Err(SaspError::LimitExceeded {
+                what: "elements of a flattened comp document",
+                requested: self.next_uid as f64,
+                limit: MAX_ELEMENTS,
+                hint: format!("{}: its submodels instantiate too many elements", self.source),
+            });
         }
         let mut inst = Inst {
             prefix: prefix.to_string(),
@@ -843,12 +863,8 @@ fn convert_el(
             _ => {}
         }
     }
-    if el.ns == Ns::Math {
-        if is_csymbol(el, "rateOf") || is_csymbol(el, "delay") {
-            return Err(
-                "comp:timeConversionFactor or comp:extentConversionFactor with a rateOf or delay csymbol".into()
-            );
-        }
+    if is_csymbol(el, "rateOf") || is_csymbol(el, "delay") {
+        return Err("comp:timeConversionFactor or comp:extentConversionFactor with a rateOf or delay csymbol".into());
     }
     for c in &mut el.children {
         if let Child::El(e) = c {

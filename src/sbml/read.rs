@@ -338,7 +338,7 @@ fn too_large(len: f64, source: &str) -> SaspError {
 /// thread's stack), so depth is checked on the text first. Comments, CDATA,
 /// processing instructions and declarations are skipped, quoted attribute
 /// values respected; malformed text is left to the parser.
-fn nesting_exceeds(text: &str, limit: usize) -> Option<usize> {
+pub(super) fn nesting_exceeds(text: &str, limit: usize) -> Option<usize> {
     let b = text.as_bytes();
     let skip_to = |from: usize, end: &str| text[from..].find(end).map(|k| from + k + end.len());
     let (mut i, mut depth) = (0, 0usize);
@@ -591,7 +591,7 @@ impl Reader<'_> {
         }
         if comp {
             // Hierarchical composition: read the flattened document.
-            return read_str(&comp::flatten(root, self.source)?, self.source);
+            return read_str(&comp::flatten(root, self.source)?, &format!("{} (flattened)", self.source));
         }
         let mut doc = Document {
             level,
