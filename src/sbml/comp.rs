@@ -863,8 +863,9 @@ fn convert_el(
             _ => {}
         }
     }
-    if is_csymbol(el, "rateOf") || is_csymbol(el, "delay") {
-        return Err("comp:timeConversionFactor or comp:extentConversionFactor with a rateOf or delay csymbol".into());
+    // (The delay csymbol is refused by the reader.)
+    if is_csymbol(el, "rateOf") {
+        return Err("comp:timeConversionFactor or comp:extentConversionFactor with a rateOf csymbol".into());
     }
     for c in &mut el.children {
         if let Child::El(e) = c {
