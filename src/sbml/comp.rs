@@ -24,12 +24,35 @@
 //! - references (`comp:portRef`, `comp:idRef`, `comp:metaIdRef`, nested
 //!   `<comp:sBaseRef>` into sub-submodels) are resolved in the instance they
 //!   name; `comp:unitRef` refers to units, which sasp ignores (a replacement
-//!   or deletion of a unit changes nothing).
+//!   or deletion of a unit changes nothing); a local parameter replaced by a
+//!   global leaves its kinetic law reading the global;
+//! - `comp:timeConversionFactor` `t` and `comp:extentConversionFactor` `x`
+//!   of a submodel convert everything instantiated under it: its `time`
+//!   csymbol reads `time / t`, kinetic laws are multiplied by `x / t`, rate
+//!   rules divided by `t`, event delays multiplied by `t`, and a reaction id
+//!   read in its math (the rate, in the submodel's units) by `t / x`;
+//! - units, constraints, notes, annotations and other packages' elements of
+//!   the flattened models are dropped, as the reader ignores them.
 //!
-//! Refused by name ([`SaspError::Unsupported`]): `comp:timeConversionFactor`,
-//! `comp:extentConversionFactor`, a `comp:conversionFactor` on an element
-//! that reactions use as a species or species use as a compartment, a
-//! reference to a whole submodel, an external model that cannot be read.
+//! Refused by name ([`SaspError::Unsupported`]):
+//!
+//! | construct | refused as |
+//! |---|---|
+//! | an external model whose `source` cannot be read (or is not SBML Level 3) | `comp:externalModelDefinition source 'file.xml'` |
+//! | a `comp:conversionFactor` on an element a reaction uses as a species, or species as a compartment | `comp:conversionFactor on 'A__S', used as the species of a speciesReference` |
+//! | a deleted element's id still read or assigned | `comp:deletion of 'A__k', which is still referenced` |
+//! | a `rateOf` csymbol under a time or extent conversion | `comp:timeConversionFactor or comp:extentConversionFactor with a rateOf csymbol` |
+//! | a function definition reading `time` under a time conversion | `comp:timeConversionFactor with a function definition that reads time` |
+//! | a reaction whose rate converted math reads and that is also replaced | `comp:replacedElement of reaction '…', whose rate the math of a submodel with …` |
+//! | a local parameter replaced with a conversion factor or shadowing a global | `comp:replacedElement of local parameter '…'` |
+//! | a reference to a whole submodel, an `sBaseRef` nested under a `portRef` or `metaIdRef` | `comp reference to a whole submodel`, `comp:sBaseRef nested under …` |
+//! | submodels nested more than 64 deep (a model instantiating itself) | `comp:submodel nested more than 64 levels …` |
+//!
+//! A flattened document of more than a million XML elements is a
+//! [`SaspError::LimitExceeded`] (instances multiply); an external file is
+//! held to the reader's limits on size and nesting. The flat document is
+//! read as `<source> (flattened)`: errors in it give positions in the flat
+//! text.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -31,12 +31,19 @@
 //! | construct | refused as |
 //! |---|---|
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
-//! | a package declared `xxx:required="true"` on `<sbml>` (comp, fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
+//! | a package other than comp declared `xxx:required="true"` on `<sbml>` (fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
+//! | what comp flattening does not convert (`crate::sbml` comp module: external models that cannot be read, some conversion factors) | `comp:…`, naming the construct |
 //! | `<algebraicRule>` (with math) | `algebraicRule` |
 //! | a reaction with `fast="true"` | `reaction fast="true"` |
 //! | the MathML csymbol `delay` | `delay csymbol` |
 //! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
 //! | the csymbol `rateOf` in a function definition | `rateOf csymbol in a function definition` |
+//!
+//! A document that requires and uses the Hierarchical Model Composition
+//! package (comp) is flattened first: its submodels are instantiated with
+//! ids prefixed by the submodel ids (`A__x` for `x` of submodel `A`),
+//! replacements and deletions applied, and the one flat model read as any
+//! other (see docs/sbml.md, "Hierarchical models").
 //!
 //! `rateOf(x)` of a symbol is read as the variable `rateOf(x)`
 //! ([`mathml::rate_of`]), which the importer replaces by the rate of `x`
