@@ -314,3 +314,78 @@ fn exponentially_many_instances_are_a_limit_error() {
     assert!(matches!(e, sasp::SaspError::LimitExceeded { .. }), "{e}");
     assert!(start.elapsed().as_secs() < 30);
 }
+
+/// Deep math inside a submodel and garbled comp references: errors, never a
+/// panic or a stack overflow (on a thread with a small stack).
+#[test]
+fn deep_or_garbled_comp_documents_are_errors_not_panics() {
+    let deep = format!(
+        r#"<comp:modelDefinition id="d"><listOfParameters><parameter id="x" constant="false"/></listOfParameters>
+<listOfRules><assignmentRule variable="x">{MATH}{}<cn>1</cn>{}</math></assignmentRule></listOfRules></comp:modelDefinition>"#,
+        "<apply><minus/>".repeat(900),
+        "</apply>".repeat(900)
+    );
+    let sub = r#"<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="d"/></comp:listOfSubmodels>"#;
+    let garbled = [
+        comp(sub, &deep),
+        comp(
+            r#"<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="nowhere"/></comp:listOfSubmodels>"#,
+            DECAY,
+        ),
+        comp(r#"<comp:listOfSubmodels><comp:submodel comp:modelRef="decay"/></comp:listOfSubmodels>"#, DECAY),
+        comp(
+            r#"<listOfParameters><parameter id="y" value="1" constant="true"><comp:listOfReplacedElements>
+<comp:replacedElement comp:submodelRef="A" comp:portRef="no_port"/><comp:replacedElement comp:submodelRef="Z" comp:idRef="x"/>
+</comp:listOfReplacedElements></parameter></listOfParameters>
+<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="decay"/></comp:listOfSubmodels>"#,
+            DECAY,
+        ),
+        comp(
+            r#"<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="decay"><comp:listOfDeletions>
+<comp:deletion comp:idRef="nothing"/></comp:listOfDeletions></comp:submodel></comp:listOfSubmodels>"#,
+            DECAY,
+        ),
+    ];
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for xml in &garbled {
+                assert!(read_str(xml, "inline.xml").is_err(), "{xml}");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// The main model's `conversionFactor` converts its own species, not a
+/// submodel's: `dT/dt = 3 · 1`, `dA__S/dt = 1`.
+#[test]
+fn a_models_conversion_factor_holds_for_its_own_species_only() {
+    let reaction = |species: &str| {
+        format!(
+            r#"<listOfReactions><reaction id="J" reversible="false"><listOfProducts><speciesReference species="{species}" stoichiometry="1" constant="true"/></listOfProducts>
+<kineticLaw>{MATH}<cn>1</cn></math></kineticLaw></reaction></listOfReactions>"#
+        )
+    };
+    let species = |id: &str| {
+        format!(
+            r#"<listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="{id}" compartment="c" initialAmount="0" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/></listOfSpecies>"#
+        )
+    };
+    let xml = comp(
+        &format!(
+            r#"{}<listOfParameters><parameter id="f" value="3" constant="true"/></listOfParameters>{}
+<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="source"/></comp:listOfSubmodels>"#,
+            species("T"),
+            reaction("T")
+        ),
+        &format!(r#"<comp:modelDefinition id="source">{}{}</comp:modelDefinition>"#, species("S"), reaction("S")),
+    )
+    .replace(r#"<model id="top">"#, r#"<model id="top" conversionFactor="f">"#);
+    let table = course(&import(&xml), &["T", "A__S"]);
+    for row in &table.rows {
+        assert!((row[1] - 3.0 * row[0]).abs() < 1e-10 && (row[2] - row[0]).abs() < 1e-10, "{row:?}");
+    }
+}

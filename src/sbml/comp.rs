@@ -31,6 +31,8 @@
 //!   csymbol reads `time / t`, kinetic laws are multiplied by `x / t`, rate
 //!   rules divided by `t`, event delays multiplied by `t`, and a reaction id
 //!   read in its math (the rate, in the submodel's units) by `t / x`;
+//! - a model's `conversionFactor` (the main model's too) is moved onto each
+//!   of its own species that names none: it does not convert a submodel's;
 //! - units, constraints, notes, annotations and other packages' elements of
 //!   the flattened models are dropped, as the reader ignores them.
 //!
@@ -174,11 +176,8 @@ pub(crate) fn flatten(root: Node, source: &str) -> crate::Result<String> {
     if let Some(model) = model {
         f.instantiate(0, &model, "")?;
         out.push_str("<model");
-        for key in ["id", "conversionFactor"] {
-            if let Some(v) = model.attr(key) {
-                let v = if key == "id" { v.to_string() } else { f.resolve_plain(v, &model)? };
-                out.push_str(&format!(" {key}=\"{}\"", escape(&v)));
-            }
+        if let Some(id) = model.attr("id") {
+            out.push_str(&format!(" id=\"{}\"", escape(id)));
         }
         out.push('>');
         for (list, _) in SECTIONS {
@@ -438,7 +437,9 @@ impl Flattener {
             }
             inst.subs.insert(id.to_string(), sub_inst);
         }
-        let model_cf = model.attr("conversionFactor").filter(|_| !prefix.is_empty());
+        // The model's conversion factor holds for its own species only: it is
+        // moved onto each that names none (the flat model declares none).
+        let model_cf = model.attr("conversionFactor");
         let mut own = Vec::new();
         for (list, item) in SECTIONS {
             for l in model.elements().filter(|l| l.ns == Ns::Core && l.name == *list) {
@@ -679,15 +680,6 @@ impl Flattener {
             factors.extend(r.factor.clone());
         }
         Err(self.invalid(at, format!("replacements of '{name}' form a cycle")))
-    }
-
-    /// An id attribute's value after replacements (no conversion factor allowed).
-    fn resolve_plain(&self, name: &str, at: &El) -> crate::Result<String> {
-        let (to, factors) = self.follow(name, at)?;
-        if !factors.is_empty() {
-            return Err(self.unsupported("comp:conversionFactor on the model's conversion factor", at));
-        }
-        Ok(to)
     }
 
     /// Writes `el` (a core element and its core and MathML content) with
