@@ -389,3 +389,15 @@ fn a_models_conversion_factor_holds_for_its_own_species_only() {
         assert!((row[1] - 3.0 * row[0]).abs() < 1e-10 && (row[2] - row[0]).abs() < 1e-10, "{row:?}");
     }
 }
+
+/// A main model's own `A__k` beside submodel `A`'s `k`: refused, not merged.
+#[test]
+fn a_flat_id_shared_by_two_elements_is_refused() {
+    let xml = comp(
+        r#"<listOfParameters><parameter id="A__k" value="9" constant="true"/></listOfParameters>
+<comp:listOfSubmodels><comp:submodel comp:id="A" comp:modelRef="decay"/></comp:listOfSubmodels>"#,
+        DECAY,
+    );
+    let message = refused(&xml);
+    assert!(message.contains("have the id 'A__k'"), "{message}");
+}

@@ -180,6 +180,12 @@ pub(crate) fn flatten(root: Node, source: &str) -> crate::Result<String> {
             out.push_str(&format!(" id=\"{}\"", escape(id)));
         }
         out.push('>');
+        let mut seen = HashSet::new();
+        for items in f.sections.values() {
+            for item in items {
+                f.unique_ids(item, &mut seen)?;
+            }
+        }
         for (list, _) in SECTIONS {
             let Some(items) = f.sections.get(*list) else { continue };
             let items = items.clone();
@@ -680,6 +686,25 @@ impl Flattener {
             factors.extend(r.factor.clone());
         }
         Err(self.invalid(at, format!("replacements of '{name}' form a cycle")))
+    }
+
+    /// Refuses an id that two elements of the flat model (outside kinetic
+    /// laws) would share: a main model's `A__x` beside submodel `A`'s `x`.
+    fn unique_ids(&self, el: &El, seen: &mut HashSet<String>) -> crate::Result<()> {
+        if self.removed.contains(&el.uid) || el.ns != Ns::Core || el.name == "kineticLaw" {
+            return Ok(());
+        }
+        if let Some(id) = self.renamed.get(&el.uid).map(String::as_str).or(el.attr("id")) {
+            if !seen.insert(id.to_string()) {
+                return Err(
+                    self.unsupported(format!("comp flattening: two elements of the flat model have the id '{id}'"), el)
+                );
+            }
+        }
+        for c in el.elements() {
+            self.unique_ids(c, seen)?;
+        }
+        Ok(())
     }
 
     /// Writes `el` (a core element and its core and MathML content) with
