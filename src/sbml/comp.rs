@@ -48,6 +48,7 @@
 //! | a reaction whose rate converted math reads and that is also replaced | `comp:replacedElement of reaction '…', whose rate the math of a submodel with …` |
 //! | a local parameter replaced with a conversion factor or shadowing a global | `comp:replacedElement of local parameter '…'` |
 //! | a reference to a whole submodel, an `sBaseRef` nested under a `portRef` or `metaIdRef` | `comp reference to a whole submodel`, `comp:sBaseRef nested under …` |
+//! | an id two elements of the flat model would share (the main model's `A__x` beside submodel `A`'s `x`) | `comp flattening: two elements of the flat model have the id 'A__x'` |
 //! | submodels nested more than 64 deep (a model instantiating itself) | `comp:submodel nested more than 64 levels …` |
 //!
 //! A flattened document of more than a million XML elements is a
