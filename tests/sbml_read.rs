@@ -503,14 +503,15 @@ fn levels_and_versions_other_than_l2v3_l2v4_l3v1_l3v2_are_refused() {
 
 #[test]
 fn required_packages_in_use_are_refused_unused_or_optional_ones_are_not() {
+    // comp is flattened (tests/sbml_comp.rs); fbc, for one, is refused.
     let xml = |required: &str, content: &str| {
         format!(
-            r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:comp="http://www.sbml.org/sbml/level3/version1/comp/version1" level="3" version="1" comp:required="{required}"><model id="m">{content}</model></sbml>"#
+            r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:fbc="http://www.sbml.org/sbml/level3/version1/fbc/version2" level="3" version="1" fbc:required="{required}"><model id="m">{content}</model></sbml>"#
         )
     };
-    let used = r#"<comp:listOfSubmodels><comp:submodel comp:id="s" comp:modelRef="x"/></comp:listOfSubmodels>"#;
+    let used = r#"<fbc:listOfObjectives fbc:activeObjective="o"/>"#;
     let (c, ctx) = unsupported(&xml("true", used));
-    assert_eq!(c, "required package 'comp'");
+    assert_eq!(c, "required package 'fbc'");
     assert!(ctx.contains("inline.xml"), "{ctx}");
     // Declared required but not used (as in a PEtab benchmark model): plain core.
     ok(&xml("true", ""));

@@ -4,6 +4,7 @@
 //! Suite runner ([`suite`], [`simulate_case`]).
 
 mod case;
+mod comp;
 mod export;
 pub mod import;
 pub mod read;

@@ -31,12 +31,19 @@
 //! | construct | refused as |
 //! |---|---|
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
-//! | a package declared `xxx:required="true"` on `<sbml>` (comp, fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
+//! | a package other than comp declared `xxx:required="true"` on `<sbml>` (fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
+//! | what comp flattening does not convert (`crate::sbml` comp module: external models that cannot be read, some conversion factors) | `comp:…`, naming the construct |
 //! | `<algebraicRule>` (with math) | `algebraicRule` |
 //! | a reaction with `fast="true"` | `reaction fast="true"` |
 //! | the MathML csymbol `delay` | `delay csymbol` |
 //! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
 //! | the csymbol `rateOf` in a function definition | `rateOf csymbol in a function definition` |
+//!
+//! A document that requires and uses the Hierarchical Model Composition
+//! package (comp) is flattened first: its submodels are instantiated with
+//! ids prefixed by the submodel ids (`A__x` for `x` of submodel `A`),
+//! replacements and deletions applied, and the one flat model read as any
+//! other (see docs/sbml.md, "Hierarchical models").
 //!
 //! `rateOf(x)` of a symbol is read as the variable `rateOf(x)`
 //! ([`mathml::rate_of`]), which the importer replaces by the rate of `x`
@@ -103,6 +110,7 @@ use roxmltree::Node;
 
 use crate::error::{FileError, ModelError, SaspError};
 use crate::expr::{mathml, Expr, ExprError, FunctionTable};
+use crate::sbml::comp;
 
 /// Largest SBML document [`read_file`] and [`read_str`] accept, in bytes
 /// (64 MiB).
@@ -337,7 +345,7 @@ fn too_large(len: f64, source: &str) -> SaspError {
 /// thread's stack), so depth is checked on the text first. Comments, CDATA,
 /// processing instructions and declarations are skipped, quoted attribute
 /// values respected; malformed text is left to the parser.
-fn nesting_exceeds(text: &str, limit: usize) -> Option<usize> {
+pub(super) fn nesting_exceeds(text: &str, limit: usize) -> Option<usize> {
     let b = text.as_bytes();
     let skip_to = |from: usize, end: &str| text[from..].find(end).map(|k| from + k + end.len());
     let (mut i, mut depth) = (0, 0usize);
@@ -565,9 +573,14 @@ impl Reader<'_> {
         self.version = version;
         self.ns = root.tag_name().namespace().map(str::to_string);
         // Packages the document declares required.
+        let mut comp = false;
         for attr in root.attributes() {
             let Some(uri) = attr.namespace() else { continue };
             if attr.name() == "required" && matches!(attr.value().trim(), "true" | "1") {
+                if uri == comp::COMP_NS {
+                    comp = comp::uses_comp(root);
+                    continue;
+                }
                 // A package declared required but not used anywhere (no
                 // element or attribute of its namespace) changes nothing.
                 let used = root.descendants().any(|n| {
@@ -582,6 +595,10 @@ impl Reader<'_> {
                     ));
                 }
             }
+        }
+        if comp {
+            // Hierarchical composition: read the flattened document.
+            return read_str(&comp::flatten(root, self.source)?, &format!("{} (flattened)", self.source));
         }
         let mut doc = Document {
             level,
