@@ -205,15 +205,18 @@ impl SpecSource {
     }
 }
 
-fn default_until() -> f64 {
+/// The last day of a sweep's (or an analysis') runs unless a spec says otherwise.
+pub(crate) fn default_until() -> f64 {
     21.0
 }
 
-fn default_rtol() -> f64 {
+/// The relative tolerance of those runs unless a spec says otherwise.
+pub(crate) fn default_rtol() -> f64 {
     1e-4
 }
 
-fn default_atol() -> f64 {
+/// The absolute tolerance of those runs unless a spec says otherwise.
+pub(crate) fn default_atol() -> f64 {
     1e-7
 }
 

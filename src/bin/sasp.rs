@@ -7,7 +7,7 @@
 //! (`unsupported: …`). `-o -`
 //! writes a single-file output to standard output (without a manifest).
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
 use sasp::intervene::Scenario;
@@ -150,15 +150,8 @@ enum Command {
     Gsa {
         /// The analysis spec (TOML).
         spec: PathBuf,
-        /// Model file; the reference model when omitted.
-        #[arg(long)]
-        model: Option<PathBuf>,
-        /// Scenario holding the arm; the paper's arms when omitted.
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-        /// Declaration file (TOML) with the observables; the reference model's when omitted.
-        #[arg(long)]
-        observables: Option<PathBuf>,
+        #[command(flatten)]
+        inputs: ArmInputs,
         /// Output JSON; `-` for standard output.
         #[arg(short, long)]
         output: PathBuf,
@@ -171,6 +164,46 @@ enum Command {
         #[command(subcommand)]
         action: PetabAction,
     },
+}
+
+/// Where the arm of a sweep or an analysis comes from.
+#[derive(Args)]
+struct ArmInputs {
+    /// Model file; the reference model when omitted.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Scenario holding the arm; the paper's arms when omitted.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Declaration file (TOML) with the observables (and clearance metric,
+    /// reference day) to use; the reference model's when omitted.
+    #[arg(long)]
+    observables: Option<PathBuf>,
+}
+
+impl ArmInputs {
+    /// The files, for refusing an output that is one of them.
+    fn paths(&self) -> [Option<&Path>; 3] {
+        [self.model.as_deref(), self.scenario.as_deref(), self.observables.as_deref()]
+    }
+
+    /// The model, the experiment with its declarations, and the scenario.
+    fn load(&self) -> sasp::Result<(Model, Scenario, Option<sasp::experiment::Declarations>)> {
+        let model = load_model(self.model.as_deref())?;
+        let declarations = match &self.observables {
+            Some(path) => Some(sasp::experiment::Declarations::from_file(path)?),
+            None => None,
+        };
+        Ok((model, load_scenario(self.scenario.as_deref())?, declarations))
+    }
+}
+
+/// An experiment on `model` with `declarations` (the reference model's when none).
+fn experiment_of<'m>(model: &'m Model, declarations: &Option<sasp::experiment::Declarations>) -> Experiment<'m> {
+    match declarations {
+        Some(d) => Experiment::new(model).declare(d),
+        None => Experiment::new(model),
+    }
 }
 
 #[derive(Subcommand)]
@@ -200,16 +233,8 @@ enum SweepAction {
     Run {
         /// Sweep spec (TOML; see `sasp::sweep`).
         spec: PathBuf,
-        /// Model file; the reference model when omitted.
-        #[arg(long)]
-        model: Option<PathBuf>,
-        /// Scenario holding the arm; the paper's arms when omitted.
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-        /// Declaration file (TOML) with the observables (and clearance
-        /// metric, reference day) to use; the reference model's when omitted.
-        #[arg(long)]
-        observables: Option<PathBuf>,
+        #[command(flatten)]
+        inputs: ArmInputs,
         /// Run only shard i of n (`i/n`, 0-based); read from SLURM_ARRAY_TASK_ID and
         /// SLURM_ARRAY_TASK_COUNT when absent.
         #[arg(long)]
@@ -456,9 +481,7 @@ fn run(cli: Cli) -> Outcome<()> {
             write_output(&output, text.as_bytes(), Some(&manifest))?;
             eprintln!("wrote {}", written(&output, true));
         }
-        Command::Sweep {
-            action: SweepAction::Run { spec, model: model_path, scenario, observables, shard, output },
-        } => {
+        Command::Sweep { action: SweepAction::Run { spec, inputs, shard, output } } => {
             let shard = match shard {
                 Some(text) => match sasp::sweep::Shard::parse(&text) {
                     Ok(s) => Some(s),
@@ -466,17 +489,11 @@ fn run(cli: Cli) -> Outcome<()> {
                 },
                 None => sasp::sweep::Shard::from_slurm()?,
             };
-            refuse_same_file(
-                &output,
-                &[Some(&spec), model_path.as_deref(), scenario.as_deref(), observables.as_deref()],
-            )?;
-            let model = load_model(model_path.as_deref())?;
-            let experiment = match &observables {
-                Some(path) => Experiment::new(&model).declare(&sasp::experiment::Declarations::from_file(path)?),
-                None => Experiment::new(&model),
-            };
+            let [m, s, o] = inputs.paths();
+            refuse_same_file(&output, &[Some(&spec), m, s, o])?;
+            let (model, scenario, declarations) = inputs.load()?;
+            let experiment = experiment_of(&model, &declarations);
             let design = sasp::sweep::Design::from_file(&spec)?;
-            let scenario = load_scenario(scenario.as_deref())?;
             let arm = scenario.arms.iter().find(|a| a.name == design.arm).ok_or_else(|| {
                 design.error_at("arm", format!("the sweep's arm '{}' is not in the scenario", design.arm))
             })?;
@@ -555,18 +572,12 @@ fn run(cli: Cli) -> Outcome<()> {
         Command::Testset { problem, method, rtol, atol, repeat, n } => {
             println!("{}", sasp::testset::run(&problem, &method, rtol, atol, n, repeat)?.to_json());
         }
-        Command::Gsa { spec: spec_path, model: model_path, scenario, observables, output } => {
-            refuse_same_file(
-                &output,
-                &[Some(&spec_path), model_path.as_deref(), scenario.as_deref(), observables.as_deref()],
-            )?;
-            let model = load_model(model_path.as_deref())?;
-            let experiment = match &observables {
-                Some(path) => Experiment::new(&model).declare(&sasp::experiment::Declarations::from_file(path)?),
-                None => Experiment::new(&model),
-            };
+        Command::Gsa { spec: spec_path, inputs, output } => {
+            let [m, s, o] = inputs.paths();
+            refuse_same_file(&output, &[Some(&spec_path), m, s, o])?;
+            let (model, scenario, declarations) = inputs.load()?;
+            let experiment = experiment_of(&model, &declarations);
             let spec = sasp::gsa::experiment::Spec::from_file(&spec_path)?;
-            let scenario = load_scenario(scenario.as_deref())?;
             let arm = scenario.arms.iter().find(|a| a.name == spec.arm).ok_or_else(|| {
                 sasp::SaspError::InvalidOptions(format!("the analysis' arm '{}' is not in the scenario", spec.arm))
             })?;

@@ -97,13 +97,13 @@ pub struct Spec {
     #[serde(default)]
     pub seed: u64,
     /// Last day of each run (default 21).
-    #[serde(default = "default_until")]
+    #[serde(default = "crate::sweep::default_until")]
     pub until: f64,
     /// Relative tolerance of each run (default 1e-4).
-    #[serde(default = "default_rtol")]
+    #[serde(default = "crate::sweep::default_rtol")]
     pub rtol: f64,
     /// Absolute tolerance of each run (default 1e-7).
-    #[serde(default = "default_atol")]
+    #[serde(default = "crate::sweep::default_atol")]
     pub atol: f64,
     /// The output.
     pub output: SpecOutput,
@@ -120,15 +120,6 @@ fn default_trajectories() -> usize {
 }
 fn default_levels() -> usize {
     4
-}
-fn default_until() -> f64 {
-    21.0
-}
-fn default_rtol() -> f64 {
-    1e-4
-}
-fn default_atol() -> f64 {
-    1e-7
 }
 
 /// The result of an analysis, as `sasp gsa` writes it (JSON).
