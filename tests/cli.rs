@@ -497,3 +497,41 @@ fn simulate_runs_an_sbml_time_course_with_its_events() {
     let out = sasp(&["simulate", "--sbml", &s(&xml), "--t-end", "1", "-o", "x.json"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn gsa_and_petab_commands_print_their_results() {
+    let dir = temp("gsa");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("morris.toml");
+    std::fs::write(
+        &spec,
+        "arm = \"control\"\nmethod = \"morris\"\ntrajectories = 2\noutput = { observable = \"tumor_volume_mm3\", day = 14.0 }\n\
+         [[parameter]]\nname = \"k_kill\"\ndistribution = \"log-uniform\"\nlow = 4.4\nhigh = 17.6\n",
+    )
+    .unwrap();
+    let out = sasp(&["gsa", &s(&spec), "-o", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["method"], "morris");
+    assert_eq!(json["runs"], 4);
+    assert!(json["mu_star"][0].as_f64().unwrap() > 0.0);
+    // An unknown arm is an error (exit 1), with nothing written.
+    std::fs::write(
+        &spec,
+        "arm = \"nowhere\"\nmethod = \"sobol\"\noutput = { observable = \"x\", day = 1.0 }\nparameter = []\n",
+    )
+    .unwrap();
+    let result = dir.join("result.json");
+    let out = sasp(&["gsa", &s(&spec), "-o", &s(&result)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nowhere") && !result.exists());
+    // A PEtab problem's likelihood as one JSON line.
+    let yaml = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/petab/Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml");
+    let out = sasp(&["petab", &s(&yaml), "llh"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!((json["llh"].as_f64().unwrap() + 138.2219960026632).abs() < 1e-3, "{json}");
+    assert_eq!(json["n_data"], 48);
+    let _ = std::fs::remove_dir_all(&dir);
+}
