@@ -145,7 +145,12 @@ impl Problem {
                         }
                         (m.time, s.state(j))
                     }
-                    _ => unreachable!("a steady state for infinite times and a run for finite ones"),
+                    _ => {
+                        return Err(SaspError::InvalidOptions(format!(
+                            "condition '{}' has no simulation at time {}",
+                            self.conditions[*sim].id, m.time
+                        )))
+                    }
                 };
                 let at = |e: SaspError| e.at_line(&m.source.0, m.source.1);
                 simulated[k] = Some(self.compare(k, m, import, t, y, values).map_err(at)?);
