@@ -20,6 +20,7 @@ pub mod method;
 pub mod ode_solvers_bridge;
 pub mod pattern;
 pub mod rosenbrock;
+pub mod sensitivity;
 pub mod sparse;
 pub mod sparse_pivot;
 
