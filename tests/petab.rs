@@ -300,3 +300,62 @@ fn mutated_tables_give_errors_not_panics() {
     }
     assert!(ok > 50 && refused > 50, "{ok} evaluated, {refused} refused");
 }
+
+/// Values one tenth off the nominal ones on each estimated parameter's
+/// scale (alternating up and down), where the gradient is far from zero.
+fn off_nominal(problem: &Problem) -> Vec<f64> {
+    let mut values = problem.nominal_values().unwrap();
+    for (k, (p, v)) in problem.parameters.iter().zip(values.iter_mut()).filter(|(p, _)| p.estimate).enumerate() {
+        let shift = if k % 2 == 0 { 0.1 } else { -0.1 };
+        *v = p.scale.to_linear(p.scale.to_scale(*v) + shift);
+    }
+    values
+}
+
+/// The gradient by sensitivities against central differences of the
+/// likelihood (step 1e-5 on each parameter's scale, both sides at tight
+/// tolerances): the largest difference relative to the gradient's largest
+/// component.
+fn gradient_error(problem: &Problem, values: &[f64]) -> f64 {
+    let tight = sasp::solve::Options {
+        rtol: 1e-11,
+        atol: sasp::solve::Tolerance::Scalar(1e-15),
+        max_steps: 10_000_000,
+        ..sasp::solve::Options::default()
+    };
+    let sensitivities =
+        sasp::solve::Options { rtol: 1e-10, atol: sasp::solve::Tolerance::Scalar(1e-13), ..tight.clone() };
+    let g = problem.gradient(values, &sensitivities).unwrap();
+    let llh = problem.evaluate(values, sasp::solve::Method::Rodas5p, &tight).unwrap().llh;
+    assert!((g.evaluation.llh - llh).abs() < 1e-6 * llh.abs().max(1.0), "{} vs {llh}", g.evaluation.llh);
+    let scale = g.gradient.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+    let mut worst = 0.0_f64;
+    for (&i, &gi) in g.parameters.iter().zip(&g.gradient) {
+        let p = &problem.parameters[i];
+        let h = 1e-5;
+        let at = |d: f64| {
+            let mut v = values.to_vec();
+            v[i] = p.scale.to_linear(p.scale.to_scale(values[i]) + d);
+            problem.evaluate(&v, sasp::solve::Method::Rodas5p, &tight).unwrap().llh
+        };
+        let fd = (at(h) - at(-h)) / (2.0 * h);
+        println!("{:24} sens {gi:>14.8e} fd {fd:>14.8e}", p.id);
+        worst = worst.max((gi - fd).abs() / scale);
+    }
+    worst
+}
+
+#[test]
+fn gradients_by_sensitivities_match_central_differences() {
+    for name in [
+        "decay/problem.yaml",
+        "Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml",
+        "Brannmark_JBC2010/Brannmark_JBC2010.yaml",
+        "Elowitz_Nature2000/Elowitz_Nature2000.yaml",
+    ] {
+        let problem = Problem::from_file(data(name)).unwrap();
+        let error = gradient_error(&problem, &off_nominal(&problem));
+        println!("{name}: worst {error:e}");
+        assert!(error < 1e-5, "{name}: {error:e}");
+    }
+}

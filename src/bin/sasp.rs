@@ -218,6 +218,17 @@ enum PetabAction {
         #[arg(long, default_value_t = sasp::petab::PETAB_ATOL)]
         atol: f64,
     },
+    /// Print `{"llh", "gradient": {parameter id: value, …}, "wall_s"}` at
+    /// the nominal values: the gradient of the log-likelihood on each
+    /// estimated parameter's own scale, by forward sensitivities (BDF).
+    Gradient {
+        /// Relative tolerance of the integration.
+        #[arg(long, default_value_t = sasp::petab::PETAB_RTOL)]
+        rtol: f64,
+        /// Absolute tolerance of the integration.
+        #[arg(long, default_value_t = sasp::petab::PETAB_ATOL)]
+        atol: f64,
+    },
     /// Write the simulation table at the nominal values (TSV: each
     /// measurement with its simulated value, noise σ and residual).
     Simulate {
@@ -601,6 +612,28 @@ fn run(cli: Cli) -> Outcome<()> {
                 "llh": e.llh,
                 "chi2": e.chi2,
                 "n_data": e.n_data,
+                "wall_s": start.elapsed().as_secs_f64(),
+            });
+            println!("{line}");
+        }
+        Command::Petab { problem, action: PetabAction::Gradient { rtol, atol } } => {
+            let start = std::time::Instant::now();
+            let problem = sasp::petab::Problem::from_file(&problem)?;
+            let options = sasp::solve::Options {
+                rtol,
+                atol: sasp::solve::Tolerance::Scalar(atol),
+                ..sasp::petab::Problem::default_options()
+            };
+            let g = problem.gradient(&problem.nominal_values()?, &options)?;
+            let gradient: serde_json::Map<String, serde_json::Value> = g
+                .parameters
+                .iter()
+                .zip(&g.gradient)
+                .map(|(&i, &v)| (problem.parameters[i].id.clone(), serde_json::json!(v)))
+                .collect();
+            let line = serde_json::json!({
+                "llh": g.evaluation.llh,
+                "gradient": gradient,
                 "wall_s": start.elapsed().as_secs_f64(),
             });
             println!("{line}");

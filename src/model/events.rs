@@ -326,6 +326,30 @@ impl Model {
         self.assignments.iter().map(|(n, _)| n.as_str())
     }
 
+    /// `∂/∂y` of assignment `name` at `(t, y)` with inputs `inputs`,
+    /// written into `out` (one value per state): its expression
+    /// differentiated symbolically by each state it reads.
+    pub fn assignment_gradient(&self, name: &str, t: f64, y: &[f64], inputs: &[f64], out: &mut [f64]) -> Result<()> {
+        let (_, e) = self.assignments.iter().find(|(n, _)| n == name).ok_or_else(|| {
+            SaspError::from(ModelError::invalid(format!("model '{}'", self.name()), format!("no assignment '{name}'")))
+        })?;
+        let n = self.dimension();
+        if y.len() != n || out.len() != n {
+            return Err(SaspError::DimensionMismatch { what: "state", expected: n, found: y.len().min(out.len()) });
+        }
+        let lookup = |v: &str| match self.compartment_index.get(v) {
+            Some(&i) => y.get(i).copied(),
+            None => self.input_index.get(v).and_then(|&k| inputs.get(k).copied()),
+        };
+        out.fill(0.0);
+        for v in e.symbols() {
+            if let Some(&i) = self.compartment_index.get(&*v) {
+                out[i] = e.diff(&v)?.eval(&lookup, t)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The value of assignment `name` at `(t, y)` with inputs `inputs`.
     pub fn assignment(&self, name: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         let (_, e) = self.assignments.iter().find(|(n, _)| n == name).ok_or_else(|| {

@@ -96,15 +96,7 @@ impl Problem {
                     ));
                 }
                 // The simulation condition's species overrides re-initialize their states.
-                let reset: Vec<usize> = self.conditions[*sim]
-                    .overrides
-                    .iter()
-                    .filter(|(target, v)| {
-                        self.document.species.iter().any(|s| &s.id == target)
-                            && !matches!(v, Value::Number(x) if x.is_nan())
-                    })
-                    .filter_map(|(target, _)| model.index_of(import.model_name(target)).ok())
-                    .collect();
+                let reset = self.reinitialized(*sim, import);
                 let mut y = steady;
                 for i in reset {
                     y[i] = y0[i];
@@ -187,7 +179,7 @@ impl Problem {
     }
 
     /// Measurement `k` against the simulation `(t, y)` of its condition.
-    fn compare(
+    pub(super) fn compare(
         &self,
         k: usize,
         m: &Measurement,
@@ -251,7 +243,7 @@ impl Problem {
     /// The SBML document under condition `c` with parameter values
     /// `values`: parameters of the table set, then the condition's
     /// overrides (each replacing the initial assignment of its target).
-    fn condition_document(&self, c: usize, values: &[f64]) -> Result<Document> {
+    pub(super) fn condition_document(&self, c: usize, values: &[f64]) -> Result<Document> {
         let mut doc = self.document.clone();
         for (p, &v) in self.parameters.iter().zip(values) {
             if let Some(sp) = doc.parameters.iter_mut().find(|x| x.id == p.id) {
@@ -302,6 +294,6 @@ impl Problem {
 }
 
 /// `e` as a failure of condition `id` in its `phase`.
-fn in_condition(e: SaspError, id: &str, phase: &str) -> SaspError {
+pub(super) fn in_condition(e: SaspError, id: &str, phase: &str) -> SaspError {
     e.in_arm(&format!("{phase} of condition {id}"))
 }

@@ -48,9 +48,11 @@
 //! one file, more than one SBML file, mapping tables, extensions, noise
 //! distributions other than normal and Laplace — are refused by name.
 
+mod gradient;
 mod likelihood;
 mod table;
 
+pub use gradient::Gradient;
 pub use likelihood::{Evaluation, Simulated, PETAB_ATOL, PETAB_RTOL};
 pub use table::{Table, MAX_TABLE_BYTES};
 

@@ -118,6 +118,9 @@ pub struct Import {
     species: HashMap<String, SpeciesInfo>,
     /// Species ids in document order.
     species_order: Vec<String>,
+    /// `∂y₀/∂q` for each seed `q` of [`Import::with_sensitivities`]
+    /// (empty for a plain import).
+    initial_sensitivities: Vec<Vec<f64>>,
 }
 
 impl Model {
@@ -139,7 +142,21 @@ impl Import {
 
     /// Imports a parsed document; `source` names it in errors.
     pub fn from_document(doc: &Document, source: &str) -> Result<Import> {
-        Importer::new(doc, source)?.build()
+        Importer::new(doc, source)?.build(&[])
+    }
+
+    /// Imports a document prepared for sensitivities (see
+    /// [`super::sensitivity`]): `seeds` are parameters with zero rate, and
+    /// [`Import::initial_sensitivities`] gives the initial state's
+    /// derivatives with respect to each, through the initial assignments.
+    pub(super) fn from_document_with_seeds(doc: &Document, source: &str, seeds: &[String]) -> Result<Import> {
+        Importer::new(doc, source)?.build(seeds)
+    }
+
+    /// `∂y₀/∂q` for each seed `q` of [`Import::with_sensitivities`], over
+    /// the model's states (empty for a plain import).
+    pub fn initial_sensitivities(&self) -> &[Vec<f64>] {
+        &self.initial_sensitivities
     }
 
     /// The model's name for an SBML id.
@@ -228,6 +245,47 @@ impl Import {
             return Ok(v);
         }
         m.assignment(name, t, y, &m.default_inputs())
+    }
+
+    /// `∂/∂y` of a model name's value (see [`Import::value_gradient`]).
+    fn named_gradient(&self, name: &str, t: f64, y: &[f64], out: &mut [f64]) -> Result<()> {
+        let m = &self.model;
+        out.fill(0.0);
+        if let Ok(i) = m.index_of(name) {
+            out[i] = 1.0;
+            return Ok(());
+        }
+        if m.parameter_canonical(name).is_ok() {
+            return Ok(());
+        }
+        m.assignment_gradient(name, t, y, &m.default_inputs(), out)
+    }
+
+    /// `∂/∂y` of [`Import::value`]`(id, t, y)` over the model's states,
+    /// written into `out`.
+    pub fn value_gradient(&self, id: &str, t: f64, y: &[f64], out: &mut [f64]) -> Result<()> {
+        if out.len() != self.model.dimension() {
+            return Err(SaspError::DimensionMismatch {
+                what: "gradient",
+                expected: self.model.dimension(),
+                found: out.len(),
+            });
+        }
+        match self.species.get(id) {
+            Some(s) if s.holds == Holds::Amount && !s.only_substance => {
+                // c = n / V: ∂c = (∂n·V − n·∂V)/V².
+                let size_name = self.model_name(&s.compartment);
+                let (amount, size) = (self.amount(id, t, y)?, self.named_value(size_name, t, y)?);
+                self.named_gradient(self.model_name(id), t, y, out)?;
+                let mut d_size = vec![0.0; out.len()];
+                self.named_gradient(size_name, t, y, &mut d_size)?;
+                for (o, ds) in out.iter_mut().zip(&d_size) {
+                    *o = (*o * size - amount * ds) / (size * size);
+                }
+                Ok(())
+            }
+            _ => self.named_gradient(self.model_name(id), t, y, out),
+        }
     }
 
     /// The value of SBML symbol `id` (a compartment's size, a parameter, a
@@ -422,7 +480,7 @@ impl<'d> Importer<'d> {
         e.substitute(&|v| self.symbols.get(v).cloned())
     }
 
-    fn build(mut self) -> Result<Import> {
+    fn build(mut self, seeds: &[String]) -> Result<Import> {
         let doc = self.doc;
         // Species: what each holds, and the symbol of each.
         for s in &doc.species {
@@ -476,12 +534,94 @@ impl<'d> Importer<'d> {
             spec.compartments.push(state(&name, "placeholder", 0.0)?);
         }
         let model = Model::from_spec(spec)?;
+        let initial_sensitivities =
+            if seeds.is_empty() { Vec::new() } else { self.initial_state_derivatives(&model, seeds, &initial)? };
         let species_order = doc.species.iter().map(|s| s.id.clone()).collect();
-        Ok(Import { model, names: self.names, species: self.species, species_order })
+        Ok(Import { model, names: self.names, species: self.species, species_order, initial_sensitivities })
+    }
+
+    /// `∂y₀/∂q` over the model's states for each seed `q`: forward-mode
+    /// derivatives of the initial values (each symbol's defining
+    /// expression differentiated symbolically, in dependency order), and
+    /// for a species whose state is the amount of a concentration,
+    /// `∂(c·V) = V ∂c + c ∂V`.
+    fn initial_state_derivatives(
+        &self,
+        model: &Model,
+        seeds: &[String],
+        initial: &HashMap<String, f64>,
+    ) -> Result<Vec<Vec<f64>>> {
+        let (def, order) = self.initial_definitions()?;
+        let m = seeds.len();
+        let mut derivative: HashMap<&str, Vec<f64>> = HashMap::new();
+        for id in order {
+            let d = if let Some(k) = seeds.iter().position(|s| s == id) {
+                let mut e = vec![0.0; m];
+                e[k] = 1.0;
+                e
+            } else {
+                let e = &def[id];
+                let mut d = vec![0.0; m];
+                for v in e.symbols() {
+                    let Some(dv) = derivative.get(&*v) else { continue };
+                    if dv.iter().all(|&x| x == 0.0) {
+                        continue;
+                    }
+                    let partial = e
+                        .diff(&v)
+                        .and_then(|p| p.eval(&|x| initial.get(x).copied(), 0.0))
+                        .map_err(|err| self.no_derivative(id, &err.to_string()))?;
+                    for (dk, dvk) in d.iter_mut().zip(dv) {
+                        *dk += partial * dvk;
+                    }
+                }
+                d
+            };
+            derivative.insert(id, d);
+        }
+        let zero = vec![0.0; m];
+        let mut out = vec![vec![0.0; model.dimension()]; m];
+        for (i, name) in model.compartment_names().enumerate() {
+            let id = self.names.iter().find(|(_, n)| n.as_str() == name).map_or(name, |(id, _)| id.as_str());
+            let d = derivative.get(id).unwrap_or(&zero);
+            let amount_of_concentration =
+                self.species.get(id).filter(|s| s.holds == Holds::Amount && !s.only_substance).map(|s| &s.compartment);
+            for k in 0..m {
+                out[k][i] = match amount_of_concentration {
+                    Some(c) => {
+                        let size = self.value_of(initial, c)?;
+                        let dsize = derivative.get(c.as_str()).map_or(0.0, |d| d[k]);
+                        d[k] * size + self.value_of(initial, id)? * dsize
+                    }
+                    None => d[k],
+                };
+            }
+        }
+        Ok(out)
+    }
+
+    fn no_derivative(&self, id: &str, why: &str) -> SaspError {
+        SaspError::unsupported(
+            "a sensitivity through an initial value that cannot be differentiated",
+            format!("SBML symbol '{id}' in {} ({why})", self.source),
+        )
     }
 
     /// Every symbol's value at time 0, as its symbol denotes it.
     fn initial_values(&self) -> Result<HashMap<String, f64>> {
+        let (def, order) = self.initial_definitions()?;
+        let mut values: HashMap<String, f64> = HashMap::new();
+        for id in order {
+            let e = &def[id];
+            let v = e.eval(&|v| values.get(v).copied(), 0.0).map_err(|_| self.undefined(id, e))?;
+            values.insert(id.to_string(), v);
+        }
+        Ok(values)
+    }
+
+    /// The defining expression of each symbol at time 0, in SBML's terms,
+    /// and the symbols in an order in which each definition's symbols come first.
+    fn initial_definitions(&self) -> Result<(HashMap<&str, Expr>, Vec<&str>)> {
         let doc = self.doc;
         // The defining expression of each symbol at time 0, in SBML's terms.
         let mut def: HashMap<&str, Expr> = HashMap::new();
@@ -528,13 +668,7 @@ impl<'d> Importer<'d> {
             def.insert(name, rate.clone());
         }
         let order = dependency_order(&def, "initial assignments and assignment rules")?;
-        let mut values: HashMap<String, f64> = HashMap::new();
-        for id in order {
-            let e = &def[id];
-            let v = e.eval(&|v| values.get(v).copied(), 0.0).map_err(|_| self.undefined(id, e))?;
-            values.insert(id.to_string(), v);
-        }
-        Ok(values)
+        Ok((def, order))
     }
 
     fn undefined(&self, id: &str, e: &Expr) -> SaspError {
@@ -977,7 +1111,7 @@ fn state(name: &str, role: &str, initial: f64) -> Result<CompartmentDecl> {
 
 /// The ids of `def` in an order where each comes after those it reads
 /// (depth-first, iterative; a cycle is refused naming `what`).
-fn dependency_order<'a>(def: &'a HashMap<&'a str, Expr>, what: &str) -> Result<Vec<&'a str>> {
+fn dependency_order<'k>(def: &HashMap<&'k str, Expr>, what: &str) -> Result<Vec<&'k str>> {
     let mut order = Vec::with_capacity(def.len());
     // 0 = new, 1 = on the stack, 2 = done.
     let mut state: HashMap<&str, u8> = HashMap::new();

@@ -8,6 +8,7 @@ mod comp;
 mod export;
 pub mod import;
 pub mod read;
+mod sensitivity;
 pub mod suite;
 pub use case::simulate_case;
 pub use export::{export, export_experiment};

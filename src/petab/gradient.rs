@@ -1,0 +1,313 @@
+//! The gradient of a PEtab problem's log-likelihood by forward
+//! sensitivities.
+//!
+//! Every estimated parameter that the model reads — a parameter of the SBML
+//! model, or the value a condition gives a model entity — becomes a
+//! sensitivity direction ([`Import::with_sensitivities`]): the states'
+//! sensitivities `sₖ = ∂y/∂θₖ` are integrated with them
+//! ([`crate::solve::sensitivity`]), through preequilibration (the steady
+//! state's sensitivities carried into the simulation, those of re-initialized
+//! species reset) and to steady state for `inf` times. Each measurement's
+//! simulation `h` and noise `σ` are differentiated symbolically in the
+//! symbols they read; a model symbol's derivative is `∇_y v · sₖ`, a
+//! parameter's (placeholder or table) is 1 for itself. With the residual
+//! `r = (z(m) − z(h))/σ` (`z` the observable's transformation),
+//!
+//! ```text
+//! dr = −z'(h) dh/σ − r dσ/σ
+//! d(−log L) = Σ dσ/σ + r dr          (normal)
+//!           = Σ dσ/σ + sign(r) dr    (Laplace)
+//! ```
+//!
+//! and on a parameter's own scale `∂/∂ξ = ∂/∂θ · dθ/dξ` with `dθ/dξ` = 1,
+//! `θ` or `θ ln 10` for `lin`, `log`, `log10`.
+
+use super::likelihood::{in_condition, Evaluation};
+use super::{placeholder, Problem, Scale, Transformation, Value};
+use crate::error::{Result, SaspError};
+use crate::expr::Expr;
+use crate::sbml::read::{Document, InitialAssignment, SbmlParameter};
+use crate::sbml::Import;
+use crate::solve::Options;
+use std::collections::{BTreeMap, HashMap};
+
+/// The log-likelihood and its gradient at one parameter vector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gradient {
+    /// The likelihood (from the same run as the gradient).
+    pub evaluation: Evaluation,
+    /// The estimated parameters: indices into [`Problem::parameters`].
+    pub parameters: Vec<usize>,
+    /// `∂ log L/∂ξ` for each of [`Gradient::parameters`], `ξ` the parameter
+    /// on its own scale.
+    pub gradient: Vec<f64>,
+}
+
+/// One measurement's symbol derivatives, by name.
+type Partials = Vec<(String, Expr)>;
+
+impl Problem {
+    /// The log-likelihood at `values` (one per row of the parameter table,
+    /// linear scale) and its gradient with respect to the estimated
+    /// parameters on their scales, by forward sensitivities (BDF at
+    /// `options`). Models with events are refused (their sensitivities jump).
+    pub fn gradient(&self, values: &[f64], options: &Options) -> Result<Gradient> {
+        if values.len() != self.parameters.len() {
+            return Err(SaspError::DimensionMismatch {
+                what: "parameter values",
+                expected: self.parameters.len(),
+                found: values.len(),
+            });
+        }
+        let estimated: Vec<usize> = (0..self.parameters.len()).filter(|&i| self.parameters[i].estimate).collect();
+        let seeds = self.sensitivity_seeds();
+        let seed_index: Vec<usize> = seeds.iter().filter_map(|s| self.parameter_index(s)).collect();
+        let partials: Vec<(Partials, Partials)> = self
+            .observables
+            .iter()
+            .map(|o| Ok((partials(&o.formula)?, partials(&o.noise_formula)?)))
+            .collect::<Result<_>>()?;
+        let mut groups: BTreeMap<(Option<usize>, usize), Vec<usize>> = BTreeMap::new();
+        for (k, m) in self.measurements.iter().enumerate() {
+            groups.entry((m.preequilibration, m.simulation)).or_default().push(k);
+        }
+        let mut imports: HashMap<usize, Import> = HashMap::new();
+        let mut simulated = vec![None; self.measurements.len()];
+        // ∂(−log L)/∂θ on the linear scale, over all rows of the parameter table.
+        let mut d_nllh = vec![0.0; self.parameters.len()];
+        for ((pre, sim), members) in &groups {
+            for c in pre.iter().chain(std::iter::once(sim)) {
+                if !imports.contains_key(c) {
+                    let doc = self.sensitivity_document(*c, values, &seeds)?;
+                    let source = format!("{} under condition '{}'", self.sbml_path.display(), self.conditions[*c].id);
+                    imports.insert(*c, Import::with_sensitivities(&doc, &source, &seeds)?);
+                }
+            }
+            let import = &imports[sim];
+            let model = &import.model;
+            let t0 = model.initial_time();
+            let mut y0 = model.initial_state();
+            let mut s0 = import.initial_sensitivities().to_vec();
+            if let Some(pre) = pre {
+                let pre_import = &imports[pre];
+                let pre_model = &pre_import.model;
+                let (_, y, s) = pre_model
+                    .steady_state_sensitivities(
+                        t0,
+                        &pre_model.initial_state(),
+                        pre_import.initial_sensitivities(),
+                        options,
+                    )
+                    .map_err(|e| in_condition(e, &self.conditions[*pre].id, "preequilibration"))?;
+                if y.len() != y0.len() {
+                    return Err(SaspError::unsupported(
+                        "conditions whose models differ in their states",
+                        format!("preequilibration '{}'", self.conditions[*pre].id),
+                    ));
+                }
+                let mut y = y;
+                let mut s = s;
+                for i in self.reinitialized(*sim, import) {
+                    y[i] = y0[i];
+                    for (sk, s0k) in s.iter_mut().zip(&s0) {
+                        sk[i] = s0k[i];
+                    }
+                }
+                (y0, s0) = (y, s);
+            }
+            let mut times: Vec<f64> =
+                members.iter().map(|&k| self.measurements[k].time).filter(|t| t.is_finite()).collect();
+            times.sort_by(f64::total_cmp);
+            times.dedup();
+            let context = |e: SaspError| in_condition(e, &self.conditions[*sim].id, "simulation");
+            let run = if times.is_empty() {
+                None
+            } else {
+                Some(model.sensitivities_from(t0, &y0, &s0, &times, options).map_err(context)?)
+            };
+            let mut steady = None;
+            if members.iter().any(|&k| self.measurements[k].time.is_infinite()) {
+                let (t, y, s) = match &run {
+                    Some(r) => (r.t[r.t.len() - 1], &r.y[r.y.len() - 1], &r.s[r.s.len() - 1]),
+                    None => (t0, &y0, &s0),
+                };
+                steady = Some(model.steady_state_sensitivities(t, y, s, options).map_err(context)?);
+            }
+            let mut gradient_y = vec![0.0; model.dimension()];
+            for &k in members {
+                let m = &self.measurements[k];
+                let (t, y, s) = match (&steady, &run) {
+                    (Some((t, y, s)), _) if m.time.is_infinite() => (*t, &y[..], &s[..]),
+                    (_, Some(r)) if m.time.is_finite() && r.t.len() == times.len() => {
+                        let j = times.partition_point(|&x| x < m.time);
+                        (m.time, &r.y[j][..], &r.s[j][..])
+                    }
+                    _ => {
+                        return Err(SaspError::InvalidOptions(format!(
+                            "condition '{}' has no simulation at time {}",
+                            self.conditions[*sim].id, m.time
+                        )))
+                    }
+                };
+                let at = |e: SaspError| e.at_line(&m.source.0, m.source.1);
+                let result = self.compare(k, m, import, t, y, values).map_err(at)?;
+                // d(symbol)/dθ over the parameter table's rows.
+                let o = &self.observables[m.observable];
+                let mut symbol_derivative = |name: &str, parameters: &[Value], prefix: &str| -> Result<Vec<f64>> {
+                    let mut d = vec![0.0; self.parameters.len()];
+                    let row = match placeholder(name, prefix, &o.id) {
+                        Some(n) => match &parameters[n - 1] {
+                            Value::Parameter(p) => self.parameter_index(p),
+                            Value::Number(_) => None,
+                        },
+                        None if self.is_model_symbol(name) => {
+                            import.value_gradient(name, t, y, &mut gradient_y)?;
+                            for (sk, &row) in s.iter().zip(&seed_index) {
+                                d[row] = gradient_y.iter().zip(sk).map(|(g, s)| g * s).sum();
+                            }
+                            None
+                        }
+                        None => self.parameter_index(name),
+                    };
+                    if let Some(row) = row {
+                        d[row] = 1.0;
+                    }
+                    Ok(d)
+                };
+                let value_of = |v: &Value| match v {
+                    Value::Number(x) => Some(*x),
+                    Value::Parameter(p) => self.parameter_index(p).map(|i| values[i]),
+                };
+                let lookup = |name: &str, parameters: &[Value], prefix: &str| match placeholder(name, prefix, &o.id) {
+                    Some(n) => value_of(&parameters[n - 1]),
+                    None if name == o.id => Some(result.simulation),
+                    None if self.is_model_symbol(name) => import.value(name, t, y).ok(),
+                    None => self.parameter_index(name).map(|i| values[i]),
+                };
+                let (formula_partials, noise_partials) = &partials[m.observable];
+                let mut dh = vec![0.0; self.parameters.len()];
+                for (name, partial) in formula_partials {
+                    let p = partial
+                        .eval(&|v| lookup(v, &m.observable_parameters, "observableParameter"), t)
+                        .map_err(|e| at(e.into()))?;
+                    if p != 0.0 {
+                        let d = symbol_derivative(name, &m.observable_parameters, "observableParameter").map_err(at)?;
+                        dh.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
+                    }
+                }
+                let mut dsigma = vec![0.0; self.parameters.len()];
+                for (name, partial) in noise_partials {
+                    let p = partial
+                        .eval(&|v| lookup(v, &m.noise_parameters, "noiseParameter"), t)
+                        .map_err(|e| at(e.into()))?;
+                    if p == 0.0 {
+                        continue;
+                    }
+                    if name == &o.id {
+                        dsigma.iter_mut().zip(&dh).for_each(|(a, b)| *a += p * b);
+                    } else {
+                        let d = symbol_derivative(name, &m.noise_parameters, "noiseParameter").map_err(at)?;
+                        dsigma.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
+                    }
+                }
+                let h = result.simulation;
+                let dz = match o.transformation {
+                    Transformation::Lin => 1.0,
+                    Transformation::Log => 1.0 / h,
+                    Transformation::Log10 => 1.0 / (h * std::f64::consts::LN_10),
+                };
+                let (r, sigma) = (result.residual, result.sigma);
+                let weight = match o.noise {
+                    super::Noise::Normal => r,
+                    super::Noise::Laplace => r.signum(),
+                };
+                for ((g, dh), ds) in d_nllh.iter_mut().zip(&dh).zip(&dsigma) {
+                    let dr = -dz * dh / sigma - r * ds / sigma;
+                    *g += ds / sigma + weight * dr;
+                }
+                simulated[k] = Some(result);
+            }
+        }
+        let simulated: Vec<_> = simulated.into_iter().flatten().collect();
+        let llh = -simulated.iter().map(|s: &super::likelihood::Simulated| s.negative_llh).sum::<f64>();
+        let chi2 = simulated.iter().map(|s| s.residual * s.residual).sum();
+        let evaluation = Evaluation { llh, chi2, n_data: simulated.len(), simulated };
+        let gradient = estimated
+            .iter()
+            .map(|&i| {
+                let chain = match self.parameters[i].scale {
+                    Scale::Lin => 1.0,
+                    Scale::Log => values[i],
+                    Scale::Log10 => values[i] * std::f64::consts::LN_10,
+                };
+                -d_nllh[i] * chain
+            })
+            .collect();
+        Ok(Gradient { evaluation, parameters: estimated, gradient })
+    }
+
+    /// The estimated parameters the model reads: parameters of the SBML
+    /// model and values of condition overrides.
+    fn sensitivity_seeds(&self) -> Vec<String> {
+        let mut seeds: Vec<String> = Vec::new();
+        for p in self.parameters.iter().filter(|p| p.estimate) {
+            let in_model = self.document.parameters.iter().any(|x| x.id == p.id);
+            let in_conditions = self
+                .conditions
+                .iter()
+                .any(|c| c.overrides.iter().any(|(_, v)| matches!(v, Value::Parameter(x) if x == &p.id)));
+            if in_model || in_conditions {
+                seeds.push(p.id.clone());
+            }
+        }
+        seeds
+    }
+
+    /// The document of condition `c` at `values` for sensitivities: every
+    /// seed a parameter of it, and every override by an estimated parameter
+    /// an initial assignment of it (so that the dependence is kept).
+    fn sensitivity_document(&self, c: usize, values: &[f64], seeds: &[String]) -> Result<Document> {
+        let mut doc = self.condition_document(c, values)?;
+        let condition = &self.conditions[c];
+        for (target, value) in &condition.overrides {
+            if seeds.contains(target) && value != &Value::Parameter(target.clone()) {
+                return Err(SaspError::unsupported(
+                    "a condition override of an estimated parameter (for its sensitivities)",
+                    format!("'{target}' in condition '{}'", condition.id),
+                ));
+            }
+        }
+        for q in seeds {
+            if !doc.parameters.iter().any(|p| &p.id == q) {
+                let i = self.parameter_index(q).unwrap_or_default();
+                doc.parameters.push(SbmlParameter { id: q.clone(), value: Some(values[i]), constant: true });
+            }
+        }
+        for (target, value) in &condition.overrides {
+            if let Value::Parameter(p) = value {
+                if seeds.contains(p) && p != target {
+                    doc.initial_assignments.push(InitialAssignment { symbol: target.clone(), math: Expr::var(p) });
+                }
+            }
+        }
+        Ok(doc)
+    }
+
+    /// States of the simulation condition `sim` that its species overrides
+    /// re-initialize after preequilibration.
+    pub(super) fn reinitialized(&self, sim: usize, import: &Import) -> Vec<usize> {
+        self.conditions[sim]
+            .overrides
+            .iter()
+            .filter(|(target, v)| {
+                self.document.species.iter().any(|s| &s.id == target) && !matches!(v, Value::Number(x) if x.is_nan())
+            })
+            .filter_map(|(target, _)| import.model.index_of(import.model_name(target)).ok())
+            .collect()
+    }
+}
+
+/// Each symbol of `e` with `∂e/∂symbol`.
+fn partials(e: &Expr) -> Result<Partials> {
+    e.symbols().iter().map(|v| Ok((v.to_string(), e.diff(v)?))).collect()
+}
