@@ -3,7 +3,7 @@
 For each problem: AMICI's log-likelihood at the nominal parameters and the
 median wall time of its simulations alone (compiled model, prepared
 ExpData, no PEtab bookkeeping), without and with forward sensitivities,
-at rtol 1e-8 / atol 1e-12 (or --rtol/--atol). One JSON line per problem.
+and the gradient on the parameters' scales, at rtol 1e-8 / atol 1e-12 (or --rtol/--atol). One JSON line per problem.
 
     pip install amici petab scipy   # needs swig, cmake, a BLAS
     python3 benches/external/petab_amici.py ../shared/petab-benchmark Boehm_JProteomeRes2014 …
@@ -72,7 +72,10 @@ def main():
         if any(r.status != 0 for r in rdatas):
             raise SystemExit(f"{name}: the simulation with sensitivities failed")
         t_grad = median_time(run, max(3, args.repeats // 4))
+        # The gradient on the parameters' own scales, by forward sensitivities.
+        gradient = sim.simulate_petab(problem, amici_model=model, solver=solver, scaled_gradients=True)[sim.SLLH]
         print(json.dumps({"problem": name, "amici_llh": llh, "simulate_s": t_llh, "simulate_forward_sensitivities_s": t_grad,
+                          "amici_gradient": {k: float(v) for k, v in gradient.items()},
                           "rtol": args.rtol, "atol": args.atol}), flush=True)
 
 

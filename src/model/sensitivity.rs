@@ -71,7 +71,7 @@ impl Model {
         let mut last = norm(t, &z, &mut dz);
         let mut span = 1.0;
         while last > 1.0 && span <= 1e12 {
-            let stepper = variational.stepper(options.clone())?;
+            let stepper = variational.stepper_from(t, &z, options)?;
             let solution = crate::solve::solve(&variational, stepper, t, &z, t0 + span, &[t0 + span])?;
             t = t0 + span;
             z = solution.state(solution.t.len() - 1).to_vec();

@@ -161,6 +161,35 @@ impl<S: OdeSystem> Variational<S> {
         Bdf::new(self, options)?.with_iteration_matrix(matrix)
     }
 
+    /// A stepper for a run from `(t0, z0)` ([`Variational::stepper`]) whose
+    /// first step is no longer than the one the states alone would start
+    /// with (Hairer's guess, when `options` give none): the sensitivities,
+    /// large and smooth, must not hide a pulse in the states' inputs from
+    /// the starting step, whose local error is measured over all components.
+    pub fn stepper_from(&self, t0: f64, z0: &[f64], options: &Options) -> Result<Bdf> {
+        let mut options = options.clone();
+        if options.h0.is_none() && z0.len() == self.dimension() {
+            let y0 = &z0[..self.n];
+            let (mut f0, mut y1, mut f1) = (vec![0.0; self.n], vec![0.0; self.n], vec![0.0; self.n]);
+            self.inner.rhs(t0, y0, &mut f0);
+            let mut stats = super::Stats::default();
+            let h = super::driver::initial_step_guess(
+                &self.inner,
+                t0,
+                y0,
+                &f0,
+                1,
+                &options,
+                (&mut y1, &mut f1),
+                &mut stats,
+            );
+            if h.is_finite() && h > 0.0 {
+                options.h0 = Some(h.min(options.h_max));
+            }
+        }
+        self.stepper(options)
+    }
+
     /// `options` for the extended system: an absolute tolerance given per
     /// state applies to each state's sensitivities too.
     fn extended_options(&self, mut options: Options) -> Result<Options> {
@@ -323,7 +352,7 @@ pub fn solve_forward<S: OdeSystem>(
     let Some(&t_end) = outputs.last() else {
         return Err(SaspError::InvalidOptions("a sensitivity run needs at least one output time".into()));
     };
-    let stepper = variational.stepper(options.clone())?;
+    let stepper = variational.stepper_from(t0, &z0, options)?;
     let solution = super::solve(&variational, stepper, t0, &z0, t_end, outputs)?;
     let n = system.dimension();
     let states = (0..solution.t.len()).map(|i| solution.state(i).to_vec());
