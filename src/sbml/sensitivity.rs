@@ -18,8 +18,13 @@ use std::collections::HashSet;
 
 impl Import {
     /// Imports `doc` with `seeds` (ids of its global parameters) and what
-    /// depends on them at the start made states with zero rate; see the
-    /// [module docs](self). Refused: a seed that is not a parameter, or
+    /// depends on them at the start made states with zero rate, so that
+    /// `∂f/∂q` is a column of the model's exact Jacobian: a constant whose
+    /// initial value depends on a seed through initial assignments (a
+    /// compartment size `V = 2*q`, a parameter `k2 = q/10`, a constant
+    /// species) becomes such a state too, or it would be a plain number in
+    /// the model. [`Import::initial_sensitivities`] then gives the initial
+    /// state's derivatives. Refused: a seed that is not a parameter, or
     /// that a rule or event sets; a species reference's stoichiometry that
     /// depends on a seed.
     pub fn with_sensitivities(doc: &Document, source: &str, seeds: &[String]) -> Result<Import> {
