@@ -59,6 +59,7 @@ pub mod plot;
 pub mod sbml;
 pub mod solve;
 pub mod space;
+pub mod ssa;
 pub mod sweep;
 pub mod testset;
 pub mod util;

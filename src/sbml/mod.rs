@@ -1,13 +1,15 @@
 //! SBML: export of sasp models ([`export`], [`export_experiment`]), reading
 //! SBML documents ([`read`]) and importing them as models ([`import`],
 //! [`Model::from_sbml`](crate::model::Model::from_sbml)), and the SBML Test
-//! Suite runner ([`suite`], [`simulate_case`]).
+//! Suite runner ([`suite`], [`simulate_case`]) with its stochastic cases
+//! ([`stochastic`]).
 
 mod case;
 mod comp;
 mod export;
 pub mod import;
 pub mod read;
+pub mod stochastic;
 pub mod suite;
 pub use case::simulate_case;
 pub use export::{export, export_experiment};
