@@ -98,5 +98,6 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/sbml.md")]
 #[doc = include_str!("../docs/petab.md")]
 #[doc = include_str!("../docs/gsa.md")]
+#[doc = include_str!("../docs/ssa.md")]
 #[cfg(doctest)]
 pub struct ManualDoctests;

@@ -19,13 +19,16 @@ fn count(name: &str, initial: f64) -> (String, f64) {
     (name.to_string(), initial)
 }
 
+/// A process: its name, its rate expression and its changes.
+type Process<'a> = (&'a str, &'a str, &'a [(&'a str, f64)]);
+
 /// A model over dimensionless counts with the given processes
 /// `(name, rate expression, changes)`.
 fn network(
     name: &str,
     states: &[(String, f64)],
     parameters: &[(&str, f64)],
-    processes: &[(&str, &str, &[(&str, f64)])],
+    processes: &[Process<'_>],
 ) -> sasp::Result<Model> {
     let mut b = ModelBuilder::new(name);
     for (s, x0) in states {
@@ -282,10 +285,11 @@ fn what_stochastic_simulation_cannot_do_is_refused_by_name() {
         assert!(err.contains("process 'grow'") && err.contains("at t = ") && err.contains("-0.5"), "{err}");
     }
     // A rate that does not vanish when what it consumes is gone.
-    let leak = network("leak", &[count("X", 1.0)], &[("k", 1.0)], &[("leak", "k", &[("X", -1.0)])]);
-    if let Ok(leak) = leak {
-        let err = Stochastic::new(&leak).unwrap().trajectory(&[1e6], 0, &SsaOptions::default()).unwrap_err();
-        assert!(err.to_string().contains("makes 'X' -1"), "{err}");
+    // A rate that does not vanish when what it consumes is gone: k·(X + 1).
+    let leak = network("leak", &[count("X", 1.0)], &[("k", 1.0)], &[("leak", "k*(X+1)", &[("X", -1.0)])]).unwrap();
+    for method in METHODS {
+        let err = Stochastic::new(&leak).unwrap().trajectory(&[1e6], 0, &options(method, 0)).unwrap_err();
+        assert!(err.to_string().contains("process 'leak'") && err.to_string().contains("makes 'X' -1"), "{err}");
     }
     // Bad requests.
     let model = birth_death(1.0, 1.0, 0.0);

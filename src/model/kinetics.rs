@@ -873,6 +873,9 @@ fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
     key
 }
 
+/// One process's changes `(compartment, ν)`.
+type Changes = Vec<(usize, f64)>;
+
 /// An expression law being built: its rate and each nonzero partial
 /// `∂r/∂y_j` with the argument `y_j` (a range in the builder's members).
 type ExpressionLaw = (Expr, Vec<(Expr, Range<usize>)>);
@@ -1057,7 +1060,7 @@ impl KineticsBuilder {
     /// members of its factors' and custom law's arguments, or the
     /// compartments its expression names (all of them, not only those with
     /// a nonzero partial: a `piecewise` reads its condition's variables).
-    fn process_structure(&self) -> (Vec<Vec<(usize, f64)>>, Vec<Vec<usize>>) {
+    fn process_structure(&self) -> (Vec<Changes>, Vec<Vec<usize>>) {
         let mut changes = Vec::with_capacity(self.processes.len());
         let mut reads = Vec::with_capacity(self.processes.len());
         for (rate, range) in &self.processes {
