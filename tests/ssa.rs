@@ -218,6 +218,19 @@ fn results_are_bit_identical_for_one_and_two_threads() {
 }
 
 #[test]
+fn ensembles_larger_than_a_batch_are_merged_in_the_same_order_for_any_thread_count() {
+    // 9000 trajectories: 282 chunks of 32, more than one batch of 256 chunks.
+    let model = birth_death(2.0, 1.0, 3.0);
+    let s = Stochastic::new(&model).unwrap();
+    let run = |threads| s.ensemble(&[0.5, 2.0], 9000, &SsaOptions { threads, ..options(SsaMethod::Auto, 8) }).unwrap();
+    let (one, two) = (run(Some(1)), run(Some(2)));
+    assert_eq!(one, two);
+    // Mean of birth–death from 3: 2 + (3 − 2)e^{−t}.
+    let mean = 2.0 + (-2.0f64).exp();
+    assert!((one.mean(1, 0) - mean).abs() < 5.0 * (mean / 9000.0).sqrt(), "{}", one.mean(1, 0));
+}
+
+#[test]
 fn extinction_of_a_pure_death_process_is_the_probability_of_no_survivor() {
     // X → ∅ at k·X from x₀: P(X(t) = 0) = (1 − e^{−kt})^{x₀}.
     let (x0, k, n) = (5.0, 1.0, 4000);
@@ -346,6 +359,22 @@ fn the_criteria_reject_the_wrong_process() {
     wide.rows[20][s] = own.rows[20][s] * 1.3f64.sqrt();
     wide.rows[20][m] = own.rows[20][m];
     assert!(matches!(judge_stochastic(&settings, n, &own, &wide), Outcome::Wrong(w) if w.contains("Y =")));
+}
+
+#[test]
+fn stochastic_settings_are_read_with_their_ranges_and_errors_name_the_line() {
+    let text = "start: 0\nduration: 50\nsteps: 5\nvariables: X, y\nabsolute: \nrelative: \n\
+                amount: X\nconcentration: \noutput: X-mean, X-sd\nmeanRange: (-2.5, 3)\n";
+    let s = StochasticSettings::parse(text, "s.txt").unwrap();
+    assert_eq!(s.variables, ["X", "y"]);
+    assert_eq!((s.mean_range, s.sd_range), ((-2.5, 3.0), (-5.0, 5.0)));
+    assert_eq!(s.times(), [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]);
+    let err = StochasticSettings::parse("start: 0\nduration: 1\nsteps: 1\n", "s.txt").unwrap_err().to_string();
+    assert!(err.contains("missing key 'variables'"), "{err}");
+    let err = StochasticSettings::parse(&text.replace("(-2.5, 3)", "(3, -3)"), "s.txt").unwrap_err().to_string();
+    assert!(err.contains(":10:") && err.contains("meanRange"), "{err}");
+    let err = StochasticSettings::parse(&text.replace("steps: 5", "steps: 2.5"), "s.txt").unwrap_err().to_string();
+    assert!(err.contains("steps"), "{err}");
 }
 
 /// Every visible stochastic case at n = 10,000:

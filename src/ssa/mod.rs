@@ -105,6 +105,9 @@ pub const AUTO_NEXT_REACTION: usize = 48;
 /// statistics are merged in order (so the thread count does not matter).
 pub const CHUNK: usize = 32;
 
+/// Chunks of an ensemble run in parallel before their statistics are merged.
+const BATCH: usize = 256;
+
 /// Most trajectories one ensemble may ask for.
 pub const MAX_TRAJECTORIES: usize = 100_000_000;
 
@@ -431,19 +434,27 @@ impl<'m> Stochastic<'m> {
             }
             Ok(moments)
         };
-        let run = || (0..chunks).into_par_iter().map(chunk).collect::<Vec<_>>();
-        let parts = match options.threads {
-            None => run(),
+        // Chunks run in parallel a batch at a time and are merged in chunk
+        // order: bounded memory, and the same sums whatever the threads.
+        let mut total = Moments::new(t_len * v_len, t_len * e_len);
+        let mut run = || -> Result<()> {
+            for first in (0..chunks).step_by(BATCH) {
+                let parts: Vec<Result<Moments>> =
+                    (first..(first + BATCH).min(chunks)).into_par_iter().map(chunk).collect();
+                for part in parts {
+                    total.merge(&part?);
+                }
+            }
+            Ok(())
+        };
+        match options.threads {
+            None => run()?,
             Some(0) => return Err(SaspError::InvalidOptions("the number of threads must be at least 1".into())),
             Some(k) => rayon::ThreadPoolBuilder::new()
                 .num_threads(k)
                 .build()
                 .map_err(|e| SaspError::InvalidOptions(format!("cannot start {k} threads: {e}")))?
-                .install(run),
-        };
-        let mut total = Moments::new(t_len * v_len, t_len * e_len);
-        for part in parts {
-            total.merge(&part?);
+                .install(run)?,
         }
         let denominator = (total.count as f64 - 1.0).max(1.0);
         Ok(Ensemble {
