@@ -26,9 +26,9 @@
 //! autonomous: the waiting times would not be exponential); changes that
 //! are not whole numbers (`ν = 0.5`); initial states that are negative or
 //! not whole numbers; and, at run time, a propensity that is negative, not
-//! finite or not a number (with the time and the process), or a firing that
-//! makes a count negative (a rate that does not vanish when what it
-//! consumes is gone). Input values are fixed for the whole run (the
+//! finite or not a number (with the time and the process), propensities
+//! whose sum overflows, or a firing that makes a count negative (a rate
+//! that does not vanish when what it consumes is gone). Input values are fixed for the whole run (the
 //! model's defaults, or those given to [`Stochastic::with_inputs`]): there
 //! are no switches or doses. Every process is taken as a reaction: a model
 //! whose processes stand for continuous rate rules is not a reaction
@@ -585,6 +585,13 @@ impl<'m> Stochastic<'m> {
             }
             _ => loop {
                 let total: f64 = work.fresh.iter().sum();
+                if total == f64::INFINITY {
+                    return Err(ModelError::invalid(
+                        format!("the processes of model '{}' at t = {t}", self.model.name()),
+                        "their propensities sum to more than the largest number",
+                    )
+                    .into());
+                }
                 let next = if total > 0.0 { t + rng.exponential() / total } else { f64::INFINITY };
                 while k < outputs.len() && outputs[k] < next {
                     record(k, &work.y)?;
