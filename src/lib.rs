@@ -59,6 +59,7 @@ pub mod plot;
 pub mod sbml;
 pub mod solve;
 pub mod space;
+pub mod ssa;
 pub mod sweep;
 pub mod testset;
 pub mod util;
@@ -97,5 +98,6 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/sbml.md")]
 #[doc = include_str!("../docs/petab.md")]
 #[doc = include_str!("../docs/gsa.md")]
+#[doc = include_str!("../docs/ssa.md")]
 #[cfg(doctest)]
 pub struct ManualDoctests;

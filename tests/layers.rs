@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("calibrate", 5),
     ("testset", 5),
     ("gsa", 5),
+    ("ssa", 5),
     ("output", 6),
     ("plot", 6),
     ("sbml", 6),

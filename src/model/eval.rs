@@ -43,6 +43,26 @@ impl Model {
         Ok(())
     }
 
+    /// The changes `(compartment index, ν)` of process `p` (in
+    /// [`Model::process_names`] order): firing it once adds `ν` to each
+    /// listed compartment, `dy_i/dt = Σ_p ν_{ip} r_p`. `None` beyond the
+    /// last process. A compartment listed twice changes by the sum.
+    pub fn process_changes(&self, p: usize) -> Option<&[(usize, f64)]> {
+        self.kinetics.process_changes.get(p).map(Vec::as_slice)
+    }
+
+    /// The compartments (state indices, sorted, distinct) that the rate of
+    /// process `p` reads: `r_p` depends on `y_j` only if `j` is listed.
+    /// `None` beyond the last process.
+    pub fn process_reads(&self, p: usize) -> Option<&[usize]> {
+        self.kinetics.process_reads.get(p).map(Vec::as_slice)
+    }
+
+    /// The number of processes.
+    pub fn process_count(&self) -> usize {
+        self.spec.processes.len()
+    }
+
     /// The rate of one process (by name).
     pub fn process_rate(&self, name: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         self.check_call(y.len(), inputs.len())?;

@@ -664,6 +664,10 @@ pub(crate) struct Kinetics {
     /// ([`super::compiled`]), and the constants they read.
     pub compiled: Option<&'static super::compiled::CompiledKernels>,
     pub constants: Vec<f64>,
+    /// Each process's changes `(compartment, ν)`, in process order.
+    pub process_changes: Vec<Vec<(usize, f64)>>,
+    /// The compartments each process's rate reads (sorted, distinct).
+    pub process_reads: Vec<Vec<usize>>,
 }
 
 impl Kinetics {
@@ -869,6 +873,9 @@ fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
     key
 }
 
+/// One process's changes `(compartment, ν)`.
+type Changes = Vec<(usize, f64)>;
+
 /// An expression law being built: its rate and each nonzero partial
 /// `∂r/∂y_j` with the argument `y_j` (a range in the builder's members).
 type ExpressionLaw = (Expr, Vec<(Expr, Range<usize>)>);
@@ -978,6 +985,7 @@ impl KineticsBuilder {
         let occurrence_slot: Vec<usize> = occurrence_factor.iter().map(|&k| slot[k]).collect();
         let (rate_tapes, derivative_tapes, jacobian_sparse) =
             self.product_tapes(&occurrence_slot, &jac_plan, &occurrence_plan, u);
+        let (process_changes, process_reads) = self.process_structure();
         let mut kinetics = Kinetics {
             rate_tapes,
             derivative: share_products(&derivative_tapes, n, u),
@@ -993,6 +1001,8 @@ impl KineticsBuilder {
             pattern,
             compiled: None,
             constants: Vec::new(),
+            process_changes,
+            process_reads,
         };
         let (fingerprint, constants) = kinetics.structure(n);
         if let Some(kernels) = super::compiled::find(fingerprint, constants.len()) {
@@ -1044,6 +1054,40 @@ impl KineticsBuilder {
             time_partials: time_partials.finish(),
             time_changes,
         })))
+    }
+
+    /// Each process's changes, and the compartments its rate reads: the
+    /// members of its factors' and custom law's arguments, or the
+    /// compartments its expression names (all of them, not only those with
+    /// a nonzero partial: a `piecewise` reads its condition's variables).
+    fn process_structure(&self) -> (Vec<Changes>, Vec<Vec<usize>>) {
+        let mut changes = Vec::with_capacity(self.processes.len());
+        let mut reads = Vec::with_capacity(self.processes.len());
+        for (rate, range) in &self.processes {
+            changes.push(self.changes[range.clone()].to_vec());
+            let mut read: Vec<usize> = Vec::new();
+            let mut members = |arg: &Range<usize>| read.extend(self.members[arg.clone()].iter().map(|&(j, _)| j));
+            match rate {
+                CompiledRate::Terms(terms) => {
+                    for term in &self.terms[terms.clone()] {
+                        for (_, arg) in &self.factors[term.factors.clone()] {
+                            members(arg);
+                        }
+                    }
+                }
+                CompiledRate::Custom(c) => self.customs[*c].1.iter().for_each(members),
+                CompiledRate::Expression(k) => {
+                    let (rate, partials) = &self.expressions[*k];
+                    partials.iter().for_each(|(_, arg)| members(arg));
+                    let n = self.n;
+                    read.extend(rate.symbols().iter().filter_map(|s| self.slots.get(&**s)).filter(|&&j| j < n));
+                }
+            }
+            read.sort_unstable();
+            read.dedup();
+            reads.push(read);
+        }
+        (changes, reads)
     }
 
     /// The Jacobian's sparsity pattern: the diagonal plus every (changed

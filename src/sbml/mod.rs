@@ -1,7 +1,8 @@
 //! SBML: export of sasp models ([`export`], [`export_experiment`]), reading
 //! SBML documents ([`read`]) and importing them as models ([`import`],
 //! [`Model::from_sbml`](crate::model::Model::from_sbml)), and the SBML Test
-//! Suite runner ([`suite`], [`simulate_case`]).
+//! Suite runner ([`suite`], [`simulate_case`]) with its stochastic cases
+//! ([`stochastic`]).
 
 mod case;
 mod comp;
@@ -9,6 +10,7 @@ mod export;
 pub mod import;
 pub mod read;
 mod sensitivity;
+pub mod stochastic;
 pub mod suite;
 pub use case::simulate_case;
 pub use export::{export, export_experiment};

@@ -1,0 +1,437 @@
+//! Exact stochastic simulation (`sasp::ssa`): analytic moments of
+//! birth–death and pure-death processes, the direct and next-reaction
+//! methods against each other (two-sample Kolmogorov–Smirnov), results
+//! independent of the thread count, refusals, and the SBML Test Suite's
+//! stochastic (DSMTS) cases judged by the suite's own criteria.
+
+use sasp::model::{AssignmentDecl, EventDecl};
+use sasp::prelude::*;
+use sasp::sbml::stochastic::{
+    judge_stochastic, run_stochastic_case, run_stochastic_suite, simulate_stochastic_case, StochasticSettings,
+};
+use sasp::sbml::suite::{Outcome, Table};
+use sasp::ssa::{Method as SsaMethod, Options as SsaOptions, Stochastic};
+use std::path::{Path, PathBuf};
+
+const METHODS: [SsaMethod; 2] = [SsaMethod::Direct, SsaMethod::NextReaction];
+
+fn count(name: &str, initial: f64) -> (String, f64) {
+    (name.to_string(), initial)
+}
+
+/// A process: its name, its rate expression and its changes.
+type Process<'a> = (&'a str, &'a str, &'a [(&'a str, f64)]);
+
+/// A model over dimensionless counts with the given processes
+/// `(name, rate expression, changes)`.
+fn network(
+    name: &str,
+    states: &[(String, f64)],
+    parameters: &[(&str, f64)],
+    processes: &[Process<'_>],
+) -> sasp::Result<Model> {
+    let mut b = ModelBuilder::new(name);
+    for (s, x0) in states {
+        b = b.compartment(s, Compartment::Other(Quantity::Index), "1", *x0);
+    }
+    for (p, v) in parameters {
+        b = b.declare(ParameterDecl::new(p, *v, "1/day"));
+    }
+    for (p, rate, changes) in processes {
+        let mut decl = ProcessDecl::new(p, RateLaw::expression(*rate));
+        for (s, nu) in *changes {
+            decl = decl.change(s, *nu);
+        }
+        b = b.process(decl);
+    }
+    b.build()
+}
+
+fn birth_death(k1: f64, k2: f64, x0: f64) -> Model {
+    network(
+        "birth-death",
+        &[count("X", x0)],
+        &[("k1", k1), ("k2", k2)],
+        &[("birth", "k1", &[("X", 1.0)]), ("death", "k2*X", &[("X", -1.0)])],
+    )
+    .unwrap()
+}
+
+fn options(method: SsaMethod, seed: u64) -> SsaOptions {
+    SsaOptions { method, seed, ..SsaOptions::default() }
+}
+
+/// The standard error of a sample variance over `n` draws of a
+/// distribution with variance `var` and fourth central moment `mu4`:
+/// `√((μ₄ − σ⁴)/n)`.
+fn variance_se(var: f64, mu4: f64, n: usize) -> f64 {
+    ((mu4 - var * var) / n as f64).sqrt()
+}
+
+#[test]
+fn birth_death_is_poisson_with_mean_and_variance_k1_over_k2() {
+    // ∅ → X at k₁, X → ∅ at k₂·X: stationary Poisson(λ = k₁/k₂); from X = 0
+    // the law at t is Poisson(λ(1 − e^{−k₂t})), so t = 20 is stationary
+    // to e^{−20}.
+    let (k1, k2, n) = (10.0, 1.0, 4000);
+    let lambda = k1 / k2;
+    let model = birth_death(k1, k2, 0.0);
+    let times = [0.0, 1.0, 20.0];
+    for method in METHODS {
+        let e = Stochastic::new(&model).unwrap().ensemble(&times, n, &options(method, 11)).unwrap();
+        assert_eq!((e.mean(0, 0), e.sd(0, 0)), (0.0, 0.0));
+        for (k, &t) in times.iter().enumerate().skip(1) {
+            let l = lambda * (1.0 - (-k2 * t).exp());
+            // Poisson: variance λ, fourth central moment λ(1 + 3λ).
+            let mean_tol = 5.0 * (l / n as f64).sqrt();
+            let var_tol = 5.0 * variance_se(l, l * (1.0 + 3.0 * l), n);
+            let var = e.sd(k, 0).powi(2);
+            assert!((e.mean(k, 0) - l).abs() < mean_tol, "{method:?} t = {t}: mean {} vs {l}", e.mean(k, 0));
+            assert!((var - l).abs() < var_tol, "{method:?} t = {t}: variance {var} vs {l} (± {var_tol})");
+        }
+    }
+}
+
+#[test]
+fn pure_death_is_binomial_at_every_time() {
+    // X → ∅ at k·X from x₀: X(t) ~ Binomial(x₀, p = e^{−kt}).
+    let (x0, k, n) = (100.0, 0.5, 4000);
+    let model = network("death", &[count("X", x0)], &[("k", k)], &[("death", "k*X", &[("X", -1.0)])]).unwrap();
+    let times = [0.5, 1.0, 2.0, 4.0, 8.0];
+    for method in METHODS {
+        let e = Stochastic::new(&model).unwrap().ensemble(&times, n, &options(method, 5)).unwrap();
+        for (j, &t) in times.iter().enumerate() {
+            let p = (-k * t).exp();
+            let (mean, var) = (x0 * p, x0 * p * (1.0 - p));
+            // Binomial fourth central moment: N p q (1 + 3(N − 2) p q).
+            let mu4 = x0 * p * (1.0 - p) * (1.0 + 3.0 * (x0 - 2.0) * p * (1.0 - p));
+            let mean_tol = 5.0 * (var / n as f64).sqrt();
+            let var_tol = 5.0 * variance_se(var, mu4, n);
+            let got_var = e.sd(j, 0).powi(2);
+            assert!((e.mean(j, 0) - mean).abs() < mean_tol, "{method:?} t = {t}: mean {} vs {mean}", e.mean(j, 0));
+            assert!((got_var - var).abs() < var_tol, "{method:?} t = {t}: variance {got_var} vs {var}");
+        }
+    }
+}
+
+/// Production, reversible dimerisation and loss of dimers (propensity of
+/// 2A → D the combinatorial `k1·A(A−1)/2`).
+fn dimerisation(k0: f64) -> Model {
+    network(
+        "dimerisation",
+        &[count("A", 0.0), count("D", 0.0)],
+        &[("k0", k0), ("k1", 0.02), ("k2", 0.5), ("k3", 0.2)],
+        &[
+            ("make", "k0", &[("A", 1.0)]),
+            ("bind", "k1*A*(A - 1)/2", &[("A", -2.0), ("D", 1.0)]),
+            ("unbind", "k2*D", &[("A", 2.0), ("D", -1.0)]),
+            ("lose", "k3*D", &[("D", -1.0)]),
+        ],
+    )
+    .unwrap()
+}
+
+/// `n` draws of compartment `i` at time `t`, trajectories `0..n` of `options`.
+fn samples(model: &Model, i: usize, t: f64, n: usize, options: &SsaOptions) -> Vec<f64> {
+    let s = Stochastic::new(model).unwrap();
+    (0..n).map(|j| s.trajectory(&[t], j as u64, options).unwrap().state(0)[i]).collect()
+}
+
+/// The two-sample Kolmogorov–Smirnov statistic `sup |F₁ − F₂|`.
+fn ks(mut a: Vec<f64>, mut b: Vec<f64>) -> f64 {
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+#[test]
+fn direct_and_next_reaction_methods_agree_in_distribution() {
+    let n = 3000;
+    // Critical value of the two-sample KS test at α = 0.001:
+    // c(α)·√((n + m)/(n m)) with c = √(−ln(α/2)/2) ≈ 1.949 (conservative
+    // for discrete laws).
+    let critical = (-(0.0005f64).ln() / 2.0).sqrt() * (2.0 / n as f64).sqrt();
+    let model = dimerisation(20.0);
+    for (i, t) in [(0, 5.0), (1, 5.0), (1, 1.0)] {
+        let direct = samples(&model, i, t, n, &options(SsaMethod::Direct, 1));
+        let next = samples(&model, i, t, n, &options(SsaMethod::NextReaction, 2));
+        let d = ks(direct, next);
+        assert!(d < critical, "compartment {i} at t = {t}: D = {d} ≥ {critical}");
+    }
+    // The test can tell: 30 % more production is rejected.
+    let direct = samples(&model, 0, 5.0, n, &options(SsaMethod::Direct, 1));
+    let more = samples(&dimerisation(26.0), 0, 5.0, n, &options(SsaMethod::NextReaction, 2));
+    let d = ks(direct, more);
+    assert!(d > critical, "a 30 % change of k0 went unnoticed: D = {d} < {critical}");
+}
+
+#[test]
+fn the_dependency_graph_lists_the_processes_that_read_what_changes() {
+    let model = dimerisation(20.0);
+    let s = Stochastic::new(&model).unwrap();
+    // make (changes A) → bind reads A; bind (A, D) → unbind, lose read D;
+    // unbind (A, D) → bind, lose; lose (D) → unbind.
+    assert_eq!(s.dependents(0), [1]);
+    assert_eq!(s.dependents(1), [2, 3]);
+    assert_eq!(s.dependents(2), [1, 3]);
+    assert_eq!(s.dependents(3), [2]);
+    assert_eq!(s.jumps(1), [(0, -2.0), (1, 1.0)]);
+    assert_eq!(model.process_reads(1), Some(&[0usize][..]));
+}
+
+#[test]
+fn results_are_bit_identical_for_one_and_two_threads() {
+    let model = dimerisation(20.0);
+    let times: Vec<f64> = (0..=10).map(f64::from).collect();
+    for method in METHODS {
+        let run = |threads| {
+            let o = SsaOptions { threads, extinction: vec!["D".into()], ..options(method, 42) };
+            Stochastic::new(&model).unwrap().ensemble(&times, 333, &o).unwrap()
+        };
+        let (one, two, pool) = (run(Some(1)), run(Some(2)), run(None));
+        assert_eq!(one, two, "{method:?}");
+        assert_eq!(one, pool, "{method:?}");
+        for k in 0..times.len() {
+            for v in 0..2 {
+                assert_eq!(one.mean(k, v).to_bits(), two.mean(k, v).to_bits());
+                assert_eq!(one.sd(k, v).to_bits(), two.sd(k, v).to_bits());
+            }
+        }
+        // At t = 0 there are no dimers in any trajectory; later some have.
+        assert_eq!(one.extinction(0, 0), 1.0);
+        assert!(one.extinction(10, 0) < 0.01);
+        // A different seed gives different numbers.
+        let other = Stochastic::new(&model).unwrap().ensemble(&times, 333, &options(method, 43)).unwrap();
+        assert_ne!(one.mean(10, 0), other.mean(10, 0));
+    }
+}
+
+#[test]
+fn ensembles_larger_than_a_batch_are_merged_in_the_same_order_for_any_thread_count() {
+    // 9000 trajectories: 282 chunks of 32, more than one batch of 256 chunks.
+    let model = birth_death(2.0, 1.0, 3.0);
+    let s = Stochastic::new(&model).unwrap();
+    let run = |threads| s.ensemble(&[0.5, 2.0], 9000, &SsaOptions { threads, ..options(SsaMethod::Auto, 8) }).unwrap();
+    let (one, two) = (run(Some(1)), run(Some(2)));
+    assert_eq!(one, two);
+    // Mean of birth–death from 3: 2 + (3 − 2)e^{−t}.
+    let mean = 2.0 + (-2.0f64).exp();
+    assert!((one.mean(1, 0) - mean).abs() < 5.0 * (mean / 9000.0).sqrt(), "{}", one.mean(1, 0));
+}
+
+#[test]
+fn extinction_of_a_pure_death_process_is_the_probability_of_no_survivor() {
+    // X → ∅ at k·X from x₀: P(X(t) = 0) = (1 − e^{−kt})^{x₀}.
+    let (x0, k, n) = (5.0, 1.0, 4000);
+    let model = network("death", &[count("X", x0)], &[("k", k)], &[("death", "k*X", &[("X", -1.0)])]).unwrap();
+    let o = SsaOptions { extinction: vec!["X".into()], ..options(SsaMethod::Auto, 3) };
+    let times = [0.5, 1.5, 3.0];
+    let e = Stochastic::new(&model).unwrap().ensemble(&times, n, &o).unwrap();
+    for (j, &t) in times.iter().enumerate() {
+        let p = (1.0 - (-k * t).exp()).powf(x0);
+        let tol = 5.0 * (p * (1.0 - p) / n as f64).sqrt();
+        assert!((e.extinction(j, 0) - p).abs() < tol, "t = {t}: {} vs {p}", e.extinction(j, 0));
+    }
+}
+
+#[test]
+fn assignments_and_state_changes_feed_the_propensities() {
+    // A rate through an assignment (`rate = k*X`) is read like a direct one.
+    let model = ModelBuilder::new("via assignment")
+        .compartment("X", Compartment::Other(Quantity::Index), "1", 50.0)
+        .declare(ParameterDecl::new("k", 1.0, "1/day"))
+        .declare(AssignmentDecl::new("rate", "k*X"))
+        .process(ProcessDecl::new("death", RateLaw::expression("rate")).change("X", -1.0))
+        .build()
+        .unwrap();
+    let s = Stochastic::new(&model).unwrap();
+    assert_eq!(model.process_reads(0), Some(&[0usize][..]));
+    let t = s.trajectory(&[0.0, 100.0], 0, &SsaOptions::default()).unwrap();
+    assert_eq!(t.state(0), [50.0]);
+    assert_eq!(t.state(1), [0.0]);
+    assert_eq!(t.jumps, 50);
+}
+
+#[test]
+fn what_stochastic_simulation_cannot_do_is_refused_by_name() {
+    let with_event = ModelBuilder::new("evented")
+        .compartment("X", Compartment::Other(Quantity::Index), "1", 10.0)
+        .declare(ParameterDecl::new("k", 1.0, "1/day"))
+        .declare(EventDecl::new("refill", "X < 2").assign("X", "10"))
+        .process(ProcessDecl::new("death", RateLaw::expression("k*X")).change("X", -1.0))
+        .build()
+        .unwrap();
+    let err = Stochastic::new(&with_event).unwrap_err();
+    assert!(err.is_unsupported(), "{err}");
+    assert!(err.to_string().contains("event 'refill'"), "{err}");
+
+    let half = network("half", &[count("X", 10.0)], &[("k", 1.0)], &[("death", "k*X", &[("X", -0.5)])]).unwrap();
+    let err = Stochastic::new(&half).unwrap_err();
+    assert!(err.is_unsupported(), "{err}");
+    assert!(err.to_string().contains("non-integer stoichiometry"), "{err}");
+    assert!(err.to_string().contains("process 'death' changes 'X' by -0.5"), "{err}");
+
+    let fractional = network("x", &[count("X", 2.5)], &[("k", 1.0)], &[("death", "k*X", &[("X", -1.0)])]).unwrap();
+    let err = Stochastic::new(&fractional).unwrap_err().to_string();
+    assert!(err.contains("compartment 'X'") && err.contains("not a count"), "{err}");
+
+    let timed =
+        network("timed", &[count("X", 2.0)], &[("k", 1.0)], &[("death", "k*X*(k*time)", &[("X", -1.0)])]).unwrap();
+    let err = Stochastic::new(&timed).unwrap_err();
+    assert!(err.is_unsupported() && err.to_string().contains("read time"), "{err}");
+
+    // A propensity that turns negative: 3.5 − X at X = 4, for both methods.
+    let wrong = network("wrong", &[count("X", 0.0)], &[("k", 1.0)], &[("grow", "k*(3.5 - X)", &[("X", 1.0)])]).unwrap();
+    for method in METHODS {
+        let err = Stochastic::new(&wrong).unwrap().trajectory(&[1e6], 0, &options(method, 0)).unwrap_err().to_string();
+        assert!(err.contains("process 'grow'") && err.contains("at t = ") && err.contains("-0.5"), "{err}");
+    }
+    // A rate that does not vanish when what it consumes is gone.
+    // A rate that does not vanish when what it consumes is gone: k·(X + 1).
+    let leak = network("leak", &[count("X", 1.0)], &[("k", 1.0)], &[("leak", "k*(X+1)", &[("X", -1.0)])]).unwrap();
+    for method in METHODS {
+        let err = Stochastic::new(&leak).unwrap().trajectory(&[1e6], 0, &options(method, 0)).unwrap_err();
+        assert!(err.to_string().contains("process 'leak'") && err.to_string().contains("makes 'X' -1"), "{err}");
+    }
+    // Bad requests.
+    let model = birth_death(1.0, 1.0, 0.0);
+    let s = Stochastic::new(&model).unwrap();
+    assert!(s.trajectory(&[1.0, 0.5], 0, &SsaOptions::default()).is_err());
+    assert!(s.trajectory(&[f64::NAN], 0, &SsaOptions::default()).is_err());
+    assert!(s.ensemble(&[1.0], 0, &SsaOptions::default()).is_err());
+    assert!(s.ensemble(&[1.0], 10, &SsaOptions { threads: Some(0), ..SsaOptions::default() }).is_err());
+    assert!(s.ensemble(&[1.0], 10, &SsaOptions { extinction: vec!["Y".into()], ..SsaOptions::default() }).is_err());
+    let err = s.trajectory(&[1e9], 0, &SsaOptions { max_jumps: 100, ..SsaOptions::default() }).unwrap_err();
+    assert!(err.to_string().contains("jumps"), "{err}");
+}
+
+fn stochastic_cases() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sbml-test-suite-stochastic/cases")
+}
+
+#[test]
+fn dsmts_cases_pass_the_suites_criteria_and_unsupported_ones_are_refused() {
+    let o = SsaOptions { seed: 2026, ..SsaOptions::default() };
+    let n = 5000;
+    for case in ["00001", "00031", "00037"] {
+        let report = run_stochastic_case(&stochastic_cases().join(case), n, &o);
+        assert_eq!(report.outcome, Outcome::Passed, "{case}");
+    }
+    for (case, what) in [("00028", "events"), ("00040", "'distrib' package")] {
+        let report = run_stochastic_case(&stochastic_cases().join(case), n, &o);
+        match &report.outcome {
+            Outcome::Unsupported(m) => assert!(m.contains(what), "{case}: {m}"),
+            other => panic!("{case}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_criteria_reject_the_wrong_process() {
+    // 00001 (birth–death, X₀ = 100) judged against 00037 (immigration in
+    // fives and death, X₀ = 0) fails; judged against itself it passes.
+    let dir = stochastic_cases().join("00001");
+    let settings = StochasticSettings::read(dir.join("00001-settings.txt")).unwrap();
+    assert_eq!((settings.mean_range, settings.sd_range, settings.steps), ((-3.0, 3.0), (-5.0, 5.0), 50));
+    let n = 2000;
+    let got = simulate_stochastic_case(&dir, &settings, n, &SsaOptions::default()).unwrap();
+    let own = Table::read_csv(dir.join("00001-results.csv")).unwrap();
+    assert_eq!(judge_stochastic(&settings, n, &own, &got), Outcome::Passed);
+    let other = Table::read_csv(stochastic_cases().join("00037/00037-results.csv")).unwrap();
+    assert!(matches!(judge_stochastic(&settings, n, &other, &got), Outcome::Wrong(_)));
+    // A mean off by 5 σ/√n at one time fails Z; a variance 30 % high fails Y.
+    let mut shifted = got.clone();
+    let (m, s) = (own.column("X-mean").unwrap(), own.column("X-sd").unwrap());
+    shifted.rows[10][m] = own.rows[10][m] + 5.0 * own.rows[10][s] / (n as f64).sqrt();
+    assert!(matches!(judge_stochastic(&settings, n, &own, &shifted), Outcome::Wrong(w) if w.contains("Z =")));
+    let mut wide = got.clone();
+    wide.rows[20][s] = own.rows[20][s] * 1.3f64.sqrt();
+    wide.rows[20][m] = own.rows[20][m];
+    assert!(matches!(judge_stochastic(&settings, n, &own, &wide), Outcome::Wrong(w) if w.contains("Y =")));
+}
+
+#[test]
+fn stochastic_settings_are_read_with_their_ranges_and_errors_name_the_line() {
+    let text = "start: 0\nduration: 50\nsteps: 5\nvariables: X, y\nabsolute: \nrelative: \n\
+                amount: X\nconcentration: \noutput: X-mean, X-sd\nmeanRange: (-2.5, 3)\n";
+    let s = StochasticSettings::parse(text, "s.txt").unwrap();
+    assert_eq!(s.variables, ["X", "y"]);
+    assert_eq!((s.mean_range, s.sd_range), ((-2.5, 3.0), (-5.0, 5.0)));
+    assert_eq!(s.times(), [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]);
+    let err = StochasticSettings::parse("start: 0\nduration: 1\nsteps: 1\n", "s.txt").unwrap_err().to_string();
+    assert!(err.contains("missing key 'variables'"), "{err}");
+    let err = StochasticSettings::parse(&text.replace("(-2.5, 3)", "(3, -3)"), "s.txt").unwrap_err().to_string();
+    assert!(err.contains(":10:") && err.contains("meanRange"), "{err}");
+    let err = StochasticSettings::parse(&text.replace("steps: 5", "steps: 2.5"), "s.txt").unwrap_err().to_string();
+    assert!(err.contains("steps"), "{err}");
+}
+
+/// Every visible stochastic case at n = 10,000:
+/// `SBML_STOCHASTIC=../shared/sbml-test-suite/stochastic cargo test --release --test ssa -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn every_stochastic_case_passes_or_is_refused_at_ten_thousand_trajectories() {
+    let Some(root) = std::env::var_os("SBML_STOCHASTIC") else {
+        eprintln!("SBML_STOCHASTIC is not set: skipped (point it at the suite's stochastic folder)");
+        return;
+    };
+    let start = std::time::Instant::now();
+    let report = run_stochastic_suite(&root, 10_000, &SsaOptions { seed: 1, ..SsaOptions::default() }).unwrap();
+    for case in &report.cases {
+        println!("{} {:<11} {:6.2} s  {}", case.id, case.outcome.label(), case.seconds, case.outcome.message());
+    }
+    let t = &report.totals;
+    println!(
+        "passed {}, failed {}, refused {}, errors {} of {} cases in {:.1} s",
+        t.passed,
+        t.wrong,
+        t.unsupported,
+        t.error,
+        t.total(),
+        start.elapsed().as_secs_f64()
+    );
+    assert_eq!((t.wrong, t.error), (0, 0), "{}", report.summary());
+}
+
+/// Time per jump of the two methods on chains `X₀ → X₁ → … → X_M` (first
+/// order, 1000 molecules from X₀), one thread:
+/// `cargo test --release --test ssa -- --ignored --nocapture time_per_jump`.
+#[test]
+#[ignore]
+fn time_per_jump_of_the_methods_on_chains() {
+    println!("{:>10} {:>14} {:>14}", "processes", "direct ns/jump", "next ns/jump");
+    for m in [2usize, 8, 24, 64, 256] {
+        let states: Vec<(String, f64)> =
+            (0..=m).map(|i| count(&format!("X{i}"), if i == 0 { 1000.0 } else { 0.0 })).collect();
+        let rates: Vec<String> = (0..m).map(|i| format!("k*X{i}")).collect();
+        let names: Vec<(String, String, String)> =
+            (0..m).map(|i| (format!("step{i}"), format!("X{i}"), format!("X{}", i + 1))).collect();
+        let changes: Vec<[(&str, f64); 2]> =
+            names.iter().map(|(_, a, b)| [(a.as_str(), -1.0), (b.as_str(), 1.0)]).collect();
+        let processes: Vec<Process<'_>> =
+            (0..m).map(|i| (names[i].0.as_str(), rates[i].as_str(), &changes[i][..])).collect();
+        let model = network("chain", &states, &[("k", 1.0)], &processes).unwrap();
+        let s = Stochastic::new(&model).unwrap();
+        let mut row = Vec::new();
+        for method in METHODS {
+            let start = std::time::Instant::now();
+            let mut jumps = 0;
+            for j in 0..20 {
+                jumps += s.trajectory(&[m as f64], j, &options(method, 9)).unwrap().jumps;
+            }
+            row.push(start.elapsed().as_secs_f64() * 1e9 / jumps as f64);
+        }
+        println!("{m:>10} {:>14.1} {:>14.1}", row[0], row[1]);
+    }
+}
