@@ -52,6 +52,7 @@ pub mod gsa;
 pub mod intervene;
 pub mod model;
 pub mod models;
+pub mod optimize;
 pub mod output;
 pub mod petab;
 #[cfg(feature = "plot")]

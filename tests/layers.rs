@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("experiment", 4),
     ("sweep", 5),
     ("calibrate", 5),
+    ("optimize", 5),
     ("testset", 5),
     ("gsa", 5),
     ("ssa", 5),

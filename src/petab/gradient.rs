@@ -41,6 +41,11 @@ pub struct Gradient {
     /// `∂ log L/∂ξ` for each of [`Gradient::parameters`], `ξ` the parameter
     /// on its own scale.
     pub gradient: Vec<f64>,
+    /// The Fisher information of the data for [`Gradient::parameters`] on
+    /// their scales, row-major: `Σ aaᵀ + c·bbᵀ` over the measurements with
+    /// `a = z'(h)∇h/σ`, `b = ∇σ/σ` and `c` = 2 (normal) or 1 (Laplace) —
+    /// the expected Hessian of `−log L`, the Gauss–Newton matrix of a fit.
+    pub fisher: Vec<f64>,
 }
 
 /// One measurement's symbol derivatives, by name.
@@ -75,6 +80,9 @@ impl Problem {
         let mut simulated = vec![None; self.measurements.len()];
         // ∂(−log L)/∂θ on the linear scale, over all rows of the parameter table.
         let mut d_nllh = vec![0.0; self.parameters.len()];
+        let p = estimated.len();
+        let mut fisher = vec![0.0; p * p];
+        let (mut a, mut b) = (vec![0.0; p], vec![0.0; p]);
         for ((pre, sim), members) in &groups {
             for c in pre.iter().chain(std::iter::once(sim)) {
                 if !imports.contains_key(c) {
@@ -225,6 +233,21 @@ impl Problem {
                     let dr = -dz * dh / sigma - r * ds / sigma;
                     *g += ds / sigma + weight * dr;
                 }
+                for (&i, (ak, bk)) in estimated.iter().zip(a.iter_mut().zip(b.iter_mut())) {
+                    *ak = dz * dh[i] / sigma;
+                    *bk = dsigma[i] / sigma;
+                }
+                let c = match o.noise {
+                    super::Noise::Normal => 2.0,
+                    super::Noise::Laplace => 1.0,
+                };
+                for (row, (&ai, &bi)) in fisher.chunks_exact_mut(p).zip(a.iter().zip(&b)) {
+                    if ai != 0.0 || bi != 0.0 {
+                        for (f, (&aj, &bj)) in row.iter_mut().zip(a.iter().zip(&b)) {
+                            *f += ai * aj + c * bi * bj;
+                        }
+                    }
+                }
                 simulated[k] = Some(result);
             }
         }
@@ -232,18 +255,22 @@ impl Problem {
         let llh = -simulated.iter().map(|s: &super::likelihood::Simulated| s.negative_llh).sum::<f64>();
         let chi2 = simulated.iter().map(|s| s.residual * s.residual).sum();
         let evaluation = Evaluation { llh, chi2, n_data: simulated.len(), simulated };
-        let gradient = estimated
+        // dθ/dξ of each estimated parameter.
+        let chain: Vec<f64> = estimated
             .iter()
-            .map(|&i| {
-                let chain = match self.parameters[i].scale {
-                    Scale::Lin => 1.0,
-                    Scale::Log => values[i],
-                    Scale::Log10 => values[i] * std::f64::consts::LN_10,
-                };
-                -d_nllh[i] * chain
+            .map(|&i| match self.parameters[i].scale {
+                Scale::Lin => 1.0,
+                Scale::Log => values[i],
+                Scale::Log10 => values[i] * std::f64::consts::LN_10,
             })
             .collect();
-        Ok(Gradient { evaluation, parameters: estimated, gradient })
+        let gradient = estimated.iter().zip(&chain).map(|(&i, c)| -d_nllh[i] * c).collect();
+        for (row, ci) in fisher.chunks_exact_mut(p.max(1)).zip(&chain) {
+            for (f, cj) in row.iter_mut().zip(&chain) {
+                *f *= ci * cj;
+            }
+        }
+        Ok(Gradient { evaluation, parameters: estimated, gradient, fisher })
     }
 
     /// The estimated parameters the model reads: parameters of the SBML
