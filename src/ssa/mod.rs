@@ -299,12 +299,14 @@ impl<'m> Stochastic<'m> {
     }
 
     /// The jumps `(compartment, ν)` of process `p` (whole, nonzero ν).
+    /// Panics if `p` is not a process index (as slice indexing does).
     pub fn jumps(&self, p: usize) -> &[(usize, f64)] {
         &self.jumps[self.jump_start[p]..self.jump_start[p + 1]]
     }
 
     /// The processes whose propensity can change when `p` fires (its
     /// dependents in the next-reaction method; `p` itself not listed).
+    /// Panics if `p` is not a process index.
     pub fn dependents(&self, p: usize) -> &[usize] {
         &self.dependents[self.dependent_start[p]..self.dependent_start[p + 1]]
     }
@@ -691,7 +693,8 @@ pub struct Trajectory {
 }
 
 impl Trajectory {
-    /// The counts at output time `k` (state order of the model).
+    /// The counts at output time `k` (state order of the model). Panics if
+    /// `k` is not an output index, as [`Solution::state`](crate::solve::Solution::state).
     pub fn state(&self, k: usize) -> &[f64] {
         &self.states[k * self.dimension..(k + 1) * self.dimension]
     }
@@ -714,7 +717,9 @@ pub struct Ensemble {
 }
 
 impl Ensemble {
-    /// The sample mean `X̄ = (1/n) Σ_j X_j` of variable `v` at output time `k`.
+    /// The sample mean `X̄ = (1/n) Σ_j X_j` of variable `v` at output time
+    /// `k`. Panics if `k` or `v` is out of range (so do [`Ensemble::sd`] and
+    /// [`Ensemble::extinction`]).
     pub fn mean(&self, k: usize, v: usize) -> f64 {
         self.mean[k * self.names.len() + v]
     }
