@@ -533,5 +533,31 @@ fn gsa_and_petab_commands_print_their_results() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!((json["llh"].as_f64().unwrap() + 138.2219960026632).abs() < 1e-3, "{json}");
     assert_eq!(json["n_data"], 48);
+    // The gradient: one value per estimated parameter (9), near 0 at the optimum.
+    let out = sasp(&["petab", &s(&yaml), "gradient"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gradient = json["gradient"].as_object().unwrap();
+    assert_eq!(gradient.len(), 9, "{json}");
+    assert!(gradient.values().all(|v| v.as_f64().unwrap().abs() < 0.1), "{json}");
+    // A fit writes every start's row and the waterfall; a bad Hessian model is a usage error.
+    let decay = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/petab/decay/problem.yaml");
+    let fit = dir.join("fit");
+    let out = sasp(&["petab", &s(&decay), "fit", "--starts", "3", "--seed", "7", "-o", &s(&fit)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["starts"], 3);
+    let table = std::fs::read_to_string(fit.join("starts.tsv")).unwrap();
+    assert_eq!(table.lines().count(), 4, "{table}");
+    assert!(
+        table.starts_with("start\tllh\tconverged\tstop\titerations\tevaluations\twall_s\tk\tsigma\toff\n"),
+        "{table}"
+    );
+    let best: f64 = table.lines().nth(1).unwrap().split('\t').nth(1).unwrap().parse().unwrap();
+    assert_eq!(best, json["best_llh"].as_f64().unwrap());
+    assert!(fit.join("waterfall.png").exists() && fit.join("waterfall.svg").exists());
+    let out = sasp(&["petab", &s(&decay), "fit", "--hessian", "newton", "-o", &s(&fit)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("newton"));
     let _ = std::fs::remove_dir_all(&dir);
 }

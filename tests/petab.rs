@@ -359,3 +359,85 @@ fn gradients_by_sensitivities_match_central_differences() {
         assert!(error < 1e-5, "{name}: {error:e}");
     }
 }
+
+/// Boehm et al.'s published optimum, −log L = 138.2220 (the collection's
+/// nominal values are it; AMICI's llh there is −138.22199600).
+const BOEHM_OPTIMUM: f64 = -138.2220;
+
+#[test]
+fn a_fit_from_a_far_start_reaches_boehms_optimum_with_either_hessian() {
+    let problem = Problem::from_file(data("Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml")).unwrap();
+    // Starts 8 (Fisher) and 6 (BFGS) of seed 1 are among those that reach
+    // it (1 of 20 and 5 of 20 do; docs/petab.md); each begins orders of
+    // magnitude away from the optimum.
+    for (hessian, start) in [(sasp::optimize::Hessian::Given, 8), (sasp::optimize::Hessian::Bfgs, 6)] {
+        let settings = sasp::petab::FitSettings {
+            starts: 20,
+            optimizer: sasp::optimize::Settings { max_iterations: 500, hessian, ..Default::default() },
+            ..Default::default()
+        };
+        let r = problem.fit_start(start, &settings).unwrap();
+        assert!(r.converged, "{hessian:?}: {}", r.stop);
+        assert!((r.llh - BOEHM_OPTIMUM).abs() < 1e-3, "{hessian:?}: {}", r.llh);
+        let distance = r.initial.iter().zip(&r.parameters).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(distance > 1.0, "{hessian:?}: the start was {distance} decades from the optimum");
+        // The start points are the seed's, whatever runs them.
+        assert_eq!(r.initial, problem.start_point(start, 1).unwrap());
+        // Stationary: the gradient vanishes on the free parameters and points
+        // out of the box on those at a bound.
+        let (rows, lower, upper) = problem.estimated_box().unwrap();
+        let mut values = problem.nominal_values().unwrap();
+        for (k, &i) in rows.iter().enumerate() {
+            values[i] = problem.parameters[i].scale.to_linear(r.parameters[k]);
+        }
+        let g = problem.gradient(&values, &Problem::default_options()).unwrap();
+        for (k, d) in g.gradient.iter().enumerate() {
+            let id = &problem.parameters[rows[k]].id;
+            if r.parameters[k] <= lower[k] {
+                assert!(*d <= 0.0, "{hessian:?}: {id} at its lower bound with ∂llh = {d}");
+            } else if r.parameters[k] >= upper[k] {
+                assert!(*d >= 0.0, "{hessian:?}: {id} at its upper bound with ∂llh = {d}");
+            } else {
+                // (Far from the optimum its components are 1 to 100.)
+                assert!(d.abs() < 1e-2, "{hessian:?}: ∂llh/∂{id} = {d}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_multistart_fit_runs_its_starts_in_parallel_and_by_shard_reproducibly() {
+    let problem = Problem::from_file(data("decay/problem.yaml")).unwrap();
+    let settings = sasp::petab::FitSettings { starts: 4, ..Default::default() };
+    let results = problem.fit(&settings, |_| true).unwrap();
+    assert_eq!(results.len(), 4);
+    let best = &results[0];
+    assert!(best.converged, "{}", best.stop);
+    assert!(best.llh >= problem.evaluate_nominal().unwrap().llh, "the optimum is no worse than the nominal values");
+    // The reported likelihood is the problem's at the reported point. (The
+    // decay problem's Laplace measurement ends at residual 0, a kink of |r|
+    // where the projected Levenberg–Marquardt steps stall short of the
+    // optimum in σ: docs/petab.md; stationarity is checked on Boehm's.)
+    let mut values = problem.nominal_values().unwrap();
+    let (rows, _, _) = problem.estimated_box().unwrap();
+    for (k, &i) in rows.iter().enumerate() {
+        values[i] = problem.parameters[i].scale.to_linear(best.parameters[k]);
+    }
+    let at_best = problem.evaluate(&values, sasp::solve::Method::Rodas5p, &Problem::default_options()).unwrap().llh;
+    assert!((at_best - best.llh).abs() < 1e-6, "{at_best} vs {}", best.llh);
+    // Best first; a shard runs only its starts.
+    assert!(results.windows(2).all(|w| w[0].llh >= w[1].llh));
+    let odd = problem.fit(&settings, |k| k % 2 == 1).unwrap();
+    let mut starts: Vec<usize> = odd.iter().map(|r| r.start).collect();
+    starts.sort();
+    assert_eq!(starts, [1, 3]);
+    for r in &odd {
+        let same = results.iter().find(|x| x.start == r.start).unwrap();
+        assert_eq!(
+            (&r.initial, &r.parameters, r.llh, r.iterations),
+            (&same.initial, &same.parameters, same.llh, same.iterations)
+        );
+    }
+    // Refused: no starts; a parameter without finite bounds on its scale.
+    assert!(problem.fit(&sasp::petab::FitSettings { starts: 0, ..Default::default() }, |_| true).is_err());
+}

@@ -229,6 +229,31 @@ enum PetabAction {
         #[arg(long, default_value_t = sasp::petab::PETAB_ATOL)]
         atol: f64,
     },
+    /// Multistart maximum-likelihood fit: every start's result in
+    /// DIR/starts.tsv (best first) and the waterfall plot in DIR, then one
+    /// JSON line `{"best_llh", "starts", "converged", "wall_s"}`.
+    Fit {
+        /// Number of starts (Sobol' points in the bounds, on the parameters' scales).
+        #[arg(long, default_value_t = 20)]
+        starts: usize,
+        /// Seed of the start points (every start is reproducible from it).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Hessian model of the optimizer: `fisher` (Gauss–Newton) or `bfgs`.
+        #[arg(long, default_value = "fisher")]
+        hessian: String,
+        /// Most optimizer iterations per start.
+        #[arg(long, default_value_t = 200)]
+        max_iterations: usize,
+        /// Run only the starts of shard i of n (`i/n`, 0-based; start k when
+        /// k % n == i); read from SLURM_ARRAY_TASK_ID and
+        /// SLURM_ARRAY_TASK_COUNT when not given.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Output folder.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write the simulation table at the nominal values (TSV: each
     /// measurement with its simulated value, noise σ and residual).
     Simulate {
@@ -636,6 +661,81 @@ fn run(cli: Cli) -> Outcome<()> {
                 "gradient": gradient,
                 "wall_s": start.elapsed().as_secs_f64(),
             });
+            println!("{line}");
+        }
+        Command::Petab {
+            problem: path,
+            action: PetabAction::Fit { starts, seed, hessian, max_iterations, shard, output },
+        } => {
+            let shard = match shard {
+                Some(text) => match sasp::sweep::Shard::parse(&text) {
+                    Ok(s) => Some(s),
+                    Err(e) => return usage(e.to_string()),
+                },
+                None => sasp::sweep::Shard::from_slurm()?,
+            };
+            let hessian = match sasp::petab::hessian_by_name(&hessian) {
+                Ok(h) => h,
+                Err(e) => return usage(e.to_string()),
+            };
+            let start = std::time::Instant::now();
+            let problem = sasp::petab::Problem::from_file(&path)?;
+            let settings = sasp::petab::FitSettings {
+                starts,
+                seed,
+                optimizer: sasp::optimize::Settings { max_iterations, hessian, ..sasp::optimize::Settings::default() },
+                ..sasp::petab::FitSettings::default()
+            };
+            let results = problem.fit(&settings, |k| shard.is_none_or(|s| k % s.count == s.index))?;
+            std::fs::create_dir_all(&output).map_err(|e| sasp::SaspError::from(sasp::FileError::io(&output, e)))?;
+            let (rows, _, _) = problem.estimated_box()?;
+            let mut table = String::from("start\tllh\tconverged\tstop\titerations\tevaluations\twall_s");
+            for &i in &rows {
+                table.push('\t');
+                table.push_str(&problem.parameters[i].id);
+            }
+            table.push('\n');
+            for r in &results {
+                table.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    r.start,
+                    r.llh,
+                    r.converged,
+                    r.stop.replace(['\t', '\n'], " "),
+                    r.iterations,
+                    r.evaluations,
+                    r.wall_s
+                ));
+                for x in &r.parameters {
+                    table.push_str(&format!("\t{x}"));
+                }
+                table.push('\n');
+            }
+            write_output(&output.join("starts.tsv"), table.as_bytes(), None)?;
+            let best = results.first().map_or(f64::NEG_INFINITY, |r| r.llh);
+            // The waterfall: each start's −log L above the best one's, best first.
+            let waterfall: Vec<(f64, f64)> = results
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.llh.is_finite())
+                .map(|(k, r)| ((k + 1) as f64, best - r.llh))
+                .collect();
+            for ext in ["png", "svg"] {
+                sasp::plot::line_chart(
+                    &waterfall,
+                    "Multistart fit: waterfall",
+                    "start (sorted by likelihood)",
+                    "−log L − (−log L of the best start)",
+                    output.join(format!("waterfall.{ext}")),
+                )?;
+            }
+            let line = serde_json::json!({
+                "best_llh": best,
+                "starts": results.len(),
+                "converged": results.iter().filter(|r| r.converged).count(),
+                "wall_s": start.elapsed().as_secs_f64(),
+            });
+            eprintln!("wrote {}/starts.tsv and waterfall.png/svg", output.display());
             println!("{line}");
         }
         Command::Petab { problem: path, action: PetabAction::Simulate { output } } => {

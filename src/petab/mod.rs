@@ -48,10 +48,12 @@
 //! one file, more than one SBML file, mapping tables, extensions, noise
 //! distributions other than normal and Laplace — are refused by name.
 
+mod fit;
 mod gradient;
 mod likelihood;
 mod table;
 
+pub use fit::{hessian_by_name, FitSettings, StartResult, MAX_FIT_PARAMETERS, MAX_STARTS};
 pub use gradient::Gradient;
 pub use likelihood::{Evaluation, Simulated, PETAB_ATOL, PETAB_RTOL};
 pub use table::{Table, MAX_TABLE_BYTES};

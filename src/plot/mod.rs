@@ -220,6 +220,8 @@ pub fn lines(
     }
     let all = || series.iter().flat_map(|(p, _)| p.iter());
     let (x0, x1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    // One x value: an axis of width 2 around it.
+    let (x0, x1) = if x1 > x0 { (x0, x1) } else { (x0 - 1.0, x1 + 1.0) };
     let y1 = all().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).max(1e-9) * 1.1;
     render(path, (1000, 650), &LineChart { series, title, x_label, y_label, x0, x1, y1 })
 }
