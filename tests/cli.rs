@@ -556,6 +556,14 @@ fn gsa_and_petab_commands_print_their_results() {
     let best: f64 = table.lines().nth(1).unwrap().split('\t').nth(1).unwrap().parse().unwrap();
     assert_eq!(best, json["best_llh"].as_f64().unwrap());
     assert!(fit.join("waterfall.png").exists() && fit.join("waterfall.svg").exists());
+    let profile = dir.join("profile");
+    let out = sasp(&["petab", &s(&decay), "profile", "--starts", "2", "-o", &s(&profile)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((json["parameters"].as_u64(), json["identifiable"].as_u64()), (Some(3), Some(3)), "{json}");
+    let intervals = std::fs::read_to_string(profile.join("intervals.tsv")).unwrap();
+    assert_eq!(intervals.lines().count(), 4, "{intervals}");
+    assert!(profile.join("profiles.tsv").exists() && profile.join("profile_sigma.png").exists());
     let out = sasp(&["petab", &s(&decay), "fit", "--hessian", "newton", "-o", &s(&fit)]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("newton"));

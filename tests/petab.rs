@@ -441,3 +441,52 @@ fn a_multistart_fit_runs_its_starts_in_parallel_and_by_shard_reproducibly() {
     // Refused: no starts; a parameter without finite bounds on its scale.
     assert!(problem.fit(&sasp::petab::FitSettings { starts: 0, ..Default::default() }, |_| true).is_err());
 }
+
+/// A problem whose profile is known exactly: `y = off + A` with `A = 3`
+/// constant (k = 0, p = 0), four measurements with σ = 0.5, so
+/// `−2 log(PL/L*) = n(off − ô)²/σ²` with `ô = mean(y) − 3 = 0.55` and the
+/// 95 % interval `ô ± 1.95996·σ/√n = ô ± 0.48999`. With a scale `s`
+/// (`y = s·A + off`) the two are confounded: `off` is free down to its
+/// bound, and bounded above only where `s` reaches its own bound 0.
+fn offset_problem(tag: &str, formula: &str, extra: &str) -> Problem {
+    let dir = altered(tag, "conditions.tsv", "conditionId\tp\nc0\t0\n");
+    let write = |file: &str, text: &str| std::fs::write(dir.parent().unwrap().join(file), text).unwrap();
+    write(
+        "observables.tsv",
+        &format!("observableId\tobservableFormula\tnoiseFormula\tobservableTransformation\tnoiseDistribution\nobs\t{formula}\t0.5\tlin\tnormal\n"),
+    );
+    write(
+        "measurements.tsv",
+        "observableId\tsimulationConditionId\tmeasurement\ttime\nobs\tc0\t3.3\t0\nobs\tc0\t3.9\t1\nobs\tc0\t3.4\t2\nobs\tc0\t3.6\t3\n",
+    );
+    write(
+        "parameters.tsv",
+        &format!("parameterId\tparameterScale\tlowerBound\tupperBound\tnominalValue\testimate\nk\tlin\t0\t1\t0\t0\noff\tlin\t-5\t5\t0\t1\n{extra}"),
+    );
+    Problem::from_file(dir).unwrap()
+}
+
+#[test]
+fn profiles_give_the_analytic_interval_and_find_what_the_data_leave_free() {
+    let settings = sasp::petab::ProfileSettings::default();
+    let problem = offset_problem("profile", "off + A", "");
+    let fit = problem.fit(&sasp::petab::FitSettings { starts: 2, ..Default::default() }, |_| true).unwrap();
+    let best = &fit[0];
+    assert!((best.parameters[0] - 0.55).abs() < 1e-6, "{:?}", best.parameters);
+    let p = problem.profile(0, &best.parameters, best.llh, &settings).unwrap();
+    let (lo, hi) = (p.interval.0.unwrap(), p.interval.1.unwrap());
+    let half = 1.959_963_984_540_054 * 0.5 / 2.0;
+    assert!((lo - (0.55 - half)).abs() < 5e-3 && (hi - (0.55 + half)).abs() < 5e-3, "[{lo}, {hi}]");
+    // Every profile point is on the parabola.
+    for &(x, llh) in &p.points {
+        let ratio = 2.0 * (best.llh - llh);
+        assert!((ratio - 4.0 * (x - 0.55).powi(2) / 0.25).abs() < 1e-6, "{x}: {ratio}");
+    }
+    // Confounded with a scale: open below, closed above where s reaches 0.
+    let problem = offset_problem("confounded", "s*A + off", "s\tlin\t0\t10\t1\t1\n");
+    let best = &problem.fit(&sasp::petab::FitSettings { starts: 4, ..Default::default() }, |_| true).unwrap()[0];
+    let p = problem.profile(0, &best.parameters, best.llh, &settings).unwrap();
+    assert_eq!(p.interval.0, None, "{:?}", p.points);
+    let hi = p.interval.1.unwrap();
+    assert!((hi - (3.55 + half)).abs() < 5e-3, "{hi}");
+}

@@ -254,6 +254,25 @@ enum PetabAction {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Profile likelihoods: a multistart fit, then each estimated
+    /// parameter's profile from the best start; DIR/profiles.tsv,
+    /// DIR/intervals.tsv (95 % likelihood-ratio intervals), a plot per
+    /// parameter, and one JSON line `{"best_llh", "parameters",
+    /// "identifiable", "wall_s"}`.
+    Profile {
+        /// Starts of the fit that precedes the profiles.
+        #[arg(long, default_value_t = 10)]
+        starts: usize,
+        /// Seed of the fit's start points.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Most steps of a profile in each direction.
+        #[arg(long, default_value_t = 40)]
+        max_steps: usize,
+        /// Output folder.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write the simulation table at the nominal values (TSV: each
     /// measurement with its simulated value, noise σ and residual).
     Simulate {
@@ -736,6 +755,61 @@ fn run(cli: Cli) -> Outcome<()> {
                 "wall_s": start.elapsed().as_secs_f64(),
             });
             eprintln!("wrote {}/starts.tsv and waterfall.png/svg", output.display());
+            println!("{line}");
+        }
+        Command::Petab { problem: path, action: PetabAction::Profile { starts, seed, max_steps, output } } => {
+            use rayon::prelude::*;
+            let start = std::time::Instant::now();
+            let problem = sasp::petab::Problem::from_file(&path)?;
+            let fit = sasp::petab::FitSettings { starts, seed, ..sasp::petab::FitSettings::default() };
+            let results = problem.fit(&fit, |_| true)?;
+            let best = results
+                .first()
+                .filter(|r| r.llh.is_finite())
+                .ok_or_else(|| sasp::SaspError::InvalidOptions("no start of the fit could be evaluated".into()))?;
+            let (rows, _, _) = problem.estimated_box()?;
+            let settings = sasp::petab::ProfileSettings { max_steps, ..sasp::petab::ProfileSettings::default() };
+            let profiles = (0..rows.len())
+                .into_par_iter()
+                .map(|j| problem.profile(j, &best.parameters, best.llh, &settings))
+                .collect::<sasp::Result<Vec<_>>>()?;
+            std::fs::create_dir_all(&output).map_err(|e| sasp::SaspError::from(sasp::FileError::io(&output, e)))?;
+            let mut table = String::from("parameter\tvalue\tllh\tratio\n");
+            let mut intervals = String::from("parameter\tbest\tlower95\tupper95\tidentifiable\n");
+            let show = |v: Option<f64>| v.map_or_else(|| "open".to_string(), |x| x.to_string());
+            let mut identifiable = 0;
+            for (j, p) in profiles.iter().enumerate() {
+                let id = &problem.parameters[p.parameter].id;
+                for &(x, llh) in &p.points {
+                    table.push_str(&format!("{id}\t{x}\t{llh}\t{}\n", 2.0 * (best.llh - llh)));
+                }
+                let closed = p.interval.0.is_some() && p.interval.1.is_some();
+                identifiable += usize::from(closed);
+                intervals.push_str(&format!(
+                    "{id}\t{}\t{}\t{}\t{closed}\n",
+                    best.parameters[j],
+                    show(p.interval.0),
+                    show(p.interval.1)
+                ));
+                let curve: Vec<(f64, f64)> =
+                    p.points.iter().map(|&(x, llh)| (x, 2.0 * (best.llh - llh).max(0.0))).collect();
+                sasp::plot::line_chart(
+                    &curve,
+                    &format!("Profile likelihood of {id} (95 %: ratio 3.84)"),
+                    &format!("{id} (on its scale)"),
+                    "−2 log(PL / L*)",
+                    output.join(format!("profile_{id}.png")),
+                )?;
+            }
+            write_output(&output.join("profiles.tsv"), table.as_bytes(), None)?;
+            write_output(&output.join("intervals.tsv"), intervals.as_bytes(), None)?;
+            let line = serde_json::json!({
+                "best_llh": best.llh,
+                "parameters": rows.len(),
+                "identifiable": identifiable,
+                "wall_s": start.elapsed().as_secs_f64(),
+            });
+            eprintln!("wrote {}/profiles.tsv, intervals.tsv and a plot per parameter", output.display());
             println!("{line}");
         }
         Command::Petab { problem: path, action: PetabAction::Simulate { output } } => {

@@ -114,7 +114,12 @@ impl Problem {
 
     /// `−log L`, its gradient and the Hessian model at `x` (estimated
     /// parameters on their scales; the others at their nominal values).
-    fn objective(&self, rows: &[usize], x: &[f64], options: &Options) -> Result<crate::optimize::Evaluation> {
+    pub(super) fn objective(
+        &self,
+        rows: &[usize],
+        x: &[f64],
+        options: &Options,
+    ) -> Result<crate::optimize::Evaluation> {
         let mut values = self.nominal_values()?;
         for (&i, &xi) in rows.iter().zip(x) {
             values[i] = self.parameters[i].scale.to_linear(xi);

@@ -51,11 +51,13 @@
 mod fit;
 mod gradient;
 mod likelihood;
+mod profile;
 mod table;
 
 pub use fit::{hessian_by_name, FitSettings, StartResult, MAX_FIT_PARAMETERS, MAX_STARTS};
 pub use gradient::Gradient;
 pub use likelihood::{Evaluation, Simulated, PETAB_ATOL, PETAB_RTOL};
+pub use profile::{Profile, ProfileSettings, CHI2_95};
 pub use table::{Table, MAX_TABLE_BYTES};
 
 use crate::error::{FileError, Result, SaspError};
