@@ -381,6 +381,12 @@ fn write_output(output: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> sas
     staged.commit()
 }
 
+/// The integration options of `sasp petab … llh|gradient`: PEtab's defaults
+/// with the given tolerances.
+fn petab_options(rtol: f64, atol: f64) -> sasp::solve::Options {
+    sasp::solve::Options { rtol, atol: sasp::solve::Tolerance::Scalar(atol), ..sasp::petab::Problem::default_options() }
+}
+
 /// Where a single-file output went, for the closing message.
 fn written(output: &Path, with_manifest: bool) -> String {
     match (is_stdout(output), with_manifest) {
@@ -646,11 +652,7 @@ fn run(cli: Cli) -> Outcome<()> {
         Command::Petab { problem, action: PetabAction::Llh { rtol, atol } } => {
             let start = std::time::Instant::now();
             let problem = sasp::petab::Problem::from_file(&problem)?;
-            let options = sasp::solve::Options {
-                rtol,
-                atol: sasp::solve::Tolerance::Scalar(atol),
-                ..sasp::petab::Problem::default_options()
-            };
+            let options = petab_options(rtol, atol);
             let e = problem.evaluate(&problem.nominal_values()?, sasp::solve::Method::Rodas5p, &options)?;
             let line = serde_json::json!({
                 "llh": e.llh,
@@ -663,11 +665,7 @@ fn run(cli: Cli) -> Outcome<()> {
         Command::Petab { problem, action: PetabAction::Gradient { rtol, atol } } => {
             let start = std::time::Instant::now();
             let problem = sasp::petab::Problem::from_file(&problem)?;
-            let options = sasp::solve::Options {
-                rtol,
-                atol: sasp::solve::Tolerance::Scalar(atol),
-                ..sasp::petab::Problem::default_options()
-            };
+            let options = petab_options(rtol, atol);
             let g = problem.gradient(&problem.nominal_values()?, &options)?;
             let gradient: serde_json::Map<String, serde_json::Value> = g
                 .parameters

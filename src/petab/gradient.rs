@@ -123,10 +123,7 @@ impl Problem {
                 }
                 (y0, s0) = (y, s);
             }
-            let mut times: Vec<f64> =
-                members.iter().map(|&k| self.measurements[k].time).filter(|t| t.is_finite()).collect();
-            times.sort_by(f64::total_cmp);
-            times.dedup();
+            let times = self.finite_times(members);
             let context = |e: SaspError| in_condition(e, &self.conditions[*sim].id, "simulation");
             let run = if times.is_empty() {
                 None

@@ -103,10 +103,7 @@ impl Problem {
                 }
                 y0 = y;
             }
-            let mut times: Vec<f64> =
-                members.iter().map(|&k| self.measurements[k].time).filter(|t| t.is_finite()).collect();
-            times.sort_by(f64::total_cmp);
-            times.dedup();
+            let times = self.finite_times(members);
             let context = |e: SaspError| in_condition(e, &self.conditions[*sim].id, "simulation");
             let solution = if times.is_empty() {
                 None
@@ -176,6 +173,15 @@ impl Problem {
             ));
         }
         out
+    }
+
+    /// The distinct finite times of measurements `members`, increasing.
+    pub(super) fn finite_times(&self, members: &[usize]) -> Vec<f64> {
+        let mut times: Vec<f64> =
+            members.iter().map(|&k| self.measurements[k].time).filter(|t| t.is_finite()).collect();
+        times.sort_by(f64::total_cmp);
+        times.dedup();
+        times
     }
 
     /// Measurement `k` against the simulation `(t, y)` of its condition.
