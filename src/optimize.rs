@@ -118,7 +118,7 @@ where
     if lower.len() != n || upper.len() != n {
         return Err(SaspError::DimensionMismatch { what: "bounds", expected: n, found: lower.len().min(upper.len()) });
     }
-    if let Some(i) = (0..n).find(|&i| !(lower[i] <= upper[i]) || lower[i].is_nan() || upper[i].is_nan()) {
+    if let Some(i) = (0..n).find(|&i| lower[i].is_nan() || upper[i].is_nan() || lower[i] > upper[i]) {
         return Err(SaspError::InvalidOptions(format!(
             "bounds of coordinate {i} are not ordered: [{}, {}]",
             lower[i], upper[i]
