@@ -569,3 +569,24 @@ fn gsa_and_petab_commands_print_their_results() {
     assert!(stderr(&out).contains("newton"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sbml_case_writes_mean_and_sd_of_a_stochastic_case() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sbml-test-suite-stochastic/cases");
+    let dir = cases.join("00001");
+    let out = sasp(&["sbml-case", &s(&dir), "-o", "-", "--trajectories", "4000", "--seed", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("time,X-mean,X-sd\n"), "{text}");
+    // The ensemble passes the suite's own criteria against its results.
+    use sasp::sbml::stochastic::{judge_stochastic, StochasticSettings};
+    use sasp::sbml::suite::{Outcome, Table};
+    let settings = StochasticSettings::read(dir.join("00001-settings.txt")).unwrap();
+    let expected = Table::read_csv(dir.join("00001-results.csv")).unwrap();
+    let got = Table::parse_csv(&text, "stdout").unwrap();
+    assert_eq!(judge_stochastic(&settings, 4000, &expected, &got), Outcome::Passed);
+    // A `distrib` case is refused by name.
+    let out = sasp(&["sbml-case", &s(&cases.join("00040")), "-o", "-"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("distrib"), "{}", stderr(&out));
+}

@@ -124,6 +124,14 @@ enum Command {
         /// Output CSV; `-` for standard output.
         #[arg(short, long)]
         output: PathBuf,
+        /// For a stochastic case (`testType: StochasticTimeCourse` or
+        /// `StatisticalDistribution`, which is refused): how many
+        /// trajectories (its table has `X-mean` and `X-sd` columns).
+        #[arg(long, default_value_t = 10_000)]
+        trajectories: usize,
+        /// For a stochastic case: the seed of the trajectories' random streams.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Run the SBML Test Suite's cases and print a summary by tag.
     SbmlTestSuite {
@@ -817,11 +825,28 @@ fn run(cli: Cli) -> Outcome<()> {
             write_output(&output, problem.simulation_table(&e).as_bytes(), None)?;
             eprintln!("wrote {}", written(&output, false));
         }
-        Command::SbmlCase { dir, output } => {
+        Command::SbmlCase { dir, output, trajectories, seed } => {
             let settings_path = sasp::sbml::suite::case_file(&dir, "settings.txt");
             refuse_same_file(&output, &[Some(&settings_path)])?;
-            let settings = sasp::sbml::suite::CaseSettings::read(&settings_path)?;
-            let table = sasp::sbml::simulate_case(&dir, &settings)?;
+            // The case's description says whether it is stochastic.
+            let description =
+                std::fs::read_to_string(sasp::sbml::suite::case_file(&dir, "model.m")).unwrap_or_default();
+            let stochastic = description.lines().any(|l| {
+                l.split_once(':').is_some_and(|(k, v)| {
+                    k.trim() == "testType" && matches!(v.trim(), "StochasticTimeCourse" | "StatisticalDistribution")
+                })
+            });
+            let table = if stochastic {
+                if trajectories == 0 {
+                    return usage("--trajectories must be at least 1");
+                }
+                let settings = sasp::sbml::stochastic::StochasticSettings::read(&settings_path)?;
+                let options = sasp::ssa::Options { seed, ..sasp::ssa::Options::default() };
+                sasp::sbml::stochastic::simulate_stochastic_case(&dir, &settings, trajectories, &options)?
+            } else {
+                let settings = sasp::sbml::suite::CaseSettings::read(&settings_path)?;
+                sasp::sbml::simulate_case(&dir, &settings)?
+            };
             if is_stdout(&output) {
                 write_output(&output, table.to_csv().as_bytes(), None)?;
             } else {
