@@ -405,35 +405,3 @@ fn every_stochastic_case_passes_or_is_refused_at_ten_thousand_trajectories() {
     );
     assert_eq!((t.wrong, t.error), (0, 0), "{}", report.summary());
 }
-
-/// Time per jump of the two methods on chains `X₀ → X₁ → … → X_M` (first
-/// order, 1000 molecules from X₀), one thread:
-/// `cargo test --release --test ssa -- --ignored --nocapture time_per_jump`.
-#[test]
-#[ignore]
-fn time_per_jump_of_the_methods_on_chains() {
-    println!("{:>10} {:>14} {:>14}", "processes", "direct ns/jump", "next ns/jump");
-    for m in [2usize, 8, 24, 64, 256] {
-        let states: Vec<(String, f64)> =
-            (0..=m).map(|i| count(&format!("X{i}"), if i == 0 { 1000.0 } else { 0.0 })).collect();
-        let rates: Vec<String> = (0..m).map(|i| format!("k*X{i}")).collect();
-        let names: Vec<(String, String, String)> =
-            (0..m).map(|i| (format!("step{i}"), format!("X{i}"), format!("X{}", i + 1))).collect();
-        let changes: Vec<[(&str, f64); 2]> =
-            names.iter().map(|(_, a, b)| [(a.as_str(), -1.0), (b.as_str(), 1.0)]).collect();
-        let processes: Vec<Process<'_>> =
-            (0..m).map(|i| (names[i].0.as_str(), rates[i].as_str(), &changes[i][..])).collect();
-        let model = network("chain", &states, &[("k", 1.0)], &processes).unwrap();
-        let s = Stochastic::new(&model).unwrap();
-        let mut row = Vec::new();
-        for method in METHODS {
-            let start = std::time::Instant::now();
-            let mut jumps = 0;
-            for j in 0..20 {
-                jumps += s.trajectory(&[m as f64], j, &options(method, 9)).unwrap().jumps;
-            }
-            row.push(start.elapsed().as_secs_f64() * 1e9 / jumps as f64);
-        }
-        println!("{m:>10} {:>14.1} {:>14.1}", row[0], row[1]);
-    }
-}
