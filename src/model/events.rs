@@ -431,15 +431,7 @@ impl Model {
                 found: y0.len(),
             });
         }
-        let Some(&t_end) = outputs.last() else {
-            return Err(SaspError::InvalidOptions("simulate needs at least one output time".into()));
-        };
-        let ordered = outputs[0] >= t0 && outputs.windows(2).all(|w| w[1] >= w[0]);
-        if !ordered || !t_end.is_finite() {
-            return Err(SaspError::InvalidOptions(format!(
-                "output times must be finite, increasing and not before the initial time {t0}"
-            )));
-        }
+        let t_end = checked_outputs(t0, outputs)?;
         let mut system = self.system(&self.default_inputs())?;
         let mut stepper = method.stepper(&system, options.clone())?;
         let plan = Plan::outputs(outputs);
@@ -687,4 +679,19 @@ impl Model {
             hint: format!("events keep triggering each other at t = {t}"),
         })
     }
+}
+
+/// The last of `outputs`, after checking that there is one and that they
+/// are finite, increasing and not before `t0` (a run's output times).
+pub(crate) fn checked_outputs(t0: f64, outputs: &[f64]) -> Result<f64> {
+    let Some(&t_end) = outputs.last() else {
+        return Err(SaspError::InvalidOptions("simulate needs at least one output time".into()));
+    };
+    let ordered = outputs[0] >= t0 && outputs.windows(2).all(|w| w[1] >= w[0]);
+    if !ordered || !t_end.is_finite() {
+        return Err(SaspError::InvalidOptions(format!(
+            "output times must be finite, increasing and not before the initial time {t0}"
+        )));
+    }
+    Ok(t_end)
 }

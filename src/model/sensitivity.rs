@@ -28,12 +28,7 @@ impl Model {
         options: &Options,
     ) -> Result<SensitivitySolution> {
         self.refuse_events()?;
-        let ordered = outputs.first().is_some_and(|&t| t >= t0) && outputs.windows(2).all(|w| w[1] >= w[0]);
-        if !ordered || !outputs.iter().all(|t| t.is_finite()) {
-            return Err(SaspError::InvalidOptions(format!(
-                "output times must be finite, increasing and not before the initial time {t0}"
-            )));
-        }
+        super::events::checked_outputs(t0, outputs)?;
         let system = self.system(&self.default_inputs())?;
         solve_forward(&system, t0, y0, s0, outputs, options)
     }

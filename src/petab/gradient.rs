@@ -29,7 +29,7 @@ use crate::expr::Expr;
 use crate::sbml::read::{Document, InitialAssignment, SbmlParameter};
 use crate::sbml::Import;
 use crate::solve::Options;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The log-likelihood and its gradient at one parameter vector.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,10 +72,7 @@ impl Problem {
             .iter()
             .map(|o| Ok((partials(&o.formula)?, partials(&o.noise_formula)?)))
             .collect::<Result<_>>()?;
-        let mut groups: BTreeMap<(Option<usize>, usize), Vec<usize>> = BTreeMap::new();
-        for (k, m) in self.measurements.iter().enumerate() {
-            groups.entry((m.preequilibration, m.simulation)).or_default().push(k);
-        }
+        let groups = self.simulation_groups();
         let mut imports: HashMap<usize, Import> = HashMap::new();
         let mut simulated = vec![None; self.measurements.len()];
         // ∂(−log L)/∂θ on the linear scale, over all rows of the parameter table.

@@ -66,10 +66,7 @@ impl Problem {
                 found: values.len(),
             });
         }
-        let mut groups: BTreeMap<(Option<usize>, usize), Vec<usize>> = BTreeMap::new();
-        for (k, m) in self.measurements.iter().enumerate() {
-            groups.entry((m.preequilibration, m.simulation)).or_default().push(k);
-        }
+        let groups = self.simulation_groups();
         let mut imports: HashMap<usize, Import> = HashMap::new();
         let mut simulated: Vec<Option<Simulated>> = vec![None; self.measurements.len()];
         for ((pre, sim), members) in &groups {
@@ -173,6 +170,16 @@ impl Problem {
             ));
         }
         out
+    }
+
+    /// The measurements (indices) of each pair of preequilibration and
+    /// simulation conditions: each pair is one run.
+    pub(super) fn simulation_groups(&self) -> BTreeMap<(Option<usize>, usize), Vec<usize>> {
+        let mut groups: BTreeMap<(Option<usize>, usize), Vec<usize>> = BTreeMap::new();
+        for (k, m) in self.measurements.iter().enumerate() {
+            groups.entry((m.preequilibration, m.simulation)).or_default().push(k);
+        }
+        groups
     }
 
     /// The distinct finite times of measurements `members`, increasing.
