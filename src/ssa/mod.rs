@@ -87,13 +87,17 @@
 //! ```
 
 mod heap;
+pub mod hybrid;
 pub mod rng;
+pub mod stats;
 
 use crate::error::{ModelError, Result, SaspError};
 use crate::model::Model;
 use heap::IndexedHeap;
 use rayon::prelude::*;
 pub use rng::Stream;
+pub use stats::Histogram;
+use stats::Moments;
 
 /// [`Method::Auto`] uses the next-reaction method from this many processes
 /// on. Measured on first-order chains (`cargo run --release --example
@@ -150,8 +154,8 @@ pub struct Options {
     /// Most jumps one trajectory may make (an error beyond: an explosive
     /// network, or a time span too long for exact simulation).
     pub max_jumps: u64,
-    /// Compartments (by name) whose extinction probability an ensemble
-    /// reports: the fraction of trajectories where the count is 0.
+    /// Compartments, pools or unions (`P+Q`) whose extinction an ensemble
+    /// reports: the fraction of trajectories where every count is 0.
     pub extinction: Vec<String>,
 }
 
@@ -337,10 +341,6 @@ impl<'m> Stochastic<'m> {
         Ok(())
     }
 
-    fn extinction_indices(&self, options: &Options) -> Result<Vec<usize>> {
-        options.extinction.iter().map(|name| self.model.index_of(name)).collect()
-    }
-
     /// One trajectory (number `index` of the ensemble with `options.seed`)
     /// recorded at `outputs`.
     ///
@@ -378,18 +378,19 @@ impl<'m> Stochastic<'m> {
         self.ensemble_observed(outputs, n, options, &names, &observe)
     }
 
-    /// Mean and standard deviation of the variables `observe` writes
-    /// (`names.len()` of them) over `n` trajectories at `outputs`, and the
-    /// extinction probability of `options.extinction`; trajectories
-    /// `0..n` of `options.seed`, in parallel, results independent of the
-    /// thread count.
+    /// Mean, standard deviation and quantiles of the variables `observe`
+    /// writes (`names.len()` of them) over `n` trajectories at `outputs`,
+    /// and the extinction of `options.extinction` (probability at each
+    /// output time; per trajectory, the first output time at which it was
+    /// seen); trajectories `0..n` of `options.seed`, in parallel, results
+    /// independent of the thread count.
     ///
     /// # Errors
     ///
     /// [`SaspError::InvalidOptions`] for `n = 0`, zero threads or bad output
     /// times; [`SaspError::LimitExceeded`] beyond [`MAX_TRAJECTORIES`]; an
-    /// unknown extinction compartment; the first error of any trajectory
-    /// (in trajectory order) or of `observe`.
+    /// unknown extinction compartment or pool; the first error of any
+    /// trajectory (in trajectory order) or of `observe`.
     pub fn ensemble_observed(
         &self,
         outputs: &[f64],
@@ -399,75 +400,15 @@ impl<'m> Stochastic<'m> {
         observe: &Observe<'_>,
     ) -> Result<Ensemble> {
         self.check_outputs(outputs)?;
-        if n == 0 {
-            return Err(SaspError::InvalidOptions("an ensemble needs at least one trajectory".into()));
-        }
-        if n > MAX_TRAJECTORIES {
-            return Err(SaspError::LimitExceeded {
-                what: "trajectories",
-                requested: n as f64,
-                limit: MAX_TRAJECTORIES,
-                hint: "the ensemble size".into(),
-            });
-        }
-        let extinct = self.extinction_indices(options)?;
-        let (t_len, v_len, e_len) = (outputs.len(), names.len(), extinct.len());
-        let chunks = n.div_ceil(CHUNK);
-        let chunk = |c: usize| -> Result<Moments> {
-            let mut work = Work::new(self);
-            let mut moments = Moments::new(t_len * v_len, t_len * e_len);
-            let mut values = vec![0.0; v_len];
-            for j in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                moments.count += 1;
-                let count = moments.count as f64;
-                self.run(&mut work, outputs, j as u64, options, |k, y| {
-                    observe(outputs[k], y, &mut values)?;
-                    for (v, &x) in values.iter().enumerate() {
-                        let at = k * v_len + v;
-                        let delta = x - moments.mean[at];
-                        moments.mean[at] += delta / count;
-                        moments.m2[at] += delta * (x - moments.mean[at]);
-                    }
-                    for (e, &i) in extinct.iter().enumerate() {
-                        moments.zeros[k * e_len + e] += u64::from(y[i] == 0.0);
-                    }
-                    Ok(())
-                })?;
-            }
-            Ok(moments)
-        };
-        // Chunks run in parallel a batch at a time and are merged in chunk
-        // order: bounded memory, and the same sums whatever the threads.
-        let mut total = Moments::new(t_len * v_len, t_len * e_len);
-        let mut run = || -> Result<()> {
-            for first in (0..chunks).step_by(BATCH) {
-                let parts: Vec<Result<Moments>> =
-                    (first..(first + BATCH).min(chunks)).into_par_iter().map(chunk).collect();
-                for part in parts {
-                    total.merge(&part?);
-                }
-            }
-            Ok(())
-        };
-        match options.threads {
-            None => run()?,
-            Some(0) => return Err(SaspError::InvalidOptions("the number of threads must be at least 1".into())),
-            Some(k) => rayon::ThreadPoolBuilder::new()
-                .num_threads(k)
-                .build()
-                .map_err(|e| SaspError::InvalidOptions(format!("cannot start {k} threads: {e}")))?
-                .install(run)?,
-        }
-        let denominator = (total.count as f64 - 1.0).max(1.0);
-        Ok(Ensemble {
-            times: outputs.to_vec(),
-            names: names.to_vec(),
-            extinction_names: options.extinction.clone(),
-            trajectories: n,
-            sd: total.m2.iter().map(|m2| (m2 / denominator).max(0.0).sqrt()).collect(),
-            mean: total.mean,
-            extinct: total.zeros,
-        })
+        let extinct = extinction_sets(self.model, &options.extinction)?;
+        let spec =
+            EnsembleSpec { outputs, n, threads: options.threads, names, observe, extinction: &options.extinction };
+        gather(
+            &spec,
+            &extinct,
+            || Work::new(self),
+            |work, j, record, _| self.run(work, outputs, j, options, record).map(|_| ()),
+        )
     }
 
     /// Checks a propensity: finite and ≥ 0.
@@ -627,6 +568,130 @@ impl<'m> Stochastic<'m> {
     }
 }
 
+/// What an ensemble records: output times, size, threads, variables.
+pub(crate) struct EnsembleSpec<'a, 'o> {
+    pub outputs: &'a [f64],
+    pub n: usize,
+    pub threads: Option<usize>,
+    pub names: &'a [String],
+    pub observe: &'a Observe<'o>,
+    pub extinction: &'a [String],
+}
+
+/// The compartments of each extinction set: a compartment, a pool's
+/// members, or a union of them written with `+` (`P+Q`); extinct when every
+/// one is 0.
+pub(crate) fn extinction_sets(model: &Model, names: &[String]) -> Result<Vec<Vec<usize>>> {
+    names
+        .iter()
+        .map(|name| {
+            let mut set = Vec::new();
+            for part in name.split('+').map(str::trim) {
+                match model.pool_members(part) {
+                    Some(members) => set.extend_from_slice(members),
+                    None => set.push(model.index_of(part)?),
+                }
+            }
+            set.sort_unstable();
+            set.dedup();
+            Ok(set)
+        })
+        .collect()
+}
+
+/// Runs trajectories `0..n` in chunks of [`CHUNK`] on rayon's threads (or
+/// `spec.threads` of them), each chunk with its own `work`, and merges the
+/// chunks' statistics in chunk order. `one(work, j, record, died)` runs
+/// trajectory `j`, calling `record(k, y)` with the state at output `k`; it
+/// may write into `died[e]` (given as NaN) the time extinction set `e` died
+/// out when it knows it better than the output times do; where it leaves
+/// NaN, the first output time at which the set was 0 is taken.
+pub(crate) fn gather<W>(
+    spec: &EnsembleSpec<'_, '_>,
+    extinct: &[Vec<usize>],
+    work: impl Fn() -> W + Sync,
+    one: impl Fn(&mut W, u64, &mut dyn FnMut(usize, &[f64]) -> Result<()>, &mut [f64]) -> Result<()> + Sync,
+) -> Result<Ensemble> {
+    let (outputs, n) = (spec.outputs, spec.n);
+    if n == 0 {
+        return Err(SaspError::InvalidOptions("an ensemble needs at least one trajectory".into()));
+    }
+    if n > MAX_TRAJECTORIES {
+        return Err(SaspError::LimitExceeded {
+            what: "trajectories",
+            requested: n as f64,
+            limit: MAX_TRAJECTORIES,
+            hint: "the ensemble size".into(),
+        });
+    }
+    let (t_len, v_len, e_len) = (outputs.len(), spec.names.len(), extinct.len());
+    let chunks = n.div_ceil(CHUNK);
+    let chunk = |c: usize| -> Result<Moments> {
+        let mut work = work();
+        let mut moments = Moments::new(t_len * v_len, t_len * e_len);
+        let mut values = vec![0.0; v_len];
+        let mut seen = vec![f64::INFINITY; e_len];
+        let mut died = vec![f64::NAN; e_len];
+        for j in c * CHUNK..((c + 1) * CHUNK).min(n) {
+            moments.count += 1;
+            seen.fill(f64::INFINITY);
+            died.fill(f64::NAN);
+            let mut record = |k: usize, y: &[f64]| {
+                (spec.observe)(outputs[k], y, &mut values)?;
+                for (v, &x) in values.iter().enumerate() {
+                    moments.add(k * v_len + v, x);
+                }
+                for (e, set) in extinct.iter().enumerate() {
+                    if set.iter().all(|&i| y[i] == 0.0) {
+                        moments.zeros[k * e_len + e] += 1;
+                        seen[e] = seen[e].min(outputs[k]);
+                    }
+                }
+                Ok(())
+            };
+            one(&mut work, j as u64, &mut record, &mut died)?;
+            for (&d, &s) in died.iter().zip(&seen) {
+                moments.extinction_times.push(if d.is_nan() { s } else { d });
+            }
+        }
+        Ok(moments)
+    };
+    // Chunks run in parallel a batch at a time and are merged in chunk
+    // order: bounded memory, and the same sums whatever the threads.
+    let mut total = Moments::new(t_len * v_len, t_len * e_len);
+    let mut run = || -> Result<()> {
+        for first in (0..chunks).step_by(BATCH) {
+            let parts: Vec<Result<Moments>> =
+                (first..(first + BATCH).min(chunks)).into_par_iter().map(&chunk).collect();
+            for part in parts {
+                total.merge(&part?);
+            }
+        }
+        Ok(())
+    };
+    match spec.threads {
+        None => run()?,
+        Some(0) => return Err(SaspError::InvalidOptions("the number of threads must be at least 1".into())),
+        Some(k) => rayon::ThreadPoolBuilder::new()
+            .num_threads(k)
+            .build()
+            .map_err(|e| SaspError::InvalidOptions(format!("cannot start {k} threads: {e}")))?
+            .install(run)?,
+    }
+    let denominator = (total.count as f64 - 1.0).max(1.0);
+    Ok(Ensemble {
+        times: outputs.to_vec(),
+        names: spec.names.to_vec(),
+        extinction_names: spec.extinction.to_vec(),
+        trajectories: n,
+        sd: total.m2.iter().map(|m2| (m2 / denominator).max(0.0).sqrt()).collect(),
+        mean: total.mean,
+        histograms: total.histograms,
+        extinct: total.zeros,
+        extinction_times: total.extinction_times,
+    })
+}
+
 /// The buffers of one trajectory, reused by the next.
 struct Work {
     y: Vec<f64>,
@@ -644,40 +709,6 @@ impl Work {
         let mut heap = IndexedHeap::default();
         heap.rebuild(&vec![f64::INFINITY; m]);
         Work { y: s.initial.clone(), fresh: vec![0.0; m], rate: vec![0.0; m], tau: vec![0.0; m], heap }
-    }
-}
-
-/// Streaming moments of one chunk: count, means, sums of squared
-/// deviations (Welford), and counts of zeros.
-struct Moments {
-    count: u64,
-    mean: Vec<f64>,
-    m2: Vec<f64>,
-    zeros: Vec<u64>,
-}
-
-impl Moments {
-    fn new(values: usize, zeros: usize) -> Moments {
-        Moments { count: 0, mean: vec![0.0; values], m2: vec![0.0; values], zeros: vec![0; zeros] }
-    }
-
-    /// Chan, Golub & LeVeque's merge: with `δ = mean_b − mean_a`,
-    /// `mean = mean_a + δ·n_b/n`, `M2 = M2_a + M2_b + δ²·n_a·n_b/n`.
-    fn merge(&mut self, other: &Moments) {
-        let (na, nb) = (self.count as f64, other.count as f64);
-        let n = na + nb;
-        if nb == 0.0 {
-            return;
-        }
-        for k in 0..self.mean.len() {
-            let delta = other.mean[k] - self.mean[k];
-            self.mean[k] += delta * nb / n;
-            self.m2[k] += other.m2[k] + delta * delta * na * nb / n;
-        }
-        for (z, o) in self.zeros.iter_mut().zip(&other.zeros) {
-            *z += o;
-        }
-        self.count += other.count;
     }
 }
 
@@ -713,7 +744,9 @@ pub struct Ensemble {
     pub trajectories: usize,
     mean: Vec<f64>,
     sd: Vec<f64>,
+    histograms: Vec<Histogram>,
     extinct: Vec<u64>,
+    extinction_times: Vec<f64>,
 }
 
 impl Ensemble {
@@ -735,9 +768,29 @@ impl Ensemble {
         self.names.iter().position(|n| n == name)
     }
 
-    /// The fraction of trajectories in which compartment
-    /// `options.extinction[e]` is 0 at output time `k`.
+    /// The fraction of trajectories in which compartment (or every
+    /// member of pool) `options.extinction[e]` is 0 at output time `k`.
     pub fn extinction(&self, k: usize, e: usize) -> f64 {
         self.extinct[k * self.extinction_names.len() + e] as f64 / self.trajectories as f64
+    }
+
+    /// The `q`-quantile of variable `v` at output time `k` over the
+    /// trajectories, from a log-binned histogram ([`Histogram::quantile`]:
+    /// exact for whole numbers below 46, otherwise within 2.2 %).
+    pub fn quantile(&self, k: usize, v: usize, q: f64) -> f64 {
+        self.histograms[k * self.names.len() + v].quantile(q)
+    }
+
+    /// The extinction time of set `e` in every trajectory, in trajectory
+    /// order (`∞`: not extinct by the last output time). Exact methods
+    /// report the first output time at which the set was 0; the hybrid
+    /// method the time of the firing that emptied it.
+    pub fn extinction_times(&self, e: usize) -> impl Iterator<Item = f64> + '_ {
+        let e_len = self.extinction_names.len();
+        self.extinction_times.iter().skip(e).step_by(e_len.max(1)).copied().take(if e < e_len {
+            self.trajectories
+        } else {
+            0
+        })
     }
 }

@@ -1,0 +1,194 @@
+//! Streaming statistics of an ensemble: per output time and variable the
+//! running mean and variance (Welford), a log-binned histogram for
+//! quantiles, counts of extinct trajectories, and per trajectory the time of
+//! extinction. Chunks of trajectories are merged in chunk order, so the
+//! results do not depend on how many threads ran them.
+
+use std::collections::BTreeMap;
+
+/// Histogram bins per octave: a bin spans a factor `2^(1/32)`, so a
+/// quantile read from it is within 2.2 % of the sample quantile (exact for
+/// the whole numbers up to 45, which get a bin each).
+pub const BINS_PER_OCTAVE: f64 = 32.0;
+
+/// A histogram on logarithmic bins of width `2^(1/32)` for values of either
+/// sign (0 has a bin of its own): `bin(x) = ⌊32 log₂|x|⌋` with the sign of
+/// `x`. Each bin keeps its count and the sum of its values, so a bin that
+/// holds one distinct value (a whole number below 46) reports it exactly.
+/// Memory grows with the number of distinct bins used, not with the number
+/// of values; merging two histograms adds them bin by bin.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Histogram {
+    bins: BTreeMap<(i8, i32), (u64, f64)>,
+    count: u64,
+}
+
+impl Histogram {
+    fn key(x: f64) -> (i8, i32) {
+        if x == 0.0 || x.is_nan() {
+            return (0, 0);
+        }
+        let bin = (x.abs().log2() * BINS_PER_OCTAVE).floor() as i32;
+        // Order: negative values (largest magnitude first), 0, positive ones.
+        if x < 0.0 {
+            (-1, -bin)
+        } else {
+            (1, bin)
+        }
+    }
+
+    /// Adds a value (NaN is counted at 0; states are never NaN).
+    pub fn add(&mut self, x: f64) {
+        let entry = self.bins.entry(Histogram::key(x)).or_insert((0, 0.0));
+        entry.0 += 1;
+        entry.1 += if x.is_nan() { 0.0 } else { x };
+        self.count += 1;
+    }
+
+    /// Adds another histogram's values.
+    pub fn merge(&mut self, other: &Histogram) {
+        for (key, &(count, sum)) in &other.bins {
+            let entry = self.bins.entry(*key).or_insert((0, 0.0));
+            entry.0 += count;
+            entry.1 += sum;
+        }
+        self.count += other.count;
+    }
+
+    /// The number of values.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The `q`-quantile (`0 ≤ q ≤ 1`): the mean of the values in the bin
+    /// that holds the value of rank `⌈q·n⌉` (at least 1) in sorted order —
+    /// within a bin's width (2.2 %) of the sample quantile. `NaN` when
+    /// empty or `q` is outside `[0, 1]`.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.count == 0 || !(0.0..=1.0).contains(&q) {
+            return f64::NAN;
+        }
+        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        let mut seen = 0;
+        for &(count, sum) in self.bins.values() {
+            seen += count;
+            if seen >= rank {
+                return sum / count as f64;
+            }
+        }
+        f64::NAN
+    }
+}
+
+/// The statistics of a chunk of trajectories, merged chunk after chunk.
+#[derive(Clone, Debug)]
+pub(crate) struct Moments {
+    pub count: u64,
+    pub mean: Vec<f64>,
+    pub m2: Vec<f64>,
+    pub histograms: Vec<Histogram>,
+    /// Trajectories extinct at each output time, per extinction set.
+    pub zeros: Vec<u64>,
+    /// Per trajectory (in order) and extinction set, the extinction time
+    /// (`∞` when never extinct).
+    pub extinction_times: Vec<f64>,
+}
+
+impl Moments {
+    pub fn new(values: usize, zeros: usize) -> Moments {
+        Moments {
+            count: 0,
+            mean: vec![0.0; values],
+            m2: vec![0.0; values],
+            histograms: vec![Histogram::default(); values],
+            zeros: vec![0; zeros],
+            extinction_times: Vec::new(),
+        }
+    }
+
+    /// Adds value `x` at slot `at` of the trajectory being counted
+    /// (`count` already incremented): Welford's update and the histogram.
+    pub fn add(&mut self, at: usize, x: f64) {
+        let delta = x - self.mean[at];
+        self.mean[at] += delta / self.count as f64;
+        self.m2[at] += delta * (x - self.mean[at]);
+        self.histograms[at].add(x);
+    }
+
+    /// Chan, Golub & LeVeque's merge: with `δ = mean_b − mean_a`,
+    /// `mean = mean_a + δ·n_b/n`, `M2 = M2_a + M2_b + δ²·n_a·n_b/n`.
+    pub fn merge(&mut self, other: &Moments) {
+        let (na, nb) = (self.count as f64, other.count as f64);
+        let n = na + nb;
+        if nb == 0.0 {
+            return;
+        }
+        for k in 0..self.mean.len() {
+            let delta = other.mean[k] - self.mean[k];
+            self.mean[k] += delta * nb / n;
+            self.m2[k] += other.m2[k] + delta * delta * na * nb / n;
+            self.histograms[k].merge(&other.histograms[k]);
+        }
+        for (z, o) in self.zeros.iter_mut().zip(&other.zeros) {
+            *z += o;
+        }
+        self.extinction_times.extend_from_slice(&other.extinction_times);
+        self.count += other.count;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_of_whole_numbers_are_exact_and_of_reals_within_a_bin() {
+        let mut h = Histogram::default();
+        for x in 0..=40 {
+            h.add(x as f64);
+        }
+        assert_eq!(h.quantile(0.5), 20.0); // rank 21 of 41
+        assert_eq!(h.quantile(0.0), 0.0);
+        assert_eq!(h.quantile(1.0), 40.0);
+        let mut r = Histogram::default();
+        let values: Vec<f64> = (1..=10_000).map(|k| 1e3 * (k as f64 / 10_000.0).powi(3) - 0.5).collect();
+        for &x in &values {
+            r.add(x);
+        }
+        for q in [0.05, 0.25, 0.5, 0.9, 0.99] {
+            let exact = values[(q * 10_000.0f64).ceil() as usize - 1];
+            let width = 2f64.powf(1.0 / BINS_PER_OCTAVE) - 1.0;
+            assert!(
+                (r.quantile(q) - exact).abs() <= width * exact.abs() + 1e-12,
+                "q = {q}: {} vs {exact}",
+                r.quantile(q)
+            );
+        }
+        assert!(r.quantile(1.5).is_nan() && Histogram::default().quantile(0.5).is_nan());
+    }
+
+    #[test]
+    fn merged_histograms_and_moments_equal_one_pass() {
+        let xs: Vec<f64> = (0..100).map(|k| ((k * 37) % 101) as f64 - 20.0).collect();
+        let mut one = Moments::new(1, 0);
+        for &x in &xs {
+            one.count += 1;
+            one.add(0, x);
+        }
+        let (mut a, mut b) = (Moments::new(1, 0), Moments::new(1, 0));
+        for &x in &xs[..30] {
+            a.count += 1;
+            a.add(0, x);
+        }
+        for &x in &xs[30..] {
+            b.count += 1;
+            b.add(0, x);
+        }
+        a.merge(&b);
+        assert_eq!(a.histograms, one.histograms);
+        assert!((a.mean[0] - one.mean[0]).abs() < 1e-12 && (a.m2[0] - one.m2[0]).abs() < 1e-9);
+        for q in [0.1, 0.5, 0.9] {
+            assert_eq!(a.histograms[0].quantile(q), one.histograms[0].quantile(q));
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Hybrid stochastic simulation (`sasp::ssa::hybrid`): exact where counts
+//! are small (analytic laws of immigration–death and of extinction under a
+//! decaying drug, i.e. time-varying propensities), the continuous phase of
+//! large populations (pure death from 10⁴ cells: the extinction time's law
+//! `P(T ≤ t) = (1 − e^{−kt})^N`, one-sample Kolmogorov–Smirnov), results
+//! independent of the thread count, the reference model's arms against the
+//! ODE while populations are large, and refusals.
+
+use sasp::experiment::paper;
+use sasp::intervene::{PreparedArm, TimedAction};
+use sasp::prelude::*;
+use sasp::ssa::hybrid::{Hybrid, HybridOptions};
+
+/// Cells in 10⁶ cells: one cell is 10⁻⁶ Mcells.
+const CELL: f64 = 1e-6;
+
+fn cells_model(name: &str, x0_cells: f64, extra: impl FnOnce(ModelBuilder) -> ModelBuilder) -> Model {
+    let b = ModelBuilder::new(name).compartment("X", Compartment::Tumor(TumorState::Proliferating), "cells", x0_cells);
+    extra(b).build().unwrap()
+}
+
+/// One-sample Kolmogorov–Smirnov distance between a sample and a CDF.
+fn ks_one(mut sample: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+    sample.sort_by(f64::total_cmp);
+    let n = sample.len() as f64;
+    sample.iter().enumerate().fold(0.0f64, |d, (i, &x)| {
+        let f = cdf(x);
+        d.max((f - i as f64 / n).abs()).max(((i + 1) as f64 / n - f).abs())
+    })
+}
+
+/// Critical value of the one-sample KS test at α = 0.001: `1.949/√n`.
+fn ks_critical(n: usize) -> f64 {
+    (-(0.0005f64).ln() / 2.0).sqrt() / (n as f64).sqrt()
+}
+
+#[test]
+fn immigration_death_below_the_threshold_is_poisson() {
+    // ∅ → X at k₁ = 50 cells/day, X → ∅ at k₂ = 1/day: at t, Poisson with
+    // mean 50(1 − e^{−t}); all of it below θ = 1000, so exact.
+    let model = cells_model("immigration-death", 0.0, |b| {
+        b.declare(ParameterDecl::new("k1", 50.0, "cells/day"))
+            .declare(ParameterDecl::new("k2", 1.0, "1/day"))
+            .process(ProcessDecl::new("in", RateLaw::constant("k1")).change("X", 1.0))
+            .process(ProcessDecl::new("out", RateLaw::first_order("k2", "X")).change("X", -1.0))
+    });
+    let options = HybridOptions { threshold: 1000.0, seed: 3, ..HybridOptions::default() };
+    let hybrid = Hybrid::new(&model, &options).unwrap();
+    let n = 3000;
+    let runs = hybrid.ensemble(&[0.5, 4.0], n).unwrap();
+    for (k, t) in [(0, 0.5f64), (1, 4.0)] {
+        let lambda = 50.0 * (1.0 - (-t).exp());
+        let mean = runs.mean(k, 0) / CELL;
+        let var = (runs.sd(k, 0) / CELL).powi(2);
+        assert!((mean - lambda).abs() < 5.0 * (lambda / n as f64).sqrt(), "t = {t}: mean {mean} vs {lambda}");
+        // Poisson: μ₄ = λ(1 + 3λ), so SE(S²) = √((λ + 2λ²)/n).
+        let se = ((lambda + 2.0 * lambda * lambda) / n as f64).sqrt();
+        assert!((var - lambda).abs() < 5.0 * se, "t = {t}: variance {var} vs {lambda}");
+        // Counts are whole numbers of cells.
+        let median = runs.quantile(k, 0, 0.5) / CELL;
+        assert!((median - median.round()).abs() < 1e-6 && (median - lambda).abs() <= 2.0, "median {median}");
+    }
+}
+
+#[test]
+fn a_decaying_drug_kills_with_the_integrated_propensity() {
+    // Each of 20 cells dies at rate k·D(t), D = D₀e^{−λt} continuous: a cell
+    // survives to t with probability exp(−k D₀ (1 − e^{−λt})/λ), and all are
+    // dead with probability (1 − that)^20.
+    let (k, d0, lambda) = (0.5, 2.0, 0.3);
+    let model = cells_model("drug-kill", 20.0, |b| {
+        b.compartment("D", Compartment::Other(Quantity::Concentration), "nM", d0)
+            .declare(ParameterDecl::new("k", k, "1/(nM*day)"))
+            .declare(ParameterDecl::new("lambda", lambda, "1/day"))
+            .process(ProcessDecl::new("clearance", RateLaw::first_order("lambda", "D")).change("D", -1.0))
+            .process(ProcessDecl::new("kill", RateLaw::expression("k*D*X")).change("X", -1.0))
+    });
+    let options = HybridOptions { seed: 11, extinction: vec!["X".into()], ..HybridOptions::default() };
+    let hybrid = Hybrid::new(&model, &options).unwrap();
+    let n = 4000;
+    let times = [1.0, 3.0, 10.0];
+    let runs = hybrid.ensemble(&times, n).unwrap();
+    for (j, &t) in times.iter().enumerate() {
+        let survive = (-k * d0 * (1.0 - (-lambda * t).exp()) / lambda).exp();
+        let p = (1.0 - survive).powi(20);
+        let se = (p * (1.0 - p) / n as f64).sqrt().max(1e-3);
+        assert!((runs.extinction(j, 0) - p).abs() < 5.0 * se, "t = {t}: {} vs {p}", runs.extinction(j, 0));
+        let mean = runs.mean(j, 0) / CELL;
+        assert!((mean - 20.0 * survive).abs() < 5.0 * (20.0 * survive * (1.0 - survive) / n as f64).sqrt() + 1e-9);
+        // D is continuous: the same in every trajectory, the ODE's value.
+        let d = runs.mean(j, 1);
+        assert!((d - d0 * (-lambda * t).exp()).abs() < 1e-5 * d0 && runs.sd(j, 1) < 1e-6 * d0, "D({t}) = {d}");
+    }
+    // Extinction times: their law is P(T ≤ t) = (1 − survive(t))^20.
+    let died: Vec<f64> = runs.extinction_times(0).collect();
+    assert_eq!(died.len(), n);
+    let finite: Vec<f64> = died.iter().copied().filter(|t| t.is_finite()).collect();
+    let cdf = |t: f64| (1.0 - (-k * d0 * (1.0 - (-lambda * t).exp()) / lambda).exp()).powi(20);
+    // Conditioned on extinction by t = 10 (the last output).
+    let p10 = cdf(10.0);
+    let d = ks_one(finite.clone(), |t| cdf(t) / p10);
+    assert!(d < ks_critical(finite.len()), "KS {d} on {} extinction times", finite.len());
+    // The same test rejects a killing rate 20 % off.
+    let wrong = |t: f64| (1.0 - (-1.2 * k * d0 * (1.0 - (-lambda * t).exp()) / lambda).exp()).powi(20);
+    let p_wrong = wrong(10.0);
+    assert!(ks_one(finite, |t| wrong(t) / p_wrong) > ks_critical(died.len()));
+}
+
+#[test]
+fn pure_death_of_ten_thousand_cells_ends_at_the_maximum_of_exponentials() {
+    // X → ∅ at k·X from N = 10⁴: continuous down to θ = 100 cells, exact
+    // below. The extinction time is the largest of N Exp(k) lifetimes:
+    // P(T ≤ t) = (1 − e^{−kt})^N, mean H_N/k = 9.788/k.
+    let (k, big_n) = (1.0, 10_000.0);
+    let model = cells_model("pure-death", big_n, |b| {
+        b.declare(ParameterDecl::new("k", k, "1/day"))
+            .process(ProcessDecl::new("death", RateLaw::first_order("k", "X")).change("X", -1.0))
+    });
+    let options = HybridOptions { seed: 5, extinction: vec!["X".into()], ..HybridOptions::default() };
+    let hybrid = Hybrid::new(&model, &options).unwrap();
+    let n = 2000;
+    let runs = hybrid.ensemble(&[2.0, 40.0], n).unwrap();
+    // At t = 2 the population is large: continuous, N e^{−2}.
+    assert!((runs.mean(0, 0) / CELL - big_n * (-2.0f64).exp()).abs() < 1e-3 * big_n);
+    let times: Vec<f64> = runs.extinction_times(0).collect();
+    assert!(times.iter().all(|t| t.is_finite()) && runs.extinction(1, 0) == 1.0);
+    let cdf = |t: f64| (1.0 - (-k * t).exp()).powf(big_n);
+    let d = ks_one(times.clone(), cdf);
+    assert!(d < ks_critical(n), "KS distance {d}");
+    let mean = times.iter().sum::<f64>() / n as f64;
+    let h_n: f64 = (1..=10_000).map(|j| 1.0 / j as f64).sum();
+    // SD of T ≈ π/√6 /k = 1.28/k.
+    assert!((mean - h_n / k).abs() < 5.0 * 1.28 / (n as f64).sqrt(), "mean extinction time {mean} vs {}", h_n / k);
+    // A 20 % faster death is rejected by the same test.
+    assert!(ks_one(times, |t| (1.0 - (-1.2 * k * t).exp()).powf(big_n)) > ks_critical(n));
+}
+
+#[test]
+fn a_fractional_change_is_a_random_whole_number_with_that_mean() {
+    // X → ∅ at rate k·X changes Y by +0.3: each of the 50 deaths adds a
+    // Y cell with probability 0.3, so Y(∞) ~ Binomial(50, 0.3): mean 15,
+    // variance 10.5.
+    let model = cells_model("fraction", 50.0, |b| {
+        b.compartment("Y", Compartment::Tumor(TumorState::Senescent), "cells", 0.0)
+            .declare(ParameterDecl::new("k", 1.0, "1/day"))
+            .process(ProcessDecl::new("death", RateLaw::first_order("k", "X")).change("X", -1.0).change("Y", 0.3))
+    });
+    let n = 4000;
+    let runs = Hybrid::new(&model, &HybridOptions { seed: 9, ..HybridOptions::default() })
+        .unwrap()
+        .ensemble(&[40.0], n)
+        .unwrap();
+    let (mean, var) = (runs.mean(0, 1) / CELL, (runs.sd(0, 1) / CELL).powi(2));
+    assert_eq!(runs.mean(0, 0), 0.0);
+    assert!((mean - 15.0).abs() < 5.0 * (10.5f64 / n as f64).sqrt(), "mean {mean}");
+    // Binomial μ₄ = 3σ⁴ + σ²(1 − 6pq) with σ² = 10.5, pq = 0.21.
+    let mu4 = 3.0 * 10.5f64.powi(2) + 10.5 * (1.0 - 6.0 * 0.21);
+    assert!((var - 10.5).abs() < 5.0 * ((mu4 - 10.5f64.powi(2)) / n as f64).sqrt(), "variance {var}");
+}
+
+#[test]
+fn ensembles_are_bit_identical_for_any_thread_count() {
+    let model = cells_model("birth-death", 150.0, |b| {
+        b.declare(ParameterDecl::new("b", 1.0, "1/day"))
+            .declare(ParameterDecl::new("d", 1.1, "1/day"))
+            .process(ProcessDecl::new("birth", RateLaw::first_order("b", "X")).change("X", 1.0))
+            .process(ProcessDecl::new("death", RateLaw::first_order("d", "X")).change("X", -1.0))
+    });
+    let run = |threads: Option<usize>, seed: u64| {
+        let options = HybridOptions { threads, seed, extinction: vec!["X".into()], ..HybridOptions::default() };
+        Hybrid::new(&model, &options).unwrap().ensemble(&[1.0, 5.0, 30.0], 100).unwrap()
+    };
+    let one = run(Some(1), 1);
+    assert_eq!(one, run(Some(2), 1));
+    assert_eq!(one, run(None, 1));
+    assert_ne!(one, run(Some(1), 2));
+}
+
+#[test]
+fn the_reference_model_follows_the_ode_while_populations_are_large() {
+    // Control arm: by day 7 after restoration the tumor holds ~10⁸ cells and
+    // thousands of NK cells have arrived, so the hybrid mean of every
+    // compartment agrees with the ODE to a fraction of a percent.
+    let model = sasp::models::iannello2013().unwrap();
+    let arm = paper::neutralization_arms().unwrap().into_iter().find(|a| a.name == "control").unwrap();
+    let prepared = arm.prepare(&model, model.initial_time()).unwrap();
+    let days = [0.0, 7.0];
+    let ode = Experiment::new(&model).arms([arm.clone()]).run().unwrap();
+    let options = HybridOptions { seed: 2, ..HybridOptions::default() };
+    let hybrid = Hybrid::for_arm(&prepared, &options).unwrap();
+    let runs = hybrid.ensemble(&days, 8).unwrap();
+    for name in ["P", "S", "Na"] {
+        let v = runs.variable(name).unwrap();
+        for (k, &day) in days.iter().enumerate() {
+            let expected = ode[0].compartment_at(name, day).unwrap();
+            let got = runs.mean(k, v);
+            assert!(
+                (got - expected).abs() <= 5e-3 * expected.abs() + 1e-4,
+                "{name} at day {day}: {got} vs ODE {expected}"
+            );
+        }
+    }
+}
+
+#[test]
+fn what_hybrid_simulation_cannot_do_is_refused_by_name() {
+    let plain = ModelBuilder::new("plain")
+        .compartment("C", Compartment::Other(Quantity::Concentration), "nM", 1.0)
+        .build()
+        .unwrap();
+    let err = Hybrid::new(&plain, &HybridOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("no counted compartment"), "{err}");
+    let death = cells_model("d", 10.0, |b| {
+        b.declare(ParameterDecl::new("k", 1.0, "1/day"))
+            .process(ProcessDecl::new("death", RateLaw::first_order("k", "X")).change("X", -1.0))
+    });
+    for threshold in [0.5, f64::NAN] {
+        let options = HybridOptions { threshold, ..HybridOptions::default() };
+        assert!(Hybrid::new(&death, &options).unwrap_err().to_string().contains("threshold"));
+    }
+    let options = HybridOptions { counted: vec![("Y".into(), 1.0)], ..HybridOptions::default() };
+    assert!(Hybrid::new(&death, &options).unwrap_err().to_string().contains("'Y'"));
+    let options = HybridOptions { extinction: vec!["nothing".into()], ..HybridOptions::default() };
+    assert!(Hybrid::new(&death, &options).is_err());
+    let hybrid = Hybrid::new(&death, &HybridOptions::default()).unwrap();
+    assert!(hybrid.ensemble(&[], 10).is_err() && hybrid.ensemble(&[1.0, 0.5], 10).is_err());
+    assert!(hybrid.ensemble(&[1.0], 0).is_err());
+    let options = HybridOptions { max_firings: 3, ..HybridOptions::default() };
+    let err = Hybrid::new(&death, &options).unwrap().trajectory(&[100.0], 0).unwrap_err().to_string();
+    assert!(err.contains("firings"), "{err}");
+    // A dose of cells into a counted compartment (an adoptive transfer).
+    let prepared = PreparedArm {
+        name: "transfer".into(),
+        model: death.clone(),
+        actions: vec![(1.0, TimedAction::Add { compartment: 0, amount: 1.0 })],
+        complexes: Vec::new(),
+        pharmacokinetics: Vec::new(),
+    };
+    let err = Hybrid::for_arm(&prepared, &HybridOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("dose into a counted compartment") && err.contains("'X'"), "{err}");
+}
