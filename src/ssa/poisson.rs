@@ -47,7 +47,7 @@ pub fn ln_factorial(k: f64) -> f64 {
 /// below [`PTRS_FROM`], Hörmann's PTRS from it on (module documentation).
 /// A mean that is 0, negative or NaN gives 0.
 pub fn sample(rng: &mut Stream, mean: f64) -> f64 {
-    if !(mean > 0.0) {
+    if mean.is_nan() || mean <= 0.0 {
         return 0.0;
     }
     if mean < PTRS_FROM {

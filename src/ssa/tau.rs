@@ -37,7 +37,7 @@
 //!    time `t_k`); if `τ''` is the smallest, one critical process `j`,
 //!    chosen with probability `a_j/a₀^c`, fires once, otherwise none does.
 //!    Each non-critical process fires `k_p ~ Poisson(a_p τ)` times
-//!    ([`poisson::sample`](super::poisson::sample)).
+//!    ([`poisson::sample`]).
 //! 5. If a count would become negative, the leap is **rejected**: `τ' ← τ/2`
 //!    and step 4 is repeated with fresh random numbers (when `τ'` falls
 //!    below `SSA_FACTOR/a₀`, exact steps are taken instead, step 3).
