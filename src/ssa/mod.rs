@@ -374,7 +374,8 @@ impl<'m> Stochastic<'m> {
     /// # Errors
     ///
     /// [`SaspError::InvalidOptions`] for output times that are not finite,
-    /// before the initial time or decreasing; [`ModelError::Invalid`] for a
+    /// before the initial time or decreasing, and for tau-leaping with
+    /// [`Options::epsilon`] outside (0, 1); [`ModelError::Invalid`] for a
     /// propensity that is negative or not finite (naming the process and
     /// time) and for a firing that makes a count negative;
     /// [`SaspError::LimitExceeded`] beyond `options.max_jumps` jumps.
