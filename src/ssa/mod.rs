@@ -49,6 +49,10 @@
 //!   `O(log M)` per update.
 //! - [`Method::Auto`] — the next-reaction method for networks of
 //!   [`AUTO_NEXT_REACTION`] processes or more, the direct method below.
+//! - [`Method::TauLeaping`] — not exact: adaptive explicit tau-leaping
+//!   (Cao, Gillespie & Petzold 2006) that never makes a count negative
+//!   (their 2005 critical reactions), with [`Options::epsilon`] and
+//!   [`Options::n_critical`]; see the [`tau`] module.
 //!
 //! The rates are evaluated by the model's compiled rate program, all of
 //! them at each jump (its cost is `O(M)` for both methods; the
@@ -88,8 +92,10 @@
 
 mod heap;
 pub mod hybrid;
+pub mod poisson;
 pub mod rng;
 pub mod stats;
+pub mod tau;
 
 use crate::error::{ModelError, Result, SaspError};
 use crate::model::Model;
@@ -118,16 +124,21 @@ pub const MAX_TRAJECTORIES: usize = 100_000_000;
 /// Most output times one run may ask for.
 pub const MAX_OUTPUTS: usize = 10_000_000;
 
-/// An exact stochastic simulation method.
+/// A stochastic simulation method: exact ones, and tau-leaping.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Method {
-    /// Next-reaction for [`AUTO_NEXT_REACTION`] processes or more, direct below.
+    /// Next-reaction for [`AUTO_NEXT_REACTION`] processes or more, direct
+    /// below (always an exact method).
     #[default]
     Auto,
     /// Gillespie's direct method.
     Direct,
     /// Gibson and Bruck's next-reaction method.
     NextReaction,
+    /// Adaptive explicit tau-leaping with critical reactions (Cao,
+    /// Gillespie & Petzold 2005, 2006): approximate, controlled by
+    /// [`Options::epsilon`] and [`Options::n_critical`] ([`tau`]).
+    TauLeaping,
 }
 
 impl Method {
@@ -157,12 +168,28 @@ pub struct Options {
     /// Compartments, pools or unions (`P+Q`) whose extinction an ensemble
     /// reports: the fraction of trajectories where every count is 0.
     pub extinction: Vec<String>,
+    /// Tau-leaping's error control `ε` in (0, 1): a leap changes no
+    /// propensity by more than about `ε·a_p` ([`tau`]; default 0.03).
+    pub epsilon: f64,
+    /// Tau-leaping's critical threshold `n_c`: a process within `n_c`
+    /// firings of exhausting a reactant fires at most once per leap
+    /// ([`tau`]; default 10).
+    pub n_critical: u64,
 }
 
 impl Default for Options {
-    /// [`Method::Auto`], seed 0, rayon's threads, 10⁹ jumps, no extinction.
+    /// [`Method::Auto`], seed 0, rayon's threads, 10⁹ jumps, no
+    /// extinction; for tau-leaping `ε = 0.03`, `n_c = 10`.
     fn default() -> Options {
-        Options { method: Method::Auto, seed: 0, threads: None, max_jumps: 1_000_000_000, extinction: Vec::new() }
+        Options {
+            method: Method::Auto,
+            seed: 0,
+            threads: None,
+            max_jumps: 1_000_000_000,
+            extinction: Vec::new(),
+            epsilon: tau::EPSILON,
+            n_critical: tau::N_CRITICAL,
+        }
     }
 }
 
@@ -347,7 +374,8 @@ impl<'m> Stochastic<'m> {
     /// # Errors
     ///
     /// [`SaspError::InvalidOptions`] for output times that are not finite,
-    /// before the initial time or decreasing; [`ModelError::Invalid`] for a
+    /// before the initial time or decreasing, and for tau-leaping with
+    /// [`Options::epsilon`] outside (0, 1); [`ModelError::Invalid`] for a
     /// propensity that is negative or not finite (naming the process and
     /// time) and for a firing that makes a count negative;
     /// [`SaspError::LimitExceeded`] beyond `options.max_jumps` jumps.
@@ -482,6 +510,7 @@ impl<'m> Stochastic<'m> {
         let mut jumps = 0u64;
         self.rates(work, t)?;
         match options.method.resolve(self.process_count()) {
+            Method::TauLeaping => return self.leap(work, &mut rng, outputs, options, record),
             Method::NextReaction => {
                 work.rate.copy_from_slice(&work.fresh);
                 for (tau, &a) in work.tau.iter_mut().zip(&work.rate) {
@@ -701,6 +730,8 @@ struct Work {
     rate: Vec<f64>,
     tau: Vec<f64>,
     heap: IndexedHeap,
+    /// Tau-leaping's buffers.
+    leap: tau::Leap,
 }
 
 impl Work {
@@ -708,7 +739,8 @@ impl Work {
         let m = s.process_count();
         let mut heap = IndexedHeap::default();
         heap.rebuild(&vec![f64::INFINITY; m]);
-        Work { y: s.initial.clone(), fresh: vec![0.0; m], rate: vec![0.0; m], tau: vec![0.0; m], heap }
+        let leap = tau::Leap::new(s);
+        Work { y: s.initial.clone(), fresh: vec![0.0; m], rate: vec![0.0; m], tau: vec![0.0; m], heap, leap }
     }
 }
 
@@ -719,7 +751,8 @@ pub struct Trajectory {
     pub times: Vec<f64>,
     dimension: usize,
     states: Vec<f64>,
-    /// The number of jumps made.
+    /// The number of steps made: jumps for the exact methods; for
+    /// [`Method::TauLeaping`], leaps plus the jumps of its exact batches.
     pub jumps: u64,
 }
 
