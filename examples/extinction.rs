@@ -107,8 +107,9 @@ fn run() -> sasp::Result<()> {
     let start = std::time::Instant::now();
     let mut csv = String::from(
         "arm,trajectories,p_all_gone_day21,p_all_gone_day42,p_no_proliferating_day21,p_no_proliferating_day42,\
-         extinction_day_p05,extinction_day_median,extinction_day_p95,tumor_cells_day21_median,tumor_cells_day21_p05,\
-         tumor_cells_day21_p95,tumor_cells_day42_median\n",
+         all_gone_day_p05,all_gone_day_median,all_gone_day_p95,no_proliferating_day_p05,no_proliferating_day_median,\
+         no_proliferating_day_p95,proliferating_cells_day42_median,proliferating_cells_day42_p05,\
+         proliferating_cells_day42_p95\n",
     );
     println!(
         "{:>14} {:>9} {:>9} {:>9} {:>9} {:>30} {:>24}",
@@ -126,51 +127,52 @@ fn run() -> sasp::Result<()> {
         let runs = simulate(&model, arm, &days, &a)?;
         let (k21, k42) = (at(21.0), at(42.0));
         let e = [0.05, 0.5, 0.95].map(|q| time_quantile(&runs, 0, q));
-        let v21 = [0.5, 0.05, 0.95].map(|q| runs.quantile(k21, 0, q));
+        let ep = [0.05, 0.5, 0.95].map(|q| time_quantile(&runs, 1, q));
+        let p42 = [0.5, 0.05, 0.95].map(|q| runs.quantile(k42, 1, q));
         println!(
-            "{:>14} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}  {:>9.3e} [{:.2e}–{:.2e}]",
+            "{:>14} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}  {:>9.0} [{:.0}–{:.0}]",
             arm.name,
             runs.extinction(k21, 0),
             runs.extinction(k42, 0),
             runs.extinction(k21, 1),
             runs.extinction(k42, 1),
-            e[0],
-            e[1],
-            e[2],
-            v21[0],
-            v21[1],
-            v21[2]
+            ep[0],
+            ep[1],
+            ep[2],
+            p42[0],
+            p42[1],
+            p42[2]
         );
+        let cells = |x: [f64; 3]| x.map(|v| format!("{v}")).join(",");
         let _ = writeln!(
             csv,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{}",
             arm.name,
             a.trajectories,
             runs.extinction(k21, 0),
             runs.extinction(k42, 0),
             runs.extinction(k21, 1),
             runs.extinction(k42, 1),
-            e[0],
-            e[1],
-            e[2],
-            v21[0],
-            v21[1],
-            v21[2],
-            runs.quantile(k42, 0, 0.5)
+            cells(e),
+            cells(ep),
+            cells(p42)
         );
+        let finite = |x: [f64; 3]| x.map(|v| if v.is_finite() { Some(v) } else { None });
         json.insert(
             arm.name.clone(),
             serde_json::json!({
                 "p_all_gone": [runs.extinction(k21, 0), runs.extinction(k42, 0)],
                 "p_no_proliferating": [runs.extinction(k21, 1), runs.extinction(k42, 1)],
-                "extinction_day_quantiles": e.map(|x| if x.is_finite() { Some(x) } else { None }),
+                "all_gone_day_quantiles": finite(e),
+                "no_proliferating_day_quantiles": finite(ep),
+                "proliferating_cells_day42_quantiles": [p42[1], p42[0], p42[2]],
             }),
         );
         results.push((arm.name.clone(), runs));
     }
     // Relapse: doxycycline withdrawn at day 21 in every arm, and earlier in
     // the control arm; relapse = 10⁶ proliferating cells (≈ 1 mm³) by day 63.
-    let late: Vec<f64> = (0..=126).map(|k| f64::from(k) * 0.5).collect();
+    let late: Vec<f64> = (0..=252).map(|k| f64::from(k) * 0.25).collect();
     let k63 = late.len() - 1;
     let regrown = |runs: &Ensemble| runs.mean(k63, 3);
     let mut relapse_rows = String::from("arm,withdrawal_day,p_no_proliferating_at_withdrawal,p_relapse_day63\n");
@@ -182,7 +184,7 @@ fn run() -> sasp::Result<()> {
     plans.extend([1.0, 2.0, 3.0, 4.0, 4.25, 4.5, 4.75, 5.0, 6.0, 8.0, 10.0].map(|d| (control, d)));
     for (arm, day) in plans {
         let runs = simulate(&model, &withdrawn(arm, day), &late, &a)?;
-        let k = late.iter().position(|&t| t == day).expect("an output day");
+        let k = late.partition_point(|&t| t < day).min(k63);
         let (gone, relapse) = (runs.extinction(k, 1), regrown(&runs));
         println!("{:>14} day {day:>5}: {gone:>6.3} {relapse:>6.3}", arm.name);
         let _ = writeln!(relapse_rows, "{},{day},{gone},{relapse}", arm.name);
@@ -199,7 +201,7 @@ fn run() -> sasp::Result<()> {
     json.insert("seed".into(), a.seed.into());
     json.insert("seconds".into(), start.elapsed().as_secs_f64().into());
     println!("{}", serde_json::Value::Object(json));
-    println!("wrote out/extinction/ (extinction.csv, relapse.csv, tumor_bands.png, extinction.png, relapse.png)");
+    println!("wrote out/extinction/ (extinction.csv, relapse.csv, tumor_bands.png, extinction.png, extinction_times.png, relapse.png)");
     Ok(())
 }
 
@@ -247,6 +249,43 @@ fn plots(dir: &Path, days: &[f64], results: &[(String, Ensemble)], scan: &[(f64,
         &figure("Probability that the tumor is extinct by day t", "probability", false, vec![panel]),
         dir.join("extinction.png"),
     )?;
+    // Histograms of the extinction times of every tumor cell, in minutes
+    // from each arm's median (the spread is minutes, the medians days apart).
+    let mut histograms = Vec::new();
+    for (k, (name, runs)) in results.iter().enumerate() {
+        let mut t: Vec<f64> = runs.extinction_times(0).filter(|t| t.is_finite()).collect();
+        if t.len() < 2 {
+            continue;
+        }
+        t.sort_by(f64::total_cmp);
+        let median = t[t.len() / 2];
+        let minutes: Vec<f64> = t.iter().map(|x| (x - median) * 24.0 * 60.0).collect();
+        let (lo, hi) = (minutes[0], minutes[minutes.len() - 1]);
+        let bins = 25;
+        let width = ((hi - lo) / bins as f64).max(1e-9);
+        let mut counts = vec![0usize; bins];
+        for m in &minutes {
+            counts[(((m - lo) / width) as usize).min(bins - 1)] += 1;
+        }
+        let mut points = Vec::new();
+        for (b, &c) in counts.iter().enumerate() {
+            let density = c as f64 / minutes.len() as f64;
+            points.push((lo + b as f64 * width, density));
+            points.push((lo + (b + 1) as f64 * width, density));
+        }
+        let label = format!("{name} (median day {median:.3}, n = {})", t.len());
+        histograms.push(Series { label, points, style: LineStyle::nth(k) });
+    }
+    if !histograms.is_empty() {
+        let mut f = figure(
+            "When does the last tumor cell die? Extinction times around each arm's median",
+            "fraction of trajectories per bin",
+            false,
+            vec![Panel::new("", histograms)],
+        );
+        f.x_label = "minutes from the arm's median extinction time".into();
+        draw(&f, dir.join("extinction_times.png"))?;
+    }
     let mut panel =
         Panel::new("", vec![Series { label: "control arm".into(), points: scan.to_vec(), style: LineStyle::nth(0) }]);
     panel.y_range = Some((0.0, 1.05));

@@ -158,6 +158,81 @@ fn a_fractional_change_is_a_random_whole_number_with_that_mean() {
     assert!((var - 10.5).abs() < 5.0 * ((mu4 - 10.5f64.powi(2)) / n as f64).sqrt(), "variance {var}");
 }
 
+/// Two-sample Kolmogorov–Smirnov distance.
+fn ks_two(mut a: Vec<f64>, mut b: Vec<f64>) -> f64 {
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+/// A large population X (birth–death about 2000) drives a small one Y:
+/// ∅ → Y at `ky·X`, Y → ∅ at `Y`. Counts in dimensionless compartments.
+fn driven(ky: f64) -> Model {
+    ModelBuilder::new("driven")
+        .compartment("X", Compartment::Other(Quantity::Index), "1", 2000.0)
+        .compartment("Y", Compartment::Other(Quantity::Index), "1", 0.0)
+        .declare(ParameterDecl::new("bx", 400.0, "1/day"))
+        .declare(ParameterDecl::new("dx", 0.2, "1/day"))
+        .declare(ParameterDecl::new("ky", ky, "1/day"))
+        .declare(ParameterDecl::new("dy", 1.0, "1/day"))
+        .process(ProcessDecl::new("x birth", RateLaw::constant("bx")).change("X", 1.0))
+        .process(ProcessDecl::new("x death", RateLaw::first_order("dx", "X")).change("X", -1.0))
+        .process(ProcessDecl::new("y birth", RateLaw::first_order("ky", "X")).change("Y", 1.0))
+        .process(ProcessDecl::new("y death", RateLaw::first_order("dy", "Y")).change("Y", -1.0))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn hybrid_and_exact_methods_agree_on_the_small_population() {
+    // X stays near 2000 (continuous in the hybrid: its ±2 % noise is
+    // dropped), Y near 20 (exact). Y's law at t = 0.5, 2, 5 from both
+    // methods, compared by the two-sample KS test at α = 0.001; the same
+    // test rejects Y's birth rate 30 % higher in the exact model.
+    use sasp::ssa::{Options as SsaOptions, Stochastic};
+    let n = 1000;
+    let times = [0.5, 2.0, 5.0];
+    let counted = vec![("X".to_string(), 1.0), ("Y".to_string(), 1.0)];
+    let model = driven(0.01);
+    let options = HybridOptions { seed: 21, counted, ..HybridOptions::default() };
+    let hybrid = Hybrid::new(&model, &options).unwrap();
+    let exact = Stochastic::new(&model).unwrap();
+    let wrong_model = driven(0.013);
+    let wrong = Stochastic::new(&wrong_model).unwrap();
+    let critical = (-(0.0005f64).ln() / 2.0).sqrt() * (2.0 / n as f64).sqrt();
+    let sample = |k: usize, one: &dyn Fn(u64) -> Vec<f64>| (0..n as u64).map(|j| one(j)[k]).collect::<Vec<f64>>();
+    let hybrid_y = |j: u64| {
+        let tr = hybrid.trajectory(&times, j).unwrap();
+        (0..times.len()).map(|k| tr.state(k)[1]).collect::<Vec<f64>>()
+    };
+    let exact_y = |s: &Stochastic<'_>, j: u64| {
+        let tr = s.trajectory(&times, j, &SsaOptions { seed: 22, ..SsaOptions::default() }).unwrap();
+        (0..times.len()).map(|k| tr.state(k)[1]).collect::<Vec<f64>>()
+    };
+    for k in 0..times.len() {
+        let h = sample(k, &hybrid_y);
+        let e = sample(k, &|j| exact_y(&exact, j));
+        let d = ks_two(h.clone(), e);
+        assert!(d < critical, "t = {}: KS {d} ≥ {critical}", times[k]);
+        if k == 2 {
+            let w = sample(k, &|j| exact_y(&wrong, j));
+            let d = ks_two(h, w);
+            assert!(d > critical, "KS {d} does not reject a 30 % higher birth rate of Y");
+        }
+    }
+}
+
 #[test]
 fn ensembles_are_bit_identical_for_any_thread_count() {
     let model = cells_model("birth-death", 150.0, |b| {
