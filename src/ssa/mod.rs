@@ -90,6 +90,7 @@ mod heap;
 pub mod rng;
 
 use crate::error::{ModelError, Result, SaspError};
+use crate::model::kinetics::RatePlan;
 use crate::model::Model;
 use heap::IndexedHeap;
 use rayon::prelude::*;
@@ -183,6 +184,9 @@ pub struct Stochastic<'m> {
     /// `dependents[dependent_start[p]..dependent_start[p + 1]]`.
     dependent_start: Vec<usize>,
     dependents: Vec<usize>,
+    /// Evaluates one process's rate on its own (`None`: a custom or
+    /// expression law; all rates are then evaluated after each jump).
+    plan: Option<RatePlan>,
 }
 
 fn is_count(x: f64) -> bool {
@@ -285,7 +289,8 @@ impl<'m> Stochastic<'m> {
             dependents.extend(these.into_iter().filter(|&a| a != p));
         }
         dependent_start.push(dependents.len());
-        Ok(Stochastic { model, inputs: inputs.to_vec(), initial, jump_start, jumps, dependent_start, dependents })
+        let plan = model.process_rate_plan();
+        Ok(Stochastic { model, inputs: inputs.to_vec(), initial, jump_start, jumps, dependent_start, dependents, plan })
     }
 
     /// The model.
@@ -494,6 +499,23 @@ impl<'m> Stochastic<'m> {
         Ok(())
     }
 
+    /// The rates after `mu` fired at `t`, into `work.fresh`, checked: with a
+    /// rate plan, those of `mu` and its dependents only — the others read no
+    /// compartment that changed, so they keep the same bits — else all.
+    #[inline]
+    fn update_rates(&self, work: &mut Work, mu: usize, t: f64) -> Result<()> {
+        let Some(plan) = &self.plan else { return self.rates(work, t) };
+        let dependents = &self.dependents[self.dependent_start[mu]..self.dependent_start[mu + 1]];
+        for &p in std::iter::once(&mu).chain(dependents) {
+            let a = self.model.process_rate_by_plan(plan, p, &work.y, &self.inputs);
+            if !(a >= 0.0 && a.is_finite()) {
+                return self.check_rate(p, a, t);
+            }
+            work.fresh[p] = a;
+        }
+        Ok(())
+    }
+
     /// Fires process `p` at `t`: applies its jumps, refusing a negative count.
     fn fire(&self, work: &mut Work, p: usize, t: f64) -> Result<()> {
         for &(i, nu) in &self.jumps[self.jump_start[p]..self.jump_start[p + 1]] {
@@ -561,7 +583,7 @@ impl<'m> Stochastic<'m> {
                     t = next;
                     self.fire(work, mu, t)?;
                     jumps += 1;
-                    self.rates(work, t)?;
+                    self.update_rates(work, mu, t)?;
                     for &alpha in &self.dependents[self.dependent_start[mu]..self.dependent_start[mu + 1]] {
                         let (old, new) = (work.rate[alpha], work.fresh[alpha]);
                         let tau = work.heap.time(alpha);
@@ -620,7 +642,7 @@ impl<'m> Stochastic<'m> {
                 t = next;
                 self.fire(work, mu, t)?;
                 jumps += 1;
-                self.rates(work, t)?;
+                self.update_rates(work, mu, t)?;
             },
         }
         Ok(jumps)
