@@ -50,9 +50,13 @@
 //! - [`Method::Auto`] — the next-reaction method for networks of
 //!   [`AUTO_NEXT_REACTION`] processes or more, the direct method below.
 //!
-//! The rates are evaluated by the model's compiled rate program, all of
-//! them at each jump (its cost is `O(M)` for both methods; the
-//! next-reaction method saves the `O(M)` search and one random number).
+//! After a jump only the rates of the process that fired and of its
+//! dependents are evaluated, each on its own from the model's product
+//! terms (bit for bit the values of the program that evaluates all of
+//! them); a model with an expression or custom law has all its rates
+//! evaluated after each jump. The direct method still sums and searches
+//! the `M` propensities; the next-reaction method saves that and one
+//! random number, at the cost of heap updates.
 //!
 //! # Output times and ensembles
 //!
@@ -98,8 +102,9 @@ pub use rng::Stream;
 
 /// [`Method::Auto`] uses the next-reaction method from this many processes
 /// on. Measured on first-order chains (`cargo run --release --example
-/// ssa_timing`, one thread): direct 141 ns/jump against 157 at 24
-/// processes, 313 against 291 at 64, 1148 against 934 at 256.
+/// ssa_timing`, one thread, fastest of three runs on a shared machine):
+/// direct 66 ns/jump against 74 at 24 processes, 107 against 81 at 64,
+/// 314 against 94 at 256.
 pub const AUTO_NEXT_REACTION: usize = 48;
 
 /// Trajectories per chunk of an ensemble: the unit of parallel work, whose
