@@ -218,6 +218,45 @@ fn results_are_bit_identical_for_one_and_two_threads() {
 }
 
 #[test]
+fn updating_only_the_dependents_rates_gives_the_trajectories_of_evaluating_all() {
+    // Factor-law processes (constant, a two-term dimerisation, saturating,
+    // second order, a square): after a jump only the fired process and its
+    // dependents are re-evaluated. Adding a process with an expression
+    // law that stays 0 (`k5·sin(Z)`, Z = 0 and never changed) makes every rate
+    // be evaluated after each jump instead: the trajectories must be the
+    // same bit for bit.
+    let processes: [Process<'_>; 6] = [
+        ("make", "k0", &[("A", 1.0)]),
+        ("pair", "k1*A^2/2 - k1*A/2", &[("A", -2.0), ("B", 1.0)]),
+        ("split", "k2*B/(5 + B)", &[("B", -1.0), ("A", 2.0)]),
+        ("react", "k3*A*B", &[("A", -1.0), ("B", -1.0), ("C", 1.0)]),
+        ("lose", "k4*C^2", &[("C", -1.0)]),
+        ("decay", "k5*A", &[("A", -1.0)]),
+    ];
+    let parameters = [("k0", 20.0), ("k1", 0.05), ("k2", 3.0), ("k3", 0.01), ("k4", 0.05), ("k5", 0.3)];
+    let states = [count("A", 10.0), count("B", 0.0), count("C", 0.0), count("Z", 0.0)];
+    let factors = network("factors", &states, &parameters, &processes).unwrap();
+    let mut with_expression = processes.to_vec();
+    with_expression.push(("never", "k5*sin(Z)", &[("Z", 1.0)]));
+    let all = network("all", &states, &parameters, &with_expression).unwrap();
+    assert_eq!(factors.taped_processes(), Vec::<&str>::new());
+    assert_eq!(all.taped_processes(), ["never"]);
+    let times: Vec<f64> = (0..=20).map(|k| 0.5 * f64::from(k)).collect();
+    for method in METHODS {
+        for j in 0..20 {
+            let o = options(method, 5);
+            let a = Stochastic::new(&factors).unwrap().trajectory(&times, j, &o).unwrap();
+            let b = Stochastic::new(&all).unwrap().trajectory(&times, j, &o).unwrap();
+            assert!(a.jumps > 100, "{method:?} {j}: {} jumps", a.jumps);
+            assert_eq!(a.jumps, b.jumps, "{method:?} {j}");
+            for (k, t) in times.iter().enumerate() {
+                assert_eq!(a.state(k), b.state(k), "{method:?} {j} t = {t}");
+            }
+        }
+    }
+}
+
+#[test]
 fn ensembles_larger_than_a_batch_are_merged_in_the_same_order_for_any_thread_count() {
     // 9000 trajectories: 282 chunks of 32, more than one batch of 256 chunks.
     let model = birth_death(2.0, 1.0, 3.0);

@@ -58,6 +58,25 @@ impl Model {
         self.kinetics.process_reads.get(p).map(Vec::as_slice)
     }
 
+    /// The plan of [`Model::process_rate_by_plan`], or `None` when a process
+    /// has a custom or expression law.
+    pub(crate) fn process_rate_plan(&self) -> Option<super::kinetics::RatePlan> {
+        self.kinetics.rate_plan()
+    }
+
+    /// The rate of process `p` alone, unchecked (sizes are the caller's
+    /// concern), bit for bit as [`Model::process_rates`] gives it.
+    #[inline]
+    pub(crate) fn process_rate_by_plan(
+        &self,
+        plan: &super::kinetics::RatePlan,
+        p: usize,
+        y: &[f64],
+        inputs: &[f64],
+    ) -> f64 {
+        self.kinetics.rate_by_plan(plan, p, y, inputs)
+    }
+
     /// The number of processes.
     pub fn process_count(&self) -> usize {
         self.spec.processes.len()

@@ -416,6 +416,18 @@ impl ProductTape {
     }
 }
 
+/// The product terms of each process on their own: process `p`'s terms are
+/// `term_start[p]..term_start[p + 1]`, term `k` is `coefficient[k] · Π
+/// table[slots[slot_start[k]..slot_start[k + 1]]]` (a slot below the state
+/// dimension is a compartment, one above a computed factor).
+#[derive(Clone, Debug)]
+pub(crate) struct RatePlan {
+    term_start: Vec<u32>,
+    coefficient: Vec<f64>,
+    slot_start: Vec<u32>,
+    slots: Vec<u32>,
+}
+
 /// Products of two or more table slots that several entries of the
 /// right-hand side (or of the Jacobian) share, stored in the table after the
 /// slots they multiply:
@@ -735,6 +747,60 @@ impl Kinetics {
     /// Rate of process `p`.
     pub fn rate(&self, p: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
         self.with_rates(t, y, inputs, |rates| rates[p])
+    }
+
+    /// The plan that evaluates one process's rate on its own
+    /// ([`Kinetics::rate_by_plan`]), or `None` when a process has a custom
+    /// or expression law (their rates come from a program over all of them).
+    pub(crate) fn rate_plan(&self) -> Option<RatePlan> {
+        if !self.customs.is_empty() || self.expressions.is_some() {
+            return None;
+        }
+        // Terms per process in the order `rates_from` adds them: tape by
+        // tape, entry by entry.
+        let mut per_process: Vec<Vec<(f64, &[u32])>> = vec![Vec::new(); self.process_count];
+        for tape in &self.rate_tapes {
+            for (k, (&p, &c)) in tape.target.iter().zip(&tape.coefficient).enumerate() {
+                per_process[p as usize].push((c, &tape.factors[k * tape.arity..(k + 1) * tape.arity]));
+            }
+        }
+        let mut plan =
+            RatePlan { term_start: vec![0], coefficient: Vec::new(), slot_start: vec![0], slots: Vec::new() };
+        for terms in per_process {
+            for (c, slots) in terms {
+                plan.coefficient.push(c);
+                plan.slots.extend_from_slice(slots);
+                plan.slot_start.push(plan.slots.len() as u32);
+            }
+            plan.term_start.push(plan.coefficient.len() as u32);
+        }
+        Some(plan)
+    }
+
+    /// The rate of process `p` alone, bit for bit the value [`Kinetics::rates`]
+    /// gives it (the same factor values, products and sum, in the same
+    /// order), without evaluating the others.
+    #[inline]
+    pub(crate) fn rate_by_plan(&self, plan: &RatePlan, p: usize, y: &[f64], inputs: &[f64]) -> f64 {
+        let n = y.len();
+        let slot = |s: u32| -> f64 {
+            let s = s as usize;
+            if s < n {
+                return y[s];
+            }
+            let f = &self.unique[self.computed[s - n]];
+            let a = match &self.members[f.arg.clone()] {
+                [(j, w)] => w * y[*j],
+                members => members.iter().map(|&(j, w)| w * y[j]).sum(),
+            };
+            f.function.value(a, inputs)
+        };
+        let mut rate = 0.0;
+        for term in plan.term_start[p] as usize..plan.term_start[p + 1] as usize {
+            let slots = &plan.slots[plan.slot_start[term] as usize..plan.slot_start[term + 1] as usize];
+            rate += slots.iter().fold(plan.coefficient[term], |r, &s| r * slot(s));
+        }
+        rate
     }
 
     /// `dy = f(t, y, u) = N · r(t, y, u)`: the factor table, then

@@ -54,9 +54,13 @@
 //!   (their 2005 critical reactions), with [`Options::epsilon`] and
 //!   [`Options::n_critical`]; see the [`tau`] module.
 //!
-//! The rates are evaluated by the model's compiled rate program, all of
-//! them at each jump (its cost is `O(M)` for both methods; the
-//! next-reaction method saves the `O(M)` search and one random number).
+//! After a jump only the rates of the process that fired and of its
+//! dependents are evaluated, each on its own from the model's product
+//! terms (bit for bit the values of the program that evaluates all of
+//! them); a model with an expression or custom law has all its rates
+//! evaluated after each jump. The direct method still sums and searches
+//! the `M` propensities; the next-reaction method saves that and one
+//! random number, at the cost of heap updates.
 //!
 //! # Output times and ensembles
 //!
@@ -98,6 +102,7 @@ pub mod stats;
 pub mod tau;
 
 use crate::error::{ModelError, Result, SaspError};
+use crate::model::kinetics::RatePlan;
 use crate::model::Model;
 use heap::IndexedHeap;
 use rayon::prelude::*;
@@ -107,8 +112,9 @@ use stats::Moments;
 
 /// [`Method::Auto`] uses the next-reaction method from this many processes
 /// on. Measured on first-order chains (`cargo run --release --example
-/// ssa_timing`, one thread): direct 141 ns/jump against 157 at 24
-/// processes, 313 against 291 at 64, 1148 against 934 at 256.
+/// ssa_timing`, one thread, fastest of three runs on a shared machine):
+/// direct 66 ns/jump against 74 at 24 processes, 107 against 81 at 64,
+/// 314 against 94 at 256.
 pub const AUTO_NEXT_REACTION: usize = 48;
 
 /// Trajectories per chunk of an ensemble: the unit of parallel work, whose
@@ -214,6 +220,9 @@ pub struct Stochastic<'m> {
     /// `dependents[dependent_start[p]..dependent_start[p + 1]]`.
     dependent_start: Vec<usize>,
     dependents: Vec<usize>,
+    /// Evaluates one process's rate on its own (`None`: a custom or
+    /// expression law; all rates are then evaluated after each jump).
+    plan: Option<RatePlan>,
 }
 
 fn is_count(x: f64) -> bool {
@@ -316,7 +325,8 @@ impl<'m> Stochastic<'m> {
             dependents.extend(these.into_iter().filter(|&a| a != p));
         }
         dependent_start.push(dependents.len());
-        Ok(Stochastic { model, inputs: inputs.to_vec(), initial, jump_start, jumps, dependent_start, dependents })
+        let plan = model.process_rate_plan();
+        Ok(Stochastic { model, inputs: inputs.to_vec(), initial, jump_start, jumps, dependent_start, dependents, plan })
     }
 
     /// The model.
@@ -463,6 +473,23 @@ impl<'m> Stochastic<'m> {
         Ok(())
     }
 
+    /// The rates after `mu` fired at `t`, into `work.fresh`, checked: with a
+    /// rate plan, those of `mu` and its dependents only — the others read no
+    /// compartment that changed, so they keep the same bits — else all.
+    #[inline]
+    fn update_rates(&self, work: &mut Work, mu: usize, t: f64) -> Result<()> {
+        let Some(plan) = &self.plan else { return self.rates(work, t) };
+        let dependents = &self.dependents[self.dependent_start[mu]..self.dependent_start[mu + 1]];
+        for &p in std::iter::once(&mu).chain(dependents) {
+            let a = self.model.process_rate_by_plan(plan, p, &work.y, &self.inputs);
+            if !(a >= 0.0 && a.is_finite()) {
+                return self.check_rate(p, a, t);
+            }
+            work.fresh[p] = a;
+        }
+        Ok(())
+    }
+
     /// Fires process `p` at `t`: applies its jumps, refusing a negative count.
     fn fire(&self, work: &mut Work, p: usize, t: f64) -> Result<()> {
         for &(i, nu) in &self.jumps[self.jump_start[p]..self.jump_start[p + 1]] {
@@ -531,7 +558,7 @@ impl<'m> Stochastic<'m> {
                     t = next;
                     self.fire(work, mu, t)?;
                     jumps += 1;
-                    self.rates(work, t)?;
+                    self.update_rates(work, mu, t)?;
                     for &alpha in &self.dependents[self.dependent_start[mu]..self.dependent_start[mu + 1]] {
                         let (old, new) = (work.rate[alpha], work.fresh[alpha]);
                         let tau = work.heap.time(alpha);
@@ -590,7 +617,7 @@ impl<'m> Stochastic<'m> {
                 t = next;
                 self.fire(work, mu, t)?;
                 jumps += 1;
-                self.rates(work, t)?;
+                self.update_rates(work, mu, t)?;
             },
         }
         Ok(jumps)
