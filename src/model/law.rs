@@ -110,6 +110,16 @@ pub enum Stoichiometry {
     Expression(Coefficient),
 }
 
+impl Stoichiometry {
+    /// The coefficient as text (`-1`, `-p_ex`).
+    pub fn text(&self) -> String {
+        match self {
+            Stoichiometry::Number(v) => v.to_string(),
+            Stoichiometry::Expression(c) => c.0.clone(),
+        }
+    }
+}
+
 impl From<f64> for Stoichiometry {
     fn from(v: f64) -> Self {
         Stoichiometry::Number(v)

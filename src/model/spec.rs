@@ -270,9 +270,20 @@ impl ProcessDecl {
         self.roles.contains(&role)
     }
 
-    /// Adds a change `dy[compartment]/dt += ν · rate`.
+    /// Adds a change `dy[compartment]/dt += ν · rate`. A compartment changed
+    /// twice changes by the sum: `A → A + B` written as `.change("A", -1.0)
+    /// .change("A", 1.0)` leaves `A` unchanged. A sum that involves a
+    /// parameter expression is kept as the text `a + b`, which the model
+    /// build refuses (a coefficient is a product of parameters): write the
+    /// net change instead.
     pub fn change(mut self, compartment: &str, nu: impl Into<Stoichiometry>) -> ProcessDecl {
-        self.changes.insert(compartment.to_string(), nu.into());
+        let nu = nu.into();
+        let total = match (self.changes.remove(compartment), nu) {
+            (None, nu) => nu,
+            (Some(Stoichiometry::Number(a)), Stoichiometry::Number(b)) => Stoichiometry::Number(a + b),
+            (Some(a), b) => Stoichiometry::Expression(Coefficient(format!("{} + {}", a.text(), b.text()))),
+        };
+        self.changes.insert(compartment.to_string(), total);
         self
     }
 
@@ -664,5 +675,36 @@ impl ModelSpec {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Compartment, Quantity};
+
+    #[test]
+    fn a_compartment_changed_twice_changes_by_the_sum() {
+        // A catalysed step A + B → A + C written reactant by reactant.
+        let decl = ProcessDecl::new("step", RateLaw::mass_action("k", ["A", "B"]))
+            .change("A", -1.0)
+            .change("B", -1.0)
+            .change("A", 1.0)
+            .change("C", 1.0);
+        assert_eq!(decl.changes["A"], Stoichiometry::Number(0.0));
+        assert_eq!(decl.changes["C"], Stoichiometry::Number(1.0));
+        // A sum with a parameter expression is not a coefficient: refused at build.
+        let mut b = ModelBuilder::new("m");
+        for c in ["A", "B"] {
+            b = b.compartment(c, Compartment::Other(Quantity::Index), "1", 1.0);
+        }
+        let err = b
+            .declare(ParameterDecl::new("k", 1.0, "1/day"))
+            .declare(ParameterDecl::new("q", 1.0, "1"))
+            .process(ProcessDecl::new("mixed", RateLaw::first_order("k", "A")).change("B", "q").change("B", 1.0))
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mixed") || err.contains("q + 1"), "{err}");
     }
 }
