@@ -4,7 +4,7 @@
 //! populations flow as ODEs.
 //!
 //! ```sh
-//! cargo run --release --example extinction [-- --trajectories N --seed S]
+//! cargo run --release --example extinction [-- --trajectories N --seed S --threshold θ]
 //! ```
 //!
 //! For each arm: the probability that every tumor cell, and every
@@ -37,17 +37,19 @@ const SETS: [&str; 2] = ["T", "P+Q"];
 struct Args {
     trajectories: usize,
     seed: u64,
+    threshold: f64,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { trajectories: 200, seed: 1 };
+    let mut a = Args { trajectories: 200, seed: 1, threshold: HybridOptions::default().threshold };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--trajectories" => a.trajectories = value.parse().map_err(|e| format!("--trajectories {value}: {e}"))?,
             "--seed" => a.seed = value.parse().map_err(|e| format!("--seed {value}: {e}"))?,
-            _ => return Err(format!("unknown option {flag} (--trajectories N, --seed S)")),
+            "--threshold" => a.threshold = value.parse().map_err(|e| format!("--threshold {value}: {e}"))?,
+            _ => return Err(format!("unknown option {flag} (--trajectories N, --seed S, --threshold θ)")),
         }
     }
     Ok(a)
@@ -58,6 +60,7 @@ fn simulate(model: &sasp::model::Model, arm: &Arm, days: &[f64], a: &Args) -> sa
     let prepared = arm.prepare(model, model.initial_time())?;
     let options = HybridOptions {
         seed: a.seed,
+        threshold: a.threshold,
         extinction: SETS.iter().map(|s| s.to_string()).collect(),
         ..HybridOptions::default()
     };
@@ -118,8 +121,8 @@ fn run() -> sasp::Result<()> {
         "P(T=0)42",
         "P(PQ=0)21",
         "P(PQ=0)42",
-        "extinction day 5%/50%/95%",
-        "tumor cells d21 50% [5-95%]"
+        "day PQ=0 5%/50%/95% (if by 42)",
+        "PQ cells d42 50% [5-95%]"
     );
     let mut json = serde_json::Map::new();
     let mut results = Vec::new();
@@ -181,7 +184,7 @@ fn run() -> sasp::Result<()> {
     let control = arms.iter().find(|a| a.name == "control").expect("the control arm");
     let mut scan = Vec::new();
     let mut plans: Vec<(&Arm, f64)> = arms.iter().filter(|a| a.name != "p53 off").map(|a| (a, 21.0)).collect();
-    plans.extend([1.0, 2.0, 3.0, 4.0, 4.25, 4.5, 4.75, 5.0, 6.0, 8.0, 10.0].map(|d| (control, d)));
+    plans.extend([2.0, 3.0, 4.0, 4.05, 4.1, 4.15, 4.2, 4.25, 5.0, 8.0].map(|d| (control, d)));
     for (arm, day) in plans {
         let runs = simulate(&model, &withdrawn(arm, day), &late, &a)?;
         let k = late.partition_point(|&t| t < day).min(k63);
@@ -199,6 +202,7 @@ fn run() -> sasp::Result<()> {
     json.insert("relapse".into(), serde_json::Value::Object(relapse_json));
     json.insert("trajectories".into(), a.trajectories.into());
     json.insert("seed".into(), a.seed.into());
+    json.insert("threshold".into(), a.threshold.into());
     json.insert("seconds".into(), start.elapsed().as_secs_f64().into());
     println!("{}", serde_json::Value::Object(json));
     println!("wrote out/extinction/ (extinction.csv, relapse.csv, tumor_bands.png, extinction.png, extinction_times.png, relapse.png)");
@@ -215,9 +219,11 @@ fn plots(dir: &Path, days: &[f64], results: &[(String, Ensemble)], scan: &[(f64,
     let mut extinct = Vec::new();
     for (k, (name, runs)) in results.iter().filter(|(n, _)| shown.contains(&n.as_str())).enumerate() {
         let colour = LineStyle::nth(k).colour;
-        for (q, dash, label) in
-            [(0.5, Dash::Solid, name.clone()), (0.05, Dash::Dotted, String::new()), (0.95, Dash::Dotted, String::new())]
-        {
+        for (q, dash, label) in [
+            (0.5, Dash::Solid, format!("{name}: median")),
+            (0.05, Dash::Dotted, format!("{name}: 5 %")),
+            (0.95, Dash::Dotted, format!("{name}: 95 %")),
+        ] {
             let points = days.iter().enumerate().map(|(j, &d)| (d, runs.quantile(j, 0, q).max(0.5))).collect();
             bands.push(Series { label, points, style: LineStyle::new(colour, dash) });
         }
@@ -249,8 +255,8 @@ fn plots(dir: &Path, days: &[f64], results: &[(String, Ensemble)], scan: &[(f64,
         &figure("Probability that the tumor is extinct by day t", "probability", false, vec![panel]),
         dir.join("extinction.png"),
     )?;
-    // Histograms of the extinction times of every tumor cell, in minutes
-    // from each arm's median (the spread is minutes, the medians days apart).
+    // Histograms of the extinction times of every tumor cell, in seconds
+    // from each arm's median (the spread is seconds, the medians days apart).
     let mut histograms = Vec::new();
     for (k, (name, runs)) in results.iter().enumerate() {
         let mut t: Vec<f64> = runs.extinction_times(0).filter(|t| t.is_finite()).collect();
@@ -259,17 +265,17 @@ fn plots(dir: &Path, days: &[f64], results: &[(String, Ensemble)], scan: &[(f64,
         }
         t.sort_by(f64::total_cmp);
         let median = t[t.len() / 2];
-        let minutes: Vec<f64> = t.iter().map(|x| (x - median) * 24.0 * 60.0).collect();
-        let (lo, hi) = (minutes[0], minutes[minutes.len() - 1]);
+        let seconds: Vec<f64> = t.iter().map(|x| (x - median) * 86_400.0).collect();
+        let (lo, hi) = (seconds[0], seconds[seconds.len() - 1]);
         let bins = 25;
         let width = ((hi - lo) / bins as f64).max(1e-9);
         let mut counts = vec![0usize; bins];
-        for m in &minutes {
+        for m in &seconds {
             counts[(((m - lo) / width) as usize).min(bins - 1)] += 1;
         }
         let mut points = Vec::new();
         for (b, &c) in counts.iter().enumerate() {
-            let density = c as f64 / minutes.len() as f64;
+            let density = c as f64 / seconds.len() as f64;
             points.push((lo + b as f64 * width, density));
             points.push((lo + (b + 1) as f64 * width, density));
         }
@@ -283,7 +289,7 @@ fn plots(dir: &Path, days: &[f64], results: &[(String, Ensemble)], scan: &[(f64,
             false,
             vec![Panel::new("", histograms)],
         );
-        f.x_label = "minutes from the arm's median extinction time".into();
+        f.x_label = "seconds from the arm's median extinction time".into();
         draw(&f, dir.join("extinction_times.png"))?;
     }
     let mut panel =

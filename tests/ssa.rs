@@ -138,21 +138,8 @@ fn samples(model: &Model, i: usize, t: f64, n: usize, options: &SsaOptions) -> V
 }
 
 /// The two-sample Kolmogorov–Smirnov statistic `sup |F₁ − F₂|`.
-fn ks(mut a: Vec<f64>, mut b: Vec<f64>) -> f64 {
-    a.sort_by(f64::total_cmp);
-    b.sort_by(f64::total_cmp);
-    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
-    while i < a.len() && j < b.len() {
-        let x = a[i].min(b[j]);
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
-    }
-    d
+fn ks(a: Vec<f64>, b: Vec<f64>) -> f64 {
+    sasp::ssa::stats::ks_two_sample(&a, &b)
 }
 
 #[test]

@@ -10,6 +10,7 @@ use sasp::experiment::paper;
 use sasp::intervene::{PreparedArm, TimedAction};
 use sasp::prelude::*;
 use sasp::ssa::hybrid::{Hybrid, HybridOptions};
+use sasp::ssa::stats::{ks_one_sample, ks_two_sample};
 
 /// Cells in 10⁶ cells: one cell is 10⁻⁶ Mcells.
 const CELL: f64 = 1e-6;
@@ -19,19 +20,14 @@ fn cells_model(name: &str, x0_cells: f64, extra: impl FnOnce(ModelBuilder) -> Mo
     extra(b).build().unwrap()
 }
 
-/// One-sample Kolmogorov–Smirnov distance between a sample and a CDF.
-fn ks_one(mut sample: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
-    sample.sort_by(f64::total_cmp);
-    let n = sample.len() as f64;
-    sample.iter().enumerate().fold(0.0f64, |d, (i, &x)| {
-        let f = cdf(x);
-        d.max((f - i as f64 / n).abs()).max(((i + 1) as f64 / n - f).abs())
-    })
+/// One-sample KS distance (library function on a sample it may keep).
+fn ks_one(sample: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+    ks_one_sample(&sample, cdf)
 }
 
 /// Critical value of the one-sample KS test at α = 0.001: `1.949/√n`.
 fn ks_critical(n: usize) -> f64 {
-    (-(0.0005f64).ln() / 2.0).sqrt() / (n as f64).sqrt()
+    sasp::ssa::stats::ks_critical(0.001, n, None)
 }
 
 #[test]
@@ -158,22 +154,8 @@ fn a_fractional_change_is_a_random_whole_number_with_that_mean() {
     assert!((var - 10.5).abs() < 5.0 * ((mu4 - 10.5f64.powi(2)) / n as f64).sqrt(), "variance {var}");
 }
 
-/// Two-sample Kolmogorov–Smirnov distance.
-fn ks_two(mut a: Vec<f64>, mut b: Vec<f64>) -> f64 {
-    a.sort_by(f64::total_cmp);
-    b.sort_by(f64::total_cmp);
-    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
-    while i < a.len() && j < b.len() {
-        let x = a[i].min(b[j]);
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
-    }
-    d
+fn ks_two(a: Vec<f64>, b: Vec<f64>) -> f64 {
+    ks_two_sample(&a, &b)
 }
 
 /// A large population X (birth–death about 2000) drives a small one Y:
@@ -210,7 +192,7 @@ fn hybrid_and_exact_methods_agree_on_the_small_population() {
     let exact = Stochastic::new(&model).unwrap();
     let wrong_model = driven(0.013);
     let wrong = Stochastic::new(&wrong_model).unwrap();
-    let critical = (-(0.0005f64).ln() / 2.0).sqrt() * (2.0 / n as f64).sqrt();
+    let critical = sasp::ssa::stats::ks_critical(0.001, n, Some(n));
     let sample = |k: usize, one: &dyn Fn(u64) -> Vec<f64>| (0..n as u64).map(|j| one(j)[k]).collect::<Vec<f64>>();
     let hybrid_y = |j: u64| {
         let tr = hybrid.trajectory(&times, j).unwrap();
@@ -220,11 +202,11 @@ fn hybrid_and_exact_methods_agree_on_the_small_population() {
         let tr = s.trajectory(&times, j, &SsaOptions { seed: 22, ..SsaOptions::default() }).unwrap();
         (0..times.len()).map(|k| tr.state(k)[1]).collect::<Vec<f64>>()
     };
-    for k in 0..times.len() {
+    for (k, t) in times.iter().enumerate() {
         let h = sample(k, &hybrid_y);
         let e = sample(k, &|j| exact_y(&exact, j));
         let d = ks_two(h.clone(), e);
-        assert!(d < critical, "t = {}: KS {d} ≥ {critical}", times[k]);
+        assert!(d < critical, "t = {t}: KS {d} ≥ {critical}");
         if k == 2 {
             let w = sample(k, &|j| exact_y(&wrong, j));
             let d = ks_two(h, w);

@@ -6,6 +6,7 @@
 //! the decaying–dimerising network of Cao, Gillespie & Petzold (2006).
 
 use sasp::prelude::*;
+use sasp::ssa::stats::ks_two_sample as ks;
 use sasp::ssa::{poisson, Method, Options, Stochastic, Stream};
 
 /// A process: its name, its rate expression and its changes.
@@ -99,25 +100,6 @@ fn samples(model: &Model, times: &[f64], n: usize, options: &Options) -> Vec<Vec
         }
     }
     out
-}
-
-/// The two-sample Kolmogorov–Smirnov statistic `sup |F₁ − F₂|`.
-fn ks(a: &[f64], b: &[f64]) -> f64 {
-    let (mut a, mut b) = (a.to_vec(), b.to_vec());
-    a.sort_by(f64::total_cmp);
-    b.sort_by(f64::total_cmp);
-    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
-    while i < a.len() && j < b.len() {
-        let x = a[i].min(b[j]);
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
-    }
-    d
 }
 
 /// The critical value of the two-sample KS test at α = 0.001 for two

@@ -80,6 +80,53 @@ impl Histogram {
     }
 }
 
+/// The two-sample Kolmogorov–Smirnov statistic
+/// `D = sup_x |F_a(x) − F_b(x)|` between the empirical distribution
+/// functions of two samples (ties counted together, so it also serves
+/// discrete laws such as counts). For comparing two methods' ensembles.
+pub fn ks_two_sample(a: &[f64], b: &[f64]) -> f64 {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+/// The one-sample Kolmogorov–Smirnov statistic
+/// `D = sup_x |F_n(x) − F(x)|` between a sample and a continuous
+/// distribution function `cdf`.
+pub fn ks_one_sample(sample: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
+    let mut x = sample.to_vec();
+    x.sort_by(f64::total_cmp);
+    let n = x.len() as f64;
+    x.iter().enumerate().fold(0.0f64, |d, (i, &v)| {
+        let f = cdf(v);
+        d.max((f - i as f64 / n).abs()).max(((i + 1) as f64 / n - f).abs())
+    })
+}
+
+/// The asymptotic critical value of the Kolmogorov–Smirnov test at level
+/// `α` for samples of sizes `n` and `m` (`m = None`: one sample):
+/// `c(α)·√((n + m)/(n m))` (or `c(α)/√n`) with `c(α) = √(−ln(α/2)/2)`
+/// (1.949 at α = 0.001). Conservative for discrete laws.
+pub fn ks_critical(alpha: f64, n: usize, m: Option<usize>) -> f64 {
+    let c = (-(alpha / 2.0).ln() / 2.0).sqrt();
+    match m {
+        Some(m) => c * ((n + m) as f64 / (n as f64 * m as f64)).sqrt(),
+        None => c / (n as f64).sqrt(),
+    }
+}
+
 /// The statistics of a chunk of trajectories, merged chunk after chunk.
 #[derive(Clone, Debug)]
 pub(crate) struct Moments {
@@ -165,6 +212,19 @@ mod tests {
             );
         }
         assert!(r.quantile(1.5).is_nan() && Histogram::default().quantile(0.5).is_nan());
+    }
+
+    #[test]
+    fn kolmogorov_smirnov_statistics_of_known_samples() {
+        assert_eq!(ks_two_sample(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]), 0.0);
+        assert_eq!(ks_two_sample(&[1.0, 2.0], &[3.0, 4.0]), 1.0);
+        // {1, 2, 3, 4} against {3, 4, 5, 6}: F_a(2) = 1/2, F_b(2) = 0.
+        assert_eq!(ks_two_sample(&[1.0, 2.0, 3.0, 4.0], &[3.0, 4.0, 5.0, 6.0]), 0.5);
+        // The sample (k − ½)/n of the uniform law: D = 1/(2n).
+        let sample: Vec<f64> = (1..=10).map(|k| (k as f64 - 0.5) / 10.0).collect();
+        assert!((ks_one_sample(&sample, |x| x) - 0.05).abs() < 1e-12);
+        assert!((ks_critical(0.001, 100, None) - 0.19495).abs() < 1e-4);
+        assert!((ks_critical(0.001, 100, Some(100)) - 0.19495 * 2f64.sqrt()).abs() < 1e-4);
     }
 
     #[test]
