@@ -93,6 +93,7 @@
 mod heap;
 pub mod hybrid;
 pub mod poisson;
+pub mod report;
 pub mod rng;
 pub mod shard;
 pub mod stats;
@@ -490,7 +491,7 @@ impl<'m> Stochastic<'m> {
     /// The statistics of every compartment over the chunks `chunks` of an
     /// ensemble of `n` trajectories (chunk `c`: trajectories
     /// `c·CHUNK..min((c + 1)·CHUNK, n)`), kept chunk by chunk: a shard of
-    /// the ensemble that [`Chunks::merge`] joins with the others into
+    /// the ensemble that [`shard::merge`] joins with the others into
     /// exactly the [`Stochastic::ensemble`] of all `n`. `progress`, if any,
     /// counts the chunks done.
     ///
@@ -840,7 +841,7 @@ pub(crate) fn gather<W>(
 }
 
 /// Runs the chunks `chunks` of trajectories `0..n` (see [`run_chunks`]) and
-/// keeps each chunk's statistics apart, for [`Chunks::merge`].
+/// keeps each chunk's statistics apart, for [`shard::merge`].
 pub(crate) fn gather_chunks<W>(
     spec: &EnsembleSpec<'_, '_>,
     extinct: &[Vec<usize>],

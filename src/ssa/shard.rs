@@ -256,7 +256,10 @@ impl Shard {
             let expected = (((c + 1) * CHUNK).min(repr.trajectories) - c * CHUNK) as u64;
             let at = |what: String| bad(format!("chunk {c}: {what}"));
             if chunk.count != expected {
-                return Err(at(format!("count {} (chunk {c} of {} trajectories holds {expected})", chunk.count, repr.trajectories)));
+                return Err(at(format!(
+                    "count {} (chunk {c} of {} trajectories holds {expected})",
+                    chunk.count, repr.trajectories
+                )));
             }
             for (field, len, want) in [
                 ("mean", chunk.mean.len(), values),
@@ -412,7 +415,7 @@ mod tests {
 
     #[test]
     fn shards_cover_the_chunks_once() {
-        for n in [1, 31, 32, 33, 100, 1000] {
+        for n in [1usize, 31, 32, 33, 100, 1000] {
             for count in 1..12 {
                 let c = n.div_ceil(CHUNK);
                 let mut next = 0;
