@@ -261,3 +261,29 @@ fn bad_flags_and_combinations_are_refused() {
     refused(&["ssa", "--arm", "anti-NKG2D", "--method", "direct", "-o", &out], 3, "unsupported");
     assert!(!Path::new(&out).exists());
 }
+
+#[test]
+fn hybrid_shards_merge_into_the_ensemble_of_a_single_run() {
+    use sasp::ssa::hybrid::{Hybrid, HybridOptions};
+    let model = birth_death();
+    let options = HybridOptions {
+        seed: 5,
+        threshold: 3.0,
+        counted: vec![("X".into(), 1.0)],
+        extinction: vec!["X".into()],
+        ..HybridOptions::default()
+    };
+    let h = Hybrid::new(&model, &options).unwrap();
+    let times = [0.0, 1.0, 3.0];
+    let n = 70; // 3 chunks, the last of 6
+    let single = h.ensemble(&times, n).unwrap();
+    let shards: Vec<Shard> = (0..2)
+        .map(|i| Shard {
+            path: format!("h{i}.json").into(),
+            identity: Identity::default(),
+            chunks: h.ensemble_chunks(&times, n, shard_chunks(n, i, 2), None).unwrap(),
+        })
+        .map(|shard| Shard::parse(&shard.to_json().unwrap(), &shard.path).unwrap())
+        .collect();
+    assert_eq!(merge(&shards).unwrap(), single);
+}
