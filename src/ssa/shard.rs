@@ -60,22 +60,38 @@ pub fn shard_chunks(n: usize, index: usize, count: usize) -> Range<usize> {
 /// The statistics of a range of an ensemble's chunks, kept chunk by chunk
 /// ([`Stochastic::ensemble_chunks`](super::Stochastic::ensemble_chunks),
 /// [`Hybrid::ensemble_chunks`](super::hybrid::Hybrid::ensemble_chunks)).
+/// Made only by running or reading chunks, so its sizes always fit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chunks {
-    /// The output times.
-    pub times: Vec<f64>,
-    /// The variables.
-    pub names: Vec<String>,
-    /// The extinction sets.
-    pub extinction_names: Vec<String>,
-    /// The ensemble's size `N` (all shards together).
-    pub trajectories: usize,
-    /// The first chunk held.
-    pub first: usize,
+    pub(crate) times: Vec<f64>,
+    pub(crate) names: Vec<String>,
+    pub(crate) extinction_names: Vec<String>,
+    pub(crate) trajectories: usize,
+    pub(crate) first: usize,
     pub(crate) parts: Vec<Moments>,
 }
 
 impl Chunks {
+    /// The output times.
+    pub fn times(&self) -> &[f64] {
+        &self.times
+    }
+
+    /// The variables.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The extinction sets.
+    pub fn extinction_names(&self) -> &[String] {
+        &self.extinction_names
+    }
+
+    /// The ensemble's size `N` (all shards together).
+    pub fn trajectories(&self) -> usize {
+        self.trajectories
+    }
+
     /// The chunks held: `first..first + len`.
     pub fn range(&self) -> Range<usize> {
         self.first..self.first + self.parts.len()
