@@ -202,6 +202,25 @@ fn incomplete_mismatched_and_damaged_shards_are_refused_by_name() {
 fn a_birth_death_model_file_follows_the_poisson_law() {
     let dir = folder("poisson");
     let model = model_file(&dir);
+    // The hybrid method with X counted (one individual = 1) runs from the command line.
+    let hybrid = s(&dir.join("hybrid.csv"));
+    ok(&[
+        "ssa",
+        &model,
+        "--t-end",
+        "2",
+        "--trajectories",
+        "40",
+        "--method",
+        "hybrid",
+        "--counted",
+        "X=1",
+        "--threshold",
+        "3",
+        "-o",
+        &hybrid,
+    ]);
+    assert_eq!(std::fs::read_to_string(&hybrid).unwrap().lines().count(), 1 + 101);
     let out = dir.join("bd.csv");
     let n = 2000.0;
     ok(&[
@@ -255,6 +274,10 @@ fn bad_flags_and_combinations_are_refused() {
     check(&["--shard", "0/2", "--plot", "p.png"], 2, "--plot");
     check(&["--extinction", "Y"], 1, "Y");
     check(&["--method", "hybrid"], 1, "counted");
+    check(&["--counted", "X=1"], 2, "--counted is an option of --method hybrid");
+    check(&["--method", "hybrid", "--counted", "X"], 2, "--counted 'X' must be NAME=SIZE");
+    check(&["--epsilon", "0.01"], 2, "--epsilon is an option of --method tau");
+    check(&["--method", "tau", "--epsilon", "2"], 1, "epsilon");
     refused(&["ssa", &model, "-o", &out], 2, "--t-end");
     refused(&["ssa", &model, "--t-end", "1", "--scenario", "s.toml", "-o", &out], 2, "--arm");
     // The reference model's doses need the hybrid method.

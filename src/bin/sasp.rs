@@ -225,6 +225,14 @@ struct SsaArgs {
     /// continuous from 2θ (default 100).
     #[arg(long)]
     threshold: Option<f64>,
+    /// Hybrid method: a counted compartment and the size of one individual
+    /// in its canonical unit (`X=1`; repeatable; default: every compartment
+    /// of cells, one cell = 1e-6).
+    #[arg(long)]
+    counted: Vec<String>,
+    /// Tau-leaping's error control ε in (0, 1) (default 0.03).
+    #[arg(long)]
+    epsilon: Option<f64>,
     /// Threads (default: one per core); the results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -572,6 +580,19 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
     if method.is_some() && a.threshold.is_some() {
         return usage("--threshold is an option of --method hybrid");
     }
+    if method.is_some() && !a.counted.is_empty() {
+        return usage("--counted is an option of --method hybrid");
+    }
+    if method != Some(Method::TauLeaping) && a.epsilon.is_some() {
+        return usage("--epsilon is an option of --method tau");
+    }
+    let mut counted = Vec::new();
+    for item in &a.counted {
+        match item.split_once('=').map(|(name, size)| (name.trim(), size.trim().parse::<f64>())) {
+            Some((name, Ok(size))) if !name.is_empty() => counted.push((name.to_string(), size)),
+            _ => return usage(format!("--counted '{item}' must be NAME=SIZE (the size of one individual)")),
+        }
+    }
     if a.trajectories == 0 || a.trajectories > sasp::ssa::MAX_TRAJECTORIES {
         return usage(format!("--trajectories must be from 1 to {}", sasp::ssa::MAX_TRAJECTORIES));
     }
@@ -660,6 +681,7 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
                 seed: a.seed,
                 threads: a.threads,
                 extinction: a.report.extinction.clone(),
+                epsilon: a.epsilon.unwrap_or(sasp::ssa::tau::EPSILON),
                 ..Default::default()
             };
             if method == Method::TauLeaping {
@@ -678,9 +700,10 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
                 threads: a.threads,
                 threshold: a.threshold.unwrap_or(hybrid::HybridOptions::default().threshold),
                 extinction: a.report.extinction.clone(),
+                counted,
                 ..Default::default()
             };
-            method_name = format!("hybrid threshold={}", options.threshold);
+            method_name = format!("hybrid threshold={} counted={:?}", options.threshold, options.counted);
             let h = match &arm {
                 Some(prepared) => hybrid::Hybrid::for_arm(prepared, &options)?,
                 None => hybrid::Hybrid::new(&model, &options)?,

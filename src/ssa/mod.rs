@@ -70,7 +70,9 @@
 //! and variable they keep the streaming mean and variance (Welford, merged
 //! by Chan et al.'s formula) — not the trajectories — and, for chosen
 //! compartments, how many trajectories have it at 0 (the extinction
-//! probability).
+//! probability). Ranges of chunks run apart (shards, e.g. on a cluster) are
+//! kept chunk by chunk and merged into exactly the same ensemble
+//! ([`shard`]); a [`Progress`] callback can follow the chunks done.
 //!
 //! ```
 //! use sasp::prelude::*;
