@@ -97,7 +97,9 @@ fn shards_merge_into_the_files_of_a_single_run_byte_for_byte() {
         let mut args = vec!["ssa", model.as_str(), "--method", "direct", "--threads", "1", "--shard", &shard, "-o"];
         args.push(&part);
         args.extend(common);
-        ok(&args);
+        let out = sasp(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("%)"), "no progress line off a terminal by default");
         parts.push(part);
     }
     let merged = s(&dir.join("merged.csv"));
@@ -272,6 +274,8 @@ fn bad_flags_and_combinations_are_refused() {
     check(&["--every", "0"], 2, "--every");
     check(&["--threads", "0"], 2, "--threads");
     check(&["--shard", "0/2", "--plot", "p.png"], 2, "--plot");
+    check(&["--plot", &out], 2, "would overwrite");
+    check(&["--plot", &model], 2, "");
     check(&["--extinction", "Y"], 1, "Y");
     check(&["--method", "hybrid"], 1, "counted");
     check(&["--counted", "X=1"], 2, "--counted is an option of --method hybrid");

@@ -565,6 +565,15 @@ fn progress_line(asked: bool) -> Option<impl Fn(usize, usize) + Sync> {
     })
 }
 
+/// Refuses a figure that is the output, its extinction table or an input.
+fn refuse_plot_clash(report: &SsaReport, inputs: &[Option<&Path>]) -> Outcome<()> {
+    let Some(plot) = &report.plot else { return Ok(()) };
+    if !is_stdout(&report.output) && (plot == &report.output || plot == &extinction_path(&report.output)) {
+        return usage(format!("--plot {} would overwrite a table this run writes", plot.display()));
+    }
+    refuse_same_file(plot, inputs)
+}
+
 /// `sasp ssa`.
 fn run_ssa(a: SsaArgs) -> Outcome<()> {
     use sasp::ssa::{hybrid, shard, Method, Stochastic};
@@ -612,7 +621,12 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
     if shard.is_some() && is_stdout(&a.report.output) {
         return usage("a --shard run writes a shard file: give -o SHARD.json");
     }
-    refuse_same_file(&a.report.output, &[a.model.as_deref(), a.sbml.as_deref(), a.scenario.as_deref()])?;
+    let inputs = [a.model.as_deref(), a.sbml.as_deref(), a.scenario.as_deref()];
+    refuse_same_file(&a.report.output, &inputs)?;
+    if !is_stdout(&a.report.output) && shard.is_none() {
+        refuse_same_file(&extinction_path(&a.report.output), &inputs)?;
+    }
+    refuse_plot_clash(&a.report, &inputs)?;
     let base = match &a.sbml {
         Some(path) => Model::from_sbml(path)?,
         None => load_model(a.model.as_deref())?,
@@ -748,6 +762,10 @@ fn run_ssa_merge(parts: Vec<PathBuf>, report: SsaReport) -> Outcome<()> {
     let quantiles = parse_quantiles(&report.quantiles)?;
     let inputs: Vec<Option<&Path>> = parts.iter().map(|p| Some(p.as_path())).collect();
     refuse_same_file(&report.output, &inputs)?;
+    if !is_stdout(&report.output) {
+        refuse_same_file(&extinction_path(&report.output), &inputs)?;
+    }
+    refuse_plot_clash(&report, &inputs)?;
     let shards = parts.iter().map(|p| sasp::ssa::shard::Shard::read(p)).collect::<sasp::Result<Vec<_>>>()?;
     let ensemble = sasp::ssa::shard::merge(&shards)?;
     if !report.extinction.is_empty() && report.extinction != ensemble.extinction_names {
