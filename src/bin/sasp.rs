@@ -164,6 +164,19 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Stochastic simulation of a model (counts): an ensemble's mean,
+    /// standard deviation, quantiles and extinction over time (CSV), or one
+    /// shard of it (`--shard i/n`, JSON) for `sasp ssa-merge`.
+    Ssa(Box<SsaArgs>),
+    /// Merge the shard files of `sasp ssa --shard i/n` into exactly the
+    /// files a single run writes.
+    SsaMerge {
+        /// Shard files (JSON, any order; together every chunk once).
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        #[command(flatten)]
+        report: SsaReport,
+    },
     /// Work on a PEtab problem (its YAML file): `llh` prints the
     /// log-likelihood at the nominal parameter values as one JSON line.
     Petab {
@@ -172,6 +185,84 @@ enum Command {
         #[command(subcommand)]
         action: PetabAction,
     },
+}
+
+/// The arguments of `sasp ssa`.
+#[derive(Args)]
+struct SsaArgs {
+    /// Model file (TOML) whose compartments hold counts; the reference
+    /// model when neither it nor `--sbml` is given.
+    #[arg(conflicts_with = "sbml")]
+    model: Option<PathBuf>,
+    /// SBML model file instead (species as amounts, kinetic laws as propensities).
+    #[arg(long)]
+    sbml: Option<PathBuf>,
+    /// Arm whose interventions to apply (from `--scenario`, or the paper's
+    /// arms); doses and switches need `--method hybrid`.
+    #[arg(long)]
+    arm: Option<String>,
+    /// Scenario file holding the arm (TOML); the paper's arms when omitted.
+    #[arg(long, requires = "arm")]
+    scenario: Option<PathBuf>,
+    /// Method: direct, next-reaction, tau (tau-leaping, approximate), hybrid
+    /// (ODE/exact), auto (an exact method by network size).
+    #[arg(long, default_value = "auto")]
+    method: String,
+    /// Number of trajectories.
+    #[arg(long, default_value_t = 1000)]
+    trajectories: usize,
+    /// Seed of the trajectories' random streams (trajectory j: stream (seed, j)).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Last output time (default: the scenario's last day with `--arm`).
+    #[arg(long)]
+    t_end: Option<f64>,
+    /// Time between outputs, from the model's initial time (default: the
+    /// scenario's sampling with `--arm`, else (t-end − t0)/100).
+    #[arg(long)]
+    every: Option<f64>,
+    /// Hybrid method: compartments are exact below θ individuals,
+    /// continuous from 2θ (default 100).
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// Hybrid method: a counted compartment and the size of one individual
+    /// in its canonical unit (`X=1`; repeatable; default: every compartment
+    /// of cells, one cell = 1e-6).
+    #[arg(long)]
+    counted: Vec<String>,
+    /// Tau-leaping's error control ε in (0, 1) (default 0.03).
+    #[arg(long)]
+    epsilon: Option<f64>,
+    /// Threads (default: one per core); the results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Run only shard i of n (`i/n`, 0-based) of the ensemble's chunks and
+    /// write its statistics as JSON (`-o SHARD.json`) for `sasp ssa-merge`.
+    #[arg(long)]
+    shard: Option<String>,
+    /// Print the chunks done on standard error (by default only when it is a terminal).
+    #[arg(long)]
+    progress: bool,
+    #[command(flatten)]
+    report: SsaReport,
+}
+
+/// What `sasp ssa` and `sasp ssa-merge` write.
+#[derive(Args)]
+struct SsaReport {
+    /// Compartment, pool or union `P+Q` whose extinction (every count 0) to
+    /// report; repeatable (`ssa-merge`: the shards' sets, which it may repeat).
+    #[arg(long)]
+    extinction: Vec<String>,
+    /// Quantiles to report per variable (comma-separated, each in [0, 1]).
+    #[arg(long, default_value = "0.05,0.5,0.95")]
+    quantiles: String,
+    /// Output: CSV (`-` for standard output); with `--shard`, the shard's JSON.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Also draw the means, quantile bands and extinction probabilities (`.png` or `.svg`).
+    #[arg(long)]
+    plot: Option<PathBuf>,
 }
 
 /// Where the arm of a sweep or an analysis comes from.
@@ -404,8 +495,294 @@ fn written(output: &Path, with_manifest: bool) -> String {
     }
 }
 
+/// The quantiles of `--quantiles`.
+fn parse_quantiles(text: &str) -> Outcome<Vec<f64>> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<f64>() {
+            Ok(q) if (0.0..=1.0).contains(&q) => out.push(q),
+            _ => return usage(format!("--quantiles: '{part}' is not a number from 0 to 1")),
+        }
+    }
+    Ok(out)
+}
+
+/// The extinction-time table beside `output`: `NAME.extinction.csv` for `NAME.csv`.
+fn extinction_path(output: &Path) -> PathBuf {
+    let stem = output.file_stem().map_or_else(|| "ssa".into(), |s| s.to_string_lossy().into_owned());
+    output.with_file_name(format!("{stem}.extinction.csv"))
+}
+
+/// Writes an ensemble's CSV (with `--extinction`, its extinction-time
+/// table beside it, both or neither) and its figure.
+fn write_ensemble(ensemble: &sasp::ssa::Ensemble, report: &SsaReport, quantiles: &[f64], title: &str) -> Outcome<()> {
+    let table = ensemble.to_csv(quantiles);
+    let times = (!ensemble.extinction_names.is_empty()).then(|| ensemble.extinction_times_csv(quantiles));
+    if is_stdout(&report.output) {
+        write_output(&report.output, table.as_bytes(), None)?;
+        if let Some(times) = &times {
+            eprint!("extinction times:\n{times}");
+        }
+    } else {
+        let mut staged = Staged::new();
+        staged.bytes(&report.output, table.as_bytes())?;
+        if let Some(times) = &times {
+            staged.bytes(&extinction_path(&report.output), times.as_bytes())?;
+        }
+        staged.commit()?;
+    }
+    if let Some(plot) = &report.plot {
+        sasp::plot::figure::draw(&ensemble.figure(quantiles, title), plot)?;
+    }
+    let mut wrote = written(&report.output, false);
+    if times.is_some() && !is_stdout(&report.output) {
+        wrote.push_str(&format!(" and {}", extinction_path(&report.output).display()));
+    }
+    if let Some(plot) = &report.plot {
+        wrote.push_str(&format!(" and {}", plot.display()));
+    }
+    eprintln!("wrote {wrote} ({} trajectories, {} times)", ensemble.trajectories, ensemble.times.len());
+    Ok(())
+}
+
+/// A progress line on standard error (`\r`, every percent), if asked for
+/// or standard error is a terminal.
+fn progress_line(asked: bool) -> Option<impl Fn(usize, usize) + Sync> {
+    use std::io::IsTerminal as _;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    if !(asked || std::io::stderr().is_terminal()) {
+        return None;
+    }
+    let shown = AtomicUsize::new(usize::MAX);
+    Some(move |done: usize, total: usize| {
+        let percent = done * 100 / total.max(1);
+        if shown.swap(percent, Ordering::Relaxed) != percent {
+            eprint!("\rssa: {done}/{total} chunks ({percent} %)");
+            if done == total {
+                eprintln!();
+            }
+        }
+    })
+}
+
+/// Refuses a figure that is the output, its extinction table or an input.
+fn refuse_plot_clash(report: &SsaReport, inputs: &[Option<&Path>]) -> Outcome<()> {
+    let Some(plot) = &report.plot else { return Ok(()) };
+    if !is_stdout(&report.output) && (plot == &report.output || plot == &extinction_path(&report.output)) {
+        return usage(format!("--plot {} would overwrite a table this run writes", plot.display()));
+    }
+    refuse_same_file(plot, inputs)
+}
+
+/// `sasp ssa`.
+fn run_ssa(a: SsaArgs) -> Outcome<()> {
+    use sasp::ssa::{hybrid, shard, Method, Stochastic};
+    let quantiles = parse_quantiles(&a.report.quantiles)?;
+    let method = match a.method.as_str() {
+        "direct" => Some(Method::Direct),
+        "next-reaction" => Some(Method::NextReaction),
+        "tau" => Some(Method::TauLeaping),
+        "auto" => Some(Method::Auto),
+        "hybrid" => None,
+        other => return usage(format!("--method '{other}' is not direct, next-reaction, tau, hybrid or auto")),
+    };
+    if method.is_some() && a.threshold.is_some() {
+        return usage("--threshold is an option of --method hybrid");
+    }
+    if method.is_some() && !a.counted.is_empty() {
+        return usage("--counted is an option of --method hybrid");
+    }
+    if method != Some(Method::TauLeaping) && a.epsilon.is_some() {
+        return usage("--epsilon is an option of --method tau");
+    }
+    let mut counted = Vec::new();
+    for item in &a.counted {
+        match item.split_once('=').map(|(name, size)| (name.trim(), size.trim().parse::<f64>())) {
+            Some((name, Ok(size))) if !name.is_empty() => counted.push((name.to_string(), size)),
+            _ => return usage(format!("--counted '{item}' must be NAME=SIZE (the size of one individual)")),
+        }
+    }
+    if a.trajectories == 0 || a.trajectories > sasp::ssa::MAX_TRAJECTORIES {
+        return usage(format!("--trajectories must be from 1 to {}", sasp::ssa::MAX_TRAJECTORIES));
+    }
+    if a.threads == Some(0) {
+        return usage("--threads must be at least 1");
+    }
+    let shard = match &a.shard {
+        Some(text) => match sasp::sweep::Shard::parse(text) {
+            Ok(s) => Some(s),
+            Err(e) => return usage(format!("--shard: {e}")),
+        },
+        None => None,
+    };
+    if shard.is_some() && a.report.plot.is_some() {
+        return usage("--plot draws a whole ensemble: give it to sasp ssa-merge, not to a --shard run");
+    }
+    if shard.is_some() && is_stdout(&a.report.output) {
+        return usage("a --shard run writes a shard file: give -o SHARD.json");
+    }
+    let inputs = [a.model.as_deref(), a.sbml.as_deref(), a.scenario.as_deref()];
+    refuse_same_file(&a.report.output, &inputs)?;
+    if !is_stdout(&a.report.output) && shard.is_none() {
+        refuse_same_file(&extinction_path(&a.report.output), &inputs)?;
+    }
+    refuse_plot_clash(&a.report, &inputs)?;
+    let base = match &a.sbml {
+        Some(path) => Model::from_sbml(path)?,
+        None => load_model(a.model.as_deref())?,
+    };
+    let (model, arm, scenario) = match &a.arm {
+        Some(name) => {
+            let scenario = load_scenario(a.scenario.as_deref())?;
+            let known: Vec<String> = scenario.arms.iter().map(|x| x.name.clone()).collect();
+            let arm = scenario
+                .arms
+                .iter()
+                .find(|x| &x.name == name)
+                .ok_or_else(|| sasp::SaspError::UnknownArm { name: name.clone(), known: known.join(", ") })?;
+            let prepared = arm.prepare(&base, base.initial_time())?;
+            (prepared.model.clone(), Some(prepared), Some(scenario))
+        }
+        None => (base, None, None),
+    };
+    let t0 = model.initial_time();
+    let Some(t_end) = a.t_end.or(scenario.as_ref().map(|s| s.until)) else {
+        return usage("sasp ssa needs --t-end T (or --arm, whose scenario says until when)");
+    };
+    if !(t_end.is_finite() && t_end > t0) {
+        return usage(format!("--t-end {t_end} must be finite and after the model's initial time {t0}"));
+    }
+    let every = a.every.or(scenario.as_ref().map(|s| s.sample_every)).unwrap_or((t_end - t0) / 100.0);
+    if !(every.is_finite() && every > 0.0) {
+        return usage(format!("--every {every} must be finite and > 0"));
+    }
+    let steps = ((t_end - t0) / every * (1.0 + 1e-12)).floor();
+    if steps + 2.0 > sasp::ssa::MAX_OUTPUTS as f64 {
+        return usage(format!("--every {every} gives more than {} output times", sasp::ssa::MAX_OUTPUTS));
+    }
+    let mut times: Vec<f64> = (0..=steps as usize).map(|k| (t0 + k as f64 * every).min(t_end)).collect();
+    if times.last().is_some_and(|&t| t < t_end) {
+        times.push(t_end);
+    }
+    let n = a.trajectories;
+    let mut method_name = a.method.clone();
+    let toml = model.to_toml().unwrap_or_default();
+    let fingerprint = sasp::util::hash::fnv1a(
+        format!("{toml}\narm={}\nactions={:?}", a.arm.as_deref().unwrap_or(""), arm.as_ref().map(|p| &p.actions))
+            .as_bytes(),
+    );
+    let progress = progress_line(a.progress);
+    let progress: Option<&sasp::ssa::Progress<'_>> = progress.as_ref().map(|p| p as &sasp::ssa::Progress<'_>);
+    let start = std::time::Instant::now();
+    let chunks = shard.map(|s| shard::shard_chunks(n, s.index, s.count));
+    enum Out {
+        Whole(sasp::ssa::Ensemble),
+        Part(sasp::ssa::Chunks),
+    }
+    let out = match method {
+        Some(method) => {
+            if let Some(prepared) = &arm {
+                if !prepared.actions.is_empty() {
+                    return Err(sasp::SaspError::unsupported(
+                        "doses and switches of an arm in exact stochastic simulation (use --method hybrid)",
+                        format!("arm '{}'", prepared.name),
+                    )
+                    .into());
+                }
+            }
+            let options = sasp::ssa::Options {
+                method,
+                seed: a.seed,
+                threads: a.threads,
+                extinction: a.report.extinction.clone(),
+                epsilon: a.epsilon.unwrap_or(sasp::ssa::tau::EPSILON),
+                ..Default::default()
+            };
+            if method == Method::TauLeaping {
+                method_name = format!("tau epsilon={} n_critical={}", options.epsilon, options.n_critical);
+            }
+            let s = Stochastic::new(&model)?;
+            match (chunks, progress) {
+                (Some(c), p) => Out::Part(s.ensemble_chunks(&times, n, &options, c, p)?),
+                (None, Some(p)) => Out::Whole(s.ensemble_with_progress(&times, n, &options, p)?),
+                (None, None) => Out::Whole(s.ensemble(&times, n, &options)?),
+            }
+        }
+        None => {
+            let options = hybrid::HybridOptions {
+                seed: a.seed,
+                threads: a.threads,
+                threshold: a.threshold.unwrap_or(hybrid::HybridOptions::default().threshold),
+                extinction: a.report.extinction.clone(),
+                counted,
+                ..Default::default()
+            };
+            method_name = format!("hybrid threshold={} counted={:?}", options.threshold, options.counted);
+            let h = match &arm {
+                Some(prepared) => hybrid::Hybrid::for_arm(prepared, &options)?,
+                None => hybrid::Hybrid::new(&model, &options)?,
+            };
+            match (chunks, progress) {
+                (Some(c), p) => Out::Part(h.ensemble_chunks(&times, n, c, p)?),
+                (None, Some(p)) => Out::Whole(h.ensemble_with_progress(&times, n, p)?),
+                (None, None) => Out::Whole(h.ensemble(&times, n)?),
+            }
+        }
+    };
+    match out {
+        Out::Whole(ensemble) => write_ensemble(&ensemble, &a.report, &quantiles, model.name())?,
+        Out::Part(chunks) => {
+            let range = chunks.range();
+            let part = shard::Shard {
+                path: a.report.output.clone(),
+                identity: shard::Identity {
+                    model: model.name().to_string(),
+                    fingerprint,
+                    method: method_name,
+                    seed: a.seed,
+                },
+                chunks,
+            };
+            write_output(&a.report.output, part.to_json()?.as_bytes(), None)?;
+            eprintln!(
+                "wrote {} (chunks {}..{} of {}, {:.2} s)",
+                written(&a.report.output, false),
+                range.start,
+                range.end,
+                n.div_ceil(sasp::ssa::CHUNK),
+                start.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `sasp ssa-merge`.
+fn run_ssa_merge(parts: Vec<PathBuf>, report: SsaReport) -> Outcome<()> {
+    let quantiles = parse_quantiles(&report.quantiles)?;
+    let inputs: Vec<Option<&Path>> = parts.iter().map(|p| Some(p.as_path())).collect();
+    refuse_same_file(&report.output, &inputs)?;
+    if !is_stdout(&report.output) {
+        refuse_same_file(&extinction_path(&report.output), &inputs)?;
+    }
+    refuse_plot_clash(&report, &inputs)?;
+    let shards = parts.iter().map(|p| sasp::ssa::shard::Shard::read(p)).collect::<sasp::Result<Vec<_>>>()?;
+    let ensemble = sasp::ssa::shard::merge(&shards)?;
+    if !report.extinction.is_empty() && report.extinction != ensemble.extinction_names {
+        return usage(format!(
+            "--extinction [{}] differs from the shards' extinction sets [{}] (give the same, or none: the shards decide)",
+            report.extinction.join(", "),
+            ensemble.extinction_names.join(", ")
+        ));
+    }
+    let title = shards.first().map_or_else(String::new, |s| s.identity.model.clone());
+    write_ensemble(&ensemble, &report, &quantiles, &title)
+}
+
 fn run(cli: Cli) -> Outcome<()> {
     match cli.command {
+        Command::Ssa(args) => run_ssa(*args)?,
+        Command::SsaMerge { parts, report } => run_ssa_merge(parts, report)?,
         Command::Simulate { sbml: Some(path), scenario: None, output, format, t_end, points, .. } => {
             if format.as_deref().is_some_and(|f| f != "csv") || output.extension().is_some_and(|e| e != "csv") {
                 return usage("an SBML time course is written as CSV (give an output ending in .csv, or '-')");

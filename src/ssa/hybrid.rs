@@ -54,7 +54,10 @@
 //! A set of counted compartments is **extinct** once all of them are exact
 //! and 0: the time of the firing that emptied the last is recorded.
 
-use super::{extinction_sets, gather, Ensemble, EnsembleSpec, Observe, Stream, Trajectory, MAX_OUTPUTS};
+use super::{
+    copy_state, extinction_sets, gather, gather_chunks, Chunks, Ensemble, EnsembleSpec, Observe, Progress, Stream,
+    Trajectory, MAX_OUTPUTS,
+};
 use crate::error::{ModelError, Result, SaspError};
 use crate::intervene::{PreparedArm, TimedAction};
 use crate::model::{Coefficient, Compartment, CompartmentDecl, Factor, Model, Quantity, RateLaw, Stoichiometry};
@@ -373,6 +376,28 @@ impl Hybrid {
         names: &[String],
         observe: &Observe<'_>,
     ) -> Result<Ensemble> {
+        self.ensemble_run(outputs, n, names, observe, None)
+    }
+
+    /// As [`Hybrid::ensemble`], telling `progress` how many chunks of
+    /// [`CHUNK`](super::CHUNK) trajectories are done (the results are the same).
+    ///
+    /// # Errors
+    ///
+    /// As [`Hybrid::ensemble_observed`].
+    pub fn ensemble_with_progress(&self, outputs: &[f64], n: usize, progress: &Progress<'_>) -> Result<Ensemble> {
+        let names: Vec<String> = self.model.compartment_names().map(String::from).collect();
+        self.ensemble_run(outputs, n, &names, &copy_state, Some(progress))
+    }
+
+    fn ensemble_run(
+        &self,
+        outputs: &[f64],
+        n: usize,
+        names: &[String],
+        observe: &Observe<'_>,
+        progress: Option<&Progress<'_>>,
+    ) -> Result<Ensemble> {
         self.check_outputs(outputs)?;
         let extinct = extinction_sets(&self.model, &self.options.extinction)?;
         let spec = EnsembleSpec {
@@ -382,8 +407,41 @@ impl Hybrid {
             names,
             observe,
             extinction: &self.options.extinction,
+            progress,
         };
         gather(&spec, &extinct, Steppers::default, |steppers, j, record, died| {
+            self.run(steppers, outputs, j, &extinct, died, record).map(|_| ())
+        })
+        .map_err(|e| if self.actions.is_empty() { e } else { e.in_arm(&self.name) })
+    }
+
+    /// The statistics of every compartment over the chunks `chunks` of an
+    /// ensemble of `n` trajectories, kept chunk by chunk (a shard; see
+    /// [`Stochastic::ensemble_chunks`](super::Stochastic::ensemble_chunks)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Hybrid::ensemble_observed`]; chunks beyond `⌈n/CHUNK⌉`.
+    pub fn ensemble_chunks(
+        &self,
+        outputs: &[f64],
+        n: usize,
+        chunks: std::ops::Range<usize>,
+        progress: Option<&Progress<'_>>,
+    ) -> Result<Chunks> {
+        self.check_outputs(outputs)?;
+        let extinct = extinction_sets(&self.model, &self.options.extinction)?;
+        let names: Vec<String> = self.model.compartment_names().map(String::from).collect();
+        let spec = EnsembleSpec {
+            outputs,
+            n,
+            threads: self.options.threads,
+            names: &names,
+            observe: &copy_state,
+            extinction: &self.options.extinction,
+            progress,
+        };
+        gather_chunks(&spec, &extinct, chunks, Steppers::default, |steppers, j, record, died| {
             self.run(steppers, outputs, j, &extinct, died, record).map(|_| ())
         })
         .map_err(|e| if self.actions.is_empty() { e } else { e.in_arm(&self.name) })

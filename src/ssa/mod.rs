@@ -74,7 +74,9 @@
 //! and variable they keep the streaming mean and variance (Welford, merged
 //! by Chan et al.'s formula) — not the trajectories — and, for chosen
 //! compartments, how many trajectories have it at 0 (the extinction
-//! probability).
+//! probability). Ranges of chunks run apart (shards, e.g. on a cluster) are
+//! kept chunk by chunk and merged into exactly the same ensemble
+//! ([`shard`]); a [`Progress`] callback can follow the chunks done.
 //!
 //! ```
 //! use sasp::prelude::*;
@@ -97,7 +99,9 @@
 mod heap;
 pub mod hybrid;
 pub mod poisson;
+pub mod report;
 pub mod rng;
+pub mod shard;
 pub mod stats;
 pub mod tau;
 
@@ -107,6 +111,7 @@ use crate::model::Model;
 use heap::IndexedHeap;
 use rayon::prelude::*;
 pub use rng::Stream;
+pub use shard::Chunks;
 pub use stats::Histogram;
 use stats::Moments;
 
@@ -223,6 +228,12 @@ pub struct Stochastic<'m> {
     /// Evaluates one process's rate on its own (`None`: a custom or
     /// expression law; all rates are then evaluated after each jump).
     plan: Option<RatePlan>,
+}
+
+/// The observation of every compartment as it is.
+pub(crate) fn copy_state(_: f64, y: &[f64], out: &mut [f64]) -> Result<()> {
+    out.copy_from_slice(y);
+    Ok(())
 }
 
 fn is_count(x: f64) -> bool {
@@ -439,11 +450,91 @@ impl<'m> Stochastic<'m> {
     ) -> Result<Ensemble> {
         self.check_outputs(outputs)?;
         let extinct = extinction_sets(self.model, &options.extinction)?;
-        let spec =
-            EnsembleSpec { outputs, n, threads: options.threads, names, observe, extinction: &options.extinction };
+        let spec = EnsembleSpec {
+            outputs,
+            n,
+            threads: options.threads,
+            names,
+            observe,
+            extinction: &options.extinction,
+            progress: None,
+        };
         gather(
             &spec,
             &extinct,
+            || Work::new(self),
+            |work, j, record, _| self.run(work, outputs, j, options, record).map(|_| ()),
+        )
+    }
+
+    /// As [`Stochastic::ensemble`], telling `progress` how many chunks of
+    /// [`CHUNK`] trajectories are done (the results are the same).
+    ///
+    /// # Errors
+    ///
+    /// As [`Stochastic::ensemble_observed`].
+    pub fn ensemble_with_progress(
+        &self,
+        outputs: &[f64],
+        n: usize,
+        options: &Options,
+        progress: &Progress<'_>,
+    ) -> Result<Ensemble> {
+        self.check_outputs(outputs)?;
+        let extinct = extinction_sets(self.model, &options.extinction)?;
+        let names: Vec<String> = self.model.compartment_names().map(String::from).collect();
+        let spec = EnsembleSpec {
+            outputs,
+            n,
+            threads: options.threads,
+            names: &names,
+            observe: &copy_state,
+            extinction: &options.extinction,
+            progress: Some(progress),
+        };
+        gather(
+            &spec,
+            &extinct,
+            || Work::new(self),
+            |work, j, record, _| self.run(work, outputs, j, options, record).map(|_| ()),
+        )
+    }
+
+    /// The statistics of every compartment over the chunks `chunks` of an
+    /// ensemble of `n` trajectories (chunk `c`: trajectories
+    /// `c·CHUNK..min((c + 1)·CHUNK, n)`), kept chunk by chunk: a shard of
+    /// the ensemble that [`shard::merge`] joins with the others into
+    /// exactly the [`Stochastic::ensemble`] of all `n`. `progress`, if any,
+    /// counts the chunks done.
+    ///
+    /// # Errors
+    ///
+    /// As [`Stochastic::ensemble_observed`]; [`SaspError::InvalidOptions`]
+    /// for chunks beyond `⌈n/CHUNK⌉`.
+    pub fn ensemble_chunks(
+        &self,
+        outputs: &[f64],
+        n: usize,
+        options: &Options,
+        chunks: std::ops::Range<usize>,
+        progress: Option<&Progress<'_>>,
+    ) -> Result<Chunks> {
+        self.check_outputs(outputs)?;
+        let extinct = extinction_sets(self.model, &options.extinction)?;
+        let names: Vec<String> = self.model.compartment_names().map(String::from).collect();
+        let spec = EnsembleSpec {
+            outputs,
+            n,
+            threads: options.threads,
+            names: &names,
+            observe: &copy_state,
+            extinction: &options.extinction,
+            progress,
+        };
+        gather_chunks(
+            &spec,
+            &extinct,
+            chunks,
             || Work::new(self),
             |work, j, record, _| self.run(work, outputs, j, options, record).map(|_| ()),
         )
@@ -632,7 +723,14 @@ pub(crate) struct EnsembleSpec<'a, 'o> {
     pub names: &'a [String],
     pub observe: &'a Observe<'o>,
     pub extinction: &'a [String],
+    pub progress: Option<&'a Progress<'o>>,
 }
+
+/// A progress callback of an ensemble, `progress(done, total)`: `done` of
+/// the `total` chunks of [`CHUNK`] trajectories to run are finished. Called
+/// from the worker threads, in no particular order of chunks (but `done`
+/// counts up); it has no effect on the results.
+pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 
 /// The compartments of each extinction set: a compartment, a pool's
 /// members, or a union of them written with `+` (`P+Q`); extinct when every
@@ -655,20 +753,8 @@ pub(crate) fn extinction_sets(model: &Model, names: &[String]) -> Result<Vec<Vec
         .collect()
 }
 
-/// Runs trajectories `0..n` in chunks of [`CHUNK`] on rayon's threads (or
-/// `spec.threads` of them), each chunk with its own `work`, and merges the
-/// chunks' statistics in chunk order. `one(work, j, record, died)` runs
-/// trajectory `j`, calling `record(k, y)` with the state at output `k`; it
-/// may write into `died[e]` (given as NaN) the time extinction set `e` died
-/// out when it knows it better than the output times do; where it leaves
-/// NaN, the first output time at which the set was 0 is taken.
-pub(crate) fn gather<W>(
-    spec: &EnsembleSpec<'_, '_>,
-    extinct: &[Vec<usize>],
-    work: impl Fn() -> W + Sync,
-    one: impl Fn(&mut W, u64, &mut dyn FnMut(usize, &[f64]) -> Result<()>, &mut [f64]) -> Result<()> + Sync,
-) -> Result<Ensemble> {
-    let (outputs, n) = (spec.outputs, spec.n);
+/// Checks an ensemble's size `n`: at least 1, at most [`MAX_TRAJECTORIES`].
+pub(crate) fn check_size(n: usize) -> Result<()> {
     if n == 0 {
         return Err(SaspError::InvalidOptions("an ensemble needs at least one trajectory".into()));
     }
@@ -680,8 +766,39 @@ pub(crate) fn gather<W>(
             hint: "the ensemble size".into(),
         });
     }
+    Ok(())
+}
+
+/// Runs the chunks `chunks` of trajectories `0..n` (chunk `c` holds
+/// trajectories `c·CHUNK..min((c + 1)·CHUNK, n)`) on rayon's threads (or
+/// `spec.threads` of them), each chunk with its own `work`, and hands each
+/// chunk's statistics to `sink` in chunk order. `one(work, j, record, died)`
+/// runs trajectory `j`, calling `record(k, y)` with the state at output `k`;
+/// it may write into `died[e]` (given as NaN) the time extinction set `e`
+/// died out when it knows it better than the output times do; where it
+/// leaves NaN, the first output time at which the set was 0 is taken.
+/// `spec.progress`, if any, is told `(chunks done, chunks in the range)`
+/// after each chunk.
+fn run_chunks<W>(
+    spec: &EnsembleSpec<'_, '_>,
+    extinct: &[Vec<usize>],
+    chunks: std::ops::Range<usize>,
+    work: impl Fn() -> W + Sync,
+    one: impl Fn(&mut W, u64, &mut dyn FnMut(usize, &[f64]) -> Result<()>, &mut [f64]) -> Result<()> + Sync,
+    mut sink: impl FnMut(Moments) + Send,
+) -> Result<()> {
+    let (outputs, n) = (spec.outputs, spec.n);
+    check_size(n)?;
+    let all = n.div_ceil(CHUNK);
+    if chunks.start > chunks.end || chunks.end > all {
+        return Err(SaspError::InvalidOptions(format!(
+            "chunks {}..{} of an ensemble of {all} chunks ({n} trajectories)",
+            chunks.start, chunks.end
+        )));
+    }
     let (t_len, v_len, e_len) = (outputs.len(), spec.names.len(), extinct.len());
-    let chunks = n.div_ceil(CHUNK);
+    let total = chunks.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let chunk = |c: usize| -> Result<Moments> {
         let mut work = work();
         let mut moments = Moments::new(t_len * v_len, t_len * e_len);
@@ -710,41 +827,67 @@ pub(crate) fn gather<W>(
                 moments.extinction_times.push(if d.is_nan() { s } else { d });
             }
         }
+        if let Some(progress) = spec.progress {
+            let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(finished, total);
+        }
         Ok(moments)
     };
-    // Chunks run in parallel a batch at a time and are merged in chunk
+    // Chunks run in parallel a batch at a time and are handed on in chunk
     // order: bounded memory, and the same sums whatever the threads.
-    let mut total = Moments::new(t_len * v_len, t_len * e_len);
     let mut run = || -> Result<()> {
-        for first in (0..chunks).step_by(BATCH) {
+        for first in chunks.clone().step_by(BATCH) {
             let parts: Vec<Result<Moments>> =
-                (first..(first + BATCH).min(chunks)).into_par_iter().map(&chunk).collect();
+                (first..(first + BATCH).min(chunks.end)).into_par_iter().map(&chunk).collect();
             for part in parts {
-                total.merge(&part?);
+                sink(part?);
             }
         }
         Ok(())
     };
     match spec.threads {
-        None => run()?,
-        Some(0) => return Err(SaspError::InvalidOptions("the number of threads must be at least 1".into())),
+        None => run(),
+        Some(0) => Err(SaspError::InvalidOptions("the number of threads must be at least 1".into())),
         Some(k) => rayon::ThreadPoolBuilder::new()
             .num_threads(k)
             .build()
             .map_err(|e| SaspError::InvalidOptions(format!("cannot start {k} threads: {e}")))?
-            .install(run)?,
+            .install(run),
     }
-    let denominator = (total.count as f64 - 1.0).max(1.0);
-    Ok(Ensemble {
-        times: outputs.to_vec(),
+}
+
+/// Runs trajectories `0..n` in chunks of [`CHUNK`] (see [`run_chunks`]) and
+/// merges the chunks' statistics in chunk order.
+pub(crate) fn gather<W>(
+    spec: &EnsembleSpec<'_, '_>,
+    extinct: &[Vec<usize>],
+    work: impl Fn() -> W + Sync,
+    one: impl Fn(&mut W, u64, &mut dyn FnMut(usize, &[f64]) -> Result<()>, &mut [f64]) -> Result<()> + Sync,
+) -> Result<Ensemble> {
+    let mut total = Moments::new(spec.outputs.len() * spec.names.len(), spec.outputs.len() * extinct.len());
+    run_chunks(spec, extinct, 0..spec.n.div_ceil(CHUNK), work, one, |part| total.merge(&part))?;
+    Ok(Ensemble::from_moments(spec.outputs, spec.names, spec.extinction, spec.n, total))
+}
+
+/// Runs the chunks `chunks` of trajectories `0..n` (see [`run_chunks`]) and
+/// keeps each chunk's statistics apart, for [`shard::merge`].
+pub(crate) fn gather_chunks<W>(
+    spec: &EnsembleSpec<'_, '_>,
+    extinct: &[Vec<usize>],
+    chunks: std::ops::Range<usize>,
+    work: impl Fn() -> W + Sync,
+    one: impl Fn(&mut W, u64, &mut dyn FnMut(usize, &[f64]) -> Result<()>, &mut [f64]) -> Result<()> + Sync,
+) -> Result<Chunks> {
+    let mut parts = Vec::with_capacity(chunks.len().min(1 << 16));
+    let first = chunks.start;
+    run_chunks(spec, extinct, chunks, work, one, |part| parts.push(part))?;
+    Ok(Chunks {
+        times: spec.outputs.to_vec(),
         names: spec.names.to_vec(),
         extinction_names: spec.extinction.to_vec(),
-        trajectories: n,
-        sd: total.m2.iter().map(|m2| (m2 / denominator).max(0.0).sqrt()).collect(),
-        mean: total.mean,
-        histograms: total.histograms,
-        extinct: total.zeros,
-        extinction_times: total.extinction_times,
+        trajectories: spec.n,
+        first,
+        parts,
     })
 }
 
@@ -810,6 +953,28 @@ pub struct Ensemble {
 }
 
 impl Ensemble {
+    /// The ensemble of statistics `total` (every chunk merged in order).
+    pub(crate) fn from_moments(
+        times: &[f64],
+        names: &[String],
+        extinction: &[String],
+        trajectories: usize,
+        total: Moments,
+    ) -> Ensemble {
+        let denominator = (total.count as f64 - 1.0).max(1.0);
+        Ensemble {
+            times: times.to_vec(),
+            names: names.to_vec(),
+            extinction_names: extinction.to_vec(),
+            trajectories,
+            sd: total.m2.iter().map(|m2| (m2 / denominator).max(0.0).sqrt()).collect(),
+            mean: total.mean,
+            histograms: total.histograms,
+            extinct: total.zeros,
+            extinction_times: total.extinction_times,
+        }
+    }
+
     /// The sample mean `X̄ = (1/n) Σ_j X_j` of variable `v` at output time
     /// `k`. Panics if `k` or `v` is out of range (so do [`Ensemble::sd`] and
     /// [`Ensemble::extinction`]).

@@ -55,6 +55,24 @@ impl Histogram {
         self.count += other.count;
     }
 
+    /// The bins in order: `(key, (count, sum of values))`.
+    pub(crate) fn bins(&self) -> impl Iterator<Item = ((i8, i32), (u64, f64))> + '_ {
+        self.bins.iter().map(|(&k, &v)| (k, v))
+    }
+
+    /// A histogram of the given bins; `None` for a key given twice, a bin
+    /// with no values, a sign outside −1, 0, 1, or counts whose sum overflows.
+    pub(crate) fn from_bins(bins: impl IntoIterator<Item = ((i8, i32), (u64, f64))>) -> Option<Histogram> {
+        let mut h = Histogram::default();
+        for (key, (count, sum)) in bins {
+            if !(-1..=1).contains(&key.0) || count == 0 || h.bins.insert(key, (count, sum)).is_some() {
+                return None;
+            }
+            h.count = h.count.checked_add(count)?;
+        }
+        Some(h)
+    }
+
     /// The number of values.
     pub fn count(&self) -> u64 {
         self.count
@@ -128,7 +146,7 @@ pub fn ks_critical(alpha: f64, n: usize, m: Option<usize>) -> f64 {
 }
 
 /// The statistics of a chunk of trajectories, merged chunk after chunk.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Moments {
     pub count: u64,
     pub mean: Vec<f64>,
