@@ -532,7 +532,7 @@ fn write_ensemble(ensemble: &sasp::ssa::Ensemble, report: &SsaReport, quantiles:
         staged.commit()?;
     }
     if let Some(plot) = &report.plot {
-        sasp::plot::figure::draw(&ensemble.figure(quantiles, title), plot)?;
+        sasp::plot::figure::draw(&sasp::plot::ssa::ensemble_figure(ensemble, quantiles, title), plot)?;
     }
     let mut wrote = written(&report.output, false);
     if times.is_some() && !is_stdout(&report.output) {
