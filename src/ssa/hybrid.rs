@@ -576,17 +576,7 @@ impl Hybrid {
                     *r = a.max(0.0);
                     total += a;
                 }
-                let target = rng.uniform() * total;
-                let (mut sum, mut mu) = (0.0, usize::MAX);
-                for (p, &a) in rates.iter().enumerate() {
-                    if a > 0.0 {
-                        sum += a;
-                        mu = p;
-                        if sum > target {
-                            break;
-                        }
-                    }
-                }
+                let mu = super::select(&rates, rng.uniform() * total);
                 if mu != usize::MAX {
                     self.fire(mu, t, &mut y, &mut exact, &mut count, &mut rng)?;
                     firings += 1;

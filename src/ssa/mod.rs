@@ -448,6 +448,20 @@ impl<'m> Stochastic<'m> {
         names: &[String],
         observe: &Observe<'_>,
     ) -> Result<Ensemble> {
+        self.ensemble_of(outputs, n, options, names, observe, None)
+    }
+
+    /// The ensemble of `observe` over trajectories `0..n`, with an optional
+    /// progress callback: the one body of the `ensemble` methods.
+    fn ensemble_of(
+        &self,
+        outputs: &[f64],
+        n: usize,
+        options: &Options,
+        names: &[String],
+        observe: &Observe<'_>,
+        progress: Option<&Progress<'_>>,
+    ) -> Result<Ensemble> {
         self.check_outputs(outputs)?;
         let extinct = extinction_sets(self.model, &options.extinction)?;
         let spec = EnsembleSpec {
@@ -457,7 +471,7 @@ impl<'m> Stochastic<'m> {
             names,
             observe,
             extinction: &options.extinction,
-            progress: None,
+            progress,
         };
         gather(
             &spec,
@@ -480,24 +494,8 @@ impl<'m> Stochastic<'m> {
         options: &Options,
         progress: &Progress<'_>,
     ) -> Result<Ensemble> {
-        self.check_outputs(outputs)?;
-        let extinct = extinction_sets(self.model, &options.extinction)?;
         let names: Vec<String> = self.model.compartment_names().map(String::from).collect();
-        let spec = EnsembleSpec {
-            outputs,
-            n,
-            threads: options.threads,
-            names: &names,
-            observe: &copy_state,
-            extinction: &options.extinction,
-            progress: Some(progress),
-        };
-        gather(
-            &spec,
-            &extinct,
-            || Work::new(self),
-            |work, j, record, _| self.run(work, outputs, j, options, record).map(|_| ()),
-        )
+        self.ensemble_of(outputs, n, options, &names, &copy_state, Some(progress))
     }
 
     /// The statistics of every compartment over the chunks `chunks` of an
@@ -693,18 +691,7 @@ impl<'m> Stochastic<'m> {
                 if jumps == options.max_jumps {
                     return Err(self.too_many_jumps(options));
                 }
-                let target = rng.uniform() * total;
-                let mut sum = 0.0;
-                let mut mu = usize::MAX;
-                for (p, &a) in work.fresh.iter().enumerate() {
-                    if a > 0.0 {
-                        sum += a;
-                        mu = p;
-                        if sum > target {
-                            break;
-                        }
-                    }
-                }
+                let mu = select(&work.fresh, rng.uniform() * total);
                 t = next;
                 self.fire(work, mu, t)?;
                 jumps += 1;
@@ -713,6 +700,24 @@ impl<'m> Stochastic<'m> {
         }
         Ok(jumps)
     }
+}
+
+/// The direct method's choice: the first process `μ` with
+/// `Σ_{p≤μ} a_p > target` (skipping zero propensities), for
+/// `target = u·a₀`; the last positive one if rounding leaves the sum short,
+/// `usize::MAX` when every propensity is 0.
+pub(crate) fn select(rates: &[f64], target: f64) -> usize {
+    let (mut sum, mut mu) = (0.0, usize::MAX);
+    for (p, &a) in rates.iter().enumerate() {
+        if a > 0.0 {
+            sum += a;
+            mu = p;
+            if sum > target {
+                break;
+            }
+        }
+    }
+    mu
 }
 
 /// What an ensemble records: output times, size, threads, variables.

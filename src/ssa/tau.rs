@@ -85,7 +85,7 @@
 //! counted. [`Options::max_jumps`] bounds that count.
 
 use super::poisson;
-use super::{Options, Stochastic, Stream, Work};
+use super::{select, Options, Stochastic, Stream, Work};
 use crate::error::{ModelError, Result, SaspError};
 
 /// Default error control `ε` ([`Options::epsilon`]), CGP 2006's value.
@@ -270,18 +270,7 @@ impl Stochastic<'_> {
             if *steps == options.max_jumps {
                 return Err(self.too_many_jumps(options));
             }
-            let target = rng.uniform() * total;
-            let mut sum = 0.0;
-            let mut mu = usize::MAX;
-            for (p, &a) in work.fresh.iter().enumerate() {
-                if a > 0.0 {
-                    sum += a;
-                    mu = p;
-                    if sum > target {
-                        break;
-                    }
-                }
-            }
+            let mu = select(&work.fresh, rng.uniform() * total);
             *t = next;
             self.fire(work, mu, *t)?;
             *steps += 1;
