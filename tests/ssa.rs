@@ -1,6 +1,7 @@
 //! Exact stochastic simulation (`sasp::ssa`): analytic moments of
-//! birth–death and pure-death processes, the direct and next-reaction
-//! methods against each other (two-sample Kolmogorov–Smirnov), results
+//! birth–death and pure-death processes, the direct, next-reaction and
+//! composition–rejection methods against each other (two-sample
+//! Kolmogorov–Smirnov), results
 //! independent of the thread count, refusals, and the SBML Test Suite's
 //! stochastic (DSMTS) cases judged by the suite's own criteria.
 
@@ -13,7 +14,7 @@ use sasp::sbml::suite::{Outcome, Table};
 use sasp::ssa::{Method as SsaMethod, Options as SsaOptions, Stochastic};
 use std::path::{Path, PathBuf};
 
-const METHODS: [SsaMethod; 2] = [SsaMethod::Direct, SsaMethod::NextReaction];
+const METHODS: [SsaMethod; 3] = [SsaMethod::Direct, SsaMethod::NextReaction, SsaMethod::CompositionRejection];
 
 fn count(name: &str, initial: f64) -> (String, f64) {
     (name.to_string(), initial)
@@ -174,6 +175,63 @@ fn direct_and_next_reaction_methods_agree_in_distribution() {
     let more = samples(&dimerisation(26.0), 0, 5.0, n, &options(SsaMethod::NextReaction, 2));
     let d = ks(direct, more);
     assert!(d > critical, "a 30 % change of k0 went unnoticed: D = {d} < {critical}");
+}
+
+/// The KS critical value at α = 0.001 for two samples of `n`.
+fn ks_critical(n: usize) -> f64 {
+    (-(0.0005f64).ln() / 2.0).sqrt() * (2.0 / n as f64).sqrt()
+}
+
+#[test]
+fn composition_rejection_and_direct_methods_agree_in_distribution() {
+    let n = 3000;
+    let critical = ks_critical(n);
+    let model = dimerisation(20.0);
+    for (i, t) in [(0, 5.0), (1, 5.0), (1, 1.0)] {
+        let direct = samples(&model, i, t, n, &options(SsaMethod::Direct, 1));
+        let cr = samples(&model, i, t, n, &options(SsaMethod::CompositionRejection, 3));
+        let d = ks(direct, cr);
+        assert!(d < critical, "compartment {i} at t = {t}: D = {d} ≥ {critical}");
+    }
+    // The test can tell: 30 % more production is rejected.
+    let direct = samples(&model, 0, 5.0, n, &options(SsaMethod::Direct, 1));
+    let more = samples(&dimerisation(26.0), 0, 5.0, n, &options(SsaMethod::CompositionRejection, 3));
+    let d = ks(direct, more);
+    assert!(d > critical, "a 30 % change of k0 went unnoticed: D = {d} < {critical}");
+}
+
+#[test]
+fn composition_rejection_is_exact_when_propensities_span_six_orders_of_magnitude() {
+    // ∅ → A at 300, A → ∅ at A, and A → B_j at 10^{−j}·A, B_j → ∅ at B_j
+    // for j = 0…6: with A ≈ 140 the propensities run from about 300 down
+    // to 10⁻⁴ (and 0), some 20 groups ⌊log₂ a_p⌋, members moving between
+    // them at every jump.
+    let states: Vec<(String, f64)> =
+        std::iter::once(count("A", 100.0)).chain((0..7).map(|j| count(&format!("B{j}"), 0.0))).collect();
+    let names: Vec<(String, String, String)> =
+        (0..7).map(|j| (format!("B{j}"), format!("c{j}*A"), format!("to{j}"))).collect();
+    let rates: Vec<(String, f64)> = (0..7).map(|j| (format!("c{j}"), 10f64.powi(-j))).collect();
+    let mut parameters: Vec<(&str, f64)> = vec![("k0", 300.0), ("k", 1.0)];
+    parameters.extend(rates.iter().map(|(c, v)| (c.as_str(), *v)));
+    let a_to: Vec<Vec<(&str, f64)>> = names.iter().map(|(b, _, _)| vec![("A", -1.0), (b.as_str(), 1.0)]).collect();
+    let b_out: Vec<Vec<(&str, f64)>> = names.iter().map(|(b, _, _)| vec![(b.as_str(), -1.0)]).collect();
+    let b_rates: Vec<String> = names.iter().map(|(b, _, _)| format!("k*{b}")).collect();
+    let b_lose: Vec<String> = names.iter().map(|(b, _, _)| format!("lose{b}")).collect();
+    let mut processes: Vec<Process<'_>> = vec![("make", "k0", &[("A", 1.0)]), ("lose", "k*A", &[("A", -1.0)])];
+    for j in 0..7 {
+        processes.push((names[j].2.as_str(), names[j].1.as_str(), &a_to[j]));
+        processes.push((b_lose[j].as_str(), b_rates[j].as_str(), &b_out[j]));
+    }
+    let model = network("wide", &states, &parameters, &processes).unwrap();
+    let n = 3000;
+    let critical = ks_critical(n);
+    // A, B₀ (≈ 140), B₂ (≈ 1.4), B₃ (≈ 0.14) at t = 3; A at t = 0.2.
+    for (i, t) in [(0, 3.0), (1, 3.0), (3, 3.0), (4, 3.0), (0, 0.2)] {
+        let direct = samples(&model, i, t, n, &options(SsaMethod::Direct, 1));
+        let cr = samples(&model, i, t, n, &options(SsaMethod::CompositionRejection, 3));
+        let d = ks(direct, cr);
+        assert!(d < critical, "compartment {i} at t = {t}: D = {d} ≥ {critical}");
+    }
 }
 
 #[test]

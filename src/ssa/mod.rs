@@ -47,8 +47,18 @@
 //!   dependency graph, from [`Model::process_reads`]) has its time rescaled,
 //!   `τ_α ← t + (a_α^old/a_α^new)(τ_α − t)` — one uniform per jump,
 //!   `O(log M)` per update.
-//! - [`Method::Auto`] — the next-reaction method for networks of
-//!   [`AUTO_NEXT_REACTION`] processes or more, the direct method below.
+//! - [`Method::CompositionRejection`] — Slepoy, Thompson & Plimpton's
+//!   composition–rejection method (2008): processes grouped by
+//!   `g = ⌊log₂ a_p⌋` (so `2^g ≤ a_p < 2^{g+1}`), a group chosen by a
+//!   linear search over the group sums `S_g` (`Σ_{h≥g} S_h > u₂·a₀`), a
+//!   member `p` of it drawn uniformly and accepted with probability
+//!   `a_p/2^{g+1} ≥ ½`, else drawn again; `τ = −ln(u₁)/a₀`. The cost per
+//!   jump depends on the number of groups, not of processes; the group
+//!   sums are updated incrementally and summed afresh often enough to stay
+//!   exact to rounding (the [`cr`] module).
+//! - [`Method::Auto`] — composition–rejection for networks of
+//!   [`AUTO_COMPOSITION_REJECTION`] processes or more, the next-reaction
+//!   method from [`AUTO_NEXT_REACTION`], the direct method below.
 //! - [`Method::TauLeaping`] — not exact: adaptive explicit tau-leaping
 //!   (Cao, Gillespie & Petzold 2006) that never makes a count negative
 //!   (their 2005 critical reactions), with [`Options::epsilon`] and
@@ -94,6 +104,7 @@
 //! # Ok::<(), sasp::SaspError>(())
 //! ```
 
+pub mod cr;
 mod heap;
 pub mod hybrid;
 pub mod poisson;
@@ -111,11 +122,20 @@ pub use stats::Histogram;
 use stats::Moments;
 
 /// [`Method::Auto`] uses the next-reaction method from this many processes
-/// on. Measured on first-order chains (`cargo run --release --example
-/// ssa_timing`, one thread, fastest of three runs on a shared machine):
-/// direct 66 ns/jump against 74 at 24 processes, 107 against 81 at 64,
-/// 314 against 94 at 256.
+/// on (up to [`AUTO_COMPOSITION_REJECTION`]), the direct method below.
+/// Measured (`cargo run --release --example ssa_timing`, one thread,
+/// fastest of three repetitions on a shared machine; docs/ssa.md): on
+/// first-order chains direct 67 ns/jump against next-reaction 76 at 24
+/// processes, 87 against 80 at 48, 107 against 82 at 64.
 pub const AUTO_NEXT_REACTION: usize = 48;
+
+/// [`Method::Auto`] uses the composition–rejection method from this many
+/// processes on. Measured as [`AUTO_NEXT_REACTION`]: on chains
+/// next-reaction 82 ns/jump against composition–rejection 93 at 256
+/// processes, 94 against 71 at 1024, 87 against 74 at 4096; on networks
+/// whose propensities span 12 orders of magnitude 88 against 99 at 256,
+/// 98 against 89 at 1024, 131 against 107 at 4096.
+pub const AUTO_COMPOSITION_REJECTION: usize = 512;
 
 /// Trajectories per chunk of an ensemble: the unit of parallel work, whose
 /// statistics are merged in order (so the thread count does not matter).
@@ -133,7 +153,8 @@ pub const MAX_OUTPUTS: usize = 10_000_000;
 /// A stochastic simulation method: exact ones, and tau-leaping.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Method {
-    /// Next-reaction for [`AUTO_NEXT_REACTION`] processes or more, direct
+    /// Composition–rejection for [`AUTO_COMPOSITION_REJECTION`] processes
+    /// or more, next-reaction for [`AUTO_NEXT_REACTION`] or more, direct
     /// below (always an exact method).
     #[default]
     Auto,
@@ -141,6 +162,10 @@ pub enum Method {
     Direct,
     /// Gibson and Bruck's next-reaction method.
     NextReaction,
+    /// Slepoy, Thompson & Plimpton's composition–rejection method: groups
+    /// by `⌊log₂ a_p⌋`, a group by its sum, a member by rejection with
+    /// probability `a_p/2^{g+1}` (see the [`cr`] module).
+    CompositionRejection,
     /// Adaptive explicit tau-leaping with critical reactions (Cao,
     /// Gillespie & Petzold 2005, 2006): approximate, controlled by
     /// [`Options::epsilon`] and [`Options::n_critical`] ([`tau`]).
@@ -151,6 +176,7 @@ impl Method {
     /// The method actually used for a network of `processes` processes.
     pub fn resolve(self, processes: usize) -> Method {
         match self {
+            Method::Auto if processes >= AUTO_COMPOSITION_REJECTION => Method::CompositionRejection,
             Method::Auto if processes >= AUTO_NEXT_REACTION => Method::NextReaction,
             Method::Auto => Method::Direct,
             m => m,
@@ -538,6 +564,9 @@ impl<'m> Stochastic<'m> {
         self.rates(work, t)?;
         match options.method.resolve(self.process_count()) {
             Method::TauLeaping => return self.leap(work, &mut rng, outputs, options, record),
+            Method::CompositionRejection => {
+                return self.composition_rejection(work, &mut rng, outputs, options, record)
+            }
             Method::NextReaction => {
                 work.rate.copy_from_slice(&work.fresh);
                 for (tau, &a) in work.tau.iter_mut().zip(&work.rate) {
@@ -759,6 +788,8 @@ struct Work {
     heap: IndexedHeap,
     /// Tau-leaping's buffers.
     leap: tau::Leap,
+    /// Composition–rejection's groups.
+    groups: cr::Groups,
 }
 
 impl Work {
@@ -767,7 +798,8 @@ impl Work {
         let mut heap = IndexedHeap::default();
         heap.rebuild(&vec![f64::INFINITY; m]);
         let leap = tau::Leap::new(s);
-        Work { y: s.initial.clone(), fresh: vec![0.0; m], rate: vec![0.0; m], tau: vec![0.0; m], heap, leap }
+        let groups = cr::Groups::new(m);
+        Work { y: s.initial.clone(), fresh: vec![0.0; m], rate: vec![0.0; m], tau: vec![0.0; m], heap, leap, groups }
     }
 }
 
