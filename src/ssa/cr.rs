@@ -518,7 +518,9 @@ mod tests {
         }
         check(&g);
         // Selection frequencies follow a_p/a₀.
+        let mut g = Groups::new(5);
         g.rebuild(&[1.0, 3.0, 0.0, 1e-3, 6.0]);
+        check(&g);
         let (total, n) = (g.total(), 400_000);
         let mut hits = [0usize; 5];
         for _ in 0..n {
