@@ -404,7 +404,7 @@ impl Stochastic<'_> {
         work.groups.rebuild(&work.fresh);
         loop {
             let total = work.groups.total();
-            if !(total < f64::INFINITY) {
+            if !total.is_finite() {
                 return Err(ModelError::invalid(
                     format!("the processes of model '{}' at t = {t}", self.model.name()),
                     "their propensities sum to more than the largest number",
