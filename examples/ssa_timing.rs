@@ -102,13 +102,13 @@ fn line(network: &str, processes: usize, ns: &[f64]) {
 fn main() -> sasp::Result<()> {
     let only: Option<String> = std::env::args().nth(1);
     if only.as_deref() != Some("wide") {
-        for m in [2usize, 8, 24, 48, 64, 128, 256, 1024, 4096] {
+        for m in [2usize, 8, 24, 48, 64, 128, 256, 512, 1024, 4096] {
             let ns = time(&chain(m)?, (m as f64).min(64.0), 20)?;
             line("chain", m, &ns);
         }
     }
     if only.as_deref() != Some("chain") {
-        for n in [4usize, 12, 32, 128, 512, 2048] {
+        for n in [4usize, 12, 32, 128, 256, 512, 2048] {
             let (model, total) = wide(n)?;
             let ns = time(&model, 2.0e5 / total, 5)?;
             line("wide", 2 * n, &ns);

@@ -123,18 +123,20 @@ use stats::Moments;
 
 /// [`Method::Auto`] uses the next-reaction method from this many processes
 /// on (up to [`AUTO_COMPOSITION_REJECTION`]), the direct method below.
-/// Measured (`cargo run --release --example ssa_timing`, one thread,
-/// fastest of three repetitions on a shared machine; docs/ssa.md): on
-/// first-order chains direct 67 ns/jump against next-reaction 76 at 24
-/// processes, 87 against 80 at 48, 107 against 82 at 64.
+/// Measured (`cargo run --release --example ssa_timing`, one thread, the
+/// faster of two runs on a shared machine; docs/ssa.md): direct against
+/// next-reaction 63 against 74 ns/jump at 24 processes and 88 against 79
+/// at 48 on first-order chains; 56 against 50 at 24 and 126 against 66 at
+/// 64 on networks whose propensities span 12 orders of magnitude.
 pub const AUTO_NEXT_REACTION: usize = 48;
 
 /// [`Method::Auto`] uses the composition–rejection method from this many
-/// processes on. Measured as [`AUTO_NEXT_REACTION`]: on chains
-/// next-reaction 82 ns/jump against composition–rejection 93 at 256
-/// processes, 94 against 71 at 1024, 87 against 74 at 4096; on networks
-/// whose propensities span 12 orders of magnitude 88 against 99 at 256,
-/// 98 against 89 at 1024, 131 against 107 at 4096.
+/// processes on. Measured as [`AUTO_NEXT_REACTION`]: next-reaction against
+/// composition–rejection 80 against 86 ns/jump at 256 processes, 87
+/// against 87 at 512, 95 against 89 at 1024 and 116 against 90 at 4096 on
+/// the networks spanning 12 orders of magnitude; on chains (ten groups)
+/// composition–rejection is ahead from 48 processes (85 against 70 at
+/// 512, 85 against 73 at 4096).
 pub const AUTO_COMPOSITION_REJECTION: usize = 512;
 
 /// Trajectories per chunk of an ensemble: the unit of parallel work, whose
