@@ -237,7 +237,8 @@ struct SsaArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// Run only shard i of n (`i/n`, 0-based) of the ensemble's chunks and
-    /// write its statistics as JSON (`-o SHARD.json`) for `sasp ssa-merge`.
+    /// write its statistics as JSON (`-o SHARD.json`) for `sasp ssa-merge`;
+    /// read from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT when not given.
     #[arg(long)]
     shard: Option<String>,
     /// Print the chunks done on standard error (by default only when it is a terminal).
@@ -613,7 +614,7 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
             Ok(s) => Some(s),
             Err(e) => return usage(format!("--shard: {e}")),
         },
-        None => None,
+        None => sasp::sweep::Shard::from_slurm()?,
     };
     if shard.is_some() && a.report.plot.is_some() {
         return usage("--plot draws a whole ensemble: give it to sasp ssa-merge, not to a --shard run");
@@ -681,15 +682,6 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
     }
     let out = match method {
         Some(method) => {
-            if let Some(prepared) = &arm {
-                if !prepared.actions.is_empty() {
-                    return Err(sasp::SaspError::unsupported(
-                        "doses and switches of an arm in exact stochastic simulation (use --method hybrid)",
-                        format!("arm '{}'", prepared.name),
-                    )
-                    .into());
-                }
-            }
             let options = sasp::ssa::Options {
                 method,
                 seed: a.seed,
@@ -701,7 +693,10 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
             if method == Method::TauLeaping {
                 method_name = format!("tau epsilon={} n_critical={}", options.epsilon, options.n_critical);
             }
-            let s = Stochastic::new(&model)?;
+            let s = match &arm {
+                Some(prepared) => Stochastic::for_arm(prepared)?,
+                None => Stochastic::new(&model)?,
+            };
             match (chunks, progress) {
                 (Some(c), p) => Out::Part(s.ensemble_chunks(&times, n, &options, c, p)?),
                 (None, Some(p)) => Out::Whole(s.ensemble_with_progress(&times, n, &options, p)?),

@@ -38,6 +38,7 @@ use super::Model;
 use super::ModelSystem;
 use crate::error::{ModelError, Result, SaspError};
 use crate::expr::{truth, Expr, Op, Tape};
+use crate::solve::driver::illinois;
 use crate::solve::{
     integrate, Direction, Event, Integration, Method, OdeSystem, Options, Plan, Solution, Stepper, StopHandler,
 };
@@ -287,8 +288,9 @@ struct Pending {
     sequence: u64,
 }
 
-/// The events that have triggered and wait, and the triggers' last values.
-struct Queue {
+/// The events that have triggered and wait, and the triggers' last values:
+/// the events' state over one run ([`Model::event_queue`]).
+pub(crate) struct Queue {
     pending: Vec<Pending>,
     armed: Vec<bool>,
     sequence: u64,
@@ -310,7 +312,7 @@ impl Queue {
     }
 
     /// The earliest time an event is due, if any is pending.
-    fn next_due(&self) -> Option<f64> {
+    pub(crate) fn next_due(&self) -> Option<f64> {
         self.pending.iter().map(|p| p.time).min_by(f64::total_cmp)
     }
 }
@@ -511,13 +513,7 @@ impl Model {
         let inputs = system.inputs().to_vec();
         let mut y = y0.to_vec();
         let mut t = t0;
-        let mut queue = Queue {
-            pending: Vec::new(),
-            armed: self.events.iter().map(|e| e.initial_value).collect(),
-            sequence: 0,
-            firings: 0,
-            random: 0x5EED,
-        };
+        let mut queue = self.event_queue();
         self.fire_due(t, &mut y, &inputs, &mut queue)?;
         // The plan's events first (their indices as the caller gave them),
         // then the model's, terminal.
@@ -589,6 +585,39 @@ impl Model {
         Ok(out)
     }
 
+    /// The events' state at the start of a run: nothing pending, each
+    /// trigger taken to have had its `initial_value` just before.
+    pub(crate) fn event_queue(&self) -> Queue {
+        Queue {
+            pending: Vec::new(),
+            armed: self.events.iter().map(|e| e.initial_value).collect(),
+            sequence: 0,
+            firings: 0,
+            random: 0x5EED,
+        }
+    }
+
+    /// The first time in `(a, b]` at which a trigger can change its value
+    /// while the state stays `y` (between the jumps of a stochastic
+    /// simulation, where only time moves): the earliest root of an atom of
+    /// a trigger ([`ModelEvent`]'s atoms) whose sign differs at `a` and
+    /// `b`, located by the Illinois method on the side where it has
+    /// changed. An atom that changes sign an even number of times within
+    /// `(a, b]` is not seen (as within one step of an ODE solver).
+    pub(crate) fn first_trigger_change(&self, a: f64, b: f64, y: &[f64], inputs: &[f64]) -> Option<f64> {
+        let mut first: Option<f64> = None;
+        for e in &self.events {
+            for j in 0..e.n_atoms {
+                let (ga, gb) = (e.atom(j, a, y, inputs), e.atom(j, b, y, inputs));
+                if (ga > 0.0) != (gb > 0.0) {
+                    let root = illinois(|c| e.atom(j, c, y, inputs), a, b, ga, gb);
+                    first = Some(first.map_or(root, |f: f64| f.min(root)));
+                }
+            }
+        }
+        first
+    }
+
     /// The events at instant `(t, y)`: every trigger that turned true
     /// (false before, as `queue.armed` remembers) queues its event, due
     /// after its delay, with its values if they are taken at the trigger;
@@ -596,7 +625,9 @@ impl Model {
     /// event's pending executions. Then the events due now execute one at a
     /// time, the highest priority first (see [`EventDecl`](super::EventDecl)),
     /// the triggers checked again after each.
-    fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], queue: &mut Queue) -> Result<()> {
+    /// Returns how many executions there were.
+    pub(crate) fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], queue: &mut Queue) -> Result<usize> {
+        let before = queue.firings;
         for _ in 0..MAX_CASCADE * self.events.len().max(1) {
             for (k, e) in self.events.iter().enumerate() {
                 let now = e.holds(t, y, inputs);
@@ -640,7 +671,7 @@ impl Model {
                 }
             }
             let j = match best.len() {
-                0 => return Ok(()),
+                0 => return Ok(queue.firings - before),
                 n if n > 1 && top > f64::NEG_INFINITY => best[queue.random_below(n)],
                 _ => *best
                     .iter()

@@ -17,8 +17,10 @@
 //! - where `σ = 0` (a deterministic point: the initial state), `X̄ = μ`
 //!   (to 10⁻⁹ relative) and `S = 0`.
 //!
+//! Events are exact stops of the jumps (see [`crate::ssa`]).
+//!
 //! **Refused** ([`Outcome::Unsupported`], naming the construct): cases using
-//! a package (`distrib`), rate rules, events, variable stoichiometry
+//! a package (`distrib`), rate rules, variable stoichiometry
 //! (`stoichiometryMath`, a species reference set by a rule or event),
 //! conversion factors, and whatever [`Stochastic::new`](crate::ssa::Stochastic::new)
 //! refuses (non-integer stoichiometry, rates that read time).
@@ -163,15 +165,12 @@ fn refuse(dir: &Path) -> Result<()> {
             at(&format!("rule for '{variable}'")),
         ));
     }
-    if let Some(e) = doc.events.first() {
-        let name = e.id.clone().unwrap_or_else(|| "an event".into());
-        return Err(SaspError::unsupported("events in stochastic simulation", at(&format!("event '{name}'"))));
-    }
     let ruled = |id: &str| {
         doc.rules
             .iter()
             .any(|r| matches!(r, Rule::Assignment { variable, .. } | Rule::Rate { variable, .. } if variable == id))
             || doc.initial_assignments.iter().any(|a| a.symbol == id)
+            || doc.events.iter().any(|e| e.assignments.iter().any(|(variable, _)| variable == id))
     };
     for r in &doc.reactions {
         for sr in r.reactants.iter().chain(&r.products) {

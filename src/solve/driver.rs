@@ -285,12 +285,29 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
 fn locate_root<M: Stepper>(
     g: &dyn Fn(f64, &[f64]) -> f64,
     method: &M,
-    mut a: f64,
-    mut b: f64,
-    mut ga: f64,
-    mut gb: f64,
+    a: f64,
+    b: f64,
+    ga: f64,
+    gb: f64,
     buf: &mut [f64],
 ) -> f64 {
+    illinois(
+        |c| {
+            method.interpolate(c, buf);
+            g(c, buf)
+        },
+        a,
+        b,
+        ga,
+        gb,
+    )
+}
+
+/// A root of `g` in `(a, b]` where `g(a) = ga` and `g(b) = gb` have
+/// opposite signs, by the Illinois method (modified regula falsi), to
+/// `4ε·max(1, |t|)`: the end of the last bracket on `b`'s side (where `g`
+/// has `gb`'s sign), or a point where `g` is exactly 0.
+pub(crate) fn illinois(mut g: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, mut ga: f64, mut gb: f64) -> f64 {
     let mut side = 0;
     for _ in 0..200 {
         if (b - a).abs() <= 4.0 * f64::EPSILON * b.abs().max(1.0) {
@@ -300,8 +317,7 @@ fn locate_root<M: Stepper>(
         if !(c > a && c < b) {
             c = 0.5 * (a + b);
         }
-        method.interpolate(c, buf);
-        let gc = g(c, buf);
+        let gc = g(c);
         if gc == 0.0 {
             return c;
         }

@@ -21,18 +21,45 @@
 //! `(k/(N_A V))·A·B` (and `k·A(A−1)/(N_A V)` for `2A →`) before it is used
 //! here; the model's own rates are taken as they are.
 //!
-//! **Refused** (with an error naming the item): models with events
-//! ([`SaspError::Unsupported`]); rates that read time or custom laws (not
-//! autonomous: the waiting times would not be exponential); changes that
-//! are not whole numbers (`ν = 0.5`); initial states that are negative or
-//! not whole numbers; and, at run time, a propensity that is negative, not
-//! finite or not a number (with the time and the process), propensities
-//! whose sum overflows, or a firing that makes a count negative (a rate
-//! that does not vanish when what it consumes is gone). Input values are fixed for the whole run (the
-//! model's defaults, or those given to [`Stochastic::with_inputs`]): there
-//! are no switches or doses. Every process is taken as a reaction: a model
-//! whose processes stand for continuous rate rules is not a reaction
-//! network, and callers that can tell (the SBML harness) refuse it.
+//! **Refused** (with an error naming the item): rates that read time or
+//! custom laws (not autonomous: the waiting times would not be
+//! exponential); changes that are not whole numbers (`ν = 0.5`); initial
+//! states, doses and event assignments that are negative or not whole
+//! numbers; and, at run time, a propensity that is negative, not finite or
+//! not a number (with the time and the process), propensities whose sum
+//! overflows, or a firing that makes a count negative (a rate that does not
+//! vanish when what it consumes is gone). Every process is taken as a
+//! reaction: a model whose processes stand for continuous rate rules is not
+//! a reaction network, and callers that can tell (the SBML harness) refuse
+//! it.
+//!
+//! # Stops and events
+//!
+//! Between jumps the state is constant and so are the propensities (the
+//! inputs are fixed between stops). Three things interrupt the jumps at
+//! exact times, after which every propensity is evaluated afresh and the
+//! method's clocks are drawn anew (exact, since the waiting times are
+//! memoryless):
+//!
+//! - **doses and input switches** of an arm ([`Stochastic::for_arm`],
+//!   [`PreparedArm::actions`]): a dose adds a whole number of individuals,
+//!   a switch sets an input (doxycycline withdrawn, an antibody's
+//!   presence);
+//! - **model events** whose trigger changes with time while the state is
+//!   held (`time ≥ 25`): before a jump drawn for `t'` is made, each atom of
+//!   each trigger is compared at `t` and `t'` and a change of sign located
+//!   by the Illinois method; the events then fire at that instant and the
+//!   drawn jump is discarded;
+//! - **delayed executions** of events that triggered earlier, at their
+//!   due times.
+//!
+//! Triggers on the state (`X > 30`) are checked after every jump. Events
+//! follow the same rules as in ODE runs (priorities, delays, persistence,
+//! `useValuesFromTriggerTime`, cascades; [`Model::integrate`]); an output
+//! at the instant of a stop or event reports the state after it, as the
+//! SBML Test Suite does. Tau-leaping ends its leaps at these instants too,
+//! and checks state triggers after each leap (a leap may cross a threshold
+//! by more than one individual).
 //!
 //! # Methods
 //!
@@ -47,8 +74,18 @@
 //!   dependency graph, from [`Model::process_reads`]) has its time rescaled,
 //!   `τ_α ← t + (a_α^old/a_α^new)(τ_α − t)` — one uniform per jump,
 //!   `O(log M)` per update.
-//! - [`Method::Auto`] — the next-reaction method for networks of
-//!   [`AUTO_NEXT_REACTION`] processes or more, the direct method below.
+//! - [`Method::CompositionRejection`] — Slepoy, Thompson & Plimpton's
+//!   composition–rejection method (2008): processes grouped by
+//!   `g = ⌊log₂ a_p⌋` (so `2^g ≤ a_p < 2^{g+1}`), a group chosen by a
+//!   linear search over the group sums `S_g` (`Σ_{h≥g} S_h > u₂·a₀`), a
+//!   member `p` of it drawn uniformly and accepted with probability
+//!   `a_p/2^{g+1} ≥ ½`, else drawn again; `τ = −ln(u₁)/a₀`. The cost per
+//!   jump depends on the number of groups, not of processes; the group
+//!   sums are updated incrementally and summed afresh often enough to stay
+//!   exact to rounding (the [`cr`] module).
+//! - [`Method::Auto`] — composition–rejection for networks of
+//!   [`AUTO_COMPOSITION_REJECTION`] processes or more, the next-reaction
+//!   method from [`AUTO_NEXT_REACTION`], the direct method below.
 //! - [`Method::TauLeaping`] — not exact: adaptive explicit tau-leaping
 //!   (Cao, Gillespie & Petzold 2006) that never makes a count negative
 //!   (their 2005 critical reactions), with [`Options::epsilon`] and
@@ -96,6 +133,7 @@
 //! # Ok::<(), sasp::SaspError>(())
 //! ```
 
+pub mod cr;
 mod heap;
 pub mod hybrid;
 pub mod poisson;
@@ -106,6 +144,8 @@ pub mod stats;
 pub mod tau;
 
 use crate::error::{ModelError, Result, SaspError};
+use crate::intervene::{PreparedArm, TimedAction};
+use crate::model::events::Queue;
 use crate::model::kinetics::RatePlan;
 use crate::model::Model;
 use heap::IndexedHeap;
@@ -116,11 +156,22 @@ pub use stats::Histogram;
 use stats::Moments;
 
 /// [`Method::Auto`] uses the next-reaction method from this many processes
-/// on. Measured on first-order chains (`cargo run --release --example
-/// ssa_timing`, one thread, fastest of three runs on a shared machine):
-/// direct 66 ns/jump against 74 at 24 processes, 107 against 81 at 64,
-/// 314 against 94 at 256.
+/// on (up to [`AUTO_COMPOSITION_REJECTION`]), the direct method below.
+/// Measured (`cargo run --release --example ssa_timing`, one thread, the
+/// faster of two runs on a shared machine; docs/ssa.md): direct against
+/// next-reaction 63 against 74 ns/jump at 24 processes and 88 against 79
+/// at 48 on first-order chains; 56 against 50 at 24 and 126 against 66 at
+/// 64 on networks whose propensities span 12 orders of magnitude.
 pub const AUTO_NEXT_REACTION: usize = 48;
+
+/// [`Method::Auto`] uses the composition–rejection method from this many
+/// processes on. Measured as [`AUTO_NEXT_REACTION`]: next-reaction against
+/// composition–rejection 80 against 86 ns/jump at 256 processes, 87
+/// against 87 at 512, 95 against 89 at 1024 and 116 against 90 at 4096 on
+/// the networks spanning 12 orders of magnitude; on chains (ten groups)
+/// composition–rejection is ahead from 48 processes (85 against 70 at
+/// 512, 85 against 73 at 4096).
+pub const AUTO_COMPOSITION_REJECTION: usize = 512;
 
 /// Trajectories per chunk of an ensemble: the unit of parallel work, whose
 /// statistics are merged in order (so the thread count does not matter).
@@ -138,7 +189,8 @@ pub const MAX_OUTPUTS: usize = 10_000_000;
 /// A stochastic simulation method: exact ones, and tau-leaping.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Method {
-    /// Next-reaction for [`AUTO_NEXT_REACTION`] processes or more, direct
+    /// Composition–rejection for [`AUTO_COMPOSITION_REJECTION`] processes
+    /// or more, next-reaction for [`AUTO_NEXT_REACTION`] or more, direct
     /// below (always an exact method).
     #[default]
     Auto,
@@ -146,6 +198,10 @@ pub enum Method {
     Direct,
     /// Gibson and Bruck's next-reaction method.
     NextReaction,
+    /// Slepoy, Thompson & Plimpton's composition–rejection method: groups
+    /// by `⌊log₂ a_p⌋`, a group by its sum, a member by rejection with
+    /// probability `a_p/2^{g+1}` (see the [`cr`] module).
+    CompositionRejection,
     /// Adaptive explicit tau-leaping with critical reactions (Cao,
     /// Gillespie & Petzold 2005, 2006): approximate, controlled by
     /// [`Options::epsilon`] and [`Options::n_critical`] ([`tau`]).
@@ -156,6 +212,7 @@ impl Method {
     /// The method actually used for a network of `processes` processes.
     pub fn resolve(self, processes: usize) -> Method {
         match self {
+            Method::Auto if processes >= AUTO_COMPOSITION_REJECTION => Method::CompositionRejection,
             Method::Auto if processes >= AUTO_NEXT_REACTION => Method::NextReaction,
             Method::Auto => Method::Direct,
             m => m,
@@ -228,6 +285,10 @@ pub struct Stochastic<'m> {
     /// Evaluates one process's rate on its own (`None`: a custom or
     /// expression law; all rates are then evaluated after each jump).
     plan: Option<RatePlan>,
+    /// Doses and input switches, sorted by time (an arm's actions).
+    actions: Vec<(f64, TimedAction)>,
+    /// Are there actions or model events (anything but jumps)?
+    interrupts: bool,
 }
 
 /// The observation of every compartment as it is.
@@ -260,15 +321,42 @@ impl<'m> Stochastic<'m> {
     /// As [`Stochastic::new`]; [`SaspError::DimensionMismatch`] when
     /// `inputs` has not one value per input of the model.
     pub fn with_inputs(model: &'m Model, inputs: &[f64]) -> Result<Stochastic<'m>> {
+        Stochastic::build(model, inputs, Vec::new())
+    }
+
+    /// The discrete-stochastic form of a prepared arm: its model, with its
+    /// doses and input switches ([`PreparedArm::actions`]) carried out at
+    /// their times, exactly (the jumps stop there; see [Stops and
+    /// events](self#stops-and-events)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Stochastic::new`], in the arm's name; [`ModelError::Invalid`]
+    /// for a dose that is not a whole number of individuals (naming the
+    /// compartment).
+    pub fn for_arm(arm: &'m PreparedArm) -> Result<Stochastic<'m>> {
+        let build = || {
+            let names: Vec<&str> = arm.model.compartment_names().collect();
+            for (time, action) in &arm.actions {
+                if let TimedAction::Add { compartment, amount } = *action {
+                    if !(amount.is_finite() && amount.fract() == 0.0) {
+                        return Err(ModelError::invalid(
+                            format!("the dose into '{}' at t = {time}", names[compartment]),
+                            format!("{amount} is not a whole number of individuals, as stochastic simulation needs"),
+                        )
+                        .into());
+                    }
+                }
+            }
+            Stochastic::build(&arm.model, &arm.model.default_inputs(), arm.actions.clone())
+        };
+        build().map_err(|e| e.in_arm(&arm.name))
+    }
+
+    fn build(model: &'m Model, inputs: &[f64], actions: Vec<(f64, TimedAction)>) -> Result<Stochastic<'m>> {
         let expected = model.default_inputs().len();
         if inputs.len() != expected {
             return Err(SaspError::DimensionMismatch { what: "inputs", expected, found: inputs.len() });
-        }
-        if let Some(event) = model.events().first() {
-            return Err(SaspError::unsupported(
-                "events in stochastic simulation",
-                format!("event '{}' of model '{}'", event.name, model.name()),
-            ));
         }
         if !model.is_autonomous() {
             return Err(SaspError::unsupported(
@@ -337,7 +425,19 @@ impl<'m> Stochastic<'m> {
         }
         dependent_start.push(dependents.len());
         let plan = model.process_rate_plan();
-        Ok(Stochastic { model, inputs: inputs.to_vec(), initial, jump_start, jumps, dependent_start, dependents, plan })
+        let interrupts = !actions.is_empty() || !model.events().is_empty();
+        Ok(Stochastic {
+            model,
+            inputs: inputs.to_vec(),
+            initial,
+            jump_start,
+            jumps,
+            dependent_start,
+            dependents,
+            plan,
+            actions,
+            interrupts,
+        })
     }
 
     /// The model.
@@ -553,7 +653,7 @@ impl<'m> Stochastic<'m> {
 
     /// Rates at `work.y` into `work.fresh`, checked.
     fn rates(&self, work: &mut Work, t: f64) -> Result<()> {
-        self.model.process_rates(t, &work.y, &self.inputs, &mut work.fresh)?;
+        self.model.process_rates(t, &work.y, &work.inputs, &mut work.fresh)?;
         for (p, &a) in work.fresh.iter().enumerate() {
             if !(a >= 0.0 && a.is_finite()) {
                 return self.check_rate(p, a, t);
@@ -570,7 +670,7 @@ impl<'m> Stochastic<'m> {
         let Some(plan) = &self.plan else { return self.rates(work, t) };
         let dependents = &self.dependents[self.dependent_start[mu]..self.dependent_start[mu + 1]];
         for &p in std::iter::once(&mu).chain(dependents) {
-            let a = self.model.process_rate_by_plan(plan, p, &work.y, &self.inputs);
+            let a = self.model.process_rate_by_plan(plan, p, &work.y, &work.inputs);
             if !(a >= 0.0 && a.is_finite()) {
                 return self.check_rate(p, a, t);
             }
@@ -599,6 +699,155 @@ impl<'m> Stochastic<'m> {
         Ok(())
     }
 
+    /// The first interruption of the jumps in `(t, until]`, if any: a dose
+    /// or switch, a delayed event's execution, or a trigger that changes
+    /// with time while the state stays as it is.
+    #[inline]
+    fn next_interrupt(&self, work: &Work, t: f64, until: f64) -> Option<f64> {
+        if !self.interrupts {
+            return None;
+        }
+        let mut first = match self.actions.get(work.next_action) {
+            Some(&(s, _)) => s,
+            None => f64::INFINITY,
+        };
+        if let Some(queue) = &work.queue {
+            if let Some(due) = queue.next_due() {
+                first = first.min(due);
+            }
+            let b = first.min(until);
+            if b > t {
+                if let Some(c) = self.model.first_trigger_change(t, b, &work.y, &work.inputs) {
+                    first = first.min(c);
+                }
+            }
+        }
+        (first <= until).then_some(first)
+    }
+
+    /// What happens at `t` besides jumps: the doses and switches due then,
+    /// in order, then the model's events; every rate evaluated afresh.
+    fn interrupt(&self, work: &mut Work, t: f64) -> Result<()> {
+        let n = work.y.len();
+        while let Some((time, action)) = self.actions.get(work.next_action) {
+            if *time > t {
+                break;
+            }
+            let inputs = &mut work.inputs;
+            action.apply(&mut work.y, n, |i, value| inputs[i] = value);
+            work.next_action += 1;
+        }
+        if let Some(queue) = &mut work.queue {
+            self.model.fire_due(t, &mut work.y, &work.inputs, queue)?;
+        }
+        self.check_counts(&work.y, t)?;
+        self.rates(work, t)
+    }
+
+    /// The model's events after a jump at `t` (triggers the jump turned):
+    /// `true` when any was executed, every rate then evaluated afresh.
+    #[inline]
+    fn events_after_jump(&self, work: &mut Work, t: f64) -> Result<bool> {
+        let Some(queue) = &mut work.queue else { return Ok(false) };
+        if self.model.fire_due(t, &mut work.y, &work.inputs, queue)? == 0 {
+            return Ok(false);
+        }
+        self.check_counts(&work.y, t)?;
+        self.rates(work, t)?;
+        Ok(true)
+    }
+
+    /// Checks that every compartment holds a count after a dose or event.
+    fn check_counts(&self, y: &[f64], t: f64) -> Result<()> {
+        match y.iter().position(|&x| !is_count(x)) {
+            None => Ok(()),
+            Some(i) => Err(ModelError::invalid(
+                format!(
+                    "compartment '{}' of model '{}' after the doses and events at t = {t}",
+                    self.model.compartment_names().nth(i).unwrap_or("?"),
+                    self.model.name()
+                ),
+                format!("{} is not a count (a whole number from 0 to 9·10¹⁵)", y[i]),
+            )
+            .into()),
+        }
+    }
+
+    /// Records the outputs before `until` (the state at each is the
+    /// current one); `true` when every output is recorded.
+    #[inline]
+    fn record_before(
+        work: &Work,
+        outputs: &[f64],
+        k: &mut usize,
+        until: f64,
+        record: &mut impl FnMut(usize, &[f64]) -> Result<()>,
+    ) -> Result<bool> {
+        while *k < outputs.len() && outputs[*k] < until {
+            record(*k, &work.y)?;
+            *k += 1;
+        }
+        Ok(*k == outputs.len())
+    }
+
+    /// The next-reaction method's putative times drawn afresh for every
+    /// process at `t` (exact: the waiting times are memoryless).
+    fn draw_all(work: &mut Work, rng: &mut Stream, t: f64) {
+        work.rate.copy_from_slice(&work.fresh);
+        for (tau, &a) in work.tau.iter_mut().zip(&work.rate) {
+            *tau = if a > 0.0 { t + rng.exponential() / a } else { f64::INFINITY };
+        }
+        work.heap.rebuild(&work.tau);
+    }
+
+    /// Direct-method jumps from `t` until every output is recorded or
+    /// `limit` jumps are made (tau-leaping's exact steps).
+    #[allow(clippy::too_many_arguments)]
+    fn direct_steps(
+        &self,
+        work: &mut Work,
+        rng: &mut Stream,
+        outputs: &[f64],
+        k: &mut usize,
+        t: &mut f64,
+        jumps: &mut u64,
+        limit: u64,
+        options: &Options,
+        record: &mut impl FnMut(usize, &[f64]) -> Result<()>,
+    ) -> Result<()> {
+        let t_last = outputs.last().copied().unwrap_or(*t);
+        for _ in 0..limit {
+            let total: f64 = work.fresh.iter().sum();
+            if total == f64::INFINITY {
+                return Err(ModelError::invalid(
+                    format!("the processes of model '{}' at t = {t}", self.model.name()),
+                    "their propensities sum to more than the largest number",
+                )
+                .into());
+            }
+            let next = if total > 0.0 { *t + rng.exponential() / total } else { f64::INFINITY };
+            if let Some(at) = self.next_interrupt(work, *t, next.min(t_last)) {
+                Stochastic::record_before(work, outputs, k, at, record)?;
+                *t = at;
+                self.interrupt(work, at)?;
+                continue;
+            }
+            if Stochastic::record_before(work, outputs, k, next, record)? {
+                break;
+            }
+            if *jumps == options.max_jumps {
+                return Err(self.too_many_jumps(options));
+            }
+            let mu = select(&work.fresh, rng.uniform() * total);
+            *t = next;
+            self.fire(work, mu, next)?;
+            *jumps += 1;
+            self.update_rates(work, mu, next)?;
+            self.events_after_jump(work, next)?;
+        }
+        Ok(())
+    }
+
     fn too_many_jumps(&self, options: &Options) -> SaspError {
         SaspError::LimitExceeded {
             what: "jumps of one trajectory",
@@ -610,7 +859,8 @@ impl<'m> Stochastic<'m> {
 
     /// Runs trajectory `index` from the initial state, calling
     /// `record(k, y)` with the state at each output time; returns the
-    /// number of jumps. Nothing is allocated after `work` is made.
+    /// number of jumps. Nothing is allocated after `work` is made (but by a
+    /// model's events, when they trigger).
     fn run(
         &self,
         work: &mut Work,
@@ -621,24 +871,33 @@ impl<'m> Stochastic<'m> {
     ) -> Result<u64> {
         let mut rng = Stream::new(options.seed, index);
         work.y.copy_from_slice(&self.initial);
+        work.inputs.copy_from_slice(&self.inputs);
         let mut t = self.model.initial_time();
-        let mut k = 0;
-        let mut jumps = 0u64;
-        self.rates(work, t)?;
+        work.next_action = self.actions.partition_point(|a| a.0 < t);
+        work.queue = (!self.model.events().is_empty()).then(|| self.model.event_queue());
+        let (mut k, mut jumps) = (0, 0u64);
+        let t_last = outputs.last().copied().unwrap_or(t);
+        if self.interrupts {
+            self.interrupt(work, t)?;
+        } else {
+            self.rates(work, t)?;
+        }
         match options.method.resolve(self.process_count()) {
             Method::TauLeaping => return self.leap(work, &mut rng, outputs, options, record),
+            Method::CompositionRejection => {
+                return self.composition_rejection(work, &mut rng, outputs, options, record)
+            }
             Method::NextReaction => {
-                work.rate.copy_from_slice(&work.fresh);
-                for (tau, &a) in work.tau.iter_mut().zip(&work.rate) {
-                    *tau = if a > 0.0 { t + rng.exponential() / a } else { f64::INFINITY };
-                }
-                work.heap.rebuild(&work.tau);
+                Stochastic::draw_all(work, &mut rng, t);
                 while let Some((mu, next)) = work.heap.top() {
-                    while k < outputs.len() && outputs[k] < next {
-                        record(k, &work.y)?;
-                        k += 1;
+                    if let Some(at) = self.next_interrupt(work, t, next.min(t_last)) {
+                        Stochastic::record_before(work, outputs, &mut k, at, &mut record)?;
+                        t = at;
+                        self.interrupt(work, t)?;
+                        Stochastic::draw_all(work, &mut rng, t);
+                        continue;
                     }
-                    if k == outputs.len() {
+                    if Stochastic::record_before(work, outputs, &mut k, next, &mut record)? {
                         break;
                     }
                     if jumps == options.max_jumps {
@@ -664,39 +923,16 @@ impl<'m> Stochastic<'m> {
                     let a = work.fresh[mu];
                     work.rate[mu] = a;
                     work.heap.update(mu, if a > 0.0 { t + rng.exponential() / a } else { f64::INFINITY });
+                    if self.events_after_jump(work, t)? {
+                        Stochastic::draw_all(work, &mut rng, t);
+                    }
                 }
                 // No process at all: the state never changes.
-                while k < outputs.len() {
-                    record(k, &work.y)?;
-                    k += 1;
-                }
+                Stochastic::record_before(work, outputs, &mut k, f64::INFINITY, &mut record)?;
             }
-            _ => loop {
-                let total: f64 = work.fresh.iter().sum();
-                if total == f64::INFINITY {
-                    return Err(ModelError::invalid(
-                        format!("the processes of model '{}' at t = {t}", self.model.name()),
-                        "their propensities sum to more than the largest number",
-                    )
-                    .into());
-                }
-                let next = if total > 0.0 { t + rng.exponential() / total } else { f64::INFINITY };
-                while k < outputs.len() && outputs[k] < next {
-                    record(k, &work.y)?;
-                    k += 1;
-                }
-                if k == outputs.len() {
-                    break;
-                }
-                if jumps == options.max_jumps {
-                    return Err(self.too_many_jumps(options));
-                }
-                let mu = select(&work.fresh, rng.uniform() * total);
-                t = next;
-                self.fire(work, mu, t)?;
-                jumps += 1;
-                self.update_rates(work, mu, t)?;
-            },
+            _ => {
+                self.direct_steps(work, &mut rng, outputs, &mut k, &mut t, &mut jumps, u64::MAX, options, &mut record)?
+            }
         }
         Ok(jumps)
     }
@@ -899,6 +1135,12 @@ pub(crate) fn gather_chunks<W>(
 /// The buffers of one trajectory, reused by the next.
 struct Work {
     y: Vec<f64>,
+    /// The inputs now (switches change them).
+    inputs: Vec<f64>,
+    /// The next action to carry out.
+    next_action: usize,
+    /// The model's events, if it has any.
+    queue: Option<Queue>,
     /// Rates as evaluated at the current state.
     fresh: Vec<f64>,
     /// Next-reaction method: the rates its putative times were drawn with.
@@ -907,6 +1149,8 @@ struct Work {
     heap: IndexedHeap,
     /// Tau-leaping's buffers.
     leap: tau::Leap,
+    /// Composition–rejection's groups.
+    groups: cr::Groups,
 }
 
 impl Work {
@@ -915,7 +1159,19 @@ impl Work {
         let mut heap = IndexedHeap::default();
         heap.rebuild(&vec![f64::INFINITY; m]);
         let leap = tau::Leap::new(s);
-        Work { y: s.initial.clone(), fresh: vec![0.0; m], rate: vec![0.0; m], tau: vec![0.0; m], heap, leap }
+        let groups = cr::Groups::new(m);
+        Work {
+            y: s.initial.clone(),
+            inputs: s.inputs.clone(),
+            next_action: 0,
+            queue: None,
+            fresh: vec![0.0; m],
+            rate: vec![0.0; m],
+            tau: vec![0.0; m],
+            heap,
+            leap,
+            groups,
+        }
     }
 }
 

@@ -85,7 +85,7 @@
 //! counted. [`Options::max_jumps`] bounds that count.
 
 use super::poisson;
-use super::{select, Options, Stochastic, Stream, Work};
+use super::{Options, Stochastic, Stream, Work};
 use crate::error::{ModelError, Result, SaspError};
 
 /// Default error control `ε` ([`Options::epsilon`]), CGP 2006's value.
@@ -243,42 +243,6 @@ impl Stochastic<'_> {
         tau
     }
 
-    /// Up to [`SSA_STEPS`] exact steps of the direct method from `t`,
-    /// recording the outputs they pass.
-    #[allow(clippy::too_many_arguments)]
-    fn exact_steps(
-        &self,
-        work: &mut Work,
-        rng: &mut Stream,
-        outputs: &[f64],
-        k: &mut usize,
-        t: &mut f64,
-        steps: &mut u64,
-        options: &Options,
-        record: &mut impl FnMut(usize, &[f64]) -> Result<()>,
-    ) -> Result<()> {
-        for _ in 0..SSA_STEPS {
-            let total = self.total_rate(work, *t)?;
-            let next = if total > 0.0 { *t + rng.exponential() / total } else { f64::INFINITY };
-            while *k < outputs.len() && outputs[*k] < next {
-                record(*k, &work.y)?;
-                *k += 1;
-            }
-            if *k == outputs.len() {
-                return Ok(());
-            }
-            if *steps == options.max_jumps {
-                return Err(self.too_many_jumps(options));
-            }
-            let mu = select(&work.fresh, rng.uniform() * total);
-            *t = next;
-            self.fire(work, mu, *t)?;
-            *steps += 1;
-            self.rates(work, *t)?;
-        }
-        Ok(())
-    }
-
     /// Runs one trajectory by tau-leaping (module docs) from the initial
     /// state already in `work.y`, its rates in `work.fresh`; returns the
     /// number of steps (accepted leaps and exact steps).
@@ -310,19 +274,29 @@ impl Stochastic<'_> {
             }
             let a0 = self.total_rate(work, t)?;
             if a0 == 0.0 {
-                // Nothing can fire: the state is final.
-                while k < outputs.len() {
-                    record(k, &work.y)?;
-                    k += 1;
-                }
-                return Ok(steps);
+                // Nothing can fire: the state is final, but for doses,
+                // switches and events.
+                let last = outputs[outputs.len() - 1];
+                let Some(at) = self.next_interrupt(work, t, last) else {
+                    Stochastic::record_before(work, outputs, &mut k, f64::INFINITY, &mut record)?;
+                    return Ok(steps);
+                };
+                Stochastic::record_before(work, outputs, &mut k, at, &mut record)?;
+                t = at;
+                self.interrupt(work, t)?;
+                continue;
             }
             let a0c = self.mark_critical(work, n_critical);
             let mut tau1 = self.leap_size(work, epsilon);
-            let horizon = outputs[k] - t;
+            // A leap ends at the next output time or interruption (dose,
+            // switch, event), exactly.
+            let interruption = self.next_interrupt(work, t, outputs[k]);
+            let target = interruption.unwrap_or(outputs[k]);
+            let horizon = target - t;
             loop {
                 if tau1 < SSA_FACTOR / a0 {
-                    self.exact_steps(work, rng, outputs, &mut k, &mut t, &mut steps, options, &mut record)?;
+                    let limit = u64::from(SSA_STEPS);
+                    self.direct_steps(work, rng, outputs, &mut k, &mut t, &mut steps, limit, options, &mut record)?;
                     break;
                 }
                 let tau2 = if a0c > 0.0 { rng.exponential() / a0c } else { f64::INFINITY };
@@ -369,9 +343,13 @@ impl Stochastic<'_> {
                     return Err(self.too_many_jumps(options));
                 }
                 work.y.copy_from_slice(&leap.next);
-                t = if tau == horizon { outputs[k] } else { t + tau };
+                t = if tau == horizon { target } else { t + tau };
                 steps += 1;
-                self.rates(work, t)?;
+                if interruption == Some(t) {
+                    self.interrupt(work, t)?;
+                } else if !self.events_after_jump(work, t)? {
+                    self.rates(work, t)?;
+                }
                 break;
             }
         }
