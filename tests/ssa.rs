@@ -110,6 +110,106 @@ fn birth_death_is_poisson_with_mean_and_variance_k1_over_k2() {
 }
 
 #[test]
+fn cells_and_concentrations_are_converted_to_counts() {
+    let cells = Compartment::Other(Quantity::Cells);
+    // 100 tumor cells held in 10⁶ cells (T₀ = 10⁻⁴) die at k·T: one firing
+    // kills one cell (size 10⁻⁶ by default), so the count is
+    // Binomial(100, e^{−kt}) and T, in 10⁶ cells, 10⁻⁶ times it; all die
+    // by t with probability (1 − e^{−kt})¹⁰⁰.
+    let death = ModelBuilder::new("cells")
+        .compartment("T", cells, "Mcells", 1e-4)
+        .declare(ParameterDecl::new("k", 0.5, "1/day"))
+        .process(ProcessDecl::new("death", RateLaw::first_order("k", "T")).change("T", -1.0))
+        .build()
+        .unwrap();
+    let s = Stochastic::new(&death).unwrap();
+    assert_eq!((s.initial_state(), s.jumps(0)), (&[100.0][..], &[(0, -1.0)][..]));
+    let (times, n) = ([1.0, 10.0], 4000);
+    for method in METHODS {
+        let o = SsaOptions { extinction: vec!["T".into()], ..options(method, 4) };
+        let e = s.ensemble(&times, n, &o).unwrap();
+        for (k, &t) in times.iter().enumerate() {
+            let p = (-0.5 * t).exp();
+            let (mean, sd) = (1e-4 * p, 1e-6 * (100.0 * p * (1.0 - p)).sqrt());
+            assert!((e.mean(k, 0) - mean).abs() < 5.0 * sd / (n as f64).sqrt(), "{method:?} t = {t}");
+            assert!((e.sd(k, 0) / sd - 1.0).abs() < 0.1, "{method:?} t = {t}: sd {} vs {sd}", e.sd(k, 0));
+            let extinct = (1.0 - p).powi(100);
+            let tol = 5.0 * (extinct * (1.0 - extinct) / n as f64).sqrt() + 1e-9;
+            assert!((e.extinction(k, 0) - extinct).abs() < tol, "{method:?} t = {t}: {}", e.extinction(k, 0));
+        }
+    }
+    // 2A → B on cells at k·A: two cells of A make one of B (A −2, B +1 per
+    // firing, at k times the count of A): pairs of A fire at 2k each, so A
+    // is twice Binomial(50, e^{−2kt}), mean 100·e^{−2kt} cells as the ODE.
+    let pairs = ModelBuilder::new("pairs")
+        .compartment("A", cells, "Mcells", 1e-4)
+        .compartment("B", cells, "Mcells", 0.0)
+        .declare(ParameterDecl::new("k", 0.5, "1/day"))
+        .process(ProcessDecl::new("pair", RateLaw::first_order("k", "A")).change("A", -2.0).change("B", 1.0))
+        .build()
+        .unwrap();
+    let s = Stochastic::new(&pairs).unwrap();
+    assert_eq!(s.jumps(0), [(0, -2.0), (1, 1.0)]);
+    let e = s.ensemble(&[1.0], n, &options(SsaMethod::Direct, 6)).unwrap();
+    let p = (-1.0f64).exp();
+    let (mean, sd) = (1e-4 * p, 1e-6 * 2.0 * (50.0 * p * (1.0 - p)).sqrt());
+    assert!((e.mean(0, 0) - mean).abs() < 5.0 * sd / (n as f64).sqrt(), "{} vs {mean}", e.mean(0, 0));
+    assert!((e.mean(0, 1) - (1e-4 - e.mean(0, 0)) / 2.0).abs() < 1e-12);
+
+    // A species in nM counted in molecules of 0.01 nM: immigration at
+    // 0.1 nM/day (10 molecules a day) and death at X: Poisson with mean
+    // 10(1 − e^{−t}) molecules, i.e. 0.1(1 − e^{−t}) nM.
+    let conc = Compartment::Other(Quantity::Concentration);
+    let species = ModelBuilder::new("species")
+        .compartment("X", conc, "nM", 0.0)
+        .declare(ParameterDecl::new("k1", 0.1, "nM/day"))
+        .declare(ParameterDecl::new("k2", 1.0, "1/day"))
+        .process(ProcessDecl::new("made", RateLaw::constant("k1")).change("X", 1.0))
+        .process(ProcessDecl::new("lost", RateLaw::first_order("k2", "X")).change("X", -1.0))
+        .build()
+        .unwrap();
+    let s = Stochastic::new(&species).unwrap().counting(&[("X".into(), 0.01)]).unwrap();
+    for method in ALL_METHODS {
+        let e = s.ensemble(&[2.0], n, &options(method, 9)).unwrap();
+        let lambda = 10.0 * (1.0 - (-2.0f64).exp());
+        let tol = if method == SsaMethod::TauLeaping { 8.0 } else { 5.0 };
+        let (mean, sd) = (0.01 * lambda, 0.01 * lambda.sqrt());
+        assert!((e.mean(0, 0) - mean).abs() < tol * sd / (n as f64).sqrt(), "{method:?}: {} vs {mean}", e.mean(0, 0));
+        assert!((e.sd(0, 0) / sd - 1.0).abs() < 0.1, "{method:?}: sd {} vs {sd}", e.sd(0, 0));
+    }
+
+    // What the conversion cannot make whole is refused by name.
+    let spent = ModelBuilder::new("spent")
+        .compartment("T", cells, "Mcells", 1e-4)
+        .compartment("N", cells, "Mcells", 1e-5)
+        .declare(ParameterDecl::new("k", 0.5, "1/(Mcells*day)"))
+        .process(ProcessDecl::new("kill", RateLaw::mass_action("k", ["T", "N"])).change("T", -1.0).change("N", -0.03))
+        .build()
+        .unwrap();
+    let err = Stochastic::new(&spent).unwrap_err().to_string();
+    assert!(err.contains("process 'kill' changes 'N' by -0.03") && err.contains("hybrid"), "{err}");
+    let half = ModelBuilder::new("half")
+        .compartment("T", cells, "Mcells", 1.5e-6)
+        .declare(ParameterDecl::new("k", 0.5, "1/day"))
+        .process(ProcessDecl::new("death", RateLaw::first_order("k", "T")).change("T", -1.0))
+        .build()
+        .unwrap();
+    let err = Stochastic::new(&half).unwrap_err().to_string();
+    assert!(err.contains("compartment 'T'") && err.contains("size 0.000001"), "{err}");
+    let s = Stochastic::new(&species).unwrap();
+    assert!(s.clone().counting(&[("Y".into(), 1.0)]).is_err());
+    let err = s.clone().counting(&[("X".into(), 0.0)]).unwrap_err().to_string();
+    assert!(err.contains("'X' must be positive"), "{err}");
+    let cell_dose = arm(&death, vec![(1.0, TimedAction::Add { compartment: 0, amount: 2.5e-6 })]);
+    let err = Stochastic::for_arm(&cell_dose).unwrap_err().to_string();
+    assert!(err.contains("dose into 'T'") && err.contains("arm 'test'"), "{err}");
+    let whole_dose = arm(&death, vec![(1.0, TimedAction::Add { compartment: 0, amount: 2e-6 })]);
+    let t = Stochastic::for_arm(&whole_dose).unwrap().trajectory(&[1.0 - 1e-9, 1.0], 0, &options(SsaMethod::Direct, 0));
+    let t = t.unwrap();
+    assert!((t.state(1)[0] - t.state(0)[0] - 2e-6).abs() < 1e-15, "two cells dosed at t = 1");
+}
+
+#[test]
 fn pure_death_is_binomial_at_every_time() {
     // X → ∅ at k·X from x₀: X(t) ~ Binomial(x₀, p = e^{−kt}).
     let (x0, k, n) = (100.0, 0.5, 4000);

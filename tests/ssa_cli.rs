@@ -372,7 +372,7 @@ fn bad_flags_and_combinations_are_refused() {
     check(&["--plot", &model], 2, "");
     check(&["--extinction", "Y"], 1, "Y");
     check(&["--method", "hybrid"], 1, "counted");
-    check(&["--counted", "X=1"], 2, "--counted is an option of --method hybrid");
+    check(&["--counted", "X=0"], 1, "the size of one individual of 'X' must be positive");
     check(&["--method", "hybrid", "--counted", "X"], 2, "--counted 'X' must be NAME=SIZE");
     check(&["--epsilon", "0.01"], 2, "--epsilon is an option of --method tau");
     check(&["--method", "tau", "--epsilon", "2"], 1, "epsilon");

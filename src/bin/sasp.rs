@@ -225,9 +225,11 @@ struct SsaArgs {
     /// continuous from 2θ (default 100).
     #[arg(long)]
     threshold: Option<f64>,
-    /// Hybrid method: a counted compartment and the size of one individual
-    /// in its canonical unit (`X=1`; repeatable; default: every compartment
-    /// of cells, one cell = 1e-6).
+    /// A counted compartment and the size of one individual in its
+    /// canonical unit (`X=0.01`; repeatable; default: every compartment of
+    /// cells, one cell = 1e-6; the exact methods and tau-leaping count
+    /// every other compartment as it is, the hybrid method keeps it
+    /// continuous).
     #[arg(long)]
     counted: Vec<String>,
     /// Tau-leaping's error control ε in (0, 1) (default 0.03).
@@ -590,9 +592,6 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
     if method.is_some() && a.threshold.is_some() {
         return usage("--threshold is an option of --method hybrid");
     }
-    if method.is_some() && !a.counted.is_empty() {
-        return usage("--counted is an option of --method hybrid");
-    }
     if method != Some(Method::TauLeaping) && a.epsilon.is_some() {
         return usage("--epsilon is an option of --method tau");
     }
@@ -697,6 +696,10 @@ fn run_ssa(a: SsaArgs) -> Outcome<()> {
                 Some(prepared) => Stochastic::for_arm(prepared)?,
                 None => Stochastic::new(&model)?,
             };
+            let s = if counted.is_empty() { s } else { s.counting(&counted)? };
+            if !counted.is_empty() {
+                method_name = format!("{method_name} counted={counted:?}");
+            }
             match (chunks, progress) {
                 (Some(c), p) => Out::Part(s.ensemble_chunks(&times, n, &options, c, p)?),
                 (None, Some(p)) => Out::Whole(s.ensemble_with_progress(&times, n, &options, p)?),

@@ -9,17 +9,40 @@
 //! `a_p(y) = r_p(y)` (the process rate as [`Model::process_rates`] gives it,
 //! extent per unit time, evaluated at the current counts) and each firing
 //! adds `ν_{ip}` to compartment `i`. The probability that `p` fires in
-//! `[t, t + dt)` is `a_p(y(t)) dt + o(dt)`.
+//! `[t, t + dt)` is `a_p(y(t)) dt + o(dt)`. (That is for counts; cells and
+//! other units are converted as below.)
 //!
-//! **Counts, not concentrations.** The state is read as numbers of molecules
-//! (or cells) and the rate laws as propensities over those numbers: no
-//! volume conversion is applied. This is the convention of the SBML Test
-//! Suite's stochastic cases (species in amounts, `hasOnlySubstanceUnits`,
-//! the kinetic law written as the propensity), and of a sasp model whose
-//! compartments count individuals. A mass-action law written on
-//! concentrations `k·[A][B]` must be rewritten as a propensity
-//! `(k/(N_A V))·A·B` (and `k·A(A−1)/(N_A V)` for `2A →`) before it is used
-//! here; the model's own rates are taken as they are.
+//! # Counts and units
+//!
+//! Each compartment `i` has a **size of one individual** `c_i` in its
+//! canonical unit: by default [`CELL`] = 10⁻⁶ for compartments of cells
+//! (held in 10⁶ cells) and 1 for every other (the value is the count);
+//! [`Stochastic::counting`] sets others — a species in nM in a volume `V`
+//! litres has `c = 10⁹/(N_A V)`. The state is the counts `n_i = y_i/c_i`
+//! (whole numbers, or refused), the rates are evaluated at `y = c∘n` in
+//! canonical units, and one firing of process `p` has the **extent**
+//!
+//! - `e_p = 1` when every compartment it changes has size 1: the rate is
+//!   the propensity and `ν_ip` the change in individuals — the convention
+//!   of the SBML Test Suite's stochastic cases (species in amounts,
+//!   `hasOnlySubstanceUnits`, the kinetic law written as the propensity,
+//!   `k1·P·(P − 1)/2` for `2P → P₂`);
+//! - otherwise one individual of the compartment it changes most,
+//!   `e_p = g·min_j c_j/|ν_jp|`, with `g` the smallest whole number up to
+//!   12 that makes every change `ν_ip e_p/c_i` a whole number of
+//!   individuals (`2A → B` on cells: `g = 2`, two cells of A make one of B).
+//!
+//! Process `p` then fires with propensity `a_p = r_p(c∘n)/e_p` and changes
+//! `n_i` by `ν_ip e_p/c_i`: the mean change per unit time is the ODE's
+//! `ν_ip r_p`. Outputs, doses and event assignments are in canonical units,
+//! as in ODE runs. A mass-action law written on concentrations
+//! `k·[A][B]` is, over counts, `(k/(N_A V))·A·B` — what the conversion gives
+//! with `c = 1/(N_A V)` — but `k·[A]²` for `2A →` is over counts the
+//! combinatorial `k·A(A − 1)/(N_A V)`, which differs from `k[A]²` by
+//! `k·A/(N_A V)`: write the law that way (in `A − c_A`) where a handful of
+//! molecules matter. A change that is no whole number of individuals (the
+//! reference model's NK cell spent in 3 % of kills) is refused: the hybrid
+//! method ([`hybrid`]) draws such fractions.
 //!
 //! **Refused** (with an error naming the item): rates that read time or
 //! custom laws (not autonomous: the waiting times would not be
@@ -147,7 +170,7 @@ use crate::error::{ModelError, Result, SaspError};
 use crate::intervene::{PreparedArm, TimedAction};
 use crate::model::events::Queue;
 use crate::model::kinetics::RatePlan;
-use crate::model::Model;
+use crate::model::{Model, Quantity};
 use heap::IndexedHeap;
 use rayon::prelude::*;
 pub use rng::Stream;
@@ -287,6 +310,14 @@ pub struct Stochastic<'m> {
     plan: Option<RatePlan>,
     /// Doses and input switches, sorted by time (an arm's actions).
     actions: Vec<(f64, TimedAction)>,
+    /// The size of one individual of each compartment in its canonical
+    /// unit (1: the value is the count).
+    size: Vec<f64>,
+    /// The extent of one firing of each process (1 when the process
+    /// changes only compartments of size 1).
+    extent: Vec<f64>,
+    /// Is any size not 1 (the state is then converted for the rates)?
+    converted: bool,
     /// Are there actions or model events (anything but jumps)?
     interrupts: bool,
 }
@@ -299,6 +330,41 @@ pub(crate) fn copy_state(_: f64, y: &[f64], out: &mut [f64]) -> Result<()> {
 
 fn is_count(x: f64) -> bool {
     x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x < 9.0e15
+}
+
+/// One cell in the canonical unit of cells (10⁶ cells): the default size
+/// of an individual of a compartment of cells.
+pub const CELL: f64 = 1e-6;
+
+/// `x/c` as a whole number of individuals of size `c`, if it is one (to
+/// 10⁻⁹ relative when `c ≠ 1`; exactly when `c = 1`), from 0 to 9·10¹⁵.
+fn individuals(x: f64, c: f64) -> Option<f64> {
+    if c == 1.0 {
+        return is_count(x).then_some(x);
+    }
+    let n = x / c;
+    let whole = n.round();
+    ((n - whole).abs() <= 1e-9 * whole.max(1.0) && is_count(whole)).then_some(whole)
+}
+
+/// The extent of one firing of a process with `changes` `(compartment,
+/// ν)`: 1 when every compartment it changes has size 1 (the rate is the
+/// propensity, `ν` the change in individuals); else one individual of the
+/// compartment it changes most, `min_j c_j/|ν_j|`, times the smallest whole
+/// `g ≤ 12` that makes every change a whole number of individuals
+/// (`2A → B`: `g = 2`); `g = 1` when none does (the caller refuses it).
+fn firing_extent(changes: &[(usize, f64)], size: &[f64]) -> f64 {
+    if changes.iter().all(|&(i, _)| size[i] == 1.0) {
+        return 1.0;
+    }
+    let e = changes.iter().filter(|c| c.1 != 0.0).map(|&(i, nu)| size[i] / nu.abs()).fold(f64::INFINITY, f64::min);
+    if !e.is_finite() {
+        return 1.0;
+    }
+    (1..=12)
+        .map(|g| f64::from(g) * e)
+        .find(|&x| changes.iter().all(|&(i, nu)| individuals(nu.abs() * x, size[i]).is_some()))
+        .unwrap_or(e)
 }
 
 impl<'m> Stochastic<'m> {
@@ -321,7 +387,7 @@ impl<'m> Stochastic<'m> {
     /// As [`Stochastic::new`]; [`SaspError::DimensionMismatch`] when
     /// `inputs` has not one value per input of the model.
     pub fn with_inputs(model: &'m Model, inputs: &[f64]) -> Result<Stochastic<'m>> {
-        Stochastic::build(model, inputs, Vec::new())
+        Stochastic::build(model, inputs, Vec::new(), None)
     }
 
     /// The discrete-stochastic form of a prepared arm: its model, with its
@@ -335,25 +401,40 @@ impl<'m> Stochastic<'m> {
     /// for a dose that is not a whole number of individuals (naming the
     /// compartment).
     pub fn for_arm(arm: &'m PreparedArm) -> Result<Stochastic<'m>> {
-        let build = || {
-            let names: Vec<&str> = arm.model.compartment_names().collect();
-            for (time, action) in &arm.actions {
-                if let TimedAction::Add { compartment, amount } = *action {
-                    if !(amount.is_finite() && amount.fract() == 0.0) {
-                        return Err(ModelError::invalid(
-                            format!("the dose into '{}' at t = {time}", names[compartment]),
-                            format!("{amount} is not a whole number of individuals, as stochastic simulation needs"),
-                        )
-                        .into());
-                    }
-                }
-            }
-            Stochastic::build(&arm.model, &arm.model.default_inputs(), arm.actions.clone())
-        };
-        build().map_err(|e| e.in_arm(&arm.name))
+        Stochastic::build(&arm.model, &arm.model.default_inputs(), arm.actions.clone(), None)
+            .map_err(|e| e.in_arm(&arm.name))
     }
 
-    fn build(model: &'m Model, inputs: &[f64], actions: Vec<(f64, TimedAction)>) -> Result<Stochastic<'m>> {
+    /// The same discrete form with the sizes of individuals `counted`
+    /// (`(compartment, size)`: one individual is `size` of the
+    /// compartment's canonical unit) instead of the defaults; see [Counts
+    /// and units](self#counts-and-units).
+    ///
+    /// # Errors
+    ///
+    /// [`SaspError::InvalidOptions`] for an unknown compartment or a size
+    /// that is not positive and finite; as [`Stochastic::new`] for what the
+    /// sizes make of the initial state and the changes.
+    pub fn counting(self, counted: &[(String, f64)]) -> Result<Stochastic<'m>> {
+        let mut size = self.size.clone();
+        for (name, c) in counted {
+            let i = self.model.index_of(name)?;
+            if !(c.is_finite() && *c > 0.0) {
+                return Err(SaspError::InvalidOptions(format!(
+                    "the size of one individual of '{name}' must be positive and finite, is {c}"
+                )));
+            }
+            size[i] = *c;
+        }
+        Stochastic::build(self.model, &self.inputs, self.actions, Some(size))
+    }
+
+    fn build(
+        model: &'m Model,
+        inputs: &[f64],
+        actions: Vec<(f64, TimedAction)>,
+        size: Option<Vec<f64>>,
+    ) -> Result<Stochastic<'m>> {
         let expected = model.default_inputs().len();
         if inputs.len() != expected {
             return Err(SaspError::DimensionMismatch { what: "inputs", expected, found: inputs.len() });
@@ -366,17 +447,42 @@ impl<'m> Stochastic<'m> {
         }
         let names: Vec<&str> = model.compartment_names().collect();
         let processes: Vec<&str> = model.process_names().collect();
-        let initial = model.initial_state();
-        for (i, &x) in initial.iter().enumerate() {
-            if !is_count(x) {
-                return Err(ModelError::invalid(
-                    format!("initial value of compartment '{}' in model '{}'", names[i], model.name()),
-                    format!("{x} is not a count (a whole number from 0 to 9·10¹⁵) as stochastic simulation needs"),
-                )
-                .into());
+        let size = size.unwrap_or_else(|| {
+            (0..names.len()).map(|i| if model.kind(i).quantity() == Quantity::Cells { CELL } else { 1.0 }).collect()
+        });
+        let converted = size.iter().any(|&c| c != 1.0);
+        for (time, action) in &actions {
+            if let TimedAction::Add { compartment, amount } = *action {
+                if individuals(amount.abs(), size[compartment]).is_none() {
+                    return Err(ModelError::invalid(
+                        format!("the dose into '{}' at t = {time}", names[compartment]),
+                        format!(
+                            "{amount} is not a whole number of individuals (of size {}), as stochastic simulation needs",
+                            size[compartment]
+                        ),
+                    )
+                    .into());
+                }
+            }
+        }
+        let mut initial = model.initial_state();
+        for (i, x) in initial.iter_mut().enumerate() {
+            match individuals(*x, size[i]) {
+                Some(n) => *x = n,
+                None => {
+                    return Err(ModelError::invalid(
+                        format!("initial value of compartment '{}' in model '{}'", names[i], model.name()),
+                        format!(
+                            "{x} is not a count (a whole number from 0 to 9·10¹⁵ of individuals of size {}) as stochastic simulation needs",
+                            size[i]
+                        ),
+                    )
+                    .into())
+                }
             }
         }
         let m = processes.len();
+        let mut extent = Vec::with_capacity(m);
         let mut jump_start = Vec::with_capacity(m + 1);
         let mut jumps: Vec<(usize, f64)> = Vec::new();
         for (p, name) in processes.iter().enumerate() {
@@ -388,12 +494,22 @@ impl<'m> Stochastic<'m> {
                     None => jumps.push((i, nu)),
                 }
             }
-            for &(i, nu) in &jumps[start..] {
-                if !(nu.is_finite() && nu.fract() == 0.0) {
-                    return Err(SaspError::unsupported(
-                        "non-integer stoichiometry in stochastic simulation",
-                        format!("process '{name}' changes '{}' by {nu}", names[i]),
-                    ));
+            let e = firing_extent(&jumps[start..], &size);
+            extent.push(e);
+            for (i, nu) in &mut jumps[start..] {
+                match individuals(nu.abs() * e, size[*i]).map(|n| n.copysign(*nu)) {
+                    Some(n) => *nu = n,
+                    None => {
+                        return Err(SaspError::unsupported(
+                            "non-integer stoichiometry in stochastic simulation",
+                            format!(
+                                "process '{name}' changes '{}' by {nu} (by {} individuals of size {} in one firing; the hybrid method draws fractions)",
+                                names[*i],
+                                *nu * e / size[*i],
+                                size[*i]
+                            ),
+                        ));
+                    }
                 }
             }
             let mut k = start;
@@ -436,6 +552,9 @@ impl<'m> Stochastic<'m> {
             dependents,
             plan,
             actions,
+            size,
+            extent,
+            converted,
             interrupts,
         })
     }
@@ -651,9 +770,19 @@ impl<'m> Stochastic<'m> {
         .into())
     }
 
-    /// Rates at `work.y` into `work.fresh`, checked.
+    /// Rates at `work.y` into `work.fresh`, checked (converted: the state
+    /// in canonical units into `work.scaled` first, each rate over its
+    /// firing's extent).
     fn rates(&self, work: &mut Work, t: f64) -> Result<()> {
-        self.model.process_rates(t, &work.y, &work.inputs, &mut work.fresh)?;
+        if self.converted {
+            self.rescale(work);
+            self.model.process_rates(t, &work.scaled, &work.inputs, &mut work.fresh)?;
+            for (a, &e) in work.fresh.iter_mut().zip(&self.extent) {
+                *a /= e;
+            }
+        } else {
+            self.model.process_rates(t, &work.y, &work.inputs, &mut work.fresh)?;
+        }
         for (p, &a) in work.fresh.iter().enumerate() {
             if !(a >= 0.0 && a.is_finite()) {
                 return self.check_rate(p, a, t);
@@ -669,8 +798,12 @@ impl<'m> Stochastic<'m> {
     fn update_rates(&self, work: &mut Work, mu: usize, t: f64) -> Result<()> {
         let Some(plan) = &self.plan else { return self.rates(work, t) };
         let dependents = &self.dependents[self.dependent_start[mu]..self.dependent_start[mu + 1]];
+        let y = if self.converted { &work.scaled } else { &work.y };
         for &p in std::iter::once(&mu).chain(dependents) {
-            let a = self.model.process_rate_by_plan(plan, p, &work.y, &work.inputs);
+            let mut a = self.model.process_rate_by_plan(plan, p, y, &work.inputs);
+            if self.converted {
+                a /= self.extent[p];
+            }
             if !(a >= 0.0 && a.is_finite()) {
                 return self.check_rate(p, a, t);
             }
@@ -695,6 +828,9 @@ impl<'m> Stochastic<'m> {
                 .into());
             }
             work.y[i] = x;
+            if self.converted {
+                work.scaled[i] = x * self.size[i];
+            }
         }
         Ok(())
     }
@@ -729,16 +865,43 @@ impl<'m> Stochastic<'m> {
     /// in order, then the model's events; every rate evaluated afresh.
     fn interrupt(&self, work: &mut Work, t: f64) -> Result<()> {
         let n = work.y.len();
+        self.rescale(work);
+        let state = if self.converted { &mut work.scaled } else { &mut work.y };
         while let Some((time, action)) = self.actions.get(work.next_action) {
             if *time > t {
                 break;
             }
             let inputs = &mut work.inputs;
-            action.apply(&mut work.y, n, |i, value| inputs[i] = value);
+            action.apply(state, n, |i, value| inputs[i] = value);
             work.next_action += 1;
         }
         if let Some(queue) = &mut work.queue {
-            self.model.fire_due(t, &mut work.y, &work.inputs, queue)?;
+            self.model.fire_due(t, state, &work.inputs, queue)?;
+        }
+        self.settle(work, t)
+    }
+
+    /// `work.scaled` from the counts (tau-leaping's leaps change the counts
+    /// alone).
+    fn rescale(&self, work: &mut Work) {
+        if self.converted {
+            for ((v, &n), &c) in work.scaled.iter_mut().zip(&work.y).zip(&self.size) {
+                *v = n * c;
+            }
+        }
+    }
+
+    /// After doses, switches or events changed the state (in canonical
+    /// units in `work.scaled` when converted): the counts, checked, and
+    /// every rate afresh.
+    fn settle(&self, work: &mut Work, t: f64) -> Result<()> {
+        if self.converted {
+            for i in 0..work.y.len() {
+                match individuals(work.scaled[i], self.size[i]) {
+                    Some(n) => work.y[i] = n,
+                    None => return self.check_counts(&work.scaled, t),
+                }
+            }
         }
         self.check_counts(&work.y, t)?;
         self.rates(work, t)
@@ -748,18 +911,22 @@ impl<'m> Stochastic<'m> {
     /// `true` when any was executed, every rate then evaluated afresh.
     #[inline]
     fn events_after_jump(&self, work: &mut Work, t: f64) -> Result<bool> {
-        let Some(queue) = &mut work.queue else { return Ok(false) };
-        if self.model.fire_due(t, &mut work.y, &work.inputs, queue)? == 0 {
+        if work.queue.is_none() {
             return Ok(false);
         }
-        self.check_counts(&work.y, t)?;
-        self.rates(work, t)?;
+        self.rescale(work);
+        let Some(queue) = &mut work.queue else { return Ok(false) };
+        let state = if self.converted { &mut work.scaled } else { &mut work.y };
+        if self.model.fire_due(t, state, &work.inputs, queue)? == 0 {
+            return Ok(false);
+        }
+        self.settle(work, t)?;
         Ok(true)
     }
 
     /// Checks that every compartment holds a count after a dose or event.
     fn check_counts(&self, y: &[f64], t: f64) -> Result<()> {
-        match y.iter().position(|&x| !is_count(x)) {
+        match y.iter().zip(&self.size).position(|(&x, &c)| individuals(x, c).is_none()) {
             None => Ok(()),
             Some(i) => Err(ModelError::invalid(
                 format!(
@@ -767,7 +934,10 @@ impl<'m> Stochastic<'m> {
                     self.model.compartment_names().nth(i).unwrap_or("?"),
                     self.model.name()
                 ),
-                format!("{} is not a count (a whole number from 0 to 9·10¹⁵)", y[i]),
+                format!(
+                    "{} is not a count (a whole number from 0 to 9·10¹⁵ of individuals of size {})",
+                    y[i], self.size[i]
+                ),
             )
             .into()),
         }
@@ -784,7 +954,7 @@ impl<'m> Stochastic<'m> {
         record: &mut impl FnMut(usize, &[f64]) -> Result<()>,
     ) -> Result<bool> {
         while *k < outputs.len() && outputs[*k] < until {
-            record(*k, &work.y)?;
+            record(*k, work.observed())?;
             *k += 1;
         }
         Ok(*k == outputs.len())
@@ -1141,6 +1311,10 @@ struct Work {
     next_action: usize,
     /// The model's events, if it has any.
     queue: Option<Queue>,
+    /// The state in canonical units (`y_i·c_i`) when converted.
+    scaled: Vec<f64>,
+    /// Is the state converted (sizes other than 1)?
+    converted: bool,
     /// Rates as evaluated at the current state.
     fresh: Vec<f64>,
     /// Next-reaction method: the rates its putative times were drawn with.
@@ -1154,6 +1328,15 @@ struct Work {
 }
 
 impl Work {
+    /// The state as recorded: in canonical units.
+    fn observed(&self) -> &[f64] {
+        if self.converted {
+            &self.scaled
+        } else {
+            &self.y
+        }
+    }
+
     fn new(s: &Stochastic<'_>) -> Work {
         let m = s.process_count();
         let mut heap = IndexedHeap::default();
@@ -1165,6 +1348,8 @@ impl Work {
             inputs: s.inputs.clone(),
             next_action: 0,
             queue: None,
+            scaled: s.initial.iter().zip(&s.size).map(|(&n, &c)| n * c).collect(),
+            converted: s.converted,
             fresh: vec![0.0; m],
             rate: vec![0.0; m],
             tau: vec![0.0; m],

@@ -266,7 +266,7 @@ impl Stochastic<'_> {
         let mut steps = 0u64;
         loop {
             while k < outputs.len() && outputs[k] <= t {
-                record(k, &work.y)?;
+                record(k, work.observed())?;
                 k += 1;
             }
             if k == outputs.len() {
