@@ -8,6 +8,7 @@
 
 use sasp::experiment::paper;
 use sasp::intervene::{PreparedArm, TimedAction};
+use sasp::model::EventDecl;
 use sasp::prelude::*;
 use sasp::ssa::hybrid::{Hybrid, HybridOptions};
 use sasp::ssa::stats::{ks_one_sample, ks_two_sample};
@@ -56,6 +57,57 @@ fn immigration_death_below_the_threshold_is_poisson() {
         let median = runs.quantile(k, 0, 0.5) / CELL;
         assert!((median - median.round()).abs() < 1e-6 && (median - lambda).abs() <= 2.0, "median {median}");
     }
+}
+
+#[test]
+fn model_events_reset_the_population_exactly_at_their_times() {
+    // Immigration (1 cell/day) and death (0.1/day) from 0 cells; at t ≥ 10
+    // an event sets 50 cells, one delayed by 5 after t ≥ 15 sets 20. Below
+    // θ = 100 everything is exact: 50 and 20 cells exactly at t = 10 and
+    // 20, and after a reset to x₀ at s the law is Poisson(10(1 − e^{−0.1(t−s)}))
+    // plus Binomial(x₀, e^{−0.1(t−s)}). With θ = 10 the reset populations
+    // are continuous (≥ 2θ) and turn exact as they fall: still exactly 50
+    // and 20 at the events, and means as the ODE's.
+    let model = cells_model("reset", 0.0, |b| {
+        b.declare(ParameterDecl::new("alpha", 1.0, "cells/day"))
+            .declare(ParameterDecl::new("mu", 0.1, "1/day"))
+            .declare(EventDecl::new("reset", "time >= 10").assign("X", "5e-5"))
+            .declare(EventDecl::new("later", "time >= 15").assign("X", "2e-5").delay("5"))
+            .process(ProcessDecl::new("in", RateLaw::constant("alpha")).change("X", 1.0))
+            .process(ProcessDecl::new("out", RateLaw::first_order("mu", "X")).change("X", -1.0))
+    });
+    let times = [9.9, 10.0, 14.0, 20.0, 24.0];
+    let law = |x0: f64, s: f64| {
+        let p = (-0.1 * s).exp();
+        let l = 10.0 * (1.0 - p);
+        (l + x0 * p, l + x0 * p * (1.0 - p))
+    };
+    let n = 2000;
+    for threshold in [100.0, 10.0] {
+        let options = HybridOptions { threshold, seed: 12, ..HybridOptions::default() };
+        let runs = Hybrid::new(&model, &options).unwrap().ensemble(&times, n).unwrap();
+        assert!((runs.mean(1, 0) / CELL - 50.0).abs() < 1e-9 && runs.sd(1, 0) < 1e-12, "θ = {threshold}");
+        assert!((runs.mean(3, 0) / CELL - 20.0).abs() < 1e-9 && runs.sd(3, 0) < 1e-12, "θ = {threshold}");
+        for (k, (x0, s)) in [(0, (0.0, 9.9)), (2, (50.0, 4.0)), (4, (20.0, 4.0))] {
+            let (mean, var) = law(x0, s);
+            let got = runs.mean(k, 0) / CELL;
+            let tol = 5.0 * (var / n as f64).sqrt();
+            assert!((got - mean).abs() < tol, "θ = {threshold}, t = {}: {got} vs {mean}", times[k]);
+            if threshold == 100.0 {
+                let v = (runs.sd(k, 0) / CELL).powi(2);
+                assert!((v - var).abs() < 0.2 * var, "t = {}: variance {v} vs {var}", times[k]);
+            }
+        }
+    }
+    // An event that leaves half a cell in an exact compartment is refused.
+    let half = cells_model("half", 4.0, |b| {
+        b.declare(EventDecl::new("halve", "time >= 1").assign("X", "X*0.375"))
+            .declare(ParameterDecl::new("mu", 0.01, "1/day"))
+            .process(ProcessDecl::new("out", RateLaw::first_order("mu", "X")).change("X", -1.0))
+    });
+    let hybrid = Hybrid::new(&half, &HybridOptions::default()).unwrap();
+    let err = (0..10).find_map(|j| hybrid.trajectory(&[2.0], j).err()).expect("a fraction of a cell").to_string();
+    assert!(err.contains("compartment 'X'") && err.contains("t = 1") && err.contains("whole number"), "{err}");
 }
 
 #[test]

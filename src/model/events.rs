@@ -81,6 +81,19 @@ pub struct ModelEvent {
     timing: Tape,
 }
 
+impl ModelEvent {
+    /// Does the trigger, delay, priority or an assignment read an input?
+    pub fn reads_input(&self) -> bool {
+        self.reads_input
+    }
+
+    /// How many atoms (relations whose sign can change its value) the
+    /// trigger has.
+    pub(crate) fn atom_count(&self) -> usize {
+        self.n_atoms
+    }
+}
+
 impl std::fmt::Debug for ModelEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModelEvent").field("name", &self.name).field("trigger", &self.trigger.to_string()).finish()
@@ -238,7 +251,7 @@ impl ModelEvent {
     /// atom's truth (positive exactly where it holds: a root located on
     /// the far side of a crossing is a point where the atom has changed,
     /// even where `a − b` is exactly 0 at `a > b`).
-    fn atom(&self, j: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
+    pub(crate) fn atom(&self, j: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
         with_vars(y, inputs, |vars| {
             with_buffer(self.tape.register_count(), |regs| {
                 self.tape.eval_in(vars, t, regs);

@@ -47,7 +47,13 @@
 //!
 //! Stops are exact: doses and input switches (an arm's
 //! [`PreparedArm::actions`]) happen at their times, and the integrated
-//! propensity carries across them. With every counted compartment below `θ`
+//! propensity carries across them. So do the model's events: each atom of
+//! each trigger is watched for roots on the dense output (as in ODE runs),
+//! triggers on exact compartments are checked after every firing, delayed
+//! executions end the integration at their due time, and the events follow
+//! the rules of [`Model::integrate`] (the same event queue). After an event
+//! an exact compartment must hold a whole number of individuals, and a
+//! continuous one set below `θ` turns exact. With every counted compartment below `θ`
 //! the method is the exact stochastic simulation algorithm for the counted
 //! part with time-varying propensities; with all above `2θ`, the ODE.
 //!
@@ -151,8 +157,8 @@ impl Hybrid {
     ///
     /// # Errors
     ///
-    /// [`SaspError::Unsupported`] for models with events and a dose into a
-    /// counted compartment;
+    /// [`SaspError::Unsupported`] for a dose into a counted compartment and
+    /// for an event that reads an input when the arm switches inputs;
     /// [`SaspError::InvalidOptions`] for a threshold below 1, an unknown
     /// counted compartment, an individual size that is not positive and
     /// finite, no counted compartment at all, or an extinction set that is
@@ -163,9 +169,10 @@ impl Hybrid {
 
     fn build(model: &Model, name: String, actions: Vec<(f64, TimedAction)>, options: &HybridOptions) -> Result<Hybrid> {
         let bad = |what: String| Err(SaspError::InvalidOptions(what));
-        if let Some(event) = model.events().first() {
+        let switches = actions.iter().any(|a| matches!(a.1, TimedAction::SetInput { .. }));
+        if let Some(event) = model.events().iter().find(|e| switches && e.reads_input()) {
             return Err(SaspError::unsupported(
-                "events in hybrid stochastic simulation",
+                "an event that reads an input in a hybrid run with switches",
                 format!("event '{}' of model '{}'", event.name, model.name()),
             ));
         }
@@ -484,6 +491,11 @@ impl Hybrid {
             }
         }
         let mut t = model.initial_time();
+        let mut queue = (!model.events().is_empty()).then(|| model.event_queue());
+        if let Some(queue) = &mut queue {
+            model.fire_due(t, &mut y, &inputs, queue)?;
+            self.repartition(t, &mut y, &mut exact, &mut count, &mut rng)?;
+        }
         mark_extinct(extinct, &exact, &count, t, died);
         let stop_times: Vec<f64> = {
             let mut s: Vec<f64> = self.actions.iter().map(|a| a.0).filter(|&s| s <= t_end).collect();
@@ -514,15 +526,34 @@ impl Hybrid {
                 let level = theta * self.size[i];
                 events.push(Event::new(move |_, v: &[f64]| v[i] - level, Direction::Falling, true));
             }
+            // The model's events: every atom of every trigger, either way
+            // (as in ODE runs), and the integration ends where a delayed
+            // execution is due.
+            let first_atom = events.len();
+            for e in model.events() {
+                for j in 0..e.atom_count() {
+                    let inputs = inputs.clone();
+                    events.push(Event::new(
+                        move |t, v: &[f64]| e.atom(j, t, &v[..n], &inputs),
+                        Direction::Either,
+                        true,
+                    ));
+                }
+            }
+            let due = queue.as_ref().and_then(|q| q.next_due()).filter(|&d| d < t_end);
+            let until = due.unwrap_or(t_end);
+            let outputs_now = &outputs[next_out..];
+            let outputs_now = &outputs_now[..outputs_now.partition_point(|&o| o <= until)];
             let stops = &stop_times[next_stop..];
-            let plan = Plan::outputs(&outputs[next_out..]).stops(stops).events(&events);
+            let stops = if due.is_some() { &stops[..stops.partition_point(|&s| s < until)] } else { stops };
+            let plan = Plan::outputs(outputs_now).stops(stops).events(&events);
             let mut applied = 0;
             let result = integrate(
                 stepper,
                 &mut system,
                 t,
                 &state,
-                t_end,
+                until,
                 &plan,
                 &mut |s, at, v: &mut [f64], sys: &mut crate::model::ModelSystem<'_>| {
                     for (time, action) in &self.actions {
@@ -535,7 +566,13 @@ impl Hybrid {
                 },
             )?;
             next_stop += applied;
-            for v in result.solution.y.chunks_exact(n + 1) {
+            // A model event (or a delayed execution) at the instant of the
+            // last output: that output reports the state after it.
+            let model_hit = result.events.last().is_some_and(|h| h.event >= first_atom);
+            let at_due = result.events.is_empty() && due.is_some_and(|d| result.t >= d);
+            let hold = usize::from((model_hit || at_due) && result.solution.t.last() == Some(&result.t));
+            let rows = result.solution.t.len() - hold;
+            for v in result.solution.y.chunks_exact(n + 1).take(rows) {
                 out.copy_from_slice(&v[..n]);
                 for i in 0..n {
                     if exact[i] {
@@ -553,6 +590,21 @@ impl Hybrid {
                 if exact[i] {
                     y[i] = count[i] * self.size[i];
                 }
+            }
+            if model_hit || at_due {
+                let queue = queue.as_mut().expect("model events have a queue");
+                model.fire_due(t, &mut y, &inputs, queue)?;
+                self.repartition(t, &mut y, &mut exact, &mut count, &mut rng)?;
+                mark_extinct(extinct, &exact, &count, t, died);
+                if hold == 1 {
+                    out.copy_from_slice(&y);
+                    record(next_out, &out)?;
+                    next_out += 1;
+                }
+                if t >= t_end {
+                    break;
+                }
+                continue;
             }
             // Every event is terminal: the run stopped at the last one, or reached t_end.
             let Some(hit) = result.events.last() else { break };
@@ -592,8 +644,65 @@ impl Hybrid {
                 y[i] = count[i] * self.size[i];
                 mark_extinct(extinct, &exact, &count, t, died);
             }
+            // Triggers on the exact compartments change at firings.
+            if let Some(queue) = &mut queue {
+                if model.fire_due(t, &mut y, &inputs, queue)? > 0 {
+                    self.repartition(t, &mut y, &mut exact, &mut count, &mut rng)?;
+                    mark_extinct(extinct, &exact, &count, t, died);
+                }
+            }
         }
         Ok(firings)
+    }
+
+    /// The partition after model events assigned to the state at `t`: an
+    /// exact compartment must hold a whole number of individuals (it turns
+    /// continuous from `2θ`); a continuous one below `θ` turns exact,
+    /// rounded without bias.
+    fn repartition(
+        &self,
+        t: f64,
+        y: &mut [f64],
+        exact: &mut [bool],
+        count: &mut [f64],
+        rng: &mut Stream,
+    ) -> Result<()> {
+        let theta = self.threshold;
+        for i in 0..y.len() {
+            if self.size[i] == 0.0 {
+                continue;
+            }
+            let individuals = y[i] / self.size[i];
+            let whole = individuals.round();
+            let bad = if exact[i] {
+                !((individuals - whole).abs() <= 1e-9 * whole.max(1.0) && whole >= 0.0)
+            } else {
+                individuals.is_nan() || individuals < 0.0
+            };
+            if bad {
+                return Err(ModelError::invalid(
+                    format!(
+                        "compartment '{}' of model '{}' after the events at t = {t}",
+                        self.model.compartment_names().nth(i).unwrap_or("?"),
+                        self.model.name()
+                    ),
+                    format!("{individuals} individuals (of size {}): not a whole number ≥ 0", self.size[i]),
+                )
+                .into());
+            }
+            if exact[i] {
+                count[i] = whole;
+                y[i] = whole * self.size[i];
+                if whole >= 2.0 * theta {
+                    exact[i] = false;
+                }
+            } else if individuals < theta {
+                exact[i] = true;
+                count[i] = unbiased_round(individuals, rng);
+                y[i] = count[i] * self.size[i];
+            }
+        }
+        Ok(())
     }
 
     /// Fires process `p` at `t`: whole individuals of counted compartments,
