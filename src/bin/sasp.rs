@@ -198,7 +198,7 @@ struct SsaArgs {
     #[arg(long)]
     sbml: Option<PathBuf>,
     /// Arm whose interventions to apply (from `--scenario`, or the paper's
-    /// arms); doses and switches need `--method hybrid`.
+    /// arms); its doses and switches are exact stops for every method.
     #[arg(long)]
     arm: Option<String>,
     /// Scenario file holding the arm (TOML); the paper's arms when omitted.
