@@ -31,7 +31,7 @@
 //! until = 21.0
 //! [[parameter]]
 //! name = "rho_N"
-//! sigma = 0.3            # cohort; lhs: lo, hi, log; grid: values = [...]
+//! sigma = 0.3            # cohort (none: the model's distribution); lhs: lo, hi, log; grid: values = [...]
 //! [[output]]             # optional: a column per declared observable and sampled day
 //! column = "volume_day14_mm3"
 //! observable = "tumor_volume_mm3"
@@ -86,7 +86,9 @@ pub struct SweptParameter {
     /// Latin hypercube: sample in log space.
     #[serde(default)]
     pub log: bool,
-    /// Cohort: log-normal σ around the model's value.
+    /// Cohort: log-normal σ around the model's value; none: the model's
+    /// distribution of the parameter ([`Model::parameter_distribution`]:
+    /// declared in the model file, or the default of its provenance tag).
     #[serde(default)]
     pub sigma: Option<f64>,
 }
@@ -337,6 +339,8 @@ impl Design {
                 },
                 DesignKind::Cohort => match p.sigma {
                     Some(s) if s.is_finite() && s >= 0.0 => {}
+                    // The model's distribution of the parameter.
+                    None => {}
                     _ => {
                         return Err(
                             self.error_at(&key("sigma"), format!("parameter '{}': a cohort needs sigma ≥ 0", p.name))
@@ -414,7 +418,19 @@ impl Design {
             DesignKind::Lhs => (0..self.parameters.len()).map(|j| permutation(runs, self.seed, j as u64)).collect(),
             _ => Vec::new(),
         };
-        Ok(Sampler { design: self, runs, base, strata })
+        let mut distributions = Vec::with_capacity(self.parameters.len());
+        for (j, p) in self.parameters.iter().enumerate() {
+            distributions.push(match (self.design, p.sigma) {
+                (DesignKind::Cohort, None) => {
+                    Some(model.parameter_distribution(&p.name).map_err(|e| match self.source {
+                        Some(_) => self.error_at(&format!("parameter.{j}.name"), e.to_string()),
+                        None => e,
+                    })?)
+                }
+                _ => None,
+            });
+        }
+        Ok(Sampler { design: self, runs, base, strata, distributions })
     }
 
     /// The parameter values of run `k` (see [`Sampler::sample`]; this builds
@@ -434,6 +450,8 @@ pub struct Sampler<'d> {
     base: Vec<f64>,
     /// Latin hypercube: the stratum of each run, per parameter.
     strata: Vec<Vec<u32>>,
+    /// Cohort: the model's distribution of each parameter without `sigma`.
+    distributions: Vec<Option<crate::model::Distribution>>,
 }
 
 impl Sampler<'_> {
@@ -487,7 +505,12 @@ impl Sampler<'_> {
                 d.parameters
                     .iter()
                     .zip(&self.base)
-                    .map(|(p, &base)| base * (p.sigma.unwrap_or(0.0) * rng.normal()).exp())
+                    .zip(&self.distributions)
+                    .map(|((p, &base), distribution)| match distribution {
+                        // The quantile at a uniform coordinate in (0, 1).
+                        Some(d) => d.quantile(rng.uniform().max(f64::MIN_POSITIVE)),
+                        None => base * (p.sigma.unwrap_or(0.0) * rng.normal()).exp(),
+                    })
                     .collect()
             }
         })

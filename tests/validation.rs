@@ -219,6 +219,7 @@ fn overflow_after_conversion_or_in_a_product_is_refused_when_built() {
             tag: Provenance::Assumed,
             source: String::new(),
             description: String::new(),
+            uncertainty: None,
         });
         process(s, "decay of C2").rate = RateLaw::FirstOrder { k: "delta_C*big*big".into(), of: "C2".into() };
     });

@@ -30,6 +30,7 @@ use super::{
 use crate::error::{FileError, Result, SaspError};
 use crate::experiment::Experiment;
 use crate::intervene::{Arm, PreparedArm};
+use crate::model::Model;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -49,8 +50,11 @@ pub enum GsaMethod {
 pub struct SpecParameter {
     /// The model parameter.
     pub name: String,
-    /// `uniform`, `log-uniform`, `normal` or `log-normal`.
-    pub distribution: String,
+    /// `uniform`, `log-uniform`, `normal` or `log-normal`; none: the
+    /// model's own ([`Model::parameter_distribution`]: declared in the model
+    /// file, or the default of the parameter's provenance tag).
+    #[serde(default)]
+    pub distribution: Option<String>,
     /// Lower bound (uniform, log-uniform).
     pub low: Option<f64>,
     /// Upper bound (uniform, log-uniform).
@@ -153,21 +157,32 @@ impl Spec {
         Spec::from_toml_str(&text, path)
     }
 
-    /// The spec's parameters with their distributions; fails naming a
-    /// parameter whose distribution is unknown or lacks a value.
-    pub fn parameters(&self) -> Result<Vec<Parameter>> {
+    /// The spec's parameters with their distributions (a parameter without
+    /// one takes `model`'s); fails naming a parameter whose distribution is
+    /// unknown or lacks a value, or that gives values without a distribution.
+    pub fn parameters(&self, model: &Model) -> Result<Vec<Parameter>> {
         self.parameters
             .iter()
             .map(|p| {
+                let Some(named) = &p.distribution else {
+                    let given = [p.low, p.high, p.mean, p.sd, p.median, p.sigma];
+                    if given.iter().any(Option::is_some) {
+                        return Err(SaspError::InvalidOptions(format!(
+                            "parameter '{}': values without a distribution (name one, or give none to take the model's)",
+                            p.name
+                        )));
+                    }
+                    return Ok(Parameter::new(p.name.clone(), model.parameter_distribution(&p.name)?));
+                };
                 let need = |v: Option<f64>, what: &str| {
                     v.ok_or_else(|| {
                         SaspError::InvalidOptions(format!(
-                            "parameter '{}': a {} distribution needs '{what}'",
-                            p.name, p.distribution
+                            "parameter '{}': a {named} distribution needs '{what}'",
+                            p.name
                         ))
                     })
                 };
-                let distribution = match p.distribution.as_str() {
+                let distribution = match named.as_str() {
                     "uniform" => Distribution::Uniform { low: need(p.low, "low")?, high: need(p.high, "high")? },
                     "log-uniform" => Distribution::LogUniform { low: need(p.low, "low")?, high: need(p.high, "high")? },
                     "normal" => Distribution::Normal { mean: need(p.mean, "mean")?, sd: need(p.sd, "sd")? },
@@ -194,8 +209,8 @@ impl Spec {
 /// values is computed first, so an unknown parameter, observable or day
 /// fails before any sampled run.
 pub fn run(experiment: &Experiment, arm: &Arm, spec: &Spec) -> Result<Analysis> {
-    let parameters = spec.parameters()?;
     let model = experiment.model();
+    let parameters = spec.parameters(model)?;
     for p in &parameters {
         model.parameter(&p.name)?;
     }

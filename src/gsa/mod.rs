@@ -52,12 +52,22 @@
 //! and shows the estimates for the Ishigami and Sobol' G functions next to
 //! their analytic values.
 
-mod distribution;
 pub mod experiment;
 mod morris;
 mod sobol;
 
-pub use distribution::{inverse_normal_cdf, Distribution, SMALLEST_COORDINATE};
+pub use crate::model::distribution::{inverse_normal_cdf, Distribution, SMALLEST_COORDINATE};
+
+impl Distribution {
+    /// Checks the distribution of the parameter called `name` (named in
+    /// the error; see [`Distribution::problem`]).
+    pub fn check(&self, name: &str) -> Result<(), DesignError> {
+        match self.problem() {
+            None => Ok(()),
+            Some(reason) => Err(DesignError::InvalidParameter { name: name.to_string(), reason }),
+        }
+    }
+}
 pub use morris::{morris, ElementaryEffects, MorrisOptions};
 pub use sobol::{sobol_indices, Convergence, Interval, SecondOrderIndex, SobolIndices, SobolOptions};
 

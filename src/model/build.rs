@@ -175,6 +175,9 @@ fn convert_parameters(spec: &ModelSpec) -> Result<(Vec<Unit>, Vec<f64>)> {
         if !p.value.is_finite() && !undeclared {
             return Err(ModelError::InvalidParameter { name: p.name.clone(), value: p.value }.into());
         }
+        if let Some(Err(reason)) = p.uncertainty.as_ref().map(|u| u.distribution_at(p.value)) {
+            return Err(ModelError::invalid(format!("uncertainty of parameter '{}'", p.name), reason).into());
+        }
         let unit = declared_unit(&p.unit, &format!("parameter '{}'", p.name))?;
         if undeclared {
             parameter_units.push(unit);

@@ -25,6 +25,7 @@ mod build;
 mod builtin_kernels;
 pub mod compartment;
 pub mod compiled;
+pub mod distribution;
 mod eval;
 pub mod events;
 mod expression;
@@ -46,11 +47,13 @@ pub use role::Role;
 
 /// Highest order of a `species` factor (`xⁿ`, n from 1 to this).
 pub const MAX_ORDER: u32 = 16;
+pub use distribution::Distribution;
 pub use eval::ModelSystem;
 pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
 pub use spec::{
     AssignmentDecl, ChemotaxisDecl, CompartmentDecl, Declaration, EventAssignmentDecl, EventDecl, InputDecl,
     ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl, ProcessDecl, Provenance, TransportDecl,
+    UncertaintyDecl,
 };
 pub use units::{Dimension, Unit};
 
@@ -244,6 +247,44 @@ impl Model {
     pub fn parameter(&self, name: &str) -> Result<f64> {
         let k = self.parameter_position(name)?;
         Ok(self.spec.parameters[k].value)
+    }
+
+    /// The distribution of a parameter's value (in its declared unit): the
+    /// one its declaration states ([`UncertaintyDecl`]), else the default of
+    /// its provenance tag — log-uniform from value/f to value·f with
+    /// f = 1.25 for `[V]` (verified), 1.5 for `[D]` (derived), 2 for `[F]`
+    /// (fitted; a stated range until profile-likelihood intervals replace
+    /// it) and 4 for `[R]` and `[A]` (recalled, assumed).
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::UnknownParameter`]; [`ModelError::Invalid`] for a
+    /// numerical device (`[N]`) or a value of 0 without a declared
+    /// uncertainty (no default range), or a declaration that cannot be.
+    pub fn parameter_distribution(&self, name: &str) -> Result<Distribution> {
+        let p = &self.spec.parameters[self.parameter_position(name)?];
+        let invalid = |reason: String| -> SaspError {
+            ModelError::invalid(format!("uncertainty of parameter '{name}' in model '{}'", self.name()), reason).into()
+        };
+        if let Some(u) = &p.uncertainty {
+            return u.distribution_at(p.value).map_err(invalid);
+        }
+        let factor = match p.tag {
+            Provenance::Verified => 1.25,
+            Provenance::Derived => 1.5,
+            Provenance::Fitted => 2.0,
+            Provenance::Recalled | Provenance::Assumed => 4.0,
+            Provenance::Numerical => {
+                return Err(invalid("a numerical device [N] has no default range: declare its uncertainty".into()))
+            }
+        };
+        if p.value <= 0.0 {
+            return Err(invalid(format!(
+                "value {} has no default log-uniform range: declare its uncertainty",
+                p.value
+            )));
+        }
+        UncertaintyDecl::factor(factor).distribution_at(p.value).map_err(invalid)
     }
 
     /// A parameter's value in the canonical unit of its dimension (day,

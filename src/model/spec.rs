@@ -3,6 +3,7 @@
 //! [`Model`](super::Model) by [`Model::from_spec`](super::Model::from_spec).
 
 use super::compartment::Compartment;
+use super::distribution::Distribution;
 use super::law::{Coefficient, Factor, RateLaw, Stoichiometry};
 use super::role::Role;
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,104 @@ pub struct ParameterDecl {
     /// What the parameter means.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub description: String,
+    /// How uncertain the value is (none: the default of its provenance
+    /// tag, [`Model::parameter_distribution`](super::Model::parameter_distribution)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintyDecl>,
+}
+
+/// How uncertain a parameter's value is: a distribution around it, in the
+/// parameter's declared unit — `uncertainty = { distribution =
+/// "log-uniform", factor = 2 }` (from value/2 to 2·value), `{ distribution
+/// = "log-normal", sigma = 0.5 }` (median the value), `{ distribution =
+/// "normal", sd = 0.1 }` (mean the value), or `low`/`high` bounds for a
+/// uniform or log-uniform range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintyDecl {
+    /// `log-uniform`, `uniform`, `log-normal` or `normal`.
+    pub distribution: String,
+    /// Log-uniform or uniform from value/factor to value·factor (> 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// Lower bound (uniform, log-uniform; instead of `factor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// Upper bound (uniform, log-uniform; instead of `factor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    /// Standard deviation of the logarithm (log-normal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<f64>,
+    /// Standard deviation (normal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd: Option<f64>,
+}
+
+impl UncertaintyDecl {
+    /// A log-uniform range from `value/factor` to `value·factor`.
+    pub fn factor(factor: f64) -> UncertaintyDecl {
+        UncertaintyDecl {
+            distribution: "log-uniform".into(),
+            factor: Some(factor),
+            low: None,
+            high: None,
+            sigma: None,
+            sd: None,
+        }
+    }
+
+    /// A log-normal distribution with median the value and `σ` of its
+    /// logarithm.
+    pub fn log_normal(sigma: f64) -> UncertaintyDecl {
+        UncertaintyDecl {
+            distribution: "log-normal".into(),
+            sigma: Some(sigma),
+            factor: None,
+            ..UncertaintyDecl::factor(1.0)
+        }
+    }
+
+    /// The distribution around `value`, or what is wrong with the
+    /// declaration (a missing or extra field, an impossible value).
+    pub fn distribution_at(&self, value: f64) -> std::result::Result<Distribution, String> {
+        let need =
+            |v: Option<f64>, what: &str| v.ok_or_else(|| format!("a {} uncertainty needs '{what}'", self.distribution));
+        let range = |log: bool| -> std::result::Result<Distribution, String> {
+            let (low, high) = match (self.factor, self.low, self.high) {
+                (Some(f), None, None) if f > 1.0 && f.is_finite() => (value / f, value * f),
+                (Some(f), None, None) => return Err(format!("factor = {f} must be finite and above 1")),
+                (None, Some(low), Some(high)) => (low, high),
+                _ => {
+                    return Err(format!("a {} uncertainty needs 'factor' or both 'low' and 'high'", self.distribution))
+                }
+            };
+            Ok(if log { Distribution::LogUniform { low, high } } else { Distribution::Uniform { low, high } })
+        };
+        let unused = |fields: &[(&str, Option<f64>)]| match fields.iter().find(|(_, v)| v.is_some()) {
+            Some((k, _)) => Err(format!("'{k}' is not a field of a {} uncertainty", self.distribution)),
+            None => Ok(()),
+        };
+        let d = match self.distribution.as_str() {
+            "log-uniform" | "uniform" => {
+                unused(&[("sigma", self.sigma), ("sd", self.sd)])?;
+                range(self.distribution == "log-uniform")?
+            }
+            "log-normal" => {
+                unused(&[("factor", self.factor), ("low", self.low), ("high", self.high), ("sd", self.sd)])?;
+                Distribution::LogNormal { median: value, sigma: need(self.sigma, "sigma")? }
+            }
+            "normal" => {
+                unused(&[("factor", self.factor), ("low", self.low), ("high", self.high), ("sigma", self.sigma)])?;
+                Distribution::Normal { mean: value, sd: need(self.sd, "sd")? }
+            }
+            other => return Err(format!("unknown distribution '{other}' (log-uniform, uniform, log-normal, normal)")),
+        };
+        match d.problem() {
+            Some(reason) => Err(reason),
+            None => Ok(d),
+        }
+    }
 }
 
 impl ParameterDecl {
@@ -131,7 +230,14 @@ impl ParameterDecl {
             tag: Provenance::Assumed,
             source: String::new(),
             description: String::new(),
+            uncertainty: None,
         }
+    }
+
+    /// Declares how uncertain the value is.
+    pub fn uncertainty(mut self, uncertainty: UncertaintyDecl) -> ParameterDecl {
+        self.uncertainty = Some(uncertainty);
+        self
     }
 
     /// Sets how sure the value is.

@@ -3,8 +3,6 @@
 //! (quantile function) `x = F⁻¹(u)`, so that a design built in the unit
 //! hypercube becomes a sample of the parameters.
 
-use super::DesignError;
-
 /// The distribution of one uncertain parameter.
 ///
 /// Each variant maps `u ∈ (0, 1)` to a value by its quantile function
@@ -22,7 +20,7 @@ use super::DesignError;
 /// `ln x` has mean `ln median` (the `μ` of the usual parametrisation) and
 /// standard deviation `sigma`.
 ///
-/// [`Distribution::check`] refuses impossible parameters (non-finite values,
+/// [`Distribution::problem`] names impossible parameters (non-finite values,
 /// `low ≥ high`, non-positive bounds of a log scale, `sd ≤ 0`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Distribution {
@@ -58,11 +56,12 @@ pub enum Distribution {
 }
 
 impl Distribution {
-    /// Checks the distribution's parameters for the parameter called `name`
-    /// (named in the error): all finite, `low < high`, `low > 0` on a log
-    /// scale, `sd > 0`, `median > 0`, `sigma > 0`, and the quantiles finite.
-    pub fn check(&self, name: &str) -> Result<(), DesignError> {
-        let invalid = |reason: String| Err(DesignError::InvalidParameter { name: name.to_string(), reason });
+    /// What is wrong with the distribution's parameters, if anything: all
+    /// must be finite, `low < high`, `low > 0` on a log scale, `sd > 0`,
+    /// `median > 0`, `sigma > 0`, and the quantiles finite from
+    /// [`SMALLEST_COORDINATE`] to `1 −` it.
+    pub fn problem(&self) -> Option<String> {
+        let invalid = Some;
         let finite = |values: &[(&str, f64)]| {
             values.iter().find(|(_, v)| !v.is_finite()).map(|(k, v)| format!("{k} = {v} is not finite"))
         };
@@ -108,7 +107,7 @@ impl Distribution {
                 return invalid(format!("its quantile at u = {u:e} is {x}, not a finite number"));
             }
         }
-        Ok(())
+        None
     }
 
     /// The value at unit coordinate `u ∈ (0, 1)`: the quantile `F⁻¹(u)`

@@ -1,0 +1,170 @@
+//! Parameter uncertainty in the model: declared distributions
+//! (`uncertainty = { … }` in a model file), the defaults of the provenance
+//! tags, their refusals, and their use by GSA specs and cohorts that name a
+//! parameter without a distribution.
+
+use sasp::gsa::experiment::Spec;
+use sasp::model::{Distribution, Model, ParameterDecl, UncertaintyDecl};
+use sasp::prelude::*;
+use sasp::sweep::Design;
+
+/// A small model file whose parameters declare (or do not declare) their
+/// uncertainty; `extra` is spliced into the parameter `k`'s table.
+fn model_file(extra: &str) -> String {
+    format!(
+        r#"
+[model]
+name = "uncertain"
+
+[[compartment]]
+name = "X"
+kind = "index.X"
+unit = "1"
+initial = 10.0
+
+[[parameter]]
+name = "k"
+value = 0.5
+unit = "1/day"
+tag = "A"
+{extra}
+
+[[parameter]]
+name = "v"
+value = 2.0
+unit = "1/day"
+tag = "V"
+
+[[process]]
+name = "decay"
+changes = {{ X = -1 }}
+rate = {{ law = "first_order", k = "k", of = "X" }}
+"#
+    )
+}
+
+#[test]
+fn declared_distributions_are_read_and_tags_give_the_defaults() {
+    let cases = [
+        (
+            r#"uncertainty = { distribution = "log-normal", sigma = 0.5 }"#,
+            Distribution::LogNormal { median: 0.5, sigma: 0.5 },
+        ),
+        (r#"uncertainty = { distribution = "normal", sd = 0.1 }"#, Distribution::Normal { mean: 0.5, sd: 0.1 }),
+        (
+            r#"uncertainty = { distribution = "log-uniform", factor = 3 }"#,
+            Distribution::LogUniform { low: 0.5 / 3.0, high: 1.5 },
+        ),
+        (
+            r#"uncertainty = { distribution = "uniform", low = 0.1, high = 0.9 }"#,
+            Distribution::Uniform { low: 0.1, high: 0.9 },
+        ),
+        // Without a declaration: [A] is log-uniform over a factor 4.
+        ("", Distribution::LogUniform { low: 0.125, high: 2.0 }),
+    ];
+    for (extra, expected) in cases {
+        let model = Model::from_toml_str(&model_file(extra), "uncertain.toml").unwrap();
+        assert_eq!(model.parameter_distribution("k").unwrap(), expected, "{extra}");
+        // [V]: a factor 1.25.
+        assert_eq!(model.parameter_distribution("v").unwrap(), Distribution::LogUniform { low: 1.6, high: 2.5 });
+        // The declaration survives writing the model back out.
+        let again = Model::from_toml_str(&model.to_toml().unwrap(), "again.toml").unwrap();
+        assert_eq!(again.parameter_distribution("k").unwrap(), expected, "{extra}");
+    }
+    // The reference model: fitted [F] a factor 2, derived [D] 1.5, a
+    // numerical device [N] has none.
+    let reference = sasp::models::iannello2013().unwrap();
+    let k = reference.parameter("k_kill").unwrap();
+    assert_eq!(
+        reference.parameter_distribution("k_kill").unwrap(),
+        Distribution::LogUniform { low: k / 2.0, high: k * 2.0 }
+    );
+    let d = reference.parameter("delta_C").unwrap();
+    assert_eq!(
+        reference.parameter_distribution("delta_C").unwrap(),
+        Distribution::LogUniform { low: d / 1.5, high: d * 1.5 }
+    );
+    let err = reference.parameter_distribution("T_eps").unwrap_err().to_string();
+    assert!(err.contains("'T_eps'") && err.contains("numerical device"), "{err}");
+    assert!(reference.parameter_distribution("nothing").is_err());
+    // From Rust.
+    let built = ModelBuilder::new("b")
+        .compartment("X", Compartment::Other(Quantity::Index), "1", 1.0)
+        .declare(ParameterDecl::new("k", 1.0, "1/day").uncertainty(UncertaintyDecl::log_normal(0.2)))
+        .declare(ParameterDecl::new("zero", 0.0, "1/day"))
+        .build()
+        .unwrap();
+    assert_eq!(built.parameter_distribution("k").unwrap(), Distribution::LogNormal { median: 1.0, sigma: 0.2 });
+    let err = built.parameter_distribution("zero").unwrap_err().to_string();
+    assert!(err.contains("no default log-uniform range"), "{err}");
+}
+
+#[test]
+fn impossible_declarations_are_refused_with_the_line() {
+    for (extra, says) in [
+        (r#"uncertainty = { distribution = "log-uniform", factor = 0.5 }"#, "factor = 0.5 must be finite and above 1"),
+        (r#"uncertainty = { distribution = "log-normal" }"#, "needs 'sigma'"),
+        (r#"uncertainty = { distribution = "log-normal", sigma = -1 }"#, "sigma must be > 0"),
+        (r#"uncertainty = { distribution = "normal", sd = 0.1, sigma = 2 }"#, "'sigma' is not a field of a normal"),
+        (r#"uncertainty = { distribution = "gamma", sd = 1 }"#, "unknown distribution 'gamma'"),
+        (r#"uncertainty = { distribution = "uniform", low = 2, high = 1 }"#, "low = 2 must be below high = 1"),
+        (r#"uncertainty = { distribution = "log-uniform" }"#, "needs 'factor' or both 'low' and 'high'"),
+        (r#"uncertainty = { distribution = "log-uniform", factor = 2, shape = 1 }"#, "shape"),
+    ] {
+        let err = Model::from_toml_str(&model_file(extra), "uncertain.toml").unwrap_err().to_string();
+        assert!(err.contains(says), "{extra}: {err}");
+        assert!(err.contains("uncertain.toml:"), "{extra}: no file and line in {err}");
+    }
+}
+
+#[test]
+fn gsa_specs_and_cohorts_take_the_models_distribution() {
+    let model = sasp::models::iannello2013().unwrap();
+    let k = model.parameter("k_kill").unwrap();
+    let spec = Spec::from_toml_str(
+        "arm = \"control\"\nmethod = \"sobol\"\noutput = { observable = \"tumor_volume_mm3\", day = 14.0 }\n\
+         [[parameter]]\nname = \"k_kill\"\n[[parameter]]\nname = \"rho_N\"\ndistribution = \"log-normal\"\nmedian = 0.02\nsigma = 0.1\n",
+        "gsa.toml",
+    )
+    .unwrap();
+    let parameters = spec.parameters(&model).unwrap();
+    assert_eq!(parameters[0].distribution, Distribution::LogUniform { low: k / 2.0, high: 2.0 * k });
+    assert_eq!(parameters[1].distribution, Distribution::LogNormal { median: 0.02, sigma: 0.1 });
+    let values_alone = Spec::from_toml_str(
+        "arm = \"control\"\nmethod = \"sobol\"\noutput = { observable = \"tumor_volume_mm3\", day = 14.0 }\n\
+         [[parameter]]\nname = \"k_kill\"\nlow = 1.0\n",
+        "gsa.toml",
+    )
+    .unwrap();
+    let err = values_alone.parameters(&model).unwrap_err().to_string();
+    assert!(err.contains("'k_kill'") && err.contains("values without a distribution"), "{err}");
+
+    // A cohort without sigma draws k_kill log-uniformly over [k/2, 2k]:
+    // ln x uniform, mean ln k, standard deviation ln 2/√3; rho_N keeps its
+    // sigma.
+    let runs = 4000;
+    let cohort = Design::from_toml_str(
+        &format!(
+            "arm = \"control\"\ndesign = \"cohort\"\nruns = {runs}\nseed = 5\n[[parameter]]\nname = \"k_kill\"\n\
+             [[parameter]]\nname = \"rho_N\"\nsigma = 0.3\n"
+        ),
+        "cohort.toml",
+    )
+    .unwrap();
+    let sampler = cohort.sampler(&model).unwrap();
+    let logs: Vec<f64> = (0..runs).map(|j| sampler.sample(j).unwrap()[0].ln()).collect();
+    assert!(logs.iter().all(|&x| x >= (k / 2.0).ln() - 1e-12 && x <= (2.0 * k).ln() + 1e-12));
+    let mean = logs.iter().sum::<f64>() / runs as f64;
+    let sd = 2f64.ln() / 3f64.sqrt();
+    assert!((mean - k.ln()).abs() < 5.0 * sd / (runs as f64).sqrt(), "mean of ln k_kill {mean} vs {}", k.ln());
+    let var = logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (runs - 1) as f64;
+    assert!((var.sqrt() / sd - 1.0).abs() < 0.05, "sd of ln k_kill {} vs {sd}", var.sqrt());
+    // A numerical device has no distribution: refused at the spec's line.
+    let device = Design::from_toml_str(
+        "arm = \"control\"\ndesign = \"cohort\"\nruns = 3\n[[parameter]]\nname = \"T_eps\"\n",
+        "cohort.toml",
+    )
+    .unwrap();
+    let err = device.sampler(&model).unwrap_err().to_string();
+    assert!(err.contains("cohort.toml:5") && err.contains("numerical device"), "{err}");
+}
