@@ -9,11 +9,19 @@
 //! (tumor volume in three panels: p53 on vs off; anti-CCL2 vs anti-CCL3/4/5
 //! vs control; NK cells and NKG2D), `ccl2` (free vs total CCL2 under
 //! anti-CCL2), `nk_infiltration` (NK per mm³ over time) and `nk_day5`.
+//! The clearance and NK figures carry each arm's 50 % and 90 % bands over
+//! the uncertainty of the fitted `[F]` parameters (their model
+//! distributions, log-uniform ×/÷ 2; [`BAND_RUNS`] parameter sets), also
+//! written as `out/neutralization_bands.csv`.
 
 use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
+use sasp::model::Provenance;
 use std::path::Path;
 use std::process::ExitCode;
+
+/// Parameter sets behind the uncertainty bands.
+const BAND_RUNS: usize = 200;
 
 fn run() -> sasp::Result<()> {
     let model = sasp::models::iannello2013()?;
@@ -58,9 +66,31 @@ fn run() -> sasp::Result<()> {
     // The figures: the same arms sampled finely (dense output) for smooth curves.
     let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
     let doses = antibody_schedule().times("doses", model.initial_time())?;
-    sasp::plot::paper::write_experiment(Path::new("out"), &results, &fine, &targets, &doses, &manifest)?;
+    // The bands: the fitted parameters drawn from their distributions.
+    let fitted: Vec<(String, sasp::model::Distribution)> = model
+        .spec()
+        .parameters
+        .iter()
+        .filter(|p| p.tag == Provenance::Fitted)
+        .map(|p| Ok((p.name.clone(), model.parameter_distribution(&p.name)?)))
+        .collect::<sasp::Result<_>>()?;
+    let start = std::time::Instant::now();
+    let fine_experiment = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY);
+    let observables = ["tumor_volume_mm3", "nk_per_mm3"];
+    let levels = sasp::plot::paper::BAND_LEVELS;
+    let bands = sasp::sweep::bands(&fine_experiment, &fitted, &observables, BAND_RUNS, 1, &levels)?;
+    let names: Vec<&str> = fitted.iter().map(|p| p.0.as_str()).collect();
     println!(
-        "wrote out/neutralization.csv, .json and the figures {} (each with a .manifest.json)",
+        "bands: {} parameter sets of {} ({} failed) in {:.1} s",
+        bands.runs,
+        names.join(", "),
+        bands.failed,
+        start.elapsed().as_secs_f64()
+    );
+    let out = Path::new("out");
+    sasp::plot::paper::write_experiment(out, &results, &fine, &targets, &doses, Some(&bands), &manifest)?;
+    println!(
+        "wrote out/neutralization.csv, .json, _bands.csv and the figures {} (each with a .manifest.json)",
         sasp::plot::paper::FILES.join(", ")
     );
     Ok(())

@@ -47,8 +47,8 @@
 
 use crate::error::{FileError, ModelError, Result, SaspError};
 use crate::experiment::Experiment;
-use crate::intervene::Arm;
-use crate::model::Model;
+use crate::intervene::{Arm, PreparedArm};
+use crate::model::{Distribution, Model};
 use crate::util::rng::Rng;
 use crate::util::text::{number, optional_number};
 use rayon::prelude::*;
@@ -1029,4 +1029,143 @@ mod tests {
         assert_eq!(s.position("parameter.1.sigma").map(|p| p.0), s.position("parameter.1").map(|p| p.0));
         assert_eq!(s.position("until"), None);
     }
+}
+
+/// Quantile bands of an experiment's observables over a parameter
+/// distribution ([`bands`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bands {
+    /// The quantile levels, increasing (e.g. 0.05, 0.25, 0.5, 0.75, 0.95).
+    pub levels: Vec<f64>,
+    /// The parameters varied and their distributions.
+    pub parameters: Vec<(String, Distribution)>,
+    /// Parameter sets drawn.
+    pub runs: usize,
+    /// Parameter sets whose run failed in some arm (left out of every
+    /// band).
+    pub failed: usize,
+    /// Each arm's bands, in the experiment's order.
+    pub arms: Vec<ArmBands>,
+}
+
+/// One arm's bands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArmBands {
+    /// The arm.
+    pub name: String,
+    /// The sample times.
+    pub t: Vec<f64>,
+    /// Per observable its name and `quantiles[k][l]`: level `l` at sample
+    /// `k`, over the runs where the value is defined (NaN where fewer than
+    /// half of them define it, e.g. NK per mm³ of a cleared tumor).
+    pub observables: Vec<(String, Vec<Vec<f64>>)>,
+}
+
+impl Bands {
+    /// `(t, quantile)` points of `observable` in `arm` at level index `l`
+    /// (`None` for an unknown arm, observable or level).
+    pub fn curve(&self, arm: &str, observable: &str, l: usize) -> Option<Vec<(f64, f64)>> {
+        let a = self.arms.iter().find(|a| a.name == arm)?;
+        let (_, q) = a.observables.iter().find(|(name, _)| name == observable)?;
+        if l >= self.levels.len() {
+            return None;
+        }
+        Some(a.t.iter().zip(q).map(|(&t, row)| (t, row[l])).collect())
+    }
+}
+
+/// The quantiles at `levels` of `observables` in every arm of `experiment`
+/// over `runs` parameter sets drawn from `parameters` (each value the
+/// quantile of its distribution at a uniform coordinate; run `j` draws from
+/// the stream `(seed, j)`, so the bands do not depend on the thread count).
+/// Quantiles are the order statistics at `⌊l·(m − 1) + ½⌋` of the `m`
+/// defined values (the nearest rank). Runs run in parallel (rayon); a run
+/// that fails in any arm is left out and counted in [`Bands::failed`].
+///
+/// # Errors
+///
+/// [`SaspError::InvalidOptions`] for `runs` of 0 or above [`MAX_RUNS`],
+/// levels outside `[0, 1]` or not increasing, an impossible distribution,
+/// or every run failing; [`ModelError::UnknownParameter`] and an unknown
+/// observable before any run.
+pub fn bands(
+    experiment: &Experiment,
+    parameters: &[(String, Distribution)],
+    observables: &[&str],
+    runs: usize,
+    seed: u64,
+    levels: &[f64],
+) -> Result<Bands> {
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(SaspError::InvalidOptions(format!("bands need 1 to {MAX_RUNS} runs, not {runs}")));
+    }
+    if levels.iter().any(|l| !(0.0..=1.0).contains(l)) || levels.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(SaspError::InvalidOptions(format!("band levels {levels:?} must increase within [0, 1]")));
+    }
+    let model = experiment.model();
+    for (name, d) in parameters {
+        model.parameter(name)?;
+        if let Some(reason) = d.problem() {
+            return Err(SaspError::InvalidOptions(format!("the distribution of '{name}': {reason}")));
+        }
+    }
+    let t0 = model.initial_time();
+    let prepared: Vec<PreparedArm> =
+        experiment.arm_list().iter().map(|a| a.prepare(model, t0)).collect::<Result<_>>()?;
+    // The nominal run checks the observables before any sampled run.
+    let mut times = Vec::with_capacity(prepared.len());
+    for arm in &prepared {
+        let nominal = experiment.run_prepared(arm)?;
+        for o in observables {
+            nominal.series(o)?;
+        }
+        times.push(nominal.t);
+    }
+    let one = |j: usize| -> Option<Vec<Vec<Vec<f64>>>> {
+        let mut rng = Rng::new(seed, j as u64);
+        let values: Vec<(&str, f64)> = parameters
+            .iter()
+            .map(|(name, d)| (name.as_str(), d.quantile(rng.uniform().max(f64::MIN_POSITIVE))))
+            .collect();
+        prepared
+            .iter()
+            .map(|arm| {
+                let arm = PreparedArm { model: arm.model.with_parameters(&values).ok()?, ..arm.clone() };
+                let result = experiment.run_prepared(&arm).ok()?;
+                observables.iter().map(|o| result.series(o).ok().map(<[f64]>::to_vec)).collect()
+            })
+            .collect()
+    };
+    let all: Vec<Option<Vec<Vec<Vec<f64>>>>> = (0..runs).into_par_iter().map(one).collect();
+    let done: Vec<&Vec<Vec<Vec<f64>>>> = all.iter().flatten().collect();
+    if done.is_empty() {
+        return Err(SaspError::InvalidOptions(format!("every one of the {runs} runs of the bands failed")));
+    }
+    let mut arms = Vec::with_capacity(prepared.len());
+    let mut column = Vec::with_capacity(done.len());
+    for (a, arm) in prepared.iter().enumerate() {
+        let mut per_observable = Vec::with_capacity(observables.len());
+        for (o, name) in observables.iter().enumerate() {
+            let quantiles = (0..times[a].len())
+                .map(|k| {
+                    column.clear();
+                    column.extend(done.iter().filter_map(|run| run[a][o].get(k).copied()).filter(|v| !v.is_nan()));
+                    column.sort_by(f64::total_cmp);
+                    levels
+                        .iter()
+                        .map(|&l| {
+                            if 2 * column.len() < done.len() {
+                                f64::NAN
+                            } else {
+                                column[(l * (column.len() - 1) as f64 + 0.5).floor() as usize]
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            per_observable.push((name.to_string(), quantiles));
+        }
+        arms.push(ArmBands { name: arm.name.clone(), t: times[a].clone(), observables: per_observable });
+    }
+    Ok(Bands { levels: levels.to_vec(), parameters: parameters.to_vec(), runs, failed: runs - done.len(), arms })
 }

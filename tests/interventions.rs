@@ -260,7 +260,7 @@ fn plots_are_written_whole_or_not_at_all() {
     // type, a day that was not sampled, a paper figure whose arms were not run.
     assert!(sasp::plot::nk_infiltration(&results, 5.0, None, dir.join("chart.gif")).is_err());
     assert!(sasp::plot::nk_infiltration(&results, 5.5, None, dir.join("nk2.png")).is_err());
-    let err = sasp::plot::paper::clearance(&results, &[], dir.join("clearance.png")).unwrap_err();
+    let err = sasp::plot::paper::clearance(&results, &[], None, dir.join("clearance.png")).unwrap_err();
     assert!(err.to_string().contains("anti-CCL3/4/5"), "{err}");
     let mut files: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();

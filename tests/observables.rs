@@ -86,7 +86,7 @@ fn the_paper_figures_are_drawn_from_fine_samples() {
     let model = sasp::models::iannello2013().unwrap();
     let doses = antibody_schedule().times("doses", model.initial_time()).unwrap();
     let dir = std::env::temp_dir().join(format!("sasp-figures-{}", std::process::id()));
-    sasp::plot::paper::draw_all(&results, &doses, |name| dir.join(name)).unwrap();
+    sasp::plot::paper::draw_all(&results, &doses, None, |name| dir.join(name)).unwrap();
     for name in sasp::plot::paper::FILES {
         let bytes = std::fs::read(dir.join(name)).unwrap();
         if name.ends_with(".png") {

@@ -168,3 +168,92 @@ fn gsa_specs_and_cohorts_take_the_models_distribution() {
     let err = device.sampler(&model).unwrap_err().to_string();
     assert!(err.contains("cohort.toml:5") && err.contains("numerical device"), "{err}");
 }
+
+#[test]
+fn bands_are_the_quantiles_of_the_prediction_over_the_distribution() {
+    use sasp::experiment::{ClearanceSpec, Experiment, Level, Observable};
+    use sasp::intervene::Arm;
+    // X' = −kX from 1 with k log-uniform on [0.5, 2]: X(t) = e^{−kt}
+    // falls as k rises, so its quantile at level l is e^{−k(1−l) t} with
+    // k(q) = 0.5·4^q. Each empirical quantile, mapped back to its level,
+    // lies within 5 standard errors √(l(1 − l)/n) of l.
+    let model = ModelBuilder::new("decay")
+        .compartment("X", Compartment::Other(Quantity::Index), "1", 1.0)
+        .declare(ParameterDecl::new("k", 1.0, "1/day").uncertainty(UncertaintyDecl::factor(2.0)))
+        .process(ProcessDecl::new("decay", RateLaw::first_order("k", "X")).change("X", -1.0))
+        .build()
+        .unwrap();
+    let experiment = Experiment::new(&model)
+        .arms([Arm::new("none")])
+        .observables([Observable::pool("x", "1", &["X"])])
+        .clearance(ClearanceSpec::of("x").threshold("half", Level::Fraction(0.5)))
+        .until(2.0)
+        .sample_every(1.0);
+    let parameters = vec![("k".to_string(), model.parameter_distribution("k").unwrap())];
+    let levels = [0.05, 0.25, 0.5, 0.75, 0.95];
+    let n = 2001;
+    let bands = sasp::sweep::bands(&experiment, &parameters, &["x"], n, 3, &levels).unwrap();
+    assert_eq!((bands.runs, bands.failed), (n, 0));
+    let arm = &bands.arms[0];
+    assert_eq!(arm.name, "none");
+    for (k, &t) in arm.t.iter().enumerate() {
+        for (l, &level) in levels.iter().enumerate() {
+            let x = arm.observables[0].1[k][l];
+            if t == 0.0 {
+                assert!((x - 1.0).abs() < 1e-6, "every run starts at 1");
+                continue;
+            }
+            let rate = -x.ln() / t;
+            let found = 1.0 - (rate / 0.5).ln() / 4f64.ln();
+            let se = (level * (1.0 - level) / n as f64).sqrt();
+            assert!((found - level).abs() < 5.0 * se, "t = {t}, level {level}: found {found}");
+        }
+    }
+    assert_eq!(bands.curve("none", "x", 2).unwrap().len(), arm.t.len());
+    assert!(bands.curve("none", "y", 2).is_none() && bands.curve("other", "x", 2).is_none());
+    // The same bands for any thread count.
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let again = one.install(|| sasp::sweep::bands(&experiment, &parameters, &["x"], n, 3, &levels).unwrap());
+    assert_eq!(again, bands);
+    // Refusals, before any run.
+    assert!(sasp::sweep::bands(&experiment, &parameters, &["x"], 0, 3, &levels).is_err());
+    assert!(sasp::sweep::bands(&experiment, &parameters, &["x"], 10, 3, &[0.5, 0.25]).is_err());
+    assert!(sasp::sweep::bands(&experiment, &parameters, &["x"], 10, 3, &[1.5]).is_err());
+    let err = sasp::sweep::bands(&experiment, &parameters, &["nothing"], 10, 3, &levels).unwrap_err();
+    assert!(err.to_string().contains("nothing"), "{err}");
+    let unknown = vec![("q".to_string(), Distribution::LogUniform { low: 1.0, high: 2.0 })];
+    assert!(sasp::sweep::bands(&experiment, &unknown, &["x"], 10, 3, &levels).is_err());
+    let impossible = vec![("k".to_string(), Distribution::LogUniform { low: 2.0, high: 1.0 })];
+    assert!(sasp::sweep::bands(&experiment, &impossible, &["x"], 10, 3, &levels).is_err());
+}
+
+#[test]
+fn the_paper_figures_carry_the_bands() {
+    use sasp::experiment::paper::{antibody_schedule, neutralization_arms};
+    use sasp::experiment::Experiment;
+    let model = sasp::models::iannello2013().unwrap();
+    let experiment = Experiment::new(&model)
+        .arms(neutralization_arms().unwrap())
+        .until(21.0)
+        .sample_every(sasp::plot::paper::SAMPLE_EVERY);
+    let fitted = vec![("k_kill".to_string(), model.parameter_distribution("k_kill").unwrap())];
+    let levels = sasp::plot::paper::BAND_LEVELS;
+    let bands = sasp::sweep::bands(&experiment, &fitted, &["tumor_volume_mm3", "nk_per_mm3"], 8, 1, &levels).unwrap();
+    let results = experiment.run().unwrap();
+    let doses = antibody_schedule().times("doses", model.initial_time()).unwrap();
+    let dir = std::env::temp_dir().join(format!("sasp-bands-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    sasp::plot::paper::draw_all(&results, &doses, Some(&bands), |name| dir.join(name)).unwrap();
+    let svg = std::fs::read_to_string(dir.join("clearance.svg")).unwrap();
+    assert!(svg.contains("90 % of parameter sets"), "the band's legend entry");
+    // The CSV: a header, then a row per arm, observable and sample.
+    let csv = sasp::plot::paper::bands_csv(&bands);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("arm,observable,day,q05,q25,q50,q75,q95"));
+    assert_eq!(lines.count(), 10 * 2 * bands.arms[0].t.len());
+    // Bands of other levels are refused by the figures.
+    let other = sasp::sweep::bands(&experiment, &fitted, &["tumor_volume_mm3", "nk_per_mm3"], 2, 1, &[0.5]).unwrap();
+    let err = sasp::plot::paper::draw_all(&results, &doses, Some(&other), |name| dir.join(name)).unwrap_err();
+    assert!(err.to_string().contains("levels"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -883,7 +883,7 @@ fn run(cli: Cli) -> Outcome<()> {
             }
             let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
             let doses = antibody_schedule().times("doses", model.initial_time())?;
-            sasp::plot::paper::write_experiment(&out, &results, &fine, &targets, &doses, &manifest)?;
+            sasp::plot::paper::write_experiment(&out, &results, &fine, &targets, &doses, None, &manifest)?;
             eprintln!(
                 "wrote {}/neutralization.csv, .json, the figures (clearance, ccl2, nk_infiltration, nk_day5; .png and .svg) and their manifests",
                 out.display()

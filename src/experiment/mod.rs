@@ -387,6 +387,11 @@ impl<'m> Experiment<'m> {
         (self.method, &self.options)
     }
 
+    /// The arms, in the order they run.
+    pub fn arm_list(&self) -> &[Arm] {
+        &self.arms
+    }
+
     /// The model the arms run on.
     pub fn model(&self) -> &'m Model {
         self.model

@@ -100,6 +100,22 @@ pub struct Floor {
     pub crossing: String,
 }
 
+/// A shaded band between two curves (e.g. the 5–95 % quantiles of a
+/// prediction over a parameter distribution): `(x, low, high)` points in
+/// increasing `x`; where either bound is not finite the band has a gap, and
+/// it is clipped to the panel's range (and floor).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// Legend label (`None`: no legend entry).
+    pub label: Option<String>,
+    /// The points `(x, low, high)`.
+    pub points: Vec<(f64, f64, f64)>,
+    /// Its colour.
+    pub colour: RGBColor,
+    /// Its opacity in (0, 1]: bands drawn over one another add up.
+    pub opacity: f64,
+}
+
 /// One panel: a title (the question it answers), axes and series.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Panel {
@@ -107,6 +123,8 @@ pub struct Panel {
     pub title: String,
     /// The series.
     pub series: Vec<Series>,
+    /// Shaded bands, drawn beneath the series.
+    pub bands: Vec<Band>,
     /// The `y` range; from the data when `None`.
     pub y_range: Option<(f64, f64)>,
     /// Values below this are not drawn; the crossings are marked.
@@ -127,6 +145,7 @@ impl Panel {
         Panel {
             title: title.into(),
             series,
+            bands: Vec::new(),
             y_range: None,
             floor: None,
             marks: Vec::new(),
@@ -248,6 +267,11 @@ where
     };
     let mut entries: Vec<(String, Option<LineStyle>, Marker)> =
         panel.series.iter().map(|s| (s.label.clone(), Some(s.style), Marker::None)).collect();
+    for band in &panel.bands {
+        if let Some(label) = &band.label {
+            entries.push((label.clone(), Some(LineStyle::new(band.colour, Dash::Solid)), Marker::Band));
+        }
+    }
     if let Some((_, label)) = &panel.events {
         entries.push((label.clone(), None, Marker::Event));
     }
@@ -310,6 +334,14 @@ where
     // On a log axis nothing below the range's bottom can be drawn either.
     let bottom = if log { ylo } else { f64::NEG_INFINITY };
     let floor = panel.floor.as_ref().map_or(bottom, |f| f.value.max(bottom));
+    for band in &panel.bands {
+        let colour = band.colour.mix(band.opacity.clamp(0.0, 1.0));
+        for run in band_runs(&band.points, floor, yhi, log) {
+            let outline: Vec<(f64, f64)> =
+                run.iter().map(|p| (p.0, p.2)).chain(run.iter().rev().map(|p| (p.0, p.1))).collect();
+            chart.draw_series(std::iter::once(Polygon::new(outline, colour.filled()))).map_err(err)?;
+        }
+    }
     for s in &panel.series {
         for run in drawable_runs(&s.points, floor, log) {
             stroke(&mut chart, &run, s.style)?;
@@ -344,6 +376,7 @@ enum Marker {
     None,
     Event,
     Crossing,
+    Band,
 }
 
 fn draw_legend<DB: DrawingBackend>(
@@ -359,6 +392,9 @@ where
     for (k, (label, style, marker)) in entries.iter().enumerate() {
         let (x, y) = (84 + (k as i32 % 2) * column, 12 + (k as i32 / 2) * 24);
         match (style, marker) {
+            (Some(s), Marker::Band) => {
+                area.draw(&Rectangle::new([(x, y - 7), (x + 40, y + 7)], s.colour.mix(0.3).filled())).map_err(err)?;
+            }
             (Some(s), _) => {
                 let points = vec![(x, y), (x + 40, y)];
                 match s.pattern() {
@@ -399,6 +435,31 @@ where
         Some((d, g)) => chart.draw_series(DashedLineSeries::new(run.iter().copied(), d, g, shape)).map(|_| ()),
     }
     .map_err(err)
+}
+
+/// The maximal runs of a band's points whose bounds are finite (and
+/// positive on a log axis), each bound clipped to `[floor, top]`.
+fn band_runs(points: &[(f64, f64, f64)], floor: f64, top: f64, log: bool) -> Vec<Vec<(f64, f64, f64)>> {
+    let ok = |p: &(f64, f64, f64)| {
+        p.0.is_finite() && p.1.is_finite() && p.2.is_finite() && p.2 >= p.1 && (!log || p.2 > 0.0)
+    };
+    let clip = |v: f64| v.clamp(floor, top);
+    let mut runs = Vec::new();
+    let mut run: Vec<(f64, f64, f64)> = Vec::new();
+    for p in points {
+        if ok(p) && p.2 >= floor {
+            run.push((p.0, clip(p.1), clip(p.2)));
+        } else if !run.is_empty() {
+            if run.len() > 1 {
+                runs.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        }
+    }
+    if run.len() > 1 {
+        runs.push(run);
+    }
+    runs
 }
 
 /// The maximal runs of points that can be drawn: finite and at or above

@@ -16,9 +16,10 @@
 //! are smooth: samples come from the solver's dense output, so a fine grid
 //! costs little.
 
-use super::figure::{self, Dash, Figure, Floor, LineStyle, Panel, Series, GREY, OKABE_ITO};
+use super::figure::{self, Band, Dash, Figure, Floor, LineStyle, Panel, Series, GREY, OKABE_ITO};
 use crate::error::{FileError, Result, SaspError};
 use crate::experiment::ArmResult;
+use crate::sweep::Bands;
 use std::path::Path;
 
 /// The look of each of the paper's arms, the same in every figure.
@@ -65,6 +66,42 @@ fn arms_series(results: &[ArmResult], names: &[&str], observable: &str) -> Resul
     names.iter().map(|&n| series(arm(results, n)?, n, style(n), observable)).collect()
 }
 
+/// The quantile levels of the bands the figures draw: 5, 25, 50, 75 and
+/// 95 % (the 90 % band between the first and last, the 50 % band between
+/// the second and fourth).
+pub const BAND_LEVELS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// The 90 % and 50 % bands of `observable` for each arm of `names`, in the
+/// arm's colour (the first arm's labelled); none without `bands`.
+fn arms_bands(bands: Option<&Bands>, names: &[&str], observable: &str) -> Result<Vec<Band>> {
+    let Some(bands) = bands else { return Ok(Vec::new()) };
+    if bands.levels != BAND_LEVELS {
+        return Err(SaspError::InvalidOptions(format!(
+            "the figures' bands need the levels {BAND_LEVELS:?}, not {:?}",
+            bands.levels
+        )));
+    }
+    let mut out = Vec::new();
+    for (k, &name) in names.iter().enumerate() {
+        let curve = |l: usize| {
+            bands.curve(name, observable, l).ok_or_else(|| SaspError::MissingArm {
+                arm: name.to_string(),
+                needed_by: "the uncertainty bands of the paper's figures",
+            })
+        };
+        for ((lo, hi), (opacity, label)) in [((0, 4), (0.12, "90 % of parameter sets")), ((1, 3), (0.22, "50 %"))] {
+            let (low, high) = (curve(lo)?, curve(hi)?);
+            out.push(Band {
+                label: (k == 0).then(|| format!("{label} ({name})")),
+                points: low.iter().zip(&high).map(|(&(t, a), &(_, b))| (t, a, b)).collect(),
+                colour: style(name).colour,
+                opacity,
+            });
+        }
+    }
+    Ok(out)
+}
+
 const DAYS: &str = "days since doxycycline (p53 restored at day 0)";
 
 fn doxycycline() -> Vec<(f64, String)> {
@@ -73,8 +110,14 @@ fn doxycycline() -> Vec<(f64, String)> {
 
 /// Tumor volume of the paper's arms in three panels (log axis, detection
 /// limit [`FLOOR_MM3`] labelled, tumors that fall below it marked), with the
-/// antibody doses `dose_days` above the data.
-pub fn clearance(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) -> Result<()> {
+/// antibody doses `dose_days` above the data and, with `bands`, the 50 %
+/// and 90 % bands of each arm over the parameter distribution.
+pub fn clearance(
+    results: &[ArmResult],
+    dose_days: &[f64],
+    bands: Option<&Bands>,
+    path: impl AsRef<Path>,
+) -> Result<()> {
     let floor = Floor {
         value: FLOOR_MM3,
         label: format!("detection limit {FLOOR_MM3} mm³"),
@@ -87,6 +130,7 @@ pub fn clearance(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path
             floor: Some(floor.clone()),
             marks: doxycycline(),
             events: doses,
+            bands: arms_bands(bands, names, VOLUME)?,
             ..Panel::new(title, arms_series(results, names, VOLUME)?)
         })
     };
@@ -131,11 +175,16 @@ pub fn ccl2(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) ->
 }
 
 /// NK cells per mm³ of tumor over time in two panels (chemokines; NK cells
-/// and NKG2D), the p53-off arm in grey as the reference level. Undefined
-/// values (tumor below the detection volume) leave gaps.
-pub fn nk_infiltration(results: &[ArmResult], path: impl AsRef<Path>) -> Result<()> {
+/// and NKG2D), the p53-off arm in grey as the reference level, with
+/// `bands` as in [`clearance`]. Undefined values (tumor below the detection
+/// volume) leave gaps.
+pub fn nk_infiltration(results: &[ArmResult], bands: Option<&Bands>, path: impl AsRef<Path>) -> Result<()> {
     let panel = |title: &str, names: &[&str]| -> Result<Panel> {
-        Ok(Panel { marks: doxycycline(), ..Panel::new(title, arms_series(results, names, NK)?) })
+        Ok(Panel {
+            marks: doxycycline(),
+            bands: arms_bands(bands, names, NK)?,
+            ..Panel::new(title, arms_series(results, names, NK)?)
+        })
     };
     let figure = Figure {
         title: "NK cells in the tumor: recruited after p53 restoration, through CCL2".into(),
@@ -177,14 +226,20 @@ pub const FILES: [&str; 8] = [
 pub const SAMPLE_EVERY: f64 = 1.0 / 16.0;
 
 /// Draws every figure of [`FILES`] from `results` (sampled every
-/// [`SAMPLE_EVERY`] days), each to `path(name)`.
-pub fn draw_all(results: &[ArmResult], dose_days: &[f64], path: impl Fn(&str) -> std::path::PathBuf) -> Result<()> {
+/// [`SAMPLE_EVERY`] days), each to `path(name)`, with `bands` (levels
+/// [`BAND_LEVELS`]) on the clearance and NK infiltration figures.
+pub fn draw_all(
+    results: &[ArmResult],
+    dose_days: &[f64],
+    bands: Option<&Bands>,
+    path: impl Fn(&str) -> std::path::PathBuf,
+) -> Result<()> {
     for name in FILES {
         let target = path(name);
         match name.split('.').next() {
-            Some("clearance") => clearance(results, dose_days, target)?,
+            Some("clearance") => clearance(results, dose_days, bands, target)?,
             Some("ccl2") => ccl2(results, dose_days, target)?,
-            Some("nk_infiltration") => nk_infiltration(results, target)?,
+            Some("nk_infiltration") => nk_infiltration(results, bands, target)?,
             _ => nk_day5(results, 5.0, target)?,
         }
     }
@@ -194,15 +249,20 @@ pub fn draw_all(results: &[ArmResult], dose_days: &[f64], path: impl Fn(&str) ->
 /// Writes the neutralization experiment's files into `dir` together:
 /// `neutralization.csv` and `.json` from `results` (with `targets`), the
 /// figures of [`FILES`] from `fine` (the same arms sampled every
-/// [`SAMPLE_EVERY`] days), and a manifest beside each. Everything is staged
-/// first and renamed into place at the end, so a failure (a figure that
-/// cannot be drawn, a folder that cannot be written) leaves no new file.
+/// [`SAMPLE_EVERY`] days), and a manifest beside each; with `bands` (over
+/// the same fine samples) they are drawn on the figures and written as
+/// `neutralization_bands.csv` (`arm,observable,day,q05,q25,q50,q75,q95`).
+/// Everything is staged first and renamed into place at the end, so a
+/// failure (a figure that cannot be drawn, a folder that cannot be written)
+/// leaves no new file.
+#[allow(clippy::too_many_arguments)]
 pub fn write_experiment(
     dir: &Path,
     results: &[ArmResult],
     fine: &[ArmResult],
     targets: &[crate::experiment::paper::Target],
     dose_days: &[f64],
+    bands: Option<&Bands>,
     manifest: &crate::output::Manifest,
 ) -> Result<()> {
     use crate::output::{experiment_csv, experiment_json, Staged};
@@ -213,6 +273,11 @@ pub fn write_experiment(
     let json = dir.join("neutralization.json");
     staged.bytes(&json, experiment_json(results, targets)?.as_bytes())?;
     staged.manifest(&json, manifest)?;
+    if let Some(bands) = bands {
+        let path = dir.join("neutralization_bands.csv");
+        staged.bytes(&path, bands_csv(bands).as_bytes())?;
+        staged.manifest(&path, manifest)?;
+    }
     let mut temporaries = Vec::with_capacity(FILES.len());
     for name in FILES {
         let path = dir.join(name);
@@ -220,7 +285,7 @@ pub fn write_experiment(
         staged.manifest(&path, manifest)?;
     }
     let temporary = |name: &str| temporaries.iter().find(|t| t.0 == name).map(|t| t.1.clone()).unwrap_or_default();
-    draw_all(fine, dose_days, temporary).map_err(|e| match e {
+    draw_all(fine, dose_days, bands, temporary).map_err(|e| match e {
         // Errors name the output, not its temporary.
         SaspError::File(FileError::Io { path, source }) => {
             let path = temporaries.iter().find(|t| t.1 == path).map_or(path, |t| t.2.clone());
@@ -229,4 +294,27 @@ pub fn write_experiment(
         other => other,
     })?;
     staged.commit()
+}
+
+/// The bands as CSV: `arm,observable,day`, then one column per level
+/// (`q05`, `q25`, …), one row per arm, observable and sample.
+pub fn bands_csv(bands: &Bands) -> String {
+    use std::fmt::Write;
+    let mut out = String::from("arm,observable,day");
+    for l in &bands.levels {
+        let _ = write!(out, ",q{:02.0}", l * 100.0);
+    }
+    out.push('\n');
+    for arm in &bands.arms {
+        for (name, quantiles) in &arm.observables {
+            for (t, row) in arm.t.iter().zip(quantiles) {
+                let _ = write!(out, "{},{},{t}", crate::util::text::csv_field(&arm.name), name);
+                for v in row {
+                    let _ = write!(out, ",{v}");
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
