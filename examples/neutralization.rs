@@ -16,7 +16,6 @@
 
 use sasp::experiment::paper::{antibody_schedule, neutralization_arms, targets};
 use sasp::experiment::Experiment;
-use sasp::model::Provenance;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -67,19 +66,10 @@ fn run() -> sasp::Result<()> {
     let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
     let doses = antibody_schedule().times("doses", model.initial_time())?;
     // The bands: the fitted parameters drawn from their distributions.
-    let fitted: Vec<(String, sasp::model::Distribution)> = model
-        .spec()
-        .parameters
-        .iter()
-        .filter(|p| p.tag == Provenance::Fitted)
-        .map(|p| Ok((p.name.clone(), model.parameter_distribution(&p.name)?)))
-        .collect::<sasp::Result<_>>()?;
     let start = std::time::Instant::now();
     let fine_experiment = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY);
-    let observables = ["tumor_volume_mm3", "nk_per_mm3"];
-    let levels = sasp::plot::paper::BAND_LEVELS;
-    let bands = sasp::sweep::bands(&fine_experiment, &fitted, &observables, BAND_RUNS, 1, &levels)?;
-    let names: Vec<&str> = fitted.iter().map(|p| p.0.as_str()).collect();
+    let bands = sasp::plot::paper::fitted_bands(&fine_experiment, BAND_RUNS)?;
+    let names: Vec<&str> = bands.parameters.iter().map(|p| p.0.as_str()).collect();
     println!(
         "bands: {} parameter sets of {} ({} failed) in {:.1} s",
         bands.runs,

@@ -48,7 +48,7 @@
 use crate::error::{FileError, ModelError, Result, SaspError};
 use crate::experiment::Experiment;
 use crate::intervene::{Arm, PreparedArm};
-use crate::model::{Distribution, Model};
+use crate::model::{Distribution, Model, Provenance};
 use crate::util::rng::Rng;
 use crate::util::text::{number, optional_number};
 use rayon::prelude::*;
@@ -1029,6 +1029,24 @@ mod tests {
         assert_eq!(s.position("parameter.1.sigma").map(|p| p.0), s.position("parameter.1").map(|p| p.0));
         assert_eq!(s.position("until"), None);
     }
+}
+
+/// The model's parameters tagged `tag` (e.g. [`Provenance::Fitted`]) with
+/// their distributions ([`Model::parameter_distribution`]), in declaration
+/// order.
+///
+/// # Errors
+///
+/// As [`Model::parameter_distribution`] (a parameter of value 0 or a
+/// numerical device without a declared uncertainty).
+pub fn tagged_parameters(model: &Model, tag: Provenance) -> Result<Vec<(String, Distribution)>> {
+    model
+        .spec()
+        .parameters
+        .iter()
+        .filter(|p| p.tag == tag)
+        .map(|p| Ok((p.name.clone(), model.parameter_distribution(&p.name)?)))
+        .collect()
 }
 
 /// Quantile bands of an experiment's observables over a parameter

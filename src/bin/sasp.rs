@@ -72,6 +72,11 @@ enum Command {
         /// Output folder (every file appears together, or none on failure).
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        /// Parameter sets behind the 50/90 % uncertainty bands of the
+        /// clearance and NK figures (the fitted parameters drawn from their
+        /// distributions; 0: no bands).
+        #[arg(long, default_value_t = 200)]
+        bands: usize,
     },
     /// Export a model (with an arm's interventions) as SBML Level 3 Version 2.
     ExportSbml {
@@ -859,7 +864,7 @@ fn run(cli: Cli) -> Outcome<()> {
             )?;
             eprintln!("wrote {} ({} arms)", written(&output, true), results.len());
         }
-        Command::Experiment { name, out } => {
+        Command::Experiment { name, out, bands } => {
             if name != "neutralization" {
                 return usage(format!("unknown experiment '{name}' (known: neutralization)"));
             }
@@ -881,12 +886,18 @@ fn run(cli: Cli) -> Outcome<()> {
                     if t.met { "met" } else { "NOT met" }
                 );
             }
-            let fine = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY).run()?;
+            let fine_experiment = experiment.clone().sample_every(sasp::plot::paper::SAMPLE_EVERY);
+            let fine = fine_experiment.run()?;
             let doses = antibody_schedule().times("doses", model.initial_time())?;
-            sasp::plot::paper::write_experiment(&out, &results, &fine, &targets, &doses, None, &manifest)?;
+            let bands = match bands {
+                0 => None,
+                runs => Some(sasp::plot::paper::fitted_bands(&fine_experiment, runs)?),
+            };
+            sasp::plot::paper::write_experiment(&out, &results, &fine, &targets, &doses, bands.as_ref(), &manifest)?;
             eprintln!(
-                "wrote {}/neutralization.csv, .json, the figures (clearance, ccl2, nk_infiltration, nk_day5; .png and .svg) and their manifests",
-                out.display()
+                "wrote {}/neutralization.csv, .json{}, the figures (clearance, ccl2, nk_infiltration, nk_day5; .png and .svg) and their manifests",
+                out.display(),
+                if bands.is_some() { ", _bands.csv" } else { "" }
             );
         }
         Command::ExportSbml { model: model_path, arm, scenario, observables, output } => {

@@ -71,6 +71,21 @@ fn arms_series(results: &[ArmResult], names: &[&str], observable: &str) -> Resul
 /// the second and fourth).
 pub const BAND_LEVELS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
+/// The observables the figures draw bands of.
+pub const BAND_OBSERVABLES: [&str; 2] = [VOLUME, NK];
+
+/// The figures' bands of `fine` (the experiment sampled every
+/// [`SAMPLE_EVERY`] days) over `runs` draws of the model's fitted (`[F]`)
+/// parameters from their distributions (seed 1; see [`crate::sweep::bands`]).
+///
+/// # Errors
+///
+/// As [`crate::sweep::bands`].
+pub fn fitted_bands(fine: &crate::experiment::Experiment, runs: usize) -> Result<Bands> {
+    let fitted = crate::sweep::tagged_parameters(fine.model(), crate::model::Provenance::Fitted)?;
+    crate::sweep::bands(fine, &fitted, &BAND_OBSERVABLES, runs, 1, &BAND_LEVELS)
+}
+
 /// The 90 % and 50 % bands of `observable` for each arm of `names`, in the
 /// arm's colour (the first arm's labelled); none without `bands`.
 fn arms_bands(bands: Option<&Bands>, names: &[&str], observable: &str) -> Result<Vec<Band>> {
