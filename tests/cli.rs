@@ -373,8 +373,13 @@ fn an_experiment_that_fails_at_a_plot_leaves_no_new_file() {
     // And a working run writes every file at once.
     let good = dir.join("good/out");
     assert!(sasp(&["experiment", "neutralization", "--out", &s(&good)]).status.success());
-    // The CSV, the JSON and 8 figures, each with its manifest.
-    assert_eq!(listing(&good).len(), 20, "{:?}", listing(&good));
+    // The CSV, the JSON, the bands' CSV and 8 figures, each with its manifest.
+    assert_eq!(listing(&good).len(), 22, "{:?}", listing(&good));
+    assert!(listing(&good).contains(&"neutralization_bands.csv".to_string()));
+    // Without bands, no bands' CSV.
+    let plain = dir.join("plain/out");
+    assert!(sasp(&["experiment", "neutralization", "--out", &s(&plain), "--bands", "0"]).status.success());
+    assert_eq!(listing(&plain).len(), 20, "{:?}", listing(&plain));
 }
 
 #[allow(dead_code)]

@@ -67,7 +67,7 @@
 //! units of rounding, as the direct method's own sums are.
 
 use super::{Stochastic, Work};
-use crate::error::{ModelError, Result};
+use crate::error::Result;
 use crate::ssa::{Options, Stream};
 
 /// Exponent fields of a positive finite `f64`: `0..=2046`.
@@ -406,11 +406,7 @@ impl Stochastic<'_> {
         loop {
             let total = work.groups.total();
             if !total.is_finite() {
-                return Err(ModelError::invalid(
-                    format!("the processes of model '{}' at t = {t}", self.model.name()),
-                    "their propensities sum to more than the largest number",
-                )
-                .into());
+                return Err(self.overflow(t));
             }
             let next = if total > 0.0 { t + rng.exponential() / total } else { f64::INFINITY };
             if let Some(at) = self.next_interrupt(work, t, next.min(t_last)) {

@@ -987,14 +987,7 @@ impl<'m> Stochastic<'m> {
     ) -> Result<()> {
         let t_last = outputs.last().copied().unwrap_or(*t);
         for _ in 0..limit {
-            let total: f64 = work.fresh.iter().sum();
-            if total == f64::INFINITY {
-                return Err(ModelError::invalid(
-                    format!("the processes of model '{}' at t = {t}", self.model.name()),
-                    "their propensities sum to more than the largest number",
-                )
-                .into());
-            }
+            let total = self.total_rate(work, *t)?;
             let next = if total > 0.0 { *t + rng.exponential() / total } else { f64::INFINITY };
             if let Some(at) = self.next_interrupt(work, *t, next.min(t_last)) {
                 Stochastic::record_before(work, outputs, k, at, record)?;
@@ -1016,6 +1009,25 @@ impl<'m> Stochastic<'m> {
             self.events_after_jump(work, next)?;
         }
         Ok(())
+    }
+
+    /// `a₀ = Σ_p a_p` of `work.fresh`, refused if it overflows.
+    #[inline]
+    fn total_rate(&self, work: &Work, t: f64) -> Result<f64> {
+        let total: f64 = work.fresh.iter().sum();
+        if total == f64::INFINITY {
+            return Err(self.overflow(t));
+        }
+        Ok(total)
+    }
+
+    /// The propensities at `t` sum to more than the largest number.
+    fn overflow(&self, t: f64) -> SaspError {
+        ModelError::invalid(
+            format!("the processes of model '{}' at t = {t}", self.model.name()),
+            "their propensities sum to more than the largest number",
+        )
+        .into()
     }
 
     fn too_many_jumps(&self, options: &Options) -> SaspError {

@@ -86,7 +86,7 @@
 
 use super::poisson;
 use super::{Options, Stochastic, Stream, Work};
-use crate::error::{ModelError, Result, SaspError};
+use crate::error::{Result, SaspError};
 
 /// Default error control `ε` ([`Options::epsilon`]), CGP 2006's value.
 pub const EPSILON: f64 = 0.03;
@@ -175,19 +175,6 @@ impl Leap {
 }
 
 impl Stochastic<'_> {
-    /// `a₀ = Σ_p a_p` of `work.fresh`, refused if it overflows.
-    fn total_rate(&self, work: &Work, t: f64) -> Result<f64> {
-        let total: f64 = work.fresh.iter().sum();
-        if total == f64::INFINITY {
-            return Err(ModelError::invalid(
-                format!("the processes of model '{}' at t = {t}", self.model.name()),
-                "their propensities sum to more than the largest number",
-            )
-            .into());
-        }
-        Ok(total)
-    }
-
     /// Marks the critical processes (`a_p > 0`, `L_p < n_c`) in
     /// `work.leap.critical`; returns their total propensity `a₀^c`.
     fn mark_critical(&self, work: &mut Work, n_critical: f64) -> f64 {
