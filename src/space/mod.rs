@@ -54,7 +54,7 @@ pub mod vessels;
 
 pub use grid::{Boundary, Grid};
 pub use system::SpatialSystem;
-pub use transport::{Chemotaxis, Transport};
+pub use transport::{Chemotaxis, ChemotaxisScheme, Limiter, Transport};
 
 /// Which part of the grid's right-hand side a [`SpatialSystem`] evaluates:
 /// operator splitting ([`split`]) solves the parts one after the other.
