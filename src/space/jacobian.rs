@@ -130,7 +130,7 @@ impl SpatialSystem<'_> {
                     for dir in [-1, 1] {
                         let side = 2 * axis + usize::from(dir > 0);
                         if let Some(nb) = self.next(c, side, periodic) {
-                            // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
+                            // Upwind: out = max(Δ,0) n_c − max(−Δ,0) n_nb, Δ = φ(c_nb) − φ(c_c).
                             let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
                             let delta = term.potential(s_nb) - term.potential(s_c);
                             let d_out_d_delta = match self.transport.chemotaxis_scheme {
