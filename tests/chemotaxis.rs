@@ -452,3 +452,58 @@ fn muscl_cost_on_the_reference_slice() {
         }
     }
 }
+
+/// The cost of the chemotaxis operator alone: `n` climbing a diffusing `c`
+/// on 120×120 cells (28,800 unknowns: one thread), right-hand side and
+/// Jacobian timed in interleaved rounds (the best of 10 per scheme, so that a
+/// busy machine slows all schemes alike), and a `bdf-krylov` solve of the
+/// smooth variable-drift problem. Timing, so not run by default (see above).
+#[test]
+#[ignore]
+fn muscl_cost_of_the_chemotaxis_operator() {
+    use std::time::Instant;
+    let model = tracers(2);
+    let schemes = [ChemotaxisScheme::Upwind, MINMOD, VAN_LEER];
+    let systems: Vec<SpatialSystem> = schemes.iter().map(|&s| climbing(&model, &[120, 120], &[], s, 0.01)).collect();
+    let h = systems[0].grid().spacing;
+    let mut y = vec![0.0; systems[0].dimension()];
+    for cell in 0..systems[0].grid().cells() {
+        let x = centre(cell, 120, 2, h);
+        y[2 * cell] = 1.0 + 0.5 * (3.0 * x[0]).cos() * (2.0 * x[1]).cos();
+        y[2 * cell + 1] = 0.25 * (-((x[0] - 0.6).powi(2) + (x[1] - 0.6).powi(2)) / 0.05).exp();
+    }
+    let mut dy = vec![0.0; y.len()];
+    let (mut rhs, mut jac) = ([f64::INFINITY; 3], [f64::INFINITY; 3]);
+    for _ in 0..10 {
+        for (k, system) in systems.iter().enumerate() {
+            let JacobianStructure::Sparse(pattern) = system.jacobian_structure() else { panic!() };
+            let mut values = vec![0.0; pattern.nnz()];
+            let start = Instant::now();
+            for _ in 0..100 {
+                system.rhs(0.0, &y, &mut dy);
+            }
+            rhs[k] = rhs[k].min(start.elapsed().as_secs_f64() / 100.0);
+            let start = Instant::now();
+            for _ in 0..30 {
+                system.jacobian(0.0, &y, &mut values);
+            }
+            jac[k] = jac[k].min(start.elapsed().as_secs_f64() / 30.0);
+        }
+    }
+    for (k, system) in systems.iter().enumerate() {
+        let options = Options { rtol: 1e-6, atol: Tolerance::Scalar(1e-8), max_steps: 1_000_000, ..Options::default() };
+        let start = Instant::now();
+        let sol = solve(system, Method::BdfKrylov.stepper(system, options).unwrap(), 0.0, &y, 0.15, &[0.15]).unwrap();
+        let JacobianStructure::Sparse(pattern) = system.jacobian_structure() else { panic!() };
+        println!(
+            "{:?}: nnz {}, rhs {:.3} ms, Jacobian {:.3} ms, solve {:.2} s ({} steps, {} GMRES iterations)",
+            schemes[k],
+            pattern.nnz(),
+            rhs[k] * 1e3,
+            jac[k] * 1e3,
+            start.elapsed().as_secs_f64(),
+            sol.stats.steps,
+            sol.stats.linear_iterations
+        );
+    }
+}
