@@ -4,7 +4,7 @@
 //! order whose pattern positions assembly records once.
 
 use super::system::{ChunkScratch, SpatialSystem};
-use super::{Boundary, Part};
+use super::{Boundary, ChemotaxisScheme, Limiter, Part};
 use crate::solve::krylov::{CHUNK_CELLS, PARALLEL_MIN};
 use rayon::prelude::*;
 
@@ -112,8 +112,11 @@ impl SpatialSystem<'_> {
     }
 
     /// Chemotaxis's entries, term by term and cell by cell: the derivatives
-    /// of the upwind outflow `χ/h² · (max(Δ, 0) n_c − max(−Δ, 0) n_nb)`,
-    /// `Δ = φ(c_nb) − φ(c_c)`, by `n_c`, `n_nb`, `c_nb` and `c_c`.
+    /// of the outflow `χ/h² · (max(Δ, 0) n_{c→nb} − max(−Δ, 0) n_{nb→c})`,
+    /// `Δ = φ(c_nb) − φ(c_c)`, by `n_c`, `n_nb`, `c_nb` and `c_c`, and with
+    /// MUSCL also by `n` in the cells beyond `c` and beyond `nb`
+    /// ([`muscl_face`](Self::muscl_face)). At `Δ = 0` (a kink) the
+    /// derivative is that of the branch `Δ < 0`.
     fn chemotaxis_jacobian(&self, y: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
         let m = self.model.dimension();
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
@@ -125,19 +128,68 @@ impl SpatialSystem<'_> {
                 for axis in 0..self.grid.shape.len() {
                     let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
                     for dir in [-1, 1] {
-                        if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
-                            // out = max(Δ,0) n_c − max(−Δ,0) n_nb with Δ = c_nb − c_c.
+                        let side = 2 * axis + usize::from(dir > 0);
+                        if let Some(nb) = self.next(c, side, periodic) {
+                            // Upwind: out = max(Δ,0) n_c − max(−Δ,0) n_nb, Δ = φ(c_nb) − φ(c_c).
                             let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
                             let delta = term.potential(s_nb) - term.potential(s_c);
-                            let (n_c, n_nb) = (y[c * m + p], y[nb * m + p]);
-                            let d_out_d_delta = if delta > 0.0 { n_c } else { n_nb };
-                            add(row, row, -k * delta.max(0.0));
-                            add(row, nb * m + p, k * (-delta).max(0.0));
+                            let d_out_d_delta = match self.transport.chemotaxis_scheme {
+                                ChemotaxisScheme::Upwind => {
+                                    let (n_c, n_nb) = (y[c * m + p], y[nb * m + p]);
+                                    add(row, row, -k * delta.max(0.0));
+                                    add(row, nb * m + p, k * (-delta).max(0.0));
+                                    if delta > 0.0 {
+                                        n_c
+                                    } else {
+                                        n_nb
+                                    }
+                                }
+                                ChemotaxisScheme::Muscl(limiter) => {
+                                    // out = Δ · n_face, reconstructed in the upwind cell.
+                                    let (back_c, back_nb) =
+                                        (self.next(c, side ^ 1, periodic), self.next(nb, side, periodic));
+                                    let [face, d_c, d_nb, d_back_c, d_back_nb] = if delta > 0.0 {
+                                        let [face, d_u, d_d, d_b] = self.muscl_face(y, p, [c, nb], back_c, limiter);
+                                        [face, d_u, d_d, d_b, 0.0]
+                                    } else {
+                                        let [face, d_u, d_d, d_b] = self.muscl_face(y, p, [nb, c], back_nb, limiter);
+                                        [face, d_d, d_u, 0.0, d_b]
+                                    };
+                                    add(row, row, -k * delta * d_c);
+                                    add(row, nb * m + p, -k * delta * d_nb);
+                                    if let Some(b) = back_c {
+                                        add(row, b * m + p, -k * delta * d_back_c);
+                                    }
+                                    if let Some(b) = back_nb {
+                                        add(row, b * m + p, -k * delta * d_back_nb);
+                                    }
+                                    face
+                                }
+                            };
                             add(row, nb * m + q, -k * d_out_d_delta * term.potential_slope(s_nb));
                             add(row, c * m + q, k * d_out_d_delta * term.potential_slope(s_c));
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// The MUSCL face value from upwind cell `u` to downwind cell `d`
+    /// (`[u, d]`, `b` the cell beyond `u`; see
+    /// [`face_value`](Self::face_value)) and its derivatives by `n_u`,
+    /// `n_d` and `n_b`: with `(L_a, L_b)` the limiter's derivatives at
+    /// `a = n_u − n_b`, `b = n_d − n_u`, they are `1 + ½(L_a − L_b)`, `½ L_b`
+    /// and `−½ L_a` (`1, 0, 0` without `b`).
+    fn muscl_face(&self, y: &[f64], p: usize, [u, d]: [usize; 2], b: Option<usize>, limiter: Limiter) -> [f64; 4] {
+        let m = self.model.dimension();
+        let face = self.face_value(y, p, [u, d], b, limiter);
+        match b {
+            None => [face, 1.0, 0.0, 0.0],
+            Some(b) => {
+                let n_u = y[u * m + p];
+                let (l_a, l_b) = limiter.slope_derivatives(n_u - y[b * m + p], y[d * m + p] - n_u);
+                [face, 1.0 + 0.5 * (l_a - l_b), 0.5 * l_b, -0.5 * l_a]
             }
         }
     }

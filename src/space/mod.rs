@@ -25,6 +25,13 @@
 //!
 //! `F_ij = χ/h · (max(Δ, 0) n_i − max(−Δ, 0) n_j)`, and `∂n_i/∂t −= F_ij / h`.
 //!
+//! Optionally ([`ChemotaxisScheme::Muscl`], chosen by
+//! [`Transport::chemotaxis_scheme()`]) the face values are reconstructed from
+//! the upwind cell with a limited slope, second order on smooth solutions:
+//! `n_i` becomes `n_i + ½ L(n_i − n_b, n_j − n_i)` with `b` the cell beyond
+//! `i` along the same axis ([`Limiter`]: minmod or van Leer; zero slope
+//! where `b` is missing at a non-periodic side), and likewise `n_j`.
+//!
 //! Cells enter through vessels: every process with role `recruitment` is
 //! scaled in cell `c` by the vascular density `v_c` (1 = the well-mixed rate;
 //! the [`vessels`] fields have mean 1 over the grid, so a uniform tumor
@@ -32,7 +39,9 @@
 //! `(v_c − 1) · f_recruit(y_c)` to that cell's reactions.
 //!
 //! Upwinding keeps `n` non-negative and the flux is antisymmetric, so the
-//! total of `n` is conserved. No chemotactic flux crosses a grid side (the
+//! total of `n` is conserved. MUSCL keeps both: its face value lies between
+//! the two cells' values and is the empty cell's own 0 when the upwind cell
+//! is empty, so `dn_i/dt ≥ 0` wherever `n_i = 0`. No chemotactic flux crosses a grid side (the
 //! cells' periodic sides wrap, as for diffusion).
 //!
 //! The pieces: [`Grid`] and [`Boundary`] (`grid`), [`Transport`] and
@@ -54,7 +63,7 @@ pub mod vessels;
 
 pub use grid::{Boundary, Grid};
 pub use system::SpatialSystem;
-pub use transport::{Chemotaxis, Transport};
+pub use transport::{Chemotaxis, ChemotaxisScheme, Limiter, Transport};
 
 /// Which part of the grid's right-hand side a [`SpatialSystem`] evaluates:
 /// operator splitting ([`split`]) solves the parts one after the other.

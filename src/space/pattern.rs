@@ -3,7 +3,7 @@
 //! cell) plus the couplings transport adds, where each reaction entry lies
 //! in that pattern, and each cell's neighbours.
 
-use super::{Boundary, Grid, Transport};
+use super::{Boundary, ChemotaxisScheme, Grid, Transport};
 use crate::model::SparsityPattern;
 
 /// The pattern of the grid's Jacobian (state cell-major, `m` compartments a
@@ -29,7 +29,8 @@ pub(super) fn grid_pattern(local: &SparsityPattern, grid: &Grid, transport: &Tra
 /// The columns of row `c·m + s`, sorted and distinct: the model's row `s`
 /// in cell `c`, the diagonal, `s` in each neighbour when `s` diffuses, and
 /// for each chemotaxis term moving `s` the signal in `c` and `s` and the
-/// signal in each neighbour.
+/// signal in each neighbour, and with MUSCL `s` two cells away along each
+/// axis.
 fn row_columns(
     local: &SparsityPattern,
     grid: &Grid,
@@ -58,6 +59,12 @@ fn row_columns(
             for dir in [-1, 1] {
                 if let Some(nb) = grid.neighbour(c, axis, dir, periodic) {
                     cols.extend([nb * m + s, nb * m + term.signal]);
+                    // MUSCL reconstructs the face from `nb` with the cell beyond it.
+                    if let (ChemotaxisScheme::Muscl(_), Some(beyond)) =
+                        (transport.chemotaxis_scheme, grid.neighbour(nb, axis, dir, periodic))
+                    {
+                        cols.push(beyond * m + s);
+                    }
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! vascular entry), then diffusion, then chemotaxis, summed in that order.
 
 use super::system::SpatialSystem;
-use super::{Boundary, Part};
+use super::{Boundary, ChemotaxisScheme, Limiter, Part};
 
 impl SpatialSystem<'_> {
     /// The neighbour of cell `c` across `side` (`2·axis` for −, `2·axis + 1`
@@ -79,8 +79,10 @@ impl SpatialSystem<'_> {
         }
     }
 
-    /// Subtracts the upwind chemotactic outflow of cell `c`: for each face,
-    /// with `Δ = φ(c_nb) − φ(c_c)`, `χ/h² · (max(Δ, 0) n_c − max(−Δ, 0) n_nb)`.
+    /// Subtracts the chemotactic outflow of cell `c`: for each face, with
+    /// `Δ = φ(c_nb) − φ(c_c)`, `χ/h² · (max(Δ, 0) n_{c→nb} − max(−Δ, 0) n_{nb→c})`,
+    /// the face values `n_{c→nb} = n_c` (upwind) or reconstructed by MUSCL
+    /// ([`face_value`](Self::face_value)).
     fn add_cell_chemotaxis(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
         let m = self.model.dimension();
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
@@ -91,13 +93,50 @@ impl SpatialSystem<'_> {
             for axis in 0..self.grid.shape.len() {
                 let periodic = self.transport.boundaries[p][2 * axis] == Boundary::Periodic;
                 for dir in [-1, 1] {
-                    if let Some(nb) = self.next(c, 2 * axis + usize::from(dir > 0), periodic) {
+                    let side = 2 * axis + usize::from(dir > 0);
+                    if let Some(nb) = self.next(c, side, periodic) {
                         let delta = term.potential(y[nb * m + q]) - term.potential(y[c * m + q]);
-                        out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
+                        match self.transport.chemotaxis_scheme {
+                            ChemotaxisScheme::Upwind => {
+                                out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
+                            }
+                            ChemotaxisScheme::Muscl(limiter) => {
+                                // Only the upwind side's reconstruction is needed.
+                                if delta > 0.0 {
+                                    let back = self.next(c, side ^ 1, periodic);
+                                    out += delta * self.face_value(y, p, [c, nb], back, limiter);
+                                } else if delta < 0.0 {
+                                    let back = self.next(nb, side, periodic);
+                                    out += delta * self.face_value(y, p, [nb, c], back, limiter);
+                                }
+                            }
+                        }
                     }
                 }
             }
             dy_cell[p] -= k * out;
+        }
+    }
+
+    /// The MUSCL value of compartment `p` on the face from the upwind cell
+    /// `u` to the downwind cell `d` (`[u, d]`), with `b` the cell beyond `u`
+    /// on the far side from `d`:
+    /// `n_u + ½ L(n_u − n_b, n_d − n_u)`, or `n_u` when `b` is missing (a
+    /// non-periodic grid side). The same numbers in the same order whichever
+    /// of the two cells evaluates it, so the flux is exactly antisymmetric.
+    pub(super) fn face_value(
+        &self,
+        y: &[f64],
+        p: usize,
+        [u, d]: [usize; 2],
+        b: Option<usize>,
+        limiter: Limiter,
+    ) -> f64 {
+        let m = self.model.dimension();
+        let n_u = y[u * m + p];
+        match b {
+            None => n_u,
+            Some(b) => n_u + 0.5 * limiter.slope(n_u - y[b * m + p], y[d * m + p] - n_u),
         }
     }
 }
