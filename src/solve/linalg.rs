@@ -341,12 +341,22 @@ pub struct BandedLu {
     upper: usize,
     ab: Vec<f64>,
     pivots: Vec<usize>,
+    /// `1/U[j][j]`: the solves multiply (a division on the solve's
+    /// dependency chain costs several times a multiplication).
+    inv_pivot: Vec<f64>,
 }
 
 impl BandedLu {
     /// Storage for dimension `n` and the given bandwidths.
     pub fn new(n: usize, lower: usize, upper: usize) -> BandedLu {
-        BandedLu { n, lower, upper, ab: vec![0.0; n * (2 * lower + upper + 1)], pivots: vec![0; n] }
+        BandedLu {
+            n,
+            lower,
+            upper,
+            ab: vec![0.0; n * (2 * lower + upper + 1)],
+            pivots: vec![0; n],
+            inv_pivot: vec![0.0; n],
+        }
     }
 
     /// The dimension.
@@ -378,22 +388,32 @@ impl BandedLu {
         }
     }
 
-    /// Factors in place.
+    /// Factors in place: `P M = L U` by columns with partial pivoting among
+    /// the `lower` rows below the diagonal (LAPACK `dgbtf2`). Row interchanges
+    /// widen `U` to `lower + upper` super-diagonals, which the storage's
+    /// extra rows hold. A column whose candidates are all zero, or hold a
+    /// NaN or an infinity, is reported as [`Singular`] (a NaN anywhere in
+    /// the matrix reaches some column's candidates); the factors are then
+    /// unusable.
+    ///
+    /// The storage must hold the matrix with zeros in the extra rows (as
+    /// [`BandedLu::set_shifted`] and [`BandedLu::storage_mut`] users leave it).
     pub fn factor(&mut self) -> Result<(), Singular> {
         let (n, kl, ku) = (self.n, self.lower, self.upper);
         let ld = self.ldab();
         let kv = ku + kl;
-        let ab = &mut self.ab;
-        let at = |i: usize, j: usize| j * ld + kv + i - j; // (i, j) of the working matrix
+        let ab = &mut self.ab[..];
         let mut ju = 0;
         for j in 0..n {
             let km = kl.min(n - 1 - j);
-            // Pivot among rows j..=j+km of column j.
+            // Column j from its diagonal down: ab[d..=d + km].
+            let d = j * ld + kv;
             let mut p = 0;
-            let mut best = ab[at(j, j)].abs();
+            let mut best = ab[d].abs();
             for r in 1..=km {
-                let v = ab[at(j + r, j)].abs();
-                if v > best {
+                let v = ab[d + r].abs();
+                // Larger, or NaN (then reported below).
+                if v > best || v.is_nan() {
                     best = v;
                     p = r;
                 }
@@ -404,20 +424,29 @@ impl BandedLu {
             }
             ju = ju.max((j + ku + p).min(n - 1));
             if p != 0 {
+                // Rows j and j + p, columns j..=ju: (i, c) at c·ld + kv + i − c.
                 for c in j..=ju {
-                    ab.swap(at(j, c), at(j + p, c));
+                    let top = c * ld + kv + j - c;
+                    ab.swap(top, top + p);
                 }
             }
-            let inv = 1.0 / ab[at(j, j)];
-            for r in 1..=km {
-                ab[at(j + r, j)] *= inv;
+            let inv = 1.0 / ab[d];
+            self.inv_pivot[j] = inv;
+            for v in &mut ab[d + 1..=d + km] {
+                *v *= inv;
             }
+            if km == 0 {
+                continue;
+            }
+            // Rank-one update of columns j + 1..=ju, rows j + 1..=j + km.
+            let (left, right) = ab.split_at_mut((j + 1) * ld);
+            let l = &left[d + 1..=d + km];
             for c in j + 1..=ju {
-                let f = ab[at(j, c)];
+                let top = (c - j - 1) * ld + kv + j - c; // (j, c) in `right`
+                let f = right[top];
                 if f != 0.0 {
-                    for r in 1..=km {
-                        let l = ab[at(j + r, j)];
-                        ab[at(j + r, c)] -= l * f;
+                    for (a, &lr) in right[top + 1..=top + km].iter_mut().zip(l) {
+                        *a -= lr * f;
                     }
                 }
             }
@@ -425,13 +454,14 @@ impl BandedLu {
         Ok(())
     }
 
-    /// Solves `M x = b` in place.
+    /// Solves `M x = b` in place with the factors: the interchanges and `L`
+    /// forward, then `U` (bandwidth `lower + upper`) backward by columns.
     pub fn solve(&self, b: &mut [f64]) {
         let (n, kl, ku) = (self.n, self.lower, self.upper);
+        assert_eq!(b.len(), n, "right-hand side of the wrong length");
         let ld = self.ldab();
         let kv = ku + kl;
-        let at = |i: usize, j: usize| j * ld + kv + i - j;
-        // Forward: apply row swaps and L.
+        let ab = &self.ab[..];
         for j in 0..n {
             let p = self.pivots[j];
             if p != j {
@@ -439,23 +469,69 @@ impl BandedLu {
             }
             let km = kl.min(n - 1 - j);
             let x = b[j];
-            if x != 0.0 {
-                for r in 1..=km {
-                    b[j + r] -= self.ab[at(j + r, j)] * x;
+            if x != 0.0 && km > 0 {
+                let d = j * ld + kv;
+                for (bi, &l) in b[j + 1..=j + km].iter_mut().zip(&ab[d + 1..=d + km]) {
+                    *bi -= l * x;
                 }
             }
         }
-        // Backward: U has bandwidth kl + ku.
         for j in (0..n).rev() {
-            b[j] /= self.ab[at(j, j)];
+            let d = j * ld + kv;
+            b[j] *= self.inv_pivot[j];
             let x = b[j];
             if x != 0.0 {
                 let top = j.saturating_sub(kv);
-                for i in top..j {
-                    b[i] -= self.ab[at(i, j)] * x;
+                for (bi, &u) in b[top..j].iter_mut().zip(&ab[d - (j - top)..d]) {
+                    *bi -= u * x;
                 }
             }
         }
+    }
+
+    /// Solves `Mᵀ x = b` in place with the factors (LAPACK `dgbtrs`, `'T'`):
+    /// `Uᵀ` forward, then `Lᵀ` and the interchanges backward.
+    pub fn solve_transposed(&self, b: &mut [f64]) {
+        let (n, kl, ku) = (self.n, self.lower, self.upper);
+        assert_eq!(b.len(), n, "right-hand side of the wrong length");
+        let ld = self.ldab();
+        let kv = ku + kl;
+        let ab = &self.ab[..];
+        for j in 0..n {
+            let d = j * ld + kv;
+            let top = j.saturating_sub(kv);
+            let s: f64 = b[top..j].iter().zip(&ab[d - (j - top)..d]).map(|(x, u)| x * u).sum();
+            b[j] = (b[j] - s) * self.inv_pivot[j];
+        }
+        for j in (0..n).rev() {
+            let km = kl.min(n - 1 - j);
+            let d = j * ld + kv;
+            let s: f64 = b[j + 1..=j + km].iter().zip(&ab[d + 1..=d + km]).map(|(x, l)| x * l).sum();
+            b[j] -= s;
+            let p = self.pivots[j];
+            if p != j {
+                b.swap(j, p);
+            }
+        }
+    }
+
+    /// The sub- and super-diagonals of the matrix (before interchanges).
+    pub fn bandwidths(&self) -> (usize, usize) {
+        (self.lower, self.upper)
+    }
+
+    /// Where entry `(i, j)` of the matrix (inside its band) sits in
+    /// [`BandedLu::storage_mut`]: row `l + u + i − j` of column `j`, as LAPACK
+    /// stores it, i.e. `j·(2l + u + 1) + l + u + i − j`.
+    pub fn storage_index(&self, i: usize, j: usize) -> usize {
+        debug_assert!(i <= j + self.lower && j <= i + self.upper, "({i}, {j}) outside the band");
+        j * self.ldab() + self.lower + self.upper + i - j
+    }
+
+    /// The band storage, to write the matrix into before [`BandedLu::factor`]
+    /// (at [`BandedLu::storage_index`]; everything else must be zero).
+    pub fn storage_mut(&mut self) -> &mut [f64] {
+        &mut self.ab
     }
 }
 
