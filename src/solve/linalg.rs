@@ -493,23 +493,45 @@ impl BandedLu {
             }
         } else {
             // L(i, i − r) at column i − r, row r below its diagonal.
-            for i in 1..n {
-                let mut s = b[i];
-                for r in (1..=kl.min(i)).rev() {
-                    s -= ab[(i - r) * ld + kv + r] * b[i - r];
+            match kl {
+                0 => {}
+                1 => forward_rows::<1>(ab, ld, kv, b),
+                2 => forward_rows::<2>(ab, ld, kv, b),
+                3 => forward_rows::<3>(ab, ld, kv, b),
+                4 => forward_rows::<4>(ab, ld, kv, b),
+                _ => {
+                    for i in 1..n {
+                        let mut s = b[i];
+                        for r in (1..=kl.min(i)).rev() {
+                            s -= ab[(i - r) * ld + kv + r] * b[i - r];
+                        }
+                        b[i] = s;
+                    }
                 }
-                b[i] = s;
             }
         }
         // U(i, i + k) at column i + k, row k above its diagonal; interchanges
         // widen U to kl + ku super-diagonals.
         let width = if self.interchanged { kv } else { ku };
-        for i in (0..n).rev() {
-            let mut s = b[i];
-            for k in (1..=width.min(n - 1 - i)).rev() {
-                s -= ab[(i + k) * ld + kv - k] * b[i + k];
+        let inv = &self.inv_pivot[..];
+        match width {
+            1 => backward_rows::<1>(ab, ld, kv, inv, b),
+            2 => backward_rows::<2>(ab, ld, kv, inv, b),
+            3 => backward_rows::<3>(ab, ld, kv, inv, b),
+            4 => backward_rows::<4>(ab, ld, kv, inv, b),
+            5 => backward_rows::<5>(ab, ld, kv, inv, b),
+            6 => backward_rows::<6>(ab, ld, kv, inv, b),
+            7 => backward_rows::<7>(ab, ld, kv, inv, b),
+            8 => backward_rows::<8>(ab, ld, kv, inv, b),
+            _ => {
+                for i in (0..n).rev() {
+                    let mut s = b[i];
+                    for k in (1..=width.min(n - 1 - i)).rev() {
+                        s -= ab[(i + k) * ld + kv - k] * b[i + k];
+                    }
+                    b[i] = s * inv[i];
+                }
             }
-            b[i] = s * self.inv_pivot[i];
         }
     }
 
@@ -556,6 +578,77 @@ impl BandedLu {
     /// (at [`BandedLu::storage_index`]; everything else must be zero).
     pub fn storage_mut(&mut self) -> &mut [f64] {
         &mut self.ab
+    }
+}
+
+/// Forward substitution by rows with the unit lower factor of a [`BandedLu`]
+/// factored without interchanges (`KL` sub-diagonals), the last `KL`
+/// unknowns kept in registers: the dependency chain per row is one
+/// multiply–subtract, with no store and reload in it.
+fn forward_rows<const KL: usize>(ab: &[f64], ld: usize, kv: usize, b: &mut [f64]) {
+    let n = b.len();
+    // The first rows, which have fewer than KL predecessors.
+    for i in 1..KL.min(n) {
+        let mut s = b[i];
+        for r in (1..=i).rev() {
+            s -= ab[(i - r) * ld + kv + r] * b[i - r];
+        }
+        b[i] = s;
+    }
+    if n <= KL {
+        return;
+    }
+    // window[r − 1] = y[i − r]
+    let mut window = [0.0; KL];
+    for (r, w) in window.iter_mut().enumerate() {
+        *w = b[KL - 1 - r];
+    }
+    for i in KL..n {
+        let mut s = b[i];
+        for r in (1..=KL).rev() {
+            s -= ab[(i - r) * ld + kv + r] * window[r - 1];
+        }
+        b[i] = s;
+        for r in (1..KL).rev() {
+            window[r] = window[r - 1];
+        }
+        window[0] = s;
+    }
+}
+
+/// Backward substitution by rows with the upper factor of a [`BandedLu`]
+/// (`W` super-diagonals, `inv` its inverse pivots), the next `W` unknowns
+/// kept in registers (see [`forward_rows`]).
+fn backward_rows<const W: usize>(ab: &[f64], ld: usize, kv: usize, inv: &[f64], b: &mut [f64]) {
+    let n = b.len();
+    // The last rows, which have fewer than W successors.
+    let tail = W.min(n);
+    for i in (n - tail..n).rev() {
+        let mut s = b[i];
+        for k in (1..=(n - 1 - i)).rev() {
+            s -= ab[(i + k) * ld + kv - k] * b[i + k];
+        }
+        b[i] = s * inv[i];
+    }
+    if n <= W {
+        return;
+    }
+    // window[k − 1] = x[i + k]
+    let mut window = [0.0; W];
+    for (k, w) in window.iter_mut().enumerate() {
+        *w = b[n - W + k];
+    }
+    for i in (0..n - W).rev() {
+        let mut s = b[i];
+        for k in (1..=W).rev() {
+            s -= ab[(i + k) * ld + kv - k] * window[k - 1];
+        }
+        let x = s * inv[i];
+        b[i] = x;
+        for k in (1..W).rev() {
+            window[k] = window[k - 1];
+        }
+        window[0] = x;
     }
 }
 
