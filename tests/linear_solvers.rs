@@ -12,7 +12,7 @@ mod common;
 use common::Rng;
 use sasp::model::SparsityPattern;
 use sasp::solve::linalg::{small_lu, BandedLayout, BandedLu, MAX_FIXED};
-use sasp::solve::linear::DenseSolver;
+use sasp::solve::linear::{DenseSolver, SparseBandedLu};
 use sasp::solve::sparse::SparseLu;
 use sasp::solve::sparse_pivot::PivotingSparseLu;
 use sasp::solve::{IterationMatrix, JacobianStructure, LinearSolver, Stats};
@@ -109,6 +109,7 @@ fn implementations(structure: &JacobianStructure, n: usize) -> Vec<Box<dyn Linea
         JacobianStructure::Banded { lower, upper } => out.push(Box::new(BandedLu::new(n, *lower, *upper))),
         JacobianStructure::Sparse(p) => {
             out.push(Box::new(SparseLu::new(p)));
+            out.push(Box::new(SparseBandedLu::new(p)));
             out.push(Box::new(PivotingSparseLu::new(p)));
             out.push(Box::new(PivotingSparseLu::with_threshold(p, 1.0)));
         }
@@ -210,7 +211,7 @@ fn every_solver_solves_well_conditioned_matrices_in_every_storage() {
             }
         }
     }
-    for name in ["dense", "dense-fixed", "banded", "sparse", "sparse-pivoting"] {
+    for name in ["dense", "dense-fixed", "banded", "sparse", "sparse-banded", "sparse-pivoting"] {
         assert!(checked.get(name).copied().unwrap_or(0) > 10, "{name} barely checked: {checked:?}");
     }
 }
@@ -346,7 +347,8 @@ fn the_compiled_sparse_lu_conforms_too() {
 /// (`M = I − J` with `J_ii = 1`), between neighbouring cells each species
 /// diffuses. The diagonal-pivot LU fails at once; the fallback must solve it
 /// in memory proportional to n (the dense fallback this replaces took n² =
-/// 4·10⁸ values, 3.2 GB).
+/// 4·10⁸ values, 3.2 GB). The default solver for this narrow pattern, the
+/// banded LU, solves it at once in as little memory.
 #[test]
 fn the_fallback_solves_a_20000_unknown_grid_in_memory_proportional_to_n() {
     let cells: usize = 10_000;
@@ -379,38 +381,195 @@ fn the_fallback_solves_a_20000_unknown_grid_in_memory_proportional_to_n() {
     }
     let pattern = SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern");
     let structure = JacobianStructure::Sparse(pattern.clone());
-    let mut matrix = IterationMatrix::new(&structure, n);
-    let mut stats = Stats::default();
-    let started = std::time::Instant::now();
-    matrix.factor(&jac, -1.0, 1.0, &mut stats).unwrap();
-    assert!(matrix.using_fallback(), "the diagonal pivots are zero");
-    let fallback = matrix.fallback().unwrap();
-    assert_eq!(fallback.name(), "sparse-pivoting");
-    let entries_stored = fallback.stored_entries();
-    println!(
-        "fallback on n = {n}: {entries_stored} stored entries ({:.1} per unknown, {:.2} MB of values; dense: {:.1} GB), factored in {:.1} ms",
-        entries_stored as f64 / n as f64,
-        8.0 * entries_stored as f64 / 1e6,
-        8.0 * (n * n) as f64 / 1e9,
-        started.elapsed().as_secs_f64() * 1e3
-    );
-    assert!(entries_stored < 50 * n, "{entries_stored} entries is not O(n)");
-    // Residual, computed sparsely: M = I − J.
-    let b: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 / 500.0 - 1.0).collect();
-    let mut x = b.clone();
-    matrix.solve(&mut x, &mut stats);
-    let (mut r, mut norm_m) = (0.0_f64, 0.0_f64);
-    for i in 0..n {
-        let (mut mx, mut row) = (0.0, 0.0);
-        for k in pattern.range(i) {
-            let j = pattern.col()[k];
-            let m = if i == j { 1.0 } else { 0.0 } - jac[k];
-            mx += m * x[j];
-            row += m.abs();
+    // The default for this narrow pattern is the banded LU, which pivots
+    // within the band and needs no fallback; the diagonal-pivot sparse LU
+    // with the pivoting one behind it is checked explicitly.
+    let default = IterationMatrix::new(&structure, n);
+    assert_eq!(default.solver().name(), "sparse-banded");
+    let with_fallback = IterationMatrix::with_solver(Box::new(SparseLu::new(&pattern)))
+        .with_fallback(Box::new(PivotingSparseLu::new(&pattern)));
+    for (mut matrix, falls_back) in [(with_fallback, true), (default, false)] {
+        let mut stats = Stats::default();
+        let started = std::time::Instant::now();
+        matrix.factor(&jac, -1.0, 1.0, &mut stats).unwrap();
+        assert_eq!(matrix.using_fallback(), falls_back, "the diagonal pivots are zero");
+        let used = if falls_back { matrix.fallback().unwrap() } else { matrix.solver() };
+        let name = used.name();
+        assert_eq!(name, if falls_back { "sparse-pivoting" } else { "sparse-banded" });
+        let entries_stored = used.stored_entries();
+        println!(
+            "{name} on n = {n}: {entries_stored} stored entries ({:.1} per unknown, {:.2} MB of values; dense: {:.1} GB), factored in {:.1} ms",
+            entries_stored as f64 / n as f64,
+            8.0 * entries_stored as f64 / 1e6,
+            8.0 * (n * n) as f64 / 1e9,
+            started.elapsed().as_secs_f64() * 1e3
+        );
+        assert!(entries_stored < 50 * n, "{entries_stored} entries is not O(n)");
+        // Residual, computed sparsely: M = I − J.
+        let b: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 / 500.0 - 1.0).collect();
+        let mut x = b.clone();
+        matrix.solve(&mut x, &mut stats);
+        let (mut r, mut norm_m) = (0.0_f64, 0.0_f64);
+        for i in 0..n {
+            let (mut mx, mut row) = (0.0, 0.0);
+            for k in pattern.range(i) {
+                let j = pattern.col()[k];
+                let m = if i == j { 1.0 } else { 0.0 } - jac[k];
+                mx += m * x[j];
+                row += m.abs();
+            }
+            r = r.max((mx - b[i]).abs());
+            norm_m = norm_m.max(row);
         }
-        r = r.max((mx - b[i]).abs());
-        norm_m = norm_m.max(row);
+        let xn = x.iter().map(|v| v.abs()).fold(0.0, f64::max);
+        assert!(r <= 1e-10 * norm_m * xn, "{name}: residual {r:e}");
     }
-    let xn = x.iter().map(|v| v.abs()).fold(0.0, f64::max);
-    assert!(r <= 1e-10 * norm_m * xn, "residual {r:e}");
+}
+
+/// A sparse pattern inside the band `(lower, upper)`: each admissible
+/// off-diagonal entry with probability `density`, values in [−1, 1], and,
+/// when the band has both sides, a diagonal of at most 1e-3 in magnitude
+/// (zero in every fifth row), so that `M = J` needs row interchanges. The outermost diagonals are always held,
+/// so the pattern's band is exactly `(lower, upper)`.
+fn small_diagonal_band(rng: &mut Rng, n: usize, lower: usize, upper: usize, density: f64) -> Vec<(usize, usize, f64)> {
+    let mut entries = Vec::new();
+    for i in 0..n {
+        for j in i.saturating_sub(lower)..(i + upper + 1).min(n) {
+            let edge = (j < i && i - j == lower) || (j > i && j - i == upper);
+            if i == j {
+                // A triangular matrix (one-sided band) with a small diagonal is
+                // singular to working precision: its diagonal stays in ±[0.5, 1].
+                let sign = if rng.uniform() < 0.5 { -1.0 } else { 1.0 };
+                let d = if lower == 0 || upper == 0 {
+                    sign * (0.5 + 0.5 * rng.uniform())
+                } else if i % 5 == 0 {
+                    0.0
+                } else {
+                    sign * 1e-3 * rng.uniform()
+                };
+                entries.push((i, i, d));
+            } else if edge || rng.uniform() < density {
+                entries.push((i, j, 2.0 * rng.uniform() - 1.0));
+            }
+        }
+    }
+    entries
+}
+
+/// The banded LU of a sparse pattern against the dense LU: on random banded
+/// matrices whose diagonal is too small to pivot on (the diagonal-pivot
+/// sparse LU refuses them), with symmetric, lopsided and one-sided bands, it
+/// finds the dense LU's solution and a residual at rounding level.
+#[test]
+fn the_banded_lu_of_a_sparse_pattern_matches_the_dense_lu_when_pivoting_is_needed() {
+    let mut rng = Rng::new(0xba4d);
+    for (n, lower, upper) in [(300, 2, 3), (500, 3, 1), (257, 0, 2), (200, 5, 5), (120, 1, 0), (64, 7, 2)] {
+        let entries = small_diagonal_band(&mut rng, n, lower, upper, 0.6);
+        let case = Case::new(format!("band ({lower}, {upper}), n = {n}"), n, Storage::Sparse, &entries, 1.0, 0.0);
+        let JacobianStructure::Sparse(pattern) = &case.structure else { unreachable!() };
+        let mut banded = SparseBandedLu::new(pattern);
+        assert_eq!(banded.bandwidths(), (lower, upper), "{}", case.label);
+        assert_eq!(banded.stored_entries(), n * (2 * lower + upper + 1));
+        let mut dense = DenseSolver::new(&case.structure, n);
+        dense.factor_shifted(&case.jac, 1.0, 0.0).unwrap();
+        banded.factor_shifted(&case.jac, 1.0, 0.0).unwrap_or_else(|e| panic!("{}: {e:?}", case.label));
+        if lower > 0 && upper > 0 {
+            assert!(
+                SparseLu::new(pattern).factor_shifted(&case.jac, 1.0, 0.0).is_err(),
+                "{}: the diagonal alone must not do",
+                case.label
+            );
+        }
+        for _ in 0..3 {
+            let b: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+            let (mut x, mut reference) = (b.clone(), b.clone());
+            banded.solve(&mut x);
+            dense.solve(&mut reference);
+            let r = case.relative_residual(&x, &b);
+            assert!(r <= 1e-12, "{}: relative residual {r:e}", case.label);
+            let scale = reference.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            let diff = x.iter().zip(&reference).fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+            assert!(diff <= 1e-9 * scale, "{}: banded and dense differ by {diff:e} (of {scale:e})", case.label);
+            // The transposed solve, used by the condition estimate: Mᵀ x = b.
+            let mut xt = b.clone();
+            assert!(banded.solve_transposed(&mut xt));
+            let rt = (0..n)
+                .map(|j| ((0..n).map(|i| case.m[i * n + j] * xt[i]).sum::<f64>() - b[j]).abs())
+                .fold(0.0, f64::max);
+            let xn = xt.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            assert!(rt <= 1e-12 * case.norm_m() * xn, "{}: transposed residual {rt:e}", case.label);
+        }
+        // A shifted matrix, as the integrators factor it, through the same storage.
+        banded.factor_shifted(&case.jac, -0.5, 2.0).unwrap();
+        dense.factor_shifted(&case.jac, -0.5, 2.0).unwrap();
+        let b: Vec<f64> = (0..n).map(|i| (i as f64).sin()).collect();
+        let (mut x, mut reference) = (b.clone(), b.clone());
+        banded.solve(&mut x);
+        dense.solve(&mut reference);
+        assert!(x.iter().zip(&reference).all(|(a, b)| (a - b).abs() <= 1e-10 * (1.0 + b.abs())), "{}", case.label);
+    }
+}
+
+/// Singular band matrices are refused with the failing column, never a
+/// panic or a division by zero: a zero column, a zero row, and a NaN.
+#[test]
+fn the_banded_lu_of_a_sparse_pattern_refuses_singular_matrices() {
+    let mut rng = Rng::new(0x5b);
+    let (n, lower, upper) = (150, 2, 3);
+    let entries = small_diagonal_band(&mut rng, n, lower, upper, 0.8);
+    for (what, kill) in [("zero column 77", 77usize), ("zero row 40", 40), ("zero last column", n - 1)] {
+        let singular: Vec<_> = entries
+            .iter()
+            .map(|&(i, j, v)| {
+                (
+                    i,
+                    j,
+                    if (what.contains("column") && j == kill) || (what.contains("row") && i == kill) { 0.0 } else { v },
+                )
+            })
+            .collect();
+        let case = Case::new(what.into(), n, Storage::Sparse, &singular, 1.0, 0.0);
+        let JacobianStructure::Sparse(pattern) = &case.structure else { unreachable!() };
+        let mut banded = SparseBandedLu::new(pattern);
+        let err = banded.factor_shifted(&case.jac, 1.0, 0.0).expect_err(what);
+        assert!(err.column < n, "{what}: {err:?}");
+        if what.contains("column") {
+            assert!(err.column <= kill, "{what}: reported column {}", err.column);
+        }
+        // The same storage factors a regular matrix afterwards.
+        banded.factor_shifted(&case.jac, -1.0, 10.0).unwrap();
+        let mut nan = case.jac.clone();
+        nan[3 * n] = f64::NAN;
+        assert!(banded.factor_shifted(&nan, 1.0, 0.0).is_err(), "{what}: NaN");
+    }
+    // Through the iteration matrix (the default for this pattern): an error, not a panic.
+    let zero_row: Vec<_> = entries.iter().map(|&(i, j, v)| (i, j, if i == 9 { 0.0 } else { v })).collect();
+    let case = Case::new("zero row".into(), n, Storage::Sparse, &zero_row, 1.0, 0.0);
+    let mut matrix = IterationMatrix::new(&case.structure, n);
+    assert_eq!(matrix.solver().name(), "sparse-banded");
+    assert!(matrix.factor(&case.jac, 1.0, 0.0, &mut Stats::default()).is_err());
+}
+
+/// Which patterns the default solver factors in band storage: 1D grids of
+/// at least 64 unknowns stored cell by cell, not 2D grids, small networks
+/// or scattered patterns.
+#[test]
+fn the_default_solver_takes_the_band_of_1d_grids_only() {
+    use sasp::solve::OdeSystem;
+    use sasp::testset::grid::{Brusselator2d, KellerSegel};
+    let name = |s: JacobianStructure, n| IterationMatrix::new(&s, n).solver().name();
+    for cells in [32, 200, 1000] {
+        let ks = KellerSegel { n: cells };
+        assert_eq!(name(ks.jacobian_structure(), 2 * cells), "sparse-banded", "Keller–Segel, {cells} cells");
+    }
+    assert_eq!(name(KellerSegel { n: 20 }.jacobian_structure(), 40), "sparse", "40 unknowns stay with the sparse LU");
+    let b = Brusselator2d::new(16);
+    assert_eq!(name(b.jacobian_structure(), 512), "sparse", "2D grid");
+    // An arrow (a hub coupled to every unknown) spans the whole matrix.
+    let n = 100;
+    let arrow =
+        SparsityPattern::from_rows(n, (0..n).map(|i| if i == 0 { (0..n).collect() } else { vec![0] }).collect());
+    assert_eq!(name(JacobianStructure::Sparse(arrow), n), "sparse");
+    let model = sasp::models::iannello2013().unwrap();
+    assert_eq!(name(JacobianStructure::Sparse(model.sparsity().clone()), model.dimension()), "sparse");
 }

@@ -44,12 +44,42 @@ fn column_groups(structure: &JacobianStructure, n: usize) -> Vec<Vec<usize>> {
     }
 }
 
+/// The entries of a CSR pattern by column: `(col_start, by_column)` with the
+/// `(row, CSR index)` of column `j`'s entries in `by_column[col_start[j]..col_start[j + 1]]`.
+fn compressed_columns(p: &SparsityPattern) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let n = p.n();
+    let mut col_start = vec![0usize; n + 1];
+    for &j in p.col() {
+        col_start[j + 1] += 1;
+    }
+    for j in 0..n {
+        col_start[j + 1] += col_start[j];
+    }
+    let mut next = col_start.clone();
+    let mut by_column = vec![(0, 0); p.nnz()];
+    for i in 0..n {
+        for k in p.range(i) {
+            let j = p.col()[k];
+            by_column[next[j]] = (i, k);
+            next[j] += 1;
+        }
+    }
+    (col_start, by_column)
+}
+
 /// Evaluates `∂f/∂y` in the system's storage, analytically or by differences.
 #[derive(Clone, Debug)]
 pub struct JacobianEvaluator {
     structure: JacobianStructure,
     n: usize,
     groups: Vec<Vec<usize>>,
+    /// For a sparse structure, the entries of each column (compressed
+    /// columns): those of column `j` are `by_column[col_start[j]..col_start[j + 1]]`,
+    /// as `(row, index into values)`. A finite difference then writes only
+    /// the entries its columns have, `O(nnz)` per Jacobian instead of a
+    /// search of every row for every column.
+    col_start: Vec<usize>,
+    by_column: Vec<(usize, usize)>,
     y_pert: Vec<f64>,
     f_pert: Vec<f64>,
     f0: Vec<f64>,
@@ -62,8 +92,14 @@ impl JacobianEvaluator {
     pub fn new<S: OdeSystem>(system: &S) -> JacobianEvaluator {
         let n = system.dimension();
         let structure = system.jacobian_structure();
+        let (col_start, by_column) = match &structure {
+            JacobianStructure::Sparse(p) => compressed_columns(p),
+            _ => (Vec::new(), Vec::new()),
+        };
         JacobianEvaluator {
             groups: column_groups(&structure, n),
+            col_start,
+            by_column,
             values: vec![0.0; structure.len(n)],
             structure,
             n,
@@ -121,11 +157,9 @@ impl JacobianEvaluator {
                             self.values[layout.index(i, j)] = (self.f_pert[i] - f0[i]) / h;
                         }
                     }
-                    JacobianStructure::Sparse(p) => {
-                        for i in 0..self.n {
-                            if let Some(k) = p.position(i, j) {
-                                self.values[k] = (self.f_pert[i] - f0[i]) / h;
-                            }
+                    JacobianStructure::Sparse(_) => {
+                        for &(i, k) in &self.by_column[self.col_start[j]..self.col_start[j + 1]] {
+                            self.values[k] = (self.f_pert[i] - f0[i]) / h;
                         }
                     }
                 }

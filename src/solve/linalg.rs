@@ -341,12 +341,26 @@ pub struct BandedLu {
     upper: usize,
     ab: Vec<f64>,
     pivots: Vec<usize>,
+    /// `1/U[j][j]`: the solves multiply (a division on the solve's
+    /// dependency chain costs several times a multiplication).
+    inv_pivot: Vec<f64>,
+    /// Did the last factorization interchange rows? If not, `U` has only
+    /// `upper` super-diagonals and the solve runs by rows (see [`BandedLu::solve`]).
+    interchanged: bool,
 }
 
 impl BandedLu {
     /// Storage for dimension `n` and the given bandwidths.
     pub fn new(n: usize, lower: usize, upper: usize) -> BandedLu {
-        BandedLu { n, lower, upper, ab: vec![0.0; n * (2 * lower + upper + 1)], pivots: vec![0; n] }
+        BandedLu {
+            n,
+            lower,
+            upper,
+            ab: vec![0.0; n * (2 * lower + upper + 1)],
+            pivots: vec![0; n],
+            inv_pivot: vec![0.0; n],
+            interchanged: false,
+        }
     }
 
     /// The dimension.
@@ -378,22 +392,33 @@ impl BandedLu {
         }
     }
 
-    /// Factors in place.
+    /// Factors in place: `P M = L U` by columns with partial pivoting among
+    /// the `lower` rows below the diagonal (LAPACK `dgbtf2`). Row interchanges
+    /// widen `U` to `lower + upper` super-diagonals, which the storage's
+    /// extra rows hold. A column whose candidates are all zero, or hold a
+    /// NaN or an infinity, is reported as [`Singular`] (a NaN anywhere in
+    /// the matrix reaches some column's candidates); the factors are then
+    /// unusable.
+    ///
+    /// The storage must hold the matrix with zeros in the extra rows (as
+    /// [`BandedLu::set_shifted`] and [`BandedLu::storage_mut`] users leave it).
     pub fn factor(&mut self) -> Result<(), Singular> {
         let (n, kl, ku) = (self.n, self.lower, self.upper);
         let ld = self.ldab();
         let kv = ku + kl;
-        let ab = &mut self.ab;
-        let at = |i: usize, j: usize| j * ld + kv + i - j; // (i, j) of the working matrix
+        let ab = &mut self.ab[..];
         let mut ju = 0;
+        self.interchanged = false;
         for j in 0..n {
             let km = kl.min(n - 1 - j);
-            // Pivot among rows j..=j+km of column j.
+            // Column j from its diagonal down: ab[d..=d + km].
+            let d = j * ld + kv;
             let mut p = 0;
-            let mut best = ab[at(j, j)].abs();
+            let mut best = ab[d].abs();
             for r in 1..=km {
-                let v = ab[at(j + r, j)].abs();
-                if v > best {
+                let v = ab[d + r].abs();
+                // Larger, or NaN (then reported below).
+                if v > best || v.is_nan() {
                     best = v;
                     p = r;
                 }
@@ -404,20 +429,30 @@ impl BandedLu {
             }
             ju = ju.max((j + ku + p).min(n - 1));
             if p != 0 {
+                self.interchanged = true;
+                // Rows j and j + p, columns j..=ju: (i, c) at c·ld + kv + i − c.
                 for c in j..=ju {
-                    ab.swap(at(j, c), at(j + p, c));
+                    let top = c * ld + kv + j - c;
+                    ab.swap(top, top + p);
                 }
             }
-            let inv = 1.0 / ab[at(j, j)];
-            for r in 1..=km {
-                ab[at(j + r, j)] *= inv;
+            let inv = 1.0 / ab[d];
+            self.inv_pivot[j] = inv;
+            for v in &mut ab[d + 1..=d + km] {
+                *v *= inv;
             }
+            if km == 0 {
+                continue;
+            }
+            // Rank-one update of columns j + 1..=ju, rows j + 1..=j + km.
+            let (left, right) = ab.split_at_mut((j + 1) * ld);
+            let l = &left[d + 1..=d + km];
             for c in j + 1..=ju {
-                let f = ab[at(j, c)];
+                let top = (c - j - 1) * ld + kv + j - c; // (j, c) in `right`
+                let f = right[top];
                 if f != 0.0 {
-                    for r in 1..=km {
-                        let l = ab[at(j + r, j)];
-                        ab[at(j + r, c)] -= l * f;
+                    for (a, &lr) in right[top + 1..=top + km].iter_mut().zip(l) {
+                        *a -= lr * f;
                     }
                 }
             }
@@ -425,37 +460,195 @@ impl BandedLu {
         Ok(())
     }
 
-    /// Solves `M x = b` in place.
+    /// Solves `M x = b` in place with the factors: the interchanges and `L`
+    /// forward, then `U` backward, by rows: each unknown is one short dot
+    /// product with the latest unknown added last. The solve is a chain of
+    /// dependent operations, and this keeps the chain to one
+    /// multiply–subtract per row (column updates store and reload each
+    /// unknown, with vector stores that overlap the next row's loads, which
+    /// measured twice as slow). `U` has `lower + upper` super-diagonals
+    /// after interchanges, only `upper` without; the forward pass runs by
+    /// columns when rows were interchanged (the interchanges come between
+    /// its updates).
     pub fn solve(&self, b: &mut [f64]) {
         let (n, kl, ku) = (self.n, self.lower, self.upper);
+        assert_eq!(b.len(), n, "right-hand side of the wrong length");
         let ld = self.ldab();
         let kv = ku + kl;
-        let at = |i: usize, j: usize| j * ld + kv + i - j;
-        // Forward: apply row swaps and L.
+        let ab = &self.ab[..];
+        if self.interchanged {
+            for j in 0..n {
+                let p = self.pivots[j];
+                if p != j {
+                    b.swap(j, p);
+                }
+                let km = kl.min(n - 1 - j);
+                let x = b[j];
+                if x != 0.0 && km > 0 {
+                    let d = j * ld + kv;
+                    for (bi, &l) in b[j + 1..=j + km].iter_mut().zip(&ab[d + 1..=d + km]) {
+                        *bi -= l * x;
+                    }
+                }
+            }
+        } else {
+            // L(i, i − r) at column i − r, row r below its diagonal.
+            match kl {
+                0 => {}
+                1 => forward_rows::<1>(ab, ld, kv, b),
+                2 => forward_rows::<2>(ab, ld, kv, b),
+                3 => forward_rows::<3>(ab, ld, kv, b),
+                4 => forward_rows::<4>(ab, ld, kv, b),
+                _ => {
+                    for i in 1..n {
+                        let mut s = b[i];
+                        for r in (1..=kl.min(i)).rev() {
+                            s -= ab[(i - r) * ld + kv + r] * b[i - r];
+                        }
+                        b[i] = s;
+                    }
+                }
+            }
+        }
+        // U(i, i + k) at column i + k, row k above its diagonal; interchanges
+        // widen U to kl + ku super-diagonals.
+        let width = if self.interchanged { kv } else { ku };
+        let inv = &self.inv_pivot[..];
+        match width {
+            1 => backward_rows::<1>(ab, ld, kv, inv, b),
+            2 => backward_rows::<2>(ab, ld, kv, inv, b),
+            3 => backward_rows::<3>(ab, ld, kv, inv, b),
+            4 => backward_rows::<4>(ab, ld, kv, inv, b),
+            5 => backward_rows::<5>(ab, ld, kv, inv, b),
+            6 => backward_rows::<6>(ab, ld, kv, inv, b),
+            7 => backward_rows::<7>(ab, ld, kv, inv, b),
+            8 => backward_rows::<8>(ab, ld, kv, inv, b),
+            _ => {
+                for i in (0..n).rev() {
+                    let mut s = b[i];
+                    for k in (1..=width.min(n - 1 - i)).rev() {
+                        s -= ab[(i + k) * ld + kv - k] * b[i + k];
+                    }
+                    b[i] = s * inv[i];
+                }
+            }
+        }
+    }
+
+    /// Solves `Mᵀ x = b` in place with the factors (LAPACK `dgbtrs`, `'T'`):
+    /// `Uᵀ` forward, then `Lᵀ` and the interchanges backward.
+    pub fn solve_transposed(&self, b: &mut [f64]) {
+        let (n, kl, ku) = (self.n, self.lower, self.upper);
+        assert_eq!(b.len(), n, "right-hand side of the wrong length");
+        let ld = self.ldab();
+        let kv = ku + kl;
+        let ab = &self.ab[..];
         for j in 0..n {
+            let d = j * ld + kv;
+            let top = j.saturating_sub(kv);
+            let s: f64 = b[top..j].iter().zip(&ab[d - (j - top)..d]).map(|(x, u)| x * u).sum();
+            b[j] = (b[j] - s) * self.inv_pivot[j];
+        }
+        for j in (0..n).rev() {
+            let km = kl.min(n - 1 - j);
+            let d = j * ld + kv;
+            let s: f64 = b[j + 1..=j + km].iter().zip(&ab[d + 1..=d + km]).map(|(x, l)| x * l).sum();
+            b[j] -= s;
             let p = self.pivots[j];
             if p != j {
                 b.swap(j, p);
             }
-            let km = kl.min(n - 1 - j);
-            let x = b[j];
-            if x != 0.0 {
-                for r in 1..=km {
-                    b[j + r] -= self.ab[at(j + r, j)] * x;
-                }
-            }
         }
-        // Backward: U has bandwidth kl + ku.
-        for j in (0..n).rev() {
-            b[j] /= self.ab[at(j, j)];
-            let x = b[j];
-            if x != 0.0 {
-                let top = j.saturating_sub(kv);
-                for i in top..j {
-                    b[i] -= self.ab[at(i, j)] * x;
-                }
-            }
+    }
+
+    /// The sub- and super-diagonals of the matrix (before interchanges).
+    pub fn bandwidths(&self) -> (usize, usize) {
+        (self.lower, self.upper)
+    }
+
+    /// Where entry `(i, j)` of the matrix (inside its band) sits in
+    /// [`BandedLu::storage_mut`]: row `l + u + i − j` of column `j`, as LAPACK
+    /// stores it, i.e. `j·(2l + u + 1) + l + u + i − j`.
+    pub fn storage_index(&self, i: usize, j: usize) -> usize {
+        debug_assert!(i <= j + self.lower && j <= i + self.upper, "({i}, {j}) outside the band");
+        j * self.ldab() + self.lower + self.upper + i - j
+    }
+
+    /// The band storage, to write the matrix into before [`BandedLu::factor`]
+    /// (at [`BandedLu::storage_index`]; everything else must be zero).
+    pub fn storage_mut(&mut self) -> &mut [f64] {
+        &mut self.ab
+    }
+}
+
+/// Forward substitution by rows with the unit lower factor of a [`BandedLu`]
+/// factored without interchanges (`KL` sub-diagonals), the last `KL`
+/// unknowns kept in registers: the dependency chain per row is one
+/// multiply–subtract, with no store and reload in it.
+fn forward_rows<const KL: usize>(ab: &[f64], ld: usize, kv: usize, b: &mut [f64]) {
+    let n = b.len();
+    // The first rows, which have fewer than KL predecessors.
+    for i in 1..KL.min(n) {
+        let mut s = b[i];
+        for r in (1..=i).rev() {
+            s -= ab[(i - r) * ld + kv + r] * b[i - r];
         }
+        b[i] = s;
+    }
+    if n <= KL {
+        return;
+    }
+    // window[r − 1] = y[i − r]
+    let mut window = [0.0; KL];
+    for (r, w) in window.iter_mut().enumerate() {
+        *w = b[KL - 1 - r];
+    }
+    for i in KL..n {
+        let mut s = b[i];
+        for r in (1..=KL).rev() {
+            s -= ab[(i - r) * ld + kv + r] * window[r - 1];
+        }
+        b[i] = s;
+        for r in (1..KL).rev() {
+            window[r] = window[r - 1];
+        }
+        window[0] = s;
+    }
+}
+
+/// Backward substitution by rows with the upper factor of a [`BandedLu`]
+/// (`W` super-diagonals, `inv` its inverse pivots), the next `W` unknowns
+/// kept in registers (see [`forward_rows`]).
+fn backward_rows<const W: usize>(ab: &[f64], ld: usize, kv: usize, inv: &[f64], b: &mut [f64]) {
+    let n = b.len();
+    // The last rows, which have fewer than W successors.
+    let tail = W.min(n);
+    for i in (n - tail..n).rev() {
+        let mut s = b[i];
+        for k in (1..=(n - 1 - i)).rev() {
+            s -= ab[(i + k) * ld + kv - k] * b[i + k];
+        }
+        b[i] = s * inv[i];
+    }
+    if n <= W {
+        return;
+    }
+    // window[k − 1] = x[i + k]
+    let mut window = [0.0; W];
+    for (k, w) in window.iter_mut().enumerate() {
+        *w = b[n - W + k];
+    }
+    for i in (0..n - W).rev() {
+        let mut s = b[i];
+        for k in (1..=W).rev() {
+            s -= ab[(i + k) * ld + kv - k] * window[k - 1];
+        }
+        let x = s * inv[i];
+        b[i] = x;
+        for k in (1..W).rev() {
+            window[k] = window[k - 1];
+        }
+        window[0] = x;
     }
 }
 
