@@ -1,0 +1,196 @@
+//! The authors' open question with its uncertainty (well-mixed model): when
+//! only a fraction `f` of the tumor cells can restore p53, how likely is it
+//! — over the parameters' uncertainty — that the NK cells the senescent
+//! cells call in also eliminate the p53-deficient cells, and which
+//! parameters decide it?
+//!
+//! ```text
+//! cargo run --release --example bystander_odds [-- --runs 400]
+//! ```
+//!
+//! For f = 0.5, 0.8, 0.9 and 0.95 (doxycycline from day 0), `--runs`
+//! parameter sets are drawn from the model's distributions of the seven
+//! fitted parameters and four that the question names (`k_sen`,
+//! `sigma2_S`, `delta_Nr`, `g_NKG2D`; `Model::parameter_distribution`:
+//! fitted ×/÷ 2, assumed and recalled ×/÷ 4, log-uniform), the same sets for
+//! every f. Printed and written to `out/bystander_odds.csv`: the
+//! probability that fewer than one p53-deficient cell is left at day 21 and
+//! at day 42, with 95 % Wilson intervals, the nominal model's answer, and the
+//! Spearman rank correlation of each parameter with the log of the cells
+//! left at day 42.
+
+use rayon::prelude::*;
+use sasp::experiment::Experiment;
+use sasp::intervene::{Arm, P53Restoration};
+use sasp::model::{Compartment, Distribution, Model, TumorState};
+use sasp::util::rng::Rng;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+const FRACTIONS: [f64; 4] = [0.5, 0.8, 0.9, 0.95];
+/// The parameters varied: the fitted ones and those the question names.
+const PARAMETERS: [&str; 11] =
+    ["w3", "w4", "w5", "eps_N", "rho_N", "delta_Na", "k_kill", "k_sen", "sigma2_S", "delta_Nr", "g_NKG2D"];
+/// One cell, in the model's unit of cells (10⁶ cells).
+const CELL: f64 = 1e-6;
+
+/// The p53-deficient cells left at days 21 and 42 with fraction `f`
+/// restorable, on `model`.
+fn left(model: &Model, deficient: &str, f: f64) -> sasp::Result<(f64, f64)> {
+    let arm = Arm::new(&format!("f = {f}")).with(P53Restoration::at(0.0).restorable_fraction(f));
+    let results = Experiment::new(model).arms([arm]).until(42.0).run()?;
+    Ok((results[0].compartment_at(deficient, 21.0)?, results[0].compartment_at(deficient, 42.0)?))
+}
+
+/// The 95 % Wilson interval of a proportion `k/n`.
+fn wilson(k: usize, n: usize) -> (f64, f64) {
+    let (n, p, z) = (n as f64, k as f64 / n as f64, 1.959963984540054);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Ranks (1-based, ties averaged).
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+            j += 1;
+        }
+        for &k in &order[i..=j] {
+            r[k] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's rank correlation.
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = x.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
+    if vx == 0.0 || vy == 0.0 {
+        0.0
+    } else {
+        cov / (vx * vy).sqrt()
+    }
+}
+
+fn run(runs: usize) -> sasp::Result<()> {
+    let model = sasp::models::iannello2013()?;
+    let deficient = model.spec().compartments
+        [model.indices_where(|k| k == Compartment::Tumor(TumorState::P53Deficient))[0]]
+        .name
+        .clone();
+    let distributions: Vec<Distribution> =
+        PARAMETERS.iter().map(|p| model.parameter_distribution(p)).collect::<sasp::Result<_>>()?;
+    // The same parameter sets for every fraction: set j from stream (2026, j).
+    let sets: Vec<Vec<f64>> = (0..runs)
+        .map(|j| {
+            let mut rng = Rng::new(2026, j as u64);
+            distributions.iter().map(|d| d.quantile(rng.uniform().max(f64::MIN_POSITIVE))).collect()
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let mut csv = String::from(
+        "restorable_fraction,runs,failed,p_eliminated_day21,low21,high21,p_eliminated_day42,low42,high42,nominal_left_day21_cells,nominal_left_day42_cells",
+    );
+    for p in PARAMETERS {
+        let _ = write!(csv, ",spearman_{p}");
+    }
+    csv.push('\n');
+    println!(
+        "{:>5} {:>24} {:>24} {:>16} {:>16}",
+        "f", "P(eliminated by d21)", "P(eliminated by d42)", "nominal d21", "nominal d42"
+    );
+    for f in FRACTIONS {
+        let (n21, n42) = left(&model, &deficient, f)?;
+        let outcomes: Vec<Option<(f64, f64)>> = sets
+            .par_iter()
+            .map(|values| {
+                let pairs: Vec<(&str, f64)> = PARAMETERS.iter().copied().zip(values.iter().copied()).collect();
+                let m = model.with_parameters(&pairs).ok()?;
+                left(&m, &deficient, f).ok()
+            })
+            .collect();
+        let done: Vec<(usize, (f64, f64))> =
+            outcomes.iter().enumerate().filter_map(|(j, o)| o.map(|o| (j, o))).collect();
+        let n = done.len();
+        if n == 0 {
+            return Err(sasp::SaspError::InvalidOptions(format!("every run failed at f = {f}")));
+        }
+        let k21 = done.iter().filter(|(_, o)| o.0 < CELL).count();
+        let k42 = done.iter().filter(|(_, o)| o.1 < CELL).count();
+        let (lo21, hi21) = wilson(k21, n);
+        let (lo42, hi42) = wilson(k42, n);
+        let outcome: Vec<f64> = done.iter().map(|(_, o)| (o.1.max(1e-12)).log10()).collect();
+        let rho: Vec<f64> = (0..PARAMETERS.len())
+            .map(|i| spearman(&done.iter().map(|(j, _)| sets[*j][i].ln()).collect::<Vec<_>>(), &outcome))
+            .collect();
+        println!(
+            "{f:>5} {:>8.3} [{lo21:.3}, {hi21:.3}] {:>8.3} [{lo42:.3}, {hi42:.3}] {:>10.3e} cells {:>10.3e} cells",
+            k21 as f64 / n as f64,
+            k42 as f64 / n as f64,
+            n21 / CELL,
+            n42 / CELL
+        );
+        let mut order: Vec<usize> = (0..PARAMETERS.len()).collect();
+        order.sort_by(|&a, &b| rho[b].abs().total_cmp(&rho[a].abs()));
+        let top: Vec<String> = order.iter().take(4).map(|&i| format!("{} {:+.2}", PARAMETERS[i], rho[i])).collect();
+        println!("      cells left at d42, rank correlation: {}", top.join(", "));
+        let _ = write!(
+            csv,
+            "{f},{runs},{},{},{lo21},{hi21},{},{lo42},{hi42},{},{}",
+            runs - n,
+            k21 as f64 / n as f64,
+            k42 as f64 / n as f64,
+            n21 / CELL,
+            n42 / CELL
+        );
+        for r in &rho {
+            let _ = write!(csv, ",{r}");
+        }
+        csv.push('\n');
+    }
+    println!("{} runs for each of {} fractions in {:.1} s", runs, FRACTIONS.len(), start.elapsed().as_secs_f64());
+    let experiment = Experiment::new(&model)
+        .arms([Arm::new("f = 0.9").with(P53Restoration::at(0.0).restorable_fraction(0.9))])
+        .until(42.0);
+    let results = experiment.run()?;
+    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
+    sasp::output::write_with_manifest(Path::new("out/bystander_odds.csv"), csv.as_bytes(), &manifest)?;
+    println!("wrote out/bystander_odds.csv");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let runs = match args.iter().position(|a| a == "--runs").map(|k| args.get(k + 1).map(|v| v.parse::<usize>())) {
+        None => Ok(400),
+        Some(Some(Ok(n))) if (1..=1_000_000).contains(&n) => Ok(n),
+        _ => Err("--runs takes a whole number from 1 to 1,000,000"),
+    };
+    let result = match runs {
+        Ok(n) => run(n),
+        Err(e) => {
+            eprintln!("bystander_odds: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bystander_odds: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
