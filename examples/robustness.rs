@@ -1,0 +1,188 @@
+//! How robust are the paper's findings to the model's uncertain
+//! parameters? For each calibration target (docs/reproducing.md), the
+//! fraction of parameter sets in which it holds, and all of them together,
+//! with 95 % Wilson intervals, and the parameters whose rank correlation
+//! with the target's value is largest.
+//!
+//! ```text
+//! cargo run --release --example robustness [-- --runs 400]
+//! ```
+//!
+//! Two distributions (`Model::parameter_distribution`, docs/model.md
+//! "Uncertainty"): the seven fitted `[F]` parameters alone (log-uniform
+//! ×/÷ 2), and every parameter that has a default range (fitted ×/÷ 2,
+//! derived ×/÷ 1.5, verified ×/÷ 1.25, recalled and assumed ×/÷ 4; not the
+//! numerical devices or the parameters whose value is 0). Each draw runs the
+//! ten arms of the neutralization experiment to day 21. Printed, and
+//! written to `out/robustness.csv`.
+
+use rayon::prelude::*;
+use sasp::experiment::paper::{neutralization_arms, targets};
+use sasp::experiment::Experiment;
+use sasp::model::{Distribution, Model, Provenance};
+use sasp::util::rng::Rng;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The 95 % Wilson interval of a proportion `k/n`.
+fn wilson(k: usize, n: usize) -> (f64, f64) {
+    let (n, p, z) = (n as f64, k as f64 / n as f64, 1.959963984540054);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Ranks (1-based, ties averaged).
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+            j += 1;
+        }
+        for &k in &order[i..=j] {
+            r[k] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's rank correlation (0 when either side is constant).
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = x.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
+    if vx == 0.0 || vy == 0.0 {
+        0.0
+    } else {
+        cov / (vx * vy).sqrt()
+    }
+}
+
+/// The targets' values and whether each holds, for one parameter set.
+fn evaluate(model: &Model, values: &[(&str, f64)]) -> Option<Vec<(f64, bool)>> {
+    let m = model.with_parameters(values).ok()?;
+    let results = Experiment::new(&m).arms(neutralization_arms().ok()?).run().ok()?;
+    Some(targets(&results).ok()?.iter().map(|t| (t.value, t.met)).collect())
+}
+
+fn run(runs: usize) -> sasp::Result<()> {
+    let model = sasp::models::iannello2013()?;
+    let nominal = targets(&Experiment::new(&model).arms(neutralization_arms()?).run()?)?;
+    let fitted: Vec<(String, Distribution)> = sasp::sweep::tagged_parameters(&model, Provenance::Fitted)?;
+    let all: Vec<(String, Distribution)> = model
+        .spec()
+        .parameters
+        .iter()
+        .filter_map(|p| model.parameter_distribution(&p.name).ok().map(|d| (p.name.clone(), d)))
+        .collect();
+    let mut csv =
+        String::from("distribution,parameters,target,description,nominal_met,p_met,low,high,top_correlations\n");
+    for (label, parameters) in [("fitted ×/÷ 2", &fitted), ("every default range", &all)] {
+        let start = std::time::Instant::now();
+        let sets: Vec<Vec<f64>> = (0..runs)
+            .map(|j| {
+                let mut rng = Rng::new(17, j as u64);
+                parameters.iter().map(|(_, d)| d.quantile(rng.uniform().max(f64::MIN_POSITIVE))).collect()
+            })
+            .collect();
+        let outcomes: Vec<Option<Vec<(f64, bool)>>> = sets
+            .par_iter()
+            .map(|values| {
+                let pairs: Vec<(&str, f64)> =
+                    parameters.iter().map(|p| p.0.as_str()).zip(values.iter().copied()).collect();
+                evaluate(&model, &pairs)
+            })
+            .collect();
+        let done: Vec<(usize, &Vec<(f64, bool)>)> =
+            outcomes.iter().enumerate().filter_map(|(j, o)| o.as_ref().map(|o| (j, o))).collect();
+        let n = done.len();
+        if n == 0 {
+            return Err(sasp::SaspError::InvalidOptions(format!("every run failed ({label})")));
+        }
+        println!(
+            "\n{label}: {} parameters, {runs} sets, {} failed, {:.1} s",
+            parameters.len(),
+            runs - n,
+            start.elapsed().as_secs_f64()
+        );
+        println!("{:<4} {:<66} {:>22}  {}", "id", "target", "P(holds) [95 %]", "largest rank correlations");
+        for (i, t) in nominal.iter().enumerate() {
+            let k = done.iter().filter(|(_, o)| o[i].1).count();
+            let (lo, hi) = wilson(k, n);
+            let value: Vec<f64> = done.iter().map(|(_, o)| o[i].0).collect();
+            let mut rho: Vec<(f64, &str)> = (0..parameters.len())
+                .map(|q| {
+                    let x: Vec<f64> = done.iter().map(|(j, _)| sets[*j][q].ln()).collect();
+                    (spearman(&x, &value), parameters[q].0.as_str())
+                })
+                .collect();
+            rho.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+            let top: Vec<String> = rho.iter().take(3).map(|(r, p)| format!("{p} {r:+.2}")).collect();
+            println!(
+                "{:<4} {:<66} {:>6.3} [{lo:.3}, {hi:.3}]  {}",
+                t.id,
+                t.description,
+                k as f64 / n as f64,
+                top.join(", ")
+            );
+            let _ = writeln!(
+                csv,
+                "{label},{},{},{},{},{},{lo},{hi},{}",
+                parameters.len(),
+                t.id,
+                sasp::util::text::csv_field(&t.description),
+                t.met,
+                k as f64 / n as f64,
+                sasp::util::text::csv_field(&top.join("; "))
+            );
+        }
+        let k = done.iter().filter(|(_, o)| o.iter().all(|x| x.1)).count();
+        let (lo, hi) = wilson(k, n);
+        println!("{:<4} {:<66} {:>6.3} [{lo:.3}, {hi:.3}]", "all", "every target at once", k as f64 / n as f64);
+        let _ = writeln!(
+            csv,
+            "{label},{},all,every target at once,{},{},{lo},{hi},",
+            parameters.len(),
+            nominal.iter().all(|t| t.met),
+            k as f64 / n as f64
+        );
+    }
+    let experiment = Experiment::new(&model).arms(neutralization_arms()?);
+    let results = experiment.run()?;
+    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
+    sasp::output::write_with_manifest(Path::new("out/robustness.csv"), csv.as_bytes(), &manifest)?;
+    println!("\nwrote out/robustness.csv");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let runs = match args.iter().position(|a| a == "--runs").map(|k| args.get(k + 1).map(|v| v.parse::<usize>())) {
+        None => Ok(400),
+        Some(Some(Ok(n))) if (1..=1_000_000).contains(&n) => Ok(n),
+        _ => Err("--runs takes a whole number from 1 to 1,000,000"),
+    };
+    let result = match runs {
+        Ok(n) => run(n),
+        Err(e) => {
+            eprintln!("robustness: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("robustness: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
