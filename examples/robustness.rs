@@ -114,7 +114,7 @@ fn run(runs: usize) -> sasp::Result<()> {
             runs - n,
             start.elapsed().as_secs_f64()
         );
-        println!("{:<4} {:<66} {:>22}  {}", "id", "target", "P(holds) [95 %]", "largest rank correlations");
+        println!("{:<4} {:<66} {:>22}  largest rank correlations", "id", "target", "P(holds) [95 %]");
         for (i, t) in nominal.iter().enumerate() {
             let k = done.iter().filter(|(_, o)| o[i].1).count();
             let (lo, hi) = wilson(k, n);
