@@ -275,8 +275,12 @@ fn muscl_keeps_a_sharp_profile_non_negative_under_the_implicit_solvers() {
                 sol.stats.steps
             );
             // The semi-discrete scheme keeps n ≥ 0; the time steppers may dip
-            // below by no more than their absolute tolerance.
-            assert!(lowest >= -1e-9, "{shape:?} {method:?} {scheme:?}: n reached {lowest:e}");
+            // below by a few times their absolute tolerance (1e-9: the local
+            // error they control is weighted by it). Rodas5P with van Leer
+            // reaches −2.5e-9 with the banded LU of 1D grids, −1.6e-18 with
+            // the sparse LU: rounding, not the scheme; an unlimited central
+            // slope reaches −13 here (checked).
+            assert!(lowest >= -5e-9, "{shape:?} {method:?} {scheme:?}: n reached {lowest:e}");
         }
     }
 }
