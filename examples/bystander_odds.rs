@@ -21,6 +21,7 @@
 
 use rayon::prelude::*;
 use sasp::experiment::Experiment;
+use sasp::gsa::{rank_correlation, wilson_interval};
 use sasp::intervene::{Arm, P53Restoration};
 use sasp::model::{Compartment, Distribution, Model, TumorState};
 use sasp::util::rng::Rng;
@@ -41,48 +42,6 @@ fn left(model: &Model, deficient: &str, f: f64) -> sasp::Result<(f64, f64)> {
     let arm = Arm::new(&format!("f = {f}")).with(P53Restoration::at(0.0).restorable_fraction(f));
     let results = Experiment::new(model).arms([arm]).until(42.0).run()?;
     Ok((results[0].compartment_at(deficient, 21.0)?, results[0].compartment_at(deficient, 42.0)?))
-}
-
-/// The 95 % Wilson interval of a proportion `k/n`.
-fn wilson(k: usize, n: usize) -> (f64, f64) {
-    let (n, p, z) = (n as f64, k as f64 / n as f64, 1.959963984540054);
-    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
-    ((centre - half).max(0.0), (centre + half).min(1.0))
-}
-
-/// Ranks (1-based, ties averaged).
-fn ranks(x: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut r = vec![0.0; x.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
-            j += 1;
-        }
-        for &k in &order[i..=j] {
-            r[k] = (i + j) as f64 / 2.0 + 1.0;
-        }
-        i = j + 1;
-    }
-    r
-}
-
-/// Spearman's rank correlation.
-fn spearman(x: &[f64], y: &[f64]) -> f64 {
-    let (rx, ry) = (ranks(x), ranks(y));
-    let n = x.len() as f64;
-    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
-    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
-    let vx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
-    let vy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
-    if vx == 0.0 || vy == 0.0 {
-        0.0
-    } else {
-        cov / (vx * vy).sqrt()
-    }
 }
 
 fn run(runs: usize) -> sasp::Result<()> {
@@ -130,11 +89,11 @@ fn run(runs: usize) -> sasp::Result<()> {
         }
         let k21 = done.iter().filter(|(_, o)| o.0 < CELL).count();
         let k42 = done.iter().filter(|(_, o)| o.1 < CELL).count();
-        let (lo21, hi21) = wilson(k21, n);
-        let (lo42, hi42) = wilson(k42, n);
+        let (lo21, hi21) = wilson_interval(k21, n);
+        let (lo42, hi42) = wilson_interval(k42, n);
         let outcome: Vec<f64> = done.iter().map(|(_, o)| (o.1.max(1e-12)).log10()).collect();
         let rho: Vec<f64> = (0..PARAMETERS.len())
-            .map(|i| spearman(&done.iter().map(|(j, _)| sets[*j][i].ln()).collect::<Vec<_>>(), &outcome))
+            .map(|i| rank_correlation(&done.iter().map(|(j, _)| sets[*j][i].ln()).collect::<Vec<_>>(), &outcome))
             .collect();
         println!(
             "{f:>5} {:>8.3} [{lo21:.3}, {hi21:.3}] {:>8.3} [{lo42:.3}, {hi42:.3}] {:>10.3e} cells {:>10.3e} cells",

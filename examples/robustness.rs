@@ -19,53 +19,12 @@
 use rayon::prelude::*;
 use sasp::experiment::paper::{neutralization_arms, targets};
 use sasp::experiment::Experiment;
+use sasp::gsa::{rank_correlation, wilson_interval};
 use sasp::model::{Distribution, Model, Provenance};
 use sasp::util::rng::Rng;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// The 95 % Wilson interval of a proportion `k/n`.
-fn wilson(k: usize, n: usize) -> (f64, f64) {
-    let (n, p, z) = (n as f64, k as f64 / n as f64, 1.959963984540054);
-    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
-    ((centre - half).max(0.0), (centre + half).min(1.0))
-}
-
-/// Ranks (1-based, ties averaged).
-fn ranks(x: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut r = vec![0.0; x.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
-            j += 1;
-        }
-        for &k in &order[i..=j] {
-            r[k] = (i + j) as f64 / 2.0 + 1.0;
-        }
-        i = j + 1;
-    }
-    r
-}
-
-/// Spearman's rank correlation (0 when either side is constant).
-fn spearman(x: &[f64], y: &[f64]) -> f64 {
-    let (rx, ry) = (ranks(x), ranks(y));
-    let n = x.len() as f64;
-    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
-    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
-    let vx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
-    let vy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
-    if vx == 0.0 || vy == 0.0 {
-        0.0
-    } else {
-        cov / (vx * vy).sqrt()
-    }
-}
 
 /// The targets' values and whether each holds, for one parameter set.
 fn evaluate(model: &Model, values: &[(&str, f64)]) -> Option<Vec<(f64, bool)>> {
@@ -117,12 +76,12 @@ fn run(runs: usize) -> sasp::Result<()> {
         println!("{:<4} {:<66} {:>22}  largest rank correlations", "id", "target", "P(holds) [95 %]");
         for (i, t) in nominal.iter().enumerate() {
             let k = done.iter().filter(|(_, o)| o[i].1).count();
-            let (lo, hi) = wilson(k, n);
+            let (lo, hi) = wilson_interval(k, n);
             let value: Vec<f64> = done.iter().map(|(_, o)| o[i].0).collect();
             let mut rho: Vec<(f64, &str)> = (0..parameters.len())
                 .map(|q| {
                     let x: Vec<f64> = done.iter().map(|(j, _)| sets[*j][q].ln()).collect();
-                    (spearman(&x, &value), parameters[q].0.as_str())
+                    (rank_correlation(&x, &value), parameters[q].0.as_str())
                 })
                 .collect();
             rho.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
@@ -146,7 +105,7 @@ fn run(runs: usize) -> sasp::Result<()> {
             );
         }
         let k = done.iter().filter(|(_, o)| o.iter().all(|x| x.1)).count();
-        let (lo, hi) = wilson(k, n);
+        let (lo, hi) = wilson_interval(k, n);
         println!("{:<4} {:<66} {:>6.3} [{lo:.3}, {hi:.3}]", "all", "every target at once", k as f64 / n as f64);
         let _ = writeln!(
             csv,

@@ -54,6 +54,7 @@
 
 pub mod experiment;
 mod morris;
+pub mod screening;
 mod sobol;
 
 pub use crate::model::distribution::{inverse_normal_cdf, Distribution, SMALLEST_COORDINATE};
@@ -69,6 +70,7 @@ impl Distribution {
     }
 }
 pub use morris::{morris, ElementaryEffects, MorrisOptions};
+pub use screening::{rank_correlation, wilson_interval};
 pub use sobol::{sobol_indices, Convergence, Interval, SecondOrderIndex, SobolIndices, SobolOptions};
 
 use crate::error::SaspError;
