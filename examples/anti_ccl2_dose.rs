@@ -15,6 +15,9 @@
 //! parameters (log-uniform ×/÷ 2). Printed, and written to
 //! `out/anti_ccl2_dose.csv`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use sasp::experiment::Experiment;
 use sasp::intervene::{Antibody, Arm, DoseSchedule, P53Restoration};
 use sasp::model::{Chemokine, Provenance};
@@ -90,24 +93,5 @@ fn run(runs: usize) -> sasp::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    let runs = match args.iter().position(|a| a == "--runs").map(|k| args.get(k + 1).map(|v| v.parse::<usize>())) {
-        None => Ok(200),
-        Some(Some(Ok(n))) if (1..=1_000_000).contains(&n) => Ok(n),
-        _ => Err("--runs takes a whole number from 1 to 1,000,000"),
-    };
-    let result = match runs {
-        Ok(n) => run(n),
-        Err(e) => {
-            eprintln!("anti_ccl2_dose: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("anti_ccl2_dose: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main_with_runs("anti_ccl2_dose", 200, run)
 }

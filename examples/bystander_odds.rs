@@ -19,6 +19,9 @@
 //! Spearman rank correlation of each parameter with the log of the cells
 //! left at day 42.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use rayon::prelude::*;
 use sasp::experiment::Experiment;
 use sasp::gsa::{rank_correlation, wilson_interval};
@@ -132,24 +135,5 @@ fn run(runs: usize) -> sasp::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    let runs = match args.iter().position(|a| a == "--runs").map(|k| args.get(k + 1).map(|v| v.parse::<usize>())) {
-        None => Ok(400),
-        Some(Some(Ok(n))) if (1..=1_000_000).contains(&n) => Ok(n),
-        _ => Err("--runs takes a whole number from 1 to 1,000,000"),
-    };
-    let result = match runs {
-        Ok(n) => run(n),
-        Err(e) => {
-            eprintln!("bystander_odds: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bystander_odds: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main_with_runs("bystander_odds", 400, run)
 }

@@ -16,6 +16,9 @@
 //! ten arms of the neutralization experiment to day 21. Printed, and
 //! written to `out/robustness.csv`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use rayon::prelude::*;
 use sasp::experiment::paper::{neutralization_arms, targets};
 use sasp::experiment::Experiment;
@@ -124,24 +127,5 @@ fn run(runs: usize) -> sasp::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    let runs = match args.iter().position(|a| a == "--runs").map(|k| args.get(k + 1).map(|v| v.parse::<usize>())) {
-        None => Ok(400),
-        Some(Some(Ok(n))) if (1..=1_000_000).contains(&n) => Ok(n),
-        _ => Err("--runs takes a whole number from 1 to 1,000,000"),
-    };
-    let result = match runs {
-        Ok(n) => run(n),
-        Err(e) => {
-            eprintln!("robustness: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("robustness: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main_with_runs("robustness", 400, run)
 }

@@ -5,6 +5,8 @@
 //! measured order of convergence on a smooth translated profile (2 for MUSCL,
 //! 1 for upwind).
 
+mod common;
+
 use sasp::model::{Compartment, ModelBuilder, Quantity};
 use sasp::prelude::*;
 use sasp::solve::{solve, JacobianStructure, OdeSystem};
@@ -24,32 +26,6 @@ fn tracers(species: usize) -> sasp::model::Model {
         b = b.compartment(s, Compartment::Other(Quantity::Concentration), "nM", 0.0);
     }
     b.build().unwrap()
-}
-
-/// The largest difference between the assembled Jacobian and central
-/// differences of the right-hand side (relative to max(|J|, 1)), over every
-/// entry: entries outside the pattern must be zero.
-fn jacobian_error(system: &SpatialSystem, y: &[f64]) -> f64 {
-    let JacobianStructure::Sparse(pattern) = system.jacobian_structure() else { panic!("a sparse Jacobian") };
-    let mut values = vec![0.0; pattern.nnz()];
-    assert!(system.jacobian(0.0, y, &mut values));
-    let n = system.dimension();
-    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
-    let mut worst: f64 = 0.0;
-    for j in 0..n {
-        let h = 1e-6 * y[j].abs().max(1.0);
-        let (mut yp, mut ym) = (y.to_vec(), y.to_vec());
-        yp[j] += h;
-        ym[j] -= h;
-        system.rhs(0.0, &yp, &mut up);
-        system.rhs(0.0, &ym, &mut down);
-        for i in 0..n {
-            let fd = (up[i] - down[i]) / (2.0 * h);
-            let exact = pattern.position(i, j).map_or(0.0, |k| values[k]);
-            worst = worst.max((fd - exact).abs() / exact.abs().max(1.0));
-        }
-    }
-    worst
 }
 
 #[test]
@@ -77,7 +53,7 @@ fn the_muscl_jacobian_is_exact_on_1d_2d_and_3d_grids() {
             let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
             // Irregular fields: every limiter branch (a b ≤ 0, |a| < |b|, |a| > |b|) occurs.
             let y: Vec<f64> = (0..system.dimension()).map(|k| 0.5 + (k as f64 * 0.737).sin().abs() * 4.0).collect();
-            let error = jacobian_error(&system, &y);
+            let error = common::sparse_jacobian_error(&system, &y).0;
             println!("{shape:?} periodic {periodic_axis:?} {scheme:?}: max |J − FD| = {error:.1e}");
             assert!(error < 5e-7, "{shape:?} {scheme:?}: {error:e}");
             worst = worst.max(error);
