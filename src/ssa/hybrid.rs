@@ -530,14 +530,12 @@ impl Hybrid {
             // (as in ODE runs), and the integration ends where a delayed
             // execution is due.
             let first_atom = events.len();
+            // The inputs as they are now (no event reads them when the arm
+            // switches them: refused when built).
+            let now: &[f64] = &inputs;
             for e in model.events() {
                 for j in 0..e.atom_count() {
-                    let inputs = inputs.clone();
-                    events.push(Event::new(
-                        move |t, v: &[f64]| e.atom(j, t, &v[..n], &inputs),
-                        Direction::Either,
-                        true,
-                    ));
+                    events.push(Event::new(move |t, v: &[f64]| e.atom(j, t, &v[..n], now), Direction::Either, true));
                 }
             }
             let due = queue.as_ref().and_then(|q| q.next_due()).filter(|&d| d < t_end);
@@ -566,6 +564,8 @@ impl Hybrid {
                 },
             )?;
             next_stop += applied;
+            // The watched functions borrow the inputs, which the stops changed.
+            drop(events);
             // A model event (or a delayed execution) at the instant of the
             // last output: that output reports the state after it.
             let model_hit = result.events.last().is_some_and(|h| h.event >= first_atom);
