@@ -22,10 +22,11 @@
 //!   that join neighbours along axis `d` (`D/Δx²` for diffusion, plus the
 //!   upwind drift of a chemotactic population) and `L_d` the 1D second
 //!   difference along that axis, periodic when the Jacobian wraps around.
-//!   It is solved exactly in the eigenbasis of the `L_d` (`L_d = Q_d Λ_d Q_dᵀ`,
-//!   computed once per solve): `(I − c T̄)⁻¹ = Q (I − c Σ_d a_d Λ_d)⁻¹ Qᵀ`, one
-//!   dense matrix product per axis and direction, with nothing to factor when
-//!   `c` changes. Variable coefficients, cross-species transport (the drift's
+//!   It is solved exactly in the eigenbasis of the `L_d` (`L_d = Q_d Λ_d Q_dᵀ`):
+//!   `(I − c T̄)⁻¹ = Q (I − c Σ_d a_d Λ_d)⁻¹ Qᵀ`, where `Q_dᵀ` is a fast
+//!   transform along axis `d` (the DCT-II on a zero-flux axis, the Hartley
+//!   transform on a periodic one), so one solve costs `O(N log N)` for `N`
+//!   cells, with nothing to factor when `c` changes. Variable coefficients, cross-species transport (the drift's
 //!   dependence on the chemokine gradient) and the split error `c² R T̄` are
 //!   what GMRES iterates away.
 //!
@@ -36,7 +37,10 @@
 use super::linalg::{lu_factor, lu_solve, Singular};
 use super::Stats;
 use crate::solve::SparsityPattern;
-use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, DVector};
+use rustdct::rustfft::num_complex::Complex;
+use rustdct::rustfft::{Fft, FftPlanner};
+use rustdct::{DctPlanner, TransformType2And3};
+use std::sync::Arc;
 use rayon::prelude::*;
 
 /// A Cartesian grid of cells that each hold the same `species`, stored cell
@@ -89,42 +93,153 @@ const RESTART: usize = 20;
 /// Restarts before GMRES gives up (and the Newton iteration reports failure).
 const MAX_CYCLES: usize = 3;
 
-/// The 1D second difference along one axis in its eigenbasis: `L = Q Λ Qᵀ`.
-#[derive(Clone, Debug)]
+/// The 1D second difference `L` along one axis, diagonalized by a fast
+/// transform: `L = Q Λ Qᵀ`, with `Q` applied in `O(n log n)` by a cosine
+/// transform (zero-flux axis) or a Hartley transform (periodic axis).
+///
+/// - Zero-flux axis (`L`'s diagonal −1 at both ends): the eigenvectors are
+///   `cos(π k (j + ½)/n)` with `λ_k = −4 sin²(π k / 2n)`; `Qᵀ` is the DCT-II
+///   and `Q` the DCT-III, whose product is `n/2` times the identity.
+/// - Periodic axis (`L` circulant): the eigenvalues `λ_k = −4 sin²(π k / n)`
+///   are even in `k`, so the real Hartley basis `cas(2π j k / n)` (cas = cos +
+///   sin) diagonalizes `L`; the Hartley transform, computed from one complex
+///   FFT as `H_k = Re F_k − Im F_k`, is its own inverse up to `n`.
+///
+/// Transforms come from the maintained `rustdct`/`rustfft` crates (planned
+/// once per axis, any length), not a hand-written copy.
+#[derive(Clone)]
 struct AxisBasis {
-    q: DMatrix<f64>,
-    qt: DMatrix<f64>,
-    eigenvalues: DVector<f64>,
+    transform: AxisTransform,
+    eigenvalues: Vec<f64>,
     /// `L`'s diagonal (−2, or −1 at the ends of a non-periodic axis).
     diagonal: Vec<f64>,
+    /// The factor that makes back-transform ∘ transform the identity.
+    normalization: f64,
+}
+
+/// The transform that diagonalizes an axis's second difference.
+#[derive(Clone)]
+enum AxisTransform {
+    /// DCT-II forward, DCT-III back (zero-flux axis).
+    Cosine(Arc<dyn TransformType2And3<f64>>),
+    /// The Hartley transform through a complex FFT (periodic axis).
+    Hartley(Arc<dyn Fft<f64>>),
+}
+
+impl std::fmt::Debug for AxisBasis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.transform {
+            AxisTransform::Cosine(_) => "cosine",
+            AxisTransform::Hartley(_) => "Hartley",
+        };
+        write!(f, "AxisBasis({kind}, n = {})", self.eigenvalues.len())
+    }
 }
 
 impl AxisBasis {
     fn new(n: usize, periodic: bool) -> AxisBasis {
-        let mut l = DMatrix::<f64>::zeros(n, n);
-        for i in 0..n {
-            for j in [i.wrapping_sub(1), i + 1] {
-                let j = match (j < n, periodic) {
-                    (true, _) => Some(j),
-                    (false, true) => Some((j.wrapping_add(n)) % n),
-                    (false, false) => None,
-                };
-                if let Some(j) = j {
-                    if j != i {
-                        l[(i, j)] += 1.0;
-                        l[(i, i)] -= 1.0;
+        use std::f64::consts::PI;
+        let (transform, eigenvalues, normalization) = if periodic {
+            let fft = FftPlanner::new().plan_fft_forward(n);
+            let eigenvalues = (0..n).map(|k| -4.0 * (PI * k as f64 / n as f64).sin().powi(2)).collect();
+            (AxisTransform::Hartley(fft), eigenvalues, 1.0 / n as f64)
+        } else {
+            let transform = AxisTransform::Cosine(DctPlanner::new().plan_dct2(n));
+            let eigenvalues = (0..n).map(|k| -4.0 * (PI * k as f64 / (2 * n) as f64).sin().powi(2)).collect();
+            (transform, eigenvalues, 2.0 / n as f64)
+        };
+        let diagonal = (0..n).map(|i| if periodic || (i > 0 && i + 1 < n) { -2.0 } else { -1.0 }).collect();
+        AxisBasis { transform, eigenvalues, diagonal, normalization }
+    }
+
+    /// Scratch this axis needs: `(real, complex)` lengths, the line included.
+    fn scratch_len(&self) -> (usize, usize) {
+        let n = self.eigenvalues.len();
+        match &self.transform {
+            AxisTransform::Cosine(dct) => (n + dct.get_scratch_len(), 0),
+            AxisTransform::Hartley(fft) => (n, n + fft.get_inplace_scratch_len()),
+        }
+    }
+
+    /// Transforms one line in place: `Qᵀ` (`forward`) or `Q` up to the normalization.
+    fn transform_line(&self, line: &mut [f64], forward: bool, real: &mut [f64], complex: &mut [Complex<f64>]) {
+        match &self.transform {
+            AxisTransform::Cosine(dct) => {
+                if forward {
+                    dct.process_dct2_with_scratch(line, real);
+                } else {
+                    dct.process_dct3_with_scratch(line, real);
+                }
+            }
+            AxisTransform::Hartley(fft) => {
+                let (buffer, scratch) = complex.split_at_mut(line.len());
+                for (b, &x) in buffer.iter_mut().zip(line.iter()) {
+                    *b = Complex::new(x, 0.0);
+                }
+                fft.process_with_scratch(buffer, scratch);
+                for (x, b) in line.iter_mut().zip(buffer.iter()) {
+                    *x = b.re - b.im;
+                }
+            }
+        }
+    }
+
+    /// Transforms every line along axis `d` of a field in row-major order of
+    /// `shape`: lines of the last axis in place; the others, `LINES` adjacent
+    /// lines at a time (so each cache line of the field is read once), gathered
+    /// into `scratch` and scattered back.
+    fn transform_axis(&self, shape: &[usize; 3], d: usize, field: &mut [f64], forward: bool, scratch: &mut AxisScratch) {
+        let n = shape[d];
+        let stride: usize = shape[d + 1..].iter().product();
+        let AxisScratch { real, complex } = scratch;
+        if stride == 1 {
+            for line in field.chunks_mut(n) {
+                self.transform_line(line, forward, real, complex);
+            }
+            return;
+        }
+        let (lines, real) = real.split_at_mut(LINES * n);
+        for slab in field.chunks_mut(n * stride) {
+            for first in (0..stride).step_by(LINES) {
+                let count = LINES.min(stride - first);
+                for j in 0..n {
+                    for (b, x) in slab[j * stride + first..j * stride + first + count].iter().enumerate() {
+                        lines[b * n + j] = *x;
+                    }
+                }
+                for line in lines.chunks_mut(n).take(count) {
+                    self.transform_line(line, forward, real, complex);
+                }
+                for j in 0..n {
+                    for (b, x) in slab[j * stride + first..j * stride + first + count].iter_mut().enumerate() {
+                        *x = lines[b * n + j];
                     }
                 }
             }
         }
-        let diagonal = (0..n).map(|i| l[(i, i)]).collect();
-        let eigen = l.symmetric_eigen();
-        AxisBasis {
-            qt: eigen.eigenvectors.transpose(),
-            q: eigen.eigenvectors,
-            eigenvalues: eigen.eigenvalues,
-            diagonal,
+    }
+}
+
+/// Lines of a strided axis transformed together (one cache line of `f64`s).
+const LINES: usize = 8;
+
+/// Work space of the axis transforms (sized for the longest axis).
+#[derive(Clone, Debug, Default)]
+struct AxisScratch {
+    real: Vec<f64>,
+    complex: Vec<Complex<f64>>,
+}
+
+impl AxisScratch {
+    fn for_axes(axes: &[Option<AxisBasis>; 3]) -> AxisScratch {
+        let (mut real, mut complex) = (0, 0);
+        for axis in axes.iter().flatten() {
+            let (r, c) = axis.scratch_len();
+            // The gathered lines of a strided axis come first.
+            real = real.max(r + LINES * axis.eigenvalues.len());
+            complex = complex.max(c);
         }
+        AxisScratch { real: vec![0.0; real], complex: vec![Complex::new(0.0, 0.0); complex] }
     }
 }
 
@@ -141,9 +256,9 @@ struct SpeciesTransport {
     cross: Vec<(usize, usize, usize)>,
     /// `1/(1 − c Σ_d a_d λ_d)` for each mode, in cell order.
     inverse_symbol: Vec<f64>,
-    /// The species' values gathered across cells, and a scratch copy.
+    /// The species' values gathered across cells, and the transforms' work space.
     gathered: Vec<f64>,
-    scratch: Vec<f64>,
+    scratch: AxisScratch,
 }
 
 /// The operator-split preconditioner `P = (I − c R)(I − c T̄)` for a grid.
@@ -224,6 +339,7 @@ impl SplitPreconditioner {
         }
         block_start.push(block_entries.len());
         let axes = [0, 1, 2].map(|d| (layout.shape[d] > 1).then(|| AxisBasis::new(layout.shape[d], wraps[d])));
+        let scratch = AxisScratch::for_axes(&axes);
         let mut transports: Vec<SpeciesTransport> = axis_entries
             .into_iter()
             .zip(cross)
@@ -236,7 +352,7 @@ impl SplitPreconditioner {
                 coupling: [0.0; 3],
                 inverse_symbol: vec![0.0; cells],
                 gathered: vec![0.0; cells],
-                scratch: vec![0.0; cells],
+                scratch: scratch.clone(),
             })
             .collect();
         // Signals before the populations that climb them.
@@ -277,6 +393,8 @@ impl SplitPreconditioner {
                 // diffusion or upwinded drift) is left to GMRES.
                 tr.coupling[d] = if mean.is_finite() { mean.max(0.0) } else { 0.0 };
             }
+            // The transforms' normalization is folded into the symbol.
+            let normalization: f64 = self.axes.iter().flatten().map(|a| a.normalization).product();
             for cell in 0..cells {
                 let k = self.layout.coordinates(cell);
                 let (mut symbol, mut diagonal) = (0.0, 0.0);
@@ -286,7 +404,7 @@ impl SplitPreconditioner {
                         diagonal += tr.coupling[d] * axis.diagonal[k[d]];
                     }
                 }
-                tr.inverse_symbol[cell] = 1.0 / (1.0 - c * symbol);
+                tr.inverse_symbol[cell] = normalization / (1.0 - c * symbol);
                 // The reaction block keeps what transport does not explain: R = J − T̄.
                 let s = tr.species;
                 self.blocks[cell * m * m + s * m + s] += c * diagonal;
@@ -354,7 +472,7 @@ impl SpeciesTransport {
         }
         for (d, axis) in axes.iter().enumerate() {
             if let Some(axis) = axis {
-                transform_axis(&layout.shape, d, &axis.qt, &axis.q, &mut self.gathered, &mut self.scratch);
+                axis.transform_axis(&layout.shape, d, &mut self.gathered, true, &mut self.scratch);
             }
         }
         for (g, f) in self.gathered.iter_mut().zip(&self.inverse_symbol) {
@@ -362,40 +480,10 @@ impl SpeciesTransport {
         }
         for (d, axis) in axes.iter().enumerate() {
             if let Some(axis) = axis {
-                transform_axis(&layout.shape, d, &axis.q, &axis.qt, &mut self.gathered, &mut self.scratch);
+                axis.transform_axis(&layout.shape, d, &mut self.gathered, false, &mut self.scratch);
             }
         }
     }
-}
-
-/// Applies the `n × n` matrix `a` along axis `d` of a field in row-major order
-/// of `shape` (`at` is its transpose), through `scratch`: one matrix product
-/// for the last axis, one per outer slab otherwise.
-fn transform_axis(
-    shape: &[usize; 3],
-    d: usize,
-    a: &DMatrix<f64>,
-    at: &DMatrix<f64>,
-    field: &mut [f64],
-    scratch: &mut [f64],
-) {
-    let n = shape[d];
-    let inner: usize = shape[d + 1..].iter().product();
-    let outer: usize = shape[..d].iter().product();
-    if inner == 1 {
-        // The field is the column-major n × outer matrix X: X ← A X.
-        let x = DMatrixView::from_slice(field, n, outer);
-        let mut out = DMatrixViewMut::from_slice(scratch, n, outer);
-        out.gemm(1.0, a, &x, 0.0);
-    } else {
-        // Each slab is the column-major inner × n matrix B: B ← B Aᵀ.
-        for (slab, out) in field.chunks(n * inner).zip(scratch.chunks_mut(n * inner)) {
-            let b = DMatrixView::from_slice(slab, inner, n);
-            let mut out = DMatrixViewMut::from_slice(out, inner, n);
-            out.gemm(1.0, &b, at, 0.0);
-        }
-    }
-    field.copy_from_slice(scratch);
 }
 
 /// `out = v − c (J v)` for a CSR Jacobian.
