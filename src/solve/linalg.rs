@@ -193,7 +193,51 @@ pub(crate) fn lu_factor(a: &mut [f64], n: usize, pivots: &mut [usize], inv_diag:
 }
 
 /// Solves with the factors [`lu_factor`] left in `a`, in place (`b` becomes `x`).
+///
+/// Orders up to 16 (the cell blocks of grid models, solved thousands of times
+/// per preconditioner application) go to a copy of the same loops compiled
+/// for that order, which the compiler unrolls; larger ones to the general loops.
 pub(crate) fn lu_solve(a: &[f64], n: usize, pivots: &[usize], inv_diag: &[f64], b: &mut [f64]) {
+    macro_rules! by_order {
+        ($($k:literal)*) => {
+            match n {
+                $($k => lu_solve_order::<$k>(a, pivots, inv_diag, b),)*
+                _ => lu_solve_any(a, n, pivots, inv_diag, b),
+            }
+        };
+    }
+    by_order!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// [`lu_solve`] for a matrix of order `N` known at compile time.
+#[inline(always)]
+fn lu_solve_order<const N: usize>(a: &[f64], pivots: &[usize], inv_diag: &[f64], b: &mut [f64]) {
+    let (a, pivots, inv_diag): (&[f64], &[usize; N], &[f64; N]) = (
+        &a[..N * N],
+        pivots.try_into().expect("N pivots"),
+        inv_diag.try_into().expect("N diagonal entries"),
+    );
+    let b: &mut [f64; N] = (&mut b[..N]).try_into().expect("N right-hand sides");
+    for (k, &p) in pivots.iter().enumerate() {
+        b.swap(k, p);
+    }
+    for j in 0..N {
+        let x = b[j];
+        for i in j + 1..N {
+            b[i] -= a[j * N + i] * x;
+        }
+    }
+    for j in (0..N).rev() {
+        let x = b[j] * inv_diag[j];
+        b[j] = x;
+        for i in 0..j {
+            b[i] -= a[j * N + i] * x;
+        }
+    }
+}
+
+/// [`lu_solve`] for any order.
+fn lu_solve_any(a: &[f64], n: usize, pivots: &[usize], inv_diag: &[f64], b: &mut [f64]) {
     let b = &mut b[..n];
     for (k, &p) in pivots.iter().enumerate() {
         b.swap(k, p);
