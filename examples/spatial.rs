@@ -1,8 +1,10 @@
 //! p53 restored everywhere in the spatial reference slice (a 2D section
-//! through a ≈ 100 mm³ subcutaneous tumor; `docs/spatial.md`).
+//! through a ≈ 100 mm³ subcutaneous tumor; `docs/spatial.md`), or in the
+//! whole tumor as a 3D spheroid (`--spheroid`).
 //!
 //! ```text
 //! cargo run --release --example spatial [-- --cells 128 --rtol 1e-4]
+//! cargo run --release --example spatial -- --spheroid [--cells 64]
 //! ```
 //!
 //! Solves 21 days with doxycycline on from day 0 (BDF with Newton–Krylov
@@ -13,10 +15,12 @@
 //!   slice and in the well-mixed model, day by day;
 //! - `fields.csv`: the three fields at those days, box by box.
 //!
-//! On 128×128 boxes (213k unknowns) the run takes under a minute here.
+//! On 128×128 boxes (213k unknowns) the run takes under a minute here. With
+//! `--spheroid` the same is written under `out/spheroid/`, the maps showing
+//! the equatorial plane.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sasp::ndarray::Array2;
+use sasp::ndarray::{Array2, Axis};
 use sasp::solve::{integrate, Method, Options, Plan};
 use sasp::space::slice::TumorSlice;
 use sasp::space::SpatialSystem;
@@ -30,19 +34,25 @@ const T_END: f64 = 21.0;
 /// p53 restored everywhere in the spatial reference slice.
 #[derive(clap::Parser)]
 struct Args {
-    /// Boxes per side of the 8 mm slice.
-    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u16).range(8..=512))]
-    cells: u16,
+    /// Boxes per side of the 8 mm slice or cube (default 128 for the slice, 64 for the spheroid).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(8..=512))]
+    cells: Option<u16>,
+    /// The tumor as a sphere in an 8 mm cube instead of a disk in a square (at most 96 boxes per side).
+    #[arg(long)]
+    spheroid: bool,
     /// Relative tolerance.
     #[arg(long, default_value_t = 1e-4)]
     rtol: f64,
 }
 
-/// Senescent fraction, CCL2 and NK per mm³ in every box of state `y`.
+/// Senescent fraction, CCL2 and NK per mm³ in every box of state `y` (in
+/// the spheroid: of its equatorial plane).
 fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result<[Array2<f64>; 3]> {
     let n = slice.cells;
     let two = |name: &str| -> sasp::Result<Array2<f64>> {
-        Ok(system.field(y, name)?.into_shape_with_order((n, n)).expect("the slice is square"))
+        let field = system.field(y, name)?;
+        let plane = if field.ndim() == 3 { field.index_axis(Axis(2), n / 2).to_owned() } else { field };
+        Ok(plane.into_shape_with_order((n, n)).expect("the slice is square"))
     };
     let (p, q, s) = (two("P")?, two("Q")?, two("S")?);
     let capacity = system.model().parameter_canonical("K")?;
@@ -59,19 +69,23 @@ fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result
 }
 
 fn run() -> Result<(), String> {
-    let Args { cells, rtol } = clap::Parser::parse();
-    let cells = usize::from(cells);
-    let slice = TumorSlice::new(cells);
+    let Args { cells, rtol, spheroid } = clap::Parser::parse();
+    let (slice, out, what) = if spheroid {
+        let cells = usize::from(cells.unwrap_or(64));
+        if cells > 96 {
+            return Err(format!("--spheroid takes at most 96 boxes per side ({cells}³ would need too much memory)"));
+        }
+        (TumorSlice::spheroid(cells), Path::new("out/spheroid"), format!("{cells}×{cells}×{cells} spheroid"))
+    } else {
+        let cells = usize::from(cells.unwrap_or(128));
+        (TumorSlice::new(cells), Path::new("out/spatial"), format!("{cells}×{cells} slice"))
+    };
     let model = slice.model().map_err(|e| e.to_string())?;
     let mut system = slice.system(&model, &[1.0]).map_err(|e| e.to_string())?;
     let everywhere = slice.occupancy().mapv(|_| 1.0);
     let y0 = slice.initial_state(&system, everywhere.view()).map_err(|e| e.to_string())?;
     let days: Vec<f64> = (0..=T_END as usize).map(|d| d as f64).collect();
-    println!(
-        "spatial reference slice: {cells}×{cells} boxes of {:.1} µm, {} unknowns",
-        slice.spacing() * 1e3,
-        y0.len()
-    );
+    println!("spatial reference {what}: boxes of {:.1} µm, {} unknowns", slice.spacing() * 1e3, y0.len());
 
     let bar = ProgressBar::new((T_END * 10.0) as u64);
     bar.set_style(
@@ -118,9 +132,13 @@ fn run() -> Result<(), String> {
 
     let sol = &run.solution;
     let v0 = slice.tumor_volume(&system, sol.state(0)).map_err(|e| e.to_string())?;
-    let mut csv = String::from("day,slice_tumor_mm2,slice_relative,well_mixed_mm3,well_mixed_relative\n");
+    let mut csv = String::from(if spheroid {
+        "day,spheroid_tumor_mm3,spheroid_relative,well_mixed_mm3,well_mixed_relative\n"
+    } else {
+        "day,slice_tumor_mm2,slice_relative,well_mixed_mm3,well_mixed_relative\n"
+    });
     let (mut slice_curve, mut wm_curve) = (Vec::new(), Vec::new());
-    println!("{:>4} {:>16} {:>18}", "day", "slice V/V0", "well-mixed V/V0");
+    println!("{:>4} {:>16} {:>18}", "day", if spheroid { "spheroid V/V0" } else { "slice V/V0" }, "well-mixed V/V0");
     for (k, &day) in sol.t.iter().enumerate() {
         let v = slice.tumor_volume(&system, sol.state(k)).map_err(|e| e.to_string())?;
         let (rel, wm_rel) = (v / v0, wm_volume(k) / wm_volume(0));
@@ -154,17 +172,16 @@ fn run() -> Result<(), String> {
         .map(|(r, label)| sasp::plot::FieldRow { label, fields: maps.iter().map(|m| m[r].view()).collect() })
         .collect();
     let titles: Vec<String> = MAP_DAYS.iter().map(|d| format!("day {d}")).collect();
-    let out = Path::new("out/spatial");
     sasp::plot::field_maps(
         &rows,
         &titles,
         slice.side,
-        &format!("p53 restored at day 0 — {cells}×{cells} slice of 8 mm"),
+        &format!("p53 restored at day 0 — {what} of 8 mm{}", if spheroid { ", equatorial plane" } else { "" }),
         out.join("maps.png"),
     )
     .map_err(|e| e.to_string())?;
     sasp::plot::lines(
-        &[(&slice_curve, "2D slice"), (&wm_curve, "well-mixed")],
+        &[(&slice_curve, if spheroid { "3D spheroid" } else { "2D slice" }), (&wm_curve, "well-mixed")],
         "Tumor volume after p53 restoration",
         "day",
         "volume / volume at day 0",
@@ -173,7 +190,7 @@ fn run() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     sasp::output::write_atomic(&out.join("volume.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
     sasp::output::write_atomic(&out.join("fields.csv"), fields_csv.as_bytes()).map_err(|e| e.to_string())?;
-    println!("wrote out/spatial/maps.png, volume.png, volume.csv, fields.csv");
+    println!("wrote {}/maps.png, volume.png, volume.csv, fields.csv", out.display());
     Ok(())
 }
 

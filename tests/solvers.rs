@@ -495,6 +495,46 @@ fn the_runner_solves_the_reference_models_anti_ccl2_arm() {
 }
 
 #[test]
+fn brusselator3d_follows_the_2d_problem_until_the_forcing_breaks_the_symmetry() {
+    use sasp::testset::grid::Brusselator2d;
+    // The analytic Jacobian of the seven-point problem equals central differences.
+    let mut b = Brusselator2d::new_3d(4);
+    b.forcing = true;
+    let y: Vec<f64> = b.y0().iter().enumerate().map(|(k, v)| v + 0.1 * (k as f64).sin()).collect();
+    common::assert_sparse_jacobian_matches_differences(&b, &y, 1e-6);
+    // The initial state does not depend on z and the forcing is off until
+    // t = 1.1, so until then every z-plane is the 2D solution (solved here by
+    // another method and linear solver).
+    let n = 8;
+    let (flat, cube) = (Brusselator2d::new(n), Brusselator2d::new_3d(n));
+    let y2 = end_state(&flat, Method::Rodas5p, options(1e-10, 1e-12), 0.0, &flat.y0(), 1.0);
+    let y3 = end_state(&cube, Method::BdfKrylov, options(1e-8, 1e-10), 0.0, &cube.y0(), 1.0);
+    let mut worst: f64 = 0.0;
+    for k in 0..n * n {
+        for l in 0..n {
+            for c in 0..2 {
+                let (a, b) = (y3[2 * (k * n + l) + c], y2[2 * k + c]);
+                worst = worst.max((a - b).abs() / b.abs().max(1e-3));
+            }
+        }
+    }
+    assert!(worst < 1e-5, "a z-plane differs from the 2D solution by {worst:e}");
+    // With the forcing ball the planes differ, and bdf-krylov at rtol 1e-6
+    // stays within the 2D problem's error bound of Rodas5P at 1e-10.
+    // (N = 11: the ball's centre (0.3, 0.6, 0.5) is a grid point.)
+    let run = |method: &str, rtol: f64| sasp::testset::run("brusselator3d", method, rtol, None, Some(11), 1).unwrap();
+    // The reference is explicit (no linear solver in common with the one tested).
+    let reference = run("dop853", 1e-10).y;
+    let error = relative_error(&run("bdf-krylov", 1e-6).y, &reference, 0.0);
+    eprintln!("brusselator3d N=11: bdf-krylov error {error:.2e} at rtol 1e-6");
+    assert!(error < 5e-4 && error > 1e-12, "brusselator3d N=11: error {error:e}");
+    let planes: Vec<f64> = (0..11).map(|l| reference[2 * ((3 * 11 + 6) * 11 + l)]).collect();
+    let spread = planes.iter().cloned().fold(f64::MIN, f64::max) - planes.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(spread > 1e-3, "the forcing ball should break the z-symmetry: {planes:?}");
+    assert!(sasp::testset::run("brusselator3d", "bdf", 1e-4, None, Some(257), 1).is_err());
+}
+
+#[test]
 fn brusselator2d_at_rtol_1e6_meets_a_tight_reference() {
     // Reference: Rodas5P at rtol 1e-11, confirmed by the explicit Dormand–Prince
     // 8(5,3) at 1e-12 — a method with nothing in common (N = 16).

@@ -103,7 +103,7 @@ enum Command {
     },
     /// Solve a standard test problem and print one JSON line.
     Testset {
-        /// Problem: robertson, robertson-long, hires, pollution, vdp, arenstorf, brusselator2d, keller-segel.
+        /// Problem: robertson, robertson-long, hires, pollution, vdp, arenstorf, brusselator2d, brusselator3d, keller-segel.
         #[arg(long)]
         problem: String,
         /// Method: dopri5, dop853, rodas5p, rodas3, bdf, bdf-krylov (grids), auto.
@@ -118,7 +118,7 @@ enum Command {
         /// Repeats (the reported wall time is their median).
         #[arg(long, default_value_t = 1)]
         repeat: usize,
-        /// Grid size of the grid problems (brusselator2d, keller-segel).
+        /// Grid size of the grid problems (brusselator2d, brusselator3d, keller-segel).
         #[arg(long)]
         n: Option<usize>,
     },

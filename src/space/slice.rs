@@ -11,6 +11,9 @@
 //! by the local occupancy, concentrations at the model's values inside the
 //! tumor and 0 outside.
 //!
+//! [`TumorSlice::spheroid`] is the same geometry in 3D: a cube of side `L`
+//! cut into `n × n × n` boxes around a tumor sphere of radius 2.8 mm (≈ 92 mm³).
+//!
 //! ```
 //! use sasp::space::slice::TumorSlice;
 //! let slice = TumorSlice::new(32);
@@ -25,13 +28,15 @@
 use super::{Grid, SpatialSystem, Transport};
 use crate::error::{ModelError, Result, SaspError};
 use crate::model::{Model, Quantity, TumorState};
-use ndarray::{Array2, ArrayD, ArrayViewD, IxDyn};
+use ndarray::{Array2, ArrayD, ArrayViewD, Dimension, IxDyn};
 
-/// The reference slice: geometry, vasculature and initial state.
+/// The reference slice (or spheroid): geometry, vasculature and initial state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TumorSlice {
     /// Boxes per side.
     pub cells: usize,
+    /// 2 for the slice (a disk in a square), 3 for the spheroid (a sphere in a cube).
+    pub dimensions: usize,
     /// Side of the square slice (mm).
     pub side: f64,
     /// Tumor radius (mm).
@@ -47,7 +52,23 @@ pub struct TumorSlice {
 impl TumorSlice {
     /// The reference slice (docs/spatial.md: 8 mm square, tumor disk of radius 2.8 mm) on `cells × cells` boxes.
     pub fn new(cells: usize) -> TumorSlice {
-        TumorSlice { cells, side: 8.0, radius: 2.8, rim: 0.5, occupancy: 0.9, vascular: [1.0, 2.0, 0.2] }
+        TumorSlice { cells, dimensions: 2, side: 8.0, radius: 2.8, rim: 0.5, occupancy: 0.9, vascular: [1.0, 2.0, 0.2] }
+    }
+
+    /// The reference geometry in 3D: a tumor sphere of radius 2.8 mm in the
+    /// middle of an 8 mm cube of host tissue, on `cells × cells × cells` boxes.
+    pub fn spheroid(cells: usize) -> TumorSlice {
+        TumorSlice { dimensions: 3, ..TumorSlice::new(cells) }
+    }
+
+    /// The grid's shape: `cells` along each of the `dimensions` axes.
+    fn shape(&self) -> Vec<usize> {
+        vec![self.cells; self.dimensions]
+    }
+
+    /// Number of boxes.
+    fn boxes(&self) -> usize {
+        self.shape().iter().product()
     }
 
     /// Box size (mm).
@@ -57,20 +78,24 @@ impl TumorSlice {
 
     /// The grid.
     pub fn grid(&self) -> Result<Grid> {
-        Grid::new(&[self.cells, self.cells], self.spacing())
+        if !(2..=3).contains(&self.dimensions) {
+            return Err(SaspError::InvalidOptions(format!(
+                "the reference geometry has 2 or 3 dimensions, not {}",
+                self.dimensions
+            )));
+        }
+        Grid::new(&self.shape(), self.spacing())
     }
 
-    /// Distance (mm) from the centre of box `(i, j)` to the slice's centre.
-    fn distance(&self, i: usize, j: usize) -> f64 {
+    /// Distance (mm) from the centre of the box at `index` to the geometry's centre.
+    fn distance(&self, index: &[usize]) -> f64 {
         let h = self.spacing();
-        let x = (i as f64 + 0.5) * h - self.side / 2.0;
-        let y = (j as f64 + 0.5) * h - self.side / 2.0;
-        x.hypot(y)
+        index.iter().map(|&i| ((i as f64 + 0.5) * h - self.side / 2.0).powi(2)).sum::<f64>().sqrt()
     }
 
     /// A field over the boxes, from each box's distance to the centre.
     fn radial(&self, f: impl Fn(f64) -> f64) -> ArrayD<f64> {
-        Array2::from_shape_fn((self.cells, self.cells), |(i, j)| f(self.distance(i, j))).into_dyn()
+        ArrayD::from_shape_fn(IxDyn(&self.shape()), |ix| f(self.distance(ix.slice())))
     }
 
     /// Tumor occupancy of each box at the start.
@@ -106,7 +131,7 @@ impl TumorSlice {
         use crate::solve::{Options, Tolerance};
         let capacity = model.parameter_canonical("K")?;
         let m = model.dimension();
-        let atol = (0..self.cells * self.cells * m)
+        let atol = (0..self.boxes() * m)
             .map(|i| if model.kind(i % m).quantity() == Quantity::Cells { 1e-4 * capacity } else { 1e-4 })
             .collect();
         Ok(Options { rtol, atol: Tolerance::PerComponent(atol), max_steps: 1_000_000, ..Options::default() })
@@ -168,7 +193,7 @@ impl TumorSlice {
     /// Tumor in the slice (all tumor compartments): the boxes' amounts (10⁶
     /// cells ≈ mm³) summed over a slice one box thick, divided by that
     /// thickness — mm³ per mm of thickness, i.e. the tumor's area in mm² at
-    /// full occupancy.
+    /// full occupancy. In the spheroid: the boxes' amounts summed (mm³).
     pub fn tumor_volume(&self, system: &SpatialSystem, y: &[f64]) -> Result<f64> {
         let model = system.model();
         let tumor = model.indices_where(|k| matches!(k, crate::model::Compartment::Tumor(_)));
@@ -181,7 +206,13 @@ impl TumorSlice {
             });
         }
         let total: f64 = y.chunks(m).map(|cell| tumor.iter().map(|&s| cell[s]).sum::<f64>()).sum();
-        Ok(total / self.spacing())
+        Ok(total / self.thickness())
+    }
+
+    /// What amounts are divided by to give [`TumorSlice::tumor_volume`]'s
+    /// measure: the slice's thickness (one box) in 2D, 1 in 3D.
+    fn thickness(&self) -> f64 {
+        self.spacing().powi(3 - self.dimensions.min(3) as i32)
     }
 
     /// p53-deficient tumor cells in the slice, in the same measure as
@@ -191,7 +222,7 @@ impl TumorSlice {
         let q = model.indices_where(|k| k == crate::model::Compartment::Tumor(TumorState::P53Deficient));
         let m = model.dimension();
         let total: f64 = y.chunks(m).map(|cell| q.iter().map(|&s| cell[s]).sum::<f64>()).sum();
-        Ok(total / self.spacing())
+        Ok(total / self.thickness())
     }
 
     /// Where the p53-restorable cells are, for the bystander experiment: clones
@@ -207,10 +238,13 @@ impl TumorSlice {
         if !(clone_radius.is_finite() && clone_radius > 0.0) {
             return Err(ModelError::InvalidParameter { name: "clone radius".into(), value: clone_radius }.into());
         }
+        if self.dimensions != 2 {
+            return Err(SaspError::InvalidOptions("clones are drawn on the 2D slice only".into()));
+        }
         let n = self.cells;
         let h = self.spacing();
         let inside: Vec<(usize, usize)> =
-            (0..n * n).map(|k| (k / n, k % n)).filter(|&(i, j)| self.distance(i, j) <= self.radius).collect();
+            (0..n * n).map(|k| (k / n, k % n)).filter(|&(i, j)| self.distance(&[i, j]) <= self.radius).collect();
         let mut field = Array2::<f64>::zeros((n, n));
         let mut covered = 0usize;
         let mut rng = crate::util::rng::Rng::new(seed, 0);
@@ -228,7 +262,7 @@ impl TumorSlice {
                     let (i, j) = (i as usize, j as usize);
                     let (x, y) = ((i as f64 + 0.5) * h, (j as f64 + 0.5) * h);
                     let in_clone = (x - cx).hypot(y - cy) <= clone_radius.max(0.5 * h);
-                    if in_clone && self.distance(i, j) <= self.radius && field[(i, j)] == 0.0 {
+                    if in_clone && self.distance(&[i, j]) <= self.radius && field[(i, j)] == 0.0 {
                         field[(i, j)] = 1.0;
                         covered += 1;
                     }

@@ -1,4 +1,4 @@
-//! Two grid problems, defined exactly so that results compare across solvers.
+//! Grid problems, defined exactly so that results compare across solvers.
 //!
 //! **Brusselator 2D** (the DifferentialEquations.jl "large stiff equations"
 //! form): on `x_i = i/(N−1)`, `y_j = j/(N−1)`, `i, j = 0..N−1`,
@@ -10,6 +10,10 @@
 //! and `t ≥ 1.1`, else 0; `u(0) = 22 (y(1−y))^1.5`, `v(0) = 27 (x(1−x))^1.5`;
 //! `t_end = 11.5`; state `y[2(iN+j)+c]`, c = 0 for u, 1 for v. The forcing
 //! switches on at an exact stop (t = 1.1).
+//!
+//! **Brusselator 3D**: the same on an N×N×N grid (`z_l = l/(N−1)`, seven-point
+//! Laplacian, initial state independent of z, forcing in the ball
+//! `(x−0.3)² + (y−0.6)² + (z−0.5)² ≤ 0.01`); state `y[2((iN+j)N+l)+c]`.
 //!
 //! **Keller–Segel 1D** (logistic growth and chemotaxis on [0, 20], zero flux):
 //! `u' = −∂x J_u + u(1−u)`, `c' = −∂x J_c + u − c` on N cell-centred volumes,
@@ -27,38 +31,53 @@ const A: f64 = 3.4;
 const B: f64 = 1.0;
 const ALPHA: f64 = 10.0;
 
-/// The 2D Brusselator on an N×N periodic grid.
+/// The Brusselator on an N×N (2D) or N×N×N (3D) periodic grid.
 #[derive(Clone, Debug)]
 pub struct Brusselator2d {
     /// Grid points per side.
     pub n: usize,
+    /// 2 or 3.
+    pub dimensions: usize,
     /// Is the forcing on (t ≥ 1.1)? Switched by the stop at 1.1.
     pub forcing: bool,
-    /// Cells inside the forcing disc.
+    /// Cells inside the forcing disc (ball in 3D).
     disc: Vec<bool>,
     pattern: SparsityPattern,
 }
 
 impl Brusselator2d {
-    /// The problem on an N×N grid (N ≥ 3).
+    /// The 2D problem on an N×N grid (N ≥ 3).
     pub fn new(n: usize) -> Brusselator2d {
+        Brusselator2d::with_dimensions(n, 2)
+    }
+
+    /// The 3D problem on an N×N×N grid (N ≥ 3): the 2D problem's equations
+    /// with the seven-point Laplacian, the same initial state (independent of
+    /// `z_l = l/(N−1)`), and forcing in the ball `(x−0.3)² + (y−0.6)² + (z−0.5)² ≤ 0.01`.
+    pub fn new_3d(n: usize) -> Brusselator2d {
+        Brusselator2d::with_dimensions(n, 3)
+    }
+
+    fn with_dimensions(n: usize, dimensions: usize) -> Brusselator2d {
         let h = 1.0 / (n as f64 - 1.0);
-        let disc = (0..n * n)
+        let cells = n.pow(dimensions as u32);
+        let mut problem = Brusselator2d { n, dimensions, forcing: false, disc: Vec::new(), pattern: SparsityPattern::from_rows(0, Vec::new()) };
+        problem.disc = (0..cells)
             .map(|k| {
-                let (i, j) = (k / n, k % n);
+                let [i, j, l] = problem.coordinates(k);
                 let (x, y) = (i as f64 * h, j as f64 * h);
-                (x - 0.3).powi(2) + (y - 0.6).powi(2) <= 0.01
+                let z = if dimensions == 3 { (l as f64 * h - 0.5).powi(2) } else { 0.0 };
+                (x - 0.3).powi(2) + (y - 0.6).powi(2) + z <= 0.01
             })
             .collect();
         // Pattern: each variable couples to both variables of its cell and to
-        // the same variable in the four neighbours.
+        // the same variable in the neighbours.
         let mut row_start = vec![0];
         let mut col = Vec::new();
-        for k in 0..n * n {
-            let (i, j) = (k / n, k % n);
-            let nbrs = [((i + n - 1) % n) * n + j, ((i + 1) % n) * n + j, i * n + (j + n - 1) % n, i * n + (j + 1) % n];
+        for k in 0..cells {
+            let nbrs = problem.neighbours(k);
             for c in 0..2 {
-                let mut cols: Vec<usize> = nbrs.iter().map(|&m| 2 * m + c).collect();
+                let mut cols: Vec<usize> = nbrs[..2 * dimensions].iter().map(|&m| 2 * m + c).collect();
                 cols.extend([2 * k, 2 * k + 1]);
                 cols.sort_unstable();
                 cols.dedup();
@@ -66,33 +85,50 @@ impl Brusselator2d {
                 row_start.push(col.len());
             }
         }
-        Brusselator2d {
-            n,
-            forcing: false,
-            disc,
-            pattern: SparsityPattern::from_csr(2 * n * n, row_start, col).expect("a valid pattern"),
+        problem.pattern = SparsityPattern::from_csr(2 * cells, row_start, col).expect("a valid pattern");
+        problem
+    }
+
+    /// Number of grid points.
+    fn cells(&self) -> usize {
+        self.n.pow(self.dimensions as u32)
+    }
+
+    /// Grid point `k`'s indices `(i, j, l)` along x, y (and z; 0 in 2D).
+    fn coordinates(&self, k: usize) -> [usize; 3] {
+        let n = self.n;
+        if self.dimensions == 3 {
+            [k / (n * n), (k / n) % n, k % n]
+        } else {
+            [k / n, k % n, 0]
         }
     }
 
     /// Initial state.
     pub fn y0(&self) -> Vec<f64> {
-        let n = self.n;
-        let h = 1.0 / (n as f64 - 1.0);
-        let mut y = vec![0.0; 2 * n * n];
-        for i in 0..n {
-            for j in 0..n {
-                let (x, yy) = (i as f64 * h, j as f64 * h);
-                y[2 * (i * n + j)] = 22.0 * (yy * (1.0 - yy)).powf(1.5);
-                y[2 * (i * n + j) + 1] = 27.0 * (x * (1.0 - x)).powf(1.5);
-            }
+        let h = 1.0 / (self.n as f64 - 1.0);
+        let mut y = vec![0.0; 2 * self.cells()];
+        for k in 0..self.cells() {
+            let [i, j, _] = self.coordinates(k);
+            let (x, yy) = (i as f64 * h, j as f64 * h);
+            y[2 * k] = 22.0 * (yy * (1.0 - yy)).powf(1.5);
+            y[2 * k + 1] = 27.0 * (x * (1.0 - x)).powf(1.5);
         }
         y
     }
 
-    fn neighbours(&self, k: usize) -> [usize; 4] {
+    /// The periodic neighbours of point `k`: along x, then y, then (in 3D) z;
+    /// the first `2 × dimensions` are meaningful.
+    fn neighbours(&self, k: usize) -> [usize; 6] {
         let n = self.n;
-        let (i, j) = (k / n, k % n);
-        [((i + n - 1) % n) * n + j, ((i + 1) % n) * n + j, i * n + (j + n - 1) % n, i * n + (j + 1) % n]
+        let [i, j, l] = self.coordinates(k);
+        let (down, up) = (|a: usize| (a + n - 1) % n, |a: usize| (a + 1) % n);
+        if self.dimensions == 3 {
+            let at = |i: usize, j: usize, l: usize| (i * n + j) * n + l;
+            [at(down(i), j, l), at(up(i), j, l), at(i, down(j), l), at(i, up(j), l), at(i, j, down(l)), at(i, j, up(l))]
+        } else {
+            [down(i) * n + j, up(i) * n + j, i * n + down(j), i * n + up(j), 0, 0]
+        }
     }
 
     /// Solves from `t = 0` to 11.5 with `method`, switching the forcing on at
@@ -111,17 +147,18 @@ impl Brusselator2d {
 
 impl OdeSystem for Brusselator2d {
     fn dimension(&self) -> usize {
-        2 * self.n * self.n
+        2 * self.cells()
     }
 
     fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
         let h = 1.0 / (self.n as f64 - 1.0);
         let d = ALPHA / (h * h);
-        for k in 0..self.n * self.n {
+        let (stencil, centre) = (2 * self.dimensions, 2.0 * self.dimensions as f64);
+        for k in 0..self.cells() {
             let (u, v) = (y[2 * k], y[2 * k + 1]);
-            let nb = self.neighbours(k);
-            let lap_u: f64 = nb.iter().map(|&m| y[2 * m]).sum::<f64>() - 4.0 * u;
-            let lap_v: f64 = nb.iter().map(|&m| y[2 * m + 1]).sum::<f64>() - 4.0 * v;
+            let nb = &self.neighbours(k)[..stencil];
+            let lap_u: f64 = nb.iter().map(|&m| y[2 * m]).sum::<f64>() - centre * u;
+            let lap_v: f64 = nb.iter().map(|&m| y[2 * m + 1]).sum::<f64>() - centre * v;
             let f = if self.forcing && self.disc[k] { 5.0 } else { 0.0 };
             let uuv = u * u * v;
             dy[2 * k] = d * lap_u + B + uuv - (A + 1.0) * u + f;
@@ -135,7 +172,7 @@ impl OdeSystem for Brusselator2d {
     }
 
     fn cell_layout(&self) -> Option<CellLayout> {
-        Some(CellLayout::new(&[self.n, self.n], 2))
+        Some(CellLayout::new(&vec![self.n; self.dimensions], 2))
     }
 
     fn jacobian_structure(&self) -> JacobianStructure {
@@ -145,11 +182,12 @@ impl OdeSystem for Brusselator2d {
     fn jacobian(&self, _t: f64, y: &[f64], values: &mut [f64]) -> bool {
         let h = 1.0 / (self.n as f64 - 1.0);
         let d = ALPHA / (h * h);
+        let (stencil, centre) = (2 * self.dimensions, 2.0 * self.dimensions as f64);
         let p = &self.pattern;
         values.fill(0.0);
-        for k in 0..self.n * self.n {
+        for k in 0..self.cells() {
             let (u, v) = (y[2 * k], y[2 * k + 1]);
-            let nb = self.neighbours(k);
+            let nb = &self.neighbours(k)[..stencil];
             for c in 0..2 {
                 let row = 2 * k + c;
                 let mut put = |col: usize, x: f64| {
@@ -157,15 +195,15 @@ impl OdeSystem for Brusselator2d {
                         values[pos] += x;
                     }
                 };
-                for &m in &nb {
+                for &m in nb {
                     put(2 * m + c, d);
                 }
                 if c == 0 {
-                    put(2 * k, -4.0 * d + 2.0 * u * v - (A + 1.0));
+                    put(2 * k, -centre * d + 2.0 * u * v - (A + 1.0));
                     put(2 * k + 1, u * u);
                 } else {
                     put(2 * k, A - 2.0 * u * v);
-                    put(2 * k + 1, -4.0 * d - u * u);
+                    put(2 * k + 1, -centre * d - u * u);
                 }
             }
         }

@@ -67,7 +67,7 @@ pub fn anti_ccl2_arm() -> Result<(crate::model::Model, crate::intervene::Prepare
 }
 
 /// Grid problems accepted by [`run`] (with a grid size `n`; see [`grid`]).
-pub const GRID_NAMES: [&str; 2] = ["brusselator2d", "keller-segel"];
+pub const GRID_NAMES: [&str; 3] = ["brusselator2d", "brusselator3d", "keller-segel"];
 
 /// The IVP test set's Robertson reference at `t = 1e11` (RADAU5 at 1.1e-18):
 /// integrate `robertson-long` on to 1e11 to compare.
@@ -584,7 +584,7 @@ struct Wall {
 /// Solves problem `name` with method `method` `repeat` times and reports the last solve
 /// with the median wall time. `atol` defaults to [`Problem::default_atol`] (1e-2·rtol for
 /// the grid problems); `n` is the grid size of the grid problems (default 32 for
-/// `brusselator2d`, 200 for `keller-segel`).
+/// `brusselator2d`, 16 for `brusselator3d` (at most 256), 200 for `keller-segel`).
 pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usize>, repeat: usize) -> Result<Report> {
     use crate::solve::{integrate, Method, Options, Plan, Tolerance};
     let method = Method::parse(method)?;
@@ -635,16 +635,21 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
                 error: None,
             })
         }
-        "brusselator2d" | "keller-segel" => {
-            let n = n.unwrap_or(if name == "brusselator2d" { 32 } else { 200 });
-            if !(3..=4096).contains(&n) {
-                return Err(SaspError::InvalidOptions(format!("grid size {n} must be 3 to 4096")));
+        "brusselator2d" | "brusselator3d" | "keller-segel" => {
+            let n = n.unwrap_or(match name {
+                "brusselator2d" => 32,
+                "brusselator3d" => 16,
+                _ => 200,
+            });
+            let largest = if name == "brusselator3d" { 256 } else { 4096 };
+            if !(3..=largest).contains(&n) {
+                return Err(SaspError::InvalidOptions(format!("grid size {n} of '{name}' must be 3 to {largest}")));
             }
             let atol = atol.unwrap_or(1e-2 * rtol);
             let options = Options { rtol, atol: Tolerance::Scalar(atol), max_steps: 1_000_000, ..Options::default() };
-            if name == "brusselator2d" {
+            if name != "keller-segel" {
                 let t_end = 11.5;
-                let base = grid::Brusselator2d::new(n);
+                let base = if name == "brusselator2d" { grid::Brusselator2d::new(n) } else { grid::Brusselator2d::new_3d(n) };
                 let (run, wall) = timed(&mut || base.solve(method, options.clone()))?;
                 Ok(report(&base, name, atol, t_end, run, wall, None))
             } else {
