@@ -107,8 +107,8 @@ fn run() -> Result<(), String> {
     let seconds = start.elapsed().as_secs_f64();
     let stats = run.solution.stats;
     println!(
-        "solved 21 days in {seconds:.1} s: {} steps, {} GMRES iterations, {} preconditioner setups",
-        stats.steps, stats.linear_iterations, stats.factorizations
+        "solved 21 days in {seconds:.1} s: {} steps, {} GMRES iterations in {} linear solves, {} preconditioner setups",
+        stats.steps, stats.linear_iterations, stats.linear_solves, stats.factorizations
     );
 
     // The well-mixed model from the same day-0 composition.

@@ -504,17 +504,49 @@ fn iteration_matrix_times(pattern: &SparsityPattern, jac: &[f64], c: f64, v: &[f
 }
 
 /// Weighted inner product `Σ wᵢ² uᵢ vᵢ / n`: its norm is the weighted RMS norm
-/// of the error control. (Vector updates stay on one thread: they are
-/// bandwidth-bound and too short for waking threads to pay.)
-fn dot(u: &[f64], v: &[f64], w: &[f64]) -> f64 {
-    let s: f64 = u.iter().zip(v).zip(w).map(|((&a, &b), &w)| a * b * w * w).sum();
+/// of the error control. Long vectors (from [`PARALLEL_MIN`]) are summed in
+/// fixed chunks on all cores, the chunks' sums (kept in `partials`) added in
+/// order, so the result is the same whatever the thread count; shorter ones
+/// stay on one thread (waking threads would cost more than it saves).
+fn dot(u: &[f64], v: &[f64], w: &[f64], partials: &mut [f64]) -> f64 {
+    let chunk_sum = |((a, b), w): ((&[f64], &[f64]), &[f64])| -> f64 {
+        a.iter().zip(b).zip(w).map(|((&a, &b), &w)| a * b * w * w).sum()
+    };
+    let s: f64 = if u.len() >= PARALLEL_MIN {
+        let chunks = u.par_chunks(CHUNK).zip(v.par_chunks(CHUNK)).zip(w.par_chunks(CHUNK));
+        partials.par_iter_mut().zip(chunks).for_each(|(p, c)| *p = chunk_sum(c));
+        partials.iter().sum()
+    } else {
+        chunk_sum(((u, v), w))
+    };
     s / u.len() as f64
 }
 
-/// `y ← y + a x`.
+/// `y ← y + a x` (on all cores for long vectors).
 fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y += a * x;
+    let update = |(y, x): (&mut [f64], &[f64])| {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y += a * x;
+        }
+    };
+    if y.len() >= PARALLEL_MIN {
+        y.par_chunks_mut(CHUNK).zip(x.par_chunks(CHUNK)).for_each(update);
+    } else {
+        update((y, x));
+    }
+}
+
+/// `y ← a x` (on all cores for long vectors).
+fn scaled_copy(a: f64, x: &[f64], y: &mut [f64]) {
+    let copy = |(y, x): (&mut [f64], &[f64])| {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = a * x;
+        }
+    };
+    if y.len() >= PARALLEL_MIN {
+        y.par_chunks_mut(CHUNK).zip(x.par_chunks(CHUNK)).for_each(copy);
+    } else {
+        copy((y, x));
     }
 }
 
@@ -541,6 +573,8 @@ pub(crate) struct KrylovSolver {
     g_residual: f64,
     x: Vec<f64>,
     w: Vec<f64>,
+    /// Chunk sums of the inner products of long vectors.
+    partials: Vec<f64>,
 }
 
 impl KrylovSolver {
@@ -561,6 +595,7 @@ impl KrylovSolver {
             g_residual: f64::INFINITY,
             x: vec![0.0; n],
             w: vec![0.0; n],
+            partials: vec![0.0; n.div_ceil(CHUNK)],
         }
     }
 
@@ -598,7 +633,7 @@ impl KrylovSolver {
         self.x.fill(0.0);
         // r = b − M x, with x = 0 at first.
         self.basis[..n].copy_from_slice(b);
-        let mut beta = dot(&self.basis[..n], &self.basis[..n], w).sqrt();
+        let mut beta = dot(&self.basis[..n], &self.basis[..n], w, &mut self.partials).sqrt();
         for _ in 0..MAX_CYCLES {
             if beta <= tol {
                 b.copy_from_slice(&self.x);
@@ -621,17 +656,14 @@ impl KrylovSolver {
                 // Modified Gram–Schmidt.
                 for i in 0..=k {
                     let vi = &self.basis[i * n..(i + 1) * n];
-                    let hik = dot(&self.w, vi, w);
+                    let hik = dot(&self.w, vi, w, &mut self.partials);
                     self.hessenberg[k * h + i] = hik;
                     axpy(-hik, vi, &mut self.w);
                 }
-                let norm = dot(&self.w, &self.w, w).sqrt();
+                let norm = dot(&self.w, &self.w, w, &mut self.partials).sqrt();
                 self.hessenberg[k * h + k + 1] = norm;
                 if norm > 0.0 {
-                    let next = &mut self.basis[(k + 1) * n..(k + 2) * n];
-                    for (v, &a) in next.iter_mut().zip(&self.w) {
-                        *v = a / norm;
-                    }
+                    scaled_copy(1.0 / norm, &self.w, &mut self.basis[(k + 1) * n..(k + 2) * n]);
                 }
                 // Apply the previous rotations to the new column, then zero its subdiagonal.
                 let col = &mut self.hessenberg[k * h..(k + 1) * h];
@@ -679,7 +711,7 @@ impl KrylovSolver {
             for i in 0..n {
                 self.basis[i] = b[i] - self.w[i];
             }
-            beta = dot(&self.basis[..n], &self.basis[..n], w).sqrt();
+            beta = dot(&self.basis[..n], &self.basis[..n], w, &mut self.partials).sqrt();
             if !beta.is_finite() {
                 return false;
             }
