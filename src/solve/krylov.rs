@@ -86,6 +86,10 @@ pub(crate) const PARALLEL_MIN: usize = 32_768;
 const CHUNK: usize = 4096;
 /// Cells per chunk of parallel work on a grid.
 pub(crate) const CHUNK_CELLS: usize = 256;
+/// Below this, `4 c Σ_d a_d` (a bound on `‖c T̄_s‖`) is too small for a
+/// species' transport solve to pay: GMRES absorbs a perturbation of the
+/// identity this small in a fraction of an iteration.
+const WEAK_TRANSPORT: f64 = 1e-2;
 /// Rebuild the preconditioner when `c` drifts further than this (relative).
 const STALE_C: f64 = 0.5;
 /// Krylov vectors kept before GMRES restarts.
@@ -256,6 +260,10 @@ struct SpeciesTransport {
     cross: Vec<(usize, usize, usize)>,
     /// `1/(1 − c Σ_d a_d λ_d)` for each mode, in cell order.
     inverse_symbol: Vec<f64>,
+    /// Is the transport solved at this `c`? A species without drift whose
+    /// transport is weak (`4 c Σ_d a_d` below [`WEAK_TRANSPORT`]: slow
+    /// diffusion, short steps) is left to GMRES, its diagonal in the cell block.
+    active: bool,
     /// The species' values gathered across cells, and the transforms' work space.
     gathered: Vec<f64>,
     scratch: AxisScratch,
@@ -351,6 +359,7 @@ impl SplitPreconditioner {
                 cross,
                 coupling: [0.0; 3],
                 inverse_symbol: vec![0.0; cells],
+                active: true,
                 gathered: vec![0.0; cells],
                 scratch: scratch.clone(),
             })
@@ -392,6 +401,10 @@ impl SplitPreconditioner {
                 // Transport spreads; a negative mean coupling (never from
                 // diffusion or upwinded drift) is left to GMRES.
                 tr.coupling[d] = if mean.is_finite() { mean.max(0.0) } else { 0.0 };
+            }
+            tr.active = !tr.cross.is_empty() || 4.0 * c * tr.coupling.iter().sum::<f64>() >= WEAK_TRANSPORT;
+            if !tr.active {
+                continue;
             }
             // The transforms' normalization is folded into the symbol.
             let normalization: f64 = self.axes.iter().flatten().map(|a| a.normalization).product();
@@ -445,13 +458,17 @@ impl SplitPreconditioner {
         for group in [0..first_population, first_population..self.transports.len()] {
             let (layout, axes, c) = (&self.layout, &self.axes, self.c);
             let v_read: &[f64] = v;
-            let solve = |tr: &mut SpeciesTransport| tr.solve(layout, axes, c, jac, v_read);
+            let solve = |tr: &mut SpeciesTransport| {
+                if tr.active {
+                    tr.solve(layout, axes, c, jac, v_read)
+                }
+            };
             if parallel {
                 self.transports[group.clone()].par_iter_mut().for_each(solve);
             } else {
                 self.transports[group.clone()].iter_mut().for_each(solve);
             }
-            for tr in &self.transports[group] {
+            for tr in self.transports[group].iter().filter(|t| t.active) {
                 for (x, g) in v.iter_mut().skip(tr.species).step_by(m).zip(&tr.gathered) {
                     *x = *g;
                 }
