@@ -32,7 +32,8 @@
 //! structure otherwise. `J_I` is kept across stages and steps while Newton
 //! converges (re-evaluated after a failure or every 50 steps), a direct `M` is
 //! refactored when `h γ` drifts by more than 20 % (ARKODE's rule), GMRES
-//! always multiplies by the current `M`. `I_i` is re-evaluated at the
+//! always multiplies by the current `M` and its preconditioner is rebuilt
+//! for each new `h γ` (five stage solves share it; building is cheap). `I_i` is re-evaluated at the
 //! converged stage, so a part that conserves mass (`Σ f_I = 0`) conserves it
 //! to round-off whatever the Newton tolerance.
 //!
@@ -205,6 +206,9 @@ pub struct Ark {
     factored_for: f64,
     /// Newton's observed contraction rate, kept across stages and steps.
     rate: f64,
+    /// Does the implicit part not depend on `t` (its derivative at the
+    /// previous stage then starts the Newton iteration)?
+    autonomous: bool,
     stats: Stats,
     log: FailureLog,
 }
@@ -263,6 +267,7 @@ impl Ark {
             jac_age: 0,
             factored_for: f64::NAN,
             rate: 1.0,
+            autonomous: implicit.is_autonomous(),
             stats: Stats::default(),
             log: FailureLog::default(),
         })
@@ -318,6 +323,7 @@ impl Ark {
             });
         }
         super::check_problem(n, t0, y, t_end, &[])?;
+        self.autonomous = implicit.is_autonomous();
         self.y.copy_from_slice(y);
         self.first_stage_valid = false;
         let mut t = t0;
@@ -404,7 +410,8 @@ impl Ark {
 
     /// Makes `M = I − hγ J_I` ready: a direct `M` is refactored when none is
     /// factored or `hγ` drifted by more than 20 % (the simplified Newton
-    /// iteration converges with a nearby `M`); GMRES is set to the exact `hγ`.
+    /// iteration converges with a nearby `M`); GMRES is set to the exact `hγ`
+    /// and its preconditioner rebuilt when `hγ` changed.
     fn prepare_matrix(&mut self, hg: f64) -> std::result::Result<(), Failure> {
         let prepared = match &mut self.linear {
             LinearSolve::Direct(matrix) => {
@@ -414,7 +421,16 @@ impl Ark {
                 self.rate = 1.0;
                 matrix.factor(&self.jac.values, -hg, 1.0, &mut self.stats)
             }
-            LinearSolve::Krylov(k) => k.prepare(&self.jac.values, hg, &mut self.stats),
+            LinearSolve::Krylov(k) => {
+                // The five stage solves of a step share hγ: a preconditioner
+                // built for it (cheap, per-cell blocks and per-mode scalars)
+                // saves GMRES iterations that a stale one (`STALE_C` in
+                // krylov.rs, tuned for BDF's fewer solves per h) would cost.
+                if hg != self.factored_for {
+                    k.invalidate();
+                }
+                k.prepare(&self.jac.values, hg, &mut self.stats)
+            }
         };
         match prepared {
             Ok(()) => {
@@ -446,13 +462,28 @@ impl Ark {
     /// and ARKODE keep it); fails on a correction more than twice the last,
     /// after `NEWTON_MAXITER` iterations, on a GMRES failure or a non-finite
     /// derivative.
-    fn newton<I: OdeSystem>(&mut self, implicit: &I, t_stage: f64, hg: f64) -> std::result::Result<(), Failure> {
+    ///
+    /// `known` names a stage `j` with `Z = Z_j` and `f_I(t_i, Z) = I_j` (an
+    /// autonomous implicit part at the previous stage, the predictor): the
+    /// first iteration then reuses `I_j` instead of evaluating `f_I`.
+    fn newton<I: OdeSystem>(
+        &mut self,
+        implicit: &I,
+        t_stage: f64,
+        hg: f64,
+        known: Option<usize>,
+    ) -> std::result::Result<(), Failure> {
         let n = self.n;
         self.log.newton_start();
         let mut norm_old = f64::NAN;
         for k in 0..NEWTON_MAXITER {
-            implicit.rhs(t_stage, &self.z, &mut self.delta);
-            self.stats.rhs_evals += 1;
+            match known {
+                Some(j) if k == 0 => self.delta.copy_from_slice(&self.fi[j * n..(j + 1) * n]),
+                _ => {
+                    implicit.rhs(t_stage, &self.z, &mut self.delta);
+                    self.stats.rhs_evals += 1;
+                }
+            }
             if let Some(bad) = first_non_finite(&self.delta) {
                 return Err((Rejection::NonFinite, Some(bad)));
             }
@@ -533,9 +564,11 @@ impl Ark {
                     self.base[k] += ae * fe[k] + ai * fi[k];
                 }
             }
-            // Predictor: the previous stage (ARKODE's trivial predictor).
+            // Predictor: the previous stage (ARKODE's trivial predictor), whose
+            // implicit derivative is known when f_I does not depend on t.
             let t_stage = t + tab.c[i] * h;
-            self.newton(implicit, t_stage, hg)?;
+            let known = self.autonomous.then_some(i - 1);
+            self.newton(implicit, t_stage, hg, known)?;
             let (fe, fi) = (&mut self.fe[i * n..(i + 1) * n], &mut self.fi[i * n..(i + 1) * n]);
             implicit.rhs(t_stage, &self.z, fi);
             explicit.rhs(t_stage, &self.z, fe);
@@ -803,6 +836,25 @@ mod tests {
         }
     }
 
+    /// `y' = λ y`, declared autonomous.
+    struct Autonomous(f64);
+
+    impl OdeSystem for Autonomous {
+        fn dimension(&self) -> usize {
+            1
+        }
+        fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+            dy[0] = self.0 * y[0];
+        }
+        fn is_autonomous(&self) -> bool {
+            true
+        }
+        fn jacobian(&self, _t: f64, _y: &[f64], values: &mut [f64]) -> bool {
+            values[0] = self.0;
+            true
+        }
+    }
+
     #[test]
     fn a_scalar_split_problem_converges_at_fourth_order_and_counts_its_work() {
         let (le, li) = (Scalar(-1.0), Scalar(-5.0));
@@ -823,6 +875,12 @@ mod tests {
             // (again after each new Jacobian).
             assert_eq!(stats.rhs_evals, 2 * steps + 10 * steps + stats.linear_solves, "{stats:?}");
             assert!(stats.linear_solves <= 5 * steps + 15 * stats.jac_evals, "{stats:?}");
+            // An autonomous implicit part starts each stage's Newton
+            // iteration from the previous stage's derivative: one evaluation
+            // fewer per stage, the same numbers.
+            let (y_auto, auto) = integrate_imex(&le, &Autonomous(li.0), 0.0, &[1.0], 1.0, &opts).unwrap();
+            assert_eq!(auto.rhs_evals, 7 * steps + auto.linear_solves, "{auto:?}");
+            assert!((y_auto[0] - y[0]).abs() <= 1e-14 * y[0].abs(), "{} vs {}", y_auto[0], y[0]);
         }
         for w in errors.windows(2) {
             let order = (w[0] / w[1]).log2();
