@@ -49,8 +49,15 @@ struct Args {
 }
 
 fn parse() -> Result<Args, String> {
-    let mut args =
-        Args { problem: String::new(), n: None, method: "ark4-imex".into(), rtol: 1e-6, repeat: 1, reference: false, save: None };
+    let mut args = Args {
+        problem: String::new(),
+        n: None,
+        method: "ark4-imex".into(),
+        rtol: 1e-6,
+        repeat: 1,
+        reference: false,
+        save: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--reference" {
@@ -126,9 +133,8 @@ fn run(problem: &str, n: usize, method: &str, options: &Options) -> sasp::Result
                 imex(&system, &y0, 0.0, 1.0, options, Stiffness::Transport)
             } else {
                 let mut stepper = Method::BdfKrylov.stepper(&system, options.clone())?;
-                let run = integrate(&mut stepper, &mut &system, 0.0, &y0, 1.0, &Plan::end_only(), &mut |_, _, _, _| {
-                    Ok(())
-                })?;
+                let run =
+                    integrate(&mut stepper, &mut &system, 0.0, &y0, 1.0, &Plan::end_only(), &mut |_, _, _, _| Ok(()))?;
                 Ok((run.y, run.solution.stats))
             }
         }
@@ -199,7 +205,8 @@ fn main() -> ExitCode {
         let (y, s) = last.expect("at least one repeat");
         if let Some(path) = &args.save {
             let text: Vec<String> = y.iter().map(|v| format!("{v:e}")).collect();
-            std::fs::write(path, text.join("\n")).map_err(|e| sasp::SaspError::InvalidOptions(format!("{path}: {e}")))?;
+            std::fs::write(path, text.join("\n"))
+                .map_err(|e| sasp::SaspError::InvalidOptions(format!("{path}: {e}")))?;
         }
         let reference = reference(&args.problem, n, false)?;
         let error = mixed_error(&y, &reference, atol, args.rtol);

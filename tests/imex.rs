@@ -174,11 +174,7 @@ fn the_error_follows_the_tolerance() {
 }
 
 fn diffusion_only() -> sasp::model::Model {
-    ModelBuilder::new("tracer")
-        .compartment("c0", CONC, "nM", 0.0)
-        .compartment("c1", CONC, "nM", 0.0)
-        .build()
-        .unwrap()
+    ModelBuilder::new("tracer").compartment("c0", CONC, "nM", 0.0).compartment("c1", CONC, "nM", 0.0).build().unwrap()
 }
 
 #[test]

@@ -633,7 +633,8 @@ impl Ark {
                     self.log.rejected(Rejection::ErrorTest, component);
                     self.stats.rejected += 1;
                     rejected = true;
-                    let factor = if norm.is_finite() { (SAFETY * norm.powf(-0.25)).max(MIN_FACTOR) } else { MIN_FACTOR };
+                    let factor =
+                        if norm.is_finite() { (SAFETY * norm.powf(-0.25)).max(MIN_FACTOR) } else { MIN_FACTOR };
                     self.h = h * factor;
                 }
                 Err((Rejection::Newton, _)) if !self.jac_current => {
