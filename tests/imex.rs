@@ -167,7 +167,8 @@ fn the_error_follows_the_tolerance() {
         let (y, stats) = imex(&system, &y0, 0.0, 2.0, &opts, Stiffness::Transport).unwrap();
         let error = max_abs_diff(&y, &exact);
         eprintln!("rtol {rtol:e}: error {error:.3e}, {} steps, {} rejected", stats.steps, stats.rejected);
-        assert!(error < 10.0 * rtol, "rtol {rtol:e}: error {error:e}");
+        // Measured: 1.2e-6, 3.9e-8, 5.4e-10.
+        assert!(error < rtol, "rtol {rtol:e}: error {error:e}");
         assert!(error < last, "rtol {rtol:e}: error {error:e} not below {last:e}");
         last = error;
     }

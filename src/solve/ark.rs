@@ -706,6 +706,7 @@ pub fn integrate_imex<E: OdeSystem, I: OdeSystem>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solve::Tolerance;
 
     const TOL: f64 = 1e-12;
 
@@ -887,5 +888,34 @@ mod tests {
             let order = (w[0] / w[1]).log2();
             assert!((3.7..4.5).contains(&order), "order {order:.2} from {errors:?}");
         }
+    }
+
+    /// `y' = −y³`, declared autonomous.
+    struct Cubic;
+
+    impl OdeSystem for Cubic {
+        fn dimension(&self) -> usize {
+            1
+        }
+        fn rhs(&self, _t: f64, y: &[f64], dy: &mut [f64]) {
+            dy[0] = -y[0].powi(3);
+        }
+        fn jacobian(&self, _t: f64, y: &[f64], values: &mut [f64]) -> bool {
+            values[0] = -3.0 * y[0] * y[0];
+            true
+        }
+    }
+
+    #[test]
+    fn a_newton_failure_shrinks_the_step_and_the_solve_recovers() {
+        // From y = 10 with a first step of 1, the simplified Newton iteration
+        // (Jacobian −300 at y_n, −3 Z² ≈ −20 at the stage) cannot converge
+        // in four iterations: the step is rejected and shrunk.
+        let opts = Options { rtol: 1e-8, atol: Tolerance::Scalar(1e-10), h0: Some(1.0), ..Options::default() };
+        let (y, stats) = integrate_imex(&Scalar(0.0), &Cubic, 0.0, &[10.0], 1.0, &opts).unwrap();
+        let exact = 10.0 / 201f64.sqrt();
+        assert!(stats.rejected >= 1, "{stats:?}");
+        assert!(stats.jac_evals >= 2, "{stats:?}");
+        assert!((y[0] - exact).abs() < 1e-7, "{} vs {exact}", y[0]);
     }
 }
