@@ -164,17 +164,12 @@ impl OdeSystem for Brusselator2d {
             let lap_v: f64 = nb.iter().map(|&m| y[2 * m + 1]).sum::<f64>() - 4.0 * v;
             let f = if self.forcing && self.disc[k] { 5.0 } else { 0.0 };
             let uuv = u * u * v;
-            let (mut du, mut dv) = (0.0, 0.0);
-            if diffuse {
-                du = d * lap_u;
-                dv = d * lap_v;
-            }
-            if react {
-                du += B + uuv - (A + 1.0) * u + f;
-                dv += A * u - uuv;
-            }
-            dy[2 * k] = du;
-            dy[2 * k + 1] = dv;
+            // Each part alone, or the full sums as they always were.
+            (dy[2 * k], dy[2 * k + 1]) = match (react, diffuse) {
+                (true, true) => (d * lap_u + B + uuv - (A + 1.0) * u + f, d * lap_v + A * u - uuv),
+                (false, _) => (d * lap_u, d * lap_v),
+                (true, false) => (B + uuv - (A + 1.0) * u + f, A * u - uuv),
+            };
         }
     }
 
