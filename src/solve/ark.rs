@@ -1,4 +1,4 @@
-//! IMEX additive Runge–Kutta: ARK4(3)6L[2]SA of Kennedy & Carpenter (2003),
+//! IMEX additive Runge–Kutta: ARK4(3)6L\[2\]SA of Kennedy & Carpenter (2003),
 //! for `y' = f_E(t, y) + f_I(t, y)` with a non-stiff part `f_E` treated
 //! explicitly and a stiff part `f_I` implicitly (on grids: transport
 //! implicit and reactions explicit, or the reverse where the stiffness sits
@@ -51,7 +51,7 @@ use super::krylov::KrylovSolver;
 use super::{error_norm, JacobianStructure, OdeSystem, Options, Stats};
 use crate::error::{Result, SaspError, SolveErrorKind};
 
-/// Stages of ARK4(3)6L[2]SA.
+/// Stages of ARK4(3)6L\[2\]SA.
 pub const STAGES: usize = 6;
 
 /// The Butcher tables of an additive Runge–Kutta pair: an explicit method
@@ -74,7 +74,7 @@ pub struct ArkTableau {
     pub gamma: f64,
 }
 
-/// ARK4(3)6L[2]SA (Kennedy & Carpenter 2003, Appendix C): order 4 with an
+/// ARK4(3)6L\[2\]SA (Kennedy & Carpenter 2003, Appendix C): order 4 with an
 /// embedded order 3, six stages, `γ = 1/4`, L-stable stiffly accurate ESDIRK.
 pub const ARK436L2SA: ArkTableau = ArkTableau {
     c: [0.0, 0.5, 83.0 / 250.0, 31.0 / 50.0, 17.0 / 20.0, 1.0],
@@ -170,10 +170,14 @@ enum LinearSolve {
 /// Why a step attempt failed: the rejection and the dominating component.
 type Failure = (Rejection, Option<usize>);
 
-/// The ARK4(3)6L[2]SA integrator with its workspace: created once for a pair
-/// of systems, it can [`Ark::advance`] the state over several intervals
-/// (keeping its step size and Jacobian across them, e.g. on either side of
-/// a switch that changes one part).
+/// The ARK4(3)6L\[2\]SA integrator (Kennedy & Carpenter 2003) for
+/// `y' = f_E(t, y) + f_I(t, y)`, with its workspace: stages
+/// `Z_i = y_n + h Σ_{j<i} (a^E_ij E_j + a^I_ij I_j) + hγ f_I(t_n + c_i h, Z_i)`,
+/// solution `y_n + h Σ b_i (E_i + I_i)`, error `h Σ (b_i − b̂_i)(E_i + I_i)`
+/// ([`ARK436L2SA`]; the [module](self) documents the solves and the step
+/// control). Created once for a pair of systems, it can [`Ark::advance`] the
+/// state over several intervals (keeping its step size and Jacobian across
+/// them, e.g. on either side of a switch that changes one part).
 #[derive(Clone, Debug)]
 pub struct Ark {
     opt: Options,
@@ -681,9 +685,14 @@ impl Ark {
 }
 
 /// Integrates `y' = f_E(t, y) + f_I(t, y)` from `(t0, y0)` to `t_end` with
-/// ARK4(3)6L[2]SA ([`Ark`]): `explicit` gives `f_E` (treated explicitly),
-/// `implicit` gives `f_I` (treated by the L-stable ESDIRK, with its
-/// Jacobian). Returns the state at `t_end` and the work counters
+/// ARK4(3)6L\[2\]SA (Kennedy & Carpenter 2003; [`Ark`], the [module](self)
+/// has the tables): `explicit` gives `f_E` (treated explicitly), `implicit`
+/// gives `f_I` (treated by the L-stable ESDIRK, with its Jacobian); per step
+///
+/// ```text
+/// Z_i = y_n + h Σ_{j<i} (a^E_ij f_E(Z_j) + a^I_ij f_I(Z_j)) + h γ f_I(Z_i),   y_{n+1} = y_n + h Σ_i b_i (f_E(Z_i) + f_I(Z_i)).
+/// ```
+/// Returns the state at `t_end` and the work counters
 /// (`rhs_evals` counts evaluations of either part).
 ///
 /// Tolerances, `h0`, `h_max`, `max_steps` and `fixed_step` come from

@@ -4,7 +4,7 @@
 //!
 //! `y' = f_E(t, y) + f_I(t, y)`
 //!
-//! by ARK4(3)6L[2]SA (Kennedy & Carpenter 2003; [`crate::solve::ark`]) with
+//! by ARK4(3)6L\[2\]SA (Kennedy & Carpenter 2003; [`crate::solve::ark`]) with
 //! one part explicit and the other implicit: [`Stiffness::Transport`] takes
 //! `f_I = T`, `f_E = R` (diffusion-dominated grids: fine grids make diffusion
 //! stiff, `|λ| ≈ 4 d D/h²`, while the reactions stay mild), and
@@ -29,7 +29,7 @@ pub enum Stiffness {
     Reactions,
 }
 
-/// The state at `t_end` from `(t0, y0)` by ARK4(3)6L[2]SA with the
+/// The state at `t_end` from `(t0, y0)` by ARK4(3)6L\[2\]SA with the
 /// `stiffness` part implicit, to the tolerances of `options`, and the work
 /// counters (`rhs_evals` counts evaluations of either part).
 pub fn imex(

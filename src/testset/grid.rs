@@ -90,7 +90,7 @@ impl Brusselator2d {
         Brusselator2d { part, ..self.clone() }
     }
 
-    /// Solves from `t = 0` to 11.5 by ARK4(3)6L[2]SA with the `stiffness`
+    /// Solves from `t = 0` to 11.5 by ARK4(3)6L\[2\]SA with the `stiffness`
     /// part implicit ([`crate::solve::ark`]), switching the forcing on at
     /// `t = 1.1` (one integrator across the switch: its step size and
     /// Jacobian carry over). Returns the state at 11.5 and the work counters.
