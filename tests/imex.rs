@@ -320,3 +320,50 @@ fn the_brusselator_splits_into_parts_that_add_up_and_imex_meets_its_reference() 
         assert!(error < bound, "rtol {rtol:e}: {error:e}");
     }
 }
+
+/// A grid system without its cell layout: the stages then solve by the
+/// direct sparse LU of the Jacobian's pattern.
+struct NoLayout<'a, 'm>(&'a SpatialSystem<'m>);
+
+impl OdeSystem for NoLayout<'_, '_> {
+    fn dimension(&self) -> usize {
+        self.0.dimension()
+    }
+    fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
+        self.0.rhs(t, y, dy)
+    }
+    fn is_autonomous(&self) -> bool {
+        self.0.is_autonomous()
+    }
+    fn jacobian_structure(&self) -> sasp::solve::JacobianStructure {
+        self.0.jacobian_structure()
+    }
+    fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
+        self.0.jacobian(t, y, values)
+    }
+}
+
+#[test]
+fn direct_sparse_and_newton_krylov_stages_agree() {
+    let model = autocatalysis();
+    let n = 12;
+    let grid = Grid::new(&[n, n], 1.0 / n as f64).unwrap();
+    let transport =
+        Transport::immobile(&model, &grid).diffusing(&model, "U", 0.1).unwrap().diffusing(&model, "V", 0.05).unwrap();
+    let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
+    let y0: Vec<f64> = (0..n * n).flat_map(|c| [3.0, if c / n < 3 && c % n < 3 { 2.0 } else { 0.1 }]).collect();
+    let (reactions, transport) = (system.with_part(Part::Reactions), system.with_part(Part::Transport));
+    let opts = Options { rtol: 1e-8, atol: Tolerance::Scalar(1e-10), ..Options::default() };
+    let direct = Ark::new(&reactions, &NoLayout(&transport), opts.clone()).unwrap();
+    let krylov = Ark::new(&reactions, &transport, opts.clone()).unwrap();
+    assert_eq!((direct.name(), krylov.name()), ("ark4-imex", "ark4-imex-krylov"));
+    let (a, sa) = integrate_imex(&reactions, &NoLayout(&transport), 0.0, &y0, 1.0, &opts).unwrap();
+    let (b, sb) = integrate_imex(&reactions, &transport, 0.0, &y0, 1.0, &opts).unwrap();
+    // Measured: the same 78 steps; GMRES needs one iteration per stage
+    // (420 solves), the direct LU, refactored only when hγ drifts by 20 %,
+    // 2–3 Newton iterations (1051 solves); states 1.2e-10 apart.
+    eprintln!("direct {sa:?}\nkrylov {sb:?}\ndifference {:.2e}", max_abs_diff(&a, &b));
+    assert_eq!(sa.linear_iterations, 0);
+    assert!(sb.linear_iterations > 0);
+    assert!(max_abs_diff(&a, &b) < 1e-6, "{}", max_abs_diff(&a, &b));
+}
