@@ -52,6 +52,7 @@
 
 mod entry;
 mod grid;
+mod imex;
 mod jacobian;
 mod pattern;
 mod rhs;
@@ -62,11 +63,13 @@ mod transport;
 pub mod vessels;
 
 pub use grid::{Boundary, Grid};
+pub use imex::{imex, Stiffness};
 pub use system::SpatialSystem;
 pub use transport::{Chemotaxis, ChemotaxisScheme, Limiter, Transport};
 
 /// Which part of the grid's right-hand side a [`SpatialSystem`] evaluates:
-/// operator splitting ([`split`]) solves the parts one after the other.
+/// operator splitting ([`split`]) solves the parts one after the other, the
+/// IMEX method ([`imex()`]) treats one explicitly and the other implicitly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
     /// Reactions and transport: the full method-of-lines system.
