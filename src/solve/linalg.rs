@@ -501,6 +501,16 @@ impl BandedLu {
                 }
             }
         }
+        // Scale U's rows by the reciprocal pivots (U = D U', U' unit upper
+        // triangular): the backward solve's chain is then one multiply–subtract
+        // per row, the multiplication by 1/U(i, i) moving off it.
+        let width = if self.interchanged { kv } else { ku };
+        for i in 0..n {
+            let inv = self.inv_pivot[i];
+            for k in 1..=width.min(n - 1 - i) {
+                ab[(i + k) * ld + kv - k] *= inv;
+            }
+        }
         Ok(())
     }
 
@@ -513,7 +523,8 @@ impl BandedLu {
     /// measured twice as slow). `U` has `lower + upper` super-diagonals
     /// after interchanges, only `upper` without; the forward pass runs by
     /// columns when rows were interchanged (the interchanges come between
-    /// its updates).
+    /// its updates). `U`'s rows are stored divided by their pivots, so each
+    /// row starts from `b_i / U(i, i)` and subtracts `U(i, i+k)/U(i, i) x_{i+k}`.
     pub fn solve(&self, b: &mut [f64]) {
         let (n, kl, ku) = (self.n, self.lower, self.upper);
         assert_eq!(b.len(), n, "right-hand side of the wrong length");
@@ -569,11 +580,11 @@ impl BandedLu {
             8 => backward_rows::<8>(ab, ld, kv, inv, b),
             _ => {
                 for i in (0..n).rev() {
-                    let mut s = b[i];
+                    let mut s = b[i] * inv[i];
                     for k in (1..=width.min(n - 1 - i)).rev() {
                         s -= ab[(i + k) * ld + kv - k] * b[i + k];
                     }
-                    b[i] = s * inv[i];
+                    b[i] = s;
                 }
             }
         }
@@ -587,11 +598,15 @@ impl BandedLu {
         let ld = self.ldab();
         let kv = ku + kl;
         let ab = &self.ab[..];
+        // With U = D U' (rows stored scaled): U'ᵀ z = b, then x = D⁻¹ z.
         for j in 0..n {
             let d = j * ld + kv;
             let top = j.saturating_sub(kv);
             let s: f64 = b[top..j].iter().zip(&ab[d - (j - top)..d]).map(|(x, u)| x * u).sum();
-            b[j] = (b[j] - s) * self.inv_pivot[j];
+            b[j] -= s;
+        }
+        for (x, inv) in b.iter_mut().zip(&self.inv_pivot) {
+            *x *= inv;
         }
         for j in (0..n).rev() {
             let km = kl.min(n - 1 - j);
@@ -661,18 +676,18 @@ fn forward_rows<const KL: usize>(ab: &[f64], ld: usize, kv: usize, b: &mut [f64]
 }
 
 /// Backward substitution by rows with the upper factor of a [`BandedLu`]
-/// (`W` super-diagonals, `inv` its inverse pivots), the next `W` unknowns
+/// (`W` super-diagonals, rows stored divided by their pivots; `inv` the inverse pivots), the next `W` unknowns
 /// kept in registers (see [`forward_rows`]).
 fn backward_rows<const W: usize>(ab: &[f64], ld: usize, kv: usize, inv: &[f64], b: &mut [f64]) {
     let n = b.len();
     // The last rows, which have fewer than W successors.
     let tail = W.min(n);
     for i in (n - tail..n).rev() {
-        let mut s = b[i];
+        let mut s = b[i] * inv[i];
         for k in (1..=(n - 1 - i)).rev() {
             s -= ab[(i + k) * ld + kv - k] * b[i + k];
         }
-        b[i] = s * inv[i];
+        b[i] = s;
     }
     if n <= W {
         return;
@@ -683,11 +698,11 @@ fn backward_rows<const W: usize>(ab: &[f64], ld: usize, kv: usize, inv: &[f64], 
         *w = b[n - W + k];
     }
     for i in (0..n - W).rev() {
-        let mut s = b[i];
+        let mut s = b[i] * inv[i];
         for k in (1..=W).rev() {
             s -= ab[(i + k) * ld + kv - k] * window[k - 1];
         }
-        let x = s * inv[i];
+        let x = s;
         b[i] = x;
         for k in (1..W).rev() {
             window[k] = window[k - 1];
