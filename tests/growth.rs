@@ -5,7 +5,8 @@
 //! maximum principle from sharp profiles, a uniform tumor on a grid follows
 //! the well-mixed model, the porous-Fisher front speed `√(κ g / 2)` in 1D and
 //! the disk's radial speed in 2D, the exact Jacobian against central
-//! differences and first-order spatial convergence on a smooth solution.
+//! differences, first-order spatial convergence on a smooth solution, and the
+//! reference slice growing before restoration and shrinking after.
 
 mod common;
 
@@ -368,5 +369,80 @@ fn a_uniform_tumor_follows_the_well_mixed_model() {
             volume(reference.state(3)) / capacity
         );
         assert!(worst < 1e-8, "{worst:e}");
+    }
+}
+
+/// The reference slice on `cells × cells` boxes with tumor-cell mobility
+/// `mobility`, all cells restorable, doxycycline `dox` from day 0: tumor
+/// relative to day 0 at days 0, 1, …, `end`, the wall time (s) and the
+/// solver's statistics (`bdf-krylov`, rtol 1e-4).
+fn slice_curve(cells: usize, mobility: f64, dox: f64, end: usize) -> (Vec<f64>, f64, sasp::solve::Stats) {
+    use sasp::space::slice::TumorSlice;
+    let slice = TumorSlice { mobility, ..TumorSlice::new(cells) };
+    let model = slice.model().unwrap();
+    let system = slice.system(&model, &[dox]).unwrap();
+    let y0 = slice.initial_state(&system, slice.occupancy().mapv(|_| 1.0).view()).unwrap();
+    let days: Vec<f64> = (0..=end).map(|d| d as f64).collect();
+    let start = std::time::Instant::now();
+    let stepper = Method::BdfKrylov.stepper(&system, slice.options(&model, 1e-4).unwrap()).unwrap();
+    let sol = solve(&system, stepper, 0.0, &y0, end as f64, &days).unwrap();
+    let seconds = start.elapsed().as_secs_f64();
+    let v0 = slice.tumor_volume(&system, &y0).unwrap();
+    let curve = (0..days.len()).map(|k| slice.tumor_volume(&system, sol.state(k)).unwrap() / v0).collect();
+    (curve, seconds, sol.stats)
+}
+
+#[test]
+fn the_slice_grows_before_restoration_and_shrinks_after() {
+    use sasp::space::slice::TUMOR_MOBILITY;
+    // 32×32 boxes. Without p53 the tumor pushes into the host tissue and
+    // grows (immobile tumor cells: 1.001 at day 2); restored from day 0 it
+    // grows while p53 comes on and senescence sets in, then is cleared.
+    let (off, ..) = slice_curve(32, TUMOR_MOBILITY, 0.0, 2);
+    let (on, ..) = slice_curve(32, TUMOR_MOBILITY, 1.0, 21);
+    println!("p53 off, day 2: {:.4}; restored, days 2, 7, 21: {:.4} {:.4} {:.4}", off[2], on[2], on[7], on[21]);
+    let close = |value: f64, expected: f64| (value / expected - 1.0).abs() < 0.02;
+    assert!(close(off[1], 1.0628) && close(off[2], 1.1622), "{off:?}");
+    assert!(close(on[2], 1.0825) && close(on[7], 0.5338) && close(on[21], 0.0738), "{on:?}");
+    let peak = on.iter().copied().fold(0.0, f64::max);
+    assert_eq!(peak, on[2], "{on:?}");
+    assert!(on.windows(2).skip(2).all(|w| w[1] < w[0]), "{on:?}");
+}
+
+/// The slice's volume curves and cost with and without tumor-cell motion
+/// (`SASP_SLICE_CELLS`, default 32; `SASP_SLICE_RESTORED_ONLY=1` skips the
+/// runs without p53):
+/// `cargo test --release --test growth -- --ignored --nocapture slice_volume`.
+#[test]
+#[ignore = "a measurement for docs/spatial.md"]
+fn slice_volume_curves_with_and_without_motion() {
+    use sasp::space::slice::TUMOR_MOBILITY;
+    let cells: usize = std::env::var("SASP_SLICE_CELLS").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+    let restored_only = std::env::var("SASP_SLICE_RESTORED_ONLY").is_ok();
+    for mobility in [0.0, TUMOR_MOBILITY] {
+        let slice = sasp::space::slice::TumorSlice { mobility, ..sasp::space::slice::TumorSlice::new(cells) };
+        let model = slice.model().unwrap();
+        let system = slice.system(&model, &[1.0]).unwrap();
+        if let sasp::solve::JacobianStructure::Sparse(pattern) = system.jacobian_structure() {
+            println!("{cells}×{cells}, κ = {mobility}: {} Jacobian non-zeros", pattern.nnz());
+        }
+    }
+    for mobility in [0.0, TUMOR_MOBILITY] {
+        for (dox, end) in [(0.0, 7), (1.0, 21)] {
+            if restored_only && dox == 0.0 {
+                continue;
+            }
+            let (curve, seconds, stats) = slice_curve(cells, mobility, dox, end);
+            let curve: Vec<String> = curve.iter().map(|v| format!("{v:.4}")).collect();
+            println!(
+                "{cells}×{cells}, κ = {mobility}, doxycycline {dox}: {seconds:.2} s, {} steps ({} rejected), {} \
+                 GMRES iterations in {} solves; V/V0 by day: {}",
+                stats.steps,
+                stats.rejected,
+                stats.linear_iterations,
+                stats.linear_solves,
+                curve.join(" ")
+            );
+        }
     }
 }
