@@ -13,7 +13,11 @@
 //!   slice and in the well-mixed model, day by day;
 //! - `fields.csv`: the three fields at those days, box by box.
 //!
-//! On 128×128 boxes (213k unknowns) the run takes under a minute here.
+//! On 128×128 boxes (213k unknowns) the run took under a minute here with
+//! immobile tumor cells; with the slice's default tumor motion it takes about
+//! 40 minutes until the Krylov preconditioner handles that motion
+//! (docs/spatial.md, "Growth and pressure-driven motion"); `--cells 64` takes
+//! under a minute.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sasp::ndarray::Array2;
