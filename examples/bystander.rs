@@ -15,7 +15,9 @@
 //! share of the p53-deficient tumor at day 0 (n/a at f = 1, where there is
 //! none). Runs go in parallel; a
 //! progress bar counts them. 64×64 boxes (125 µm: the smallest clones are one
-//! box) take a few minutes on two cores; `--cells 128` resolves 50 µm clones.
+//! box) took a few minutes on two cores with immobile tumor cells; with the
+//! slice's default tumor motion one 64×64 run takes about ten times longer
+//! (47 s against 4.6 s; docs/spatial.md); `--cells 128` resolves 50 µm clones.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
