@@ -15,7 +15,10 @@
 //! share of the p53-deficient tumor at day 0 (n/a at f = 1, where there is
 //! none). Runs go in parallel; a
 //! progress bar counts them. 64×64 boxes (125 µm: the smallest clones are one
-//! box) take a few minutes on two cores; `--cells 128` resolves 50 µm clones.
+//! box) take a few minutes on two cores with immobile tumor cells (the
+//! default); with the tumor motion (`--motion`) one 64×64 run takes about ten
+//! times longer (47 s against 4.6 s; docs/spatial.md); `--cells 128` resolves
+//! 50 µm clones.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -42,6 +45,9 @@ struct Args {
     /// Relative tolerance.
     #[arg(long, default_value_t = 1e-4)]
     rtol: f64,
+    /// Tumor cells pushed by their occupancy (mobility `TUMOR_MOBILITY`; about ten times the cost).
+    #[arg(long)]
+    motion: bool,
 }
 
 /// One run: clones covering `f` of the tumor, radius `r` (mm), `seed`.
@@ -65,7 +71,8 @@ fn run_one(slice: &TumorSlice, f: f64, r: f64, seed: u64, rtol: f64) -> sasp::Re
 fn run() -> Result<(), String> {
     let args: Args = clap::Parser::parse();
     let cells = usize::from(args.cells);
-    let slice = TumorSlice::new(cells);
+    let mobility = if args.motion { sasp::space::slice::TUMOR_MOBILITY } else { 0.0 };
+    let slice = TumorSlice { mobility, ..TumorSlice::new(cells) };
     let fractions: Vec<f64> = (0..FRACTIONS).map(|k| k as f64 / (FRACTIONS - 1) as f64).collect();
     let jobs: Vec<(usize, usize, u64)> = (0..RADII.len())
         .flat_map(|i| (0..FRACTIONS).flat_map(move |j| (0..args.seeds).map(move |s| (i, j, s))))

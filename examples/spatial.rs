@@ -40,6 +40,11 @@ struct Args {
     /// The tumor as a sphere in an 8 mm cube instead of a disk in a square (at most 96 boxes per side).
     #[arg(long)]
     spheroid: bool,
+    /// Tumor cells pushed by their occupancy (mobility `TUMOR_MOBILITY`), so
+    /// the tumor grows before clearance; costs far more with the present
+    /// preconditioner (128×128: about 40 minutes; use `--cells 64`).
+    #[arg(long)]
+    motion: bool,
     /// Relative tolerance.
     #[arg(long, default_value_t = 1e-4)]
     rtol: f64,
@@ -69,7 +74,7 @@ fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result
 }
 
 fn run() -> Result<(), String> {
-    let Args { cells, rtol, spheroid } = clap::Parser::parse();
+    let Args { cells, rtol, spheroid, motion } = clap::Parser::parse();
     let (slice, out, what) = if spheroid {
         let cells = usize::from(cells.unwrap_or(64));
         if cells > 96 {
@@ -80,6 +85,7 @@ fn run() -> Result<(), String> {
         let cells = usize::from(cells.unwrap_or(128));
         (TumorSlice::new(cells), Path::new("out/spatial"), format!("{cells}×{cells} slice"))
     };
+    let slice = TumorSlice { mobility: if motion { sasp::space::slice::TUMOR_MOBILITY } else { 0.0 }, ..slice };
     let model = slice.model().map_err(|e| e.to_string())?;
     let mut system = slice.system(&model, &[1.0]).map_err(|e| e.to_string())?;
     let everywhere = slice.occupancy().mapv(|_| 1.0);

@@ -69,13 +69,53 @@ impl SpatialSystem<'_> {
         self.transport_jacobian(y, |_, _, v| values[*slot.next().expect("one slot per transport entry")] += v);
     }
 
-    /// Walks the transport part of the Jacobian (diffusion and chemotaxis),
+    /// Walks the transport part of the Jacobian (diffusion, chemotaxis and
+    /// pressure-driven motion),
     /// calling `add(row, column, value)` for each contribution in a fixed
     /// order that depends only on the grid and transport, not on `y`; the
     /// order is recorded once as `transport_slots` at assembly.
     pub(super) fn transport_jacobian(&self, y: &[f64], mut add: impl FnMut(usize, usize, f64)) {
         self.diffusion_jacobian(&mut add);
         self.chemotaxis_jacobian(y, &mut add);
+        self.motion_jacobian(y, &mut add);
+    }
+
+    /// Pressure-driven motion's entries, group by group and cell by cell: the
+    /// derivatives of population `p`'s outflow
+    /// `κ/h² · (max(d, 0) n_{p,c} − max(−d, 0) n_{p,nb})`, `d = ρ_c − ρ_nb`,
+    /// `ρ = Σ_q w_q n_q`: by `n_{p,c}` and `n_{p,nb}` directly, and through
+    /// `d` by every population `q` of the group in both cells
+    /// (`∂d/∂n_{q,c} = w_q = −∂d/∂n_{q,nb}`), with the upwind value
+    /// (`n_{p,c}` if `d > 0`, else `n_{p,nb}`) as `∂out/∂d`. At `d = 0` (a
+    /// kink) the derivative is that of the branch `d < 0`.
+    fn motion_jacobian(&self, y: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        for group in &self.transport.motion {
+            let k = group.mobility * inv_h2;
+            let first = group.populations[0];
+            for c in 0..self.grid.cells() {
+                let rho_c = group.occupancy(&y[c * m..(c + 1) * m]);
+                for axis in 0..self.grid.shape.len() {
+                    let periodic = self.transport.boundaries[first][2 * axis] == Boundary::Periodic;
+                    for side in [2 * axis, 2 * axis + 1] {
+                        if let Some(nb) = self.next(c, side, periodic) {
+                            let d = rho_c - group.occupancy(&y[nb * m..(nb + 1) * m]);
+                            for &p in &group.populations {
+                                let row = c * m + p;
+                                add(row, row, -k * d.max(0.0));
+                                add(row, nb * m + p, k * (-d).max(0.0));
+                                let upwind = if d > 0.0 { y[row] } else { y[nb * m + p] };
+                                for (&q, w) in group.populations.iter().zip(&group.volumes) {
+                                    add(row, c * m + q, -k * upwind * w);
+                                    add(row, nb * m + q, k * upwind * w);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Diffusion's entries, compartment by compartment and cell by cell:

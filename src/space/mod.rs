@@ -44,6 +44,14 @@
 //! is empty, so `dn_i/dt ≥ 0` wherever `n_i = 0`. No chemotactic flux crosses a grid side (the
 //! cells' periodic sides wrap, as for diffusion).
 //!
+//! Pressure-driven motion ([`PressureMotion`], [`Transport::pressure_motion`]):
+//! populations that fill space together (a tumor's cells) move with the
+//! Darcy velocity `v = −κ ∇ρ` of their occupancy `ρ = Σ_k w_k n_k`
+//! (porous-medium pressure `p = ρ`), `∂n_k/∂t = ∇·(κ n_k ∇ρ)`, across each
+//! face with the upwind flux `F_ij = κ/h · (max(d, 0) n_{k,i} − max(−d, 0)
+//! n_{k,j})`, `d = ρ_i − ρ_j`: conservative and positivity-preserving, its
+//! Jacobian exact (including the derivatives of `ρ` by every population).
+//!
 //! The pieces: [`Grid`] and [`Boundary`] (`grid`), [`Transport`] and
 //! [`Chemotaxis`] (`transport`), [`vessels`] fields; the [`SpatialSystem`]
 //! assembled (`system`) on the grid's sparsity pattern (`pattern`), with
@@ -65,7 +73,7 @@ pub mod vessels;
 pub use grid::{Boundary, Grid};
 pub use imex::{imex, Stiffness};
 pub use system::SpatialSystem;
-pub use transport::{Chemotaxis, ChemotaxisScheme, Limiter, Transport};
+pub use transport::{Chemotaxis, ChemotaxisScheme, Limiter, PressureMotion, Transport};
 
 /// Which part of the grid's right-hand side a [`SpatialSystem`] evaluates:
 /// operator splitting ([`split`]) solves the parts one after the other, the
@@ -76,7 +84,7 @@ pub enum Part {
     All,
     /// Each cell's reactions (with vascular entry) alone.
     Reactions,
-    /// Diffusion and chemotaxis alone.
+    /// Diffusion, chemotaxis and pressure-driven motion alone.
     Transport,
 }
 

@@ -30,7 +30,8 @@ pub(super) fn grid_pattern(local: &SparsityPattern, grid: &Grid, transport: &Tra
 /// in cell `c`, the diagonal, `s` in each neighbour when `s` diffuses, and
 /// for each chemotaxis term moving `s` the signal in `c` and `s` and the
 /// signal in each neighbour, and with MUSCL `s` two cells away along each
-/// axis.
+/// axis; for each pressure-driven motion group holding `s`, every
+/// population of the group in `c` and in each neighbour.
 fn row_columns(
     local: &SparsityPattern,
     grid: &Grid,
@@ -65,6 +66,20 @@ fn row_columns(
                     {
                         cols.push(beyond * m + s);
                     }
+                }
+            }
+        }
+    }
+    // Pressure-driven motion: every population of the group, here and in
+    // each neighbour (the occupancy drop across each face).
+    for group in transport.motion.iter().filter(|g| g.populations.contains(&s)) {
+        cols.extend(group.populations.iter().map(|&q| c * m + q));
+        let first = group.populations[0];
+        for axis in 0..grid.shape.len() {
+            let periodic = transport.boundaries[first][2 * axis] == Boundary::Periodic;
+            for dir in [-1, 1] {
+                if let Some(nb) = grid.neighbour(c, axis, dir, periodic) {
+                    cols.extend(group.populations.iter().map(|&q| nb * m + q));
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! The grid's right-hand side, cell by cell: each cell's reactions (with
-//! vascular entry), then diffusion, then chemotaxis, summed in that order.
+//! vascular entry), then diffusion, then chemotaxis, then pressure-driven
+//! motion, summed in that order.
 
 use super::system::SpatialSystem;
 use super::{Boundary, ChemotaxisScheme, Limiter, Part};
@@ -31,6 +32,35 @@ impl SpatialSystem<'_> {
         }
         self.add_cell_diffusion(y, c, dy_cell);
         self.add_cell_chemotaxis(y, c, dy_cell);
+        self.add_cell_motion(y, c, dy_cell);
+    }
+
+    /// Subtracts the pressure-driven outflow of cell `c`: for each motion
+    /// group and face, with the occupancy drop `d = ρ_c − ρ_nb`, each
+    /// population loses `κ/h² · (max(d, 0) n_c − max(−d, 0) n_nb)`.
+    fn add_cell_motion(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
+        let m = self.model.dimension();
+        let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
+        for group in &self.transport.motion {
+            let k = group.mobility * inv_h2;
+            if k == 0.0 {
+                continue;
+            }
+            let rho_c = group.occupancy(&y[c * m..(c + 1) * m]);
+            let first = group.populations[0];
+            for axis in 0..self.grid.shape.len() {
+                let periodic = self.transport.boundaries[first][2 * axis] == Boundary::Periodic;
+                for side in [2 * axis, 2 * axis + 1] {
+                    if let Some(nb) = self.next(c, side, periodic) {
+                        let d = rho_c - group.occupancy(&y[nb * m..(nb + 1) * m]);
+                        let (out, back) = (k * d.max(0.0), k * (-d).max(0.0));
+                        for &p in &group.populations {
+                            dy_cell[p] -= out * y[c * m + p] - back * y[nb * m + p];
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Cell `c`'s reactions `f(y_c)` plus vascular entry `(v_c − 1) ·

@@ -6,7 +6,12 @@
 //! density is 1 inside the tumor, 2 within 0.5 mm of its rim and 0.2 in the
 //! host tissue, and scales NK recruitment (which is also proportional to the
 //! local tumor amount, so empty host boxes recruit nothing). All sides are
-//! zero-flux. The model is [`crate::models::iannello2013_spatial`] at the
+//! zero-flux. With [`TumorSlice::mobility`] set (to [`TUMOR_MOBILITY`]),
+//! tumor cells move with the Darcy velocity of their occupancy
+//! (pressure-driven motion), so the tumor grows outward while it proliferates
+//! and shrinks when cleared; by default they are immobile, because the
+//! Newton–Krylov preconditioner does not yet handle that motion well (a
+//! 128×128 run costs about 100× more with it; docs/spatial.md). The model is [`crate::models::iannello2013_spatial`] at the
 //! slice's spacing; cell amounts start at the model's per-box values scaled
 //! by the local occupancy, concentrations at the model's values inside the
 //! tumor and 0 outside.
@@ -47,12 +52,38 @@ pub struct TumorSlice {
     pub occupancy: f64,
     /// Vascular density inside the tumor, on its rim, and in the host tissue.
     pub vascular: [f64; 3],
+    /// Mobility `κ` (mm²/day) of the tumor cells' pressure-driven motion
+    /// ([`Transport::pressure_motion`]: `∂n/∂t = ∇·(κ n ∇ρ)`, `ρ = T/K` the
+    /// box occupancy); 0, the default, for none (tumor cells then only
+    /// spread by their slow declared diffusion and cannot expand). See
+    /// [`TUMOR_MOBILITY`] for the reference value.
+    pub mobility: f64,
 }
+
+/// The reference slice's tumor-cell mobility `κ` (mm²/day).
+///
+/// Chosen so that the disk's rim advances at the speed the well-mixed
+/// growth implies. A sphere whose volume grows at the well-mixed model's
+/// relative rate at day 0 before restoration, `λ = T'/T = 0.307`/day (94.8
+/// mm³), has a radius growing at `λ R / 3 = 0.287` mm/day at `R = 2.8` mm;
+/// the porous-Fisher front of growth rate `r = 0.35`/day moves at
+/// `c = √(κ r / 2)` (Aronson 1980, Newman 1980), so `κ = 2 c² / r = 0.47`
+/// (docs/spatial.md, "Growth and pressure-driven motion").
+pub const TUMOR_MOBILITY: f64 = 0.47;
 
 impl TumorSlice {
     /// The reference slice (docs/spatial.md: 8 mm square, tumor disk of radius 2.8 mm) on `cells × cells` boxes.
     pub fn new(cells: usize) -> TumorSlice {
-        TumorSlice { cells, dimensions: 2, side: 8.0, radius: 2.8, rim: 0.5, occupancy: 0.9, vascular: [1.0, 2.0, 0.2] }
+        TumorSlice {
+            cells,
+            dimensions: 2,
+            side: 8.0,
+            radius: 2.8,
+            rim: 0.5,
+            occupancy: 0.9,
+            vascular: [1.0, 2.0, 0.2],
+            mobility: 0.0,
+        }
     }
 
     /// The reference geometry in 3D: a tumor sphere of radius 2.8 mm in the
@@ -138,11 +169,23 @@ impl TumorSlice {
     }
 
     /// The grid system: the model's declared transport with zero-flux sides,
-    /// and NK entry through this slice's vessels. `inputs` as for the model
-    /// (`[1.0]`: doxycycline on, p53 restored).
+    /// pressure-driven motion of all tumor cells (occupancy `T/K`, mobility
+    /// [`TumorSlice::mobility`]; none when it is 0), and NK entry through
+    /// this slice's vessels. `inputs` as for the model (`[1.0]`: doxycycline
+    /// on, p53 restored).
     pub fn system<'m>(&self, model: &'m Model, inputs: &[f64]) -> Result<SpatialSystem<'m>> {
         let grid = self.grid()?;
-        let transport = Transport::declared(model, &grid)?.vascular_entry(self.vascular_density().view())?;
+        let mut transport = Transport::declared(model, &grid)?.vascular_entry(self.vascular_density().view())?;
+        if self.mobility != 0.0 {
+            let names: Vec<&str> = model
+                .compartment_names()
+                .enumerate()
+                .filter(|&(k, _)| matches!(model.kind(k), crate::model::Compartment::Tumor(_)))
+                .map(|(_, name)| name)
+                .collect();
+            let capacity = model.parameter_canonical("K")?;
+            transport = transport.pressure_motion(model, &names, capacity, self.mobility)?;
+        }
         SpatialSystem::new(model, grid, transport, inputs)
     }
 

@@ -266,6 +266,24 @@ fn check_assembly(model: &Model, grid: &Grid, transport: &Transport, inputs: &[f
     if let Some(t) = transport.chemotaxis.iter().find(|t| t.population.max(t.signal) >= m) {
         return Err(SaspError::InvalidOptions(format!("chemotaxis term {t:?} names a compartment beyond {m}")));
     }
+    for group in &transport.motion {
+        let bad = group.populations.is_empty()
+            || group.populations.len() != group.volumes.len()
+            || group.populations.iter().any(|&p| p >= m)
+            || group.volumes.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+            || !(group.mobility.is_finite() && group.mobility >= 0.0);
+        if bad {
+            return Err(SaspError::InvalidOptions(format!("invalid pressure-driven motion {group:?}")));
+        }
+        // The group's faces wrap where its first population's do: all must agree.
+        let periodic = |p: usize| transport.boundaries[p].iter().map(|b| *b == Boundary::Periodic).collect::<Vec<_>>();
+        if group.populations.iter().any(|&p| periodic(p) != periodic(group.populations[0])) {
+            return Err(SaspError::InvalidOptions(format!(
+                "the populations of a pressure-driven motion must share their periodic sides: {:?}",
+                group.populations
+            )));
+        }
+    }
     for (s, sides) in transport.boundaries.iter().enumerate() {
         for axis in 0..grid.shape.len() {
             let (lo, hi) = (sides[2 * axis], sides[2 * axis + 1]);

@@ -21,6 +21,58 @@ pub struct Transport {
     /// How chemotactic fluxes are discretized across faces (first-order
     /// upwind unless chosen otherwise; see [`ChemotaxisScheme`]).
     pub chemotaxis_scheme: ChemotaxisScheme,
+    /// Pressure-driven motion of cell populations (see [`PressureMotion`]).
+    pub motion: Vec<PressureMotion>,
+}
+
+/// Pressure-driven (Darcy) motion of cell populations that fill space
+/// together: a tumor's cells pushed apart by their own proliferation, as in
+/// continuum tumor models.
+///
+/// The listed populations `n_k` (amounts per grid cell) make up the
+/// occupancy `ρ = Σ_k w_k n_k` (the volume fraction they fill: `w_k` is the
+/// volume of one unit of `n_k` relative to a grid cell, `1/K` when one grid
+/// cell holds `K` at occupancy 1). The pressure is porous-medium, `p = ρ`,
+/// and every listed population moves with the Darcy velocity
+/// `v = −κ ∇p` (`κ` the mobility, mm²/day):
+///
+/// `∂n_k/∂t = ∇·(κ n_k ∇ρ) + reactions`,
+///
+/// so that the occupancy itself obeys the porous-medium equation
+/// `∂ρ/∂t = ∇·(κ ρ ∇ρ) + …` (with logistic growth `g ρ (1 − ρ)`: the
+/// porous-Fisher equation, whose fronts move at `√(κ g / 2)`).
+///
+/// Across the face between cell `i` and its neighbour `j`, with the
+/// occupancy drop `d = ρ_i − ρ_j` (the velocity points from `i` to `j`
+/// when `d > 0`), the flux of `n_k` from `i` to `j` is upwind:
+///
+/// `F_ij = κ/h · (max(d, 0) n_{k,i} − max(−d, 0) n_{k,j})`, `∂n_{k,i}/∂t −= Σ_j F_ij / h`.
+///
+/// It is antisymmetric (conservative), takes the face value from the
+/// upwind cell (nothing leaves an empty cell: positivity), and since the
+/// occupancy's own flux is `κ/h (max(d, 0) ρ_i − max(−d, 0) ρ_j)`, a cell
+/// at a local maximum of `ρ` only loses: motion never raises the occupancy
+/// above its largest neighbouring value (volume filling is left to the
+/// growth law, e.g. logistic in the local occupancy). No flux crosses a
+/// non-periodic grid side (zero-flux walls, Dirichlet sides included);
+/// periodic sides wrap (the populations of a group must share them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PressureMotion {
+    /// Indices of the moving populations (the model's order).
+    pub populations: Vec<usize>,
+    /// Occupancy per unit amount of each population (`w_k`; `1/K`).
+    pub volumes: Vec<f64>,
+    /// Mobility `κ` (mm²/day per unit of occupancy).
+    pub mobility: f64,
+}
+
+impl PressureMotion {
+    /// The occupancy `ρ = Σ_k w_k n_k` of one grid cell's state (summed in
+    /// the populations' order, so both cells of a face get the same bits).
+    #[inline]
+    pub(super) fn occupancy(&self, cell: &[f64]) -> f64 {
+        self.populations.iter().zip(&self.volumes).map(|(&p, w)| w * cell[p]).sum()
+    }
 }
 
 /// The discretization of the chemotactic flux across a face.
@@ -148,6 +200,7 @@ impl Transport {
             chemotaxis: Vec::new(),
             vascular_density: None,
             chemotaxis_scheme: ChemotaxisScheme::Upwind,
+            motion: Vec::new(),
         }
     }
 
@@ -235,6 +288,48 @@ impl Transport {
     pub fn chemotaxis_scheme(mut self, scheme: ChemotaxisScheme) -> Transport {
         self.chemotaxis_scheme = scheme;
         self
+    }
+
+    /// Adds pressure-driven motion ([`PressureMotion`]) of the
+    /// `populations`, which fill a grid cell at occupancy 1 when their amounts
+    /// sum to `capacity` (`ρ = Σ n_k / capacity`; the reference models'
+    /// `K`), with mobility `kappa` (mm²/day): `∂n_k/∂t = ∇·(κ n_k ∇ρ)`.
+    ///
+    /// ```
+    /// use sasp::space::{Grid, Transport};
+    /// let model = sasp::models::iannello2013_spatial(0.25)?;
+    /// let grid = Grid::new(&[8, 8], 0.25)?;
+    /// let k = model.parameter_canonical("K")?;
+    /// let transport = Transport::declared(&model, &grid)?.pressure_motion(&model, &["P", "Q", "S"], k, 0.36)?;
+    /// assert_eq!(transport.motion[0].populations.len(), 3);
+    /// # Ok::<(), sasp::SaspError>(())
+    /// ```
+    pub fn pressure_motion(
+        mut self,
+        model: &Model,
+        populations: &[&str],
+        capacity: f64,
+        kappa: f64,
+    ) -> Result<Transport> {
+        if !(kappa.is_finite() && kappa >= 0.0) {
+            return Err(
+                ModelError::InvalidParameter { name: format!("mobility of {populations:?}"), value: kappa }.into()
+            );
+        }
+        if !(capacity.is_finite() && capacity > 0.0) {
+            return Err(
+                ModelError::InvalidParameter { name: format!("capacity of {populations:?}"), value: capacity }.into()
+            );
+        }
+        let indices = populations.iter().map(|p| model.index_of(p)).collect::<Result<Vec<usize>>>()?;
+        if indices.is_empty() || (1..indices.len()).any(|i| indices[..i].contains(&indices[i])) {
+            return Err(SaspError::InvalidOptions(format!(
+                "pressure-driven motion needs distinct populations, not {populations:?}"
+            )));
+        }
+        let volumes = vec![1.0 / capacity; indices.len()];
+        self.motion.push(PressureMotion { populations: indices, volumes, mobility: kappa });
+        Ok(self)
     }
 
     /// Sets one boundary for every side of a compartment.
