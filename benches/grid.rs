@@ -243,12 +243,14 @@ fn brusselator(c: &mut Criterion) {
     g.sample_size(10);
     for n in [32, 64, 128, 256] {
         let p = Brusselator2d::new(n);
-        g.bench_function(format!("sasp bdf-krylov N={n}"), |b| b.iter(|| ours(black_box(&p), Method::BdfKrylov, RTOL)));
+        g.bench_function(format!("brusselator2d sasp bdf-krylov N={n}"), |b| {
+            b.iter(|| ours(black_box(&p), Method::BdfKrylov, RTOL))
+        });
     }
     // The 3D problem (seven-point Laplacian): N = 16 and 32 (8,192 and 65,536 unknowns).
     for n in [16, 32] {
         let p = Brusselator2d::new_3d(n);
-        g.bench_function(format!("sasp bdf-krylov 3D N={n}"), |b| {
+        g.bench_function(format!("brusselator3d sasp bdf-krylov N={n}"), |b| {
             b.iter(|| ours(black_box(&p), Method::BdfKrylov, RTOL))
         });
     }
