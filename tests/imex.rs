@@ -4,6 +4,8 @@
 //! errors that follow the tolerance, mass conserved to round-off with implicit
 //! transport, positivity on a reaction–diffusion front, typed errors.
 
+mod common;
+
 use sasp::prelude::*;
 use sasp::solve::ark::{integrate_imex, Ark};
 use sasp::solve::{solve, OdeSystem, SolveErrorKind};
@@ -18,27 +20,6 @@ fn decay_model(r: f64) -> sasp::model::Model {
         .compartment("u", CONC, "nM", 0.0)
         .parameter("r", r, "1/day", Provenance::Assumed, "test")
         .process(ProcessDecl::new("decay", RateLaw::FirstOrder { k: "r".into(), of: "u".into() }).change("u", -1.0))
-        .build()
-        .unwrap()
-}
-
-/// U + V → 2V (0.5/(nM·day)), V → U (1/day).
-fn autocatalysis() -> sasp::model::Model {
-    ModelBuilder::new("autocatalysis")
-        .compartment("U", CONC, "nM", 1.0)
-        .compartment("V", CONC, "nM", 0.5)
-        .parameter("k", 0.5, "1/(nM*day)", Provenance::Assumed, "test")
-        .parameter("b", 1.0, "1/day", Provenance::Assumed, "test")
-        .process(
-            ProcessDecl::new("conversion", RateLaw::MassAction { k: "k".into(), of: vec!["U".into(), "V".into()] })
-                .change("U", -1.0)
-                .change("V", 1.0),
-        )
-        .process(
-            ProcessDecl::new("return", RateLaw::FirstOrder { k: "b".into(), of: "V".into() })
-                .change("V", -1.0)
-                .change("U", 1.0),
-        )
         .build()
         .unwrap()
 }
@@ -127,7 +108,7 @@ fn fixed_steps_converge_at_fourth_order_on_a_nonlinear_grid_problem() {
     // The autocatalysis on a line of 40 cells (zero flux), 2 days, against
     // Rodas5P at rtol 1e-12: the coupling of a nonlinear explicit part with
     // the implicit transport keeps order 4.
-    let model = autocatalysis();
+    let model = common::autocatalysis(1.0, 0.5);
     let n = 40;
     let grid = Grid::new(&[n], 0.05).unwrap();
     let transport =
@@ -210,7 +191,7 @@ fn a_reaction_diffusion_front_stays_non_negative() {
     // V invades from one corner of a 2D grid where it is absent (V = 0),
     // a quarter day: most cells still hold almost none, and exact solutions
     // stay non-negative.
-    let model = autocatalysis();
+    let model = common::autocatalysis(1.0, 0.5);
     let n = 24;
     let grid = Grid::new(&[n, n], 1.0 / n as f64).unwrap();
     let transport =
@@ -345,7 +326,7 @@ impl OdeSystem for NoLayout<'_, '_> {
 
 #[test]
 fn direct_sparse_and_newton_krylov_stages_agree() {
-    let model = autocatalysis();
+    let model = common::autocatalysis(1.0, 0.5);
     let n = 12;
     let grid = Grid::new(&[n, n], 1.0 / n as f64).unwrap();
     let transport =

@@ -397,29 +397,11 @@ fn newton_krylov_matches_direct_bdf_on_the_slice_and_threads_do_not_change_resul
 
 #[test]
 fn strang_splitting_converges_at_second_order_on_a_smooth_problem() {
-    use sasp::model::{ProcessDecl, Provenance, RateLaw};
     use sasp::space::split::strang;
     // U + V → 2V (0.5/(nM·day)), V → U (1/day); U diffuses at 0.1 mm²/day,
     // V at 0.01, on a 2 mm line of 40 cells, smooth start, 2 days. Strang
     // steps of 0.2, 0.1, 0.05 days against the unsplit solution at rtol 1e-10.
-    let conc = Compartment::Other(Quantity::Concentration);
-    let model = ModelBuilder::new("autocatalysis")
-        .compartment("U", conc, "nM", 1.0)
-        .compartment("V", conc, "nM", 0.5)
-        .parameter("k", 0.5, "1/(nM*day)", Provenance::Assumed, "test")
-        .parameter("b", 1.0, "1/day", Provenance::Assumed, "test")
-        .process(
-            ProcessDecl::new("conversion", RateLaw::MassAction { k: "k".into(), of: vec!["U".into(), "V".into()] })
-                .change("U", -1.0)
-                .change("V", 1.0),
-        )
-        .process(
-            ProcessDecl::new("return", RateLaw::FirstOrder { k: "b".into(), of: "V".into() })
-                .change("V", -1.0)
-                .change("U", 1.0),
-        )
-        .build()
-        .unwrap();
+    let model = common::autocatalysis(1.0, 0.5);
     let n = 40;
     let grid = Grid::new(&[n], 0.05).unwrap();
     let transport =

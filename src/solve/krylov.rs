@@ -37,11 +37,11 @@
 use super::linalg::{lu_factor, lu_solve, Singular};
 use super::Stats;
 use crate::solve::SparsityPattern;
+use rayon::prelude::*;
 use rustdct::rustfft::num_complex::Complex;
 use rustdct::rustfft::{Fft, FftPlanner};
 use rustdct::{DctPlanner, TransformType2And3};
 use std::sync::Arc;
-use rayon::prelude::*;
 
 /// A Cartesian grid of cells that each hold the same `species`, stored cell
 /// by cell: component `s` of cell `c` at index `c·species + s`, and cells in
@@ -192,7 +192,14 @@ impl AxisBasis {
     /// `shape`: lines of the last axis in place; the others, `LINES` adjacent
     /// lines at a time (so each cache line of the field is read once), gathered
     /// into `scratch` and scattered back.
-    fn transform_axis(&self, shape: &[usize; 3], d: usize, field: &mut [f64], forward: bool, scratch: &mut AxisScratch) {
+    fn transform_axis(
+        &self,
+        shape: &[usize; 3],
+        d: usize,
+        field: &mut [f64],
+        forward: bool,
+        scratch: &mut AxisScratch,
+    ) {
         let n = shape[d];
         let stride: usize = shape[d + 1..].iter().product();
         let AxisScratch { real, complex } = scratch;

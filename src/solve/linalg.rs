@@ -212,11 +212,8 @@ pub(crate) fn lu_solve(a: &[f64], n: usize, pivots: &[usize], inv_diag: &[f64], 
 /// [`lu_solve`] for a matrix of order `N` known at compile time.
 #[inline(always)]
 fn lu_solve_order<const N: usize>(a: &[f64], pivots: &[usize], inv_diag: &[f64], b: &mut [f64]) {
-    let (a, pivots, inv_diag): (&[f64], &[usize; N], &[f64; N]) = (
-        &a[..N * N],
-        pivots.try_into().expect("N pivots"),
-        inv_diag.try_into().expect("N diagonal entries"),
-    );
+    let (a, pivots, inv_diag): (&[f64], &[usize; N], &[f64; N]) =
+        (&a[..N * N], pivots.try_into().expect("N pivots"), inv_diag.try_into().expect("N diagonal entries"));
     let b: &mut [f64; N] = (&mut b[..N]).try_into().expect("N right-hand sides");
     for (k, &p) in pivots.iter().enumerate() {
         b.swap(k, p);

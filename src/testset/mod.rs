@@ -649,7 +649,8 @@ pub fn run(name: &str, method: &str, rtol: f64, atol: Option<f64>, n: Option<usi
             let options = Options { rtol, atol: Tolerance::Scalar(atol), max_steps: 1_000_000, ..Options::default() };
             if name != "keller-segel" {
                 let t_end = 11.5;
-                let base = if name == "brusselator2d" { grid::Brusselator2d::new(n) } else { grid::Brusselator2d::new_3d(n) };
+                let base =
+                    if name == "brusselator2d" { grid::Brusselator2d::new(n) } else { grid::Brusselator2d::new_3d(n) };
                 let (run, wall) = timed(&mut || base.solve(method, options.clone()))?;
                 Ok(report(&base, name, atol, t_end, run, wall, None))
             } else {

@@ -140,3 +140,27 @@ pub fn assert_sparse_jacobian_matches_differences(system: &impl sasp::solve::Ode
     let (error, i, j, fd, exact) = sparse_jacobian_error(system, y);
     assert!(error <= tol, "({i}, {j}): {fd} vs {exact}");
 }
+
+/// U + V → 2V (`k` = 0.5/(nM·day)), V → U (`b` = 1/day), both concentrations
+/// (nM) starting at `u0` and `v0`: a two-species autocatalysis for the grid tests.
+pub fn autocatalysis(u0: f64, v0: f64) -> Model {
+    use sasp::model::{Compartment, ModelBuilder, ProcessDecl, Provenance, Quantity, RateLaw};
+    let conc = Compartment::Other(Quantity::Concentration);
+    ModelBuilder::new("autocatalysis")
+        .compartment("U", conc, "nM", u0)
+        .compartment("V", conc, "nM", v0)
+        .parameter("k", 0.5, "1/(nM*day)", Provenance::Assumed, "test")
+        .parameter("b", 1.0, "1/day", Provenance::Assumed, "test")
+        .process(
+            ProcessDecl::new("conversion", RateLaw::MassAction { k: "k".into(), of: vec!["U".into(), "V".into()] })
+                .change("U", -1.0)
+                .change("V", 1.0),
+        )
+        .process(
+            ProcessDecl::new("return", RateLaw::FirstOrder { k: "b".into(), of: "V".into() })
+                .change("V", -1.0)
+                .change("U", 1.0),
+        )
+        .build()
+        .expect("a valid model")
+}
