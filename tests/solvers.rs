@@ -336,7 +336,8 @@ fn failures_are_errors_with_numbers() {
     assert_eq!(Method::Auto.resolve(13, 1e-2, None), Method::Rodas3);
     assert_eq!(Method::Auto.resolve(2048, 1e-6, None), Method::Bdf);
     assert_eq!(Method::Auto.resolve(400, 1e-6, Some(CellLayout::new(&[200], 2))), Method::Rodas5p);
-    assert_eq!(Method::Auto.resolve(2000, 1e-6, Some(CellLayout::new(&[1000], 2))), Method::Bdf);
+    assert_eq!(Method::Auto.resolve(2000, 1e-6, Some(CellLayout::new(&[1000], 2))), Method::Rodas5p);
+    assert_eq!(Method::Auto.resolve(20_000, 1e-6, Some(CellLayout::new(&[10_000], 2))), Method::Bdf);
     assert_eq!(Method::Auto.resolve(2048, 1e-6, Some(CellLayout::new(&[32, 32], 2))), Method::BdfKrylov);
     assert!(Method::Rodas5p.stepper(&Logistic, Options { rtol: 0.0, ..Options::default() }).is_err());
     // Newton–Krylov needs a grid: a system without a cell layout is refused with a reason.

@@ -30,7 +30,7 @@ pub use jacobian::IterationMatrix;
 pub use krylov::CellLayout;
 pub use linalg::{JacobianStructure, Singular};
 pub use linear::LinearSolver;
-pub use method::{AnyStepper, Method};
+pub use method::{AnyStepper, Method, ROSENBROCK_1D_MAX};
 #[cfg(feature = "ode_solvers")]
 pub use ode_solvers_bridge::OdeSolversSystem;
 pub use pattern::SparsityPattern;
