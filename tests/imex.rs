@@ -109,17 +109,7 @@ fn fixed_steps_converge_at_fourth_order_on_a_nonlinear_grid_problem() {
     // Rodas5P at rtol 1e-12: the coupling of a nonlinear explicit part with
     // the implicit transport keeps order 4.
     let model = common::autocatalysis(1.0, 0.5);
-    let n = 40;
-    let grid = Grid::new(&[n], 0.05).unwrap();
-    let transport =
-        Transport::immobile(&model, &grid).diffusing(&model, "U", 0.1).unwrap().diffusing(&model, "V", 0.01).unwrap();
-    let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
-    let y0: Vec<f64> = (0..n)
-        .flat_map(|i| {
-            let x = (i as f64 + 0.5) / n as f64;
-            [1.0 + 0.5 * (PI * x).cos(), 0.5 + 0.2 * (2.0 * PI * x).cos()]
-        })
-        .collect();
+    let (system, y0) = common::autocatalysis_line(&model);
     let tight = Options { rtol: 1e-12, atol: Tolerance::Scalar(1e-14), max_steps: 1_000_000, ..Options::default() };
     let exact = solve(&system, Method::Rodas5p.stepper(&system, tight).unwrap(), 0.0, &y0, 2.0, &[2.0]).unwrap();
     let errors: Vec<f64> = [10usize, 20, 40]

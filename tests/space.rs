@@ -402,17 +402,7 @@ fn strang_splitting_converges_at_second_order_on_a_smooth_problem() {
     // V at 0.01, on a 2 mm line of 40 cells, smooth start, 2 days. Strang
     // steps of 0.2, 0.1, 0.05 days against the unsplit solution at rtol 1e-10.
     let model = common::autocatalysis(1.0, 0.5);
-    let n = 40;
-    let grid = Grid::new(&[n], 0.05).unwrap();
-    let transport =
-        Transport::immobile(&model, &grid).diffusing(&model, "U", 0.1).unwrap().diffusing(&model, "V", 0.01).unwrap();
-    let system = SpatialSystem::new(&model, grid, transport, &[]).unwrap();
-    let y0: Vec<f64> = (0..n)
-        .flat_map(|i| {
-            let x = (i as f64 + 0.5) / n as f64;
-            [1.0 + 0.5 * (std::f64::consts::PI * x).cos(), 0.5 + 0.2 * (2.0 * std::f64::consts::PI * x).cos()]
-        })
-        .collect();
+    let (system, y0) = common::autocatalysis_line(&model);
     let opts = Options { rtol: 1e-11, atol: Tolerance::Scalar(1e-13), max_steps: 1_000_000, ..Options::default() };
     let exact = solve(&system, Method::Rodas5p.stepper(&system, opts.clone()).unwrap(), 0.0, &y0, 2.0, &[2.0]).unwrap();
     let error = |y: &[f64]| y.iter().zip(exact.state(0)).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);

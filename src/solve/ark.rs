@@ -450,8 +450,7 @@ impl Ark {
 
     /// Weighted RMS norm with the Newton weights.
     fn rms(&self, v: &[f64]) -> f64 {
-        let s: f64 = v.iter().zip(&self.weights).map(|(x, w)| (x * w) * (x * w)).sum();
-        (s / self.n as f64).sqrt()
+        super::weighted_rms(v, &self.weights)
     }
 
     /// Solves the stage equation `Z − hγ f_I(t_i, Z) = s_i` (`s_i` in `base`)

@@ -271,12 +271,7 @@ impl Bdf {
 
     /// Weighted RMS norm with the weights `1/scale` in `self.scale`.
     fn rms(&self, v: &[f64]) -> f64 {
-        let mut s = 0.0;
-        for (x, w) in v.iter().zip(&self.scale) {
-            let r = x * w;
-            s += r * r;
-        }
-        (s / self.n as f64).sqrt()
+        super::weighted_rms(v, &self.scale)
     }
 
     /// Simplified Newton for the corrector: from `y = y⁰` (and `d = 0`),

@@ -355,6 +355,18 @@ pub(crate) fn check_problem(n: usize, t0: f64, y0: &[f64], t_end: f64, outputs: 
     Ok(())
 }
 
+/// The weighted RMS norm `sqrt(mean((vᵢ wᵢ)²))` of the Newton iterations
+/// (`wᵢ = 1/(atolᵢ + rtol·|yᵢ|)`, computed by each method).
+#[inline]
+pub(crate) fn weighted_rms(v: &[f64], weights: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (x, w) in v.iter().zip(weights) {
+        let r = x * w;
+        s += r * r;
+    }
+    (s / v.len().max(1) as f64).sqrt()
+}
+
 /// The weighted RMS norm `sqrt(mean((eᵢ / (atolᵢ + rtol·max(|yᵢ|, |ŷᵢ|)))²))`.
 #[inline]
 pub(crate) fn error_norm(err: &[f64], y: &[f64], y_new: &[f64], options: &Options) -> f64 {

@@ -92,9 +92,10 @@ impl TumorSlice {
         TumorSlice { dimensions: 3, ..TumorSlice::new(cells) }
     }
 
-    /// The grid's shape: `cells` along each of the `dimensions` axes.
+    /// The grid's shape: `cells` along each of the `dimensions` axes (at
+    /// most 3: [`TumorSlice::grid`] refuses more, and no field is built for them).
     fn shape(&self) -> Vec<usize> {
-        vec![self.cells; self.dimensions]
+        vec![self.cells; self.dimensions.min(3)]
     }
 
     /// Number of boxes.

@@ -164,3 +164,25 @@ pub fn autocatalysis(u0: f64, v0: f64) -> Model {
         .build()
         .expect("a valid model")
 }
+
+/// [`autocatalysis`] on a 2 mm line of 40 cells (zero flux), `U` diffusing at
+/// 0.1 mm²/day and `V` at 0.01, and its smooth start
+/// `U = 1 + 0.5 cos(πx)`, `V = 0.5 + 0.2 cos(2πx)`.
+pub fn autocatalysis_line(model: &Model) -> (sasp::space::SpatialSystem<'_>, Vec<f64>) {
+    use sasp::space::{Grid, SpatialSystem, Transport};
+    use std::f64::consts::PI;
+    let n = 40;
+    let grid = Grid::new(&[n], 0.05).expect("a valid grid");
+    let transport = Transport::immobile(model, &grid)
+        .diffusing(model, "U", 0.1)
+        .and_then(|t| t.diffusing(model, "V", 0.01))
+        .expect("U and V are compartments");
+    let system = SpatialSystem::new(model, grid, transport, &[]).expect("a valid grid system");
+    let y0 = (0..n)
+        .flat_map(|i| {
+            let x = (i as f64 + 0.5) / n as f64;
+            [1.0 + 0.5 * (PI * x).cos(), 0.5 + 0.2 * (2.0 * PI * x).cos()]
+        })
+        .collect();
+    (system, y0)
+}
