@@ -605,7 +605,7 @@ impl<'m> Experiment<'m> {
         result.stats += second.solution.stats;
         let needs_rates = resolved.iter().any(|r| matches!(r, observable::Resolved::Rates(_)));
         let mut values = Vec::with_capacity(resolved.len());
-        let mut rates = vec![0.0; model.spec().processes.len()];
+        let mut rates = vec![0.0; model.process_count()];
         let mut y = vec![0.0; model.dimension()];
         let defaults = model.default_inputs();
         let mut u = defaults.clone();

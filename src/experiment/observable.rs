@@ -334,7 +334,7 @@ pub(crate) fn resolve(observables: &[Observable], arm: &PreparedArm, detection: 
             Definition::Rates(processes) => {
                 let mut out = Vec::with_capacity(processes.len());
                 for p in processes {
-                    let i = model.spec().processes.iter().position(|q| &q.name == p);
+                    let i = model.process_names().position(|q| q == p);
                     out.push(i.ok_or_else(|| missing(model, p, name, "process"))?);
                 }
                 Resolved::Rates(out)

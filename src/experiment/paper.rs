@@ -23,7 +23,7 @@ use serde::Serialize;
 /// own observables ([`Experiment::observables`](super::Experiment::observables)) instead.
 pub fn observables(model: &Model) -> Result<Vec<Observable>> {
     let names = |pred: &dyn Fn(Compartment) -> bool| -> Vec<String> {
-        model.indices_where(pred).into_iter().map(|i| model.spec().compartments[i].name.clone()).collect()
+        model.indices_where(pred).into_iter().map(|i| model.built_spec().compartments[i].name.clone()).collect()
     };
     let lacking = |what: &str| {
         SaspError::from(ModelError::Missing {
@@ -51,7 +51,7 @@ pub fn observables(model: &Model) -> Result<Vec<Observable>> {
         Err(_) => o.offset_value(1e-3),
     };
     let killing: Vec<String> =
-        model.spec().processes.iter().filter(|p| p.has_role(Role::Killing)).map(|p| p.name.clone()).collect();
+        model.built_spec().processes.iter().filter(|p| p.has_role(Role::Killing)).map(|p| p.name.clone()).collect();
     fn as_str(v: &[String]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()
     }

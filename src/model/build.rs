@@ -8,6 +8,7 @@ use super::events::ModelEvent;
 use super::expression::{Expressions, Unit as ExprUnit};
 use super::kinetics::{Kinetics, KineticsBuilder, MAX_CUSTOM_ARGS, MAX_FACTORS};
 use super::law::Term;
+use super::reparameterize::{FactorRecipe, Parametrization, Recipe};
 use super::resolve::{check_unique, parse_unit, Resolver};
 use super::{
     ChemotaxisDecl, CustomLaw, Dimension, Factor, Model, ModelSpec, ProcessDecl, RateLaw, Stoichiometry, TransportDecl,
@@ -25,6 +26,9 @@ type CanonicalTransport = (f64, Option<(f64, f64)>);
 
 /// A process's resolved changes: compartment, `ν` and the unit of `ν`.
 type Changes = Vec<(usize, f64, Dimension)>;
+
+/// A process's changes with their recipes.
+type ResolvedChanges = (Changes, Vec<Recipe>);
 
 impl Model {
     /// Validates a declaration and compiles it.
@@ -48,15 +52,25 @@ impl Model {
             input_units: &input_units,
             pools: &pools,
             undeclared: &undeclared_units(&spec),
+            opaque: std::cell::RefCell::new(vec![false; spec.parameters.len()]),
         };
         let expressions = Expressions::new(&resolver)?;
         let mut unchecked_units = Vec::new();
-        let kinetics = compile_processes(&resolver, &expressions, &mut unchecked_units)?;
+        let (kinetics, mut parametrization) = compile_processes(&resolver, &expressions, &mut unchecked_units)?;
         let events = ModelEvent::compile_all(&resolver, &expressions, &mut unchecked_units)?;
         let assignments = expressions.assignments();
+        parametrization.opaque = resolver.opaque.take();
+        parametrization.units = spec
+            .parameters
+            .iter()
+            .zip(&parameter_units)
+            .map(|(p, &unit)| (!p.unit.trim().is_empty()).then_some(unit))
+            .collect();
 
         Ok(Model {
-            spec,
+            spec: std::sync::Arc::new(spec),
+            declared: None,
+            current_spec: std::sync::OnceLock::new(),
             kinetics,
             parameter_values,
             initial,
@@ -69,6 +83,7 @@ impl Model {
             assignments,
             events,
             unchecked_units,
+            parametrization: std::sync::Arc::new(parametrization),
         })
     }
 }
@@ -370,8 +385,12 @@ fn resolve_pools(
 }
 
 /// Lowers every process, in declaration order, and compiles them into the
-/// model's kinetics.
-fn compile_processes(resolver: &Resolver, expressions: &Expressions, unchecked: &mut Vec<String>) -> Result<Kinetics> {
+/// model's kinetics; returns them with the recipes of their numbers.
+fn compile_processes(
+    resolver: &Resolver,
+    expressions: &Expressions,
+    unchecked: &mut Vec<String>,
+) -> Result<(Kinetics, Parametrization)> {
     let n = resolver.spec.compartments.len();
     let mut kb = KineticsBuilder::new(n);
     kb.bind(expression_slots(resolver));
@@ -380,12 +399,13 @@ fn compile_processes(resolver: &Resolver, expressions: &Expressions, unchecked: 
         if let RateLaw::Expression { rate, unit } = &process.rate {
             let changes = resolve_changes(resolver, process, &context)?;
             let law = ExpressionLaw { text: rate, unit: unit.as_deref() };
-            compile_expression(resolver, expressions, process, law, &changes, &context, &mut kb, unchecked)?;
+            compile_expression(resolver, expressions, process, law, changes, &context, &mut kb, unchecked)?;
         } else {
             compile_process(resolver, process, &mut kb)?;
         }
     }
-    kb.finish()
+    let recipes = std::mem::take(&mut kb.recipes);
+    Ok((kb.finish()?, recipes))
 }
 
 /// The variable slot of each name a resolved expression may use:
@@ -412,7 +432,7 @@ fn compile_expression(
     expressions: &Expressions,
     process: &ProcessDecl,
     law: ExpressionLaw<'_>,
-    changes: &Changes,
+    (changes, recipes): ResolvedChanges,
     context: &str,
     kb: &mut KineticsBuilder,
     unchecked: &mut Vec<String>,
@@ -438,7 +458,7 @@ fn compile_expression(
         (None, _) => None,
     };
     match dimension {
-        Some(d) => resolver.check_changes(changes, d, context)?,
+        Some(d) => resolver.check_changes(&changes, d, context)?,
         None => unchecked.push(format!("{context}: the unit of its rate")),
     }
     let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
@@ -451,13 +471,15 @@ fn compile_expression(
             let first_term = kb.term_count();
             for term in terms {
                 let first_factor = kb.factor_count();
+                // Numbers of a resolved expression: the parameters it read
+                // are opaque, so they stay as built.
                 for (function, members) in term.factors {
                     let arg = kb.argument(&members);
-                    kb.factor(function, arg);
+                    kb.factor(function, arg, FactorRecipe::Fixed);
                 }
-                kb.term(term.coefficient, first_factor);
+                kb.term(term.coefficient, first_factor, Recipe::Fixed);
             }
-            kb.process(first_term, &plain);
+            kb.process(first_term, &plain, recipes);
             return Ok(());
         }
     }
@@ -467,7 +489,7 @@ fn compile_expression(
             partials.push((j, d));
         }
     }
-    kb.expression_process(rate, partials, &plain);
+    kb.expression_process(rate, partials, &plain, recipes);
     Ok(())
 }
 
@@ -475,43 +497,51 @@ fn compile_expression(
 /// its custom law or each product term of its rate `r`.
 fn compile_process(resolver: &Resolver, process: &ProcessDecl, kb: &mut KineticsBuilder) -> Result<()> {
     let context = format!("process '{}'", process.name);
-    let changes = resolve_changes(resolver, process, &context)?;
+    let (changes, recipes) = resolve_changes(resolver, process, &context)?;
     let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
 
     if let RateLaw::Custom(law) = &process.rate {
-        return compile_custom(resolver, process, law, &changes, &plain, &context, kb);
+        return compile_custom(resolver, process, law, (&changes, recipes), &plain, &context, kb);
     }
 
     let first_term = kb.term_count();
     for term in process.rate.terms() {
         compile_term(resolver, process, &term, &changes, &context, kb)?;
     }
-    kb.process(first_term, &plain);
+    kb.process(first_term, &plain, recipes);
     Ok(())
 }
 
 /// The compartments a process changes, with their `ν` (a finite number, or
 /// a coefficient of parameters in canonical units) and the unit of `ν`.
-fn resolve_changes(resolver: &Resolver, process: &ProcessDecl, context: &str) -> Result<Changes> {
+fn resolve_changes(resolver: &Resolver, process: &ProcessDecl, context: &str) -> Result<ResolvedChanges> {
     if process.changes.is_empty() {
         return Err(ModelError::invalid(context, "changes no compartment").into());
     }
     let mut changes = Vec::with_capacity(process.changes.len());
+    let mut recipes = Vec::with_capacity(process.changes.len());
     for (name, nu) in &process.changes {
         let &i = resolver
             .compartments
             .get(name)
             .ok_or_else(|| ModelError::UnknownCompartment { name: name.clone(), context: context.to_string() })?;
         let (value, dim) = match nu {
-            Stoichiometry::Number(v) if v.is_finite() => (*v, Dimension::NONE),
+            Stoichiometry::Number(v) if v.is_finite() => {
+                recipes.push(Recipe::Fixed);
+                (*v, Dimension::NONE)
+            }
             Stoichiometry::Number(v) => {
                 return Err(ModelError::invalid(context, format!("change of '{name}' is not finite ({v})")).into())
             }
-            Stoichiometry::Expression(c) => resolver.coefficient(c, context, &process.name)?,
+            Stoichiometry::Expression(c) => {
+                let (value, dim, recipe) = resolver.coefficient(c, context, &process.name)?;
+                recipes.push(Recipe::Monomial(recipe));
+                (value, dim)
+            }
         };
         changes.push((i, value, dim));
     }
-    Ok(changes)
+    Ok((changes, recipes))
 }
 
 /// A process with a custom law: no modifiers, at most [`MAX_CUSTOM_ARGS`]
@@ -521,7 +551,7 @@ fn compile_custom(
     resolver: &Resolver,
     process: &ProcessDecl,
     law: &CustomLaw,
-    changes: &Changes,
+    (changes, recipes): (&Changes, Vec<Recipe>),
     plain: &[(usize, f64)],
     context: &str,
     kb: &mut KineticsBuilder,
@@ -550,7 +580,7 @@ fn compile_custom(
         let arg = resolver.argument(a, context)?;
         args.push(kb.argument(&arg.members));
     }
-    kb.custom_process(law.clone(), args, plain);
+    kb.custom_process(law.clone(), args, plain, recipes);
     Ok(())
 }
 
@@ -576,8 +606,9 @@ fn compile_term(
         )
         .into());
     }
-    let (coefficient, mut dimension) = resolver.coefficient(term.coefficient, context, &process.name)?;
+    let (coefficient, mut dimension, recipe) = resolver.coefficient(term.coefficient, context, &process.name)?;
     let coefficient = coefficient * term.sign;
+    let recipe = Recipe::Monomial(recipe.scaled(term.sign));
     for &(i, nu, _) in changes {
         if !(coefficient * nu).is_finite() {
             return Err(ModelError::NotFinite {
@@ -601,7 +632,7 @@ fn compile_term(
         vanishing.extend(single);
         may_change_sign |= matches!(f, Factor::Room { .. });
     }
-    kb.term(coefficient, first_factor);
+    kb.term(coefficient, first_factor, recipe);
     // A term that reads a quantity of undeclared unit (an imported SBML
     // species) has no known unit to check.
     let reads_undeclared = term.factors.iter().chain(&process.modifiers).any(|f| resolver.reads_undeclared(f));

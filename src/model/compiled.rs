@@ -111,14 +111,11 @@ impl Kinetics {
         let mut h = crate::util::hash::Fingerprint::default();
         h.add(LAYOUT);
         h.add(n as u64);
-        let mut constants = Vec::new();
         for &u in &self.computed {
             let f = &self.unique[u];
-            let (kind, parameter, values) = f.function.parts();
+            let (kind, parameter, _) = f.function.parts();
             h.add_all([kind, parameter]);
             h.add_all(self.members[f.arg.clone()].iter().map(|&(j, _)| j as u64));
-            constants.extend(self.members[f.arg.clone()].iter().map(|&(_, w)| w));
-            constants.extend(values);
         }
         for program in [&self.derivative, &self.jacobian_sparse] {
             for p in &program.products {
@@ -128,10 +125,26 @@ impl Kinetics {
             h.add(program.matrix.table_len as u64);
             h.add_all(program.matrix.row_start.iter().map(|&r| u64::from(r)));
             h.add_all(program.matrix.slot.iter().map(|&s| u64::from(s)));
-            constants.extend_from_slice(&program.matrix.coefficient);
         }
+        let constants = self.constants();
         h.add(constants.len() as u64);
         (h.0, constants)
+    }
+
+    /// The constants compiled kernels read, in their order: each computed
+    /// factor's argument weights and constants, then the coefficients of
+    /// the right-hand side and of the Jacobian.
+    pub(crate) fn constants(&self) -> Vec<f64> {
+        let mut constants = Vec::new();
+        for &u in &self.computed {
+            let f = &self.unique[u];
+            constants.extend(self.members[f.arg.clone()].iter().map(|&(_, w)| w));
+            constants.extend(f.function.parts().2);
+        }
+        for program in [&self.derivative, &self.jacobian_sparse] {
+            constants.extend_from_slice(&program.matrix.coefficient);
+        }
+        constants
     }
 }
 

@@ -48,7 +48,7 @@ impl Model {
     /// listed compartment, `dy_i/dt = Σ_p ν_{ip} r_p`. `None` beyond the
     /// last process. A compartment listed twice changes by the sum.
     pub fn process_changes(&self, p: usize) -> Option<&[(usize, f64)]> {
-        self.kinetics.process_changes.get(p).map(Vec::as_slice)
+        self.kinetics.changes_of(p)
     }
 
     /// The compartments (state indices, sorted, distinct) that the rate of

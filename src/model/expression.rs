@@ -131,6 +131,7 @@ impl<'a> Expressions<'a> {
                 return None;
             }
             if let Some(&k) = r.parameters.get(name) {
+                r.opaque.borrow_mut()[k] = true;
                 return Some(Expr::Num(r.parameter_values[k]));
             }
             if let Some(members) = r.pools.get(name) {

@@ -131,7 +131,8 @@ impl Model {
                 reason: "a model with custom (closure) rate laws cannot be written to a file".to_string(),
             });
         }
-        toml::to_string_pretty(&self.spec).map_err(|e| SaspError::Serialization { what: "TOML", reason: e.to_string() })
+        toml::to_string_pretty(self.spec())
+            .map_err(|e| SaspError::Serialization { what: "TOML", reason: e.to_string() })
     }
 
     /// Writes the model file atomically (temporary file, then rename).

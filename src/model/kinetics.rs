@@ -26,6 +26,7 @@
 //! ([`ProductTape`]), one tape per number of factors.
 
 use super::law::CustomLaw;
+use super::reparameterize::{FactorRecipe, Parametrization, Recipe};
 use crate::expr::{Expr, Tape};
 use crate::solve::SparsityPattern;
 use std::collections::HashMap;
@@ -116,6 +117,47 @@ impl FactorFn {
             FactorFn::Room { inv_capacity } => 1.0 - a * inv_capacity,
             FactorFn::Ratio { eps } => 1.0 / (a.max(0.0) + eps),
             FactorFn::Input(i) => inputs[i],
+        }
+    }
+
+    /// The same function with its constant derived from the canonical value
+    /// `k` of its parameter as a build derives it (`K`, `Kⁿ`, `1/K`, `ε`);
+    /// `None` where the build would refuse the result (not finite and
+    /// positive) or the function has no constant.
+    pub(crate) fn with_constant(&self, k: f64) -> Option<FactorFn> {
+        let f = match *self {
+            FactorFn::Saturating { .. } => FactorFn::Saturating { k },
+            FactorFn::Hill { n, .. } => FactorFn::Hill { kn: k.powf(n), n },
+            FactorFn::HillRepressor { n, .. } => FactorFn::HillRepressor { kn: k.powf(n), n },
+            FactorFn::Room { .. } => FactorFn::Room { inv_capacity: 1.0 / k },
+            FactorFn::Ratio { .. } => FactorFn::Ratio { eps: k },
+            FactorFn::Power(_) | FactorFn::Input(_) => return None,
+        };
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        let ok = match f {
+            FactorFn::Saturating { k } => positive(k),
+            FactorFn::Hill { kn, .. } | FactorFn::HillRepressor { kn, .. } => positive(k) && positive(kn),
+            FactorFn::Room { inv_capacity } => positive(k) && positive(inv_capacity),
+            FactorFn::Ratio { eps } => positive(eps),
+            FactorFn::Power(_) | FactorFn::Input(_) => false,
+        };
+        ok.then_some(f)
+    }
+
+    /// The same function with the same constants, bit for bit (as
+    /// [`FactorFn::parts`] would compare).
+    pub(crate) fn same(&self, other: &FactorFn) -> bool {
+        use FactorFn::*;
+        let bits = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        match (self, other) {
+            (Power(a), Power(b)) => a == b,
+            (Saturating { k: a }, Saturating { k: b }) => bits(*a, *b),
+            (Hill { kn: a, n: m }, Hill { kn: b, n: l })
+            | (HillRepressor { kn: a, n: m }, HillRepressor { kn: b, n: l }) => bits(*a, *b) && bits(*m, *l),
+            (Room { inv_capacity: a }, Room { inv_capacity: b }) => bits(*a, *b),
+            (Ratio { eps: a }, Ratio { eps: b }) => bits(*a, *b),
+            (Input(a), Input(b)) => a == b,
+            _ => false,
         }
     }
 
@@ -388,13 +430,18 @@ pub(crate) struct ProductTape {
     pub coefficient: Vec<f64>,
     /// `arity` table slots per entry.
     pub factors: Vec<u32>,
+    /// Where each entry's coefficient comes from: the term, and the change
+    /// (right-hand side) or Jacobian plan entry (Jacobian) it is multiplied
+    /// by, `u32::MAX` for none (rates). See [`Sources`].
+    pub source: Vec<(u32, u32)>,
 }
 
 impl ProductTape {
-    fn push(&mut self, target: usize, coefficient: f64, slots: impl Iterator<Item = usize>) {
+    fn push(&mut self, target: usize, coefficient: f64, slots: impl Iterator<Item = usize>, source: (usize, usize)) {
         self.target.push(target as u32);
         self.coefficient.push(coefficient);
         self.factors.extend(slots.map(|s| s as u32));
+        self.source.push((source.0 as u32, source.1 as u32));
     }
 
     /// `out[target] += coefficient · Π table[factors]` for every entry.
@@ -471,8 +518,9 @@ impl SharedProducts {
 /// Rewrites product tapes of any arity (targets `0..n`) as a [`TableProgram`]
 /// over a table whose first `base` slots the tapes read: products of two or
 /// more factors go to shared product slots numbered from `base` (one per
-/// distinct set of slots), a constant term reads the 1 after them.
-fn share_products(tapes: &[ProductTape], n: usize, base: usize) -> TableProgram {
+/// distinct set of slots), a constant term reads the 1 after them. Returns
+/// the program and the source of each of its matrix entries.
+fn share_products(tapes: &[ProductTape], n: usize, base: usize) -> (TableProgram, Vec<(u32, u32)>) {
     // Distinct products per arity, in order of first use: a product is its
     // sorted slots (padded), and each entry of arity ≥ 2 notes its index.
     type Key = (usize, [u32; MAX_FACTORS]);
@@ -506,7 +554,7 @@ fn share_products(tapes: &[ProductTape], n: usize, base: usize) -> TableProgram 
     // holds 1; entries grouped by row (a stable sort keeps their order).
     let one = next;
     let mut products = entry_product.into_iter();
-    let mut entries: Vec<(u32, u32, f64)> = Vec::new();
+    let mut entries: Vec<(u32, u32, f64, (u32, u32))> = Vec::new();
     for t in tapes {
         for k in 0..t.target.len() {
             let slot = match t.arity {
@@ -514,22 +562,24 @@ fn share_products(tapes: &[ProductTape], n: usize, base: usize) -> TableProgram 
                 1 => t.factors[k] as usize,
                 a => first_of[a] + products.next().expect("one product per entry of arity ≥ 2"),
             };
-            entries.push((t.target[k], slot as u32, t.coefficient[k]));
+            entries.push((t.target[k], slot as u32, t.coefficient[k], t.source[k]));
         }
     }
     entries.sort_by_key(|e| e.0);
     let mut matrix = SlotMatrix { row_start: Vec::with_capacity(n + 1), table_len: one + 1, ..SlotMatrix::default() };
+    let mut sources = Vec::with_capacity(entries.len());
     matrix.row_start.push(0);
     let mut e = entries.iter().peekable();
     for row in 0..n as u32 {
-        while let Some(&(_, slot, c)) = e.next_if(|x| x.0 == row) {
+        while let Some(&(_, slot, c, source)) = e.next_if(|x| x.0 == row) {
             matrix.slot.push(slot);
             matrix.coefficient.push(c);
+            sources.push(source);
         }
         matrix.row_start.push(matrix.slot.len() as u32);
     }
     assert!(matrix.is_consistent() && e.next().is_none(), "slot matrix built inconsistent");
-    TableProgram { products: shared, matrix }
+    (TableProgram { products: shared, matrix }, sources)
 }
 
 /// How the right-hand side and the Jacobian are computed from a filled
@@ -677,9 +727,43 @@ pub(crate) struct Kinetics {
     pub compiled: Option<&'static super::compiled::CompiledKernels>,
     pub constants: Vec<f64>,
     /// Each process's changes `(compartment, ν)`, in process order.
-    pub process_changes: Vec<Vec<(usize, f64)>>,
+    pub changes: Vec<(usize, f64)>,
     /// The compartments each process's rate reads (sorted, distinct).
-    pub process_reads: Vec<Vec<usize>>,
+    pub process_reads: std::sync::Arc<Vec<Vec<usize>>>,
+    /// The builder's numbers every coefficient above is made of, and where
+    /// each coefficient comes from: what [`Kinetics::with_numbers`] redoes
+    /// when parameters change.
+    pub numbers: Numbers,
+    pub sources: std::sync::Arc<Sources>,
+}
+
+/// The numbers a [`Kinetics`] is built from, in the builder's order: each
+/// product term's coefficient `c`, each change `ν` (processes in order) and
+/// each factor occurrence's function (with its constants).
+#[derive(Clone)]
+pub(crate) struct Numbers {
+    pub terms: Vec<f64>,
+    pub changes: Vec<f64>,
+    pub factors: Vec<FactorFn>,
+}
+
+/// Where each coefficient of a finished [`Kinetics`] comes from among its
+/// [`Numbers`]: a rate entry is `c_t`, a right-hand-side entry `c_t · ν_i`,
+/// a Jacobian plan entry `ν_i · w_m` and a Jacobian entry `c_t · (ν_i · w_m)`
+/// (the products in the order the build forms them, so the numbers are the
+/// bits a build would give).
+pub(crate) struct Sources {
+    /// Each distinct factor's first occurrence, and each occurrence's distinct factor.
+    unique_first: Vec<u32>,
+    occurrence_unique: Vec<u32>,
+    /// Jacobian plan entry → (change, argument member).
+    plan: Vec<(u32, u32)>,
+    /// Right-hand-side matrix entry → (term, change).
+    derivative: Vec<(u32, u32)>,
+    /// Jacobian matrix entry → (term, plan entry).
+    jacobian: Vec<(u32, u32)>,
+    /// Each process's changes (a range of [`Numbers::changes`]).
+    process_changes: Vec<Range<usize>>,
 }
 
 impl Kinetics {
@@ -928,6 +1012,83 @@ impl Kinetics {
 
 /// A hashable identity of a factor: its function's kind and parameters (as
 /// bits) and its argument's members.
+impl Kinetics {
+    /// The changes `(compartment, ν)` of process `p`.
+    pub(crate) fn changes_of(&self, p: usize) -> Option<&[(usize, f64)]> {
+        self.sources.process_changes.get(p).map(|r| &self.changes[r.clone()])
+    }
+
+    /// The same kinetics with other [`Numbers`] (the lengths of
+    /// [`Kinetics::numbers`]): every coefficient recomputed from them as a
+    /// build computes it (the same bits), the structure kept. `None` when
+    /// the numbers would build another structure or cannot be used: two
+    /// occurrences of one distinct factor that differ now, a change `ν` that
+    /// becomes or stops being 0 (the right-hand side leaves out zero
+    /// changes), a changed `ν` of an expression law's process, a non-finite
+    /// coefficient.
+    pub(crate) fn with_numbers(&self, numbers: Numbers) -> Option<Kinetics> {
+        let s = &*self.sources;
+        let old = &self.numbers;
+        let lengths = (numbers.terms.len(), numbers.changes.len(), numbers.factors.len());
+        if lengths != (old.terms.len(), old.changes.len(), old.factors.len()) {
+            return None;
+        }
+        let same_class = |a: f64, b: f64| (a == 0.0) == (b == 0.0);
+        if numbers.changes.iter().zip(&old.changes).any(|(&a, &b)| !same_class(a, b)) {
+            return None;
+        }
+        let occurrences = s.occurrence_unique.iter().enumerate();
+        if occurrences
+            .into_iter()
+            .any(|(o, &k)| !numbers.factors[o].same(&numbers.factors[s.unique_first[k as usize] as usize]))
+        {
+            return None;
+        }
+        if let Some(block) = &self.expressions {
+            let changed = |p: usize| {
+                s.process_changes[p].clone().any(|c| numbers.changes[c].to_bits() != old.changes[c].to_bits())
+            };
+            if block.process.iter().any(|&p| changed(p)) {
+                return None;
+            }
+        }
+        let mut k = self.clone();
+        for (f, &o) in k.unique.iter_mut().zip(&s.unique_first) {
+            f.function = numbers.factors[o as usize].clone();
+        }
+        for (e, &(c, m)) in k.jac_plan.iter_mut().zip(&s.plan) {
+            e.scale = numbers.changes[c as usize] * k.members[m as usize].1;
+        }
+        for tape in &mut k.rate_tapes {
+            for (c, &(t, _)) in tape.coefficient.iter_mut().zip(&tape.source) {
+                *c = numbers.terms[t as usize];
+            }
+        }
+        for (c, &(t, i)) in k.derivative.matrix.coefficient.iter_mut().zip(&s.derivative) {
+            *c = numbers.terms[t as usize] * numbers.changes[i as usize];
+        }
+        for (c, &(t, e)) in k.jacobian_sparse.matrix.coefficient.iter_mut().zip(&s.jacobian) {
+            *c = numbers.terms[t as usize] * k.jac_plan[e as usize].scale;
+        }
+        let finite = |v: &[f64]| v.iter().all(|c| c.is_finite());
+        if !finite(&k.derivative.matrix.coefficient) || !finite(&k.jacobian_sparse.matrix.coefficient) {
+            return None;
+        }
+        k.jacobian_dense = std::sync::OnceLock::new();
+        for (change, &nu) in k.changes.iter_mut().zip(&numbers.changes) {
+            change.1 = nu;
+        }
+        for custom in &mut k.customs {
+            custom.changes = k.changes[s.process_changes[custom.process].clone()].to_vec();
+        }
+        if k.compiled.is_some() {
+            k.constants = k.constants();
+        }
+        k.numbers = numbers;
+        Some(k)
+    }
+}
+
 fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
     let (kind, parameter, constants) = function.parts();
     let mut key = vec![kind, parameter];
@@ -939,8 +1100,13 @@ fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
     key
 }
 
-/// One process's changes `(compartment, ν)`.
-type Changes = Vec<(usize, f64)>;
+/// The Jacobian scatter plan while it is built, with each entry's source
+/// `(change, argument member)` (its scale is `ν · w`).
+#[derive(Default)]
+struct Plan {
+    entries: Vec<PlanEntry>,
+    sources: Vec<(u32, u32)>,
+}
 
 /// An expression law being built: its rate and each nonzero partial
 /// `∂r/∂y_j` with the argument `y_j` (a range in the builder's members).
@@ -962,6 +1128,9 @@ pub(crate) struct KineticsBuilder {
     /// The variable slot of each name expressions use: compartments `0..n`,
     /// then inputs.
     slots: HashMap<String, usize>,
+    /// How each term's coefficient, each change and each factor's constant
+    /// follow from the parameters, in the order they were added.
+    pub(super) recipes: Parametrization,
 }
 
 impl KineticsBuilder {
@@ -976,6 +1145,7 @@ impl KineticsBuilder {
             customs: Vec::new(),
             expressions: Vec::new(),
             slots: HashMap::new(),
+            recipes: Parametrization::default(),
         }
     }
 
@@ -988,9 +1158,15 @@ impl KineticsBuilder {
     /// Adds a process whose rate is an expression (resolved: over
     /// compartments and inputs by name, and time), with its partial
     /// derivatives `(j, ∂r/∂y_j)`.
-    pub fn expression_process(&mut self, rate: Expr, partials: Vec<(usize, Expr)>, changes: &[(usize, f64)]) {
+    pub fn expression_process(
+        &mut self,
+        rate: Expr,
+        partials: Vec<(usize, Expr)>,
+        changes: &[(usize, f64)],
+        recipes: Vec<Recipe>,
+    ) {
         let start = self.changes.len();
-        self.changes.extend_from_slice(changes);
+        self.add_changes(changes, recipes);
         let partials = partials.into_iter().map(|(j, d)| (d, self.argument(&[(j, 1.0)]))).collect();
         self.processes.push((CompiledRate::Expression(self.expressions.len()), start..self.changes.len()));
         self.expressions.push((rate, partials));
@@ -1004,13 +1180,22 @@ impl KineticsBuilder {
     }
 
     /// Adds a factor to the term under construction.
-    pub fn factor(&mut self, function: FactorFn, arg: Range<usize>) {
+    pub fn factor(&mut self, function: FactorFn, arg: Range<usize>, recipe: FactorRecipe) {
         self.factors.push((function, arg));
+        self.recipes.factors.push(recipe);
     }
 
     /// Closes a term made of the factors added since `first_factor`.
-    pub fn term(&mut self, coefficient: f64, first_factor: usize) {
+    pub fn term(&mut self, coefficient: f64, first_factor: usize, recipe: Recipe) {
         self.terms.push(CompiledTerm { coefficient, factors: first_factor..self.factors.len() });
+        self.recipes.terms.push(recipe);
+    }
+
+    /// Appends a process's changes and their recipes (one each).
+    fn add_changes(&mut self, changes: &[(usize, f64)], recipes: Vec<Recipe>) {
+        assert_eq!(changes.len(), recipes.len(), "one recipe per change");
+        self.changes.extend_from_slice(changes);
+        self.recipes.changes.extend(recipes);
     }
 
     pub fn factor_count(&self) -> usize {
@@ -1022,16 +1207,22 @@ impl KineticsBuilder {
     }
 
     /// Closes a process made of the terms added since `first_term`.
-    pub fn process(&mut self, first_term: usize, changes: &[(usize, f64)]) {
+    pub fn process(&mut self, first_term: usize, changes: &[(usize, f64)], recipes: Vec<Recipe>) {
         let start = self.changes.len();
-        self.changes.extend_from_slice(changes);
+        self.add_changes(changes, recipes);
         self.processes.push((CompiledRate::Terms(first_term..self.terms.len()), start..self.changes.len()));
     }
 
     /// Adds a process with a custom law.
-    pub fn custom_process(&mut self, law: CustomLaw, args: Vec<Range<usize>>, changes: &[(usize, f64)]) {
+    pub fn custom_process(
+        &mut self,
+        law: CustomLaw,
+        args: Vec<Range<usize>>,
+        changes: &[(usize, f64)],
+        recipes: Vec<Recipe>,
+    ) {
         let start = self.changes.len();
-        self.changes.extend_from_slice(changes);
+        self.add_changes(changes, recipes);
         self.processes.push((CompiledRate::Custom(self.customs.len()), start..self.changes.len()));
         self.customs.push((law, args));
     }
@@ -1050,12 +1241,31 @@ impl KineticsBuilder {
         let u = n + computed.len();
         let occurrence_slot: Vec<usize> = occurrence_factor.iter().map(|&k| slot[k]).collect();
         let (rate_tapes, derivative_tapes, jacobian_sparse) =
-            self.product_tapes(&occurrence_slot, &jac_plan, &occurrence_plan, u);
-        let (process_changes, process_reads) = self.process_structure();
+            self.product_tapes(&occurrence_slot, &jac_plan.entries, &occurrence_plan, u);
+        let process_reads = std::sync::Arc::new(self.process_reads());
+        let (derivative, derivative_sources) = share_products(&derivative_tapes, n, u);
+        let (jacobian_sparse, jacobian_sources) = share_products(&jacobian_sparse, pattern.nnz(), 2 * u);
+        let mut unique_first = vec![u32::MAX; unique.len()];
+        for (o, &k) in occurrence_factor.iter().enumerate().rev() {
+            unique_first[k] = o as u32;
+        }
+        let sources = Sources {
+            unique_first,
+            occurrence_unique: occurrence_factor.iter().map(|&k| k as u32).collect(),
+            plan: jac_plan.sources,
+            derivative: derivative_sources,
+            jacobian: jacobian_sources,
+            process_changes: self.processes.iter().map(|(_, changes)| changes.clone()).collect(),
+        };
+        let numbers = Numbers {
+            terms: self.terms.iter().map(|t| t.coefficient).collect(),
+            changes: self.changes.iter().map(|&(_, nu)| nu).collect(),
+            factors: self.factors.iter().map(|(f, _)| f.clone()).collect(),
+        };
         let mut kinetics = Kinetics {
             rate_tapes,
-            derivative: share_products(&derivative_tapes, n, u),
-            jacobian_sparse: share_products(&jacobian_sparse, pattern.nnz(), 2 * u),
+            derivative,
+            jacobian_sparse,
             jacobian_dense: std::sync::OnceLock::new(),
             members: self.members,
             unique,
@@ -1063,12 +1273,14 @@ impl KineticsBuilder {
             process_count: self.processes.len(),
             customs,
             expressions,
-            jac_plan,
+            jac_plan: jac_plan.entries,
             pattern,
             compiled: None,
             constants: Vec::new(),
-            process_changes,
+            changes: self.changes.clone(),
             process_reads,
+            numbers,
+            sources: std::sync::Arc::new(sources),
         };
         let (fingerprint, constants) = kinetics.structure(n);
         if let Some(kernels) = super::compiled::find(fingerprint, constants.len()) {
@@ -1126,11 +1338,9 @@ impl KineticsBuilder {
     /// members of its factors' and custom law's arguments, or the
     /// compartments its expression names (all of them, not only those with
     /// a nonzero partial: a `piecewise` reads its condition's variables).
-    fn process_structure(&self) -> (Vec<Changes>, Vec<Vec<usize>>) {
-        let mut changes = Vec::with_capacity(self.processes.len());
+    fn process_reads(&self) -> Vec<Vec<usize>> {
         let mut reads = Vec::with_capacity(self.processes.len());
-        for (rate, range) in &self.processes {
-            changes.push(self.changes[range.clone()].to_vec());
+        for (rate, _) in &self.processes {
             let mut read: Vec<usize> = Vec::new();
             let mut members = |arg: &Range<usize>| read.extend(self.members[arg.clone()].iter().map(|&(j, _)| j));
             match rate {
@@ -1153,7 +1363,7 @@ impl KineticsBuilder {
             read.dedup();
             reads.push(read);
         }
-        (changes, reads)
+        reads
     }
 
     /// The Jacobian's sparsity pattern: the diagonal plus every (changed
@@ -1220,8 +1430,8 @@ impl KineticsBuilder {
     fn jacobian_plan(
         &self,
         pattern: &SparsityPattern,
-    ) -> (Vec<PlanEntry>, Vec<Range<usize>>, Vec<CompiledCustom>, Vec<Range<usize>>) {
-        let mut jac_plan = Vec::new();
+    ) -> (Plan, Vec<Range<usize>>, Vec<CompiledCustom>, Vec<Range<usize>>) {
+        let mut jac_plan = Plan::default();
         let mut expression_plans = Vec::new();
         // Each factor occurrence's Jacobian entries (in `jac_plan`).
         let mut occurrence_plan: Vec<Range<usize>> = vec![0..0; self.factors.len()];
@@ -1256,19 +1466,22 @@ impl KineticsBuilder {
     fn plan_for(
         &self,
         pattern: &SparsityPattern,
-        jac_plan: &mut Vec<PlanEntry>,
+        plan: &mut Plan,
         changes: &Range<usize>,
         arg: &Range<usize>,
     ) -> Range<usize> {
         let n = self.n;
-        let start = jac_plan.len();
-        for &(j, w) in &self.members[arg.clone()] {
-            for &(i, nu) in &self.changes[changes.clone()] {
+        let start = plan.entries.len();
+        for m in arg.clone() {
+            let (j, w) = self.members[m];
+            for c in changes.clone() {
+                let (i, nu) = self.changes[c];
                 let sparse = pattern.position(i, j).expect("pattern holds every planned entry");
-                jac_plan.push(PlanEntry { sparse: sparse as u32, dense: (j * n + i) as u32, scale: nu * w });
+                plan.entries.push(PlanEntry { sparse: sparse as u32, dense: (j * n + i) as u32, scale: nu * w });
+                plan.sources.push((c as u32, m as u32));
             }
         }
-        start..jac_plan.len()
+        start..plan.entries.len()
     }
 
     /// The factor table's layout: a factor that is a plain compartment (`y_j`
@@ -1309,16 +1522,19 @@ impl KineticsBuilder {
         let mut derivative_tapes = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
         // The Jacobian's partials as product tapes over [values | derivatives].
         let mut jacobian_sparse = tapes_by_arity(|t: &mut ProductTape, a| t.arity = a);
+        const NONE: usize = u32::MAX as usize;
         for (p, (rate, changes)) in self.processes.iter().enumerate() {
             let CompiledRate::Terms(terms) = rate else { continue };
-            for term in &self.terms[terms.clone()] {
+            for t in terms.clone() {
+                let term = &self.terms[t];
                 let occ: Vec<usize> = term.factors.clone().collect();
                 let arity = occ.len();
                 let slots = || occ.iter().map(|&o| occurrence_slot[o]);
-                rate_tapes[arity].push(p, term.coefficient, slots());
-                for &(i, nu) in &self.changes[changes.clone()] {
+                rate_tapes[arity].push(p, term.coefficient, slots(), (t, NONE));
+                for c in changes.clone() {
+                    let (i, nu) = self.changes[c];
                     if nu != 0.0 {
-                        derivative_tapes[arity].push(i, term.coefficient * nu, slots());
+                        derivative_tapes[arity].push(i, term.coefficient * nu, slots(), (t, c));
                     }
                 }
                 // Partial k: the differentiated factor's derivative, times the
@@ -1328,9 +1544,10 @@ impl KineticsBuilder {
                         let others = occ.iter().enumerate().filter(move |&(l, _)| l != k);
                         std::iter::once(u + occurrence_slot[o]).chain(others.map(|(_, &other)| occurrence_slot[other]))
                     };
-                    for e in &jac_plan[occurrence_plan[o].clone()] {
+                    for pe in occurrence_plan[o].clone() {
+                        let e = &jac_plan[pe];
                         let c = term.coefficient * e.scale;
-                        jacobian_sparse[arity].push(e.sparse as usize, c, partial());
+                        jacobian_sparse[arity].push(e.sparse as usize, c, partial(), (t, pe));
                     }
                 }
             }

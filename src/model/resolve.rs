@@ -4,6 +4,7 @@
 //! with its unit and the compartment it vanishes with.
 
 use super::kinetics::{FactorFn, KineticsBuilder};
+use super::reparameterize::{FactorRecipe, Monomial, Part};
 use super::{Coefficient, Dimension, Factor, ModelSpec, Unit, MAX_ORDER};
 use crate::error::{ModelError, Result, SaspError};
 use std::collections::HashMap;
@@ -29,6 +30,10 @@ pub(super) struct Resolver<'a> {
     pub(super) pools: &'a HashMap<String, Vec<usize>>,
     /// Compartments and parameters whose unit is undeclared (unknown to checks).
     pub(super) undeclared: &'a std::collections::HashSet<String>,
+    /// The parameters an expression reads (their values are folded into it):
+    /// [`Model::with_parameters`](super::Model::with_parameters) rebuilds
+    /// the model when one of them changes.
+    pub(super) opaque: std::cell::RefCell<Vec<bool>>,
 }
 
 impl Resolver<'_> {
@@ -50,7 +55,8 @@ impl Resolver<'_> {
         Err(ModelError::UnknownCompartment { name: name.to_string(), context: context.to_string() }.into())
     }
 
-    fn parameter(&self, name: &str, context: &str) -> Result<(f64, Dimension)> {
+    /// A parameter a factor law uses: its position, canonical value and dimension.
+    fn parameter(&self, name: &str, context: &str) -> Result<(usize, f64, Dimension)> {
         let &k = self
             .parameters
             .get(name)
@@ -61,12 +67,13 @@ impl Resolver<'_> {
         if !(value >= 0.0 && value.is_finite()) {
             return Err(ModelError::InvalidParameter { name: name.to_string(), value }.into());
         }
-        Ok((self.parameter_values[k], self.parameter_units[k].dimension))
+        Ok((k, self.parameter_values[k], self.parameter_units[k].dimension))
     }
 
-    /// A parameter that must match `dimension` and be strictly positive.
-    fn positive_parameter(&self, name: &str, dimension: Dimension, role: &str, context: &str) -> Result<f64> {
-        let (value, dim) = self.parameter(name, context)?;
+    /// A parameter that must match `dimension` and be strictly positive:
+    /// its position and canonical value.
+    fn positive_parameter(&self, name: &str, dimension: Dimension, role: &str, context: &str) -> Result<(usize, f64)> {
+        let (k, value, dim) = self.parameter(name, context)?;
         if dim != dimension {
             return Err(ModelError::UnitMismatch {
                 context: format!("{context}: {role} '{name}'"),
@@ -78,23 +85,36 @@ impl Resolver<'_> {
         if value <= 0.0 {
             return Err(ModelError::invalid(context, format!("{role} '{name}' must be positive, is {value}")).into());
         }
-        Ok(value)
+        Ok((k, value))
     }
 
-    /// Value (with sign) and dimension of `a*b/c`; the value must be finite
-    /// (and not vanish by underflow when none of its parts is 0).
-    pub(super) fn coefficient(&self, c: &Coefficient, context: &str, process: &str) -> Result<(f64, Dimension)> {
+    /// Value (with sign), dimension and recipe of `a*b/c`; the value must be
+    /// finite (and not vanish by underflow when none of its parts is 0).
+    pub(super) fn coefficient(
+        &self,
+        c: &Coefficient,
+        context: &str,
+        process: &str,
+    ) -> Result<(f64, Dimension, Monomial)> {
         let (sign, parts) = c.monomial().map_err(|e| ModelError::invalid(context, e.to_string()))?;
         let mut value = sign;
         let mut dimension = Dimension::NONE;
         let mut has_zero = false;
+        let mut recipe = Monomial { sign, parts: Vec::with_capacity(parts.len()), scale: 1.0 };
         for (token, exponent) in parts {
             let (v, d) = match token.parse::<f64>() {
-                Ok(number) if number.is_finite() => (number, Dimension::NONE),
+                Ok(number) if number.is_finite() => {
+                    recipe.parts.push((Part::Number(number), exponent));
+                    (number, Dimension::NONE)
+                }
                 Ok(_) => {
                     return Err(ModelError::invalid(context, format!("non-finite number in '{c}'")).into());
                 }
-                Err(_) => self.parameter(token, context)?,
+                Err(_) => {
+                    let (k, v, d) = self.parameter(token, context)?;
+                    recipe.parts.push((Part::Parameter(k), exponent));
+                    (v, d)
+                }
             };
             if exponent < 0 && v == 0.0 {
                 return Err(ModelError::invalid(
@@ -128,7 +148,7 @@ impl Resolver<'_> {
             }
             .into());
         }
-        Ok((value, dimension))
+        Ok((value, dimension, recipe))
     }
 
     /// Compiles one factor into the builder; returns its dimension and the
@@ -158,19 +178,19 @@ impl Resolver<'_> {
                     ModelError::invalid(context, format!("'{of}' to the power {order} has too large a unit"))
                 })?;
                 let range = kb.argument(&arg.members);
-                kb.factor(FactorFn::Power(*order as i32), range);
+                kb.factor(FactorFn::Power(*order as i32), range, FactorRecipe::Fixed);
                 Ok((dimension, arg.single))
             }
             Factor::Saturating { of, km } => {
                 let arg = self.argument(of, context)?;
-                let k = same_unit(&arg, km, "half-saturation constant")?;
+                let (p, k) = same_unit(&arg, km, "half-saturation constant")?;
                 let range = kb.argument(&arg.members);
-                kb.factor(FactorFn::Saturating { k }, range);
+                kb.factor(FactorFn::Saturating { k }, range, FactorRecipe::Parameter(p));
                 Ok((Dimension::NONE, arg.single))
             }
             Factor::Hill { of, half, n } | Factor::HillRepressor { of, half, n } => {
                 let arg = self.argument(of, context)?;
-                let k = same_unit(&arg, half, "half-activation constant")?;
+                let (p, k) = same_unit(&arg, half, "half-activation constant")?;
                 if !(n.is_finite() && *n >= 1.0) {
                     return Err(ModelError::invalid(
                         context,
@@ -191,12 +211,12 @@ impl Resolver<'_> {
                     _ => (FactorFn::HillRepressor { kn, n: *n }, None),
                 };
                 let range = kb.argument(&arg.members);
-                kb.factor(function, range);
+                kb.factor(function, range, FactorRecipe::Parameter(p));
                 Ok((Dimension::NONE, vanishes_with))
             }
             Factor::Room { of, capacity } => {
                 let arg = self.argument(of, context)?;
-                let k = same_unit(&arg, capacity, "capacity")?;
+                let (p, k) = same_unit(&arg, capacity, "capacity")?;
                 let inv_capacity = 1.0 / k;
                 if !inv_capacity.is_finite() {
                     return Err(not_finite(format!(
@@ -205,14 +225,14 @@ impl Resolver<'_> {
                     .into());
                 }
                 let range = kb.argument(&arg.members);
-                kb.factor(FactorFn::Room { inv_capacity }, range);
+                kb.factor(FactorFn::Room { inv_capacity }, range, FactorRecipe::Parameter(p));
                 Ok((Dimension::NONE, None))
             }
             Factor::Ratio { of, eps } => {
                 let arg = self.argument(of, context)?;
-                let e = same_unit(&arg, eps, "regularization")?;
+                let (p, e) = same_unit(&arg, eps, "regularization")?;
                 let range = kb.argument(&arg.members);
-                kb.factor(FactorFn::Ratio { eps: e }, range);
+                kb.factor(FactorFn::Ratio { eps: e }, range, FactorRecipe::Parameter(p));
                 Ok((arg.dimension.powi(-1), None))
             }
             Factor::Input { input } => {
@@ -221,7 +241,7 @@ impl Resolver<'_> {
                     .get(input)
                     .ok_or_else(|| ModelError::UnknownInput { name: input.clone(), context: context.to_string() })?;
                 let range = kb.argument(&[]);
-                kb.factor(FactorFn::Input(i), range);
+                kb.factor(FactorFn::Input(i), range, FactorRecipe::Fixed);
                 Ok((self.input_units[i].dimension, None))
             }
         }
