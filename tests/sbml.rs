@@ -124,6 +124,26 @@ fn the_anti_ccl2_arm_exports_completely_and_its_laws_evaluate_to_our_rates() {
             assert!((got - want).abs() <= 1e-12 * want.abs().max(1e-12), "{}: {got} vs {want}", p.name);
         }
     }
+
+    // A stoichiometry made of parameters (`-p_ex`: the NK cells a kill
+    // costs) is set by an initial assignment to its species reference, so
+    // that the parameter keeps its effect in the exported model.
+    let parametric = m.spec().processes.iter().flat_map(|p| p.changes.values());
+    let parametric = parametric.filter(|s| matches!(s, sasp::model::Stoichiometry::Expression(_))).count();
+    let references: Vec<Node> =
+        children(root, "speciesReference").into_iter().filter(|r| r.attribute("id").is_some()).collect();
+    assert_eq!(references.len(), parametric);
+    assert!(parametric >= 6, "the six killing processes cost NK cells");
+    let assignments = children(root, "initialAssignment");
+    assert_eq!(assignments.len(), parametric);
+    for r in references {
+        let id = r.attribute("id").unwrap();
+        let a = assignments.iter().find(|a| a.attribute("symbol") == Some(id)).expect("its initial assignment");
+        let math = children(*a, "math")[0];
+        assert!(children(math, "ci").iter().any(|c| c.text().map(str::trim) == Some("p_ex")));
+        let nu: f64 = r.attribute("stoichiometry").unwrap().parse().unwrap();
+        assert_eq!(eval(math, &values), nu, "{id}");
+    }
 }
 
 /// Evaluates the observable rules of `text` in order on the state of `result`

@@ -229,6 +229,12 @@ impl<'a> Laws<'a> {
     }
 
     fn coefficient(&self, c: &Coefficient) -> Result<String> {
+        let (sign, m) = self.magnitude(c)?;
+        Ok(if sign < 0.0 { apply("minus", &[m]) } else { m })
+    }
+
+    /// The sign of a coefficient and its magnitude `Π xᵉ` as MathML.
+    fn magnitude(&self, c: &Coefficient) -> Result<(f64, String)> {
         let (sign, parts) = c.monomial().map_err(|e| ModelError::invalid(format!("coefficient '{c}'"), e))?;
         let mut num = Vec::new();
         let mut den = Vec::new();
@@ -247,10 +253,7 @@ impl<'a> Laws<'a> {
         if !den.is_empty() {
             m = apply("divide", &[m, times(den)]);
         }
-        if sign < 0.0 {
-            m = apply("minus", &[m]);
-        }
-        Ok(m)
+        Ok((sign, m))
     }
 
     fn factor(&self, f: &Factor) -> String {
@@ -353,10 +356,13 @@ struct Ids {
     container: String,
     reaction: String,
     action: String,
+    /// Prefix of the species references whose stoichiometry is a product
+    /// of parameters (`nu0`, `nu1` …), set by initial assignments.
+    stoichiometry: String,
 }
 
 impl Ids {
-    fn choose(items: &[(String, String)], reactions: usize, actions: usize) -> Ids {
+    fn choose(items: &[(String, String)], reactions: usize, actions: usize, stoichiometries: usize) -> Ids {
         let taken: std::collections::HashSet<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
         let free = |base: &str, numbered: Option<usize>| {
             let mut id = base.to_string();
@@ -368,7 +374,12 @@ impl Ids {
             }
             id
         };
-        Ids { container: free("tumor", None), reaction: free("r", Some(reactions)), action: free("e", Some(actions)) }
+        Ids {
+            container: free("tumor", None),
+            reaction: free("r", Some(reactions)),
+            action: free("e", Some(actions)),
+            stoichiometry: free("nu", Some(stoichiometries)),
+        }
     }
 }
 
@@ -406,8 +417,10 @@ fn write(model: &Model, arm: Option<&Arm>, observables: &[Observable], detection
     let names: Vec<&str> = observables.iter().map(|o| o.name.as_str()).collect();
     let items = named_ids(&id, model, &names);
     unique_ids(&items)?;
-    let ids = Ids::choose(&items, spec.processes.len(), actions.len());
+    let parametric = spec.processes.iter().flat_map(|p| p.changes.values()).filter(|s| is_parametric(s)).count();
+    let ids = Ids::choose(&items, spec.processes.len(), actions.len(), parametric);
     let laws = Laws { reaction: ids.reaction.clone(), ..laws };
+    let stoichiometries = parametric_stoichiometries(spec, &laws, &ids.stoichiometry)?;
     let mut rules = spec
         .assignments
         .iter()
@@ -426,8 +439,9 @@ fn write(model: &Model, arm: Option<&Arm>, observables: &[Observable], detection
     let labelled: Vec<(&str, String)> =
         observables.iter().map(|o| (o.name.as_str(), format!("{} [{}]", o.name, o.unit))).collect();
     write_parameters(&mut out, model, &labelled)?;
+    write_initial_assignments(&mut out, &stoichiometries);
     write_rules(&mut out, &rules);
-    write_reactions(&mut out, model, &laws)?;
+    write_reactions(&mut out, model, &laws, &ids.stoichiometry)?;
     write_events(&mut out, model, (&ids.action, &actions), t0, &events);
     out.push_str("  </model>\n</sbml>\n");
     Ok(out)
@@ -657,12 +671,47 @@ fn write_rules(out: &mut String, rules: &[(&str, String)]) {
     out.push_str("    </listOfRules>\n");
 }
 
+/// Is a change a product of parameters (not a plain number)?
+fn is_parametric(s: &Stoichiometry) -> bool {
+    matches!(s, Stoichiometry::Expression(_))
+}
+
+/// The species references whose stoichiometry is a product of parameters
+/// (`-p_ex`), in process and change order: each its id (`nu{k}`) and the
+/// MathML of `|ν|`, so that the exported model keeps the parameter's
+/// effect (a number would make the parameter inert in the SBML model).
+fn parametric_stoichiometries(spec: &ModelSpec, laws: &Laws, prefix: &str) -> Result<Vec<(String, String)>> {
+    let changes = spec.processes.iter().flat_map(|p| p.changes.values());
+    let coefficients = changes.filter_map(|s| match s {
+        Stoichiometry::Expression(c) => Some(c),
+        Stoichiometry::Number(_) => None,
+    });
+    coefficients.enumerate().map(|(k, c)| Ok((format!("{prefix}{k}"), laws.magnitude(c)?.1))).collect()
+}
+
+fn write_initial_assignments(out: &mut String, assignments: &[(String, String)]) {
+    if assignments.is_empty() {
+        return;
+    }
+    out.push_str("    <listOfInitialAssignments>\n");
+    for (symbol, m) in assignments {
+        let _ = writeln!(
+            out,
+            "      <initialAssignment symbol=\"{symbol}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></initialAssignment>"
+        );
+    }
+    out.push_str("    </listOfInitialAssignments>\n");
+}
+
 /// One reaction `r{k}` per process: irreversible, except an expression
-/// law's, whose rate may take either sign.
-fn write_reactions(out: &mut String, model: &Model, laws: &Laws) -> Result<()> {
+/// law's, whose rate may take either sign. A stoichiometry that is a
+/// product of parameters is the species reference `{stoichiometry}{j}`,
+/// numbered as [`parametric_stoichiometries`] numbers them.
+fn write_reactions(out: &mut String, model: &Model, laws: &Laws, stoichiometry: &str) -> Result<()> {
     out.push_str("    <listOfReactions>\n");
+    let mut next = 0;
     for (k, p) in model.spec().processes.iter().enumerate() {
-        write_reaction(out, model, laws, k, p)?;
+        write_reaction(out, model, laws, k, p, (stoichiometry, &mut next))?;
     }
     out.push_str("    </listOfReactions>\n");
     Ok(())
@@ -691,14 +740,30 @@ fn stoichiometry(model: &Model, s: &Stoichiometry) -> Result<f64> {
 /// Reaction `r{k}` of process `p`: reactants (`ν < 0`, stoichiometry
 /// `|ν|`), products (`ν > 0`), modifiers (species the law reads but the
 /// reaction does not change) and the kinetic law.
-fn write_reaction(out: &mut String, model: &Model, laws: &Laws, k: usize, p: &ProcessDecl) -> Result<()> {
+fn write_reaction(
+    out: &mut String,
+    model: &Model,
+    laws: &Laws,
+    k: usize,
+    p: &ProcessDecl,
+    (prefix, next): (&str, &mut usize),
+) -> Result<()> {
     let spec = model.spec();
     let mut reactants = String::new();
     let mut products = String::new();
     for (name, s) in &p.changes {
         let nu = stoichiometry(model, s)?;
-        let refs =
-            format!("<speciesReference species=\"{}\" stoichiometry=\"{:e}\" constant=\"true\"/>", sid(name), nu.abs());
+        let id = if is_parametric(s) {
+            *next += 1;
+            format!(" id=\"{prefix}{}\"", *next - 1)
+        } else {
+            String::new()
+        };
+        let refs = format!(
+            "<speciesReference{id} species=\"{}\" stoichiometry=\"{:e}\" constant=\"true\"/>",
+            sid(name),
+            nu.abs()
+        );
         if nu < 0.0 {
             reactants.push_str(&refs);
         } else if nu > 0.0 {
