@@ -13,7 +13,7 @@
 //! residuals is taken by forward differences in log space (one experiment per
 //! parameter), and the damped normal equations are solved with a dense LU.
 
-use crate::error::{ModelError, Result, SaspError};
+use crate::error::{Result, SaspError};
 use crate::experiment::paper::targets;
 use crate::experiment::{ArmResult, Experiment};
 use crate::intervene::Arm;
@@ -108,18 +108,9 @@ pub fn residuals(results: &[ArmResult]) -> Result<Vec<f64>> {
 }
 
 fn with_values(model: &Model, free: &[FreeParameter], log_values: &[f64]) -> Result<Model> {
-    let mut spec = model.spec().clone();
-    for (p, &lv) in free.iter().zip(log_values) {
-        for name in &p.names {
-            let decl = spec
-                .parameters
-                .iter_mut()
-                .find(|d| &d.name == name)
-                .ok_or_else(|| ModelError::UnknownParameter { name: name.clone(), context: "calibration".into() })?;
-            decl.value = lv.exp();
-        }
-    }
-    Model::from_spec(spec)
+    let values: Vec<(&str, f64)> =
+        free.iter().zip(log_values).flat_map(|(p, &lv)| p.names.iter().map(move |n| (n.as_str(), lv.exp()))).collect();
+    model.with_parameters(&values)
 }
 
 /// Fits `free` (starting from the model's values) so that `arms` meet the
