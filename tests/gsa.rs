@@ -9,8 +9,8 @@
 //! it the harder one); the tolerances are about 3–3.5 times those.
 
 use sasp::gsa::{
-    inverse_normal_cdf, morris, never_fails, sobol_indices, DesignError, Distribution, GsaError, MorrisOptions,
-    Parameter, SobolIndices, SobolOptions, MAX_PARAMETERS,
+    inverse_normal_cdf, morris, never_fails, sobol_indices, sobol_indices_of_outputs, DesignError, Distribution,
+    GsaError, MorrisOptions, Parameter, SobolIndices, SobolOptions, MAX_PARAMETERS,
 };
 use std::f64::consts::PI;
 
@@ -154,6 +154,26 @@ fn ishigami_indices_match_the_analytic_values() {
     let v = A * A / 8.0 + B * PI.powi(4) / 5.0 + B * B * PI.powi(8) / 18.0 + 0.5;
     assert!((indices.variance / v - 1.0).abs() < 0.02, "V = {} against {v}", indices.variance);
     assert!(indices.first_order_intervals.is_empty() && indices.second_order.is_empty());
+}
+
+#[test]
+fn several_outputs_of_one_model_get_the_indices_each_would_get_alone() {
+    // Ishigami of x1..x3 and a constant from one design: the first output's
+    // indices are exactly those of a run of Ishigami alone (same points,
+    // same estimators), the constant has no variance to apportion.
+    let options = SobolOptions { base_samples: 1 << 10, bootstrap_resamples: 50, ..SobolOptions::default() };
+    let two = |x: &[f64], out: &mut [f64]| -> Result<(), std::convert::Infallible> {
+        out[0] = ishigami(x);
+        out[1] = 3.0;
+        Ok(())
+    };
+    let both = sobol_indices_of_outputs(&uniform(3, -PI, PI), 2, two, &options).unwrap();
+    assert_eq!(both.len(), 2);
+    assert_eq!(both[0].as_ref().unwrap(), &ishigami_indices(&options));
+    assert!(matches!(both[1], Err(DesignError::InvalidDesign(_))));
+    let none = |_: &[f64], _: &mut [f64]| -> Result<(), std::convert::Infallible> { Ok(()) };
+    let refused = sobol_indices_of_outputs(&uniform(3, -PI, PI), 0, none, &options).unwrap_err();
+    assert!(matches!(refused, GsaError::Design(DesignError::InvalidDesign(_))), "{refused:?}");
 }
 
 #[test]

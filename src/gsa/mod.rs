@@ -71,7 +71,9 @@ impl Distribution {
 }
 pub use morris::{morris, ElementaryEffects, MorrisOptions};
 pub use screening::{rank_correlation, wilson_interval};
-pub use sobol::{sobol_indices, Convergence, Interval, SecondOrderIndex, SobolIndices, SobolOptions};
+pub use sobol::{
+    sobol_indices, sobol_indices_of_outputs, Convergence, Interval, SecondOrderIndex, SobolIndices, SobolOptions,
+};
 
 use crate::error::SaspError;
 use rayon::prelude::*;
@@ -270,17 +272,39 @@ where
     E: Send,
     P: Fn(usize, &mut [f64]) + Sync,
 {
-    let mut outputs = Vec::with_capacity(runs);
+    let one = |point: &[f64], out: &mut [f64]| -> Result<(), E> {
+        out[0] = model(point)?;
+        Ok(())
+    };
+    evaluate_outputs(runs, dimension, 1, fill, &one)
+}
+
+/// [`evaluate`] for a model of `width` outputs, which it writes into its
+/// second argument: the outputs run after run (`width` each).
+fn evaluate_outputs<F, E, P>(
+    runs: usize,
+    dimension: usize,
+    width: usize,
+    fill: P,
+    model: &F,
+) -> Result<Vec<f64>, GsaError<E>>
+where
+    F: Fn(&[f64], &mut [f64]) -> Result<(), E> + Sync,
+    E: Send,
+    P: Fn(usize, &mut [f64]) + Sync,
+{
+    let mut outputs = Vec::with_capacity(runs * width);
     let mut start = 0;
     while start < runs {
         let end = (start + CHUNK).min(runs);
-        let chunk: Vec<Result<f64, E>> = (start..end)
+        let chunk: Vec<Result<Vec<f64>, E>> = (start..end)
             .into_par_iter()
             .map_init(
                 || vec![0.0; dimension],
                 |point, run| {
                     fill(run, point);
-                    model(point)
+                    let mut out = vec![0.0; width];
+                    model(point, &mut out).map(|()| out)
                 },
             )
             .collect();
@@ -292,8 +316,10 @@ where
                 p
             };
             match result {
-                Ok(value) if value.is_finite() => outputs.push(value),
-                Ok(value) => return Err(GsaError::NotFinite { run, point: point(), value }),
+                Ok(values) => match values.iter().find(|v| !v.is_finite()) {
+                    None => outputs.extend(values),
+                    Some(&value) => return Err(GsaError::NotFinite { run, point: point(), value }),
+                },
                 Err(source) => return Err(GsaError::Model { run, point: point(), source }),
             }
         }

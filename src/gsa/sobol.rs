@@ -9,7 +9,7 @@
 //! (`tests/gsa.rs`: Ishigami and G functions) check the estimates it gives.
 
 use super::{
-    check_parameters, evaluate, DesignError, GsaError, Parameter, MAX_BASE_SAMPLES, MAX_RESAMPLES, MAX_RUNS,
+    check_parameters, evaluate_outputs, DesignError, GsaError, Parameter, MAX_BASE_SAMPLES, MAX_RESAMPLES, MAX_RUNS,
     MIN_BASE_SAMPLES,
 };
 use crate::util::rng::Rng;
@@ -171,7 +171,35 @@ where
     F: Fn(&[f64]) -> Result<f64, E> + Sync,
     E: Send,
 {
+    let one = |point: &[f64], out: &mut [f64]| -> Result<(), E> {
+        out[0] = model(point)?;
+        Ok(())
+    };
+    let mut indices = sobol_indices_of_outputs(parameters, 1, one, options)?;
+    Ok(indices.remove(0)?)
+}
+
+/// The Sobol' indices of each of `width` outputs of one model, from one
+/// design: `model` writes its outputs for a point into its second
+/// argument (`width` numbers), so that a run that yields several results
+/// (every calibration target of an experiment, say) runs once. The same
+/// design, estimators, intervals and errors as [`sobol_indices`], whose
+/// result each output gets, except that an output without variance gets
+/// its [`DesignError`] in its place instead of failing the others.
+pub fn sobol_indices_of_outputs<F, E>(
+    parameters: &[Parameter],
+    width: usize,
+    model: F,
+    options: &SobolOptions,
+) -> Result<Vec<Result<SobolIndices, DesignError>>, GsaError<E>>
+where
+    F: Fn(&[f64], &mut [f64]) -> Result<(), E> + Sync,
+    E: Send,
+{
     check_parameters(parameters)?;
+    if width == 0 {
+        return Err(DesignError::InvalidDesign("a model with no outputs".into()).into());
+    }
     let d = parameters.len();
     let n = options.base_samples;
     if !n.is_power_of_two() || !(MIN_BASE_SAMPLES..=MAX_BASE_SAMPLES).contains(&n) {
@@ -221,16 +249,31 @@ where
             point[k] = p.distribution.quantile(unit_coordinate(row, dimension, scramble));
         }
     };
-    let outputs = evaluate(runs, d, fill, &model)?;
+    let outputs = evaluate_outputs(runs, d, width, fill, &model)?;
+    Ok((0..width)
+        .map(|j| {
+            let column: Vec<f64> = outputs.iter().skip(j).step_by(width).copied().collect();
+            indices_of(parameters, &column, options, block)
+        })
+        .collect())
+}
 
-    let design = Design { outputs: &outputs, d, block, second_order: options.second_order };
+/// The indices of one output from its values at the `N · block` runs of
+/// the design.
+fn indices_of(
+    parameters: &[Parameter],
+    outputs: &[f64],
+    options: &SobolOptions,
+    block: usize,
+) -> Result<SobolIndices, DesignError> {
+    let (d, n, runs, resamples) = (parameters.len(), options.base_samples, outputs.len(), options.bootstrap_resamples);
+    let design = Design { outputs, d, block, second_order: options.second_order };
     let all: Vec<usize> = (0..n).collect();
     let (mean, variance) = design.moments(&all);
     if variance <= 0.0 || !variance.is_finite() {
         return Err(DesignError::InvalidDesign(format!(
             "the output is {mean} at every run of A and B: it has no variance to apportion"
-        ))
-        .into());
+        )));
     }
     let full = design.estimate(&all);
     let half = design.estimate(&all[..n / 2]);
