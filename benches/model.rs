@@ -5,7 +5,8 @@
 //! the system stiff), whole and with the arm applied to the model once (the
 //! solve alone, at three tolerances, and at 1e-6 without the compiled
 //! kernels); the same model written with expression laws instead of factor
-//! laws (rhs, Jacobian, the 35-day run and the anti-CCL2 solve); and the
+//! laws (rhs, Jacobian, the 35-day run and the anti-CCL2 solve); twenty
+//! parameters of the prepared arm set with and without a rebuild; and the
 //! whole ten-arm neutralization experiment.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -67,6 +68,30 @@ fn bench(c: &mut Criterion) {
             b.iter(|| experiment.run_prepared(black_box(&prepared)).unwrap())
         });
     }
+    // New values for twenty parameters of the prepared arm, as every run of
+    // a sweep or a Sobol' analysis sets them: without a rebuild (the
+    // compiled numbers recomputed) and with one (the declaration built
+    // again), which gives the same model.
+    let twenty = [
+        "r", "K", "tau_53", "k_sen", "delta_C", "sigma2_S", "sigma2_P", "delta_I", "K2", "w2", "w3", "eps_N", "rho_N",
+        "delta_Nr", "delta_Na", "k_kill", "g_NKG2D", "K_I", "alpha", "p_ex",
+    ];
+    let twenty: Vec<(&str, f64)> =
+        twenty.iter().map(|&name| (name, prepared.model.parameter(name).unwrap() * 1.1)).collect();
+    c.bench_function("anti-CCL2 arm, twenty parameters set (Model::with_parameters)", |b| {
+        b.iter(|| prepared.model.with_parameters(black_box(&twenty)).unwrap())
+    });
+    c.bench_function("anti-CCL2 arm, twenty parameters set by a rebuild (Model::from_spec)", |b| {
+        b.iter(|| {
+            let mut spec = prepared.model.spec().clone();
+            for p in spec.parameters.iter_mut() {
+                if let Some(&(_, v)) = twenty.iter().find(|(name, _)| *name == p.name) {
+                    p.value = v;
+                }
+            }
+            Model::from_spec(black_box(spec)).unwrap()
+        })
+    });
     // The same solve evaluating the model from its arrays instead of the
     // built-in compiled kernels.
     let mut interpreted = prepared.clone();
