@@ -237,6 +237,10 @@ mod tests {
             .map(|(k, p)| (k, p.value * (0.5 + 1.5 * ((k * 7919) % 101) as f64 / 100.0)))
             .collect();
         check(&model, &all);
+        // An updated model updates again (from its new values).
+        let once = model.reparameterized(&all).unwrap();
+        let twice: Vec<(usize, f64)> = all.iter().map(|&(k, v)| (k, v * 0.77)).collect();
+        check(&once, &twice);
         // The reference model's laws are factor laws: every positive
         // parameter updates without a rebuild.
         assert_eq!(updated, model.spec.parameters.iter().filter(|p| p.value > 0.0).count());

@@ -439,8 +439,10 @@ fn write(model: &Model, arm: Option<&Arm>, observables: &[Observable], detection
     let labelled: Vec<(&str, String)> =
         observables.iter().map(|o| (o.name.as_str(), format!("{} [{}]", o.name, o.unit))).collect();
     write_parameters(&mut out, model, &labelled)?;
-    write_initial_assignments(&mut out, &stoichiometries);
-    write_rules(&mut out, &rules);
+    let stoichiometries: Vec<(String, &String)> = stoichiometries.iter().map(|(id, m)| (id.clone(), m)).collect();
+    write_math_list(&mut out, ("listOfInitialAssignments", "initialAssignment", "symbol"), &stoichiometries);
+    let rules: Vec<(String, &String)> = rules.iter().map(|(o, m)| (sid(o), m)).collect();
+    write_math_list(&mut out, ("listOfRules", "assignmentRule", "variable"), &rules);
     write_reactions(&mut out, model, &laws, &ids.stoichiometry)?;
     write_events(&mut out, model, (&ids.action, &actions), t0, &events);
     out.push_str("  </model>\n</sbml>\n");
@@ -654,21 +656,21 @@ fn observable_math(
     Ok(math)
 }
 
-/// The model's assignments, then the observables, as assignment rules, in
-/// declaration order.
-fn write_rules(out: &mut String, rules: &[(&str, String)]) {
-    if rules.is_empty() {
+/// A list of math elements, `<{list}><{item} {attribute}="id"><math>…</math></{item}>…</{list}>`,
+/// nothing when there is none: the model's assignments, then the
+/// observables, as assignment rules; the initial assignments.
+fn write_math_list(out: &mut String, (list, item, attribute): (&str, &str, &str), entries: &[(String, &String)]) {
+    if entries.is_empty() {
         return;
     }
-    out.push_str("    <listOfRules>\n");
-    for (o, m) in rules {
+    let _ = writeln!(out, "    <{list}>");
+    for (id, m) in entries {
         let _ = writeln!(
             out,
-            "      <assignmentRule variable=\"{}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></assignmentRule>",
-            sid(o)
+            "      <{item} {attribute}=\"{id}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></{item}>"
         );
     }
-    out.push_str("    </listOfRules>\n");
+    let _ = writeln!(out, "    </{list}>");
 }
 
 /// Is a change a product of parameters (not a plain number)?
@@ -687,20 +689,6 @@ fn parametric_stoichiometries(spec: &ModelSpec, laws: &Laws, prefix: &str) -> Re
         Stoichiometry::Number(_) => None,
     });
     coefficients.enumerate().map(|(k, c)| Ok((format!("{prefix}{k}"), laws.magnitude(c)?.1))).collect()
-}
-
-fn write_initial_assignments(out: &mut String, assignments: &[(String, String)]) {
-    if assignments.is_empty() {
-        return;
-    }
-    out.push_str("    <listOfInitialAssignments>\n");
-    for (symbol, m) in assignments {
-        let _ = writeln!(
-            out,
-            "      <initialAssignment symbol=\"{symbol}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></initialAssignment>"
-        );
-    }
-    out.push_str("    </listOfInitialAssignments>\n");
 }
 
 /// One reaction `r{k}` per process: irreversible, except an expression
