@@ -22,7 +22,6 @@ use sasp::experiment::Experiment;
 use sasp::intervene::{Antibody, Arm, DoseSchedule, P53Restoration};
 use sasp::model::{Chemokine, Provenance};
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// nM in the depot per µg of antibody (330 nM ≈ 100 µg in 2 mL).
@@ -86,9 +85,7 @@ fn run(runs: usize) -> sasp::Result<()> {
         bands.failed,
         start.elapsed().as_secs_f64()
     );
-    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
-    sasp::output::write_with_manifest(Path::new("out/anti_ccl2_dose.csv"), csv.as_bytes(), &manifest)?;
-    println!("wrote out/anti_ccl2_dose.csv");
+    common::write_csv("anti_ccl2_dose", &csv, &experiment, &results)?;
     Ok(())
 }
 

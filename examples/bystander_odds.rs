@@ -29,7 +29,6 @@ use sasp::intervene::{Arm, P53Restoration};
 use sasp::model::{Compartment, Distribution, Model, TumorState};
 use sasp::util::rng::Rng;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 const FRACTIONS: [f64; 4] = [0.5, 0.8, 0.9, 0.95];
@@ -128,9 +127,7 @@ fn run(runs: usize) -> sasp::Result<()> {
         .arms([Arm::new("f = 0.9").with(P53Restoration::at(0.0).restorable_fraction(0.9))])
         .until(42.0);
     let results = experiment.run()?;
-    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
-    sasp::output::write_with_manifest(Path::new("out/bystander_odds.csv"), csv.as_bytes(), &manifest)?;
-    println!("wrote out/bystander_odds.csv");
+    common::write_csv("bystander_odds", &csv, &experiment, &results)?;
     Ok(())
 }
 

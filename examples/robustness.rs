@@ -26,7 +26,6 @@ use sasp::gsa::{rank_correlation, wilson_interval};
 use sasp::model::{Distribution, Model, Provenance};
 use sasp::util::rng::Rng;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// The targets' values and whether each holds, for one parameter set.
@@ -120,9 +119,7 @@ fn run(runs: usize) -> sasp::Result<()> {
     }
     let experiment = Experiment::new(&model).arms(neutralization_arms()?);
     let results = experiment.run()?;
-    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
-    sasp::output::write_with_manifest(Path::new("out/robustness.csv"), csv.as_bytes(), &manifest)?;
-    println!("\nwrote out/robustness.csv");
+    common::write_csv("robustness", &csv, &experiment, &results)?;
     Ok(())
 }
 

@@ -26,7 +26,6 @@ use sasp::experiment::paper::{neutralization_arms, targets};
 use sasp::experiment::Experiment;
 use sasp::gsa::{sobol_indices_of_outputs, Parameter, SobolOptions};
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 fn run(samples: usize) -> sasp::Result<()> {
@@ -102,9 +101,7 @@ fn run(samples: usize) -> sasp::Result<()> {
             );
         }
     }
-    let manifest = sasp::output::Manifest::for_experiment(&experiment, &results)?;
-    sasp::output::write_with_manifest(Path::new("out/target_indices.csv"), csv.as_bytes(), &manifest)?;
-    println!("\nwrote out/target_indices.csv");
+    common::write_csv("target_indices", &csv, &experiment, &results)?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! What the examples of uncertainty (`anti_ccl2_dose`, `bystander_odds`,
-//! `robustness`) share: their `--runs N` argument and exit codes.
+//! `robustness`, `target_indices`) share: their `--runs N` argument, exit
+//! codes and the CSV file they write.
 
 use std::process::ExitCode;
 
@@ -23,4 +24,19 @@ pub fn main_with_runs(name: &str, default: usize, run: impl FnOnce(usize) -> sas
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes `csv` to `out/{name}.csv` with the manifest of `experiment` and
+/// its `results` (the nominal run the file's numbers vary around), and says so.
+pub fn write_csv(
+    name: &str,
+    csv: &str,
+    experiment: &sasp::experiment::Experiment,
+    results: &[sasp::experiment::ArmResult],
+) -> sasp::Result<()> {
+    let manifest = sasp::output::Manifest::for_experiment(experiment, results)?;
+    let path = format!("out/{name}.csv");
+    sasp::output::write_with_manifest(std::path::Path::new(&path), csv.as_bytes(), &manifest)?;
+    println!("wrote {path}");
+    Ok(())
 }
