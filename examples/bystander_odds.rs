@@ -18,6 +18,16 @@
 //! at day 42, with 95 % Wilson intervals, the nominal model's answer, and the
 //! Spearman rank correlation of each parameter with the log of the cells
 //! left at day 42.
+//!
+//! Then the smallest change of one deciding parameter, the others at their
+//! shipped values, that makes partial restoration work (fewer than one
+//! p53-deficient cell at day 42): the factor on NK recruitment `rho_N`,
+//! the NKG2D share of killing `g_NKG2D`, killing per NK cell `k_kill` and
+//! CCL2 output per senescent cell `sigma2_S` (raised), or on the loss of
+//! recruited and active NK cells `delta_Nr` and `delta_Na` (lowered), by
+//! bisection on its logarithm within ×/÷ 100 (assuming elimination is
+//! monotone in the parameter; both ends are checked). Printed and written
+//! to `out/bystander_thresholds.csv`.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -37,6 +47,60 @@ const PARAMETERS: [&str; 11] =
     ["w3", "w4", "w5", "eps_N", "rho_N", "delta_Na", "k_kill", "k_sen", "sigma2_S", "delta_Nr", "g_NKG2D"];
 /// One cell, in the model's unit of cells (10⁶ cells).
 const CELL: f64 = 1e-6;
+/// The parameters whose threshold is sought, and whether raising (`true`)
+/// or lowering them helps the NK cells.
+const DECIDING: [(&str, bool); 6] = [
+    ("rho_N", true),
+    ("g_NKG2D", true),
+    ("k_kill", true),
+    ("sigma2_S", true),
+    ("delta_Nr", false),
+    ("delta_Na", false),
+];
+/// The largest factor searched.
+const MOST: f64 = 100.0;
+
+/// The smallest factor (≥ 1) by which raising (or dividing, when `raise`
+/// is false) `parameter` alone eliminates the p53-deficient cells by day
+/// 42, within [`MOST`]: `Ok(None)` when even [`MOST`] does not; 30
+/// bisection steps on the logarithm (relative precision 5·10⁻⁹). The
+/// flag says whether elimination also held at eight factors spread
+/// log-evenly from the threshold to [`MOST`] (the monotonicity the
+/// bisection assumes).
+fn threshold(
+    model: &Model,
+    deficient: &str,
+    f: f64,
+    (parameter, raise): (&str, bool),
+) -> sasp::Result<Option<(f64, bool)>> {
+    let nominal = model.parameter(parameter)?;
+    let eliminated = |log_factor: f64| -> sasp::Result<bool> {
+        let factor = if raise { log_factor.exp() } else { (-log_factor).exp() };
+        let m = model.with_parameter(parameter, nominal * factor)?;
+        Ok(left(&m, deficient, f)?.1 < CELL)
+    };
+    let (mut low, mut high) = (0.0, MOST.ln());
+    if eliminated(low)? {
+        high = low;
+    } else if !eliminated(high)? {
+        return Ok(None);
+    } else {
+        for _ in 0..30 {
+            let mid = 0.5 * (low + high);
+            if eliminated(mid)? {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+    }
+    let top = MOST.ln();
+    let mut monotone = true;
+    for k in 1..=8 {
+        monotone &= eliminated(high + (top - high) * f64::from(k) / 8.0)?;
+    }
+    Ok(Some((high.exp(), monotone)))
+}
 
 /// The p53-deficient cells left at days 21 and 42 with fraction `f`
 /// restorable, on `model`.
@@ -128,6 +192,44 @@ fn run(runs: usize) -> sasp::Result<()> {
         .until(42.0);
     let results = experiment.run()?;
     common::write_csv("bystander_odds", &csv, &experiment, &results)?;
+
+    // One parameter at a time, the others shipped: how far must it move?
+    let start = std::time::Instant::now();
+    let cases: Vec<(f64, (&str, bool))> =
+        FRACTIONS.iter().flat_map(|&f| DECIDING.iter().map(move |&d| (f, d))).collect();
+    let found: Vec<Option<(f64, bool)>> = cases
+        .par_iter()
+        .map(|&(f, deciding)| threshold(&model, &deficient, f, deciding))
+        .collect::<sasp::Result<_>>()?;
+    println!("\nthe smallest change of one parameter (the others shipped) that eliminates the p53-deficient cells by day 42:");
+    print!("{:>5}", "f");
+    for (p, raise) in DECIDING {
+        print!(" {:>14}", format!("{p} {}", if raise { "×" } else { "÷" }));
+    }
+    println!();
+    let mut thresholds = String::from("restorable_fraction,parameter,direction,factor,eliminated_beyond_it_too\n");
+    for (row, &f) in FRACTIONS.iter().enumerate() {
+        print!("{f:>5}");
+        for (k, (p, raise)) in DECIDING.iter().enumerate() {
+            let factor = found[row * DECIDING.len() + k];
+            match factor {
+                Some((x, true)) => print!(" {x:>14.2}"),
+                Some((x, false)) => print!(" {:>14}", format!("{x:.2}*")),
+                None => print!(" {:>14}", format!("> {MOST}")),
+            }
+            let direction = if *raise { "multiply" } else { "divide" };
+            let (value, monotone) =
+                factor.map_or((format!(">{MOST}"), String::new()), |(x, m)| (x.to_string(), m.to_string()));
+            let _ = writeln!(thresholds, "{f},{p},{direction},{value},{monotone}");
+        }
+        println!();
+    }
+    println!(
+        "(* elimination fails again at some larger change)\n{} searches in {:.1} s",
+        cases.len(),
+        start.elapsed().as_secs_f64()
+    );
+    common::write_csv("bystander_thresholds", &thresholds, &experiment, &results)?;
     Ok(())
 }
 
