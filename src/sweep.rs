@@ -718,16 +718,7 @@ pub fn run_in(
         let pairs: Vec<(&str, f64)> =
             design.parameters.iter().map(|p| p.name.as_str()).zip(values.iter().copied()).collect();
         let list = values.iter().map(|&v| number(v)).collect::<Vec<_>>().join(",");
-        let outcome = prepared.model.with_parameters(&pairs).and_then(|m| {
-            let arm = crate::intervene::PreparedArm {
-                name: prepared.name.clone(),
-                model: m,
-                actions: prepared.actions.clone(),
-                complexes: prepared.complexes.clone(),
-                pharmacokinetics: prepared.pharmacokinetics.clone(),
-            };
-            experiment.run_prepared(&arm)
-        });
+        let outcome = prepared.with_parameters(&pairs).and_then(|arm| experiment.run_prepared(&arm));
         tick();
         Ok(match outcome {
             Ok(r) => {
@@ -1148,7 +1139,7 @@ pub fn bands(
         prepared
             .iter()
             .map(|arm| {
-                let arm = PreparedArm { model: arm.model.with_parameters(&values).ok()?, ..arm.clone() };
+                let arm = arm.with_parameters(&values).ok()?;
                 let result = experiment.run_prepared(&arm).ok()?;
                 observables.iter().map(|o| result.series(o).ok().map(<[f64]>::to_vec)).collect()
             })

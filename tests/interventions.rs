@@ -376,3 +376,23 @@ fn antibody_pharmacokinetics_come_from_the_model_a_given_value_or_the_typical_va
     let e = Antibody::isotype(once).with_pk("half_life", PkValue::Default).unwrap_err().to_string();
     assert!(e.contains("'half_life'") && e.contains("ka, kel"), "{e}");
 }
+
+#[test]
+fn a_varied_parameter_leaves_what_the_arm_set_itself() {
+    // A sweep or sensitivity analysis that varies g_NKG2D on the NKG2D-null
+    // arm leaves the knockout's 0, and sets the other parameters.
+    let model = sasp::models::iannello2013().unwrap();
+    let arm = Arm::new("NKG2D-null").with(P53Restoration::at(0.0)).with(Intervention::nkg2d_knockout());
+    let prepared = arm.prepare(&model, model.initial_time()).unwrap();
+    assert_eq!(prepared.fixed_parameters, ["g_NKG2D"]);
+    let varied = prepared.with_parameters(&[("g_NKG2D", 2.0), ("k_kill", 5.0)]).unwrap();
+    assert_eq!(varied.model.parameter("g_NKG2D").unwrap(), 0.0);
+    assert_eq!(varied.model.parameter("k_kill").unwrap(), 5.0);
+    // The same solve as the arm prepared from a model with k_kill = 5.
+    let direct = arm.prepare(&model.with_parameter("k_kill", 5.0).unwrap(), model.initial_time()).unwrap();
+    let experiment = Experiment::new(&model).until(21.0);
+    let (a, b) = (experiment.run_prepared(&varied).unwrap(), experiment.run_prepared(&direct).unwrap());
+    assert_eq!(a.value("tumor_volume_mm3", 14.0).unwrap(), b.value("tumor_volume_mm3", 14.0).unwrap());
+    // An unknown name is still an error.
+    assert!(prepared.with_parameters(&[("no_such_parameter", 1.0)]).is_err());
+}

@@ -29,6 +29,7 @@ fn arm(model: &Model, actions: Vec<(f64, TimedAction)>) -> PreparedArm {
         actions,
         complexes: Vec::new(),
         pharmacokinetics: Vec::new(),
+        fixed_parameters: Vec::new(),
     }
 }
 

@@ -344,6 +344,7 @@ fn what_hybrid_simulation_cannot_do_is_refused_by_name() {
         actions: vec![(1.0, TimedAction::Add { compartment: 0, amount: 1.0 })],
         complexes: Vec::new(),
         pharmacokinetics: Vec::new(),
+        fixed_parameters: Vec::new(),
     };
     let err = Hybrid::for_arm(&prepared, &HybridOptions::default()).unwrap_err().to_string();
     assert!(err.contains("dose into a counted compartment") && err.contains("'X'"), "{err}");

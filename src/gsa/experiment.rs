@@ -29,7 +29,7 @@ use super::{
 };
 use crate::error::{FileError, Result, SaspError};
 use crate::experiment::Experiment;
-use crate::intervene::{Arm, PreparedArm};
+use crate::intervene::Arm;
 use crate::model::Model;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -224,14 +224,7 @@ pub fn run(experiment: &Experiment, arm: &Arm, spec: &Spec) -> Result<Analysis> 
     let experiment = experiment.clone().until(spec.until).options(options);
     let output = |values: &[f64]| -> Result<f64> {
         let pairs: Vec<(&str, f64)> = parameters.iter().map(|p| p.name.as_str()).zip(values.iter().copied()).collect();
-        let arm = PreparedArm {
-            name: prepared.name.clone(),
-            model: prepared.model.with_parameters(&pairs)?,
-            actions: prepared.actions.clone(),
-            complexes: prepared.complexes.clone(),
-            pharmacokinetics: prepared.pharmacokinetics.clone(),
-        };
-        experiment.run_prepared(&arm)?.value(&spec.output.observable, spec.output.day)
+        experiment.run_prepared(&prepared.with_parameters(&pairs)?)?.value(&spec.output.observable, spec.output.day)
     };
     let nominal: Vec<f64> = parameters.iter().map(|p| model.parameter(&p.name)).collect::<Result<_>>()?;
     output(&nominal)?;

@@ -573,9 +573,24 @@ pub struct PreparedArm {
     pub complexes: Vec<(usize, usize)>,
     /// The resolved pharmacokinetic quantities of every antibody.
     pub pharmacokinetics: Vec<PkEntry>,
+    /// The parameters the arm's interventions set (`g_NKG2D = 0` for an
+    /// NKG2D knockout): [`PreparedArm::with_parameters`] leaves them as the
+    /// arm set them.
+    pub fixed_parameters: Vec<String>,
 }
 
 impl PreparedArm {
+    /// The arm with parameters of its model set (declared units; without a
+    /// rebuild where [`Model::with_parameters`] can), as a sweep, a
+    /// sensitivity analysis or a band run varies them, except those the
+    /// arm's interventions set themselves: a varied `g_NKG2D` leaves the
+    /// NKG2D knockout's 0, so the arm stays the experiment it names.
+    pub fn with_parameters(&self, values: &[(&str, f64)]) -> Result<PreparedArm> {
+        let kept: Vec<(&str, f64)> =
+            values.iter().filter(|(name, _)| !self.fixed_parameters.iter().any(|f| f == name)).copied().collect();
+        Ok(PreparedArm { model: self.model.with_parameters(&kept)?, ..self.clone() })
+    }
+
     /// Complex compartments of the antibodies that bind the species at
     /// index `species` of the arm's model.
     pub fn complexes_of_index(&self, species: usize) -> Vec<usize> {
@@ -712,7 +727,15 @@ impl Arm {
             .iter()
             .map(|(target, complex)| Ok((model.index_of(target)?, model.index_of(complex)?)))
             .collect::<Result<_>>()?;
-        Ok(PreparedArm { name: self.name.clone(), model, actions, complexes, pharmacokinetics })
+        let fixed_parameters = self
+            .interventions
+            .iter()
+            .filter_map(|i| match i {
+                Intervention::Parameter { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok(PreparedArm { name: self.name.clone(), model, actions, complexes, pharmacokinetics, fixed_parameters })
     }
 }
 
