@@ -737,13 +737,13 @@ pub(crate) struct Kinetics {
     pub sources: std::sync::Arc<Sources>,
 }
 
-/// The numbers a [`Kinetics`] is built from, in the builder's order: each
-/// product term's coefficient `c`, each change `ν` (processes in order) and
-/// each factor occurrence's function (with its constants).
+/// The numbers a [`Kinetics`] is built from that it keeps nowhere else, in
+/// the builder's order: each product term's coefficient `c` and each factor
+/// occurrence's function (with its constants). The changes `ν` are
+/// [`Kinetics::changes`].
 #[derive(Clone)]
 pub(crate) struct Numbers {
     pub terms: Vec<f64>,
-    pub changes: Vec<f64>,
     pub factors: Vec<FactorFn>,
 }
 
@@ -762,7 +762,7 @@ pub(crate) struct Sources {
     derivative: Vec<(u32, u32)>,
     /// Jacobian matrix entry → (term, plan entry).
     jacobian: Vec<(u32, u32)>,
-    /// Each process's changes (a range of [`Numbers::changes`]).
+    /// Each process's changes (a range of [`Kinetics::changes`]).
     process_changes: Vec<Range<usize>>,
 }
 
@@ -1018,23 +1018,23 @@ impl Kinetics {
         self.sources.process_changes.get(p).map(|r| &self.changes[r.clone()])
     }
 
-    /// The same kinetics with other [`Numbers`] (the lengths of
-    /// [`Kinetics::numbers`]): every coefficient recomputed from them as a
+    /// The same kinetics with other [`Numbers`] and changes `ν` (the lengths
+    /// of [`Kinetics::numbers`] and [`Kinetics::changes`]): every coefficient recomputed from them as a
     /// build computes it (the same bits), the structure kept. `None` when
     /// the numbers would build another structure or cannot be used: two
     /// occurrences of one distinct factor that differ now, a change `ν` that
     /// becomes or stops being 0 (the right-hand side leaves out zero
     /// changes), a changed `ν` of an expression law's process, a non-finite
     /// coefficient.
-    pub(crate) fn with_numbers(&self, numbers: Numbers) -> Option<Kinetics> {
+    pub(crate) fn with_numbers(&self, numbers: Numbers, changes: &[f64]) -> Option<Kinetics> {
         let s = &*self.sources;
         let old = &self.numbers;
-        let lengths = (numbers.terms.len(), numbers.changes.len(), numbers.factors.len());
-        if lengths != (old.terms.len(), old.changes.len(), old.factors.len()) {
+        let lengths = (numbers.terms.len(), changes.len(), numbers.factors.len());
+        if lengths != (old.terms.len(), self.changes.len(), old.factors.len()) {
             return None;
         }
-        let same_class = |a: f64, b: f64| (a == 0.0) == (b == 0.0);
-        if numbers.changes.iter().zip(&old.changes).any(|(&a, &b)| !same_class(a, b)) {
+        let old_nu = |c: usize| self.changes[c].1;
+        if changes.iter().enumerate().any(|(c, &nu)| (nu == 0.0) != (old_nu(c) == 0.0)) {
             return None;
         }
         let occurrences = s.occurrence_unique.iter().enumerate();
@@ -1045,9 +1045,7 @@ impl Kinetics {
             return None;
         }
         if let Some(block) = &self.expressions {
-            let changed = |p: usize| {
-                s.process_changes[p].clone().any(|c| numbers.changes[c].to_bits() != old.changes[c].to_bits())
-            };
+            let changed = |p: usize| s.process_changes[p].clone().any(|c| changes[c].to_bits() != old_nu(c).to_bits());
             if block.process.iter().any(|&p| changed(p)) {
                 return None;
             }
@@ -1057,7 +1055,7 @@ impl Kinetics {
             f.function = numbers.factors[o as usize].clone();
         }
         for (e, &(c, m)) in k.jac_plan.iter_mut().zip(&s.plan) {
-            e.scale = numbers.changes[c as usize] * k.members[m as usize].1;
+            e.scale = changes[c as usize] * k.members[m as usize].1;
         }
         for tape in &mut k.rate_tapes {
             for (c, &(t, _)) in tape.coefficient.iter_mut().zip(&tape.source) {
@@ -1065,7 +1063,7 @@ impl Kinetics {
             }
         }
         for (c, &(t, i)) in k.derivative.matrix.coefficient.iter_mut().zip(&s.derivative) {
-            *c = numbers.terms[t as usize] * numbers.changes[i as usize];
+            *c = numbers.terms[t as usize] * changes[i as usize];
         }
         for (c, &(t, e)) in k.jacobian_sparse.matrix.coefficient.iter_mut().zip(&s.jacobian) {
             *c = numbers.terms[t as usize] * k.jac_plan[e as usize].scale;
@@ -1075,7 +1073,7 @@ impl Kinetics {
             return None;
         }
         k.jacobian_dense = std::sync::OnceLock::new();
-        for (change, &nu) in k.changes.iter_mut().zip(&numbers.changes) {
+        for (change, &nu) in k.changes.iter_mut().zip(changes) {
             change.1 = nu;
         }
         for custom in &mut k.customs {
@@ -1259,7 +1257,6 @@ impl KineticsBuilder {
         };
         let numbers = Numbers {
             terms: self.terms.iter().map(|t| t.coefficient).collect(),
-            changes: self.changes.iter().map(|&(_, nu)| nu).collect(),
             factors: self.factors.iter().map(|(f, _)| f.clone()).collect(),
         };
         let mut kinetics = Kinetics {

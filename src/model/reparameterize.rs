@@ -83,7 +83,7 @@ pub(crate) enum FactorRecipe {
 /// What [`Model::with_parameters`] needs to update a model in place of
 /// rebuilding it: each parameter's declared unit and whether an expression
 /// reads it, and the recipe of every number of the kinetics, in the order
-/// of [`Numbers`].
+/// of [`Numbers`] and of the changes (`Kinetics::changes`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Parametrization {
     /// `None` for an undeclared unit (the value is used as it is).
@@ -107,7 +107,7 @@ impl Model {
         let pz = &*self.parametrization;
         let old = &self.kinetics.numbers;
         if (pz.terms.len(), pz.changes.len(), pz.factors.len())
-            != (old.terms.len(), old.changes.len(), old.factors.len())
+            != (old.terms.len(), self.kinetics.changes.len(), old.factors.len())
         {
             return None;
         }
@@ -140,7 +140,8 @@ impl Model {
                 .collect()
         };
         let terms = recompute(&pz.terms, &old.terms)?;
-        let changes = recompute(&pz.changes, &old.changes)?;
+        let old_changes: Vec<f64> = self.kinetics.changes.iter().map(|&(_, nu)| nu).collect();
+        let changes = recompute(&pz.changes, &old_changes)?;
         let factors = pz
             .factors
             .iter()
@@ -150,7 +151,7 @@ impl Model {
                 FactorRecipe::Parameter(k) => f.with_constant(canonical[k]),
             })
             .collect::<Option<Vec<FactorFn>>>()?;
-        let kinetics = self.kinetics.with_numbers(Numbers { terms, changes, factors })?;
+        let kinetics = self.kinetics.with_numbers(Numbers { terms, factors }, &changes)?;
         let mut declared =
             self.declared.clone().unwrap_or_else(|| self.spec.parameters.iter().map(|p| p.value).collect());
         for &(k, value) in updates {
