@@ -155,6 +155,38 @@ fn a_decaying_drug_kills_with_the_integrated_propensity() {
 }
 
 #[test]
+fn a_continuous_state_below_zero_within_the_tolerance_reads_as_zero() {
+    // Cells X die at k·D·X while D is 2 nM; at t = 1 an event sets D just
+    // below 0 — within the ODE's absolute tolerance (10⁻⁹) it is an
+    // undershoot, and the kill's propensity is 0, not negative, when cells Y
+    // arrive (their influx makes the propensities be evaluated): no X dies
+    // after t = 1. Further below it is an error naming the process.
+    let model = |below: f64| {
+        cells_model("undershoot", 20.0, |b| {
+            b.compartment("D", Compartment::Other(Quantity::Concentration), "nM", 2.0)
+                .compartment("Y", Compartment::Tumor(TumorState::Senescent), "cells", 0.0)
+                .declare(ParameterDecl::new("k", 0.5, "1/(nM*day)"))
+                .declare(ParameterDecl::new("b", 10.0, "cells/day"))
+                .declare(EventDecl::new("wash-out", "time >= 1").assign("D", &format!("-{below}")))
+                .process(ProcessDecl::new("kill", RateLaw::expression("k*D*X")).change("X", -1.0))
+                .process(ProcessDecl::new("influx", RateLaw::expression("b")).change("Y", 1.0))
+        })
+    };
+    let hybrid = Hybrid::new(&model(5e-10), &HybridOptions { seed: 3, ..HybridOptions::default() }).unwrap();
+    let mut left = 0.0;
+    for j in 0..50 {
+        let run = hybrid.trajectory(&[1.5, 5.0], j).unwrap();
+        assert_eq!(run.state(0)[0], run.state(1)[0], "trajectory {j}: cells died while D < 0");
+        left += run.state(0)[0] / CELL / 50.0;
+    }
+    // Before t = 1 each cell survived with probability e^{−k·2·1} = 0.37.
+    assert!((left - 20.0 * (-1.0f64).exp()).abs() < 2.0, "{left} cells left on average");
+    let hybrid = Hybrid::new(&model(5e-7), &HybridOptions { seed: 3, ..HybridOptions::default() }).unwrap();
+    let err = (0..20).find_map(|j| hybrid.trajectory(&[5.0], j).err()).expect("a negative propensity").to_string();
+    assert!(err.contains("process 'kill'") && err.contains("propensit"), "{err}");
+}
+
+#[test]
 fn pure_death_of_ten_thousand_cells_ends_at_the_maximum_of_exponentials() {
     // X → ∅ at k·X from N = 10⁴: continuous down to θ = 100 cells, exact
     // below. The extinction time is the largest of N Exp(k) lifetimes:

@@ -78,8 +78,9 @@ type Steppers = HashMap<Vec<bool>, (Arc<Model>, AnyStepper)>;
 /// The name of the integrated propensity `G` in each partition's ODE model.
 const INTEGRATED_PROPENSITY: &str = "hybrid_integrated_propensity";
 
-/// Propensities down to `−10⁻⁹` firings per day count as 0: the
-/// continuous states they read undershoot 0 within the ODE's tolerance.
+/// Propensities down to `−10⁻⁹` firings per day count as 0 (rounding);
+/// continuous states that undershoot 0 within the ODE's absolute tolerance
+/// are read as 0 by the propensities.
 pub const NUMERICAL_ZERO: f64 = 1e-9;
 
 /// Options of a hybrid run.
@@ -508,6 +509,7 @@ impl Hybrid {
         let mut g = 0.0;
         let mut firings = 0u64;
         let mut rates = vec![0.0; model.process_count()];
+        let mut clamped = vec![0.0; n];
         let mut state = vec![0.0; n + 1];
         let mut out = vec![0.0; n];
         loop {
@@ -618,7 +620,12 @@ impl Hybrid {
                         hint: format!("HybridOptions::max_firings, or a larger threshold (model '{}')", model.name()),
                     });
                 }
-                model.process_rates(t, &y, &inputs, &mut rates)?;
+                // A continuous state that undershoots 0 by no more than the
+                // ODE's absolute tolerance is 0 for the propensities.
+                for (i, (c, &v)) in clamped.iter_mut().zip(&y).enumerate() {
+                    *c = if v < 0.0 && v >= -self.options.ode.atol.get(i) { 0.0 } else { v };
+                }
+                model.process_rates(t, &clamped, &inputs, &mut rates)?;
                 let mut total = 0.0;
                 for (p, r) in rates.iter_mut().enumerate() {
                     let a = if self.discrete(p, &exact) { *r / self.extent[p] } else { 0.0 };
@@ -626,7 +633,7 @@ impl Hybrid {
                         return Err(self.invalid_rate(p, a, t));
                     }
                     *r = a.max(0.0);
-                    total += a;
+                    total += *r;
                 }
                 let mu = super::select(&rates, rng.uniform() * total);
                 if mu != usize::MAX {
