@@ -396,10 +396,12 @@ fn compile_processes(
     kb.bind(expression_slots(resolver));
     for process in &resolver.spec.processes {
         let context = format!("process '{}'", process.name);
-        if let RateLaw::Expression { rate, unit } = &process.rate {
+        if let RateLaw::Expression { unit, .. } = &process.rate {
             let changes = resolve_changes(resolver, process, &context)?;
-            let law = ExpressionLaw { text: rate, unit: unit.as_deref() };
-            compile_expression(resolver, expressions, process, law, changes, &context, &mut kb, unchecked)?;
+            // Modifiers (an antibody blocking the process's receptor) multiply the expression.
+            let text = process.rate.to_expression(&process.modifiers).unwrap_or_default();
+            let law = ExpressionLaw { text: &text, unit: unit.as_deref() };
+            compile_expression(resolver, expressions, law, changes, &context, &mut kb, unchecked)?;
         } else {
             compile_process(resolver, process, &mut kb)?;
         }
@@ -430,16 +432,12 @@ struct ExpressionLaw<'a> {
 fn compile_expression(
     resolver: &Resolver,
     expressions: &Expressions,
-    process: &ProcessDecl,
     law: ExpressionLaw<'_>,
     (changes, recipes): ResolvedChanges,
     context: &str,
     kb: &mut KineticsBuilder,
     unchecked: &mut Vec<String>,
 ) -> Result<()> {
-    if !process.modifiers.is_empty() {
-        return Err(ModelError::invalid(context, "an expression law takes no modifiers (write them into it)").into());
-    }
     let (rate, inferred) = expressions.resolve(law.text, context)?;
     let declared = match law.unit {
         Some(u) => Some(parse_unit(u, context)?.dimension),

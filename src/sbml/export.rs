@@ -289,12 +289,10 @@ impl<'a> Laws<'a> {
                 reason: format!("process '{process}' has a custom (closure) rate law, which SBML cannot carry"),
             });
         }
-        if let RateLaw::Expression { rate, .. } = law {
-            let context = format!("process '{process}'");
-            if !modifiers.is_empty() {
-                return Err(ModelError::invalid(context, "an expression law takes no modifiers").into());
-            }
-            return self.expression(rate, &context);
+        if let RateLaw::Expression { .. } = law {
+            // Modifiers multiply the expression.
+            let rate = law.to_expression(modifiers).unwrap_or_default();
+            return self.expression(&rate, &format!("process '{process}'"));
         }
         let mut terms = Vec::new();
         for term in law.terms() {
