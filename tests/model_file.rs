@@ -280,3 +280,95 @@ fn units_with_runaway_exponents_or_nesting_are_refused() {
         assert!(message.contains("cannot parse unit"), "{unit}: {message}");
     }
 }
+
+/// The six killing processes of the reference model rewritten by a variant
+/// file as expression laws (`kill` the ratio law written out, or another).
+fn killing_variant(name: &str, kill: &str, extra: &str) -> String {
+    let mut text = format!("[variant]\nname = \"{name}\"\n{extra}\n");
+    for (y, what) in [("P", "proliferating"), ("Q", "p53-deficient"), ("S", "senescent")] {
+        for (g, route, roles) in [
+            ("g_NKG2D", "NKG2D", r#"["killing", "receptor.NKG2D"]"#),
+            ("g_other", "NKG2D-independent", r#"["killing"]"#),
+        ] {
+            let rate = kill.replace("{g}", g).replace("{Y}", y);
+            text += &format!(
+                "\n[[process]]\nname = \"{route} killing of {what} cells\"\nchanges = {{ {y} = -1, Na = \"-p_ex\" }}\n\
+                 rate = {{ law = \"expression\", rate = \"{rate}\" }}\nroles = {roles}\n"
+            );
+        }
+    }
+    text
+}
+
+#[test]
+fn a_variant_rewriting_the_killing_as_expressions_reproduces_every_target() {
+    // The ratio law written out as an expression: the anti-NKG2D arm blocks
+    // the receptor by multiplying the expression (a modifier), so all ten arms
+    // and thirteen targets must come out as with the factor laws.
+    use sasp::experiment::paper::{neutralization_arms, targets};
+    use sasp::experiment::Experiment;
+    let base = sasp::models::iannello2013().unwrap();
+    let text = killing_variant("written_out", "k_kill*{g}*Na*{Y}*(1/(max(T, 0) + T_eps))", "");
+    let variant = base.with_variant_toml(&text, "written_out.toml").unwrap();
+    assert_eq!(variant.name(), "written_out");
+    assert_eq!(variant.spec().processes.len(), base.spec().processes.len());
+    assert_eq!(variant.taped_processes().len(), 0, "the ratio law lowers to the factor program");
+    let run = |m: &Model| targets(&Experiment::new(m).arms(neutralization_arms().unwrap()).run().unwrap()).unwrap();
+    for (a, b) in run(&base).iter().zip(run(&variant)) {
+        assert!(
+            (a.value - b.value).abs() <= 1e-9 * a.value.abs().max(1e-12),
+            "target {}: {} vs {}",
+            a.id,
+            a.value,
+            b.value
+        );
+    }
+    // Written out with a different rate, it changes the answer: the variant
+    // is what runs, not the base.
+    let halved =
+        base.with_variant_toml(&killing_variant("halved", "0.5*k_kill*{g}*Na*{Y}/(T + T_eps)", ""), "h").unwrap();
+    assert_ne!(run(&halved)[0].value, run(&base)[0].value);
+}
+
+#[test]
+fn a_variant_adds_and_removes_items_and_names_its_own_lines_in_errors() {
+    let base = sasp::models::iannello2013().unwrap();
+    // `k_kill` removed, `c_kill` added and read in its place.
+    let text = killing_variant(
+        "renamed",
+        "c_kill*{g}*Na*{Y}/(T + T_eps)",
+        "remove = [\"k_kill\"]\n\n[[parameter]]\nname = \"c_kill\"\nvalue = 3.0\nunit = \"1/day\"\ntag = \"A\"\n",
+    );
+    let variant = base.with_variant_toml(&text, "renamed.toml").unwrap();
+    assert!(variant.parameter("k_kill").is_err());
+    assert_eq!(variant.parameter("c_kill").unwrap(), 3.0);
+    assert_eq!(variant.spec().parameters.len(), base.spec().parameters.len());
+    // A removed item that does not exist.
+    let err = base.with_variant_toml("[variant]\nname = \"x\"\nremove = [\"k_kil\"]\n", "x.toml").unwrap_err();
+    assert!(err.to_string().contains("'k_kil'"), "{err}");
+    // Removing `k_kill` while the base still reads it: the variant's line of the removal.
+    let err = base.with_variant_toml("[variant]\nname = \"x\"\nremove = [\"k_kill\"]\n", "x.toml").unwrap_err();
+    assert!(err.to_string().starts_with("x.toml:3:"), "{err}");
+    assert!(err.to_string().contains("k_kill"), "{err}");
+    // An unknown parameter in a variant's process: the process's line in the variant.
+    let text = killing_variant("typo", "k_kil*{g}*Na*{Y}/(T + T_eps)", "");
+    let err = base.with_variant_toml(&text, "typo.toml").unwrap_err();
+    assert!(err.to_string().contains("'k_kil'"), "{err}");
+    let line = text.lines().position(|l| l.contains("\"NKG2D killing of proliferating cells\"")).unwrap() + 1;
+    assert!(err.to_string().starts_with(&format!("typo.toml:{line}:")), "{err}");
+    // Sections a variant cannot change are refused by name, with their line.
+    let err = base
+        .with_variant_toml("[variant]\nname = \"x\"\n\n[[pool]]\nname = \"T2\"\nsum = [\"P\"]\n", "x.toml")
+        .unwrap_err();
+    match &err {
+        SaspError::File(FileError::Syntax { line, message, .. }) => {
+            assert!(message.contains("pool"), "{message}");
+            assert!(*line >= 4, "{err}");
+        }
+        other => panic!("{other}"),
+    }
+    // The `[variant]` table is required.
+    assert!(base
+        .with_variant_toml("[[parameter]]\nname = \"r\"\nvalue = 1\nunit = \"1/day\"\ntag = \"A\"\n", "x")
+        .is_err());
+}

@@ -59,7 +59,7 @@ fn model_key_position(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Where in the file a validation error points, as a byte offset.
-fn error_position(text: &str, error: &SaspError) -> Option<usize> {
+pub(super) fn error_position(text: &str, error: &SaspError) -> Option<usize> {
     let error = match error {
         SaspError::Model(e) => e,
         SaspError::InvalidSchedule { name, .. } => return locate(text, None, name),

@@ -40,6 +40,7 @@ mod resolve;
 pub mod role;
 pub mod spec;
 pub mod units;
+pub mod variant;
 
 pub use crate::solve::SparsityPattern;
 pub use compartment::{AntibodyPool, Chemokine, Compartment, Cytokine, Name, NkState, Quantity, TumorState};
@@ -57,6 +58,7 @@ pub use spec::{
     UncertaintyDecl,
 };
 pub use units::{Dimension, Unit};
+pub use variant::ModelVariant;
 
 use crate::error::{ModelError, Result, SaspError};
 use kinetics::Kinetics;
