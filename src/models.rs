@@ -22,6 +22,33 @@ pub fn iannello2013() -> Result<Model> {
     Model::from_toml_str(IANNELLO2013_TOML, "models/iannello2013.toml")
 }
 
+/// Text of `models/iannello2013_saturating_kill.toml`, a variant file
+/// ([`crate::model::variant`]) of the reference model.
+pub const IANNELLO2013_SATURATING_KILL_TOML: &str = include_str!("../models/iannello2013_saturating_kill.toml");
+
+/// The reference model with a structural alternative for NK killing: the
+/// kill rate per tumor cell saturates in the effector-to-target ratio
+/// (de Pillis et al., Cancer Res 2005),
+///
+/// `Y' −= d_kill · g · Y · D`,  `D = ET^λ/(s + ET^λ)`,  `ET = max(Na, 0)/(max(T, 0) + T_eps)`,
+///
+/// for each tumor population `Y` (P, Q, S) and route `g` (`g_NKG2D`,
+/// `g_other`), instead of `k_kill · g · Na · Y/(T + T_eps)`, which grows
+/// with the ratio without bound. `λ` (`lambda_kill`) and `s` (`s_kill`) are
+/// de Pillis's; `d_kill` replaces `k_kill` among the fitted parameters
+/// (`examples/calibrate.rs --kill saturating`). docs/findings.md compares
+/// the two structures.
+///
+/// ```
+/// let model = sasp::models::iannello2013_saturating_kill()?;
+/// assert!(model.parameter("k_kill").is_err());
+/// assert_eq!(model.parameter("lambda_kill")?, 1.36);
+/// # Ok::<(), sasp::SaspError>(())
+/// ```
+pub fn iannello2013_saturating_kill() -> Result<Model> {
+    iannello2013()?.with_variant_toml(IANNELLO2013_SATURATING_KILL_TOML, "models/iannello2013_saturating_kill.toml")
+}
+
 /// Text of `models/iannello2013_spatial.toml`.
 pub const IANNELLO2013_SPATIAL_TOML: &str = include_str!("../models/iannello2013_spatial.toml");
 

@@ -1,6 +1,8 @@
 //! Calibration: the shipped parameters meet every target (docs/reproducing.md), and the
 //! fit that produced them is reproducible.
 
+mod common;
+
 use sasp::calibrate::{fit, reference_free_parameters, residuals};
 use sasp::experiment::paper::{neutralization_arms, targets};
 use sasp::experiment::Experiment;
@@ -56,4 +58,58 @@ fn bad_calibration_requests_are_errors() {
     // Without the arms the targets need.
     let err = fit(&model, &arms[..2], &reference_free_parameters(), 10).unwrap_err();
     assert!(err.to_string().contains("arm"), "{err}");
+}
+
+#[test]
+fn the_saturating_kill_variant_kills_by_de_pillis_law_and_its_fit_reproduces_its_shipped_values() {
+    let model = sasp::models::iannello2013_saturating_kill().unwrap();
+    let reference = sasp::models::iannello2013().unwrap();
+    let (d, lambda, s) = (
+        model.parameter("d_kill").unwrap(),
+        model.parameter("lambda_kill").unwrap(),
+        model.parameter("s_kill").unwrap(),
+    );
+    let (g, eps) = (model.parameter("g_NKG2D").unwrap(), model.parameter("T_eps").unwrap());
+    // The rate by hand, d g P ET^λ/(s + ET^λ) with ET = Na/(T + T_eps), at
+    // effector-to-target ratios from 10⁻⁴ to 10⁴: bounded by d g P, while the
+    // reference law grows with the ratio.
+    for na in [1e-4, 1e-2, 1.0, 1e2, 1e4] {
+        let y: Vec<f64> = model
+            .compartment_names()
+            .map(|n| match n {
+                "P" => 0.6,
+                "Q" => 0.1,
+                "S" => 0.3,
+                "Na" => na,
+                _ => 0.0,
+            })
+            .collect();
+        let et = na / (1.0 + eps);
+        let expected = d * g * 0.6 * et.powf(lambda) / (s + et.powf(lambda));
+        let rate = model.process_rate("NKG2D killing of proliferating cells", 0.0, &y, &[1.0]).unwrap();
+        assert!((rate - expected).abs() <= 1e-13 * expected, "E/T {et}: {rate} vs {expected}");
+        assert!(rate < d * g * 0.6);
+        let linear = reference.process_rate("NKG2D killing of proliferating cells", 0.0, &y, &[1.0]).unwrap();
+        let k = reference.parameter("k_kill").unwrap();
+        assert!((linear - k * g * na * 0.6 / (1.0 + eps)).abs() <= 1e-13 * linear);
+        // The Jacobian is exact (symbolic) there too.
+        let worst = common::check_jacobian(&model, 0.0, &y, &[1.0]);
+        assert!(worst < 1e-6, "E/T {et}: Jacobian off by {worst:e}");
+    }
+    // The fit from the file's values returns them (six decimals), tagged fitted.
+    let mut free = reference_free_parameters();
+    for p in &mut free {
+        if p.names == ["k_kill"] {
+            *p = sasp::calibrate::FreeParameter::new("d_kill", 5.8, 0.1, 100.0);
+        }
+    }
+    let result = fit(&model, &neutralization_arms().unwrap(), &free, 60).unwrap();
+    for (p, v) in free.iter().zip(&result.values) {
+        for name in &p.names {
+            let shipped = model.parameter(name).unwrap();
+            assert!((v - shipped).abs() <= 1e-4 * shipped, "{name}: fitted {v}, shipped {shipped}");
+            let tag = model.spec().parameters.iter().find(|d| &d.name == name).unwrap().tag;
+            assert_eq!(tag, sasp::model::Provenance::Fitted, "{name} is tagged as fitted");
+        }
+    }
 }
