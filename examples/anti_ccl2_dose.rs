@@ -47,8 +47,8 @@ fn arms() -> Vec<(String, Arm)> {
     arms
 }
 
-fn run(runs: usize) -> sasp::Result<()> {
-    let model = sasp::models::iannello2013()?;
+fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
+    let model = reference.model.clone();
     let arms = arms();
     let experiment = Experiment::new(&model).arms(arms.iter().map(|a| a.1.clone())).until(21.0);
     let results = experiment.run()?;
@@ -85,7 +85,7 @@ fn run(runs: usize) -> sasp::Result<()> {
         bands.failed,
         start.elapsed().as_secs_f64()
     );
-    common::write_csv("anti_ccl2_dose", &csv, &experiment, &results)?;
+    common::write_csv(&reference.file("anti_ccl2_dose"), &csv, &experiment, &results)?;
     Ok(())
 }
 

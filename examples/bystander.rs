@@ -4,8 +4,12 @@
 //! around them?
 //!
 //! ```text
-//! cargo run --release --example bystander [-- --cells 64 --seeds 1 --rtol 1e-4]
+//! cargo run --release --example bystander [-- --cells 64 --seeds 1 --rtol 1e-4 --kill ratio]
 //! ```
+//!
+//! `--kill saturating` applies the variant whose NK killing saturates in the
+//! effector-to-target ratio (`models/iannello2013_saturating_kill.toml`) to
+//! the slice's model, and writes `out/bystander_saturating/`.
 //!
 //! For f = 0, 0.1, …, 1 and r_c = 0.05, 0.1, 0.2, 0.4, 0.8 mm (clone centres
 //! drawn uniformly in the tumor with fixed seeds, averaged over `--seeds`),
@@ -22,6 +26,8 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use sasp::model::Model;
+use sasp::models;
 use sasp::ndarray::Array2;
 use sasp::solve::{solve, Method};
 use sasp::space::slice::TumorSlice;
@@ -48,16 +54,25 @@ struct Args {
     /// Tumor cells pushed by their occupancy (mobility `TUMOR_MOBILITY`; about ten times the cost).
     #[arg(long)]
     motion: bool,
+    /// NK killing: `ratio` (the reference model) or `saturating` (its variant).
+    #[arg(long, default_value = "ratio", value_parser = ["ratio", "saturating"])]
+    kill: String,
 }
 
 /// One run: clones covering `f` of the tumor, radius `r` (mm), `seed`.
 /// Returns (covered fraction, p53-deficient mm² at day 0, at day 21, all tumor at day 21).
-fn run_one(slice: &TumorSlice, f: f64, r: f64, seed: u64, rtol: f64) -> sasp::Result<(f64, f64, f64, f64)> {
-    let model = slice.model()?;
-    let system = slice.system(&model, &[1.0])?;
+fn run_one(
+    slice: &TumorSlice,
+    model: &Model,
+    f: f64,
+    r: f64,
+    seed: u64,
+    rtol: f64,
+) -> sasp::Result<(f64, f64, f64, f64)> {
+    let system = slice.system(model, &[1.0])?;
     let (restorable, covered) = slice.clones(f, r, seed)?;
     let y0 = slice.initial_state(&system, restorable.view())?;
-    let stepper = Method::BdfKrylov.stepper(&system, slice.options(&model, rtol)?)?;
+    let stepper = Method::BdfKrylov.stepper(&system, slice.options(model, rtol)?)?;
     let sol = solve(&system, stepper, 0.0, &y0, T_END, &[T_END])?;
     let y21 = sol.state(0);
     Ok((
@@ -73,6 +88,14 @@ fn run() -> Result<(), String> {
     let cells = usize::from(args.cells);
     let mobility = if args.motion { sasp::space::slice::TUMOR_MOBILITY } else { 0.0 };
     let slice = TumorSlice { mobility, ..TumorSlice::new(cells) };
+    let mut model = slice.model().map_err(|e| e.to_string())?;
+    let mut out = "out/bystander".to_string();
+    if args.kill == "saturating" {
+        model = model
+            .with_variant_toml(models::IANNELLO2013_SATURATING_KILL_TOML, "models/iannello2013_saturating_kill.toml")
+            .map_err(|e| e.to_string())?;
+        out += "_saturating";
+    }
     let fractions: Vec<f64> = (0..FRACTIONS).map(|k| k as f64 / (FRACTIONS - 1) as f64).collect();
     let jobs: Vec<(usize, usize, u64)> = (0..RADII.len())
         .flat_map(|i| (0..FRACTIONS).flat_map(move |j| (0..args.seeds).map(move |s| (i, j, s))))
@@ -92,7 +115,7 @@ fn run() -> Result<(), String> {
     let results: Vec<sasp::Result<(f64, f64, f64, f64)>> = jobs
         .par_iter()
         .map(|&(i, j, s)| {
-            let r = run_one(&slice, fractions[j], RADII[i], 1 + s, args.rtol);
+            let r = run_one(&slice, &model, fractions[j], RADII[i], 1 + s, args.rtol);
             bar.inc(1);
             r
         })
@@ -127,7 +150,7 @@ fn run() -> Result<(), String> {
         }
         println!();
     }
-    let out = Path::new("out/bystander");
+    let out = Path::new(&out);
     sasp::output::write_atomic(&out.join("bystander.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
     sasp::plot::heatmap(
         left.view(),
@@ -139,7 +162,7 @@ fn run() -> Result<(), String> {
         out.join("bystander.png"),
     )
     .map_err(|e| e.to_string())?;
-    println!("wrote out/bystander/bystander.csv and bystander.png");
+    println!("wrote {}/bystander.csv and bystander.png", out.display());
     Ok(())
 }
 

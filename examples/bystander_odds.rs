@@ -22,7 +22,8 @@
 //! Then the smallest change of one deciding parameter, the others at their
 //! shipped values, that makes partial restoration work (fewer than one
 //! p53-deficient cell at day 42): the factor on NK recruitment `rho_N`,
-//! the NKG2D share of killing `g_NKG2D`, killing per NK cell `k_kill` and
+//! the NKG2D share of killing `g_NKG2D`, killing per NK cell `k_kill` (`d_kill`
+//! with `--kill saturating`) and
 //! CCL2 output per senescent cell `sigma2_S` (raised), or on the loss of
 //! recruited and active NK cells `delta_Nr` and `delta_Na` (lowered), by
 //! bisection on its logarithm within ×/÷ 100 (assuming elimination is
@@ -42,21 +43,18 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 const FRACTIONS: [f64; 4] = [0.5, 0.8, 0.9, 0.95];
-/// The parameters varied: the fitted ones and those the question names.
+/// The parameters varied: the fitted ones and those the question names
+/// (`KILL` stands for the model's kill-rate scale, `k_kill` or `d_kill`).
 const PARAMETERS: [&str; 11] =
-    ["w3", "w4", "w5", "eps_N", "rho_N", "delta_Na", "k_kill", "k_sen", "sigma2_S", "delta_Nr", "g_NKG2D"];
+    ["w3", "w4", "w5", "eps_N", "rho_N", "delta_Na", KILL, "k_sen", "sigma2_S", "delta_Nr", "g_NKG2D"];
+/// Placeholder for [`common::Reference::kill_parameter`].
+const KILL: &str = "kill";
 /// One cell, in the model's unit of cells (10⁶ cells).
 const CELL: f64 = 1e-6;
 /// The parameters whose threshold is sought, and whether raising (`true`)
 /// or lowering them helps the NK cells.
-const DECIDING: [(&str, bool); 6] = [
-    ("rho_N", true),
-    ("g_NKG2D", true),
-    ("k_kill", true),
-    ("sigma2_S", true),
-    ("delta_Nr", false),
-    ("delta_Na", false),
-];
+const DECIDING: [(&str, bool); 6] =
+    [("rho_N", true), ("g_NKG2D", true), (KILL, true), ("sigma2_S", true), ("delta_Nr", false), ("delta_Na", false)];
 /// The largest factor searched.
 const MOST: f64 = 100.0;
 
@@ -110,14 +108,17 @@ fn left(model: &Model, deficient: &str, f: f64) -> sasp::Result<(f64, f64)> {
     Ok((results[0].compartment_at(deficient, 21.0)?, results[0].compartment_at(deficient, 42.0)?))
 }
 
-fn run(runs: usize) -> sasp::Result<()> {
-    let model = sasp::models::iannello2013()?;
+fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
+    let model = reference.model.clone();
+    let named = |p: &'static str| if p == KILL { reference.kill_parameter() } else { p };
+    let parameters: Vec<&str> = PARAMETERS.iter().map(|&p| named(p)).collect();
+    let deciding: Vec<(&str, bool)> = DECIDING.iter().map(|&(p, raise)| (named(p), raise)).collect();
     let deficient = model.spec().compartments
         [model.indices_where(|k| k == Compartment::Tumor(TumorState::P53Deficient))[0]]
         .name
         .clone();
     let distributions: Vec<Distribution> =
-        PARAMETERS.iter().map(|p| model.parameter_distribution(p)).collect::<sasp::Result<_>>()?;
+        parameters.iter().map(|p| model.parameter_distribution(p)).collect::<sasp::Result<_>>()?;
     // The same parameter sets for every fraction: set j from stream (2026, j).
     let sets: Vec<Vec<f64>> = (0..runs)
         .map(|j| {
@@ -129,7 +130,7 @@ fn run(runs: usize) -> sasp::Result<()> {
     let mut csv = String::from(
         "restorable_fraction,runs,failed,p_eliminated_day21,low21,high21,p_eliminated_day42,low42,high42,nominal_left_day21_cells,nominal_left_day42_cells",
     );
-    for p in PARAMETERS {
+    for &p in &parameters {
         let _ = write!(csv, ",spearman_{p}");
     }
     csv.push('\n');
@@ -142,7 +143,7 @@ fn run(runs: usize) -> sasp::Result<()> {
         let outcomes: Vec<Option<(f64, f64)>> = sets
             .par_iter()
             .map(|values| {
-                let pairs: Vec<(&str, f64)> = PARAMETERS.iter().copied().zip(values.iter().copied()).collect();
+                let pairs: Vec<(&str, f64)> = parameters.iter().copied().zip(values.iter().copied()).collect();
                 let m = model.with_parameters(&pairs).ok()?;
                 left(&m, &deficient, f).ok()
             })
@@ -158,7 +159,7 @@ fn run(runs: usize) -> sasp::Result<()> {
         let (lo21, hi21) = wilson_interval(k21, n);
         let (lo42, hi42) = wilson_interval(k42, n);
         let outcome: Vec<f64> = done.iter().map(|(_, o)| (o.1.max(1e-12)).log10()).collect();
-        let rho: Vec<f64> = (0..PARAMETERS.len())
+        let rho: Vec<f64> = (0..parameters.len())
             .map(|i| rank_correlation(&done.iter().map(|(j, _)| sets[*j][i].ln()).collect::<Vec<_>>(), &outcome))
             .collect();
         println!(
@@ -168,9 +169,9 @@ fn run(runs: usize) -> sasp::Result<()> {
             n21 / CELL,
             n42 / CELL
         );
-        let mut order: Vec<usize> = (0..PARAMETERS.len()).collect();
+        let mut order: Vec<usize> = (0..parameters.len()).collect();
         order.sort_by(|&a, &b| rho[b].abs().total_cmp(&rho[a].abs()));
-        let top: Vec<String> = order.iter().take(4).map(|&i| format!("{} {:+.2}", PARAMETERS[i], rho[i])).collect();
+        let top: Vec<String> = order.iter().take(4).map(|&i| format!("{} {:+.2}", parameters[i], rho[i])).collect();
         println!("      cells left at d42, rank correlation: {}", top.join(", "));
         let _ = write!(
             csv,
@@ -191,27 +192,27 @@ fn run(runs: usize) -> sasp::Result<()> {
         .arms([Arm::new("f = 0.9").with(P53Restoration::at(0.0).restorable_fraction(0.9))])
         .until(42.0);
     let results = experiment.run()?;
-    common::write_csv("bystander_odds", &csv, &experiment, &results)?;
+    common::write_csv(&reference.file("bystander_odds"), &csv, &experiment, &results)?;
 
     // One parameter at a time, the others shipped: how far must it move?
     let start = std::time::Instant::now();
     let cases: Vec<(f64, (&str, bool))> =
-        FRACTIONS.iter().flat_map(|&f| DECIDING.iter().map(move |&d| (f, d))).collect();
+        FRACTIONS.iter().flat_map(|&f| deciding.iter().map(move |&d| (f, d))).collect();
     let found: Vec<Option<(f64, bool)>> = cases
         .par_iter()
         .map(|&(f, deciding)| threshold(&model, &deficient, f, deciding))
         .collect::<sasp::Result<_>>()?;
     println!("\nthe smallest change of one parameter (the others shipped) that eliminates the p53-deficient cells by day 42:");
     print!("{:>5}", "f");
-    for (p, raise) in DECIDING {
+    for &(p, raise) in &deciding {
         print!(" {:>14}", format!("{p} {}", if raise { "×" } else { "÷" }));
     }
     println!();
     let mut thresholds = String::from("restorable_fraction,parameter,direction,factor,eliminated_beyond_it_too\n");
     for (row, &f) in FRACTIONS.iter().enumerate() {
         print!("{f:>5}");
-        for (k, (p, raise)) in DECIDING.iter().enumerate() {
-            let factor = found[row * DECIDING.len() + k];
+        for (k, (p, raise)) in deciding.iter().enumerate() {
+            let factor = found[row * deciding.len() + k];
             match factor {
                 Some((x, true)) => print!(" {x:>14.2}"),
                 Some((x, false)) => print!(" {:>14}", format!("{x:.2}*")),
@@ -229,7 +230,7 @@ fn run(runs: usize) -> sasp::Result<()> {
         cases.len(),
         start.elapsed().as_secs_f64()
     );
-    common::write_csv("bystander_thresholds", &thresholds, &experiment, &results)?;
+    common::write_csv(&reference.file("bystander_thresholds"), &thresholds, &experiment, &results)?;
     Ok(())
 }
 

@@ -4,8 +4,13 @@
 //! populations flow as ODEs.
 //!
 //! ```sh
-//! cargo run --release --example extinction [-- --trajectories N --seed S --threshold θ]
+//! cargo run --release --example extinction [-- --trajectories N --seed S --threshold θ --kill K]
 //! ```
+//!
+//! `--kill saturating` runs the variant whose NK killing saturates in the
+//! effector-to-target ratio (`sasp::models::iannello2013_saturating_kill`)
+//! and writes `out/extinction_saturating/`; `ratio` (the default) is the
+//! reference model.
 //!
 //! For each arm: the probability that every tumor cell, and every
 //! proliferating (p53-off or p53-deficient) cell, is gone by day 21 and by
@@ -15,6 +20,9 @@
 //! earlier days, with the probability that the tumor grows back to
 //! 1 mm³ (10⁶ cells) by day 63. Prints one JSON line and writes
 //! `out/extinction/` (CSV, plots).
+
+#[path = "common/mod.rs"]
+mod common;
 
 use sasp::experiment::paper;
 use sasp::intervene::{Arm, Intervention};
@@ -38,10 +46,12 @@ struct Args {
     trajectories: usize,
     seed: u64,
     threshold: f64,
+    kill: String,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { trajectories: 200, seed: 1, threshold: HybridOptions::default().threshold };
+    let mut a =
+        Args { trajectories: 200, seed: 1, threshold: HybridOptions::default().threshold, kill: "ratio".into() };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -49,7 +59,8 @@ fn args() -> Result<Args, String> {
             "--trajectories" => a.trajectories = value.parse().map_err(|e| format!("--trajectories {value}: {e}"))?,
             "--seed" => a.seed = value.parse().map_err(|e| format!("--seed {value}: {e}"))?,
             "--threshold" => a.threshold = value.parse().map_err(|e| format!("--threshold {value}: {e}"))?,
-            _ => return Err(format!("unknown option {flag} (--trajectories N, --seed S, --threshold θ)")),
+            "--kill" => a.kill = value,
+            _ => return Err(format!("unknown option {flag} (--trajectories N, --seed S, --threshold θ, --kill K)")),
         }
     }
     Ok(a)
@@ -102,8 +113,10 @@ fn withdrawn(arm: &Arm, day: f64) -> Arm {
 
 fn run() -> sasp::Result<()> {
     let a = args().map_err(sasp::SaspError::InvalidOptions)?;
-    let model = sasp::models::iannello2013()?;
-    let dir = Path::new("out/extinction");
+    let reference = common::Reference::named(&a.kill).map_err(sasp::SaspError::InvalidOptions)?;
+    let model = reference.model.clone();
+    let dir_name = format!("out/{}", reference.file("extinction"));
+    let dir = Path::new(&dir_name);
     let days: Vec<f64> = (0..=84).map(|k| f64::from(k) * 0.5).collect();
     let at = |day: f64| days.iter().position(|&d| d == day).expect("an output day");
     let arms = paper::neutralization_arms()?;
@@ -205,7 +218,7 @@ fn run() -> sasp::Result<()> {
     json.insert("threshold".into(), a.threshold.into());
     json.insert("seconds".into(), start.elapsed().as_secs_f64().into());
     println!("{}", serde_json::Value::Object(json));
-    println!("wrote out/extinction/ (extinction.csv, relapse.csv, tumor_bands.png, extinction.png, extinction_times.png, relapse.png)");
+    println!("wrote {dir_name}/ (extinction.csv, relapse.csv, tumor_bands.png, extinction.png, extinction_times.png, relapse.png)");
     Ok(())
 }
 

@@ -35,8 +35,8 @@ fn evaluate(model: &Model, values: &[(&str, f64)]) -> Option<Vec<(f64, bool)>> {
     Some(targets(&results).ok()?.iter().map(|t| (t.value, t.met)).collect())
 }
 
-fn run(runs: usize) -> sasp::Result<()> {
-    let model = sasp::models::iannello2013()?;
+fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
+    let model = reference.model.clone();
     let nominal = targets(&Experiment::new(&model).arms(neutralization_arms()?).run()?)?;
     let fitted: Vec<(String, Distribution)> = sasp::sweep::tagged_parameters(&model, Provenance::Fitted)?;
     let all: Vec<(String, Distribution)> = model
@@ -119,7 +119,7 @@ fn run(runs: usize) -> sasp::Result<()> {
     }
     let experiment = Experiment::new(&model).arms(neutralization_arms()?);
     let results = experiment.run()?;
-    common::write_csv("robustness", &csv, &experiment, &results)?;
+    common::write_csv(&reference.file("robustness"), &csv, &experiment, &results)?;
     Ok(())
 }
 

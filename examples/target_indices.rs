@@ -28,8 +28,8 @@ use sasp::gsa::{sobol_indices_of_outputs, Parameter, SobolOptions};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-fn run(samples: usize) -> sasp::Result<()> {
-    let model = sasp::models::iannello2013()?;
+fn run(samples: usize, reference: &common::Reference) -> sasp::Result<()> {
+    let model = reference.model.clone();
     let experiment = Experiment::new(&model).arms(neutralization_arms()?);
     let results = experiment.run()?;
     let nominal = targets(&results)?;
@@ -101,7 +101,7 @@ fn run(samples: usize) -> sasp::Result<()> {
             );
         }
     }
-    common::write_csv("target_indices", &csv, &experiment, &results)?;
+    common::write_csv(&reference.file("target_indices"), &csv, &experiment, &results)?;
     Ok(())
 }
 

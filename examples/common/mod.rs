@@ -1,13 +1,68 @@
 //! What the examples of uncertainty (`anti_ccl2_dose`, `bystander_odds`,
-//! `robustness`, `target_indices`) share: their `--runs N` argument, exit
-//! codes and the CSV file they write.
+//! `robustness`, `target_indices`) and `calibrate` share: their `--runs N`
+//! and `--kill ratio|saturating` arguments, exit codes and the CSV file
+//! they write. Each example uses a part of it.
+#![allow(dead_code)]
 
 use std::process::ExitCode;
 
+/// The well-mixed model an example runs, chosen by `--kill`: `ratio` (the
+/// default) is the reference model, whose NK killing grows with the
+/// effector-to-target ratio without bound; `saturating` its variant where
+/// it saturates (`sasp::models::iannello2013_saturating_kill`).
+pub struct Reference {
+    /// The model.
+    pub model: sasp::model::Model,
+    /// Whether it is the saturating-kill variant.
+    pub saturating: bool,
+}
+
+impl Reference {
+    /// The model of the command line's `--kill` (an error message for a bad value).
+    pub fn from_args() -> Result<Reference, String> {
+        let args: Vec<String> = std::env::args().collect();
+        match args.iter().position(|a| a == "--kill").map(|k| args.get(k + 1)) {
+            None => Reference::named("ratio"),
+            Some(kill) => Reference::named(kill.map_or("", String::as_str)),
+        }
+    }
+
+    /// The model of `--kill {kill}`.
+    pub fn named(kill: &str) -> Result<Reference, String> {
+        let saturating = match kill {
+            "ratio" => false,
+            "saturating" => true,
+            _ => return Err(format!("--kill takes 'ratio' (the reference model) or 'saturating', not '{kill}'")),
+        };
+        let model =
+            if saturating { sasp::models::iannello2013_saturating_kill() } else { sasp::models::iannello2013() };
+        Ok(Reference { model: model.map_err(|e| e.to_string())?, saturating })
+    }
+
+    /// The kill rate's fitted scale: `k_kill` (kills per NK cell per day) or
+    /// `d_kill` (the saturating law's maximal kill rate per tumor cell).
+    pub fn kill_parameter(&self) -> &'static str {
+        if self.saturating {
+            "d_kill"
+        } else {
+            "k_kill"
+        }
+    }
+
+    /// An output file's name: `name`, or `name_saturating` for the variant.
+    pub fn file(&self, name: &str) -> String {
+        if self.saturating {
+            format!("{name}_saturating")
+        } else {
+            name.to_string()
+        }
+    }
+}
+
 /// Runs `run` with the `--runs N` of the command line (`default` without
-/// it; 1 to 1,000,000): exit 0 on success, 1 on an error, 2 on a bad
-/// argument, each error on standard error after `name: `.
-pub fn main_with_runs(name: &str, default: usize, run: impl FnOnce(usize) -> sasp::Result<()>) -> ExitCode {
+/// it; 1 to 1,000,000) and the model of its `--kill`: exit 0 on success, 1
+/// on an error, 2 on a bad argument, each error on standard error after `name: `.
+pub fn main_with_runs(name: &str, default: usize, run: impl FnOnce(usize, &Reference) -> sasp::Result<()>) -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let runs = match args.iter().position(|a| a == "--runs").map(|k| args.get(k + 1).map(|v| v.parse::<usize>())) {
         None => default,
@@ -17,7 +72,14 @@ pub fn main_with_runs(name: &str, default: usize, run: impl FnOnce(usize) -> sas
             return ExitCode::from(2);
         }
     };
-    match run(runs) {
+    let reference = match Reference::from_args() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(runs, &reference) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{name}: {e}");
