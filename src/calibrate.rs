@@ -194,3 +194,103 @@ pub fn fit(model: &Model, arms: &[Arm], free: &[FreeParameter], max_iterations: 
     }
     Ok(Fit { values: x.iter().map(|v| v.exp()).collect(), cost: c, iterations, evaluations })
 }
+
+/// How far the calibration pins one free parameter: the interval of its
+/// values at which the other free parameters can still be refitted so that
+/// every target is met (cost 0). The targets are bands rather than
+/// measurements with errors, so this zero set of the profiled cost plays the
+/// part of a profile-likelihood interval: outside it no refit of the others
+/// meets every target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProfileInterval {
+    /// The parameter (or tied group) profiled.
+    pub names: Vec<String>,
+    /// Its value in the model profiled (the fit).
+    pub value: f64,
+    /// The lowest value found at which every target can still be met.
+    pub low: f64,
+    /// The highest such value.
+    pub high: f64,
+    /// Whether `low` is the parameter's lower bound (the interval may go beyond it).
+    pub low_at_bound: bool,
+    /// Whether `high` is its upper bound.
+    pub high_at_bound: bool,
+    /// Refits run.
+    pub fits: usize,
+}
+
+/// The [`ProfileInterval`] of `free[which]` around its value in `model`,
+/// which must meet every target (a fit): on each side, the parameter's bound
+/// if the others can be refitted to meet every target there, else
+/// `bisections` bisections on its logarithm between the fit and the bound,
+/// each a refit of the other free parameters from their values in `model`
+/// (at most `max_iterations` iterations; [`fit`]). The interval assumes that
+/// the values meeting every target are connected, and it is a lower
+/// estimate where a refit stops short of cost 0 from a feasible point.
+///
+/// # Errors
+///
+/// `which` out of range, a model that does not meet every target, and the
+/// errors of [`fit`].
+pub fn profile_interval(
+    model: &Model,
+    arms: &[Arm],
+    free: &[FreeParameter],
+    which: usize,
+    max_iterations: usize,
+    bisections: usize,
+) -> Result<ProfileInterval> {
+    let profiled = free.get(which).ok_or_else(|| {
+        SaspError::InvalidOptions(format!("no free parameter {which} to profile (there are {})", free.len()))
+    })?;
+    let met = |m: &Model| -> Result<bool> {
+        Ok(residuals(&Experiment::new(m).arms(arms.iter().cloned()).run()?)?.iter().all(|&r| r == 0.0))
+    };
+    if !met(model)? {
+        return Err(SaspError::InvalidOptions(format!(
+            "profiling {:?}: model '{}' does not meet every calibration target (profile a fit)",
+            profiled.names,
+            model.name()
+        )));
+    }
+    let value = model.parameter(&profiled.names[0])?;
+    // The others start from their values in the model.
+    let others: Vec<FreeParameter> = free
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != which)
+        .map(|(_, p)| -> Result<FreeParameter> {
+            Ok(FreeParameter { start: model.parameter(&p.names[0])?, ..p.clone() })
+        })
+        .collect::<Result<_>>()?;
+    let mut fits = 0;
+    let mut feasible = |v: f64| -> Result<bool> {
+        let m = with_values(model, std::slice::from_ref(profiled), &[v.ln()])?;
+        if met(&m)? {
+            return Ok(true);
+        }
+        if others.is_empty() {
+            return Ok(false);
+        }
+        fits += 1;
+        Ok(fit(&m, arms, &others, max_iterations)?.cost == 0.0)
+    };
+    let mut edge = |bound: f64| -> Result<(f64, bool)> {
+        if feasible(bound)? {
+            return Ok((bound, true));
+        }
+        let (mut inside, mut outside) = (value.ln(), bound.ln());
+        for _ in 0..bisections {
+            let mid = 0.5 * (inside + outside);
+            if feasible(mid.exp())? {
+                inside = mid;
+            } else {
+                outside = mid;
+            }
+        }
+        Ok((inside.exp(), false))
+    };
+    let (low, low_at_bound) = edge(profiled.lo)?;
+    let (high, high_at_bound) = edge(profiled.hi)?;
+    Ok(ProfileInterval { names: profiled.names.clone(), value, low, high, low_at_bound, high_at_bound, fits })
+}

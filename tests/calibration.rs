@@ -113,3 +113,41 @@ fn the_saturating_kill_variant_kills_by_de_pillis_law_and_its_fit_reproduces_its
         }
     }
 }
+
+#[test]
+fn a_profile_interval_ends_where_no_refit_of_the_others_meets_every_target() {
+    use sasp::calibrate::profile_interval;
+    let model = sasp::models::iannello2013().unwrap();
+    let arms = neutralization_arms().unwrap();
+    let free = reference_free_parameters();
+    let which = free.iter().position(|p| p.names == ["rho_N"]).unwrap();
+    let bisections = 6;
+    let p = profile_interval(&model, &arms, &free, which, 60, bisections).unwrap();
+    assert!(p.low < p.value && p.value < p.high && !p.low_at_bound && !p.high_at_bound, "{p:?}");
+    // The others, refitted from the shipped values at a value of rho_N.
+    let others: Vec<sasp::calibrate::FreeParameter> = free
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != which)
+        .map(|(_, q)| sasp::calibrate::FreeParameter { start: model.parameter(&q.names[0]).unwrap(), ..q.clone() })
+        .collect();
+    let cost_at = |v: f64| fit(&model.with_parameter("rho_N", v).unwrap(), &arms, &others, 60).unwrap().cost;
+    // Each end meets every target; one bisection step beyond it, none does.
+    let (lo, hi) = (free[which].lo, free[which].hi);
+    let step_low = (p.value / lo).ln() / f64::from(1 << bisections);
+    let step_high = (hi / p.value).ln() / f64::from(1 << bisections);
+    assert_eq!(cost_at(p.low), 0.0);
+    assert_eq!(cost_at(p.high), 0.0);
+    assert!(cost_at(p.low * (-1.01 * step_low).exp()) > 0.0, "{p:?}");
+    assert!(cost_at(p.high * (1.01 * step_high).exp()) > 0.0, "{p:?}");
+    // Ten bisections (examples/calibrate.rs --profile) gave [0.0140, 0.0628].
+    assert!(
+        (p.low / 0.0140).ln().abs() <= step_low + 0.01 && (p.high / 0.0628).ln().abs() <= step_high + 0.01,
+        "{p:?}"
+    );
+    // Refused: no such parameter, and a model that misses a target.
+    assert!(profile_interval(&model, &arms, &free, free.len(), 60, 2).is_err());
+    let off = model.with_parameter("rho_N", 1.0).unwrap();
+    let err = profile_interval(&off, &arms, &free, which, 60, 2).unwrap_err();
+    assert!(err.to_string().contains("does not meet every calibration target"), "{err}");
+}
