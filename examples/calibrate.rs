@@ -20,7 +20,10 @@
 mod common;
 
 use rayon::prelude::*;
-use sasp::calibrate::{fit, profile_interval, reference_free_parameters, residuals, FreeParameter, ProfileInterval};
+use sasp::calibrate::{
+    fit, profile_interval, reference_free_parameters, residuals, saturating_kill_free_parameters, FreeParameter,
+    ProfileInterval,
+};
 use sasp::experiment::paper::{neutralization_arms, targets};
 use sasp::experiment::Experiment;
 use sasp::intervene::Arm;
@@ -31,14 +34,7 @@ use std::process::ExitCode;
 fn run(reference: &common::Reference) -> sasp::Result<()> {
     let base = &reference.model;
     let arms = neutralization_arms()?;
-    let mut free = reference_free_parameters();
-    if reference.saturating {
-        for p in &mut free {
-            if p.names == ["k_kill"] {
-                *p = FreeParameter::new("d_kill", 5.8, 0.1, 100.0);
-            }
-        }
-    }
+    let free = if reference.saturating { saturating_kill_free_parameters() } else { reference_free_parameters() };
     let start = std::time::Instant::now();
     let result = fit(base, &arms, &free, 60)?;
     println!(

@@ -61,6 +61,17 @@ pub fn reference_free_parameters() -> Vec<FreeParameter> {
     ]
 }
 
+/// The free parameters of the saturating-kill variant
+/// ([`crate::models::iannello2013_saturating_kill`]): those of the reference
+/// model with the maximal kill rate per tumor cell `d_kill` (start 5.8/day,
+/// de Pillis et al. 2005's mouse value; bounds 0.1–100) in place of `k_kill`.
+pub fn saturating_kill_free_parameters() -> Vec<FreeParameter> {
+    reference_free_parameters()
+        .into_iter()
+        .map(|p| if p.names == ["k_kill"] { FreeParameter::new("d_kill", 5.8, 0.1, 100.0) } else { p })
+        .collect()
+}
+
 /// The result of a fit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fit {

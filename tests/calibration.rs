@@ -29,21 +29,24 @@ fn the_shipped_parameters_meet_every_calibration_target() {
     );
 }
 
-#[test]
-fn the_fit_reproduces_the_shipped_values() {
-    let model = sasp::models::iannello2013().unwrap();
-    let free = reference_free_parameters();
-    let result = fit(&model, &neutralization_arms().unwrap(), &free, 60).unwrap();
+/// The fit of `free` from its starts meets every target and returns the
+/// values `model` ships (its file carries six decimals), each tagged fitted.
+fn assert_fit_reproduces_shipped_values(model: &sasp::model::Model, free: &[sasp::calibrate::FreeParameter]) {
+    let result = fit(model, &neutralization_arms().unwrap(), free, 60).unwrap();
     assert_eq!(result.cost, 0.0);
     for (p, v) in free.iter().zip(&result.values) {
         for name in &p.names {
             let shipped = model.parameter(name).unwrap();
-            // The file carries six decimals of the fit.
             assert!((v - shipped).abs() <= 1e-4 * shipped, "{name}: fitted {v}, shipped {shipped}");
             let tag = model.spec().parameters.iter().find(|d| &d.name == name).unwrap().tag;
             assert_eq!(tag, sasp::model::Provenance::Fitted, "{name} is tagged as fitted");
         }
     }
+}
+
+#[test]
+fn the_fit_reproduces_the_shipped_values() {
+    assert_fit_reproduces_shipped_values(&sasp::models::iannello2013().unwrap(), &reference_free_parameters());
 }
 
 #[test]
@@ -96,22 +99,7 @@ fn the_saturating_kill_variant_kills_by_de_pillis_law_and_its_fit_reproduces_its
         let worst = common::check_jacobian(&model, 0.0, &y, &[1.0]);
         assert!(worst < 1e-6, "E/T {et}: Jacobian off by {worst:e}");
     }
-    // The fit from the file's values returns them (six decimals), tagged fitted.
-    let mut free = reference_free_parameters();
-    for p in &mut free {
-        if p.names == ["k_kill"] {
-            *p = sasp::calibrate::FreeParameter::new("d_kill", 5.8, 0.1, 100.0);
-        }
-    }
-    let result = fit(&model, &neutralization_arms().unwrap(), &free, 60).unwrap();
-    for (p, v) in free.iter().zip(&result.values) {
-        for name in &p.names {
-            let shipped = model.parameter(name).unwrap();
-            assert!((v - shipped).abs() <= 1e-4 * shipped, "{name}: fitted {v}, shipped {shipped}");
-            let tag = model.spec().parameters.iter().find(|d| &d.name == name).unwrap().tag;
-            assert_eq!(tag, sasp::model::Provenance::Fitted, "{name} is tagged as fitted");
-        }
-    }
+    assert_fit_reproduces_shipped_values(&model, &sasp::calibrate::saturating_kill_free_parameters());
 }
 
 #[test]
