@@ -410,23 +410,28 @@ fn sasp_errors_pass_through_with_the_question_mark() {
     assert!(design(2).is_ok());
 }
 
-/// An analysis of the reference model's anti-CCL2 arm from a spec (the
-/// tumor volume at day 14 as the output).
-fn reference_spec(extra: &str) -> sasp::Result<sasp::gsa::experiment::Analysis> {
+/// The analysis `gsa::experiment` function `how` gives on the reference
+/// model's anti-CCL2 arm from a spec: `extra`, with the tumor volume at
+/// day 14 as the output unless `extra` names one.
+fn on_reference<T>(
+    extra: &str,
+    how: impl FnOnce(&sasp::experiment::Experiment, &sasp::intervene::Arm, &sasp::gsa::experiment::Spec) -> sasp::Result<T>,
+) -> sasp::Result<T> {
     use sasp::experiment::{paper, Experiment};
     use sasp::intervene::Scenario;
     let model = sasp::models::iannello2013()?;
     let scenario = Scenario::from_toml_str(paper::NEUTRALIZATION_TOML, "neutralization.toml")?;
     let arm = scenario.arms.iter().find(|a| a.name == "anti-CCL2").expect("the paper's anti-CCL2 arm");
-    let text = format!(
-        r#"
-arm = "anti-CCL2"
-output = {{ observable = "tumor_volume_mm3", day = 14.0 }}
-{extra}
-"#
-    );
+    let output =
+        if extra.contains("output =") { "" } else { "output = { observable = \"tumor_volume_mm3\", day = 14.0 }" };
+    let text = format!("arm = \"anti-CCL2\"\n{output}\n{extra}\n");
     let spec = sasp::gsa::experiment::Spec::from_toml_str(&text, "spec.toml")?;
-    sasp::gsa::experiment::run(&Experiment::new(&model), arm, &spec)
+    how(&Experiment::new(&model), arm, &spec)
+}
+
+/// An analysis of the reference model's anti-CCL2 arm from a spec.
+fn reference_spec(extra: &str) -> sasp::Result<sasp::gsa::experiment::Analysis> {
+    on_reference(extra, sasp::gsa::experiment::run)
 }
 
 #[test]
@@ -465,4 +470,125 @@ fn an_arm_is_analysed_from_a_spec_and_bad_specs_are_refused() {
         let err = reference_spec(spec).unwrap_err().to_string();
         assert!(err.contains(needle), "{spec}: {err}");
     }
+}
+
+#[test]
+fn the_gsa_benchmarks_example_matches_the_analytic_indices() {
+    // What `cargo run --example gsa_benchmarks` prints: N = 2^14, seed 0.
+    let json: serde_json::Value =
+        serde_json::from_str(&sasp::gsa::benchmarks::benchmarks(1 << 14).unwrap().to_json()).unwrap();
+    let read = |f: &str, k: &str| -> Vec<f64> {
+        json[f][k]
+            .as_array()
+            .unwrap_or_else(|| panic!("{f}.{k} in {json}"))
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    let (first, total, _) = ishigami_analytic();
+    // At 2^14 every index lies within 0.0006 of its closed form (docs/gsa.md).
+    assert_close("Ishigami S1", &read("ishigami", "S1"), &first, 0.002);
+    assert_close("Ishigami ST", &read("ishigami", "ST"), &total, 0.002);
+    let (first, total) = g_analytic();
+    assert_close("G S1", &read("g_function", "S1"), &first, 0.002);
+    assert_close("G ST", &read("g_function", "ST"), &total, 0.002);
+}
+
+#[test]
+fn shards_of_an_analysis_merge_into_the_unsharded_result_and_foreign_parts_are_refused() {
+    use sasp::gsa::experiment::{merge, run_shard};
+    use sasp::sweep::Shard;
+    let k_kill = "[[parameter]]\nname = \"k_kill\"\ndistribution = \"log-uniform\"\nlow = 4.4\nhigh = 17.6\n";
+    let k_sen = "[[parameter]]\nname = \"k_sen\"\ndistribution = \"uniform\"\nlow = 0.35\nhigh = 1.4\n";
+    for method in ["method = \"sobol\"\nsamples = 8\nseed = 5\n", "method = \"morris\"\ntrajectories = 3\nseed = 5\n"] {
+        let spec = format!("{method}{k_kill}{k_sen}");
+        let whole = reference_spec(&spec).unwrap();
+        let parts: Vec<(String, String)> = (0..3)
+            .map(|i| {
+                let part = on_reference(&spec, |e, a, s| run_shard(e, a, s, Shard { index: i, count: 3 })).unwrap();
+                (format!("part{i}.csv"), part)
+            })
+            .collect();
+        assert!(parts[0].1.starts_with("run,k_kill,k_sen,tumor_volume_mm3_day14,status\n0,"), "{}", parts[0].1);
+        // Any order of the parts gives the unsharded analysis, bit for bit.
+        let reversed: Vec<(String, String)> = parts.iter().rev().cloned().collect();
+        assert_eq!(on_reference(&spec, |e, a, s| merge(e, a, s, &reversed)).unwrap(), whole);
+        // A part missing, or the parts of another seed, are refused.
+        let err = on_reference(&spec, |e, a, s| merge(e, a, s, &parts[..2])).unwrap_err().to_string();
+        assert!(err.contains("missing"), "{err}");
+        let other = spec.replace("seed = 5", "seed = 6");
+        let err = on_reference(&other, |e, a, s| merge(e, a, s, &parts)).unwrap_err().to_string();
+        assert!(err.contains("not the design's"), "{err}");
+    }
+    // A failed run is written as such, and the merge names it.
+    let spec = format!("method = \"sobol\"\nsamples = 8\n{k_kill}{k_sen}");
+    let mut parts = vec![(
+        "all.csv".to_string(),
+        on_reference(&spec, |e, a, s| run_shard(e, a, s, Shard { index: 0, count: 1 })).unwrap(),
+    )];
+    let row = parts[0].1.lines().nth(3).unwrap().to_string();
+    let failed = format!("{},,failed: the solver gave up", row.rsplitn(3, ',').nth(2).unwrap());
+    parts[0].1 = parts[0].1.replace(&row, &failed);
+    let err = on_reference(&spec, |e, a, s| merge(e, a, s, &parts)).unwrap_err().to_string();
+    assert!(err.contains("run 2 failed (failed: the solver gave up)"), "{err}");
+}
+
+#[test]
+fn an_output_may_be_a_ratio_of_two_days_or_a_clearance_time() {
+    use sasp::experiment::{paper, Experiment};
+    use sasp::gsa::experiment::Analysis;
+    use sasp::intervene::Scenario;
+    // Morris' first point is shared by every kind of output: its value is
+    // the output at that point, which one run of the arm gives directly.
+    let k_sen = "[[parameter]]\nname = \"k_sen\"\ndistribution = \"uniform\"\nlow = 0.35\nhigh = 1.4\n";
+    let model = sasp::models::iannello2013().unwrap();
+    let scenario = Scenario::from_toml_str(paper::NEUTRALIZATION_TOML, "n.toml").unwrap();
+    let arm = scenario.arms.iter().find(|a| a.name == "anti-CCL2").unwrap();
+    let shard = |output: &str| -> String {
+        let spec = format!("method = \"morris\"\ntrajectories = 2\n{output}\n{k_sen}");
+        on_reference(&spec, |e, a, s| {
+            sasp::gsa::experiment::run_shard(e, a, s, sasp::sweep::Shard { index: 0, count: 1 })
+        })
+        .unwrap()
+    };
+    let first_run = |csv: &str| -> (f64, f64) {
+        let row: Vec<f64> = csv.lines().nth(1).unwrap().split(',').take(3).map(|x| x.parse().unwrap()).collect();
+        (row[1], row[2])
+    };
+    // The spec's defaults: 21 days, rtol 1e-4, atol 1e-7.
+    let options = sasp::solve::Options {
+        rtol: 1e-4,
+        atol: sasp::solve::Tolerance::Scalar(1e-7),
+        ..sasp::solve::Options::default()
+    };
+    let direct = |k_sen: f64| {
+        let model = model.with_parameter("k_sen", k_sen).unwrap();
+        Experiment::new(&model).arms([arm.clone()]).until(21.0).options(options.clone()).run().unwrap().remove(0)
+    };
+    let (k, ratio) = first_run(&shard("output = { observable = \"tumor_volume_mm3\", day = 14, relative_to_day = 0 }"));
+    let r = direct(k);
+    let expected = r.value("tumor_volume_mm3", 14.0).unwrap() / r.value("tumor_volume_mm3", 0.0).unwrap();
+    assert!((ratio / expected - 1.0).abs() < 1e-12, "{ratio} against {expected}");
+    let (k, days) = first_run(&shard("output = { clearance = \"days_to_50\" }"));
+    let r = direct(k);
+    // Anti-CCL2 does not halve the tumor in 21 days: censored at the end (21 days from day 0).
+    assert_eq!(r.clearance.days_to("days_to_50"), None);
+    assert_eq!(days, 21.0 - r.clearance.reference_day);
+    // A threshold the metric lacks, and an output of two kinds, are refused by name.
+    let err = reference_spec(&format!("method = \"morris\"\noutput = {{ clearance = \"days_to_99\" }}\n{k_sen}"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no threshold 'days_to_99'") && err.contains("days_to_50"), "{err}");
+    let err =
+        reference_spec(&format!("method = \"morris\"\noutput = {{ clearance = \"days_to_50\", day = 3 }}\n{k_sen}"))
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("'clearance' stands alone"), "{err}");
+    let Analysis::Morris(effects) = reference_spec(&format!(
+        "method = \"morris\"\ntrajectories = 2\noutput = {{ clearance = \"days_to_90\" }}\n{k_sen}"
+    ))
+    .unwrap() else {
+        panic!("a Morris analysis")
+    };
+    assert_eq!(effects.runs, 4);
 }

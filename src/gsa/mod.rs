@@ -52,6 +52,7 @@
 //! and shows the estimates for the Ishigami and Sobol' G functions next to
 //! their analytic values.
 
+pub mod benchmarks;
 pub mod experiment;
 mod morris;
 pub mod screening;
@@ -69,10 +70,11 @@ impl Distribution {
         }
     }
 }
-pub use morris::{morris, ElementaryEffects, MorrisOptions};
+pub use morris::{morris, ElementaryEffects, MorrisOptions, MorrisPlan};
 pub use screening::{rank_correlation, wilson_interval};
 pub use sobol::{
     sobol_indices, sobol_indices_of_outputs, Convergence, Interval, SecondOrderIndex, SobolIndices, SobolOptions,
+    SobolPlan,
 };
 
 use crate::error::SaspError;
@@ -260,6 +262,20 @@ fn check_parameters(parameters: &[Parameter]) -> Result<(), DesignError> {
         p.distribution.check(&p.name)?;
     }
     Ok(())
+}
+
+/// Checks the outputs handed to a design's analysis: one per run of its
+/// `runs`, each finite.
+fn check_outputs(outputs: &[f64], runs: usize) -> Result<(), DesignError> {
+    if outputs.len() != runs {
+        return Err(DesignError::InvalidDesign(format!("{} outputs for a design of {runs} runs", outputs.len())));
+    }
+    match outputs.iter().position(|v| !v.is_finite()) {
+        Some(run) => {
+            Err(DesignError::InvalidDesign(format!("the output of run {run} is {}, not a finite number", outputs[run])))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Evaluates `model` at every run of a design, in parallel, into a vector

@@ -1,7 +1,7 @@
 //! Morris' elementary effects: a screening of which inputs matter, from
 //! one-at-a-time steps along random trajectories of a grid.
 
-use super::{check_parameters, evaluate, DesignError, GsaError, Parameter, MAX_RUNS};
+use super::{check_outputs, check_parameters, evaluate, DesignError, GsaError, Parameter, MAX_RUNS};
 use crate::util::rng::Rng;
 use serde::Serialize;
 
@@ -52,6 +52,7 @@ pub struct ElementaryEffects {
 /// One trajectory on the grid: each parameter's starting level, the order in
 /// which the parameters move (and each one's turn in it), and each
 /// parameter's direction (`+Δ` or `−Δ`).
+#[derive(Clone, Debug)]
 struct Trajectory {
     start: Vec<usize>,
     order: Vec<usize>,
@@ -92,102 +93,150 @@ where
     F: Fn(&[f64]) -> Result<f64, E> + Sync,
     E: Send,
 {
-    check_parameters(parameters)?;
-    let d = parameters.len();
-    let r = options.trajectories;
-    let p = options.levels;
-    if r < 2 {
-        return Err(DesignError::InvalidDesign(format!("{r} trajectories: Morris' σ needs at least 2")).into());
-    }
-    if p < 2 || p % 2 != 0 || p > MAX_LEVELS {
-        return Err(DesignError::InvalidDesign(format!(
-            "{p} levels: the grid needs an even number from 2 to {MAX_LEVELS}"
-        ))
-        .into());
-    }
-    if !(options.tail > 0.0 && options.tail < 0.5) {
-        return Err(DesignError::InvalidDesign(format!("tail {} must lie in (0, 0.5)", options.tail)).into());
-    }
-    let runs = r.saturating_mul(d + 1);
-    if runs > MAX_RUNS {
-        return Err(DesignError::LimitExceeded { what: "model runs", requested: runs, limit: MAX_RUNS }.into());
-    }
-    for q in parameters {
-        if !q.distribution.is_bounded() {
-            let at_tail = q.distribution.quantile(options.tail);
-            if !at_tail.is_finite() || !q.distribution.quantile(1.0 - options.tail).is_finite() {
-                return Err(DesignError::InvalidParameter {
-                    name: q.name.clone(),
-                    reason: format!("its quantile at the tail {} is not finite", options.tail),
+    let plan = MorrisPlan::new(parameters, options)?;
+    let outputs = evaluate(plan.runs(), parameters.len(), |run, point| plan.point(run, point), &model)?;
+    Ok(plan.effects(&outputs)?)
+}
+
+/// The trajectories of [`morris`] on their own: the parameter values of
+/// each run ([`MorrisPlan::point`]) and the statistics from the runs'
+/// outputs ([`MorrisPlan::effects`]), for runs made elsewhere (shards of a
+/// cluster job, another program).
+#[derive(Clone, Debug)]
+pub struct MorrisPlan {
+    parameters: Vec<Parameter>,
+    tail: f64,
+    /// `p − 1`.
+    intervals: f64,
+    /// `p/2`: the grid levels of one step.
+    jump: usize,
+    trajectories: Vec<Trajectory>,
+}
+
+impl MorrisPlan {
+    /// The trajectories of `parameters` with `options`; the errors of
+    /// [`morris`] before any run.
+    pub fn new(parameters: &[Parameter], options: &MorrisOptions) -> Result<MorrisPlan, DesignError> {
+        check_parameters(parameters)?;
+        let d = parameters.len();
+        let r = options.trajectories;
+        let p = options.levels;
+        if r < 2 {
+            return Err(DesignError::InvalidDesign(format!("{r} trajectories: Morris' σ needs at least 2")));
+        }
+        if p < 2 || p % 2 != 0 || p > MAX_LEVELS {
+            return Err(DesignError::InvalidDesign(format!(
+                "{p} levels: the grid needs an even number from 2 to {MAX_LEVELS}"
+            )));
+        }
+        if !(options.tail > 0.0 && options.tail < 0.5) {
+            return Err(DesignError::InvalidDesign(format!("tail {} must lie in (0, 0.5)", options.tail)));
+        }
+        let runs = r.saturating_mul(d + 1);
+        if runs > MAX_RUNS {
+            return Err(DesignError::LimitExceeded { what: "model runs", requested: runs, limit: MAX_RUNS });
+        }
+        for q in parameters {
+            if !q.distribution.is_bounded() {
+                let at_tail = q.distribution.quantile(options.tail);
+                if !at_tail.is_finite() || !q.distribution.quantile(1.0 - options.tail).is_finite() {
+                    return Err(DesignError::InvalidParameter {
+                        name: q.name.clone(),
+                        reason: format!("its quantile at the tail {} is not finite", options.tail),
+                    });
                 }
-                .into());
             }
         }
+        // Steps of Δ = p/(2(p−1)) are p/2 grid intervals: a coordinate that moves
+        // up starts on one of the p/2 lowest levels, one that moves down on one of
+        // the p/2 highest.
+        let jump = p / 2;
+        let trajectories: Vec<Trajectory> = (0..r)
+            .map(|t| {
+                let mut rng = Rng::new(options.seed, t as u64);
+                let mut below = |n: usize| ((rng.next() as u128 * n as u128) >> 64) as usize;
+                let mut start = vec![0; d];
+                let mut up = vec![false; d];
+                for k in 0..d {
+                    up[k] = below(2) == 0;
+                    start[k] = below(jump) + if up[k] { 0 } else { jump };
+                }
+                let mut order: Vec<usize> = (0..d).collect();
+                for k in (1..d).rev() {
+                    order.swap(k, below(k + 1));
+                }
+                let mut turn = vec![0; d];
+                for (position, &k) in order.iter().enumerate() {
+                    turn[k] = position;
+                }
+                Trajectory { start, order, turn, up }
+            })
+            .collect();
+        Ok(MorrisPlan {
+            parameters: parameters.to_vec(),
+            tail: options.tail,
+            intervals: (p - 1) as f64,
+            jump,
+            trajectories,
+        })
     }
 
-    // Steps of Δ = p/(2(p−1)) are p/2 grid intervals: a coordinate that moves
-    // up starts on one of the p/2 lowest levels, one that moves down on one of
-    // the p/2 highest.
-    let intervals = (p - 1) as f64;
-    let jump = p / 2;
-    let step = jump as f64 / intervals;
-    let trajectories: Vec<Trajectory> = (0..r)
-        .map(|t| {
-            let mut rng = Rng::new(options.seed, t as u64);
-            let mut below = |n: usize| ((rng.next() as u128 * n as u128) >> 64) as usize;
-            let mut start = vec![0; d];
-            let mut up = vec![false; d];
-            for k in 0..d {
-                up[k] = below(2) == 0;
-                start[k] = below(jump) + if up[k] { 0 } else { jump };
-            }
-            let mut order: Vec<usize> = (0..d).collect();
-            for k in (1..d).rev() {
-                order.swap(k, below(k + 1));
-            }
-            let mut turn = vec![0; d];
-            for (position, &k) in order.iter().enumerate() {
-                turn[k] = position;
-            }
-            Trajectory { start, order, turn, up }
-        })
-        .collect();
+    /// The model runs: `r (d + 1)`.
+    pub fn runs(&self) -> usize {
+        self.trajectories.len() * (self.parameters.len() + 1)
+    }
 
-    let tail = options.tail;
-    let fill = |run: usize, point: &mut [f64]| {
+    /// Writes the parameter values of run `run` (`< runs()`) into `point`:
+    /// run `t (d + 1) + s` is trajectory `t` after its first `s` moves.
+    pub fn point(&self, run: usize, point: &mut [f64]) {
+        let d = self.parameters.len();
         let (t, moved) = (run / (d + 1), run % (d + 1));
-        let trajectory = &trajectories[t];
-        for (k, (x, q)) in point.iter_mut().zip(parameters).enumerate() {
+        let trajectory = &self.trajectories[t];
+        for (k, (x, q)) in point.iter_mut().zip(&self.parameters).enumerate() {
             // The grid level of x_k: its start, moved by p/2 levels once its turn has come.
             let level = match (trajectory.turn[k] < moved, trajectory.up[k]) {
                 (false, _) => trajectory.start[k],
-                (true, true) => trajectory.start[k] + jump,
-                (true, false) => trajectory.start[k] - jump,
+                (true, true) => trajectory.start[k] + self.jump,
+                (true, false) => trajectory.start[k] - self.jump,
             };
-            let u = level as f64 / intervals;
+            let u = level as f64 / self.intervals;
             *x = if q.distribution.is_bounded() {
                 q.distribution.quantile(u)
             } else {
-                q.distribution.quantile(tail + u * (1.0 - 2.0 * tail))
+                q.distribution.quantile(self.tail + u * (1.0 - 2.0 * self.tail))
             };
         }
-    };
-    let outputs = evaluate(runs, d, fill, &model)?;
-
-    // effects[t · d + k]: the elementary effect of x_k on trajectory t.
-    let mut effects = vec![0.0; r * d];
-    for (t, trajectory) in trajectories.iter().enumerate() {
-        let y = &outputs[t * (d + 1)..(t + 1) * (d + 1)];
-        for (s, &k) in trajectory.order.iter().enumerate() {
-            let signed_step = if trajectory.up[k] { step } else { -step };
-            effects[t * d + k] = (y[s + 1] - y[s]) / signed_step;
-        }
     }
-    let count = r as f64;
-    let effects = &effects;
-    let of = |k: usize| (0..r).map(move |t| effects[t * d + k]);
-    let mu: Vec<f64> = (0..d).map(|k| of(k).sum::<f64>() / count).collect();
-    let mu_star = (0..d).map(|k| of(k).map(f64::abs).sum::<f64>() / count).collect();
-    let sigma = (0..d).map(|k| (of(k).map(|e| (e - mu[k]).powi(2)).sum::<f64>() / (count - 1.0)).sqrt()).collect();
-    Ok(ElementaryEffects { names: parameters.iter().map(|q| q.name.clone()).collect(), mu, mu_star, sigma, step, runs })
+
+    /// The statistics from `outputs`, the model's output at each run in run
+    /// order: an error when their number is not [`MorrisPlan::runs`] or one
+    /// is not finite.
+    pub fn effects(&self, outputs: &[f64]) -> Result<ElementaryEffects, DesignError> {
+        let (d, r) = (self.parameters.len(), self.trajectories.len());
+        check_outputs(outputs, self.runs())?;
+        let step = self.jump as f64 / self.intervals;
+        // effects[t · d + k]: the elementary effect of x_k on trajectory t.
+        let mut effects = vec![0.0; r * d];
+        for (t, trajectory) in self.trajectories.iter().enumerate() {
+            let y = &outputs[t * (d + 1)..(t + 1) * (d + 1)];
+            for (s, &k) in trajectory.order.iter().enumerate() {
+                let signed_step = if trajectory.up[k] { step } else { -step };
+                effects[t * d + k] = (y[s + 1] - y[s]) / signed_step;
+            }
+        }
+        let count = r as f64;
+        let effects = &effects;
+        let of = |k: usize| (0..r).map(move |t| effects[t * d + k]);
+        let mu: Vec<f64> = (0..d).map(|k| of(k).sum::<f64>() / count).collect();
+        let mu_star = (0..d).map(|k| of(k).map(f64::abs).sum::<f64>() / count).collect();
+        let sigma = (0..d).map(|k| (of(k).map(|e| (e - mu[k]).powi(2)).sum::<f64>() / (count - 1.0)).sqrt()).collect();
+        Ok(ElementaryEffects {
+            names: self.parameters.iter().map(|q| q.name.clone()).collect(),
+            mu,
+            mu_star,
+            sigma,
+            step,
+            runs: self.runs(),
+        })
+    }
 }

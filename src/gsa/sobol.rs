@@ -9,8 +9,8 @@
 //! (`tests/gsa.rs`: Ishigami and G functions) check the estimates it gives.
 
 use super::{
-    check_parameters, evaluate_outputs, DesignError, GsaError, Parameter, MAX_BASE_SAMPLES, MAX_RESAMPLES, MAX_RUNS,
-    MIN_BASE_SAMPLES,
+    check_outputs, check_parameters, evaluate_outputs, DesignError, GsaError, Parameter, MAX_BASE_SAMPLES,
+    MAX_RESAMPLES, MAX_RUNS, MIN_BASE_SAMPLES,
 };
 use crate::util::rng::Rng;
 use rayon::prelude::*;
@@ -196,49 +196,105 @@ where
     F: Fn(&[f64], &mut [f64]) -> Result<(), E> + Sync,
     E: Send,
 {
-    check_parameters(parameters)?;
     if width == 0 {
         return Err(DesignError::InvalidDesign("a model with no outputs".into()).into());
     }
-    let d = parameters.len();
-    let n = options.base_samples;
-    if !n.is_power_of_two() || !(MIN_BASE_SAMPLES..=MAX_BASE_SAMPLES).contains(&n) {
-        return Err(DesignError::InvalidDesign(format!(
-            "base samples N = {n}: N must be a power of two from {MIN_BASE_SAMPLES} to {MAX_BASE_SAMPLES}"
-        ))
-        .into());
-    }
-    let block = if options.second_order { 2 * d + 2 } else { d + 2 };
-    let runs = n.saturating_mul(block);
-    if runs > MAX_RUNS {
-        return Err(DesignError::LimitExceeded { what: "model runs", requested: runs, limit: MAX_RUNS }.into());
-    }
-    if !(options.confidence > 0.0 && options.confidence < 1.0) {
-        return Err(DesignError::InvalidDesign(format!("confidence {} must lie in (0, 1)", options.confidence)).into());
-    }
-    let resamples = options.bootstrap_resamples;
-    if resamples > MAX_RESAMPLES {
-        return Err(DesignError::LimitExceeded {
-            what: "bootstrap resamples",
-            requested: resamples,
-            limit: MAX_RESAMPLES,
+    let plan = SobolPlan::new(parameters, options)?;
+    let outputs = evaluate_outputs(plan.runs(), parameters.len(), width, |run, point| plan.point(run, point), &model)?;
+    Ok((0..width)
+        .map(|j| {
+            let column: Vec<f64> = outputs.iter().skip(j).step_by(width).copied().collect();
+            plan.indices(&column)
+        })
+        .collect())
+}
+
+/// Saltelli's design of [`sobol_indices`] on its own: the parameter values
+/// of each run ([`SobolPlan::point`]) and the indices from the runs'
+/// outputs ([`SobolPlan::indices`]), for runs made elsewhere (shards of a
+/// cluster job, another program).
+///
+/// ```
+/// use sasp::gsa::{Distribution, Parameter, SobolOptions, SobolPlan};
+///
+/// let parameters = [
+///     Parameter::new("x1", Distribution::Uniform { low: 0.0, high: 1.0 }),
+///     Parameter::new("x2", Distribution::Uniform { low: 0.0, high: 1.0 }),
+/// ];
+/// let plan = SobolPlan::new(&parameters, &SobolOptions { base_samples: 1024, ..SobolOptions::default() })?;
+/// let mut point = [0.0; 2];
+/// let outputs: Vec<f64> = (0..plan.runs())
+///     .map(|run| {
+///         plan.point(run, &mut point);
+///         point[0] + 2.0 * point[1] // y = x1 + 2 x2: S = (1/5, 4/5)
+///     })
+///     .collect();
+/// let indices = plan.indices(&outputs)?;
+/// assert!((indices.first_order[1] - 0.8).abs() < 0.02);
+/// # Ok::<(), sasp::gsa::DesignError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SobolPlan {
+    parameters: Vec<Parameter>,
+    options: SobolOptions,
+    /// Runs per base sample: `d + 2`, or `2d + 2` with second order.
+    block: usize,
+    scramble: u32,
+}
+
+impl SobolPlan {
+    /// The design of `parameters` with `options`; the errors of
+    /// [`sobol_indices`] before any run.
+    pub fn new(parameters: &[Parameter], options: &SobolOptions) -> Result<SobolPlan, DesignError> {
+        check_parameters(parameters)?;
+        let d = parameters.len();
+        let n = options.base_samples;
+        if !n.is_power_of_two() || !(MIN_BASE_SAMPLES..=MAX_BASE_SAMPLES).contains(&n) {
+            return Err(DesignError::InvalidDesign(format!(
+                "base samples N = {n}: N must be a power of two from {MIN_BASE_SAMPLES} to {MAX_BASE_SAMPLES}"
+            )));
         }
-        .into());
-    }
-    let estimated = 2 * d + if options.second_order { d * (d - 1) / 2 } else { 0 };
-    if resamples.saturating_mul(estimated) > MAX_BOOTSTRAP_VALUES {
-        return Err(DesignError::LimitExceeded {
-            what: "bootstrap values (resamples × indices)",
-            requested: resamples.saturating_mul(estimated),
-            limit: MAX_BOOTSTRAP_VALUES,
+        let block = if options.second_order { 2 * d + 2 } else { d + 2 };
+        let runs = n.saturating_mul(block);
+        if runs > MAX_RUNS {
+            return Err(DesignError::LimitExceeded { what: "model runs", requested: runs, limit: MAX_RUNS });
         }
-        .into());
+        if !(options.confidence > 0.0 && options.confidence < 1.0) {
+            return Err(DesignError::InvalidDesign(format!("confidence {} must lie in (0, 1)", options.confidence)));
+        }
+        let resamples = options.bootstrap_resamples;
+        if resamples > MAX_RESAMPLES {
+            return Err(DesignError::LimitExceeded {
+                what: "bootstrap resamples",
+                requested: resamples,
+                limit: MAX_RESAMPLES,
+            });
+        }
+        let estimated = 2 * d + if options.second_order { d * (d - 1) / 2 } else { 0 };
+        if resamples.saturating_mul(estimated) > MAX_BOOTSTRAP_VALUES {
+            return Err(DesignError::LimitExceeded {
+                what: "bootstrap values (resamples × indices)",
+                requested: resamples.saturating_mul(estimated),
+                limit: MAX_BOOTSTRAP_VALUES,
+            });
+        }
+        let scramble = (options.seed ^ (options.seed >> 32)) as u32;
+        Ok(SobolPlan { parameters: parameters.to_vec(), options: options.clone(), block, scramble })
     }
 
-    let scramble = (options.seed ^ (options.seed >> 32)) as u32;
-    let fill = |run: usize, point: &mut [f64]| {
+    /// The model runs of the design: `N (d + 2)`, or `N (2d + 2)` with
+    /// second order.
+    pub fn runs(&self) -> usize {
+        self.options.base_samples * self.block
+    }
+
+    /// Writes the parameter values of run `run` (`< runs()`) into `point`
+    /// (one per parameter): run `j · block + c` is row `j` of `A` (`c = 0`),
+    /// `B` (`c = 1`), `A_B^(i)` (`c = 2 + i`) or `B_A^(i)` (`c = 2 + d + i`).
+    pub fn point(&self, run: usize, point: &mut [f64]) {
+        let (d, block) = (self.parameters.len(), self.block);
         let (row, kind) = (run / block, run % block);
-        for (k, p) in parameters.iter().enumerate() {
+        for (k, p) in self.parameters.iter().enumerate() {
             let from_b = match kind {
                 0 => false,
                 1 => true,
@@ -246,16 +302,17 @@ where
                 c => k != c - 2 - d,
             };
             let dimension = if from_b { d + k } else { k };
-            point[k] = p.distribution.quantile(unit_coordinate(row, dimension, scramble));
+            point[k] = p.distribution.quantile(unit_coordinate(row, dimension, self.scramble));
         }
-    };
-    let outputs = evaluate_outputs(runs, d, width, fill, &model)?;
-    Ok((0..width)
-        .map(|j| {
-            let column: Vec<f64> = outputs.iter().skip(j).step_by(width).copied().collect();
-            indices_of(parameters, &column, options, block)
-        })
-        .collect())
+    }
+
+    /// The indices from `outputs`, the model's output at each run in run
+    /// order: an error when their number is not [`SobolPlan::runs`], when
+    /// one is not finite, or when the output does not vary.
+    pub fn indices(&self, outputs: &[f64]) -> Result<SobolIndices, DesignError> {
+        check_outputs(outputs, self.runs())?;
+        indices_of(&self.parameters, outputs, &self.options, self.block)
+    }
 }
 
 /// The indices of one output from its values at the `N · block` runs of
