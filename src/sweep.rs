@@ -86,11 +86,19 @@ pub struct SweptParameter {
     /// Latin hypercube: sample in log space.
     #[serde(default)]
     pub log: bool,
-    /// Cohort: log-normal σ around the model's value; none: the model's
-    /// distribution of the parameter ([`Model::parameter_distribution`]:
-    /// declared in the model file, or the default of its provenance tag).
+    /// Cohort: log-normal σ around the model's value; with neither it nor
+    /// `uncertainty`, the model's distribution of the parameter
+    /// ([`Model::parameter_distribution`]: declared in the model file, or
+    /// the default of its provenance tag).
     #[serde(default)]
     pub sigma: Option<f64>,
+    /// Cohort: a distribution around the model's value, declared as in a
+    /// model file (`uncertainty = { distribution = "log-uniform", factor =
+    /// 3 }`, `{ distribution = "uniform", low = 0.1, high = 0.4 }`, …;
+    /// [`UncertaintyDecl`](crate::model::UncertaintyDecl)), in place of the
+    /// model's.
+    #[serde(default)]
+    pub uncertainty: Option<crate::model::UncertaintyDecl>,
 }
 
 /// The kind of design.
@@ -310,6 +318,12 @@ impl Design {
             if self.parameters[..j].iter().any(|q| q.name == p.name) {
                 return Err(self.error_at(&key("name"), format!("parameter '{}' is swept twice", p.name)));
             }
+            if p.uncertainty.is_some() && (self.design != DesignKind::Cohort || p.sigma.is_some()) {
+                return Err(self.error_at(
+                    &key("uncertainty"),
+                    format!("parameter '{}': only a cohort parameter without 'sigma' takes 'uncertainty'", p.name),
+                ));
+            }
             match self.design {
                 DesignKind::Grid => {
                     if p.values.is_empty() {
@@ -408,7 +422,7 @@ impl Design {
     pub fn sampler(&self, model: &Model) -> Result<Sampler<'_>> {
         self.validate(model)?;
         let runs = self.len();
-        let base = self
+        let base: Vec<f64> = self
             .parameters
             .iter()
             .map(|p| model.spec().parameters.iter().find(|d| d.name == p.name).map_or(0.0, |d| d.value))
@@ -420,11 +434,19 @@ impl Design {
         };
         let mut distributions = Vec::with_capacity(self.parameters.len());
         for (j, p) in self.parameters.iter().enumerate() {
-            distributions.push(match (self.design, p.sigma) {
-                (DesignKind::Cohort, None) => {
+            distributions.push(match (self.design, p.sigma, &p.uncertainty) {
+                (DesignKind::Cohort, None, None) => {
                     Some(model.parameter_distribution(&p.name).map_err(|e| match self.source {
                         Some(_) => self.error_at(&format!("parameter.{j}.name"), e.to_string()),
                         None => e,
+                    })?)
+                }
+                (DesignKind::Cohort, None, Some(declared)) => {
+                    Some(declared.distribution_at(base[j]).map_err(|reason| {
+                        self.error_at(
+                            &format!("parameter.{j}.uncertainty"),
+                            format!("parameter '{}': {reason}", p.name),
+                        )
                     })?)
                 }
                 _ => None,
@@ -450,7 +472,8 @@ pub struct Sampler<'d> {
     base: Vec<f64>,
     /// Latin hypercube: the stratum of each run, per parameter.
     strata: Vec<Vec<u32>>,
-    /// Cohort: the model's distribution of each parameter without `sigma`.
+    /// Cohort: the distribution of each parameter without `sigma` (its
+    /// `uncertainty`, or the model's).
     distributions: Vec<Option<crate::model::Distribution>>,
 }
 

@@ -159,6 +159,43 @@ fn gsa_specs_and_cohorts_take_the_models_distribution() {
     assert!((mean - k.ln()).abs() < 5.0 * sd / (runs as f64).sqrt(), "mean of ln k_kill {mean} vs {}", k.ln());
     let var = logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (runs - 1) as f64;
     assert!((var.sqrt() / sd - 1.0).abs() < 0.05, "sd of ln k_kill {} vs {sd}", var.sqrt());
+    // A cohort parameter may declare its own distribution as a model file
+    // does: uniform on [0.1, 0.3] has mean 0.2 and sd 0.1/√3; the model's
+    // own ×/÷ 2 range of k_kill is not used then.
+    let declared = Design::from_toml_str(
+        &format!(
+            "arm = \"control\"\ndesign = \"cohort\"\nruns = {runs}\nseed = 5\n[[parameter]]\nname = \"k_kill\"\n\
+             uncertainty = {{ distribution = \"uniform\", low = 0.1, high = 0.3 }}\n"
+        ),
+        "cohort.toml",
+    )
+    .unwrap();
+    let sampler = declared.sampler(&model).unwrap();
+    let values: Vec<f64> = (0..runs).map(|j| sampler.sample(j).unwrap()[0]).collect();
+    assert!(values.iter().all(|&x| (0.1..=0.3).contains(&x)));
+    let mean = values.iter().sum::<f64>() / runs as f64;
+    let sd = 0.1 / 3f64.sqrt();
+    assert!((mean - 0.2).abs() < 5.0 * sd / (runs as f64).sqrt(), "mean {mean}");
+    // A declaration that cannot be, or one beside sigma or in a grid, is
+    // refused at its line.
+    for (text, needle) in [
+        ("uncertainty = { distribution = \"log-uniform\", factor = 0.5 }", "cohort.toml:6"),
+        ("sigma = 0.2\nuncertainty = { distribution = \"normal\", sd = 1.0 }", "without 'sigma'"),
+    ] {
+        let design = Design::from_toml_str(
+            &format!("arm = \"control\"\ndesign = \"cohort\"\nruns = 3\n[[parameter]]\nname = \"k_kill\"\n{text}\n"),
+            "cohort.toml",
+        );
+        let err = design.and_then(|d| d.sampler(&model).map(|_| ())).unwrap_err().to_string();
+        assert!(err.contains(needle), "{text}: {err}");
+    }
+    let grid = Design::from_toml_str(
+        "arm = \"control\"\ndesign = \"grid\"\n[[parameter]]\nname = \"k_kill\"\nvalues = [1.0]\n\
+         uncertainty = { distribution = \"normal\", sd = 1.0 }\n",
+        "grid.toml",
+    );
+    let err = grid.and_then(|d| d.sampler(&model).map(|_| ())).unwrap_err().to_string();
+    assert!(err.contains("grid.toml:6") && err.contains("only a cohort parameter"), "{err}");
     // A numerical device has no distribution: refused at the spec's line.
     let device = Design::from_toml_str(
         "arm = \"control\"\ndesign = \"cohort\"\nruns = 3\n[[parameter]]\nname = \"T_eps\"\n",
@@ -238,7 +275,8 @@ fn the_paper_figures_carry_the_bands() {
         .sample_every(sasp::plot::paper::SAMPLE_EVERY);
     let fitted = vec![("k_kill".to_string(), model.parameter_distribution("k_kill").unwrap())];
     let levels = sasp::plot::paper::BAND_LEVELS;
-    let bands = sasp::sweep::bands(&experiment, &fitted, &["tumor_volume_mm3", "nk_per_mm3"], 8, 1, &levels).unwrap();
+    let observables = sasp::plot::paper::BAND_OBSERVABLES;
+    let bands = sasp::sweep::bands(&experiment, &fitted, &observables, 8, 1, &levels).unwrap();
     let results = experiment.run().unwrap();
     let doses = antibody_schedule().times("doses", model.initial_time()).unwrap();
     let dir = std::env::temp_dir().join(format!("sasp-bands-{}", std::process::id()));
@@ -246,13 +284,22 @@ fn the_paper_figures_carry_the_bands() {
     sasp::plot::paper::draw_all(&results, &doses, Some(&bands), |name| dir.join(name)).unwrap();
     let svg = std::fs::read_to_string(dir.join("clearance.svg")).unwrap();
     assert!(svg.contains("90 % of parameter sets"), "the band's legend entry");
+    assert!(svg.contains("median of parameter sets (control)"), "the median's legend entry");
+    let svg = std::fs::read_to_string(dir.join("ccl2.svg")).unwrap();
+    assert!(svg.contains("90 % of parameter sets (control)"), "the CCL2 figure's band");
+    let svg = std::fs::read_to_string(dir.join("nk_day5.svg")).unwrap();
+    assert!(svg.contains("whiskers: 90 % of parameter sets"), "the day-5 bars' whiskers");
+    // Bands without the CCL2 observables are refused, naming what is missing.
+    let two = sasp::sweep::bands(&experiment, &fitted, &observables[..2], 2, 1, &levels).unwrap();
+    let err = sasp::plot::paper::draw_all(&results, &doses, Some(&two), |name| dir.join(name)).unwrap_err();
+    assert!(err.to_string().contains("no 'ccl2_free_nM'"), "{err}");
     // The CSV: a header, then a row per arm, observable and sample.
     let csv = sasp::plot::paper::bands_csv(&bands);
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("arm,observable,day,q05,q25,q50,q75,q95"));
-    assert_eq!(lines.count(), 10 * 2 * bands.arms[0].t.len());
+    assert_eq!(lines.count(), 10 * observables.len() * bands.arms[0].t.len());
     // Bands of other levels are refused by the figures.
-    let other = sasp::sweep::bands(&experiment, &fitted, &["tumor_volume_mm3", "nk_per_mm3"], 2, 1, &[0.5]).unwrap();
+    let other = sasp::sweep::bands(&experiment, &fitted, &observables, 2, 1, &[0.5]).unwrap();
     let err = sasp::plot::paper::draw_all(&results, &doses, Some(&other), |name| dir.join(name)).unwrap_err();
     assert!(err.to_string().contains("levels"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -79,7 +79,7 @@ impl LineStyle {
 /// label and its look.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
-    /// Legend label.
+    /// Legend label (empty: no legend entry).
     pub label: String,
     /// The points, in increasing `x`.
     pub points: Vec<(f64, f64)>,
@@ -265,8 +265,12 @@ where
             .collect(),
         None => Vec::new(),
     };
-    let mut entries: Vec<(String, Option<LineStyle>, Marker)> =
-        panel.series.iter().map(|s| (s.label.clone(), Some(s.style), Marker::None)).collect();
+    let mut entries: Vec<(String, Option<LineStyle>, Marker)> = panel
+        .series
+        .iter()
+        .filter(|s| !s.label.is_empty())
+        .map(|s| (s.label.clone(), Some(s.style), Marker::None))
+        .collect();
     for band in &panel.bands {
         if let Some(label) = &band.label {
             entries.push((label.clone(), Some(LineStyle::new(band.colour, Dash::Solid)), Marker::Band));
@@ -294,7 +298,7 @@ where
         .y_desc(&figure.y_label)
         .axis_desc_style(("sans-serif", 18))
         .label_style(("sans-serif", 15))
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_label_formatter(&|v| axis_number(*v, false))
         .y_label_formatter(&|v| axis_number(*v, log))
         .light_line_style(BLACK.mix(0.04))
         .bold_line_style(BLACK.mix(0.12))
@@ -518,7 +522,7 @@ pub fn crossings_of(points: &[(f64, f64)], floor: f64, log: bool) -> Vec<f64> {
 
 /// An axis label: on log axes powers of ten as `10ⁿ` beyond 10⁴ and below
 /// 10⁻², other values in their shortest form; on linear axes integers
-/// plainly and fractions to two decimals.
+/// plainly and other values in their shortest form to 10⁻⁶.
 fn axis_number(v: f64, log: bool) -> String {
     if log && v > 0.0 {
         let exponent = v.log10().round();
@@ -534,10 +538,10 @@ fn axis_number(v: f64, log: bool) -> String {
         }
         return format!("{}", (v * 1e6).round() / 1e6);
     }
-    if v.abs() >= 1.0 || v == 0.0 {
+    if (v - v.round()).abs() < 1e-9 * v.abs().max(1.0) {
         format!("{v:.0}")
     } else {
-        format!("{v:.2}")
+        format!("{}", (v * 1e6).round() / 1e6)
     }
 }
 
@@ -571,6 +575,11 @@ mod tests {
         assert_eq!(axis_number(1e-3, true), "10⁻³");
         assert_eq!(axis_number(0.1, true), "0.1");
         assert_eq!(axis_number(100.0, true), "100");
+        // Linear axes: integers plainly, fractions in their shortest form.
+        assert_eq!(axis_number(21.0, false), "21");
+        assert_eq!(axis_number(2.5, false), "2.5");
+        assert_eq!(axis_number(0.95, false), "0.95");
+        assert_eq!(axis_number(0.1 + 0.2, false), "0.3");
         assert_eq!(runs, vec![vec![(0.0, 2.0), (1.0, 1.0), (1.5, 0.5)]]);
     }
 }

@@ -98,43 +98,89 @@ pub fn nk_infiltration(
     reference: Option<(f64, &str)>,
     path: impl AsRef<Path>,
 ) -> Result<()> {
-    let path = path.as_ref();
-    let values: Vec<(String, f64)> =
-        results.iter().map(|r| r.value("nk_per_mm3", day).map(|v| (r.name.clone(), v))).collect::<Result<_>>()?;
-    if values.is_empty() {
-        return Err(SaspError::NothingToPlot("no arms".into()));
+    let bars: Vec<Bar> = results
+        .iter()
+        .map(|r| r.value("nk_per_mm3", day).map(|v| Bar { label: r.name.clone(), value: v, interval: None }))
+        .collect::<Result<_>>()?;
+    let chart = Bars {
+        title: format!("NK cells in the tumor at day {day}"),
+        y_label: "NK cells per mm³ of tumor".into(),
+        bars,
+        reference: reference.map(|(v, label)| (v, label.to_string())),
+        decimals: 0,
+    };
+    chart.draw_to(path)
+}
+
+/// One bar of [`Bars`]: its label under the axis, its value (not finite:
+/// no bar, "n/a") and an optional interval `(low, high)` drawn as a whisker
+/// (e.g. a 90 % band over the parameter distribution, or a confidence
+/// interval).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    /// Label under the bar.
+    pub label: String,
+    /// Height.
+    pub value: f64,
+    /// Whisker from low to high, if any.
+    pub interval: Option<(f64, f64)>,
+}
+
+/// A bar chart: one bar per item, its value written above it, optional
+/// whiskers, and an optional reference level drawn across.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bars {
+    /// Title above the chart.
+    pub title: String,
+    /// Label of the value axis.
+    pub y_label: String,
+    /// The bars, left to right.
+    pub bars: Vec<Bar>,
+    /// A horizontal reference level `(value, label)`.
+    pub reference: Option<(f64, String)>,
+    /// Decimals of the values written above the bars and on the axis.
+    pub decimals: usize,
+}
+
+impl Bars {
+    /// Draws the chart into `path` (`.png` or `.svg`), 1200 × 700 pixels
+    /// (wider with more than 12 bars), atomically.
+    pub fn draw_to(&self, path: impl AsRef<Path>) -> Result<()> {
+        if self.bars.is_empty() {
+            return Err(SaspError::NothingToPlot("no bars".into()));
+        }
+        let width = 1200 + 60 * self.bars.len().saturating_sub(12) as u32;
+        render(path.as_ref(), (width.min(4000), 700), self)
     }
-    let top =
-        values.iter().map(|v| v.1).chain(reference.map(|r| r.0)).filter(|v| v.is_finite()).fold(1.0, f64::max) * 1.15;
-    let n = values.len();
-    let reference = reference.map(|(v, label)| (v, label.to_string()));
-    render(path, (1200, 700), &BarChart { values, top, n, day, reference })
+
+    /// The top of the value axis: 15 % above the highest value, whisker or level.
+    fn top(&self) -> f64 {
+        self.bars
+            .iter()
+            .flat_map(|b| [Some(b.value), b.interval.map(|i| i.1)])
+            .flatten()
+            .chain(self.reference.as_ref().map(|r| r.0))
+            .filter(|v| v.is_finite())
+            .fold(f64::MIN_POSITIVE, f64::max)
+            * 1.15
+    }
 }
 
-struct BarChart {
-    values: Vec<(String, f64)>,
-    top: f64,
-    n: usize,
-    day: f64,
-    reference: Option<(f64, String)>,
-}
-
-impl Chart for BarChart {
+impl Chart for Bars {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>
     where
         DB::ErrorType: 'static,
     {
-        let BarChart { values, top, n, day, reference } = self;
-        let (top, n) = (*top, *n);
+        let (top, n, decimals) = (self.top(), self.bars.len(), self.decimals);
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(root)
-            .caption(format!("NK cells in the tumor at day {day}"), ("sans-serif", 28))
+            .caption(&self.title, ("sans-serif", 28))
             .margin(20)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
             .map_err(|e| e.to_string())?;
-        let names: Vec<String> = values.iter().map(|v| v.0.clone()).collect();
+        let names: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -143,33 +189,61 @@ impl Chart for BarChart {
                 SegmentValue::CenterOf(k) if *k < names.len() => names[*k].clone(),
                 _ => String::new(),
             })
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .y_desc("NK cells per mm³ of tumor")
+            .y_label_formatter(&|v| format!("{v:.decimals$}"))
+            .y_desc(&self.y_label)
             .axis_desc_style(("sans-serif", 20))
             .label_style(("sans-serif", 14))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(|e| e.to_string())?;
+        let finite = || self.bars.iter().enumerate().filter(|(_, b)| b.value.is_finite());
         chart
-            .draw_series(values.iter().enumerate().filter(|(_, (_, v))| v.is_finite()).map(|(k, (_, v))| {
-                let (a, b) = (SegmentValue::Exact(k), SegmentValue::Exact(k + 1));
-                let mut bar = Rectangle::new([(a, 0.0), (b, *v)], figure::OKABE_ITO[4].mix(0.85).filled());
+            .draw_series(finite().map(|(k, b)| {
+                let (a, c) = (SegmentValue::Exact(k), SegmentValue::Exact(k + 1));
+                let mut bar = Rectangle::new([(a, 0.0), (c, b.value)], figure::OKABE_ITO[4].mix(0.85).filled());
                 bar.set_margin(0, 0, 12, 12);
                 bar
             }))
             .map_err(|e| e.to_string())?;
+        // Whiskers: a vertical line from low to high with a cap of 16
+        // pixels at each end.
+        let whiskers: Vec<(usize, f64, f64)> = self
+            .bars
+            .iter()
+            .enumerate()
+            .filter_map(|(k, b)| b.interval.filter(|(l, h)| l.is_finite() && h.is_finite()).map(|(l, h)| (k, l, h)))
+            .collect();
         chart
-            .draw_series(values.iter().enumerate().map(|(k, (_, v))| {
+            .draw_series(whiskers.iter().map(|&(k, low, high)| {
+                PathElement::new(
+                    vec![(SegmentValue::CenterOf(k), low), (SegmentValue::CenterOf(k), high)],
+                    BLACK.stroke_width(2),
+                )
+            }))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(whiskers.iter().flat_map(|&(k, low, high)| [(k, low), (k, high)]).map(|(k, y)| {
+                EmptyElement::at((SegmentValue::CenterOf(k), y))
+                    + PathElement::new(vec![(-8, 0), (8, 0)], BLACK.stroke_width(2))
+            }))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(self.bars.iter().enumerate().map(|(k, b)| {
                 let centred =
                     TextStyle::from(("sans-serif", 15).into_font()).pos(plotters::style::text_anchor::Pos::new(
                         plotters::style::text_anchor::HPos::Center,
                         plotters::style::text_anchor::VPos::Bottom,
                     ));
-                let (text, at) = if v.is_finite() { (format!("{v:.0}"), *v) } else { ("n/a".to_string(), 0.0) };
+                let above = b.interval.map_or(b.value, |i| i.1.max(b.value));
+                let (text, at) = if b.value.is_finite() {
+                    (format!("{:.decimals$}", b.value), if above.is_finite() { above } else { b.value })
+                } else {
+                    ("n/a".to_string(), 0.0)
+                };
                 Text::new(text, (SegmentValue::CenterOf(k), at + top * 0.005), centred)
             }))
             .map_err(|e| e.to_string())?;
-        if let Some((level, label)) = reference {
+        if let Some((level, label)) = &self.reference {
             let (first, last) = (SegmentValue::Exact(0), SegmentValue::Exact(n));
             chart
                 .draw_series(DashedLineSeries::new(
@@ -185,7 +259,7 @@ impl Chart for BarChart {
             ));
             chart
                 .draw_series(std::iter::once(Text::new(
-                    format!("{label}: {level:.0}"),
+                    format!("{label}: {level:.decimals$}"),
                     (SegmentValue::Exact(n - 1), *level + top * 0.01),
                     left,
                 )))

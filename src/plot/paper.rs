@@ -72,7 +72,7 @@ fn arms_series(results: &[ArmResult], names: &[&str], observable: &str) -> Resul
 pub const BAND_LEVELS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /// The observables the figures draw bands of.
-pub const BAND_OBSERVABLES: [&str; 2] = [VOLUME, NK];
+pub const BAND_OBSERVABLES: [&str; 4] = [VOLUME, NK, CCL2_FREE, CCL2_TOTAL];
 
 /// The figures' bands of `fine` (the experiment sampled every
 /// [`SAMPLE_EVERY`] days) over `runs` draws of the model's fitted (`[F]`)
@@ -86,35 +86,75 @@ pub fn fitted_bands(fine: &crate::experiment::Experiment, runs: usize) -> Result
     crate::sweep::bands(fine, &fitted, &BAND_OBSERVABLES, runs, 1, &BAND_LEVELS)
 }
 
+/// [`fitted_bands`] over every parameter that has a distribution (declared,
+/// or its provenance tag's default; numerical devices `[N]` and parameters
+/// of value 0 have none unless declared), drawn independently: the whole
+/// declared uncertainty, assumptions (×/÷ 4) included.
+///
+/// # Errors
+///
+/// As [`crate::sweep::bands`].
+pub fn declared_bands(fine: &crate::experiment::Experiment, runs: usize) -> Result<Bands> {
+    let model = fine.model();
+    let all: Vec<(String, crate::model::Distribution)> = model
+        .spec()
+        .parameters
+        .iter()
+        .filter_map(|p| model.parameter_distribution(&p.name).ok().map(|d| (p.name.clone(), d)))
+        .collect();
+    crate::sweep::bands(fine, &all, &BAND_OBSERVABLES, runs, 1, &BAND_LEVELS)
+}
+
 /// The 90 % and 50 % bands of `observable` for each arm of `names`, in the
-/// arm's colour (the first arm's labelled); none without `bands`.
-fn arms_bands(bands: Option<&Bands>, names: &[&str], observable: &str) -> Result<Vec<Band>> {
-    let Some(bands) = bands else { return Ok(Vec::new()) };
+/// arm's colour (the first arm's labelled), and the median of each as a
+/// thin dotted line; none without `bands`. `observable` is drawn with
+/// `style` (the arm's own style by default: [`style`]).
+fn arms_bands(
+    bands: Option<&Bands>,
+    names: &[&str],
+    observable: &str,
+    style: impl Fn(&str) -> LineStyle,
+) -> Result<(Vec<Band>, Vec<Series>)> {
+    let Some(bands) = bands else { return Ok((Vec::new(), Vec::new())) };
     if bands.levels != BAND_LEVELS {
         return Err(SaspError::InvalidOptions(format!(
             "the figures' bands need the levels {BAND_LEVELS:?}, not {:?}",
             bands.levels
         )));
     }
-    let mut out = Vec::new();
+    let (mut out, mut medians) = (Vec::new(), Vec::new());
     for (k, &name) in names.iter().enumerate() {
         let curve = |l: usize| {
-            bands.curve(name, observable, l).ok_or_else(|| SaspError::MissingArm {
-                arm: name.to_string(),
-                needed_by: "the uncertainty bands of the paper's figures",
+            bands.curve(name, observable, l).ok_or_else(|| {
+                SaspError::InvalidOptions(format!(
+                    "the bands have no '{observable}' of arm '{name}' (the figures need {BAND_OBSERVABLES:?} of the paper's arms)"
+                ))
             })
         };
+        let colour = style(name).colour;
         for ((lo, hi), (opacity, label)) in [((0, 4), (0.12, "90 % of parameter sets")), ((1, 3), (0.22, "50 %"))] {
             let (low, high) = (curve(lo)?, curve(hi)?);
             out.push(Band {
                 label: (k == 0).then(|| format!("{label} ({name})")),
                 points: low.iter().zip(&high).map(|(&(t, a), &(_, b))| (t, a, b)).collect(),
-                colour: style(name).colour,
+                colour,
                 opacity,
             });
         }
+        medians.push(Series {
+            label: if k == 0 { format!("median of parameter sets ({name})") } else { String::new() },
+            points: curve(2)?,
+            style: LineStyle { width: 2, ..LineStyle::new(colour, Dash::Dotted) },
+        });
     }
-    Ok(out)
+    Ok((out, medians))
+}
+
+/// A panel of `series` (the shipped parameters' runs) with `bands` and
+/// their medians drawn beneath.
+fn with_bands(title: &str, mut series: Vec<Series>, (bands, medians): (Vec<Band>, Vec<Series>)) -> Panel {
+    series.extend(medians);
+    Panel { bands, ..Panel::new(title, series) }
 }
 
 const DAYS: &str = "days since doxycycline (p53 restored at day 0)";
@@ -126,7 +166,8 @@ fn doxycycline() -> Vec<(f64, String)> {
 /// Tumor volume of the paper's arms in three panels (log axis, detection
 /// limit [`FLOOR_MM3`] labelled, tumors that fall below it marked), with the
 /// antibody doses `dose_days` above the data and, with `bands`, the 50 %
-/// and 90 % bands of each arm over the parameter distribution.
+/// and 90 % bands of each arm over the parameter distribution and their
+/// medians (the solid lines are the shipped parameters' runs).
 pub fn clearance(
     results: &[ArmResult],
     dose_days: &[f64],
@@ -145,8 +186,7 @@ pub fn clearance(
             floor: Some(floor.clone()),
             marks: doxycycline(),
             events: doses,
-            bands: arms_bands(bands, names, VOLUME)?,
-            ..Panel::new(title, arms_series(results, names, VOLUME)?)
+            ..with_bands(title, arms_series(results, names, VOLUME)?, arms_bands(bands, names, VOLUME, style)?)
         })
     };
     let figure = Figure {
@@ -164,15 +204,21 @@ pub fn clearance(
     figure::draw(&figure, path)
 }
 
-/// Free and total CCL2 under anti-CCL2, and free CCL2 in the control arm.
-pub fn ccl2(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) -> Result<()> {
+/// Free and total CCL2 under anti-CCL2, and free CCL2 in the control arm,
+/// with `bands` as in [`clearance`].
+pub fn ccl2(results: &[ArmResult], dose_days: &[f64], bands: Option<&Bands>, path: impl AsRef<Path>) -> Result<()> {
     let (anti, control) = (arm(results, "anti-CCL2")?, arm(results, "control")?);
     let [_, _, _, _, _, vermillion, _] = OKABE_ITO;
+    let total = LineStyle::new(vermillion, Dash::Dashed);
     let series = vec![
         series(control, "free CCL2, control", style("control"), CCL2_FREE)?,
         series(anti, "free CCL2, anti-CCL2", LineStyle::new(vermillion, Dash::Solid), CCL2_FREE)?,
-        series(anti, "total CCL2 (free + bound), anti-CCL2", LineStyle::new(vermillion, Dash::Dashed), CCL2_TOTAL)?,
+        series(anti, "total CCL2 (free + bound), anti-CCL2", total, CCL2_TOTAL)?,
     ];
+    let (mut shades, mut medians) = arms_bands(bands, &["control", "anti-CCL2"], CCL2_FREE, style)?;
+    let (more, median) = arms_bands(bands, &["anti-CCL2"], CCL2_TOTAL, |_| total)?;
+    shades.extend(more.into_iter().map(|b| Band { label: None, ..b }));
+    medians.extend(median.into_iter().map(|m| Series { label: String::new(), ..m }));
     let figure = Figure {
         title: "Anti-CCL2 lowers free CCL2 while total CCL2 accumulates in complexes".into(),
         x_label: DAYS.into(),
@@ -182,7 +228,7 @@ pub fn ccl2(results: &[ArmResult], dose_days: &[f64], path: impl AsRef<Path>) ->
             marks: doxycycline(),
             events: Some((dose_days.to_vec(), "antibody dose (i.p.)".to_string())),
             y_range: Some((1e-3, 1e3)),
-            ..Panel::new("CCL2 under anti-CCL2", series)
+            ..with_bands("CCL2 under anti-CCL2", series, (shades, medians))
         }],
         size: Some((1000, 680)),
     };
@@ -197,8 +243,7 @@ pub fn nk_infiltration(results: &[ArmResult], bands: Option<&Bands>, path: impl 
     let panel = |title: &str, names: &[&str]| -> Result<Panel> {
         Ok(Panel {
             marks: doxycycline(),
-            bands: arms_bands(bands, names, NK)?,
-            ..Panel::new(title, arms_series(results, names, NK)?)
+            ..with_bands(title, arms_series(results, names, NK)?, arms_bands(bands, names, NK, style)?)
         })
     };
     let figure = Figure {
@@ -216,11 +261,43 @@ pub fn nk_infiltration(results: &[ArmResult], bands: Option<&Bands>, path: impl 
 }
 
 /// NK cells per mm³ of tumor at `day` in every arm, as bars, with the
-/// p53-off arm's level drawn across.
-pub fn nk_day5(results: &[ArmResult], day: f64, path: impl AsRef<Path>) -> Result<()> {
+/// p53-off arm's level drawn across and, with `bands`, a whisker over each
+/// bar from the 5 % to the 95 % quantile over the parameter distribution.
+pub fn nk_day5(results: &[ArmResult], day: f64, bands: Option<&Bands>, path: impl AsRef<Path>) -> Result<()> {
     let reference = arm(results, "p53 off")?;
     let level = reference.value(NK, day)?;
-    super::nk_infiltration(results, day, Some((level, "p53 off")), path)
+    let bars = results
+        .iter()
+        .map(|r| {
+            let interval = match bands {
+                None => None,
+                Some(b) => {
+                    let at = |l: usize| {
+                        b.curve(&r.name, NK, l)
+                            .and_then(|c| c.into_iter().find(|p| (p.0 - day).abs() < 1e-9))
+                            .map(|p| p.1)
+                            .ok_or_else(|| {
+                                SaspError::InvalidOptions(format!(
+                                    "the bands have no '{NK}' of arm '{}' at day {day}",
+                                    r.name
+                                ))
+                            })
+                    };
+                    Some((at(0)?, at(BAND_LEVELS.len() - 1)?))
+                }
+            };
+            Ok(super::Bar { label: r.name.clone(), value: r.value(NK, day)?, interval })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let whiskers = if bands.is_some() { " (whiskers: 90 % of parameter sets)" } else { "" };
+    super::Bars {
+        title: format!("NK cells in the tumor at day {day}{whiskers}"),
+        y_label: "NK cells per mm³ of tumor".into(),
+        bars,
+        reference: Some((level, "p53 off".into())),
+        decimals: 0,
+    }
+    .draw_to(path)
 }
 
 /// Every figure file [`draw_all`] writes, by name.
@@ -242,7 +319,7 @@ pub const SAMPLE_EVERY: f64 = 1.0 / 16.0;
 
 /// Draws every figure of [`FILES`] from `results` (sampled every
 /// [`SAMPLE_EVERY`] days), each to `path(name)`, with `bands` (levels
-/// [`BAND_LEVELS`]) on the clearance and NK infiltration figures.
+/// [`BAND_LEVELS`]) on every figure.
 pub fn draw_all(
     results: &[ArmResult],
     dose_days: &[f64],
@@ -253,9 +330,9 @@ pub fn draw_all(
         let target = path(name);
         match name.split('.').next() {
             Some("clearance") => clearance(results, dose_days, bands, target)?,
-            Some("ccl2") => ccl2(results, dose_days, target)?,
+            Some("ccl2") => ccl2(results, dose_days, bands, target)?,
             Some("nk_infiltration") => nk_infiltration(results, bands, target)?,
-            _ => nk_day5(results, 5.0, target)?,
+            _ => nk_day5(results, 5.0, bands, target)?,
         }
     }
     Ok(())
