@@ -72,11 +72,15 @@ enum Command {
         /// Output folder (every file appears together, or none on failure).
         #[arg(long, default_value = "out")]
         out: PathBuf,
-        /// Parameter sets behind the 50/90 % uncertainty bands of the
-        /// clearance and NK figures (the fitted parameters drawn from their
-        /// distributions; 0: no bands).
+        /// Parameter sets behind the median and 50/90 % uncertainty bands
+        /// of the figures (0: no bands).
         #[arg(long, default_value_t = 200)]
         bands: usize,
+        /// Which parameters the bands vary, each drawn from its
+        /// distribution: `fitted` (the [F] parameters) or `declared` (every
+        /// parameter that has a distribution, assumptions included).
+        #[arg(long, default_value = "fitted", value_parser = ["fitted", "declared"])]
+        bands_over: String,
     },
     /// Export a model (with an arm's interventions) as SBML Level 3 Version 2.
     ExportSbml {
@@ -165,7 +169,15 @@ enum Command {
         spec: PathBuf,
         #[command(flatten)]
         inputs: ArmInputs,
-        /// Output JSON; `-` for standard output.
+        /// Run only shard i of n (`i/n`, 0-based) of the design's runs and
+        /// write them as CSV for `--merge`; read from SLURM_ARRAY_TASK_ID
+        /// and SLURM_ARRAY_TASK_COUNT when absent.
+        #[arg(long, conflicts_with = "merge")]
+        shard: Option<String>,
+        /// Compute the analysis from these shard CSVs instead of running.
+        #[arg(long, num_args = 1..)]
+        merge: Vec<PathBuf>,
+        /// Output JSON (CSV with a shard); `-` for standard output.
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -459,6 +471,18 @@ fn is_stdout(path: &Path) -> bool {
 }
 
 /// Refuses (as a usage error) an output, or its manifest, that is one of the inputs.
+/// The text of each shard file, with its path (for `merge`'s errors).
+fn read_parts(paths: &[PathBuf]) -> sasp::Result<Vec<(PathBuf, String)>> {
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|text| (p.clone(), text))
+                .map_err(|source| sasp::FileError::io(p, source).into())
+        })
+        .collect()
+}
+
 fn refuse_same_file(output: &Path, inputs: &[Option<&Path>]) -> Outcome<()> {
     if is_stdout(output) {
         return Ok(());
@@ -864,7 +888,7 @@ fn run(cli: Cli) -> Outcome<()> {
             )?;
             eprintln!("wrote {} ({} arms)", written(&output, true), results.len());
         }
-        Command::Experiment { name, out, bands } => {
+        Command::Experiment { name, out, bands, bands_over } => {
             if name != "neutralization" {
                 return usage(format!("unknown experiment '{name}' (known: neutralization)"));
             }
@@ -891,6 +915,7 @@ fn run(cli: Cli) -> Outcome<()> {
             let doses = antibody_schedule().times("doses", model.initial_time())?;
             let bands = match bands {
                 0 => None,
+                runs if bands_over == "declared" => Some(sasp::plot::paper::declared_bands(&fine_experiment, runs)?),
                 runs => Some(sasp::plot::paper::fitted_bands(&fine_experiment, runs)?),
             };
             sasp::plot::paper::write_experiment(&out, &results, &fine, &targets, &doses, bands.as_ref(), &manifest)?;
@@ -1000,15 +1025,7 @@ fn run(cli: Cli) -> Outcome<()> {
             }
             let inputs: Vec<Option<&Path>> = parts.iter().map(|p| Some(p.as_path())).collect();
             refuse_same_file(&output, &inputs)?;
-            let texts = parts
-                .iter()
-                .map(|p| {
-                    std::fs::read_to_string(p)
-                        .map(|text| (p.clone(), text))
-                        .map_err(|source| sasp::FileError::io(p, source).into())
-                })
-                .collect::<sasp::Result<Vec<_>>>()?;
-            let merged = sasp::sweep::merge(&texts)?;
+            let merged = sasp::sweep::merge(&read_parts(&parts)?)?;
             // The shards' manifests describe the runs; the merged file gets the first one's.
             let first = sasp::output::manifest_path(&parts[0]);
             let manifest = std::fs::read(&first).ok();
@@ -1027,9 +1044,19 @@ fn run(cli: Cli) -> Outcome<()> {
         Command::Testset { problem, method, rtol, atol, repeat, n } => {
             println!("{}", sasp::testset::run(&problem, &method, rtol, atol, n, repeat)?.to_json());
         }
-        Command::Gsa { spec: spec_path, inputs, output } => {
+        Command::Gsa { spec: spec_path, inputs, shard, merge, output } => {
+            let shard = match shard {
+                Some(text) => match sasp::sweep::Shard::parse(&text) {
+                    Ok(s) => Some(s),
+                    Err(e) => return usage(e.to_string()),
+                },
+                None if merge.is_empty() => sasp::sweep::Shard::from_slurm()?,
+                None => None,
+            };
             let [m, s, o] = inputs.paths();
-            refuse_same_file(&output, &[Some(&spec_path), m, s, o])?;
+            let mut read = vec![Some(spec_path.as_path()), m, s, o];
+            read.extend(merge.iter().map(|p| Some(p.as_path())));
+            refuse_same_file(&output, &read)?;
             let (model, scenario, declarations) = inputs.load()?;
             let experiment = experiment_of(&model, &declarations);
             let spec = sasp::gsa::experiment::Spec::from_file(&spec_path)?;
@@ -1037,7 +1064,23 @@ fn run(cli: Cli) -> Outcome<()> {
                 sasp::SaspError::InvalidOptions(format!("the analysis' arm '{}' is not in the scenario", spec.arm))
             })?;
             let start = std::time::Instant::now();
-            let analysis = sasp::gsa::experiment::run(&experiment, arm, &spec)?;
+            if let Some(shard) = shard {
+                let csv = sasp::gsa::experiment::run_shard(&experiment, arm, &spec, shard)?;
+                write_output(&output, csv.as_bytes(), None)?;
+                eprintln!(
+                    "wrote {} (shard {}/{}, {:.1} s)",
+                    written(&output, false),
+                    shard.index,
+                    shard.count,
+                    start.elapsed().as_secs_f64()
+                );
+                return Ok(());
+            }
+            let analysis = if merge.is_empty() {
+                sasp::gsa::experiment::run(&experiment, arm, &spec)?
+            } else {
+                sasp::gsa::experiment::merge(&experiment, arm, &spec, &read_parts(&merge)?)?
+            };
             let json = serde_json::to_string_pretty(&analysis)
                 .map_err(|e| sasp::SaspError::Serialization { what: "JSON", reason: e.to_string() })?;
             write_output(&output, format!("{json}\n").as_bytes(), None)?;
