@@ -23,16 +23,48 @@
 //! default); with the tumor motion (`--motion`) one 64×64 run takes about ten
 //! times longer (47 s against 4.6 s; docs/spatial.md); `--cells 128` resolves
 //! 50 µm clones.
+//!
+//! ## With the parameters' uncertainty (`--draws N`)
+//!
+//! ```text
+//! cargo run --release --example bystander -- --draws 32 [--kill saturating]
+//!     [--fractions 0.5,0.8,0.9,0.95 --radii 0.1,0.4 --shard i/n | --merge]
+//! ```
+//!
+//! Draws `N` parameter sets from the model's distributions of the eleven
+//! parameters `bystander_odds` varies (the same sets: set `j` from random
+//! stream (2026, `j`)), and for each set, fraction and clone radius runs the
+//! slice 42 days with doxycycline from day 0, the clones placed with seed
+//! `1 + j`. A continuum slice cannot count single cells, so a run *clears*
+//! the p53-deficient cells when less than 1 % of their day-0 amount is left
+//! (a hundredfold reduction, well above the solver's absolute tolerance of
+//! 10⁻⁴ of a box's capacity). Printed and written to
+//! `out/bystander_draws[_saturating]/summary.csv`, per fraction and radius:
+//! P(cleared by day 21) and by day 42 with 95 % Wilson intervals, the median
+//! share left at day 42 with its 5–95 % range, and the Spearman rank
+//! correlation of each parameter's logarithm with the log of the share left
+//! at day 42; every run's numbers are in `runs-0-of-1.csv`.
+//!
+//! `--shard i/n` (or a SLURM array: `SLURM_ARRAY_TASK_ID`,
+//! `SLURM_ARRAY_TASK_COUNT`) runs only the runs `k` with `k % n == i` and
+//! writes `runs-i-of-n.csv`; `--merge` then reads every `runs-*.csv` of the
+//! directory, checks that each run of the design is there exactly once, and
+//! summarises them.
+
+#[path = "common/mod.rs"]
+mod common;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use sasp::model::Model;
+use sasp::gsa::{rank_correlation, wilson_interval};
+use sasp::model::{Distribution, Model};
 use sasp::models;
 use sasp::ndarray::Array2;
 use sasp::solve::{solve, Method};
 use sasp::space::slice::TumorSlice;
+use sasp::sweep::Shard;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const FRACTIONS: usize = 11;
@@ -57,30 +89,47 @@ struct Args {
     /// NK killing: `ratio` (the reference model) or `saturating` (its variant).
     #[arg(long, default_value = "ratio", value_parser = ["ratio", "saturating"])]
     kill: String,
+    /// Parameter sets drawn from the model's distributions (the study with
+    /// uncertainty; without it, the map at the shipped parameters).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    draws: Option<u64>,
+    /// With `--draws`: the restorable fractions.
+    #[arg(long, value_delimiter = ',', default_values_t = [0.5, 0.8, 0.9, 0.95])]
+    fractions: Vec<f64>,
+    /// With `--draws`: the clone radii (mm).
+    #[arg(long, value_delimiter = ',', default_values_t = [0.1, 0.4])]
+    radii: Vec<f64>,
+    /// With `--draws`: run only shard `i/n` of the runs (0 ≤ i < n).
+    #[arg(long, conflicts_with = "merge")]
+    shard: Option<String>,
+    /// With `--draws`: summarise the shards' files instead of running.
+    #[arg(long)]
+    merge: bool,
 }
 
-/// One run: clones covering `f` of the tumor, radius `r` (mm), `seed`.
-/// Returns (covered fraction, p53-deficient mm² at day 0, at day 21, all tumor at day 21).
+/// What [`run_one`] reads: the covered fraction, the p53-deficient mm² at
+/// day 0, and at each day read the p53-deficient and all tumor mm².
+type Reading = (f64, f64, Vec<(f64, f64)>);
+
+/// One run: clones covering `f` of the tumor, radius `r` (mm), `seed`, read
+/// at `days`.
 fn run_one(
     slice: &TumorSlice,
     model: &Model,
-    f: f64,
-    r: f64,
-    seed: u64,
+    (f, r, seed): (f64, f64, u64),
     rtol: f64,
-) -> sasp::Result<(f64, f64, f64, f64)> {
+    days: &[f64],
+) -> sasp::Result<Reading> {
     let system = slice.system(model, &[1.0])?;
     let (restorable, covered) = slice.clones(f, r, seed)?;
     let y0 = slice.initial_state(&system, restorable.view())?;
     let stepper = Method::BdfKrylov.stepper(&system, slice.options(model, rtol)?)?;
-    let sol = solve(&system, stepper, 0.0, &y0, T_END, &[T_END])?;
-    let y21 = sol.state(0);
-    Ok((
-        covered,
-        slice.deficient_volume(&system, &y0)?,
-        slice.deficient_volume(&system, y21)?,
-        slice.tumor_volume(&system, y21)?,
-    ))
+    let end = days.iter().copied().fold(0.0, f64::max);
+    let sol = solve(&system, stepper, 0.0, &y0, end, days)?;
+    let read = (0..days.len())
+        .map(|k| Ok((slice.deficient_volume(&system, sol.state(k))?, slice.tumor_volume(&system, sol.state(k))?)))
+        .collect::<sasp::Result<Vec<_>>>()?;
+    Ok((covered, slice.deficient_volume(&system, &y0)?, read))
 }
 
 fn run() -> Result<(), String> {
@@ -89,13 +138,17 @@ fn run() -> Result<(), String> {
     let mobility = if args.motion { sasp::space::slice::TUMOR_MOBILITY } else { 0.0 };
     let slice = TumorSlice { mobility, ..TumorSlice::new(cells) };
     let mut model = slice.model().map_err(|e| e.to_string())?;
-    let mut out = "out/bystander".to_string();
-    if args.kill == "saturating" {
+    let reference = common::Reference::named(&args.kill)?;
+    if reference.saturating {
         model = model
             .with_variant_toml(models::IANNELLO2013_SATURATING_KILL_TOML, "models/iannello2013_saturating_kill.toml")
             .map_err(|e| e.to_string())?;
-        out += "_saturating";
     }
+    if let Some(draws) = args.draws {
+        let study = Draws::new(&args, &reference, &model, draws as usize)?;
+        return study.run(&args, &slice, &model);
+    }
+    let out = format!("out/{}", reference.file("bystander"));
     let fractions: Vec<f64> = (0..FRACTIONS).map(|k| k as f64 / (FRACTIONS - 1) as f64).collect();
     let jobs: Vec<(usize, usize, u64)> = (0..RADII.len())
         .flat_map(|i| (0..FRACTIONS).flat_map(move |j| (0..args.seeds).map(move |s| (i, j, s))))
@@ -107,15 +160,11 @@ fn run() -> Result<(), String> {
         cells,
         slice.spacing() * 1e3
     );
-    let bar = ProgressBar::new(jobs.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let results: Vec<sasp::Result<(f64, f64, f64, f64)>> = jobs
+    let bar = progress(jobs.len());
+    let results: Vec<sasp::Result<Reading>> = jobs
         .par_iter()
         .map(|&(i, j, s)| {
-            let r = run_one(&slice, &model, fractions[j], RADII[i], 1 + s, args.rtol);
+            let r = run_one(&slice, &model, (fractions[j], RADII[i], 1 + s), args.rtol, &[T_END]);
             bar.inc(1);
             r
         })
@@ -126,8 +175,8 @@ fn run() -> Result<(), String> {
     );
     let mut left = Array2::<f64>::zeros((RADII.len(), FRACTIONS));
     for (&(i, j, s), result) in jobs.iter().zip(results) {
-        let (covered, q0, q21, t21) =
-            result.map_err(|e| format!("f = {}, r_c = {} mm: {e}", fractions[j], RADII[i]))?;
+        let (covered, q0, read) = result.map_err(|e| format!("f = {}, r_c = {} mm: {e}", fractions[j], RADII[i]))?;
+        let (q21, t21) = read[0];
         let _ = writeln!(csv, "{},{},{},{covered},{q0},{q21},{t21}", fractions[j], RADII[i], 1 + s);
         // With every cell restorable there is no p53-deficient tumor to speak of.
         left[(i, j)] += if q0 > 0.0 { q21 / q0 } else { f64::NAN } / args.seeds as f64;
@@ -164,6 +213,349 @@ fn run() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     println!("wrote {}/bystander.csv and bystander.png", out.display());
     Ok(())
+}
+
+/// A progress bar over `n` runs.
+fn progress(n: usize) -> ProgressBar {
+    let bar = ProgressBar::new(n as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// The days at which the study with uncertainty reads its runs.
+const DRAW_DAYS: [f64; 2] = [21.0, 42.0];
+/// The share of the day-0 p53-deficient tumor below which a run clears it.
+const CLEARED: f64 = 0.01;
+/// The largest number of fractions or radii in a study.
+const MOST_LEVELS: usize = 64;
+
+/// One run of the study with uncertainty: a parameter set, a fraction and a
+/// radius (indices).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Job {
+    draw: usize,
+    fraction: usize,
+    radius: usize,
+}
+
+/// What a run gives: the covered fraction and the p53-deficient mm² at day
+/// 0 and at each of [`DRAW_DAYS`]; or why it failed.
+type Outcome = Result<[f64; 4], String>;
+
+/// The study with uncertainty (`--draws`): its design and where it writes.
+struct Draws {
+    parameters: Vec<&'static str>,
+    sets: Vec<Vec<f64>>,
+    fractions: Vec<f64>,
+    radii: Vec<f64>,
+    jobs: Vec<Job>,
+    dir: PathBuf,
+    rtol: f64,
+}
+
+impl Draws {
+    /// The design of `args`, with `draws` parameter sets drawn from the
+    /// distributions `model` declares for the bystander parameters.
+    fn new(args: &Args, reference: &common::Reference, model: &Model, draws: usize) -> Result<Draws, String> {
+        for (name, levels, ok) in [
+            ("--fractions", &args.fractions, (|f: f64| f > 0.0 && f < 1.0) as fn(f64) -> bool),
+            ("--radii", &args.radii, |r: f64| r.is_finite() && r > 0.0),
+        ] {
+            if levels.is_empty() || levels.len() > MOST_LEVELS {
+                return Err(format!("{name} takes 1 to {MOST_LEVELS} values"));
+            }
+            if let Some(bad) = levels.iter().find(|&&x| !ok(x)) {
+                return Err(format!("{name}: {bad} is out of range (fractions in (0, 1), radii positive mm)"));
+            }
+        }
+        let parameters = reference.bystander_parameters();
+        let distributions: Vec<Distribution> = parameters
+            .iter()
+            .map(|p| model.parameter_distribution(p))
+            .collect::<sasp::Result<_>>()
+            .map_err(|e| e.to_string())?;
+        let sets = (0..draws).map(|j| common::parameter_set(&distributions, j)).collect();
+        let (nf, nr) = (args.fractions.len(), args.radii.len());
+        let jobs = (0..draws * nf * nr)
+            .map(|k| Job { draw: k / (nf * nr), fraction: (k / nr) % nf, radius: k % nr })
+            .collect();
+        Ok(Draws {
+            parameters,
+            sets,
+            fractions: args.fractions.clone(),
+            radii: args.radii.clone(),
+            jobs,
+            dir: Path::new("out").join(reference.file("bystander_draws")),
+            rtol: args.rtol,
+        })
+    }
+
+    /// Runs this shard's runs and writes them; summarises when it is the
+    /// only shard, or (`--merge`) summarises the shards' files.
+    fn run(&self, args: &Args, slice: &TumorSlice, model: &Model) -> Result<(), String> {
+        if args.merge {
+            let outcomes = self.read_shards()?;
+            return self.summarise(&outcomes, slice);
+        }
+        let shard = match &args.shard {
+            Some(text) => Shard::parse(text),
+            None => Shard::from_slurm().map(|s| s.unwrap_or(Shard { index: 0, count: 1 })),
+        }
+        .map_err(|e| e.to_string())?;
+        let mine: Vec<usize> = (0..self.jobs.len()).filter(|k| k % shard.count == shard.index).collect();
+        println!(
+            "bystander with uncertainty: {} parameter sets × {} fractions × {} radii; shard {}/{}: {} runs of {} days on {}×{} boxes",
+            self.sets.len(),
+            self.fractions.len(),
+            self.radii.len(),
+            shard.index,
+            shard.count,
+            mine.len(),
+            DRAW_DAYS[1],
+            slice.cells,
+            slice.cells
+        );
+        let bar = progress(mine.len());
+        let done: Vec<Outcome> = mine
+            .par_iter()
+            .map(|&k| {
+                let outcome = self.one(self.jobs[k], slice, model).map_err(|e| e.to_string());
+                bar.inc(1);
+                outcome
+            })
+            .collect();
+        bar.finish_and_clear();
+        let mut csv = self.header();
+        for (&k, outcome) in mine.iter().zip(&done) {
+            csv += &self.row(k, outcome);
+        }
+        let file = self.dir.join(format!("runs-{}-of-{}.csv", shard.index, shard.count));
+        sasp::output::write_atomic(&file, csv.as_bytes()).map_err(|e| e.to_string())?;
+        println!("wrote {}", file.display());
+        if shard.count == 1 {
+            let outcomes: Vec<Option<Outcome>> = done.into_iter().map(Some).collect();
+            self.summarise(&outcomes, slice)
+        } else {
+            println!("when every shard is done: the same command with --merge in place of --shard");
+            Ok(())
+        }
+    }
+
+    /// One run on parameter set `job.draw`, clones placed with seed `1 + draw`.
+    fn one(&self, job: Job, slice: &TumorSlice, model: &Model) -> sasp::Result<[f64; 4]> {
+        let pairs: Vec<(&str, f64)> =
+            self.parameters.iter().copied().zip(self.sets[job.draw].iter().copied()).collect();
+        let model = model.with_parameters(&pairs)?;
+        let design = (self.fractions[job.fraction], self.radii[job.radius], 1 + job.draw as u64);
+        let (covered, q0, read) = run_one(slice, &model, design, self.rtol, &DRAW_DAYS)?;
+        Ok([covered, q0, read[0].0, read[1].0])
+    }
+
+    fn header(&self) -> String {
+        let mut h = String::from(
+            "draw,restorable_fraction,clone_radius_mm,seed,covered_fraction,deficient_day0_mm2,deficient_day21_mm2,deficient_day42_mm2",
+        );
+        for p in &self.parameters {
+            let _ = write!(h, ",{p}");
+        }
+        h + ",status\n"
+    }
+
+    /// Run `k`'s row: the design, the numbers (NaN for a failed run), the
+    /// parameter set, and `ok` or the error (last, so that it may hold commas).
+    fn row(&self, k: usize, outcome: &Outcome) -> String {
+        let job = self.jobs[k];
+        let numbers = outcome.clone().unwrap_or([f64::NAN; 4]);
+        let mut row =
+            format!("{},{},{},{}", job.draw, self.fractions[job.fraction], self.radii[job.radius], 1 + job.draw);
+        for x in numbers.iter().chain(&self.sets[job.draw]) {
+            let _ = write!(row, ",{x}");
+        }
+        let status = match outcome {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.replace(['\n', '\r'], " "),
+        };
+        row + "," + &status + "\n"
+    }
+
+    /// Every run's outcome from the `runs-*.csv` files of the output
+    /// directory; refuses a file of another design, a run given twice or
+    /// one that no file has.
+    fn read_shards(&self) -> Result<Vec<Option<Outcome>>, String> {
+        let header = self.header();
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; self.jobs.len()];
+        let entries = std::fs::read_dir(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("runs-") && n.ends_with(".csv"))
+            })
+            .collect();
+        files.sort();
+        let columns = 8 + self.parameters.len();
+        for file in &files {
+            let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let at = |line: usize, what: String| format!("{}:{}: {what}", file.display(), line + 1);
+            let mut lines = text.lines();
+            if lines.next().map(|l| format!("{l}\n")) != Some(header.clone()) {
+                return Err(at(0, "not a file of this design (another --kill or another version)".into()));
+            }
+            for (n, line) in lines.enumerate() {
+                let fields: Vec<&str> = line.splitn(columns + 1, ',').collect();
+                let number = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+                let (Some(draw), Some(f), Some(r), Some(status)) =
+                    (fields.first().and_then(|d| d.parse::<usize>().ok()), number(1), number(2), fields.get(columns))
+                else {
+                    return Err(at(n + 1, format!("expected {} fields", columns + 1)));
+                };
+                let (fi, ri) = (self.fractions.iter().position(|&x| x == f), self.radii.iter().position(|&x| x == r));
+                let (Some(fi), Some(ri)) = (fi, ri) else {
+                    return Err(at(
+                        n + 1,
+                        format!("f = {f}, r_c = {r} is not in this design's --fractions and --radii"),
+                    ));
+                };
+                if draw >= self.sets.len() {
+                    return Err(at(n + 1, format!("parameter set {draw} is beyond --draws {}", self.sets.len())));
+                }
+                let k = (draw * self.fractions.len() + fi) * self.radii.len() + ri;
+                let outcome = if *status == "ok" {
+                    let v = [number(4), number(5), number(6), number(7)];
+                    match v {
+                        [Some(a), Some(b), Some(c), Some(d)] => Ok([a, b, c, d]),
+                        _ => return Err(at(n + 1, "a run marked ok without its four numbers".into())),
+                    }
+                } else {
+                    Err(status.to_string())
+                };
+                if outcomes[k].replace(outcome).is_some() {
+                    return Err(at(
+                        n + 1,
+                        format!(
+                            "run (set {draw}, f = {f}, r_c = {r}) is in more than one row; remove stale shard files"
+                        ),
+                    ));
+                }
+            }
+        }
+        let missing = outcomes.iter().filter(|o| o.is_none()).count();
+        if missing > 0 {
+            let first = self.jobs[outcomes.iter().position(Option::is_none).unwrap_or(0)];
+            return Err(format!(
+                "{missing} of {} runs are in no runs-*.csv of {} (the first: set {}, f = {}, r_c = {}): is a shard missing?",
+                self.jobs.len(),
+                self.dir.display(),
+                first.draw,
+                self.fractions[first.fraction],
+                self.radii[first.radius]
+            ));
+        }
+        Ok(outcomes)
+    }
+
+    /// Prints and writes the summary of every run's outcome.
+    fn summarise(&self, outcomes: &[Option<Outcome>], slice: &TumorSlice) -> Result<(), String> {
+        let (nf, nr) = (self.fractions.len(), self.radii.len());
+        let mut csv = String::from(
+            "restorable_fraction,clone_radius_mm,runs,failed,p_cleared_day21,low21,high21,p_cleared_day42,low42,high42,share_left_day42_median,share_left_day42_p05,share_left_day42_p95",
+        );
+        for p in &self.parameters {
+            let _ = write!(csv, ",spearman_{p}");
+        }
+        csv.push('\n');
+        let mut p42 = Array2::<f64>::from_elem((nr, nf), f64::NAN);
+        println!(
+            "p53-deficient tumor cleared (< {} % of day 0 left), over {} parameter sets:",
+            CLEARED * 100.0,
+            self.sets.len()
+        );
+        println!(
+            "{:>5} {:>7} {:>6} {:>22} {:>22} {:>26}  rank correlations with the share left at day 42",
+            "f", "r_c mm", "failed", "P(cleared by d21)", "P(cleared by d42)", "share left d42 [5, 95 %]"
+        );
+        for (fi, f) in self.fractions.iter().enumerate() {
+            for (ri, r) in self.radii.iter().enumerate() {
+                // (parameter set, share left at day 21, at day 42) of the runs that succeeded.
+                let done: Vec<(usize, f64, f64)> = self
+                    .jobs
+                    .iter()
+                    .zip(outcomes)
+                    .filter(|(job, _)| job.fraction == fi && job.radius == ri)
+                    .filter_map(|(job, o)| match o {
+                        Some(Ok([_, q0, q21, q42])) if *q0 > 0.0 => Some((job.draw, q21 / q0, q42 / q0)),
+                        _ => None,
+                    })
+                    .collect();
+                let n = done.len();
+                let failed = self.sets.len() - n;
+                let k21 = done.iter().filter(|d| d.1 < CLEARED).count();
+                let k42 = done.iter().filter(|d| d.2 < CLEARED).count();
+                let ((lo21, hi21), (lo42, hi42)) = (wilson_interval(k21, n), wilson_interval(k42, n));
+                let (pr21, pr42) = (k21 as f64 / n as f64, k42 as f64 / n as f64);
+                let mut shares: Vec<f64> = done.iter().map(|d| d.2).collect();
+                shares.sort_by(f64::total_cmp);
+                let level = |l: f64| {
+                    if shares.is_empty() {
+                        f64::NAN
+                    } else {
+                        shares[(l * (shares.len() - 1) as f64 + 0.5).floor() as usize]
+                    }
+                };
+                let outcome: Vec<f64> = done.iter().map(|d| d.2.max(1e-12).log10()).collect();
+                let rho: Vec<f64> = (0..self.parameters.len())
+                    .map(|i| {
+                        rank_correlation(&done.iter().map(|d| self.sets[d.0][i].ln()).collect::<Vec<_>>(), &outcome)
+                    })
+                    .collect();
+                let mut order: Vec<usize> = (0..rho.len()).collect();
+                order.sort_by(|&a, &b| rho[b].abs().total_cmp(&rho[a].abs()));
+                let top: Vec<String> =
+                    order.iter().take(3).map(|&i| format!("{} {:+.2}", self.parameters[i], rho[i])).collect();
+                println!(
+                    "{f:>5} {r:>7} {failed:>6} {pr21:>6.3} [{lo21:.3}, {hi21:.3}] {pr42:>6.3} [{lo42:.3}, {hi42:.3}] {:>8.3} [{:.3}, {:.3}]  {}",
+                    level(0.5),
+                    level(0.05),
+                    level(0.95),
+                    top.join(", ")
+                );
+                let _ = write!(
+                    csv,
+                    "{f},{r},{},{failed},{pr21},{lo21},{hi21},{pr42},{lo42},{hi42},{},{},{}",
+                    self.sets.len(),
+                    level(0.5),
+                    level(0.05),
+                    level(0.95)
+                );
+                for x in &rho {
+                    let _ = write!(csv, ",{x}");
+                }
+                csv.push('\n');
+                p42[(ri, fi)] = pr42;
+            }
+        }
+        let summary = self.dir.join("summary.csv");
+        sasp::output::write_atomic(&summary, csv.as_bytes()).map_err(|e| e.to_string())?;
+        sasp::plot::heatmap(
+            p42.view(),
+            &self.fractions.iter().map(|f| format!("{f}")).collect::<Vec<_>>(),
+            &self.radii.iter().map(|r| format!("{r} mm")).collect::<Vec<_>>(),
+            ("fraction f of tumor cells that restore p53", "clone radius r_c"),
+            "P(cleared by day 42)",
+            &format!(
+                "p53-deficient tumor cleared by day 42 ({}×{} slice, {} parameter sets)",
+                slice.cells,
+                slice.cells,
+                self.sets.len()
+            ),
+            self.dir.join("cleared.png"),
+        )
+        .map_err(|e| e.to_string())?;
+        println!("wrote {} and cleared.png", summary.display());
+        Ok(())
+    }
 }
 
 fn main() -> ExitCode {

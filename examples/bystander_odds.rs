@@ -17,7 +17,8 @@
 //! probability that fewer than one p53-deficient cell is left at day 21 and
 //! at day 42, with 95 % Wilson intervals, the nominal model's answer, and the
 //! Spearman rank correlation of each parameter with the log of the cells
-//! left at day 42.
+//! left at day 42; drawn in `out/bystander_odds.png` (the probabilities
+//! against `f` with their intervals).
 //!
 //! Then the smallest change of one deciding parameter, the others at their
 //! shipped values, that makes partial restoration work (fewer than one
@@ -33,22 +34,17 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use common::KILL;
 use rayon::prelude::*;
 use sasp::experiment::Experiment;
 use sasp::gsa::{rank_correlation, wilson_interval};
 use sasp::intervene::{Arm, P53Restoration};
 use sasp::model::{Compartment, Distribution, Model, TumorState};
-use sasp::util::rng::Rng;
+use sasp::plot::figure::{Band, Dash, Figure, LineStyle, Panel, Series, OKABE_ITO};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 const FRACTIONS: [f64; 4] = [0.5, 0.8, 0.9, 0.95];
-/// The parameters varied: the fitted ones and those the question names
-/// (`KILL` stands for the model's kill-rate scale, `k_kill` or `d_kill`).
-const PARAMETERS: [&str; 11] =
-    ["w3", "w4", "w5", "eps_N", "rho_N", "delta_Na", KILL, "k_sen", "sigma2_S", "delta_Nr", "g_NKG2D"];
-/// Placeholder for [`common::Reference::kill_parameter`].
-const KILL: &str = "kill";
 /// One cell, in the model's unit of cells (10⁶ cells).
 const CELL: f64 = 1e-6;
 /// The parameters whose threshold is sought, and whether raising (`true`)
@@ -100,6 +96,40 @@ fn threshold(
     Ok(Some((high.exp(), monotone)))
 }
 
+/// P(eliminated by day 21 and 42) against the restorable fraction, each
+/// with its 95 % Wilson interval as a band; `curve` as [`run`] collects it.
+fn odds_figure(curve: &[[f64; 7]], runs: usize) -> Figure {
+    let [_, orange, _, _, blue, ..] = OKABE_ITO;
+    let mut panel = Panel::new(
+        format!("over {runs} parameter sets (95 % intervals)"),
+        vec![
+            Series {
+                label: "by day 21".into(),
+                points: curve.iter().map(|c| (c[0], c[1])).collect(),
+                style: LineStyle::new(blue, Dash::Solid),
+            },
+            Series {
+                label: "by day 42".into(),
+                points: curve.iter().map(|c| (c[0], c[4])).collect(),
+                style: LineStyle::new(orange, Dash::Dashed),
+            },
+        ],
+    );
+    panel.bands = vec![
+        Band { label: None, points: curve.iter().map(|c| (c[0], c[2], c[3])).collect(), colour: blue, opacity: 0.15 },
+        Band { label: None, points: curve.iter().map(|c| (c[0], c[5], c[6])).collect(), colour: orange, opacity: 0.15 },
+    ];
+    panel.y_range = Some((0.0, 1.0));
+    Figure {
+        title: "Do the NK cells also eliminate the p53-deficient cells (fewer than one left)?".into(),
+        x_label: "fraction f of tumor cells that can restore p53".into(),
+        y_label: "probability over the parameter distribution".into(),
+        log_y: false,
+        panels: vec![panel],
+        size: Some((1000, 680)),
+    }
+}
+
 /// The p53-deficient cells left at days 21 and 42 with fraction `f`
 /// restorable, on `model`.
 fn left(model: &Model, deficient: &str, f: f64) -> sasp::Result<(f64, f64)> {
@@ -111,7 +141,7 @@ fn left(model: &Model, deficient: &str, f: f64) -> sasp::Result<(f64, f64)> {
 fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
     let model = reference.model.clone();
     let named = |p: &'static str| if p == KILL { reference.kill_parameter() } else { p };
-    let parameters: Vec<&str> = PARAMETERS.iter().map(|&p| named(p)).collect();
+    let parameters = reference.bystander_parameters();
     let deciding: Vec<(&str, bool)> = DECIDING.iter().map(|&(p, raise)| (named(p), raise)).collect();
     let deficient = model.spec().compartments
         [model.indices_where(|k| k == Compartment::Tumor(TumorState::P53Deficient))[0]]
@@ -120,12 +150,7 @@ fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
     let distributions: Vec<Distribution> =
         parameters.iter().map(|p| model.parameter_distribution(p)).collect::<sasp::Result<_>>()?;
     // The same parameter sets for every fraction: set j from stream (2026, j).
-    let sets: Vec<Vec<f64>> = (0..runs)
-        .map(|j| {
-            let mut rng = Rng::new(2026, j as u64);
-            distributions.iter().map(|d| d.quantile(rng.uniform().max(f64::MIN_POSITIVE))).collect()
-        })
-        .collect();
+    let sets: Vec<Vec<f64>> = (0..runs).map(|j| common::parameter_set(&distributions, j)).collect();
     let start = std::time::Instant::now();
     let mut csv = String::from(
         "restorable_fraction,runs,failed,p_eliminated_day21,low21,high21,p_eliminated_day42,low42,high42,nominal_left_day21_cells,nominal_left_day42_cells",
@@ -138,6 +163,8 @@ fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
         "{:>5} {:>24} {:>24} {:>16} {:>16}",
         "f", "P(eliminated by d21)", "P(eliminated by d42)", "nominal d21", "nominal d42"
     );
+    // Per fraction: (f, P21, low, high, P42, low, high).
+    let mut curve: Vec<[f64; 7]> = Vec::new();
     for f in FRACTIONS {
         let (n21, n42) = left(&model, &deficient, f)?;
         let outcomes: Vec<Option<(f64, f64)>> = sets
@@ -158,6 +185,7 @@ fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
         let k42 = done.iter().filter(|(_, o)| o.1 < CELL).count();
         let (lo21, hi21) = wilson_interval(k21, n);
         let (lo42, hi42) = wilson_interval(k42, n);
+        curve.push([f, k21 as f64 / n as f64, lo21, hi21, k42 as f64 / n as f64, lo42, hi42]);
         let outcome: Vec<f64> = done.iter().map(|(_, o)| (o.1.max(1e-12)).log10()).collect();
         let rho: Vec<f64> = (0..parameters.len())
             .map(|i| rank_correlation(&done.iter().map(|(j, _)| sets[*j][i].ln()).collect::<Vec<_>>(), &outcome))
@@ -193,6 +221,9 @@ fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
         .until(42.0);
     let results = experiment.run()?;
     common::write_csv(&reference.file("bystander_odds"), &csv, &experiment, &results)?;
+    let path = format!("out/{}.png", reference.file("bystander_odds"));
+    sasp::plot::figure::draw(&odds_figure(&curve, runs), &path)?;
+    println!("wrote {path}");
 
     // One parameter at a time, the others shipped: how far must it move?
     let start = std::time::Instant::now();

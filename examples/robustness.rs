@@ -14,7 +14,9 @@
 //! derived ×/÷ 1.5, verified ×/÷ 1.25, recalled and assumed ×/÷ 4; not the
 //! numerical devices or the parameters whose value is 0). Each draw runs the
 //! ten arms of the neutralization experiment to day 21. Printed, and
-//! written to `out/robustness.csv`.
+//! written to `out/robustness.csv`, with a bar chart per distribution of
+//! P(holds) by target and its interval (`out/robustness_fitted.png`,
+//! `out/robustness_all.png`).
 
 #[path = "common/mod.rs"]
 mod common;
@@ -24,6 +26,7 @@ use sasp::experiment::paper::{neutralization_arms, targets};
 use sasp::experiment::Experiment;
 use sasp::gsa::{rank_correlation, wilson_interval};
 use sasp::model::{Distribution, Model, Provenance};
+use sasp::plot::{Bar, Bars};
 use sasp::util::rng::Rng;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -47,7 +50,9 @@ fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
         .collect();
     let mut csv =
         String::from("distribution,parameters,target,description,nominal_met,p_met,low,high,top_correlations\n");
-    for (label, parameters) in [("fitted ×/÷ 2", &fitted), ("every default range", &all)] {
+    let mut figures = Vec::new();
+    for (label, parameters, name) in [("fitted ×/÷ 2", &fitted, "fitted"), ("every default range", &all, "all")] {
+        let mut bars = Vec::new();
         let start = std::time::Instant::now();
         let sets: Vec<Vec<f64>> = (0..runs)
             .map(|j| {
@@ -88,6 +93,7 @@ fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
                 .collect();
             rho.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
             let top: Vec<String> = rho.iter().take(3).map(|(r, p)| format!("{p} {r:+.2}")).collect();
+            bars.push(Bar { label: t.id.to_string(), value: k as f64 / n as f64, interval: Some((lo, hi)) });
             println!(
                 "{:<4} {:<66} {:>6.3} [{lo:.3}, {hi:.3}]  {}",
                 t.id,
@@ -116,10 +122,26 @@ fn run(runs: usize, reference: &common::Reference) -> sasp::Result<()> {
             nominal.iter().all(|t| t.met),
             k as f64 / n as f64
         );
+        bars.push(Bar { label: "all".into(), value: k as f64 / n as f64, interval: Some((lo, hi)) });
+        let chart = Bars {
+            title: format!(
+                "Calibration targets that hold over {label} ({} parameters, {n} sets; 95 % intervals)",
+                parameters.len()
+            ),
+            y_label: "P(target holds)".into(),
+            bars,
+            reference: None,
+            decimals: 2,
+        };
+        figures.push((format!("out/{}_{name}.png", reference.file("robustness")), chart));
     }
     let experiment = Experiment::new(&model).arms(neutralization_arms()?);
     let results = experiment.run()?;
     common::write_csv(&reference.file("robustness"), &csv, &experiment, &results)?;
+    for (path, chart) in figures {
+        chart.draw_to(&path)?;
+        println!("wrote {path}");
+    }
     Ok(())
 }
 

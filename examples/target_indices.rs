@@ -17,7 +17,9 @@
 //! `--runs` is the base sample count `N` (a power of two from 8 to 65,536;
 //! default 512): `N (d + 2)` runs. Prints, per target, the parameters with
 //! the largest total indices (with their 95 % bootstrap intervals) and the
-//! convergence check, and writes every index to `out/target_indices.csv`.
+//! convergence check, writes every index to `out/target_indices.csv`, and
+//! draws the total indices of the (at most twelve) parameters that reach
+//! 0.05 for some target as a heatmap (`out/target_indices.png`).
 
 #[path = "common/mod.rs"]
 mod common;
@@ -61,6 +63,8 @@ fn run(samples: usize, reference: &common::Reference) -> sasp::Result<()> {
     );
     let mut csv =
         String::from("target,description,parameter,first_order,first_low,first_high,total,total_low,total_high\n");
+    // (target id, total indices) of the targets with variance.
+    let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
     println!("{:<4} {:<66} largest total indices [95 %]  (largest change N/2 → N)", "id", "target");
     for (t, result) in nominal.iter().zip(&indices) {
         let s = match result {
@@ -84,6 +88,7 @@ fn run(samples: usize, reference: &common::Reference) -> sasp::Result<()> {
             })
             .collect();
         println!("{:<4} {:<66} {}  ({:.3})", t.id, t.description, top.join(", "), s.convergence.changes[1]);
+        rows.push((t.id.to_string(), s.total.clone()));
         for &k in &order {
             let (f, tt) = (&s.first_order_intervals[k], &s.total_intervals[k]);
             let _ = writeln!(
@@ -101,7 +106,28 @@ fn run(samples: usize, reference: &common::Reference) -> sasp::Result<()> {
             );
         }
     }
-    common::write_csv(&reference.file("target_indices"), &csv, &experiment, &results)?;
+    let name = reference.file("target_indices");
+    common::write_csv(&name, &csv, &experiment, &results)?;
+    // The parameters whose largest total index reaches 0.05, at most the
+    // twelve largest, in decreasing order of it.
+    let largest = |k: usize| rows.iter().map(|(_, total)| total[k]).fold(f64::NEG_INFINITY, f64::max);
+    let mut shown: Vec<usize> = (0..parameters.len()).filter(|&k| largest(k) >= 0.05).collect();
+    shown.sort_by(|&a, &b| largest(b).total_cmp(&largest(a)));
+    shown.truncate(12);
+    if !rows.is_empty() && !shown.is_empty() {
+        let values = sasp::ndarray::Array2::from_shape_fn((rows.len(), shown.len()), |(i, j)| rows[i].1[shown[j]]);
+        let path = format!("out/{name}.png");
+        sasp::plot::heatmap(
+            values.view(),
+            &shown.iter().map(|&k| parameters[k].name.clone()).collect::<Vec<_>>(),
+            &rows.iter().map(|(id, _)| format!("target {id}")).collect::<Vec<_>>(),
+            ("parameter (the twelve largest total indices ≥ 0.05 for some target)", "calibration target"),
+            "total Sobol' index S_T",
+            &format!("Which parameters decide whether each target holds (N = {samples})"),
+            &path,
+        )?;
+        println!("wrote {path}");
+    }
     Ok(())
 }
 

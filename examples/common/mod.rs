@@ -49,6 +49,13 @@ impl Reference {
         }
     }
 
+    /// The parameters the bystander question varies (`bystander_odds`, and
+    /// `bystander --draws` in space): the fitted ones and those the question
+    /// names, with this model's kill-rate scale.
+    pub fn bystander_parameters(&self) -> Vec<&'static str> {
+        BYSTANDER_PARAMETERS.iter().map(|&p| if p == KILL { self.kill_parameter() } else { p }).collect()
+    }
+
     /// An output file's name: `name`, or `name_saturating` for the variant.
     pub fn file(&self, name: &str) -> String {
         if self.saturating {
@@ -57,6 +64,22 @@ impl Reference {
             name.to_string()
         }
     }
+}
+
+/// The parameters of [`Reference::bystander_parameters`], with [`KILL`] for
+/// the kill-rate scale.
+const BYSTANDER_PARAMETERS: [&str; 11] =
+    ["w3", "w4", "w5", "eps_N", "rho_N", "delta_Na", KILL, "k_sen", "sigma2_S", "delta_Nr", "g_NKG2D"];
+
+/// Placeholder for [`Reference::kill_parameter`].
+pub const KILL: &str = "kill";
+
+/// Parameter set `j` of an uncertainty run over `distributions`: one
+/// quantile each, from random stream (2026, `j`), so that every example and
+/// shard draws the same sets.
+pub fn parameter_set(distributions: &[sasp::model::Distribution], j: usize) -> Vec<f64> {
+    let mut rng = sasp::util::rng::Rng::new(2026, j as u64);
+    distributions.iter().map(|d| d.quantile(rng.uniform().max(f64::MIN_POSITIVE))).collect()
 }
 
 /// Runs `run` with the `--runs N` of the command line (`default` without
