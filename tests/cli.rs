@@ -520,6 +520,18 @@ fn gsa_and_petab_commands_print_their_results() {
     assert_eq!(json["method"], "morris");
     assert_eq!(json["runs"], 4);
     assert!(json["mu_star"][0].as_f64().unwrap() > 0.0);
+    // Two shards merge into the unsharded result, byte for byte; one alone is refused.
+    let parts: Vec<PathBuf> = (0..2).map(|i| dir.join(format!("part{i}.csv"))).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let out = sasp(&["gsa", &s(&spec), "--shard", &format!("{i}/2"), "-o", &s(part)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let merged = sasp(&["gsa", &s(&spec), "--merge", &s(&parts[0]), &s(&parts[1]), "-o", "-"]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert_eq!(merged.stdout, out.stdout);
+    let alone = sasp(&["gsa", &s(&spec), "--merge", &s(&parts[1]), "-o", "-"]);
+    assert_eq!(alone.status.code(), Some(1));
+    assert!(stderr(&alone).contains("run 0 is missing"), "{}", stderr(&alone));
     // An unknown arm is an error (exit 1), with nothing written.
     std::fs::write(
         &spec,
