@@ -1037,3 +1037,41 @@ fn sympy_dialect_reads_petab_formulas() {
     assert_eq!(at("x**3", 2.0), 8.0);
     assert!(Expr::parse_dialect("log(x, 2, 3)", &|_| false, Dialect::Sympy).is_err());
 }
+
+#[test]
+fn tape_parameters_update_without_recompiling_to_the_bit_of_a_new_compile() {
+    use sasp::expr::{parameter_index, parameter_name};
+    // y = k0·x/(k1 + x) + exp(-k0/k1)·t: exp(-k0/k1) reads parameters alone
+    // and is computed once, not at each evaluation.
+    let (p0, p1) = (parameter_name(0), parameter_name(1));
+    assert_eq!((parameter_index(&p1), parameter_index("$p01"), parameter_index("k")), (Some(1), None, None));
+    let e = Expr::parse(&format!("{p0}*x/({p1} + x) + exp(-{p0}/{p1})*t").replace('$', "")).unwrap();
+    // (Infix names cannot hold `$`: put the parameters in by substitution.)
+    let e = e.substitute(&|v| match v {
+        "p0" => Some(Expr::var(&p0)),
+        "p1" => Some(Expr::var(&p1)),
+        _ => None,
+    });
+    let bind = |n: &str| ["x", "t"].iter().position(|m| *m == n);
+    let values = [2.0, 0.5];
+    let mut tape = Tape::compile_with_parameters(std::slice::from_ref(&e), bind, &values).unwrap();
+    let plain = Tape::compile(&[Expr::parse("x + exp(t)").unwrap()], bind).unwrap();
+    assert_eq!(plain.instruction_count(), 4, "loads of x and t, exp, +");
+    // Loads of x and t, k0·x, k1 + x, the division, the product with t and
+    // the sum: exp(-k0/k1) is hoisted.
+    assert_eq!(tape.instruction_count(), 7);
+    let at = |tape: &Tape| {
+        let mut ws = tape.workspace();
+        tape.eval(&[0.7, 1.5], 0.0, &mut ws)[0]
+    };
+    let expected = 2.0 * 0.7 / (0.5 + 0.7) + (-2.0f64 / 0.5).exp() * 1.5;
+    assert_eq!(at(&tape), expected);
+    tape.set_parameters(&[3.0, 0.25]);
+    let fresh = Tape::compile_with_parameters(std::slice::from_ref(&e), bind, &[3.0, 0.25]).unwrap();
+    assert_eq!(at(&tape).to_bits(), at(&fresh).to_bits());
+    assert_eq!(at(&tape), 3.0 * 0.7 / (0.25 + 0.7) + (-3.0f64 / 0.25).exp() * 1.5);
+    assert!(tape.reads_parameter(1) && !tape.reads_parameter(2));
+    // Without parameters (or beyond their number), the name is unbound.
+    assert!(Tape::compile(std::slice::from_ref(&e), bind).is_err());
+    assert!(Tape::compile_with_parameters(std::slice::from_ref(&e), bind, &[1.0]).is_err());
+}

@@ -167,7 +167,10 @@
 //! expressions on their structure, so each distinct subexpression is one
 //! register computed once per evaluation; variables are bound to slots by a
 //! closure. [`Tape::eval`] runs the instructions into a [`Workspace`] and
-//! returns the roots' values; it allocates nothing.
+//! returns the roots' values; it allocates nothing. Parameters named by
+//! [`parameter_name`] are numbers of the tape that
+//! [`Tape::set_parameters`] changes without recompiling; what depends on
+//! numbers and parameters alone is computed once, not at each evaluation.
 //! [`Tape::instruction_count`] measures the cost. A piecewise evaluates all
 //! its pieces (no branches on the tape).
 
@@ -181,6 +184,25 @@ mod tape;
 pub use ast::{factorial, truth, Constant, Expr, FunctionTable, Lambda, Name, Op, AVOGADRO};
 pub use parse::Dialect;
 pub use tape::{Tape, TapeBuilder, Workspace};
+
+/// The variable name that stands for parameter `k` of a model in a
+/// resolved expression: `$p` then `k` (a name no model item can have, as
+/// names cannot contain `$`). A [`TapeBuilder::with_parameters`] tape reads
+/// it as a number it can change without recompiling
+/// ([`Tape::set_parameters`]).
+pub fn parameter_name(k: usize) -> String {
+    format!("$p{k}")
+}
+
+/// The parameter index of a name made by [`parameter_name`], if it is one.
+pub fn parameter_index(name: &str) -> Option<usize> {
+    let digits = name.strip_prefix("$p")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.len() > 1 && digits.starts_with('0'))
+    {
+        return None;
+    }
+    digits.parse().ok()
+}
 
 /// Largest infix text accepted, in bytes.
 pub const MAX_INPUT_LEN: usize = 256 * 1024;

@@ -51,6 +51,7 @@ struct Instr {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Key {
     Num(u64),
+    Param(u32),
     Var(u32),
     Time,
     Apply(Op, Vec<u32>),
@@ -87,6 +88,15 @@ pub struct Tape {
     n_regs: usize,
     roots: Vec<u32>,
     n_vars: usize,
+    /// Parameters ([`TapeBuilder::with_parameters`]): `(position in
+    /// consts, parameter index)`.
+    params: Vec<(usize, usize)>,
+    /// The instructions that depend on constants and parameters alone,
+    /// hoisted out of `code` when the tape is finished: run once then and
+    /// at each [`Tape::set_parameters`], their results kept in `consts`
+    /// (from position `hoisted`).
+    prelude: Vec<Instr>,
+    hoisted: usize,
 }
 
 /// The registers of one evaluation of a [`Tape`] (make one per thread with
@@ -102,6 +112,9 @@ pub struct TapeBuilder<F> {
     bind: F,
     ids: HashMap<Key, u32>,
     tape: Tape,
+    /// Values of the parameters the expressions may name
+    /// ([`parameter_name`](super::parameter_name)).
+    parameters: Vec<f64>,
 }
 
 impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
@@ -118,8 +131,20 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                 n_regs: 0,
                 roots: Vec::new(),
                 n_vars: 0,
+                params: Vec::new(),
+                prelude: Vec::new(),
+                hoisted: 0,
             },
+            parameters: Vec::new(),
         }
+    }
+
+    /// Lets the expressions name parameters by [`parameter_name`](super::parameter_name)`(k)`,
+    /// `k < values.len()`: each is a number of the tape, `values[k]` until
+    /// [`Tape::set_parameters`] changes it (without recompiling).
+    pub fn with_parameters(mut self, values: &[f64]) -> TapeBuilder<F> {
+        self.parameters = values.to_vec();
+        self
     }
 
     /// Adds `e` as the next root; returns its index among the outputs.
@@ -131,9 +156,37 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
         Ok(self.tape.roots.len() - 1)
     }
 
-    /// The tape.
+    /// The tape, with the instructions that read only numbers and
+    /// parameters hoisted out of each evaluation (computed now and at each
+    /// [`Tape::set_parameters`]).
     pub fn finish(self) -> Tape {
-        self.tape
+        let mut tape = self.tape;
+        let mut invariant = vec![false; tape.n_regs];
+        for &(r, _) in &tape.consts {
+            invariant[r as usize] = true;
+        }
+        let (mut prelude, mut code) = (Vec::new(), Vec::new());
+        for ins in std::mem::take(&mut tape.code) {
+            let reads: &[u32] = match ins.code {
+                Code::Var | Code::Time => &[],
+                Code::Nary(_) | Code::Piecewise => &tape.args[ins.start as usize..(ins.start + ins.len) as usize],
+                Code::Neg | Code::Unary(_) => std::slice::from_ref(&ins.a),
+                _ => &[ins.a, ins.b],
+            };
+            let hoist = !matches!(ins.code, Code::Var | Code::Time) && reads.iter().all(|&r| invariant[r as usize]);
+            if hoist {
+                invariant[ins.dst as usize] = true;
+                prelude.push(ins);
+            } else {
+                code.push(ins);
+            }
+        }
+        tape.code = code;
+        tape.hoisted = tape.consts.len();
+        tape.consts.extend(prelude.iter().map(|ins| (ins.dst, 0.0)));
+        tape.prelude = prelude;
+        tape.run_prelude();
+        tape
     }
 
     fn intern(&mut self, key: Key, code: Code, a: u32, b: u32, list: &[u32]) -> u32 {
@@ -144,6 +197,8 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
         self.tape.n_regs += 1;
         match key {
             Key::Num(bits) => self.tape.consts.push((id, f64::from_bits(bits))),
+            // A placeholder, set by the caller to the parameter's value.
+            Key::Param(_) => self.tape.consts.push((id, 0.0)),
             _ => {
                 let start = self.tape.args.len() as u32;
                 self.tape.args.extend_from_slice(list);
@@ -163,6 +218,16 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
             Expr::Const(c) => self.intern(Key::Num(c.value().to_bits()), Code::Var, 0, 0, &[]),
             Expr::Avogadro => self.intern(Key::Num(AVOGADRO.to_bits()), Code::Var, 0, 0, &[]),
             Expr::Time => self.intern(Key::Time, Code::Time, 0, 0, &[]),
+            Expr::Var(n) if super::parameter_index(n).is_some_and(|k| k < self.parameters.len()) => {
+                let k = super::parameter_index(n).unwrap_or(0);
+                let before = self.tape.consts.len();
+                let id = self.intern(Key::Param(k as u32), Code::Var, 0, 0, &[]);
+                if self.tape.consts.len() > before {
+                    self.tape.consts[before].1 = self.parameters[k];
+                    self.tape.params.push((before, k));
+                }
+                id
+            }
             Expr::Var(n) => {
                 let slot = (self.bind)(n).ok_or_else(|| ExprError::Unbound(n.to_string()))?;
                 self.tape.n_vars = self.tape.n_vars.max(slot + 1);
@@ -244,6 +309,20 @@ impl Tape {
         Ok(b.finish())
     }
 
+    /// [`Tape::compile`] with the parameters of
+    /// [`TapeBuilder::with_parameters`].
+    pub fn compile_with_parameters(
+        roots: &[Expr],
+        bind: impl Fn(&str) -> Option<usize>,
+        parameters: &[f64],
+    ) -> Result<Tape, ExprError> {
+        let mut b = TapeBuilder::new(bind).with_parameters(parameters);
+        for r in roots {
+            b.add(r)?;
+        }
+        Ok(b.finish())
+    }
+
     /// A workspace for this tape (constants preset).
     pub fn workspace(&self) -> Workspace {
         let mut regs = vec![0.0; self.n_regs];
@@ -308,7 +387,48 @@ impl Tape {
     fn run_regs(&self, vars: &[f64], time: f64, regs: &mut [f64]) {
         assert!(vars.len() >= self.n_vars, "the tape reads {} variable slots, {} given", self.n_vars, vars.len());
         assert!(regs.len() >= self.n_regs, "{} registers given, the tape needs {}", regs.len(), self.n_regs);
-        for ins in &self.code {
+        self.exec(&self.code, vars, time, regs);
+    }
+
+    /// Computes the hoisted instructions from the numbers and parameters
+    /// into their places in `consts`.
+    fn run_prelude(&mut self) {
+        let mut regs = vec![0.0; self.n_regs];
+        for &(r, v) in &self.consts[..self.hoisted] {
+            regs[r as usize] = v;
+        }
+        self.exec(&self.prelude, &[], 0.0, &mut regs);
+        for k in self.hoisted..self.consts.len() {
+            let r = self.consts[k].0;
+            self.consts[k].1 = regs[r as usize];
+        }
+    }
+
+    /// Sets the parameters' values (`values[k]` for the parameter named
+    /// [`parameter_name`](super::parameter_name)`(k)`; those the tape does
+    /// not read are ignored) and recomputes what depends on them alone: the
+    /// tape is then the one compiling the expressions with these values
+    /// gives, bit for bit.
+    ///
+    /// # Panics
+    ///
+    /// If `values` is shorter than the parameters the tape was built with.
+    pub fn set_parameters(&mut self, values: &[f64]) {
+        for &(position, k) in &self.params {
+            self.consts[position].1 = values[k];
+        }
+        if !self.prelude.is_empty() {
+            self.run_prelude();
+        }
+    }
+
+    /// Whether the tape reads parameter `k` ([`TapeBuilder::with_parameters`]).
+    pub fn reads_parameter(&self, k: usize) -> bool {
+        self.params.iter().any(|&(_, j)| j == k)
+    }
+
+    fn exec(&self, code: &[Instr], vars: &[f64], time: f64, regs: &mut [f64]) {
+        for ins in code {
             let a = ins.a as usize;
             let v = match ins.code {
                 Code::Var => vars[a],

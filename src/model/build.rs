@@ -15,6 +15,7 @@ use super::{
     Unit,
 };
 use crate::error::{ModelError, Result, SaspError};
+use crate::expr::Expr;
 use std::collections::HashMap;
 
 /// The name → position maps of compartments, parameters and inputs.
@@ -393,7 +394,7 @@ fn compile_processes(
 ) -> Result<(Kinetics, Parametrization)> {
     let n = resolver.spec.compartments.len();
     let mut kb = KineticsBuilder::new(n);
-    kb.bind(expression_slots(resolver));
+    kb.bind(expression_slots(resolver), resolver.parameter_values);
     for process in &resolver.spec.processes {
         let context = format!("process '{}'", process.name);
         if let RateLaw::Expression { unit, .. } = &process.rate {
@@ -462,8 +463,14 @@ fn compile_expression(
     let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
     // The factor program where the expression's shape allows (as fast as a
     // factor law), else the expression tape.
+    // The factor program takes numbers: the parameters' values, which then
+    // stay as built (the parameters are opaque to an update without a
+    // rebuild). The tape reads them as parameters it can update.
     let names = super::lower::Names { compartments: resolver.compartments, inputs: resolver.inputs };
-    if let Some(terms) = super::lower::lower(&rate, &names) {
+    let numeric = rate
+        .substitute(&|v| crate::expr::parameter_index(v).map(|k| Expr::Num(resolver.parameter_values[k])))
+        .simplify();
+    if let Some(terms) = super::lower::lower(&numeric, &names) {
         let overflows = terms.iter().any(|t| plain.iter().any(|&(_, nu)| !(t.coefficient * nu).is_finite()));
         if !overflows {
             let first_term = kb.term_count();
@@ -478,6 +485,14 @@ fn compile_expression(
                 kb.term(term.coefficient, first_factor, Recipe::Fixed);
             }
             kb.process(first_term, &plain, recipes);
+            let mut opaque = resolver.opaque.borrow_mut();
+            rate.visit(&mut |node| {
+                if let Expr::Var(v) = node {
+                    if let Some(k) = crate::expr::parameter_index(v) {
+                        opaque[k] = true;
+                    }
+                }
+            });
             return Ok(());
         }
     }

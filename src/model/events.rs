@@ -54,7 +54,8 @@ pub const MAX_FIRINGS: usize = 1_000_000;
 pub struct ModelEvent {
     /// Its name.
     pub name: String,
-    /// The trigger, resolved (over compartments, inputs and time).
+    /// The trigger, resolved: over compartments, inputs, time and the
+    /// parameters, each named by [`parameter_name`](crate::expr::parameter_name).
     pub trigger: Expr,
     /// The trigger's value taken for the instant before the initial time.
     pub initial_value: bool,
@@ -91,6 +92,14 @@ impl ModelEvent {
     /// trigger has.
     pub(crate) fn atom_count(&self) -> usize {
         self.n_atoms
+    }
+
+    /// The event with the parameters' canonical values `values` in its
+    /// compiled trigger, values, delay, priority and scales.
+    pub(super) fn set_parameters(&mut self, values: &[f64]) {
+        for tape in [&mut self.tape, &mut self.values, &mut self.timing] {
+            tape.set_parameters(values);
+        }
     }
 }
 
@@ -195,9 +204,10 @@ impl ModelEvent {
             let n_atoms = parts.len();
             let mut roots = vec![trigger.clone()];
             roots.extend(parts.into_iter().flat_map(|(g, holds)| [g, holds]));
-            let tape = Tape::compile(&roots, bind)?;
+            let parameters = resolver.parameter_values;
+            let tape = Tape::compile_with_parameters(&roots, bind, parameters)?;
             let values: Vec<Expr> = assignments.iter().map(|(_, v)| v.clone()).collect();
-            let values = Tape::compile(&values, bind)?;
+            let values = Tape::compile_with_parameters(&values, bind, parameters)?;
             let mut optional = |text: &Option<String>, what: &str| -> Result<Option<Expr>> {
                 let Some(text) = text else { return Ok(None) };
                 let item = format!("{context}, {what}");
@@ -212,7 +222,7 @@ impl ModelEvent {
             let mut timing_roots =
                 vec![delay.clone().unwrap_or(Expr::Num(0.0)), priority.clone().unwrap_or(Expr::Num(0.0))];
             timing_roots.extend(scales);
-            let timing = Tape::compile(&timing_roots, bind)?;
+            let timing = Tape::compile_with_parameters(&timing_roots, bind, parameters)?;
             let reads_input = std::iter::once(&trigger)
                 .chain(assignments.iter().map(|(_, v)| v))
                 .chain(delay.iter())
@@ -352,10 +362,7 @@ impl Model {
         if y.len() != n || out.len() != n {
             return Err(SaspError::DimensionMismatch { what: "state", expected: n, found: y.len().min(out.len()) });
         }
-        let lookup = |v: &str| match self.compartment_index.get(v) {
-            Some(&i) => y.get(i).copied(),
-            None => self.input_index.get(v).and_then(|&k| inputs.get(k).copied()),
-        };
+        let lookup = |v: &str| self.lookup(v, y, inputs);
         out.fill(0.0);
         for v in e.symbols() {
             if let Some(&i) = self.compartment_index.get(&*v) {
@@ -371,14 +378,24 @@ impl Model {
             SaspError::from(ModelError::invalid(format!("model '{}'", self.name()), format!("no assignment '{name}'")))
         })?;
         let n = self.dimension();
-        let lookup = |v: &str| match self.compartment_index.get(v) {
-            Some(&i) => y.get(i).copied(),
-            None => self.input_index.get(v).and_then(|&k| inputs.get(k).copied()),
-        };
+        let lookup = |v: &str| self.lookup(v, y, inputs);
         if y.len() != n {
             return Err(SaspError::DimensionMismatch { what: "state", expected: n, found: y.len() });
         }
         Ok(e.eval(&lookup, t)?)
+    }
+
+    /// The value of a name in a resolved expression at state `y` and
+    /// inputs `inputs`: a compartment, an input or a parameter
+    /// ([`parameter_name`](crate::expr::parameter_name)).
+    fn lookup(&self, name: &str, y: &[f64], inputs: &[f64]) -> Option<f64> {
+        if let Some(&i) = self.compartment_index.get(name) {
+            return y.get(i).copied();
+        }
+        if let Some(&k) = self.input_index.get(name) {
+            return inputs.get(k).copied();
+        }
+        crate::expr::parameter_index(name).and_then(|k| self.parameter_values.get(k).copied())
     }
 
     /// Items whose units could not be checked when the model was built

@@ -5,10 +5,12 @@
 //! name compartments, pools, parameters, inputs, the model's assignments
 //! and `time`. Resolving it yields an expression over the state (each
 //! compartment a variable of its own name), the inputs (likewise) and time
-//! only: a parameter becomes its canonical value, a pool the sum of its
+//! only: a parameter becomes the variable
+//! [`parameter_name`](crate::expr::parameter_name)`(k)`, which tapes read
+//! as a number they can update without recompiling, a pool the sum of its
 //! members, an assignment its own resolved expression. Everything is then
-//! simplified, so constant parts fold away before the expression is
-//! differentiated and compiled.
+//! simplified before the expression is differentiated and compiled; what
+//! depends on numbers and parameters alone is computed once per tape.
 //!
 //! Units are inferred bottom-up: a name has its declared unit's dimension,
 //! `time` is a time, a number takes the unit its context needs in a sum
@@ -131,8 +133,7 @@ impl<'a> Expressions<'a> {
                 return None;
             }
             if let Some(&k) = r.parameters.get(name) {
-                r.opaque.borrow_mut()[k] = true;
-                return Some(Expr::Num(r.parameter_values[k]));
+                return Some(Expr::var(&crate::expr::parameter_name(k)));
             }
             if let Some(members) = r.pools.get(name) {
                 let terms = members.iter().map(|&i| Expr::var(&r.spec.compartments[i].name)).collect();

@@ -1087,6 +1087,18 @@ impl Kinetics {
     }
 }
 
+impl Kinetics {
+    /// Sets the parameters' canonical values `values` in the expression
+    /// laws' tapes (rates and partial derivatives).
+    pub(crate) fn set_expression_parameters(&mut self, values: &[f64]) {
+        if let Some(block) = &mut self.expressions {
+            for tape in [&mut block.rates, &mut block.partials, &mut block.time_partials] {
+                tape.set_parameters(values);
+            }
+        }
+    }
+}
+
 fn factor_key(function: &FactorFn, members: &[(usize, f64)]) -> Vec<u64> {
     let (kind, parameter, constants) = function.parts();
     let mut key = vec![kind, parameter];
@@ -1129,6 +1141,9 @@ pub(crate) struct KineticsBuilder {
     /// How each term's coefficient, each change and each factor's constant
     /// follow from the parameters, in the order they were added.
     pub(super) recipes: Parametrization,
+    /// The parameters' canonical values, which expressions name by
+    /// [`parameter_name`](crate::expr::parameter_name).
+    parameters: Vec<f64>,
 }
 
 impl KineticsBuilder {
@@ -1144,13 +1159,16 @@ impl KineticsBuilder {
             expressions: Vec::new(),
             slots: HashMap::new(),
             recipes: Parametrization::default(),
+            parameters: Vec::new(),
         }
     }
 
     /// Binds the names expressions use to their variable slots
-    /// (compartments `0..n`, then inputs).
-    pub fn bind(&mut self, slots: HashMap<String, usize>) {
+    /// (compartments `0..n`, then inputs) and the parameters they name to
+    /// their canonical values.
+    pub fn bind(&mut self, slots: HashMap<String, usize>, parameters: &[f64]) {
         self.slots = slots;
+        self.parameters = parameters.to_vec();
     }
 
     /// Adds a process whose rate is an expression (resolved: over
@@ -1294,9 +1312,10 @@ impl KineticsBuilder {
             return Ok(None);
         }
         let bind = |name: &str| self.slots.get(name).copied();
-        let mut rates = crate::expr::TapeBuilder::new(bind);
-        let mut partials = crate::expr::TapeBuilder::new(bind);
-        let mut time_partials = crate::expr::TapeBuilder::new(bind);
+        let p = &self.parameters;
+        let mut rates = crate::expr::TapeBuilder::new(bind).with_parameters(p);
+        let mut partials = crate::expr::TapeBuilder::new(bind).with_parameters(p);
+        let mut time_partials = crate::expr::TapeBuilder::new(bind).with_parameters(p);
         let mut process = Vec::new();
         let mut changes = Vec::new();
         let mut time_changes = Vec::new();
