@@ -410,6 +410,9 @@ impl Tape {
     /// tape is then the one compiling the expressions with these values
     /// gives, bit for bit.
     ///
+    /// A [`Workspace`] made before keeps the old values: make a new one
+    /// ([`Tape::eval_in`] writes them at each evaluation).
+    ///
     /// # Panics
     ///
     /// If `values` is shorter than the parameters the tape was built with.
