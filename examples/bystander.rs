@@ -41,7 +41,8 @@
 //! 10⁻⁴ of a box's capacity). Printed and written to
 //! `out/bystander_draws[_saturating]/summary.csv`, per fraction and radius:
 //! P(cleared by day 21) and by day 42 with 95 % Wilson intervals, the median
-//! share left at day 42 with its 5–95 % range, and the Spearman rank
+//! share left at day 42 with its 5–95 % range (a share that the solver
+//! leaves a hair below 0 counts as 0), and the Spearman rank
 //! correlation of each parameter's logarithm with the log of the share left
 //! at day 42; every run's numbers are in `runs-0-of-1.csv`.
 //!
@@ -485,7 +486,10 @@ impl Draws {
                     .zip(outcomes)
                     .filter(|(job, _)| job.fraction == fi && job.radius == ri)
                     .filter_map(|(job, o)| match o {
-                        Some(Ok([_, q0, q21, q42])) if *q0 > 0.0 => Some((job.draw, q21 / q0, q42 / q0)),
+                        // A share within the solver's tolerance below 0 counts as 0.
+                        Some(Ok([_, q0, q21, q42])) if *q0 > 0.0 => {
+                            Some((job.draw, (q21 / q0).max(0.0), (q42 / q0).max(0.0)))
+                        }
                         _ => None,
                     })
                     .collect();
