@@ -256,6 +256,20 @@ fn plots_are_written_whole_or_not_at_all() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let svg = std::fs::read_to_string(dir.join("nk.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("control") && svg.contains("p53 off: 1"));
+    // Bars with whiskers, every value 0 (the axis then runs to 1), and none at all.
+    let bar = |label: &str, value: f64| sasp::plot::Bar { label: label.into(), value, interval: Some((0.0, value)) };
+    let zero = sasp::plot::Bars {
+        title: "P(holds)".into(),
+        y_label: "probability".into(),
+        bars: vec![bar("1", 0.0), bar("all", 0.0)],
+        reference: None,
+        decimals: 2,
+    };
+    zero.draw_to(dir.join("zero.svg")).unwrap();
+    let svg = std::fs::read_to_string(dir.join("zero.svg")).unwrap();
+    assert!(svg.contains("0.00") && svg.contains("1.00") && svg.contains("all"), "the axis runs to 1");
+    assert!(sasp::plot::Bars { bars: Vec::new(), ..zero }.draw_to(dir.join("none.svg")).is_err());
+    std::fs::remove_file(dir.join("zero.svg")).unwrap();
     // Bad requests are errors and leave nothing behind: an unknown image
     // type, a day that was not sampled, a paper figure whose arms were not run.
     assert!(sasp::plot::nk_infiltration(&results, 5.0, None, dir.join("chart.gif")).is_err());

@@ -153,16 +153,22 @@ impl Bars {
         render(path.as_ref(), (width.min(4000), 700), self)
     }
 
-    /// The top of the value axis: 15 % above the highest value, whisker or level.
+    /// The top of the value axis: 15 % above the highest value, whisker or
+    /// level (1 when none is above 0).
     fn top(&self) -> f64 {
-        self.bars
+        let highest = self
+            .bars
             .iter()
             .flat_map(|b| [Some(b.value), b.interval.map(|i| i.1)])
             .flatten()
             .chain(self.reference.as_ref().map(|r| r.0))
             .filter(|v| v.is_finite())
-            .fold(f64::MIN_POSITIVE, f64::max)
-            * 1.15
+            .fold(0.0, f64::max);
+        if highest > 0.0 {
+            highest * 1.15
+        } else {
+            1.0
+        }
     }
 }
 
