@@ -48,9 +48,10 @@
 //!
 //! `--shard i/n` (or a SLURM array: `SLURM_ARRAY_TASK_ID`,
 //! `SLURM_ARRAY_TASK_COUNT`) runs only the runs `k` with `k % n == i` and
-//! writes `runs-i-of-n.csv`; `--merge` then reads every `runs-*.csv` of the
-//! directory, checks that each run of the design is there exactly once, and
-//! summarises them.
+//! writes `runs-i-of-n.csv` (a sweep part: `run` first, `status` last);
+//! `--merge` then reads every `runs-*.csv` of the directory, checks them as
+//! `sasp sweep merge` does (each run of the design there exactly once, rows
+//! whole) and that they are this design's runs, and summarises them.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -337,8 +338,7 @@ impl Draws {
         sasp::output::write_atomic(&file, csv.as_bytes()).map_err(|e| e.to_string())?;
         println!("wrote {}", file.display());
         if shard.count == 1 {
-            let outcomes: Vec<Option<Outcome>> = done.into_iter().map(Some).collect();
-            self.summarise(&outcomes, slice)
+            self.summarise(&done, slice)
         } else {
             println!("when every shard is done: the same command with --merge in place of --shard");
             Ok(())
@@ -355,9 +355,11 @@ impl Draws {
         Ok([covered, q0, read[0].0, read[1].0])
     }
 
+    /// The header of a shard's CSV: a sweep part's (`run` first, `status`
+    /// last), so that [`sasp::sweep::merge`] checks the parts.
     fn header(&self) -> String {
         let mut h = String::from(
-            "draw,restorable_fraction,clone_radius_mm,seed,covered_fraction,deficient_day0_mm2,deficient_day21_mm2,deficient_day42_mm2",
+            "run,draw,restorable_fraction,clone_radius_mm,seed,covered_fraction,deficient_day0_mm2,deficient_day21_mm2,deficient_day42_mm2",
         );
         for p in &self.parameters {
             let _ = write!(h, ",{p}");
@@ -365,100 +367,77 @@ impl Draws {
         h + ",status\n"
     }
 
-    /// Run `k`'s row: the design, the numbers (NaN for a failed run), the
-    /// parameter set, and `ok` or the error (last, so that it may hold commas).
+    /// Run `k`'s row: the design, the numbers (empty for a failed run), the
+    /// parameter set, and `ok` or `failed: …`.
     fn row(&self, k: usize, outcome: &Outcome) -> String {
         let job = self.jobs[k];
-        let numbers = outcome.clone().unwrap_or([f64::NAN; 4]);
         let mut row =
-            format!("{},{},{},{}", job.draw, self.fractions[job.fraction], self.radii[job.radius], 1 + job.draw);
-        for x in numbers.iter().chain(&self.sets[job.draw]) {
+            format!("{k},{},{},{},{}", job.draw, self.fractions[job.fraction], self.radii[job.radius], 1 + job.draw);
+        match outcome {
+            Ok(numbers) => numbers.iter().for_each(|x| {
+                let _ = write!(row, ",{x}");
+            }),
+            Err(_) => row.push_str(",,,,"),
+        }
+        for x in &self.sets[job.draw] {
             let _ = write!(row, ",{x}");
         }
         let status = match outcome {
             Ok(_) => "ok".to_string(),
-            Err(e) => e.replace(['\n', '\r'], " "),
+            Err(e) => sasp::util::text::csv_field(&format!("failed: {}", e.replace(['\n', '\r'], " "))).into_owned(),
         };
         row + "," + &status + "\n"
     }
 
-    /// Every run's outcome from the `runs-*.csv` files of the output
-    /// directory; refuses a file of another design, a run given twice or
-    /// one that no file has.
-    fn read_shards(&self) -> Result<Vec<Option<Outcome>>, String> {
-        let header = self.header();
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; self.jobs.len()];
+    /// Every run's outcome, in run order, from the `runs-*.csv` files of
+    /// the output directory, merged as a sweep's parts (one header, whole
+    /// rows, every run once: [`sasp::sweep::merge`]); refuses parts of
+    /// another design.
+    fn read_shards(&self) -> Result<Vec<Outcome>, String> {
         let entries = std::fs::read_dir(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("runs-") && n.ends_with(".csv"))
-            })
-            .collect();
-        files.sort();
-        let columns = 8 + self.parameters.len();
-        for file in &files {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let at = |line: usize, what: String| format!("{}:{}: {what}", file.display(), line + 1);
-            let mut lines = text.lines();
-            if lines.next().map(|l| format!("{l}\n")) != Some(header.clone()) {
-                return Err(at(0, "not a file of this design (another --kill or another version)".into()));
+        let mut parts: Vec<(PathBuf, String)> = Vec::new();
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if name.starts_with("runs-") && name.ends_with(".csv") {
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                parts.push((path, text));
             }
-            for (n, line) in lines.enumerate() {
+        }
+        parts.sort();
+        let merged = sasp::sweep::merge(&parts).map_err(|e| e.to_string())?;
+        let mut lines = merged.lines();
+        if lines.next().map(|l| format!("{l}\n")) != Some(self.header()) {
+            return Err("the shards are not of this design (another --kill or another version)".into());
+        }
+        let rows: Vec<&str> = lines.collect();
+        if rows.len() != self.jobs.len() {
+            return Err(format!("the shards hold {} runs, this design has {}", rows.len(), self.jobs.len()));
+        }
+        let columns = 9 + self.parameters.len();
+        rows.iter()
+            .zip(&self.jobs)
+            .enumerate()
+            .map(|(k, (line, job))| {
                 let fields: Vec<&str> = line.splitn(columns + 1, ',').collect();
                 let number = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
-                let (Some(draw), Some(f), Some(r), Some(status)) =
-                    (fields.first().and_then(|d| d.parse::<usize>().ok()), number(1), number(2), fields.get(columns))
-                else {
-                    return Err(at(n + 1, format!("expected {} fields", columns + 1)));
-                };
-                let (fi, ri) = (self.fractions.iter().position(|&x| x == f), self.radii.iter().position(|&x| x == r));
-                let (Some(fi), Some(ri)) = (fi, ri) else {
-                    return Err(at(
-                        n + 1,
-                        format!("f = {f}, r_c = {r} is not in this design's --fractions and --radii"),
-                    ));
-                };
-                if draw >= self.sets.len() {
-                    return Err(at(n + 1, format!("parameter set {draw} is beyond --draws {}", self.sets.len())));
-                }
-                let k = (draw * self.fractions.len() + fi) * self.radii.len() + ri;
-                let outcome = if *status == "ok" {
-                    let v = [number(4), number(5), number(6), number(7)];
-                    match v {
-                        [Some(a), Some(b), Some(c), Some(d)] => Ok([a, b, c, d]),
-                        _ => return Err(at(n + 1, "a run marked ok without its four numbers".into())),
-                    }
-                } else {
-                    Err(status.to_string())
-                };
-                if outcomes[k].replace(outcome).is_some() {
-                    return Err(at(
-                        n + 1,
-                        format!(
-                            "run (set {draw}, f = {f}, r_c = {r}) is in more than one row; remove stale shard files"
-                        ),
+                let design = (number(1), number(2), number(3));
+                let expected = (job.draw as f64, self.fractions[job.fraction], self.radii[job.radius]);
+                if design != (Some(expected.0), Some(expected.1), Some(expected.2)) {
+                    return Err(format!(
+                        "run {k} is not set {}, f = {}, r_c = {} (another --draws, --fractions or --radii?)",
+                        expected.0, expected.1, expected.2
                     ));
                 }
-            }
-        }
-        let missing = outcomes.iter().filter(|o| o.is_none()).count();
-        if missing > 0 {
-            let first = self.jobs[outcomes.iter().position(Option::is_none).unwrap_or(0)];
-            return Err(format!(
-                "{missing} of {} runs are in no runs-*.csv of {} (the first: set {}, f = {}, r_c = {}): is a shard missing?",
-                self.jobs.len(),
-                self.dir.display(),
-                first.draw,
-                self.fractions[first.fraction],
-                self.radii[first.radius]
-            ));
-        }
-        Ok(outcomes)
+                Ok(match [number(5), number(6), number(7), number(8)] {
+                    [Some(a), Some(b), Some(c), Some(d)] => Ok([a, b, c, d]),
+                    _ => Err(fields.get(columns).unwrap_or(&"").trim_matches('"').to_string()),
+                })
+            })
+            .collect()
     }
 
     /// Prints and writes the summary of every run's outcome.
-    fn summarise(&self, outcomes: &[Option<Outcome>], slice: &TumorSlice) -> Result<(), String> {
+    fn summarise(&self, outcomes: &[Outcome], slice: &TumorSlice) -> Result<(), String> {
         let (nf, nr) = (self.fractions.len(), self.radii.len());
         let mut csv = String::from(
             "restorable_fraction,clone_radius_mm,runs,failed,p_cleared_day21,low21,high21,p_cleared_day42,low42,high42,share_left_day42_median,share_left_day42_p05,share_left_day42_p95",
@@ -487,7 +466,7 @@ impl Draws {
                     .filter(|(job, _)| job.fraction == fi && job.radius == ri)
                     .filter_map(|(job, o)| match o {
                         // A share within the solver's tolerance below 0 counts as 0.
-                        Some(Ok([_, q0, q21, q42])) if *q0 > 0.0 => {
+                        Ok([_, q0, q21, q42]) if *q0 > 0.0 => {
                             Some((job.draw, (q21 / q0).max(0.0), (q42 / q0).max(0.0)))
                         }
                         _ => None,
