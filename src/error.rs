@@ -521,6 +521,11 @@ pub enum SolveErrorKind {
     SingularMatrix,
     /// The right-hand side produced NaN or infinity.
     NonFiniteRhs,
+    /// The algebraic components of a differential–algebraic system could
+    /// not be made consistent at `t` (Newton on `0 = f_a(t, y)` over them
+    /// diverged, or `∂f_a/∂y_a` is singular there: the algebraic rows do
+    /// not determine their components, so the system is not of index 1).
+    InconsistentAlgebraic,
 }
 
 /// A failed integration, with what a user needs to find the cause.
@@ -618,12 +623,19 @@ impl std::fmt::Display for SolveError {
                 write!(f, "singular iteration matrix down to h = {h:e} at t = {t} ({method})")?
             }
             SolveErrorKind::NonFiniteRhs => write!(f, "non-finite right-hand side at t = {t} ({method}, h = {h:e})")?,
+            SolveErrorKind::InconsistentAlgebraic => write!(
+                f,
+                "no consistent values of the algebraic components at t = {t} ({method}): \
+                 Newton on the algebraic equations failed or their Jacobian in those components is singular \
+                 (not an index-1 system there)"
+            )?,
         }
         if let Some(i) = self.component {
             let role = match self.kind {
                 SolveErrorKind::NonFiniteRhs => "is not finite",
                 SolveErrorKind::SingularMatrix => "is the failing pivot column",
                 SolveErrorKind::NewtonFailed => "dominated the last Newton correction",
+                SolveErrorKind::InconsistentAlgebraic => "is the algebraic component that failed",
                 _ => "dominated the last rejected step",
             };
             match &self.component_name {

@@ -21,6 +21,7 @@
 //! systems on grids: `M` is then never factored.
 
 use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
+use super::dae::{dae_refused, Consistency};
 use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::krylov::KrylovSolver;
@@ -128,14 +129,17 @@ pub struct Bdf {
     stats: Stats,
     /// Diagnostics of the last rejected attempts, for a failure report.
     log: FailureLog,
+    /// For a differential–algebraic system, its consistent initialization.
+    consistency: Option<Consistency>,
 }
 
 impl Bdf {
     /// A BDF method for `system`, factoring its iteration matrices.
     pub fn new<S: OdeSystem>(system: &S, options: Options) -> Result<Bdf> {
         let jac = JacobianEvaluator::new(system);
-        let linear = LinearSolve::Direct(IterationMatrix::new(jac.structure(), system.dimension()));
-        Bdf::with_linear_solve(system, options, jac, linear)
+        let matrix = IterationMatrix::new(jac.structure(), system.dimension())
+            .with_algebraic(jac.structure(), system.algebraic_components());
+        Bdf::with_linear_solve(system, options, jac, LinearSolve::Direct(matrix))
     }
 
     /// A BDF method whose Newton iterations solve by GMRES, preconditioned by
@@ -143,6 +147,9 @@ impl Bdf {
     /// system that declares its [`super::CellLayout`] and a sparse Jacobian.
     pub fn krylov<S: OdeSystem>(system: &S, options: Options) -> Result<Bdf> {
         let n = system.dimension();
+        if !system.algebraic_components().is_empty() {
+            return Err(dae_refused("bdf-krylov"));
+        }
         let jac = JacobianEvaluator::new(system);
         let (Some(layout), JacobianStructure::Sparse(pattern)) = (system.cell_layout(), jac.structure()) else {
             return Err(SaspError::InvalidOptions(
@@ -169,7 +176,9 @@ impl Bdf {
         options.validate(n)?;
         let v = || vec![0.0; n];
         let m = MAX_ORDER + 1;
+        let consistency = Consistency::new(system, jac.structure());
         Ok(Bdf {
+            consistency,
             opt: options,
             n,
             t: 0.0,
@@ -220,7 +229,8 @@ impl Bdf {
                 self.n
             )));
         }
-        self.linear = LinearSolve::Direct(matrix);
+        let algebraic = self.consistency.as_ref().map_or(&[][..], |c| c.components());
+        self.linear = LinearSolve::Direct(matrix.with_algebraic(self.jac.structure(), algebraic));
         self.factored_for = f64::NAN;
         Ok(self)
     }
@@ -306,6 +316,12 @@ impl Bdf {
             }
             for i in 0..self.n {
                 self.dy[i] = c * self.f[i] - self.psi[i] - self.corr[i];
+            }
+            if let Some(dae) = &self.consistency {
+                // M (ψ + corr) is 0 on the algebraic rows.
+                for &i in dae.components() {
+                    self.dy[i] = c * self.f[i];
+                }
             }
             match &mut self.linear {
                 LinearSolve::Direct(matrix) => matrix.solve(&mut self.dy, &mut self.stats),
@@ -522,14 +538,25 @@ impl Stepper for Bdf {
         }
     }
 
+    fn solves_dae(&self) -> bool {
+        matches!(self.linear, LinearSolve::Direct(_))
+    }
+
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
         check_state(self.n, system, y)?;
         let n = self.n;
         self.t = t;
         self.t_prev = t;
         self.y.copy_from_slice(y);
-        system.rhs(t, y, &mut self.f);
-        self.stats.rhs_evals += 1;
+        let name = self.name();
+        match &mut self.consistency {
+            None => {
+                system.rhs(t, y, &mut self.f);
+                self.stats.rhs_evals += 1;
+            }
+            Some(c) => c.apply(system, &mut self.jac, t, &mut self.y, &mut self.f, &self.opt, &mut self.stats, name)?,
+        }
+        let y = &self.y[..];
         check_finite(self.name(), system, t, self.h, &self.f)?;
         let h = match (self.h, self.opt.h0) {
             (h, _) if h > 0.0 => h,

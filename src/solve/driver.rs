@@ -16,6 +16,14 @@ pub trait Stepper {
     /// state or the right-hand side may have jumped).
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()>;
 
+    /// Can the method integrate a differential–algebraic system
+    /// ([`OdeSystem::algebraic_components`])? Such a method makes the
+    /// algebraic components consistent in [`Stepper::reset`] (its
+    /// [`Stepper::y`] then holds the consistent state). Default: no.
+    fn solves_dae(&self) -> bool {
+        false
+    }
+
     /// Takes one accepted step, never past `t_stop` (landing on it exactly when
     /// the step would reach it).
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()>;
@@ -198,11 +206,21 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
     let mut g_prev = vec![0.0; plan.events.len()];
     let mut g_a = vec![0.0; plan.events.len()];
     let mut crossing = vec![false; plan.events.len()];
+    let dae = !system.algebraic_components().is_empty();
+    if dae && !method.solves_dae() {
+        return Err(super::dae::dae_refused(method.name()));
+    }
     loop {
         // Stops due now: the handler may change the state and the system.
         while next_stop < plan.stops.len() && plan.stops[next_stop] <= t {
             on_stop(next_stop, t, &mut y, system)?;
             next_stop += 1;
+        }
+        // A differential–algebraic system restarts from consistent values,
+        // which are also what an output at this time records.
+        if dae {
+            method.reset(system, t, &y)?;
+            y.copy_from_slice(method.y());
         }
         while next_out < plan.outputs.len() && plan.outputs[next_out] <= t {
             solution.push(plan.outputs[next_out], &y);
@@ -212,7 +230,9 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
             break;
         }
         let seg_end = plan.stops.get(next_stop).map_or(t_end, |&s| s.min(t_end));
-        method.reset(system, t, &y)?;
+        if !dae {
+            method.reset(system, t, &y)?;
+        }
         for (k, e) in plan.events.iter().enumerate() {
             g_prev[k] = (e.g)(t, &y);
         }

@@ -184,6 +184,28 @@ pub struct IterationMatrix {
     fallback: Fallback,
     /// Does the fallback hold the current factors?
     using_fallback: bool,
+    /// For a differential–algebraic system, where the diagonal entries of
+    /// its algebraic components are stored: the matrix is then
+    /// `shift·M + scale·J` with `M_ii = 0` there
+    /// ([`IterationMatrix::with_algebraic`]).
+    algebraic_diagonal: Vec<usize>,
+    /// The Jacobian values with those diagonal entries moved by `−shift/scale`.
+    masked: Vec<f64>,
+}
+
+/// `jac`, or for a differential–algebraic system a copy whose algebraic
+/// diagonal entries are moved by `−shift/scale`, so that a solver forming
+/// `shift·I + scale·J` forms `shift·M + scale·J` (`M_ii = 0` there).
+fn with_mass<'a>(masked: &'a mut Vec<f64>, diagonal: &[usize], jac: &'a [f64], scale: f64, shift: f64) -> &'a [f64] {
+    if diagonal.is_empty() || scale == 0.0 {
+        return jac;
+    }
+    masked.clear();
+    masked.extend_from_slice(jac);
+    for &p in diagonal {
+        masked[p] -= shift / scale;
+    }
+    masked
 }
 
 /// The solver that takes over when the first one reports [`Singular`].
@@ -204,12 +226,36 @@ impl IterationMatrix {
             JacobianStructure::Sparse(p) => Fallback::Pending(p.clone()),
             _ => Fallback::None,
         };
-        IterationMatrix { solver: default_solver(structure, n), fallback, using_fallback: false }
+        IterationMatrix {
+            solver: default_solver(structure, n),
+            fallback,
+            using_fallback: false,
+            algebraic_diagonal: Vec::new(),
+            masked: Vec::new(),
+        }
     }
 
     /// A given solver, without fallback: its [`Singular`] is the matrix's.
     pub fn with_solver(solver: Box<dyn LinearSolver>) -> IterationMatrix {
-        IterationMatrix { solver, fallback: Fallback::None, using_fallback: false }
+        IterationMatrix {
+            solver,
+            fallback: Fallback::None,
+            using_fallback: false,
+            algebraic_diagonal: Vec::new(),
+            masked: Vec::new(),
+        }
+    }
+
+    /// For the differential–algebraic system `M y' = f` whose algebraic
+    /// components ([`OdeSystem::algebraic_components`]) are `components`:
+    /// [`IterationMatrix::factor`] then forms `shift·M + scale·J`, with
+    /// `M_ii = 0` for those components and 1 for the others, from the
+    /// Jacobian's values in `structure`'s storage (every structure stores
+    /// the diagonal).
+    pub fn with_algebraic(mut self, structure: &JacobianStructure, components: &[usize]) -> IterationMatrix {
+        let n = self.dim();
+        self.algebraic_diagonal = components.iter().filter_map(|&i| structure.position(n, i, i)).collect();
+        self
     }
 
     /// Sets the solver that factors a matrix the first one reports singular
@@ -247,6 +293,7 @@ impl IterationMatrix {
     /// solver, and if that reports [`Singular`], with the fallback.
     pub fn factor(&mut self, jac: &[f64], scale: f64, shift: f64, stats: &mut Stats) -> Result<(), Singular> {
         stats.factorizations += 1;
+        let jac = with_mass(&mut self.masked, &self.algebraic_diagonal, jac, scale, shift);
         let first = self.solver.factor_shifted(jac, scale, shift);
         if first.is_ok() {
             self.using_fallback = false;
@@ -271,7 +318,9 @@ impl IterationMatrix {
     /// [`LinearSolver::inverse_norm1_estimate`] with the factors. For
     /// failure reports (it allocates); not counted in [`Stats`].
     pub fn condition_estimate(&mut self, structure: &JacobianStructure, jac: &[f64], scale: f64, shift: f64) -> f64 {
-        let norm = iteration_norm1(structure, self.dim(), jac, scale, shift);
+        let n = self.dim();
+        let jac = with_mass(&mut self.masked, &self.algebraic_diagonal, jac, scale, shift);
+        let norm = iteration_norm1(structure, n, jac, scale, shift);
         let inverse = match &mut self.fallback {
             Fallback::Ready(f) if self.using_fallback => f.inverse_norm1_estimate(),
             _ => self.solver.inverse_norm1_estimate(),

@@ -41,6 +41,20 @@ impl JacobianStructure {
             JacobianStructure::Sparse(p) => p.nnz(),
         }
     }
+
+    /// Where entry `(i, j)` of an `n × n` Jacobian is stored in this
+    /// structure's value array, or `None` when the structure holds no
+    /// such entry (it is then 0).
+    pub fn position(&self, n: usize, i: usize, j: usize) -> Option<usize> {
+        match self {
+            JacobianStructure::Dense => (i < n && j < n).then_some(j * n + i),
+            JacobianStructure::Banded { lower, upper } => {
+                let layout = BandedLayout { lower: *lower, upper: *upper };
+                (i < n && j < n && layout.contains(i, j)).then(|| layout.index(i, j))
+            }
+            JacobianStructure::Sparse(p) => p.position(i, j),
+        }
+    }
 }
 
 /// Index arithmetic of the banded Jacobian layout.

@@ -88,7 +88,16 @@ impl Method {
     /// A stepper of this method for `system`.
     pub fn stepper<S: OdeSystem>(self, system: &S, options: Options) -> Result<AnyStepper> {
         let n = system.dimension();
-        Ok(match self.resolve(n, options.rtol, system.cell_layout()) {
+        let mut method = self.resolve(n, options.rtol, system.cell_layout());
+        if self == Method::Auto && !system.algebraic_components().is_empty() {
+            // A differential–algebraic system: the methods that integrate one.
+            method = match method {
+                Method::Rodas3 => Method::Rodas5p,
+                Method::BdfKrylov => Method::Bdf,
+                m => m,
+            };
+        }
+        Ok(match method {
             Method::Dopri5 => AnyStepper::Dopri5(Dopri5::new(n, options)?),
             Method::Dop853 => AnyStepper::Dop853(Dop853::new(n, options)?),
             Method::Rodas5p => AnyStepper::Rosenbrock(Rosenbrock::rodas5p(system, options)?),
@@ -132,6 +141,9 @@ impl Stepper for AnyStepper {
     }
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {
         dispatch!(self, s => s.reset(system, t, y))
+    }
+    fn solves_dae(&self) -> bool {
+        dispatch!(self, s => s.solves_dae())
     }
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
         dispatch!(self, s => s.step(system, t_stop))

@@ -8,6 +8,7 @@
 
 pub mod ark;
 pub mod bdf;
+pub mod dae;
 pub mod dop853;
 pub mod dopri5;
 pub mod driver;
@@ -84,6 +85,21 @@ pub trait OdeSystem {
     fn cell_layout(&self) -> Option<CellLayout> {
         None
     }
+
+    /// The components whose rows are algebraic, in increasing order: the
+    /// system is then the semi-explicit differential–algebraic system
+    /// `M y' = f(t, y)` with `M` diagonal, `M_ii = 0` for these components
+    /// (`0 = f_i(t, y)`) and `1` for the others. Default: none (an ODE).
+    ///
+    /// Each algebraic row must determine its component (index 1: the block
+    /// `∂f_a/∂y_a` of the algebraic rows and components is nonsingular).
+    /// Only methods with [`Stepper::solves_dae`] integrate such a system (the
+    /// Rodas methods with their dense output, and BDF with a direct linear
+    /// solve); the driver makes the algebraic components consistent at the
+    /// start and after every stop ([`dae`]).
+    fn algebraic_components(&self) -> &[usize] {
+        &[]
+    }
 }
 
 /// A shared reference to a system is a system (stop handlers that change the
@@ -112,6 +128,9 @@ impl<T: OdeSystem + ?Sized> OdeSystem for &T {
     }
     fn cell_layout(&self) -> Option<CellLayout> {
         (**self).cell_layout()
+    }
+    fn algebraic_components(&self) -> &[usize] {
+        (**self).algebraic_components()
     }
 }
 

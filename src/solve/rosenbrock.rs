@@ -17,10 +17,18 @@
 //! - [`Rosenbrock::rodas3`]: Rodas3 (Sandu et al. 1997), order 3(2), 4 stages,
 //!   stiffly accurate, L-stable, cubic Hermite dense output. For loose
 //!   tolerances (rtol ≳ 1e-3).
+//!
+//! For a differential–algebraic system `M y' = f` (`M` diagonal, 0 on the
+//! algebraic components, [`OdeSystem::algebraic_components`]) the matrix is
+//! `M/(hγ) − J` and the `Σ (Cᵢⱼ/h) kⱼ` terms are multiplied by `M` (Hairer &
+//! Wanner, §VI.4): Rodas5P, built for such systems, keeps its order on
+//! index-1 problems. Rodas3's Hermite dense output interpolates `y'`, which
+//! the algebraic components do not have, so it refuses them.
 // Coefficients and reference values are kept with the digits they were published with.
 #![allow(clippy::excessive_precision)]
 
 use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
+use super::dae::{dae_refused, Consistency};
 use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::{error_norm, OdeSystem, Options, Stats};
@@ -224,6 +232,11 @@ pub struct Rosenbrock {
     log: FailureLog,
     /// The first component of `ft` that is not finite (for a failure report).
     ft_bad: Option<usize>,
+    /// For a differential–algebraic system: its consistent initialization,
+    /// and a stage's algebraic rows before the `Σ (Cᵢⱼ/h) kⱼ` terms, which
+    /// multiply `M` and so skip those rows.
+    consistency: Option<Consistency>,
+    algebraic_rows: Vec<f64>,
 }
 
 impl Rosenbrock {
@@ -242,7 +255,12 @@ impl Rosenbrock {
         options.validate(n)?;
         let v = || vec![0.0; n];
         let jac = JacobianEvaluator::new(system);
-        let matrix = IterationMatrix::new(jac.structure(), n);
+        let algebraic = system.algebraic_components();
+        if !algebraic.is_empty() && !matches!(tab.dense, DenseOutput::Rodas { .. }) {
+            return Err(dae_refused(tab.name));
+        }
+        let matrix = IterationMatrix::new(jac.structure(), n).with_algebraic(jac.structure(), algebraic);
+        let consistency = Consistency::new(system, jac.structure());
         let last = tab.stages - 1;
         let error_is_last_increment = tab.e[last] == 1.0 && tab.e[..last].iter().all(|&e| e == 0.0);
         Ok(Rosenbrock {
@@ -272,6 +290,8 @@ impl Rosenbrock {
             stats: Stats::default(),
             log: FailureLog::default(),
             ft_bad: None,
+            algebraic_rows: vec![0.0; algebraic.len()],
+            consistency,
         })
     }
 
@@ -287,7 +307,8 @@ impl Rosenbrock {
                 self.n
             )));
         }
-        self.matrix = matrix;
+        let algebraic = self.consistency.as_ref().map_or(&[][..], |c| c.components());
+        self.matrix = matrix.with_algebraic(self.jac.structure(), algebraic);
         self.factored_for = f64::NAN;
         Ok(self)
     }
@@ -345,7 +366,19 @@ impl Rosenbrock {
                     *k += hd * ft;
                 }
             }
-            accumulate(ks, done, &tab.cc[s][..s], inv_h);
+            match &self.consistency {
+                None => accumulate(ks, done, &tab.cc[s][..s], inv_h),
+                Some(c) => {
+                    // M Σ (C_sj/h) k_j: nothing on the algebraic rows.
+                    for (saved, &i) in self.algebraic_rows.iter_mut().zip(c.components()) {
+                        *saved = ks[i];
+                    }
+                    accumulate(ks, done, &tab.cc[s][..s], inv_h);
+                    for (&saved, &i) in self.algebraic_rows.iter().zip(c.components()) {
+                        ks[i] = saved;
+                    }
+                }
+            }
             self.matrix.solve(ks, &mut self.stats);
         }
         if let Some(k) = first_non_finite(&self.k) {
@@ -449,8 +482,16 @@ impl Stepper for Rosenbrock {
         self.t = t;
         self.t_prev = t;
         self.y.copy_from_slice(y);
-        system.rhs(t, &self.y, &mut self.f);
-        self.stats.rhs_evals += 1;
+        match &mut self.consistency {
+            None => {
+                system.rhs(t, &self.y, &mut self.f);
+                self.stats.rhs_evals += 1;
+            }
+            Some(c) => {
+                let (opt, stats) = (&self.opt, &mut self.stats);
+                c.apply(system, &mut self.jac, t, &mut self.y, &mut self.f, opt, stats, self.tab.name)?;
+            }
+        }
         check_finite(self.tab.name, system, t, self.h, &self.f)?;
         self.jac_current = false;
         if self.h == 0.0 {
@@ -518,6 +559,10 @@ impl Stepper for Rosenbrock {
             self.h = if lands { self.h.max(h * factor) } else { h * factor };
             return Ok(());
         }
+    }
+
+    fn solves_dae(&self) -> bool {
+        matches!(self.tab.dense, DenseOutput::Rodas { .. })
     }
 
     fn t(&self) -> f64 {
