@@ -125,7 +125,7 @@ impl Manifest {
             model_hash: fnv1a(toml.as_bytes()),
             parameters,
             arms: Vec::new(),
-            method: method.resolve(model.dimension(), options.rtol, None).name().to_string(),
+            method: method.resolve_for(&model.system(&model.default_inputs())?, options.rtol).name().to_string(),
             rtol: options.rtol,
             atol,
             solver_stats: Vec::new(),

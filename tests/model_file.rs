@@ -375,3 +375,106 @@ fn a_variant_adds_and_removes_items_and_names_its_own_lines_in_errors() {
         .with_variant_toml("[[parameter]]\nname = \"r\"\nvalue = 1\nunit = \"1/day\"\ntag = \"A\"\n", "x")
         .is_err());
 }
+
+/// A binding equilibrium as an algebraic constraint: free ligand `L` and
+/// receptor complex `C` with `C = R_tot·L/(K_d + L)` held at all times,
+/// while ligand is cleared (`L_tot' = −k·L`, `L_tot = L + C`).
+const EQUILIBRIUM: &str = r#"
+[model]
+name = "equilibrium"
+
+[[compartment]]
+name = "Ltot"
+kind = "concentration.ligand_total"
+unit = "nM"
+initial = 10.0
+
+[[compartment]]
+name = "L"
+kind = "concentration.ligand"
+unit = "nM"
+initial = 0.0
+
+[[parameter]]
+name = "k"
+value = 0.5
+unit = "1/day"
+tag = "A"
+
+[[parameter]]
+name = "Rtot"
+value = 4.0
+unit = "nM"
+tag = "A"
+
+[[parameter]]
+name = "Kd"
+value = 2.0
+unit = "nM"
+tag = "A"
+
+[[process]]
+name = "clearance of free ligand"
+changes = { Ltot = -1 }
+rate = { law = "expression", rate = "k*L" }
+
+[[constraint]]
+variable = "L"
+residual = "L + Rtot*L/(Kd + L) - Ltot"
+"#;
+
+#[test]
+fn a_constraint_holds_at_all_times_and_round_trips_through_the_file() {
+    use sasp::solve::{Method, Options, Tolerance};
+    let model = Model::from_toml_str(EQUILIBRIUM, "equilibrium.toml").unwrap();
+    assert_eq!(model.algebraic_components(), &[1]);
+    let again = Model::from_toml_str(&model.to_toml().unwrap(), "<round trip>").unwrap();
+    assert_eq!(again, model);
+    let options = Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), ..Options::default() };
+    let outputs: Vec<f64> = (0..=10).map(|k| k as f64).collect();
+    for method in [Method::Auto, Method::Rodas5p, Method::Bdf] {
+        let sol = model.simulate(&outputs, method, &options).unwrap();
+        for (k, &t) in outputs.iter().enumerate() {
+            let (ltot, l) = (sol.state(k)[0], sol.state(k)[1]);
+            // The constraint, from the first output on (L(0) = 0 is not
+            // consistent): to round-off at t = 0, to the tolerance where the
+            // output is the dense output's.
+            let residual = (l + 4.0 * l / (2.0 + l) - ltot).abs();
+            assert!(residual < if k == 0 { 1e-13 } else { 1e-8 }, "{method:?} at t = {t}: {residual:e}");
+        }
+        // d L_tot/dt = −k L with L = L(L_tot): integrate the scalar ODE by
+        // hand (RK4, 10⁴ steps) and compare at t = 10.
+        let free = |ltot: f64| {
+            // L² + (Rtot + Kd − Ltot) L − Kd Ltot = 0, positive root.
+            let b = 4.0 + 2.0 - ltot;
+            (-b + (b * b + 4.0 * 2.0 * ltot).sqrt()) / 2.0
+        };
+        let f = |x: f64| -0.5 * free(x);
+        let (mut x, h) = (10.0, 1e-3);
+        for _ in 0..10_000 {
+            let (k1, k2) = (f(x), f(x + 0.5 * h * f(x)));
+            let k3 = f(x + 0.5 * h * k2);
+            let k4 = f(x + h * k3);
+            x += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+        }
+        let end = sol.state(10)[0];
+        assert!((end - x).abs() < 1e-8 * x, "{method:?}: L_tot(10) = {end}, by hand {x}");
+    }
+    // Explicit methods cannot solve it, and say why.
+    let e = model.simulate(&outputs, Method::Dopri5, &options).unwrap_err();
+    assert!(e.to_string().contains("algebraic components"), "{e}");
+}
+
+#[test]
+fn constraints_on_changing_or_unknown_compartments_are_refused_at_their_line() {
+    let changed = EQUILIBRIUM.replace(r#"variable = "L""#, r#"variable = "Ltot""#);
+    let (line, message) = file_error(&changed);
+    assert!(message.contains("process 'clearance of free ligand' changes it"), "{message}");
+    assert_eq!(line, line_of(&changed, r#"variable = "Ltot""#));
+    let unknown = EQUILIBRIUM.replace(r#"variable = "L""#, r#"variable = "X""#);
+    let (_, message) = file_error(&unknown);
+    assert!(message.contains("'X'"), "{message}");
+    let twice = format!("{EQUILIBRIUM}\n[[constraint]]\nvariable = \"L\"\nresidual = \"L - 1\"\n");
+    let (_, message) = file_error(&twice);
+    assert!(message.contains("at most one constraint"), "{message}");
+}

@@ -435,14 +435,6 @@ fn a_document_without_model_is_empty() {
 fn refusals_name_the_construct_and_the_element() {
     let cases: Vec<(String, &str, &str)> = vec![
         (
-            l3v2(&format!(
-                r#"<listOfRules><algebraicRule id="alg">{}</algebraicRule></listOfRules>"#,
-                math("<ci>x</ci>")
-            )),
-            "algebraicRule",
-            "algebraicRule 'alg'",
-        ),
-        (
             l3v1(r#"<listOfReactions><reaction id="fr" reversible="false" fast="true"/></listOfReactions>"#),
             "reaction fast=\"true\"",
             "reaction 'fr'",

@@ -468,3 +468,16 @@ fn every_importable_case_of_the_shared_suite_round_trips() {
     assert!(refused.len() < 10, "{refused:#?}");
     assert!(tripped > 700, "{tripped}");
 }
+
+#[test]
+fn algebraic_rules_round_trip() {
+    // 00040: an algebraic rule with a rate rule; 00539: one that sizes the compartment.
+    let outputs: Vec<f64> = (0..=20).map(|k| 0.5 * k as f64).collect();
+    for case in ["00040", "00539"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/data/sbml-test-suite/cases/{case}/{case}-sbml-l3v2.xml"));
+        let xml = std::fs::read_to_string(path).unwrap();
+        let text = check_sbml(&xml, case, &outputs);
+        assert_eq!(text.matches("<algebraicRule>").count(), 1, "{case}");
+    }
+}

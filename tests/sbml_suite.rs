@@ -310,16 +310,16 @@ fn sbml_case_exits_3_for_an_unsupported_construct() {
         dir.join("01234-sbml-l3v2.xml"),
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2">
-  <model id="algebraic">
+  <model id="delayed">
     <listOfParameters>
       <parameter id="x" value="1" constant="false"/>
     </listOfParameters>
     <listOfRules>
-      <algebraicRule>
+      <assignmentRule variable="x">
         <math xmlns="http://www.w3.org/1998/Math/MathML">
-          <apply><minus/><ci> x </ci><cn> 1 </cn></apply>
+          <apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><cn> 1 </cn><cn> 2 </cn></apply>
         </math>
-      </algebraicRule>
+      </assignmentRule>
     </listOfRules>
   </model>
 </sbml>

@@ -57,6 +57,7 @@ impl Model {
         };
         let expressions = Expressions::new(&resolver)?;
         let mut unchecked_units = Vec::new();
+        let algebraic = check_constraints(&spec, &compartment_index)?;
         let (kinetics, mut parametrization) = compile_processes(&resolver, &expressions, &mut unchecked_units)?;
         let events = ModelEvent::compile_all(&resolver, &expressions, &mut unchecked_units)?;
         let assignments = expressions.assignments();
@@ -83,6 +84,7 @@ impl Model {
             transport,
             assignments,
             events,
+            algebraic,
             unchecked_units,
             parametrization: std::sync::Arc::new(parametrization),
         })
@@ -407,8 +409,50 @@ fn compile_processes(
             compile_process(resolver, process, &mut kb)?;
         }
     }
+    // Constraints after the processes: their residuals are the algebraic
+    // rows (`0 = g`), written as processes that change their compartment by
+    // 1, so the residual's exact partials are its row of the Jacobian.
+    for constraint in &resolver.spec.constraints {
+        let context = format!("constraint on '{}'", constraint.variable);
+        let (residual, _) = expressions.resolve(&constraint.residual, &context)?;
+        let i = resolver.compartments[&constraint.variable];
+        emit_expression(resolver, residual, &[(i, 1.0)], vec![Recipe::Fixed], &mut kb)?;
+    }
     let recipes = std::mem::take(&mut kb.recipes);
     Ok((kb.finish()?, recipes))
+}
+
+/// Checks the `[[constraint]]`s: each determines a declared compartment
+/// that no other constraint determines and that no process or transport
+/// changes (its value is the constraint's). Returns the constrained
+/// compartments, sorted: the model's algebraic components.
+fn check_constraints(spec: &ModelSpec, compartments: &HashMap<String, usize>) -> Result<Vec<usize>> {
+    let mut algebraic = Vec::with_capacity(spec.constraints.len());
+    for c in &spec.constraints {
+        let context = format!("constraint on '{}'", c.variable);
+        let &i = compartments
+            .get(&c.variable)
+            .ok_or_else(|| ModelError::UnknownCompartment { name: c.variable.clone(), context: context.clone() })?;
+        if algebraic.contains(&i) {
+            return Err(ModelError::invalid(context, "a compartment may have at most one constraint").into());
+        }
+        if let Some(p) = spec.processes.iter().find(|p| p.changes.contains_key(&c.variable)) {
+            return Err(ModelError::invalid(
+                context,
+                format!("process '{}' changes it; a constrained compartment takes the constraint's value", p.name),
+            )
+            .into());
+        }
+        if spec.transport.iter().any(|t| t.compartment == c.variable) {
+            return Err(ModelError::invalid(context, "it is transported; a constrained compartment cannot be").into());
+        }
+        if c.residual.trim().is_empty() {
+            return Err(ModelError::invalid(context, "its residual is empty").into());
+        }
+        algebraic.push(i);
+    }
+    algebraic.sort_unstable();
+    Ok(algebraic)
 }
 
 /// The variable slot of each name a resolved expression may use:
@@ -461,8 +505,20 @@ fn compile_expression(
         None => unchecked.push(format!("{context}: the unit of its rate")),
     }
     let plain: Vec<(usize, f64)> = changes.iter().map(|&(i, v, _)| (i, v)).collect();
-    // The factor program where the expression's shape allows (as fast as a
-    // factor law), else the expression tape.
+    emit_expression(resolver, rate, &plain, recipes, kb)
+}
+
+/// Compiles `dy_i/dt += ν_i · r` for a resolved expression `r` and the
+/// changes `plain` (`(i, ν_i)`, with their recipes): the factor program
+/// where the expression's shape allows (as fast as a factor law), else the
+/// expression tape with its symbolic partials.
+fn emit_expression(
+    resolver: &Resolver,
+    rate: Expr,
+    plain: &[(usize, f64)],
+    recipes: Vec<Recipe>,
+    kb: &mut KineticsBuilder,
+) -> Result<()> {
     // The factor program takes numbers: the parameters' values, which then
     // stay as built (the parameters are opaque to an update without a
     // rebuild). The tape reads them as parameters it can update.
@@ -484,7 +540,7 @@ fn compile_expression(
                 }
                 kb.term(term.coefficient, first_factor, Recipe::Fixed);
             }
-            kb.process(first_term, &plain, recipes);
+            kb.process(first_term, plain, recipes);
             let mut opaque = resolver.opaque.borrow_mut();
             rate.visit(&mut |node| {
                 if let Expr::Var(v) = node {
@@ -502,7 +558,7 @@ fn compile_expression(
             partials.push((j, d));
         }
     }
-    kb.expression_process(rate, partials, &plain, recipes);
+    kb.expression_process(rate, partials, plain, recipes);
     Ok(())
 }
 

@@ -151,6 +151,26 @@ impl Model {
         n <= crate::solve::linalg::MAX_FIXED && 2 * self.kinetics.pattern.nnz() > n * n
     }
 
+    /// The compartments that `[[constraint]]`s determine, sorted: the
+    /// algebraic components of the model as a differential–algebraic system
+    /// (their rows of [`Model::rhs`] are the residuals `0 = g`). Empty for
+    /// an ODE model.
+    pub fn algebraic_components(&self) -> &[usize] {
+        &self.algebraic
+    }
+
+    /// Refuses a model with `[[constraint]]`s for `what` (an analysis that
+    /// needs an ODE): [`SaspError::Unsupported`] naming both.
+    pub fn require_ode(&self, what: &str) -> Result<()> {
+        if self.algebraic.is_empty() {
+            return Ok(());
+        }
+        Err(SaspError::unsupported(
+            format!("{what} of a model with algebraic constraints"),
+            format!("model '{}'", self.name()),
+        ))
+    }
+
     /// Unchecked right-hand side for solvers that checked sizes once.
     pub(crate) fn rhs_unchecked(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
         self.kinetics.rhs(t, y, inputs, dy);
@@ -225,6 +245,10 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     /// `time` are differentiated symbolically).
     fn time_derivative(&self, t: f64, y: &[f64], ft: &mut [f64]) -> bool {
         self.model.kinetics.time_derivative(t, y, &self.inputs, ft)
+    }
+
+    fn algebraic_components(&self) -> &[usize] {
+        &self.model.algebraic
     }
 
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {

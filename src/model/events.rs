@@ -544,7 +544,10 @@ impl Model {
         let mut y = y0.to_vec();
         let mut t = t0;
         let mut queue = self.event_queue();
-        self.fire_due(t, &mut y, &inputs, &mut queue)?;
+        // A model with constraints: consistent values before the triggers
+        // are first read, and again after each event's assignments.
+        method.make_consistent(&*system, t, &mut y)?;
+        self.fire_due_settled(t, &mut y, &inputs, &mut queue, &mut |t, y| method.make_consistent(&*system, t, y))?;
         // The plan's events first (their indices as the caller gave them),
         // then the model's, terminal.
         let n_plan = plan.events.len();
@@ -595,7 +598,8 @@ impl Model {
             // Stops before the event's instant were applied; one at it is
             // applied by the next call, before anything else happens there.
             next_stop += plan.stops[next_stop..].partition_point(|&s| s < t);
-            self.fire_due(t, &mut y, system.inputs(), &mut queue)?;
+            let inputs = system.inputs().to_vec();
+            self.fire_due_settled(t, &mut y, &inputs, &mut queue, &mut |t, y| method.make_consistent(&*system, t, y))?;
             // An output at the event's instant reports the state after it.
             if out.solution.t.last() == Some(&t) && plan.stops[next_stop..].first() != Some(&t) {
                 let k = out.solution.t.len() - 1;
@@ -657,6 +661,20 @@ impl Model {
     /// the triggers checked again after each.
     /// Returns how many executions there were.
     pub(crate) fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], queue: &mut Queue) -> Result<usize> {
+        self.fire_due_settled(t, y, inputs, queue, &mut |_, _| Ok(()))
+    }
+
+    /// [`Model::fire_due`], calling `settle` on the state after each
+    /// execution (before the triggers are read again): how a model with
+    /// constraints makes its algebraic components consistent in between.
+    pub(crate) fn fire_due_settled(
+        &self,
+        t: f64,
+        y: &mut [f64],
+        inputs: &[f64],
+        queue: &mut Queue,
+        settle: &mut dyn FnMut(f64, &mut [f64]) -> Result<()>,
+    ) -> Result<usize> {
         let before = queue.firings;
         for _ in 0..MAX_CASCADE * self.events.len().max(1) {
             for (k, e) in self.events.iter().enumerate() {
@@ -723,6 +741,7 @@ impl Model {
             for ((&(i, _), v), s) in e.assignments.iter().zip(values).zip(scales) {
                 y[i] = v * s;
             }
+            settle(t, y)?;
             queue.firings += 1;
             if queue.firings > MAX_FIRINGS {
                 return Err(SaspError::LimitExceeded {

@@ -90,6 +90,11 @@ pub(super) fn error_position(text: &str, error: &SaspError) -> Option<usize> {
         ModelError::InvalidParameter { name, .. } => locate(text, None, name),
         ModelError::UnitParse { text: unit, reason } => locate(text, first_quoted(reason), unit),
         ModelError::UnitMismatch { context, .. } => locate(text, None, first_quoted(context)?),
+        // A constraint is known by its variable: its own `variable = …` line.
+        ModelError::Invalid { item, .. } if item.starts_with("constraint on ") => {
+            let variable = first_quoted(item)?;
+            text.find(&format!("variable = \"{variable}\"")).or_else(|| locate(text, None, variable))
+        }
         // The rest: the first name the message quotes.
         other => {
             let message = other.to_string();

@@ -912,7 +912,8 @@ impl Kinetics {
 
     /// Writes the rate of every process into `rates`.
     pub fn rates(&self, t: f64, y: &[f64], inputs: &[f64], rates: &mut [f64]) {
-        self.with_rates(t, y, inputs, |r| rates.copy_from_slice(r))
+        // The processes, then the constraints' residuals (not rates).
+        self.with_rates(t, y, inputs, |r| rates.copy_from_slice(&r[..rates.len()]))
     }
 
     /// Writes the Jacobian into `out` (every entry) in the given storage.

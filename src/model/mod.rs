@@ -53,8 +53,8 @@ pub use distribution::Distribution;
 pub use eval::ModelSystem;
 pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
 pub use spec::{
-    AssignmentDecl, ChemotaxisDecl, CompartmentDecl, Declaration, EventAssignmentDecl, EventDecl, InputDecl,
-    ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl, ProcessDecl, Provenance, TransportDecl,
+    AssignmentDecl, ChemotaxisDecl, CompartmentDecl, ConstraintDecl, Declaration, EventAssignmentDecl, EventDecl,
+    InputDecl, ModelBuilder, ModelInfo, ModelSpec, ParameterDecl, PoolDecl, ProcessDecl, Provenance, TransportDecl,
     UncertaintyDecl,
 };
 pub use units::{Dimension, Unit};
@@ -96,6 +96,9 @@ pub struct Model {
     assignments: Vec<(String, crate::expr::Expr)>,
     /// The `[[event]]`s, compiled.
     events: Vec<events::ModelEvent>,
+    /// The compartments `[[constraint]]`s determine (sorted): the algebraic
+    /// components of the model's differential–algebraic system.
+    algebraic: Vec<usize>,
     /// Items whose units could not be checked.
     unchecked_units: Vec<String>,
     /// How the kinetics' numbers follow from the parameters (new values

@@ -181,6 +181,7 @@ impl Model {
             transport: self.transport.clone(),
             assignments: self.assignments.clone(),
             events,
+            algebraic: self.algebraic.clone(),
             unchecked_units: self.unchecked_units.clone(),
             parametrization: self.parametrization.clone(),
         })

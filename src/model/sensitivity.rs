@@ -85,6 +85,7 @@ impl Model {
     }
 
     fn refuse_events(&self) -> Result<()> {
+        self.require_ode("forward sensitivities")?;
         if self.events.is_empty() {
             Ok(())
         } else {

@@ -587,6 +587,52 @@ impl EventDecl {
     }
 }
 
+/// An algebraic constraint `0 = residual` that determines a compartment
+/// (an SBML algebraic rule): the compartment is then an algebraic component
+/// of the system, not a differential one, and the model is the index-1
+/// differential–algebraic system
+///
+/// `x' = f(t, x, z)`,  `0 = g(t, x, z)`
+///
+/// with `z` the constrained compartments and `g` their residuals. Each
+/// residual must determine its compartment (`∂g/∂z` nonsingular, checked
+/// when the model is solved); no process or transport may change it. The
+/// Rodas5P and BDF methods solve such a model (explicit methods and Rodas3
+/// refuse it), starting from values of `z` that satisfy the constraints at
+/// the initial time and after every event or dose (the declared initial
+/// value is the first guess of that Newton solve).
+///
+/// ```toml
+/// [[constraint]]
+/// variable = "S2"
+/// residual = "S1 + S2 - total"
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConstraintDecl {
+    /// The compartment the constraint determines.
+    pub variable: String,
+    /// The expression that is held at 0 (infix text over compartments,
+    /// pools, parameters, inputs, assignments and `time`).
+    pub residual: String,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub description: String,
+}
+
+impl ConstraintDecl {
+    /// `0 = residual`, determining `variable`.
+    pub fn new(variable: &str, residual: &str) -> ConstraintDecl {
+        ConstraintDecl { variable: variable.to_string(), residual: residual.to_string(), description: String::new() }
+    }
+}
+
+impl Declaration for ConstraintDecl {
+    fn add_to(self, spec: &mut ModelSpec) {
+        spec.constraints.push(self);
+    }
+}
+
 impl Declaration for AssignmentDecl {
     fn add_to(self, spec: &mut ModelSpec) {
         spec.assignments.push(self);
@@ -629,6 +675,9 @@ pub struct ModelSpec {
     /// State-triggered events.
     #[serde(default, rename = "event", skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventDecl>,
+    /// Algebraic constraints (SBML algebraic rules).
+    #[serde(default, rename = "constraint", skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<ConstraintDecl>,
 }
 
 /// Assembles a model declaration in Rust and builds it.
@@ -672,6 +721,7 @@ impl ModelBuilder {
                 transport: Vec::new(),
                 assignments: Vec::new(),
                 events: Vec::new(),
+                constraints: Vec::new(),
             },
         }
     }

@@ -440,7 +440,12 @@ fn write(model: &Model, arm: Option<&Arm>, observables: &[Observable], detection
     let stoichiometries: Vec<(String, &String)> = stoichiometries.iter().map(|(id, m)| (id.clone(), m)).collect();
     write_math_list(&mut out, ("listOfInitialAssignments", "initialAssignment", "symbol"), &stoichiometries);
     let rules: Vec<(String, &String)> = rules.iter().map(|(o, m)| (sid(o), m)).collect();
-    write_math_list(&mut out, ("listOfRules", "assignmentRule", "variable"), &rules);
+    let algebraic = spec
+        .constraints
+        .iter()
+        .map(|c| laws.expression(&c.residual, &format!("constraint on '{}'", c.variable)))
+        .collect::<Result<Vec<_>>>()?;
+    write_rules(&mut out, &rules, &algebraic);
     write_reactions(&mut out, model, &laws, &ids.stoichiometry)?;
     write_events(&mut out, model, (&ids.action, &actions), t0, &events);
     out.push_str("  </model>\n</sbml>\n");
@@ -669,6 +674,28 @@ fn write_math_list(out: &mut String, (list, item, attribute): (&str, &str, &str)
         );
     }
     let _ = writeln!(out, "    </{list}>");
+}
+
+/// The assignment rules (`variable`, MathML) and the algebraic rules (the
+/// MathML of the residual each holds at 0: a model's `[[constraint]]`s).
+fn write_rules(out: &mut String, assignments: &[(String, &String)], algebraic: &[String]) {
+    if assignments.is_empty() && algebraic.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "    <listOfRules>");
+    for (id, m) in assignments {
+        let _ = writeln!(
+            out,
+            "      <assignmentRule variable=\"{id}\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></assignmentRule>"
+        );
+    }
+    for m in algebraic {
+        let _ = writeln!(
+            out,
+            "      <algebraicRule><math xmlns=\"http://www.w3.org/1998/Math/MathML\">{m}</math></algebraicRule>"
+        );
+    }
+    let _ = writeln!(out, "    </listOfRules>");
 }
 
 /// Is a change a product of parameters (not a plain number)?

@@ -12,6 +12,7 @@
 //! | a species changed by reactions or events | a state holding its **amount** |
 //! | a species with a rate rule | a state holding its symbol's value (the concentration unless `hasOnlySubstanceUnits`) |
 //! | a compartment, parameter or species reference with a rate rule, or set by an event | a state |
+//! | a variable an algebraic rule determines ([`super::algebraic`]) | a state with a `[[constraint]]` (the rule) |
 //! | any other species (constant, or a boundary species nothing changes) | a parameter holding its amount |
 //!
 //! Where a species stored as an amount appears in math, its symbol stands
@@ -62,8 +63,8 @@ use super::read::{Document, Rule, SbmlEvent};
 use crate::error::{ModelError, Result, SaspError};
 use crate::expr::{mathml, Expr, ExprError, Op};
 use crate::model::{
-    AssignmentDecl, Compartment, CompartmentDecl, EventDecl, Model, ModelBuilder, ModelSpec, ParameterDecl,
-    ProcessDecl, Quantity, RateLaw,
+    AssignmentDecl, Compartment, CompartmentDecl, ConstraintDecl, EventDecl, Model, ModelBuilder, ModelSpec,
+    ParameterDecl, ProcessDecl, Quantity, RateLaw,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -333,6 +334,9 @@ struct Importer<'d> {
     rate_rules: HashMap<&'d str, &'d Expr>,
     event_targets: HashSet<&'d str>,
     changed_by_reactions: HashSet<&'d str>,
+    /// Each algebraic rule's math and the variable it determines
+    /// ([`super::algebraic`]), in document order.
+    algebraic: Vec<(&'d str, &'d Expr)>,
     species: HashMap<String, SpeciesInfo>,
     /// Kinetic laws with local parameters substituted, by reaction id.
     laws: HashMap<&'d str, Expr>,
@@ -391,10 +395,15 @@ impl<'d> Importer<'d> {
         };
         let mut assignment_rules = HashMap::new();
         let mut rate_rules = HashMap::new();
+        let mut algebraic_rules = Vec::new();
         for rule in &doc.rules {
             let (variable, math, kind) = match rule {
                 Rule::Assignment { variable, math } => (variable, math, "assignment rule"),
                 Rule::Rate { variable, math } => (variable, math, "rate rule"),
+                Rule::Algebraic { math } => {
+                    algebraic_rules.push(math);
+                    continue;
+                }
             };
             settable(variable, kind)?;
             let twice = assignment_rules.contains_key(variable.as_str()) || rate_rules.contains_key(variable.as_str());
@@ -407,7 +416,7 @@ impl<'d> Importer<'d> {
             }
             match rule {
                 Rule::Assignment { .. } => assignment_rules.insert(variable.as_str(), math),
-                Rule::Rate { .. } => rate_rules.insert(variable.as_str(), math),
+                _ => rate_rules.insert(variable.as_str(), math),
             };
         }
         for ia in &doc.initial_assignments {
@@ -451,7 +460,7 @@ impl<'d> Importer<'d> {
                 laws.insert(r.id.as_str(), law);
             }
         }
-        Ok(Importer {
+        let mut importer = Importer {
             doc,
             source,
             names,
@@ -459,11 +468,14 @@ impl<'d> Importer<'d> {
             rate_rules,
             event_targets,
             changed_by_reactions,
+            algebraic: Vec::new(),
             species: HashMap::new(),
             laws,
             symbols: HashMap::new(),
             rates: HashMap::new(),
-        })
+        };
+        importer.algebraic = importer.algebraic_variables(&algebraic_rules)?;
+        Ok(importer)
     }
 
     fn name(&self, id: &str) -> String {
@@ -516,6 +528,7 @@ impl<'d> Importer<'d> {
             let rate = self.rewrite(rate);
             self.symbols.insert(name.clone(), rate);
         }
+        self.check_algebraic_initial_values()?;
         let initial = self.initial_values()?;
         let mut spec = ModelBuilder::new(if doc.model_id.is_empty() { "sbml" } else { &doc.model_id }).spec().clone();
         spec.model.description = format!("imported from {}", self.source);
@@ -667,6 +680,11 @@ impl<'d> Importer<'d> {
         for (name, rate) in &self.rates {
             def.insert(name, rate.clone());
         }
+        // A variable an algebraic rule determines, with no value of its
+        // own: its Newton solve starts from 0.
+        for &(v, _) in &self.algebraic {
+            def.entry(v).or_insert(Expr::Num(0.0));
+        }
         let order = dependency_order(&def, "initial assignments and assignment rules")?;
         Ok((def, order))
     }
@@ -720,10 +738,12 @@ impl<'d> Importer<'d> {
                 )
                 .into());
             }
-            let is_state = rate_rule.is_some() || evented || reacting;
+            let determined = self.algebraic_rule_of(id);
+            let is_state = rate_rule.is_some() || evented || reacting || determined.is_some();
             // A symbol without a value that is not a state is left out (an
             // expression that reads it is then refused when the model is built).
-            let Some(mut value) = initial.get(id).copied() else {
+            // One an algebraic rule determines starts its Newton solve from 0.
+            let Some(mut value) = initial.get(id).copied().or(determined.map(|_| 0.0)) else {
                 if is_state {
                     return Err(self.no_initial_value(id));
                 }
@@ -731,11 +751,18 @@ impl<'d> Importer<'d> {
             };
             if let Some(info) = self.species.get(id) {
                 if info.holds == Holds::Amount && !info.only_substance {
-                    value *= self.value_of(initial, &info.compartment)?;
+                    value = match self.amount_given(id) {
+                        // The size may be an algebraic rule's, not known yet.
+                        Some(amount) if self.algebraic_rule_of(&info.compartment).is_some() => amount,
+                        _ => value * self.value_of(initial, &info.compartment)?,
+                    };
                 }
             }
             if is_state {
                 spec.compartments.push(state(&name, kind, value)?);
+                if let Some(rule) = determined {
+                    spec.constraints.push(ConstraintDecl::new(&name, &self.rewrite(rule).to_string()));
+                }
                 if let Some(rule) = rate_rule {
                     let rate = self.rate_rule(id, rule)?;
                     let process = ProcessDecl::new(
@@ -904,7 +931,7 @@ impl<'d> Importer<'d> {
         let mut all: Vec<&Expr> = self.laws.values().collect();
         for rule in &doc.rules {
             all.push(match rule {
-                Rule::Assignment { math, .. } | Rule::Rate { math, .. } => math,
+                Rule::Assignment { math, .. } | Rule::Rate { math, .. } | Rule::Algebraic { math } => math,
             });
         }
         all.extend(doc.initial_assignments.iter().map(|ia| &ia.math));
@@ -971,6 +998,12 @@ impl<'d> Importer<'d> {
     }
 
     fn rate_of_uncached(&self, id: &str, stack: &mut Vec<String>, memo: &mut HashMap<String, Expr>) -> Result<Expr> {
+        if self.algebraic_rule_of(id).is_some() {
+            return Err(SaspError::unsupported(
+                "rateOf a variable an algebraic rule determines",
+                format!("rateOf({id}) in {}", self.source),
+            ));
+        }
         if let Some(rule) = self.rate_rules.get(id) {
             return self.with_rates(rule, stack, memo);
         }
@@ -1156,4 +1189,145 @@ fn dependency_order<'k>(def: &HashMap<&'k str, Expr>, what: &str) -> Result<Vec<
 
 fn deps(e: &Expr) -> Vec<String> {
     e.symbols().iter().map(|s| s.to_string()).collect()
+}
+
+/// Algebraic rules: the variable each determines ([`super::algebraic`]),
+/// and what the import cannot yet do with them.
+impl<'d> Importer<'d> {
+    /// Each algebraic rule with the variable it determines, in document
+    /// order. A variable nothing else determines is free: not constant, not
+    /// set by an assignment rule, a rate rule or an event, and (a species)
+    /// not changed by reactions. Refused: an overdetermined or ambiguous
+    /// structure; the size of a compartment with a species whose amount at
+    /// the start would need the size (one without an initialAmount).
+    fn algebraic_variables(&self, rules: &[&'d Expr]) -> Result<Vec<(&'d str, &'d Expr)>> {
+        if rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        let doc = self.doc;
+        let source = self.source;
+        // The variables nothing else determines, in document order.
+        let mut free: Vec<&'d str> = Vec::new();
+        free.extend(doc.compartments.iter().filter(|c| !c.constant).map(|c| c.id.as_str()));
+        free.extend(
+            doc.species
+                .iter()
+                .filter(|s| !s.constant && !self.changed_by_reactions.contains(s.id.as_str()))
+                .map(|s| s.id.as_str()),
+        );
+        free.extend(doc.parameters.iter().filter(|p| !p.constant).map(|p| p.id.as_str()));
+        for r in &doc.reactions {
+            let references = r.reactants.iter().chain(&r.products).filter(|sr| !sr.constant);
+            free.extend(references.filter_map(|sr| sr.id.as_deref()));
+        }
+        // An event's target is not free either: the rule would overrule the event.
+        free.retain(|id| {
+            !self.assignment_rules.contains_key(id)
+                && !self.rate_rules.contains_key(id)
+                && !self.event_targets.contains(id)
+        });
+        let index: HashMap<&str, usize> = free.iter().enumerate().map(|(k, &id)| (id, k)).collect();
+        let adj: Vec<Vec<usize>> = rules
+            .iter()
+            .map(|math| {
+                let mut v: Vec<usize> =
+                    self.reads(math).iter().filter_map(|id| index.get(id.as_str()).copied()).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        let matched = super::algebraic::unique_matching(&adj, free.len()).map_err(|e| match e {
+            super::algebraic::Unmatched::Overdetermined(k) => SaspError::from(ModelError::invalid(
+                format!("algebraic rule {} in {source}", k + 1),
+                "has no variable left to determine: each variable it reads is constant, set by another rule, \
+                 changed by reactions or determined by another algebraic rule (the model is overdetermined)",
+            )),
+            super::algebraic::Unmatched::Ambiguous(k, a, b) => SaspError::unsupported(
+                "an algebraic rule whose variable is not unique",
+                format!("algebraic rule {} in {source} could determine '{}' or '{}'", k + 1, free[a], free[b]),
+            ),
+        })?;
+        let out: Vec<(&'d str, &'d Expr)> = rules.iter().zip(matched).map(|(&math, v)| (free[v], math)).collect();
+        for &(v, _) in &out {
+            // A species held as its amount whose symbol is a concentration
+            // starts from its initialAmount (the size is not known yet).
+            let by_concentration = doc.species.iter().find(|s| {
+                s.compartment == v
+                    && !s.has_only_substance_units
+                    && !self.assignment_rules.contains_key(s.id.as_str())
+                    && self.amount_given(&s.id).is_none()
+            });
+            if let Some(s) = by_concentration {
+                return Err(SaspError::unsupported(
+                    "a species without an initialAmount in a compartment whose size an algebraic rule determines",
+                    format!("species '{}' in compartment '{v}' in {source}", s.id),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The SBML symbols `math` reads, directly or through the assignment
+    /// rules and reaction rates it reads.
+    fn reads(&self, math: &Expr) -> HashSet<String> {
+        let mut out = HashSet::new();
+        let mut stack: Vec<String> = math.symbols().into_iter().map(|s| s.to_string()).collect();
+        while let Some(s) = stack.pop() {
+            let next = self.assignment_rules.get(s.as_str()).copied().or_else(|| self.laws.get(s.as_str()));
+            if let Some(e) = next {
+                if !out.contains(&s) {
+                    stack.extend(e.symbols().into_iter().map(|x| x.to_string()));
+                }
+            }
+            out.insert(s);
+        }
+        out
+    }
+
+    /// The `initialAmount` of species `id` when that is its initial value
+    /// (no initial assignment overrides it).
+    fn amount_given(&self, id: &str) -> Option<f64> {
+        let s = self.doc.species.iter().find(|s| s.id == id)?;
+        let assigned = self.doc.initial_assignments.iter().any(|ia| ia.symbol == id);
+        s.initial_amount.filter(|_| !assigned)
+    }
+
+    /// The variable algebraic rule determines `id`, with its rule's math.
+    fn algebraic_rule_of(&self, id: &str) -> Option<&'d Expr> {
+        self.algebraic.iter().find(|(v, _)| *v == id).map(|&(_, math)| math)
+    }
+
+    /// Refuses an initial value (other than an assignment rule's or a
+    /// reaction's, which the model evaluates on the state) that is
+    /// computed from a variable an algebraic rule determines: the import
+    /// computes initial values before the solver makes those variables
+    /// consistent, so it would read the declared value instead.
+    fn check_algebraic_initial_values(&self) -> Result<()> {
+        if self.algebraic.is_empty() {
+            return Ok(());
+        }
+        let (def, order) = self.initial_definitions()?;
+        let mut tainted: HashMap<&str, &str> = self.algebraic.iter().map(|&(v, _)| (v, v)).collect();
+        for id in order {
+            if tainted.contains_key(id) {
+                continue;
+            }
+            let Some(from) = def[id].symbols().iter().find_map(|s| tainted.get(&**s).copied()) else { continue };
+            tainted.insert(id, from);
+            // Assignment rules and reaction rates are evaluated on the
+            // state; a species with an initialAmount holds it as its state
+            // (only its concentration reads the size).
+            let evaluated = self.assignment_rules.contains_key(id)
+                || self.laws.contains_key(id)
+                || (self.species.contains_key(id) && self.amount_given(id).is_some());
+            if !evaluated && !self.rates.contains_key(id) {
+                return Err(SaspError::unsupported(
+                    "an initial value computed from a variable an algebraic rule determines",
+                    format!("'{id}' reads '{from}' in {}", self.source),
+                ));
+            }
+        }
+        Ok(())
+    }
 }

@@ -4,6 +4,7 @@
 //! Suite runner ([`suite`], [`simulate_case`]) with its stochastic cases
 //! ([`stochastic`]).
 
+mod algebraic;
 mod case;
 mod comp;
 mod export;

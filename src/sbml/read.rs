@@ -33,7 +33,6 @@
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
 //! | a package other than comp declared `xxx:required="true"` on `<sbml>` (fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
 //! | what comp flattening does not convert (`crate::sbml` comp module: external models that cannot be read, some conversion factors) | `comp:…`, naming the construct |
-//! | `<algebraicRule>` (with math) | `algebraicRule` |
 //! | a reaction with `fast="true"` | `reaction fast="true"` |
 //! | the MathML csymbol `delay` | `delay csymbol` |
 //! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
@@ -204,7 +203,7 @@ pub struct InitialAssignment {
     pub math: Expr,
 }
 
-/// An SBML rule (algebraic rules are refused).
+/// An SBML rule.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rule {
     /// `<assignmentRule>`: `variable = math` at all times.
@@ -218,6 +217,12 @@ pub enum Rule {
     Rate {
         /// The id whose rate it gives.
         variable: String,
+        /// Its math, functions inlined.
+        math: Expr,
+    },
+    /// `<algebraicRule>`: `0 = math` at all times (the variable it
+    /// determines is worked out by the import).
+    Algebraic {
         /// Its math, functions inlined.
         math: Expr,
     },
@@ -700,7 +705,7 @@ impl Reader<'_> {
         }
         let Some(math) = self.math(r)? else { return Ok(None) };
         if name == "algebraicRule" {
-            return Err(self.unsupported("algebraicRule", r));
+            return Ok(Some(Rule::Algebraic { math }));
         }
         let variable = self.required(r, "variable")?;
         Ok(Some(if name == "assignmentRule" {

@@ -29,11 +29,15 @@ impl Import {
     /// depends on a seed.
     pub fn with_sensitivities(doc: &Document, source: &str, seeds: &[String]) -> Result<Import> {
         let mut doc = doc.clone();
+        if doc.rules.iter().any(|r| matches!(r, Rule::Algebraic { .. })) {
+            return Err(SaspError::unsupported("sensitivities of a model with algebraic rules", source.to_string()));
+        }
         let ruled: HashSet<String> = doc
             .rules
             .iter()
-            .map(|r| match r {
-                Rule::Assignment { variable, .. } | Rule::Rate { variable, .. } => variable.clone(),
+            .filter_map(|r| match r {
+                Rule::Assignment { variable, .. } | Rule::Rate { variable, .. } => Some(variable.clone()),
+                Rule::Algebraic { .. } => None,
             })
             .chain(doc.events.iter().flat_map(|e| e.assignments.iter().map(|(v, _)| v.clone())))
             .collect();

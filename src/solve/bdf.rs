@@ -20,8 +20,8 @@
 //! (GMRES preconditioned by cell and by species, [`super::krylov`]) for
 //! systems on grids: `M` is then never factored.
 
-use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
 use super::dae::{dae_refused, Consistency};
+use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
 use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::krylov::KrylovSolver;
@@ -540,6 +540,15 @@ impl Stepper for Bdf {
 
     fn solves_dae(&self) -> bool {
         matches!(self.linear, LinearSolve::Direct(_))
+    }
+
+    fn make_consistent<S: OdeSystem>(&mut self, system: &S, t: f64, y: &mut [f64]) -> Result<()> {
+        let name = self.name();
+        let Some(c) = &mut self.consistency else { return Ok(()) };
+        // `f` is scratch here: the next reset evaluates it again.
+        c.apply(system, &mut self.jac, t, y, &mut self.f, &self.opt, &mut self.stats, name)?;
+        self.jac_valid = false;
+        Ok(())
     }
 
     fn reset<S: OdeSystem>(&mut self, system: &S, t: f64, y: &[f64]) -> Result<()> {

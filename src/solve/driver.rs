@@ -24,6 +24,16 @@ pub trait Stepper {
         false
     }
 
+    /// Makes the algebraic components of `y` consistent at `t` (holding the
+    /// others), for a caller that changes the state between runs (an
+    /// event's assignments) and needs the consistent values before the
+    /// next [`Stepper::reset`]. A no-op for an ODE and for methods without
+    /// [`Stepper::solves_dae`].
+    fn make_consistent<S: OdeSystem>(&mut self, system: &S, t: f64, y: &mut [f64]) -> Result<()> {
+        let _ = (system, t, y);
+        Ok(())
+    }
+
     /// Takes one accepted step, never past `t_stop` (landing on it exactly when
     /// the step would reach it).
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()>;

@@ -85,19 +85,27 @@ impl Method {
         }
     }
 
+    /// The concrete method `Auto` stands for with `system` at `rtol`: as
+    /// [`Method::resolve`] for its dimension and layout, except that a
+    /// differential–algebraic system ([`OdeSystem::algebraic_components`])
+    /// gets a method that integrates one (Rodas5P for Rodas3, BDF with a
+    /// direct solve for Newton–Krylov BDF).
+    pub fn resolve_for<S: OdeSystem>(self, system: &S, rtol: f64) -> Method {
+        let method = self.resolve(system.dimension(), rtol, system.cell_layout());
+        if self != Method::Auto || system.algebraic_components().is_empty() {
+            return method;
+        }
+        match method {
+            Method::Rodas3 => Method::Rodas5p,
+            Method::BdfKrylov => Method::Bdf,
+            m => m,
+        }
+    }
+
     /// A stepper of this method for `system`.
     pub fn stepper<S: OdeSystem>(self, system: &S, options: Options) -> Result<AnyStepper> {
         let n = system.dimension();
-        let mut method = self.resolve(n, options.rtol, system.cell_layout());
-        if self == Method::Auto && !system.algebraic_components().is_empty() {
-            // A differential–algebraic system: the methods that integrate one.
-            method = match method {
-                Method::Rodas3 => Method::Rodas5p,
-                Method::BdfKrylov => Method::Bdf,
-                m => m,
-            };
-        }
-        Ok(match method {
+        Ok(match self.resolve_for(system, options.rtol) {
             Method::Dopri5 => AnyStepper::Dopri5(Dopri5::new(n, options)?),
             Method::Dop853 => AnyStepper::Dop853(Dop853::new(n, options)?),
             Method::Rodas5p => AnyStepper::Rosenbrock(Rosenbrock::rodas5p(system, options)?),
@@ -144,6 +152,9 @@ impl Stepper for AnyStepper {
     }
     fn solves_dae(&self) -> bool {
         dispatch!(self, s => s.solves_dae())
+    }
+    fn make_consistent<S: OdeSystem>(&mut self, system: &S, t: f64, y: &mut [f64]) -> Result<()> {
+        dispatch!(self, s => s.make_consistent(system, t, y))
     }
     fn step<S: OdeSystem>(&mut self, system: &S, t_stop: f64) -> Result<()> {
         dispatch!(self, s => s.step(system, t_stop))

@@ -27,8 +27,8 @@
 // Coefficients and reference values are kept with the digits they were published with.
 #![allow(clippy::excessive_precision)]
 
-use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
 use super::dae::{dae_refused, Consistency};
+use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
 use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
 use super::{error_norm, OdeSystem, Options, Stats};
@@ -563,6 +563,14 @@ impl Stepper for Rosenbrock {
 
     fn solves_dae(&self) -> bool {
         matches!(self.tab.dense, DenseOutput::Rodas { .. })
+    }
+
+    fn make_consistent<S: OdeSystem>(&mut self, system: &S, t: f64, y: &mut [f64]) -> Result<()> {
+        let Some(c) = &mut self.consistency else { return Ok(()) };
+        // `f` is scratch here: the next reset evaluates it again.
+        c.apply(system, &mut self.jac, t, y, &mut self.f, &self.opt, &mut self.stats, self.tab.name)?;
+        self.jac_current = false;
+        Ok(())
     }
 
     fn t(&self) -> f64 {

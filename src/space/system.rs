@@ -252,6 +252,7 @@ impl OdeSystem for SpatialSystem<'_> {
 /// value per input, chemotaxis between existing compartments, and periodic
 /// sides in opposite pairs.
 fn check_assembly(model: &Model, grid: &Grid, transport: &Transport, inputs: &[f64]) -> Result<()> {
+    model.require_ode("a spatial system")?;
     let m = model.dimension();
     if transport.diffusion.len() != m || transport.boundaries.iter().any(|b| b.len() != 2 * grid.shape.len()) {
         return Err(SaspError::DimensionMismatch { what: "transport", expected: m, found: transport.diffusion.len() });

@@ -169,6 +169,7 @@ impl Hybrid {
     }
 
     fn build(model: &Model, name: String, actions: Vec<(f64, TimedAction)>, options: &HybridOptions) -> Result<Hybrid> {
+        model.require_ode("a hybrid stochastic simulation")?;
         let bad = |what: String| Err(SaspError::InvalidOptions(what));
         let switches = actions.iter().any(|a| matches!(a.1, TimedAction::SetInput { .. }));
         if let Some(event) = model.events().iter().find(|e| switches && e.reads_input()) {

@@ -435,6 +435,7 @@ impl<'m> Stochastic<'m> {
         actions: Vec<(f64, TimedAction)>,
         size: Option<Vec<f64>>,
     ) -> Result<Stochastic<'m>> {
+        model.require_ode("a stochastic simulation")?;
         let expected = model.default_inputs().len();
         if inputs.len() != expected {
             return Err(SaspError::DimensionMismatch { what: "inputs", expected, found: inputs.len() });
