@@ -526,6 +526,11 @@ pub enum SolveErrorKind {
     /// diverged, or `∂f_a/∂y_a` is singular there: the algebraic rows do
     /// not determine their components, so the system is not of index 1).
     InconsistentAlgebraic,
+    /// The equilibrium that makes the fast relaxations of a
+    /// differential–algebraic system consistent
+    /// (`OdeSystem::algebraic_relaxations` in the solver layer) is not stable at
+    /// `t`: a fast process would move away from it.
+    UnstableEquilibrium,
 }
 
 /// A failed integration, with what a user needs to find the cause.
@@ -629,13 +634,20 @@ impl std::fmt::Display for SolveError {
                  Newton on the algebraic equations failed or their Jacobian in those components is singular \
                  (not an index-1 system there)"
             )?,
+            SolveErrorKind::UnstableEquilibrium => write!(
+                f,
+                "the equilibrium of the fast relaxations at t = {t} is not stable ({method}): \
+                 a fast process would move away from it"
+            )?,
         }
         if let Some(i) = self.component {
             let role = match self.kind {
                 SolveErrorKind::NonFiniteRhs => "is not finite",
                 SolveErrorKind::SingularMatrix => "is the failing pivot column",
                 SolveErrorKind::NewtonFailed => "dominated the last Newton correction",
-                SolveErrorKind::InconsistentAlgebraic => "is the algebraic component that failed",
+                SolveErrorKind::InconsistentAlgebraic | SolveErrorKind::UnstableEquilibrium => {
+                    "is the algebraic component that failed"
+                }
                 _ => "dominated the last rejected step",
             };
             match &self.component_name {

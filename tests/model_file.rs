@@ -478,3 +478,37 @@ fn constraints_on_changing_or_unknown_compartments_are_refused_at_their_line() {
     let (_, message) = file_error(&twice);
     assert!(message.contains("at most one constraint"), "{message}");
 }
+
+#[test]
+fn a_fast_constraint_is_the_stable_equilibrium_of_its_relaxation() {
+    use sasp::solve::{Method, Options, Tolerance};
+    let options = Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), ..Options::default() };
+    let outputs = [0.0, 5.0, 10.0];
+    let plain =
+        Model::from_toml_str(EQUILIBRIUM, "equilibrium.toml").unwrap().simulate(&outputs, Method::Auto, &options);
+    // Free ligand relaxes at the rate binding leaves it: L' ∝ Ltot − L − C(L).
+    let relaxing = EQUILIBRIUM.replace(
+        r#"residual = "L + Rtot*L/(Kd + L) - Ltot""#,
+        "residual = \"Ltot - L - Rtot*L/(Kd + L)\"\nfast = true",
+    );
+    let model = Model::from_toml_str(&relaxing, "fast.toml").unwrap();
+    assert!(model.spec().constraints[0].fast);
+    assert_eq!(Model::from_toml_str(&model.to_toml().unwrap(), "<round trip>").unwrap(), model);
+    let fast = model.simulate(&outputs, Method::Auto, &options).unwrap();
+    for (a, b) in plain.unwrap().y.iter().zip(&fast.y) {
+        assert!((a - b).abs() < 1e-9 * a.abs().max(1.0), "{a} vs {b}");
+    }
+    // The opposite sign makes the same root an unstable equilibrium, which
+    // the relaxation moves away from (toward the pole at L = −Kd): an
+    // error naming L, not an answer; started on the root itself, refused
+    // as unstable.
+    let unstable = relaxing.replace("Ltot - L - Rtot*L/(Kd + L)", "L + Rtot*L/(Kd + L) - Ltot");
+    let model = Model::from_toml_str(&unstable, "unstable.toml").unwrap();
+    let e = model.simulate(&outputs, Method::Auto, &options).unwrap_err();
+    assert!(e.to_string().contains("'L'"), "{e}");
+    let root = 2.0 + 24f64.sqrt();
+    let on_root = unstable.replace("initial = 0.0", &format!("initial = {root:?}"));
+    let e = Model::from_toml_str(&on_root, "on_root.toml").unwrap().simulate(&outputs, Method::Auto, &options);
+    let e = e.unwrap_err().to_string();
+    assert!(e.contains("is not stable") && e.contains("'L'"), "{e}");
+}

@@ -1,10 +1,11 @@
-//! SBML import against the SBML Test Suite's own expected results (24
+//! SBML import against the SBML Test Suite's own expected results (27
 //! cases copied into tests/data/sbml-test-suite/cases with the suite's
 //! LGPL licence: events, rate rules on species and compartments, conversion
 //! factors, variable stoichiometry, L2 stoichiometryMath, local parameters,
 //! function definitions, ids named `time`, INF and NaN values, avogadro,
 //! algebraic rules with a rate rule, sizing a compartment, with a delayed
-//! event and with default values),
+//! event and with default values, fast reactions feeding a slow one, fed
+//! by one, and running backwards from a point where Newton cannot start),
 //! refusals by name, and interventions on an imported model.
 
 use sasp::intervene::{Antibody, Arm, DoseSchedule, PkValue};
@@ -23,7 +24,7 @@ fn cases() -> Vec<PathBuf> {
 #[test]
 fn copied_suite_cases_match_the_suites_expected_results() {
     let dirs = cases();
-    assert_eq!(dirs.len(), 24);
+    assert_eq!(dirs.len(), 27);
     for dir in dirs {
         let id = dir.file_name().unwrap().to_str().unwrap().to_string();
         let settings = CaseSettings::read(dir.join(format!("{id}-settings.txt"))).unwrap();
@@ -432,4 +433,44 @@ fn algebraic_rules_that_do_not_determine_a_variable_are_refused() {
     let model = import(&index2).unwrap().model;
     let e = model.simulate(&[0.0, 1.0], Method::Auto, &Options::default()).unwrap_err();
     assert!(e.to_string().contains("no consistent values of the algebraic components"), "{e}");
+}
+
+#[test]
+fn fast_reactions_that_cannot_be_equilibria_are_refused_by_name() {
+    let species = r#"<listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="A" compartment="c" initialAmount="1" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>
+<species id="B" compartment="c" initialAmount="0" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/></listOfSpecies>"#;
+    let reaction = |id: &str, nu: &str| {
+        format!(
+            r#"<reaction id="{id}" reversible="false" fast="true"><listOfReactants><speciesReference species="A" stoichiometry="{nu}" constant="true"/></listOfReactants>
+<listOfProducts><speciesReference species="B" stoichiometry="{nu}" constant="true"/></listOfProducts>
+<kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML"><ci>A</ci></math></kineticLaw></reaction>"#
+        )
+    };
+    // A → B twice over: no two species determine both.
+    let dependent =
+        format!("{species}<listOfReactions>{}{}</listOfReactions>", reaction("f1", "1"), reaction("f2", "2"));
+    let err = import(&dependent).unwrap_err();
+    assert!(
+        err.is_unsupported() && err.to_string().contains("linearly dependent") && err.to_string().contains("'f2'"),
+        "{err}"
+    );
+    // An event that sets a species the fast reaction holds in equilibrium.
+    let evented = format!(
+        r#"{species}<listOfReactions>{}</listOfReactions><listOfEvents><event id="e" useValuesFromTriggerTime="true">
+<trigger initialValue="false" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><gt/><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol><cn>1</cn></apply></math></trigger>
+<listOfEventAssignments><eventAssignment variable="B"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>3</cn></math></eventAssignment></listOfEventAssignments></event></listOfEvents>"#,
+        reaction("f", "1")
+    );
+    let err = import(&evented).unwrap_err();
+    assert!(err.is_unsupported() && err.to_string().contains("species 'B'"), "{err}");
+    // The one fast reaction alone: A is pushed to 0, B holds the pool.
+    let one = format!("{species}<listOfReactions>{}</listOfReactions>", reaction("f", "1"));
+    let import = import(&one).unwrap();
+    let sol = import.model.simulate(&[0.0, 1.0], Method::Auto, &Options::default()).unwrap();
+    for k in 0..2 {
+        let y = sol.state(k);
+        let (a, b) = (import.amount("A", sol.t[k], y).unwrap(), import.amount("B", sol.t[k], y).unwrap());
+        assert!(a.abs() < 1e-12 && (b - 1.0).abs() < 1e-12, "t = {}: A = {a}, B = {b}", sol.t[k]);
+    }
 }

@@ -435,16 +435,6 @@ fn a_document_without_model_is_empty() {
 fn refusals_name_the_construct_and_the_element() {
     let cases: Vec<(String, &str, &str)> = vec![
         (
-            l3v1(r#"<listOfReactions><reaction id="fr" reversible="false" fast="true"/></listOfReactions>"#),
-            "reaction fast=\"true\"",
-            "reaction 'fr'",
-        ),
-        (
-            l2v4(r#"<listOfReactions><reaction id="fr2" fast="true"/></listOfReactions>"#),
-            "reaction fast=\"true\"",
-            "reaction 'fr2'",
-        ),
-        (
             l3v2(&format!(
                 r#"<listOfRules><assignmentRule variable="y">{}</assignmentRule></listOfRules>"#,
                 math(

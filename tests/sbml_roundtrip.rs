@@ -459,13 +459,19 @@ fn every_importable_case_of_the_shared_suite_round_trips() {
         "{tripped} cases round-trip; {not_imported} not imported, {not_simulated} not simulated, {} refused by the export",
         refused.len()
     );
-    // The one construct the export refuses: a concentration computed at the
+    // The constructs the export refuses: a concentration computed at the
     // trigger of a delayed event, scaled by the size at execution (SBML
-    // cannot say it without auxiliary events).
-    let unexpected: Vec<&String> =
-        refused.iter().filter(|r| !r.contains("exporting an assignment scale of a delayed event")).collect();
+    // cannot say it without auxiliary events), and fast reactions (L3V2
+    // has none).
+    let unexpected: Vec<&String> = refused
+        .iter()
+        .filter(|r| {
+            !r.contains("exporting an assignment scale of a delayed event")
+                && !r.contains("exporting a fast constraint")
+        })
+        .collect();
     assert!(unexpected.is_empty(), "{unexpected:#?}");
-    assert!(refused.len() < 10, "{refused:#?}");
+    assert!(refused.len() < 30, "{refused:#?}");
     assert!(tripped > 700, "{tripped}");
 }
 

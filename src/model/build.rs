@@ -57,7 +57,7 @@ impl Model {
         };
         let expressions = Expressions::new(&resolver)?;
         let mut unchecked_units = Vec::new();
-        let algebraic = check_constraints(&spec, &compartment_index)?;
+        let (algebraic, relaxing) = check_constraints(&spec, &compartment_index)?;
         let (kinetics, mut parametrization) = compile_processes(&resolver, &expressions, &mut unchecked_units)?;
         let events = ModelEvent::compile_all(&resolver, &expressions, &mut unchecked_units)?;
         let assignments = expressions.assignments();
@@ -85,6 +85,7 @@ impl Model {
             assignments,
             events,
             algebraic,
+            relaxing,
             unchecked_units,
             parametrization: std::sync::Arc::new(parametrization),
         })
@@ -425,9 +426,10 @@ fn compile_processes(
 /// Checks the `[[constraint]]`s: each determines a declared compartment
 /// that no other constraint determines and that no process or transport
 /// changes (its value is the constraint's). Returns the constrained
-/// compartments, sorted: the model's algebraic components.
-fn check_constraints(spec: &ModelSpec, compartments: &HashMap<String, usize>) -> Result<Vec<usize>> {
-    let mut algebraic = Vec::with_capacity(spec.constraints.len());
+/// compartments, sorted (the model's algebraic components), and whether
+/// each is a fast relaxation.
+fn check_constraints(spec: &ModelSpec, compartments: &HashMap<String, usize>) -> Result<(Vec<usize>, Vec<bool>)> {
+    let mut algebraic: Vec<usize> = Vec::with_capacity(spec.constraints.len());
     for c in &spec.constraints {
         let context = format!("constraint on '{}'", c.variable);
         let &i = compartments
@@ -451,8 +453,9 @@ fn check_constraints(spec: &ModelSpec, compartments: &HashMap<String, usize>) ->
         }
         algebraic.push(i);
     }
-    algebraic.sort_unstable();
-    Ok(algebraic)
+    let mut pairs: Vec<(usize, bool)> = algebraic.into_iter().zip(spec.constraints.iter().map(|c| c.fast)).collect();
+    pairs.sort_unstable();
+    Ok(pairs.into_iter().unzip())
 }
 
 /// The variable slot of each name a resolved expression may use:

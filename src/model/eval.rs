@@ -251,6 +251,10 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
         &self.model.algebraic
     }
 
+    fn algebraic_relaxations(&self) -> &[bool] {
+        &self.model.relaxing
+    }
+
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
         let storage = if self.model.dense_jacobian_pays() { Storage::Dense } else { Storage::Sparse };
         self.model.kinetics.jacobian(t, y, &self.inputs, values, storage);

@@ -99,6 +99,8 @@ pub struct Model {
     /// The compartments `[[constraint]]`s determine (sorted): the algebraic
     /// components of the model's differential–algebraic system.
     algebraic: Vec<usize>,
+    /// For each of them, is its constraint a fast relaxation?
+    relaxing: Vec<bool>,
     /// Items whose units could not be checked.
     unchecked_units: Vec<String>,
     /// How the kinetics' numbers follow from the parameters (new values

@@ -182,6 +182,7 @@ impl Model {
             assignments: self.assignments.clone(),
             events,
             algebraic: self.algebraic.clone(),
+            relaxing: self.relaxing.clone(),
             unchecked_units: self.unchecked_units.clone(),
             parametrization: self.parametrization.clone(),
         })

@@ -615,6 +615,14 @@ pub struct ConstraintDecl {
     /// The expression that is held at 0 (infix text over compartments,
     /// pools, parameters, inputs, assignments and `time`).
     pub residual: String,
+    /// Is the residual the rate at which a fast process moves the variable
+    /// (`variable' = residual` on a time scale far shorter than the
+    /// model's: a rapid equilibrium, as an SBML fast reaction)? Then the
+    /// variable takes the equilibrium that process reaches from the
+    /// current state (not merely a root of the residual), and that
+    /// equilibrium must be stable. Default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fast: bool,
     /// Human description.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub description: String,
@@ -623,7 +631,18 @@ pub struct ConstraintDecl {
 impl ConstraintDecl {
     /// `0 = residual`, determining `variable`.
     pub fn new(variable: &str, residual: &str) -> ConstraintDecl {
-        ConstraintDecl { variable: variable.to_string(), residual: residual.to_string(), description: String::new() }
+        ConstraintDecl {
+            variable: variable.to_string(),
+            residual: residual.to_string(),
+            fast: false,
+            description: String::new(),
+        }
+    }
+
+    /// `variable' = residual` on a fast time scale: its equilibrium (see
+    /// [`ConstraintDecl::fast`]).
+    pub fn fast(variable: &str, residual: &str) -> ConstraintDecl {
+        ConstraintDecl { fast: true, ..ConstraintDecl::new(variable, residual) }
     }
 }
 

@@ -433,13 +433,22 @@ fn write(model: &Model, arm: Option<&Arm>, observables: &[Observable], detection
     let mut out = String::new();
     write_model_header(&mut out, &id, spec, arm, t0);
     write_units_and_compartment(&mut out, &dims, &ids.container);
-    write_species(&mut out, model, &ids.container)?;
+    write_species(&mut out, model, &ids.container, &changing(spec, &actions))?;
     let labelled: Vec<(&str, String)> =
         observables.iter().map(|o| (o.name.as_str(), format!("{} [{}]", o.name, o.unit))).collect();
     write_parameters(&mut out, model, &labelled)?;
     let stoichiometries: Vec<(String, &String)> = stoichiometries.iter().map(|(id, m)| (id.clone(), m)).collect();
     write_math_list(&mut out, ("listOfInitialAssignments", "initialAssignment", "symbol"), &stoichiometries);
     let rules: Vec<(String, &String)> = rules.iter().map(|(o, m)| (sid(o), m)).collect();
+    // An algebraic rule holds a root; a fast constraint the equilibrium of
+    // its relaxation, which SBML Level 3 Version 2 (no fast reactions)
+    // cannot say: exported as a rule it could mean another root.
+    if let Some(c) = spec.constraints.iter().find(|c| c.fast) {
+        return Err(SaspError::unsupported(
+            "exporting a fast constraint (SBML Level 3 Version 2 has no fast reactions)",
+            format!("constraint on '{}'", c.variable),
+        ));
+    }
     let algebraic = spec
         .constraints
         .iter()
@@ -520,22 +529,40 @@ fn write_units_and_compartment(out: &mut String, dims: &[Dimension], container: 
 }
 
 /// One species per compartment, with its initial amount in canonical units.
-fn write_species(out: &mut String, model: &Model, container: &str) -> Result<()> {
+fn write_species(out: &mut String, model: &Model, container: &str, changing: &HashSet<&str>) -> Result<()> {
     let spec = model.spec();
     out.push_str("    <listOfSpecies>\n");
     let initial = model.initial_state();
     for (c, y0) in spec.compartments.iter().zip(&initial) {
         let _ = writeln!(
             out,
-            "      <species id=\"{}\" name=\"{}\" compartment=\"{container}\" initialAmount=\"{}\" substanceUnits=\"{}\" hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"false\" sboTerm=\"SBO:0000240\"/>",
+            "      <species id=\"{}\" name=\"{}\" compartment=\"{container}\" initialAmount=\"{}\" substanceUnits=\"{}\" hasOnlySubstanceUnits=\"true\" boundaryCondition=\"false\" constant=\"{}\" sboTerm=\"SBO:0000240\"/>",
             sid(&c.name),
             xml(&format!("{} ({})", c.name, c.kind)),
             real(*y0),
-            unit_id(unit_of(&c.unit)?)
+            unit_id(unit_of(&c.unit)?),
+            !changing.contains(c.name.as_str())
         );
     }
     out.push_str("    </listOfSpecies>\n");
     Ok(())
+}
+
+/// The compartments that something changes: a process, a constraint, an
+/// event or a dose. The others are written as constant species, so that an
+/// algebraic rule finds no free variable among them (SBML names none).
+fn changing<'s>(spec: &'s ModelSpec, actions: &[(f64, TimedAction)]) -> HashSet<&'s str> {
+    let mut out: HashSet<&str> = spec.processes.iter().flat_map(|p| p.changes.keys().map(String::as_str)).collect();
+    out.extend(spec.constraints.iter().map(|c| c.variable.as_str()));
+    out.extend(spec.events.iter().flat_map(|e| e.assignments.iter().map(|a| a.target.as_str())));
+    for (_, action) in actions {
+        if let TimedAction::Add { compartment, .. } = action {
+            if let Some(c) = spec.compartments.get(*compartment) {
+                out.insert(c.name.as_str());
+            }
+        }
+    }
+    out
 }
 
 /// The parameters (constant, canonical values), the inputs (non-constant,

@@ -40,11 +40,10 @@ pub(super) fn eliminate(n_f: &[Vec<f64>], m: usize) -> Option<Elimination> {
     let scale = n_f.iter().flatten().fold(0.0f64, |a, &v| a.max(v.abs()));
     let mut pivots = Vec::with_capacity(m);
     for k in 0..m {
-        let (best, value) = (0..s)
-            .filter(|i| !pivots.contains(i))
-            .map(|i| (i, work[i][k].abs()))
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        if !(value > 1e-12 * scale) {
+        let (best, value) =
+            (0..s).filter(|i| !pivots.contains(i)).map(|i| (i, work[i][k].abs())).max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let independent = value > 1e-12 * scale;
+        if !independent {
             return None;
         }
         for i in 0..s {
@@ -62,7 +61,8 @@ pub(super) fn eliminate(n_f: &[Vec<f64>], m: usize) -> Option<Elimination> {
     let mut inv: Vec<Vec<f64>> = (0..m).map(|i| (0..m).map(|j| f64::from(u8::from(i == j))).collect()).collect();
     for c in 0..m {
         let r = (c..m).max_by(|&x, &y| a[x][c].abs().total_cmp(&a[y][c].abs()))?;
-        if !(a[r][c].abs() > 1e-12 * scale) {
+        let nonsingular = a[r][c].abs() > 1e-12 * scale;
+        if !nonsingular {
             return None;
         }
         a.swap(r, c);
@@ -86,8 +86,7 @@ pub(super) fn eliminate(n_f: &[Vec<f64>], m: usize) -> Option<Elimination> {
     }
     let rows = (0..s)
         .map(|i| {
-            (!pivots.contains(&i))
-                .then(|| (0..m).map(|k| (0..m).map(|j| n_f[i][j] * inv[j][k]).sum::<f64>()).collect())
+            (!pivots.contains(&i)).then(|| (0..m).map(|k| (0..m).map(|j| n_f[i][j] * inv[j][k]).sum::<f64>()).collect())
         })
         .collect();
     Some(Elimination { pivots, rows })

@@ -337,6 +337,9 @@ struct Importer<'d> {
     /// Each algebraic rule's math and the variable it determines
     /// ([`super::algebraic`]), in document order.
     algebraic: Vec<(&'d str, &'d Expr)>,
+    /// The fast reactions as equilibrium constraints ([`super::fast`]),
+    /// worked out when the initial values are known.
+    fast: Option<FastSystem>,
     species: HashMap<String, SpeciesInfo>,
     /// Kinetic laws with local parameters substituted, by reaction id.
     laws: HashMap<&'d str, Expr>,
@@ -469,6 +472,7 @@ impl<'d> Importer<'d> {
             event_targets,
             changed_by_reactions,
             algebraic: Vec::new(),
+            fast: None,
             species: HashMap::new(),
             laws,
             symbols: HashMap::new(),
@@ -530,6 +534,7 @@ impl<'d> Importer<'d> {
         }
         self.check_algebraic_initial_values()?;
         let initial = self.initial_values()?;
+        self.fast = self.fast_system(&initial)?;
         let mut spec = ModelBuilder::new(if doc.model_id.is_empty() { "sbml" } else { &doc.model_id }).spec().clone();
         spec.model.description = format!("imported from {}", self.source);
         self.declare_symbols(&mut spec, &initial)?;
@@ -728,6 +733,12 @@ impl<'d> Importer<'d> {
                 spec.assignments.push(AssignmentDecl::new(&name, &self.rewrite(rule).to_string()));
                 continue;
             }
+            if let Some(fast) = &self.fast {
+                if let Some(i) = fast.species.iter().position(|s| s == id) {
+                    self.declare_fast_species(fast, i, spec, initial)?;
+                    continue;
+                }
+            }
             let rate_rule = self.rate_rules.get(id);
             let evented = self.event_targets.contains(id);
             let reacting = self.changed_by_reactions.contains(id);
@@ -839,6 +850,10 @@ impl<'d> Importer<'d> {
             // The reaction's id is an assignment holding its rate.
             let name = self.name(&r.id);
             spec.assignments.push(AssignmentDecl::new(&name, &self.rewrite(law).to_string()));
+            if r.fast {
+                // Its effect is its equilibrium constraint.
+                continue;
+            }
             let rate = Expr::var(&name);
             // Net change of each species: a number, and/or expression terms.
             let mut numeric: Vec<(String, f64)> = Vec::new();
@@ -850,6 +865,15 @@ impl<'d> Importer<'d> {
                 let name = self.name(&sr.species);
                 let nu = self.stoichiometry(sr, initial)?;
                 let cf = self.conversion_factor(&sr.species, initial)?;
+                if let Some(fast) = &self.fast {
+                    if let Some(i) = fast.species.iter().position(|s| s == &sr.species) {
+                        let change = sign * fixed_change(nu, cf, &sr.species, self.source)?;
+                        for (pool, v) in fast.pool_changes(i, change) {
+                            add(&mut numeric, pool, v);
+                        }
+                        continue;
+                    }
+                }
                 match (nu, cf) {
                     (Stoich::Number(n), None) => add(&mut numeric, &name, sign * n),
                     (Stoich::Number(n), Some(Stoich::Number(c))) => add(&mut numeric, &name, sign * n * c),
@@ -998,6 +1022,12 @@ impl<'d> Importer<'d> {
     }
 
     fn rate_of_uncached(&self, id: &str, stack: &mut Vec<String>, memo: &mut HashMap<String, Expr>) -> Result<Expr> {
+        if self.fast_species().any(|s| s == id) {
+            return Err(SaspError::unsupported(
+                "rateOf a species that a fast reaction changes",
+                format!("rateOf({id}) in {}", self.source),
+            ));
+        }
         if self.algebraic_rule_of(id).is_some() {
             return Err(SaspError::unsupported(
                 "rateOf a variable an algebraic rule determines",
@@ -1300,15 +1330,17 @@ impl<'d> Importer<'d> {
 
     /// Refuses an initial value (other than an assignment rule's or a
     /// reaction's, which the model evaluates on the state) that is
-    /// computed from a variable an algebraic rule determines: the import
-    /// computes initial values before the solver makes those variables
-    /// consistent, so it would read the declared value instead.
+    /// computed from a variable an algebraic rule determines or a species
+    /// a fast reaction changes: the import computes initial values before
+    /// the solver makes those consistent, so it would read the declared
+    /// value instead.
     fn check_algebraic_initial_values(&self) -> Result<()> {
-        if self.algebraic.is_empty() {
+        let mut tainted: HashMap<&str, &str> = self.algebraic.iter().map(|&(v, _)| (v, v)).collect();
+        tainted.extend(self.fast_species().map(|s| (s, s)));
+        if tainted.is_empty() {
             return Ok(());
         }
         let (def, order) = self.initial_definitions()?;
-        let mut tainted: HashMap<&str, &str> = self.algebraic.iter().map(|&(v, _)| (v, v)).collect();
         for id in order {
             if tainted.contains_key(id) {
                 continue;
@@ -1323,9 +1355,197 @@ impl<'d> Importer<'d> {
                 || (self.species.contains_key(id) && self.amount_given(id).is_some());
             if !evaluated && !self.rates.contains_key(id) {
                 return Err(SaspError::unsupported(
-                    "an initial value computed from a variable an algebraic rule determines",
+                    "an initial value computed from a variable an algebraic rule determines or a fast reaction changes",
                     format!("'{id}' reads '{from}' in {}", self.source),
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The fast reactions of an SBML model as equilibrium constraints
+/// ([`super::fast`]): the species they change, each a pivot (an algebraic
+/// state held by its fast reaction's kinetic law at 0) or the sum of a pool
+/// state and pivots (`S_q = u + A S_p`, an assignment).
+struct FastSystem {
+    /// SBML ids of the species the fast reactions change, in document order.
+    species: Vec<String>,
+    /// The change of each species by each fast reaction (`N_f`, amounts).
+    changes: Vec<Vec<f64>>,
+    /// The elimination: pivots and rows of `A`.
+    elimination: super::fast::Elimination,
+    /// Each fast reaction's kinetic law, in model terms (its constraint).
+    laws: Vec<Expr>,
+    /// The model name of each non-pivot species' pool state.
+    pools: Vec<Option<String>>,
+}
+
+impl FastSystem {
+    /// The pool changes of a change `v` of species `i` (by a slow
+    /// reaction): `v` to its own pool, or for a pivot `−A_{q,k} v` to each
+    /// pool `q`.
+    fn pool_changes(&self, i: usize, v: f64) -> Vec<(&str, f64)> {
+        let e = &self.elimination;
+        match &self.pools[i] {
+            Some(pool) => vec![(pool.as_str(), v)],
+            None => {
+                let k = e.pivots.iter().position(|&p| p == i).unwrap_or(0);
+                e.rows
+                    .iter()
+                    .zip(&self.pools)
+                    .filter_map(|(row, pool)| Some((pool.as_deref()?, -row.as_ref()?[k] * v)))
+                    .filter(|&(_, c)| c != 0.0)
+                    .collect()
+            }
+        }
+    }
+}
+
+/// A change `ν·cf` that must be a number (a species a fast reaction changes).
+fn fixed_change(nu: Stoich, cf: Option<Stoich>, species: &str, source: &str) -> Result<f64> {
+    match (nu, cf) {
+        (Stoich::Number(n), None) => Ok(n),
+        (Stoich::Number(n), Some(Stoich::Number(c))) => Ok(n * c),
+        _ => Err(SaspError::unsupported(
+            "a stoichiometry or conversion factor that varies in time for a species a fast reaction changes",
+            format!("species '{species}' in {source}"),
+        )),
+    }
+}
+
+/// Fast reactions (see [`FastSystem`]).
+impl<'d> Importer<'d> {
+    /// The SBML ids of the species the fast reactions change (not
+    /// boundary, not constant), in document order, each once.
+    fn fast_species(&self) -> impl Iterator<Item = &'d str> + '_ {
+        let doc = self.doc;
+        let changed: HashSet<&str> = doc
+            .reactions
+            .iter()
+            .filter(|r| r.fast)
+            .flat_map(|r| r.reactants.iter().chain(&r.products))
+            .map(|sr| sr.species.as_str())
+            .filter(|s| self.changed_by_reactions.contains(s))
+            .collect();
+        doc.species.iter().map(|s| s.id.as_str()).filter(move |s| changed.contains(s))
+    }
+
+    /// The fast reactions' elimination, or `None` without fast reactions.
+    /// Refused: a fast reaction without a kinetic law, stoichiometries
+    /// that vary in time, fast reactions whose stoichiometries are linearly
+    /// dependent, and events that set a species the fast reactions change.
+    fn fast_system(&self, initial: &HashMap<String, f64>) -> Result<Option<FastSystem>> {
+        let doc = self.doc;
+        let fast: Vec<&super::read::Reaction> = doc.reactions.iter().filter(|r| r.fast).collect();
+        if fast.is_empty() {
+            return Ok(None);
+        }
+        let species: Vec<String> = self.fast_species().map(str::to_string).collect();
+        if let Some(s) = species.iter().find(|s| self.event_targets.contains(s.as_str())) {
+            return Err(SaspError::unsupported(
+                "an event assignment to a species that a fast reaction changes",
+                format!("species '{s}' in {}", self.source),
+            ));
+        }
+        let m = fast.len();
+        let mut n_f = vec![vec![0.0; m]; species.len()];
+        let mut laws = Vec::with_capacity(m);
+        for (k, r) in fast.iter().enumerate() {
+            let law = self.laws.get(r.id.as_str()).ok_or_else(|| {
+                SaspError::unsupported(
+                    "a fast reaction without a kinetic law",
+                    format!("reaction '{}' in {}", r.id, self.source),
+                )
+            })?;
+            laws.push(self.rewrite(law));
+            for (sign, sr) in r.reactants.iter().map(|s| (-1.0, s)).chain(r.products.iter().map(|s| (1.0, s))) {
+                let Some(i) = species.iter().position(|s| s == &sr.species) else { continue };
+                let nu = self.stoichiometry(sr, initial)?;
+                let cf = self.conversion_factor(&sr.species, initial)?;
+                n_f[i][k] += sign * fixed_change(nu, cf, &sr.species, self.source)?;
+            }
+        }
+        let elimination = super::fast::eliminate(&n_f, m).ok_or_else(|| {
+            SaspError::unsupported(
+                "fast reactions whose stoichiometries are linearly dependent",
+                format!(
+                    "reactions {} in {}",
+                    fast.iter().map(|r| format!("'{}'", r.id)).collect::<Vec<_>>().join(", "),
+                    self.source
+                ),
+            )
+        })?;
+        let mut taken: HashSet<String> = self.symbols.keys().cloned().chain(self.names.values().cloned()).collect();
+        let pools = elimination
+            .rows
+            .iter()
+            .zip(&species)
+            .map(|(row, s)| {
+                row.as_ref().map(|_| {
+                    let mut name = format!("{}_pool", self.name(s));
+                    while taken.contains(&name) {
+                        name.push('_');
+                    }
+                    taken.insert(name.clone());
+                    name
+                })
+            })
+            .collect();
+        Ok(Some(FastSystem { species, changes: n_f, elimination, laws, pools }))
+    }
+
+    /// The amount of species `id` at the start, from its symbol's value.
+    fn initial_amount(&self, id: &str, initial: &HashMap<String, f64>) -> Result<f64> {
+        let value = self.value_of(initial, id)?;
+        match self.species.get(id) {
+            Some(info) if info.holds == Holds::Amount && !info.only_substance => {
+                Ok(value * self.value_of(initial, &info.compartment)?)
+            }
+            _ => Ok(value),
+        }
+    }
+
+    /// Species `i` of the fast reactions: a pivot is a state (its amount)
+    /// held by a fast constraint, the rate at which the fast reactions
+    /// change it; any other species is
+    /// the assignment `S_q = u + Σ_k A_{q,k} S_{p_k}` over a pool state `u`
+    /// that starts at `S_q(0) − Σ_k A_{q,k} S_{p_k}(0)`.
+    fn declare_fast_species(
+        &self,
+        fast: &FastSystem,
+        i: usize,
+        spec: &mut ModelSpec,
+        initial: &HashMap<String, f64>,
+    ) -> Result<()> {
+        let e = &fast.elimination;
+        let id = &fast.species[i];
+        let name = self.name(id);
+        match (&e.rows[i], &fast.pools[i]) {
+            (Some(row), Some(pool)) => {
+                let mut u0 = self.initial_amount(id, initial)?;
+                let mut terms = vec![Expr::var(pool)];
+                for (&p, &a) in e.pivots.iter().zip(row) {
+                    if a != 0.0 {
+                        u0 -= a * self.initial_amount(&fast.species[p], initial)?;
+                        terms.push(Expr::binary(Op::Times, Expr::Num(a), Expr::var(&self.name(&fast.species[p]))));
+                    }
+                }
+                spec.compartments.push(state(pool, "species", u0)?);
+                spec.assignments.push(AssignmentDecl::new(&name, &Expr::apply(Op::Plus, terms).to_string()));
+            }
+            _ => {
+                // Its constraint: the rate at which the fast reactions
+                // change it, Σ_k N_{p,k} v_k (zero with the laws, and the
+                // relaxation whose equilibrium the fast reactions reach).
+                let terms: Vec<Expr> = fast.changes[i]
+                    .iter()
+                    .zip(&fast.laws)
+                    .filter(|(&nu, _)| nu != 0.0)
+                    .map(|(&nu, law)| Expr::binary(Op::Times, Expr::Num(nu), law.clone()))
+                    .collect();
+                spec.compartments.push(state(&name, "species", self.initial_amount(id, initial)?)?);
+                spec.constraints.push(ConstraintDecl::fast(&name, &Expr::apply(Op::Plus, terms).to_string()));
             }
         }
         Ok(())

@@ -8,6 +8,7 @@ mod algebraic;
 mod case;
 mod comp;
 mod export;
+mod fast;
 pub mod import;
 pub mod read;
 mod sensitivity;

@@ -33,7 +33,6 @@
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
 //! | a package other than comp declared `xxx:required="true"` on `<sbml>` (fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
 //! | what comp flattening does not convert (`crate::sbml` comp module: external models that cannot be read, some conversion factors) | `comp:…`, naming the construct |
-//! | a reaction with `fast="true"` | `reaction fast="true"` |
 //! | the MathML csymbol `delay` | `delay csymbol` |
 //! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
 //! | the csymbol `rateOf` in a function definition | `rateOf csymbol in a function definition` |
@@ -228,13 +227,16 @@ pub enum Rule {
     },
 }
 
-/// An SBML `<reaction>` (fast reactions are refused).
+/// An SBML `<reaction>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reaction {
     /// Its id.
     pub id: String,
     /// `reversible` (Level 2 default: true).
     pub reversible: bool,
+    /// `fast`: in rapid equilibrium, its kinetic law held at 0 (the
+    /// Level 2 semantics; absent in L3V2, where it is false).
+    pub fast: bool,
     /// `<listOfReactants>`.
     pub reactants: Vec<SpeciesReference>,
     /// `<listOfProducts>`.
@@ -720,9 +722,7 @@ impl Reader<'_> {
         let reversible = self.boolean(r, "reversible", Some(true))?;
         // `fast`: required in L3V1, gone in L3V2 (false when absent there).
         let fast_default = if self.level == 3 && self.version == 1 { None } else { Some(false) };
-        if self.boolean_or(r, "fast", fast_default)? {
-            return Err(self.unsupported("reaction fast=\"true\"", r));
-        }
+        let fast = self.boolean_or(r, "fast", fast_default)?;
         let refs = |list: &str| -> crate::Result<Vec<SpeciesReference>> {
             self.list(r, list, "speciesReference").into_iter().map(|s| self.species_reference(s)).collect()
         };
@@ -749,7 +749,7 @@ impl Reader<'_> {
             }
             kinetic_law = self.math(law)?;
         }
-        Ok(Reaction { id, reversible, reactants, products, modifiers, kinetic_law, local_parameters })
+        Ok(Reaction { id, reversible, fast, reactants, products, modifiers, kinetic_law, local_parameters })
     }
 
     fn species_reference(&self, s: Node) -> crate::Result<SpeciesReference> {

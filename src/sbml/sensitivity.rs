@@ -29,8 +29,11 @@ impl Import {
     /// depends on a seed.
     pub fn with_sensitivities(doc: &Document, source: &str, seeds: &[String]) -> Result<Import> {
         let mut doc = doc.clone();
-        if doc.rules.iter().any(|r| matches!(r, Rule::Algebraic { .. })) {
-            return Err(SaspError::unsupported("sensitivities of a model with algebraic rules", source.to_string()));
+        if doc.rules.iter().any(|r| matches!(r, Rule::Algebraic { .. })) || doc.reactions.iter().any(|r| r.fast) {
+            return Err(SaspError::unsupported(
+                "sensitivities of a model with algebraic rules or fast reactions",
+                source.to_string(),
+            ));
         }
         let ruled: HashSet<String> = doc
             .rules

@@ -165,6 +165,12 @@ fn refuse(dir: &Path) -> Result<()> {
             at(&format!("rule for '{variable}'")),
         ));
     }
+    if let Some(r) = doc.reactions.iter().find(|r| r.fast) {
+        return Err(SaspError::unsupported(
+            "fast reactions in stochastic simulation",
+            at(&format!("reaction '{}'", r.id)),
+        ));
+    }
     let ruled = |id: &str| {
         doc.rules
             .iter()

@@ -10,6 +10,16 @@
 //! after every stop that changes the state, [`Consistency::apply`] solves
 //! `0 = f_a(t, x, z)` for `z` with `x` held, by Newton's method with the
 //! exact block `∂f_a/∂z` and a backtracking line search on `‖f_a‖₂`.
+//!
+//! Rows that are fast relaxations ([`OdeSystem::algebraic_relaxations`]:
+//! `z' = f_a/ε`, `ε → 0`, an SBML fast reaction) first follow that
+//! relaxation from the current state by pseudo-transient continuation
+//! (implicit Euler steps `(D/Δt − ∂f_a/∂z) δ = f_a`, `D` = 1 on those rows,
+//! with `Δt` growing as the residual falls, Kelley & Keyes 1998), so the
+//! equilibrium found is the one the fast process reaches, not merely a
+//! root; Newton then polishes it, and the equilibrium must be stable (the
+//! relaxation rows' block, with the other algebraic rows eliminated, has
+//! eigenvalues of negative real part).
 
 use super::failure::dominant;
 use super::jacobian::JacobianEvaluator;
@@ -21,6 +31,10 @@ use crate::error::{SaspError, SolveError, SolveErrorKind};
 const MAX_ITERATIONS: usize = 50;
 /// Halvings of a Newton step before giving up.
 const MAX_HALVINGS: usize = 30;
+/// Pseudo-transient steps before giving up.
+const MAX_RELAXATION_STEPS: usize = 500;
+/// The relaxation hands over to Newton once `Δt·‖∂f_a/∂z‖` exceeds this.
+const RELAXED: f64 = 1e8;
 /// A full Newton step below this weighted size (a millionth of the
 /// tolerance) ends the iteration: quadratic convergence has then left an
 /// error far below the tolerance. (A step within the tolerance that no
@@ -36,6 +50,8 @@ pub struct Consistency {
     /// Where `∂f_{a_i}/∂y_{a_j}` is stored in the Jacobian values (column-major
     /// over `(i, j)`), `None` for an entry the structure does not hold.
     positions: Vec<Option<usize>>,
+    /// For each algebraic component, is its row a fast relaxation?
+    relaxing: Vec<bool>,
     block: DenseLu,
     step: Vec<f64>,
     trial: Vec<f64>,
@@ -57,8 +73,11 @@ impl Consistency {
                 positions.push(structure.position(n, i, j));
             }
         }
+        let flags = system.algebraic_relaxations();
+        let relaxing = (0..m).map(|k| flags.get(k).copied().unwrap_or(false)).collect();
         Some(Consistency {
             components,
+            relaxing,
             positions,
             block: DenseLu::new(m),
             step: vec![0.0; m],
@@ -87,9 +106,187 @@ impl Consistency {
         stats: &mut Stats,
         method: &'static str,
     ) -> Result<(), SaspError> {
-        let m = self.components.len();
         system.rhs(t, y, f);
         stats.rhs_evals += 1;
+        if self.relaxing.contains(&true) {
+            self.relax(system, jac, t, y, f, options, stats, method)?;
+        }
+        self.newton(system, jac, t, y, f, options, stats, method)?;
+        if self.relaxing.contains(&true) {
+            self.check_stable(system, jac, t, y, f, stats, method)?;
+        }
+        Ok(())
+    }
+
+    /// The Jacobian block `∂f_a/∂y_a` at `(t, y)` into `self.block`;
+    /// returns its largest entry.
+    fn fill_block<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        jac: &mut JacobianEvaluator,
+        (t, y, f): (f64, &[f64], &[f64]),
+        stats: &mut Stats,
+    ) -> f64 {
+        jac.evaluate(system, t, y, Some(f), stats);
+        let a = self.block.matrix_mut();
+        let mut largest = 0.0f64;
+        for (entry, p) in a.iter_mut().zip(&self.positions) {
+            *entry = p.map_or(0.0, |p| jac.values[p]);
+            largest = largest.max(entry.abs());
+        }
+        largest
+    }
+
+    /// Follows the fast relaxations from `y` toward their equilibrium by
+    /// pseudo-transient continuation (the other algebraic rows held
+    /// satisfied by Newton at each step), until `Δt` is large enough for
+    /// Newton to take over.
+    #[allow(clippy::too_many_arguments)]
+    fn relax<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        jac: &mut JacobianEvaluator,
+        t: f64,
+        y: &mut [f64],
+        f: &mut [f64],
+        options: &Options,
+        stats: &mut Stats,
+        method: &'static str,
+    ) -> Result<(), SaspError> {
+        let m = self.components.len();
+        let mut residual = self.residual(f);
+        let mut dt = f64::NAN;
+        // The state's size, which bounds a step.
+        let scale = (0..y.len()).map(|i| y[i].abs() + options.atol.get(i)).fold(0.0, f64::max);
+        for _ in 0..MAX_RELAXATION_STEPS {
+            if residual == 0.0 {
+                return Ok(());
+            }
+            let norm = self.fill_block(system, jac, (t, y, f), stats);
+            if dt.is_nan() {
+                // The first step is a hundredth of the Jacobian's time scale,
+                // and moves at most a hundredth of the state's size.
+                let rate = self.components.iter().map(|&i| f[i].abs()).fold(0.0, f64::max);
+                dt = (1e-2 / norm).min(1e-2 * scale / rate);
+            }
+            if dt * norm > RELAXED {
+                return Ok(());
+            }
+            let a = self.block.matrix_mut();
+            for (k, &relaxing) in self.relaxing.iter().enumerate() {
+                if relaxing {
+                    a[k * m + k] -= 1.0 / dt;
+                }
+            }
+            if let Err(singular) = self.block.factor() {
+                return Err(self.failure(system, t, method, Some(self.components[singular.column.min(m - 1)])));
+            }
+            for (s, &i) in self.step.iter_mut().zip(&self.components) {
+                *s = -f[i];
+            }
+            self.block.solve(&mut self.step);
+            stats.linear_solves += 1;
+            // The relaxations' step must go with their flow (`δ ≈ Δt·f_a`
+            // for small Δt) and stay within a tenth of the state's size:
+            // one against it, or a leap (Δt too long where the flow is
+            // locally unstable), would jump to another root. (The other
+            // algebraic rows take Newton steps.)
+            let along: f64 = (0..m).filter(|&k| self.relaxing[k]).map(|k| self.step[k] * f[self.components[k]]).sum();
+            let leap = (0..m).filter(|&k| self.relaxing[k]).fold(0.0f64, |a, k| a.max(self.step[k].abs()));
+            // (Written so that a NaN rejects the step.)
+            let with_flow = along >= 0.0 && leap <= 0.1 * scale;
+            if !with_flow {
+                dt *= 0.25;
+                continue;
+            }
+            self.trial.copy_from_slice(y);
+            for (&s, &i) in self.step.iter().zip(&self.components) {
+                self.trial[i] += s;
+            }
+            system.rhs(t, &self.trial, &mut self.f_trial);
+            stats.rhs_evals += 1;
+            let r = self.residual(&self.f_trial);
+            if !r.is_finite() || r > 10.0 * residual {
+                dt *= 0.25;
+                continue;
+            }
+            let size = self
+                .step
+                .iter()
+                .zip(&self.components)
+                .map(|(&s, &i)| s.abs() / (options.atol.get(i) + options.rtol * y[i].abs()))
+                .fold(0.0, f64::max);
+            y.copy_from_slice(&self.trial);
+            f.copy_from_slice(&self.f_trial);
+            // Δt at least doubles after an accepted step, and grows as the
+            // residual falls (switched evolution relaxation): the residual
+            // may rise on the way (the flow crossing a locally unstable
+            // stretch), which the checks above keep on the flow.
+            dt *= (residual / r.max(f64::MIN_POSITIVE)).clamp(2.0, 10.0);
+            residual = r;
+            if size <= CONVERGED {
+                return Ok(());
+            }
+        }
+        Err(self.failure(system, t, method, None))
+    }
+
+    /// Refuses an equilibrium of the fast relaxations that is not stable:
+    /// the relaxation rows' block of `∂f_a/∂z` (the Schur complement that
+    /// eliminates the other algebraic rows) must have eigenvalues of
+    /// negative real part.
+    #[allow(clippy::too_many_arguments)]
+    fn check_stable<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        jac: &mut JacobianEvaluator,
+        t: f64,
+        y: &[f64],
+        f: &[f64],
+        stats: &mut Stats,
+        method: &'static str,
+    ) -> Result<(), SaspError> {
+        use nalgebra::DMatrix;
+        let m = self.components.len();
+        let scale = self.fill_block(system, jac, (t, y, f), stats);
+        let block = DMatrix::from_column_slice(m, m, self.block.matrix_mut());
+        let fast: Vec<usize> = (0..m).filter(|&k| self.relaxing[k]).collect();
+        let plain: Vec<usize> = (0..m).filter(|&k| !self.relaxing[k]).collect();
+        let pick =
+            |rows: &[usize], cols: &[usize]| DMatrix::from_fn(rows.len(), cols.len(), |i, j| block[(rows[i], cols[j])]);
+        let mut reduced = pick(&fast, &fast);
+        if !plain.is_empty() {
+            let Some(inverse) = pick(&plain, &plain).try_inverse() else {
+                return Err(self.failure(system, t, method, plain.first().map(|&k| self.components[k])));
+            };
+            reduced -= pick(&fast, &plain) * inverse * pick(&plain, &fast);
+        }
+        let margin = -64.0 * f64::EPSILON * scale.max(f64::MIN_POSITIVE);
+        let stable = reduced.complex_eigenvalues().iter().all(|l| l.re < margin);
+        if !stable {
+            let mut e = SolveError::new(SolveErrorKind::UnstableEquilibrium, method, t, 0.0);
+            e.component = fast.first().map(|&k| self.components[k]);
+            e.component_name = e.component.map(|i| system.component_name(i));
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Newton's method on `0 = f_a` over the algebraic components, with a
+    /// backtracking line search.
+    #[allow(clippy::too_many_arguments)]
+    fn newton<S: OdeSystem>(
+        &mut self,
+        system: &S,
+        jac: &mut JacobianEvaluator,
+        t: f64,
+        y: &mut [f64],
+        f: &mut [f64],
+        options: &Options,
+        stats: &mut Stats,
+        method: &'static str,
+    ) -> Result<(), SaspError> {
+        let m = self.components.len();
         let mut residual = self.residual(f);
         for _ in 0..MAX_ITERATIONS {
             if residual == 0.0 {
@@ -98,11 +295,7 @@ impl Consistency {
             if !residual.is_finite() {
                 return Err(self.failure(system, t, method, None));
             }
-            jac.evaluate(system, t, y, Some(f), stats);
-            let a = self.block.matrix_mut();
-            for (entry, p) in a.iter_mut().zip(&self.positions) {
-                *entry = p.map_or(0.0, |p| jac.values[p]);
-            }
+            self.fill_block(system, jac, (t, y, f), stats);
             if let Err(singular) = self.block.factor() {
                 return Err(self.failure(system, t, method, Some(self.components[singular.column.min(m - 1)])));
             }
@@ -409,5 +602,60 @@ mod tests {
         let e = solve(&Index2, method, 0.0, &[1.0, 0.0], 1.0, &[1.0]).unwrap_err();
         let SaspError::Solve(e) = e else { panic!("{e}") };
         assert_eq!((e.kind, e.component_name.as_deref()), (SolveErrorKind::InconsistentAlgebraic, Some("z")));
+    }
+
+    /// `x' = 0`, `0 = g = −(x − z) z` as a fast relaxation `z' = g/ε`
+    /// when `relaxing` (a fast reaction `S1 → S2` running backwards, as the
+    /// SBML Test Suite's case 01399, with `x` the pool `S1 + S2`): its
+    /// roots are `z = 0` (stable) and `z = x` (unstable).
+    struct Reversed {
+        relaxing: bool,
+    }
+    impl OdeSystem for Reversed {
+        fn dimension(&self) -> usize {
+            2
+        }
+        fn rhs(&self, _t: f64, y: &[f64], f: &mut [f64]) {
+            f[0] = 0.0;
+            f[1] = -(y[0] - y[1]) * y[1];
+        }
+        fn jacobian(&self, _t: f64, y: &[f64], jac: &mut [f64]) -> bool {
+            jac.copy_from_slice(&[0.0, -y[1], 0.0, -y[0] + 2.0 * y[1]]);
+            true
+        }
+        fn component_name(&self, i: usize) -> String {
+            ["pool", "S2"][i].to_string()
+        }
+        fn algebraic_components(&self) -> &[usize] {
+            &[1]
+        }
+        fn algebraic_relaxations(&self) -> &[bool] {
+            if self.relaxing {
+                &[true]
+            } else {
+                &[]
+            }
+        }
+    }
+
+    fn consistent(system: &Reversed, z0: f64) -> Result<f64, SaspError> {
+        let method = Rosenbrock::rodas5p(system, Options::default()).unwrap();
+        let sol = solve(system, method, 0.0, &[10.0, z0], 1.0, &[0.0])?;
+        Ok(sol.state(0)[1])
+    }
+
+    #[test]
+    fn a_fast_relaxation_reaches_its_stable_equilibrium_not_the_nearest_root() {
+        // From z = 6, Newton runs to the unstable root 10; the relaxation
+        // (z decreasing where g < 0) reaches 0, as the fast process would.
+        assert!((consistent(&Reversed { relaxing: false }, 6.0).unwrap() - 10.0).abs() < 1e-12);
+        assert!(consistent(&Reversed { relaxing: true }, 6.0).unwrap().abs() < 1e-12);
+        // From z = 5, where ∂g/∂z = 0, Newton cannot start; the relaxation can.
+        assert!(consistent(&Reversed { relaxing: false }, 5.0).is_err());
+        assert!(consistent(&Reversed { relaxing: true }, 5.0).unwrap().abs() < 1e-12);
+        // Starting on the unstable equilibrium is refused, naming it.
+        let e = consistent(&Reversed { relaxing: true }, 10.0).unwrap_err();
+        let SaspError::Solve(e) = e else { panic!("{e}") };
+        assert_eq!((e.kind, e.component_name.as_deref()), (SolveErrorKind::UnstableEquilibrium, Some("S2")));
     }
 }

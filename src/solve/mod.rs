@@ -100,6 +100,17 @@ pub trait OdeSystem {
     fn algebraic_components(&self) -> &[usize] {
         &[]
     }
+
+    /// For each algebraic component (in the order of
+    /// [`OdeSystem::algebraic_components`]), is its row the rate of a fast
+    /// relaxation, `y_i' = f_i/ε` with `ε → 0` (a rapid equilibrium, as an
+    /// SBML fast reaction)? Then its consistent value is the equilibrium
+    /// that relaxation reaches from the current state, found by
+    /// pseudo-transient continuation, and that equilibrium must be stable.
+    /// Default (an empty slice): no row is.
+    fn algebraic_relaxations(&self) -> &[bool] {
+        &[]
+    }
 }
 
 /// A shared reference to a system is a system (stop handlers that change the
@@ -131,6 +142,9 @@ impl<T: OdeSystem + ?Sized> OdeSystem for &T {
     }
     fn algebraic_components(&self) -> &[usize] {
         (**self).algebraic_components()
+    }
+    fn algebraic_relaxations(&self) -> &[bool] {
+        (**self).algebraic_relaxations()
     }
 }
 
