@@ -20,7 +20,7 @@
 //! (GMRES preconditioned by cell and by species, [`super::krylov`]) for
 //! systems on grids: `M` is then never factored.
 
-use super::dae::{dae_refused, Consistency};
+use super::dae::{dae_refused, Consistency, Context};
 use super::driver::{check_finite, check_state, h_min, initial_step_guess, Stepper};
 use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
@@ -546,7 +546,11 @@ impl Stepper for Bdf {
         let name = self.name();
         let Some(c) = &mut self.consistency else { return Ok(()) };
         // `f` is scratch here: the next reset evaluates it again.
-        c.apply(system, &mut self.jac, t, y, &mut self.f, &self.opt, &mut self.stats, name)?;
+        c.apply(
+            Context { system, jac: &mut self.jac, t, options: &self.opt, stats: &mut self.stats, method: name },
+            y,
+            &mut self.f,
+        )?;
         self.jac_valid = false;
         Ok(())
     }
@@ -563,7 +567,11 @@ impl Stepper for Bdf {
                 system.rhs(t, y, &mut self.f);
                 self.stats.rhs_evals += 1;
             }
-            Some(c) => c.apply(system, &mut self.jac, t, &mut self.y, &mut self.f, &self.opt, &mut self.stats, name)?,
+            Some(c) => c.apply(
+                Context { system, jac: &mut self.jac, t, options: &self.opt, stats: &mut self.stats, method: name },
+                &mut self.y,
+                &mut self.f,
+            )?,
         }
         let y = &self.y[..];
         check_finite(self.name(), system, t, self.h, &self.f)?;

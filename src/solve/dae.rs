@@ -41,6 +41,24 @@ const RELAXED: f64 = 1e8;
 /// longer reduces the residual ends it too: the residual is at round-off.)
 const CONVERGED: f64 = 1e-6;
 
+/// What a consistency solve works with besides the state: the system, its
+/// Jacobian evaluator, the time, the tolerances, the work counters and the
+/// stepper's name (for errors).
+pub struct Context<'a, S> {
+    /// The system.
+    pub system: &'a S,
+    /// Evaluates its Jacobian.
+    pub jac: &'a mut JacobianEvaluator,
+    /// The time.
+    pub t: f64,
+    /// The tolerances, which the iterations' stopping tests weigh by.
+    pub options: &'a Options,
+    /// Counters of right-hand sides, Jacobians and solves.
+    pub stats: &'a mut Stats,
+    /// The stepper, as errors name it.
+    pub method: &'static str,
+}
+
 /// Work space for making algebraic components consistent (allocated once
 /// per stepper; nothing is allocated while solving).
 #[derive(Clone, Debug)]
@@ -91,47 +109,34 @@ impl Consistency {
         &self.components
     }
 
-    /// Makes the algebraic components of `y` consistent at `t` (the other
-    /// components are held) and leaves `f = f(t, y)` at the result. `jac`
-    /// evaluates the system's Jacobian; `method` names the stepper in an error.
-    #[allow(clippy::too_many_arguments)]
+    /// Makes the algebraic components of `y` consistent at `cx.t` (the
+    /// other components are held) and leaves `f = f(t, y)` at the result.
     pub fn apply<S: OdeSystem>(
         &mut self,
-        system: &S,
-        jac: &mut JacobianEvaluator,
-        t: f64,
+        mut cx: Context<'_, S>,
         y: &mut [f64],
         f: &mut [f64],
-        options: &Options,
-        stats: &mut Stats,
-        method: &'static str,
     ) -> Result<(), SaspError> {
-        system.rhs(t, y, f);
-        stats.rhs_evals += 1;
+        cx.system.rhs(cx.t, y, f);
+        cx.stats.rhs_evals += 1;
         if self.relaxing.contains(&true) {
-            self.relax(system, jac, t, y, f, options, stats, method)?;
+            self.relax(&mut cx, y, f)?;
         }
-        self.newton(system, jac, t, y, f, options, stats, method)?;
+        self.newton(&mut cx, y, f)?;
         if self.relaxing.contains(&true) {
-            self.check_stable(system, jac, t, y, f, stats, method)?;
+            self.check_stable(&mut cx, y, f)?;
         }
         Ok(())
     }
 
     /// The Jacobian block `∂f_a/∂y_a` at `(t, y)` into `self.block`;
     /// returns its largest entry.
-    fn fill_block<S: OdeSystem>(
-        &mut self,
-        system: &S,
-        jac: &mut JacobianEvaluator,
-        (t, y, f): (f64, &[f64], &[f64]),
-        stats: &mut Stats,
-    ) -> f64 {
-        jac.evaluate(system, t, y, Some(f), stats);
+    fn fill_block<S: OdeSystem>(&mut self, cx: &mut Context<'_, S>, y: &[f64], f: &[f64]) -> f64 {
+        cx.jac.evaluate(cx.system, cx.t, y, Some(f), cx.stats);
         let a = self.block.matrix_mut();
         let mut largest = 0.0f64;
         for (entry, p) in a.iter_mut().zip(&self.positions) {
-            *entry = p.map_or(0.0, |p| jac.values[p]);
+            *entry = p.map_or(0.0, |p| cx.jac.values[p]);
             largest = largest.max(entry.abs());
         }
         largest
@@ -141,28 +146,17 @@ impl Consistency {
     /// pseudo-transient continuation (the other algebraic rows held
     /// satisfied by Newton at each step), until `Δt` is large enough for
     /// Newton to take over.
-    #[allow(clippy::too_many_arguments)]
-    fn relax<S: OdeSystem>(
-        &mut self,
-        system: &S,
-        jac: &mut JacobianEvaluator,
-        t: f64,
-        y: &mut [f64],
-        f: &mut [f64],
-        options: &Options,
-        stats: &mut Stats,
-        method: &'static str,
-    ) -> Result<(), SaspError> {
+    fn relax<S: OdeSystem>(&mut self, cx: &mut Context<'_, S>, y: &mut [f64], f: &mut [f64]) -> Result<(), SaspError> {
         let m = self.components.len();
         let mut residual = self.residual(f);
         let mut dt = f64::NAN;
         // The state's size, which bounds a step.
-        let scale = (0..y.len()).map(|i| y[i].abs() + options.atol.get(i)).fold(0.0, f64::max);
+        let scale = (0..y.len()).map(|i| y[i].abs() + cx.options.atol.get(i)).fold(0.0, f64::max);
         for _ in 0..MAX_RELAXATION_STEPS {
             if residual == 0.0 {
                 return Ok(());
             }
-            let norm = self.fill_block(system, jac, (t, y, f), stats);
+            let norm = self.fill_block(cx, y, f);
             if dt.is_nan() {
                 // The first step is a hundredth of the Jacobian's time scale,
                 // and moves at most a hundredth of the state's size.
@@ -179,13 +173,13 @@ impl Consistency {
                 }
             }
             if let Err(singular) = self.block.factor() {
-                return Err(self.failure(system, t, method, Some(self.components[singular.column.min(m - 1)])));
+                return Err(self.failure(cx, Some(self.components[singular.column.min(m - 1)])));
             }
             for (s, &i) in self.step.iter_mut().zip(&self.components) {
                 *s = -f[i];
             }
             self.block.solve(&mut self.step);
-            stats.linear_solves += 1;
+            cx.stats.linear_solves += 1;
             // The relaxations' step must go with their flow (`δ ≈ Δt·f_a`
             // for small Δt) and stay within a tenth of the state's size:
             // one against it, or a leap (Δt too long where the flow is
@@ -203,19 +197,14 @@ impl Consistency {
             for (&s, &i) in self.step.iter().zip(&self.components) {
                 self.trial[i] += s;
             }
-            system.rhs(t, &self.trial, &mut self.f_trial);
-            stats.rhs_evals += 1;
+            cx.system.rhs(cx.t, &self.trial, &mut self.f_trial);
+            cx.stats.rhs_evals += 1;
             let r = self.residual(&self.f_trial);
             if !r.is_finite() || r > 10.0 * residual {
                 dt *= 0.25;
                 continue;
             }
-            let size = self
-                .step
-                .iter()
-                .zip(&self.components)
-                .map(|(&s, &i)| s.abs() / (options.atol.get(i) + options.rtol * y[i].abs()))
-                .fold(0.0, f64::max);
+            let size = self.weighted_step(y, cx.options);
             y.copy_from_slice(&self.trial);
             f.copy_from_slice(&self.f_trial);
             // Δt at least doubles after an accepted step, and grows as the
@@ -228,27 +217,17 @@ impl Consistency {
                 return Ok(());
             }
         }
-        Err(self.failure(system, t, method, None))
+        Err(self.failure(cx, None))
     }
 
     /// Refuses an equilibrium of the fast relaxations that is not stable:
     /// the relaxation rows' block of `∂f_a/∂z` (the Schur complement that
     /// eliminates the other algebraic rows) must have eigenvalues of
     /// negative real part.
-    #[allow(clippy::too_many_arguments)]
-    fn check_stable<S: OdeSystem>(
-        &mut self,
-        system: &S,
-        jac: &mut JacobianEvaluator,
-        t: f64,
-        y: &[f64],
-        f: &[f64],
-        stats: &mut Stats,
-        method: &'static str,
-    ) -> Result<(), SaspError> {
+    fn check_stable<S: OdeSystem>(&mut self, cx: &mut Context<'_, S>, y: &[f64], f: &[f64]) -> Result<(), SaspError> {
         use nalgebra::DMatrix;
         let m = self.components.len();
-        let scale = self.fill_block(system, jac, (t, y, f), stats);
+        let scale = self.fill_block(cx, y, f);
         let block = DMatrix::from_column_slice(m, m, self.block.matrix_mut());
         let fast: Vec<usize> = (0..m).filter(|&k| self.relaxing[k]).collect();
         let plain: Vec<usize> = (0..m).filter(|&k| !self.relaxing[k]).collect();
@@ -257,35 +236,21 @@ impl Consistency {
         let mut reduced = pick(&fast, &fast);
         if !plain.is_empty() {
             let Some(inverse) = pick(&plain, &plain).try_inverse() else {
-                return Err(self.failure(system, t, method, plain.first().map(|&k| self.components[k])));
+                return Err(self.failure(cx, plain.first().map(|&k| self.components[k])));
             };
             reduced -= pick(&fast, &plain) * inverse * pick(&plain, &fast);
         }
         let margin = -64.0 * f64::EPSILON * scale.max(f64::MIN_POSITIVE);
         let stable = reduced.complex_eigenvalues().iter().all(|l| l.re < margin);
         if !stable {
-            let mut e = SolveError::new(SolveErrorKind::UnstableEquilibrium, method, t, 0.0);
-            e.component = fast.first().map(|&k| self.components[k]);
-            e.component_name = e.component.map(|i| system.component_name(i));
-            return Err(e.into());
+            return Err(self.error(cx, SolveErrorKind::UnstableEquilibrium, fast.first().map(|&k| self.components[k])));
         }
         Ok(())
     }
 
     /// Newton's method on `0 = f_a` over the algebraic components, with a
     /// backtracking line search.
-    #[allow(clippy::too_many_arguments)]
-    fn newton<S: OdeSystem>(
-        &mut self,
-        system: &S,
-        jac: &mut JacobianEvaluator,
-        t: f64,
-        y: &mut [f64],
-        f: &mut [f64],
-        options: &Options,
-        stats: &mut Stats,
-        method: &'static str,
-    ) -> Result<(), SaspError> {
+    fn newton<S: OdeSystem>(&mut self, cx: &mut Context<'_, S>, y: &mut [f64], f: &mut [f64]) -> Result<(), SaspError> {
         let m = self.components.len();
         let mut residual = self.residual(f);
         for _ in 0..MAX_ITERATIONS {
@@ -293,25 +258,20 @@ impl Consistency {
                 return Ok(());
             }
             if !residual.is_finite() {
-                return Err(self.failure(system, t, method, None));
+                return Err(self.failure(cx, None));
             }
-            self.fill_block(system, jac, (t, y, f), stats);
+            self.fill_block(cx, y, f);
             if let Err(singular) = self.block.factor() {
-                return Err(self.failure(system, t, method, Some(self.components[singular.column.min(m - 1)])));
+                return Err(self.failure(cx, Some(self.components[singular.column.min(m - 1)])));
             }
             for (s, &i) in self.step.iter_mut().zip(&self.components) {
                 *s = -f[i];
             }
             self.block.solve(&mut self.step);
-            stats.linear_solves += 1;
-            let size = self
-                .step
-                .iter()
-                .zip(&self.components)
-                .map(|(&s, &i)| s.abs() / (options.atol.get(i) + options.rtol * y[i].abs()))
-                .fold(0.0, f64::max);
+            cx.stats.linear_solves += 1;
+            let size = self.weighted_step(y, cx.options);
             if !size.is_finite() {
-                return Err(self.failure(system, t, method, None));
+                return Err(self.failure(cx, None));
             }
             // Backtrack until ‖f_a‖₂ decreases (a step at round-off level is
             // taken whole); when it cannot and the step is already within
@@ -323,8 +283,8 @@ impl Consistency {
                 for (&s, &i) in self.step.iter().zip(&self.components) {
                     self.trial[i] += lambda * s;
                 }
-                system.rhs(t, &self.trial, &mut self.f_trial);
-                stats.rhs_evals += 1;
+                cx.system.rhs(cx.t, &self.trial, &mut self.f_trial);
+                cx.stats.rhs_evals += 1;
                 let r = self.residual(&self.f_trial);
                 if r.is_finite() && (r < residual || size <= CONVERGED) {
                     residual = r;
@@ -340,9 +300,9 @@ impl Consistency {
                 let components = &self.components;
                 let culprit = dominant(&self.step, |k| {
                     let i = components[k];
-                    1.0 / (options.atol.get(i) + options.rtol * y[i].abs())
+                    1.0 / (cx.options.atol.get(i) + cx.options.rtol * y[i].abs())
                 });
-                return Err(self.failure(system, t, method, culprit.map(|k| self.components[k])));
+                return Err(self.failure(cx, culprit.map(|k| self.components[k])));
             }
             y.copy_from_slice(&self.trial);
             f.copy_from_slice(&self.f_trial);
@@ -350,7 +310,7 @@ impl Consistency {
                 return Ok(());
             }
         }
-        Err(self.failure(system, t, method, None))
+        Err(self.failure(cx, None))
     }
 
     /// `‖f_a‖₂` over the algebraic rows.
@@ -358,12 +318,24 @@ impl Consistency {
         self.components.iter().map(|&i| f[i] * f[i]).sum::<f64>().sqrt()
     }
 
-    fn failure<S: OdeSystem>(&self, system: &S, t: f64, method: &'static str, component: Option<usize>) -> SaspError {
-        let mut e = SolveError::new(SolveErrorKind::InconsistentAlgebraic, method, t, 0.0);
-        let component = component.or(self.components.first().copied());
+    fn failure<S: OdeSystem>(&self, cx: &Context<'_, S>, component: Option<usize>) -> SaspError {
+        self.error(cx, SolveErrorKind::InconsistentAlgebraic, component.or(self.components.first().copied()))
+    }
+
+    fn error<S: OdeSystem>(&self, cx: &Context<'_, S>, kind: SolveErrorKind, component: Option<usize>) -> SaspError {
+        let mut e = SolveError::new(kind, cx.method, cx.t, 0.0);
         e.component = component;
-        e.component_name = component.map(|i| system.component_name(i));
+        e.component_name = component.map(|i| cx.system.component_name(i));
         e.into()
+    }
+
+    /// The largest step of an algebraic component, weighed by its tolerance.
+    fn weighted_step(&self, y: &[f64], options: &Options) -> f64 {
+        self.step
+            .iter()
+            .zip(&self.components)
+            .map(|(&s, &i)| s.abs() / (options.atol.get(i) + options.rtol * y[i].abs()))
+            .fold(0.0, f64::max)
     }
 }
 

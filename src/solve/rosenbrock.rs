@@ -27,7 +27,7 @@
 // Coefficients and reference values are kept with the digits they were published with.
 #![allow(clippy::excessive_precision)]
 
-use super::dae::{dae_refused, Consistency};
+use super::dae::{dae_refused, Consistency, Context};
 use super::driver::{check_finite, check_state, initial_step_guess, next_step, Stepper};
 use super::failure::{dominant, first_non_finite, FailureLog, Rejection};
 use super::jacobian::{IterationMatrix, JacobianEvaluator};
@@ -488,8 +488,15 @@ impl Stepper for Rosenbrock {
                 self.stats.rhs_evals += 1;
             }
             Some(c) => {
-                let (opt, stats) = (&self.opt, &mut self.stats);
-                c.apply(system, &mut self.jac, t, &mut self.y, &mut self.f, opt, stats, self.tab.name)?;
+                let cx = Context {
+                    system,
+                    jac: &mut self.jac,
+                    t,
+                    options: &self.opt,
+                    stats: &mut self.stats,
+                    method: self.tab.name,
+                };
+                c.apply(cx, &mut self.y, &mut self.f)?;
             }
         }
         check_finite(self.tab.name, system, t, self.h, &self.f)?;
@@ -568,7 +575,18 @@ impl Stepper for Rosenbrock {
     fn make_consistent<S: OdeSystem>(&mut self, system: &S, t: f64, y: &mut [f64]) -> Result<()> {
         let Some(c) = &mut self.consistency else { return Ok(()) };
         // `f` is scratch here: the next reset evaluates it again.
-        c.apply(system, &mut self.jac, t, y, &mut self.f, &self.opt, &mut self.stats, self.tab.name)?;
+        c.apply(
+            Context {
+                system,
+                jac: &mut self.jac,
+                t,
+                options: &self.opt,
+                stats: &mut self.stats,
+                method: self.tab.name,
+            },
+            y,
+            &mut self.f,
+        )?;
         self.jac_current = false;
         Ok(())
     }
