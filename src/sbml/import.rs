@@ -12,7 +12,7 @@
 //! | a species changed by reactions or events | a state holding its **amount** |
 //! | a species with a rate rule | a state holding its symbol's value (the concentration unless `hasOnlySubstanceUnits`) |
 //! | a compartment, parameter or species reference with a rate rule, or set by an event | a state |
-//! | a variable an algebraic rule determines ([`super::algebraic`]) | a state with a `[[constraint]]` (the rule) |
+//! | a variable an algebraic rule determines (`src/sbml/algebraic.rs`) | a state with a `[[constraint]]` (the rule) |
 //! | any other species (constant, or a boundary species nothing changes) | a parameter holding its amount |
 //!
 //! Where a species stored as an amount appears in math, its symbol stands
@@ -753,22 +753,13 @@ impl<'d> Importer<'d> {
             let is_state = rate_rule.is_some() || evented || reacting || determined.is_some();
             // A symbol without a value that is not a state is left out (an
             // expression that reads it is then refused when the model is built).
-            // One an algebraic rule determines starts its Newton solve from 0.
-            let Some(mut value) = initial.get(id).copied().or(determined.map(|_| 0.0)) else {
+            if !initial.contains_key(id) {
                 if is_state {
                     return Err(self.no_initial_value(id));
                 }
                 continue;
-            };
-            if let Some(info) = self.species.get(id) {
-                if info.holds == Holds::Amount && !info.only_substance {
-                    value = match self.amount_given(id) {
-                        // The size may be an algebraic rule's, not known yet.
-                        Some(amount) if self.algebraic_rule_of(&info.compartment).is_some() => amount,
-                        _ => value * self.value_of(initial, &info.compartment)?,
-                    };
-                }
             }
+            let value = self.initial_amount(id, initial)?;
             if is_state {
                 spec.compartments.push(state(&name, kind, value)?);
                 if let Some(rule) = determined {
@@ -1366,8 +1357,9 @@ impl<'d> Importer<'d> {
 
 /// The fast reactions of an SBML model as equilibrium constraints
 /// ([`super::fast`]): the species they change, each a pivot (an algebraic
-/// state held by its fast reaction's kinetic law at 0) or the sum of a pool
-/// state and pivots (`S_q = u + A S_p`, an assignment).
+/// state held by a fast constraint: the rate at which the fast reactions
+/// change it) or the sum of a pool state and pivots (`S_q = u + A S_p`, an
+/// assignment).
 struct FastSystem {
     /// SBML ids of the species the fast reactions change, in document order.
     species: Vec<String>,
@@ -1495,13 +1487,17 @@ impl<'d> Importer<'d> {
         Ok(Some(FastSystem { species, changes: n_f, elimination, laws, pools }))
     }
 
-    /// The amount of species `id` at the start, from its symbol's value.
+    /// The initial value of symbol `id`'s state: its symbol's value, or
+    /// for a species held as the amount of a concentration, that times the
+    /// size (its `initialAmount` itself where an algebraic rule sizes the
+    /// compartment, whose size is not known yet).
     fn initial_amount(&self, id: &str, initial: &HashMap<String, f64>) -> Result<f64> {
         let value = self.value_of(initial, id)?;
         match self.species.get(id) {
-            Some(info) if info.holds == Holds::Amount && !info.only_substance => {
-                Ok(value * self.value_of(initial, &info.compartment)?)
-            }
+            Some(info) if info.holds == Holds::Amount && !info.only_substance => match self.amount_given(id) {
+                Some(amount) if self.algebraic_rule_of(&info.compartment).is_some() => Ok(amount),
+                _ => Ok(value * self.value_of(initial, &info.compartment)?),
+            },
             _ => Ok(value),
         }
     }
