@@ -598,8 +598,10 @@ impl Model {
             // Stops before the event's instant were applied; one at it is
             // applied by the next call, before anything else happens there.
             next_stop += plan.stops[next_stop..].partition_point(|&s| s < t);
-            let inputs = system.inputs().to_vec();
-            self.fire_due_settled(t, &mut y, &inputs, &mut queue, &mut |t, y| method.make_consistent(&*system, t, y))?;
+            let settled: &ModelSystem<'s> = system;
+            self.fire_due_settled(t, &mut y, settled.inputs(), &mut queue, &mut |t, y| {
+                method.make_consistent(settled, t, y)
+            })?;
             // An output at the event's instant reports the state after it.
             if out.solution.t.last() == Some(&t) && plan.stops[next_stop..].first() != Some(&t) {
                 let k = out.solution.t.len() - 1;
