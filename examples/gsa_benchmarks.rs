@@ -8,7 +8,7 @@
 //!   `a = (0, 1, 4.5, 9, 99, 99, 99, 99)`, `x_i` uniform on `[0, 1]`.
 //!
 //! `cargo run --release --example gsa_benchmarks`; `docs/gsa.md` compares
-//! the numbers with the analytic indices, and `tests/gsa.rs` checks the
+//! the numbers with the analytic indices, and `tests/integration/gsa.rs` checks the
 //! same computation against them.
 
 fn main() -> sasp::Result<()> {

@@ -578,7 +578,12 @@ impl Shard {
     /// (`SLURM_ARRAY_TASK_ID` counted from `SLURM_ARRAY_TASK_MIN`, default 0;
     /// `SLURM_ARRAY_TASK_COUNT`).
     pub fn from_slurm() -> Result<Option<Shard>> {
-        let var = |name: &str| std::env::var(name).ok();
+        Shard::from_slurm_variables(|name| std::env::var(name).ok())
+    }
+
+    /// The shard of a SLURM job array task whose variables `var` gives (by
+    /// name, as [`Shard::from_slurm`] reads them from the environment).
+    pub fn from_slurm_variables(var: impl Fn(&str) -> Option<String>) -> Result<Option<Shard>> {
         match (var("SLURM_ARRAY_TASK_ID"), var("SLURM_ARRAY_TASK_COUNT")) {
             (Some(id), Some(count)) => {
                 let min = var("SLURM_ARRAY_TASK_MIN").and_then(|m| m.parse::<usize>().ok()).unwrap_or(0);

@@ -1,7 +1,7 @@
 //! The two standard test functions of global sensitivity analysis, whose
 //! Sobol' indices are known in closed form, and their indices estimated by
 //! [`sobol_indices`] (the `gsa_benchmarks` example prints them;
-//! `tests/gsa.rs` compares them with the closed forms):
+//! `tests/integration/gsa.rs` compares them with the closed forms):
 //!
 //! - Ishigami: `y = sin x₁ + a sin² x₂ + b x₃⁴ sin x₁`, `a = 7`, `b = 0.1`,
 //!   `x_i` uniform on `[−π, π]`;

@@ -6,7 +6,7 @@
 //! over the `sobol` crate, whose sequence is not scrambled (its first point is
 //! the origin, where a normal quantile is infinite, and one unscrambled
 //! sequence gives no independent replicates); the analytic tests
-//! (`tests/gsa.rs`: Ishigami and G functions) check the estimates it gives.
+//! (`tests/integration/gsa.rs`: Ishigami and G functions) check the estimates it gives.
 
 use super::{
     check_outputs, check_parameters, evaluate_outputs, DesignError, GsaError, Parameter, MAX_BASE_SAMPLES,

@@ -1,6 +1,6 @@
 // Compiled kernels of the built-in models: the reference model and the
-// paper's arms. Written by tests/compiled.rs (SASP_UPDATE_KERNELS=1
-// cargo test --release --test compiled); do not edit.
+// paper's arms. Written by tests/integration/compiled.rs (SASP_UPDATE_KERNELS=1
+// cargo test --release --test integration -- compiled::); do not edit.
 
 // Kernels of model 'iannello2013' (fingerprint 0x8cc63ac50b723309), written by
 // crate::model::compiled::rust_source. Do not edit.

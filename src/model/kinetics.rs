@@ -177,7 +177,7 @@ impl FactorFn {
     }
 
     /// [`FactorFn::value`] as Rust source over `a`, with the constants of
-    /// [`FactorFn::parts`] named by `c` (compiled kernels; `tests/compiled.rs`
+    /// [`FactorFn::parts`] named by `c` (compiled kernels; `tests/integration/compiled.rs`
     /// requires the same bits, so the two must stay the same formulas).
     pub(crate) fn value_source(&self, c: &[String]) -> String {
         match *self {

@@ -33,7 +33,7 @@ use super::SparsityPattern;
 
 /// A factor-and-solve for iteration matrices `M = shift·I + scale·J`.
 ///
-/// Contract (checked for every implementation by `tests/linear_solvers.rs`):
+/// Contract (checked for every implementation by `tests/integration/linear_solvers.rs`):
 /// - `factor_shifted(jac, scale, shift)` reads `jac` in the storage of the
 ///   structure the solver was built for (its length is that structure's
 ///   [`JacobianStructure::len`]), forms `M` and factors it. It returns

@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 /// Layout version of generated LU kernels (and of the kernels generated
 /// with them by the layers above): raise it whenever the
 /// generator or the evaluation order it mirrors changes, so that kernels
-/// written before no longer match (`tests/compiled.rs` also fails until they
+/// written before no longer match (`tests/integration/compiled.rs` also fails until they
 /// are rewritten).
 pub const LAYOUT: u64 = 1;
 

@@ -1,6 +1,3 @@
-//! Helpers shared by the integration tests.
-#![allow(dead_code)]
-
 use nalgebra::DMatrix;
 use sasp::model::Model;
 

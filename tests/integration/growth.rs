@@ -8,7 +8,7 @@
 //! differences, first-order spatial convergence on a smooth solution, and the
 //! reference slice growing before restoration and shrinking after.
 
-mod common;
+use crate::common;
 
 use sasp::model::{Compartment, ModelBuilder, ProcessDecl, Provenance, Quantity, RateLaw};
 use sasp::prelude::*;
@@ -414,7 +414,7 @@ fn the_slice_grows_before_restoration_and_shrinks_after() {
 /// The slice's volume curves and cost with and without tumor-cell motion
 /// (`SASP_SLICE_CELLS`, default 32; `SASP_SLICE_RESTORED_ONLY=1` skips the
 /// runs without p53):
-/// `cargo test --release --test growth -- --ignored --nocapture slice_volume`.
+/// `cargo test --release --test integration -- growth::slice_volume --ignored --nocapture`.
 #[test]
 #[ignore = "a measurement for docs/spatial.md"]
 fn slice_volume_curves_with_and_without_motion() {

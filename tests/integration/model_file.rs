@@ -68,7 +68,7 @@ fn the_docs_table_agrees_with_the_model_file() {
     assert_eq!(
         &docs[start..stop],
         table,
-        "docs/model.md's parameter table is out of date: run SASP_UPDATE_DOCS=1 cargo test --release --test model_file"
+        "docs/model.md's parameter table is out of date: run SASP_UPDATE_DOCS=1 cargo test --release --test integration -- model_file::"
     );
     // The table really lists every parameter with its value.
     let spec: ModelSpec = toml::from_str(REFERENCE).unwrap();

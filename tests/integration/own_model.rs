@@ -3,7 +3,7 @@
 //! through an experiment with its own observables and clearance metric.
 
 #[allow(dead_code)]
-#[path = "../examples/own_model.rs"]
+#[path = "../../examples/own_model.rs"]
 mod own_model;
 
 use sasp::experiment::ArmResult;

@@ -6,7 +6,7 @@ use sasp::experiment::paper::neutralization_arms;
 use sasp::experiment::Experiment;
 
 #[allow(dead_code)]
-#[path = "../examples/own_model.rs"]
+#[path = "../../examples/own_model.rs"]
 mod own_model;
 use std::collections::HashMap;
 

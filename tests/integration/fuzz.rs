@@ -35,11 +35,11 @@
 //! machine's memory.
 //!
 //! Commands:
-//! - `cargo test --release --test fuzz`: the default count, 400 mutants per
+//! - `cargo test --release --test integration -- fuzz::`: the default count, 400 mutants per
 //!   format (1,600 in all, on 2 threads).
-//! - `SASP_FUZZ_MUTANTS=5000 cargo test --release --test fuzz`: a longer run
+//! - `SASP_FUZZ_MUTANTS=5000 cargo test --release --test integration -- fuzz::`: a longer run
 //!   (per format).
-//! - `SASP_FUZZ_ONLY=model:17 cargo test --release --test fuzz -- --nocapture`:
+//! - `SASP_FUZZ_ONLY=model:17 cargo test --release --test integration -- fuzz:: --nocapture`:
 //!   rerun one mutant (format `model`, `scenario`, `sweep` or `part`, and its
 //!   index; a bare index runs that index of every format) and print its text.
 //! - `SASP_FUZZ_SEED=N`: another sequence of mutants (the default is fixed).

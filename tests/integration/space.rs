@@ -1,7 +1,7 @@
 //! The model on a grid: uniform states follow the well-mixed model, diffusion
 //! conserves mass, converges at second order, and the Jacobian is exact.
 
-mod common;
+use crate::common;
 
 use sasp::model::{Compartment, ModelBuilder, Quantity};
 use sasp::prelude::*;

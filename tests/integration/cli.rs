@@ -383,7 +383,7 @@ fn an_experiment_that_fails_at_a_plot_leaves_no_new_file() {
 }
 
 #[allow(dead_code)]
-#[path = "../examples/own_model.rs"]
+#[path = "../../examples/own_model.rs"]
 mod own_model;
 
 /// A model of one's own from the command line: its scenario and declaration

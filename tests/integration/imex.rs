@@ -4,7 +4,7 @@
 //! errors that follow the tolerance, mass conserved to round-off with implicit
 //! transport, positivity on a reaction–diffusion front, typed errors.
 
-mod common;
+use crate::common;
 
 use sasp::prelude::*;
 use sasp::solve::ark::{integrate_imex, Ark};

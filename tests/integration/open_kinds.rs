@@ -9,7 +9,7 @@ use sasp::model::{Chemokine, Compartment, Model, Quantity};
 use sasp::FileError;
 use sasp::SaspError;
 
-const MODEL: &str = include_str!("../models/cxcl10_tcells.toml");
+const MODEL: &str = include_str!("../../models/cxcl10_tcells.toml");
 
 fn model() -> Model {
     Model::from_toml_str(MODEL, "cxcl10_tcells.toml").unwrap()

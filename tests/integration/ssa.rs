@@ -695,7 +695,7 @@ fn stochastic_settings_are_read_with_their_ranges_and_errors_name_the_line() {
 }
 
 /// Every visible stochastic case at n = 10,000:
-/// `SBML_STOCHASTIC=../shared/sbml-test-suite/stochastic cargo test --release --test ssa -- --ignored --nocapture`.
+/// `SBML_STOCHASTIC=../shared/sbml-test-suite/stochastic cargo test --release --test integration -- ssa:: --ignored --nocapture`.
 #[test]
 #[ignore]
 fn every_stochastic_case_passes_or_is_refused_at_ten_thousand_trajectories() {

@@ -309,15 +309,12 @@ fn bad_sweeps_are_errors() {
 
 #[test]
 fn slurm_array_variables_choose_the_shard() {
-    // Only this test touches these variables.
-    std::env::set_var("SLURM_ARRAY_TASK_ID", "4");
-    std::env::set_var("SLURM_ARRAY_TASK_MIN", "1");
-    std::env::set_var("SLURM_ARRAY_TASK_COUNT", "5");
-    assert_eq!(Shard::from_slurm().unwrap(), Some(Shard { index: 3, count: 5 }));
-    std::env::set_var("SLURM_ARRAY_TASK_ID", "9");
-    assert!(Shard::from_slurm().is_err());
-    for v in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT"] {
-        std::env::remove_var(v);
+    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
     }
-    assert_eq!(Shard::from_slurm().unwrap(), None);
+    let task = [("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "5")];
+    assert_eq!(Shard::from_slurm_variables(vars(&task)).unwrap(), Some(Shard { index: 3, count: 5 }));
+    let beyond = [("SLURM_ARRAY_TASK_ID", "9"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "5")];
+    assert!(Shard::from_slurm_variables(vars(&beyond)).is_err());
+    assert_eq!(Shard::from_slurm_variables(vars(&[])).unwrap(), None);
 }

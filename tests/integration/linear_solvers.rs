@@ -7,7 +7,7 @@
 
 #![allow(clippy::needless_range_loop)] // matrices are indexed
 
-mod common;
+use crate::common;
 
 use common::Rng;
 use sasp::model::SparsityPattern;

@@ -1,7 +1,7 @@
 //! The solver suite against published reference solutions, analytic
 //! solutions, measured convergence orders, exact stops and events.
 
-mod common;
+use crate::common;
 
 use sasp::solve::{
     integrate, solve, CellLayout, Direction, Event, JacobianStructure, Method, OdeSystem, Options, Plan, Stepper,
@@ -489,7 +489,7 @@ fn the_runner_solves_the_reference_models_anti_ccl2_arm() {
     let r = sasp::testset::run("anti-ccl2", "auto", 1e-6, None, None, 3).unwrap();
     assert_eq!((r.method.as_str(), r.y.len(), r.atol, r.t_end), ("rodas5p", 17, 1e-9, 21.0));
     // Senescent tumor cells at day 21: libRoadRunner at rtol 1e-12 on the
-    // exported arm gives 83.3413334586 (tests/sbml.rs).
+    // exported arm gives 83.3413334586 (tests/integration/sbml.rs).
     assert!((r.y[2] / 83.3413334586 - 1.0).abs() < 1e-5, "{}", r.y[2]);
     assert!(r.stats.steps > 100 && r.wall_min_s <= r.wall_s);
     assert!(sasp::testset::run("anti-ccl2", "rodas5p", 1e-6, None, Some(8), 1).is_err());

@@ -1,6 +1,6 @@
 //! Every rate law, alone, against finite differences; and the positivity rule.
 
-mod common;
+use crate::common;
 
 use common::{check_jacobian, Rng};
 use sasp::model::{Compartment, CustomLaw, Factor, Model, ModelBuilder, ProcessDecl, Provenance, Quantity, RateLaw};
@@ -267,12 +267,12 @@ fn a_model_its_user_compiles_and_registers_matches_the_interpreter() {
     use sasp::model::compiled;
     use sasp::solve::sparse::SparseLu;
     let model = zoo();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/kernels/zoo.rs");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration/kernels/zoo.rs");
     let source = compiled::rust_source(&model, "zoo", "sasp").unwrap();
     if std::env::var_os("SASP_UPDATE_KERNELS").is_some() {
         std::fs::write(path, &source).unwrap();
     }
-    assert!(std::fs::read_to_string(path).unwrap() == source, "tests/kernels/zoo.rs is stale: SASP_UPDATE_KERNELS=1");
+    assert!(std::fs::read_to_string(path).unwrap() == source, "tests/integration/kernels/zoo.rs is stale: SASP_UPDATE_KERNELS=1");
     assert!(!model.uses_compiled_kernels(), "not built in");
     compiled::register(&zoo_kernels::ZOO);
     compiled::register(&zoo_kernels::ZOO);

@@ -2,7 +2,7 @@
 //! interpreted evaluation to the last bit, survive parameter changes, and a
 //! model of another structure is interpreted.
 //!
-//! `SASP_UPDATE_KERNELS=1 cargo test --release --test compiled` rewrites
+//! `SASP_UPDATE_KERNELS=1 cargo test --release --test integration -- compiled::` rewrites
 //! `src/model/builtin_kernels.rs` after a change to the reference model, the
 //! paper's arms or the evaluation layout. (Should the old file no longer
 //! compile, replace it first by its last line with an empty list:
@@ -47,8 +47,8 @@ fn generated() -> String {
     let models = built_in_models();
     let mut out = String::from(
         "// Compiled kernels of the built-in models: the reference model and the\n\
-         // paper's arms. Written by tests/compiled.rs (SASP_UPDATE_KERNELS=1\n\
-         // cargo test --release --test compiled); do not edit.\n\n",
+         // paper's arms. Written by tests/integration/compiled.rs (SASP_UPDATE_KERNELS=1\n\
+         // cargo test --release --test integration -- compiled::); do not edit.\n\n",
     );
     for (name, model) in &models {
         out.push_str(&compiled::rust_source(model, name, "crate").unwrap());
@@ -74,7 +74,7 @@ fn the_built_in_kernels_are_current() {
     }
     assert!(
         have == want,
-        "src/model/builtin_kernels.rs is out of date: run SASP_UPDATE_KERNELS=1 cargo test --release --test compiled"
+        "src/model/builtin_kernels.rs is out of date: run SASP_UPDATE_KERNELS=1 cargo test --release --test integration -- compiled::"
     );
 }
 

@@ -485,7 +485,7 @@ fn levels_and_versions_other_than_l2v3_l2v4_l3v1_l3v2_are_refused() {
 
 #[test]
 fn required_packages_in_use_are_refused_unused_or_optional_ones_are_not() {
-    // comp is flattened (tests/sbml_comp.rs); fbc, for one, is refused.
+    // comp is flattened (tests/integration/sbml_comp.rs); fbc, for one, is refused.
     let xml = |required: &str, content: &str| {
         format!(
             r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:fbc="http://www.sbml.org/sbml/level3/version1/fbc/version2" level="3" version="1" fbc:required="{required}"><model id="m">{content}</model></sbml>"#
@@ -595,7 +595,7 @@ fn deeply_nested_math_is_an_error_not_a_stack_overflow() {
 /// Reads every L3V2, L3V1 and L2V4 file of the SBML Test Suite's semantic
 /// cases and counts: read, unsupported (by construct), other errors (bugs:
 /// the suite's files are valid SBML). Run with
-/// `cargo test --release --test sbml_read -- --ignored --nocapture`.
+/// `cargo test --release --test integration -- sbml_read:: --ignored --nocapture`.
 #[test]
 #[ignore]
 fn the_whole_test_suite_reads_or_is_refused_by_name() {

@@ -5,7 +5,7 @@
 //! measured order of convergence on a smooth translated profile (2 for MUSCL,
 //! 1 for upwind).
 
-mod common;
+use crate::common;
 
 use sasp::model::{Compartment, ModelBuilder, Quantity};
 use sasp::prelude::*;
@@ -381,7 +381,7 @@ fn muscl_converges_at_second_order_with_a_variable_drift() {
 /// 64×64 and 128×128 boxes: the transport part's right-hand side and Jacobian
 /// (best of 5 rounds), the whole right-hand side, the whole solve, and the
 /// tumor left. Timing, so not run by default:
-/// `cargo test --release --test chemotaxis -- --ignored --nocapture`.
+/// `cargo test --release --test integration -- chemotaxis:: --ignored --nocapture`.
 #[test]
 #[ignore]
 fn muscl_cost_on_the_reference_slice() {

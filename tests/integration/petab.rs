@@ -176,7 +176,7 @@ fn bad_tables_give_errors_naming_file_line_and_item() {
 }
 
 /// The visible PEtab benchmark collection against AMICI's reference values:
-/// `PETAB_BENCHMARK=../shared/petab-benchmark cargo test --release --test petab -- --ignored --nocapture`.
+/// `PETAB_BENCHMARK=../shared/petab-benchmark cargo test --release --test integration -- petab:: --ignored --nocapture`.
 #[test]
 #[ignore = "needs the PEtab benchmark collection (PETAB_BENCHMARK=dir)"]
 fn benchmark_collection_matches_amici() {

@@ -1,7 +1,7 @@
 //! Calibration: the shipped parameters meet every target (docs/reproducing.md), and the
 //! fit that produced them is reproducible.
 
-mod common;
+use crate::common;
 
 use sasp::calibrate::{fit, reference_free_parameters, residuals};
 use sasp::experiment::paper::{neutralization_arms, targets};

@@ -2,7 +2,7 @@
 //! restoration at day 0 from a ~100 mm³ tumor makes it senesce, secrete CCL2,
 //! recruit NK cells and shrink; with p53 off it grows. (The calibrated,
 //! shipped parameters are tested against the calibration targets in
-//! `tests/calibration.rs`.)
+//! `tests/integration/calibration.rs`.)
 
 use sasp::prelude::*;
 use sasp::ModelError;

@@ -52,7 +52,7 @@ fn birth_death(k1: f64) -> Model {
     )
 }
 
-/// The production–dimerisation network of `tests/ssa.rs`.
+/// The production–dimerisation network of `tests/integration/ssa.rs`.
 fn dimerisation(k0: f64) -> Model {
     network(
         "dimerisation",
@@ -104,7 +104,7 @@ fn samples(model: &Model, times: &[f64], n: usize, options: &Options) -> Vec<Vec
 
 /// The critical value of the two-sample KS test at α = 0.001 for two
 /// samples of `n`: `c(α)·√(2/n)`, `c = √(−ln(α/2)/2) ≈ 1.949` (conservative
-/// for discrete laws), as in `tests/ssa.rs`.
+/// for discrete laws), as in `tests/integration/ssa.rs`.
 fn critical(n: usize) -> f64 {
     (-(0.0005f64).ln() / 2.0).sqrt() * (2.0 / n as f64).sqrt()
 }

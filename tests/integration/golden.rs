@@ -8,7 +8,7 @@
 //! regenerate them with
 //!
 //! ```text
-//! SASP_UPDATE_GOLDEN=1 cargo test --release --test golden
+//! SASP_UPDATE_GOLDEN=1 cargo test --release --test integration -- golden::
 //! ```
 //!
 //! and commit the new files with the change that explains them.
