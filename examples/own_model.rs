@@ -124,7 +124,7 @@ fn run() -> sasp::Result<()> {
     Ok(())
 }
 
-#[allow(dead_code)] // also compiled into tests/integration/own_model.rs, which has its own main
+#[allow(dead_code)] // also compiled into the integration tests (tests/integration/main.rs), which have their own main
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,

@@ -382,9 +382,7 @@ fn an_experiment_that_fails_at_a_plot_leaves_no_new_file() {
     assert_eq!(listing(&plain).len(), 20, "{:?}", listing(&plain));
 }
 
-#[allow(dead_code)]
-#[path = "../../examples/own_model.rs"]
-mod own_model;
+use crate::own_model_example as own_model;
 
 /// A model of one's own from the command line: its scenario and declaration
 /// files give the same CSV, to the last digit, as the library example, and a

@@ -3,12 +3,12 @@
 //! subject shares the cores. Run one subject with a filter on its module,
 //! `cargo test --release --test integration -- sbml_read::`.
 
-/// Helpers shared by the subjects.
-mod common;
 mod calibration;
 mod chemotaxis;
 #[cfg(feature = "cli")]
 mod cli;
+/// Helpers shared by the subjects.
+mod common;
 mod compiled;
 mod errors;
 mod expr;
@@ -29,6 +29,10 @@ mod model_file;
 mod observables;
 mod open_kinds;
 mod own_model;
+/// `examples/own_model.rs`, which several subjects run.
+#[allow(dead_code)]
+#[path = "../../examples/own_model.rs"]
+mod own_model_example;
 mod petab;
 mod reference_model;
 mod sbml;

@@ -2,9 +2,7 @@
 //! (CXCL10-driven T-cell recruitment, `models/cxcl10_tcells.toml`) run
 //! through an experiment with its own observables and clearance metric.
 
-#[allow(dead_code)]
-#[path = "../../examples/own_model.rs"]
-mod own_model;
+use crate::own_model_example as own_model;
 
 use sasp::experiment::ArmResult;
 

@@ -5,9 +5,7 @@ use roxmltree::{Document, Node};
 use sasp::experiment::paper::neutralization_arms;
 use sasp::experiment::Experiment;
 
-#[allow(dead_code)]
-#[path = "../../examples/own_model.rs"]
-mod own_model;
+use crate::own_model_example as own_model;
 use std::collections::HashMap;
 
 fn children<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Vec<Node<'a, 'i>> {
