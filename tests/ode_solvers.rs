@@ -91,7 +91,7 @@ fn sasp_dopri5(system: &impl OdeSystem, y0: &[f64], t_end: f64, outputs: &[f64])
 /// continuous output model (its steps' interpolants), and the state at its last
 /// step, which ends on `t_end`.
 fn their_dopri5<S: OdeSystem>(system: S, y0: &[f64], t_end: f64, outputs: &[f64]) -> (Vec<Vec<f64>>, Vec<f64>) {
-    let system = OdeSolversSystem::new(system);
+    let system = OdeSolversSystem::new(system).unwrap();
     let y0 = system.state(y0).unwrap();
     let mut dopri = Dopri5::new(system, 0.0, t_end, 1.0, y0, RTOL, ATOL);
     let mut interpolants = ContinuousOutputModel::new();
@@ -104,7 +104,7 @@ fn their_dopri5<S: OdeSystem>(system: S, y0: &[f64], t_end: f64, outputs: &[f64]
 
 /// ode_solvers' default output: dense, every `dx`.
 fn their_dense_output<S: OdeSystem>(system: S, y0: &[f64], t_end: f64, dx: f64) -> (Vec<f64>, Vec<Vec<f64>>) {
-    let system = OdeSolversSystem::new(system);
+    let system = OdeSolversSystem::new(system).unwrap();
     let y0 = system.state(y0).unwrap();
     let mut dopri = Dopri5::new(system, 0.0, t_end, dx, y0, RTOL, ATOL);
     dopri.integrate().expect("ode_solvers' Dopri5");
@@ -169,7 +169,7 @@ fn logistic_growth_from_a_model_file() {
 #[test]
 fn fixed_size_vectors_give_the_same_numbers() {
     let model = exchange();
-    let system = OdeSolversSystem::new(model.system(&[]).unwrap());
+    let system = OdeSolversSystem::new(model.system(&[]).unwrap()).unwrap();
     let y0 = SVector::<f64, 2>::from_column_slice(&model.initial_state());
     let mut dopri = Dopri5::new(system, 0.0, 10.0, 1.0, y0, RTOL, ATOL);
     dopri.integrate().unwrap();
@@ -188,7 +188,7 @@ fn the_reference_model_right_hand_side_passes_unchanged() {
     let y = model.initial_state();
     let mut expected = vec![0.0; y.len()];
     system.rhs(1.0, &y, &mut expected);
-    let bridge = OdeSolversSystem::new(&system);
+    let bridge = OdeSolversSystem::new(&system).unwrap();
     let mut dy = DVector::zeros(y.len());
     ode_solvers::System::system(&bridge, 1.0, &bridge.state(&y).unwrap(), &mut dy);
     assert_eq!(dy.as_slice(), expected.as_slice());
@@ -197,9 +197,32 @@ fn the_reference_model_right_hand_side_passes_unchanged() {
 #[test]
 fn a_state_of_the_wrong_length_is_refused() {
     let model = exchange();
-    let bridge = OdeSolversSystem::new(model.system(&[]).unwrap());
+    let bridge = OdeSolversSystem::new(model.system(&[]).unwrap()).unwrap();
     match bridge.state(&[1.0, 0.0, 0.0]) {
         Err(SaspError::DimensionMismatch { expected: 2, found: 3, .. }) => {}
         other => panic!("expected a dimension mismatch, got {other:?}"),
     }
+}
+
+#[test]
+fn delay_equations_are_refused_by_name() {
+    // Only sasp's driver records the history a delay reads.
+    let text = r#"
+[model]
+name = "delayed"
+
+[[compartment]]
+name = "x"
+kind = "index.signal"
+unit = ""
+initial = 1.0
+
+[[process]]
+name = "decay by the past value"
+changes = { x = -1 }
+rate = { law = "expression", rate = "delay(x, 1)" }
+"#;
+    let model = Model::from_toml_str(text, "delayed.toml").unwrap();
+    let e = OdeSolversSystem::new(model.system(&[]).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("a delay differential equation in the ode_solvers bridge"), "{e}");
 }

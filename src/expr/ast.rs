@@ -190,6 +190,10 @@ ops! {
     Not = "not", 1, 1;
     /// `implies(a, b)` = not a or b.
     Implies = "implies", 2, 2;
+    /// `delay(x, τ)`: the value `x` had at `time − τ` (the SBML `delay`
+    /// csymbol). It has no value of its own: a model binds it to the
+    /// history of its solution, and evaluating it anywhere else is an error.
+    Delay = "delay", 2, 2;
 }
 
 impl Op {
@@ -269,6 +273,12 @@ impl Op {
             _ => f64::NAN,
         }
     }
+}
+
+/// The error of evaluating or differentiating `delay(x, τ)` outside a model,
+/// which alone keeps the history it reads.
+pub(crate) fn delay_unbound() -> ExprError {
+    ExprError::Unsupported("delay(…) outside a model, which keeps the history it reads".into())
 }
 
 /// Whether a value is true in a boolean context: nonzero and not NaN.
@@ -508,6 +518,7 @@ impl Expr {
             Expr::Time => time,
             Expr::Avogadro => AVOGADRO,
             Expr::Var(n) => vars(n).ok_or_else(|| ExprError::Unbound(n.to_string()))?,
+            Expr::Apply(Op::Delay, _) => return Err(delay_unbound()),
             Expr::Apply(op, args) => {
                 op.check_arity(args.len())?;
                 let values = args.iter().map(|a| a.eval(vars, time)).collect::<Result<Vec<f64>, _>>()?;
@@ -544,6 +555,40 @@ impl Expr {
 }
 
 impl Expr {
+    /// A copy with each `delay(x, τ)` replaced by `f(x, τ′)`, where `τ′` is
+    /// `τ` with its own delays replaced first (`x` is passed as it is).
+    pub fn replace_delays<E>(&self, f: &mut dyn FnMut(&Expr, Expr) -> Result<Expr, E>) -> Result<Expr, E> {
+        let mut any = false;
+        self.visit(&mut |node| any |= matches!(node, Expr::Apply(Op::Delay, _)));
+        if !any {
+            return Ok(self.clone());
+        }
+        Ok(match self {
+            Expr::Apply(Op::Delay, args) if args.len() == 2 => {
+                let lag = args[1].replace_delays(f)?;
+                f(&args[0], lag)?
+            }
+            Expr::Apply(op, args) => {
+                Expr::Apply(*op, args.iter().map(|a| a.replace_delays(f)).collect::<Result<Vec<_>, E>>()?)
+            }
+            Expr::Piecewise { pieces, otherwise } => Expr::Piecewise {
+                pieces: pieces.iter().map(|(v, c)| Ok((v.replace_delays(f)?, c.replace_delays(f)?))).collect::<Result<
+                    Vec<_>,
+                    E,
+                >>(
+                )?,
+                otherwise: match otherwise {
+                    Some(o) => Some(Box::new(o.replace_delays(f)?)),
+                    None => None,
+                },
+            },
+            Expr::Call(name, args) => {
+                Expr::Call(name.clone(), args.iter().map(|a| a.replace_delays(f)).collect::<Result<Vec<_>, E>>()?)
+            }
+            other => other.clone(),
+        })
+    }
+
     /// A copy with every `time` csymbol replaced by `by` (e.g. a variable,
     /// to differentiate with respect to time with [`Expr::diff`]).
     pub fn substitute_time(&self, by: &Expr) -> Expr {

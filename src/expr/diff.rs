@@ -84,6 +84,7 @@ fn d(e: &Expr, x: &str) -> Result<Option<Expr>, ExprError> {
                 otherwise: otherwise.as_ref().map(|_| Box::new(dothers.unwrap_or(num(0.0)))),
             })
         }
+        Expr::Apply(Op::Delay, _) => return Err(super::ast::delay_unbound()),
         Expr::Apply(op, args) => {
             op.check_arity(args.len())?;
             apply(*op, args, x)?
@@ -258,6 +259,7 @@ fn apply(op: Op, args: &[Expr], x: &str) -> Result<Option<Expr>, ExprError> {
         | Op::Xor
         | Op::Not
         | Op::Implies => None,
+        Op::Delay => return Err(super::ast::delay_unbound()),
     })
 }
 

@@ -128,6 +128,11 @@ fn lambda(node: roxmltree::Node) -> Result<Lambda, ExprError> {
         // Inlining would not reach the bound variable inside the name.
         return Err(ExprError::Unsupported("rateOf csymbol in a function definition".into()));
     }
+    let mut delays = false;
+    body.visit(&mut |node| delays |= matches!(node, Expr::Apply(Op::Delay, _)));
+    if delays {
+        return Err(ExprError::Unsupported("delay csymbol in a function definition".into()));
+    }
     Ok(Lambda { params, body })
 }
 
@@ -140,8 +145,7 @@ fn csymbol(node: roxmltree::Node) -> Result<Expr, ExprError> {
     match url.strip_prefix(SBML_SYMBOLS) {
         Some("time") => Ok(Expr::Time),
         Some("avogadro") => Ok(Expr::Avogadro),
-        Some("delay") => Err(ExprError::Unsupported("delay csymbol".into())),
-        Some("rateOf") => Err(invalid(node, "the rateOf csymbol outside an <apply>")),
+        Some(f @ ("delay" | "rateOf")) => Err(invalid(node, format!("the {f} csymbol outside an <apply>"))),
         _ => Err(invalid(node, format!("unknown csymbol definitionURL '{url}'"))),
     }
 }
@@ -288,8 +292,13 @@ fn apply(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
                 _ => Err(invalid(node, "rateOf takes one argument")),
             };
         }
+        "csymbol" if head.attribute("definitionURL").and_then(|u| u.strip_prefix(SBML_SYMBOLS)) == Some("delay") => {
+            return match (args.len(), qualifier) {
+                (2, None) => Ok(Expr::Apply(Op::Delay, args)),
+                _ => Err(invalid(node, "delay takes two arguments")),
+            };
+        }
         "csymbol" => {
-            // `delay` is the other csymbol that is a function.
             return match csymbol(head) {
                 Err(e) => Err(e),
                 Ok(_) => Err(invalid(head, "a csymbol that is not a function, applied")),
@@ -297,7 +306,9 @@ fn apply(node: roxmltree::Node, depth: usize) -> Result<Expr, ExprError> {
         }
         _ => {}
     }
-    let op = Op::from_name(op_name).ok_or_else(|| ExprError::Unsupported(format!("MathML operator <{op_name}>")))?;
+    let op = Op::from_name(op_name)
+        .filter(|&op| op != Op::Delay)
+        .ok_or_else(|| ExprError::Unsupported(format!("MathML operator <{op_name}>")))?;
     if let Some((q, value)) = qualifier {
         let wanted = if op == Op::Log { "logbase" } else { "degree" };
         if !matches!(op, Op::Log | Op::Root) || q != wanted {
@@ -372,6 +383,12 @@ pub fn write_to(out: &mut String, expr: &Expr) {
         }
         Expr::Time => write_csymbol(out, "time"),
         Expr::Avogadro => write_csymbol(out, "avogadro"),
+        Expr::Apply(Op::Delay, args) => {
+            out.push_str("<apply>");
+            write_csymbol(out, "delay");
+            args.iter().for_each(|a| write_to(out, a));
+            out.push_str("</apply>");
+        }
         Expr::Apply(op, args) => {
             out.push_str("<apply><");
             out.push_str(op.name());

@@ -74,8 +74,10 @@
 //! (`xor(…)` and `implies(…)` are functions). Any other name is a variable,
 //! or, followed by `(`, a built-in function below (with the libSBML L3
 //! spellings `pow`, `sqrt`, `log10`, `ceil`, `asin` … `acoth`) or else a call
-//! of a user function. `delay(…)` and `rateOf(…)` are refused
-//! ([`ExprError::Unsupported`]).
+//! of a user function. `rateOf(…)` is refused ([`ExprError::Unsupported`]);
+//! `delay(x, τ)` is the value of `x` at `time − τ`, which only a model can
+//! give (it keeps the history of its solution): evaluating, compiling or
+//! differentiating it elsewhere is an error.
 //!
 //! Every operator also has a function form under its MathML name
 //! (`plus(…)`, `times(…)`, `lt(a, b, c)`, `and(…)`, `power(a, b)` …).
@@ -115,6 +117,7 @@
 //! | `a && b`, `and(…)`; `a \|\| b`, `or(…)`; `xor(…)` | n-ary (no arguments: true, false, false); xor: an odd number true |
 //! | `!a`, `not(a)`; `implies(a, b)` | negation; not a, or b |
 //! | `time`, `avogadro` | the time handed to the evaluation; 6.02214179e23, SBML L3's value ([`AVOGADRO`]) |
+//! | `delay(x, τ)` | the value of `x` at `time − τ`, from the history a model keeps of its solution (in a model only; see the model documentation) |
 //!
 //! # MathML
 //!
@@ -123,8 +126,8 @@
 //! `cn` (`type` `integer`, `real`, `e-notation` and `rational` with `<sep/>`;
 //! `sbml:units` ignored), `csymbol` `time` and `avogadro` (by
 //! `definitionURL`; `rateOf(x)` of one symbol is read as the variable
-//! [`mathml::rate_of`] names, for the SBML import to replace; `delay` is
-//! refused with [`ExprError::Unsupported`] naming it), `piecewise`/`piece`/`otherwise`,
+//! [`mathml::rate_of`] names, for the SBML import to replace; `delay(x, τ)`
+//! is read as [`Op::Delay`]), `piecewise`/`piece`/`otherwise`,
 //! `lambda` with `bvar` ([`mathml::Math::Lambda`]), `degree`, `logbase`, the
 //! constants, and `semantics` (its first child; annotations ignored).
 //! Anything else is an error naming the element.
@@ -197,6 +200,24 @@ pub fn parameter_name(k: usize) -> String {
 /// The parameter index of a name made by [`parameter_name`], if it is one.
 pub fn parameter_index(name: &str) -> Option<usize> {
     let digits = name.strip_prefix("$p")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.len() > 1 && digits.starts_with('0'))
+    {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The variable name that stands for the `k`-th distinct `delay(x, τ)` of
+/// a model in its compiled expressions: `$d` then `k` (as
+/// [`parameter_name`], a name no model item can have). The model computes
+/// its value from the history of the solution before each evaluation.
+pub fn delayed_name(k: usize) -> String {
+    format!("$d{k}")
+}
+
+/// The index of a name made by [`delayed_name`], if it is one.
+pub fn delayed_index(name: &str) -> Option<usize> {
+    let digits = name.strip_prefix("$d")?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.len() > 1 && digits.starts_with('0'))
     {
         return None;

@@ -504,7 +504,7 @@ fn call(name: &str, mut args: Vec<Expr>, dialect: Dialect) -> Result<Expr, ExprE
             let (op, v) = if name == "log10" { (Op::Log, 10.0) } else { (Op::Root, 2.0) };
             return Ok(Expr::binary(op, Expr::Num(v), args.pop().unwrap()));
         }
-        "delay" | "rateOf" => return Err(ExprError::Unsupported(format!("{name} csymbol"))),
+        "rateOf" => return Err(ExprError::Unsupported(format!("{name} csymbol"))),
         "pow" => Op::Power,
         "ceil" => Op::Ceiling,
         "asin" => Op::Arcsin,

@@ -57,6 +57,14 @@ impl Expr {
 }
 
 fn simplify_apply(op: Op, mut args: Vec<Expr>) -> Expr {
+    // The past value of a number is that number; anything else waits for
+    // the history a model keeps.
+    if op == Op::Delay {
+        return match args.first().and_then(Expr::as_number) {
+            Some(v) if args.len() == 2 => Expr::Num(v),
+            _ => Expr::Apply(op, args),
+        };
+    }
     if op.check_arity(args.len()).is_ok() {
         let values: Option<Vec<f64>> = args.iter().map(Expr::as_number).collect();
         if let Some(v) = values {

@@ -238,6 +238,7 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                     "call of '{name}' in a compiled expression: inline user functions first"
                 )))
             }
+            Expr::Apply(Op::Delay, _) => return Err(super::ast::delay_unbound()),
             Expr::Apply(op @ (Op::Plus | Op::Times), args) if args.len() > 2 => {
                 // A sum or product of many terms as a chain of binary
                 // instructions, left to right (the same rounding as the

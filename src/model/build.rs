@@ -54,13 +54,15 @@ impl Model {
             pools: &pools,
             undeclared: &undeclared_units(&spec),
             opaque: std::cell::RefCell::new(vec![false; spec.parameters.len()]),
+            delays: std::cell::RefCell::new(Vec::new()),
         };
         let expressions = Expressions::new(&resolver)?;
         let mut unchecked_units = Vec::new();
         let (algebraic, relaxing) = check_constraints(&spec, &compartment_index)?;
         let (kinetics, mut parametrization) = compile_processes(&resolver, &expressions, &mut unchecked_units)?;
         let events = ModelEvent::compile_all(&resolver, &expressions, &mut unchecked_units)?;
-        let assignments = expressions.assignments();
+        let assignments = expressions.assignments()?;
+        let delays = super::delay::Delays::compile(&resolver, &expression_slots(&resolver))?;
         parametrization.opaque = resolver.opaque.take();
         parametrization.units = spec
             .parameters
@@ -86,6 +88,7 @@ impl Model {
             events,
             algebraic,
             relaxing,
+            delays,
             unchecked_units,
             parametrization: std::sync::Arc::new(parametrization),
         })
@@ -459,12 +462,27 @@ fn check_constraints(spec: &ModelSpec, compartments: &HashMap<String, usize>) ->
 }
 
 /// The variable slot of each name a resolved expression may use:
-/// compartment `j` at `j`, input `k` at `n + k`.
-pub(super) fn expression_slots(resolver: &Resolver) -> HashMap<String, usize> {
+/// compartment `j` at `j`, input `k` at `n + k`, and the `k`-th delayed
+/// value ([`delayed_name`](crate::expr::delayed_name)) after the inputs.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Slots {
+    names: HashMap<String, usize>,
+    delays_from: usize,
+}
+
+impl Slots {
+    /// The slot of `name`, if it is a variable of the model.
+    pub(crate) fn get(&self, name: &str) -> Option<usize> {
+        self.names.get(name).copied().or_else(|| crate::expr::delayed_index(name).map(|k| self.delays_from + k))
+    }
+}
+
+/// The slots of a model's expressions ([`Slots`]).
+pub(super) fn expression_slots(resolver: &Resolver) -> Slots {
     let n = resolver.spec.compartments.len();
-    let mut slots: HashMap<String, usize> = resolver.compartments.clone();
-    slots.extend(resolver.inputs.iter().map(|(name, &k)| (name.clone(), n + k)));
-    slots
+    let mut names: HashMap<String, usize> = resolver.compartments.clone();
+    names.extend(resolver.inputs.iter().map(|(name, &k)| (name.clone(), n + k)));
+    Slots { names, delays_from: n + resolver.inputs.len() }
 }
 
 /// The text and declared unit of an expression law.

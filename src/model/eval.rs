@@ -6,15 +6,22 @@
 use super::kinetics::Storage;
 use super::{Model, SparsityPattern};
 use crate::error::{ModelError, Result, SaspError};
+use crate::solve::History;
 use nalgebra::DMatrix;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 impl Model {
+    /// Checks the sizes of a call with state `y` and inputs `inputs`. A
+    /// model with delays takes, after its inputs, the delayed value of each
+    /// of its [`Model::delays`] (as [`Model::with_inputs_at`] gives them).
     fn check_call(&self, y: usize, inputs: usize) -> Result<()> {
         self.check_len("state", y)?;
-        if inputs != self.spec.inputs.len() {
+        let expected = self.spec.inputs.len() + self.delays.len();
+        if inputs != expected {
             return Err(SaspError::DimensionMismatch {
-                what: "inputs",
-                expected: self.spec.inputs.len(),
+                what: if !self.delays.is_empty() { "inputs and delayed values" } else { "inputs" },
+                expected,
                 found: inputs,
             });
         }
@@ -159,16 +166,18 @@ impl Model {
         &self.algebraic
     }
 
-    /// Refuses a model with `[[constraint]]`s for `what` (an analysis that
-    /// needs an ODE): [`SaspError::Unsupported`] naming both.
+    /// Refuses a model that is not an ordinary differential equation, one
+    /// with `[[constraint]]`s or delays, for `what` (an analysis that needs
+    /// an ODE): [`SaspError::Unsupported`] naming both.
     pub fn require_ode(&self, what: &str) -> Result<()> {
-        if self.algebraic.is_empty() {
+        let kind = if !self.algebraic.is_empty() {
+            "algebraic constraints"
+        } else if !self.delays.is_empty() {
+            "delays"
+        } else {
             return Ok(());
-        }
-        Err(SaspError::unsupported(
-            format!("{what} of a model with algebraic constraints"),
-            format!("model '{}'", self.name()),
-        ))
+        };
+        Err(SaspError::unsupported(format!("{what} of a model with {kind}"), format!("model '{}'", self.name())))
     }
 
     /// Unchecked right-hand side for solvers that checked sizes once.
@@ -178,15 +187,19 @@ impl Model {
 }
 
 /// A model with its inputs fixed: the [`OdeSystem`](crate::solve::OdeSystem)
-/// a solver integrates between two input switches.
+/// a solver integrates between two input switches. For a model with delays
+/// it also holds the history of the run, which its right-hand side reads
+/// and the solver records ([`OdeSystem::history`](crate::solve::OdeSystem::history)).
 #[derive(Clone, Debug)]
 pub struct ModelSystem<'a> {
     model: &'a Model,
     inputs: Vec<f64>,
+    history: Option<Rc<RefCell<History>>>,
 }
 
 impl Model {
-    /// The model as an ODE system with the given input values.
+    /// The model as an ODE system (a delay differential equation, for a
+    /// model with delays) with the given input values.
     pub fn system(&self, inputs: &[f64]) -> Result<ModelSystem<'_>> {
         if inputs.len() != self.spec.inputs.len() {
             return Err(SaspError::DimensionMismatch {
@@ -195,7 +208,9 @@ impl Model {
                 found: inputs.len(),
             });
         }
-        Ok(ModelSystem { model: self, inputs: inputs.to_vec() })
+        let history = (!self.delays.is_empty())
+            .then(|| Rc::new(RefCell::new(self.delays.history(self.initial_time(), &self.initial))));
+        Ok(ModelSystem { model: self, inputs: inputs.to_vec(), history })
     }
 }
 
@@ -209,6 +224,21 @@ impl ModelSystem<'_> {
     pub fn set_input(&mut self, i: usize, value: f64) {
         self.inputs[i] = value;
     }
+
+    /// The history of the run, shared (a model with delays; `None` for an ODE).
+    pub fn history_handle(&self) -> Option<Rc<RefCell<History>>> {
+        self.history.clone()
+    }
+
+    /// Runs `f` with the values the compiled expressions read as inputs at
+    /// `(t, y)`: the inputs, then the delayed values from the history.
+    #[inline]
+    fn with_inputs<R>(&self, t: f64, y: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
+        match &self.history {
+            None => f(&self.inputs),
+            Some(h) => self.model.with_delayed_inputs(t, y, &self.inputs, &h.borrow(), f),
+        }
+    }
 }
 
 impl crate::solve::OdeSystem for ModelSystem<'_> {
@@ -217,17 +247,18 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     }
 
     fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
-        self.model.rhs_unchecked(t, y, &self.inputs, dy);
+        self.with_inputs(t, y, |inputs| self.model.rhs_unchecked(t, y, inputs, dy));
     }
 
     fn component_name(&self, i: usize) -> String {
         self.model.spec.compartments[i].name.clone()
     }
 
-    /// Autonomous unless a custom law (which sees `t`) is present; inputs are
-    /// piecewise constant and change only at stops.
+    /// Autonomous unless a custom law (which sees `t`) or a delay (whose
+    /// value moves with `t`) is present; inputs are piecewise constant and
+    /// change only at stops.
     fn is_autonomous(&self) -> bool {
-        self.model.is_autonomous()
+        self.model.is_autonomous() && self.history.is_none()
     }
 
     /// The model's sparsity pattern (sparse LU) unless the model is small
@@ -242,9 +273,11 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     }
 
     /// Exact when the model has no custom law (the expression laws that read
-    /// `time` are differentiated symbolically).
+    /// `time` are differentiated symbolically); not given for a model with
+    /// delays, whose delayed values move with `t` too (the solver then takes
+    /// a difference quotient in `t`).
     fn time_derivative(&self, t: f64, y: &[f64], ft: &mut [f64]) -> bool {
-        self.model.kinetics.time_derivative(t, y, &self.inputs, ft)
+        self.history.is_none() && self.model.kinetics.time_derivative(t, y, &self.inputs, ft)
     }
 
     fn algebraic_components(&self) -> &[usize] {
@@ -257,7 +290,11 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
 
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
         let storage = if self.model.dense_jacobian_pays() { Storage::Dense } else { Storage::Sparse };
-        self.model.kinetics.jacobian(t, y, &self.inputs, values, storage);
+        self.with_inputs(t, y, |inputs| self.model.kinetics.jacobian(t, y, inputs, values, storage));
         true
+    }
+
+    fn history(&self) -> Option<&RefCell<History>> {
+        self.history.as_deref()
     }
 }

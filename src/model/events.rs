@@ -147,7 +147,7 @@ impl ModelEvent {
         unchecked: &mut Vec<String>,
     ) -> Result<Vec<ModelEvent>> {
         let slots = expression_slots(resolver);
-        let bind = |name: &str| slots.get(name).copied();
+        let bind = |name: &str| slots.get(name);
         let mut names = std::collections::HashSet::new();
         let mut out = Vec::with_capacity(resolver.spec.events.len());
         for e in &resolver.spec.events {
@@ -372,11 +372,20 @@ impl Model {
         Ok(())
     }
 
-    /// The value of assignment `name` at `(t, y)` with inputs `inputs`.
+    /// The value of assignment `name` at `(t, y)` with inputs `inputs`. An
+    /// assignment that reads a delay also needs the delayed values after
+    /// the inputs ([`Model::with_inputs_at`] gives them).
     pub fn assignment(&self, name: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         let (_, e) = self.assignments.iter().find(|(n, _)| n == name).ok_or_else(|| {
             SaspError::from(ModelError::invalid(format!("model '{}'", self.name()), format!("no assignment '{name}'")))
         })?;
+        let delayed = self.spec.inputs.len() + self.delays().len();
+        if inputs.len() < delayed && e.symbols().iter().any(|v| crate::expr::delayed_index(v).is_some()) {
+            return Err(SaspError::unsupported(
+                format!("assignment '{name}', which reads a delay, without the delayed values"),
+                format!("model '{}': evaluate it with Model::with_inputs_at and the run's history", self.name()),
+            ));
+        }
         let n = self.dimension();
         let lookup = |v: &str| self.lookup(v, y, inputs);
         if y.len() != n {
@@ -394,6 +403,9 @@ impl Model {
         }
         if let Some(&k) = self.input_index.get(name) {
             return inputs.get(k).copied();
+        }
+        if let Some(k) = crate::expr::delayed_index(name) {
+            return inputs.get(self.spec.inputs.len() + k).copied();
         }
         crate::expr::parameter_index(name).and_then(|k| self.parameter_values.get(k).copied())
     }
@@ -467,7 +479,9 @@ impl Model {
         let mut system = self.system(&self.default_inputs())?;
         let mut stepper = method.stepper(&system, options.clone())?;
         let plan = Plan::outputs(outputs);
-        let run = self.integrate(&mut stepper, &mut system, t0, y0, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
+        let mut run = self.integrate(&mut stepper, &mut system, t0, y0, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
+        // What values that read delays at the output times need.
+        run.solution.history = system.history_handle().map(|h| std::sync::Arc::new(h.borrow().clone()));
         Ok(run.solution)
     }
 
@@ -477,7 +491,14 @@ impl Model {
     /// checked at `t0 + 1, 10, 100, …` — and returns that time and state.
     /// Fails, with the last norm, when no steady state is reached by
     /// `t0 + 1e12` (an oscillating or growing system).
+    /// A model with delays is refused: each leg would restart its history.
     pub fn steady_state(&self, t0: f64, y0: &[f64], method: Method, options: &Options) -> Result<(f64, Vec<f64>)> {
+        if !self.delays().is_empty() {
+            return Err(SaspError::unsupported(
+                "a steady state of a model with delays",
+                format!("model '{}'", self.name()),
+            ));
+        }
         let system = self.system(&self.default_inputs())?;
         let mut dy = vec![0.0; self.dimension()];
         let norm = |t: f64, y: &[f64], dy: &mut [f64]| {
@@ -541,13 +562,21 @@ impl Model {
             ));
         }
         let inputs = system.inputs().to_vec();
+        let history = system.history_handle();
         let mut y = y0.to_vec();
         let mut t = t0;
         let mut queue = self.event_queue();
         // A model with constraints: consistent values before the triggers
         // are first read, and again after each event's assignments.
         method.make_consistent(&*system, t, &mut y)?;
-        self.fire_due_settled(t, &mut y, &inputs, &mut queue, &mut |t, y| method.make_consistent(&*system, t, y))?;
+        // A model with delays: the triggers at `t0` read the initial history.
+        if let Some(h) = &history {
+            h.borrow_mut().begin(t, &y);
+        }
+        let settled: &ModelSystem<'s> = system;
+        self.fire_due_settled(t, &mut y, &inputs, settled.history(), &mut queue, &mut |t, y| {
+            method.make_consistent(settled, t, y)
+        })?;
         // The plan's events first (their indices as the caller gave them),
         // then the model's, terminal.
         let n_plan = plan.events.len();
@@ -562,7 +591,15 @@ impl Model {
         for e in &self.events {
             for j in 0..e.n_atoms {
                 let inputs = inputs.clone();
-                events.push(Event::new(move |t, y| e.atom(j, t, y, &inputs), Direction::Either, true));
+                let history = history.clone();
+                events.push(Event::new(
+                    move |t, y| match &history {
+                        None => e.atom(j, t, y, &inputs),
+                        Some(h) => self.with_delayed_inputs(t, y, &inputs, &h.borrow(), |all| e.atom(j, t, y, all)),
+                    },
+                    Direction::Either,
+                    true,
+                ));
             }
         }
         let mut out = Integration { solution: Solution::new(self.dimension()), events: Vec::new(), t, y: y.clone() };
@@ -599,7 +636,7 @@ impl Model {
             // applied by the next call, before anything else happens there.
             next_stop += plan.stops[next_stop..].partition_point(|&s| s < t);
             let settled: &ModelSystem<'s> = system;
-            self.fire_due_settled(t, &mut y, settled.inputs(), &mut queue, &mut |t, y| {
+            self.fire_due_settled(t, &mut y, settled.inputs(), settled.history(), &mut queue, &mut |t, y| {
                 method.make_consistent(settled, t, y)
             })?;
             // An output at the event's instant reports the state after it.
@@ -663,22 +700,34 @@ impl Model {
     /// the triggers checked again after each.
     /// Returns how many executions there were.
     pub(crate) fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], queue: &mut Queue) -> Result<usize> {
-        self.fire_due_settled(t, y, inputs, queue, &mut |_, _| Ok(()))
+        self.fire_due_settled(t, y, inputs, None, queue, &mut |_, _| Ok(()))
     }
 
     /// [`Model::fire_due`], calling `settle` on the state after each
     /// execution (before the triggers are read again): how a model with
     /// constraints makes its algebraic components consistent in between.
+    /// A model with delays reads them from `history` (its run's).
     pub(crate) fn fire_due_settled(
         &self,
         t: f64,
         y: &mut [f64],
         inputs: &[f64],
+        history: Option<&std::cell::RefCell<crate::solve::History>>,
         queue: &mut Queue,
         settle: &mut dyn FnMut(f64, &mut [f64]) -> Result<()>,
     ) -> Result<usize> {
         let before = queue.firings;
+        let declared = inputs;
         for _ in 0..MAX_CASCADE * self.events.len().max(1) {
+            // The inputs with the delayed values at this state (an
+            // execution may change a state a lag depends on).
+            let all: std::borrow::Cow<'_, [f64]> = match history {
+                Some(h) if !self.delays().is_empty() => {
+                    std::borrow::Cow::Owned(self.with_delayed_inputs(t, y, declared, &h.borrow(), <[f64]>::to_vec))
+                }
+                _ => std::borrow::Cow::Borrowed(declared),
+            };
+            let inputs: &[f64] = &all;
             for (k, e) in self.events.iter().enumerate() {
                 let now = e.holds(t, y, inputs);
                 if now && !queue.armed[k] {

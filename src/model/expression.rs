@@ -24,7 +24,7 @@
 
 use super::resolve::Resolver;
 use super::Dimension;
-use crate::error::{ModelError, Result};
+use crate::error::{ModelError, Result, SaspError};
 use crate::expr::{Expr, Op};
 use std::collections::{HashMap, HashSet};
 
@@ -103,17 +103,57 @@ impl<'a> Expressions<'a> {
         Ok(this)
     }
 
-    /// The assignments, resolved, in declaration order of the model.
-    pub(crate) fn assignments(&self) -> Vec<(String, Expr)> {
-        self.resolver.spec.assignments.iter().map(|a| (a.name.clone(), self.resolved[&a.name].clone())).collect()
+    /// The assignments, resolved, in declaration order of the model, each
+    /// `delay(…)` bound to its slot ([`Expressions::resolve`]).
+    pub(crate) fn assignments(&self) -> Result<Vec<(String, Expr)>> {
+        let spec = &self.resolver.spec;
+        spec.assignments
+            .iter()
+            .map(|a| {
+                let context = format!("assignment '{}'", a.name);
+                Ok((a.name.clone(), self.bind_delays(&self.resolved[&a.name], &context)?))
+            })
+            .collect()
     }
 
     /// Parses `text` and resolves it (see the module docs); returns the
-    /// resolved expression and its unit.
+    /// resolved expression and its unit. Each `delay(x, τ)` in it becomes the
+    /// variable of its slot ([`delayed_name`](crate::expr::delayed_name)),
+    /// the same slot wherever the same `x` and `τ` appear in the model.
     pub(crate) fn resolve(&self, text: &str, context: &str) -> Result<(Expr, Unit)> {
         let e = parse(self.resolver, &self.assignment_names, text, context)?;
         let unit = self.unit(&e, context)?;
-        Ok((self.resolve_expr(&e, context)?, unit))
+        Ok((self.bind_delays(&self.resolve_expr(&e, context)?, context)?, unit))
+    }
+
+    /// Replaces each `delay(x, τ)` of a resolved expression by the variable
+    /// of its slot, registering new slots with the resolver. A delay inside
+    /// a lag takes a slot of its own first (lags are computed in slot
+    /// order); `x` may read neither a delay nor an input (inputs are
+    /// controls whose past the model does not keep).
+    fn bind_delays(&self, e: &Expr, context: &str) -> Result<Expr> {
+        e.replace_delays(&mut |value, lag| {
+            let mut nested = false;
+            value.visit(&mut |node| nested |= matches!(node, Expr::Apply(Op::Delay, _)));
+            if nested {
+                return Err(SaspError::unsupported("a delay of an expression that holds a delay", context));
+            }
+            if let Some(u) = value.symbols().into_iter().find(|v| self.resolver.inputs.contains_key(&**v)) {
+                return Err(SaspError::unsupported(
+                    format!("a delay of an expression that reads input '{u}'"),
+                    context,
+                ));
+            }
+            let mut delays = self.resolver.delays.borrow_mut();
+            let k = match delays.iter().position(|(v, l)| v == value && *l == lag) {
+                Some(k) => k,
+                None => {
+                    delays.push((value.clone(), lag));
+                    delays.len() - 1
+                }
+            };
+            Ok(Expr::var(&crate::expr::delayed_name(k)))
+        })
     }
 
     fn resolve_expr(&self, e: &Expr, context: &str) -> Result<Expr> {
@@ -244,6 +284,20 @@ fn apply_unit(op: Op, args: &[Expr], units: &[Unit], context: &str) -> Result<Un
         Op::Plus | Op::Minus | Op::Abs | Op::Floor | Op::Ceiling | Op::Min | Op::Max | Op::Rem => {
             let operands = if op == Op::Rem { &units[..1] } else { units };
             same(operands, context)?
+        }
+        // The past value of `x` has its unit; the lag must be a time.
+        Op::Delay => {
+            if let Unit::Known(d) = units[1] {
+                if d != Dimension::TIME {
+                    return Err(ModelError::UnitMismatch {
+                        context: format!("{context}: the lag of a delay"),
+                        expected: Dimension::TIME.to_string(),
+                        found: d.to_string(),
+                    }
+                    .into());
+                }
+            }
+            units[0]
         }
         Op::Times => product(units, false),
         Op::Divide | Op::Quotient => product(units, true),

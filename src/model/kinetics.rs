@@ -25,6 +25,7 @@
 //! ([`TableProgram`]). The process rates are `c · Π table[slots]` entries
 //! ([`ProductTape`]), one tape per number of factors.
 
+use super::build::Slots;
 use super::law::CustomLaw;
 use super::reparameterize::{FactorRecipe, Parametrization, Recipe};
 use crate::expr::{Expr, Tape};
@@ -1137,8 +1138,8 @@ pub(crate) struct KineticsBuilder {
     /// partials `∂r/∂y_j` each with the argument `y_j` (a range in `members`).
     expressions: Vec<ExpressionLaw>,
     /// The variable slot of each name expressions use: compartments `0..n`,
-    /// then inputs.
-    slots: HashMap<String, usize>,
+    /// then inputs, then delayed values.
+    slots: Slots,
     /// How each term's coefficient, each change and each factor's constant
     /// follow from the parameters, in the order they were added.
     pub(super) recipes: Parametrization,
@@ -1158,16 +1159,16 @@ impl KineticsBuilder {
             changes: Vec::new(),
             customs: Vec::new(),
             expressions: Vec::new(),
-            slots: HashMap::new(),
+            slots: Slots::default(),
             recipes: Parametrization::default(),
             parameters: Vec::new(),
         }
     }
 
     /// Binds the names expressions use to their variable slots
-    /// (compartments `0..n`, then inputs) and the parameters they name to
-    /// their canonical values.
-    pub fn bind(&mut self, slots: HashMap<String, usize>, parameters: &[f64]) {
+    /// (compartments `0..n`, then inputs, then delayed values) and the
+    /// parameters they name to their canonical values.
+    pub fn bind(&mut self, slots: Slots, parameters: &[f64]) {
         self.slots = slots;
         self.parameters = parameters.to_vec();
     }
@@ -1312,7 +1313,7 @@ impl KineticsBuilder {
         if self.expressions.is_empty() {
             return Ok(None);
         }
-        let bind = |name: &str| self.slots.get(name).copied();
+        let bind = |name: &str| self.slots.get(name);
         let p = &self.parameters;
         let mut rates = crate::expr::TapeBuilder::new(bind).with_parameters(p);
         let mut partials = crate::expr::TapeBuilder::new(bind).with_parameters(p);
@@ -1373,7 +1374,7 @@ impl KineticsBuilder {
                     let (rate, partials) = &self.expressions[*k];
                     partials.iter().for_each(|(_, arg)| members(arg));
                     let n = self.n;
-                    read.extend(rate.symbols().iter().filter_map(|s| self.slots.get(&**s)).filter(|&&j| j < n));
+                    read.extend(rate.symbols().iter().filter_map(|s| self.slots.get(s)).filter(|&j| j < n));
                 }
             }
             read.sort_unstable();

@@ -26,6 +26,7 @@ mod reparameterize;
 mod builtin_kernels;
 pub mod compartment;
 pub mod compiled;
+pub mod delay;
 pub mod distribution;
 mod eval;
 pub mod events;
@@ -49,6 +50,7 @@ pub use role::Role;
 
 /// Highest order of a `species` factor (`xⁿ`, n from 1 to this).
 pub const MAX_ORDER: u32 = 16;
+pub use delay::DelaySlot;
 pub use distribution::Distribution;
 pub use eval::ModelSystem;
 pub use law::{Coefficient, CustomLaw, Factor, GradientFn, RateFn, RateLaw, Stoichiometry};
@@ -101,6 +103,8 @@ pub struct Model {
     algebraic: Vec<usize>,
     /// For each of them, is its constraint a fast relaxation?
     relaxing: Vec<bool>,
+    /// The `delay(x, τ)` its expressions read.
+    delays: delay::Delays,
     /// Items whose units could not be checked.
     unchecked_units: Vec<String>,
     /// How the kinetics' numbers follow from the parameters (new values

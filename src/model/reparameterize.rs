@@ -183,6 +183,7 @@ impl Model {
             events,
             algebraic: self.algebraic.clone(),
             relaxing: self.relaxing.clone(),
+            delays: self.delays.clone(),
             unchecked_units: self.unchecked_units.clone(),
             parametrization: self.parametrization.clone(),
         })

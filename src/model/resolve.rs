@@ -34,6 +34,10 @@ pub(super) struct Resolver<'a> {
     /// [`Model::with_parameters`](super::Model::with_parameters) rebuilds
     /// the model when one of them changes.
     pub(super) opaque: std::cell::RefCell<Vec<bool>>,
+    /// The distinct `delay(x, τ)` of the model's expressions, resolved, in
+    /// slot order ([`Expressions::resolve`](super::expression::Expressions::resolve)
+    /// binds them).
+    pub(super) delays: std::cell::RefCell<Vec<(crate::expr::Expr, crate::expr::Expr)>>,
 }
 
 impl Resolver<'_> {

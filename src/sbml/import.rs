@@ -51,10 +51,19 @@
 //! so is `rateOf` of an id the model does not declare. `rateOf` of a symbol
 //! whose defining math itself reads `rateOf` is refused
 //! ([`SaspError::Unsupported`]). In initial assignments the rates are
-//! evaluated at time 0 with the initial values.
+//! evaluated at time 0 with the initial values. Inside a `delay`, `rateOf`
+//! is 0 before time 0 (the history is constant there).
+//!
+//! # delay
+//!
+//! `delay(x, τ)` becomes the model's delay (`crate::model::delay`): before
+//! time 0 every symbol keeps its initial value and `x`'s assignment rules
+//! are evaluated at the past time. A delay of a symbol whose initial value
+//! reads time (a history that is not constant) is refused.
 //!
 //! Initial values: attributes, then initial assignments and assignment rules
-//! together, evaluated at time 0 in dependency order (cycles refused).
+//! together, evaluated at time 0 in dependency order (cycles refused), a
+//! delay's `x` at time `−τ` as above.
 //! Units are not converted: every quantity is taken as the number the
 //! document writes, time is the model's time axis, and the model lists its
 //! rates as unchecked ([`Model::unchecked_units`]).
@@ -218,17 +227,20 @@ impl Import {
         let mut header = vec!["time".to_string()];
         header.extend(variables.iter().cloned());
         let mut rows = Vec::with_capacity(solution.t.len());
+        let declared = self.model.default_inputs();
         for (k, &t) in solution.t.iter().enumerate() {
             let y = solution.state(k);
+            // The inputs, and for a model with delays their values from the run's history.
+            let inputs = self.model.with_inputs_at(t, y, &declared, solution.history.as_deref(), <[f64]>::to_vec)?;
             let mut row = Vec::with_capacity(header.len());
             row.push(t);
             for v in variables {
                 row.push(if amounts.contains(v) && self.is_species(v) {
-                    self.amount(v, t, y)?
+                    self.amount_in(v, t, y, &inputs)?
                 } else if concentrations.contains(v) && self.is_species(v) {
-                    self.concentration(v, t, y)?
+                    self.concentration_in(v, t, y, &inputs)?
                 } else {
-                    self.value(v, t, y)?
+                    self.value_in(v, t, y, &inputs)?
                 });
             }
             rows.push(row);
@@ -237,7 +249,7 @@ impl Import {
     }
 
     /// The value of a model name (state, parameter or assignment) at `(t, y)`.
-    fn named_value(&self, name: &str, t: f64, y: &[f64]) -> Result<f64> {
+    fn named_value(&self, name: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         let m = &self.model;
         if let Ok(i) = m.index_of(name) {
             return Ok(y[i]);
@@ -245,7 +257,7 @@ impl Import {
         if let Ok(v) = m.parameter_canonical(name) {
             return Ok(v);
         }
-        m.assignment(name, t, y, &m.default_inputs())
+        m.assignment(name, t, y, inputs)
     }
 
     /// `∂/∂y` of a model name's value (see [`Import::value_gradient`]).
@@ -272,11 +284,12 @@ impl Import {
                 found: out.len(),
             });
         }
+        let inputs = &self.model.default_inputs();
         match self.species.get(id) {
             Some(s) if s.holds == Holds::Amount && !s.only_substance => {
                 // c = n / V: ∂c = (∂n·V − n·∂V)/V².
                 let size_name = self.model_name(&s.compartment);
-                let (amount, size) = (self.amount(id, t, y)?, self.named_value(size_name, t, y)?);
+                let (amount, size) = (self.amount_in(id, t, y, inputs)?, self.named_value(size_name, t, y, inputs)?);
                 self.named_gradient(self.model_name(id), t, y, out)?;
                 let mut d_size = vec![0.0; out.len()];
                 self.named_gradient(size_name, t, y, &mut d_size)?;
@@ -293,31 +306,69 @@ impl Import {
     /// species' concentration or amount as its symbol denotes, a species
     /// reference's stoichiometry) at `(t, y)`.
     pub fn value(&self, id: &str, t: f64, y: &[f64]) -> Result<f64> {
+        self.value_in(id, t, y, &self.model.default_inputs())
+    }
+
+    /// [`Import::value`] with the values the model's expressions read as
+    /// inputs ([`Model::with_inputs_at`](crate::model::Model::with_inputs_at)).
+    fn value_in(&self, id: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         match self.species.get(id) {
             Some(s) if s.holds == Holds::Amount && !s.only_substance => {
-                Ok(self.amount(id, t, y)? / self.named_value(self.model_name(&s.compartment), t, y)?)
+                Ok(self.amount_in(id, t, y, inputs)?
+                    / self.named_value(self.model_name(&s.compartment), t, y, inputs)?)
             }
-            _ => self.named_value(self.model_name(id), t, y),
+            _ => self.named_value(self.model_name(id), t, y, inputs),
         }
     }
 
     /// The amount of species `id` at `(t, y)`.
     pub fn amount(&self, id: &str, t: f64, y: &[f64]) -> Result<f64> {
+        self.amount_in(id, t, y, &self.model.default_inputs())
+    }
+
+    fn amount_in(&self, id: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         let s = self.species.get(id).ok_or_else(|| not_species(id))?;
-        let v = self.named_value(self.model_name(id), t, y)?;
+        let v = self.named_value(self.model_name(id), t, y, inputs)?;
         Ok(match (s.holds, s.only_substance) {
             (Holds::Amount, _) | (Holds::Symbol, true) => v,
-            (Holds::Symbol, false) => v * self.named_value(self.model_name(&s.compartment), t, y)?,
+            (Holds::Symbol, false) => v * self.named_value(self.model_name(&s.compartment), t, y, inputs)?,
         })
     }
 
     /// The concentration of species `id` at `(t, y)`.
     pub fn concentration(&self, id: &str, t: f64, y: &[f64]) -> Result<f64> {
+        self.concentration_in(id, t, y, &self.model.default_inputs())
+    }
+
+    fn concentration_in(&self, id: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         let s = self.species.get(id).ok_or_else(|| not_species(id))?;
         match (s.holds, s.only_substance) {
-            (Holds::Symbol, false) => self.named_value(self.model_name(id), t, y),
-            _ => Ok(self.amount(id, t, y)? / self.named_value(self.model_name(&s.compartment), t, y)?),
+            (Holds::Symbol, false) => self.named_value(self.model_name(id), t, y, inputs),
+            _ => {
+                Ok(self.amount_in(id, t, y, inputs)?
+                    / self.named_value(self.model_name(&s.compartment), t, y, inputs)?)
+            }
         }
+    }
+}
+
+/// `e` with each `rateOf(x)` inside a delay's `x` made 0 before time 0:
+/// `piecewise(rateOf(x), time >= 0, 0)`, the delayed expression being
+/// evaluated at the past time. Before the start the history is constant, so
+/// its rate is 0 (SBML Test Suite cases 01400–01409).
+fn rates_in_the_past(e: &Expr) -> Expr {
+    let past = e.replace_delays::<std::convert::Infallible>(&mut |x, lag| {
+        let x = x.substitute(&|v| {
+            mathml::rate_of_target(v).map(|_| Expr::Piecewise {
+                pieces: vec![(Expr::var(v), Expr::binary(Op::Geq, Expr::Time, Expr::Num(0.0)))],
+                otherwise: Some(Box::new(Expr::Num(0.0))),
+            })
+        });
+        Ok(Expr::apply(Op::Delay, vec![x, lag]))
+    });
+    match past {
+        Ok(p) => p,
+        Err(never) => match never {},
     }
 }
 
@@ -491,9 +542,10 @@ impl<'d> Importer<'d> {
     }
 
     /// Rewrites SBML math into model terms, as [`Importer::symbols`] says
-    /// (a reaction's id is an assignment holding its rate).
+    /// (a reaction's id is an assignment holding its rate; a delayed
+    /// `rateOf` is 0 before time 0, [`rates_in_the_past`]).
     fn rewrite(&self, e: &Expr) -> Expr {
-        e.substitute(&|v| self.symbols.get(v).cloned())
+        rates_in_the_past(e).substitute(&|v| self.symbols.get(v).cloned())
     }
 
     fn build(mut self, seeds: &[String]) -> Result<Import> {
@@ -533,6 +585,7 @@ impl<'d> Importer<'d> {
             self.symbols.insert(name.clone(), rate);
         }
         self.check_algebraic_initial_values()?;
+        self.check_delays()?;
         let initial = self.initial_values()?;
         self.fast = self.fast_system(&initial)?;
         let mut spec = ModelBuilder::new(if doc.model_id.is_empty() { "sbml" } else { &doc.model_id }).spec().clone();
@@ -630,11 +683,89 @@ impl<'d> Importer<'d> {
         let (def, order) = self.initial_definitions()?;
         let mut values: HashMap<String, f64> = HashMap::new();
         for id in order {
-            let e = &def[id];
-            let v = e.eval(&|v| values.get(v).copied(), 0.0).map_err(|_| self.undefined(id, e))?;
+            let e = self.at_initial_time(&def[id]);
+            let v = e.eval(&|v| values.get(v).copied(), 0.0).map_err(|_| self.undefined(id, &e))?;
             values.insert(id.to_string(), v);
         }
         Ok(values)
+    }
+
+    /// Refuses a `delay(x, τ)` whose past before time 0 the model's constant
+    /// initial history would not give: `x` reading (through assignment rules
+    /// and kinetic laws) a symbol whose initial value depends on time (an
+    /// initial assignment of `time`: a history that is not constant).
+    fn check_delays(&self) -> Result<()> {
+        let (def, order) = self.initial_definitions()?;
+        // The symbols whose value at time 0 depends on time.
+        let mut timed: HashSet<&str> = HashSet::new();
+        for id in order {
+            let e = &def[id];
+            let mut reads_time = false;
+            e.visit(&mut |node| reads_time |= matches!(node, Expr::Time));
+            if reads_time || e.symbols().iter().any(|v| timed.contains(&**v)) {
+                timed.insert(id);
+            }
+        }
+        for math in self.all_math() {
+            let mut found: Result<()> = Ok(());
+            math.visit(&mut |node| {
+                let Expr::Apply(Op::Delay, args) = node else { return };
+                if found.is_err() || args.len() != 2 {
+                    return;
+                }
+                // What `x` reads once rules and kinetic laws are expanded.
+                let mut seen: HashSet<String> = HashSet::new();
+                let mut todo: Vec<String> = args[0].symbols().iter().map(|v| v.to_string()).collect();
+                while let Some(v) = todo.pop() {
+                    if !seen.insert(v.clone()) {
+                        continue;
+                    }
+                    let expansion = self.assignment_rules.get(v.as_str()).copied().or_else(|| self.laws.get(v.as_str()));
+                    match expansion {
+                        Some(e) => todo.extend(e.symbols().iter().map(|s| s.to_string())),
+                        None if timed.contains(v.as_str()) => {
+                            found = Err(SaspError::unsupported(
+                                "a delay of a symbol whose initial value depends on time (an initial history that is not constant)",
+                                format!("'{v}' in {}", self.source),
+                            ));
+                        }
+                        None => {}
+                    }
+                }
+            });
+            found?;
+        }
+        Ok(())
+    }
+
+    /// `e` at time 0 with each `delay(x, τ)` taken from the constant initial
+    /// history: `x` at time `−τ`, its assignment rules evaluated then and
+    /// every other symbol at its initial value (as the model's history
+    /// gives it during the run).
+    fn at_initial_time(&self, e: &Expr) -> Expr {
+        let expand = |x: &Expr| {
+            let mut x = x.clone();
+            // Assignment rules are acyclic: at most one pass per rule.
+            for _ in 0..=self.assignment_rules.len() {
+                let any = std::cell::Cell::new(false);
+                x = x.substitute(&|v| {
+                    let rule = self.assignment_rules.get(v).map(|m| (*m).clone());
+                    any.set(any.get() || rule.is_some());
+                    rule
+                });
+                if !any.get() {
+                    break;
+                }
+            }
+            x
+        };
+        let past = rates_in_the_past(e).replace_delays::<std::convert::Infallible>(&mut |x, lag| {
+            Ok(expand(x).substitute_time(&Expr::binary(Op::Minus, Expr::Time, lag)))
+        });
+        match past {
+            Ok(p) => p,
+            Err(never) => match never {},
+        }
     }
 
     /// The defining expression of each symbol at time 0, in SBML's terms,

@@ -33,7 +33,7 @@
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
 //! | a package other than comp declared `xxx:required="true"` on `<sbml>` (fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
 //! | what comp flattening does not convert (`crate::sbml` comp module: external models that cannot be read, some conversion factors) | `comp:…`, naming the construct |
-//! | the MathML csymbol `delay` | `delay csymbol` |
+//! | the MathML csymbol `delay` in a function definition | `delay csymbol in a function definition` |
 //! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
 //! | the csymbol `rateOf` in a function definition | `rateOf csymbol in a function definition` |
 //!

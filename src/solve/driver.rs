@@ -213,9 +213,14 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
     let mut next_stop = 0;
     let mut next_out = 0;
     let mut buf = vec![0.0; n];
+    // Where a step of a delay differential equation started (to take it again).
+    let mut y_start = vec![0.0; if system.history().is_some() { n } else { 0 }];
     let mut g_prev = vec![0.0; plan.events.len()];
     let mut g_a = vec![0.0; plan.events.len()];
     let mut crossing = vec![false; plan.events.len()];
+    if let Some(history) = system.history() {
+        history.borrow_mut().begin(t0, y0);
+    }
     let dae = !system.algebraic_components().is_empty();
     if dae && !method.solves_dae() {
         return Err(super::dae::dae_refused(method.name()));
@@ -239,7 +244,10 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
         if t >= t_end {
             break;
         }
-        let seg_end = plan.stops.get(next_stop).map_or(t_end, |&s| s.min(t_end));
+        // A delay differential equation also restarts where its solution's
+        // derivatives jump (multiples of its constant lags).
+        let breakpoint = system.history().map_or(f64::INFINITY, |h| h.borrow().next_breakpoint(t));
+        let seg_end = plan.stops.get(next_stop).map_or(t_end, |&s| s.min(t_end)).min(breakpoint);
         if !dae {
             method.reset(system, t, &y)?;
         }
@@ -248,7 +256,28 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
         }
         let mut terminal = false;
         while method.t() < seg_end {
-            method.step(system, seg_end)?;
+            // Steps of a delay differential equation stay within its
+            // shortest lag, so that their stages read recorded steps only.
+            let max_step = system.history().map_or(f64::INFINITY, |h| h.borrow().max_step());
+            // (Within two lags of the segment's end, halfway there, so
+            // that no sliver of a step is left.)
+            let left = seg_end - method.t();
+            let t_stop = if left <= max_step {
+                seg_end
+            } else if left < 2.0 * max_step {
+                method.t() + 0.5 * left
+            } else {
+                method.t() + max_step
+            };
+            if let Some(history) = system.history() {
+                y_start.copy_from_slice(method.y());
+                history.borrow().take_overlap();
+            }
+            let t_start = method.t();
+            method.step(system, t_stop)?;
+            // The step joins the history before anything (an event
+            // function, an output) reads the solution at its end.
+            let recorded = record_delay_step(method, system, t_start, &y_start)?;
             let (ta, tb) = (method.t_prev(), method.t());
             if let Some(progress) = plan.progress {
                 progress(tb);
@@ -270,7 +299,7 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
                 g_prev[k] = gb;
             }
             let output_inside = plan.outputs.get(next_out).is_some_and(|&o| o <= tb);
-            if output_inside || any_crossing {
+            if (output_inside || any_crossing) && !recorded {
                 method.prepare_dense(system);
             }
             // Earliest event root in (ta, tb].
@@ -294,6 +323,9 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
                 method.interpolate(te, &mut buf);
                 hits.push(EventHit { event: k, t: te, y: buf.clone() });
                 if plan.events[k].terminal {
+                    if let Some(history) = system.history() {
+                        history.borrow_mut().truncate(te);
+                    }
                     t = te;
                     y.copy_from_slice(&buf);
                     terminal = true;
@@ -309,6 +341,38 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
     }
     solution.stats = method.stats() - stats_before;
     Ok(Integration { solution, events: hits, t, y })
+}
+
+/// How many times a step of a delay differential equation whose stages read
+/// past the recorded history is taken again, each time reading the step's
+/// own previous dense output there (a fixed-point iteration on the step).
+pub const OVERLAP_ITERATIONS: usize = 4;
+
+/// Records the step just taken from `(t_start, y_start)` into the system's
+/// history, if it has one (returns whether it had). A step whose stages read
+/// past the record (a lag shorter than the step, as where a lag vanishes) is
+/// taken again from the same start [`OVERLAP_ITERATIONS`] times, each time
+/// over its own previous dense output.
+fn record_delay_step<S: OdeSystem, M: Stepper>(
+    method: &mut M,
+    system: &S,
+    t_start: f64,
+    y_start: &[f64],
+) -> Result<bool> {
+    let Some(history) = system.history() else { return Ok(false) };
+    let overlapped = history.borrow().take_overlap();
+    for iteration in 0..=OVERLAP_ITERATIONS {
+        method.prepare_dense(system);
+        let (ta, tb) = (method.t_prev(), method.t());
+        history.borrow_mut().record(ta, tb, |t, out| method.interpolate(t, out))?;
+        if iteration == OVERLAP_ITERATIONS || !overlapped {
+            break;
+        }
+        method.reset(system, t_start, y_start)?;
+        method.step(system, tb)?;
+    }
+    history.borrow().take_overlap();
+    Ok(true)
 }
 
 /// Illinois (modified regula falsi) on the dense output, to `4ε·max(1, |t|)`.

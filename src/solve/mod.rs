@@ -13,6 +13,7 @@ pub mod dop853;
 pub mod dopri5;
 pub mod driver;
 mod failure;
+pub mod history;
 pub mod jacobian;
 pub mod krylov;
 pub mod linalg;
@@ -27,6 +28,7 @@ pub mod sparse;
 pub mod sparse_pivot;
 
 pub use driver::{integrate, Direction, Event, EventHit, Integration, Plan, Stepper, StopHandler};
+pub use history::History;
 pub use jacobian::IterationMatrix;
 pub use krylov::CellLayout;
 pub use linalg::{JacobianStructure, Singular};
@@ -111,6 +113,14 @@ pub trait OdeSystem {
     fn algebraic_relaxations(&self) -> &[bool] {
         &[]
     }
+
+    /// The recorded past of a delay differential equation, whose right-hand
+    /// side reads it ([`history`]); `None` (the default) for an ODE. The
+    /// driver records every accepted step into it, keeps steps within its
+    /// shortest constant lag and restarts at its breakpoints.
+    fn history(&self) -> Option<&std::cell::RefCell<History>> {
+        None
+    }
 }
 
 /// A shared reference to a system is a system (stop handlers that change the
@@ -145,6 +155,9 @@ impl<T: OdeSystem + ?Sized> OdeSystem for &T {
     }
     fn algebraic_relaxations(&self) -> &[bool] {
         (**self).algebraic_relaxations()
+    }
+    fn history(&self) -> Option<&std::cell::RefCell<History>> {
+        (**self).history()
     }
 }
 
@@ -336,12 +349,17 @@ pub struct Solution {
     /// [`Method::Auto`] chose for this system and tolerance. Empty for a
     /// solution no integrator has filled.
     pub method: &'static str,
+    /// The recorded past of a delay differential equation's run, which
+    /// values that read delays at the output times need (set by
+    /// `Model::simulate` for a model with
+    /// delays; `None` otherwise).
+    pub history: Option<std::sync::Arc<History>>,
 }
 
 impl Solution {
     /// An empty solution for `n` components.
     pub fn new(n: usize) -> Solution {
-        Solution { t: Vec::new(), y: Vec::new(), n, stats: Stats::default(), method: "" }
+        Solution { t: Vec::new(), y: Vec::new(), n, stats: Stats::default(), method: "", history: None }
     }
 
     /// The state at output `k`.

@@ -14,7 +14,7 @@
 //!     .parameter("k", 0.5, "1/day", Provenance::Assumed, "")
 //!     .process(ProcessDecl::new("loss", RateLaw::FirstOrder { k: "k".into(), of: "x".into() }).change("x", -1.0))
 //!     .build()?;
-//! let system = OdeSolversSystem::new(model.system(&[])?);
+//! let system = OdeSolversSystem::new(model.system(&[])?)?;
 //! let y0 = system.state(&model.initial_state())?;
 //! let mut dopri = Dopri5::new(system, 0.0, 4.0, 1.0, y0, 1e-8, 1e-10);
 //! let mut curve = ContinuousOutputModel::new();
@@ -54,8 +54,18 @@ pub struct OdeSolversSystem<S> {
 
 impl<S: OdeSystem> OdeSolversSystem<S> {
     /// Wraps a system (a reference works too: `&S` is an [`OdeSystem`]).
-    pub fn new(system: S) -> OdeSolversSystem<S> {
-        OdeSolversSystem { system }
+    /// Refuses what `ode_solvers`' integrators cannot solve: a
+    /// differential–algebraic system, and a delay differential equation
+    /// (whose history only sasp's driver records).
+    pub fn new(system: S) -> Result<OdeSolversSystem<S>> {
+        let what = if !system.algebraic_components().is_empty() {
+            "a differential–algebraic system"
+        } else if system.history().is_some() {
+            "a delay differential equation"
+        } else {
+            return Ok(OdeSolversSystem { system });
+        };
+        Err(SaspError::unsupported(format!("{what} in the ode_solvers bridge"), "integrate it with sasp's methods"))
     }
 
     /// The wrapped system.

@@ -272,7 +272,10 @@ fn a_model_its_user_compiles_and_registers_matches_the_interpreter() {
     if std::env::var_os("SASP_UPDATE_KERNELS").is_some() {
         std::fs::write(path, &source).unwrap();
     }
-    assert!(std::fs::read_to_string(path).unwrap() == source, "tests/integration/kernels/zoo.rs is stale: SASP_UPDATE_KERNELS=1");
+    assert!(
+        std::fs::read_to_string(path).unwrap() == source,
+        "tests/integration/kernels/zoo.rs is stale: SASP_UPDATE_KERNELS=1"
+    );
     assert!(!model.uses_compiled_kernels(), "not built in");
     compiled::register(&zoo_kernels::ZOO);
     compiled::register(&zoo_kernels::ZOO);

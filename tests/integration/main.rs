@@ -10,6 +10,7 @@ mod cli;
 /// Helpers shared by the subjects.
 mod common;
 mod compiled;
+mod delays;
 mod errors;
 mod expr;
 mod expression_laws;

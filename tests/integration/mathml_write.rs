@@ -212,9 +212,10 @@ fn random_trees_write_and_read_back() {
         let back = read_back(&e);
         assert_eq!(back, normalized(&e), "{e}");
         if !matches!(back, Expr::Call(..)) && e.symbols().is_empty() {
-            // No calls inside either: compare values too.
+            // No calls (or delays, which only a model evaluates) inside
+            // either: compare values too.
             let mut calls = false;
-            e.visit(&mut |n| calls |= matches!(n, Expr::Call(..)));
+            e.visit(&mut |n| calls |= matches!(n, Expr::Call(..) | Expr::Apply(Op::Delay, _)));
             if !calls {
                 let (a, b) = (e.eval(&|_| None, 0.25).unwrap(), back.eval(&|_| None, 0.25).unwrap());
                 assert!(same_bits(a, b), "{e}: {a} vs {b}");
@@ -224,7 +225,7 @@ fn random_trees_write_and_read_back() {
     for _ in 0..2000 {
         let e = random_expr(&mut rng, 4, &vars);
         let mut calls = false;
-        e.visit(&mut |n| calls |= matches!(n, Expr::Call(..)));
+        e.visit(&mut |n| calls |= matches!(n, Expr::Call(..) | Expr::Apply(Op::Delay, _)));
         if !calls {
             check(&e, &vars);
         }

@@ -1,11 +1,14 @@
-//! SBML import against the SBML Test Suite's own expected results (27
+//! SBML import against the SBML Test Suite's own expected results (32
 //! cases copied into tests/data/sbml-test-suite/cases with the suite's
 //! LGPL licence: events, rate rules on species and compartments, conversion
 //! factors, variable stoichiometry, L2 stoichiometryMath, local parameters,
 //! function definitions, ids named `time`, INF and NaN values, avogadro,
 //! algebraic rules with a rate rule, sizing a compartment, with a delayed
 //! event and with default values, fast reactions feeding a slow one, fed
-//! by one, and running backwards from a point where Newton cannot start),
+//! by one, and running backwards from a point where Newton cannot start;
+//! delays of a function of time, with a lag that is itself a delay, in a
+//! kinetic law, in a trigger that is not persistent and in an event
+//! assignment),
 //! refusals by name, and interventions on an imported model.
 
 use sasp::intervene::{Antibody, Arm, DoseSchedule, PkValue};
@@ -24,7 +27,7 @@ fn cases() -> Vec<PathBuf> {
 #[test]
 fn copied_suite_cases_match_the_suites_expected_results() {
     let dirs = cases();
-    assert_eq!(dirs.len(), 27);
+    assert_eq!(dirs.len(), 32);
     for dir in dirs {
         let id = dir.file_name().unwrap().to_str().unwrap().to_string();
         let settings = CaseSettings::read(dir.join(format!("{id}-settings.txt"))).unwrap();
@@ -58,12 +61,42 @@ fn import(body: &str) -> sasp::Result<Import> {
 
 #[test]
 fn unsupported_constructs_are_refused_by_name() {
-    let delay = r#"<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters>
-<listOfRules><assignmentRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML">
-<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><cn>1</cn><cn>2</cn></apply>
-</math></assignmentRule></listOfRules>"#;
-    let err = import(delay).unwrap_err();
-    assert!(err.is_unsupported() && err.to_string().contains("delay"), "{err}");
+    // A delay of a state whose initial value reads time: its past before
+    // the start is not the constant initial history.
+    const DELAY: &str =
+        "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/delay\">delay</csymbol>";
+    let timed = format!(
+        r#"<listOfParameters><parameter id="x" constant="false"/><parameter id="y" constant="false"/></listOfParameters>
+<listOfInitialAssignments><initialAssignment symbol="y"><math xmlns="http://www.w3.org/1998/Math/MathML"><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol></math></initialAssignment></listOfInitialAssignments>
+<listOfRules><rateRule variable="y"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule>
+<assignmentRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply>{DELAY}<ci>y</ci><cn>2</cn></apply></math></assignmentRule></listOfRules>"#
+    );
+    let err = import(&timed).unwrap_err();
+    assert!(err.is_unsupported() && err.to_string().contains("initial value depends on time"), "{err}");
+}
+
+#[test]
+fn a_delayed_rate_is_zero_before_the_start() {
+    // x = delay(rateOf(y), 2) with y' = 1: the history before time 0 is
+    // constant, so x is 0 until t = 2 and 1 after.
+    const DELAY: &str =
+        "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/delay\">delay</csymbol>";
+    const RATE_OF: &str =
+        "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol>";
+    let xml = format!(
+        r#"<listOfParameters><parameter id="x" constant="false"/><parameter id="y" value="1" constant="false"/></listOfParameters>
+<listOfRules><rateRule variable="y"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule>
+<assignmentRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML">
+<apply>{DELAY}<apply>{RATE_OF}<ci>y</ci></apply><cn>2</cn></apply>
+</math></assignmentRule></listOfRules>"#
+    );
+    let import = import(&xml).unwrap();
+    let options = Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), ..Options::default() };
+    let variables = ["x".to_string(), "y".to_string()];
+    let table = import.time_course(&[0.0, 1.0, 3.0], &variables, &[], &[], Method::Rodas5p, &options).unwrap();
+    let x: Vec<f64> = table.rows.iter().map(|r| r[1]).collect();
+    assert_eq!(x, [0.0, 0.0, 1.0]);
+    assert!((table.rows[2][2] - 4.0).abs() < 1e-9);
 }
 
 #[test]

@@ -69,7 +69,14 @@ fn same_rhs_and_jacobian(a: &Model, b: &Import, states: &[Vec<f64>], times: &[f6
         "{what}: the re-import has states of its own"
     );
     let (n, m) = (a.dimension(), b.dimension());
-    let (ua, ub) = (a.default_inputs(), b.default_inputs());
+    // A model with delays takes its delayed values after the inputs: the
+    // same made-up values for both (the re-import finds the same delays,
+    // in the same order).
+    assert_eq!(a.delays().len(), b.delays().len(), "{what}: the delays");
+    let delayed = |inputs: Vec<f64>| -> Vec<f64> {
+        inputs.into_iter().chain((0..a.delays().len()).map(|k| 0.3 + 0.1 * k as f64)).collect()
+    };
+    let (ua, ub) = (delayed(a.default_inputs()), delayed(b.default_inputs()));
     for y in states {
         let mut y = y.clone();
         let y0 = a.initial_state();

@@ -313,11 +313,22 @@ fn sbml_case_exits_3_for_an_unsupported_construct() {
   <model id="delayed">
     <listOfParameters>
       <parameter id="x" value="1" constant="false"/>
+      <parameter id="y" constant="false"/>
     </listOfParameters>
+    <listOfInitialAssignments>
+      <initialAssignment symbol="y">
+        <math xmlns="http://www.w3.org/1998/Math/MathML">
+          <csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time"> t </csymbol>
+        </math>
+      </initialAssignment>
+    </listOfInitialAssignments>
     <listOfRules>
+      <rateRule variable="y">
+        <math xmlns="http://www.w3.org/1998/Math/MathML"><cn> 1 </cn></math>
+      </rateRule>
       <assignmentRule variable="x">
         <math xmlns="http://www.w3.org/1998/Math/MathML">
-          <apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><cn> 1 </cn><cn> 2 </cn></apply>
+          <apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><ci> y </ci><cn> 2 </cn></apply>
         </math>
       </assignmentRule>
     </listOfRules>

@@ -1,0 +1,206 @@
+//! Delays: `delay(x, τ)` in a model's expressions, the value `x` had at
+//! `time − τ`.
+//!
+//! A model with delays is a delay differential equation
+//! `y'(t) = f(t, y(t), x₁(t − τ₁, y(t − τ₁)), …)`. Each distinct
+//! `delay(x, τ)` of its expressions (rates, assignments, event triggers,
+//! values, delays and priorities, constraints) takes a slot: a variable
+//! ([`delayed_name`](crate::expr::delayed_name)) after the inputs that the
+//! compiled expressions read like an input. Before every evaluation the
+//! model fills the slots from the history of the solution
+//! ([`History`]): for slot `k`,
+//!
+//! 1. the lag `τ_k` at `(t, y(t))` (a lag may itself read delays of earlier
+//!    slots, and may depend on the state and time);
+//! 2. the state at `s = t − τ_k` from the history (the initial state before
+//!    the initial time: a constant initial history);
+//! 3. `x_k` evaluated at time `s` with that state, so that an expression of
+//!    `time` delays as the expression does (`delay(sin(time), 1)` is
+//!    `sin(time − 1)`, before the initial time too).
+//!
+//! A negative or NaN lag gives NaN (the solver then stops with its
+//! diagnostics); a lag of 0 is the present value. The Jacobian holds the
+//! delayed values fixed: exact for constant lags with steps shorter than the
+//! lags (which the solver keeps), an approximation for lags that depend on
+//! the state.
+//!
+//! Forward sensitivities, stochastic and spatial simulation refuse models
+//! with delays ([`Model::require_ode`]).
+
+use super::build::Slots;
+use super::kinetics::with_buffer;
+use super::resolve::Resolver;
+use super::Model;
+use crate::error::{Result, SaspError};
+use crate::expr::{Expr, Tape};
+use crate::solve::History;
+
+/// One distinct `delay(x, τ)` of a model, compiled.
+#[derive(Clone, Debug)]
+pub struct DelaySlot {
+    /// `x`, resolved: over compartments, parameters and time.
+    pub value: Expr,
+    /// `τ`, resolved: over compartments, inputs, time and earlier slots.
+    pub lag: Expr,
+    /// `x` over `[y | u]`.
+    value_tape: Tape,
+    /// `τ` over `[y | u | d]`.
+    lag_tape: Tape,
+    /// `τ` when it is a number.
+    constant: Option<f64>,
+}
+
+/// A model's delays (empty for an ordinary differential equation).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Delays {
+    slots: Vec<DelaySlot>,
+    /// The state components the delayed expressions read (what the
+    /// history records), increasing.
+    components: Vec<usize>,
+    /// The positive constant lags.
+    lags: Vec<f64>,
+}
+
+impl Delays {
+    /// Compiles the delays the resolver collected while the model's
+    /// expressions were resolved; marks the parameters they read opaque (a
+    /// change rebuilds the model).
+    pub(super) fn compile(resolver: &Resolver, slots: &Slots) -> Result<Delays> {
+        let found = resolver.delays.borrow();
+        let bind = |name: &str| slots.get(name);
+        let mut out = Delays::default();
+        let n = resolver.spec.compartments.len();
+        let mut opaque = resolver.opaque.borrow_mut();
+        for (value, lag) in found.iter() {
+            let value_tape =
+                Tape::compile_with_parameters(std::slice::from_ref(value), bind, resolver.parameter_values)?;
+            let lag_tape = Tape::compile_with_parameters(std::slice::from_ref(lag), bind, resolver.parameter_values)?;
+            for e in [value, lag] {
+                e.visit(&mut |node| {
+                    if let Expr::Var(v) = node {
+                        if let Some(k) = crate::expr::parameter_index(v) {
+                            opaque[k] = true;
+                        }
+                    }
+                });
+            }
+            for name in value.symbols() {
+                if let Some(i) = slots.get(&name).filter(|&i| i < n) {
+                    out.components.push(i);
+                }
+            }
+            let constant = lag
+                .substitute(&|v| crate::expr::parameter_index(v).map(|k| Expr::Num(resolver.parameter_values[k])))
+                .simplify()
+                .as_number();
+            if let Some(c) = constant.filter(|&c| c > 0.0 && c.is_finite()) {
+                if !out.lags.contains(&c) {
+                    out.lags.push(c);
+                }
+            }
+            out.slots.push(DelaySlot { value: value.clone(), lag: lag.clone(), value_tape, lag_tape, constant });
+        }
+        out.components.sort_unstable();
+        out.components.dedup();
+        Ok(out)
+    }
+
+    /// The number of slots.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// No delays: an ordinary differential equation.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// An empty history of a run from `(t0, y0)` for these delays.
+    pub(crate) fn history(&self, t0: f64, y0: &[f64]) -> History {
+        History::new(t0, y0, self.components.clone(), self.lags.clone())
+    }
+
+    /// Writes the delayed value of every slot at `(t, y)` with inputs
+    /// `inputs` into `out` (see the [module documentation](self)).
+    pub(crate) fn fill(&self, t: f64, y: &[f64], inputs: &[f64], history: &History, out: &mut [f64]) {
+        let (n, m) = (y.len(), inputs.len());
+        let eval = |tape: &Tape, vars: &[f64], t: f64| {
+            with_buffer(tape.register_count(), |regs| {
+                tape.eval_in(vars, t, regs);
+                tape.root_in(regs, 0)
+            })
+        };
+        with_buffer(n + m + self.slots.len(), |vars| {
+            vars[..n].copy_from_slice(y);
+            vars[n..n + m].copy_from_slice(inputs);
+            for (k, slot) in self.slots.iter().enumerate() {
+                let lag = slot.constant.unwrap_or_else(|| eval(&slot.lag_tape, vars, t));
+                history.note_lag(lag);
+                let value = if lag == 0.0 {
+                    eval(&slot.value_tape, vars, t)
+                } else if lag > 0.0 {
+                    with_buffer(n + m, |past| {
+                        past.copy_from_slice(&vars[..n + m]);
+                        history.state_at(t - lag, &mut past[..n]);
+                        eval(&slot.value_tape, past, t - lag)
+                    })
+                } else {
+                    f64::NAN
+                };
+                vars[n + m + k] = value;
+                out[k] = value;
+            }
+        })
+    }
+}
+
+impl Model {
+    /// The distinct `delay(x, τ)` of the model's expressions, in slot order
+    /// (empty for an ordinary differential equation).
+    pub fn delays(&self) -> &[DelaySlot] {
+        &self.delays.slots
+    }
+
+    /// Runs `f` with the values the model's compiled expressions read as
+    /// inputs at `(t, y)`: `inputs`, then (for a model with delays) the
+    /// delayed value of each slot from `history` (see the [module
+    /// documentation](self)). A model with delays needs the history: without
+    /// one it is [`SaspError::Unsupported`].
+    pub fn with_inputs_at<R>(
+        &self,
+        t: f64,
+        y: &[f64],
+        inputs: &[f64],
+        history: Option<&History>,
+        f: impl FnOnce(&[f64]) -> R,
+    ) -> Result<R> {
+        if self.delays.is_empty() {
+            return Ok(f(inputs));
+        }
+        let Some(history) = history else {
+            return Err(SaspError::unsupported(
+                "evaluating delays without the history of the run",
+                format!("model '{}'", self.name()),
+            ));
+        };
+        self.check_len("state", y.len())?;
+        Ok(self.with_delayed_inputs(t, y, inputs, history, f))
+    }
+
+    /// [`Model::with_inputs_at`] for a model with delays, sizes unchecked.
+    pub(crate) fn with_delayed_inputs<R>(
+        &self,
+        t: f64,
+        y: &[f64],
+        inputs: &[f64],
+        history: &History,
+        f: impl FnOnce(&[f64]) -> R,
+    ) -> R {
+        let m = inputs.len();
+        with_buffer(m + self.delays.len(), |all| {
+            all[..m].copy_from_slice(inputs);
+            self.delays.fill(t, y, inputs, history, &mut all[m..]);
+            f(all)
+        })
+    }
+}
