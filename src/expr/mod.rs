@@ -199,7 +199,12 @@ pub fn parameter_name(k: usize) -> String {
 
 /// The parameter index of a name made by [`parameter_name`], if it is one.
 pub fn parameter_index(name: &str) -> Option<usize> {
-    let digits = name.strip_prefix("$p")?;
+    index_after(name, "$p")
+}
+
+/// `k` of a name `prefix` then `k` (decimal, no leading zeros), if it is one.
+fn index_after(name: &str, prefix: &str) -> Option<usize> {
+    let digits = name.strip_prefix(prefix)?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.len() > 1 && digits.starts_with('0'))
     {
         return None;
@@ -217,12 +222,7 @@ pub fn delayed_name(k: usize) -> String {
 
 /// The index of a name made by [`delayed_name`], if it is one.
 pub fn delayed_index(name: &str) -> Option<usize> {
-    let digits = name.strip_prefix("$d")?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.len() > 1 && digits.starts_with('0'))
-    {
-        return None;
-    }
-    digits.parse().ok()
+    index_after(name, "$d")
 }
 
 /// Largest infix text accepted, in bytes.
