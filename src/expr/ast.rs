@@ -558,34 +558,52 @@ impl Expr {
     /// A copy with each `delay(x, τ)` replaced by `f(x, τ′)`, where `τ′` is
     /// `τ` with its own delays replaced first (`x` is passed as it is).
     pub fn replace_delays<E>(&self, f: &mut dyn FnMut(&Expr, Expr) -> Result<Expr, E>) -> Result<Expr, E> {
-        let mut any = false;
-        self.visit(&mut |node| any |= matches!(node, Expr::Apply(Op::Delay, _)));
-        if !any {
-            return Ok(self.clone());
+        Ok(self.replaced_delays(f)?.unwrap_or_else(|| self.clone()))
+    }
+
+    /// [`Expr::replace_delays`] with an `f` that cannot fail.
+    pub fn map_delays(&self, mut f: impl FnMut(&Expr, Expr) -> Expr) -> Expr {
+        match self.replace_delays::<std::convert::Infallible>(&mut |x, lag| Ok(f(x, lag))) {
+            Ok(e) => e,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Expr::replace_delays`], `None` where nothing holds a delay (one
+    /// pass over the tree, copying only the branches that change).
+    fn replaced_delays<E>(&self, f: &mut dyn FnMut(&Expr, Expr) -> Result<Expr, E>) -> Result<Option<Expr>, E> {
+        /// Each expression replaced, or `None` if none holds a delay.
+        fn all<'e, E>(
+            items: impl Iterator<Item = &'e Expr>,
+            f: &mut dyn FnMut(&Expr, Expr) -> Result<Expr, E>,
+        ) -> Result<Option<Vec<Expr>>, E> {
+            let items: Vec<&Expr> = items.collect();
+            let mut replaced: Vec<Option<Expr>> = Vec::with_capacity(items.len());
+            for e in &items {
+                replaced.push(e.replaced_delays(f)?);
+            }
+            if replaced.iter().all(Option::is_none) {
+                return Ok(None);
+            }
+            Ok(Some(replaced.into_iter().zip(items).map(|(r, e)| r.unwrap_or_else(|| e.clone())).collect()))
         }
         Ok(match self {
             Expr::Apply(Op::Delay, args) if args.len() == 2 => {
                 let lag = args[1].replace_delays(f)?;
-                f(&args[0], lag)?
+                Some(f(&args[0], lag)?)
             }
-            Expr::Apply(op, args) => {
-                Expr::Apply(*op, args.iter().map(|a| a.replace_delays(f)).collect::<Result<Vec<_>, E>>()?)
+            Expr::Apply(op, args) => all(args.iter(), f)?.map(|args| Expr::Apply(*op, args)),
+            Expr::Call(name, args) => all(args.iter(), f)?.map(|args| Expr::Call(name.clone(), args)),
+            Expr::Piecewise { pieces, otherwise } => {
+                let parts = pieces.iter().flat_map(|(v, c)| [v, c]).chain(otherwise.as_deref());
+                all(parts, f)?.map(|mut parts| {
+                    let otherwise = otherwise.as_ref().and_then(|_| parts.pop()).map(Box::new);
+                    let mut parts = parts.into_iter();
+                    let pieces = std::iter::from_fn(|| Some((parts.next()?, parts.next()?))).collect();
+                    Expr::Piecewise { pieces, otherwise }
+                })
             }
-            Expr::Piecewise { pieces, otherwise } => Expr::Piecewise {
-                pieces: pieces.iter().map(|(v, c)| Ok((v.replace_delays(f)?, c.replace_delays(f)?))).collect::<Result<
-                    Vec<_>,
-                    E,
-                >>(
-                )?,
-                otherwise: match otherwise {
-                    Some(o) => Some(Box::new(o.replace_delays(f)?)),
-                    None => None,
-                },
-            },
-            Expr::Call(name, args) => {
-                Expr::Call(name.clone(), args.iter().map(|a| a.replace_delays(f)).collect::<Result<Vec<_>, E>>()?)
-            }
-            other => other.clone(),
+            _ => None,
         })
     }
 

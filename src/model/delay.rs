@@ -133,23 +133,25 @@ impl Delays {
         with_buffer(n + m + self.slots.len(), |vars| {
             vars[..n].copy_from_slice(y);
             vars[n..n + m].copy_from_slice(inputs);
-            for (k, slot) in self.slots.iter().enumerate() {
-                let lag = slot.constant.unwrap_or_else(|| eval(&slot.lag_tape, vars, t));
-                history.note_lag(lag);
-                let value = if lag == 0.0 {
-                    eval(&slot.value_tape, vars, t)
-                } else if lag > 0.0 {
-                    with_buffer(n + m, |past| {
-                        past.copy_from_slice(&vars[..n + m]);
+            // The past state: each delay overwrites the recorded components,
+            // the only ones a delayed expression reads.
+            with_buffer(n + m, |past| {
+                past.copy_from_slice(&vars[..n + m]);
+                for (k, slot) in self.slots.iter().enumerate() {
+                    let lag = slot.constant.unwrap_or_else(|| eval(&slot.lag_tape, vars, t));
+                    history.note_lag(lag);
+                    let value = if lag == 0.0 {
+                        eval(&slot.value_tape, vars, t)
+                    } else if lag > 0.0 {
                         history.state_at(t - lag, &mut past[..n]);
                         eval(&slot.value_tape, past, t - lag)
-                    })
-                } else {
-                    f64::NAN
-                };
-                vars[n + m + k] = value;
-                out[k] = value;
-            }
+                    } else {
+                        f64::NAN
+                    };
+                    vars[n + m + k] = value;
+                    out[k] = value;
+                }
+            })
         })
     }
 }

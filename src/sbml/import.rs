@@ -357,19 +357,15 @@ impl Import {
 /// evaluated at the past time. Before the start the history is constant, so
 /// its rate is 0 (SBML Test Suite cases 01400–01409).
 fn rates_in_the_past(e: &Expr) -> Expr {
-    let past = e.replace_delays::<std::convert::Infallible>(&mut |x, lag| {
+    e.map_delays(|x, lag| {
         let x = x.substitute(&|v| {
             mathml::rate_of_target(v).map(|_| Expr::Piecewise {
                 pieces: vec![(Expr::var(v), Expr::binary(Op::Geq, Expr::Time, Expr::Num(0.0)))],
                 otherwise: Some(Box::new(Expr::Num(0.0))),
             })
         });
-        Ok(Expr::apply(Op::Delay, vec![x, lag]))
-    });
-    match past {
-        Ok(p) => p,
-        Err(never) => match never {},
-    }
+        Expr::apply(Op::Delay, vec![x, lag])
+    })
 }
 
 fn not_species(id: &str) -> SaspError {
@@ -707,65 +703,49 @@ impl<'d> Importer<'d> {
             }
         }
         for math in self.all_math() {
-            let mut found: Result<()> = Ok(());
+            let mut found: Option<String> = None;
             math.visit(&mut |node| {
                 let Expr::Apply(Op::Delay, args) = node else { return };
-                if found.is_err() || args.len() != 2 {
+                if found.is_some() || args.len() != 2 {
                     return;
                 }
                 // What `x` reads once rules and kinetic laws are expanded.
-                let mut seen: HashSet<String> = HashSet::new();
-                let mut todo: Vec<String> = args[0].symbols().iter().map(|v| v.to_string()).collect();
-                while let Some(v) = todo.pop() {
-                    if !seen.insert(v.clone()) {
-                        continue;
-                    }
-                    let expansion = self.assignment_rules.get(v.as_str()).copied().or_else(|| self.laws.get(v.as_str()));
-                    match expansion {
-                        Some(e) => todo.extend(e.symbols().iter().map(|s| s.to_string())),
-                        None if timed.contains(v.as_str()) => {
-                            found = Err(SaspError::unsupported(
-                                "a delay of a symbol whose initial value depends on time (an initial history that is not constant)",
-                                format!("'{v}' in {}", self.source),
-                            ));
-                        }
-                        None => {}
-                    }
-                }
+                let expanded = |v: &str| self.assignment_rules.contains_key(v) || self.laws.contains_key(v);
+                found = self.reads(&args[0]).into_iter().find(|v| !expanded(v) && timed.contains(v.as_str()));
             });
-            found?;
+            if let Some(v) = found {
+                return Err(SaspError::unsupported(
+                    "a delay of a symbol whose initial value depends on time (an initial history that is not constant)",
+                    format!("'{v}' in {}", self.source),
+                ));
+            }
         }
         Ok(())
     }
 
     /// `e` at time 0 with each `delay(x, τ)` taken from the constant initial
-    /// history: `x` at time `−τ`, its assignment rules evaluated then and
-    /// every other symbol at its initial value (as the model's history
-    /// gives it during the run).
+    /// history: `x` at time `−τ`, the assignment rules and kinetic laws it
+    /// reads evaluated then and every other symbol at its initial value (as
+    /// the model's history gives it during the run).
     fn at_initial_time(&self, e: &Expr) -> Expr {
-        let expand = |x: &Expr| {
+        let definition = |v: &str| self.assignment_rules.get(v).copied().or_else(|| self.laws.get(v)).cloned();
+        rates_in_the_past(e).map_delays(|x, lag| {
             let mut x = x.clone();
-            // Assignment rules are acyclic: at most one pass per rule.
-            for _ in 0..=self.assignment_rules.len() {
-                let any = std::cell::Cell::new(false);
+            // Rules and laws read one another without cycles: at most one
+            // pass per definition.
+            for _ in 0..=self.assignment_rules.len() + self.laws.len() {
+                let expanded = std::cell::Cell::new(false);
                 x = x.substitute(&|v| {
-                    let rule = self.assignment_rules.get(v).map(|m| (*m).clone());
-                    any.set(any.get() || rule.is_some());
-                    rule
+                    let d = definition(v);
+                    expanded.set(expanded.get() || d.is_some());
+                    d
                 });
-                if !any.get() {
+                if !expanded.get() {
                     break;
                 }
             }
-            x
-        };
-        let past = rates_in_the_past(e).replace_delays::<std::convert::Infallible>(&mut |x, lag| {
-            Ok(expand(x).substitute_time(&Expr::binary(Op::Minus, Expr::Time, lag)))
-        });
-        match past {
-            Ok(p) => p,
-            Err(never) => match never {},
-        }
+            x.substitute_time(&Expr::binary(Op::Minus, Expr::Time, lag))
+        })
     }
 
     /// The defining expression of each symbol at time 0, in SBML's terms,

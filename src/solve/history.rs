@@ -134,11 +134,6 @@ impl History {
         self.end.last().copied().unwrap_or(self.t0)
     }
 
-    /// The constant lags.
-    pub fn lags(&self) -> &[f64] {
-        &self.lags
-    }
-
     /// The largest step that keeps every stage within the record: the
     /// shortest constant lag, and the shortest lag read during the last
     /// step (a lag that depends on time or the state; ∞ if none).

@@ -538,6 +538,16 @@ fn mathml_numbers_symbols_and_qualifiers() {
     assert!(delay.eval(&|_| Some(1.0), 0.0).unwrap_err().to_string().contains("outside a model"));
     assert!(delay.diff("x").is_err());
     assert_eq!(Expr::parse("delay(2, x)").unwrap().simplify(), Expr::Num(2.0));
+    // Each delay replaced, a lag's own delays first, every other node kept.
+    let e = Expr::parse("piecewise(delay(x, 1), delay(y, delay(z, 2)) > 0, f(3))").unwrap();
+    let mut seen = Vec::new();
+    let replaced = e.map_delays(|x, lag| {
+        seen.push(format!("{x} after {lag}"));
+        Expr::var(&format!("d{}", seen.len()))
+    });
+    assert_eq!(seen, ["x after 1", "z after 2", "y after d2"]);
+    assert_eq!(replaced, Expr::parse("piecewise(d1, d3 > 0, f(3))").unwrap());
+    assert_eq!(Expr::parse("a + f(b)").unwrap().map_delays(|_, _| unreachable!()), Expr::parse("a + f(b)").unwrap());
     // rateOf(x) is the variable `rateOf(x)`, which the SBML importer
     // replaces; it is written back as the csymbol, and infix text refuses it.
     let rate = read_expr("<apply><csymbol definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol><ci> x </ci></apply>");
