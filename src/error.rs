@@ -94,6 +94,11 @@ pub enum SaspError {
     /// with the solver's diagnostics: see [`SolveError`].
     #[error(transparent)]
     Solve(Box<SolveError>),
+    /// A linear program (flux balance analysis, `sasp::flux_balance`)
+    /// that the solver could not solve, or whose solution failed the check
+    /// of its constraints: what went wrong.
+    #[error("linear program: {0}")]
+    LinearProgram(String),
     /// A method name (`--method`, a sweep's or test set's method) that no
     /// method has.
     #[error("unknown method '{name}' (known: {known})")]

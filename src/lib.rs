@@ -48,6 +48,7 @@ pub mod calibrate;
 pub mod error;
 pub mod experiment;
 pub mod expr;
+pub mod flux_balance;
 pub mod gsa;
 pub mod intervene;
 pub mod model;
@@ -100,5 +101,6 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/petab.md")]
 #[doc = include_str!("../docs/gsa.md")]
 #[doc = include_str!("../docs/ssa.md")]
+#[doc = include_str!("../docs/flux_balance.md")]
 #[cfg(doctest)]
 pub struct ManualDoctests;

@@ -142,6 +142,28 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Flux balance analysis of an SBML model with fbc (v1 or v2): the
+    /// active objective's optimum, each reaction's flux as CSV
+    /// (`reaction,flux`, with `--fva` also `min,max`), and one JSON line on
+    /// standard output (status, objective, sizes, seconds). An infeasible
+    /// or unbounded problem is an error and writes no CSV.
+    FluxBalance {
+        /// The SBML file.
+        model: PathBuf,
+        /// Output CSV; `-` for standard output (the JSON line then goes to
+        /// standard error).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Also each reaction's range over the flux distributions whose
+        /// objective is within this fraction of the optimum (1: the optimal
+        /// ones alone; flux variability analysis).
+        #[arg(long)]
+        fva: Option<f64>,
+        /// Bounds of a reaction before solving, `ID=LOWER:UPPER` (`inf`,
+        /// `-inf` allowed), repeatable: `--bounds R_EX_o2_e=0:1000`.
+        #[arg(long = "bounds")]
+        bounds: Vec<String>,
+    },
     /// Run the SBML Test Suite's cases and print a summary by tag.
     SbmlTestSuite {
         /// The suite's folder of cases (`…/sbml-test-suite/semantic`).
@@ -1282,6 +1304,63 @@ fn run(cli: Cli) -> Outcome<()> {
                 table.write_csv(&output)?;
             }
             eprintln!("wrote {} ({} rows)", written(&output, false), table.rows.len());
+        }
+        Command::FluxBalance { model, output, fva, bounds } => {
+            refuse_same_file(&output, &[Some(&model)])?;
+            let started = std::time::Instant::now();
+            let doc = sasp::sbml::read::read_file(&model)?;
+            let mut fba = sasp::sbml::flux_balance(&doc, &model.display().to_string())?;
+            for b in &bounds {
+                let parsed = b.split_once('=').and_then(|(id, range)| {
+                    let (l, u) = range.split_once(':')?;
+                    Some((id.trim(), l.trim().parse::<f64>().ok()?, u.trim().parse::<f64>().ok()?))
+                });
+                let Some((id, lower, upper)) = parsed else {
+                    return usage(format!("--bounds '{b}': expected ID=LOWER:UPPER"));
+                };
+                fba.set_bounds(id, lower, upper)?;
+            }
+            let read_s = started.elapsed().as_secs_f64();
+            let solved = std::time::Instant::now();
+            let outcome = fba.solve()?;
+            let solve_s = solved.elapsed().as_secs_f64();
+            let best = match outcome {
+                sasp::flux_balance::FluxOutcome::Optimal(best) => best,
+                other => {
+                    let status =
+                        if other == sasp::flux_balance::FluxOutcome::Infeasible { "infeasible" } else { "unbounded" };
+                    return Err(sasp::SaspError::LinearProgram(format!("the problem is {status}")).into());
+                }
+            };
+            let varied = std::time::Instant::now();
+            let ranges = fva.map(|f| fba.flux_variability(f)).transpose()?;
+            let fva_s = varied.elapsed().as_secs_f64();
+            let mut csv = String::from(if ranges.is_some() { "reaction,flux,min,max\n" } else { "reaction,flux\n" });
+            for (j, name) in best.reactions.iter().enumerate() {
+                csv.push_str(&format!("{name},{}", best.fluxes[j]));
+                if let Some(r) = &ranges {
+                    csv.push_str(&format!(",{},{}", r[j].min, r[j].max));
+                }
+                csv.push('\n');
+            }
+            write_output(&output, csv.as_bytes(), None)?;
+            let summary = serde_json::json!({
+                "status": "optimal",
+                "objective": best.objective_name,
+                "value": best.objective,
+                "reactions": best.reactions.len(),
+                "metabolites": fba.metabolite_names().count(),
+                "residual": best.residual,
+                "read_s": read_s,
+                "solve_s": solve_s,
+                "fva_s": ranges.as_ref().map(|_| fva_s),
+            });
+            if is_stdout(&output) {
+                eprintln!("{summary}");
+            } else {
+                println!("{summary}");
+                eprintln!("wrote {}", written(&output, false));
+            }
         }
         Command::SbmlTestSuite { dir, report: report_path, expected, write_expected, threads } => {
             if threads == Some(0) {

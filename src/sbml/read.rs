@@ -31,7 +31,8 @@
 //! | construct | refused as |
 //! |---|---|
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
-//! | a package other than comp declared `xxx:required="true"` on `<sbml>` (fbc …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
+//! | a package other than comp and fbc declared `xxx:required="true"` on `<sbml>` (qual, distrib …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
+//! | what the fbc reader refuses ([`crate::sbml::fbc`]: v3 user-defined constraints, quadratic objectives, v1 strict inequalities) | naming the construct |
 //! | what comp flattening does not convert (`crate::sbml` comp module: external models that cannot be read, some conversion factors) | `comp:…`, naming the construct |
 //! | the MathML csymbol `delay` in a function definition | `delay csymbol in a function definition` |
 //! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
@@ -50,9 +51,14 @@
 //! The context of an unsupported construct names the element (its id where
 //! it has one) and the file position, `reaction 'r1', model.xml:23`.
 //!
+//! The Flux Balance Constraints package (fbc) is read into
+//! [`Document::flux_balance`] whether required or not: flux bounds and
+//! objectives, which a flux balance analysis uses
+//! ([`crate::sbml::flux_balance`]) and a time course does not.
+//!
 //! What the reader ignores: unit definitions, notes, annotations,
 //! constraints (they do not change a simulation), compartment and species
-//! types, elements and attributes of packages that are not required.
+//! types, elements and attributes of other packages that are not required.
 //!
 //! # Defaults
 //!
@@ -109,6 +115,7 @@ use roxmltree::Node;
 use crate::error::{FileError, ModelError, SaspError};
 use crate::expr::{mathml, Expr, ExprError, FunctionTable};
 use crate::sbml::comp;
+use crate::sbml::fbc::FluxBalanceDecl;
 
 /// Largest SBML document [`read_file`] and [`read_str`] accept, in bytes
 /// (64 MiB).
@@ -146,6 +153,10 @@ pub struct Document {
     /// converts the substance units of reactions for species that do not
     /// name their own.
     pub conversion_factor: Option<String>,
+    /// The Flux Balance Constraints package's declarations (flux bounds,
+    /// objectives), when the document declares the fbc namespace
+    /// ([`crate::sbml::fbc`]).
+    pub flux_balance: Option<FluxBalanceDecl>,
 }
 
 /// An SBML `<compartment>`.
@@ -398,11 +409,22 @@ pub(super) fn nesting_exceeds(text: &str, limit: usize) -> Option<usize> {
     None
 }
 
+/// A number as SBML writes it: Rust's `f64` syntax, or `INF`, `+INF`,
+/// `-INF`, `NaN` (surrounding blanks ignored).
+pub(super) fn parse_number(text: &str) -> Option<f64> {
+    match text.trim() {
+        "INF" | "+INF" => Some(f64::INFINITY),
+        "-INF" => Some(f64::NEG_INFINITY),
+        "NaN" => Some(f64::NAN),
+        t => t.parse::<f64>().ok(),
+    }
+}
+
 const MATHML: &str = "http://www.w3.org/1998/Math/MathML";
 
 /// State of one read: the text (for positions), the core namespace, the
 /// level and the function definitions.
-struct Reader<'t> {
+pub(super) struct Reader<'t> {
     text: &'t str,
     source: &'t str,
     level: u32,
@@ -430,7 +452,7 @@ impl Reader<'_> {
     }
 
     /// The elements `item` of the list `list` under `node`.
-    fn list<'a, 'i: 'a>(&'a self, node: Node<'a, 'i>, list: &'a str, item: &'a str) -> Vec<Node<'a, 'i>> {
+    pub(super) fn list<'a, 'i: 'a>(&'a self, node: Node<'a, 'i>, list: &'a str, item: &'a str) -> Vec<Node<'a, 'i>> {
         self.children(node, list).flat_map(|l| self.children(l, item)).collect()
     }
 
@@ -475,11 +497,11 @@ impl Reader<'_> {
     }
 
     /// A [`ModelError::Invalid`] of `node`, located at it.
-    fn invalid(&self, node: Node, reason: impl Into<String>) -> SaspError {
+    pub(super) fn invalid(&self, node: Node, reason: impl Into<String>) -> SaspError {
         self.at(node, ModelError::invalid(self.what(node), reason).into())
     }
 
-    fn unsupported(&self, construct: impl Into<String>, node: Node) -> SaspError {
+    pub(super) fn unsupported(&self, construct: impl Into<String>, node: Node) -> SaspError {
         SaspError::unsupported(construct, self.context(node))
     }
 
@@ -493,14 +515,9 @@ impl Reader<'_> {
 
     fn number(&self, node: Node, attr: &str) -> crate::Result<Option<f64>> {
         let Some(text) = node.attribute(attr) else { return Ok(None) };
-        let t = text.trim();
-        let value = match t {
-            "INF" | "+INF" => Some(f64::INFINITY),
-            "-INF" => Some(f64::NEG_INFINITY),
-            "NaN" => Some(f64::NAN),
-            _ => t.parse::<f64>().ok(),
-        };
-        value.map(Some).ok_or_else(|| self.invalid(node, format!("attribute '{attr}' is not a number: '{text}'")))
+        parse_number(text)
+            .map(Some)
+            .ok_or_else(|| self.invalid(node, format!("attribute '{attr}' is not a number: '{text}'")))
     }
 
     /// A boolean attribute; `default` when absent in Level 2 (`None`: required).
@@ -588,6 +605,11 @@ impl Reader<'_> {
                     comp = comp::uses_comp(root);
                     continue;
                 }
+                if uri.starts_with(crate::sbml::fbc::FBC_NS_PREFIX) {
+                    // Read (`Document::flux_balance`); a time course does
+                    // not depend on it.
+                    continue;
+                }
                 // A package declared required but not used anywhere (no
                 // element or attribute of its namespace) changes nothing.
                 let used = root.descendants().any(|n| {
@@ -619,6 +641,7 @@ impl Reader<'_> {
             reactions: Vec::new(),
             events: Vec::new(),
             conversion_factor: None,
+            flux_balance: None,
         };
         let Some(model) = self.child(root, "model") else { return Ok(doc) };
         doc.model_id = model.attribute("id").unwrap_or("").to_string();
@@ -669,6 +692,7 @@ impl Reader<'_> {
                 doc.events.push(event);
             }
         }
+        doc.flux_balance = self.flux_balance_decl(root, model)?;
         Ok(doc)
     }
 

@@ -110,6 +110,10 @@ pub struct CaseSettings {
     pub amount: Vec<String>,
     /// Species to report as concentrations.
     pub concentration: Vec<String>,
+    /// Whether the case is a time course. A steady-state case (flux balance)
+    /// leaves `start`, `duration` and `steps` blank: they read as 0, and its
+    /// results are one row of the variables, without a time column.
+    pub time_course: bool,
 }
 
 /// The keys a settings file must have.
@@ -129,7 +133,8 @@ impl CaseSettings {
     /// Reads a settings file: lines `key: value` with the keys `start`,
     /// `duration`, `steps`, `variables`, `absolute`, `relative`, `amount`
     /// and `concentration` (the last two may be empty lists); blank lines
-    /// and other keys are ignored.
+    /// and other keys are ignored. `start`, `duration` and `steps` all blank
+    /// make a steady-state case ([`CaseSettings::time_course`] false).
     ///
     /// # Errors
     ///
@@ -183,6 +188,20 @@ impl CaseSettings {
             }
             Ok(x)
         };
+        let blank = ["start", "duration", "steps"].map(|key| values[key].2.is_empty());
+        if blank.iter().all(|&b| b) {
+            return Ok(CaseSettings {
+                start: 0.0,
+                duration: 0.0,
+                steps: 0,
+                variables: list(values["variables"].2),
+                absolute: number("absolute", true)?,
+                relative: number("relative", true)?,
+                amount: list(values["amount"].2),
+                concentration: list(values["concentration"].2),
+                time_course: false,
+            });
+        }
         let steps = number("steps", true)?;
         let (line, column, text) = values["steps"];
         if steps.fract() != 0.0 {
@@ -206,6 +225,7 @@ impl CaseSettings {
             relative: number("relative", true)?,
             amount: list(values["amount"].2),
             concentration: list(values["concentration"].2),
+            time_course: true,
         })
     }
 
@@ -406,7 +426,13 @@ fn matches(expected: f64, got: f64, absolute: f64, relative: f64) -> bool {
 /// [`Outcome::Wrong`] names the first difference (row by row, variable by
 /// variable: the variable, the time, the expected and the simulated value);
 /// [`Outcome::Error`] when `expected` itself lacks a variable or a value.
+///
+/// A steady-state case ([`CaseSettings::time_course`] false) has one row
+/// and no time column: the values are matched by name alone.
 pub fn judge(settings: &CaseSettings, expected: &Table, got: &Table) -> Outcome {
+    if !settings.time_course {
+        return judge_steady_state(settings, expected, got);
+    }
     let mut columns = Vec::with_capacity(settings.variables.len());
     for v in &settings.variables {
         let Some(e) = expected.column(v) else {
@@ -444,6 +470,38 @@ pub fn judge(settings: &CaseSettings, expected: &Table, got: &Table) -> Outcome 
             if !matches(xe, xg, settings.absolute, settings.relative) {
                 return Outcome::Wrong(format!("{name} at time {te}: expected {xe}, got {xg}"));
             }
+        }
+    }
+    Outcome::Passed
+}
+
+/// [`judge`] of a steady-state case: one row each, no time column.
+fn judge_steady_state(settings: &CaseSettings, expected: &Table, got: &Table) -> Outcome {
+    let (Some(e_row), Some(g_row)) = (expected.rows.first(), got.rows.first()) else {
+        return Outcome::Wrong(format!(
+            "{} rows, expected {} (a steady state has one)",
+            got.rows.len(),
+            expected.rows.len()
+        ));
+    };
+    if expected.rows.len() != 1 || got.rows.len() != 1 {
+        return Outcome::Wrong(format!(
+            "{} rows, expected {} (a steady state has one)",
+            got.rows.len(),
+            expected.rows.len()
+        ));
+    }
+    for name in &settings.variables {
+        let value =
+            |table: &Table, row: &[f64]| table.header.iter().position(|h| h == name).and_then(|k| row.get(k).copied());
+        let Some(xe) = value(expected, e_row) else {
+            return Outcome::Error(format!("the expected results have no value of '{name}'"));
+        };
+        let Some(xg) = value(got, g_row) else {
+            return Outcome::Wrong(format!("no value of '{name}' in the results"));
+        };
+        if !matches(xe, xg, settings.absolute, settings.relative) {
+            return Outcome::Wrong(format!("{name}: expected {xe}, got {xg}"));
         }
     }
     Outcome::Passed
@@ -543,8 +601,9 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 /// calls `simulate` and [`judge`]s the table. Never fails: a case whose
 /// files cannot be read, whose simulation fails or panics is
 /// [`Outcome::Error`] (`panic: …` for a panic); an error that
-/// [`is_unsupported`](SaspError::is_unsupported), or a case that is not a
-/// time course (`testType:`, such as flux balance), is
+/// [`is_unsupported`](SaspError::is_unsupported), or a case whose
+/// `testType:` is neither a time course (`TimeCourse`, or none) nor a flux
+/// balance (`FluxBalanceSteadyState`, settings without times), is
 /// [`Outcome::Unsupported`].
 pub fn run_case(dir: &Path, simulate: &Simulate) -> CaseReport {
     let start = std::time::Instant::now();
@@ -558,10 +617,16 @@ pub fn run_case(dir: &Path, simulate: &Simulate) -> CaseReport {
 }
 
 fn run_checked(dir: &Path, info: &CaseInfo, simulate: &Simulate) -> Result<Outcome> {
-    if !info.test_type.is_empty() && info.test_type != "TimeCourse" {
-        return Ok(Outcome::Unsupported(format!("unsupported: test type {}", info.test_type)));
-    }
+    let steady = match info.test_type.as_str() {
+        "" | "TimeCourse" => false,
+        "FluxBalanceSteadyState" => true,
+        other => return Ok(Outcome::Unsupported(format!("unsupported: test type {other}"))),
+    };
     let settings = CaseSettings::read(case_file(dir, "settings.txt"))?;
+    if settings.time_course == steady {
+        let what = if steady { "has output times" } else { "has no output times" };
+        return Ok(Outcome::Error(format!("the {} case's settings {what}", info.test_type)));
+    }
     let expected = Table::read_csv(case_file(dir, "results.csv"))?;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(dir, &settings)));
     Ok(match result {

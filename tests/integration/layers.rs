@@ -23,6 +23,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("testset", 5),
     ("gsa", 5),
     ("ssa", 5),
+    ("flux_balance", 5),
     ("output", 6),
     ("plot", 6),
     ("sbml", 6),

@@ -14,6 +14,7 @@ mod delays;
 mod errors;
 mod expr;
 mod expression_laws;
+mod flux_balance;
 mod fuzz;
 mod golden;
 mod growth;

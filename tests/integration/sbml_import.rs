@@ -1,4 +1,4 @@
-//! SBML import against the SBML Test Suite's own expected results (32
+//! SBML import against the SBML Test Suite's own expected results (37
 //! cases copied into tests/data/sbml-test-suite/cases with the suite's
 //! LGPL licence: events, rate rules on species and compartments, conversion
 //! factors, variable stoichiometry, L2 stoichiometryMath, local parameters,
@@ -8,7 +8,8 @@
 //! by one, and running backwards from a point where Newton cannot start;
 //! delays of a function of time, with a lag that is itself a delay, in a
 //! kinetic law, in a trigger that is not persistent and in an event
-//! assignment),
+//! assignment; flux balance: fbc v1 bounds, an infeasible problem, initial
+//! assignments of an infinite bound and of stoichiometries),
 //! refusals by name, and interventions on an imported model.
 
 use sasp::intervene::{Antibody, Arm, DoseSchedule, PkValue};
@@ -27,7 +28,7 @@ fn cases() -> Vec<PathBuf> {
 #[test]
 fn copied_suite_cases_match_the_suites_expected_results() {
     let dirs = cases();
-    assert_eq!(dirs.len(), 32);
+    assert_eq!(dirs.len(), 37);
     for dir in dirs {
         let id = dir.file_name().unwrap().to_str().unwrap().to_string();
         let settings = CaseSettings::read(dir.join(format!("{id}-settings.txt"))).unwrap();

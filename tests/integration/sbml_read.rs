@@ -473,19 +473,23 @@ fn levels_and_versions_other_than_l2v3_l2v4_l3v1_l3v2_are_refused() {
 
 #[test]
 fn required_packages_in_use_are_refused_unused_or_optional_ones_are_not() {
-    // comp is flattened (tests/integration/sbml_comp.rs); fbc, for one, is refused.
+    // comp is flattened (tests/integration/sbml_comp.rs) and fbc read
+    // (tests/integration/flux_balance.rs); qual, for one, is refused.
     let xml = |required: &str, content: &str| {
         format!(
-            r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:fbc="http://www.sbml.org/sbml/level3/version1/fbc/version2" level="3" version="1" fbc:required="{required}"><model id="m">{content}</model></sbml>"#
+            r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:qual="http://www.sbml.org/sbml/level3/version1/qual/version1" level="3" version="1" qual:required="{required}"><model id="m">{content}</model></sbml>"#
         )
     };
-    let used = r#"<fbc:listOfObjectives fbc:activeObjective="o"/>"#;
+    let used = r#"<qual:listOfQualitativeSpecies/>"#;
     let (c, ctx) = unsupported(&xml("true", used));
-    assert_eq!(c, "required package 'fbc'");
+    assert_eq!(c, "required package 'qual'");
     assert!(ctx.contains("inline.xml"), "{ctx}");
     // Declared required but not used (as in a PEtab benchmark model): plain core.
     ok(&xml("true", ""));
-    ok(&xml("false", ""));
+    ok(&xml("false", used));
+    // fbc, required and used, is read: a time course ignores it.
+    let fbc = r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:fbc="http://www.sbml.org/sbml/level3/version1/fbc/version2" level="3" version="1" fbc:required="true"><model id="m"><fbc:listOfObjectives fbc:activeObjective="o"/></model></sbml>"#;
+    assert!(ok(fbc).flux_balance.is_some());
 }
 
 // ------------------------------------------------------------------ malformed input

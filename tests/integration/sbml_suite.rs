@@ -29,6 +29,7 @@ fn settings(variables: &[&str], steps: usize) -> CaseSettings {
         relative: 1e-3,
         amount: Vec::new(),
         concentration: Vec::new(),
+        time_course: true,
     }
 }
 
