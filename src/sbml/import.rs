@@ -58,8 +58,11 @@
 //!
 //! `delay(x, τ)` becomes the model's delay (`crate::model::delay`): before
 //! time 0 every symbol keeps its initial value and `x`'s assignment rules
-//! are evaluated at the past time. A delay of a symbol whose initial value
-//! reads time (a history that is not constant) is refused.
+//! are evaluated at the past time, except a symbol whose initial value
+//! reads time (an initial assignment `sin(10*time)`: a history that is not
+//! constant), whose past is that math at the past time: inside the delay
+//! it reads `piecewise(past, time < 0, symbol)`. `rateOf` of such a symbol
+//! inside a delay is refused.
 //!
 //! Initial values: attributes, then initial assignments and assignment rules
 //! together, evaluated at time 0 in dependency order (cycles refused), a
@@ -396,6 +399,10 @@ struct Importer<'d> {
     /// Each `rateOf(x)` variable the math uses → x's rate in SBML's terms
     /// (for the initial values).
     rates: HashMap<String, Expr>,
+    /// The past of each symbol whose initial value depends on time (an
+    /// initial history that is not constant): its initial value's math as a
+    /// function of time, in SBML's terms ([`Importer::past_histories`]).
+    histories: HashMap<String, Expr>,
 }
 
 impl<'d> Importer<'d> {
@@ -524,6 +531,7 @@ impl<'d> Importer<'d> {
             laws,
             symbols: HashMap::new(),
             rates: HashMap::new(),
+            histories: HashMap::new(),
         };
         importer.algebraic = importer.algebraic_variables(&algebraic_rules)?;
         Ok(importer)
@@ -541,7 +549,7 @@ impl<'d> Importer<'d> {
     /// (a reaction's id is an assignment holding its rate; a delayed
     /// `rateOf` is 0 before time 0, [`rates_in_the_past`]).
     fn rewrite(&self, e: &Expr) -> Expr {
-        rates_in_the_past(e).substitute(&|v| self.symbols.get(v).cloned())
+        rates_in_the_past(&self.histories_in_the_past(e)).substitute(&|v| self.symbols.get(v).cloned())
     }
 
     fn build(mut self, seeds: &[String]) -> Result<Import> {
@@ -576,12 +584,12 @@ impl<'d> Importer<'d> {
             }
         }
         self.rates = self.rates()?;
+        self.histories = self.past_histories()?;
         for (name, rate) in &self.rates {
             let rate = self.rewrite(rate);
             self.symbols.insert(name.clone(), rate);
         }
         self.check_algebraic_initial_values()?;
-        self.check_delays()?;
         let initial = self.initial_values()?;
         self.fast = self.fast_system(&initial)?;
         let mut spec = ModelBuilder::new(if doc.model_id.is_empty() { "sbml" } else { &doc.model_id }).spec().clone();
@@ -686,66 +694,108 @@ impl<'d> Importer<'d> {
         Ok(values)
     }
 
-    /// Refuses a `delay(x, τ)` whose past before time 0 the model's constant
-    /// initial history would not give: `x` reading (through assignment rules
-    /// and kinetic laws) a symbol whose initial value depends on time (an
-    /// initial assignment of `time`: a history that is not constant).
-    fn check_delays(&self) -> Result<()> {
+    /// The past of every symbol whose initial value depends on time (an
+    /// initial assignment `sin(10*time)`: the symbol "has been oscillating"
+    /// before time 0, SBML Test Suite cases 00938–00943): its initial
+    /// value's math with the symbols it reads that are such symbols too
+    /// replaced by their own pasts, a function of time. Empty for a model
+    /// without delays (no past is read).
+    ///
+    /// A `rateOf` of such a symbol inside a delay is refused (its past rate
+    /// is not the constant history's 0).
+    fn past_histories(&self) -> Result<HashMap<String, Expr>> {
+        let mut histories = HashMap::new();
+        let mut delayed = false;
+        for math in self.all_math() {
+            math.visit(&mut |node| delayed |= matches!(node, Expr::Apply(Op::Delay, _)));
+        }
+        if !delayed {
+            return Ok(histories);
+        }
         let (def, order) = self.initial_definitions()?;
-        // The symbols whose value at time 0 depends on time.
-        let mut timed: HashSet<&str> = HashSet::new();
         for id in order {
             let e = &def[id];
-            let mut reads_time = false;
-            e.visit(&mut |node| reads_time |= matches!(node, Expr::Time));
-            if reads_time || e.symbols().iter().any(|v| timed.contains(&**v)) {
-                timed.insert(id);
+            if e.depends_on_time() || e.symbols().iter().any(|v| histories.contains_key(&**v)) {
+                let past = e.substitute(&|v| histories.get(v).cloned());
+                histories.insert(id.to_string(), past);
             }
         }
         for math in self.all_math() {
             let mut found: Option<String> = None;
             math.visit(&mut |node| {
                 let Expr::Apply(Op::Delay, args) = node else { return };
-                if found.is_some() || args.len() != 2 {
-                    return;
+                if found.is_none() && !args.is_empty() {
+                    let expanded = self.expand_definitions(&args[0]);
+                    found = expanded
+                        .symbols()
+                        .into_iter()
+                        .filter_map(|v| mathml::rate_of_target(&v).map(str::to_string))
+                        .find(|x| histories.contains_key(x));
                 }
-                // What `x` reads once rules and kinetic laws are expanded.
-                let expanded = |v: &str| self.assignment_rules.contains_key(v) || self.laws.contains_key(v);
-                found = self.reads(&args[0]).into_iter().find(|v| !expanded(v) && timed.contains(v.as_str()));
             });
-            if let Some(v) = found {
+            if let Some(x) = found {
                 return Err(SaspError::unsupported(
-                    "a delay of a symbol whose initial value depends on time (an initial history that is not constant)",
-                    format!("'{v}' in {}", self.source),
+                    "rateOf, inside a delay, of a symbol whose initial value depends on time",
+                    format!("'{x}' in {}", self.source),
                 ));
             }
         }
-        Ok(())
+        Ok(histories)
     }
 
-    /// `e` at time 0 with each `delay(x, τ)` taken from the constant initial
-    /// history: `x` at time `−τ`, the assignment rules and kinetic laws it
-    /// reads evaluated then and every other symbol at its initial value (as
-    /// the model's history gives it during the run).
-    fn at_initial_time(&self, e: &Expr) -> Expr {
+    /// `x` with the assignment rules and kinetic laws it reads substituted
+    /// (recursively: they read one another without cycles).
+    fn expand_definitions(&self, x: &Expr) -> Expr {
         let definition = |v: &str| self.assignment_rules.get(v).copied().or_else(|| self.laws.get(v)).cloned();
-        rates_in_the_past(e).map_delays(|x, lag| {
-            let mut x = x.clone();
-            // Rules and laws read one another without cycles: at most one
-            // pass per definition.
-            for _ in 0..=self.assignment_rules.len() + self.laws.len() {
-                let expanded = std::cell::Cell::new(false);
-                x = x.substitute(&|v| {
-                    let d = definition(v);
-                    expanded.set(expanded.get() || d.is_some());
-                    d
-                });
-                if !expanded.get() {
-                    break;
-                }
+        let mut x = x.clone();
+        for _ in 0..=self.assignment_rules.len() + self.laws.len() {
+            let expanded = std::cell::Cell::new(false);
+            x = x.substitute(&|v| {
+                let d = definition(v);
+                expanded.set(expanded.get() || d.is_some());
+                d
+            });
+            if !expanded.get() {
+                break;
             }
-            x.substitute_time(&Expr::binary(Op::Minus, Expr::Time, lag))
+        }
+        x
+    }
+
+    /// `e` with the argument `x` of each delay that reads a symbol with a
+    /// past ([`Importer::past_histories`]) expanded and each such symbol `v`
+    /// read as `piecewise(past_v, time < 0, v)`: the delay evaluates it at
+    /// the past time, so before time 0 it is the past, after it the run.
+    fn histories_in_the_past(&self, e: &Expr) -> Expr {
+        if self.histories.is_empty() {
+            return e.clone();
+        }
+        e.map_delays(|x, lag| {
+            let expanded = self.expand_definitions(x);
+            let reads_past = expanded.symbols().iter().any(|v| self.histories.contains_key(&**v));
+            let x = if reads_past {
+                expanded.substitute(&|v| {
+                    self.histories.get(v).map(|past| Expr::Piecewise {
+                        pieces: vec![(past.clone(), Expr::binary(Op::Lt, Expr::Time, Expr::Num(0.0)))],
+                        otherwise: Some(Box::new(Expr::var(v))),
+                    })
+                })
+            } else {
+                x.clone()
+            };
+            Expr::apply(Op::Delay, vec![x, lag])
         })
+    }
+
+    /// `e` at time 0 with each `delay(x, τ)` taken from the initial
+    /// history: `x` at time `−τ`, the assignment rules and kinetic laws it
+    /// reads evaluated then, a symbol whose initial value depends on time
+    /// at its past ([`Importer::histories_in_the_past`]) and every other
+    /// symbol at its initial value (as the model's history gives it during
+    /// the run).
+    fn at_initial_time(&self, e: &Expr) -> Expr {
+        rates_in_the_past(&self.histories_in_the_past(e))
+            .map_delays(|x, lag| self.expand_definitions(x).substitute_time(&Expr::binary(Op::Minus, Expr::Time, lag)))
     }
 
     /// The defining expression of each symbol at time 0, in SBML's terms,

@@ -226,3 +226,38 @@ fn what_delays_cannot_do_is_refused_by_name() {
     model.rhs(0.0, &[1.0], &[0.5], &mut dy).unwrap();
     assert_eq!(dy[0], -0.5);
 }
+
+#[test]
+fn a_history_that_is_not_constant_is_written_into_the_delayed_expression() {
+    // x' = −x(t − 1) with the history φ(s) = 1 + s before t = 0 (x0 = 1 nM,
+    // r = 1 nM/day). By the method of steps: x = 1 − t²/2 on [0, 1] and
+    // x = 1/2 − (t − 1) + (t − 1)³/6 on [1, 2].
+    let text = DELAYED_DECAY.replace("k*delay(x, tau)", "k*delay(piecewise(x0 + r*time, time < 0, x), tau)")
+        + r#"
+[[parameter]]
+name = "x0"
+value = 1.0
+unit = "nM"
+tag = "A"
+
+[[parameter]]
+name = "r"
+value = 1.0
+unit = "nM/day"
+tag = "A"
+"#;
+    let model = Model::from_toml_str(&text, "history.toml").unwrap();
+    let exact = |t: f64| if t <= 1.0 { 1.0 - t * t / 2.0 } else { 0.5 - (t - 1.0) + (t - 1.0).powi(3) / 6.0 };
+    let outputs = [0.0, 0.5, 1.0, 1.5, 2.0];
+    for method in [Method::Rodas5p, Method::Dopri5] {
+        let sol = model.simulate(&outputs, method, &tight()).unwrap();
+        for (k, &t) in outputs.iter().enumerate() {
+            assert!(
+                (sol.state(k)[0] - exact(t)).abs() < 1e-9,
+                "{method:?} at {t}: {} vs {}",
+                sol.state(k)[0],
+                exact(t)
+            );
+        }
+    }
+}

@@ -61,18 +61,42 @@ fn import(body: &str) -> sasp::Result<Import> {
 }
 
 #[test]
-fn unsupported_constructs_are_refused_by_name() {
-    // A delay of a state whose initial value reads time: its past before
-    // the start is not the constant initial history.
+fn a_history_that_reads_time_is_the_initial_value_at_the_past_time() {
+    // x = delay(y, 2) with y' = 1 and the initial assignment y = time:
+    // before the start y "has been" time, so x = t − 2 at every t, the
+    // initial value included (y(t) = t after the start as well).
+    // w = delay(z, 1) with z' = 0 and z = 5·time²: z's past is 5s², its run
+    // 0, so w is 5(t − 1)² until t = 1 and 0 after.
     const DELAY: &str =
         "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/delay\">delay</csymbol>";
-    let timed = format!(
-        r#"<listOfParameters><parameter id="x" constant="false"/><parameter id="y" constant="false"/></listOfParameters>
-<listOfInitialAssignments><initialAssignment symbol="y"><math xmlns="http://www.w3.org/1998/Math/MathML"><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol></math></initialAssignment></listOfInitialAssignments>
+    const TIME: &str = "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/time\">t</csymbol>";
+    let timed = |x_math: &str| {
+        format!(
+            r#"<listOfParameters><parameter id="x" constant="false"/><parameter id="y" constant="false"/><parameter id="z" constant="false"/><parameter id="w" constant="false"/></listOfParameters>
+<listOfInitialAssignments><initialAssignment symbol="y"><math xmlns="http://www.w3.org/1998/Math/MathML">{TIME}</math></initialAssignment>
+<initialAssignment symbol="z"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><times/><cn>5</cn>{TIME}{TIME}</apply></math></initialAssignment></listOfInitialAssignments>
 <listOfRules><rateRule variable="y"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule>
-<assignmentRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply>{DELAY}<ci>y</ci><cn>2</cn></apply></math></assignmentRule></listOfRules>"#
-    );
-    let err = import(&timed).unwrap_err();
+<rateRule variable="z"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>0</cn></math></rateRule>
+<assignmentRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML">{x_math}</math></assignmentRule>
+<assignmentRule variable="w"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply>{DELAY}<ci>z</ci><cn>1</cn></apply></math></assignmentRule></listOfRules>"#
+        )
+    };
+    let imported = import(&timed(&format!("<apply>{DELAY}<ci>y</ci><cn>2</cn></apply>"))).unwrap();
+    let options = Options { rtol: 1e-10, atol: Tolerance::Scalar(1e-12), ..Options::default() };
+    let variables = ["x".to_string(), "w".to_string()];
+    let times = [0.0, 0.5, 1.0, 3.0];
+    let table = imported.time_course(&times, &variables, &[], &[], Method::Rodas5p, &options).unwrap();
+    for (row, t) in table.rows.iter().zip(times) {
+        assert!((row[1] - (t - 2.0)).abs() < 1e-9, "x at {t}: {}", row[1]);
+        let w = if t < 1.0 { 5.0 * (t - 1.0) * (t - 1.0) } else { 0.0 };
+        assert!((row[2] - w).abs() < 1e-9, "w at {t}: {}", row[2]);
+    }
+    // The rate of such a symbol before the start is not the constant
+    // history's 0: refused by name.
+    const RATE_OF: &str =
+        "<csymbol encoding=\"text\" definitionURL=\"http://www.sbml.org/sbml/symbols/rateOf\">rateOf</csymbol>";
+    let err =
+        import(&timed(&format!("<apply>{DELAY}<apply>{RATE_OF}<ci>z</ci></apply><cn>2</cn></apply>"))).unwrap_err();
     assert!(err.is_unsupported() && err.to_string().contains("initial value depends on time"), "{err}");
 }
 
