@@ -18,6 +18,11 @@
 //!    `time` delays as the expression does (`delay(sin(time), 1)` is
 //!    `sin(time − 1)`, before the initial time too).
 //!
+//! A delay of a delay (`delay(delay(y, τ₂) + y, τ₁)`) gives the inner delay a
+//! slot of its own, computed for the outer one at the past time: at `s` its
+//! lag `τ₂(s, y(s))`, then `y` at `s − τ₂` (so `y(t − τ₁ − τ₂)` for constant
+//! lags). The history then also records the states the inner lags read.
+//!
 //! A negative or NaN lag gives NaN (the solver then stops with its
 //! diagnostics); a lag of 0 is the present value. The Jacobian holds the
 //! delayed values fixed: exact for constant lags with steps shorter than the
@@ -42,12 +47,15 @@ pub struct DelaySlot {
     pub value: Expr,
     /// `τ`, resolved: over compartments, inputs, time and earlier slots.
     pub lag: Expr,
-    /// `x` over `[y | u]`.
+    /// `x` over `[y | u | d]` (`d`: the slots of a delay inside `x`).
     value_tape: Tape,
     /// `τ` over `[y | u | d]`.
     lag_tape: Tape,
     /// `τ` when it is a number.
     constant: Option<f64>,
+    /// The earlier slots to compute at the past time `t − τ` before `x`
+    /// there: those `x` reads, and those their lags read, increasing.
+    inner: Vec<usize>,
 }
 
 /// A model's delays (empty for an ordinary differential equation).
@@ -89,6 +97,30 @@ impl Delays {
                     out.components.push(i);
                 }
             }
+            // The slots `x` reads and (transitively, through their lags)
+            // those the lags of those read: all earlier slots.
+            let reads =
+                |e: &Expr| -> Vec<usize> { e.symbols().iter().filter_map(|v| crate::expr::delayed_index(v)).collect() };
+            let mut inner = reads(value);
+            let mut k = 0;
+            while k < inner.len() {
+                let j = inner[k];
+                let inner_slot: &DelaySlot = &out.slots[j];
+                for i in reads(&inner_slot.lag) {
+                    if !inner.contains(&i) {
+                        inner.push(i);
+                    }
+                }
+                // The inner lag is evaluated at the past time: its states
+                // must be recorded.
+                for name in inner_slot.lag.symbols() {
+                    if let Some(i) = slots.get(&name).filter(|&i| i < n) {
+                        out.components.push(i);
+                    }
+                }
+                k += 1;
+            }
+            inner.sort_unstable();
             let constant = lag
                 .substitute(&|v| crate::expr::parameter_index(v).map(|k| Expr::Num(resolver.parameter_values[k])))
                 .simplify()
@@ -98,7 +130,7 @@ impl Delays {
                     out.lags.push(c);
                 }
             }
-            out.slots.push(DelaySlot { value: value.clone(), lag: lag.clone(), value_tape, lag_tape, constant });
+            out.slots.push(DelaySlot { value: value.clone(), lag: lag.clone(), value_tape, lag_tape, constant, inner });
         }
         out.components.sort_unstable();
         out.components.dedup();
@@ -124,34 +156,53 @@ impl Delays {
     /// `inputs` into `out` (see the [module documentation](self)).
     pub(crate) fn fill(&self, t: f64, y: &[f64], inputs: &[f64], history: &History, out: &mut [f64]) {
         let (n, m) = (y.len(), inputs.len());
+        with_buffer(n + m + self.slots.len(), |vars| {
+            vars[..n].copy_from_slice(y);
+            vars[n..n + m].copy_from_slice(inputs);
+            for k in 0..self.slots.len() {
+                let value = self.value_at(k, t, vars, (n, m), history, true);
+                vars[n + m + k] = value;
+                out[k] = value;
+            }
+        })
+    }
+
+    /// The delayed value of slot `k` at time `t`, where `vars` holds
+    /// `[y(t) | u | d(t)]` (`(n, m)` states and inputs) with the earlier
+    /// slots its lag reads filled in; `note` tells the history the lag (the
+    /// top level only: an inner lag reaches further back).
+    fn value_at(&self, k: usize, t: f64, vars: &[f64], (n, m): (usize, usize), history: &History, note: bool) -> f64 {
         let eval = |tape: &Tape, vars: &[f64], t: f64| {
             with_buffer(tape.register_count(), |regs| {
                 tape.eval_in(vars, t, regs);
                 tape.root_in(regs, 0)
             })
         };
-        with_buffer(n + m + self.slots.len(), |vars| {
-            vars[..n].copy_from_slice(y);
-            vars[n..n + m].copy_from_slice(inputs);
-            // The past state: each delay overwrites the recorded components,
-            // the only ones a delayed expression reads.
-            with_buffer(n + m, |past| {
-                past.copy_from_slice(&vars[..n + m]);
-                for (k, slot) in self.slots.iter().enumerate() {
-                    let lag = slot.constant.unwrap_or_else(|| eval(&slot.lag_tape, vars, t));
-                    history.note_lag(lag);
-                    let value = if lag == 0.0 {
-                        eval(&slot.value_tape, vars, t)
-                    } else if lag > 0.0 {
-                        history.state_at(t - lag, &mut past[..n]);
-                        eval(&slot.value_tape, past, t - lag)
-                    } else {
-                        f64::NAN
-                    };
-                    vars[n + m + k] = value;
-                    out[k] = value;
-                }
-            })
+        let slot = &self.slots[k];
+        let lag = slot.constant.unwrap_or_else(|| eval(&slot.lag_tape, vars, t));
+        if note {
+            history.note_lag(lag);
+        }
+        // A lag of 0 is the present value; a negative or NaN one, NaN.
+        let s = if lag == 0.0 {
+            t
+        } else if lag > 0.0 {
+            t - lag
+        } else {
+            return f64::NAN;
+        };
+        // The past state: the recorded components overwritten, the only
+        // ones a delayed expression (and an inner lag) reads; then the
+        // inner delays at that time.
+        with_buffer(vars.len(), |past| {
+            past[..n + m].copy_from_slice(&vars[..n + m]);
+            if s != t {
+                history.state_at(s, &mut past[..n]);
+            }
+            for &j in &slot.inner {
+                past[n + m + j] = self.value_at(j, s, past, (n, m), history, false);
+            }
+            eval(&slot.value_tape, past, s)
         })
     }
 }

@@ -128,16 +128,12 @@ impl<'a> Expressions<'a> {
 
     /// Replaces each `delay(x, τ)` of a resolved expression by the variable
     /// of its slot, registering new slots with the resolver. A delay inside
-    /// a lag takes a slot of its own first (lags are computed in slot
-    /// order); `x` may read neither a delay nor an input (inputs are
-    /// controls whose past the model does not keep).
+    /// a lag or inside `x` (a delay of a delay) takes a slot of its own
+    /// first (slots are computed in order); `x` may not read an input
+    /// (inputs are controls whose past the model does not keep).
     fn bind_delays(&self, e: &Expr, context: &str) -> Result<Expr> {
         e.replace_delays(&mut |value, lag| {
-            let mut nested = false;
-            value.visit(&mut |node| nested |= matches!(node, Expr::Apply(Op::Delay, _)));
-            if nested {
-                return Err(SaspError::unsupported("a delay of an expression that holds a delay", context));
-            }
+            let value = &self.bind_delays(value, context)?;
             if let Some(u) = value.symbols().into_iter().find(|v| self.resolver.inputs.contains_key(&**v)) {
                 return Err(SaspError::unsupported(
                     format!("a delay of an expression that reads input '{u}'"),

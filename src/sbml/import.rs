@@ -794,8 +794,15 @@ impl<'d> Importer<'d> {
     /// symbol at its initial value (as the model's history gives it during
     /// the run).
     fn at_initial_time(&self, e: &Expr) -> Expr {
-        rates_in_the_past(&self.histories_in_the_past(e))
-            .map_delays(|x, lag| self.expand_definitions(x).substitute_time(&Expr::binary(Op::Minus, Expr::Time, lag)))
+        rates_in_the_past(&self.histories_in_the_past(e)).map_delays(|x, lag| {
+            let x = self.expand_definitions(x);
+            // A delay of a delay: the inner one taken from the history
+            // first, then both shifted (`y` at `−τ₁ − τ₂`).
+            let mut nested = false;
+            x.visit(&mut |node| nested |= matches!(node, Expr::Apply(Op::Delay, _)));
+            let x = if nested { self.at_initial_time(&x) } else { x };
+            x.substitute_time(&Expr::binary(Op::Minus, Expr::Time, lag))
+        })
     }
 
     /// The defining expression of each symbol at time 0, in SBML's terms,

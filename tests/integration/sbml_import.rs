@@ -91,6 +91,33 @@ fn a_history_that_reads_time_is_the_initial_value_at_the_past_time() {
         let w = if t < 1.0 { 5.0 * (t - 1.0) * (t - 1.0) } else { 0.0 };
         assert!((row[2] - w).abs() < 1e-9, "w at {t}: {}", row[2]);
     }
+    // A delay of a delay: v = delay(delay(y, 1), 0.5) is y at t − 1.5, and
+    // so is u's initial value (u' = 0): −1.5 throughout.
+    let nested = timed(&format!("<apply>{DELAY}<ci>y</ci><cn>2</cn></apply>")).replace(
+        "</listOfRules>",
+        &format!(
+            r#"<assignmentRule variable="v"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply>{DELAY}<apply>{DELAY}<ci>y</ci><cn>1</cn></apply><cn>0.5</cn></apply></math></assignmentRule>
+<rateRule variable="u"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>0</cn></math></rateRule></listOfRules>"#
+        ),
+    );
+    let nested = nested
+        .replace(
+            "<parameter id=\"w\" constant=\"false\"/>",
+            "<parameter id=\"w\" constant=\"false\"/><parameter id=\"v\" constant=\"false\"/><parameter id=\"u\" constant=\"false\"/>",
+        )
+        .replace(
+            "</listOfInitialAssignments>",
+            &format!(
+                r#"<initialAssignment symbol="u"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply>{DELAY}<apply>{DELAY}<ci>y</ci><cn>1</cn></apply><cn>0.5</cn></apply></math></initialAssignment></listOfInitialAssignments>"#
+            ),
+        );
+    let imported = import(&nested).unwrap();
+    let variables = ["v".to_string(), "u".to_string()];
+    let table = imported.time_course(&times, &variables, &[], &[], Method::Rodas5p, &options).unwrap();
+    for (row, t) in table.rows.iter().zip(times) {
+        assert!((row[1] - (t - 1.5)).abs() < 1e-9, "v at {t}: {}", row[1]);
+        assert!((row[2] + 1.5).abs() < 1e-9, "u at {t}: {}", row[2]);
+    }
     // The rate of such a symbol before the start is not the constant
     // history's 0: refused by name.
     const RATE_OF: &str =
