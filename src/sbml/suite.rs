@@ -188,44 +188,37 @@ impl CaseSettings {
             }
             Ok(x)
         };
-        let blank = ["start", "duration", "steps"].map(|key| values[key].2.is_empty());
-        if blank.iter().all(|&b| b) {
-            return Ok(CaseSettings {
-                start: 0.0,
-                duration: 0.0,
-                steps: 0,
-                variables: list(values["variables"].2),
-                absolute: number("absolute", true)?,
-                relative: number("relative", true)?,
-                amount: list(values["amount"].2),
-                concentration: list(values["concentration"].2),
-                time_course: false,
-            });
-        }
-        let steps = number("steps", true)?;
-        let (line, column, text) = values["steps"];
-        if steps.fract() != 0.0 {
-            return Err(syntax(path, line, column, format!("steps: '{text}' is not a whole number")));
-        }
-        if steps > MAX_STEPS as f64 {
-            return Err(SaspError::LimitExceeded {
-                what: "output steps",
-                requested: steps,
-                limit: MAX_STEPS,
-                hint: "the settings' steps".into(),
+        // A steady-state case leaves the times blank.
+        let time_course = !["start", "duration", "steps"].iter().all(|key| values[key].2.is_empty());
+        let (start, duration, steps) = if time_course {
+            let steps = number("steps", true)?;
+            let (line, column, text) = values["steps"];
+            if steps.fract() != 0.0 {
+                return Err(syntax(path, line, column, format!("steps: '{text}' is not a whole number")));
             }
-            .at_line(path, line));
-        }
+            if steps > MAX_STEPS as f64 {
+                return Err(SaspError::LimitExceeded {
+                    what: "output steps",
+                    requested: steps,
+                    limit: MAX_STEPS,
+                    hint: "the settings' steps".into(),
+                }
+                .at_line(path, line));
+            }
+            (number("start", false)?, number("duration", true)?, steps as usize)
+        } else {
+            (0.0, 0.0, 0)
+        };
         Ok(CaseSettings {
-            start: number("start", false)?,
-            duration: number("duration", true)?,
-            steps: steps as usize,
+            start,
+            duration,
+            steps,
             variables: list(values["variables"].2),
             absolute: number("absolute", true)?,
             relative: number("relative", true)?,
             amount: list(values["amount"].2),
             concentration: list(values["concentration"].2),
-            time_course: true,
+            time_course,
         })
     }
 
