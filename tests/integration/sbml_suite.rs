@@ -329,7 +329,7 @@ fn sbml_case_exits_3_for_an_unsupported_construct() {
       </rateRule>
       <assignmentRule variable="x">
         <math xmlns="http://www.w3.org/1998/Math/MathML">
-          <apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><ci> y </ci><cn> 2 </cn></apply>
+          <apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol><ci> y </ci></apply><cn> 2 </cn></apply>
         </math>
       </assignmentRule>
     </listOfRules>
@@ -345,7 +345,7 @@ fn sbml_case_exits_3_for_an_unsupported_construct() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("unsupported:"), "{stderr}");
+    assert!(stderr.contains("unsupported: rateOf, inside a delay"), "{stderr}");
     assert!(!out.exists());
     // A folder that is no case: exit 1.
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_sasp"))
