@@ -95,8 +95,9 @@ pub enum SaspError {
     #[error(transparent)]
     Solve(Box<SolveError>),
     /// A linear program (flux balance analysis, `sasp::flux_balance`)
-    /// that the solver could not solve, or whose solution failed the check
-    /// of its constraints: what went wrong.
+    /// that the solver could not solve, whose solution failed the check of
+    /// its constraints, or (where an optimum is required, as by the command
+    /// line) that has none: what went wrong.
     #[error("linear program: {0}")]
     LinearProgram(String),
     /// A method name (`--method`, a sweep's or test set's method) that no

@@ -272,6 +272,25 @@ impl FluxBalance {
         Ok(())
     }
 
+    /// Narrows the bounds of the reaction `name` to their intersection with
+    /// `[lower, upper]` (a model's several bounds on one flux). An empty
+    /// intersection is allowed: the problem is then infeasible
+    /// ([`FluxOutcome::Infeasible`]), as a model whose bounds exclude each
+    /// other is.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Invalid`] for an undeclared reaction or a NaN bound.
+    pub fn intersect_bounds(&mut self, name: &str, lower: f64, upper: f64) -> Result<()> {
+        let j = self.reaction(name)?;
+        if lower.is_nan() || upper.is_nan() {
+            return Err(invalid(format!("flux bounds of reaction '{name}'"), "a bound is NaN"));
+        }
+        self.lower[j] = self.lower[j].max(lower);
+        self.upper[j] = self.upper[j].min(upper);
+        Ok(())
+    }
+
     /// The bounds `(lower, upper)` of the reaction `name`.
     pub fn bounds(&self, name: &str) -> Option<(f64, f64)> {
         self.reaction_index.get(name).map(|&j| (self.lower[j], self.upper[j]))
@@ -419,6 +438,13 @@ impl FluxBalance {
             Sense::Maximize => OptimizationDirection::Maximize,
             Sense::Minimize => OptimizationDirection::Minimize,
         };
+        // Bounds that exclude every flux ([`FluxBalance::intersect_bounds`]).
+        let empty = |j: usize| {
+            self.lower[j] > self.upper[j] || self.lower[j] == f64::INFINITY || self.upper[j] == f64::NEG_INFINITY
+        };
+        if (0..self.reactions.len()).any(empty) {
+            return Ok(Lp::Infeasible);
+        }
         let mut problem = Problem::new(direction);
         let vars: Vec<_> =
             (0..self.reactions.len()).map(|j| problem.add_var(c[j], (self.lower[j], self.upper[j]))).collect();
@@ -452,7 +478,7 @@ impl FluxBalance {
             })
         }));
         match solved {
-            Ok(Ok(Some(fluxes))) => Ok(Lp::Optimal(self.polish(fluxes))),
+            Ok(Ok(Some(fluxes))) => Ok(Lp::Optimal(self.polish(fluxes, c))),
             Ok(Ok(None)) => Err(SaspError::LinearProgram("the solver stopped without a solution".into())),
             Ok(Err(Error::Infeasible)) => Ok(Lp::Infeasible),
             Ok(Err(Error::Unbounded)) => Ok(Lp::Unbounded),
@@ -465,11 +491,13 @@ impl FluxBalance {
     /// [`FEASIBILITY_TOLERANCE`] (relative) of a finite bound are set to it,
     /// and the others corrected by the least-norm `δ` that restores the
     /// steady state, `S_free δ = −S v` (an SVD), rounding noise below
-    /// `1e-15·(1 + max |v|)` set to 0. The solver's own solution
-    /// is kept when the correction leaves a bound, does not restore the
-    /// steady state, or the free part is larger than [`MAX_POLISH_ENTRIES`].
-    /// So a flux bounded by 1 reads 1, not `1 + 9e-8`.
-    fn polish(&self, v: Vec<f64>) -> Vec<f64> {
+    /// `1e-15·(1 + max |v|)` set to 0. The solver's own solution is kept
+    /// when the correction leaves a bound, does not restore the steady
+    /// state, moves a flux by more than the feasibility tolerance, changes
+    /// the objective `c·v` by more than `1e-9·(1 + |c·v|)`, or the free part
+    /// is larger than [`MAX_POLISH_ENTRIES`]. So a flux bounded by 1 reads
+    /// 1, not `1 + 9e-8`.
+    fn polish(&self, v: Vec<f64>, c: &[f64]) -> Vec<f64> {
         let near = |x: f64, b: f64| b.is_finite() && (x - b).abs() <= FEASIBILITY_TOLERANCE * (1.0 + b.abs());
         let mut w = v.clone();
         let mut free = Vec::new();
@@ -489,8 +517,18 @@ impl FluxBalance {
             }
         }
         let m = residual.len();
+        // The polished solution replaces the solver's only if it keeps the
+        // optimum and stays within the tolerance of it.
+        let keeps = |w: &[f64]| {
+            let scale = 1.0 + w.iter().fold(0.0f64, |s, x| s.max(x.abs()));
+            let objective = |x: &[f64]| -> f64 { x.iter().zip(c).map(|(x, c)| x * c).sum() };
+            let (before, after) = (objective(&v), objective(w));
+            (after - before).abs() <= 1e-9 * (1.0 + before.abs())
+                && v.iter().zip(w).all(|(a, b)| b.is_finite() && (a - b).abs() <= FEASIBILITY_TOLERANCE * scale)
+        };
         if free.is_empty() || m == 0 || free.len() * m > MAX_POLISH_ENTRIES {
-            return if residual.iter().all(|&r| r == 0.0) { w } else { v };
+            let balanced = residual.iter().all(|&r| r == 0.0);
+            return if balanced && keeps(&w) { w } else { v };
         }
         let mut a = nalgebra::DMatrix::<f64>::zeros(m, free.len());
         for (k, &j) in free.iter().enumerate() {
@@ -513,7 +551,7 @@ impl FluxBalance {
         let delta = nalgebra::DVector::from_iterator(free.len(), free.iter().map(|&j| w[j] - v[j]));
         let within = free.iter().all(|&j| w[j] >= self.lower[j] && w[j] <= self.upper[j]);
         let restored = (&a * &delta - &rhs).amax() <= 1e-12 * scale;
-        if within && restored && w.iter().all(|x| x.is_finite()) {
+        if within && restored && keeps(&w) {
             w
         } else {
             v

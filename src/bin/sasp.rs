@@ -1329,7 +1329,13 @@ fn run(cli: Cli) -> Outcome<()> {
                 other => {
                     let status =
                         if other == sasp::flux_balance::FluxOutcome::Infeasible { "infeasible" } else { "unbounded" };
-                    return Err(sasp::SaspError::LinearProgram(format!("the problem is {status}")).into());
+                    let summary = serde_json::json!({ "status": status, "read_s": read_s, "solve_s": solve_s });
+                    if is_stdout(&output) {
+                        eprintln!("{summary}");
+                    } else {
+                        println!("{summary}");
+                    }
+                    return Err(sasp::SaspError::LinearProgram(format!("the problem is {status}: no optimum")).into());
                 }
             };
             let varied = std::time::Instant::now();

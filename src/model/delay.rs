@@ -40,6 +40,10 @@ use crate::error::{Result, SaspError};
 use crate::expr::{Expr, Tape};
 use crate::solve::History;
 
+/// Most total lags (sums along delays of delays) one slot contributes to
+/// the breakpoints.
+const MAX_TOTAL_LAGS: usize = 16;
+
 /// One distinct `delay(x, τ)` of a model, compiled.
 #[derive(Clone, Debug)]
 pub struct DelaySlot {
@@ -77,6 +81,10 @@ impl Delays {
         let found = resolver.delays.borrow();
         let bind = |name: &str| slots.get(name);
         let mut out = Delays::default();
+        // Each slot's total constant lags back to the state: its own, plus
+        // those of the delays inside its `x` (a delay of a delay reaches
+        // `τ₁ + τ₂` back, where the solution's derivatives jump too).
+        let mut totals: Vec<Vec<f64>> = Vec::with_capacity(found.len());
         let n = resolver.spec.compartments.len();
         let mut opaque = resolver.opaque.borrow_mut();
         for (value, lag) in found.iter() {
@@ -125,11 +133,20 @@ impl Delays {
                 .substitute(&|v| crate::expr::parameter_index(v).map(|k| Expr::Num(resolver.parameter_values[k])))
                 .simplify()
                 .as_number();
+            let mut own = Vec::new();
             if let Some(c) = constant.filter(|&c| c > 0.0 && c.is_finite()) {
-                if !out.lags.contains(&c) {
-                    out.lags.push(c);
+                own.push(c);
+                for j in reads(value) {
+                    own.extend(totals[j].iter().map(|t| c + t));
+                }
+                own.truncate(MAX_TOTAL_LAGS);
+                for &t in &own {
+                    if !out.lags.contains(&t) {
+                        out.lags.push(t);
+                    }
                 }
             }
+            totals.push(own);
             out.slots.push(DelaySlot { value: value.clone(), lag: lag.clone(), value_tape, lag_tape, constant, inner });
         }
         out.components.sort_unstable();

@@ -128,18 +128,26 @@ impl<'a> Expressions<'a> {
 
     /// Replaces each `delay(x, τ)` of a resolved expression by the variable
     /// of its slot, registering new slots with the resolver. A delay inside
-    /// a lag or inside `x` (a delay of a delay) takes a slot of its own
-    /// first (slots are computed in order); `x` may not read an input
-    /// (inputs are controls whose past the model does not keep).
+    /// a lag or inside `x` (a delay of a delay, at most
+    /// `MAX_DELAY_NESTING` deep) takes a slot of its own first (slots are
+    /// computed in order); `x`, with the lags of the delays inside it, may
+    /// not read an input (inputs are controls whose past the model does not
+    /// keep).
     fn bind_delays(&self, e: &Expr, context: &str) -> Result<Expr> {
         e.replace_delays(&mut |value, lag| {
-            let value = &self.bind_delays(value, context)?;
+            if delay_nesting(value) >= MAX_DELAY_NESTING {
+                return Err(SaspError::unsupported(
+                    format!("delays nested more than {MAX_DELAY_NESTING} deep"),
+                    context,
+                ));
+            }
             if let Some(u) = value.symbols().into_iter().find(|v| self.resolver.inputs.contains_key(&**v)) {
                 return Err(SaspError::unsupported(
                     format!("a delay of an expression that reads input '{u}'"),
                     context,
                 ));
             }
+            let value = &self.bind_delays(value, context)?;
             let mut delays = self.resolver.delays.borrow_mut();
             let k = match delays.iter().position(|(v, l)| v == value && *l == lag) {
                 Some(k) => k,
@@ -397,5 +405,23 @@ fn in_context(e: crate::SaspError, context: &str) -> crate::SaspError {
     match e {
         crate::SaspError::Model(ModelError::Invalid { reason, .. }) => ModelError::invalid(context, reason).into(),
         other => other,
+    }
+}
+
+/// Deepest nesting of delays inside a delayed expression (a delay of a
+/// delay is 2): each level evaluates the levels below it at its own past
+/// time.
+pub(crate) const MAX_DELAY_NESTING: usize = 8;
+
+/// How deep delays nest in `e` (0 without a delay).
+fn delay_nesting(e: &Expr) -> usize {
+    let below = |args: &[Expr]| args.iter().map(delay_nesting).max().unwrap_or(0);
+    match e {
+        Expr::Apply(Op::Delay, args) => 1 + below(args),
+        Expr::Apply(_, args) | Expr::Call(_, args) => below(args),
+        Expr::Piecewise { pieces, otherwise } => {
+            pieces.iter().flat_map(|(v, c)| [v, c]).chain(otherwise.as_deref()).map(delay_nesting).max().unwrap_or(0)
+        }
+        _ => 0,
     }
 }

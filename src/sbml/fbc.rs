@@ -9,7 +9,7 @@
 //! | every reaction | a flux `v_j`, bounded by the bounds below, unbounded where none is given |
 //! | a species that is neither a boundary species nor constant | a steady state `Σ_j S_ij v_j = 0` |
 //! | a species reference | `S_ij`: its stoichiometry (its id's value after initial assignments), minus for reactants |
-//! | fbc v1 `<fbc:fluxBound fbc:operation="lessEqual \| greaterEqual \| equal" fbc:value=…>` | `v ≤ value`, `v ≥ value`, `v = value`; several bounds of one reaction intersect |
+//! | fbc v1 `<fbc:fluxBound fbc:operation="lessEqual \| greaterEqual \| equal" fbc:value=…>` | `v ≤ value`, `v ≥ value`, `v = value`; several bounds of one reaction intersect (an empty intersection: infeasible) |
 //! | fbc v2 `fbc:lowerFluxBound`, `fbc:upperFluxBound` on a reaction | `v ≥ p`, `v ≤ p` with the value of parameter `p` at time 0: its assignment rule, else its initial assignment, else its `value` |
 //! | the active `<fbc:objective fbc:type="maximize \| minimize">` | `z = Σ coefficient · v` over its flux objectives, maximized or minimized; its id reads `z` |
 //!
@@ -88,21 +88,42 @@ pub struct ObjectiveDecl {
     pub terms: Vec<(String, f64)>,
 }
 
+/// What the fbc reader refused in a document, kept until a flux balance
+/// analysis asks for the declarations ([`flux_balance`]): a construct it
+/// does not implement, or an invalid declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FbcRefusal {
+    /// A construct refused by name ([`SaspError::Unsupported`]).
+    Unsupported {
+        /// The construct.
+        construct: String,
+        /// Where it was found.
+        context: String,
+    },
+    /// An invalid declaration: the error's text.
+    Invalid(String),
+}
+
+impl From<SaspError> for FbcRefusal {
+    fn from(e: SaspError) -> FbcRefusal {
+        match e {
+            SaspError::Unsupported { construct, context } => FbcRefusal::Unsupported { construct, context },
+            other => FbcRefusal::Invalid(other.to_string()),
+        }
+    }
+}
+
 /// The fbc version whose namespace is `uri`, if `uri` is an fbc namespace.
 fn fbc_version(uri: &str) -> Option<&str> {
     uri.strip_prefix(FBC_NS_PREFIX)
 }
 
 impl Reader<'_> {
-    /// The fbc declarations of `model` (`root` is the `<sbml>` element),
-    /// `None` when the document declares no fbc namespace.
-    pub(super) fn flux_balance_decl<'a, 'i>(
-        &self,
-        root: Node<'a, 'i>,
-        model: Node<'a, 'i>,
-    ) -> crate::Result<Option<FluxBalanceDecl>> {
+    /// The fbc declarations of `model`, `None` when no fbc namespace is in
+    /// scope there.
+    pub(super) fn flux_balance_decl<'a, 'i>(&self, model: Node<'a, 'i>) -> crate::Result<Option<FluxBalanceDecl>> {
         let Some((uri, version)) =
-            root.namespaces().find_map(|n| fbc_version(n.uri()).map(|v| (n.uri().to_string(), v.to_string())))
+            model.namespaces().find_map(|n| fbc_version(n.uri()).map(|v| (n.uri().to_string(), v.to_string())))
         else {
             return Ok(None);
         };
@@ -110,7 +131,7 @@ impl Reader<'_> {
             "1" => 1,
             "2" => 2,
             "3" => 3,
-            other => return Err(self.unsupported(format!("fbc version {other}"), root)),
+            other => return Err(self.unsupported(format!("fbc version {other}"), model)),
         };
         let ns = uri.as_str();
         let is = |n: &Node, name: &str| {
@@ -270,15 +291,20 @@ impl InitialValues<'_> {
 ///
 /// [`ModelError::Invalid`] for a document without fbc or without an
 /// active objective, a bound or objective that names an unknown reaction or
-/// parameter, a bound that is not a number, bounds that exclude every
-/// flux, an initial value that cannot be evaluated (undeclared, no value,
+/// parameter, a bound that is not a number (bounds that exclude each other
+/// make the problem infeasible, not an error), an initial value that cannot be evaluated (undeclared, no value,
 /// a cycle of assignments); [`SaspError::Unsupported`] for what the module
 /// refuses, and for a bound or stoichiometry whose math reads a species or
 /// a reaction.
 pub fn flux_balance(doc: &Document, source: &str) -> Result<FluxBalance> {
     let invalid = |item: String, reason: String| -> SaspError { ModelError::invalid(item, reason).into() };
-    let Some(decl) = &doc.flux_balance else {
-        return Err(invalid(source.to_string(), "declares no flux balance constraints (fbc)".into()));
+    let decl = match &doc.flux_balance {
+        None => return Err(invalid(source.to_string(), "declares no flux balance constraints (fbc)".into())),
+        Some(Err(FbcRefusal::Unsupported { construct, context })) => {
+            return Err(SaspError::unsupported(construct.clone(), context.clone()))
+        }
+        Some(Err(FbcRefusal::Invalid(reason))) => return Err(invalid(format!("fbc in {source}"), reason.clone())),
+        Some(Ok(decl)) => decl,
     };
     let values = InitialValues { doc, memo: RefCell::new(HashMap::new()) };
     let value = |id: &str| values.value(id, 0);
@@ -304,15 +330,13 @@ pub fn flux_balance(doc: &Document, source: &str) -> Result<FluxBalance> {
         }
         fba.add_reaction(&r.id, &changes, f64::NEG_INFINITY, f64::INFINITY)?;
     }
-    let unknown = |reaction: &str, what: &str| {
-        invalid(format!("{what} of reaction '{reaction}'"), "names no reaction of the model".into())
-    };
+    // Several bounds of a reaction intersect; bounds that exclude each
+    // other make the problem infeasible, not invalid.
     let mut tighten = |reaction: &str, lower: f64, upper: f64, what: &str| -> Result<()> {
-        let (l, u) = fba.bounds(reaction).ok_or_else(|| unknown(reaction, what))?;
-        if lower.is_nan() || upper.is_nan() {
-            return Err(invalid(format!("{what} of reaction '{reaction}'"), "is NaN".into()));
+        if fba.bounds(reaction).is_none() {
+            return Err(invalid(format!("{what} of reaction '{reaction}'"), "names no reaction of the model".into()));
         }
-        fba.set_bounds(reaction, l.max(lower), u.min(upper))
+        fba.intersect_bounds(reaction, lower, upper)
     };
     for b in &decl.flux_bounds {
         let (lower, upper) = match b.operation {

@@ -714,6 +714,11 @@ impl<'d> Importer<'d> {
         }
         let (def, order) = self.initial_definitions()?;
         for id in order {
+            // A `rateOf` variable's definition is a rate, not a value it had
+            // before the start (a delayed rate is 0 there: `rates_in_the_past`).
+            if mathml::rate_of_target(id).is_some() {
+                continue;
+            }
             let e = &def[id];
             if e.depends_on_time() || e.symbols().iter().any(|v| histories.contains_key(&**v)) {
                 let past = e.substitute(&|v| histories.get(v).cloned());

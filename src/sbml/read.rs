@@ -32,7 +32,6 @@
 //! |---|---|
 //! | SBML Level 1, Level 2 Versions 1–3, any other level or version | `SBML Level x Version y` |
 //! | a package other than comp and fbc declared `xxx:required="true"` on `<sbml>` (qual, distrib …) and used (an element or attribute of its namespace) | `required package 'xxx'` |
-//! | what the fbc reader refuses ([`crate::sbml::fbc`]: v3 user-defined constraints, quadratic objectives, v1 strict inequalities) | naming the construct |
 //! | what comp flattening does not convert (`crate::sbml` comp module: external models that cannot be read, some conversion factors) | `comp:…`, naming the construct |
 //! | the MathML csymbol `delay` in a function definition | `delay csymbol in a function definition` |
 //! | the csymbol `rateOf` applied to anything but one `<ci>` | `rateOf csymbol of an expression that is not a symbol` |
@@ -54,7 +53,10 @@
 //! The Flux Balance Constraints package (fbc) is read into
 //! [`Document::flux_balance`] whether required or not: flux bounds and
 //! objectives, which a flux balance analysis uses
-//! ([`crate::sbml::flux_balance`]) and a time course does not.
+//! ([`crate::sbml::flux_balance`]) and a time course does not. What the fbc
+//! reader refuses (v3 user-defined constraints, quadratic objectives, v1
+//! strict inequalities, malformed declarations) is kept there and refused
+//! by the flux balance analysis alone.
 //!
 //! What the reader ignores: unit definitions, notes, annotations,
 //! constraints (they do not change a simulation), compartment and species
@@ -115,7 +117,7 @@ use roxmltree::Node;
 use crate::error::{FileError, ModelError, SaspError};
 use crate::expr::{mathml, Expr, ExprError, FunctionTable};
 use crate::sbml::comp;
-use crate::sbml::fbc::FluxBalanceDecl;
+use crate::sbml::fbc::{FbcRefusal, FluxBalanceDecl};
 
 /// Largest SBML document [`read_file`] and [`read_str`] accept, in bytes
 /// (64 MiB).
@@ -155,8 +157,10 @@ pub struct Document {
     pub conversion_factor: Option<String>,
     /// The Flux Balance Constraints package's declarations (flux bounds,
     /// objectives), when the document declares the fbc namespace
-    /// ([`crate::sbml::fbc`]).
-    pub flux_balance: Option<FluxBalanceDecl>,
+    /// ([`crate::sbml::fbc`]); what the fbc reader refuses is kept here and
+    /// raised only by a flux balance analysis, since a time course does not
+    /// read fbc.
+    pub flux_balance: Option<Result<FluxBalanceDecl, FbcRefusal>>,
 }
 
 /// An SBML `<compartment>`.
@@ -692,7 +696,10 @@ impl Reader<'_> {
                 doc.events.push(event);
             }
         }
-        doc.flux_balance = self.flux_balance_decl(root, model)?;
+        doc.flux_balance = match self.flux_balance_decl(model) {
+            Ok(decl) => decl.map(Ok),
+            Err(e) => Some(Err(FbcRefusal::from(e))),
+        };
         Ok(doc)
     }
 

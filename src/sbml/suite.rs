@@ -470,20 +470,15 @@ pub fn judge(settings: &CaseSettings, expected: &Table, got: &Table) -> Outcome 
 
 /// [`judge`] of a steady-state case: one row each, no time column.
 fn judge_steady_state(settings: &CaseSettings, expected: &Table, got: &Table) -> Outcome {
-    let (Some(e_row), Some(g_row)) = (expected.rows.first(), got.rows.first()) else {
-        return Outcome::Wrong(format!(
-            "{} rows, expected {} (a steady state has one)",
-            got.rows.len(),
+    let [e_row] = expected.rows.as_slice() else {
+        return Outcome::Error(format!(
+            "the expected results have {} rows (a steady state has one)",
             expected.rows.len()
         ));
     };
-    if expected.rows.len() != 1 || got.rows.len() != 1 {
-        return Outcome::Wrong(format!(
-            "{} rows, expected {} (a steady state has one)",
-            got.rows.len(),
-            expected.rows.len()
-        ));
-    }
+    let [g_row] = got.rows.as_slice() else {
+        return Outcome::Wrong(format!("{} rows in the results (a steady state has one)", got.rows.len()));
+    };
     for name in &settings.variables {
         let value =
             |table: &Table, row: &[f64]| table.header.iter().position(|h| h == name).and_then(|k| row.get(k).copied());

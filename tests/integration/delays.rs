@@ -38,10 +38,16 @@ rate = { law = "expression", rate = "k*delay(x, tau)" }
 /// The solution of [`DELAYED_DECAY`] by the method of steps:
 /// `x(t) = Σ_{j ≥ 0, t ≥ j − 1} (−1)ʲ (t − j + 1)ʲ / j!`.
 fn delayed_decay(t: f64) -> f64 {
+    delayed_decay_with_lag(t, 1.0)
+}
+
+/// `x' = −x(t − τ)`, `x = 1` up to `t = 0`, by the method of steps:
+/// `x(t) = Σ_{j ≥ 0, t ≥ (j − 1)τ} (−1)ʲ (t − (j − 1)τ)ʲ / j!`.
+fn delayed_decay_with_lag(t: f64, tau: f64) -> f64 {
     let mut sum = 0.0;
     let mut j = 0;
-    while t - j as f64 + 1.0 >= 0.0 {
-        let u = t - j as f64 + 1.0;
+    while t - (j as f64 - 1.0) * tau >= 0.0 {
+        let u = t - (j as f64 - 1.0) * tau;
         let factorial: f64 = (1..=j).map(|i| i as f64).product();
         sum += (-1f64).powi(j) * u.powi(j) / factorial;
         j += 1;
@@ -265,15 +271,26 @@ tag = "A"
 fn a_delay_of_a_delay_reads_the_sum_of_the_lags() {
     // x' = −x((t − 1/2) − 1/2) is the delayed decay with τ = 1; the inner
     // delay takes a slot of its own, computed at the outer one's past time.
-    let nested = DELAYED_DECAY.replace("k*delay(x, tau)", "k*delay(delay(x, tau/2), tau/2)");
-    let model = Model::from_toml_str(&nested, "nested.toml").unwrap();
-    assert_eq!(model.delays().len(), 2);
-    let outputs: Vec<f64> = (0..=8).map(|k| 0.5 * k as f64).collect();
-    for method in [Method::Rodas5p, Method::Dopri5] {
-        let sol = model.simulate(&outputs, method, &tight()).unwrap();
-        for (k, &t) in outputs.iter().enumerate() {
-            let (got, exact) = (sol.state(k)[0], delayed_decay(t));
-            assert!((got - exact).abs() < 1e-8, "{method:?} at t = {t}: {got} vs {exact}");
+    // With lags 1 and 0.3, x' = −x(t − 1.3): the derivative jumps at 1.3,
+    // 2.6, … (breakpoints of the sum, not of either lag).
+    for (inner, outer, total) in [("tau/2", "tau/2", 1.0), ("0.3*tau", "tau", 1.3)] {
+        let rate = format!("k*delay(delay(x, {inner}), {outer})");
+        let nested = DELAYED_DECAY.replace("k*delay(x, tau)", &rate);
+        let model = Model::from_toml_str(&nested, "nested.toml").unwrap();
+        assert_eq!(model.delays().len(), 2);
+        let outputs: Vec<f64> = (0..=8).map(|k| 0.5 * k as f64).collect();
+        for method in [Method::Rodas5p, Method::Dopri5] {
+            let sol = model.simulate(&outputs, method, &tight()).unwrap();
+            for (k, &t) in outputs.iter().enumerate() {
+                let (got, exact) = (sol.state(k)[0], delayed_decay_with_lag(t, total));
+                assert!((got - exact).abs() < 1e-8, "{rate}, {method:?} at t = {t}: {got} vs {exact}");
+            }
         }
     }
+    // Nesting is bounded (each level evaluates the ones below at its own
+    // past time).
+    let deep = (0..9).fold("x".to_string(), |e, _| format!("delay({e}, tau/9)"));
+    let text = DELAYED_DECAY.replace("k*delay(x, tau)", &format!("k*{deep}"));
+    let e = Model::from_toml_str(&text, "deep.toml").unwrap_err();
+    assert!(e.is_unsupported() && e.to_string().contains("nested more than 8 deep"), "{e}");
 }

@@ -489,7 +489,17 @@ fn required_packages_in_use_are_refused_unused_or_optional_ones_are_not() {
     ok(&xml("false", used));
     // fbc, required and used, is read: a time course ignores it.
     let fbc = r#"<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:fbc="http://www.sbml.org/sbml/level3/version1/fbc/version2" level="3" version="1" fbc:required="true"><model id="m"><fbc:listOfObjectives fbc:activeObjective="o"/></model></sbml>"#;
-    assert!(ok(fbc).flux_balance.is_some());
+    assert!(matches!(ok(fbc).flux_balance, Some(Ok(_))));
+    // What the fbc reader refuses stops a flux balance analysis, not a time
+    // course: a v1 strict inequality.
+    let strict = fbc.replace("fbc/version2", "fbc/version1").replace(
+        "<fbc:listOfObjectives",
+        r#"<fbc:listOfFluxBounds><fbc:fluxBound fbc:reaction="r" fbc:operation="less" fbc:value="1"/></fbc:listOfFluxBounds><fbc:listOfObjectives"#,
+    );
+    let doc = ok(&strict);
+    assert!(matches!(doc.flux_balance, Some(Err(_))));
+    let e = sasp::sbml::flux_balance(&doc, "inline.xml").unwrap_err();
+    assert!(e.is_unsupported() && e.to_string().contains("'less'"), "{e}");
 }
 
 // ------------------------------------------------------------------ malformed input

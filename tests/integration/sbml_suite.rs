@@ -93,6 +93,32 @@ fn judge_requires_every_column_every_row_and_the_same_times() {
 }
 
 #[test]
+fn a_steady_state_is_judged_on_one_row_by_name() {
+    // A flux-balance case: settings without times, one row, no time column.
+    let text =
+        "start:\nduration:\nsteps:\nvariables: R01, OBJF\nabsolute: 0.001\nrelative: 0.001\namount:\nconcentration:\n";
+    let s = CaseSettings::parse(text, "steady-settings.txt").unwrap();
+    assert!(!s.time_course);
+    let expected = table(&["R01", "OBJF"], &[&[1.0, 0.5]]);
+    // Columns in another order, and others besides, are matched by name.
+    let got = table(&["OBJF", "R26", "R01"], &[&[0.5004, 9.0, 1.0]]);
+    assert_eq!(judge(&s, &expected, &got), Outcome::Passed);
+    let off = table(&["OBJF", "R01"], &[&[0.502, 1.0]]);
+    assert!(matches!(judge(&s, &expected, &off), Outcome::Wrong(m) if m.contains("OBJF")));
+    assert_eq!(judge(&s, &expected, &table(&["R01"], &[&[1.0]])).label(), "wrong");
+    assert_eq!(judge(&s, &expected, &table(&["R01", "OBJF"], &[&[1.0, 0.5], &[1.0, 0.5]])).label(), "wrong");
+    // Infeasible: NaN matches NaN only.
+    let nan = table(&["R01", "OBJF"], &[&[f64::NAN, f64::NAN]]);
+    assert_eq!(judge(&s, &nan, &nan), Outcome::Passed);
+    assert_eq!(judge(&s, &nan, &expected).label(), "wrong");
+    // Expected results that are not one row are the suite's problem.
+    assert_eq!(judge(&s, &table(&["R01", "OBJF"], &[]), &expected).label(), "error");
+    // Some of the times blank, not all: a syntax error.
+    let partial = text.replace("steps:", "steps: 2");
+    assert!(CaseSettings::parse(&partial, "partial.txt").is_err());
+}
+
+#[test]
 fn settings_are_read_with_lists_and_tolerances() {
     let dir = temp("settings");
     let path = dir.join("00001-settings.txt");
