@@ -510,12 +510,7 @@ impl FluxBalance {
                 free.push(j);
             }
         }
-        let mut residual = vec![0.0; self.metabolites.len()];
-        for (j, column) in self.columns.iter().enumerate() {
-            for &(i, nu) in column {
-                residual[i] += nu * w[j];
-            }
-        }
+        let residual = self.balance(&w);
         let m = residual.len();
         // The polished solution replaces the solver's only if it keeps the
         // optimum and stays within the tolerance of it.
@@ -558,6 +553,17 @@ impl FluxBalance {
         }
     }
 
+    /// The steady-state residuals `Σ_j S_ij v_j`, by metabolite.
+    fn balance(&self, v: &[f64]) -> Vec<f64> {
+        let mut balance = vec![0.0; self.metabolites.len()];
+        for (column, vj) in self.columns.iter().zip(v) {
+            for &(i, nu) in column {
+                balance[i] += nu * vj;
+            }
+        }
+        balance
+    }
+
     /// Checks a solution against the steady state, the bounds and `extra`
     /// (to [`FEASIBILITY_TOLERANCE`] relative to `1 + max |v|`); returns the
     /// largest steady-state residual.
@@ -567,11 +573,7 @@ impl FluxBalance {
         if let Some(j) = v.iter().position(|x| !x.is_finite()) {
             return Err(SaspError::LinearProgram(format!("the flux of '{}' is {}", self.reactions[j], v[j])));
         }
-        let mut balance = vec![0.0; self.metabolites.len()];
-        for (j, column) in self.columns.iter().enumerate() {
-            for &(i, nu) in column {
-                balance[i] += nu * v[j];
-            }
+        for j in 0..v.len() {
             if v[j] < self.lower[j] - tolerance || v[j] > self.upper[j] + tolerance {
                 return Err(SaspError::LinearProgram(format!(
                     "the flux of '{}', {}, is outside its bounds [{}, {}]",
@@ -580,7 +582,7 @@ impl FluxBalance {
             }
         }
         let (worst, residual) =
-            balance
+            self.balance(v)
                 .iter()
                 .enumerate()
                 .fold((0, 0.0f64), |(k, m), (i, b)| if b.abs() > m { (i, b.abs()) } else { (k, m) });

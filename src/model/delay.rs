@@ -176,19 +176,35 @@ impl Delays {
         with_buffer(n + m + self.slots.len(), |vars| {
             vars[..n].copy_from_slice(y);
             vars[n..n + m].copy_from_slice(inputs);
-            for k in 0..self.slots.len() {
-                let value = self.value_at(k, t, vars, (n, m), history, true);
-                vars[n + m + k] = value;
-                out[k] = value;
-            }
+            // One past-state buffer for every slot: each overwrites the
+            // recorded components, the only ones a delayed expression reads.
+            with_buffer(vars.len(), |past| {
+                past[..n + m].copy_from_slice(&vars[..n + m]);
+                for k in 0..self.slots.len() {
+                    let value = self.value_at(k, t, vars, past, (n, m), history, true);
+                    vars[n + m + k] = value;
+                    out[k] = value;
+                }
+            })
         })
     }
 
     /// The delayed value of slot `k` at time `t`, where `vars` holds
     /// `[y(t) | u | d(t)]` (`(n, m)` states and inputs) with the earlier
-    /// slots its lag reads filled in; `note` tells the history the lag (the
-    /// top level only: an inner lag reaches further back).
-    fn value_at(&self, k: usize, t: f64, vars: &[f64], (n, m): (usize, usize), history: &History, note: bool) -> f64 {
+    /// slots its lag reads filled in, and `past` is a scratch buffer with
+    /// the inputs `u` in place; `note` tells the history the lag (the top
+    /// level only: an inner lag reaches further back).
+    #[allow(clippy::too_many_arguments)]
+    fn value_at(
+        &self,
+        k: usize,
+        t: f64,
+        vars: &[f64],
+        past: &mut [f64],
+        (n, m): (usize, usize),
+        history: &History,
+        note: bool,
+    ) -> f64 {
         let eval = |tape: &Tape, vars: &[f64], t: f64| {
             with_buffer(tape.register_count(), |regs| {
                 tape.eval_in(vars, t, regs);
@@ -208,18 +224,25 @@ impl Delays {
         } else {
             return f64::NAN;
         };
-        // The past state: the recorded components overwritten, the only
-        // ones a delayed expression (and an inner lag) reads; then the
-        // inner delays at that time.
-        with_buffer(vars.len(), |past| {
-            past[..n + m].copy_from_slice(&vars[..n + m]);
+        if slot.inner.is_empty() {
+            if s == t {
+                return eval(&slot.value_tape, vars, t);
+            }
+            history.state_at(s, &mut past[..n]);
+            return eval(&slot.value_tape, past, s);
+        }
+        // A delay of a delay: the state and the inner delays at `s` in a
+        // buffer of this level (the inner ones take `past` as their scratch).
+        with_buffer(vars.len(), |here| {
+            here[..n + m].copy_from_slice(&vars[..n + m]);
             if s != t {
-                history.state_at(s, &mut past[..n]);
+                history.state_at(s, &mut here[..n]);
             }
             for &j in &slot.inner {
-                past[n + m + j] = self.value_at(j, s, past, (n, m), history, false);
+                let value = self.value_at(j, s, here, past, (n, m), history, false);
+                here[n + m + j] = value;
             }
-            eval(&slot.value_tape, past, s)
+            eval(&slot.value_tape, here, s)
         })
     }
 }
