@@ -1,10 +1,12 @@
 //! p53 restored everywhere in the spatial reference slice (a 2D section
 //! through a ≈ 100 mm³ subcutaneous tumor; `docs/spatial.md`), or in the
-//! whole tumor as a 3D spheroid (`--spheroid`).
+//! whole tumor as a 3D spheroid (`--spheroid`) or as a radially symmetric
+//! sphere on spherical shells (`--radial`).
 //!
 //! ```text
 //! cargo run --release --example spatial [-- --cells 128 --rtol 1e-4]
 //! cargo run --release --example spatial -- --spheroid [--cells 64]
+//! cargo run --release --example spatial -- --radial [--cells 128 --motion]
 //! ```
 //!
 //! Solves 21 days with doxycycline on from day 0 (BDF with Newton–Krylov
@@ -17,7 +19,11 @@
 //!
 //! On 128×128 boxes (213k unknowns) the run takes under a minute here. With
 //! `--spheroid` the same is written under `out/spheroid/`, the maps showing
-//! the equatorial plane.
+//! the equatorial plane. With `--radial` (shells of the 4 mm radius, solved
+//! by `auto`: well under a second) `out/radial/` holds `volume.png`,
+//! `volume.csv`, radial profiles of the three fields at the map days
+//! (`profiles.csv`) and one figure per field (`senescent.png`, `ccl2.png`,
+//! `nk.png`).
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sasp::ndarray::{Array2, Axis};
@@ -38,8 +44,12 @@ struct Args {
     #[arg(long, value_parser = clap::value_parser!(u16).range(8..=512))]
     cells: Option<u16>,
     /// The tumor as a sphere in an 8 mm cube instead of a disk in a square (at most 96 boxes per side).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "radial")]
     spheroid: bool,
+    /// The tumor as a radially symmetric sphere in a sphere of 8 mm
+    /// diameter, on `--cells` spherical shells (default 128).
+    #[arg(long)]
+    radial: bool,
     /// Tumor cells pushed by their occupancy (mobility `TUMOR_MOBILITY`), so
     /// the tumor grows before clearance; costs far more with the present
     /// preconditioner (128×128: about 40 minutes; use `--cells 64`).
@@ -51,18 +61,21 @@ struct Args {
 }
 
 /// Senescent fraction, CCL2 and NK per mm³ in every box of state `y` (in
-/// the spheroid: of its equatorial plane).
+/// the spheroid: of its equatorial plane; in the radial spheroid: one row
+/// of its shells, centre first).
 fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result<[Array2<f64>; 3]> {
     let n = slice.cells;
     let two = |name: &str| -> sasp::Result<Array2<f64>> {
         let field = system.field(y, name)?;
+        // A radial profile is one row of the shells.
+        let rows = if field.ndim() == 1 { 1 } else { n };
         let plane = if field.ndim() == 3 { field.index_axis(Axis(2), n / 2).to_owned() } else { field };
-        Ok(plane.into_shape_with_order((n, n)).expect("the slice is square"))
+        Ok(plane.into_shape_with_order((rows, n)).expect("the slice is square"))
     };
     let (p, q, s) = (two("P")?, two("Q")?, two("S")?);
     let capacity = system.model().parameter_canonical("K")?;
     // Senescent share of the tumor cells, where there is tumor (1 % of a box or more).
-    let mut senescent = Array2::zeros((n, n));
+    let mut senescent = Array2::zeros(p.dim());
     for ((i, j), v) in senescent.indexed_iter_mut() {
         let total = p[(i, j)] + q[(i, j)] + s[(i, j)];
         *v = if total > 0.01 * capacity { s[(i, j)] / total } else { 0.0 };
@@ -74,8 +87,11 @@ fn fields(slice: &TumorSlice, system: &SpatialSystem, y: &[f64]) -> sasp::Result
 }
 
 fn run() -> Result<(), String> {
-    let Args { cells, rtol, spheroid, motion } = clap::Parser::parse();
-    let (slice, out, what) = if spheroid {
+    let Args { cells, rtol, spheroid, radial, motion } = clap::Parser::parse();
+    let (slice, out, what) = if radial {
+        let cells = usize::from(cells.unwrap_or(128));
+        (TumorSlice::radial_spheroid(cells), Path::new("out/radial"), format!("radial spheroid of {cells} shells"))
+    } else if spheroid {
         let cells = usize::from(cells.unwrap_or(64));
         if cells > 96 {
             return Err(format!("--spheroid takes at most 96 boxes per side ({cells}³ would need too much memory)"));
@@ -103,19 +119,24 @@ fn run() -> Result<(), String> {
         bar.set_message(format!("{t:.1}"));
     };
     let start = std::time::Instant::now();
-    let mut stepper = Method::BdfKrylov
-        .stepper(&system, slice.options(&model, rtol).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    // Newton–Krylov on 2D/3D grids; `auto` (Rodas5P with a banded LU) on shells.
+    let method = if radial { Method::Auto } else { Method::BdfKrylov };
+    let mut stepper =
+        method.stepper(&system, slice.options(&model, rtol).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let plan = Plan::outputs(&days).progress(&progress);
     let run = integrate(&mut stepper, &mut system, 0.0, &y0, T_END, &plan, &mut |_, _, _, _| Ok(()))
         .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     let stats = run.solution.stats;
-    println!(
-        "solved 21 days in {seconds:.1} s: {} steps, {} GMRES iterations in {} linear solves, {} preconditioner setups",
-        stats.steps, stats.linear_iterations, stats.linear_solves, stats.factorizations
-    );
+    if radial {
+        println!("solved 21 days in {seconds:.3} s: {} steps, {} factorizations", stats.steps, stats.factorizations);
+    } else {
+        println!(
+            "solved 21 days in {seconds:.1} s: {} steps, {} GMRES iterations in {} linear solves, {} preconditioner setups",
+            stats.steps, stats.linear_iterations, stats.linear_solves, stats.factorizations
+        );
+    }
 
     // The well-mixed model from the same day-0 composition.
     let well_mixed = sasp::models::iannello2013().map_err(|e| e.to_string())?;
@@ -138,13 +159,18 @@ fn run() -> Result<(), String> {
 
     let sol = &run.solution;
     let v0 = slice.tumor_volume(&system, sol.state(0)).map_err(|e| e.to_string())?;
-    let mut csv = String::from(if spheroid {
+    let mut csv = String::from(if spheroid || radial {
         "day,spheroid_tumor_mm3,spheroid_relative,well_mixed_mm3,well_mixed_relative\n"
     } else {
         "day,slice_tumor_mm2,slice_relative,well_mixed_mm3,well_mixed_relative\n"
     });
     let (mut slice_curve, mut wm_curve) = (Vec::new(), Vec::new());
-    println!("{:>4} {:>16} {:>18}", "day", if spheroid { "spheroid V/V0" } else { "slice V/V0" }, "well-mixed V/V0");
+    println!(
+        "{:>4} {:>16} {:>18}",
+        "day",
+        if spheroid || radial { "spheroid V/V0" } else { "slice V/V0" },
+        "well-mixed V/V0"
+    );
     for (k, &day) in sol.t.iter().enumerate() {
         let v = slice.tumor_volume(&system, sol.state(k)).map_err(|e| e.to_string())?;
         let (rel, wm_rel) = (v / v0, wm_volume(k) / wm_volume(0));
@@ -152,6 +178,26 @@ fn run() -> Result<(), String> {
         println!("{day:>4} {rel:>16.4} {wm_rel:>18.4}");
         slice_curve.push((day, rel));
         wm_curve.push((day, wm_rel));
+    }
+
+    let label = if radial {
+        "radial spheroid"
+    } else if spheroid {
+        "3D spheroid"
+    } else {
+        "2D slice"
+    };
+    sasp::plot::lines(
+        &[(&slice_curve, label), (&wm_curve, "well-mixed")],
+        "Tumor volume after p53 restoration",
+        "day",
+        "volume / volume at day 0",
+        out.join("volume.png"),
+    )
+    .map_err(|e| e.to_string())?;
+    sasp::output::write_atomic(&out.join("volume.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
+    if radial {
+        return profiles(&slice, &system, sol, out);
     }
 
     let mut maps: Vec<[Array2<f64>; 3]> = Vec::new();
@@ -186,17 +232,45 @@ fn run() -> Result<(), String> {
         out.join("maps.png"),
     )
     .map_err(|e| e.to_string())?;
-    sasp::plot::lines(
-        &[(&slice_curve, if spheroid { "3D spheroid" } else { "2D slice" }), (&wm_curve, "well-mixed")],
-        "Tumor volume after p53 restoration",
-        "day",
-        "volume / volume at day 0",
-        out.join("volume.png"),
-    )
-    .map_err(|e| e.to_string())?;
-    sasp::output::write_atomic(&out.join("volume.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
     sasp::output::write_atomic(&out.join("fields.csv"), fields_csv.as_bytes()).map_err(|e| e.to_string())?;
     println!("wrote {}/maps.png, volume.png, volume.csv, fields.csv", out.display());
+    Ok(())
+}
+
+/// The radial spheroid's fields against the radius at the map days:
+/// `profiles.csv` and one figure per field.
+fn profiles(
+    spheroid: &TumorSlice,
+    system: &SpatialSystem,
+    sol: &sasp::solve::Solution,
+    out: &Path,
+) -> Result<(), String> {
+    let h = spheroid.spacing();
+    let mut curves: [Vec<Vec<(f64, f64)>>; 3] = Default::default();
+    let mut csv = String::from("day,r_mm,senescent_fraction,ccl2_nM,nk_per_mm3\n");
+    for &day in &MAP_DAYS {
+        let k = sol.t.iter().position(|&t| t == day).expect("map days are output days");
+        let f = fields(spheroid, system, sol.state(k)).map_err(|e| e.to_string())?;
+        for (r, curve) in curves.iter_mut().enumerate() {
+            curve.push(f[r].iter().enumerate().map(|(i, v)| ((i as f64 + 0.5) * h, *v)).collect());
+        }
+        for i in 0..spheroid.cells {
+            let _ = writeln!(csv, "{day},{},{},{},{}", (i as f64 + 0.5) * h, f[0][(0, i)], f[1][(0, i)], f[2][(0, i)]);
+        }
+    }
+    let titles: Vec<String> = MAP_DAYS.iter().map(|d| format!("day {d}")).collect();
+    for (r, (label, file)) in
+        [("senescent fraction", "senescent.png"), ("CCL2 (nM)", "ccl2.png"), ("NK cells per mm³", "nk.png")]
+            .into_iter()
+            .enumerate()
+    {
+        let series: Vec<(&[(f64, f64)], &str)> =
+            curves[r].iter().zip(&titles).map(|(c, t)| (c.as_slice(), t.as_str())).collect();
+        sasp::plot::lines(&series, &format!("{label}, p53 restored at day 0"), "radius (mm)", label, out.join(file))
+            .map_err(|e| e.to_string())?;
+    }
+    sasp::output::write_atomic(&out.join("profiles.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
+    println!("wrote {}/volume.png, volume.csv, profiles.csv, senescent.png, ccl2.png, nk.png", out.display());
     Ok(())
 }
 

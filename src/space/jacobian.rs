@@ -101,6 +101,7 @@ impl SpatialSystem<'_> {
                     for side in [2 * axis, 2 * axis + 1] {
                         if let Some(nb) = self.next(c, side, periodic) {
                             let d = rho_c - group.occupancy(&y[nb * m..(nb + 1) * m]);
+                            let k = k * self.face_factor(c, side);
                             for &p in &group.populations {
                                 let row = c * m + p;
                                 add(row, row, -k * d.max(0.0));
@@ -120,7 +121,9 @@ impl SpatialSystem<'_> {
 
     /// Diffusion's entries, compartment by compartment and cell by cell:
     /// `−D/h²` on the diagonal and `D/h²` at the neighbour per open face,
-    /// `−2D/h²` on the diagonal per Dirichlet side.
+    /// `−2D/h²` on the diagonal per Dirichlet side, each times the face
+    /// factor (1 on a Cartesian grid; see [`face_factor`](Self::face_factor)).
+    /// Chemotaxis and motion below are weighted by the same factors.
     fn diffusion_jacobian(&self, add: &mut impl FnMut(usize, usize, f64)) {
         let m = self.model.dimension();
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
@@ -134,6 +137,7 @@ impl SpatialSystem<'_> {
                 for axis in 0..self.grid.shape.len() {
                     for side in [2 * axis, 2 * axis + 1] {
                         let b = self.transport.boundaries[s][side];
+                        let d = d * self.face_factor(c, side);
                         match self.next(c, side, b == Boundary::Periodic) {
                             Some(nb) => {
                                 add(row, row, -d);
@@ -170,6 +174,7 @@ impl SpatialSystem<'_> {
                     for dir in [-1, 1] {
                         let side = 2 * axis + usize::from(dir > 0);
                         if let Some(nb) = self.next(c, side, periodic) {
+                            let k = k * self.face_factor(c, side);
                             // Upwind: out = max(Δ,0) n_c − max(−Δ,0) n_nb, Δ = φ(c_nb) − φ(c_c).
                             let (s_c, s_nb) = (y[c * m + q], y[nb * m + q]);
                             let delta = term.potential(s_nb) - term.potential(s_c);

@@ -1,5 +1,6 @@
-//! Space: the same declared model on a 1D, 2D or 3D Cartesian grid, by the
-//! method of lines: grids, boundary conditions, diffusion, chemotaxis and
+//! Space: the same declared model on a 1D, 2D or 3D Cartesian grid, or on
+//! the radial axis of a radially symmetric sphere or cylinder ([`Geometry`]),
+//! by the method of lines: grids, boundary conditions, diffusion, chemotaxis and
 //! vascular entry; [`slice`](mod@slice) builds the spatial reference geometry. Large
 //! grids are solved by `Method::BdfKrylov` (see `docs/spatial.md`).
 //!
@@ -14,7 +15,11 @@
 //! where a zero-flux side contributes nothing, a Dirichlet side with value `g`
 //! contributes `2 (g − y_cell)/h²` (ghost cell `2g − y_cell`), and a periodic
 //! side wraps around. This is second-order accurate and conserves mass
-//! exactly with zero-flux or periodic boundaries.
+//! exactly with zero-flux or periodic boundaries. On a radial grid each
+//! face's term is multiplied by the face factor `A_f h / V_c` (the face's
+//! area over the shell's volume, times `h`; 1 for a Cartesian box), the
+//! finite volumes of the radial Laplacian (see [`Geometry`]); the same
+//! factors weight chemotaxis and pressure-driven motion below.
 //!
 //! Chemotaxis of a mobile population `n` up the gradient of a signal `c` with
 //! sensitivity `χ` (mm²/day per signal unit) and receptor saturation constant
@@ -70,7 +75,7 @@ mod system;
 mod transport;
 pub mod vessels;
 
-pub use grid::{Boundary, Grid};
+pub use grid::{Boundary, Geometry, Grid};
 pub use imex::{imex, Stiffness};
 pub use system::SpatialSystem;
 pub use transport::{Chemotaxis, ChemotaxisScheme, Limiter, PressureMotion, Transport};

@@ -19,6 +19,18 @@ impl SpatialSystem<'_> {
         }
     }
 
+    /// The factor `A_f h / V_c` by which the flux across `side` of cell `c`
+    /// enters its rate: 1 on a Cartesian grid, the face's area over the
+    /// shell's volume (times `h`) on a radial one ([`Geometry`](super::Geometry)).
+    #[inline]
+    pub(super) fn face_factor(&self, c: usize, side: usize) -> f64 {
+        if self.face_factors.is_empty() {
+            1.0
+        } else {
+            self.face_factors[c * 2 * self.grid.shape.len() + side]
+        }
+    }
+
     /// `dy_cell = f(y)` for cell `c`: its reactions, vascular entry, diffusion
     /// and chemotaxis (`rates`: scratch of one cell's length).
     pub(super) fn cell_rhs(&self, t: f64, y: &[f64], c: usize, dy_cell: &mut [f64], rates: &mut [f64]) {
@@ -37,7 +49,8 @@ impl SpatialSystem<'_> {
 
     /// Subtracts the pressure-driven outflow of cell `c`: for each motion
     /// group and face, with the occupancy drop `d = ρ_c − ρ_nb`, each
-    /// population loses `κ/h² · (max(d, 0) n_c − max(−d, 0) n_nb)`.
+    /// population loses `κ/h² · (max(d, 0) n_c − max(−d, 0) n_nb)` (times
+    /// the face factor on a radial grid).
     fn add_cell_motion(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
         let m = self.model.dimension();
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
@@ -53,7 +66,8 @@ impl SpatialSystem<'_> {
                 for side in [2 * axis, 2 * axis + 1] {
                     if let Some(nb) = self.next(c, side, periodic) {
                         let d = rho_c - group.occupancy(&y[nb * m..(nb + 1) * m]);
-                        let (out, back) = (k * d.max(0.0), k * (-d).max(0.0));
+                        let w = k * self.face_factor(c, side);
+                        let (out, back) = (w * d.max(0.0), w * (-d).max(0.0));
                         for &p in &group.populations {
                             dy_cell[p] -= out * y[c * m + p] - back * y[nb * m + p];
                         }
@@ -80,8 +94,9 @@ impl SpatialSystem<'_> {
         }
     }
 
-    /// Adds diffusion to cell `c`: `D_s/h² Σ_faces (y_neighbour − y_cell)`,
-    /// a Dirichlet side `g` counting `2 (g − y_cell)`, a zero-flux side nothing.
+    /// Adds diffusion to cell `c`: `D_s/h² Σ_faces w_f (y_neighbour − y_cell)`,
+    /// a Dirichlet side `g` counting `2 w_f (g − y_cell)`, a zero-flux side
+    /// nothing (`w_f` the face factor: 1 on a Cartesian grid).
     fn add_cell_diffusion(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
         let m = self.model.dimension();
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
@@ -96,10 +111,10 @@ impl SpatialSystem<'_> {
                 for side in [2 * axis, 2 * axis + 1] {
                     let b = self.transport.boundaries[s][side];
                     match self.next(c, side, b == Boundary::Periodic) {
-                        Some(nb) => acc += y[nb * m + s] - yc,
+                        Some(nb) => acc += self.face_factor(c, side) * (y[nb * m + s] - yc),
                         None => {
                             if let Boundary::Dirichlet(g) = b {
-                                acc += 2.0 * (g - yc);
+                                acc += self.face_factor(c, side) * 2.0 * (g - yc);
                             }
                         }
                     }
@@ -110,8 +125,8 @@ impl SpatialSystem<'_> {
     }
 
     /// Subtracts the chemotactic outflow of cell `c`: for each face, with
-    /// `Δ = φ(c_nb) − φ(c_c)`, `χ/h² · (max(Δ, 0) n_{c→nb} − max(−Δ, 0) n_{nb→c})`,
-    /// the face values `n_{c→nb} = n_c` (upwind) or reconstructed by MUSCL
+    /// `Δ = φ(c_nb) − φ(c_c)`, `χ/h² · (max(Δ, 0) n_{c→nb} − max(−Δ, 0) n_{nb→c})`
+    /// (times the face factor on a radial grid), the face values `n_{c→nb} = n_c` (upwind) or reconstructed by MUSCL
     /// ([`face_value`](Self::face_value)).
     fn add_cell_chemotaxis(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
         let m = self.model.dimension();
@@ -126,21 +141,22 @@ impl SpatialSystem<'_> {
                     let side = 2 * axis + usize::from(dir > 0);
                     if let Some(nb) = self.next(c, side, periodic) {
                         let delta = term.potential(y[nb * m + q]) - term.potential(y[c * m + q]);
-                        match self.transport.chemotaxis_scheme {
+                        let flux = match self.transport.chemotaxis_scheme {
                             ChemotaxisScheme::Upwind => {
-                                out += delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p];
+                                delta.max(0.0) * y[c * m + p] - (-delta).max(0.0) * y[nb * m + p]
                             }
-                            ChemotaxisScheme::Muscl(limiter) => {
-                                // Only the upwind side's reconstruction is needed.
-                                if delta > 0.0 {
-                                    let back = self.next(c, side ^ 1, periodic);
-                                    out += delta * self.face_value(y, p, [c, nb], back, limiter);
-                                } else if delta < 0.0 {
-                                    let back = self.next(nb, side, periodic);
-                                    out += delta * self.face_value(y, p, [nb, c], back, limiter);
-                                }
+                            // Only the upwind side's reconstruction is needed.
+                            ChemotaxisScheme::Muscl(limiter) if delta > 0.0 => {
+                                let back = self.next(c, side ^ 1, periodic);
+                                delta * self.face_value(y, p, [c, nb], back, limiter)
                             }
-                        }
+                            ChemotaxisScheme::Muscl(limiter) if delta < 0.0 => {
+                                let back = self.next(nb, side, periodic);
+                                delta * self.face_value(y, p, [nb, c], back, limiter)
+                            }
+                            ChemotaxisScheme::Muscl(_) => 0.0,
+                        };
+                        out += self.face_factor(c, side) * flux;
                     }
                 }
             }

@@ -28,6 +28,10 @@ pub struct SpatialSystem<'m> {
     /// (cell, side): `open` is `usize::MAX` at a grid side, `wrapped` wraps
     /// around (computed once, read in every right-hand side and Jacobian).
     pub(super) neighbours: Vec<[usize; 2]>,
+    /// On a radial grid, the factor `A_f h / V_c` of each (cell, side)
+    /// (see [`face_factor`](Self::face_factor)); empty on a Cartesian grid,
+    /// where every factor is 1.
+    pub(super) face_factors: Vec<f64>,
     /// Position in the pattern of each transport Jacobian contribution, in
     /// the order `transport_jacobian` produces them.
     pub(super) transport_slots: Vec<usize>,
@@ -74,6 +78,7 @@ impl<'m> SpatialSystem<'m> {
             Some(density) => Some(VascularEntry::new(model, density, cells)?),
         };
         let neighbours = neighbour_table(&grid);
+        let face_factors = grid.face_factors().unwrap_or_default();
         let scratch = Scratch::new(m, local.nnz(), entry.as_ref(), cells);
         let mut system = SpatialSystem {
             model,
@@ -83,6 +88,7 @@ impl<'m> SpatialSystem<'m> {
             pattern,
             block,
             neighbours,
+            face_factors,
             transport_slots: Vec::new(),
             scratch,
             entry,
@@ -188,10 +194,15 @@ impl<'m> SpatialSystem<'m> {
         Ok(())
     }
 
-    /// Total amount of a compartment (sum over cells × cell volume `h^d`).
+    /// Total amount of a compartment, `Σ_c y_c V_c` (cell volume `V_c`:
+    /// `h^d` on a Cartesian grid, a shell's on a radial one; see
+    /// [`Grid::cell_volume`]).
     pub fn total(&self, y: &[f64], compartment: &str) -> Result<f64> {
-        let volume = self.grid.spacing.powi(self.grid.shape.len() as i32);
-        Ok(self.field(y, compartment)?.iter().sum::<f64>() * volume)
+        let field = self.field(y, compartment)?;
+        Ok(match self.grid.geometry {
+            super::Geometry::Cartesian => field.iter().sum::<f64>() * self.grid.cell_volume(0),
+            _ => field.iter().enumerate().map(|(c, v)| v * self.grid.cell_volume(c)).sum(),
+        })
     }
 }
 
@@ -249,13 +260,31 @@ impl OdeSystem for SpatialSystem<'_> {
 
 /// Checks that the transport and inputs fit the model and grid: one
 /// diffusion coefficient per compartment and two boundaries per axis, one
-/// value per input, chemotaxis between existing compartments, and periodic
-/// sides in opposite pairs.
+/// value per input, chemotaxis between existing compartments, periodic
+/// sides in opposite pairs, and on a radial grid one axis whose centre side
+/// is zero-flux.
 fn check_assembly(model: &Model, grid: &Grid, transport: &Transport, inputs: &[f64]) -> Result<()> {
     model.require_ode("a spatial system")?;
     let m = model.dimension();
     if transport.diffusion.len() != m || transport.boundaries.iter().any(|b| b.len() != 2 * grid.shape.len()) {
         return Err(SaspError::DimensionMismatch { what: "transport", expected: m, found: transport.diffusion.len() });
+    }
+    if grid.is_radial() && grid.shape.len() != 1 {
+        return Err(SaspError::InvalidOptions(format!(
+            "a {:?} grid has one radial axis, not {:?}",
+            grid.geometry, grid.shape
+        )));
+    }
+    if grid.is_radial() {
+        if let Some((s, sides)) = transport.boundaries.iter().enumerate().find(|(_, b)| b[0] != Boundary::ZeroFlux) {
+            return Err(SaspError::InvalidOptions(format!(
+                "{}: the centre of a {:?} grid is not a side and takes zero flux only, not {:?} \
+                 (Transport::surface sets the boundary at the surface)",
+                model.compartment_names().nth(s).unwrap_or("?"),
+                grid.geometry,
+                sides[0]
+            )));
+        }
     }
     if inputs.len() != model.default_inputs().len() {
         return Err(SaspError::DimensionMismatch {

@@ -332,7 +332,33 @@ impl Transport {
         Ok(self)
     }
 
-    /// Sets one boundary for every side of a compartment.
+    /// Sets the boundary of a compartment at the surface `r = R` of a
+    /// radial grid ([`Grid::spherical`], [`Grid::cylindrical`]): the + side
+    /// of its axis, the only side it has (its centre always takes zero
+    /// flux). On a Cartesian grid, the + side of the first axis.
+    ///
+    /// ```
+    /// use sasp::space::{Boundary, Grid, SpatialSystem, Transport};
+    /// let model = sasp::models::iannello2013_spatial(0.1)?;
+    /// let grid = Grid::spherical(40, 0.1)?;
+    /// let transport = Transport::declared(&model, &grid)?.surface(&model, "C2", Boundary::Dirichlet(0.0))?;
+    /// let system = SpatialSystem::new(&model, grid, transport, &[1.0])?;
+    /// # Ok::<(), sasp::SaspError>(())
+    /// ```
+    pub fn surface(mut self, model: &Model, compartment: &str, b: Boundary) -> Result<Transport> {
+        let i = model.index_of(compartment)?;
+        if b == Boundary::Periodic {
+            return Err(SaspError::InvalidOptions(format!(
+                "{compartment}: a surface cannot be periodic (it has no opposite side)"
+            )));
+        }
+        let side = self.boundaries.get_mut(i).and_then(|sides| sides.get_mut(1));
+        *side.ok_or(SaspError::DimensionMismatch { what: "transport boundaries", expected: 2, found: 0 })? = b;
+        Ok(self)
+    }
+
+    /// Sets one boundary for every side of a compartment (on a radial grid
+    /// use [`Transport::surface`]: the centre is not a side).
     pub fn boundary(mut self, model: &Model, compartment: &str, b: Boundary) -> Result<Transport> {
         let i = model.index_of(compartment)?;
         for side in self.boundaries[i].iter_mut() {

@@ -36,6 +36,7 @@ mod own_model;
 #[path = "../../examples/own_model.rs"]
 mod own_model_example;
 mod petab;
+mod radial;
 mod reference_model;
 mod sbml;
 mod sbml_comp;
