@@ -20,12 +20,14 @@
 //! | [`DenseSolver`] | any (expanded) | partial | `n²` |
 //! | [`BandedLu`] | banded | partial | `n·(2l + u + 1)` |
 //! | [`SparseBandedLu`] | sparse, narrow band | partial (within the band) | `n·(2l + u + 1)` |
+//! | [`BlockTridiagonalLu`] | sparse, block tridiagonal (1D grids) | within blocks; the banded LU where multipliers exceed 1 | `3nm` + the band |
 //! | [`SparseLu`] | sparse | diagonal only (fails on a small pivot) | the symbolic fill |
 //! | [`PivotingSparseLu`] | sparse | threshold partial (τ = 0.1) | the fill of the pivot sequence |
 //!
 //! [`default_solver`] picks one for a structure; [`super::jacobian::IterationMatrix`]
 //! owns it (and, for sparse Jacobians, the pivoting sparse LU as its fallback).
 
+pub use super::block_tridiagonal::BlockTridiagonalLu;
 use super::linalg::{small_lu, BandedLayout, BandedLu, DenseLu, FixedLu, JacobianStructure, Singular};
 use super::sparse::SparseLu;
 use super::sparse_pivot::PivotingSparseLu;
@@ -139,13 +141,16 @@ impl Clone for Box<dyn LinearSolver> {
 
 /// The solver an implicit method uses by default for a structure: the
 /// fixed-size LU for dense `n ≤ 16`, else the dense LU; the banded LU; for a
-/// sparse pattern, the banded LU of its band when [`SparseBandedLu::fits`]
-/// (a method-of-lines system on a 1D grid, stored cell by cell), else the
-/// diagonal-pivot sparse LU (with compiled kernels where they exist).
+/// sparse pattern, the block LU of its blocks when
+/// [`BlockTridiagonalLu::fits`] (a method-of-lines system on a 1D grid,
+/// stored cell by cell, nearest neighbours coupled), else the banded LU of
+/// its band when [`SparseBandedLu::fits`] (a 1D grid with a wider stencil),
+/// else the diagonal-pivot sparse LU (with compiled kernels where they exist).
 pub fn default_solver(structure: &JacobianStructure, n: usize) -> Box<dyn LinearSolver> {
     match structure {
         JacobianStructure::Dense => small_lu(n).unwrap_or_else(|| Box::new(DenseSolver::new(structure, n))),
         JacobianStructure::Banded { lower, upper } => Box::new(BandedLu::new(n, *lower, *upper)),
+        JacobianStructure::Sparse(p) if BlockTridiagonalLu::fits(p) => Box::new(BlockTridiagonalLu::new(p)),
         JacobianStructure::Sparse(p) if SparseBandedLu::fits(p) => Box::new(SparseBandedLu::new(p)),
         JacobianStructure::Sparse(p) => Box::new(SparseLu::new(p)),
     }

@@ -12,7 +12,7 @@ use crate::common;
 use common::Rng;
 use sasp::model::SparsityPattern;
 use sasp::solve::linalg::{small_lu, BandedLayout, BandedLu, MAX_FIXED};
-use sasp::solve::linear::{DenseSolver, SparseBandedLu};
+use sasp::solve::linear::{BlockTridiagonalLu, DenseSolver, SparseBandedLu};
 use sasp::solve::sparse::SparseLu;
 use sasp::solve::sparse_pivot::PivotingSparseLu;
 use sasp::solve::{IterationMatrix, JacobianStructure, LinearSolver, Stats};
@@ -110,6 +110,7 @@ fn implementations(structure: &JacobianStructure, n: usize) -> Vec<Box<dyn Linea
         JacobianStructure::Sparse(p) => {
             out.push(Box::new(SparseLu::new(p)));
             out.push(Box::new(SparseBandedLu::new(p)));
+            out.push(Box::new(BlockTridiagonalLu::new(p)));
             out.push(Box::new(PivotingSparseLu::new(p)));
             out.push(Box::new(PivotingSparseLu::with_threshold(p, 1.0)));
         }
@@ -211,7 +212,7 @@ fn every_solver_solves_well_conditioned_matrices_in_every_storage() {
             }
         }
     }
-    for name in ["dense", "dense-fixed", "banded", "sparse", "sparse-banded", "sparse-pivoting"] {
+    for name in ["dense", "dense-fixed", "banded", "sparse", "sparse-banded", "block-tridiagonal", "sparse-pivoting"] {
         assert!(checked.get(name).copied().unwrap_or(0) > 10, "{name} barely checked: {checked:?}");
     }
 }
@@ -381,11 +382,12 @@ fn the_fallback_solves_a_20000_unknown_grid_in_memory_proportional_to_n() {
     }
     let pattern = SparsityPattern::from_csr(n, row_start, col).expect("a valid pattern");
     let structure = JacobianStructure::Sparse(pattern.clone());
-    // The default for this narrow pattern is the banded LU, which pivots
-    // within the band and needs no fallback; the diagonal-pivot sparse LU
-    // with the pivoting one behind it is checked explicitly.
+    // The default for this narrow pattern is the block LU (its pairs are
+    // 2 × 2 blocks with their own pivoting), which needs no fallback; the
+    // diagonal-pivot sparse LU with the pivoting one behind it is checked
+    // explicitly.
     let default = IterationMatrix::new(&structure, n);
-    assert_eq!(default.solver().name(), "sparse-banded");
+    assert_eq!(default.solver().name(), "block-tridiagonal");
     let with_fallback = IterationMatrix::with_solver(Box::new(SparseLu::new(&pattern)))
         .with_fallback(Box::new(PivotingSparseLu::new(&pattern)));
     for (mut matrix, falls_back) in [(with_fallback, true), (default, false)] {
@@ -395,7 +397,7 @@ fn the_fallback_solves_a_20000_unknown_grid_in_memory_proportional_to_n() {
         assert_eq!(matrix.using_fallback(), falls_back, "the diagonal pivots are zero");
         let used = if falls_back { matrix.fallback().unwrap() } else { matrix.solver() };
         let name = used.name();
-        assert_eq!(name, if falls_back { "sparse-pivoting" } else { "sparse-banded" });
+        assert_eq!(name, if falls_back { "sparse-pivoting" } else { "block-tridiagonal" });
         let entries_stored = used.stored_entries();
         println!(
             "{name} on n = {n}: {entries_stored} stored entries ({:.1} per unknown, {:.2} MB of values; dense: {:.1} GB), factored in {:.1} ms",
@@ -546,13 +548,14 @@ fn the_banded_lu_of_a_sparse_pattern_refuses_singular_matrices() {
     let zero_row: Vec<_> = entries.iter().map(|&(i, j, v)| (i, j, if i == 9 { 0.0 } else { v })).collect();
     let case = Case::new("zero row".into(), n, Storage::Sparse, &zero_row, 1.0, 0.0);
     let mut matrix = IterationMatrix::new(&case.structure, n);
-    assert_eq!(matrix.solver().name(), "sparse-banded");
+    assert_eq!(matrix.solver().name(), "block-tridiagonal", "a band of 2 and 3 is block tridiagonal in blocks of 3");
     assert!(matrix.factor(&case.jac, 1.0, 0.0, &mut Stats::default()).is_err());
 }
 
-/// Which patterns the default solver factors in band storage: 1D grids of
-/// at least 64 unknowns stored cell by cell, not 2D grids, small networks
-/// or scattered patterns.
+/// Which patterns the default solver factors by blocks or in band storage:
+/// 1D grids of at least 64 unknowns stored cell by cell (by blocks when
+/// nearest neighbours couple, in the band when the stencil is wider), not
+/// 2D grids, small networks or scattered patterns.
 #[test]
 fn the_default_solver_takes_the_band_of_1d_grids_only() {
     use sasp::solve::OdeSystem;
@@ -560,8 +563,18 @@ fn the_default_solver_takes_the_band_of_1d_grids_only() {
     let name = |s: JacobianStructure, n| IterationMatrix::new(&s, n).solver().name();
     for cells in [32, 200, 1000] {
         let ks = KellerSegel { n: cells };
-        assert_eq!(name(ks.jacobian_structure(), 2 * cells), "sparse-banded", "Keller–Segel, {cells} cells");
+        assert_eq!(name(ks.jacobian_structure(), 2 * cells), "block-tridiagonal", "Keller–Segel, {cells} cells");
+        let JacobianStructure::Sparse(p) = ks.jacobian_structure() else { unreachable!() };
+        assert_eq!(BlockTridiagonalLu::block_size(&p), 2);
     }
+    // A stencil two cells wide, blocks of 9 > MAX_BLOCK: the band.
+    let wide = SparsityPattern::from_rows(
+        300,
+        (0..300)
+            .map(|i: usize| (i.saturating_sub(9)..(i + 10).min(300)).filter(|j| (i / 3).abs_diff(j / 3) != 1).collect())
+            .collect(),
+    );
+    assert_eq!(name(JacobianStructure::Sparse(wide), 300), "sparse-banded");
     assert_eq!(name(KellerSegel { n: 20 }.jacobian_structure(), 40), "sparse", "40 unknowns stay with the sparse LU");
     let b = Brusselator2d::new(16);
     assert_eq!(name(b.jacobian_structure(), 512), "sparse", "2D grid");
@@ -572,4 +585,79 @@ fn the_default_solver_takes_the_band_of_1d_grids_only() {
     assert_eq!(name(JacobianStructure::Sparse(arrow), n), "sparse");
     let model = sasp::models::iannello2013().unwrap();
     assert_eq!(name(JacobianStructure::Sparse(model.sparsity().clone()), model.dimension()), "sparse");
+}
+
+/// A random block-tridiagonal `J` of `blocks` blocks of `m` (each entry
+/// present with probability `density`, values in [−1, 1], the outermost
+/// blocks' corners present), and `M = shift·I − J`: with `shift` large the
+/// blocks are diagonally dominant, with `shift` small they are not.
+fn block_tridiagonal(rng: &mut Rng, m: usize, blocks: usize, density: f64) -> Vec<(usize, usize, f64)> {
+    let n = m * blocks;
+    let mut entries = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            if (i / m).abs_diff(j / m) <= 1 && (i == j || rng.uniform() < density) {
+                entries.push((i, j, 2.0 * rng.uniform() - 1.0));
+            }
+        }
+    }
+    entries
+}
+
+/// The block LU against the dense LU: on diagonally dominant block
+/// tridiagonal matrices (blocks of 1 to 8, the sizes compiled for, and 11)
+/// it factors by blocks and solves to rounding; on matrices whose blocks
+/// are not dominant (the factors' growth above its limit) and on band
+/// matrices that need row interchanges it falls back to the banded LU and
+/// still finds the dense LU's solution; a singular matrix is refused.
+#[test]
+fn the_block_tridiagonal_lu_matches_the_dense_lu_and_falls_back_when_its_factors_grow() {
+    let mut rng = Rng::new(0xb10c);
+    let solve_both = |case: &Case, rng: &mut Rng| -> (bool, f64) {
+        let JacobianStructure::Sparse(pattern) = &case.structure else { unreachable!() };
+        let mut block = BlockTridiagonalLu::new(pattern);
+        let mut dense = DenseSolver::new(&case.structure, case.n);
+        block.factor_shifted(&case.jac, case.scale, case.shift).unwrap_or_else(|e| panic!("{}: {e:?}", case.label));
+        dense.factor_shifted(&case.jac, case.scale, case.shift).unwrap();
+        let b: Vec<f64> = (0..case.n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+        let (mut x, mut reference) = (b.clone(), b.clone());
+        block.solve(&mut x);
+        dense.solve(&mut reference);
+        let r = case.relative_residual(&x, &b);
+        assert!(r <= 1e-13, "{}: relative residual {r:e}", case.label);
+        let scale = reference.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let diff = x.iter().zip(&reference).fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+        (block.fell_back(), diff / scale)
+    };
+    for m in [1, 2, 3, 4, 5, 6, 7, 8, 11] {
+        let blocks = 300 / m;
+        let entries = block_tridiagonal(&mut rng, m, blocks, 0.7);
+        // Dominant: M = (3m + 1)·I − J (each row of J sums to at most 3m in magnitude).
+        let case =
+            Case::new(format!("dominant, m = {m}"), m * blocks, Storage::Sparse, &entries, -1.0, 3.0 * m as f64 + 1.0);
+        let JacobianStructure::Sparse(pattern) = &case.structure else { unreachable!() };
+        assert_eq!(BlockTridiagonalLu::block_size(pattern), m, "{}", case.label);
+        let (fell_back, difference) = solve_both(&case, &mut rng);
+        assert!(!fell_back && difference <= 1e-13, "{}: fell back {fell_back}, differs by {difference:e}", case.label);
+        // Not dominant: M = J, whose block LU grows without pivoting between blocks.
+        let case = Case::new(format!("J itself, m = {m}"), m * blocks, Storage::Sparse, &entries, 1.0, 0.0);
+        let (fell_back, difference) = solve_both(&case, &mut rng);
+        assert!(fell_back && difference <= 1e-8, "{}: fell back {fell_back}, differs by {difference:e}", case.label);
+    }
+    // A band whose diagonal is too small to pivot on: only the banded LU's interchanges do.
+    let entries = small_diagonal_band(&mut rng, 300, 2, 3, 0.6);
+    let case = Case::new("small diagonal".into(), 300, Storage::Sparse, &entries, 1.0, 0.0);
+    let (fell_back, difference) = solve_both(&case, &mut rng);
+    assert!(fell_back && difference <= 1e-9, "small diagonal: fell back {fell_back}, differs by {difference:e}");
+    // Singular (a zero block row) and NaN: refused, never a number.
+    let entries = block_tridiagonal(&mut rng, 2, 50, 0.7);
+    let zero: Vec<_> = entries.iter().map(|&(i, j, v)| (i, j, if i / 2 == 17 { 0.0 } else { v })).collect();
+    let case = Case::new("zero block row".into(), 100, Storage::Sparse, &zero, 1.0, 0.0);
+    let JacobianStructure::Sparse(pattern) = &case.structure else { unreachable!() };
+    let mut block = BlockTridiagonalLu::new(pattern);
+    assert!(block.factor_shifted(&case.jac, 1.0, 0.0).is_err());
+    let mut nan = case.jac.clone();
+    nan[7] = f64::NAN;
+    assert!(block.factor_shifted(&nan, -1.0, 10.0).is_err());
+    block.factor_shifted(&case.jac, -1.0, 10.0).unwrap();
 }
