@@ -6,7 +6,7 @@
 //! reference is our Rodas5P at rtol 1e-11, printed with its distance to
 //! diffsol at rtol 1e-10 (an independent check). diffsol gets the exact
 //! Jacobian–vector product (written below; it finds the sparsity from it),
-//! sasp its grouped finite differences. Each of our methods (`auto`, `bdf`,
+//! sasp the same exact Jacobian (`KellerSegel::jacobian`). Each of our methods (`auto`, `bdf`,
 //! `rodas5p`) is timed at the loosest rtol of a grid whose mixed error
 //! (atol/rtol = 1e-2) is no worse than diffsol's at rtol 1e-6.
 //!
