@@ -194,7 +194,7 @@ fn pressure_motion_refuses_bad_arguments() {
 }
 
 /// `u` (occupancy, capacity 1) with logistic growth `g u (1 − u)`, `g` = 1/day.
-fn porous_fisher() -> sasp::model::Model {
+pub(crate) fn porous_fisher() -> sasp::model::Model {
     ModelBuilder::new("porous Fisher")
         .compartment("u", Compartment::Other(Quantity::Cells), "Mcells", 0.0)
         .parameter("g", 1.0, "1/day", Provenance::Assumed, "test")

@@ -211,22 +211,11 @@ fn the_radial_jacobian_is_exact() {
     }
 }
 
-/// `u` (occupancy, capacity 1) with logistic growth `g u (1 − u)`, `g` = 1/day.
-fn porous_fisher() -> sasp::model::Model {
-    ModelBuilder::new("porous Fisher")
-        .compartment("u", Compartment::Other(Quantity::Cells), "Mcells", 0.0)
-        .parameter("g", 1.0, "1/day", Provenance::Assumed, "test")
-        .parameter("K", 1.0, "Mcells", Provenance::Assumed, "test")
-        .process(ProcessDecl::new("growth", RateLaw::logistic("g", "u", "u", "K")).change("u", 1.0))
-        .build()
-        .unwrap()
-}
-
 /// The radius of a sphere of `u = 1` growing by `u_t = κ ∇·(u ∇u) + g u (1
 /// − u)` (κ = g = 1) from radius 5, on shells of width `h` out to 100, from
 /// its volume `Σ u V_c` (the plateau is 1), at `times`.
 fn sphere_radius(h: f64, times: &[f64]) -> Vec<f64> {
-    let model = porous_fisher();
+    let model = crate::growth::porous_fisher();
     let n = (100.0 / h).round() as usize;
     let grid = Grid::spherical(n, h).unwrap();
     let transport = Transport::immobile(&model, &grid).pressure_motion(&model, &["u"], 1.0, 1.0).unwrap();
