@@ -119,7 +119,7 @@ fn run() -> Result<(), String> {
         bar.set_message(format!("{t:.1}"));
     };
     let start = std::time::Instant::now();
-    // Newton–Krylov on 2D/3D grids; `auto` (Rodas5P with a banded LU) on shells.
+    // Newton–Krylov on 2D/3D grids; `auto` (Rodas5P with a direct sparse solve) on shells.
     let method = if radial { Method::Auto } else { Method::BdfKrylov };
     let mut stepper =
         method.stepper(&system, slice.options(&model, rtol).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;

@@ -27,12 +27,15 @@
 //! Block LU does not pivot between blocks. Its computed solution solves
 //! `(A + ΔA) x = b` with `‖ΔA‖ ≤ c_n u (‖A‖ + ‖L̃‖ ‖Ũ‖)` (Higham, *Accuracy
 //! and Stability of Numerical Algorithms*, Thm. 13.6; Demmel, Higham &
-//! Schreiber 1995), so it is as stable as the banded LU with pivoting while
-//! the factors' growth `‖L̃‖∞ ‖Ũ‖∞ / ‖A‖∞` stays small: each factorization
-//! computes it, and where it exceeds [`BlockTridiagonalLu::MAX_GROWTH`] (or
-//! a `D'ᵢ` is singular) the same matrix is factored by the banded LU with
-//! partial pivoting instead, and the solves use that until the next
-//! factorization. Iteration matrices `I/(hγ) − J` of diffusion-dominated
+//! Schreiber 1995) when the diagonal blocks are solved stably; here they
+//! are applied as explicit inverses, which adds a factor of their condition
+//! number. So each factorization computes the factors' growth
+//! `‖L̃‖∞ ‖Ũ‖∞ / ‖A‖∞` and each block's `κ∞(D'ᵢ)`, and where the growth
+//! exceeds [`BlockTridiagonalLu::MAX_GROWTH`], a block's condition number
+//! [`BlockTridiagonalLu::MAX_BLOCK_CONDITION`], or a `D'ᵢ` is singular (or
+//! the matrix holds a NaN or an infinity) the same matrix is factored by
+//! the banded LU with partial pivoting instead, and the solves use that
+//! until the next factorization. Iteration matrices `I/(hγ) − J` of diffusion-dominated
 //! grids (block diagonally dominant) have growth near 1 at every step size.
 
 use super::linalg::Singular;
@@ -74,19 +77,27 @@ impl BlockTridiagonalLu {
     /// before the banded LU with pivoting takes the matrix (the backward
     /// error is then at most about this many units of rounding).
     pub const MAX_GROWTH: f64 = 100.0;
+    /// Largest condition number `‖D'ᵢ‖∞ ‖D'ᵢ⁻¹‖∞` of a diagonal block
+    /// accepted (its inverse multiplies the solves' rounding by as much).
+    pub const MAX_BLOCK_CONDITION: f64 = 1e6;
 
     /// The smallest block size `m` (dividing `n`) for which every entry of
     /// `pattern` lies in the block tridiagonal (block row and column differ
     /// by at most 1); `n` itself when no smaller one does.
     pub fn block_size(pattern: &SparsityPattern) -> usize {
         let n = pattern.n();
+        Self::block_size_up_to(pattern, n).unwrap_or(n.max(1))
+    }
+
+    /// The smallest block size up to `largest` that [`Self::block_size`] would find.
+    fn block_size_up_to(pattern: &SparsityPattern, largest: usize) -> Option<usize> {
+        let n = pattern.n();
         let (lower, upper) = bandwidths(pattern);
         // Entries of neighbouring blocks of m lie at most 2m − 1 off the diagonal.
         let least = lower.max(upper).div_ceil(2).max(1);
-        (least..n)
+        (least..largest.min(n))
             .filter(|m| n % m == 0)
             .find(|&m| (0..n).all(|i| pattern.row(i).iter().all(|&j| (i / m).abs_diff(j / m) <= 1)))
-            .unwrap_or(n.max(1))
     }
 
     /// Does [`super::linear::default_solver`] take it for `pattern`? When
@@ -99,11 +110,7 @@ impl BlockTridiagonalLu {
         if n < Self::MIN_DIM {
             return false;
         }
-        let (lower, upper) = bandwidths(pattern);
-        lower.max(upper) < 2 * Self::MAX_BLOCK && {
-            let m = Self::block_size(pattern);
-            m <= Self::MAX_BLOCK && n / m >= 4
-        }
+        Self::block_size_up_to(pattern, Self::MAX_BLOCK + 1).is_some_and(|m| n / m >= 4)
     }
 
     /// A factorization for `pattern` (any pattern: one whose block size is
@@ -197,8 +204,10 @@ impl BlockTridiagonalLu {
                     }
                 }
             }
+            let mut norm_d = 0.0_f64;
             for r in 0..m {
                 norm_l = norm_l.max(row_sums(lower, r) + row_sums(diag, r));
+                norm_d = norm_d.max(row_sums(diag, r));
             }
             // D'ᵢ⁻¹ through its LU, column by column of the identity.
             let pivots = &mut self.pivots[i * m..(i + 1) * m];
@@ -209,6 +218,8 @@ impl BlockTridiagonalLu {
                 diag[r * m + r] = 1.0;
             }
             solve_columns(&self.block_lu, m, pivots, diag, &mut self.column);
+            let norm_inverse = (0..m).map(|r| row_sums(diag, r)).fold(0.0, f64::max);
+            ill_conditioned(norm_d * norm_inverse)?;
             if i + 1 < self.blocks {
                 // Wᵢ = D'ᵢ⁻¹ Uᵢ.
                 self.block_lu.copy_from_slice(upper);
@@ -221,6 +232,16 @@ impl BlockTridiagonalLu {
             }
         }
         Ok(growth(norm_l, norm_u, norm_a))
+    }
+}
+
+/// `Err` when a block's condition number `kappa` exceeds
+/// [`BlockTridiagonalLu::MAX_BLOCK_CONDITION`] or is NaN.
+fn ill_conditioned(kappa: f64) -> Result<(), ()> {
+    if kappa.is_nan() || kappa > BlockTridiagonalLu::MAX_BLOCK_CONDITION {
+        Err(())
+    } else {
+        Ok(())
     }
 }
 
@@ -271,6 +292,9 @@ fn factor_fixed<const M: usize>(a: &mut [f64]) -> Result<f64, ()> {
             norm_l = norm_l.max(sum_l + d[r].iter().map(|v| v.abs()).sum::<f64>());
         }
         let inverse = invert::<M>(d)?;
+        let norm =
+            |rows: &[[f64; M]; M]| rows.iter().map(|r| r.iter().map(|v| v.abs()).sum::<f64>()).fold(0.0, f64::max);
+        ill_conditioned(norm(&d) * norm(&inverse))?;
         for r in 0..M {
             diag[r * M..(r + 1) * M].copy_from_slice(&inverse[r]);
         }
@@ -468,13 +492,16 @@ impl LinearSolver for BlockTridiagonalLu {
     fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> Result<(), Singular> {
         assert_eq!(jac.len(), self.to_block.len(), "Jacobian values of the wrong length");
         self.a.fill(0.0);
+        let mut finite = scale.is_finite() && shift.is_finite();
         for (&k, &v) in self.to_block.iter().zip(jac) {
             self.a[k] = scale * v;
+            finite &= v.is_finite();
         }
         for &k in &self.diagonal {
             self.a[k] += shift;
         }
-        self.fell_back = self.factor_blocks().is_err();
+        // A NaN or an infinity goes to the banded LU, which reports it.
+        self.fell_back = !finite || self.factor_blocks().is_err();
         if self.fell_back {
             return self.banded.factor_shifted(jac, scale, shift);
         }

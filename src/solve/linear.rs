@@ -20,7 +20,7 @@
 //! | [`DenseSolver`] | any (expanded) | partial | `n²` |
 //! | [`BandedLu`] | banded | partial | `n·(2l + u + 1)` |
 //! | [`SparseBandedLu`] | sparse, narrow band | partial (within the band) | `n·(2l + u + 1)` |
-//! | [`BlockTridiagonalLu`] | sparse, block tridiagonal (1D grids) | within blocks; the banded LU where multipliers exceed 1 | `3nm` + the band |
+//! | [`BlockTridiagonalLu`] | sparse, block tridiagonal (1D grids) | within blocks; the banded LU where the factors grow or a block is ill-conditioned | `3nm` + the band |
 //! | [`SparseLu`] | sparse | diagonal only (fails on a small pivot) | the symbolic fill |
 //! | [`PivotingSparseLu`] | sparse | threshold partial (τ = 0.1) | the fill of the pivot sequence |
 //!

@@ -32,8 +32,8 @@ pub enum Boundary {
 /// cylinder. For diffusion this is the radial Laplacian
 /// `D r^{−k} ∂_r (r^k ∂_r y)` (`k` = 2, 1) to second order; the face at the
 /// centre has no area, so nothing crosses it (the centre is not a side and
-/// takes only [`Boundary::ZeroFlux`]). The total `Σ_i V_i y_i` is
-/// conserved exactly by every transport term.
+/// takes only [`Boundary::ZeroFlux`]). With a zero-flux surface the total
+/// `Σ_i V_i y_i` is conserved exactly by every transport term.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Geometry {
     /// Boxes of side `h` on 1 to 3 axes.

@@ -335,7 +335,8 @@ impl Transport {
     /// Sets the boundary of a compartment at the surface `r = R` of a
     /// radial grid ([`Grid::spherical`], [`Grid::cylindrical`]): the + side
     /// of its axis, the only side it has (its centre always takes zero
-    /// flux). On a Cartesian grid, the + side of the first axis.
+    /// flux). On a 1D Cartesian grid, its + side; refused on grids of more
+    /// axes.
     ///
     /// ```
     /// use sasp::space::{Boundary, Grid, SpatialSystem, Transport};
@@ -352,8 +353,13 @@ impl Transport {
                 "{compartment}: a surface cannot be periodic (it has no opposite side)"
             )));
         }
-        let side = self.boundaries.get_mut(i).and_then(|sides| sides.get_mut(1));
-        *side.ok_or(SaspError::DimensionMismatch { what: "transport boundaries", expected: 2, found: 0 })? = b;
+        let sides = self.boundaries.get(i).map_or(0, Vec::len);
+        if sides != 2 {
+            return Err(SaspError::InvalidOptions(format!(
+                "{compartment}: a surface is the one side of a radial (one-axis) grid; this grid has {sides} sides"
+            )));
+        }
+        self.boundaries[i][1] = b;
         Ok(self)
     }
 

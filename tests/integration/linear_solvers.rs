@@ -567,7 +567,7 @@ fn the_default_solver_takes_the_band_of_1d_grids_only() {
         let JacobianStructure::Sparse(p) = ks.jacobian_structure() else { unreachable!() };
         assert_eq!(BlockTridiagonalLu::block_size(&p), 2);
     }
-    // A stencil two cells wide, blocks of 9 > MAX_BLOCK: the band.
+    // A stencil reaching 9 off the diagonal (block size 10 > MAX_BLOCK): the band.
     let wide = SparsityPattern::from_rows(
         300,
         (0..300)
@@ -588,15 +588,16 @@ fn the_default_solver_takes_the_band_of_1d_grids_only() {
 }
 
 /// A random block-tridiagonal `J` of `blocks` blocks of `m` (each entry
-/// present with probability `density`, values in [−1, 1], the outermost
-/// blocks' corners present), and `M = shift·I − J`: with `shift` large the
-/// blocks are diagonally dominant, with `shift` small they are not.
+/// present with probability `density`, values in [−1, 1]; the diagonal and
+/// the entries `2m − 1` off it, the outermost blocks' corners, always
+/// present, so the block size is exactly `m`).
 fn block_tridiagonal(rng: &mut Rng, m: usize, blocks: usize, density: f64) -> Vec<(usize, usize, f64)> {
     let n = m * blocks;
     let mut entries = Vec::new();
     for i in 0..n {
         for j in 0..n {
-            if (i / m).abs_diff(j / m) <= 1 && (i == j || rng.uniform() < density) {
+            let corner = i.abs_diff(j) == 2 * m - 1 && (i / m).abs_diff(j / m) == 1;
+            if (i / m).abs_diff(j / m) <= 1 && (i == j || corner || rng.uniform() < density) {
                 entries.push((i, j, 2.0 * rng.uniform() - 1.0));
             }
         }
@@ -656,8 +657,27 @@ fn the_block_tridiagonal_lu_matches_the_dense_lu_and_falls_back_when_its_factors
     let JacobianStructure::Sparse(pattern) = &case.structure else { unreachable!() };
     let mut block = BlockTridiagonalLu::new(pattern);
     assert!(block.factor_shifted(&case.jac, 1.0, 0.0).is_err());
-    let mut nan = case.jac.clone();
-    nan[7] = f64::NAN;
-    assert!(block.factor_shifted(&nan, -1.0, 10.0).is_err());
+    // A NaN anywhere, also where the block recurrences would not carry it
+    // to a pivot (above the diagonal of the last block, over a zero).
+    let entries = block_tridiagonal(&mut rng, 2, 50, 0.0);
+    let mut last: Vec<_> = entries.into_iter().filter(|&(i, j, _)| !(i >= 98 && j >= 98 && i != j)).collect();
+    last.extend([(98, 99, 0.5), (99, 98, 0.0)]);
+    let case = Case::new("last block".into(), 100, Storage::Sparse, &last, 1.0, 0.0);
+    let JacobianStructure::Sparse(pattern) = &case.structure else { unreachable!() };
+    let mut block = BlockTridiagonalLu::new(pattern);
     block.factor_shifted(&case.jac, -1.0, 10.0).unwrap();
+    for k in 0..case.jac.len() {
+        let mut nan = case.jac.clone();
+        nan[k] = f64::NAN;
+        assert!(block.factor_shifted(&nan, -1.0, 10.0).is_err(), "NaN at entry {k}");
+    }
+    block.factor_shifted(&case.jac, -1.0, 10.0).unwrap();
+    // An ill-conditioned diagonal block (κ ≈ 1e9, no growth between blocks): the band.
+    let mut near: Vec<_> =
+        last.iter().map(|&(i, j, v)| (i, j, if i / 2 == 20 && j / 2 == 20 { 1.0 } else { v })).collect();
+    near.retain(|&(i, j, _)| !(i / 2 == 20 && j / 2 == 20));
+    near.extend([(40, 40, 1.0), (40, 41, 1.0), (41, 40, 1.0), (41, 41, 1.0 + 1e-9)]);
+    let case = Case::new("ill-conditioned block".into(), 100, Storage::Sparse, &near, 1.0, 0.0);
+    let (fell_back, difference) = solve_both(&case, &mut rng);
+    assert!(fell_back && difference <= 1e-5, "ill-conditioned block: fell back {fell_back}, differs by {difference:e}");
 }

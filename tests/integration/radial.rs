@@ -283,9 +283,15 @@ fn the_radial_spheroid_follows_the_3d_spheroid() {
     let v0 = spheroid.tumor_volume(&system, &y0).unwrap();
     let relative: Vec<f64> = (0..3).map(|k| spheroid.tumor_volume(&system, sol.state(k)).unwrap() / v0).collect();
     println!("radial spheroid (64 shells): tumor at days 2, 7, 14 relative to day 0 {relative:.4?}; 3D 64³: [0.971, 0.291, 0.0052]");
-    assert!((relative[0] / 0.971 - 1.0).abs() < 0.01, "{relative:?}");
-    assert!((relative[1] / 0.291 - 1.0).abs() < 0.05, "{relative:?}");
-    assert!(relative[2] < 0.02, "{relative:?}");
+    assert!((relative[0] / 0.971 - 1.0).abs() < 0.003, "{relative:?}");
+    assert!((relative[1] / 0.291 - 1.0).abs() < 0.01, "{relative:?}");
+    assert!((0.003..0.0065).contains(&relative[2]), "{relative:?}");
+    // 13 species a shell: more than the block LU takes, and the band is
+    // too wide for its storage rule: the sparse LU.
+    let n = system.dimension();
+    let solver = sasp::solve::IterationMatrix::new(&system.jacobian_structure(), n).solver().name();
+    println!("radial spheroid: the default linear solver is {solver}");
+    assert_eq!(solver, "sparse");
     // Newton–Krylov takes the shells too (its transport preconditioner
     // uses the mean face coefficient; GMRES absorbs the radial factors).
     let options = spheroid.options(&model, 1e-6).unwrap();
@@ -307,6 +313,10 @@ fn radial_grids_refuse_what_they_cannot_mean() {
     // A periodic surface has no opposite side.
     let e = Transport::immobile(&model, &sphere).surface(&model, "u", Boundary::Periodic).unwrap_err().to_string();
     assert!(e.contains("periodic"), "{e}");
+    // A surface on a grid of more than one axis.
+    let square = Grid::new(&[4, 4], 0.1).unwrap();
+    let e = Transport::immobile(&model, &square).surface(&model, "u", Boundary::ZeroFlux).unwrap_err().to_string();
+    assert!(e.contains("4 sides"), "{e}");
     // A radial geometry on two axes.
     let flat = Grid { geometry: Geometry::Spherical, ..Grid::new(&[4, 4], 0.1).unwrap() };
     let transport = Transport::immobile(&model, &flat);
