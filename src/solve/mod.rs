@@ -8,7 +8,7 @@
 
 pub mod ark;
 pub mod bdf;
-mod block_tridiagonal;
+pub mod block_tridiagonal;
 pub mod dae;
 pub mod dop853;
 pub mod dopri5;
