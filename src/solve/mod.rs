@@ -122,6 +122,16 @@ pub trait OdeSystem {
     fn history(&self) -> Option<&std::cell::RefCell<History>> {
         None
     }
+
+    /// The right-hand side's first `leading` components into
+    /// `dy[..leading]`, for a system whose first `leading` components do not
+    /// depend on the others (a variational system's states: a staggered
+    /// corrector iterates on them first). The rest of `dy` may be left
+    /// unchanged. Default: the whole right-hand side.
+    fn rhs_leading(&self, t: f64, y: &[f64], dy: &mut [f64], leading: usize) {
+        let _ = leading;
+        self.rhs(t, y, dy)
+    }
 }
 
 /// A shared reference to a system is a system (stop handlers that change the
@@ -159,6 +169,9 @@ impl<T: OdeSystem + ?Sized> OdeSystem for &T {
     }
     fn history(&self) -> Option<&std::cell::RefCell<History>> {
         (**self).history()
+    }
+    fn rhs_leading(&self, t: f64, y: &[f64], dy: &mut [f64], leading: usize) {
+        (**self).rhs_leading(t, y, dy, leading)
     }
 }
 

@@ -20,11 +20,18 @@
 //! second derivatives. Newton's iteration of an implicit BDF step does not
 //! need them: [`Variational`] declares the block-diagonal part, and its
 //! linear solver [`BlockDiagonal`] factors the one `n × n` block
-//! `I − (h/α) J` and solves each block with it — CVODES's *simultaneous
-//! corrector* with the state's factorization shared by every sensitivity.
-//! The residual is exact, so the converged step is the BDF step of the full
-//! system: the sensitivities are those of the BDF solution up to the Newton
-//! tolerance, and the error test covers them (CVODES's `errconS = true`).
+//! `I − (h/α) J` and solves each block with it, the state's factorization
+//! shared by every sensitivity. The iteration is CVODES's *staggered
+//! corrector*: each step's Newton
+//! iteration converges on the states first, then on the sensitivities with
+//! the states held — a linear problem, whose iteration the left-out
+//! `∂(J sₖ)/∂y` can no longer slow or stall (with large sensitivities it
+//! did, iterating on both at once). [`Variational`] evaluates `J` once per
+//! state the iteration visits, and the states' right-hand side alone while
+//! they converge. The residual is exact, so the converged step is the BDF
+//! step of the full system: the sensitivities are those of the BDF
+//! solution up to the Newton tolerance, and the error test covers them
+//! (CVODES's `errconS = true`).
 //! Rosenbrock methods need the exact Jacobian of the system they integrate
 //! (their order conditions use it), so [`solve_forward`] integrates with BDF.
 
@@ -56,8 +63,18 @@ pub struct Variational<S> {
     blocks: SparsityPattern,
     /// Inner storage index → position in `pattern` order (`usize::MAX`: unused band slot).
     scatter: Vec<usize>,
-    /// Scratch: the inner Jacobian in its own storage, and in `pattern` order.
-    scratch: RefCell<(Vec<f64>, Vec<f64>)>,
+    /// Scratch: the inner Jacobian in its own storage, and in `pattern`
+    /// order, and the point `(t, y)` it was evaluated at (a staggered
+    /// corrector evaluates the right-hand side at one `y` several times).
+    scratch: RefCell<Scratch>,
+}
+
+/// [`Variational`]'s inner Jacobian and where it was evaluated.
+#[derive(Debug)]
+struct Scratch {
+    stored: Vec<f64>,
+    csr: Vec<f64>,
+    at: Option<(f64, Vec<f64>)>,
 }
 
 impl<S: OdeSystem> Variational<S> {
@@ -117,7 +134,7 @@ impl<S: OdeSystem> Variational<S> {
             pattern,
             blocks,
             scatter,
-            scratch: RefCell::new((vec![0.0; len], vec![0.0; nnz])),
+            scratch: RefCell::new(Scratch { stored: vec![0.0; len], csr: vec![0.0; nnz], at: None }),
         })
     }
 
@@ -158,7 +175,7 @@ impl<S: OdeSystem> Variational<S> {
         let first = BlockDiagonal::new(Box::new(SparseLu::new(&self.pattern)), self.m + 1);
         let fallback = BlockDiagonal::new(Box::new(PivotingSparseLu::new(&self.pattern)), self.m + 1);
         let matrix = IterationMatrix::with_solver(Box::new(first)).with_fallback(Box::new(fallback));
-        Bdf::new(self, options)?.with_iteration_matrix(matrix)
+        Bdf::new(self, options)?.with_iteration_matrix(matrix)?.with_staggered_corrector(self.n)
     }
 
     /// A stepper for a run from `(t0, z0)` ([`Variational::stepper`]) whose
@@ -206,13 +223,24 @@ impl<S: OdeSystem> Variational<S> {
         Ok(options)
     }
 
-    /// Evaluates the inner Jacobian at `(t, y)` into the scratch, in `pattern` order.
-    fn inner_jacobian(&self, t: f64, y: &[f64], stored: &mut [f64], csr: &mut [f64]) {
-        self.inner.jacobian(t, y, stored);
-        for (k, &v) in stored.iter().enumerate() {
-            if let Some(slot) = csr.get_mut(self.scatter[k]) {
+    /// Evaluates the inner Jacobian at `(t, y)` into the scratch, in
+    /// `pattern` order, unless it holds that point's already.
+    fn inner_jacobian(&self, t: f64, y: &[f64], scratch: &mut Scratch) {
+        if scratch.at.as_ref().is_some_and(|(ta, ya)| *ta == t && ya.as_slice() == y) {
+            return;
+        }
+        self.inner.jacobian(t, y, &mut scratch.stored);
+        for (k, &v) in scratch.stored.iter().enumerate() {
+            if let Some(slot) = scratch.csr.get_mut(self.scatter[k]) {
                 *slot = v;
             }
+        }
+        match &mut scratch.at {
+            Some((ta, ya)) => {
+                *ta = t;
+                ya.copy_from_slice(y);
+            }
+            None => scratch.at = Some((t, y.to_vec())),
         }
     }
 }
@@ -229,8 +257,8 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
         let (dy, ds) = dz.split_at_mut(n);
         self.inner.rhs(t, y, dy);
         let mut scratch = self.scratch.borrow_mut();
-        let (stored, csr) = &mut *scratch;
-        self.inner_jacobian(t, y, stored, csr);
+        self.inner_jacobian(t, y, &mut scratch);
+        let csr = &scratch.csr;
         let (start, col) = (self.pattern.row_start(), self.pattern.col());
         for (sk, dsk) in s.chunks_exact(n).zip(ds.chunks_exact_mut(n)) {
             for (i, d) in dsk.iter_mut().enumerate() {
@@ -258,12 +286,20 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
 
     fn jacobian(&self, t: f64, z: &[f64], values: &mut [f64]) -> bool {
         let mut scratch = self.scratch.borrow_mut();
-        let (stored, csr) = &mut *scratch;
-        self.inner_jacobian(t, &z[..self.n], stored, csr);
-        for block in values.chunks_exact_mut(csr.len()) {
-            block.copy_from_slice(csr);
+        self.inner_jacobian(t, &z[..self.n], &mut scratch);
+        for block in values.chunks_exact_mut(scratch.csr.len()) {
+            block.copy_from_slice(&scratch.csr);
         }
         true
+    }
+
+    /// The states' right-hand side alone (they do not depend on the sensitivities).
+    fn rhs_leading(&self, t: f64, z: &[f64], dz: &mut [f64], leading: usize) {
+        if leading <= self.n {
+            self.inner.rhs(t, &z[..self.n], &mut dz[..self.n]);
+        } else {
+            self.rhs(t, z, dz);
+        }
     }
 }
 
