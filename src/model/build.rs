@@ -471,6 +471,12 @@ pub(crate) struct Slots {
 }
 
 impl Slots {
+    /// The first slot after the state and the inputs (where the delayed
+    /// values, if any, begin).
+    pub(crate) fn inputs_end(&self) -> usize {
+        self.delays_from
+    }
+
     /// The slot of `name`, if it is a variable of the model.
     pub(crate) fn get(&self, name: &str) -> Option<usize> {
         self.names.get(name).copied().or_else(|| crate::expr::delayed_index(name).map(|k| self.delays_from + k))

@@ -193,6 +193,9 @@ impl Model {
 #[derive(Clone, Debug)]
 pub struct ModelSystem<'a> {
     model: &'a Model,
+    /// The model's kinetics, or a locked twin of them (see
+    /// [`ModelSystem::with_kinetics`]).
+    kinetics: &'a super::kinetics::Kinetics,
     inputs: Vec<f64>,
     history: Option<Rc<RefCell<History>>>,
 }
@@ -210,7 +213,21 @@ impl Model {
         }
         let history = (!self.delays.is_empty())
             .then(|| Rc::new(RefCell::new(self.delays.history(self.initial_time(), &self.initial))));
-        Ok(ModelSystem { model: self, inputs: inputs.to_vec(), history })
+        Ok(ModelSystem { model: self, kinetics: &self.kinetics, inputs: inputs.to_vec(), history })
+    }
+}
+
+impl<'a> ModelSystem<'a> {
+    /// `model` integrated with `kinetics` instead of its own (the same
+    /// processes compiled another way: with their relations locked, whose
+    /// mode values follow the inputs in `inputs`). Delays are refused.
+    pub(super) fn with_kinetics(
+        model: &'a Model,
+        kinetics: &'a super::kinetics::Kinetics,
+        inputs: Vec<f64>,
+    ) -> Result<ModelSystem<'a>> {
+        model.require_ode("a run with locked relations")?;
+        Ok(ModelSystem { model, kinetics, inputs, history: None })
     }
 }
 
@@ -247,7 +264,7 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     }
 
     fn rhs(&self, t: f64, y: &[f64], dy: &mut [f64]) {
-        self.with_inputs(t, y, |inputs| self.model.rhs_unchecked(t, y, inputs, dy));
+        self.with_inputs(t, y, |inputs| self.kinetics.rhs(t, y, inputs, dy));
     }
 
     fn component_name(&self, i: usize) -> String {
@@ -268,7 +285,7 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
         if self.model.dense_jacobian_pays() {
             crate::solve::JacobianStructure::Dense
         } else {
-            crate::solve::JacobianStructure::Sparse(self.model.kinetics.pattern.clone())
+            crate::solve::JacobianStructure::Sparse(self.kinetics.pattern.clone())
         }
     }
 
@@ -277,7 +294,7 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     /// delays, whose delayed values move with `t` too (the solver then takes
     /// a difference quotient in `t`).
     fn time_derivative(&self, t: f64, y: &[f64], ft: &mut [f64]) -> bool {
-        self.history.is_none() && self.model.kinetics.time_derivative(t, y, &self.inputs, ft)
+        self.history.is_none() && self.kinetics.time_derivative(t, y, &self.inputs, ft)
     }
 
     fn algebraic_components(&self) -> &[usize] {
@@ -290,7 +307,7 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
 
     fn jacobian(&self, t: f64, y: &[f64], values: &mut [f64]) -> bool {
         let storage = if self.model.dense_jacobian_pays() { Storage::Dense } else { Storage::Sparse };
-        self.with_inputs(t, y, |inputs| self.model.kinetics.jacobian(t, y, inputs, values, storage));
+        self.with_inputs(t, y, |inputs| self.kinetics.jacobian(t, y, inputs, values, storage));
         true
     }
 

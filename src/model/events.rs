@@ -80,6 +80,11 @@ pub struct ModelEvent {
     /// `[delay, priority, scale₁, scale₂, …]`, delay and priority 0 when
     /// absent, each scale 1.
     timing: Tape,
+    /// Each atom's root function `g` where the atom is a relation (`None`
+    /// for a condition of another kind, watched by a ±1 function).
+    atom_functions: Vec<Option<Expr>>,
+    /// Each assignment's scale (the target receives value × scale).
+    scales: Vec<Expr>,
 }
 
 impl ModelEvent {
@@ -100,6 +105,23 @@ impl ModelEvent {
         for tape in [&mut self.tape, &mut self.values, &mut self.timing] {
             tape.set_parameters(values);
         }
+    }
+
+    /// Atom `j`'s root function `g` (resolved), where the atom is a
+    /// relation `a > b` (`g = a − b`) and the like; `None` for a condition
+    /// of another kind (watched by a ±1 function, without a root to
+    /// differentiate).
+    pub(crate) fn atom_function(&self, j: usize) -> Option<&Expr> {
+        self.atom_functions.get(j).and_then(Option::as_ref)
+    }
+
+    /// What the event's assignments write: `(state index, value × scale)`,
+    /// resolved.
+    pub(crate) fn assigned(&self) -> impl Iterator<Item = (usize, Expr)> + '_ {
+        self.assignments
+            .iter()
+            .zip(&self.scales)
+            .map(|((i, v), s)| (*i, Expr::binary(Op::Times, v.clone(), s.clone()).simplify()))
     }
 }
 
@@ -135,6 +157,23 @@ fn atoms(trigger: &Expr, out: &mut Vec<(Expr, Expr)>) {
             trigger.clone(),
         )),
     }
+}
+
+/// The root functions of every relation `a > b`, `a ≥ b`, `a < b`, `a ≤ b`
+/// in `e` (each `a − b`, once), wherever it sits: a piecewise condition, a
+/// logical operand. Where one changes sign, a right-hand side that reads it
+/// changes its formula (a kink or a jump).
+pub(crate) fn relations(e: &Expr, out: &mut Vec<Expr>) {
+    e.visit(&mut |x| {
+        if let Expr::Apply(Op::Gt | Op::Geq | Op::Lt | Op::Leq, args) = x {
+            if args.len() == 2 {
+                let g = Expr::binary(Op::Minus, args[0].clone(), args[1].clone()).simplify();
+                if !matches!(g, Expr::Num(_)) && !out.contains(&g) {
+                    out.push(g);
+                }
+            }
+        }
+    });
 }
 
 impl ModelEvent {
@@ -202,6 +241,13 @@ impl ModelEvent {
             let mut parts = Vec::new();
             atoms(&trigger, &mut parts);
             let n_atoms = parts.len();
+            let atom_functions = parts
+                .iter()
+                .map(|(g, holds)| {
+                    matches!(holds, Expr::Apply(Op::Gt | Op::Geq | Op::Lt | Op::Leq, a) if a.len() == 2)
+                        .then(|| g.clone())
+                })
+                .collect();
             let mut roots = vec![trigger.clone()];
             roots.extend(parts.into_iter().flat_map(|(g, holds)| [g, holds]));
             let parameters = resolver.parameter_values;
@@ -221,7 +267,7 @@ impl ModelEvent {
             let priority = optional(&e.priority, "priority")?;
             let mut timing_roots =
                 vec![delay.clone().unwrap_or(Expr::Num(0.0)), priority.clone().unwrap_or(Expr::Num(0.0))];
-            timing_roots.extend(scales);
+            timing_roots.extend(scales.iter().cloned());
             let timing = Tape::compile_with_parameters(&timing_roots, bind, parameters)?;
             let reads_input = std::iter::once(&trigger)
                 .chain(assignments.iter().map(|(_, v)| v))
@@ -242,6 +288,8 @@ impl ModelEvent {
                 n_atoms,
                 values,
                 timing,
+                atom_functions,
+                scales,
             });
         }
         Ok(out)
@@ -296,6 +344,18 @@ impl ModelEvent {
             })
         })
     }
+}
+
+/// One execution of an event, as [`Model::fire_due_settled`] reports it
+/// before the assignments are made.
+pub(crate) struct Execution<'a> {
+    /// Index of the event.
+    pub event: usize,
+    /// The state the assignments change.
+    pub before: &'a [f64],
+    /// Were the values computed at the trigger from a state that another
+    /// execution at the same instant has changed since?
+    pub stale_values: bool,
 }
 
 /// An event that has triggered and waits to be executed.
@@ -397,7 +457,7 @@ impl Model {
     /// The value of a name in a resolved expression at state `y` and
     /// inputs `inputs`: a compartment, an input or a parameter
     /// ([`parameter_name`](crate::expr::parameter_name)).
-    fn lookup(&self, name: &str, y: &[f64], inputs: &[f64]) -> Option<f64> {
+    pub(super) fn lookup(&self, name: &str, y: &[f64], inputs: &[f64]) -> Option<f64> {
         if let Some(&i) = self.compartment_index.get(name) {
             return y.get(i).copied();
         }
@@ -574,9 +634,15 @@ impl Model {
             h.borrow_mut().begin(t, &y);
         }
         let settled: &ModelSystem<'s> = system;
-        self.fire_due_settled(t, &mut y, &inputs, settled.history(), &mut queue, &mut |t, y| {
-            method.make_consistent(settled, t, y)
-        })?;
+        self.fire_due_settled(
+            t,
+            &mut y,
+            &inputs,
+            settled.history(),
+            &mut queue,
+            &mut |t, y| method.make_consistent(settled, t, y),
+            &mut |_| Ok(()),
+        )?;
         // The plan's events first (their indices as the caller gave them),
         // then the model's, terminal.
         let n_plan = plan.events.len();
@@ -636,9 +702,15 @@ impl Model {
             // applied by the next call, before anything else happens there.
             next_stop += plan.stops[next_stop..].partition_point(|&s| s < t);
             let settled: &ModelSystem<'s> = system;
-            self.fire_due_settled(t, &mut y, settled.inputs(), settled.history(), &mut queue, &mut |t, y| {
-                method.make_consistent(settled, t, y)
-            })?;
+            self.fire_due_settled(
+                t,
+                &mut y,
+                settled.inputs(),
+                settled.history(),
+                &mut queue,
+                &mut |t, y| method.make_consistent(settled, t, y),
+                &mut |_| Ok(()),
+            )?;
             // An output at the event's instant reports the state after it.
             if out.solution.t.last() == Some(&t) && plan.stops[next_stop..].first() != Some(&t) {
                 let k = out.solution.t.len() - 1;
@@ -700,13 +772,16 @@ impl Model {
     /// the triggers checked again after each.
     /// Returns how many executions there were.
     pub(crate) fn fire_due(&self, t: f64, y: &mut [f64], inputs: &[f64], queue: &mut Queue) -> Result<usize> {
-        self.fire_due_settled(t, y, inputs, None, queue, &mut |_, _| Ok(()))
+        self.fire_due_settled(t, y, inputs, None, queue, &mut |_, _| Ok(()), &mut |_| Ok(()))
     }
 
     /// [`Model::fire_due`], calling `settle` on the state after each
     /// execution (before the triggers are read again): how a model with
-    /// constraints makes its algebraic components consistent in between.
-    /// A model with delays reads them from `history` (its run's).
+    /// constraints makes its algebraic components consistent in between;
+    /// and `observe` before each execution, with the state it changes (how
+    /// sensitivities follow the jumps). A model with delays reads them from
+    /// `history` (its run's).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn fire_due_settled(
         &self,
         t: f64,
@@ -715,8 +790,11 @@ impl Model {
         history: Option<&std::cell::RefCell<crate::solve::History>>,
         queue: &mut Queue,
         settle: &mut dyn FnMut(f64, &mut [f64]) -> Result<()>,
+        observe: &mut dyn FnMut(&Execution<'_>) -> Result<()>,
     ) -> Result<usize> {
         let before = queue.firings;
+        // The triggering order when this call last executed an event.
+        let mut last_execution: Option<u64> = None;
         let declared = inputs;
         for _ in 0..MAX_CASCADE * self.events.len().max(1) {
             // The inputs with the delayed values at this state (an
@@ -779,6 +857,12 @@ impl Model {
             };
             let p = queue.pending.remove(j);
             let e = &self.events[p.event];
+            observe(&Execution {
+                event: p.event,
+                before: y,
+                stale_values: p.values.is_some() && last_execution.is_some_and(|s| s >= p.sequence),
+            })?;
+            last_execution = Some(queue.sequence);
             let values = match p.values {
                 Some(v) => v,
                 None => e.values(t, y, inputs),

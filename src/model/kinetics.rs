@@ -274,6 +274,77 @@ pub(crate) struct ExpressionBlock {
     /// changes are `time_changes[m]`.
     pub time_partials: Tape,
     pub time_changes: Vec<Vec<(usize, f64)>>,
+    /// The root functions of the relations the rates read (see
+    /// [`relations`](super::events::relations)), resolved: where one
+    /// changes sign a rate changes its formula.
+    pub switches: Vec<Expr>,
+    /// The same rates with each relation frozen (*discontinuity locking*),
+    /// if they read any: relation `j`, `modes[j] = (op, i)` (`op` applied
+    /// to `switches[i]` and 0), is read as the number (1 true, 0 false) in
+    /// the variable after the inputs' `j`-th. A run that keeps those values
+    /// between the switching functions' roots integrates one smooth formula
+    /// per step.
+    pub locked: Option<Box<ExpressionBlock>>,
+    /// In a locked block, what each mode variable stands for (see `locked`).
+    pub modes: Vec<(crate::expr::Op, usize)>,
+    /// The switching functions compiled (root `i` is `switches[i]`), over
+    /// the same variables as the rates.
+    pub switch_tape: Tape,
+    /// A construct the rates read that changes their value without a
+    /// relation to watch (`floor`, `eq`, a chain `a < b < c` …), named:
+    /// runs that need every switch located refuse it.
+    pub unlocked: Option<String>,
+}
+
+/// The first construct in `e` whose value jumps where no two-argument
+/// relation crosses, named.
+fn unwatched_discontinuity(e: &Expr) -> Option<String> {
+    use crate::expr::Op;
+    let mut found = None;
+    e.visit(&mut |x| {
+        if found.is_some() {
+            return;
+        }
+        if let Expr::Apply(op, args) = x {
+            let jumps = match op {
+                Op::Floor | Op::Ceiling | Op::Factorial | Op::Rem | Op::Quotient | Op::Eq | Op::Neq => true,
+                Op::Gt | Op::Geq | Op::Lt | Op::Leq => args.len() != 2,
+                _ => false,
+            };
+            if jumps {
+                found = Some(format!("'{x}'"));
+            }
+        }
+    });
+    found
+}
+
+/// `e` with each relation on one of `switches` (`a op b` with
+/// `a − b = switches[i]`) replaced by the variable `$mode{j}`, `j` its
+/// index in `modes` (pushed as `(op, i)` when new).
+fn lock_relations(e: &Expr, switches: &[Expr], modes: &mut Vec<(crate::expr::Op, usize)>) -> Expr {
+    use crate::expr::Op;
+    match e {
+        Expr::Apply(op @ (Op::Gt | Op::Geq | Op::Lt | Op::Leq), args) if args.len() == 2 => {
+            let g = Expr::binary(Op::Minus, args[0].clone(), args[1].clone()).simplify();
+            let Some(i) = switches.iter().position(|s| *s == g) else { return e.clone() };
+            let j = modes.iter().position(|&m| m == (*op, i)).unwrap_or_else(|| {
+                modes.push((*op, i));
+                modes.len() - 1
+            });
+            Expr::var(&format!("$mode{j}"))
+        }
+        Expr::Apply(op, args) => Expr::Apply(*op, args.iter().map(|a| lock_relations(a, switches, modes)).collect()),
+        Expr::Call(f, args) => Expr::Call(f.clone(), args.iter().map(|a| lock_relations(a, switches, modes)).collect()),
+        Expr::Piecewise { pieces, otherwise } => Expr::Piecewise {
+            pieces: pieces
+                .iter()
+                .map(|(v, c)| (lock_relations(v, switches, modes), lock_relations(c, switches, modes)))
+                .collect(),
+            otherwise: otherwise.as_ref().map(|o| Box::new(lock_relations(o, switches, modes))),
+        },
+        other => other.clone(),
+    }
 }
 
 /// Runs `f` with the variables `[y | u]` (state, then inputs: the slots
@@ -288,6 +359,16 @@ pub(crate) fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> 
 }
 
 impl ExpressionBlock {
+    /// Switching function `i` at `(t, y)` with `inputs`.
+    pub(crate) fn switch_value(&self, i: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
+        with_vars(y, inputs, |vars| {
+            with_buffer(self.switch_tape.register_count(), |regs| {
+                self.switch_tape.eval_in(vars, t, regs);
+                self.switch_tape.root_in(regs, i)
+            })
+        })
+    }
+
     /// Adds `ν · r_p` of every expression process to `dy`.
     fn add_rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
         with_vars(y, inputs, |vars| {
@@ -767,6 +848,12 @@ pub(crate) struct Sources {
     process_changes: Vec<Range<usize>>,
 }
 
+impl std::fmt::Debug for Kinetics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kinetics").field("processes", &self.process_count).finish_non_exhaustive()
+    }
+}
+
 impl Kinetics {
     #[inline]
     fn argument(&self, arg: &Range<usize>, y: &[f64]) -> f64 {
@@ -1094,9 +1181,20 @@ impl Kinetics {
     /// laws' tapes (rates and partial derivatives).
     pub(crate) fn set_expression_parameters(&mut self, values: &[f64]) {
         if let Some(block) = &mut self.expressions {
-            for tape in [&mut block.rates, &mut block.partials, &mut block.time_partials] {
-                tape.set_parameters(values);
-            }
+            block.set_parameters(values);
+        }
+    }
+}
+
+impl ExpressionBlock {
+    /// The parameters' canonical values `values` in every tape (the locked
+    /// twin's too).
+    fn set_parameters(&mut self, values: &[f64]) {
+        for tape in [&mut self.rates, &mut self.partials, &mut self.time_partials, &mut self.switch_tape] {
+            tape.set_parameters(values);
+        }
+        if let Some(locked) = &mut self.locked {
+            locked.set_parameters(values);
         }
     }
 }
@@ -1308,12 +1406,54 @@ impl KineticsBuilder {
     }
 
     /// Compiles the expression laws (if any) into their two tapes; `plans`
-    /// holds the Jacobian plan of each partial, in order.
+    /// holds the Jacobian plan of each partial, in order. Where the rates
+    /// read relations, also their locked twin ([`ExpressionBlock::locked`]).
     fn expression_block(&self, plans: Vec<Range<usize>>) -> crate::Result<Option<Box<ExpressionBlock>>> {
         if self.expressions.is_empty() {
             return Ok(None);
         }
+        let mut switches = Vec::new();
+        for (r, _) in &self.expressions {
+            super::events::relations(r, &mut switches);
+        }
         let bind = |name: &str| self.slots.get(name);
+        let mut block = self.compile_block(plans.clone(), &bind, &|e: &Expr| e.clone())?;
+        let reads_delay =
+            self.expressions.iter().any(|(r, _)| r.symbols().iter().any(|v| crate::expr::delayed_index(v).is_some()));
+        if !switches.is_empty() && !reads_delay {
+            // Each relation becomes mode variable `$mode{j}`, read after the inputs.
+            let modes = std::cell::RefCell::new(Vec::new());
+            let first = self.slots.inputs_end();
+            let locked_bind = |name: &str| {
+                name.strip_prefix("$mode")
+                    .and_then(|j| j.parse::<usize>().ok())
+                    .map(|j| first + j)
+                    .or_else(|| self.slots.get(name))
+            };
+            let lock = |e: &Expr| lock_relations(e, &switches, &mut modes.borrow_mut());
+            let mut locked = self.compile_block(plans, &locked_bind, &lock)?;
+            locked.modes = modes.into_inner();
+            locked.switches.clone_from(&switches);
+            block.locked = Some(Box::new(locked));
+        }
+        let mut tape = crate::expr::TapeBuilder::new(&bind).with_parameters(&self.parameters);
+        for g in &switches {
+            tape.add(g)?;
+        }
+        block.switch_tape = tape.finish();
+        block.switches = switches;
+        block.unlocked = self.expressions.iter().find_map(|(r, _)| unwatched_discontinuity(r));
+        Ok(Some(Box::new(block)))
+    }
+
+    /// The expression laws' tapes, each rate and partial passed through
+    /// `transform` first, variables bound by `bind`.
+    fn compile_block(
+        &self,
+        plans: Vec<Range<usize>>,
+        bind: &dyn Fn(&str) -> Option<usize>,
+        transform: &dyn Fn(&Expr) -> Expr,
+    ) -> crate::Result<ExpressionBlock> {
         let p = &self.parameters;
         let mut rates = crate::expr::TapeBuilder::new(bind).with_parameters(p);
         let mut partials = crate::expr::TapeBuilder::new(bind).with_parameters(p);
@@ -1326,21 +1466,21 @@ impl KineticsBuilder {
         for (p, (rate, range)) in self.processes.iter().enumerate() {
             let CompiledRate::Expression(k) = rate else { continue };
             let (r, ds) = &self.expressions[*k];
-            rates.add(r)?;
+            rates.add(&transform(r))?;
             for (d, _) in ds {
-                partials.add(d)?;
+                partials.add(&transform(d))?;
             }
             process.push(p);
             changes.push(self.changes[range.clone()].to_vec());
             if r.depends_on_time() {
                 let dt = r.substitute_time(&t_var).diff("$time")?;
                 let dt = dt.substitute(&|v| (v == "$time").then_some(Expr::Time));
-                time_partials.add(&dt)?;
+                time_partials.add(&transform(&dt))?;
                 time_changes.push(self.changes[range.clone()].to_vec());
             }
         }
         let (rates, partials) = (rates.finish(), partials.finish());
-        Ok(Some(Box::new(ExpressionBlock {
+        Ok(ExpressionBlock {
             rates,
             process,
             changes,
@@ -1349,7 +1489,12 @@ impl KineticsBuilder {
             reads_time: !time_changes.is_empty(),
             time_partials: time_partials.finish(),
             time_changes,
-        })))
+            switches: Vec::new(),
+            modes: Vec::new(),
+            locked: None,
+            switch_tape: crate::expr::TapeBuilder::new(bind).finish(),
+            unlocked: None,
+        })
     }
 
     /// Each process's changes, and the compartments its rate reads: the

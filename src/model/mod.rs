@@ -32,7 +32,7 @@ mod eval;
 pub mod events;
 mod expression;
 mod file;
-mod sensitivity;
+pub mod sensitivity;
 pub(crate) use file::line_column;
 pub(crate) mod kinetics;
 pub mod law;

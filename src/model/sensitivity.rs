@@ -7,18 +7,64 @@
 //! vector for a state's initial value; for a parameter, declare it as a
 //! state with zero rate (the PEtab layer does so for the parameters it
 //! estimates) so that `∂f/∂p` is a column of the Jacobian.
+//!
+//! # Through events and switching rates
+//!
+//! At an event the state jumps, `y⁺ = h(τ, y⁻)` (`h` writes the event's
+//! assignments and keeps the other states), at a time `τ` that itself
+//! depends on the parameters when the trigger is a root `g(τ, y(τ)) = 0`
+//! of the state. Where a rate changes its formula (a relation in a
+//! `piecewise` crosses: a *switching function* `g = a − b`), the state does
+//! not jump but `f` may, and `sₖ` then jumps as at an event without
+//! assignments. The run watches every trigger atom and switching function
+//! for roots, goes back to each and restarts the integration there (the
+//! steps after it start from the new formula). Differentiating `y⁺` and `τ`
+//! (parameters are states here, so `p` does not appear on its own):
+//!
+//! ```text
+//! dτ/dpₖ = −(∇g · sₖ⁻) / (∇g · f⁻ + ∂g/∂t)
+//! sₖ⁺    = ∇h (sₖ⁻ + f⁻ dτ/dpₖ) + ∂h/∂t dτ/dpₖ − f⁺ dτ/dpₖ
+//! ```
+//!
+//! with `f⁻`, `f⁺` the right-hand side before and after the jump (the
+//! rates' relations are locked, so `f⁻` is the old formula at the root,
+//! `f⁺` the new one: see below). An event
+//! at a fixed time (`t ≥ 10`) or at the start has `dτ/dpₖ = 0` unless its
+//! time is a parameter. Several events at one instant compose: each
+//! execution applies its `∇h` (evaluated at the state it changes) to
+//! `sₖ⁻ + f⁻ dτ/dpₖ`, and `f⁺ dτ/dpₖ` is subtracted after the last. The
+//! gradients are the assignments' and roots' symbolic derivatives.
+//! Refused, with the event named: a delay (the execution time's own
+//! sensitivity and the values kept from the trigger are not tracked), a
+//! trigger that changes where no relation crosses, a crossing where the
+//! root's rate vanishes to rounding (a tangent: `τ` is not differentiable), two roots
+//! crossing at one instant with different `dτ/dp`, and values taken at
+//! the trigger from a state another execution at the instant has changed.
+//!
+//! A root is found once a step across it is accepted, so the rates'
+//! relations are *locked* (discontinuity locking, as AMICI's Heaviside
+//! variables): each relation a rate reads is a number held fixed between
+//! roots, flipped where its switching function crosses zero (re-read after
+//! an event's execution). Every step then integrates one smooth formula,
+//! the step across a switch too; without it, a sensitivity that starts
+//! growing from exactly zero at a kink (`sₖ′` jumping from 0, as in the
+//! PEtab problem of Smith 2013) fails BDF's relative error test at every
+//! step size.
 
-use super::Model;
+use super::events::{checked_outputs, Execution};
+use super::{Model, ModelSystem};
 use crate::error::{Result, SaspError};
+use crate::expr::{Expr, Op};
 use crate::solve::sensitivity::{solve_forward, SensitivitySolution, Variational};
-use crate::solve::{OdeSystem, Options};
+use crate::solve::{integrate, Direction, Event, OdeSystem, Options, Plan};
 
 impl Model {
     /// The states at `outputs` and their sensitivities, from `y0` and the
     /// initial sensitivities `s0` (one per direction, each of the model's
-    /// dimension) at `t0`, inputs at their defaults, by BDF. Models with
-    /// events are refused: their sensitivities jump at the events (not
-    /// implemented).
+    /// dimension) at `t0`, inputs at their defaults, by BDF. The model's
+    /// events fire as [`Model::simulate`] fires them, the integration
+    /// restarts where a rate changes its formula, and the sensitivities
+    /// jump with the states (see the [module docs](self)).
     pub fn sensitivities_from(
         &self,
         t0: f64,
@@ -27,10 +73,142 @@ impl Model {
         outputs: &[f64],
         options: &Options,
     ) -> Result<SensitivitySolution> {
-        self.refuse_events()?;
-        super::events::checked_outputs(t0, outputs)?;
+        self.require_ode("forward sensitivities")?;
+        if let Some(what) = self.kinetics.expressions.as_ref().and_then(|b| b.unlocked.as_ref()) {
+            return Err(SaspError::unsupported(
+                format!("forward sensitivities of a rate that jumps at {what} (no relation to watch for the jump)"),
+                format!("model '{}'", self.name()),
+            ));
+        }
+        let t_end = checked_outputs(t0, outputs)?;
         let system = self.system(&self.default_inputs())?;
-        solve_forward(&system, t0, y0, s0, outputs, options)
+        if self.events.is_empty() && self.switching_functions().is_empty() {
+            return solve_forward(&system, t0, y0, s0, outputs, options);
+        }
+        self.sensitivities_with_switches(&system, t0, y0, s0, outputs, t_end, options)
+    }
+
+    /// The root functions where a rate of the model changes its formula
+    /// (each relation its expression laws read: see the [module docs](self)).
+    pub(crate) fn switching_functions(&self) -> &[Expr] {
+        self.kinetics.expressions.as_ref().map_or(&[], |b| &b.switches)
+    }
+
+    /// [`Model::sensitivities_from`] for a model with events or switching
+    /// rates: states and sensitivities integrated from one root to the next
+    /// (each trigger's atoms and each switching function watched, as
+    /// [`Model::integrate`] watches the atoms) with the rates' relations
+    /// locked ([`Modes`]), restarted there, and both jumped where events
+    /// execute or a rate jumps.
+    #[allow(clippy::too_many_arguments)]
+    fn sensitivities_with_switches(
+        &self,
+        system: &ModelSystem<'_>,
+        t0: f64,
+        y0: &[f64],
+        s0: &[Vec<f64>],
+        outputs: &[f64],
+        t_end: f64,
+        options: &Options,
+    ) -> Result<SensitivitySolution> {
+        let jumps = Jumps::new(self)?;
+        let n = self.dimension();
+        let m = s0.len();
+        let inputs = system.inputs().to_vec();
+        // Which side of zero each root function is on, from the plain rates.
+        let mut watch = Watch::new(self, &jumps, system, t0, y0, &inputs)?;
+        let locked = self.kinetics.expressions.as_ref().and_then(|b| b.locked.as_deref()).map(|block| {
+            let mut kinetics = self.kinetics.clone();
+            kinetics.expressions = Some(Box::new(block.clone()));
+            (kinetics, Modes { relations: block.modes.clone(), first: inputs.len() })
+        });
+        let mut system = match &locked {
+            Some((kinetics, modes)) => {
+                let mut all = inputs.clone();
+                all.extend(modes.relations.iter().map(|_| 0.0));
+                let mut locked = ModelSystem::with_kinetics(self, kinetics, all)?;
+                modes.set(&mut locked, &watch.switches);
+                locked
+            }
+            None => system.clone(),
+        };
+        let modes = locked.as_ref().map(|(_, m)| m);
+        let mut z = Variational::new(&system, m)?.initial_state(y0, s0)?;
+        let mut queue = self.event_queue();
+        jumps.jump(self, &mut system, modes, &mut watch, t0, &mut z, &inputs, &mut queue, &[])?;
+        // Every atom of every trigger (as `Model::integrate`), then every
+        // switching function, either way.
+        let watched: Vec<Root> = self
+            .events
+            .iter()
+            .enumerate()
+            .flat_map(|(k, e)| (0..e.atom_count()).map(move |j| Root::Atom(k, j)))
+            .chain((0..self.switching_functions().len()).map(Root::Switch))
+            .collect();
+        let events: Vec<Event<'_>> = watched
+            .iter()
+            .map(|&root| match root {
+                Root::Atom(k, j) => {
+                    let (e, inputs) = (&self.events[k], &inputs);
+                    Event::new(move |t, z: &[f64]| e.atom(j, t, &z[..n], inputs), Direction::Either, true)
+                }
+                Root::Switch(i) => {
+                    let (block, inputs) = (self.kinetics.expressions.as_deref(), &inputs);
+                    Event::new(
+                        move |t, z: &[f64]| block.map_or(f64::NAN, |b| b.switch_value(i, t, &z[..n], inputs)),
+                        Direction::Either,
+                        true,
+                    )
+                }
+            })
+            .collect();
+        let (mut times, mut states): (Vec<f64>, Vec<Vec<f64>>) = (Vec::new(), Vec::new());
+        let mut t = t0;
+        for stop in 0.. {
+            if stop == MAX_ROOT_STOPS {
+                return Err(SaspError::LimitExceeded {
+                    what: "stops at roots in a run with sensitivities",
+                    requested: stop as f64 + 1.0,
+                    limit: MAX_ROOT_STOPS,
+                    hint: format!(
+                        "roots of model '{}' keep recurring near t = {t} (a rate chattering at a switch?)",
+                        self.name()
+                    ),
+                });
+            }
+            let plan = Plan::outputs(&outputs[times.len()..]).events(&events);
+            let run = {
+                let mut variational = Variational::new(&system, m)?;
+                let mut stepper = variational.stepper_from(t, &z, options)?;
+                integrate(&mut stepper, &mut variational, t, &z, t_end, &plan, &mut |_, _, _, _| Ok(()))?
+            };
+            for k in 0..run.solution.t.len() {
+                times.push(run.solution.t[k]);
+                states.push(run.solution.state(k).to_vec());
+            }
+            (t, z) = (run.t, run.y);
+            if run.events.is_empty() {
+                break;
+            }
+            let mut hits: Vec<Root> = run.events.iter().map(|h| watched[h.event]).collect();
+            watch.crossings(self, &jumps, &system, t, &z[..n], &inputs, &mut hits)?;
+            if jumps.jump(self, &mut system, modes, &mut watch, t, &mut z, &inputs, &mut queue, &hits)? {
+                // Outputs at the instant report the state after the jump.
+                let at_instant = times.iter().rev().take_while(|&&ti| ti == t).count();
+                let first = states.len() - at_instant;
+                for state in &mut states[first..] {
+                    state.copy_from_slice(&z);
+                }
+            }
+            if t >= t_end {
+                break;
+            }
+        }
+        while times.len() < outputs.len() && outputs[times.len()] <= t {
+            times.push(outputs[times.len()]);
+            states.push(z.clone());
+        }
+        Ok(SensitivitySolution::from_extended(times, states.into_iter(), n))
     }
 
     /// [`Model::steady_state`] with sensitivities: integrates states and
@@ -38,7 +216,11 @@ impl Model {
     /// change of the extended state `(y, s₁, …)` at most 1 in the weighted
     /// root-mean-square norm of the tolerances, checked at
     /// `t0 + 1, 10, 100, …` — and returns that time, state and sensitivities
-    /// (the steady state's `∂y/∂p`).
+    /// (the steady state's `∂y/∂p`). Each leg is a run of
+    /// [`Model::sensitivities_from`] (events and switching rates included),
+    /// as each leg of [`Model::steady_state`] is a simulation; a leg of a
+    /// model without events where no rate changes its formula (every
+    /// switching function keeps its sign) is one plain run.
     pub fn steady_state_sensitivities(
         &self,
         t0: f64,
@@ -46,7 +228,7 @@ impl Model {
         s0: &[Vec<f64>],
         options: &Options,
     ) -> Result<(f64, Vec<f64>, Vec<Vec<f64>>)> {
-        self.refuse_events()?;
+        self.require_ode("forward sensitivities")?;
         let system = self.system(&self.default_inputs())?;
         let variational = Variational::new(&system, s0.len())?;
         let n = self.dimension();
@@ -65,11 +247,39 @@ impl Model {
         let mut t = t0;
         let mut last = norm(t, &z, &mut dz);
         let mut span = 1.0;
+        let inputs = system.inputs();
+        let sides = |t: f64, y: &[f64]| -> Result<Vec<bool>> {
+            Ok(switch_values(self, t, y, inputs)?.into_iter().map(|g| g > 0.0).collect())
+        };
         while last > 1.0 && span <= 1e12 {
-            let stepper = variational.stepper_from(t, &z, options)?;
-            let solution = crate::solve::solve(&variational, stepper, t, &z, t0 + span, &[t0 + span])?;
+            // A leg without events whose rates keep their formulas is one
+            // plain run; otherwise (or if that fails at a switch) it is a
+            // run of `sensitivities_from`, which stops at every root.
+            let plain = if self.events.is_empty() {
+                let before = sides(t, &z[..n])?;
+                let run = variational
+                    .stepper_from(t, &z, options)
+                    .and_then(|stepper| crate::solve::solve(&variational, stepper, t, &z, t0 + span, &[t0 + span]));
+                match run {
+                    Ok(solution) => {
+                        let end = solution.state(solution.t.len() - 1).to_vec();
+                        (sides(t0 + span, &end[..n])? == before).then_some(end)
+                    }
+                    Err(e) if self.switching_functions().is_empty() => return Err(e),
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
+            z = match plain {
+                Some(end) => end,
+                None => {
+                    let s: Vec<Vec<f64>> = z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect();
+                    let leg = self.sensitivities_from(t, &z[..n], &s, &[t0 + span], options)?;
+                    variational.initial_state(&leg.y[0], &leg.s[0])?
+                }
+            };
             t = t0 + span;
-            z = solution.state(solution.t.len() - 1).to_vec();
             last = norm(t, &z, &mut dz);
             span *= 10.0;
         }
@@ -83,16 +293,387 @@ impl Model {
         z.truncate(n);
         Ok((t, z, s))
     }
+}
 
-    fn refuse_events(&self) -> Result<()> {
-        self.require_ode("forward sensitivities")?;
-        if self.events.is_empty() {
-            Ok(())
-        } else {
-            Err(SaspError::unsupported(
-                "forward sensitivities of a model with events",
-                format!("model '{}'", self.name()),
-            ))
+/// Stands for the time in a derivative with respect to it (no model
+/// symbol starts with a control character).
+const TIME: &str = "\u{1}time";
+
+/// An expression's derivatives with respect to the states it reads and to
+/// time, symbolic.
+struct Gradient {
+    states: Vec<(usize, Expr)>,
+    time: Expr,
+}
+
+impl Gradient {
+    fn of(model: &Model, e: &Expr) -> Result<Gradient> {
+        let mut states = Vec::new();
+        for v in e.symbols() {
+            if let Some(&i) = model.compartment_index.get(&*v) {
+                states.push((i, e.diff(&v)?));
+            }
         }
+        let time = e.substitute_time(&Expr::var(TIME)).diff(TIME)?;
+        Ok(Gradient { states, time })
+    }
+
+    /// `(∂e/∂y at (t, y) as (index, value) pairs, ∂e/∂t)`.
+    fn at(&self, model: &Model, t: f64, y: &[f64], inputs: &[f64]) -> Result<(Vec<(usize, f64)>, f64)> {
+        let lookup = |v: &str| if v == TIME { Some(t) } else { model.lookup(v, y, inputs) };
+        let states = self.states.iter().map(|(i, d)| Ok((*i, d.eval(&lookup, t)?))).collect::<Result<_>>()?;
+        Ok((states, self.time.eval(&lookup, t)?))
+    }
+}
+
+/// The locked relations of a model's rates (*discontinuity locking*, as
+/// AMICI's Heaviside variables): each relation `op(gᵢ, 0)` of the rates is
+/// a number, 1 or 0, held in the system's inputs after the declared ones
+/// (from `first` on), and changes only where its switching function `gᵢ`
+/// crosses zero. Every step then integrates one smooth formula, even the
+/// step across a switch, so BDF's error test never sees a kink (a
+/// sensitivity that starts to grow from exactly zero there would fail it
+/// at every step size); the run goes back to the root and restarts.
+struct Modes {
+    relations: Vec<(Op, usize)>,
+    first: usize,
+}
+
+impl Modes {
+    /// Sets every relation from the side its switching function is on
+    /// (`side[i]`: `gᵢ > 0`, or heading there from 0).
+    fn set(&self, system: &mut ModelSystem<'_>, side: &[bool]) {
+        for (j, &(op, i)) in self.relations.iter().enumerate() {
+            let holds = match op {
+                Op::Gt | Op::Geq => side[i],
+                _ => !side[i],
+            };
+            system.set_input(self.first + j, if holds { 1.0 } else { 0.0 });
+        }
+    }
+}
+
+/// Most stops at roots in one run with sensitivities (a rate that
+/// chatters at a switch would otherwise never let time advance).
+pub const MAX_ROOT_STOPS: usize = 100_000;
+
+/// Which side of zero each root function of a run is on: the switching
+/// functions (`true`: positive, or at 0 and rising) and each trigger atom
+/// (`true`: holds). The driver reports one root per stop; another may
+/// cross at the same instant (`t − 4` and `t − (4 + t₀)` with `t₀ = 0`),
+/// which [`Watch::crossings`] finds by its side.
+struct Watch {
+    switches: Vec<bool>,
+    atoms: Vec<Vec<bool>>,
+}
+
+impl Watch {
+    fn new(model: &Model, jumps: &Jumps, system: &ModelSystem<'_>, t: f64, y: &[f64], inputs: &[f64]) -> Result<Watch> {
+        let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms: Vec::new() };
+        watch.reread(model, jumps, system, t, y, inputs)?;
+        Ok(watch)
+    }
+
+    /// Every side as it is at `(t, y)` (after a jump of the state, or at
+    /// the start); a switching function at exactly 0 takes the side it is
+    /// heading to.
+    fn reread(
+        &mut self,
+        model: &Model,
+        jumps: &Jumps,
+        system: &ModelSystem<'_>,
+        t: f64,
+        y: &[f64],
+        inputs: &[f64],
+    ) -> Result<()> {
+        for (i, g) in switch_values(model, t, y, inputs)?.into_iter().enumerate() {
+            self.switches[i] =
+                if g == 0.0 { jumps.switch_rate(model, system, i, t, y, inputs)? >= 0.0 } else { g > 0.0 };
+        }
+        self.atoms =
+            model.events.iter().map(|e| (0..e.atom_count()).map(|j| e.atom(j, t, y, inputs) > 0.0).collect()).collect();
+        Ok(())
+    }
+
+    /// At a stop at the roots `hits`: updates every side, and adds to
+    /// `hits` the roots that crossed at the same instant unreported. A
+    /// reported switching function at exactly 0 has crossed; one at 0
+    /// unreported takes the side it is heading to.
+    #[allow(clippy::too_many_arguments)]
+    fn crossings(
+        &mut self,
+        model: &Model,
+        jumps: &Jumps,
+        system: &ModelSystem<'_>,
+        t: f64,
+        y: &[f64],
+        inputs: &[f64],
+        hits: &mut Vec<Root>,
+    ) -> Result<()> {
+        for (i, g) in switch_values(model, t, y, inputs)?.into_iter().enumerate() {
+            let hit = hits.iter().any(|&h| matches!(h, Root::Switch(j) if j == i));
+            let now = match g {
+                _ if hit && g == 0.0 => !self.switches[i],
+                0.0 => match jumps.switch_rate(model, system, i, t, y, inputs)? {
+                    r if r > 0.0 => true,
+                    r if r < 0.0 => false,
+                    _ => self.switches[i],
+                },
+                _ => g > 0.0,
+            };
+            if now != self.switches[i] {
+                self.switches[i] = now;
+                if !hit {
+                    hits.push(Root::Switch(i));
+                }
+            }
+        }
+        for (k, e) in model.events.iter().enumerate() {
+            for j in 0..e.atom_count() {
+                let now = e.atom(j, t, y, inputs) > 0.0;
+                if now != self.atoms[k][j] {
+                    self.atoms[k][j] = now;
+                    if !hits.iter().any(|&h| matches!(h, Root::Atom(a, b) if (a, b) == (k, j))) {
+                        hits.push(Root::Atom(k, j));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The switching functions' values at `(t, y)`.
+fn switch_values(model: &Model, t: f64, y: &[f64], inputs: &[f64]) -> Result<Vec<f64>> {
+    let block = model.kinetics.expressions.as_deref();
+    Ok((0..model.switching_functions().len())
+        .map(|i| block.map_or(f64::NAN, |b| b.switch_value(i, t, y, inputs)))
+        .collect())
+}
+
+/// A root watched by a run with sensitivities.
+#[derive(Clone, Copy, Debug)]
+enum Root {
+    /// Event `k`'s trigger atom `j`.
+    Atom(usize, usize),
+    /// Switching function `i` of the rates.
+    Switch(usize),
+}
+
+/// The derivatives of every root and event assignment that the jumps of
+/// the sensitivities need (see the [module docs](self)).
+struct Jumps {
+    /// `atoms[k][j]`: the gradient of event `k`'s atom `j`, where it is a relation.
+    atoms: Vec<Vec<Option<Gradient>>>,
+    /// `assignments[k]`: event `k`'s targets and the gradients of what they receive.
+    assignments: Vec<Vec<(usize, Gradient)>>,
+    /// The gradients of the rates' switching functions.
+    switches: Vec<Gradient>,
+}
+
+impl Jumps {
+    fn new(model: &Model) -> Result<Jumps> {
+        let mut atoms = Vec::with_capacity(model.events.len());
+        let mut assignments = Vec::with_capacity(model.events.len());
+        for e in &model.events {
+            if e.delay.as_ref().is_some_and(|d| *d != Expr::Num(0.0)) {
+                return Err(SaspError::unsupported(
+                    "forward sensitivities through an event with a delay",
+                    format!("event '{}' of model '{}'", e.name, model.name()),
+                ));
+            }
+            atoms.push(
+                (0..e.atom_count())
+                    .map(|j| e.atom_function(j).map(|g| Gradient::of(model, g)).transpose())
+                    .collect::<Result<_>>()?,
+            );
+            assignments.push(e.assigned().map(|(i, h)| Ok((i, Gradient::of(model, &h)?))).collect::<Result<_>>()?);
+        }
+        let switches = model.switching_functions().iter().map(|g| Gradient::of(model, g)).collect::<Result<_>>()?;
+        Ok(Jumps { atoms, assignments, switches })
+    }
+
+    /// At the roots `hits` (none: an instant of fixed time, such as the
+    /// start), fires the events due on the
+    /// extended state `z = (y, s₁, …)` — states and sensitivities jump
+    /// together — sets the locked relations from `watch`'s sides (re-read
+    /// after an execution: the state jumped), and jumps
+    /// the sensitivities by `(f⁻ − f⁺) dτ/dp` where the rate itself jumps
+    /// (`f⁻` with the relations as they were, `f⁺` as they are now).
+    /// Returns whether `z` changed.
+    #[allow(clippy::too_many_arguments)]
+    fn jump(
+        &self,
+        model: &Model,
+        system: &mut ModelSystem<'_>,
+        modes: Option<&Modes>,
+        watch: &mut Watch,
+        t: f64,
+        z: &mut [f64],
+        inputs: &[f64],
+        queue: &mut super::events::Queue,
+        hits: &[Root],
+    ) -> Result<bool> {
+        let n = model.dimension();
+        let (y, s) = z.split_at_mut(n);
+        let m = s.len() / n;
+        let mut f_before = vec![0.0; n];
+        system.rhs(t, y, &mut f_before);
+        let f_before = &f_before;
+        // Taken (and its error raised) only where something jumps.
+        let mut dtau = Some(self.event_time_sensitivity(model, t, y, s, f_before, inputs, hits));
+        // w = s⁻ + f⁻ dτ/dp, then ∇h w + ∂h/∂t dτ/dp for each execution.
+        let mut w: Option<(Vec<f64>, Vec<f64>)> = None;
+        let mut observe = |x: &Execution<'_>| -> Result<()> {
+            let event = &model.events[x.event];
+            if x.stale_values {
+                return Err(SaspError::unsupported(
+                    "forward sensitivities through values taken at a trigger that another event at the same instant changed",
+                    format!("event '{}' of model '{}' at t = {t}", event.name, model.name()),
+                ));
+            }
+            if w.is_none() {
+                let dtau = dtau.take().unwrap_or_else(|| Ok(vec![0.0; m]))?;
+                let mut start = s.to_vec();
+                for (wk, &d) in start.chunks_exact_mut(n).zip(&dtau) {
+                    wk.iter_mut().zip(f_before).for_each(|(w, f)| *w += f * d);
+                }
+                w = Some((start, dtau));
+            }
+            let Some((w, dtau)) = w.as_mut() else { return Ok(()) };
+            let mut rows = Vec::with_capacity(self.assignments[x.event].len());
+            for (i, h) in &self.assignments[x.event] {
+                let (grad, h_t) = h.at(model, t, x.before, inputs)?;
+                let row: Vec<f64> = w
+                    .chunks_exact(n)
+                    .zip(dtau.iter())
+                    .map(|(wk, d)| grad.iter().map(|&(j, g)| g * wk[j]).sum::<f64>() + h_t * d)
+                    .collect();
+                rows.push((*i, row));
+            }
+            for (i, row) in rows {
+                for (wk, v) in w.chunks_exact_mut(n).zip(row) {
+                    wk[i] = v;
+                }
+            }
+            Ok(())
+        };
+        model.fire_due_settled(t, y, inputs, None, queue, &mut |_, _| Ok(()), &mut observe)?;
+        if w.is_some() {
+            // The state jumped: each side as it now is.
+            watch.reread(model, self, system, t, y, inputs)?;
+        }
+        if let Some(modes) = modes {
+            modes.set(system, &watch.switches);
+        }
+        let mut f_after = vec![0.0; n];
+        system.rhs(t, y, &mut f_after);
+        let (w, dtau) = match (w, dtau) {
+            (Some(w), _) => w,
+            (None, Some(dtau)) if !hits.is_empty() => {
+                // No execution: the sensitivities jump only where the rate
+                // does (at a kink the two formulas agree to rounding).
+                let size = f_before.iter().chain(&f_after).fold(0.0f64, |m, f| m.max(f.abs()));
+                let jumped = f_before.iter().zip(&f_after).any(|(a, b)| (a - b).abs() > 1e-8 * size);
+                let dtau = match dtau {
+                    Ok(d) => d,
+                    Err(_) if !jumped => return Ok(false),
+                    Err(e) => return Err(e),
+                };
+                let mut w = s.to_vec();
+                for (wk, &d) in w.chunks_exact_mut(n).zip(&dtau) {
+                    wk.iter_mut().zip(f_before).for_each(|(w, f)| *w += f * d);
+                }
+                (w, dtau)
+            }
+            _ => return Ok(false),
+        };
+        for ((sk, wk), d) in s.chunks_exact_mut(n).zip(w.chunks_exact(n)).zip(&dtau) {
+            for ((s, w), f) in sk.iter_mut().zip(wk).zip(&f_after) {
+                *s = w - f * d;
+            }
+        }
+        Ok(true)
+    }
+
+    /// The rate of change `∇gᵢ · f + ∂gᵢ/∂t` of switching function `i` at
+    /// `(t, y)`.
+    fn switch_rate(
+        &self,
+        model: &Model,
+        system: &ModelSystem<'_>,
+        i: usize,
+        t: f64,
+        y: &[f64],
+        inputs: &[f64],
+    ) -> Result<f64> {
+        let mut f = vec![0.0; y.len()];
+        system.rhs(t, y, &mut f);
+        let (grad, g_t) = self.switches[i].at(model, t, y, inputs)?;
+        Ok(grad.iter().map(|&(j, d)| d * f[j]).sum::<f64>() + g_t)
+    }
+
+    /// `dτ/dpₖ` for each direction at a crossing of the roots `hits` (zero
+    /// at an instant of fixed time), from the rate `f` just before. An
+    /// error (only raised where something jumps) where it is undefined.
+    #[allow(clippy::too_many_arguments)]
+    fn event_time_sensitivity(
+        &self,
+        model: &Model,
+        t: f64,
+        y: &[f64],
+        s: &[f64],
+        f: &[f64],
+        inputs: &[f64],
+        hits: &[Root],
+    ) -> Result<Vec<f64>> {
+        let n = y.len();
+        let mut dtau: Option<Vec<f64>> = None;
+        for &hit in hits {
+            let (g, name) = match hit {
+                Root::Atom(k, j) => (
+                    self.atoms[k][j].as_ref(),
+                    format!("event '{}' of model '{}' at t = {t}", model.events[k].name, model.name()),
+                ),
+                Root::Switch(i) => (
+                    Some(&self.switches[i]),
+                    format!(
+                        "the rates' switch where {} = 0, model '{}', at t = {t}",
+                        model.switching_functions()[i],
+                        model.name()
+                    ),
+                ),
+            };
+            let g = g.ok_or_else(|| {
+                SaspError::unsupported(
+                    "forward sensitivities at a trigger that changes where no relation crosses",
+                    name.clone(),
+                )
+            })?;
+            let (grad, g_t) = g.at(model, t, y, inputs)?;
+            let rate: f64 = grad.iter().map(|&(i, d)| d * f[i]).sum::<f64>() + g_t;
+            let size: f64 = grad.iter().map(|&(i, d)| (d * f[i]).abs()).sum::<f64>() + g_t.abs();
+            if rate.abs() <= 1e-10 * size || !rate.is_finite() {
+                return Err(SaspError::unsupported(
+                    "forward sensitivities at a root reached without crossing (zero rate: its time is not differentiable)",
+                    name,
+                ));
+            }
+            let this: Vec<f64> =
+                s.chunks_exact(n).map(|sk| -grad.iter().map(|&(i, d)| d * sk[i]).sum::<f64>() / rate).collect();
+            match &dtau {
+                None => dtau = Some(this),
+                Some(first) => {
+                    let scale = first.iter().chain(&this).fold(0.0f64, |m, v| m.max(v.abs())).max(1e-300);
+                    if first.iter().zip(&this).any(|(a, b)| (a - b).abs() > 1e-8 * scale) {
+                        return Err(SaspError::unsupported(
+                            "forward sensitivities where two roots cross at one instant with different time sensitivities",
+                            name,
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(dtau.unwrap_or_else(|| vec![0.0; s.len() / n]))
     }
 }

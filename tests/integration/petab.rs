@@ -210,6 +210,22 @@ fn benchmark_collection_matches_amici() {
     println!("{matched} match AMICI, {explained} differ for the reasons docs/petab.md gives");
 }
 
+/// Smith et al. 2013 switch insulin on and off by time events and read
+/// `max(PI3P − basal, 0)` in two rates: sensitivities through events and a
+/// kink where they start growing from zero (the rates' relations locked).
+/// The four largest components of the gradient against central differences.
+#[test]
+#[ignore = "needs the PEtab benchmark collection (PETAB_BENCHMARK=dir)"]
+fn benchmark_gradient_through_events_and_kinks_matches_central_differences() {
+    let Some(dir) = std::env::var_os("PETAB_BENCHMARK").map(PathBuf::from) else {
+        panic!("set PETAB_BENCHMARK to the collection's folder");
+    };
+    let problem = Problem::from_file(dir.join("Smith_BMCSystBiol2013/Smith_BMCSystBiol2013.yaml")).unwrap();
+    let error = gradient_error(&problem, &off_nominal(&problem), Some(4));
+    println!("Smith_BMCSystBiol2013: worst {error:e}");
+    assert!(error < 1e-5, "{error:e}");
+}
+
 /// Problems whose AMICI value differs from sasp's for reasons docs/petab.md
 /// states (not tolerance).
 const KNOWN_DIFFERENCES: &[&str] = &["Crauste_CellSystems2017", "Liu_IFACPapersOnLine2025", "Raimundez_PCB2020"];
@@ -315,8 +331,8 @@ fn off_nominal(problem: &Problem) -> Vec<f64> {
 /// The gradient by sensitivities against central differences of the
 /// likelihood (step 1e-5 on each parameter's scale, both sides at tight
 /// tolerances): the largest difference relative to the gradient's largest
-/// component.
-fn gradient_error(problem: &Problem, values: &[f64]) -> f64 {
+/// component, over every parameter or the `largest` components only.
+fn gradient_error(problem: &Problem, values: &[f64], largest: Option<usize>) -> f64 {
     let tight = sasp::solve::Options {
         rtol: 1e-11,
         atol: sasp::solve::Tolerance::Scalar(1e-15),
@@ -330,7 +346,10 @@ fn gradient_error(problem: &Problem, values: &[f64]) -> f64 {
     assert!((g.evaluation.llh - llh).abs() < 1e-6 * llh.abs().max(1.0), "{} vs {llh}", g.evaluation.llh);
     let scale = g.gradient.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
     let mut worst = 0.0_f64;
-    for (&i, &gi) in g.parameters.iter().zip(&g.gradient) {
+    let mut order: Vec<usize> = (0..g.gradient.len()).collect();
+    order.sort_by(|&a, &b| g.gradient[b].abs().total_cmp(&g.gradient[a].abs()));
+    order.truncate(largest.unwrap_or(order.len()));
+    for (&i, &gi) in order.iter().map(|&k| (&g.parameters[k], &g.gradient[k])) {
         let p = &problem.parameters[i];
         let h = 1e-5;
         let at = |d: f64| {
@@ -352,9 +371,13 @@ fn gradients_by_sensitivities_match_central_differences() {
         "Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml",
         "Brannmark_JBC2010/Brannmark_JBC2010.yaml",
         "Elowitz_Nature2000/Elowitz_Nature2000.yaml",
+        // Large sensitivities: the staggered corrector's case.
+        "Laske_PLOSComputBiol2019/Laske_PLOSComputBiol2019.yaml",
+        // An event whose time depends on the parameters.
+        "Liu_IFACPapersOnLine2025/Liu_IFACPapersOnLine2025.yaml",
     ] {
         let problem = Problem::from_file(data(name)).unwrap();
-        let error = gradient_error(&problem, &off_nominal(&problem));
+        let error = gradient_error(&problem, &off_nominal(&problem), None);
         println!("{name}: worst {error:e}");
         assert!(error < 1e-5, "{name}: {error:e}");
     }
@@ -367,10 +390,10 @@ const BOEHM_OPTIMUM: f64 = -138.2220;
 #[test]
 fn a_fit_from_a_far_start_reaches_boehms_optimum_with_either_hessian() {
     let problem = Problem::from_file(data("Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml")).unwrap();
-    // Starts 8 (Fisher) and 6 (BFGS) of seed 1 are among those that reach
-    // it (1 of 20 and 5 of 20 do; docs/petab.md); each begins orders of
+    // Starts 8 (Fisher) and 7 (BFGS) of seed 1 are among those that reach
+    // it (1 of 20 and 2 of 20 do; docs/petab.md); each begins orders of
     // magnitude away from the optimum.
-    for (hessian, start) in [(sasp::optimize::Hessian::Given, 8), (sasp::optimize::Hessian::Bfgs, 6)] {
+    for (hessian, start) in [(sasp::optimize::Hessian::Given, 8), (sasp::optimize::Hessian::Bfgs, 7)] {
         let settings = sasp::petab::FitSettings {
             starts: 20,
             optimizer: sasp::optimize::Settings { max_iterations: 500, hessian, ..Default::default() },

@@ -147,3 +147,205 @@ fn refusals_are_errors() {
     let e = Variational::new(Decay, usize::MAX / 2).unwrap_err().to_string();
     assert!(e.contains("exceed"), "{e}");
 }
+
+/// SBML's `time` in MathML.
+const TIME: &str = r#"<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">time</csymbol>"#;
+
+/// An SBML model of `parameters` (id, value, constant), rate rules and
+/// events, for sensitivities through events.
+fn sbml_model(parameters: &[(&str, f64, bool)], rate_rules: &[(&str, &str)], events: &str) -> String {
+    let parameters: String =
+        parameters.iter().map(|(id, v, c)| format!(r#"<parameter id="{id}" value="{v}" constant="{c}"/>"#)).collect();
+    let rules: String = rate_rules
+        .iter()
+        .map(|(v, math)| {
+            format!(
+                r#"<rateRule variable="{v}"><math xmlns="http://www.w3.org/1998/Math/MathML">{math}</math></rateRule>"#
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">
+<model id="m"><listOfParameters>{parameters}</listOfParameters>
+<listOfRules>{rules}</listOfRules><listOfEvents>{events}</listOfEvents></model></sbml>"#
+    )
+}
+
+/// An event with one assignment, its trigger and value in MathML.
+fn sbml_event(id: &str, trigger: &str, target: &str, value: &str, delay: Option<&str>) -> String {
+    let math = |m: &str| format!(r#"<math xmlns="http://www.w3.org/1998/Math/MathML">{m}</math>"#);
+    let delay = delay.map(|d| format!("<delay>{}</delay>", math(d))).unwrap_or_default();
+    format!(
+        r#"<event id="{id}" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true">{}</trigger>{delay}
+<listOfEventAssignments><eventAssignment variable="{target}">{}</eventAssignment></listOfEventAssignments></event>"#,
+        math(trigger),
+        math(value)
+    )
+}
+
+/// `(states, sensitivities)` at `times` of an SBML model with `seeds` as directions.
+fn event_sensitivities(
+    xml: &str,
+    seeds: &[&str],
+    times: &[f64],
+) -> sasp::Result<sasp::solve::sensitivity::SensitivitySolution> {
+    let doc = sasp::sbml::read::read_str(xml, "<test>")?;
+    let seeds: Vec<String> = seeds.iter().map(|s| s.to_string()).collect();
+    let import = sasp::sbml::Import::with_sensitivities(&doc, "<test>", &seeds)?;
+    let model = &import.model;
+    model.sensitivities_from(
+        model.initial_time(),
+        &model.initial_state(),
+        import.initial_sensitivities(),
+        times,
+        &tight(),
+    )
+}
+
+/// `y' = −k y` from `y0`, reset to `a` whenever `y` falls below ½: each
+/// reset's time depends on `k`, `a` and `y0`, so the sensitivities jump
+/// by `(f⁻ − f⁺) dτ/dp` as well as by the assignment's own derivative.
+/// Exactly: between resets `y = −t ∂y/∂k`, `∂y/∂y0 = y/y0`, and after the
+/// `r`-th reset `∂y/∂a = r y/a` (the later resets come later as `a` grows).
+#[test]
+fn sensitivities_jump_at_state_triggered_events() {
+    let (k, a, y0) = (0.7, 1.3, 1.0);
+    let xml = sbml_model(
+        &[("y", y0, false), ("k", k, true), ("a", a, true), ("y0", y0, true)],
+        &[("y", "<apply><times/><apply><minus/><ci>k</ci></apply><ci>y</ci></apply>")],
+        &sbml_event("reset", "<apply><lt/><ci>y</ci><cn>0.5</cn></apply>", "y", "<ci>a</ci>", None),
+    )
+    .replace(r#"<listOfRules>"#, r#"<listOfInitialAssignments><initialAssignment symbol="y"><math xmlns="http://www.w3.org/1998/Math/MathML"><ci>y0</ci></math></initialAssignment></listOfInitialAssignments><listOfRules>"#);
+    let tau1 = (2.0 * y0).ln() / k;
+    let tau2 = tau1 + (2.0 * a).ln() / k;
+    let times = [0.5, 1.5, 3.0];
+    assert!(times[0] < tau1 && tau1 < times[1] && times[1] < tau2 && tau2 < times[2]);
+    let sol = event_sensitivities(&xml, &["k", "a", "y0"], &times).unwrap();
+    let iy = 0; // parameter `y` is the first state
+    for (i, &t) in times.iter().enumerate() {
+        let (resets, start, scale) = if t < tau1 {
+            (0.0, 0.0, y0)
+        } else if t < tau2 {
+            (1.0, tau1, a)
+        } else {
+            (2.0, tau2, a)
+        };
+        let y = scale * (-k * (t - start)).exp();
+        assert!((sol.y[i][iy] - y).abs() < 1e-8, "y({t}) = {} vs {y}", sol.y[i][iy]);
+        let expected = [-t * y, resets * y / a, y / y0];
+        for (d, e) in expected.iter().enumerate() {
+            let s = sol.s[i][d][iy];
+            assert!((s - e).abs() < 1e-6 * (1.0 + e.abs()), "∂y/∂p{d} at t = {t}: {s} vs {e}");
+        }
+    }
+}
+
+/// `y' = −k y + u` where an event sets `u = c` at `t ≥ t_on`: the event's
+/// time is a parameter, and `∂y/∂t_on = −c e^{−k(t − t_on)}` after it.
+#[test]
+fn sensitivities_jump_at_parameter_timed_events() {
+    let (k, c, t_on) = (0.4, 2.0, 1.25);
+    let xml = sbml_model(
+        &[("y", 1.0, false), ("u", 0.0, false), ("k", k, true), ("c", c, true), ("t_on", t_on, true)],
+        &[("y", "<apply><plus/><apply><times/><apply><minus/><ci>k</ci></apply><ci>y</ci></apply><ci>u</ci></apply>")],
+        &sbml_event("on", &format!("<apply><geq/>{TIME}<ci>t_on</ci></apply>"), "u", "<ci>c</ci>", None),
+    )
+    .replace(r#"initialValue="true""#, r#"initialValue="false""#);
+    let times = [1.0, 2.0, 4.0];
+    let sol = event_sensitivities(&xml, &["t_on", "c"], &times).unwrap();
+    for (i, &t) in times.iter().enumerate() {
+        let on = (t - t_on).max(0.0);
+        let e = (-k * on).exp();
+        let y = (-k * t).exp() + if t > t_on { c / k * (1.0 - e) } else { 0.0 };
+        assert!((sol.y[i][0] - y).abs() < 1e-8, "y({t}) = {} vs {y}", sol.y[i][0]);
+        let (d_on, d_c) = if t > t_on { (-c * e, (1.0 - e) / k) } else { (0.0, 0.0) };
+        assert!((sol.s[i][0][0] - d_on).abs() < 1e-6, "∂y/∂t_on at {t}: {} vs {d_on}", sol.s[i][0][0]);
+        assert!((sol.s[i][1][0] - d_c).abs() < 1e-6, "∂y/∂c at {t}: {} vs {d_c}", sol.s[i][1][0]);
+        // u jumps from 0 to c: ∂u/∂c = 1 after the event, ∂u/∂t_on = 0 either side.
+        assert_eq!(sol.s[i][1][1], if t > t_on { 1.0 } else { 0.0 });
+        assert!(sol.s[i][0][1].abs() < 1e-12);
+    }
+}
+
+/// Rates that jump where a relation changes: `y' = 1` until `t = T`, then
+/// 0 (a time switch whose time is a parameter: `∂y/∂T = 1` after it); and
+/// `x' = 2` until `x = c`, then 1 (a state switch: `x = t + c/2` after
+/// it, `∂x/∂c = ½`). A run that stepped over the switches would keep
+/// `∂y/∂T = ∂x/∂c = 0`.
+#[test]
+fn sensitivities_jump_where_rates_jump() {
+    let time = TIME;
+    let xml = sbml_model(
+        &[("y", 0.0, false), ("x", 0.0, false), ("T", 1.5, true), ("c", 2.0, true)],
+        &[
+            ("y", &format!("<piecewise><piece><cn>1</cn><apply><lt/>{time}<ci>T</ci></apply></piece><otherwise><cn>0</cn></otherwise></piecewise>")),
+            ("x", "<piecewise><piece><cn>2</cn><apply><lt/><ci>x</ci><ci>c</ci></apply></piece><otherwise><cn>1</cn></otherwise></piecewise>"),
+        ],
+        "",
+    );
+    let times = [0.5, 1.2, 3.0];
+    let sol = event_sensitivities(&xml, &["T", "c"], &times).unwrap();
+    // Two switching functions with one root, `t − 2` and `t − (2 + off)`
+    // with `off = 0`: the driver reports one of them, and the other must
+    // switch too: `w' = a` until 2, then `b`, so `∂w/∂b = t − 2` after it.
+    let xml = sbml_model(
+        &[("w", 0.0, false), ("a", 0.5, true), ("b", 3.0, true), ("off", 0.0, true)],
+        &[(
+            "w",
+            &format!(
+                "<apply><plus/><piecewise><piece><ci>a</ci><apply><leq/>{time}<cn>2</cn></apply></piece><otherwise><cn>0</cn></otherwise></piecewise>\
+                 <piecewise><piece><ci>b</ci><apply><gt/>{time}<apply><plus/><cn>2</cn><ci>off</ci></apply></apply></piece><otherwise><cn>0</cn></otherwise></piecewise></apply>"
+            ),
+        )],
+        "",
+    );
+    let both = event_sensitivities(&xml, &["b"], &[1.0, 3.5]).unwrap();
+    assert!((both.y[1][0] - (1.0 + 4.5)).abs() < 1e-8, "w(3.5) = {}", both.y[1][0]);
+    assert!(both.s[0][0][0].abs() < 1e-12 && (both.s[1][0][0] - 1.5).abs() < 1e-8, "{:?}", both.s);
+    for (i, &t) in times.iter().enumerate() {
+        let (y, dy_dt) = if t < 1.5 { (t, 0.0) } else { (1.5, 1.0) };
+        let (x, dx_dc) = if t < 1.0 { (2.0 * t, 0.0) } else { (t + 1.0, 0.5) };
+        assert!((sol.y[i][0] - y).abs() < 1e-8 && (sol.y[i][1] - x).abs() < 1e-8, "t = {t}: {:?}", sol.y[i]);
+        assert!((sol.s[i][0][0] - dy_dt).abs() < 1e-7, "∂y/∂T at {t}: {}", sol.s[i][0][0]);
+        assert!((sol.s[i][1][1] - dx_dc).abs() < 1e-7, "∂x/∂c at {t}: {}", sol.s[i][1][1]);
+        assert!(sol.s[i][0][1].abs() < 1e-9 && sol.s[i][1][0].abs() < 1e-9);
+    }
+}
+
+#[test]
+fn sensitivities_refuse_what_events_they_cannot_follow() {
+    let decay = [("y", "<apply><times/><cn>-1</cn><ci>y</ci></apply>")];
+    let params = [("y", 1.0, false), ("k", 0.5, true)];
+    let below = "<apply><lt/><ci>y</ci><cn>0.5</cn></apply>";
+    // A delay.
+    let xml = sbml_model(&params, &decay, &sbml_event("late", below, "y", "<ci>k</ci>", Some("<cn>0.1</cn>")));
+    let e = event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string();
+    assert!(e.contains("event with a delay") && e.contains("late"), "{e}");
+    // A trigger that changes where no relation crosses (`floor(t) = 1`
+    // turns true at t = 1): no root to differentiate.
+    let time = TIME;
+    let at_one = format!("<apply><eq/><apply><floor/>{time}</apply><cn>1</cn></apply>");
+    let xml = sbml_model(&params, &decay, &sbml_event("flag", &at_one, "y", "<ci>k</ci>", None))
+        .replace(r#"initialValue="true""#, r#"initialValue="false""#);
+    let e = event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string();
+    assert!(e.contains("no relation crosses") && e.contains("flag"), "{e}");
+    // A rate that jumps where no relation crosses (`floor(t)`).
+    let xml =
+        sbml_model(&params, &[("y", &format!("<apply><times/><apply><floor/>{time}</apply><ci>y</ci></apply>"))], "");
+    let e = event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string();
+    assert!(e.contains("floor"), "{e}");
+    // A steady state runs through events: `y' = k − y`, reset to 0 at
+    // t = 1, settles at `y = k` with `∂y/∂k = 1`.
+    let relax = [("y", "<apply><minus/><ci>k</ci><ci>y</ci></apply>")];
+    let at = format!("<apply><geq/>{time}<cn>1</cn></apply>");
+    let xml =
+        sbml_model(&[("y", 0.0, false), ("k", 0.5, true)], &relax, &sbml_event("reset", &at, "y", "<cn>0</cn>", None))
+            .replace(r#"initialValue="true""#, r#"initialValue="false""#);
+    let doc = sasp::sbml::read::read_str(&xml, "<test>").unwrap();
+    let import = sasp::sbml::Import::with_sensitivities(&doc, "<test>", &["k".to_string()]).unwrap();
+    let m = &import.model;
+    let (_, y, s) =
+        m.steady_state_sensitivities(0.0, &m.initial_state(), import.initial_sensitivities(), &tight()).unwrap();
+    assert!((y[0] - 0.5).abs() < 1e-9 && (s[0][0] - 1.0).abs() < 1e-8, "{y:?} {s:?}");
+}
