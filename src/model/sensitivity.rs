@@ -191,7 +191,7 @@ impl Model {
                 break;
             }
             let mut hits: Vec<Root> = run.events.iter().map(|h| watched[h.event]).collect();
-            watch.crossings(self, &jumps, &system, t, &z[..n], &inputs, &mut hits)?;
+            watch.update(self, &jumps, &system, t, &z[..n], &inputs, Some(&mut hits))?;
             if jumps.jump(self, &mut system, modes, &mut watch, t, &mut z, &inputs, &mut queue, &hits)? {
                 // Outputs at the instant report the state after the jump.
                 let at_instant = times.iter().rev().take_while(|&&ti| ti == t).count();
@@ -361,7 +361,7 @@ pub const MAX_ROOT_STOPS: usize = 100_000;
 /// functions (`true`: positive, or at 0 and rising) and each trigger atom
 /// (`true`: holds). The driver reports one root per stop; another may
 /// cross at the same instant (`t − 4` and `t − (4 + t₀)` with `t₀ = 0`),
-/// which [`Watch::crossings`] finds by its side.
+/// which [`Watch::update`] finds by its side.
 struct Watch {
     switches: Vec<bool>,
     atoms: Vec<Vec<bool>>,
@@ -369,38 +369,20 @@ struct Watch {
 
 impl Watch {
     fn new(model: &Model, jumps: &Jumps, system: &ModelSystem<'_>, t: f64, y: &[f64], inputs: &[f64]) -> Result<Watch> {
-        let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms: Vec::new() };
-        watch.reread(model, jumps, system, t, y, inputs)?;
+        let atoms = model.events.iter().map(|e| vec![false; e.atom_count()]).collect();
+        let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms };
+        watch.update(model, jumps, system, t, y, inputs, None)?;
         Ok(watch)
     }
 
-    /// Every side as it is at `(t, y)` (after a jump of the state, or at
-    /// the start); a switching function at exactly 0 takes the side it is
-    /// heading to.
-    fn reread(
-        &mut self,
-        model: &Model,
-        jumps: &Jumps,
-        system: &ModelSystem<'_>,
-        t: f64,
-        y: &[f64],
-        inputs: &[f64],
-    ) -> Result<()> {
-        for (i, g) in switch_values(model, t, y, inputs)?.into_iter().enumerate() {
-            self.switches[i] =
-                if g == 0.0 { jumps.switch_rate(model, system, i, t, y, inputs)? >= 0.0 } else { g > 0.0 };
-        }
-        self.atoms =
-            model.events.iter().map(|e| (0..e.atom_count()).map(|j| e.atom(j, t, y, inputs) > 0.0).collect()).collect();
-        Ok(())
-    }
-
-    /// At a stop at the roots `hits`: updates every side, and adds to
-    /// `hits` the roots that crossed at the same instant unreported. A
-    /// reported switching function at exactly 0 has crossed; one at 0
-    /// unreported takes the side it is heading to.
+    /// Updates every side to `(t, y)`. With `hits` (a stop at those
+    /// roots), adds to it the roots that crossed at the same instant
+    /// unreported: a reported switching function at exactly 0 has crossed,
+    /// an unreported one at 0 takes the side it is heading to. Without (at
+    /// the start, or after a jump of the state), every side is re-read, a
+    /// switching function at exactly 0 taking the side it is heading to.
     #[allow(clippy::too_many_arguments)]
-    fn crossings(
+    fn update(
         &mut self,
         model: &Model,
         jumps: &Jumps,
@@ -408,22 +390,23 @@ impl Watch {
         t: f64,
         y: &[f64],
         inputs: &[f64],
-        hits: &mut Vec<Root>,
+        mut hits: Option<&mut Vec<Root>>,
     ) -> Result<()> {
         for (i, g) in switch_values(model, t, y, inputs)?.into_iter().enumerate() {
-            let hit = hits.iter().any(|&h| matches!(h, Root::Switch(j) if j == i));
+            let hit = hits.as_ref().is_some_and(|h| h.iter().any(|&h| matches!(h, Root::Switch(j) if j == i)));
             let now = match g {
                 _ if hit && g == 0.0 => !self.switches[i],
                 0.0 => match jumps.switch_rate(model, system, i, t, y, inputs)? {
                     r if r > 0.0 => true,
                     r if r < 0.0 => false,
+                    _ if hits.is_none() => true,
                     _ => self.switches[i],
                 },
                 _ => g > 0.0,
             };
             if now != self.switches[i] {
                 self.switches[i] = now;
-                if !hit {
+                if let Some(hits) = hits.as_deref_mut().filter(|_| !hit) {
                     hits.push(Root::Switch(i));
                 }
             }
@@ -433,8 +416,10 @@ impl Watch {
                 let now = e.atom(j, t, y, inputs) > 0.0;
                 if now != self.atoms[k][j] {
                     self.atoms[k][j] = now;
-                    if !hits.iter().any(|&h| matches!(h, Root::Atom(a, b) if (a, b) == (k, j))) {
-                        hits.push(Root::Atom(k, j));
+                    if let Some(hits) = hits.as_deref_mut() {
+                        if !hits.iter().any(|&h| matches!(h, Root::Atom(a, b) if (a, b) == (k, j))) {
+                            hits.push(Root::Atom(k, j));
+                        }
                     }
                 }
             }
@@ -561,7 +546,7 @@ impl Jumps {
         model.fire_due_settled(t, y, inputs, None, queue, &mut |_, _| Ok(()), &mut observe)?;
         if w.is_some() {
             // The state jumped: each side as it now is.
-            watch.reread(model, self, system, t, y, inputs)?;
+            watch.update(model, self, system, t, y, inputs, None)?;
         }
         if let Some(modes) = modes {
             modes.set(system, &watch.switches);
