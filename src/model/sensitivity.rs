@@ -29,8 +29,9 @@
 //! with `f⁻`, `f⁺` the right-hand side before and after the jump (the
 //! rates' relations are locked, so `f⁻` is the old formula at the root,
 //! `f⁺` the new one: see below). An event
-//! at a fixed time (`t ≥ 10`) or at the start has `dτ/dpₖ = 0` unless its
-//! time is a parameter. Several events at one instant compose: each
+//! at a fixed time (`t ≥ 10`) has `dτ/dpₖ = 0` unless that time is a
+//! parameter; one that fires at the start (its trigger true there) has
+//! `dτ/dpₖ = 0` whatever its trigger reads. Several events at one instant compose: each
 //! execution applies its `∇h` (evaluated at the state it changes) to
 //! `sₖ⁻ + f⁻ dτ/dpₖ`, and `f⁺ dτ/dpₖ` is subtracted after the last. The
 //! gradients are the assignments' and roots' symbolic derivatives.
