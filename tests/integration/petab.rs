@@ -390,12 +390,12 @@ const BOEHM_OPTIMUM: f64 = -138.2220;
 #[test]
 fn a_fit_from_a_far_start_reaches_boehms_optimum_with_either_hessian() {
     let problem = Problem::from_file(data("Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml")).unwrap();
-    // Starts 8 (Fisher) and 7 (BFGS) of seed 1 are among those that reach
-    // it (1 of 20 and 2 of 20 do; docs/petab.md); each begins orders of
-    // magnitude away from the optimum.
-    for (hessian, start) in [(sasp::optimize::Hessian::Given, 8), (sasp::optimize::Hessian::Bfgs, 7)] {
+    // Starts 8 (Fisher) and 92 (BFGS) of seed 1 are among those that reach
+    // it (14 and 3 of the first 100 do; docs/petab.md); each begins orders
+    // of magnitude away from the optimum.
+    for (hessian, start) in [(sasp::optimize::Hessian::Given, 8), (sasp::optimize::Hessian::Bfgs, 92)] {
         let settings = sasp::petab::FitSettings {
-            starts: 20,
+            starts: 100,
             optimizer: sasp::optimize::Settings { max_iterations: 500, hessian, ..Default::default() },
             ..Default::default()
         };
@@ -407,7 +407,8 @@ fn a_fit_from_a_far_start_reaches_boehms_optimum_with_either_hessian() {
         // The start points are the seed's, whatever runs them.
         assert_eq!(r.initial, problem.start_point(start, 1).unwrap());
         // Stationary: the gradient vanishes on the free parameters and points
-        // out of the box on those at a bound.
+        // out of the box on those at a bound (which the interior method
+        // approaches without landing on).
         let (rows, lower, upper) = problem.estimated_box().unwrap();
         let mut values = problem.nominal_values().unwrap();
         for (k, &i) in rows.iter().enumerate() {
@@ -416,9 +417,9 @@ fn a_fit_from_a_far_start_reaches_boehms_optimum_with_either_hessian() {
         let g = problem.gradient(&values, &Problem::default_options()).unwrap();
         for (k, d) in g.gradient.iter().enumerate() {
             let id = &problem.parameters[rows[k]].id;
-            if r.parameters[k] <= lower[k] {
+            if r.parameters[k] <= lower[k] + 1e-4 {
                 assert!(*d <= 0.0, "{hessian:?}: {id} at its lower bound with ∂llh = {d}");
-            } else if r.parameters[k] >= upper[k] {
+            } else if r.parameters[k] >= upper[k] - 1e-4 {
                 assert!(*d >= 0.0, "{hessian:?}: {id} at its upper bound with ∂llh = {d}");
             } else {
                 // (Far from the optimum its components are 1 to 100.)
