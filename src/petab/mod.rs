@@ -48,12 +48,14 @@
 //! one file, more than one SBML file, mapping tables, extensions, noise
 //! distributions other than normal and Laplace — are refused by name.
 
+mod curves;
 mod fit;
 mod gradient;
 mod likelihood;
 mod profile;
 mod table;
 
+pub use curves::{Curve, MAX_CURVE_POINTS};
 pub use fit::{hessian_by_name, FitSettings, StartResult, MAX_FIT_PARAMETERS, MAX_STARTS};
 pub use gradient::Gradient;
 pub use likelihood::{Evaluation, Simulated, PETAB_ATOL, PETAB_RTOL};
