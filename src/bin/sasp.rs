@@ -371,8 +371,11 @@ enum PetabAction {
         atol: f64,
     },
     /// Multistart maximum-likelihood fit: every start's result in
-    /// DIR/starts.tsv (best first) and the waterfall plot in DIR, then one
-    /// JSON line `{"best_llh", "starts", "converged", "wall_s"}`.
+    /// DIR/starts.tsv (best first) with its manifest (the problem's hash,
+    /// seed, starts, shard, Hessian model), the waterfall, parameter and
+    /// fit-versus-data plots in DIR (`.png` and `.svg`), then one JSON line
+    /// `{"best_llh", "starts", "converged", "wall_s"}`. Shards' folders
+    /// join with `merge`.
     Fit {
         /// Number of starts (Sobol' points in the bounds, on the parameters' scales).
         #[arg(long, default_value_t = 20)]
@@ -410,9 +413,9 @@ enum PetabAction {
     },
     /// Profile likelihoods: a multistart fit, then each estimated
     /// parameter's profile from the best start; DIR/profiles.tsv,
-    /// DIR/intervals.tsv (95 % likelihood-ratio intervals), a plot per
-    /// parameter, and one JSON line `{"best_llh", "parameters",
-    /// "identifiable", "wall_s"}`.
+    /// DIR/intervals.tsv (95 % likelihood-ratio intervals), each with its
+    /// manifest, a plot per parameter (`profile_ID.png` and `.svg`), and
+    /// one JSON line `{"best_llh", "parameters", "identifiable", "wall_s"}`.
     Profile {
         /// Starts of the fit that precedes the profiles.
         #[arg(long, default_value_t = 10)]
