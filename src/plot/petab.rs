@@ -507,10 +507,16 @@ where
 pub fn profile(problem: &Problem, profile: &Profile, best_llh: f64, path: &Path) -> Result<()> {
     let id = &problem.parameters[profile.parameter].id;
     let points: Vec<(f64, f64)> = profile.points.iter().map(|&(x, llh)| (x, 2.0 * (best_llh - llh).max(0.0))).collect();
-    let mut panel = Panel::new(
-        String::new(),
-        vec![Series { label: String::new(), points, style: LineStyle::new(OKABE_ITO[4], Dash::Solid) }],
-    );
+    // Room beside the curve for the threshold's label (left) and the labels
+    // of the interval's ends (right): an unlabelled series of undefined
+    // values that only widens the x axis.
+    let xs = points.iter().map(|p| p.0).filter(|x| x.is_finite());
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+    let room = if x1 > x0 { 0.1 * (x1 - x0) } else { 1.0 };
+    let style = LineStyle::new(OKABE_ITO[4], Dash::Solid);
+    let widen =
+        Series { label: String::new(), points: vec![(x0 - 1.5 * room, f64::NAN), (x1 + room, f64::NAN)], style };
+    let mut panel = Panel::new(String::new(), vec![Series { label: String::new(), points, style }, widen]);
     panel.levels = vec![(CHI2_95, format!("95 % threshold ({CHI2_95:.2})"))];
     let (lo, hi) = profile.interval;
     panel.marks = [(lo, "95 % lower"), (hi, "95 % upper")]
