@@ -450,6 +450,13 @@ pub fn merge_fit(problem: &Problem, parts: &[FitPart]) -> Result<(FitRecord, Vec
     let mut owner: Vec<Option<usize>> = vec![None; starts];
     for (n, part) in parts.iter().enumerate() {
         for r in &part.results {
+            if r.start >= starts {
+                return Err(SaspError::InvalidOptions(format!(
+                    "part '{}' holds start {}, beyond the fit's {starts}",
+                    part.dir.display(),
+                    r.start
+                )));
+            }
             if let Some(m) = owner[r.start] {
                 return Err(SaspError::InvalidOptions(format!(
                     "start {} is in both '{}' and '{}' (a shard given twice?)",
@@ -528,7 +535,9 @@ fn stage_fit_plots(
 ) -> Result<Vec<&'static str>> {
     use crate::plot::petab as plots;
     let Some(best) = results.iter().find(|r| r.llh.is_finite()) else {
-        written.notes.push("no start has a finite likelihood: no plots".into());
+        let why =
+            if results.is_empty() { "no start was run (an empty shard)" } else { "no start has a finite likelihood" };
+        written.notes.push(format!("{why}: no plots"));
         return Ok(Vec::new());
     };
     let mut drawn = vec!["waterfall", "parameters"];

@@ -638,6 +638,16 @@ fn shards_of_a_fit_merge_into_the_unsharded_fit_and_foreign_parts_are_refused() 
     let parts = [FitPart::read(&changed, &part0).unwrap(), FitPart::read(&changed, &part1).unwrap()];
     let e = merge_fit(&changed, &parts).unwrap_err().to_string();
     assert!(e.contains("another problem"), "{e}");
+    // A shard without starts (7 of 8 for 5 starts) writes its empty table and
+    // no plots, removing those of the run before it in the folder; it merges.
+    let empty = run(3, Some(Shard { index: 7, count: 8 }), "merged");
+    assert_eq!(table(&empty), table(&whole).lines().next().unwrap().to_string() + "\n");
+    for name in ["waterfall", "parameters", "fit"] {
+        assert!(!empty.join(format!("{name}.png")).exists() && !empty.join(format!("{name}.svg")).exists(), "{name}");
+    }
+    assert_eq!(manifest(&empty)["fit"]["shard"], "7/8");
+    let (_, again) = merge_fit(&problem, &[read(&part0), read(&empty), read(&part1)]).unwrap();
+    assert_eq!(again, merged);
     // A part without its manifest cannot say which fit it belongs to.
     std::fs::remove_file(copy.join("starts.tsv.manifest.json")).unwrap();
     let e = FitPart::read(&problem, &copy).unwrap_err().to_string();
