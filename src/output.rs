@@ -98,6 +98,13 @@ pub struct Manifest {
     pub atol: f64,
     /// Solver work per arm (steps, rejected, rhs, Jacobians, factorizations, solves).
     pub solver_stats: Vec<(String, [usize; 6])>,
+    /// What else describes how the file was made, by kind of output (e.g.
+    /// `fit`: a PEtab fit's seed, starts, shard and Hessian model; see
+    /// [`FitRecord`](crate::petab::FitRecord)): each entry is written at
+    /// the top level beside the fields above, so a manifest without extras
+    /// reads exactly as before.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl Manifest {
@@ -129,6 +136,7 @@ impl Manifest {
             rtol: options.rtol,
             atol,
             solver_stats: Vec::new(),
+            extra: std::collections::BTreeMap::new(),
         })
     }
 

@@ -371,8 +371,11 @@ enum PetabAction {
         atol: f64,
     },
     /// Multistart maximum-likelihood fit: every start's result in
-    /// DIR/starts.tsv (best first) and the waterfall plot in DIR, then one
-    /// JSON line `{"best_llh", "starts", "converged", "wall_s"}`.
+    /// DIR/starts.tsv (best first) with its manifest (the problem's hash,
+    /// seed, starts, shard, Hessian model), the waterfall, parameter and
+    /// fit-versus-data plots in DIR (`.png` and `.svg`), then one JSON line
+    /// `{"best_llh", "starts", "converged", "wall_s"}`. Shards' folders
+    /// join with `merge`.
     Fit {
         /// Number of starts (Sobol' points in the bounds, on the parameters' scales).
         #[arg(long, default_value_t = 20)]
@@ -395,11 +398,24 @@ enum PetabAction {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Join the output folders of a sharded fit (`fit --shard i/n -o
+    /// PART`) into what the unsharded fit writes: DIR/starts.tsv (every
+    /// start, best first) with its manifest, and the plots; refuses parts
+    /// of another problem or fit (seed, starts, Hessian model, …), a start
+    /// in two parts and starts in none.
+    Merge {
+        /// The parts' output folders (each with starts.tsv and its manifest).
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Profile likelihoods: a multistart fit, then each estimated
     /// parameter's profile from the best start; DIR/profiles.tsv,
-    /// DIR/intervals.tsv (95 % likelihood-ratio intervals), a plot per
-    /// parameter, and one JSON line `{"best_llh", "parameters",
-    /// "identifiable", "wall_s"}`.
+    /// DIR/intervals.tsv (95 % likelihood-ratio intervals), each with its
+    /// manifest, a plot per parameter (`profile_ID.png` and `.svg`), and
+    /// one JSON line `{"best_llh", "parameters", "identifiable", "wall_s"}`.
     Profile {
         /// Starts of the fit that precedes the profiles.
         #[arg(long, default_value_t = 10)]
@@ -538,6 +554,34 @@ fn write_output(output: &Path, bytes: &[u8], manifest: Option<&Manifest>) -> sas
 /// with the given tolerances.
 fn petab_options(rtol: f64, atol: f64) -> sasp::solve::Options {
     sasp::solve::Options { rtol, atol: sasp::solve::Tolerance::Scalar(atol), ..sasp::petab::Problem::default_options() }
+}
+
+/// Prints what a fit or a merge wrote: its notes, the files, and the JSON
+/// line `{"best_llh", "starts", "converged", "wall_s"}`.
+fn report_fit(
+    output: &Path,
+    written: &sasp::petab::Written,
+    results: &[sasp::petab::StartResult],
+    start: std::time::Instant,
+) -> Outcome<()> {
+    for note in &written.notes {
+        eprintln!("note: {note}");
+    }
+    let names: Vec<String> = written
+        .files
+        .iter()
+        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|n| !n.ends_with(".manifest.json"))
+        .collect();
+    eprintln!("wrote {}: {} (tables with their manifests)", output.display(), names.join(", "));
+    let line = serde_json::json!({
+        "best_llh": results.first().map_or(f64::NEG_INFINITY, |r| r.llh),
+        "starts": results.len(),
+        "converged": results.iter().filter(|r| r.converged).count(),
+        "wall_s": start.elapsed().as_secs_f64(),
+    });
+    println!("{line}");
+    Ok(())
 }
 
 /// Where a single-file output went, for the closing message.
@@ -1163,56 +1207,27 @@ fn run(cli: Cli) -> Outcome<()> {
                 ..sasp::petab::FitSettings::default()
             };
             let results = problem.fit(&settings, |k| shard.is_none_or(|s| k % s.count == s.index))?;
-            std::fs::create_dir_all(&output).map_err(|e| sasp::SaspError::from(sasp::FileError::io(&output, e)))?;
-            let (rows, _, _) = problem.estimated_box()?;
-            let mut table = String::from("start\tllh\tconverged\tstop\titerations\tevaluations\twall_s");
-            for &i in &rows {
-                table.push('\t');
-                table.push_str(&problem.parameters[i].id);
-            }
-            table.push('\n');
-            for r in &results {
-                table.push_str(&format!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    r.start,
-                    r.llh,
-                    r.converged,
-                    r.stop.replace(['\t', '\n'], " "),
-                    r.iterations,
-                    r.evaluations,
-                    r.wall_s
-                ));
-                for x in &r.parameters {
-                    table.push_str(&format!("\t{x}"));
+            let record = sasp::petab::FitRecord::new(&problem, &settings, shard)?;
+            let written = sasp::petab::write_fit(&problem, &record, &results, &output)?;
+            report_fit(&output, &written, &results, start)?;
+        }
+        Command::Petab { problem: path, action: PetabAction::Merge { parts, output } } => {
+            for part in &parts {
+                if sasp::output::same_file(part, &output) {
+                    return usage(format!(
+                        "output '{}' is the part '{}': refusing to overwrite an input",
+                        output.display(),
+                        part.display()
+                    ));
                 }
-                table.push('\n');
             }
-            write_output(&output.join("starts.tsv"), table.as_bytes(), None)?;
-            let best = results.first().map_or(f64::NEG_INFINITY, |r| r.llh);
-            // The waterfall: each start's −log L above the best one's, best first.
-            let waterfall: Vec<(f64, f64)> = results
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.llh.is_finite())
-                .map(|(k, r)| ((k + 1) as f64, best - r.llh))
-                .collect();
-            for ext in ["png", "svg"] {
-                sasp::plot::line_chart(
-                    &waterfall,
-                    "Multistart fit: waterfall",
-                    "start (sorted by likelihood)",
-                    "−log L − (−log L of the best start)",
-                    output.join(format!("waterfall.{ext}")),
-                )?;
-            }
-            let line = serde_json::json!({
-                "best_llh": best,
-                "starts": results.len(),
-                "converged": results.iter().filter(|r| r.converged).count(),
-                "wall_s": start.elapsed().as_secs_f64(),
-            });
-            eprintln!("wrote {}/starts.tsv and waterfall.png/svg", output.display());
-            println!("{line}");
+            let start = std::time::Instant::now();
+            let problem = sasp::petab::Problem::from_file(&path)?;
+            let parts =
+                parts.iter().map(|dir| sasp::petab::FitPart::read(&problem, dir)).collect::<sasp::Result<Vec<_>>>()?;
+            let (record, results) = sasp::petab::merge_fit(&problem, &parts)?;
+            let written = sasp::petab::write_fit(&problem, &record, &results, &output)?;
+            report_fit(&output, &written, &results, start)?;
         }
         Command::Petab { problem: path, action: PetabAction::Profile { starts, seed, max_steps, output } } => {
             use rayon::prelude::*;
@@ -1230,43 +1245,21 @@ fn run(cli: Cli) -> Outcome<()> {
                 .into_par_iter()
                 .map(|j| problem.profile(j, &best.parameters, best.llh, &settings))
                 .collect::<sasp::Result<Vec<_>>>()?;
-            std::fs::create_dir_all(&output).map_err(|e| sasp::SaspError::from(sasp::FileError::io(&output, e)))?;
-            let mut table = String::from("parameter\tvalue\tllh\tratio\n");
-            let mut intervals = String::from("parameter\tbest\tlower95\tupper95\tidentifiable\n");
-            let show = |v: Option<f64>| v.map_or_else(|| "open".to_string(), |x| x.to_string());
-            let mut identifiable = 0;
-            for (j, p) in profiles.iter().enumerate() {
-                let id = &problem.parameters[p.parameter].id;
-                for &(x, llh) in &p.points {
-                    table.push_str(&format!("{id}\t{x}\t{llh}\t{}\n", 2.0 * (best.llh - llh)));
-                }
-                let closed = p.interval.0.is_some() && p.interval.1.is_some();
-                identifiable += usize::from(closed);
-                intervals.push_str(&format!(
-                    "{id}\t{}\t{}\t{}\t{closed}\n",
-                    best.parameters[j],
-                    show(p.interval.0),
-                    show(p.interval.1)
-                ));
-                let curve: Vec<(f64, f64)> =
-                    p.points.iter().map(|&(x, llh)| (x, 2.0 * (best.llh - llh).max(0.0))).collect();
-                sasp::plot::line_chart(
-                    &curve,
-                    &format!("Profile likelihood of {id} (95 %: ratio 3.84)"),
-                    &format!("{id} (on its scale)"),
-                    "−2 log(PL / L*)",
-                    output.join(format!("profile_{id}.png")),
-                )?;
+            let written = sasp::petab::write_profiles(&problem, &fit, &settings, best, &profiles, &output)?;
+            for note in &written.notes {
+                eprintln!("note: {note}");
             }
-            write_output(&output.join("profiles.tsv"), table.as_bytes(), None)?;
-            write_output(&output.join("intervals.tsv"), intervals.as_bytes(), None)?;
+            let identifiable = profiles.iter().filter(|p| p.interval.0.is_some() && p.interval.1.is_some()).count();
             let line = serde_json::json!({
                 "best_llh": best.llh,
                 "parameters": rows.len(),
                 "identifiable": identifiable,
                 "wall_s": start.elapsed().as_secs_f64(),
             });
-            eprintln!("wrote {}/profiles.tsv, intervals.tsv and a plot per parameter", output.display());
+            eprintln!(
+                "wrote {}/{{profiles.tsv, intervals.tsv}} with their manifests and a plot per parameter (.png, .svg)",
+                output.display()
+            );
             println!("{line}");
         }
         Command::Petab { problem: path, action: PetabAction::Simulate { output } } => {

@@ -80,26 +80,8 @@ impl Problem {
             let import = &imports[sim];
             let model = &import.model;
             let t0 = model.initial_time();
-            let mut y0 = model.initial_state();
-            if let Some(pre) = pre {
-                let pre_model = &imports[pre].model;
-                let (_, steady) = pre_model
-                    .steady_state(t0, &pre_model.initial_state(), method, options)
-                    .map_err(|e| in_condition(e, &self.conditions[*pre].id, "preequilibration"))?;
-                if steady.len() != y0.len() {
-                    return Err(SaspError::unsupported(
-                        "conditions whose models differ in their states",
-                        format!("preequilibration '{}'", self.conditions[*pre].id),
-                    ));
-                }
-                // The simulation condition's species overrides re-initialize their states.
-                let reset = self.reinitialized(*sim, import);
-                let mut y = steady;
-                for i in reset {
-                    y[i] = y0[i];
-                }
-                y0 = y;
-            }
+            let pre_import = pre.map(|p| (p, &imports[&p]));
+            let y0 = self.run_initial_state(pre_import, *sim, import, method, options)?;
             let times = self.finite_times(members);
             let context = |e: SaspError| in_condition(e, &self.conditions[*sim].id, "simulation");
             let solution = if times.is_empty() {
@@ -148,6 +130,42 @@ impl Problem {
         Ok(Evaluation { llh, chi2, n_data: simulated.len(), simulated })
     }
 
+    /// The initial state of the run of simulation condition `sim` (its
+    /// model `import`): the model's, or, after a preequilibration `pre`
+    /// (its condition and model), the preequilibration's steady state with
+    /// the states that the simulation condition's species overrides set
+    /// re-initialized.
+    pub(super) fn run_initial_state(
+        &self,
+        pre: Option<(usize, &Import)>,
+        sim: usize,
+        import: &Import,
+        method: Method,
+        options: &Options,
+    ) -> Result<Vec<f64>> {
+        let model = &import.model;
+        let y0 = model.initial_state();
+        let Some((pre, pre_import)) = pre else {
+            return Ok(y0);
+        };
+        let pre_model = &pre_import.model;
+        let (_, steady) = pre_model
+            .steady_state(model.initial_time(), &pre_model.initial_state(), method, options)
+            .map_err(|e| in_condition(e, &self.conditions[pre].id, "preequilibration"))?;
+        if steady.len() != y0.len() {
+            return Err(SaspError::unsupported(
+                "conditions whose models differ in their states",
+                format!("preequilibration '{}'", self.conditions[pre].id),
+            ));
+        }
+        // The simulation condition's species overrides re-initialize their states.
+        let mut y = steady;
+        for i in self.reinitialized(sim, import) {
+            y[i] = y0[i];
+        }
+        Ok(y)
+    }
+
     /// The simulation table of an evaluation (PEtab's format, with the
     /// noise σ and the residual added): one tab-separated row per
     /// measurement, in the measurement table's order.
@@ -191,6 +209,31 @@ impl Problem {
         times
     }
 
+    /// The simulated value (linear scale) of measurement `m`'s observable,
+    /// with its observable parameters, at the state `y` at time `t` of its
+    /// condition's model `import`.
+    pub(super) fn observable_value(
+        &self,
+        m: &Measurement,
+        import: &Import,
+        t: f64,
+        y: &[f64],
+        values: &[f64],
+    ) -> Result<f64> {
+        let o = &self.observables[m.observable];
+        Ok(o.formula.eval(
+            &|name| match placeholder(name, "observableParameter", &o.id) {
+                Some(n) => match &m.observable_parameters[n - 1] {
+                    Value::Number(x) => Some(*x),
+                    Value::Parameter(p) => self.parameter_index(p).map(|i| values[i]),
+                },
+                None if self.is_model_symbol(name) => import.value(name, t, y).ok(),
+                None => self.parameter_index(name).map(|i| values[i]),
+            },
+            t,
+        )?)
+    }
+
     /// Measurement `k` against the simulation `(t, y)` of its condition.
     pub(super) fn compare(
         &self,
@@ -213,13 +256,7 @@ impl Problem {
                 self.parameter_index(name).map(|i| values[i])
             }
         };
-        let simulation = o.formula.eval(
-            &|name| match placeholder(name, "observableParameter", &o.id) {
-                Some(n) => value_of(&m.observable_parameters[n - 1]),
-                None => model_or_table(name),
-            },
-            t,
-        )?;
+        let simulation = self.observable_value(m, import, t, y, values)?;
         let sigma = o.noise_formula.eval(
             &|name| match placeholder(name, "noiseParameter", &o.id) {
                 Some(n) => value_of(&m.noise_parameters[n - 1]),

@@ -48,16 +48,23 @@
 //! one file, more than one SBML file, mapping tables, extensions, noise
 //! distributions other than normal and Laplace — are refused by name.
 
+mod curves;
 mod fit;
 mod gradient;
 mod likelihood;
 mod profile;
+mod report;
 mod table;
 
+pub use curves::{Curve, MAX_CURVE_POINTS};
 pub use fit::{hessian_by_name, FitSettings, StartResult, MAX_FIT_PARAMETERS, MAX_STARTS};
 pub use gradient::Gradient;
 pub use likelihood::{Evaluation, Simulated, PETAB_ATOL, PETAB_RTOL};
 pub use profile::{Profile, ProfileSettings, CHI2_95};
+pub use report::{
+    hessian_name, merge_fit, read_starts, starts_header, starts_table, write_fit, write_profiles, FitPart, FitRecord,
+    Written, BEST_STARTS_WITHIN, CURVE_POINTS, FIT_PLOTS, INTERVALS_FILE, PROFILES_FILE, STARTS_FILE,
+};
 pub use table::{Table, MAX_TABLE_BYTES};
 
 use crate::error::{FileError, Result, SaspError};

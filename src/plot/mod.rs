@@ -18,6 +18,7 @@ use std::sync::Once;
 pub mod figure;
 pub mod observables;
 pub mod paper;
+pub mod petab;
 pub mod ssa;
 
 /// DejaVu Sans (free license, see `assets/fonts/DejaVu-LICENSE.txt`).

@@ -570,7 +570,52 @@ fn gsa_and_petab_commands_print_their_results() {
     );
     let best: f64 = table.lines().nth(1).unwrap().split('\t').nth(1).unwrap().parse().unwrap();
     assert_eq!(best, json["best_llh"].as_f64().unwrap());
-    assert!(fit.join("waterfall.png").exists() && fit.join("waterfall.svg").exists());
+    for file in ["waterfall.png", "waterfall.svg", "parameters.png", "parameters.svg", "fit.png", "fit.svg"] {
+        assert!(std::fs::metadata(fit.join(file)).unwrap().len() > 0, "{file}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fit.join("starts.tsv.manifest.json")).unwrap()).unwrap();
+    assert_eq!((manifest["fit"]["seed"].as_u64(), manifest["fit"]["shard"].is_null()), (Some(7), true), "{manifest}");
+    // Shards of the fit merge into the unsharded fit's table (but for the wall times).
+    let parts: Vec<PathBuf> = (0..2).map(|i| dir.join(format!("fit{i}"))).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let shard = format!("{i}/2");
+        let out =
+            sasp(&["petab", &s(&decay), "fit", "--starts", "3", "--seed", "7", "--shard", &shard, "-o", &s(part)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let merged = dir.join("merged");
+    let out = sasp(&["petab", &s(&decay), "merge", &s(&parts[1]), &s(&parts[0]), "-o", &s(&merged)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((json["starts"].as_u64(), json["best_llh"].as_f64()), (Some(3), Some(best)), "{json}");
+    let without_wall = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| {
+                let mut cells: Vec<&str> = l.split('\t').collect();
+                cells.remove(6);
+                cells.join("\t")
+            })
+            .collect()
+    };
+    let merged_table = std::fs::read_to_string(merged.join("starts.tsv")).unwrap();
+    assert_eq!(without_wall(&merged_table), without_wall(&table));
+    assert!(merged.join("fit.svg").exists() && merged.join("starts.tsv.manifest.json").exists());
+    // A part of a fit with another seed is refused (exit 1, naming it), and nothing written.
+    let other = dir.join("other");
+    let out = sasp(&["petab", &s(&decay), "fit", "--starts", "3", "--seed", "8", "--shard", "1/2", "-o", &s(&other)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let refused = dir.join("refused");
+    let out = sasp(&["petab", &s(&decay), "merge", &s(&parts[0]), &s(&other), "-o", &s(&refused)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("seed 7 against 8"), "{}", stderr(&out));
+    assert!(!refused.exists());
+    // A part alone: the missing start is named. The output as one of the parts: a usage error.
+    let out = sasp(&["petab", &s(&decay), "merge", &s(&parts[0]), "-o", &s(&refused)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("in no part: 1 "), "{}", stderr(&out));
+    let out = sasp(&["petab", &s(&decay), "merge", &s(&parts[0]), &s(&parts[1]), "-o", &s(&parts[0])]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let profile = dir.join("profile");
     let out = sasp(&["petab", &s(&decay), "profile", "--starts", "2", "-o", &s(&profile)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -578,7 +623,10 @@ fn gsa_and_petab_commands_print_their_results() {
     assert_eq!((json["parameters"].as_u64(), json["identifiable"].as_u64()), (Some(3), Some(3)), "{json}");
     let intervals = std::fs::read_to_string(profile.join("intervals.tsv")).unwrap();
     assert_eq!(intervals.lines().count(), 4, "{intervals}");
-    assert!(profile.join("profiles.tsv").exists() && profile.join("profile_sigma.png").exists());
+    for file in ["profiles.tsv.manifest.json", "intervals.tsv.manifest.json", "profile_sigma.png", "profile_sigma.svg"]
+    {
+        assert!(profile.join(file).exists(), "{file}");
+    }
     let out = sasp(&["petab", &s(&decay), "fit", "--hessian", "newton", "-o", &s(&fit)]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("newton"));

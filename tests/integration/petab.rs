@@ -514,3 +514,175 @@ fn profiles_give_the_analytic_interval_and_find_what_the_data_leave_free() {
     let hi = p.interval.1.unwrap();
     assert!((hi - (3.55 + half)).abs() < 5e-3, "{hi}");
 }
+
+/// `starts.tsv` without its `wall_s` column (the only one that differs
+/// between two runs of the same starts).
+fn without_wall_times(table: &str) -> String {
+    table
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<&str> = line.split('\t').collect();
+            assert!(cells.len() > 7, "{line}");
+            assert!(cells[6] == "wall_s" || cells[6].parse::<f64>().is_ok(), "{line}");
+            cells.remove(6);
+            cells.join("\t") + "\n"
+        })
+        .collect()
+}
+
+/// A folder of its own for one test's outputs.
+fn outputs(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sasp-petab-out-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn shards_of_a_fit_merge_into_the_unsharded_fit_and_foreign_parts_are_refused() {
+    use sasp::petab::{merge_fit, write_fit, FitPart, FitRecord, FitSettings};
+    use sasp::sweep::Shard;
+    let problem = Problem::from_file(data("decay/problem.yaml")).unwrap();
+    let dir = outputs("merge");
+    let settings = |seed: u64| FitSettings {
+        starts: 5,
+        seed,
+        optimizer: sasp::optimize::Settings { max_iterations: 30, ..Default::default() },
+        ..Default::default()
+    };
+    let run = |seed: u64, shard: Option<Shard>, name: &str| -> PathBuf {
+        let s = settings(seed);
+        let results = problem.fit(&s, |k| shard.is_none_or(|sh| k % sh.count == sh.index)).unwrap();
+        let record = FitRecord::new(&problem, &s, shard).unwrap();
+        let out = dir.join(name);
+        let written = write_fit(&problem, &record, &results, &out).unwrap();
+        assert!(written.files.contains(&out.join("starts.tsv")), "{written:?}");
+        out
+    };
+    let whole = run(3, None, "whole");
+    let part0 = run(3, Some(Shard { index: 0, count: 2 }), "part0");
+    let part1 = run(3, Some(Shard { index: 1, count: 2 }), "part1");
+    let read = |dir: &Path| FitPart::read(&problem, dir).unwrap();
+    let (record, merged) = merge_fit(&problem, &[read(&part1), read(&part0)]).unwrap();
+    assert_eq!(record, FitRecord::new(&problem, &settings(3), None).unwrap());
+    assert_eq!(merged.len(), 5);
+    let out = dir.join("merged");
+    let written = write_fit(&problem, &record, &merged, &out).unwrap();
+    // Byte for byte the unsharded table, but for the wall times.
+    let table = |dir: &Path| std::fs::read_to_string(dir.join("starts.tsv")).unwrap();
+    assert_eq!(table(&out).lines().count(), 6);
+    assert_eq!(without_wall_times(&table(&out)), without_wall_times(&table(&whole)));
+    assert_eq!(
+        read(&out).results.iter().map(|r| r.start).collect::<Vec<_>>(),
+        read(&whole).results.iter().map(|r| r.start).collect::<Vec<_>>()
+    );
+    // The shards hold 3 and 2 of the starts, best first.
+    assert_eq!(table(&part0).lines().count(), 4);
+    let llh: Vec<f64> = read(&out).results.iter().map(|r| r.llh).collect();
+    assert!(llh.windows(2).all(|w| w[0] >= w[1]), "{llh:?}");
+    // The manifests record the problem, the seed, the starts, the shard and the Hessian model.
+    let manifest = |dir: &Path| read_json(&dir.join("starts.tsv.manifest.json"));
+    for (dir, shard) in [
+        (&whole, serde_json::Value::Null),
+        (&part0, "0/2".into()),
+        (&part1, "1/2".into()),
+        (&out, serde_json::Value::Null),
+    ] {
+        let m = manifest(dir);
+        assert_eq!((m["fit"]["seed"].as_u64(), m["fit"]["starts"].as_u64()), (Some(3), Some(5)), "{m}");
+        assert_eq!(m["fit"]["shard"], shard, "{m}");
+        assert_eq!((m["fit"]["hessian"].as_str(), m["method"].as_str()), (Some("fisher"), Some("bdf")), "{m}");
+        assert_eq!(m["model"], "problem");
+        assert_eq!(m["model_hash"].as_str(), Some(problem.fingerprint().unwrap().as_str()));
+        assert_eq!(m["parameters"]["k"], 0.5);
+    }
+    // The plots: PNG and SVG, not empty; the steady-state measurement is left out of the fit plot, and said so.
+    if cfg!(feature = "plot") {
+        for name in ["waterfall", "parameters", "fit"] {
+            let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
+            assert!(png.len() > 1000 && png.starts_with(b"\x89PNG"), "{name}.png");
+            let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+            assert!(svg.starts_with("<svg") && svg.contains("</svg>") && svg.len() > 1000, "{name}.svg");
+        }
+        assert!(written.notes.iter().any(|n| n.contains("1 steady-state measurement")), "{:?}", written.notes);
+        let svg = std::fs::read_to_string(out.join("fit.svg")).unwrap();
+        for label in
+            ["obs_lin", "obs_log", "log10 obs_log10", "pre → high", "decay", "obs_lin (1 at steady state, not shown)"]
+        {
+            assert!(svg.contains(label), "fit.svg lacks '{label}'");
+        }
+        assert!(std::fs::read_to_string(out.join("parameters.svg")).unwrap().contains("sigma"));
+    }
+    // Refused: a part of a fit with another seed, naming it; a start in two
+    // parts; starts in none, named; a part of another problem.
+    let other = run(4, Some(Shard { index: 1, count: 2 }), "other-seed");
+    let e = merge_fit(&problem, &[read(&part0), read(&other)]).unwrap_err().to_string();
+    assert!(e.contains("seed 3 against 4") && e.contains("not parts of one fit"), "{e}");
+    let copy = dir.join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in ["starts.tsv", "starts.tsv.manifest.json"] {
+        std::fs::copy(part0.join(f), copy.join(f)).unwrap();
+    }
+    let e = merge_fit(&problem, &[read(&part0), read(&part1), read(&copy)]).unwrap_err().to_string();
+    assert!(e.contains("is in both") && e.contains("part0") && e.contains("copy"), "{e}");
+    let e = merge_fit(&problem, &[read(&part0)]).unwrap_err().to_string();
+    assert!(e.contains("2 of the fit's 5 starts are in no part: 1, 3"), "{e}");
+    let changed = Problem::from_file(altered(
+        "merge-other",
+        "parameters.tsv",
+        "parameterId\tparameterScale\tlowerBound\tupperBound\tnominalValue\testimate\nk\tlog10\t0.001\t10\t0.6\t1\nsigma\tlin\t0.01\t10\t0.3\t1\noff\tlin\t-1\t1\t0.1\t1\n",
+    ))
+    .unwrap();
+    let parts = [FitPart::read(&changed, &part0).unwrap(), FitPart::read(&changed, &part1).unwrap()];
+    let e = merge_fit(&changed, &parts).unwrap_err().to_string();
+    assert!(e.contains("another problem"), "{e}");
+    // A shard without starts (7 of 8 for 5 starts) writes its empty table and
+    // no plots, removing those of the run before it in the folder; it merges.
+    let empty = run(3, Some(Shard { index: 7, count: 8 }), "merged");
+    assert_eq!(table(&empty), table(&whole).lines().next().unwrap().to_string() + "\n");
+    for name in ["waterfall", "parameters", "fit"] {
+        assert!(!empty.join(format!("{name}.png")).exists() && !empty.join(format!("{name}.svg")).exists(), "{name}");
+    }
+    assert_eq!(manifest(&empty)["fit"]["shard"], "7/8");
+    let (_, again) = merge_fit(&problem, &[read(&part0), read(&empty), read(&part1)]).unwrap();
+    assert_eq!(again, merged);
+    // A part without its manifest cannot say which fit it belongs to.
+    std::fs::remove_file(copy.join("starts.tsv.manifest.json")).unwrap();
+    let e = FitPart::read(&problem, &copy).unwrap_err().to_string();
+    assert!(e.contains("no manifest"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn profile_outputs_have_manifests_and_a_plot_per_parameter() {
+    let problem = offset_problem("profile-out", "off + A", "");
+    let fit = sasp::petab::FitSettings { starts: 2, seed: 9, ..Default::default() };
+    let best = problem.fit(&fit, |_| true).unwrap().remove(0);
+    let settings = sasp::petab::ProfileSettings { max_steps: 10, ..Default::default() };
+    let profiles = vec![problem.profile(0, &best.parameters, best.llh, &settings).unwrap()];
+    let dir = outputs("profile");
+    sasp::petab::write_profiles(&problem, &fit, &settings, &best, &profiles, &dir).unwrap();
+    let intervals = std::fs::read_to_string(dir.join("intervals.tsv")).unwrap();
+    assert!(intervals.starts_with("parameter\tbest\tlower95\tupper95\tidentifiable\noff\t"), "{intervals}");
+    assert!(intervals.trim_end().ends_with("\ttrue"), "{intervals}");
+    let points = std::fs::read_to_string(dir.join("profiles.tsv")).unwrap();
+    assert_eq!(points.lines().count(), 1 + profiles[0].points.len());
+    for table in ["profiles.tsv", "intervals.tsv"] {
+        let m = read_json(&dir.join(format!("{table}.manifest.json")));
+        assert_eq!((m["fit"]["seed"].as_u64(), m["fit"]["starts"].as_u64()), (Some(9), Some(2)), "{m}");
+        assert_eq!(m["profile"]["max_steps"].as_u64(), Some(10), "{m}");
+        assert_eq!(m["best"]["llh"].as_f64(), Some(best.llh), "{m}");
+    }
+    if cfg!(feature = "plot") {
+        for ext in ["png", "svg"] {
+            let bytes = std::fs::read(dir.join(format!("profile_off.{ext}"))).unwrap();
+            assert!(bytes.len() > 1000, "profile_off.{ext}");
+        }
+        let svg = std::fs::read_to_string(dir.join("profile_off.svg")).unwrap();
+        assert!(svg.contains("95 % threshold") && svg.contains("Profile likelihood of off"), "profile_off.svg");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
