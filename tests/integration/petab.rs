@@ -440,8 +440,9 @@ fn a_multistart_fit_runs_its_starts_in_parallel_and_by_shard_reproducibly() {
     assert!(best.llh >= problem.evaluate_nominal().unwrap().llh, "the optimum is no worse than the nominal values");
     // The reported likelihood is the problem's at the reported point. (The
     // decay problem's Laplace measurement ends at residual 0, a kink of |r|
-    // where the projected Levenberg–Marquardt steps stall short of the
-    // optimum in σ: docs/petab.md; stationarity is checked on Boehm's.)
+    // where the optimizer's quadratic model is wrong and its steps can
+    // stall short of the optimum in σ: docs/petab.md; stationarity is
+    // checked on Boehm's.)
     let mut values = problem.nominal_values().unwrap();
     let (rows, _, _) = problem.estimated_box().unwrap();
     for (k, &i) in rows.iter().enumerate() {
