@@ -114,10 +114,7 @@ impl Manifest {
         method: crate::solve::Method,
         options: &crate::solve::Options,
     ) -> Result<Manifest> {
-        let atol = match &options.atol {
-            crate::solve::Tolerance::Scalar(a) => *a,
-            crate::solve::Tolerance::PerComponent(v) => v.iter().copied().fold(0.0, f64::max),
-        };
+        let atol = options.atol.largest();
         let parameters = model
             .spec()
             .parameters

@@ -1206,8 +1206,9 @@ fn run(cli: Cli) -> Outcome<()> {
                 optimizer: sasp::optimize::Settings { max_iterations, hessian, ..sasp::optimize::Settings::default() },
                 ..sasp::petab::FitSettings::default()
             };
-            let results = problem.fit(&settings, |k| shard.is_none_or(|s| k % s.count == s.index))?;
+            // The record (and the problem files' hash) as the fit starts.
             let record = sasp::petab::FitRecord::new(&problem, &settings, shard)?;
+            let results = problem.fit(&settings, |k| shard.is_none_or(|s| k % s.count == s.index))?;
             let written = sasp::petab::write_fit(&problem, &record, &results, &output)?;
             report_fit(&output, &written, &results, start)?;
         }

@@ -114,26 +114,17 @@ impl Problem {
 
     /// `−log L`, its gradient and the Hessian model at `x` (estimated
     /// parameters on their scales; the others at their nominal values).
-    pub(super) fn objective(
-        &self,
-        rows: &[usize],
-        x: &[f64],
-        options: &Options,
-    ) -> Result<crate::optimize::Evaluation> {
-        let mut values = self.nominal_values()?;
-        for (&i, &xi) in rows.iter().zip(x) {
-            values[i] = self.parameters[i].scale.to_linear(xi);
-        }
-        let g = self.gradient(&values, options)?;
+    pub(super) fn objective(&self, x: &[f64], options: &Options) -> Result<crate::optimize::Evaluation> {
+        let g = self.gradient(&self.values_at(x)?, options)?;
         Ok((-g.evaluation.llh, g.gradient.iter().map(|v| -v).collect(), g.fisher))
     }
 
     /// Fits from start `k` of `settings`' sequence.
     pub fn fit_start(&self, k: usize, settings: &FitSettings) -> Result<StartResult> {
-        let (rows, lower, upper) = self.estimated_box()?;
+        let (_, lower, upper) = self.estimated_box()?;
         let initial = self.start_point(k, settings.seed)?;
         let clock = std::time::Instant::now();
-        let objective = |x: &[f64]| self.objective(&rows, x, &settings.options);
+        let objective = |x: &[f64]| self.objective(x, &settings.options);
         let result = match minimize(objective, &initial, &lower, &upper, &settings.optimizer) {
             Ok(m) => StartResult {
                 start: k,
@@ -174,9 +165,15 @@ impl Problem {
         let selected: Vec<usize> = (0..settings.starts).filter(|&k| run(k)).collect();
         let mut results =
             selected.par_iter().map(|&k| self.fit_start(k, settings)).collect::<Result<Vec<StartResult>>>()?;
-        results.sort_by(|a, b| b.llh.total_cmp(&a.llh).then(a.start.cmp(&b.start)));
+        best_first(&mut results);
         Ok(results)
     }
+}
+
+/// Sorts starts best first (highest `log L`), ties by start index: the one
+/// order of a fit's results, whether run whole, by shard, or merged.
+pub(crate) fn best_first(results: &mut [StartResult]) {
+    results.sort_by(|a, b| b.llh.total_cmp(&a.llh).then(a.start.cmp(&b.start)));
 }
 
 /// The optimizer's Hessian model by name: `fisher` or `bfgs`.

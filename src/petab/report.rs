@@ -157,25 +157,29 @@ pub struct FitRecord {
     /// The shard this run did (`None`: every start).
     pub shard: Option<Shard>,
     /// The manifest's `fit` object without `shard`: `seed`, `starts`,
-    /// `hessian` (`fisher` or `bfgs`), `max_iterations`,
+    /// `optimizer` (the method's name), `hessian` (`fisher` or `bfgs`),
+    /// `max_iterations`, `initial_radius`,
     /// `gradient_tolerance`, `value_tolerance`, `step_tolerance` and
     /// `estimated` (the parameters' ids, in the table's column order).
     pub settings: Map<String, Json>,
 }
 
+/// The optimizer a fit's record names (so that parts of fits by another
+/// method, from an earlier version, are not merged with this one's).
+const OPTIMIZER: &str = "interior reflective trust region (Coleman-Li)";
+
 impl FitRecord {
     /// The record of a fit of `problem` with `settings`, of `shard` (if any).
     pub fn new(problem: &Problem, settings: &FitSettings, shard: Option<Shard>) -> Result<FitRecord> {
         let o = &settings.optimizer;
-        let atol = match &settings.options.atol {
-            crate::solve::Tolerance::Scalar(a) => *a,
-            crate::solve::Tolerance::PerComponent(v) => v.iter().copied().fold(0.0, f64::max),
-        };
+        let atol = settings.options.atol.largest();
         let fit = json!({
             "seed": settings.seed,
             "starts": settings.starts,
+            "optimizer": OPTIMIZER,
             "hessian": hessian_name(o.hessian),
             "max_iterations": o.max_iterations,
+            "initial_radius": o.initial_radius,
             "gradient_tolerance": o.gradient_tolerance,
             "value_tolerance": o.value_tolerance,
             "step_tolerance": o.step_tolerance,
@@ -234,7 +238,10 @@ impl FitRecord {
             rtol,
             atol,
             seed,
-            starts: usize::try_from(starts).map_err(|_| bad(format!("{starts} starts")))?,
+            starts: usize::try_from(starts)
+                .ok()
+                .filter(|&n| (1..=super::MAX_STARTS).contains(&n))
+                .ok_or_else(|| bad(format!("{starts} starts (a fit has 1 to {})", super::MAX_STARTS)))?,
             shard,
             settings,
         })
@@ -337,10 +344,11 @@ pub fn read_starts(problem: &Problem, record: &FitRecord, path: &Path, text: &st
                 format!("a row of {} fields, the header has {fields} (a row cut short?)", cells.len()),
             ));
         }
+        // Finite numbers, but for the −∞ log-likelihood of a failed start.
         let number = |k: usize| -> Result<f64> {
-            cells[k].parse::<f64>().map_err(|_| {
-                at(line, format!("{} '{}' is not a number", header.split('\t').nth(k).unwrap_or(""), cells[k]))
-            })
+            cells[k].parse::<f64>().ok().filter(|v| v.is_finite() || (k == 1 && *v == f64::NEG_INFINITY)).ok_or_else(
+                || at(line, format!("{} '{}' is not a number", header.split('\t').nth(k).unwrap_or(""), cells[k])),
+            )
         };
         let count = |k: usize| -> Result<usize> {
             cells[k].parse::<usize>().map_err(|_| {
@@ -393,18 +401,17 @@ impl FitPart {
     pub fn read(problem: &Problem, dir: &Path) -> Result<FitPart> {
         let table = dir.join(STARTS_FILE);
         let manifest = manifest_path(&table);
-        let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| SaspError::from(FileError::io(path, e)));
-        let text = read(&table)?;
-        let manifest_text = match std::fs::read_to_string(&manifest) {
+        let text = super::table::read_text(&table)?;
+        let manifest_text = match super::table::read_text(&manifest) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(SaspError::File(FileError::Io { source, .. })) if source.kind() == std::io::ErrorKind::NotFound => {
                 return Err(SaspError::InvalidOptions(format!(
                     "{} has no manifest ({}): nothing tells which fit it is part of",
                     table.display(),
                     manifest.display()
                 )))
             }
-            Err(e) => return Err(FileError::io(&manifest, e).into()),
+            Err(e) => return Err(e),
         };
         let record = FitRecord::from_manifest(&manifest, &manifest_text)?;
         let results = read_starts(problem, &record, &table, &text)?;
@@ -480,7 +487,7 @@ pub fn merge_fit(problem: &Problem, parts: &[FitPart]) -> Result<(FitRecord, Vec
     }
     let mut results: Vec<StartResult> = parts.iter().flat_map(|p| p.results.iter().cloned()).collect();
     // As Problem::fit orders its results.
-    results.sort_by(|a, b| b.llh.total_cmp(&a.llh).then(a.start.cmp(&b.start)));
+    super::fit::best_first(&mut results);
     Ok((FitRecord { shard: None, ..first.record.clone() }, results))
 }
 

@@ -29,19 +29,24 @@ pub struct Row<'t> {
     cells: &'t [String],
 }
 
+/// The text of a file of at most [`MAX_TABLE_BYTES`] (a larger one is refused
+/// before it is read whole).
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    let file = std::fs::File::open(path).map_err(|e| FileError::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TABLE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| FileError::io(path, e))?;
+    if bytes.len() > MAX_TABLE_BYTES {
+        return Err(syntax(path, 1, 1, format!("larger than {} MiB", MAX_TABLE_BYTES >> 20)));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| FileError::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)).into())
+}
+
 impl Table {
     /// Reads a table; refuses files above [`MAX_TABLE_BYTES`], rows with
     /// more cells than the header, and repeated column names.
     pub fn read(path: &Path) -> Result<Table> {
-        let file = std::fs::File::open(path).map_err(|e| FileError::io(path, e))?;
-        let mut bytes = Vec::new();
-        file.take(MAX_TABLE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| FileError::io(path, e))?;
-        if bytes.len() > MAX_TABLE_BYTES {
-            return Err(syntax(path, 1, 1, format!("larger than {} MiB", MAX_TABLE_BYTES >> 20)));
-        }
-        let text = String::from_utf8(bytes)
-            .map_err(|e| FileError::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
-        Table::parse(&text, path)
+        Table::parse(&read_text(path)?, path)
     }
 
     /// Parses table text; `path` names it in errors.

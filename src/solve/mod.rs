@@ -200,6 +200,14 @@ pub enum Tolerance {
 }
 
 impl Tolerance {
+    /// The largest tolerance of any component (the scalar itself).
+    pub fn largest(&self) -> f64 {
+        match self {
+            Tolerance::Scalar(v) => *v,
+            Tolerance::PerComponent(v) => v.iter().copied().fold(0.0, f64::max),
+        }
+    }
+
     /// The tolerance of component `i`.
     #[inline]
     pub fn get(&self, i: usize) -> f64 {

@@ -650,6 +650,20 @@ fn shards_of_a_fit_merge_into_the_unsharded_fit_and_foreign_parts_are_refused() 
     assert_eq!(manifest(&empty)["fit"]["shard"], "7/8");
     let (_, again) = merge_fit(&problem, &[read(&part0), read(&empty), read(&part1)]).unwrap();
     assert_eq!(again, merged);
+    // A part by another optimizer (an earlier version's, say) is of another
+    // fit; a manifest claiming more starts than a fit has is refused before
+    // anything is allocated for them.
+    let manifest_text = std::fs::read_to_string(copy.join("starts.tsv.manifest.json")).unwrap();
+    let optimizer = manifest(&copy)["fit"]["optimizer"].as_str().unwrap().to_string();
+    let foreign = manifest_text.replace(&optimizer, "projected Levenberg-Marquardt");
+    std::fs::write(copy.join("starts.tsv.manifest.json"), &foreign).unwrap();
+    let e = merge_fit(&problem, &[read(&copy), read(&part1)]).unwrap_err().to_string();
+    assert!(e.contains("optimizer") && e.contains("Levenberg"), "{e}");
+    let huge = manifest_text.replace("\"starts\": 5", "\"starts\": 1000000000000000");
+    assert_ne!(huge, manifest_text);
+    std::fs::write(copy.join("starts.tsv.manifest.json"), &huge).unwrap();
+    let e = FitPart::read(&problem, &copy).unwrap_err().to_string();
+    assert!(e.contains("1000000000000000 starts"), "{e}");
     // A part without its manifest cannot say which fit it belongs to.
     std::fs::remove_file(copy.join("starts.tsv.manifest.json")).unwrap();
     let e = FitPart::read(&problem, &copy).unwrap_err().to_string();
