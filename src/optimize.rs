@@ -221,7 +221,7 @@ where
         if inside && predicted < settings.value_tolerance * (1.0 + f.abs()) {
             break Stop::Value;
         }
-        if !(predicted > 0.0) {
+        if predicted.is_nan() || predicted <= 0.0 {
             break Stop::NoProgress;
         }
         let mut trial = x.clone();
