@@ -57,13 +57,7 @@ impl Problem {
             if finite.is_empty() {
                 continue;
             }
-            for c in pre.iter().chain(std::iter::once(sim)) {
-                if !imports.contains_key(c) {
-                    let doc = self.condition_document(*c, values)?;
-                    let source = format!("{} under condition '{}'", self.sbml_path.display(), self.conditions[*c].id);
-                    imports.insert(*c, Import::from_document(&doc, &source)?);
-                }
-            }
+            self.import_conditions(&mut imports, *pre, *sim, values)?;
             let import = &imports[sim];
             let t0 = import.model.initial_time();
             let y0 = self.run_initial_state(pre.map(|p| (p, &imports[&p])), *sim, import, method, options)?;

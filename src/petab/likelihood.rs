@@ -54,6 +54,25 @@ impl Problem {
         self.evaluate(&self.nominal_values()?, Method::Rodas5p, &Problem::default_options())
     }
 
+    /// Imports the SBML model under conditions `pre` (if any) and `sim`
+    /// with parameter `values` into `imports`, unless already there.
+    pub(super) fn import_conditions(
+        &self,
+        imports: &mut HashMap<usize, Import>,
+        pre: Option<usize>,
+        sim: usize,
+        values: &[f64],
+    ) -> Result<()> {
+        for c in pre.into_iter().chain(std::iter::once(sim)) {
+            if let std::collections::hash_map::Entry::Vacant(entry) = imports.entry(c) {
+                let doc = self.condition_document(c, values)?;
+                let source = format!("{} under condition '{}'", self.sbml_path.display(), self.conditions[c].id);
+                entry.insert(Import::from_document(&doc, &source)?);
+            }
+        }
+        Ok(())
+    }
+
     /// The likelihood at `values` (one per row of the parameter table, on
     /// the linear scale): every condition simulated (after its
     /// preequilibration) at its measurement times, every measurement
@@ -70,13 +89,7 @@ impl Problem {
         let mut imports: HashMap<usize, Import> = HashMap::new();
         let mut simulated: Vec<Option<Simulated>> = vec![None; self.measurements.len()];
         for ((pre, sim), members) in &groups {
-            for c in pre.iter().chain(std::iter::once(sim)) {
-                if !imports.contains_key(c) {
-                    let doc = self.condition_document(*c, values)?;
-                    let source = format!("{} under condition '{}'", self.sbml_path.display(), self.conditions[*c].id);
-                    imports.insert(*c, Import::from_document(&doc, &source)?);
-                }
-            }
+            self.import_conditions(&mut imports, *pre, *sim, values)?;
             let import = &imports[sim];
             let model = &import.model;
             let t0 = model.initial_time();
