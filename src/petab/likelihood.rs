@@ -236,15 +236,29 @@ impl Problem {
         let o = &self.observables[m.observable];
         Ok(o.formula.eval(
             &|name| match placeholder(name, "observableParameter", &o.id) {
-                Some(n) => match &m.observable_parameters[n - 1] {
-                    Value::Number(x) => Some(*x),
-                    Value::Parameter(p) => self.parameter_index(p).map(|i| values[i]),
-                },
-                None if self.is_model_symbol(name) => import.value(name, t, y).ok(),
-                None => self.parameter_index(name).map(|i| values[i]),
+                Some(n) => self.value_of(&m.observable_parameters[n - 1], values),
+                None => self.model_or_table(name, import, t, y, values),
             },
             t,
         )?)
+    }
+
+    /// A measurement's override: a number, or a parameter's value.
+    fn value_of(&self, v: &Value, values: &[f64]) -> Option<f64> {
+        match v {
+            Value::Number(x) => Some(*x),
+            Value::Parameter(p) => self.parameter_index(p).map(|i| values[i]),
+        }
+    }
+
+    /// A symbol of a formula: the model's value at `(t, y)`, else the
+    /// parameter table's.
+    fn model_or_table(&self, name: &str, import: &Import, t: f64, y: &[f64], values: &[f64]) -> Option<f64> {
+        if self.is_model_symbol(name) {
+            import.value(name, t, y).ok()
+        } else {
+            self.parameter_index(name).map(|i| values[i])
+        }
     }
 
     /// Measurement `k` against the simulation `(t, y)` of its condition.
@@ -258,23 +272,12 @@ impl Problem {
         values: &[f64],
     ) -> Result<Simulated> {
         let o = &self.observables[m.observable];
-        let value_of = |v: &Value| match v {
-            Value::Number(x) => Some(*x),
-            Value::Parameter(p) => self.parameter_index(p).map(|i| values[i]),
-        };
-        let model_or_table = |name: &str| {
-            if self.is_model_symbol(name) {
-                import.value(name, t, y).ok()
-            } else {
-                self.parameter_index(name).map(|i| values[i])
-            }
-        };
         let simulation = self.observable_value(m, import, t, y, values)?;
         let sigma = o.noise_formula.eval(
             &|name| match placeholder(name, "noiseParameter", &o.id) {
-                Some(n) => value_of(&m.noise_parameters[n - 1]),
+                Some(n) => self.value_of(&m.noise_parameters[n - 1], values),
                 None if name == o.id => Some(simulation),
-                None => model_or_table(name),
+                None => self.model_or_table(name, import, t, y, values),
             },
             t,
         )?;

@@ -97,11 +97,16 @@ impl Problem {
     /// [`Problem::fingerprint`], `parameters` the nominal values (null where
     /// the table has none), and `problem` the YAML file's path.
     pub fn manifest(&self, rtol: f64, atol: f64) -> Result<Manifest> {
+        Ok(self.manifest_hashed(rtol, atol, self.fingerprint()?))
+    }
+
+    /// [`Problem::manifest`] with the problem's hash already computed.
+    fn manifest_hashed(&self, rtol: f64, atol: f64, model_hash: String) -> Manifest {
         let mut manifest = Manifest {
             sasp_version: env!("CARGO_PKG_VERSION").to_string(),
             command: std::env::args().collect(),
             model: self.name(),
-            model_hash: self.fingerprint()?,
+            model_hash,
             parameters: self.parameters.iter().map(|p| (p.id.clone(), p.nominal)).collect(),
             arms: Vec::new(),
             method: "bdf".to_string(),
@@ -111,7 +116,7 @@ impl Problem {
             extra: Default::default(),
         };
         manifest.extra.insert("problem".into(), json!(self.path.display().to_string()));
-        Ok(manifest)
+        manifest
     }
 
     /// The estimated parameters' ids, in the order of the start points.
@@ -198,13 +203,12 @@ impl FitRecord {
     }
 
     /// The manifest of the fit's `starts.tsv`.
-    pub fn manifest(&self, problem: &Problem) -> Result<Manifest> {
-        let mut manifest = problem.manifest(self.rtol, self.atol)?;
-        manifest.model_hash = self.model_hash.clone();
+    pub fn manifest(&self, problem: &Problem) -> Manifest {
+        let mut manifest = problem.manifest_hashed(self.rtol, self.atol, self.model_hash.clone());
         let mut fit = self.settings.clone();
         fit.insert("shard".into(), self.shard.map_or(Json::Null, |s| json!(format!("{}/{}", s.index, s.count))));
         manifest.extra.insert("fit".into(), Json::Object(fit));
-        Ok(manifest)
+        manifest
     }
 
     /// Reads the record from the manifest text `text` of a fit's
@@ -504,7 +508,7 @@ pub fn write_fit(problem: &Problem, record: &FitRecord, results: &[StartResult],
     let mut written = Written::default();
     let table = dir.join(STARTS_FILE);
     staged.bytes(&table, starts_table(problem, results)?.as_bytes())?;
-    staged.manifest(&table, &record.manifest(problem)?)?;
+    staged.manifest(&table, &record.manifest(problem))?;
     written.files.extend([table.clone(), manifest_path(&table)]);
     #[cfg(feature = "plot")]
     let drawn = stage_fit_plots(problem, record, results, dir, &mut staged, &mut written)?;
@@ -597,7 +601,7 @@ pub fn write_profiles(
     dir: &Path,
 ) -> Result<Written> {
     let record = FitRecord::new(problem, fit, None)?;
-    let mut manifest = record.manifest(problem)?;
+    let mut manifest = record.manifest(problem);
     manifest.extra.insert(
         "profile".into(),
         json!({
@@ -613,11 +617,11 @@ pub fn write_profiles(
     let show = |v: Option<f64>| v.map_or_else(|| "open".to_string(), |x| x.to_string());
     let (rows, _, _) = problem.estimated_box()?;
     for p in profiles {
+        let j =
+            rows.iter().position(|&i| i == p.parameter).filter(|&j| j < best.parameters.len()).ok_or_else(|| {
+                SaspError::InvalidOptions(format!("a profile of parameter {}, which is not estimated", p.parameter))
+            })?;
         let id = &problem.parameters[p.parameter].id;
-        let j = rows
-            .iter()
-            .position(|&i| i == p.parameter)
-            .ok_or_else(|| SaspError::InvalidOptions(format!("a profile of '{id}', which is not estimated")))?;
         for &(x, llh) in &p.points {
             table.push_str(&format!("{id}\t{x}\t{llh}\t{}\n", 2.0 * (best.llh - llh)));
         }

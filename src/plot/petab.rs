@@ -332,14 +332,23 @@ pub fn fit_versus_data(problem: &Problem, curves: &[Curve], path: &Path) -> Resu
     if panels.iter().all(|p| p.lines.is_empty() && p.points.is_empty()) {
         return Err(SaspError::NothingToPlot("no measurement at a finite time".into()));
     }
+    // A bounded image: at most MAX_FIT_PANELS observables, the rest counted.
+    let mut title = problem.name();
+    if panels.len() > MAX_FIT_PANELS {
+        title.push_str(&format!(" (the first {MAX_FIT_PANELS} of {} observables)", panels.len()));
+        panels.truncate(MAX_FIT_PANELS);
+    }
     let columns = (panels.len() as f64).sqrt().ceil().clamp(1.0, 4.0) as usize;
     let rows = panels.len().div_ceil(columns);
     let labels: Vec<String> = runs.iter().map(|&r| run_label(r)).collect();
     let legend_rows = labels.len().min(MAX_LEGEND).div_ceil(LEGEND_COLUMNS) + usize::from(labels.len() > MAX_LEGEND);
     let width = 560 * columns as u32 + 40;
     let height = 440 * rows as u32 + 70 + 26 * legend_rows as u32 + 20;
-    render(path, (width, height), &FitPlot { title: problem.name(), panels, columns, labels })
+    render(path, (width, height), &FitPlot { title, panels, columns, labels })
 }
+
+/// Most observables (panels) one fit-versus-data plot draws.
+const MAX_FIT_PANELS: usize = 48;
 
 /// Most legend entries drawn (one per run); the rest are counted.
 const MAX_LEGEND: usize = 24;
