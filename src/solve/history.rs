@@ -129,6 +129,11 @@ impl History {
         self.t0
     }
 
+    /// Would recording one more step exceed [`MAX_HISTORY_VALUES`]?
+    pub fn is_full(&self) -> bool {
+        self.samples.len() + NODES * self.components.len() > MAX_HISTORY_VALUES
+    }
+
     /// Where the record ends: the end of the last step (`t0` before any).
     pub fn end(&self) -> f64 {
         self.end.last().copied().unwrap_or(self.t0)
@@ -177,8 +182,9 @@ impl History {
         let m = self.components.len();
         if self.samples.len() + NODES * m > MAX_HISTORY_VALUES {
             return Err(SaspError::InvalidOptions(format!(
-                "the history the delays read would exceed {MAX_HISTORY_VALUES} values ({} steps of {m} \
-                 components) at t = {tb}: shorten the run or loosen the tolerances",
+                "the recorded solution (the history delays read, or the run an adjoint reads) would exceed \
+                 {MAX_HISTORY_VALUES} values ({} steps of {m} components) at t = {tb}: shorten the run or \
+                 loosen the tolerances",
                 self.end.len()
             )));
         }

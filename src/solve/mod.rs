@@ -6,6 +6,7 @@
 //! requested times, exact stops with state jumps, and event location.
 //! See `docs/solvers.md` for which method to use when.
 
+pub mod adjoint;
 pub mod ark;
 pub mod bdf;
 pub mod block_tridiagonal;

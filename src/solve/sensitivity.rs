@@ -37,7 +37,7 @@
 
 use super::bdf::Bdf;
 use super::jacobian::IterationMatrix;
-use super::linalg::{BandedLayout, JacobianStructure, Singular};
+use super::linalg::{JacobianStructure, Singular};
 use super::linear::LinearSolver;
 use super::pattern::SparsityPattern;
 use super::sparse::SparseLu;
@@ -99,26 +99,7 @@ impl<S: OdeSystem> Variational<S> {
                 "the system",
             ));
         }
-        let (pattern, scatter) = match &structure {
-            JacobianStructure::Sparse(p) => (p.clone(), (0..p.nnz()).collect()),
-            JacobianStructure::Dense => {
-                let p = SparsityPattern::from_rows(n, (0..n).map(|_| (0..n).collect()).collect());
-                let scatter = (0..n * n).map(|k| p.position(k % n, k / n).unwrap_or(usize::MAX)).collect();
-                (p, scatter)
-            }
-            &JacobianStructure::Banded { lower, upper } => {
-                let rows = (0..n).map(|i| (i.saturating_sub(lower)..(i + upper + 1).min(n)).collect()).collect();
-                let p = SparsityPattern::from_rows(n, rows);
-                let layout = BandedLayout { lower, upper };
-                let mut scatter = vec![usize::MAX; len];
-                for i in 0..n {
-                    for &j in p.row(i) {
-                        scatter[layout.index(i, j)] = p.position(i, j).unwrap_or(usize::MAX);
-                    }
-                }
-                (p, scatter)
-            }
-        };
+        let (pattern, scatter) = super::adjoint::compressed_pattern(&structure, n);
         let blocks = SparsityPattern::from_rows(
             n * (m + 1),
             (0..=m)
