@@ -24,6 +24,7 @@ mod build;
 mod reparameterize;
 #[rustfmt::skip]
 mod builtin_kernels;
+pub mod adjoint;
 pub mod compartment;
 pub mod compiled;
 pub mod delay;

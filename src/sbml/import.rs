@@ -134,6 +134,8 @@ pub struct Import {
     /// `∂y₀/∂q` for each seed `q` of [`Import::with_sensitivities`]
     /// (empty for a plain import).
     initial_sensitivities: Vec<Vec<f64>>,
+    /// The states [`Import::with_sensitivities`] gave zero rate, by index.
+    pub(super) zero_rate: Vec<usize>,
 }
 
 impl Model {
@@ -170,6 +172,13 @@ impl Import {
     /// the model's states (empty for a plain import).
     pub fn initial_sensitivities(&self) -> &[Vec<f64>] {
         &self.initial_sensitivities
+    }
+
+    /// The states whose rate [`Import::with_sensitivities`] made zero
+    /// (the seeds, and what their initial assignments set), by index: what
+    /// [`Model::adjoint_run`] holds (empty for a plain import).
+    pub fn zero_rate_states(&self) -> &[usize] {
+        &self.zero_rate
     }
 
     /// The model's name for an SBML id.
@@ -612,7 +621,14 @@ impl<'d> Importer<'d> {
         let initial_sensitivities =
             if seeds.is_empty() { Vec::new() } else { self.initial_state_derivatives(&model, seeds, &initial)? };
         let species_order = doc.species.iter().map(|s| s.id.clone()).collect();
-        Ok(Import { model, names: self.names, species: self.species, species_order, initial_sensitivities })
+        Ok(Import {
+            model,
+            names: self.names,
+            species: self.species,
+            species_order,
+            initial_sensitivities,
+            zero_rate: Vec::new(),
+        })
     }
 
     /// `∂y₀/∂q` over the model's states for each seed `q`: forward-mode

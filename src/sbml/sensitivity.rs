@@ -109,7 +109,11 @@ impl Import {
                 zero_rate.push(s.id.clone());
             }
         }
-        doc.rules.extend(zero_rate.into_iter().map(|variable| Rule::Rate { variable, math: Expr::Num(0.0) }));
-        Import::from_document_with_seeds(&doc, source, seeds)
+        doc.rules
+            .extend(zero_rate.iter().map(|variable| Rule::Rate { variable: variable.clone(), math: Expr::Num(0.0) }));
+        let mut import = Import::from_document_with_seeds(&doc, source, seeds)?;
+        import.zero_rate =
+            zero_rate.iter().map(|id| import.model.index_of(import.model_name(id))).collect::<Result<_>>()?;
+        Ok(import)
     }
 }
