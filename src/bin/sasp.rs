@@ -361,7 +361,9 @@ enum PetabAction {
     },
     /// Print `{"llh", "gradient": {parameter id: value, …}, "wall_s"}` at
     /// the nominal values: the gradient of the log-likelihood on each
-    /// estimated parameter's own scale, by forward sensitivities (BDF).
+    /// estimated parameter's own scale, by forward sensitivities (BDF), or
+    /// with `--adjoint` by adjoint sensitivities (models without events or
+    /// switching rates).
     Gradient {
         /// Relative tolerance of the integration.
         #[arg(long, default_value_t = sasp::petab::PETAB_RTOL)]
@@ -369,6 +371,10 @@ enum PetabAction {
         /// Absolute tolerance of the integration.
         #[arg(long, default_value_t = sasp::petab::PETAB_ATOL)]
         atol: f64,
+        /// By adjoint sensitivities: one backward solve per condition
+        /// whatever the number of parameters.
+        #[arg(long)]
+        adjoint: bool,
     },
     /// Multistart maximum-likelihood fit: every start's result in
     /// DIR/starts.tsv (best first) with its manifest (the problem's hash,
@@ -1165,11 +1171,12 @@ fn run(cli: Cli) -> Outcome<()> {
             });
             println!("{line}");
         }
-        Command::Petab { problem, action: PetabAction::Gradient { rtol, atol } } => {
+        Command::Petab { problem, action: PetabAction::Gradient { rtol, atol, adjoint } } => {
             let start = std::time::Instant::now();
             let problem = sasp::petab::Problem::from_file(&problem)?;
             let options = petab_options(rtol, atol);
-            let g = problem.gradient(&problem.nominal_values()?, &options)?;
+            let by = if adjoint { sasp::petab::Sensitivities::Adjoint } else { sasp::petab::Sensitivities::Forward };
+            let g = problem.gradient_by(&problem.nominal_values()?, &options, by)?;
             let gradient: serde_json::Map<String, serde_json::Value> = g
                 .parameters
                 .iter()

@@ -28,7 +28,7 @@ use crate::error::{Result, SaspError};
 use crate::expr::Expr;
 use crate::sbml::read::{Document, InitialAssignment, SbmlParameter};
 use crate::sbml::Import;
-use crate::solve::Options;
+use crate::solve::{Method, Options};
 use std::collections::HashMap;
 
 /// The log-likelihood and its gradient at one parameter vector.
@@ -51,12 +51,35 @@ pub struct Gradient {
 /// One measurement's symbol derivatives, by name.
 type Partials = Vec<(String, Expr)>;
 
+/// How [`Problem::gradient_by`] differentiates the simulations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sensitivities {
+    /// Forward sensitivities (one direction per parameter the model reads):
+    /// the gradient and the Fisher information.
+    #[default]
+    Forward,
+    /// Adjoint sensitivities (one backward solve per condition whatever the
+    /// number of parameters; [`crate::solve::adjoint`]): the gradient
+    /// alone. Refused for models with events or switching rates and for
+    /// steady-state (`inf`) measurements; a preequilibration's steady state
+    /// is differentiated by forward sensitivities.
+    Adjoint,
+}
+
 impl Problem {
     /// The log-likelihood at `values` (one per row of the parameter table,
     /// linear scale) and its gradient with respect to the estimated
     /// parameters on their scales, by forward sensitivities (BDF at
-    /// `options`). Models with events are refused (their sensitivities jump).
+    /// `options`), with the Fisher information.
     pub fn gradient(&self, values: &[f64], options: &Options) -> Result<Gradient> {
+        self.gradient_by(values, options, Sensitivities::Forward)
+    }
+
+    /// [`Problem::gradient`] by forward or adjoint sensitivities; by
+    /// adjoints [`Gradient::fisher`] is empty (the adjoint gives the
+    /// gradient alone) and each simulation runs by Rodas5P, as
+    /// [`Problem::evaluate`]'s do, its adjoint backward by BDF.
+    pub fn gradient_by(&self, values: &[f64], options: &Options, by: Sensitivities) -> Result<Gradient> {
         if values.len() != self.parameters.len() {
             return Err(SaspError::DimensionMismatch {
                 what: "parameter values",
@@ -75,10 +98,11 @@ impl Problem {
         let groups = self.simulation_groups();
         let mut imports: HashMap<usize, Import> = HashMap::new();
         let mut simulated = vec![None; self.measurements.len()];
+        let rows = self.parameters.len();
         // ∂(−log L)/∂θ on the linear scale, over all rows of the parameter table.
-        let mut d_nllh = vec![0.0; self.parameters.len()];
+        let mut d_nllh = vec![0.0; rows];
         let p = estimated.len();
-        let mut fisher = vec![0.0; p * p];
+        let mut fisher = vec![0.0; if by == Sensitivities::Forward { p * p } else { 0 }];
         let (mut a, mut b) = (vec![0.0; p], vec![0.0; p]);
         for ((pre, sim), members) in &groups {
             for c in pre.iter().chain(std::iter::once(sim)) {
@@ -90,6 +114,7 @@ impl Problem {
             }
             let import = &imports[sim];
             let model = &import.model;
+            let n = model.dimension();
             let t0 = model.initial_time();
             let mut y0 = model.initial_state();
             let mut s0 = import.initial_sensitivities().to_vec();
@@ -122,27 +147,49 @@ impl Problem {
             }
             let times = self.finite_times(members);
             let context = |e: SaspError| in_condition(e, &self.conditions[*sim].id, "simulation");
-            let run = if times.is_empty() {
-                None
-            } else {
-                Some(model.sensitivities_from(t0, &y0, &s0, &times, options).map_err(context)?)
+            let steady_state = members.iter().any(|&k| self.measurements[k].time.is_infinite());
+            let run = match by {
+                _ if times.is_empty() => Run::None,
+                Sensitivities::Forward => {
+                    Run::Forward(model.sensitivities_from(t0, &y0, &s0, &times, options).map_err(context)?)
+                }
+                Sensitivities::Adjoint if steady_state => {
+                    return Err(SaspError::unsupported(
+                        "adjoint sensitivities of steady-state measurements (time inf; use forward sensitivities)",
+                        format!("condition '{}'", self.conditions[*sim].id),
+                    ))
+                }
+                Sensitivities::Adjoint => Run::Adjoint(Box::new(
+                    model
+                        .adjoint_run(t0, &y0, &times, import.zero_rate_states(), Method::Rodas5p, options)
+                        .map_err(context)?,
+                )),
             };
+            // By adjoints: the jump of λ at each measurement time.
+            let mut jumps = vec![vec![0.0; if matches!(run, Run::Adjoint(_)) { n } else { 0 }]; times.len()];
             let mut steady = None;
-            if members.iter().any(|&k| self.measurements[k].time.is_infinite()) {
+            if steady_state {
                 let (t, y, s) = match &run {
-                    Some(r) => (r.t[r.t.len() - 1], &r.y[r.y.len() - 1], &r.s[r.s.len() - 1]),
-                    None => (t0, &y0, &s0),
+                    Run::Forward(r) => (r.t[r.t.len() - 1], &r.y[r.y.len() - 1], &r.s[r.s.len() - 1]),
+                    _ => (t0, &y0, &s0),
                 };
                 steady = Some(model.steady_state_sensitivities(t, y, s, options).map_err(context)?);
             }
-            let mut gradient_y = vec![0.0; model.dimension()];
+            let mut gradient_y = vec![0.0; n];
+            // d(symbol)/d(θ, y(t)): the parameter table's rows, then the states.
+            let mut dh = vec![0.0; rows + n];
+            let mut dsigma = vec![0.0; rows + n];
+            let mut d = vec![0.0; rows + n];
             for &k in members {
                 let m = &self.measurements[k];
+                let j = times.partition_point(|&x| x < m.time);
                 let (t, y, s) = match (&steady, &run) {
-                    (Some((t, y, s)), _) if m.time.is_infinite() => (*t, &y[..], &s[..]),
-                    (_, Some(r)) if m.time.is_finite() && r.t.len() == times.len() => {
-                        let j = times.partition_point(|&x| x < m.time);
-                        (m.time, &r.y[j][..], &r.s[j][..])
+                    (Some((t, y, s)), _) if m.time.is_infinite() => (*t, &y[..], Some(&s[..])),
+                    (_, Run::Forward(r)) if m.time.is_finite() && r.t.len() == times.len() => {
+                        (m.time, &r.y[j][..], Some(&r.s[j][..]))
+                    }
+                    (_, Run::Adjoint(r)) if m.time.is_finite() && r.t.len() == times.len() => {
+                        (m.time, &r.y[j][..], None)
                     }
                     _ => {
                         return Err(SaspError::InvalidOptions(format!(
@@ -153,10 +200,10 @@ impl Problem {
                 };
                 let at = |e: SaspError| e.at_line(&m.source.0, m.source.1);
                 let result = self.compare(k, m, import, t, y, values).map_err(at)?;
-                // d(symbol)/dθ over the parameter table's rows.
                 let o = &self.observables[m.observable];
-                let mut symbol_derivative = |name: &str, parameters: &[Value], prefix: &str| -> Result<Vec<f64>> {
-                    let mut d = vec![0.0; self.parameters.len()];
+                // d(symbol) into `d`: 1 for a parameter's row, `∇_y v` for a model symbol.
+                let mut symbol_derivative = |name: &str, parameters: &[Value], prefix: &str, d: &mut [f64]| {
+                    d.iter_mut().for_each(|v| *v = 0.0);
                     let row = match placeholder(name, prefix, &o.id) {
                         Some(n) => match &parameters[n - 1] {
                             Value::Parameter(p) => self.parameter_index(p),
@@ -164,9 +211,7 @@ impl Problem {
                         },
                         None if self.is_model_symbol(name) => {
                             import.value_gradient(name, t, y, &mut gradient_y)?;
-                            for (sk, &row) in s.iter().zip(&seed_index) {
-                                d[row] = gradient_y.iter().zip(sk).map(|(g, s)| g * s).sum();
-                            }
+                            d[rows..].copy_from_slice(&gradient_y);
                             None
                         }
                         None => self.parameter_index(name),
@@ -174,7 +219,7 @@ impl Problem {
                     if let Some(row) = row {
                         d[row] = 1.0;
                     }
-                    Ok(d)
+                    Ok::<(), SaspError>(())
                 };
                 let value_of = |v: &Value| match v {
                     Value::Number(x) => Some(*x),
@@ -187,17 +232,17 @@ impl Problem {
                     None => self.parameter_index(name).map(|i| values[i]),
                 };
                 let (formula_partials, noise_partials) = &partials[m.observable];
-                let mut dh = vec![0.0; self.parameters.len()];
+                dh.iter_mut().for_each(|v| *v = 0.0);
                 for (name, partial) in formula_partials {
                     let p = partial
                         .eval(&|v| lookup(v, &m.observable_parameters, "observableParameter"), t)
                         .map_err(|e| at(e.into()))?;
                     if p != 0.0 {
-                        let d = symbol_derivative(name, &m.observable_parameters, "observableParameter").map_err(at)?;
+                        symbol_derivative(name, &m.observable_parameters, "observableParameter", &mut d).map_err(at)?;
                         dh.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
                     }
                 }
-                let mut dsigma = vec![0.0; self.parameters.len()];
+                dsigma.iter_mut().for_each(|v| *v = 0.0);
                 for (name, partial) in noise_partials {
                     let p = partial
                         .eval(&|v| lookup(v, &m.noise_parameters, "noiseParameter"), t)
@@ -208,7 +253,7 @@ impl Problem {
                     if name == &o.id {
                         dsigma.iter_mut().zip(&dh).for_each(|(a, b)| *a += p * b);
                     } else {
-                        let d = symbol_derivative(name, &m.noise_parameters, "noiseParameter").map_err(at)?;
+                        symbol_derivative(name, &m.noise_parameters, "noiseParameter", &mut d).map_err(at)?;
                         dsigma.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
                     }
                 }
@@ -223,26 +268,45 @@ impl Problem {
                     super::Noise::Normal => r,
                     super::Noise::Laplace => r.signum(),
                 };
-                for ((g, dh), ds) in d_nllh.iter_mut().zip(&dh).zip(&dsigma) {
-                    let dr = -dz * dh / sigma - r * ds / sigma;
-                    *g += ds / sigma + weight * dr;
-                }
-                for (&i, (ak, bk)) in estimated.iter().zip(a.iter_mut().zip(b.iter_mut())) {
-                    *ak = dz * dh[i] / sigma;
-                    *bk = dsigma[i] / sigma;
-                }
-                let c = match o.noise {
-                    super::Noise::Normal => 2.0,
-                    super::Noise::Laplace => 1.0,
-                };
-                for (row, (&ai, &bi)) in fisher.chunks_exact_mut(p).zip(a.iter().zip(&b)) {
-                    if ai != 0.0 || bi != 0.0 {
-                        for (f, (&aj, &bj)) in row.iter_mut().zip(a.iter().zip(&b)) {
-                            *f += ai * aj + c * bi * bj;
+                // d(−log L) = Σ dσ/σ + weight·dr with dr = −z'(h) dh/σ − r dσ/σ.
+                let (alpha, beta) = (-weight * dz / sigma, (1.0 - weight * r) / sigma);
+                d.iter_mut().zip(dh.iter().zip(&dsigma)).for_each(|(c, (h, s))| *c = alpha * h + beta * s);
+                match s {
+                    // By adjoints the states' part is the jump of λ at t.
+                    None => {
+                        add(&mut d_nllh, &d[..rows]);
+                        add(&mut jumps[j], &d[rows..]);
+                    }
+                    Some(s) => {
+                        project(&mut d, rows, s, &seed_index);
+                        project(&mut dh, rows, s, &seed_index);
+                        project(&mut dsigma, rows, s, &seed_index);
+                        add(&mut d_nllh, &d[..rows]);
+                        for (&i, (ak, bk)) in estimated.iter().zip(a.iter_mut().zip(b.iter_mut())) {
+                            *ak = dz * dh[i] / sigma;
+                            *bk = dsigma[i] / sigma;
+                        }
+                        let c = match o.noise {
+                            super::Noise::Normal => 2.0,
+                            super::Noise::Laplace => 1.0,
+                        };
+                        for (row, (&ai, &bi)) in fisher.chunks_exact_mut(p.max(1)).zip(a.iter().zip(&b)) {
+                            if ai != 0.0 || bi != 0.0 {
+                                for (f, (&aj, &bj)) in row.iter_mut().zip(a.iter().zip(&b)) {
+                                    *f += ai * aj + c * bi * bj;
+                                }
+                            }
                         }
                     }
                 }
                 simulated[k] = Some(result);
+            }
+            if let Run::Adjoint(r) = &run {
+                // ∂(−log L)/∂θₖ through the states: λ(t₀) · s₀ₖ.
+                let lambda = r.adjoint(&jumps, options).map_err(context)?;
+                for (sk, &row) in s0.iter().zip(&seed_index) {
+                    d_nllh[row] += lambda.iter().zip(sk).map(|(l, s)| l * s).sum::<f64>();
+                }
             }
         }
         let simulated: Vec<_> = simulated.into_iter().flatten().collect();
@@ -265,6 +329,18 @@ impl Problem {
             }
         }
         Ok(Gradient { evaluation, parameters: estimated, gradient, fisher })
+    }
+
+    /// The states of the first simulation's model as the gradient imports
+    /// it at the nominal values (the model's states and the parameters it
+    /// reads, declared states with zero rate): with the number of
+    /// estimated parameters, what decides whether forward or adjoint
+    /// sensitivities are cheaper.
+    pub fn sensitivity_states(&self) -> Result<usize> {
+        let Some(((_, sim), _)) = self.simulation_groups().into_iter().next() else { return Ok(0) };
+        let seeds = self.sensitivity_seeds();
+        let doc = self.sensitivity_document(sim, &self.nominal_values()?, &seeds)?;
+        Ok(Import::with_sensitivities(&doc, &self.sbml_path.display().to_string(), &seeds)?.model.dimension())
     }
 
     /// The estimated parameters the model reads: parameters of the SBML
@@ -326,6 +402,30 @@ impl Problem {
             .filter_map(|(target, _)| import.model.index_of(import.model_name(target)).ok())
             .collect()
     }
+}
+
+/// A condition's simulation for the gradient.
+enum Run<'m> {
+    /// No finite measurement time.
+    None,
+    /// States and sensitivities at the measurement times.
+    Forward(crate::solve::sensitivity::SensitivitySolution),
+    /// The recorded run (states at the measurement times).
+    Adjoint(Box<crate::model::adjoint::AdjointRun<'m>>),
+}
+
+/// `d[..rows] += d[rows..] · sₖ` at each seed's row, and `d[rows..]` cleared:
+/// a derivative in `(θ, y(t))` as one in `θ` alone (`sₖ = ∂y/∂θ` of seed `k`).
+fn project(d: &mut [f64], rows: usize, s: &[Vec<f64>], seed_index: &[usize]) {
+    let (theta, y) = d.split_at_mut(rows);
+    for (sk, &row) in s.iter().zip(seed_index) {
+        theta[row] += y.iter().zip(sk).map(|(a, b)| a * b).sum::<f64>();
+    }
+    y.iter_mut().for_each(|v| *v = 0.0);
+}
+
+fn add(to: &mut [f64], v: &[f64]) {
+    to.iter_mut().zip(v).for_each(|(a, b)| *a += b);
 }
 
 /// Each symbol of `e` with `∂e/∂symbol`.

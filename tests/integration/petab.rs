@@ -5,7 +5,7 @@
 //! the errors bad tables give. The whole visible collection runs behind
 //! `--ignored` (docs/petab.md).
 
-use sasp::petab::Problem;
+use sasp::petab::{Problem, Sensitivities};
 use std::f64::consts::{LN_10, PI};
 use std::path::{Path, PathBuf};
 
@@ -221,9 +221,39 @@ fn benchmark_gradient_through_events_and_kinks_matches_central_differences() {
         panic!("set PETAB_BENCHMARK to the collection's folder");
     };
     let problem = Problem::from_file(dir.join("Smith_BMCSystBiol2013/Smith_BMCSystBiol2013.yaml")).unwrap();
-    let error = gradient_error(&problem, &off_nominal(&problem), Some(4));
+    let error = gradient_error(&problem, &off_nominal(&problem), Some(4), Sensitivities::Forward);
     println!("Smith_BMCSystBiol2013: worst {error:e}");
     assert!(error < 1e-5, "{error:e}");
+}
+
+/// Adjoint gradients of the two collection problems forward sensitivities
+/// are too slow for: SalazarCavazos 2020 (75 states, 6 parameters, a stiff
+/// run whose forward sensitivities take minutes) and Lang 2024 (124
+/// species, 294 estimated parameters, molecule numbers up to 10¹¹ with rate
+/// constants down to 10⁻¹⁶; 9,600 data points over 136,000 time units).
+/// The four largest components against central differences.
+#[test]
+#[ignore = "needs the PEtab benchmark collection (PETAB_BENCHMARK=dir)"]
+fn benchmark_adjoint_gradients_match_central_differences() {
+    let Some(dir) = std::env::var_os("PETAB_BENCHMARK").map(PathBuf::from) else {
+        panic!("set PETAB_BENCHMARK to the collection's folder");
+    };
+    // Lang's noise parameters (linear scale) sit near zero, where a step of
+    // 1e-5 turns a noise formula negative: its 164 other parameters (rate
+    // constants and initial values, log scale) are checked, at the nominal
+    // values.
+    for (name, off) in [("SalazarCavazos_MBoC2020", true), ("Lang_PLOSComputBiol2024", false)] {
+        let mut problem = Problem::from_file(dir.join(format!("{name}/{name}.yaml"))).unwrap();
+        if !off {
+            for p in problem.parameters.iter_mut().filter(|p| p.scale == sasp::petab::Scale::Lin) {
+                p.estimate = false;
+            }
+        }
+        let values = if off { off_nominal(&problem) } else { problem.nominal_values().unwrap() };
+        let error = gradient_error(&problem, &values, Some(4), Sensitivities::Adjoint);
+        println!("{name}: worst {error:e}");
+        assert!(error < 1e-5, "{name}: {error:e}");
+    }
 }
 
 /// Problems whose AMICI value differs from sasp's for reasons docs/petab.md
@@ -332,7 +362,7 @@ fn off_nominal(problem: &Problem) -> Vec<f64> {
 /// likelihood (step 1e-5 on each parameter's scale, both sides at tight
 /// tolerances): the largest difference relative to the gradient's largest
 /// component, over every parameter or the `largest` components only.
-fn gradient_error(problem: &Problem, values: &[f64], largest: Option<usize>) -> f64 {
+fn gradient_error(problem: &Problem, values: &[f64], largest: Option<usize>, by: Sensitivities) -> f64 {
     let tight = sasp::solve::Options {
         rtol: 1e-11,
         atol: sasp::solve::Tolerance::Scalar(1e-15),
@@ -341,7 +371,7 @@ fn gradient_error(problem: &Problem, values: &[f64], largest: Option<usize>) -> 
     };
     let sensitivities =
         sasp::solve::Options { rtol: 1e-10, atol: sasp::solve::Tolerance::Scalar(1e-13), ..tight.clone() };
-    let g = problem.gradient(values, &sensitivities).unwrap();
+    let g = problem.gradient_by(values, &sensitivities, by).unwrap();
     let llh = problem.evaluate(values, sasp::solve::Method::Rodas5p, &tight).unwrap().llh;
     assert!((g.evaluation.llh - llh).abs() < 1e-6 * llh.abs().max(1.0), "{} vs {llh}", g.evaluation.llh);
     let scale = g.gradient.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
@@ -377,10 +407,34 @@ fn gradients_by_sensitivities_match_central_differences() {
         "Liu_IFACPapersOnLine2025/Liu_IFACPapersOnLine2025.yaml",
     ] {
         let problem = Problem::from_file(data(name)).unwrap();
-        let error = gradient_error(&problem, &off_nominal(&problem), None);
+        let error = gradient_error(&problem, &off_nominal(&problem), None, Sensitivities::Forward);
         println!("{name}: worst {error:e}");
         assert!(error < 1e-5, "{name}: {error:e}");
     }
+}
+
+#[test]
+fn gradients_by_adjoints_match_central_differences() {
+    for name in [
+        "decay/problem.yaml",
+        "Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml",
+        // Initial values through initial assignments.
+        "Elowitz_Nature2000/Elowitz_Nature2000.yaml",
+        // Large sensitivities.
+        "Laske_PLOSComputBiol2019/Laske_PLOSComputBiol2019.yaml",
+    ] {
+        let problem = Problem::from_file(data(name)).unwrap();
+        let error = gradient_error(&problem, &off_nominal(&problem), None, Sensitivities::Adjoint);
+        println!("{name}: worst {error:e}");
+        assert!(error < 1e-5, "{name}: {error:e}");
+        let g = problem.gradient_by(&off_nominal(&problem), &Problem::default_options(), Sensitivities::Adjoint);
+        assert!(g.unwrap().fisher.is_empty());
+    }
+    // An event (whose time depends on the parameters) is refused by name.
+    let problem = Problem::from_file(data("Liu_IFACPapersOnLine2025/Liu_IFACPapersOnLine2025.yaml")).unwrap();
+    let e = problem.gradient_by(&off_nominal(&problem), &Problem::default_options(), Sensitivities::Adjoint);
+    let message = e.unwrap_err().to_string();
+    assert!(message.contains("unsupported") && message.contains("events"), "{message}");
 }
 
 /// Boehm et al.'s published optimum, −log L = 138.2220 (the collection's
