@@ -9,26 +9,49 @@
 //! `load_s` is reading the files once; `llh_s` is one evaluation (every
 //! condition's model built from the SBML document with the parameter
 //! values, simulated, and compared with the data), the median of K;
-//! `gradient_s` is one evaluation of the likelihood and its gradient by
-//! forward sensitivities (`Problem::gradient`), the median of K, and
-//! `gradient` the gradient itself (on the parameters' scales).
+//! `gradient_s` and `adjoint_s` are one evaluation of the likelihood and
+//! its gradient by forward and by adjoint sensitivities
+//! (`Problem::gradient_by`), the median of K (or the error that refused
+//! it; `--no-forward` skips the forward one), `gradient` the gradient
+//! itself (on the parameters' scales, by forward sensitivities where they
+//! ran), `adjoint_difference` the largest difference between the two
+//! relative to the largest component, and `parameters` and `states` the
+//! estimated parameters and the states of the model with sensitivities.
 
-use sasp::petab::Problem;
+use sasp::petab::{Problem, Sensitivities};
+use serde_json::{json, Map, Value};
 use std::time::Instant;
+
+/// The median time of `repeat` gradients by `by`, and the last gradient.
+fn time_gradient(problem: &Problem, repeat: usize, by: Sensitivities) -> sasp::Result<(f64, Vec<f64>)> {
+    let values = problem.nominal_values()?;
+    let mut times = Vec::with_capacity(repeat);
+    let mut gradient = Vec::new();
+    for _ in 0..repeat {
+        let start = Instant::now();
+        gradient = problem.gradient_by(&values, &Problem::default_options(), by)?.gradient;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times[times.len() / 2], gradient))
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut repeat = 20usize;
+    let mut forward = true;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--repeat" {
             repeat = args.next().ok_or("--repeat needs a number")?.parse()?;
+        } else if a == "--no-forward" {
+            forward = false;
         } else {
             paths.push(a);
         }
     }
     if paths.is_empty() || repeat == 0 {
-        return Err("usage: petab_timing PROBLEM.yaml… [--repeat K ≥ 1]".into());
+        return Err("usage: petab_timing PROBLEM.yaml… [--repeat K ≥ 1] [--no-forward]".into());
     }
     for path in paths {
         let start = Instant::now();
@@ -42,30 +65,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             times.push(start.elapsed().as_secs_f64());
         }
         times.sort_by(f64::total_cmp);
-        let values = problem.nominal_values()?;
-        let mut gradient_times = Vec::with_capacity(repeat);
-        let mut gradient = serde_json::Map::new();
-        for _ in 0..repeat {
-            let start = Instant::now();
-            let g = problem.gradient(&values, &Problem::default_options())?;
-            gradient_times.push(start.elapsed().as_secs_f64());
-            gradient = g
-                .parameters
-                .iter()
-                .zip(&g.gradient)
-                .map(|(&i, &v)| (problem.parameters[i].id.clone(), serde_json::json!(v)))
-                .collect();
-        }
-        gradient_times.sort_by(f64::total_cmp);
+        let ids: Vec<String> = problem.parameters.iter().filter(|p| p.estimate).map(|p| p.id.clone()).collect();
+        let by_id = |g: &[f64]| -> Map<String, Value> { ids.iter().cloned().zip(g.iter().map(|v| json!(v))).collect() };
+        let outcome = |r: &sasp::Result<(f64, Vec<f64>)>| match r {
+            Ok((t, _)) => json!(t),
+            Err(e) => json!(e.to_string()),
+        };
+        let by_forward = if forward { Some(time_gradient(&problem, repeat, Sensitivities::Forward)) } else { None };
+        let by_adjoint = time_gradient(&problem, repeat, Sensitivities::Adjoint);
+        let difference = match (&by_forward, &by_adjoint) {
+            (Some(Ok((_, f))), Ok((_, a))) => {
+                let scale = f.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+                json!(f.iter().zip(a).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max) / scale)
+            }
+            _ => Value::Null,
+        };
+        let gradient = match (&by_forward, &by_adjoint) {
+            (Some(Ok((_, g))), _) | (_, Ok((_, g))) => by_id(g),
+            _ => Map::new(),
+        };
         let name = std::path::Path::new(&path).file_stem().map_or(path.clone(), |s| s.to_string_lossy().into_owned());
         println!(
             "{}",
-            serde_json::json!({
+            json!({
                 "problem": name,
                 "llh": llh,
+                "parameters": ids.len(),
+                "states": problem.sensitivity_states()?,
                 "load_s": load_s,
                 "llh_s": times[times.len() / 2],
-                "gradient_s": gradient_times[gradient_times.len() / 2],
+                "gradient_s": by_forward.as_ref().map(outcome),
+                "adjoint_s": outcome(&by_adjoint),
+                "adjoint_difference": difference,
                 "gradient": gradient,
             })
         );
