@@ -16,10 +16,13 @@
 //! (`adjoint_s`) sensitivities at rtol 1e-8, and their largest difference
 //! relative to the largest component.
 
+#[path = "shared/gradient_timing.rs"]
+mod gradient_timing;
+
+use gradient_timing::time_gradient;
 use sasp::petab::{Problem, Sensitivities};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Writes the problem with `n` species and `p` estimated parameters.
 fn write_problem(dir: &Path, n: usize, p: usize) -> std::io::Result<PathBuf> {
@@ -93,20 +96,6 @@ fn write_problem(dir: &Path, n: usize, p: usize) -> std::io::Result<PathBuf> {
                 measurement_files: [measurements.tsv]\n";
     std::fs::write(dir.join("problem.yaml"), yaml)?;
     Ok(dir.join("problem.yaml"))
-}
-
-/// The median time of `repeat` gradients by `by`, and the last gradient.
-fn time_gradient(problem: &Problem, repeat: usize, by: Sensitivities) -> sasp::Result<(f64, Vec<f64>)> {
-    let values = problem.nominal_values()?;
-    let mut times = Vec::with_capacity(repeat);
-    let mut gradient = Vec::new();
-    for _ in 0..repeat {
-        let start = Instant::now();
-        gradient = problem.gradient_by(&values, &Problem::default_options(), by)?.gradient;
-        times.push(start.elapsed().as_secs_f64());
-    }
-    times.sort_by(f64::total_cmp);
-    Ok((times[times.len() / 2], gradient))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

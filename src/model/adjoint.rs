@@ -63,13 +63,7 @@ impl Model {
                  sensitivities)",
             );
         }
-        if y0.len() != self.dimension() {
-            return Err(SaspError::DimensionMismatch {
-                what: "initial state",
-                expected: self.dimension(),
-                found: y0.len(),
-            });
-        }
+        self.check_initial_state(y0)?;
         let t_end = checked_outputs(t0, outputs)?;
         let mut system = Recorded::new(self.system(&self.default_inputs())?, t0, y0).holding(zero_rate)?;
         let mut stepper = method.stepper(&system, options.clone())?;
@@ -97,6 +91,13 @@ impl AdjointRun<'_> {
                 what: "objective gradients (one per output time)",
                 expected: self.t.len(),
                 found: gradients.len(),
+            });
+        }
+        if let Some(g) = gradients.iter().find(|g| g.len() != self.y0.len()) {
+            return Err(SaspError::DimensionMismatch {
+                what: "objective gradient",
+                expected: self.y0.len(),
+                found: g.len(),
             });
         }
         let held = self.system.held();

@@ -528,13 +528,7 @@ impl Model {
         method: Method,
         options: &Options,
     ) -> Result<Solution> {
-        if y0.len() != self.dimension() {
-            return Err(SaspError::DimensionMismatch {
-                what: "initial state",
-                expected: self.dimension(),
-                found: y0.len(),
-            });
-        }
+        self.check_initial_state(y0)?;
         let t_end = checked_outputs(t0, outputs)?;
         let mut system = self.system(&self.default_inputs())?;
         let mut stepper = method.stepper(&system, options.clone())?;
@@ -543,6 +537,18 @@ impl Model {
         // What values that read delays at the output times need.
         run.solution.history = system.history_handle().map(|h| std::sync::Arc::new(h.borrow().clone()));
         Ok(run.solution)
+    }
+
+    /// Refuses an initial state `y0` whose length is not the model's dimension.
+    pub(crate) fn check_initial_state(&self, y0: &[f64]) -> Result<()> {
+        if y0.len() != self.dimension() {
+            return Err(SaspError::DimensionMismatch {
+                what: "initial state",
+                expected: self.dimension(),
+                found: y0.len(),
+            });
+        }
+        Ok(())
     }
 
     /// Integrates from `y0` at `t0` (events included) until the state is

@@ -1,4 +1,4 @@
-//! The gradient of a PEtab problem's log-likelihood by forward
+//! The gradient of a PEtab problem's log-likelihood by forward or adjoint
 //! sensitivities.
 //!
 //! Every estimated parameter that the model reads — a parameter of the SBML
@@ -21,6 +21,13 @@
 //!
 //! and on a parameter's own scale `∂/∂ξ = ∂/∂θ · dθ/dξ` with `dθ/dξ` = 1,
 //! `θ` or `θ ln 10` for `lin`, `log`, `log10`.
+//!
+//! By adjoints ([`Sensitivities::Adjoint`]) no `sₖ` is integrated: each
+//! measurement's `d(−log L)` in the states at its time, `∂/∂y(t)`, is the
+//! jump of the adjoint `λ` there ([`crate::solve::adjoint`]), and one
+//! backward solve per condition gives `λ(t₀)`; a seed's share is then
+//! `λ(t₀) · s₀ₖ`, with `s₀ₖ = ∂y₀/∂θₖ` (after a preequilibration, its steady
+//! state's sensitivities, computed forward).
 
 use super::likelihood::{in_condition, Evaluation};
 use super::{placeholder, Problem, Scale, Transformation, Value};
@@ -60,9 +67,10 @@ pub enum Sensitivities {
     Forward,
     /// Adjoint sensitivities (one backward solve per condition whatever the
     /// number of parameters; [`crate::solve::adjoint`]): the gradient
-    /// alone. Refused for models with events or switching rates and for
-    /// steady-state (`inf`) measurements; a preequilibration's steady state
-    /// is differentiated by forward sensitivities.
+    /// alone. Refused for models with events or switching rates; steady
+    /// states (a preequilibration's, and those `inf` measurements read,
+    /// reached from the simulation's start) are differentiated by forward
+    /// sensitivities.
     Adjoint,
 }
 
@@ -152,12 +160,6 @@ impl Problem {
                 _ if times.is_empty() => Run::None,
                 Sensitivities::Forward => {
                     Run::Forward(model.sensitivities_from(t0, &y0, &s0, &times, options).map_err(context)?)
-                }
-                Sensitivities::Adjoint if steady_state => {
-                    return Err(SaspError::unsupported(
-                        "adjoint sensitivities of steady-state measurements (time inf; use forward sensitivities)",
-                        format!("condition '{}'", self.conditions[*sim].id),
-                    ))
                 }
                 Sensitivities::Adjoint => Run::Adjoint(Box::new(
                     model
@@ -270,18 +272,20 @@ impl Problem {
                 };
                 // d(−log L) = Σ dσ/σ + weight·dr with dr = −z'(h) dh/σ − r dσ/σ.
                 let (alpha, beta) = (-weight * dz / sigma, (1.0 - weight * r) / sigma);
-                d.iter_mut().zip(dh.iter().zip(&dsigma)).for_each(|(c, (h, s))| *c = alpha * h + beta * s);
+                // Forward: dh and dσ in θ alone (through sₖ); by adjoints
+                // their states' part makes the jump of λ at t.
+                let width = if let Some(s) = s {
+                    project(&mut dh, rows, s, &seed_index);
+                    project(&mut dsigma, rows, s, &seed_index);
+                    rows
+                } else {
+                    rows + n
+                };
+                d[..width].iter_mut().zip(dh.iter().zip(&dsigma)).for_each(|(c, (h, s))| *c = alpha * h + beta * s);
+                add(&mut d_nllh, &d[..rows]);
                 match s {
-                    // By adjoints the states' part is the jump of λ at t.
-                    None => {
-                        add(&mut d_nllh, &d[..rows]);
-                        add(&mut jumps[j], &d[rows..]);
-                    }
-                    Some(s) => {
-                        project(&mut d, rows, s, &seed_index);
-                        project(&mut dh, rows, s, &seed_index);
-                        project(&mut dsigma, rows, s, &seed_index);
-                        add(&mut d_nllh, &d[..rows]);
+                    None => add(&mut jumps[j], &d[rows..]),
+                    Some(_) => {
                         for (&i, (ak, bk)) in estimated.iter().zip(a.iter_mut().zip(b.iter_mut())) {
                             *ak = dz * dh[i] / sigma;
                             *bk = dsigma[i] / sigma;
@@ -301,7 +305,7 @@ impl Problem {
                 }
                 simulated[k] = Some(result);
             }
-            if let Run::Adjoint(r) = &run {
+            if let (Run::Adjoint(r), false) = (&run, seed_index.is_empty()) {
                 // ∂(−log L)/∂θₖ through the states: λ(t₀) · s₀ₖ.
                 let lambda = r.adjoint(&jumps, options).map_err(context)?;
                 for (sk, &row) in s0.iter().zip(&seed_index) {

@@ -112,8 +112,9 @@ impl Import {
         doc.rules
             .extend(zero_rate.iter().map(|variable| Rule::Rate { variable: variable.clone(), math: Expr::Num(0.0) }));
         let mut import = Import::from_document_with_seeds(&doc, source, seeds)?;
+        // (Each is a state; one that were not would simply not be held.)
         import.zero_rate =
-            zero_rate.iter().map(|id| import.model.index_of(import.model_name(id))).collect::<Result<_>>()?;
+            zero_rate.iter().filter_map(|id| import.model.index_of(import.model_name(id)).ok()).collect();
         Ok(import)
     }
 }

@@ -213,6 +213,13 @@ impl Bdf {
         })
     }
 
+    /// Forgets the step size, so that the next [`Stepper::reset`] chooses
+    /// its first step afresh (as at the start) instead of going on with the
+    /// last one: for a restart after a jump that starts a new transient.
+    pub fn forget_step_size(&mut self) {
+        self.h = 0.0;
+    }
+
     /// Caps the order (1..=5), e.g. to measure the convergence of one formula.
     pub fn with_max_order(mut self, q: usize) -> Result<Bdf> {
         if !(1..=MAX_ORDER).contains(&q) {
