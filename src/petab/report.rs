@@ -6,8 +6,10 @@
 //! fit-versus-data plots (`.png` and `.svg`); [`write_profiles`] writes
 //! `profiles.tsv` and `intervals.tsv` with their manifests and a plot per
 //! parameter. Every file of one call appears together or not at all
-//! ([`Staged`]), and a plot of an earlier run that this one does not draw
-//! is removed, so the folder never mixes two runs.
+//! ([`Staged`]), except a plot that fails to draw, which is left out with a
+//! note (the tables are written all the same); a plot of an earlier run
+//! that this one does not draw is removed, so the folder never mixes two
+//! runs.
 //!
 //! A fit's manifest ([`FitRecord`]) records what decides its starts: the
 //! problem (a hash of its files' bytes), the seed, the number of starts,
@@ -551,17 +553,27 @@ fn stage_fit_plots(
         written.notes.push(format!("{why}: no plots"));
         return Ok(Vec::new());
     };
-    let mut drawn = vec!["waterfall", "parameters"];
-    let mut stage = |name: &str, draw: &dyn Fn(&Path) -> Result<()>| -> Result<()> {
-        for ext in ["png", "svg"] {
-            let path = dir.join(format!("{name}.{ext}"));
-            draw(&staged.path(&path)?)?;
-            written.files.push(path);
-        }
-        Ok(())
-    };
-    stage("waterfall", &|p| plots::waterfall(results, p))?;
-    stage("parameters", &|p| plots::parameters(problem, results, p))?;
+    let mut drawn = Vec::new();
+    // A plot that fails (plotters' drawing, or its file) is left out with a
+    // note, so that the table is written all the same (a failing disk then
+    // fails the table's commit).
+    let mut stage =
+        |name: &'static str, draw: &dyn Fn(&Path) -> Result<()>, drawn: &mut Vec<&'static str>| -> Result<()> {
+            let paths = ["png", "svg"].map(|ext| dir.join(format!("{name}.{ext}")));
+            for path in &paths {
+                let tmp = staged.path(path)?;
+                if let Err(e) = draw(&tmp) {
+                    paths.iter().for_each(|p| staged.unstage(p));
+                    written.notes.push(format!("the {name} plot could not be drawn: {e}"));
+                    return Ok(());
+                }
+            }
+            written.files.extend(paths);
+            drawn.push(name);
+            Ok(())
+        };
+    stage("waterfall", &|p| plots::waterfall(results, p), &mut drawn)?;
+    stage("parameters", &|p| plots::parameters(problem, results, p), &mut drawn)?;
     let options = crate::solve::Options {
         rtol: record.rtol,
         atol: crate::solve::Tolerance::Scalar(record.atol),
@@ -571,10 +583,7 @@ fn stage_fit_plots(
         .values_at(&best.parameters)
         .and_then(|values| problem.curves(&values, CURVE_POINTS, crate::solve::Method::Rodas5p, &options));
     match curves {
-        Ok(curves) if !curves.is_empty() => {
-            stage("fit", &|p| plots::fit_versus_data(problem, &curves, p))?;
-            drawn.push("fit");
-        }
+        Ok(curves) if !curves.is_empty() => stage("fit", &|p| plots::fit_versus_data(problem, &curves, p), &mut drawn)?,
         Ok(_) => written.notes.push("no measurement at a finite time: no fit plot".into()),
         Err(e) => written.notes.push(format!("the best start's simulation failed, so no fit plot: {e}")),
     }
@@ -650,10 +659,18 @@ pub fn write_profiles(
             stale.extend(["png", "svg"].map(|ext| dir.join(format!("profile_{id}.{ext}"))));
             continue;
         }
-        for ext in ["png", "svg"] {
-            let path = dir.join(format!("profile_{id}.{ext}"));
-            crate::plot::petab::profile(problem, p, best.llh, &staged.path(&path)?)?;
-            written.files.push(path);
+        let paths = ["png", "svg"].map(|ext| dir.join(format!("profile_{id}.{ext}")));
+        for path in &paths {
+            let tmp = staged.path(path)?;
+            if let Err(e) = crate::plot::petab::profile(problem, p, best.llh, &tmp) {
+                paths.iter().for_each(|p| staged.unstage(p));
+                written.notes.push(format!("the profile of '{id}' could not be drawn: {e}"));
+                stale.extend(paths.iter().cloned());
+                break;
+            }
+        }
+        if !stale.contains(&paths[0]) {
+            written.files.extend(paths);
         }
     }
     #[cfg(not(feature = "plot"))]

@@ -290,6 +290,31 @@ impl Staged {
         self.stage(path, true, false)
     }
 
+    /// Withdraws `path` from the staged files and removes its temporary (a
+    /// chart whose drawing failed part-way); a path not staged is left
+    /// alone.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("sasp-unstage-doc-{}", std::process::id()));
+    /// let mut staged = sasp::output::Staged::new();
+    /// staged.bytes(&dir.join("table.tsv"), b"x\n")?;
+    /// let png = staged.path(&dir.join("plot.png"))?;
+    /// std::fs::write(&png, b"half a png")?; // the drawing fails here
+    /// staged.unstage(&dir.join("plot.png"));
+    /// assert!(!png.exists());
+    /// staged.commit()?; // the table alone
+    /// assert!(dir.join("table.tsv").exists() && !dir.join("plot.png").exists());
+    /// # std::fs::remove_dir_all(dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unstage(&mut self, path: &Path) {
+        let named: Vec<PathBuf> = self.entries.iter().filter(|e| e.named == path).map(|e| e.tmp.clone()).collect();
+        for tmp in named {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        self.entries.retain(|e| e.named != path);
+    }
+
     /// Stages `manifest` as the manifest of `path` (`<path>.manifest.json`).
     pub fn manifest(&mut self, path: &Path, manifest: &impl serde::Serialize) -> Result<()> {
         let json = serde_json::to_string_pretty(manifest)
