@@ -115,9 +115,7 @@ impl Problem {
         for ((pre, sim), members) in &groups {
             for c in pre.iter().chain(std::iter::once(sim)) {
                 if !imports.contains_key(c) {
-                    let doc = self.sensitivity_document(*c, values, &seeds)?;
-                    let source = format!("{} under condition '{}'", self.sbml_path.display(), self.conditions[*c].id);
-                    imports.insert(*c, Import::with_sensitivities(&doc, &source, &seeds)?);
+                    imports.insert(*c, self.sensitivity_import(*c, values, &seeds)?);
                 }
             }
             let import = &imports[sim];
@@ -342,9 +340,15 @@ impl Problem {
     /// sensitivities are cheaper.
     pub fn sensitivity_states(&self) -> Result<usize> {
         let Some(((_, sim), _)) = self.simulation_groups().into_iter().next() else { return Ok(0) };
-        let seeds = self.sensitivity_seeds();
-        let doc = self.sensitivity_document(sim, &self.nominal_values()?, &seeds)?;
-        Ok(Import::with_sensitivities(&doc, &self.sbml_path.display().to_string(), &seeds)?.model.dimension())
+        Ok(self.sensitivity_import(sim, &self.nominal_values()?, &self.sensitivity_seeds())?.model.dimension())
+    }
+
+    /// The model of condition `c` at `values` imported with `seeds` as
+    /// states of zero rate ([`Import::with_sensitivities`]).
+    fn sensitivity_import(&self, c: usize, values: &[f64], seeds: &[String]) -> Result<Import> {
+        let doc = self.sensitivity_document(c, values, seeds)?;
+        let source = format!("{} under condition '{}'", self.sbml_path.display(), self.conditions[c].id);
+        Import::with_sensitivities(&doc, &source, seeds)
     }
 
     /// The estimated parameters the model reads: parameters of the SBML

@@ -180,7 +180,7 @@ impl History {
     /// record that would grow past [`MAX_HISTORY_VALUES`].
     pub fn record(&mut self, ta: f64, tb: f64, mut dense: impl FnMut(f64, &mut [f64])) -> Result<()> {
         let m = self.components.len();
-        if self.samples.len() + NODES * m > MAX_HISTORY_VALUES {
+        if self.is_full() {
             return Err(SaspError::InvalidOptions(format!(
                 "the recorded solution (the history delays read, or the run an adjoint reads) would exceed \
                  {MAX_HISTORY_VALUES} values ({} steps of {m} components) at t = {tb}: shorten the run or \
