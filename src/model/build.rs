@@ -76,6 +76,7 @@ impl Model {
             declared: None,
             current_spec: std::sync::OnceLock::new(),
             kinetics,
+            locked_kinetics: std::sync::OnceLock::new(),
             parameter_values,
             initial,
             default_inputs,

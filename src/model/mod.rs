@@ -84,6 +84,9 @@ pub struct Model {
     /// The declaration with those values, made on first use.
     current_spec: std::sync::OnceLock<std::sync::Arc<ModelSpec>>,
     kinetics: Kinetics,
+    /// The kinetics with the rates' relations locked, for runs that stop
+    /// at every switch (made on first use: `Model::locked_system`).
+    locked_kinetics: std::sync::OnceLock<Box<Kinetics>>,
     parameter_values: Vec<f64>,
     initial: Vec<f64>,
     default_inputs: Vec<f64>,
@@ -196,6 +199,7 @@ impl Model {
         let mut m = self.clone();
         m.kinetics.compiled = None;
         m.kinetics.constants = Vec::new();
+        m.locked_kinetics = std::sync::OnceLock::new();
         m
     }
 
@@ -222,6 +226,18 @@ impl Model {
     /// Compartment names in state-vector order.
     pub fn compartment_names(&self) -> impl Iterator<Item = &str> {
         self.spec.compartments.iter().map(|c| c.name.as_str())
+    }
+
+    /// [`Model::index_of`] without the error: `None` for a name that is
+    /// no compartment of the model (for lookups in a loop).
+    pub fn find_index(&self, name: &str) -> Option<usize> {
+        self.compartment_index.get(name).copied()
+    }
+
+    /// [`Model::parameter_canonical`] without the error: `None` for a name
+    /// that is no parameter of the model.
+    pub fn find_parameter_canonical(&self, name: &str) -> Option<f64> {
+        self.parameter_index.get(name).map(|&k| self.parameter_values[k])
     }
 
     /// Index of a compartment in the state vector.

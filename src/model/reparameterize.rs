@@ -171,6 +171,7 @@ impl Model {
             declared: Some(declared),
             current_spec: std::sync::OnceLock::new(),
             kinetics,
+            locked_kinetics: std::sync::OnceLock::new(),
             parameter_values: canonical,
             initial: self.initial.clone(),
             default_inputs: self.default_inputs.clone(),

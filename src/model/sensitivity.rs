@@ -95,6 +95,71 @@ impl Model {
         self.kinetics.expressions.as_ref().map_or(&[], |b| &b.switches)
     }
 
+    /// The run's system with the rates' relations locked (see [`Modes`]),
+    /// each set from the side `watch` has its switching function on, and
+    /// the modes; `system` itself when the rates read no relation. The
+    /// locked kinetics are made once per model.
+    pub(super) fn locked_system<'a>(
+        &'a self,
+        system: &ModelSystem<'a>,
+        watch: &Watch,
+    ) -> Result<(ModelSystem<'a>, Option<Modes>)> {
+        let Some(block) = self.kinetics.expressions.as_ref().and_then(|b| b.locked.as_deref()) else {
+            return Ok((system.clone(), None));
+        };
+        let kinetics = self
+            .locked_kinetics
+            .get_or_init(|| {
+                let mut kinetics = self.kinetics.clone();
+                kinetics.expressions = Some(Box::new(block.clone()));
+                Box::new(kinetics)
+            })
+            .as_ref();
+        let inputs = system.inputs();
+        let modes = Modes { relations: block.modes.clone(), first: inputs.len() };
+        let mut all = inputs.to_vec();
+        all.extend(modes.relations.iter().map(|_| 0.0));
+        let mut locked = ModelSystem::with_kinetics(self, kinetics, all)?;
+        modes.set(&mut locked, &watch.switches);
+        Ok((locked, Some(modes)))
+    }
+
+    /// Every root a run through events and switches watches: each atom of
+    /// each trigger (as [`Model::integrate`] watches them), then each
+    /// switching function.
+    pub(super) fn watched_roots(&self) -> Vec<Root> {
+        self.events
+            .iter()
+            .enumerate()
+            .flat_map(|(k, e)| (0..e.atom_count()).map(move |j| Root::Atom(k, j)))
+            .chain((0..self.switching_functions().len()).map(Root::Switch))
+            .collect()
+    }
+
+    /// The driver's events for the roots `watched`, crossed either way,
+    /// each stopping the run; they read the model's states, the first
+    /// [`Model::dimension`] components of the integrated vector.
+    pub(super) fn root_events<'a>(&'a self, watched: &[Root], inputs: &'a [f64]) -> Vec<Event<'a>> {
+        let n = self.dimension();
+        watched
+            .iter()
+            .map(|&root| match root {
+                Root::Atom(k, j) => {
+                    let e = &self.events[k];
+                    Event::new(move |t, z: &[f64]| e.atom(j, t, &z[..n], inputs), Direction::Either, true)
+                }
+                Root::Switch(i) => {
+                    let block = self.kinetics.expressions.as_deref();
+                    Event::new(
+                        move |t, z: &[f64]| block.map_or(f64::NAN, |b| b.switch_value(i, t, &z[..n], inputs)),
+                        Direction::Either,
+                        true,
+                    )
+                }
+            })
+            .collect()
+    }
+
     /// [`Model::sensitivities_from`] for a model with events or switching
     /// rates: states and sensitivities integrated from one root to the next
     /// (each trigger's atoms and each switching function watched, as
@@ -118,51 +183,13 @@ impl Model {
         let inputs = system.inputs().to_vec();
         // Which side of zero each root function is on, from the plain rates.
         let mut watch = Watch::new(self, &jumps, system, t0, y0, &inputs)?;
-        let locked = self.kinetics.expressions.as_ref().and_then(|b| b.locked.as_deref()).map(|block| {
-            let mut kinetics = self.kinetics.clone();
-            kinetics.expressions = Some(Box::new(block.clone()));
-            (kinetics, Modes { relations: block.modes.clone(), first: inputs.len() })
-        });
-        let mut system = match &locked {
-            Some((kinetics, modes)) => {
-                let mut all = inputs.clone();
-                all.extend(modes.relations.iter().map(|_| 0.0));
-                let mut locked = ModelSystem::with_kinetics(self, kinetics, all)?;
-                modes.set(&mut locked, &watch.switches);
-                locked
-            }
-            None => system.clone(),
-        };
-        let modes = locked.as_ref().map(|(_, m)| m);
+        let (mut system, modes) = self.locked_system(system, &watch)?;
+        let modes = modes.as_ref();
         let mut z = Variational::new(&system, m)?.initial_state(y0, s0)?;
         let mut queue = self.event_queue();
         jumps.jump(self, &mut system, modes, &mut watch, t0, &mut z, &inputs, &mut queue, &[])?;
-        // Every atom of every trigger (as `Model::integrate`), then every
-        // switching function, either way.
-        let watched: Vec<Root> = self
-            .events
-            .iter()
-            .enumerate()
-            .flat_map(|(k, e)| (0..e.atom_count()).map(move |j| Root::Atom(k, j)))
-            .chain((0..self.switching_functions().len()).map(Root::Switch))
-            .collect();
-        let events: Vec<Event<'_>> = watched
-            .iter()
-            .map(|&root| match root {
-                Root::Atom(k, j) => {
-                    let (e, inputs) = (&self.events[k], &inputs);
-                    Event::new(move |t, z: &[f64]| e.atom(j, t, &z[..n], inputs), Direction::Either, true)
-                }
-                Root::Switch(i) => {
-                    let (block, inputs) = (self.kinetics.expressions.as_deref(), &inputs);
-                    Event::new(
-                        move |t, z: &[f64]| block.map_or(f64::NAN, |b| b.switch_value(i, t, &z[..n], inputs)),
-                        Direction::Either,
-                        true,
-                    )
-                }
-            })
-            .collect();
+        let watched = self.watched_roots();
+        let events = self.root_events(&watched, &inputs);
         let (mut times, mut states): (Vec<f64>, Vec<Vec<f64>>) = (Vec::new(), Vec::new());
         let mut t = t0;
         for stop in 0.. {
@@ -335,7 +362,7 @@ impl Gradient {
 /// step across a switch, so BDF's error test never sees a kink (a
 /// sensitivity that starts to grow from exactly zero there would fail it
 /// at every step size); the run goes back to the root and restarts.
-struct Modes {
+pub(super) struct Modes {
     relations: Vec<(Op, usize)>,
     first: usize,
 }
@@ -343,7 +370,7 @@ struct Modes {
 impl Modes {
     /// Sets every relation from the side its switching function is on
     /// (`side[i]`: `gᵢ > 0`, or heading there from 0).
-    fn set(&self, system: &mut ModelSystem<'_>, side: &[bool]) {
+    pub(super) fn set(&self, system: &mut ModelSystem<'_>, side: &[bool]) {
         for (j, &(op, i)) in self.relations.iter().enumerate() {
             let holds = match op {
                 Op::Gt | Op::Geq => side[i],
@@ -363,13 +390,20 @@ pub const MAX_ROOT_STOPS: usize = 100_000;
 /// (`true`: holds). The driver reports one root per stop; another may
 /// cross at the same instant (`t − 4` and `t − (4 + t₀)` with `t₀ = 0`),
 /// which [`Watch::update`] finds by its side.
-struct Watch {
+pub(super) struct Watch {
     switches: Vec<bool>,
     atoms: Vec<Vec<bool>>,
 }
 
 impl Watch {
-    fn new(model: &Model, jumps: &Jumps, system: &ModelSystem<'_>, t: f64, y: &[f64], inputs: &[f64]) -> Result<Watch> {
+    pub(super) fn new(
+        model: &Model,
+        jumps: &Jumps,
+        system: &ModelSystem<'_>,
+        t: f64,
+        y: &[f64],
+        inputs: &[f64],
+    ) -> Result<Watch> {
         let atoms = model.events.iter().map(|e| vec![false; e.atom_count()]).collect();
         let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms };
         watch.update(model, jumps, system, t, y, inputs, None)?;
@@ -383,7 +417,7 @@ impl Watch {
     /// the start, or after a jump of the state), every side is re-read, a
     /// switching function at exactly 0 taking the side it is heading to.
     #[allow(clippy::too_many_arguments)]
-    fn update(
+    pub(super) fn update(
         &mut self,
         model: &Model,
         jumps: &Jumps,
@@ -439,7 +473,7 @@ fn switch_values(model: &Model, t: f64, y: &[f64], inputs: &[f64]) -> Result<Vec
 
 /// A root watched by a run with sensitivities.
 #[derive(Clone, Copy, Debug)]
-enum Root {
+pub(super) enum Root {
     /// Event `k`'s trigger atom `j`.
     Atom(usize, usize),
     /// Switching function `i` of the rates.
@@ -448,7 +482,7 @@ enum Root {
 
 /// The derivatives of every root and event assignment that the jumps of
 /// the sensitivities need (see the [module docs](self)).
-struct Jumps {
+pub(super) struct Jumps {
     /// `atoms[k][j]`: the gradient of event `k`'s atom `j`, where it is a relation.
     atoms: Vec<Vec<Option<Gradient>>>,
     /// `assignments[k]`: event `k`'s targets and the gradients of what they receive.
@@ -458,13 +492,13 @@ struct Jumps {
 }
 
 impl Jumps {
-    fn new(model: &Model) -> Result<Jumps> {
+    pub(super) fn new(model: &Model) -> Result<Jumps> {
         let mut atoms = Vec::with_capacity(model.events.len());
         let mut assignments = Vec::with_capacity(model.events.len());
         for e in &model.events {
             if e.delay.as_ref().is_some_and(|d| *d != Expr::Num(0.0)) {
                 return Err(SaspError::unsupported(
-                    "forward sensitivities through an event with a delay",
+                    "sensitivities (forward or adjoint) through an event with a delay",
                     format!("event '{}' of model '{}'", e.name, model.name()),
                 ));
             }
@@ -488,7 +522,7 @@ impl Jumps {
     /// (`f⁻` with the relations as they were, `f⁺` as they are now).
     /// Returns whether `z` changed.
     #[allow(clippy::too_many_arguments)]
-    fn jump(
+    pub(super) fn jump(
         &self,
         model: &Model,
         system: &mut ModelSystem<'_>,
@@ -514,7 +548,7 @@ impl Jumps {
             let event = &model.events[x.event];
             if x.stale_values {
                 return Err(SaspError::unsupported(
-                    "forward sensitivities through values taken at a trigger that another event at the same instant changed",
+                    "sensitivities (forward or adjoint) through values taken at a trigger that another event at the same instant changed",
                     format!("event '{}' of model '{}' at t = {t}", event.name, model.name()),
                 ));
             }
@@ -632,7 +666,7 @@ impl Jumps {
             };
             let g = g.ok_or_else(|| {
                 SaspError::unsupported(
-                    "forward sensitivities at a trigger that changes where no relation crosses",
+                    "sensitivities (forward or adjoint) at a trigger that changes where no relation crosses",
                     name.clone(),
                 )
             })?;
@@ -641,7 +675,7 @@ impl Jumps {
             let size: f64 = grad.iter().map(|&(i, d)| (d * f[i]).abs()).sum::<f64>() + g_t.abs();
             if rate.abs() <= 1e-10 * size || !rate.is_finite() {
                 return Err(SaspError::unsupported(
-                    "forward sensitivities at a root reached without crossing (zero rate: its time is not differentiable)",
+                    "sensitivities (forward or adjoint) at a root reached without crossing (zero rate: its time is not differentiable)",
                     name,
                 ));
             }
@@ -653,7 +687,7 @@ impl Jumps {
                     let scale = first.iter().chain(&this).fold(0.0f64, |m, v| m.max(v.abs())).max(1e-300);
                     if first.iter().zip(&this).any(|(a, b)| (a - b).abs() > 1e-8 * scale) {
                         return Err(SaspError::unsupported(
-                            "forward sensitivities where two roots cross at one instant with different time sensitivities",
+                            "sensitivities (forward or adjoint) where two roots cross at one instant with different time sensitivities",
                             name,
                         ));
                     }

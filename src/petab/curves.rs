@@ -50,6 +50,7 @@ impl Problem {
         }
         let points = points.clamp(2, MAX_CURVE_POINTS);
         let mut imports: HashMap<usize, Import> = HashMap::new();
+        let mut preequilibrated = HashMap::new();
         let mut curves = Vec::new();
         for ((pre, sim), members) in &self.simulation_groups() {
             let finite: Vec<usize> =
@@ -60,7 +61,8 @@ impl Problem {
             self.import_conditions(&mut imports, *pre, *sim, values)?;
             let import = &imports[sim];
             let t0 = import.model.initial_time();
-            let y0 = self.run_initial_state(pre.map(|p| (p, &imports[&p])), *sim, import, method, options)?;
+            let pre_import = pre.map(|p| (p, &imports[&p]));
+            let y0 = self.run_initial_state(pre_import, *sim, import, method, options, &mut preequilibrated)?;
             let mut times = self.finite_times(&finite);
             let t_end = times.last().copied().unwrap_or(t0);
             if t_end > t0 {

@@ -67,7 +67,8 @@ pub enum Sensitivities {
     Forward,
     /// Adjoint sensitivities (one backward solve per condition whatever the
     /// number of parameters; [`crate::solve::adjoint`]): the gradient
-    /// alone. Refused for models with events or switching rates; steady
+    /// alone; through events and switching rates the adjoint jumps where
+    /// the forward sensitivities do ([`crate::model::adjoint`]). Steady
     /// states (a preequilibration's, and those `inf` measurements read,
     /// reached from the simulation's start) are differentiated by forward
     /// sensitivities.
@@ -105,6 +106,8 @@ impl Problem {
             .collect::<Result<_>>()?;
         let groups = self.simulation_groups();
         let mut imports: HashMap<usize, Import> = HashMap::new();
+        // Each preequilibration's steady state and sensitivities, computed once.
+        let mut preequilibrated: HashMap<usize, (Vec<f64>, Vec<Vec<f64>>)> = HashMap::new();
         let mut simulated = vec![None; self.measurements.len()];
         let rows = self.parameters.len();
         // ∂(−log L)/∂θ on the linear scale, over all rows of the parameter table.
@@ -125,24 +128,28 @@ impl Problem {
             let mut y0 = model.initial_state();
             let mut s0 = import.initial_sensitivities().to_vec();
             if let Some(pre) = pre {
-                let pre_import = &imports[pre];
-                let pre_model = &pre_import.model;
-                let (_, y, s) = pre_model
-                    .steady_state_sensitivities(
-                        t0,
-                        &pre_model.initial_state(),
-                        pre_import.initial_sensitivities(),
-                        options,
-                    )
-                    .map_err(|e| in_condition(e, &self.conditions[*pre].id, "preequilibration"))?;
+                let (mut y, mut s) = match preequilibrated.entry(*pre) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let pre_import = &imports[pre];
+                        let pre_model = &pre_import.model;
+                        let (_, y, s) = pre_model
+                            .steady_state_sensitivities(
+                                t0,
+                                &pre_model.initial_state(),
+                                pre_import.initial_sensitivities(),
+                                options,
+                            )
+                            .map_err(|e| in_condition(e, &self.conditions[*pre].id, "preequilibration"))?;
+                        e.insert((y, s)).clone()
+                    }
+                };
                 if y.len() != y0.len() {
                     return Err(SaspError::unsupported(
                         "conditions whose models differ in their states",
                         format!("preequilibration '{}'", self.conditions[*pre].id),
                     ));
                 }
-                let mut y = y;
-                let mut s = s;
                 for i in self.reinitialized(*sim, import) {
                     y[i] = y0[i];
                     for (sk, s0k) in s.iter_mut().zip(&s0) {

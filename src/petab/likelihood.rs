@@ -87,6 +87,7 @@ impl Problem {
         }
         let groups = self.simulation_groups();
         let mut imports: HashMap<usize, Import> = HashMap::new();
+        let mut preequilibrated = HashMap::new();
         let mut simulated: Vec<Option<Simulated>> = vec![None; self.measurements.len()];
         for ((pre, sim), members) in &groups {
             self.import_conditions(&mut imports, *pre, *sim, values)?;
@@ -94,7 +95,7 @@ impl Problem {
             let model = &import.model;
             let t0 = model.initial_time();
             let pre_import = pre.map(|p| (p, &imports[&p]));
-            let y0 = self.run_initial_state(pre_import, *sim, import, method, options)?;
+            let y0 = self.run_initial_state(pre_import, *sim, import, method, options, &mut preequilibrated)?;
             let times = self.finite_times(members);
             let context = |e: SaspError| in_condition(e, &self.conditions[*sim].id, "simulation");
             let solution = if times.is_empty() {
@@ -147,7 +148,8 @@ impl Problem {
     /// model `import`): the model's, or, after a preequilibration `pre`
     /// (its condition and model), the preequilibration's steady state with
     /// the states that the simulation condition's species overrides set
-    /// re-initialized.
+    /// re-initialized. Each preequilibration's steady state is computed
+    /// once and kept in `steady` for the other runs that start from it.
     pub(super) fn run_initial_state(
         &self,
         pre: Option<(usize, &Import)>,
@@ -155,16 +157,23 @@ impl Problem {
         import: &Import,
         method: Method,
         options: &Options,
+        steady: &mut HashMap<usize, Vec<f64>>,
     ) -> Result<Vec<f64>> {
         let model = &import.model;
         let y0 = model.initial_state();
         let Some((pre, pre_import)) = pre else {
             return Ok(y0);
         };
-        let pre_model = &pre_import.model;
-        let (_, steady) = pre_model
-            .steady_state(model.initial_time(), &pre_model.initial_state(), method, options)
-            .map_err(|e| in_condition(e, &self.conditions[pre].id, "preequilibration"))?;
+        let steady = match steady.entry(pre) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let pre_model = &pre_import.model;
+                let (_, y) = pre_model
+                    .steady_state(model.initial_time(), &pre_model.initial_state(), method, options)
+                    .map_err(|e| in_condition(e, &self.conditions[pre].id, "preequilibration"))?;
+                e.insert(y).clone()
+            }
+        };
         if steady.len() != y0.len() {
             return Err(SaspError::unsupported(
                 "conditions whose models differ in their states",

@@ -263,10 +263,10 @@ impl Import {
     /// The value of a model name (state, parameter or assignment) at `(t, y)`.
     fn named_value(&self, name: &str, t: f64, y: &[f64], inputs: &[f64]) -> Result<f64> {
         let m = &self.model;
-        if let Ok(i) = m.index_of(name) {
+        if let Some(i) = m.find_index(name) {
             return Ok(y[i]);
         }
-        if let Ok(v) = m.parameter_canonical(name) {
+        if let Some(v) = m.find_parameter_canonical(name) {
             return Ok(v);
         }
         m.assignment(name, t, y, inputs)
@@ -276,11 +276,11 @@ impl Import {
     fn named_gradient(&self, name: &str, t: f64, y: &[f64], out: &mut [f64]) -> Result<()> {
         let m = &self.model;
         out.fill(0.0);
-        if let Ok(i) = m.index_of(name) {
+        if let Some(i) = m.find_index(name) {
             out[i] = 1.0;
             return Ok(());
         }
-        if m.parameter_canonical(name).is_ok() {
+        if m.find_parameter_canonical(name).is_some() {
             return Ok(());
         }
         m.assignment_gradient(name, t, y, &m.default_inputs(), out)

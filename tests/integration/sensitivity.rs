@@ -204,6 +204,38 @@ fn event_sensitivities(
     )
 }
 
+/// The gradient of `G = Σᵢ wᵢ · y(tᵢ)` (fixed, unequal weights) by
+/// adjoints against the forward sensitivities' `Σᵢ wᵢ · sᵢ`, for each
+/// seed: the largest difference relative to the largest component. The
+/// adjoint jumps by the transpose of the forward jump at every event and
+/// switch, so the two agree wherever the forward sensitivities are right.
+fn adjoint_difference(xml: &str, seeds: &[&str], times: &[f64]) -> f64 {
+    let forward = event_sensitivities(xml, seeds, times).unwrap();
+    let doc = sasp::sbml::read::read_str(xml, "<test>").unwrap();
+    let seeds: Vec<String> = seeds.iter().map(|s| s.to_string()).collect();
+    let import = sasp::sbml::Import::with_sensitivities(&doc, "<test>", &seeds).unwrap();
+    let model = &import.model;
+    let n = model.dimension();
+    let weights: Vec<Vec<f64>> =
+        (0..times.len()).map(|i| (0..n).map(|j| 1.0 + ((3 * i + 5 * j) % 7) as f64 / 4.0).collect()).collect();
+    let (t0, y0) = (model.initial_time(), model.initial_state());
+    let run =
+        model.adjoint_run(t0, &y0, times, import.zero_rate_states(), sasp::solve::Method::Rodas5p, &tight()).unwrap();
+    assert_eq!(run.t, times);
+    let lambda = run.adjoint(&weights, &tight()).unwrap();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let pairs: Vec<(f64, f64)> = import
+        .initial_sensitivities()
+        .iter()
+        .enumerate()
+        .map(|(d, s0)| (dot(&lambda, s0), (0..times.len()).map(|i| dot(&weights[i], &forward.s[i][d])).sum()))
+        .collect();
+    let scale = pairs.iter().fold(0.0_f64, |m, &(_, f)| m.max(f.abs()));
+    let difference = pairs.iter().map(|&(a, f)| (a - f).abs() / scale).fold(0.0, f64::max);
+    println!("adjoint {pairs:?}: largest difference {difference:e}");
+    difference
+}
+
 /// `y' = −k y` from `y0`, reset to `a` whenever `y` falls below ½: each
 /// reset's time depends on `k`, `a` and `y0`, so the sensitivities jump
 /// by `(f⁻ − f⁺) dτ/dp` as well as by the assignment's own derivative.
@@ -240,6 +272,8 @@ fn sensitivities_jump_at_state_triggered_events() {
             assert!((s - e).abs() < 1e-6 * (1.0 + e.abs()), "∂y/∂p{d} at t = {t}: {s} vs {e}");
         }
     }
+    let by_adjoint = adjoint_difference(&xml, &["k", "a", "y0"], &times);
+    assert!(by_adjoint < 1e-7, "adjoint against forward: {by_adjoint:e}");
 }
 
 /// `y' = −k y + u` where an event sets `u = c` at `t ≥ t_on`: the event's
@@ -267,6 +301,8 @@ fn sensitivities_jump_at_parameter_timed_events() {
         assert_eq!(sol.s[i][1][1], if t > t_on { 1.0 } else { 0.0 });
         assert!(sol.s[i][0][1].abs() < 1e-12);
     }
+    let by_adjoint = adjoint_difference(&xml, &["t_on", "c"], &times);
+    assert!(by_adjoint < 1e-7, "adjoint against forward: {by_adjoint:e}");
 }
 
 /// Rates that jump where a relation changes: `y' = 1` until `t = T`, then
@@ -290,7 +326,7 @@ fn sensitivities_jump_where_rates_jump() {
     // Two switching functions with one root, `t − 2` and `t − (2 + off)`
     // with `off = 0`: the driver reports one of them, and the other must
     // switch too: `w' = a` until 2, then `b`, so `∂w/∂b = t − 2` after it.
-    let xml = sbml_model(
+    let xml_both = sbml_model(
         &[("w", 0.0, false), ("a", 0.5, true), ("b", 3.0, true), ("off", 0.0, true)],
         &[(
             "w",
@@ -301,7 +337,7 @@ fn sensitivities_jump_where_rates_jump() {
         )],
         "",
     );
-    let both = event_sensitivities(&xml, &["b"], &[1.0, 3.5]).unwrap();
+    let both = event_sensitivities(&xml_both, &["b"], &[1.0, 3.5]).unwrap();
     assert!((both.y[1][0] - (1.0 + 4.5)).abs() < 1e-8, "w(3.5) = {}", both.y[1][0]);
     assert!(both.s[0][0][0].abs() < 1e-12 && (both.s[1][0][0] - 1.5).abs() < 1e-8, "{:?}", both.s);
     for (i, &t) in times.iter().enumerate() {
@@ -312,6 +348,10 @@ fn sensitivities_jump_where_rates_jump() {
         assert!((sol.s[i][1][1] - dx_dc).abs() < 1e-7, "∂x/∂c at {t}: {}", sol.s[i][1][1]);
         assert!(sol.s[i][0][1].abs() < 1e-9 && sol.s[i][1][0].abs() < 1e-9);
     }
+    for (xml, seeds, times) in [(&xml, &["T", "c"][..], &times[..]), (&xml_both, &["b"][..], &[1.0, 3.5][..])] {
+        let by_adjoint = adjoint_difference(xml, seeds, times);
+        assert!(by_adjoint < 1e-7, "adjoint against forward: {by_adjoint:e}");
+    }
 }
 
 #[test]
@@ -319,23 +359,37 @@ fn sensitivities_refuse_what_events_they_cannot_follow() {
     let decay = [("y", "<apply><times/><cn>-1</cn><ci>y</ci></apply>")];
     let params = [("y", 1.0, false), ("k", 0.5, true)];
     let below = "<apply><lt/><ci>y</ci><cn>0.5</cn></apply>";
+    // Adjoints refuse the same, by the same names.
+    let adjoint_error = |xml: &str| {
+        let doc = sasp::sbml::read::read_str(xml, "<test>").unwrap();
+        let import = sasp::sbml::Import::with_sensitivities(&doc, "<test>", &["k".to_string()]).unwrap();
+        let m = &import.model;
+        let method = sasp::solve::Method::Rodas5p;
+        m.adjoint_run(0.0, &m.initial_state(), &[2.0], import.zero_rate_states(), method, &tight())
+            .and_then(|run| run.adjoint(&[vec![1.0; m.dimension()]], &tight()))
+            .unwrap_err()
+            .to_string()
+    };
     // A delay.
     let xml = sbml_model(&params, &decay, &sbml_event("late", below, "y", "<ci>k</ci>", Some("<cn>0.1</cn>")));
-    let e = event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string();
-    assert!(e.contains("event with a delay") && e.contains("late"), "{e}");
+    for e in [event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string(), adjoint_error(&xml)] {
+        assert!(e.contains("event with a delay") && e.contains("late"), "{e}");
+    }
     // A trigger that changes where no relation crosses (`floor(t) = 1`
     // turns true at t = 1): no root to differentiate.
     let time = TIME;
     let at_one = format!("<apply><eq/><apply><floor/>{time}</apply><cn>1</cn></apply>");
     let xml = sbml_model(&params, &decay, &sbml_event("flag", &at_one, "y", "<ci>k</ci>", None))
         .replace(r#"initialValue="true""#, r#"initialValue="false""#);
-    let e = event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string();
-    assert!(e.contains("no relation crosses") && e.contains("flag"), "{e}");
+    for e in [event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string(), adjoint_error(&xml)] {
+        assert!(e.contains("no relation crosses") && e.contains("flag"), "{e}");
+    }
     // A rate that jumps where no relation crosses (`floor(t)`).
     let xml =
         sbml_model(&params, &[("y", &format!("<apply><times/><apply><floor/>{time}</apply><ci>y</ci></apply>"))], "");
-    let e = event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string();
-    assert!(e.contains("floor"), "{e}");
+    for e in [event_sensitivities(&xml, &["k"], &[2.0]).unwrap_err().to_string(), adjoint_error(&xml)] {
+        assert!(e.contains("floor") && e.contains("unsupported"), "{e}");
+    }
     // A steady state runs through events: `y' = k − y`, reset to 0 at
     // t = 1, settles at `y = k` with `∂y/∂k = 1`.
     let relax = [("y", "<apply><minus/><ci>k</ci><ci>y</ci></apply>")];
