@@ -71,7 +71,11 @@ pub enum Hessian {
     /// The objective's own (for a likelihood, the Fisher information: Gauss–Newton).
     Given,
     /// BFGS updates from the gradients, starting from the first given matrix
-    /// (a quasi-Newton method that needs no second-order information).
+    /// (a quasi-Newton method that needs no second-order information). An
+    /// objective may give none (an empty matrix: a gradient by adjoints):
+    /// the updates then start from `(yᵀy / yᵀs) I`, the first accepted
+    /// step's curvature along it (Nocedal & Wright, eq. 6.20), the identity
+    /// until that step.
     Bfgs,
 }
 
@@ -186,14 +190,21 @@ where
     let mut x: Vec<f64> = x0.to_vec();
     bounds.make_interior(&mut x);
     let free: Vec<usize> = (0..n).filter(|&i| lower[i] < upper[i]).collect();
+    let bfgs = settings.hessian == Hessian::Bfgs;
     let checked = |e: Evaluation| -> Option<Evaluation> {
-        (e.0.is_finite() && e.1.len() == n && e.2.len() == n * n && e.1.iter().all(|g| g.is_finite())).then_some(e)
+        let matrix = e.2.len() == n * n || (bfgs && e.2.is_empty());
+        (e.0.is_finite() && e.1.len() == n && matrix && e.1.iter().all(|g| g.is_finite())).then_some(e)
     };
     let first = objective(&x)?;
     let f0 = first.0;
     let Some((mut f, mut g, mut h)) = checked(first) else {
         return Err(SaspError::InvalidOptions(format!("the objective is {f0} (or malformed) at the start")));
     };
+    // BFGS without a first matrix: the identity, rescaled at the first update.
+    let mut unscaled = h.is_empty();
+    if unscaled {
+        h = (0..n * n).map(|k| if k % (n + 1) == 0 { 1.0 } else { 0.0 }).collect();
+    }
     let (mut evaluations, mut iterations) = (1, 0);
     let mut radius = settings.initial_radius;
     let stop = loop {
@@ -246,7 +257,10 @@ where
         match evaluated {
             Some((ft, gt, ht)) if ratio > 1e-4 => {
                 let decrease = f - ft;
-                if settings.hessian == Hessian::Bfgs {
+                if bfgs {
+                    if unscaled {
+                        unscaled = !scale_identity(&mut h, &x, &trial, &g, &gt);
+                    }
                     bfgs_update(&mut h, &x, &trial, &g, &gt);
                 } else {
                     h = ht;
@@ -559,6 +573,25 @@ fn region_reach(s0: &DVector<f64>, d: &DVector<f64>, radius: f64) -> f64 {
     (-b + (b * b - a * c).max(0.0).sqrt()) / a
 }
 
+/// Scales the identity `h` to `(yᵀy / yᵀs) I` for the step `s = x₁ − x₀`,
+/// `y = g₁ − g₀`, where `yᵀs > 0`; returns whether it did.
+fn scale_identity(h: &mut [f64], x0: &[f64], x1: &[f64], g0: &[f64], g1: &[f64]) -> bool {
+    let n = x0.len();
+    let (mut ys, mut yy) = (0.0, 0.0);
+    for i in 0..n {
+        let (s, y) = (x1[i] - x0[i], g1[i] - g0[i]);
+        ys += y * s;
+        yy += y * y;
+    }
+    if !(ys > 0.0 && (yy / ys).is_finite()) {
+        return false;
+    }
+    for i in 0..n {
+        h[i * n + i] = yy / ys;
+    }
+    true
+}
+
 /// The BFGS update `H ← H + yyᵀ/(yᵀs) − (Hs)(Hs)ᵀ/(sᵀHs)` with
 /// `s = x₁ − x₀`, `y = g₁ − g₀`, skipped unless `yᵀs > 0` (which keeps `H`
 /// positive definite).
@@ -601,6 +634,19 @@ mod tests {
             assert!(m.stop.converged(), "{hessian:?}: {:?}", m.stop);
             assert!((m.x[0] - 1.0).abs() < 1e-4 && (m.x[1] - 1.0).abs() < 1e-4, "{hessian:?}: {:?}", m.x);
         }
+    }
+
+    /// BFGS from the gradient alone (no matrix: an adjoint's objective)
+    /// finds the minimum; the given-Hessian model refuses such an objective.
+    #[test]
+    fn bfgs_needs_no_first_matrix() {
+        let gradient_only = |x: &[f64]| rosenbrock(x).map(|(f, g, _)| (f, g, Vec::new()));
+        let settings = Settings { hessian: Hessian::Bfgs, max_iterations: 2000, ..Settings::default() };
+        let m = minimize(gradient_only, &[-1.2, 1.0], &[-5.0, -5.0], &[5.0, 5.0], &settings).unwrap();
+        assert!(m.stop.converged(), "{:?}", m.stop);
+        assert!((m.x[0] - 1.0).abs() < 1e-4 && (m.x[1] - 1.0).abs() < 1e-4, "{:?}", m.x);
+        let given = Settings { hessian: Hessian::Given, ..settings };
+        assert!(minimize(gradient_only, &[-1.2, 1.0], &[-5.0, -5.0], &[5.0, 5.0], &given).is_err());
     }
 
     #[test]

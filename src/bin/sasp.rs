@@ -392,6 +392,11 @@ enum PetabAction {
         /// Hessian model of the optimizer: `fisher` (Gauss–Newton) or `bfgs`.
         #[arg(long, default_value = "fisher")]
         hessian: String,
+        /// The gradient by adjoint sensitivities (one backward solve per
+        /// condition whatever the number of parameters; needs `--hessian
+        /// bfgs`, the Fisher information needing forward sensitivities).
+        #[arg(long)]
+        adjoint: bool,
         /// Most optimizer iterations per start.
         #[arg(long, default_value_t = 200)]
         max_iterations: usize,
@@ -1192,7 +1197,7 @@ fn run(cli: Cli) -> Outcome<()> {
         }
         Command::Petab {
             problem: path,
-            action: PetabAction::Fit { starts, seed, hessian, max_iterations, shard, output },
+            action: PetabAction::Fit { starts, seed, hessian, adjoint, max_iterations, shard, output },
         } => {
             let shard = match shard {
                 Some(text) => match sasp::sweep::Shard::parse(&text) {
@@ -1211,8 +1216,16 @@ fn run(cli: Cli) -> Outcome<()> {
                 starts,
                 seed,
                 optimizer: sasp::optimize::Settings { max_iterations, hessian, ..sasp::optimize::Settings::default() },
+                sensitivities: if adjoint {
+                    sasp::petab::Sensitivities::Adjoint
+                } else {
+                    sasp::petab::Sensitivities::Forward
+                },
                 ..sasp::petab::FitSettings::default()
             };
+            if let Err(e) = settings.check() {
+                return usage(e.to_string());
+            }
             // The record (and the problem files' hash) as the fit starts.
             let record = sasp::petab::FitRecord::new(&problem, &settings, shard)?;
             let results = problem.fit(&settings, |k| shard.is_none_or(|s| k % s.count == s.index))?;

@@ -6,9 +6,12 @@
 //! seed alone, whatever the threads or shards that run it). From there
 //! [`crate::optimize::minimize`] minimizes `−log L` within the bounds, with
 //! the gradient by forward sensitivities and the Fisher information as its
-//! Hessian model (Gauss–Newton), or BFGS updates (quasi-Newton).
+//! Hessian model (Gauss–Newton), or BFGS updates (quasi-Newton) — with
+//! BFGS the gradient may come from adjoint sensitivities instead
+//! ([`FitSettings::sensitivities`]), one backward solve per condition
+//! whatever the number of parameters.
 
-use super::Problem;
+use super::{Problem, Sensitivities};
 use crate::error::{Result, SaspError};
 use crate::optimize::{minimize, Hessian, Settings};
 use crate::solve::Options;
@@ -30,6 +33,24 @@ pub struct FitSettings {
     pub optimizer: Settings,
     /// The integration's options.
     pub options: Options,
+    /// How the gradient is computed: forward sensitivities (which the
+    /// Fisher information needs) or adjoints (with the BFGS Hessian model).
+    pub sensitivities: Sensitivities,
+}
+
+impl FitSettings {
+    /// Refuses adjoint sensitivities with the Fisher information as the
+    /// Hessian model (the adjoint gives the gradient alone).
+    pub fn check(&self) -> Result<()> {
+        if self.sensitivities == Sensitivities::Adjoint && self.optimizer.hessian == Hessian::Given {
+            return Err(SaspError::InvalidOptions(
+                "the Fisher information needs forward sensitivities: fit by adjoints with the BFGS Hessian model \
+                 (--hessian bfgs)"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for FitSettings {
@@ -39,6 +60,7 @@ impl Default for FitSettings {
             seed: 1,
             optimizer: Settings { max_iterations: 200, ..Settings::default() },
             options: Problem::default_options(),
+            sensitivities: Sensitivities::Forward,
         }
     }
 }
@@ -112,19 +134,26 @@ impl Problem {
             .collect())
     }
 
-    /// `−log L`, its gradient and the Hessian model at `x` (estimated
-    /// parameters on their scales; the others at their nominal values).
-    pub(super) fn objective(&self, x: &[f64], options: &Options) -> Result<crate::optimize::Evaluation> {
-        let g = self.gradient(&self.values_at(x)?, options)?;
+    /// `−log L`, its gradient (`by` forward or adjoint sensitivities) and
+    /// the Hessian model (empty by adjoints) at `x` (estimated parameters
+    /// on their scales; the others at their nominal values).
+    pub(super) fn objective(
+        &self,
+        x: &[f64],
+        options: &Options,
+        by: Sensitivities,
+    ) -> Result<crate::optimize::Evaluation> {
+        let g = self.gradient_by(&self.values_at(x)?, options, by)?;
         Ok((-g.evaluation.llh, g.gradient.iter().map(|v| -v).collect(), g.fisher))
     }
 
     /// Fits from start `k` of `settings`' sequence.
     pub fn fit_start(&self, k: usize, settings: &FitSettings) -> Result<StartResult> {
+        settings.check()?;
         let (_, lower, upper) = self.estimated_box()?;
         let initial = self.start_point(k, settings.seed)?;
         let clock = std::time::Instant::now();
-        let objective = |x: &[f64]| self.objective(x, &settings.options);
+        let objective = |x: &[f64]| self.objective(x, &settings.options, settings.sensitivities);
         let result = match minimize(objective, &initial, &lower, &upper, &settings.optimizer) {
             Ok(m) => StartResult {
                 start: k,
@@ -161,6 +190,7 @@ impl Problem {
                 settings.starts
             )));
         }
+        settings.check()?;
         self.estimated_box()?;
         let selected: Vec<usize> = (0..settings.starts).filter(|&k| run(k)).collect();
         let mut results =

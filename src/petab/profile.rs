@@ -87,7 +87,7 @@ impl Problem {
                 (lo[j], hi[j]) = (at, at);
                 let mut trial = x.clone();
                 trial[j] = at;
-                let objective = |x: &[f64]| self.objective(x, &settings.options);
+                let objective = |x: &[f64]| self.objective(x, &settings.options, super::Sensitivities::Forward);
                 let m = minimize(objective, &trial, &lo, &hi, &settings.optimizer)?;
                 let llh = -m.value;
                 let new_ratio = 2.0 * (best_llh - llh);

@@ -165,7 +165,7 @@ pub struct FitRecord {
     pub shard: Option<Shard>,
     /// The manifest's `fit` object without `shard`: `seed`, `starts`,
     /// `optimizer` (the method's name), `hessian` (`fisher` or `bfgs`),
-    /// `max_iterations`, `initial_radius`,
+    /// `sensitivities` (`forward` or `adjoint`), `max_iterations`, `initial_radius`,
     /// `gradient_tolerance`, `value_tolerance`, `step_tolerance` and
     /// `estimated` (the parameters' ids, in the table's column order).
     pub settings: Map<String, Json>,
@@ -185,6 +185,10 @@ impl FitRecord {
             "starts": settings.starts,
             "optimizer": OPTIMIZER,
             "hessian": hessian_name(o.hessian),
+            "sensitivities": match settings.sensitivities {
+                super::Sensitivities::Forward => "forward",
+                super::Sensitivities::Adjoint => "adjoint",
+            },
             "max_iterations": o.max_iterations,
             "initial_radius": o.initial_radius,
             "gradient_tolerance": o.gradient_tolerance,

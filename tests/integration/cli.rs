@@ -630,6 +630,17 @@ fn gsa_and_petab_commands_print_their_results() {
     let out = sasp(&["petab", &s(&decay), "fit", "--hessian", "newton", "-o", &s(&fit)]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("newton"));
+    // By adjoints: with BFGS (the manifest says so), not with the Fisher information.
+    let out = sasp(&["petab", &s(&decay), "fit", "--adjoint", "-o", &s(&fit)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--hessian bfgs"), "{}", stderr(&out));
+    let adjoint = dir.join("adjoint");
+    let out =
+        sasp(&["petab", &s(&decay), "fit", "--starts", "2", "--hessian", "bfgs", "--adjoint", "-o", &s(&adjoint)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(adjoint.join("starts.tsv.manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["fit"]["sensitivities"].as_str(), Some("adjoint"), "{manifest}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
