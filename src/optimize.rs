@@ -257,10 +257,13 @@ where
         match evaluated {
             Some((ft, gt, ht)) if ratio > 1e-4 => {
                 let decrease = f - ft;
-                if bfgs {
-                    if unscaled {
-                        unscaled = !scale_identity(&mut h, &x, &trial, &g, &gt);
+                if bfgs && unscaled {
+                    // No update until a step with positive curvature scales the identity.
+                    if scale_identity(&mut h, &x, &trial, &g, &gt, &free) {
+                        unscaled = false;
+                        bfgs_update(&mut h, &x, &trial, &g, &gt);
                     }
+                } else if bfgs {
                     bfgs_update(&mut h, &x, &trial, &g, &gt);
                 } else {
                     h = ht;
@@ -574,22 +577,31 @@ fn region_reach(s0: &DVector<f64>, d: &DVector<f64>, radius: f64) -> f64 {
 }
 
 /// Scales the identity `h` to `(yᵀy / yᵀs) I` for the step `s = x₁ − x₀`,
-/// `y = g₁ − g₀`, where `yᵀs > 0`; returns whether it did.
-fn scale_identity(h: &mut [f64], x0: &[f64], x1: &[f64], g0: &[f64], g1: &[f64]) -> bool {
+/// `y = g₁ − g₀` over the `free` coordinates, where [`bfgs_update`] would
+/// take the step (`yᵀs` positive beyond rounding) and the scale is finite;
+/// returns whether it did.
+fn scale_identity(h: &mut [f64], x0: &[f64], x1: &[f64], g0: &[f64], g1: &[f64], free: &[usize]) -> bool {
     let n = x0.len();
     let (mut ys, mut yy) = (0.0, 0.0);
-    for i in 0..n {
+    for &i in free {
         let (s, y) = (x1[i] - x0[i], g1[i] - g0[i]);
         ys += y * s;
         yy += y * y;
     }
-    if !(ys > 0.0 && (yy / ys).is_finite()) {
+    let scale = yy / ys;
+    if !(curvature_positive(ys) && scale.is_finite() && scale > 0.0) {
         return false;
     }
     for i in 0..n {
-        h[i * n + i] = yy / ys;
+        h[i * n + i] = scale;
     }
     true
+}
+
+/// Is the curvature `yᵀs` of a step positive beyond rounding (the test
+/// that keeps BFGS updates positive definite)?
+fn curvature_positive(ys: f64) -> bool {
+    ys > 1e-12 * ys.abs().max(1.0)
 }
 
 /// The BFGS update `H ← H + yyᵀ/(yᵀs) − (Hs)(Hs)ᵀ/(sᵀHs)` with
@@ -602,7 +614,7 @@ fn bfgs_update(h: &mut [f64], x0: &[f64], x1: &[f64], g0: &[f64], g1: &[f64]) {
     let ys: f64 = y.iter().zip(&s).map(|(a, b)| a * b).sum();
     let hs: Vec<f64> = (0..n).map(|i| (0..n).map(|j| h[i * n + j] * s[j]).sum()).collect();
     let shs: f64 = s.iter().zip(&hs).map(|(a, b)| a * b).sum();
-    if ys <= 1e-12 * ys.abs().max(1.0) || shs <= 0.0 {
+    if !curvature_positive(ys) || shs <= 0.0 {
         return;
     }
     for i in 0..n {

@@ -362,8 +362,8 @@ enum PetabAction {
     /// Print `{"llh", "gradient": {parameter id: value, …}, "wall_s"}` at
     /// the nominal values: the gradient of the log-likelihood on each
     /// estimated parameter's own scale, by forward sensitivities (BDF), or
-    /// with `--adjoint` by adjoint sensitivities (models without events or
-    /// switching rates).
+    /// with `--adjoint` by adjoint sensitivities (through events and
+    /// switching rates too).
     Gradient {
         /// Relative tolerance of the integration.
         #[arg(long, default_value_t = sasp::petab::PETAB_RTOL)]
@@ -378,7 +378,7 @@ enum PetabAction {
     },
     /// Multistart maximum-likelihood fit: every start's result in
     /// DIR/starts.tsv (best first) with its manifest (the problem's hash,
-    /// seed, starts, shard, Hessian model), the waterfall, parameter and
+    /// seed, starts, shard, Hessian model, sensitivities), the waterfall, parameter and
     /// fit-versus-data plots in DIR (`.png` and `.svg`), then one JSON line
     /// `{"best_llh", "starts", "converged", "wall_s"}`. Shards' folders
     /// join with `merge`.

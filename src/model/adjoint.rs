@@ -13,7 +13,10 @@
 //! The forward run stops where [forward sensitivities](super::sensitivity)
 //! stop — at each root of a trigger atom or of a switching function of the
 //! rates, and where events fire at fixed times — with the rates' relations
-//! locked between stops, and records each stretch between stops on its own.
+//! locked between stops, and records each stretch between stops on its own
+//! (all within one run's budget of
+//! [`MAX_HISTORY_VALUES`](crate::solve::history::MAX_HISTORY_VALUES); a
+//! stretch past it is integrated again for its adjoint).
 //! At a stop the forward sensitivities jump linearly, `s⁺ = A s⁻`:
 //!
 //! ```text
@@ -39,6 +42,7 @@ use super::sensitivity::{Jumps, Modes, Root, Watch, MAX_ROOT_STOPS};
 use super::{Model, ModelSystem};
 use crate::error::{Result, SaspError};
 use crate::solve::adjoint::{solve_adjoint, Recorded};
+use crate::solve::history::MAX_HISTORY_VALUES;
 use crate::solve::{integrate, Method, Options, Plan};
 
 /// Most states of a model with events or switching rates whose adjoint
@@ -63,7 +67,8 @@ pub struct AdjointRun<'m> {
 /// there) to the next stop or the end.
 #[derive(Debug)]
 struct Piece<'m> {
-    /// The stretch recorded (`None`: it has no length, a stop at the end).
+    /// The stretch recorded (`None` for the instant of a stop at the end;
+    /// a stretch of no length may have a record too, which is not read).
     record: Option<Recorded<ModelSystem<'m>>>,
     start: f64,
     /// The state at `start`, after the jump.
@@ -162,6 +167,7 @@ impl Model {
         // The first output of the next stretch (those at its start came
         // from the run before).
         let mut first = 0;
+        let mut recorded = 0;
         for count in 0.. {
             if count == MAX_ROOT_STOPS {
                 return Err(SaspError::LimitExceeded {
@@ -178,6 +184,13 @@ impl Model {
             let mut record = Recorded::new(system.clone(), t, &y).holding(zero_rate)?;
             let mut stepper = method.stepper(&record, options.clone())?;
             let leg = integrate(&mut stepper, &mut record, t, &y, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
+            // All stretches' records share one run's budget; past it, a
+            // stretch is integrated again for its adjoint.
+            recorded += record.recorded_values();
+            if recorded > MAX_HISTORY_VALUES {
+                recorded -= record.recorded_values();
+                record.drop_record();
+            }
             for k in 0..leg.solution.t.len() {
                 run.t.push(leg.solution.t[k]);
                 run.y.push(leg.solution.state(k).to_vec());

@@ -135,7 +135,7 @@ impl Problem {
                         let pre_model = &pre_import.model;
                         let (_, y, s) = pre_model
                             .steady_state_sensitivities(
-                                t0,
+                                pre_model.initial_time(),
                                 &pre_model.initial_state(),
                                 pre_import.initial_sensitivities(),
                                 options,

@@ -169,7 +169,7 @@ impl Problem {
             std::collections::hash_map::Entry::Vacant(e) => {
                 let pre_model = &pre_import.model;
                 let (_, y) = pre_model
-                    .steady_state(model.initial_time(), &pre_model.initial_state(), method, options)
+                    .steady_state(pre_model.initial_time(), &pre_model.initial_state(), method, options)
                     .map_err(|e| in_condition(e, &self.conditions[pre].id, "preequilibration"))?;
                 e.insert(y).clone()
             }

@@ -243,6 +243,8 @@ impl FitRecord {
         };
         let mut settings = fit.clone();
         settings.remove("shard");
+        // Fits recorded before adjoint fits existed were by forward sensitivities.
+        settings.entry("sensitivities").or_insert_with(|| json!("forward"));
         Ok(FitRecord {
             model_hash,
             rtol,

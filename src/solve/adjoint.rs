@@ -156,6 +156,19 @@ impl<S: OdeSystem> Recorded<S> {
         (0..self.held.len()).filter(|&i| self.held[i]).collect()
     }
 
+    /// The values the record holds.
+    pub fn recorded_values(&self) -> usize {
+        self.trajectory.borrow().len()
+    }
+
+    /// Drops the record, as a run that outgrew it does (for a caller that
+    /// keeps several records within one budget): the run is then not
+    /// [complete](Recorded::is_complete).
+    pub fn drop_record(&self) {
+        self.overflowed.set(true);
+        self.trajectory.borrow_mut().truncate(f64::NEG_INFINITY);
+    }
+
     /// Is the whole run recorded? A run whose record would exceed
     /// [`MAX_HISTORY_VALUES`](super::history::MAX_HISTORY_VALUES) stops
     /// recording (and drops the record): integrate its stretches between
@@ -209,8 +222,7 @@ impl<S: OdeSystem> OdeSystem for Recorded<S> {
             return None;
         }
         if self.trajectory.borrow().is_full() {
-            self.overflowed.set(true);
-            self.trajectory.borrow_mut().truncate(f64::NEG_INFINITY);
+            self.drop_record();
             return None;
         }
         Some(&self.trajectory)
@@ -260,9 +272,12 @@ pub struct Adjoint<'a, S> {
     transposed: SparsityPattern,
     /// Forward storage index → position in `transposed` (`usize::MAX`: unused).
     scatter: Vec<usize>,
-    /// Position in `transposed` → off the diagonal in a held component's row
-    /// (left out of the iteration matrix: those rows are quadratures).
-    quadrature: Vec<bool>,
+    /// The iteration matrix's pattern: `transposed` without the held
+    /// components' rows off the diagonal (quadratures that nothing else
+    /// reads) and without their columns (`∂fₚ/∂y`, zero).
+    iteration: SparsityPattern,
+    /// Position in `iteration` → position in `transposed`.
+    iteration_entries: Vec<usize>,
     scratch: RefCell<AdjointScratch>,
 }
 
@@ -317,16 +332,22 @@ impl<'a, S: OdeSystem> Adjoint<'a, S> {
             })
             .collect();
         let values = vec![0.0; transposed.nnz()];
-        let quadrature = (0..n)
-            .flat_map(|i| transposed.row(i).iter().map(move |&j| (i, j)))
-            .map(|(i, j)| forward.held[i] && i != j)
+        let kept = |i: usize, j: usize| if forward.held[i] { i == j } else { !forward.held[j] };
+        let iteration = SparsityPattern::from_rows(
+            n,
+            (0..n).map(|i| transposed.row(i).iter().copied().filter(|&j| kept(i, j)).collect()).collect(),
+        );
+        let iteration_entries = (0..n)
+            .flat_map(|i| iteration.row(i).iter().map(move |&j| (i, j)))
+            .map(|(i, j)| transposed.position(i, j).unwrap_or(usize::MAX))
             .collect();
         Ok(Adjoint {
             forward,
             origin: 0.0,
             transposed,
             scatter,
-            quadrature,
+            iteration,
+            iteration_entries,
             scratch: RefCell::new(AdjointScratch { y: forward.start.clone(), stored, values, at: None }),
         })
     }
@@ -367,17 +388,20 @@ impl<S: OdeSystem> OdeSystem for Adjoint<'_, S> {
     fn component_name(&self, i: usize) -> String {
         format!("adjoint of {}", self.forward.component_name(i))
     }
+    /// The iteration matrix's pattern (see [`Adjoint::jacobian`]).
     fn jacobian_structure(&self) -> JacobianStructure {
-        JacobianStructure::Sparse(self.transposed.clone())
+        JacobianStructure::Sparse(self.iteration.clone())
     }
-    /// `Jᵀ` without the held rows' entries: a held component's adjoint
-    /// is a quadrature `μₚ' = Σᵢ ∂fᵢ/∂p μᵢ` that nothing else reads, so
-    /// Newton's iteration converges on the others and then on it.
+    /// `Jᵀ` without the held rows' entries off the diagonal: a held
+    /// component's adjoint is a quadrature `μₚ' = Σᵢ ∂fᵢ/∂p μᵢ` that
+    /// nothing else reads, so Newton's iteration converges on the others
+    /// and then on it; the matrix keeps the sparsity of the states' own
+    /// coupling however many parameters there are.
     fn jacobian(&self, s: f64, _mu: &[f64], values: &mut [f64]) -> bool {
         self.transpose_at(self.origin - s);
         let scratch = self.scratch.borrow();
-        for ((v, &x), &quadrature) in values.iter_mut().zip(&scratch.values).zip(&self.quadrature) {
-            *v = if quadrature { 0.0 } else { x };
+        for (v, &k) in values.iter_mut().zip(&self.iteration_entries) {
+            *v = scratch.values.get(k).copied().unwrap_or(0.0);
         }
         true
     }

@@ -129,6 +129,16 @@ impl History {
         self.t0
     }
 
+    /// The values recorded (at most [`MAX_HISTORY_VALUES`]).
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// Is nothing recorded?
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
     /// Would recording one more step exceed [`MAX_HISTORY_VALUES`]?
     pub fn is_full(&self) -> bool {
         self.samples.len() + NODES * self.components.len() > MAX_HISTORY_VALUES
