@@ -15,7 +15,7 @@
 //! rates, and where events fire at fixed times — with the rates' relations
 //! locked between stops, and records each stretch between stops on its own
 //! (all within one run's budget of
-//! [`MAX_HISTORY_VALUES`](crate::solve::history::MAX_HISTORY_VALUES); a
+//! [`MAX_HISTORY_VALUES`]; a
 //! stretch past it is integrated again for its adjoint).
 //! At a stop the forward sensitivities jump linearly, `s⁺ = A s⁻`:
 //!
@@ -170,15 +170,7 @@ impl Model {
         let mut recorded = 0;
         for count in 0.. {
             if count == MAX_ROOT_STOPS {
-                return Err(SaspError::LimitExceeded {
-                    what: "stops at roots in a run recorded for adjoint sensitivities",
-                    requested: count as f64 + 1.0,
-                    limit: MAX_ROOT_STOPS,
-                    hint: format!(
-                        "roots of model '{}' keep recurring near t = {t} (a rate chattering at a switch?)",
-                        self.name()
-                    ),
-                });
+                return Err(self.too_many_stops("stops at roots in a run recorded for adjoint sensitivities", t));
             }
             let plan = Plan::outputs(&outputs[run.t.len()..]).events(&events);
             let mut record = Recorded::new(system.clone(), t, &y).holding(zero_rate)?;

@@ -95,6 +95,20 @@ impl Model {
         self.kinetics.expressions.as_ref().map_or(&[], |b| &b.switches)
     }
 
+    /// The error of a run that reached [`MAX_ROOT_STOPS`] stops (`what`)
+    /// near `t`.
+    pub(super) fn too_many_stops(&self, what: &'static str, t: f64) -> SaspError {
+        SaspError::LimitExceeded {
+            what,
+            requested: MAX_ROOT_STOPS as f64 + 1.0,
+            limit: MAX_ROOT_STOPS,
+            hint: format!(
+                "roots of model '{}' keep recurring near t = {t} (a rate chattering at a switch?)",
+                self.name()
+            ),
+        }
+    }
+
     /// The run's system with the rates' relations locked (see [`Modes`]),
     /// each set from the side `watch` has its switching function on, and
     /// the modes; `system` itself when the rates read no relation. The
@@ -194,15 +208,7 @@ impl Model {
         let mut t = t0;
         for stop in 0.. {
             if stop == MAX_ROOT_STOPS {
-                return Err(SaspError::LimitExceeded {
-                    what: "stops at roots in a run with sensitivities",
-                    requested: stop as f64 + 1.0,
-                    limit: MAX_ROOT_STOPS,
-                    hint: format!(
-                        "roots of model '{}' keep recurring near t = {t} (a rate chattering at a switch?)",
-                        self.name()
-                    ),
-                });
+                return Err(self.too_many_stops("stops at roots in a run with sensitivities", t));
             }
             let plan = Plan::outputs(&outputs[times.len()..]).events(&events);
             let run = {
