@@ -56,7 +56,7 @@ use super::events::{checked_outputs, Execution};
 use super::{Model, ModelSystem};
 use crate::error::{Result, SaspError};
 use crate::expr::{Expr, Op};
-use crate::solve::sensitivity::{solve_forward, SensitivitySolution, Variational};
+use crate::solve::sensitivity::{solve_forward_holding, SensitivitySolution, Variational};
 use crate::solve::{integrate, Direction, Event, OdeSystem, Options, Plan};
 
 impl Model {
@@ -65,13 +65,17 @@ impl Model {
     /// dimension) at `t0`, inputs at their defaults, by BDF. The model's
     /// events fire as [`Model::simulate`] fires them, the integration
     /// restarts where a rate changes its formula, and the sensitivities
-    /// jump with the states (see the [module docs](self)).
+    /// jump with the states (see the [module docs](self)). `zero_rate`
+    /// lists the states whose rates are identically zero (parameters
+    /// declared as states): their sensitivities are held, not integrated
+    /// ([`Variational::holding`]).
     pub fn sensitivities_from(
         &self,
         t0: f64,
         y0: &[f64],
         s0: &[Vec<f64>],
         outputs: &[f64],
+        zero_rate: &[usize],
         options: &Options,
     ) -> Result<SensitivitySolution> {
         self.require_ode("forward sensitivities")?;
@@ -84,9 +88,9 @@ impl Model {
         let t_end = checked_outputs(t0, outputs)?;
         let system = self.system(&self.default_inputs())?;
         if self.events.is_empty() && self.switching_functions().is_empty() {
-            return solve_forward(&system, t0, y0, s0, outputs, options);
+            return solve_forward_holding(&system, t0, y0, s0, zero_rate, outputs, options);
         }
-        self.sensitivities_with_switches(&system, t0, y0, s0, outputs, t_end, options)
+        self.sensitivities_with_switches(&system, (t0, y0, s0), outputs, t_end, zero_rate, options)
     }
 
     /// The root functions where a rate of the model changes its formula
@@ -180,15 +184,13 @@ impl Model {
     /// [`Model::integrate`] watches the atoms) with the rates' relations
     /// locked ([`Modes`]), restarted there, and both jumped where events
     /// execute or a rate jumps.
-    #[allow(clippy::too_many_arguments)]
     fn sensitivities_with_switches(
         &self,
         system: &ModelSystem<'_>,
-        t0: f64,
-        y0: &[f64],
-        s0: &[Vec<f64>],
+        (t0, y0, s0): (f64, &[f64], &[Vec<f64>]),
         outputs: &[f64],
         t_end: f64,
+        zero_rate: &[usize],
         options: &Options,
     ) -> Result<SensitivitySolution> {
         let jumps = Jumps::new(self)?;
@@ -199,7 +201,11 @@ impl Model {
         let mut watch = Watch::new(self, &jumps, system, t0, y0, &inputs)?;
         let (mut system, modes) = self.locked_system(system, &watch)?;
         let modes = modes.as_ref();
-        let mut z = Variational::new(&system, m)?.initial_state(y0, s0)?;
+        // The whole extended state `(y, s₁, …, s_m)`, as the jumps read it.
+        let mut z: Vec<f64> = y0.iter().chain(s0.iter().flatten()).copied().collect();
+        if s0.iter().any(|s| s.len() != n) {
+            return Err(SaspError::DimensionMismatch { what: "initial sensitivity", expected: n, found: 0 });
+        }
         let mut queue = self.event_queue();
         jumps.jump(self, &mut system, modes, &mut watch, t0, &mut z, &inputs, &mut queue, &[])?;
         let watched = self.watched_roots();
@@ -211,20 +217,23 @@ impl Model {
                 return Err(self.too_many_stops("stops at roots in a run with sensitivities", t));
             }
             let plan = Plan::outputs(&outputs[times.len()..]).events(&events);
-            let run = {
-                let mut variational = Variational::new(&system, m)?;
-                let mut stepper = variational.stepper_from(t, &z, options)?;
-                integrate(&mut stepper, &mut variational, t, &z, t_end, &plan, &mut |_, _, _, _| Ok(()))?
+            let hits = {
+                let mut variational = Variational::new(&system, m)?.holding(zero_rate, t, &z[..n])?;
+                let s: Vec<Vec<f64>> = z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect();
+                let start = variational.initial_state(&z[..n], &s)?;
+                let mut stepper = variational.stepper_from(t, &start, options)?;
+                let run = integrate(&mut stepper, &mut variational, t, &start, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
+                for k in 0..run.solution.t.len() {
+                    times.push(run.solution.t[k]);
+                    states.push(variational.whole(run.solution.state(k)));
+                }
+                (t, z) = (run.t, variational.whole(&run.y));
+                run.events
             };
-            for k in 0..run.solution.t.len() {
-                times.push(run.solution.t[k]);
-                states.push(run.solution.state(k).to_vec());
-            }
-            (t, z) = (run.t, run.y);
-            if run.events.is_empty() {
+            if hits.is_empty() {
                 break;
             }
-            let mut hits: Vec<Root> = run.events.iter().map(|h| watched[h.event]).collect();
+            let mut hits: Vec<Root> = hits.iter().map(|h| watched[h.event]).collect();
             watch.update(self, &jumps, &system, t, &z[..n], &inputs, Some(&mut hits))?;
             if jumps.jump(self, &mut system, modes, &mut watch, t, &mut z, &inputs, &mut queue, &hits)? {
                 // Outputs at the instant report the state after the jump.
@@ -254,32 +263,39 @@ impl Model {
     /// [`Model::sensitivities_from`] (events and switching rates included),
     /// as each leg of [`Model::steady_state`] is a simulation; a leg of a
     /// model without events where no rate changes its formula (every
-    /// switching function keeps its sign) is one plain run.
+    /// switching function keeps its sign) is one plain run. `zero_rate` as
+    /// for [`Model::sensitivities_from`].
     pub fn steady_state_sensitivities(
         &self,
         t0: f64,
         y0: &[f64],
         s0: &[Vec<f64>],
+        zero_rate: &[usize],
         options: &Options,
     ) -> Result<(f64, Vec<f64>, Vec<Vec<f64>>)> {
         self.require_ode("forward sensitivities")?;
         let system = self.system(&self.default_inputs())?;
-        let variational = Variational::new(&system, s0.len())?;
+        let mut variational = Variational::new(&system, s0.len())?.holding(zero_rate, t0, y0)?;
         let n = self.dimension();
         let mut z = variational.initial_state(y0, s0)?;
         let mut dz = vec![0.0; z.len()];
-        let norm = |t: f64, z: &[f64], dz: &mut [f64]| {
+        // Over the whole extended state: the held sensitivities count as
+        // components that do not change.
+        let whole = n * (1 + s0.len());
+        let norm = |variational: &Variational<_>, t: f64, z: &[f64], dz: &mut [f64]| {
             variational.rhs(t, z, dz);
             let sum: f64 = z
                 .iter()
                 .zip(dz.iter())
                 .enumerate()
-                .map(|(i, (&z, &d))| (d / (options.atol.get(i % n) + options.rtol * z.abs())).powi(2))
+                .map(|(i, (&z, &d))| {
+                    (d / (options.atol.get(variational.component_of(i)) + options.rtol * z.abs())).powi(2)
+                })
                 .sum();
-            (sum / z.len().max(1) as f64).sqrt()
+            (sum / whole.max(1) as f64).sqrt()
         };
         let mut t = t0;
-        let mut last = norm(t, &z, &mut dz);
+        let mut last = norm(&variational, t, &z, &mut dz);
         let mut span = 1.0;
         let inputs = system.inputs();
         let sides = |t: f64, y: &[f64]| -> Result<Vec<bool>> {
@@ -308,13 +324,13 @@ impl Model {
             z = match plain {
                 Some(end) => end,
                 None => {
-                    let s: Vec<Vec<f64>> = z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect();
-                    let leg = self.sensitivities_from(t, &z[..n], &s, &[t0 + span], options)?;
+                    let (y, s) = variational.split(&z);
+                    let leg = self.sensitivities_from(t, &y, &s, &[t0 + span], zero_rate, options)?;
                     variational.initial_state(&leg.y[0], &leg.s[0])?
                 }
             };
             t = t0 + span;
-            last = norm(t, &z, &mut dz);
+            last = norm(&variational, t, &z, &mut dz);
             span *= 10.0;
         }
         if last > 1.0 {
@@ -323,9 +339,8 @@ impl Model {
                 self.name()
             )));
         }
-        let s = z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect();
-        z.truncate(n);
-        Ok((t, z, s))
+        let (y, s) = variational.split(&z);
+        Ok((t, y, s))
     }
 }
 

@@ -138,6 +138,7 @@ impl Problem {
                                 pre_model.initial_time(),
                                 &pre_model.initial_state(),
                                 pre_import.initial_sensitivities(),
+                                pre_import.zero_rate_states(),
                                 options,
                             )
                             .map_err(|e| in_condition(e, &self.conditions[*pre].id, "preequilibration"))?;
@@ -163,9 +164,11 @@ impl Problem {
             let steady_state = members.iter().any(|&k| self.measurements[k].time.is_infinite());
             let run = match by {
                 _ if times.is_empty() => Run::None,
-                Sensitivities::Forward => {
-                    Run::Forward(model.sensitivities_from(t0, &y0, &s0, &times, options).map_err(context)?)
-                }
+                Sensitivities::Forward => Run::Forward(
+                    model
+                        .sensitivities_from(t0, &y0, &s0, &times, import.zero_rate_states(), options)
+                        .map_err(context)?,
+                ),
                 Sensitivities::Adjoint => Run::Adjoint(Box::new(
                     model
                         .adjoint_run(t0, &y0, &times, import.zero_rate_states(), Method::Rodas5p, options)
@@ -180,7 +183,9 @@ impl Problem {
                     Run::Forward(r) => (r.t[r.t.len() - 1], &r.y[r.y.len() - 1], &r.s[r.s.len() - 1]),
                     _ => (t0, &y0, &s0),
                 };
-                steady = Some(model.steady_state_sensitivities(t, y, s, options).map_err(context)?);
+                steady = Some(
+                    model.steady_state_sensitivities(t, y, s, import.zero_rate_states(), options).map_err(context)?,
+                );
             }
             let mut gradient_y = vec![0.0; n];
             // d(symbol)/d(θ, y(t)): the parameter table's rows, then the states.

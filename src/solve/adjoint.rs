@@ -118,27 +118,10 @@ impl<S: OdeSystem> Recorded<S> {
     /// component whose rate or Jacobian row is not zero there.
     pub fn holding(mut self, components: &[usize]) -> Result<Recorded<S>> {
         let n = self.inner.dimension();
-        let structure = self.inner.jacobian_structure();
-        let (pattern, scatter) = compressed_pattern(&structure, n);
-        let (t0, y0) = (self.trajectory.borrow().t0(), self.start.clone());
-        let mut f = vec![0.0; n];
-        self.inner.rhs(t0, &y0, &mut f);
-        let mut stored = vec![0.0; structure.len(n)];
-        let analytic = self.inner.jacobian(t0, &y0, &mut stored);
-        let mut row = vec![0.0; pattern.nnz()];
-        for (&k, &v) in scatter.iter().zip(&stored) {
-            if k != usize::MAX {
-                row[k] += v;
-            }
-        }
-        for &i in components {
-            if i >= n || f[i] != 0.0 || !analytic || row[pattern.range(i)].iter().any(|&v| v != 0.0) {
-                return Err(SaspError::InvalidOptions(format!(
-                    "component {i} cannot be held: its rate is not zero at the start"
-                )));
-            }
-            self.held[i] = true;
-        }
+        let t0 = self.trajectory.borrow().t0();
+        let y0 = self.start.clone();
+        self.held = held_components(&self.inner, t0, &y0, components)?;
+        let (pattern, scatter) = compressed_pattern(&self.inner.jacobian_structure(), n);
         // Only the others change: only they are recorded.
         let recorded = (0..n).filter(|&i| !self.held[i]).collect();
         self.trajectory = RefCell::new(History::new(t0, &y0, recorded, Vec::new()));
@@ -227,6 +210,39 @@ impl<S: OdeSystem> OdeSystem for Recorded<S> {
         }
         Some(&self.trajectory)
     }
+}
+
+/// Marks `components` of `inner` held (their rates identically zero, which
+/// the caller knows from the model), checked at `(t0, y0)`: fails for an
+/// index out of range, or a component whose rate or Jacobian row is not
+/// zero there, or a system without an analytic Jacobian.
+pub(crate) fn held_components<S: OdeSystem>(inner: &S, t0: f64, y0: &[f64], components: &[usize]) -> Result<Vec<bool>> {
+    let n = inner.dimension();
+    let mut held = vec![false; n];
+    if components.is_empty() {
+        return Ok(held);
+    }
+    let structure = inner.jacobian_structure();
+    let (pattern, scatter) = compressed_pattern(&structure, n);
+    let mut f = vec![0.0; n];
+    inner.rhs(t0, y0, &mut f);
+    let mut stored = vec![0.0; structure.len(n)];
+    let analytic = inner.jacobian(t0, y0, &mut stored);
+    let mut row = vec![0.0; pattern.nnz()];
+    for (&k, &v) in scatter.iter().zip(&stored) {
+        if k != usize::MAX {
+            row[k] += v;
+        }
+    }
+    for &i in components {
+        if i >= n || f[i] != 0.0 || !analytic || row[pattern.range(i)].iter().any(|&v| v != 0.0) {
+            return Err(SaspError::InvalidOptions(format!(
+                "component {i} cannot be held: its rate is not zero at the start"
+            )));
+        }
+        held[i] = true;
+    }
+    Ok(held)
 }
 
 /// The Jacobian pattern of a system in compressed rows whatever its storage,

@@ -391,7 +391,7 @@ impl Bdf {
             }
             let dy = &mut self.dy[part.clone()];
             match &mut self.linear {
-                LinearSolve::Direct(matrix) => matrix.solve(dy, &mut self.stats),
+                LinearSolve::Direct(matrix) => matrix.solve_part(dy, part.start, &mut self.stats),
                 LinearSolve::Krylov(k) => {
                     let JacobianStructure::Sparse(pattern) = self.jac.structure() else {
                         unreachable!("Bdf::krylov checked the structure")

@@ -330,10 +330,16 @@ impl IterationMatrix {
 
     /// Solves `M x = b` in place.
     pub fn solve(&mut self, b: &mut [f64], stats: &mut Stats) {
+        self.solve_part(b, 0, stats)
+    }
+
+    /// Solves for the components `start..start + b.len()` of a
+    /// block-diagonal `M` alone ([`LinearSolver::solve_part`]).
+    pub fn solve_part(&mut self, b: &mut [f64], start: usize, stats: &mut Stats) {
         stats.linear_solves += 1;
         match &mut self.fallback {
-            Fallback::Ready(f) if self.using_fallback => f.solve(b),
-            _ => self.solver.solve(b),
+            Fallback::Ready(f) if self.using_fallback => f.solve_part(b, start),
+            _ => self.solver.solve_part(b, start),
         }
     }
 }

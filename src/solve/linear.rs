@@ -58,6 +58,15 @@ pub trait LinearSolver: std::fmt::Debug + Send + Sync {
     /// Solves `M x = b` in place (`b` becomes `x`).
     fn solve(&mut self, b: &mut [f64]);
 
+    /// Solves for the components `start..start + b.len()` alone, a set of
+    /// whole diagonal blocks of a block-diagonal `M` (a staggered
+    /// corrector's part). The default, for a matrix without such blocks,
+    /// solves `b` whole (`start` is then 0 and `b` all of `M`'s dimension).
+    fn solve_part(&mut self, b: &mut [f64], start: usize) {
+        debug_assert!(start == 0 && b.len() == self.dim(), "a part of a matrix without diagonal blocks");
+        self.solve(b)
+    }
+
     /// Number of floating-point values the factors occupy (fill included):
     /// the solver's memory, up to index arrays of the same order.
     fn stored_entries(&self) -> usize;

@@ -52,17 +52,52 @@ pub const MAX_EXTENDED: usize = 50_000_000;
 
 /// The variational system `z = (y, s₁, …, s_m)` of an inner system with an
 /// analytic Jacobian (see the [module docs](self)).
+///
+/// Components of the inner system whose rates are identically zero (the
+/// parameters a model declares as states, [`Variational::holding`]) are
+/// *held*: their sensitivities never change, so `z` carries each
+/// direction's sensitivities of the other components alone, `n_d` of them,
+/// and the held ones' constant values enter as a forcing,
+///
+/// ```text
+/// s_d' = J_dd s_d + J_dh c,     c = the held components' sensitivities,
+/// ```
+///
+/// where `J_dh` holds the Jacobian's columns of the held components (`∂f/∂p`
+/// for a parameter). The integrated vector then has `n + m·n_d` components
+/// instead of `n(1 + m)`; [`Variational::split`] gives them back whole.
 #[derive(Debug)]
 pub struct Variational<S> {
     inner: S,
     n: usize,
     m: usize,
+    /// The inner components that are not held, in order (`n_d` of them).
+    dynamic: Vec<usize>,
+    /// The held components, in order.
+    held: Vec<usize>,
     /// The inner Jacobian's pattern (the band or the full matrix when it is stored so).
     pattern: SparsityPattern,
-    /// The block-diagonal pattern of the extended system.
-    blocks: SparsityPattern,
     /// Inner storage index → position in `pattern` order (`usize::MAX`: unused band slot).
     scatter: Vec<usize>,
+    /// `J_dd`'s pattern over the dynamic components' positions in `dynamic`.
+    reduced: SparsityPattern,
+    /// Each entry of `reduced` → its position in `pattern` (`usize::MAX`: a
+    /// diagonal the inner pattern leaves out).
+    reduced_entry: Vec<usize>,
+    /// The first block's pattern: `J` without the held columns, the held
+    /// rows their diagonal alone (their corrections are zero).
+    first: SparsityPattern,
+    /// Each entry of `first` → its position in `pattern` (`usize::MAX`: zero).
+    first_entry: Vec<usize>,
+    /// Each entry of `reduced` → its position in `first`.
+    reduced_in_first: Vec<usize>,
+    /// Each held component's column in the dynamic rows: `(row in
+    /// `dynamic`, position in `pattern`)`.
+    held_columns: Vec<Vec<(usize, usize)>>,
+    /// Each direction's nonzero held sensitivities `(index in `held`, value)`.
+    held_sensitivities: Vec<Vec<(usize, f64)>>,
+    /// The block-diagonal pattern of the extended system.
+    blocks: SparsityPattern,
     /// Scratch: the inner Jacobian in its own storage, and in `pattern`
     /// order, and the point `(t, y)` it was evaluated at (a staggered
     /// corrector evaluates the right-hand side at one `y` several times).
@@ -74,14 +109,16 @@ pub struct Variational<S> {
 struct Scratch {
     stored: Vec<f64>,
     csr: Vec<f64>,
+    /// `J_dd`'s values in `reduced` order.
+    reduced: Vec<f64>,
     at: Option<(f64, Vec<f64>)>,
 }
 
 impl<S: OdeSystem> Variational<S> {
-    /// The variational system of `inner` with `m` sensitivity directions.
-    /// Fails when `inner` has no analytic Jacobian (sensitivities from a
-    /// difference Jacobian would be differences) or the extended system
-    /// would exceed [`MAX_EXTENDED`] components.
+    /// The variational system of `inner` with `m` sensitivity directions,
+    /// no component held. Fails when `inner` has no analytic Jacobian
+    /// (sensitivities from a difference Jacobian would be differences) or
+    /// the extended system would exceed [`MAX_EXTENDED`] components.
     pub fn new(inner: S, m: usize) -> Result<Variational<S>> {
         let n = inner.dimension();
         if n.checked_mul(m + 1).is_none_or(|size| size > MAX_EXTENDED) {
@@ -100,23 +137,108 @@ impl<S: OdeSystem> Variational<S> {
             ));
         }
         let (pattern, scatter) = super::adjoint::compressed_pattern(&structure, n);
-        let blocks = SparsityPattern::from_rows(
-            n * (m + 1),
-            (0..=m)
-                .flat_map(|b| (0..n).map(move |i| (b, i)))
-                .map(|(b, i)| pattern.row(i).iter().map(|&j| b * n + j).collect())
-                .collect(),
-        );
         let nnz = pattern.nnz();
-        Ok(Variational {
+        let mut variational = Variational {
             inner,
             n,
             m,
+            dynamic: Vec::new(),
+            held: Vec::new(),
             pattern,
-            blocks,
             scatter,
-            scratch: RefCell::new(Scratch { stored: vec![0.0; len], csr: vec![0.0; nnz], at: None }),
-        })
+            reduced: SparsityPattern::from_rows(0, Vec::new()),
+            reduced_entry: Vec::new(),
+            first: SparsityPattern::from_rows(0, Vec::new()),
+            first_entry: Vec::new(),
+            reduced_in_first: Vec::new(),
+            held_columns: Vec::new(),
+            held_sensitivities: vec![Vec::new(); m],
+            blocks: SparsityPattern::from_rows(0, Vec::new()),
+            scratch: RefCell::new(Scratch {
+                stored: vec![0.0; len],
+                csr: vec![0.0; nnz],
+                reduced: Vec::new(),
+                at: None,
+            }),
+        };
+        variational.hold(vec![false; n]);
+        Ok(variational)
+    }
+
+    /// Declares `components` held: their rates are identically zero (the
+    /// caller knows it from the model; a model's parameters declared as
+    /// states). Checked at the run's start `(t0, y0)`: fails for an index
+    /// out of range, or a component whose rate or Jacobian row is not zero
+    /// there.
+    pub fn holding(mut self, components: &[usize], t0: f64, y0: &[f64]) -> Result<Variational<S>> {
+        if y0.len() != self.n {
+            return Err(SaspError::DimensionMismatch { what: "initial state", expected: self.n, found: y0.len() });
+        }
+        let held = super::adjoint::held_components(&self.inner, t0, y0, components)?;
+        self.hold(held);
+        Ok(self)
+    }
+
+    /// Builds the patterns for the held components `held` (one flag per component).
+    fn hold(&mut self, held: Vec<bool>) {
+        let n = self.n;
+        self.dynamic = (0..n).filter(|&i| !held[i]).collect();
+        self.held = (0..n).filter(|&i| held[i]).collect();
+        let mut position = vec![usize::MAX; n];
+        for (r, &i) in self.dynamic.iter().enumerate() {
+            position[i] = r;
+        }
+        for (h, &i) in self.held.iter().enumerate() {
+            position[i] = h;
+        }
+        let nd = self.dynamic.len();
+        let pattern = &self.pattern;
+        let dynamic_columns = |i: usize| pattern.row(i).iter().copied().filter(|&j| !held[j]);
+        self.reduced = SparsityPattern::from_rows(
+            nd,
+            self.dynamic.iter().map(|&i| dynamic_columns(i).map(|j| position[j]).collect()).collect(),
+        );
+        self.reduced_entry = (0..nd)
+            .flat_map(|r| self.reduced.row(r).iter().map(move |&c| (r, c)))
+            .map(|(r, c)| pattern.position(self.dynamic[r], self.dynamic[c]).unwrap_or(usize::MAX))
+            .collect();
+        self.first = SparsityPattern::from_rows(
+            n,
+            (0..n).map(|i| if held[i] { Vec::new() } else { dynamic_columns(i).collect() }).collect(),
+        );
+        self.first_entry = (0..n)
+            .flat_map(|i| self.first.row(i).iter().map(move |&j| (i, j)))
+            .map(|(i, j)| if held[i] { usize::MAX } else { pattern.position(i, j).unwrap_or(usize::MAX) })
+            .collect();
+        self.reduced_in_first = (0..nd)
+            .flat_map(|r| self.reduced.row(r).iter().map(move |&c| (r, c)))
+            .map(|(r, c)| self.first.position(self.dynamic[r], self.dynamic[c]).unwrap_or(usize::MAX))
+            .collect();
+        self.held_columns = vec![Vec::new(); self.held.len()];
+        for (r, &i) in self.dynamic.iter().enumerate() {
+            for e in pattern.range(i) {
+                let j = pattern.col()[e];
+                if held[j] {
+                    self.held_columns[position[j]].push((r, e));
+                }
+            }
+        }
+        let first = &self.first;
+        let reduced = &self.reduced;
+        self.blocks = SparsityPattern::from_rows(
+            n + self.m * nd,
+            (0..n)
+                .map(|i| first.row(i).to_vec())
+                .chain(
+                    (0..self.m)
+                        .flat_map(|k| (0..nd).map(move |r| (k, r)))
+                        .map(|(k, r)| reduced.row(r).iter().map(|&c| n + k * nd + c).collect()),
+                )
+                .collect(),
+        );
+        let scratch = self.scratch.get_mut();
+        scratch.reduced = vec![0.0; self.reduced.nnz()];
+        scratch.at = None;
     }
 
     /// The inner system.
@@ -129,9 +251,18 @@ impl<S: OdeSystem> Variational<S> {
         self.m
     }
 
-    /// The extended initial state `(y₀, s₁(t₀), …, s_m(t₀))`; `s0[k]` is
-    /// direction `k`'s initial sensitivity `∂y₀/∂pₖ`.
-    pub fn initial_state(&self, y0: &[f64], s0: &[Vec<f64>]) -> Result<Vec<f64>> {
+    /// The inner component of the extended vector's component `i`.
+    pub fn component_of(&self, i: usize) -> usize {
+        match i.checked_sub(self.n) {
+            None => i,
+            Some(k) => self.dynamic[k % self.dynamic.len()],
+        }
+    }
+
+    /// The extended initial state `(y₀, s₁(t₀), …, s_m(t₀))` (each `sₖ`
+    /// without its held components); `s0[k]` is direction `k`'s initial
+    /// sensitivity `∂y₀/∂pₖ`, whose held components this system keeps.
+    pub fn initial_state(&mut self, y0: &[f64], s0: &[Vec<f64>]) -> Result<Vec<f64>> {
         let mismatch = |what, expected, found| Err(SaspError::DimensionMismatch { what, expected, found });
         if y0.len() != self.n {
             return mismatch("initial state", self.n, y0.len());
@@ -139,23 +270,55 @@ impl<S: OdeSystem> Variational<S> {
         if s0.len() != self.m {
             return mismatch("initial sensitivities", self.m, s0.len());
         }
-        let mut z = y0.to_vec();
-        for s in s0 {
+        let mut z = Vec::with_capacity(self.n + self.m * self.dynamic.len());
+        z.extend_from_slice(y0);
+        for (s, held) in s0.iter().zip(&mut self.held_sensitivities) {
             if s.len() != self.n {
                 return mismatch("initial sensitivity", self.n, s.len());
             }
-            z.extend_from_slice(s);
+            z.extend(self.dynamic.iter().map(|&i| s[i]));
+            held.clear();
+            held.extend(self.held.iter().enumerate().filter(|(_, &i)| s[i] != 0.0).map(|(h, &i)| (h, s[i])));
         }
         Ok(z)
     }
 
+    /// The states and each direction's whole sensitivity (held components
+    /// included) of an extended vector `z`.
+    pub fn split(&self, z: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let (n, nd) = (self.n, self.dynamic.len());
+        let s = (0..self.m)
+            .map(|k| {
+                let mut s = vec![0.0; n];
+                for (r, &i) in self.dynamic.iter().enumerate() {
+                    s[i] = z[n + k * nd + r];
+                }
+                for &(h, v) in &self.held_sensitivities[k] {
+                    s[self.held[h]] = v;
+                }
+                s
+            })
+            .collect();
+        (z[..n].to_vec(), s)
+    }
+
+    /// [`Variational::split`] as one vector `(y, s₁, …, s_m)` of `n(1 + m)` components.
+    pub fn whole(&self, z: &[f64]) -> Vec<f64> {
+        let (mut y, s) = self.split(z);
+        y.extend(s.into_iter().flatten());
+        y
+    }
+
     /// A BDF stepper for this system: [`Bdf`] with [`BlockDiagonal`] as
-    /// its linear solver (the pivoting sparse LU of the block as fallback).
+    /// its linear solver (the pivoting sparse LU of `J_dd` as fallback).
     pub fn stepper(&self, options: Options) -> Result<Bdf> {
         let options = self.extended_options(options)?;
-        let first = BlockDiagonal::new(Box::new(SparseLu::new(&self.pattern)), self.m + 1);
-        let fallback = BlockDiagonal::new(Box::new(PivotingSparseLu::new(&self.pattern)), self.m + 1);
-        let matrix = IterationMatrix::with_solver(Box::new(first)).with_fallback(Box::new(fallback));
+        let solver = |lu: Box<dyn LinearSolver>| {
+            Box::new(BlockDiagonal::new(lu, self.n, self.dynamic.clone(), self.reduced_in_first.clone(), self.m))
+        };
+        let first = solver(Box::new(SparseLu::new(&self.reduced)));
+        let fallback = solver(Box::new(PivotingSparseLu::new(&self.reduced)));
+        let matrix = IterationMatrix::with_solver(first).with_fallback(fallback);
         Bdf::new(self, options)?.with_iteration_matrix(matrix)?.with_staggered_corrector(self.n)
     }
 
@@ -199,13 +362,13 @@ impl<S: OdeSystem> Variational<S> {
                     found: atol.len(),
                 });
             }
-            options.atol = Tolerance::PerComponent(atol.iter().copied().cycle().take(self.n * (self.m + 1)).collect());
+            options.atol = Tolerance::PerComponent((0..self.dimension()).map(|i| atol[self.component_of(i)]).collect());
         }
         Ok(options)
     }
 
     /// Evaluates the inner Jacobian at `(t, y)` into the scratch, in
-    /// `pattern` order, unless it holds that point's already.
+    /// `pattern` and `reduced` order, unless it holds that point's already.
     fn inner_jacobian(&self, t: f64, y: &[f64], scratch: &mut Scratch) {
         if scratch.at.as_ref().is_some_and(|(ta, ya)| *ta == t && ya.as_slice() == y) {
             return;
@@ -215,6 +378,9 @@ impl<S: OdeSystem> Variational<S> {
             if let Some(slot) = scratch.csr.get_mut(self.scatter[k]) {
                 *slot = v;
             }
+        }
+        for (v, &e) in scratch.reduced.iter_mut().zip(&self.reduced_entry) {
+            *v = scratch.csr.get(e).copied().unwrap_or(0.0);
         }
         match &mut scratch.at {
             Some((ta, ya)) => {
@@ -228,31 +394,39 @@ impl<S: OdeSystem> Variational<S> {
 
 impl<S: OdeSystem> OdeSystem for Variational<S> {
     fn dimension(&self) -> usize {
-        self.n * (self.m + 1)
+        self.n + self.m * self.dynamic.len()
     }
 
-    /// `(f(y), J(y)s₁, …, J(y)s_m)`.
+    /// `(f(y), J_dd s₁ + J_dh c₁, …, J_dd s_m + J_dh c_m)`.
     fn rhs(&self, t: f64, z: &[f64], dz: &mut [f64]) {
-        let n = self.n;
+        let (n, nd) = (self.n, self.dynamic.len());
         let (y, s) = z.split_at(n);
         let (dy, ds) = dz.split_at_mut(n);
         self.inner.rhs(t, y, dy);
+        if nd == 0 {
+            return;
+        }
         let mut scratch = self.scratch.borrow_mut();
         self.inner_jacobian(t, y, &mut scratch);
-        let csr = &scratch.csr;
-        let (start, col) = (self.pattern.row_start(), self.pattern.col());
-        for (sk, dsk) in s.chunks_exact(n).zip(ds.chunks_exact_mut(n)) {
-            for (i, d) in dsk.iter_mut().enumerate() {
-                *d = (start[i]..start[i + 1]).map(|e| csr[e] * sk[col[e]]).sum();
+        let (csr, values) = (&scratch.csr, &scratch.reduced);
+        let (start, col) = (self.reduced.row_start(), self.reduced.col());
+        for ((sk, dsk), held) in s.chunks_exact(nd).zip(ds.chunks_exact_mut(nd)).zip(&self.held_sensitivities) {
+            for (r, d) in dsk.iter_mut().enumerate() {
+                *d = (start[r]..start[r + 1]).map(|e| values[e] * sk[col[e]]).sum();
+            }
+            for &(h, c) in held {
+                for &(r, e) in &self.held_columns[h] {
+                    dsk[r] += c * csr[e];
+                }
             }
         }
     }
 
     fn component_name(&self, i: usize) -> String {
-        let (block, state) = (i / self.n, i % self.n);
-        match block {
-            0 => self.inner.component_name(state),
-            b => format!("∂{}/∂p[{}]", self.inner.component_name(state), b - 1),
+        let name = self.inner.component_name(self.component_of(i));
+        match i.checked_sub(self.n) {
+            None => name,
+            Some(k) => format!("∂{name}/∂p[{}]", k / self.dynamic.len()),
         }
     }
 
@@ -260,7 +434,8 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
         self.inner.is_autonomous()
     }
 
-    /// The block-diagonal part: `J` in every diagonal block.
+    /// The block-diagonal part: `J` without the held columns in the first
+    /// block, `J_dd` in every other.
     fn jacobian_structure(&self) -> JacobianStructure {
         JacobianStructure::Sparse(self.blocks.clone())
     }
@@ -268,8 +443,14 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
     fn jacobian(&self, t: f64, z: &[f64], values: &mut [f64]) -> bool {
         let mut scratch = self.scratch.borrow_mut();
         self.inner_jacobian(t, &z[..self.n], &mut scratch);
-        for block in values.chunks_exact_mut(scratch.csr.len()) {
-            block.copy_from_slice(&scratch.csr);
+        let (first, rest) = values.split_at_mut(self.first_entry.len());
+        for (v, &e) in first.iter_mut().zip(&self.first_entry) {
+            *v = scratch.csr.get(e).copied().unwrap_or(0.0);
+        }
+        if !scratch.reduced.is_empty() {
+            for block in rest.chunks_exact_mut(scratch.reduced.len()) {
+                block.copy_from_slice(&scratch.reduced);
+            }
         }
         true
     }
@@ -284,35 +465,83 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
     }
 }
 
-/// A linear solver for a block-diagonal iteration matrix whose diagonal
-/// blocks are equal: it factors the first block and solves every block
-/// with it ([`Variational`]'s Newton matrix).
+/// The linear solver of [`Variational`]'s block-diagonal iteration matrix:
+/// it factors `M_dd = shift·I + scale·J_dd` once and solves every block
+/// with it — the first block (the states) on its dynamic components, its
+/// held ones dividing by `shift` alone, and each sensitivity block whole.
 #[derive(Debug)]
 pub struct BlockDiagonal {
     block: Box<dyn LinearSolver>,
+    /// The first block's dimension.
+    n: usize,
+    /// The first block's components `block` solves for.
+    dynamic: Vec<usize>,
+    /// Each of `block`'s Jacobian entries → its position in the first block's values.
+    gather: Vec<usize>,
     copies: usize,
+    shift: f64,
+    values: Vec<f64>,
+    part: Vec<f64>,
 }
 
 impl BlockDiagonal {
-    /// `copies` blocks, each solved by `block` (which reads the first
-    /// block's Jacobian values, the first [`JacobianStructure::len`] of them).
-    pub fn new(block: Box<dyn LinearSolver>, copies: usize) -> BlockDiagonal {
-        BlockDiagonal { block, copies }
+    /// `copies` blocks after a first one of dimension `n`, every block
+    /// solved by `block` (on the first block's components `dynamic`, whose
+    /// Jacobian values `block` reads from the first block's at `gather`).
+    fn new(
+        block: Box<dyn LinearSolver>,
+        n: usize,
+        dynamic: Vec<usize>,
+        gather: Vec<usize>,
+        copies: usize,
+    ) -> BlockDiagonal {
+        let (values, part) = (vec![0.0; gather.len()], vec![0.0; dynamic.len()]);
+        BlockDiagonal { block, n, dynamic, gather, copies, shift: 1.0, values, part }
     }
 }
 
 impl LinearSolver for BlockDiagonal {
     fn dim(&self) -> usize {
-        self.block.dim() * self.copies
+        self.n + self.block.dim() * self.copies
     }
 
     fn factor_shifted(&mut self, jac: &[f64], scale: f64, shift: f64) -> std::result::Result<(), Singular> {
-        self.block.factor_shifted(&jac[..jac.len() / self.copies], scale, shift)
+        for (v, &e) in self.values.iter_mut().zip(&self.gather) {
+            *v = jac.get(e).copied().unwrap_or(0.0);
+        }
+        if shift == 0.0 && self.dynamic.len() < self.n {
+            return Err(Singular { column: 0 });
+        }
+        self.shift = shift;
+        self.block.factor_shifted(&self.values, scale, shift)
     }
 
     fn solve(&mut self, b: &mut [f64]) {
-        for part in b.chunks_exact_mut(self.block.dim()) {
-            self.block.solve(part);
+        self.solve_part(b, 0)
+    }
+
+    fn solve_part(&mut self, b: &mut [f64], start: usize) {
+        let rest = if start == 0 {
+            let (first, rest) = b.split_at_mut(self.n.min(b.len()));
+            for (p, &i) in self.part.iter_mut().zip(&self.dynamic) {
+                *p = first[i];
+            }
+            self.block.solve(&mut self.part);
+            // The held rows of `M` are `shift` on the diagonal alone.
+            for v in first.iter_mut() {
+                *v /= self.shift;
+            }
+            for (p, &i) in self.part.iter().zip(&self.dynamic) {
+                first[i] = *p;
+            }
+            rest
+        } else {
+            b
+        };
+        if !self.part.is_empty() {
+            for part in rest.chunks_exact_mut(self.part.len()) {
+                self.block.solve(part);
+            }
         }
     }
 
@@ -325,7 +554,16 @@ impl LinearSolver for BlockDiagonal {
     }
 
     fn clone_box(&self) -> Box<dyn LinearSolver> {
-        Box::new(BlockDiagonal { block: self.block.clone_box(), copies: self.copies })
+        Box::new(BlockDiagonal {
+            block: self.block.clone_box(),
+            n: self.n,
+            dynamic: self.dynamic.clone(),
+            gather: self.gather.clone(),
+            copies: self.copies,
+            shift: self.shift,
+            values: self.values.clone(),
+            part: self.part.clone(),
+        })
     }
 }
 
@@ -364,7 +602,21 @@ pub fn solve_forward<S: OdeSystem>(
     outputs: &[f64],
     options: &Options,
 ) -> Result<SensitivitySolution> {
-    let variational = Variational::new(system, s0.len())?;
+    solve_forward_holding(system, t0, y0, s0, &[], outputs, options)
+}
+
+/// [`solve_forward`] with the components `held` of `system` held (their
+/// rates identically zero: [`Variational::holding`]).
+pub fn solve_forward_holding<S: OdeSystem>(
+    system: &S,
+    t0: f64,
+    y0: &[f64],
+    s0: &[Vec<f64>],
+    held: &[usize],
+    outputs: &[f64],
+    options: &Options,
+) -> Result<SensitivitySolution> {
+    let mut variational = Variational::new(system, s0.len())?.holding(held, t0, y0)?;
     let z0 = variational.initial_state(y0, s0)?;
     let Some(&t_end) = outputs.last() else {
         return Err(SaspError::InvalidOptions("a sensitivity run needs at least one output time".into()));
@@ -372,6 +624,6 @@ pub fn solve_forward<S: OdeSystem>(
     let stepper = variational.stepper_from(t0, &z0, options)?;
     let solution = super::solve(&variational, stepper, t0, &z0, t_end, outputs)?;
     let n = system.dimension();
-    let states = (0..solution.t.len()).map(|i| solution.state(i).to_vec());
+    let states = (0..solution.t.len()).map(|i| variational.whole(solution.state(i)));
     Ok(SensitivitySolution::from_extended(solution.t.clone(), states, n))
 }

@@ -220,7 +220,7 @@ fn what_delays_cannot_do_is_refused_by_name() {
     refused("k*delay(x, tau)", "k*delay(x)", "'delay' takes 2");
     // Analyses that need an ordinary differential equation.
     let model = Model::from_toml_str(DELAYED_DECAY, "delayed_decay.toml").unwrap();
-    let e = model.sensitivities_from(0.0, &[1.0], &[vec![1.0]], &[1.0], &tight()).unwrap_err();
+    let e = model.sensitivities_from(0.0, &[1.0], &[vec![1.0]], &[1.0], &[], &tight()).unwrap_err();
     assert!(e.to_string().contains("model with delays"), "{e}");
     let e = model.steady_state(0.0, &[1.0], Method::Rodas5p, &tight()).unwrap_err();
     assert!(e.to_string().contains("model with delays"), "{e}");

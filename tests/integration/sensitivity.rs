@@ -2,7 +2,7 @@
 //! against analytic derivatives and central finite differences.
 
 use sasp::solve::bdf::Bdf;
-use sasp::solve::sensitivity::{solve_forward, Variational};
+use sasp::solve::sensitivity::{solve_forward, solve_forward_holding, Variational};
 use sasp::solve::{JacobianStructure, OdeSystem, Options, Tolerance};
 
 /// `y' = −k y` with `k` a state of zero rate: `z = (y, k)`.
@@ -83,16 +83,20 @@ fn unit(n: usize, i: usize) -> Vec<f64> {
 fn decay_sensitivities_are_the_analytic_derivatives() {
     let (y0, k) = (3.0, 0.7);
     let times = [0.5, 1.0, 2.0, 5.0];
-    let run = solve_forward(&Decay, 0.0, &[y0, k], &[unit(2, 0), unit(2, 1)], &times, &tight()).unwrap();
-    for (i, &t) in times.iter().enumerate() {
-        let e = (-k * t).exp();
-        assert!((run.y[i][0] - y0 * e).abs() <= 1e-8 * y0 * e, "y at {t}");
-        let (d_y0, d_k) = (run.s[i][0][0], run.s[i][1][0]);
-        assert!((d_y0 - e).abs() <= 1e-7 * e, "∂y/∂y0 at {t}: {d_y0} vs {e}");
-        let exact = -t * y0 * e;
-        assert!((d_k - exact).abs() <= 1e-7 * exact.abs(), "∂y/∂k at {t}: {d_k} vs {exact}");
-        // The parameter's own row stays the unit vector.
-        assert_eq!((run.s[i][1][1], run.s[i][0][1]), (1.0, 0.0));
+    // `k` integrated with its constant sensitivities, then held.
+    for held in [&[][..], &[1]] {
+        let s0 = [unit(2, 0), unit(2, 1)];
+        let run = solve_forward_holding(&Decay, 0.0, &[y0, k], &s0, held, &times, &tight()).unwrap();
+        for (i, &t) in times.iter().enumerate() {
+            let e = (-k * t).exp();
+            assert!((run.y[i][0] - y0 * e).abs() <= 1e-8 * y0 * e, "y at {t}");
+            let (d_y0, d_k) = (run.s[i][0][0], run.s[i][1][0]);
+            assert!((d_y0 - e).abs() <= 1e-7 * e, "∂y/∂y0 at {t}: {d_y0} vs {e}");
+            let exact = -t * y0 * e;
+            assert!((d_k - exact).abs() <= 1e-7 * exact.abs(), "∂y/∂k at {t}: {d_k} vs {exact}");
+            // The parameter's own row stays the unit vector.
+            assert_eq!((run.s[i][1][1], run.s[i][0][1]), (1.0, 0.0));
+        }
     }
 }
 
@@ -111,6 +115,11 @@ fn robertson_sensitivities_match_central_differences() {
     let z0 = [1.0, 0.0, 0.0, k[0], k[1], k[2]];
     let s0: Vec<Vec<f64>> = (3..6).map(|i| unit(6, i)).collect();
     let run = solve_forward(&Robertson, 0.0, &z0, &s0, &times, &tight()).unwrap();
+    // The rate constants held: each direction integrates the three species'
+    // sensitivities alone (6 + 3·3 components, not 6·4).
+    let held = solve_forward_holding(&Robertson, 0.0, &z0, &s0, &[3, 4, 5], &times, &tight()).unwrap();
+    let variational = Variational::new(Robertson, 3).unwrap().holding(&[3, 4, 5], 0.0, &z0).unwrap();
+    assert_eq!(variational.dimension(), 15);
     for p in 0..3 {
         let h = 1e-4 * k[p];
         let (mut up, mut down) = (k, k);
@@ -124,7 +133,11 @@ fn robertson_sensitivities_match_central_differences() {
                 // Relative to the sensitivity's scale over the three species.
                 let scale = (0..3).map(|c| run.s[i][p][c].abs()).fold(0.0, f64::max);
                 assert!((s - fd).abs() <= 1e-5 * scale, "∂y{c}/∂k{p} at t = {t}: {s} vs {fd}");
+                let s = held.s[i][p][c];
+                assert!((s - fd).abs() <= 1e-5 * scale, "held: ∂y{c}/∂k{p} at t = {t}: {s} vs {fd}");
             }
+            // The held components' sensitivities come back whole.
+            assert_eq!(held.s[i][p][3..], unit(6, 3 + p)[3..]);
         }
     }
 }
@@ -147,6 +160,12 @@ fn refusals_are_errors() {
     assert!(e.contains("initial sensitivity"), "{e}");
     let e = Variational::new(Decay, usize::MAX / 2).unwrap_err().to_string();
     assert!(e.contains("exceed"), "{e}");
+    // Only a component whose rate is zero may be held: `y` decays.
+    for held in [&[0][..], &[2]] {
+        let e = solve_forward_holding(&Decay, 0.0, &[1.0, 1.0], &[unit(2, 1)], held, &[1.0], &tight());
+        let e = e.unwrap_err().to_string();
+        assert!(e.contains("cannot be held"), "{e}");
+    }
 }
 
 /// SBML's `time` in MathML.
@@ -200,6 +219,7 @@ fn event_sensitivities(
         &model.initial_state(),
         import.initial_sensitivities(),
         times,
+        import.zero_rate_states(),
         &tight(),
     )
 }
@@ -400,8 +420,15 @@ fn sensitivities_refuse_what_events_they_cannot_follow() {
     let doc = sasp::sbml::read::read_str(&xml, "<test>").unwrap();
     let import = sasp::sbml::Import::with_sensitivities(&doc, "<test>", &["k".to_string()]).unwrap();
     let m = &import.model;
-    let (_, y, s) =
-        m.steady_state_sensitivities(0.0, &m.initial_state(), import.initial_sensitivities(), &tight()).unwrap();
+    let (_, y, s) = m
+        .steady_state_sensitivities(
+            0.0,
+            &m.initial_state(),
+            import.initial_sensitivities(),
+            import.zero_rate_states(),
+            &tight(),
+        )
+        .unwrap();
     assert!((y[0] - 0.5).abs() < 1e-9 && (s[0][0] - 1.0).abs() < 1e-8, "{y:?} {s:?}");
 }
 
