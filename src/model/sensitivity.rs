@@ -256,7 +256,8 @@ impl Model {
 
     /// [`Model::steady_state`] with sensitivities: integrates states and
     /// sensitivities from `(t0, y0, s0)` until both are steady — the rate of
-    /// change of the extended state `(y, s₁, …)` at most 1 in the weighted
+    /// change of the extended state `(y, s̃₁, …)` (each direction scaled as
+    /// [`Variational`] integrates it) at most 1 in the weighted
     /// root-mean-square norm of the tolerances, checked at
     /// `t0 + 1, 10, 100, …` — and returns that time, state and sensitivities
     /// (the steady state's `∂y/∂p`). Each leg is a run of

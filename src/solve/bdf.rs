@@ -134,6 +134,9 @@ pub struct Bdf {
     /// A staggered corrector's leading block: Newton converges on
     /// components `0..k` first, then on the rest with those held.
     stagger: Option<usize>,
+    /// The components the local error test weighs: `0..tested` (all of
+    /// them unless [`Bdf::with_error_test_on`] leaves the rest out).
+    tested: usize,
 }
 
 impl Bdf {
@@ -210,6 +213,7 @@ impl Bdf {
             stats: Stats::default(),
             log: FailureLog::default(),
             stagger: None,
+            tested: n,
         })
     }
 
@@ -270,6 +274,22 @@ impl Bdf {
         Ok(self)
     }
 
+    /// Weighs only the components `0..leading` in the local error test and
+    /// the choice of order and step (CVODES's `errconS = false` for a
+    /// variational system: the states' error chooses the steps, and the
+    /// sensitivities follow them; their Newton iteration still converges
+    /// in their own weights).
+    pub(crate) fn with_error_test_on(mut self, leading: usize) -> Result<Bdf> {
+        if leading == 0 || leading > self.n {
+            return Err(SaspError::InvalidOptions(format!(
+                "an error test on the leading 1 to {} components, not {leading}",
+                self.n
+            )));
+        }
+        self.tested = leading;
+        Ok(self)
+    }
+
     /// Evaluates the Jacobian at the predicted point `(t_new, y⁰)`.
     fn evaluate_jacobian<S: OdeSystem>(&mut self, system: &S, t_new: f64) {
         self.jac.evaluate(system, t_new, &self.y_pred, None, &mut self.stats);
@@ -314,9 +334,10 @@ impl Bdf {
         self.n_equal_steps = 0;
     }
 
-    /// Weighted RMS norm with the weights `1/scale` in `self.scale`.
+    /// Weighted RMS norm with the weights `1/scale` in `self.scale`, over
+    /// the components the error test weighs.
     fn rms(&self, v: &[f64]) -> f64 {
-        super::weighted_rms(v, &self.scale)
+        super::weighted_rms(&v[..self.tested], &self.scale[..self.tested])
     }
 
     /// Simplified Newton for the corrector: from `y = y⁰` (and `d = 0`),

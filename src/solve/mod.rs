@@ -236,6 +236,12 @@ pub struct Options {
     /// Take steps of exactly this size (shortened only to land on stops) and
     /// accept them whatever the error estimate: for convergence studies.
     pub fixed_step: Option<f64>,
+    /// Forward sensitivities ([`sensitivity::Variational`]): do they enter
+    /// the local error test (default `true`, CVODES's `errconS`)? Without,
+    /// the states' error alone chooses the steps and the sensitivities
+    /// follow them, converged by Newton in their own weights but not
+    /// error-controlled. Other solves ignore it.
+    pub sensitivity_error_test: bool,
 }
 
 impl Default for Options {
@@ -247,6 +253,7 @@ impl Default for Options {
             h_max: f64::INFINITY,
             max_steps: 100_000,
             fixed_step: None,
+            sensitivity_error_test: true,
         }
     }
 }

@@ -31,7 +31,8 @@
 //! they converge. The residual is exact, so the converged step is the BDF
 //! step of the full system: the sensitivities are those of the BDF
 //! solution up to the Newton tolerance, and the error test covers them
-//! (CVODES's `errconS = true`).
+//! (CVODES's `errconS = true`; [`Options::sensitivity_error_test`] leaves
+//! them out, the states' error alone then choosing the steps).
 //! Rosenbrock methods need the exact Jacobian of the system they integrate
 //! (their order conditions use it), so [`solve_forward`] integrates with BDF.
 
@@ -66,6 +67,14 @@ pub const MAX_EXTENDED: usize = 50_000_000;
 /// where `J_dh` holds the Jacobian's columns of the held components (`∂f/∂p`
 /// for a parameter). The integrated vector then has `n + m·n_d` components
 /// instead of `n(1 + m)`; [`Variational::split`] gives them back whole.
+///
+/// Each direction is integrated scaled, `s̃ₖ = p̄ₖ sₖ` (CVODES's `pbar`), by
+/// the magnitude `p̄ₖ` of the held components it moves — the parameter's
+/// value, rounded to a power of two so that scaling is exact; 1 for a
+/// direction that moves none. The error test then weighs `∂y/∂ln p`, in
+/// the states' own units, against the states' tolerances: a rate constant
+/// of `10⁻¹⁵` per molecule no longer makes `∂y/∂p` twenty-seven orders of
+/// magnitude larger than `y`, where no absolute tolerance suits both.
 #[derive(Debug)]
 pub struct Variational<S> {
     inner: S,
@@ -94,8 +103,11 @@ pub struct Variational<S> {
     /// Each held component's column in the dynamic rows: `(row in
     /// `dynamic`, position in `pattern`)`.
     held_columns: Vec<Vec<(usize, usize)>>,
-    /// Each direction's nonzero held sensitivities `(index in `held`, value)`.
+    /// Each direction's nonzero held sensitivities `(index in `held`,
+    /// value)`, scaled as the direction is.
     held_sensitivities: Vec<Vec<(usize, f64)>>,
+    /// Each direction's scale `p̄ₖ`.
+    scales: Vec<f64>,
     /// The block-diagonal pattern of the extended system.
     blocks: SparsityPattern,
     /// Scratch: the inner Jacobian in its own storage, and in `pattern`
@@ -153,6 +165,7 @@ impl<S: OdeSystem> Variational<S> {
             reduced_in_first: Vec::new(),
             held_columns: Vec::new(),
             held_sensitivities: vec![Vec::new(); m],
+            scales: vec![1.0; m],
             blocks: SparsityPattern::from_rows(0, Vec::new()),
             scratch: RefCell::new(Scratch {
                 stored: vec![0.0; len],
@@ -259,9 +272,10 @@ impl<S: OdeSystem> Variational<S> {
         }
     }
 
-    /// The extended initial state `(y₀, s₁(t₀), …, s_m(t₀))` (each `sₖ`
-    /// without its held components); `s0[k]` is direction `k`'s initial
-    /// sensitivity `∂y₀/∂pₖ`, whose held components this system keeps.
+    /// The extended initial state `(y₀, s̃₁(t₀), …, s̃_m(t₀))` (each `sₖ`
+    /// scaled, without its held components); `s0[k]` is direction `k`'s
+    /// initial sensitivity `∂y₀/∂pₖ`, whose held components this system
+    /// keeps and whose scale they set (see the type's docs).
     pub fn initial_state(&mut self, y0: &[f64], s0: &[Vec<f64>]) -> Result<Vec<f64>> {
         let mismatch = |what, expected, found| Err(SaspError::DimensionMismatch { what, expected, found });
         if y0.len() != self.n {
@@ -272,29 +286,34 @@ impl<S: OdeSystem> Variational<S> {
         }
         let mut z = Vec::with_capacity(self.n + self.m * self.dynamic.len());
         z.extend_from_slice(y0);
-        for (s, held) in s0.iter().zip(&mut self.held_sensitivities) {
+        for ((s, held), scale) in s0.iter().zip(&mut self.held_sensitivities).zip(&mut self.scales) {
             if s.len() != self.n {
                 return mismatch("initial sensitivity", self.n, s.len());
             }
-            z.extend(self.dynamic.iter().map(|&i| s[i]));
+            let magnitude = self.held.iter().map(|&i| (s[i] * y0[i]).abs()).fold(0.0, f64::max);
+            *scale = if magnitude.is_normal() { 2f64.powi(magnitude.log2().round() as i32) } else { 1.0 };
+            if !scale.is_normal() {
+                *scale = 1.0;
+            }
+            z.extend(self.dynamic.iter().map(|&i| *scale * s[i]));
             held.clear();
-            held.extend(self.held.iter().enumerate().filter(|(_, &i)| s[i] != 0.0).map(|(h, &i)| (h, s[i])));
+            held.extend(self.held.iter().enumerate().filter(|(_, &i)| s[i] != 0.0).map(|(h, &i)| (h, *scale * s[i])));
         }
         Ok(z)
     }
 
-    /// The states and each direction's whole sensitivity (held components
-    /// included) of an extended vector `z`.
+    /// The states and each direction's whole sensitivity `sₖ` (unscaled,
+    /// held components included) of an extended vector `z`.
     pub fn split(&self, z: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
         let (n, nd) = (self.n, self.dynamic.len());
         let s = (0..self.m)
             .map(|k| {
                 let mut s = vec![0.0; n];
                 for (r, &i) in self.dynamic.iter().enumerate() {
-                    s[i] = z[n + k * nd + r];
+                    s[i] = z[n + k * nd + r] / self.scales[k];
                 }
                 for &(h, v) in &self.held_sensitivities[k] {
-                    s[self.held[h]] = v;
+                    s[self.held[h]] = v / self.scales[k];
                 }
                 s
             })
@@ -310,7 +329,9 @@ impl<S: OdeSystem> Variational<S> {
     }
 
     /// A BDF stepper for this system: [`Bdf`] with [`BlockDiagonal`] as
-    /// its linear solver (the pivoting sparse LU of `J_dd` as fallback).
+    /// its linear solver (the pivoting sparse LU of `J_dd` as fallback),
+    /// the sensitivities in its error test unless
+    /// [`Options::sensitivity_error_test`] is off.
     pub fn stepper(&self, options: Options) -> Result<Bdf> {
         let options = self.extended_options(options)?;
         let solver = |lu: Box<dyn LinearSolver>| {
@@ -319,7 +340,13 @@ impl<S: OdeSystem> Variational<S> {
         let first = solver(Box::new(SparseLu::new(&self.reduced)));
         let fallback = solver(Box::new(PivotingSparseLu::new(&self.reduced)));
         let matrix = IterationMatrix::with_solver(first).with_fallback(fallback);
-        Bdf::new(self, options)?.with_iteration_matrix(matrix)?.with_staggered_corrector(self.n)
+        let test_all = options.sensitivity_error_test;
+        let bdf = Bdf::new(self, options)?.with_iteration_matrix(matrix)?.with_staggered_corrector(self.n)?;
+        if test_all {
+            Ok(bdf)
+        } else {
+            bdf.with_error_test_on(self.n)
+        }
     }
 
     /// A stepper for a run from `(t0, z0)` ([`Variational::stepper`]) whose

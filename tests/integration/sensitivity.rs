@@ -118,6 +118,9 @@ fn robertson_sensitivities_match_central_differences() {
     // The rate constants held: each direction integrates the three species'
     // sensitivities alone (6 + 3·3 components, not 6·4).
     let held = solve_forward_holding(&Robertson, 0.0, &z0, &s0, &[3, 4, 5], &times, &tight()).unwrap();
+    // The states' error alone choosing the steps (CVODES's errconS = false).
+    let untested = Options { sensitivity_error_test: false, ..tight() };
+    let states_only = solve_forward_holding(&Robertson, 0.0, &z0, &s0, &[3, 4, 5], &times, &untested).unwrap();
     let variational = Variational::new(Robertson, 3).unwrap().holding(&[3, 4, 5], 0.0, &z0).unwrap();
     assert_eq!(variational.dimension(), 15);
     for p in 0..3 {
@@ -135,10 +138,29 @@ fn robertson_sensitivities_match_central_differences() {
                 assert!((s - fd).abs() <= 1e-5 * scale, "∂y{c}/∂k{p} at t = {t}: {s} vs {fd}");
                 let s = held.s[i][p][c];
                 assert!((s - fd).abs() <= 1e-5 * scale, "held: ∂y{c}/∂k{p} at t = {t}: {s} vs {fd}");
+                let s = states_only.s[i][p][c];
+                assert!((s - fd).abs() <= 1e-5 * scale, "untested: ∂y{c}/∂k{p} at t = {t}: {s} vs {fd}");
             }
             // The held components' sensitivities come back whole.
             assert_eq!(held.s[i][p][3..], unit(6, 3 + p)[3..]);
         }
+    }
+}
+
+/// A rate constant of `3·10⁻¹⁵` on a state of `10¹²` (the scales of a
+/// model in molecules): the direction is integrated scaled by the
+/// parameter's magnitude and comes back unscaled, `∂y/∂k = −t y₀ e^{−kt}`.
+#[test]
+fn a_tiny_parameter_is_integrated_scaled_and_returned_unscaled() {
+    let (y0, k) = (1e12, 3e-15);
+    let times = [1e12, 1e14, 3e14];
+    let options = Options { atol: Tolerance::Scalar(1e-6), ..tight() };
+    let run = solve_forward_holding(&Decay, 0.0, &[y0, k], &[unit(2, 1)], &[1], &times, &options).unwrap();
+    for (i, &t) in times.iter().enumerate() {
+        let exact = -t * y0 * (-k * t).exp();
+        let d_k = run.s[i][0][0];
+        assert!((d_k - exact).abs() <= 1e-7 * exact.abs(), "∂y/∂k at {t}: {d_k} vs {exact}");
+        assert_eq!(run.s[i][0][1], 1.0);
     }
 }
 
