@@ -210,7 +210,10 @@ impl Model {
         jumps.jump(self, &mut system, modes, &mut watch, t0, &mut z, &inputs, &mut queue, &[])?;
         let watched = self.watched_roots();
         let events = self.root_events(&watched, &inputs);
-        let (mut times, mut states): (Vec<f64>, Vec<Vec<f64>>) = (Vec::new(), Vec::new());
+        // The outputs so far: times, states and sensitivities.
+        let (mut times, mut ys, mut ss): (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<Vec<f64>>>) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let split = |z: &[f64]| (z[..n].to_vec(), z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect());
         let mut t = t0;
         for stop in 0.. {
             if stop == MAX_ROOT_STOPS {
@@ -225,7 +228,9 @@ impl Model {
                 let run = integrate(&mut stepper, &mut variational, t, &start, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
                 for k in 0..run.solution.t.len() {
                     times.push(run.solution.t[k]);
-                    states.push(variational.whole(run.solution.state(k)));
+                    let (y, s) = variational.split(run.solution.state(k));
+                    ys.push(y);
+                    ss.push(s);
                 }
                 (t, z) = (run.t, variational.whole(&run.y));
                 run.events
@@ -238,9 +243,9 @@ impl Model {
             if jumps.jump(self, &mut system, modes, &mut watch, t, &mut z, &inputs, &mut queue, &hits)? {
                 // Outputs at the instant report the state after the jump.
                 let at_instant = times.iter().rev().take_while(|&&ti| ti == t).count();
-                let first = states.len() - at_instant;
-                for state in &mut states[first..] {
-                    state.copy_from_slice(&z);
+                let first = times.len() - at_instant;
+                for k in first..times.len() {
+                    (ys[k], ss[k]) = split(&z);
                 }
             }
             if t >= t_end {
@@ -249,9 +254,11 @@ impl Model {
         }
         while times.len() < outputs.len() && outputs[times.len()] <= t {
             times.push(outputs[times.len()]);
-            states.push(z.clone());
+            let (y, s) = split(&z);
+            ys.push(y);
+            ss.push(s);
         }
-        Ok(SensitivitySolution::from_extended(times, states.into_iter(), n))
+        Ok(SensitivitySolution { t: times, y: ys, s: ss })
     }
 
     /// [`Model::steady_state`] with sensitivities: integrates states and

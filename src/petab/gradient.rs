@@ -435,13 +435,18 @@ enum Run<'m> {
 }
 
 /// `d[..rows] += d[rows..] · sₖ` at each seed's row, and `d[rows..]` cleared:
-/// a derivative in `(θ, y(t))` as one in `θ` alone (`sₖ = ∂y/∂θ` of seed `k`).
+/// a derivative in `(θ, y(t))` as one in `θ` alone (`sₖ = ∂y/∂θ` of seed
+/// `k`). An observable reads few states: only their components are summed.
 fn project(d: &mut [f64], rows: usize, s: &[Vec<f64>], seed_index: &[usize]) {
     let (theta, y) = d.split_at_mut(rows);
-    for (sk, &row) in s.iter().zip(seed_index) {
-        theta[row] += y.iter().zip(sk).map(|(a, b)| a * b).sum::<f64>();
+    for (i, yi) in y.iter_mut().enumerate() {
+        if *yi != 0.0 {
+            for (sk, &row) in s.iter().zip(seed_index) {
+                theta[row] += *yi * sk[i];
+            }
+            *yi = 0.0;
+        }
     }
-    y.iter_mut().for_each(|v| *v = 0.0);
 }
 
 fn add(to: &mut [f64], v: &[f64]) {

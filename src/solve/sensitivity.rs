@@ -323,9 +323,13 @@ impl<S: OdeSystem> Variational<S> {
 
     /// [`Variational::split`] as one vector `(y, s₁, …, s_m)` of `n(1 + m)` components.
     pub fn whole(&self, z: &[f64]) -> Vec<f64> {
-        let (mut y, s) = self.split(z);
-        y.extend(s.into_iter().flatten());
-        y
+        let (y, s) = self.split(z);
+        let mut whole = Vec::with_capacity(self.n * (1 + self.m));
+        whole.extend_from_slice(&y);
+        for sk in &s {
+            whole.extend_from_slice(sk);
+        }
+        whole
     }
 
     /// A BDF stepper for this system: [`Bdf`] with [`BlockDiagonal`] as
@@ -650,7 +654,6 @@ pub fn solve_forward_holding<S: OdeSystem>(
     };
     let stepper = variational.stepper_from(t0, &z0, options)?;
     let solution = super::solve(&variational, stepper, t0, &z0, t_end, outputs)?;
-    let n = system.dimension();
-    let states = (0..solution.t.len()).map(|i| variational.whole(solution.state(i)));
-    Ok(SensitivitySolution::from_extended(solution.t.clone(), states, n))
+    let (y, s) = (0..solution.t.len()).map(|i| variational.split(solution.state(i))).unzip();
+    Ok(SensitivitySolution { t: solution.t.clone(), y, s })
 }
