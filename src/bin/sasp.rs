@@ -375,6 +375,10 @@ enum PetabAction {
         /// whatever the number of parameters.
         #[arg(long)]
         adjoint: bool,
+        /// Forward sensitivities outside the local error test (CVODES's
+        /// `errconS = false`): the states' error alone chooses the steps.
+        #[arg(long, conflicts_with = "adjoint")]
+        no_sensitivity_error_test: bool,
     },
     /// Multistart maximum-likelihood fit: every start's result in
     /// DIR/starts.tsv (best first) with its manifest (the problem's hash,
@@ -1176,10 +1180,16 @@ fn run(cli: Cli) -> Outcome<()> {
             });
             println!("{line}");
         }
-        Command::Petab { problem, action: PetabAction::Gradient { rtol, atol, adjoint } } => {
+        Command::Petab {
+            problem,
+            action: PetabAction::Gradient { rtol, atol, adjoint, no_sensitivity_error_test },
+        } => {
             let start = std::time::Instant::now();
             let problem = sasp::petab::Problem::from_file(&problem)?;
-            let options = petab_options(rtol, atol);
+            let options = sasp::solve::Options {
+                sensitivity_error_test: !no_sensitivity_error_test,
+                ..petab_options(rtol, atol)
+            };
             let by = if adjoint { sasp::petab::Sensitivities::Adjoint } else { sasp::petab::Sensitivities::Forward };
             let g = problem.gradient_by(&problem.nominal_values()?, &options, by)?;
             let gradient: serde_json::Map<String, serde_json::Value> = g

@@ -555,6 +555,18 @@ fn gsa_and_petab_commands_print_their_results() {
     let gradient = json["gradient"].as_object().unwrap();
     assert_eq!(gradient.len(), 9, "{json}");
     assert!(gradient.values().all(|v| v.as_f64().unwrap().abs() < 0.1), "{json}");
+    // The sensitivities outside the error test: the same gradient up to
+    // the integration error at rtol 1e-8 (near the optimum, a small difference).
+    let out = sasp(&["petab", &s(&yaml), "gradient", "--no-sensitivity-error-test"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let untested: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let largest = gradient.values().map(|v| v.as_f64().unwrap().abs()).fold(0.0, f64::max);
+    for (id, v) in gradient {
+        let w = untested["gradient"][id].as_f64().unwrap();
+        assert!((v.as_f64().unwrap() - w).abs() < 1e-3 * largest, "{id}: {v} vs {w}");
+    }
+    let out = sasp(&["petab", &s(&yaml), "gradient", "--adjoint", "--no-sensitivity-error-test"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     // A fit writes every start's row and the waterfall; a bad Hessian model is a usage error.
     let decay = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/petab/decay/problem.yaml");
     let fit = dir.join("fit");
