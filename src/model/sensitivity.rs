@@ -202,24 +202,24 @@ impl Model {
         let (mut system, modes) = self.locked_system(system, &watch)?;
         let modes = modes.as_ref();
         // The whole extended state `(y, s₁, …, s_m)`, as the jumps read it.
-        let mut z: Vec<f64> = y0.iter().chain(s0.iter().flatten()).copied().collect();
-        if s0.iter().any(|s| s.len() != n) {
-            return Err(SaspError::DimensionMismatch { what: "initial sensitivity", expected: n, found: 0 });
+        self.check_initial_state(y0)?;
+        if let Some(s) = s0.iter().find(|s| s.len() != n) {
+            return Err(SaspError::DimensionMismatch { what: "initial sensitivity", expected: n, found: s.len() });
         }
+        let mut z: Vec<f64> = y0.iter().chain(s0.iter().flatten()).copied().collect();
         let mut queue = self.event_queue();
         jumps.jump(self, &mut system, modes, &mut watch, t0, &mut z, &inputs, &mut queue, &[])?;
         let watched = self.watched_roots();
         let events = self.root_events(&watched, &inputs);
         // The outputs so far: times, states and sensitivities.
-        let (mut times, mut ys, mut ss): (Vec<f64>, Vec<Vec<f64>>, Vec<Vec<Vec<f64>>>) =
-            (Vec::new(), Vec::new(), Vec::new());
+        let mut out = SensitivitySolution { t: Vec::new(), y: Vec::new(), s: Vec::new() };
         let split = |z: &[f64]| (z[..n].to_vec(), z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect());
         let mut t = t0;
         for stop in 0.. {
             if stop == MAX_ROOT_STOPS {
                 return Err(self.too_many_stops("stops at roots in a run with sensitivities", t));
             }
-            let plan = Plan::outputs(&outputs[times.len()..]).events(&events);
+            let plan = Plan::outputs(&outputs[out.t.len()..]).events(&events);
             let hits = {
                 let mut variational = Variational::new(&system, m)?.holding(zero_rate, t, &z[..n])?;
                 let s: Vec<Vec<f64>> = z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect();
@@ -227,10 +227,10 @@ impl Model {
                 let mut stepper = variational.stepper_from(t, &start, options)?;
                 let run = integrate(&mut stepper, &mut variational, t, &start, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
                 for k in 0..run.solution.t.len() {
-                    times.push(run.solution.t[k]);
+                    out.t.push(run.solution.t[k]);
                     let (y, s) = variational.split(run.solution.state(k));
-                    ys.push(y);
-                    ss.push(s);
+                    out.y.push(y);
+                    out.s.push(s);
                 }
                 (t, z) = (run.t, variational.whole(&run.y));
                 run.events
@@ -242,23 +242,23 @@ impl Model {
             watch.update(self, &jumps, &system, t, &z[..n], &inputs, Some(&mut hits))?;
             if jumps.jump(self, &mut system, modes, &mut watch, t, &mut z, &inputs, &mut queue, &hits)? {
                 // Outputs at the instant report the state after the jump.
-                let at_instant = times.iter().rev().take_while(|&&ti| ti == t).count();
-                let first = times.len() - at_instant;
-                for k in first..times.len() {
-                    (ys[k], ss[k]) = split(&z);
+                let at_instant = out.t.iter().rev().take_while(|&&ti| ti == t).count();
+                let first = out.t.len() - at_instant;
+                for k in first..out.t.len() {
+                    (out.y[k], out.s[k]) = split(&z);
                 }
             }
             if t >= t_end {
                 break;
             }
         }
-        while times.len() < outputs.len() && outputs[times.len()] <= t {
-            times.push(outputs[times.len()]);
+        while out.t.len() < outputs.len() && outputs[out.t.len()] <= t {
+            out.t.push(outputs[out.t.len()]);
             let (y, s) = split(&z);
-            ys.push(y);
-            ss.push(s);
+            out.y.push(y);
+            out.s.push(s);
         }
-        Ok(SensitivitySolution { t: times, y: ys, s: ss })
+        Ok(out)
     }
 
     /// [`Model::steady_state`] with sensitivities: integrates states and

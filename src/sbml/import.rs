@@ -176,7 +176,8 @@ impl Import {
 
     /// The states whose rate [`Import::with_sensitivities`] made zero
     /// (the seeds, and what their initial assignments set), by index: what
-    /// [`Model::adjoint_run`] holds (empty for a plain import).
+    /// [`Model::adjoint_run`] and [`Model::sensitivities_from`] hold (empty
+    /// for a plain import).
     pub fn zero_rate_states(&self) -> &[usize] {
         &self.zero_rate
     }

@@ -728,7 +728,7 @@ impl Stepper for Bdf {
             let error_norm = self.local_error(q);
             if error_norm > 1.0 && self.opt.fixed_step.is_none() {
                 let scale = &self.scale;
-                let component = dominant(&self.corr, |i| scale[i]);
+                let component = dominant(&self.corr[..self.tested], |i| scale[i]);
                 self.log.rejected(Rejection::ErrorTest, component);
                 self.stats.rejected += 1;
                 let factor = (safety * error_norm.powf(-1.0 / (q as f64 + 1.0))).max(MIN_FACTOR);

@@ -15,12 +15,13 @@
 //! Jacobian is exact and symbolic, so `∂f/∂p` is too — no differences.)
 //!
 //! [`Variational`] is the system `z = (y, s₁, …, s_m)` of dimension
-//! `n(1 + m)`, `z' = (f(y), J(y)s₁, …, J(y)s_m)`. Its Jacobian is block lower
+//! `n(1 + m)`, `z' = (f(y), J(y)s₁, …, J(y)s_m)` (or fewer: the
+//! components with zero rate are held, see [`Variational`]). Its Jacobian is block lower
 //! triangular: diagonal blocks `J`, and below them `∂(J sₖ)/∂y`, which needs
 //! second derivatives. Newton's iteration of an implicit BDF step does not
 //! need them: [`Variational`] declares the block-diagonal part, and its
-//! linear solver [`BlockDiagonal`] factors the one `n × n` block
-//! `I − (h/α) J` and solves each block with it, the state's factorization
+//! linear solver [`BlockDiagonal`] factors one block `I − (h/α) J` (of
+//! the components not held) and solves each block with it, the state's factorization
 //! shared by every sensitivity. The iteration is CVODES's *staggered
 //! corrector*: each step's Newton
 //! iteration converges on the states first, then on the sensitivities with
@@ -48,7 +49,7 @@ use crate::error::{Result, SaspError};
 use std::cell::RefCell;
 
 /// Most sensitivity directions times states a [`Variational`] system takes
-/// (the extended state has `n(1 + m)` components).
+/// (`n(1 + m)`, counted before any component is held).
 pub const MAX_EXTENDED: usize = 50_000_000;
 
 /// The variational system `z = (y, s₁, …, s_m)` of an inner system with an
@@ -69,9 +70,10 @@ pub const MAX_EXTENDED: usize = 50_000_000;
 /// instead of `n(1 + m)`; [`Variational::split`] gives them back whole.
 ///
 /// Each direction is integrated scaled, `s̃ₖ = p̄ₖ sₖ` (CVODES's `pbar`), by
-/// the magnitude `p̄ₖ` of the held components it moves — the parameter's
-/// value, rounded to a power of two so that scaling is exact; 1 for a
-/// direction that moves none. The error test then weighs `∂y/∂ln p`, in
+/// the magnitude `p̄ₖ = |y_h / s_{k,h}|` at the held component `h` it moves
+/// most — the parameter's value, for a parameter declared as a state —
+/// rounded to a power of two so that scaling is exact; 1 for a direction
+/// that moves none. The error test then weighs `∂y/∂ln p`, in
 /// the states' own units, against the states' tolerances: a rate constant
 /// of `10⁻¹⁵` per molecule no longer makes `∂y/∂p` twenty-seven orders of
 /// magnitude larger than `y`, where no absolute tolerance suits both.
@@ -116,7 +118,8 @@ pub struct Variational<S> {
     scratch: RefCell<Scratch>,
 }
 
-/// [`Variational`]'s inner Jacobian and where it was evaluated.
+/// [`Variational`]'s inner Jacobian (in its storage, in compressed rows,
+/// and `J_dd`'s values) and where it was evaluated.
 #[derive(Debug)]
 struct Scratch {
     stored: Vec<f64>,
@@ -182,7 +185,9 @@ impl<S: OdeSystem> Variational<S> {
     /// caller knows it from the model; a model's parameters declared as
     /// states). Checked at the run's start `(t0, y0)`: fails for an index
     /// out of range, or a component whose rate or Jacobian row is not zero
-    /// there.
+    /// there. The held sensitivities and the scales are then set by
+    /// [`Variational::initial_state`], which must make the vector a run
+    /// starts from (a vector from elsewhere would miss them).
     pub fn holding(mut self, components: &[usize], t0: f64, y0: &[f64]) -> Result<Variational<S>> {
         if y0.len() != self.n {
             return Err(SaspError::DimensionMismatch { what: "initial state", expected: self.n, found: y0.len() });
@@ -264,7 +269,8 @@ impl<S: OdeSystem> Variational<S> {
         self.m
     }
 
-    /// The inner component of the extended vector's component `i`.
+    /// The inner component of the extended vector's component `i`
+    /// (`i <` [`OdeSystem::dimension`]).
     pub fn component_of(&self, i: usize) -> usize {
         match i.checked_sub(self.n) {
             None => i,
@@ -290,7 +296,12 @@ impl<S: OdeSystem> Variational<S> {
             if s.len() != self.n {
                 return mismatch("initial sensitivity", self.n, s.len());
             }
-            let magnitude = self.held.iter().map(|&i| (s[i] * y0[i]).abs()).fold(0.0, f64::max);
+            // The value of the held component the direction moves most:
+            // `p` itself for a parameter's unit seed, and for a constant
+            // `q = c·p` set from it, `q / (∂q/∂p) = p` too.
+            let moved =
+                self.held.iter().copied().filter(|&i| s[i] != 0.0).max_by(|&a, &b| s[a].abs().total_cmp(&s[b].abs()));
+            let magnitude = moved.map_or(0.0, |i| (y0[i] / s[i]).abs());
             *scale = if magnitude.is_normal() { 2f64.powi(magnitude.log2().round() as i32) } else { 1.0 };
             if !scale.is_normal() {
                 *scale = 1.0;
@@ -303,7 +314,8 @@ impl<S: OdeSystem> Variational<S> {
     }
 
     /// The states and each direction's whole sensitivity `sₖ` (unscaled,
-    /// held components included) of an extended vector `z`.
+    /// held components included) of an extended vector `z` of a run from
+    /// [`Variational::initial_state`]'s vector.
     pub fn split(&self, z: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
         let (n, nd) = (self.n, self.dynamic.len());
         let s = (0..self.m)
@@ -519,7 +531,7 @@ impl BlockDiagonal {
     /// `copies` blocks after a first one of dimension `n`, every block
     /// solved by `block` (on the first block's components `dynamic`, whose
     /// Jacobian values `block` reads from the first block's at `gather`).
-    fn new(
+    pub fn new(
         block: Box<dyn LinearSolver>,
         n: usize,
         dynamic: Vec<usize>,
@@ -541,10 +553,16 @@ impl LinearSolver for BlockDiagonal {
             *v = jac.get(e).copied().unwrap_or(0.0);
         }
         if shift == 0.0 && self.dynamic.len() < self.n {
-            return Err(Singular { column: 0 });
+            // A held row is `shift` alone.
+            let held = (0..self.n).find(|i| !self.dynamic.contains(i)).unwrap_or(0);
+            return Err(Singular { column: held });
         }
         self.shift = shift;
-        self.block.factor_shifted(&self.values, scale, shift)
+        // The block's columns are the first block's dynamic components.
+        let dynamic = &self.dynamic;
+        self.block
+            .factor_shifted(&self.values, scale, shift)
+            .map_err(|e| Singular { column: dynamic.get(e.column).copied().unwrap_or(e.column) })
     }
 
     fn solve(&mut self, b: &mut [f64]) {
@@ -552,6 +570,11 @@ impl LinearSolver for BlockDiagonal {
     }
 
     fn solve_part(&mut self, b: &mut [f64], start: usize) {
+        let nd = self.part.len();
+        debug_assert!(
+            start == 0 || (start >= self.n && nd > 0 && (start - self.n) % nd == 0),
+            "a part of whole blocks"
+        );
         let rest = if start == 0 {
             let (first, rest) = b.split_at_mut(self.n.min(b.len()));
             for (p, &i) in self.part.iter_mut().zip(&self.dynamic) {
@@ -610,7 +633,9 @@ pub struct SensitivitySolution {
 }
 
 impl SensitivitySolution {
-    /// Splits extended states `z = (y, s₁, …)` recorded at `t` into states and sensitivities.
+    /// Splits whole extended states `z = (y, s₁, …)` (each `sₖ` of all `n`
+    /// components, unscaled: [`Variational::whole`], not a run's reduced
+    /// vector) recorded at `t` into states and sensitivities.
     pub fn from_extended(t: Vec<f64>, z: impl Iterator<Item = Vec<f64>>, n: usize) -> SensitivitySolution {
         let (mut y, mut s) = (Vec::new(), Vec::new());
         for z in z {

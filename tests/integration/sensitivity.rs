@@ -164,6 +164,30 @@ fn a_tiny_parameter_is_integrated_scaled_and_returned_unscaled() {
     }
 }
 
+/// The edges: every component held (no sensitivity is integrated) and no
+/// direction at all (the states alone).
+#[test]
+fn all_held_and_no_direction_are_plain_runs() {
+    #[derive(Debug)]
+    struct Still;
+    impl OdeSystem for Still {
+        fn dimension(&self) -> usize {
+            2
+        }
+        fn rhs(&self, _t: f64, _y: &[f64], dy: &mut [f64]) {
+            dy.fill(0.0);
+        }
+        fn jacobian(&self, _t: f64, _y: &[f64], j: &mut [f64]) -> bool {
+            j.fill(0.0);
+            true
+        }
+    }
+    let run = solve_forward_holding(&Still, 0.0, &[1.0, 3.0], &[unit(2, 1)], &[0, 1], &[1.0, 2.0], &tight()).unwrap();
+    assert_eq!((run.y[1].clone(), run.s[1][0].clone()), (vec![1.0, 3.0], unit(2, 1)));
+    let run = solve_forward_holding(&Decay, 0.0, &[2.0, 0.5], &[], &[1], &[1.0], &tight()).unwrap();
+    assert!((run.y[0][0] - 2.0 * (-0.5f64).exp()).abs() < 1e-9 && run.s[0].is_empty(), "{run:?}");
+}
+
 #[test]
 fn refusals_are_errors() {
     #[derive(Debug)]
