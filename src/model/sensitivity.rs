@@ -213,7 +213,9 @@ impl Model {
         let events = self.root_events(&watched, &inputs);
         // The outputs so far: times, states and sensitivities.
         let mut out = SensitivitySolution { t: Vec::new(), y: Vec::new(), s: Vec::new() };
-        let split = |z: &[f64]| (z[..n].to_vec(), z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect());
+        let split = |z: &[f64]| -> (Vec<f64>, Vec<Vec<f64>>) {
+            (z[..n].to_vec(), z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect())
+        };
         let mut t = t0;
         for stop in 0.. {
             if stop == MAX_ROOT_STOPS {
@@ -222,8 +224,8 @@ impl Model {
             let plan = Plan::outputs(&outputs[out.t.len()..]).events(&events);
             let hits = {
                 let mut variational = Variational::new(&system, m)?.holding(zero_rate, t, &z[..n])?;
-                let s: Vec<Vec<f64>> = z[n..].chunks_exact(n).map(<[f64]>::to_vec).collect();
-                let start = variational.initial_state(&z[..n], &s)?;
+                let (y, s) = split(&z);
+                let start = variational.initial_state(&y, &s)?;
                 let mut stepper = variational.stepper_from(t, &start, options)?;
                 let run = integrate(&mut stepper, &mut variational, t, &start, t_end, &plan, &mut |_, _, _, _| Ok(()))?;
                 for k in 0..run.solution.t.len() {

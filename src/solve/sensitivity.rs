@@ -302,10 +302,8 @@ impl<S: OdeSystem> Variational<S> {
             let moved =
                 self.held.iter().copied().filter(|&i| s[i] != 0.0).max_by(|&a, &b| s[a].abs().total_cmp(&s[b].abs()));
             let magnitude = moved.map_or(0.0, |i| (y0[i] / s[i]).abs());
-            *scale = if magnitude.is_normal() { 2f64.powi(magnitude.log2().round() as i32) } else { 1.0 };
-            if !scale.is_normal() {
-                *scale = 1.0;
-            }
+            let power = 2f64.powi(magnitude.log2().round() as i32);
+            *scale = if magnitude.is_normal() && power.is_normal() { power } else { 1.0 };
             z.extend(self.dynamic.iter().map(|&i| *scale * s[i]));
             held.clear();
             held.extend(self.held.iter().enumerate().filter(|(_, &i)| s[i] != 0.0).map(|(h, &i)| (h, *scale * s[i])));
