@@ -11,7 +11,7 @@
 //! ([`FitSettings::sensitivities`]), one backward solve per condition
 //! whatever the number of parameters.
 
-use super::{Problem, Sensitivities};
+use super::{Prepared, Problem, Sensitivities};
 use crate::error::{Result, SaspError};
 use crate::optimize::{minimize, Hessian, Settings};
 use crate::solve::Options;
@@ -136,14 +136,16 @@ impl Problem {
 
     /// `−log L`, its gradient (`by` forward or adjoint sensitivities) and
     /// the Hessian model (empty by adjoints) at `x` (estimated parameters
-    /// on their scales; the others at their nominal values).
+    /// on their scales; the others at their nominal values), with the
+    /// models of `prepared` ([`Problem::prepare`]).
     pub(super) fn objective(
         &self,
+        prepared: &mut Prepared<'_>,
         x: &[f64],
         options: &Options,
         by: Sensitivities,
     ) -> Result<crate::optimize::Evaluation> {
-        let g = self.gradient_by(&self.values_at(x)?, options, by)?;
+        let g = prepared.gradient_by(&self.values_at(x)?, options, by)?;
         Ok((-g.evaluation.llh, g.gradient.iter().map(|v| -v).collect(), g.fisher))
     }
 
@@ -153,8 +155,11 @@ impl Problem {
         let (_, lower, upper) = self.estimated_box()?;
         let initial = self.start_point(k, settings.seed)?;
         let clock = std::time::Instant::now();
-        let objective = |x: &[f64]| self.objective(x, &settings.options, settings.sensitivities);
-        let result = match minimize(objective, &initial, &lower, &upper, &settings.optimizer) {
+        let result = self.prepare().and_then(|mut prepared| {
+            let objective = |x: &[f64]| self.objective(&mut prepared, x, &settings.options, settings.sensitivities);
+            minimize(objective, &initial, &lower, &upper, &settings.optimizer)
+        });
+        let result = match result {
             Ok(m) => StartResult {
                 start: k,
                 parameters: m.x,

@@ -87,29 +87,94 @@ impl Problem {
     /// [`Problem::gradient`] by forward or adjoint sensitivities; by
     /// adjoints [`Gradient::fisher`] is empty (the adjoint gives the
     /// gradient alone) and each simulation runs by Rodas5P, as
-    /// [`Problem::evaluate`]'s do, its adjoint backward by BDF.
+    /// [`Problem::evaluate`]'s do, its adjoint backward by BDF. Each call
+    /// imports the models anew: for many parameter vectors, as a fit
+    /// evaluates, [`Problem::prepare`] once and [`Prepared::gradient_by`].
     pub fn gradient_by(&self, values: &[f64], options: &Options, by: Sensitivities) -> Result<Gradient> {
-        if values.len() != self.parameters.len() {
-            return Err(SaspError::DimensionMismatch {
-                what: "parameter values",
-                expected: self.parameters.len(),
-                found: values.len(),
-            });
-        }
-        let estimated: Vec<usize> = (0..self.parameters.len()).filter(|&i| self.parameters[i].estimate).collect();
+        self.prepare()?.gradient_by(values, options, by)
+    }
+
+    /// The problem ready for gradients at many parameter vectors: each
+    /// condition's model is imported for sensitivities at the first
+    /// vector and kept while the values of the parameters it holds as
+    /// numbers (those not estimated) stay the same; at each vector only the
+    /// initial state is computed anew ([`Import::initial_state_at`]).
+    pub fn prepare(&self) -> Result<Prepared<'_>> {
         let seeds = self.sensitivity_seeds();
         let seed_index: Vec<usize> = seeds.iter().filter_map(|s| self.parameter_index(s)).collect();
-        let partials: Vec<(Partials, Partials)> = self
+        let partials = self
             .observables
             .iter()
             .map(|o| Ok((partials(&o.formula)?, partials(&o.noise_formula)?)))
             .collect::<Result<_>>()?;
-        let groups = self.simulation_groups();
-        let mut imports: HashMap<usize, Import> = HashMap::new();
+        // The rows whose values the documents hold as numbers.
+        let fixed_rows = (0..self.parameters.len())
+            .filter(|i| !seed_index.contains(i))
+            .filter(|&i| {
+                let id = &self.parameters[i].id;
+                self.document.parameters.iter().any(|p| &p.id == id)
+                    || self
+                        .conditions
+                        .iter()
+                        .any(|c| c.overrides.iter().any(|(_, v)| matches!(v, Value::Parameter(x) if x == id)))
+            })
+            .collect();
+        Ok(Prepared {
+            problem: self,
+            seeds,
+            seed_index,
+            partials,
+            fixed_rows,
+            fixed: Vec::new(),
+            imports: HashMap::new(),
+        })
+    }
+}
+
+/// A [`Problem`] ready for gradients at many parameter vectors
+/// ([`Problem::prepare`]): the models of its conditions imported once.
+pub struct Prepared<'p> {
+    problem: &'p Problem,
+    /// The estimated parameters the models read, and their rows.
+    seeds: Vec<String>,
+    seed_index: Vec<usize>,
+    /// Each observable's formula's and noise formula's partial derivatives.
+    partials: Vec<(Partials, Partials)>,
+    /// The rows (not seeds) whose values the imported documents hold, and
+    /// those values (bits) when `imports` were made.
+    fixed_rows: Vec<usize>,
+    fixed: Vec<u64>,
+    /// Each condition's model, imported with the seeds as states.
+    imports: HashMap<usize, Import>,
+}
+
+impl Prepared<'_> {
+    /// [`Problem::gradient_by`] with the models imported for an earlier
+    /// call reused: the same numbers as a call on the problem.
+    pub fn gradient_by(&mut self, values: &[f64], options: &Options, by: Sensitivities) -> Result<Gradient> {
+        let problem = self.problem;
+        if values.len() != problem.parameters.len() {
+            return Err(SaspError::DimensionMismatch {
+                what: "parameter values",
+                expected: problem.parameters.len(),
+                found: values.len(),
+            });
+        }
+        let fixed: Vec<u64> = self.fixed_rows.iter().map(|&i| values[i].to_bits()).collect();
+        if fixed != self.fixed {
+            self.imports.clear();
+            self.fixed = fixed;
+        }
+        let estimated: Vec<usize> = (0..problem.parameters.len()).filter(|&i| problem.parameters[i].estimate).collect();
+        let (seeds, seed_index, partials) = (&self.seeds, &self.seed_index, &self.partials);
+        let q: Vec<f64> = seed_index.iter().map(|&i| values[i]).collect();
+        let imports = &mut self.imports;
+        let this = problem;
+        let groups = this.simulation_groups();
         // Each preequilibration's steady state and sensitivities, computed once.
         let mut preequilibrated: HashMap<usize, (Vec<f64>, Vec<Vec<f64>>)> = HashMap::new();
-        let mut simulated = vec![None; self.measurements.len()];
-        let rows = self.parameters.len();
+        let mut simulated = vec![None; this.measurements.len()];
+        let rows = this.parameters.len();
         // ∂(−log L)/∂θ on the linear scale, over all rows of the parameter table.
         let mut d_nllh = vec![0.0; rows];
         let p = estimated.len();
@@ -118,40 +183,40 @@ impl Problem {
         for ((pre, sim), members) in &groups {
             for c in pre.iter().chain(std::iter::once(sim)) {
                 if !imports.contains_key(c) {
-                    imports.insert(*c, self.sensitivity_import(*c, values, &seeds)?);
+                    imports.insert(*c, this.sensitivity_import(*c, values, seeds)?);
                 }
             }
             let import = &imports[sim];
             let model = &import.model;
             let n = model.dimension();
             let t0 = model.initial_time();
-            let mut y0 = model.initial_state();
-            let mut s0 = import.initial_sensitivities().to_vec();
+            let (mut y0, mut s0) = import.initial_state_at(&q)?;
             if let Some(pre) = pre {
                 let (mut y, mut s) = match preequilibrated.entry(*pre) {
                     std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
                     std::collections::hash_map::Entry::Vacant(e) => {
                         let pre_import = &imports[pre];
                         let pre_model = &pre_import.model;
+                        let (pre_y0, pre_s0) = pre_import.initial_state_at(&q)?;
                         let (_, y, s) = pre_model
                             .steady_state_sensitivities(
                                 pre_model.initial_time(),
-                                &pre_model.initial_state(),
-                                pre_import.initial_sensitivities(),
+                                &pre_y0,
+                                &pre_s0,
                                 pre_import.zero_rate_states(),
                                 options,
                             )
-                            .map_err(|e| in_condition(e, &self.conditions[*pre].id, "preequilibration"))?;
+                            .map_err(|e| in_condition(e, &this.conditions[*pre].id, "preequilibration"))?;
                         e.insert((y, s)).clone()
                     }
                 };
                 if y.len() != y0.len() {
                     return Err(SaspError::unsupported(
                         "conditions whose models differ in their states",
-                        format!("preequilibration '{}'", self.conditions[*pre].id),
+                        format!("preequilibration '{}'", this.conditions[*pre].id),
                     ));
                 }
-                for i in self.reinitialized(*sim, import) {
+                for i in this.reinitialized(*sim, import) {
                     y[i] = y0[i];
                     for (sk, s0k) in s.iter_mut().zip(&s0) {
                         sk[i] = s0k[i];
@@ -159,9 +224,9 @@ impl Problem {
                 }
                 (y0, s0) = (y, s);
             }
-            let times = self.finite_times(members);
-            let context = |e: SaspError| in_condition(e, &self.conditions[*sim].id, "simulation");
-            let steady_state = members.iter().any(|&k| self.measurements[k].time.is_infinite());
+            let times = this.finite_times(members);
+            let context = |e: SaspError| in_condition(e, &this.conditions[*sim].id, "simulation");
+            let steady_state = members.iter().any(|&k| this.measurements[k].time.is_infinite());
             let run = match by {
                 _ if times.is_empty() => Run::None,
                 Sensitivities::Forward => Run::Forward(
@@ -193,7 +258,7 @@ impl Problem {
             let mut dsigma = vec![0.0; rows + n];
             let mut d = vec![0.0; rows + n];
             for &k in members {
-                let m = &self.measurements[k];
+                let m = &this.measurements[k];
                 let j = times.partition_point(|&x| x < m.time);
                 let (t, y, s) = match (&steady, &run) {
                     (Some((t, y, s)), _) if m.time.is_infinite() => (*t, &y[..], Some(&s[..])),
@@ -206,27 +271,27 @@ impl Problem {
                     _ => {
                         return Err(SaspError::InvalidOptions(format!(
                             "condition '{}' has no simulation at time {}",
-                            self.conditions[*sim].id, m.time
+                            this.conditions[*sim].id, m.time
                         )))
                     }
                 };
                 let at = |e: SaspError| e.at_line(&m.source.0, m.source.1);
-                let result = self.compare(k, m, import, t, y, values).map_err(at)?;
-                let o = &self.observables[m.observable];
+                let result = this.compare(k, m, import, t, y, values).map_err(at)?;
+                let o = &this.observables[m.observable];
                 // d(symbol) into `d`: 1 for a parameter's row, `∇_y v` for a model symbol.
                 let mut symbol_derivative = |name: &str, parameters: &[Value], prefix: &str, d: &mut [f64]| {
                     d.iter_mut().for_each(|v| *v = 0.0);
                     let row = match placeholder(name, prefix, &o.id) {
                         Some(n) => match &parameters[n - 1] {
-                            Value::Parameter(p) => self.parameter_index(p),
+                            Value::Parameter(p) => this.parameter_index(p),
                             Value::Number(_) => None,
                         },
-                        None if self.is_model_symbol(name) => {
+                        None if this.is_model_symbol(name) => {
                             import.value_gradient(name, t, y, &mut gradient_y)?;
                             d[rows..].copy_from_slice(&gradient_y);
                             None
                         }
-                        None => self.parameter_index(name),
+                        None => this.parameter_index(name),
                     };
                     if let Some(row) = row {
                         d[row] = 1.0;
@@ -235,13 +300,13 @@ impl Problem {
                 };
                 let value_of = |v: &Value| match v {
                     Value::Number(x) => Some(*x),
-                    Value::Parameter(p) => self.parameter_index(p).map(|i| values[i]),
+                    Value::Parameter(p) => this.parameter_index(p).map(|i| values[i]),
                 };
                 let lookup = |name: &str, parameters: &[Value], prefix: &str| match placeholder(name, prefix, &o.id) {
                     Some(n) => value_of(&parameters[n - 1]),
                     None if name == o.id => Some(result.simulation),
-                    None if self.is_model_symbol(name) => import.value(name, t, y).ok(),
-                    None => self.parameter_index(name).map(|i| values[i]),
+                    None if this.is_model_symbol(name) => import.value(name, t, y).ok(),
+                    None => this.parameter_index(name).map(|i| values[i]),
                 };
                 let (formula_partials, noise_partials) = &partials[m.observable];
                 dh.iter_mut().for_each(|v| *v = 0.0);
@@ -285,8 +350,8 @@ impl Problem {
                 // Forward: dh and dσ in θ alone (through sₖ); by adjoints
                 // their states' part makes the jump of λ at t.
                 let width = if let Some(s) = s {
-                    project(&mut dh, rows, s, &seed_index);
-                    project(&mut dsigma, rows, s, &seed_index);
+                    project(&mut dh, rows, s, seed_index);
+                    project(&mut dsigma, rows, s, seed_index);
                     rows
                 } else {
                     rows + n
@@ -318,7 +383,7 @@ impl Problem {
             if let (Run::Adjoint(r), false) = (&run, seed_index.is_empty()) {
                 // ∂(−log L)/∂θₖ through the states: λ(t₀) · s₀ₖ.
                 let lambda = r.adjoint(&jumps, options).map_err(context)?;
-                for (sk, &row) in s0.iter().zip(&seed_index) {
+                for (sk, &row) in s0.iter().zip(seed_index) {
                     d_nllh[row] += lambda.iter().zip(sk).map(|(l, s)| l * s).sum::<f64>();
                 }
             }
@@ -330,7 +395,7 @@ impl Problem {
         // dθ/dξ of each estimated parameter.
         let chain: Vec<f64> = estimated
             .iter()
-            .map(|&i| match self.parameters[i].scale {
+            .map(|&i| match this.parameters[i].scale {
                 Scale::Lin => 1.0,
                 Scale::Log => values[i],
                 Scale::Log10 => values[i] * std::f64::consts::LN_10,
@@ -344,7 +409,9 @@ impl Problem {
         }
         Ok(Gradient { evaluation, parameters: estimated, gradient, fisher })
     }
+}
 
+impl Problem {
     /// The states of the first simulation's model as the gradient imports
     /// it at the nominal values (the model's states and the parameters it
     /// reads, declared states with zero rate): with the number of

@@ -58,7 +58,7 @@ mod table;
 
 pub use curves::{Curve, MAX_CURVE_POINTS};
 pub use fit::{hessian_by_name, FitSettings, StartResult, MAX_FIT_PARAMETERS, MAX_STARTS};
-pub use gradient::{Gradient, Sensitivities};
+pub use gradient::{Gradient, Prepared, Sensitivities};
 pub use likelihood::{Evaluation, Simulated, PETAB_ATOL, PETAB_RTOL};
 pub use profile::{Profile, ProfileSettings, CHI2_95};
 pub use report::{

@@ -72,6 +72,7 @@ impl Problem {
             )));
         }
         let width = upper[j] - lower[j];
+        let mut prepared = self.prepare()?;
         let mut points = vec![(best[j], best_llh)];
         let mut ends = [None, None];
         for (side, direction) in [-1.0_f64, 1.0].into_iter().enumerate() {
@@ -87,7 +88,8 @@ impl Problem {
                 (lo[j], hi[j]) = (at, at);
                 let mut trial = x.clone();
                 trial[j] = at;
-                let objective = |x: &[f64]| self.objective(x, &settings.options, super::Sensitivities::Forward);
+                let objective =
+                    |x: &[f64]| self.objective(&mut prepared, x, &settings.options, super::Sensitivities::Forward);
                 let m = minimize(objective, &trial, &lo, &hi, &settings.optimizer)?;
                 let llh = -m.value;
                 let new_ratio = 2.0 * (best_llh - llh);

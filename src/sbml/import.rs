@@ -72,6 +72,7 @@
 //! rates as unchecked ([`Model::unchecked_units`]).
 
 use super::read::{Document, Rule, SbmlEvent};
+use super::sensitivity::{InitialRecipe, StateOrigin};
 use crate::error::{ModelError, Result, SaspError};
 use crate::expr::{mathml, Expr, ExprError, Op};
 use crate::model::{
@@ -134,6 +135,9 @@ pub struct Import {
     /// `∂y₀/∂q` for each seed `q` of [`Import::with_sensitivities`]
     /// (empty for a plain import).
     initial_sensitivities: Vec<Vec<f64>>,
+    /// The initial state and `∂y₀/∂q` as functions of the seeds' values
+    /// (none for a plain import).
+    initial_recipe: Option<InitialRecipe>,
     /// The states [`Import::with_sensitivities`] gave zero rate, by index.
     pub(super) zero_rate: Vec<usize>,
 }
@@ -157,7 +161,7 @@ impl Import {
 
     /// Imports a parsed document; `source` names it in errors.
     pub fn from_document(doc: &Document, source: &str) -> Result<Import> {
-        Importer::new(doc, source)?.build(&[])
+        Importer::new(doc, source)?.build(None)
     }
 
     /// Imports a document prepared for sensitivities (see
@@ -165,13 +169,29 @@ impl Import {
     /// [`Import::initial_sensitivities`] gives the initial state's
     /// derivatives with respect to each, through the initial assignments.
     pub(super) fn from_document_with_seeds(doc: &Document, source: &str, seeds: &[String]) -> Result<Import> {
-        Importer::new(doc, source)?.build(seeds)
+        Importer::new(doc, source)?.build(Some(seeds))
     }
 
     /// `∂y₀/∂q` for each seed `q` of [`Import::with_sensitivities`], over
     /// the model's states (empty for a plain import).
     pub fn initial_sensitivities(&self) -> &[Vec<f64>] {
         &self.initial_sensitivities
+    }
+
+    /// The initial state and `∂y₀/∂q` for each seed of
+    /// [`Import::with_sensitivities`] when the seeds take the values `q`
+    /// (in the order of its `seeds`), everything else as imported: the
+    /// model imported again with these values would start there, but this
+    /// evaluates the initial assignments alone (compiled when the model was
+    /// imported). Fails for a plain import, for a `q` of another length
+    /// and for an initial value that is not finite.
+    pub fn initial_state_at(&self, q: &[f64]) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
+        match &self.initial_recipe {
+            Some(recipe) => recipe.evaluate(q),
+            None => Err(SaspError::InvalidOptions(
+                "initial_state_at: the model was not imported with sensitivities".to_string(),
+            )),
+        }
     }
 
     /// The states whose rate [`Import::with_sensitivities`] made zero
@@ -562,7 +582,8 @@ impl<'d> Importer<'d> {
         rates_in_the_past(&self.histories_in_the_past(e)).substitute(&|v| self.symbols.get(v).cloned())
     }
 
-    fn build(mut self, seeds: &[String]) -> Result<Import> {
+    /// The import; with `seeds`, for sensitivities with respect to them.
+    fn build(mut self, seeds: Option<&[String]>) -> Result<Import> {
         let doc = self.doc;
         // Species: what each holds, and the symbol of each.
         for s in &doc.species {
@@ -619,8 +640,14 @@ impl<'d> Importer<'d> {
             spec.compartments.push(state(&name, "placeholder", 0.0)?);
         }
         let model = Model::from_spec(spec)?;
-        let initial_sensitivities =
-            if seeds.is_empty() { Vec::new() } else { self.initial_state_derivatives(&model, seeds, &initial)? };
+        let (initial_recipe, initial_sensitivities) = if let Some(seeds) = seeds {
+            let recipe = self.initial_recipe(&model, seeds, &initial)?;
+            let at_import: Vec<f64> = seeds.iter().map(|q| self.value_of(&initial, q)).collect::<Result<_>>()?;
+            let (_, s0) = recipe.evaluate(&at_import)?;
+            (Some(recipe), s0)
+        } else {
+            (None, Vec::new())
+        };
         let species_order = doc.species.iter().map(|s| s.id.clone()).collect();
         Ok(Import {
             model,
@@ -628,68 +655,40 @@ impl<'d> Importer<'d> {
             species: self.species,
             species_order,
             initial_sensitivities,
+            initial_recipe,
             zero_rate: Vec::new(),
         })
     }
 
-    /// `∂y₀/∂q` over the model's states for each seed `q`: forward-mode
-    /// derivatives of the initial values (each symbol's defining
-    /// expression differentiated symbolically, in dependency order), and
-    /// for a species whose state is the amount of a concentration,
-    /// `∂(c·V) = V ∂c + c ∂V`.
-    fn initial_state_derivatives(
-        &self,
-        model: &Model,
-        seeds: &[String],
-        initial: &HashMap<String, f64>,
-    ) -> Result<Vec<Vec<f64>>> {
+    /// The recipe of the initial state and its derivatives with respect
+    /// to `seeds` ([`InitialRecipe`]), for `model` built from the initial
+    /// values `initial`.
+    fn initial_recipe(&self, model: &Model, seeds: &[String], initial: &HashMap<String, f64>) -> Result<InitialRecipe> {
         let (def, order) = self.initial_definitions()?;
-        let m = seeds.len();
-        let mut derivative: HashMap<&str, Vec<f64>> = HashMap::new();
-        for id in order {
-            let d = if let Some(k) = seeds.iter().position(|s| s == id) {
-                let mut e = vec![0.0; m];
-                e[k] = 1.0;
-                e
-            } else {
-                let e = &def[id];
-                let mut d = vec![0.0; m];
-                for v in e.symbols() {
-                    let Some(dv) = derivative.get(&*v) else { continue };
-                    if dv.iter().all(|&x| x == 0.0) {
-                        continue;
-                    }
-                    let partial = e
-                        .diff(&v)
-                        .and_then(|p| p.eval(&|x| initial.get(x).copied(), 0.0))
-                        .map_err(|err| self.no_derivative(id, &err.to_string()))?;
-                    for (dk, dvk) in d.iter_mut().zip(dv) {
-                        *dk += partial * dvk;
-                    }
-                }
-                d
-            };
-            derivative.insert(id, d);
-        }
-        let zero = vec![0.0; m];
-        let mut out = vec![vec![0.0; model.dimension()]; m];
-        for (i, name) in model.compartment_names().enumerate() {
-            let id = self.names.iter().find(|(_, n)| n.as_str() == name).map_or(name, |(id, _)| id.as_str());
-            let d = derivative.get(id).unwrap_or(&zero);
-            let amount_of_concentration =
-                self.species.get(id).filter(|s| s.holds == Holds::Amount && !s.only_substance).map(|s| &s.compartment);
-            for k in 0..m {
-                out[k][i] = match amount_of_concentration {
-                    Some(c) => {
-                        let size = self.value_of(initial, c)?;
-                        let dsize = derivative.get(c.as_str()).map_or(0.0, |d| d[k]);
-                        d[k] * size + self.value_of(initial, id)? * dsize
-                    }
-                    None => d[k],
-                };
-            }
-        }
-        Ok(out)
+        let states: Vec<StateOrigin<'_>> = model
+            .compartment_names()
+            .enumerate()
+            .map(|(i, name)| {
+                let id = self.names.iter().find(|(_, n)| n.as_str() == name).map_or(name, |(id, _)| id.as_str());
+                let compartment = self
+                    .species
+                    .get(id)
+                    .filter(|s| s.holds == Holds::Amount && !s.only_substance)
+                    .map(|s| s.compartment.as_str());
+                (i, id, compartment)
+            })
+            .collect();
+        InitialRecipe::new(
+            &def,
+            &order,
+            |e| self.at_initial_time(e),
+            initial,
+            seeds,
+            &states,
+            model.initial_state(),
+            model.compartment_names().map(str::to_string).collect(),
+            |id, why| self.no_derivative(id, why),
+        )
     }
 
     fn no_derivative(&self, id: &str, why: &str) -> SaspError {

@@ -13,8 +13,8 @@
 use super::import::Import;
 use super::read::{Document, Rule};
 use crate::error::{Result, SaspError};
-use crate::expr::Expr;
-use std::collections::HashSet;
+use crate::expr::{Expr, Tape};
+use std::collections::{HashMap, HashSet};
 
 impl Import {
     /// Imports `doc` with `seeds` (ids of its global parameters) and what
@@ -116,5 +116,179 @@ impl Import {
         import.zero_rate =
             zero_rate.iter().filter_map(|id| import.model.index_of(import.model_name(id)).ok()).collect();
         Ok(import)
+    }
+}
+
+/// The initial state and its derivatives with respect to the seeds of
+/// [`Import::with_sensitivities`], as functions of the seeds' values: the
+/// symbols whose initial values depend on a seed (through initial
+/// assignments, in dependency order), each with its value and its partial
+/// derivatives in the symbols it reads compiled once into a [`Tape`].
+/// Evaluating it at new seed values is the forward-mode chain rule
+///
+/// ```text
+/// v_x = e_x(v),   ∂v_x/∂q_k = Σ_{u read by e_x} ∂e_x/∂u · ∂v_u/∂q_k
+/// ```
+///
+/// over those symbols, and a species whose state is the amount of a
+/// concentration `c` in a compartment of size `V` starts at `c·V`, with
+/// `∂(c·V) = V ∂c + c ∂V`: the model need not be imported again when only
+/// the seeds change.
+#[derive(Clone, Debug)]
+pub(super) struct InitialRecipe {
+    /// Every symbol's initial value at the import's seeds, by slot.
+    base: Vec<f64>,
+    /// Each seed's slot.
+    seed_slots: Vec<usize>,
+    /// For each slot, its row in the derivative table (`NONE` for a symbol
+    /// that does not depend on a seed).
+    row: Vec<usize>,
+    /// The symbols that depend on a seed, the seeds excepted, in
+    /// dependency order.
+    steps: Vec<Step>,
+    /// The states that depend on a seed: index, slot, and the slot of the
+    /// compartment whose size converts a concentration to the amount the
+    /// state holds.
+    states: Vec<(usize, usize, Option<usize>)>,
+    /// The model's initial state at the import's seeds.
+    y0: Vec<f64>,
+    /// Names of the states, for errors.
+    state_names: Vec<String>,
+}
+
+const NONE: usize = usize::MAX;
+
+#[derive(Clone, Debug)]
+struct Step {
+    slot: usize,
+    /// The slots of the symbols it reads that depend on a seed.
+    reads: Vec<usize>,
+    /// Roots: the value, then `∂/∂` each of `reads`.
+    tape: Tape,
+}
+
+/// A state of the model as the recipe sees it: index, SBML id, and the
+/// compartment of a species whose state is the amount of its concentration.
+pub(super) type StateOrigin<'a> = (usize, &'a str, Option<&'a str>);
+
+impl InitialRecipe {
+    /// The recipe for `seeds` from the initial definitions `def` (in
+    /// dependency `order`; `at_start` gives a definition at time 0, as the
+    /// import evaluates it), the initial values `initial` at the import's
+    /// seeds, the model's states (`states`, `y0`) and `no_derivative(id,
+    /// why)` for a definition that cannot be differentiated.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        def: &HashMap<&str, Expr>,
+        order: &[&str],
+        at_start: impl Fn(&Expr) -> Expr,
+        initial: &HashMap<String, f64>,
+        seeds: &[String],
+        states: &[StateOrigin<'_>],
+        y0: Vec<f64>,
+        state_names: Vec<String>,
+        no_derivative: impl Fn(&str, &str) -> SaspError,
+    ) -> Result<InitialRecipe> {
+        let slot_of: HashMap<&str, usize> = order.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let bind = |name: &str| slot_of.get(name).copied();
+        let base: Vec<f64> = order.iter().map(|id| initial.get(*id).copied().unwrap_or(f64::NAN)).collect();
+        let mut seed_slots = Vec::with_capacity(seeds.len());
+        for q in seeds {
+            seed_slots.push(bind(q).ok_or_else(|| no_derivative(q, "the seed has no initial value"))?);
+        }
+        let mut row = vec![NONE; order.len()];
+        for (k, &s) in seed_slots.iter().enumerate() {
+            row[s] = k;
+        }
+        let mut rows = seeds.len();
+        let mut steps = Vec::new();
+        for (slot, &id) in order.iter().enumerate() {
+            if row[slot] != NONE {
+                continue;
+            }
+            let e = &def[id];
+            let reads: Vec<usize> = e.symbols().iter().filter_map(|v| bind(v)).filter(|&u| row[u] != NONE).collect();
+            if reads.is_empty() {
+                continue;
+            }
+            let mut roots = vec![at_start(e)];
+            for &u in &reads {
+                roots.push(e.diff(order[u]).map_err(|err| no_derivative(id, &err.to_string()))?);
+            }
+            let tape = Tape::compile(&roots, bind).map_err(|err| no_derivative(id, &err.to_string()))?;
+            row[slot] = rows;
+            rows += 1;
+            steps.push(Step { slot, reads, tape });
+        }
+        let mut depending = Vec::new();
+        for &(i, id, compartment) in states {
+            let Some(&slot) = slot_of.get(id) else { continue };
+            let size = compartment.and_then(|c| slot_of.get(c).copied());
+            if compartment.is_some() && size.is_none() {
+                return Err(no_derivative(id, "its compartment has no initial size"));
+            }
+            if row[slot] != NONE || size.is_some_and(|c| row[c] != NONE) {
+                depending.push((i, slot, size));
+            }
+        }
+        Ok(InitialRecipe { base, seed_slots, row, steps, states: depending, y0, state_names })
+    }
+
+    /// The initial state and `∂y₀/∂q_k` for each seed at seed values `q`.
+    pub(super) fn evaluate(&self, q: &[f64]) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
+        let m = self.seed_slots.len();
+        if q.len() != m {
+            return Err(SaspError::DimensionMismatch { what: "seed values", expected: m, found: q.len() });
+        }
+        let mut v = self.base.clone();
+        // The derivative table: row r holds ∂v/∂q of a symbol that depends on a seed.
+        let mut d = vec![0.0; (m + self.steps.len()) * m];
+        for (k, (&slot, &value)) in self.seed_slots.iter().zip(q).enumerate() {
+            v[slot] = value;
+            d[k * m + k] = 1.0;
+        }
+        for step in &self.steps {
+            let mut ws = step.tape.workspace();
+            let out = step.tape.eval(&v, 0.0, &mut ws);
+            v[step.slot] = out[0];
+            let target = self.row[step.slot] * m;
+            for (&u, &partial) in step.reads.iter().zip(&out[1..]) {
+                let source = self.row[u] * m;
+                // A symbol whose derivative is zero adds nothing, even
+                // where the partial is not finite.
+                if d[source..source + m].iter().all(|&x| x == 0.0) {
+                    continue;
+                }
+                for k in 0..m {
+                    d[target + k] += partial * d[source + k];
+                }
+            }
+        }
+        let mut y0 = self.y0.clone();
+        let mut s0 = vec![vec![0.0; y0.len()]; m];
+        let derivative = |slot: usize, k: usize| match self.row[slot] {
+            NONE => 0.0,
+            r => d[r * m + k],
+        };
+        for &(i, slot, size) in &self.states {
+            y0[i] = match size {
+                Some(c) => v[slot] * v[c],
+                None => v[slot],
+            };
+            if !y0[i].is_finite() {
+                return Err(crate::error::ModelError::InvalidInitialValue {
+                    name: self.state_names[i].clone(),
+                    value: y0[i],
+                }
+                .into());
+            }
+            for (k, sk) in s0.iter_mut().enumerate() {
+                sk[i] = match size {
+                    Some(c) => derivative(slot, k) * v[c] + v[slot] * derivative(c, k),
+                    None => derivative(slot, k),
+                };
+            }
+        }
+        Ok((y0, s0))
     }
 }

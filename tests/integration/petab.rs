@@ -272,6 +272,38 @@ fn benchmark_adjoint_gradients_match_central_differences() {
     }
 }
 
+/// Every collection problem whose gradient takes well under a second: a
+/// prepared problem's gradients at a second parameter vector are the fresh
+/// ones there, bit for bit, by forward and adjoint sensitivities.
+#[test]
+#[ignore = "needs the PEtab benchmark collection (PETAB_BENCHMARK=dir)"]
+fn benchmark_prepared_problems_give_the_fresh_gradients() {
+    let Some(dir) = std::env::var_os("PETAB_BENCHMARK").map(PathBuf::from) else {
+        panic!("set PETAB_BENCHMARK to the collection's folder");
+    };
+    let heavy = ["Alkan", "Beer", "Chen", "Lang", "Raimundez", "SalazarCavazos", "Smith"];
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let folder = entry.unwrap().path();
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        if !folder.is_dir() || heavy.iter().any(|h| name.starts_with(h)) {
+            continue;
+        }
+        let yaml = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "yaml") && !p.to_string_lossy().contains("test_"))
+            .unwrap();
+        let problem = Problem::from_file(&yaml).unwrap();
+        for by in [Sensitivities::Forward, Sensitivities::Adjoint] {
+            assert_prepared_matches_fresh(&name, &problem, by);
+        }
+        checked += 1;
+    }
+    println!("{checked} problems: prepared gradients equal the fresh ones");
+    assert!(checked >= 15, "{checked}");
+}
+
 /// Problems whose AMICI value differs from sasp's for reasons docs/petab.md
 /// states (not tolerance).
 const KNOWN_DIFFERENCES: &[&str] = &["Crauste_CellSystems2017", "Liu_IFACPapersOnLine2025", "Raimundez_PCB2020"];
@@ -450,6 +482,54 @@ fn gradients_by_adjoints_match_central_differences() {
         let g = problem.gradient_by(&off_nominal(&problem), &Problem::default_options(), Sensitivities::Adjoint);
         assert!(g.unwrap().fisher.is_empty());
     }
+}
+
+/// The gradients of a prepared problem (each condition's model imported
+/// once, at the first parameter vector) at another vector, and the fresh
+/// gradients there, by `by`: compared bit for bit.
+fn assert_prepared_matches_fresh(name: &str, problem: &Problem, by: Sensitivities) {
+    let options = Problem::default_options();
+    let nominal = problem.nominal_values().unwrap();
+    let off = off_nominal(problem);
+    let mut prepared = problem.prepare().unwrap();
+    prepared.gradient_by(&nominal, &options, by).unwrap();
+    let reused = prepared.gradient_by(&off, &options, by).unwrap();
+    let fresh = problem.gradient_by(&off, &options, by).unwrap();
+    assert_eq!(reused, fresh, "{name} by {by:?}");
+    assert_ne!(fresh.evaluation.llh, problem.gradient_by(&nominal, &options, by).unwrap().evaluation.llh, "{name}");
+}
+
+#[test]
+fn a_prepared_problem_reuses_its_models_and_gives_the_fresh_gradient() {
+    for name in [
+        "decay/problem.yaml",
+        "Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml",
+        // Preequilibration.
+        "Brannmark_JBC2010/Brannmark_JBC2010.yaml",
+        // Initial values through initial assignments of estimated parameters.
+        "Elowitz_Nature2000/Elowitz_Nature2000.yaml",
+        // An event whose time depends on the parameters.
+        "Liu_IFACPapersOnLine2025/Liu_IFACPapersOnLine2025.yaml",
+    ] {
+        let problem = Problem::from_file(data(name)).unwrap();
+        for by in [Sensitivities::Forward, Sensitivities::Adjoint] {
+            assert_prepared_matches_fresh(name, &problem, by);
+        }
+    }
+    // A parameter the model holds as a number changes: the models are
+    // imported again.
+    let mut problem = Problem::from_file(data("Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml")).unwrap();
+    let k = problem.parameters.iter().position(|p| p.id == "k_phos").unwrap();
+    problem.parameters[k].estimate = false;
+    let options = Problem::default_options();
+    let nominal = problem.nominal_values().unwrap();
+    let mut changed = nominal.clone();
+    changed[k] *= 1.5;
+    let mut prepared = problem.prepare().unwrap();
+    let at_nominal = prepared.gradient_by(&nominal, &options, Sensitivities::Forward).unwrap();
+    let reused = prepared.gradient_by(&changed, &options, Sensitivities::Forward).unwrap();
+    assert_eq!(reused, problem.gradient_by(&changed, &options, Sensitivities::Forward).unwrap());
+    assert!((reused.evaluation.llh - at_nominal.evaluation.llh).abs() > 1.0);
 }
 
 /// Boehm et al.'s published optimum, −log L = 138.2220 (the collection's
