@@ -309,20 +309,36 @@ impl Prepared<'_> {
                     None => this.parameter_index(name).map(|i| values[i]),
                 };
                 let (formula_partials, noise_partials) = &partials[m.observable];
+                // Each symbol a formula reads, resolved once for all its partials.
+                let resolve = |list: &Partials, parameters: &[Value], prefix: &str| -> Vec<Option<f64>> {
+                    list.iter().map(|(name, _)| lookup(name, parameters, prefix)).collect()
+                };
+                let in_list =
+                    |list: &Partials, resolved: &[Option<f64>], parameters: &[Value], prefix: &str, v: &str| match list
+                        .iter()
+                        .position(|(name, _)| name == v)
+                    {
+                        Some(i) => resolved[i],
+                        None => lookup(v, parameters, prefix),
+                    };
+                let (parameters, prefix) = (&m.observable_parameters, "observableParameter");
+                let resolved = resolve(formula_partials, parameters, prefix);
                 dh.iter_mut().for_each(|v| *v = 0.0);
                 for (name, partial) in formula_partials {
                     let p = partial
-                        .eval(&|v| lookup(v, &m.observable_parameters, "observableParameter"), t)
+                        .eval(&|v| in_list(formula_partials, &resolved, parameters, prefix, v), t)
                         .map_err(|e| at(e.into()))?;
                     if p != 0.0 {
-                        symbol_derivative(name, &m.observable_parameters, "observableParameter", &mut d).map_err(at)?;
+                        symbol_derivative(name, parameters, prefix, &mut d).map_err(at)?;
                         dh.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
                     }
                 }
+                let (parameters, prefix) = (&m.noise_parameters, "noiseParameter");
+                let resolved = resolve(noise_partials, parameters, prefix);
                 dsigma.iter_mut().for_each(|v| *v = 0.0);
                 for (name, partial) in noise_partials {
                     let p = partial
-                        .eval(&|v| lookup(v, &m.noise_parameters, "noiseParameter"), t)
+                        .eval(&|v| in_list(noise_partials, &resolved, parameters, prefix, v), t)
                         .map_err(|e| at(e.into()))?;
                     if p == 0.0 {
                         continue;
@@ -330,7 +346,7 @@ impl Prepared<'_> {
                     if name == &o.id {
                         dsigma.iter_mut().zip(&dh).for_each(|(a, b)| *a += p * b);
                     } else {
-                        symbol_derivative(name, &m.noise_parameters, "noiseParameter", &mut d).map_err(at)?;
+                        symbol_derivative(name, parameters, prefix, &mut d).map_err(at)?;
                         dsigma.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
                     }
                 }
