@@ -394,6 +394,8 @@ impl Bdf {
         for k in 0..NEWTON_MAXITER {
             if part.start == 0 && part.end < self.n {
                 system.rhs_leading(t_new, &self.y, &mut self.f, part.end);
+            } else if part.start > 0 {
+                system.rhs_trailing(t_new, &self.y, &mut self.f, part.start);
             } else {
                 system.rhs(t_new, &self.y, &mut self.f);
             }

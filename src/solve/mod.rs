@@ -133,6 +133,17 @@ pub trait OdeSystem {
         let _ = leading;
         self.rhs(t, y, dy)
     }
+
+    /// The right-hand side's components from `leading` on into
+    /// `dy[leading..]`, the first `leading` components being those
+    /// [`OdeSystem::rhs_leading`] computes (a staggered corrector iterates
+    /// on the rest once they have converged, and needs their rates no
+    /// more). The first `leading` components of `dy` may be left
+    /// unchanged. Default: the whole right-hand side.
+    fn rhs_trailing(&self, t: f64, y: &[f64], dy: &mut [f64], leading: usize) {
+        let _ = leading;
+        self.rhs(t, y, dy)
+    }
 }
 
 /// A shared reference to a system is a system (stop handlers that change the
@@ -173,6 +184,9 @@ impl<T: OdeSystem + ?Sized> OdeSystem for &T {
     }
     fn rhs_leading(&self, t: f64, y: &[f64], dy: &mut [f64], leading: usize) {
         (**self).rhs_leading(t, y, dy, leading)
+    }
+    fn rhs_trailing(&self, t: f64, y: &[f64], dy: &mut [f64], leading: usize) {
+        (**self).rhs_trailing(t, y, dy, leading)
     }
 }
 

@@ -408,6 +408,30 @@ impl<S: OdeSystem> Variational<S> {
         Ok(options)
     }
 
+    /// `dz[n..]`: each direction's `J_dd s_k + J_dh c_k` at the states `z[..n]`.
+    fn sensitivity_rhs(&self, t: f64, z: &[f64], dz: &mut [f64]) {
+        let (n, nd) = (self.n, self.dynamic.len());
+        if nd == 0 {
+            return;
+        }
+        let (y, s) = z.split_at(n);
+        let ds = &mut dz[n..];
+        let mut scratch = self.scratch.borrow_mut();
+        self.inner_jacobian(t, y, &mut scratch);
+        let (csr, values) = (&scratch.csr, &scratch.reduced);
+        let (start, col) = (self.reduced.row_start(), self.reduced.col());
+        for ((sk, dsk), held) in s.chunks_exact(nd).zip(ds.chunks_exact_mut(nd)).zip(&self.held_sensitivities) {
+            for (r, d) in dsk.iter_mut().enumerate() {
+                *d = (start[r]..start[r + 1]).map(|e| values[e] * sk[col[e]]).sum();
+            }
+            for &(h, c) in held {
+                for &(r, e) in &self.held_columns[h] {
+                    dsk[r] += c * csr[e];
+                }
+            }
+        }
+    }
+
     /// Evaluates the inner Jacobian at `(t, y)` into the scratch, in
     /// `pattern` and `reduced` order, unless it holds that point's already.
     fn inner_jacobian(&self, t: f64, y: &[f64], scratch: &mut Scratch) {
@@ -440,27 +464,8 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
 
     /// `(f(y), J_dd s₁ + J_dh c₁, …, J_dd s_m + J_dh c_m)`.
     fn rhs(&self, t: f64, z: &[f64], dz: &mut [f64]) {
-        let (n, nd) = (self.n, self.dynamic.len());
-        let (y, s) = z.split_at(n);
-        let (dy, ds) = dz.split_at_mut(n);
-        self.inner.rhs(t, y, dy);
-        if nd == 0 {
-            return;
-        }
-        let mut scratch = self.scratch.borrow_mut();
-        self.inner_jacobian(t, y, &mut scratch);
-        let (csr, values) = (&scratch.csr, &scratch.reduced);
-        let (start, col) = (self.reduced.row_start(), self.reduced.col());
-        for ((sk, dsk), held) in s.chunks_exact(nd).zip(ds.chunks_exact_mut(nd)).zip(&self.held_sensitivities) {
-            for (r, d) in dsk.iter_mut().enumerate() {
-                *d = (start[r]..start[r + 1]).map(|e| values[e] * sk[col[e]]).sum();
-            }
-            for &(h, c) in held {
-                for &(r, e) in &self.held_columns[h] {
-                    dsk[r] += c * csr[e];
-                }
-            }
-        }
+        self.inner.rhs(t, &z[..self.n], &mut dz[..self.n]);
+        self.sensitivity_rhs(t, z, dz);
     }
 
     fn component_name(&self, i: usize) -> String {
@@ -500,6 +505,15 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
     fn rhs_leading(&self, t: f64, z: &[f64], dz: &mut [f64], leading: usize) {
         if leading <= self.n {
             self.inner.rhs(t, &z[..self.n], &mut dz[..self.n]);
+        } else {
+            self.rhs(t, z, dz);
+        }
+    }
+
+    /// The sensitivities' right-hand side alone, the states' left as they are.
+    fn rhs_trailing(&self, t: f64, z: &[f64], dz: &mut [f64], leading: usize) {
+        if leading == self.n {
+            self.sensitivity_rhs(t, z, dz);
         } else {
             self.rhs(t, z, dz);
         }
