@@ -11,7 +11,8 @@
 //! values, simulated, and compared with the data), the median of K;
 //! `gradient_s` and `adjoint_s` are one evaluation of the likelihood and
 //! its gradient by forward and by adjoint sensitivities
-//! (`Problem::gradient_by`), the median of K (or the error that refused
+//! (`Prepared::gradient_by`: each condition's model imported once, at the
+//! first of the K, as a fit's evaluations share it), the median of K (or the error that refused
 //! it; `--no-forward` skips the forward one), `gradient` the gradient
 //! itself (on the parameters' scales, by forward sensitivities where they
 //! ran), `adjoint_difference` the largest difference between the two
