@@ -127,6 +127,7 @@ impl Problem {
             fixed_rows,
             fixed: Vec::new(),
             imports: HashMap::new(),
+            imported: 0,
         })
     }
 }
@@ -146,11 +147,21 @@ pub struct Prepared<'p> {
     fixed: Vec<u64>,
     /// Each condition's model, imported with the seeds as states.
     imports: HashMap<usize, Import>,
+    /// Models imported so far.
+    imported: usize,
 }
 
 impl Prepared<'_> {
+    /// How many condition models it has imported so far (each condition
+    /// once, again after a parameter it holds as a number changed).
+    pub fn imported(&self) -> usize {
+        self.imported
+    }
+
     /// [`Problem::gradient_by`] with the models imported for an earlier
-    /// call reused: the same numbers as a call on the problem.
+    /// call reused: the same numbers as a call on the problem (the models
+    /// hold no value that depends on the estimated parameters other than
+    /// through the initial state, [`Import::initial_state_at`]).
     pub fn gradient_by(&mut self, values: &[f64], options: &Options, by: Sensitivities) -> Result<Gradient> {
         let problem = self.problem;
         if values.len() != problem.parameters.len() {
@@ -168,7 +179,7 @@ impl Prepared<'_> {
         let estimated: Vec<usize> = (0..problem.parameters.len()).filter(|&i| problem.parameters[i].estimate).collect();
         let (seeds, seed_index, partials) = (&self.seeds, &self.seed_index, &self.partials);
         let q: Vec<f64> = seed_index.iter().map(|&i| values[i]).collect();
-        let imports = &mut self.imports;
+        let (imports, imported) = (&mut self.imports, &mut self.imported);
         let this = problem;
         let groups = this.simulation_groups();
         // Each preequilibration's steady state and sensitivities, computed once.
@@ -184,6 +195,7 @@ impl Prepared<'_> {
             for c in pre.iter().chain(std::iter::once(sim)) {
                 if !imports.contains_key(c) {
                     imports.insert(*c, this.sensitivity_import(*c, values, seeds)?);
+                    *imported += 1;
                 }
             }
             let import = &imports[sim];

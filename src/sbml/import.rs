@@ -687,6 +687,15 @@ impl<'d> Importer<'d> {
             &states,
             model.initial_state(),
             model.compartment_names().map(str::to_string).collect(),
+            // A symbol neither a state nor an expression of the model: a number.
+            |id| {
+                model.find_parameter_canonical(&self.name(id)).is_some().then(|| {
+                    SaspError::unsupported(
+                        "a sensitivity through a constant the model holds as a number although its initial value depends on the parameter (through rateOf)",
+                        format!("SBML symbol '{id}' in {}", self.source),
+                    )
+                })
+            },
             |id, why| self.no_derivative(id, why),
         )
     }

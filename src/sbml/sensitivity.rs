@@ -58,13 +58,28 @@ impl Import {
                 ));
             }
         }
-        // Everything whose initial value depends on a seed.
+        // Everything whose initial value depends on a seed: through initial
+        // assignments, and through the assignment rules and kinetic laws
+        // (a reaction's id is its rate) those read.
         let mut depends: HashSet<String> = seeds.iter().cloned().collect();
+        let reads_depending = |e: &Expr, depends: &HashSet<String>| e.symbols().iter().any(|s| depends.contains(&**s));
         loop {
             let before = depends.len();
             for a in &doc.initial_assignments {
-                if a.math.symbols().iter().any(|s| depends.contains(&**s)) {
+                if reads_depending(&a.math, &depends) {
                     depends.insert(a.symbol.clone());
+                }
+            }
+            for r in &doc.rules {
+                if let Rule::Assignment { variable, math } = r {
+                    if reads_depending(math, &depends) {
+                        depends.insert(variable.clone());
+                    }
+                }
+            }
+            for r in &doc.reactions {
+                if r.kinetic_law.as_ref().is_some_and(|law| reads_depending(law, &depends)) {
+                    depends.insert(r.id.clone());
                 }
             }
             for s in &doc.species {
@@ -133,7 +148,8 @@ impl Import {
 /// over those symbols, and a species whose state is the amount of a
 /// concentration `c` in a compartment of size `V` starts at `c·V`, with
 /// `∂(c·V) = V ∂c + c ∂V`: the model need not be imported again when only
-/// the seeds change.
+/// the seeds change (a symbol that depends on a seed but that the model
+/// would hold as a number is refused when the recipe is made).
 #[derive(Clone, Debug)]
 pub(super) struct InitialRecipe {
     /// Every symbol's initial value at the import's seeds, by slot.
@@ -154,6 +170,8 @@ pub(super) struct InitialRecipe {
     y0: Vec<f64>,
     /// Names of the states, for errors.
     state_names: Vec<String>,
+    /// The most registers a step's tape needs.
+    registers: usize,
 }
 
 const NONE: usize = usize::MAX;
@@ -176,7 +194,10 @@ impl InitialRecipe {
     /// dependency `order`; `at_start` gives a definition at time 0, as the
     /// import evaluates it), the initial values `initial` at the import's
     /// seeds, the model's states (`states`, `y0`) and `no_derivative(id,
-    /// why)` for a definition that cannot be differentiated.
+    /// why)` for a definition that cannot be differentiated. Refused with
+    /// `baked(id)`'s error: a symbol whose initial value depends on a seed
+    /// but that the model holds as a number (a constant that only a
+    /// `rateOf` ties to the seed), whose derivative would be lost.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         def: &HashMap<&str, Expr>,
@@ -187,6 +208,7 @@ impl InitialRecipe {
         states: &[StateOrigin<'_>],
         y0: Vec<f64>,
         state_names: Vec<String>,
+        baked: impl Fn(&str) -> Option<SaspError>,
         no_derivative: impl Fn(&str, &str) -> SaspError,
     ) -> Result<InitialRecipe> {
         let slot_of: HashMap<&str, usize> = order.iter().enumerate().map(|(i, &id)| (id, i)).collect();
@@ -196,29 +218,23 @@ impl InitialRecipe {
         for q in seeds {
             seed_slots.push(bind(q).ok_or_else(|| no_derivative(q, "the seed has no initial value"))?);
         }
-        let mut row = vec![NONE; order.len()];
-        for (k, &s) in seed_slots.iter().enumerate() {
-            row[s] = k;
+        // Which symbols depend on a seed, and through which of those they read.
+        let mut reads: Vec<Option<Vec<usize>>> = vec![None; order.len()];
+        for &s in &seed_slots {
+            reads[s] = Some(Vec::new());
         }
-        let mut rows = seeds.len();
-        let mut steps = Vec::new();
         for (slot, &id) in order.iter().enumerate() {
-            if row[slot] != NONE {
+            if reads[slot].is_some() {
                 continue;
             }
-            let e = &def[id];
-            let reads: Vec<usize> = e.symbols().iter().filter_map(|v| bind(v)).filter(|&u| row[u] != NONE).collect();
-            if reads.is_empty() {
-                continue;
+            let through: Vec<usize> =
+                def[id].symbols().iter().filter_map(|v| bind(v)).filter(|&u| reads[u].is_some()).collect();
+            if !through.is_empty() {
+                if let Some(refusal) = baked(id) {
+                    return Err(refusal);
+                }
+                reads[slot] = Some(through);
             }
-            let mut roots = vec![at_start(e)];
-            for &u in &reads {
-                roots.push(e.diff(order[u]).map_err(|err| no_derivative(id, &err.to_string()))?);
-            }
-            let tape = Tape::compile(&roots, bind).map_err(|err| no_derivative(id, &err.to_string()))?;
-            row[slot] = rows;
-            rows += 1;
-            steps.push(Step { slot, reads, tape });
         }
         let mut depending = Vec::new();
         for &(i, id, compartment) in states {
@@ -227,11 +243,39 @@ impl InitialRecipe {
             if compartment.is_some() && size.is_none() {
                 return Err(no_derivative(id, "its compartment has no initial size"));
             }
-            if row[slot] != NONE || size.is_some_and(|c| row[c] != NONE) {
+            if reads[slot].is_some() || size.is_some_and(|c| reads[c].is_some()) {
                 depending.push((i, slot, size));
             }
         }
-        Ok(InitialRecipe { base, seed_slots, row, steps, states: depending, y0, state_names })
+        // The symbols the depending states need, back from them.
+        let mut needed = vec![false; order.len()];
+        let mut stack: Vec<usize> =
+            depending.iter().flat_map(|&(_, slot, size)| std::iter::once(slot).chain(size)).collect();
+        while let Some(slot) = stack.pop() {
+            if let (false, Some(through)) = (needed[slot], &reads[slot]) {
+                needed[slot] = true;
+                stack.extend(through);
+            }
+        }
+        let mut row = vec![NONE; order.len()];
+        for (k, &s) in seed_slots.iter().enumerate() {
+            row[s] = k;
+        }
+        let mut steps = Vec::new();
+        for (slot, &id) in order.iter().enumerate() {
+            let (true, NONE, Some(through)) = (needed[slot], row[slot], &reads[slot]) else { continue };
+            let e = &def[id];
+            let mut roots = vec![at_start(e)];
+            for &u in through {
+                roots.push(e.diff(order[u]).map_err(|err| no_derivative(id, &err.to_string()))?);
+            }
+            let tape = Tape::compile(&roots, bind).map_err(|err| no_derivative(id, &err.to_string()))?;
+            row[slot] = seeds.len() + steps.len();
+            steps.push(Step { slot, reads: through.clone(), tape });
+        }
+        depending.retain(|&(_, slot, size)| row[slot] != NONE || size.is_some_and(|c| row[c] != NONE));
+        let registers = steps.iter().map(|s| s.tape.register_count()).max().unwrap_or(0);
+        Ok(InitialRecipe { base, seed_slots, row, steps, states: depending, y0, state_names, registers })
     }
 
     /// The initial state and `∂y₀/∂q_k` for each seed at seed values `q`.
@@ -247,12 +291,13 @@ impl InitialRecipe {
             v[slot] = value;
             d[k * m + k] = 1.0;
         }
+        let mut registers = vec![0.0; self.registers];
         for step in &self.steps {
-            let mut ws = step.tape.workspace();
-            let out = step.tape.eval(&v, 0.0, &mut ws);
-            v[step.slot] = out[0];
+            step.tape.eval_in(&v, 0.0, &mut registers);
+            v[step.slot] = step.tape.root_in(&registers, 0);
             let target = self.row[step.slot] * m;
-            for (&u, &partial) in step.reads.iter().zip(&out[1..]) {
+            for (j, &u) in step.reads.iter().enumerate() {
+                let partial = step.tape.root_in(&registers, j + 1);
                 let source = self.row[u] * m;
                 // A symbol whose derivative is zero adds nothing, even
                 // where the partial is not finite.

@@ -510,7 +510,8 @@ impl<S: OdeSystem> OdeSystem for Variational<S> {
         }
     }
 
-    /// The sensitivities' right-hand side alone, the states' left as they are.
+    /// After the states (`leading == n`): the sensitivities' right-hand
+    /// side alone, the states' rates left as they are; otherwise the whole.
     fn rhs_trailing(&self, t: f64, z: &[f64], dz: &mut [f64], leading: usize) {
         if leading == self.n {
             self.sensitivity_rhs(t, z, dz);
