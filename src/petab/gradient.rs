@@ -180,12 +180,11 @@ impl Prepared<'_> {
         let (seeds, seed_index, partials) = (&self.seeds, &self.seed_index, &self.partials);
         let q: Vec<f64> = seed_index.iter().map(|&i| values[i]).collect();
         let (imports, imported) = (&mut self.imports, &mut self.imported);
-        let this = problem;
-        let groups = this.simulation_groups();
+        let groups = problem.simulation_groups();
         // Each preequilibration's steady state and sensitivities, computed once.
         let mut preequilibrated: HashMap<usize, (Vec<f64>, Vec<Vec<f64>>)> = HashMap::new();
-        let mut simulated = vec![None; this.measurements.len()];
-        let rows = this.parameters.len();
+        let mut simulated = vec![None; problem.measurements.len()];
+        let rows = problem.parameters.len();
         // ∂(−log L)/∂θ on the linear scale, over all rows of the parameter table.
         let mut d_nllh = vec![0.0; rows];
         let p = estimated.len();
@@ -194,7 +193,7 @@ impl Prepared<'_> {
         for ((pre, sim), members) in &groups {
             for c in pre.iter().chain(std::iter::once(sim)) {
                 if !imports.contains_key(c) {
-                    imports.insert(*c, this.sensitivity_import(*c, values, seeds)?);
+                    imports.insert(*c, problem.sensitivity_import(*c, values, seeds)?);
                     *imported += 1;
                 }
             }
@@ -218,17 +217,17 @@ impl Prepared<'_> {
                                 pre_import.zero_rate_states(),
                                 options,
                             )
-                            .map_err(|e| in_condition(e, &this.conditions[*pre].id, "preequilibration"))?;
+                            .map_err(|e| in_condition(e, &problem.conditions[*pre].id, "preequilibration"))?;
                         e.insert((y, s)).clone()
                     }
                 };
                 if y.len() != y0.len() {
                     return Err(SaspError::unsupported(
                         "conditions whose models differ in their states",
-                        format!("preequilibration '{}'", this.conditions[*pre].id),
+                        format!("preequilibration '{}'", problem.conditions[*pre].id),
                     ));
                 }
-                for i in this.reinitialized(*sim, import) {
+                for i in problem.reinitialized(*sim, import) {
                     y[i] = y0[i];
                     for (sk, s0k) in s.iter_mut().zip(&s0) {
                         sk[i] = s0k[i];
@@ -236,9 +235,9 @@ impl Prepared<'_> {
                 }
                 (y0, s0) = (y, s);
             }
-            let times = this.finite_times(members);
-            let context = |e: SaspError| in_condition(e, &this.conditions[*sim].id, "simulation");
-            let steady_state = members.iter().any(|&k| this.measurements[k].time.is_infinite());
+            let times = problem.finite_times(members);
+            let context = |e: SaspError| in_condition(e, &problem.conditions[*sim].id, "simulation");
+            let steady_state = members.iter().any(|&k| problem.measurements[k].time.is_infinite());
             let run = match by {
                 _ if times.is_empty() => Run::None,
                 Sensitivities::Forward => Run::Forward(
@@ -270,7 +269,7 @@ impl Prepared<'_> {
             let mut dsigma = vec![0.0; rows + n];
             let mut d = vec![0.0; rows + n];
             for &k in members {
-                let m = &this.measurements[k];
+                let m = &problem.measurements[k];
                 let j = times.partition_point(|&x| x < m.time);
                 let (t, y, s) = match (&steady, &run) {
                     (Some((t, y, s)), _) if m.time.is_infinite() => (*t, &y[..], Some(&s[..])),
@@ -283,27 +282,27 @@ impl Prepared<'_> {
                     _ => {
                         return Err(SaspError::InvalidOptions(format!(
                             "condition '{}' has no simulation at time {}",
-                            this.conditions[*sim].id, m.time
+                            problem.conditions[*sim].id, m.time
                         )))
                     }
                 };
                 let at = |e: SaspError| e.at_line(&m.source.0, m.source.1);
-                let result = this.compare(k, m, import, t, y, values).map_err(at)?;
-                let o = &this.observables[m.observable];
+                let result = problem.compare(k, m, import, t, y, values).map_err(at)?;
+                let o = &problem.observables[m.observable];
                 // d(symbol) into `d`: 1 for a parameter's row, `∇_y v` for a model symbol.
                 let mut symbol_derivative = |name: &str, parameters: &[Value], prefix: &str, d: &mut [f64]| {
                     d.iter_mut().for_each(|v| *v = 0.0);
                     let row = match placeholder(name, prefix, &o.id) {
                         Some(n) => match &parameters[n - 1] {
-                            Value::Parameter(p) => this.parameter_index(p),
+                            Value::Parameter(p) => problem.parameter_index(p),
                             Value::Number(_) => None,
                         },
-                        None if this.is_model_symbol(name) => {
+                        None if problem.is_model_symbol(name) => {
                             import.value_gradient(name, t, y, &mut gradient_y)?;
                             d[rows..].copy_from_slice(&gradient_y);
                             None
                         }
-                        None => this.parameter_index(name),
+                        None => problem.parameter_index(name),
                     };
                     if let Some(row) = row {
                         d[row] = 1.0;
@@ -312,34 +311,28 @@ impl Prepared<'_> {
                 };
                 let value_of = |v: &Value| match v {
                     Value::Number(x) => Some(*x),
-                    Value::Parameter(p) => this.parameter_index(p).map(|i| values[i]),
+                    Value::Parameter(p) => problem.parameter_index(p).map(|i| values[i]),
                 };
                 let lookup = |name: &str, parameters: &[Value], prefix: &str| match placeholder(name, prefix, &o.id) {
                     Some(n) => value_of(&parameters[n - 1]),
                     None if name == o.id => Some(result.simulation),
-                    None if this.is_model_symbol(name) => import.value(name, t, y).ok(),
-                    None => this.parameter_index(name).map(|i| values[i]),
+                    None if problem.is_model_symbol(name) => import.value(name, t, y).ok(),
+                    None => problem.parameter_index(name).map(|i| values[i]),
                 };
                 let (formula_partials, noise_partials) = &partials[m.observable];
                 // Each symbol a formula reads, resolved once for all its partials.
                 let resolve = |list: &Partials, parameters: &[Value], prefix: &str| -> Vec<Option<f64>> {
                     list.iter().map(|(name, _)| lookup(name, parameters, prefix)).collect()
                 };
-                let in_list =
-                    |list: &Partials, resolved: &[Option<f64>], parameters: &[Value], prefix: &str, v: &str| match list
-                        .iter()
-                        .position(|(name, _)| name == v)
-                    {
-                        Some(i) => resolved[i],
-                        None => lookup(v, parameters, prefix),
-                    };
+                // (A partial reads only symbols of its formula.)
+                let in_list = |list: &Partials, resolved: &[Option<f64>], v: &str| {
+                    list.iter().position(|(name, _)| name == v).and_then(|i| resolved[i])
+                };
                 let (parameters, prefix) = (&m.observable_parameters, "observableParameter");
                 let resolved = resolve(formula_partials, parameters, prefix);
                 dh.iter_mut().for_each(|v| *v = 0.0);
                 for (name, partial) in formula_partials {
-                    let p = partial
-                        .eval(&|v| in_list(formula_partials, &resolved, parameters, prefix, v), t)
-                        .map_err(|e| at(e.into()))?;
+                    let p = partial.eval(&|v| in_list(formula_partials, &resolved, v), t).map_err(|e| at(e.into()))?;
                     if p != 0.0 {
                         symbol_derivative(name, parameters, prefix, &mut d).map_err(at)?;
                         dh.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
@@ -349,9 +342,7 @@ impl Prepared<'_> {
                 let resolved = resolve(noise_partials, parameters, prefix);
                 dsigma.iter_mut().for_each(|v| *v = 0.0);
                 for (name, partial) in noise_partials {
-                    let p = partial
-                        .eval(&|v| in_list(noise_partials, &resolved, parameters, prefix, v), t)
-                        .map_err(|e| at(e.into()))?;
+                    let p = partial.eval(&|v| in_list(noise_partials, &resolved, v), t).map_err(|e| at(e.into()))?;
                     if p == 0.0 {
                         continue;
                     }
@@ -423,7 +414,7 @@ impl Prepared<'_> {
         // dθ/dξ of each estimated parameter.
         let chain: Vec<f64> = estimated
             .iter()
-            .map(|&i| match this.parameters[i].scale {
+            .map(|&i| match problem.parameters[i].scale {
                 Scale::Lin => 1.0,
                 Scale::Log => values[i],
                 Scale::Log10 => values[i] * std::f64::consts::LN_10,

@@ -187,7 +187,7 @@ impl Import {
     /// and for an initial value that is not finite.
     pub fn initial_state_at(&self, q: &[f64]) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
         match &self.initial_recipe {
-            Some(recipe) => recipe.evaluate(q),
+            Some(recipe) => recipe.evaluate(&self.model, q),
             None => Err(SaspError::InvalidOptions(
                 "initial_state_at: the model was not imported with sensitivities".to_string(),
             )),
@@ -643,7 +643,7 @@ impl<'d> Importer<'d> {
         let (initial_recipe, initial_sensitivities) = if let Some(seeds) = seeds {
             let recipe = self.initial_recipe(&model, seeds, &initial)?;
             let at_import: Vec<f64> = seeds.iter().map(|q| self.value_of(&initial, q)).collect::<Result<_>>()?;
-            let (_, s0) = recipe.evaluate(&at_import)?;
+            let (_, s0) = recipe.evaluate(&model, &at_import)?;
             (Some(recipe), s0)
         } else {
             (None, Vec::new())
@@ -685,8 +685,6 @@ impl<'d> Importer<'d> {
             initial,
             seeds,
             &states,
-            model.initial_state(),
-            model.compartment_names().map(str::to_string).collect(),
             // A symbol neither a state nor an expression of the model: a number.
             |id| {
                 model.find_parameter_canonical(&self.name(id)).is_some().then(|| {

@@ -137,7 +137,8 @@ impl Import {
 /// The initial state and its derivatives with respect to the seeds of
 /// [`Import::with_sensitivities`], as functions of the seeds' values: the
 /// symbols whose initial values depend on a seed (through initial
-/// assignments, in dependency order), each with its value and its partial
+/// assignments, assignment rules, kinetic laws and `rateOf`, in dependency
+/// order) that a state needs, each with its value and its partial
 /// derivatives in the symbols it reads compiled once into a [`Tape`].
 /// Evaluating it at new seed values is the forward-mode chain rule
 ///
@@ -157,7 +158,7 @@ pub(super) struct InitialRecipe {
     /// Each seed's slot.
     seed_slots: Vec<usize>,
     /// For each slot, its row in the derivative table (`NONE` for a symbol
-    /// that does not depend on a seed).
+    /// that does not depend on a seed or that no state needs).
     row: Vec<usize>,
     /// The symbols that depend on a seed, the seeds excepted, in
     /// dependency order.
@@ -166,10 +167,6 @@ pub(super) struct InitialRecipe {
     /// compartment whose size converts a concentration to the amount the
     /// state holds.
     states: Vec<(usize, usize, Option<usize>)>,
-    /// The model's initial state at the import's seeds.
-    y0: Vec<f64>,
-    /// Names of the states, for errors.
-    state_names: Vec<String>,
     /// The most registers a step's tape needs.
     registers: usize,
 }
@@ -193,7 +190,7 @@ impl InitialRecipe {
     /// The recipe for `seeds` from the initial definitions `def` (in
     /// dependency `order`; `at_start` gives a definition at time 0, as the
     /// import evaluates it), the initial values `initial` at the import's
-    /// seeds, the model's states (`states`, `y0`) and `no_derivative(id,
+    /// seeds, the model's states (`states`) and `no_derivative(id,
     /// why)` for a definition that cannot be differentiated. Refused with
     /// `baked(id)`'s error: a symbol whose initial value depends on a seed
     /// but that the model holds as a number (a constant that only a
@@ -206,8 +203,6 @@ impl InitialRecipe {
         initial: &HashMap<String, f64>,
         seeds: &[String],
         states: &[StateOrigin<'_>],
-        y0: Vec<f64>,
-        state_names: Vec<String>,
         baked: impl Fn(&str) -> Option<SaspError>,
         no_derivative: impl Fn(&str, &str) -> SaspError,
     ) -> Result<InitialRecipe> {
@@ -275,11 +270,12 @@ impl InitialRecipe {
         }
         depending.retain(|&(_, slot, size)| row[slot] != NONE || size.is_some_and(|c| row[c] != NONE));
         let registers = steps.iter().map(|s| s.tape.register_count()).max().unwrap_or(0);
-        Ok(InitialRecipe { base, seed_slots, row, steps, states: depending, y0, state_names, registers })
+        Ok(InitialRecipe { base, seed_slots, row, steps, states: depending, registers })
     }
 
-    /// The initial state and `∂y₀/∂q_k` for each seed at seed values `q`.
-    pub(super) fn evaluate(&self, q: &[f64]) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
+    /// The initial state of `model` (the import's) and `∂y₀/∂q_k` for each
+    /// seed at seed values `q`.
+    pub(super) fn evaluate(&self, model: &crate::model::Model, q: &[f64]) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
         let m = self.seed_slots.len();
         if q.len() != m {
             return Err(SaspError::DimensionMismatch { what: "seed values", expected: m, found: q.len() });
@@ -309,7 +305,7 @@ impl InitialRecipe {
                 }
             }
         }
-        let mut y0 = self.y0.clone();
+        let mut y0 = model.initial_state();
         let mut s0 = vec![vec![0.0; y0.len()]; m];
         let derivative = |slot: usize, k: usize| match self.row[slot] {
             NONE => 0.0,
@@ -321,11 +317,8 @@ impl InitialRecipe {
                 None => v[slot],
             };
             if !y0[i].is_finite() {
-                return Err(crate::error::ModelError::InvalidInitialValue {
-                    name: self.state_names[i].clone(),
-                    value: y0[i],
-                }
-                .into());
+                let name = model.compartment_names().nth(i).unwrap_or_default().to_string();
+                return Err(crate::error::ModelError::InvalidInitialValue { name, value: y0[i] }.into());
             }
             for (k, sk) in s0.iter_mut().enumerate() {
                 sk[i] = match size {

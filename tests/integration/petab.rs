@@ -274,7 +274,8 @@ fn benchmark_adjoint_gradients_match_central_differences() {
 
 /// Every collection problem whose gradient takes well under a second: a
 /// prepared problem's gradients at a second parameter vector are the fresh
-/// ones there, bit for bit, by forward and adjoint sensitivities.
+/// ones there, bit for bit, by forward and adjoint sensitivities (CI runs it:
+/// `PETAB_BENCHMARK=../shared/petab-benchmark cargo test --release --test integration -- petab::benchmark_prepared --ignored --nocapture`).
 #[test]
 #[ignore = "needs the PEtab benchmark collection (PETAB_BENCHMARK=dir)"]
 fn benchmark_prepared_problems_give_the_fresh_gradients() {
