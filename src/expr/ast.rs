@@ -521,8 +521,19 @@ impl Expr {
             Expr::Apply(Op::Delay, _) => return Err(delay_unbound()),
             Expr::Apply(op, args) => {
                 op.check_arity(args.len())?;
-                let values = args.iter().map(|a| a.eval(vars, time)).collect::<Result<Vec<f64>, _>>()?;
-                op.apply(values.len(), |k| values[k])
+                // Up to four arguments (nearly every operation) on the stack:
+                // a formula evaluated per measurement allocates nothing.
+                const ON_STACK: usize = 4;
+                if args.len() <= ON_STACK {
+                    let mut values = [0.0; ON_STACK];
+                    for (value, a) in values.iter_mut().zip(args) {
+                        *value = a.eval(vars, time)?;
+                    }
+                    op.apply(args.len(), |k| values[k])
+                } else {
+                    let values = args.iter().map(|a| a.eval(vars, time)).collect::<Result<Vec<f64>, _>>()?;
+                    op.apply(values.len(), |k| values[k])
+                }
             }
             Expr::Piecewise { pieces, otherwise } => {
                 for (v, c) in pieces {
