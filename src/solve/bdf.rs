@@ -433,11 +433,20 @@ impl Bdf {
                 system.rhs(t_new, &self.y, &mut self.f);
             }
             self.stats.rhs_evals += 1;
-            if let Some(bad) = first_non_finite(&self.f[part.clone()]) {
-                return Err((Rejection::NonFinite, Some(part.start + bad)));
+            let krylov = matches!(self.linear, LinearSolve::Krylov(_));
+            // A direct solve carries a non-finite derivative into the
+            // correction's norm, checked below; GMRES must not see one.
+            if krylov {
+                if let Some(bad) = first_non_finite(&self.f[part.clone()]) {
+                    return Err((Rejection::NonFinite, Some(part.start + bad)));
+                }
             }
-            for i in part.clone() {
-                self.dy[i] = c * self.f[i] - self.psi[i] - self.corr[i];
+            {
+                let r = part.clone();
+                let (f, psi, corr) = (&self.f[r.clone()], &self.psi[r.clone()], &self.corr[r.clone()]);
+                for (((d, &f), &psi), &corr) in self.dy[r].iter_mut().zip(f).zip(psi).zip(corr) {
+                    *d = c * f - psi - corr;
+                }
             }
             if let Some(dae) = &self.consistency {
                 // M (ψ + corr) is 0 on the algebraic rows.
@@ -458,7 +467,25 @@ impl Bdf {
                     }
                 }
             }
-            let dy_norm = super::weighted_rms(&self.dy[part.clone()], &self.scale[part.clone()]);
+            // y ← y + Δ, d ← d + Δ and ‖Δ‖ in one pass (on a failure below
+            // the next attempt starts again from y⁰).
+            let mut sum = 0.0;
+            {
+                let r = part.clone();
+                let (dy, scale) = (&self.dy[r.clone()], &self.scale[r.clone()]);
+                for (((y, corr), &d), &w) in self.y[r.clone()].iter_mut().zip(&mut self.corr[r]).zip(dy).zip(scale) {
+                    *y += d;
+                    *corr += d;
+                    let weighted = d * w;
+                    sum += weighted * weighted;
+                }
+            }
+            let dy_norm = (sum / part.len().max(1) as f64).sqrt();
+            if !dy_norm.is_finite() {
+                if let Some(bad) = first_non_finite(&self.f[part.clone()]) {
+                    return Err((Rejection::NonFinite, Some(part.start + bad)));
+                }
+            }
             self.log.newton_iteration(dy_norm);
             let rate = dy_norm_old.map(|old| dy_norm / old);
             if let Some(rate) = rate {
@@ -469,10 +496,6 @@ impl Bdf {
                     let before = self.sensitivity_rate;
                     self.sensitivity_rate = if before.is_nan() { rate } else { (RATE_DECAY * before).max(rate) };
                 }
-            }
-            for i in part.clone() {
-                self.y[i] += self.dy[i];
-                self.corr[i] += self.dy[i];
             }
             let converged = if carried {
                 let rate = self.sensitivity_rate;
