@@ -37,8 +37,9 @@
 //! Refused, by name: delays, algebraic constraints, and rates that jump
 //! where no relation crosses (`floor`, `eq`: no root to stop at).
 
+use super::eval::Modes;
 use super::events::checked_outputs;
-use super::sensitivity::{Jumps, Modes, Root, Watch, MAX_ROOT_STOPS};
+use super::sensitivity::{Jumps, Root, Watch, MAX_ROOT_STOPS};
 use super::{Model, ModelSystem};
 use crate::error::{Result, SaspError};
 use crate::solve::adjoint::{solve_adjoint, Recorded};
@@ -156,7 +157,7 @@ impl Model {
         }
         let jumps = Jumps::new(self)?;
         let inputs = system.inputs().to_vec();
-        let mut watch = Watch::new(self, &jumps, &system, t0, y0, &inputs)?;
+        let mut watch = Watch::new(self, &jumps.switches, &system, t0, y0, &inputs)?;
         let (mut system, modes) = self.locked_system(&system, &watch)?;
         let mut stop = Stop { model: self, jumps: &jumps, modes: modes.as_ref(), queue: self.event_queue() };
         let mut y = y0.to_vec();
@@ -202,7 +203,7 @@ impl Model {
                 break;
             }
             let mut hits: Vec<Root> = leg.events.iter().map(|h| watched[h.event]).collect();
-            watch.update(self, &jumps, &system, t, &y, &inputs, Some(&mut hits))?;
+            watch.update(self, &jumps.switches, &system, t, &y, &inputs, Some(&mut hits))?;
             jump = stop.jump(&mut system, &mut watch, t, &mut y, &inputs, &hits)?;
             // Outputs at the instant report the state after the jump, and
             // belong to the stretch that starts there.

@@ -194,7 +194,7 @@ impl Model {
 pub struct ModelSystem<'a> {
     model: &'a Model,
     /// The model's kinetics, or a locked twin of them (see
-    /// [`ModelSystem::with_kinetics`]).
+    /// [`ModelSystem::lock`]).
     kinetics: &'a super::kinetics::Kinetics,
     inputs: Vec<f64>,
     history: Option<Rc<RefCell<History>>>,
@@ -217,17 +217,70 @@ impl Model {
     }
 }
 
+/// The locked relations of a model's rates (*discontinuity locking*, as
+/// AMICI's Heaviside variables): each relation `op(gᵢ, 0)` of the rates is
+/// a number, 1 or 0, held in the system's inputs after the declared ones
+/// (from `first` on), and changes only where its switching function `gᵢ`
+/// crosses zero. Every step then integrates one smooth formula, even the
+/// step across a switch, so BDF's error test never sees a kink (a
+/// sensitivity that starts to grow from exactly zero there would fail it
+/// at every step size); the run goes back to the root and restarts.
+pub(super) struct Modes {
+    relations: Vec<(crate::expr::Op, usize)>,
+    first: usize,
+}
+
+impl Modes {
+    /// The first mode's index in the inputs (the number of declared inputs).
+    pub(super) fn first(&self) -> usize {
+        self.first
+    }
+
+    /// Sets every relation from the side its switching function is on
+    /// (`side[i]`: `gᵢ > 0`, or heading there from 0).
+    pub(super) fn set(&self, system: &mut ModelSystem<'_>, side: &[bool]) {
+        for (j, &(op, i)) in self.relations.iter().enumerate() {
+            let holds = match op {
+                crate::expr::Op::Gt | crate::expr::Op::Geq => side[i],
+                _ => !side[i],
+            };
+            system.set_input(self.first + j, if holds { 1.0 } else { 0.0 });
+        }
+    }
+}
+
 impl<'a> ModelSystem<'a> {
-    /// `model` integrated with `kinetics` instead of its own (the same
-    /// processes compiled another way: with their relations locked, whose
-    /// mode values follow the inputs in `inputs`). Delays are refused.
-    pub(super) fn with_kinetics(
-        model: &'a Model,
-        kinetics: &'a super::kinetics::Kinetics,
-        inputs: Vec<f64>,
-    ) -> Result<ModelSystem<'a>> {
-        model.require_ode("a run with locked relations")?;
-        Ok(ModelSystem { model, kinetics, inputs, history: None })
+    /// Locks the rates' relations (see [`Modes`]): the system integrates
+    /// the model's locked twin of its kinetics, the modes read after the
+    /// inputs and set from `side` (which side of zero each switching
+    /// function is on). `None`, and the system unchanged, when the rates
+    /// read no relation or the model is not an ODE (constraints, delays).
+    pub(super) fn lock(&mut self, side: &[bool]) -> Option<Modes> {
+        if self.history.is_some() || !self.model.algebraic_components().is_empty() {
+            return None;
+        }
+        let model: &'a Model = self.model;
+        let block = model.kinetics.expressions.as_ref().and_then(|b| b.locked.as_deref())?;
+        let kinetics = model
+            .locked_kinetics
+            .get_or_init(|| {
+                let mut kinetics = model.kinetics.clone();
+                kinetics.expressions = Some(Box::new(block.clone()));
+                Box::new(kinetics)
+            })
+            .as_ref();
+        let modes = Modes { relations: block.modes.clone(), first: self.inputs.len() };
+        self.kinetics = kinetics;
+        self.inputs.resize(modes.first + modes.relations.len(), 0.0);
+        modes.set(self, side);
+        Some(modes)
+    }
+
+    /// Undoes [`ModelSystem::lock`]: the model's own kinetics, the
+    /// declared inputs only.
+    pub(super) fn unlock(&mut self, modes: &Modes) {
+        self.kinetics = &self.model.kinetics;
+        self.inputs.truncate(modes.first);
     }
 }
 
@@ -275,7 +328,10 @@ impl crate::solve::OdeSystem for ModelSystem<'_> {
     /// value moves with `t`) is present; inputs are piecewise constant and
     /// change only at stops.
     fn is_autonomous(&self) -> bool {
-        self.model.is_autonomous() && self.history.is_none()
+        // The system's own kinetics: locked rates may no longer read time.
+        self.kinetics.customs.is_empty()
+            && !self.kinetics.expressions.as_ref().is_some_and(|e| e.reads_time)
+            && self.history.is_none()
     }
 
     /// The model's sparsity pattern (sparse LU) unless the model is small

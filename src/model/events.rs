@@ -31,9 +31,11 @@
 //!    after the events.
 
 use super::build::expression_slots;
+use super::eval::Modes;
 use super::expression::{Expressions, Unit as ExprUnit};
 use super::kinetics::{with_buffer, with_vars};
 use super::resolve::Resolver;
+use super::sensitivity::{Root, SwitchRates, Watch};
 use super::Model;
 use super::ModelSystem;
 use crate::error::{ModelError, Result, SaspError};
@@ -42,6 +44,7 @@ use crate::solve::driver::illinois;
 use crate::solve::{
     integrate, Direction, Event, Integration, Method, OdeSystem, Options, Plan, Solution, Stepper, StopHandler,
 };
+use std::cell::Cell;
 
 /// Most rounds of events that one instant may trigger in turn.
 pub const MAX_CASCADE: usize = 1_000;
@@ -604,9 +607,22 @@ impl Model {
     /// stops with their handler, the plan's events, reported as
     /// [`integrate`] reports them), and the model's events fired where their
     /// triggers turn true (at `t0` too: see the [module docs](self)), the
-    /// integration restarting after each. A model without events is
-    /// integrated by [`integrate`] itself. Events that read an input are
+    /// integration restarting after each. Events that read an input are
     /// refused here (inputs change at stops, inside the integration).
+    ///
+    /// Rates whose formula switches where a relation changes (a
+    /// `piecewise` on `time` or on a state) are integrated with the
+    /// relations *locked*, as AMICI integrates Heaviside functions: each
+    /// relation is held at its value (1 or 0) while the run watches its
+    /// switching function, which stops the run at its root; the relation
+    /// flips and the run restarts there. Every step then integrates one
+    /// smooth formula: no step is rejected for straddling a kink or a jump,
+    /// and the switch is where the model puts it, not wherever a step
+    /// happened to end. (A model with delays or constraints, a switch that
+    /// reads an input the stops may change, or one that chatters — more
+    /// than [`MAX_CHATTER`] switches in a row that leave time where it was —
+    /// is integrated with the relations as they are.) A model with neither
+    /// events nor such rates is integrated by [`integrate`] itself.
     #[allow(clippy::too_many_arguments)]
     pub fn integrate<'s, M: Stepper>(
         &self,
@@ -618,7 +634,8 @@ impl Model {
         plan: &Plan<'_, '_>,
         on_stop: &mut StopHandler<'_, ModelSystem<'s>>,
     ) -> Result<Integration> {
-        if self.events.is_empty() {
+        let lockable = self.lockable_switches(system, plan);
+        if self.events.is_empty() && !lockable {
             return integrate(method, system, t0, y0, t_end, plan, on_stop);
         }
         if let Some(e) = self.events.iter().find(|e| e.reads_input) {
@@ -630,7 +647,7 @@ impl Model {
         let inputs = system.inputs().to_vec();
         let history = system.history_handle();
         let mut y = y0.to_vec();
-        let mut t = t0;
+        let t = t0;
         let mut queue = self.event_queue();
         // A model with constraints: consistent values before the triggers
         // are first read, and again after each event's assignments.
@@ -649,8 +666,43 @@ impl Model {
             &mut |t, y| method.make_consistent(settled, t, y),
             &mut |_| Ok(()),
         )?;
+        // Locked relations: the sides of the switching functions now, and
+        // the modes that follow from them (the system integrates the locked
+        // rates until it is unlocked, before this returns).
+        let mut locking = if lockable { Locking::start(self, system, t, &y, &inputs) } else { None };
+        let run = self.integrate_from(method, system, &mut locking, &inputs, &mut queue, (t, y), t_end, plan, on_stop);
+        if let Some(l) = &locking {
+            system.unlock(&l.modes);
+        }
+        run
+    }
+
+    /// The loop of [`Model::integrate`] from `(t, y)` (the events due
+    /// there fired), with the relations locked by `locking` if it is some.
+    #[allow(clippy::too_many_arguments)]
+    fn integrate_from<'s, M: Stepper>(
+        &self,
+        method: &mut M,
+        system: &mut ModelSystem<'s>,
+        locking: &mut Option<Locking>,
+        inputs: &[f64],
+        queue: &mut Queue,
+        (mut t, mut y): (f64, Vec<f64>),
+        t_end: f64,
+        plan: &Plan<'_, '_>,
+        on_stop: &mut StopHandler<'_, ModelSystem<'s>>,
+    ) -> Result<Integration> {
+        let history = system.history_handle();
+        // The scale of time in this run, for how far a switch moved it.
+        let span = (t_end - t).abs().max(t.abs());
+        // Which side each locked relation's switching function is on: one
+        // at exactly 0 (where a run restarts after its root) counts as on
+        // that side, so that leaving 0 either way is a crossing.
+        let sides: Vec<Cell<bool>> =
+            locking.as_ref().map_or_else(Vec::new, |l| l.watch.switches.iter().map(|&s| Cell::new(s)).collect());
         // The plan's events first (their indices as the caller gave them),
-        // then the model's, terminal.
+        // then the model's, terminal, then the switching functions of the
+        // locked relations, terminal.
         let n_plan = plan.events.len();
         let mut events: Vec<Event<'_>> = plan
             .events
@@ -662,12 +714,27 @@ impl Model {
         // executions) only where one of them changes sign.
         for e in &self.events {
             for j in 0..e.n_atoms {
-                let inputs = inputs.clone();
+                let inputs = inputs.to_vec();
                 let history = history.clone();
                 events.push(Event::new(
                     move |t, y| match &history {
                         None => e.atom(j, t, y, &inputs),
                         Some(h) => self.with_delayed_inputs(t, y, &inputs, &h.borrow(), |all| e.atom(j, t, y, all)),
+                    },
+                    Direction::Either,
+                    true,
+                ));
+            }
+        }
+        let n_model = events.len();
+        if locking.is_some() {
+            let block = self.kinetics.expressions.as_deref();
+            for (i, side) in sides.iter().enumerate() {
+                events.push(Event::new(
+                    move |t, y| match block.map_or(f64::NAN, |b| b.switch_value(i, t, y, inputs)) {
+                        0.0 if side.get() => f64::MIN_POSITIVE,
+                        0.0 => -f64::MIN_POSITIVE,
+                        g => g,
                     },
                     Direction::Either,
                     true,
@@ -690,16 +757,39 @@ impl Model {
                 progress: plan.progress,
             };
             let offset = next_stop;
-            let run = integrate(method, system, t, &y, until, &sub, &mut |k, t, y, s| on_stop(k + offset, t, y, s))?;
+            let run = {
+                // A stop may change the state: the locked relations follow.
+                let locked = &mut *locking;
+                integrate(method, system, t, &y, until, &sub, &mut |k, t, y, s| {
+                    on_stop(k + offset, t, y, s)?;
+                    match locked {
+                        Some(l) => l.reread(self, s, t, y, &sides),
+                        None => Ok(()),
+                    }
+                })?
+            };
             next_out += run.solution.t.len();
             out.solution.t.extend_from_slice(&run.solution.t);
             out.solution.y.extend_from_slice(&run.solution.y);
             out.solution.stats += run.solution.stats;
             out.solution.method = run.solution.method;
-            let model_hit = run.events.iter().any(|h| h.event >= n_plan);
+            let model_hit = run.events.iter().any(|h| h.event >= n_plan && h.event < n_model);
+            let switched: Vec<usize> =
+                run.events.iter().filter(|h| h.event >= n_model).map(|h| h.event - n_model).collect();
             out.events.extend(run.events.into_iter().filter(|h| h.event < n_plan));
+            let advanced = run.t - t > STALL * span;
             t = run.t;
             y.copy_from_slice(&run.y);
+            if !switched.is_empty() {
+                if let Some(l) = locking.as_mut() {
+                    if l.switch(self, system, t, &y, &switched, advanced, &sides)? {
+                        // Chattering: the rest of the run with the relations as they are.
+                        system.unlock(&l.modes);
+                        *locking = None;
+                        events.truncate(n_model);
+                    }
+                }
+            }
             let due = queue.next_due().is_some_and(|d| d <= t);
             if !model_hit && !due && t >= t_end {
                 break;
@@ -708,15 +798,20 @@ impl Model {
             // applied by the next call, before anything else happens there.
             next_stop += plan.stops[next_stop..].partition_point(|&s| s < t);
             let settled: &ModelSystem<'s> = system;
-            self.fire_due_settled(
+            let fired = self.fire_due_settled(
                 t,
                 &mut y,
                 settled.inputs(),
                 settled.history(),
-                &mut queue,
+                queue,
                 &mut |t, y| method.make_consistent(settled, t, y),
                 &mut |_| Ok(()),
             )?;
+            if fired > 0 {
+                if let Some(l) = locking.as_mut() {
+                    l.reread(self, system, t, &y, &sides)?;
+                }
+            }
             // An output at the event's instant reports the state after it.
             if out.solution.t.last() == Some(&t) && plan.stops[next_stop..].first() != Some(&t) {
                 let k = out.solution.t.len() - 1;
@@ -734,6 +829,19 @@ impl Model {
         out.t = t;
         out.y = y;
         Ok(out)
+    }
+
+    /// Does [`Model::integrate`] lock the rates' relations in a run of
+    /// `system` through `plan` (see there)?
+    fn lockable_switches(&self, system: &ModelSystem<'_>, plan: &Plan<'_, '_>) -> bool {
+        let Some(block) = self.kinetics.expressions.as_deref() else { return false };
+        let reads_input =
+            || self.switching_functions().iter().any(|g| self.spec.inputs.iter().any(|u| g.depends_on(&u.name)));
+        block.locked.is_some()
+            && block.unlocked.is_none()
+            && system.history_handle().is_none()
+            && self.algebraic_components().is_empty()
+            && (plan.stops.is_empty() || !reads_input())
     }
 
     /// The events' state at the start of a run: nothing pending, each
@@ -915,4 +1023,83 @@ pub(crate) fn checked_outputs(t0: f64, outputs: &[f64]) -> Result<f64> {
         )));
     }
     Ok(t_end)
+}
+
+/// Most switches of locked relations in a row that each leave time where
+/// it was (less than [`STALL`] of the run's time scale): a relation that
+/// chatters at its switch (a sliding mode, where each formula drives the
+/// state back across the switch). The run then goes on with the relations
+/// as they are.
+pub const MAX_CHATTER: usize = 100;
+
+/// How far, as a share of a run's time scale (`max(|t_end − t0|, |t0|)`),
+/// a run must get past a switch for it not to count as chattering.
+const STALL: f64 = 1e-9;
+
+/// A run's locked relations ([`Model::integrate`]): which side of zero each
+/// switching function is on, and the modes that follow.
+struct Locking {
+    rates: SwitchRates,
+    watch: Watch,
+    modes: Modes,
+    /// Switches in a row that did not get past [`STALL`].
+    stalled: usize,
+}
+
+impl Locking {
+    /// Locks `system`'s relations from the sides at `(t, y)`; `None` (the
+    /// system as it was) where they cannot be locked.
+    fn start(model: &Model, system: &mut ModelSystem<'_>, t: f64, y: &[f64], inputs: &[f64]) -> Option<Locking> {
+        let rates = SwitchRates::new(model).ok()?;
+        let watch = Watch::new(model, &rates, system, t, y, inputs).ok()?;
+        let modes = system.lock(&watch.switches)?;
+        Some(Locking { rates, watch, modes, stalled: 0 })
+    }
+
+    /// At a root of the switching functions `switched` (and any other at
+    /// the same instant): the relations flip, and `sides` with them.
+    /// Returns whether they chatter ([`MAX_CHATTER`] switches in a row that
+    /// did not `advance` time).
+    #[allow(clippy::too_many_arguments)]
+    fn switch(
+        &mut self,
+        model: &Model,
+        system: &mut ModelSystem<'_>,
+        t: f64,
+        y: &[f64],
+        switched: &[usize],
+        advanced: bool,
+        sides: &[Cell<bool>],
+    ) -> Result<bool> {
+        let mut hits: Vec<Root> = switched.iter().map(|&i| Root::Switch(i)).collect();
+        let inputs = system.inputs()[..self.modes.first()].to_vec();
+        self.watch.update(model, &self.rates, system, t, y, &inputs, Some(&mut hits))?;
+        self.follow(system, sides);
+        self.stalled = if advanced { 0 } else { self.stalled + 1 };
+        Ok(self.stalled > MAX_CHATTER)
+    }
+
+    /// Every side read again at `(t, y)` (after the state jumped: an
+    /// event, a stop), the relations and `sides` following.
+    fn reread(
+        &mut self,
+        model: &Model,
+        system: &mut ModelSystem<'_>,
+        t: f64,
+        y: &[f64],
+        sides: &[Cell<bool>],
+    ) -> Result<()> {
+        let inputs = system.inputs()[..self.modes.first()].to_vec();
+        self.watch.update(model, &self.rates, system, t, y, &inputs, None)?;
+        self.follow(system, sides);
+        Ok(())
+    }
+
+    /// The relations and `sides` set from the watched sides.
+    fn follow(&self, system: &mut ModelSystem<'_>, sides: &[Cell<bool>]) {
+        self.modes.set(system, &self.watch.switches);
+        for (cell, &side) in sides.iter().zip(&self.watch.switches) {
+            cell.set(side);
+        }
+    }
 }

@@ -287,9 +287,10 @@ pub(crate) struct ExpressionBlock {
     pub locked: Option<Box<ExpressionBlock>>,
     /// In a locked block, what each mode variable stands for (see `locked`).
     pub modes: Vec<(crate::expr::Op, usize)>,
-    /// The switching functions compiled (root `i` is `switches[i]`), over
-    /// the same variables as the rates.
-    pub switch_tape: Tape,
+    /// The switching functions compiled one tape each (`switch_tapes[i]`
+    /// is `switches[i]`, so that a run watching them evaluates each alone),
+    /// over the same variables as the rates.
+    pub switch_tapes: Vec<Tape>,
     /// A construct the rates read that changes their value without a
     /// relation to watch (`floor`, `eq`, a chain `a < b < c` …), named:
     /// runs that need every switch located refuse it.
@@ -361,10 +362,11 @@ pub(crate) fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> 
 impl ExpressionBlock {
     /// Switching function `i` at `(t, y)` with `inputs`.
     pub(crate) fn switch_value(&self, i: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
+        let tape = &self.switch_tapes[i];
         with_vars(y, inputs, |vars| {
-            with_buffer(self.switch_tape.register_count(), |regs| {
-                self.switch_tape.eval_in(vars, t, regs);
-                self.switch_tape.root_in(regs, i)
+            with_buffer(tape.register_count(), |regs| {
+                tape.eval_in(vars, t, regs);
+                tape.root_in(regs, 0)
             })
         })
     }
@@ -1190,7 +1192,9 @@ impl ExpressionBlock {
     /// The parameters' canonical values `values` in every tape (the locked
     /// twin's too).
     fn set_parameters(&mut self, values: &[f64]) {
-        for tape in [&mut self.rates, &mut self.partials, &mut self.time_partials, &mut self.switch_tape] {
+        for tape in
+            [&mut self.rates, &mut self.partials, &mut self.time_partials].into_iter().chain(&mut self.switch_tapes)
+        {
             tape.set_parameters(values);
         }
         if let Some(locked) = &mut self.locked {
@@ -1436,11 +1440,14 @@ impl KineticsBuilder {
             locked.switches.clone_from(&switches);
             block.locked = Some(Box::new(locked));
         }
-        let mut tape = crate::expr::TapeBuilder::new(&bind).with_parameters(&self.parameters);
-        for g in &switches {
-            tape.add(g)?;
-        }
-        block.switch_tape = tape.finish();
+        block.switch_tapes = switches
+            .iter()
+            .map(|g| {
+                let mut tape = crate::expr::TapeBuilder::new(&bind).with_parameters(&self.parameters);
+                tape.add(g)?;
+                Ok(tape.finish())
+            })
+            .collect::<crate::Result<_>>()?;
         block.switches = switches;
         block.unlocked = self.expressions.iter().find_map(|(r, _)| unwatched_discontinuity(r));
         Ok(Some(Box::new(block)))
@@ -1466,7 +1473,8 @@ impl KineticsBuilder {
         for (p, (rate, range)) in self.processes.iter().enumerate() {
             let CompiledRate::Expression(k) = rate else { continue };
             let (r, ds) = &self.expressions[*k];
-            rates.add(&transform(r))?;
+            let r = &transform(r);
+            rates.add(r)?;
             for (d, _) in ds {
                 partials.add(&transform(d))?;
             }
@@ -1492,7 +1500,7 @@ impl KineticsBuilder {
             switches: Vec::new(),
             modes: Vec::new(),
             locked: None,
-            switch_tape: crate::expr::TapeBuilder::new(bind).finish(),
+            switch_tapes: Vec::new(),
             unlocked: None,
         })
     }

@@ -52,10 +52,11 @@
 //! PEtab problem of Smith 2013) fails BDF's relative error test at every
 //! step size.
 
+use super::eval::Modes;
 use super::events::{checked_outputs, Execution};
 use super::{Model, ModelSystem};
 use crate::error::{Result, SaspError};
-use crate::expr::{Expr, Op};
+use crate::expr::Expr;
 use crate::solve::sensitivity::{solve_forward_holding, SensitivitySolution, Variational};
 use crate::solve::{integrate, Direction, Event, OdeSystem, Options, Plan};
 
@@ -115,31 +116,18 @@ impl Model {
 
     /// The run's system with the rates' relations locked (see [`Modes`]),
     /// each set from the side `watch` has its switching function on, and
-    /// the modes; `system` itself when the rates read no relation. The
-    /// locked kinetics are made once per model.
+    /// the modes; `system` itself when the rates read no relation.
     pub(super) fn locked_system<'a>(
         &'a self,
         system: &ModelSystem<'a>,
         watch: &Watch,
     ) -> Result<(ModelSystem<'a>, Option<Modes>)> {
-        let Some(block) = self.kinetics.expressions.as_ref().and_then(|b| b.locked.as_deref()) else {
-            return Ok((system.clone(), None));
-        };
-        let kinetics = self
-            .locked_kinetics
-            .get_or_init(|| {
-                let mut kinetics = self.kinetics.clone();
-                kinetics.expressions = Some(Box::new(block.clone()));
-                Box::new(kinetics)
-            })
-            .as_ref();
-        let inputs = system.inputs();
-        let modes = Modes { relations: block.modes.clone(), first: inputs.len() };
-        let mut all = inputs.to_vec();
-        all.extend(modes.relations.iter().map(|_| 0.0));
-        let mut locked = ModelSystem::with_kinetics(self, kinetics, all)?;
-        modes.set(&mut locked, &watch.switches);
-        Ok((locked, Some(modes)))
+        let mut locked = system.clone();
+        if self.kinetics.expressions.as_ref().is_some_and(|b| b.locked.is_some()) {
+            self.require_ode("a run with locked relations")?;
+        }
+        let modes = locked.lock(&watch.switches);
+        Ok((locked, modes))
     }
 
     /// Every root a run through events and switches watches: each atom of
@@ -198,7 +186,7 @@ impl Model {
         let m = s0.len();
         let inputs = system.inputs().to_vec();
         // Which side of zero each root function is on, from the plain rates.
-        let mut watch = Watch::new(self, &jumps, system, t0, y0, &inputs)?;
+        let mut watch = Watch::new(self, &jumps.switches, system, t0, y0, &inputs)?;
         let (mut system, modes) = self.locked_system(system, &watch)?;
         let modes = modes.as_ref();
         // The whole extended state `(y, s₁, …, s_m)`, as the jumps read it.
@@ -241,7 +229,7 @@ impl Model {
                 break;
             }
             let mut hits: Vec<Root> = hits.iter().map(|h| watched[h.event]).collect();
-            watch.update(self, &jumps, &system, t, &z[..n], &inputs, Some(&mut hits))?;
+            watch.update(self, &jumps.switches, &system, t, &z[..n], &inputs, Some(&mut hits))?;
             if jumps.jump(self, &mut system, modes, &mut watch, t, &mut z, &inputs, &mut queue, &hits)? {
                 // Outputs at the instant report the state after the jump.
                 let at_instant = out.t.iter().rev().take_while(|&&ti| ti == t).count();
@@ -385,33 +373,6 @@ impl Gradient {
     }
 }
 
-/// The locked relations of a model's rates (*discontinuity locking*, as
-/// AMICI's Heaviside variables): each relation `op(gᵢ, 0)` of the rates is
-/// a number, 1 or 0, held in the system's inputs after the declared ones
-/// (from `first` on), and changes only where its switching function `gᵢ`
-/// crosses zero. Every step then integrates one smooth formula, even the
-/// step across a switch, so BDF's error test never sees a kink (a
-/// sensitivity that starts to grow from exactly zero there would fail it
-/// at every step size); the run goes back to the root and restarts.
-pub(super) struct Modes {
-    relations: Vec<(Op, usize)>,
-    first: usize,
-}
-
-impl Modes {
-    /// Sets every relation from the side its switching function is on
-    /// (`side[i]`: `gᵢ > 0`, or heading there from 0).
-    pub(super) fn set(&self, system: &mut ModelSystem<'_>, side: &[bool]) {
-        for (j, &(op, i)) in self.relations.iter().enumerate() {
-            let holds = match op {
-                Op::Gt | Op::Geq => side[i],
-                _ => !side[i],
-            };
-            system.set_input(self.first + j, if holds { 1.0 } else { 0.0 });
-        }
-    }
-}
-
 /// Most stops at roots in one run with sensitivities (a rate that
 /// chatters at a switch would otherwise never let time advance).
 pub const MAX_ROOT_STOPS: usize = 100_000;
@@ -422,14 +383,14 @@ pub const MAX_ROOT_STOPS: usize = 100_000;
 /// cross at the same instant (`t − 4` and `t − (4 + t₀)` with `t₀ = 0`),
 /// which [`Watch::update`] finds by its side.
 pub(super) struct Watch {
-    switches: Vec<bool>,
+    pub(super) switches: Vec<bool>,
     atoms: Vec<Vec<bool>>,
 }
 
 impl Watch {
     pub(super) fn new(
         model: &Model,
-        jumps: &Jumps,
+        rates: &SwitchRates,
         system: &ModelSystem<'_>,
         t: f64,
         y: &[f64],
@@ -437,7 +398,7 @@ impl Watch {
     ) -> Result<Watch> {
         let atoms = model.events.iter().map(|e| vec![false; e.atom_count()]).collect();
         let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms };
-        watch.update(model, jumps, system, t, y, inputs, None)?;
+        watch.update(model, rates, system, t, y, inputs, None)?;
         Ok(watch)
     }
 
@@ -451,7 +412,7 @@ impl Watch {
     pub(super) fn update(
         &mut self,
         model: &Model,
-        jumps: &Jumps,
+        rates: &SwitchRates,
         system: &ModelSystem<'_>,
         t: f64,
         y: &[f64],
@@ -462,7 +423,7 @@ impl Watch {
             let hit = hits.as_ref().is_some_and(|h| h.iter().any(|&h| matches!(h, Root::Switch(j) if j == i)));
             let now = match g {
                 _ if hit && g == 0.0 => !self.switches[i],
-                0.0 => match jumps.switch_rate(model, system, i, t, y, inputs)? {
+                0.0 => match rates.rate(model, system, i, t, y, inputs)? {
                     r if r > 0.0 => true,
                     r if r < 0.0 => false,
                     _ if hits.is_none() => true,
@@ -502,6 +463,33 @@ fn switch_values(model: &Model, t: f64, y: &[f64], inputs: &[f64]) -> Result<Vec
         .collect())
 }
 
+/// The gradients of a model's switching functions: which way one at
+/// exactly zero is heading.
+pub(super) struct SwitchRates(Vec<Gradient>);
+
+impl SwitchRates {
+    pub(super) fn new(model: &Model) -> Result<SwitchRates> {
+        Ok(SwitchRates(model.switching_functions().iter().map(|g| Gradient::of(model, g)).collect::<Result<_>>()?))
+    }
+
+    /// The rate of change `∇gᵢ · f + ∂gᵢ/∂t` of switching function `i` at
+    /// `(t, y)`.
+    fn rate(
+        &self,
+        model: &Model,
+        system: &ModelSystem<'_>,
+        i: usize,
+        t: f64,
+        y: &[f64],
+        inputs: &[f64],
+    ) -> Result<f64> {
+        let mut f = vec![0.0; y.len()];
+        system.rhs(t, y, &mut f);
+        let (grad, g_t) = self.0[i].at(model, t, y, inputs)?;
+        Ok(grad.iter().map(|&(j, d)| d * f[j]).sum::<f64>() + g_t)
+    }
+}
+
 /// A root watched by a run with sensitivities.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Root {
@@ -519,7 +507,7 @@ pub(super) struct Jumps {
     /// `assignments[k]`: event `k`'s targets and the gradients of what they receive.
     assignments: Vec<Vec<(usize, Gradient)>>,
     /// The gradients of the rates' switching functions.
-    switches: Vec<Gradient>,
+    pub(super) switches: SwitchRates,
 }
 
 impl Jumps {
@@ -540,8 +528,7 @@ impl Jumps {
             );
             assignments.push(e.assigned().map(|(i, h)| Ok((i, Gradient::of(model, &h)?))).collect::<Result<_>>()?);
         }
-        let switches = model.switching_functions().iter().map(|g| Gradient::of(model, g)).collect::<Result<_>>()?;
-        Ok(Jumps { atoms, assignments, switches })
+        Ok(Jumps { atoms, assignments, switches: SwitchRates::new(model)? })
     }
 
     /// At the roots `hits` (none: an instant of fixed time, such as the
@@ -612,7 +599,7 @@ impl Jumps {
         model.fire_due_settled(t, y, inputs, None, queue, &mut |_, _| Ok(()), &mut observe)?;
         if w.is_some() {
             // The state jumped: each side as it now is.
-            watch.update(model, self, system, t, y, inputs, None)?;
+            watch.update(model, &self.switches, system, t, y, inputs, None)?;
         }
         if let Some(modes) = modes {
             modes.set(system, &watch.switches);
@@ -647,23 +634,6 @@ impl Jumps {
         Ok(true)
     }
 
-    /// The rate of change `∇gᵢ · f + ∂gᵢ/∂t` of switching function `i` at
-    /// `(t, y)`.
-    fn switch_rate(
-        &self,
-        model: &Model,
-        system: &ModelSystem<'_>,
-        i: usize,
-        t: f64,
-        y: &[f64],
-        inputs: &[f64],
-    ) -> Result<f64> {
-        let mut f = vec![0.0; y.len()];
-        system.rhs(t, y, &mut f);
-        let (grad, g_t) = self.switches[i].at(model, t, y, inputs)?;
-        Ok(grad.iter().map(|&(j, d)| d * f[j]).sum::<f64>() + g_t)
-    }
-
     /// `dτ/dpₖ` for each direction at a crossing of the roots `hits` (zero
     /// at an instant of fixed time), from the rate `f` just before. An
     /// error (only raised where something jumps) where it is undefined.
@@ -687,7 +657,7 @@ impl Jumps {
                     format!("event '{}' of model '{}' at t = {t}", model.events[k].name, model.name()),
                 ),
                 Root::Switch(i) => (
-                    Some(&self.switches[i]),
+                    Some(&self.switches.0[i]),
                     format!(
                         "the rates' switch where {} = 0, model '{}', at t = {t}",
                         model.switching_functions()[i],

@@ -54,5 +54,6 @@ mod ssa_cli;
 mod ssa_hybrid;
 mod ssa_tau;
 mod sweep;
+mod switches;
 mod uncertainty;
 mod validation;

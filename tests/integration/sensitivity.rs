@@ -215,11 +215,12 @@ fn refusals_are_errors() {
 }
 
 /// SBML's `time` in MathML.
-const TIME: &str = r#"<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">time</csymbol>"#;
+pub(crate) const TIME: &str =
+    r#"<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">time</csymbol>"#;
 
 /// An SBML model of `parameters` (id, value, constant), rate rules and
 /// events, for sensitivities through events.
-fn sbml_model(parameters: &[(&str, f64, bool)], rate_rules: &[(&str, &str)], events: &str) -> String {
+pub(crate) fn sbml_model(parameters: &[(&str, f64, bool)], rate_rules: &[(&str, &str)], events: &str) -> String {
     let parameters: String =
         parameters.iter().map(|(id, v, c)| format!(r#"<parameter id="{id}" value="{v}" constant="{c}"/>"#)).collect();
     let rules: String = rate_rules

@@ -1,0 +1,70 @@
+//! Rates that switch formula where a relation changes (`piecewise` on time
+//! or on a state), in plain runs: the relations are locked and the run
+//! stops at each switching function's root (`Model::integrate`).
+
+use super::sensitivity::{sbml_model, TIME};
+use sasp::sbml::Import;
+use sasp::solve::{Method, Options};
+
+fn import(xml: &str) -> Import {
+    let doc = sasp::sbml::read::read_str(xml, "<test>").unwrap();
+    Import::from_document(&doc, "<test>").unwrap()
+}
+
+fn piecewise(value: &str, condition: &str, otherwise: &str) -> String {
+    format!("<piecewise><piece>{value}{condition}</piece><otherwise>{otherwise}</otherwise></piecewise>")
+}
+
+/// `y' = 1` until `t = 1.5`, then 0; `x' = 2` until `x = 2`, then 1: each
+/// piece is a polynomial the methods integrate exactly, so a run that
+/// switches where the relations change ends at `y = 1.5` and `x = t + 1`
+/// to rounding, with no step rejected. (Stepping across the kinks, as
+/// before, left errors of 1e-7 and more at rtol 1e-6, and rejected steps.)
+#[test]
+fn plain_runs_switch_where_the_relations_change() {
+    let one = "<cn>1</cn>";
+    let xml = sbml_model(
+        &[("y", 0.0, false), ("x", 0.0, false), ("T", 1.5, true), ("c", 2.0, true)],
+        &[
+            ("y", &piecewise(one, &format!("<apply><lt/>{TIME}<ci>T</ci></apply>"), "<cn>0</cn>")),
+            ("x", &piecewise("<cn>2</cn>", "<apply><lt/><ci>x</ci><ci>c</ci></apply>", one)),
+        ],
+        "",
+    );
+    let import = import(&xml);
+    let m = &import.model;
+    let (y, x) = (m.index_of("y").unwrap(), m.index_of("x").unwrap());
+    for method in [Method::Rodas5p, Method::Rodas3, Method::Bdf] {
+        let options = Options { rtol: 1e-6, ..Options::default() };
+        let sol = m.simulate(&[0.5, 1.2, 3.0], method, &options).unwrap();
+        for (k, &t) in sol.t.iter().enumerate() {
+            let (y_exact, x_exact) = (t.min(1.5), if t < 1.0 { 2.0 * t } else { t + 1.0 });
+            let s = sol.state(k);
+            assert!((s[y] - y_exact).abs() < 1e-12, "{method:?}: y({t}) = {} vs {y_exact}", s[y]);
+            assert!((s[x] - x_exact).abs() < 1e-12, "{method:?}: x({t}) = {} vs {x_exact}", s[x]);
+        }
+        assert_eq!(sol.stats.rejected, 0, "{method:?}: {:?}", sol.stats);
+    }
+}
+
+/// `y' = −1` while `y > 0`, else `+1`, from `y = 1`: at `t = 1` each
+/// formula drives `y` back across 0 (a sliding mode). Locked relations
+/// switch at every step there (so do unlocked ones, in effect), and the run
+/// ends at the step limit with an error naming where — never with `y`
+/// running off on one formula (as it did while a switch restarted at
+/// exactly 0 was not watched from its new side: `y(2) = 1`).
+#[test]
+fn a_chattering_switch_is_an_error_not_a_wrong_value() {
+    let xml = sbml_model(
+        &[("y", 1.0, false)],
+        &[("y", &piecewise("<cn>-1</cn>", "<apply><gt/><ci>y</ci><cn>0</cn></apply>", "<cn>1</cn>"))],
+        "",
+    );
+    let import = import(&xml);
+    let m = &import.model;
+    let options = Options { rtol: 1e-6, ..Options::default() };
+    let before = m.simulate(&[0.5], Method::Rodas5p, &options).unwrap();
+    assert!((before.state(0)[0] - 0.5).abs() < 1e-12, "y(0.5) = {}", before.state(0)[0]);
+    let e = m.simulate(&[2.0], Method::Rodas5p, &options).unwrap_err().to_string();
+    assert!(e.contains("at t = 1.00") && e.contains("'y'"), "{e}");
+}
