@@ -1026,7 +1026,7 @@ pub(crate) fn checked_outputs(t0: f64, outputs: &[f64]) -> Result<f64> {
 }
 
 /// Most switches of locked relations in a row that each leave time where
-/// it was (less than [`STALL`] of the run's time scale): a relation that
+/// it was (less than 1e-9 of the run's time scale): a relation that
 /// chatters at its switch (a sliding mode, where each formula drives the
 /// state back across the switch). The run then goes on with the relations
 /// as they are.
