@@ -181,6 +181,23 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                 code.push(ins);
             }
         }
+        // What `exec` relies on to index without checks: every register an
+        // instruction names is below `n_regs`, every variable slot below
+        // `n_vars`, and the prelude reads no variable.
+        let regs_ok = |r: u32| (r as usize) < tape.n_regs;
+        for (ins, in_prelude) in code.iter().map(|i| (i, false)).chain(prelude.iter().map(|i| (i, true))) {
+            let reads: &[u32] = match ins.code {
+                Code::Var => {
+                    assert!(!in_prelude && (ins.a as usize) < tape.n_vars, "tape: variable slot out of range");
+                    &[]
+                }
+                Code::Time => &[],
+                Code::Nary(_) | Code::Piecewise => &tape.args[ins.start as usize..(ins.start + ins.len) as usize],
+                Code::Neg | Code::Unary(_) => std::slice::from_ref(&ins.a),
+                _ => &[ins.a, ins.b],
+            };
+            assert!(regs_ok(ins.dst) && reads.iter().all(|&r| regs_ok(r)), "tape: register out of range");
+        }
         tape.code = code;
         tape.hoisted = tape.consts.len();
         tape.consts.extend(prelude.iter().map(|ins| (ins.dst, 0.0)));
@@ -431,37 +448,50 @@ impl Tape {
         self.params.iter().any(|&(_, j)| j == k)
     }
 
+    /// Runs `code` (this tape's `code` or `prelude`) over `regs`.
+    ///
+    /// The caller guarantees `regs.len() >= n_regs` and, for `code`,
+    /// `vars.len() >= n_vars` (the prelude reads no variable); `finish`
+    /// checked that every index an instruction holds is within those
+    /// bounds, so the loop indexes without checks (a third of its
+    /// instructions were bounds checks).
     fn exec(&self, code: &[Instr], vars: &[f64], time: f64, regs: &mut [f64]) {
-        for ins in code {
-            let a = ins.a as usize;
-            let v = match ins.code {
-                Code::Var => vars[a],
-                Code::Time => time,
-                Code::Add => regs[a] + regs[ins.b as usize],
-                Code::Sub => regs[a] - regs[ins.b as usize],
-                Code::Mul => regs[a] * regs[ins.b as usize],
-                Code::Div => regs[a] / regs[ins.b as usize],
-                Code::Neg => -regs[a],
-                Code::Unary(op) => apply1(op, regs[a]),
-                Code::Binary(op) => apply2(op, regs[a], regs[ins.b as usize]),
-                Code::Nary(op) => {
-                    let ix = &self.args[ins.start as usize..(ins.start + ins.len) as usize];
-                    op.apply(ix.len(), |k| regs[ix[k] as usize])
-                }
-                Code::Piecewise => {
-                    let ix = &self.args[ins.start as usize..(ins.start + ins.len) as usize];
-                    let (pairs, otherwise) = if ins.b == 1 { ix.split_at(ix.len() - 1) } else { (ix, &[][..]) };
-                    let mut v = otherwise.first().map_or(f64::NAN, |&o| regs[o as usize]);
-                    for p in pairs.chunks_exact(2) {
-                        if truth(regs[p[1] as usize]) {
-                            v = regs[p[0] as usize];
-                            break;
-                        }
+        debug_assert!(regs.len() >= self.n_regs);
+        // SAFETY: see above; `args` ranges were built with the tape and
+        // their entries checked in `finish`.
+        unsafe {
+            let base = regs.as_mut_ptr();
+            let r = |i: u32| *base.add(i as usize);
+            for ins in code {
+                let v = match ins.code {
+                    Code::Var => *vars.get_unchecked(ins.a as usize),
+                    Code::Time => time,
+                    Code::Add => r(ins.a) + r(ins.b),
+                    Code::Sub => r(ins.a) - r(ins.b),
+                    Code::Mul => r(ins.a) * r(ins.b),
+                    Code::Div => r(ins.a) / r(ins.b),
+                    Code::Neg => -r(ins.a),
+                    Code::Unary(op) => apply1(op, r(ins.a)),
+                    Code::Binary(op) => apply2(op, r(ins.a), r(ins.b)),
+                    Code::Nary(op) => {
+                        let ix = self.args.get_unchecked(ins.start as usize..(ins.start + ins.len) as usize);
+                        op.apply(ix.len(), |k| r(ix[k]))
                     }
-                    v
-                }
-            };
-            regs[ins.dst as usize] = v;
+                    Code::Piecewise => {
+                        let ix = self.args.get_unchecked(ins.start as usize..(ins.start + ins.len) as usize);
+                        let (pairs, otherwise) = if ins.b == 1 { ix.split_at(ix.len() - 1) } else { (ix, &[][..]) };
+                        let mut v = otherwise.first().map_or(f64::NAN, |&o| r(o));
+                        for p in pairs.chunks_exact(2) {
+                            if truth(r(p[1])) {
+                                v = r(p[0]);
+                                break;
+                            }
+                        }
+                        v
+                    }
+                };
+                *base.add(ins.dst as usize) = v;
+            }
         }
     }
 

@@ -762,10 +762,13 @@ impl Model {
                 let locked = &mut *locking;
                 integrate(method, system, t, &y, until, &sub, &mut |k, t, y, s| {
                     on_stop(k + offset, t, y, s)?;
-                    match locked {
-                        Some(l) => l.reread(self, s, t, y, &sides),
-                        None => Ok(()),
+                    if let Some(l) = locked.as_mut() {
+                        if l.reread(self, s, t, y, &sides)? {
+                            s.unlock(&l.modes);
+                            *locked = None;
+                        }
                     }
+                    Ok(())
                 })?
             };
             next_out += run.solution.t.len();
@@ -773,25 +776,38 @@ impl Model {
             out.solution.y.extend_from_slice(&run.solution.y);
             out.solution.stats += run.solution.stats;
             out.solution.method = run.solution.method;
-            let model_hit = run.events.iter().any(|h| h.event >= n_plan && h.event < n_model);
+            let plan_terminal = run.events.iter().any(|h| h.event < n_plan && plan.events[h.event].terminal);
             let switched: Vec<usize> =
                 run.events.iter().filter(|h| h.event >= n_model).map(|h| h.event - n_model).collect();
+            let any_root = !run.events.is_empty();
             out.events.extend(run.events.into_iter().filter(|h| h.event < n_plan));
             let advanced = run.t - t > STALL * span;
             t = run.t;
             y.copy_from_slice(&run.y);
-            if !switched.is_empty() {
+            // Any root (a switch, an event's atom) may be where other
+            // switching functions crossed unreported: their relations flip.
+            if any_root {
                 if let Some(l) = locking.as_mut() {
                     if l.switch(self, system, t, &y, &switched, advanced, &sides)? {
-                        // Chattering: the rest of the run with the relations as they are.
+                        // The rest of the run with the relations as they are.
                         system.unlock(&l.modes);
                         *locking = None;
-                        events.truncate(n_model);
                     }
                 }
             }
+            if locking.is_none() {
+                events.truncate(n_model);
+            }
+            if plan_terminal {
+                // A terminal event of the caller's ends the run there.
+                while next_out < plan.outputs.len() && plan.outputs[next_out] <= t {
+                    out.solution.push(plan.outputs[next_out], &y);
+                    next_out += 1;
+                }
+                break;
+            }
             let due = queue.next_due().is_some_and(|d| d <= t);
-            if !model_hit && !due && t >= t_end {
+            if !any_root && !due && t >= t_end {
                 break;
             }
             // Stops before the event's instant were applied; one at it is
@@ -809,7 +825,11 @@ impl Model {
             )?;
             if fired > 0 {
                 if let Some(l) = locking.as_mut() {
-                    l.reread(self, system, t, &y, &sides)?;
+                    if l.reread(self, system, t, &y, &sides)? {
+                        system.unlock(&l.modes);
+                        *locking = None;
+                        events.truncate(n_model);
+                    }
                 }
             }
             // An output at the event's instant reports the state after it.
@@ -1051,15 +1071,17 @@ impl Locking {
     /// system as it was) where they cannot be locked.
     fn start(model: &Model, system: &mut ModelSystem<'_>, t: f64, y: &[f64], inputs: &[f64]) -> Option<Locking> {
         let rates = SwitchRates::new(model).ok()?;
-        let watch = Watch::new(model, &rates, system, t, y, inputs).ok()?;
+        let watch = Watch::new(model, &rates, system, t, y, inputs).ok().filter(|w| !w.stationary)?;
         let modes = system.lock(&watch.switches)?;
         Some(Locking { rates, watch, modes, stalled: 0 })
     }
 
-    /// At a root of the switching functions `switched` (and any other at
-    /// the same instant): the relations flip, and `sides` with them.
-    /// Returns whether they chatter ([`MAX_CHATTER`] switches in a row that
-    /// did not `advance` time).
+    /// At a stop at roots (`switched`, the switching functions among them,
+    /// maybe none): every switching function that crossed at that instant
+    /// flips its relation, and `sides` with it. Returns whether the run
+    /// must go on unlocked: the relations chatter ([`MAX_CHATTER`] switches
+    /// in a row that did not `advance` time), or a switching function rests
+    /// at exactly 0 (see [`Watch`]'s `stationary`).
     #[allow(clippy::too_many_arguments)]
     fn switch(
         &mut self,
@@ -1075,12 +1097,15 @@ impl Locking {
         let inputs = system.inputs()[..self.modes.first()].to_vec();
         self.watch.update(model, &self.rates, system, t, y, &inputs, Some(&mut hits))?;
         self.follow(system, sides);
-        self.stalled = if advanced { 0 } else { self.stalled + 1 };
-        Ok(self.stalled > MAX_CHATTER)
+        if !switched.is_empty() {
+            self.stalled = if advanced { 0 } else { self.stalled + 1 };
+        }
+        Ok(self.stalled > MAX_CHATTER || self.watch.stationary)
     }
 
     /// Every side read again at `(t, y)` (after the state jumped: an
-    /// event, a stop), the relations and `sides` following.
+    /// event, a stop), the relations and `sides` following. Returns
+    /// whether the run must go on unlocked (as [`Locking::switch`]).
     fn reread(
         &mut self,
         model: &Model,
@@ -1088,11 +1113,11 @@ impl Locking {
         t: f64,
         y: &[f64],
         sides: &[Cell<bool>],
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let inputs = system.inputs()[..self.modes.first()].to_vec();
         self.watch.update(model, &self.rates, system, t, y, &inputs, None)?;
         self.follow(system, sides);
-        Ok(())
+        Ok(self.watch.stationary)
     }
 
     /// The relations and `sides` set from the watched sides.

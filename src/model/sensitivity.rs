@@ -385,6 +385,11 @@ pub const MAX_ROOT_STOPS: usize = 100_000;
 pub(super) struct Watch {
     pub(super) switches: Vec<bool>,
     atoms: Vec<Vec<bool>>,
+    /// Did the last update find a switching function at exactly 0 and not
+    /// moving (a relation on parameters only, a state resting at its
+    /// threshold)? Its side is then a guess: `g > 0` and `g ≥ 0` differ
+    /// there.
+    pub(super) stationary: bool,
 }
 
 impl Watch {
@@ -397,7 +402,7 @@ impl Watch {
         inputs: &[f64],
     ) -> Result<Watch> {
         let atoms = model.events.iter().map(|e| vec![false; e.atom_count()]).collect();
-        let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms };
+        let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms, stationary: false };
         watch.update(model, rates, system, t, y, inputs, None)?;
         Ok(watch)
     }
@@ -419,6 +424,7 @@ impl Watch {
         inputs: &[f64],
         mut hits: Option<&mut Vec<Root>>,
     ) -> Result<()> {
+        self.stationary = false;
         for (i, g) in switch_values(model, t, y, inputs)?.into_iter().enumerate() {
             let hit = hits.as_ref().is_some_and(|h| h.iter().any(|&h| matches!(h, Root::Switch(j) if j == i)));
             let now = match g {
@@ -426,8 +432,14 @@ impl Watch {
                 0.0 => match rates.rate(model, system, i, t, y, inputs)? {
                     r if r > 0.0 => true,
                     r if r < 0.0 => false,
-                    _ if hits.is_none() => true,
-                    _ => self.switches[i],
+                    _ => {
+                        self.stationary = true;
+                        if hits.is_none() {
+                            true
+                        } else {
+                            self.switches[i]
+                        }
+                    }
                 },
                 _ => g > 0.0,
             };

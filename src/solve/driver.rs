@@ -218,6 +218,7 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
     let mut g_prev = vec![0.0; plan.events.len()];
     let mut g_a = vec![0.0; plan.events.len()];
     let mut crossing = vec![false; plan.events.len()];
+    let mut roots: Vec<(f64, usize)> = Vec::with_capacity(plan.events.len());
     if let Some(history) = system.history() {
         history.borrow_mut().begin(t0, y0);
     }
@@ -302,14 +303,15 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
             if (output_inside || any_crossing) && !recorded {
                 method.prepare_dense(system);
             }
-            // Earliest event root in (ta, tb].
-            let mut first: Option<(f64, usize)> = None;
+            // Every event root in (ta, tb], in time order; the step ends at
+            // the first terminal one (a non-terminal root before it is
+            // recorded and hides nothing after it).
+            roots.clear();
             for (k, e) in plan.events.iter().enumerate().filter(|&(k, _)| crossing[k]) {
-                let root = locate_root(&*e.g, method, ta, tb, g_a[k], g_prev[k], &mut buf);
-                if first.is_none_or(|(t_first, _)| root < t_first) {
-                    first = Some((root, k));
-                }
+                roots.push((locate_root(&*e.g, method, ta, tb, g_a[k], g_prev[k], &mut buf), k));
             }
+            roots.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let first = roots.iter().copied().find(|&(_, k)| plan.events[k].terminal);
             let t_limit = first.map_or(tb, |(te, _)| te);
             // Outputs at a stop time wait until the stop has been applied.
             while next_out < plan.outputs.len()
@@ -319,18 +321,20 @@ pub fn integrate<S: OdeSystem, M: Stepper>(
                 solution.push(plan.outputs[next_out], &buf);
                 next_out += 1;
             }
+            for &(te, k) in roots.iter().filter(|&&(te, k)| te <= t_limit && !plan.events[k].terminal) {
+                method.interpolate(te, &mut buf);
+                hits.push(EventHit { event: k, t: te, y: buf.clone() });
+            }
             if let Some((te, k)) = first {
                 method.interpolate(te, &mut buf);
                 hits.push(EventHit { event: k, t: te, y: buf.clone() });
-                if plan.events[k].terminal {
-                    if let Some(history) = system.history() {
-                        history.borrow_mut().truncate(te);
-                    }
-                    t = te;
-                    y.copy_from_slice(&buf);
-                    terminal = true;
-                    break;
+                if let Some(history) = system.history() {
+                    history.borrow_mut().truncate(te);
                 }
+                t = te;
+                y.copy_from_slice(&buf);
+                terminal = true;
+                break;
             }
         }
         if terminal {

@@ -233,6 +233,31 @@ fn an_event_lands_on_the_crossing() {
     }
 }
 
+/// A non-terminal root and a terminal one within one step (y' = −0.3 y
+/// takes long steps at rtol 1e-4): both are reported, in order, and the run
+/// ends at the terminal one. (The step once reported only its earliest
+/// root, so a terminal one after a non-terminal one was lost and the run
+/// went on to the end.)
+#[test]
+fn a_terminal_root_after_a_non_terminal_one_in_the_same_step_ends_the_run() {
+    // The two roots 0.033 apart, steps at rtol 1e-4 longer than that.
+    let (half, fifth) = (2f64.ln() / 0.3, (1.0 / 0.495f64).ln() / 0.3);
+    for method in ALL {
+        let events = [
+            Event::new(|_, y: &[f64]| y[0] - 0.5, Direction::Falling, false),
+            Event::new(|_, y: &[f64]| y[0] - 0.495, Direction::Falling, true),
+        ];
+        let mut stepper = method.stepper(&Decay, options(1e-4, 1e-8)).unwrap();
+        let plan = Plan::outputs(&[100.0]).events(&events);
+        let run = integrate(&mut stepper, &mut Decay, 0.0, &[1.0], 100.0, &plan, &mut |_, _, _, _| Ok(())).unwrap();
+        let found: Vec<usize> = run.events.iter().map(|e| e.event).collect();
+        assert_eq!(found, vec![0, 1], "{}", method.name());
+        assert!((run.events[0].t - half).abs() < 5e-3, "{}: {}", method.name(), run.events[0].t);
+        assert!((run.t - fifth).abs() < 5e-3, "{}: ended at {} vs {fifth}", method.name(), run.t);
+        assert!(run.solution.t.is_empty());
+    }
+}
+
 /// y1' = y2, y2' = −y1: y1 = cos t.
 struct Oscillator;
 

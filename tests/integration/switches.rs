@@ -68,3 +68,69 @@ fn a_chattering_switch_is_an_error_not_a_wrong_value() {
     let e = m.simulate(&[2.0], Method::Rodas5p, &options).unwrap_err().to_string();
     assert!(e.contains("at t = 1.00") && e.contains("'y'"), "{e}");
 }
+
+/// A relation on a state resting exactly at its threshold (`L > 0` with
+/// `L = 0`, `L' = 0`) has no root to watch and no side to take: `L > 0`
+/// and `L < 0` are false, `L ≥ 0` and `L ≤ 0` true, whatever side a
+/// locked relation would guess (from "the side it is heading to", `L > 0`
+/// was taken as true).
+#[test]
+fn a_relation_resting_at_its_threshold_keeps_its_value() {
+    for (op, slope) in [("gt", 2.0), ("geq", 1.0), ("lt", 2.0), ("leq", 1.0)] {
+        let xml = sbml_model(
+            &[("y", 0.0, false), ("L", 0.0, false)],
+            &[
+                ("y", &piecewise("<cn>1</cn>", &format!("<apply><{op}/><ci>L</ci><cn>0</cn></apply>"), "<cn>2</cn>")),
+                ("L", "<cn>0</cn>"),
+            ],
+            "",
+        );
+        let import = import(&xml);
+        let sol = import.model.simulate(&[1.0], Method::Rodas5p, &Options::default()).unwrap();
+        assert!((sol.state(0)[0] - slope).abs() < 1e-12, "{op}: y(1) = {}", sol.state(0)[0]);
+    }
+}
+
+/// An event's trigger and a rate's relation that cross at the same
+/// instant: `x = t`; the event's trigger `x < 1` turns false at `t = 1`
+/// (nothing executes) and the rate `y' = piecewise(1, x > 1, 0)` switches
+/// there too, so `y(3) = 2`. The driver reports the trigger's root; the
+/// switch crossed unreported and must flip all the same.
+#[test]
+fn a_switch_at_an_events_root_flips_too() {
+    let trigger = "<apply><lt/><ci>x</ci><cn>1</cn></apply>";
+    let event = format!(
+        r#"<event id="e" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML">{trigger}</math></trigger>
+<listOfEventAssignments><eventAssignment variable="z"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>5</cn></math></eventAssignment></listOfEventAssignments></event>"#
+    );
+    let xml = sbml_model(
+        &[("x", 0.0, false), ("y", 0.0, false), ("z", 0.0, false)],
+        &[
+            ("x", "<cn>1</cn>"),
+            ("y", &piecewise("<cn>1</cn>", "<apply><gt/><ci>x</ci><cn>1</cn></apply>", "<cn>0</cn>")),
+        ],
+        &event,
+    );
+    let import = import(&xml);
+    let m = &import.model;
+    let sol = m.simulate(&[3.0], Method::Rodas5p, &Options::default()).unwrap();
+    let (y, z) = (m.index_of("y").unwrap(), m.index_of("z").unwrap());
+    assert!((sol.state(0)[y] - 2.0).abs() < 1e-9, "y(3) = {}", sol.state(0)[y]);
+    assert_eq!(sol.state(0)[z], 0.0);
+}
+
+/// A switch whose root lies within rounding of the end: the output at the
+/// end is still reported (it was lost when the run stopped at the root).
+#[test]
+fn a_switch_at_the_end_keeps_the_last_output() {
+    let xml = sbml_model(
+        &[("y", 0.0, false)],
+        &[("y", &piecewise("<cn>1</cn>", &format!("<apply><lt/>{TIME}<cn>0.3</cn></apply>"), "<cn>0</cn>"))],
+        "",
+    );
+    let import = import(&xml);
+    let end = 0.1 + 0.2; // 0.30000000000000004
+    let sol = import.model.simulate(&[end], Method::Rodas5p, &Options::default()).unwrap();
+    assert_eq!(sol.t, vec![end]);
+    assert!((sol.state(0)[0] - 0.3).abs() < 1e-12, "y = {}", sol.state(0)[0]);
+}
