@@ -744,6 +744,10 @@ impl Model {
         let mut out = Integration { solution: Solution::new(self.dimension()), events: Vec::new(), t, y: y.clone() };
         let (mut next_out, mut next_stop) = (0, 0);
         loop {
+            // Unlocked (chattering, a relation at rest): no switch to watch.
+            if locking.is_none() {
+                events.truncate(n_model);
+            }
             // Up to the next pending execution, if one falls before the end;
             // a stop at that instant is applied by the next call, as one at
             // a located trigger.
@@ -762,13 +766,7 @@ impl Model {
                 let locked = &mut *locking;
                 integrate(method, system, t, &y, until, &sub, &mut |k, t, y, s| {
                     on_stop(k + offset, t, y, s)?;
-                    if let Some(l) = locked.as_mut() {
-                        if l.reread(self, s, t, y, &sides)? {
-                            s.unlock(&l.modes);
-                            *locked = None;
-                        }
-                    }
-                    Ok(())
+                    Locking::update(locked, self, s, t, y, None, &sides)
                 })?
             };
             next_out += run.solution.t.len();
@@ -787,16 +785,7 @@ impl Model {
             // Any root (a switch, an event's atom) may be where other
             // switching functions crossed unreported: their relations flip.
             if any_root {
-                if let Some(l) = locking.as_mut() {
-                    if l.switch(self, system, t, &y, &switched, advanced, &sides)? {
-                        // The rest of the run with the relations as they are.
-                        system.unlock(&l.modes);
-                        *locking = None;
-                    }
-                }
-            }
-            if locking.is_none() {
-                events.truncate(n_model);
+                Locking::update(locking, self, system, t, &y, Some((&switched, advanced)), &sides)?;
             }
             if plan_terminal {
                 // A terminal event of the caller's ends the run there.
@@ -824,13 +813,7 @@ impl Model {
                 &mut |_| Ok(()),
             )?;
             if fired > 0 {
-                if let Some(l) = locking.as_mut() {
-                    if l.reread(self, system, t, &y, &sides)? {
-                        system.unlock(&l.modes);
-                        *locking = None;
-                        events.truncate(n_model);
-                    }
-                }
+                Locking::update(locking, self, system, t, &y, None, &sides)?;
             }
             // An output at the event's instant reports the state after it.
             if out.solution.t.last() == Some(&t) && plan.stops[next_stop..].first() != Some(&t) {
@@ -1076,48 +1059,38 @@ impl Locking {
         Some(Locking { rates, watch, modes, stalled: 0 })
     }
 
-    /// At a stop at roots (`switched`, the switching functions among them,
-    /// maybe none): every switching function that crossed at that instant
-    /// flips its relation, and `sides` with it. Returns whether the run
-    /// must go on unlocked: the relations chatter ([`MAX_CHATTER`] switches
-    /// in a row that did not `advance` time), or a switching function rests
-    /// at exactly 0 (see [`Watch`]'s `stationary`).
-    #[allow(clippy::too_many_arguments)]
-    fn switch(
-        &mut self,
+    /// Every side read again at `(t, y)`, the relations and `sides`
+    /// following: at a stop at roots (`switches`: the switching functions
+    /// among them, maybe none, and whether the run got past [`STALL`]
+    /// since the last stop), each switching function that crossed at that
+    /// instant flips; without (after the state jumped: an event, a stop),
+    /// each side is read afresh. Where the run must go on unlocked — the
+    /// relations chatter ([`MAX_CHATTER`] switches in a row that did not
+    /// advance time) or a switching function rests at exactly 0 (see
+    /// [`Watch`]'s `stationary`) — `system` is unlocked and `locking`
+    /// emptied.
+    fn update(
+        locking: &mut Option<Locking>,
         model: &Model,
         system: &mut ModelSystem<'_>,
         t: f64,
         y: &[f64],
-        switched: &[usize],
-        advanced: bool,
+        switches: Option<(&[usize], bool)>,
         sides: &[Cell<bool>],
-    ) -> Result<bool> {
-        let mut hits: Vec<Root> = switched.iter().map(|&i| Root::Switch(i)).collect();
-        let inputs = system.inputs()[..self.modes.first()].to_vec();
-        self.watch.update(model, &self.rates, system, t, y, &inputs, Some(&mut hits))?;
-        self.follow(system, sides);
-        if !switched.is_empty() {
-            self.stalled = if advanced { 0 } else { self.stalled + 1 };
+    ) -> Result<()> {
+        let Some(l) = locking.as_mut() else { return Ok(()) };
+        let mut hits: Option<Vec<Root>> = switches.map(|(s, _)| s.iter().map(|&i| Root::Switch(i)).collect());
+        let inputs = &system.inputs()[..l.modes.first()];
+        l.watch.update(model, &l.rates, system, t, y, inputs, hits.as_mut())?;
+        l.follow(system, sides);
+        if let Some((_, advanced)) = switches.filter(|(s, _)| !s.is_empty()) {
+            l.stalled = if advanced { 0 } else { l.stalled + 1 };
         }
-        Ok(self.stalled > MAX_CHATTER || self.watch.stationary)
-    }
-
-    /// Every side read again at `(t, y)` (after the state jumped: an
-    /// event, a stop), the relations and `sides` following. Returns
-    /// whether the run must go on unlocked (as [`Locking::switch`]).
-    fn reread(
-        &mut self,
-        model: &Model,
-        system: &mut ModelSystem<'_>,
-        t: f64,
-        y: &[f64],
-        sides: &[Cell<bool>],
-    ) -> Result<bool> {
-        let inputs = system.inputs()[..self.modes.first()].to_vec();
-        self.watch.update(model, &self.rates, system, t, y, &inputs, None)?;
-        self.follow(system, sides);
-        Ok(self.watch.stationary)
+        if l.stalled > MAX_CHATTER || l.watch.stationary {
+            system.unlock(&l.modes);
+            *locking = None;
+        }
+        Ok(())
     }
 
     /// The relations and `sides` set from the watched sides.
