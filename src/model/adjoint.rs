@@ -155,7 +155,7 @@ impl Model {
                 hint: format!("model '{}': use forward sensitivities", self.name()),
             });
         }
-        let jumps = Jumps::new(self)?;
+        let jumps = Jumps::new(self, zero_rate)?;
         let inputs = system.inputs().to_vec();
         let mut watch = Watch::new(self, &jumps.switches, &system, t0, y0, &inputs)?;
         let (mut system, modes) = self.locked_system(&system, &watch)?;

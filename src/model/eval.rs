@@ -237,11 +237,16 @@ impl Modes {
     }
 
     /// Sets every relation from the side its switching function is on
-    /// (`side[i]`: `gᵢ > 0`, or heading there from 0).
-    pub(super) fn set(&self, system: &mut ModelSystem<'_>, side: &[bool]) {
+    /// (`side[i]`: `gᵢ > 0`, or heading there from 0), or, where it rests
+    /// at exactly 0 (`rest[i]`), from the relation itself: `≥` and `≤`
+    /// hold there, `>` and `<` do not.
+    pub(super) fn set(&self, system: &mut ModelSystem<'_>, side: &[bool], rest: &[bool]) {
+        use crate::expr::Op;
         for (j, &(op, i)) in self.relations.iter().enumerate() {
             let holds = match op {
-                crate::expr::Op::Gt | crate::expr::Op::Geq => side[i],
+                Op::Geq | Op::Leq if rest[i] => true,
+                Op::Gt | Op::Lt if rest[i] => false,
+                Op::Gt | Op::Geq => side[i],
                 _ => !side[i],
             };
             system.set_input(self.first + j, if holds { 1.0 } else { 0.0 });
@@ -252,10 +257,10 @@ impl Modes {
 impl<'a> ModelSystem<'a> {
     /// Locks the rates' relations (see [`Modes`]): the system integrates
     /// the model's locked twin of its kinetics, the modes read after the
-    /// inputs and set from `side` (which side of zero each switching
-    /// function is on). `None`, and the system unchanged, when the rates
-    /// read no relation or the model is not an ODE (constraints, delays).
-    pub(super) fn lock(&mut self, side: &[bool]) -> Option<Modes> {
+    /// inputs and set from `side` and `rest` (see [`Modes::set`]). `None`,
+    /// and the system unchanged, when the rates read no relation or the
+    /// model is not an ODE (constraints, delays).
+    pub(super) fn lock(&mut self, side: &[bool], rest: &[bool]) -> Option<Modes> {
         if self.history.is_some() || !self.model.algebraic_components().is_empty() {
             return None;
         }
@@ -272,7 +277,7 @@ impl<'a> ModelSystem<'a> {
         let modes = Modes { relations: block.modes.clone(), first: self.inputs.len() };
         self.kinetics = kinetics;
         self.inputs.resize(modes.first + modes.relations.len(), 0.0);
-        modes.set(self, side);
+        modes.set(self, side, rest);
         Some(modes)
     }
 

@@ -1054,8 +1054,8 @@ impl Locking {
     /// system as it was) where they cannot be locked.
     fn start(model: &Model, system: &mut ModelSystem<'_>, t: f64, y: &[f64], inputs: &[f64]) -> Option<Locking> {
         let rates = SwitchRates::new(model).ok()?;
-        let watch = Watch::new(model, &rates, system, t, y, inputs).ok().filter(|w| !w.stationary)?;
-        let modes = system.lock(&watch.switches)?;
+        let watch = Watch::new(model, &rates, system, t, y, inputs).ok().filter(|w| !w.at_rest())?;
+        let modes = system.lock(&watch.switches, &watch.rest)?;
         Some(Locking { rates, watch, modes, stalled: 0 })
     }
 
@@ -1067,7 +1067,7 @@ impl Locking {
     /// each side is read afresh. Where the run must go on unlocked — the
     /// relations chatter ([`MAX_CHATTER`] switches in a row that did not
     /// advance time) or a switching function rests at exactly 0 (see
-    /// [`Watch`]'s `stationary`) — `system` is unlocked and `locking`
+    /// [`Watch::at_rest`]) — `system` is unlocked and `locking`
     /// emptied.
     fn update(
         locking: &mut Option<Locking>,
@@ -1086,7 +1086,7 @@ impl Locking {
         if let Some((_, advanced)) = switches.filter(|(s, _)| !s.is_empty()) {
             l.stalled = if advanced { 0 } else { l.stalled + 1 };
         }
-        if l.stalled > MAX_CHATTER || l.watch.stationary {
+        if l.stalled > MAX_CHATTER || l.watch.at_rest() {
             system.unlock(&l.modes);
             *locking = None;
         }
@@ -1095,7 +1095,7 @@ impl Locking {
 
     /// The relations and `sides` set from the watched sides.
     fn follow(&self, system: &mut ModelSystem<'_>, sides: &[Cell<bool>]) {
-        self.modes.set(system, &self.watch.switches);
+        self.modes.set(system, &self.watch.switches, &self.watch.rest);
         for (cell, &side) in sides.iter().zip(&self.watch.switches) {
             cell.set(side);
         }

@@ -126,7 +126,7 @@ impl Model {
         if self.kinetics.expressions.as_ref().is_some_and(|b| b.locked.is_some()) {
             self.require_ode("a run with locked relations")?;
         }
-        let modes = locked.lock(&watch.switches);
+        let modes = locked.lock(&watch.switches, &watch.rest);
         Ok((locked, modes))
     }
 
@@ -181,7 +181,7 @@ impl Model {
         zero_rate: &[usize],
         options: &Options,
     ) -> Result<SensitivitySolution> {
-        let jumps = Jumps::new(self)?;
+        let jumps = Jumps::new(self, zero_rate)?;
         let n = self.dimension();
         let m = s0.len();
         let inputs = system.inputs().to_vec();
@@ -385,11 +385,12 @@ pub const MAX_ROOT_STOPS: usize = 100_000;
 pub(super) struct Watch {
     pub(super) switches: Vec<bool>,
     atoms: Vec<Vec<bool>>,
-    /// Did the last update find a switching function at exactly 0 and not
-    /// moving (a relation on parameters only, a state resting at its
-    /// threshold)? Its side is then a guess: `g > 0` and `g ≥ 0` differ
-    /// there.
-    pub(super) stationary: bool,
+    /// `rest[i]`: did the last update find switching function `i` at
+    /// exactly 0 and not moving (a relation on parameters only, a state
+    /// resting at its threshold)? Its side is then no side: `g > 0` and
+    /// `g ≥ 0` differ there, and the relations are read as they are
+    /// ([`Modes::set`]).
+    pub(super) rest: Vec<bool>,
 }
 
 impl Watch {
@@ -402,7 +403,8 @@ impl Watch {
         inputs: &[f64],
     ) -> Result<Watch> {
         let atoms = model.events.iter().map(|e| vec![false; e.atom_count()]).collect();
-        let mut watch = Watch { switches: vec![false; model.switching_functions().len()], atoms, stationary: false };
+        let count = model.switching_functions().len();
+        let mut watch = Watch { switches: vec![false; count], atoms, rest: vec![false; count] };
         watch.update(model, rates, system, t, y, inputs, None)?;
         Ok(watch)
     }
@@ -424,7 +426,7 @@ impl Watch {
         inputs: &[f64],
         mut hits: Option<&mut Vec<Root>>,
     ) -> Result<()> {
-        self.stationary = false;
+        self.rest.fill(false);
         for (i, g) in switch_values(model, t, y, inputs)?.into_iter().enumerate() {
             let hit = hits.as_ref().is_some_and(|h| h.iter().any(|&h| matches!(h, Root::Switch(j) if j == i)));
             let now = match g {
@@ -433,7 +435,7 @@ impl Watch {
                     r if r > 0.0 => true,
                     r if r < 0.0 => false,
                     _ => {
-                        self.stationary = true;
+                        self.rest[i] = true;
                         if hits.is_none() {
                             true
                         } else {
@@ -464,6 +466,11 @@ impl Watch {
             }
         }
         Ok(())
+    }
+
+    /// Does a switching function rest at exactly 0 (see `rest`)?
+    pub(super) fn at_rest(&self) -> bool {
+        self.rest.contains(&true)
     }
 }
 
@@ -520,10 +527,13 @@ pub(super) struct Jumps {
     assignments: Vec<Vec<(usize, Gradient)>>,
     /// The gradients of the rates' switching functions.
     pub(super) switches: SwitchRates,
+    /// The states held at their values (rate 0) in this run.
+    held: Vec<usize>,
 }
 
 impl Jumps {
-    pub(super) fn new(model: &Model) -> Result<Jumps> {
+    /// The jumps of a run in which the states `held` keep their values.
+    pub(super) fn new(model: &Model, held: &[usize]) -> Result<Jumps> {
         let mut atoms = Vec::with_capacity(model.events.len());
         let mut assignments = Vec::with_capacity(model.events.len());
         for e in &model.events {
@@ -540,7 +550,7 @@ impl Jumps {
             );
             assignments.push(e.assigned().map(|(i, h)| Ok((i, Gradient::of(model, &h)?))).collect::<Result<_>>()?);
         }
-        Ok(Jumps { atoms, assignments, switches: SwitchRates::new(model)? })
+        Ok(Jumps { atoms, assignments, switches: SwitchRates::new(model)?, held: held.to_vec() })
     }
 
     /// At the roots `hits` (none: an instant of fixed time, such as the
@@ -614,36 +624,79 @@ impl Jumps {
             watch.update(model, &self.switches, system, t, y, inputs, None)?;
         }
         if let Some(modes) = modes {
-            modes.set(system, &watch.switches);
+            modes.set(system, &watch.switches, &watch.rest);
         }
         let mut f_after = vec![0.0; n];
         system.rhs(t, y, &mut f_after);
-        let (w, dtau) = match (w, dtau) {
-            (Some(w), _) => w,
+        let jump = match (w, dtau) {
+            (Some(w), _) => Some(w),
             (None, Some(dtau)) if !hits.is_empty() => {
                 // No execution: the sensitivities jump only where the rate
                 // does (at a kink the two formulas agree to rounding).
                 let size = f_before.iter().chain(&f_after).fold(0.0f64, |m, f| m.max(f.abs()));
                 let jumped = f_before.iter().zip(&f_after).any(|(a, b)| (a - b).abs() > 1e-8 * size);
-                let dtau = match dtau {
-                    Ok(d) => d,
-                    Err(_) if !jumped => return Ok(false),
+                match dtau {
+                    Ok(dtau) => {
+                        let mut w = s.to_vec();
+                        for (wk, &d) in w.chunks_exact_mut(n).zip(&dtau) {
+                            wk.iter_mut().zip(f_before).for_each(|(w, f)| *w += f * d);
+                        }
+                        Some((w, dtau))
+                    }
+                    Err(_) if !jumped => None,
                     Err(e) => return Err(e),
-                };
-                let mut w = s.to_vec();
-                for (wk, &d) in w.chunks_exact_mut(n).zip(&dtau) {
-                    wk.iter_mut().zip(f_before).for_each(|(w, f)| *w += f * d);
                 }
-                (w, dtau)
             }
-            _ => return Ok(false),
+            _ => None,
         };
-        for ((sk, wk), d) in s.chunks_exact_mut(n).zip(w.chunks_exact(n)).zip(&dtau) {
-            for ((s, w), f) in sk.iter_mut().zip(wk).zip(&f_after) {
-                *s = w - f * d;
+        if let Some((w, dtau)) = &jump {
+            for ((sk, wk), d) in s.chunks_exact_mut(n).zip(w.chunks_exact(n)).zip(dtau) {
+                for ((s, w), f) in sk.iter_mut().zip(wk).zip(&f_after) {
+                    *s = w - f * d;
+                }
             }
         }
-        Ok(true)
+        // The sides are read against the sensitivities as they now are.
+        self.refuse_moving_rest(model, watch, t, y, s, &f_after, inputs)?;
+        Ok(jump.is_some())
+    }
+
+    /// Refuses a switching function resting at exactly 0 (see [`Watch`]'s
+    /// `rest`) that reads time, a state not held, or one the directions
+    /// `s` move: its relation would then leave 0 unwatched (a state at rest
+    /// now may move later) or jump with the parameters (no derivative).
+    /// One that reads only inputs and held states the directions leave
+    /// alone keeps its relation's value, with no derivative to add.
+    #[allow(clippy::too_many_arguments)]
+    fn refuse_moving_rest(
+        &self,
+        model: &Model,
+        watch: &Watch,
+        t: f64,
+        y: &[f64],
+        s: &[f64],
+        f: &[f64],
+        inputs: &[f64],
+    ) -> Result<()> {
+        let n = y.len();
+        for i in (0..watch.rest.len()).filter(|&i| watch.rest[i]) {
+            let (grad, g_t) = self.switches.0[i].at(model, t, y, inputs)?;
+            let moves = g_t != 0.0
+                || grad.iter().any(|&(j, d)| {
+                    d != 0.0 && (!self.held.contains(&j) || f[j] != 0.0 || s.chunks_exact(n).any(|sk| sk[j] != 0.0))
+                });
+            if moves {
+                return Err(SaspError::unsupported(
+                    "sensitivities (forward or adjoint) where a rate's relation rests at its threshold and reads time, a state that may move or one the parameters move (its value jumps there: no derivative)",
+                    format!(
+                        "the rates' switch where {} = 0, model '{}', at t = {t}",
+                        model.switching_functions()[i],
+                        model.name()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// `dτ/dpₖ` for each direction at a crossing of the roots `hits` (zero

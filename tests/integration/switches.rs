@@ -134,3 +134,55 @@ fn a_switch_at_the_end_keeps_the_last_output() {
     assert_eq!(sol.t, vec![end]);
     assert!((sol.state(0)[0] - 0.3).abs() < 1e-12, "y = {}", sol.state(0)[0]);
 }
+
+/// The same resting relation in runs with sensitivities, on a parameter
+/// (`y' = piecewise(c, k op 0, 2c)` with `k = 0`). With `k` not a
+/// direction the relation keeps its value there (`>`, `<` false; `≥`, `≤`
+/// true: slope `2c` or `c`) and `∂y/∂c = t · (2 or 1)`; the locked run
+/// had taken `k > 0` as true. With `k` a direction, `y` jumps with `k` at
+/// the threshold (no derivative): forward and adjoint runs refuse it,
+/// naming the switch.
+#[test]
+fn sensitivities_refuse_a_relation_resting_at_its_threshold_that_moves_with_a_parameter() {
+    let c = 3.0;
+    for (op, factor) in [("gt", 2.0), ("geq", 1.0), ("lt", 2.0), ("leq", 1.0)] {
+        let condition = format!("<apply><{op}/><ci>k</ci><cn>0</cn></apply>");
+        let otherwise = "<apply><times/><cn>2</cn><ci>c</ci></apply>";
+        let xml = sbml_model(
+            &[("y", 0.5, false), ("k", 0.0, true), ("c", c, true)],
+            &[("y", &piecewise("<ci>c</ci>", &condition, otherwise))],
+            "",
+        );
+        let doc = sasp::sbml::read::read_str(&xml, "<test>").unwrap();
+        let run = |seeds: &[&str]| {
+            let seeds: Vec<String> = seeds.iter().map(|s| s.to_string()).collect();
+            let import = Import::with_sensitivities(&doc, "<test>", &seeds).unwrap();
+            let m = &import.model;
+            let (t0, y0) = (m.initial_time(), m.initial_state());
+            let options = Options { rtol: 1e-8, ..Options::default() };
+            let forward = m.sensitivities_from(
+                t0,
+                &y0,
+                import.initial_sensitivities(),
+                &[1.0],
+                import.zero_rate_states(),
+                &options,
+            );
+            let adjoint = m.adjoint_run(t0, &y0, &[1.0], import.zero_rate_states(), Method::Rodas5p, &options);
+            (m.index_of("y").unwrap(), forward, adjoint.map(|_| ()))
+        };
+        let (y, forward, adjoint) = run(&["c"]);
+        let forward = forward.unwrap();
+        assert!((forward.y[0][y] - (0.5 + factor * c)).abs() < 1e-12, "{op}: y(1) = {}", forward.y[0][y]);
+        assert!((forward.s[0][0][y] - factor).abs() < 1e-12, "{op}: ∂y/∂c = {}", forward.s[0][0][y]);
+        adjoint.unwrap();
+        let (_, forward, adjoint) = run(&["k", "c"]);
+        for e in [forward.map(|_| ()).unwrap_err(), adjoint.unwrap_err()] {
+            let e = e.to_string();
+            assert!(
+                e.starts_with("unsupported:") && e.contains("rests at its threshold") && e.contains("k = 0"),
+                "{op}: {e}"
+            );
+        }
+    }
+}
