@@ -176,6 +176,21 @@ fn sensitivities_refuse_a_relation_resting_at_its_threshold_that_moves_with_a_pa
         assert!((forward.y[0][y] - (0.5 + factor * c)).abs() < 1e-12, "{op}: y(1) = {}", forward.y[0][y]);
         assert!((forward.s[0][0][y] - factor).abs() < 1e-12, "{op}: ∂y/∂c = {}", forward.s[0][0][y]);
         adjoint.unwrap();
+        // `k = 0·c`: a held state (it depends on the seed) that the
+        // direction leaves at 0 — the relation keeps its own value.
+        let assignment = r#"<listOfInitialAssignments><initialAssignment symbol="k"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><times/><cn>0</cn><ci>c</ci></apply></math></initialAssignment></listOfInitialAssignments>"#;
+        let held = xml.replace("<listOfRules>", &format!("{assignment}<listOfRules>"));
+        let held = sasp::sbml::read::read_str(&held, "<test>").unwrap();
+        let import = Import::with_sensitivities(&held, "<test>", &["c".to_string()]).unwrap();
+        let m = &import.model;
+        assert!(import.zero_rate_states().contains(&m.index_of("k").unwrap()));
+        let options = Options { rtol: 1e-8, ..Options::default() };
+        let (t0, y0) = (m.initial_time(), m.initial_state());
+        let forward = m
+            .sensitivities_from(t0, &y0, import.initial_sensitivities(), &[1.0], import.zero_rate_states(), &options)
+            .unwrap();
+        assert!((forward.y[0][y] - (0.5 + factor * c)).abs() < 1e-12, "{op}, held k: y(1) = {}", forward.y[0][y]);
+        assert!((forward.s[0][0][y] - factor).abs() < 1e-12, "{op}, held k: ∂y/∂c = {}", forward.s[0][0][y]);
         let (_, forward, adjoint) = run(&["k", "c"]);
         for e in [forward.map(|_| ()).unwrap_err(), adjoint.unwrap_err()] {
             let e = e.to_string();
