@@ -346,6 +346,9 @@ pub(crate) fn apply1(op: Op, x: f64) -> f64 {
     }
 }
 
+/// The largest integer exponent [`apply2`] takes by repeated squaring.
+pub(crate) const MAX_POWI: f64 = 16.0;
+
 #[inline]
 pub(crate) fn apply2(op: Op, a: f64, b: f64) -> f64 {
     match op {
@@ -354,6 +357,11 @@ pub(crate) fn apply2(op: Op, a: f64, b: f64) -> f64 {
         // x² as the (correctly rounded) product: faster than `powf`, which
         // may differ from it by an ulp.
         Op::Power if b == 2.0 => a * a,
+        // Small integer powers (Hill coefficients, their derivatives) by
+        // repeated squaring: a few products instead of `powf`'s hundred
+        // or more instructions, within a few ulps of it (|b| roundings at
+        // most).
+        Op::Power if b.abs() <= MAX_POWI && b == f64::from(b as i32) => a.powi(b as i32),
         Op::Power => a.powf(b),
         Op::Log => {
             if a == 10.0 {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::ast::{apply1, apply2, truth, Expr, Op, AVOGADRO};
+use super::ast::{apply1, apply2, truth, Expr, Op, AVOGADRO, MAX_POWI};
 use super::ExprError;
 
 /// Nesting depth the compiler follows (derivatives of parsed expressions,
@@ -31,6 +31,9 @@ enum Code {
     Unary(Op),
     /// `op(r[a], r[b])` for the operators with a two-argument kernel.
     Binary(Op),
+    /// `r[a]^n`, `n = b as i32` a small integer known when compiling (see
+    /// [`apply2`]): a product, or a few by repeated squaring.
+    Powi,
     /// `op(r[args[start..start+len]])`.
     Nary(Op),
     /// `args[start..start+len]` = value, condition, value, condition, …
@@ -170,7 +173,7 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
             let reads: &[u32] = match ins.code {
                 Code::Var | Code::Time => &[],
                 Code::Nary(_) | Code::Piecewise => &tape.args[ins.start as usize..(ins.start + ins.len) as usize],
-                Code::Neg | Code::Unary(_) => std::slice::from_ref(&ins.a),
+                Code::Neg | Code::Unary(_) | Code::Powi => std::slice::from_ref(&ins.a),
                 _ => &[ins.a, ins.b],
             };
             let hoist = !matches!(ins.code, Code::Var | Code::Time) && reads.iter().all(|&r| invariant[r as usize]);
@@ -193,7 +196,7 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                 }
                 Code::Time => &[],
                 Code::Nary(_) | Code::Piecewise => &tape.args[ins.start as usize..(ins.start + ins.len) as usize],
-                Code::Neg | Code::Unary(_) => std::slice::from_ref(&ins.a),
+                Code::Neg | Code::Unary(_) | Code::Powi => std::slice::from_ref(&ins.a),
                 _ => &[ins.a, ins.b],
             };
             assert!(regs_ok(ins.dst) && reads.iter().all(|&r| regs_ok(r)), "tape: register out of range");
@@ -297,7 +300,15 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                     ) => Code::Binary(*op),
                     _ => Code::Nary(*op),
                 };
-                let (a, b) = (ids.first().copied().unwrap_or(0), ids.get(1).copied().unwrap_or(0));
+                let (a, mut b) = (ids.first().copied().unwrap_or(0), ids.get(1).copied().unwrap_or(0));
+                // A power with a small integer exponent written as a number.
+                let code = match (op, args.get(1)) {
+                    (Op::Power, Some(&Expr::Num(n))) if n.abs() <= MAX_POWI && n == f64::from(n as i32) => {
+                        b = n as i32 as u32;
+                        Code::Powi
+                    }
+                    _ => code,
+                };
                 self.intern(Key::Apply(*op, ids.clone()), code, a, b, &ids)
             }
             Expr::Piecewise { pieces, otherwise } => {
@@ -473,6 +484,15 @@ impl Tape {
                     Code::Neg => -r(ins.a),
                     Code::Unary(op) => apply1(op, r(ins.a)),
                     Code::Binary(op) => apply2(op, r(ins.a), r(ins.b)),
+                    Code::Powi => {
+                        let x = r(ins.a);
+                        match ins.b as i32 {
+                            2 => x * x,
+                            3 => x * x * x,
+                            4 => (x * x) * (x * x),
+                            n => x.powi(n),
+                        }
+                    }
                     Code::Nary(op) => {
                         let ix = self.args.get_unchecked(ins.start as usize..(ins.start + ins.len) as usize);
                         op.apply(ix.len(), |k| r(ix[k]))
@@ -527,6 +547,7 @@ impl Tape {
                     Code::Sub | Code::Neg => Op::Minus,
                     Code::Mul => Op::Times,
                     Code::Div => Op::Divide,
+                    Code::Powi => Op::Power,
                     Code::Unary(o) | Code::Binary(o) | Code::Nary(o) => o,
                     Code::Var | Code::Time | Code::Piecewise => return false,
                 };

@@ -170,6 +170,32 @@ fn binary_functions_follow_the_documented_semantics() {
     assert!(v("NaN").is_nan());
 }
 
+/// Integer exponents up to 16 in size go by repeated squaring (a few
+/// products instead of `powf`): exact where the products are, within a
+/// few ulps of `powf` elsewhere, with `powf`'s special values; tree and
+/// tape agree exactly (`value`).
+#[test]
+fn small_integer_powers_are_products_within_ulps_of_powf() {
+    let v = |t: &str, x: f64| value(t, [x, 0.0, 0.0]);
+    assert_eq!(v("x^4", 3.0), 81.0);
+    assert_eq!(v("x^3", -2.0), -8.0);
+    assert_eq!(v("x^-3", 2.0), 0.125);
+    assert_eq!(v("x^0", 0.0), 1.0);
+    assert_eq!(v("x^0", f64::NAN), 1.0);
+    assert_eq!(v("x^-2", 0.0), f64::INFINITY);
+    assert_eq!(v("x^3", -0.0).to_bits(), (-0.0f64).to_bits());
+    assert!(v("x^5", f64::NAN).is_nan());
+    for x in [1.1, 0.37, -1.7, 123.456, 2.5e-3] {
+        for n in [-16, -7, -1, 1, 3, 4, 5, 6, 9, 16] {
+            let (got, want) = (v(&format!("x^{n}"), x), x.powf(f64::from(n)));
+            assert!((got - want).abs() <= 8.0 * f64::EPSILON * want.abs(), "{x}^{n}: {got} vs powf {want}");
+        }
+        // Beyond 16, and for a fractional exponent, `powf` itself.
+        assert_eq!(v("x^17", x), x.powf(17.0));
+        assert!(same(v("x^2.5", x), x.powf(2.5)), "{x}^2.5");
+    }
+}
+
 #[test]
 fn relational_and_logical_operators_are_n_ary_as_sbml_defines_them() {
     let v = |t: &str| value(t, [0.0; 3]);
