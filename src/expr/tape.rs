@@ -100,6 +100,17 @@ pub struct Tape {
     /// (from position `hoisted`).
     prelude: Vec<Instr>,
     hoisted: usize,
+    /// Names the constants' current values (unique in the process, new at
+    /// each [`Tape::set_parameters`]): registers that hold them, tagged
+    /// with it, need not be written again ([`Tape::eval_tagged`]).
+    generation: u64,
+}
+
+/// The next [`Tape`] constants' generation (0 tags registers that hold none).
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The registers of one evaluation of a [`Tape`] (make one per thread with
@@ -137,6 +148,7 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
                 params: Vec::new(),
                 prelude: Vec::new(),
                 hoisted: 0,
+                generation: 0,
             },
             parameters: Vec::new(),
         }
@@ -206,6 +218,7 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
         tape.consts.extend(prelude.iter().map(|ins| (ins.dst, 0.0)));
         tape.prelude = prelude;
         tape.run_prelude();
+        tape.generation = next_generation();
         tape
     }
 
@@ -402,6 +415,31 @@ impl Tape {
         self.run_regs(vars, time, regs);
     }
 
+    /// [`Tape::eval_in`] into registers that may already hold this tape's
+    /// constants: `tag` says whose they hold (0: none) and is set to this
+    /// tape's. A caller that keeps registers per tape (a pool) skips
+    /// writing the constants, which on a small model costs as much as the
+    /// evaluation itself. The instructions never write a constant's
+    /// register, so the registers keep them from one evaluation to the next.
+    ///
+    /// # Panics
+    ///
+    /// As [`Tape::eval_in`].
+    pub fn eval_tagged(&self, vars: &[f64], time: f64, regs: &mut [f64], tag: &mut u64) {
+        if *tag != self.generation {
+            for &(r, v) in &self.consts {
+                regs[r as usize] = v;
+            }
+            *tag = self.generation;
+        }
+        self.run_regs(vars, time, regs);
+    }
+
+    /// The generation of the constants' values (see [`Tape::eval_tagged`]).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Root `k`'s value in registers filled by [`Tape::eval_in`].
     #[inline]
     pub fn root_in(&self, regs: &[f64], k: usize) -> f64 {
@@ -452,6 +490,7 @@ impl Tape {
         if !self.prelude.is_empty() {
             self.run_prelude();
         }
+        self.generation = next_generation();
     }
 
     /// Whether the tape reads parameter `k` ([`TapeBuilder::with_parameters`]).

@@ -33,7 +33,7 @@
 use super::build::expression_slots;
 use super::eval::Modes;
 use super::expression::{Expressions, Unit as ExprUnit};
-use super::kinetics::{with_buffer, with_vars};
+use super::kinetics::eval_tape;
 use super::resolve::Resolver;
 use super::sensitivity::{Root, SwitchRates, Watch};
 use super::Model;
@@ -300,12 +300,7 @@ impl ModelEvent {
 
     /// The trigger's value at `(t, y)`.
     fn holds(&self, t: f64, y: &[f64], inputs: &[f64]) -> bool {
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.tape.register_count(), |regs| {
-                self.tape.eval_in(vars, t, regs);
-                truth(self.tape.root_in(regs, 0))
-            })
-        })
+        eval_tape(&self.tape, t, y, inputs, |regs| truth(self.tape.root_in(regs, 0)))
     }
 
     /// Atom `j`'s root function at `(t, y)`, its sign made that of the
@@ -313,39 +308,28 @@ impl ModelEvent {
     /// the far side of a crossing is a point where the atom has changed,
     /// even where `a − b` is exactly 0 at `a > b`).
     pub(crate) fn atom(&self, j: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.tape.register_count(), |regs| {
-                self.tape.eval_in(vars, t, regs);
-                let g = self.tape.root_in(regs, 1 + 2 * j);
-                let holds = truth(self.tape.root_in(regs, 2 + 2 * j));
-                let g = if g.is_nan() { -1.0 } else { g };
-                if holds {
-                    g.max(f64::MIN_POSITIVE)
-                } else {
-                    g.min(-f64::MIN_POSITIVE)
-                }
-            })
+        eval_tape(&self.tape, t, y, inputs, |regs| {
+            let g = self.tape.root_in(regs, 1 + 2 * j);
+            let holds = truth(self.tape.root_in(regs, 2 + 2 * j));
+            let g = if g.is_nan() { -1.0 } else { g };
+            if holds {
+                g.max(f64::MIN_POSITIVE)
+            } else {
+                g.min(-f64::MIN_POSITIVE)
+            }
         })
     }
 
     /// The assignments' values at `(t, y)`.
     fn values(&self, t: f64, y: &[f64], inputs: &[f64]) -> Vec<f64> {
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.values.register_count(), |regs| {
-                self.values.eval_in(vars, t, regs);
-                (0..self.assignments.len()).map(|k| self.values.root_in(regs, k)).collect()
-            })
+        eval_tape(&self.values, t, y, inputs, |regs| {
+            (0..self.assignments.len()).map(|k| self.values.root_in(regs, k)).collect()
         })
     }
 
     /// `(delay, priority)` at `(t, y)`; 0 where the event has none.
     fn timing(&self, t: f64, y: &[f64], inputs: &[f64]) -> (f64, f64) {
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.timing.register_count(), |regs| {
-                self.timing.eval_in(vars, t, regs);
-                (self.timing.root_in(regs, 0), self.timing.root_in(regs, 1))
-            })
-        })
+        eval_tape(&self.timing, t, y, inputs, |regs| (self.timing.root_in(regs, 0), self.timing.root_in(regs, 1)))
     }
 }
 
@@ -984,11 +968,8 @@ impl Model {
                 Some(v) => v,
                 None => e.values(t, y, inputs),
             };
-            let scales: Vec<f64> = with_vars(y, inputs, |vars| {
-                with_buffer(e.timing.register_count(), |regs| {
-                    e.timing.eval_in(vars, t, regs);
-                    (0..e.assignments.len()).map(|k| e.timing.root_in(regs, 2 + k)).collect()
-                })
+            let scales: Vec<f64> = eval_tape(&e.timing, t, y, inputs, |regs| {
+                (0..e.assignments.len()).map(|k| e.timing.root_in(regs, 2 + k)).collect()
             });
             for ((&(i, _), v), s) in e.assignments.iter().zip(values).zip(scales) {
                 y[i] = v * s;

@@ -348,53 +348,31 @@ fn lock_relations(e: &Expr, switches: &[Expr], modes: &mut Vec<(crate::expr::Op,
     }
 }
 
-/// Runs `f` with the variables `[y | u]` (state, then inputs: the slots
-/// expression tapes read) in a reused buffer.
-#[inline]
-pub(crate) fn with_vars<R>(y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
-    with_buffer(y.len() + inputs.len(), |vars| {
-        vars[..y.len()].copy_from_slice(y);
-        vars[y.len()..].copy_from_slice(inputs);
-        f(vars)
-    })
-}
-
 impl ExpressionBlock {
     /// Switching function `i` at `(t, y)` with `inputs`.
     pub(crate) fn switch_value(&self, i: usize, t: f64, y: &[f64], inputs: &[f64]) -> f64 {
         let tape = &self.switch_tapes[i];
-        with_vars(y, inputs, |vars| {
-            with_buffer(tape.register_count(), |regs| {
-                tape.eval_in(vars, t, regs);
-                tape.root_in(regs, 0)
-            })
-        })
+        eval_tape(tape, t, y, inputs, |regs| tape.root_in(regs, 0))
     }
 
     /// Adds `ν · r_p` of every expression process to `dy`.
     fn add_rhs(&self, t: f64, y: &[f64], inputs: &[f64], dy: &mut [f64]) {
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.rates.register_count(), |regs| {
-                self.rates.eval_in(vars, t, regs);
-                for (k, changes) in self.changes.iter().enumerate() {
-                    let r = self.rates.root_in(regs, k);
-                    for &(i, nu) in changes {
-                        dy[i] += nu * r;
-                    }
+        eval_tape(&self.rates, t, y, inputs, |regs| {
+            for (k, changes) in self.changes.iter().enumerate() {
+                let r = self.rates.root_in(regs, k);
+                for &(i, nu) in changes {
+                    dy[i] += nu * r;
                 }
-            })
+            }
         })
     }
 
     /// Writes the rate of every expression process into `rates`.
     fn rates(&self, t: f64, y: &[f64], inputs: &[f64], rates: &mut [f64]) {
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.rates.register_count(), |regs| {
-                self.rates.eval_in(vars, t, regs);
-                for (k, &p) in self.process.iter().enumerate() {
-                    rates[p] = self.rates.root_in(regs, k);
-                }
-            })
+        eval_tape(&self.rates, t, y, inputs, |regs| {
+            for (k, &p) in self.process.iter().enumerate() {
+                rates[p] = self.rates.root_in(regs, k);
+            }
         })
     }
 
@@ -403,32 +381,26 @@ impl ExpressionBlock {
         if !self.reads_time {
             return;
         }
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.time_partials.register_count(), |regs| {
-                self.time_partials.eval_in(vars, t, regs);
-                for (m, changes) in self.time_changes.iter().enumerate() {
-                    let g = self.time_partials.root_in(regs, m);
-                    for &(i, nu) in changes {
-                        ft[i] += nu * g;
-                    }
+        eval_tape(&self.time_partials, t, y, inputs, |regs| {
+            for (m, changes) in self.time_changes.iter().enumerate() {
+                let g = self.time_partials.root_in(regs, m);
+                for &(i, nu) in changes {
+                    ft[i] += nu * g;
                 }
-            })
+            }
         })
     }
 
     /// Adds the partials through their plans.
     fn add_jacobian(&self, t: f64, y: &[f64], inputs: &[f64], jac_plan: &[PlanEntry], out: &mut [f64], sparse: bool) {
-        with_vars(y, inputs, |vars| {
-            with_buffer(self.partials.register_count(), |regs| {
-                self.partials.eval_in(vars, t, regs);
-                for (m, plan) in self.plans.iter().enumerate() {
-                    let g = self.partials.root_in(regs, m);
-                    for e in &jac_plan[plan.clone()] {
-                        let at = if sparse { e.sparse } else { e.dense } as usize;
-                        out[at] += e.scale * g;
-                    }
+        eval_tape(&self.partials, t, y, inputs, |regs| {
+            for (m, plan) in self.plans.iter().enumerate() {
+                let g = self.partials.root_in(regs, m);
+                for e in &jac_plan[plan.clone()] {
+                    let at = if sparse { e.sparse } else { e.dense } as usize;
+                    out[at] += e.scale * g;
                 }
-            })
+            }
         })
     }
 }
@@ -486,6 +458,54 @@ fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
 thread_local! {
     /// Buffers [`with_buffer`] lends out, kept for the next call on this thread.
     static BUFFERS: std::cell::RefCell<Vec<Vec<f64>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+thread_local! {
+    /// Registers [`eval_tape`] lends out, each tagged with the generation of
+    /// the tape constants it holds ([`Tape::eval_tagged`]), kept for the
+    /// next call on this thread.
+    static REGISTERS: std::cell::RefCell<Vec<(u64, Vec<f64>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Most registers [`eval_tape`] keeps per thread: a run evaluates a few
+/// tapes in turn (rates, partials, switching functions, triggers); past
+/// this many, one is taken over and its constants rewritten.
+const MAX_POOLED_REGISTERS: usize = 8;
+
+/// Evaluates `tape` at `(t, [y | inputs])` (state, then inputs: the slots
+/// expression tapes read) and runs `f` on its registers
+/// (read the roots with [`Tape::root_in`]). The registers come from a
+/// per-thread pool that keeps them per tape, so that the tape's constants
+/// are written once, not at every call; nothing is allocated once the pool
+/// holds them.
+pub(crate) fn eval_tape<R>(tape: &Tape, t: f64, y: &[f64], inputs: &[f64], f: impl FnOnce(&[f64]) -> R) -> R {
+    let generation = tape.generation();
+    let (mut tag, mut regs) = REGISTERS.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        match pool.iter().position(|(tag, _)| *tag == generation) {
+            Some(i) => pool.swap_remove(i),
+            None if pool.len() >= MAX_POOLED_REGISTERS => pool.swap_remove(0),
+            None => (0, Vec::new()),
+        }
+    });
+    // The registers, then the variables `[y | u]`.
+    let n = tape.register_count();
+    let len = n + y.len() + inputs.len();
+    if regs.len() < len {
+        regs.resize(len, 0.0);
+    }
+    let (registers, vars) = regs.split_at_mut(n);
+    vars[..y.len()].copy_from_slice(y);
+    vars[y.len()..y.len() + inputs.len()].copy_from_slice(inputs);
+    tape.eval_tagged(vars, t, registers, &mut tag);
+    let out = f(registers);
+    REGISTERS.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if pool.len() < MAX_POOLED_REGISTERS {
+            pool.push((tag, regs));
+        }
+    });
+    out
 }
 
 /// Runs `f` with a scratch slice of length `len` (contents unspecified)

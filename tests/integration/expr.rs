@@ -1132,3 +1132,38 @@ fn tape_parameters_update_without_recompiling_to_the_bit_of_a_new_compile() {
     assert!(Tape::compile(std::slice::from_ref(&e), bind).is_err());
     assert!(Tape::compile_with_parameters(std::slice::from_ref(&e), bind, &[1.0]).is_err());
 }
+
+/// Registers tagged with a tape's constants (`Tape::eval_tagged`, the
+/// per-thread pool the model evaluates its tapes with) are reused only
+/// while those constants stand: new parameter values, or another tape,
+/// write them again.
+#[test]
+fn tagged_registers_follow_the_tapes_parameters() {
+    let p = |k| Expr::var(&sasp::expr::parameter_name(k));
+    let cube = Expr::binary(Op::Power, p(1), Expr::Num(3.0));
+    let e = Expr::binary(
+        Op::Plus,
+        Expr::binary(Op::Times, Expr::var("x"), p(0)),
+        Expr::binary(Op::Times, Expr::Num(2.0), cube),
+    );
+    let mut tape = Tape::compile_with_parameters(std::slice::from_ref(&e), slot, &[3.0, 2.0]).unwrap();
+    let other = Tape::compile(&[Expr::parse("x + 100").unwrap()], slot).unwrap();
+    let mut regs = vec![0.0; tape.register_count().max(other.register_count())];
+    let mut tag = 0;
+    let vars = [5.0, 0.0, 0.0];
+    let mut value = |tape: &Tape, tag: &mut u64| {
+        tape.eval_tagged(&vars, 0.0, &mut regs, tag);
+        tape.root_in(&regs, 0)
+    };
+    assert_eq!(value(&tape, &mut tag), 31.0);
+    assert_eq!(tag, tape.generation());
+    assert_eq!(value(&tape, &mut tag), 31.0);
+    tape.set_parameters(&[1.0, 3.0]);
+    assert_ne!(tag, tape.generation());
+    assert_eq!(value(&tape, &mut tag), 59.0);
+    assert_eq!(value(&other, &mut tag), 105.0);
+    assert_eq!(value(&tape, &mut tag), 59.0);
+    let copy = tape.clone();
+    assert_eq!(copy.generation(), tape.generation());
+    assert_eq!(value(&copy, &mut tag), 59.0);
+}
