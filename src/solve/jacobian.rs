@@ -72,6 +72,17 @@ fn compressed_columns(p: &SparsityPattern) -> (Vec<usize>, Vec<(usize, usize)>) 
 pub struct JacobianEvaluator {
     structure: JacobianStructure,
     n: usize,
+    /// What finite differences need, made at the first one: a system with
+    /// an analytic Jacobian (every model) never pays for the column
+    /// grouping, which on a small model costs as much as a few steps.
+    differences: Option<Differences>,
+    /// The Jacobian values (layout of `structure`).
+    pub values: Vec<f64>,
+}
+
+/// The column groups and buffers of finite-difference Jacobians.
+#[derive(Clone, Debug)]
+struct Differences {
     groups: Vec<Vec<usize>>,
     /// For a sparse structure, the entries of each column (compressed
     /// columns): those of column `j` are `by_column[col_start[j]..col_start[j + 1]]`,
@@ -83,8 +94,23 @@ pub struct JacobianEvaluator {
     y_pert: Vec<f64>,
     f_pert: Vec<f64>,
     f0: Vec<f64>,
-    /// The Jacobian values (layout of `structure`).
-    pub values: Vec<f64>,
+}
+
+impl Differences {
+    fn new(structure: &JacobianStructure, n: usize) -> Differences {
+        let (col_start, by_column) = match structure {
+            JacobianStructure::Sparse(p) => compressed_columns(p),
+            _ => (Vec::new(), Vec::new()),
+        };
+        Differences {
+            groups: column_groups(structure, n),
+            col_start,
+            by_column,
+            y_pert: vec![0.0; n],
+            f_pert: vec![0.0; n],
+            f0: vec![0.0; n],
+        }
+    }
 }
 
 impl JacobianEvaluator {
@@ -92,21 +118,7 @@ impl JacobianEvaluator {
     pub fn new<S: OdeSystem>(system: &S) -> JacobianEvaluator {
         let n = system.dimension();
         let structure = system.jacobian_structure();
-        let (col_start, by_column) = match &structure {
-            JacobianStructure::Sparse(p) => compressed_columns(p),
-            _ => (Vec::new(), Vec::new()),
-        };
-        JacobianEvaluator {
-            groups: column_groups(&structure, n),
-            col_start,
-            by_column,
-            values: vec![0.0; structure.len(n)],
-            structure,
-            n,
-            y_pert: vec![0.0; n],
-            f_pert: vec![0.0; n],
-            f0: vec![0.0; n],
-        }
+        JacobianEvaluator { values: vec![0.0; structure.len(n)], structure, n, differences: None }
     }
 
     /// The storage structure.
@@ -121,45 +133,47 @@ impl JacobianEvaluator {
         if system.jacobian(t, y, &mut self.values) {
             return;
         }
+        let (structure, n) = (&self.structure, self.n);
+        let d = self.differences.get_or_insert_with(|| Differences::new(structure, n));
         let f0 = match f0 {
             Some(f0) => {
-                self.f0.copy_from_slice(f0);
-                &self.f0
+                d.f0.copy_from_slice(f0);
+                &d.f0
             }
             None => {
-                system.rhs(t, y, &mut self.f0);
+                system.rhs(t, y, &mut d.f0);
                 stats.rhs_evals += 1;
-                &self.f0
+                &d.f0
             }
         };
         // Forward differences, h_j = √ε · max(|y_j|, 1e-5) (signed like y_j).
         let sqrt_eps = f64::EPSILON.sqrt();
         self.values.fill(0.0);
-        for g in 0..self.groups.len() {
-            self.y_pert.copy_from_slice(y);
-            for &j in &self.groups[g] {
+        for group in &d.groups {
+            d.y_pert.copy_from_slice(y);
+            for &j in group {
                 let h = sqrt_eps * y[j].abs().max(1e-5);
-                self.y_pert[j] = y[j] + h;
+                d.y_pert[j] = y[j] + h;
             }
-            system.rhs(t, &self.y_pert, &mut self.f_pert);
+            system.rhs(t, &d.y_pert, &mut d.f_pert);
             stats.rhs_evals += 1;
-            for &j in &self.groups[g] {
-                let h = self.y_pert[j] - y[j];
-                match &self.structure {
+            for &j in group {
+                let h = d.y_pert[j] - y[j];
+                match structure {
                     JacobianStructure::Dense => {
-                        for i in 0..self.n {
-                            self.values[j * self.n + i] = (self.f_pert[i] - f0[i]) / h;
+                        for i in 0..n {
+                            self.values[j * n + i] = (d.f_pert[i] - f0[i]) / h;
                         }
                     }
                     JacobianStructure::Banded { lower, upper } => {
                         let layout = BandedLayout { lower: *lower, upper: *upper };
-                        for i in j.saturating_sub(*upper)..(j + lower + 1).min(self.n) {
-                            self.values[layout.index(i, j)] = (self.f_pert[i] - f0[i]) / h;
+                        for i in j.saturating_sub(*upper)..(j + lower + 1).min(n) {
+                            self.values[layout.index(i, j)] = (d.f_pert[i] - f0[i]) / h;
                         }
                     }
                     JacobianStructure::Sparse(_) => {
-                        for &(i, k) in &self.by_column[self.col_start[j]..self.col_start[j + 1]] {
-                            self.values[k] = (self.f_pert[i] - f0[i]) / h;
+                        for &(i, k) in &d.by_column[d.col_start[j]..d.col_start[j + 1]] {
+                            self.values[k] = (d.f_pert[i] - f0[i]) / h;
                         }
                     }
                 }
