@@ -497,7 +497,7 @@ pub(crate) fn eval_tape<R>(tape: &Tape, t: f64, y: &[f64], inputs: &[f64], f: im
     let (registers, vars) = regs.split_at_mut(n);
     vars[..y.len()].copy_from_slice(y);
     vars[y.len()..y.len() + inputs.len()].copy_from_slice(inputs);
-    tape.eval_tagged(vars, t, registers, &mut tag);
+    tape.eval_tagged(&vars[..y.len() + inputs.len()], t, registers, &mut tag);
     let out = f(registers);
     REGISTERS.with(|pool| {
         let mut pool = pool.borrow_mut();

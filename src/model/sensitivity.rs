@@ -296,22 +296,26 @@ impl Model {
         let mut last = norm(&variational, t, &z, &mut dz);
         let mut span = 1.0;
         let inputs = system.inputs();
-        let sides = |t: f64, y: &[f64]| -> Result<Vec<bool>> {
-            Ok(switch_values(self, t, y, inputs)?.into_iter().map(|g| g > 0.0).collect())
+        // Which side each switching function is on; `None` where one is at
+        // exactly 0 (resting there, a plain run would read its relation
+        // one-sided: the run with sensitivities checks it).
+        let sides = |t: f64, y: &[f64]| -> Result<Option<Vec<bool>>> {
+            let g = switch_values(self, t, y, inputs)?;
+            Ok((!g.contains(&0.0)).then(|| g.into_iter().map(|g| g > 0.0).collect()))
         };
         while last > 1.0 && span <= 1e12 {
             // A leg without events whose rates keep their formulas is one
             // plain run; otherwise (or if that fails at a switch) it is a
             // run of `sensitivities_from`, which stops at every root.
-            let plain = if self.events.is_empty() {
-                let before = sides(t, &z[..n])?;
+            let before = if self.events.is_empty() { sides(t, &z[..n])? } else { None };
+            let plain = if let Some(before) = before {
                 let run = variational
                     .stepper_from(t, &z, options)
                     .and_then(|stepper| crate::solve::solve(&variational, stepper, t, &z, t0 + span, &[t0 + span]));
                 match run {
                     Ok(solution) => {
                         let end = solution.state(solution.t.len() - 1).to_vec();
-                        (sides(t0 + span, &end[..n])? == before).then_some(end)
+                        (sides(t0 + span, &end[..n])?.as_ref() == Some(&before)).then_some(end)
                     }
                     Err(e) if self.switching_functions().is_empty() => return Err(e),
                     Err(_) => None,
@@ -657,34 +661,26 @@ impl Jumps {
             }
         }
         // The sides are read against the sensitivities as they now are.
-        self.refuse_moving_rest(model, watch, t, y, s, &f_after, inputs)?;
+        self.refuse_moving_rest(model, watch, t, s, &f_after)?;
         Ok(jump.is_some())
     }
 
     /// Refuses a switching function resting at exactly 0 (see [`Watch`]'s
     /// `rest`) that reads time, a state not held, or one the directions
-    /// `s` move: its relation would then leave 0 unwatched (a state at rest
-    /// now may move later) or jump with the parameters (no derivative).
-    /// One that reads only inputs and held states the directions leave
-    /// alone keeps its relation's value, with no derivative to add.
-    #[allow(clippy::too_many_arguments)]
-    fn refuse_moving_rest(
-        &self,
-        model: &Model,
-        watch: &Watch,
-        t: f64,
-        y: &[f64],
-        s: &[f64],
-        f: &[f64],
-        inputs: &[f64],
-    ) -> Result<()> {
-        let n = y.len();
+    /// `s` move — by what it reads, not by its derivatives' values at this
+    /// instant (`A·B` with `A = B = 0` has a zero gradient and still leaves
+    /// 0 as soon as they grow): its relation would then leave 0 unwatched
+    /// or jump with the parameters (no derivative). One that reads only
+    /// inputs and held states the directions leave alone keeps its
+    /// relation's value, with no derivative to add.
+    fn refuse_moving_rest(&self, model: &Model, watch: &Watch, t: f64, s: &[f64], f: &[f64]) -> Result<()> {
+        let n = f.len();
         for i in (0..watch.rest.len()).filter(|&i| watch.rest[i]) {
-            let (grad, g_t) = self.switches.0[i].at(model, t, y, inputs)?;
-            let moves = g_t != 0.0
-                || grad.iter().any(|&(j, d)| {
-                    d != 0.0 && (!self.held.contains(&j) || f[j] != 0.0 || s.chunks_exact(n).any(|sk| sk[j] != 0.0))
-                });
+            let g = &self.switches.0[i];
+            let moves = g.time != Expr::Num(0.0)
+                || g.states
+                    .iter()
+                    .any(|&(j, _)| !self.held.contains(&j) || f[j] != 0.0 || s.chunks_exact(n).any(|sk| sk[j] != 0.0));
             if moves {
                 return Err(SaspError::unsupported(
                     "sensitivities (forward or adjoint) where a rate's relation rests at its threshold and reads time, a state that may move or one the parameters move (its value jumps there: no derivative)",

@@ -201,3 +201,57 @@ fn sensitivities_refuse_a_relation_resting_at_its_threshold_that_moves_with_a_pa
         }
     }
 }
+
+/// A relation resting at 0 whose gradient vanishes there but which reads
+/// moving states (`A·B > 0` with `A = B = 0`, `A' = B' = 1`): it leaves 0
+/// at once (`A·B = t²`), unwatched by a root finder that needs a sign
+/// change, so runs with sensitivities refuse it (a check on the gradient's
+/// value had let it pass and locked `A·B > 0` false: `y(1) = 0` for 1).
+/// The plain run reads the relation as it is: `y(1) = 1`. A steady state
+/// with sensitivities refuses a relation resting on a parameter that is a
+/// direction, as the runs it is made of do.
+#[test]
+fn sensitivities_refuse_a_resting_relation_that_reads_moving_states_or_a_direction() {
+    let product = "<apply><gt/><apply><times/><ci>A</ci><ci>B</ci></apply><cn>0</cn></apply>";
+    let xml = sbml_model(
+        &[("y", 0.0, false), ("A", 0.0, false), ("B", 0.0, false), ("c", 1.0, true)],
+        &[("y", &piecewise("<ci>c</ci>", product, "<cn>0</cn>")), ("A", "<cn>1</cn>"), ("B", "<cn>1</cn>")],
+        "",
+    );
+    let doc = sasp::sbml::read::read_str(&xml, "<test>").unwrap();
+    let import = Import::with_sensitivities(&doc, "<test>", &["c".to_string()]).unwrap();
+    let m = &import.model;
+    let options = Options { rtol: 1e-8, ..Options::default() };
+    let plain = m.simulate(&[1.0], Method::Rodas5p, &options).unwrap();
+    let y = m.index_of("y").unwrap();
+    assert!((plain.state(0)[y] - 1.0).abs() < 1e-6, "y(1) = {}", plain.state(0)[y]);
+    let (t0, y0) = (m.initial_time(), m.initial_state());
+    let e = m
+        .sensitivities_from(t0, &y0, import.initial_sensitivities(), &[1.0], import.zero_rate_states(), &options)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rests at its threshold") && e.contains("A * B"), "{e}");
+
+    let xml = sbml_model(
+        &[("y", 0.0, false), ("k", 0.0, true)],
+        &[(
+            "y",
+            &format!(
+                "<apply><minus/>{}<ci>y</ci></apply>",
+                piecewise("<cn>1</cn>", "<apply><gt/><ci>k</ci><cn>0</cn></apply>", "<cn>2</cn>")
+            ),
+        )],
+        "",
+    );
+    let doc = sasp::sbml::read::read_str(&xml, "<test>").unwrap();
+    let import = Import::with_sensitivities(&doc, "<test>", &["k".to_string()]).unwrap();
+    let m = &import.model;
+    let (t0, y0) = (m.initial_time(), m.initial_state());
+    let e = m
+        .steady_state_sensitivities(t0, &y0, import.initial_sensitivities(), import.zero_rate_states(), &options)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rests at its threshold"), "{e}");
+}
