@@ -51,6 +51,22 @@ struct Instr {
     len: u32,
 }
 
+impl Instr {
+    /// The registers the instruction reads (`args`: the tape's argument
+    /// lists); a variable, the time and a `Powi`'s exponent are none.
+    fn reads<'a>(&self, args: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        let (list, pair, count): (&[u32], [u32; 2], usize) = match self.code {
+            Code::Var | Code::Time => (&[], [0, 0], 0),
+            Code::Nary(_) | Code::Piecewise => {
+                (&args[self.start as usize..(self.start + self.len) as usize], [0, 0], 0)
+            }
+            Code::Neg | Code::Unary(_) | Code::Powi => (&[], [self.a, 0], 1),
+            Code::Add | Code::Sub | Code::Mul | Code::Div | Code::Binary(_) => (&[], [self.a, self.b], 2),
+        };
+        list.iter().copied().chain(pair.into_iter().take(count))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Key {
     Num(u64),
@@ -182,13 +198,8 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
         }
         let (mut prelude, mut code) = (Vec::new(), Vec::new());
         for ins in std::mem::take(&mut tape.code) {
-            let reads: &[u32] = match ins.code {
-                Code::Var | Code::Time => &[],
-                Code::Nary(_) | Code::Piecewise => &tape.args[ins.start as usize..(ins.start + ins.len) as usize],
-                Code::Neg | Code::Unary(_) | Code::Powi => std::slice::from_ref(&ins.a),
-                _ => &[ins.a, ins.b],
-            };
-            let hoist = !matches!(ins.code, Code::Var | Code::Time) && reads.iter().all(|&r| invariant[r as usize]);
+            let hoist =
+                !matches!(ins.code, Code::Var | Code::Time) && ins.reads(&tape.args).all(|r| invariant[r as usize]);
             if hoist {
                 invariant[ins.dst as usize] = true;
                 prelude.push(ins);
@@ -201,17 +212,10 @@ impl<F: Fn(&str) -> Option<usize>> TapeBuilder<F> {
         // `n_vars`, and the prelude reads no variable.
         let regs_ok = |r: u32| (r as usize) < tape.n_regs;
         for (ins, in_prelude) in code.iter().map(|i| (i, false)).chain(prelude.iter().map(|i| (i, true))) {
-            let reads: &[u32] = match ins.code {
-                Code::Var => {
-                    assert!(!in_prelude && (ins.a as usize) < tape.n_vars, "tape: variable slot out of range");
-                    &[]
-                }
-                Code::Time => &[],
-                Code::Nary(_) | Code::Piecewise => &tape.args[ins.start as usize..(ins.start + ins.len) as usize],
-                Code::Neg | Code::Unary(_) | Code::Powi => std::slice::from_ref(&ins.a),
-                _ => &[ins.a, ins.b],
-            };
-            assert!(regs_ok(ins.dst) && reads.iter().all(|&r| regs_ok(r)), "tape: register out of range");
+            if ins.code == Code::Var {
+                assert!(!in_prelude && (ins.a as usize) < tape.n_vars, "tape: variable slot out of range");
+            }
+            assert!(regs_ok(ins.dst) && ins.reads(&tape.args).all(regs_ok), "tape: register out of range");
         }
         tape.code = code;
         tape.hoisted = tape.consts.len();
