@@ -579,6 +579,10 @@ pub struct SolveError {
     pub component: Option<usize>,
     /// Its name, where known.
     pub component_name: Option<String>,
+    /// Its value in the last accepted state, where it dominated the last
+    /// rejected step or Newton correction (a value grown by orders of
+    /// magnitude points to a solution that blows up).
+    pub component_value: Option<f64>,
     /// Weighted norms of the Newton corrections of the last failed Newton
     /// attempt (at most [`NEWTON_HISTORY`]).
     pub newton_history: Vec<f64>,
@@ -601,6 +605,7 @@ impl SolveError {
             h,
             component: None,
             component_name: None,
+            component_value: None,
             newton_history: Vec::new(),
             rejections: 0,
             attempts: 0,
@@ -656,9 +661,11 @@ impl std::fmt::Display for SolveError {
                 }
                 _ => "dominated the last rejected step",
             };
+            let value = self.component_value.map_or(String::new(), |v| format!(" = {v:.3e}"));
             match &self.component_name {
-                Some(name) => write!(f, "; component {i} ('{}') {role}", printable(name))?,
-                None => write!(f, "; component {i} {role}")?,
+                Some(name) => write!(f, "; component {i} ('{}'{value}) {role}", printable(name))?,
+                None if value.is_empty() => write!(f, "; component {i} {role}")?,
+                None => write!(f, "; component {i} ({}) {role}", value.trim_start_matches(" = "))?,
             }
         }
         if self.attempts > 0 {

@@ -609,7 +609,7 @@ impl Ark {
         loop {
             if self.stats.steps + self.stats.rejected >= self.opt.max_steps {
                 let kind = SolveErrorKind::TooManySteps { max_steps: self.opt.max_steps, t_end };
-                return Err(self.log.error(Some(kind), self.name(), implicit, t, self.h, None).into());
+                return Err(self.log.error(Some(kind), self.name(), implicit, t, self.h, &self.y).into());
             }
             // Fixed steps are shortened only after a Newton failure.
             let proposed = match self.opt.fixed_step {
@@ -620,7 +620,7 @@ impl Ark {
             let lands = t + proposed >= t_end - 1e-12 * (t_end - t).abs().max(h_min(t));
             let h = if lands { t_end - t } else { proposed };
             if h <= h_min(t) || !h.is_finite() {
-                return Err(self.log.error(None, self.name(), implicit, t, h, None).into());
+                return Err(self.log.error(None, self.name(), implicit, t, h, &self.y).into());
             }
             if !self.jac_valid {
                 self.evaluate_jacobian(implicit, t);

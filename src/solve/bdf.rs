@@ -676,7 +676,9 @@ impl Bdf {
             _ => None,
         };
         let name = self.name();
-        self.log.error(kind, name, system, self.t, self.h, condition).into()
+        let mut e = self.log.error(kind, name, system, self.t, self.h, &self.d[..self.n]);
+        e.condition = e.condition.or(condition);
+        e.into()
     }
 }
 

@@ -323,7 +323,7 @@ impl Stepper for Dop853 {
         let mut rejected_last = false;
         loop {
             let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)
-                .map_err(|(kind, h)| self.log.error(kind, "dop853", system, self.t, h, None))?;
+                .map_err(|(kind, h)| self.log.error(kind, "dop853", system, self.t, h, &self.y))?;
             // Stages 2..12 (stage s is k[s-1]; stage 11 goes to slot 1, stage 12 to slot 2
             // after k2, k3 are no longer needed, as in DOP853).
             self.stage(system, h, C2, &[(0, A21)], 1);

@@ -171,7 +171,7 @@ impl Stepper for Dopri5 {
         let mut rejected_last = false;
         loop {
             let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)
-                .map_err(|(kind, h)| self.log.error(kind, "dopri5", system, self.t, h, None))?;
+                .map_err(|(kind, h)| self.log.error(kind, "dopri5", system, self.t, h, &self.y))?;
             self.stages(system, h);
             let err = error_norm(&self.err, &self.y, &self.y_new, &self.opt);
             if !err.is_finite() {

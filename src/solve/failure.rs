@@ -100,8 +100,10 @@ impl FailureLog {
     /// The error for a failure in `method` at `(t, h)`: `kind` when given,
     /// else what the last rejections point to (step size underflow after
     /// error-test failures, Newton failures, a singular matrix or a
-    /// non-finite right-hand side). `condition` is the iteration matrix's
-    /// estimated condition number, when the caller has one.
+    /// non-finite right-hand side). `y` is the last accepted state (the
+    /// failing component's value is reported). A caller that can estimate
+    /// the iteration matrix's condition number after a Newton failure sets
+    /// [`SolveError::condition`] itself.
     pub(crate) fn error<S: OdeSystem>(
         &self,
         kind: Option<SolveErrorKind>,
@@ -109,7 +111,7 @@ impl FailureLog {
         system: &S,
         t: f64,
         h: f64,
-        condition: Option<f64>,
+        y: &[f64],
     ) -> SolveError {
         let kind = kind.unwrap_or(match self.reason {
             Some(Rejection::Newton) => SolveErrorKind::NewtonFailed,
@@ -120,14 +122,15 @@ impl FailureLog {
         let mut e = SolveError::new(kind, method, t, h);
         e.component = self.component;
         e.component_name = self.component.map(|i| system.component_name(i));
+        // Its value where it dominated an error estimate or a Newton
+        // correction (not where its derivative or pivot failed).
+        if matches!(kind, SolveErrorKind::StepSizeUnderflow | SolveErrorKind::NewtonFailed) {
+            e.component_value = self.component.and_then(|i| y.get(i).copied());
+        }
         e.newton_history = self.failed[..self.failed_len].to_vec();
         e.rejections = self.recent.count_ones() as usize;
         e.attempts = self.attempts;
-        e.condition = match self.reason {
-            Some(Rejection::Singular) => Some(f64::INFINITY),
-            Some(Rejection::Newton) => condition,
-            _ => None,
-        };
+        e.condition = (self.reason == Some(Rejection::Singular)).then_some(f64::INFINITY);
         e
     }
 }

@@ -524,7 +524,7 @@ impl Stepper for Rosenbrock {
         let mut rejected_last = false;
         loop {
             let (h, lands) = next_step(&self.stats, &self.opt, self.t, self.h, t_stop)
-                .map_err(|(kind, h)| self.log.error(kind, self.tab.name, system, self.t, h, None))?;
+                .map_err(|(kind, h)| self.log.error(kind, self.tab.name, system, self.t, h, &self.y))?;
             let err = match self.attempt(system, h) {
                 Ok(err) if err.is_finite() => err,
                 failed => {

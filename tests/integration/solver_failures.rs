@@ -50,7 +50,9 @@ fn a_finite_time_blow_up_is_a_step_size_underflow_at_the_pole_blamed_on_the_blow
         assert!((e.t - 1.0).abs() < 1e-4, "the pole is at t = 1: {m}");
         assert!(e.h > 0.0 && e.h < 1e-12, "{m}");
         assert_eq!((e.component, e.component_name.as_deref()), (Some(0), Some("tumor")), "{m}");
-        assert!(m.starts_with("step size underflow at t = ") && m.contains("component 0 ('tumor')"), "{m}");
+        assert!(m.starts_with("step size underflow at t = ") && m.contains("component 0 ('tumor' = "), "{m}");
+        // y = 1/(1 − t) has grown from 1 by orders of magnitude near the pole.
+        assert!(e.component_value.is_some_and(|y| y > 1e3 && y.is_finite()), "{m}");
         assert!(e.newton_history.is_empty() && e.condition.is_none(), "{m}");
     }
     // The explicit methods and Rodas5P get there by rejections.
@@ -134,6 +136,7 @@ fn a_right_hand_side_that_turns_nan_is_found_at_its_time_and_component() {
         assert!((e.t - 0.5).abs() < 1e-6, "NaN from t = 0.5 on: {m}");
         assert_eq!((e.component, e.component_name.as_deref()), (Some(1), Some("y[1]")), "{m}");
         assert!(m.starts_with("non-finite right-hand side at t = ") && m.contains("component 1 ('y[1]')"), "{m}");
+        assert_eq!(e.component_value, None, "a finite value whose derivative is not: {m}");
     }
     // BDF evaluates its Jacobian at the predicted point of a step that
     // reaches past t = 0.5, and keeps that NaN Jacobian while it shrinks the
