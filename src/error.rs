@@ -661,11 +661,11 @@ impl std::fmt::Display for SolveError {
                 }
                 _ => "dominated the last rejected step",
             };
-            let value = self.component_value.map_or(String::new(), |v| format!(" = {v:.3e}"));
-            match &self.component_name {
-                Some(name) => write!(f, "; component {i} ('{}'{value}) {role}", printable(name))?,
-                None if value.is_empty() => write!(f, "; component {i} {role}")?,
-                None => write!(f, "; component {i} ({}) {role}", value.trim_start_matches(" = "))?,
+            match (&self.component_name, self.component_value) {
+                (Some(name), Some(v)) => write!(f, "; component {i} ('{}' = {v:.3e}) {role}", printable(name))?,
+                (Some(name), None) => write!(f, "; component {i} ('{}') {role}", printable(name))?,
+                (None, Some(v)) => write!(f, "; component {i} (= {v:.3e}) {role}")?,
+                (None, None) => write!(f, "; component {i} {role}")?,
             }
         }
         if self.attempts > 0 {

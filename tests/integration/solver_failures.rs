@@ -226,6 +226,15 @@ fn callers_that_know_the_components_can_name_them() {
     let bare = SolveError::new(SolveErrorKind::StepSizeUnderflow, "bdf", 1.0, 1e-16).name_components(|_| "x".into());
     assert_eq!(bare.component_name, None);
     assert_eq!(bare.to_string(), "step size underflow at t = 1: h = 1e-16 (bdf)");
+    // A component's value prints after its name, or alone without one.
+    let mut valued = SolveError::new(SolveErrorKind::StepSizeUnderflow, "bdf", 1.0, 1e-16);
+    (valued.component, valued.component_value) = (Some(2), Some(5.0e6));
+    assert_eq!(
+        valued.to_string(),
+        "step size underflow at t = 1: h = 1e-16 (bdf); component 2 (= 5.000e6) dominated the last rejected step"
+    );
+    let named = valued.name_components(|_| "tumor".into());
+    assert!(named.to_string().contains("component 2 ('tumor' = 5.000e6) dominated"), "{named}");
 }
 
 #[test]
