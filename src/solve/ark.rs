@@ -238,13 +238,7 @@ impl Ark {
         let jac = JacobianEvaluator::new(implicit);
         let linear = match (implicit.cell_layout(), jac.structure()) {
             (Some(layout), JacobianStructure::Sparse(pattern)) => {
-                if layout.cells() * layout.species != n {
-                    return Err(SaspError::InvalidOptions(format!(
-                        "cell layout {:?} × {} species does not cover the {n} components",
-                        layout.shape, layout.species
-                    )));
-                }
-                LinearSolve::Krylov(KrylovSolver::new(pattern, layout))
+                LinearSolve::Krylov(KrylovSolver::new(pattern, layout)?)
             }
             (_, structure) => LinearSolve::Direct(IterationMatrix::new(structure, n)),
         };
@@ -431,7 +425,7 @@ impl Ark {
                 // saves GMRES iterations that a stale one (`STALE_C` in
                 // krylov.rs, tuned for BDF's fewer solves per h) would cost.
                 if hg != self.factored_for {
-                    k.invalidate();
+                    k.discard_preconditioner();
                 }
                 k.prepare(&self.jac.values, hg, &mut self.stats)
             }
@@ -496,11 +490,7 @@ impl Ark {
             match &mut self.linear {
                 LinearSolve::Direct(matrix) => matrix.solve(&mut self.delta, &mut self.stats),
                 LinearSolve::Krylov(solver) => {
-                    let JacobianStructure::Sparse(pattern) = self.jac.structure() else {
-                        unreachable!("Ark::new chose Krylov for a sparse structure")
-                    };
                     if !solver.solve(
-                        pattern,
                         &self.jac.values,
                         &mut self.delta,
                         &self.weights,
