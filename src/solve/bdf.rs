@@ -519,19 +519,17 @@ impl Bdf {
     fn predict(&mut self, q: usize) {
         let n = self.n;
         let alpha = alpha(q);
-        self.y_pred.fill(0.0);
+        self.y_pred.copy_from_slice(&self.d[..n]);
         self.psi.fill(0.0);
-        for j in 0..=q {
-            let g = if j == 0 { 0.0 } else { gamma(j) / alpha };
+        for j in 1..=q {
+            let g = gamma(j) / alpha;
             let dj = &self.d[j * n..(j + 1) * n];
-            for i in 0..n {
-                self.y_pred[i] += dj[i];
-                self.psi[i] += g * dj[i];
+            for ((y, psi), &d) in self.y_pred.iter_mut().zip(&mut self.psi).zip(dj) {
+                *y += d;
+                *psi += g * d;
             }
         }
-        for i in 0..n {
-            self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y_pred[i].abs());
-        }
+        self.opt.atol.weights(self.opt.rtol, &self.y_pred, &mut self.scale);
     }
 
     /// Phase 2, the corrector: solves `y − c·f(t_new, y) = y⁰ − ψ`
@@ -579,9 +577,7 @@ impl Bdf {
     /// ‖err‖ = C_{q+1} · ‖y − y⁰‖,   C_{q+1} = κ_q γ_q + 1/(q + 1).
     /// ```
     fn local_error(&mut self, q: usize) -> f64 {
-        for i in 0..self.n {
-            self.scale[i] = 1.0 / (self.opt.atol.get(i) + self.opt.rtol * self.y[i].abs());
-        }
+        self.opt.atol.weights(self.opt.rtol, &self.y, &mut self.scale);
         error_const(q) * self.rms(&self.corr)
     }
 
@@ -604,9 +600,9 @@ impl Bdf {
         }
         {
             let (dq1, dq2) = self.d[(q + 1) * n..(q + 3) * n].split_at_mut(n);
-            for i in 0..n {
-                dq2[i] = self.corr[i] - dq1[i];
-                dq1[i] = self.corr[i];
+            for ((d2, d1), &corr) in dq2.iter_mut().zip(dq1.iter_mut()).zip(&self.corr) {
+                *d2 = corr - *d1;
+                *d1 = corr;
             }
         }
         for j in (0..=q).rev() {

@@ -67,6 +67,19 @@ pub trait LinearSolver: std::fmt::Debug + Send + Sync {
         self.solve(b)
     }
 
+    /// Solves `M X = B` in place for the columns of `B`, stored one after
+    /// another in `b` (its length a multiple of [`LinearSolver::dim`]): a
+    /// staggered corrector's sensitivity directions. The default solves
+    /// them one by one.
+    fn solve_columns(&mut self, b: &mut [f64]) {
+        let n = self.dim();
+        if n > 0 {
+            for column in b.chunks_exact_mut(n) {
+                self.solve(column);
+            }
+        }
+    }
+
     /// Number of floating-point values the factors occupy (fill included):
     /// the solver's memory, up to index arrays of the same order.
     fn stored_entries(&self) -> usize;
@@ -437,6 +450,10 @@ impl LinearSolver for SparseLu {
 
     fn solve(&mut self, b: &mut [f64]) {
         SparseLu::solve(self, b)
+    }
+
+    fn solve_columns(&mut self, b: &mut [f64]) {
+        SparseLu::solve_columns(self, b)
     }
 
     fn stored_entries(&self) -> usize {

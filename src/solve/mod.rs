@@ -231,6 +231,23 @@ impl Tolerance {
             Tolerance::PerComponent(v) => v[i],
         }
     }
+
+    /// The error weights `wᵢ = 1/(atolᵢ + rtol·|yᵢ|)` of the state `y`, into
+    /// `weights` (one pass, the tolerance's kind decided once).
+    pub fn weights(&self, rtol: f64, y: &[f64], weights: &mut [f64]) {
+        match self {
+            Tolerance::Scalar(atol) => {
+                for (w, &y) in weights.iter_mut().zip(y) {
+                    *w = 1.0 / (atol + rtol * y.abs());
+                }
+            }
+            Tolerance::PerComponent(atol) => {
+                for ((w, &y), &atol) in weights.iter_mut().zip(y).zip(atol) {
+                    *w = 1.0 / (atol + rtol * y.abs());
+                }
+            }
+        }
+    }
 }
 
 /// Options of a solve. Construct with `Options::default()` and adjust fields.

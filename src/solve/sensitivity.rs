@@ -127,6 +127,9 @@ struct Scratch {
     /// `J_dd`'s values in `reduced` order.
     reduced: Vec<f64>,
     at: Option<(f64, Vec<f64>)>,
+    /// The directions interleaved, component by component (`m` values per
+    /// dynamic component), then their products with `J_dd` alike.
+    interleaved: Vec<f64>,
 }
 
 impl<S: OdeSystem> Variational<S> {
@@ -175,6 +178,7 @@ impl<S: OdeSystem> Variational<S> {
                 csr: vec![0.0; nnz],
                 reduced: Vec::new(),
                 at: None,
+                interleaved: Vec::new(),
             }),
         };
         variational.hold(vec![false; n]);
@@ -256,6 +260,7 @@ impl<S: OdeSystem> Variational<S> {
         );
         let scratch = self.scratch.get_mut();
         scratch.reduced = vec![0.0; self.reduced.nnz()];
+        scratch.interleaved = vec![0.0; 2 * nd * self.m];
         scratch.at = None;
     }
 
@@ -411,19 +416,40 @@ impl<S: OdeSystem> Variational<S> {
     /// `dz[n..]`: each direction's `J_dd s_k + J_dh c_k` at the states `z[..n]`.
     fn sensitivity_rhs(&self, t: f64, z: &[f64], dz: &mut [f64]) {
         let (n, nd) = (self.n, self.dynamic.len());
-        if nd == 0 {
+        if nd == 0 || self.m == 0 {
             return;
         }
         let (y, s) = z.split_at(n);
         let ds = &mut dz[n..];
         let mut scratch = self.scratch.borrow_mut();
         self.inner_jacobian(t, y, &mut scratch);
-        let (csr, values) = (&scratch.csr, &scratch.reduced);
+        let Scratch { csr, reduced: values, interleaved, .. } = &mut *scratch;
         let (start, col) = (self.reduced.row_start(), self.reduced.col());
-        for ((sk, dsk), held) in s.chunks_exact(nd).zip(ds.chunks_exact_mut(nd)).zip(&self.held_sensitivities) {
-            for (r, d) in dsk.iter_mut().enumerate() {
-                *d = (start[r]..start[r + 1]).map(|e| values[e] * sk[col[e]]).sum();
+        // J_dd S for all m directions in one sweep of J_dd: each entry
+        // updates a row of m products, contiguous (the sums in the same
+        // order as one direction at a time).
+        let m = self.m;
+        let (directions, products) = interleaved.split_at_mut(nd * m);
+        for (k, sk) in s.chunks_exact(nd).enumerate() {
+            for (c, &x) in sk.iter().enumerate() {
+                directions[c * m + k] = x;
             }
+        }
+        for (r, row) in products.chunks_exact_mut(m).enumerate() {
+            row.fill(0.0);
+            for e in start[r]..start[r + 1] {
+                let (v, from) = (values[e], &directions[col[e] * m..(col[e] + 1) * m]);
+                for (p, &x) in row.iter_mut().zip(from) {
+                    *p += v * x;
+                }
+            }
+        }
+        for (k, dsk) in ds.chunks_exact_mut(nd).enumerate() {
+            for (r, d) in dsk.iter_mut().enumerate() {
+                *d = products[r * m + k];
+            }
+        }
+        for (dsk, held) in ds.chunks_exact_mut(nd).zip(&self.held_sensitivities) {
             for &(h, c) in held {
                 for &(r, e) in &self.held_columns[h] {
                     dsk[r] += c * csr[e];
@@ -606,9 +632,7 @@ impl LinearSolver for BlockDiagonal {
             b
         };
         if !self.part.is_empty() {
-            for part in rest.chunks_exact_mut(self.part.len()) {
-                self.block.solve(part);
-            }
+            self.block.solve_columns(rest);
         }
     }
 
