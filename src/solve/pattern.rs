@@ -2,7 +2,17 @@
 
 use super::sparse::Symbolic;
 use crate::error::{Result, SaspError};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// How many recently analysed patterns are kept for equal patterns built
+/// apart to share their analysis (a lookup compares the dimension and entry
+/// count first, so a miss costs little).
+pub(crate) const RECENT_PATTERNS: usize = 64;
+/// Patterns with more entries than this are not kept (their analysis is
+/// large, and grids reuse theirs through their own pattern).
+const RECENT_MAX_ENTRIES: usize = 1 << 16;
+/// The patterns analysed lately, the most recent last.
+static RECENT: Mutex<Vec<SparsityPattern>> = Mutex::new(Vec::new());
 
 /// Compressed sparse row pattern of a Jacobian (always includes the diagonal).
 ///
@@ -14,7 +24,11 @@ use std::sync::{Arc, OnceLock};
 /// A pattern is immutable and shared: cloning it copies a pointer, and the
 /// sparse LU's symbolic analysis (elimination order, fill, the lookup of
 /// compiled kernels) is done once per pattern and kept with it, so every
-/// solve of a model (every run of a sweep) reuses it.
+/// solve of a model (every run of a sweep) reuses it. Equal patterns built
+/// apart share it too while one of them is among the last
+/// [`RECENT_PATTERNS`] analysed: a fit's evaluations and a PEtab
+/// problem's conditions rebuild their sensitivity systems' patterns at
+/// every evaluation, equal to the last ones.
 #[derive(Clone)]
 pub struct SparsityPattern {
     csr: Arc<Csr>,
@@ -79,10 +93,36 @@ impl SparsityPattern {
         SparsityPattern { csr: Arc::new(Csr { n, row_start, col, symbolic: OnceLock::new() }) }
     }
 
-    /// The sparse LU's symbolic analysis of this pattern: made by `analyse`
-    /// the first time and shared by every clone afterwards.
+    /// The sparse LU's symbolic analysis of this pattern: that of an equal
+    /// pattern analysed lately, or made by `analyse`, the first time; shared
+    /// by every clone afterwards.
     pub(crate) fn symbolic(&self, analyse: impl FnOnce(&SparsityPattern) -> Symbolic) -> Arc<Symbolic> {
-        self.csr.symbolic.get_or_init(|| Arc::new(analyse(self))).clone()
+        self.csr
+            .symbolic
+            .get_or_init(|| {
+                let kept = self.csr.col.len() <= RECENT_MAX_ENTRIES;
+                // A poisoned lock only loses the sharing.
+                if kept {
+                    if let Ok(recent) = RECENT.lock() {
+                        if let Some(shared) =
+                            recent.iter().rev().find(|p| *p == self).and_then(|p| p.csr.symbolic.get())
+                        {
+                            return shared.clone();
+                        }
+                    }
+                }
+                let made = Arc::new(analyse(self));
+                if kept {
+                    if let Ok(mut recent) = RECENT.lock() {
+                        if recent.len() >= RECENT_PATTERNS {
+                            recent.remove(0);
+                        }
+                        recent.push(self.clone());
+                    }
+                }
+                made
+            })
+            .clone()
     }
 
     /// A pattern from its compressed sparse rows, checked: `row_start` has

@@ -520,14 +520,17 @@ mod tests {
     use super::*;
 
     /// The symbolic analysis is made once per pattern: factorizations on the
-    /// pattern and on its clones share it, and factor alike.
+    /// pattern, on its clones and on an equal pattern built apart share it,
+    /// and factor alike.
     #[test]
     fn factorizations_on_one_pattern_share_its_symbolic_analysis() {
         let pattern = SparsityPattern::from_rows(4, vec![vec![1, 3], vec![0], vec![3], vec![0, 2]]);
         let (a, b) = (SparseLu::new(&pattern), SparseLu::new(&pattern.clone()));
         assert!(Arc::ptr_eq(&a.symbolic, &b.symbolic));
-        let other = SparsityPattern::from_rows(4, vec![vec![1, 3], vec![0], vec![3], vec![0, 2]]);
-        assert!(!Arc::ptr_eq(&a.symbolic, &SparseLu::new(&other).symbolic), "equal patterns built apart analyse apart");
+        let equal = SparsityPattern::from_rows(4, vec![vec![1, 3], vec![0], vec![3], vec![0, 2]]);
+        assert!(Arc::ptr_eq(&a.symbolic, &SparseLu::new(&equal).symbolic), "equal patterns built apart share it");
+        let other = SparsityPattern::from_rows(4, vec![vec![1, 3], vec![0], vec![3], vec![0, 1]]);
+        assert!(!Arc::ptr_eq(&a.symbolic, &SparseLu::new(&other).symbolic), "a different pattern analyses apart");
         let jac: Vec<f64> = (0..pattern.nnz()).map(|k| 1.0 + k as f64).collect();
         let (mut a, mut b) = (a, b);
         a.factor_shifted(&jac, -0.1, 1.0).unwrap();
