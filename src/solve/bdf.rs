@@ -330,8 +330,9 @@ impl Bdf {
         let m = q + 1;
         compute_r(q, factor, &mut self.r);
         compute_r(q, 1.0, &mut self.u);
-        // RU = R·U; D[0..=q] ← (RU)ᵀ D[0..=q].
-        self.work[..m * n].fill(0.0);
+        // RU = R·U; D[0..=q] ← (RU)ᵀ D[0..=q]. Each new D_k is assigned by
+        // its first term, not cleared first.
+        let mut started = [false; MAX_ORDER + 1];
         for i in 0..m {
             for k in 0..m {
                 let mut ru = 0.0;
@@ -341,11 +342,20 @@ impl Bdf {
                 // new D_k += RU[i][k] · D_i
                 if ru != 0.0 {
                     let (src, dst) = (&self.d[i * n..(i + 1) * n], &mut self.work[k * n..(k + 1) * n]);
-                    for (w, &x) in dst.iter_mut().zip(src) {
-                        *w += ru * x;
+                    if std::mem::replace(&mut started[k], true) {
+                        for (w, &x) in dst.iter_mut().zip(src) {
+                            *w += ru * x;
+                        }
+                    } else {
+                        for (w, &x) in dst.iter_mut().zip(src) {
+                            *w = ru * x;
+                        }
                     }
                 }
             }
+        }
+        for k in (0..m).filter(|&k| !started[k]) {
+            self.work[k * n..(k + 1) * n].fill(0.0);
         }
         self.d[..m * n].copy_from_slice(&self.work[..m * n]);
         self.h *= factor;
