@@ -519,8 +519,8 @@ impl SplitPreconditioner {
                 self.transports[group.clone()].iter_mut().for_each(solve);
             }
             for tr in self.transports[group].iter().filter(|t| t.active) {
-                for (x, g) in v.iter_mut().skip(tr.species).step_by(m).zip(&tr.gathered) {
-                    *x = *g;
+                for (cell, &g) in v.chunks_exact_mut(m).zip(&tr.gathered) {
+                    cell[tr.species] = g;
                 }
             }
         }
@@ -531,8 +531,8 @@ impl SpeciesTransport {
     /// Solves `(I − c T̄_s) x_s = r_s + c T_sq x_q` into `gathered`, from the
     /// state `v` (with the signals `x_q` of any drift already solved).
     fn solve(&mut self, layout: &CellLayout, axes: &[Option<AxisBasis>; 3], c: f64, jac: &[f64], v: &[f64]) {
-        for (g, x) in self.gathered.iter_mut().zip(v.iter().skip(self.species).step_by(layout.species)) {
-            *g = *x;
+        for (g, cell) in self.gathered.iter_mut().zip(v.chunks_exact(layout.species)) {
+            *g = cell[self.species];
         }
         for &(cell, col, k) in &self.cross {
             self.gathered[cell] += c * jac[k] * v[col];
@@ -615,9 +615,27 @@ fn iteration_matrix_times(matrix: &SinglePrecisionJacobian, c: f64, v: &[f64], o
 /// fixed chunks on all cores, the chunks' sums (kept in `partials`) added in
 /// order, so the result is the same whatever the thread count; shorter ones
 /// stay on one thread (waking threads would cost more than it saves).
+/// Within a chunk the terms go to [`LANES`] running sums, element `i` to
+/// sum `i mod LANES`, added at the end: independent sums that vector
+/// instructions carry side by side, where one running sum is a chain of
+/// dependent additions.
 fn dot(u: &[f64], v: &[f64], w: &[f64], partials: &mut [f64]) -> f64 {
+    /// Running sums of a chunk.
+    const LANES: usize = 8;
     let chunk_sum = |((a, b), w): ((&[f64], &[f64]), &[f64])| -> f64 {
-        a.iter().zip(b).zip(w).map(|((&a, &b), &w)| a * b * w * w).sum()
+        let mut sums = [0.0; LANES];
+        let whole = a.len().min(b.len()).min(w.len()) / LANES * LANES;
+        for ((a, b), w) in
+            a[..whole].chunks_exact(LANES).zip(b[..whole].chunks_exact(LANES)).zip(w[..whole].chunks_exact(LANES))
+        {
+            for (((s, &a), &b), &w) in sums.iter_mut().zip(a).zip(b).zip(w) {
+                *s += a * b * w * w;
+            }
+        }
+        for (((s, &a), &b), &w) in sums.iter_mut().zip(&a[whole..]).zip(&b[whole..]).zip(&w[whole..]) {
+            *s += a * b * w * w;
+        }
+        sums.iter().sum()
     };
     let s: f64 = if u.len() >= PARALLEL_MIN {
         let chunks = u.par_chunks(CHUNK).zip(v.par_chunks(CHUNK)).zip(w.par_chunks(CHUNK));
