@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// How many recently analysed patterns are kept for equal patterns built
 /// apart to share their analysis (a lookup compares the dimension and entry
 /// count first, so a miss costs little).
-pub(crate) const RECENT_PATTERNS: usize = 64;
+const RECENT_PATTERNS: usize = 64;
 /// Patterns with more entries than this are not kept (their analysis is
 /// large, and grids reuse theirs through their own pattern).
 const RECENT_MAX_ENTRIES: usize = 1 << 16;
@@ -25,8 +25,8 @@ static RECENT: Mutex<Vec<SparsityPattern>> = Mutex::new(Vec::new());
 /// sparse LU's symbolic analysis (elimination order, fill, the lookup of
 /// compiled kernels) is done once per pattern and kept with it, so every
 /// solve of a model (every run of a sweep) reuses it. Equal patterns built
-/// apart share it too while one of them is among the last
-/// [`RECENT_PATTERNS`] analysed: a fit's evaluations and a PEtab
+/// apart share it too while one of them is among the last 64 analysed
+/// (patterns of at most 65,536 entries): a fit's evaluations and a PEtab
 /// problem's conditions rebuild their sensitivity systems' patterns at
 /// every evaluation, equal to the last ones.
 #[derive(Clone)]
