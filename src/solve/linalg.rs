@@ -247,6 +247,121 @@ fn lu_solve_order<const N: usize>(a: &[f64], pivots: &[usize], inv_diag: &[f64],
     }
 }
 
+/// Inverts the `n × n` matrix `a` (stored by rows or by columns: the
+/// inverse comes back in the same order) in place by Gauss–Jordan
+/// elimination with partial pivoting, `pivots` (length `n`) as work space:
+///
+/// ```text
+/// for each k: pick the largest |a_pk| (p ≥ k), swap rows p and k,
+///             a_k· ← a_k· / a_kk (with a_kk ← 1 first),
+///             a_i· ← a_i· − a_ik a_k· for i ≠ k (with a_ik ← 0 first);
+/// then undo the row swaps as column swaps, in reverse.
+/// ```
+///
+/// `n³` multiply–adds in whole-row updates, against `8n³/3` for an LU and
+/// `n` solves with unit columns; orders up to 16 go to a copy compiled for
+/// that order, whose row updates the compiler vectorizes. Many small
+/// blocks at once are its use (a preconditioner's cell blocks).
+pub(crate) fn invert_in_place(a: &mut [f64], n: usize, pivots: &mut [usize]) -> Result<(), Singular> {
+    macro_rules! by_order {
+        ($($k:literal)*) => {
+            match n {
+                $($k => invert_order::<$k>(
+                    (&mut a[..$k * $k]).try_into().expect("N² entries"),
+                    (&mut pivots[..$k]).try_into().expect("N pivots"),
+                ),)*
+                _ => invert_any(&mut a[..n * n], n, &mut pivots[..n]),
+            }
+        };
+    }
+    by_order!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// [`invert_in_place`] for an order `N` known at compile time.
+#[inline(always)]
+fn invert_order<const N: usize>(a: &mut [f64], pivots: &mut [usize; N]) -> Result<(), Singular> {
+    let rows: &mut [[f64; N]] = a.as_chunks_mut::<N>().0;
+    for k in 0..N {
+        let mut p = k;
+        let mut best = rows[k][k].abs();
+        for (i, row) in rows.iter().enumerate().skip(k + 1) {
+            if row[k].abs() > best {
+                best = row[k].abs();
+                p = i;
+            }
+        }
+        if best == 0.0 || !best.is_finite() {
+            return Err(Singular { column: k });
+        }
+        pivots[k] = p;
+        rows.swap(k, p);
+        let inv = 1.0 / rows[k][k];
+        rows[k][k] = 1.0;
+        let pivot_row = rows[k].map(|x| x * inv);
+        rows[k] = pivot_row;
+        for (i, row) in rows.iter_mut().enumerate() {
+            if i != k {
+                let f = row[k];
+                row[k] = 0.0;
+                for (x, &y) in row.iter_mut().zip(&pivot_row) {
+                    *x -= f * y;
+                }
+            }
+        }
+    }
+    for k in (0..N).rev() {
+        if pivots[k] != k {
+            for row in rows.iter_mut() {
+                row.swap(k, pivots[k]);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`invert_in_place`] for any order.
+fn invert_any(a: &mut [f64], n: usize, pivots: &mut [usize]) -> Result<(), Singular> {
+    for k in 0..n {
+        let mut p = k;
+        let mut best = a[k * n + k].abs();
+        for i in k + 1..n {
+            if a[i * n + k].abs() > best {
+                best = a[i * n + k].abs();
+                p = i;
+            }
+        }
+        if best == 0.0 || !best.is_finite() {
+            return Err(Singular { column: k });
+        }
+        pivots[k] = p;
+        if p != k {
+            for j in 0..n {
+                a.swap(k * n + j, p * n + j);
+            }
+        }
+        let inv = 1.0 / a[k * n + k];
+        a[k * n + k] = 1.0;
+        for x in &mut a[k * n..(k + 1) * n] {
+            *x *= inv;
+        }
+        for i in (0..n).filter(|&i| i != k) {
+            let f = a[i * n + k];
+            a[i * n + k] = 0.0;
+            for j in 0..n {
+                a[i * n + j] -= f * a[k * n + j];
+            }
+        }
+    }
+    for k in (0..n).rev() {
+        if pivots[k] != k {
+            for i in 0..n {
+                a.swap(i * n + k, i * n + pivots[k]);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// [`lu_solve`] for any order.
 fn lu_solve_any(a: &[f64], n: usize, pivots: &[usize], inv_diag: &[f64], b: &mut [f64]) {
     let b = &mut b[..n];
@@ -732,6 +847,37 @@ mod tests {
 
     fn pseudo_random(k: usize) -> f64 {
         ((k as f64 * 12.9898).sin() * 43758.5453).fract()
+    }
+
+    /// The Gauss–Jordan inverse against the identity, on the specialized
+    /// orders and the general loop, with pivoting forced by a zero diagonal.
+    #[test]
+    fn gauss_jordan_inverse_times_the_matrix_is_the_identity() {
+        for n in [2, 3, 13, 16, 17, 20] {
+            let mut a: Vec<f64> = (0..n * n).map(|k| pseudo_random(k + 11 * n)).collect();
+            for k in 0..n {
+                a[k * n + k] = 0.0;
+            }
+            let mut inverse = a.clone();
+            let mut pivots = vec![0; n];
+            invert_in_place(&mut inverse, n, &mut pivots).unwrap();
+            for i in 0..n {
+                for j in 0..n {
+                    let product: f64 = (0..n).map(|k| inverse[i * n + k] * a[k * n + j]).sum();
+                    let expected = if i == j { 1.0 } else { 0.0 };
+                    assert!((product - expected).abs() < 1e-9, "n = {n}: ({i}, {j}) = {product}");
+                }
+            }
+        }
+        // A singular matrix names the column where elimination stopped.
+        for n in [4, 18] {
+            let mut a: Vec<f64> = (0..n * n).map(|k| 1.0 + pseudo_random(k)).collect();
+            for i in 0..n {
+                a[i * n + 2] = 0.0;
+            }
+            let err = invert_in_place(&mut a, n, &mut vec![0; n]).unwrap_err();
+            assert_eq!(err.column, 2, "n = {n}");
+        }
     }
 
     #[test]
