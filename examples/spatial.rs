@@ -133,8 +133,14 @@ fn run() -> Result<(), String> {
         println!("solved 21 days in {seconds:.3} s: {} steps, {} factorizations", stats.steps, stats.factorizations);
     } else {
         println!(
-            "solved 21 days in {seconds:.1} s: {} steps, {} GMRES iterations in {} linear solves, {} preconditioner setups",
-            stats.steps, stats.linear_iterations, stats.linear_solves, stats.factorizations
+            "solved 21 days in {seconds:.1} s: {} steps ({} rejected), {} GMRES iterations in {} linear solves, {} preconditioner setups, {} Jacobians, {} right-hand sides",
+            stats.steps,
+            stats.rejected,
+            stats.linear_iterations,
+            stats.linear_solves,
+            stats.factorizations,
+            stats.jac_evals,
+            stats.rhs_evals
         );
     }
 

@@ -556,7 +556,15 @@ impl Bdf {
         tol: Tolerances,
     ) -> std::result::Result<usize, (Rejection, Option<usize>)> {
         loop {
-            if !self.jac_valid {
+            // A Krylov preconditioner rebuilt for a new `c` is rebuilt
+            // from a fresh Jacobian: the rebuild is paid anyway, the
+            // evaluation costs a fraction of it, and a stale Jacobian is
+            // what makes Newton fail and a step be retried.
+            let rebuilding = match &self.linear {
+                LinearSolve::Krylov(k) => k.needs_setup(c),
+                LinearSolve::Direct(_) => false,
+            };
+            if !self.jac_valid || (rebuilding && !self.jac_current) {
                 self.evaluate_jacobian(system, t_new);
             }
             if c != self.factored_for {

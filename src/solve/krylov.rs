@@ -820,6 +820,12 @@ impl KrylovSolver {
         self.built_for = f64::NAN;
     }
 
+    /// Will [`KrylovSolver::prepare`] rebuild the preconditioner for `c`
+    /// (none yet, or built for a `c` more than [`STALE_C`] away)?
+    pub(crate) fn needs_setup(&self, c: f64) -> bool {
+        self.built_for.is_nan() || (c / self.built_for - 1.0).abs() > STALE_C
+    }
+
     /// Sets the iteration matrix to `I − c J`, rebuilding the preconditioner
     /// when it is stale (counted as a factorization).
     pub(crate) fn prepare(&mut self, jac: &[f64], c: f64, stats: &mut Stats) -> Result<(), Singular> {
@@ -827,7 +833,7 @@ impl KrylovSolver {
         if !self.matrix.current {
             self.matrix.copy(jac);
         }
-        if self.built_for.is_nan() || (c / self.built_for - 1.0).abs() > STALE_C {
+        if self.needs_setup(c) {
             stats.factorizations += 1;
             self.built_for = f64::NAN;
             self.preconditioner.setup(jac, c)?;
