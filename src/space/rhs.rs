@@ -42,7 +42,7 @@ impl SpatialSystem<'_> {
         if self.part == Part::Reactions {
             return;
         }
-        self.add_cell_diffusion(y, c, dy_cell);
+        self.add_cell_diffusion(y, c, dy_cell, rates);
         self.add_cell_chemotaxis(y, c, dy_cell);
         self.add_cell_motion(y, c, dy_cell);
     }
@@ -96,31 +96,40 @@ impl SpatialSystem<'_> {
 
     /// Adds diffusion to cell `c`: `D_s/h² Σ_faces w_f (y_neighbour − y_cell)`,
     /// a Dirichlet side `g` counting `2 w_f (g − y_cell)`, a zero-flux side
-    /// nothing (`w_f` the face factor: 1 on a Cartesian grid).
-    fn add_cell_diffusion(&self, y: &[f64], c: usize, dy_cell: &mut [f64]) {
+    /// nothing (`w_f` the face factor: 1 on a Cartesian grid). Each face
+    /// across to a neighbour cell is one update of every species' sum in
+    /// `acc` (one cell's length); only a grid side looks at each species'
+    /// boundary.
+    fn add_cell_diffusion(&self, y: &[f64], c: usize, dy_cell: &mut [f64], acc: &mut [f64]) {
         let m = self.model.dimension();
         let inv_h2 = 1.0 / (self.grid.spacing * self.grid.spacing);
-        for (s, dy) in dy_cell.iter_mut().enumerate() {
-            let d = self.transport.diffusion[s] * inv_h2;
-            if d == 0.0 {
+        let sides = 2 * self.grid.shape.len();
+        let yc = &y[c * m..(c + 1) * m];
+        acc.fill(0.0);
+        for side in 0..sides {
+            let w = self.face_factor(c, side);
+            let [open, wrapped] = self.neighbours[c * sides + side];
+            if open != usize::MAX {
+                // Inside the grid every species has the same neighbour.
+                let yn = &y[open * m..(open + 1) * m];
+                for ((a, &n), &x) in acc.iter_mut().zip(yn).zip(yc) {
+                    *a += w * (n - x);
+                }
                 continue;
             }
-            let yc = y[c * m + s];
-            let mut acc = 0.0;
-            for axis in 0..self.grid.shape.len() {
-                for side in [2 * axis, 2 * axis + 1] {
-                    let b = self.transport.boundaries[s][side];
-                    match self.next(c, side, b == Boundary::Periodic) {
-                        Some(nb) => acc += self.face_factor(c, side) * (y[nb * m + s] - yc),
-                        None => {
-                            if let Boundary::Dirichlet(g) = b {
-                                acc += self.face_factor(c, side) * 2.0 * (g - yc);
-                            }
-                        }
-                    }
+            for (s, (a, &x)) in acc.iter_mut().zip(yc).enumerate() {
+                match self.transport.boundaries[s][side] {
+                    Boundary::Periodic => *a += w * (y[wrapped * m + s] - x),
+                    Boundary::Dirichlet(g) => *a += w * 2.0 * (g - x),
+                    Boundary::ZeroFlux => {}
                 }
             }
-            *dy += d * acc;
+        }
+        for ((dy, &a), &d) in dy_cell.iter_mut().zip(acc.iter()).zip(&self.transport.diffusion) {
+            let d = d * inv_h2;
+            if d != 0.0 {
+                *dy += d * a;
+            }
         }
     }
 
