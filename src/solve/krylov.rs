@@ -30,7 +30,11 @@
 //!   where `Q_dᵀ` is a fast transform along axis `d` (the DCT-II on a
 //!   zero-flux axis, the Hartley transform on a periodic one), so one solve
 //!   costs `O(N log N)` for `N` cells, with nothing to factor when `c`
-//!   changes. Variable coefficients, cross-species transport (the drift's
+//!   changes. A zero-flux first axis is not transformed: in the other
+//!   axes' eigenbasis, each of their modes leaves a tridiagonal system
+//!   along it, solved by Thomas's elimination for all modes at once
+//!   (`O(N)`, contiguous rows instead of gathered lines; in 1D the whole
+//!   solve). Variable coefficients, cross-species transport (the drift's
 //!   dependence on the chemokine gradient) and the split error `c² R T̄` are
 //!   what GMRES iterates away.
 //!
@@ -247,6 +251,15 @@ impl AxisBasis {
     }
 }
 
+/// Is the first axis solved by tridiagonal (Thomas) solves instead of a
+/// transform? When it is zero-flux and has more than one cell: its lines
+/// are the field's most strided, which a transform must gather and
+/// scatter, while an elimination along them runs down contiguous rows of
+/// the other axes' modes (and in 1D no transform is left at all).
+fn first_axis_tridiagonal(axes: &[Option<AxisBasis>; 3]) -> bool {
+    matches!(&axes[0], Some(AxisBasis { transform: AxisTransform::Cosine(_), .. }))
+}
+
 /// Lines of a strided axis transformed together (one cache line of `f64`s).
 const LINES: usize = 8;
 
@@ -281,8 +294,17 @@ struct SpeciesTransport {
     /// Off-cell entries coupling this species to another one (chemotactic
     /// drift up a signal's gradient): `(cell, column in J, position in J)`.
     cross: Vec<(usize, usize, usize)>,
-    /// `1/(1 − c Σ_d a_d λ_d)` for each mode, in cell order.
+    /// `1/(1 − c (Σ_d a_d λ_d + ρ̄))` for each mode, in cell order; with
+    /// tridiagonal solves along the first axis, the reciprocal pivots of
+    /// each line's elimination (at the line's cells).
     inverse_symbol: Vec<f64>,
+    /// With tridiagonal solves along the first axis: each line's
+    /// elimination multipliers (at the line's cells; empty otherwise).
+    multipliers: Vec<f64>,
+    /// With tridiagonal solves: their off-diagonal `−c a_0`, and the
+    /// other axes' transform normalization.
+    off_diagonal: f64,
+    normalization: f64,
     /// Is the transport solved at this `c`? A species without drift whose
     /// transport is weak (`4 c Σ_d a_d` below [`WEAK_TRANSPORT`]: slow
     /// diffusion, short steps) is left to GMRES, its diagonal in the cell block.
@@ -386,6 +408,7 @@ impl SplitPreconditioner {
         block_start.push(block_entries.len());
         let axes = [0, 1, 2].map(|d| (layout.shape[d] > 1).then(|| AxisBasis::new(layout.shape[d], wraps[d])));
         let scratch = AxisScratch::for_axes(&axes);
+        let along_first = first_axis_tridiagonal(&axes);
         let mut transports: Vec<SpeciesTransport> = axis_entries
             .into_iter()
             .zip(cross)
@@ -397,6 +420,9 @@ impl SplitPreconditioner {
                 cross,
                 coupling: [0.0; 3],
                 inverse_symbol: vec![0.0; cells],
+                multipliers: if along_first { vec![0.0; cells] } else { Vec::new() },
+                off_diagonal: 0.0,
+                normalization: 1.0,
                 active: true,
                 gathered: vec![0.0; cells],
                 scratch: scratch.clone(),
@@ -438,8 +464,11 @@ impl SplitPreconditioner {
             if !tr.active {
                 continue;
             }
-            // The transforms' normalization is folded into the symbol.
-            let normalization: f64 = self.axes.iter().flatten().map(|a| a.normalization).product();
+            // The transforms' normalization is folded into the symbol (or,
+            // with tridiagonal solves along the first axis, into their
+            // right-hand side; that axis is not transformed).
+            let skip = usize::from(!tr.multipliers.is_empty());
+            let normalization: f64 = self.axes.iter().skip(skip).flatten().map(|a| a.normalization).product();
             // Each cell's transport diagonal `Σ_d a_d (L_d)ᵢᵢ` (kept in
             // `shift` for now), and the weakest own rate over cells: what
             // the Jacobian's diagonal holds beyond the transport's.
@@ -461,10 +490,11 @@ impl SplitPreconditioner {
             // conditioned as `I − c R` was (a mean rate would leave growth in
             // some cells, and a nearly singular block).
             let decay = if weakest.is_finite() { weakest.min(0.0) } else { 0.0 };
+            let along_first = !tr.multipliers.is_empty();
             for cell in 0..cells {
                 let k = self.layout.coordinates(cell);
                 let mut symbol = 0.0;
-                for (d, axis) in self.axes.iter().enumerate() {
+                for (d, axis) in self.axes.iter().enumerate().skip(usize::from(along_first)) {
                     if let Some(axis) = axis {
                         symbol += tr.coupling[d] * axis.eigenvalues[k[d]];
                     }
@@ -474,6 +504,28 @@ impl SplitPreconditioner {
                 // explain: R = J − T̄ − ρ̄.
                 let shift = &mut self.shift[cell * m + tr.species];
                 *shift = c * (*shift + decay);
+            }
+            if let (true, Some(first)) = (along_first, &self.axes[0]) {
+                // Each mode r of the other axes has, along the first axis, the
+                // tridiagonal `σ_r − c a_0 L_0` (σ_r = 1 − c(Σ_{d>0} a_d λ_d + ρ̄),
+                // the reciprocal of what the loop above stored), strictly
+                // diagonally dominant: Thomas's elimination needs no pivoting.
+                let stride = cells / first.diagonal.len();
+                let off = -c * tr.coupling[0];
+                for r in 0..stride {
+                    let sigma = normalization / tr.inverse_symbol[r];
+                    let mut pivot = 0.0;
+                    for (i, &l_ii) in first.diagonal.iter().enumerate() {
+                        let at = i * stride + r;
+                        let diagonal = sigma - c * tr.coupling[0] * l_ii;
+                        let multiplier = if i == 0 { 0.0 } else { off / pivot };
+                        pivot = diagonal - multiplier * off;
+                        tr.multipliers[at] = multiplier;
+                        tr.inverse_symbol[at] = 1.0 / pivot;
+                    }
+                }
+                tr.off_diagonal = off;
+                tr.normalization = normalization;
             }
         }
         // Each cell's `I − c R` is assembled and inverted (Gauss–Jordan) in
@@ -571,17 +623,53 @@ impl SpeciesTransport {
         for &(cell, col, k) in &self.cross {
             self.gathered[cell] += c * jac[k] * v[col];
         }
-        for (d, axis) in axes.iter().enumerate() {
+        let skip = usize::from(!self.multipliers.is_empty());
+        for (d, axis) in axes.iter().enumerate().skip(skip) {
             if let Some(axis) = axis {
                 axis.transform_axis(&layout.shape, d, &mut self.gathered, true, &mut self.scratch);
             }
         }
-        for (g, f) in self.gathered.iter_mut().zip(&self.inverse_symbol) {
-            *g *= f;
+        if self.multipliers.is_empty() {
+            for (g, f) in self.gathered.iter_mut().zip(&self.inverse_symbol) {
+                *g *= f;
+            }
+        } else {
+            self.solve_lines(layout.shape[0]);
         }
-        for (d, axis) in axes.iter().enumerate() {
+        for (d, axis) in axes.iter().enumerate().skip(skip) {
             if let Some(axis) = axis {
                 axis.transform_axis(&layout.shape, d, &mut self.gathered, false, &mut self.scratch);
+            }
+        }
+    }
+
+    /// Thomas's algorithm along the first axis (`n` cells), every line at
+    /// once: the lines are the modes of the other axes, contiguous in
+    /// `gathered`, so each step of the elimination is one vector update.
+    fn solve_lines(&mut self, n: usize) {
+        let stride = self.gathered.len() / n;
+        let (g, scale, off) = (&mut self.gathered, self.normalization, self.off_diagonal);
+        for x in &mut g[..stride] {
+            *x *= scale;
+        }
+        for i in 1..n {
+            let (before, here) = g.split_at_mut(i * stride);
+            let previous = &before[(i - 1) * stride..];
+            let multipliers = &self.multipliers[i * stride..(i + 1) * stride];
+            for ((x, &p), &l) in here[..stride].iter_mut().zip(previous).zip(multipliers) {
+                *x = *x * scale - l * p;
+            }
+        }
+        let last = (n - 1) * stride;
+        for (x, &inv) in g[last..].iter_mut().zip(&self.inverse_symbol[last..]) {
+            *x *= inv;
+        }
+        for i in (0..n - 1).rev() {
+            let (here, after) = g.split_at_mut((i + 1) * stride);
+            let next = &after[..stride];
+            let pivots = &self.inverse_symbol[i * stride..(i + 1) * stride];
+            for ((x, &q), &inv) in here[i * stride..].iter_mut().zip(next).zip(pivots) {
+                *x = (*x - off * q) * inv;
             }
         }
     }
