@@ -19,9 +19,9 @@
 //! share of the p53-deficient tumor at day 0 (n/a at f = 1, where there is
 //! none). Runs go in parallel; a
 //! progress bar counts them. 64×64 boxes (125 µm: the smallest clones are one
-//! box) take a few minutes on two cores with immobile tumor cells (the
-//! default); with the tumor motion (`--motion`) one 64×64 run takes about ten
-//! times longer (47 s against 4.6 s; docs/spatial.md); `--cells 128` resolves
+//! box) take under a minute per seed on two cores with immobile tumor cells
+//! (the default; 1 min 46 s for three seeds); the tumor motion (`--motion`)
+//! costs many times more per run (docs/spatial.md); `--cells 128` resolves
 //! 50 µm clones.
 //!
 //! ## With the parameters' uncertainty (`--draws N`)

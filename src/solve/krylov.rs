@@ -43,7 +43,7 @@
 //!   tissue allows (δ = 20/day, `D/Δx²` = 166/day and c ≈ 0.1 day on a
 //!   64×64 tumor slice). With its decay in `T̄`, a chemokine's own
 //!   reaction and transport are solved exactly, and GMRES takes a third of
-//!   the iterations it took without (621 against 1,951 there).
+//!   the iterations it took without (610 against 1,951 there).
 //!
 //! The cell blocks are refactored only when the Jacobian is re-evaluated or
 //! `c` has drifted by more than 50 % since (CVODE uses 30 %); GMRES absorbs a
