@@ -280,7 +280,10 @@ pub(crate) fn invert_in_place(a: &mut [f64], n: usize, pivots: &mut [usize]) -> 
 /// [`invert_in_place`] for an order `N` known at compile time.
 #[inline(always)]
 fn invert_order<const N: usize>(a: &mut [f64], pivots: &mut [usize; N]) -> Result<(), Singular> {
-    let rows: &mut [[f64; N]] = a.as_chunks_mut::<N>().0;
+    let mut rows = [[0.0; N]; N];
+    for (row, entries) in rows.iter_mut().zip(a.chunks_exact(N)) {
+        row.copy_from_slice(entries);
+    }
     for k in 0..N {
         let mut p = k;
         let mut best = rows[k][k].abs();
@@ -315,6 +318,9 @@ fn invert_order<const N: usize>(a: &mut [f64], pivots: &mut [usize; N]) -> Resul
                 row.swap(k, pivots[k]);
             }
         }
+    }
+    for (entries, row) in a.chunks_exact_mut(N).zip(&rows) {
+        entries.copy_from_slice(row);
     }
     Ok(())
 }
