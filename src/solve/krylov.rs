@@ -467,11 +467,12 @@ impl SplitPreconditioner {
             // The transforms' normalization is folded into the symbol (or,
             // with tridiagonal solves along the first axis, into their
             // right-hand side; that axis is not transformed).
-            let skip = usize::from(!tr.multipliers.is_empty());
-            let normalization: f64 = self.axes.iter().skip(skip).flatten().map(|a| a.normalization).product();
-            // Each cell's transport diagonal `Σ_d a_d (L_d)ᵢᵢ` (kept in
-            // `shift` for now), and the weakest own rate over cells: what
-            // the Jacobian's diagonal holds beyond the transport's.
+            let along_first = !tr.multipliers.is_empty();
+            let normalization: f64 =
+                self.axes.iter().skip(usize::from(along_first)).flatten().map(|a| a.normalization).product();
+            // Each cell's transport diagonal `Σ_d a_d (L_d)ᵢᵢ`, and the weakest
+            // own rate over cells: what the Jacobian's diagonal holds beyond
+            // the transport's.
             let mut weakest = f64::NEG_INFINITY;
             for cell in 0..cells {
                 let k = self.layout.coordinates(cell);
@@ -490,42 +491,48 @@ impl SplitPreconditioner {
             // conditioned as `I − c R` was (a mean rate would leave growth in
             // some cells, and a nearly singular block).
             let decay = if weakest.is_finite() { weakest.min(0.0) } else { 0.0 };
-            let along_first = !tr.multipliers.is_empty();
             for cell in 0..cells {
-                let k = self.layout.coordinates(cell);
-                let mut symbol = 0.0;
-                for (d, axis) in self.axes.iter().enumerate().skip(usize::from(along_first)) {
-                    if let Some(axis) = axis {
-                        symbol += tr.coupling[d] * axis.eigenvalues[k[d]];
-                    }
-                }
-                tr.inverse_symbol[cell] = normalization / (1.0 - c * (symbol + decay));
                 // The reaction block keeps what the transport solve does not
                 // explain: R = J − T̄ − ρ̄.
                 let shift = &mut self.shift[cell * m + tr.species];
                 *shift = c * (*shift + decay);
             }
-            if let (true, Some(first)) = (along_first, &self.axes[0]) {
-                // Each mode r of the other axes has, along the first axis, the
-                // tridiagonal `σ_r − c a_0 L_0` (σ_r = 1 − c(Σ_{d>0} a_d λ_d + ρ̄),
-                // the reciprocal of what the loop above stored), strictly
-                // diagonally dominant: Thomas's elimination needs no pivoting.
-                let stride = cells / first.diagonal.len();
-                let off = -c * tr.coupling[0];
-                for r in 0..stride {
-                    let sigma = normalization / tr.inverse_symbol[r];
-                    let mut pivot = 0.0;
-                    for (i, &l_ii) in first.diagonal.iter().enumerate() {
-                        let at = i * stride + r;
-                        let diagonal = sigma - c * tr.coupling[0] * l_ii;
-                        let multiplier = if i == 0 { 0.0 } else { off / pivot };
-                        pivot = diagonal - multiplier * off;
-                        tr.multipliers[at] = multiplier;
-                        tr.inverse_symbol[at] = 1.0 / pivot;
+            // `σ = 1 − c (Σ_d a_d λ_d + ρ̄)` of a cell's mode, over the
+            // transformed axes.
+            let (layout, axes, coupling) = (&self.layout, &self.axes, &tr.coupling);
+            let sigma = |cell: usize| {
+                let k = layout.coordinates(cell);
+                let symbol: f64 = (usize::from(along_first)..3)
+                    .filter_map(|d| axes[d].as_ref().map(|axis| coupling[d] * axis.eigenvalues[k[d]]))
+                    .sum();
+                1.0 - c * (symbol + decay)
+            };
+            match (along_first, &self.axes[0]) {
+                (true, Some(first)) => {
+                    // Each mode r of the other axes has, along the first axis,
+                    // the tridiagonal `σ_r − c a_0 L_0`, strictly diagonally
+                    // dominant: Thomas's elimination needs no pivoting.
+                    let stride = cells / first.diagonal.len();
+                    let off = -c * coupling[0];
+                    for r in 0..stride {
+                        let sigma_r = sigma(r);
+                        let mut pivot = 0.0;
+                        for (i, &l_ii) in first.diagonal.iter().enumerate() {
+                            let at = i * stride + r;
+                            let multiplier = if i == 0 { 0.0 } else { off / pivot };
+                            pivot = sigma_r - c * coupling[0] * l_ii - multiplier * off;
+                            tr.multipliers[at] = multiplier;
+                            tr.inverse_symbol[at] = 1.0 / pivot;
+                        }
+                    }
+                    tr.off_diagonal = off;
+                    tr.normalization = normalization;
+                }
+                _ => {
+                    for cell in 0..cells {
+                        tr.inverse_symbol[cell] = normalization / sigma(cell);
                     }
                 }
-                tr.off_diagonal = off;
-                tr.normalization = normalization;
             }
         }
         // Each cell's `I − c R` is assembled and inverted (Gauss–Jordan) in
@@ -1117,7 +1124,7 @@ mod tests {
     }
 
     #[test]
-    fn constant_coefficient_diffusion_is_solved_in_one_iteration_on_every_kind_of_grid() {
+    fn constant_coefficient_diffusion_with_a_shared_decay_is_solved_in_one_iteration_on_every_kind_of_grid() {
         for (shape, periodic) in [
             (vec![12], [false; 3]),
             (vec![12], [true, false, false]),
@@ -1129,7 +1136,13 @@ mod tests {
             let layout = CellLayout::new(&shape, 2);
             let pattern = grid_pattern(layout, periodic);
             // No drift entries in pure diffusion: drop species 0 → 1 off-cell couplings by value 0.
-            let jac = diffusion_values(&pattern, 2, &[300.0, 40.0]);
+            let mut jac = diffusion_values(&pattern, 2, &[300.0, 40.0]);
+            // A decay that every cell shares (species 0 fast, species 1 slow)
+            // goes with the transport: the preconditioner stays exact.
+            for i in 0..pattern.n() {
+                let k = pattern.position(i, i).expect("the pattern holds the diagonal");
+                jac[k] -= [25.0, 0.5][i % 2];
+            }
             let mut solver = KrylovSolver::new(&pattern, layout).expect("layout covers the grid");
             let c = 0.05;
             let mut stats = Stats::default();
