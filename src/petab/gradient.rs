@@ -32,7 +32,7 @@
 use super::likelihood::{in_condition, Evaluation};
 use super::{placeholder, Problem, Scale, Transformation, Value};
 use crate::error::{Result, SaspError};
-use crate::expr::Expr;
+use crate::expr::{Expr, ExprError, Tape};
 use crate::sbml::read::{Document, InitialAssignment, SbmlParameter};
 use crate::sbml::Import;
 use crate::solve::{Method, Options};
@@ -55,8 +55,56 @@ pub struct Gradient {
     pub fisher: Vec<f64>,
 }
 
-/// One measurement's symbol derivatives, by name.
-type Partials = Vec<(String, Expr)>;
+/// A formula's symbols, each with the formula's derivative by it: as
+/// expressions and compiled into one tape whose variable `k` is symbol
+/// `k`'s value and whose root `k` is `∂e/∂symbol_k` (none when the
+/// formula reads what a tape does not compile, a call or a delay; the
+/// expressions then evaluate, and report what they cannot).
+struct Partials {
+    list: Vec<(String, Expr)>,
+    tape: Option<Tape>,
+}
+
+impl Partials {
+    /// The partial derivatives of `e`.
+    fn of(e: &Expr) -> Result<Partials> {
+        let list: Vec<(String, Expr)> =
+            e.symbols().iter().map(|v| Ok((v.to_string(), e.diff(v)?))).collect::<Result<_>>()?;
+        let roots: Vec<Expr> = list.iter().map(|(_, d)| d.clone()).collect();
+        let tape = Tape::compile(&roots, |v| list.iter().position(|(name, _)| name == v)).ok();
+        Ok(Partials { list, tape })
+    }
+
+    /// Each partial at time `t`, the symbols' values `resolved` (in the
+    /// list's order; `None` where a symbol has none), into `out`; `regs`
+    /// and `vars` are scratch.
+    fn values(
+        &self,
+        resolved: &[Option<f64>],
+        t: f64,
+        scratch: &mut (Vec<f64>, Vec<f64>),
+        out: &mut Vec<f64>,
+    ) -> std::result::Result<(), ExprError> {
+        out.clear();
+        let (vars, regs) = scratch;
+        match &self.tape {
+            Some(tape) if resolved.iter().all(Option::is_some) => {
+                vars.clear();
+                vars.extend(resolved.iter().map(|v| v.unwrap_or(f64::NAN)));
+                regs.resize(regs.len().max(tape.register_count()), 0.0);
+                tape.eval_in(vars, t, regs);
+                out.extend((0..self.list.len()).map(|k| tape.root_in(regs, k)));
+            }
+            _ => {
+                let lookup = |v: &str| self.list.iter().position(|(name, _)| name == v).and_then(|i| resolved[i]);
+                for (_, partial) in &self.list {
+                    out.push(partial.eval(&lookup, t)?);
+                }
+            }
+        }
+        Ok(())
+    }
+}
 
 /// How [`Problem::gradient_by`] differentiates the simulations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -105,7 +153,7 @@ impl Problem {
         let partials = self
             .observables
             .iter()
-            .map(|o| Ok((partials(&o.formula)?, partials(&o.noise_formula)?)))
+            .map(|o| Ok((Partials::of(&o.formula)?, Partials::of(&o.noise_formula)?)))
             .collect::<Result<_>>()?;
         // The rows whose values the documents hold as numbers.
         let fixed_rows = (0..self.parameters.len())
@@ -190,6 +238,8 @@ impl Prepared<'_> {
         let p = estimated.len();
         let mut fisher = vec![0.0; if by == Sensitivities::Forward { p * p } else { 0 }];
         let (mut a, mut b) = (vec![0.0; p], vec![0.0; p]);
+        // The partials' values at one measurement, and their tapes' scratch.
+        let (mut partial, mut scratch) = (Vec::new(), (Vec::new(), Vec::new()));
         for ((pre, sim), members) in &groups {
             for c in pre.iter().chain(std::iter::once(sim)) {
                 if !imports.contains_key(c) {
@@ -322,17 +372,13 @@ impl Prepared<'_> {
                 let (formula_partials, noise_partials) = &partials[m.observable];
                 // Each symbol a formula reads, resolved once for all its partials.
                 let resolve = |list: &Partials, parameters: &[Value], prefix: &str| -> Vec<Option<f64>> {
-                    list.iter().map(|(name, _)| lookup(name, parameters, prefix)).collect()
-                };
-                // (A partial reads only symbols of its formula.)
-                let in_list = |list: &Partials, resolved: &[Option<f64>], v: &str| {
-                    list.iter().position(|(name, _)| name == v).and_then(|i| resolved[i])
+                    list.list.iter().map(|(name, _)| lookup(name, parameters, prefix)).collect()
                 };
                 let (parameters, prefix) = (&m.observable_parameters, "observableParameter");
                 let resolved = resolve(formula_partials, parameters, prefix);
+                formula_partials.values(&resolved, t, &mut scratch, &mut partial).map_err(|e| at(e.into()))?;
                 dh.iter_mut().for_each(|v| *v = 0.0);
-                for (name, partial) in formula_partials {
-                    let p = partial.eval(&|v| in_list(formula_partials, &resolved, v), t).map_err(|e| at(e.into()))?;
+                for ((name, _), &p) in formula_partials.list.iter().zip(&partial) {
                     if p != 0.0 {
                         symbol_derivative(name, parameters, prefix, &mut d).map_err(at)?;
                         dh.iter_mut().zip(&d).for_each(|(a, b)| *a += p * b);
@@ -340,9 +386,9 @@ impl Prepared<'_> {
                 }
                 let (parameters, prefix) = (&m.noise_parameters, "noiseParameter");
                 let resolved = resolve(noise_partials, parameters, prefix);
+                noise_partials.values(&resolved, t, &mut scratch, &mut partial).map_err(|e| at(e.into()))?;
                 dsigma.iter_mut().for_each(|v| *v = 0.0);
-                for (name, partial) in noise_partials {
-                    let p = partial.eval(&|v| in_list(noise_partials, &resolved, v), t).map_err(|e| at(e.into()))?;
+                for ((name, _), &p) in noise_partials.list.iter().zip(&partial) {
                     if p == 0.0 {
                         continue;
                     }
@@ -537,9 +583,4 @@ fn project(d: &mut [f64], rows: usize, s: &[Vec<f64>], seed_index: &[usize]) {
 
 fn add(to: &mut [f64], v: &[f64]) {
     to.iter_mut().zip(v).for_each(|(a, b)| *a += b);
-}
-
-/// Each symbol of `e` with `∂e/∂symbol`.
-fn partials(e: &Expr) -> Result<Partials> {
-    e.symbols().iter().map(|v| Ok((v.to_string(), e.diff(v)?))).collect()
 }
