@@ -56,10 +56,11 @@ pub struct Gradient {
 }
 
 /// A formula's symbols, each with the formula's derivative by it: as
-/// expressions and compiled into one tape whose variable `k` is symbol
-/// `k`'s value and whose root `k` is `∂e/∂symbol_k` (none when the
-/// formula reads what a tape does not compile, a call or a delay; the
-/// expressions then evaluate, and report what they cannot).
+/// expressions, and compiled into one tape whose variable `k` is symbol
+/// `k`'s value, whose root `k` is `∂e/∂symbol_k` and whose last root is
+/// `e` itself (no tape when the formula reads what a tape does not
+/// compile, a call or a delay: the expressions then evaluate, and report
+/// what they cannot).
 struct Partials {
     list: Vec<(String, Expr)>,
     tape: Option<Tape>,
@@ -70,21 +71,22 @@ impl Partials {
     fn of(e: &Expr) -> Result<Partials> {
         let list: Vec<(String, Expr)> =
             e.symbols().iter().map(|v| Ok((v.to_string(), e.diff(v)?))).collect::<Result<_>>()?;
-        let roots: Vec<Expr> = list.iter().map(|(_, d)| d.clone()).collect();
+        let roots: Vec<Expr> = list.iter().map(|(_, d)| d.clone()).chain(std::iter::once(e.clone())).collect();
         let tape = Tape::compile(&roots, |v| list.iter().position(|(name, _)| name == v)).ok();
         Ok(Partials { list, tape })
     }
 
     /// Each partial at time `t`, the symbols' values `resolved` (in the
-    /// list's order; `None` where a symbol has none), into `out`; `regs`
-    /// and `vars` are scratch.
+    /// list's order; `None` where a symbol has none), into `out`; returns
+    /// the formula's value where the tape gave it (every symbol has a
+    /// value). `scratch` holds the tape's variables and registers.
     fn values(
         &self,
         resolved: &[Option<f64>],
         t: f64,
         scratch: &mut (Vec<f64>, Vec<f64>),
         out: &mut Vec<f64>,
-    ) -> std::result::Result<(), ExprError> {
+    ) -> std::result::Result<Option<f64>, ExprError> {
         out.clear();
         let (vars, regs) = scratch;
         match &self.tape {
@@ -94,15 +96,16 @@ impl Partials {
                 regs.resize(regs.len().max(tape.register_count()), 0.0);
                 tape.eval_in(vars, t, regs);
                 out.extend((0..self.list.len()).map(|k| tape.root_in(regs, k)));
+                Ok(Some(tape.root_in(regs, self.list.len())))
             }
             _ => {
                 let lookup = |v: &str| self.list.iter().position(|(name, _)| name == v).and_then(|i| resolved[i]);
                 for (_, partial) in &self.list {
                     out.push(partial.eval(&lookup, t)?);
                 }
+                Ok(None)
             }
         }
-        Ok(())
     }
 }
 
@@ -337,7 +340,6 @@ impl Prepared<'_> {
                     }
                 };
                 let at = |e: SaspError| e.at_line(&m.source.0, m.source.1);
-                let result = problem.compare(k, m, import, t, y, values).map_err(at)?;
                 let o = &problem.observables[m.observable];
                 // d(symbol) into `d`: 1 for a parameter's row, `∇_y v` for a model symbol.
                 let mut symbol_derivative = |name: &str, parameters: &[Value], prefix: &str, d: &mut [f64]| {
@@ -363,20 +365,32 @@ impl Prepared<'_> {
                     Value::Number(x) => Some(*x),
                     Value::Parameter(p) => problem.parameter_index(p).map(|i| values[i]),
                 };
-                let lookup = |name: &str, parameters: &[Value], prefix: &str| match placeholder(name, prefix, &o.id) {
+                let lookup = |name: &str, parameters: &[Value], prefix: &str, h: Option<f64>| match placeholder(
+                    name, prefix, &o.id,
+                ) {
                     Some(n) => value_of(&parameters[n - 1]),
-                    None if name == o.id => Some(result.simulation),
+                    None if name == o.id => h,
                     None if problem.is_model_symbol(name) => import.value(name, t, y).ok(),
                     None => problem.parameter_index(name).map(|i| values[i]),
                 };
                 let (formula_partials, noise_partials) = &partials[m.observable];
                 // Each symbol a formula reads, resolved once for all its partials.
-                let resolve = |list: &Partials, parameters: &[Value], prefix: &str| -> Vec<Option<f64>> {
-                    list.list.iter().map(|(name, _)| lookup(name, parameters, prefix)).collect()
-                };
+                let resolve =
+                    |list: &Partials, parameters: &[Value], prefix: &str, h: Option<f64>| -> Vec<Option<f64>> {
+                        list.list.iter().map(|(name, _)| lookup(name, parameters, prefix, h)).collect()
+                    };
+                // The observable's value and noise from the partials' tapes
+                // where they evaluate, else from the formulas' trees.
+                let mut result = None;
                 let (parameters, prefix) = (&m.observable_parameters, "observableParameter");
-                let resolved = resolve(formula_partials, parameters, prefix);
-                formula_partials.values(&resolved, t, &mut scratch, &mut partial).map_err(|e| at(e.into()))?;
+                let resolved = resolve(formula_partials, parameters, prefix, None);
+                let h = match formula_partials
+                    .values(&resolved, t, &mut scratch, &mut partial)
+                    .map_err(|e| at(e.into()))?
+                {
+                    Some(h) => h,
+                    None => result.insert(problem.compare(k, m, import, t, y, values).map_err(at)?).simulation,
+                };
                 dh.iter_mut().for_each(|v| *v = 0.0);
                 for ((name, _), &p) in formula_partials.list.iter().zip(&partial) {
                     if p != 0.0 {
@@ -385,8 +399,14 @@ impl Prepared<'_> {
                     }
                 }
                 let (parameters, prefix) = (&m.noise_parameters, "noiseParameter");
-                let resolved = resolve(noise_partials, parameters, prefix);
-                noise_partials.values(&resolved, t, &mut scratch, &mut partial).map_err(|e| at(e.into()))?;
+                let resolved = resolve(noise_partials, parameters, prefix, Some(h));
+                let sigma =
+                    noise_partials.values(&resolved, t, &mut scratch, &mut partial).map_err(|e| at(e.into()))?;
+                let result = match (result, sigma) {
+                    (Some(result), _) => result,
+                    (None, Some(sigma)) => problem.compare_values(k, m, t, h, sigma).map_err(at)?,
+                    (None, None) => problem.compare(k, m, import, t, y, values).map_err(at)?,
+                };
                 dsigma.iter_mut().for_each(|v| *v = 0.0);
                 for ((name, _), &p) in noise_partials.list.iter().zip(&partial) {
                     if p == 0.0 {

@@ -290,6 +290,20 @@ impl Problem {
             },
             t,
         )?;
+        self.compare_values(k, m, t, simulation, sigma)
+    }
+
+    /// [`Problem::compare`] from the observable's value `simulation` and
+    /// its noise `sigma` at `t`, evaluated already.
+    pub(super) fn compare_values(
+        &self,
+        k: usize,
+        m: &Measurement,
+        t: f64,
+        simulation: f64,
+        sigma: f64,
+    ) -> Result<Simulated> {
+        let o = &self.observables[m.observable];
         if !(sigma > 0.0 && sigma.is_finite()) {
             return Err(SaspError::InvalidOptions(format!(
                 "observable '{}': the noise σ = {sigma} is not positive and finite",
