@@ -604,3 +604,47 @@ fn project(d: &mut [f64], rows: usize, s: &[Vec<f64>], seed_index: &[usize]) {
 fn add(to: &mut [f64], v: &[f64]) {
     to.iter_mut().zip(v).for_each(|(a, b)| *a += b);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tape gives what the trees give (value and every partial, to
+    /// rounding), and a symbol without a value is the trees' error.
+    #[test]
+    fn partials_by_tape_match_the_trees_and_a_missing_symbol_is_an_error() {
+        let e = Expr::parse("scale * x^3 / (K + x^n) + offset * exp(-k * time) + piecewise(x, x > K, K)").unwrap();
+        let partials = Partials::of(&e).unwrap();
+        assert!(partials.tape.is_some());
+        let value = |name: &str| match name {
+            "scale" => Some(2.5),
+            "x" => Some(1.7),
+            "K" => Some(0.4),
+            "n" => Some(1.3),
+            "offset" => Some(0.2),
+            "k" => Some(0.9),
+            _ => None,
+        };
+        let resolved: Vec<Option<f64>> = partials.list.iter().map(|(name, _)| value(name)).collect();
+        let (mut scratch, mut out) = ((Vec::new(), Vec::new()), Vec::new());
+        let t = 0.6;
+        let h = partials.values(&resolved, t, &mut scratch, &mut out).unwrap().unwrap();
+        let by_tree = e.eval(&value, t).unwrap();
+        assert!((h - by_tree).abs() <= 1e-14 * by_tree.abs(), "{h} vs {by_tree}");
+        assert_eq!(out.len(), partials.list.len());
+        for ((name, d), &p) in partials.list.iter().zip(&out) {
+            let expected = d.eval(&value, t).unwrap();
+            assert!((p - expected).abs() <= 1e-14 * expected.abs().max(1.0), "∂/∂{name}: {p} vs {expected}");
+        }
+        // ∂/∂x by central differences, against the tape's.
+        let x = partials.list.iter().position(|(name, _)| name == "x").unwrap();
+        let at = |v: f64| e.eval(&|name| if name == "x" { Some(v) } else { value(name) }, t).unwrap();
+        let fd = (at(1.7 + 1e-6) - at(1.7 - 1e-6)) / 2e-6;
+        assert!((out[x] - fd).abs() < 1e-7 * fd.abs(), "{} vs {fd}", out[x]);
+        // Without K's value the trees evaluate, and name it.
+        let missing: Vec<Option<f64>> =
+            partials.list.iter().map(|(name, _)| if name == "K" { None } else { value(name) }).collect();
+        let error = partials.values(&missing, t, &mut scratch, &mut out).unwrap_err();
+        assert!(error.to_string().contains('K'), "{error}");
+    }
+}
