@@ -92,7 +92,7 @@ impl Partials {
         match &self.tape {
             Some(tape) if resolved.iter().all(Option::is_some) => {
                 vars.clear();
-                vars.extend(resolved.iter().map(|v| v.unwrap_or(f64::NAN)));
+                vars.extend(resolved.iter().flatten());
                 regs.resize(regs.len().max(tape.register_count()), 0.0);
                 tape.eval_in(vars, t, regs);
                 out.extend((0..self.list.len()).map(|k| tape.root_in(regs, k)));
@@ -241,8 +241,9 @@ impl Prepared<'_> {
         let p = estimated.len();
         let mut fisher = vec![0.0; if by == Sensitivities::Forward { p * p } else { 0 }];
         let (mut a, mut b) = (vec![0.0; p], vec![0.0; p]);
-        // The partials' values at one measurement, and their tapes' scratch.
-        let (mut partial, mut scratch) = (Vec::new(), (Vec::new(), Vec::new()));
+        // At one measurement: a formula's symbols' values, its partials'
+        // values, and their tape's scratch (reused from one to the next).
+        let (mut resolved, mut partial, mut scratch) = (Vec::new(), Vec::new(), (Vec::new(), Vec::new()));
         for ((pre, sim), members) in &groups {
             for c in pre.iter().chain(std::iter::once(sim)) {
                 if !imports.contains_key(c) {
@@ -375,15 +376,15 @@ impl Prepared<'_> {
                 };
                 let (formula_partials, noise_partials) = &partials[m.observable];
                 // Each symbol a formula reads, resolved once for all its partials.
-                let resolve =
-                    |list: &Partials, parameters: &[Value], prefix: &str, h: Option<f64>| -> Vec<Option<f64>> {
-                        list.list.iter().map(|(name, _)| lookup(name, parameters, prefix, h)).collect()
-                    };
+                let resolve = |list: &Partials, parameters: &[Value], prefix: &str, h, into: &mut Vec<Option<f64>>| {
+                    into.clear();
+                    into.extend(list.list.iter().map(|(name, _)| lookup(name, parameters, prefix, h)));
+                };
                 // The observable's value and noise from the partials' tapes
                 // where they evaluate, else from the formulas' trees.
                 let mut result = None;
                 let (parameters, prefix) = (&m.observable_parameters, "observableParameter");
-                let resolved = resolve(formula_partials, parameters, prefix, None);
+                resolve(formula_partials, parameters, prefix, None, &mut resolved);
                 let h = match formula_partials
                     .values(&resolved, t, &mut scratch, &mut partial)
                     .map_err(|e| at(e.into()))?
@@ -399,7 +400,7 @@ impl Prepared<'_> {
                     }
                 }
                 let (parameters, prefix) = (&m.noise_parameters, "noiseParameter");
-                let resolved = resolve(noise_partials, parameters, prefix, Some(h));
+                resolve(noise_partials, parameters, prefix, Some(h), &mut resolved);
                 let sigma =
                     noise_partials.values(&resolved, t, &mut scratch, &mut partial).map_err(|e| at(e.into()))?;
                 let result = match (result, sigma) {
